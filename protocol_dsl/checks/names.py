@@ -1,0 +1,553 @@
+"""Names, references and fields: the checks every later check relies on.
+
+Undefined and duplicate names (with "did you mean" for close matches only),
+unknown visits, quantifiers over forms that are not repeating, unknown
+functions, references to the wrong kind of declaration, and the keys and
+values of header-like blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
+from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
+from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+
+#: Arity of each built-in function.
+FUNCTION_ARITY = {
+    "years_between": 2,
+    "months_between": 2,
+    "days_between": 2,
+    "lookup": 2,
+    "abs": 1,
+    "least": 2,
+    "greatest": 2,
+}
+
+#: Anchors a DLT window may start from without being declared.
+DLT_ANCHORS = ("first_dose", "first_step_dose", "target_dose")
+
+
+def check(spec: Spec) -> Iterator[Diagnostic]:
+    yield from _header(spec)
+    for owner in spec.all_specs():
+        yield from _duplicates(owner)
+        yield from _fields(owner)
+        yield from _declaration_references(spec, owner)
+    yield from _expression_references(spec)
+
+
+# ---------------------------------------------------------------- header
+
+
+def _header(spec: Spec) -> Iterator[Diagnostic]:
+    trials = spec.module.of_type(m.Trial)
+    has_protocol_content = any(
+        isinstance(d, (m.Criterion, m.Visit, m.Objective, m.DoseFinding))
+        for d in spec.module.declarations
+    )
+    if not trials and has_protocol_content:
+        yield Diagnostic(
+            "E0112",
+            "error",
+            "this spec has no trial header",
+            spec.module.declarations[0].span,
+            help='start the file with `trial NAME { title "…" … }`; '
+            "only libraries (files that others `use`) go without one",
+        )
+    for extra in trials[1:]:
+        yield Diagnostic(
+            "E0102",
+            "error",
+            "a spec has one trial header; this is a second one",
+            extra.span,
+            labels=(Label(trials[0].span, "the first trial header is here"),),
+        )
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
+    # one namespace for everything an expression can name, one for schedule names
+    namespaces: dict[str, dict[str, object]] = {"value": {}, "schedule": {}, "criterion": {}}
+    kinds = {
+        m.Form: "value",
+        m.Define: "value",
+        m.Score: "value",
+        m.ScoreVariant: "value",
+        m.Anchor: "value",
+        m.CodeList: "value",
+        m.Table: "value",
+        m.Visit: "schedule",
+        m.Epoch: "schedule",
+        m.Element: "schedule",
+        m.Arm: "schedule",
+        m.Activity: "schedule",
+    }
+    for decl in owner.module.declarations:
+        if isinstance(decl, m.Criterion):
+            yield from _once(namespaces["criterion"], decl.id, decl, "criterion")
+            continue
+        namespace = kinds.get(type(decl))
+        if namespace is not None:
+            yield from _once(namespaces[namespace], decl.name, decl, _kind_word(decl))
+        if isinstance(decl, m.Form):
+            members: dict[str, object] = {}
+            for item in decl.items:
+                yield from _once(members, item.name, item, "item")
+            for derive in decl.derives:
+                yield from _once(members, derive.name, derive, "derived value")
+        elif isinstance(decl, m.CodeList):
+            entries: dict[str, object] = {}
+            for entry in decl.entries:
+                yield from _once(entries, entry.name, entry, "code-list value")
+        elif isinstance(decl, m.Table):
+            rows: dict[str, object] = {}
+            for row in decl.rows:
+                yield from _once(rows, row.key, row, "table row")
+        elif isinstance(decl, m.Score):
+            descriptors: dict[str, object] = {}
+            domains: dict[str, object] = {}
+            for domain in decl.domains:
+                yield from _once(domains, domain.name, domain, "score domain")
+                for item in domain.items:
+                    yield from _once(descriptors, item.name, item, "score item")
+        elif isinstance(decl, m.DoseFinding):
+            levels: dict[str, object] = {}
+            for level in decl.levels:
+                yield from _once(levels, level.name, level, "dose level")
+        elif isinstance(decl, m.Objective):
+            endpoints: dict[str, object] = {}
+            for endpoint in decl.endpoints:
+                yield from _once(endpoints, endpoint.name, endpoint, "endpoint")
+    aliases: dict[str, object] = {}
+    for use in owner.module.of_type(m.Use):
+        yield from _once(aliases, use.alias, use, "library alias")
+
+
+def _once(seen: dict[str, object], name: str, node: object, kind: str) -> Iterator[Diagnostic]:
+    first = seen.get(name)
+    if first is None:
+        seen[name] = node
+        return
+    yield Diagnostic(
+        "E0102",
+        "error",
+        f"'{name}' is declared twice",
+        node.span,  # type: ignore[attr-defined]
+        labels=(Label(first.span, f"the first {kind} '{name}' is here"),),  # type: ignore[attr-defined]
+        help="give each one its own name, or remove the second",
+    )
+
+
+def _kind_word(decl: object) -> str:
+    return {
+        m.Form: "form",
+        m.Define: "definition",
+        m.Score: "score",
+        m.ScoreVariant: "score",
+        m.Anchor: "anchor",
+        m.CodeList: "code list",
+        m.Table: "table",
+        m.Visit: "visit",
+        m.Epoch: "epoch",
+        m.Element: "element",
+        m.Arm: "arm",
+        m.Activity: "activity",
+    }.get(type(decl), "declaration")
+
+
+# ---------------------------------------------------------------- fields
+
+
+def _fields(owner: Spec) -> Iterator[Diagnostic]:
+    for decl in owner.module.declarations:
+        if isinstance(decl, m.Trial):
+            yield from _check_fields(decl.fields, TRIAL_FIELDS, "trial header")
+        elif isinstance(decl, m.Intervention):
+            yield from _check_fields(decl.fields, INTERVENTION_FIELDS, "intervention")
+        elif isinstance(decl, m.DoseFinding):
+            yield from _check_fields(decl.fields, DOSE_FINDING_FIELDS, "dose_finding block")
+
+
+def _check_fields(
+    fields: Iterable[m.Field], known: dict[str, FieldSpec], where: str
+) -> Iterator[Diagnostic]:
+    seen: dict[str, m.Field] = {}
+    for f in fields:
+        spec = known.get(f.key)
+        if spec is None:
+            yield Diagnostic(
+                "E0109",
+                "error",
+                f"'{f.key}' is not a field of the {where}",
+                f.span,
+                suggestion=did_you_mean(f.key, known),
+                help="the fields are listed in docs/reference.md",
+            )
+            continue
+        if f.key in seen and not spec.repeatable:
+            yield Diagnostic(
+                "E0102",
+                "error",
+                f"the field '{f.key}' is given twice",
+                f.span,
+                labels=(Label(seen[f.key].span, "first given here"),),
+            )
+        seen.setdefault(f.key, f)
+        if len(f.values) > 1 and not spec.many_values:
+            yield Diagnostic(
+                "E0110",
+                "error",
+                f"'{f.key}' takes one value, not {len(f.values)}",
+                f.values[1].span,
+                help=f"{f.key}: {spec.description}",
+            )
+        for value in f.values:
+            yield from _check_value(f, value, spec)
+
+
+_KIND_WORDS = {
+    "string": 'a quoted text ("…")',
+    "number": "a number",
+    "quantity": "a number with a unit",
+    "date": "a date (YYYY-MM-DD)",
+    "name": "a word",
+    "titer": "a titer",
+}
+
+
+def _check_value(f: m.Field, value: m.Value, spec: FieldSpec) -> Iterator[Diagnostic]:
+    if value.kind not in spec.kinds:
+        expected = " or ".join(sorted(_KIND_WORDS[k] for k in spec.kinds))
+        yield Diagnostic(
+            "E0110",
+            "error",
+            f"'{f.key}' takes {expected}, not {_KIND_WORDS[value.kind]}",
+            value.span,
+            help=f"{f.key}: {spec.description}",
+        )
+        return
+    if value.kind == "name" and spec.choices and value.value not in spec.choices:
+        yield Diagnostic(
+            "E0110",
+            "error",
+            f"'{value.value}' is not a value of '{f.key}'",
+            value.span,
+            suggestion=did_you_mean(str(value.value), spec.choices),
+            help=f"{f.key} is one of: {', '.join(sorted(spec.choices))}",
+        )
+
+
+# ---------------------------------------------------------------- references in declarations
+
+
+def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
+    visits = root.visits
+    for decl in owner.module.declarations:
+        if isinstance(decl, m.Form):
+            yield from _visits(decl.visits, visits, decl.span, owner is root)
+            for item in decl.items:
+                if item.visits is not None:
+                    yield from _visits(item.visits, visits, item.span, owner is root)
+                    outside = [v for v in item.visits if decl.visits and v not in decl.visits]
+                    for v in outside:
+                        yield Diagnostic(
+                            "E0106",
+                            "error",
+                            f"item '{item.name}' is collected at {v}, where its form "
+                            f"'{decl.name}' is not collected",
+                            item.span,
+                            help=f"add {v} to the form's visits, or remove it here",
+                        )
+                if item.type.codelist is not None:
+                    yield from _expect(owner, item.type.codelist, "codelist", "a code list")
+        elif isinstance(decl, m.Collect):
+            yield from _expect(owner, decl.form, "form", "a form")
+            yield from _visits(decl.visits, visits, decl.span, True)
+        elif isinstance(decl, m.Activity):
+            yield from _visits(decl.visits, visits, decl.span, True)
+        elif isinstance(decl, m.Anchor) and decl.visit is not None:
+            yield from _visits((decl.visit,), visits, decl.span, True)
+        elif isinstance(decl, m.Visit) and decl.epoch is not None:
+            if decl.epoch not in owner.epochs:
+                yield _undefined(decl.epoch, "epoch", decl.span, owner.epochs)
+        elif isinstance(decl, m.Arm):
+            for step in decl.steps:
+                if step.element not in owner.elements:
+                    yield _undefined(step.element, "element", step.span, owner.elements)
+                if step.epoch not in owner.epochs:
+                    yield _undefined(step.epoch, "epoch", step.span, owner.epochs)
+            for name in decl.receives:
+                if name not in owner.interventions:
+                    yield _undefined(name, "intervention", decl.span, owner.interventions)
+        elif isinstance(decl, m.Table) and decl.keys is not None:
+            yield from _expect(owner, decl.keys, "codelist", "a code list")
+            symbol = owner.resolve(decl.keys.parts, Scope(owner))
+            if symbol is not None and symbol.codelist is not None:
+                names = {e.name for e in symbol.codelist.entries}
+                for row in decl.rows:
+                    if row.key not in names:
+                        yield _undefined(
+                            row.key, f"value of the code list '{decl.keys.dotted}'", row.span, names
+                        )
+        elif isinstance(decl, m.Score):
+            yield from _score(owner, decl)
+        elif isinstance(decl, m.ScoreVariant):
+            yield from _expect(owner, decl.base, "score", "a score")
+            base = owner.base_score(decl)
+            if base is not None:
+                names = {i.name for _d, i in base.items()}
+                for name in decl.without:
+                    if name not in names:
+                        yield _undefined(name, f"item of the score '{base.name}'", decl.span, names)
+        elif isinstance(decl, m.DoseFinding):
+            yield from _dose_finding(root, owner, decl)
+        elif isinstance(decl, m.Objective):
+            for endpoint in decl.endpoints:
+                if endpoint.until_anchor is not None and endpoint.until_anchor not in owner.anchors:
+                    yield _undefined(endpoint.until_anchor, "anchor", endpoint.span, owner.anchors)
+        elif isinstance(decl, m.Trial):
+            f = decl.field("eligibility_visit")
+            if f is not None and f.value.kind == "name":
+                yield from _visits((str(f.value.value),), visits, f.span, True)
+
+
+def _visits(
+    names: Iterable[str], visits: dict[str, m.Visit], span: m.Span, applies: bool
+) -> Iterator[Diagnostic]:
+    if not applies:
+        return
+    for name in names:
+        if name not in visits:
+            yield Diagnostic(
+                "E0106",
+                "error",
+                f"there is no visit '{name}'",
+                span,
+                suggestion=did_you_mean(name, visits),
+                help='visits are declared with `visit NAME "label" day N`',
+            )
+
+
+def _score(owner: Spec, score: m.Score) -> Iterator[Diagnostic]:
+    form = None
+    if score.form is not None:
+        yield from _expect(owner, score.form, "form", "a form")
+        symbol = owner.resolve(score.form.parts, Scope(owner))
+        form = symbol.form if symbol is not None and symbol.kind == "form" else None
+    if score.rule not in ("sum_all", "highest_per_domain"):
+        yield Diagnostic(
+            "E0110",
+            "error",
+            f"'{score.rule}' is not a scoring rule",
+            score.span,
+            suggestion=did_you_mean(score.rule, ("sum_all", "highest_per_domain")),
+            help="a score either sums all its items (sum_all) or counts only the highest "
+            "weight in each domain (highest_per_domain)",
+        )
+    for _domain, item in score.items():
+        if item.expr is None:
+            if form is None:
+                yield Diagnostic(
+                    "E0101",
+                    "error",
+                    f"score item '{item.name}' has no rule and the score names no form",
+                    item.span,
+                    help="add `form NAME` to the score, or write `= condition` after the item",
+                )
+            elif form.item(item.name) is None:
+                yield _undefined(
+                    item.name,
+                    f"item of the form '{form.name}'",
+                    item.span,
+                    [i.name for i in form.items],
+                )
+
+
+def _dose_finding(root: Spec, owner: Spec, decl: m.DoseFinding) -> Iterator[Diagnostic]:
+    if decl.intervention not in owner.interventions:
+        yield _undefined(decl.intervention, "intervention", decl.span, owner.interventions)
+    levels = {level.name for level in decl.levels}
+    for step_up in decl.step_ups:
+        for name in step_up.levels:
+            if name not in levels:
+                yield _undefined(name, "dose level", step_up.span, levels)
+    start = decl.field("start_level")
+    if start is not None and start.value.kind == "name" and start.value.value not in levels:
+        yield _undefined(str(start.value.value), "dose level", start.span, levels)
+    if decl.dlt_window is not None:
+        anchor = decl.dlt_window.anchor
+        if anchor not in DLT_ANCHORS and anchor not in owner.anchors:
+            yield Diagnostic(
+                "E0101",
+                "error",
+                f"the DLT window starts from '{anchor}', which is not an anchor",
+                decl.dlt_window.span,
+                suggestion=did_you_mean(anchor, [*DLT_ANCHORS, *owner.anchors]),
+                help="a DLT window starts from first_dose, first_step_dose, target_dose "
+                "or a declared anchor",
+            )
+
+
+def _expect(owner: Spec, ref: m.Ref, kind: str, words: str) -> Iterator[Diagnostic]:
+    symbol = owner.resolve(ref.parts, Scope(owner))
+    if symbol is None:
+        yield _undefined(ref.dotted, words.split(" ", 1)[1], ref.span, _candidates(owner, kind))
+    elif symbol.kind != kind:
+        yield Diagnostic(
+            "E0111",
+            "error",
+            f"'{ref.dotted}' is a {symbol.kind.replace('_', ' ')}, not {words}",
+            ref.span,
+        )
+
+
+def _candidates(owner: Spec, kind: str) -> list[str]:
+    table = {
+        "form": lambda s: s.forms,
+        "codelist": lambda s: s.codelists,
+        "score": lambda s: s.scores,
+        "table": lambda s: s.tables,
+    }[kind]
+    names = list(table(owner))
+    for alias, library in owner.libraries.items():
+        names += [f"{alias}.{n}" for n in table(library)]
+    return names
+
+
+def _undefined(name: str, kind: str, span: m.Span, candidates: Iterable[str]) -> Diagnostic:
+    return Diagnostic(
+        "E0101",
+        "error",
+        f"there is no {kind} '{name}'",
+        span,
+        suggestion=did_you_mean(name, candidates),
+    )
+
+
+# ---------------------------------------------------------------- references in expressions
+
+
+def _expression_references(spec: Spec) -> Iterator[Diagnostic]:
+    for scope, expr in expressions(spec):
+        for node, node_scope in walk_scoped(expr, scope):
+            yield from _expression_node(spec, node, node_scope)
+
+
+def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
+    owner = scope.owner
+    if isinstance(node, m.Ref):
+        if owner.resolve(node.parts, scope) is None:
+            yield Diagnostic(
+                "E0101",
+                "error",
+                f"'{node.dotted}' is not defined",
+                node.span,
+                suggestion=did_you_mean(node.dotted, owner.names_in_scope(scope)),
+                help=_ref_help(node, scope),
+            )
+    elif isinstance(node, m.AtVisit):
+        if node.visit not in root.visits:
+            yield Diagnostic(
+                "E0106",
+                "error",
+                f"there is no visit '{node.visit}'",
+                node.span,
+                suggestion=did_you_mean(node.visit, root.visits),
+            )
+    elif isinstance(node, m.Quantifier):
+        form = owner.forms.get(node.form)
+        if form is None:
+            yield _undefined(node.form, "form", node.span, owner.forms)
+        elif not form.repeating:
+            yield Diagnostic(
+                "E0107",
+                "error",
+                f"'{node.kind} {node.form} where …' needs a repeating form; '{node.form}' has "
+                "one record per visit",
+                node.span,
+                help=f'declare the form as `form {node.form} "…" repeating …`, or compare '
+                "its items directly",
+            )
+    elif isinstance(node, m.Aggregate):
+        symbol = owner.resolve(node.target.parts, Scope(owner))
+        if symbol is None:
+            yield Diagnostic(
+                "E0101",
+                "error",
+                f"'{node.target.dotted}' is not defined",
+                node.target.span,
+                suggestion=did_you_mean(node.target.dotted, owner.names_in_scope(Scope(owner))),
+            )
+        elif symbol.form is None or not symbol.form.repeating:
+            yield Diagnostic(
+                "E0107",
+                "error",
+                f"{node.kind}(…) needs a repeating form or an item of one; "
+                f"'{node.target.dotted}' is not",
+                node.target.span,
+            )
+        elif node.kind == "count" and symbol.kind != "form":
+            yield Diagnostic(
+                "E0111",
+                "error",
+                f"count(…) counts the records of a form; '{node.target.dotted}' is an item",
+                node.target.span,
+                help=f"write count({node.target.parts[0]} where …)",
+            )
+        elif node.kind != "count" and symbol.kind == "form":
+            yield Diagnostic(
+                "E0111",
+                "error",
+                f"{node.kind}(…) needs an item, e.g. {node.kind}({node.target.dotted}.ITEM)",
+                node.target.span,
+            )
+    elif isinstance(node, m.Call):
+        arity = FUNCTION_ARITY.get(node.function)
+        if arity is None:
+            yield Diagnostic(
+                "E0108",
+                "error",
+                f"there is no function '{node.function}'",
+                node.span,
+                suggestion=did_you_mean(node.function, FUNCTION_ARITY),
+                help="the functions are: " + ", ".join(sorted(FUNCTION_ARITY)),
+            )
+        elif len(node.args) != arity:
+            yield Diagnostic(
+                "E0108",
+                "error",
+                f"{node.function}(…) takes {arity} argument{'s' if arity > 1 else ''}, "
+                f"not {len(node.args)}",
+                node.span,
+            )
+        elif node.function == "lookup":
+            table = node.args[0]
+            if not isinstance(table, m.Ref):
+                yield Diagnostic("E0111", "error", "lookup(…) takes a table name first", table.span)
+            else:
+                symbol = owner.resolve(table.parts, Scope(owner))
+                if symbol is not None and symbol.kind != "table":
+                    yield Diagnostic(
+                        "E0111",
+                        "error",
+                        f"'{table.dotted}' is a {symbol.kind}, not a table",
+                        table.span,
+                    )
+    elif isinstance(node, m.MemberOf) and node.codelist is not None:
+        yield from _expect(owner, node.codelist, "codelist", "a code list")
+
+
+def _ref_help(node: m.Ref, scope: Scope) -> str | None:
+    if scope.record is not None:
+        return (
+            f"inside '… where …' a plain name is an item of '{scope.record.name}'; "
+            "other names need their form (form.item)"
+        )
+    if len(node.parts) == 1:
+        return "items are written with their form, as form.item"
+    return None

@@ -1,0 +1,92 @@
+"""The `protocol` command: a click group whose subcommands load lazily.
+
+Each subcommand lives in `protocol_dsl/commands/<name>.py` and is imported
+only when it runs, so `protocol check` never pays for the SQL engine, the
+solver or the document writers.  Errors in the user's input exit 1; anything
+else is an internal error: exit 2 with a request for a bug report, never a
+bare traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from protocol_dsl import __version__
+
+#: subcommand → (module, one-line help).  The help is here so that
+#: `protocol --help` needs no subcommand module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("protocol_dsl.commands.check", "Parse and check specs for consistency."),
+    "fmt": ("protocol_dsl.commands.fmt", "Format specs in the one canonical layout."),
+    "build": ("protocol_dsl.commands.build", "Build every artefact of a spec into a folder."),
+    "screen": ("protocol_dsl.commands.screen", "Screen subject data: eligibility and edit checks."),
+    "sql": ("protocol_dsl.commands.sql", "Print the generated SQL for a dialect."),
+    "schema": ("protocol_dsl.commands.schema", "Print the JSON Schema of one subject record."),
+    "witness": ("protocol_dsl.commands.witness", "Example subjects at every criterion's boundary."),
+    "escalate": ("protocol_dsl.commands.escalate", "Next dose-escalation decision from cohorts."),
+    "simulate": ("protocol_dsl.commands.simulate", "Operating characteristics of the design."),
+    "diff": ("protocol_dsl.commands.diff", "Classified semantic diff of two protocol versions."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _) in COMMANDS.items() if _exists(module)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        entry = COMMANDS.get(name)
+        if entry is None or not _exists(entry[0]):
+            return None
+        module = importlib.import_module(entry[0])
+        return module.command  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _exists(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="protocol")
+def cli() -> None:
+    """Clinical trial protocols as code: check, format, build, screen, diff."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    try:
+        return cli.main(args=argv, prog_name="protocol", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # an internal error: no traceback for the user
+        _internal_error(error)
+
+
+def _internal_error(error: BaseException) -> None:
+    import os
+    import traceback
+
+    click.echo(
+        "internal error: the protocol compiler failed on this input.\n"
+        "This is a bug in protocol-dsl, not in your spec. Please report it with the spec\n"
+        "and this message.\n"
+        f"  {type(error).__name__}: {error}",
+        err=True,
+    )
+    if os.environ.get("PROTOCOL_DEBUG"):
+        traceback.print_exc()
+    sys.exit(2)
+
+
+import importlib.util  # noqa: E402  (after main: keeps the module's order readable)

@@ -1,0 +1,1 @@
+"""The `protocol` subcommands, one module each; shared options in `options`."""

@@ -1,0 +1,80 @@
+"""`protocol build SPEC -o DIR [--only …]`: write every artefact of a spec."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from protocol_dsl.commands.options import no_color_option
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+
+
+@click.command("build")
+@click.argument("spec")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the artefacts into (created if needed).",
+)
+@click.option(
+    "--only",
+    "only",
+    default="",
+    help="Comma-separated artefacts to build (default: all). See --list.",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the artefacts and exit.")
+@no_color_option
+def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) -> None:
+    """Build the documents, CRFs, checks, SQL, registry record and SDTM datasets of SPEC."""
+    from generators import registry
+
+    artefacts = registry.available()
+    if list_only:
+        for name, artefact in artefacts.items():
+            click.echo(f"{name:<11} {artefact.description}")
+        return
+    wanted = [w.strip() for w in only.split(",") if w.strip()] or list(artefacts)
+    unknown = [w for w in wanted if w not in registry.ARTEFACTS]
+    if unknown:
+        raise click.UsageError(
+            f"unknown artefact(s): {', '.join(unknown)}; choose from {', '.join(registry.ARTEFACTS)}"
+        )
+    result = compile_spec(spec)
+    colour = use_colour(sys.stderr, no_color)
+    problems = [d for d in result.diagnostics if d.severity != "note"]
+    if problems:
+        click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
+    if result.spec is None or has_errors(result.diagnostics):
+        click.echo("nothing built: fix the errors above first", err=True)
+        sys.exit(1)
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    failed = False
+    for name in wanted:
+        if name not in artefacts:
+            click.echo(f"skipped {name}: not available in this installation", err=True)
+            continue
+        try:
+            module = registry.load(name)
+        except ImportError as error:
+            extra = registry.ARTEFACTS[name].extra
+            click.echo(
+                f"skipped {name}: needs an optional dependency ({error.name}); "
+                f"install with: pip install 'protocol-dsl[{extra or 'all'}]'",
+                err=True,
+            )
+            failed = True
+            continue
+        files = module.build(result.spec, out)
+        written += files
+        click.echo(f"{name:<11} " + ", ".join(str(f.relative_to(out)) for f in files))
+    click.echo(f"built {len(written)} files into {out}")
+    if failed:
+        sys.exit(1)

@@ -1,0 +1,50 @@
+"""Options and helpers shared by the subcommands: output formats, colour, spec paths."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+def no_color_option(func: F) -> F:
+    return click.option(
+        "--no-color", is_flag=True, help="No colour in the output (NO_COLOR is respected too)."
+    )(func)
+
+
+def expand_spec_paths(paths: tuple[str, ...]) -> Iterator[str]:
+    """Files as given; folders searched for *.trial (sorted, so output is stable)."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = []
+            for folder, _dirs, files in os.walk(path):
+                found += [os.path.join(folder, f) for f in files if f.endswith(".trial")]
+            yield from sorted(found)
+        else:
+            yield path
+
+
+def read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="replace")
+
+
+def echo(text: str, err: bool = False) -> None:
+    click.echo(text, nl=False, err=err)

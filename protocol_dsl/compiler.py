@@ -1,0 +1,43 @@
+"""The front end as one call: load a spec, run the checks, sort the diagnostics.
+
+Every command that reads a spec goes through `compile_spec`, so they all
+report the same problems the same way.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from protocol_dsl.checks import run_checks
+from protocol_dsl.diagnostics import Diagnostic, has_errors, sorted_diagnostics
+from protocol_dsl.loader import Reader, _read_file, load
+from protocol_dsl.spec import Spec
+
+
+@attrs.frozen
+class CompileResult:
+    spec: Spec | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics)
+
+
+def compile_spec(
+    path: str, source: str | None = None, *, strict: bool = False, reader: Reader = _read_file
+) -> CompileResult:
+    spec, diagnostics, sources = load(path, source, reader)
+    if spec is not None and not has_errors(diagnostics):
+        diagnostics = diagnostics + run_checks(spec)
+    if strict:
+        diagnostics = [_strict(d) for d in diagnostics]
+    return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
+
+
+def _strict(diagnostic: Diagnostic) -> Diagnostic:
+    """`--strict`: what a draft may leave open (provisional values, questions) is an error."""
+    if diagnostic.code.startswith("N09") or diagnostic.severity == "warning":
+        return attrs.evolve(diagnostic, severity="error")
+    return diagnostic

@@ -1,0 +1,274 @@
+"""Diagnostics: one list of problems, many renderings.
+
+A diagnostic has a stable code (documented in docs/diagnostics/), a severity,
+a message in plain words, a primary span, labelled secondary spans, notes,
+help and an optional "did you mean".  Renderers: human text (with the source
+line and a caret, coloured on a terminal), JSON, GitHub Actions annotations
+and SARIF 2.1.0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Literal
+
+import attrs
+
+from protocol_dsl.model import Span
+
+Severity = Literal["error", "warning", "note"]
+
+FORMAT_VERSION = 1
+
+
+@attrs.frozen
+class Label:
+    span: Span
+    message: str
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    labels: tuple[Label, ...] = ()
+    notes: tuple[str, ...] = ()
+    help: str | None = None
+    suggestion: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """A close match only (Terraform's rule): better no suggestion than a wrong one."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
+    return matches[0] if matches else None
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    unique: dict[tuple, Diagnostic] = {}
+    for d in diagnostics:
+        unique.setdefault((d.code, d.span.file, d.span.start, d.span.end, d.message), d)
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+# ---------------------------------------------------------------- human text
+
+_COLOURS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "note": "\x1b[1;36m"}
+_BOLD = "\x1b[1m"
+_BLUE = "\x1b[1;34m"
+_RESET = "\x1b[0m"
+
+
+def use_colour(stream: object, no_color: bool = False) -> bool:
+    if no_color or "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], colour: bool = False
+) -> str:
+    """Render like a compiler: header, location, source line, caret, help."""
+    out: list[str] = []
+    for d in diagnostics:
+        out.append(_render_one(d, sources, colour))
+    if diagnostics:
+        out.append(_summary(diagnostics))
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"{style}{text}{_RESET}" if colour else text
+
+
+def _render_one(d: Diagnostic, sources: Mapping[str, str], colour: bool) -> str:
+    lines = [
+        _paint(f"{d.severity}[{d.code}]", _COLOURS[d.severity], colour)
+        + _paint(f": {d.message}", _BOLD, colour),
+        _paint("  --> ", _BLUE, colour) + f"{d.span.file}:{d.span.line}:{d.span.column}",
+    ]
+    lines.extend(_snippet(d.span, sources.get(d.span.file), "", d.severity, colour))
+    for label in d.labels:
+        if label.span.file != d.span.file:
+            lines.append(
+                _paint("  --> ", _BLUE, colour)
+                + f"{label.span.file}:{label.span.line}:{label.span.column}"
+            )
+        lines.extend(
+            _snippet(label.span, sources.get(label.span.file), label.message, "note", colour)
+        )
+    for note in d.notes:
+        lines.append(_paint("   = ", _BLUE, colour) + f"note: {note}")
+    if d.suggestion:
+        lines.append(_paint("   = ", _BLUE, colour) + f"help: did you mean '{d.suggestion}'?")
+    if d.help:
+        lines.append(_paint("   = ", _BLUE, colour) + f"help: {d.help}")
+    return "\n".join(lines) + "\n"
+
+
+def _snippet(
+    span: Span, source: str | None, label: str, severity: Severity, colour: bool
+) -> list[str]:
+    if source is None:
+        return []
+    source_lines = source.splitlines()
+    if not 1 <= span.line <= len(source_lines):
+        return []
+    text = source_lines[span.line - 1].expandtabs(1)
+    gutter = f"{span.line:>4} | "
+    start = max(span.column - 1, 0)
+    end = span.end_column - 1 if span.end_line == span.line else len(text)
+    width = max(1, min(end, len(text)) - start) if start < len(text) else 1
+    caret = " " * (len(gutter) - 2) + "| " + " " * start + "^" * width
+    if label:
+        caret += " " + label
+    return [
+        _paint(gutter, _BLUE, colour) + text,
+        _paint(caret, _COLOURS[severity], colour),
+    ]
+
+
+def _summary(diagnostics: Sequence[Diagnostic]) -> str:
+    counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in ("error", "warning")}
+    notes = sum(1 for d in diagnostics if d.severity == "note")
+    parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    if notes:
+        parts.append(f"{notes} note{'s' if notes != 1 else ''}")
+    return ", ".join(parts) if parts else "no problems"
+
+
+# ---------------------------------------------------------------- machine formats
+
+
+def _span_json(span: Span) -> dict[str, object]:
+    return {
+        "file": span.file,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
+def to_json_data(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+    return {
+        "format_version": FORMAT_VERSION,
+        "diagnostics": [
+            {
+                "code": d.code,
+                "severity": d.severity,
+                "message": d.message,
+                "span": _span_json(d.span),
+                "labels": [{"message": lb.message, "span": _span_json(lb.span)} for lb in d.labels],
+                "notes": list(d.notes),
+                "help": d.help,
+                "suggestion": d.suggestion,
+            }
+            for d in diagnostics
+        ],
+        "summary": {
+            "errors": sum(1 for d in diagnostics if d.severity == "error"),
+            "warnings": sum(1 for d in diagnostics if d.severity == "warning"),
+            "notes": sum(1 for d in diagnostics if d.severity == "note"),
+        },
+    }
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps(to_json_data(diagnostics), indent=2, ensure_ascii=False) + "\n"
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands (::error file=…,line=…::message)."""
+    kinds = {"error": "error", "warning": "warning", "note": "notice"}
+    lines = []
+    for d in diagnostics:
+        props = ",".join(
+            [
+                f"file={_github_escape(d.span.file, property_value=True)}",
+                f"line={d.span.line}",
+                f"col={d.span.column}",
+                f"endLine={d.span.end_line}",
+                f"endColumn={d.span.end_column}",
+                f"title={_github_escape(d.code, property_value=True)}",
+            ]
+        )
+        message = d.message + (f" (help: {d.help})" if d.help else "")
+        lines.append(f"::{kinds[d.severity]} {props}::{_github_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_sarif(diagnostics: Sequence[Diagnostic], tool_version: str) -> str:
+    levels = {"error": "error", "warning": "warning", "note": "note"}
+    rules = sorted({d.code for d in diagnostics})
+    results = []
+    for d in diagnostics:
+        results.append(
+            {
+                "ruleId": d.code,
+                "level": levels[d.severity],
+                "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+                "locations": [_sarif_location(d.span)],
+                "relatedLocations": [
+                    {**_sarif_location(lb.span), "message": {"text": lb.message}} for lb in d.labels
+                ],
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "protocol",
+                        "version": tool_version,
+                        "rules": [
+                            {"id": code, "helpUri": f"docs/diagnostics/{code}.md"} for code in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sarif_location(span: Span) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": span.file},
+            "region": {
+                "startLine": span.line,
+                "startColumn": span.column,
+                "endLine": span.end_line,
+                "endColumn": span.end_column,
+            },
+        }
+    }

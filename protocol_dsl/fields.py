@@ -1,0 +1,118 @@
+"""The keys that header-like blocks accept, and the kind of value each takes.
+
+`trial { … }`, `intervention X { … }` and the plain fields of `dose_finding`
+are written as `key value` lines.  This table is the one place that says which
+keys exist, what values they take and whether they repeat; the name checks
+report unknown keys (with "did you mean") and values of the wrong kind, and
+the documentation lists the same table.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class FieldSpec(NamedTuple):
+    kinds: frozenset[str]  # value kinds accepted: string, number, quantity, date, name, titer
+    description: str
+    choices: frozenset[str] = frozenset()  # for names: the allowed words (empty = any)
+    repeatable: bool = False
+    many_values: bool = False
+
+
+def _f(
+    kinds: str,
+    description: str,
+    choices: str = "",
+    repeatable: bool = False,
+    many_values: bool = False,
+) -> FieldSpec:
+    return FieldSpec(
+        frozenset(kinds.split()), description, frozenset(choices.split()), repeatable, many_values
+    )
+
+
+TRIAL_FIELDS: dict[str, FieldSpec] = {
+    "title": _f("string", "official title"),
+    "short_title": _f("string", "brief title"),
+    "acronym": _f("string", "acronym"),
+    "sponsor_protocol_id": _f("string name", "the sponsor's protocol identifier"),
+    "registry": _f("name string", "registry identifier (NCT, EU CT, ISRCTN …)", repeatable=True),
+    "sponsor": _f("string", "lead sponsor"),
+    "collaborator": _f("string", "collaborator", repeatable=True),
+    "phase": _f("number quantity string name", "phase, e.g. 1, 1b, 2/3"),
+    "study_type": _f("name", "study type", "interventional observational expanded_access"),
+    "allocation": _f("name", "allocation", "randomized non_randomized na"),
+    "model": _f(
+        "name",
+        "intervention model",
+        "single_group parallel crossover factorial sequential",
+    ),
+    "masking": _f("name", "masking (blinding)", "open_label single double triple quadruple"),
+    "purpose": _f(
+        "name",
+        "primary purpose",
+        "treatment prevention diagnostic supportive_care screening "
+        "health_services_research basic_science device_feasibility other",
+    ),
+    "condition": _f("string", "condition studied, with codes", repeatable=True),
+    "keyword": _f("string", "registry keyword", repeatable=True),
+    "enrolment": _f("number", "planned number of subjects"),
+    "sex": _f("name", "sex of participants", "all female male"),
+    "healthy_volunteers": _f("name", "accepts healthy volunteers", "yes no"),
+    "minimum_age": _f("quantity", "planned minimum age"),
+    "maximum_age": _f("quantity", "planned maximum age"),
+    "age_group": _f("name", "age group", "child adult older_adult", many_values=True),
+    "status": _f(
+        "name",
+        "recruitment status",
+        "not_yet_recruiting recruiting enrolling_by_invitation active_not_recruiting "
+        "suspended terminated completed withdrawn",
+    ),
+    "version": _f("string", "protocol version"),
+    "version_date": _f("date", "protocol version date"),
+    "eligibility_visit": _f("name", "the visit eligibility is judged at"),
+    "summary": _f("string", "brief summary"),
+    "description": _f("string", "detailed description"),
+    "length": _f("quantity", "planned length of participation"),
+    "indication": _f("string", "trial indication"),
+    "indication_type": _f(
+        "name", "trial indication type", "treatment prevention diagnosis mitigation"
+    ),
+    "diagnosis_group": _f("string", "diagnosis group"),
+    "trial_type": _f(
+        "name",
+        "trial type (SDTM TTYPE)",
+        "efficacy safety pharmacokinetic pharmacodynamic tolerability bioequivalence",
+        many_values=True,
+    ),
+    "control": _f("name", "control type", "placebo active dose_comparison none historical"),
+    "comparator": _f("string", "comparative treatment"),
+    "add_on": _f("name", "added on to existing treatments", "yes no"),
+    "country": _f("string name", "country", repeatable=True),
+}
+
+INTERVENTION_FIELDS: dict[str, FieldSpec] = {
+    "type": _f(
+        "name",
+        "intervention type",
+        "drug biological device procedure radiation behavioral genetic dietary_supplement "
+        "combination_product diagnostic_test other",
+    ),
+    "route": _f("name string", "route of administration"),
+    "dosage_form": _f("name string", "dosage form"),
+    "administration": _f("string", "how and how often it is given"),
+    "dose": _f("quantity", "a dose given", many_values=True),
+    "frequency": _f("string name", "dosing frequency"),
+    "description": _f("string", "description"),
+    "code": _f("string name", "product code"),
+}
+
+DOSE_FINDING_FIELDS: dict[str, FieldSpec] = {
+    "start_level": _f("name", "the dose level the first cohort receives"),
+    "expansion": _f("number", "subjects in expansion cohorts at the selected dose(s)"),
+    "backfill": _f("number", "maximum subjects backfilled at cleared dose levels"),
+    "max_sample_size": _f("number", "maximum number of subjects dosed in escalation"),
+    "decided_by": _f("string", "who takes escalation decisions"),
+    "rp2d": _f("string", "how the recommended phase 2 dose is chosen"),
+}

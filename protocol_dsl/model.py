@@ -1,0 +1,970 @@
+"""The protocol model: plain frozen attrs classes, one per language construct.
+
+This module owns the shape of a parsed spec.  Every node carries the source
+span it came from; spans are excluded from equality so that two specs that
+say the same thing compare equal whatever their layout (the formatter and the
+semantic diff rely on this).  Nothing here knows about Lark.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Literal, TypeAlias
+
+import attrs
+
+# ---------------------------------------------------------------- spans and marks
+
+
+@attrs.frozen
+class Span:
+    """A region of a source file; lines and columns are 1-based, end exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = 0
+    end: int = 0
+
+    @classmethod
+    def unknown(cls, file: str = "<unknown>") -> Span:
+        return cls(file, 1, 1, 1, 1, 0, 0)
+
+
+def _span_field() -> Span:
+    return attrs.field(eq=False, repr=False, order=False, kw_only=True, factory=Span.unknown)
+
+
+MarkKind = Literal["provisional", "note", "question", "source", "rationale"]
+
+
+@attrs.frozen
+class Mark:
+    """Provenance and status: provisional values, notes, open questions, sources."""
+
+    kind: MarkKind
+    text: str = ""
+    span: Span = _span_field()
+
+
+Marks: TypeAlias = tuple[Mark, ...]
+
+
+def is_provisional(marks: Marks) -> bool:
+    return any(m.kind == "provisional" for m in marks)
+
+
+def marks_of(marks: Marks, kind: MarkKind) -> tuple[str, ...]:
+    return tuple(m.text for m in marks if m.kind == kind)
+
+
+@attrs.frozen
+class Code:
+    """A terminology code, e.g. [LOINC 4485-9]."""
+
+    system: str
+    value: str
+    span: Span = _span_field()
+
+
+# ---------------------------------------------------------------- literal values
+
+
+@attrs.frozen
+class Quantity:
+    """A number with a UCUM unit (or a plain-word time unit such as 'weeks')."""
+
+    value: Decimal
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{format_decimal(self.value)} {self.unit}"
+
+
+def format_decimal(value: Decimal) -> str:
+    """Shortest faithful text of a decimal, never in exponent notation."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+ValueKind = Literal["string", "number", "quantity", "date", "name", "titer"]
+
+
+@attrs.frozen
+class Value:
+    """A literal in a field, e.g. the right-hand side of `enrolment 108`.
+
+    `text` is the source text, kept because some fields (phase "1b") read
+    better as written than as a number with a unit.
+    """
+
+    kind: ValueKind
+    value: str | Decimal | Quantity | _dt.date | int
+    text: str
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Field:
+    """A `key value, value [CODE] marks` line of a header-like block."""
+
+    key: str
+    values: tuple[Value, ...]
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    @property
+    def value(self) -> Value:
+        return self.values[0]
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class NumberLit:
+    value: Decimal
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class QuantityLit:
+    quantity: Quantity
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class TextLit:
+    value: str
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class DateLit:
+    value: _dt.date
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class TiterLit:
+    """An antibody titer 1:N, stored as its denominator N (titers are ordinal)."""
+
+    denominator: int
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class BoolLit:
+    value: bool
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Ref:
+    """A dotted name: an item, definition, score, anchor, code or namespace member."""
+
+    parts: tuple[str, ...]
+    span: Span = _span_field()
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@attrs.frozen
+class AtVisit:
+    """`expr at VISIT`: the value recorded at a given visit."""
+
+    expr: Expr
+    visit: str
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Negate:
+    expr: Expr
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Not:
+    expr: Expr
+    span: Span = _span_field()
+
+
+ArithOp = Literal["+", "-", "*", "/"]
+
+
+@attrs.frozen
+class Arith:
+    op: ArithOp
+    left: Expr
+    right: Expr
+    span: Span = _span_field()
+
+
+LogicOp = Literal["and", "or", "implies"]
+
+
+@attrs.frozen
+class Logic:
+    op: LogicOp
+    left: Expr
+    right: Expr
+    span: Span = _span_field()
+
+
+CompareOp = Literal["<", "<=", ">", ">=", "=", "!="]
+
+
+@attrs.frozen
+class Compare:
+    op: CompareOp
+    left: Expr
+    right: Expr
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Between:
+    """`x between low and high`, inclusive at both ends."""
+
+    expr: Expr
+    low: Expr
+    high: Expr
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class MemberOf:
+    """`x in {a, b}` (explicit values) or `x in codelist` (every value of a list)."""
+
+    expr: Expr
+    values: tuple[str, ...] = ()
+    codelist: Ref | None = None
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class IsKnown:
+    """`x is known` / `x is missing`: the only two-valued test of missing data."""
+
+    expr: Expr
+    missing: bool = False
+    span: Span = _span_field()
+
+
+Direction = Literal["before", "after"]
+
+
+@attrs.frozen
+class Within:
+    """`date within D before|after anchor`: inclusive window between anchor∓D and anchor."""
+
+    expr: Expr
+    duration: Expr
+    direction: Direction
+    anchor: Expr
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class AtLeast:
+    """`date at least D before anchor` means date <= anchor - D (inclusive)."""
+
+    expr: Expr
+    duration: Expr
+    direction: Direction
+    anchor: Expr
+    span: Span = _span_field()
+
+
+QuantifierKind = Literal["any", "none", "all"]
+
+
+@attrs.frozen
+class Quantifier:
+    """`any|none|all FORM where FILTER [satisfy COND]` over a repeating form's records."""
+
+    kind: QuantifierKind
+    form: str
+    where: Expr | None = None
+    satisfy: Expr | None = None
+    span: Span = _span_field()
+
+
+AggregateKind = Literal["count", "sum", "min", "max"]
+
+
+@attrs.frozen
+class Aggregate:
+    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`."""
+
+    kind: AggregateKind
+    target: Ref
+    where: Expr | None = None
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Call:
+    """A call of a built-in function (the language has no user functions)."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Conditional:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span_field()
+
+
+Expr: TypeAlias = (
+    NumberLit
+    | QuantityLit
+    | TextLit
+    | DateLit
+    | TiterLit
+    | BoolLit
+    | Ref
+    | AtVisit
+    | Negate
+    | Not
+    | Arith
+    | Logic
+    | Compare
+    | Between
+    | MemberOf
+    | IsKnown
+    | Within
+    | AtLeast
+    | Quantifier
+    | Aggregate
+    | Call
+    | Conditional
+)
+
+BUILTIN_FUNCTIONS: dict[str, str] = {
+    "years_between": "completed years from the first date to the second",
+    "months_between": "completed months from the first date to the second",
+    "days_between": "days from the first date to the second",
+    "lookup": "the value of a lookup table for a key",
+    "abs": "absolute value",
+    "least": "the smaller of two values",
+    "greatest": "the larger of two values",
+}
+
+
+def children(expr: Expr) -> Iterator[Expr]:
+    """The direct sub-expressions of an expression, in source order."""
+    for field in attrs.fields(type(expr)):
+        value = getattr(expr, field.name)
+        if isinstance(value, tuple):
+            for element in value:
+                if _is_expr(element):
+                    yield element
+        elif _is_expr(value):
+            yield value
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of an expression tree, parents before children."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(children(node))))
+
+
+def _is_expr(value: object) -> bool:
+    return isinstance(value, _EXPR_TYPES)
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@attrs.frozen
+class Trial:
+    name: str
+    fields: tuple[Field, ...]
+    span: Span = _span_field()
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+    def all(self, key: str) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.key == key)
+
+
+@attrs.frozen
+class Use:
+    path: str
+    alias: str
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class CodeListEntry:
+    name: str
+    label: str | None = None
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class CodeList:
+    name: str
+    label: str | None
+    entries: tuple[CodeListEntry, ...]
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    def entry(self, name: str) -> CodeListEntry | None:
+        for e in self.entries:
+            if e.name == name:
+                return e
+        return None
+
+
+@attrs.frozen
+class TableRow:
+    key: str
+    value: Value
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Table:
+    """A lookup table (e.g. glucocorticoid → prednisone factor) with its source."""
+
+    name: str
+    label: str | None
+    rows: tuple[TableRow, ...]
+    version: str | None = None
+    keys: Ref | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+ItemKind = Literal[
+    "number", "integer", "quantity", "date", "datetime", "yes_no", "choice", "titer", "text"
+]
+
+
+@attrs.frozen
+class ItemType:
+    kind: ItemKind
+    unit: str | None = None
+    codelist: Ref | None = None
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Range:
+    """An allowed range, inclusive; bounds are numbers in the item's unit or quantities."""
+
+    low: Decimal | Quantity
+    high: Decimal | Quantity
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Item:
+    name: str
+    type: ItemType
+    label: str | None = None
+    range: Range | None = None
+    required: bool = False
+    when: Expr | None = None
+    visits: tuple[str, ...] | None = None
+    for_reporting: bool = False
+    group: str | None = None
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class ItemGroup:
+    name: str
+    label: str | None
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Derive:
+    """A record-level derived value of a form (e.g. prednisone-equivalent dose)."""
+
+    name: str
+    label: str | None
+    expr: Expr
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Form:
+    name: str
+    label: str | None
+    items: tuple[Item, ...]
+    repeating: bool = False
+    visits: tuple[str, ...] = ()
+    groups: tuple[ItemGroup, ...] = ()
+    derives: tuple[Derive, ...] = ()
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    def item(self, name: str) -> Item | None:
+        for i in self.items:
+            if i.name == name:
+                return i
+        return None
+
+    def derive(self, name: str) -> Derive | None:
+        for d in self.derives:
+            if d.name == name:
+                return d
+        return None
+
+
+@attrs.frozen
+class Collect:
+    """`collect lib.form at V1, V2`: schedule a library form in this trial."""
+
+    form: Ref
+    visits: tuple[str, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Define:
+    name: str
+    label: str | None
+    expr: Expr
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class ScoreItem:
+    """A weighted descriptor; without an expression it reads the score form's item."""
+
+    name: str
+    weight: Decimal
+    label: str | None = None
+    expr: Expr | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class ScoreDomain:
+    name: str
+    label: str | None
+    tags: tuple[str, ...]
+    items: tuple[ScoreItem, ...]
+    span: Span = _span_field()
+
+
+ScoreRule = Literal["sum_all", "highest_per_domain"]
+
+
+@attrs.frozen
+class Score:
+    name: str
+    label: str | None
+    domains: tuple[ScoreDomain, ...]
+    form: Ref | None = None
+    lookback: Quantity | None = None
+    range: tuple[Decimal, Decimal] | None = None
+    rule: str = "sum_all"
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    def items(self) -> Iterator[tuple[ScoreDomain, ScoreItem]]:
+        for domain in self.domains:
+            for item in domain.items:
+                yield domain, item
+
+
+@attrs.frozen
+class ScoreVariant:
+    """`score B = A without x, y`: a score minus some of its descriptors."""
+
+    name: str
+    label: str | None
+    base: Ref
+    without: tuple[str, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+CriterionKind = Literal["inclusion", "exclusion"]
+
+
+@attrs.frozen
+class Criterion:
+    kind: CriterionKind
+    id: str
+    text: str
+    rule: Expr | None = None
+    attested: bool = False
+    attestation: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    @property
+    def is_formal(self) -> bool:
+        return self.rule is not None
+
+
+@attrs.frozen
+class Anchor:
+    """A named event that time windows are anchored on (screening, first dose)."""
+
+    name: str
+    label: str | None
+    visit: str | None = None
+    expr: Expr | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Epoch:
+    name: str
+    label: str | None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Visit:
+    """A planned visit; days count from day 1 (there is no day 0)."""
+
+    name: str
+    label: str | None
+    day: int | None = None
+    day_end: int | None = None
+    window_before: int = 0
+    window_after: int = 0
+    epoch: str | None = None
+    number: Decimal | None = None
+    unscheduled: bool = False
+    early_termination: bool = False
+    condition: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    @property
+    def earliest(self) -> int | None:
+        return None if self.day is None else self.day - self.window_before
+
+    @property
+    def latest(self) -> int | None:
+        if self.day is None:
+            return None
+        return (self.day_end if self.day_end is not None else self.day) + self.window_after
+
+
+@attrs.frozen
+class Activity:
+    name: str
+    label: str | None
+    visits: tuple[str, ...]
+    condition: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Element:
+    """A trial element (SDTM TE): a planned period of treatment or observation."""
+
+    name: str
+    label: str | None
+    start: str | None = None
+    end: str | None = None
+    duration: Quantity | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class ArmStep:
+    element: str
+    epoch: str
+    branch: str | None = None
+    transition: str | None = None
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Arm:
+    name: str
+    label: str | None
+    type: str | None = None
+    receives: tuple[str, ...] = ()
+    description: str | None = None
+    steps: tuple[ArmStep, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Intervention:
+    name: str
+    label: str | None
+    fields: tuple[Field, ...]
+    span: Span = _span_field()
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+
+@attrs.frozen
+class DoseLevel:
+    name: str
+    dose: Quantity
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class EscalationDesign:
+    """An escalation design (3+3, BOIN, mTPI-2, CRM) with its parameters as fields."""
+
+    kind: str
+    parameters: tuple[Field, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+    def parameter(self, key: str) -> Field | None:
+        for f in self.parameters:
+            if f.key == key:
+                return f
+        return None
+
+
+@attrs.frozen
+class DltWindow:
+    """The DLT observation window and what it is anchored on."""
+
+    duration: Quantity
+    anchor: str
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class DltDefinition:
+    text: str
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class StepDose:
+    """One step of a step-up schedule: study day and amount (absolute or % of target)."""
+
+    day: int
+    amount: Quantity
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class StepUp:
+    levels: tuple[str, ...]
+    steps: tuple[StepDose, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Scenario:
+    """A dose-toxicity scenario for simulation: one true DLT rate per dose level."""
+
+    name: str
+    label: str | None
+    rates: tuple[Decimal, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class DoseFinding:
+    intervention: str
+    levels: tuple[DoseLevel, ...] = ()
+    levels_marks: Marks = ()
+    design: EscalationDesign | None = None
+    dlt_window: DltWindow | None = None
+    dlt_definition: DltDefinition | None = None
+    step_ups: tuple[StepUp, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    fields: tuple[Field, ...] = ()
+    span: Span = _span_field()
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+    def level(self, name: str) -> DoseLevel | None:
+        for level in self.levels:
+            if level.name == name:
+                return level
+        return None
+
+
+ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
+
+
+@attrs.frozen
+class Endpoint:
+    name: str
+    text: str
+    timeframe: str | None = None
+    until: Quantity | None = None
+    until_anchor: str | None = None
+    rule: Expr | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Objective:
+    name: str
+    level: ObjectiveLevel
+    text: str
+    endpoints: tuple[Endpoint, ...]
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class AmendmentChange:
+    target: str | None
+    text: str
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Amendment:
+    number: Decimal
+    date: _dt.date | None = None
+    summary: str | None = None
+    reasons: tuple[str, ...] = ()
+    changes: tuple[AmendmentChange, ...] = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class MapRule:
+    """`form.item from DOMAIN.VARIABLE [where VAR = "x"] [date D.V] [visit D.V] [unit D.V]`."""
+
+    target: Ref
+    source: Ref
+    where: tuple[str, str] | None = None
+    date: Ref | None = None
+    visit: Ref | None = None
+    unit: Ref | None = None
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@attrs.frozen
+class Mapping:
+    """How a source data standard (e.g. SDTM) maps onto the spec's items."""
+
+    name: str
+    label: str | None
+    rules: tuple[MapRule, ...]
+    span: Span = _span_field()
+
+
+Declaration: TypeAlias = (
+    Trial
+    | Use
+    | CodeList
+    | Table
+    | Form
+    | Collect
+    | Define
+    | Score
+    | ScoreVariant
+    | Criterion
+    | Anchor
+    | Epoch
+    | Visit
+    | Activity
+    | Element
+    | Arm
+    | Intervention
+    | DoseFinding
+    | Objective
+    | Amendment
+    | Mapping
+)
+
+
+@attrs.frozen
+class Module:
+    """One parsed .trial file: its declarations in source order."""
+
+    path: str
+    declarations: tuple[Declaration, ...]
+    span: Span = _span_field()
+
+    def of_type(self, cls: type) -> tuple:
+        return tuple(d for d in self.declarations if isinstance(d, cls))
+
+
+_EXPR_TYPES = (
+    NumberLit,
+    QuantityLit,
+    TextLit,
+    DateLit,
+    TiterLit,
+    BoolLit,
+    Ref,
+    AtVisit,
+    Negate,
+    Not,
+    Arith,
+    Logic,
+    Compare,
+    Between,
+    MemberOf,
+    IsKnown,
+    Within,
+    AtLeast,
+    Quantifier,
+    Aggregate,
+    Call,
+    Conditional,
+)

@@ -1,0 +1,174 @@
+"""Canonical source text of expressions and literals.
+
+The formatter prints whole files with it, the semantic diff shows old and new
+rules with it, and generated artefacts quote rules with it.  Printing then
+parsing gives the same model: parentheses are added exactly where precedence
+needs them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from protocol_dsl import model as m
+
+# Binding strength, loosest first; mirrors the grammar.
+_LOWEST = 0  # any/none/all, if-then-else
+_IMPLIES = 1
+_OR = 2
+_AND = 3
+_NOT = 4
+_COMPARE = 5
+_SUM = 6
+_PRODUCT = 7
+_UNARY = 8
+_POSTFIX = 9
+_ATOM = 10
+
+
+def quote(text: str) -> str:
+    """A string literal: backslashes and double quotes escaped, line breaks kept."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def number(value: Decimal) -> str:
+    return m.format_decimal(value)
+
+
+def is_bare_unit(unit: str) -> bool:
+    """Whether a unit can follow its number unquoted (else it is written '…')."""
+    if not unit or not (unit[0].isalpha() or unit[0] in "%[{"):
+        return False
+    allowed = set("_%[]{}.*/^'")
+    if not all(c.isalnum() or c in allowed for c in unit):
+        return False
+    from protocol_dsl.parser import keywords
+
+    return unit not in keywords()
+
+
+def unit(text: str) -> str:
+    return text if is_bare_unit(text) else f"'{text}'"
+
+
+def quantity(q: m.Quantity) -> str:
+    return f"{number(q.value)} {unit(q.unit)}"
+
+
+def signed(value: Decimal) -> str:
+    return number(value) if value >= 0 else f"-{number(-value)}"
+
+
+def value(v: m.Value) -> str:
+    """A field value as canonically written."""
+    if v.kind == "string":
+        return quote(str(v.value))
+    if v.kind == "number":
+        assert isinstance(v.value, Decimal)
+        return signed(v.value)
+    if v.kind == "quantity":
+        assert isinstance(v.value, m.Quantity)
+        # "phase 1b" is a number glued to a word: keep it as written
+        if v.text and not any(c.isspace() for c in v.text):
+            return v.text
+        return quantity(v.value)
+    if v.kind == "titer":
+        return f"1:{v.value}"
+    if v.kind == "date":
+        return str(v.value)
+    return str(v.value)
+
+
+def code(c: m.Code) -> str:
+    return f"[{c.system} {c.value}]"
+
+
+def expr(node: m.Expr) -> str:
+    """The canonical source of an expression."""
+    return _expr(node, _LOWEST)
+
+
+def _wrap(text: str, own: int, context: int) -> str:
+    return f"({text})" if own < context else text
+
+
+def _expr(node: m.Expr, context: int) -> str:
+    if isinstance(node, m.NumberLit):
+        return number(node.value)
+    if isinstance(node, m.QuantityLit):
+        return quantity(node.quantity)
+    if isinstance(node, m.TextLit):
+        return quote(node.value)
+    if isinstance(node, m.DateLit):
+        return str(node.value)
+    if isinstance(node, m.TiterLit):
+        return f"1:{node.denominator}"
+    if isinstance(node, m.BoolLit):
+        return "yes" if node.value else "no"
+    if isinstance(node, m.Ref):
+        return node.dotted
+    if isinstance(node, m.AtVisit):
+        return _wrap(f"{_expr(node.expr, _POSTFIX)} at {node.visit}", _POSTFIX, context)
+    if isinstance(node, m.Negate):
+        return _wrap(f"-{_expr(node.expr, _UNARY)}", _UNARY, context)
+    if isinstance(node, m.Not):
+        return _wrap(f"not {_expr(node.expr, _NOT)}", _NOT, context)
+    if isinstance(node, m.Arith):
+        level = _SUM if node.op in "+-" else _PRODUCT
+        text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"
+        return _wrap(text, level, context)
+    if isinstance(node, m.Logic):
+        if node.op == "implies":
+            text = f"{_expr(node.left, _OR)} implies {_expr(node.right, _OR)}"
+            return _wrap(text, _IMPLIES, context)
+        level = _OR if node.op == "or" else _AND
+        text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"
+        return _wrap(text, level, context)
+    if isinstance(node, m.Compare):
+        text = f"{_expr(node.left, _SUM)} {node.op} {_expr(node.right, _SUM)}"
+        return _wrap(text, _COMPARE, context)
+    if isinstance(node, m.Between):
+        text = (
+            f"{_expr(node.expr, _SUM)} between {_expr(node.low, _SUM)} and {_expr(node.high, _SUM)}"
+        )
+        return _wrap(text, _COMPARE, context)
+    if isinstance(node, m.MemberOf):
+        target = (
+            node.codelist.dotted
+            if node.codelist is not None
+            else "{" + ", ".join(node.values) + "}"
+        )
+        return _wrap(f"{_expr(node.expr, _SUM)} in {target}", _COMPARE, context)
+    if isinstance(node, m.IsKnown):
+        word = "missing" if node.missing else "known"
+        return _wrap(f"{_expr(node.expr, _SUM)} is {word}", _COMPARE, context)
+    if isinstance(node, (m.Within, m.AtLeast)):
+        keyword = "within" if isinstance(node, m.Within) else "at least"
+        text = (
+            f"{_expr(node.expr, _SUM)} {keyword} {_expr(node.duration, _SUM)} "
+            f"{node.direction} {_expr(node.anchor, _SUM)}"
+        )
+        return _wrap(text, _COMPARE, context)
+    if isinstance(node, m.Quantifier):
+        text = f"{node.kind} {node.form}"
+        if node.where is not None:
+            text += f" where {_expr(node.where, _IMPLIES)}"
+        if node.kind == "all":
+            assert node.satisfy is not None
+            text += f" satisfy {_expr(node.satisfy, _LOWEST)}"
+        # extends to the right: parenthesise unless it is the whole expression
+        return f"({text})" if context > _LOWEST else text
+    if isinstance(node, m.Aggregate):
+        inner = node.target.dotted
+        if node.where is not None:
+            inner += f" where {_expr(node.where, _LOWEST)}"
+        return f"{node.kind}({inner})"
+    if isinstance(node, m.Call):
+        return f"{node.function}({', '.join(_expr(a, _LOWEST) for a in node.args)})"
+    if isinstance(node, m.Conditional):
+        text = (
+            f"if {_expr(node.condition, _LOWEST)} then {_expr(node.then, _LOWEST)} "
+            f"else {_expr(node.otherwise, _LOWEST)}"
+        )
+        return f"({text})" if context > _LOWEST else text
+    raise TypeError(f"no printer for {type(node).__name__}")

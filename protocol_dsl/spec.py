@@ -1,0 +1,422 @@
+"""A loaded spec: one module, its libraries, and the names they declare.
+
+This module owns name resolution.  Back ends never look names up by hand:
+they ask `Spec.resolve` what a reference means (an item of a form, a
+definition, a score or part of one, an anchor, a code-list value, …), and use
+`Spec.form_uses` for the trial's data dictionary (its own forms plus the
+library forms it collects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+import attrs
+
+from protocol_dsl import model as m
+
+SymbolKind = Literal[
+    "item",
+    "derive",
+    "form",
+    "define",
+    "score",
+    "score_part",
+    "anchor",
+    "value",
+    "codelist",
+    "table",
+    "library",
+]
+
+
+@attrs.frozen
+class Symbol:
+    """What a reference resolved to, and the spec that declares it."""
+
+    kind: SymbolKind
+    owner: Spec = attrs.field(eq=False, repr=False)
+    decl: object = attrs.field(eq=False)
+    form: m.Form | None = attrs.field(default=None, eq=False, repr=False)
+    part: str | None = None
+    codelist: m.CodeList | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class FormUse:
+    """A form as the trial collects it: its key in subject data and its visits."""
+
+    key: str
+    form: m.Form
+    visits: tuple[str, ...]
+    owner: Spec = attrs.field(eq=False, repr=False)
+
+    @property
+    def storage_name(self) -> str:
+        """The name of the form's table in CSV, Parquet, SQL (no dots)."""
+        return self.key.replace(".", "__")
+
+    @property
+    def repeating(self) -> bool:
+        return self.form.repeating
+
+
+@attrs.frozen
+class Scope:
+    """Where an expression is evaluated: its spec, and the record it may read."""
+
+    owner: Spec = attrs.field(eq=False, repr=False)
+    record: m.Form | None = None
+    context: str = ""
+
+
+class Spec:
+    """One .trial module with its imported libraries (by alias)."""
+
+    def __init__(self, path: str, module: m.Module, libraries: dict[str, Spec]):
+        self.path = path
+        self.module = module
+        self.libraries = libraries
+
+    def __repr__(self) -> str:
+        return f"Spec({self.path!r})"
+
+    # ------------------------------------------------------------ declarations by kind
+
+    def _named(self, cls: type) -> dict[str, object]:
+        named: dict[str, object] = {}
+        for decl in self.module.of_type(cls):
+            named.setdefault(decl.name, decl)  # duplicates are reported by the checks
+        return named
+
+    @cached_property
+    def trial(self) -> m.Trial | None:
+        trials = self.module.of_type(m.Trial)
+        return trials[0] if trials else None
+
+    @cached_property
+    def forms(self) -> dict[str, m.Form]:
+        return self._named(m.Form)  # type: ignore[return-value]
+
+    @cached_property
+    def codelists(self) -> dict[str, m.CodeList]:
+        return self._named(m.CodeList)  # type: ignore[return-value]
+
+    @cached_property
+    def tables(self) -> dict[str, m.Table]:
+        return self._named(m.Table)  # type: ignore[return-value]
+
+    @cached_property
+    def defines(self) -> dict[str, m.Define]:
+        return self._named(m.Define)  # type: ignore[return-value]
+
+    @cached_property
+    def scores(self) -> dict[str, m.Score | m.ScoreVariant]:
+        named: dict[str, m.Score | m.ScoreVariant] = {}
+        for decl in self.module.declarations:
+            if isinstance(decl, (m.Score, m.ScoreVariant)):
+                named.setdefault(decl.name, decl)
+        return named
+
+    @cached_property
+    def anchors(self) -> dict[str, m.Anchor]:
+        return self._named(m.Anchor)  # type: ignore[return-value]
+
+    @cached_property
+    def visits(self) -> dict[str, m.Visit]:
+        return self._named(m.Visit)  # type: ignore[return-value]
+
+    @cached_property
+    def epochs(self) -> dict[str, m.Epoch]:
+        return self._named(m.Epoch)  # type: ignore[return-value]
+
+    @cached_property
+    def elements(self) -> dict[str, m.Element]:
+        return self._named(m.Element)  # type: ignore[return-value]
+
+    @cached_property
+    def arms(self) -> dict[str, m.Arm]:
+        return self._named(m.Arm)  # type: ignore[return-value]
+
+    @cached_property
+    def activities(self) -> dict[str, m.Activity]:
+        return self._named(m.Activity)  # type: ignore[return-value]
+
+    @cached_property
+    def interventions(self) -> dict[str, m.Intervention]:
+        return self._named(m.Intervention)  # type: ignore[return-value]
+
+    @property
+    def criteria(self) -> tuple[m.Criterion, ...]:
+        return self.module.of_type(m.Criterion)
+
+    @property
+    def inclusions(self) -> tuple[m.Criterion, ...]:
+        return tuple(c for c in self.criteria if c.kind == "inclusion")
+
+    @property
+    def exclusions(self) -> tuple[m.Criterion, ...]:
+        return tuple(c for c in self.criteria if c.kind == "exclusion")
+
+    @property
+    def dose_findings(self) -> tuple[m.DoseFinding, ...]:
+        return self.module.of_type(m.DoseFinding)
+
+    @property
+    def dose_finding(self) -> m.DoseFinding | None:
+        found = self.dose_findings
+        return found[0] if found else None
+
+    @property
+    def objectives(self) -> tuple[m.Objective, ...]:
+        return self.module.of_type(m.Objective)
+
+    @property
+    def amendments(self) -> tuple[m.Amendment, ...]:
+        return self.module.of_type(m.Amendment)
+
+    @property
+    def mappings(self) -> tuple[m.Mapping, ...]:
+        return self.module.of_type(m.Mapping)
+
+    @property
+    def collects(self) -> tuple[m.Collect, ...]:
+        return self.module.of_type(m.Collect)
+
+    def all_specs(self) -> Iterator[Spec]:
+        """This spec and every library it reaches, each once, this one first."""
+        seen: set[int] = set()
+        stack: list[Spec] = [self]
+        while stack:
+            spec = stack.pop(0)
+            if id(spec) in seen:
+                continue
+            seen.add(id(spec))
+            yield spec
+            stack.extend(spec.libraries.values())
+
+    # ------------------------------------------------------------ trial-level views
+
+    def trial_field(self, key: str) -> m.Field | None:
+        return self.trial.field(key) if self.trial else None
+
+    @property
+    def eligibility_visit(self) -> str | None:
+        """The visit eligibility is judged at (the `eligibility_visit` field, else screening)."""
+        f = self.trial_field("eligibility_visit")
+        if f is not None:
+            return str(f.value.value)
+        for visit in self.visits.values():
+            if visit.epoch == "screening" or visit.name.upper().startswith("SCR"):
+                return visit.name
+        return None
+
+    @cached_property
+    def form_uses(self) -> tuple[FormUse, ...]:
+        """The trial's data dictionary: own forms, then collected library forms."""
+        uses = [FormUse(f.name, f, f.visits, self) for f in self.forms.values()]
+        for collect in self.collects:
+            symbol = self.resolve(collect.form.parts, Scope(self))
+            if symbol is not None and symbol.kind == "form" and symbol.form is not None:
+                uses.append(FormUse(collect.form.dotted, symbol.form, collect.visits, symbol.owner))
+        return tuple(uses)
+
+    def form_use(self, owner: Spec, form: m.Form) -> FormUse | None:
+        """The trial's use of a form declared in `owner` (None if never collected)."""
+        for use in self.form_uses:
+            if use.owner is owner and use.form is form:
+                return use
+        return None
+
+    def form_use_by_key(self, key: str) -> FormUse | None:
+        for use in self.form_uses:
+            if use.key == key or use.storage_name == key:
+                return use
+        return None
+
+    @cached_property
+    def visit_order(self) -> tuple[m.Visit, ...]:
+        """Scheduled visits by planned day, then unscheduled and early termination."""
+        visits = list(self.visits.values())
+        planned = sorted((v for v in visits if v.day is not None), key=lambda v: v.day)
+        other = [v for v in visits if v.day is None]
+        return tuple(planned + other)
+
+    # ------------------------------------------------------------ resolution
+
+    def resolve(self, parts: tuple[str, ...], scope: Scope) -> Symbol | None:
+        """What `a.b.c` means in `scope`; None when it names nothing."""
+        if not parts:
+            return None
+        head, rest = parts[0], parts[1:]
+        if scope.record is not None:
+            symbol = _record_member(scope.owner, scope.record, head)
+            if symbol is not None:
+                return symbol if not rest else None
+        if scope.owner is not self:
+            return scope.owner.resolve(parts, Scope(scope.owner))
+        if head in self.libraries and rest:
+            library = self.libraries[head]
+            return library.resolve(rest, Scope(library))
+        if head in self.forms:
+            form = self.forms[head]
+            if not rest:
+                return Symbol("form", self, form, form=form)
+            if len(rest) == 1:
+                return _record_member(self, form, rest[0])
+            return None
+        if head in self.scores:
+            score = self.scores[head]
+            if not rest:
+                return Symbol("score", self, score)
+            if len(rest) == 1 and rest[0] in self.score_parts(score):
+                return Symbol("score_part", self, score, part=rest[0])
+            return None
+        if rest:
+            return None
+        if head in self.defines:
+            return Symbol("define", self, self.defines[head])
+        if head in self.anchors:
+            return Symbol("anchor", self, self.anchors[head])
+        if head in self.codelists:
+            return Symbol("codelist", self, self.codelists[head], codelist=self.codelists[head])
+        if head in self.tables:
+            return Symbol("table", self, self.tables[head])
+        for spec in self.all_specs():
+            for codelist in spec.codelists.values():
+                entry = codelist.entry(head)
+                if entry is not None:
+                    return Symbol("value", spec, entry, codelist=codelist)
+        return None
+
+    def score_parts(self, score: m.Score | m.ScoreVariant) -> set[str]:
+        """Sub-scores of a score: its domain names and domain tags."""
+        base = self.base_score(score)
+        if base is None:
+            return set()
+        parts: set[str] = set()
+        for domain in base.domains:
+            parts.add(domain.name)
+            parts.update(domain.tags)
+        return parts
+
+    def base_score(self, score: m.Score | m.ScoreVariant) -> m.Score | None:
+        """The full score a variant is built on (a score is its own base)."""
+        seen: set[str] = set()
+        spec: Spec = self
+        while isinstance(score, m.ScoreVariant):
+            if score.name in seen:
+                return None
+            seen.add(score.name)
+            symbol = spec.resolve(score.base.parts, Scope(spec))
+            if symbol is None or symbol.kind != "score":
+                return None
+            spec, score = symbol.owner, symbol.decl  # type: ignore[assignment]
+        return score
+
+    def names_in_scope(self, scope: Scope) -> list[str]:
+        """Candidate names for "did you mean"."""
+        spec = scope.owner
+        names: list[str] = []
+        if scope.record is not None:
+            names += [i.name for i in scope.record.items] + [d.name for d in scope.record.derives]
+        names += list(spec.defines) + list(spec.anchors) + list(spec.scores)
+        for form in spec.forms.values():
+            names += [f"{form.name}.{i.name}" for i in form.items]
+            names += [f"{form.name}.{d.name}" for d in form.derives]
+        for alias, library in spec.libraries.items():
+            names += [f"{alias}.{n}" for n in library.defines]
+            names += [f"{alias}.{n}" for n in library.scores]
+            for form in library.forms.values():
+                names += [f"{alias}.{form.name}.{i.name}" for i in form.items]
+        for s in spec.all_specs():
+            for codelist in s.codelists.values():
+                names += [e.name for e in codelist.entries]
+        return names
+
+
+def _record_member(owner: Spec, form: m.Form, name: str) -> Symbol | None:
+    item = form.item(name)
+    if item is not None:
+        codelist = None
+        if item.type.codelist is not None:
+            cl = owner.resolve(item.type.codelist.parts, Scope(owner))
+            codelist = cl.codelist if cl is not None else None
+        return Symbol("item", owner, item, form=form, codelist=codelist)
+    derive = form.derive(name)
+    if derive is not None:
+        return Symbol("derive", owner, derive, form=form)
+    return None
+
+
+# ---------------------------------------------------------------- expressions with their scopes
+
+
+def expressions(spec: Spec) -> Iterator[tuple[Scope, m.Expr]]:
+    """Every top-level expression of a spec and its libraries, with its scope."""
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            yield from _decl_expressions(owner, decl)
+
+
+def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr]]:
+    if isinstance(decl, m.Criterion) and decl.rule is not None:
+        yield Scope(owner, None, f"criterion {decl.id}"), decl.rule
+    elif isinstance(decl, m.Define):
+        yield Scope(owner, None, f"definition {decl.name}"), decl.expr
+    elif isinstance(decl, m.Anchor) and decl.expr is not None:
+        yield Scope(owner, None, f"anchor {decl.name}"), decl.expr
+    elif isinstance(decl, m.Form):
+        for item in decl.items:
+            if item.when is not None:
+                yield Scope(owner, decl, f"condition of {decl.name}.{item.name}"), item.when
+        for derive in decl.derives:
+            yield Scope(owner, decl, f"derived value {decl.name}.{derive.name}"), derive.expr
+    elif isinstance(decl, m.Score):
+        form = None
+        if decl.form is not None:
+            symbol = owner.resolve(decl.form.parts, Scope(owner))
+            form = symbol.form if symbol is not None and symbol.kind == "form" else None
+        for _domain, item in decl.items():
+            if item.expr is not None:
+                yield Scope(owner, form, f"score item {decl.name}.{item.name}"), item.expr
+    elif isinstance(decl, m.Objective):
+        for endpoint in decl.endpoints:
+            if endpoint.rule is not None:
+                yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+
+
+def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:
+    """The record scope that a quantifier or aggregate opens for its filter and condition."""
+    if isinstance(node, m.Quantifier):
+        form = scope.owner.forms.get(node.form)
+        return Scope(scope.owner, form, scope.context)
+    if isinstance(node, m.Aggregate):
+        symbol = scope.owner.resolve(node.target.parts, Scope(scope.owner))
+        if symbol is None:
+            return Scope(scope.owner, None, scope.context)
+        return Scope(scope.owner, symbol.form, scope.context)
+    return None
+
+
+def walk_scoped(expr: m.Expr, scope: Scope) -> Iterator[tuple[m.Expr, Scope]]:
+    """Every node of an expression with the scope its names are resolved in."""
+    yield expr, scope
+    inner = inner_scope(expr, scope)
+    if isinstance(expr, m.Quantifier):
+        for child in (expr.where, expr.satisfy):
+            if child is not None:
+                yield from walk_scoped(child, inner or scope)
+        return
+    if isinstance(expr, m.Aggregate):
+        # the target is resolved in the outer scope; the filter in the record's
+        if expr.where is not None:
+            yield from walk_scoped(expr.where, inner or scope)
+        return
+    if isinstance(expr, m.MemberOf):
+        yield from walk_scoped(expr.expr, scope)
+        return
+    for child in m.children(expr):
+        yield from walk_scoped(child, scope)

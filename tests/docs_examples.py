@@ -1,0 +1,79 @@
+"""Extract the examples of docs/ so the test suite can check every one.
+
+Two kinds of example:
+
+* a fenced block opened with ```trial is a whole spec that must check clean
+  (no errors); ```trial file=lib/x.trial writes a companion file the next
+  spec block can `use`;
+* in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
+  trigger CODE and the first under "## Good" must not.
+
+Examples can `use "lib/sle.trial"` and the other real libraries: specs/lib
+is copied beside every example.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import attrs
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+_FENCE = re.compile(r"^```trial([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+@attrs.frozen
+class Example:
+    doc: Path
+    line: int
+    text: str
+    files: tuple[tuple[str, str], ...]  # companion files (relative path, text)
+    section: str  # the "## …" heading it stands under
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc.relative_to(ROOT)}:{self.line}"
+
+
+def examples(doc: Path) -> list[Example]:
+    text = doc.read_text(encoding="utf-8")
+    found: list[Example] = []
+    companions: list[tuple[str, str]] = []
+    for match in _FENCE.finditer(text):
+        info, body = match[1].strip(), match[2]
+        line = text.count("\n", 0, match.start()) + 1
+        heading = _section(text, match.start())
+        file_match = re.search(r"file=(\S+)", info)
+        if file_match:
+            companions.append((file_match[1], body))
+            continue
+        if "no-check" in info:
+            continue
+        found.append(Example(doc, line, body, tuple(companions), heading))
+        companions = []
+    return found
+
+
+def _section(text: str, offset: int) -> str:
+    headings = re.findall(r"^## (.+)$", text[:offset], re.MULTILINE)
+    return headings[-1].strip() if headings else ""
+
+
+def all_docs() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def materialise(example: Example, folder: Path) -> Path:
+    """Write the example (and its companions, and specs/lib) into `folder`."""
+    shutil.copytree(ROOT / "specs" / "lib", folder / "lib", dirs_exist_ok=True)
+    for relative, body in example.files:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+    path = folder / "example.trial"
+    path.write_text(example.text, encoding="utf-8")
+    return path

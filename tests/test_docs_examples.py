@@ -1,0 +1,67 @@
+"""Every example in docs/ is parsed and checked; every diagnostic code is documented.
+
+A plain example must check without errors.  In docs/diagnostics/CODE.md the
+"Bad" example must report CODE and the "Good" example must not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from protocol_dsl.codes import CODES
+from protocol_dsl.compiler import compile_spec
+from tests.docs_examples import DOCS, all_docs, examples, materialise
+
+DIAGNOSTICS = DOCS / "diagnostics"
+
+_PLAIN = [e for doc in all_docs() if doc.parent != DIAGNOSTICS for e in examples(doc)]
+
+
+@pytest.mark.parametrize("example", _PLAIN, ids=lambda e: e.id)
+def test_doc_example_checks_clean(example, tmp_path: Path) -> None:
+    path = materialise(example, tmp_path)
+    result = compile_spec(str(path))
+    errors = [
+        f"{d.code} {d.message} (line {d.span.line})" for d in result.diagnostics if d.is_error
+    ]
+    assert not errors, f"{example.id}: {errors}"
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_is_documented(code: str) -> None:
+    page = DIAGNOSTICS / f"{code}.md"
+    assert page.exists(), f"{code} has no page docs/diagnostics/{code}.md"
+    sections = {e.section for e in examples(page)}
+    assert {"Bad", "Good"} <= sections, f"{page} needs a Bad and a Good example"
+
+
+def _code_examples(code: str, section: str):
+    page = DIAGNOSTICS / f"{code}.md"
+    if not page.exists():
+        pytest.skip(f"no page for {code}")
+    for example in examples(page):
+        if example.section == section:
+            return example
+    pytest.fail(f"{page} has no '## {section}' example")
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_bad_example_triggers_its_code(code: str, tmp_path: Path) -> None:
+    example = _code_examples(code, "Bad")
+    path = materialise(example, tmp_path)
+    result = compile_spec(str(path))
+    codes = {d.code for d in result.diagnostics}
+    assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_good_example_does_not_trigger_its_code(code: str, tmp_path: Path) -> None:
+    example = _code_examples(code, "Good")
+    path = materialise(example, tmp_path)
+    result = compile_spec(str(path))
+    codes = {d.code for d in result.diagnostics}
+    assert code not in codes, f"{example.id}: {code} reported on the good example"
+    errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.is_error]
+    assert not errors, f"{example.id}: the good example has errors: {errors}"
