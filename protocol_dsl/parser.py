@@ -36,7 +36,29 @@ GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
 #: Declaration keywords: a line starting with one of these at column 1 begins
 #: a new top-level declaration (used to recover after a syntax error).
-DECLARATION_KEYWORDS = ["trial", "use", "codelist", "table", "form", "collect", "define", "score", "inclusion", "exclusion", "anchor", "epoch", "visit", "activity", "element", "arm", "intervention", "dose_finding", "objective", "amendment", "mapping"]
+DECLARATION_KEYWORDS = [
+    "trial",
+    "use",
+    "codelist",
+    "table",
+    "form",
+    "collect",
+    "define",
+    "score",
+    "inclusion",
+    "exclusion",
+    "anchor",
+    "epoch",
+    "visit",
+    "activity",
+    "element",
+    "arm",
+    "intervention",
+    "dose_finding",
+    "objective",
+    "amendment",
+    "mapping",
+]
 
 
 class SyntaxProblem(Exception):

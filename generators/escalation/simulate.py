@@ -160,6 +160,7 @@ def simulate(
     eliminated_from = np.full(n_trials, n_levels, dtype=np.int64)
     active = np.ones(n_trials, dtype=bool)
     rate_of = np.asarray(rates)
+    simulated = 0
     for cohort in range(rules.max_cohorts):
         rows = np.flatnonzero(active)
         if rows.size == 0:
@@ -173,12 +174,11 @@ def simulate(
         level[rows] = step.next_level
         eliminated_from[rows] = step.eliminated_from
         active[rows] = ~step.ended
+        simulated = cohort + 1
         if progress is not None:
-            progress(cohort + 1, rules.max_cohorts)
-    else:
-        cohort = rules.max_cohorts
-    if progress is not None and cohort < rules.max_cohorts:
-        # Every trial ended early; report completion once.
+            progress(simulated, rules.max_cohorts)
+    if progress is not None and simulated < rules.max_cohorts:
+        # Every trial ended early: report completion once.
         progress(rules.max_cohorts, rules.max_cohorts)
     selected = rules.select_mtd(patients, dlts)
     summary_target = target if target is not None else _design_target(design)
