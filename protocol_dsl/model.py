@@ -672,6 +672,8 @@ class Visit:
     unscheduled: bool = False
     early_termination: bool = False
     condition: str | None = None
+    start_rule: str | None = None
+    end_rule: str | None = None
     marks: Marks = ()
     span: Span = _span_field()
 
@@ -705,6 +707,7 @@ class Element:
     start: str | None = None
     end: str | None = None
     duration: Quantity | None = None
+    dose: Quantity | None = None
     marks: Marks = ()
     span: Span = _span_field()
 

@@ -1001,6 +1001,12 @@ class ModelBuilder(Transformer):
     def visit_condition(self, children: list[Any]) -> tuple[str, Any]:
         return ("condition", unquote(children[0]))
 
+    def visit_start_rule(self, children: list[Any]) -> tuple[str, Any]:
+        return ("start_rule", unquote(children[0]))
+
+    def visit_end_rule(self, children: list[Any]) -> tuple[str, Any]:
+        return ("end_rule", unquote(children[0]))
+
     @v_args(meta=True)
     def visit_decl(self, meta: Any, children: list[Any]) -> m.Visit:
         name = str(children[0])
@@ -1025,6 +1031,8 @@ class ModelBuilder(Transformer):
             options.get("unscheduled", False),
             options.get("early_termination", False),
             options.get("condition"),
+            options.get("start_rule"),
+            options.get("end_rule"),
             self._marks(children),
             span=self.span(meta),
         )
@@ -1056,6 +1064,9 @@ class ModelBuilder(Transformer):
     def element_duration(self, children: list[Any]) -> tuple[str, Any]:
         return ("duration", children[0].quantity)
 
+    def element_dose(self, children: list[Any]) -> tuple[str, Any]:
+        return ("dose", children[0].quantity)
+
     @v_args(meta=True)
     def element_decl(self, meta: Any, children: list[Any]) -> m.Element:
         name = str(children[0])
@@ -1072,6 +1083,7 @@ class ModelBuilder(Transformer):
             options.get("start"),
             options.get("end"),
             options.get("duration"),
+            options.get("dose"),
             self._marks(children),
             span=self.span(meta),
         )

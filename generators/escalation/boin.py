@@ -15,6 +15,7 @@ This module owns:
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from typing import NamedTuple
 
@@ -167,6 +168,12 @@ class IntervalBoundaries(NamedTuple):
     def max_patients(self) -> int:
         return len(self.escalate_at_most) - 1
 
+    def frozen(self) -> IntervalBoundaries:
+        """The same boundaries with read-only arrays, safe to share from a cache."""
+        for values in self:
+            values.flags.writeable = False
+        return self
+
 
 def never_boundary(max_n: int) -> np.ndarray:
     """The 'at least' sentinel row: n + 1 at every n, which no count reaches."""
@@ -193,8 +200,13 @@ def elimination_boundaries(target: float, cutoff: float, max_n: int) -> np.ndarr
     return boundary
 
 
+@functools.lru_cache(maxsize=64)
 def boin_boundaries(design: Boin) -> IntervalBoundaries:
-    """The boundary arrays R `get.boundary` prints, for n = 1..max sample size."""
+    """The boundary arrays R `get.boundary` prints, for n = 1..max sample size.
+
+    Cached per design (designs are frozen), so replaying a history cohort by
+    cohort does not recompute them.
+    """
     max_n = design.n_cohorts * design.cohort_size
     lambdas = boin_lambdas(design)
     n = np.arange(max_n + 1)
@@ -209,7 +221,7 @@ def boin_boundaries(design: Boin) -> IntervalBoundaries:
         )
     else:
         stop = never_boundary(max_n)
-    return IntervalBoundaries(escalate, deescalate, eliminate, stop)
+    return IntervalBoundaries(escalate, deescalate, eliminate, stop).frozen()
 
 
 # ---------------------------------------------------------------- trial flow

@@ -13,6 +13,7 @@ selection are BOIN's (see `boin`).
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import attrs
@@ -95,8 +96,9 @@ def winning_key(design: Mtpi2, patients: int, dlts: int) -> tuple[Key, float]:
     return keys(design)[best], float(upm[best])
 
 
+@functools.lru_cache(maxsize=64)
 def mtpi2_boundaries(design: Mtpi2) -> IntervalBoundaries:
-    """Boundary arrays for n = 1..max sample size, from the winning keys.
+    """Boundary arrays for n = 1..max sample size, from the winning keys (cached per design).
 
     The decisions at each n must run E…E S…S D…D as y grows, so they fit in
     'escalate if y ≤ a, de-escalate if y ≥ b'; anything else is an internal
@@ -125,4 +127,4 @@ def mtpi2_boundaries(design: Mtpi2) -> IntervalBoundaries:
     eliminate = elimination_boundaries(design.target, design.elimination_cutoff, max_n)
     return IntervalBoundaries(
         escalate, np.minimum(deescalate, eliminate), eliminate, never_boundary(max_n)
-    )
+    ).frozen()
