@@ -128,7 +128,19 @@ class Loader:
         if source is None:
             self.diagnostics.extend(problems)
             return None
-        return self.load(target, source)
+        before = len(self.diagnostics)
+        library = self.load(target, source)
+        if any(d.is_error and d.span.file == target for d in self.diagnostics[before:]):
+            self.diagnostics.append(
+                Diagnostic(
+                    "E0105",
+                    "error",
+                    f"the library '{use.path}' has errors",
+                    use.span,
+                    help="fix the errors reported in the library first",
+                )
+            )
+        return library
 
 
 def _unreadable(path: str, error: OSError) -> Diagnostic:

@@ -15,11 +15,34 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+# ---------------------------------------------------------------- node classes
+
+
+class _Node:
+    """Base of every model class: a readable repr without attrs' generated one.
+
+    attrs generates `__repr__` by compiling code for each class, which doubles
+    the import time of this module; `protocol check` starts on every save.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        fields = attrs.fields(type(self))
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr)
+        return f"{type(self).__name__}({shown})"
+
+
+def node(cls: type) -> type:
+    """Declare a frozen model class (spans excluded from equality by their field)."""
+    return attrs.frozen(repr=False, match_args=False)(cls)
+
+
 # ---------------------------------------------------------------- spans and marks
 
 
-@attrs.frozen
-class Span:
+@node
+class Span(_Node):
     """A region of a source file; lines and columns are 1-based, end exclusive."""
 
     file: str
@@ -42,8 +65,8 @@ def _span_field() -> Span:
 MarkKind = Literal["provisional", "note", "question", "source", "rationale"]
 
 
-@attrs.frozen
-class Mark:
+@node
+class Mark(_Node):
     """Provenance and status: provisional values, notes, open questions, sources."""
 
     kind: MarkKind
@@ -62,8 +85,8 @@ def marks_of(marks: Marks, kind: MarkKind) -> tuple[str, ...]:
     return tuple(m.text for m in marks if m.kind == kind)
 
 
-@attrs.frozen
-class Code:
+@node
+class Code(_Node):
     """A terminology code, e.g. [LOINC 4485-9]."""
 
     system: str
@@ -74,8 +97,8 @@ class Code:
 # ---------------------------------------------------------------- literal values
 
 
-@attrs.frozen
-class Quantity:
+@node
+class Quantity(_Node):
     """A number with a UCUM unit (or a plain-word time unit such as 'weeks')."""
 
     value: Decimal
@@ -96,8 +119,8 @@ def format_decimal(value: Decimal) -> str:
 ValueKind = Literal["string", "number", "quantity", "date", "name", "titer"]
 
 
-@attrs.frozen
-class Value:
+@node
+class Value(_Node):
     """A literal in a field, e.g. the right-hand side of `enrolment 108`.
 
     `text` is the source text, kept because some fields (phase "1b") read
@@ -110,8 +133,8 @@ class Value:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Field:
+@node
+class Field(_Node):
     """A `key value, value [CODE] marks` line of a header-like block."""
 
     key: str
@@ -128,46 +151,46 @@ class Field:
 # ---------------------------------------------------------------- expressions
 
 
-@attrs.frozen
-class NumberLit:
+@node
+class NumberLit(_Node):
     value: Decimal
     span: Span = _span_field()
 
 
-@attrs.frozen
-class QuantityLit:
+@node
+class QuantityLit(_Node):
     quantity: Quantity
     span: Span = _span_field()
 
 
-@attrs.frozen
-class TextLit:
+@node
+class TextLit(_Node):
     value: str
     span: Span = _span_field()
 
 
-@attrs.frozen
-class DateLit:
+@node
+class DateLit(_Node):
     value: _dt.date
     span: Span = _span_field()
 
 
-@attrs.frozen
-class TiterLit:
+@node
+class TiterLit(_Node):
     """An antibody titer 1:N, stored as its denominator N (titers are ordinal)."""
 
     denominator: int
     span: Span = _span_field()
 
 
-@attrs.frozen
-class BoolLit:
+@node
+class BoolLit(_Node):
     value: bool
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Ref:
+@node
+class Ref(_Node):
     """A dotted name: an item, definition, score, anchor, code or namespace member."""
 
     parts: tuple[str, ...]
@@ -178,8 +201,8 @@ class Ref:
         return ".".join(self.parts)
 
 
-@attrs.frozen
-class AtVisit:
+@node
+class AtVisit(_Node):
     """`expr at VISIT`: the value recorded at a given visit."""
 
     expr: Expr
@@ -187,14 +210,14 @@ class AtVisit:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Negate:
+@node
+class Negate(_Node):
     expr: Expr
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Not:
+@node
+class Not(_Node):
     expr: Expr
     span: Span = _span_field()
 
@@ -202,8 +225,8 @@ class Not:
 ArithOp = Literal["+", "-", "*", "/"]
 
 
-@attrs.frozen
-class Arith:
+@node
+class Arith(_Node):
     op: ArithOp
     left: Expr
     right: Expr
@@ -213,8 +236,8 @@ class Arith:
 LogicOp = Literal["and", "or", "implies"]
 
 
-@attrs.frozen
-class Logic:
+@node
+class Logic(_Node):
     op: LogicOp
     left: Expr
     right: Expr
@@ -224,16 +247,16 @@ class Logic:
 CompareOp = Literal["<", "<=", ">", ">=", "=", "!="]
 
 
-@attrs.frozen
-class Compare:
+@node
+class Compare(_Node):
     op: CompareOp
     left: Expr
     right: Expr
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Between:
+@node
+class Between(_Node):
     """`x between low and high`, inclusive at both ends."""
 
     expr: Expr
@@ -242,8 +265,8 @@ class Between:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class MemberOf:
+@node
+class MemberOf(_Node):
     """`x in {a, b}` (explicit values) or `x in codelist` (every value of a list)."""
 
     expr: Expr
@@ -252,8 +275,8 @@ class MemberOf:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class IsKnown:
+@node
+class IsKnown(_Node):
     """`x is known` / `x is missing`: the only two-valued test of missing data."""
 
     expr: Expr
@@ -264,8 +287,8 @@ class IsKnown:
 Direction = Literal["before", "after"]
 
 
-@attrs.frozen
-class Within:
+@node
+class Within(_Node):
     """`date within D before|after anchor`: inclusive window between anchor∓D and anchor."""
 
     expr: Expr
@@ -275,8 +298,8 @@ class Within:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class AtLeast:
+@node
+class AtLeast(_Node):
     """`date at least D before anchor` means date <= anchor - D (inclusive)."""
 
     expr: Expr
@@ -289,8 +312,8 @@ class AtLeast:
 QuantifierKind = Literal["any", "none", "all"]
 
 
-@attrs.frozen
-class Quantifier:
+@node
+class Quantifier(_Node):
     """`any|none|all FORM where FILTER [satisfy COND]` over a repeating form's records."""
 
     kind: QuantifierKind
@@ -303,8 +326,8 @@ class Quantifier:
 AggregateKind = Literal["count", "sum", "min", "max"]
 
 
-@attrs.frozen
-class Aggregate:
+@node
+class Aggregate(_Node):
     """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`."""
 
     kind: AggregateKind
@@ -313,8 +336,8 @@ class Aggregate:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Call:
+@node
+class Call(_Node):
     """A call of a built-in function (the language has no user functions)."""
 
     function: str
@@ -322,8 +345,8 @@ class Call:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Conditional:
+@node
+class Conditional(_Node):
     condition: Expr
     then: Expr
     otherwise: Expr
@@ -394,8 +417,8 @@ def _is_expr(value: object) -> bool:
 # ---------------------------------------------------------------- declarations
 
 
-@attrs.frozen
-class Trial:
+@node
+class Trial(_Node):
     name: str
     fields: tuple[Field, ...]
     span: Span = _span_field()
@@ -410,15 +433,15 @@ class Trial:
         return tuple(f for f in self.fields if f.key == key)
 
 
-@attrs.frozen
-class Use:
+@node
+class Use(_Node):
     path: str
     alias: str
     span: Span = _span_field()
 
 
-@attrs.frozen
-class CodeListEntry:
+@node
+class CodeListEntry(_Node):
     name: str
     label: str | None = None
     codes: tuple[Code, ...] = ()
@@ -426,8 +449,8 @@ class CodeListEntry:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class CodeList:
+@node
+class CodeList(_Node):
     name: str
     label: str | None
     entries: tuple[CodeListEntry, ...]
@@ -442,16 +465,16 @@ class CodeList:
         return None
 
 
-@attrs.frozen
-class TableRow:
+@node
+class TableRow(_Node):
     key: str
     value: Value
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Table:
+@node
+class Table(_Node):
     """A lookup table (e.g. glucocorticoid → prednisone factor) with its source."""
 
     name: str
@@ -468,16 +491,16 @@ ItemKind = Literal[
 ]
 
 
-@attrs.frozen
-class ItemType:
+@node
+class ItemType(_Node):
     kind: ItemKind
     unit: str | None = None
     codelist: Ref | None = None
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Range:
+@node
+class Range(_Node):
     """An allowed range, inclusive; bounds are numbers in the item's unit or quantities."""
 
     low: Decimal | Quantity
@@ -485,8 +508,8 @@ class Range:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Item:
+@node
+class Item(_Node):
     name: str
     type: ItemType
     label: str | None = None
@@ -501,15 +524,15 @@ class Item:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class ItemGroup:
+@node
+class ItemGroup(_Node):
     name: str
     label: str | None
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Derive:
+@node
+class Derive(_Node):
     """A record-level derived value of a form (e.g. prednisone-equivalent dose)."""
 
     name: str
@@ -519,8 +542,8 @@ class Derive:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Form:
+@node
+class Form(_Node):
     name: str
     label: str | None
     items: tuple[Item, ...]
@@ -545,8 +568,8 @@ class Form:
         return None
 
 
-@attrs.frozen
-class Collect:
+@node
+class Collect(_Node):
     """`collect lib.form at V1, V2`: schedule a library form in this trial."""
 
     form: Ref
@@ -555,8 +578,8 @@ class Collect:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Define:
+@node
+class Define(_Node):
     name: str
     label: str | None
     expr: Expr
@@ -564,8 +587,8 @@ class Define:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class ScoreItem:
+@node
+class ScoreItem(_Node):
     """A weighted descriptor; without an expression it reads the score form's item."""
 
     name: str
@@ -576,8 +599,8 @@ class ScoreItem:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class ScoreDomain:
+@node
+class ScoreDomain(_Node):
     name: str
     label: str | None
     tags: tuple[str, ...]
@@ -588,8 +611,8 @@ class ScoreDomain:
 ScoreRule = Literal["sum_all", "highest_per_domain"]
 
 
-@attrs.frozen
-class Score:
+@node
+class Score(_Node):
     name: str
     label: str | None
     domains: tuple[ScoreDomain, ...]
@@ -606,8 +629,8 @@ class Score:
                 yield domain, item
 
 
-@attrs.frozen
-class ScoreVariant:
+@node
+class ScoreVariant(_Node):
     """`score B = A without x, y`: a score minus some of its descriptors."""
 
     name: str
@@ -621,8 +644,8 @@ class ScoreVariant:
 CriterionKind = Literal["inclusion", "exclusion"]
 
 
-@attrs.frozen
-class Criterion:
+@node
+class Criterion(_Node):
     kind: CriterionKind
     id: str
     text: str
@@ -637,8 +660,8 @@ class Criterion:
         return self.rule is not None
 
 
-@attrs.frozen
-class Anchor:
+@node
+class Anchor(_Node):
     """A named event that time windows are anchored on (screening, first dose)."""
 
     name: str
@@ -649,16 +672,16 @@ class Anchor:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Epoch:
+@node
+class Epoch(_Node):
     name: str
     label: str | None
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Visit:
+@node
+class Visit(_Node):
     """A planned visit; days count from day 1 (there is no day 0)."""
 
     name: str
@@ -688,8 +711,8 @@ class Visit:
         return (self.day_end if self.day_end is not None else self.day) + self.window_after
 
 
-@attrs.frozen
-class Activity:
+@node
+class Activity(_Node):
     name: str
     label: str | None
     visits: tuple[str, ...]
@@ -698,8 +721,8 @@ class Activity:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Element:
+@node
+class Element(_Node):
     """A trial element (SDTM TE): a planned period of treatment or observation."""
 
     name: str
@@ -712,8 +735,8 @@ class Element:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class ArmStep:
+@node
+class ArmStep(_Node):
     element: str
     epoch: str
     branch: str | None = None
@@ -721,8 +744,8 @@ class ArmStep:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Arm:
+@node
+class Arm(_Node):
     name: str
     label: str | None
     type: str | None = None
@@ -733,8 +756,8 @@ class Arm:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Intervention:
+@node
+class Intervention(_Node):
     name: str
     label: str | None
     fields: tuple[Field, ...]
@@ -747,16 +770,16 @@ class Intervention:
         return None
 
 
-@attrs.frozen
-class DoseLevel:
+@node
+class DoseLevel(_Node):
     name: str
     dose: Quantity
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class EscalationDesign:
+@node
+class EscalationDesign(_Node):
     """An escalation design (3+3, BOIN, mTPI-2, CRM) with its parameters as fields."""
 
     kind: str
@@ -771,8 +794,8 @@ class EscalationDesign:
         return None
 
 
-@attrs.frozen
-class DltWindow:
+@node
+class DltWindow(_Node):
     """The DLT observation window and what it is anchored on."""
 
     duration: Quantity
@@ -781,15 +804,15 @@ class DltWindow:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class DltDefinition:
+@node
+class DltDefinition(_Node):
     text: str
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class StepDose:
+@node
+class StepDose(_Node):
     """One step of a step-up schedule: study day and amount (absolute or % of target)."""
 
     day: int
@@ -798,16 +821,16 @@ class StepDose:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class StepUp:
+@node
+class StepUp(_Node):
     levels: tuple[str, ...]
     steps: tuple[StepDose, ...]
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Scenario:
+@node
+class Scenario(_Node):
     """A dose-toxicity scenario for simulation: one true DLT rate per dose level."""
 
     name: str
@@ -817,8 +840,8 @@ class Scenario:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class DoseFinding:
+@node
+class DoseFinding(_Node):
     intervention: str
     levels: tuple[DoseLevel, ...] = ()
     levels_marks: Marks = ()
@@ -846,8 +869,8 @@ class DoseFinding:
 ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
 
 
-@attrs.frozen
-class Endpoint:
+@node
+class Endpoint(_Node):
     name: str
     text: str
     timeframe: str | None = None
@@ -858,8 +881,8 @@ class Endpoint:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Objective:
+@node
+class Objective(_Node):
     name: str
     level: ObjectiveLevel
     text: str
@@ -868,16 +891,16 @@ class Objective:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class AmendmentChange:
+@node
+class AmendmentChange(_Node):
     target: str | None
     text: str
     marks: Marks = ()
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Amendment:
+@node
+class Amendment(_Node):
     number: Decimal
     date: _dt.date | None = None
     summary: str | None = None
@@ -886,8 +909,8 @@ class Amendment:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class MapRule:
+@node
+class MapRule(_Node):
     """`form.item from DOMAIN.VARIABLE [where VAR = "x"] [date D.V] [visit D.V] [unit D.V]`."""
 
     target: Ref
@@ -900,8 +923,8 @@ class MapRule:
     span: Span = _span_field()
 
 
-@attrs.frozen
-class Mapping:
+@node
+class Mapping(_Node):
     """How a source data standard (e.g. SDTM) maps onto the spec's items."""
 
     name: str
@@ -935,8 +958,8 @@ Declaration: TypeAlias = (
 )
 
 
-@attrs.frozen
-class Module:
+@node
+class Module(_Node):
     """One parsed .trial file: its declarations in source order."""
 
     path: str

@@ -17,7 +17,6 @@ _LOWEST = 0  # any/none/all, if-then-else
 _IMPLIES = 1
 _OR = 2
 _AND = 3
-_NOT = 4
 _COMPARE = 5
 _SUM = 6
 _PRODUCT = 7
@@ -108,11 +107,13 @@ def _expr(node: m.Expr, context: int) -> str:
     if isinstance(node, m.Ref):
         return node.dotted
     if isinstance(node, m.AtVisit):
-        return _wrap(f"{_expr(node.expr, _POSTFIX)} at {node.visit}", _POSTFIX, context)
+        # "at VISIT" follows a name or a parenthesised expression only
+        inner = node.expr.dotted if isinstance(node.expr, m.Ref) else f"({_expr(node.expr, 0)})"
+        return f"{inner} at {node.visit}"
     if isinstance(node, m.Negate):
         return _wrap(f"-{_expr(node.expr, _UNARY)}", _UNARY, context)
     if isinstance(node, m.Not):
-        return _wrap(f"not {_expr(node.expr, _NOT)}", _NOT, context)
+        return _wrap(f"not {_expr(node.expr, _COMPARE)}", _COMPARE, context)
     if isinstance(node, m.Arith):
         level = _SUM if node.op in "+-" else _PRODUCT
         text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"

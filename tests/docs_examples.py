@@ -4,7 +4,8 @@ Two kinds of example:
 
 * a fenced block opened with ```trial is a whole spec that must check clean
   (no errors); ```trial file=lib/x.trial writes a companion file the next
-  spec block can `use`;
+  spec block can `use`; ```trial fragment is a piece of a spec that must
+  parse (it may name things declared elsewhere);
 * in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
   trigger CODE and the first under "## Good" must not.
 
@@ -33,6 +34,7 @@ class Example:
     text: str
     files: tuple[tuple[str, str], ...]  # companion files (relative path, text)
     section: str  # the "## …" heading it stands under
+    fragment: bool = False  # parsed only: may refer to names declared elsewhere
 
     @property
     def id(self) -> str:
@@ -53,7 +55,8 @@ def examples(doc: Path) -> list[Example]:
             continue
         if "no-check" in info:
             continue
-        found.append(Example(doc, line, body, tuple(companions), heading))
+        fragment = "fragment" in info.split()
+        found.append(Example(doc, line, body, tuple(companions), heading, fragment))
         companions = []
     return found
 

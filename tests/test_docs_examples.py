@@ -12,6 +12,7 @@ import pytest
 
 from protocol_dsl.codes import CODES
 from protocol_dsl.compiler import compile_spec
+from protocol_dsl.parser import parse_module
 from tests.docs_examples import DOCS, all_docs, examples, materialise
 
 DIAGNOSTICS = DOCS / "diagnostics"
@@ -21,6 +22,10 @@ _PLAIN = [e for doc in all_docs() if doc.parent != DIAGNOSTICS for e in examples
 
 @pytest.mark.parametrize("example", _PLAIN, ids=lambda e: e.id)
 def test_doc_example_checks_clean(example, tmp_path: Path) -> None:
+    if example.fragment:
+        module, diagnostics = parse_module(example.text, example.id)
+        assert module is not None, f"{example.id}: {[d.message for d in diagnostics]}"
+        return
     path = materialise(example, tmp_path)
     result = compile_spec(str(path))
     errors = [
