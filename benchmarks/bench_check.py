@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import synthetic_spec  # noqa: E402
+from synthetic import synthetic_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
