@@ -261,11 +261,14 @@ def interval_step(
 ) -> Step:
     """Apply the BOIN / mTPI-2 rules after a cohort at `level`, for every trial.
 
-    The order follows R BOIN `get.oc`: elimination (stop if it hits the
-    lowest level), the extra-safe stop, the boundary decision (escalation is
-    blocked at the top and below an eliminated level, de-escalation at the
-    bottom), then the early stop when the level holds `max_per_dose` patients
-    and the decision amounts to staying.
+    In order: elimination (which stops the trial at the lowest level), the
+    extra-safe stop, the boundary decision (escalation is blocked at the top
+    and below an eliminated level, de-escalation at the bottom), then the
+    early stop when the level holds `max_per_dose` patients and the decision
+    amounts to staying.  R BOIN `get.oc` checks that early stop first; the
+    trials come out the same, because a count that eliminates a level above
+    the lowest never amounts to staying, and one that eliminates the lowest
+    ends the trial without an MTD either way.
     """
     n, y = patients_at_level, dlts_at_level
     eliminate = y >= bounds.eliminate_at_least[n]

@@ -72,6 +72,8 @@ class Cohort:
 
 
 class Action(enum.StrEnum):
+    """What the next step of the trial is; the values are the words the CLI prints."""
+
     START = "start"
     ESCALATE = "escalate"
     STAY = "stay"
@@ -322,7 +324,12 @@ def _check_cohort(
 
     n_levels = rules.n_levels
     level = cohort.level_index
-    if isinstance(level, bool) or not isinstance(level, int) or not 0 <= level < n_levels:
+    for what, value in (("dose level index", level), ("patients", cohort.patients)):
+        if not _is_whole(value):
+            raise fail(f"{what} must be a whole number; got {value!r}")
+    if not _is_whole(cohort.dlts):
+        raise fail(f"DLTs must be a whole number; got {cohort.dlts!r}")
+    if not 0 <= level < n_levels:
         raise fail(
             f"dose level index {level!r} does not exist; the {n_levels} levels are indexed "
             f"0 to {n_levels - 1} ({names[0]} to {names[-1]})"
@@ -354,6 +361,10 @@ def _check_cohort(
             f"{trial.total + cohort.patients} patients in all, more than the design's maximum "
             f"sample size of {rules.max_sample_size}"
         )
+
+
+def _is_whole(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
 def _decision(
@@ -597,8 +608,10 @@ def _explain_mtd(rules: Rules, trial: _Trial, mtd: int, names: Sequence[str]) ->
                 if not np.isnan(value)
             ]
             if mtd < 0:
-                if trial.eliminated_from == 0 or not estimated:
+                if trial.eliminated_from == 0:
                     return f"no MTD: {names[0]} is eliminated"
+                if not estimated:
+                    return "no MTD: every level tried is eliminated"
                 return "no MTD: the lowest level is too toxic by the extra-safe rule"
             return (
                 f"isotonic DLT-rate estimates {', '.join(estimated)}; {names[mtd]} is closest "
@@ -672,8 +685,10 @@ def _parse_cohorts(stream: TextIO, level_names: Sequence[str]) -> list[Cohort]:
             )
         name = row[position["dose_level"]].strip()
         if name not in index_of:
-            close = difflib.get_close_matches(name, list(level_names), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            # Case is ignored when looking for a close match: 'dl1' means 'DL1'.
+            by_lower = {level.lower(): level for level in level_names}
+            close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+            hint = f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
             raise EscalationInputError(
                 f"line {line}: unknown dose level {name!r}{hint}; the levels are "
                 f"{', '.join(level_names)}",

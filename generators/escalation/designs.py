@@ -150,6 +150,11 @@ class Boin:
 
     def __attrs_post_init__(self) -> None:
         _check_target(self.target)
+        # An explicit None also means "the default", as in design_from_params.
+        if self.phi1 is None:
+            object.__setattr__(self, "phi1", _default_phi1(self))
+        if self.phi2 is None:
+            object.__setattr__(self, "phi2", _default_phi2(self))
         if not 0.0 < self.phi1 < self.target:
             raise DesignError(
                 f"phi1 (the highest DLT rate that is clearly too low) must lie between 0 and the "

@@ -246,9 +246,7 @@ def test_selection_matches_r_select_mtd_on_random_data() -> None:
     dlts = np.minimum(rng.binomial(patients, 0.3), patients)
     got = select_mtd_isotonic(0.3, bounds, patients, dlts).mtd
     for row in range(len(patients)):
-        expected = _select_mtd_reference(
-            0.3, list(patients[row]), list(dlts[row]), extrasafe=True
-        )
+        expected = _select_mtd_reference(0.3, list(patients[row]), list(dlts[row]), extrasafe=True)
         assert got[row] == expected, (patients[row], dlts[row])
 
 

@@ -63,7 +63,8 @@ def _upm_by_simpson(design: Mtpi2, n: int, y: int) -> list[float]:
         x = np.linspace(key.lower, key.upper, 4001)
         density = math.exp(log_norm) * x ** (a - 1) * (1 - x) ** (b - 1)
         h = x[1] - x[0]
-        integral = h / 3 * (density[0] + density[-1] + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum())
+        ends = density[0] + density[-1]
+        integral = h / 3 * (ends + 4 * density[1:-1:2].sum() + 2 * density[2:-1:2].sum())
         masses.append(integral / key.width)
     return masses
 

@@ -170,9 +170,7 @@ def test_selection_matches_enumeration(design: ThreePlusThree, rates: list[float
 
 
 def test_never_more_than_six_per_level() -> None:
-    result = simulate(
-        ThreePlusThree("expand", True), [0.2, 0.3, 0.4, 0.5], n_trials=5000, seed=3
-    )
+    result = simulate(ThreePlusThree("expand", True), [0.2, 0.3, 0.4, 0.5], n_trials=5000, seed=3)
     assert result.patients.max() <= 6
     assert set(np.unique(result.patients)) <= {0, 3, 6}
 
