@@ -410,6 +410,7 @@ _REQUIRED: dict[type, tuple[str, ...]] = {
 # Spellings a spec may use for the same parameter.
 _ALIASES = {
     "cohort": "cohort_size",
+    "deescalation": "allow_deescalation",
     "cohorts": "n_cohorts",
     "ncohort": "n_cohorts",
     "cutoff_eli": "elimination_cutoff",

@@ -1,0 +1,26 @@
+"""Loading the one spec a command works on, with the checker's diagnostics on failure."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+from protocol_dsl.spec import Spec
+
+
+def load_checked_spec(path: str, no_color: bool = False) -> Spec:
+    """The checked spec, or exit 1 after printing its errors (never a traceback)."""
+    result = compile_spec(path)
+    if result.spec is None or has_errors(result.diagnostics):
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        click.echo(
+            render_text(errors, result.sources, use_colour(sys.stderr, no_color)),
+            err=True,
+            nl=False,
+        )
+        click.echo(f"{path}: fix the errors above first", err=True)
+        sys.exit(1)
+    return result.spec
