@@ -29,7 +29,9 @@ ARTEFACTS: dict[str, Artefact] = {
     "odm": Artefact("generators.crf.odm", "CDISC ODM 1.3.2 case report forms", ""),
     "redcap": Artefact("generators.crf.redcap", "REDCap data dictionary, events, mapping", ""),
     "acrf": Artefact("generators.crf.acrf", "annotated blank CRF (HTML)", ""),
-    "registry": Artefact("generators.registry.ctgov", "ClinicalTrials.gov record (JSON, text)", ""),
+    "registry": Artefact(
+        "generators.registries.ctgov", "ClinicalTrials.gov record (JSON, text)", ""
+    ),
     "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", "sdtm"),
     "schema": Artefact("generators.checks.schema", "JSON Schema of a subject record", ""),
     "sql": Artefact("generators.sql.build", "screening and edit-check SQL", "sql"),

@@ -32,6 +32,7 @@ CODES: dict[str, CodeInfo] = {
     "E0007": CodeInfo("study day is not a whole number", "error"),
     "E0008": CodeInfo("file is not UTF-8", "error"),
     "E0009": CodeInfo("file cannot be read", "error"),
+    "E0010": CodeInfo("rule nested too deeply", "error"),
     # ---- E01xx names, imports and fields
     "E0101": CodeInfo("undefined name", "error"),
     "E0102": CodeInfo("name declared twice", "error"),
@@ -45,14 +46,60 @@ CODES: dict[str, CodeInfo] = {
     "E0110": CodeInfo("field value of the wrong kind", "error"),
     "E0111": CodeInfo("reference to the wrong kind of declaration", "error"),
     "E0112": CodeInfo("missing trial header", "error"),
+    "E0113": CodeInfo("unknown mapping target", "error"),
+    "E0114": CodeInfo("mapping rule that cannot be read row by row", "error"),
     # ---- E02xx types (consistency checks)
+    "E0201": CodeInfo("values of different types compared", "error"),
+    "E0202": CodeInfo("value not in the code list", "error"),
+    "E0203": CodeInfo("titer compared with a non-titer", "error"),
+    "E0204": CodeInfo("arithmetic on a value that is not a number", "error"),
+    "E0205": CodeInfo("not a condition where a condition is needed", "error"),
+    "E0206": CodeInfo("lookup key does not match the table", "error"),
+    "E0207": CodeInfo("time window without a date or a duration", "error"),
+    "E0208": CodeInfo("aggregate over values that cannot be summed or ordered", "error"),
+    "E0209": CodeInfo("order comparison on values without an order", "error"),
+    "E0210": CodeInfo("function argument of the wrong type", "error"),
     # ---- E03xx units
+    "E0301": CodeInfo("unit not recognised", "error"),
+    "E0302": CodeInfo("not a unit of time", "error"),
+    "E0303": CodeInfo("quantities of different kinds", "error"),
+    "E0304": CodeInfo("unit the item cannot have", "error"),
+    "E0305": CodeInfo("doses in units that cannot be compared", "error"),
     # ---- E04xx eligibility logic
+    "E0401": CodeInfo("no subject can be eligible", "error"),
+    "W0402": CodeInfo("inclusion met by every subject", "warning"),
+    "W0403": CodeInfo("exclusion that excludes nobody", "warning"),
+    "W0404": CodeInfo("redundant criterion", "warning"),
+    "E0405": CodeInfo("threshold outside the item's range", "error"),
+    "W0406": CodeInfo("comparison that always holds within the item's range", "warning"),
     # ---- E05xx data availability
+    "E0501": CodeInfo("eligibility data not collected in time", "error"),
+    "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),
+    "E0503": CodeInfo("form never collected", "error"),
+    "W0504": CodeInfo("collected items never used", "warning"),
     # ---- E06xx schedule
+    "E0601": CodeInfo("study day 0", "error"),
+    "E0602": CodeInfo("visits out of order", "error"),
+    "E0603": CodeInfo("overlapping visit windows", "error"),
+    "E0604": CodeInfo("visit window outside its epoch", "error"),
+    "E0605": CodeInfo("endpoint time frame beyond the schedule", "error"),
+    "E0606": CodeInfo("schedule inconsistent with the trial length", "error"),
+    "E0607": CodeInfo("DLT window not covered by visits", "error"),
     # ---- E07xx dosing and escalation
+    "E0701": CodeInfo("dose levels not increasing", "error"),
+    "E0702": CodeInfo("step dose not leading up to the target", "error"),
+    "E0703": CodeInfo("step-up schedule out of order", "error"),
+    "E0704": CodeInfo("step-up schedule does not fit the DLT window", "error"),
+    "E0705": CodeInfo("invalid escalation design parameter", "error"),
+    "E0706": CodeInfo("unknown escalation design or parameter", "error"),
+    "E0707": CodeInfo("sample size inconsistent with the enrolment", "error"),
     # ---- W08xx document completeness
+    "W0801": CodeInfo("no primary endpoint", "warning"),
+    "W0802": CodeInfo("no inclusion criterion", "warning"),
+    "W0803": CodeInfo("no schedule of visits", "warning"),
     # ---- N09xx notes
+    "N0901": CodeInfo("provisional value", "note"),
+    "N0902": CodeInfo("open question", "note"),
 }
 
 

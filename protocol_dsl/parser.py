@@ -171,10 +171,39 @@ def _parse(source: str, path: str) -> tuple[m.Module | None, list[Diagnostic]]:
         return None, [_nul_diagnostic(source, path, offset)]
     parser = lark_parser()
     try:
-        tree = parser.parse(source)
+        tree = parser.parse(source, on_error=_keyword_as_name)
     except UnexpectedInput:
         return None, _all_syntax_errors(parser, source, path)
+    too_deep = _nesting_problem(tree, source, path)
+    if too_deep is not None:
+        return None, [too_deep]
     return _build(tree, source, path)
+
+
+#: Deepest syntax tree accepted.  The model builder, the checks and the back
+#: ends walk expressions recursively; a real rule is a few levels deep, and a
+#: limit here turns a crash on machine-made input into a diagnostic.
+MAX_NESTING = 100
+
+
+def _nesting_problem(tree: Tree, source: str, path: str) -> Diagnostic | None:
+    """E0010 at the first node nested deeper than `MAX_NESTING` (found without recursion)."""
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            offset = 0 if getattr(meta, "empty", True) else meta.start_pos
+            return Diagnostic(
+                "E0010",
+                "error",
+                f"this rule is nested too deeply (more than {MAX_NESTING} operators inside "
+                "one another)",
+                _span_at(source, path, offset, 1),
+                help="give parts of it a name with `define NAME = …` and combine the names",
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def _build(tree: Tree, source: str, path: str) -> tuple[m.Module | None, list[Diagnostic]]:
@@ -196,15 +225,38 @@ def _all_syntax_errors(parser: Lark, source: str, path: str) -> list[Diagnostic]
     diagnostics: list[Diagnostic] = []
     for start, chunk in _declaration_chunks(source):
         try:
-            parser.parse(chunk)
+            parser.parse(chunk, on_error=_keyword_as_name)
         except UnexpectedInput as error:
-            diagnostics.append(syntax_diagnostic(error, source, path, start))
+            diagnostics.append(syntax_diagnostic(error, source, path, start, len(chunk)))
     if not diagnostics:  # the chunks parse alone but not together; report the whole
         try:
-            parser.parse(source)
+            parser.parse(source, on_error=_keyword_as_name)
         except UnexpectedInput as error:
             diagnostics.append(syntax_diagnostic(error, source, path, 0))
     return diagnostics
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _keyword_as_name(error: UnexpectedInput) -> bool:
+    """Read a keyword as a plain name where only a name fits (an item called `dose`).
+
+    Keywords are contextual, but LALR shares parser states between contexts,
+    so after some clauses the lexer still offers a keyword that only another
+    context accepts.  When the parser then refuses it and a name would do,
+    the word is fed again as a name; anything else stays a syntax error.
+    """
+    if not isinstance(error, UnexpectedToken):
+        return False
+    token = error.token
+    if token.type == "NAME" or not _WORD.fullmatch(str(token)):
+        return False
+    interactive = error.interactive_parser
+    if "NAME" not in interactive.accepts():
+        return False
+    interactive.feed_token(Token.new_borrow_pos("NAME", str(token), token))
+    return True
 
 
 def _declaration_chunks(source: str) -> list[tuple[int, str]]:
@@ -309,7 +361,10 @@ def _nul_diagnostic(source: str, path: str, offset: int) -> Diagnostic:
     )
 
 
-def syntax_diagnostic(error: UnexpectedInput, source: str, path: str, base: int) -> Diagnostic:
+def syntax_diagnostic(
+    error: UnexpectedInput, source: str, path: str, base: int, end: int | None = None
+) -> Diagnostic:
+    """The diagnostic of a parse error; `end` is where the declaration parsed alone stops."""
     parser = lark_parser()
     if isinstance(error, UnexpectedCharacters):
         offset = error.pos_in_stream or 0
@@ -322,6 +377,8 @@ def syntax_diagnostic(error: UnexpectedInput, source: str, path: str, base: int)
     if isinstance(error, UnexpectedEOF):
         offset = len(source.rstrip())
         expected = _join_or(_expected_words(set(error.expected), parser))
+        if end is not None and end < len(source):
+            return _unfinished(source, path, end, expected)
         return Diagnostic(
             "E0002",
             "error",
@@ -334,6 +391,8 @@ def syntax_diagnostic(error: UnexpectedInput, source: str, path: str, base: int)
     expected = _expected_words(error.accepts or error.expected, parser)
     if token.type == "$END":
         offset = len(source.rstrip())
+        if end is not None and end < len(source):
+            return _unfinished(source, path, end, _join_or(expected))
         return Diagnostic(
             "E0002",
             "error",
@@ -345,7 +404,7 @@ def syntax_diagnostic(error: UnexpectedInput, source: str, path: str, base: int)
     shown = str(token)
     what = f"'{shown}'" if len(shown) <= 40 else f"'{shown[:37]}…'"
     help_text = f"expected {_join_or(expected)}"
-    hint = _token_hint(token, error)
+    hint = _token_hint(token, error) or _mark_word_hint(source, offset, error)
     if hint:
         help_text += f"; {hint}"
     return Diagnostic(
@@ -354,6 +413,19 @@ def syntax_diagnostic(error: UnexpectedInput, source: str, path: str, base: int)
         f"unexpected {what}",
         _span_at(source, path, offset, len(shown)),
         help=help_text,
+    )
+
+
+def _unfinished(source: str, path: str, end: int, expected: str) -> Diagnostic:
+    """A declaration cut short where the next one starts (not at the end of the file)."""
+    word = re.match(r"\w+", source[end:])
+    shown = word[0] if word else source[end : end + 1]
+    return Diagnostic(
+        "E0001",
+        "error",
+        f"unexpected '{_shown(shown)}'",
+        _span_at(source, path, end, len(shown)),
+        help=f"the declaration before it is not finished: expected {expected}",
     )
 
 
@@ -381,6 +453,21 @@ def _token_hint(token: Token, error: UnexpectedToken) -> str | None:
     return None
 
 
+_MARK_WORDS = ("note", "question", "source", "rationale")
+
+
+def _mark_word_hint(source: str, offset: int, error: UnexpectedToken) -> str | None:
+    """`note text "…"`: an item named like a mark is read as a mark of the line above."""
+    previous = re.search(r"([A-Za-z_]+)\s*$", source[:offset])
+    if previous and previous[1] in _MARK_WORDS and "STRING" in (error.accepts or error.expected):
+        word = previous[1]
+        return (
+            f"'{word}' is read as a {word} on the declaration before it, so it cannot name "
+            "an item here; choose another name"
+        )
+    return None
+
+
 # ---------------------------------------------------------------- tree → model
 
 
@@ -396,22 +483,28 @@ def unquote(token: str) -> str:
     return _ESCAPE.sub(lambda match: {"n": "\n", "t": "\t"}.get(match[1], match[1]), body)
 
 
+def _shown(text: str) -> str:
+    """Source text quoted in a message, cut short if it is very long."""
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _decimal(text: str, span: m.Span) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation as error:
-        raise SyntaxProblem("E0004", f"'{text}' is not a number", span) from error
+        raise SyntaxProblem("E0004", f"'{_shown(text)}' is not a number", span) from error
     if not value.is_finite() or abs(value.adjusted()) > 30:
         raise SyntaxProblem(
             "E0004",
-            f"the number {text} is too large or too small",
+            f"the number {_shown(text)} is too large or too small",
             span,
             help="numbers in a protocol stay between 1e-30 and 1e30",
         )
     return value
 
 
-_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)[ \t]*(.+)$")
+# The unit starts as the QUANTITY token's unit does, so that both split "1e40" alike.
+_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)[ \t]*([A-Za-z%\[{].*)$")
 
 
 class ModelBuilder(Transformer):
@@ -533,7 +626,8 @@ class ModelBuilder(Transformer):
 
     def _value(self, child: Any) -> m.Value:
         if isinstance(child, m.QuantityLit):
-            text = self.source[child.span.start : child.span.end]
+            # as written, but one space however it was spaced: layout is not meaning
+            text = " ".join(self.source[child.span.start : child.span.end].split())
             return m.Value("quantity", child.quantity, text, span=child.span)
         if isinstance(child, tuple):  # signed number
             value, span = child
@@ -547,6 +641,9 @@ class ModelBuilder(Transformer):
         if child.type == "TITER":
             return m.Value("titer", self._titer(child), str(child), span=span)
         return m.Value("name", str(child), str(child), span=span)
+
+    def field_key(self, children: list[Any]) -> Token:
+        return children[0]
 
     @v_args(meta=True)
     def field(self, meta: Any, children: list[Any]) -> m.Field:
@@ -569,10 +666,11 @@ class ModelBuilder(Transformer):
 
     def _titer(self, token: Token) -> int:
         numerator, denominator = str(token).split(":")
-        if numerator != "1" or int(denominator) == 0:
+        # a denominator past 30 digits is no dilution (and too long for int())
+        if numerator != "1" or len(denominator) > 30 or int(denominator) == 0:
             raise SyntaxProblem(
                 "E0006",
-                f"'{token}' is not a titer",
+                f"'{_shown(str(token))}' is not a titer",
                 self.tspan(token),
                 help="write titers as 1:N, e.g. 1:80",
             )

@@ -123,7 +123,14 @@ def _expr(node: m.Expr, context: int) -> str:
             text = f"{_expr(node.left, _OR)} implies {_expr(node.right, _OR)}"
             return _wrap(text, _IMPLIES, context)
         level = _OR if node.op == "or" else _AND
-        text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"
+        # "a or (b and c)": not needed by the grammar, but no reader should need to know that
+        left, right = level, level + 1
+        if node.op == "or":
+            left = _AND + 1 if isinstance(node.left, m.Logic) and node.left.op == "and" else left
+            right = (
+                _AND + 1 if isinstance(node.right, m.Logic) and node.right.op == "and" else right
+            )
+        text = f"{_expr(node.left, left)} {node.op} {_expr(node.right, right)}"
         return _wrap(text, level, context)
     if isinstance(node, m.Compare):
         text = f"{_expr(node.left, _SUM)} {node.op} {_expr(node.right, _SUM)}"

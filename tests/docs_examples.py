@@ -5,7 +5,12 @@ Two kinds of example:
 * a fenced block opened with ```trial is a whole spec that must check clean
   (no errors); ```trial file=lib/x.trial writes a companion file the next
   spec block can `use`; ```trial fragment is a piece of a spec that must
-  parse (it may name things declared elsewhere);
+  parse (it may name things declared elsewhere); ```trial bytes is a spec
+  whose `\\xNN` escapes are written as the raw byte NN (for the pages on
+  files that are not UTF-8 text or hold a NUL byte: a Markdown page cannot
+  show those bytes themselves); ```trial check=NAME is checked under the
+  path NAME (beside the written example.trial: for the page on files that
+  cannot be read);
 * in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
   trigger CODE and the first under "## Good" must not.
 
@@ -35,6 +40,8 @@ class Example:
     files: tuple[tuple[str, str], ...]  # companion files (relative path, text)
     section: str  # the "## …" heading it stands under
     fragment: bool = False  # parsed only: may refer to names declared elsewhere
+    raw: bool = False  # "bytes": \xNN escapes stand for raw bytes
+    check: str | None = None  # "check=NAME": the path checked, instead of example.trial
 
     @property
     def id(self) -> str:
@@ -56,7 +63,20 @@ def examples(doc: Path) -> list[Example]:
         if "no-check" in info:
             continue
         fragment = "fragment" in info.split()
-        found.append(Example(doc, line, body, tuple(companions), heading, fragment))
+        raw = "bytes" in info.split()
+        check = re.search(r"check=(\S+)", info)
+        found.append(
+            Example(
+                doc,
+                line,
+                body,
+                tuple(companions),
+                heading,
+                fragment,
+                raw,
+                check[1] if check else None,
+            )
+        )
         companions = []
     return found
 
@@ -78,5 +98,17 @@ def materialise(example: Example, folder: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(body, encoding="utf-8")
     path = folder / "example.trial"
-    path.write_text(example.text, encoding="utf-8")
-    return path
+    if example.raw:
+        path.write_bytes(example_bytes(example.text))
+    else:
+        path.write_text(example.text, encoding="utf-8")
+    return folder / example.check if example.check else path
+
+
+def example_bytes(text: str) -> bytes:
+    """The bytes of a ```trial bytes example: UTF-8, with each `\\xNN` as the byte NN."""
+    parts = re.split(r"\\x([0-9A-Fa-f]{2})", text)
+    data = bytearray()
+    for k, part in enumerate(parts):
+        data += bytes([int(part, 16)]) if k % 2 else part.encode("utf-8")
+    return bytes(data)

@@ -17,9 +17,31 @@ Check = Callable[[Spec], Iterable[Diagnostic]]
 
 
 def all_checks() -> list[Check]:
-    from protocol_dsl.checks import names
+    from protocol_dsl.checks import (
+        availability,
+        completeness,
+        dosing,
+        logic,
+        mapping,
+        names,
+        notes,
+        schedule,
+        types,
+        units,
+    )
 
-    return [names.check]
+    return [
+        names.check,
+        mapping.check,
+        types.check,
+        units.check,
+        logic.check,
+        availability.check,
+        schedule.check,
+        dosing.check,
+        completeness.check,
+        notes.check,
+    ]
 
 
 def run_checks(spec: Spec, checks: list[Check] | None = None) -> list[Diagnostic]:

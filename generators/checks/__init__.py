@@ -1,0 +1,1 @@
+"""Executable checks written by `protocol build`: the subject-record schema."""

@@ -1,0 +1,121 @@
+"""`protocol build` artefact ``checks``: the standalone screening module ``screening_checks.py``.
+
+The module is rendered from a Jinja2 template (the fixed runtime) and the
+screening plan (the data dictionary as literals, one function per
+criterion).  Nothing from the spec is pasted as code: strings, numbers and
+dates enter through ``repr`` literals, function names are generated.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jinja2
+
+from generators.codegen.python import Code, PythonCompiler, literal
+from generators.plan import nodes as n
+from generators.plan.dictionary import Column, Conversion, Dictionary
+from generators.plan.lower import Plan, build_plan
+from protocol_dsl.spec import Spec
+
+FILE_NAME = "screening_checks.py"
+WIDTH = 92
+
+
+def build(spec: Spec, out_dir: Path) -> list[Path]:
+    """Write ``screening_checks.py`` into `out_dir`."""
+    path = Path(out_dir) / FILE_NAME
+    path.write_text(render_module(spec), encoding="utf-8")
+    return [path]
+
+
+def render_module(spec: Spec) -> str:
+    """The source of the standalone screening module of `spec`."""
+    return render_plan(build_plan(spec), tuple(spec.visits))
+
+
+def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
+    compiler = PythonCompiler()
+    functions = []
+    table = []
+    for number, criterion in enumerate(plan.criteria, start=1):
+        function = f"_criterion_{number}"
+        body = attrs.evolve(compiler.scalar(criterion.condition), prefix="return ")
+        functions.append({"name": function, "body": body.render("    ", WIDTH)})
+        entry = (
+            literal(criterion.id),
+            literal(criterion.kind),
+            Code(function),
+            literal(_reads(criterion.condition)),
+        )
+        table.append(Code("", entry))
+    attested = tuple(c.id for c in plan.criteria if c.attested)
+    source = _template().render(
+        trial=_assign("TRIAL", literal(plan.trial)),
+        visits=_assign("VISITS", literal(visits)),
+        forms=_assign("FORMS", literal(_forms(plan.dictionary))),
+        attested=_assign("ATTESTED", literal(attested)),
+        functions=functions,
+        criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
+    )
+    return source.rstrip("\n") + "\n"
+
+
+def _assign(name: str, value: Code) -> str:
+    return attrs.evolve(value, prefix=f"{name} = ").render("", WIDTH)
+
+
+def _template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=False,  # Python source, not HTML: every value is a repr() literal
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template("screening_checks.py.jinja")
+
+
+def _forms(dictionary: Dictionary) -> dict[str, Any]:
+    return {
+        table.name: (
+            table.repeating,
+            tuple(table.visits),
+            {column.name: _column(column) for column in table.columns},
+        )
+        for table in dictionary.tables
+    }
+
+
+def _column(column: Column) -> tuple[Any, ...]:
+    return (
+        column.item_kind,
+        column.unit,
+        column.codes,
+        column.low,
+        column.high,
+        column.visits,
+        {c.unit: _conversion(c) for c in column.conversions},
+    )
+
+
+def _conversion(conversion: Conversion) -> tuple[int, int, int, int]:
+    offset = Fraction(conversion.offset)
+    return (conversion.num, conversion.den, offset.numerator, offset.denominator)
+
+
+def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
+    """What a rule reads, for the list of data still needed when it is unknown."""
+    reads: dict[tuple[str, ...], None] = {}
+    for leaf in n.walk(node):
+        if isinstance(leaf, n.Item):
+            reads[("item", leaf.table, leaf.visit, leaf.item)] = None
+        elif isinstance(leaf, n.Field):
+            reads[("field", leaf.table, leaf.item)] = None
+        elif isinstance(leaf, n.VisitDate):
+            reads[("visit", leaf.visit)] = None
+        elif isinstance(leaf, n.Attested):
+            reads[("attested", leaf.criterion)] = None
+    return tuple(reads)

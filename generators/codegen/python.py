@@ -1,0 +1,278 @@
+"""Plan nodes to Python source: calls of the generated module's runtime functions.
+
+Each node becomes a call of a runtime function (``_and``, ``_compare``,
+``_any`` …) whose arguments are literals (through ``repr``) or other calls, so
+the generated code has one shape whatever the spec says.  `Code` keeps the
+call tree so that long expressions are laid out over several lines.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from fractions import Fraction
+
+import attrs
+
+from generators.plan import nodes as n
+
+INDENT = "    "
+WIDTH = 92
+
+
+@attrs.frozen
+class Code:
+    """A Python expression: a literal or name (``args`` None), or a call of ``head``.
+
+    ``prefix`` is written before it (``lambda r: ``).
+    """
+
+    head: str
+    args: tuple[Code, ...] | None = None
+    prefix: str = ""
+    brackets: str = "()"
+    tuple_of_one: bool = False
+
+    def render(self, indent: str = "", width: int = WIDTH, room: int = 0) -> str:
+        """The code starting at column len(indent); `room` is taken by what follows it."""
+        flat = self.flat()
+        if self.args is None or not self.args or len(indent) + len(flat) + room <= width:
+            return flat
+        inner = indent + INDENT
+        lines = [f"{inner}{arg.render(inner, width, 1)}," for arg in self.args]
+        opening, closing = self.brackets
+        return f"{self.prefix}{self.head}{opening}\n" + "\n".join(lines) + f"\n{indent}{closing}"
+
+    def flat(self) -> str:
+        if self.args is None:
+            return self.prefix + self.head
+        opening, closing = self.brackets
+        inside = ", ".join(a.flat() for a in self.args) + ("," if self.tuple_of_one else "")
+        return f"{self.prefix}{self.head}{opening}{inside}{closing}"
+
+
+def literal(value: object) -> Code:
+    """A constant as a Python literal (strings, numbers through repr), laid out like ruff."""
+    if isinstance(value, Fraction):
+        value = float(value)
+    if isinstance(value, _dt.date):
+        return call("_date", literal(value.isoformat()))
+    if isinstance(value, tuple):
+        items = tuple(literal(v) for v in value)
+        return Code("", items, tuple_of_one=len(items) == 1)
+    if isinstance(value, dict):
+        pairs = tuple(
+            attrs.evolve(literal(v), prefix=f"{literal(k).flat()}: ") for k, v in value.items()
+        )
+        return Code("", pairs, brackets="{}")
+    if isinstance(value, str):
+        return Code(string(value))
+    if value is None or isinstance(value, (bool, int, float)):
+        return Code(repr(value))
+    raise TypeError(f"no Python literal for {type(value).__name__}")
+
+
+def string(text: str) -> str:
+    """A string literal in double quotes (the house style), exactly as repr() escapes it."""
+    body = repr(text)
+    if body.startswith("'") and '"' not in text:
+        body = '"' + body[1:-1].replace("\\'", "'") + '"'
+    return body
+
+
+def call(function: str, *args: Code) -> Code:
+    return Code(function, tuple(args))
+
+
+RECORD = Code("r")
+SUBJECT = Code("s")
+
+
+class PythonCompiler:
+    """Compiles plan nodes to `Code`; `record` is the current record's variable, if any."""
+
+    def scalar(self, node: n.Node, record: bool = False) -> Code:
+        if node.kind == "interval":
+            raise TypeError("an interval where a single value is needed")
+        method = getattr(self, "_" + type(node).__name__.lower())
+        return method(node, record)  # type: ignore[no-any-return]
+
+    def bounds(self, node: n.Node, record: bool = False) -> Code:
+        """A number or interval as a (lo, hi) tuple expression."""
+        if node.kind != "interval":
+            return call("_point", self.scalar(node, record))
+        method = getattr(self, "_interval_" + type(node).__name__.lower())
+        return method(node, record)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ leaves
+
+    def _const(self, node: n.Const, record: bool) -> Code:
+        return literal(node.value)
+
+    def _item(self, node: n.Item, record: bool) -> Code:
+        return call("s.item", literal(node.table), literal(node.visit), literal(node.item))
+
+    def _field(self, node: n.Field, record: bool) -> Code:
+        if not record:
+            raise TypeError(f"an item of '{node.table}' is read outside its records")
+        return call("r.get", literal(node.item))
+
+    def _visitdate(self, node: n.VisitDate, record: bool) -> Code:
+        return call("s.visit", literal(node.visit))
+
+    def _attested(self, node: n.Attested, record: bool) -> Code:
+        return call("s.attested", literal(node.criterion))
+
+    # ------------------------------------------------------------ logic and comparisons
+
+    def _not(self, node: n.Not, record: bool) -> Code:
+        return call("_not", self.scalar(node.arg, record))
+
+    def _logic(self, node: n.Logic, record: bool) -> Code:
+        function = "_and" if node.op == "and" else "_or"
+        return call(function, *(self.scalar(a, record) for a in node.args))
+
+    def _compare(self, node: n.Compare, record: bool) -> Code:
+        if node.left.kind == "bool" and isinstance(node.right, n.Const):
+            if node.right.value is None:
+                return literal(None)
+            value = self.scalar(node.left, record)
+            return value if bool(node.right.value) == (node.op == "=") else call("_not", value)
+        if node.left.kind == "interval" or node.right.kind == "interval":
+            return call(
+                "_compare_intervals",
+                literal(node.op),
+                self.bounds(node.left, record),
+                self.bounds(node.right, record),
+            )
+        return call(
+            "_compare",
+            literal(node.op),
+            self.scalar(node.left, record),
+            self.scalar(node.right, record),
+        )
+
+    def _inset(self, node: n.InSet, record: bool) -> Code:
+        return call("_in", self.scalar(node.arg, record), literal(tuple(node.values)))
+
+    def _known(self, node: n.Known, record: bool) -> Code:
+        if node.arg.kind == "interval":
+            value = call("_known_interval", self.bounds(node.arg, record))
+        else:
+            value = call("_known", self.scalar(node.arg, record))
+        return call("_not", value) if node.missing else value
+
+    # ------------------------------------------------------------ numbers and dates
+
+    def _arith(self, node: n.Arith, record: bool) -> Code:
+        return call(
+            "_arithmetic",
+            literal(node.op),
+            self.scalar(node.left, record),
+            self.scalar(node.right, record),
+        )
+
+    def _negate(self, node: n.Negate, record: bool) -> Code:
+        return call("_negate", self.scalar(node.arg, record))
+
+    def _scale(self, node: n.Scale, record: bool) -> Code:
+        return call("_scale", self.scalar(node.arg, record), *_scale_args(node))
+
+    def _extremum(self, node: n.Extremum, record: bool) -> Code:
+        function = "_least" if node.op == "least" else "_greatest"
+        return call(function, self.scalar(node.left, record), self.scalar(node.right, record))
+
+    def _abs(self, node: n.Abs, record: bool) -> Code:
+        return call("_abs", self.scalar(node.arg, record))
+
+    def _collapse(self, node: n.Collapse, record: bool) -> Code:
+        return call("_collapse", self.bounds(node.arg, record))
+
+    def _shiftdate(self, node: n.ShiftDate, record: bool) -> Code:
+        return call(
+            "_shift", self.scalar(node.date, record), literal(node.days), literal(node.months)
+        )
+
+    def _elapsed(self, node: n.Elapsed, record: bool) -> Code:
+        function = {"year": "_years_between", "month": "_months_between"}.get(
+            node.unit, "_days_between"
+        )
+        return call(function, self.scalar(node.start, record), self.scalar(node.end, record))
+
+    def _lookup(self, node: n.Lookup, record: bool) -> Code:
+        table = literal({key: value.value for key, value in node.entries})
+        return call("_lookup", self.scalar(node.key, record), table)
+
+    def _if(self, node: n.If, record: bool) -> Code:
+        return call(
+            "_if",
+            self.scalar(node.cond, record),
+            self.scalar(node.then, record),
+            self.scalar(node.otherwise, record),
+        )
+
+    # ------------------------------------------------------------ records
+
+    def _records(self, node: n.Node, function: str, *parts: n.Node) -> Code:
+        table = node.table  # type: ignore[union-attr]
+        lambdas = [attrs.evolve(self.scalar(part, True), prefix="lambda r: ") for part in parts]
+        return call(function, call("s.records", literal(table)), *lambdas)
+
+    def _anyrecord(self, node: n.AnyRecord, record: bool) -> Code:
+        return self._records(node, "_any", node.condition)
+
+    def _allrecords(self, node: n.AllRecords, record: bool) -> Code:
+        return self._records(node, "_all", node.condition)
+
+    def _extreme(self, node: n.Extreme, record: bool) -> Code:
+        function = "_min_of" if node.op == "min" else "_max_of"
+        return self._records(node, function, node.condition, node.value)
+
+    # ------------------------------------------------------------ intervals
+
+    def _interval_count(self, node: n.Count, record: bool) -> Code:
+        return self._records(node, "_count", node.condition)
+
+    def _interval_total(self, node: n.Total, record: bool) -> Code:
+        return self._records(node, "_total", node.condition, node.value)
+
+    def _interval_weighted(self, node: n.Weighted, record: bool) -> Code:
+        return call("_weighted", literal(node.weight), self.scalar(node.condition, record))
+
+    def _interval_intervalsum(self, node: n.IntervalSum, record: bool) -> Code:
+        return call("_interval_sum", *(self.bounds(p, record) for p in node.parts))
+
+    def _interval_intervalmax(self, node: n.IntervalMax, record: bool) -> Code:
+        return call("_interval_max", *(self.bounds(p, record) for p in node.parts))
+
+    def _interval_arith(self, node: n.Arith, record: bool) -> Code:
+        return call(
+            "_interval_arithmetic",
+            literal(node.op),
+            self.bounds(node.left, record),
+            self.bounds(node.right, record),
+        )
+
+    def _interval_negate(self, node: n.Negate, record: bool) -> Code:
+        return call("_interval_negate", self.bounds(node.arg, record))
+
+    def _interval_scale(self, node: n.Scale, record: bool) -> Code:
+        return call("_interval_scale", self.bounds(node.arg, record), *_scale_args(node))
+
+    def _interval_if(self, node: n.If, record: bool) -> Code:
+        return call(
+            "_interval_if",
+            self.scalar(node.cond, record),
+            self.bounds(node.then, record),
+            self.bounds(node.otherwise, record),
+        )
+
+
+def _scale_args(node: n.Scale) -> tuple[Code, ...]:
+    offset = node.offset
+    return (
+        literal(node.num),
+        literal(node.den),
+        literal(offset.numerator),
+        literal(offset.denominator),
+        literal(node.digits),
+    )

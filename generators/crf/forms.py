@@ -1,0 +1,356 @@
+"""The case report forms of a spec, as every CRF back end sees them.
+
+This module owns what is collected and how it is asked: the trial's data
+dictionary (its own forms, then the library forms it collects), each item with
+its label, kind, unit, choices, allowed range in the item's own unit, the
+condition under which it is asked and its terminology codes; and one form the
+spec implies without declaring it, the **eligibility checklist**: one field per
+criterion, collected at the eligibility visit, a yes/no "criterion met"
+question for a formal (or text-only) criterion and a checkbox for an attested
+one.  Derived values are computed, never collected, so no form shows them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl import units
+from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.words import criterion_in_words, rule_in_words, unit_in_words
+
+CHECKLIST_KEY = "eligibility_checklist"
+
+FieldKind = Literal[
+    "number",
+    "integer",
+    "quantity",
+    "date",
+    "datetime",
+    "yes_no",
+    "choice",
+    "titer",
+    "text",
+    "attestation",
+]
+
+
+@attrs.frozen
+class Choice:
+    """One answer of a choice list; `value` is what subject data records (the entry name)."""
+
+    value: str
+    label: str
+    codes: tuple[m.Code, ...] = ()
+
+
+@attrs.frozen
+class ChoiceList:
+    """A code list as a form offers it; `key` is unique in the trial ("sle.positive_negative")."""
+
+    key: str
+    label: str
+    choices: tuple[Choice, ...]
+    codes: tuple[m.Code, ...] = ()
+
+
+YES_NO = ChoiceList(
+    "yes_no",
+    "Yes / No",
+    (
+        Choice("yes", "Yes", (m.Code("CDISC", "C49488"),)),
+        Choice("no", "No", (m.Code("CDISC", "C49487"),)),
+    ),
+)
+
+
+@attrs.frozen
+class CrfField:
+    """One question on a form."""
+
+    name: str
+    label: str
+    kind: FieldKind
+    unit: str | None = None
+    choices: ChoiceList | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    required: bool = False
+    condition: m.Expr | None = None
+    scope: Scope | None = attrs.field(default=None, eq=False, repr=False)
+    visits: tuple[str, ...] | None = None
+    codes: tuple[m.Code, ...] = ()
+    provisional: bool = False
+    criterion: m.Criterion | None = None
+
+
+@attrs.frozen
+class CrfGroup:
+    """Fields shown together; the unnamed group ("") holds the items outside any group."""
+
+    name: str
+    label: str | None
+    fields: tuple[CrfField, ...]
+
+
+@attrs.frozen
+class CrfForm:
+    """A form as the trial collects it: key in subject data, visits, grouped fields."""
+
+    key: str
+    storage_name: str
+    label: str
+    repeating: bool
+    visits: tuple[str, ...]
+    groups: tuple[CrfGroup, ...]
+    checklist: bool = False
+    owner: Spec | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def fields(self) -> tuple[CrfField, ...]:
+        return tuple(f for group in self.groups for f in group.fields)
+
+
+def crf_forms(spec: Spec) -> tuple[CrfForm, ...]:
+    """Every form the trial collects, in data-dictionary order, then the eligibility checklist."""
+    prefixes = library_prefixes(spec)
+    forms = [
+        _form(use.key, use.storage_name, use.form, use.visits, use.owner, prefixes)
+        for use in spec.form_uses
+    ]
+    checklist = _checklist(spec, {f.storage_name for f in forms})
+    if checklist is not None:
+        forms.append(checklist)
+    return tuple(forms)
+
+
+def library_prefixes(spec: Spec) -> dict[int, str]:
+    """For each spec reachable from `spec`, the dotted prefix its names carry ("sle.")."""
+    prefixes: dict[int, str] = {id(spec): ""}
+    queue: list[Spec] = [spec]
+    while queue:
+        current = queue.pop(0)
+        for alias, library in current.libraries.items():
+            if id(library) not in prefixes:
+                prefixes[id(library)] = prefixes[id(current)] + alias + "."
+                queue.append(library)
+    return prefixes
+
+
+def choice_lists(forms: tuple[CrfForm, ...]) -> tuple[ChoiceList, ...]:
+    """The distinct choice lists the forms use, in order of first use."""
+    seen: dict[str, ChoiceList] = {}
+    for form in forms:
+        for field in form.fields:
+            if field.choices is not None:
+                seen.setdefault(field.choices.key, field.choices)
+    return tuple(seen.values())
+
+
+def measurement_units(forms: tuple[CrfForm, ...]) -> tuple[str, ...]:
+    """The distinct units of quantity fields, in order of first use."""
+    found: dict[str, None] = {}
+    for form in forms:
+        for field in form.fields:
+            if field.unit is not None:
+                found.setdefault(field.unit, None)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- wording shared by the back ends
+
+
+def condition_in_words(field: CrfField, spec: Spec) -> str | None:
+    """When the field is asked, in plain words (None if always)."""
+    if field.condition is None:
+        return None
+    return rule_in_words(field.condition, spec, field.scope)
+
+
+def criterion_rule_in_words(field: CrfField, spec: Spec) -> str | None:
+    """For a checklist field: the criterion's rule or attestation in plain words."""
+    if field.criterion is None:
+        return None
+    return criterion_in_words(field.criterion, spec)
+
+
+def unit_text(field: CrfField) -> str | None:
+    return unit_in_words(field.unit) if field.unit else None
+
+
+def range_text(field: CrfField) -> str | None:
+    """The allowed range as printed on a form: "0 to 10", "at least 0", "at most 5"."""
+    low = m.format_decimal(field.low) if field.low is not None else None
+    high = m.format_decimal(field.high) if field.high is not None else None
+    if low is not None and high is not None:
+        return f"{low} to {high}"
+    if low is not None:
+        return f"at least {low}"
+    if high is not None:
+        return f"at most {high}"
+    return None
+
+
+def code_text(code: m.Code) -> str:
+    return f"{code.system} {code.value}"
+
+
+def mapping_targets(spec: Spec) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Source-data targets declared by the spec's mappings, per (form key, item).
+
+    `demographics.age from DM.AGE` gives `("demographics", "age") -> ("DM.AGE",)`;
+    a `where` filter and the unit and date variables are written after the
+    variable, as an annotated CRF shows them.
+    """
+    targets: dict[tuple[str, str], list[str]] = {}
+    for mapping in spec.mappings:
+        for rule in mapping.rules:
+            if len(rule.target.parts) < 2:
+                continue
+            key = (".".join(rule.target.parts[:-1]), rule.target.parts[-1])
+            text = rule.source.dotted
+            if rule.where is not None:
+                text += f" where {rule.where[0]} = {rule.where[1]}"
+            if rule.unit is not None:
+                text += f" (unit {rule.unit.dotted})"
+            if rule.date is not None:
+                text += f" (date {rule.date.dotted})"
+            if rule.visit is not None:
+                text += f" (visit {rule.visit.dotted})"
+            targets.setdefault(key, []).append(text)
+    return {key: tuple(texts) for key, texts in targets.items()}
+
+
+# ---------------------------------------------------------------- building the view
+
+
+def _form(
+    key: str,
+    storage_name: str,
+    form: m.Form,
+    visits: tuple[str, ...],
+    owner: Spec,
+    prefixes: dict[int, str],
+) -> CrfForm:
+    group_labels = {g.name: g.label for g in form.groups}
+    grouped: dict[str, list[CrfField]] = {}
+    for item in form.items:
+        grouped.setdefault(item.group or "", []).append(_field(item, form, owner, prefixes))
+    groups = tuple(
+        CrfGroup(name, group_labels.get(name), tuple(fields)) for name, fields in grouped.items()
+    )
+    return CrfForm(
+        key=key,
+        storage_name=storage_name,
+        label=form.label or _humane(form.name),
+        repeating=form.repeating,
+        visits=visits,
+        groups=groups,
+        owner=owner,
+    )
+
+
+def _field(item: m.Item, form: m.Form, owner: Spec, prefixes: dict[int, str]) -> CrfField:
+    kind = item.type.kind
+    unit = item.type.unit if kind == "quantity" else None
+    choices: ChoiceList | None = None
+    if kind == "choice" and item.type.codelist is not None:
+        choices = _choice_list(owner, item.type.codelist, prefixes)
+    elif kind == "yes_no":
+        choices = YES_NO
+    low = high = None
+    if item.range is not None:
+        low = _bound(item.range.low, unit)
+        high = _bound(item.range.high, unit)
+    return CrfField(
+        name=item.name,
+        label=item.label or _humane(item.name),
+        kind=kind,
+        unit=unit,
+        choices=choices,
+        low=low,
+        high=high,
+        required=item.required,
+        condition=item.when,
+        scope=Scope(owner, form, f"condition of {form.name}.{item.name}"),
+        visits=item.visits,
+        codes=item.codes,
+        provisional=m.is_provisional(item.marks),
+    )
+
+
+def _choice_list(owner: Spec, ref: m.Ref, prefixes: dict[int, str]) -> ChoiceList | None:
+    symbol = owner.resolve(ref.parts, Scope(owner))
+    if symbol is None or symbol.codelist is None:
+        return None
+    codelist = symbol.codelist
+    return ChoiceList(
+        key=prefixes.get(id(symbol.owner), "") + codelist.name,
+        label=codelist.label or _humane(codelist.name),
+        choices=tuple(
+            Choice(e.name, e.label or _humane(e.name), e.codes) for e in codelist.entries
+        ),
+        codes=codelist.codes,
+    )
+
+
+def _bound(value: Decimal | m.Quantity, unit: str | None) -> Decimal | None:
+    """A range bound in the item's unit (a bound written in another unit is converted)."""
+    if not isinstance(value, m.Quantity):
+        return value
+    if unit is None or value.unit == unit:
+        return value.value
+    try:
+        converted = units.convert(float(value.value), value.unit, unit)
+    except units.UnitError:
+        return None
+    return Decimal(repr(converted))
+
+
+def _checklist(spec: Spec, taken: set[str]) -> CrfForm | None:
+    if not spec.criteria:
+        return None
+    key = CHECKLIST_KEY
+    suffix = 2
+    while key in taken:
+        key = f"{CHECKLIST_KEY}_{suffix}"
+        suffix += 1
+    visit = spec.eligibility_visit
+    groups = tuple(
+        CrfGroup(kind, title, tuple(_criterion_field(c) for c in criteria))
+        for kind, title, criteria in (
+            ("inclusion", "Inclusion criteria", spec.inclusions),
+            ("exclusion", "Exclusion criteria", spec.exclusions),
+        )
+        if criteria
+    )
+    return CrfForm(
+        key=key,
+        storage_name=key,
+        label="Eligibility checklist",
+        repeating=False,
+        visits=(visit,) if visit is not None else (),
+        groups=groups,
+        checklist=True,
+        owner=spec,
+    )
+
+
+def _criterion_field(criterion: m.Criterion) -> CrfField:
+    return CrfField(
+        name=criterion.id,
+        label=criterion.text,
+        kind="attestation" if criterion.attested else "yes_no",
+        choices=None if criterion.attested else YES_NO,
+        required=True,
+        provisional=m.is_provisional(criterion.marks),
+        criterion=criterion,
+    )
+
+
+def _humane(name: str) -> str:
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

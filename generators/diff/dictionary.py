@@ -1,0 +1,647 @@
+"""The data dictionary in the diff: forms and items, code lists, tables, definitions, scores.
+
+A change here matters by who uses it: a lookup value, a definition, a score
+or an item type that criteria depend on is a change of eligibility
+(`Differ.emit_dependency`); a changed definition is followed into the
+criteria to tell whether eligibility widens or narrows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from generators.diff.conditions import compare as compare_conditions
+from generators.diff.depends import key, polarities
+from generators.diff.directions import (
+    compare_quantities,
+    effect_word,
+    magnitude_of,
+    ranked,
+)
+from generators.diff.matching import match
+from generators.diff.phrases import (
+    attribute_changes,
+    attribute_words,
+    item_words,
+    quoted,
+    range_words,
+    rule_words,
+    type_words,
+    value_words,
+)
+from protocol_dsl import model as m
+from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.words import label_phrase
+
+if TYPE_CHECKING:
+    from generators.diff.compare import Differ
+
+
+def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    """Form definitions: items, derived values, labels (collection is in `assessments`)."""
+    for name, o, n in match(old.forms, new.forms):
+        qualified = prefix + name
+        target = f"form {qualified}"
+        if o is None or n is None:
+            if prefix:  # a library form: declared, collected only where a spec says so
+                d.emit(
+                    "ASSESSMENT_CHANGED",
+                    "changed",
+                    target,
+                    f"{'added to' if o is None else 'removed from'} library {prefix.rstrip('.')}",
+                    old_node=o,
+                    new_node=n,
+                    keys=(name,),
+                )
+            continue
+        # the visits of a trial's own forms are compared in `assessments`
+        compared = (o, n) if prefix else (attrs.evolve(o, visits=()), attrs.evolve(n, visits=()))
+        with d.guard("ASSESSMENT_CHANGED", target, o, n, compared=compared):
+            form_pair(d, o, n, qualified, target, old, new)
+
+
+def form_pair(
+    d: Differ, o: m.Form, n: m.Form, qualified: str, target: str, old: Spec, new: Spec
+) -> None:
+    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    names = ("label", "repeating", "codes", "groups")
+    # a trial's own forms are scheduled by `assessments`; a library form's visits are its own
+    details = attribute_changes(o, n, (*names, "visits") if qualified != n.name else names)
+    old_items = {i.name: i for i in o.items}
+    new_items = {i.name: i for i in n.items}
+    if [i for i in old_items if i in new_items] != [i for i in new_items if i in old_items]:
+        details = "; ".join(filter(None, [details, "order of items changed"]))
+    if details:
+        d.emit("ASSESSMENT_CHANGED", "changed", target, details, **fields)
+    form_words = label_phrase(n.label, n.name)
+    for item_name, oi, ni in match(old_items, new_items):
+        item_target = f"{qualified}.{item_name}"
+        if oi is None:
+            d.emit(
+                "ITEM_ADDED",
+                "added",
+                item_target,
+                f"item {quoted(ni.label or item_name)} added to {form_words}",
+                new=item_words(ni),
+                new_node=ni,
+                keys=(item_name, n.name),
+            )
+        elif ni is None:
+            d.emit(
+                "ITEM_REMOVED",
+                "removed",
+                item_target,
+                f"item {quoted(oi.label or item_name)} removed from {form_words}",
+                old=item_words(oi),
+                old_node=oi,
+                keys=(item_name, n.name),
+            )
+        else:
+            item_pair(d, oi, ni, item_target, (item_name, n.name))
+    old_derives = {dv.name: dv for dv in o.derives}
+    new_derives = {dv.name: dv for dv in n.derives}
+    for derive_name, od, nd in match(old_derives, new_derives):
+        derive_target = f"{qualified}.{derive_name}"
+        keys = (derive_name, n.name)
+        if od is None:
+            d.emit(
+                "DERIVED_VALUE_ADDED",
+                "added",
+                derive_target,
+                "derived value added",
+                new=rule_words(nd.expr, new, Scope(new, n)),
+                new_node=nd,
+                keys=keys,
+            )
+        elif nd is None:
+            d.emit(
+                "DERIVED_VALUE_REMOVED",
+                "removed",
+                derive_target,
+                "derived value removed",
+                old=rule_words(od.expr, old, Scope(old, o)),
+                old_node=od,
+                keys=keys,
+            )
+        else:
+            dfields = {"old_node": od, "new_node": nd, "keys": keys}
+            if od.expr != nd.expr:
+                d.emit_dependency(
+                    "DERIVED_VALUE_CHANGED",
+                    "changed",
+                    key("derive", derive_target),
+                    derive_target,
+                    "derivation changed",
+                    old=rule_words(od.expr, old, Scope(old, o)),
+                    new=rule_words(nd.expr, new, Scope(new, n)),
+                    **dfields,
+                )
+            if od.label != nd.label:
+                d.emit(
+                    "DERIVED_VALUE_CHANGED",
+                    "changed",
+                    derive_target,
+                    f"relabelled: {quoted(od.label)} → {quoted(nd.label)}",
+                    **dfields,
+                )
+            d.annotations(derive_target, od, nd, keys)
+    d.annotations(target, o, n, (n.name,))
+
+
+def item_pair(d: Differ, o: m.Item, n: m.Item, target: str, keys: tuple[str, ...]) -> None:
+    fields = {"old_node": o, "new_node": n, "keys": keys}
+    if o.type != n.type:
+        d.emit_dependency(
+            "ITEM_CHANGED",
+            "changed",
+            key("item", target),
+            target,
+            f"type {type_words(o.type)} → {type_words(n.type)}",
+            old=type_words(o.type),
+            new=type_words(n.type),
+            **fields,
+        )
+    details = attribute_changes(
+        o,
+        n,
+        ("label", "range", "required", "when", "visits", "for_reporting", "group", "codes"),
+    )
+    if details:
+        d.emit("ITEM_CHANGED", "changed", target, details, **fields)
+    d.annotations(target, o, n, keys)
+
+
+def codelists(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    for name, o, n in match(old.codelists, new.codelists):
+        qualified = prefix + name
+        target = f"code list {qualified}"
+        if o is None:
+            d.emit(
+                "CODELIST_ADDED",
+                "added",
+                target,
+                f"added ({len(n.entries)} values)",
+                new=", ".join(e.name for e in n.entries),
+                new_node=n,
+                keys=(name,),
+            )
+            continue
+        if n is None:
+            d.emit(
+                "CODELIST_REMOVED",
+                "removed",
+                target,
+                "removed",
+                old=", ".join(e.name for e in o.entries),
+                old_node=o,
+                keys=(name,),
+            )
+            continue
+        with d.guard("CODELIST_CHANGED", target, o, n):
+            codelist_pair(d, o, n, qualified, target)
+
+
+def codelist_pair(d: Differ, o: m.CodeList, n: m.CodeList, qualified: str, target: str) -> None:
+    fields = {"old_node": o, "new_node": n}
+    details = attribute_changes(o, n, ("label", "codes"))
+    old_entries = {e.name: e for e in o.entries}
+    new_entries = {e.name: e for e in n.entries}
+    common_old = [e for e in old_entries if e in new_entries]
+    common_new = [e for e in new_entries if e in old_entries]
+    if common_old != common_new:
+        details = "; ".join(filter(None, [details, "order of values changed"]))
+    if details:
+        d.emit(
+            "CODELIST_CHANGED",
+            "changed",
+            target,
+            details,
+            keys=(n.name,),
+            **fields,
+        )
+    dependency = key("codelist", qualified)
+    for value, oe, ne in match(old_entries, new_entries):
+        keys = (value, n.name)
+        value_target = f"{target}, value {value}"
+        if oe is None:
+            d.emit_dependency(
+                "CODELIST_VALUE_ADDED",
+                "added",
+                dependency,
+                value_target,
+                f"added ({quoted(ne.label)})",
+                new=ne.label or value,
+                new_node=ne,
+                keys=keys,
+            )
+        elif ne is None:
+            d.emit_dependency(
+                "CODELIST_VALUE_REMOVED",
+                "removed",
+                dependency,
+                value_target,
+                f"removed (was {quoted(oe.label)})",
+                old=oe.label or value,
+                old_node=oe,
+                keys=keys,
+            )
+        else:
+            value_details = attribute_changes(oe, ne, ("label", "codes"))
+            if value_details:
+                d.emit(
+                    "CODELIST_CHANGED",
+                    "changed",
+                    value_target,
+                    value_details,
+                    old_node=oe,
+                    new_node=ne,
+                    keys=keys,
+                )
+            d.annotations(value_target, oe, ne, keys)
+    d.annotations(target, o, n, (n.name,))
+
+
+def tables(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    for name, o, n in match(old.tables, new.tables):
+        qualified = prefix + name
+        target = f"table {qualified}"
+        if o is None:
+            d.emit(
+                "LOOKUP_TABLE_ADDED",
+                "added",
+                target,
+                f"added ({len(n.rows)} rows)",
+                new_node=n,
+                keys=(name,),
+            )
+            continue
+        if n is None:
+            d.emit(
+                "LOOKUP_TABLE_REMOVED",
+                "removed",
+                target,
+                "removed",
+                old_node=o,
+                keys=(name,),
+            )
+            continue
+        with d.guard("LOOKUP_TABLE_CHANGED", target, o, n):
+            table_pair(d, o, n, qualified, target)
+
+
+def table_pair(d: Differ, o: m.Table, n: m.Table, qualified: str, target: str) -> None:
+    details = attribute_changes(o, n, ("label", "version", "keys"))
+    if details:
+        d.emit(
+            "LOOKUP_TABLE_CHANGED",
+            "changed",
+            target,
+            details,
+            old_node=o,
+            new_node=n,
+            keys=(n.name,),
+        )
+    old_rows = {r.key: r for r in o.rows}
+    new_rows = {r.key: r for r in n.rows}
+    dependency = key("table", qualified)
+    for row_key, orow, nrow in match(old_rows, new_rows):
+        row_target = f"{target}, {row_key}"
+        keys = (row_key, n.name)
+        if orow is None or nrow is None or orow.value != nrow.value:
+            old_value = value_words(orow.value) if orow else None
+            new_value = value_words(nrow.value) if nrow else None
+            presence = "added" if orow is None else "removed" if nrow is None else "changed"
+            direction = presence
+            if presence == "changed":
+                direction = ranked(magnitude_of(orow.value), magnitude_of(nrow.value), "changed")  # type: ignore[union-attr]
+            d.emit_dependency(
+                "LOOKUP_VALUE_CHANGED",
+                direction,
+                dependency,
+                row_target,
+                f"{old_value or '(none)'} → {new_value or '(none)'}",
+                old=old_value,
+                new=new_value,
+                old_node=orow,
+                new_node=nrow,
+                keys=keys,
+            )
+        if orow is not None and nrow is not None:
+            d.annotations(row_target, orow, nrow, keys)
+    if [r for r in old_rows if r in new_rows] != [r for r in new_rows if r in old_rows]:
+        d.emit(
+            "LOOKUP_TABLE_CHANGED",
+            "changed",
+            target,
+            "order of rows changed",
+            old_node=o,
+            new_node=n,
+            keys=(n.name,),
+        )
+    d.annotations(target, o, n, (n.name,))
+
+
+def defines(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    for name, o, n in match(old.defines, new.defines):
+        qualified = prefix + name
+        target = f"definition {qualified}"
+        if o is None:
+            d.emit(
+                "DEFINITION_ADDED",
+                "added",
+                target,
+                "added",
+                new=rule_words(n.expr, new),
+                new_node=n,
+                keys=(name,),
+            )
+            continue
+        if n is None:
+            d.emit(
+                "DEFINITION_REMOVED",
+                "removed",
+                target,
+                "removed",
+                old=rule_words(o.expr, old),
+                old_node=o,
+                keys=(name,),
+            )
+            continue
+        with d.guard("DEFINITION_CHANGED", target, o, n):
+            define_pair(d, o, n, qualified, target, old, new)
+
+
+def define_pair(
+    d: Differ, o: m.Define, n: m.Define, qualified: str, target: str, old: Spec, new: Spec
+) -> None:
+    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    change = compare_conditions(o.expr, n.expr, old, new)
+    if o.expr != n.expr and change.equivalent:
+        how = f" ({change.describe()})" if change.describe() else ""
+        d.emit(
+            "DEFINITION_CHANGED",
+            "reworded",
+            target,
+            f"rewritten with the same meaning{how}",
+            old=rule_words(o.expr, old),
+            new=rule_words(n.expr, new),
+            **fields,
+        )
+    elif o.expr != n.expr:
+        condition = effect_word(change.effect, "changed")
+        summary = "changed"
+        if change.thresholds_only:
+            summary = f"threshold changed: {change.describe()}"
+        eligibility = eligibility_through(d, n, change.effect)
+        if eligibility != "changed":
+            summary += f" (eligibility {eligibility})"
+        elif condition != "changed":
+            summary += f" (condition {condition})"
+        d.emit_dependency(
+            "DEFINITION_CHANGED",
+            condition,
+            key("define", qualified),
+            target,
+            summary,
+            eligibility=eligibility,
+            old=rule_words(o.expr, old),
+            new=rule_words(n.expr, new),
+            **fields,
+        )
+    if o.label != n.label:
+        d.emit(
+            "DEFINITION_CHANGED",
+            "reworded",
+            target,
+            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
+            **fields,
+        )
+    d.annotations(target, o, n, (n.name,))
+
+
+def eligibility_through(d: Differ, define: m.Define, effect: int) -> str:
+    """Widened or narrowed eligibility when every criterion using `define` agrees."""
+    if effect == 0:
+        return "changed"
+    seen: set[int] = set()
+    for criterion in d.new.criteria:
+        if criterion.rule is None:
+            continue
+        signs = polarities(d.new, criterion.rule, define)
+        if not signs:
+            continue
+        if len(signs) != 1 or 0 in signs:
+            return "changed"
+        sign = signs.pop() * (1 if criterion.kind == "inclusion" else -1)
+        seen.add(sign * effect)
+    # used only through scores, derived values or tables: the direction is not followed
+    return effect_word(seen.pop(), "changed") if len(seen) == 1 else "changed"
+
+
+def scores(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    for name, o, n in match(old.scores, new.scores):
+        qualified = prefix + name
+        target = f"score {qualified}"
+        if o is None:
+            d.emit(
+                "SCORE_ADDED",
+                "added",
+                target,
+                f"added ({quoted(n.label or name)})",
+                new_node=n,
+                keys=(name,),
+            )
+            continue
+        if n is None:
+            d.emit(
+                "SCORE_REMOVED",
+                "removed",
+                target,
+                f"removed (was {quoted(o.label or name)})",
+                old_node=o,
+                keys=(name,),
+            )
+            continue
+        with d.guard("SCORE_CHANGED", target, o, n):
+            score_pair(d, o, n, qualified, target)
+
+
+def score_pair(
+    d: Differ,
+    o: m.Score | m.ScoreVariant,
+    n: m.Score | m.ScoreVariant,
+    qualified: str,
+    target: str,
+) -> None:
+    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    semantic: list[tuple[str, str]] = []  # (direction, words)
+    cosmetic: list[str] = []
+    if type(o) is not type(n):
+        semantic.append(("changed", "defined another way"))
+    elif isinstance(o, m.ScoreVariant) and isinstance(n, m.ScoreVariant):
+        if o.base != n.base:
+            semantic.append(("changed", f"based on {o.base.dotted} → {n.base.dotted}"))
+        added = [x for x in n.without if x not in o.without]
+        removed = [x for x in o.without if x not in n.without]
+        if added:
+            semantic.append(("removed", f"descriptors left out: {', '.join(added)}"))
+        if removed:
+            semantic.append(("added", f"descriptors counted again: {', '.join(removed)}"))
+    elif isinstance(o, m.Score) and isinstance(n, m.Score):
+        semantic += _score_differences(o, n)
+        cosmetic += _score_label_differences(o, n)
+    if o.label != n.label:
+        cosmetic.insert(0, f"label {quoted(o.label)} → {quoted(n.label)}")
+    label = n.label or n.name
+    if semantic:
+        directions = {way for way, _ in semantic}
+        direction = directions.pop() if len(directions) == 1 else "changed"
+        d.emit_dependency(
+            "SCORE_CHANGED",
+            direction,
+            key("score", qualified),
+            target,
+            f"{label}: " + "; ".join(w for _, w in semantic),
+            **fields,
+        )
+    if cosmetic:
+        d.emit("SCORE_CHANGED", "changed", target, f"{label}: " + "; ".join(cosmetic), **fields)
+    d.annotations(target, o, n, (n.name,))
+    if isinstance(o, m.Score) and isinstance(n, m.Score):
+        old_items = {i.name: i for _, i in o.items()}
+        for _, item in n.items():
+            if item.name in old_items:
+                d.annotations(
+                    f"{target}, {item.name}", old_items[item.name], item, (item.name, n.name)
+                )
+
+
+def mappings(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    old_maps = {mp.name: mp for mp in old.mappings}
+    new_maps = {mp.name: mp for mp in new.mappings}
+    for name, o, n in match(old_maps, new_maps):
+        target = f"mapping {prefix}{name}"
+        if o is None or n is None:
+            d.emit(
+                "MAPPING_ADDED" if o is None else "MAPPING_REMOVED",
+                "added" if o is None else "removed",
+                target,
+                "added" if o is None else "removed",
+                old_node=o,
+                new_node=n,
+                keys=(name,),
+            )
+            continue
+        if o == n:
+            continue
+        old_rules = {r.target.dotted: r for r in o.rules}
+        new_rules = {r.target.dotted: r for r in n.rules}
+        added = [t for t in new_rules if t not in old_rules]
+        removed = [t for t in old_rules if t not in new_rules]
+        changed = [t for t in new_rules if t in old_rules and old_rules[t] != new_rules[t]]
+        parts = []
+        if added:
+            parts.append(f"rules added for {', '.join(added)}")
+        if removed:
+            parts.append(f"rules removed for {', '.join(removed)}")
+        if changed:
+            parts.append(f"rules changed for {', '.join(changed)}")
+        direction = (
+            "added"
+            if added and not removed and not changed
+            else "removed"
+            if removed and not added and not changed
+            else "changed"
+        )
+        d.emit(
+            "MAPPING_CHANGED",
+            direction,
+            target,
+            "; ".join(parts) or "label or order of rules changed",
+            old_node=o,
+            new_node=n,
+            keys=(name,),
+        )
+
+
+def _score_differences(old: m.Score, new: m.Score) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    for name in ("form", "rule"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            parts.append(("changed", f"{name} {attribute_words(a)} → {attribute_words(b)}"))
+    if old.lookback != new.lookback:
+        order = compare_quantities(old.lookback, new.lookback)
+        direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+        parts.append(
+            (
+                direction,
+                f"look-back {attribute_words(old.lookback)} → {attribute_words(new.lookback)}",
+            )
+        )
+    if old.range != new.range:
+        parts.append(("changed", f"range {range_words(old.range)} → {range_words(new.range)}"))
+    old_domains = {dm.name: dm for dm in old.domains}
+    new_domains = {dm.name: dm for dm in new.domains}
+    for name, od, nd in match(old_domains, new_domains):
+        if od is None:
+            parts.append(("added", f"domain {name} added"))
+            continue
+        if nd is None:
+            parts.append(("removed", f"domain {name} removed"))
+            continue
+        if od.tags != nd.tags:
+            parts.append(
+                (
+                    "changed",
+                    f"tags of domain {name} {attribute_words(od.tags)} → {attribute_words(nd.tags)}",
+                )
+            )
+        old_items = {i.name: i for i in od.items}
+        new_items = {i.name: i for i in nd.items}
+        for item, oi, ni in match(old_items, new_items):
+            if oi is None:
+                parts.append(
+                    ("added", f"descriptor {item} (weight {m.format_decimal(ni.weight)}) added")
+                )
+            elif ni is None:
+                parts.append(("removed", f"descriptor {item} removed"))
+            else:
+                if oi.weight != ni.weight:
+                    direction = "raised" if ni.weight > oi.weight else "lowered"
+                    parts.append(
+                        (
+                            direction,
+                            f"weight of {item} {m.format_decimal(oi.weight)} → "
+                            f"{m.format_decimal(ni.weight)}",
+                        )
+                    )
+                if oi.expr != ni.expr:
+                    parts.append(("changed", f"how {item} is read changed"))
+    # a descriptor moved to another domain shows as removed and added; a pure reorder as:
+    if not parts and [dm.name for dm in old.domains] != [dm.name for dm in new.domains]:
+        parts.append(("changed", "order of domains changed"))
+    return parts
+
+
+def _score_label_differences(old: m.Score, new: m.Score) -> list[str]:
+    parts: list[str] = []
+    new_domains = {dm.name: dm for dm in new.domains}
+    for od in old.domains:
+        nd = new_domains.get(od.name)
+        if nd is None:
+            continue
+        if od.label != nd.label:
+            parts.append(f"label of domain {od.name} {quoted(od.label)} → {quoted(nd.label)}")
+        new_items = {i.name: i for i in nd.items}
+        for oi in od.items:
+            ni = new_items.get(oi.name)
+            if ni is not None and oi.label != ni.label:
+                parts.append(f"label of {oi.name} {quoted(oi.label)} → {quoted(ni.label)}")
+        if [i.name for i in od.items if i.name in new_items] != [
+            i.name for i in nd.items if i.name in {x.name for x in od.items}
+        ]:
+            parts.append(f"order of descriptors in domain {od.name} changed")
+    return parts

@@ -1,0 +1,138 @@
+"""Criteria in the diff: added, removed, reworded, threshold or logic changed.
+
+Two formal rules are compared as conditions (`conditions.compare`): a
+threshold moved or a term added has a direction, which widens or narrows
+eligibility according to whether the criterion is an inclusion or an
+exclusion.  A judged or attested criterion is its text: a text change may
+change who is eligible, in a direction no one can compute.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from generators.diff.conditions import compare as compare_conditions
+from generators.diff.directions import (
+    eligibility_direction,
+    eligibility_note,
+)
+from generators.diff.matching import match
+from generators.diff.phrases import (
+    assessed_by,
+    criterion_words,
+    quoted,
+    reworded,
+)
+from protocol_dsl import model as m
+from protocol_dsl.spec import Spec
+
+if TYPE_CHECKING:
+    from generators.diff.compare import Differ
+
+
+def criteria(d: Differ, old: Spec, new: Spec) -> None:
+    old_criteria = {c.id: c for c in old.criteria}
+    new_criteria = {c.id: c for c in new.criteria}
+    for cid, o, n in match(old_criteria, new_criteria):
+        if o is None:
+            d.emit(
+                "CRITERION_ADDED",
+                "added",
+                cid,
+                f"{n.kind} added: {quoted(n.text)} (eligibility narrowed)",
+                new=criterion_words(n, new),
+                new_node=n,
+                keys=(cid,),
+            )
+            continue
+        if n is None:
+            d.emit(
+                "CRITERION_REMOVED",
+                "removed",
+                cid,
+                f"{o.kind} removed: {quoted(o.text)} (eligibility widened)",
+                old=criterion_words(o, old),
+                old_node=o,
+                keys=(cid,),
+            )
+            continue
+        with d.guard("CRITERION_LOGIC_CHANGED", cid, o, n):
+            criterion_pair(d, o, n, old, new)
+
+
+def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:
+    cid = n.id
+    fields = {
+        "old": criterion_words(o, old),
+        "new": criterion_words(n, new),
+        "old_node": o,
+        "new_node": n,
+        "keys": (cid,),
+    }
+    text_note = "; text updated" if o.text != n.text else ""
+    if o.kind != n.kind:
+        d.emit(
+            "CRITERION_KIND_CHANGED",
+            "changed",
+            cid,
+            f"turned from {o.kind} into {n.kind}{text_note}",
+            **fields,
+        )
+    elif o.rule is not None and n.rule is not None:
+        change = compare_conditions(o.rule, n.rule, old, new)
+        if change.equivalent and (o.rule != n.rule or o.text != n.text):
+            parts = []
+            if o.rule != n.rule:
+                how = f" ({change.describe()})" if change.describe() else ""
+                parts.append(f"rule rewritten with the same meaning{how}")
+            if o.text != n.text:
+                parts.append(f"text reworded: {reworded(o.text, n.text)}")
+            d.emit("CRITERION_REWORDED", "reworded", cid, "; ".join(parts), **fields)
+        elif o.rule != n.rule:
+            direction = eligibility_direction(change, n.kind)
+            rule_id = (
+                "CRITERION_THRESHOLD_CHANGED"
+                if change.thresholds_only
+                else "CRITERION_LOGIC_CHANGED"
+            )
+            what = (
+                f"threshold changed: {change.describe()}"
+                if change.thresholds_only
+                else "rule changed"
+            )
+            d.emit(
+                rule_id,
+                direction,
+                cid,
+                f"{what}{eligibility_note(direction)}{text_note}",
+                **fields,
+            )
+    elif (o.rule is None) != (n.rule is None) or (o.attested, o.attestation) != (
+        n.attested,
+        n.attestation,
+    ):
+        if o.text != n.text:
+            d.emit(
+                "JUDGED_CRITERION_CHANGED",
+                "reworded",
+                cid,
+                f"text changed ({reworded(o.text, n.text)}), now {assessed_by(n)}",
+                **fields,
+            )
+        else:
+            d.emit(
+                "CRITERION_ASSESSMENT_CHANGED",
+                "changed",
+                cid,
+                f"{assessed_by(o)} → {assessed_by(n)}{text_note}",
+                **fields,
+            )
+    elif o.text != n.text:
+        d.emit(
+            "JUDGED_CRITERION_CHANGED",
+            "reworded",
+            cid,
+            f"text changed ({assessed_by(n)}): {reworded(o.text, n.text)}",
+            **fields,
+        )
+    d.annotations(cid, o, n, (cid,))

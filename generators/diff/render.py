@@ -1,0 +1,463 @@
+"""Renderings of a semantic diff: text, JSON, Markdown, DOCX, GitHub annotations, SARIF.
+
+One `Report` (the changes, their rationales from the amendment metadata, the
+re-screening of subjects when asked for) and one function per format.  The
+Markdown and Word forms are the "summary of changes" table an amendment
+carries (section, change, rationale, substantial yes/no with the
+regulation), followed by the reasoning behind each classification.  Every
+rendering is deterministic: the same two specs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from generators.diff import rules
+from generators.diff.changes import Change
+from generators.diff.rationale import Rationale
+from generators.diff.subjects import Rescreen
+from protocol_dsl import model as m
+
+FORMAT_VERSION = 1
+
+_FDA_TEST = {
+    "1": "phase 1: changes that significantly affect the safety of subjects",
+    "2/3": "phase 2/3: changes that significantly affect the safety of subjects, the scope "
+    "of the investigation or its scientific quality",
+}
+
+
+@attrs.frozen
+class Report:
+    old_name: str
+    new_name: str
+    trial: str
+    old_version: str | None
+    new_version: str | None
+    phase: rules.Phase
+    changes: tuple[Change, ...]
+    rationales: tuple[Rationale | None, ...]
+    amendments: tuple[m.Amendment, ...] = ()
+    subjects: Rescreen | None = None
+
+    @property
+    def substantial(self) -> int:
+        return sum(1 for c in self.changes if c.substantial)
+
+    def summary_line(self) -> str:
+        n = len(self.changes)
+        if not n:
+            return "no changes"
+        return f"{n} change{'s' if n != 1 else ''}, {self.substantial} substantial"
+
+
+# ---------------------------------------------------------------- text
+
+_YELLOW = "\x1b[1;33m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_RESET = "\x1b[0m"
+
+
+def render_text(report: Report, colour: bool = False) -> str:
+    def paint(text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if colour else text
+
+    lines = [
+        f"protocol diff {report.old_name} → {report.new_name}",
+        f"FDA test: {_FDA_TEST[report.phase]}",
+    ]
+    section = None
+    for change, rationale in zip(report.changes, report.rationales, strict=True):
+        if change.section != section:
+            section = change.section
+            lines += ["", paint(section, _BOLD)]
+        mark = paint("!", _YELLOW) if change.substantial else "·"
+        lines.append(f"  {mark} {change.target}: {change.summary}")
+        lines.append(
+            "      "
+            + paint(
+                f"{change.rule_id} · {change.direction} · "
+                f"{rules.CATEGORY_WORDS[change.category]} · {_substantial_words(change)}",
+                _DIM,
+            )
+        )
+        if change.old is not None:
+            lines.append(f"      old: {change.old}")
+        if change.new is not None:
+            lines.append(f"      new: {change.new}")
+        lines.append(f"      EU: {_verdict(change.substantial_eu)}, {change.reason_eu}")
+        lines.append(
+            f"      FDA (phase {report.phase}): {_verdict(change.substantial_fda)}, "
+            f"{change.reason_fda}"
+        )
+        if rationale is not None:
+            lines.append(f"      rationale: {rationale.text}")
+    if report.subjects is not None:
+        lines += ["", paint("Subjects re-screened", _BOLD), *_subject_lines(report.subjects)]
+    lines += ["", report.summary_line()]
+    return "\n".join(lines) + "\n"
+
+
+def _subject_lines(rescreen: Rescreen) -> list[str]:
+    lines = [
+        f"  {rescreen.screened} subject{'s' if rescreen.screened != 1 else ''} screened, "
+        f"{len(rescreen.changed)} change status"
+    ]
+    for change in rescreen.changed:
+        why = "; ".join(c.words() for c in change.criteria) or "no single criterion changed"
+        lines.append(f"  {change.subject_id}: {change.old_status} → {change.new_status} ({why})")
+    if rescreen.unmatched:
+        lines.append("  found by one version's reading only: " + ", ".join(rescreen.unmatched))
+    return lines
+
+
+def _verdict(substantial: bool) -> str:
+    return "substantial" if substantial else "not substantial"
+
+
+def _substantial_words(change: Change) -> str:
+    if not change.substantial:
+        return "not substantial"
+    return "substantial under " + " and ".join(change.regulations)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json_data(report: Report) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "old": report.old_name,
+        "new": report.new_name,
+        "trial": report.trial,
+        "old_version": report.old_version,
+        "new_version": report.new_version,
+        "fda_phase": report.phase,
+        "summary": {
+            "changes": len(report.changes),
+            "substantial": report.substantial,
+            "substantial_eu": sum(1 for c in report.changes if c.substantial_eu),
+            "substantial_fda": sum(1 for c in report.changes if c.substantial_fda),
+        },
+        "changes": [],
+    }
+    for change, rationale in zip(report.changes, report.rationales, strict=True):
+        entry = change.to_json()
+        entry["rationale"] = rationale.text if rationale else None
+        entry["rationale_is_specific"] = rationale.specific if rationale else False
+        data["changes"].append(entry)
+    if report.subjects is not None:
+        data["subjects"] = report.subjects.to_json()
+    return data
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_json_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: HTML escaped, pipes escaped, line breaks kept as <br>."""
+    escaped = html.escape(text, quote=False).replace("|", "\\|")
+    return "<br>".join(line.strip() for line in escaped.splitlines()) or " "
+
+
+def _md(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _substantial_cell(change: Change) -> str:
+    if not change.substantial:
+        return "No"
+    return "Yes (" + "; ".join(change.regulations) + ")"
+
+
+def _rationale_cell(rationale: Rationale | None) -> str:
+    if rationale is None:
+        return "—"
+    if rationale.specific:
+        return rationale.text
+    return f"{rationale.text} (amendment reasons)"
+
+
+def _overview(report: Report) -> list[tuple[str, str]]:
+    rows = [("Trial", report.trial)]
+    rows.append(("From", f"{report.old_name}" + _version_suffix(report.old_version)))
+    rows.append(("To", f"{report.new_name}" + _version_suffix(report.new_version)))
+    for amendment in report.amendments:
+        label = f"Amendment {m.format_decimal(amendment.number)}"
+        parts = [amendment.date.isoformat()] if amendment.date else []
+        if amendment.summary:
+            parts.append(amendment.summary)
+        rows.append((label, ": ".join(parts) if parts else "(no summary)"))
+        for reason in amendment.reasons:
+            rows.append(("Reason", reason))
+    rows.append(("Changes", report.summary_line()))
+    rows.append(("FDA test", _FDA_TEST[report.phase]))
+    return rows
+
+
+def _version_suffix(version: str | None) -> str:
+    return f", version {version}" if version else ""
+
+
+def render_markdown(report: Report) -> str:
+    lines = ["# Summary of changes", ""]
+    lines += ["| | |", "|---|---|"]
+    lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in _overview(report)]
+    lines.append("")
+    if not report.changes:
+        lines += ["No changes.", ""]
+    else:
+        lines += [
+            "| Section | Change | Rationale | Substantial |",
+            "|---|---|---|---|",
+        ]
+        for change, rationale in zip(report.changes, report.rationales, strict=True):
+            lines.append(
+                f"| {_cell(change.section)} | {_cell(f'{change.target}: {change.summary}')} "
+                f"| {_cell(_rationale_cell(rationale))} | {_cell(_substantial_cell(change))} |"
+            )
+        lines += ["", "## Classification", ""]
+        for change in report.changes:
+            lines.append(
+                f"- **{_md(change.target)}** `{change.rule_id}` ({change.direction}; "
+                f"{rules.CATEGORY_WORDS[change.category]}): "
+                f"EU {_verdict(change.substantial_eu)}, {_md(change.reason_eu)}; "
+                f"FDA {_verdict(change.substantial_fda)}, {_md(change.reason_fda)}."
+            )
+        lines.append("")
+    if report.subjects is not None:
+        lines += ["## Subjects re-screened", ""]
+        lines += _subjects_markdown(report.subjects)
+    return "\n".join(lines)
+
+
+def _subjects_markdown(rescreen: Rescreen) -> list[str]:
+    lines = [
+        f"{rescreen.screened} subject{'s' if rescreen.screened != 1 else ''} screened under "
+        f"both versions; {len(rescreen.changed)} change status.",
+        "",
+    ]
+    if rescreen.changed:
+        lines += ["| Subject | Before | After | Criteria |", "|---|---|---|---|"]
+        for change in rescreen.changed:
+            why = "; ".join(c.words() for c in change.criteria) or "—"
+            lines.append(
+                f"| {_cell(change.subject_id)} | {change.old_status} | {change.new_status} "
+                f"| {_cell(why)} |"
+            )
+        lines.append("")
+    if rescreen.unmatched:
+        lines += ["Found by one version's reading only: " + _md(", ".join(rescreen.unmatched)), ""]
+    return lines
+
+
+# ---------------------------------------------------------------- Word
+
+
+def render_docx(report: Report) -> bytes:
+    """The summary of changes as a Word document (byte-identical for the same report)."""
+    import datetime as dt
+    import io
+
+    import docx
+    from docx.shared import Pt
+
+    from generators.documents.render_docx import normalise_zip
+
+    document = docx.Document()
+    document.add_heading("Summary of changes", level=1)
+    overview = document.add_table(rows=0, cols=2)
+    overview.style = "Table Grid"
+    for label, value in _overview(report):
+        row = overview.add_row().cells
+        row[0].text = _clean(label)
+        row[1].text = _clean(value)
+    document.add_paragraph()
+    if report.changes:
+        table = document.add_table(rows=1, cols=4)
+        table.style = "Table Grid"
+        header = table.rows[0]
+        for cell, title in zip(
+            header.cells, ("Section", "Change", "Rationale", "Substantial"), strict=True
+        ):
+            cell.text = title
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        _repeat_header(header)
+        for change, rationale in zip(report.changes, report.rationales, strict=True):
+            cells = table.add_row().cells
+            cells[0].text = _clean(change.section)
+            cells[1].text = _clean(f"{change.target}: {change.summary}")
+            cells[2].text = _clean(_rationale_cell(rationale))
+            cells[3].text = _clean(_substantial_cell(change))
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(9)
+        document.add_heading("Classification", level=2)
+        for change in report.changes:
+            document.add_paragraph(
+                _clean(
+                    f"{change.target} — {change.rule_id} ({change.direction}; "
+                    f"{rules.CATEGORY_WORDS[change.category]}): EU "
+                    f"{_verdict(change.substantial_eu)}, {change.reason_eu}; FDA "
+                    f"{_verdict(change.substantial_fda)}, {change.reason_fda}."
+                ),
+                style="List Bullet",
+            )
+    else:
+        document.add_paragraph("No changes.")
+    if report.subjects is not None:
+        document.add_heading("Subjects re-screened", level=2)
+        for line in _subject_lines(report.subjects):
+            document.add_paragraph(_clean(line.strip()))
+    properties = document.core_properties
+    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    properties.created = stamp
+    properties.modified = stamp
+    properties.last_printed = stamp
+    properties.title = _clean(f"Summary of changes: {report.trial}")
+    properties.author = "protocol diff"
+    properties.last_modified_by = "protocol diff"
+    properties.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def _repeat_header(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
+
+
+def _clean(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry."""
+    return "".join(c for c in text if c in "\t\n\r" or (c >= " " and c not in "\ufffe\uffff"))
+
+
+# ---------------------------------------------------------------- GitHub and SARIF
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _location(change: Change, new_file: str) -> tuple[str, m.Span | None]:
+    """Where to point: the new source, or for a removal the new file as a whole."""
+    if change.new_span is not None and change.new_span.file != "<unknown>":
+        return change.new_span.file, change.new_span
+    return new_file, None
+
+
+def render_github(report: Report, new_file: str) -> str:
+    """GitHub Actions workflow commands: a warning per substantial change, a notice otherwise."""
+    lines = []
+    for change in report.changes:
+        file, span = _location(change, new_file)
+        props = [f"file={_github_escape(file, property_value=True)}"]
+        if span is not None:
+            props += [
+                f"line={span.line}",
+                f"col={span.column}",
+                f"endLine={span.end_line}",
+                f"endColumn={span.end_column}",
+            ]
+        props.append(f"title={_github_escape(change.rule_id, property_value=True)}")
+        kind = "warning" if change.substantial else "notice"
+        message = f"{change.target}: {change.summary} [{_substantial_words(change)}]"
+        lines.append(f"::{kind} {','.join(props)}::{_github_escape(message)}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_sarif(report: Report, new_file: str, tool_version: str) -> str:
+    used = sorted({c.rule_id for c in report.changes})
+    results = []
+    for change in report.changes:
+        file, span = _location(change, new_file)
+        region = (
+            {
+                "region": {
+                    "startLine": span.line,
+                    "startColumn": span.column,
+                    "endLine": span.end_line,
+                    "endColumn": span.end_column,
+                }
+            }
+            if span is not None
+            else {}
+        )
+        results.append(
+            {
+                "ruleId": change.rule_id,
+                "level": "warning" if change.substantial else "note",
+                "message": {
+                    "text": f"{change.target}: {change.summary}\n"
+                    f"EU: {_verdict(change.substantial_eu)}, {change.reason_eu}\n"
+                    f"FDA: {_verdict(change.substantial_fda)}, {change.reason_fda}"
+                },
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": file}, **region}}],
+                "properties": {
+                    "section": change.section,
+                    "category": change.category,
+                    "direction": change.direction,
+                    "substantial_eu": change.substantial_eu,
+                    "substantial_fda": change.substantial_fda,
+                },
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "protocol diff",
+                        "version": tool_version,
+                        "informationUri": "docs/diff.md",
+                        "rules": [
+                            {
+                                "id": rule_id,
+                                "shortDescription": {"text": rules.RULES[rule_id].title},
+                                "helpUri": f"docs/diff.md#{rule_id.lower()}",
+                                "properties": {"section": rules.RULES[rule_id].section},
+                            }
+                            for rule_id in used
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def missing_rationale_text(missing: Sequence[Change]) -> str:
+    lines = [
+        f"{len(missing)} substantial change{'s' if len(missing) != 1 else ''} without a "
+        "rationale in the amendment:"
+    ]
+    for change in missing:
+        names = " or ".join(change.keys[:2]) if change.keys else change.target
+        lines.append(f'  {change.target}: {change.summary} (add: change {names} "…" rationale "…")')
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1323 @@
+"""The protocol document's content, built once from the spec in ICH M11 heading order.
+
+This module owns what the protocol says and in which order: the title page,
+the consolidated open questions and provisional values, the amendment
+details and sections 1 to 14 of ICH M11 (final, Step 4).  It produces the
+format-free document model of `document.py`; the renderers decide how it
+looks.  Everything printed comes from the spec: criteria keep their verbatim
+text with the rule in plain words beneath, and every provisional value or
+open question carries a visible, numbered badge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from generators.documents import dosing
+from generators.documents.data_dictionary import DataDictionary
+from generators.documents.document import (
+    Block,
+    Cell,
+    Code,
+    Document,
+    Inline,
+    Link,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Section,
+    Strong,
+    Table,
+    Text,
+    cell,
+    document_text,
+    lines,
+    para,
+)
+from generators.documents.marks import MarkIndex
+from generators.documents.schedule import build_schedule, soa_table, visit_rows
+from protocol_dsl import model as m
+from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
+from protocol_dsl.spec import Scope, Spec, walk_scoped
+from protocol_dsl.words import (
+    criterion_in_words,
+    quantity_in_words,
+    rule_in_words,
+)
+
+CAVEAT = (
+    "Values marked PROVISIONAL are illustrative: they are not taken from the source document "
+    "and must be confirmed before the protocol is used. Open questions are listed with the "
+    "reading the specification currently encodes."
+)
+
+# Words of field values that read better spelled out.
+_VALUE_WORDS = {
+    "non_randomized": "non-randomised",
+    "randomized": "randomised",
+    "open_label": "open label (no masking)",
+    "single_group": "single group",
+    "na": "not applicable",
+}
+
+
+class _Builder:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.marks = MarkIndex(spec)
+        self.schedule = build_schedule(spec)
+        self.finding = spec.dose_finding
+        self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
+        self.dictionary = DataDictionary(spec, self.marks)
+
+    # ------------------------------------------------------------ helpers
+
+    def field_value(self, field: m.Field) -> str:
+        return ", ".join(_value_words(v) for v in field.values)
+
+    def field_inlines(self, field: m.Field) -> tuple[Inline, ...]:
+        parts: list[Inline] = list(lines(self.field_value(field)))
+        parts += [Text(f" [{c.system} {c.value}]") for c in field.codes]
+        parts += self.marks.badges(field.marks)
+        parts += self.marks.citations(field.marks)
+        return tuple(parts)
+
+    def field_rows(self, keys: Iterable[str], labels: dict[str, str]) -> list[tuple[Cell, ...]]:
+        rows: list[tuple[Cell, ...]] = []
+        for key in keys:
+            fields = self.spec.trial.all(key) if self.spec.trial else ()
+            for field in fields:
+                rows.append((cell(labels.get(key, key)), (Paragraph(self.field_inlines(field)),)))
+        return rows
+
+    def fields_table(self, rows: list[tuple[Cell, ...]], caption: str | None = None) -> Table:
+        return Table((cell("Item"), cell("Value")), tuple(rows), caption, (), "fields")
+
+    def text_field(self, key: str) -> str | None:
+        field = self.spec.trial_field(key)
+        return str(field.value.value) if field is not None else None
+
+    # ------------------------------------------------------------ the document
+
+    def document(self) -> Document:
+        trial = self.spec.trial
+        title = self.text_field("title") or (trial.name if trial else Path(self.spec.path).stem)
+        subtitle = self.text_field("short_title") or ""
+        sections = [
+            self.open_questions(),
+            self.amendments(),
+            self.summary(),
+            self.introduction(),
+            self.objectives(),
+            self.design(),
+            self.population(),
+            self.intervention(),
+            self.discontinuation(),
+            self.assessments(),
+            self.adverse_events(),
+            self.statistics(),
+            self.oversight(),
+            self.appendix(),
+        ]
+        draft = Document(title, subtitle, self.title_page(), tuple(sections))
+        sections += [self.glossary(draft), self.references()]
+        return Document(title, subtitle, self.title_page(), tuple(sections))
+
+    def title_page(self) -> tuple[Block, ...]:
+        labels = {
+            "acronym": "Acronym",
+            "sponsor_protocol_id": "Sponsor protocol identifier",
+            "registry": "Registry identifier",
+            "sponsor": "Sponsor",
+            "collaborator": "Collaborator",
+            "phase": "Phase",
+            "version": "Protocol version",
+            "version_date": "Protocol version date",
+            "status": "Recruitment status",
+            "condition": "Condition",
+        }
+        rows: list[tuple[Cell, ...]] = []
+        if self.spec.trial is not None:
+            rows.append((cell("Protocol identifier"), (para(Code(self.spec.trial.name)),)))
+        rows += self.field_rows(labels, labels)
+        if self.spec.amendments:
+            latest = self.spec.amendments[-1]
+            rows.append((cell("Amendment"), cell(m.format_decimal(latest.number))))
+        blocks: list[Block] = [self.fields_table(rows, "Identifiers")]
+        if self.marks.provisional or self.marks.questions:
+            blocks.append(
+                Paragraph(
+                    (
+                        Strong("Caveat. "),
+                        Text(
+                            f"{CAVEAT} This version has {len(self.marks.provisional)} provisional "
+                            f"values and {len(self.marks.questions)} open questions, listed in "
+                        ),
+                        _link("Open questions and provisional values", "open-questions"),
+                        Text("."),
+                    ),
+                    style="caveat",
+                )
+            )
+        blocks.append(
+            para(
+                "Generated from the protocol specification ",
+                Code(Path(self.spec.path).name),
+                "; edit the specification, not this document.",
+                style="small",
+            )
+        )
+        return tuple(blocks)
+
+    # ------------------------------------------------------------ front matter
+
+    def open_questions(self) -> Section:
+        if not (self.marks.questions or self.marks.provisional):
+            blocks: list[Block] = [
+                para(
+                    "This version of the protocol has no provisional values and no open questions."
+                )
+            ]
+            return Section(
+                "open-questions", "", "Open questions and provisional values", tuple(blocks)
+            )
+        blocks = [para(CAVEAT, style="caveat")]
+        if self.marks.questions:
+            rows = tuple(
+                (cell(f"Q{e.number}"), cell(e.where), cell(e.text)) for e in self.marks.questions
+            )
+            blocks.append(
+                Table(
+                    (cell("#"), cell("Where"), cell("Open question")),
+                    rows,
+                    "Open questions",
+                    anchors=tuple(e.anchor for e in self.marks.questions),
+                )
+            )
+        else:
+            blocks.append(para("There are no open questions."))
+        if self.marks.provisional:
+            rows = tuple(
+                (cell(f"P{e.number}"), cell(e.where), cell(e.value)) for e in self.marks.provisional
+            )
+            blocks.append(
+                Table(
+                    (cell("#"), cell("Where"), cell("Provisional value")),
+                    rows,
+                    "Provisional values (illustrative, not from the source document)",
+                    anchors=tuple(e.anchor for e in self.marks.provisional),
+                )
+            )
+        else:
+            blocks.append(para("There are no provisional values."))
+        return Section("open-questions", "", "Open questions and provisional values", tuple(blocks))
+
+    def amendments(self) -> Section:
+        blocks: list[Block] = []
+        version = self.spec.trial_field("version")
+        date = self.spec.trial_field("version_date")
+        if version is not None or date is not None:
+            parts: list[Inline] = [Text("This is protocol version ")]
+            if version is not None:
+                parts += self.field_inlines(version)
+            if date is not None:
+                parts += [Text(" of "), *self.field_inlines(date)]
+            parts.append(Text("."))
+            blocks.append(Paragraph(tuple(parts)))
+        if not self.spec.amendments:
+            blocks.append(para("This is the original protocol: it has no amendments."))
+        for amendment in self.spec.amendments:
+            heading = f"Amendment {m.format_decimal(amendment.number)}"
+            if amendment.date is not None:
+                heading += f" ({amendment.date.isoformat()})"
+            blocks.append(para(Strong(heading)))
+            if amendment.summary:
+                blocks.append(para("Summary: ", amendment.summary))
+            for reason in amendment.reasons:
+                blocks.append(para("Reason: ", reason))
+            if amendment.changes:
+                rows = []
+                for change in amendment.changes:
+                    rationale = m.marks_of(change.marks, "rationale")
+                    rows.append(
+                        (
+                            cell(change.target or "—"),
+                            (Paragraph((Text(change.text), *self.marks.badges(change.marks))),),
+                            cell("; ".join(rationale)),
+                        )
+                    )
+                blocks.append(
+                    Table(
+                        (cell("Section or item"), cell("Change"), cell("Rationale")),
+                        tuple(rows),
+                        f"Changes in amendment {m.format_decimal(amendment.number)}",
+                    )
+                )
+        return Section("amendments", "", "Amendment details", tuple(blocks))
+
+    # ------------------------------------------------------------ 1 protocol summary
+
+    def summary(self) -> Section:
+        labels = {
+            "title": "Title",
+            "short_title": "Short title",
+            "acronym": "Acronym",
+            "registry": "Registry identifier",
+            "sponsor": "Sponsor",
+            "phase": "Phase",
+            "condition": "Condition",
+            "study_type": "Study type",
+            "allocation": "Allocation",
+            "model": "Intervention model",
+            "masking": "Masking",
+            "purpose": "Primary purpose",
+            "enrolment": "Planned enrolment",
+            "sex": "Sex",
+            "minimum_age": "Minimum age",
+            "maximum_age": "Maximum age",
+            "healthy_volunteers": "Healthy volunteers",
+            "length": "Length of participation",
+        }
+        rows = self.field_rows(labels, labels)
+        for intervention in self.spec.interventions.values():
+            rows.append((cell("Intervention"), cell(f"{intervention.label or intervention.name}")))
+        if self.finding is not None and self.finding.levels:
+            levels = ", ".join(
+                f"{lv.name} {quantity_in_words(lv.dose)}" for lv in self.finding.levels
+            )
+            rows.append(
+                (
+                    cell("Dose levels"),
+                    (Paragraph((Text(levels), *self.marks.badges(self.finding.levels_marks))),),
+                )
+            )
+        if self.finding is not None and self.finding.design is not None:
+            design = self.finding.design
+            rows.append(
+                (
+                    cell("Escalation design"),
+                    (
+                        Paragraph(
+                            (
+                                Text(dosing.design_name(design.kind)),
+                                *self.marks.badges(design.marks),
+                            )
+                        ),
+                    ),
+                )
+            )
+        inclusions, exclusions = len(self.spec.inclusions), len(self.spec.exclusions)
+        rows.append(
+            (
+                cell("Eligibility"),
+                cell(f"{inclusions} inclusion and {exclusions} exclusion criteria (section 5)"),
+            )
+        )
+        for objective in self.spec.objectives:
+            if objective.level != "primary":
+                continue
+            for endpoint in objective.endpoints:
+                frame = f" ({endpoint.timeframe})" if endpoint.timeframe else ""
+                rows.append(
+                    (
+                        cell("Primary endpoint"),
+                        (
+                            Paragraph(
+                                (Text(endpoint.text + frame), *self.marks.badges(endpoint.marks))
+                            ),
+                        ),
+                    )
+                )
+        summary = self.spec.trial_field("summary")
+        if summary is not None:
+            rows.append((cell("Brief summary"), (Paragraph(self.field_inlines(summary)),)))
+        synopsis = Section("synopsis", "1.1", "Synopsis", (self.fields_table(rows, "Synopsis"),))
+        schema = Section("schema", "1.2", "Trial schema", tuple(self.schema_blocks()))
+        soa = Section(
+            "schedule-of-activities",
+            "1.3",
+            "Schedule of activities",
+            (soa_table(self.schedule, self.marks),),
+        )
+        return Section("summary", "1", "Protocol summary", (), (synopsis, schema, soa), True)
+
+    def schema_blocks(self) -> list[Block]:
+        blocks: list[Block] = []
+        epochs = list(self.spec.epochs.values())
+        if epochs:
+            rows = []
+            for epoch in epochs:
+                visits = [v for v in self.spec.visit_order if v.epoch == epoch.name]
+                days = [v.day for v in visits if v.day is not None]
+                ends = [v.day_end if v.day_end is not None else v.day for v in visits if v.day]
+                span = ""
+                if days:
+                    span = f"{_day(min(days))} to {_day(max(e for e in ends if e is not None))}"
+                rows.append(
+                    (
+                        (
+                            Paragraph(
+                                (Text(epoch.label or epoch.name), *self.marks.badges(epoch.marks))
+                            ),
+                        ),
+                        cell(", ".join(v.name for v in visits)),
+                        cell(span),
+                    )
+                )
+            blocks.append(
+                Table((cell("Epoch"), cell("Visits"), cell("Study days")), tuple(rows), "Epochs")
+            )
+            flow = " → ".join(e.label or e.name for e in epochs)
+            blocks.append(para(f"Participants pass through the epochs in this order: {flow}."))
+        for arm in self.spec.arms.values():
+            blocks.append(self.arm_paragraph(arm))
+        if not blocks:
+            blocks.append(para("The spec declares no epochs or arms."))
+        return blocks
+
+    def arm_paragraph(self, arm: m.Arm) -> Paragraph:
+        parts: list[Inline] = [Strong(arm.label or arm.name)]
+        details = []
+        if arm.type:
+            details.append(arm.type.replace("_", " "))
+        if arm.receives:
+            received = [
+                (self.spec.interventions[n].label or n) if n in self.spec.interventions else n
+                for n in arm.receives
+            ]
+            details.append("receives " + ", ".join(received))
+        if details:
+            parts.append(Text(f" ({'; '.join(details)})"))
+        if arm.steps:
+            steps = []
+            for step in arm.steps:
+                element = self.spec.elements.get(step.element)
+                steps.append(element.label or element.name if element else step.element)
+            parts.append(Text(": " + " → ".join(steps)))
+        parts.append(Text("."))
+        if arm.description:
+            parts.append(Text(f" {arm.description}."))
+        parts += self.marks.badges(arm.marks)
+        return Paragraph(tuple(parts))
+
+    # ------------------------------------------------------------ 2 introduction
+
+    def introduction(self) -> Section:
+        blocks: list[Block] = []
+        for key in ("summary", "description"):
+            field = self.spec.trial_field(key)
+            if field is not None:
+                blocks.append(Paragraph(self.field_inlines(field)))
+        conditions = self.spec.trial.all("condition") if self.spec.trial else ()
+        if conditions:
+            parts: list[Inline] = [Text("Condition studied: ")]
+            for index, field in enumerate(conditions):
+                if index:
+                    parts.append(Text("; "))
+                parts += self.field_inlines(field)
+            parts.append(Text("."))
+            blocks.append(Paragraph(tuple(parts)))
+        if not blocks:
+            blocks.append(para("The specification gives no background for this trial."))
+        return Section("introduction", "2", "Introduction", tuple(blocks), (), True)
+
+    # ------------------------------------------------------------ 3 objectives
+
+    def objectives(self) -> Section:
+        if not self.spec.objectives:
+            return Section(
+                "objectives",
+                "3",
+                "Objectives and endpoints",
+                (para("The spec declares no objectives."),),
+                (),
+                True,
+            )
+        rows = []
+        for objective in self.spec.objectives:
+            for index, endpoint in enumerate(objective.endpoints or (None,)):
+                objective_cell: Cell = ()
+                if index == 0:
+                    objective_cell = (
+                        Paragraph((Text(objective.text), *self.marks.badges(objective.marks))),
+                        *self.marks.annotations(objective.marks),
+                    )
+                if endpoint is None:
+                    rows.append((cell(objective.level.capitalize()), objective_cell, (), ()))
+                    continue
+                endpoint_cell: list[Paragraph] = [
+                    Paragraph(
+                        (
+                            Text(endpoint.text),
+                            *self.marks.badges(endpoint.marks),
+                            *self.marks.citations(endpoint.marks),
+                        )
+                    )
+                ]
+                if endpoint.rule is not None:
+                    endpoint_cell.append(
+                        para(
+                            Strong("Derived as: "),
+                            rule_in_words(endpoint.rule, self.spec),
+                            style="rule",
+                        )
+                    )
+                endpoint_cell += self.marks.annotations(endpoint.marks)
+                frame: list[str] = []
+                if endpoint.timeframe:
+                    frame.append(endpoint.timeframe)
+                if endpoint.until is not None and endpoint.until_anchor:
+                    frame.append(
+                        f"until {quantity_in_words(endpoint.until)} after "
+                        f"{dosing.anchor_words(self.spec, endpoint.until_anchor)}"
+                    )
+                rows.append(
+                    (
+                        cell(objective.level.capitalize() if index == 0 else ""),
+                        objective_cell,
+                        tuple(endpoint_cell),
+                        cell("; ".join(frame)),
+                    )
+                )
+        table = Table(
+            (cell("Level"), cell("Objective"), cell("Endpoint"), cell("Time frame")),
+            tuple(rows),
+            "Objectives and endpoints",
+        )
+        return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
+
+    # ------------------------------------------------------------ 4 trial design
+
+    def design(self) -> Section:
+        subsections: list[Section] = []
+        keys = [
+            "study_type",
+            "phase",
+            "allocation",
+            "model",
+            "masking",
+            "purpose",
+            "control",
+            "comparator",
+            "trial_type",
+            "indication",
+            "indication_type",
+            "diagnosis_group",
+            "add_on",
+            "enrolment",
+            "length",
+            "country",
+        ]
+        labels = {k: _field_label(k) for k in keys}
+        rows = self.field_rows(keys, labels)
+        overall: list[Block] = [self.fields_table(rows, "Design")] if rows else []
+        if not overall:
+            overall.append(para("The trial header gives no design fields."))
+        subsections.append(Section("overall-design", "4.1", "Overall design", tuple(overall)))
+        subsections.append(
+            Section("arms-epochs", "4.2", "Arms, epochs and elements", tuple(self.arm_blocks()))
+        )
+        subsections.append(
+            Section("visits", "4.3", "Visits and windows", (visit_rows(self.spec, self.marks),))
+        )
+        if self.finding is not None:
+            subsections += self.dose_finding_sections("4.4")
+        return Section("trial-design", "4", "Trial design", (), tuple(subsections), True)
+
+    def arm_blocks(self) -> list[Block]:
+        blocks: list[Block] = []
+        for arm in self.spec.arms.values():
+            blocks.append(self.arm_paragraph(arm))
+        elements = list(self.spec.elements.values())
+        if elements:
+            with_dose = any(e.dose is not None for e in elements)
+            rows = []
+            for e in elements:
+                row: list[Cell] = [
+                    cell(e.name),
+                    (Paragraph((Text(e.label or e.name), *self.marks.badges(e.marks))),),
+                    cell(e.start or ""),
+                    cell(e.end or ""),
+                    cell(quantity_in_words(e.duration) if e.duration else ""),
+                ]
+                if with_dose:
+                    row.append(cell(quantity_in_words(e.dose) if e.dose else ""))
+                rows.append(tuple(row))
+            header = [
+                cell("Element"),
+                cell("Description"),
+                cell("Starts"),
+                cell("Ends"),
+                cell("Planned duration"),
+            ]
+            if with_dose:
+                header.append(cell("Dose"))
+            blocks.append(Table(tuple(header), tuple(rows), "Elements"))
+        for arm in self.spec.arms.values():
+            if not arm.steps:
+                continue
+            rows = []
+            for step in arm.steps:
+                epoch = self.spec.epochs.get(step.epoch)
+                rows.append(
+                    (
+                        cell(epoch.label or epoch.name if epoch else step.epoch),
+                        cell(step.element),
+                        cell(step.branch or ""),
+                        cell(step.transition or ""),
+                    )
+                )
+            blocks.append(
+                Table(
+                    (cell("Epoch"), cell("Element"), cell("Branch"), cell("Transition")),
+                    tuple(rows),
+                    f"Arm {arm.label or arm.name}: elements by epoch",
+                )
+            )
+        if not blocks:
+            blocks.append(para("The spec declares no arms or elements."))
+        return blocks
+
+    def dose_finding_sections(self, number: str) -> list[Section]:
+        finding = self.finding
+        assert finding is not None
+        base = number.rsplit(".", 1)[0]
+        start = int(number.rsplit(".", 1)[1])
+        blocks: list[Block] = [dosing.levels_table(finding, self.marks)]
+        blocks += self.marks.annotations(finding.levels_marks)
+        start_level = finding.field("start_level")
+        if start_level is not None:
+            blocks.append(
+                Paragraph(
+                    (
+                        Text(f"The first cohort receives {start_level.value.value}."),
+                        *self.marks.badges(start_level.marks),
+                    )
+                )
+            )
+        for offset, key in enumerate(("dose-levels", "escalation", "dlt", "step-up", "stopping")):
+            self.numbers[key] = f"{base}.{start + offset}"
+        sections = [Section("dose-levels", f"{base}.{start}", "Dose levels", tuple(blocks))]
+        sections.append(
+            Section(
+                "escalation",
+                f"{base}.{start + 1}",
+                "Dose escalation",
+                tuple(dosing.escalation_blocks(self.spec, finding, self.marks)),
+            )
+        )
+        sections.append(
+            Section(
+                "dlt",
+                f"{base}.{start + 2}",
+                "Dose-limiting toxicity",
+                tuple(dosing.dlt_blocks(self.spec, finding, self.marks)),
+            )
+        )
+        step_blocks: list[Block] = list(dosing.step_up_blocks(finding, self.marks))
+        if not step_blocks:
+            step_blocks.append(para("Every dose level is given as a single target dose."))
+        sections.append(
+            Section("step-up", f"{base}.{start + 3}", "Step-up dosing", tuple(step_blocks))
+        )
+        design, _ = dosing.engine_design(self.spec) if finding.design else (None, None)
+        stops: list[Block] = [_bullets(dosing.stopping_rules(finding, design))]
+        for key, words in (
+            ("expansion", "Expansion cohorts at the selected dose(s): up to {} participants."),
+            ("backfill", "Backfill at cleared dose levels: up to {} participants."),
+            ("rp2d", "Recommended phase 2 dose: {}"),
+        ):
+            field = finding.field(key)
+            if field is not None:
+                stops.append(
+                    Paragraph(
+                        (
+                            Text(words.format(field.value.text.strip('"'))),
+                            *self.marks.badges(field.marks),
+                        )
+                    )
+                )
+        sections.append(
+            Section("stopping", f"{base}.{start + 4}", "Stopping rules and expansion", tuple(stops))
+        )
+        return sections
+
+    # ------------------------------------------------------------ 5 population
+
+    def population(self) -> Section:
+        subsections = [
+            Section(
+                "inclusion",
+                "5.1",
+                "Inclusion criteria",
+                (self.criteria_list(self.spec.inclusions, "inclusion"),),
+            ),
+            Section(
+                "exclusion",
+                "5.2",
+                "Exclusion criteria",
+                (self.criteria_list(self.spec.exclusions, "exclusion"),),
+            ),
+            Section(
+                "criteria-definitions",
+                "5.3",
+                "Definitions used by the criteria",
+                tuple(self.definitions_blocks()),
+            ),
+        ]
+        keys = ["sex", "minimum_age", "maximum_age", "healthy_volunteers", "age_group"]
+        rows = self.field_rows(keys, {k: _field_label(k) for k in keys})
+        if rows:
+            subsections.append(
+                Section("demography", "5.4", "Sex and age", (self.fields_table(rows),))
+            )
+        intro = para(
+            "Each criterion is quoted verbatim. Beneath it, the rule the screening checks "
+            "apply, in plain words; a criterion that needs a person's judgement says who "
+            "confirms it. Missing data leave a criterion undecided, never met or not met."
+        )
+        return Section("population", "5", "Trial population", (intro,), tuple(subsections), True)
+
+    def criteria_list(self, criteria: Iterable[m.Criterion], kind: str) -> Block:
+        items = [self.criterion_item(c) for c in criteria]
+        if not items:
+            return para(f"There are no {kind} criteria.")
+        return ListBlock(tuple(items), labelled=True)
+
+    def criterion_item(self, criterion: m.Criterion) -> ListItem:
+        verbatim = Paragraph(
+            (
+                *lines(criterion.text),
+                *self.marks.badges(criterion.marks),
+                *self.marks.citations(criterion.marks),
+            )
+        )
+        line = criterion_in_words(criterion, self.spec)
+        prefix, _, words = line.partition(": ")
+        rule = para(Strong(prefix + ": "), words, style="rule")
+        return ListItem(
+            criterion.id,
+            (verbatim, rule, *self.marks.annotations(criterion.marks)),
+            anchor=f"criterion-{criterion.id}",
+        )
+
+    def definitions_blocks(self) -> list[Block]:
+        items: list[ListItem] = []
+        for owner, decl, scope in _definitions_used(self.spec):
+            name = decl.name if owner is self.spec else f"{_alias(self.spec, owner)}.{decl.name}"
+            if isinstance(decl, m.Derive):
+                name = f"{scope.record.name if scope.record else ''}.{decl.name}"
+            items.append(
+                ListItem(
+                    None,
+                    (
+                        Paragraph(
+                            (
+                                Strong(decl.label or decl.name),
+                                Text(" ("),
+                                Code(name),
+                                Text("): "),
+                                Text(rule_in_words(decl.expr, self.spec, scope)),
+                                *self.marks.badges(decl.marks),
+                            )
+                        ),
+                        *self.marks.annotations(decl.marks),
+                    ),
+                )
+            )
+        if not items:
+            return [para("The criteria use no named definitions.")]
+        return [ListBlock(tuple(items))]
+
+    # ------------------------------------------------------------ 6 intervention
+
+    def intervention(self) -> Section:
+        blocks: list[Block] = []
+        for intervention in self.spec.interventions.values():
+            rows = [
+                (
+                    cell(_field_label(f.key, INTERVENTION_FIELDS)),
+                    (Paragraph(self.field_inlines(f)),),
+                )
+                for f in intervention.fields
+            ]
+            blocks.append(self.fields_table(rows, f"{intervention.label or intervention.name}"))
+        if not blocks:
+            blocks.append(para("The spec declares no intervention."))
+        subsections = [Section("intervention-fields", "6.1", "Trial intervention", tuple(blocks))]
+        if self.finding is not None and self.finding.levels:
+            subsections.append(
+                Section(
+                    "intervention-doses",
+                    "6.2",
+                    "Dose levels",
+                    (
+                        dosing.levels_table(self.finding, self.marks),
+                        para(
+                            "Escalation between levels is described in section "
+                            f"{self.numbers.get('escalation', '4')}."
+                        ),
+                    ),
+                )
+            )
+        concomitant = [c for c in self.spec.criteria if self.reads_medication(c)]
+        number = f"6.{len(subsections) + 1}"
+        if concomitant:
+            body: list[Block] = [
+                para(
+                    "Prior and concomitant therapy is restricted by these eligibility criteria "
+                    "(section 5):"
+                ),
+                ListBlock(tuple(self.criterion_item(c) for c in concomitant), labelled=True),
+            ]
+        else:
+            body = [para("No eligibility criterion restricts prior or concomitant therapy.")]
+        subsections.append(Section("concomitant", number, "Concomitant therapy", tuple(body)))
+        return Section(
+            "intervention",
+            "6",
+            "Trial intervention and concomitant therapy",
+            (),
+            tuple(subsections),
+            True,
+        )
+
+    def reads_medication(self, criterion: m.Criterion) -> bool:
+        """Whether a criterion's rule reads a medication form (directly or through definitions)."""
+        if criterion.rule is None:
+            return False
+        forms = {
+            use.form.name
+            for use in self.spec.form_uses
+            if _MEDICATION.search(f"{use.form.name} {use.form.label or ''}")
+        }
+        return any(form in forms for form in _forms_read(self.spec, criterion.rule))
+
+    # ------------------------------------------------------------ 7 discontinuation
+
+    def discontinuation(self) -> Section:
+        blocks: list[Block] = []
+        for column_index, column in enumerate(self.schedule.columns):
+            visit = column.visit
+            if not (visit.early_termination or visit.unscheduled):
+                continue
+            done = [row.label for row in self.schedule.rows if row.at[column_index]]
+            kind = "early-termination" if visit.early_termination else "unscheduled"
+            parts: list[Inline] = [
+                Text(f"At the {kind} visit "),
+                Code(visit.name),
+                Text(f" ({visit.label or visit.name}): "),
+                Text("; ".join(done) if done else "nothing is scheduled"),
+                Text("."),
+                *self.marks.badges(visit.marks),
+            ]
+            blocks.append(Paragraph(tuple(parts)))
+        if not any(v.early_termination for v in self.spec.visits.values()):
+            blocks.insert(0, para("The spec defines no early-termination visit."))
+        else:
+            blocks.insert(
+                0,
+                para(
+                    "A participant who stops the trial early has the early-termination visit; "
+                    "data already collected are kept."
+                ),
+            )
+        return Section("discontinuation", "7", "Discontinuation", tuple(blocks), (), True)
+
+    # ------------------------------------------------------------ 8 assessments
+
+    def assessments(self) -> Section:
+        subsections: list[Section] = []
+        activities = list(self.spec.activities.values())
+        if activities:
+            rows = tuple(
+                (
+                    (Paragraph((Text(a.label or a.name), *self.marks.badges(a.marks))),),
+                    cell(self.dictionary.visit_words(a.visits)),
+                    cell(a.condition or ""),
+                )
+                for a in activities
+            )
+            table: Block = Table(
+                (cell("Activity"), cell("Visits"), cell("Condition")), rows, "Activities"
+            )
+        else:
+            table = para("The spec declares no activities.")
+        subsections.append(Section("activities", "8.1", "Procedures", (table,)))
+        forms = [
+            Section(
+                f"form-{use.storage_name}",
+                f"8.2.{index}",
+                use.form.label or use.form.name,
+                tuple(self.dictionary.form_blocks(use)),
+            )
+            for index, use in enumerate(self.spec.form_uses, start=1)
+        ]
+        subsections.append(
+            Section(
+                "forms",
+                "8.2",
+                "Data collection forms",
+                (
+                    para(
+                        "The case report forms, with their items and the visits they are collected at."
+                    ),
+                ),
+                tuple(forms),
+            )
+        )
+        scores = [
+            Section(
+                f"score-{_slug(owner.path)}-{score.name}",
+                f"8.3.{index}",
+                score.label or score.name,
+                tuple(self.dictionary.score_blocks(owner, score)),
+            )
+            for index, (owner, score) in enumerate(self.dictionary.all_scores(), start=1)
+        ]
+        subsections.append(
+            Section(
+                "scores",
+                "8.3",
+                "Scores",
+                () if scores else (para("The spec declares no scores."),),
+                tuple(scores),
+            )
+        )
+        tables = [
+            Section(
+                f"table-{_slug(owner.path)}-{table.name}",
+                f"8.4.{index}",
+                table.label or table.name,
+                tuple(self.dictionary.lookup_blocks(owner, table)),
+            )
+            for index, (owner, table) in enumerate(self.dictionary.all_tables(), start=1)
+        ]
+        subsections.append(
+            Section(
+                "lookup-tables",
+                "8.4",
+                "Lookup tables",
+                () if tables else (para("The spec declares no lookup tables."),),
+                tuple(tables),
+            )
+        )
+        return Section(
+            "assessments", "8", "Assessments and procedures", (), tuple(subsections), True
+        )
+
+    # ------------------------------------------------------------ 9 adverse events
+
+    def adverse_events(self) -> Section:
+        uses = [
+            use
+            for use in self.spec.form_uses
+            if re.search(r"adverse", f"{use.form.name} {use.form.label or ''}", re.IGNORECASE)
+        ]
+        blocks: list[Block] = []
+        for use in uses:
+            blocks += self.dictionary.form_blocks(use)
+        if not blocks:
+            blocks.append(para("The spec declares no adverse event form."))
+        if self.finding is not None and self.finding.dlt_definition is not None:
+            blocks.append(
+                para(
+                    "Dose-limiting toxicities are defined in section "
+                    f"{self.numbers.get('dlt', '4')}."
+                )
+            )
+        return Section("adverse-events", "9", "Adverse events", tuple(blocks), (), True)
+
+    # ------------------------------------------------------------ 10 statistics
+
+    def statistics(self) -> Section:
+        subsections: list[Section] = []
+        lines: list[str] = []
+        if self.finding is not None:
+            lines = [str(line) for line in dosing.sample_size_lines(self.spec, self.finding)]
+        enrolment = self.spec.trial_field("enrolment")
+        if not lines:
+            if enrolment is not None:
+                lines.append(f"Planned enrolment: {enrolment.value.text} participants.")
+            else:
+                lines.append("The spec states no planned enrolment.")
+        sample: list[Block] = [_bullets(lines)]
+        if enrolment is not None and enrolment.marks:
+            sample.append(
+                Paragraph((Text("Planned enrolment:"), *self.marks.badges(enrolment.marks)))
+            )
+        subsections.append(Section("sample-size", "10.1", "Sample size", tuple(sample)))
+        if self.finding is not None and self.finding.scenarios:
+            levels = [lv.name for lv in self.finding.levels]
+            header = [cell("Scenario"), cell("Description")] + [cell(n) for n in levels]
+            rows = []
+            for scenario in self.finding.scenarios:
+                rows.append(
+                    (
+                        (Paragraph((Code(scenario.name), *self.marks.badges(scenario.marks))),),
+                        cell(scenario.label or ""),
+                        *(cell(m.format_decimal(r)) for r in scenario.rates),
+                    )
+                )
+            subsections.append(
+                Section(
+                    "scenarios",
+                    "10.2",
+                    "Simulation scenarios",
+                    (
+                        para(
+                            "True DLT rates per dose level under which the operating "
+                            "characteristics of the escalation design are simulated."
+                        ),
+                        Table(tuple(header), tuple(rows), "Dose–toxicity scenarios"),
+                    ),
+                )
+            )
+        computable = [e for o in self.spec.objectives for e in o.endpoints if e.rule is not None]
+        if computable:
+            items = tuple(
+                ListItem(
+                    e.name,
+                    (
+                        para(e.text),
+                        para(
+                            Strong("Derived as: "), rule_in_words(e.rule, self.spec), style="rule"
+                        ),
+                    ),
+                )
+                for e in computable
+                if e.rule is not None
+            )
+            subsections.append(
+                Section(
+                    "endpoint-derivations",
+                    f"10.{len(subsections) + 1}",
+                    "Endpoint derivations",
+                    (ListBlock(items, labelled=True),),
+                )
+            )
+        return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
+
+    # ------------------------------------------------------------ 11 oversight
+
+    def oversight(self) -> Section:
+        blocks: list[Block] = []
+        decided = self.finding.field("decided_by") if self.finding else None
+        if decided is not None:
+            blocks.append(
+                Paragraph(
+                    (
+                        Text(
+                            f"Dose-escalation decisions, the use of step-up dosing and the "
+                            f"selection of the recommended dose are taken by the "
+                            f"{decided.value.value}."
+                        ),
+                        *self.marks.badges(decided.marks),
+                    )
+                )
+            )
+        else:
+            blocks.append(para("The spec does not name a committee that takes trial decisions."))
+        sponsor = self.spec.trial_field("sponsor")
+        if sponsor is not None:
+            blocks.append(Paragraph((Text("Sponsor: "), *self.field_inlines(sponsor))))
+        return Section("oversight", "11", "Oversight", tuple(blocks), (), True)
+
+    # ------------------------------------------------------------ 12 appendix
+
+    def appendix(self) -> Section:
+        blocks: list[Block] = []
+        for owner in self.spec.all_specs():
+            for codelist in owner.codelists.values():
+                name = (
+                    codelist.name
+                    if owner is self.spec
+                    else f"{_alias(self.spec, owner)}.{codelist.name}"
+                )
+                rows = tuple(
+                    (
+                        (para(Code(e.name)),),
+                        (Paragraph((Text(e.label or e.name), *self.marks.badges(e.marks))),),
+                        cell(", ".join(f"{c.system} {c.value}" for c in e.codes)),
+                    )
+                    for e in codelist.entries
+                )
+                blocks.append(
+                    Table(
+                        (cell("Value"), cell("Label"), cell("Codes")),
+                        rows,
+                        f"{codelist.label or codelist.name} ({name})",
+                    )
+                )
+        code_lists = Section(
+            "code-lists",
+            "12.1",
+            "Code lists",
+            tuple(blocks) or (para("The spec declares no code lists."),),
+        )
+        anchors = list(self.spec.anchors.values())
+        anchor_rows = tuple(
+            (
+                (para(Code(a.name)),),
+                (Paragraph((Text(a.label or a.name), *self.marks.badges(a.marks))),),
+                cell(
+                    f"the date of visit {a.visit}"
+                    if a.visit
+                    else rule_in_words(a.expr, self.spec)
+                    if a.expr is not None
+                    else ""
+                ),
+            )
+            for a in anchors
+        )
+        anchor_section = Section(
+            "anchors",
+            "12.2",
+            "Time anchors",
+            (
+                para("Time windows in the criteria are counted from these events."),
+                Table((cell("Anchor"), cell("Meaning"), cell("Date")), anchor_rows, "Anchors"),
+            )
+            if anchors
+            else (para("The spec declares no time anchors."),),
+        )
+        return Section("appendix", "12", "Appendix", (), (code_lists, anchor_section), True)
+
+    # ------------------------------------------------------------ 13 glossary, 14 references
+
+    def glossary(self, draft: Document) -> Section:
+        corpus = "\n".join(document_text(draft))
+        rows = tuple(
+            (cell(term), cell(meaning))
+            for term, meaning in GLOSSARY
+            if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", corpus)
+        )
+        return Section(
+            "glossary",
+            "13",
+            "Glossary",
+            (Table((cell("Term"), cell("Meaning")), rows, "Abbreviations and terms"),),
+            (),
+            True,
+        )
+
+    def references(self) -> Section:
+        if not self.marks.sources:
+            body: tuple[Block, ...] = (para("The spec cites no sources."),)
+        else:
+            body = (
+                ListBlock(
+                    tuple(
+                        ListItem(f"[{n}]", (para(source),), anchor=f"ref-{n}")
+                        for n, source in enumerate(self.marks.sources, start=1)
+                    ),
+                    labelled=True,
+                ),
+            )
+        return Section("references", "14", "References", body, (), True)
+
+
+# ---------------------------------------------------------------- module helpers
+
+_MEDICATION = re.compile(r"medication|concomitant|therap", re.IGNORECASE)
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("ACR", "American College of Rheumatology"),
+    ("AE", "adverse event"),
+    ("ANA", "antinuclear antibody"),
+    ("ASTCT", "American Society for Transplantation and Cellular Therapy"),
+    ("ATC", "Anatomical Therapeutic Chemical classification"),
+    ("AUC", "area under the concentration–time curve"),
+    ("BOIN", "Bayesian optimal interval design"),
+    ("CAR-T", "chimeric antigen receptor T cell"),
+    ("CDISC", "Clinical Data Interchange Standards Consortium"),
+    ("Cmax", "maximum concentration"),
+    ("CNS", "central nervous system"),
+    ("CRF", "case report form"),
+    ("CRM", "continual reassessment method"),
+    ("CRS", "cytokine release syndrome"),
+    ("CTCAE", "Common Terminology Criteria for Adverse Events"),
+    ("DLT", "dose-limiting toxicity"),
+    ("ECG", "electrocardiogram"),
+    ("eGFR", "estimated glomerular filtration rate"),
+    (
+        "EULAR",
+        "European Alliance of Associations for Rheumatology (formerly League Against Rheumatism)",
+    ),
+    ("HbA1c", "glycated haemoglobin"),
+    ("ICD10", "International Classification of Diseases, 10th revision"),
+    ("ICH", "International Council for Harmonisation"),
+    ("LLN", "lower limit of normal"),
+    ("LOINC", "Logical Observation Identifiers Names and Codes"),
+    ("MTD", "maximum tolerated dose"),
+    ("mTPI-2", "modified toxicity probability interval design, version 2"),
+    ("NCT", "ClinicalTrials.gov registry number"),
+    (
+        "OPEN QUESTION",
+        "a point the source document leaves open; the specification states the reading it encodes",
+    ),
+    ("PD", "pharmacodynamics"),
+    ("PK", "pharmacokinetics"),
+    ("PROVISIONAL", "an illustrative value, not taken from the source document"),
+    ("RP2D", "recommended phase 2 dose"),
+    ("SLE", "systemic lupus erythematosus"),
+    ("SLEDAI-2K", "Systemic Lupus Erythematosus Disease Activity Index 2000"),
+    ("SNOMED", "SNOMED CT, Systematized Nomenclature of Medicine – Clinical Terms"),
+    ("SoA", "schedule of activities"),
+    ("TEAE", "treatment-emergent adverse event"),
+    ("UCUM", "Unified Code for Units of Measure"),
+    ("ULN", "upper limit of normal"),
+)
+
+
+_LABELS: dict[str, str] = {
+    "study_type": "Study type",
+    "phase": "Phase",
+    "allocation": "Allocation",
+    "model": "Intervention model",
+    "masking": "Masking",
+    "purpose": "Primary purpose",
+    "control": "Control",
+    "comparator": "Comparator",
+    "trial_type": "Trial type",
+    "add_on": "Added on to existing treatment",
+    "enrolment": "Planned enrolment",
+    "length": "Length of participation",
+    "country": "Country",
+    "sex": "Sex",
+    "minimum_age": "Minimum age",
+    "maximum_age": "Maximum age",
+    "healthy_volunteers": "Healthy volunteers",
+    "age_group": "Age group",
+    "indication": "Indication",
+    "indication_type": "Indication type",
+    "diagnosis_group": "Diagnosis group",
+}
+_INTERVENTION_LABELS: dict[str, str] = {
+    "type": "Type",
+    "route": "Route",
+    "dosage_form": "Dosage form",
+    "administration": "Administration",
+    "dose": "Dose",
+    "frequency": "Frequency",
+    "description": "Description",
+    "code": "Product code",
+}
+
+
+def _field_label(key: str, table: dict | None = None) -> str:
+    labels = _INTERVENTION_LABELS if table is INTERVENTION_FIELDS else _LABELS
+    if key in labels:
+        return labels[key]
+    spec = (table or TRIAL_FIELDS).get(key)
+    text = spec.description if spec is not None else key.replace("_", " ")
+    return text[0].upper() + text[1:]
+
+
+def _value_words(value: m.Value) -> str:
+    if value.kind == "name":
+        word = str(value.value)
+        return _VALUE_WORDS.get(word, word.replace("_", " "))
+    if value.kind == "quantity" and isinstance(value.value, m.Quantity):
+        if value.text and not any(c.isspace() for c in value.text):
+            return value.text
+        return quantity_in_words(value.value)
+    if value.kind == "date":
+        return str(value.value)
+    if value.kind == "string":
+        return str(value.value)
+    return value.text
+
+
+def _day(day: int) -> str:
+    return f"Day {day}" if day >= 0 else f"Day −{-day}"
+
+
+def _link(text: str, target: str) -> Inline:
+    return Link(text, target)
+
+
+def _bullets(lines: list[str]) -> Block:
+    if not lines:
+        return para("The spec states no stopping rules.")
+    return ListBlock(tuple(ListItem(None, (para(line),)) for line in lines))
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-")
+
+
+def _alias(spec: Spec, library: Spec) -> str:
+    for owner in spec.all_specs():
+        for alias, lib in owner.libraries.items():
+            if lib is library:
+                return alias
+    return Path(library.path).stem
+
+
+def _definitions_used(spec: Spec) -> list[tuple[Spec, m.Define | m.Derive, Scope]]:
+    """The definitions and derived values the criteria read, in order of first use."""
+    found: list[tuple[Spec, m.Define | m.Derive, Scope]] = []
+    seen: set[int] = set()
+
+    def visit(expr: m.Expr, scope: Scope) -> None:
+        for node, node_scope in walk_scoped(expr, scope):
+            refs: list[m.Ref] = []
+            if isinstance(node, m.Ref):
+                refs.append(node)
+            elif isinstance(node, m.Aggregate):
+                refs.append(node.target)
+            for ref in refs:
+                symbol = spec.resolve(ref.parts, node_scope if ref is node else scope)
+                if symbol is None or id(symbol.decl) in seen:
+                    continue
+                if symbol.kind == "define":
+                    assert isinstance(symbol.decl, m.Define)
+                    seen.add(id(symbol.decl))
+                    inner = Scope(symbol.owner)
+                    found.append((symbol.owner, symbol.decl, inner))
+                    visit(symbol.decl.expr, inner)
+                elif symbol.kind == "derive" and symbol.form is not None:
+                    assert isinstance(symbol.decl, m.Derive)
+                    seen.add(id(symbol.decl))
+                    inner = Scope(symbol.owner, symbol.form)
+                    found.append((symbol.owner, symbol.decl, inner))
+                    visit(symbol.decl.expr, inner)
+
+    for criterion in spec.criteria:
+        if criterion.rule is not None:
+            visit(criterion.rule, Scope(spec))
+    return found
+
+
+def _forms_read(spec: Spec, expr: m.Expr) -> set[str]:
+    """Names of the forms an expression reads, through definitions too."""
+    forms: set[str] = set()
+    seen: set[int] = set()
+
+    def visit(node_expr: m.Expr, scope: Scope) -> None:
+        for node, node_scope in walk_scoped(node_expr, scope):
+            if isinstance(node, m.Quantifier):
+                forms.add(node.form)
+            refs = [node] if isinstance(node, m.Ref) else []
+            if isinstance(node, m.Aggregate):
+                refs.append(node.target)
+            for ref in refs:
+                symbol = spec.resolve(ref.parts, node_scope)
+                if symbol is None:
+                    continue
+                if symbol.form is not None:
+                    forms.add(symbol.form.name)
+                if symbol.kind == "define" and id(symbol.decl) not in seen:
+                    seen.add(id(symbol.decl))
+                    visit(symbol.decl.expr, Scope(symbol.owner))  # type: ignore[union-attr]
+
+    visit(expr, Scope(spec))
+    return forms
+
+
+def build_protocol(spec: Spec) -> Document:
+    """The protocol document of a spec, in ICH M11 order."""
+    return _Builder(spec).document()

@@ -1,0 +1,389 @@
+"""Word rendering of the document model (python-docx), with byte-identical rebuilds.
+
+This module owns the DOCX form of a document: real Word heading styles
+(Heading 1–3 and below), real tables with a repeating header row, a table of
+contents field that Word fills when the file is opened, and a page break
+before each major section; a schedule-of-activities table gets a landscape
+page.  Word files normally carry the time they were written twice (in the
+core properties and in every zip entry); both are fixed here, so building
+the same spec twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from generators.documents.document import (
+    Badge,
+    Block,
+    Code,
+    Document,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    Preformatted,
+    Section,
+    Strong,
+    Table,
+    Text,
+)
+
+# Characters XML 1.0 cannot carry; they are dropped rather than corrupting the file.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+class _Writer:
+    def __init__(self, landscape_soa: bool) -> None:
+        import docx
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.enum.text import WD_COLOR_INDEX
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Pt, RGBColor
+
+        self.doc = docx.Document()
+        self.landscape_soa = landscape_soa
+        self.highlight = {
+            "provisional": WD_COLOR_INDEX.YELLOW,
+            "question": WD_COLOR_INDEX.TURQUOISE,
+        }
+        self.Pt = Pt
+        self.element = OxmlElement
+        self.qn = qn
+        self.caveat_colour = RGBColor(0x6B, 0x4E, 0x00)
+        normal = self.doc.styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(10.5)
+        # Formatting lives in paragraph styles, not on each run: smaller files, and
+        # a writer can restyle the whole document in Word at once.
+        for name, size, bold, indent in (
+            ("Table Text", 9, False, 0),
+            ("Table Heading", 9, True, 0),
+            ("Table Small", 8, False, 0),
+            ("SoA Text", 7.5, False, 0),
+            ("SoA Heading", 7.5, True, 0),
+            ("Small Print", 8.5, False, 0),
+            ("Indented", None, False, 18),
+            ("Indented Note", None, False, 18),
+            ("Lead", None, True, 0),
+            ("Caveat", None, True, 0),
+        ):
+            style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = normal
+            if size is not None:
+                style.font.size = Pt(size)
+            style.font.bold = bold or None
+            if indent:
+                style.paragraph_format.left_indent = Pt(indent)
+            if name.startswith(("Table", "SoA")):
+                style.paragraph_format.space_after = Pt(0)
+            if name == "Indented Note":
+                style.font.italic = True
+            if name == "Caveat":
+                style.font.color.rgb = self.caveat_colour
+        # Looking a style up by name walks every style each time; look each up once.
+        self.style_ids = {style.name: style.style_id for style in self.doc.styles}
+
+    def set_style(self, p_element: Any, style: str) -> None:
+        """Give a paragraph a style; built directly, python-docx's setter is slow."""
+        if p_element.pPr is not None:
+            p_element.style = self.style_ids[style]
+            return
+        properties = self.element("w:pPr")
+        reference = self.element("w:pStyle")
+        reference.set(self.qn("w:val"), self.style_ids[style])
+        properties.append(reference)
+        p_element.insert(0, properties)
+
+    def add_paragraph(self, style: str | None = None, text: str = "") -> Any:
+        para = self.doc.add_paragraph()
+        if style is not None:
+            self.set_style(para._p, style)
+        if text:
+            self.add_text(para._p, text)
+        return para
+
+    # ------------------------------------------------------------ inline text
+
+    def add_text(self, p_element: Any, text: str) -> Any:
+        """A run with the text, built directly: python-docx's run.text goes char by char."""
+        run = p_element.add_r()
+        lines = _clean(text).split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                run.append(self.element("w:br"))
+            for part_index, part in enumerate(line.split("\t")):
+                if part_index:
+                    run.append(self.element("w:tab"))
+                if part:
+                    t = self.element("w:t")
+                    t.text = part
+                    if part != part.strip():
+                        t.set(self.qn("xml:space"), "preserve")
+                    run.append(t)
+        return run
+
+    def runs(self, paragraph: Any, items: tuple[Inline, ...]) -> None:
+        from docx.text.run import Run
+
+        for item in items:
+            if isinstance(item, LineBreak):
+                paragraph._p.add_r().append(self.element("w:br"))
+                continue
+            element = self.add_text(paragraph._p, _inline_text(item))
+            if isinstance(item, Text):
+                continue
+            run = Run(element, paragraph)
+            if isinstance(item, Strong):
+                run.bold = True
+            elif isinstance(item, Emphasis):
+                run.italic = True
+            elif isinstance(item, Code):
+                run.font.name = "Consolas"
+            elif isinstance(item, Badge):
+                run.bold = True
+                run.font.highlight_color = self.highlight[item.kind]
+            elif isinstance(item, Note):
+                run.font.superscript = True
+            elif isinstance(item, Link):
+                run.underline = True
+
+    def paragraph(self, p: Paragraph, first: Any = None) -> Any:
+        style = _PARAGRAPH_STYLES.get(p.style)
+        para = first if first is not None else self.add_paragraph(style)
+        if first is not None and style is not None:
+            self.set_style(para._p, style)
+        self.runs(para, p.inlines)
+        return para
+
+    # ------------------------------------------------------------ blocks
+
+    def block(self, b: Block) -> None:
+        if isinstance(b, Paragraph):
+            self.paragraph(b)
+        elif isinstance(b, Table):
+            if b.kind == "soa" and self.landscape_soa:
+                self.orientation(landscape=True)
+                self.table(b)
+                self.orientation(landscape=False)
+            else:
+                self.table(b)
+        elif isinstance(b, ListBlock):
+            self.list_block(b)
+        elif isinstance(b, Preformatted):
+            self.runs(self.add_paragraph(), (Code(b.text),))
+        else:
+            raise TypeError(f"no Word rendering for {type(b).__name__}")
+
+    def table(self, t: Table) -> None:
+        if t.caption:
+            self.add_paragraph("Caption", t.caption)
+        columns = len(t.header)
+        extra = 1 if t.groups else 0
+        table = self.doc.add_table(rows=1 + extra + len(t.rows), cols=columns)
+        table._tbl.tblPr.style = self.style_ids["Table Grid"]
+        rows = table._tbl.tr_lst
+        for header_row in rows[: 1 + extra]:
+            repeat = self.element("w:tblHeader")
+            repeat.set(self.qn("w:val"), "true")
+            header_row.get_or_add_trPr().append(repeat)
+        soa = t.kind == "soa"
+        heading = "SoA Heading" if soa else "Table Heading"
+        body = "SoA Text" if soa else "Table Text"
+        if t.groups:
+            self.group_row(table, rows[0], t.groups, heading)
+            rows = rows[1:]
+        for tc, content in zip(rows[0].tc_lst, t.header, strict=False):
+            self.cell(table, tc, content, heading)
+        for tr, row in zip(rows[1:], t.rows, strict=True):
+            for tc, content in zip(tr.tc_lst, row[:columns], strict=False):
+                self.cell(table, tc, content, body)
+        for note in t.footnotes:
+            self.paragraph(Paragraph(note.inlines, "small"))
+
+    def group_row(
+        self, table: Any, tr: Any, groups: tuple[tuple[str, int], ...], style: str
+    ) -> None:
+        from docx.table import _Cell
+
+        cells = [_Cell(tc, table) for tc in tr.tc_lst]
+        start = 0
+        for label, span in groups:
+            first = cells[start]
+            if span > 1:
+                first = first.merge(cells[start + span - 1])
+            self.cell(table, first._tc, (Paragraph((Text(label),)),), style)
+            start += span
+
+    def cell(self, table: Any, tc: Any, content: tuple[Paragraph, ...], style: str) -> None:
+        from docx.table import _Cell
+
+        target = _Cell(tc, table)
+        for index, p in enumerate(content):
+            para = target.paragraphs[0] if index == 0 else target.add_paragraph()
+            self.set_style(para._p, "Table Small" if p.style == "small" else style)
+            self.runs(para, p.inlines)
+        if not content:
+            self.set_style(target.paragraphs[0]._p, style)
+
+    def list_block(self, block: ListBlock) -> None:
+        for item in block.items:
+            if not item.blocks:
+                continue
+            if item.label:
+                first = self.add_paragraph()
+                first.paragraph_format.left_indent = self.Pt(36)
+                first.paragraph_format.first_line_indent = self.Pt(-36)
+                self.runs(first, (Strong(item.label + "\t"),))
+                self.paragraph(item.blocks[0], first=first)
+                for p in item.blocks[1:]:
+                    para = self.paragraph(p)
+                    para.paragraph_format.left_indent = self.Pt(36)
+            else:
+                first = self.add_paragraph("List Bullet")
+                self.paragraph(item.blocks[0], first=first)
+                for p in item.blocks[1:]:
+                    para = self.paragraph(p)
+                    para.paragraph_format.left_indent = self.Pt(36)
+
+    def orientation(self, landscape: bool) -> None:
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        current = self.doc.sections[-1]
+        width, height = current.page_width, current.page_height
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.orientation = wanted
+        if (width > height) != landscape:
+            section.page_width, section.page_height = height, width
+
+    # ------------------------------------------------------------ structure
+
+    def toc(self) -> None:
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        self.add_paragraph("TOC Heading", "Contents")
+        para = self.add_paragraph()
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), _TOC_INSTRUCTION)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "The table of contents is filled in when the document is opened in Word."
+        run.append(text)
+        field.append(run)
+        para._p.append(field)
+        # ask Word to update fields (and so fill the table of contents) on opening
+        settings = self.doc.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        settings.append(update)
+
+    def section(self, section: Section) -> None:
+        if section.page_break:
+            self.doc.add_page_break()
+        level = min(section.depth, 9)
+        self.add_paragraph(f"Heading {level}", _clean(section.heading))
+        for b in section.blocks:
+            self.block(b)
+        for sub in section.subsections:
+            self.section(sub)
+
+    def core_properties(self, title: str, author: str, when: dt.datetime) -> None:
+        props = self.doc.core_properties
+        props.title = _clean(title)[:255]
+        props.author = _clean(author)[:255]
+        props.last_modified_by = "protocol-dsl"
+        props.created = when
+        props.modified = when
+        props.last_printed = when
+        props.revision = 1
+        props.comments = "Generated from the protocol specification; edit the specification."
+
+
+_PARAGRAPH_STYLES: dict[str, str] = {
+    "small": "Small Print",
+    "rule": "Indented",
+    "question": "Indented",
+    "note": "Indented Note",
+    "lead": "Lead",
+    "caveat": "Caveat",
+}
+
+
+def _inline_text(item: Inline) -> str:
+    if isinstance(item, Badge):
+        return f"[{item.label}]"
+    if isinstance(item, LineBreak):
+        return ""
+    return item.text
+
+
+def render(
+    document: Document,
+    doc_kind: str,
+    *,
+    with_toc: bool,
+    author: str,
+    when: dt.date | None,
+    landscape: bool = False,
+    landscape_soa: bool = True,
+) -> bytes:
+    """The document as DOCX bytes; `when` fixes the recorded creation date."""
+    writer = _Writer(landscape_soa=landscape_soa and not landscape)
+    if landscape:
+        from docx.enum.section import WD_ORIENT
+
+        section = writer.doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    writer.add_paragraph("Subtitle", _clean(doc_kind).upper())
+    writer.add_paragraph("Title", _clean(document.title))
+    if document.subtitle:
+        writer.add_paragraph("Subtitle", _clean(document.subtitle))
+    for b in document.title_blocks:
+        writer.block(b)
+    if with_toc:
+        writer.doc.add_page_break()
+        writer.toc()
+    for section in document.sections:
+        writer.section(section)
+    stamp = dt.datetime.combine(when or dt.date(2000, 1, 1), dt.time(), tzinfo=dt.UTC)
+    writer.core_properties(document.title, author, stamp)
+    buffer = io.BytesIO()
+    writer.doc.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """The same zip with fixed entry dates and attributes, entries in their written order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            fixed.create_system = 3
+            target.writestr(fixed, source.read(info.filename), compresslevel=6)
+    return out.getvalue()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,209 @@
+"""The data dictionary as the screening back ends read it: tables, columns, valid values.
+
+One table per form (by storage name), with what makes a recorded value
+readable: its kind, its unit and the other units it may be recorded in (with
+exact conversion factors), its code list, its allowed range and the visits
+it is collected at.  A value that fails any of these is unknown, as in the
+interpreter: invalid data never decides a criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl import units
+from protocol_dsl.spec import Scope, Spec
+
+#: Units a quantity is commonly recorded in; those of the item's kind are
+#: accepted in the `<item>__unit` column (or a JSON {"value", "unit"}) and
+#: converted to the item's unit.
+COMMON_UNITS: tuple[str, ...] = (
+    # mass and mass concentration
+    "kg", "g", "mg", "ug", "ng", "pg",
+    "g/L", "g/dL", "g/mL", "mg/L", "mg/dL", "mg/mL", "ug/L", "ug/dL", "ug/mL",
+    "ng/L", "ng/dL", "ng/mL", "pg/mL", "pg/L",
+    # amount of substance
+    "mol/L", "mmol/L", "umol/L", "nmol/L", "pmol/L", "mmol", "umol",
+    # cell counts
+    "10*12/L", "10*9/L", "10*6/L", "10*3/uL", "10*6/uL", "/uL", "/L", "/mm3",
+    # volume and flow
+    "L", "dL", "mL", "uL", "mL/min", "L/min", "mL/h", "mL/min/{1.73_m2}",
+    # dose rates
+    "mg/d", "g/d", "ug/d", "mg/h", "ug/h", "mg/wk", "g/(24.h)", "mg/(24.h)",
+    # enzymes and international units
+    "U/L", "U/mL", "[IU]/L", "[IU]/mL", "m[IU]/L", "m[IU]/mL", "u[IU]/mL", "k[IU]/L",
+    # pressure, length, temperature, time
+    "mm[Hg]", "kPa", "cm[H2O]", "m", "cm", "mm", "[in_i]", "Cel", "[degF]", "K",
+    "s", "min", "h", "d", "wk", "mo", "a",
+    # ratios
+    "%", "1", "10*-2",
+)  # fmt: skip
+
+
+@attrs.frozen
+class Conversion:
+    """How a value recorded in ``unit`` reads in the item's unit: x * num / den + offset."""
+
+    unit: str
+    num: int
+    den: int
+    offset: Fraction
+    digits: int
+
+    @property
+    def is_identity(self) -> bool:
+        return self.num == self.den and self.offset == 0
+
+
+@attrs.frozen
+class Column:
+    """An item as stored in its form's table."""
+
+    name: str
+    item_kind: str  # number, integer, quantity, date, datetime, yes_no, choice, titer, text
+    unit: str | None = None
+    codes: tuple[str, ...] | None = None
+    low: float | None = None
+    high: float | None = None
+    visits: tuple[str, ...] | None = None
+    conversions: tuple[Conversion, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """The plan kind of the column's values."""
+        return ITEM_KINDS[self.item_kind]
+
+    @property
+    def unit_column(self) -> str | None:
+        """The optional column giving another unit per row (quantities only)."""
+        return f"{self.name}__unit" if self.item_kind == "quantity" else None
+
+
+ITEM_KINDS = {
+    "number": "number",
+    "integer": "number",
+    "quantity": "number",
+    "date": "date",
+    "datetime": "date",
+    "yes_no": "bool",
+    "choice": "code",
+    "titer": "titer",
+    "text": "text",
+}
+
+
+@attrs.frozen
+class Table:
+    """A form's table: storage name, repeating or one row per visit, items."""
+
+    name: str
+    repeating: bool
+    visits: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column | None:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        return None
+
+
+#: The tables every tabular input has besides one table per form: visit dates,
+#: attestations, and the subjects with their assignment (arm, dose level).
+VISITS_TABLE = "visits"
+ATTESTATIONS_TABLE = "attestations"
+SUBJECTS_TABLE = "subjects"
+LAYOUT_TABLES = (VISITS_TABLE, ATTESTATIONS_TABLE, SUBJECTS_TABLE)
+
+
+@attrs.frozen
+class Dictionary:
+    """Every table of the tabular layout, in data-dictionary order."""
+
+    tables: tuple[Table, ...]
+
+    def table(self, name: str) -> Table | None:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        return None
+
+
+def build_dictionary(spec: Spec, extra_units: Iterable[str] = ()) -> Dictionary:
+    """The tables of the trial's data dictionary; `extra_units` widens the unit catalogue."""
+    catalogue = tuple(dict.fromkeys((*COMMON_UNITS, *extra_units)))
+    tables = []
+    for use in spec.form_uses:
+        columns = tuple(_column(use.owner, item, catalogue) for item in use.form.items)
+        tables.append(Table(use.storage_name, use.repeating, use.visits, columns))
+    return Dictionary(tuple(tables))
+
+
+def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...]) -> Column:
+    kind = item.type.kind
+    codes = None
+    if kind == "choice" and item.type.codelist is not None:
+        symbol = owner.resolve(item.type.codelist.parts, Scope(owner))
+        if symbol is not None and symbol.codelist is not None:
+            codes = tuple(e.name for e in symbol.codelist.entries)
+        else:
+            codes = ()
+    unit = item.type.unit if kind == "quantity" else None
+    low = high = None
+    if item.range is not None and kind in ("number", "integer", "quantity"):
+        low, high = _bound(item.range.low, unit), _bound(item.range.high, unit)
+    conversions: tuple[Conversion, ...] = ()
+    if unit is not None:
+        conversions = tuple(
+            conversion
+            for other in catalogue
+            if other != unit and (conversion := unit_conversion(other, unit)) is not None
+        )
+    return Column(item.name, kind, unit, codes, low, high, item.visits, conversions)
+
+
+def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:
+    if isinstance(bound, m.Quantity):
+        if unit is not None and bound.unit != unit:
+            try:
+                return units.convert(float(bound.value), bound.unit, unit)
+            except units.UnitError:
+                return float(bound.value)
+        return float(bound.value)
+    return float(bound)
+
+
+def unit_conversion(source: str, target: str) -> Conversion | None:
+    """The exact conversion from `source` to `target`, None if they do not convert."""
+    try:
+        a, b = units.parse_unit(source), units.parse_unit(target)
+    except units.UnitError:
+        return None
+    if a.dimension != b.dimension:
+        return None
+    ratio = Fraction(*a.exact_factor) / Fraction(*b.exact_factor)
+    offset = (Fraction(*a.exact_offset) - Fraction(*b.exact_offset)) / Fraction(*b.exact_factor)
+    return Conversion(source, ratio.numerator, ratio.denominator, offset, _digits(ratio))
+
+
+def _digits(ratio: Fraction) -> int:
+    """Decimals kept after converting: enough for six decimals of the recorded value."""
+    digits = 9
+    shrink = ratio.denominator / ratio.numerator
+    while shrink > 1 and digits < 15:
+        shrink /= 10
+        digits += 1
+    return digits
+
+
+def convert_exact(value: Fraction, source: str, target: str) -> Fraction:
+    """A constant converted between compatible units, exactly."""
+    conversion = unit_conversion(source, target)
+    if conversion is None:
+        raise units.UnitError(f"{source} cannot be converted to {target}", source)
+    return value * conversion.num / conversion.den + conversion.offset

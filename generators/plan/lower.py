@@ -1,0 +1,710 @@
+"""Lowering: a checked spec's criteria to screening-plan nodes.
+
+This module owns the translation from the language to the plan.  Types come
+from the shared type rules (`protocol_dsl.typing_`); this module adds what a
+back end needs beyond types: which table, item and visit a name reads, the
+unit a comparison is made in (constants converted exactly here), a score as
+its weighted descriptors, a time window as date shifts.
+
+Only a spec without errors is lowered; what the plan cannot express (a
+duration that is not a constant, an item of a repeating form read outside
+`any` / `all` / `count`) is a `PlanError` with the source position.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from generators.plan import nodes as n
+from generators.plan.dictionary import (
+    ITEM_KINDS,
+    Dictionary,
+    build_dictionary,
+    convert_exact,
+    unit_conversion,
+)
+from protocol_dsl import model as m
+from protocol_dsl import typing_ as t
+from protocol_dsl import units
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+
+
+class PlanError(Exception):
+    """A rule that the screening back ends cannot compile; the message is for the writer."""
+
+    def __init__(self, message: str, span: m.Span | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+    def __str__(self) -> str:
+        if self.span is None or self.span.file == "<unknown>":
+            return self.message
+        return f"{self.span.file}:{self.span.line}:{self.span.column}: {self.message}"
+
+
+@attrs.frozen
+class CriterionPlan:
+    """One criterion: its rule as a condition, or attested, or neither (text only)."""
+
+    id: str
+    kind: str  # inclusion / exclusion
+    rule: n.Node | None
+    attested: bool
+
+    @property
+    def condition(self) -> n.Node:
+        """What decides the criterion: the rule, the attestation, or unknown."""
+        if self.rule is not None:
+            return self.rule
+        if self.attested:
+            return n.Attested(self.id)
+        return n.Const("bool", None)
+
+
+@attrs.frozen
+class Plan:
+    """The criteria of a trial over its data dictionary."""
+
+    trial: str
+    dictionary: Dictionary
+    criteria: tuple[CriterionPlan, ...]
+
+
+def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
+    """Lower every criterion of `spec` (which must have no errors)."""
+    dictionary = build_dictionary(spec, extra_units)
+    lowerer = _Lowerer(spec)
+    criteria = []
+    for criterion in spec.criteria:
+        rule = None
+        if criterion.rule is not None:
+            context = _Context(spec, None, None)
+            rule = lowerer.condition(criterion.rule, context, f"the rule of {criterion.id}")
+        criteria.append(CriterionPlan(criterion.id, criterion.kind, rule, criterion.attested))
+    name = spec.trial.name if spec.trial is not None else ""
+    return Plan(name, dictionary, tuple(criteria))
+
+
+# ---------------------------------------------------------------- contexts
+
+
+@attrs.frozen
+class _Record:
+    """The record bare names read: a repeating form's record, or a form at a visit."""
+
+    form: m.Form
+    owner: Spec = attrs.field(eq=False)
+    table: str | None  # None: the trial does not collect the form
+    visit: str | None  # None: a record of a repeating form
+
+
+@attrs.frozen
+class _Context:
+    owner: Spec = attrs.field(eq=False)
+    record: _Record | None
+    visit: str | None  # the visit an enclosing `at` asks for
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.owner, self.record.form if self.record is not None else None)
+
+
+@attrs.frozen
+class _Lowered:
+    node: n.Node
+    type: t.Type
+
+
+_NUMERIC = (t.Number, t.Quantity)
+
+
+class _Lowerer:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.typer = t.Typer(spec)
+        self._active: set[int] = set()
+
+    # ------------------------------------------------------------ entry points
+
+    def condition(self, expr: m.Expr, context: _Context, role: str) -> n.Node:
+        lowered = self.lower(expr, context)
+        if lowered.node.kind != "bool":
+            raise PlanError(f"{role} must be a condition", expr.span)
+        return lowered.node
+
+    def lower(self, expr: m.Expr, context: _Context) -> _Lowered:
+        method = getattr(self, "_" + type(expr).__name__.lower())
+        return method(expr, context)  # type: ignore[no-any-return]
+
+    def _type(self, expr: m.Expr, context: _Context) -> t.Type:
+        return self.typer.infer(expr, context.scope)
+
+    # ------------------------------------------------------------ literals
+
+    def _numberlit(self, expr: m.NumberLit, context: _Context) -> _Lowered:
+        return _Lowered(n.Const("number", Fraction(expr.value)), self._type(expr, context))
+
+    def _quantitylit(self, expr: m.QuantityLit, context: _Context) -> _Lowered:
+        value = Fraction(expr.quantity.value)
+        return _Lowered(n.Const("number", value), self._type(expr, context))
+
+    def _textlit(self, expr: m.TextLit, context: _Context) -> _Lowered:
+        return _Lowered(n.Const("text", expr.value), t.Text())
+
+    def _datelit(self, expr: m.DateLit, context: _Context) -> _Lowered:
+        return _Lowered(n.Const("date", expr.value), t.Date())
+
+    def _titerlit(self, expr: m.TiterLit, context: _Context) -> _Lowered:
+        return _Lowered(n.Const("titer", expr.denominator), t.Titer())
+
+    def _boollit(self, expr: m.BoolLit, context: _Context) -> _Lowered:
+        return _Lowered(n.Const("bool", expr.value), t.BOOLEAN)
+
+    # ------------------------------------------------------------ names
+
+    def _ref(self, expr: m.Ref, context: _Context) -> _Lowered:
+        symbol = context.owner.resolve(expr.parts, context.scope)
+        if symbol is None:
+            raise PlanError(f"'{expr.dotted}' is not defined", expr.span)
+        if symbol.kind == "codelist" and len(expr.parts) == 1:
+            # a code list and a value may share a name; in a rule the name is the value
+            value = _code_value(context.owner, expr.parts[0])
+            if value is not None:
+                return _Lowered(n.Const("code", value), t.CodeValue(value))
+        kind = symbol.kind
+        if kind in ("item", "derive"):
+            return self._member(symbol, expr, context)
+        if kind == "define":
+            define: m.Define = symbol.decl  # type: ignore[assignment]
+            node = self._inline(
+                define, define.expr, _Context(symbol.owner, None, context.visit), expr.span
+            )
+            return _Lowered(node, self.typer.define_type(symbol.owner, define))
+        if kind in ("score", "score_part"):
+            return self._score(symbol, context, expr.span)
+        if kind == "anchor":
+            anchor: m.Anchor = symbol.decl  # type: ignore[assignment]
+            if anchor.visit is not None:
+                return _Lowered(n.VisitDate(anchor.visit), t.Date())
+            assert anchor.expr is not None
+            node = self._inline(
+                anchor, anchor.expr, _Context(symbol.owner, None, context.visit), expr.span
+            )
+            return _Lowered(node, t.Date())
+        if kind == "value":
+            entry: m.CodeListEntry = symbol.decl  # type: ignore[assignment]
+            return _Lowered(n.Const("code", entry.name), t.CodeValue(entry.name))
+        raise PlanError(f"'{expr.dotted}' is a {kind.replace('_', ' ')}, not a value", expr.span)
+
+    def _inline(self, decl: object, expr: m.Expr, context: _Context, span: m.Span) -> n.Node:
+        key = id(decl)
+        if key in self._active:
+            raise PlanError("this definition refers to itself", span)
+        self._active.add(key)
+        try:
+            return self.lower(expr, context).node
+        finally:
+            self._active.discard(key)
+
+    def _member(self, symbol: Symbol, expr: m.Ref, context: _Context) -> _Lowered:
+        """An item or derived value, of the current record or of a form at a visit."""
+        form = symbol.form
+        assert form is not None
+        record = context.record
+        if record is None or record.form is not form:
+            use = self.spec.form_use(symbol.owner, form)
+            if form.repeating:
+                raise PlanError(
+                    f"'{expr.dotted}' is an item of the repeating form '{form.name}': read it "
+                    f"inside `any {form.name} where …`, `all …` or `count(…)`",
+                    expr.span,
+                )
+            visit = context.visit or _default_visit(self.spec, use)
+            record = _Record(form, symbol.owner, _table(use), visit)
+        return self._record_member(symbol, record, context, expr.span)
+
+    def _record_member(
+        self, symbol: Symbol, record: _Record, context: _Context, span: m.Span
+    ) -> _Lowered:
+        if symbol.kind == "derive":
+            derive: m.Derive = symbol.decl  # type: ignore[assignment]
+            inner = _Context(record.owner, record, context.visit)
+            node = self._inline(derive, derive.expr, inner, span)
+            return _Lowered(node, self.typer.derive_type(record.owner, record.form, derive))
+        item: m.Item = symbol.decl  # type: ignore[assignment]
+        return _Lowered(self._read(record, item), t.item_type(item, symbol.codelist))
+
+    def _read(self, record: _Record, item: m.Item) -> n.Node:
+        kind: n.Kind = ITEM_KINDS[item.type.kind]  # type: ignore[assignment]
+        if record.table is None:
+            return n.Const(kind, None)
+        if record.visit is None:
+            return n.Field(record.table, item.name, kind)
+        use = self.spec.form_use_by_key(record.table)
+        collected = use.visits if use is not None else ()
+        if record.visit not in collected or (
+            item.visits is not None and record.visit not in item.visits
+        ):
+            return n.Const(kind, None)  # never collected there: no value can be recorded
+        return n.Item(record.table, item.name, record.visit, kind)
+
+    def _atvisit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
+        return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
+
+    # ------------------------------------------------------------ scores
+
+    def _score(self, symbol: Symbol, context: _Context, span: m.Span) -> _Lowered:
+        owner, decl = symbol.owner, symbol.decl
+        label = decl.name  # type: ignore[union-attr]
+        removed: set[str] = set()
+        while isinstance(decl, m.ScoreVariant):
+            removed.update(decl.without)
+            base = owner.resolve(decl.base.parts, Scope(owner))
+            if base is None or base.kind != "score":
+                raise PlanError(f"the score '{decl.name}' is not built on a score", span)
+            owner, decl = base.owner, base.decl
+        assert isinstance(decl, m.Score)
+        form = None
+        if decl.form is not None:
+            form_symbol = owner.resolve(decl.form.parts, Scope(owner))
+            form = form_symbol.form if form_symbol is not None else None
+        use = self.spec.form_use(owner, form) if form is not None else None
+        visit = context.visit or _default_visit(self.spec, use)
+        record = _Record(form, owner, _table(use), visit) if form is not None else None
+        part = symbol.part
+        domains = []
+        for domain in decl.domains:
+            if part is not None and part != domain.name and part not in domain.tags:
+                continue
+            weighted = tuple(
+                n.Weighted(Fraction(item.weight), self._descriptor(owner, record, item, visit))
+                for item in domain.items
+                if item.name not in removed
+            )
+            if weighted:
+                domains.append(weighted)
+        name = "_".join(x for x in (label, part, visit) if x)
+        if decl.rule == "highest_per_domain":
+            node: n.Node = n.IntervalSum(tuple(n.IntervalMax(parts) for parts in domains), name)
+        else:
+            node = n.IntervalSum(tuple(p for parts in domains for p in parts), name)
+        whole = all(w.weight.denominator == 1 for parts in domains for w in parts)
+        return _Lowered(node, t.Number(integer=whole, interval=True))
+
+    def _descriptor(
+        self, owner: Spec, record: _Record | None, item: m.ScoreItem, visit: str | None
+    ) -> n.Node:
+        if item.expr is not None:
+            context = _Context(owner, record, visit)
+            return self.condition(item.expr, context, f"the score item '{item.name}'")
+        if record is None:
+            return n.Const("bool", None)
+        form_item = record.form.item(item.name)
+        if form_item is None or form_item.type.kind != "yes_no":
+            raise PlanError(
+                f"the score item '{item.name}' reads '{record.form.name}.{item.name}', which "
+                "is not a yes/no item",
+                item.span,
+            )
+        return self._read(record, form_item)
+
+    # ------------------------------------------------------------ arithmetic
+
+    def _negate(self, expr: m.Negate, context: _Context) -> _Lowered:
+        inner = self.lower(expr.expr, context)
+        if inner.node.kind not in ("number", "interval"):
+            raise PlanError("only numbers can be negated", expr.span)
+        if isinstance(inner.node, n.Const) and inner.node.value is not None:
+            return _Lowered(n.Const("number", -inner.node.value), inner.type)  # type: ignore[operator]
+        return _Lowered(n.Negate(inner.node, inner.node.kind), inner.type)
+
+    def _arith(self, expr: m.Arith, context: _Context) -> _Lowered:
+        result = self._type(expr, context)
+        left = self.lower(expr.left, context)
+        right = self.lower(expr.right, context)
+        if isinstance(left.type, t.Date) or isinstance(right.type, t.Date):
+            return _Lowered(self._date_arith(expr, left, right), result)
+        _numeric(left, expr.left)
+        _numeric(right, expr.right)
+        if expr.op in "+-":
+            left, right = self._same_unit(left, right, expr.span)
+            kind: n.Kind = (
+                "interval" if "interval" in (left.node.kind, right.node.kind) else "number"
+            )
+            return _Lowered(n.Arith(expr.op, left.node, right.node, kind), result)  # type: ignore[arg-type]
+        a, b = left.node, right.node
+        if a.kind == "interval" and b.kind == "interval":
+            a, b = n.Collapse(a), n.Collapse(b)
+        elif a.kind == "interval" or b.kind == "interval":
+            scalar = b if a.kind == "interval" else a
+            if not (isinstance(scalar, n.Const) and scalar.value is not None) or (
+                expr.op == "/" and a.kind != "interval"
+            ):
+                a = n.Collapse(a) if a.kind == "interval" else a
+                b = n.Collapse(b) if b.kind == "interval" else b
+        kind = "interval" if "interval" in (a.kind, b.kind) else "number"
+        return _Lowered(n.Arith(expr.op, a, b, kind), result)  # type: ignore[arg-type]
+
+    def _date_arith(self, expr: m.Arith, left: _Lowered, right: _Lowered) -> n.Node:
+        if isinstance(left.type, t.Date) and isinstance(right.type, t.Date):
+            if expr.op != "-":
+                raise PlanError("two dates can only be subtracted", expr.span)
+            return n.Elapsed("day", right.node, left.node)
+        date, duration_side = (
+            (left, expr.right) if isinstance(left.type, t.Date) else (right, expr.left)
+        )
+        sign = -1 if expr.op == "-" else 1
+        if expr.op == "-" and not isinstance(left.type, t.Date):
+            raise PlanError("a date cannot be subtracted from a duration", expr.span)
+        return self._shift(date.node, duration_side, sign)
+
+    def _shift(self, date: n.Node, duration: m.Expr, sign: int) -> n.Node:
+        amount, unit = _duration(duration)
+        days, months = duration_shift(amount, unit, sign)
+        return n.ShiftDate(date, days, months)
+
+    # ------------------------------------------------------------ units
+
+    def _same_unit(self, a: _Lowered, b: _Lowered, span: m.Span) -> tuple[_Lowered, _Lowered]:
+        """Both sides in one unit: a constant is converted to the other side's unit,
+        else the right side is converted to the left side's unit."""
+        ua = a.type.unit if isinstance(a.type, t.Quantity) else None
+        ub = b.type.unit if isinstance(b.type, t.Quantity) else None
+        if ua is None or ub is None or ua == ub:
+            return a, b
+        if not t.units_comparable(ua, ub):
+            raise PlanError(f"{ua} cannot be compared with {ub}", span)
+        if _is_constant(b):
+            return a, _Lowered(_convert_constant(b.node, ub, ua, span), a.type)
+        if _is_constant(a):
+            return _Lowered(_convert_constant(a.node, ua, ub, span), b.type), b
+        return a, _Lowered(_scale(b.node, ub, ua, span), a.type)
+
+    # ------------------------------------------------------------ logic
+
+    def _not(self, expr: m.Not, context: _Context) -> _Lowered:
+        return _Lowered(n.Not(self.condition(expr.expr, context, "`not`")), t.BOOLEAN)
+
+    def _logic(self, expr: m.Logic, context: _Context) -> _Lowered:
+        left = self.condition(expr.left, context, f"each side of `{expr.op}`")
+        right = self.condition(expr.right, context, f"each side of `{expr.op}`")
+        if expr.op == "implies":
+            return _Lowered(_logic("or", n.Not(left), right), t.BOOLEAN)
+        return _Lowered(_logic(expr.op, left, right), t.BOOLEAN)
+
+    def _conditional(self, expr: m.Conditional, context: _Context) -> _Lowered:
+        cond = self.condition(expr.condition, context, "the condition of `if`")
+        then = self.lower(expr.then, context)
+        otherwise = self.lower(expr.otherwise, context)
+        if then.node.kind in ("number", "interval") and otherwise.node.kind in (
+            "number",
+            "interval",
+        ):
+            then, otherwise = self._same_unit(then, otherwise, expr.span)
+        kinds = {then.node.kind, otherwise.node.kind}
+        if kinds == {"number", "interval"}:
+            kind: n.Kind = "interval"
+        elif len(kinds) == 1:
+            kind = then.node.kind
+        elif kinds <= {"code", "text"}:
+            kind = "code"
+        else:
+            raise PlanError(
+                "the two values of `if … then … else` are of different kinds", expr.span
+            )
+        return _Lowered(n.If(cond, then.node, otherwise.node, kind), self._type(expr, context))
+
+    # ------------------------------------------------------------ comparisons
+
+    def _compare(self, expr: m.Compare, context: _Context) -> _Lowered:
+        left = self.lower(expr.left, context)
+        right = self.lower(expr.right, context)
+        return _Lowered(self._comparison(expr.op, left, right, expr.span), t.BOOLEAN)
+
+    def _comparison(self, op: str, left: _Lowered, right: _Lowered, span: m.Span) -> n.Node:
+        lk, rk = left.node.kind, right.node.kind
+        numeric = ("number", "interval")
+        if lk in numeric and rk in numeric:
+            left, right = self._same_unit(left, right, span)
+        elif {lk, rk} <= {"code", "text"}:
+            if op not in ("=", "!="):
+                raise PlanError("codes and texts can only be compared with = or !=", span)
+        elif lk != rk:
+            raise PlanError(f"a {lk} cannot be compared with a {rk}", span)
+        elif lk == "bool" and op not in ("=", "!="):
+            raise PlanError("conditions can only be compared with = or !=", span)
+        return n.Compare(op, left.node, right.node)  # type: ignore[arg-type]
+
+    def _between(self, expr: m.Between, context: _Context) -> _Lowered:
+        value = self.lower(expr.expr, context)
+        low = self._comparison(">=", value, self.lower(expr.low, context), expr.span)
+        high = self._comparison("<=", value, self.lower(expr.high, context), expr.span)
+        return _Lowered(_logic("and", low, high), t.BOOLEAN)
+
+    def _memberof(self, expr: m.MemberOf, context: _Context) -> _Lowered:
+        value = self.lower(expr.expr, context)
+        if value.node.kind not in ("code", "text"):
+            raise PlanError("`in` tests a choice against code-list values", expr.span)
+        if expr.codelist is not None:
+            symbol = context.owner.resolve(expr.codelist.parts, Scope(context.owner))
+            if symbol is None or symbol.codelist is None:
+                raise PlanError(f"'{expr.codelist.dotted}' is not a code list", expr.span)
+            values = tuple(e.name for e in symbol.codelist.entries)
+        else:
+            values = expr.values
+        return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
+
+    def _isknown(self, expr: m.IsKnown, context: _Context) -> _Lowered:
+        value = self.lower(expr.expr, context)
+        return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
+
+    def _within(self, expr: m.Within, context: _Context) -> _Lowered:
+        value = self._date(expr.expr, context)
+        anchor = self._date(expr.anchor, context)
+        sign = -1 if expr.direction == "before" else 1
+        shifted = self._shift(anchor, expr.duration, sign)
+        if expr.direction == "before":
+            node = _logic("and", n.Compare(">=", value, shifted), n.Compare("<=", value, anchor))
+        else:
+            node = _logic("and", n.Compare(">=", value, anchor), n.Compare("<=", value, shifted))
+        return _Lowered(node, t.BOOLEAN)
+
+    def _atleast(self, expr: m.AtLeast, context: _Context) -> _Lowered:
+        value = self._date(expr.expr, context)
+        anchor = self._date(expr.anchor, context)
+        if expr.direction == "before":
+            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1))
+        else:
+            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1))
+        return _Lowered(node, t.BOOLEAN)
+
+    def _date(self, expr: m.Expr, context: _Context) -> n.Node:
+        lowered = self.lower(expr, context)
+        if lowered.node.kind != "date":
+            raise PlanError("a date is needed here", expr.span)
+        return lowered.node
+
+    # ------------------------------------------------------------ records
+
+    def _records(self, form: m.Form, owner: Spec, context: _Context) -> tuple[str | None, _Context]:
+        use = self.spec.form_use(owner, form)
+        table = _table(use)
+        inner = _Context(owner, _Record(form, owner, table, None), context.visit)
+        return table, inner
+
+    def _quantifier(self, expr: m.Quantifier, context: _Context) -> _Lowered:
+        form = context.owner.forms.get(expr.form)
+        if form is None or not form.repeating:
+            raise PlanError(f"'{expr.form}' is not a repeating form", expr.span)
+        table, inner = self._records(form, context.owner, context)
+        where = (
+            self.condition(expr.where, inner, "the filter") if expr.where is not None else n.TRUE
+        )
+        if expr.kind == "all":
+            assert expr.satisfy is not None
+            satisfy = self.condition(expr.satisfy, inner, "the condition after `satisfy`")
+            condition = satisfy if expr.where is None else _logic("or", n.Not(where), satisfy)
+            node: n.Node = n.TRUE if table is None else n.AllRecords(table, condition)
+        else:
+            node = n.FALSE if table is None else n.AnyRecord(table, where)
+            if expr.kind == "none":
+                node = n.Not(node)
+        return _Lowered(node, t.BOOLEAN)
+
+    def _aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
+        result = self._type(expr, context)
+        symbol = context.owner.resolve(expr.target.parts, Scope(context.owner))
+        if symbol is None or symbol.form is None or not symbol.form.repeating:
+            raise PlanError(
+                f"{expr.kind}(…) needs a repeating form or one of its items", expr.target.span
+            )
+        table, inner = self._records(symbol.form, symbol.owner, context)
+        where = (
+            self.condition(expr.where, inner, "the filter") if expr.where is not None else n.TRUE
+        )
+        if expr.kind == "count":
+            if table is None:
+                return _Lowered(n.IntervalSum(()), result)
+            return _Lowered(n.Count(table, where), result)
+        assert inner.record is not None
+        value = self._record_member(symbol, inner.record, inner, expr.target.span)
+        if value.node.kind not in ("number", "date", "titer"):
+            raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
+        if expr.kind == "sum":
+            if table is None:
+                return _Lowered(n.IntervalSum(()), result)
+            return _Lowered(n.Total(table, value.node, where), result)
+        if table is None:
+            return _Lowered(n.Const(value.node.kind, None), result)
+        op = "min" if expr.kind == "min" else "max"
+        return _Lowered(n.Extreme(op, table, value.node, where, value.node.kind), result)
+
+    # ------------------------------------------------------------ functions
+
+    def _call(self, expr: m.Call, context: _Context) -> _Lowered:
+        name = expr.function
+        result = self._type(expr, context)
+        if name in ("years_between", "months_between", "days_between"):
+            start = self._date(expr.args[0], context)
+            end = self._date(expr.args[1], context)
+            unit = {"years_between": "year", "months_between": "month"}.get(name, "day")
+            return _Lowered(n.Elapsed(unit, start, end), result)  # type: ignore[arg-type]
+        if name == "lookup":
+            return self._lookup(expr, context, result)
+        args = [self.lower(arg, context) for arg in expr.args]
+        for arg, source in zip(args, expr.args, strict=True):
+            _numeric(arg, source)
+        if name == "abs":
+            node = args[0].node
+            if node.kind == "interval":
+                node = n.Collapse(node)
+            return _Lowered(n.Abs(node, "number"), result)
+        if name in ("least", "greatest"):
+            a, b = self._same_unit(args[0], args[1], expr.span)
+            left = n.Collapse(a.node) if a.node.kind == "interval" else a.node
+            right = n.Collapse(b.node) if b.node.kind == "interval" else b.node
+            return _Lowered(n.Extremum(name, left, right, "number"), result)  # type: ignore[arg-type]
+        raise PlanError(f"there is no function '{name}'", expr.span)
+
+    def _lookup(self, expr: m.Call, context: _Context, result: t.Type) -> _Lowered:
+        table_ref, key_expr = expr.args
+        if not isinstance(table_ref, m.Ref):
+            raise PlanError("lookup(…) takes a table name first", expr.span)
+        symbol = context.owner.resolve(table_ref.parts, Scope(context.owner))
+        if symbol is None or symbol.kind != "table":
+            raise PlanError(f"'{table_ref.dotted}' is not a table", table_ref.span)
+        table: m.Table = symbol.decl  # type: ignore[assignment]
+        key = self.lower(key_expr, context)
+        if key.node.kind not in ("code", "text"):
+            raise PlanError("a lookup table is looked up by a choice or a text", key_expr.span)
+        unit = result.unit if isinstance(result, t.Quantity) else None
+        entries = tuple((row.key, _table_value(row.value, unit, row.span)) for row in table.rows)
+        kinds = {value.kind for _key, value in entries}
+        kind: n.Kind = "number" if kinds <= {"number"} else "text"
+        return _Lowered(n.Lookup(key.node, entries, kind), result)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _table(use: FormUse | None) -> str | None:
+    return use.storage_name if use is not None else None
+
+
+def _default_visit(spec: Spec, use: FormUse | None) -> str | None:
+    """The eligibility visit if the form is collected there, else the form's first visit."""
+    eligibility = spec.eligibility_visit
+    if use is None:
+        return eligibility
+    if eligibility is not None and eligibility in use.visits:
+        return eligibility
+    return use.visits[0] if use.visits else eligibility
+
+
+def _code_value(owner: Spec, name: str) -> str | None:
+    for spec in owner.all_specs():
+        for codelist in spec.codelists.values():
+            if codelist.entry(name) is not None:
+                return name
+    return None
+
+
+def _logic(op: str, left: n.Node, right: n.Node) -> n.Node:
+    """An n-ary and/or: nested operations of the same kind are flattened."""
+    args: list[n.Node] = []
+    for side in (left, right):
+        if isinstance(side, n.Logic) and side.op == op:
+            args.extend(side.args)
+        else:
+            args.append(side)
+    return n.Logic(op, tuple(args))  # type: ignore[arg-type]
+
+
+def _numeric(value: _Lowered, expr: m.Expr) -> None:
+    if value.node.kind not in ("number", "interval"):
+        raise PlanError("a number is needed here", expr.span)
+
+
+def _is_constant(value: _Lowered) -> bool:
+    return isinstance(value.node, n.Const)
+
+
+def _convert_constant(node: n.Node, source: str, target: str, span: m.Span) -> n.Node:
+    assert isinstance(node, n.Const)
+    if node.value is None:
+        return node
+    try:
+        return n.Const("number", convert_exact(Fraction(node.value), source, target))  # type: ignore[arg-type]
+    except units.UnitError as error:
+        raise PlanError(str(error), span) from None
+
+
+def _scale(node: n.Node, source: str, target: str, span: m.Span) -> n.Node:
+    conversion = unit_conversion(source, target)
+    if conversion is None:
+        raise PlanError(f"{source} cannot be converted to {target}", span)
+    if conversion.is_identity:
+        return node
+    return n.Scale(
+        node, conversion.num, conversion.den, conversion.offset, conversion.digits, node.kind
+    )
+
+
+def _duration(expr: m.Expr) -> tuple[Fraction, str]:
+    """A constant duration's amount and UCUM time unit."""
+    if isinstance(expr, m.QuantityLit):
+        try:
+            unit = units.time_unit(expr.quantity.unit)
+        except units.UnitError:
+            unit = None
+        if unit is not None:
+            return Fraction(expr.quantity.value), units.format_unit(unit)
+    raise PlanError(
+        "the length of a time window must be written as a number with a unit of time "
+        "(e.g. 12 weeks)",
+        expr.span,
+    )
+
+
+_DAY_UNITS = {"d": Fraction(1), "wk": Fraction(7), "h": Fraction(1, 24), "min": Fraction(1, 1440)}
+_DAY_UNITS["s"] = Fraction(1, 86400)
+_MONTH_UNITS = {"mo": 1, "a": 12}
+
+
+def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
+    """(days, months) that move a date by `sign` × the duration.
+
+    Days and weeks are exact days; months and years are calendar months; a
+    fractional month has no calendar meaning and counts UCUM's mean month of
+    30.4375 days.  A part of a day does not move a date (dates have no time).
+    """
+    if unit in _MONTH_UNITS:
+        months = amount * _MONTH_UNITS[unit]
+        if months.denominator == 1:
+            return 0, sign * int(months)
+        return sign * round(float(months) * 30.4375), 0
+    factor = _DAY_UNITS.get(unit)
+    if factor is None:
+        raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
+    return _dt.timedelta(days=float(sign * amount * factor)).days, 0
+
+
+def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:
+    if value.kind == "number":
+        assert isinstance(value.value, Decimal)
+        return n.Const("number", Fraction(value.value))
+    if value.kind == "quantity":
+        assert isinstance(value.value, m.Quantity)
+        amount = Fraction(value.value.value)
+        if unit is not None and value.value.unit != unit:
+            try:
+                amount = convert_exact(amount, value.value.unit, unit)
+            except units.UnitError as error:
+                raise PlanError(str(error), span) from None
+        return n.Const("number", amount)
+    return n.Const("text", str(value.value))

@@ -1,0 +1,1 @@
+"""Trial registry records generated from the spec (ClinicalTrials.gov)."""

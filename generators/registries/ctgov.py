@@ -1,0 +1,385 @@
+"""The ClinicalTrials.gov registry record of the trial (`registry/ctgov.json`, `registry/eligibility.txt`).
+
+This module owns the mapping from the spec to the `protocolSection` of a
+ClinicalTrials.gov data API v2 study record: identification, status, sponsor,
+description, conditions, design, arms and interventions, outcomes and
+eligibility modules, with the registry's enumerations (NOT_YET_RECRUITING,
+PHASE1, SINGLE_GROUP, EXPERIMENTAL, DRUG, …).  Keys are written in the
+registry's module order, so the file is byte-identical on every build.
+
+The eligibility criteria are one text in the registry's layout: an
+"Inclusion Criteria:" and an "Exclusion Criteria:" list, one `* ` bullet per
+criterion with its verbatim protocol text; the further lines of a criterion
+(numbered sub-items) follow indented beneath its bullet.  The same text is
+written alone to `eligibility.txt`.
+
+What the spec does not say is left out rather than guessed: no
+healthyVolunteers without a `healthy_volunteers` field, no overallStatus
+without `status`.  The enrolment count is the spec's planned number, so its
+type is ESTIMATED.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from protocol_dsl import model as m
+from protocol_dsl.spec import Spec
+
+PHASES: dict[str, list[str]] = {
+    "0": ["EARLY_PHASE1"],
+    "1": ["PHASE1"],
+    "1a": ["PHASE1"],
+    "1b": ["PHASE1"],
+    "1/2": ["PHASE1", "PHASE2"],
+    "2": ["PHASE2"],
+    "2a": ["PHASE2"],
+    "2b": ["PHASE2"],
+    "2/3": ["PHASE2", "PHASE3"],
+    "3": ["PHASE3"],
+    "3a": ["PHASE3"],
+    "3b": ["PHASE3"],
+    "4": ["PHASE4"],
+    "na": ["NA"],
+}
+
+MASKING = {
+    "open_label": "NONE",
+    "single": "SINGLE",
+    "double": "DOUBLE",
+    "triple": "TRIPLE",
+    "quadruple": "QUADRUPLE",
+}
+
+ARM_TYPES = {
+    "experimental": "EXPERIMENTAL",
+    "active": "ACTIVE_COMPARATOR",
+    "active_comparator": "ACTIVE_COMPARATOR",
+    "placebo": "PLACEBO_COMPARATOR",
+    "placebo_comparator": "PLACEBO_COMPARATOR",
+    "sham": "SHAM_COMPARATOR",
+    "sham_comparator": "SHAM_COMPARATOR",
+    "no_intervention": "NO_INTERVENTION",
+}
+
+STD_AGES = (
+    ("CHILD", Decimal(0), Decimal(17)),
+    ("ADULT", Decimal(18), Decimal(64)),
+    ("OLDER_ADULT", Decimal(65), None),
+)
+_AGE_GROUPS = {"child": "CHILD", "adult": "ADULT", "older_adult": "OLDER_ADULT"}
+_AGE_UNITS = {
+    "year": ("Year", Decimal(1)),
+    "month": ("Month", Decimal(12)),
+    "week": ("Week", Decimal("52.1775")),
+    "day": ("Day", Decimal("365.25")),
+    "hour": ("Hour", Decimal("8766")),
+    "minute": ("Minute", Decimal("525960")),
+}
+_UNIT_WORDS = {
+    "a": "year", "year": "year", "years": "year",
+    "mo": "month", "month": "month", "months": "month",
+    "wk": "week", "week": "week", "weeks": "week",
+    "d": "day", "day": "day", "days": "day",
+    "h": "hour", "hour": "hour", "hours": "hour",
+    "min": "minute", "minute": "minute", "minutes": "minute",
+}  # fmt: skip
+
+
+def build(spec: Spec, out_dir: Path) -> list[Path]:
+    folder = out_dir / "registry"
+    folder.mkdir(parents=True, exist_ok=True)
+    record_path = folder / "ctgov.json"
+    text_path = folder / "eligibility.txt"
+    body = json.dumps(record(spec), indent=2, ensure_ascii=False) + "\n"
+    record_path.write_bytes(body.encode("utf-8"))
+    text_path.write_bytes((eligibility_text(spec) + "\n").encode("utf-8"))
+    return [record_path, text_path]
+
+
+def record(spec: Spec) -> dict[str, Any]:
+    """The study record: `{"protocolSection": {…modules…}}`."""
+    modules = {
+        "identificationModule": _identification(spec),
+        "statusModule": _status(spec),
+        "sponsorCollaboratorsModule": _sponsors(spec),
+        "descriptionModule": _description(spec),
+        "conditionsModule": _conditions(spec),
+        "designModule": _design(spec),
+        "armsInterventionsModule": _arms_interventions(spec),
+        "outcomesModule": _outcomes(spec),
+        "eligibilityModule": _eligibility(spec),
+    }
+    return {"protocolSection": {name: module for name, module in modules.items() if module}}
+
+
+def eligibility_text(spec: Spec) -> str:
+    """The criteria in the registry's layout (no trailing newline)."""
+    sections = []
+    for title, criteria in (
+        ("Inclusion Criteria:", spec.inclusions),
+        ("Exclusion Criteria:", spec.exclusions),
+    ):
+        if criteria:
+            bullets = "\n".join(_bullet(c.text) for c in criteria)
+            sections.append(f"{title}\n\n{bullets}")
+    return "\n\n".join(sections)
+
+
+def _bullet(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return "*"
+    return "\n".join([f"* {lines[0]}"] + [f"    {line}" for line in lines[1:]])
+
+
+# ---------------------------------------------------------------- header fields
+
+
+def _value(spec: Spec, key: str) -> str | None:
+    found = spec.trial_field(key)
+    return None if found is None else _text(found.value)
+
+
+def _values(spec: Spec, key: str) -> list[str]:
+    trial = spec.trial
+    if trial is None:
+        return []
+    return [_text(v) for f in trial.all(key) for v in f.values]
+
+
+def _text(value: m.Value) -> str:
+    if value.kind == "string":
+        return str(value.value)
+    if value.kind in ("quantity", "number"):
+        return value.text or str(value.value)
+    return str(value.value)
+
+
+def _compact(module: dict[str, Any]) -> dict[str, Any]:
+    """The module without the entries the spec leaves empty."""
+    return {k: v for k, v in module.items() if v not in (None, [], {}, "")}
+
+
+# ---------------------------------------------------------------- modules
+
+
+def _identification(spec: Spec) -> dict[str, Any]:
+    registry_ids = _values(spec, "registry")
+    nct = next((r for r in registry_ids if r.upper().startswith("NCT")), None)
+    others = [r for r in registry_ids if r != nct]
+    org_id = _value(spec, "sponsor_protocol_id") or (spec.trial.name if spec.trial else None)
+    sponsor = _value(spec, "sponsor")
+    return _compact(
+        {
+            "nctId": nct,
+            "orgStudyIdInfo": {"id": org_id} if org_id else None,
+            "secondaryIdInfos": [{"id": r, "type": "REGISTRY"} for r in others],
+            "organization": {"fullName": sponsor} if sponsor else None,
+            "briefTitle": _value(spec, "short_title") or _value(spec, "title"),
+            "officialTitle": _value(spec, "title"),
+            "acronym": _value(spec, "acronym"),
+        }
+    )
+
+
+def _status(spec: Spec) -> dict[str, Any]:
+    status = _value(spec, "status")
+    return _compact({"overallStatus": status.upper() if status else None})
+
+
+def _sponsors(spec: Spec) -> dict[str, Any]:
+    sponsor = _value(spec, "sponsor")
+    return _compact(
+        {
+            "leadSponsor": {"name": sponsor} if sponsor else None,
+            "collaborators": [{"name": c} for c in _values(spec, "collaborator")],
+        }
+    )
+
+
+def _description(spec: Spec) -> dict[str, Any]:
+    return _compact(
+        {
+            "briefSummary": _value(spec, "summary"),
+            "detailedDescription": _value(spec, "description"),
+        }
+    )
+
+
+def _conditions(spec: Spec) -> dict[str, Any]:
+    return _compact(
+        {"conditions": _values(spec, "condition"), "keywords": _values(spec, "keyword")}
+    )
+
+
+def phases(phase: str | None) -> list[str]:
+    """Registry phases of the spec's phase ("1b" -> ["PHASE1"], "2/3" -> ["PHASE2", "PHASE3"])."""
+    if phase is None:
+        return []
+    return list(PHASES.get(phase.strip().lower().replace(" ", ""), []))
+
+
+def _design(spec: Spec) -> dict[str, Any]:
+    study_type = _value(spec, "study_type")
+    allocation = _value(spec, "allocation")
+    model = _value(spec, "model")
+    purpose = _value(spec, "purpose")
+    masking = _value(spec, "masking")
+    enrolment = spec.trial_field("enrolment")
+    design_info = _compact(
+        {
+            "allocation": allocation.upper() if allocation else None,
+            "interventionModel": model.upper() if model else None,
+            "primaryPurpose": purpose.upper() if purpose else None,
+            "maskingInfo": {"masking": MASKING[masking]} if masking in MASKING else None,
+        }
+    )
+    enrollment = None
+    if enrolment is not None and isinstance(enrolment.value.value, Decimal):
+        enrollment = {"count": int(enrolment.value.value), "type": "ESTIMATED"}
+    return _compact(
+        {
+            "studyType": study_type.upper() if study_type else None,
+            "phases": phases(_value(spec, "phase")),
+            "designInfo": design_info,
+            "enrollmentInfo": enrollment,
+        }
+    )
+
+
+def _intervention_type(intervention: m.Intervention) -> str:
+    found = intervention.field("type")
+    return str(found.value.value).upper() if found is not None else "OTHER"
+
+
+def _intervention_name(intervention: m.Intervention) -> str:
+    return intervention.label or intervention.name
+
+
+def _intervention_reference(intervention: m.Intervention) -> str:
+    kind = _intervention_type(intervention).replace("_", " ").title()
+    return f"{kind}: {_intervention_name(intervention)}"
+
+
+def _arms_interventions(spec: Spec) -> dict[str, Any]:
+    groups = []
+    received: dict[str, list[str]] = {}
+    for arm in spec.arms.values():
+        label = arm.label or arm.name
+        names = []
+        for name in arm.receives:
+            intervention = spec.interventions.get(name)
+            if intervention is not None:
+                names.append(_intervention_reference(intervention))
+                received.setdefault(name, []).append(label)
+        groups.append(
+            _compact(
+                {
+                    "label": label,
+                    "type": ARM_TYPES.get(arm.type or "", "OTHER"),
+                    "description": arm.description,
+                    "interventionNames": names,
+                }
+            )
+        )
+    interventions = []
+    for intervention in spec.interventions.values():
+        description = intervention.field("description") or intervention.field("administration")
+        interventions.append(
+            _compact(
+                {
+                    "type": _intervention_type(intervention),
+                    "name": _intervention_name(intervention),
+                    "description": str(description.value.value) if description else None,
+                    "armGroupLabels": received.get(intervention.name, []),
+                }
+            )
+        )
+    return _compact({"armGroups": groups, "interventions": interventions})
+
+
+def _outcomes(spec: Spec) -> dict[str, Any]:
+    lists: dict[str, list[dict[str, str]]] = {"primary": [], "secondary": [], "exploratory": []}
+    for objective in spec.objectives:
+        for endpoint in objective.endpoints:
+            lists[objective.level].append(
+                _compact({"measure": endpoint.text, "timeFrame": _time_frame(endpoint)})
+            )
+    return _compact(
+        {
+            "primaryOutcomes": lists["primary"],
+            "secondaryOutcomes": lists["secondary"],
+            "otherOutcomes": lists["exploratory"],
+        }
+    )
+
+
+def _time_frame(endpoint: m.Endpoint) -> str | None:
+    if endpoint.timeframe:
+        return endpoint.timeframe
+    if endpoint.until is not None:
+        return f"Up to {_age(endpoint.until).lower()}"
+    return None
+
+
+def _eligibility(spec: Spec) -> dict[str, Any]:
+    sex = _value(spec, "sex")
+    healthy = _value(spec, "healthy_volunteers")
+    minimum = spec.trial_field("minimum_age")
+    maximum = spec.trial_field("maximum_age")
+    return _compact(
+        {
+            "eligibilityCriteria": eligibility_text(spec),
+            "healthyVolunteers": None if healthy is None else healthy == "yes",
+            "sex": sex.upper() if sex else None,
+            "minimumAge": _age_field(minimum),
+            "maximumAge": _age_field(maximum),
+            "stdAges": _std_ages(spec, minimum, maximum),
+        }
+    )
+
+
+def _age_field(found: m.Field | None) -> str | None:
+    if found is None or not isinstance(found.value.value, m.Quantity):
+        return None
+    return _age(found.value.value)
+
+
+def _age(quantity: m.Quantity) -> str:
+    """ "18 Years", "1 Year", "6 Months" as the registry writes ages and durations."""
+    unit = _UNIT_WORDS.get(quantity.unit, quantity.unit)
+    word = _AGE_UNITS[unit][0] if unit in _AGE_UNITS else quantity.unit
+    number = m.format_decimal(quantity.value)
+    plural = "" if quantity.value == 1 or unit not in _AGE_UNITS else "s"
+    return f"{number} {word}{plural}"
+
+
+def _in_years(found: m.Field | None) -> Decimal | None:
+    if found is None or not isinstance(found.value.value, m.Quantity):
+        return None
+    quantity = found.value.value
+    unit = _UNIT_WORDS.get(quantity.unit)
+    if unit is None:
+        return None
+    return quantity.value / _AGE_UNITS[unit][1]
+
+
+def _std_ages(spec: Spec, minimum: m.Field | None, maximum: m.Field | None) -> list[str]:
+    """Age groups: the spec's `age_group`, else the registry's groups the age range overlaps."""
+    stated = [_AGE_GROUPS[g] for g in _values(spec, "age_group") if g in _AGE_GROUPS]
+    if stated:
+        return stated
+    if minimum is None and maximum is None:
+        return []
+    low = _in_years(minimum) or Decimal(0)
+    high = _in_years(maximum)
+    return [
+        name
+        for name, start, end in STD_AGES
+        if (high is None or start <= high) and (end is None or low <= end)
+    ]

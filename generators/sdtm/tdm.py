@@ -1,0 +1,610 @@
+"""SDTM trial design datasets TA, TE, TV, TI and TS (`sdtm/*.csv` and `sdtm/*.xpt`).
+
+This module owns the mapping from the spec to the five trial design domains:
+
+- TA (trial arms): one row per step of each arm (`arm A { ELEMENT in epoch
+  branch "…" transition "…" }`); EPOCH is the epoch's label.
+- TE (trial elements): TESTRL/TEENRL from `starts`/`ends`, TEDUR as an ISO 8601
+  duration from `lasts` (26 weeks -> P26W, 28 days -> P28D).
+- TV (trial visits), ordered by VISITNUM: VISITNUM from `number` (visits
+  without one are numbered after the highest, in schedule order), VISIT the
+  label, VISITDY the planned day (the first day of a range), TVSTRL the visit's
+  `when` condition and `starts` rule (without either, the planned day and
+  window in words), TVENRL its `ends` rule.
+- TI (inclusion/exclusion criteria): IETESTCD the criterion id, IETEST the
+  verbatim text on one line.  SDTM limits IETEST to 200 characters: a longer
+  text is cut at the last whole word that fits in 196 bytes (UTF-8) and ends
+  with " ..."; the protocol document carries the full text.  TIRL is empty.
+- TS (trial summary): the parameters of `TS_PARAMETERS`, in that order, each
+  with TSSEQ 1, 2, … over its values.  The values follow the conventions of
+  the CDISC pilot's TS ("50 years", "No maximum", "Phase II Trial", "Y").
+  A value longer than 200 characters continues in TSVAL1, TSVAL2, ….
+
+The XPT files are SAS transport version 5 written by pyreadstat (character
+data UTF-8).  pyreadstat stamps the creation and modification time into the
+library and member headers; those stamps are rewritten to the protocol
+version date (1 January 1970 when the spec has none) so that rebuilding gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from generators.csv_cells import Cell, write_csv
+from protocol_dsl import model as m
+from protocol_dsl.spec import Spec
+from protocol_dsl.words import quantity_in_words
+
+MAX_TEXT = 200
+
+
+class Column(NamedTuple):
+    name: str
+    label: str
+    numeric: bool = False
+
+
+class Dataset(NamedTuple):
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    rows: list[list[Cell]]
+
+
+_STUDY = (Column("STUDYID", "Study Identifier"), Column("DOMAIN", "Domain Abbreviation"))
+
+TA_COLUMNS = (
+    *_STUDY,
+    Column("ARMCD", "Planned Arm Code"),
+    Column("ARM", "Description of Planned Arm"),
+    Column("TAETORD", "Planned Order of Element within Arm", numeric=True),
+    Column("ETCD", "Element Code"),
+    Column("ELEMENT", "Description of Element"),
+    Column("TABRANCH", "Branch"),
+    Column("TATRANS", "Transition Rule"),
+    Column("EPOCH", "Epoch"),
+)
+TE_COLUMNS = (
+    *_STUDY,
+    Column("ETCD", "Element Code"),
+    Column("ELEMENT", "Description of Element"),
+    Column("TESTRL", "Rule for Start of Element"),
+    Column("TEENRL", "Rule for End of Element"),
+    Column("TEDUR", "Planned Duration of Element"),
+)
+TV_COLUMNS = (
+    *_STUDY,
+    Column("VISITNUM", "Visit Number", numeric=True),
+    Column("VISIT", "Visit Name"),
+    Column("VISITDY", "Planned Study Day of Visit", numeric=True),
+    Column("ARMCD", "Planned Arm Code"),
+    Column("ARM", "Description of Planned Arm"),
+    Column("TVSTRL", "Visit Start Rule"),
+    Column("TVENRL", "Visit End Rule"),
+)
+TI_COLUMNS = (
+    *_STUDY,
+    Column("IETESTCD", "Incl/Excl Criterion Short Name"),
+    Column("IETEST", "Inclusion/Exclusion Criterion"),
+    Column("IECAT", "Inclusion/Exclusion Category"),
+    Column("TIRL", "Inclusion/Exclusion Criterion Rule"),
+)
+TS_COLUMNS = (
+    *_STUDY,
+    Column("TSSEQ", "Sequence Number", numeric=True),
+    Column("TSPARMCD", "Trial Summary Parameter Short Name"),
+    Column("TSPARM", "Trial Summary Parameter"),
+    Column("TSVAL", "Parameter Value"),
+)
+
+
+def build(spec: Spec, out_dir: Path) -> list[Path]:
+    folder = out_dir / "sdtm"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    stamp = _xpt_stamp(spec)
+    for dataset in datasets(spec):
+        header = [c.name for c in dataset.columns]
+        written.append(write_csv(folder / f"{dataset.name.lower()}.csv", header, dataset.rows))
+        xpt = folder / f"{dataset.name.lower()}.xpt"
+        write_xpt(xpt, dataset, stamp)
+        written.append(xpt)
+    return written
+
+
+def datasets(spec: Spec) -> list[Dataset]:
+    study = study_id(spec)
+    return [
+        Dataset("TA", "Trial Arms", TA_COLUMNS, ta_rows(spec, study)),
+        Dataset("TE", "Trial Elements", TE_COLUMNS, te_rows(spec, study)),
+        Dataset("TV", "Trial Visits", TV_COLUMNS, tv_rows(spec, study)),
+        Dataset("TI", "Trial Inclusion/Exclusion Criteria", TI_COLUMNS, ti_rows(spec, study)),
+        _ts_dataset(spec, study),
+    ]
+
+
+def study_id(spec: Spec) -> str:
+    found = spec.trial_field("sponsor_protocol_id")
+    if found is not None:
+        return str(found.value.value)
+    return spec.trial.name if spec.trial else Path(spec.path).stem
+
+
+# ---------------------------------------------------------------- TA, TE
+
+
+def ta_rows(spec: Spec, study: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for arm in spec.arms.values():
+        for order, step in enumerate(arm.steps, start=1):
+            element = spec.elements.get(step.element)
+            epoch = spec.epochs.get(step.epoch)
+            rows.append(
+                [
+                    study,
+                    "TA",
+                    arm.name,
+                    arm.label or arm.name,
+                    order,
+                    step.element,
+                    (element.label if element and element.label else step.element),
+                    step.branch or "",
+                    step.transition or "",
+                    (epoch.label if epoch and epoch.label else step.epoch),
+                ]
+            )
+    return rows
+
+
+def te_rows(spec: Spec, study: str) -> list[list[Cell]]:
+    return [
+        [
+            study,
+            "TE",
+            element.name,
+            element.label or element.name,
+            element.start or "",
+            element.end or "",
+            iso_duration(element.duration) if element.duration is not None else "",
+        ]
+        for element in spec.elements.values()
+    ]
+
+
+_DURATION_UNITS: dict[str, tuple[str, bool]] = {
+    # unit -> (ISO 8601 designator, time part)
+    **{u: ("Y", False) for u in ("a", "year", "years")},
+    **{u: ("M", False) for u in ("mo", "month", "months")},
+    **{u: ("W", False) for u in ("wk", "week", "weeks")},
+    **{u: ("D", False) for u in ("d", "day", "days")},
+    **{u: ("H", True) for u in ("h", "hour", "hours")},
+    **{u: ("M", True) for u in ("min", "minute", "minutes")},
+    **{u: ("S", True) for u in ("s", "second", "seconds")},
+}
+
+
+def iso_duration(duration: m.Quantity) -> str:
+    """ISO 8601 duration of a time quantity: 26 weeks -> "P26W", 48 hours -> "PT48H"."""
+    designator, time_part = _DURATION_UNITS.get(duration.unit, ("", False))
+    if not designator:
+        return ""
+    number = m.format_decimal(duration.value)
+    return f"PT{number}{designator}" if time_part else f"P{number}{designator}"
+
+
+# ---------------------------------------------------------------- TV
+
+
+def visit_numbers(spec: Spec) -> dict[str, Decimal]:
+    """VISITNUM per visit: its `number`, else numbered after the highest in schedule order."""
+    numbers = {v.name: v.number for v in spec.visit_order if v.number is not None}
+    following = max(numbers.values(), default=Decimal(0))
+    for visit in spec.visit_order:
+        if visit.name not in numbers:
+            following = Decimal(int(following) + 1)
+            numbers[visit.name] = following
+    return numbers
+
+
+def tv_rows(spec: Spec, study: str) -> list[list[Cell]]:
+    numbers = visit_numbers(spec)
+    visits = sorted(spec.visit_order, key=lambda v: numbers[v.name])
+    return [
+        [
+            study,
+            "TV",
+            numbers[v.name],
+            v.label or v.name,
+            v.day,
+            "",
+            "",
+            _visit_start_rule(v),
+            v.end_rule or "",
+        ]
+        for v in visits
+    ]
+
+
+def _visit_start_rule(visit: m.Visit) -> str:
+    stated = [text for text in (visit.condition, visit.start_rule) if text]
+    if stated:
+        return "; ".join(stated)
+    if visit.early_termination:
+        return "At early termination"
+    if visit.unscheduled:
+        return "Unscheduled, when needed"
+    if visit.day is None:
+        return ""
+    if visit.day_end is not None:
+        return f"Study day {visit.day} to day {visit.day_end}"
+    if visit.window_before or visit.window_after:
+        days = "day" if max(visit.window_before, visit.window_after) == 1 else "days"
+        return f"Study day {visit.day} (window -{visit.window_before}/+{visit.window_after} {days})"
+    return f"Study day {visit.day}"
+
+
+# ---------------------------------------------------------------- TI
+
+
+def ti_rows(spec: Spec, study: str) -> list[list[Cell]]:
+    return [[study, "TI", c.id, sdtm_text(c.text), c.kind.upper(), ""] for c in spec.criteria]
+
+
+def sdtm_text(text: str, limit: int = MAX_TEXT) -> str:
+    """The text on one line, within `limit` UTF-8 bytes (cut at a word, ending " ...")."""
+    flat = " ".join(text.split())
+    if len(flat.encode("utf-8")) <= limit:
+        return flat
+    budget = limit - len(" ...")
+    cut = flat.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + " ..."
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """The text on one line, in pieces of at most `limit` UTF-8 bytes, split between words."""
+    flat = " ".join(text.split())
+    pieces: list[str] = []
+    while len(flat.encode("utf-8")) > limit:
+        head = flat.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+        space = head.rfind(" ")
+        head = head[: space + 1] if space > 0 else head
+        pieces.append(head)
+        flat = flat[len(head) :]
+    pieces.append(flat)
+    return pieces
+
+
+# ---------------------------------------------------------------- TS
+
+
+class TsParameter(NamedTuple):
+    code: str
+    name: str
+    source: str
+    values: Callable[[Spec], list[str]]
+
+
+def _field_text(spec: Spec, key: str) -> str | None:
+    found = spec.trial_field(key)
+    if found is None:
+        return None
+    value = found.value
+    if value.kind in ("quantity", "number"):
+        return value.text or str(value.value)
+    return str(value.value)
+
+
+def _field_texts(spec: Spec, key: str) -> list[str]:
+    if spec.trial is None:
+        return []
+    return [str(v.value) for f in spec.trial.all(key) for v in f.values]
+
+
+def _one(text: str | None) -> list[str]:
+    return [text] if text else []
+
+
+def _mapped(spec: Spec, key: str, table: dict[str, str]) -> list[str]:
+    return [table[v] for v in _field_texts(spec, key) if v in table]
+
+
+def _age(spec: Spec, key: str) -> list[str]:
+    found = spec.trial_field(key)
+    if found is None or not isinstance(found.value.value, m.Quantity):
+        return []
+    return [quantity_in_words(found.value.value)]
+
+
+def _age_max(spec: Spec) -> list[str]:
+    stated = _age(spec, "maximum_age")
+    if stated:
+        return stated
+    return ["No maximum"] if spec.trial_field("minimum_age") is not None else []
+
+
+_YEAR = Decimal(1)
+_AGE_SPANS: tuple[tuple[str, Decimal, Decimal | None, str], ...] = (
+    # CDISC CT "Age Span" as the pilot writes it; bounds in years, inclusive
+    ("NEWBORN (0-27 DAYS)", Decimal(0), Decimal(27) / Decimal(365), "child"),
+    (
+        "INFANT AND TODDLER (28 DAYS-23 MONTHS)",
+        Decimal(28) / Decimal(365),
+        Decimal(23) / 12,
+        "child",
+    ),
+    ("CHILDREN (2-11)", Decimal(2), Decimal(11), "child"),
+    ("ADOLESCENT (12-17)", Decimal(12), Decimal(17), "child"),
+    ("ADULT (18-65)", Decimal(18), Decimal(65), "adult"),
+    ("ELDERLY (> 65)", Decimal(65), None, "older_adult"),
+)
+
+
+def _years(spec: Spec, key: str) -> Decimal | None:
+    found = spec.trial_field(key)
+    if found is None or not isinstance(found.value.value, m.Quantity):
+        return None
+    quantity = found.value.value
+    per_year = {"a": 1, "year": 1, "years": 1, "mo": 12, "month": 12, "months": 12}
+    factor = per_year.get(quantity.unit)
+    return quantity.value / factor if factor else None
+
+
+def _age_spans(spec: Spec) -> list[str]:
+    """Age spans: those of the spec's `age_group` that the age range overlaps."""
+    groups = set(_field_texts(spec, "age_group"))
+    low, high = _years(spec, "minimum_age"), _years(spec, "maximum_age")
+    if not groups and low is None and high is None:
+        return []
+    spans = []
+    for label, start, end, group in _AGE_SPANS:
+        if groups and group not in groups:
+            continue
+        above = end is None or low is None or low <= end
+        # "> 65" excludes 65 itself
+        below = high is None or (start < high if end is None else start <= high)
+        if above and below:
+            spans.append(label)
+    return spans
+
+
+def _investigational(spec: Spec) -> list[m.Intervention]:
+    """Interventions the experimental arms receive (all interventions if no arm is typed)."""
+    names: dict[str, None] = {}
+    for arm in spec.arms.values():
+        if arm.type == "experimental":
+            names.update(dict.fromkeys(arm.receives))
+    if not names:
+        names = dict.fromkeys(spec.interventions)
+    return [spec.interventions[n] for n in names if n in spec.interventions]
+
+
+def _doses(spec: Spec) -> list[m.Quantity]:
+    """Doses per administration: the investigational product's `dose`, else its dose levels."""
+    chosen = _investigational(spec)
+    doses = [
+        v.value
+        for i in chosen
+        for f in i.fields
+        if f.key == "dose"
+        for v in f.values
+        if isinstance(v.value, m.Quantity)
+    ]
+    if doses:
+        return doses
+    names = {i.name for i in chosen}
+    return [
+        level.dose
+        for finding in spec.dose_findings
+        if finding.intervention in names
+        for level in finding.levels
+    ]
+
+
+def _intervention_values(spec: Spec, key: str) -> list[str]:
+    values: dict[str, None] = {}
+    for intervention in _investigational(spec):
+        found = intervention.field(key)
+        if found is not None:
+            values.update(dict.fromkeys(str(v.value) for v in found.values))
+    return list(values)
+
+
+def _objectives(level: str) -> Callable[[Spec], list[str]]:
+    return lambda spec: [o.text for o in spec.objectives if o.level == level]
+
+
+def _indication(spec: Spec) -> list[str]:
+    return _one(_field_text(spec, "indication")) or _field_texts(spec, "condition")
+
+
+def _indication_type(spec: Spec) -> list[str]:
+    stated = [v.upper() for v in _field_texts(spec, "indication_type")]
+    if stated:
+        return stated
+    return _mapped(
+        spec,
+        "purpose",
+        {"treatment": "TREATMENT", "prevention": "PREVENTION", "diagnostic": "DIAGNOSIS"},
+    )
+
+
+TRIAL_PHASES = {
+    "0": "Phase 0 Trial",
+    "1": "Phase I Trial",
+    "1a": "Phase Ia Trial",
+    "1b": "Phase Ib Trial",
+    "1/2": "Phase I/II Trial",
+    "2": "Phase II Trial",
+    "2a": "Phase IIa Trial",
+    "2b": "Phase IIb Trial",
+    "2/3": "Phase II/III Trial",
+    "3": "Phase III Trial",
+    "3a": "Phase IIIa Trial",
+    "3b": "Phase IIIb Trial",
+    "4": "Phase IV Trial",
+    "5": "Phase V Trial",
+    "na": "Not Applicable",
+}
+BLINDING = {
+    "open_label": "OPEN LABEL",
+    "single": "SINGLE BLIND",
+    "double": "DOUBLE BLIND",
+    "triple": "TRIPLE BLIND",
+    "quadruple": "QUADRUPLE BLIND",
+}
+CONTROL = {
+    "placebo": "PLACEBO",
+    "active": "ACTIVE",
+    "dose_comparison": "DOSE COMPARISON",
+    "none": "NONE",
+    "historical": "HISTORICAL",
+}
+YES_NO = {"yes": "Y", "no": "N"}
+RANDOMIZED = {"randomized": "Y", "non_randomized": "N", "na": "N"}
+SEX_POPULATION = {"all": "BOTH", "female": "F", "male": "M"}
+
+
+def _phase(spec: Spec) -> list[str]:
+    phase = _field_text(spec, "phase")
+    if phase is None:
+        return []
+    text = TRIAL_PHASES.get(phase.strip().lower().replace(" ", ""))
+    return [text] if text else []
+
+
+def _plain_upper(values: list[str]) -> list[str]:
+    return [v.replace("_", " ").upper() for v in values]
+
+
+# The TS mapping table: parameter, name, where the value comes from, how.
+TS_PARAMETERS: tuple[TsParameter, ...] = (
+    TsParameter("ADDON", "Added on to Existing Treatments", "trial add_on",
+                lambda s: _mapped(s, "add_on", YES_NO)),
+    TsParameter("AGEMAX", "Planned Maximum Age of Subjects", "trial maximum_age", _age_max),
+    TsParameter("AGEMIN", "Planned Minimum Age of Subjects", "trial minimum_age",
+                lambda s: _age(s, "minimum_age")),
+    TsParameter("AGESPAN", "Age Group", "trial age_group, minimum_age, maximum_age", _age_spans),
+    TsParameter("TBLIND", "Trial Blinding Schema", "trial masking",
+                lambda s: _mapped(s, "masking", BLINDING)),
+    TsParameter("COMPTRT", "Comparative Treatment Name", "trial comparator",
+                lambda s: _field_texts(s, "comparator")),
+    TsParameter("TCNTRL", "Control Type", "trial control",
+                lambda s: _mapped(s, "control", CONTROL)),
+    TsParameter("TDIGRP", "Diagnosis Group", "trial diagnosis_group",
+                lambda s: _field_texts(s, "diagnosis_group")),
+    TsParameter("DOSE", "Dose per Administration", "investigational dose, else dose levels",
+                lambda s: [m.format_decimal(q.value) for q in _doses(s)]),
+    TsParameter("DOSFRQ", "Dosing Frequency", "investigational frequency",
+                lambda s: _intervention_values(s, "frequency")),
+    TsParameter("DOSU", "Dose Units", "unit of the doses",
+                lambda s: list(dict.fromkeys(q.unit for q in _doses(s)))),
+    TsParameter("INDIC", "Trial Indication", "trial indication, else condition", _indication),
+    TsParameter("TINDTP", "Trial Indication Type", "trial indication_type, else purpose",
+                _indication_type),
+    TsParameter("LENGTH", "Trial Length", "trial length", lambda s: _age(s, "length")),
+    TsParameter("OBJPRIM", "Trial Primary Objective", "primary objectives",
+                _objectives("primary")),
+    TsParameter("OBJSEC", "Trial Secondary Objective", "secondary objectives",
+                _objectives("secondary")),
+    TsParameter("OBJEXPL", "Trial Exploratory Objective", "exploratory objectives",
+                _objectives("exploratory")),
+    TsParameter("TPHASE", "Trial Phase Classification", "trial phase", _phase),
+    TsParameter("PLANSUB", "Planned Number of Subjects", "trial enrolment",
+                lambda s: _one(_field_text(s, "enrolment"))),
+    TsParameter("RANDOM", "Trial is Randomized", "trial allocation",
+                lambda s: _mapped(s, "allocation", RANDOMIZED)),
+    TsParameter("REGID", "Registry Identifier", "trial registry",
+                lambda s: _field_texts(s, "registry")),
+    TsParameter("ROUTE", "Route of Administration", "investigational route",
+                lambda s: _plain_upper(_intervention_values(s, "route"))),
+    TsParameter("SEXPOP", "Sex of Participants", "trial sex",
+                lambda s: _mapped(s, "sex", SEX_POPULATION)),
+    TsParameter("SPONSOR", "Clinical Study Sponsor", "trial sponsor",
+                lambda s: _field_texts(s, "sponsor")),
+    TsParameter("TITLE", "Trial Title", "trial title", lambda s: _field_texts(s, "title")),
+    TsParameter("TRT", "Investigational Therapy or Treatment", "investigational interventions",
+                lambda s: [i.label or i.name for i in _investigational(s)]),
+    TsParameter("TTYPE", "Trial Type", "trial trial_type",
+                lambda s: _plain_upper(_field_texts(s, "trial_type"))),
+)  # fmt: skip
+
+
+def ts_values(spec: Spec) -> list[tuple[str, str, int, str]]:
+    """(TSPARMCD, TSPARM, TSSEQ, TSVAL) rows, TSVAL in full."""
+    rows = []
+    for parameter in TS_PARAMETERS:
+        for seq, value in enumerate(parameter.values(spec), start=1):
+            rows.append((parameter.code, parameter.name, seq, value))
+    return rows
+
+
+def _ts_dataset(spec: Spec, study: str) -> Dataset:
+    values = ts_values(spec)
+    pieces = [split_text(v) for *_rest, v in values]
+    extra = max((len(p) for p in pieces), default=1) - 1
+    columns = TS_COLUMNS + tuple(
+        Column(f"TSVAL{n}", f"Parameter Value {n}") for n in range(1, extra + 1)
+    )
+    rows: list[list[Cell]] = []
+    for (code, name, seq, _value), parts in zip(values, pieces, strict=True):
+        cells: list[Cell] = [study, "TS", seq, code, name, parts[0]]
+        cells += [parts[n] if n < len(parts) else "" for n in range(1, extra + 1)]
+        rows.append(cells)
+    return Dataset("TS", "Trial Summary", columns, rows)
+
+
+# ---------------------------------------------------------------- XPT
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
+_OBSERVATIONS = b"HEADER RECORD*******OBS     HEADER RECORD"
+
+
+def _xpt_stamp(spec: Spec) -> bytes:
+    """The date written into XPT headers: the protocol version date, else 1 January 1970."""
+    found = spec.trial_field("version_date")
+    if found is not None and found.value.kind == "date":
+        date = found.value.value
+        text = f"{date.day:02d}{_MONTHS[date.month - 1]}{date.year % 100:02d}:00:00:00"
+        return text.encode("ascii")
+    return b"01JAN70:00:00:00"
+
+
+def write_xpt(path: Path, dataset: Dataset, stamp: bytes) -> None:
+    """SAS transport v5 via pyreadstat, with the header time stamps fixed."""
+    import pandas as pd
+    import pyreadstat
+
+    data = {}
+    for index, column in enumerate(dataset.columns):
+        values = [row[index] for row in dataset.rows]
+        if column.numeric:
+            data[column.name] = pd.Series(
+                [float(v) if v is not None and v != "" else float("nan") for v in values],
+                dtype="float64",
+            )
+        else:
+            data[column.name] = pd.Series(
+                ["" if v is None else str(v) for v in values], dtype="object"
+            )
+    frame = pd.DataFrame(data, columns=[c.name for c in dataset.columns])
+    pyreadstat.write_xport(
+        frame,
+        str(path),
+        file_label=dataset.label,
+        column_labels=[c.label for c in dataset.columns],
+        table_name=dataset.name,
+        file_format_version=5,
+    )
+    content = path.read_bytes()
+    end = content.find(_OBSERVATIONS)
+    header = _STAMP.sub(stamp, content[:end] if end >= 0 else content)
+    path.write_bytes(header + (content[end:] if end >= 0 else b""))

@@ -1,0 +1,1136 @@
+"""The screening query: a plan compiled to one SQLGlot tree over the tabular layout.
+
+Shape of the query (every part a CTE, all set-based):
+
+* ``all_subjects``: every subject id found in any input table;
+* one pivot per non-repeating form: its items at the visits the criteria
+  read, one row per subject (GROUP BY), values made valid on the way
+  (unknown codes, values outside the item's range, units it cannot have
+  become NULL, like invalid values in the interpreter);
+* ``visit_dates`` and ``attested``: visit dates and attestations per subject;
+* per repeating form, its records aggregated once (GROUP BY subject) into
+  every quantifier, count and sum the criteria use;
+* the final SELECT: one status column per criterion and the overall status.
+
+Unknown is SQL NULL throughout, and conditions use SQL's own three-valued
+AND / OR / NOT, which is Kleene logic in every supported dialect (DuckDB,
+PostgreSQL, Spark, Trino, BigQuery, Snowflake document the same truth
+tables).  Quantifiers over records combine per-record statuses coded
+0 = false, 1 = unknown, 2 = true with MAX (any) and MIN (all), which keeps
+unknown where a plain BOOL_OR would drop it.  Intervals (scores, counts,
+sums) are pairs of columns; an unknown bound means unbounded.  Criterion
+statuses come out as SMALLINT 1 (met), 0 (not met) or NULL (unknown).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import attrs
+from sqlglot import exp
+
+from generators.plan import nodes as n
+from generators.plan.dictionary import (
+    ATTESTATIONS_TABLE,
+    LAYOUT_TABLES,
+    VISITS_TABLE,
+    Column,
+    Table,
+)
+from generators.plan.lower import Plan, PlanError, build_plan
+from protocol_dsl.spec import Spec
+
+SUBJECT_ID = "subject_id"
+STATUS = "status"
+STATUSES = ("eligible", "ineligible", "indeterminate")
+
+#: Codes of a per-record status inside MIN / MAX aggregates.
+_FALSE, _UNKNOWN, _TRUE = 0, 1, 2
+
+
+def screening_query(
+    spec: Spec, dialect: str = "duckdb", extra_units: tuple[str, ...] = ()
+) -> exp.Expression:
+    """The screening query of `spec` as a SQLGlot tree (render with ``.sql(dialect)``).
+
+    `dialect` only decides details SQLGlot cannot transpile; the tree renders
+    in every dialect.  `extra_units` are units seen in the data (in
+    ``<item>__unit`` columns) to accept besides the common ones.
+    """
+    plan = build_plan(spec, extra_units)
+    return compile_plan(plan, dialect)
+
+
+def compile_plan(plan: Plan, dialect: str = "duckdb") -> exp.Expression:
+    return _QueryBuilder(plan, dialect).build()
+
+
+def render(query: exp.Expression, dialect: str) -> str:
+    """The query as pretty-printed, deterministic SQL text."""
+    return query.sql(dialect=dialect, pretty=True, identify=True) + ";\n"
+
+
+# ---------------------------------------------------------------- naming
+
+
+class _Names:
+    """Unique identifiers, compared without case (most engines fold identifiers)."""
+
+    def __init__(self, reserved: tuple[str, ...] = ()) -> None:
+        self._taken = {name.lower() for name in reserved}
+
+    def take(self, wanted: str) -> str:
+        name, number = wanted, 2
+        while name.lower() in self._taken:
+            name, number = f"{wanted}_{number}", number + 1
+        self._taken.add(name.lower())
+        return name
+
+
+def _id(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+def _col(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=_id(name), table=_id(table) if table is not None else None)
+
+
+def _table(name: str, alias: str | None = None) -> exp.Table:
+    table = exp.Table(this=_id(name))
+    if alias is not None:
+        table = table.as_(_id(alias), copy=False)  # type: ignore[assignment]
+    return table
+
+
+def _string(value: str) -> exp.Literal:
+    return exp.Literal.string(value)
+
+
+def _int(value: int) -> exp.Expression:
+    literal = exp.Literal.number(abs(value))
+    return exp.Neg(this=literal) if value < 0 else literal
+
+
+def _number(value: Fraction | int) -> exp.Expression:
+    """A numeric literal: exact decimal when the value has one, else its nearest double."""
+    fraction = Fraction(value)
+    text = _decimal_text(fraction)
+    literal = exp.Literal.number(text.lstrip("-"))
+    return exp.Neg(this=literal) if fraction < 0 else literal
+
+
+def _decimal_text(value: Fraction) -> str:
+    den = value.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den == 1:
+        decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        decimal = Decimal(repr(float(value)))
+    text = format(decimal, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _null(kind: str) -> exp.Expression:
+    return exp.cast(exp.Null(), _SQL_TYPES[kind])
+
+
+_SQL_TYPES = {
+    "bool": "BOOLEAN",
+    "number": "DOUBLE",
+    "interval": "DOUBLE",
+    "date": "DATE",
+    "titer": "INT",
+    "code": "VARCHAR",
+    "text": "VARCHAR",
+}
+
+
+def _case(*branches: tuple[exp.Expression, exp.Expression], default: Any = None) -> exp.Case:
+    case = exp.Case()
+    for condition, value in branches:
+        case = case.when(condition, value, copy=False)
+    if default is not None:
+        case = case.else_(default, copy=False)
+    return case
+
+
+_ATOMS = (exp.Column, exp.Literal, exp.Paren, exp.Boolean, exp.Null, exp.Cast, exp.Case, exp.Func)
+
+
+def _paren(e: exp.Expression) -> exp.Expression:
+    """`e` in parentheses unless it is an atom (SQLGlot prints trees as they are built)."""
+    if isinstance(e, _ATOMS) and not isinstance(e, (exp.DateAdd, exp.IntDiv)):
+        return e
+    return exp.Paren(this=e)
+
+
+def _operand(e: exp.Expression) -> exp.Expression:
+    """An operand of a comparison: conditions are parenthesised, arithmetic is not."""
+    if isinstance(e, (exp.Connector, exp.Not, exp.Predicate)):
+        return exp.Paren(this=e)
+    return e
+
+
+def _and(*args: exp.Expression) -> exp.Expression:
+    return exp.and_(*args, copy=False)
+
+
+def _or(*args: exp.Expression) -> exp.Expression:
+    return exp.or_(*args, copy=False)
+
+
+def _not(e: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.Paren(this=e) if isinstance(e, exp.Connector) else e)
+
+
+def _to_bool(code: exp.Expression) -> exp.Expression:
+    """A 0 / 1 / 2 status code back to a three-valued condition."""
+    case = exp.Case(this=code)
+    return case.when(_int(_TRUE), exp.true(), copy=False).when(
+        _int(_FALSE), exp.false(), copy=False
+    )
+
+
+def _to_code(condition: exp.Expression) -> exp.Expression:
+    """A three-valued condition as a 0 / 1 / 2 code for MIN / MAX over records."""
+    return _case(
+        (condition.copy(), _int(_TRUE)),
+        (_not(condition.copy()), _int(_FALSE)),
+        default=_int(_UNKNOWN),
+    )
+
+
+def _as_flag(condition: exp.Expression) -> exp.Expression:
+    """A condition as 1 / 0 / NULL, so that MAX works on it in every dialect."""
+    return _case((condition.copy(), _int(1)), (_not(condition.copy()), _int(0)))
+
+
+def _is_flag(flag: exp.Expression) -> exp.Expression:
+    """A 1 / 0 / NULL flag read back as a condition."""
+    return exp.EQ(this=flag, expression=_int(1))
+
+
+# ---------------------------------------------------------------- sources of per-subject values
+
+
+@attrs.define
+class _Source:
+    """A CTE with one row per subject and the columns the criteria read from it."""
+
+    name: str
+    table: str | None = None  # the form table a pivot or record aggregate reads
+    columns: dict[Any, str] = attrs.field(factory=dict)  # plan leaf → column name
+    names: _Names = attrs.field(factory=lambda: _Names((SUBJECT_ID,)))
+
+    def column(self, key: Any, wanted: str) -> str:
+        if key not in self.columns:
+            self.columns[key] = self.names.take(wanted)
+        return self.columns[key]
+
+
+@attrs.frozen
+class _RecordScope:
+    """Compiling inside a condition over a repeating form's records."""
+
+    table: Table
+    alias: str
+
+
+class _QueryBuilder:
+    def __init__(self, plan: Plan, dialect: str) -> None:
+        self.plan = plan
+        self.dialect = dialect
+        self.tables = {table.name: table for table in plan.dictionary.tables}
+        for reserved in LAYOUT_TABLES:
+            if reserved in self.tables:
+                raise PlanError(
+                    f"a form's table cannot be named '{reserved}': that is the name of the "
+                    f"{reserved} table of the tabular layout; rename the form"
+                )
+        for criterion in plan.criteria:
+            if criterion.id.lower() in (SUBJECT_ID, STATUS):
+                raise PlanError(
+                    f"a criterion cannot be named '{criterion.id}': the screening result has "
+                    "a column of that name"
+                )
+        self.names = _Names((*self.tables, *LAYOUT_TABLES))
+        self.subjects = self.names.take("all_subjects")
+        self.pivots: dict[str, _Source] = {}
+        self.visit_dates: _Source | None = None
+        self.attested: _Source | None = None
+        self.records: dict[tuple[str, int], _Source] = {}
+        self.record_nodes: dict[n.Node, tuple[_Source, tuple[str, ...]]] = {}
+        self.derived: _Source | None = None
+        self._inline_derived = False
+        self.record_alias = self.names.take("record")
+
+    # ------------------------------------------------------------ the whole query
+
+    def build(self) -> exp.Expression:
+        conditions = {c.id: c.condition for c in self.plan.criteria}
+        self._plan_record_nodes(list(conditions.values()))
+        criteria = exp.select(_col(SUBJECT_ID, self.subjects).as_(_id(SUBJECT_ID), copy=False))
+        for criterion_id, condition in conditions.items():
+            criteria = criteria.select(
+                self.scalar(condition, None).as_(_id(criterion_id), copy=False), copy=False
+            )
+        criteria = criteria.from_(_table(self.subjects), copy=False)
+        for source in self._subject_sources(conditions.values()):
+            criteria = criteria.join(
+                _table(source.name),
+                on=exp.EQ(
+                    this=_col(SUBJECT_ID, source.name), expression=_col(SUBJECT_ID, self.subjects)
+                ),
+                join_type="LEFT",
+                copy=False,
+            )
+        # each criterion's (large) condition is read once, as a 1 / 0 / NULL flag; the
+        # overall status is then worked out from the flags (some engines would copy
+        # a condition into every expression that reads it)
+        flags = exp.select(_col(SUBJECT_ID), copy=False)
+        for criterion_id in conditions:
+            flag = exp.cast(exp.cast(_col(criterion_id), "INT"), "SMALLINT")
+            flags = flags.select(flag.as_(_id(criterion_id), copy=False), copy=False)
+        inner = self.names.take("criteria")
+        flags = flags.from_(criteria.subquery(_id(inner), copy=False), copy=False)
+        outer = exp.select(*(_col(name) for name in (SUBJECT_ID, *conditions)), copy=False)
+        outer = outer.select(self._overall().as_(_id(STATUS), copy=False), copy=False)
+        outer = outer.from_(flags.subquery(_id(self.names.take("flags")), copy=False), copy=False)
+        outer = outer.order_by(_col(SUBJECT_ID), copy=False)
+        for name, body in self._ctes():
+            outer = outer.with_(_id(name), as_=body, copy=False)
+        return outer
+
+    def _overall(self) -> exp.Expression:
+        """Ineligible if a criterion is decided against, eligible if all are decided for.
+
+        With g = the flag of an inclusion, 1 - the flag of an exclusion (1: for
+        the subject, 0: against, NULL: unknown): ineligible when the product of
+        COALESCE(g, 1) is 0, eligible when the sum of COALESCE(g, 0) is their number.
+        """
+        if not self.plan.criteria:
+            return _string("eligible")
+        product: exp.Expression | None = None
+        total: exp.Expression | None = None
+        for criterion in self.plan.criteria:
+            flag = _col(criterion.id)
+            g = flag if criterion.kind == "inclusion" else exp.Sub(this=_int(1), expression=flag)
+            against = exp.Coalesce(this=_paren(g.copy()), expressions=[_int(1)])
+            decided = exp.Coalesce(this=_paren(g), expressions=[_int(0)])
+            product = against if product is None else exp.Mul(this=product, expression=against)
+            total = decided if total is None else exp.Add(this=total, expression=decided)
+        assert product is not None and total is not None
+        return _case(
+            (exp.EQ(this=product, expression=_int(0)), _string("ineligible")),
+            (exp.EQ(this=total, expression=_int(len(self.plan.criteria))), _string("eligible")),
+            default=_string("indeterminate"),
+        )
+
+    def _subject_sources(self, roots: Any, shared: bool = True) -> list[_Source]:
+        """The sources the subject-level parts of `roots` read, in creation order."""
+        wanted: set[str] = set()
+        for root in roots:
+            for node in self._reads(root, shared):
+                source = self._source_of(node, shared)
+                if source is not None:
+                    wanted.add(source.name)
+        return [s for s in self._all_sources() if s.name in wanted]
+
+    def _reads(self, node: n.Node, shared: bool) -> Iterator[n.Node]:
+        """Subject-level nodes, without looking into record nodes and (if `shared`) scores."""
+        yield node
+        if isinstance(node, n.RECORD_NODES) or (shared and _is_derived(node)):
+            return
+        for child in n.children(node):
+            yield from self._reads(child, shared)
+
+    def _source_of(self, node: n.Node, shared: bool = False) -> _Source | None:
+        if shared and _is_derived(node):
+            return self.derived
+        if isinstance(node, n.Item):
+            return self.pivots.get(node.table)
+        if isinstance(node, n.VisitDate):
+            return self.visit_dates
+        if isinstance(node, n.Attested):
+            return self.attested
+        if isinstance(node, n.RECORD_NODES):
+            return self.record_nodes[node][0]
+        return None
+
+    def _all_sources(self) -> Iterator[_Source]:
+        yield from self.pivots.values()
+        if self.visit_dates is not None:
+            yield self.visit_dates
+        if self.attested is not None:
+            yield self.attested
+        yield from self.records.values()
+        if self.derived is not None:
+            yield self.derived
+
+    # ------------------------------------------------------------ derived values
+
+    def _derived_column(self, key: tuple[n.Node, str], wanted: str) -> exp.Expression:
+        if self.derived is None:
+            self.derived = _Source(self.names.take("derived"))
+        return _col(self.derived.column(key, wanted), self.derived.name)
+
+    def _score_bounds(self, node: n.IntervalSum) -> tuple[exp.Expression, exp.Expression]:
+        lo = self._derived_column((node, "lo"), f"{node.name}_lo")
+        hi = self._derived_column((node, "hi"), f"{node.name}_hi")
+        return lo, hi
+
+    def _derived_cte(self, source: _Source) -> exp.Expression:
+        """Scores and elapsed times the criteria read, once per subject.
+
+        Criteria often read one score twice (SLEDAI-2K >= 8, or >= 6 and …)
+        and an age twice (between 18 and 70): computed here once.
+        """
+        select = exp.select(_col(SUBJECT_ID, self.subjects).as_(_id(SUBJECT_ID), copy=False))
+        self._inline_derived = True
+        try:
+            for (node, part), column in source.columns.items():
+                if part == "value":
+                    value = self.scalar(node, None)
+                else:
+                    lo, hi = self.bounds(node, None)
+                    value = lo if part == "lo" else hi
+                select = select.select(value.as_(_id(column), copy=False), copy=False)
+        finally:
+            self._inline_derived = False
+        select = select.from_(_table(self.subjects), copy=False)
+        roots = list(dict.fromkeys(node for node, _part in source.columns))
+        for inner in self._subject_sources(roots, shared=False):
+            if inner is source:
+                continue
+            select = select.join(
+                _table(inner.name),
+                on=exp.EQ(
+                    this=_col(SUBJECT_ID, inner.name), expression=_col(SUBJECT_ID, self.subjects)
+                ),
+                join_type="LEFT",
+                copy=False,
+            )
+        return select
+
+    # ------------------------------------------------------------ record aggregates
+
+    def _plan_record_nodes(self, roots: list[n.Node]) -> None:
+        """Give every record node a layer (1 + the deepest record node it reads) and a source."""
+        layers: dict[n.Node, int] = {}
+
+        def layer(node: n.Node) -> int:
+            if node not in layers:
+                inner = [
+                    layer(child)
+                    for child in n.record_level(node)
+                    if isinstance(child, n.RECORD_NODES)
+                ]
+                layers[node] = 1 + max(inner, default=0)
+            return layers[node]
+
+        found: list[n.Node] = []
+        for root in roots:
+            for node in n.walk(root):
+                if isinstance(node, n.RECORD_NODES) and node not in layers:
+                    layer(node)
+                    found.append(node)
+        # walk order within a layer keeps the generated SQL stable
+        for node in sorted(found, key=lambda x: layers[x]):
+            key = (node.table, layers[node])  # type: ignore[union-attr]
+            source = self.records.get(key)
+            if source is None:
+                suffix = f"_{layers[node]}" if layers[node] > 1 else ""
+                table = node.table  # type: ignore[union-attr]
+                source = _Source(self.names.take(f"{table}_records{suffix}"), table)
+                self.records[key] = source
+            self.record_nodes[node] = (source, self._record_columns(source, node))
+
+    def _record_columns(self, source: _Source, node: n.Node) -> tuple[str, ...]:
+        stem = {
+            n.AnyRecord: "any",
+            n.AllRecords: "all",
+            n.Count: "count",
+            n.Total: "total",
+            n.Extreme: "extreme",
+        }[type(node)]
+        number = len(source.columns) + 1
+        if isinstance(node, (n.Count, n.Total)):
+            lo = source.column((node, "lo"), f"{stem}_{number}_lo")
+            hi = source.column((node, "hi"), f"{stem}_{number}_hi")
+            return lo, hi
+        return (source.column(node, f"{stem}_{number}"),)
+
+    def _record_aggregates(
+        self, node: n.Node, c: exp.Expression, v: exp.Expression | None
+    ) -> list[exp.Expression]:
+        """The aggregates of a record node, from each record's condition `c` and value `v`."""
+        if isinstance(node, n.AnyRecord):
+            return [exp.Max(this=_to_code(c))]
+        if isinstance(node, n.AllRecords):
+            return [exp.Min(this=_to_code(c))]
+        if isinstance(node, n.Count):
+            lo = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
+            hi = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
+            return [lo, hi]
+        assert v is not None
+        missing = exp.Is(this=v.copy(), expression=exp.Null())
+        if isinstance(node, n.Total):
+            counted = _and(c.copy(), exp.Not(this=missing.copy()))
+            lo = exp.Sum(this=_case((counted, v.copy()), default=_number(0)))
+            # hi is unbounded when a record that may count has no value
+            open_ended = exp.Max(
+                this=_case((_not(c.copy()), _int(0)), (missing.copy(), _int(1)), default=_int(0))
+            )
+            total = exp.Sum(this=_case((_not(c.copy()), _number(0)), default=v.copy()))
+            hi = _case((exp.EQ(this=open_ended, expression=_int(0)), total))
+            return [lo, hi]
+        assert isinstance(node, n.Extreme)
+        doubt = exp.Max(
+            this=_case(
+                (exp.Is(this=c.copy(), expression=exp.Null()), _int(1)),
+                (_and(c.copy(), missing.copy()), _int(1)),
+                default=_int(0),
+            )
+        )
+        aggregate = exp.Min if node.op == "min" else exp.Max
+        value = aggregate(this=_case((c.copy(), v.copy())))
+        return [_case((exp.EQ(this=doubt, expression=_int(0)), value))]
+
+    def _record_cte(self, key: tuple[str, int], source: _Source) -> exp.Expression:
+        """A repeating form's records aggregated into every record node of one layer.
+
+        Inner query: one row per record with each condition and value the
+        nodes need, computed once; outer query: the aggregates per subject.
+        """
+        table = self.tables[key[0]]
+        scope = _RecordScope(table, self.record_alias)
+        nodes = [node for node, (s, _cols) in self.record_nodes.items() if s is source]
+        per_record = exp.select(_col(SUBJECT_ID, scope.alias).as_(_id(SUBJECT_ID), copy=False))
+        computed: dict[n.Node, str] = {}
+
+        def column(node: n.Node, stem: str) -> exp.Expression:
+            nonlocal per_record
+            if node not in computed:
+                computed[node] = f"{stem}_{len(computed) + 1}"
+                per_record = per_record.select(
+                    self.scalar(node, scope).as_(_id(computed[node]), copy=False), copy=False
+                )
+            return _col(computed[node])
+
+        outer = exp.select(_col(SUBJECT_ID), copy=False)
+        for node in nodes:
+            c = column(node.condition, "condition")  # type: ignore[union-attr]
+            value = getattr(node, "value", None)
+            v = column(value, "value") if value is not None else None
+            aggregates = self._record_aggregates(node, c, v)
+            for aggregate, name in zip(aggregates, self.record_nodes[node][1], strict=True):
+                outer = outer.select(aggregate.as_(_id(name), copy=False), copy=False)
+        joined: list[_Source] = []
+        for node in nodes:
+            for inner in n.record_level(node):
+                inner_source = self._source_of(inner)
+                if inner_source is not None and inner_source not in joined:
+                    joined.append(inner_source)
+        read = {
+            field.item
+            for node in nodes
+            for field in n.record_level(node)
+            if isinstance(field, n.Field) and field.table == table.name
+        }
+        rows = self._rows(table, None, read, flags=False)
+        per_record = per_record.from_(rows.subquery(_id(scope.alias), copy=False), copy=False)
+        for inner_source in joined:
+            per_record = per_record.join(
+                _table(inner_source.name),
+                on=exp.EQ(
+                    this=_col(SUBJECT_ID, inner_source.name),
+                    expression=_col(SUBJECT_ID, scope.alias),
+                ),
+                join_type="LEFT",
+                copy=False,
+            )
+        outer = outer.from_(
+            per_record.subquery(_id(self.names.take(f"{table.name}_each")), copy=False), copy=False
+        )
+        return outer.group_by(_col(SUBJECT_ID), copy=False)
+
+    # ------------------------------------------------------------ tables as read
+
+    def _rows(
+        self, table: Table, visits: tuple[str, ...] | None, items: set[str], flags: bool
+    ) -> exp.Select:
+        """A form's rows with the items read, as the criteria see them.
+
+        Quantities are converted to their item's unit, then every value the item
+        cannot hold (unknown code, out of range) becomes NULL.  With `flags`,
+        yes/no values become 1 / 0 so that MAX can pick them in every dialect.
+        """
+        columns = [c for c in table.columns if c.name in items]
+        keys = [_col(SUBJECT_ID)] + ([_col("visit")] if visits is not None else [])
+        where: exp.Expression = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
+        if visits is not None:
+            visit_in = exp.In(this=_col("visit"), expressions=[_string(v) for v in visits])
+            where = _and(where, visit_in)
+        source: exp.Expression = _table(table.name)
+        if any(c.item_kind in ("quantity", "integer", "datetime") for c in columns):
+            converted = exp.select(*(k.copy() for k in keys), copy=False)
+            for column in columns:
+                converted = converted.select(
+                    _converted(column).as_(_id(column.name), copy=False), copy=False
+                )
+            converted = converted.from_(source, copy=False).where(where, copy=False)
+            source = converted.subquery(_id(self.names.take(f"{table.name}_converted")), copy=False)
+            where = None  # type: ignore[assignment]
+        select = exp.select(*keys, copy=False)
+        for column in columns:
+            value = _valid(column, _col(column.name))
+            if flags and column.kind == "bool":
+                value = _as_flag(value)
+            select = select.select(value.as_(_id(column.name), copy=False), copy=False)
+        select = select.from_(source, copy=False)
+        return select.where(where, copy=False) if where is not None else select
+
+    def _pivot_cte(self, source: _Source) -> exp.Expression:
+        assert source.table is not None
+        table = self.tables[source.table]
+        row = self.record_alias
+        items: list[tuple[n.Item, str]] = [
+            (key, column) for key, column in source.columns.items() if isinstance(key, n.Item)
+        ]
+        visits = tuple(dict.fromkeys(item.visit for item, _column in items))
+        select = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False))
+        for item, column in items:
+            at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
+            picked = _case((at_visit, _col(item.item, row)))
+            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+        read = {item.item for item, _column in items}
+        rows = self._rows(table, visits, read, flags=True)
+        select = select.from_(rows.subquery(_id(row), copy=False), copy=False)
+        return select.group_by(_col(SUBJECT_ID, row), copy=False)
+
+    def _visits_cte(self, source: _Source) -> exp.Expression:
+        select = exp.select(_col(SUBJECT_ID), copy=False)
+        for visit, column in source.columns.items():
+            picked = _case((exp.EQ(this=_col("visit"), expression=_string(visit)), _col("date")))
+            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+        select = select.from_(_table(VISITS_TABLE), copy=False)
+        select = select.where(
+            exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False
+        )
+        return select.group_by(_col(SUBJECT_ID), copy=False)
+
+    def _attested_cte(self, source: _Source) -> exp.Expression:
+        select = exp.select(_col(SUBJECT_ID), copy=False)
+        flag = _as_flag(_col("attested"))
+        for criterion, column in source.columns.items():
+            of_criterion = exp.EQ(this=_col("criterion"), expression=_string(criterion))
+            picked = _case((of_criterion, flag.copy()))
+            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+        select = select.from_(_table(ATTESTATIONS_TABLE), copy=False)
+        select = select.where(
+            exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False
+        )
+        return select.group_by(_col(SUBJECT_ID), copy=False)
+
+    def _subjects_cte(self) -> exp.Expression:
+        names = [*self.tables, *LAYOUT_TABLES]
+        selects = [
+            exp.select(_col(SUBJECT_ID), copy=False)
+            .from_(_table(name), copy=False)
+            .where(exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False)
+            for name in names
+        ]
+        union: exp.Expression = selects[0]
+        for select in selects[1:]:
+            union = exp.union(union, select, distinct=True, copy=False)
+        return union
+
+    def _ctes(self) -> list[tuple[str, exp.Expression]]:
+        # record aggregates first: their conditions may read pivots, visit dates or
+        # attestations that no criterion reads directly, which adds columns there
+        records = [
+            (source.name, self._record_cte(key, source)) for key, source in self.records.items()
+        ]
+        if self.derived is not None:
+            records.append((self.derived.name, self._derived_cte(self.derived)))
+        ctes: list[tuple[str, exp.Expression]] = [(self.subjects, self._subjects_cte())]
+        for source in self.pivots.values():
+            ctes.append((source.name, self._pivot_cte(source)))
+        if self.visit_dates is not None:
+            ctes.append((self.visit_dates.name, self._visits_cte(self.visit_dates)))
+        if self.attested is not None:
+            ctes.append((self.attested.name, self._attested_cte(self.attested)))
+        return ctes + records
+
+    # ------------------------------------------------------------ leaves
+
+    def _item(self, node: n.Item) -> exp.Expression:
+        source = self.pivots.get(node.table)
+        if source is None:
+            source = _Source(self.names.take(f"{node.table}_by_visit"), node.table)
+            self.pivots[node.table] = source
+        column = _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
+        return _is_flag(column) if node.kind == "bool" else column
+
+    def _visit_date(self, node: n.VisitDate) -> exp.Expression:
+        if self.visit_dates is None:
+            self.visit_dates = _Source(self.names.take("visit_dates"))
+        column = self.visit_dates.column(node.visit, f"date_{node.visit}")
+        return _col(column, self.visit_dates.name)
+
+    def _attested(self, node: n.Attested) -> exp.Expression:
+        if self.attested is None:
+            self.attested = _Source(self.names.take("attested"))
+        column = self.attested.column(node.criterion, node.criterion)
+        return _is_flag(_col(column, self.attested.name))
+
+    def _field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
+        if scope is None or scope.table.name != node.table:
+            raise PlanError(f"an item of '{node.table}' is read outside its records")
+        return _col(node.item, scope.alias)
+
+    def _record_value(self, node: n.Node) -> exp.Expression | tuple[exp.Expression, ...]:
+        source, columns = self.record_nodes[node]
+        if isinstance(node, n.AnyRecord):
+            return _to_bool(
+                exp.Coalesce(this=_col(columns[0], source.name), expressions=[_int(_FALSE)])
+            )
+        if isinstance(node, n.AllRecords):
+            return _to_bool(
+                exp.Coalesce(this=_col(columns[0], source.name), expressions=[_int(_TRUE)])
+            )
+        if isinstance(node, (n.Count, n.Total)):
+            # no records: [0, 0]; only a sum's upper bound is NULL (unbounded) otherwise
+            lo = exp.Coalesce(this=_col(columns[0], source.name), expressions=[_int(0)])
+            if isinstance(node, n.Count):
+                hi = exp.Coalesce(this=_col(columns[1], source.name), expressions=[_int(0)])
+            else:
+                absent = exp.Is(this=_col(SUBJECT_ID, source.name), expression=exp.Null())
+                hi = _case((absent, _int(0)), default=_col(columns[1], source.name))
+            return lo, hi
+        return _col(columns[0], source.name)
+
+    # ------------------------------------------------------------ values
+
+    def scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
+        """A non-interval node as one SQL expression (NULL is unknown)."""
+        if node.kind == "interval":
+            raise PlanError("an interval where a single value is needed")
+        if scope is None and not self._inline_derived and _is_derived(node):
+            unit = node.unit  # type: ignore[union-attr]
+            number = len(self.derived.columns) + 1 if self.derived is not None else 1
+            return self._derived_column((node, "value"), f"{unit}s_{number}")
+        handler = self._SCALARS.get(type(node))
+        if handler is None:
+            raise PlanError(f"no SQL for {type(node).__name__}")
+        return handler(self, node, scope)
+
+    def bounds(
+        self, node: n.Node, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        """A number or interval as (lo, hi); NULL bounds are unbounded."""
+        if node.kind != "interval":
+            value = self.scalar(node, scope)
+            return value, value.copy()
+        if scope is None and not self._inline_derived and _is_derived(node):
+            return self._score_bounds(node)  # type: ignore[arg-type]
+        handler = self._INTERVALS.get(type(node))
+        if handler is None:
+            raise PlanError(f"no SQL for the interval {type(node).__name__}")
+        return handler(self, node, scope)
+
+    def _const(self, node: n.Const, scope: _RecordScope | None) -> exp.Expression:
+        value = node.value
+        if value is None:
+            return _null(node.kind)
+        if node.kind == "bool":
+            return exp.true() if value else exp.false()
+        if node.kind == "date":
+            assert isinstance(value, _dt.date)
+            return exp.cast(_string(value.isoformat()), "DATE")
+        if node.kind in ("code", "text"):
+            return _string(str(value))
+        if node.kind == "titer":
+            return _int(int(value))  # type: ignore[arg-type]
+        return _number(value)  # type: ignore[arg-type]
+
+    def _not_node(self, node: n.Not, scope: _RecordScope | None) -> exp.Expression:
+        return _not(self.scalar(node.arg, scope))
+
+    def _logic(self, node: n.Logic, scope: _RecordScope | None) -> exp.Expression:
+        args = [self.scalar(arg, scope) for arg in node.args]
+        return _and(*args) if node.op == "and" else _or(*args)
+
+    def _compare(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
+        if node.left.kind == "interval" or node.right.kind == "interval":
+            return self._compare_intervals(node, scope)
+        if node.left.kind == "bool" and isinstance(node.right, n.Const):
+            value = self.scalar(node.left, scope)
+            if node.right.value is None:
+                return _null("bool")
+            positive = bool(node.right.value) == (node.op == "=")
+            return value if positive else _not(value)
+        left = _operand(self.scalar(node.left, scope))
+        right = _operand(self.scalar(node.right, scope))
+        return _COMPARISONS[node.op](this=left, expression=right)
+
+    def _compare_intervals(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
+        (a0, a1), (b0, b1) = self.bounds(node.left, scope), self.bounds(node.right, scope)
+
+        def cmp(op: str, x: exp.Expression, y: exp.Expression) -> exp.Expression:
+            return _COMPARISONS[op](this=_operand(x.copy()), expression=_operand(y.copy()))
+
+        op = node.op
+        if op in ("=", "!="):
+            equal = _and(cmp("=", a0, a1), cmp("=", a1, b0), cmp("=", b0, b1))
+            apart = _or(cmp("<", a1, b0), cmp("<", b1, a0))
+            met, not_met = (equal, apart) if op == "=" else (apart, equal)
+        else:
+            met, not_met = {
+                "<": (cmp("<", a1, b0), cmp(">=", a0, b1)),
+                "<=": (cmp("<=", a1, b0), cmp(">", a0, b1)),
+                ">": (cmp(">", a0, b1), cmp("<=", a1, b0)),
+                ">=": (cmp(">=", a0, b1), cmp("<", a1, b0)),
+            }[op]
+        return _case((met, exp.true()), (not_met, exp.false()))
+
+    def _in_set(self, node: n.InSet, scope: _RecordScope | None) -> exp.Expression:
+        return exp.In(
+            this=_paren(self.scalar(node.arg, scope)),
+            expressions=[_string(v) for v in node.values],
+        )
+
+    def _known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
+        if node.arg.kind == "interval":
+            lo, hi = self.bounds(node.arg, scope)
+            known = _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), exp.true()),
+                          default=exp.false())  # fmt: skip
+            return _not(known) if node.missing else known
+        test = exp.Is(this=_paren(self.scalar(node.arg, scope)), expression=exp.Null())
+        return test if node.missing else exp.Not(this=test)
+
+    def _arith(self, node: n.Arith, scope: _RecordScope | None) -> exp.Expression:
+        left = _paren(self.scalar(node.left, scope))
+        right = _paren(self.scalar(node.right, scope))
+        return _arithmetic(node.op, left, right)
+
+    def _negate(self, node: n.Negate, scope: _RecordScope | None) -> exp.Expression:
+        return exp.Neg(this=_paren(self.scalar(node.arg, scope)))
+
+    def _scale(self, node: n.Scale, scope: _RecordScope | None) -> exp.Expression:
+        return _scaled(self.scalar(node.arg, scope), node)
+
+    def _extremum(self, node: n.Extremum, scope: _RecordScope | None) -> exp.Expression:
+        a = _paren(self.scalar(node.left, scope))
+        b = _paren(self.scalar(node.right, scope))
+        pick = exp.LTE if node.op == "least" else exp.GTE
+        either_unknown = _or(exp.Is(this=a.copy(), expression=exp.Null()),
+                             exp.Is(this=b.copy(), expression=exp.Null()))  # fmt: skip
+        return _case(
+            (either_unknown, _null("number")),
+            (pick(this=a.copy(), expression=b.copy()), a.copy()),
+            default=b.copy(),
+        )
+
+    def _abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expression:
+        return exp.Abs(this=self.scalar(node.arg, scope))
+
+    def _collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expression:
+        lo, hi = self.bounds(node.arg, scope)
+        return _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), _paren(lo.copy())))
+
+    def _shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expression:
+        date = self.scalar(node.date, scope)
+        return _shift(date, node.days, node.months)
+
+    def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
+        start = self.scalar(node.start, scope)
+        end = self.scalar(node.end, scope)
+        if node.unit == "day":
+            return exp.DateDiff(this=end, expression=start, unit=exp.var("DAY"))
+        forward = _completed(node.unit, start, end)
+        backward = exp.Neg(this=exp.Paren(this=_completed(node.unit, end.copy(), start.copy())))
+        return _case((exp.GTE(this=end.copy(), expression=start.copy()), forward), default=backward)
+
+    def _lookup(self, node: n.Lookup, scope: _RecordScope | None) -> exp.Expression:
+        key = _paren(self.scalar(node.key, scope))
+        return _case(
+            *(
+                (exp.EQ(this=key.copy(), expression=_string(name)), self._const(value, scope))
+                for name, value in node.entries
+            )
+        )
+
+    def _if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
+        cond = self.scalar(node.cond, scope)
+        return _case(
+            (cond, self.scalar(node.then, scope)),
+            (_not(cond.copy()), self.scalar(node.otherwise, scope)),
+        )
+
+    def _record_scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
+        value = self._record_value(node)
+        assert isinstance(value, exp.Expression)
+        return value
+
+    _SCALARS: ClassVar[dict[type, Callable[..., exp.Expression]]] = {
+        n.Const: _const,
+        n.Item: lambda self, node, scope: self._item(node),
+        n.Field: _field,
+        n.VisitDate: lambda self, node, scope: self._visit_date(node),
+        n.Attested: lambda self, node, scope: self._attested(node),
+        n.Not: _not_node,
+        n.Logic: _logic,
+        n.Compare: _compare,
+        n.InSet: _in_set,
+        n.Known: _known,
+        n.Arith: _arith,
+        n.Negate: _negate,
+        n.Scale: _scale,
+        n.Extremum: _extremum,
+        n.Abs: _abs,
+        n.Collapse: _collapse,
+        n.ShiftDate: _shift_date,
+        n.Elapsed: _elapsed,
+        n.Lookup: _lookup,
+        n.If: _if,
+        n.AnyRecord: _record_scalar,
+        n.AllRecords: _record_scalar,
+        n.Extreme: _record_scalar,
+    }
+
+    # ------------------------------------------------------------ intervals
+
+    def _weighted(
+        self, node: n.Weighted, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        c = self.scalar(node.condition, scope)
+        weight = _number(node.weight)
+        lo = _case((c, weight), default=_int(0))
+        hi = _case((_not(c.copy()), _int(0)), default=weight.copy())
+        return lo, hi
+
+    def _interval_sum(
+        self, node: n.IntervalSum, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        if not node.parts:
+            return _int(0), _int(0)
+        parts = [self.bounds(part, scope) for part in node.parts]
+        return _sum([p[0] for p in parts]), _sum([p[1] for p in parts])
+
+    def _interval_max(
+        self, node: n.IntervalMax, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        if all(isinstance(part, n.Weighted) for part in node.parts):
+            # the highest weight whose condition certainly (lo) or possibly (hi) holds
+            parts = sorted(node.parts, key=lambda p: -p.weight)  # type: ignore[union-attr]
+            conditions = [self.scalar(p.condition, scope) for p in parts]  # type: ignore[union-attr]
+            weights = [_number(p.weight) for p in parts]  # type: ignore[union-attr]
+            lo = _case(*zip(conditions, weights, strict=True), default=_int(0))
+            possible = [exp.Coalesce(this=c.copy(), expressions=[exp.true()]) for c in conditions]
+            hi = _case(*zip(possible, (w.copy() for w in weights), strict=True), default=_int(0))
+            return lo, hi
+        bounds = [self.bounds(part, scope) for part in node.parts]
+        if len(bounds) == 1:
+            return bounds[0]
+        return _greatest([b[0] for b in bounds]), _greatest([b[1] for b in bounds])
+
+    def _interval_arith(
+        self, node: n.Arith, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        (a0, a1), (b0, b1) = self.bounds(node.left, scope), self.bounds(node.right, scope)
+        if node.op == "+":
+            return _arithmetic("+", a0, b0), _arithmetic("+", a1, b1)
+        if node.op == "-":
+            return _arithmetic("-", a0, b1), _arithmetic("-", a1, b0)
+        # * or / by a constant (the lowering collapses anything else)
+        constant = node.right if node.left.kind == "interval" else node.left
+        assert isinstance(constant, n.Const) and constant.value is not None
+        lo, hi = (a0, a1) if node.left.kind == "interval" else (b0, b1)
+        other = _number(constant.value)  # type: ignore[arg-type]
+        if node.left.kind == "interval":
+            x, y = _arithmetic(node.op, lo, other), _arithmetic(node.op, hi, other.copy())
+        else:
+            x, y = _arithmetic(node.op, other, lo), _arithmetic(node.op, other.copy(), hi)
+        return (x, y) if constant.value >= 0 else (y, x)  # type: ignore[operator]
+
+    def _interval_negate(
+        self, node: n.Negate, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        lo, hi = self.bounds(node.arg, scope)
+        return exp.Neg(this=_paren(hi)), exp.Neg(this=_paren(lo))
+
+    def _interval_scale(
+        self, node: n.Scale, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        lo, hi = self.bounds(node.arg, scope)
+        return _scaled(lo, node), _scaled(hi, node)
+
+    def _interval_if(
+        self, node: n.If, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        cond = self.scalar(node.cond, scope)
+        (a0, a1), (b0, b1) = self.bounds(node.then, scope), self.bounds(node.otherwise, scope)
+        return (
+            _case((cond, a0), (_not(cond.copy()), b0)),
+            _case((cond.copy(), a1), (_not(cond.copy()), b1)),
+        )
+
+    def _interval_record(
+        self, node: n.Node, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        value = self._record_value(node)
+        assert isinstance(value, tuple)
+        return value[0], value[1]
+
+    _INTERVALS: ClassVar[dict[type, Callable[..., tuple[exp.Expression, exp.Expression]]]] = {
+        n.Weighted: _weighted,
+        n.IntervalSum: _interval_sum,
+        n.IntervalMax: _interval_max,
+        n.Arith: _interval_arith,
+        n.Negate: _interval_negate,
+        n.Scale: _interval_scale,
+        n.If: _interval_if,
+        n.Count: _interval_record,
+        n.Total: _interval_record,
+    }
+
+
+# ---------------------------------------------------------------- expression helpers
+
+_COMPARISONS: dict[str, type[exp.Expression]] = {
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+    "=": exp.EQ,
+    "!=": exp.NEQ,
+}
+
+
+def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
+    left, right = _paren(left), _paren(right)
+    if op == "+":
+        return exp.Add(this=left, expression=right)
+    if op == "-":
+        return exp.Sub(this=left, expression=right)
+    if op == "*":
+        return exp.Mul(this=left, expression=right)
+    # division by zero is unknown, never an error (Spark in ANSI mode would fail)
+    return exp.Div(this=left, expression=exp.Nullif(this=right, expression=_int(0)))
+
+
+def _is_derived(node: n.Node) -> bool:
+    """Values computed once per subject in the `derived` CTE: scores and elapsed times."""
+    return (isinstance(node, n.IntervalSum) and bool(node.name)) or isinstance(node, n.Elapsed)
+
+
+def _sum(parts: list[exp.Expression]) -> exp.Expression:
+    total = parts[0]
+    for part in parts[1:]:
+        total = exp.Add(this=total, expression=_paren(part))
+    return total
+
+
+def _greatest(parts: list[exp.Expression]) -> exp.Expression:
+    """The largest of bounds, NULL (unbounded) if any is NULL, in every dialect."""
+    largest = parts[0]
+    for part in parts[1:]:
+        either = _or(exp.Is(this=largest.copy(), expression=exp.Null()),
+                     exp.Is(this=part.copy(), expression=exp.Null()))  # fmt: skip
+        larger = exp.GTE(this=_operand(largest.copy()), expression=_operand(part.copy()))
+        largest = _case((either, _null("number")), (larger, largest), default=part)
+    return largest
+
+
+def _scaled(value: exp.Expression, node: n.Scale) -> exp.Expression:
+    x = _paren(value)
+    if node.num != 1:
+        x = exp.Mul(this=x, expression=_int(node.num))
+    if node.den != 1:
+        x = exp.Div(this=_paren(x), expression=_number(node.den))
+    if node.offset:
+        x = exp.Add(this=_paren(x), expression=_number(node.offset))
+    return exp.Round(this=x, decimals=_int(node.digits))
+
+
+def _shift(date: exp.Expression, days: int, months: int) -> exp.Expression:
+    if days == 0 and months == 0:
+        return date
+    amount, unit = (months, "MONTH") if months else (days, "DAY")
+    shifted = exp.DateAdd(this=_paren(date), expression=_int(amount), unit=exp.var(unit))
+    return exp.cast(shifted, "DATE")
+
+
+def _completed(unit: str, start: exp.Expression, end: exp.Expression) -> exp.Expression:
+    """Completed years or months from start to end (end >= start): the largest n with
+    start + n years (months) <= end, in calendar arithmetic clamped to the month's end."""
+    a, b = _paren(start), _paren(end)
+    years = exp.Sub(this=exp.Year(this=b.copy()), expression=exp.Year(this=a.copy()))
+    months = exp.Sub(this=exp.Month(this=b.copy()), expression=exp.Month(this=a.copy()))
+    # the day of `start` is not reached in end's month (and end is not that month's end)
+    not_month_end = exp.NEQ(this=exp.Day(this=_shift(b.copy(), 1, 0)), expression=_int(1))
+    later_day = exp.GT(this=exp.Day(this=a.copy()), expression=exp.Day(this=b.copy()))
+    short_day = _and(later_day, not_month_end)
+    if unit == "month":
+        whole = exp.Add(this=exp.Mul(this=exp.Paren(this=years), expression=_int(12)),
+                        expression=exp.Paren(this=months))  # fmt: skip
+        return exp.Sub(this=whole, expression=_case((short_day, _int(1)), default=_int(0)))
+    same_month = exp.EQ(this=exp.Month(this=b.copy()), expression=exp.Month(this=a.copy()))
+    earlier_month = exp.LT(this=exp.Month(this=b.copy()), expression=exp.Month(this=a.copy()))
+    short = _or(earlier_month, _and(same_month, short_day))
+    return exp.Sub(this=years, expression=_case((short, _int(1)), default=_int(0)))
+
+
+# ---------------------------------------------------------------- reading recorded values
+
+
+def _converted(column: Column) -> exp.Expression:
+    """A column as recorded, brought to the item's unit (per-row unit column)."""
+    value = _col(column.name)
+    if column.item_kind == "integer":
+        return exp.cast(value, "DOUBLE")
+    if column.item_kind == "datetime":
+        return exp.cast(value, "DATE")
+    if column.item_kind != "quantity" or column.unit_column is None:
+        return value
+    unit = _col(column.unit_column)
+    same = _or(
+        exp.Is(this=unit.copy(), expression=exp.Null()),
+        exp.In(this=unit.copy(), expressions=[_string(""), _string(column.unit or "")]),
+    )
+    branches = [(same, value.copy())]
+    for conversion in column.conversions:
+        scale = n.Scale(
+            n.Const("number", None), conversion.num, conversion.den, conversion.offset,
+            conversion.digits, "number",
+        )  # fmt: skip
+        converted = value.copy() if conversion.is_identity else _scaled(value.copy(), scale)
+        branches.append((exp.EQ(this=unit.copy(), expression=_string(conversion.unit)), converted))
+    return _case(*branches)
+
+
+def _valid(column: Column, value: exp.Expression) -> exp.Expression:
+    """A converted value, or NULL when the item cannot hold it (code, range)."""
+    if column.codes is not None:
+        return _case(
+            (exp.In(this=value.copy(), expressions=[_string(c) for c in column.codes]), value)
+        )
+    if column.item_kind == "titer":
+        return _case((exp.GT(this=value.copy(), expression=_int(0)), value))
+    if column.low is not None and column.high is not None:
+        within = _and(
+            exp.GTE(this=value.copy(), expression=_number(Fraction(repr(column.low)))),
+            exp.LTE(this=value.copy(), expression=_number(Fraction(repr(column.high)))),
+        )
+        return _case((within, value))
+    return value

@@ -1,0 +1,511 @@
+"""Screening with DuckDB: typed views over the input, then the screening query.
+
+Inputs: a folder of CSV or Parquet tables (``<table>.csv`` / ``<table>.parquet``,
+one per form plus ``visits``, ``attestations`` and ``subjects``), a DuckDB database file, a
+JSON or JSON Lines file of subject records, or subject records in memory.
+
+Every table of the layout becomes a view with the types the query expects
+(`schema.table_columns`): a column already of that type is read as it is; any
+other is read through its text with the rules of subject records (``1:160``
+and ``160`` are titers; yes / no / true / false / 1 / 0 are yes/no values; a
+date is ``YYYY-MM-DD``); what cannot be read is NULL, hence unknown.  Missing
+columns and tables are empty, so every input subject still comes out.  All
+statements are SQLGlot trees.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from sqlglot import exp
+
+from generators.plan.dictionary import Dictionary, build_dictionary
+from generators.sql.compile import SUBJECT_ID, screening_query
+from generators.sql.schema import table_columns
+from protocol_dsl.spec import Spec
+
+STATUS_WORDS = {1: "met", 0: "not_met", None: "unknown"}
+
+_YES = ("yes", "y", "true", "1")
+_NO = ("no", "n", "false", "0")
+
+
+class SourceError(Exception):
+    """Subject data that cannot be opened at all (a missing file, an unknown format)."""
+
+
+def screen_with_duckdb(spec: Spec, source: Any) -> list[dict[str, Any]]:
+    """Screen every subject of `source`; one dict per subject, sorted by subject id.
+
+    Each row: ``{"subject_id": …, "status": "eligible" | "ineligible" |
+    "indeterminate", "criteria": {criterion id: "met" | "not_met" | "unknown"}}``.
+    """
+    connection = connect(spec, source)
+    try:
+        relation = screening_relation(connection, spec)
+        names = relation.columns
+        rows = relation.fetchall()
+    finally:
+        connection.close()
+    criteria = [c.id for c in spec.criteria]
+    results = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        results.append(
+            {
+                "subject_id": values[SUBJECT_ID],
+                "status": values["status"],
+                "criteria": {cid: STATUS_WORDS[values[cid]] for cid in criteria},
+            }
+        )
+    return results
+
+
+def screening_relation(
+    connection: duckdb.DuckDBPyConnection, spec: Spec
+) -> duckdb.DuckDBPyRelation:
+    """The screening result over the typed views of `connection` (see `connect`)."""
+    return connection.sql(query_text(spec, units_in_data(connection, spec)))
+
+
+_QUERIES: weakref.WeakKeyDictionary[Spec, dict[tuple[str, ...], str]] = weakref.WeakKeyDictionary()
+
+
+def query_text(spec: Spec, extra_units: tuple[str, ...] = ()) -> str:
+    """The DuckDB screening query of `spec` as text (kept per spec and units)."""
+    cache = _QUERIES.setdefault(spec, {})
+    if extra_units not in cache:
+        cache[extra_units] = screening_query(spec, "duckdb", extra_units).sql(dialect="duckdb")
+    return cache[extra_units]
+
+
+def units_in_data(connection: duckdb.DuckDBPyConnection, spec: Spec) -> tuple[str, ...]:
+    """Every unit written in a ``<item>__unit`` column, so that the query accepts it."""
+    selects = []
+    for name, columns in table_columns(build_dictionary(spec)):
+        for column, _type in columns:
+            if column.endswith("__unit"):
+                selects.append(
+                    exp.select(_column(column).as_("unit"))
+                    .from_(_table(name))
+                    .where(exp.Not(this=exp.Is(this=_column(column), expression=exp.Null())))
+                )
+    if not selects:
+        return ()
+    union = selects[0]
+    for select in selects[1:]:
+        union = exp.union(union, select, distinct=True)  # type: ignore[assignment]
+    found = connection.sql(union.sql("duckdb")).fetchall()
+    return tuple(sorted({row[0] for row in found}))
+
+
+# ---------------------------------------------------------------- opening a source
+
+
+def connect(spec: Spec, source: Any) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with one typed view per table of the layout."""
+    connection = duckdb.connect()
+    dictionary = build_dictionary(spec)
+    try:
+        raw = _open(connection, dictionary, source)
+        for name, columns in table_columns(dictionary):
+            expression, types = raw.get(name, (None, None))
+            view = _typed_view(connection, name, columns, expression, types)
+            connection.execute(view.sql("duckdb"))
+    except Exception:
+        connection.close()
+        raise
+    return connection
+
+
+#: An input table: what to select from, and its column types when already known.
+_Raw = tuple[exp.Expression, dict[str, str] | None]
+
+
+def _open(
+    connection: duckdb.DuckDBPyConnection, dictionary: Dictionary, source: Any
+) -> dict[str, _Raw]:
+    """The input tables found in `source`, as SQL expressions to select from."""
+    if not isinstance(source, (str, Path)):
+        return _load_subjects(connection, dictionary, source)
+    path = Path(source)
+    if path.is_dir():
+        return _folder(path)
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or folder")
+    if path.suffix in (".json", ".jsonl", ".ndjson"):
+        return _load_subjects(connection, dictionary, _read_json(path))
+    if path.suffix in (".duckdb", ".db", ".ddb"):
+        connection.execute(
+            exp.Attach(
+                this=exp.alias_(exp.Literal.string(str(path)), "source"),
+                expressions=[exp.AttachOption(this=exp.var("READ_ONLY"))],
+            ).sql("duckdb")
+        )
+        tables = connection.sql(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'source'"
+        ).fetchall()
+        return {
+            name: (exp.Table(this=_ident(name), db=_ident("main"), catalog=_ident("source")), None)
+            for (name,) in tables
+        }
+    raise SourceError(
+        f"{path}: not a folder of CSV or Parquet tables, a DuckDB database, or JSON subject records"
+    )
+
+
+def _folder(path: Path) -> dict[str, _Raw]:
+    tables: dict[str, _Raw] = {}
+    for file in sorted(path.iterdir()):
+        name, suffix = file.name.split(".", 1)[0], "".join(file.suffixes)
+        if suffix in (".parquet",):
+            reader = exp.Anonymous(this="read_parquet", expressions=[exp.Literal.string(str(file))])
+        elif suffix in (".csv", ".csv.gz"):
+            # every cell as text: the typed view applies the rules of subject records
+            reader = exp.Anonymous(
+                this="read_csv",
+                expressions=[
+                    exp.Literal.string(str(file)),
+                    exp.EQ(this=exp.var("all_varchar"), expression=exp.true()),
+                    exp.EQ(this=exp.var("header"), expression=exp.true()),
+                ],
+            )
+        else:
+            continue
+        if name in tables:
+            raise SourceError(f"{path}: two files for the table '{name}'")
+        tables[name] = (reader, None)
+    return tables
+
+
+def _read_json(path: Path) -> list[Any]:
+    text = path.read_text(encoding="utf-8")
+    stripped = text.lstrip()
+    try:
+        if path.suffix == ".json" and stripped.startswith(("[", "{")):
+            data = json.loads(text)
+            return data if isinstance(data, list) else [data]
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as error:
+        raise SourceError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})") from None
+
+
+# ---------------------------------------------------------------- typed views
+
+
+def _typed_view(
+    connection: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: list[tuple[str, str]],
+    raw: exp.Expression | None,
+    types: dict[str, str] | None,
+) -> exp.Expression:
+    present: dict[str, str] = dict(types or {})
+    if raw is not None and types is None:
+        describe = connection.sql(exp.Describe(this=exp.select("*").from_(raw)).sql("duckdb"))
+        present = {row[0]: str(row[1]).upper() for row in describe.fetchall()}
+    select = exp.select()
+    for column, sql_type in columns:
+        if column in present:
+            value = _read_as(_column(column), present[column], sql_type)
+        else:
+            value = exp.cast(exp.Null(), sql_type)
+        select = select.select(value.as_(exp.to_identifier(column, quoted=True)), copy=False)
+    # a table the input does not have is empty: its subjects come from the other tables
+    select = select.where(exp.false(), copy=False) if raw is None else select.from_(raw, copy=False)
+    return exp.Create(
+        this=exp.to_identifier(name, quoted=True),
+        kind="VIEW",
+        expression=select,
+        replace=True,
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+    )
+
+
+def _read_as(value: exp.Expression, actual: str, wanted: str) -> exp.Expression:
+    """`value` of SQL type `actual` read as `wanted`, NULL when it cannot be read."""
+    if actual == wanted or (wanted == "INT" and actual == "INTEGER"):
+        if wanted == "DOUBLE":
+            return _finite(value)
+        return value
+    if wanted in ("INT", "BIGINT", "DOUBLE") and actual in _NUMERIC_TYPES:
+        number = _finite(exp.cast(value, "DOUBLE"))
+        if wanted == "DOUBLE":
+            return number
+        whole = exp.EQ(this=number.copy(), expression=exp.Floor(this=number.copy()))
+        if wanted == "INT":  # a titer's denominator is positive
+            whole = exp.and_(whole, exp.GT(this=number.copy(), expression=exp.Literal.number(0)))
+        return exp.Case().when(whole, exp.cast(number, wanted))
+    text = exp.Trim(this=exp.cast(value, "VARCHAR"))
+    if wanted == "VARCHAR":
+        return exp.cast(value, "VARCHAR")
+    if wanted == "BOOLEAN":
+        word = exp.Lower(this=text)
+        return (
+            exp.Case()
+            .when(exp.In(this=word, expressions=[exp.Literal.string(w) for w in _YES]), exp.true())
+            .when(
+                exp.In(this=word.copy(), expressions=[exp.Literal.string(w) for w in _NO]),
+                exp.false(),
+            )
+        )
+    if wanted == "DATE":
+        iso = exp.RegexpLike(this=text, expression=exp.Literal.string(r"^\d{4}-\d{2}-\d{2}(T.*)?$"))
+        day = exp.TryCast(this=exp.Substring(this=text.copy(), start=exp.Literal.number(1),
+                                             length=exp.Literal.number(10)), to=exp.DataType.build("DATE"))  # fmt: skip
+        return exp.Case().when(iso, day)
+    if wanted == "TIMESTAMP":
+        return exp.TryCast(this=text, to=exp.DataType.build("TIMESTAMP"))
+    if wanted == "INT":
+        denominator = exp.RegexpExtract(
+            this=text, expression=exp.Literal.string(r"^(?:1\s*:\s*)?(\d+)$"), group=exp.Literal.number(1)
+        )  # fmt: skip
+        number = exp.TryCast(this=exp.Nullif(this=denominator, expression=exp.Literal.string("")),
+                             to=exp.DataType.build("INT"))  # fmt: skip
+        return exp.Case().when(exp.GT(this=number, expression=exp.Literal.number(0)), number.copy())
+    number = exp.TryCast(this=text, to=exp.DataType.build("DOUBLE"))
+    number = _finite(number)
+    if wanted == "DOUBLE":
+        return number
+    whole = exp.EQ(this=number.copy(), expression=exp.Floor(this=number.copy()))
+    return exp.Case().when(whole, exp.cast(number, "BIGINT"))
+
+
+_NUMERIC_TYPES = {
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+    "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "REAL",
+}  # fmt: skip
+
+
+def _finite(value: exp.Expression) -> exp.Expression:
+    """NaN and infinities (e.g. pandas' missing values in Parquet) are missing."""
+    bad = exp.or_(
+        exp.Anonymous(this="isnan", expressions=[value.copy()]),
+        exp.Anonymous(this="isinf", expressions=[value.copy()]),
+    )
+    return exp.Case().when(exp.Not(this=exp.Paren(this=bad)), value)
+
+
+def _column(name: str) -> exp.Column:
+    return exp.Column(this=exp.to_identifier(name, quoted=True))
+
+
+def _table(name: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(name, quoted=True))
+
+
+def _ident(name: str) -> exp.Identifier:
+    return exp.to_identifier(name, quoted=True)
+
+
+# ---------------------------------------------------------------- subject records
+
+
+def _load_subjects(
+    connection: duckdb.DuckDBPyConnection, dictionary: Dictionary, subjects: Iterable[Any]
+) -> dict[str, _Raw]:
+    """Subject records (the JSON format) as typed in-memory tables."""
+    import pyarrow as pa
+
+    columns = dict(table_columns(dictionary))
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in columns}
+    for index, subject in enumerate(subjects):
+        for table, row in _subject_rows(dictionary, subject, index):
+            rows[table].append(row)
+    tables: dict[str, _Raw] = {}
+    for name, spec_columns in columns.items():
+        arrays = {
+            column: pa.array(
+                [_typed(row.get(column), sql_type) for row in rows[name]], type=_ARROW[sql_type]
+            )
+            for column, sql_type in spec_columns
+        }
+        registered = f"subject_records__{name}"
+        connection.register(registered, pa.table(arrays))
+        tables[name] = (_table(registered), dict(spec_columns))
+    return tables
+
+
+def _subject_rows(
+    dictionary: Dictionary, subject: Any, index: int
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    if not isinstance(subject, Mapping):
+        yield "subjects", {"subject_id": f"<no subject_id: record {index + 1}>"}
+        return
+    subject_id = subject.get("subject_id")
+    if subject_id is None or isinstance(subject_id, (dict, list, bool)) or subject_id == "":
+        subject_id = f"<no subject_id: record {index + 1}>"
+    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+        subject_id = int(subject_id)
+    sid = str(subject_id)
+    # every subject has a row in `subjects`, so that it appears even without data
+    yield "subjects", {"subject_id": sid, "arm": subject.get("arm"),
+                       "dose_level": subject.get("dose_level")}  # fmt: skip
+    visits = subject.get("visits")
+    if isinstance(visits, Mapping):
+        for visit, date in visits.items():
+            yield "visits", {"subject_id": sid, "visit": visit, "date": date}
+    attestations = subject.get("attestations")
+    if isinstance(attestations, Mapping):
+        for criterion, attested in attestations.items():
+            yield "attestations", {"subject_id": sid, "criterion": criterion, "attested": attested}
+    forms = subject.get("forms")
+    if not isinstance(forms, Mapping):
+        return
+    for key, content in forms.items():
+        table = dictionary.table(str(key).replace(".", "__"))
+        if table is None or content is None:
+            continue
+        if table.repeating:
+            if isinstance(content, list):
+                for record in content:
+                    if isinstance(record, Mapping):
+                        yield table.name, {"subject_id": sid, **_values(table, record)}
+        elif isinstance(content, Mapping):
+            for visit, record in content.items():
+                if isinstance(record, Mapping):
+                    yield table.name, {"subject_id": sid, "visit": visit, **_values(table, record)}
+
+
+def _values(table: Any, record: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for column in table.columns:
+        value = record.get(column.name)
+        if column.item_kind == "quantity" and isinstance(value, Mapping):
+            if set(value) - {"value", "unit"}:
+                continue  # not a quantity: unknown
+            unit = value.get("unit")
+            values[column.name] = value.get("value")
+            values[f"{column.name}__unit"] = unit if isinstance(unit, str) else None
+            if unit is not None and not isinstance(unit, str):
+                values[column.name] = None
+        else:
+            values[column.name] = value
+    return values
+
+
+def _typed(value: Any, sql_type: str) -> Any:
+    """A JSON value as the column's type, None when it is not one (the rules of records)."""
+    if value is None:
+        return None
+    if sql_type == "VARCHAR":
+        if isinstance(value, (dict, list)):
+            return None
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and value == int(value):
+            return str(int(value))
+        text = str(value)
+        return None if text.strip() == "" else text
+    if sql_type == "BOOLEAN":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            word = value.strip().lower()
+            return True if word in _YES else False if word in _NO else None
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        return None
+    if sql_type in ("DATE", "TIMESTAMP"):
+        return _date(value) if sql_type == "DATE" else _timestamp(value)
+    if sql_type == "INT":
+        return _titer(value)
+    number = _number(value)
+    if number is None or sql_type == "DOUBLE":
+        return number
+    return int(number) if number == int(number) else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (bool, dict, list)):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    elif isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _date(value: Any) -> Any:
+    import datetime as dt
+    import re
+
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) < 10 or (len(text) > 10 and text[10] != "T"):
+        return None
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", text[:10])
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _timestamp(value: Any) -> Any:
+    import datetime as dt
+
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _titer(value: Any) -> int | None:
+    import re
+
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, float):
+        return int(value) if value > 0 and value == int(value) else None
+    if isinstance(value, str):
+        match = re.match(r"^\s*1\s*:\s*(\d+)\s*$", value)
+        if match is not None:
+            return int(match[1]) if int(match[1]) > 0 else None
+        text = value.strip()
+        if text.isdigit() and int(text) > 0:
+            return int(text)
+    return None
+
+
+def _arrow_types() -> dict[str, Any]:
+    import pyarrow as pa
+
+    return {
+        "VARCHAR": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "DOUBLE": pa.float64(),
+        "BIGINT": pa.int64(),
+        "INT": pa.int32(),
+        "DATE": pa.date32(),
+        "TIMESTAMP": pa.timestamp("us"),
+    }
+
+
+class _LazyArrow(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> Any:
+        self.update(_arrow_types())
+        return self[key]
+
+
+_ARROW = _LazyArrow()

@@ -1,0 +1,530 @@
+"""Data availability: the data a rule reads is collected, and collected in time.
+
+E0501 an item a criterion reads is not collected at or before the visit the
+      criterion is judged at.  Criteria are judged at the eligibility visit,
+      or, when they read an anchor set at a later visit (first_dose = D1), at
+      that anchor's visit.  `item at V` reads visit V; an item without `at`
+      reads the eligibility visit when its form is collected there, else the
+      form's first visit; a repeating form's records are available from its
+      first visit on.
+E0502 an item an endpoint reads is not collected inside the endpoint's time
+      frame (`until 24 weeks after first_dose`).  A read with an explicit
+      `at V` may lie before the frame (a baseline), never after it.
+E0503 a form is never collected: a trial's own form without `at`, or a
+      library form the trial reads without `collect`.
+W0504 collected items that no rule, score, derived value, condition or
+      endpoint uses and that are not marked `for_reporting` (one warning per
+      form, listing the items).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.spec import FormUse, Scope, Spec, inner_scope
+from protocol_dsl.typing_ import analysed
+
+from .study_days import shift
+
+
+def check(spec: Spec) -> Iterator[Diagnostic]:
+    if spec.trial is None:
+        return  # libraries are scheduled by the trials that use them
+    reader = Reader(spec)
+    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]] = {}
+    for criterion in spec.criteria:
+        if criterion.rule is not None:
+            yield from _criterion(spec, reader, criterion, uncollected)
+    for objective in spec.objectives:
+        for endpoint in objective.endpoints:
+            if endpoint.rule is not None:
+                yield from _endpoint(spec, reader, endpoint, uncollected)
+    yield from _never_collected(spec, uncollected)
+    yield from _unused(spec)
+
+
+# ---------------------------------------------------------------- what an expression reads
+
+
+class Read:
+    """One item (or the records of a repeating form) an expression reads."""
+
+    __slots__ = ("form", "item", "owner", "span", "visit")
+
+    def __init__(
+        self, owner: Spec, form: m.Form, item: m.Item | None, visit: str | None, span: m.Span
+    ) -> None:
+        self.owner = owner
+        self.form = form
+        self.item = item
+        self.visit = visit  # an explicit `at VISIT`
+        self.span = span  # the reference itself, possibly inside a definition or a library
+
+    @property
+    def name(self) -> str:
+        return f"{self.form.name}.{self.item.name}" if self.item else self.form.name
+
+
+class Reads(NamedTuple):
+    """Everything an expression reads: data, and anchors (each with where it is named)."""
+
+    data: tuple[tuple[Read, m.Span], ...]  # (read, span in the top-level expression)
+    anchors: tuple[tuple[m.Anchor, m.Span], ...]
+
+
+class Reader:
+    """Follows definitions, derived values, scores and anchors to the items they read."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self._cache: dict[tuple[int, str | None], tuple[list[Read], list[m.Anchor]]] = {}
+        self._active: set[tuple[int, str | None]] = set()
+
+    def reads(self, expr: m.Expr, scope: Scope) -> Reads:
+        data: list[tuple[Read, m.Span]] = []
+        anchors: list[tuple[m.Anchor, m.Span]] = []
+        self._walk(expr, scope, None, data, anchors, None)
+        return Reads(tuple(data), tuple(anchors))
+
+    def _walk(
+        self,
+        expr: m.Expr,
+        scope: Scope,
+        visit: str | None,
+        data: list[tuple[Read, m.Span]],
+        anchors: list[tuple[m.Anchor, m.Span]],
+        origin: m.Span | None,
+    ) -> None:
+        here = origin if origin is not None else expr.span
+        if isinstance(expr, m.AtVisit):
+            self._walk(expr.expr, scope, expr.visit, data, anchors, origin)
+            return
+        if isinstance(expr, m.Ref):
+            self._ref(expr, scope, visit, data, anchors, here)
+            return
+        if isinstance(expr, m.Quantifier):
+            form = scope.owner.forms.get(expr.form)
+            if form is not None:
+                data.append((Read(scope.owner, form, None, visit, expr.span), here))
+            inner = inner_scope(expr, scope) or scope
+            for child in (expr.where, expr.satisfy):
+                if child is not None:
+                    self._walk(child, inner, visit, data, anchors, origin)
+            return
+        if isinstance(expr, m.Aggregate):
+            symbol = scope.owner.resolve(expr.target.parts, Scope(scope.owner))
+            if symbol is not None and symbol.form is not None:
+                item = symbol.decl if symbol.kind == "item" else None
+                data.append((Read(symbol.owner, symbol.form, item, visit, expr.span), here))  # type: ignore[arg-type]
+                if symbol.kind == "derive":
+                    self._follow(
+                        symbol.decl,
+                        symbol.decl.expr,
+                        Scope(symbol.owner, symbol.form),
+                        visit,
+                        data,
+                        anchors,
+                        here,
+                    )  # type: ignore[attr-defined]
+            if expr.where is not None:
+                self._walk(
+                    expr.where, inner_scope(expr, scope) or scope, visit, data, anchors, origin
+                )
+            return
+        if isinstance(expr, m.Call) and expr.function == "lookup" and expr.args:
+            for arg in expr.args[1:]:
+                self._walk(arg, scope, visit, data, anchors, origin)
+            return
+        for child in m.children(expr):
+            self._walk(child, scope, visit, data, anchors, origin)
+
+    def _ref(
+        self,
+        expr: m.Ref,
+        scope: Scope,
+        visit: str | None,
+        data: list[tuple[Read, m.Span]],
+        anchors: list[tuple[m.Anchor, m.Span]],
+        here: m.Span,
+    ) -> None:
+        symbol = scope.owner.resolve(expr.parts, scope)
+        if symbol is None:
+            return
+        owner = symbol.owner
+        if symbol.kind == "item" and symbol.form is not None:
+            data.append((Read(owner, symbol.form, symbol.decl, visit, expr.span), here))  # type: ignore[arg-type]
+        elif symbol.kind == "derive":
+            derive: m.Derive = symbol.decl  # type: ignore[assignment]
+            self._follow(derive, derive.expr, Scope(owner, symbol.form), visit, data, anchors, here)
+        elif symbol.kind == "define":
+            define: m.Define = symbol.decl  # type: ignore[assignment]
+            self._follow(define, define.expr, Scope(owner), visit, data, anchors, here)
+        elif symbol.kind in ("score", "score_part"):
+            self._score(owner, symbol.decl, visit, data, anchors, here)  # type: ignore[arg-type]
+        elif symbol.kind == "anchor":
+            anchor: m.Anchor = symbol.decl  # type: ignore[assignment]
+            anchors.append((anchor, here))
+            if anchor.expr is not None:
+                self._follow(anchor, anchor.expr, Scope(owner), visit, data, anchors, here)
+
+    def _follow(
+        self,
+        decl: object,
+        expr: m.Expr,
+        scope: Scope,
+        visit: str | None,
+        data: list[tuple[Read, m.Span]],
+        anchors: list[tuple[m.Anchor, m.Span]],
+        here: m.Span,
+    ) -> None:
+        """What a definition reads, cached per definition and visit."""
+        key = (id(decl), visit)
+        if key in self._active:
+            return  # a definition that refers to itself
+        cached = self._cache.get(key)
+        if cached is None:
+            self._active.add(key)
+            inner_data: list[tuple[Read, m.Span]] = []
+            inner_anchors: list[tuple[m.Anchor, m.Span]] = []
+            self._walk(expr, scope, visit, inner_data, inner_anchors, None)
+            self._active.discard(key)
+            cached = ([r for r, _ in inner_data], [a for a, _ in inner_anchors])
+            self._cache[key] = cached
+        data.extend((read, here) for read in cached[0])
+        anchors.extend((anchor, here) for anchor in cached[1])
+
+    def _score(
+        self,
+        owner: Spec,
+        score: m.Score | m.ScoreVariant,
+        visit: str | None,
+        data: list[tuple[Read, m.Span]],
+        anchors: list[tuple[m.Anchor, m.Span]],
+        here: m.Span,
+    ) -> None:
+        base = owner.base_score(score)
+        if base is None or base.form is None:
+            return
+        symbol = owner.resolve(base.form.parts, Scope(owner))
+        if symbol is None or symbol.form is None:
+            return
+        form, form_owner = symbol.form, symbol.owner
+        for _domain, item in base.items():
+            if item.expr is not None:
+                scope = Scope(form_owner, form)
+                self._follow(item, item.expr, scope, visit, data, anchors, here)
+            else:
+                declared = form.item(item.name)
+                if declared is not None:
+                    read = Read(form_owner, form, declared, visit, item.span)
+                    data.append((read, here))
+
+
+# ---------------------------------------------------------------- visits
+
+
+def _day(spec: Spec, visit: str | None) -> int | None:
+    v = spec.visits.get(visit) if visit is not None else None
+    return v.day if v is not None else None
+
+
+def _collected_at(use: FormUse, item: m.Item | None) -> tuple[str, ...]:
+    if item is not None and item.visits is not None:
+        return item.visits
+    return use.visits
+
+
+def _first(spec: Spec, visits: tuple[str, ...]) -> str | None:
+    planned = [(spec.visits[v].day, v) for v in visits if _day(spec, v) is not None]
+    return min(planned)[1] if planned else None
+
+
+def _form_name(spec: Spec, owner: Spec, form: m.Form) -> str:
+    if owner is spec:
+        return form.name
+    for alias, library in spec.libraries.items():
+        if library is owner:
+            return f"{alias}.{form.name}"
+    return form.name
+
+
+def _where_collected(spec: Spec, use: FormUse, read: Read) -> Label:
+    visits = _collected_at(use, read.item)
+    span = use.form.span if use.owner is spec else _collect_span(spec, use)
+    item = read.item
+    if item is not None and item.visits is not None and use.owner is spec:
+        span = item.span
+    return Label(
+        span, f"'{_form_name(spec, use.owner, use.form)}' is collected at {', '.join(visits)}"
+    )
+
+
+def _collect_span(spec: Spec, use: FormUse) -> m.Span:
+    for collect in spec.collects:
+        if collect.form.dotted == use.key:
+            return collect.span
+    return use.form.span
+
+
+def _inner_label(read: Read, origin: m.Span) -> tuple[Label, ...]:
+    if read.span == origin:
+        return ()
+    return (Label(read.span, f"'{read.name}' is read here"),)
+
+
+_USES: weakref.WeakKeyDictionary[Spec, dict[tuple[int, int], FormUse]] = weakref.WeakKeyDictionary()
+
+
+def _uses(spec: Spec) -> dict[tuple[int, int], FormUse]:
+    """The trial's form uses by (declaring spec, form), built once per spec."""
+    index = _USES.get(spec)
+    if index is None:
+        index = {(id(use.owner), id(use.form)): use for use in spec.form_uses}
+        _USES[spec] = index
+    return index
+
+
+def _use_of(
+    spec: Spec,
+    read: Read,
+    origin: m.Span,
+    who: str,
+    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+) -> FormUse | None:
+    use = _uses(spec).get((id(read.owner), id(read.form)))
+    if use is None:
+        uncollected.setdefault(id(read.form), (read.form, read.owner, origin, who))
+        return None
+    if not _collected_at(use, read.item):
+        return None  # a form without visits: E0503
+    return use
+
+
+def _unique(reads: Reads) -> Iterator[tuple[Read, m.Span]]:
+    seen: set[tuple[int, str | None, str | None]] = set()
+    for read, origin in reads.data:
+        key = (id(read.form), read.item.name if read.item else None, read.visit)
+        if key not in seen:
+            seen.add(key)
+            yield read, origin
+
+
+# ---------------------------------------------------------------- E0501 criteria
+
+
+def _criterion(
+    spec: Spec,
+    reader: Reader,
+    criterion: m.Criterion,
+    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+) -> Iterator[Diagnostic]:
+    assert criterion.rule is not None
+    judged = spec.eligibility_visit
+    if _day(spec, judged) is None:
+        return  # no schedule to judge against (W0803 or E0106)
+    reads = reader.reads(criterion.rule, Scope(spec, None, f"criterion {criterion.id}"))
+    judged_by: m.Span | None = None
+    for anchor, span in reads.anchors:
+        day = _day(spec, anchor.visit)
+        if day is not None and day > (_day(spec, judged) or day):
+            judged, judged_by = anchor.visit, span
+    judged_day = _day(spec, judged)
+    assert judged is not None and judged_day is not None
+    why = (
+        f"{criterion.id} is judged at {judged}, where the anchor it reads is set"
+        if judged_by is not None
+        else f"{criterion.id} is judged at {judged}, the eligibility visit"
+    )
+    who = f"criterion {criterion.id}"
+    for read, origin in _unique(reads):
+        use = _use_of(spec, read, origin, who, uncollected)
+        if use is None:
+            continue
+        visits = _collected_at(use, read.item)
+        problem = _late(spec, read, visits, judged, judged_day)
+        if problem is None:
+            continue
+        labels = (*_inner_label(read, origin), _where_collected(spec, use, read))
+        if judged_by is not None:
+            labels += (Label(judged_by, f"judged at {judged} because of this anchor"),)
+        yield Diagnostic(
+            "E0501",
+            "error",
+            f"{criterion.id} reads '{read.name}'{_comma(problem)}{problem}; {why}",
+            origin,
+            labels,
+            help=f"collect '{read.form.name}' at {judged} or earlier, or read it at a visit "
+            "where it is collected (`… at VISIT`)",
+        )
+
+
+def _comma(problem: str) -> str:
+    return ", " if problem.startswith("but") else " "
+
+
+def _late(
+    spec: Spec, read: Read, visits: tuple[str, ...], judged: str, judged_day: int
+) -> str | None:
+    """Why `read` is not available at the visit `judged`, or None when it is."""
+    if read.visit is not None:
+        if read.visit not in spec.visits:
+            return None  # an unknown visit (E0106)
+        if read.visit not in visits:
+            return f"at {read.visit}, where it is not collected"
+        day = _day(spec, read.visit)
+        if day is not None and day > judged_day:
+            return f"at {read.visit} (day {day}), after {judged}"
+        return None
+    if not read.form.repeating and spec.eligibility_visit in visits:
+        return None  # read at the eligibility visit, never after the visit it is judged at
+    first = _first(spec, visits)  # a form's first visit; a repeating form's first records
+    if first is None:
+        return "but it is collected only at unscheduled visits"
+    day = _day(spec, first)
+    assert day is not None
+    if day > judged_day:
+        return f"but it is first collected at {first} (day {day}), after {judged}"
+    return None
+
+
+# ---------------------------------------------------------------- E0502 endpoints
+
+
+def _endpoint(
+    spec: Spec,
+    reader: Reader,
+    endpoint: m.Endpoint,
+    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+) -> Iterator[Diagnostic]:
+    assert endpoint.rule is not None
+    frame = endpoint_frame(spec, endpoint)
+    reads = reader.reads(endpoint.rule, Scope(spec, None, f"endpoint {endpoint.name}"))
+    who = f"endpoint {endpoint.name}"
+    for read, origin in _unique(reads):
+        use = _use_of(spec, read, origin, who, uncollected)
+        if use is None or frame is None:
+            continue
+        start, end = frame
+        visits = _collected_at(use, read.item)
+        problem = _outside(spec, read, visits, start, end)
+        if problem is None:
+            continue
+        yield Diagnostic(
+            "E0502",
+            "error",
+            f"endpoint {endpoint.name} reads '{read.name}'{_comma(problem)}{problem}; "
+            f"its time frame is day {start} to day {end}",
+            origin,
+            (*_inner_label(read, origin), _where_collected(spec, use, read)),
+            help=f"collect '{read.form.name}' at a visit between day {start} and day {end}, "
+            "or change the endpoint's time frame",
+        )
+
+
+def endpoint_frame(spec: Spec, endpoint: m.Endpoint) -> tuple[int, int] | None:
+    """First and last study day of an endpoint's `until D after ANCHOR` time frame."""
+    from .study_days import duration_days
+
+    if endpoint.until is None or endpoint.until_anchor is None:
+        return None
+    anchor = spec.anchors.get(endpoint.until_anchor)
+    start = _day(spec, anchor.visit) if anchor is not None else None
+    days = duration_days(endpoint.until)
+    if start is None or days is None:
+        return None
+    return start, shift(start, days)
+
+
+def _outside(spec: Spec, read: Read, visits: tuple[str, ...], start: int, end: int) -> str | None:
+    if read.visit is not None:
+        if read.visit not in spec.visits:
+            return None  # an unknown visit (E0106)
+        if read.visit not in visits:
+            return f"at {read.visit}, where it is not collected"
+        day = _day(spec, read.visit)
+        if day is not None and day > end:
+            return f"at {read.visit} (day {day}), after the end of its time frame"
+        return None
+    inside = [v for v in visits if (d := _day(spec, v)) is not None and start <= d <= end]
+    if inside:
+        return None
+    return f"but it is collected only at {', '.join(visits)}, outside the time frame"
+
+
+# ---------------------------------------------------------------- E0503 forms never collected
+
+
+def _never_collected(
+    spec: Spec, uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]]
+) -> Iterator[Diagnostic]:
+    for use in spec.form_uses:
+        if use.owner is not spec or use.visits:
+            continue
+        if any(item.visits for item in use.form.items):
+            continue
+        yield Diagnostic(
+            "E0503",
+            "error",
+            f"the form '{use.form.name}' is not collected at any visit",
+            use.form.span,
+            help=f'say where it is collected: `form {use.form.name} "…" at VISIT, VISIT {{ … }}`',
+        )
+    for form, owner, origin, who in uncollected.values():
+        name = _form_name(spec, owner, form)
+        yield Diagnostic(
+            "E0503",
+            "error",
+            f"{who} reads the library form '{name}', which this trial never collects",
+            origin,
+            (Label(form.span, f"the form '{form.name}' is declared here"),),
+            help=f"schedule it: `collect {name} at VISIT, …`",
+        )
+
+
+# ---------------------------------------------------------------- W0504 unused items
+
+
+def used_items(spec: Spec) -> set[tuple[int, str]]:
+    """(id of form, item name) of every item a rule, score, derived value or condition reads."""
+    used = set(analysed(spec).items_read)
+    for owner in spec.all_specs():
+        for score in owner.module.of_type(m.Score):
+            if score.form is None:
+                continue
+            symbol = owner.resolve(score.form.parts, Scope(owner))
+            if symbol is None or symbol.form is None:
+                continue
+            for _domain, item in score.items():
+                if item.expr is None:
+                    used.add((id(symbol.form), item.name))
+    return used
+
+
+def _unused(spec: Spec) -> Iterator[Diagnostic]:
+    used = used_items(spec)
+    for use in spec.form_uses:
+        if not use.visits and not any(item.visits for item in use.form.items):
+            continue
+        unused = [
+            item.name
+            for item in use.form.items
+            if not item.for_reporting and (id(use.form), item.name) not in used
+        ]
+        if not unused:
+            continue
+        span = use.form.span if use.owner is spec else _collect_span(spec, use)
+        listed = ", ".join(unused)
+        yield Diagnostic(
+            "W0504",
+            "warning",
+            f"{len(unused)} item{'s' if len(unused) > 1 else ''} of '{use.key}' "
+            f"{'are' if len(unused) > 1 else 'is'} collected but used by no rule, score, derived "
+            f"value, condition or endpoint: {listed}",
+            span,
+            help="mark items collected only for the study report `for_reporting`, or stop "
+            "collecting them",
+        )

@@ -1,0 +1,37 @@
+"""Eligibility logic: thresholds outside items' ranges, and what the solver proves.
+
+E0405/W0406 compare each threshold with the allowed range of the item it is
+compared with (plain arithmetic).  E0401 and W0402–W0404 come from the SMT
+solver (`protocol_dsl.solver.logic`): contradictory, constant and redundant
+criteria.  The solver is imported only for a spec with formal criteria, so a
+spec without them (a library, a draft) costs nothing here.
+
+When a whole rule is one comparison already reported against its item's
+range, the solver's finding about that rule alone says the same thing again
+and is left out.
+"""
+
+from __future__ import annotations
+
+from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.spec import Spec
+
+#: Solver findings about one criterion on its own (no other criterion involved).
+_SINGLE = ("E0401", "W0402", "W0403")
+
+
+def check(spec: Spec) -> list[Diagnostic]:
+    if not any(c.rule is not None for c in spec.criteria):
+        return []
+    from protocol_dsl.solver import ranges
+    from protocol_dsl.solver.logic import analyse
+
+    found = list(ranges.check(spec))
+    covered = {(d.span.file, d.span.start, d.span.end) for d in found}
+    for diagnostic in analyse(spec):
+        span = diagnostic.span
+        alone = diagnostic.code in _SINGLE and not diagnostic.labels
+        if alone and (span.file, span.start, span.end) in covered:
+            continue
+        found.append(diagnostic)
+    return found

@@ -1,0 +1,127 @@
+"""Notes: what a draft leaves open, listed so that a final protocol closes it.
+
+N0901 one note per `provisional` mark (an illustrative value, not from the
+source document), on the mark itself; N0902 one note per open `question`.
+`protocol check --strict` turns both into errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.spec import Spec
+
+
+def check(spec: Spec) -> Iterator[Diagnostic]:
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            for mark, what in _marks(decl, _describe(decl)):
+                if mark.kind == "provisional":
+                    yield Diagnostic(
+                        "N0901",
+                        "note",
+                        f"provisional: {what} (illustrative, not from the source document)",
+                        mark.span,
+                        help="replace it with the value of the source document and remove "
+                        "`provisional` before the protocol is final",
+                    )
+                elif mark.kind == "question":
+                    yield Diagnostic(
+                        "N0902",
+                        "note",
+                        f"open question on {what}: {mark.text}",
+                        mark.span,
+                        help="answer the question and remove it before the protocol is final",
+                    )
+
+
+def _marks(node: object, what: str) -> Iterator[tuple[m.Mark, str]]:
+    """Every mark under `node`, with the plain-words name of what it marks."""
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if name == "marks":
+            for mark in value:
+                yield mark, what
+        elif name == "levels_marks":
+            for mark in value:
+                yield mark, "the dose levels"
+        elif isinstance(value, tuple):
+            for element in value:
+                if _is_node(type(element)):
+                    yield from _marks(element, _describe(element, what))
+        elif _is_node(type(value)):
+            yield from _marks(value, _describe(value, what))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_NODES: dict[type, bool] = {}
+_LEAVES = (m.Span, m.Mark, m.Code, m.Value, m.Quantity, *m._EXPR_TYPES)
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model class that may hold marks or parts with marks."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        skip = {"span", "codes"}
+        names = tuple(f.name for f in attrs.fields(cls) if f.name not in skip)
+        _FIELDS[cls] = names
+    return names
+
+
+def _is_node(cls: type) -> bool:
+    """A declaration part that may carry marks (not a span, mark, code, value or expression)."""
+    known = _NODES.get(cls)
+    if known is None:
+        known = attrs.has(cls) and not issubclass(cls, _LEAVES)
+        _NODES[cls] = known
+    return known
+
+
+def _describe(node: object, parent: str = "") -> str:
+    """What a node is, in words a protocol writer recognises."""
+    name = getattr(node, "name", None)
+    of = f" of {parent}" if parent else ""
+    if isinstance(node, m.Trial):
+        return "the trial header"
+    if isinstance(node, m.Field):
+        return f"'{node.key}'{of}"
+    if isinstance(node, m.Criterion):
+        return f"{node.kind} {node.id}"
+    if isinstance(node, m.DoseLevel):
+        return f"dose level {node.name}"
+    if isinstance(node, m.EscalationDesign):
+        return f"the escalation design ({node.kind})"
+    if isinstance(node, m.DltWindow):
+        return "the DLT window"
+    if isinstance(node, m.DltDefinition):
+        return "the DLT definition"
+    if isinstance(node, m.StepUp):
+        return f"the step-up schedule of {', '.join(node.levels)}"
+    if isinstance(node, m.StepDose):
+        return f"the step on day {node.day}{of}"
+    if isinstance(node, m.DoseFinding):
+        return f"dose finding of {node.intervention}"
+    if isinstance(node, m.Endpoint):
+        return f"endpoint {node.name}"
+    if isinstance(node, m.Objective):
+        return f"objective {node.name}"
+    if isinstance(node, m.Amendment):
+        return f"amendment {m.format_decimal(node.number)}"
+    if isinstance(node, m.Item):
+        return f"item '{node.name}'{of}"
+    if isinstance(node, m.CodeListEntry):
+        return f"value '{node.name}'{of}"
+    if isinstance(node, m.TableRow):
+        return f"row '{node.key}'{of}"
+    if isinstance(node, m.ScoreItem):
+        return f"score item '{node.name}'{of}"
+    if isinstance(node, m.Collect):
+        return f"the collection of {node.form.dotted}"
+    if name is not None:
+        kind = type(node).__name__.lower().replace("codelist", "code list")
+        return f"{kind} {name}"
+    return parent or type(node).__name__.lower()

@@ -1,0 +1,213 @@
+"""Units: every unit in a spec is UCUM (or a word of time), and quantities of different kinds
+never meet.
+
+E0301 a unit that does not parse, pointed at the offending character;
+E0302 a duration written in a unit that is not a unit of time;
+E0303 quantities of different kinds compared, added or subtracted (found by the
+      type pass, `typing_.analyse`, which this check shares with the type check);
+E0304 an item range, or a criterion threshold, in a unit the item cannot have;
+E0305 dose levels and step doses in units that cannot be compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from protocol_dsl import model as m
+from protocol_dsl import units
+from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.spec import Spec
+from protocol_dsl.typing_ import UNIT_HELP, analyse, quantity_unit, unit_span, units_comparable
+
+#: Trial header fields that hold a duration.
+_DURATION_FIELDS = ("minimum_age", "maximum_age", "length")
+
+
+def check(spec: Spec) -> Iterator[Diagnostic]:
+    for problem in analyse(spec):
+        if problem.code.startswith("E03"):
+            yield problem
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            yield from _declaration(decl)
+
+
+def _declaration(decl: object) -> Iterator[Diagnostic]:
+    if isinstance(decl, m.Form):
+        for item in decl.items:
+            yield from _item(item)
+    elif isinstance(decl, m.Trial):
+        for f in decl.fields:
+            for value in f.values:
+                if value.kind == "quantity" and f.key in _DURATION_FIELDS:
+                    yield from _duration(value.value, value.span, f"'{f.key}'")  # type: ignore[arg-type]
+    elif isinstance(decl, m.Intervention):
+        for f in decl.fields:
+            for value in f.values:
+                if value.kind == "quantity":
+                    yield from _parse(value.value.unit, value.span)  # type: ignore[union-attr]
+    elif isinstance(decl, m.Score) and decl.lookback is not None:
+        yield from _duration(decl.lookback, decl.span, "the look-back of a score")
+    elif isinstance(decl, m.Element) and decl.duration is not None:
+        yield from _duration(decl.duration, decl.span, f"the length of element '{decl.name}'")
+    elif isinstance(decl, m.Objective):
+        for endpoint in decl.endpoints:
+            if endpoint.until is not None:
+                yield from _duration(endpoint.until, endpoint.span, "an endpoint's time frame")
+    elif isinstance(decl, m.DoseFinding):
+        yield from _dose_finding(decl)
+    elif isinstance(decl, m.Table):
+        yield from _table(decl)
+
+
+def _parse(text: str, span: m.Span, at_end: bool = True) -> Iterator[Diagnostic]:
+    try:
+        quantity_unit(text)
+    except units.UnitError as error:
+        yield Diagnostic(
+            "E0301",
+            "error",
+            error.message,
+            unit_span(span, text, error.position) if at_end else span,
+            help=UNIT_HELP,
+        )
+
+
+def _duration(quantity: m.Quantity, span: m.Span, what: str) -> Iterator[Diagnostic]:
+    try:
+        units.time_unit(quantity.unit)
+    except units.UnitError as error:
+        yield Diagnostic(
+            "E0302",
+            "error",
+            f"{what} is a duration, but {quantity} is not: {error.message}",
+            span,
+            help="write a duration such as 28 days, 24 weeks, 6 months or 18 years",
+        )
+
+
+def _item(item: m.Item) -> Iterator[Diagnostic]:
+    unit: str | None = None
+    if item.type.kind == "quantity" and item.type.unit is not None:
+        problems = list(_parse(item.type.unit, item.type.span))
+        yield from problems
+        if not problems:
+            unit = quantity_unit(item.type.unit)
+    if item.range is None:
+        return
+    for bound in (item.range.low, item.range.high):
+        if not isinstance(bound, m.Quantity):
+            continue
+        problems = list(_parse(bound.unit, item.range.span, at_end=False))
+        if problems:
+            yield from problems
+            continue
+        bound_unit = quantity_unit(bound.unit)
+        if unit is None and item.type.kind == "quantity":
+            continue  # the item's own unit is already reported
+        if unit is None:
+            yield Diagnostic(
+                "E0304",
+                "error",
+                f"the range of '{item.name}' is given in {bound.unit}, but '{item.name}' is "
+                f"{_article(item.type.kind)} {item.type.kind.replace('_', '/')} item, which has "
+                "no unit",
+                item.range.span,
+                labels=(Label(item.type.span, "declared without a unit"),),
+                help="write the range as plain numbers, or declare the item as `quantity UNIT`",
+            )
+        elif not units_comparable(unit, bound_unit):
+            yield Diagnostic(
+                "E0304",
+                "error",
+                f"the range of '{item.name}' is given in {_kind(bound_unit)}, a unit "
+                f"'{item.name}' cannot have: it is recorded in {_kind(unit)}",
+                item.range.span,
+                labels=(Label(item.type.span, f"recorded in {units.format_unit(unit)}"),),
+                help=f"write the range in {units.format_unit(unit)}, or as plain numbers "
+                "(read in the item's unit)",
+            )
+            return
+
+
+def _dose_finding(decl: m.DoseFinding) -> Iterator[Diagnostic]:
+    if decl.dlt_window is not None:
+        yield from _duration(decl.dlt_window.duration, decl.dlt_window.span, "the DLT window")
+    reference: tuple[m.DoseLevel, str] | None = None
+    for level in decl.levels:
+        problems = list(_parse(level.dose.unit, level.span, at_end=False))
+        if problems:
+            yield from problems
+            continue
+        unit = quantity_unit(level.dose.unit)
+        if reference is None:
+            reference = (level, unit)
+        elif not units_comparable(reference[1], unit):
+            yield Diagnostic(
+                "E0305",
+                "error",
+                f"dose level {level.name} is {level.dose}, in {_kind(unit)}; "
+                f"{reference[0].name} is {reference[0].dose}, in {_kind(reference[1])}: "
+                "dose levels must be in units that can be compared",
+                level.span,
+                labels=(Label(reference[0].span, f"{reference[0].name} is {reference[0].dose}"),),
+                help="give every level in one kind of unit: all flat doses (mg) or all per body "
+                "weight (mg/kg)",
+            )
+    for step_up in decl.step_ups:
+        for step in step_up.steps:
+            yield from _step(step, reference)
+
+
+def _step(step: m.StepDose, reference: tuple[m.DoseLevel, str] | None) -> Iterator[Diagnostic]:
+    if step.amount.unit == "%":
+        return
+    problems = list(_parse(step.amount.unit, step.span, at_end=False))
+    if problems:
+        yield from problems
+        return
+    unit = quantity_unit(step.amount.unit)
+    if reference is not None and not units_comparable(reference[1], unit):
+        yield Diagnostic(
+            "E0305",
+            "error",
+            f"the step dose {step.amount} on day {step.day} is in {_kind(unit)}, but the dose "
+            f"levels are in {_kind(reference[1])}",
+            step.span,
+            labels=(Label(reference[0].span, f"{reference[0].name} is {reference[0].dose}"),),
+            help="give step doses as a percentage of the level's target dose (10 %) or in the "
+            "levels' unit",
+        )
+
+
+def _table(table: m.Table) -> Iterator[Diagnostic]:
+    reference: tuple[m.TableRow, str] | None = None
+    for row in table.rows:
+        if row.value.kind != "quantity":
+            continue
+        quantity: m.Quantity = row.value.value  # type: ignore[assignment]
+        problems = list(_parse(quantity.unit, row.value.span))
+        if problems:
+            yield from problems
+            continue
+        unit = quantity_unit(quantity.unit)
+        if reference is None:
+            reference = (row, unit)
+        elif not units_comparable(reference[1], unit):
+            yield Diagnostic(
+                "E0303",
+                "error",
+                f"the row '{row.key}' of the table '{table.name}' is in {_kind(unit)}, but "
+                f"'{reference[0].key}' is in {_kind(reference[1])}",
+                row.span,
+                labels=(Label(reference[0].span, f"'{reference[0].key}' is here"),),
+                help="a lookup table gives values of one kind, in units that convert",
+            )
+
+
+def _kind(unit: str) -> str:
+    return f"{units.format_unit(unit)} ({units.describe_dimension(unit)})"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

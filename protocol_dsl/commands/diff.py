@@ -1,0 +1,304 @@
+"""`protocol diff OLD NEW` / `protocol diff SPEC --against GITREF`: the classified semantic diff.
+
+Exit codes: 0 no change, 3 changes, 4 substantial changes, 1 an error (a
+spec with errors, an unknown git ref, unreadable subject data, or
+`--require-rationale` with substantial changes that have no rationale).
+
+With `--against`, the old version of the spec and of every library it uses
+is read from git (`git show REF:path`), paths taken relative to the
+repository the spec is in.  Only `--subjects` (the interpreter and data
+readers) and `--format docx` (python-docx) import anything heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from protocol_dsl import __version__
+from protocol_dsl.commands.options import format_option, no_color_option
+from protocol_dsl.compiler import CompileResult
+from protocol_dsl.diagnostics import (
+    Diagnostic,
+    has_errors,
+    render_text,
+    sorted_diagnostics,
+    use_colour,
+)
+from protocol_dsl.loader import Loader, Reader, load
+
+if TYPE_CHECKING:
+    from generators.diff.changes import Change
+    from generators.diff.render import Report
+    from protocol_dsl.spec import Spec
+
+EXIT_NO_CHANGE = 0
+EXIT_CHANGES = 3
+EXIT_SUBSTANTIAL = 4
+
+
+class _UserError(Exception):
+    pass
+
+
+@click.command("diff")
+@click.argument("specs", nargs=-1, required=True, metavar="OLD NEW | SPEC --against GITREF")
+@click.option(
+    "--against",
+    "against",
+    metavar="GITREF",
+    help="Compare SPEC with its version at a git ref (branch, tag, commit).",
+)
+@format_option("text", "json", "markdown", "docx", "github", "sarif")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="Write the output to a file (required for docx).",
+)
+@click.option(
+    "--subjects",
+    "subjects",
+    multiple=True,
+    metavar="DATA",
+    help="Re-screen subject data (JSON, JSON Lines, CSV/Parquet folder, DuckDB) "
+    "under both versions.",
+)
+@click.option(
+    "--require-rationale",
+    is_flag=True,
+    help="Fail if a substantial change has no `change … rationale` entry in the amendment.",
+)
+@no_color_option
+def command(
+    specs: tuple[str, ...],
+    against: str | None,
+    output_format: str,
+    output: str | None,
+    subjects: tuple[str, ...],
+    require_rationale: bool,
+    no_color: bool,
+) -> None:
+    """Compare two versions of a protocol and classify every change.
+
+    Exit 0 when nothing changed, 3 when something changed, 4 when a change is
+    substantial (EU CTR 536/2014 or FDA 21 CFR 312.30), 1 on an error.
+    """
+    if against is not None and len(specs) != 1:
+        raise click.UsageError("with --against give one spec: protocol diff SPEC --against REF")
+    if against is None and len(specs) != 2:
+        raise click.UsageError("give two specs (protocol diff OLD NEW) or one with --against REF")
+    if output_format == "docx" and not output:
+        raise click.UsageError("--format docx writes a Word file: give it with -o FILE")
+    try:
+        sys.exit(_run(specs, against, output_format, output, subjects, require_rationale, no_color))
+    except _UserError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
+def _run(
+    specs: tuple[str, ...],
+    against: str | None,
+    output_format: str,
+    output: str | None,
+    subjects: tuple[str, ...],
+    require_rationale: bool,
+    no_color: bool,
+) -> int:
+    if against is not None:
+        new_path = specs[0]
+        reader, old_name = git_reader(against, new_path)
+        old_result = compile_for_diff(new_path, reader=reader)
+        new_result = compile_for_diff(new_path)
+    else:
+        old_path, new_path = specs
+        old_name = old_path
+        old_result, new_result = compile_pair(old_path, new_path)
+    failed = [
+        (name, result)
+        for name, result in ((old_name, old_result), (new_path, new_result))
+        if not result.ok
+    ]
+    if failed:
+        colour = use_colour(sys.stderr, no_color)
+        for name, result in failed:
+            click.echo(f"{name} has errors:", err=True)
+            problems = [d for d in result.diagnostics if d.severity != "note"]
+            click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
+        click.echo("nothing compared: fix the errors above first", err=True)
+        return 1
+    assert old_result.spec is not None and new_result.spec is not None
+    report, missing = _report(old_result, new_result, old_name, new_path, subjects)
+    _write(report, output_format, output, new_path, no_color)
+    if require_rationale and missing:
+        from generators.diff.render import missing_rationale_text
+
+        click.echo(missing_rationale_text(missing), err=True, nl=False)
+        return 1
+    if not report.changes:
+        return EXIT_NO_CHANGE
+    return EXIT_SUBSTANTIAL if report.substantial else EXIT_CHANGES
+
+
+def compile_for_diff(
+    path: str, source: str | None = None, reader: Reader | None = None
+) -> CompileResult:
+    """Load and check a spec with every check but the SMT solver's (which `protocol check` runs).
+
+    The diff needs a spec that loads, resolves and type-checks; proving
+    criteria satisfiable or non-redundant is not its job, and the solver
+    (z3) is the one check that would make `protocol diff` slow to start.
+    """
+    spec, diagnostics, sources = load(path, source, reader) if reader else load(path, source)
+    return _checked(spec, diagnostics, sources)
+
+
+def compile_pair(old_path: str, new_path: str) -> tuple[CompileResult, CompileResult]:
+    """Both versions from disk, with one loader: a library they share is parsed once."""
+    loader = Loader()
+    results = []
+    for path in (old_path, new_path):
+        before = len(loader.diagnostics)
+        spec = loader.load(path)
+        results.append(_checked(spec, loader.diagnostics[before:], dict(loader.sources)))
+    return results[0], results[1]
+
+
+def _checked(
+    spec: Spec | None, diagnostics: list[Diagnostic], sources: dict[str, str]
+) -> CompileResult:
+    from protocol_dsl.checks import all_checks, run_checks
+    from protocol_dsl.solver import ranges
+
+    if spec is not None and not has_errors(diagnostics):
+        # the logic check's plain-arithmetic part (thresholds against item ranges), not the solver
+        checks = [c for c in all_checks() if c.__module__ != "protocol_dsl.checks.logic"]
+        diagnostics = diagnostics + run_checks(spec, [*checks, ranges.check])
+    return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
+
+
+def _report(
+    old_result: CompileResult,
+    new_result: CompileResult,
+    old_name: str,
+    new_name: str,
+    subjects: tuple[str, ...],
+) -> tuple[Report, list[Change]]:
+    from generators.diff import rationale
+    from generators.diff.compare import diff, phase_of
+    from generators.diff.render import Report
+
+    old, new = old_result.spec, new_result.spec
+    assert old is not None and new is not None
+    changes = diff(old, new)
+    amendments = rationale.current_amendments(old, new)
+    rescreened = None
+    if subjects:
+        from generators.diff.subjects import SubjectDataError, rescreen
+
+        try:
+            rescreened = rescreen(old, new, subjects)
+        except SubjectDataError as error:
+            raise _UserError(f"cannot read the subject data: {error}") from None
+    report = Report(
+        old_name=old_name,
+        new_name=new_name,
+        trial=new.trial.name if new.trial else "",
+        old_version=_version(old),
+        new_version=_version(new),
+        phase=phase_of(new),
+        changes=tuple(changes),
+        rationales=tuple(rationale.rationale_for(c, amendments) for c in changes),
+        amendments=amendments,
+        subjects=rescreened,
+    )
+    return report, rationale.missing_rationales(changes, amendments)
+
+
+def _version(spec: Spec) -> str | None:
+    field = spec.trial_field("version")
+    return str(field.value.value) if field is not None else None
+
+
+def _write(
+    report: Report, output_format: str, output: str | None, new_file: str, no_color: bool
+) -> None:
+    from generators.diff import render
+
+    if output_format == "docx":
+        assert output is not None
+        Path(output).write_bytes(render.render_docx(report))
+        click.echo(f"wrote {output}: {report.summary_line()}", err=True)
+        return
+    if output_format == "json":
+        text = render.render_json(report)
+    elif output_format == "markdown":
+        text = render.render_markdown(report)
+    elif output_format == "github":
+        text = render.render_github(report, new_file)
+    elif output_format == "sarif":
+        text = render.render_sarif(report, new_file, __version__)
+    else:
+        colour = output is None and use_colour(sys.stdout, no_color)
+        text = render.render_text(report, colour)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}: {report.summary_line()}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+# ---------------------------------------------------------------- git
+
+
+def git_reader(ref: str, spec_path: str) -> tuple[Callable[[str], bytes], str]:
+    """A reader of files as they are at `ref` in the repository holding `spec_path`.
+
+    Returns the reader and the name of the old version ("REF:path/in/repo").
+    """
+    folder = os.path.dirname(os.path.abspath(spec_path))
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    if top is None:
+        raise _UserError(f"{spec_path} is not inside a git repository (needed for --against)")
+    top = os.path.realpath(top.decode("utf-8").strip())
+    commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
+    if commit is None:
+        raise _UserError(f"no commit '{ref}' in the repository at {top} (a branch, tag or commit)")
+    commit_id = commit.decode("ascii").strip()
+
+    def in_repo(path: str) -> str:
+        relative = os.path.relpath(os.path.realpath(path), top)
+        if relative == ".." or relative.startswith(".." + os.sep):
+            raise FileNotFoundError(path)
+        return relative.replace(os.sep, "/")
+
+    def reader(path: str) -> bytes:
+        data = _git(["show", f"{commit_id}:{in_repo(path)}"], top)
+        if data is None:
+            raise FileNotFoundError(path)
+        return data
+
+    try:
+        relative = in_repo(spec_path)
+        reader(spec_path)
+    except FileNotFoundError:
+        raise _UserError(f"{spec_path} does not exist at {ref}") from None
+    return reader, f"{ref}:{relative}"
+
+
+def _git(args: list[str], cwd: str) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise _UserError("git is not installed (needed for --against)") from None
+    except OSError as error:
+        raise _UserError(f"cannot run git: {error}") from None
+    return done.stdout if done.returncode == 0 else None

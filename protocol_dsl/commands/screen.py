@@ -1,0 +1,200 @@
+"""`protocol screen SPEC DATA…`: eligibility and edit checks over subject data.
+
+Exit 0 when the screening ran (whatever the subjects' statuses: they are in
+the output), 1 on a user error (a spec with errors, data that cannot be
+read), 2 on an internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from protocol_dsl.commands.options import no_color_option
+from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+
+if TYPE_CHECKING:
+    from protocol_dsl.data.batch import Batch
+    from protocol_dsl.evaluate.screening import ScreenRun
+    from protocol_dsl.spec import Spec
+
+#: batches at least this large get a progress bar (on a terminal only)
+PROGRESS_FROM = 500
+
+
+@click.command("screen")
+@click.argument("spec")
+@click.argument("data", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option(
+    "--funnel",
+    "funnel_png",
+    type=click.Path(dir_okay=False),
+    help="Also draw the screen-failure funnel as a PNG chart.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["python", "duckdb"]),
+    default="python",
+    show_default=True,
+    help="python: the interpreter, with reasons and edit checks; duckdb: the generated SQL.",
+)
+@click.option("--mapping", "mapping", help="The mapping to read SDTM datasets with (by name).")
+@no_color_option
+def command(
+    spec: str,
+    data: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    funnel_png: str | None,
+    engine: str,
+    mapping: str | None,
+    no_color: bool,
+) -> None:
+    """Screen the subjects in DATA against SPEC.
+
+    DATA: JSON or JSON Lines files, folders of CSV or Parquet tables, DuckDB
+    database files, or SDTM datasets (.xpt, read through the spec's mapping);
+    - reads JSON from standard input.
+    """
+    from protocol_dsl.evaluate.screening import load_for_screening
+
+    result = load_for_screening(spec)
+    if result.spec is None or has_errors(result.diagnostics):
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
+        click.echo("nothing screened: fix the errors in the spec first", err=True)
+        sys.exit(1)
+    if engine == "duckdb":
+        _duckdb(result.spec, data, output_format, output)
+        return
+
+    from protocol_dsl.data import InputError, read_inputs
+    from protocol_dsl.evaluate import compile_spec_rules, report
+    from protocol_dsl.evaluate.interpreter import CompileError
+    from protocol_dsl.evaluate.screening import screen_batch
+
+    try:
+        screener = compile_spec_rules(result.spec)
+    except CompileError as error:
+        click.echo(f"error: the spec cannot be evaluated: {error}", err=True)
+        sys.exit(1)
+    stdin_text = sys.stdin.read() if "-" in data else None
+    try:
+        batch = read_inputs(
+            result.spec, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text
+        )
+    except InputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+    explain = output_format == "json"
+    total = len(batch.subjects)
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        run = _with_progress(result.spec, batch, explain, total)
+    else:
+        run = screen_batch(result.spec, batch, explain=explain)
+
+    if output_format == "json":
+        _write(report.render_json(run, spec).encode("utf-8"), output)
+    elif output_format == "csv":
+        _write(report.render_csv(run), output)
+    else:
+        colour = output is None and use_colour(sys.stdout, no_color)
+        _write(report.render_text(run, spec, colour=colour).encode("utf-8"), output)
+    if funnel_png:
+        try:
+            path = report.write_funnel_png(run, Path(funnel_png))
+        except ImportError:
+            click.echo(
+                "error: the funnel chart needs matplotlib "
+                "(install with: pip install 'protocol-dsl[sim]')",
+                err=True,
+            )
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"error: cannot write {funnel_png}: {error.strerror or error}", err=True)
+            sys.exit(1)
+        click.echo(f"funnel chart written to {path}", err=True)
+
+
+def _with_progress(spec: Spec, batch: Batch, explain: bool, total: int) -> ScreenRun:
+    """Screening with a progress bar on standard error (rich, if installed)."""
+    from protocol_dsl.evaluate.screening import screen_batch
+
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    except ImportError:  # the rich extra is optional: screen without a bar
+        return screen_batch(spec, batch, explain=explain)
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("screening", total=total)
+        return screen_batch(
+            spec, batch, explain=explain, progress=lambda n: progress.advance(task, n)
+        )
+
+
+def _write(data: bytes, output: str | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        Path(output).write_bytes(data)
+    except OSError as error:
+        click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
+
+
+def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str | None) -> None:
+    """Screen with the generated SQL on DuckDB: statuses only (no reasons, no edit checks)."""
+    try:
+        from generators.sql.run import SourceError, screen_with_duckdb
+    except ImportError:
+        click.echo(
+            "error: the duckdb engine is not available in this installation "
+            "(install with: pip install 'protocol-dsl[sql]'); use --engine python",
+            err=True,
+        )
+        sys.exit(1)
+    if len(data) != 1:
+        click.echo("error: the duckdb engine reads one input (a file or a folder)", err=True)
+        sys.exit(1)
+    try:
+        rows = screen_with_duckdb(spec, data[0])
+    except SourceError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    import json
+
+    if output_format == "json":
+        text = json.dumps(
+            {"format_version": 1, "engine": "duckdb", "subjects": rows}, indent=2, sort_keys=False
+        )
+        _write((text + "\n").encode("utf-8"), output)
+        return
+    criteria = [c.id for c in spec.criteria]
+    if output_format == "csv":
+        from generators.csv_cells import csv_bytes
+
+        body = csv_bytes(
+            ["subject_id", "status", *criteria],
+            [[r["subject_id"], r["status"], *(r["criteria"][c] for c in criteria)] for r in rows],
+        )
+        _write(body, output)
+        return
+    lines = [f"{r['subject_id']}\t{r['status']}" for r in rows]
+    _write(("\n".join(lines) + "\n").encode("utf-8"), output)

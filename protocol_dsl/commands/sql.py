@@ -1,0 +1,66 @@
+"""`protocol sql SPEC [--dialect …] [--schema]`: print the generated screening SQL."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from protocol_dsl.commands.options import no_color_option
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+
+DIALECTS = ("duckdb", "postgres", "spark", "trino", "bigquery", "snowflake")
+
+
+@click.command("sql")
+@click.argument("spec")
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    default="duckdb",
+    show_default=True,
+    help="SQL dialect to write.",
+)
+@click.option(
+    "--schema",
+    "schema",
+    is_flag=True,
+    help="Print the CREATE TABLE statements of the tables the query reads instead.",
+)
+@no_color_option
+def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
+    """Print the screening query of SPEC: one row per subject, a status per criterion.
+
+    Statuses are 1 (met), 0 (not met) or NULL (unknown); the status column is
+    eligible, ineligible or indeterminate.
+    """
+    if spec == "-":
+        from protocol_dsl.commands.options import read_stdin
+
+        result = compile_spec("<stdin>", read_stdin())
+    else:
+        result = compile_spec(spec)
+    # only errors: the standard output is the SQL, and `protocol check` reports the rest
+    problems = [d for d in result.diagnostics if d.severity == "error"]
+    if problems:
+        colour = use_colour(sys.stderr, no_color)
+        click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
+    if result.spec is None or has_errors(result.diagnostics):
+        click.echo("no SQL written: fix the errors above first", err=True)
+        sys.exit(1)
+    from generators.plan import PlanError
+
+    try:
+        if schema:
+            from generators.sql.schema import render_schema
+
+            text = render_schema(result.spec, dialect)
+        else:
+            from generators.sql.compile import render, screening_query
+
+            text = render(screening_query(result.spec, dialect), dialect)
+    except PlanError as error:
+        click.echo(f"error: the rules cannot be written as SQL: {error}", err=True)
+        sys.exit(1)
+    click.echo(text, nl=False)

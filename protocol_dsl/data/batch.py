@@ -1,0 +1,64 @@
+"""What every input reader produces: subject records with provenance, and bad rows.
+
+A reader turns its input (JSON, JSON Lines, tables, SDTM datasets) into
+`RawSubject`s in the one subject-record format, remembering where each part
+came from, plus the rows it could not attach to any subject.  Nothing is
+dropped silently: a row that cannot be read is a `DataProblem` with its row
+number and the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from protocol_dsl.evaluate.subject import DataProblem
+
+
+class InputError(Exception):
+    """An input that cannot be read at all (missing file, not JSON, unknown format)."""
+
+
+@attrs.define
+class RawSubject:
+    """One subject record as read, before validation."""
+
+    record: dict[str, Any]
+    #: the id to report under when the record has none ("line 3")
+    fallback_id: str
+    #: (form storage name or "visits", visit or record index) → where it was read
+    provenance: dict[tuple[str, Any], str] = attrs.Factory(dict)
+    #: problems found while assembling the record (duplicate rows, unknown visits …)
+    problems: list[DataProblem] = attrs.Factory(list)
+
+    def source_of(self, problem: DataProblem) -> str | None:
+        """Where a problem's field was read: its row, else where the record starts."""
+        if problem.form is not None:
+            found = self.provenance.get((problem.form, problem.visit_or_record_index))
+            if found is None:
+                found = self.provenance.get((problem.form, None))
+            if found is not None:
+                return found
+        return self.provenance.get(("", None))
+
+
+@attrs.define
+class Batch:
+    """Everything read from the inputs of one `protocol screen` run."""
+
+    subjects: list[RawSubject] = attrs.Factory(list)
+    #: rows or files that belong to no subject (no subject id, unreadable line, unknown table)
+    problems: list[DataProblem] = attrs.Factory(list)
+    #: (form storage name, item) pairs the input can supply; None: anything
+    coverage: set[tuple[str, str]] | None = None
+    #: forms the input can supply; None: any
+    forms_supplied: set[str] | None = None
+
+    def extend(self, other: Batch) -> None:
+        self.subjects.extend(other.subjects)
+        self.problems.extend(other.problems)
+        if other.coverage is not None:
+            self.coverage = (self.coverage or set()) | other.coverage
+        if other.forms_supplied is not None:
+            self.forms_supplied = (self.forms_supplied or set()) | other.forms_supplied

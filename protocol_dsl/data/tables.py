@@ -1,0 +1,553 @@
+"""Subject data as tables: a folder of CSV or Parquet files, or a DuckDB database.
+
+One table per form, named by the form's storage name: a non-repeating form
+has the columns ``subject_id, visit, <items…>``, a repeating form
+``subject_id, <items…>`` (one row per record).  A quantity column holds
+numbers in the item's declared unit; an optional ``<item>__unit`` column gives
+another unit row by row.  Three more tables are optional: ``visits``
+(``subject_id, visit, date``), ``attestations`` (``subject_id, criterion,
+attested``) and ``subjects`` (``subject_id, arm, dose_level``).
+
+Rows become subject records in the JSON format; every row that cannot be used
+(no subject id, no visit, a second row for the same visit) is reported with
+its row number, and so is every table or column the spec does not know.
+The writers at the end turn subject records back into such tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from protocol_dsl.data.batch import Batch, InputError, RawSubject
+from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo
+
+UNIT_SUFFIX = "__unit"
+EXTRA_TABLES = ("subjects", "visits", "attestations")
+
+
+@attrs.frozen
+class Table:
+    """A table as read: its columns, its rows and how to name a row in a message."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Sequence[Mapping[str, Any]]
+    row_labels: Sequence[str]
+    #: rows that could not be split into cells: (row label, reason)
+    bad_rows: Sequence[tuple[str, str]] = ()
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _text_id(value: Any) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value).strip()
+
+
+class _Assembler:
+    """Builds subject records from rows, in order of first appearance."""
+
+    def __init__(self, dictionary: DataDictionary) -> None:
+        self.dictionary = dictionary
+        self.subjects: dict[str, RawSubject] = {}
+        self.batch = Batch()
+
+    def subject(self, subject_id: str, where: str) -> RawSubject:
+        subject = self.subjects.get(subject_id)
+        if subject is None:
+            subject = RawSubject({"subject_id": subject_id}, where)
+            subject.provenance[("", None)] = where
+            self.subjects[subject_id] = subject
+        return subject
+
+    def row_subject(self, table: Table, row: Mapping[str, Any], where: str) -> RawSubject | None:
+        subject_id = _text_id(row.get("subject_id"))
+        if subject_id is None:
+            self.batch.problems.append(
+                DataProblem(
+                    None,
+                    table.name,
+                    None,
+                    "subject_id",
+                    None,
+                    "the row has no subject id; it is skipped",
+                    where,
+                )
+            )
+            return None
+        return self.subject(subject_id, where)
+
+    def problem(
+        self,
+        subject: RawSubject,
+        form: str,
+        position: Any,
+        reason: str,
+        where: str,
+        item: str | None = None,
+        value: Any = None,
+    ) -> None:
+        subject.problems.append(
+            DataProblem(subject.record["subject_id"], form, position, item, value, reason, where)
+        )
+
+    # ------------------------------------------------------------ tables
+
+    def read(self, tables: Mapping[str, Table]) -> Batch:
+        order = [name for name in EXTRA_TABLES if name == "subjects"]
+        order += ["visits"]
+        order += [info.storage for info in self.dictionary.forms.values()]
+        order += ["attestations"]
+        for table in tables.values():
+            for where, reason in table.bad_rows:
+                self.batch.problems.append(
+                    DataProblem(None, table.name, None, None, None, reason, where)
+                )
+        for name in order:
+            table = tables.get(name)
+            if table is None:
+                continue
+            if not self._has_column(table, "subject_id"):
+                continue
+            if name == "subjects":
+                self._subjects_table(table)
+            elif name == "visits":
+                self._visits_table(table)
+            elif name == "attestations":
+                self._attestations_table(table)
+            else:
+                self._form_table(self.dictionary.forms[name], table)
+        for name, table in tables.items():
+            if name not in order:
+                self.batch.problems.append(
+                    DataProblem(
+                        None,
+                        name,
+                        None,
+                        None,
+                        None,
+                        f"the table '{name}' is not a form of the spec; its {len(table.rows)} "
+                        "rows are not read",
+                        name,
+                    )
+                )
+        self.batch.subjects = list(self.subjects.values())
+        return self.batch
+
+    def _has_column(self, table: Table, column: str) -> bool:
+        if column in table.columns:
+            return True
+        self.batch.problems.append(
+            DataProblem(
+                None,
+                table.name,
+                None,
+                column,
+                None,
+                f"the table has no {column} column; its {len(table.rows)} rows are not read",
+                table.name,
+            )
+        )
+        return False
+
+    def _unknown_columns(self, table: Table, known: Iterable[str]) -> None:
+        allowed = set(known) | {"subject_id"}
+        for column in table.columns:
+            if column not in allowed:
+                self.batch.problems.append(
+                    DataProblem(
+                        None,
+                        table.name,
+                        None,
+                        column,
+                        None,
+                        f"'{column}' is not a column of this table; it is not read",
+                        table.name,
+                    )
+                )
+
+    def _subjects_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("arm", "dose_level"))
+        for row, where in zip(table.rows, table.row_labels, strict=True):
+            subject = self.row_subject(table, row, where)
+            if subject is None:
+                continue
+            for key in ("arm", "dose_level"):
+                value = row.get(key)
+                if _blank(value):
+                    continue
+                if key in subject.record:
+                    self.problem(
+                        subject,
+                        "subjects",
+                        None,
+                        f"a second {key} for the subject; the first is kept",
+                        where,
+                        key,
+                        value,
+                    )
+                    continue
+                subject.record[key] = str(value).strip()
+                subject.provenance[(key, None)] = where
+
+    def _visits_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("visit", "date"))
+        for row, where in zip(table.rows, table.row_labels, strict=True):
+            subject = self.row_subject(table, row, where)
+            if subject is None:
+                continue
+            visit = _text_id(row.get("visit"))
+            if visit is None:
+                self.problem(subject, "visits", None, "the row has no visit; it is skipped", where)
+                continue
+            visits = subject.record.setdefault("visits", {})
+            if visit in visits:
+                self.problem(
+                    subject,
+                    "visits",
+                    visit,
+                    "a second date for this visit; the first is kept",
+                    where,
+                    None,
+                    row.get("date"),
+                )
+                continue
+            date = row.get("date")
+            visits[visit] = None if _blank(date) else date
+            subject.provenance[("visits", visit)] = where
+
+    def _attestations_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("criterion", "attested"))
+        for row, where in zip(table.rows, table.row_labels, strict=True):
+            subject = self.row_subject(table, row, where)
+            if subject is None:
+                continue
+            criterion = _text_id(row.get("criterion"))
+            if criterion is None:
+                self.problem(subject, "attestations", None, "the row has no criterion id", where)
+                continue
+            attestations = subject.record.setdefault("attestations", {})
+            if criterion in attestations:
+                self.problem(
+                    subject,
+                    "attestations",
+                    None,
+                    "a second attestation of this criterion; the first is kept",
+                    where,
+                    criterion,
+                )
+                continue
+            value = row.get("attested")
+            attestations[criterion] = None if _blank(value) else value
+            subject.provenance[("attestations", None)] = where
+
+    def _form_table(self, info: FormInfo, table: Table) -> None:
+        items = list(info.items)
+        unit_columns = [f"{name}{UNIT_SUFFIX}" for name in items]
+        known = items + unit_columns + ([] if info.repeating else ["visit"])
+        self._unknown_columns(table, known)
+        present = [name for name in items if name in table.columns]
+        with_unit = {name for name in present if f"{name}{UNIT_SUFFIX}" in table.columns}
+        for row, where in zip(table.rows, table.row_labels, strict=True):
+            subject = self.row_subject(table, row, where)
+            if subject is None:
+                continue
+            record: dict[str, Any] = {}
+            for name in present:
+                value = row.get(name)
+                if _blank(value):
+                    continue
+                if name in with_unit and not _blank(row.get(f"{name}{UNIT_SUFFIX}")):
+                    value = {"value": value, "unit": str(row[f"{name}{UNIT_SUFFIX}"]).strip()}
+                record[name] = _plain(value)
+            forms = subject.record.setdefault("forms", {})
+            if info.repeating:
+                records = forms.setdefault(info.storage, [])
+                subject.provenance[(info.storage, len(records))] = where
+                records.append(record)
+                continue
+            visit = _text_id(row.get("visit"))
+            if visit is None:
+                self.problem(
+                    subject, info.storage, None, "the row has no visit; it is skipped", where
+                )
+                continue
+            by_visit = forms.setdefault(info.storage, {})
+            if visit in by_visit:
+                self.problem(
+                    subject,
+                    info.storage,
+                    visit,
+                    "a second row for this visit; the first is kept",
+                    where,
+                )
+                continue
+            by_visit[visit] = record
+            subject.provenance[(info.storage, visit)] = where
+
+
+def _plain(value: Any) -> Any:
+    """Engine values as the JSON format has them (dates stay dates: converters read them)."""
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def tables_to_batch(dictionary: DataDictionary, tables: Mapping[str, Table]) -> Batch:
+    """Subject records from tables named by storage name (plus visits, attestations, subjects)."""
+    return _Assembler(dictionary).read(tables)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_csv_folder(dictionary: DataDictionary, folder: Path) -> Batch:
+    return tables_to_batch(dictionary, _folder_tables(folder, {".csv"}))
+
+
+def read_table_folder(dictionary: DataDictionary, folder: Path) -> Batch:
+    """A folder of CSV and/or Parquet files, one per table."""
+    return tables_to_batch(dictionary, _folder_tables(folder, {".csv", ".parquet"}))
+
+
+def _folder_tables(folder: Path, suffixes: set[str]) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes and p.is_file())
+    if not files:
+        raise InputError(f"{folder} holds no CSV or Parquet tables")
+    for path in files:
+        name = path.stem
+        if name in tables:
+            raise InputError(f"{folder} holds two tables named '{name}'")
+        tables[name] = read_table_file(path)
+    return tables
+
+
+def read_table_file(path: Path) -> Table:
+    """One CSV or Parquet file as a table named by the file name."""
+    return _read_csv(path) if path.suffix.lower() == ".csv" else _read_parquet(path)
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text") from None
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return Table(path.stem, (), [], [])
+    except csv.Error as error:
+        raise InputError(f"{path}: {error}") from None
+    columns = tuple(h.strip() for h in header)
+    if len(set(columns)) != len(columns):
+        raise InputError(f"{path}: a column name appears twice in the header")
+    rows: list[dict[str, Any]] = []
+    labels: list[str] = []
+    bad: list[tuple[str, str]] = []
+    try:
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            line = f"{path.name} line {reader.line_num}"
+            if len(cells) != len(columns):
+                reason = (
+                    f"the row has {len(cells)} cells and the header {len(columns)}; it is skipped"
+                )
+                bad.append((line, reason))
+                continue
+            rows.append(dict(zip(columns, cells, strict=True)))
+            labels.append(line)
+    except csv.Error as error:
+        raise InputError(f"{path} line {reader.line_num}: {error}") from None
+    return Table(path.stem, columns, rows, labels, bad)
+
+
+def _read_parquet(path: Path) -> Table:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read {path} as Parquet: {error}") from None
+    rows = table.to_pylist()
+    labels = [f"{path.name} row {i}" for i in range(1, len(rows) + 1)]
+    return Table(path.stem, tuple(table.column_names), rows, labels)
+
+
+def read_duckdb(dictionary: DataDictionary, path: Path) -> Batch:
+    """The tables of a DuckDB database file (schema main)."""
+    import duckdb
+
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise InputError(f"cannot open {path} as a DuckDB database: {error}") from None
+    try:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'main' ORDER BY table_name"
+            ).fetchall()
+        ]
+        tables: dict[str, Table] = {}
+        for name in names:
+            relation = connection.table(name)
+            columns = tuple(relation.columns)
+            rows = [dict(zip(columns, values, strict=True)) for values in relation.fetchall()]
+            labels = [f"{path.name} table {name} row {i}" for i in range(1, len(rows) + 1)]
+            tables[name] = Table(name, columns, rows, labels)
+    finally:
+        connection.close()
+    return tables_to_batch(dictionary, tables)
+
+
+# ---------------------------------------------------------------- writing tables
+
+
+def subjects_to_tables(
+    dictionary: DataDictionary, subjects: Iterable[Mapping[str, Any]]
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Subject records (JSON format) as tables: name → (columns, rows).
+
+    Quantities given as ``{"value", "unit"}`` fill the ``<item>__unit`` column;
+    every table of the dictionary is present, empty or not, so that SQL over
+    the tables always finds them.
+    """
+    tables: dict[str, tuple[list[str], list[list[Any]]]] = {
+        "subjects": (["subject_id", "arm", "dose_level"], []),
+        "visits": (["subject_id", "visit", "date"], []),
+        "attestations": (["subject_id", "criterion", "attested"], []),
+    }
+    units_used: dict[str, set[str]] = {}
+    subjects = list(subjects)
+    for subject in subjects:
+        for storage, content in (subject.get("forms") or {}).items():
+            records = content if isinstance(content, list) else list((content or {}).values())
+            for record in records:
+                for item, value in (record or {}).items():
+                    if isinstance(value, dict):
+                        units_used.setdefault(storage, set()).add(item)
+    for info in dictionary.forms.values():
+        columns = ["subject_id"] + ([] if info.repeating else ["visit"])
+        for name in info.items:
+            columns.append(name)
+            if name in units_used.get(info.storage, ()):
+                columns.append(f"{name}{UNIT_SUFFIX}")
+        tables[info.storage] = (columns, [])
+    for subject in subjects:
+        sid = subject.get("subject_id")
+        if subject.get("arm") is not None or subject.get("dose_level") is not None:
+            tables["subjects"][1].append([sid, subject.get("arm"), subject.get("dose_level")])
+        for visit, date in (subject.get("visits") or {}).items():
+            tables["visits"][1].append([sid, visit, date])
+        for criterion, attested in (subject.get("attestations") or {}).items():
+            tables["attestations"][1].append([sid, criterion, attested])
+        for storage, content in (subject.get("forms") or {}).items():
+            info = dictionary.form(storage)
+            if info is None:
+                continue
+            columns, rows = tables[info.storage]
+            if info.repeating:
+                pairs: Iterator[tuple[str | None, Any]] = ((None, r) for r in content or [])
+            else:
+                pairs = iter((content or {}).items())
+            for visit, record in pairs:
+                row: list[Any] = []
+                for column in columns:
+                    if column == "subject_id":
+                        row.append(sid)
+                    elif column == "visit":
+                        row.append(visit)
+                    elif column.endswith(UNIT_SUFFIX):
+                        value = (record or {}).get(column[: -len(UNIT_SUFFIX)])
+                        row.append(value.get("unit") if isinstance(value, dict) else None)
+                    else:
+                        value = (record or {}).get(column)
+                        row.append(value.get("value") if isinstance(value, dict) else value)
+                rows.append(row)
+    return tables
+
+
+def write_csv_folder(tables: Mapping[str, tuple[list[str], list[list[Any]]]], folder: Path) -> None:
+    """Tables as CSV files (yes/no as yes/no, missing as empty cells)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (columns, rows) in tables.items():
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([_csv_cell(value) for value in row])
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _arrow_table(columns: list[str], rows: list[list[Any]]) -> Any:
+    import pyarrow as pa
+
+    arrays = []
+    for index, _column in enumerate(columns):
+        values = [row[index] for row in rows]
+        arrays.append(_arrow_array(values))
+    return pa.table(arrays, names=columns)
+
+
+def _arrow_array(values: list[Any]) -> Any:
+    """One column, typed by its values (mixed kinds are written as text)."""
+    import pyarrow as pa
+
+    kinds = {type(v) for v in values if v is not None}
+    if kinds <= {bool}:
+        return pa.array(values, type=pa.bool_())
+    if kinds <= {int, float} and bool not in kinds:
+        return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+    return pa.array([None if v is None else _csv_cell(v) for v in values], type=pa.string())
+
+
+def write_parquet_folder(
+    tables: Mapping[str, tuple[list[str], list[list[Any]]]], folder: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (columns, rows) in tables.items():
+        pq.write_table(_arrow_table(columns, rows), folder / f"{name}.parquet")
+
+
+def write_duckdb(tables: Mapping[str, tuple[list[str], list[list[Any]]]], path: Path) -> None:
+    import duckdb
+
+    connection = duckdb.connect(str(path))
+    try:
+        for name, (columns, rows) in tables.items():
+            connection.from_arrow(_arrow_table(columns, rows)).create(name)
+    finally:
+        connection.close()

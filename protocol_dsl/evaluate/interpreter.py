@@ -1,0 +1,1797 @@
+"""The three-valued interpreter: screen subjects against a spec, with reasons.
+
+Each criterion, definition, score and derived value of a spec is compiled
+once into Python closures (`compile_spec_rules(spec) -> Screener`); screening
+a subject then only calls them.  A closure takes the evaluation context (the
+subject's data, a per-subject cache, the evidence and the missing data
+collected so far) and the record it is evaluated on, and returns a runtime
+value of `protocol_dsl.evaluate.values` (None when unknown).
+
+Semantics (shared by every back end): Kleene logic, missing data makes a
+comparison unknown, scores / counts / sums with unknown parts are intervals,
+quantities compare after unit conversion, dates use calendar arithmetic for
+months and years, quantifiers over an empty form are false (any) and true
+(all).  A subject is eligible if every inclusion is met and every exclusion
+is not met, ineligible if any inclusion is not met or any exclusion is met,
+else indeterminate, with the data still needed.
+
+Public API (stable): `evaluate_subject`, `evaluate_expr`, `compile_spec_rules`,
+`Screener`, `SubjectResult`, `CriterionResult`, `Evidence`, `ExprResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import weakref
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl import printer, units
+from protocol_dsl.evaluate import values as v
+from protocol_dsl.evaluate.subject import (
+    POSITION,
+    DataDictionary,
+    DataProblem,
+    Subject,
+    normalise,
+)
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+
+INF = math.inf
+
+# ---------------------------------------------------------------- results
+
+
+@attrs.frozen
+class Evidence:
+    """One thing the interpreter read or derived while deciding a criterion."""
+
+    source: str  # serology.c3, medications[1].dose_start, anchor first_dose, sle.sledai_2k
+    value: Any  # plain JSON: number, text, yes/no, ISO date, [lo, hi]
+    visit: str | None = None
+    unit: str | None = None
+    recorded: Any = None  # the value as recorded, when it was converted
+    recorded_unit: str | None = None
+    conversion: str | None = None  # "90 mg/dL = 0.9 g/L", "16 mg/d × 1.25 = 20 mg/d"
+    text: str = ""  # the whole line in plain words
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "value": self.value,
+            "visit": self.visit,
+            "unit": self.unit,
+            "recorded": self.recorded,
+            "recorded_unit": self.recorded_unit,
+            "conversion": self.conversion,
+            "text": self.text,
+        }
+
+
+@attrs.define(eq=True)
+class CriterionResult:
+    id: str
+    kind: str  # inclusion | exclusion
+    status: str  # met | not_met | unknown
+    evidence: list[Evidence]
+    missing: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "evidence": [e.to_json() for e in self.evidence],
+            "missing": list(self.missing),
+        }
+
+
+@attrs.define(eq=True)
+class SubjectResult:
+    subject_id: str
+    status: str  # eligible | ineligible | indeterminate
+    criteria: dict[str, CriterionResult]
+    data_needed: list[str]
+    invalid: list[DataProblem]
+
+    @property
+    def failed(self) -> list[str]:
+        """Criteria decided against the subject: inclusions not met, exclusions met."""
+        return [
+            c.id
+            for c in self.criteria.values()
+            if (c.kind == "inclusion" and c.status == "not_met")
+            or (c.kind == "exclusion" and c.status == "met")
+        ]
+
+    @property
+    def unknown(self) -> list[str]:
+        return [c.id for c in self.criteria.values() if c.status == "unknown"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subject_id": self.subject_id,
+            "status": self.status,
+            "criteria": {k: c.to_json() for k, c in self.criteria.items()},
+            "data_needed": list(self.data_needed),
+            "invalid": [p.to_json() for p in self.invalid],
+        }
+
+
+@attrs.frozen
+class ExprResult:
+    """The value of one expression for one subject."""
+
+    value: Any  # public value: Truth, float, Quantity, Interval, date, Duration, str, None
+    evidence: list[Evidence]
+    missing: list[str]
+
+    @property
+    def truth(self) -> v.Truth:
+        return self.value if isinstance(self.value, v.Truth) else v.Truth.UNKNOWN
+
+
+class CompileError(Exception):
+    """The spec cannot be evaluated (it should have been rejected by the checks)."""
+
+
+# ---------------------------------------------------------------- evaluation context
+
+
+class Context:
+    """What one subject's evaluation reads and collects."""
+
+    __slots__ = (
+        "attestations",
+        "cache",
+        "explain",
+        "missing",
+        "reads",
+        "records",
+        "subject",
+        "unknown_forms",
+        "values",
+        "visits",
+    )
+
+    def __init__(self, subject: Subject, explain: bool) -> None:
+        self.subject = subject
+        self.values = subject.values
+        self.records = subject.records
+        self.visits = subject.visits
+        self.attestations = subject.attestations
+        self.unknown_forms = subject.unknown_forms
+        self.cache: dict[Any, Any] = {}
+        self.reads: list[Evidence] = []
+        self.missing: list[str] = []
+        self.explain = explain
+
+
+Fn = Callable[[Context, Any], Any]
+_EMPTY: dict[str, Any] = {}
+
+
+@attrs.frozen
+class Info:
+    """What the compiler knows about a value statically: its kind, unit and bounds."""
+
+    kind: str  # truth number date datetime duration titer choice text unknown
+    unit: str | None = None
+    lo: float = -INF
+    hi: float = INF
+    interval: bool = False  # may be an `Interval` at run time (scores, counts, sums)
+
+
+TRUTH = Info("truth")
+UNKNOWN_INFO = Info("unknown")
+
+_ITEM_KINDS = {
+    "number": "number",
+    "integer": "number",
+    "quantity": "number",
+    "date": "date",
+    "datetime": "datetime",
+    "yes_no": "truth",
+    "choice": "choice",
+    "titer": "titer",
+    "text": "text",
+}
+
+
+def _const(value: Any) -> Fn:
+    def constant(ctx: Context, rec: Any) -> Any:
+        return value
+
+    constant.value = value  # type: ignore[attr-defined]
+    return constant
+
+
+def _constant_of(fn: Fn) -> Any:
+    """The value of a constant closure, else `_NOT_CONSTANT`."""
+    return getattr(fn, "value", _NOT_CONSTANT) if fn.__name__ == "constant" else _NOT_CONSTANT
+
+
+_NOT_CONSTANT = object()
+
+
+# ---------------------------------------------------------------- the compiler
+
+
+class _Compiler:
+    """Turns expressions into closures, once per spec."""
+
+    def __init__(self, spec: Spec, dictionary: DataDictionary) -> None:
+        self.spec = spec
+        self.dictionary = dictionary
+        self._defines: dict[tuple[int, str, str | None], tuple[Fn, Info]] = {}
+        self._derives: dict[tuple[int, str, str], tuple[Fn, Info]] = {}
+        self._score_domains: dict[tuple[Any, ...], Any] = {}
+        self._active: set[tuple[int, str, str | None]] = set()
+
+    # -------------------------------------------------------- helpers
+
+    def use_of(self, owner: Spec, form: m.Form) -> FormUse | None:
+        return self.spec.form_use(owner, form)
+
+    def default_visit(self, use: FormUse) -> str | None:
+        eligibility = self.spec.eligibility_visit
+        if eligibility is not None and eligibility in use.visits:
+            return eligibility
+        return use.visits[0] if use.visits else None
+
+    def resolve(self, parts: tuple[str, ...], scope: Scope) -> Symbol:
+        symbol = scope.owner.resolve(parts, scope)
+        if symbol is None:
+            raise CompileError(f"'{'.'.join(parts)}' names nothing in {scope.owner.path}")
+        return symbol
+
+    # -------------------------------------------------------- dispatch
+
+    def compile(self, expr: m.Expr, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        method = getattr(self, "c_" + type(expr).__name__, None)
+        if method is None:
+            raise CompileError(f"no evaluation for {type(expr).__name__}")
+        return method(expr, scope, visit)  # type: ignore[no-any-return]
+
+    def truth(self, expr: m.Expr, scope: Scope, visit: str | None) -> Fn:
+        fn, info = self.compile(expr, scope, visit)
+        if info.kind == "truth":
+            return fn
+
+        def as_truth(ctx: Context, rec: Any) -> Any:
+            value = fn(ctx, rec)
+            return value if value is True or value is False else None
+
+        return as_truth
+
+    # -------------------------------------------------------- literals
+
+    def c_NumberLit(self, e: m.NumberLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        value = float(e.value)
+        return _const(value), Info("number", None, value, value)
+
+    def c_QuantityLit(self, e: m.QuantityLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        unit = e.quantity.unit
+        code = v.duration_unit(unit)
+        if code is not None:
+            return _const(v.Duration(float(e.quantity.value), code)), Info("duration", code)
+        value = float(e.quantity.value)
+        return _const(value), Info("number", unit, value, value)
+
+    def c_TextLit(self, e: m.TextLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return _const(e.value), Info("text")
+
+    def c_DateLit(self, e: m.DateLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return _const(e.value), Info("date")
+
+    def c_TiterLit(self, e: m.TiterLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return _const(e.denominator), Info("titer", None, e.denominator, e.denominator)
+
+    def c_BoolLit(self, e: m.BoolLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return _const(e.value), TRUTH
+
+    # -------------------------------------------------------- names
+
+    def c_AtVisit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return self.compile(e.expr, scope, e.visit)
+
+    def c_Ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        symbol = self.resolve(e.parts, scope)
+        kind = symbol.kind
+        if kind == "item":
+            return self.item(symbol, e, scope, visit)
+        if kind == "derive":
+            return self.derive(symbol, e, scope, visit)
+        if kind == "define":
+            return self.define(symbol, visit)
+        if kind in ("score", "score_part"):
+            return self.score(symbol, visit)
+        if kind == "anchor":
+            return self.anchor(symbol)
+        if kind == "value" or (len(e.parts) == 1 and self.is_entry(e.parts[0])):
+            # a name that is also a code list (class = antimalarial) means the entry
+            return _const(e.parts[-1]), Info("choice")
+        raise CompileError(f"'{e.dotted}' is a {kind}, not a value")
+
+    def is_entry(self, name: str) -> bool:
+        return any(
+            codelist.entry(name) is not None
+            for spec in self.spec.all_specs()
+            for codelist in spec.codelists.values()
+        )
+
+    def item(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        item: m.Item = symbol.decl  # type: ignore[assignment]
+        form = symbol.form
+        assert form is not None
+        use = self.use_of(symbol.owner, form)
+        info = self.item_info(use, item)
+        name = item.name
+        if scope.record is form and len(e.parts) == 1:
+            key = use.key if use is not None else form.name
+            return self.record_item(key, name, info, use), info
+        if use is None:
+            # a form the trial never collects: always missing
+            label = f"{'.'.join(e.parts)} (form not collected by the trial)"
+            return self.always_missing(label), info
+        if use.repeating:
+            label = f"{use.key}.{name} (a repeating form read outside any/all/count)"
+            return self.always_missing(label), info
+        at = visit or self.default_visit(use)
+        return self.visit_item(use, name, at, info), info
+
+    def item_info(self, use: FormUse | None, item: m.Item) -> Info:
+        kind = _ITEM_KINDS[item.type.kind]
+        if use is None:
+            return Info(kind, item.type.unit)
+        form_info = self.dictionary.forms.get(use.storage_name)
+        item_info = form_info.items.get(item.name) if form_info else None
+        lo, hi = item_info.range if item_info and item_info.range else (-INF, INF)
+        if kind == "truth":
+            lo, hi = 0, 1
+        unit = item.type.unit if item.type.kind == "quantity" else None
+        return Info(kind, unit, lo, hi)
+
+    def always_missing(self, label: str) -> Fn:
+        def missing(ctx: Context, rec: Any) -> Any:
+            ctx.missing.append(label)
+            return None
+
+        return missing
+
+    def visit_item(self, use: FormUse, name: str, at: str | None, info: Info) -> Fn:
+        storage = use.storage_name
+        key = (storage, at)
+        label = f"{use.key}.{name} at {at}"
+        form_label = f"{use.key} at {at}"
+        source = f"{use.key}.{name}"
+        unit = info.unit
+        kind = info.kind
+
+        def read(ctx: Context, rec: Any) -> Any:
+            record = ctx.values.get(key)
+            if record is None:
+                ctx.missing.append(form_label)
+                return None
+            value = record.get(name)
+            if value is None:
+                ctx.missing.append(label)
+                return None
+            if ctx.explain:
+                ctx.reads.append(
+                    _read_evidence(ctx, source, storage, at, name, value, unit, None, kind)
+                )
+            return value
+
+        read.visit_read = (key, name, label, form_label)  # type: ignore[attr-defined]
+        return read
+
+    def record_item(self, form_key: str, name: str, info: Info, use: FormUse | None) -> Fn:
+        unit = info.unit
+        kind = info.kind
+        storage = use.storage_name if use is not None else form_key
+
+        def read(ctx: Context, rec: Any) -> Any:
+            value = rec.get(name)
+            if value is None:
+                ctx.missing.append(_record_label(form_key, rec.get(POSITION), name))
+                return None
+            if ctx.explain:
+                position = rec.get(POSITION)
+                source = _record_label(form_key, position, name)
+                visit = position if isinstance(position, str) else None
+                ctx.reads.append(
+                    _read_evidence(
+                        ctx,
+                        source.split(" at ")[0],
+                        storage,
+                        visit,
+                        name,
+                        value,
+                        unit,
+                        position,
+                        kind,
+                    )
+                )
+            return value
+
+        read.record_read = (name, form_key)  # type: ignore[attr-defined]
+        return read
+
+    def derive(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        derive: m.Derive = symbol.decl  # type: ignore[assignment]
+        form = symbol.form
+        assert form is not None
+        use = self.use_of(symbol.owner, form)
+        form_key = use.key if use is not None else form.name
+        body, info = self.derive_body(symbol.owner, form, derive, form_key)
+        if scope.record is form and len(e.parts) == 1:
+            return body, info
+        if use is None or use.repeating:
+            return self.always_missing(f"{'.'.join(e.parts)} (read outside its records)"), info
+        at = visit or self.default_visit(use)
+        key = (use.storage_name, at)
+        empty = {POSITION: at}
+
+        def at_visit(ctx: Context, rec: Any) -> Any:
+            return body(ctx, ctx.values.get(key) or empty)
+
+        return at_visit, info
+
+    def derive_body(
+        self, owner: Spec, form: m.Form, derive: m.Derive, form_key: str
+    ) -> tuple[Fn, Info]:
+        cache_key = (id(owner), form.name, derive.name)
+        if cache_key in self._derives:
+            return self._derives[cache_key]
+        record_scope = Scope(owner, form)
+        fn, info = self.compile(derive.expr, record_scope, None)
+        formula = self.formula(derive.expr, record_scope)
+        memo = "=" + derive.name
+        name = derive.name
+        text = printer.expr(derive.expr).replace(" * ", " × ")
+        unit = info.unit
+
+        def derived(ctx: Context, rec: Any) -> Any:
+            memo_key = (id(rec), memo)
+            cache = ctx.cache
+            if memo_key in cache:
+                return cache[memo_key]
+            value = fn(ctx, rec)
+            cache[memo_key] = value
+            if ctx.explain and value is not None:
+                position = rec.get(POSITION)
+                source = _record_label(form_key, position, name).split(" at ")[0]
+                worked = formula(ctx, rec)
+                result = v.describe(value, unit)
+                conversion = f"{worked} = {result}" if worked else None
+                ctx.reads.append(
+                    Evidence(
+                        source,
+                        v.to_json(value),
+                        position if isinstance(position, str) else None,
+                        unit,
+                        conversion=conversion,
+                        text=f"{source} = {text}"
+                        + (f" = {conversion}" if conversion else f" = {result}"),
+                    )
+                )
+            return value
+
+        self._derives[cache_key] = (derived, info)
+        return derived, info
+
+    def formula(self, expr: m.Expr, scope: Scope) -> Fn:
+        """The arithmetic of a derived value with the values read: "16 mg/d × 1.25"."""
+        if isinstance(expr, m.Arith):
+            left = self.formula(expr.left, scope)
+            right = self.formula(expr.right, scope)
+            symbol = {"*": "×", "/": "÷", "+": "+", "-": "−"}[expr.op]
+
+            def worked(ctx: Context, rec: Any) -> Any:
+                a, b = left(ctx, rec), right(ctx, rec)
+                return f"{a} {symbol} {b}" if a and b else None
+
+            return worked
+        fn, info = self.compile(expr, scope, None)
+
+        def leaf(ctx: Context, rec: Any) -> Any:
+            quiet = Context(ctx.subject, False)
+            quiet.cache = ctx.cache
+            value = fn(quiet, rec)
+            return None if value is None else v.describe(value, info.unit)
+
+        return leaf
+
+    def define(self, symbol: Symbol, visit: str | None) -> tuple[Fn, Info]:
+        define: m.Define = symbol.decl  # type: ignore[assignment]
+        key = (id(symbol.owner), define.name, visit)
+        if key in self._defines:
+            return self._defines[key]
+        if key in self._active:
+            raise CompileError(f"definition {define.name} refers to itself")
+        self._active.add(key)
+        try:
+            fn, info = self.compile(define.expr, Scope(symbol.owner), visit)
+        finally:
+            self._active.discard(key)
+        name = define.name if symbol.owner is self.spec else _qualified(self.spec, symbol)
+        shown = f"{name} at {visit}" if visit else name
+
+        def memoised(ctx: Context, rec: Any) -> Any:
+            hit = ctx.cache.get(key)
+            if hit is not None:
+                value, reads, missing = hit
+                if reads:
+                    ctx.reads.extend(reads)
+                if missing:
+                    ctx.missing.extend(missing)
+                return value
+            r0, m0 = len(ctx.reads), len(ctx.missing)
+            value = fn(ctx, rec)
+            if ctx.explain:
+                ctx.reads.append(
+                    Evidence(
+                        shown,
+                        _json_value(value),
+                        visit,
+                        info.unit,
+                        text=f"{shown}: {_word(value, info.unit)}",
+                    )
+                )
+            ctx.cache[key] = (value, ctx.reads[r0:], ctx.missing[m0:])
+            return value
+
+        self._defines[key] = (memoised, info)
+        return memoised, info
+
+    def anchor(self, symbol: Symbol) -> tuple[Fn, Info]:
+        anchor: m.Anchor = symbol.decl  # type: ignore[assignment]
+        if anchor.visit is not None:
+            visit = anchor.visit
+            name = anchor.name
+            label = f"visits.{visit}"
+
+            def visit_date(ctx: Context, rec: Any) -> Any:
+                date = ctx.visits.get(visit)
+                if date is None:
+                    ctx.missing.append(label)
+                    return None
+                if ctx.explain:
+                    ctx.reads.append(
+                        Evidence(
+                            f"anchor {name}",
+                            date.isoformat(),
+                            visit,
+                            text=f"{name} = date of visit {visit}: {date.isoformat()}",
+                        )
+                    )
+                return date
+
+            return visit_date, Info("date")
+        assert anchor.expr is not None
+        return self.compile(anchor.expr, Scope(symbol.owner), None)
+
+    # -------------------------------------------------------- scores
+
+    def score(self, symbol: Symbol, visit: str | None) -> tuple[Fn, Info]:
+        """A score (or one of its parts, or a variant) at a visit: a number or an interval.
+
+        The domains of a score are evaluated once per subject and visit, and
+        shared by the score and its parts (`sle.sledai_2k.cns`); a variant
+        without some descriptors has its own domains.
+        """
+        owner = symbol.owner
+        decl = symbol.decl
+        base = owner.base_score(decl)  # type: ignore[arg-type]
+        if base is None:
+            raise CompileError(f"score {getattr(decl, 'name', '?')} has no base score")
+        excluded = frozenset(_excluded_descriptors(owner, decl))
+        base_owner = _owner_of_score(owner, decl)
+        if base.form is None:
+            raise CompileError(f"score {base.name} has no form")
+        form_symbol = base_owner.resolve(base.form.parts, Scope(base_owner))
+        if form_symbol is None or form_symbol.form is None:
+            raise CompileError(f"score {base.name}: its form is unknown")
+        form = form_symbol.form
+        use = self.use_of(form_symbol.owner, form)
+        part = symbol.part
+        name = _qualified(self.spec, symbol)
+        if part is not None:
+            name = f"{name}.{part}" if not name.endswith(f".{part}") else name
+        at = visit or (self.default_visit(use) if use is not None else None)
+        highest = base.rule == "highest_per_domain"
+        selected = tuple(
+            i
+            for i, domain in enumerate(base.domains)
+            if part is None or part == domain.name or part in domain.tags
+        )
+        maxima = []
+        for domain in base.domains:
+            weights = [float(d.weight) for d in domain.items if d.name not in excluded]
+            maxima.append(max(weights, default=0.0) if highest else sum(weights))
+        total_max = sum(maxima[i] for i in selected)
+        info = Info("number", None, 0.0, total_max, interval=True)
+        if use is None:
+            return self.always_missing(f"{name} (its form is not collected by the trial)"), info
+        domains = self.score_domains(base_owner, base, form, use, at, excluded)
+        form_label = f"{use.key} at {at}"
+        shown = f"{name} at {at}"
+        interval_class = v.Interval
+
+        def evaluate(ctx: Context, rec: Any) -> Any:
+            results = domains(ctx)
+            if results is None:
+                ctx.missing.append(form_label)
+                value = v.interval(0.0, total_max)
+                if ctx.explain:
+                    text = f"{shown}: not recorded ({_word(value, None)})"
+                    ctx.reads.append(Evidence(shown, _json_value(value), at, text=text))
+                return value
+            lo = hi = 0.0
+            missing = ctx.missing
+            for i in selected:
+                dlo, dhi, absent, _present, _unknown = results[i]
+                lo += dlo
+                hi += dhi
+                if absent:
+                    missing.extend(absent)
+            value = lo if lo == hi else interval_class(lo, hi)
+            if ctx.explain:
+                present = [p for i in selected for p in results[i][3]]
+                unknown = [u for i in selected for u in results[i][4]]
+                text = f"{shown} = {_word(value, None)}"
+                text += f" (present: {', '.join(present) or 'none'}"
+                text += f"; unknown: {', '.join(unknown)})" if unknown else ")"
+                ctx.reads.append(Evidence(shown, _json_value(value), at, text=text))
+            return value
+
+        return evaluate, info
+
+    def score_domains(
+        self,
+        owner: Spec,
+        base: m.Score,
+        form: m.Form,
+        use: FormUse,
+        at: str | None,
+        excluded: frozenset[str],
+    ) -> Callable[[Context], list[tuple[float, float, list[str], list[str], list[str]]] | None]:
+        """Per domain of a score at a visit: (lo, hi, missing items, present, unknown).
+
+        Memoised per subject: a score read by several criteria, or through its
+        parts, is evaluated once.  None when the form was not recorded at the visit.
+        """
+        memo_key = ("score", id(owner), base.name, at, excluded)
+        cached = self._score_domains.get(memo_key)
+        if cached is not None:
+            return cached
+        record_scope = Scope(owner, form)
+        highest = base.rule == "highest_per_domain"
+        # a descriptor is (weight, name, rule or None to read the item itself, missing label)
+        compiled: list[list[tuple[float, str, Fn | None, str]]] = []
+        for domain in base.domains:
+            descriptors: list[tuple[float, str, Fn | None, str]] = []
+            for item in domain.items:
+                if item.name in excluded:
+                    continue
+                fn: Fn | None = None
+                if item.expr is not None:
+                    fn = self.truth(item.expr, record_scope, None)
+                elif form.item(item.name) is None:
+                    raise CompileError(f"score item {item.name} is not an item of {form.name}")
+                label = f"{use.key}.{item.name} at {at}"
+                descriptors.append((float(item.weight), item.name, fn, label))
+            compiled.append(descriptors)
+        key = (use.storage_name, at)
+
+        def domains(ctx: Context) -> Any:
+            cache = ctx.cache
+            if memo_key in cache:
+                return cache[memo_key]
+            record = ctx.values.get(key)
+            if record is None:
+                cache[memo_key] = None
+                return None
+            explain = ctx.explain
+            results = []
+            for descriptors in compiled:
+                lo = hi = 0.0
+                absent: list[str] = []
+                present: list[str] = []
+                unknown: list[str] = []
+                for weight, item_name, fn, label in descriptors:
+                    if fn is None:
+                        t = record.get(item_name)
+                        if t is None:
+                            absent.append(label)
+                    else:
+                        m0 = len(ctx.missing)
+                        t = fn(ctx, record)
+                        if len(ctx.missing) > m0:
+                            absent.extend(ctx.missing[m0:])
+                            del ctx.missing[m0:]
+                    if t is True:
+                        if highest:
+                            if weight > lo:
+                                lo = weight
+                            if weight > hi:
+                                hi = weight
+                        else:
+                            lo += weight
+                            hi += weight
+                        if explain:
+                            present.append(f"{item_name} {v.format_number(weight)}")
+                    elif t is not False:
+                        if highest:
+                            if weight > hi:
+                                hi = weight
+                        else:
+                            hi += weight
+                        if explain:
+                            unknown.append(f"{item_name} {v.format_number(weight)}")
+                results.append((lo, hi, absent, present, unknown))
+            cache[memo_key] = results
+            return results
+
+        self._score_domains[memo_key] = domains
+        return domains
+
+    # -------------------------------------------------------- arithmetic
+
+    def c_Negate(self, e: m.Negate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        fn, info = self.compile(e.expr, scope, visit)
+
+        def negate(ctx: Context, rec: Any) -> Any:
+            return v.negate(fn(ctx, rec))
+
+        return negate, Info(info.kind, info.unit, -info.hi, -info.lo, info.interval)
+
+    def c_Arith(self, e: m.Arith, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        left, li = self.compile(e.left, scope, visit)
+        right, ri = self.compile(e.right, scope, visit)
+        op = e.op
+        if li.kind in ("date", "datetime") and ri.kind == "duration" and op in "+-":
+            sign = 1 if op == "+" else -1
+
+            def shift(ctx: Context, rec: Any) -> Any:
+                date, span = left(ctx, rec), right(ctx, rec)
+                if date is None or span is None:
+                    return None
+                try:
+                    return span.shift(date, sign)
+                except OverflowError:
+                    return None
+
+            return shift, Info("date")
+        if li.kind == "date" and ri.kind == "date" and op == "-":
+
+            def difference(ctx: Context, rec: Any) -> Any:
+                a, b = left(ctx, rec), right(ctx, rec)
+                if a is None or b is None:
+                    return None
+                return float((a - b).days)
+
+            return difference, Info("number", "d")
+        convert = None
+        unit = li.unit or ri.unit
+        if op in "+-" and li.unit and ri.unit and li.unit != ri.unit:
+            convert = _converter(ri.unit, li.unit)
+            unit = li.unit
+        elif op == "*" and li.unit and ri.unit:
+            unit = f"{li.unit}.{ri.unit}"
+        elif op == "/":
+            unit = (
+                None
+                if li.unit == ri.unit
+                else (li.unit if not ri.unit else f"{li.unit or '1'}/({ri.unit})")
+            )
+        lo, hi = _bounds_arith(op, (li.lo, li.hi), (ri.lo, ri.hi))
+        arithmetic = v.arithmetic
+
+        def arith(ctx: Context, rec: Any) -> Any:
+            a = left(ctx, rec)
+            b = right(ctx, rec)
+            if a is None or b is None:
+                return None
+            if convert is not None:
+                b = _convert_value(b, convert)
+            return arithmetic(op, a, b)
+
+        return arith, Info("number", unit, lo, hi, li.interval or ri.interval)
+
+    def c_Call(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        name = e.function
+        if name == "lookup":
+            return self.lookup(e, scope, visit)
+        args = [self.compile(a, scope, visit) for a in e.args]
+        if name in ("years_between", "months_between", "days_between"):
+            (a, _), (b, _) = args
+            between = {
+                "years_between": v.years_between,
+                "months_between": v.months_between,
+                "days_between": v.days_between,
+            }[name]
+
+            def dates(ctx: Context, rec: Any) -> Any:
+                x, y = a(ctx, rec), b(ctx, rec)
+                if x is None or y is None:
+                    return None
+                if isinstance(x, _dt.datetime):
+                    x = x.date()
+                if isinstance(y, _dt.datetime):
+                    y = y.date()
+                return float(between(x, y))
+
+            return dates, Info("number")
+        if name == "abs":
+            ((fn, info),) = args
+
+            def absolute(ctx: Context, rec: Any) -> Any:
+                x = fn(ctx, rec)
+                if x is None:
+                    return None
+                if x.__class__ is v.Interval:
+                    lo, hi = x.lo, x.hi
+                    if lo >= 0:
+                        return x
+                    if hi <= 0:
+                        return v.Interval(-hi, -lo)
+                    return v.interval(0.0, max(-lo, hi))
+                return abs(x)
+
+            return absolute, Info(
+                info.kind, info.unit, 0.0, max(abs(info.lo), abs(info.hi)), info.interval
+            )
+        if name in ("least", "greatest"):
+            (a, ai), (b, bi) = args
+            pick = min if name == "least" else max
+            convert = (
+                _converter(bi.unit, ai.unit) if ai.unit and bi.unit and ai.unit != bi.unit else None
+            )
+
+            def extreme(ctx: Context, rec: Any) -> Any:
+                x, y = a(ctx, rec), b(ctx, rec)
+                if x is None or y is None:
+                    return None
+                if convert is not None:
+                    y = _convert_value(y, convert)
+                if x.__class__ is v.Interval or y.__class__ is v.Interval:
+                    (x0, x1), (y0, y1) = v.bounds(x), v.bounds(y)
+                    return v.interval(pick(x0, y0), pick(x1, y1))
+                return pick(x, y)
+
+            return extreme, Info(
+                ai.kind, ai.unit, pick(ai.lo, bi.lo), pick(ai.hi, bi.hi), ai.interval or bi.interval
+            )
+        raise CompileError(f"unknown function {name}")
+
+    def lookup(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        table_ref, key_expr = e.args
+        if not isinstance(table_ref, m.Ref):
+            raise CompileError("lookup needs a table name")
+        symbol = self.resolve(table_ref.parts, scope)
+        if symbol.kind != "table":
+            raise CompileError(f"'{table_ref.dotted}' is not a table")
+        table: m.Table = symbol.decl  # type: ignore[assignment]
+        rows: dict[str, Any] = {}
+        unit: str | None = None
+        numbers: list[float] = []
+        for row in table.rows:
+            value = row.value.value
+            if isinstance(value, m.Quantity):
+                unit = value.unit
+                rows[row.key] = float(value.value)
+                numbers.append(float(value.value))
+            elif isinstance(value, Decimal):
+                rows[row.key] = float(value)
+                numbers.append(float(value))
+            else:
+                rows[row.key] = value
+        key_fn, _ = self.compile(key_expr, scope, visit)
+        name = table_ref.dotted
+        kind = "number" if numbers else "text"
+
+        def look_up(ctx: Context, rec: Any) -> Any:
+            key = key_fn(ctx, rec)
+            if key is None:
+                return None
+            value = rows.get(key)
+            if ctx.explain:
+                shown = f"{name}[{key}]"
+                text = (
+                    f"{shown} = {v.describe(value, unit)}"
+                    if value is not None
+                    else f"{name} has no row for {key}"
+                )
+                ctx.reads.append(Evidence(shown, _json_value(value), None, unit, text=text))
+            return value
+
+        return look_up, Info(kind, unit, min(numbers, default=-INF), max(numbers, default=INF))
+
+    # -------------------------------------------------------- logic
+
+    def c_Not(self, e: m.Not, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        fn = self.truth(e.expr, scope, visit)
+
+        def negation(ctx: Context, rec: Any) -> Any:
+            t = fn(ctx, rec)
+            return None if t is None else not t
+
+        return negation, TRUTH
+
+    def c_Logic(self, e: m.Logic, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        left = self.truth(e.left, scope, visit)
+        right = self.truth(e.right, scope, visit)
+        if e.op == "and":
+
+            def conjunction(ctx: Context, rec: Any) -> Any:
+                missing = ctx.missing
+                m0 = len(missing)
+                a = left(ctx, rec)
+                if a is False:
+                    del missing[m0:]
+                    return False
+                b = right(ctx, rec)
+                if b is False:
+                    del missing[m0:]
+                    return False
+                if a is None or b is None:
+                    return None
+                if len(missing) > m0:
+                    del missing[m0:]
+                return True
+
+            return conjunction, TRUTH
+        if e.op == "or":
+
+            def disjunction(ctx: Context, rec: Any) -> Any:
+                missing = ctx.missing
+                m0 = len(missing)
+                a = left(ctx, rec)
+                if a is True:
+                    del missing[m0:]
+                    return True
+                b = right(ctx, rec)
+                if b is True:
+                    del missing[m0:]
+                    return True
+                if a is None or b is None:
+                    return None
+                if len(missing) > m0:
+                    del missing[m0:]
+                return False
+
+            return disjunction, TRUTH
+
+        def implication(ctx: Context, rec: Any) -> Any:
+            missing = ctx.missing
+            m0 = len(missing)
+            a = left(ctx, rec)
+            if a is False:
+                del missing[m0:]
+                return True
+            b = right(ctx, rec)
+            if b is True:
+                del missing[m0:]
+                return True
+            if a is None or b is None:
+                return None
+            del missing[m0:]
+            return False
+
+        return implication, TRUTH
+
+    def c_Conditional(self, e: m.Conditional, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        condition = self.truth(e.condition, scope, visit)
+        then, ti = self.compile(e.then, scope, visit)
+        otherwise, oi = self.compile(e.otherwise, scope, visit)
+
+        def conditional(ctx: Context, rec: Any) -> Any:
+            c = condition(ctx, rec)
+            if c is True:
+                return then(ctx, rec)
+            if c is False:
+                return otherwise(ctx, rec)
+            a, b = then(ctx, rec), otherwise(ctx, rec)
+            if a is not None and b is not None and a.__class__ is b.__class__ and a == b:
+                return a
+            return None
+
+        interval = ti.interval or oi.interval
+        bounds = (min(ti.lo, oi.lo), max(ti.hi, oi.hi))
+        return conditional, Info(ti.kind, ti.unit or oi.unit, *bounds, interval)
+
+    # -------------------------------------------------------- comparisons
+
+    def c_Compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        left, li = self.compile(e.left, scope, visit)
+        right, ri = self.compile(e.right, scope, visit)
+        return self.comparison(e.op, left, li, right, ri, e.right), TRUTH
+
+    def comparison(
+        self, op: str, left: Fn, li: Info, right: Fn, ri: Info, right_expr: m.Expr | None
+    ) -> Fn:
+        convert = None
+        if li.unit and ri.unit and li.unit != ri.unit and li.kind == ri.kind == "number":
+            if isinstance(right_expr, m.QuantityLit):
+                constant = _convert_literal(right_expr.quantity, li.unit)
+                right = _const(constant)
+            else:
+                convert = _converter(ri.unit, li.unit)
+        if li.kind == "duration" or ri.kind == "duration":
+            return self.duration_comparison(op, left, right)
+        plain = v.COMPARATORS[op]
+        if not (li.interval or ri.interval) and convert is None:
+            constant = _constant_of(right)
+            if constant is not _NOT_CONSTANT and constant is not None:
+
+                def against_constant(ctx: Context, rec: Any) -> Any:
+                    a = left(ctx, rec)
+                    if a is None:
+                        return None
+                    try:
+                        return plain(a, constant)
+                    except TypeError:  # values of different kinds never compare
+                        return None
+
+                return _fused(left, plain, constant) or against_constant
+
+            def known_values(ctx: Context, rec: Any) -> Any:
+                a = left(ctx, rec)
+                b = right(ctx, rec)
+                if a is None or b is None:
+                    return None
+                try:
+                    return plain(a, b)
+                except TypeError:
+                    return None
+
+            return known_values
+        compare = v.compare
+        interval_class = v.Interval
+
+        def comparison(ctx: Context, rec: Any) -> Any:
+            m0 = len(ctx.missing)
+            a = left(ctx, rec)
+            b = right(ctx, rec)
+            if a is None or b is None:
+                return None
+            if convert is not None:
+                b = _convert_value(b, convert)
+            if a.__class__ is interval_class or b.__class__ is interval_class:
+                result = compare(op, a, b)
+                if result is not None and len(ctx.missing) > m0:
+                    del ctx.missing[m0:]  # decided whatever the missing parts are
+                return result
+            try:
+                return plain(a, b)
+            except TypeError:
+                return None
+
+        return comparison
+
+    def duration_comparison(self, op: str, left: Fn, right: Fn) -> Fn:
+        plain = v.COMPARATORS[op]
+
+        def days(value: Any) -> Any:
+            return value.days() if isinstance(value, v.Duration) else value
+
+        def comparison(ctx: Context, rec: Any) -> Any:
+            a, b = left(ctx, rec), right(ctx, rec)
+            if a is None or b is None:
+                return None
+            try:
+                return plain(days(a), days(b))
+            except TypeError:
+                return None
+
+        return comparison
+
+    def c_Between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        fn, info = self.compile(e.expr, scope, visit)
+        low, lo_info = self.compile(e.low, scope, visit)
+        high, hi_info = self.compile(e.high, scope, visit)
+        at_least = self.comparison(">=", fn, info, low, lo_info, e.low)
+        at_most = self.comparison("<=", fn, info, high, hi_info, e.high)
+
+        def between(ctx: Context, rec: Any) -> Any:
+            m0 = len(ctx.missing)
+            a = at_least(ctx, rec)
+            if a is False:
+                return False
+            if a is None:
+                # the value is unknown: the upper bound check adds no missing data
+                m1 = len(ctx.missing)
+                b = at_most(ctx, rec)
+                if b is False:
+                    del ctx.missing[m0:]
+                    return False
+                del ctx.missing[m1:]
+                return None
+            return at_most(ctx, rec)
+
+        return between, TRUTH
+
+    def c_MemberOf(self, e: m.MemberOf, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        fn, _ = self.compile(e.expr, scope, visit)
+        if e.codelist is not None:
+            symbol = self.resolve(e.codelist.parts, scope)
+            if symbol.codelist is None:
+                raise CompileError(f"'{e.codelist.dotted}' is not a code list")
+            allowed = frozenset(entry.name for entry in symbol.codelist.entries)
+        else:
+            allowed = frozenset(e.values)
+
+        def member(ctx: Context, rec: Any) -> Any:
+            value = fn(ctx, rec)
+            if value is None:
+                return None
+            try:
+                return value in allowed
+            except TypeError:
+                return None
+
+        return member, TRUTH
+
+    def c_IsKnown(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        fn, _ = self.compile(e.expr, scope, visit)
+        missing = e.missing
+        interval_class = v.Interval
+
+        def known(ctx: Context, rec: Any) -> Any:
+            m0 = len(ctx.missing)
+            value = fn(ctx, rec)
+            if len(ctx.missing) > m0:
+                del ctx.missing[m0:]  # a two-valued test: missing data decides it
+            present = value is not None and value.__class__ is not interval_class
+            return not present if missing else present
+
+        return known, TRUTH
+
+    def c_Within(self, e: m.Within, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return self.window(e, scope, visit, v.within), TRUTH
+
+    def c_AtLeast(self, e: m.AtLeast, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        return self.window(e, scope, visit, v.at_least), TRUTH
+
+    def window(
+        self,
+        e: m.Within | m.AtLeast,
+        scope: Scope,
+        visit: str | None,
+        test: Callable[..., Any],
+    ) -> Fn:
+        date, _ = self.compile(e.expr, scope, visit)
+        span, span_info = self.compile(e.duration, scope, visit)
+        anchor, _ = self.compile(e.anchor, scope, visit)
+        direction = e.direction
+        if span_info.kind != "duration":
+            unit = v.duration_unit(span_info.unit) if span_info.unit else "d"
+            if unit is None:
+                raise CompileError(f"{printer.expr(e.duration)} is not a duration")
+            number = span
+
+            def as_duration(ctx: Context, rec: Any) -> Any:
+                value = number(ctx, rec)
+                return (
+                    None
+                    if value is None or value.__class__ is v.Interval
+                    else v.Duration(value, unit)
+                )
+
+            span = as_duration
+
+        def windowed(ctx: Context, rec: Any) -> Any:
+            x = date(ctx, rec)
+            d = span(ctx, rec)
+            a = anchor(ctx, rec)
+            if isinstance(x, _dt.datetime):
+                x = x.date()
+            if isinstance(a, _dt.datetime):
+                a = a.date()
+            try:
+                return test(x, d, direction, a)
+            except (OverflowError, TypeError):
+                return None
+
+        return windowed
+
+    # -------------------------------------------------------- records
+
+    def records_of(self, form_name: str, scope: Scope) -> tuple[FormUse, m.Form]:
+        form = scope.owner.forms.get(form_name)
+        if form is None:
+            raise CompileError(f"'{form_name}' is not a form")
+        use = self.use_of(scope.owner, form)
+        if use is None:
+            raise CompileError(f"form {form_name} is not collected by the trial")
+        return use, form
+
+    def c_Quantifier(self, e: m.Quantifier, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        use, form = self.records_of(e.form, scope)
+        inner = Scope(scope.owner, form, scope.context)
+        where = self.truth(e.where, inner, visit) if e.where is not None else None
+        satisfy = self.truth(e.satisfy, inner, visit) if e.satisfy is not None else None
+        storage = use.storage_name
+        key = use.key
+        kind = e.kind
+        unknown_label = f"{key} records"
+
+        if kind in ("any", "none"):
+            negate = kind == "none"
+
+            def exists(ctx: Context, rec: Any) -> Any:
+                records = ctx.records.get(storage)
+                if not records:
+                    if storage in ctx.unknown_forms:
+                        ctx.missing.append(unknown_label)
+                        return None
+                    if ctx.explain:
+                        ctx.reads.append(Evidence(key, 0, text=f"{key} has no records"))
+                    return negate
+                if where is None:
+                    return not negate
+                missing, reads = ctx.missing, ctx.reads
+                m0 = len(missing)
+                result: bool | None = False
+                if not ctx.explain:
+                    for record in records:
+                        t = where(ctx, record)
+                        if t is True:
+                            result = True
+                            break
+                        if t is None:
+                            result = None
+                    if result is not None and len(missing) > m0:
+                        del missing[m0:]
+                    if negate:
+                        return None if result is None else not result
+                    return result
+                for record in records:
+                    r0, mr = len(reads), len(missing)
+                    t = where(ctx, record)
+                    if t is True:
+                        result = True
+                        if ctx.explain:
+                            reads.append(_match_evidence(key, record, "matches"))
+                        break
+                    if t is None:
+                        result = None
+                        if ctx.explain:
+                            reads.append(_match_evidence(key, record, "might match"))
+                    else:
+                        del reads[r0:]
+                        del missing[mr:]
+                if result is not None:
+                    del missing[m0:]
+                if result is False and ctx.explain:
+                    n = len(records)
+                    records_word = "record" if n == 1 else "records"
+                    reads.append(
+                        Evidence(key, n, text=f"no record of {key} matches ({n} {records_word})")
+                    )
+                if negate:
+                    return None if result is None else not result
+                return result
+
+            return exists, TRUTH
+
+        assert satisfy is not None
+
+        def every(ctx: Context, rec: Any) -> Any:
+            records = ctx.records.get(storage)
+            if not records:
+                if storage in ctx.unknown_forms:
+                    ctx.missing.append(unknown_label)
+                    return None
+                return True
+            missing, reads = ctx.missing, ctx.reads
+            m0 = len(missing)
+            result: bool | None = True
+            for record in records:
+                r0, mr = len(reads), len(missing)
+                w = where(ctx, record) if where is not None else True
+                if w is False:
+                    del reads[r0:]
+                    del missing[mr:]
+                    continue
+                t = satisfy(ctx, record)
+                if t is True:
+                    del missing[mr:]  # the record satisfies the rule whatever else is missing
+                    if ctx.explain:
+                        reads.append(_match_evidence(key, record, "satisfies"))
+                    continue
+                if t is False and w is True:
+                    result = False
+                    if ctx.explain:
+                        reads.append(_match_evidence(key, record, "does not satisfy"))
+                    break
+                result = None
+                if ctx.explain:
+                    reads.append(_match_evidence(key, record, "might not satisfy"))
+            if result is not None:
+                del missing[m0:]
+            return result
+
+        return every, TRUTH
+
+    def c_Aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        symbol = self.resolve(e.target.parts, Scope(scope.owner))
+        form = symbol.form
+        if form is None:
+            raise CompileError(f"'{e.target.dotted}' is not a form or an item of one")
+        use = self.use_of(symbol.owner, form)
+        if use is None:
+            raise CompileError(f"form {form.name} is not collected by the trial")
+        inner = Scope(symbol.owner, form, scope.context)
+        where = self.truth(e.where, inner, visit) if e.where is not None else None
+        storage = use.storage_name
+        kind = e.kind
+        unknown_label = f"{use.key} records"
+        if kind == "count":
+
+            def count(ctx: Context, rec: Any) -> Any:
+                records = ctx.records.get(storage)
+                if not records:
+                    if storage in ctx.unknown_forms:
+                        ctx.missing.append(unknown_label)
+                        return v.Interval(0.0, INF)
+                    return 0.0
+                if where is None:
+                    return float(len(records))
+                lo = hi = 0
+                for record in records:
+                    r0 = len(ctx.reads)
+                    t = where(ctx, record)
+                    if t is True:
+                        lo += 1
+                        hi += 1
+                    elif t is None:
+                        hi += 1
+                    else:
+                        del ctx.reads[r0:]
+                return float(lo) if lo == hi else v.Interval(float(lo), float(hi))
+
+            return count, Info("number", None, 0.0, INF, interval=True)
+        if symbol.kind not in ("item", "derive"):
+            raise CompileError(f"{kind}() needs an item: {e.target.dotted}")
+        value_fn, info = self.compile(m.Ref((e.target.parts[-1],)), inner, visit)
+        vlo, vhi = info.lo, info.hi
+        if kind == "sum":
+
+            def total(ctx: Context, rec: Any) -> Any:
+                records = ctx.records.get(storage)
+                if not records:
+                    if storage in ctx.unknown_forms:
+                        ctx.missing.append(unknown_label)
+                        return v.Interval(0.0, INF) if vlo >= 0 else None
+                    return 0.0
+                lo = hi = 0.0
+                missing = ctx.missing
+                m0 = len(missing)
+                for record in records:
+                    r0, mr = len(ctx.reads), len(missing)
+                    t = where(ctx, record) if where is not None else True
+                    if t is False:
+                        del ctx.reads[r0:]
+                        del missing[mr:]
+                        continue
+                    x = value_fn(ctx, record)
+                    if x is None:
+                        x0, x1 = vlo, vhi
+                    elif x.__class__ is v.Interval:
+                        x0, x1 = x.lo, x.hi
+                    else:
+                        x0 = x1 = x
+                    if t is True:
+                        lo += x0
+                        hi += x1
+                    else:
+                        lo += min(0.0, x0)
+                        hi += max(0.0, x1)
+                if lo == hi:
+                    del missing[m0:]
+                    return lo
+                return v.Interval(lo, hi)
+
+            lo_all = min(0.0, vlo) * INF if vlo < 0 else 0.0
+            return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
+        pick = min if kind == "min" else max
+
+        def extreme(ctx: Context, rec: Any) -> Any:
+            records = ctx.records.get(storage) or ()
+            if not records and storage in ctx.unknown_forms:
+                ctx.missing.append(unknown_label)
+                return None
+            certain: list[tuple[float, float]] = []
+            possible: list[tuple[float, float]] = []
+            for record in records:
+                t = where(ctx, record) if where is not None else True
+                if t is False:
+                    continue
+                x = value_fn(ctx, record)
+                b = (vlo, vhi) if x is None else v.bounds(x)
+                (certain if t is True else possible).append(b)
+            if not certain:
+                return None
+            if not possible and all(lo == hi for lo, hi in certain):
+                return pick(lo for lo, _ in certain)
+            every = certain + possible
+            if kind == "min":
+                return v.interval(min(lo for lo, _ in every), min(hi for _, hi in certain))
+            return v.interval(max(lo for lo, _ in certain), max(hi for _, hi in every))
+
+        return extreme, Info("number", info.unit, vlo, vhi, interval=True)
+
+
+# ---------------------------------------------------------------- compile-time helpers
+
+
+def _fused(read: Fn, plain: Callable[[Any, Any], bool], constant: Any) -> Fn | None:
+    """One closure for "item op constant", the commonest test (a call fewer per test).
+
+    With explanations on it defers to the separate read and comparison.
+    """
+    visit_read = getattr(read, "visit_read", None)
+    if visit_read is not None:
+        key, name, label, form_label = visit_read
+
+        def visit_item_against_constant(ctx: Context, rec: Any) -> Any:
+            if ctx.explain:
+                a = read(ctx, rec)
+                if a is None:
+                    return None
+            else:
+                record = ctx.values.get(key)
+                if record is None:
+                    ctx.missing.append(form_label)
+                    return None
+                a = record.get(name)
+                if a is None:
+                    ctx.missing.append(label)
+                    return None
+            try:
+                return plain(a, constant)
+            except TypeError:
+                return None
+
+        return visit_item_against_constant
+    record_read = getattr(read, "record_read", None)
+    if record_read is not None:
+        name, form_key = record_read
+
+        def record_item_against_constant(ctx: Context, rec: Any) -> Any:
+            if ctx.explain:
+                a = read(ctx, rec)
+                if a is None:
+                    return None
+            else:
+                a = rec.get(name)
+                if a is None:
+                    ctx.missing.append(_record_label(form_key, rec.get(POSITION), name))
+                    return None
+            try:
+                return plain(a, constant)
+            except TypeError:
+                return None
+
+        return record_item_against_constant
+    return None
+
+
+def _qualified(spec: Spec, symbol: Symbol) -> str:
+    """A declaration's name as the trial spec writes it (alias.name for a library)."""
+    name = getattr(symbol.decl, "name", "?")
+    if symbol.owner is spec:
+        return name
+    for alias, library in spec.libraries.items():
+        if library is symbol.owner:
+            return f"{alias}.{name}"
+    return name
+
+
+def _owner_of_score(owner: Spec, decl: Any) -> Spec:
+    """The spec that declares the base score of a (possibly variant) score."""
+    spec = owner
+    seen: set[str] = set()
+    while isinstance(decl, m.ScoreVariant) and decl.name not in seen:
+        seen.add(decl.name)
+        symbol = spec.resolve(decl.base.parts, Scope(spec))
+        if symbol is None:
+            break
+        spec, decl = symbol.owner, symbol.decl
+    return spec
+
+
+def _excluded_descriptors(owner: Spec, decl: Any) -> set[str]:
+    excluded: set[str] = set()
+    spec = owner
+    seen: set[str] = set()
+    while isinstance(decl, m.ScoreVariant) and decl.name not in seen:
+        seen.add(decl.name)
+        excluded.update(decl.without)
+        symbol = spec.resolve(decl.base.parts, Scope(spec))
+        if symbol is None:
+            break
+        spec, decl = symbol.owner, symbol.decl
+    return excluded
+
+
+def _converter(from_unit: str, to_unit: str) -> tuple[float, float]:
+    """(factor, offset) that turn a value in ``from_unit`` into ``to_unit``."""
+    try:
+        offset = units.convert(0.0, from_unit, to_unit)
+        factor = units.convert(1.0, from_unit, to_unit) - offset
+    except units.UnitError as error:
+        raise CompileError(str(error)) from None
+    return factor, offset
+
+
+def _convert_literal(quantity: m.Quantity, to_unit: str) -> float:
+    try:
+        return units.convert(float(quantity.value), quantity.unit, to_unit)
+    except units.UnitError as error:
+        raise CompileError(str(error)) from None
+
+
+def _convert_value(value: Any, transform: tuple[float, float]) -> Any:
+    factor, offset = transform
+    if value.__class__ is v.Interval:
+        return v.interval(value.lo * factor + offset, value.hi * factor + offset)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value * factor + offset
+    return value
+
+
+def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    try:
+        value = v.arithmetic(op, v.Interval(*a), v.Interval(*b))
+    except (ZeroDivisionError, OverflowError):
+        return -INF, INF
+    if value is None:
+        return -INF, INF
+    lo, hi = v.bounds(value)
+    if math.isnan(lo) or math.isnan(hi):
+        return -INF, INF
+    return lo, hi
+
+
+# ---------------------------------------------------------------- evidence helpers
+
+
+def _record_label(form_key: str, position: Any, item: str) -> str:
+    if isinstance(position, int):
+        return f"{form_key}[{position}].{item}"
+    if isinstance(position, str):
+        return f"{form_key}.{item} at {position}"
+    return f"{form_key}.{item}"
+
+
+def _read_evidence(
+    ctx: Context,
+    source: str,
+    storage: str,
+    visit: str | None,
+    item: str,
+    value: Any,
+    unit: str | None,
+    position: Any = None,
+    kind: str = "",
+) -> Evidence:
+    origin = ctx.subject.origins.get((storage, position if position is not None else visit, item))
+    if kind == "titer":
+        value = v.format_titer(value)
+    shown = v.describe(value, unit)
+    where = f" at {visit}" if visit else ""
+    if origin is not None:
+        recorded, recorded_unit = origin
+        conversion = f"{v.format_number(recorded)} {recorded_unit} = {shown}"
+        return Evidence(
+            source,
+            _json_value(value),
+            visit,
+            unit,
+            v.to_json(recorded),
+            recorded_unit,
+            conversion,
+            f"{source}{where} = {conversion}",
+        )
+    return Evidence(source, _json_value(value), visit, unit, text=f"{source}{where} = {shown}")
+
+
+def _match_evidence(form_key: str, record: Mapping[str, Any], verdict: str) -> Evidence:
+    position = record.get(POSITION)
+    source = f"{form_key}[{position}]"
+    fields = ", ".join(
+        f"{k} {v.describe(value)}"
+        for k, value in record.items()
+        if k != POSITION and not k.startswith("=")
+    )
+    return Evidence(source, verdict, text=f"record {source} {verdict}: {fields}")
+
+
+def _json_value(value: Any) -> Any:
+    return v.to_json(value)
+
+
+def _word(value: Any, unit: str | None) -> str:
+    if value is True:
+        return "met"
+    if value is False:
+        return "not met"
+    if value is None:
+        return "unknown"
+    return v.describe(value, unit)
+
+
+# ---------------------------------------------------------------- the screener
+
+
+@attrs.frozen
+class _CompiledCriterion:
+    id: str
+    kind: str
+    fn: Fn | None  # None: attested
+    attested: bool
+
+
+class Screener:
+    """A spec's criteria compiled once; `screen` evaluates one subject."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.dictionary = DataDictionary(spec)
+        self._compiler = _Compiler(spec, self.dictionary)
+        criteria: list[_CompiledCriterion] = []
+        for criterion in spec.criteria:
+            fn = None
+            if criterion.rule is not None:
+                fn = self._compiler.truth(criterion.rule, Scope(spec), None)
+            criteria.append(
+                _CompiledCriterion(criterion.id, criterion.kind, fn, criterion.rule is None)
+            )
+        self.criteria: tuple[_CompiledCriterion, ...] = tuple(criteria)
+        self._plan = tuple((c.id, c.kind, c.fn, c.kind == "inclusion") for c in criteria)
+
+    def normalise(
+        self, raw: Mapping[str, Any] | Subject, fallback_id: str = "<no subject_id>"
+    ) -> Subject:
+        if isinstance(raw, Subject):
+            return raw
+        return normalise(self.dictionary, raw, fallback_id)
+
+    def screen(
+        self, subject: Mapping[str, Any] | Subject, *, explain: bool = True
+    ) -> SubjectResult:
+        """Eligibility of one subject (a raw JSON record or a normalised `Subject`)."""
+        data = self.normalise(subject)
+        ctx = Context(data, explain)
+        results: dict[str, CriterionResult] = {}
+        against = False
+        open_ = False
+        needed: list[str] = []
+        reads = ctx.reads
+        for criterion_id, kind, fn, inclusion in self._plan:
+            r0 = len(reads)
+            ctx.missing = missing = []
+            if fn is None:
+                truth = ctx.attestations.get(criterion_id)
+                if truth is None:
+                    missing.append(f"attestations.{criterion_id}")
+                elif explain:
+                    reads.append(
+                        Evidence(
+                            f"attestations.{criterion_id}",
+                            truth,
+                            text=f"{criterion_id} attested: {'yes' if truth else 'no'}",
+                        )
+                    )
+            else:
+                truth = fn(ctx, _EMPTY)
+            if truth is True or truth is False:
+                status = "met" if truth else "not_met"
+                if inclusion is not truth:
+                    against = True
+                missing = []
+            else:
+                status = "unknown"
+                open_ = True
+                if missing:
+                    missing = list(dict.fromkeys(missing))
+                    needed.extend(missing)
+            evidence = _dedupe(reads[r0:]) if explain else []
+            results[criterion_id] = CriterionResult(criterion_id, kind, status, evidence, missing)
+        if len(needed) > 1:
+            needed = list(dict.fromkeys(needed))
+        if against:
+            overall = "ineligible"
+        elif open_:
+            overall = "indeterminate"
+        else:
+            overall = "eligible"
+        return SubjectResult(data.subject_id, overall, results, needed, list(data.problems))
+
+    def evaluate(
+        self,
+        expr: m.Expr | str,
+        subject: Mapping[str, Any] | Subject,
+        *,
+        visit: str | None = None,
+        explain: bool = True,
+    ) -> ExprResult:
+        """The value of one expression (a model node or source text) for one subject."""
+        node = parse_expression(expr) if isinstance(expr, str) else expr
+        fn, info = self._compiler.compile(node, Scope(self.spec), visit)
+        ctx = Context(self.normalise(subject), explain)
+        value = fn(ctx, _EMPTY)
+        return ExprResult(
+            _public(value, info), _dedupe(ctx.reads), list(dict.fromkeys(ctx.missing))
+        )
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Evidence] = []
+    for item in evidence:
+        key = (item.source, item.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _public(value: Any, info: Info) -> Any:
+    if info.kind == "truth" or value is True or value is False:
+        return v.Truth.of(value if value is True or value is False else None)
+    if value is None:
+        return None
+    if info.kind == "number" and info.unit and isinstance(value, float):
+        return v.Quantity(value, info.unit)
+    return value
+
+
+def parse_expression(text: str) -> m.Expr:
+    """An expression from source text (as written after `=` in a rule)."""
+    from protocol_dsl.parser import parse_module
+
+    module, diagnostics = parse_module(f"define __expression = {text}\n", "<expression>")
+    if module is None or not module.declarations:
+        reason = diagnostics[0].message if diagnostics else "not an expression"
+        raise ValueError(f"cannot read the expression {text!r}: {reason}")
+    decl = module.declarations[0]
+    assert isinstance(decl, m.Define)
+    return decl.expr
+
+
+_SCREENERS: weakref.WeakKeyDictionary[Spec, Screener] = weakref.WeakKeyDictionary()
+
+
+def compile_spec_rules(spec: Spec) -> Screener:
+    """The spec's criteria compiled into closures (cached per loaded spec)."""
+    screener = _SCREENERS.get(spec)
+    if screener is None:
+        screener = Screener(spec)
+        _SCREENERS[spec] = screener
+    return screener
+
+
+def evaluate_subject(spec: Spec, subject: Mapping[str, Any] | Subject) -> SubjectResult:
+    """Eligibility of one subject, with per-criterion status, evidence and missing data."""
+    return compile_spec_rules(spec).screen(subject)
+
+
+def evaluate_expr(
+    spec: Spec,
+    expr: m.Expr | str,
+    subject: Mapping[str, Any] | Subject,
+    *,
+    visit: str | None = None,
+) -> ExprResult:
+    """The three-valued value of one expression for one subject, with its evidence."""
+    return compile_spec_rules(spec).evaluate(expr, subject, visit=visit)

@@ -1,0 +1,291 @@
+"""Reports of a screening run: text (rich tables), JSON, CSV and the funnel chart.
+
+The text report has, in order: a per-subject table (status, criteria decided
+against the subject, criteria still unknown, data still needed), the invalid
+values, the edit-check findings, the rows the readers could not use and, for
+a batch, the screen-failure funnel.  JSON carries everything, with a
+`format_version`; CSV has one row per subject, every text cell neutralised so
+that no spreadsheet reads it as a formula.  Output is deterministic.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from protocol_dsl.evaluate.screening import ScreenRun
+
+FORMAT_VERSION = 1
+TEXT_WIDTH = 120
+_MAX_LISTED = 4
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json_data(run: ScreenRun, spec_path: str, engine: str = "python") -> dict[str, Any]:
+    subjects = []
+    for outcome in run.outcomes:
+        data = outcome.result.to_json()
+        data["source"] = outcome.source
+        data["findings"] = [f.to_json() for f in outcome.findings]
+        subjects.append(data)
+    return {
+        "format_version": FORMAT_VERSION,
+        "spec": spec_path,
+        "trial": run.spec.trial.name if run.spec.trial else None,
+        "engine": engine,
+        "summary": run.counts,
+        "subjects": subjects,
+        "input_problems": [p.to_json() for p in run.input_problems],
+        "funnel": [step.to_json() for step in run.funnel],
+    }
+
+
+def render_json(run: ScreenRun, spec_path: str) -> str:
+    return json.dumps(to_json_data(run, spec_path), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def render_csv(run: ScreenRun) -> bytes:
+    from generators.csv_cells import csv_bytes
+
+    criteria = [c.id for c in run.spec.criteria]
+    header = [
+        "subject_id",
+        "status",
+        "failed",
+        "unknown",
+        "data_needed",
+        "invalid_values",
+        "findings",
+        *criteria,
+        "source",
+    ]
+    rows = []
+    for outcome in run.outcomes:
+        result = outcome.result
+        rows.append(
+            [
+                result.subject_id,
+                result.status,
+                " ".join(result.failed),
+                " ".join(result.unknown),
+                "; ".join(result.data_needed),
+                len(result.invalid),
+                " ".join(sorted({f.rule for f in outcome.findings})),
+                *(result.criteria[c].status for c in criteria),
+                outcome.source,
+            ]
+        )
+    return csv_bytes(header, rows)
+
+
+# ---------------------------------------------------------------- text
+
+
+def _listed(items: list[str], limit: int = _MAX_LISTED) -> str:
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" … ({len(items) - limit} more)"
+
+
+def summary_line(run: ScreenRun, spec_path: str) -> str:
+    counts = run.counts
+    trial = run.spec.trial.name if run.spec.trial else spec_path
+    subjects = counts["subjects"]
+    return (
+        f"Screening of {trial} ({spec_path}): {subjects} subject{'s' if subjects != 1 else ''}"
+        f" — {counts['eligible']} eligible, {counts['ineligible']} ineligible, "
+        f"{counts['indeterminate']} indeterminate"
+    )
+
+
+def render_text(run: ScreenRun, spec_path: str, *, colour: bool = False) -> str:
+    """The text report (rich tables; plain columns if rich is not installed)."""
+    try:
+        from rich.console import Console
+    except ImportError:  # the rich extra is optional
+        return _plain_text(run, spec_path)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=TEXT_WIDTH,
+        color_system="standard" if colour else None,
+        force_terminal=colour,
+        no_color=not colour,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    _rich_report(console, run, spec_path)
+    return buffer.getvalue()
+
+
+def _rich_report(console: Any, run: ScreenRun, spec_path: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(summary_line(run, spec_path), style="bold"), soft_wrap=True)
+    console.print()
+    style = {"eligible": "green", "ineligible": "red", "indeterminate": "yellow"}
+    subjects = Table(title="Subjects", title_justify="left", show_lines=False, expand=False)
+    for name in ("Subject", "Status", "Failed", "Unknown", "Data needed"):
+        subjects.add_column(name, overflow="fold")
+    for outcome in run.outcomes:
+        result = outcome.result
+        subjects.add_row(
+            Text(result.subject_id),
+            Text(result.status, style=style[result.status]),
+            Text(" ".join(result.failed)),
+            Text(" ".join(result.unknown)),
+            Text(_listed(result.data_needed)),
+        )
+    console.print(subjects)
+
+    invalid = [(o, p) for o in run.outcomes for p in o.result.invalid if p.check is None]
+    if invalid:
+        table = Table(
+            title=f"Invalid values ({len(invalid)}): read as missing", title_justify="left"
+        )
+        for name in ("Subject", "Where", "Value", "Reason"):
+            table.add_column(name, overflow="fold")
+        for outcome, problem in invalid:
+            table.add_row(
+                Text(outcome.subject_id),
+                Text(problem.where()),
+                Text(_value_text(problem.value)),
+                Text(problem.reason),
+            )
+        console.print()
+        console.print(table)
+
+    findings = [f for o in run.outcomes for f in o.findings]
+    console.print()
+    if findings:
+        table = Table(title=f"Edit checks ({len(findings)} findings)", title_justify="left")
+        for name in ("Subject", "Rule", "Message"):
+            table.add_column(name, overflow="fold")
+        for finding in findings:
+            table.add_row(Text(finding.subject_id), Text(finding.rule), Text(finding.message))
+        console.print(table)
+    else:
+        console.print(Text("Edit checks: no findings"))
+
+    if run.input_problems:
+        table = Table(
+            title=f"Input rows not read ({len(run.input_problems)})", title_justify="left"
+        )
+        for name in ("Where", "Reason"):
+            table.add_column(name, overflow="fold")
+        for problem in run.input_problems:
+            table.add_row(Text(problem.where() or problem.source or ""), Text(problem.reason))
+        console.print()
+        console.print(table)
+
+    if len(run.outcomes) > 1:
+        console.print()
+        console.print(_funnel_table(run))
+
+
+def _funnel_table(run: ScreenRun) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=f"Screen-failure funnel ({len(run.outcomes)} subjects)", title_justify="left"
+    )
+    for name, justify in (
+        ("Criterion", "left"),
+        ("Kind", "left"),
+        ("Excluded", "right"),
+        ("Cumulative", "right"),
+        ("Remaining", "right"),
+        ("Unknown", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for step in run.funnel:
+        table.add_row(
+            Text(step.criterion),
+            Text(step.kind),
+            str(step.excluded),
+            str(step.cumulative),
+            str(step.remaining),
+            str(step.unknown),
+        )
+    return table
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _plain_text(run: ScreenRun, spec_path: str) -> str:
+    lines = [summary_line(run, spec_path), ""]
+    for outcome in run.outcomes:
+        result = outcome.result
+        lines.append(
+            f"{result.subject_id}\t{result.status}\tfailed: {' '.join(result.failed) or '-'}"
+            f"\tunknown: {' '.join(result.unknown) or '-'}"
+            f"\tneeded: {_listed(result.data_needed) or '-'}"
+        )
+    for outcome in run.outcomes:
+        for problem in outcome.result.invalid:
+            if problem.check is None:
+                lines.append(f"invalid\t{outcome.subject_id}\t{problem.where()}\t{problem.reason}")
+        for finding in outcome.findings:
+            lines.append(f"finding\t{finding.subject_id}\t{finding.rule}\t{finding.message}")
+    for problem in run.input_problems:
+        lines.append(f"not read\t{problem.where()}\t{problem.reason}")
+    if len(run.outcomes) > 1:
+        lines.append("criterion\tkind\texcluded\tcumulative\tremaining\tunknown")
+        for s in run.funnel:
+            lines.append(
+                f"{s.criterion}\t{s.kind}\t{s.excluded}\t{s.cumulative}\t{s.remaining}\t{s.unknown}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- funnel chart
+
+
+def write_funnel_png(run: ScreenRun, path: Path) -> Path:
+    """The funnel as a horizontal bar chart (subjects remaining after each criterion)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    steps = run.funnel
+    labels = ["screened", *(f"{s.criterion} ({s.kind[:3]})" for s in steps)]
+    remaining = [len(run.outcomes), *(s.remaining for s in steps)]
+    excluded = [0, *(s.excluded for s in steps)]
+    height = max(2.5, 0.32 * len(labels) + 1.2)
+    figure = Figure(figsize=(8, height), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot(1, 1, 1)
+    positions = list(range(len(labels)))
+    axes.barh(positions, remaining, color="#4C72B0", label="remaining")
+    axes.barh(positions, excluded, left=remaining, color="#DD8452", label="excluded here")
+    axes.set_yticks(positions)
+    axes.set_yticklabels(labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlabel("subjects")
+    trial = run.spec.trial.name if run.spec.trial else ""
+    axes.set_title(f"Screen-failure funnel {trial}".strip(), fontsize=10)
+    for position, value, gone in zip(positions, remaining, excluded, strict=True):
+        label = f" {value}" + (f" (−{gone})" if gone else "")
+        axes.text(value + gone, position, label, va="center", fontsize=7)
+    axes.set_xlim(0, max(remaining) * 1.18 or 1)
+    axes.legend(loc="lower right", fontsize=7)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # no Software entry, no timestamp: the same run writes the same bytes
+    figure.savefig(path, format="png", metadata={"Software": None})
+    return path

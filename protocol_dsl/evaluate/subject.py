@@ -1,0 +1,752 @@
+"""Subject records: validation and normalisation against the data dictionary.
+
+This module owns the meaning of one subject record (the JSON format every
+back end reads) and turns it into the typed values the interpreter reads:
+quantities as floats in the item's declared unit, dates as `datetime.date`,
+titers as their denominator, yes/no as booleans, choices as code-list entry
+names.  Every value that cannot be read (wrong type, unknown code, impossible
+date, a unit the item cannot have, a value outside the item's range, a form,
+visit or item the spec does not have) becomes a `DataProblem` and is dropped:
+the criteria that read it are then unknown, never silently false.  A record is
+never rejected as a whole: even one without a subject id comes out, under a
+stand-in id, with its problems.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl import units
+from protocol_dsl.evaluate.values import format_number, parse_date, parse_titer
+from protocol_dsl.spec import FormUse, Scope, Spec
+
+#: The reserved key under which a record carries its position: its index in a
+#: repeating form, or its visit in a non-repeating form (no item can be named "#").
+POSITION = "#"
+
+TOP_LEVEL_KEYS = ("subject_id", "visits", "forms", "attestations", "arm", "dose_level")
+
+
+@attrs.frozen
+class DataProblem:
+    """One value or row that could not be read, and why, in plain words."""
+
+    subject_id: str | None
+    form: str | None
+    visit_or_record_index: str | int | None
+    item: str | None
+    value: Any
+    reason: str
+    source: str | None = None  # where it came from: "medications.csv row 4", "EX row 12"
+    check: str | None = None  # the edit check it also is, e.g. ITEM_OUT_OF_RANGE
+
+    def where(self) -> str:
+        """The field in words: medications[2].dose_start, serology.c3 at SCR."""
+        parts: list[str] = []
+        if self.form is not None:
+            text = self.form
+            if isinstance(self.visit_or_record_index, int):
+                text += f"[{self.visit_or_record_index}]"
+            if self.item is not None:
+                text += f".{self.item}"
+            if isinstance(self.visit_or_record_index, str):
+                text += f" at {self.visit_or_record_index}"
+            parts.append(text)
+        elif self.item is not None:
+            parts.append(self.item)
+        elif self.visit_or_record_index is not None:
+            parts.append(str(self.visit_or_record_index))
+        if self.source:
+            parts.append(f"({self.source})")
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        from protocol_dsl.evaluate.values import to_json
+
+        value = self.value
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            value = to_json(value) if not isinstance(value, (dict, list)) else str(value)
+        return {
+            "subject_id": self.subject_id,
+            "form": self.form,
+            "visit_or_record_index": self.visit_or_record_index,
+            "item": self.item,
+            "value": value,
+            "reason": self.reason,
+            "source": self.source,
+            "check": self.check,
+        }
+
+
+# ---------------------------------------------------------------- the data dictionary
+
+
+class BadValue(Exception):
+    """A value an item cannot hold; the message is the reason in plain words."""
+
+
+class OutOfRange(BadValue):
+    """A value of the right kind outside the item's declared range."""
+
+
+Converter = Callable[[Any], Any]
+
+
+@attrs.frozen
+class ItemInfo:
+    """An item as the subject data holds it: its type, unit, code list and range."""
+
+    name: str
+    item: m.Item
+    kind: str
+    unit: str | None
+    entries: tuple[str, ...] | None
+    range: tuple[float, float] | None
+    label: str
+
+    @cached_property
+    def converter(self) -> Converter:
+        return _converter(self)
+
+
+@attrs.frozen
+class FormInfo:
+    """A form as the trial collects it: storage name, visits and items."""
+
+    use: FormUse
+    items: dict[str, ItemInfo]
+    #: item name → (converter, visits the item alone is collected at or None, whether a
+    #: JSON true/false is the value as it is: yes/no items at every visit of the form)
+    readers: dict[str, tuple[Converter, tuple[str, ...] | None, bool]] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        readers = {
+            name: (
+                info.converter,
+                info.item.visits,
+                info.kind == "yes_no" and info.item.visits is None,
+            )
+            for name, info in self.items.items()
+        }
+        object.__setattr__(self, "readers", readers)
+
+    @property
+    def storage(self) -> str:
+        return self.use.storage_name
+
+    @property
+    def key(self) -> str:
+        return self.use.key
+
+    @property
+    def repeating(self) -> bool:
+        return self.use.repeating
+
+    @property
+    def visits(self) -> tuple[str, ...]:
+        return self.use.visits
+
+    def item_visits(self, item: ItemInfo) -> tuple[str, ...]:
+        """The visits an item is collected at (its own `collected at`, else the form's)."""
+        return item.item.visits if item.item.visits is not None else self.visits
+
+
+class DataDictionary:
+    """The trial's forms and items by storage name, with their value converters."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.forms: dict[str, FormInfo] = {}
+        for use in spec.form_uses:
+            items = {item.name: _item_info(use.owner, item) for item in use.form.items}
+            self.forms[use.storage_name] = FormInfo(use, items)
+        self.visits: tuple[str, ...] = tuple(v.name for v in spec.visit_order)
+        self.criteria: dict[str, m.Criterion] = {c.id: c for c in spec.criteria}
+        self.arms: tuple[str, ...] = tuple(spec.arms)
+        finding = spec.dose_finding
+        self.dose_levels: tuple[str, ...] = (
+            tuple(level.name for level in finding.levels) if finding else ()
+        )
+
+    def form(self, key: str) -> FormInfo | None:
+        """A form by storage name or by its dotted key (sle.sledai_2k_form)."""
+        info = self.forms.get(key)
+        if info is None:
+            info = self.forms.get(key.replace(".", "__"))
+        return info
+
+
+def _item_info(owner: Spec, item: m.Item) -> ItemInfo:
+    entries = None
+    if item.type.kind == "choice" and item.type.codelist is not None:
+        symbol = owner.resolve(item.type.codelist.parts, Scope(owner))
+        if symbol is not None and symbol.codelist is not None:
+            entries = tuple(e.name for e in symbol.codelist.entries)
+    unit = item.type.unit if item.type.kind == "quantity" else None
+    value_range = None
+    if item.range is not None:
+        value_range = (_bound(item.range.low, unit), _bound(item.range.high, unit))
+    return ItemInfo(
+        item.name, item, item.type.kind, unit, entries, value_range, item.label or item.name
+    )
+
+
+def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:
+    if isinstance(bound, m.Quantity):
+        if unit is not None and bound.unit != unit:
+            try:
+                return units.convert(float(bound.value), bound.unit, unit)
+            except units.UnitError:
+                return float(bound.value)
+        return float(bound.value)
+    return float(bound)
+
+
+# ---------------------------------------------------------------- converting one value
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+class _Missing:
+    """What a converter returns for a blank cell or a NaN: the value is missing."""
+
+    __slots__ = ()
+
+
+MISSING: Any = _Missing()
+
+
+def _number(value: Any) -> float:
+    cls = value.__class__
+    if cls is float:
+        if value != value:  # NaN: an empty cell of a numeric column
+            return MISSING
+        number = value
+    elif cls is int:
+        number = float(value)
+    elif isinstance(value, bool):
+        raise BadValue("a yes/no value where a number is expected")
+    elif isinstance(value, (int, float, Decimal)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return MISSING
+        try:
+            number = float(text)
+        except ValueError:
+            raise BadValue(f"'{value}' is not a number") from None
+        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+            raise BadValue(f"'{value}' is not a number")
+    else:
+        raise BadValue(f"a {_type_word(value)} where a number is expected")
+    if not math.isfinite(number):
+        raise BadValue("not a finite number")
+    return number
+
+
+def _type_word(value: Any) -> str:
+    if isinstance(value, dict):
+        return "group of fields"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "text"
+    return type(value).__name__
+
+
+def _converter(info: ItemInfo) -> Converter:
+    kind = info.kind
+    lo_hi = info.range
+
+    low, high = lo_hi if lo_hi is not None else (-math.inf, math.inf)
+
+    def out_of_range(shown: str) -> BadValue:
+        unit = f" {info.unit}" if info.unit else ""
+        return OutOfRange(
+            f"{shown} is outside the allowed range {format_number(low)} to "
+            f"{format_number(high)}{unit}"
+        )
+
+    if kind == "quantity":
+        item_unit = info.unit or "1"
+
+        def quantity(value: Any) -> Any:
+            if value.__class__ is dict:
+                if set(value) - {"value", "unit"} or "value" not in value:
+                    raise BadValue('a quantity is a number or {"value": n, "unit": "UCUM"}')
+                number = _number(value["value"])
+                if number is MISSING:
+                    return MISSING
+                unit = value.get("unit")
+                if unit is None or unit == "" or unit == item_unit:
+                    if not low <= number <= high:
+                        raise out_of_range(f"{format_number(number)} {item_unit}")
+                    return number
+                if not isinstance(unit, str):
+                    raise BadValue("the unit is not text")
+                try:
+                    converted = units.convert(number, unit, item_unit)
+                except units.UnitError as error:
+                    raise BadValue(_unit_reason(unit, item_unit, error)) from None
+                if not low <= converted <= high:
+                    raise out_of_range(
+                        f"{format_number(number)} {unit} (= {format_number(converted)} {item_unit})"
+                    )
+                return converted, (number, unit)
+            number = _number(value)
+            if number is not MISSING and not low <= number <= high:
+                raise out_of_range(f"{format_number(number)} {item_unit}")
+            return number
+
+        return quantity
+    if kind in ("number", "integer"):
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, dict):
+                raise BadValue("a group of fields where a number is expected")
+            number = _number(value)
+            if number is MISSING:
+                return MISSING
+            if kind == "integer" and number != int(number):
+                raise BadValue(f"{format_number(number)} is not a whole number")
+            if not low <= number <= high:
+                raise out_of_range(format_number(number))
+            return number
+
+        return plain
+    if kind == "date":
+        return _date
+    if kind == "datetime":
+        return _datetime
+    if kind == "yes_no":
+        return _yes_no
+    if kind == "titer":
+
+        def titer(value: Any) -> Any:
+            if _blank(value):
+                return MISSING
+            denominator = parse_titer(value)
+            if denominator is None:
+                raise BadValue(f"'{value}' is not a titer (write 1:160 or 160)")
+            return denominator
+
+        return titer
+    if kind == "choice":
+        entries = frozenset(info.entries or ())
+        shown = ", ".join(info.entries or ())
+
+        def choice(value: Any) -> Any:
+            if value.__class__ is str and value in entries:
+                return value
+            if _blank(value):
+                return MISSING
+            if not isinstance(value, str):
+                raise BadValue(f"a {_type_word(value)} where a code is expected (one of {shown})")
+            raise BadValue(f"'{value}' is not a code of this item (one of {shown})")
+
+        return choice
+
+    def text(value: Any) -> Any:
+        if value.__class__ is str:
+            return value if value.strip() else MISSING
+        if _blank(value):
+            return MISSING
+        if isinstance(value, (dict, list)):
+            raise BadValue(f"a {_type_word(value)} where text is expected")
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float) and value == int(value):
+            return str(int(value))
+        return str(value)
+
+    return text
+
+
+def _unit_reason(unit: str, item_unit: str, error: units.UnitError) -> str:
+    try:
+        units.parse_unit(unit)
+    except units.UnitError:
+        return f"'{unit}' is not a UCUM unit"
+    return (
+        f"the unit {unit} ({units.describe_dimension(unit)}) cannot be converted to the "
+        f"item's unit {item_unit} ({units.describe_dimension(item_unit)})"
+    )
+
+
+def _blank(value: Any) -> bool:
+    """An empty cell: blank text or a NaN."""
+    if value.__class__ is float:
+        return bool(value != value)
+    return value.__class__ is str and not value.strip()
+
+
+def _date(value: Any) -> Any:
+    if value.__class__ is str:
+        return _date_text(value)
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if _blank(value):
+        return MISSING
+    raise BadValue(f"a {_type_word(value)} where a date (YYYY-MM-DD) is expected")
+
+
+@functools.lru_cache(maxsize=65536)
+def _date_text(value: str) -> Any:
+    """A date written as text (dates repeat across subjects: parsed once each)."""
+    text = value.strip()
+    if not text:
+        return MISSING
+    date = (
+        parse_date(text[:10]) if len(text) >= 10 and (len(text) == 10 or text[10] == "T") else None
+    )
+    if date is None:
+        if _looks_like_date(text):
+            raise BadValue(f"'{value}' is not a calendar date")
+        raise BadValue(f"'{value}' is not a date (write YYYY-MM-DD)")
+    return date
+
+
+def _looks_like_date(text: str) -> bool:
+    parts = text[:10].split("-")
+    return len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def _datetime(value: Any) -> Any:
+    if _blank(value):
+        return MISSING
+    if isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        raise BadValue(f"a {_type_word(value)} where a date and time is expected")
+    try:
+        return _dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadValue(f"'{value}' is not an ISO date and time") from None
+
+
+def _yes_no(value: Any) -> Any:
+    if value is True or value is False:
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        if not word:
+            return MISSING
+    if _blank(value):
+        return MISSING
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    raise BadValue(f"'{value}' is not yes or no")
+
+
+def is_missing(value: Any) -> bool:
+    """Absent, null, an empty cell or a NaN from a table."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+# ---------------------------------------------------------------- the normalised subject
+
+
+class Subject:
+    """One subject's data as the interpreter reads it.
+
+    ``values`` maps (form storage name, visit) to that visit's record of a
+    non-repeating form; ``records`` maps a repeating form's storage name to its
+    records.  Records are dicts of item → typed value, with their position
+    under `POSITION`.  ``origins`` keeps values as recorded when they were
+    converted to the item's unit: (storage, visit or index, item) → (value, unit).
+    ``unknown_forms`` are repeating forms whose records the input does not
+    supply at all (a source mapped onto some forms only): quantifiers over
+    them are unknown, where an empty form would make `any` false.
+    """
+
+    __slots__ = (
+        "arm",
+        "attestations",
+        "dose_level",
+        "origins",
+        "problems",
+        "records",
+        "subject_id",
+        "unknown_forms",
+        "values",
+        "visits",
+    )
+
+    def __init__(self, subject_id: str) -> None:
+        self.subject_id = subject_id
+        self.visits: dict[str, _dt.date] = {}
+        self.values: dict[tuple[str, str], dict[str, Any]] = {}
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        self.attestations: dict[str, bool] = {}
+        self.arm: str | None = None
+        self.dose_level: str | None = None
+        self.origins: dict[tuple[str, str | int, str], tuple[float, str]] = {}
+        self.problems: list[DataProblem] = []
+        self.unknown_forms: frozenset[str] = frozenset()
+
+
+def normalise(
+    dictionary: DataDictionary, raw: Mapping[str, Any], fallback_id: str = "<no subject_id>"
+) -> Subject:
+    """Read one subject record; every unreadable part becomes a `DataProblem`."""
+    if not isinstance(raw, Mapping):
+        subject = Subject(fallback_id)
+        subject.problems.append(
+            DataProblem(
+                None, None, None, None, _type_word(raw), "a subject record must be a JSON object"
+            )
+        )
+        return subject
+    subject_id = raw.get("subject_id")
+    problems: list[DataProblem] = []
+    if is_missing(subject_id) or isinstance(subject_id, (dict, list, bool)):
+        problems.append(
+            DataProblem(None, None, None, "subject_id", subject_id, "the subject id is missing")
+        )
+        subject_id = fallback_id
+    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+        subject_id = str(int(subject_id))
+    subject = Subject(str(subject_id))
+    sid = subject.subject_id
+
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            problems.append(
+                DataProblem(sid, None, None, key, None, f"'{key}' is not part of a subject record")
+            )
+    _read_visits(dictionary, subject, raw.get("visits"), problems)
+    _read_forms(dictionary, subject, raw.get("forms"), problems)
+    _read_attestations(dictionary, subject, raw.get("attestations"), problems)
+    for key, names, word in (
+        ("arm", dictionary.arms, "arm"),
+        ("dose_level", dictionary.dose_levels, "dose level"),
+    ):
+        value = raw.get(key)
+        if is_missing(value):
+            continue
+        if isinstance(value, str) and value in names:
+            setattr(subject, key, value)
+        else:
+            known = ", ".join(names) or "none declared"
+            problems.append(
+                DataProblem(sid, None, None, key, value, f"'{value}' is not a {word} ({known})")
+            )
+    subject.problems = problems
+    return subject
+
+
+def _read_visits(
+    dictionary: DataDictionary, subject: Subject, visits: Any, problems: list[DataProblem]
+) -> None:
+    sid = subject.subject_id
+    if visits is None:
+        return
+    if not isinstance(visits, Mapping):
+        problems.append(
+            DataProblem(sid, None, None, "visits", None, "visits must map visit names to dates")
+        )
+        return
+    known = dictionary.spec.visits
+    for visit, value in visits.items():
+        if visit not in known:
+            problems.append(
+                DataProblem(
+                    sid, "visits", visit, None, value, f"'{visit}' is not a visit of the spec"
+                )
+            )
+            continue
+        if is_missing(value):
+            continue
+        try:
+            subject.visits[visit] = _date(value)
+        except BadValue as error:
+            problems.append(DataProblem(sid, "visits", visit, None, value, str(error)))
+
+
+def _read_forms(
+    dictionary: DataDictionary, subject: Subject, forms: Any, problems: list[DataProblem]
+) -> None:
+    sid = subject.subject_id
+    if forms is None:
+        return
+    if not isinstance(forms, Mapping):
+        problems.append(DataProblem(sid, None, None, "forms", None, "forms must be a JSON object"))
+        return
+    for name, content in forms.items():
+        info = dictionary.form(name)
+        if info is None:
+            problems.append(
+                DataProblem(sid, name, None, None, None, f"'{name}' is not a form of the spec")
+            )
+            continue
+        if content is None:
+            continue
+        if info.repeating:
+            if not isinstance(content, list):
+                problems.append(
+                    DataProblem(
+                        sid, info.storage, None, None, None, "a repeating form is a list of records"
+                    )
+                )
+                continue
+            records: list[dict[str, Any]] = []
+            for index, record in enumerate(content):
+                records.append(_read_record(info, subject, index, record, problems))
+            subject.records[info.storage] = records
+            continue
+        if not isinstance(content, Mapping):
+            problems.append(
+                DataProblem(
+                    sid,
+                    info.storage,
+                    None,
+                    None,
+                    None,
+                    "a non-repeating form maps each visit to its items",
+                )
+            )
+            continue
+        for visit, record in content.items():
+            if visit not in info.visits:
+                where = ", ".join(info.visits) or "no visit"
+                reason = (
+                    f"'{visit}' is not a visit of the spec"
+                    if visit not in dictionary.spec.visits
+                    else f"the form is collected at {where}, not at {visit}"
+                )
+                problems.append(DataProblem(sid, info.storage, visit, None, None, reason))
+                continue
+            if record is None:
+                continue
+            subject.values[(info.storage, visit)] = _read_record(
+                info, subject, visit, record, problems
+            )
+
+
+def _read_record(
+    info: FormInfo,
+    subject: Subject,
+    position: str | int,
+    record: Any,
+    problems: list[DataProblem],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {POSITION: position}
+    if not isinstance(record, Mapping):
+        problems.append(
+            DataProblem(
+                subject.subject_id,
+                info.storage,
+                position,
+                None,
+                None,
+                "a record maps item names to values",
+            )
+        )
+        return values
+    readers = info.readers
+    at_visit = position.__class__ is str
+    for name, value in record.items():
+        if value is None:
+            continue
+        reader = readers.get(name)
+        if reader is None:
+            problems.append(
+                DataProblem(
+                    subject.subject_id,
+                    info.storage,
+                    position,
+                    name,
+                    value,
+                    f"'{name}' is not an item of the form",
+                )
+            )
+            continue
+        convert, item_visits, plain_yes_no = reader
+        if plain_yes_no and (value is True or value is False):
+            values[name] = value  # the commonest value, already what it should be
+            continue
+        try:
+            converted = convert(value)
+        except BadValue as error:
+            check = "ITEM_OUT_OF_RANGE" if isinstance(error, OutOfRange) else None
+            problems.append(
+                DataProblem(
+                    subject.subject_id, info.storage, position, name, value, str(error), None, check
+                )
+            )
+            continue
+        if converted is MISSING:
+            continue
+        if at_visit and item_visits is not None and position not in item_visits:
+            problems.append(
+                DataProblem(
+                    subject.subject_id,
+                    info.storage,
+                    position,
+                    name,
+                    value,
+                    f"the item is collected at {', '.join(item_visits)}, not at {position}",
+                )
+            )
+            continue
+        if converted.__class__ is tuple:  # a quantity converted from another unit
+            converted, origin = converted
+            subject.origins[(info.storage, position, name)] = origin
+        values[name] = converted
+    return values
+
+
+def _read_attestations(
+    dictionary: DataDictionary, subject: Subject, attestations: Any, problems: list[DataProblem]
+) -> None:
+    sid = subject.subject_id
+    if attestations is None:
+        return
+    if not isinstance(attestations, Mapping):
+        problems.append(
+            DataProblem(
+                sid, None, None, "attestations", None, "attestations map criterion ids to yes/no"
+            )
+        )
+        return
+    for criterion_id, value in attestations.items():
+        criterion = dictionary.criteria.get(criterion_id)
+        if criterion is None or not criterion.attested:
+            reason = (
+                f"'{criterion_id}' is not a criterion of the spec"
+                if criterion is None
+                else f"{criterion_id} is not an attested criterion"
+            )
+            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, reason))
+            continue
+        if is_missing(value):
+            continue
+        try:
+            subject.attestations[criterion_id] = _yes_no(value)
+        except BadValue as error:
+            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, str(error)))

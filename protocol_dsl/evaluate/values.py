@@ -1,0 +1,476 @@
+"""Runtime values of the three-valued interpreter.
+
+This module owns what an expression evaluates to and the arithmetic of those
+values, independent of any spec:
+
+* truth: Kleene logic over ``True`` / ``False`` / ``None`` (unknown), and the
+  public `Truth` enum (met / not met / unknown) results are reported in;
+* numbers are floats; a quantity is a float in a unit the compiler knows
+  statically (so no unit travels at run time), `Quantity` is its public form;
+* `Interval` is a partly known number ``[lo, hi]`` (a score, count or sum with
+  unknown parts); a comparison with an interval is met if it holds for the
+  whole interval, not met if for none, else unknown;
+* dates are `datetime.date`; `Duration` is a span of days, weeks (exact days),
+  months or years (calendar arithmetic, clamped to the month's end);
+* titers are their denominator (1:160 is 160); choices are code-list entry
+  names; yes/no values are ``True`` / ``False``.
+
+Missing is ``None`` everywhere: arithmetic on it is ``None`` and comparisons
+with it are unknown.  The functions here are on the hot path of screening, so
+they are plain functions over plain Python values.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import enum
+import math
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+# ---------------------------------------------------------------- truth
+
+
+class Truth(enum.Enum):
+    """The status of a condition: met, not met or unknown (Kleene logic)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, value: bool | None) -> Truth:
+        if value is True:
+            return cls.MET
+        if value is False:
+            return cls.NOT_MET
+        return cls.UNKNOWN
+
+    def as_bool(self) -> bool | None:
+        return True if self is Truth.MET else False if self is Truth.NOT_MET else None
+
+    def __and__(self, other: Truth) -> Truth:
+        return Truth.of(k_and(self.as_bool(), other.as_bool()))
+
+    def __or__(self, other: Truth) -> Truth:
+        return Truth.of(k_or(self.as_bool(), other.as_bool()))
+
+    def __invert__(self) -> Truth:
+        return Truth.of(k_not(self.as_bool()))
+
+    def implies(self, other: Truth) -> Truth:
+        return Truth.of(k_implies(self.as_bool(), other.as_bool()))
+
+
+MET = Truth.MET
+NOT_MET = Truth.NOT_MET
+UNKNOWN = Truth.UNKNOWN
+
+
+def k_and(a: bool | None, b: bool | None) -> bool | None:
+    """Kleene conjunction: false wins, then unknown."""
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def k_or(a: bool | None, b: bool | None) -> bool | None:
+    """Kleene disjunction: true wins, then unknown."""
+    if a is True or b is True:
+        return True
+    if a is None or b is None:
+        return None
+    return False
+
+
+def k_not(a: bool | None) -> bool | None:
+    return None if a is None else not a
+
+
+def k_implies(a: bool | None, b: bool | None) -> bool | None:
+    """``a implies b`` is ``not a or b``."""
+    return k_or(k_not(a), b)
+
+
+# ---------------------------------------------------------------- numbers and intervals
+
+
+class Interval:
+    """A partly known number: certainly at least ``lo`` and at most ``hi`` (``lo < hi``).
+
+    A fully known number is a plain float, never an interval with ``lo == hi``:
+    `interval` makes that choice.
+    """
+
+    __slots__ = ("hi", "lo")
+
+    def __init__(self, lo: float, hi: float) -> None:
+        self.lo = lo
+        self.hi = hi
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Interval) and (self.lo, self.hi) == (other.lo, other.hi)
+
+    def __hash__(self) -> int:
+        return hash((self.lo, self.hi))
+
+    def __repr__(self) -> str:
+        return f"Interval({self.lo!r}, {self.hi!r})"
+
+    def as_list(self) -> list[float]:
+        return [self.lo, self.hi]
+
+
+def interval(lo: float, hi: float) -> float | Interval:
+    """``[lo, hi]`` as a value: a plain float when both ends meet."""
+    return float(lo) if lo == hi else Interval(lo, hi)
+
+
+def bounds(value: float | Interval) -> tuple[float, float]:
+    if value.__class__ is Interval:
+        return value.lo, value.hi  # type: ignore[union-attr]
+    return value, value  # type: ignore[return-value]
+
+
+def is_known(value: Any) -> bool:
+    """``x is known``: present and, for an interval, fully decided."""
+    return value is not None and value.__class__ is not Interval
+
+
+#: The comparison operators of the language on plain (known) values.
+COMPARATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def compare(op: str, a: Any, b: Any) -> bool | None:
+    """``a op b`` in three-valued logic; intervals hold for all, none or some values."""
+    if a is None or b is None:
+        return None
+    if a.__class__ is Interval or b.__class__ is Interval:
+        return compare_intervals(op, bounds(a), bounds(b))
+    try:
+        return COMPARATORS[op](a, b)
+    except TypeError:  # values of different kinds never compare (the checker reports it)
+        return None
+
+
+def compare_intervals(op: str, a: tuple[float, float], b: tuple[float, float]) -> bool | None:
+    """Compare ``[a0, a1]`` with ``[b0, b1]``: True if for every pair, False if for none."""
+    (a0, a1), (b0, b1) = a, b
+    if op == "<":
+        return True if a1 < b0 else False if a0 >= b1 else None
+    if op == "<=":
+        return True if a1 <= b0 else False if a0 > b1 else None
+    if op == ">":
+        return True if a0 > b1 else False if a1 <= b0 else None
+    if op == ">=":
+        return True if a0 >= b1 else False if a1 < b0 else None
+    if op == "=":
+        if a0 == a1 == b0 == b1:
+            return True
+        return False if a1 < b0 or b1 < a0 else None
+    if op == "!=":
+        equal = compare_intervals("=", a, b)
+        return None if equal is None else not equal
+    raise ValueError(f"unknown comparison {op!r}")
+
+
+def arithmetic(op: str, a: Any, b: Any) -> Any:
+    """``a op b`` for numbers and intervals; unknown if either side is unknown."""
+    if a is None or b is None:
+        return None
+    if a.__class__ is not Interval and b.__class__ is not Interval:
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if b == 0:
+            return None  # division by zero is undefined: unknown, not an error
+        return a / b
+    (a0, a1), (b0, b1) = bounds(a), bounds(b)
+    if op == "+":
+        return interval(a0 + b0, a1 + b1)
+    if op == "-":
+        return interval(a0 - b1, a1 - b0)
+    if op == "*":
+        products = [_mul(x, y) for x in (a0, a1) for y in (b0, b1)]
+        return interval(min(products), max(products))
+    if b0 <= 0 <= b1:
+        return None
+    quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
+    return interval(min(quotients), max(quotients))
+
+
+def _mul(x: float, y: float) -> float:
+    # 0 × ∞ is 0 here: a bound of zero times an unbounded part stays zero
+    if x == 0 or y == 0:
+        return 0.0
+    return x * y
+
+
+def negate(a: Any) -> Any:
+    if a is None:
+        return None
+    if a.__class__ is Interval:
+        return Interval(-a.hi, -a.lo)
+    return -a
+
+
+@attrs.frozen
+class Quantity:
+    """A number with its UCUM unit, as results and evidence report it."""
+
+    value: float
+    unit: str
+
+    def __str__(self) -> str:
+        return f"{format_number(self.value)} {self.unit}"
+
+
+def format_number(value: float) -> str:
+    """A number as people write it: 20 not 20.0, at most 6 significant decimals."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
+# ---------------------------------------------------------------- dates and durations
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_date(text: str) -> _dt.date | None:
+    """An ISO ``YYYY-MM-DD`` date; None if it is not one or not a calendar date."""
+    match = _ISO_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return _dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def add_months(date: _dt.date, months: int) -> _dt.date:
+    """Calendar arithmetic: the same day ``months`` later, clamped to the month's end."""
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise OverflowError("date out of range")
+    last = calendar.monthrange(year, month + 1)[1]
+    return _dt.date(year, month + 1, min(date.day, last))
+
+
+def add_years(date: _dt.date, years: int) -> _dt.date:
+    return add_months(date, 12 * years)
+
+
+def years_between(a: _dt.date, b: _dt.date) -> int:
+    """Completed years from ``a`` to ``b`` (an age): the largest n with a + n years ≤ b.
+
+    Negative when ``b`` is before ``a``.  A 29 February anniversary falls on
+    28 February in other years (calendar arithmetic clamps to the month's end).
+    """
+    if b < a:
+        return -years_between(b, a)
+    n = b.year - a.year
+    if (b.month, b.day) < (a.month, a.day) and not (
+        a.month == 2 and a.day == 29 and b.month == 2 and b.day == 28 and not _leap(b.year)
+    ):
+        n -= 1
+    return n
+
+
+def _leap(year: int) -> bool:
+    return calendar.isleap(year)
+
+
+def months_between(a: _dt.date, b: _dt.date) -> int:
+    """Completed calendar months from ``a`` to ``b``: the largest n with a + n months ≤ b.
+
+    Negative when ``b`` is before ``a`` (minus the completed months from b to a).
+    """
+    if b < a:
+        return -months_between(b, a)
+    n = (b.year - a.year) * 12 + (b.month - a.month)
+    while n > 0 and add_months(a, n) > b:
+        n -= 1
+    return n
+
+
+def days_between(a: _dt.date, b: _dt.date) -> int:
+    return (b - a).days
+
+
+#: Units of durations: exact days, or calendar months.
+_DAY_UNITS = {"d": 1.0, "wk": 7.0, "h": 1 / 24, "min": 1 / 1440, "s": 1 / 86400}
+_MONTH_UNITS = {"mo": 1, "a": 12}
+
+
+@attrs.frozen
+class Duration:
+    """A span of time: ``amount`` of ``unit`` (d, wk, h, min, s exact; mo, a calendar)."""
+
+    amount: float
+    unit: str
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.unit in _MONTH_UNITS
+
+    def shift(self, date: _dt.date, sign: int) -> _dt.date:
+        """``date + self`` (sign 1) or ``date - self`` (sign -1)."""
+        if self.unit in _MONTH_UNITS:
+            months = self.amount * _MONTH_UNITS[self.unit]
+            if months == int(months):
+                return add_months(date, sign * int(months))
+            # a fractional month has no calendar meaning: UCUM's mean month of 30.4375 days
+            return date + _dt.timedelta(days=sign * round(months * 30.4375))
+        return date + _dt.timedelta(days=sign * self.amount * _DAY_UNITS[self.unit])
+
+    def days(self) -> float:
+        """The length in days (calendar units at their UCUM mean length)."""
+        if self.unit in _MONTH_UNITS:
+            return self.amount * _MONTH_UNITS[self.unit] * 30.4375
+        return self.amount * _DAY_UNITS[self.unit]
+
+    def __str__(self) -> str:
+        words = {"d": "days", "wk": "weeks", "mo": "months", "a": "years", "h": "hours"}
+        return f"{format_number(self.amount)} {words.get(self.unit, self.unit)}"
+
+
+def duration_unit(unit: str) -> str | None:
+    """The duration unit code (d, wk, mo, a, h, min, s) for a time unit, else None."""
+    from protocol_dsl import units
+
+    try:
+        parsed = units.time_unit(unit)
+    except units.UnitError:
+        return None
+    code = units.format_unit(parsed)
+    if code in _DAY_UNITS or code in _MONTH_UNITS:
+        return code
+    return None
+
+
+def within(
+    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+) -> bool | None:
+    """``date within span before|after anchor``: inclusive window between anchor∓span and anchor."""
+    if date is None or span is None or anchor is None:
+        return None
+    if direction == "before":
+        return span.shift(anchor, -1) <= date <= anchor
+    return anchor <= date <= span.shift(anchor, 1)
+
+
+def at_least(
+    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+) -> bool | None:
+    """``date at least span before anchor`` ⟺ date ≤ anchor − span; ``after``: ≥ anchor + span."""
+    if date is None or span is None or anchor is None:
+        return None
+    if direction == "before":
+        return date <= span.shift(anchor, -1)
+    return date >= span.shift(anchor, 1)
+
+
+def study_day(date: _dt.date, day1: _dt.date) -> int:
+    """The study day of ``date`` when day 1 is ``day1`` (SDTM: there is no day 0)."""
+    delta = (date - day1).days
+    return delta + 1 if delta >= 0 else delta
+
+
+def date_of_study_day(day: int, day1: _dt.date) -> _dt.date:
+    return day1 + _dt.timedelta(days=day - 1 if day > 0 else day)
+
+
+# ---------------------------------------------------------------- titers
+
+_TITER = re.compile(r"^\s*1\s*:\s*(\d+)\s*$")
+
+
+def parse_titer(value: Any) -> int | None:
+    """A titer as its denominator: "1:160" or 160; None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value > 0:
+        return value
+    if isinstance(value, float) and value > 0 and value == int(value):
+        return int(value)
+    if isinstance(value, str):
+        match = _TITER.match(value)
+        if match is not None and int(match[1]) > 0:
+            return int(match[1])
+        if value.strip().isdigit() and int(value) > 0:
+            return int(value)
+    return None
+
+
+def format_titer(denominator: int) -> str:
+    return f"1:{denominator}"
+
+
+# ---------------------------------------------------------------- plain JSON of values
+
+
+def to_json(value: Any) -> Any:
+    """A runtime value as plain JSON (dates as ISO text, intervals as [lo, hi])."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return int(value) if value == int(value) and abs(value) < 1e15 else value
+    if isinstance(value, Interval):
+        return [to_json(value.lo), to_json(value.hi)]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, Truth):
+        return value.value
+    if isinstance(value, Quantity):
+        return {"value": to_json(value.value), "unit": value.unit}
+    if isinstance(value, Duration):
+        return str(value)
+    return str(value)
+
+
+def describe(value: Any, unit: str | None = None) -> str:
+    """A value in plain words for evidence: 0.8 g/L, 1:160, 2024-10-01, [6, 10], yes."""
+    if value is None:
+        return "missing"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, Interval):
+        text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
+    elif isinstance(value, float):
+        text = format_number(value)
+    elif isinstance(value, _dt.date):
+        return value.isoformat()
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit else text

@@ -1,0 +1,238 @@
+"""What no subject can satisfy: the solver findings of `protocol check` (E04xx/W04xx).
+
+Every finding here rests on an *unsatisfiable* query over the over-approximating
+encoding of `encode` (check mode), so it holds for real subjects; a
+satisfiable answer or a solver time-out never produces a finding.  That rules
+out false alarms from the abstractions (aggregates, calendar bounds, missing
+data): they can only hide a problem, never invent one.  The queries:
+
+* E0401 no subject can be eligible: all inclusions met and all exclusions not
+  met is unsatisfiable.  The conflicting criteria are an unsat core, made
+  minimal by deletion (dropping any one of them makes the rest satisfiable).
+  A single inclusion that can never be met, or a single exclusion that every
+  subject meets, is the one-criterion case.
+* For each criterion, "fails only this one" (every other criterion passes):
+  when that is unsatisfiable the criterion never decides anything on its own.
+  - an inclusion that cannot fail at all is always met (W0402);
+  - otherwise it is implied by the others (W0404, naming a minimal set);
+  - an exclusion that no subject meeting the inclusions can meet never
+    excludes anyone (W0403, naming a minimal set of inclusions, or none when
+    it can never be met at all);
+  - otherwise every subject it excludes is already excluded by other
+    exclusions (W0404).
+
+"Always" and "never" are about subjects with complete data: with missing data
+any criterion can be unknown.  Item ranges are part of the question (a
+subject's values lie within their items' allowed ranges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import z3
+
+from protocol_dsl import model as m
+from protocol_dsl import printer
+from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.solver.encode import Encoder, formal_criteria
+from protocol_dsl.solver.terms import as_formula
+from protocol_dsl.spec import Spec
+
+#: Per query; a time-out only means no finding.
+TIMEOUT_MS = 2000
+
+
+def analyse(spec: Spec) -> list[Diagnostic]:
+    criteria = formal_criteria(spec)
+    if not criteria:
+        return []
+    encoder = Encoder(spec, "check")
+    conds = {c.id: encoder.criterion(c) for c in criteria}
+    encoder.finalize()
+    return list(_Findings(spec, encoder, criteria, conds).run())
+
+
+class _Findings:
+    def __init__(self, spec: Spec, encoder: Encoder, criteria: list[m.Criterion], conds: dict):
+        self.spec = spec
+        self.criteria = criteria
+        self.by_id = {c.id: c for c in criteria}
+        ctx = encoder.ctx
+        self.solver = z3.Solver(ctx=ctx)
+        self.solver.set("timeout", TIMEOUT_MS)
+        self.solver.add(encoder.constraints)
+        # one switch per criterion and polarity: the queries are assumptions over them
+        self.passes: dict[str, z3.BoolRef] = {}
+        self.fails: dict[str, z3.BoolRef] = {}
+        for c in criteria:
+            on, off = z3.Bool(f"passes:{c.id}", ctx), z3.Bool(f"fails:{c.id}", ctx)
+            self.solver.add(z3.Implies(on, as_formula(Encoder.passes(c, conds[c.id]), ctx)))
+            self.solver.add(z3.Implies(off, as_formula(Encoder.fails(c, conds[c.id]), ctx)))
+            self.passes[c.id], self.fails[c.id] = on, off
+
+    def run(self) -> Iterator[Diagnostic]:
+        everyone = [c.id for c in self.criteria]
+        result = self._check([self.passes[i] for i in everyone])
+        if result == z3.unsat:
+            core = self._minimal(everyone, [])
+            yield self._nobody_eligible(core)
+            yield from self._single_findings()
+            return
+        for c in self.criteria:
+            others = [i for i in everyone if i != c.id]
+            query = [self.passes[i] for i in others] + [self.fails[c.id]]
+            if self._check(query) != z3.unsat:
+                continue
+            if c.kind == "inclusion":
+                if self._check([self.fails[c.id]]) == z3.unsat:
+                    yield self._always_met(c)
+                else:
+                    implying = self._minimal(others, [self.fails[c.id]])
+                    yield self._redundant(c, implying)
+                continue
+            inclusions = [i.id for i in self.criteria if i.kind == "inclusion"]
+            if self._check([self.passes[i] for i in inclusions] + [self.fails[c.id]]) == z3.unsat:
+                if self._check([self.fails[c.id]]) == z3.unsat:
+                    yield self._never_excludes(c, [])
+                else:
+                    yield self._never_excludes(c, self._minimal(inclusions, [self.fails[c.id]]))
+            else:
+                yield self._redundant(c, self._minimal(others, [self.fails[c.id]]))
+
+    def _single_findings(self) -> Iterator[Diagnostic]:
+        """With nobody eligible, still say which criteria are constant on their own."""
+        for c in self.criteria:
+            if self._check([self.fails[c.id]]) != z3.unsat:
+                continue
+            if c.kind == "inclusion":
+                yield self._always_met(c)
+            else:
+                yield self._never_excludes(c, [])
+
+    # ------------------------------------------------------------ solver
+
+    def _check(self, assumptions: list[z3.BoolRef]) -> z3.CheckSatResult:
+        return self.solver.check(*assumptions)
+
+    def _minimal(self, candidates: list[str], fixed: list[z3.BoolRef]) -> list[str]:
+        """A minimal subset of `candidates` (passing) that is unsatisfiable with `fixed`."""
+        if self._check([self.passes[i] for i in candidates] + fixed) != z3.unsat:
+            return list(candidates)
+        core_ids = {a.get_id() for a in self.solver.unsat_core()}
+        kept = [i for i in candidates if self.passes[i].get_id() in core_ids]
+        for candidate in list(kept):
+            trial = [i for i in kept if i != candidate]
+            if self._check([self.passes[i] for i in trial] + fixed) == z3.unsat:
+                core_ids = {a.get_id() for a in self.solver.unsat_core()}
+                kept = [i for i in trial if self.passes[i].get_id() in core_ids]
+        return kept
+
+    # ------------------------------------------------------------ diagnostics
+
+    def _describe(self, criterion: m.Criterion) -> str:
+        assert criterion.rule is not None
+        return f"{criterion.kind} {criterion.id}: {_short(printer.expr(criterion.rule))}"
+
+    def _label(self, criterion: m.Criterion, note: str = "") -> Label:
+        assert criterion.rule is not None
+        return Label(criterion.rule.span, note or self._describe(criterion))
+
+    def _nobody_eligible(self, core: list[str]) -> Diagnostic:
+        criteria = [self.by_id[i] for i in core]
+        first = criteria[0]
+        assert first.rule is not None
+        if len(criteria) == 1:
+            what = (
+                f"inclusion {first.id} can never be met"
+                if first.kind == "inclusion"
+                else f"every subject meets exclusion {first.id}"
+            )
+            message = f"no subject can be eligible: {what}"
+            help_text = "check the numbers and ranges in this rule"
+        else:
+            message = (
+                "no subject can be eligible: "
+                + _join([c.id for c in criteria])
+                + " contradict each other"
+            )
+            help_text = (
+                "no subject meets these inclusions without meeting one of these exclusions; "
+                "change one of them"
+            )
+        return Diagnostic(
+            "E0401",
+            "error",
+            message,
+            first.rule.span,
+            labels=tuple(self._label(c) for c in criteria[1:]),
+            notes=tuple(self._describe(c) for c in criteria),
+            help=help_text,
+        )
+
+    def _always_met(self, criterion: m.Criterion) -> Diagnostic:
+        assert criterion.rule is not None
+        return Diagnostic(
+            "W0402",
+            "warning",
+            f"inclusion {criterion.id} is met by every subject whose data are complete",
+            criterion.rule.span,
+            notes=(self._describe(criterion),),
+            help="it excludes nobody: check the thresholds against the items' ranges, "
+            "or remove the criterion",
+        )
+
+    def _never_excludes(self, criterion: m.Criterion, inclusions: list[str]) -> Diagnostic:
+        assert criterion.rule is not None
+        if not inclusions:
+            message = f"exclusion {criterion.id} can never be met, so it excludes nobody"
+            help_text = "check the thresholds against the items' ranges, or remove the criterion"
+        else:
+            message = (
+                f"exclusion {criterion.id} excludes nobody: no subject who meets "
+                f"{_join(inclusions)} can meet it"
+            )
+            help_text = "the inclusions already rule these subjects out; remove the exclusion or "
+            help_text += "correct the criteria"
+        return Diagnostic(
+            "W0403",
+            "warning",
+            message,
+            criterion.rule.span,
+            labels=tuple(self._label(self.by_id[i]) for i in inclusions),
+            notes=(self._describe(criterion),),
+            help=help_text,
+        )
+
+    def _redundant(self, criterion: m.Criterion, others: list[str]) -> Diagnostic:
+        assert criterion.rule is not None
+        if criterion.kind == "inclusion":
+            message = (
+                f"inclusion {criterion.id} is redundant: every subject who passes "
+                f"{_join(others)} meets it"
+            )
+        else:
+            message = (
+                f"exclusion {criterion.id} is redundant: every subject it excludes "
+                f"is already ruled out by {_join(others)}"
+            )
+        return Diagnostic(
+            "W0404",
+            "warning",
+            message,
+            criterion.rule.span,
+            labels=tuple(self._label(self.by_id[i]) for i in others),
+            notes=(self._describe(criterion),),
+            help="it never decides eligibility on its own; remove it or correct the criteria",
+        )
+
+
+def _join(ids: list[str]) -> str:
+    if len(ids) <= 1:
+        return "".join(ids) or "the other criteria"
+    return ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,445 @@
+"""Witness subjects: one eligible subject, and subjects failing one criterion at its edge.
+
+`build_witnesses(spec)` returns subject records in the shared subject-record
+JSON format, each with a ``witness`` entry saying what it demonstrates:
+
+* ``{"kind": "eligible"}``: meets every inclusion and no exclusion;
+* ``{"kind": "fails", "criterion": "I1", "boundary": "age = 17 (I1 requires
+  age between 18 and 70)"}``: fails exactly that criterion and passes all the
+  others.  For each numeric or date comparison that decides the criterion
+  (flipping it alone would make the subject pass), one subject sits as close
+  to its threshold as the data allow: the nearest whole number, 0.01 of a
+  unit, one day, or the next two-fold titer dilution;
+* ``{"kind": "unavailable", "criterion": …, "reason": …}``: no subject is
+  given, and the reason says why (the criterion never decides on its own,
+  or the encoding cannot guarantee the subject).
+
+The subjects come from models of the exact (``witness`` mode) encoding, with
+visits on fixed dates (the eligibility visit on `REFERENCE_DATE`, the others
+at their planned study days), so the output is the same bytes on every run.
+Only the items the criteria read are filled in; a conditional item appears
+only when its condition holds.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import z3
+
+from protocol_dsl import model as m
+from protocol_dsl import printer
+from protocol_dsl.solver import calendar
+from protocol_dsl.solver.encode import Atom, Encoder, Field
+from protocol_dsl.solver.terms import Cond, Num, as_formula, from_base, parse_any_unit
+from protocol_dsl.spec import Spec
+
+#: The eligibility visit of every witness.
+REFERENCE_DATE = _dt.date(2025, 1, 6)
+
+#: Solver effort per query (a deterministic resource limit, not a time).
+RLIMIT = 20_000_000
+
+#: The boundary search stops within this distance of the least one (below the 0.01 grid).
+SEARCH_STEP = Fraction(1, 1000)
+
+#: Rounds of making calendar arithmetic exact before giving up on a witness.
+CALENDAR_ROUNDS = 4
+
+
+def visit_dates(spec: Spec, reference: _dt.date = REFERENCE_DATE) -> dict[str, int]:
+    """Dates of the scheduled visits: the eligibility visit on `reference`."""
+    anchor = spec.visits.get(spec.eligibility_visit or "")
+    start = calendar.day_number(reference)
+    if anchor is not None and anchor.day is not None:
+        start -= _offset(anchor.day)
+    return {v.name: start + _offset(v.day) for v in spec.visit_order if v.day is not None}
+
+
+def _offset(day: int) -> int:
+    return day - 1 if day > 0 else day
+
+
+def build_witnesses(spec: Spec, reference: _dt.date = REFERENCE_DATE) -> list[dict[str, Any]]:
+    return _Builder(spec, reference).run()
+
+
+class _Builder:
+    def __init__(self, spec: Spec, reference: _dt.date):
+        self.spec = spec
+        self.dates = visit_dates(spec, reference)
+        self.encoder = Encoder(spec, "witness", visit_dates=self.dates)
+        self.ctx = self.encoder.ctx
+        self.formal = [c for c in spec.criteria if c.rule is not None]
+        self.conds: dict[str, Cond] = {c.id: self.encoder.criterion(c) for c in self.formal}
+        self.encoder.finalize()
+        self.attested = [c.id for c in spec.criteria if c.attested]
+        self.counter = 0
+        self._incremental: z3.Solver | None = None
+        self._added = 0
+
+    # ------------------------------------------------------------ the witnesses
+
+    def run(self) -> list[dict[str, Any]]:
+        unexact = self._unexact_reason()
+        if unexact is not None:
+            return [_unavailable(None, unexact)] + [
+                _unavailable(c.id, unexact) for c in self.spec.criteria
+            ]
+        out: list[dict[str, Any]] = []
+        eligible = self._solve([self._passes(c) for c in self.formal], None)
+        if eligible is None:
+            return [_unavailable(None, "no subject can be eligible (see protocol check)")]
+        out.append(
+            self._record(eligible, {"kind": "eligible", "criterion": None, "boundary": None})
+        )
+        for criterion in self.spec.criteria:
+            out.extend(self._failing(criterion, eligible))
+        return out
+
+    def _unexact_reason(self) -> str | None:
+        if not self.encoder.approximations:
+            return None
+        reasons = sorted({reason for reason, _c in self.encoder.approximations})
+        return "the solver cannot model every rule exactly (" + "; ".join(reasons) + ")"
+
+    def _failing(self, criterion: m.Criterion, eligible: z3.ModelRef) -> list[dict[str, Any]]:
+        if criterion.attested:
+            meta = {"kind": "fails", "criterion": criterion.id, "boundary": "attestation not given"}
+            return [self._record(eligible, meta, refused=criterion.id)]
+        if criterion.rule is None:
+            return [_unavailable(criterion.id, "the criterion has no rule to fail")]
+        others = [self._passes(c) for c in self.formal if c.id != criterion.id]
+        fails = as_formula(Encoder.fails(criterion, self.conds[criterion.id]), self.ctx)
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for atom, holds in self._deciding(criterion):
+            model = self._boundary(criterion, atom, holds, [*others, fails])
+            if model is None:
+                continue
+            text = self._boundary_text(criterion, atom, model)
+            if text in seen:
+                continue
+            seen.add(text)
+            found.append(
+                self._record(model, {"kind": "fails", "criterion": criterion.id, "boundary": text})
+            )
+        if found:
+            return found
+        model = self._solve([*others, fails], None)
+        if model is None:
+            return [
+                _unavailable(
+                    criterion.id,
+                    "no subject fails this criterion alone: it never decides eligibility on its "
+                    "own (see protocol check)",
+                )
+            ]
+        return [self._record(model, {"kind": "fails", "criterion": criterion.id, "boundary": None})]
+
+    def _deciding(self, criterion: m.Criterion) -> list[tuple[Atom, bool]]:
+        """Comparisons of the criterion to take to their edge, once each, both ways."""
+        atoms: list[Atom] = []
+        keys: set[tuple] = set()
+        for atom in self.encoder.atoms.get(criterion.id, []):
+            slot = atom.key[4]
+            if slot not in (None, 0) or atom.key in keys:
+                continue  # record slots are interchangeable: the first one stands for all
+            keys.add(atom.key)
+            atoms.append(atom)
+        return [(atom, holds) for atom in atoms for holds in (False, True)]
+
+    def _boundary(
+        self, criterion: m.Criterion, atom: Atom, holds: bool, base: list[z3.BoolRef]
+    ) -> z3.ModelRef | None:
+        """A subject failing only `criterion`, with `atom` deciding it, nearest its threshold."""
+        as_is = self.encoder.with_override(criterion, atom.key, holds)
+        flipped = self.encoder.with_override(criterion, atom.key, not holds)
+        constraints = [
+            *base,
+            as_formula(atom.cond.t if holds else atom.cond.f, self.ctx),
+            as_formula(Encoder.fails(criterion, as_is), self.ctx),
+            as_formula(Encoder.passes(criterion, flipped), self.ctx),
+        ]
+        distance = atom.slack_true() if holds else atom.slack_false()
+        return self._solve(constraints, distance)
+
+    # ------------------------------------------------------------ solving
+
+    def _passes(self, criterion: m.Criterion) -> z3.BoolRef:
+        return as_formula(Encoder.passes(criterion, self.conds[criterion.id]), self.ctx)
+
+    def _solve(
+        self, constraints: list[z3.BoolRef], distance: z3.ArithRef | None
+    ) -> z3.ModelRef | None:
+        """A model of the constraints: distance as small as it gets, then as few records.
+
+        A plain incremental solver, searched by hand: z3's optimiser is an order of
+        magnitude slower on these formulas, and the searches below are exact on the
+        0.01 grid the values live on.
+        """
+        solver = self._solver()
+        solver.push()
+        try:
+            solver.add(constraints)
+            pins: list[z3.BoolRef] = []
+            for _round in range(CALENDAR_ROUNDS):
+                model = self._search(solver, pins, distance)
+                if model is None:
+                    return None
+                more = self._calendar_pins(model)
+                if not more:
+                    return model
+                pins += more
+            return None
+        finally:
+            solver.pop()
+
+    def _solver(self) -> z3.Solver:
+        """One incremental solver over the encoding; constraints added by later
+        encodings (boundary variants) are passed on as they appear."""
+        if self._incremental is None:
+            self._incremental = z3.Solver(ctx=self.ctx)
+            self._incremental.set("rlimit", RLIMIT)
+            self._added = 0
+        constraints = self.encoder.constraints
+        if self._added < len(constraints):
+            self._incremental.add(constraints[self._added :])
+            self._added = len(constraints)
+        return self._incremental
+
+    def _search(
+        self, solver: z3.Solver, pins: list[z3.BoolRef], distance: z3.ArithRef | None
+    ) -> z3.ModelRef | None:
+        fixed = list(pins)
+        model = _check(solver, fixed)
+        if model is None:
+            return None
+        if distance is not None:
+            model, bound = _smallest(solver, fixed, distance, model)
+            fixed.append(distance <= _real(bound, self.ctx))
+        for slots in self.encoder.slots.values():
+            # records fill their slots in order: "no slot k" means at most k records
+            for slot in slots:
+                fewer = _check(solver, [*fixed, z3.Not(slot.present)])
+                if fewer is not None:
+                    model = fewer
+                    fixed.append(z3.Not(slot.present))
+                    break
+        return model
+
+    def _calendar_pins(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        """Exact calendar arithmetic where the bounded encoding let the model drift."""
+        pins: list[z3.BoolRef] = []
+        for shift in self.encoder.shifts:
+            date = _int(model, shift.date)
+            exact = calendar.shift_days(date, shift.months)
+            if _int(model, shift.result) != exact:
+                pins += [shift.date == date, shift.result == exact]
+        for count in self.encoder.counts:
+            first, second = _int(model, count.first), _int(model, count.second)
+            value = _int(model, count.count)
+            if calendar.completed(first, second, count.unit_months) == value:
+                continue
+            days = calendar.first_dates_for(second, value, count.unit_months)
+            if days is not None:
+                pins += [count.count == value, count.second == second]
+                pins += [count.first >= days[0], count.first <= days[1]]
+                continue
+            days = calendar.second_dates_for(first, value, count.unit_months)
+            if days is None:
+                pins.append(z3.BoolVal(False, self.ctx))
+                continue
+            pins += [count.count == value, count.first == first]
+            pins += [count.second >= days[0], count.second <= days[1]]
+        return pins
+
+    # ------------------------------------------------------------ records
+
+    def _record(
+        self, model: z3.ModelRef, meta: dict[str, Any], refused: str | None = None
+    ) -> dict[str, Any]:
+        criterion = meta.get("criterion")
+        if criterion is None:
+            subject_id = "W-ELIGIBLE"
+        else:
+            self.counter += 1
+            subject_id = f"W{self.counter:03d}-{criterion}"
+        forms: dict[str, Any] = {}
+        used_visits: set[str] = set(self.encoder.visits)
+        for use in self.spec.form_uses:
+            if use.repeating:
+                slots = self.encoder.slots.get(use.key)
+                if slots is None:
+                    continue
+                records = []
+                for slot in slots:
+                    if _true(model, slot.present):
+                        records.append(self._values(model, use.key, None, slot.index))
+                forms[use.storage_name] = records
+            else:
+                visits: dict[str, Any] = {}
+                for visit in use.visits:
+                    values = self._values(model, use.key, visit, None)
+                    if values:
+                        visits[visit] = values
+                        used_visits.add(visit)
+                if visits:
+                    forms[use.storage_name] = visits
+        dated = {v.name: self.dates[v.name] for v in self.spec.visit_order if v.name in self.dates}
+        visits_out = {
+            name: calendar.date_of(day).isoformat()
+            for name, day in dated.items()
+            if name in used_visits
+        }
+        attestations = {c: c != refused for c in self.attested}
+        record: dict[str, Any] = {"subject_id": subject_id, "visits": visits_out, "forms": forms}
+        if attestations:
+            record["attestations"] = attestations
+        record["witness"] = meta
+        return record
+
+    def _values(
+        self, model: z3.ModelRef, form_key: str, visit: str | None, slot: int | None
+    ) -> dict[str, Any]:
+        found: dict[str, Field] = {}
+        for (key, position, name), field in self.encoder.fields.items():
+            if key == form_key and position.visit == visit and position.slot == slot:
+                found[name] = field
+        values: dict[str, Any] = {}
+        for item in found[next(iter(found))].form.items if found else ():
+            field = found.get(item.name)
+            if field is None or not _true(model, field.known):
+                continue
+            values[item.name] = _json_value(model, field)
+        return values
+
+    def _boundary_text(self, criterion: m.Criterion, atom: Atom, model: z3.ModelRef) -> str:
+        parts = [f"{text} = {_show(model, num)}" for text, num in atom.display]
+        if atom.record and parts:
+            parts[0] += f" in a {atom.record} record"
+        verb = "requires" if criterion.kind == "inclusion" else "excludes"
+        return f"{', '.join(parts)} ({criterion.id} {verb} {printer.expr(atom.node)})"
+
+
+# ---------------------------------------------------------------- search
+
+
+def _check(solver: z3.Solver, assumptions: list[z3.BoolRef]) -> z3.ModelRef | None:
+    solver.push()
+    try:
+        solver.add(assumptions)
+        return solver.model() if solver.check() == z3.sat else None
+    finally:
+        solver.pop()
+
+
+def _real(value: Fraction, ctx: z3.Context) -> z3.ArithRef:
+    return z3.Q(value.numerator, value.denominator, ctx)
+
+
+def _smallest(
+    solver: z3.Solver, fixed: list[z3.BoolRef], distance: z3.ArithRef, model: z3.ModelRef
+) -> tuple[z3.ModelRef, Fraction]:
+    """The model with the least distance to the threshold, to within SEARCH_STEP.
+
+    Galloping up from 0 (boundaries are usually 0, one grid step or one day away),
+    then halving the interval between the last bound that failed and the best found.
+    """
+    best = _fraction(model, distance)
+    low: Fraction | None = None
+    step = SEARCH_STEP
+    probe = Fraction(0)
+    while probe < best:
+        found = _check(solver, [*fixed, distance <= _real(probe, distance.ctx)])
+        if found is not None:
+            model, best = found, _fraction(found, distance)
+            break
+        low = probe
+        probe = step
+        step *= 4
+    whole = distance.is_int()
+    if whole and low is not None:
+        low = Fraction(math.floor(low))
+    while low is not None and best - low > (1 if whole else SEARCH_STEP):
+        middle = Fraction(math.floor((low + best) / 2)) if whole else low + (best - low) / 2
+        found = _check(solver, [*fixed, distance <= _real(middle, distance.ctx)])
+        if found is None:
+            low = middle
+        else:
+            model, best = found, _fraction(found, distance)
+    return model, best
+
+
+# ---------------------------------------------------------------- values
+
+
+def _unavailable(criterion: str | None, reason: str) -> dict[str, Any]:
+    kind = "eligible" if criterion is None else "fails"
+    return {
+        "witness": {"kind": "unavailable", "of": kind, "criterion": criterion, "reason": reason}
+    }
+
+
+def _true(model: z3.ModelRef, term: z3.BoolRef | bool) -> bool:
+    if isinstance(term, bool):
+        return term
+    return z3.is_true(model.eval(term, model_completion=True))
+
+
+def _fraction(model: z3.ModelRef, term: z3.ArithRef) -> Fraction:
+    value = model.eval(term, model_completion=True)
+    if z3.is_int_value(value):
+        return Fraction(value.as_long())
+    return Fraction(value.numerator_as_long(), value.denominator_as_long())
+
+
+def _int(model: z3.ModelRef, term: z3.ArithRef) -> int:
+    value = _fraction(model, term)
+    return value.numerator // value.denominator
+
+
+def _number(value: Fraction) -> int | float:
+    """A JSON number: an integer when whole, else the shortest decimal."""
+    if value.denominator == 1:
+        return value.numerator
+    return float(_decimal_text(value))
+
+
+def _decimal_text(value: Fraction) -> str:
+    if value.denominator == 1:
+        return str(value.numerator)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return m.format_decimal(exact.quantize(Decimal("0.000001")) if len(str(exact)) > 12 else exact)
+
+
+def _json_value(model: z3.ModelRef, field: Field) -> Any:
+    kind = field.item.type.kind
+    if kind == "yes_no":
+        return _true(model, field.var)
+    if kind == "choice":
+        assert field.codelist is not None
+        return field.codelist[_int(model, field.var)]
+    if kind == "date":
+        return calendar.date_of(_int(model, field.var)).isoformat()
+    if kind == "titer":
+        return f"1:{_int(model, field.var)}"
+    if kind == "text":
+        return model.eval(field.var, model_completion=True).as_string()
+    return _number(_fraction(model, field.var))
+
+
+def _show(model: z3.ModelRef, num: Num) -> str:
+    value = _fraction(model, num.lo)
+    if num.kind == "date":
+        return calendar.date_of(value.numerator // value.denominator).isoformat()
+    if num.kind == "titer":
+        return f"1:{value}"
+    if num.kind == "quantity" and num.unit:
+        shown = from_base(value, parse_any_unit(num.unit))
+        return f"{_decimal_text(shown)} {num.unit}"
+    return _decimal_text(value)

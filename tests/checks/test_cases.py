@@ -1,0 +1,51 @@
+"""Every case in tests/checks/cases reports exactly the diagnostics written on its lines."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from protocol_dsl.codes import CODES
+from tests.checks.harness import expectations, mismatch
+
+CASES = Path(__file__).parent / "cases"
+_FILES = sorted(CASES.glob("*.trial"))
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda p: p.stem)
+def test_case_reports_exactly_its_expectations(path: Path) -> None:
+    problem = mismatch(path)
+    assert problem is None, problem
+
+
+def _codes_in(pattern: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for path in CASES.glob(pattern):
+        expected, _ignored = expectations(path.read_text(encoding="utf-8"))
+        counts.update(code for _line, code in expected.elements())
+    return counts
+
+
+_OWN = sorted(c for c in CODES if c[1:3] in {"02", "03", "05", "06", "07", "08", "09"})
+
+
+@pytest.mark.parametrize("code", _OWN)
+def test_every_rule_has_a_triggering_case(code: str) -> None:
+    assert _codes_in("*.trial")[code] > 0, f"no case in {CASES} expects {code}"
+
+
+def test_clean_cases_expect_nothing() -> None:
+    clean = sorted(CASES.glob("*_ok.trial"))
+    assert clean, "there are cases that must check clean"
+    for path in clean:
+        expected, _ignored = expectations(path.read_text(encoding="utf-8"))
+        assert not expected, f"{path.name} is a clean case but expects {sorted(expected)}"
+
+
+def test_harness_reads_expectations() -> None:
+    text = "a\nb  # expect: E0201 E0303\n# ignore: W08, N0901\nc # expect: E0201\n"
+    expected, ignored = expectations(text)
+    assert expected == Counter({(2, "E0201"): 1, (2, "E0303"): 1, (4, "E0201"): 1})
+    assert ignored == ("W08", "N0901")

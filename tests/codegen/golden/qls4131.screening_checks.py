@@ -1,0 +1,1777 @@
+"""Eligibility screening for one trial, generated from its protocol spec.
+
+Standalone: the Python standard library only.  Subjects are JSON records:
+
+    {"subject_id": "S001",
+     "visits": {"SCR": "2025-01-06"},
+     "forms": {"<form>": {"<visit>": {"<item>": value}}, "<repeating form>": [{…}, …]},
+     "attestations": {"<criterion>": true}}
+
+Use it as a module, ``screen(subject) -> dict``, or from the command line:
+
+    python screening_checks.py subjects.jsonl      (JSON Lines, a JSON list, or - for stdin)
+
+which prints one JSON line per subject.  Each criterion is met, not met or
+unknown (three-valued logic: missing or invalid data never decides a
+criterion); a subject is eligible when every inclusion is met and every
+exclusion is not met, ineligible when one is decided against, and
+indeterminate otherwise, with the data still needed.
+
+Regenerate this file from the spec rather than editing it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime
+import json
+import math
+import re
+import sys
+from fractions import Fraction
+
+TRIAL = "QLS4131_SLE_1B"
+
+#: Visits of the schedule (values at other visits are not read).
+VISITS = (
+    "SCR",
+    "D1",
+    "D2",
+    "D4",
+    "D8",
+    "D15",
+    "D22",
+    "D29",
+    "D36",
+    "W8",
+    "W12",
+    "W16",
+    "W20",
+    "W24",
+    "ET",
+    "UNS",
+)
+
+#: Forms by table name: (repeating, visits collected at, items).  An item is
+#: (kind, unit, codes, low, high, visits, {other unit: (num, den, offset num, offset den)}).
+FORMS = {
+    "demographics": (
+        False,
+        ("SCR",),
+        {
+            "birth_date": ("date", None, None, None, None, None, {}),
+            "sex": ("choice", None, ("female", "male"), None, None, None, {}),
+            "childbearing_potential": ("yes_no", None, None, None, None, None, {}),
+        },
+    ),
+    "serology": (
+        False,
+        ("SCR", "D29", "W12", "W24"),
+        {
+            "ana_titer": ("titer", None, None, None, None, None, {}),
+            "anti_dsdna": ("choice", None, ("positive", "negative"), None, None, None, {}),
+            "anti_sm": ("choice", None, ("positive", "negative"), None, None, None, {}),
+            "c3": (
+                "quantity",
+                "g/L",
+                None,
+                0.0,
+                10.0,
+                None,
+                {
+                    "g/dL": (10, 1, 0, 1),
+                    "g/mL": (1000, 1, 0, 1),
+                    "mg/L": (1, 1000, 0, 1),
+                    "mg/dL": (1, 100, 0, 1),
+                    "mg/mL": (1, 1, 0, 1),
+                    "ug/L": (1, 1000000, 0, 1),
+                    "ug/dL": (1, 100000, 0, 1),
+                    "ug/mL": (1, 1000, 0, 1),
+                    "ng/L": (1, 1000000000, 0, 1),
+                    "ng/dL": (1, 100000000, 0, 1),
+                    "ng/mL": (1, 1000000, 0, 1),
+                    "pg/mL": (1, 1000000000, 0, 1),
+                    "pg/L": (1, 1000000000000, 0, 1),
+                },
+            ),
+            "c3_lln": (
+                "quantity",
+                "g/L",
+                None,
+                0.0,
+                10.0,
+                None,
+                {
+                    "g/dL": (10, 1, 0, 1),
+                    "g/mL": (1000, 1, 0, 1),
+                    "mg/L": (1, 1000, 0, 1),
+                    "mg/dL": (1, 100, 0, 1),
+                    "mg/mL": (1, 1, 0, 1),
+                    "ug/L": (1, 1000000, 0, 1),
+                    "ug/dL": (1, 100000, 0, 1),
+                    "ug/mL": (1, 1000, 0, 1),
+                    "ng/L": (1, 1000000000, 0, 1),
+                    "ng/dL": (1, 100000000, 0, 1),
+                    "ng/mL": (1, 1000000, 0, 1),
+                    "pg/mL": (1, 1000000000, 0, 1),
+                    "pg/L": (1, 1000000000000, 0, 1),
+                },
+            ),
+            "c4": (
+                "quantity",
+                "g/L",
+                None,
+                0.0,
+                5.0,
+                None,
+                {
+                    "g/dL": (10, 1, 0, 1),
+                    "g/mL": (1000, 1, 0, 1),
+                    "mg/L": (1, 1000, 0, 1),
+                    "mg/dL": (1, 100, 0, 1),
+                    "mg/mL": (1, 1, 0, 1),
+                    "ug/L": (1, 1000000, 0, 1),
+                    "ug/dL": (1, 100000, 0, 1),
+                    "ug/mL": (1, 1000, 0, 1),
+                    "ng/L": (1, 1000000000, 0, 1),
+                    "ng/dL": (1, 100000000, 0, 1),
+                    "ng/mL": (1, 1000000, 0, 1),
+                    "pg/mL": (1, 1000000000, 0, 1),
+                    "pg/L": (1, 1000000000000, 0, 1),
+                },
+            ),
+            "c4_lln": (
+                "quantity",
+                "g/L",
+                None,
+                0.0,
+                5.0,
+                None,
+                {
+                    "g/dL": (10, 1, 0, 1),
+                    "g/mL": (1000, 1, 0, 1),
+                    "mg/L": (1, 1000, 0, 1),
+                    "mg/dL": (1, 100, 0, 1),
+                    "mg/mL": (1, 1, 0, 1),
+                    "ug/L": (1, 1000000, 0, 1),
+                    "ug/dL": (1, 100000, 0, 1),
+                    "ug/mL": (1, 1000, 0, 1),
+                    "ng/L": (1, 1000000000, 0, 1),
+                    "ng/dL": (1, 100000000, 0, 1),
+                    "ng/mL": (1, 1000000, 0, 1),
+                    "pg/mL": (1, 1000000000, 0, 1),
+                    "pg/L": (1, 1000000000000, 0, 1),
+                },
+            ),
+        },
+    ),
+    "vital_signs": (
+        False,
+        ("SCR", "D1", "D2", "D4", "D8", "D15", "D29", "W12", "W24"),
+        {
+            "systolic_bp": (
+                "quantity",
+                "mm[Hg]",
+                None,
+                50.0,
+                250.0,
+                None,
+                {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
+            ),
+            "diastolic_bp": (
+                "quantity",
+                "mm[Hg]",
+                None,
+                30.0,
+                150.0,
+                None,
+                {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
+            ),
+            "temperature": (
+                "quantity",
+                "Cel",
+                None,
+                34.0,
+                43.0,
+                None,
+                {"[degF]": (5, 9, -160, 9), "K": (1, 1, -5463, 20)},
+            ),
+        },
+    ),
+    "screening_labs": (
+        False,
+        ("SCR",),
+        {
+            "hba1c": (
+                "quantity",
+                "%",
+                None,
+                3.0,
+                20.0,
+                None,
+                {"1": (100, 1, 0, 1), "10*-2": (1, 1, 0, 1)},
+            ),
+            "proteinuria": (
+                "quantity",
+                "g/d",
+                None,
+                0.0,
+                30.0,
+                None,
+                {
+                    "mg/d": (1, 1000, 0, 1),
+                    "ug/d": (1, 1000000, 0, 1),
+                    "mg/h": (3, 125, 0, 1),
+                    "ug/h": (3, 125000, 0, 1),
+                    "mg/wk": (1, 7000, 0, 1),
+                    "g/(24.h)": (1, 1, 0, 1),
+                    "mg/(24.h)": (1, 1000, 0, 1),
+                },
+            ),
+            "egfr": (
+                "quantity",
+                "mL/min/{1.73_m2}",
+                None,
+                0.0,
+                200.0,
+                None,
+                {"mL/min": (1, 1, 0, 1), "L/min": (1000, 1, 0, 1), "mL/h": (1, 60, 0, 1)},
+            ),
+            "pregnancy_test": (
+                "choice",
+                None,
+                ("positive", "negative"),
+                None,
+                None,
+                None,
+                {},
+            ),
+        },
+    ),
+    "screening_assessments": (
+        False,
+        ("SCR",),
+        {
+            "study_drug_allergy": ("yes_no", None, None, None, None, None, {}),
+            "active_severe_npsle": ("yes_no", None, None, None, None, None, {}),
+            "diabetes": ("yes_no", None, None, None, None, None, {}),
+            "lactating": ("yes_no", None, None, None, None, None, {}),
+        },
+    ),
+    "medical_history": (
+        True,
+        ("SCR",),
+        {
+            "condition": ("text", None, None, None, None, None, {}),
+            "category": (
+                "choice",
+                None,
+                (
+                    "opportunistic_infection",
+                    "malignancy",
+                    "organ_transplant",
+                    "autoimmune_disease",
+                    "other",
+                ),
+                None,
+                None,
+                None,
+                {},
+            ),
+            "onset": ("date", None, None, None, None, None, {}),
+            "ongoing": ("yes_no", None, None, None, None, None, {}),
+            "affects_efficacy_assessment": ("yes_no", None, None, None, None, None, {}),
+        },
+    ),
+    "medications": (
+        True,
+        ("SCR", "D1"),
+        {
+            "agent": ("text", None, None, None, None, None, {}),
+            "class": (
+                "choice",
+                None,
+                (
+                    "oral_corticosteroid",
+                    "antimalarial",
+                    "immunosuppressant",
+                    "biologic",
+                    "cell_or_gene_therapy",
+                    "other",
+                ),
+                None,
+                None,
+                None,
+                {},
+            ),
+            "glucocorticoid": (
+                "choice",
+                None,
+                (
+                    "prednisone",
+                    "prednisolone",
+                    "methylprednisolone",
+                    "triamcinolone",
+                    "hydrocortisone",
+                    "cortisone",
+                    "dexamethasone",
+                    "betamethasone",
+                    "deflazacort",
+                ),
+                None,
+                None,
+                None,
+                {},
+            ),
+            "daily_dose": (
+                "quantity",
+                "mg/d",
+                None,
+                0.0,
+                2000.0,
+                None,
+                {
+                    "g/d": (1000, 1, 0, 1),
+                    "ug/d": (1, 1000, 0, 1),
+                    "mg/h": (24, 1, 0, 1),
+                    "ug/h": (3, 125, 0, 1),
+                    "mg/wk": (1, 7, 0, 1),
+                    "g/(24.h)": (1000, 1, 0, 1),
+                    "mg/(24.h)": (1, 1, 0, 1),
+                },
+            ),
+            "route": (
+                "choice",
+                None,
+                ("oral", "subcutaneous", "intravenous"),
+                None,
+                None,
+                None,
+                {},
+            ),
+            "ongoing": ("yes_no", None, None, None, None, None, {}),
+            "dose_start": ("date", None, None, None, None, None, {}),
+        },
+    ),
+    "exposure": (
+        True,
+        ("D1", "D4", "D8"),
+        {
+            "administered_on": ("date", None, None, None, None, None, {}),
+            "dose": (
+                "quantity",
+                "mg",
+                None,
+                0.0,
+                100.0,
+                None,
+                {
+                    "kg": (1000000, 1, 0, 1),
+                    "g": (1000, 1, 0, 1),
+                    "ug": (1, 1000, 0, 1),
+                    "ng": (1, 1000000, 0, 1),
+                    "pg": (1, 1000000000, 0, 1),
+                },
+            ),
+            "step": (
+                "choice",
+                None,
+                ("first_step", "second_step", "target"),
+                None,
+                None,
+                None,
+                {},
+            ),
+        },
+    ),
+    "adverse_events": (
+        True,
+        (
+            "D1",
+            "D2",
+            "D4",
+            "D8",
+            "D15",
+            "D22",
+            "D29",
+            "D36",
+            "W8",
+            "W12",
+            "W16",
+            "W20",
+            "W24",
+            "ET",
+            "UNS",
+        ),
+        {
+            "term": ("text", None, None, None, None, None, {}),
+            "onset": ("date", None, None, None, None, None, {}),
+            "grade": ("integer", None, None, 1.0, 5.0, None, {}),
+            "serious": ("yes_no", None, None, None, None, None, {}),
+            "treatment_emergent": ("yes_no", None, None, None, None, None, {}),
+            "dose_limiting": ("yes_no", None, None, None, None, None, {}),
+        },
+    ),
+    "sle__sledai_2k_form": (
+        False,
+        ("SCR", "D1", "D29", "W12", "W24"),
+        {
+            "seizure": ("yes_no", None, None, None, None, None, {}),
+            "psychosis": ("yes_no", None, None, None, None, None, {}),
+            "organic_brain_syndrome": ("yes_no", None, None, None, None, None, {}),
+            "visual_disturbance": ("yes_no", None, None, None, None, None, {}),
+            "cranial_nerve_disorder": ("yes_no", None, None, None, None, None, {}),
+            "lupus_headache": ("yes_no", None, None, None, None, None, {}),
+            "cerebrovascular_accident": ("yes_no", None, None, None, None, None, {}),
+            "vasculitis": ("yes_no", None, None, None, None, None, {}),
+            "arthritis": ("yes_no", None, None, None, None, None, {}),
+            "myositis": ("yes_no", None, None, None, None, None, {}),
+            "urinary_casts": ("yes_no", None, None, None, None, None, {}),
+            "hematuria": ("yes_no", None, None, None, None, None, {}),
+            "proteinuria": ("yes_no", None, None, None, None, None, {}),
+            "pyuria": ("yes_no", None, None, None, None, None, {}),
+            "rash": ("yes_no", None, None, None, None, None, {}),
+            "alopecia": ("yes_no", None, None, None, None, None, {}),
+            "mucosal_ulcers": ("yes_no", None, None, None, None, None, {}),
+            "pleurisy": ("yes_no", None, None, None, None, None, {}),
+            "pericarditis": ("yes_no", None, None, None, None, None, {}),
+            "low_complement": ("yes_no", None, None, None, None, None, {}),
+            "increased_dna_binding": ("yes_no", None, None, None, None, None, {}),
+            "fever": ("yes_no", None, None, None, None, None, {}),
+            "thrombocytopenia": ("yes_no", None, None, None, None, None, {}),
+            "leukopenia": ("yes_no", None, None, None, None, None, {}),
+        },
+    ),
+    "sle__eular_acr_2019_form": (
+        False,
+        ("SCR",),
+        {
+            "ana_titer": ("titer", None, None, None, None, None, {}),
+            "fever": ("yes_no", None, None, None, None, None, {}),
+            "leukopenia": ("yes_no", None, None, None, None, None, {}),
+            "thrombocytopenia": ("yes_no", None, None, None, None, None, {}),
+            "autoimmune_hemolysis": ("yes_no", None, None, None, None, None, {}),
+            "delirium": ("yes_no", None, None, None, None, None, {}),
+            "psychosis": ("yes_no", None, None, None, None, None, {}),
+            "seizure": ("yes_no", None, None, None, None, None, {}),
+            "non_scarring_alopecia": ("yes_no", None, None, None, None, None, {}),
+            "oral_ulcers": ("yes_no", None, None, None, None, None, {}),
+            "subacute_or_discoid": ("yes_no", None, None, None, None, None, {}),
+            "acute_cutaneous": ("yes_no", None, None, None, None, None, {}),
+            "effusion": ("yes_no", None, None, None, None, None, {}),
+            "acute_pericarditis": ("yes_no", None, None, None, None, None, {}),
+            "joint_involvement": ("yes_no", None, None, None, None, None, {}),
+            "proteinuria": ("yes_no", None, None, None, None, None, {}),
+            "nephritis_class_2_or_5": ("yes_no", None, None, None, None, None, {}),
+            "nephritis_class_3_or_4": ("yes_no", None, None, None, None, None, {}),
+            "antiphospholipid": ("yes_no", None, None, None, None, None, {}),
+            "low_c3": ("yes_no", None, None, None, None, None, {}),
+            "low_c4": ("yes_no", None, None, None, None, None, {}),
+            "anti_dsdna_or_sm": ("yes_no", None, None, None, None, None, {}),
+            "diagnosis_date": ("date", None, None, None, None, None, {}),
+        },
+    ),
+}
+
+#: Criteria that an investigator attests (read from "attestations").
+ATTESTED = ("I6",)
+
+# ---------------------------------------------------------------- three-valued logic
+
+
+def _not(a):
+    return None if a is None else not a
+
+
+def _and(*args):
+    result = True
+    for a in args:
+        if a is False:
+            return False
+        if a is None:
+            result = None
+    return result
+
+
+def _or(*args):
+    result = False
+    for a in args:
+        if a is True:
+            return True
+        if a is None:
+            result = None
+    return result
+
+
+_OPERATORS = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+
+def _compare(op, a, b):
+    if a is None or b is None:
+        return None
+    return _OPERATORS[op](a, b)
+
+
+def _in(value, values):
+    return None if value is None else value in values
+
+
+def _known(value):
+    return value is not None
+
+
+def _if(condition, then, otherwise):
+    if condition is True:
+        return then
+    if condition is False:
+        return otherwise
+    return None
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _arithmetic(op, a, b):
+    if a is None or b is None:
+        return None
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    return None if b == 0 else a / b
+
+
+def _negate(a):
+    return None if a is None else -a
+
+
+def _abs(a):
+    return None if a is None else abs(a)
+
+
+def _least(a, b):
+    return None if a is None or b is None else min(a, b)
+
+
+def _greatest(a, b):
+    return None if a is None or b is None else max(a, b)
+
+
+def _scale(value, num, den, offset_num, offset_den, digits):
+    if value is None:
+        return None
+    return round(value * num / den + offset_num / offset_den, digits)
+
+
+def _lookup(key, table):
+    return None if key is None else table.get(key)
+
+
+# ---------------------------------------------------------------- intervals
+#
+# A partly known number is (lo, hi); an unknown bound is infinite.  A
+# comparison holds if it holds for the whole interval, fails if for none,
+# and is unknown otherwise.
+
+_INF = math.inf
+
+
+def _point(value):
+    return (-_INF, _INF) if value is None else (value, value)
+
+
+def _compare_intervals(op, a, b):
+    (a0, a1), (b0, b1) = a, b
+    if op == "<":
+        return True if a1 < b0 else False if a0 >= b1 else None
+    if op == "<=":
+        return True if a1 <= b0 else False if a0 > b1 else None
+    if op == ">":
+        return True if a0 > b1 else False if a1 <= b0 else None
+    if op == ">=":
+        return True if a0 >= b1 else False if a1 < b0 else None
+    equal = True if a0 == a1 == b0 == b1 else False if a1 < b0 or b1 < a0 else None
+    return equal if op == "=" else _not(equal)
+
+
+def _known_interval(value):
+    lo, hi = value
+    return lo == hi and math.isfinite(lo)
+
+
+def _collapse(value):
+    lo, hi = value
+    return lo if lo == hi and math.isfinite(lo) else None
+
+
+def _weighted(weight, condition):
+    return (weight if condition is True else 0, 0 if condition is False else weight)
+
+
+def _interval_sum(*parts):
+    return (sum(p[0] for p in parts), sum(p[1] for p in parts))
+
+
+def _interval_max(*parts):
+    return (max(p[0] for p in parts), max(p[1] for p in parts))
+
+
+def _times(x, y):
+    return 0 if x == 0 or y == 0 else x * y
+
+
+def _interval_arithmetic(op, a, b):
+    (a0, a1), (b0, b1) = a, b
+    if op == "+":
+        return (a0 + b0, a1 + b1)
+    if op == "-":
+        return (a0 - b1, a1 - b0)
+    if op == "*":
+        products = [_times(x, y) for x in (a0, a1) for y in (b0, b1)]
+        return (min(products), max(products))
+    if b0 <= 0 <= b1:
+        return (-_INF, _INF)
+    quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
+    return (min(quotients), max(quotients))
+
+
+def _interval_negate(value):
+    return (-value[1], -value[0])
+
+
+def _interval_scale(value, num, den, offset_num, offset_den, digits):
+    lo, hi = value
+    scale = [
+        _scale(x, num, den, offset_num, offset_den, digits) if math.isfinite(x) else x
+        for x in (lo, hi)
+    ]
+    return (scale[0], scale[1])
+
+
+def _interval_if(condition, then, otherwise):
+    if condition is True:
+        return then
+    if condition is False:
+        return otherwise
+    return (-_INF, _INF)
+
+
+# ---------------------------------------------------------------- records of repeating forms
+
+
+def _any(records, condition):
+    return _or(*(condition(r) for r in records))
+
+
+def _all(records, condition):
+    return _and(*(condition(r) for r in records))
+
+
+def _count(records, condition):
+    statuses = [condition(r) for r in records]
+    return (sum(1 for c in statuses if c is True), sum(1 for c in statuses if c is not False))
+
+
+def _total(records, condition, value):
+    lo = hi = 0.0
+    for r in records:
+        c, v = condition(r), value(r)
+        if c is False:
+            continue
+        if v is None:
+            hi = _INF
+            continue
+        hi += v
+        if c is True:
+            lo += v
+    return (lo, hi)
+
+
+def _extreme(pick, records, condition, value):
+    counted = []
+    for r in records:
+        c = condition(r)
+        if c is None:
+            return None
+        if c:
+            v = value(r)
+            if v is None:
+                return None
+            counted.append(v)
+    return pick(counted) if counted else None
+
+
+def _min_of(records, condition, value):
+    return _extreme(min, records, condition, value)
+
+
+def _max_of(records, condition, value):
+    return _extreme(max, records, condition, value)
+
+
+# ---------------------------------------------------------------- dates
+
+
+def _date(text):
+    return datetime.date.fromisoformat(text)
+
+
+def _add_months(date, months):
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        return None
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(date.day, last))
+
+
+def _shift(date, days, months):
+    if date is None:
+        return None
+    if months:
+        return _add_months(date, months)
+    try:
+        return date + datetime.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _months_forward(a, b):
+    n = (b.year - a.year) * 12 + (b.month - a.month)
+    while n > 0 and _add_months(a, n) > b:
+        n -= 1
+    return n
+
+
+def _months_between(a, b):
+    if a is None or b is None:
+        return None
+    return _months_forward(a, b) if b >= a else -_months_forward(b, a)
+
+
+def _years_between(a, b):
+    if a is None or b is None:
+        return None
+    return _months_forward(a, b) // 12 if b >= a else -(_months_forward(b, a) // 12)
+
+
+def _days_between(a, b):
+    if a is None or b is None:
+        return None
+    return (b - a).days
+
+
+# ---------------------------------------------------------------- reading subject records
+
+
+class _Invalid(Exception):
+    """A value the item cannot hold: it is unknown."""
+
+
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_TITER = re.compile(r"^\s*1\s*:\s*(\d+)\s*$")
+
+
+def _missing(value):
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise _Invalid
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+            raise _Invalid
+        try:
+            number = float(text)
+        except ValueError:
+            raise _Invalid from None
+    else:
+        number = float(value)
+    if not math.isfinite(number):
+        raise _Invalid
+    return number
+
+
+def _in_range(number, low, high):
+    if low is not None and not low <= number <= high:
+        raise _Invalid
+    return number
+
+
+def _read_date(value):
+    if not isinstance(value, str):
+        raise _Invalid
+    text = value.strip()
+    if len(text) < 10 or (len(text) > 10 and text[10] != "T"):
+        raise _Invalid
+    match = _ISO_DATE.match(text[:10])
+    if match is None:
+        raise _Invalid
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise _Invalid from None
+
+
+def _read_yes_no(value):
+    if value is True or value is False:
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    raise _Invalid
+
+
+def _read_titer(value):
+    if isinstance(value, bool):
+        raise _Invalid
+    if isinstance(value, int) and value > 0:
+        return value
+    if isinstance(value, float) and value > 0 and value == int(value):
+        return int(value)
+    if isinstance(value, str):
+        match = _TITER.match(value)
+        if match is not None and int(match[1]) > 0:
+            return int(match[1])
+        if value.strip().isdigit() and int(value) > 0:
+            return int(value)
+    raise _Invalid
+
+
+def _read_quantity(value, unit, low, high, conversions):
+    if isinstance(value, dict):
+        if set(value) - {"value", "unit"} or "value" not in value:
+            raise _Invalid
+        number = _number(value["value"])
+        given = value.get("unit")
+        if given is None or given == "" or given == unit:
+            return _in_range(number, low, high)
+        if not isinstance(given, str) or given not in conversions:
+            raise _Invalid
+        num, den, offset_num, offset_den = conversions[given]
+        # exact decimal arithmetic: 1.1 g/L is 110 mg/dL, not 110.00000000000001
+        exact = Fraction(repr(number)) * num / den + Fraction(offset_num, offset_den)
+        return _in_range(float(exact), low, high)
+    return _in_range(_number(value), low, high)
+
+
+def _read(column, value):
+    """A recorded value as the rules read it; raises _Invalid when the item cannot hold it."""
+    kind, unit, codes, low, high, _visits, conversions = column
+    if kind == "quantity":
+        return _read_quantity(value, unit, low, high, conversions)
+    if kind in ("number", "integer"):
+        if isinstance(value, dict):
+            raise _Invalid
+        number = _number(value)
+        if kind == "integer" and number != int(number):
+            raise _Invalid
+        return _in_range(number, low, high)
+    if kind in ("date", "datetime"):
+        return _read_date(value)
+    if kind == "yes_no":
+        return _read_yes_no(value)
+    if kind == "titer":
+        return _read_titer(value)
+    if kind == "choice":
+        if isinstance(value, str) and value in codes:
+            return value
+        raise _Invalid
+    if isinstance(value, (dict, list)):
+        raise _Invalid
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def _read_record(items, record, visit):
+    values = {}
+    if not isinstance(record, dict):
+        return values
+    for name, value in record.items():
+        column = items.get(name)
+        if column is None or _missing(value):
+            continue
+        if visit is not None and column[5] is not None and visit not in column[5]:
+            continue
+        try:
+            values[name] = _read(column, value)
+        except _Invalid:
+            continue
+    return values
+
+
+class Subject:
+    """One subject record, read: valid values only, every invalid one unknown."""
+
+    def __init__(self, record, fallback_id="<no subject_id>"):
+        if not isinstance(record, dict):
+            record = {}
+        subject_id = record.get("subject_id")
+        if _missing(subject_id) or isinstance(subject_id, (dict, list, bool)):
+            subject_id = fallback_id
+        elif isinstance(subject_id, float) and subject_id == int(subject_id):
+            subject_id = int(subject_id)
+        self.subject_id = str(subject_id)
+        self._visits = {}
+        visits = record.get("visits")
+        if isinstance(visits, dict):
+            for visit, value in visits.items():
+                if visit in VISITS and not _missing(value):
+                    with contextlib.suppress(_Invalid):
+                        self._visits[visit] = _read_date(value)
+        self._values = {}
+        self._records = {}
+        forms = record.get("forms")
+        if isinstance(forms, dict):
+            for key, content in forms.items():
+                table = str(key).replace(".", "__")
+                if table not in FORMS or content is None:
+                    continue
+                repeating, form_visits, items = FORMS[table]
+                if repeating:
+                    if isinstance(content, list):
+                        self._records[table] = [_read_record(items, r, None) for r in content]
+                elif isinstance(content, dict):
+                    for visit, values in content.items():
+                        if visit in form_visits and values is not None:
+                            self._values[(table, visit)] = _read_record(items, values, visit)
+        self._attested = {}
+        attestations = record.get("attestations")
+        if isinstance(attestations, dict):
+            for criterion, value in attestations.items():
+                if criterion in ATTESTED and not _missing(value):
+                    with contextlib.suppress(_Invalid):
+                        self._attested[criterion] = _read_yes_no(value)
+
+    def item(self, table, visit, item):
+        return self._values.get((table, visit), {}).get(item)
+
+    def records(self, table):
+        return self._records.get(table, ())
+
+    def visit(self, visit):
+        return self._visits.get(visit)
+
+    def attested(self, criterion):
+        return self._attested.get(criterion)
+
+    def lacks(self, read):
+        """Whether a value a rule reads is missing (for the list of data still needed)."""
+        kind = read[0]
+        if kind == "item":
+            return self.item(read[1], read[2], read[3]) is None
+        if kind == "field":
+            return any(r.get(read[2]) is None for r in self.records(read[1]))
+        if kind == "visit":
+            return self.visit(read[1]) is None
+        return self.attested(read[1]) is None
+
+
+# ---------------------------------------------------------------- the criteria
+
+
+def _criterion_1(s):
+    return _and(
+        _compare(
+            ">=",
+            _years_between(s.item("demographics", "SCR", "birth_date"), s.visit("SCR")),
+            18.0,
+        ),
+        _compare(
+            "<=",
+            _years_between(s.item("demographics", "SCR", "birth_date"), s.visit("SCR")),
+            70.0,
+        ),
+    )
+
+
+def _criterion_2(s):
+    return _and(
+        _compare(">=", s.item("sle__eular_acr_2019_form", "SCR", "ana_titer"), 80),
+        _compare_intervals(
+            ">=",
+            _interval_sum(
+                _interval_max(
+                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "fever")),
+                ),
+                _interval_max(
+                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "leukopenia")),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "thrombocytopenia"),
+                    ),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "autoimmune_hemolysis"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
+                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "psychosis")),
+                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
+                ),
+                _interval_max(
+                    _weighted(
+                        2.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "non_scarring_alopecia"),
+                    ),
+                    _weighted(
+                        2.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "oral_ulcers"),
+                    ),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "subacute_or_discoid"),
+                    ),
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "acute_cutaneous"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "acute_pericarditis"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "joint_involvement"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "proteinuria"),
+                    ),
+                    _weighted(
+                        8.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_2_or_5"),
+                    ),
+                    _weighted(
+                        10.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_3_or_4"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        2.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "antiphospholipid"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        3.0,
+                        _or(
+                            s.item("sle__eular_acr_2019_form", "SCR", "low_c3"),
+                            s.item("sle__eular_acr_2019_form", "SCR", "low_c4"),
+                        ),
+                    ),
+                    _weighted(
+                        4.0,
+                        _and(
+                            s.item("sle__eular_acr_2019_form", "SCR", "low_c3"),
+                            s.item("sle__eular_acr_2019_form", "SCR", "low_c4"),
+                        ),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "anti_dsdna_or_sm"),
+                    ),
+                ),
+            ),
+            _point(10.0),
+        ),
+        _compare_intervals(
+            ">",
+            _interval_sum(
+                _interval_max(
+                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "fever")),
+                ),
+                _interval_max(
+                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "leukopenia")),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "thrombocytopenia"),
+                    ),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "autoimmune_hemolysis"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
+                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "psychosis")),
+                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
+                ),
+                _interval_max(
+                    _weighted(
+                        2.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "non_scarring_alopecia"),
+                    ),
+                    _weighted(
+                        2.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "oral_ulcers"),
+                    ),
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "subacute_or_discoid"),
+                    ),
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "acute_cutaneous"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "acute_pericarditis"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        6.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "joint_involvement"),
+                    ),
+                ),
+                _interval_max(
+                    _weighted(
+                        4.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "proteinuria"),
+                    ),
+                    _weighted(
+                        8.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_2_or_5"),
+                    ),
+                    _weighted(
+                        10.0,
+                        s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_3_or_4"),
+                    ),
+                ),
+            ),
+            _point(0.0),
+        ),
+        _compare(
+            "<=",
+            s.item("sle__eular_acr_2019_form", "SCR", "diagnosis_date"),
+            _shift(s.visit("SCR"), -84, 0),
+        ),
+    )
+
+
+def _criterion_3(s):
+    return _or(
+        _compare(">=", s.item("serology", "SCR", "ana_titer"), 80),
+        _compare("=", s.item("serology", "SCR", "anti_dsdna"), "positive"),
+        _compare("=", s.item("serology", "SCR", "anti_sm"), "positive"),
+    )
+
+
+def _criterion_4(s):
+    return _or(
+        _compare_intervals(
+            ">=",
+            _interval_sum(
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
+                ),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "visual_disturbance")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
+                ),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
+                ),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "arthritis")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "myositis")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "hematuria")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
+                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "pyuria")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "rash")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "alopecia")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
+                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "low_complement")),
+                _weighted(
+                    2.0,
+                    s.item("sle__sledai_2k_form", "SCR", "increased_dna_binding"),
+                ),
+                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "fever")),
+                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "thrombocytopenia")),
+                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
+            ),
+            _point(8.0),
+        ),
+        _and(
+            _compare_intervals(
+                ">=",
+                _interval_sum(
+                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                    _weighted(
+                        8.0,
+                        s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
+                    ),
+                    _weighted(
+                        8.0,
+                        s.item("sle__sledai_2k_form", "SCR", "visual_disturbance"),
+                    ),
+                    _weighted(
+                        8.0,
+                        s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
+                    ),
+                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
+                    _weighted(
+                        8.0,
+                        s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
+                    ),
+                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "arthritis")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "myositis")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "hematuria")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
+                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "pyuria")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "rash")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "alopecia")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
+                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "low_complement")),
+                    _weighted(
+                        2.0,
+                        s.item("sle__sledai_2k_form", "SCR", "increased_dna_binding"),
+                    ),
+                    _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "fever")),
+                    _weighted(
+                        1.0,
+                        s.item("sle__sledai_2k_form", "SCR", "thrombocytopenia"),
+                    ),
+                    _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
+                ),
+                _point(6.0),
+            ),
+            _or(
+                _compare(
+                    "<",
+                    s.item("serology", "SCR", "c3"),
+                    s.item("serology", "SCR", "c3_lln"),
+                ),
+                _compare(
+                    "<",
+                    s.item("serology", "SCR", "c4"),
+                    s.item("serology", "SCR", "c4_lln"),
+                ),
+                _compare("=", s.item("serology", "SCR", "anti_dsdna"), "positive"),
+            ),
+        ),
+    )
+
+
+def _criterion_5(s):
+    return _and(
+        _any(
+            s.records("medications"),
+            lambda r: _and(
+                r.get("ongoing"),
+                _in(
+                    r.get("class"),
+                    ("oral_corticosteroid", "antimalarial", "immunosuppressant"),
+                ),
+            ),
+        ),
+        _or(
+            _not(
+                _any(
+                    s.records("medications"),
+                    lambda r: _and(
+                        _compare("=", r.get("class"), "oral_corticosteroid"),
+                        r.get("ongoing"),
+                    ),
+                ),
+            ),
+            _compare_intervals(
+                "<=",
+                _total(
+                    s.records("medications"),
+                    lambda r: _and(
+                        _compare("=", r.get("class"), "oral_corticosteroid"),
+                        r.get("ongoing"),
+                    ),
+                    lambda r: _arithmetic(
+                        "*",
+                        r.get("daily_dose"),
+                        _lookup(
+                            r.get("glucocorticoid"),
+                            {
+                                "prednisone": 1.0,
+                                "prednisolone": 1.0,
+                                "methylprednisolone": 1.25,
+                                "triamcinolone": 1.25,
+                                "hydrocortisone": 0.25,
+                                "cortisone": 0.2,
+                                "dexamethasone": 6.67,
+                                "betamethasone": 6.67,
+                                "deflazacort": 0.833,
+                            },
+                        ),
+                    ),
+                ),
+                _point(40.0),
+            ),
+        ),
+        _all(
+            s.records("medications"),
+            lambda r: _or(
+                _not(
+                    _and(
+                        _compare("=", r.get("class"), "oral_corticosteroid"),
+                        r.get("ongoing"),
+                    ),
+                ),
+                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+            ),
+        ),
+        _all(
+            s.records("medications"),
+            lambda r: _or(
+                _not(_and(_compare("=", r.get("class"), "antimalarial"), r.get("ongoing"))),
+                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+            ),
+        ),
+        _compare_intervals(
+            "<=",
+            _count(
+                s.records("medications"),
+                lambda r: _and(
+                    _compare("=", r.get("class"), "immunosuppressant"),
+                    r.get("ongoing"),
+                ),
+            ),
+            _point(1.0),
+        ),
+        _all(
+            s.records("medications"),
+            lambda r: _or(
+                _not(
+                    _and(
+                        _compare("=", r.get("class"), "immunosuppressant"),
+                        r.get("ongoing"),
+                    ),
+                ),
+                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+            ),
+        ),
+    )
+
+
+def _criterion_6(s):
+    return s.attested("I6")
+
+
+def _criterion_7(s):
+    return s.item("screening_assessments", "SCR", "study_drug_allergy")
+
+
+def _criterion_8(s):
+    return _or(
+        s.item("screening_assessments", "SCR", "active_severe_npsle"),
+        _compare_intervals(
+            ">",
+            _interval_sum(
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
+                ),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "visual_disturbance")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
+                ),
+                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
+                _weighted(
+                    8.0,
+                    s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
+                ),
+            ),
+            _point(0.0),
+        ),
+    )
+
+
+def _criterion_9(s):
+    return _any(
+        s.records("medical_history"),
+        lambda r: _and(
+            _compare("=", r.get("category"), "autoimmune_disease"),
+            r.get("affects_efficacy_assessment"),
+        ),
+    )
+
+
+def _criterion_10(s):
+    return _or(
+        _compare(">=", s.item("vital_signs", "SCR", "systolic_bp"), 160.0),
+        _compare(">=", s.item("vital_signs", "SCR", "diastolic_bp"), 100.0),
+        _and(
+            s.item("screening_assessments", "SCR", "diabetes"),
+            _compare(">", s.item("screening_labs", "SCR", "hba1c"), 8.0),
+        ),
+    )
+
+
+def _criterion_11(s):
+    return _or(
+        _compare(">", s.item("screening_labs", "SCR", "proteinuria"), 3.0),
+        _compare("<", s.item("screening_labs", "SCR", "egfr"), 30.0),
+    )
+
+
+def _criterion_12(s):
+    return _any(
+        s.records("medical_history"),
+        lambda r: _and(
+            _compare("=", r.get("category"), "malignancy"),
+            _or(
+                _and(
+                    _compare(">=", r.get("onset"), _shift(s.visit("SCR"), 0, -60)),
+                    _compare("<=", r.get("onset"), s.visit("SCR")),
+                ),
+                r.get("ongoing"),
+            ),
+        ),
+    )
+
+
+def _criterion_13(s):
+    return _any(
+        s.records("medical_history"),
+        lambda r: _compare("=", r.get("category"), "organ_transplant"),
+    )
+
+
+def _criterion_14(s):
+    return _any(
+        s.records("medical_history"),
+        lambda r: _and(
+            _compare("=", r.get("category"), "opportunistic_infection"),
+            _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
+            _compare("<=", r.get("onset"), s.visit("D1")),
+        ),
+    )
+
+
+def _criterion_15(s):
+    return _any(
+        s.records("medications"),
+        lambda r: _compare("=", r.get("class"), "cell_or_gene_therapy"),
+    )
+
+
+def _criterion_16(s):
+    return _and(
+        _compare("=", s.item("demographics", "SCR", "sex"), "female"),
+        _or(
+            _compare("=", s.item("screening_labs", "SCR", "pregnancy_test"), "positive"),
+            s.item("screening_assessments", "SCR", "lactating"),
+        ),
+    )
+
+
+#: (id, inclusion or exclusion, rule, what the rule reads).
+CRITERIA = (
+    (
+        "I1",
+        "inclusion",
+        _criterion_1,
+        (("item", "demographics", "SCR", "birth_date"), ("visit", "SCR")),
+    ),
+    (
+        "I2",
+        "inclusion",
+        _criterion_2,
+        (
+            ("item", "sle__eular_acr_2019_form", "SCR", "ana_titer"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "fever"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "leukopenia"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "thrombocytopenia"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "autoimmune_hemolysis"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "delirium"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "psychosis"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "seizure"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "non_scarring_alopecia"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "oral_ulcers"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "subacute_or_discoid"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "acute_cutaneous"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "effusion"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "acute_pericarditis"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "joint_involvement"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "proteinuria"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "nephritis_class_2_or_5"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "nephritis_class_3_or_4"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "antiphospholipid"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "low_c3"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "low_c4"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "anti_dsdna_or_sm"),
+            ("item", "sle__eular_acr_2019_form", "SCR", "diagnosis_date"),
+            ("visit", "SCR"),
+        ),
+    ),
+    (
+        "I3",
+        "inclusion",
+        _criterion_3,
+        (
+            ("item", "serology", "SCR", "ana_titer"),
+            ("item", "serology", "SCR", "anti_dsdna"),
+            ("item", "serology", "SCR", "anti_sm"),
+        ),
+    ),
+    (
+        "I4",
+        "inclusion",
+        _criterion_4,
+        (
+            ("item", "sle__sledai_2k_form", "SCR", "seizure"),
+            ("item", "sle__sledai_2k_form", "SCR", "psychosis"),
+            ("item", "sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
+            ("item", "sle__sledai_2k_form", "SCR", "visual_disturbance"),
+            ("item", "sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
+            ("item", "sle__sledai_2k_form", "SCR", "lupus_headache"),
+            ("item", "sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
+            ("item", "sle__sledai_2k_form", "SCR", "vasculitis"),
+            ("item", "sle__sledai_2k_form", "SCR", "arthritis"),
+            ("item", "sle__sledai_2k_form", "SCR", "myositis"),
+            ("item", "sle__sledai_2k_form", "SCR", "urinary_casts"),
+            ("item", "sle__sledai_2k_form", "SCR", "hematuria"),
+            ("item", "sle__sledai_2k_form", "SCR", "proteinuria"),
+            ("item", "sle__sledai_2k_form", "SCR", "pyuria"),
+            ("item", "sle__sledai_2k_form", "SCR", "rash"),
+            ("item", "sle__sledai_2k_form", "SCR", "alopecia"),
+            ("item", "sle__sledai_2k_form", "SCR", "mucosal_ulcers"),
+            ("item", "sle__sledai_2k_form", "SCR", "pleurisy"),
+            ("item", "sle__sledai_2k_form", "SCR", "pericarditis"),
+            ("item", "sle__sledai_2k_form", "SCR", "low_complement"),
+            ("item", "sle__sledai_2k_form", "SCR", "increased_dna_binding"),
+            ("item", "sle__sledai_2k_form", "SCR", "fever"),
+            ("item", "sle__sledai_2k_form", "SCR", "thrombocytopenia"),
+            ("item", "sle__sledai_2k_form", "SCR", "leukopenia"),
+            ("item", "serology", "SCR", "c3"),
+            ("item", "serology", "SCR", "c3_lln"),
+            ("item", "serology", "SCR", "c4"),
+            ("item", "serology", "SCR", "c4_lln"),
+            ("item", "serology", "SCR", "anti_dsdna"),
+        ),
+    ),
+    (
+        "I5",
+        "inclusion",
+        _criterion_5,
+        (
+            ("field", "medications", "ongoing"),
+            ("field", "medications", "class"),
+            ("field", "medications", "daily_dose"),
+            ("field", "medications", "glucocorticoid"),
+            ("field", "medications", "dose_start"),
+            ("visit", "D1"),
+        ),
+    ),
+    ("I6", "inclusion", _criterion_6, (("attested", "I6"),)),
+    (
+        "E1",
+        "exclusion",
+        _criterion_7,
+        (("item", "screening_assessments", "SCR", "study_drug_allergy"),),
+    ),
+    (
+        "E2",
+        "exclusion",
+        _criterion_8,
+        (
+            ("item", "screening_assessments", "SCR", "active_severe_npsle"),
+            ("item", "sle__sledai_2k_form", "SCR", "seizure"),
+            ("item", "sle__sledai_2k_form", "SCR", "psychosis"),
+            ("item", "sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
+            ("item", "sle__sledai_2k_form", "SCR", "visual_disturbance"),
+            ("item", "sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
+            ("item", "sle__sledai_2k_form", "SCR", "lupus_headache"),
+            ("item", "sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
+        ),
+    ),
+    (
+        "E3",
+        "exclusion",
+        _criterion_9,
+        (
+            ("field", "medical_history", "category"),
+            ("field", "medical_history", "affects_efficacy_assessment"),
+        ),
+    ),
+    (
+        "E4",
+        "exclusion",
+        _criterion_10,
+        (
+            ("item", "vital_signs", "SCR", "systolic_bp"),
+            ("item", "vital_signs", "SCR", "diastolic_bp"),
+            ("item", "screening_assessments", "SCR", "diabetes"),
+            ("item", "screening_labs", "SCR", "hba1c"),
+        ),
+    ),
+    (
+        "E5",
+        "exclusion",
+        _criterion_11,
+        (
+            ("item", "screening_labs", "SCR", "proteinuria"),
+            ("item", "screening_labs", "SCR", "egfr"),
+        ),
+    ),
+    (
+        "E6",
+        "exclusion",
+        _criterion_12,
+        (
+            ("field", "medical_history", "category"),
+            ("field", "medical_history", "onset"),
+            ("visit", "SCR"),
+            ("field", "medical_history", "ongoing"),
+        ),
+    ),
+    ("E7", "exclusion", _criterion_13, (("field", "medical_history", "category"),)),
+    (
+        "E8",
+        "exclusion",
+        _criterion_14,
+        (
+            ("field", "medical_history", "category"),
+            ("field", "medical_history", "onset"),
+            ("visit", "D1"),
+        ),
+    ),
+    ("E9", "exclusion", _criterion_15, (("field", "medications", "class"),)),
+    (
+        "E10",
+        "exclusion",
+        _criterion_16,
+        (
+            ("item", "demographics", "SCR", "sex"),
+            ("item", "screening_labs", "SCR", "pregnancy_test"),
+            ("item", "screening_assessments", "SCR", "lactating"),
+        ),
+    ),
+)
+
+_STATUS = {True: "met", False: "not_met", None: "unknown"}
+
+
+def _needed_text(read):
+    kind = read[0]
+    if kind == "item":
+        return f"{read[1]}.{read[3]} at {read[2]}"
+    if kind == "field":
+        return f"{read[1]}.{read[2]}"
+    if kind == "visit":
+        return f"visits.{read[1]}"
+    return f"attestations.{read[1]}"
+
+
+def screen(record, fallback_id="<no subject_id>"):
+    """Screen one subject record: status per criterion, overall status, data still needed."""
+    subject = Subject(record, fallback_id)
+    statuses = {}
+    against = False
+    undecided = False
+    needed = set()
+    for criterion_id, kind, rule, reads in CRITERIA:
+        value = rule(subject)
+        statuses[criterion_id] = _STATUS[value]
+        if value is None:
+            undecided = True
+            needed.update(_needed_text(read) for read in reads if subject.lacks(read))
+        elif (kind == "inclusion" and value is False) or (kind == "exclusion" and value is True):
+            against = True
+    status = "ineligible" if against else "indeterminate" if undecided else "eligible"
+    return {
+        "subject_id": subject.subject_id,
+        "status": status,
+        "criteria": statuses,
+        "needed": sorted(needed),
+    }
+
+
+def _subjects(text):
+    """Subject records from JSON Lines, a JSON list, or one JSON object."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return data if isinstance(data, list) else [data]
+
+
+def main(argv=None):
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        usage = "usage: python screening_checks.py SUBJECTS.jsonl (or - for standard input)"
+        print(usage, file=sys.stderr)
+        return 2
+    try:
+        if args[0] == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args[0], encoding="utf-8") as handle:
+                text = handle.read()
+        subjects = _subjects(text)
+    except (OSError, ValueError) as error:
+        print(f"cannot read subjects from {args[0]}: {error}", file=sys.stderr)
+        return 1
+    for index, record in enumerate(subjects):
+        result = screen(record, f"<no subject_id: record {index + 1}>")
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

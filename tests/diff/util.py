@@ -1,0 +1,39 @@
+"""Compiling spec texts for the diff tests (libraries resolved from tests/diff/cases)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from generators.diff import rules
+from protocol_dsl.commands.diff import compile_for_diff
+from protocol_dsl.spec import Spec
+from tests.diff.cases import CASES
+
+
+@lru_cache(maxsize=256)
+def compile_text(text: str, name: str = "case") -> Spec:
+    """A spec from source text, as if it were the file cases/<name>.trial; errors fail the test."""
+    result = compile_for_diff(str(CASES / f"{name}.trial"), text)
+    errors = [f"{d.code} line {d.span.line}: {d.message}" for d in result.diagnostics if d.is_error]
+    assert not errors, "\n".join(errors)
+    assert result.spec is not None
+    return result.spec
+
+
+def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
+    """What the diff read backwards must report: inverse rule and direction, old and new swapped."""
+    return Counter(
+        (
+            c.target,
+            rules.RULES[c.rule_id].inverse,
+            rules.INVERSE_DIRECTION[c.direction],
+            c.new,
+            c.old,
+        )
+        for c in changes
+    )
+
+
+def view(changes) -> Counter:  # type: ignore[no-untyped-def]
+    return Counter((c.target, c.rule_id, c.direction, c.old, c.new) for c in changes)

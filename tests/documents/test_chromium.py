@@ -1,0 +1,89 @@
+"""The HTML documents render in headless Chromium: a screenshot, and no console messages.
+
+Our pages need no script, so any console message (an error, a failed load of
+something the page should not fetch) is a fault.  Chromium prints console
+messages on stderr with `--enable-logging=stderr`; a page with a deliberate
+error checks that they are seen.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.documents.helpers import REAL_SPECS, build_documents, compile_clean
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.chromium,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="headless Chromium is not installed (/usr/bin/chromium; apt-get install chromium)",
+    ),
+]
+
+_CONSOLE = re.compile(r":CONSOLE[:(]")
+
+
+def render(page: Path, screenshot: Path, profile: Path, height: int = 2400) -> list[str]:
+    """Take a screenshot of `page`; the console messages Chromium reported."""
+    result = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--screenshot={screenshot}",
+            f"--window-size=1280,{height}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return [line for line in result.stderr.splitlines() if _CONSOLE.search(line)]
+
+
+def _is_png(path: Path) -> bool:
+    return path.exists() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_console_error_is_noticed(tmp_path: Path) -> None:
+    page = tmp_path / "faulty.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><p>x</p>"
+        "<script>console.error('boom'); throw new Error('kaput');</script></body></html>",
+        encoding="utf-8",
+    )
+    messages = render(page, tmp_path / "faulty.png", tmp_path / "profile")
+    assert any("boom" in m for m in messages) and any("kaput" in m for m in messages)
+
+
+@pytest.fixture(scope="module", params=REAL_SPECS, ids=lambda p: p.stem)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp(request.param.stem)
+    build_documents(compile_clean(request.param), out)
+    return out
+
+
+@pytest.mark.parametrize("name", ["protocol.html", "soa.html"])
+def test_renders_without_console_messages(built: Path, tmp_path: Path, name: str) -> None:
+    screenshot = tmp_path / f"{name}.png"
+    messages = render(built / name, screenshot, tmp_path / "profile")
+    assert messages == []
+    assert _is_png(screenshot) and screenshot.stat().st_size > 20_000

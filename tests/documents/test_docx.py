@@ -1,0 +1,94 @@
+"""The Word files open with python-docx and have real headings, tables and a TOC field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import docx
+
+from generators.documents.content import build_protocol
+from generators.documents.document import Table
+from protocol_dsl.spec import Spec
+from tests.documents.test_content import ICH_M11_ORDER
+
+
+def _headings(document) -> list[tuple[str, str]]:
+    return [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading") or p.style.name == "Title"
+    ]
+
+
+def test_protocol_headings_use_word_heading_styles(built_qls4131: Path, qls4131: Spec) -> None:
+    document = docx.Document(str(built_qls4131 / "protocol.docx"))
+    headings = _headings(document)
+    assert headings[0] == (
+        "Title",
+        "A Phase Ib Study of QLS4131 in Subjects With Systemic Lupus Erythematosus",
+    )
+    assert [text for style, text in headings if style == "Heading 1"] == ICH_M11_ORDER
+    level_two = [text for style, text in headings if style == "Heading 2"]
+    assert "5.1 Inclusion criteria" in level_two and "4.5 Dose escalation" in level_two
+    assert ("Heading 3", "8.3.1 SLEDAI-2K") in headings
+    # one heading per section of the model, in the same order
+    model = build_protocol(qls4131)
+    assert [text for _style, text in headings[1:]] == [s.heading for s in model.all_sections()]
+
+
+def test_protocol_tables_are_real_tables_with_header_rows(
+    built_qls4131: Path, qls4131: Spec
+) -> None:
+    document = docx.Document(str(built_qls4131 / "protocol.docx"))
+    model = build_protocol(qls4131)
+    expected = [b for t in (model.title_blocks,) for b in t if isinstance(b, Table)] + [
+        b for s in model.all_sections() for b in s.blocks if isinstance(b, Table)
+    ]
+    assert len(document.tables) == len(expected)
+    for table, block in zip(document.tables, expected, strict=True):
+        header_rows = 2 if block.groups else 1
+        assert len(table.rows) == header_rows + len(block.rows)
+        first = table.rows[0]._tr
+        assert first.trPr is not None and first.trPr.xpath("./w:tblHeader")
+    criteria = next(t for t in document.tables if t.rows[0].cells[0].text == "Level")
+    assert criteria.rows[1].cells[0].text == "Primary"
+
+
+def test_protocol_has_a_toc_field_word_fills(built_qls4131: Path) -> None:
+    with zipfile.ZipFile(built_qls4131 / "protocol.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+    assert '<w:fldSimple w:instr="TOC \\o &quot;1-3&quot; \\h \\z \\u">' in body
+    assert '<w:updateFields w:val="true"/>' in settings
+    # a page break before each major section, and one before the contents
+    assert body.count('<w:br w:type="page"/>') >= 1 + 14
+
+
+def test_fixed_dates_make_the_file_reproducible(built_qls4131: Path) -> None:
+    document = docx.Document(str(built_qls4131 / "protocol.docx"))
+    properties = document.core_properties
+    version_date = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    assert properties.created == version_date and properties.modified == version_date
+    assert properties.last_modified_by == "protocol-dsl" and properties.revision == 1
+    with zipfile.ZipFile(built_qls4131 / "protocol.docx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_soa_docx_is_landscape_with_the_grid(built_qls4131: Path, qls4131: Spec) -> None:
+    document = docx.Document(str(built_qls4131 / "soa.docx"))
+    section = document.sections[0]
+    assert section.page_width > section.page_height
+    grid = document.tables[0]
+    visits = [v.name for v in qls4131.visit_order]
+    assert len(grid.columns) == 1 + len(visits)
+    header = [c.text for c in grid.rows[1].cells]
+    assert header[0] == "Activity or form"
+    assert [h.split("\n")[1].split(" · ")[0] for h in header[1:]] == visits
+    assert grid.rows[0].cells[1].text == "Screening"  # the epoch row spans its visits
+    crosses = sum(c.text == "X" for row in grid.rows[2:] for c in row.cells)
+    expected = sum(len(a.visits) for a in qls4131.activities.values()) + sum(
+        len(use.visits) for use in qls4131.form_uses
+    )
+    assert crosses == expected

@@ -1,0 +1,163 @@
+"""`protocol screen` and `protocol schema` from the command line: outputs, exit codes, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from protocol_dsl.cli import cli
+
+from .conftest import CDISC_DATA, SPECS, SUBJECTS, load_subject
+
+QLS = str(SPECS / "qls4131_sle_phase1b.trial")
+CDISC = str(SPECS / "cdiscpilot01.trial")
+
+
+def _invoke(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def cases_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("screen") / "cases.jsonl"
+    lines = [json.dumps(load_subject(p.name)["subject"]) for p in sorted(SUBJECTS.glob("*.json"))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_one_subject_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "subject.json"
+    path.write_text(json.dumps(load_subject("steroid_methylprednisolone_40.json")["subject"]))
+    code, out, _ = _invoke("screen", QLS, str(path))
+    assert code == 0
+    assert "1 subject — 0 eligible, 1 ineligible, 0 indeterminate" in out
+    assert "QLS-MP40" in out and "I5" in out
+    assert "Screen-failure funnel" not in out  # a batch of one has no funnel
+
+
+def test_a_batch_as_text_has_findings_and_the_funnel(cases_jsonl: Path) -> None:
+    code, out, _ = _invoke("screen", QLS, str(cases_jsonl), "--no-color")
+    assert code == 0
+    assert "12 subjects — 6 eligible, 4 ineligible, 2 indeterminate" in out
+    assert "Screen-failure funnel (12 subjects)" in out
+    assert "\x1b[" not in out
+
+
+def test_json_output(cases_jsonl: Path) -> None:
+    code, out, _ = _invoke("screen", QLS, str(cases_jsonl), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["format_version"] == 1
+    assert data["summary"]["subjects"] == 12
+    by_id = {s["subject_id"]: s for s in data["subjects"]}
+    mp40 = by_id["QLS-MP40"]["criteria"]["I5"]
+    assert mp40["status"] == "not_met"
+    assert any("40 mg/d × 1.25 = 50 mg/d" in e["text"] for e in mp40["evidence"])
+    assert by_id["QLS-NO-D1"]["data_needed"] == ["visits.D1"]
+    assert [step["criterion"] for step in data["funnel"]][:2] == ["I1", "I2"]
+    assert sum(step["excluded"] for step in data["funnel"]) == 4
+
+
+def test_json_output_is_deterministic(cases_jsonl: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for target in (first, second):
+        code, _, _ = _invoke("screen", QLS, str(cases_jsonl), "--format", "json", "-o", str(target))
+        assert code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_csv_output_neutralises_formulas(tmp_path: Path) -> None:
+    subject = load_subject("qls_eligible.json")["subject"]
+    subject["subject_id"] = '=HYPERLINK("http://x")'
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(subject))
+    code, out, _ = _invoke("screen", QLS, str(path), "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["subject_id", "status", "failed"]
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
+    assert rows[1][1] == "eligible"
+
+
+def test_funnel_chart_is_a_deterministic_png(cases_jsonl: Path, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    charts = []
+    for name in ("one.png", "two.png"):
+        target = tmp_path / name
+        code, _, err = _invoke(
+            "screen",
+            QLS,
+            str(cases_jsonl),
+            "--funnel",
+            str(target),
+            "-o",
+            str(tmp_path / "out.txt"),
+        )
+        assert code == 0 and "funnel chart written" in err
+        charts.append(target.read_bytes())
+    assert charts[0].startswith(b"\x89PNG") and charts[0] == charts[1]
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    subject = json.dumps(load_subject("stable_dose_27_days.json")["subject"])
+    code, out, _ = _invoke("screen", QLS, "-", "--format", "json", input=subject)
+    assert code == 0
+    assert json.loads(out)["subjects"][0]["status"] == "ineligible"
+
+
+def test_sdtm_datasets_through_the_mapping() -> None:
+    code, out, _ = _invoke("screen", CDISC, str(CDISC_DATA), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["summary"]["subjects"] == 306
+    assert data["summary"]["ineligible"] == 2
+
+
+def test_user_errors_exit_1_without_a_traceback(tmp_path: Path) -> None:
+    code, _, err = _invoke("screen", QLS, str(tmp_path / "nothing.json"))
+    assert code == 1 and "does not exist" in err and "Traceback" not in err
+    broken = tmp_path / "broken.trial"
+    broken.write_text('trial X { title "x" }\ninclusion I1 "x" = nothing.here > 1\n')
+    subject = tmp_path / "s.json"
+    subject.write_text('{"subject_id": "A"}')
+    code, _, err = _invoke("screen", str(broken), str(subject))
+    assert code == 1 and "E0101" in err and "nothing screened" in err
+    not_json = tmp_path / "bad.json"
+    not_json.write_text("{")
+    code, _, err = _invoke("screen", QLS, str(not_json))
+    assert code == 1 and "not valid JSON" in err
+
+
+def test_duckdb_engine_agrees_with_the_interpreter(cases_jsonl: Path) -> None:
+    pytest.importorskip("duckdb")
+    pytest.importorskip("sqlglot")
+    code, out, err = _invoke(
+        "screen", QLS, str(cases_jsonl), "--engine", "duckdb", "--format", "json"
+    )
+    if code == 1 and "not available" in err:
+        pytest.skip("the SQL back end is not installed")
+    assert code == 0, err
+    sql = {s["subject_id"]: (s["status"], s["criteria"]) for s in json.loads(out)["subjects"]}
+    code, out, _ = _invoke("screen", QLS, str(cases_jsonl), "--format", "json")
+    python = {
+        s["subject_id"]: (s["status"], {k: c["status"] for k, c in s["criteria"].items()})
+        for s in json.loads(out)["subjects"]
+    }
+    assert sql == python
+
+
+def test_schema_command_prints_deterministic_json() -> None:
+    code, out, _ = _invoke("schema", QLS)
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert out == json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    code, _, err = _invoke("schema", str(SPECS / "missing.trial"))
+    assert code == 1 and "does not exist" in err

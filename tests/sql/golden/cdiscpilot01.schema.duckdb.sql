@@ -1,0 +1,83 @@
+CREATE TABLE "demographics" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "age" BIGINT,
+  "sex" TEXT,
+  "postmenopausal" BOOLEAN
+);
+
+CREATE TABLE "eligibility_assessments" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "probable_ad" BOOLEAN,
+  "mmse_total" BIGINT,
+  "hachinski" BIGINT,
+  "imaging_compatible" BOOLEAN,
+  "imaging_date" DATE,
+  "prior_xanomeline" BOOLEAN,
+  "ecg_listed_condition" BOOLEAN,
+  "communication_disability" BOOLEAN
+);
+
+CREATE TABLE "screening_labs" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "above_range_iii" BOOLEAN,
+  "folate" DOUBLE,
+  "folate__unit" TEXT,
+  "folate_lln" DOUBLE,
+  "folate_lln__unit" TEXT,
+  "vitamin_b12" DOUBLE,
+  "vitamin_b12__unit" TEXT,
+  "vitamin_b12_lln" DOUBLE,
+  "vitamin_b12_lln__unit" TEXT,
+  "tsh" DOUBLE,
+  "tsh__unit" TEXT,
+  "tsh_lln" DOUBLE,
+  "tsh_lln__unit" TEXT,
+  "tsh_uln" DOUBLE,
+  "tsh_uln__unit" TEXT,
+  "syphilis" TEXT,
+  "hba1c" DOUBLE,
+  "hba1c__unit" TEXT,
+  "hba1c_uln" DOUBLE,
+  "hba1c_uln__unit" TEXT
+);
+
+CREATE TABLE "medical_history" (
+  "subject_id" TEXT,
+  "term" TEXT,
+  "category" TEXT,
+  "onset" DATE,
+  "ongoing" BOOLEAN
+);
+
+CREATE TABLE "concomitant_medications" (
+  "subject_id" TEXT,
+  "medication" TEXT,
+  "class" TEXT,
+  "start" DATE,
+  "end" DATE,
+  "ongoing" BOOLEAN
+);
+
+CREATE TABLE "exposure" (
+  "subject_id" TEXT,
+  "treatment" TEXT,
+  "dose" DOUBLE,
+  "dose__unit" TEXT,
+  "start" DATE,
+  "end" DATE
+);
+
+CREATE TABLE "visits" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "date" DATE
+);
+
+CREATE TABLE "attestations" (
+  "subject_id" TEXT,
+  "criterion" TEXT,
+  "attested" BOOLEAN
+);

@@ -1,0 +1,1329 @@
+WITH "subjects" AS (
+  SELECT
+    "subject_id"
+  FROM "demographics"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "serology"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "vital_signs"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "screening_labs"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "screening_assessments"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "medical_history"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "medications"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "exposure"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "adverse_events"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "sle__sledai_2k_form"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "sle__eular_acr_2019_form"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "visits"
+  WHERE
+    NOT "subject_id" IS NULL
+  UNION
+  SELECT
+    "subject_id"
+  FROM "attestations"
+  WHERE
+    NOT "subject_id" IS NULL
+), "sle__eular_acr_2019_form_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diagnosis_date" END) AS "diagnosis_date__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END) AS "fever__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END) AS "thrombocytopenia__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."autoimmune_hemolysis" END) AS "autoimmune_hemolysis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END) AS "leukopenia__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END) AS "seizure__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END) AS "psychosis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."delirium" END) AS "delirium__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_cutaneous" END) AS "acute_cutaneous__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."subacute_or_discoid" END) AS "subacute_or_discoid__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."non_scarring_alopecia" END) AS "non_scarring_alopecia__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."oral_ulcers" END) AS "oral_ulcers__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_pericarditis" END) AS "acute_pericarditis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."effusion" END) AS "effusion__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."joint_involvement" END) AS "joint_involvement__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_3_or_4" END) AS "nephritis_class_3_or_4__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_2_or_5" END) AS "nephritis_class_2_or_5__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."antiphospholipid" END) AS "antiphospholipid__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c3" END) AS "low_c3__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c4" END) AS "low_c4__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna_or_sm" END) AS "anti_dsdna_or_sm__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
+      CASE WHEN "fever" THEN 1 WHEN NOT "fever" THEN 0 END AS "fever",
+      CASE WHEN "leukopenia" THEN 1 WHEN NOT "leukopenia" THEN 0 END AS "leukopenia",
+      CASE WHEN "thrombocytopenia" THEN 1 WHEN NOT "thrombocytopenia" THEN 0 END AS "thrombocytopenia",
+      CASE WHEN "autoimmune_hemolysis" THEN 1 WHEN NOT "autoimmune_hemolysis" THEN 0 END AS "autoimmune_hemolysis",
+      CASE WHEN "delirium" THEN 1 WHEN NOT "delirium" THEN 0 END AS "delirium",
+      CASE WHEN "psychosis" THEN 1 WHEN NOT "psychosis" THEN 0 END AS "psychosis",
+      CASE WHEN "seizure" THEN 1 WHEN NOT "seizure" THEN 0 END AS "seizure",
+      CASE WHEN "non_scarring_alopecia" THEN 1 WHEN NOT "non_scarring_alopecia" THEN 0 END AS "non_scarring_alopecia",
+      CASE WHEN "oral_ulcers" THEN 1 WHEN NOT "oral_ulcers" THEN 0 END AS "oral_ulcers",
+      CASE WHEN "subacute_or_discoid" THEN 1 WHEN NOT "subacute_or_discoid" THEN 0 END AS "subacute_or_discoid",
+      CASE WHEN "acute_cutaneous" THEN 1 WHEN NOT "acute_cutaneous" THEN 0 END AS "acute_cutaneous",
+      CASE WHEN "effusion" THEN 1 WHEN NOT "effusion" THEN 0 END AS "effusion",
+      CASE WHEN "acute_pericarditis" THEN 1 WHEN NOT "acute_pericarditis" THEN 0 END AS "acute_pericarditis",
+      CASE WHEN "joint_involvement" THEN 1 WHEN NOT "joint_involvement" THEN 0 END AS "joint_involvement",
+      CASE WHEN "proteinuria" THEN 1 WHEN NOT "proteinuria" THEN 0 END AS "proteinuria",
+      CASE
+        WHEN "nephritis_class_2_or_5"
+        THEN 1
+        WHEN NOT "nephritis_class_2_or_5"
+        THEN 0
+      END AS "nephritis_class_2_or_5",
+      CASE
+        WHEN "nephritis_class_3_or_4"
+        THEN 1
+        WHEN NOT "nephritis_class_3_or_4"
+        THEN 0
+      END AS "nephritis_class_3_or_4",
+      CASE WHEN "antiphospholipid" THEN 1 WHEN NOT "antiphospholipid" THEN 0 END AS "antiphospholipid",
+      CASE WHEN "low_c3" THEN 1 WHEN NOT "low_c3" THEN 0 END AS "low_c3",
+      CASE WHEN "low_c4" THEN 1 WHEN NOT "low_c4" THEN 0 END AS "low_c4",
+      CASE WHEN "anti_dsdna_or_sm" THEN 1 WHEN NOT "anti_dsdna_or_sm" THEN 0 END AS "anti_dsdna_or_sm",
+      "diagnosis_date" AS "diagnosis_date"
+    FROM "sle__eular_acr_2019_form"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "serology_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna" END) AS "anti_dsdna__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_sm" END) AS "anti_sm__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c3" END) AS "c3__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c3_lln" END) AS "c3_lln__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c4" END) AS "c4__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c4_lln" END) AS "c4_lln__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
+      CASE WHEN "anti_dsdna" IN ('positive', 'negative') THEN "anti_dsdna" END AS "anti_dsdna",
+      CASE WHEN "anti_sm" IN ('positive', 'negative') THEN "anti_sm" END AS "anti_sm",
+      CASE WHEN "c3" >= 0 AND "c3" <= 10 THEN "c3" END AS "c3",
+      CASE WHEN "c3_lln" >= 0 AND "c3_lln" <= 10 THEN "c3_lln" END AS "c3_lln",
+      CASE WHEN "c4" >= 0 AND "c4" <= 5 THEN "c4" END AS "c4",
+      CASE WHEN "c4_lln" >= 0 AND "c4_lln" <= 5 THEN "c4_lln" END AS "c4_lln"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "ana_titer" AS "ana_titer",
+        "anti_dsdna" AS "anti_dsdna",
+        "anti_sm" AS "anti_sm",
+        CASE
+          WHEN "c3__unit" IS NULL OR "c3__unit" IN ('', 'g/L')
+          THEN "c3"
+          WHEN "c3__unit" = 'g/dL'
+          THEN ROUND("c3" * 10, 9)
+          WHEN "c3__unit" = 'g/mL'
+          THEN ROUND("c3" * 1000, 9)
+          WHEN "c3__unit" = 'mg/L'
+          THEN ROUND("c3" / 1000, 12)
+          WHEN "c3__unit" = 'mg/dL'
+          THEN ROUND("c3" / 100, 11)
+          WHEN "c3__unit" = 'mg/mL'
+          THEN "c3"
+          WHEN "c3__unit" = 'ug/L'
+          THEN ROUND("c3" / 1000000, 15)
+          WHEN "c3__unit" = 'ug/dL'
+          THEN ROUND("c3" / 100000, 14)
+          WHEN "c3__unit" = 'ug/mL'
+          THEN ROUND("c3" / 1000, 12)
+          WHEN "c3__unit" = 'ng/L'
+          THEN ROUND("c3" / 1000000000, 15)
+          WHEN "c3__unit" = 'ng/dL'
+          THEN ROUND("c3" / 100000000, 15)
+          WHEN "c3__unit" = 'ng/mL'
+          THEN ROUND("c3" / 1000000, 15)
+          WHEN "c3__unit" = 'pg/mL'
+          THEN ROUND("c3" / 1000000000, 15)
+          WHEN "c3__unit" = 'pg/L'
+          THEN ROUND("c3" / 1000000000000, 15)
+        END AS "c3",
+        CASE
+          WHEN "c3_lln__unit" IS NULL OR "c3_lln__unit" IN ('', 'g/L')
+          THEN "c3_lln"
+          WHEN "c3_lln__unit" = 'g/dL'
+          THEN ROUND("c3_lln" * 10, 9)
+          WHEN "c3_lln__unit" = 'g/mL'
+          THEN ROUND("c3_lln" * 1000, 9)
+          WHEN "c3_lln__unit" = 'mg/L'
+          THEN ROUND("c3_lln" / 1000, 12)
+          WHEN "c3_lln__unit" = 'mg/dL'
+          THEN ROUND("c3_lln" / 100, 11)
+          WHEN "c3_lln__unit" = 'mg/mL'
+          THEN "c3_lln"
+          WHEN "c3_lln__unit" = 'ug/L'
+          THEN ROUND("c3_lln" / 1000000, 15)
+          WHEN "c3_lln__unit" = 'ug/dL'
+          THEN ROUND("c3_lln" / 100000, 14)
+          WHEN "c3_lln__unit" = 'ug/mL'
+          THEN ROUND("c3_lln" / 1000, 12)
+          WHEN "c3_lln__unit" = 'ng/L'
+          THEN ROUND("c3_lln" / 1000000000, 15)
+          WHEN "c3_lln__unit" = 'ng/dL'
+          THEN ROUND("c3_lln" / 100000000, 15)
+          WHEN "c3_lln__unit" = 'ng/mL'
+          THEN ROUND("c3_lln" / 1000000, 15)
+          WHEN "c3_lln__unit" = 'pg/mL'
+          THEN ROUND("c3_lln" / 1000000000, 15)
+          WHEN "c3_lln__unit" = 'pg/L'
+          THEN ROUND("c3_lln" / 1000000000000, 15)
+        END AS "c3_lln",
+        CASE
+          WHEN "c4__unit" IS NULL OR "c4__unit" IN ('', 'g/L')
+          THEN "c4"
+          WHEN "c4__unit" = 'g/dL'
+          THEN ROUND("c4" * 10, 9)
+          WHEN "c4__unit" = 'g/mL'
+          THEN ROUND("c4" * 1000, 9)
+          WHEN "c4__unit" = 'mg/L'
+          THEN ROUND("c4" / 1000, 12)
+          WHEN "c4__unit" = 'mg/dL'
+          THEN ROUND("c4" / 100, 11)
+          WHEN "c4__unit" = 'mg/mL'
+          THEN "c4"
+          WHEN "c4__unit" = 'ug/L'
+          THEN ROUND("c4" / 1000000, 15)
+          WHEN "c4__unit" = 'ug/dL'
+          THEN ROUND("c4" / 100000, 14)
+          WHEN "c4__unit" = 'ug/mL'
+          THEN ROUND("c4" / 1000, 12)
+          WHEN "c4__unit" = 'ng/L'
+          THEN ROUND("c4" / 1000000000, 15)
+          WHEN "c4__unit" = 'ng/dL'
+          THEN ROUND("c4" / 100000000, 15)
+          WHEN "c4__unit" = 'ng/mL'
+          THEN ROUND("c4" / 1000000, 15)
+          WHEN "c4__unit" = 'pg/mL'
+          THEN ROUND("c4" / 1000000000, 15)
+          WHEN "c4__unit" = 'pg/L'
+          THEN ROUND("c4" / 1000000000000, 15)
+        END AS "c4",
+        CASE
+          WHEN "c4_lln__unit" IS NULL OR "c4_lln__unit" IN ('', 'g/L')
+          THEN "c4_lln"
+          WHEN "c4_lln__unit" = 'g/dL'
+          THEN ROUND("c4_lln" * 10, 9)
+          WHEN "c4_lln__unit" = 'g/mL'
+          THEN ROUND("c4_lln" * 1000, 9)
+          WHEN "c4_lln__unit" = 'mg/L'
+          THEN ROUND("c4_lln" / 1000, 12)
+          WHEN "c4_lln__unit" = 'mg/dL'
+          THEN ROUND("c4_lln" / 100, 11)
+          WHEN "c4_lln__unit" = 'mg/mL'
+          THEN "c4_lln"
+          WHEN "c4_lln__unit" = 'ug/L'
+          THEN ROUND("c4_lln" / 1000000, 15)
+          WHEN "c4_lln__unit" = 'ug/dL'
+          THEN ROUND("c4_lln" / 100000, 14)
+          WHEN "c4_lln__unit" = 'ug/mL'
+          THEN ROUND("c4_lln" / 1000, 12)
+          WHEN "c4_lln__unit" = 'ng/L'
+          THEN ROUND("c4_lln" / 1000000000, 15)
+          WHEN "c4_lln__unit" = 'ng/dL'
+          THEN ROUND("c4_lln" / 100000000, 15)
+          WHEN "c4_lln__unit" = 'ng/mL'
+          THEN ROUND("c4_lln" / 1000000, 15)
+          WHEN "c4_lln__unit" = 'pg/mL'
+          THEN ROUND("c4_lln" / 1000000000, 15)
+          WHEN "c4_lln__unit" = 'pg/L'
+          THEN ROUND("c4_lln" / 1000000000000, 15)
+        END AS "c4_lln"
+      FROM "serology"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "serology_converted"
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "screening_assessments_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."study_drug_allergy" END) AS "study_drug_allergy__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."active_severe_npsle" END) AS "active_severe_npsle__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diabetes" END) AS "diabetes__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lactating" END) AS "lactating__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "study_drug_allergy" THEN 1 WHEN NOT "study_drug_allergy" THEN 0 END AS "study_drug_allergy",
+      CASE WHEN "active_severe_npsle" THEN 1 WHEN NOT "active_severe_npsle" THEN 0 END AS "active_severe_npsle",
+      CASE WHEN "diabetes" THEN 1 WHEN NOT "diabetes" THEN 0 END AS "diabetes",
+      CASE WHEN "lactating" THEN 1 WHEN NOT "lactating" THEN 0 END AS "lactating"
+    FROM "screening_assessments"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "vital_signs_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."systolic_bp" END) AS "systolic_bp__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diastolic_bp" END) AS "diastolic_bp__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "systolic_bp" >= 50 AND "systolic_bp" <= 250 THEN "systolic_bp" END AS "systolic_bp",
+      CASE WHEN "diastolic_bp" >= 30 AND "diastolic_bp" <= 150 THEN "diastolic_bp" END AS "diastolic_bp"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE
+          WHEN "systolic_bp__unit" IS NULL OR "systolic_bp__unit" IN ('', 'mm[Hg]')
+          THEN "systolic_bp"
+          WHEN "systolic_bp__unit" = 'kPa'
+          THEN ROUND((
+            "systolic_bp" * 500000
+          ) / 66661, 9)
+          WHEN "systolic_bp__unit" = 'cm[H2O]'
+          THEN ROUND((
+            "systolic_bp" * 28019
+          ) / 38092, 10)
+        END AS "systolic_bp",
+        CASE
+          WHEN "diastolic_bp__unit" IS NULL OR "diastolic_bp__unit" IN ('', 'mm[Hg]')
+          THEN "diastolic_bp"
+          WHEN "diastolic_bp__unit" = 'kPa'
+          THEN ROUND((
+            "diastolic_bp" * 500000
+          ) / 66661, 9)
+          WHEN "diastolic_bp__unit" = 'cm[H2O]'
+          THEN ROUND((
+            "diastolic_bp" * 28019
+          ) / 38092, 10)
+        END AS "diastolic_bp"
+      FROM "vital_signs"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "vital_signs_converted"
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "screening_labs_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hba1c" END) AS "hba1c__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."egfr" END) AS "egfr__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pregnancy_test" END) AS "pregnancy_test__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "hba1c" >= 3 AND "hba1c" <= 20 THEN "hba1c" END AS "hba1c",
+      CASE WHEN "proteinuria" >= 0 AND "proteinuria" <= 30 THEN "proteinuria" END AS "proteinuria",
+      CASE WHEN "egfr" >= 0 AND "egfr" <= 200 THEN "egfr" END AS "egfr",
+      CASE WHEN "pregnancy_test" IN ('positive', 'negative') THEN "pregnancy_test" END AS "pregnancy_test"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE
+          WHEN "hba1c__unit" IS NULL OR "hba1c__unit" IN ('', '%')
+          THEN "hba1c"
+          WHEN "hba1c__unit" = '1'
+          THEN ROUND("hba1c" * 100, 9)
+          WHEN "hba1c__unit" = '10*-2'
+          THEN "hba1c"
+        END AS "hba1c",
+        CASE
+          WHEN "proteinuria__unit" IS NULL OR "proteinuria__unit" IN ('', 'g/d')
+          THEN "proteinuria"
+          WHEN "proteinuria__unit" = 'mg/d'
+          THEN ROUND("proteinuria" / 1000, 12)
+          WHEN "proteinuria__unit" = 'ug/d'
+          THEN ROUND("proteinuria" / 1000000, 15)
+          WHEN "proteinuria__unit" = 'mg/h'
+          THEN ROUND((
+            "proteinuria" * 3
+          ) / 125, 11)
+          WHEN "proteinuria__unit" = 'ug/h'
+          THEN ROUND((
+            "proteinuria" * 3
+          ) / 125000, 14)
+          WHEN "proteinuria__unit" = 'mg/wk'
+          THEN ROUND("proteinuria" / 7000, 13)
+          WHEN "proteinuria__unit" = 'g/(24.h)'
+          THEN "proteinuria"
+          WHEN "proteinuria__unit" = 'mg/(24.h)'
+          THEN ROUND("proteinuria" / 1000, 12)
+        END AS "proteinuria",
+        CASE
+          WHEN "egfr__unit" IS NULL OR "egfr__unit" IN ('', 'mL/min/{1.73_m2}')
+          THEN "egfr"
+          WHEN "egfr__unit" = 'mL/min'
+          THEN "egfr"
+          WHEN "egfr__unit" = 'L/min'
+          THEN ROUND("egfr" * 1000, 9)
+          WHEN "egfr__unit" = 'mL/h'
+          THEN ROUND("egfr" / 60, 11)
+        END AS "egfr",
+        "pregnancy_test" AS "pregnancy_test"
+      FROM "screening_labs"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "screening_labs_converted"
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "demographics_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."birth_date" END) AS "birth_date__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      "birth_date" AS "birth_date",
+      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex"
+    FROM "demographics"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "sle__sledai_2k_form_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END) AS "seizure__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END) AS "psychosis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."organic_brain_syndrome" END) AS "organic_brain_syndrome__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."visual_disturbance" END) AS "visual_disturbance__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cranial_nerve_disorder" END) AS "cranial_nerve_disorder__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lupus_headache" END) AS "lupus_headache__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cerebrovascular_accident" END) AS "cerebrovascular_accident__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."vasculitis" END) AS "vasculitis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."arthritis" END) AS "arthritis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."myositis" END) AS "myositis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."urinary_casts" END) AS "urinary_casts__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hematuria" END) AS "hematuria__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pyuria" END) AS "pyuria__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."rash" END) AS "rash__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."alopecia" END) AS "alopecia__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."mucosal_ulcers" END) AS "mucosal_ulcers__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pleurisy" END) AS "pleurisy__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pericarditis" END) AS "pericarditis__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_complement" END) AS "low_complement__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."increased_dna_binding" END) AS "increased_dna_binding__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END) AS "fever__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END) AS "thrombocytopenia__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END) AS "leukopenia__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "seizure" THEN 1 WHEN NOT "seizure" THEN 0 END AS "seizure",
+      CASE WHEN "psychosis" THEN 1 WHEN NOT "psychosis" THEN 0 END AS "psychosis",
+      CASE
+        WHEN "organic_brain_syndrome"
+        THEN 1
+        WHEN NOT "organic_brain_syndrome"
+        THEN 0
+      END AS "organic_brain_syndrome",
+      CASE WHEN "visual_disturbance" THEN 1 WHEN NOT "visual_disturbance" THEN 0 END AS "visual_disturbance",
+      CASE
+        WHEN "cranial_nerve_disorder"
+        THEN 1
+        WHEN NOT "cranial_nerve_disorder"
+        THEN 0
+      END AS "cranial_nerve_disorder",
+      CASE WHEN "lupus_headache" THEN 1 WHEN NOT "lupus_headache" THEN 0 END AS "lupus_headache",
+      CASE
+        WHEN "cerebrovascular_accident"
+        THEN 1
+        WHEN NOT "cerebrovascular_accident"
+        THEN 0
+      END AS "cerebrovascular_accident",
+      CASE WHEN "vasculitis" THEN 1 WHEN NOT "vasculitis" THEN 0 END AS "vasculitis",
+      CASE WHEN "arthritis" THEN 1 WHEN NOT "arthritis" THEN 0 END AS "arthritis",
+      CASE WHEN "myositis" THEN 1 WHEN NOT "myositis" THEN 0 END AS "myositis",
+      CASE WHEN "urinary_casts" THEN 1 WHEN NOT "urinary_casts" THEN 0 END AS "urinary_casts",
+      CASE WHEN "hematuria" THEN 1 WHEN NOT "hematuria" THEN 0 END AS "hematuria",
+      CASE WHEN "proteinuria" THEN 1 WHEN NOT "proteinuria" THEN 0 END AS "proteinuria",
+      CASE WHEN "pyuria" THEN 1 WHEN NOT "pyuria" THEN 0 END AS "pyuria",
+      CASE WHEN "rash" THEN 1 WHEN NOT "rash" THEN 0 END AS "rash",
+      CASE WHEN "alopecia" THEN 1 WHEN NOT "alopecia" THEN 0 END AS "alopecia",
+      CASE WHEN "mucosal_ulcers" THEN 1 WHEN NOT "mucosal_ulcers" THEN 0 END AS "mucosal_ulcers",
+      CASE WHEN "pleurisy" THEN 1 WHEN NOT "pleurisy" THEN 0 END AS "pleurisy",
+      CASE WHEN "pericarditis" THEN 1 WHEN NOT "pericarditis" THEN 0 END AS "pericarditis",
+      CASE WHEN "low_complement" THEN 1 WHEN NOT "low_complement" THEN 0 END AS "low_complement",
+      CASE WHEN "increased_dna_binding" THEN 1 WHEN NOT "increased_dna_binding" THEN 0 END AS "increased_dna_binding",
+      CASE WHEN "fever" THEN 1 WHEN NOT "fever" THEN 0 END AS "fever",
+      CASE WHEN "thrombocytopenia" THEN 1 WHEN NOT "thrombocytopenia" THEN 0 END AS "thrombocytopenia",
+      CASE WHEN "leukopenia" THEN 1 WHEN NOT "leukopenia" THEN 0 END AS "leukopenia"
+    FROM "sle__sledai_2k_form"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  GROUP BY
+    "record"."subject_id"
+), "visit_dates" AS (
+  SELECT
+    "subject_id",
+    MAX(CASE WHEN "visit" = 'SCR' THEN "date" END) AS "date_SCR",
+    MAX(CASE WHEN "visit" = 'D1' THEN "date" END) AS "date_D1"
+  FROM "visits"
+  WHERE
+    NOT "subject_id" IS NULL
+  GROUP BY
+    "subject_id"
+), "attested" AS (
+  SELECT
+    "subject_id",
+    MAX(
+      CASE
+        WHEN "criterion" = 'I6'
+        THEN CASE WHEN "attested" THEN 1 WHEN NOT "attested" THEN 0 END
+      END
+    ) AS "I6"
+  FROM "attestations"
+  WHERE
+    NOT "subject_id" IS NULL
+  GROUP BY
+    "subject_id"
+), "medications_records" AS (
+  SELECT
+    "subject_id",
+    MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
+    MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
+    SUM(CASE WHEN "condition_2" AND NOT "value_3" IS NULL THEN "value_3" ELSE 0 END) AS "total_3_lo",
+    CASE
+      WHEN MAX(CASE WHEN NOT "condition_2" THEN 0 WHEN "value_3" IS NULL THEN 1 ELSE 0 END) = 0
+      THEN SUM(CASE WHEN NOT "condition_2" THEN 0 ELSE "value_3" END)
+    END AS "total_3_hi",
+    MIN(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "all_5",
+    MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
+    SUM(CASE WHEN "condition_6" THEN 1 ELSE 0 END) AS "count_7_lo",
+    SUM(CASE WHEN NOT "condition_6" THEN 0 ELSE 1 END) AS "count_7_hi",
+    MIN(CASE WHEN "condition_7" THEN 2 WHEN NOT "condition_7" THEN 0 ELSE 1 END) AS "all_9",
+    MAX(CASE WHEN "condition_8" THEN 2 WHEN NOT "condition_8" THEN 0 ELSE 1 END) AS "any_10"
+  FROM (
+    SELECT
+      "record"."subject_id" AS "subject_id",
+      "record"."ongoing"
+      AND "record"."class" IN ('oral_corticosteroid', 'antimalarial', 'immunosuppressant') AS "condition_1",
+      "record"."class" = 'oral_corticosteroid' AND "record"."ongoing" AS "condition_2",
+      "record"."daily_dose" * CASE
+        WHEN "record"."glucocorticoid" = 'prednisone'
+        THEN 1
+        WHEN "record"."glucocorticoid" = 'prednisolone'
+        THEN 1
+        WHEN "record"."glucocorticoid" = 'methylprednisolone'
+        THEN 1.25
+        WHEN "record"."glucocorticoid" = 'triamcinolone'
+        THEN 1.25
+        WHEN "record"."glucocorticoid" = 'hydrocortisone'
+        THEN 0.25
+        WHEN "record"."glucocorticoid" = 'cortisone'
+        THEN 0.2
+        WHEN "record"."glucocorticoid" = 'dexamethasone'
+        THEN 6.67
+        WHEN "record"."glucocorticoid" = 'betamethasone'
+        THEN 6.67
+        WHEN "record"."glucocorticoid" = 'deflazacort'
+        THEN 0.833
+      END AS "value_3",
+      NOT (
+        "record"."class" = 'oral_corticosteroid' AND "record"."ongoing"
+      )
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_4",
+      NOT (
+        "record"."class" = 'antimalarial' AND "record"."ongoing"
+      )
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_5",
+      "record"."class" = 'immunosuppressant' AND "record"."ongoing" AS "condition_6",
+      NOT (
+        "record"."class" = 'immunosuppressant' AND "record"."ongoing"
+      )
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_7",
+      "record"."class" = 'cell_or_gene_therapy' AS "condition_8"
+    FROM (
+      SELECT
+        "subject_id",
+        CASE
+          WHEN "class" IN (
+            'oral_corticosteroid',
+            'antimalarial',
+            'immunosuppressant',
+            'biologic',
+            'cell_or_gene_therapy',
+            'other'
+          )
+          THEN "class"
+        END AS "class",
+        CASE
+          WHEN "glucocorticoid" IN (
+            'prednisone',
+            'prednisolone',
+            'methylprednisolone',
+            'triamcinolone',
+            'hydrocortisone',
+            'cortisone',
+            'dexamethasone',
+            'betamethasone',
+            'deflazacort'
+          )
+          THEN "glucocorticoid"
+        END AS "glucocorticoid",
+        CASE WHEN "daily_dose" >= 0 AND "daily_dose" <= 2000 THEN "daily_dose" END AS "daily_dose",
+        "ongoing" AS "ongoing",
+        "dose_start" AS "dose_start"
+      FROM (
+        SELECT
+          "subject_id",
+          "class" AS "class",
+          "glucocorticoid" AS "glucocorticoid",
+          CASE
+            WHEN "daily_dose__unit" IS NULL OR "daily_dose__unit" IN ('', 'mg/d')
+            THEN "daily_dose"
+            WHEN "daily_dose__unit" = 'g/d'
+            THEN ROUND("daily_dose" * 1000, 9)
+            WHEN "daily_dose__unit" = 'ug/d'
+            THEN ROUND("daily_dose" / 1000, 12)
+            WHEN "daily_dose__unit" = 'mg/h'
+            THEN ROUND("daily_dose" * 24, 9)
+            WHEN "daily_dose__unit" = 'ug/h'
+            THEN ROUND((
+              "daily_dose" * 3
+            ) / 125, 11)
+            WHEN "daily_dose__unit" = 'mg/wk'
+            THEN ROUND("daily_dose" / 7, 10)
+            WHEN "daily_dose__unit" = 'g/(24.h)'
+            THEN ROUND("daily_dose" * 1000, 9)
+            WHEN "daily_dose__unit" = 'mg/(24.h)'
+            THEN "daily_dose"
+          END AS "daily_dose",
+          "ongoing" AS "ongoing",
+          "dose_start" AS "dose_start"
+        FROM "medications"
+        WHERE
+          NOT "subject_id" IS NULL
+      ) AS "medications_converted"
+    ) AS "record"
+    LEFT JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = "record"."subject_id"
+  ) AS "medications_each"
+  GROUP BY
+    "subject_id"
+), "medical_history_records" AS (
+  SELECT
+    "subject_id",
+    MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
+    MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
+    MAX(CASE WHEN "condition_3" THEN 2 WHEN NOT "condition_3" THEN 0 ELSE 1 END) AS "any_3",
+    MAX(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "any_4"
+  FROM (
+    SELECT
+      "record"."subject_id" AS "subject_id",
+      "record"."category" = 'autoimmune_disease'
+      AND "record"."affects_efficacy_assessment" AS "condition_1",
+      "record"."category" = 'malignancy'
+      AND (
+        (
+          "record"."onset" >= CAST("visit_dates"."date_SCR" + INTERVAL (-60) MONTH AS DATE)
+          AND "record"."onset" <= "visit_dates"."date_SCR"
+        )
+        OR "record"."ongoing"
+      ) AS "condition_2",
+      "record"."category" = 'organ_transplant' AS "condition_3",
+      "record"."category" = 'opportunistic_infection'
+      AND "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
+      AND "record"."onset" <= "visit_dates"."date_D1" AS "condition_4"
+    FROM (
+      SELECT
+        "subject_id",
+        CASE
+          WHEN "category" IN (
+            'opportunistic_infection',
+            'malignancy',
+            'organ_transplant',
+            'autoimmune_disease',
+            'other'
+          )
+          THEN "category"
+        END AS "category",
+        "onset" AS "onset",
+        "ongoing" AS "ongoing",
+        "affects_efficacy_assessment" AS "affects_efficacy_assessment"
+      FROM "medical_history"
+      WHERE
+        NOT "subject_id" IS NULL
+    ) AS "record"
+    LEFT JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = "record"."subject_id"
+  ) AS "medical_history_each"
+  GROUP BY
+    "subject_id"
+), "derived" AS (
+  SELECT
+    "subjects"."subject_id" AS "subject_id",
+    CASE
+      WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
+      THEN YEAR("visit_dates"."date_SCR") - YEAR("demographics_by_visit"."birth_date__SCR") - CASE
+        WHEN MONTH("visit_dates"."date_SCR") < MONTH("demographics_by_visit"."birth_date__SCR")
+        OR (
+          MONTH("visit_dates"."date_SCR") = MONTH("demographics_by_visit"."birth_date__SCR")
+          AND (
+            DAY("demographics_by_visit"."birth_date__SCR") > DAY("visit_dates"."date_SCR")
+            AND DAY(CAST("visit_dates"."date_SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+          )
+        )
+        THEN 1
+        ELSE 0
+      END
+      ELSE -(
+        YEAR("demographics_by_visit"."birth_date__SCR") - YEAR("visit_dates"."date_SCR") - CASE
+          WHEN MONTH("demographics_by_visit"."birth_date__SCR") < MONTH("visit_dates"."date_SCR")
+          OR (
+            MONTH("demographics_by_visit"."birth_date__SCR") = MONTH("visit_dates"."date_SCR")
+            AND (
+              DAY("visit_dates"."date_SCR") > DAY("demographics_by_visit"."birth_date__SCR")
+              AND DAY(CAST("demographics_by_visit"."birth_date__SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+            )
+          )
+          THEN 1
+          ELSE 0
+        END
+      )
+    END AS "years_1",
+    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1 THEN 2 ELSE 0 END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1
+      THEN 5
+      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1
+      THEN 3
+      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1
+      THEN 2
+      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1
+      THEN 10
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1
+      THEN 8
+      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1
+      THEN 4
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
+      AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
+      OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR" = 1
+      THEN 6
+      ELSE 0
+    END AS "eular_acr_2019_SCR_lo",
+    CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1, TRUE)
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1, TRUE)
+      THEN 5
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1, TRUE)
+      THEN 3
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1, TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1, TRUE)
+      THEN 2
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1, TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1, TRUE)
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1, TRUE)
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1, TRUE)
+      THEN 10
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1, TRUE)
+      THEN 8
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1, TRUE)
+      THEN 4
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE(
+        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
+        AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1,
+        TRUE
+      )
+      THEN 4
+      WHEN COALESCE(
+        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
+        OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1,
+        TRUE
+      )
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR" = 1, TRUE)
+      THEN 6
+      ELSE 0
+    END AS "eular_acr_2019_SCR_hi",
+    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1 THEN 2 ELSE 0 END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1
+      THEN 5
+      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1
+      THEN 3
+      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1
+      THEN 2
+      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1
+      THEN 10
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1
+      THEN 8
+      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1
+      THEN 4
+      ELSE 0
+    END AS "eular_acr_2019_clinical_SCR_lo",
+    CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1, TRUE)
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1, TRUE)
+      THEN 5
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1, TRUE)
+      THEN 3
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1, TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1, TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1, TRUE)
+      THEN 2
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1, TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1, TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1, TRUE)
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1, TRUE)
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1, TRUE)
+      THEN 10
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1, TRUE)
+      THEN 8
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1, TRUE)
+      THEN 4
+      ELSE 0
+    END AS "eular_acr_2019_clinical_SCR_hi",
+    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1 THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."vasculitis__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."arthritis__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."myositis__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."hematuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."proteinuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pyuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."rash__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."alopecia__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pleurisy__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pericarditis__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."low_complement__SCR" = 1 THEN 2 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR" = 1
+      THEN 2
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."fever__SCR" = 1 THEN 1 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" = 1
+      THEN 1
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."leukopenia__SCR" = 1 THEN 1 ELSE 0 END AS "sledai_2k_SCR_lo",
+    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."vasculitis__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."arthritis__SCR" = 1 THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."myositis__SCR" = 1 THEN 0 ELSE 4 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" = 1
+      THEN 0
+      ELSE 4
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."hematuria__SCR" = 1 THEN 0 ELSE 4 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."proteinuria__SCR" = 1
+      THEN 0
+      ELSE 4
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pyuria__SCR" = 1 THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."rash__SCR" = 1 THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."alopecia__SCR" = 1 THEN 0 ELSE 2 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" = 1
+      THEN 0
+      ELSE 2
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pleurisy__SCR" = 1 THEN 0 ELSE 2 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."pericarditis__SCR" = 1
+      THEN 0
+      ELSE 2
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."low_complement__SCR" = 1
+      THEN 0
+      ELSE 2
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR" = 1
+      THEN 0
+      ELSE 2
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."fever__SCR" = 1 THEN 0 ELSE 1 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" = 1
+      THEN 0
+      ELSE 1
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."leukopenia__SCR" = 1 THEN 0 ELSE 1 END AS "sledai_2k_SCR_hi",
+    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1 THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
+      THEN 8
+      ELSE 0
+    END AS "sledai_2k_cns_SCR_lo",
+    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
+      THEN 0
+      ELSE 8
+    END AS "sledai_2k_cns_SCR_hi"
+  FROM "subjects"
+  LEFT JOIN "sle__eular_acr_2019_form_by_visit"
+    ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "demographics_by_visit"
+    ON "demographics_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "sle__sledai_2k_form_by_visit"
+    ON "sle__sledai_2k_form_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "visit_dates"
+    ON "visit_dates"."subject_id" = "subjects"."subject_id"
+)
+SELECT
+  "subject_id",
+  CAST(CASE WHEN "I1" THEN 1 WHEN NOT "I1" THEN 0 END AS SMALLINT) AS "I1",
+  CAST(CASE WHEN "I2" THEN 1 WHEN NOT "I2" THEN 0 END AS SMALLINT) AS "I2",
+  CAST(CASE WHEN "I3" THEN 1 WHEN NOT "I3" THEN 0 END AS SMALLINT) AS "I3",
+  CAST(CASE WHEN "I4" THEN 1 WHEN NOT "I4" THEN 0 END AS SMALLINT) AS "I4",
+  CAST(CASE WHEN "I5" THEN 1 WHEN NOT "I5" THEN 0 END AS SMALLINT) AS "I5",
+  CAST(CASE WHEN "I6" THEN 1 WHEN NOT "I6" THEN 0 END AS SMALLINT) AS "I6",
+  CAST(CASE WHEN "E1" THEN 1 WHEN NOT "E1" THEN 0 END AS SMALLINT) AS "E1",
+  CAST(CASE WHEN "E2" THEN 1 WHEN NOT "E2" THEN 0 END AS SMALLINT) AS "E2",
+  CAST(CASE WHEN "E3" THEN 1 WHEN NOT "E3" THEN 0 END AS SMALLINT) AS "E3",
+  CAST(CASE WHEN "E4" THEN 1 WHEN NOT "E4" THEN 0 END AS SMALLINT) AS "E4",
+  CAST(CASE WHEN "E5" THEN 1 WHEN NOT "E5" THEN 0 END AS SMALLINT) AS "E5",
+  CAST(CASE WHEN "E6" THEN 1 WHEN NOT "E6" THEN 0 END AS SMALLINT) AS "E6",
+  CAST(CASE WHEN "E7" THEN 1 WHEN NOT "E7" THEN 0 END AS SMALLINT) AS "E7",
+  CAST(CASE WHEN "E8" THEN 1 WHEN NOT "E8" THEN 0 END AS SMALLINT) AS "E8",
+  CAST(CASE WHEN "E9" THEN 1 WHEN NOT "E9" THEN 0 END AS SMALLINT) AS "E9",
+  CAST(CASE WHEN "E10" THEN 1 WHEN NOT "E10" THEN 0 END AS SMALLINT) AS "E10",
+  CASE
+    WHEN "I1"
+    AND "I2"
+    AND "I3"
+    AND "I4"
+    AND "I5"
+    AND "I6"
+    AND NOT "E1"
+    AND NOT "E2"
+    AND NOT "E3"
+    AND NOT "E4"
+    AND NOT "E5"
+    AND NOT "E6"
+    AND NOT "E7"
+    AND NOT "E8"
+    AND NOT "E9"
+    AND NOT "E10"
+    THEN 'eligible'
+    WHEN NOT (
+      "I1"
+      AND "I2"
+      AND "I3"
+      AND "I4"
+      AND "I5"
+      AND "I6"
+      AND NOT "E1"
+      AND NOT "E2"
+      AND NOT "E3"
+      AND NOT "E4"
+      AND NOT "E5"
+      AND NOT "E6"
+      AND NOT "E7"
+      AND NOT "E8"
+      AND NOT "E9"
+      AND NOT "E10"
+    )
+    THEN 'ineligible'
+    ELSE 'indeterminate'
+  END AS "status"
+FROM (
+  SELECT
+    "subjects"."subject_id" AS "subject_id",
+    "derived"."years_1" >= 18 AND "derived"."years_1" <= 70 AS "I1",
+    "sle__eular_acr_2019_form_by_visit"."ana_titer__SCR" >= 80
+    AND CASE
+      WHEN "derived"."eular_acr_2019_SCR_lo" >= 10
+      THEN TRUE
+      WHEN "derived"."eular_acr_2019_SCR_hi" < 10
+      THEN FALSE
+    END
+    AND CASE
+      WHEN "derived"."eular_acr_2019_clinical_SCR_lo" > 0
+      THEN TRUE
+      WHEN "derived"."eular_acr_2019_clinical_SCR_hi" <= 0
+      THEN FALSE
+    END
+    AND "sle__eular_acr_2019_form_by_visit"."diagnosis_date__SCR" <= CAST("visit_dates"."date_SCR" + INTERVAL (-84) DAY AS DATE) AS "I2",
+    "serology_by_visit"."ana_titer__SCR" >= 80
+    OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
+    OR "serology_by_visit"."anti_sm__SCR" = 'positive' AS "I3",
+    CASE
+      WHEN "derived"."sledai_2k_SCR_lo" >= 8
+      THEN TRUE
+      WHEN "derived"."sledai_2k_SCR_hi" < 8
+      THEN FALSE
+    END
+    OR (
+      CASE
+        WHEN "derived"."sledai_2k_SCR_lo" >= 6
+        THEN TRUE
+        WHEN "derived"."sledai_2k_SCR_hi" < 6
+        THEN FALSE
+      END
+      AND (
+        "serology_by_visit"."c3__SCR" < "serology_by_visit"."c3_lln__SCR"
+        OR "serology_by_visit"."c4__SCR" < "serology_by_visit"."c4_lln__SCR"
+        OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
+      )
+    ) AS "I4",
+    CASE COALESCE("medications_records"."any_1", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END
+    AND (
+      NOT CASE COALESCE("medications_records"."any_2", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END
+      OR CASE
+        WHEN CASE
+          WHEN "medications_records"."subject_id" IS NULL
+          THEN 0
+          ELSE "medications_records"."total_3_hi"
+        END <= 40
+        THEN TRUE
+        WHEN COALESCE("medications_records"."total_3_lo", 0) > 40
+        THEN FALSE
+      END
+    )
+    AND CASE COALESCE("medications_records"."all_5", 2)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END
+    AND CASE COALESCE("medications_records"."all_6", 2)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END
+    AND CASE
+      WHEN COALESCE("medications_records"."count_7_hi", 0) <= 1
+      THEN TRUE
+      WHEN COALESCE("medications_records"."count_7_lo", 0) > 1
+      THEN FALSE
+    END
+    AND CASE COALESCE("medications_records"."all_9", 2)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "I5",
+    "attested"."I6" = 1 AS "I6",
+    "screening_assessments_by_visit"."study_drug_allergy__SCR" = 1 AS "E1",
+    "screening_assessments_by_visit"."active_severe_npsle__SCR" = 1
+    OR CASE
+      WHEN "derived"."sledai_2k_cns_SCR_lo" > 0
+      THEN TRUE
+      WHEN "derived"."sledai_2k_cns_SCR_hi" <= 0
+      THEN FALSE
+    END AS "E2",
+    CASE COALESCE("medical_history_records"."any_1", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "E3",
+    "vital_signs_by_visit"."systolic_bp__SCR" >= 160
+    OR "vital_signs_by_visit"."diastolic_bp__SCR" >= 100
+    OR (
+      "screening_assessments_by_visit"."diabetes__SCR" = 1
+      AND "screening_labs_by_visit"."hba1c__SCR" > 8
+    ) AS "E4",
+    "screening_labs_by_visit"."proteinuria__SCR" > 3
+    OR "screening_labs_by_visit"."egfr__SCR" < 30 AS "E5",
+    CASE COALESCE("medical_history_records"."any_2", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "E6",
+    CASE COALESCE("medical_history_records"."any_3", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "E7",
+    CASE COALESCE("medical_history_records"."any_4", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "E8",
+    CASE COALESCE("medications_records"."any_10", 0)
+      WHEN 2
+      THEN TRUE
+      WHEN 0
+      THEN FALSE
+    END AS "E9",
+    "demographics_by_visit"."sex__SCR" = 'female'
+    AND (
+      "screening_labs_by_visit"."pregnancy_test__SCR" = 'positive'
+      OR "screening_assessments_by_visit"."lactating__SCR" = 1
+    ) AS "E10"
+  FROM "subjects"
+  LEFT JOIN "sle__eular_acr_2019_form_by_visit"
+    ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "serology_by_visit"
+    ON "serology_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "screening_assessments_by_visit"
+    ON "screening_assessments_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "vital_signs_by_visit"
+    ON "vital_signs_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "screening_labs_by_visit"
+    ON "screening_labs_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "demographics_by_visit"
+    ON "demographics_by_visit"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "visit_dates"
+    ON "visit_dates"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "attested"
+    ON "attested"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "medications_records"
+    ON "medications_records"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "medical_history_records"
+    ON "medical_history_records"."subject_id" = "subjects"."subject_id"
+  LEFT JOIN "derived"
+    ON "derived"."subject_id" = "subjects"."subject_id"
+) AS "criteria"
+ORDER BY
+  "subject_id";
