@@ -374,12 +374,10 @@ def _named(draw: st.DrawFn, kind: str, what: object) -> m.Expr:
     if what.parts and draw(st.booleans()):
         part, maximum = draw(st.sampled_from(what.parts))
         target = m.Ref((what.name, part))
-    if draw(st.booleans()) and maximum >= 1:
-        op = draw(st.sampled_from([">=", ">"]))
-        low = 1 if op == ">=" else 0
-        threshold = Decimal(draw(st.integers(low, int(maximum) - (op == ">"))))
-    else:
-        op, threshold = draw(st.sampled_from(["<", "<="])), Decimal(draw(st.integers(1, 20)))
+    # a threshold the score can reach and can stay below: never always true, never false
+    op = draw(st.sampled_from([">=", ">", "<", "<="]))
+    strict = op in (">=", "<")
+    threshold = Decimal(draw(st.integers(1 if strict else 0, int(maximum) - (not strict))))
     return m.Compare(op, target, m.NumberLit(threshold))
 
 

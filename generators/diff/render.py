@@ -458,6 +458,6 @@ def missing_rationale_text(missing: Sequence[Change]) -> str:
         "rationale in the amendment:"
     ]
     for change in missing:
-        names = " or ".join(change.keys[:2]) if change.keys else change.target
-        lines.append(f'  {change.target}: {change.summary} (add: change {names} "…" rationale "…")')
+        name = change.keys[0] if change.keys else "NAME"
+        lines.append(f'  {change.target}: {change.summary} (add: change {name} "…" rationale "…")')
     return "\n".join(lines) + "\n"

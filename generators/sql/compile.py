@@ -1,16 +1,18 @@
 """The screening query: a plan compiled to one SQLGlot tree over the tabular layout.
 
-Shape of the query (every part a CTE, all set-based):
+Shape of the query (every part a CTE with one row per subject, all set-based):
 
-* ``all_subjects``: every subject id found in any input table;
 * one pivot per non-repeating form: its items at the visits the criteria
-  read, one row per subject (GROUP BY), values made valid on the way
-  (unknown codes, values outside the item's range, units it cannot have
-  become NULL, like invalid values in the interpreter);
+  read (GROUP BY subject), values made valid on the way (unknown codes,
+  values outside the item's range, units the item cannot have become NULL,
+  like invalid values in the interpreter), and the scores computed from them;
 * ``visit_dates`` and ``attested``: visit dates and attestations per subject;
 * per repeating form, its records aggregated once (GROUP BY subject) into
   every quantifier, count and sum the criteria use;
-* the final SELECT: one status column per criterion and the overall status.
+* the subject ids of tables no criterion reads;
+* the final SELECT over all of them joined by FULL OUTER JOIN, so that every
+  subject of every input table comes out: one status column per criterion
+  and the overall status.
 
 Unknown is SQL NULL throughout, and conditions use SQL's own three-valued
 AND / OR / NOT, which is Kleene logic in every supported dialect (DuckDB,
@@ -209,16 +211,6 @@ def _to_code(condition: exp.Expression) -> exp.Expression:
     )
 
 
-def _as_flag(condition: exp.Expression) -> exp.Expression:
-    """A condition as 1 / 0 / NULL, so that MAX works on it in every dialect."""
-    return _case((condition.copy(), _int(1)), (_not(condition.copy()), _int(0)))
-
-
-def _is_flag(flag: exp.Expression) -> exp.Expression:
-    """A 1 / 0 / NULL flag read back as a condition."""
-    return exp.EQ(this=flag, expression=_int(1))
-
-
 # ---------------------------------------------------------------- sources of per-subject values
 
 
@@ -227,8 +219,9 @@ class _Source:
     """A CTE with one row per subject and the columns the criteria read from it."""
 
     name: str
-    table: str | None = None  # the form table a pivot or record aggregate reads
+    table: str | None = None  # the form table a pivot, record aggregate or id list reads
     columns: dict[Any, str] = attrs.field(factory=dict)  # plan leaf → column name
+    scores: dict[n.Node, tuple[str, str]] = attrs.field(factory=dict)  # score → (lo, hi)
     names: _Names = attrs.field(factory=lambda: _Names((SUBJECT_ID,)))
 
     def column(self, key: Any, wanted: str) -> str:
@@ -263,14 +256,14 @@ class _QueryBuilder:
                     "a column of that name"
                 )
         self.names = _Names((*self.tables, *LAYOUT_TABLES))
-        self.subjects = self.names.take("all_subjects")
         self.pivots: dict[str, _Source] = {}
         self.visit_dates: _Source | None = None
         self.attested: _Source | None = None
         self.records: dict[tuple[str, int], _Source] = {}
         self.record_nodes: dict[n.Node, tuple[_Source, tuple[str, ...]]] = {}
         self.derived: _Source | None = None
-        self._inline_derived = False
+        self.presence: dict[str, _Source] = {}
+        self._inline_scores = False
         self.record_alias = self.names.take("record")
 
     # ------------------------------------------------------------ the whole query
@@ -278,21 +271,16 @@ class _QueryBuilder:
     def build(self) -> exp.Expression:
         conditions = {c.id: c.condition for c in self.plan.criteria}
         self._plan_record_nodes(list(conditions.values()))
-        criteria = exp.select(_col(SUBJECT_ID, self.subjects).as_(_id(SUBJECT_ID), copy=False))
-        for criterion_id, condition in conditions.items():
-            criteria = criteria.select(
-                self.scalar(condition, None).as_(_id(criterion_id), copy=False), copy=False
-            )
-        criteria = criteria.from_(_table(self.subjects), copy=False)
-        for source in self._subject_sources(conditions.values()):
-            criteria = criteria.join(
-                _table(source.name),
-                on=exp.EQ(
-                    this=_col(SUBJECT_ID, source.name), expression=_col(SUBJECT_ID, self.subjects)
-                ),
-                join_type="LEFT",
-                copy=False,
-            )
+        compiled = [
+            self.scalar(condition, None).as_(_id(criterion_id), copy=False)
+            for criterion_id, condition in conditions.items()
+        ]
+        # record aggregates and scores may read sources no criterion reads directly
+        ctes = self._ctes()
+        sources = list(self._all_sources())
+        criteria = exp.select(_subject_id(sources).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        criteria = criteria.select(*compiled, copy=False)
+        criteria = _full_join(criteria, sources)
         # each criterion's (large) condition is read once, as a 1 / 0 / NULL flag; the
         # overall status is then worked out from the flags (some engines would copy
         # a condition into every expression that reads it)
@@ -306,7 +294,7 @@ class _QueryBuilder:
         outer = outer.select(self._overall().as_(_id(STATUS), copy=False), copy=False)
         outer = outer.from_(flags.subquery(_id(self.names.take("flags")), copy=False), copy=False)
         outer = outer.order_by(_col(SUBJECT_ID), copy=False)
-        for name, body in self._ctes():
+        for name, body in ctes:
             outer = outer.with_(_id(name), as_=body, copy=False)
         return outer
 
@@ -335,27 +323,16 @@ class _QueryBuilder:
             default=_string("indeterminate"),
         )
 
-    def _subject_sources(self, roots: Any, shared: bool = True) -> list[_Source]:
-        """The sources the subject-level parts of `roots` read, in creation order."""
+    def _sources_of(self, node: n.Node) -> list[_Source]:
+        """The sources the subject-level parts of `node` read, in creation order."""
         wanted: set[str] = set()
-        for root in roots:
-            for node in self._reads(root, shared):
-                source = self._source_of(node, shared)
-                if source is not None:
-                    wanted.add(source.name)
+        for inner in n.subject_level(node):
+            source = self._source_of(inner)
+            if source is not None:
+                wanted.add(source.name)
         return [s for s in self._all_sources() if s.name in wanted]
 
-    def _reads(self, node: n.Node, shared: bool) -> Iterator[n.Node]:
-        """Subject-level nodes, without looking into record nodes and (if `shared`) scores."""
-        yield node
-        if isinstance(node, n.RECORD_NODES) or (shared and _is_derived(node)):
-            return
-        for child in n.children(node):
-            yield from self._reads(child, shared)
-
-    def _source_of(self, node: n.Node, shared: bool = False) -> _Source | None:
-        if shared and _is_derived(node):
-            return self.derived
+    def _source_of(self, node: n.Node) -> _Source | None:
         if isinstance(node, n.Item):
             return self.pivots.get(node.table)
         if isinstance(node, n.VisitDate):
@@ -375,51 +352,49 @@ class _QueryBuilder:
         yield from self.records.values()
         if self.derived is not None:
             yield self.derived
+        yield from self.presence.values()
 
-    # ------------------------------------------------------------ derived values
-
-    def _derived_column(self, key: tuple[n.Node, str], wanted: str) -> exp.Expression:
-        if self.derived is None:
-            self.derived = _Source(self.names.take("derived"))
-        return _col(self.derived.column(key, wanted), self.derived.name)
+    # ------------------------------------------------------------ scores
 
     def _score_bounds(self, node: n.IntervalSum) -> tuple[exp.Expression, exp.Expression]:
-        lo = self._derived_column((node, "lo"), f"{node.name}_lo")
-        hi = self._derived_column((node, "hi"), f"{node.name}_hi")
-        return lo, hi
+        """A score computed once per subject: in its form's pivot when it reads only that
+        form at its visit (the usual case), else in the `derived` CTE."""
+        self._inline_scores = True
+        try:
+            self.bounds(node, None)  # registers the columns it reads
+            sources = self._sources_of(node)
+        finally:
+            self._inline_scores = False
+        if len(sources) == 1 and sources[0] in self.pivots.values():
+            source = sources[0]
+        else:
+            if self.derived is None:
+                self.derived = _Source(self.names.take("derived"))
+            source = self.derived
+        if node not in source.scores:
+            taken = (source.names.take(f"{node.name}_lo"), source.names.take(f"{node.name}_hi"))
+            source.scores[node] = taken
+        lo, hi = source.scores[node]
+        return _col(lo, source.name), _col(hi, source.name)
+
+    def _score_columns(self, source: _Source) -> list[exp.Expression]:
+        columns: list[exp.Expression] = []
+        self._inline_scores = True
+        try:
+            for node, (lo_name, hi_name) in source.scores.items():
+                lo, hi = self.bounds(node, None)
+                columns += [lo.as_(_id(lo_name), copy=False), hi.as_(_id(hi_name), copy=False)]
+        finally:
+            self._inline_scores = False
+        return columns
 
     def _derived_cte(self, source: _Source) -> exp.Expression:
-        """Scores and elapsed times the criteria read, once per subject.
-
-        Criteria often read one score twice (SLEDAI-2K >= 8, or >= 6 and …)
-        and an age twice (between 18 and 70): computed here once.
-        """
-        select = exp.select(_col(SUBJECT_ID, self.subjects).as_(_id(SUBJECT_ID), copy=False))
-        self._inline_derived = True
-        try:
-            for (node, part), column in source.columns.items():
-                if part == "value":
-                    value = self.scalar(node, None)
-                else:
-                    lo, hi = self.bounds(node, None)
-                    value = lo if part == "lo" else hi
-                select = select.select(value.as_(_id(column), copy=False), copy=False)
-        finally:
-            self._inline_derived = False
-        select = select.from_(_table(self.subjects), copy=False)
-        roots = list(dict.fromkeys(node for node, _part in source.columns))
-        for inner in self._subject_sources(roots, shared=False):
-            if inner is source:
-                continue
-            select = select.join(
-                _table(inner.name),
-                on=exp.EQ(
-                    this=_col(SUBJECT_ID, inner.name), expression=_col(SUBJECT_ID, self.subjects)
-                ),
-                join_type="LEFT",
-                copy=False,
-            )
-        return select
+        """Scores that read more than one form or visit, once per subject."""
+        inner = [s for node in source.scores for s in self._sources_of(node)]
+        inner = [s for s in self._all_sources() if s in inner]
+        select = exp.select(_subject_id(inner).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        select = select.select(*self._score_columns(source), copy=False)
+        return _full_join(select, inner)
 
     # ------------------------------------------------------------ record aggregates
 
@@ -546,7 +521,7 @@ class _QueryBuilder:
             for field in n.record_level(node)
             if isinstance(field, n.Field) and field.table == table.name
         }
-        rows = self._rows(table, None, read, flags=False)
+        rows = self._rows(table, None, read)
         per_record = per_record.from_(rows.subquery(_id(scope.alias), copy=False), copy=False)
         for inner_source in joined:
             per_record = per_record.join(
@@ -565,19 +540,16 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ tables as read
 
-    def _rows(
-        self, table: Table, visits: tuple[str, ...] | None, items: set[str], flags: bool
-    ) -> exp.Select:
+    def _rows(self, table: Table, visits: tuple[str, ...] | None, items: set[str]) -> exp.Select:
         """A form's rows with the items read, as the criteria see them.
 
         Quantities are converted to their item's unit, then every value the item
-        cannot hold (unknown code, out of range) becomes NULL.  With `flags`,
-        yes/no values become 1 / 0 so that MAX can pick them in every dialect.
+        cannot hold (unknown code, out of range) becomes NULL.
         """
         columns = [c for c in table.columns if c.name in items]
         keys = [_col(SUBJECT_ID)] + ([_col("visit")] if visits is not None else [])
         where: exp.Expression = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
-        if visits is not None:
+        if visits:
             visit_in = exp.In(this=_col("visit"), expressions=[_string(v) for v in visits])
             where = _and(where, visit_in)
         source: exp.Expression = _table(table.name)
@@ -593,8 +565,6 @@ class _QueryBuilder:
         select = exp.select(*keys, copy=False)
         for column in columns:
             value = _valid(column, _col(column.name))
-            if flags and column.kind == "bool":
-                value = _as_flag(value)
             select = select.select(value.as_(_id(column.name), copy=False), copy=False)
         select = select.from_(source, copy=False)
         return select.where(where, copy=False) if where is not None else select
@@ -606,16 +576,25 @@ class _QueryBuilder:
         items: list[tuple[n.Item, str]] = [
             (key, column) for key, column in source.columns.items() if isinstance(key, n.Item)
         ]
-        visits = tuple(dict.fromkeys(item.visit for item, _column in items))
-        select = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False))
+        select = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False), copy=False)
         for item, column in items:
             at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
             picked = _case((at_visit, _col(item.item, row)))
-            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+            # one row per subject and visit is expected; should there be several, the
+            # largest value (yes over no) is read, in every dialect the same way
+            pick = exp.LogicalOr if item.kind == "bool" else exp.Max
+            select = select.select(pick(this=picked).as_(_id(column), copy=False), copy=False)
         read = {item.item for item, _column in items}
-        rows = self._rows(table, visits, read, flags=True)
+        # every row, not only the visits read: the pivot also lists the form's subjects
+        rows = self._rows(table, (), read)
         select = select.from_(rows.subquery(_id(row), copy=False), copy=False)
-        return select.group_by(_col(SUBJECT_ID, row), copy=False)
+        select = select.group_by(_col(SUBJECT_ID, row), copy=False)
+        if not source.scores:
+            return select
+        # scores from the pivoted values, under the pivot's own name
+        kept = [_col(name, source.name) for name in (SUBJECT_ID, *source.columns.values())]
+        with_scores = exp.select(*kept, copy=False).select(*self._score_columns(source), copy=False)
+        return with_scores.from_(select.subquery(_id(source.name), copy=False), copy=False)
 
     def _visits_cte(self, source: _Source) -> exp.Expression:
         select = exp.select(_col(SUBJECT_ID), copy=False)
@@ -630,46 +609,50 @@ class _QueryBuilder:
 
     def _attested_cte(self, source: _Source) -> exp.Expression:
         select = exp.select(_col(SUBJECT_ID), copy=False)
-        flag = _as_flag(_col("attested"))
         for criterion, column in source.columns.items():
             of_criterion = exp.EQ(this=_col("criterion"), expression=_string(criterion))
-            picked = _case((of_criterion, flag.copy()))
-            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+            picked = _case((of_criterion, _col("attested")))
+            select = select.select(
+                exp.LogicalOr(this=picked).as_(_id(column), copy=False), copy=False
+            )
         select = select.from_(_table(ATTESTATIONS_TABLE), copy=False)
         select = select.where(
             exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False
         )
         return select.group_by(_col(SUBJECT_ID), copy=False)
 
-    def _subjects_cte(self) -> exp.Expression:
-        names = [*self.tables, *LAYOUT_TABLES]
-        selects = [
-            exp.select(_col(SUBJECT_ID), copy=False)
-            .from_(_table(name), copy=False)
-            .where(exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False)
-            for name in names
-        ]
-        union: exp.Expression = selects[0]
-        for select in selects[1:]:
-            union = exp.union(union, select, distinct=True, copy=False)
-        return union
+    def _presence_cte(self, source: _Source) -> exp.Expression:
+        """The subject ids of a table no criterion reads (its subjects still come out)."""
+        assert source.table is not None
+        not_null = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
+        select = exp.select(_col(SUBJECT_ID), copy=False).distinct(copy=False)
+        select = select.from_(_table(source.table), copy=False)
+        return select.where(not_null, copy=False)
 
     def _ctes(self) -> list[tuple[str, exp.Expression]]:
-        # record aggregates first: their conditions may read pivots, visit dates or
-        # attestations that no criterion reads directly, which adds columns there
+        # later parts first: record conditions and scores may read pivot columns,
+        # visit dates or attestations that no criterion reads directly
         records = [
             (source.name, self._record_cte(key, source)) for key, source in self.records.items()
         ]
-        if self.derived is not None:
-            records.append((self.derived.name, self._derived_cte(self.derived)))
-        ctes: list[tuple[str, exp.Expression]] = [(self.subjects, self._subjects_cte())]
-        for source in self.pivots.values():
-            ctes.append((source.name, self._pivot_cte(source)))
+        derived = [(self.derived.name, self._derived_cte(self.derived))] if self.derived else []
+        pivots = [(source.name, self._pivot_cte(source)) for source in self.pivots.values()]
+        ctes = list(pivots)
         if self.visit_dates is not None:
             ctes.append((self.visit_dates.name, self._visits_cte(self.visit_dates)))
         if self.attested is not None:
             ctes.append((self.attested.name, self._attested_cte(self.attested)))
-        return ctes + records
+        covered = {s.table for s in (*self.pivots.values(), *self.records.values())}
+        if self.visit_dates is not None:
+            covered.add(VISITS_TABLE)
+        if self.attested is not None:
+            covered.add(ATTESTATIONS_TABLE)
+        for table in (*self.tables, *LAYOUT_TABLES):
+            if table not in covered:
+                source = _Source(self.names.take(f"{table}_subjects"), table)
+                self.presence[table] = source
+        presence = [(s.name, self._presence_cte(s)) for s in self.presence.values()]
+        return ctes + records + derived + presence
 
     # ------------------------------------------------------------ leaves
 
@@ -678,8 +661,7 @@ class _QueryBuilder:
         if source is None:
             source = _Source(self.names.take(f"{node.table}_by_visit"), node.table)
             self.pivots[node.table] = source
-        column = _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
-        return _is_flag(column) if node.kind == "bool" else column
+        return _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
 
     def _visit_date(self, node: n.VisitDate) -> exp.Expression:
         if self.visit_dates is None:
@@ -691,7 +673,7 @@ class _QueryBuilder:
         if self.attested is None:
             self.attested = _Source(self.names.take("attested"))
         column = self.attested.column(node.criterion, node.criterion)
-        return _is_flag(_col(column, self.attested.name))
+        return _col(column, self.attested.name)
 
     def _field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
         if scope is None or scope.table.name != node.table:
@@ -725,10 +707,6 @@ class _QueryBuilder:
         """A non-interval node as one SQL expression (NULL is unknown)."""
         if node.kind == "interval":
             raise PlanError("an interval where a single value is needed")
-        if scope is None and not self._inline_derived and _is_derived(node):
-            unit = node.unit  # type: ignore[union-attr]
-            number = len(self.derived.columns) + 1 if self.derived is not None else 1
-            return self._derived_column((node, "value"), f"{unit}s_{number}")
         handler = self._SCALARS.get(type(node))
         if handler is None:
             raise PlanError(f"no SQL for {type(node).__name__}")
@@ -741,7 +719,7 @@ class _QueryBuilder:
         if node.kind != "interval":
             value = self.scalar(node, scope)
             return value, value.copy()
-        if scope is None and not self._inline_derived and _is_derived(node):
+        if scope is None and not self._inline_scores and _is_score(node):
             return self._score_bounds(node)  # type: ignore[arg-type]
         handler = self._INTERVALS.get(type(node))
         if handler is None:
@@ -1029,9 +1007,30 @@ def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Exp
     return exp.Div(this=left, expression=exp.Nullif(this=right, expression=_int(0)))
 
 
-def _is_derived(node: n.Node) -> bool:
-    """Values computed once per subject in the `derived` CTE: scores and elapsed times."""
-    return (isinstance(node, n.IntervalSum) and bool(node.name)) or isinstance(node, n.Elapsed)
+def _is_score(node: n.Node) -> bool:
+    """Scores are computed once per subject (criteria often read one twice)."""
+    return isinstance(node, n.IntervalSum) and bool(node.name)
+
+
+def _subject_id(sources: list[_Source]) -> exp.Expression:
+    """The subject id of a row of sources joined by FULL OUTER JOIN."""
+    ids = [_col(SUBJECT_ID, source.name) for source in sources]
+    if len(ids) == 1:
+        return ids[0]
+    return exp.Coalesce(this=ids[0], expressions=ids[1:])
+
+
+def _full_join(select: exp.Select, sources: list[_Source]) -> exp.Select:
+    """`select` FROM the sources joined on the subject id, keeping every subject of each."""
+    select = select.from_(_table(sources[0].name), copy=False)
+    for number, source in enumerate(sources[1:], start=1):
+        select = select.join(
+            _table(source.name),
+            on=exp.EQ(this=_col(SUBJECT_ID, source.name), expression=_subject_id(sources[:number])),
+            join_type="FULL",
+            copy=False,
+        )
+    return select
 
 
 def _sum(parts: list[exp.Expression]) -> exp.Expression:

@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from protocol_dsl.cli import cli
+from tests.diff.util import amend
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -169,11 +170,7 @@ def test_no_change_exits_0(at_root: Path) -> None:
 
 
 def test_non_substantial_change_exits_3(at_root: Path, tmp_path: Path) -> None:
-    text = (
-        (ROOT / OLD)
-        .read_text(encoding="utf-8")
-        .replace("day 85 window -7 +7", "day 85 window -9 +9")
-    )
+    text = amend((ROOT / OLD).read_text(encoding="utf-8"), r"(W12\b.*window) -7 \+7", r"\1 -9 +9")
     new = _beside_specs(tmp_path, text)
     result = run(OLD, str(new))
     assert result.exit_code == 3, result.output
@@ -197,11 +194,7 @@ def test_require_rationale_fails_without_one(at_root: Path, tmp_path: Path) -> N
 
 
 def test_spec_with_errors_exits_1_with_diagnostics(at_root: Path, tmp_path: Path) -> None:
-    text = (
-        (ROOT / OLD)
-        .read_text(encoding="utf-8")
-        .replace("= age between 18 and 70", "= agee between 18 and 70")
-    )
+    text = amend((ROOT / OLD).read_text(encoding="utf-8"), "= age between", "= agee between")
     new = _beside_specs(tmp_path, text)
     result = run(OLD, str(new))
     assert result.exit_code == 1
@@ -280,12 +273,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_against_head_finds_the_working_copy_changes(repo: Path) -> None:
     spec = repo / "specs" / "trial.trial"
-    spec.write_text(
-        spec.read_text(encoding="utf-8")
-        .replace("maximum_age  70 years", "maximum_age  75 years")
-        .replace("age between 18 and 70", "age between 18 and 75"),
-        encoding="utf-8",
-    )
+    text = amend(spec.read_text(encoding="utf-8"), r"(maximum_age\s+)70 years", r"\g<1>75 years")
+    spec.write_text(amend(text, "age between 18 and 70", "age between 18 and 75"), encoding="utf-8")
     result = run("specs/trial.trial", "--against", "HEAD", "--format", "json")
     assert result.exit_code == 4, result.output
     data = json.loads(result.output)
@@ -298,12 +287,8 @@ def test_against_head_finds_the_working_copy_changes(repo: Path) -> None:
 
 def test_against_reads_the_libraries_from_git_too(repo: Path) -> None:
     library = repo / "specs" / "lib" / "glucocorticoids.trial"
-    library.write_text(
-        library.read_text(encoding="utf-8").replace(
-            "dexamethasone      6.67", "dexamethasone      8.33"
-        ),
-        encoding="utf-8",
-    )
+    text = amend(library.read_text(encoding="utf-8"), r"(dexamethasone\s+)6\.67", r"\g<1>8.33")
+    library.write_text(text, encoding="utf-8")
     result = run("specs/trial.trial", "--against", "HEAD", "--format", "json")
     assert result.exit_code == 4, result.output
     (change,) = json.loads(result.output)["changes"]

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from generators.diff import rules
+from tests.diff.util import amend
 
 ROOT = Path(__file__).resolve().parents[2]
 DIFF_DOC = ROOT / "docs" / "diff.md"
@@ -98,7 +99,9 @@ def test_pre_commit_hooks() -> None:
     text = HOOKS.read_text(encoding="utf-8")
     data = _load_yaml(HOOKS)
     if data is None:
-        ids = re.findall(r"^- id: (\S+)$", text, re.MULTILINE)
+        ids = [
+            line.removeprefix("- id: ") for line in text.splitlines() if line.startswith("- id: ")
+        ]
         assert ids == ["protocol-check", "protocol-fmt"]
         assert text.count("  language: python\n") == 2
         assert text.count("  files: \\.trial$\n") == 2
@@ -148,9 +151,11 @@ def test_workflow_diff_script_on_a_pull_request(tmp_path: Path, with_rationale: 
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "version 1")
     _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
-    amended = spec.read_text(encoding="utf-8").replace("DL6 3 mg\n", "DL6 3 mg\n    DL7 10 mg\n")
-    amended = amended.replace("0.30, 0.45\n", "0.30, 0.45, 0.60\n")
-    amended = amended.replace("0.70, 0.80\n", "0.70, 0.80, 0.90\n")
+    amended = amend(
+        spec.read_text(encoding="utf-8"), r"^(\s*)DL6 3 mg\n", "\\g<0>\\g<1>DL7 10 mg\n"
+    )
+    # one more true DLT rate per scenario, for the new level
+    amended = amend(amended, r"^(\s*scenario .*= [0-9., ]*[0-9])$", r"\1, 0.9", count=0)
     if with_rationale:
         amended += (
             '\namendment 1 {\n  change DL7 "Dose level DL7 added" rationale "DL6 was cleared"\n}\n'

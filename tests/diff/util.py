@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -37,3 +38,10 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
 
 def view(changes) -> Counter:  # type: ignore[no-untyped-def]
     return Counter((c.target, c.rule_id, c.direction, c.old, c.new) for c in changes)
+
+
+def amend(text: str, pattern: str, replacement: str, count: int = 1) -> str:
+    """Edit a real spec whatever its layout (a regular expression); the edit must apply."""
+    changed = re.sub(pattern, replacement, text, count=count, flags=re.MULTILINE)
+    assert changed != text, f"no match for {pattern!r}"
+    return changed

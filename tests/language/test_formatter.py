@@ -26,6 +26,7 @@ from protocol_dsl.cli import cli
 from protocol_dsl.formatter import FormatError, format_module, format_source
 from protocol_dsl.parser import parse_module, parse_with_comments
 from tests.docs_examples import ROOT, all_docs, examples
+from tests.language.test_fuzz import mutated
 from tests.strategies import spec_parts, specs
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -277,6 +278,17 @@ def relaid(draw: st.DrawFn) -> tuple[str, str]:
 def test_layout_does_not_depend_on_indentation(pair: tuple[str, str]) -> None:
     canonical, relaid_text = pair
     assert format_source(relaid_text) == canonical
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_any_spec_that_parses_formats_faithfully(source: str) -> None:
+    """Edited real specs (tokens dropped, doubled, swapped): odd, but valid ones too."""
+    try:
+        formatted = format_source(source)
+    except FormatError:
+        return
+    assert_faithful(source, formatted)
 
 
 _DOC_EXAMPLES = [

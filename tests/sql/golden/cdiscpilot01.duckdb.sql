@@ -1,64 +1,18 @@
-WITH "subjects" AS (
-  SELECT
-    "subject_id"
-  FROM "demographics"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "eligibility_assessments"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "screening_labs"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "medical_history"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "concomitant_medications"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "exposure"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "visits"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "attestations"
-  WHERE
-    NOT "subject_id" IS NULL
-), "demographics_by_visit" AS (
+WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."age" END) AS "age__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."sex" END) AS "sex__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."postmenopausal" END) AS "postmenopausal__SCRN1"
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."postmenopausal" END AS BOOLEAN)
+    ) AS "postmenopausal__SCRN1"
   FROM (
     SELECT
       "subject_id",
       "visit",
       CASE WHEN "age" >= 0 AND "age" <= 120 THEN "age" END AS "age",
       CASE WHEN "sex" IN ('M', 'F') THEN "sex" END AS "sex",
-      CASE WHEN "postmenopausal" THEN 1 WHEN NOT "postmenopausal" THEN 0 END AS "postmenopausal"
+      "postmenopausal" AS "postmenopausal"
     FROM (
       SELECT
         "subject_id",
@@ -68,7 +22,7 @@ WITH "subjects" AS (
         "postmenopausal" AS "postmenopausal"
       FROM "demographics"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+        NOT "subject_id" IS NULL
     ) AS "demographics_converted"
   ) AS "record"
   GROUP BY
@@ -76,33 +30,36 @@ WITH "subjects" AS (
 ), "eligibility_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."probable_ad" END) AS "probable_ad__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."probable_ad" END AS BOOLEAN)
+    ) AS "probable_ad__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."mmse_total" END) AS "mmse_total__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."hachinski" END) AS "hachinski__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."imaging_compatible" END) AS "imaging_compatible__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."imaging_compatible" END AS BOOLEAN)
+    ) AS "imaging_compatible__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."imaging_date" END) AS "imaging_date__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."prior_xanomeline" END) AS "prior_xanomeline__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."ecg_listed_condition" END) AS "ecg_listed_condition__SCRN1",
-    MAX(
-      CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."communication_disability" END
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."prior_xanomeline" END AS BOOLEAN)
+    ) AS "prior_xanomeline__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."ecg_listed_condition" END AS BOOLEAN)
+    ) AS "ecg_listed_condition__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."communication_disability" END AS BOOLEAN)
     ) AS "communication_disability__SCRN1"
   FROM (
     SELECT
       "subject_id",
       "visit",
-      CASE WHEN "probable_ad" THEN 1 WHEN NOT "probable_ad" THEN 0 END AS "probable_ad",
+      "probable_ad" AS "probable_ad",
       CASE WHEN "mmse_total" >= 0 AND "mmse_total" <= 30 THEN "mmse_total" END AS "mmse_total",
       CASE WHEN "hachinski" >= 0 AND "hachinski" <= 18 THEN "hachinski" END AS "hachinski",
-      CASE WHEN "imaging_compatible" THEN 1 WHEN NOT "imaging_compatible" THEN 0 END AS "imaging_compatible",
+      "imaging_compatible" AS "imaging_compatible",
       "imaging_date" AS "imaging_date",
-      CASE WHEN "prior_xanomeline" THEN 1 WHEN NOT "prior_xanomeline" THEN 0 END AS "prior_xanomeline",
-      CASE WHEN "ecg_listed_condition" THEN 1 WHEN NOT "ecg_listed_condition" THEN 0 END AS "ecg_listed_condition",
-      CASE
-        WHEN "communication_disability"
-        THEN 1
-        WHEN NOT "communication_disability"
-        THEN 0
-      END AS "communication_disability"
+      "prior_xanomeline" AS "prior_xanomeline",
+      "ecg_listed_condition" AS "ecg_listed_condition",
+      "communication_disability" AS "communication_disability"
     FROM (
       SELECT
         "subject_id",
@@ -117,7 +74,7 @@ WITH "subjects" AS (
         "communication_disability" AS "communication_disability"
       FROM "eligibility_assessments"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+        NOT "subject_id" IS NULL
     ) AS "eligibility_assessments_converted"
   ) AS "record"
   GROUP BY
@@ -125,7 +82,9 @@ WITH "subjects" AS (
 ), "screening_labs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."above_range_iii" END) AS "above_range_iii__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."above_range_iii" END AS BOOLEAN)
+    ) AS "above_range_iii__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."folate" END) AS "folate__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."folate_lln" END) AS "folate_lln__SCRN1",
     MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."vitamin_b12" END) AS "vitamin_b12__SCRN1",
@@ -140,7 +99,7 @@ WITH "subjects" AS (
     SELECT
       "subject_id",
       "visit",
-      CASE WHEN "above_range_iii" THEN 1 WHEN NOT "above_range_iii" THEN 0 END AS "above_range_iii",
+      "above_range_iii" AS "above_range_iii",
       "folate" AS "folate",
       "folate_lln" AS "folate_lln",
       "vitamin_b12" AS "vitamin_b12",
@@ -337,7 +296,7 @@ WITH "subjects" AS (
         END AS "hba1c_uln"
       FROM "screening_labs"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+        NOT "subject_id" IS NULL
     ) AS "screening_labs_converted"
   ) AS "record"
   GROUP BY
@@ -355,24 +314,9 @@ WITH "subjects" AS (
 ), "attested" AS (
   SELECT
     "subject_id",
-    MAX(
-      CASE
-        WHEN "criterion" = 'INCL06'
-        THEN CASE WHEN "attested" THEN 1 WHEN NOT "attested" THEN 0 END
-      END
-    ) AS "INCL06",
-    MAX(
-      CASE
-        WHEN "criterion" = 'INCL07'
-        THEN CASE WHEN "attested" THEN 1 WHEN NOT "attested" THEN 0 END
-      END
-    ) AS "INCL07",
-    MAX(
-      CASE
-        WHEN "criterion" = 'INCL08'
-        THEN CASE WHEN "attested" THEN 1 WHEN NOT "attested" THEN 0 END
-      END
-    ) AS "INCL08"
+    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL06' THEN "attested" END AS BOOLEAN)) AS "INCL06",
+    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL07' THEN "attested" END AS BOOLEAN)) AS "INCL07",
+    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL08' THEN "attested" END AS BOOLEAN)) AS "INCL08"
   FROM "attestations"
   WHERE
     NOT "subject_id" IS NULL
@@ -577,254 +521,385 @@ WITH "subjects" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
+), "exposure_subjects" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "exposure"
+  WHERE
+    NOT "subject_id" IS NULL
+), "subjects_subjects" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "subjects"
+  WHERE
+    NOT "subject_id" IS NULL
 )
 SELECT
   "subject_id",
-  CAST(CASE WHEN "INCL01" THEN 1 WHEN NOT "INCL01" THEN 0 END AS SMALLINT) AS "INCL01",
-  CAST(CASE WHEN "INCL02" THEN 1 WHEN NOT "INCL02" THEN 0 END AS SMALLINT) AS "INCL02",
-  CAST(CASE WHEN "INCL03" THEN 1 WHEN NOT "INCL03" THEN 0 END AS SMALLINT) AS "INCL03",
-  CAST(CASE WHEN "INCL04" THEN 1 WHEN NOT "INCL04" THEN 0 END AS SMALLINT) AS "INCL04",
-  CAST(CASE WHEN "INCL05" THEN 1 WHEN NOT "INCL05" THEN 0 END AS SMALLINT) AS "INCL05",
-  CAST(CASE WHEN "INCL06" THEN 1 WHEN NOT "INCL06" THEN 0 END AS SMALLINT) AS "INCL06",
-  CAST(CASE WHEN "INCL07" THEN 1 WHEN NOT "INCL07" THEN 0 END AS SMALLINT) AS "INCL07",
-  CAST(CASE WHEN "INCL08" THEN 1 WHEN NOT "INCL08" THEN 0 END AS SMALLINT) AS "INCL08",
-  CAST(CASE WHEN "EXCL09" THEN 1 WHEN NOT "EXCL09" THEN 0 END AS SMALLINT) AS "EXCL09",
-  CAST(CASE WHEN "EXCL10" THEN 1 WHEN NOT "EXCL10" THEN 0 END AS SMALLINT) AS "EXCL10",
-  CAST(CASE WHEN "EXCL11" THEN 1 WHEN NOT "EXCL11" THEN 0 END AS SMALLINT) AS "EXCL11",
-  CAST(CASE WHEN "EXCL12" THEN 1 WHEN NOT "EXCL12" THEN 0 END AS SMALLINT) AS "EXCL12",
-  CAST(CASE WHEN "EXCL13" THEN 1 WHEN NOT "EXCL13" THEN 0 END AS SMALLINT) AS "EXCL13",
-  CAST(CASE WHEN "EXCL14" THEN 1 WHEN NOT "EXCL14" THEN 0 END AS SMALLINT) AS "EXCL14",
-  CAST(CASE WHEN "EXCL15" THEN 1 WHEN NOT "EXCL15" THEN 0 END AS SMALLINT) AS "EXCL15",
-  CAST(CASE WHEN "EXCL16" THEN 1 WHEN NOT "EXCL16" THEN 0 END AS SMALLINT) AS "EXCL16",
-  CAST(CASE WHEN "EXCL17" THEN 1 WHEN NOT "EXCL17" THEN 0 END AS SMALLINT) AS "EXCL17",
-  CAST(CASE WHEN "EXCL18" THEN 1 WHEN NOT "EXCL18" THEN 0 END AS SMALLINT) AS "EXCL18",
-  CAST(CASE WHEN "EXCL19" THEN 1 WHEN NOT "EXCL19" THEN 0 END AS SMALLINT) AS "EXCL19",
-  CAST(CASE WHEN "EXCL20" THEN 1 WHEN NOT "EXCL20" THEN 0 END AS SMALLINT) AS "EXCL20",
-  CAST(CASE WHEN "EXCL21" THEN 1 WHEN NOT "EXCL21" THEN 0 END AS SMALLINT) AS "EXCL21",
-  CAST(CASE WHEN "EXCL22" THEN 1 WHEN NOT "EXCL22" THEN 0 END AS SMALLINT) AS "EXCL22",
-  CAST(CASE WHEN "EXCL23" THEN 1 WHEN NOT "EXCL23" THEN 0 END AS SMALLINT) AS "EXCL23",
-  CAST(CASE WHEN "EXCL24" THEN 1 WHEN NOT "EXCL24" THEN 0 END AS SMALLINT) AS "EXCL24",
-  CAST(CASE WHEN "EXCL25" THEN 1 WHEN NOT "EXCL25" THEN 0 END AS SMALLINT) AS "EXCL25",
-  CAST(CASE WHEN "EXCL26" THEN 1 WHEN NOT "EXCL26" THEN 0 END AS SMALLINT) AS "EXCL26",
-  CAST(CASE WHEN "EXCL27" THEN 1 WHEN NOT "EXCL27" THEN 0 END AS SMALLINT) AS "EXCL27",
-  CAST(CASE WHEN "EXCL28" THEN 1 WHEN NOT "EXCL28" THEN 0 END AS SMALLINT) AS "EXCL28",
-  CAST(CASE WHEN "EXCL29" THEN 1 WHEN NOT "EXCL29" THEN 0 END AS SMALLINT) AS "EXCL29",
-  CAST(CASE WHEN "EXCL30" THEN 1 WHEN NOT "EXCL30" THEN 0 END AS SMALLINT) AS "EXCL30",
-  CAST(CASE WHEN "EXCL31" THEN 1 WHEN NOT "EXCL31" THEN 0 END AS SMALLINT) AS "EXCL31",
+  "INCL01",
+  "INCL02",
+  "INCL03",
+  "INCL04",
+  "INCL05",
+  "INCL06",
+  "INCL07",
+  "INCL08",
+  "EXCL09",
+  "EXCL10",
+  "EXCL11",
+  "EXCL12",
+  "EXCL13",
+  "EXCL14",
+  "EXCL15",
+  "EXCL16",
+  "EXCL17",
+  "EXCL18",
+  "EXCL19",
+  "EXCL20",
+  "EXCL21",
+  "EXCL22",
+  "EXCL23",
+  "EXCL24",
+  "EXCL25",
+  "EXCL26",
+  "EXCL27",
+  "EXCL28",
+  "EXCL29",
+  "EXCL30",
+  "EXCL31",
   CASE
-    WHEN "INCL01"
-    AND "INCL02"
-    AND "INCL03"
-    AND "INCL04"
-    AND "INCL05"
-    AND "INCL06"
-    AND "INCL07"
-    AND "INCL08"
-    AND NOT "EXCL09"
-    AND NOT "EXCL10"
-    AND NOT "EXCL11"
-    AND NOT "EXCL12"
-    AND NOT "EXCL13"
-    AND NOT "EXCL14"
-    AND NOT "EXCL15"
-    AND NOT "EXCL16"
-    AND NOT "EXCL17"
-    AND NOT "EXCL18"
-    AND NOT "EXCL19"
-    AND NOT "EXCL20"
-    AND NOT "EXCL21"
-    AND NOT "EXCL22"
-    AND NOT "EXCL23"
-    AND NOT "EXCL24"
-    AND NOT "EXCL25"
-    AND NOT "EXCL26"
-    AND NOT "EXCL27"
-    AND NOT "EXCL28"
-    AND NOT "EXCL29"
-    AND NOT "EXCL30"
-    AND NOT "EXCL31"
-    THEN 'eligible'
-    WHEN NOT (
-      "INCL01"
-      AND "INCL02"
-      AND "INCL03"
-      AND "INCL04"
-      AND "INCL05"
-      AND "INCL06"
-      AND "INCL07"
-      AND "INCL08"
-      AND NOT "EXCL09"
-      AND NOT "EXCL10"
-      AND NOT "EXCL11"
-      AND NOT "EXCL12"
-      AND NOT "EXCL13"
-      AND NOT "EXCL14"
-      AND NOT "EXCL15"
-      AND NOT "EXCL16"
-      AND NOT "EXCL17"
-      AND NOT "EXCL18"
-      AND NOT "EXCL19"
-      AND NOT "EXCL20"
-      AND NOT "EXCL21"
-      AND NOT "EXCL22"
-      AND NOT "EXCL23"
-      AND NOT "EXCL24"
-      AND NOT "EXCL25"
-      AND NOT "EXCL26"
-      AND NOT "EXCL27"
-      AND NOT "EXCL28"
-      AND NOT "EXCL29"
-      AND NOT "EXCL30"
-      AND NOT "EXCL31"
-    )
+    WHEN COALESCE("INCL01", 1) * COALESCE("INCL02", 1) * COALESCE("INCL03", 1) * COALESCE("INCL04", 1) * COALESCE("INCL05", 1) * COALESCE("INCL06", 1) * COALESCE("INCL07", 1) * COALESCE("INCL08", 1) * COALESCE((
+      1 - "EXCL09"
+    ), 1) * COALESCE((
+      1 - "EXCL10"
+    ), 1) * COALESCE((
+      1 - "EXCL11"
+    ), 1) * COALESCE((
+      1 - "EXCL12"
+    ), 1) * COALESCE((
+      1 - "EXCL13"
+    ), 1) * COALESCE((
+      1 - "EXCL14"
+    ), 1) * COALESCE((
+      1 - "EXCL15"
+    ), 1) * COALESCE((
+      1 - "EXCL16"
+    ), 1) * COALESCE((
+      1 - "EXCL17"
+    ), 1) * COALESCE((
+      1 - "EXCL18"
+    ), 1) * COALESCE((
+      1 - "EXCL19"
+    ), 1) * COALESCE((
+      1 - "EXCL20"
+    ), 1) * COALESCE((
+      1 - "EXCL21"
+    ), 1) * COALESCE((
+      1 - "EXCL22"
+    ), 1) * COALESCE((
+      1 - "EXCL23"
+    ), 1) * COALESCE((
+      1 - "EXCL24"
+    ), 1) * COALESCE((
+      1 - "EXCL25"
+    ), 1) * COALESCE((
+      1 - "EXCL26"
+    ), 1) * COALESCE((
+      1 - "EXCL27"
+    ), 1) * COALESCE((
+      1 - "EXCL28"
+    ), 1) * COALESCE((
+      1 - "EXCL29"
+    ), 1) * COALESCE((
+      1 - "EXCL30"
+    ), 1) * COALESCE((
+      1 - "EXCL31"
+    ), 1) = 0
     THEN 'ineligible'
+    WHEN COALESCE("INCL01", 0) + COALESCE("INCL02", 0) + COALESCE("INCL03", 0) + COALESCE("INCL04", 0) + COALESCE("INCL05", 0) + COALESCE("INCL06", 0) + COALESCE("INCL07", 0) + COALESCE("INCL08", 0) + COALESCE((
+      1 - "EXCL09"
+    ), 0) + COALESCE((
+      1 - "EXCL10"
+    ), 0) + COALESCE((
+      1 - "EXCL11"
+    ), 0) + COALESCE((
+      1 - "EXCL12"
+    ), 0) + COALESCE((
+      1 - "EXCL13"
+    ), 0) + COALESCE((
+      1 - "EXCL14"
+    ), 0) + COALESCE((
+      1 - "EXCL15"
+    ), 0) + COALESCE((
+      1 - "EXCL16"
+    ), 0) + COALESCE((
+      1 - "EXCL17"
+    ), 0) + COALESCE((
+      1 - "EXCL18"
+    ), 0) + COALESCE((
+      1 - "EXCL19"
+    ), 0) + COALESCE((
+      1 - "EXCL20"
+    ), 0) + COALESCE((
+      1 - "EXCL21"
+    ), 0) + COALESCE((
+      1 - "EXCL22"
+    ), 0) + COALESCE((
+      1 - "EXCL23"
+    ), 0) + COALESCE((
+      1 - "EXCL24"
+    ), 0) + COALESCE((
+      1 - "EXCL25"
+    ), 0) + COALESCE((
+      1 - "EXCL26"
+    ), 0) + COALESCE((
+      1 - "EXCL27"
+    ), 0) + COALESCE((
+      1 - "EXCL28"
+    ), 0) + COALESCE((
+      1 - "EXCL29"
+    ), 0) + COALESCE((
+      1 - "EXCL30"
+    ), 0) + COALESCE((
+      1 - "EXCL31"
+    ), 0) = 31
+    THEN 'eligible'
     ELSE 'indeterminate'
   END AS "status"
 FROM (
   SELECT
-    "subjects"."subject_id" AS "subject_id",
-    "demographics_by_visit"."age__SCRN1" >= 50
-    AND (
-      "demographics_by_visit"."sex__SCRN1" = 'M'
-      OR "demographics_by_visit"."postmenopausal__SCRN1" = 1
-    ) AS "INCL01",
-    "eligibility_assessments_by_visit"."probable_ad__SCRN1" = 1 AS "INCL02",
-    "eligibility_assessments_by_visit"."mmse_total__SCRN1" >= 10
-    AND "eligibility_assessments_by_visit"."mmse_total__SCRN1" <= 23 AS "INCL03",
-    "eligibility_assessments_by_visit"."hachinski__SCRN1" <= 4 AS "INCL04",
-    "eligibility_assessments_by_visit"."imaging_compatible__SCRN1" = 1
-    AND "eligibility_assessments_by_visit"."imaging_date__SCRN1" >= CAST("visit_dates"."date_SCRN1" + INTERVAL (-12) MONTH AS DATE)
-    AND "eligibility_assessments_by_visit"."imaging_date__SCRN1" <= "visit_dates"."date_SCRN1" AS "INCL05",
-    "attested"."INCL06" = 1 AS "INCL06",
-    "attested"."INCL07" = 1 AS "INCL07",
-    "attested"."INCL08" = 1 AS "INCL08",
-    "eligibility_assessments_by_visit"."prior_xanomeline__SCRN1" = 1 AS "EXCL09",
-    CASE COALESCE("concomitant_medications_records"."any_1", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL10",
-    CASE COALESCE("medical_history_records"."any_1", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL11",
-    CASE COALESCE("medical_history_records"."any_2", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL12",
-    CASE COALESCE("medical_history_records"."any_3", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL13",
-    CASE COALESCE("medical_history_records"."any_4", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL14",
-    CASE COALESCE("medical_history_records"."any_5", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL15",
-    "eligibility_assessments_by_visit"."ecg_listed_condition__SCRN1" = 1 AS "EXCL16",
-    CASE COALESCE("medical_history_records"."any_6", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL17",
-    CASE COALESCE("medical_history_records"."any_7", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL18",
-    CASE COALESCE("medical_history_records"."any_8", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL19",
-    CASE COALESCE("medical_history_records"."any_9", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL20",
-    CASE COALESCE("medical_history_records"."any_10", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL21",
-    CASE COALESCE("medical_history_records"."any_11", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL22",
-    CASE COALESCE("medical_history_records"."any_12", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL23",
-    CASE COALESCE("medical_history_records"."any_13", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL24",
-    CASE COALESCE("medical_history_records"."any_14", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL25",
-    "eligibility_assessments_by_visit"."communication_disability__SCRN1" = 1 AS "EXCL26",
-    "screening_labs_by_visit"."above_range_iii__SCRN1" = 1 AS "EXCL27",
-    "screening_labs_by_visit"."folate__SCRN1" < "screening_labs_by_visit"."folate_lln__SCRN1"
-    OR "screening_labs_by_visit"."vitamin_b12__SCRN1" < "screening_labs_by_visit"."vitamin_b12_lln__SCRN1"
-    OR "screening_labs_by_visit"."tsh__SCRN1" < "screening_labs_by_visit"."tsh_lln__SCRN1"
-    OR "screening_labs_by_visit"."tsh__SCRN1" > "screening_labs_by_visit"."tsh_uln__SCRN1" AS "EXCL28",
-    "screening_labs_by_visit"."syphilis__SCRN1" = 'positive' AS "EXCL29",
-    CASE COALESCE("medical_history_records"."any_15", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END
-    AND "screening_labs_by_visit"."hba1c__SCRN1" > "screening_labs_by_visit"."hba1c_uln__SCRN1" AS "EXCL30",
-    CASE COALESCE("concomitant_medications_records"."any_2", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "EXCL31"
-  FROM "subjects"
-  LEFT JOIN "demographics_by_visit"
-    ON "demographics_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "eligibility_assessments_by_visit"
-    ON "eligibility_assessments_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "screening_labs_by_visit"
-    ON "screening_labs_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "visit_dates"
-    ON "visit_dates"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "attested"
-    ON "attested"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "concomitant_medications_records"
-    ON "concomitant_medications_records"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "medical_history_records"
-    ON "medical_history_records"."subject_id" = "subjects"."subject_id"
-) AS "criteria"
+    "subject_id",
+    CAST(CAST("INCL01" AS INT) AS SMALLINT) AS "INCL01",
+    CAST(CAST("INCL02" AS INT) AS SMALLINT) AS "INCL02",
+    CAST(CAST("INCL03" AS INT) AS SMALLINT) AS "INCL03",
+    CAST(CAST("INCL04" AS INT) AS SMALLINT) AS "INCL04",
+    CAST(CAST("INCL05" AS INT) AS SMALLINT) AS "INCL05",
+    CAST(CAST("INCL06" AS INT) AS SMALLINT) AS "INCL06",
+    CAST(CAST("INCL07" AS INT) AS SMALLINT) AS "INCL07",
+    CAST(CAST("INCL08" AS INT) AS SMALLINT) AS "INCL08",
+    CAST(CAST("EXCL09" AS INT) AS SMALLINT) AS "EXCL09",
+    CAST(CAST("EXCL10" AS INT) AS SMALLINT) AS "EXCL10",
+    CAST(CAST("EXCL11" AS INT) AS SMALLINT) AS "EXCL11",
+    CAST(CAST("EXCL12" AS INT) AS SMALLINT) AS "EXCL12",
+    CAST(CAST("EXCL13" AS INT) AS SMALLINT) AS "EXCL13",
+    CAST(CAST("EXCL14" AS INT) AS SMALLINT) AS "EXCL14",
+    CAST(CAST("EXCL15" AS INT) AS SMALLINT) AS "EXCL15",
+    CAST(CAST("EXCL16" AS INT) AS SMALLINT) AS "EXCL16",
+    CAST(CAST("EXCL17" AS INT) AS SMALLINT) AS "EXCL17",
+    CAST(CAST("EXCL18" AS INT) AS SMALLINT) AS "EXCL18",
+    CAST(CAST("EXCL19" AS INT) AS SMALLINT) AS "EXCL19",
+    CAST(CAST("EXCL20" AS INT) AS SMALLINT) AS "EXCL20",
+    CAST(CAST("EXCL21" AS INT) AS SMALLINT) AS "EXCL21",
+    CAST(CAST("EXCL22" AS INT) AS SMALLINT) AS "EXCL22",
+    CAST(CAST("EXCL23" AS INT) AS SMALLINT) AS "EXCL23",
+    CAST(CAST("EXCL24" AS INT) AS SMALLINT) AS "EXCL24",
+    CAST(CAST("EXCL25" AS INT) AS SMALLINT) AS "EXCL25",
+    CAST(CAST("EXCL26" AS INT) AS SMALLINT) AS "EXCL26",
+    CAST(CAST("EXCL27" AS INT) AS SMALLINT) AS "EXCL27",
+    CAST(CAST("EXCL28" AS INT) AS SMALLINT) AS "EXCL28",
+    CAST(CAST("EXCL29" AS INT) AS SMALLINT) AS "EXCL29",
+    CAST(CAST("EXCL30" AS INT) AS SMALLINT) AS "EXCL30",
+    CAST(CAST("EXCL31" AS INT) AS SMALLINT) AS "EXCL31"
+  FROM (
+    SELECT
+      COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "exposure_subjects"."subject_id",
+        "subjects_subjects"."subject_id"
+      ) AS "subject_id",
+      "demographics_by_visit"."age__SCRN1" >= 50
+      AND (
+        "demographics_by_visit"."sex__SCRN1" = 'M'
+        OR "demographics_by_visit"."postmenopausal__SCRN1"
+      ) AS "INCL01",
+      "eligibility_assessments_by_visit"."probable_ad__SCRN1" AS "INCL02",
+      "eligibility_assessments_by_visit"."mmse_total__SCRN1" >= 10
+      AND "eligibility_assessments_by_visit"."mmse_total__SCRN1" <= 23 AS "INCL03",
+      "eligibility_assessments_by_visit"."hachinski__SCRN1" <= 4 AS "INCL04",
+      "eligibility_assessments_by_visit"."imaging_compatible__SCRN1"
+      AND "eligibility_assessments_by_visit"."imaging_date__SCRN1" >= CAST("visit_dates"."date_SCRN1" + INTERVAL (-12) MONTH AS DATE)
+      AND "eligibility_assessments_by_visit"."imaging_date__SCRN1" <= "visit_dates"."date_SCRN1" AS "INCL05",
+      "attested"."INCL06" AS "INCL06",
+      "attested"."INCL07" AS "INCL07",
+      "attested"."INCL08" AS "INCL08",
+      "eligibility_assessments_by_visit"."prior_xanomeline__SCRN1" AS "EXCL09",
+      CASE COALESCE("concomitant_medications_records"."any_1", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL10",
+      CASE COALESCE("medical_history_records"."any_1", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL11",
+      CASE COALESCE("medical_history_records"."any_2", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL12",
+      CASE COALESCE("medical_history_records"."any_3", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL13",
+      CASE COALESCE("medical_history_records"."any_4", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL14",
+      CASE COALESCE("medical_history_records"."any_5", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL15",
+      "eligibility_assessments_by_visit"."ecg_listed_condition__SCRN1" AS "EXCL16",
+      CASE COALESCE("medical_history_records"."any_6", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL17",
+      CASE COALESCE("medical_history_records"."any_7", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL18",
+      CASE COALESCE("medical_history_records"."any_8", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL19",
+      CASE COALESCE("medical_history_records"."any_9", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL20",
+      CASE COALESCE("medical_history_records"."any_10", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL21",
+      CASE COALESCE("medical_history_records"."any_11", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL22",
+      CASE COALESCE("medical_history_records"."any_12", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL23",
+      CASE COALESCE("medical_history_records"."any_13", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL24",
+      CASE COALESCE("medical_history_records"."any_14", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL25",
+      "eligibility_assessments_by_visit"."communication_disability__SCRN1" AS "EXCL26",
+      "screening_labs_by_visit"."above_range_iii__SCRN1" AS "EXCL27",
+      "screening_labs_by_visit"."folate__SCRN1" < "screening_labs_by_visit"."folate_lln__SCRN1"
+      OR "screening_labs_by_visit"."vitamin_b12__SCRN1" < "screening_labs_by_visit"."vitamin_b12_lln__SCRN1"
+      OR "screening_labs_by_visit"."tsh__SCRN1" < "screening_labs_by_visit"."tsh_lln__SCRN1"
+      OR "screening_labs_by_visit"."tsh__SCRN1" > "screening_labs_by_visit"."tsh_uln__SCRN1" AS "EXCL28",
+      "screening_labs_by_visit"."syphilis__SCRN1" = 'positive' AS "EXCL29",
+      CASE COALESCE("medical_history_records"."any_15", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END
+      AND "screening_labs_by_visit"."hba1c__SCRN1" > "screening_labs_by_visit"."hba1c_uln__SCRN1" AS "EXCL30",
+      CASE COALESCE("concomitant_medications_records"."any_2", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "EXCL31"
+    FROM "demographics_by_visit"
+    FULL JOIN "eligibility_assessments_by_visit"
+      ON "eligibility_assessments_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
+    FULL JOIN "screening_labs_by_visit"
+      ON "screening_labs_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id"
+      )
+    FULL JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id"
+      )
+    FULL JOIN "attested"
+      ON "attested"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id"
+      )
+    FULL JOIN "concomitant_medications_records"
+      ON "concomitant_medications_records"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id"
+      )
+    FULL JOIN "medical_history_records"
+      ON "medical_history_records"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id"
+      )
+    FULL JOIN "exposure_subjects"
+      ON "exposure_subjects"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id"
+      )
+    FULL JOIN "subjects_subjects"
+      ON "subjects_subjects"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "exposure_subjects"."subject_id"
+      )
+  ) AS "criteria"
+) AS "flags"
 ORDER BY
   "subject_id";

@@ -1,150 +1,362 @@
-WITH "subjects" AS (
-  SELECT
-    "subject_id"
-  FROM "demographics"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "serology"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "vital_signs"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "screening_labs"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "screening_assessments"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "medical_history"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "medications"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "exposure"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "adverse_events"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "sle__sledai_2k_form"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "sle__eular_acr_2019_form"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "visits"
-  WHERE
-    NOT "subject_id" IS NULL
-  UNION
-  SELECT
-    "subject_id"
-  FROM "attestations"
-  WHERE
-    NOT "subject_id" IS NULL
-), "sle__eular_acr_2019_form_by_visit" AS (
+WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diagnosis_date" END) AS "diagnosis_date__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END) AS "fever__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END) AS "thrombocytopenia__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."autoimmune_hemolysis" END) AS "autoimmune_hemolysis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END) AS "leukopenia__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END) AS "seizure__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END) AS "psychosis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."delirium" END) AS "delirium__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_cutaneous" END) AS "acute_cutaneous__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."subacute_or_discoid" END) AS "subacute_or_discoid__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."non_scarring_alopecia" END) AS "non_scarring_alopecia__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."oral_ulcers" END) AS "oral_ulcers__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_pericarditis" END) AS "acute_pericarditis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."effusion" END) AS "effusion__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."joint_involvement" END) AS "joint_involvement__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_3_or_4" END) AS "nephritis_class_3_or_4__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_2_or_5" END) AS "nephritis_class_2_or_5__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."antiphospholipid" END) AS "antiphospholipid__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c3" END) AS "low_c3__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c4" END) AS "low_c4__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna_or_sm" END) AS "anti_dsdna_or_sm__SCR"
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."birth_date" END) AS "birth_date__SCR",
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR"
   FROM (
     SELECT
       "subject_id",
       "visit",
-      CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
-      CASE WHEN "fever" THEN 1 WHEN NOT "fever" THEN 0 END AS "fever",
-      CASE WHEN "leukopenia" THEN 1 WHEN NOT "leukopenia" THEN 0 END AS "leukopenia",
-      CASE WHEN "thrombocytopenia" THEN 1 WHEN NOT "thrombocytopenia" THEN 0 END AS "thrombocytopenia",
-      CASE WHEN "autoimmune_hemolysis" THEN 1 WHEN NOT "autoimmune_hemolysis" THEN 0 END AS "autoimmune_hemolysis",
-      CASE WHEN "delirium" THEN 1 WHEN NOT "delirium" THEN 0 END AS "delirium",
-      CASE WHEN "psychosis" THEN 1 WHEN NOT "psychosis" THEN 0 END AS "psychosis",
-      CASE WHEN "seizure" THEN 1 WHEN NOT "seizure" THEN 0 END AS "seizure",
-      CASE WHEN "non_scarring_alopecia" THEN 1 WHEN NOT "non_scarring_alopecia" THEN 0 END AS "non_scarring_alopecia",
-      CASE WHEN "oral_ulcers" THEN 1 WHEN NOT "oral_ulcers" THEN 0 END AS "oral_ulcers",
-      CASE WHEN "subacute_or_discoid" THEN 1 WHEN NOT "subacute_or_discoid" THEN 0 END AS "subacute_or_discoid",
-      CASE WHEN "acute_cutaneous" THEN 1 WHEN NOT "acute_cutaneous" THEN 0 END AS "acute_cutaneous",
-      CASE WHEN "effusion" THEN 1 WHEN NOT "effusion" THEN 0 END AS "effusion",
-      CASE WHEN "acute_pericarditis" THEN 1 WHEN NOT "acute_pericarditis" THEN 0 END AS "acute_pericarditis",
-      CASE WHEN "joint_involvement" THEN 1 WHEN NOT "joint_involvement" THEN 0 END AS "joint_involvement",
-      CASE WHEN "proteinuria" THEN 1 WHEN NOT "proteinuria" THEN 0 END AS "proteinuria",
-      CASE
-        WHEN "nephritis_class_2_or_5"
-        THEN 1
-        WHEN NOT "nephritis_class_2_or_5"
-        THEN 0
-      END AS "nephritis_class_2_or_5",
-      CASE
-        WHEN "nephritis_class_3_or_4"
-        THEN 1
-        WHEN NOT "nephritis_class_3_or_4"
-        THEN 0
-      END AS "nephritis_class_3_or_4",
-      CASE WHEN "antiphospholipid" THEN 1 WHEN NOT "antiphospholipid" THEN 0 END AS "antiphospholipid",
-      CASE WHEN "low_c3" THEN 1 WHEN NOT "low_c3" THEN 0 END AS "low_c3",
-      CASE WHEN "low_c4" THEN 1 WHEN NOT "low_c4" THEN 0 END AS "low_c4",
-      CASE WHEN "anti_dsdna_or_sm" THEN 1 WHEN NOT "anti_dsdna_or_sm" THEN 0 END AS "anti_dsdna_or_sm",
-      "diagnosis_date" AS "diagnosis_date"
-    FROM "sle__eular_acr_2019_form"
+      "birth_date" AS "birth_date",
+      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex"
+    FROM "demographics"
     WHERE
-      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+      NOT "subject_id" IS NULL
   ) AS "record"
   GROUP BY
     "record"."subject_id"
+), "sle__eular_acr_2019_form_by_visit" AS (
+  SELECT
+    "sle__eular_acr_2019_form_by_visit"."subject_id",
+    "sle__eular_acr_2019_form_by_visit"."ana_titer__SCR",
+    "sle__eular_acr_2019_form_by_visit"."fever__SCR",
+    "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR",
+    "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR",
+    "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR",
+    "sle__eular_acr_2019_form_by_visit"."seizure__SCR",
+    "sle__eular_acr_2019_form_by_visit"."psychosis__SCR",
+    "sle__eular_acr_2019_form_by_visit"."delirium__SCR",
+    "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR",
+    "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR",
+    "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR",
+    "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR",
+    "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR",
+    "sle__eular_acr_2019_form_by_visit"."effusion__SCR",
+    "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR",
+    "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR",
+    "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR",
+    "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR",
+    "sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR",
+    "sle__eular_acr_2019_form_by_visit"."low_c3__SCR",
+    "sle__eular_acr_2019_form_by_visit"."low_c4__SCR",
+    "sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR",
+    "sle__eular_acr_2019_form_by_visit"."diagnosis_date__SCR",
+    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" THEN 2 ELSE 0 END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR"
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR"
+      THEN 5
+      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR"
+      THEN 3
+      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR"
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR"
+      THEN 2
+      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR"
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR"
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR"
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR"
+      THEN 10
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR"
+      THEN 8
+      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR"
+      THEN 4
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+      AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+      OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR"
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR"
+      THEN 6
+      ELSE 0
+    END AS "eular_acr_2019_SCR_lo",
+    CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR", TRUE)
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR", TRUE)
+      THEN 5
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR", TRUE)
+      THEN 3
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR", TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR", TRUE)
+      THEN 2
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR", TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR", TRUE)
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR", TRUE)
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR", TRUE)
+      THEN 10
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR", TRUE)
+      THEN 8
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR", TRUE)
+      THEN 4
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE(
+        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+        AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR",
+        TRUE
+      )
+      THEN 4
+      WHEN COALESCE(
+        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+        OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR",
+        TRUE
+      )
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR", TRUE)
+      THEN 6
+      ELSE 0
+    END AS "eular_acr_2019_SCR_hi",
+    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" THEN 2 ELSE 0 END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR"
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR"
+      THEN 5
+      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR"
+      THEN 3
+      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR"
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR"
+      THEN 4
+      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR"
+      THEN 2
+      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR"
+      THEN 6
+      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR"
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR"
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR"
+      THEN 10
+      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR"
+      THEN 8
+      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR"
+      THEN 4
+      ELSE 0
+    END AS "eular_acr_2019_clinical_SCR_lo",
+    CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR", TRUE)
+      THEN 3
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR", TRUE)
+      THEN 5
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR", TRUE)
+      THEN 3
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR", TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR", TRUE)
+      THEN 4
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR", TRUE)
+      THEN 2
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR", TRUE)
+      THEN 2
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR", TRUE)
+      THEN 6
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR", TRUE)
+      THEN 5
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR", TRUE)
+      THEN 6
+      ELSE 0
+    END + CASE
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR", TRUE)
+      THEN 10
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR", TRUE)
+      THEN 8
+      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR", TRUE)
+      THEN 4
+      ELSE 0
+    END AS "eular_acr_2019_clinical_SCR_hi"
+  FROM (
+    SELECT
+      "record"."subject_id" AS "subject_id",
+      MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END AS BOOLEAN)) AS "fever__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END AS BOOLEAN)
+      ) AS "thrombocytopenia__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."autoimmune_hemolysis" END AS BOOLEAN)
+      ) AS "autoimmune_hemolysis__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END AS BOOLEAN)
+      ) AS "leukopenia__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END AS BOOLEAN)) AS "seizure__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END AS BOOLEAN)
+      ) AS "psychosis__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."delirium" END AS BOOLEAN)) AS "delirium__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_cutaneous" END AS BOOLEAN)
+      ) AS "acute_cutaneous__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."subacute_or_discoid" END AS BOOLEAN)
+      ) AS "subacute_or_discoid__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."non_scarring_alopecia" END AS BOOLEAN)
+      ) AS "non_scarring_alopecia__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."oral_ulcers" END AS BOOLEAN)
+      ) AS "oral_ulcers__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_pericarditis" END AS BOOLEAN)
+      ) AS "acute_pericarditis__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."effusion" END AS BOOLEAN)) AS "effusion__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."joint_involvement" END AS BOOLEAN)
+      ) AS "joint_involvement__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_3_or_4" END AS BOOLEAN)
+      ) AS "nephritis_class_3_or_4__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_2_or_5" END AS BOOLEAN)
+      ) AS "nephritis_class_2_or_5__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END AS BOOLEAN)
+      ) AS "proteinuria__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."antiphospholipid" END AS BOOLEAN)
+      ) AS "antiphospholipid__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c3" END AS BOOLEAN)) AS "low_c3__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c4" END AS BOOLEAN)) AS "low_c4__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna_or_sm" END AS BOOLEAN)
+      ) AS "anti_dsdna_or_sm__SCR",
+      MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diagnosis_date" END) AS "diagnosis_date__SCR"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
+        "fever" AS "fever",
+        "leukopenia" AS "leukopenia",
+        "thrombocytopenia" AS "thrombocytopenia",
+        "autoimmune_hemolysis" AS "autoimmune_hemolysis",
+        "delirium" AS "delirium",
+        "psychosis" AS "psychosis",
+        "seizure" AS "seizure",
+        "non_scarring_alopecia" AS "non_scarring_alopecia",
+        "oral_ulcers" AS "oral_ulcers",
+        "subacute_or_discoid" AS "subacute_or_discoid",
+        "acute_cutaneous" AS "acute_cutaneous",
+        "effusion" AS "effusion",
+        "acute_pericarditis" AS "acute_pericarditis",
+        "joint_involvement" AS "joint_involvement",
+        "proteinuria" AS "proteinuria",
+        "nephritis_class_2_or_5" AS "nephritis_class_2_or_5",
+        "nephritis_class_3_or_4" AS "nephritis_class_3_or_4",
+        "antiphospholipid" AS "antiphospholipid",
+        "low_c3" AS "low_c3",
+        "low_c4" AS "low_c4",
+        "anti_dsdna_or_sm" AS "anti_dsdna_or_sm",
+        "diagnosis_date" AS "diagnosis_date"
+      FROM "sle__eular_acr_2019_form"
+      WHERE
+        NOT "subject_id" IS NULL
+    ) AS "record"
+    GROUP BY
+      "record"."subject_id"
+  ) AS "sle__eular_acr_2019_form_by_visit"
 ), "serology_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
@@ -295,29 +507,230 @@ WITH "subjects" AS (
         END AS "c4_lln"
       FROM "serology"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+        NOT "subject_id" IS NULL
     ) AS "serology_converted"
   ) AS "record"
   GROUP BY
     "record"."subject_id"
+), "sle__sledai_2k_form_by_visit" AS (
+  SELECT
+    "sle__sledai_2k_form_by_visit"."subject_id",
+    "sle__sledai_2k_form_by_visit"."seizure__SCR",
+    "sle__sledai_2k_form_by_visit"."psychosis__SCR",
+    "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR",
+    "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR",
+    "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR",
+    "sle__sledai_2k_form_by_visit"."lupus_headache__SCR",
+    "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR",
+    "sle__sledai_2k_form_by_visit"."vasculitis__SCR",
+    "sle__sledai_2k_form_by_visit"."arthritis__SCR",
+    "sle__sledai_2k_form_by_visit"."myositis__SCR",
+    "sle__sledai_2k_form_by_visit"."urinary_casts__SCR",
+    "sle__sledai_2k_form_by_visit"."hematuria__SCR",
+    "sle__sledai_2k_form_by_visit"."proteinuria__SCR",
+    "sle__sledai_2k_form_by_visit"."pyuria__SCR",
+    "sle__sledai_2k_form_by_visit"."rash__SCR",
+    "sle__sledai_2k_form_by_visit"."alopecia__SCR",
+    "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR",
+    "sle__sledai_2k_form_by_visit"."pleurisy__SCR",
+    "sle__sledai_2k_form_by_visit"."pericarditis__SCR",
+    "sle__sledai_2k_form_by_visit"."low_complement__SCR",
+    "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR",
+    "sle__sledai_2k_form_by_visit"."fever__SCR",
+    "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR",
+    "sle__sledai_2k_form_by_visit"."leukopenia__SCR",
+    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 2 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+      THEN 2
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 1 ELSE 0 END AS "sledai_2k_SCR_lo",
+    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 0 ELSE 2 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+      THEN 0
+      ELSE 2
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 0 ELSE 1 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR"
+      THEN 0
+      ELSE 1
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 0 ELSE 1 END AS "sledai_2k_SCR_hi",
+    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+      THEN 8
+      ELSE 0
+    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 8 ELSE 0 END + CASE
+      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+      THEN 8
+      ELSE 0
+    END AS "sledai_2k_cns_SCR_lo",
+    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+      THEN 0
+      ELSE 8
+    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 0 ELSE 8 END + CASE
+      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+      THEN 0
+      ELSE 8
+    END AS "sledai_2k_cns_SCR_hi"
+  FROM (
+    SELECT
+      "record"."subject_id" AS "subject_id",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END AS BOOLEAN)) AS "seizure__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END AS BOOLEAN)
+      ) AS "psychosis__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."organic_brain_syndrome" END AS BOOLEAN)
+      ) AS "organic_brain_syndrome__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."visual_disturbance" END AS BOOLEAN)
+      ) AS "visual_disturbance__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cranial_nerve_disorder" END AS BOOLEAN)
+      ) AS "cranial_nerve_disorder__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lupus_headache" END AS BOOLEAN)
+      ) AS "lupus_headache__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cerebrovascular_accident" END AS BOOLEAN)
+      ) AS "cerebrovascular_accident__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."vasculitis" END AS BOOLEAN)
+      ) AS "vasculitis__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."arthritis" END AS BOOLEAN)
+      ) AS "arthritis__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."myositis" END AS BOOLEAN)) AS "myositis__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."urinary_casts" END AS BOOLEAN)
+      ) AS "urinary_casts__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hematuria" END AS BOOLEAN)
+      ) AS "hematuria__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END AS BOOLEAN)
+      ) AS "proteinuria__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pyuria" END AS BOOLEAN)) AS "pyuria__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."rash" END AS BOOLEAN)) AS "rash__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."alopecia" END AS BOOLEAN)) AS "alopecia__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."mucosal_ulcers" END AS BOOLEAN)
+      ) AS "mucosal_ulcers__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pleurisy" END AS BOOLEAN)) AS "pleurisy__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pericarditis" END AS BOOLEAN)
+      ) AS "pericarditis__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_complement" END AS BOOLEAN)
+      ) AS "low_complement__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."increased_dna_binding" END AS BOOLEAN)
+      ) AS "increased_dna_binding__SCR",
+      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END AS BOOLEAN)) AS "fever__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END AS BOOLEAN)
+      ) AS "thrombocytopenia__SCR",
+      BOOL_OR(
+        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END AS BOOLEAN)
+      ) AS "leukopenia__SCR"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "seizure" AS "seizure",
+        "psychosis" AS "psychosis",
+        "organic_brain_syndrome" AS "organic_brain_syndrome",
+        "visual_disturbance" AS "visual_disturbance",
+        "cranial_nerve_disorder" AS "cranial_nerve_disorder",
+        "lupus_headache" AS "lupus_headache",
+        "cerebrovascular_accident" AS "cerebrovascular_accident",
+        "vasculitis" AS "vasculitis",
+        "arthritis" AS "arthritis",
+        "myositis" AS "myositis",
+        "urinary_casts" AS "urinary_casts",
+        "hematuria" AS "hematuria",
+        "proteinuria" AS "proteinuria",
+        "pyuria" AS "pyuria",
+        "rash" AS "rash",
+        "alopecia" AS "alopecia",
+        "mucosal_ulcers" AS "mucosal_ulcers",
+        "pleurisy" AS "pleurisy",
+        "pericarditis" AS "pericarditis",
+        "low_complement" AS "low_complement",
+        "increased_dna_binding" AS "increased_dna_binding",
+        "fever" AS "fever",
+        "thrombocytopenia" AS "thrombocytopenia",
+        "leukopenia" AS "leukopenia"
+      FROM "sle__sledai_2k_form"
+      WHERE
+        NOT "subject_id" IS NULL
+    ) AS "record"
+    GROUP BY
+      "record"."subject_id"
+  ) AS "sle__sledai_2k_form_by_visit"
 ), "screening_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."study_drug_allergy" END) AS "study_drug_allergy__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."active_severe_npsle" END) AS "active_severe_npsle__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diabetes" END) AS "diabetes__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lactating" END) AS "lactating__SCR"
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."study_drug_allergy" END AS BOOLEAN)
+    ) AS "study_drug_allergy__SCR",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."active_severe_npsle" END AS BOOLEAN)
+    ) AS "active_severe_npsle__SCR",
+    BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diabetes" END AS BOOLEAN)) AS "diabetes__SCR",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lactating" END AS BOOLEAN)
+    ) AS "lactating__SCR"
   FROM (
     SELECT
       "subject_id",
       "visit",
-      CASE WHEN "study_drug_allergy" THEN 1 WHEN NOT "study_drug_allergy" THEN 0 END AS "study_drug_allergy",
-      CASE WHEN "active_severe_npsle" THEN 1 WHEN NOT "active_severe_npsle" THEN 0 END AS "active_severe_npsle",
-      CASE WHEN "diabetes" THEN 1 WHEN NOT "diabetes" THEN 0 END AS "diabetes",
-      CASE WHEN "lactating" THEN 1 WHEN NOT "lactating" THEN 0 END AS "lactating"
+      "study_drug_allergy" AS "study_drug_allergy",
+      "active_severe_npsle" AS "active_severe_npsle",
+      "diabetes" AS "diabetes",
+      "lactating" AS "lactating"
     FROM "screening_assessments"
     WHERE
-      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+      NOT "subject_id" IS NULL
   ) AS "record"
   GROUP BY
     "record"."subject_id"
@@ -362,7 +775,7 @@ WITH "subjects" AS (
         END AS "diastolic_bp"
       FROM "vital_signs"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+        NOT "subject_id" IS NULL
     ) AS "vital_signs_converted"
   ) AS "record"
   GROUP BY
@@ -429,101 +842,8 @@ WITH "subjects" AS (
         "pregnancy_test" AS "pregnancy_test"
       FROM "screening_labs"
       WHERE
-        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+        NOT "subject_id" IS NULL
     ) AS "screening_labs_converted"
-  ) AS "record"
-  GROUP BY
-    "record"."subject_id"
-), "demographics_by_visit" AS (
-  SELECT
-    "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."birth_date" END) AS "birth_date__SCR"
-  FROM (
-    SELECT
-      "subject_id",
-      "visit",
-      "birth_date" AS "birth_date",
-      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex"
-    FROM "demographics"
-    WHERE
-      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
-  ) AS "record"
-  GROUP BY
-    "record"."subject_id"
-), "sle__sledai_2k_form_by_visit" AS (
-  SELECT
-    "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END) AS "seizure__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END) AS "psychosis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."organic_brain_syndrome" END) AS "organic_brain_syndrome__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."visual_disturbance" END) AS "visual_disturbance__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cranial_nerve_disorder" END) AS "cranial_nerve_disorder__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lupus_headache" END) AS "lupus_headache__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cerebrovascular_accident" END) AS "cerebrovascular_accident__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."vasculitis" END) AS "vasculitis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."arthritis" END) AS "arthritis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."myositis" END) AS "myositis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."urinary_casts" END) AS "urinary_casts__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hematuria" END) AS "hematuria__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pyuria" END) AS "pyuria__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."rash" END) AS "rash__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."alopecia" END) AS "alopecia__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."mucosal_ulcers" END) AS "mucosal_ulcers__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pleurisy" END) AS "pleurisy__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pericarditis" END) AS "pericarditis__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_complement" END) AS "low_complement__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."increased_dna_binding" END) AS "increased_dna_binding__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END) AS "fever__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END) AS "thrombocytopenia__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END) AS "leukopenia__SCR"
-  FROM (
-    SELECT
-      "subject_id",
-      "visit",
-      CASE WHEN "seizure" THEN 1 WHEN NOT "seizure" THEN 0 END AS "seizure",
-      CASE WHEN "psychosis" THEN 1 WHEN NOT "psychosis" THEN 0 END AS "psychosis",
-      CASE
-        WHEN "organic_brain_syndrome"
-        THEN 1
-        WHEN NOT "organic_brain_syndrome"
-        THEN 0
-      END AS "organic_brain_syndrome",
-      CASE WHEN "visual_disturbance" THEN 1 WHEN NOT "visual_disturbance" THEN 0 END AS "visual_disturbance",
-      CASE
-        WHEN "cranial_nerve_disorder"
-        THEN 1
-        WHEN NOT "cranial_nerve_disorder"
-        THEN 0
-      END AS "cranial_nerve_disorder",
-      CASE WHEN "lupus_headache" THEN 1 WHEN NOT "lupus_headache" THEN 0 END AS "lupus_headache",
-      CASE
-        WHEN "cerebrovascular_accident"
-        THEN 1
-        WHEN NOT "cerebrovascular_accident"
-        THEN 0
-      END AS "cerebrovascular_accident",
-      CASE WHEN "vasculitis" THEN 1 WHEN NOT "vasculitis" THEN 0 END AS "vasculitis",
-      CASE WHEN "arthritis" THEN 1 WHEN NOT "arthritis" THEN 0 END AS "arthritis",
-      CASE WHEN "myositis" THEN 1 WHEN NOT "myositis" THEN 0 END AS "myositis",
-      CASE WHEN "urinary_casts" THEN 1 WHEN NOT "urinary_casts" THEN 0 END AS "urinary_casts",
-      CASE WHEN "hematuria" THEN 1 WHEN NOT "hematuria" THEN 0 END AS "hematuria",
-      CASE WHEN "proteinuria" THEN 1 WHEN NOT "proteinuria" THEN 0 END AS "proteinuria",
-      CASE WHEN "pyuria" THEN 1 WHEN NOT "pyuria" THEN 0 END AS "pyuria",
-      CASE WHEN "rash" THEN 1 WHEN NOT "rash" THEN 0 END AS "rash",
-      CASE WHEN "alopecia" THEN 1 WHEN NOT "alopecia" THEN 0 END AS "alopecia",
-      CASE WHEN "mucosal_ulcers" THEN 1 WHEN NOT "mucosal_ulcers" THEN 0 END AS "mucosal_ulcers",
-      CASE WHEN "pleurisy" THEN 1 WHEN NOT "pleurisy" THEN 0 END AS "pleurisy",
-      CASE WHEN "pericarditis" THEN 1 WHEN NOT "pericarditis" THEN 0 END AS "pericarditis",
-      CASE WHEN "low_complement" THEN 1 WHEN NOT "low_complement" THEN 0 END AS "low_complement",
-      CASE WHEN "increased_dna_binding" THEN 1 WHEN NOT "increased_dna_binding" THEN 0 END AS "increased_dna_binding",
-      CASE WHEN "fever" THEN 1 WHEN NOT "fever" THEN 0 END AS "fever",
-      CASE WHEN "thrombocytopenia" THEN 1 WHEN NOT "thrombocytopenia" THEN 0 END AS "thrombocytopenia",
-      CASE WHEN "leukopenia" THEN 1 WHEN NOT "leukopenia" THEN 0 END AS "leukopenia"
-    FROM "sle__sledai_2k_form"
-    WHERE
-      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   GROUP BY
     "record"."subject_id"
@@ -540,12 +860,7 @@ WITH "subjects" AS (
 ), "attested" AS (
   SELECT
     "subject_id",
-    MAX(
-      CASE
-        WHEN "criterion" = 'I6'
-        THEN CASE WHEN "attested" THEN 1 WHEN NOT "attested" THEN 0 END
-      END
-    ) AS "I6"
+    BOOL_OR(CAST(CASE WHEN "criterion" = 'I6' THEN "attested" END AS BOOLEAN)) AS "I6"
   FROM "attestations"
   WHERE
     NOT "subject_id" IS NULL
@@ -724,606 +1039,451 @@ WITH "subjects" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
-), "derived" AS (
+), "exposure_subjects" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "exposure"
+  WHERE
+    NOT "subject_id" IS NULL
+), "adverse_events_subjects" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "adverse_events"
+  WHERE
+    NOT "subject_id" IS NULL
+), "subjects_subjects" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "subjects"
+  WHERE
+    NOT "subject_id" IS NULL
+)
+SELECT
+  "subject_id",
+  "I1",
+  "I2",
+  "I3",
+  "I4",
+  "I5",
+  "I6",
+  "E1",
+  "E2",
+  "E3",
+  "E4",
+  "E5",
+  "E6",
+  "E7",
+  "E8",
+  "E9",
+  "E10",
+  CASE
+    WHEN COALESCE("I1", 1) * COALESCE("I2", 1) * COALESCE("I3", 1) * COALESCE("I4", 1) * COALESCE("I5", 1) * COALESCE("I6", 1) * COALESCE((
+      1 - "E1"
+    ), 1) * COALESCE((
+      1 - "E2"
+    ), 1) * COALESCE((
+      1 - "E3"
+    ), 1) * COALESCE((
+      1 - "E4"
+    ), 1) * COALESCE((
+      1 - "E5"
+    ), 1) * COALESCE((
+      1 - "E6"
+    ), 1) * COALESCE((
+      1 - "E7"
+    ), 1) * COALESCE((
+      1 - "E8"
+    ), 1) * COALESCE((
+      1 - "E9"
+    ), 1) * COALESCE((
+      1 - "E10"
+    ), 1) = 0
+    THEN 'ineligible'
+    WHEN COALESCE("I1", 0) + COALESCE("I2", 0) + COALESCE("I3", 0) + COALESCE("I4", 0) + COALESCE("I5", 0) + COALESCE("I6", 0) + COALESCE((
+      1 - "E1"
+    ), 0) + COALESCE((
+      1 - "E2"
+    ), 0) + COALESCE((
+      1 - "E3"
+    ), 0) + COALESCE((
+      1 - "E4"
+    ), 0) + COALESCE((
+      1 - "E5"
+    ), 0) + COALESCE((
+      1 - "E6"
+    ), 0) + COALESCE((
+      1 - "E7"
+    ), 0) + COALESCE((
+      1 - "E8"
+    ), 0) + COALESCE((
+      1 - "E9"
+    ), 0) + COALESCE((
+      1 - "E10"
+    ), 0) = 16
+    THEN 'eligible'
+    ELSE 'indeterminate'
+  END AS "status"
+FROM (
   SELECT
-    "subjects"."subject_id" AS "subject_id",
-    CASE
-      WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
-      THEN YEAR("visit_dates"."date_SCR") - YEAR("demographics_by_visit"."birth_date__SCR") - CASE
-        WHEN MONTH("visit_dates"."date_SCR") < MONTH("demographics_by_visit"."birth_date__SCR")
-        OR (
-          MONTH("visit_dates"."date_SCR") = MONTH("demographics_by_visit"."birth_date__SCR")
-          AND (
-            DAY("demographics_by_visit"."birth_date__SCR") > DAY("visit_dates"."date_SCR")
-            AND DAY(CAST("visit_dates"."date_SCR" + INTERVAL 1 DAY AS DATE)) <> 1
-          )
-        )
-        THEN 1
-        ELSE 0
-      END
-      ELSE -(
-        YEAR("demographics_by_visit"."birth_date__SCR") - YEAR("visit_dates"."date_SCR") - CASE
-          WHEN MONTH("demographics_by_visit"."birth_date__SCR") < MONTH("visit_dates"."date_SCR")
+    "subject_id",
+    CAST(CAST("I1" AS INT) AS SMALLINT) AS "I1",
+    CAST(CAST("I2" AS INT) AS SMALLINT) AS "I2",
+    CAST(CAST("I3" AS INT) AS SMALLINT) AS "I3",
+    CAST(CAST("I4" AS INT) AS SMALLINT) AS "I4",
+    CAST(CAST("I5" AS INT) AS SMALLINT) AS "I5",
+    CAST(CAST("I6" AS INT) AS SMALLINT) AS "I6",
+    CAST(CAST("E1" AS INT) AS SMALLINT) AS "E1",
+    CAST(CAST("E2" AS INT) AS SMALLINT) AS "E2",
+    CAST(CAST("E3" AS INT) AS SMALLINT) AS "E3",
+    CAST(CAST("E4" AS INT) AS SMALLINT) AS "E4",
+    CAST(CAST("E5" AS INT) AS SMALLINT) AS "E5",
+    CAST(CAST("E6" AS INT) AS SMALLINT) AS "E6",
+    CAST(CAST("E7" AS INT) AS SMALLINT) AS "E7",
+    CAST(CAST("E8" AS INT) AS SMALLINT) AS "E8",
+    CAST(CAST("E9" AS INT) AS SMALLINT) AS "E9",
+    CAST(CAST("E10" AS INT) AS SMALLINT) AS "E10"
+  FROM (
+    SELECT
+      COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "exposure_subjects"."subject_id",
+        "adverse_events_subjects"."subject_id",
+        "subjects_subjects"."subject_id"
+      ) AS "subject_id",
+      CASE
+        WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
+        THEN YEAR("visit_dates"."date_SCR") - YEAR("demographics_by_visit"."birth_date__SCR") - CASE
+          WHEN MONTH("visit_dates"."date_SCR") < MONTH("demographics_by_visit"."birth_date__SCR")
           OR (
-            MONTH("demographics_by_visit"."birth_date__SCR") = MONTH("visit_dates"."date_SCR")
+            MONTH("visit_dates"."date_SCR") = MONTH("demographics_by_visit"."birth_date__SCR")
             AND (
-              DAY("visit_dates"."date_SCR") > DAY("demographics_by_visit"."birth_date__SCR")
-              AND DAY(CAST("demographics_by_visit"."birth_date__SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+              DAY("demographics_by_visit"."birth_date__SCR") > DAY("visit_dates"."date_SCR")
+              AND DAY(CAST("visit_dates"."date_SCR" + INTERVAL 1 DAY AS DATE)) <> 1
             )
           )
           THEN 1
           ELSE 0
         END
-      )
-    END AS "years_1",
-    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1 THEN 2 ELSE 0 END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1
-      THEN 5
-      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1
-      THEN 3
-      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1
-      THEN 6
-      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1
-      THEN 2
-      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1
-      THEN 6
-      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1
-      THEN 5
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1
-      THEN 6
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1
-      THEN 10
-      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1
-      THEN 8
-      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1
-      THEN 4
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
-      AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
-      OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR" = 1
-      THEN 6
-      ELSE 0
-    END AS "eular_acr_2019_SCR_lo",
-    CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1, TRUE)
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1, TRUE)
-      THEN 5
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1, TRUE)
-      THEN 3
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1, TRUE)
-      THEN 6
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1, TRUE)
-      THEN 2
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1, TRUE)
-      THEN 6
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1, TRUE)
-      THEN 5
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1, TRUE)
-      THEN 6
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1, TRUE)
-      THEN 10
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1, TRUE)
-      THEN 8
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1, TRUE)
-      THEN 4
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE(
-        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
-        AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1,
-        TRUE
-      )
-      THEN 4
-      WHEN COALESCE(
-        "sle__eular_acr_2019_form_by_visit"."low_c3__SCR" = 1
-        OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR" = 1,
-        TRUE
-      )
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR" = 1, TRUE)
-      THEN 6
-      ELSE 0
-    END AS "eular_acr_2019_SCR_hi",
-    CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1 THEN 2 ELSE 0 END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1
-      THEN 5
-      WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1
-      THEN 3
-      WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1
-      THEN 6
-      WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1
-      THEN 4
-      WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1
-      THEN 2
-      WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1
-      THEN 6
-      WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1
-      THEN 5
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1
-      THEN 6
-      ELSE 0
-    END + CASE
-      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1
-      THEN 10
-      WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1
-      THEN 8
-      WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1
-      THEN 4
-      ELSE 0
-    END AS "eular_acr_2019_clinical_SCR_lo",
-    CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR" = 1, TRUE)
-      THEN 3
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR" = 1, TRUE)
-      THEN 5
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR" = 1, TRUE)
-      THEN 3
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR" = 1, TRUE)
-      THEN 6
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR" = 1, TRUE)
-      THEN 4
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR" = 1, TRUE)
-      THEN 2
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR" = 1, TRUE)
-      THEN 2
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR" = 1, TRUE)
-      THEN 6
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR" = 1, TRUE)
-      THEN 5
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR" = 1, TRUE)
-      THEN 6
-      ELSE 0
-    END + CASE
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR" = 1, TRUE)
-      THEN 10
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR" = 1, TRUE)
-      THEN 8
-      WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR" = 1, TRUE)
-      THEN 4
-      ELSE 0
-    END AS "eular_acr_2019_clinical_SCR_hi",
-    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 8 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1 THEN 8 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE WHEN "sle__sledai_2k_form_by_visit"."vasculitis__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."arthritis__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."myositis__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."hematuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."proteinuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pyuria__SCR" = 1 THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."rash__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."alopecia__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pleurisy__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pericarditis__SCR" = 1 THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."low_complement__SCR" = 1 THEN 2 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR" = 1
-      THEN 2
-      ELSE 0
-    END + CASE WHEN "sle__sledai_2k_form_by_visit"."fever__SCR" = 1 THEN 1 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" = 1
-      THEN 1
-      ELSE 0
-    END + CASE WHEN "sle__sledai_2k_form_by_visit"."leukopenia__SCR" = 1 THEN 1 ELSE 0 END AS "sledai_2k_SCR_lo",
-    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 0 ELSE 8 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."vasculitis__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."arthritis__SCR" = 1 THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."myositis__SCR" = 1 THEN 0 ELSE 4 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" = 1
-      THEN 0
-      ELSE 4
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."hematuria__SCR" = 1 THEN 0 ELSE 4 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."proteinuria__SCR" = 1
-      THEN 0
-      ELSE 4
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pyuria__SCR" = 1 THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."rash__SCR" = 1 THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."alopecia__SCR" = 1 THEN 0 ELSE 2 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" = 1
-      THEN 0
-      ELSE 2
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pleurisy__SCR" = 1 THEN 0 ELSE 2 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."pericarditis__SCR" = 1
-      THEN 0
-      ELSE 2
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."low_complement__SCR" = 1
-      THEN 0
-      ELSE 2
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR" = 1
-      THEN 0
-      ELSE 2
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."fever__SCR" = 1 THEN 0 ELSE 1 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" = 1
-      THEN 0
-      ELSE 1
-    END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."leukopenia__SCR" = 1 THEN 0 ELSE 1 END AS "sledai_2k_SCR_hi",
-    CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 8 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
-      THEN 8
-      ELSE 0
-    END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1 THEN 8 ELSE 0 END + CASE
-      WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
-      THEN 8
-      ELSE 0
-    END AS "sledai_2k_cns_SCR_lo",
-    CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" = 1 THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" = 1 THEN 0 ELSE 8 END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" = 1
-      THEN 0
-      ELSE 8
-    END + CASE
-      WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR" = 1
-      THEN 0
-      ELSE 8
-    END AS "sledai_2k_cns_SCR_hi"
-  FROM "subjects"
-  LEFT JOIN "sle__eular_acr_2019_form_by_visit"
-    ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "demographics_by_visit"
-    ON "demographics_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "sle__sledai_2k_form_by_visit"
-    ON "sle__sledai_2k_form_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "visit_dates"
-    ON "visit_dates"."subject_id" = "subjects"."subject_id"
-)
-SELECT
-  "subject_id",
-  CAST(CASE WHEN "I1" THEN 1 WHEN NOT "I1" THEN 0 END AS SMALLINT) AS "I1",
-  CAST(CASE WHEN "I2" THEN 1 WHEN NOT "I2" THEN 0 END AS SMALLINT) AS "I2",
-  CAST(CASE WHEN "I3" THEN 1 WHEN NOT "I3" THEN 0 END AS SMALLINT) AS "I3",
-  CAST(CASE WHEN "I4" THEN 1 WHEN NOT "I4" THEN 0 END AS SMALLINT) AS "I4",
-  CAST(CASE WHEN "I5" THEN 1 WHEN NOT "I5" THEN 0 END AS SMALLINT) AS "I5",
-  CAST(CASE WHEN "I6" THEN 1 WHEN NOT "I6" THEN 0 END AS SMALLINT) AS "I6",
-  CAST(CASE WHEN "E1" THEN 1 WHEN NOT "E1" THEN 0 END AS SMALLINT) AS "E1",
-  CAST(CASE WHEN "E2" THEN 1 WHEN NOT "E2" THEN 0 END AS SMALLINT) AS "E2",
-  CAST(CASE WHEN "E3" THEN 1 WHEN NOT "E3" THEN 0 END AS SMALLINT) AS "E3",
-  CAST(CASE WHEN "E4" THEN 1 WHEN NOT "E4" THEN 0 END AS SMALLINT) AS "E4",
-  CAST(CASE WHEN "E5" THEN 1 WHEN NOT "E5" THEN 0 END AS SMALLINT) AS "E5",
-  CAST(CASE WHEN "E6" THEN 1 WHEN NOT "E6" THEN 0 END AS SMALLINT) AS "E6",
-  CAST(CASE WHEN "E7" THEN 1 WHEN NOT "E7" THEN 0 END AS SMALLINT) AS "E7",
-  CAST(CASE WHEN "E8" THEN 1 WHEN NOT "E8" THEN 0 END AS SMALLINT) AS "E8",
-  CAST(CASE WHEN "E9" THEN 1 WHEN NOT "E9" THEN 0 END AS SMALLINT) AS "E9",
-  CAST(CASE WHEN "E10" THEN 1 WHEN NOT "E10" THEN 0 END AS SMALLINT) AS "E10",
-  CASE
-    WHEN "I1"
-    AND "I2"
-    AND "I3"
-    AND "I4"
-    AND "I5"
-    AND "I6"
-    AND NOT "E1"
-    AND NOT "E2"
-    AND NOT "E3"
-    AND NOT "E4"
-    AND NOT "E5"
-    AND NOT "E6"
-    AND NOT "E7"
-    AND NOT "E8"
-    AND NOT "E9"
-    AND NOT "E10"
-    THEN 'eligible'
-    WHEN NOT (
-      "I1"
-      AND "I2"
-      AND "I3"
-      AND "I4"
-      AND "I5"
-      AND "I6"
-      AND NOT "E1"
-      AND NOT "E2"
-      AND NOT "E3"
-      AND NOT "E4"
-      AND NOT "E5"
-      AND NOT "E6"
-      AND NOT "E7"
-      AND NOT "E8"
-      AND NOT "E9"
-      AND NOT "E10"
-    )
-    THEN 'ineligible'
-    ELSE 'indeterminate'
-  END AS "status"
-FROM (
-  SELECT
-    "subjects"."subject_id" AS "subject_id",
-    "derived"."years_1" >= 18 AND "derived"."years_1" <= 70 AS "I1",
-    "sle__eular_acr_2019_form_by_visit"."ana_titer__SCR" >= 80
-    AND CASE
-      WHEN "derived"."eular_acr_2019_SCR_lo" >= 10
-      THEN TRUE
-      WHEN "derived"."eular_acr_2019_SCR_hi" < 10
-      THEN FALSE
-    END
-    AND CASE
-      WHEN "derived"."eular_acr_2019_clinical_SCR_lo" > 0
-      THEN TRUE
-      WHEN "derived"."eular_acr_2019_clinical_SCR_hi" <= 0
-      THEN FALSE
-    END
-    AND "sle__eular_acr_2019_form_by_visit"."diagnosis_date__SCR" <= CAST("visit_dates"."date_SCR" + INTERVAL (-84) DAY AS DATE) AS "I2",
-    "serology_by_visit"."ana_titer__SCR" >= 80
-    OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
-    OR "serology_by_visit"."anti_sm__SCR" = 'positive' AS "I3",
-    CASE
-      WHEN "derived"."sledai_2k_SCR_lo" >= 8
-      THEN TRUE
-      WHEN "derived"."sledai_2k_SCR_hi" < 8
-      THEN FALSE
-    END
-    OR (
-      CASE
-        WHEN "derived"."sledai_2k_SCR_lo" >= 6
+        ELSE -(
+          YEAR("demographics_by_visit"."birth_date__SCR") - YEAR("visit_dates"."date_SCR") - CASE
+            WHEN MONTH("demographics_by_visit"."birth_date__SCR") < MONTH("visit_dates"."date_SCR")
+            OR (
+              MONTH("demographics_by_visit"."birth_date__SCR") = MONTH("visit_dates"."date_SCR")
+              AND (
+                DAY("visit_dates"."date_SCR") > DAY("demographics_by_visit"."birth_date__SCR")
+                AND DAY(CAST("demographics_by_visit"."birth_date__SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+              )
+            )
+            THEN 1
+            ELSE 0
+          END
+        )
+      END >= 18
+      AND CASE
+        WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
+        THEN YEAR("visit_dates"."date_SCR") - YEAR("demographics_by_visit"."birth_date__SCR") - CASE
+          WHEN MONTH("visit_dates"."date_SCR") < MONTH("demographics_by_visit"."birth_date__SCR")
+          OR (
+            MONTH("visit_dates"."date_SCR") = MONTH("demographics_by_visit"."birth_date__SCR")
+            AND (
+              DAY("demographics_by_visit"."birth_date__SCR") > DAY("visit_dates"."date_SCR")
+              AND DAY(CAST("visit_dates"."date_SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+            )
+          )
+          THEN 1
+          ELSE 0
+        END
+        ELSE -(
+          YEAR("demographics_by_visit"."birth_date__SCR") - YEAR("visit_dates"."date_SCR") - CASE
+            WHEN MONTH("demographics_by_visit"."birth_date__SCR") < MONTH("visit_dates"."date_SCR")
+            OR (
+              MONTH("demographics_by_visit"."birth_date__SCR") = MONTH("visit_dates"."date_SCR")
+              AND (
+                DAY("visit_dates"."date_SCR") > DAY("demographics_by_visit"."birth_date__SCR")
+                AND DAY(CAST("demographics_by_visit"."birth_date__SCR" + INTERVAL 1 DAY AS DATE)) <> 1
+              )
+            )
+            THEN 1
+            ELSE 0
+          END
+        )
+      END <= 70 AS "I1",
+      "sle__eular_acr_2019_form_by_visit"."ana_titer__SCR" >= 80
+      AND CASE
+        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_lo" >= 10
         THEN TRUE
-        WHEN "derived"."sledai_2k_SCR_hi" < 6
+        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_hi" < 10
         THEN FALSE
       END
-      AND (
-        "serology_by_visit"."c3__SCR" < "serology_by_visit"."c3_lln__SCR"
-        OR "serology_by_visit"."c4__SCR" < "serology_by_visit"."c4_lln__SCR"
-        OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
-      )
-    ) AS "I4",
-    CASE COALESCE("medications_records"."any_1", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END
-    AND (
-      NOT CASE COALESCE("medications_records"."any_2", 0)
+      AND CASE
+        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_lo" > 0
+        THEN TRUE
+        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_hi" <= 0
+        THEN FALSE
+      END
+      AND "sle__eular_acr_2019_form_by_visit"."diagnosis_date__SCR" <= CAST("visit_dates"."date_SCR" + INTERVAL (-84) DAY AS DATE) AS "I2",
+      "serology_by_visit"."ana_titer__SCR" >= 80
+      OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
+      OR "serology_by_visit"."anti_sm__SCR" = 'positive' AS "I3",
+      CASE
+        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo" >= 8
+        THEN TRUE
+        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi" < 8
+        THEN FALSE
+      END
+      OR (
+        CASE
+          WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo" >= 6
+          THEN TRUE
+          WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi" < 6
+          THEN FALSE
+        END
+        AND (
+          "serology_by_visit"."c3__SCR" < "serology_by_visit"."c3_lln__SCR"
+          OR "serology_by_visit"."c4__SCR" < "serology_by_visit"."c4_lln__SCR"
+          OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
+        )
+      ) AS "I4",
+      CASE COALESCE("medications_records"."any_1", 0)
         WHEN 2
         THEN TRUE
         WHEN 0
         THEN FALSE
       END
-      OR CASE
-        WHEN CASE
-          WHEN "medications_records"."subject_id" IS NULL
-          THEN 0
-          ELSE "medications_records"."total_3_hi"
-        END <= 40
+      AND (
+        NOT CASE COALESCE("medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR CASE
+          WHEN CASE
+            WHEN "medications_records"."subject_id" IS NULL
+            THEN 0
+            ELSE "medications_records"."total_3_hi"
+          END <= 40
+          THEN TRUE
+          WHEN COALESCE("medications_records"."total_3_lo", 0) > 40
+          THEN FALSE
+        END
+      )
+      AND CASE COALESCE("medications_records"."all_5", 2)
+        WHEN 2
         THEN TRUE
-        WHEN COALESCE("medications_records"."total_3_lo", 0) > 40
+        WHEN 0
         THEN FALSE
       END
-    )
-    AND CASE COALESCE("medications_records"."all_5", 2)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END
-    AND CASE COALESCE("medications_records"."all_6", 2)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END
-    AND CASE
-      WHEN COALESCE("medications_records"."count_7_hi", 0) <= 1
-      THEN TRUE
-      WHEN COALESCE("medications_records"."count_7_lo", 0) > 1
-      THEN FALSE
-    END
-    AND CASE COALESCE("medications_records"."all_9", 2)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "I5",
-    "attested"."I6" = 1 AS "I6",
-    "screening_assessments_by_visit"."study_drug_allergy__SCR" = 1 AS "E1",
-    "screening_assessments_by_visit"."active_severe_npsle__SCR" = 1
-    OR CASE
-      WHEN "derived"."sledai_2k_cns_SCR_lo" > 0
-      THEN TRUE
-      WHEN "derived"."sledai_2k_cns_SCR_hi" <= 0
-      THEN FALSE
-    END AS "E2",
-    CASE COALESCE("medical_history_records"."any_1", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "E3",
-    "vital_signs_by_visit"."systolic_bp__SCR" >= 160
-    OR "vital_signs_by_visit"."diastolic_bp__SCR" >= 100
-    OR (
-      "screening_assessments_by_visit"."diabetes__SCR" = 1
-      AND "screening_labs_by_visit"."hba1c__SCR" > 8
-    ) AS "E4",
-    "screening_labs_by_visit"."proteinuria__SCR" > 3
-    OR "screening_labs_by_visit"."egfr__SCR" < 30 AS "E5",
-    CASE COALESCE("medical_history_records"."any_2", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "E6",
-    CASE COALESCE("medical_history_records"."any_3", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "E7",
-    CASE COALESCE("medical_history_records"."any_4", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "E8",
-    CASE COALESCE("medications_records"."any_10", 0)
-      WHEN 2
-      THEN TRUE
-      WHEN 0
-      THEN FALSE
-    END AS "E9",
-    "demographics_by_visit"."sex__SCR" = 'female'
-    AND (
-      "screening_labs_by_visit"."pregnancy_test__SCR" = 'positive'
-      OR "screening_assessments_by_visit"."lactating__SCR" = 1
-    ) AS "E10"
-  FROM "subjects"
-  LEFT JOIN "sle__eular_acr_2019_form_by_visit"
-    ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "serology_by_visit"
-    ON "serology_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "screening_assessments_by_visit"
-    ON "screening_assessments_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "vital_signs_by_visit"
-    ON "vital_signs_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "screening_labs_by_visit"
-    ON "screening_labs_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "demographics_by_visit"
-    ON "demographics_by_visit"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "visit_dates"
-    ON "visit_dates"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "attested"
-    ON "attested"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "medications_records"
-    ON "medications_records"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "medical_history_records"
-    ON "medical_history_records"."subject_id" = "subjects"."subject_id"
-  LEFT JOIN "derived"
-    ON "derived"."subject_id" = "subjects"."subject_id"
-) AS "criteria"
+      AND CASE COALESCE("medications_records"."all_6", 2)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END
+      AND CASE
+        WHEN COALESCE("medications_records"."count_7_hi", 0) <= 1
+        THEN TRUE
+        WHEN COALESCE("medications_records"."count_7_lo", 0) > 1
+        THEN FALSE
+      END
+      AND CASE COALESCE("medications_records"."all_9", 2)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "I5",
+      "attested"."I6" AS "I6",
+      "screening_assessments_by_visit"."study_drug_allergy__SCR" AS "E1",
+      "screening_assessments_by_visit"."active_severe_npsle__SCR"
+      OR CASE
+        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_lo" > 0
+        THEN TRUE
+        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_hi" <= 0
+        THEN FALSE
+      END AS "E2",
+      CASE COALESCE("medical_history_records"."any_1", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "E3",
+      "vital_signs_by_visit"."systolic_bp__SCR" >= 160
+      OR "vital_signs_by_visit"."diastolic_bp__SCR" >= 100
+      OR (
+        "screening_assessments_by_visit"."diabetes__SCR"
+        AND "screening_labs_by_visit"."hba1c__SCR" > 8
+      ) AS "E4",
+      "screening_labs_by_visit"."proteinuria__SCR" > 3
+      OR "screening_labs_by_visit"."egfr__SCR" < 30 AS "E5",
+      CASE COALESCE("medical_history_records"."any_2", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "E6",
+      CASE COALESCE("medical_history_records"."any_3", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "E7",
+      CASE COALESCE("medical_history_records"."any_4", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "E8",
+      CASE COALESCE("medications_records"."any_10", 0)
+        WHEN 2
+        THEN TRUE
+        WHEN 0
+        THEN FALSE
+      END AS "E9",
+      "demographics_by_visit"."sex__SCR" = 'female'
+      AND (
+        "screening_labs_by_visit"."pregnancy_test__SCR" = 'positive'
+        OR "screening_assessments_by_visit"."lactating__SCR"
+      ) AS "E10"
+    FROM "demographics_by_visit"
+    FULL JOIN "sle__eular_acr_2019_form_by_visit"
+      ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
+    FULL JOIN "serology_by_visit"
+      ON "serology_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id"
+      )
+    FULL JOIN "sle__sledai_2k_form_by_visit"
+      ON "sle__sledai_2k_form_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id"
+      )
+    FULL JOIN "screening_assessments_by_visit"
+      ON "screening_assessments_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id"
+      )
+    FULL JOIN "vital_signs_by_visit"
+      ON "vital_signs_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id"
+      )
+    FULL JOIN "screening_labs_by_visit"
+      ON "screening_labs_by_visit"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id"
+      )
+    FULL JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id"
+      )
+    FULL JOIN "attested"
+      ON "attested"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id"
+      )
+    FULL JOIN "medications_records"
+      ON "medications_records"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id"
+      )
+    FULL JOIN "medical_history_records"
+      ON "medical_history_records"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "medications_records"."subject_id"
+      )
+    FULL JOIN "exposure_subjects"
+      ON "exposure_subjects"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "medications_records"."subject_id",
+        "medical_history_records"."subject_id"
+      )
+    FULL JOIN "adverse_events_subjects"
+      ON "adverse_events_subjects"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "exposure_subjects"."subject_id"
+      )
+    FULL JOIN "subjects_subjects"
+      ON "subjects_subjects"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "sle__eular_acr_2019_form_by_visit"."subject_id",
+        "serology_by_visit"."subject_id",
+        "sle__sledai_2k_form_by_visit"."subject_id",
+        "screening_assessments_by_visit"."subject_id",
+        "vital_signs_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "exposure_subjects"."subject_id",
+        "adverse_events_subjects"."subject_id"
+      )
+  ) AS "criteria"
+) AS "flags"
 ORDER BY
   "subject_id";

@@ -161,3 +161,9 @@ CREATE TABLE "attestations" (
   "criterion" TEXT,
   "attested" BOOLEAN
 );
+
+CREATE TABLE "subjects" (
+  "subject_id" TEXT,
+  "arm" TEXT,
+  "dose_level" TEXT
+);
