@@ -649,7 +649,7 @@ class _QueryBuilder:
             covered.add(ATTESTATIONS_TABLE)
         for table in (*self.tables, *LAYOUT_TABLES):
             if table not in covered:
-                source = _Source(self.names.take(f"{table}_subjects"), table)
+                source = _Source(self.names.take(f"ids_from_{table}"), table)
                 self.presence[table] = source
         presence = [(s.name, self._presence_cte(s)) for s in self.presence.values()]
         return ctes + records + derived + presence

@@ -148,9 +148,14 @@ def _open(
                 expressions=[exp.AttachOption(this=exp.var("READ_ONLY"))],
             ).sql("duckdb")
         )
-        tables = connection.sql(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'source'"
-        ).fetchall()
+        listing = (
+            exp.select(exp.column("table_name"))
+            .from_(exp.table_("tables", db="information_schema"))
+            .where(
+                exp.EQ(this=exp.column("table_catalog"), expression=exp.Literal.string("source"))
+            )
+        )
+        tables = connection.sql(listing.sql("duckdb")).fetchall()
         return {
             name: (exp.Table(this=_ident(name), db=_ident("main"), catalog=_ident("source")), None)
             for (name,) in tables

@@ -521,13 +521,13 @@ WITH "demographics_by_visit" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
-), "exposure_subjects" AS (
+), "ids_from_exposure" AS (
   SELECT DISTINCT
     "subject_id"
   FROM "exposure"
   WHERE
     NOT "subject_id" IS NULL
-), "subjects_subjects" AS (
+), "ids_from_subjects" AS (
   SELECT DISTINCT
     "subject_id"
   FROM "subjects"
@@ -710,8 +710,8 @@ FROM (
         "attested"."subject_id",
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "exposure_subjects"."subject_id",
-        "subjects_subjects"."subject_id"
+        "ids_from_exposure"."subject_id",
+        "ids_from_subjects"."subject_id"
       ) AS "subject_id",
       "demographics_by_visit"."age__SCRN1" >= 50
       AND (
@@ -878,8 +878,8 @@ FROM (
         "attested"."subject_id",
         "concomitant_medications_records"."subject_id"
       )
-    FULL JOIN "exposure_subjects"
-      ON "exposure_subjects"."subject_id" = COALESCE(
+    FULL JOIN "ids_from_exposure"
+      ON "ids_from_exposure"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
         "eligibility_assessments_by_visit"."subject_id",
         "screening_labs_by_visit"."subject_id",
@@ -888,8 +888,8 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id"
       )
-    FULL JOIN "subjects_subjects"
-      ON "subjects_subjects"."subject_id" = COALESCE(
+    FULL JOIN "ids_from_subjects"
+      ON "ids_from_subjects"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
         "eligibility_assessments_by_visit"."subject_id",
         "screening_labs_by_visit"."subject_id",
@@ -897,7 +897,7 @@ FROM (
         "attested"."subject_id",
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "exposure_subjects"."subject_id"
+        "ids_from_exposure"."subject_id"
       )
   ) AS "criteria"
 ) AS "flags"

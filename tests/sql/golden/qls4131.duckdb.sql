@@ -1039,19 +1039,19 @@ WITH "demographics_by_visit" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
-), "exposure_subjects" AS (
+), "ids_from_exposure" AS (
   SELECT DISTINCT
     "subject_id"
   FROM "exposure"
   WHERE
     NOT "subject_id" IS NULL
-), "adverse_events_subjects" AS (
+), "ids_from_adverse_events" AS (
   SELECT DISTINCT
     "subject_id"
   FROM "adverse_events"
   WHERE
     NOT "subject_id" IS NULL
-), "subjects_subjects" AS (
+), "ids_from_subjects" AS (
   SELECT DISTINCT
     "subject_id"
   FROM "subjects"
@@ -1156,9 +1156,9 @@ FROM (
         "attested"."subject_id",
         "medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "exposure_subjects"."subject_id",
-        "adverse_events_subjects"."subject_id",
-        "subjects_subjects"."subject_id"
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_subjects"."subject_id"
       ) AS "subject_id",
       CASE
         WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
@@ -1438,8 +1438,8 @@ FROM (
         "attested"."subject_id",
         "medications_records"."subject_id"
       )
-    FULL JOIN "exposure_subjects"
-      ON "exposure_subjects"."subject_id" = COALESCE(
+    FULL JOIN "ids_from_exposure"
+      ON "ids_from_exposure"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
         "sle__eular_acr_2019_form_by_visit"."subject_id",
         "serology_by_visit"."subject_id",
@@ -1452,8 +1452,8 @@ FROM (
         "medications_records"."subject_id",
         "medical_history_records"."subject_id"
       )
-    FULL JOIN "adverse_events_subjects"
-      ON "adverse_events_subjects"."subject_id" = COALESCE(
+    FULL JOIN "ids_from_adverse_events"
+      ON "ids_from_adverse_events"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
         "sle__eular_acr_2019_form_by_visit"."subject_id",
         "serology_by_visit"."subject_id",
@@ -1465,10 +1465,10 @@ FROM (
         "attested"."subject_id",
         "medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "exposure_subjects"."subject_id"
+        "ids_from_exposure"."subject_id"
       )
-    FULL JOIN "subjects_subjects"
-      ON "subjects_subjects"."subject_id" = COALESCE(
+    FULL JOIN "ids_from_subjects"
+      ON "ids_from_subjects"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
         "sle__eular_acr_2019_form_by_visit"."subject_id",
         "serology_by_visit"."subject_id",
@@ -1480,8 +1480,8 @@ FROM (
         "attested"."subject_id",
         "medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "exposure_subjects"."subject_id",
-        "adverse_events_subjects"."subject_id"
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id"
       )
   ) AS "criteria"
 ) AS "flags"
