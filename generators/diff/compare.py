@@ -190,7 +190,8 @@ class Differ:
             if old_prefix.get(id(old_lib)) != prefix:
                 continue
             done.add(id(new_lib))
-            self.module(old_lib, new_lib, prefix)
+            if old_lib is not new_lib:  # one loader read both versions of an unchanged file
+                self.module(old_lib, new_lib, prefix)
 
     def libraries(self, old: Spec, new: Spec, prefix: str) -> Iterator[tuple[Spec, Spec, str]]:
         """Library pairs by alias (breadth first), reporting libraries added or removed."""

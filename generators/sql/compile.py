@@ -44,6 +44,7 @@ from generators.plan.dictionary import (
     Table,
 )
 from generators.plan.lower import Plan, PlanError, build_plan
+from generators.sql import DIALECTS
 from protocol_dsl.spec import Spec
 
 SUBJECT_ID = "subject_id"
@@ -57,18 +58,21 @@ _FALSE, _UNKNOWN, _TRUE = 0, 1, 2
 def screening_query(
     spec: Spec, dialect: str = "duckdb", extra_units: tuple[str, ...] = ()
 ) -> exp.Expression:
-    """The screening query of `spec` as a SQLGlot tree (render with ``.sql(dialect)``).
+    """The screening query of `spec` as a SQLGlot tree, for `dialect` (render with `render`).
 
-    `dialect` only decides details SQLGlot cannot transpile; the tree renders
-    in every dialect.  `extra_units` are units seen in the data (in
-    ``<item>__unit`` columns) to accept besides the common ones.
+    The tree keeps to constructs SQLGlot transpiles to every supported dialect,
+    so it is the same tree whatever the dialect; an unsupported `dialect` is
+    an error.  `extra_units` are units seen in the data (in ``<item>__unit``
+    columns) to accept besides the common ones.
     """
-    plan = build_plan(spec, extra_units)
-    return compile_plan(plan, dialect)
+    if dialect not in DIALECTS:
+        raise ValueError(f"unsupported SQL dialect {dialect!r}; choose from {', '.join(DIALECTS)}")
+    return compile_plan(build_plan(spec, extra_units))
 
 
-def compile_plan(plan: Plan, dialect: str = "duckdb") -> exp.Expression:
-    return _QueryBuilder(plan, dialect).build()
+def compile_plan(plan: Plan) -> exp.Expression:
+    """The screening query of a plan (see `screening_query`)."""
+    return _QueryBuilder(plan).build()
 
 
 def render(query: exp.Expression, dialect: str) -> str:
@@ -239,9 +243,8 @@ class _RecordScope:
 
 
 class _QueryBuilder:
-    def __init__(self, plan: Plan, dialect: str) -> None:
+    def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.dialect = dialect
         self.tables = {table.name: table for table in plan.dictionary.tables}
         for reserved in LAYOUT_TABLES:
             if reserved in self.tables:
@@ -1059,7 +1062,8 @@ def _scaled(value: exp.Expression, node: n.Scale) -> exp.Expression:
         x = exp.Div(this=_paren(x), expression=_number(node.den))
     if node.offset:
         x = exp.Add(this=_paren(x), expression=_number(node.offset))
-    return exp.Round(this=x, decimals=_int(node.digits))
+    # typed, so that SQLGlot rounds through NUMERIC where ROUND has no DOUBLE form (PostgreSQL)
+    return exp.Round(this=exp.cast(x, "DOUBLE"), decimals=_int(node.digits))
 
 
 def _shift(date: exp.Expression, days: int, months: int) -> exp.Expression:

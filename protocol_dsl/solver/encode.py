@@ -42,22 +42,25 @@ A satisfiable answer proves nothing, so no finding rests on it.
 * Repeating forms: quantifiers (any, none, all) are exact over as many slots
   as there are quantifiers over the form; a real subject needs no more, since
   each quantifier needs at most one record as its witness.  `count`, `sum`,
-  `min` and `max` are fresh variables bounded by the slots they can see
-  (a count is at least the present matching slots; a sum of non-negative
-  values at least their sum; a minimum at most each of them).
+  `min` and `max` are fresh variables, bounded by the slots they can see
+  when they aggregate an item (a count is at least the present matching
+  slots; a sum of non-negative values at least their sum; a minimum at most
+  each of them).
 * Calendar arithmetic on a date that is not fixed: n months last n × 30.436875
   days within 5 days; `years_between` / `months_between` satisfy the same
   bounds.  Anything else the encoder cannot express (a type error reported by
-  another check, text, a nested quantifier over a form whose slots are
-  already laid out) is a fresh unconstrained variable.
+  another check, a date and time, a nested quantifier over a form whose
+  slots are already laid out) is a fresh unconstrained variable.
 
 ``witness`` builds example subjects and must be exact.  Visits have fixed
 dates, so calendar arithmetic on anchors is exact; aggregates are computed
 exactly over the slots (with spare slots for counts); real values sit on a
 0.01 grid so that "greater than 8" has a least value; titers are the standard
-dilutions 1:10, 1:20, …; an item collected only ``when`` a condition holds
-is known exactly when it holds.  Calendar arithmetic on a date the solver
-chooses stays bounded and is made exact afterwards (`pins`).  Every place
+dilutions 1:10, 1:20, …; a quantity without a range is not negative (except
+temperatures); an item collected only ``when`` a condition holds is known
+exactly when it holds.  Calendar arithmetic on a date the solver
+chooses stays bounded here and is made exact by `witness` (it pins the dates
+and counts of a model to exact values and solves again).  Every place
 where the encoding is still not exact is recorded in `Encoder.approximations`,
 and `witness` then declines rather than emit a subject that might be wrong.
 """

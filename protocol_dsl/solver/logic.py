@@ -2,7 +2,7 @@
 
 Every finding here rests on an *unsatisfiable* query over the over-approximating
 encoding of `encode` (check mode), so it holds for real subjects; a
-satisfiable answer or a solver time-out never produces a finding.  That rules
+satisfiable answer or a query that runs out of effort never produces a finding.  That rules
 out false alarms from the abstractions (aggregates, calendar bounds, missing
 data): they can only hide a problem, never invent one.  The queries:
 
@@ -39,8 +39,9 @@ from protocol_dsl.solver.encode import Encoder, formal_criteria
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
 
-#: Per query; a time-out only means no finding.
-TIMEOUT_MS = 2000
+#: Solver effort per query (a deterministic resource limit, so the same spec always
+#: gets the same findings); running out only means no finding.
+RLIMIT = 5_000_000
 
 
 def analyse(spec: Spec) -> list[Diagnostic]:
@@ -60,7 +61,7 @@ class _Findings:
         self.by_id = {c.id: c for c in criteria}
         ctx = encoder.ctx
         self.solver = z3.Solver(ctx=ctx)
-        self.solver.set("timeout", TIMEOUT_MS)
+        self.solver.set("rlimit", RLIMIT)
         self.solver.add(encoder.constraints)
         # one switch per criterion and polarity: the queries are assumptions over them
         self.passes: dict[str, z3.BoolRef] = {}

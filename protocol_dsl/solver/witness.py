@@ -44,8 +44,12 @@ REFERENCE_DATE = _dt.date(2025, 1, 6)
 #: Solver effort per query (a deterministic resource limit, not a time).
 RLIMIT = 20_000_000
 
-#: The boundary search stops within this distance of the least one (below the 0.01 grid).
-SEARCH_STEP = Fraction(1, 1000)
+#: The boundary search stops within this distance of the least one: the grid of values.
+SEARCH_STEP = Fraction(1, 100)
+
+#: Solver effort for one step of the boundary search: a step that runs out only
+#: leaves the witness a little further from its threshold.
+PROBE_RLIMIT = 2_000_000
 
 #: Rounds of making calendar arithmetic exact before giving up on a witness.
 CALENDAR_ROUNDS = 4
@@ -57,7 +61,10 @@ def visit_dates(spec: Spec, reference: _dt.date = REFERENCE_DATE) -> dict[str, i
     start = calendar.day_number(reference)
     if anchor is not None and anchor.day is not None:
         start -= _offset(anchor.day)
-    return {v.name: start + _offset(v.day) for v in spec.visit_order if v.day is not None}
+    dates = {v.name: start + _offset(v.day) for v in spec.visit_order if v.day is not None}
+    if anchor is not None:
+        dates[anchor.name] = calendar.day_number(reference)
+    return dates
 
 
 def _offset(day: int) -> int:
@@ -78,6 +85,8 @@ class _Builder:
         self.conds: dict[str, Cond] = {c.id: self.encoder.criterion(c) for c in self.formal}
         self.encoder.finalize()
         self.attested = [c.id for c in spec.criteria if c.attested]
+        # a criterion in words only (no rule, no attestation) can never be decided
+        self.undecidable = [c.id for c in spec.criteria if c.rule is None and not c.attested]
         self.counter = 0
         self._incremental: z3.Solver | None = None
         self._added = 0
@@ -93,10 +102,24 @@ class _Builder:
         out: list[dict[str, Any]] = []
         eligible = self._solve([self._passes(c) for c in self.formal], None)
         if eligible is None:
-            return [_unavailable(None, "no subject can be eligible (see protocol check)")]
-        out.append(
-            self._record(eligible, {"kind": "eligible", "criterion": None, "boundary": None})
-        )
+            return [
+                _unavailable(
+                    None,
+                    "the solver found no eligible subject (protocol check reports when none "
+                    "can exist)",
+                )
+            ]
+        if self.undecidable:
+            out.append(
+                _unavailable(
+                    None,
+                    f"{', '.join(self.undecidable)} has neither a rule nor an attestation, so no "
+                    "subject can be judged eligible",
+                )
+            )
+        else:
+            meta = {"kind": "eligible", "criterion": None, "boundary": None}
+            out.append(self._record(eligible, meta))
         for criterion in self.spec.criteria:
             out.extend(self._failing(criterion, eligible))
         return out
@@ -112,7 +135,8 @@ class _Builder:
             meta = {"kind": "fails", "criterion": criterion.id, "boundary": "attestation not given"}
             return [self._record(eligible, meta, refused=criterion.id)]
         if criterion.rule is None:
-            return [_unavailable(criterion.id, "the criterion has no rule to fail")]
+            reason = "the criterion has neither a rule nor an attestation: it is never decided"
+            return [_unavailable(criterion.id, reason)]
         others = [self._passes(c) for c in self.formal if c.id != criterion.id]
         fails = as_formula(Encoder.fails(criterion, self.conds[criterion.id]), self.ctx)
         found: list[dict[str, Any]] = []
@@ -135,8 +159,8 @@ class _Builder:
             return [
                 _unavailable(
                     criterion.id,
-                    "no subject fails this criterion alone: it never decides eligibility on its "
-                    "own (see protocol check)",
+                    "the solver found no subject failing only this criterion: it may never "
+                    "decide eligibility on its own (protocol check reports when it is redundant)",
                 )
             ]
         return [self._record(model, {"kind": "fails", "criterion": criterion.id, "boundary": None})]
@@ -290,11 +314,15 @@ class _Builder:
                         used_visits.add(visit)
                 if visits:
                     forms[use.storage_name] = visits
-        dated = {v.name: self.dates[v.name] for v in self.spec.visit_order if v.name in self.dates}
+        # planned visits on their fixed dates; a visit without a planned day that an
+        # anchor reads gets the date the solver chose for it
+        dated = dict(self.dates)
+        for name, var in self.encoder.visits.items():
+            dated.setdefault(name, _int(model, var))
         visits_out = {
-            name: calendar.date_of(day).isoformat()
-            for name, day in dated.items()
-            if name in used_visits
+            v.name: calendar.date_of(dated[v.name]).isoformat()
+            for v in self.spec.visit_order
+            if v.name in used_visits and v.name in dated
         }
         attestations = {c: c != refused for c in self.attested}
         record: dict[str, Any] = {"subject_id": subject_id, "visits": visits_out, "forms": forms}
@@ -329,12 +357,17 @@ class _Builder:
 # ---------------------------------------------------------------- search
 
 
-def _check(solver: z3.Solver, assumptions: list[z3.BoolRef]) -> z3.ModelRef | None:
+def _check(
+    solver: z3.Solver, assumptions: list[z3.BoolRef], effort: int = RLIMIT
+) -> z3.ModelRef | None:
+    """A model, or None when there is none or the effort runs out (deterministically)."""
     solver.push()
+    solver.set("rlimit", effort)
     try:
         solver.add(assumptions)
         return solver.model() if solver.check() == z3.sat else None
     finally:
+        solver.set("rlimit", RLIMIT)
         solver.pop()
 
 
@@ -355,7 +388,7 @@ def _smallest(
     step = SEARCH_STEP
     probe = Fraction(0)
     while probe < best:
-        found = _check(solver, [*fixed, distance <= _real(probe, distance.ctx)])
+        found = _check(solver, [*fixed, distance <= _real(probe, distance.ctx)], PROBE_RLIMIT)
         if found is not None:
             model, best = found, _fraction(found, distance)
             break
@@ -367,7 +400,7 @@ def _smallest(
         low = Fraction(math.floor(low))
     while low is not None and best - low > (1 if whole else SEARCH_STEP):
         middle = Fraction(math.floor((low + best) / 2)) if whole else low + (best - low) / 2
-        found = _check(solver, [*fixed, distance <= _real(middle, distance.ctx)])
+        found = _check(solver, [*fixed, distance <= _real(middle, distance.ctx)], PROBE_RLIMIT)
         if found is None:
             low = middle
         else:

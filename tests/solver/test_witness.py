@@ -1,6 +1,6 @@
 """Witnesses are right by construction: the interpreter judges each one as it says.
 
-For both real specs every witness is screened by the three-valued interpreter
+For both real specs (and the clean specs of cases/) every witness is screened by the three-valued interpreter
 (`protocol_dsl.evaluate`): the eligible one is eligible, and each failing one
 is ineligible because of exactly its criterion, with every value valid for the
 data dictionary.  Boundaries sit at the threshold (age 17 and 71 for an 18 to
@@ -32,7 +32,11 @@ def _load(path: Path) -> Spec:
     return result.spec
 
 
-@pytest.fixture(scope="module", params=REAL_SPECS, ids=lambda p: p.stem)
+#: The real specs, and the small specs of cases/ that have no logic problem.
+JUDGED = REAL_SPECS + sorted(CASES.glob("clean_*.trial"))
+
+
+@pytest.fixture(scope="module", params=JUDGED, ids=lambda p: p.stem)
 def real(request: pytest.FixtureRequest) -> tuple[Spec, list[dict[str, Any]]]:
     path: Path = request.param
     if not path.exists():
@@ -112,7 +116,7 @@ def test_a_criterion_that_never_decides_gets_a_reason_not_a_subject() -> None:
     redundant = entries["I2"]
     assert "subject_id" not in redundant
     assert redundant["witness"]["kind"] == "unavailable"
-    assert "never decides" in redundant["witness"]["reason"]
+    assert "never decide eligibility" in redundant["witness"]["reason"]
     assert entries["I1"]["witness"]["kind"] == "fails"
 
 
@@ -140,3 +144,35 @@ inclusion I1 "Sample taken" = sampling.taken_at is known
         assert "subject_id" not in witness
         assert witness["witness"]["kind"] == "unavailable"
         assert "cannot model" in witness["witness"]["reason"]
+
+
+def test_a_criterion_in_words_only_leaves_no_eligible_subject(tmp_path: Path) -> None:
+    path = tmp_path / "text_only.trial"
+    path.write_text(
+        """trial EXAMPLE {
+  title "A criterion in words only"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -7 .. -1
+
+form demographics "Demographics" at SCR {
+  age integer "Age (years)" range 0 .. 120 required
+}
+
+inclusion I1 "Adult" = demographics.age >= 18
+inclusion I2 "Able to attend every visit"
+""",
+        encoding="utf-8",
+    )
+    spec = _load(path)
+    screener = compile_spec_rules(spec)
+    entries = build_witnesses(spec)
+    kinds = [(e["witness"]["kind"], e["witness"]["criterion"]) for e in entries]
+    assert ("unavailable", None) in kinds
+    assert ("unavailable", "I2") in kinds
+    for witness in entries:
+        if witness["witness"]["kind"] == "fails":
+            result = screener.screen(_subject(witness))
+            assert result.status == "ineligible"
+            assert result.failed == [witness["witness"]["criterion"]]

@@ -831,6 +831,16 @@ def _read_date(value):
         raise _Invalid from None
 
 
+def _read_datetime(value):
+    """An ISO date and time; the rules compare its date."""
+    if not isinstance(value, str):
+        raise _Invalid
+    try:
+        return datetime.datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        raise _Invalid from None
+
+
 def _read_yes_no(value):
     if value is True or value is False:
         return value
@@ -890,8 +900,10 @@ def _read(column, value):
         if kind == "integer" and number != int(number):
             raise _Invalid
         return _in_range(number, low, high)
-    if kind in ("date", "datetime"):
+    if kind == "date":
         return _read_date(value)
+    if kind == "datetime":
+        return _read_datetime(value)
     if kind == "yes_no":
         return _read_yes_no(value)
     if kind == "titer":

@@ -119,170 +119,170 @@ WITH "demographics_by_visit" AS (
           WHEN "folate__unit" IS NULL OR "folate__unit" IN ('', 'ng/mL')
           THEN "folate"
           WHEN "folate__unit" = 'g/L'
-          THEN ROUND("folate" * 1000000, 9)
+          THEN ROUND(CAST("folate" * 1000000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'g/dL'
-          THEN ROUND("folate" * 10000000, 9)
+          THEN ROUND(CAST("folate" * 10000000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'g/mL'
-          THEN ROUND("folate" * 1000000000, 9)
+          THEN ROUND(CAST("folate" * 1000000000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'mg/L'
-          THEN ROUND("folate" * 1000, 9)
+          THEN ROUND(CAST("folate" * 1000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'mg/dL'
-          THEN ROUND("folate" * 10000, 9)
+          THEN ROUND(CAST("folate" * 10000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'mg/mL'
-          THEN ROUND("folate" * 1000000, 9)
+          THEN ROUND(CAST("folate" * 1000000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'ug/L'
           THEN "folate"
           WHEN "folate__unit" = 'ug/dL'
-          THEN ROUND("folate" * 10, 9)
+          THEN ROUND(CAST("folate" * 10 AS DOUBLE), 9)
           WHEN "folate__unit" = 'ug/mL'
-          THEN ROUND("folate" * 1000, 9)
+          THEN ROUND(CAST("folate" * 1000 AS DOUBLE), 9)
           WHEN "folate__unit" = 'ng/L'
-          THEN ROUND("folate" / 1000, 12)
+          THEN ROUND(CAST("folate" / 1000 AS DOUBLE), 12)
           WHEN "folate__unit" = 'ng/dL'
-          THEN ROUND("folate" / 100, 11)
+          THEN ROUND(CAST("folate" / 100 AS DOUBLE), 11)
           WHEN "folate__unit" = 'pg/mL'
-          THEN ROUND("folate" / 1000, 12)
+          THEN ROUND(CAST("folate" / 1000 AS DOUBLE), 12)
           WHEN "folate__unit" = 'pg/L'
-          THEN ROUND("folate" / 1000000, 15)
+          THEN ROUND(CAST("folate" / 1000000 AS DOUBLE), 15)
         END AS "folate",
         CASE
           WHEN "folate_lln__unit" IS NULL OR "folate_lln__unit" IN ('', 'ng/mL')
           THEN "folate_lln"
           WHEN "folate_lln__unit" = 'g/L'
-          THEN ROUND("folate_lln" * 1000000, 9)
+          THEN ROUND(CAST("folate_lln" * 1000000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'g/dL'
-          THEN ROUND("folate_lln" * 10000000, 9)
+          THEN ROUND(CAST("folate_lln" * 10000000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'g/mL'
-          THEN ROUND("folate_lln" * 1000000000, 9)
+          THEN ROUND(CAST("folate_lln" * 1000000000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'mg/L'
-          THEN ROUND("folate_lln" * 1000, 9)
+          THEN ROUND(CAST("folate_lln" * 1000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'mg/dL'
-          THEN ROUND("folate_lln" * 10000, 9)
+          THEN ROUND(CAST("folate_lln" * 10000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'mg/mL'
-          THEN ROUND("folate_lln" * 1000000, 9)
+          THEN ROUND(CAST("folate_lln" * 1000000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'ug/L'
           THEN "folate_lln"
           WHEN "folate_lln__unit" = 'ug/dL'
-          THEN ROUND("folate_lln" * 10, 9)
+          THEN ROUND(CAST("folate_lln" * 10 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'ug/mL'
-          THEN ROUND("folate_lln" * 1000, 9)
+          THEN ROUND(CAST("folate_lln" * 1000 AS DOUBLE), 9)
           WHEN "folate_lln__unit" = 'ng/L'
-          THEN ROUND("folate_lln" / 1000, 12)
+          THEN ROUND(CAST("folate_lln" / 1000 AS DOUBLE), 12)
           WHEN "folate_lln__unit" = 'ng/dL'
-          THEN ROUND("folate_lln" / 100, 11)
+          THEN ROUND(CAST("folate_lln" / 100 AS DOUBLE), 11)
           WHEN "folate_lln__unit" = 'pg/mL'
-          THEN ROUND("folate_lln" / 1000, 12)
+          THEN ROUND(CAST("folate_lln" / 1000 AS DOUBLE), 12)
           WHEN "folate_lln__unit" = 'pg/L'
-          THEN ROUND("folate_lln" / 1000000, 15)
+          THEN ROUND(CAST("folate_lln" / 1000000 AS DOUBLE), 15)
         END AS "folate_lln",
         CASE
           WHEN "vitamin_b12__unit" IS NULL OR "vitamin_b12__unit" IN ('', 'pg/mL')
           THEN "vitamin_b12"
           WHEN "vitamin_b12__unit" = 'g/L'
-          THEN ROUND("vitamin_b12" * 1000000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'g/dL'
-          THEN ROUND("vitamin_b12" * 10000000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 10000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'g/mL'
-          THEN ROUND("vitamin_b12" * 1000000000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'mg/L'
-          THEN ROUND("vitamin_b12" * 1000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'mg/dL'
-          THEN ROUND("vitamin_b12" * 10000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 10000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'mg/mL'
-          THEN ROUND("vitamin_b12" * 1000000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'ug/L'
-          THEN ROUND("vitamin_b12" * 1000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'ug/dL'
-          THEN ROUND("vitamin_b12" * 10000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 10000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'ug/mL'
-          THEN ROUND("vitamin_b12" * 1000000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'ng/L'
           THEN "vitamin_b12"
           WHEN "vitamin_b12__unit" = 'ng/dL'
-          THEN ROUND("vitamin_b12" * 10, 9)
+          THEN ROUND(CAST("vitamin_b12" * 10 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'ng/mL'
-          THEN ROUND("vitamin_b12" * 1000, 9)
+          THEN ROUND(CAST("vitamin_b12" * 1000 AS DOUBLE), 9)
           WHEN "vitamin_b12__unit" = 'pg/L'
-          THEN ROUND("vitamin_b12" / 1000, 12)
+          THEN ROUND(CAST("vitamin_b12" / 1000 AS DOUBLE), 12)
         END AS "vitamin_b12",
         CASE
           WHEN "vitamin_b12_lln__unit" IS NULL OR "vitamin_b12_lln__unit" IN ('', 'pg/mL')
           THEN "vitamin_b12_lln"
           WHEN "vitamin_b12_lln__unit" = 'g/L'
-          THEN ROUND("vitamin_b12_lln" * 1000000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'g/dL'
-          THEN ROUND("vitamin_b12_lln" * 10000000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'g/mL'
-          THEN ROUND("vitamin_b12_lln" * 1000000000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'mg/L'
-          THEN ROUND("vitamin_b12_lln" * 1000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'mg/dL'
-          THEN ROUND("vitamin_b12_lln" * 10000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'mg/mL'
-          THEN ROUND("vitamin_b12_lln" * 1000000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'ug/L'
-          THEN ROUND("vitamin_b12_lln" * 1000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'ug/dL'
-          THEN ROUND("vitamin_b12_lln" * 10000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'ug/mL'
-          THEN ROUND("vitamin_b12_lln" * 1000000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'ng/L'
           THEN "vitamin_b12_lln"
           WHEN "vitamin_b12_lln__unit" = 'ng/dL'
-          THEN ROUND("vitamin_b12_lln" * 10, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 10 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'ng/mL'
-          THEN ROUND("vitamin_b12_lln" * 1000, 9)
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000 AS DOUBLE), 9)
           WHEN "vitamin_b12_lln__unit" = 'pg/L'
-          THEN ROUND("vitamin_b12_lln" / 1000, 12)
+          THEN ROUND(CAST("vitamin_b12_lln" / 1000 AS DOUBLE), 12)
         END AS "vitamin_b12_lln",
         CASE
           WHEN "tsh__unit" IS NULL OR "tsh__unit" IN ('', 'm[IU]/L')
           THEN "tsh"
           WHEN "tsh__unit" = '[IU]/L'
-          THEN ROUND("tsh" * 1000, 9)
+          THEN ROUND(CAST("tsh" * 1000 AS DOUBLE), 9)
           WHEN "tsh__unit" = '[IU]/mL'
-          THEN ROUND("tsh" * 1000000, 9)
+          THEN ROUND(CAST("tsh" * 1000000 AS DOUBLE), 9)
           WHEN "tsh__unit" = 'm[IU]/mL'
-          THEN ROUND("tsh" * 1000, 9)
+          THEN ROUND(CAST("tsh" * 1000 AS DOUBLE), 9)
           WHEN "tsh__unit" = 'u[IU]/mL'
           THEN "tsh"
           WHEN "tsh__unit" = 'k[IU]/L'
-          THEN ROUND("tsh" * 1000000, 9)
+          THEN ROUND(CAST("tsh" * 1000000 AS DOUBLE), 9)
         END AS "tsh",
         CASE
           WHEN "tsh_lln__unit" IS NULL OR "tsh_lln__unit" IN ('', 'm[IU]/L')
           THEN "tsh_lln"
           WHEN "tsh_lln__unit" = '[IU]/L'
-          THEN ROUND("tsh_lln" * 1000, 9)
+          THEN ROUND(CAST("tsh_lln" * 1000 AS DOUBLE), 9)
           WHEN "tsh_lln__unit" = '[IU]/mL'
-          THEN ROUND("tsh_lln" * 1000000, 9)
+          THEN ROUND(CAST("tsh_lln" * 1000000 AS DOUBLE), 9)
           WHEN "tsh_lln__unit" = 'm[IU]/mL'
-          THEN ROUND("tsh_lln" * 1000, 9)
+          THEN ROUND(CAST("tsh_lln" * 1000 AS DOUBLE), 9)
           WHEN "tsh_lln__unit" = 'u[IU]/mL'
           THEN "tsh_lln"
           WHEN "tsh_lln__unit" = 'k[IU]/L'
-          THEN ROUND("tsh_lln" * 1000000, 9)
+          THEN ROUND(CAST("tsh_lln" * 1000000 AS DOUBLE), 9)
         END AS "tsh_lln",
         CASE
           WHEN "tsh_uln__unit" IS NULL OR "tsh_uln__unit" IN ('', 'm[IU]/L')
           THEN "tsh_uln"
           WHEN "tsh_uln__unit" = '[IU]/L'
-          THEN ROUND("tsh_uln" * 1000, 9)
+          THEN ROUND(CAST("tsh_uln" * 1000 AS DOUBLE), 9)
           WHEN "tsh_uln__unit" = '[IU]/mL'
-          THEN ROUND("tsh_uln" * 1000000, 9)
+          THEN ROUND(CAST("tsh_uln" * 1000000 AS DOUBLE), 9)
           WHEN "tsh_uln__unit" = 'm[IU]/mL'
-          THEN ROUND("tsh_uln" * 1000, 9)
+          THEN ROUND(CAST("tsh_uln" * 1000 AS DOUBLE), 9)
           WHEN "tsh_uln__unit" = 'u[IU]/mL'
           THEN "tsh_uln"
           WHEN "tsh_uln__unit" = 'k[IU]/L'
-          THEN ROUND("tsh_uln" * 1000000, 9)
+          THEN ROUND(CAST("tsh_uln" * 1000000 AS DOUBLE), 9)
         END AS "tsh_uln",
         "syphilis" AS "syphilis",
         CASE
           WHEN "hba1c__unit" IS NULL OR "hba1c__unit" IN ('', '%')
           THEN "hba1c"
           WHEN "hba1c__unit" = '1'
-          THEN ROUND("hba1c" * 100, 9)
+          THEN ROUND(CAST("hba1c" * 100 AS DOUBLE), 9)
           WHEN "hba1c__unit" = '10*-2'
           THEN "hba1c"
         END AS "hba1c",
@@ -290,7 +290,7 @@ WITH "demographics_by_visit" AS (
           WHEN "hba1c_uln__unit" IS NULL OR "hba1c_uln__unit" IN ('', '%')
           THEN "hba1c_uln"
           WHEN "hba1c_uln__unit" = '1'
-          THEN ROUND("hba1c_uln" * 100, 9)
+          THEN ROUND(CAST("hba1c_uln" * 100 AS DOUBLE), 9)
           WHEN "hba1c_uln__unit" = '10*-2'
           THEN "hba1c_uln"
         END AS "hba1c_uln"

@@ -389,121 +389,121 @@ WITH "demographics_by_visit" AS (
           WHEN "c3__unit" IS NULL OR "c3__unit" IN ('', 'g/L')
           THEN "c3"
           WHEN "c3__unit" = 'g/dL'
-          THEN ROUND("c3" * 10, 9)
+          THEN ROUND(CAST("c3" * 10 AS DOUBLE), 9)
           WHEN "c3__unit" = 'g/mL'
-          THEN ROUND("c3" * 1000, 9)
+          THEN ROUND(CAST("c3" * 1000 AS DOUBLE), 9)
           WHEN "c3__unit" = 'mg/L'
-          THEN ROUND("c3" / 1000, 12)
+          THEN ROUND(CAST("c3" / 1000 AS DOUBLE), 12)
           WHEN "c3__unit" = 'mg/dL'
-          THEN ROUND("c3" / 100, 11)
+          THEN ROUND(CAST("c3" / 100 AS DOUBLE), 11)
           WHEN "c3__unit" = 'mg/mL'
           THEN "c3"
           WHEN "c3__unit" = 'ug/L'
-          THEN ROUND("c3" / 1000000, 15)
+          THEN ROUND(CAST("c3" / 1000000 AS DOUBLE), 15)
           WHEN "c3__unit" = 'ug/dL'
-          THEN ROUND("c3" / 100000, 14)
+          THEN ROUND(CAST("c3" / 100000 AS DOUBLE), 14)
           WHEN "c3__unit" = 'ug/mL'
-          THEN ROUND("c3" / 1000, 12)
+          THEN ROUND(CAST("c3" / 1000 AS DOUBLE), 12)
           WHEN "c3__unit" = 'ng/L'
-          THEN ROUND("c3" / 1000000000, 15)
+          THEN ROUND(CAST("c3" / 1000000000 AS DOUBLE), 15)
           WHEN "c3__unit" = 'ng/dL'
-          THEN ROUND("c3" / 100000000, 15)
+          THEN ROUND(CAST("c3" / 100000000 AS DOUBLE), 15)
           WHEN "c3__unit" = 'ng/mL'
-          THEN ROUND("c3" / 1000000, 15)
+          THEN ROUND(CAST("c3" / 1000000 AS DOUBLE), 15)
           WHEN "c3__unit" = 'pg/mL'
-          THEN ROUND("c3" / 1000000000, 15)
+          THEN ROUND(CAST("c3" / 1000000000 AS DOUBLE), 15)
           WHEN "c3__unit" = 'pg/L'
-          THEN ROUND("c3" / 1000000000000, 15)
+          THEN ROUND(CAST("c3" / 1000000000000 AS DOUBLE), 15)
         END AS "c3",
         CASE
           WHEN "c3_lln__unit" IS NULL OR "c3_lln__unit" IN ('', 'g/L')
           THEN "c3_lln"
           WHEN "c3_lln__unit" = 'g/dL'
-          THEN ROUND("c3_lln" * 10, 9)
+          THEN ROUND(CAST("c3_lln" * 10 AS DOUBLE), 9)
           WHEN "c3_lln__unit" = 'g/mL'
-          THEN ROUND("c3_lln" * 1000, 9)
+          THEN ROUND(CAST("c3_lln" * 1000 AS DOUBLE), 9)
           WHEN "c3_lln__unit" = 'mg/L'
-          THEN ROUND("c3_lln" / 1000, 12)
+          THEN ROUND(CAST("c3_lln" / 1000 AS DOUBLE), 12)
           WHEN "c3_lln__unit" = 'mg/dL'
-          THEN ROUND("c3_lln" / 100, 11)
+          THEN ROUND(CAST("c3_lln" / 100 AS DOUBLE), 11)
           WHEN "c3_lln__unit" = 'mg/mL'
           THEN "c3_lln"
           WHEN "c3_lln__unit" = 'ug/L'
-          THEN ROUND("c3_lln" / 1000000, 15)
+          THEN ROUND(CAST("c3_lln" / 1000000 AS DOUBLE), 15)
           WHEN "c3_lln__unit" = 'ug/dL'
-          THEN ROUND("c3_lln" / 100000, 14)
+          THEN ROUND(CAST("c3_lln" / 100000 AS DOUBLE), 14)
           WHEN "c3_lln__unit" = 'ug/mL'
-          THEN ROUND("c3_lln" / 1000, 12)
+          THEN ROUND(CAST("c3_lln" / 1000 AS DOUBLE), 12)
           WHEN "c3_lln__unit" = 'ng/L'
-          THEN ROUND("c3_lln" / 1000000000, 15)
+          THEN ROUND(CAST("c3_lln" / 1000000000 AS DOUBLE), 15)
           WHEN "c3_lln__unit" = 'ng/dL'
-          THEN ROUND("c3_lln" / 100000000, 15)
+          THEN ROUND(CAST("c3_lln" / 100000000 AS DOUBLE), 15)
           WHEN "c3_lln__unit" = 'ng/mL'
-          THEN ROUND("c3_lln" / 1000000, 15)
+          THEN ROUND(CAST("c3_lln" / 1000000 AS DOUBLE), 15)
           WHEN "c3_lln__unit" = 'pg/mL'
-          THEN ROUND("c3_lln" / 1000000000, 15)
+          THEN ROUND(CAST("c3_lln" / 1000000000 AS DOUBLE), 15)
           WHEN "c3_lln__unit" = 'pg/L'
-          THEN ROUND("c3_lln" / 1000000000000, 15)
+          THEN ROUND(CAST("c3_lln" / 1000000000000 AS DOUBLE), 15)
         END AS "c3_lln",
         CASE
           WHEN "c4__unit" IS NULL OR "c4__unit" IN ('', 'g/L')
           THEN "c4"
           WHEN "c4__unit" = 'g/dL'
-          THEN ROUND("c4" * 10, 9)
+          THEN ROUND(CAST("c4" * 10 AS DOUBLE), 9)
           WHEN "c4__unit" = 'g/mL'
-          THEN ROUND("c4" * 1000, 9)
+          THEN ROUND(CAST("c4" * 1000 AS DOUBLE), 9)
           WHEN "c4__unit" = 'mg/L'
-          THEN ROUND("c4" / 1000, 12)
+          THEN ROUND(CAST("c4" / 1000 AS DOUBLE), 12)
           WHEN "c4__unit" = 'mg/dL'
-          THEN ROUND("c4" / 100, 11)
+          THEN ROUND(CAST("c4" / 100 AS DOUBLE), 11)
           WHEN "c4__unit" = 'mg/mL'
           THEN "c4"
           WHEN "c4__unit" = 'ug/L'
-          THEN ROUND("c4" / 1000000, 15)
+          THEN ROUND(CAST("c4" / 1000000 AS DOUBLE), 15)
           WHEN "c4__unit" = 'ug/dL'
-          THEN ROUND("c4" / 100000, 14)
+          THEN ROUND(CAST("c4" / 100000 AS DOUBLE), 14)
           WHEN "c4__unit" = 'ug/mL'
-          THEN ROUND("c4" / 1000, 12)
+          THEN ROUND(CAST("c4" / 1000 AS DOUBLE), 12)
           WHEN "c4__unit" = 'ng/L'
-          THEN ROUND("c4" / 1000000000, 15)
+          THEN ROUND(CAST("c4" / 1000000000 AS DOUBLE), 15)
           WHEN "c4__unit" = 'ng/dL'
-          THEN ROUND("c4" / 100000000, 15)
+          THEN ROUND(CAST("c4" / 100000000 AS DOUBLE), 15)
           WHEN "c4__unit" = 'ng/mL'
-          THEN ROUND("c4" / 1000000, 15)
+          THEN ROUND(CAST("c4" / 1000000 AS DOUBLE), 15)
           WHEN "c4__unit" = 'pg/mL'
-          THEN ROUND("c4" / 1000000000, 15)
+          THEN ROUND(CAST("c4" / 1000000000 AS DOUBLE), 15)
           WHEN "c4__unit" = 'pg/L'
-          THEN ROUND("c4" / 1000000000000, 15)
+          THEN ROUND(CAST("c4" / 1000000000000 AS DOUBLE), 15)
         END AS "c4",
         CASE
           WHEN "c4_lln__unit" IS NULL OR "c4_lln__unit" IN ('', 'g/L')
           THEN "c4_lln"
           WHEN "c4_lln__unit" = 'g/dL'
-          THEN ROUND("c4_lln" * 10, 9)
+          THEN ROUND(CAST("c4_lln" * 10 AS DOUBLE), 9)
           WHEN "c4_lln__unit" = 'g/mL'
-          THEN ROUND("c4_lln" * 1000, 9)
+          THEN ROUND(CAST("c4_lln" * 1000 AS DOUBLE), 9)
           WHEN "c4_lln__unit" = 'mg/L'
-          THEN ROUND("c4_lln" / 1000, 12)
+          THEN ROUND(CAST("c4_lln" / 1000 AS DOUBLE), 12)
           WHEN "c4_lln__unit" = 'mg/dL'
-          THEN ROUND("c4_lln" / 100, 11)
+          THEN ROUND(CAST("c4_lln" / 100 AS DOUBLE), 11)
           WHEN "c4_lln__unit" = 'mg/mL'
           THEN "c4_lln"
           WHEN "c4_lln__unit" = 'ug/L'
-          THEN ROUND("c4_lln" / 1000000, 15)
+          THEN ROUND(CAST("c4_lln" / 1000000 AS DOUBLE), 15)
           WHEN "c4_lln__unit" = 'ug/dL'
-          THEN ROUND("c4_lln" / 100000, 14)
+          THEN ROUND(CAST("c4_lln" / 100000 AS DOUBLE), 14)
           WHEN "c4_lln__unit" = 'ug/mL'
-          THEN ROUND("c4_lln" / 1000, 12)
+          THEN ROUND(CAST("c4_lln" / 1000 AS DOUBLE), 12)
           WHEN "c4_lln__unit" = 'ng/L'
-          THEN ROUND("c4_lln" / 1000000000, 15)
+          THEN ROUND(CAST("c4_lln" / 1000000000 AS DOUBLE), 15)
           WHEN "c4_lln__unit" = 'ng/dL'
-          THEN ROUND("c4_lln" / 100000000, 15)
+          THEN ROUND(CAST("c4_lln" / 100000000 AS DOUBLE), 15)
           WHEN "c4_lln__unit" = 'ng/mL'
-          THEN ROUND("c4_lln" / 1000000, 15)
+          THEN ROUND(CAST("c4_lln" / 1000000 AS DOUBLE), 15)
           WHEN "c4_lln__unit" = 'pg/mL'
-          THEN ROUND("c4_lln" / 1000000000, 15)
+          THEN ROUND(CAST("c4_lln" / 1000000000 AS DOUBLE), 15)
           WHEN "c4_lln__unit" = 'pg/L'
-          THEN ROUND("c4_lln" / 1000000000000, 15)
+          THEN ROUND(CAST("c4_lln" / 1000000000000 AS DOUBLE), 15)
         END AS "c4_lln"
       FROM "serology"
       WHERE
@@ -753,25 +753,25 @@ WITH "demographics_by_visit" AS (
           WHEN "systolic_bp__unit" IS NULL OR "systolic_bp__unit" IN ('', 'mm[Hg]')
           THEN "systolic_bp"
           WHEN "systolic_bp__unit" = 'kPa'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "systolic_bp" * 500000
-          ) / 66661, 9)
+          ) / 66661 AS DOUBLE), 9)
           WHEN "systolic_bp__unit" = 'cm[H2O]'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "systolic_bp" * 28019
-          ) / 38092, 10)
+          ) / 38092 AS DOUBLE), 10)
         END AS "systolic_bp",
         CASE
           WHEN "diastolic_bp__unit" IS NULL OR "diastolic_bp__unit" IN ('', 'mm[Hg]')
           THEN "diastolic_bp"
           WHEN "diastolic_bp__unit" = 'kPa'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "diastolic_bp" * 500000
-          ) / 66661, 9)
+          ) / 66661 AS DOUBLE), 9)
           WHEN "diastolic_bp__unit" = 'cm[H2O]'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "diastolic_bp" * 28019
-          ) / 38092, 10)
+          ) / 38092 AS DOUBLE), 10)
         END AS "diastolic_bp"
       FROM "vital_signs"
       WHERE
@@ -803,7 +803,7 @@ WITH "demographics_by_visit" AS (
           WHEN "hba1c__unit" IS NULL OR "hba1c__unit" IN ('', '%')
           THEN "hba1c"
           WHEN "hba1c__unit" = '1'
-          THEN ROUND("hba1c" * 100, 9)
+          THEN ROUND(CAST("hba1c" * 100 AS DOUBLE), 9)
           WHEN "hba1c__unit" = '10*-2'
           THEN "hba1c"
         END AS "hba1c",
@@ -811,23 +811,23 @@ WITH "demographics_by_visit" AS (
           WHEN "proteinuria__unit" IS NULL OR "proteinuria__unit" IN ('', 'g/d')
           THEN "proteinuria"
           WHEN "proteinuria__unit" = 'mg/d'
-          THEN ROUND("proteinuria" / 1000, 12)
+          THEN ROUND(CAST("proteinuria" / 1000 AS DOUBLE), 12)
           WHEN "proteinuria__unit" = 'ug/d'
-          THEN ROUND("proteinuria" / 1000000, 15)
+          THEN ROUND(CAST("proteinuria" / 1000000 AS DOUBLE), 15)
           WHEN "proteinuria__unit" = 'mg/h'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "proteinuria" * 3
-          ) / 125, 11)
+          ) / 125 AS DOUBLE), 11)
           WHEN "proteinuria__unit" = 'ug/h'
-          THEN ROUND((
+          THEN ROUND(CAST((
             "proteinuria" * 3
-          ) / 125000, 14)
+          ) / 125000 AS DOUBLE), 14)
           WHEN "proteinuria__unit" = 'mg/wk'
-          THEN ROUND("proteinuria" / 7000, 13)
+          THEN ROUND(CAST("proteinuria" / 7000 AS DOUBLE), 13)
           WHEN "proteinuria__unit" = 'g/(24.h)'
           THEN "proteinuria"
           WHEN "proteinuria__unit" = 'mg/(24.h)'
-          THEN ROUND("proteinuria" / 1000, 12)
+          THEN ROUND(CAST("proteinuria" / 1000 AS DOUBLE), 12)
         END AS "proteinuria",
         CASE
           WHEN "egfr__unit" IS NULL OR "egfr__unit" IN ('', 'mL/min/{1.73_m2}')
@@ -835,9 +835,9 @@ WITH "demographics_by_visit" AS (
           WHEN "egfr__unit" = 'mL/min'
           THEN "egfr"
           WHEN "egfr__unit" = 'L/min'
-          THEN ROUND("egfr" * 1000, 9)
+          THEN ROUND(CAST("egfr" * 1000 AS DOUBLE), 9)
           WHEN "egfr__unit" = 'mL/h'
-          THEN ROUND("egfr" / 60, 11)
+          THEN ROUND(CAST("egfr" / 60 AS DOUBLE), 11)
         END AS "egfr",
         "pregnancy_test" AS "pregnancy_test"
       FROM "screening_labs"
@@ -962,19 +962,19 @@ WITH "demographics_by_visit" AS (
             WHEN "daily_dose__unit" IS NULL OR "daily_dose__unit" IN ('', 'mg/d')
             THEN "daily_dose"
             WHEN "daily_dose__unit" = 'g/d'
-            THEN ROUND("daily_dose" * 1000, 9)
+            THEN ROUND(CAST("daily_dose" * 1000 AS DOUBLE), 9)
             WHEN "daily_dose__unit" = 'ug/d'
-            THEN ROUND("daily_dose" / 1000, 12)
+            THEN ROUND(CAST("daily_dose" / 1000 AS DOUBLE), 12)
             WHEN "daily_dose__unit" = 'mg/h'
-            THEN ROUND("daily_dose" * 24, 9)
+            THEN ROUND(CAST("daily_dose" * 24 AS DOUBLE), 9)
             WHEN "daily_dose__unit" = 'ug/h'
-            THEN ROUND((
+            THEN ROUND(CAST((
               "daily_dose" * 3
-            ) / 125, 11)
+            ) / 125 AS DOUBLE), 11)
             WHEN "daily_dose__unit" = 'mg/wk'
-            THEN ROUND("daily_dose" / 7, 10)
+            THEN ROUND(CAST("daily_dose" / 7 AS DOUBLE), 10)
             WHEN "daily_dose__unit" = 'g/(24.h)'
-            THEN ROUND("daily_dose" * 1000, 9)
+            THEN ROUND(CAST("daily_dose" * 1000 AS DOUBLE), 9)
             WHEN "daily_dose__unit" = 'mg/(24.h)'
             THEN "daily_dose"
           END AS "daily_dose",
