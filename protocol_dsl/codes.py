@@ -100,6 +100,7 @@ CODES: dict[str, CodeInfo] = {
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),
+    "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
 }
 
 

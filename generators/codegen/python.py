@@ -9,6 +9,7 @@ call tree so that long expressions are laid out over several lines.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from fractions import Fraction
 
 import attrs
@@ -227,13 +228,20 @@ class PythonCompiler:
         function = "_min_of" if node.op == "min" else "_max_of"
         return self._records(node, function, node.condition, node.value)
 
+    def _interval_extreme(self, node: n.Extreme, record: bool) -> Code:
+        code = self._extreme(node, record)
+        assert code.args is not None
+        return attrs.evolve(code, args=(*code.args, _float(node.low), _float(node.high)))
+
     # ------------------------------------------------------------ intervals
 
     def _interval_count(self, node: n.Count, record: bool) -> Code:
         return self._records(node, "_count", node.condition)
 
     def _interval_total(self, node: n.Total, record: bool) -> Code:
-        return self._records(node, "_total", node.condition, node.value)
+        code = self._records(node, "_total", node.condition, node.value)
+        assert code.args is not None
+        return attrs.evolve(code, args=(*code.args, _float(node.low), _float(node.high)))
 
     def _interval_weighted(self, node: n.Weighted, record: bool) -> Code:
         return call("_weighted", literal(node.weight), self.scalar(node.condition, record))
@@ -265,6 +273,13 @@ class PythonCompiler:
             self.bounds(node.then, record),
             self.bounds(node.otherwise, record),
         )
+
+
+def _float(value: float) -> Code:
+    """A bound: a float literal, or an infinity of the runtime."""
+    if math.isinf(value):
+        return Code("_INF" if value > 0 else "-_INF")
+    return literal(float(value))
 
 
 def _scale_args(node: n.Scale) -> tuple[Code, ...]:

@@ -14,6 +14,7 @@ duration that is not a constant, an item of a repeating form read outside
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -78,7 +79,7 @@ class Plan:
 def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
     """Lower every criterion of `spec` (which must have no errors)."""
     dictionary = build_dictionary(spec, extra_units)
-    lowerer = _Lowerer(spec)
+    lowerer = _Lowerer(spec, dictionary)
     criteria = []
     for criterion in spec.criteria:
         rule = None
@@ -124,8 +125,9 @@ _NUMERIC = (t.Number, t.Quantity)
 
 
 class _Lowerer:
-    def __init__(self, spec: Spec) -> None:
+    def __init__(self, spec: Spec, dictionary: Dictionary) -> None:
         self.spec = spec
+        self.dictionary = dictionary
         self.typer = t.Typer(spec)
         self._active: set[int] = set()
 
@@ -535,14 +537,54 @@ class _Lowerer:
         value = self._record_member(symbol, inner.record, inner, expr.target.span)
         if value.node.kind not in ("number", "date", "titer"):
             raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
+        low, high = self.bounds(value.node)
         if expr.kind == "sum":
             if table is None:
                 return _Lowered(n.IntervalSum(()), result)
-            return _Lowered(n.Total(table, value.node, where), result)
+            return _Lowered(n.Total(table, value.node, where, low, high), result)
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
         op = "min" if expr.kind == "min" else "max"
-        return _Lowered(n.Extreme(op, table, value.node, where, value.node.kind), result)
+        kind: n.Kind = "interval" if value.node.kind == "number" else value.node.kind
+        return _Lowered(n.Extreme(op, table, value.node, where, kind, low, high), result)
+
+    def bounds(self, node: n.Node) -> tuple[float, float]:
+        """The values `node` can take, as far as known before reading any data.
+
+        The same static reasoning as the interpreter's: an item's declared
+        range, constants, table values, and interval arithmetic over them.
+        """
+        if isinstance(node, n.Const):
+            if isinstance(node.value, (Fraction, int)) and not isinstance(node.value, bool):
+                return float(node.value), float(node.value)
+            return -math.inf, math.inf
+        if isinstance(node, (n.Item, n.Field)):
+            table = self.dictionary.table(node.table)
+            column = table.column(node.item) if table is not None else None
+            if column is not None and column.low is not None and column.high is not None:
+                return column.low, column.high
+            return -math.inf, math.inf
+        if isinstance(node, n.Arith):
+            return _bounds_arith(node.op, self.bounds(node.left), self.bounds(node.right))
+        if isinstance(node, n.Negate):
+            low, high = self.bounds(node.arg)
+            return -high, -low
+        if isinstance(node, n.Scale):
+            return self.bounds(node.arg)
+        if isinstance(node, n.Lookup):
+            numbers = [float(v.value) for _k, v in node.entries if isinstance(v.value, Fraction)]
+            return min(numbers, default=-math.inf), max(numbers, default=math.inf)
+        if isinstance(node, n.Abs):
+            low, high = self.bounds(node.arg)
+            return 0.0, max(abs(low), abs(high))
+        if isinstance(node, n.Extremum):
+            a, b = self.bounds(node.left), self.bounds(node.right)
+            pick = min if node.op == "least" else max
+            return pick(a[0], b[0]), pick(a[1], b[1])
+        if isinstance(node, n.If):
+            a, b = self.bounds(node.then), self.bounds(node.otherwise)
+            return min(a[0], b[0]), max(a[1], b[1])
+        return -math.inf, math.inf
 
     # ------------------------------------------------------------ functions
 
@@ -692,6 +734,26 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
     if factor is None:
         raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
     return _dt.timedelta(days=float(sign * amount * factor)).days, 0
+
+
+def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    """Interval arithmetic on static bounds (0 × ∞ is 0; a divisor range across 0 is unbounded)."""
+    (a0, a1), (b0, b1) = a, b
+    if op == "+":
+        result = (a0 + b0, a1 + b1)
+    elif op == "-":
+        result = (a0 - b1, a1 - b0)
+    elif op == "*":
+        products = [0.0 if x == 0 or y == 0 else x * y for x in (a0, a1) for y in (b0, b1)]
+        result = (min(products), max(products))
+    elif b0 <= 0 <= b1:
+        return -math.inf, math.inf
+    else:
+        quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
+        result = (min(quotients), max(quotients))
+    if math.isnan(result[0]) or math.isnan(result[1]):
+        return -math.inf, math.inf
+    return result
 
 
 def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:

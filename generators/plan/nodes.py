@@ -19,6 +19,7 @@ used by two criteria) are recognised and computed once by the SQL back end.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import ClassVar, Literal, TypeAlias
@@ -246,14 +247,17 @@ class Count:
 class Total:
     """Sum of ``value`` over records where ``condition`` holds, as [lo, hi].
 
-    lo sums the known values of records that certainly count; hi sums the
-    values of every record that might count, and is unbounded when one of
-    them has no value.
+    A record whose value is unknown counts as anything within ``low`` ..
+    ``high`` (the value's possible range, infinite when it has none); a
+    record whose condition is unknown adds between min(0, value) and
+    max(0, value).
     """
 
     table: str
     value: Node
     condition: Node
+    low: float = -math.inf
+    high: float = math.inf
     kind: ClassVar[Kind] = "interval"
 
 
@@ -261,8 +265,11 @@ class Total:
 class Extreme:
     """Smallest / largest ``value`` of the records where ``condition`` holds.
 
-    Known only when no record is in doubt (every record's condition is known,
-    and every counted record has a value) and at least one record counts.
+    Unknown when no record certainly counts.  A number is an interval: for
+    the smallest, from the lowest value any record that might count can
+    have, to the lowest a record that certainly counts can have (an unknown
+    value can be anything within ``low`` .. ``high``); the largest likewise.
+    Dates and titers are known only when no record is in doubt.
     """
 
     op: Literal["min", "max"]
@@ -270,6 +277,8 @@ class Extreme:
     value: Node
     condition: Node
     kind: Kind
+    low: float = -math.inf
+    high: float = math.inf
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ statuses come out as SMALLINT 1 (met), 0 (not met) or NULL (unknown).
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -441,7 +442,7 @@ class _QueryBuilder:
             n.Extreme: "extreme",
         }[type(node)]
         number = len(source.columns) + 1
-        if isinstance(node, (n.Count, n.Total)):
+        if node.kind == "interval":
             lo = source.column((node, "lo"), f"{stem}_{number}_lo")
             hi = source.column((node, "hi"), f"{stem}_{number}_hi")
             return lo, hi
@@ -459,29 +460,67 @@ class _QueryBuilder:
             lo = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
             hi = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
             return [lo, hi]
-        assert v is not None
+        assert v is not None and isinstance(node, (n.Total, n.Extreme))
         missing = exp.Is(this=v.copy(), expression=exp.Null())
-        if isinstance(node, n.Total):
-            counted = _and(c.copy(), exp.Not(this=missing.copy()))
-            lo = exp.Sum(this=_case((counted, v.copy()), default=_number(0)))
-            # hi is unbounded when a record that may count has no value
-            open_ended = exp.Max(
-                this=_case((_not(c.copy()), _int(0)), (missing.copy(), _int(1)), default=_int(0))
-            )
-            total = exp.Sum(this=_case((_not(c.copy()), _number(0)), default=v.copy()))
-            hi = _case((exp.EQ(this=open_ended, expression=_int(0)), total))
-            return [lo, hi]
-        assert isinstance(node, n.Extreme)
-        doubt = exp.Max(
-            this=_case(
-                (exp.Is(this=c.copy(), expression=exp.Null()), _int(1)),
-                (_and(c.copy(), missing.copy()), _int(1)),
-                default=_int(0),
-            )
+        # a record that might count but has no value: its value is anywhere in the
+        # value's static range, which may be unbounded (then so is the result)
+        open_ended = exp.Max(
+            this=_case((_not(c.copy()), _int(0)), (missing, _int(1)), default=_int(0))
         )
-        aggregate = exp.Min if node.op == "min" else exp.Max
-        value = aggregate(this=_case((c.copy(), v.copy())))
-        return [_case((exp.EQ(this=doubt, expression=_int(0)), value))]
+
+        def value_or(bound: float) -> exp.Expression:
+            if math.isinf(bound):
+                return v.copy()
+            return exp.Coalesce(this=v.copy(), expressions=[_number(Fraction(repr(bound)))])
+
+        def bounded(bound: float, aggregate: exp.Expression) -> exp.Expression:
+            if not math.isinf(bound):
+                return aggregate
+            return _case(
+                (exp.EQ(this=open_ended.copy(), expression=_int(1)), _null("number")),
+                default=aggregate,
+            )
+
+        if isinstance(node, n.Total):
+            low, high = value_or(node.low), value_or(node.high)
+            below = _case(
+                (exp.LT(this=low.copy(), expression=_int(0)), low.copy()), default=_int(0)
+            )
+            above = _case(
+                (exp.GT(this=high.copy(), expression=_int(0)), high.copy()), default=_int(0)
+            )
+            lo_term = _case((c.copy(), low), (_not(c.copy()), _int(0)), default=below)
+            hi_term = _case((c.copy(), high), (_not(c.copy()), _int(0)), default=above)
+            return [
+                bounded(node.low, exp.Sum(this=lo_term)),
+                bounded(node.high, exp.Sum(this=hi_term)),
+            ]
+        certain = exp.EQ(
+            this=exp.Max(this=_case((c.copy(), _int(1)), default=_int(0))), expression=_int(1)
+        )
+        if node.kind != "interval":  # dates: known only when no record is in doubt
+            doubt = exp.Max(
+                this=_case(
+                    (exp.Is(this=c.copy(), expression=exp.Null()), _int(1)),
+                    (_and(c.copy(), exp.Is(this=v.copy(), expression=exp.Null())), _int(1)),
+                    default=_int(0),
+                )
+            )
+            aggregate = exp.Min if node.op == "min" else exp.Max
+            value = aggregate(this=_case((c.copy(), v.copy())))
+            return [_case((exp.EQ(this=doubt, expression=_int(0)), value))]
+        might = _case((_not(c.copy()), _null("number")), default=None)
+        if node.op == "min":
+            # from the lowest any record that might count can have,
+            # to the lowest of the records that certainly count
+            everyone = exp.Min(this=might.else_(value_or(node.low), copy=False))
+            lo = bounded(node.low, everyone)
+            hi = exp.Min(this=_case((c.copy(), value_or(node.high))))
+        else:
+            lo = exp.Max(this=_case((c.copy(), value_or(node.low))))
+            everyone = exp.Max(this=might.else_(value_or(node.high), copy=False))
+            hi = bounded(node.high, everyone)
+        return [_case((certain, lo)), _case((certain.copy(), hi))]
 
     def _record_cte(self, key: tuple[str, int], source: _Source) -> exp.Expression:
         """A repeating form's records aggregated into every record node of one layer.
@@ -693,15 +732,21 @@ class _QueryBuilder:
             return _to_bool(
                 exp.Coalesce(this=_col(columns[0], source.name), expressions=[_int(_TRUE)])
             )
-        if isinstance(node, (n.Count, n.Total)):
-            # no records: [0, 0]; only a sum's upper bound is NULL (unbounded) otherwise
-            lo = exp.Coalesce(this=_col(columns[0], source.name), expressions=[_int(0)])
-            if isinstance(node, n.Count):
-                hi = exp.Coalesce(this=_col(columns[1], source.name), expressions=[_int(0)])
-            else:
-                absent = exp.Is(this=_col(SUBJECT_ID, source.name), expression=exp.Null())
-                hi = _case((absent, _int(0)), default=_col(columns[1], source.name))
-            return lo, hi
+        if isinstance(node, n.Count):
+            # no records: [0, 0]
+            return tuple(
+                exp.Coalesce(this=_col(column, source.name), expressions=[_int(0)])
+                for column in columns
+            )
+        if isinstance(node, n.Total):
+            # no records: [0, 0]; otherwise a NULL bound is unbounded
+            absent = exp.Is(this=_col(SUBJECT_ID, source.name), expression=exp.Null())
+            return tuple(
+                _case((absent.copy(), _int(0)), default=_col(column, source.name))
+                for column in columns
+            )
+        if isinstance(node, n.Extreme) and node.kind == "interval":
+            return _col(columns[0], source.name), _col(columns[1], source.name)
         return _col(columns[0], source.name)
 
     # ------------------------------------------------------------ values
@@ -852,11 +897,12 @@ class _QueryBuilder:
         )
 
     def _if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
+        """The branch the condition picks; with an unknown condition, the common value
+        of both branches when they agree, else unknown."""
         cond = self.scalar(node.cond, scope)
-        return _case(
-            (cond, self.scalar(node.then, scope)),
-            (_not(cond.copy()), self.scalar(node.otherwise, scope)),
-        )
+        a, b = self.scalar(node.then, scope), self.scalar(node.otherwise, scope)
+        agree = exp.EQ(this=_operand(a.copy()), expression=_operand(b.copy()))
+        return _case((cond, a), (_not(cond.copy()), b), (agree, a.copy()))
 
     def _record_scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
         value = self._record_value(node)
@@ -961,9 +1007,13 @@ class _QueryBuilder:
     ) -> tuple[exp.Expression, exp.Expression]:
         cond = self.scalar(node.cond, scope)
         (a0, a1), (b0, b1) = self.bounds(node.then, scope), self.bounds(node.otherwise, scope)
+        agree = _and(
+            exp.EQ(this=_operand(a0.copy()), expression=_operand(b0.copy())),
+            exp.EQ(this=_operand(a1.copy()), expression=_operand(b1.copy())),
+        )
         return (
-            _case((cond, a0), (_not(cond.copy()), b0)),
-            _case((cond.copy(), a1), (_not(cond.copy()), b1)),
+            _case((cond, a0), (_not(cond.copy()), b0), (agree, a0.copy())),
+            _case((cond.copy(), a1), (_not(cond.copy()), b1), (agree.copy(), a1.copy())),
         )
 
     def _interval_record(
@@ -983,6 +1033,7 @@ class _QueryBuilder:
         n.If: _interval_if,
         n.Count: _interval_record,
         n.Total: _interval_record,
+        n.Extreme: _interval_record,
     }
 
 

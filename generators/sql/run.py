@@ -190,15 +190,21 @@ def _folder(path: Path) -> dict[str, _Raw]:
 
 
 def _read_json(path: Path) -> list[Any]:
+    """Subject records from a JSON list, one JSON object, or JSON Lines."""
     text = path.read_text(encoding="utf-8")
-    stripped = text.lstrip()
     try:
-        if path.suffix == ".json" and stripped.startswith(("[", "{")):
-            data = json.loads(text)
-            return data if isinstance(data, list) else [data]
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError as error:
-        raise SourceError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})") from None
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+        return records
+    return data if isinstance(data, list) else [data]
 
 
 # ---------------------------------------------------------------- typed views

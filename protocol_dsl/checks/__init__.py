@@ -44,8 +44,30 @@ def all_checks() -> list[Check]:
     ]
 
 
+#: Optional modules a check may need, and the extra that installs them.
+OPTIONAL_EXTRAS = {"z3": "solver"}
+
+
 def run_checks(spec: Spec, checks: list[Check] | None = None) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for check in checks if checks is not None else all_checks():
-        diagnostics.extend(check(spec))
+        try:
+            diagnostics.extend(check(spec))
+        except ModuleNotFoundError as error:
+            extra = OPTIONAL_EXTRAS.get((error.name or "").split(".")[0])
+            if extra is None:
+                raise
+            diagnostics.append(_skipped(spec, check, extra))
     return diagnostics
+
+
+def _skipped(spec: Spec, check: Check, extra: str) -> Diagnostic:
+    span = spec.module.declarations[0].span if spec.module.declarations else spec.module.span
+    return Diagnostic(
+        "N0903",
+        "note",
+        f"the {check.__module__.rsplit('.', 1)[-1]} checks were skipped: an optional "
+        "dependency is not installed",
+        span,
+        help=f"install it with: pip install 'protocol-dsl[{extra}]'",
+    )

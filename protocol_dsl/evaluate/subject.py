@@ -33,7 +33,8 @@ from protocol_dsl.spec import FormUse, Scope, Spec
 #: repeating form, or its visit in a non-repeating form (no item can be named "#").
 POSITION = "#"
 
-TOP_LEVEL_KEYS = ("subject_id", "visits", "forms", "attestations", "arm", "dose_level")
+TOP_LEVEL_KEYS = ("subject_id", "visits", "forms", "attestations", "arm", "dose_level", "witness")
+# "witness" is metadata that `protocol witness` puts on the subjects it builds.
 
 
 @attrs.frozen

@@ -28,7 +28,11 @@ def _codes_in(pattern: str) -> Counter[str]:
     return counts
 
 
-_OWN = sorted(c for c in CODES if c[1:3] in {"02", "03", "05", "06", "07", "08", "09"})
+# N0903 depends on the installation (a missing optional dependency), not on a
+# spec; tests/test_docs_examples.py simulates it.
+_OWN = sorted(
+    c for c in CODES if c[1:3] in {"02", "03", "05", "06", "07", "08", "09"} and c != "N0903"
+)
 
 
 @pytest.mark.parametrize("code", _OWN)

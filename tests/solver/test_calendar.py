@@ -16,7 +16,7 @@ from protocol_dsl.solver import calendar
 from protocol_dsl.solver.encode import Encoder
 from protocol_dsl.solver.terms import Num
 from protocol_dsl.spec import Spec
-from tests.solver.cases import CASES
+from tests.solver.support import CASES
 
 dates = st.dates(min_value=dt.date(1700, 1, 1), max_value=dt.date(2300, 12, 31))
 month_counts = st.integers(min_value=-2400, max_value=2400)

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from protocol_dsl.cli import cli
-from tests.solver.cases import CASES, ROOT
+from tests.solver.support import CASES, ROOT
 
 SMALL = str(CASES / "clean_mixed.trial")
 

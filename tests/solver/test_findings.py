@@ -6,11 +6,20 @@ line (`# expect: E0401`); a spec without expectations must be clean of them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.solver.cases import CASES, LOGIC_CODES, compile_path, expectations, logic_findings
+from tests.solver.support import (
+    CASES,
+    LOGIC_CODES,
+    SPECS,
+    compile_path,
+    expectations,
+    logic_findings,
+)
 
 CASE_FILES = sorted(CASES.glob("*.trial"))
 
@@ -51,3 +60,27 @@ def test_unit_conversion_is_exact_before_comparing_with_the_range() -> None:
     result = compile_path(CASES / "e0405_threshold.trial")
     lines = {line for line, code in logic_findings(result) if code == "E0405"}
     assert len(lines) == 1
+
+
+def test_a_spec_without_formal_criteria_does_not_load_the_solver() -> None:
+    # protocol check must start fast: z3 is imported only for specs with rules to solve
+    program = (
+        "import sys\n"
+        "from protocol_dsl.compiler import compile_spec\n"
+        "compile_spec(sys.argv[1])\n"
+        "print('z3' in sys.modules)\n"
+    )
+    library = subprocess.run(
+        [sys.executable, "-c", program, str(SPECS / "lib" / "sle.trial")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert library.stdout.strip() == "False"
+    trial = subprocess.run(
+        [sys.executable, "-c", program, str(CASES / "w0404_inclusion.trial")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert trial.stdout.strip() == "True"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.solver.cases import QLS4131, compile_path, line_of, planted
+from tests.solver.support import QLS4131, compile_path, line_of, planted
 
 AGE = "  = age between 18 and 70"
 E10 = 'exclusion E10 "Pregnant or lactating women."'

@@ -21,7 +21,7 @@ from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate import compile_spec_rules, evaluate_expr
 from protocol_dsl.solver.witness import build_witnesses
 from protocol_dsl.spec import Spec
-from tests.solver.cases import CASES, HERE, QLS4131, REAL_SPECS
+from tests.solver.support import CASES, HERE, QLS4131, REAL_SPECS
 
 GOLDEN = HERE / "golden"
 

@@ -11,6 +11,7 @@ DuckDB tables.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,21 @@ def test_sum_is_an_interval_unbounded_by_a_missing_value() -> None:
     )
     assert statuses(spec, cases, "I1") == [
         "unknown", "met", "not_met", "unknown", "not_met", "not_met",
+    ]  # fmt: skip
+
+
+def test_smallest_value_is_an_interval() -> None:
+    spec = spec_with('inclusion I1 "Low dose" = min(meds.dose where ongoing = yes) < 10 mg/d\n')
+    cases = subjects(
+        meds({"dose": 5, "ongoing": True}, {"dose": 20, "ongoing": True}),  # 5 -> met
+        meds({"dose": 20, "ongoing": True}, {"ongoing": True}),  # [0, 20] -> unknown
+        meds({"dose": 20, "ongoing": True}, {"dose": 5}),  # [5, 20] -> unknown
+        meds({"dose": 20, "ongoing": True}, {"dose": 30}),  # 20 -> not met
+        meds({"dose": 5}),  # no record surely counts -> unknown
+        meds(),  # no records -> unknown
+    )
+    assert statuses(spec, cases, "I1") == [
+        "met", "unknown", "unknown", "not_met", "unknown", "unknown",
     ]  # fmt: skip
 
 
@@ -295,11 +311,17 @@ EXPECTED = [
 ]  # fmt: skip
 
 
-def test_every_input_subject_comes_out_of_json_records() -> None:
+def test_every_input_subject_comes_out_of_json_records(tmp_path: Path) -> None:
     spec = spec_with(RULES)
     assert screen_with_duckdb(spec, _records()) == EXPECTED
     for record, expected in zip(_records(), EXPECTED, strict=True):
         assert evaluate_subject(spec, record).status == expected["status"]
+    lines = tmp_path / "subjects.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in _records()), encoding="utf-8")
+    assert screen_with_duckdb(spec, lines) == EXPECTED
+    whole = tmp_path / "subjects.json"
+    whole.write_text(json.dumps(_records(), indent=2), encoding="utf-8")
+    assert screen_with_duckdb(spec, whole) == EXPECTED
 
 
 @pytest.mark.parametrize("form", ["csv", "parquet", "duckdb"])

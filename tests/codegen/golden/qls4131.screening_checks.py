@@ -529,11 +529,12 @@ def _known(value):
 
 
 def _if(condition, then, otherwise):
+    """The branch the condition picks; with an unknown condition, the branches' common value."""
     if condition is True:
         return then
     if condition is False:
         return otherwise
-    return None
+    return then if then is not None and then == otherwise else None
 
 
 # ---------------------------------------------------------------- numbers
@@ -663,7 +664,7 @@ def _interval_if(condition, then, otherwise):
         return then
     if condition is False:
         return otherwise
-    return (-_INF, _INF)
+    return then if then == otherwise else (-_INF, _INF)
 
 
 # ---------------------------------------------------------------- records of repeating forms
@@ -682,22 +683,27 @@ def _count(records, condition):
     return (sum(1 for c in statuses if c is True), sum(1 for c in statuses if c is not False))
 
 
-def _total(records, condition, value):
+def _total(records, condition, value, low, high):
+    """A sum over records as (lo, hi): an unknown value is anywhere in low .. high, and a
+    record that might count adds between min(0, value) and max(0, value)."""
     lo = hi = 0.0
     for r in records:
-        c, v = condition(r), value(r)
+        c = condition(r)
         if c is False:
             continue
-        if v is None:
-            hi = _INF
-            continue
-        hi += v
+        v = value(r)
+        v0, v1 = (low, high) if v is None else (v, v)
         if c is True:
-            lo += v
+            lo += v0
+            hi += v1
+        else:
+            lo += min(0.0, v0)
+            hi += max(0.0, v1)
     return (lo, hi)
 
 
 def _extreme(pick, records, condition, value):
+    """The smallest or largest date, known only when no record is in doubt."""
     counted = []
     for r in records:
         c = condition(r)
@@ -711,12 +717,33 @@ def _extreme(pick, records, condition, value):
     return pick(counted) if counted else None
 
 
-def _min_of(records, condition, value):
-    return _extreme(min, records, condition, value)
+def _extreme_interval(pick, records, condition, value, low, high):
+    """The smallest (or largest) number as (lo, hi); unknown when no record surely counts."""
+    certain, possible = [], []
+    for r in records:
+        c = condition(r)
+        if c is False:
+            continue
+        v = value(r)
+        (certain if c is True else possible).append((low, high) if v is None else (v, v))
+    if not certain:
+        return (-_INF, _INF)
+    every = certain + possible
+    if pick is min:
+        return (min(b[0] for b in every), min(b[1] for b in certain))
+    return (max(b[0] for b in certain), max(b[1] for b in every))
 
 
-def _max_of(records, condition, value):
-    return _extreme(max, records, condition, value)
+def _min_of(records, condition, value, low=None, high=None):
+    if low is None:
+        return _extreme(min, records, condition, value)
+    return _extreme_interval(min, records, condition, value, low, high)
+
+
+def _max_of(records, condition, value, low=None, high=None):
+    if low is None:
+        return _extreme(max, records, condition, value)
+    return _extreme_interval(max, records, condition, value, low, high)
 
 
 # ---------------------------------------------------------------- dates
@@ -1368,6 +1395,8 @@ def _criterion_5(s):
                             },
                         ),
                     ),
+                    0.0,
+                    13340.0,
                 ),
                 _point(40.0),
             ),

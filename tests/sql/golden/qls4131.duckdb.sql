@@ -871,11 +871,24 @@ WITH "demographics_by_visit" AS (
     "subject_id",
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
     MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
-    SUM(CASE WHEN "condition_2" AND NOT "value_3" IS NULL THEN "value_3" ELSE 0 END) AS "total_3_lo",
-    CASE
-      WHEN MAX(CASE WHEN NOT "condition_2" THEN 0 WHEN "value_3" IS NULL THEN 1 ELSE 0 END) = 0
-      THEN SUM(CASE WHEN NOT "condition_2" THEN 0 ELSE "value_3" END)
-    END AS "total_3_hi",
+    SUM(
+      CASE
+        WHEN "condition_2"
+        THEN COALESCE("value_3", 0)
+        WHEN NOT "condition_2"
+        THEN 0
+        ELSE CASE WHEN COALESCE("value_3", 0) < 0 THEN COALESCE("value_3", 0) ELSE 0 END
+      END
+    ) AS "total_3_lo",
+    SUM(
+      CASE
+        WHEN "condition_2"
+        THEN COALESCE("value_3", 13340)
+        WHEN NOT "condition_2"
+        THEN 0
+        ELSE CASE WHEN COALESCE("value_3", 13340) > 0 THEN COALESCE("value_3", 13340) ELSE 0 END
+      END
+    ) AS "total_3_hi",
     MIN(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "all_5",
     MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
     SUM(CASE WHEN "condition_6" THEN 1 ELSE 0 END) AS "count_7_lo",
@@ -1274,7 +1287,11 @@ FROM (
             ELSE "medications_records"."total_3_hi"
           END <= 40
           THEN TRUE
-          WHEN COALESCE("medications_records"."total_3_lo", 0) > 40
+          WHEN CASE
+            WHEN "medications_records"."subject_id" IS NULL
+            THEN 0
+            ELSE "medications_records"."total_3_lo"
+          END > 40
           THEN FALSE
         END
       )
