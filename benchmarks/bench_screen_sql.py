@@ -553,16 +553,18 @@ def main() -> None:
         generate(data, args.subjects)
         print(f"generated {args.subjects} subjects in {time.perf_counter() - start:.1f} s")
     runs: dict[str, list[dict]] = {"generated": [], "handwritten": []}
+    load_before = os.getloadavg()[0]
     for _ in range(args.repeat):
         for kind in runs:
             result = measure(kind, data, WORK / f"result_{kind}.parquet")
             runs[kind].append(result)
             print(kind, result)
+    load = (load_before, os.getloadavg()[0])
     differing = compare(WORK / "result_generated.parquet", WORK / "result_handwritten.parquet")
     print("rows that differ between the generated and the hand-written query:", differing)
     cli = measure_cli(WORK)
     print("one subject from the command line:", cli)
-    write_report(args.subjects, runs, differing, cli)
+    write_report(args.subjects, runs, differing, cli, load)
 
 
 def _best(runs: list[dict], key: str) -> float:
@@ -575,7 +577,13 @@ def _median(runs: list[dict], key: str) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def write_report(n: int, runs: dict[str, list[dict]], differing: int, cli: dict | None) -> None:
+def write_report(
+    n: int,
+    runs: dict[str, list[dict]],
+    differing: int,
+    cli: dict | None,
+    load: tuple[float, float],
+) -> None:
     generated, handwritten = runs["generated"], runs["handwritten"]
     engine_ratio = _best(generated, "engine_seconds") / _best(handwritten, "engine_seconds")
     total_ratio = _best(generated, "seconds") / _best(handwritten, "seconds")
@@ -598,8 +606,9 @@ def write_report(n: int, runs: dict[str, list[dict]], differing: int, cli: dict 
         "generated query, the imports, `compile_spec` (parsing and every consistency check of "
         "the spec and its libraries) and building the SQLGlot tree. Results are written to "
         "Parquet, one row per subject. Memory is the process's peak resident set size. "
-        f"Best of {len(generated)} runs; every run is listed (other processes ran on the "
-        "machine meanwhile, hence the spread).",
+        f"Best of {len(generated)} runs; every run is listed. The one-minute load average was "
+        f"{load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores: other processes "
+        "were running; on an idle machine the times are lower).",
         "",
         "| run | engine, best (s) | total, best (s) | total, median (s) | totals of all runs (s) "
         "| peak memory (MiB) |",
