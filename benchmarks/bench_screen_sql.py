@@ -606,9 +606,9 @@ def write_report(
         "generated query, the imports, `compile_spec` (parsing and every consistency check of "
         "the spec and its libraries) and building the SQLGlot tree. Results are written to "
         "Parquet, one row per subject. Memory is the process's peak resident set size. "
-        f"Best of {len(generated)} runs; every run is listed. The one-minute load average was "
-        f"{load[0]:.1f} before the runs and {load[1]:.1f} after (2 cores: other processes "
-        "were running; on an idle machine the times are lower).",
+        f"Best of {len(generated)} runs; every run is listed. The one-minute load average "
+        f"was {load[0]:.1f} before the runs and {load[1]:.1f} after them (2 cores; other "
+        "work on the machine shows as spread between runs).",
         "",
         "| run | engine, best (s) | total, best (s) | total, median (s) | totals of all runs (s) "
         "| peak memory (MiB) |",

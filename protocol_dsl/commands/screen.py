@@ -173,10 +173,19 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
     if len(data) != 1:
         click.echo("error: the duckdb engine reads one input (a file or a folder)", err=True)
         sys.exit(1)
+    from generators.plan import PlanError
+
     try:
         rows = screen_with_duckdb(spec, data[0])
     except SourceError as error:
         click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except PlanError as error:
+        click.echo(
+            f"error: this spec uses a rule the SQL engine cannot run ({error}); "
+            "use --engine python",
+            err=True,
+        )
         sys.exit(1)
     import json
 
