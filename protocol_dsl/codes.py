@@ -101,6 +101,7 @@ CODES: dict[str, CodeInfo] = {
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),
     "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
+    "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
 }
 
 

@@ -26,11 +26,17 @@ class CompileResult:
 
 
 def compile_spec(
-    path: str, source: str | None = None, *, strict: bool = False, reader: Reader = _read_file
+    path: str,
+    source: str | None = None,
+    *,
+    strict: bool = False,
+    thorough: bool = False,
+    reader: Reader = _read_file,
 ) -> CompileResult:
+    """Load and check one spec; `thorough` lifts the solver's effort limit (N0904)."""
     spec, diagnostics, sources = load(path, source, reader)
     if spec is not None and not has_errors(diagnostics):
-        diagnostics = diagnostics + run_checks(spec)
+        diagnostics = diagnostics + run_checks(spec, thorough=thorough)
     if strict:
         diagnostics = [_strict(d) for d in diagnostics]
     return CompileResult(spec, sorted_diagnostics(diagnostics), sources)

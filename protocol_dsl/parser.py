@@ -31,6 +31,8 @@ from lark.exceptions import (
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.lexer import FastContextualLexer
+from protocol_dsl.parse_table import parser_class
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
@@ -118,19 +120,24 @@ def _collect_comment(token: Token) -> Token:
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
     text = grammar_text()
+    cache = _cache_path(text)
     options: dict[str, Any] = {
         "parser": "lalr",
         "lexer": "contextual",
         "propagate_positions": True,
         "maybe_placeholders": False,
         "lexer_callbacks": {"COMMENT": _collect_comment},
+        "_plugins": {
+            "ContextualLexer": FastContextualLexer,
+            "LALR_Parser": parser_class(cache + ".table" if cache else None),
+        },
     }
-    cache = _cache_path(text)
     if cache:
         try:
             return Lark(text, cache=cache, **options)
         except Exception:  # an unreadable or foreign cache file: rebuild without it
             pass
+    options["_plugins"]["LALR_Parser"] = parser_class(None)
     return Lark(text, **options)
 
 

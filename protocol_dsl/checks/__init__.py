@@ -16,7 +16,8 @@ from protocol_dsl.spec import Spec
 Check = Callable[[Spec], Iterable[Diagnostic]]
 
 
-def all_checks() -> list[Check]:
+def all_checks(*, thorough: bool = False) -> list[Check]:
+    """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         availability,
         completeness,
@@ -35,7 +36,7 @@ def all_checks() -> list[Check]:
         mapping.check,
         types.check,
         units.check,
-        logic.check,
+        logic.check_thorough if thorough else logic.check,
         availability.check,
         schedule.check,
         dosing.check,
@@ -48,9 +49,11 @@ def all_checks() -> list[Check]:
 OPTIONAL_EXTRAS = {"z3": "solver"}
 
 
-def run_checks(spec: Spec, checks: list[Check] | None = None) -> list[Diagnostic]:
+def run_checks(
+    spec: Spec, checks: list[Check] | None = None, *, thorough: bool = False
+) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    for check in checks if checks is not None else all_checks():
+    for check in checks if checks is not None else all_checks(thorough=thorough):
         try:
             diagnostics.extend(check(spec))
         except ModuleNotFoundError as error:

@@ -20,7 +20,7 @@ from protocol_dsl.spec import Spec
 _SINGLE = ("E0401", "W0402", "W0403")
 
 
-def check(spec: Spec) -> list[Diagnostic]:
+def check(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
     if not any(c.rule is not None for c in spec.criteria):
         return []
     from protocol_dsl.solver import ranges
@@ -28,10 +28,15 @@ def check(spec: Spec) -> list[Diagnostic]:
 
     found = list(ranges.check(spec))
     covered = {(d.span.file, d.span.start, d.span.end) for d in found}
-    for diagnostic in analyse(spec):
+    for diagnostic in analyse(spec, thorough=thorough):
         span = diagnostic.span
         alone = diagnostic.code in _SINGLE and not diagnostic.labels
         if alone and (span.file, span.start, span.end) in covered:
             continue
         found.append(diagnostic)
     return found
+
+
+def check_thorough(spec: Spec) -> list[Diagnostic]:
+    """`protocol check --thorough`: the solver analysis without its effort limit."""
+    return check(spec, thorough=True)

@@ -26,11 +26,21 @@ from protocol_dsl.diagnostics import (
 @click.option(
     "--strict", is_flag=True, help="Provisional values, open questions and warnings are errors."
 )
+@click.option(
+    "--thorough",
+    is_flag=True,
+    help="Analyse every criterion for redundancy, however long it takes (no effort limit).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings, not notes.")
 @format_option("text", "json", "github", "sarif")
 @no_color_option
 def command(
-    specs: tuple[str, ...], strict: bool, quiet: bool, output_format: str, no_color: bool
+    specs: tuple[str, ...],
+    strict: bool,
+    thorough: bool,
+    quiet: bool,
+    output_format: str,
+    no_color: bool,
 ) -> None:
     """Check SPECS (files or folders of .trial files; - reads standard input)."""
     diagnostics: list[Diagnostic] = []
@@ -40,9 +50,9 @@ def command(
         if path == "-":
             from protocol_dsl.commands.options import read_stdin
 
-            result = compile_spec("<stdin>", read_stdin(), strict=strict)
+            result = compile_spec("<stdin>", read_stdin(), strict=strict, thorough=thorough)
         else:
-            result = compile_spec(path, strict=strict)
+            result = compile_spec(path, strict=strict, thorough=thorough)
         diagnostics += result.diagnostics
         sources.update(result.sources)
     diagnostics = sorted_diagnostics(diagnostics)

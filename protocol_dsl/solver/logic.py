@@ -21,6 +21,13 @@ data): they can only hide a problem, never invent one.  The queries:
   - otherwise every subject it excludes is already excluded by other
     exclusions (W0404).
 
+The criteria are analysed in groups that share no variable (`groups`): a
+query about one criterion involves only its own group, which is exact, since
+a conjunction of independent parts is satisfiable when each part is.  Each
+independent contradiction gets its own E0401.  The per-criterion queries of a
+spec stop at a deterministic effort limit (`WORK_LIMIT`, N0904) that only a
+machine-made spec reaches; `protocol check --thorough` lifts it.
+
 "Always" and "never" are about subjects with complete data: with missing data
 any criterion can be unknown.  Item ranges are part of the question (a
 subject's values lie within their items' allowed ranges).
@@ -36,6 +43,7 @@ from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver.encode import Encoder, formal_criteria
+from protocol_dsl.solver.groups import connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
 
@@ -43,91 +51,165 @@ from protocol_dsl.spec import Spec
 #: gets the same findings); running out only means no finding.
 RLIMIT = 5_000_000
 
+#: Effort of the per-criterion queries of one spec, counted as the criterion
+#: switches passed to the solver (deterministic, like RLIMIT).  Each query
+#: involves every other criterion it is connected with, so the work grows with
+#: the square of a group of connected criteria: a real protocol (tens of
+#: criteria) stays far below the limit, a machine-made spec with hundreds of
+#: connected criteria stops with a note (N0904) instead of taking minutes.
+#: `protocol check --thorough` lifts the limit.
+WORK_LIMIT = 20_000
 
-def analyse(spec: Spec) -> list[Diagnostic]:
+
+def analyse(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
     criteria = formal_criteria(spec)
     if not criteria:
         return []
     encoder = Encoder(spec, "check")
     conds = {c.id: encoder.criterion(c) for c in criteria}
     encoder.finalize()
-    return list(_Findings(spec, encoder, criteria, conds).run())
+    findings = _Findings(spec, encoder, criteria, conds, None if thorough else WORK_LIMIT)
+    return list(findings.run())
+
+
+class _Group:
+    """Criteria that share variables, directly or through domain constraints, with a
+    solver of their own: what one of them can do never depends on another group."""
+
+    def __init__(self, ctx: z3.Context, ids: list[str]):
+        self.ids = ids
+        self.solver = z3.Solver(ctx=ctx)
+        self.solver.set("rlimit", RLIMIT)
 
 
 class _Findings:
-    def __init__(self, spec: Spec, encoder: Encoder, criteria: list[m.Criterion], conds: dict):
+    def __init__(
+        self,
+        spec: Spec,
+        encoder: Encoder,
+        criteria: list[m.Criterion],
+        conds: dict,
+        work_limit: int | None,
+    ):
         self.spec = spec
         self.criteria = criteria
         self.by_id = {c.id: c for c in criteria}
-        ctx = encoder.ctx
-        self.solver = z3.Solver(ctx=ctx)
-        self.solver.set("rlimit", RLIMIT)
-        self.solver.add(encoder.constraints)
+        self.ctx = ctx = encoder.ctx
+        self.work = 0
+        self.work_limit = work_limit
         # one switch per criterion and polarity: the queries are assumptions over them
         self.passes: dict[str, z3.BoolRef] = {}
         self.fails: dict[str, z3.BoolRef] = {}
+        rules: dict[str, list[z3.BoolRef]] = {}
         for c in criteria:
             on, off = z3.Bool(f"passes:{c.id}", ctx), z3.Bool(f"fails:{c.id}", ctx)
-            self.solver.add(z3.Implies(on, as_formula(Encoder.passes(c, conds[c.id]), ctx)))
-            self.solver.add(z3.Implies(off, as_formula(Encoder.fails(c, conds[c.id]), ctx)))
+            rules[c.id] = [
+                z3.Implies(on, as_formula(Encoder.passes(c, conds[c.id]), ctx)),
+                z3.Implies(off, as_formula(Encoder.fails(c, conds[c.id]), ctx)),
+            ]
             self.passes[c.id], self.fails[c.id] = on, off
+        self.group_of: dict[str, _Group] = {}
+        self.groups: list[_Group] = []
+        grouped = connected_groups(ctx, [c.id for c in criteria], rules, encoder.constraints)
+        for ids, constraints in grouped:
+            group = _Group(ctx, ids)
+            group.solver.add(constraints)
+            for i in ids:
+                group.solver.add(rules[i])
+                self.group_of[i] = group
+            self.groups.append(group)
 
     def run(self) -> Iterator[Diagnostic]:
-        everyone = [c.id for c in self.criteria]
-        result = self._check([self.passes[i] for i in everyone])
-        if result == z3.unsat:
-            core = self._minimal(everyone, [])
-            yield self._nobody_eligible(core)
-            yield from self._single_findings()
+        contradictory = False
+        for group in self.groups:
+            if self._check(group, [self.passes[i] for i in group.ids]) == z3.unsat:
+                # one finding per independent conflict, each named by a minimal core
+                yield self._nobody_eligible(self._minimal(group, group.ids, []))
+                contradictory = True
+        if contradictory:
+            # with nobody eligible every criterion "never decides alone": only the
+            # criteria that are constant by themselves are worth a word
+            for c in self.criteria:
+                yield from self._single_findings(c)
             return
-        for c in self.criteria:
-            others = [i for i in everyone if i != c.id]
-            query = [self.passes[i] for i in others] + [self.fails[c.id]]
-            if self._check(query) != z3.unsat:
-                continue
-            if c.kind == "inclusion":
-                if self._check([self.fails[c.id]]) == z3.unsat:
-                    yield self._always_met(c)
-                else:
-                    implying = self._minimal(others, [self.fails[c.id]])
-                    yield self._redundant(c, implying)
-                continue
-            inclusions = [i.id for i in self.criteria if i.kind == "inclusion"]
-            if self._check([self.passes[i] for i in inclusions] + [self.fails[c.id]]) == z3.unsat:
-                if self._check([self.fails[c.id]]) == z3.unsat:
-                    yield self._never_excludes(c, [])
-                else:
-                    yield self._never_excludes(c, self._minimal(inclusions, [self.fails[c.id]]))
-            else:
-                yield self._redundant(c, self._minimal(others, [self.fails[c.id]]))
+        for analysed, c in enumerate(self.criteria):
+            if self.work_limit is not None and self.work >= self.work_limit:
+                yield self._stopped(analysed, len(self.criteria))
+                return
+            yield from self._criterion_findings(c)
 
-    def _single_findings(self) -> Iterator[Diagnostic]:
-        """With nobody eligible, still say which criteria are constant on their own."""
-        for c in self.criteria:
-            if self._check([self.fails[c.id]]) != z3.unsat:
-                continue
-            if c.kind == "inclusion":
+    def _criterion_findings(self, c: m.Criterion) -> Iterator[Diagnostic]:
+        group = self.group_of[c.id]
+        others = [i for i in group.ids if i != c.id]
+        query = [self.passes[i] for i in others] + [self.fails[c.id]]
+        if self._check(group, query) != z3.unsat:
+            return
+        if c.kind == "inclusion":
+            if self._check(group, [self.fails[c.id]]) == z3.unsat:
                 yield self._always_met(c)
             else:
+                implying = self._minimal(group, others, [self.fails[c.id]])
+                yield self._redundant(c, implying)
+            return
+        inclusions = [i for i in group.ids if self.by_id[i].kind == "inclusion"]
+        fails = [self.fails[c.id]]
+        if self._check(group, [self.passes[i] for i in inclusions] + fails) == z3.unsat:
+            if self._check(group, fails) == z3.unsat:
                 yield self._never_excludes(c, [])
+            else:
+                yield self._never_excludes(c, self._minimal(group, inclusions, fails))
+        else:
+            yield self._redundant(c, self._minimal(group, others, fails))
+
+    def _single_findings(self, c: m.Criterion) -> Iterator[Diagnostic]:
+        """With nobody eligible, still say which criteria are constant on their own."""
+        if self._check(self.group_of[c.id], [self.fails[c.id]]) != z3.unsat:
+            return
+        if c.kind == "inclusion":
+            yield self._always_met(c)
+        else:
+            yield self._never_excludes(c, [])
 
     # ------------------------------------------------------------ solver
 
-    def _check(self, assumptions: list[z3.BoolRef]) -> z3.CheckSatResult:
-        return self.solver.check(*assumptions)
+    def _check(self, group: _Group, assumptions: list[z3.BoolRef]) -> z3.CheckSatResult:
+        # The raw call: z3's Solver.check re-checks the sort of every assumption in
+        # Python, which on hundreds of criteria costs more than solving.
+        self.work += len(assumptions)
+        array = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
+        result = z3.Z3_solver_check_assumptions(
+            self.ctx.ref(), group.solver.solver, len(assumptions), array
+        )
+        return z3.CheckSatResult(result)
 
-    def _minimal(self, candidates: list[str], fixed: list[z3.BoolRef]) -> list[str]:
+    def _minimal(self, group: _Group, candidates: list[str], fixed: list[z3.BoolRef]) -> list[str]:
         """A minimal subset of `candidates` (passing) that is unsatisfiable with `fixed`."""
-        if self._check([self.passes[i] for i in candidates] + fixed) != z3.unsat:
+        if self._check(group, [self.passes[i] for i in candidates] + fixed) != z3.unsat:
             return list(candidates)
-        core_ids = {a.get_id() for a in self.solver.unsat_core()}
+        core_ids = {a.get_id() for a in group.solver.unsat_core()}
         kept = [i for i in candidates if self.passes[i].get_id() in core_ids]
         for candidate in list(kept):
             trial = [i for i in kept if i != candidate]
-            if self._check([self.passes[i] for i in trial] + fixed) == z3.unsat:
-                core_ids = {a.get_id() for a in self.solver.unsat_core()}
+            if self._check(group, [self.passes[i] for i in trial] + fixed) == z3.unsat:
+                core_ids = {a.get_id() for a in group.solver.unsat_core()}
                 kept = [i for i in trial if self.passes[i].get_id() in core_ids]
         return kept
+
+    def _stopped(self, analysed: int, total: int) -> Diagnostic:
+        first = self.criteria[0]
+        assert first.rule is not None
+        return Diagnostic(
+            "N0904",
+            "note",
+            f"the search for redundant and constant criteria stopped after {analysed} of "
+            f"{total} criteria: the rest were not analysed",
+            first.rule.span,
+            notes=(
+                f"the criteria share so many items that analysing each against all the others "
+                f"exceeds the effort one check spends ({self.work_limit:,} criterion queries)",
+            ),
+            help="run `protocol check --thorough` to analyse every criterion (it takes longer)",
+        )
 
     # ------------------------------------------------------------ diagnostics
 
