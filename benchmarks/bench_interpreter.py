@@ -9,7 +9,8 @@ around 4 weeks before day 1, …), 5 % of values missing.  Four timings:
   the 16 criteria — what `protocol screen` does per subject (without reasons);
 * ``screen(normalised)``: the interpreter alone, on records validated once;
 * the same two with reasons (``explain=True``: evidence for every criterion);
-* one subject screened from the command line, whole process.
+* one subject screened from the command line, whole process (see also
+  ``bench_screen_cli.py``, which breaks it down).
 
 Run: ``python benchmarks/bench_interpreter.py [--subjects 20000] [--seed 1]``.
 Results are recorded in benchmarks/results/screen.md.
@@ -160,7 +161,8 @@ def _one_subject_cli(record: dict[str, Any], runs: int = 5) -> tuple[float, floa
         # as installed: modules compiled once to bytecode (kept out of the source tree)
         env = {k: val for k, val in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
-        command = ["protocol", "screen", str(SPEC), str(path), "--format", "json"]
+        protocol = str(Path(sys.executable).parent / "protocol")  # not a version-manager shim
+        command = [protocol, "screen", str(SPEC), str(path), "--format", "json"]
         subprocess.run(command, check=True, capture_output=True, env=env)  # compiles
         wall = cpu = float("inf")
         for _ in range(runs):

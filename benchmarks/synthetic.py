@@ -22,6 +22,7 @@ def synthetic_spec(target_lines: int) -> str:
         'epoch treatment "Treatment"',
         'visit SCR "Screening" day -28 .. -1 in screening',
         'visit D1 "Day 1" day 1 in treatment',
+        'visit D29 "Day 29" day 29 in treatment',
         'anchor screening "Screening" = visit SCR',
         'anchor first_dose "First dose" = visit D1',
         "",
@@ -30,22 +31,26 @@ def synthetic_spec(target_lines: int) -> str:
         '  negative "Negative"',
         "}",
         "",
+        'objective OBJ1 primary "To assess the synthetic treatment" {',
+        '  endpoint RESPONSE "Response at day 29" timeframe "Day 29" until 28 days after first_dose',
+        "}",
+        "",
     ]
     block = 0
     while len(out) < target_lines:
         block += 1
         out += [
-            f'form labs_{block} "Laboratory panel {block}" at SCR, D1 {{',
+            f'form labs_{block} "Laboratory panel {block}" at SCR, D1, D29 {{',
             f'  c3_{block}      quantity g/L "Complement C3" range 0 .. 10',
             f'  c3_lln_{block}  quantity g/L "C3 lower limit of normal"',
             f'  titer_{block}   titer "ANA titer"',
             f'  result_{block}  choice result "Antibody"',
             f'  count_{block}   integer "Count" range 0 .. 100',
-            f'  done_{block}    date "Date of test"',
+            f'  done_{block}    date "Date of test" for_reporting',
             "}",
             "",
             f'form history_{block} "History {block}" repeating at SCR {{',
-            f'  term_{block}  text "Term"',
+            f'  term_{block}  text "Term" for_reporting',
             f'  onset_{block} date "Onset"',
             f'  ongoing_{block} yes_no "Ongoing"',
             "}",

@@ -17,7 +17,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import units
-from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.spec import Scope, Spec, expressions
 
 #: Units a quantity is commonly recorded in; those of the item's kind are
 #: accepted in the `<item>__unit` column (or a JSON {"value", "unit"}) and
@@ -135,13 +135,48 @@ class Dictionary:
 
 
 def build_dictionary(spec: Spec, extra_units: Iterable[str] = ()) -> Dictionary:
-    """The tables of the trial's data dictionary; `extra_units` widens the unit catalogue."""
-    catalogue = tuple(dict.fromkeys((*COMMON_UNITS, *extra_units)))
+    """The tables of the trial's data dictionary.
+
+    A quantity may be recorded in any unit of the catalogue that converts to
+    its own: the common units, every unit the spec writes (item units, range
+    bounds, thresholds), and `extra_units` (units seen in the data).
+    """
+    catalogue = tuple(dict.fromkeys((*COMMON_UNITS, *spec_units(spec), *extra_units)))
     tables = []
     for use in spec.form_uses:
         columns = tuple(_column(use.owner, item, catalogue) for item in use.form.items)
         tables.append(Table(use.storage_name, use.repeating, use.visits, columns))
     return Dictionary(tuple(tables))
+
+
+def spec_units(spec: Spec) -> tuple[str, ...]:
+    """Every UCUM unit the spec and its libraries write, sorted.
+
+    Item units, range bounds and quantities in rules: a data manager may
+    record a value in any of them.  Time words (``4 weeks``) are not units.
+    """
+    found: set[str] = set()
+    for use in spec.form_uses:
+        for item in use.form.items:
+            if item.type.unit is not None:
+                found.add(item.type.unit)
+            if item.range is not None:
+                found.update(
+                    bound.unit
+                    for bound in (item.range.low, item.range.high)
+                    if isinstance(bound, m.Quantity)
+                )
+    for _scope, expr in expressions(spec):
+        found.update(e.quantity.unit for e in m.walk(expr) if isinstance(e, m.QuantityLit))
+    return tuple(sorted(unit for unit in found if _is_ucum(unit)))
+
+
+def _is_ucum(unit: str) -> bool:
+    try:
+        units.parse_unit(unit)
+    except units.UnitError:
+        return False
+    return True
 
 
 def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...]) -> Column:

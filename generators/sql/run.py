@@ -28,6 +28,7 @@ from sqlglot import exp
 from generators.plan.dictionary import Dictionary, build_dictionary
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
+from protocol_dsl.data.jsonfiles import witness_note
 from protocol_dsl.spec import Spec
 
 STATUS_WORDS = {1: "met", 0: "not_met", None: "unknown"}
@@ -349,6 +350,8 @@ def _subject_rows(
     if not isinstance(subject, Mapping):
         yield "subjects", {"subject_id": f"<no subject_id: record {index + 1}>"}
         return
+    if witness_note(subject) is not None:
+        return  # `protocol witness` found no subject here: a note, not a subject
     subject_id = subject.get("subject_id")
     if subject_id is None or isinstance(subject_id, (dict, list, bool)) or subject_id == "":
         subject_id = f"<no subject_id: record {index + 1}>"

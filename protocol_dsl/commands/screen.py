@@ -18,6 +18,7 @@ from protocol_dsl.diagnostics import has_errors, render_text, use_colour
 
 if TYPE_CHECKING:
     from protocol_dsl.data.batch import Batch
+    from protocol_dsl.evaluate.interpreter import Screener
     from protocol_dsl.evaluate.screening import ScreenRun
     from protocol_dsl.spec import Spec
 
@@ -102,9 +103,9 @@ def command(
     explain = output_format == "json"
     total = len(batch.subjects)
     if total >= PROGRESS_FROM and sys.stderr.isatty():
-        run = _with_progress(result.spec, batch, explain, total)
+        run = _with_progress(result.spec, batch, explain, total, screener)
     else:
-        run = screen_batch(result.spec, batch, explain=explain)
+        run = screen_batch(result.spec, batch, explain=explain, screener=screener)
 
     if output_format == "json":
         _write(report.render_json(run, spec).encode("utf-8"), output)
@@ -129,7 +130,9 @@ def command(
         click.echo(f"funnel chart written to {path}", err=True)
 
 
-def _with_progress(spec: Spec, batch: Batch, explain: bool, total: int) -> ScreenRun:
+def _with_progress(
+    spec: Spec, batch: Batch, explain: bool, total: int, screener: Screener
+) -> ScreenRun:
     """Screening with a progress bar on standard error (rich, if installed)."""
     from protocol_dsl.evaluate.screening import screen_batch
 
@@ -137,13 +140,17 @@ def _with_progress(spec: Spec, batch: Batch, explain: bool, total: int) -> Scree
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     except ImportError:  # the rich extra is optional: screen without a bar
-        return screen_batch(spec, batch, explain=explain)
+        return screen_batch(spec, batch, explain=explain, screener=screener)
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
     console = Console(stderr=True)
     with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
         task = progress.add_task("screening", total=total)
         return screen_batch(
-            spec, batch, explain=explain, progress=lambda n: progress.advance(task, n)
+            spec,
+            batch,
+            explain=explain,
+            progress=lambda n: progress.advance(task, n),
+            screener=screener,
         )
 
 

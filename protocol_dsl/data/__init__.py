@@ -33,7 +33,7 @@ def read_inputs(
     stdin_text: str | None = None,
 ) -> Batch:
     """Read every input path into one batch; an unreadable input is an `InputError`."""
-    from protocol_dsl.data import jsonfiles, sdtm, tables
+    from protocol_dsl.data import jsonfiles
 
     batch = Batch()
     xpt: list[Path] = []
@@ -51,6 +51,8 @@ def read_inputs(
             if ".xpt" in kinds:
                 xpt.append(path)
             elif kinds & _TABLE_SUFFIXES:
+                from protocol_dsl.data import tables
+
                 batch.extend(tables.read_table_folder(dictionary, path))
             elif kinds & {".json", ".jsonl", ".ndjson"}:
                 for file in sorted(path.iterdir()):
@@ -69,6 +71,8 @@ def read_inputs(
         elif suffix in (".jsonl", ".ndjson"):
             batch.extend(jsonfiles.read_jsonl_file(path))
         elif suffix in _DUCKDB_SUFFIXES:
+            from protocol_dsl.data import tables
+
             batch.extend(tables.read_duckdb(dictionary, path))
         elif suffix == ".xpt":
             xpt.append(path)
@@ -80,9 +84,13 @@ def read_inputs(
                 ".duckdb, .xpt or a folder of them)"
             )
     if table_files:
+        from protocol_dsl.data import tables
+
         read = {p.stem: tables.read_table_file(p) for p in table_files}
         batch.extend(tables.tables_to_batch(dictionary, read))
     if xpt:
+        from protocol_dsl.data import sdtm
+
         batch.extend(sdtm.read_sdtm(spec, dictionary, xpt, mapping))
     return batch
 

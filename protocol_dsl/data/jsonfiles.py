@@ -2,6 +2,9 @@
 
 A JSON Lines file holds one record per line; a line that is not JSON, or not
 a JSON object, is reported with its line number and the reading goes on.
+The note `protocol witness` writes where it has no subject for a criterion
+(``{"witness": {"kind": "unavailable", …}}``) is reported as a row not read,
+not screened as an empty subject: its output can be screened as it is.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def read_json_text(text: str, name: str) -> Batch:
     records = document if isinstance(document, list) else [document]
     for index, record in enumerate(records, start=1):
         where = name if len(records) == 1 and not isinstance(document, list) else f"{name}[{index}]"
-        batch.subjects.append(_subject(record, where))
+        _add(batch, record, where)
     return batch
 
 
@@ -52,8 +55,28 @@ def read_jsonl_text(text: str, name: str) -> Batch:
                 )
             )
             continue
-        batch.subjects.append(_subject(record, where))
+        _add(batch, record, where)
     return batch
+
+
+def _add(batch: Batch, record: Any, where: str) -> None:
+    note = witness_note(record)
+    if note is None:
+        batch.subjects.append(_subject(record, where))
+        return
+    reason = "a note of protocol witness, not a subject: " + note
+    batch.problems.append(DataProblem(None, None, None, None, None, reason, where))
+
+
+def witness_note(record: Any) -> str | None:
+    """What a `protocol witness` "unavailable" entry says, None for anything else."""
+    if not isinstance(record, dict) or set(record) != {"witness"}:
+        return None
+    witness = record["witness"]
+    if not isinstance(witness, dict) or witness.get("kind") != "unavailable":
+        return None
+    what = witness.get("criterion") or "an eligible subject"
+    return f"no witness for {what} ({witness.get('reason') or 'no reason given'})"
 
 
 def _subject(record: Any, where: str) -> RawSubject:

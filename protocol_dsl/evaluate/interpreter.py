@@ -1403,6 +1403,10 @@ class _Compiler:
             lo_all = min(0.0, vlo) * INF if vlo < 0 else 0.0
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
         pick = min if kind == "min" else max
+        if info.kind != "number":
+            return self._extreme_exact(pick, storage, unknown_label, where, value_fn), Info(
+                info.kind, info.unit, vlo, vhi
+            )
 
         def extreme(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage) or ()
@@ -1428,6 +1432,44 @@ class _Compiler:
             return v.interval(max(lo for lo, _ in certain), max(hi for _, hi in every))
 
         return extreme, Info("number", info.unit, vlo, vhi, interval=True)
+
+    @staticmethod
+    def _extreme_exact(
+        pick: Callable[..., Any], storage: str, unknown_label: str, where: Fn | None, value_fn: Fn
+    ) -> Fn:
+        """min/max of dates and titers: known only when no record is in doubt.
+
+        A record whose filter is unknown, or that counts but has no value,
+        could hold the extreme, and a date has no interval form: the result
+        is then unknown (as in the generated SQL and module).  No record that
+        counts: unknown too.
+        """
+
+        def extreme(ctx: Context, rec: Any) -> Any:
+            records = ctx.records.get(storage) or ()
+            if not records and storage in ctx.unknown_forms:
+                ctx.missing.append(unknown_label)
+                return None
+            counted = []
+            doubt = False
+            reads, missing = ctx.reads, ctx.missing
+            for record in records:
+                r0, mr = len(reads), len(missing)
+                t = where(ctx, record) if where is not None else True
+                if t is False:
+                    del reads[r0:]
+                    del missing[mr:]
+                    continue
+                x = value_fn(ctx, record)
+                if t is None or x is None:
+                    doubt = True
+                else:
+                    counted.append(x)
+            if doubt or not counted:
+                return None
+            return pick(counted)
+
+        return extreme
 
 
 # ---------------------------------------------------------------- compile-time helpers

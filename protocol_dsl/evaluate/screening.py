@@ -94,9 +94,11 @@ def screen_batch(
     explain: bool = True,
     edit_checks: bool = True,
     progress: Callable[[int], None] | None = None,
+    screener: Screener | None = None,
 ) -> ScreenRun:
-    """Screen and edit-check every subject of a batch."""
-    screener = compile_spec_rules(spec)
+    """Screen and edit-check every subject of a batch (`screener`: the spec's, if compiled)."""
+    if screener is None:
+        screener = compile_spec_rules(spec)
     checker = EditChecker(spec, screener) if edit_checks else None
     outcomes: list[Outcome] = []
     for subject in batch.subjects:

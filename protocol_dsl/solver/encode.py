@@ -1305,7 +1305,14 @@ class Encoder:
             if (self.mode == "witness" and node.kind == "count")
             else None
         )
-        known = z3.Bool(self._name(f"{stem}:known"), self.ctx) if self.mode == "witness" else True
+        # min and max of no record are missing even when every record is complete, so
+        # outside witness mode their known flag stays free (sound: it can only hide a
+        # finding); a count or a sum of complete records is always known.
+        known: B = (
+            z3.Bool(self._name(f"{stem}:known"), self.ctx)
+            if self.mode == "witness" or node.kind in ("min", "max")
+            else True
+        )
         result = meta.like(lo, hi, known)
         self._instance(node, ctx, symbol.form, use, result, symbol)
         return result

@@ -153,3 +153,71 @@ def test_strings_from_the_spec_are_only_ever_literals() -> None:
     exec(compile(source, "screening_checks.py", "exec"), namespace)  # the code under test
     subject = {"subject_id": "X", "forms": {"notes": {"SCR": {"remark": HOSTILE}}}}
     assert namespace["screen"](subject)["criteria"]["I1"] == "met"
+
+
+UNITS_SPEC = """
+trial UNITS {
+  title "Thresholds in units outside the common list"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -7 .. -1
+
+form labs "Laboratory" at SCR {
+  creatinine quantity umol/L "Creatinine" range 0 .. 2000
+  weight     quantity kg "Body weight" range 20 .. 300
+  protein    quantity mg/L "Urine protein" range 0 .. 50000
+}
+
+inclusion I1 "Creatinine at most 0.015 mmol/dL" = labs.creatinine <= 0.015 mmol/dL
+inclusion I2 "At least 110 pounds" = labs.weight >= 110 [lb_av]
+exclusion E1 "Proteinuria" = labs.protein > 0.05 g/dL
+"""
+
+
+def test_units_the_spec_writes_convert_in_the_module() -> None:
+    """Values recorded in a unit the spec uses (not a common one) read as in the interpreter."""
+    from protocol_dsl.evaluate import evaluate_subject
+
+    result = compile_spec("units.trial", UNITS_SPEC)
+    assert result.ok, [d.message for d in result.diagnostics]
+    namespace: dict = {}
+    exec(compile(render_module(result.spec), "screening_checks.py", "exec"), namespace)
+    recorded = [
+        # creatinine: 0.015 mmol/dL is exactly 150 umol/L, the threshold
+        ({"creatinine": {"value": 0.015, "unit": "mmol/dL"}}, "I1", "met"),
+        ({"creatinine": {"value": 0.0151, "unit": "mmol/dL"}}, "I1", "not_met"),
+        ({"creatinine": {"value": 150, "unit": "umol/L"}}, "I1", "met"),
+        # 110 [lb_av] is exactly 49.8951607 kg
+        ({"weight": {"value": 110, "unit": "[lb_av]"}}, "I2", "met"),
+        ({"weight": {"value": 109.99, "unit": "[lb_av]"}}, "I2", "not_met"),
+        ({"weight": {"value": 49.895, "unit": "kg"}}, "I2", "not_met"),
+        ({"weight": {"value": 800, "unit": "[lb_av]"}}, "I2", "unknown"),  # above 300 kg
+        # g/dL and mg/L are both common: 0.05 g/dL is 500 mg/L
+        ({"protein": {"value": 0.05, "unit": "g/dL"}}, "E1", "not_met"),
+        ({"protein": {"value": 501, "unit": "mg/L"}}, "E1", "met"),
+    ]
+    for values, criterion, expected in recorded:
+        subject = {"subject_id": "S", "visits": {"SCR": "2025-01-06"}}
+        subject["forms"] = {"labs": {"SCR": values}}
+        interpreted = evaluate_subject(result.spec, subject).criteria[criterion].status
+        assert interpreted == expected, values
+        assert namespace["screen"](subject)["criteria"][criterion] == expected, values
+
+
+def test_the_command_line_skips_notes_of_protocol_witness(
+    qls4131_module: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`protocol witness` output screens as it is: its "unavailable" note is no subject."""
+    namespace: dict = {}
+    exec(compile(qls4131_module, "screening_checks.py", "exec"), namespace)
+    note = {"witness": {"kind": "unavailable", "of": "fails", "criterion": "E9", "reason": "…"}}
+    subjects = tmp_path / "witnesses.json"
+    subjects.write_text(json.dumps([QLS4131_ELIGIBLE, note, {"subject_id": "EMPTY"}]))
+    assert namespace["main"]([str(subjects)]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["subject_id"] for line in out.splitlines()] == [
+        "QLS-ELIGIBLE",
+        "EMPTY",
+    ]
+    assert "record 2 is a note of protocol witness" in err

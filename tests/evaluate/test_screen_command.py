@@ -161,3 +161,73 @@ def test_schema_command_prints_deterministic_json() -> None:
     assert out == json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     code, _, err = _invoke("schema", str(SPECS / "missing.trial"))
     assert code == 1 and "does not exist" in err
+
+
+NO_WITNESS_SPEC = """
+trial NO_WITNESS {
+  title "An exclusion that never decides alone"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -28 .. -1
+
+anchor screening = visit SCR
+
+form demographics "Demographics" at SCR {
+  birth_date date "Date of birth"
+}
+
+inclusion I1 "Adult" = years_between(demographics.birth_date, screening) >= 18
+exclusion E1 "Under 16" = years_between(demographics.birth_date, screening) < 16
+"""
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_witness_output_screens_as_it_is(tmp_path: Path, engine: str) -> None:
+    """Its note "no witness for E1" is a row not read, not an empty indeterminate subject."""
+    pytest.importorskip("z3")
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    spec = tmp_path / "no_witness.trial"
+    spec.write_text(NO_WITNESS_SPEC, encoding="utf-8")
+    code, out, err = _invoke("witness", str(spec))
+    assert code == 0 and "no witness for E1" in err
+    witnesses = tmp_path / "witnesses.json"
+    witnesses.write_text(out, encoding="utf-8")
+    assert [w["witness"]["kind"] for w in json.loads(out)] == ["eligible", "fails", "unavailable"]
+    code, out, err = _invoke(
+        "screen", str(spec), str(witnesses), "--format", "json", "--engine", engine
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    statuses = {s["subject_id"]: s["status"] for s in report["subjects"]}
+    assert statuses == {"W-ELIGIBLE": "eligible", "W001-I1": "ineligible"}
+    if engine == "python":
+        (note,) = report["input_problems"]
+        assert note["source"] == "witnesses.json[3]"
+        assert "no witness for E1" in note["reason"]
+
+
+def test_screening_json_as_text_imports_no_heavy_library(tmp_path: Path) -> None:
+    """One subject from JSON to a text report: no SQL, data-frame, chart, solver or rich import."""
+    import subprocess
+    import sys
+
+    subject = tmp_path / "subject.json"
+    subject.write_text(json.dumps(load_subject("steroid_methylprednisolone_40.json")["subject"]))
+    script = (
+        "import sys\n"
+        "from protocol_dsl.cli import main\n"
+        "try:\n"
+        f"    main(['screen', {QLS!r}, {str(subject)!r}, '-o', {str(tmp_path / 'out.txt')!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "heavy = {'rich', 'duckdb', 'sqlglot', 'pyarrow', 'pandas', 'numpy', 'matplotlib', 'z3'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert "QLS-MP40" in (tmp_path / "out.txt").read_text(encoding="utf-8")

@@ -159,6 +159,31 @@ def test_smallest_value_is_an_interval() -> None:
     ]  # fmt: skip
 
 
+def test_latest_date_is_known_only_when_no_record_is_in_doubt() -> None:
+    spec = spec_with(
+        'inclusion I1 "Stable" = max(meds.start where ongoing = yes) '
+        "at least 4 weeks before first_dose\n"
+        'inclusion I2 "Recent enough" = days_between(min(meds.start), first_dose) <= 60\n'
+    )
+    cases = subjects(
+        # D1 2025-01-20: the latest ongoing start 2024-12-01 is 50 days before
+        meds({"ongoing": True, "start": "2024-12-01"}, {"ongoing": True, "start": "2024-11-01"}),
+        meds({"ongoing": True, "start": "2024-12-01"}, {"ongoing": True}),  # a start missing
+        meds({"ongoing": True, "start": "2024-12-01"}, {"start": "2025-01-10"}),  # ongoing?
+        meds({"ongoing": True, "start": "2024-12-01"}, {"ongoing": False}),  # filtered out
+        meds({"ongoing": True, "start": "2025-01-10"}),  # too late
+        meds({"ongoing": False, "start": "2024-12-01"}),  # no record counts
+        meds({"ongoing": True, "start": "2024-11-31"}),  # not a calendar date
+    )
+    assert statuses(spec, cases, "I1") == [
+        "met", "unknown", "unknown", "met", "not_met", "unknown", "unknown",
+    ]  # fmt: skip
+    # the earliest start over every record: 2024-11-01 is 80 days before D1
+    assert statuses(spec, cases, "I2") == [
+        "not_met", "unknown", "met", "unknown", "met", "met", "unknown",
+    ]  # fmt: skip
+
+
 def test_completed_years_across_a_leap_day() -> None:
     spec = spec_with(
         'inclusion I1 "Adult" = years_between(demographics.birth_date, screening) >= 18\n'

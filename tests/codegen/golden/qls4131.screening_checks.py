@@ -55,6 +55,8 @@ VISITS = (
 
 #: Forms by table name: (repeating, visits collected at, items).  An item is
 #: (kind, unit, codes, low, high, visits, {other unit: (num, den, offset num, offset den)}).
+#: A quantity converts from the common units of its kind and every unit the spec writes;
+#: a value in any other unit is invalid.
 FORMS = {
     "demographics": (
         False,
@@ -1809,9 +1811,19 @@ def main(argv=None):
         print(f"cannot read subjects from {args[0]}: {error}", file=sys.stderr)
         return 1
     for index, record in enumerate(subjects):
+        if _witness_note(record):
+            print(f"record {index + 1} is a note of protocol witness, skipped", file=sys.stderr)
+            continue
         result = screen(record, f"<no subject_id: record {index + 1}>")
         print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def _witness_note(record):
+    """The entry `protocol witness` writes where it has no subject: not a subject."""
+    if not isinstance(record, dict) or set(record) != {"witness"}:
+        return False
+    return isinstance(record["witness"], dict) and record["witness"].get("kind") == "unavailable"
 
 
 if __name__ == "__main__":
