@@ -54,4 +54,3 @@ def test_min_and_max_of_no_record_can_be_missing(tmp_path: Path) -> None:
         outcomes.add((criteria["I1"].status, criteria["E3"].status))
     assert {s for s, _ in outcomes} == {"met", "not_met"}
     assert {s for _, s in outcomes} == {"met", "not_met"}
-
