@@ -11,6 +11,7 @@ fatal.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 from typing import NamedTuple
 
@@ -32,7 +33,7 @@ ARTEFACTS: dict[str, Artefact] = {
     "registry": Artefact(
         "generators.registries.ctgov", "ClinicalTrials.gov record (JSON, text)", ""
     ),
-    "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", "sdtm"),
+    "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", ""),
     "schema": Artefact("generators.checks.schema", "JSON Schema of a subject record", ""),
     "sql": Artefact("generators.sql.build", "screening and edit-check SQL", "sql"),
     "checks": Artefact("generators.codegen.module", "standalone Python screening module", ""),
@@ -48,10 +49,23 @@ def available() -> dict[str, Artefact]:
 
 
 def _module_exists(module: str) -> bool:
+    """Whether `module` can be imported, found without running it or its packages.
+
+    (`importlib.util.find_spec` of a submodule imports its parent packages, and
+    some import heavy optional libraries: listing the artefacts must not.)
+    """
+    top, *rest = module.split(".")
     try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
         return False
+    name = top
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return False
+        name = f"{name}.{part}"
+        spec = importlib.machinery.PathFinder.find_spec(name, spec.submodule_search_locations)
+    return spec is not None
 
 
 def load(name: str):

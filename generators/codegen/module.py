@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import jinja2
 
+from generators import templates
 from generators.codegen.python import Code, PythonCompiler, literal
 from generators.plan import nodes as n
 from generators.plan.dictionary import Column, Conversion, Dictionary
@@ -69,8 +70,8 @@ def _assign(name: str, value: Code) -> str:
 
 
 def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+    environment = templates.environment(
+        Path(__file__).parent / "templates",
         autoescape=False,  # Python source, not HTML: every value is a repr() literal
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,

@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from generators import templates
 from generators.crf.forms import (
     CrfField,
     CrfForm,
@@ -46,8 +47,8 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 
 
 def render(spec: Spec) -> str:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    environment = templates.environment(
+        Path(__file__).parent / "templates",
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,

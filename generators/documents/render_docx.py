@@ -6,7 +6,9 @@ contents field that Word fills when the file is opened, and a page break
 before each major section; a schedule-of-activities table gets a landscape
 page.  Word files normally carry the time they were written twice (in the
 core properties and in every zip entry); both are fixed here, so building
-the same spec twice gives the same bytes.
+the same spec twice gives the same bytes.  Runs, their character formatting
+and the paragraphs of table cells are built with lxml directly, as the same
+XML python-docx makes: its proxy objects cost more than the text they carry.
 """
 
 from __future__ import annotations
@@ -55,12 +57,13 @@ class _Writer:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
         from docx.shared import Pt, RGBColor
+        from lxml import etree
 
         self.doc = docx.Document()
         self.landscape_soa = landscape_soa
         self.highlight = {
-            "provisional": WD_COLOR_INDEX.YELLOW,
-            "question": WD_COLOR_INDEX.TURQUOISE,
+            "provisional": WD_COLOR_INDEX.YELLOW.xml_value,
+            "question": WD_COLOR_INDEX.TURQUOISE.xml_value,
         }
         self.Pt = Pt
         self.element = OxmlElement
@@ -98,22 +101,36 @@ class _Writer:
                 style.font.color.rgb = self.caveat_colour
         # Looking a style up by name walks every style each time; look each up once.
         self.style_ids = {style.name: style.style_id for style in self.doc.styles}
+        # Elements built in place with lxml (python-docx's element classes still apply),
+        # and their tag names in lxml's {namespace}name form.
+        self.sub = etree.SubElement
+        self.tag = {
+            name: qn(name)
+            for name in (
+                *("w:p", "w:pPr", "w:pStyle", "w:val", "w:r", "w:t", "w:br", "w:tab"),
+                *("w:rPr", "w:b", "w:i", "w:rFonts", "w:ascii", "w:hAnsi", "w:highlight"),
+                *("w:vertAlign", "w:u", "xml:space"),
+            )
+        }
 
     def set_style(self, p_element: Any, style: str) -> None:
         """Give a paragraph a style; built directly, python-docx's setter is slow."""
         if p_element.pPr is not None:
             p_element.style = self.style_ids[style]
             return
-        properties = self.element("w:pPr")
-        reference = self.element("w:pStyle")
-        reference.set(self.qn("w:val"), self.style_ids[style])
-        properties.append(reference)
+        self.style_new(p_element, style)
+
+    def style_new(self, p_element: Any, style: str) -> None:
+        """Give a paragraph that has no properties yet (a new one) a style."""
+        tag = self.tag
+        properties = self.sub(p_element, tag["w:pPr"])
+        self.sub(properties, tag["w:pStyle"], {tag["w:val"]: self.style_ids[style]})
         p_element.insert(0, properties)
 
     def add_paragraph(self, style: str | None = None, text: str = "") -> Any:
         para = self.doc.add_paragraph()
         if style is not None:
-            self.set_style(para._p, style)
+            self.style_new(para._p, style)
         if text:
             self.add_text(para._p, text)
         return para
@@ -121,47 +138,61 @@ class _Writer:
     # ------------------------------------------------------------ inline text
 
     def add_text(self, p_element: Any, text: str) -> Any:
-        """A run with the text, built directly: python-docx's run.text goes char by char."""
-        run = p_element.add_r()
+        """A run with the text, built directly: python-docx's run.text goes char by char,
+        and making each element apart and then appending it costs more than the text."""
+        tag = self.tag
+        run = self.sub(p_element, tag["w:r"])
         lines = _clean(text).split("\n")
         for index, line in enumerate(lines):
             if index:
-                run.append(self.element("w:br"))
+                self.sub(run, tag["w:br"])
             for part_index, part in enumerate(line.split("\t")):
                 if part_index:
-                    run.append(self.element("w:tab"))
+                    self.sub(run, tag["w:tab"])
                 if part:
-                    t = self.element("w:t")
+                    t = self.sub(run, tag["w:t"])
                     t.text = part
                     if part != part.strip():
-                        t.set(self.qn("xml:space"), "preserve")
-                    run.append(t)
+                        t.set(tag["xml:space"], "preserve")
         return run
 
     def runs(self, paragraph: Any, items: tuple[Inline, ...]) -> None:
-        from docx.text.run import Run
+        self.element_runs(paragraph._p, items)
 
+    def element_runs(self, p_element: Any, items: tuple[Inline, ...]) -> None:
+        """The inline items as runs of the paragraph element `p_element`."""
         for item in items:
             if isinstance(item, LineBreak):
-                paragraph._p.add_r().append(self.element("w:br"))
+                self.sub(self.sub(p_element, self.tag["w:r"]), self.tag["w:br"])
                 continue
-            element = self.add_text(paragraph._p, _inline_text(item))
-            if isinstance(item, Text):
-                continue
-            run = Run(element, paragraph)
-            if isinstance(item, Strong):
-                run.bold = True
-            elif isinstance(item, Emphasis):
-                run.italic = True
-            elif isinstance(item, Code):
-                run.font.name = "Consolas"
-            elif isinstance(item, Badge):
-                run.bold = True
-                run.font.highlight_color = self.highlight[item.kind]
-            elif isinstance(item, Note):
-                run.font.superscript = True
-            elif isinstance(item, Link):
-                run.underline = True
+            run = self.add_text(p_element, _inline_text(item))
+            if not isinstance(item, Text):
+                self.format_run(run, item)
+
+    def format_run(self, run: Any, item: Inline) -> None:
+        """Character formatting, built directly as python-docx writes it: w:rPr first in
+        the run, its children in schema order (bold, italic, fonts, highlight, underline,
+        vertical alignment), on/off properties without a value."""
+        tag, sub = self.tag, self.sub
+        properties = sub(run, tag["w:rPr"])
+        run.insert(0, properties)
+        if isinstance(item, Strong):
+            sub(properties, tag["w:b"])
+        elif isinstance(item, Emphasis):
+            sub(properties, tag["w:i"])
+        elif isinstance(item, Code):
+            sub(
+                properties,
+                tag["w:rFonts"],
+                {tag["w:ascii"]: "Consolas", tag["w:hAnsi"]: "Consolas"},
+            )
+        elif isinstance(item, Badge):
+            sub(properties, tag["w:b"])
+            sub(properties, tag["w:highlight"], {tag["w:val"]: self.highlight[item.kind]})
+        elif isinstance(item, Note):
+            sub(properties, tag["w:vertAlign"], {tag["w:val"]: "superscript"})
+        elif isinstance(item, Link):
+            sub(properties, tag["w:u"], {tag["w:val"]: "single"})
 
     def paragraph(self, p: Paragraph, first: Any = None) -> Any:
         style = _PARAGRAPH_STYLES.get(p.style)
@@ -231,15 +262,14 @@ class _Writer:
             start += span
 
     def cell(self, table: Any, tc: Any, content: tuple[Paragraph, ...], style: str) -> None:
-        from docx.table import _Cell
-
-        target = _Cell(tc, table)
+        """Fill a table cell (which holds one empty paragraph), built directly on the XML."""
+        first = tc.find(self.tag["w:p"])
         for index, p in enumerate(content):
-            para = target.paragraphs[0] if index == 0 else target.add_paragraph()
-            self.set_style(para._p, "Table Small" if p.style == "small" else style)
-            self.runs(para, p.inlines)
+            p_element = first if index == 0 else self.sub(tc, self.tag["w:p"])
+            self.style_new(p_element, "Table Small" if p.style == "small" else style)
+            self.element_runs(p_element, p.inlines)
         if not content:
-            self.set_style(target.paragraphs[0]._p, style)
+            self.style_new(first, style)
 
     def list_block(self, block: ListBlock) -> None:
         for item in block.items:

@@ -21,8 +21,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+    from generators import templates
+
+    env = templates.environment(
+        TEMPLATES,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -20,22 +20,21 @@ This module owns the mapping from the spec to the five trial design domains:
   the CDISC pilot's TS ("50 years", "No maximum", "Phase II Trial", "Y").
   A value longer than 200 characters continues in TSVAL1, TSVAL2, ….
 
-The XPT files are SAS transport version 5 written by pyreadstat (character
-data UTF-8).  pyreadstat stamps the creation and modification time into the
-library and member headers; those stamps are rewritten to the protocol
-version date (1 January 1970 when the spec has none) so that rebuilding gives
-byte-identical files.
+The XPT files are SAS transport version 5 (`xport.py`; character data
+UTF-8).  The creation and modification time in the library and member
+headers is the protocol version date (1 January 1970 when the spec has none),
+not the build time, so that rebuilding gives byte-identical files.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
 from generators.csv_cells import Cell, write_csv
+from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 from protocol_dsl.words import quantity_in_words
@@ -564,8 +563,6 @@ def _ts_dataset(spec: Spec, study: str) -> Dataset:
 
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
-_OBSERVATIONS = b"HEADER RECORD*******OBS     HEADER RECORD"
 
 
 def _xpt_stamp(spec: Spec) -> bytes:
@@ -579,32 +576,15 @@ def _xpt_stamp(spec: Spec) -> bytes:
 
 
 def write_xpt(path: Path, dataset: Dataset, stamp: bytes) -> None:
-    """SAS transport v5 via pyreadstat, with the header time stamps fixed."""
-    import pandas as pd
-    import pyreadstat
-
-    data = {}
-    for index, column in enumerate(dataset.columns):
-        values = [row[index] for row in dataset.rows]
-        if column.numeric:
-            data[column.name] = pd.Series(
-                [float(v) if v is not None and v != "" else float("nan") for v in values],
-                dtype="float64",
-            )
-        else:
-            data[column.name] = pd.Series(
-                ["" if v is None else str(v) for v in values], dtype="object"
-            )
-    frame = pd.DataFrame(data, columns=[c.name for c in dataset.columns])
-    pyreadstat.write_xport(
-        frame,
-        str(path),
-        file_label=dataset.label,
-        column_labels=[c.label for c in dataset.columns],
-        table_name=dataset.name,
-        file_format_version=5,
-    )
-    content = path.read_bytes()
-    end = content.find(_OBSERVATIONS)
-    header = _STAMP.sub(stamp, content[:end] if end >= 0 else content)
-    path.write_bytes(header + (content[end:] if end >= 0 else b""))
+    """SAS transport v5, stamped with `stamp` instead of the build time."""
+    variables = [Variable(c.name, c.label, c.numeric) for c in dataset.columns]
+    rows = [
+        [
+            (None if row[i] is None or row[i] == "" else float(row[i]))
+            if column.numeric
+            else ("" if row[i] is None else str(row[i]))
+            for i, column in enumerate(dataset.columns)
+        ]
+        for row in dataset.rows
+    ]
+    path.write_bytes(xport_bytes(dataset.name, dataset.label, variables, rows, stamp))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from protocol_dsl.commands.options import no_color_option
-from protocol_dsl.compiler import compile_spec
-from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+
+if TYPE_CHECKING:
+    from protocol_dsl.spec import Spec
 
 
 @click.command("build")
@@ -45,6 +49,12 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
         raise click.UsageError(
             f"unknown artefact(s): {', '.join(unknown)}; choose from {', '.join(registry.ARTEFACTS)}"
         )
+    # The escalation engine's arrays are small: OpenBLAS would start a thread per
+    # core when numpy is imported, and its idle threads spin, costing CPU for nothing.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from protocol_dsl.compiler import compile_spec
+    from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+
     result = compile_spec(spec)
     colour = use_colour(sys.stderr, no_color)
     problems = [d for d in result.diagnostics if d.severity != "note"]
@@ -55,6 +65,26 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
         sys.exit(1)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
+    try:
+        written, failed = _build(result.spec, out, wanted, artefacts)
+    finally:
+        gc.unfreeze()
+    click.echo(f"built {len(written)} files into {out}")
+    if failed:
+        sys.exit(1)
+
+
+def _build(spec: Spec, out: Path, wanted: list[str], artefacts: dict) -> tuple[list[Path], bool]:
+    """Write the wanted artefacts; the files written, and whether any could not be built.
+
+    Before each generator, the objects that exist (modules, the checked spec,
+    what earlier generators keep) are frozen out of garbage collection: they
+    live until the build ends, and each full collection would walk all of them
+    again while the generators allocate their trees (a tenth of the build
+    time).  New objects are collected as usual; the caller unfreezes.
+    """
+    from generators import registry
+
     written: list[Path] = []
     failed = False
     for name in wanted:
@@ -72,9 +102,8 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
             )
             failed = True
             continue
-        files = module.build(result.spec, out)
+        gc.freeze()
+        files = module.build(spec, out)
         written += files
         click.echo(f"{name:<11} " + ", ".join(str(f.relative_to(out)) for f in files))
-    click.echo(f"built {len(written)} files into {out}")
-    if failed:
-        sys.exit(1)
+    return written, failed
