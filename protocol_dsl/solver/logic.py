@@ -132,9 +132,12 @@ class _Findings:
             for c in self.criteria:
                 yield from self._single_findings(c)
             return
-        for analysed, c in enumerate(self.criteria):
+        # Criteria of small groups first: their queries are cheap, so a limit reached
+        # in a large group leaves as few criteria unanalysed as it can.
+        order = sorted(self.criteria, key=lambda c: len(self.group_of[c.id].ids))
+        for analysed, c in enumerate(order):
             if self.work_limit is not None and self.work >= self.work_limit:
-                yield self._stopped(analysed, len(self.criteria))
+                yield self._stopped(c, analysed, len(order))
                 return
             yield from self._criterion_findings(c)
 
@@ -195,17 +198,18 @@ class _Findings:
                 kept = [i for i in trial if self.passes[i].get_id() in core_ids]
         return kept
 
-    def _stopped(self, analysed: int, total: int) -> Diagnostic:
-        first = self.criteria[0]
+    def _stopped(self, first: m.Criterion, analysed: int, total: int) -> Diagnostic:
+        """N0904 at the first criterion left unanalysed."""
         assert first.rule is not None
         return Diagnostic(
             "N0904",
             "note",
             f"the search for redundant and constant criteria stopped after {analysed} of "
-            f"{total} criteria: the rest were not analysed",
+            f"{total} criteria: {first.id} and {total - analysed - 1} more were not analysed",
             first.rule.span,
             notes=(
-                f"the criteria share so many items that analysing each against all the others "
+                f"{len(self.group_of[first.id].ids)} criteria are connected through shared "
+                "items, dates or definitions, and analysing each against all the others "
                 f"exceeds the effort one check spends ({self.work_limit:,} criterion queries)",
             ),
             help="run `protocol check --thorough` to analyse every criterion (it takes longer)",
