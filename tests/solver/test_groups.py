@@ -101,7 +101,9 @@ def test_the_effort_limit_stops_the_search_with_a_note(tmp_path: Path, monkeypat
     _, limited = _spec(tmp_path, CONNECTED)
     notes = [d for d in limited.diagnostics if d.code == "N0904"]
     assert len(notes) == 1
-    assert "stopped after 1 of 8 criteria" in notes[0].message
+    assert "stopped after 1 of 8 criteria: I2 and 6 more were not analysed" in notes[0].message
+    assert "8 criteria are connected" in notes[0].notes[0]
+    assert notes[0].span.line == HEADER.count("\n") + 2  # the rule of I2
     # what was found before the limit is what the full search finds for those criteria
     before = {d.message for d in limited.diagnostics if d.code != "N0904"}
     assert before <= {d.message for d in unlimited.diagnostics}
