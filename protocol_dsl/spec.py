@@ -225,10 +225,15 @@ class Spec:
 
     def form_use(self, owner: Spec, form: m.Form) -> FormUse | None:
         """The trial's use of a form declared in `owner` (None if never collected)."""
+        return self._form_use_index.get((id(owner), id(form)))
+
+    @cached_property
+    def _form_use_index(self) -> dict[tuple[int, int], FormUse]:
+        # by identity, as `form_use` compares: a large dictionary is looked up per rule
+        index: dict[tuple[int, int], FormUse] = {}
         for use in self.form_uses:
-            if use.owner is owner and use.form is form:
-                return use
-        return None
+            index.setdefault((id(use.owner), id(use.form)), use)
+        return index
 
     def form_use_by_key(self, key: str) -> FormUse | None:
         for use in self.form_uses:
