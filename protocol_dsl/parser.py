@@ -521,6 +521,11 @@ class ModelBuilder(Transformer):
         super().__init__(visit_tokens=False)
         self.path = path
         self.source = source
+        # Lark wraps a `v_args` method anew on every attribute access, that is for
+        # every tree node; binding each once here keeps that cost per file.
+        for name, method in vars(type(self)).items():
+            if hasattr(method, "visit_wrapper") and hasattr(method, "base_func"):
+                setattr(self, name, getattr(self, name))
 
     # -- spans
 
