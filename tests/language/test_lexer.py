@@ -25,16 +25,22 @@ from tests.language.test_fuzz import EXTREMES, SOURCES, mutated, truncated
 from tests.strategies import specs
 
 
-@lru_cache(maxsize=2)
-def _parser(lexer: type) -> Lark:
+def lark_with(plugins: dict[str, type], cache: str | None = None) -> Lark:
+    """The grammar with the parser's own options and the given Lark plug-ins."""
     return Lark(
         protocol_parser.grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        _plugins={"ContextualLexer": lexer},
+        cache=cache,
+        _plugins=plugins,
     )
+
+
+@lru_cache(maxsize=2)
+def _parser(lexer: type) -> Lark:
+    return lark_with({"ContextualLexer": lexer})
 
 
 def _run(lexer: type, text: str) -> list[Any]:

@@ -8,21 +8,16 @@ from pathlib import Path
 from lark import Lark
 from lark.parsers.lalr_analysis import IntParseTable, Reduce, Shift
 
-from protocol_dsl import parser as protocol_parser
 from protocol_dsl.lexer import FastContextualLexer
 from protocol_dsl.parse_table import load_table, parser_class, save_table
 from tests.language.test_fuzz import SOURCES
+from tests.language.test_lexer import lark_with
 
 
-def _lark(tmp_path: Path, table: str | None) -> Lark:
-    return Lark(
-        protocol_parser.grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
+def _lark(tmp_path: Path, table: str | None, parser: type | None = None) -> Lark:
+    return lark_with(
+        {"ContextualLexer": FastContextualLexer, "LALR_Parser": parser or parser_class(table)},
         cache=str(tmp_path / "grammar.lark"),
-        _plugins={"ContextualLexer": FastContextualLexer, "LALR_Parser": parser_class(table)},
     )
 
 
@@ -38,15 +33,7 @@ def _memo_and_table(tmp_path: Path) -> tuple[dict, IntParseTable]:
             return built
 
     _lark(tmp_path, None)  # writes Lark's cache
-    Lark(
-        protocol_parser.grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        cache=str(tmp_path / "grammar.lark"),
-        _plugins={"ContextualLexer": FastContextualLexer, "LALR_Parser": Spy},
-    )
+    _lark(tmp_path, None, parser=Spy)  # reads it
     return seen["memo"], seen["table"]
 
 
