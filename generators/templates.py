@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import stat
 from pathlib import Path
 from typing import Any
+
+from protocol_dsl.user_cache import base_folder, private_folder
 
 
 def environment(folder: Path, **options: Any):
@@ -31,8 +31,7 @@ def environment(folder: Path, **options: Any):
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "protocol-dsl" / "templates"
+    return Path(base_folder()) / "templates"
 
 
 @functools.cache
@@ -46,17 +45,7 @@ def _bytecode_cache():
             with contextlib.suppress(OSError):
                 super().dump_bytecode(bucket)
 
-    folder = cache_folder()
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
+    folder = private_folder("templates")
+    if folder is None:
         return None
-    private = (
-        stat.S_ISDIR(info.st_mode)
-        and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
-        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    )
-    if not private or not os.access(folder, os.W_OK):
-        return None
-    return _QuietCache(str(folder), "jinja2-%s.cache")
+    return _QuietCache(folder, "jinja2-%s.cache")

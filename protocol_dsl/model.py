@@ -15,6 +15,8 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from protocol_dsl.method_cache import MethodCache
+
 # ---------------------------------------------------------------- node classes
 
 
@@ -33,13 +35,18 @@ class _Node:
         return f"{type(self).__name__}({shown})"
 
 
+#: attrs' generated methods, compiled by an earlier run (see `method_cache`).
+_methods = MethodCache("model-methods")
+
+
 def node(cls: type) -> type:
     """Declare a frozen model class (spans excluded from equality by their field).
 
     Not slotted: attrs builds a slotted class by creating it a second time, which
     more than doubles the import time of this module's seventy classes.
     """
-    return attrs.frozen(repr=False, match_args=False, slots=False)(cls)
+    with _methods.compiling():
+        return attrs.frozen(repr=False, match_args=False, slots=False)(cls)
 
 
 # ---------------------------------------------------------------- spans and marks
@@ -395,14 +402,23 @@ BUILTIN_FUNCTIONS: dict[str, str] = {
 
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of an expression, in source order."""
-    for field in attrs.fields(type(expr)):
-        value = getattr(expr, field.name)
+    names = _FIELD_NAMES.get(type(expr))
+    if names is None:  # once per class: attrs.fields is a lookup with checks
+        names = _FIELD_NAMES[type(expr)] = tuple(
+            f.name for f in attrs.fields(type(expr)) if f.name != "span"
+        )
+    for name in names:
+        value = getattr(expr, name)
         if isinstance(value, tuple):
             for element in value:
                 if _is_expr(element):
                     yield element
         elif _is_expr(value):
             yield value
+
+
+#: The field names of each expression class but its span, in declaration order.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
@@ -998,3 +1014,5 @@ _EXPR_TYPES = (
     Call,
     Conditional,
 )
+
+_methods.save()
