@@ -7,7 +7,7 @@ source document), on the mark itself; N0902 one note per open `question`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import attrs
 
@@ -19,7 +19,7 @@ from protocol_dsl.spec import Spec
 def check(spec: Spec) -> Iterator[Diagnostic]:
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
-            for mark, what in _marks(decl, _describe(decl)):
+            for mark, what in _marks(decl, lambda decl=decl: _describe(decl)):
                 if mark.kind == "provisional":
                     yield Diagnostic(
                         "N0901",
@@ -39,22 +39,30 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                     )
 
 
-def _marks(node: object, what: str) -> Iterator[tuple[m.Mark, str]]:
-    """Every mark under `node`, with the plain-words name of what it marks."""
+def _marks(node: object, what: Callable[[], str]) -> Iterator[tuple[m.Mark, str]]:
+    """Every mark under `node`, with the plain-words name of what it marks.
+
+    `what` names `node` when called: most nodes carry no mark, so names are made
+    only for the ones that do.
+    """
     for name in _fields(type(node)):
         value = getattr(node, name)
         if name == "marks":
             for mark in value:
-                yield mark, what
+                yield mark, what()
         elif name == "levels_marks":
             for mark in value:
                 yield mark, "the dose levels"
         elif isinstance(value, tuple):
             for element in value:
                 if _is_node(type(element)):
-                    yield from _marks(element, _describe(element, what))
+                    yield from _marks(element, _naming(element, what))
         elif _is_node(type(value)):
-            yield from _marks(value, _describe(value, what))
+            yield from _marks(value, _naming(value, what))
+
+
+def _naming(node: object, parent: Callable[[], str]) -> Callable[[], str]:
+    return lambda: _describe(node, parent())
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
