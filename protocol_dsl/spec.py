@@ -407,21 +407,25 @@ def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:
 
 
 def walk_scoped(expr: m.Expr, scope: Scope) -> Iterator[tuple[m.Expr, Scope]]:
-    """Every node of an expression with the scope its names are resolved in."""
-    yield expr, scope
-    inner = inner_scope(expr, scope)
-    if isinstance(expr, m.Quantifier):
-        for child in (expr.where, expr.satisfy):
-            if child is not None:
-                yield from walk_scoped(child, inner or scope)
-        return
-    if isinstance(expr, m.Aggregate):
-        # the target is resolved in the outer scope; the filter in the record's
-        if expr.where is not None:
-            yield from walk_scoped(expr.where, inner or scope)
-        return
-    if isinstance(expr, m.MemberOf):
-        yield from walk_scoped(expr.expr, scope)
-        return
-    for child in m.children(expr):
-        yield from walk_scoped(child, scope)
+    """Every node of an expression with the scope its names are resolved in.
+
+    Parents before children, children in source order; a stack rather than
+    nested generators, whose cost grows with the depth of every node.
+    """
+    stack: list[tuple[m.Expr, Scope]] = [(expr, scope)]
+    while stack:
+        node, here = stack.pop()
+        yield node, here
+        if isinstance(node, m.Quantifier):
+            inner = inner_scope(node, here) or here
+            below = [(child, inner) for child in (node.where, node.satisfy) if child is not None]
+        elif isinstance(node, m.Aggregate):
+            # the target is resolved in the outer scope; the filter in the record's
+            if node.where is None:
+                continue
+            below = [(node.where, inner_scope(node, here) or here)]
+        elif isinstance(node, m.MemberOf):
+            below = [(node.expr, here)]
+        else:
+            below = [(child, here) for child in m.children(node)]
+        stack.extend(reversed(below))
