@@ -24,8 +24,11 @@ on the real specs and on generated and mutated inputs.
 from __future__ import annotations
 
 import re
+import re._constants as _sre  # the regex parser's opcodes (see `_first_characters`)
+import re._parser as _sre_parse
 from collections.abc import Iterator
 from copy import copy
+from functools import cache
 from typing import Any
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
@@ -45,10 +48,128 @@ _RegexStep = tuple[str, "re.Pattern[str]"]
 _LiteralStep = dict[str, list[tuple[str, str]]]
 
 
-class _StateProgram:
-    """How one parser state scans: its terminals in Lark's order, ready to try."""
+# Opcodes of Python's own regular-expression parser, for `_first_characters`.
+_LITERAL = _sre.LITERAL
+_IN = _sre.IN
+_RANGE = _sre.RANGE
+_CATEGORY = _sre.CATEGORY
+_BRANCH = _sre.BRANCH
+_SUBPATTERN = _sre.SUBPATTERN
+_ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", None)
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)} - {None}
+_ZERO_WIDTH = {_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT}
+#: A category of characters (\d, \s, \w and their negations), tested as the regex itself.
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: re.compile(r"\d"),
+    _sre.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
+    _sre.CATEGORY_SPACE: re.compile(r"\s"),
+    _sre.CATEGORY_NOT_SPACE: re.compile(r"\S"),
+    _sre.CATEGORY_WORD: re.compile(r"\w"),
+    _sre.CATEGORY_NOT_WORD: re.compile(r"\W"),
+}
+#: Flags that change which characters a pattern matches.
+_CHARACTER_FLAGS = re.IGNORECASE | re.ASCII | re.LOCALE
 
-    __slots__ = ("callbacks", "ignore", "keywords", "newline", "steps")
+# What a pattern's match can start with: a list of characters, (low, high)
+# code-point ranges and categories, or None for "any character".
+_Start = list[Any] | None
+
+
+@cache
+def _first_characters(pattern: str, flags: int) -> _Start:
+    """The characters a match of `pattern` can start with (None: any, or unknown)."""
+    if flags & _CHARACTER_FLAGS:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # a construct this reading does not know: any character
+        return None
+    if parsed.state.flags & _CHARACTER_FLAGS:
+        return None
+    start, can_be_empty = _sequence_start(list(parsed))
+    return None if can_be_empty else start
+
+
+def _sequence_start(items: list[tuple[Any, Any]]) -> tuple[_Start, bool]:
+    found: list[Any] = []
+    for op, arg in items:
+        start, can_be_empty = _item_start(op, arg)
+        if start is None:
+            return None, False
+        found.extend(start)
+        if not can_be_empty:
+            return found, False
+    return found, True
+
+
+def _item_start(op: Any, arg: Any) -> tuple[_Start, bool]:
+    if op is _LITERAL:
+        return [chr(arg)], False
+    if op is _IN:
+        found: list[Any] = []
+        for kind, value in arg:
+            if kind is _LITERAL:
+                found.append(chr(value))
+            elif kind is _RANGE:
+                found.append(value)
+            elif kind is _CATEGORY and value in _CATEGORIES:
+                found.append(_CATEGORIES[value])
+            else:  # a negated set, or something rarer
+                return None, False
+        return found, False
+    if op is _BRANCH:
+        found = []
+        empty = False
+        for alternative in arg[1]:
+            start, can_be_empty = _sequence_start(list(alternative))
+            if start is None:
+                return None, False
+            found.extend(start)
+            empty = empty or can_be_empty
+        return found, empty
+    if op is _SUBPATTERN:
+        _group, add_flags, del_flags, inner = arg
+        if (add_flags | del_flags) & _CHARACTER_FLAGS:
+            return None, False
+        return _sequence_start(list(inner))
+    if op is _ATOMIC_GROUP:
+        return _sequence_start(list(arg))
+    if op in _REPEATS:
+        low, _high, inner = arg
+        start, can_be_empty = _sequence_start(list(inner))
+        return start, can_be_empty or low == 0
+    if op in _ZERO_WIDTH:
+        # An anchor or a look-around consumes nothing; ignoring what it asks
+        # can only let more characters through.
+        return [], True
+    return None, False
+
+
+def _can_start(start: _Start, char: str) -> bool:
+    if start is None:
+        return True
+    for piece in start:
+        if piece.__class__ is str:
+            if piece == char:
+                return True
+        elif piece.__class__ is tuple:
+            if piece[0] <= ord(char) <= piece[1]:
+                return True
+        elif piece.match(char):
+            return True
+    return False
+
+
+class _StateProgram:
+    """How one parser state scans: its terminals in Lark's order, ready to try.
+
+    `at` gives, for the character at the scanning position, only the steps
+    that can match there, in the same order: a regular expression whose
+    matches cannot start with that character is not tried (the whitespace
+    between tokens no longer tries every terminal before the blank one).
+    """
+
+    __slots__ = ("at", "callbacks", "ignore", "keywords", "newline", "starts", "steps")
 
     def __init__(
         self,
@@ -63,16 +184,35 @@ class _StateProgram:
         self.callbacks = callbacks
         self.ignore = ignore
         self.newline = newline
+        self.starts = [
+            _first_characters(step[1].pattern, step[1].flags) if isinstance(step, tuple) else None
+            for step in steps
+        ]
+        #: First character -> the steps to try: (name, regex) or a list of (literal, name).
+        self.at: dict[str, list[_RegexStep | list[tuple[str, str]]]] = {}
+
+    def steps_at(self, char: str) -> list[_RegexStep | list[tuple[str, str]]]:
+        steps = self.at.get(char)
+        if steps is None:
+            steps = []
+            for step, start in zip(self.steps, self.starts, strict=True):
+                if isinstance(step, tuple):
+                    if _can_start(start, char):
+                        steps.append(step)
+                elif char in step:
+                    steps.append(step[char])
+            self.at[char] = steps
+        return steps
 
     def match(self, text: str, pos: int, end: int) -> tuple[str, str] | None:
-        for step in self.steps:
-            if isinstance(step, tuple):
-                name, pattern = step
+        for step in self.steps_at(text[pos]):
+            if step.__class__ is tuple:
+                name, pattern = step  # type: ignore[misc]
                 found = pattern.match(text, pos, end)
                 if found:
                     return found.group(0), name
             else:
-                for value, name in step.get(text[pos], ()):
+                for value, name in step:
                     if text.startswith(value, pos, end):
                         return value, name
         return None

@@ -5,6 +5,11 @@ cached per user on disk), the syntax tree is turned into frozen model classes
 here, and Lark's exceptions become diagnostics with plain-word expectations.
 All syntax errors of a file are reported, not only the first: when the whole
 file does not parse, each top-level declaration is parsed on its own.
+
+A file is first parsed in one pass by `protocol_dsl.lalr.Driver`, which runs
+Lark's tables and calls the model builder at each reduction (no tree); any
+problem sends the file down the usual path (Lark's parse, then the builder
+as a `Transformer`), so diagnostics are always that path's.
 """
 
 from __future__ import annotations
@@ -28,11 +33,14 @@ from lark.exceptions import (
     UnexpectedToken,
     VisitError,
 )
+from lark.visitors import _vargs_meta
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.lalr import Driver, Fallback, Handler
 from protocol_dsl.lexer import FastContextualLexer
 from protocol_dsl.parse_table import parser_class
+from protocol_dsl.user_cache import private_folder
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
@@ -85,14 +93,10 @@ def keywords() -> frozenset[str]:
 
 
 def _cache_path(text: str) -> str | None:
-    """A per-user cache file (never a shared temporary path: the cache is a pickle)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "protocol-dsl")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK):
+    """A file in the per-user cache folder (never a shared temporary path: the cache is a
+    pickle, so it is used only in a folder nobody else can write to)."""
+    folder = private_folder()
+    if folder is None:
         return None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return os.path.join(folder, f"grammar-{digest}.lark")
@@ -176,6 +180,9 @@ def _parse(source: str, path: str) -> tuple[m.Module | None, list[Diagnostic]]:
     if "\x00" in source:
         offset = source.index("\x00")
         return None, [_nul_diagnostic(source, path, offset)]
+    module = _fast_parse(source, path)
+    if module is not None:
+        return module, []
     parser = lark_parser()
     try:
         tree = parser.parse(source, on_error=_keyword_as_name)
@@ -256,14 +263,86 @@ def _keyword_as_name(error: UnexpectedInput) -> bool:
     """
     if not isinstance(error, UnexpectedToken):
         return False
-    token = error.token
-    if token.type == "NAME" or not _WORD.fullmatch(str(token)):
-        return False
     interactive = error.interactive_parser
-    if "NAME" not in interactive.accepts():
+    name = _name_instead(error.token, lambda terminal: terminal in interactive.accepts())
+    if name is None:
         return False
-    interactive.feed_token(Token.new_borrow_pos("NAME", str(token), token))
+    interactive.feed_token(name)
     return True
+
+
+def _name_instead(token: Token, accepts: Any) -> Token | None:
+    """The refused `token` as a NAME, if it is a word and the parser accepts a name here."""
+    if token.type == "NAME" or not _WORD.fullmatch(str(token)) or not accepts("NAME"):
+        return None
+    return Token.new_borrow_pos("NAME", str(token), token)
+
+
+# ---------------------------------------------------------------- the one-pass path
+
+
+@lru_cache(maxsize=1)
+def _driver() -> Driver | None:
+    """The lean driver over Lark's tables, or None if this grammar needs Lark's own."""
+    try:
+        driver = Driver(lark_parser())
+    except ValueError:
+        return None
+    return driver if _builder_methods(driver.names) is not None else None
+
+
+@lru_cache(maxsize=1)
+def _builder_methods(names: frozenset[str]) -> dict[str, bool] | None:
+    """For each node name, whether its `ModelBuilder` method takes the positions.
+
+    None if a node has no method or a kind of `v_args` other than `meta=True`:
+    the `Transformer` then does what only it does, so it builds every file.
+    """
+    takes_meta: dict[str, bool] = {}
+    for name in names:
+        method = getattr(ModelBuilder, name, None)
+        if not callable(method):
+            return None
+        wrapper = getattr(method, "visit_wrapper", None)
+        if wrapper is not None and wrapper is not _vargs_meta:
+            return None
+        takes_meta[name] = wrapper is not None
+    return takes_meta
+
+
+def _handlers(builder: ModelBuilder, takes_meta: dict[str, bool]) -> dict[str, Handler]:
+    """The builder's methods as the driver calls them, as the `Transformer` would."""
+    handlers: dict[str, Handler] = {}
+    for name, meta in takes_meta.items():
+        method = getattr(builder, name)
+        if meta:
+            handlers[name] = method.base_func
+        else:
+            handlers[name] = lambda _positions, children, method=method: method(children)
+    return handlers
+
+
+def _fast_parse(source: str, path: str) -> m.Module | None:
+    """The module of a file that parses and builds without a problem, in one pass.
+
+    None when the file needs the usual path: a syntax error, a problem the
+    model builder reports, or nesting past `MAX_NESTING`.  That path then
+    gives exactly its usual diagnostics; the comments seen here are dropped.
+    """
+    driver = _driver()
+    if driver is None:
+        return None
+    takes_meta = _builder_methods(driver.names)
+    assert takes_meta is not None
+    seen = len(_comments)
+    handlers = _handlers(ModelBuilder(path, source), takes_meta)
+    try:
+        module, _height = driver.parse(source, handlers, _name_instead, MAX_NESTING)
+    except Fallback:
+        del _comments[seen:]
+        return None
+    assert isinstance(module, m.Module)
+    return module
 
 
 def _declaration_chunks(source: str) -> list[tuple[int, str]]:

@@ -76,7 +76,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
-from protocol_dsl.solver import calendar
+from protocol_dsl.solver import calendar, native
 from protocol_dsl.solver.terms import (
     DAY_SECONDS,
     TIME,
@@ -657,8 +657,8 @@ class Encoder:
             low = self._bound(item.range.low, field.unit)
             high = self._bound(item.range.high, field.unit)
             if low is not None and high is not None and low <= high:
-                add(var >= val(low, self.ctx))
-                add(var <= val(high, self.ctx))
+                add(native.compare(">=", var, val(low, self.ctx)))
+                add(native.compare("<=", var, val(high, self.ctx)))
         if kind == "choice":
             assert field.codelist is not None
             add(var >= 0)
@@ -877,13 +877,14 @@ class Encoder:
         if override is not None:
             return override
         known = all_of(big.known, small.known)
+        compare = native.compare
         if known is True and big.exact and small.exact:
-            cond = Cond(big.lo > small.lo if strict else big.lo >= small.lo)
+            cond = Cond(compare(">" if strict else ">=", big.lo, small.lo))
         else:
             if strict:
-                t, f = big.lo > small.hi, big.hi <= small.lo
+                t, f = compare(">", big.lo, small.hi), compare("<=", big.hi, small.lo)
             else:
-                t, f = big.lo >= small.hi, big.hi < small.lo
+                t, f = compare(">=", big.lo, small.hi), compare("<", big.hi, small.lo)
             cond = Cond(all_of(known, t), all_of(known, f))
         if self._criterion is not None and self.mode == "witness":
             display = [
@@ -1043,7 +1044,7 @@ class Encoder:
             months = from_base(fixed, unit) * _CALENDAR_UNITS[duration.unit]
             return self._shift_months(date, months * sign)
         days = duration.lo / DAY_SECONDS if fixed is None else val(fixed / DAY_SECONDS, self.ctx)
-        shifted = date.lo + days if sign > 0 else date.lo - days
+        shifted = native.operate("+" if sign > 0 else "-", date.lo, days)
         return Num(shifted, None, all_of(date.known, duration.known), "date")
 
     def _shift_months(self, date: Num, months: Fraction) -> Num:

@@ -9,15 +9,18 @@ grows with the size of the groups rather than with the whole spec.
 
 Domain constraints that touch no criterion are left out: they cannot change
 what any criterion can do, and leaving a constraint out can only hide a
-finding, never invent one.
+finding, never invent one.  (A constraint without variables is left out too:
+the encoder writes none, and one that held no subject would be a fault of the
+encoder, not of the spec.)
 """
 
 from __future__ import annotations
 
 import z3
 
+from protocol_dsl.solver import native
+
 _APP = z3.Z3_APP_AST
-_NUMERAL = z3.Z3_NUMERAL_AST
 _QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 
@@ -51,69 +54,101 @@ def connected_groups(
     ids: list[str],
     rules: dict[str, list[z3.BoolRef]],
     constraints: list[z3.BoolRef],
+    linker: Linker | None = None,
 ) -> list[tuple[list[str], list[z3.BoolRef]]]:
     """The criteria `ids` in groups, each with the domain constraints it needs.
 
     Groups come in the order of their first criterion, criteria in the order given.
+    A `linker` given is left knowing the variables of every term it walked.
     """
-    partition = _Partition()
-    linker = _Linker(ctx, partition)
+    linker = linker if linker is not None else Linker(ctx)
+    partition = linker.partition
     for criterion in ids:
-        partition.join([("criterion", criterion)] + [linker.link(f) for f in rules[criterion]])
-    roots = [linker.link(constraint) for constraint in constraints]
+        found = [linker.link(f) for f in rules[criterion]]
+        partition.join([("criterion", criterion)] + [v for v in found if v is not None])
+    keys = [linker.link(constraint) for constraint in constraints]
     members: dict[object, list[str]] = {}
     for criterion in ids:
         members.setdefault(partition.find(("criterion", criterion)), []).append(criterion)
     needed: dict[object, list[z3.BoolRef]] = {root: [] for root in members}
-    for constraint, key in zip(constraints, roots, strict=True):
-        group = needed.get(partition.find(key))
+    for constraint, key in zip(constraints, keys, strict=True):
+        group = needed.get(partition.find(key)) if key is not None else None
         if group is not None:
             group.append(constraint)
     return [(group, needed[root]) for root, group in members.items()]
 
 
-class _Linker:
-    """Joins every term of a formula with its sub-terms, each term visited once overall.
+class Linker:
+    """Joins the variables of a formula; a formula's key is one of its variables.
 
     Terms are the nodes of z3's shared term graph, so a variable read by two
-    formulas joins them.  Numerals and other interpreted constants join nothing;
-    a shared term without variables may join two formulas needlessly, which only
-    makes a group larger, never wrong.
+    formulas joins them.  Only variables (uninterpreted constants) join: a
+    shared term without variables (a numeral, a unit factor such as
+    ``ToReal(1000)``) says nothing about what one formula's subjects can do to
+    another's, so it must not put them in one group.  Each term is visited once
+    overall and remembers its variables.  The walk calls z3's C functions
+    directly (`native`): through z3's Python layer it cost more than the solving.
     """
 
-    def __init__(self, ctx: z3.Context, partition: _Partition) -> None:
-        self.ref = ctx.ref()
-        self.partition = partition
-        self.visited: set[int] = set()
+    def __init__(self, ctx: z3.Context) -> None:
+        self.ref = native.context(ctx)
+        self.partition = _Partition()
+        #: Per term id: the ids of the variables in it.
+        self.variables: dict[int, frozenset[int]] = {}
+        #: Per variable id: its term (a pointer that the formulas keep alive).
+        self.terms: dict[int, int] = {}
 
-    def link(self, formula: z3.ExprRef) -> int:
-        ref, partition, visited = self.ref, self.partition, self.visited
-        top = formula.get_id()
-        stack = [formula.as_ast()]
-        while stack:
-            ast = stack.pop()
-            key = z3.Z3_get_ast_id(ref, ast)
-            if key in visited:
+    def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
+        """The variables of a formula walked by `link` (or walked now)."""
+        key = native.get_ast_id(self.ref, native.pointer(formula))
+        found = self.variables.get(key)
+        if found is None:
+            self.link(formula)
+            found = self.variables[key]
+        return found
+
+    def link(self, formula: z3.ExprRef) -> int | None:
+        """Join the variables of `formula`; one of them, or None when it has none."""
+        ref, partition, variables = self.ref, self.partition, self.variables
+        ast_id, kind_of = native.get_ast_id, native.get_ast_kind
+        num_args, arg = native.get_app_num_args, native.get_app_arg
+        top_ast = native.pointer(formula)
+        top = ast_id(ref, top_ast)
+        below: dict[int, list[int]] = {}
+        stack: list[tuple[int, int]] = [(top_ast, top)]
+        while stack:  # children before parents: a parent is finished on its second visit
+            ast, key = stack.pop()
+            if key in variables:
                 continue
-            visited.add(key)
-            kind = z3.Z3_get_ast_kind(ref, ast)
-            if kind == _QUANTIFIER:
-                children = [z3.Z3_get_quantifier_body(ref, ast)]
-            elif kind == _APP:
-                count = z3.Z3_get_app_num_args(ref, ast)
-                children = [z3.Z3_get_app_arg(ref, ast, i) for i in range(count)]
-            else:
+            children = below.get(key)
+            if children is not None:
+                found = _NONE.union(*(variables[child] for child in children))
+                partition.join(list(found))
+                variables[key] = found
                 continue
-            joined: list[object] = [key]
-            for child in children:
-                child_kind = z3.Z3_get_ast_kind(ref, child)
-                if child_kind == _NUMERAL:
+            kind = kind_of(ref, ast)
+            if kind == _APP:
+                count = num_args(ref, ast)
+                if count == 0:
+                    decl = native.get_app_decl(ref, ast)
+                    # true, false and other interpreted constants are no variables
+                    if native.get_decl_kind(ref, decl) == _UNINTERPRETED:
+                        variables[key] = frozenset((key,))
+                        self.terms[key] = ast
+                    else:
+                        variables[key] = _NONE
                     continue
-                if child_kind == _APP and z3.Z3_get_app_num_args(ref, child) == 0:
-                    decl = z3.Z3_get_app_decl(ref, child)
-                    if z3.Z3_get_decl_kind(ref, decl) != _UNINTERPRETED:
-                        continue  # true, false, and other interpreted constants
-                joined.append(z3.Z3_get_ast_id(ref, child))
-                stack.append(child)
-            partition.join(joined)
-        return top
+                asts = [arg(ref, ast, i) for i in range(count)]
+            elif kind == _QUANTIFIER:
+                asts = [native.get_quantifier_body(ref, ast)]
+            else:  # numerals, bound variables
+                variables[key] = _NONE
+                continue
+            below[key] = [ast_id(ref, child) for child in asts]
+            stack.append((ast, key))
+            stack.extend(zip(asts, below[key], strict=True))
+        found = variables[top]
+        return next(iter(found)) if found else None
+
+
+_NONE: frozenset[int] = frozenset()

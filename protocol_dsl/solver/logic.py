@@ -24,9 +24,14 @@ data): they can only hide a problem, never invent one.  The queries:
 The criteria are analysed in groups that share no variable (`groups`): a
 query about one criterion involves only its own group, which is exact, since
 a conjunction of independent parts is satisfiable when each part is.  Each
-independent contradiction gets its own E0401.  The per-criterion queries of a
-spec stop at a deterministic effort limit (`WORK_LIMIT`, N0904) that only a
-machine-made spec reaches; `protocol check --thorough` lifts it.
+independent contradiction gets its own E0401.  For the same reason the
+queries of small groups that share a solver are first asked all at once: when
+that answer is "satisfiable", so is each of them, and no finding is possible.
+In a large group, a criterion that can be made to fail by changing only its
+own variables in a subject who passes everything needs no query of the whole
+group (`alone`).  The per-criterion queries of a spec stop at a deterministic
+effort limit (`WORK_LIMIT`, N0904) that only a machine-made spec reaches;
+`protocol check --thorough` lifts it.
 
 "Always" and "never" are about subjects with complete data: with missing data
 any criterion can be unknown.  Item ranges are part of the question (a
@@ -42,8 +47,10 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.solver import native
+from protocol_dsl.solver.alone import OwnParts, Shortcut
 from protocol_dsl.solver.encode import Encoder, formal_criteria
-from protocol_dsl.solver.groups import connected_groups
+from protocol_dsl.solver.groups import Linker, connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
 
@@ -72,14 +79,29 @@ def analyse(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
     return list(findings.run())
 
 
-class _Group:
-    """Criteria that share variables, directly or through domain constraints, with a
-    solver of their own: what one of them can do never depends on another group."""
+#: Small groups share a solver, up to this many criteria per solver.  z3 spends
+#: about half a millisecond setting up a solver for its first query, and a query
+#: costs time in proportion to everything the solver holds: a spec of many
+#: independent criteria is analysed fastest in batches of a dozen or so.
+BATCH = 16
 
-    def __init__(self, ctx: z3.Context, ids: list[str]):
+
+class _Group:
+    """Criteria that share variables, directly or through domain constraints: what one
+    of them can do never depends on another group.  A small group shares its solver
+    with other small groups, its domain constraints switched on by its own `guard`
+    (an assumption of each of its queries), so no query sees another group's."""
+
+    def __init__(self, ids: list[str], solver: z3.Solver, guard: z3.BoolRef | None):
         self.ids = ids
-        self.solver = z3.Solver(ctx=ctx)
-        self.solver.set("rlimit", RLIMIT)
+        self.solver = solver
+        self.guard = guard
+
+
+def _new_solver(ctx: z3.Context) -> z3.Solver:
+    solver = z3.Solver(ctx=ctx)
+    solver.set("rlimit", RLIMIT)
+    return solver
 
 
 class _Findings:
@@ -101,31 +123,73 @@ class _Findings:
         self.passes: dict[str, z3.BoolRef] = {}
         self.fails: dict[str, z3.BoolRef] = {}
         rules: dict[str, list[z3.BoolRef]] = {}
+        #: criterion → its passing and failing formulas (what the switches turn on)
+        self.formulas: dict[str, list[z3.BoolRef]] = {}
+        ref = native.context(ctx)
         for c in criteria:
             on, off = z3.Bool(f"passes:{c.id}", ctx), z3.Bool(f"fails:{c.id}", ctx)
+            passes = as_formula(Encoder.passes(c, conds[c.id]), ctx)
+            fails = as_formula(Encoder.fails(c, conds[c.id]), ctx)
+            self.formulas[c.id] = [passes, fails]
             rules[c.id] = [
-                z3.Implies(on, as_formula(Encoder.passes(c, conds[c.id]), ctx)),
-                z3.Implies(off, as_formula(Encoder.fails(c, conds[c.id]), ctx)),
+                native.boolean(
+                    native.mk_implies(ref, native.pointer(on), native.pointer(passes)), ctx
+                ),
+                native.boolean(
+                    native.mk_implies(ref, native.pointer(off), native.pointer(fails)), ctx
+                ),
             ]
             self.passes[c.id], self.fails[c.id] = on, off
         self.group_of: dict[str, _Group] = {}
         self.groups: list[_Group] = []
-        grouped = connected_groups(ctx, [c.id for c in criteria], rules, encoder.constraints)
+        self.linker = Linker(ctx)
+        grouped = connected_groups(
+            ctx, [c.id for c in criteria], rules, encoder.constraints, self.linker
+        )
+        #: large group → its domain constraints (for `alone`)
+        self.constraints: dict[int, list[z3.BoolRef]] = {}
+        #: large group → small queries against a subject passing all its criteria
+        self.shortcuts: dict[int, Shortcut] = {}
+        shared, room = None, 0
         for ids, constraints in grouped:
-            group = _Group(ctx, ids)
-            group.solver.add(constraints)
+            if len(ids) >= BATCH:
+                group = _Group(ids, _new_solver(ctx), None)
+                self.constraints[id(group)] = constraints
+            else:
+                if shared is None or len(ids) > room:
+                    shared, room = _new_solver(ctx), BATCH
+                room -= len(ids)
+                group = _Group(ids, shared, z3.Bool(f"group:{ids[0]}", ctx))
+            solver = group.solver.solver.value
+            for constraint in constraints:
+                term = native.pointer(constraint)
+                if group.guard is not None:  # the solver keeps the new term at once
+                    term = native.mk_implies(ref, native.pointer(group.guard), term)
+                native.solver_assert(ref, solver, term)
             for i in ids:
-                group.solver.add(rules[i])
+                for rule in rules[i]:
+                    native.solver_assert(ref, solver, native.pointer(rule))
                 self.group_of[i] = group
             self.groups.append(group)
 
     def run(self) -> Iterator[Diagnostic]:
         contradictory = False
-        for group in self.groups:
-            if self._check(group, [self.passes[i] for i in group.ids]) == z3.unsat:
-                # one finding per independent conflict, each named by a minimal core
-                yield self._nobody_eligible(self._minimal(group, group.ids, []))
-                contradictory = True
+        for batch in self._sharing_a_solver(self.groups):
+            # independent groups: all of them can be passed at once exactly when each can
+            if self._all_satisfiable(batch, [[self.passes[i] for i in g.ids] for g in batch]):
+                continue
+            for group in batch:
+                answer = self._check(group, [self.passes[i] for i in group.ids])
+                if answer == z3.unsat:
+                    # one finding per independent conflict, each named by a minimal core
+                    yield self._nobody_eligible(self._minimal(group, group.ids, []))
+                    contradictory = True
+                elif answer == z3.sat and id(group) in self.constraints:
+                    formulas = {i: self.formulas[i] for i in group.ids}
+                    parts = OwnParts(self.linker, formulas, self.constraints[id(group)])
+                    self.shortcuts[id(group)] = Shortcut(
+                        self.ctx, self.linker, parts, group.solver.model(), RLIMIT
+                    )
         if contradictory:
             # with nobody eligible every criterion "never decides alone": only the
             # criteria that are constant by themselves are worth a word
@@ -135,14 +199,85 @@ class _Findings:
         # Criteria of small groups first: their queries are cheap, so a limit reached
         # in a large group leaves as few criteria unanalysed as it can.
         order = sorted(self.criteria, key=lambda c: len(self.group_of[c.id].ids))
-        for analysed, c in enumerate(order):
+        position, alone_until = 0, 0
+        while position < len(order):
+            c = order[position]
             if self.work_limit is not None and self.work >= self.work_limit:
-                yield self._stopped(c, analysed, len(order))
+                yield self._stopped(c, position, len(order))
                 return
+            if position >= alone_until:
+                batch = self._next_batch(order, position)
+                if self._all_satisfiable(
+                    [self.group_of[i.id] for i in batch], [self._query(i) for i in batch]
+                ):
+                    position += len(batch)  # no finding for any of them
+                    continue
+                alone_until = position + len(batch)
             yield from self._criterion_findings(c)
+            position += 1
+
+    def _query(self, c: m.Criterion) -> list[z3.BoolRef]:
+        """Can `c` fail while every other criterion of its group passes?"""
+        others = [i for i in self.group_of[c.id].ids if i != c.id]
+        return [self.passes[i] for i in others] + [self.fails[c.id]]
+
+    def _sharing_a_solver(self, groups: list[_Group]) -> Iterator[list[_Group]]:
+        """The groups in order, in runs of neighbours that share one solver."""
+        run: list[_Group] = []
+        for group in groups:
+            if run and group.solver is not run[0].solver:
+                yield run
+                run = []
+            run.append(group)
+        if run:
+            yield run
+
+    def _next_batch(self, order: list[m.Criterion], start: int) -> list[m.Criterion]:
+        """`order[start]` and the criteria after it whose first queries can be asked at
+        once: of other groups on the same shared solver, none past the effort limit."""
+        first = self.group_of[order[start].id]
+        if first.guard is None:  # a group with a solver of its own
+            return [order[start]]
+        # a query names every criterion of its group once: its effort is the group's size
+        batch, seen, work = [order[start]], {id(first)}, self.work + len(first.ids)
+        for c in order[start + 1 :]:
+            group = self.group_of[c.id]
+            if group.solver is not first.solver or id(group) in seen:
+                break
+            if self.work_limit is not None and work >= self.work_limit:
+                break
+            batch.append(c)
+            seen.add(id(group))
+            work += len(group.ids)
+        return batch
+
+    def _all_satisfiable(self, groups: list[_Group], queries: list[list[z3.BoolRef]]) -> bool:
+        """Ask the queries of independent groups on one solver at once.
+
+        True: each of them is satisfiable, and the effort is counted as if each had been
+        asked alone (so the effort limit stops at the same criterion either way).
+        False: at least one is not (or the solver gave up): ask them one by one.
+        """
+        if len(groups) < 2:
+            return False
+        assumptions = [a for query in queries for a in query]
+        guards = [g.guard for g in groups if g.guard is not None]
+        array = (z3.Ast * (len(guards) + len(assumptions)))(
+            *[a.as_ast() for a in guards + assumptions]
+        )
+        result = z3.Z3_solver_check_assumptions(
+            self.ctx.ref(), groups[0].solver.solver, len(array), array
+        )
+        if z3.CheckSatResult(result) != z3.sat:
+            return False
+        self.work += len(assumptions)
+        return True
 
     def _criterion_findings(self, c: m.Criterion) -> Iterator[Diagnostic]:
         group = self.group_of[c.id]
+        shortcut = self.shortcuts.get(id(group))
+        if shortcut is not None and shortcut.fails_alone(c.id, self.formulas[c.id][1]):
+            return  # it can fail while the others pass: nothing to say
         others = [i for i in group.ids if i != c.id]
         query = [self.passes[i] for i in others] + [self.fails[c.id]]
         if self._check(group, query) != z3.unsat:
@@ -179,6 +314,8 @@ class _Findings:
         # The raw call: z3's Solver.check re-checks the sort of every assumption in
         # Python, which on hundreds of criteria costs more than solving.
         self.work += len(assumptions)
+        if group.guard is not None:
+            assumptions = [group.guard, *assumptions]
         array = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
         result = z3.Z3_solver_check_assumptions(
             self.ctx.ref(), group.solver.solver, len(assumptions), array

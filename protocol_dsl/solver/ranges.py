@@ -11,6 +11,7 @@ of criteria and the definitions and derived values they use are looked at.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -18,33 +19,38 @@ from fractions import Fraction
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.spec import Scope, Spec, walk_scoped
+from protocol_dsl.spec import Scope, Spec, Symbol, walk_scoped
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
-    for node, scope in _reachable(spec):
+    resolved: dict[int, Symbol | None] = {}
+    for node, scope in _reachable(spec, resolved):
         if isinstance(node, m.Compare):
-            yield from _compare(spec, node, scope)
+            yield from _compare(spec, node, scope, resolved)
         elif isinstance(node, m.Between):
-            yield from _between(spec, node, scope)
+            yield from _between(spec, node, scope, resolved)
 
 
-def _reachable(spec: Spec) -> Iterator[tuple[m.Expr, Scope]]:
-    """Every node of the criteria, and of the definitions they read (each once)."""
-    work: list[tuple[Scope, m.Expr]] = [
+def _reachable(spec: Spec, resolved: dict[int, Symbol | None]) -> Iterator[tuple[m.Expr, Scope]]:
+    """Every node of the criteria, and of the definitions they read (each once).
+
+    Each name is resolved once, here, into `resolved` (by node): a node is
+    reached in one scope only, and the comparisons read their operands' symbols
+    from there.
+    """
+    work: deque[tuple[Scope, m.Expr]] = deque(
         (Scope(spec, None, f"criterion {c.id}"), c.rule) for c in spec.criteria if c.rule
-    ]
+    )
     seen: set[int] = set()
     while work:
-        scope, expr = work.pop(0)
+        scope, expr = work.popleft()
         for node, inner in walk_scoped(expr, scope):
+            if isinstance(node, m.Ref):
+                symbol = resolved[id(node)] = spec.resolve(node.parts, inner)
             yield node, inner
-            if not isinstance(node, m.Ref):
-                continue
-            symbol = spec.resolve(node.parts, inner)
-            if symbol is None or id(symbol.decl) in seen:
+            if not isinstance(node, m.Ref) or symbol is None or id(symbol.decl) in seen:
                 continue
             if symbol.kind == "define":
                 seen.add(id(symbol.decl))
@@ -70,11 +76,14 @@ class _Ranged:
         return f"{number} {self.unit}" if self.unit else number
 
 
-def _ranged(spec: Spec, node: m.Expr, scope: Scope) -> _Ranged | None:
+def _ranged(
+    spec: Spec, node: m.Expr, scope: Scope, resolved: dict[int, Symbol | None]
+) -> _Ranged | None:
     target = node.expr if isinstance(node, m.AtVisit) else node
     if not isinstance(target, m.Ref):
         return None
-    symbol = spec.resolve(target.parts, scope)
+    key = id(target)
+    symbol = resolved[key] if key in resolved else spec.resolve(target.parts, scope)
     if symbol is None or symbol.kind != "item":
         return None
     item: m.Item = symbol.decl  # type: ignore[assignment]
@@ -122,12 +131,14 @@ def _unit(text: str) -> units.Unit:
         return units.time_unit(text)
 
 
-def _compare(spec: Spec, node: m.Compare, scope: Scope) -> Iterator[Diagnostic]:
+def _compare(
+    spec: Spec, node: m.Compare, scope: Scope, resolved: dict[int, Symbol | None]
+) -> Iterator[Diagnostic]:
     op = node.op
-    item = _ranged(spec, node.left, scope)
+    item = _ranged(spec, node.left, scope, resolved)
     other = node.right
     if item is None:
-        item = _ranged(spec, node.right, scope)
+        item = _ranged(spec, node.right, scope, resolved)
         other, op = node.left, _FLIP[op]
     if item is None:
         return
@@ -154,8 +165,10 @@ def _compare(spec: Spec, node: m.Compare, scope: Scope) -> Iterator[Diagnostic]:
     yield from _report(node, other, item, never, always)
 
 
-def _between(spec: Spec, node: m.Between, scope: Scope) -> Iterator[Diagnostic]:
-    item = _ranged(spec, node.expr, scope)
+def _between(
+    spec: Spec, node: m.Between, scope: Scope, resolved: dict[int, Symbol | None]
+) -> Iterator[Diagnostic]:
+    item = _ranged(spec, node.expr, scope, resolved)
     if item is None:
         return
     low, high = _threshold(node.low, item), _threshold(node.high, item)

@@ -19,6 +19,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl import units
+from protocol_dsl.solver import native
 
 #: Seconds per day: quantities of time are in seconds (the UCUM base unit).
 DAY_SECONDS = 86400
@@ -271,8 +272,8 @@ def parse_any_unit(text: str) -> units.Unit:
 def to_base(value: z3.ArithRef, unit: units.Unit) -> z3.ArithRef:
     factor = Fraction(*unit.exact_factor)
     offset = Fraction(*unit.exact_offset)
-    term = value if factor == 1 else value * val(factor, value.ctx)
-    return term if offset == 0 else term + val(offset, value.ctx)
+    term = value if factor == 1 else native.operate("*", value, val(factor, value.ctx))
+    return term if offset == 0 else native.operate("+", term, val(offset, value.ctx))
 
 
 def base_value(value: Fraction, unit: units.Unit) -> Fraction:

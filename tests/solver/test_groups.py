@@ -136,5 +136,6 @@ def test_raw_assumption_checks_agree_with_z3s_own(tmp_path: Path) -> None:
     group = findings.groups[0]
     for c in criteria:
         query = [findings.passes[i] for i in group.ids if i != c.id] + [findings.fails[c.id]]
-        assert findings._check(group, query) == group.solver.check(*query)
+        guard = [group.guard] if group.guard is not None else []  # a shared solver's switch
+        assert findings._check(group, query) == group.solver.check(*guard, *query)
     assert isinstance(findings._check(group, []), z3.CheckSatResult)

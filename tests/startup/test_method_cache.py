@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from protocol_dsl import method_cache
-from protocol_dsl.user_cache import private_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,15 +101,6 @@ def test_a_damaged_or_foreign_file_is_ignored_and_replaced(tmp_path: Path) -> No
 def test_nothing_is_written_when_python_writes_no_bytecode(tmp_path: Path) -> None:
     result = probe(tmp_path, PYTHONDONTWRITEBYTECODE="1")
     assert result["compiled"] >= 60 and cache_files(tmp_path) == []
-
-
-def test_a_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert private_folder() == str(tmp_path / "protocol-dsl")
-    (tmp_path / "protocol-dsl").chmod(0o777)
-    assert private_folder() is None
-    (tmp_path / "protocol-dsl").chmod(0o700)
-    assert private_folder() is not None
 
 
 def test_load_accepts_only_a_table_of_code_objects(tmp_path: Path) -> None:
