@@ -83,6 +83,7 @@ def main() -> None:
     protocol = protocol_script()
     spec = ROOT / "specs" / "qls4131_sle_phase1b.trial"
     lines = len(spec.read_text(encoding="utf-8").splitlines())
+    pilot = ROOT / "specs" / "cdiscpilot01.trial"
     load_before = os.getloadavg()[0]
     rows = [
         ("QLS4131 (real)", lines, *time_command([protocol, "check", str(spec)], options.runs)),
@@ -95,6 +96,11 @@ def main() -> None:
             "QLS4131, first run after installing (empty cache folder)",
             lines,
             *time_command([protocol, "check", str(spec)], options.runs, empty_cache=True),
+        ),
+        (
+            "CDISC pilot (real)",
+            len(pilot.read_text(encoding="utf-8").splitlines()),
+            *time_command([protocol, "check", str(pilot)], options.runs),
         ),
         ("`python -c pass` (the floor)", 0, *time_command([sys.executable, "-c", "pass"], 5)),
     ]
