@@ -88,7 +88,9 @@ def grammar_text() -> str:
     return text.replace("__KEYWORDS__", "|".join(keywords))
 
 
+@lru_cache(maxsize=1)
 def keywords() -> frozenset[str]:
+    """The grammar's keywords (read once: the printer asks for every unit it writes)."""
     return frozenset(re.findall(r'"([a-z_]+)"', GRAMMAR_PATH.read_text(encoding="utf-8")))
 
 

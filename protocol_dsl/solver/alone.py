@@ -120,15 +120,25 @@ class Shortcut:
         fixed = self.linker.variables_of(fails).union(
             *(self.linker.variables_of(c) for c in constraints)
         )
-        solver = self.solver
-        solver.push()
+        # z3's C functions directly: through its Python layer these few terms per
+        # criterion cost more than the query.  Each new equality is asserted at once,
+        # so the solver keeps it (see `native`).
+        ref, solver = native.context(self.ctx), self.solver.solver.value
+        native.solver_push(ref, solver)
         try:
-            solver.add(fails, *constraints)
+            for formula in (fails, *constraints):
+                native.solver_assert(ref, solver, native.pointer(formula))
             for variable in sorted(fixed - own):
-                solver.add(self._term(variable) == self._value(variable))
-            return solver.check() == z3.sat
+                term, value = self.linker.terms[variable], native.pointer(self._value(variable))
+                if native.get_sort(ref, term) == native.get_sort(ref, value):
+                    native.solver_assert(ref, solver, native.mk_eq(ref, term, value))
+                else:  # z3's Python layer coerces the sorts
+                    equal = self._term(variable) == self._value(variable)
+                    native.solver_assert(ref, solver, native.pointer(equal))
+            answer = z3.Z3_solver_check(self.ctx.ref(), self.solver.solver)
+            return z3.CheckSatResult(answer) == z3.sat
         finally:
-            solver.pop()
+            native.solver_pop(ref, solver, 1)
 
     def _term(self, variable: int) -> z3.ExprRef:
         return z3.z3._to_expr_ref(native._ast(self.linker.terms[variable]), self.ctx)

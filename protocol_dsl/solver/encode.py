@@ -303,8 +303,8 @@ class Encoder:
         #: A context of its own: z3's answers depend on what else a context holds, and
         #: witnesses must be the same bytes however many specs a process has encoded.
         self.ctx = z3.Context()
-        self._zero = z3.IntVal(0, self.ctx)
-        self._one = z3.IntVal(1, self.ctx)
+        self._zero = native.int_val(0, self.ctx)
+        self._one = native.int_val(1, self.ctx)
         self.visit_dates = dict(visit_dates or {})
         self.spare_records = spare_records
         self.max_records = max_records
@@ -325,6 +325,7 @@ class Encoder:
         self.criteria: dict[str, Cond] = {}
         self._cache: dict[tuple, object] = {}
         self._calendar: dict[tuple, z3.ArithRef] = {}
+        self._bound_numerals: dict[Fraction, z3.ArithRef] = {}
         self._pending: list[Instance] = []
         self._laid_out: set[str] = set()
         self._fresh = 0
@@ -397,8 +398,8 @@ class Encoder:
 
     def fresh_cond(self, reason: str) -> Cond:
         self._approximate(reason)
-        t = z3.Bool(self._name("t"), self.ctx)
-        f = z3.Bool(self._name("f"), self.ctx)
+        t = native.bool_const(self._name("t"), self.ctx)
+        f = native.bool_const(self._name("f"), self.ctx)
         self._add(negation(all_of(t, f)))
         return Cond(t, f)
 
@@ -455,10 +456,10 @@ class Encoder:
         return Text(z3.StringVal(node.value, self.ctx), True)
 
     def _e_DateLit(self, node: m.DateLit, ctx: Ctx) -> Term:
-        return Num(z3.IntVal(calendar.day_number(node.value), self.ctx), kind="date")
+        return Num(native.int_val(calendar.day_number(node.value), self.ctx), kind="date")
 
     def _e_TiterLit(self, node: m.TiterLit, ctx: Ctx) -> Term:
-        return Num(z3.IntVal(node.denominator, self.ctx), kind="titer")
+        return Num(native.int_val(node.denominator, self.ctx), kind="titer")
 
     def _e_BoolLit(self, node: m.BoolLit, ctx: Ctx) -> Term:
         return Cond.const(node.value)
@@ -543,9 +544,9 @@ class Encoder:
         var = self.visits.get(name)
         if var is None:
             if name in self.visit_dates:
-                var = z3.IntVal(self.visit_dates[name], self.ctx)
+                var = native.int_val(self.visit_dates[name], self.ctx)
             else:
-                var = z3.Int(f"visit:{name}", self.ctx)
+                var = native.int_const(f"visit:{name}", self.ctx)
                 self._schedule(name, var)
             self.visits[name] = var
         return Num(var, kind="date")
@@ -558,7 +559,7 @@ class Encoder:
         if visit is None or visit.earliest is None or visit.latest is None:
             return
         if self._day_one is None:
-            self._day_one = z3.Int("study_day_1", self.ctx)
+            self._day_one = native.int_const("study_day_1", self.ctx)
         self._add(
             var >= self._day_one + _study_offset(visit.earliest),
             var <= self._day_one + _study_offset(visit.latest),
@@ -617,13 +618,13 @@ class Encoder:
                     unit = parse_any_unit(item.type.unit or "")
                 except units.UnitError:
                     return None
-            var: z3.ExprRef = z3.Real(name, self.ctx)
+            var: z3.ExprRef = native.real_const(name, self.ctx)
         elif kind in ("integer", "titer", "date", "choice"):
             if kind == "choice" and entries is None:
                 return None
-            var = z3.Int(name, self.ctx)
+            var = native.int_const(name, self.ctx)
         elif kind == "yes_no":
-            var = z3.Bool(name, self.ctx)
+            var = native.bool_const(name, self.ctx)
         elif kind == "text":
             var = z3.String(name, self.ctx)
         else:  # datetime: times of day are not modelled
@@ -637,7 +638,7 @@ class Encoder:
     def _known(self, field: Field, owner: Spec, name: str) -> B:
         item = field.item
         if (id(owner), field.form.name, item.name) in self._knowable:
-            return z3.Bool(f"known:{name}", self.ctx)
+            return native.bool_const(f"known:{name}", self.ctx)
         if self.mode == "witness" and item.when is not None:
             # collected only when its condition holds: known exactly then
             ctx = Ctx(owner, field.form, field.use, field.position.slot, field.position.visit)
@@ -657,17 +658,17 @@ class Encoder:
             low = self._bound(item.range.low, field.unit)
             high = self._bound(item.range.high, field.unit)
             if low is not None and high is not None and low <= high:
-                add(native.compare(">=", var, val(low, self.ctx)))
-                add(native.compare("<=", var, val(high, self.ctx)))
+                add(native.compare(">=", var, self._bound_numeral(low)))
+                add(native.compare("<=", var, self._bound_numeral(high)))
         if kind == "choice":
             assert field.codelist is not None
-            add(var >= 0)
-            add(var < len(field.codelist))
+            add(native.compare(">=", var, self._zero))
+            add(native.compare("<", var, native.int_val(len(field.codelist), self.ctx)))
         elif kind == "titer":
             if self.mode == "witness":
                 add(any_of([var == d for d in DILUTIONS]))
             else:
-                add(var >= 1)
+                add(native.compare(">=", var, self._one))
         elif kind == "date" and self.mode == "witness":
             add(var >= EARLIEST)
             add(var <= LATEST)
@@ -677,8 +678,17 @@ class Encoder:
             if field.unit.exact_offset == (0, 1):
                 add(var >= 0)
         if self.mode == "witness" and kind in ("number", "quantity"):
-            steps = z3.Int(f"grid:{var}", self.ctx)
+            steps = native.int_const(f"grid:{var}", self.ctx)
             add(var * GRID == z3.ToReal(steps))
+
+    def _bound_numeral(self, value: Fraction) -> z3.ArithRef:
+        """The numeral of a range bound, made once per value: many items share their
+        bounds.  (Only for domain constraints: the numerals of values are made afresh,
+        as `Num.exact` tells bounds apart by identity.)"""
+        found = self._bound_numerals.get(value)
+        if found is None:
+            found = self._bound_numerals[value] = val(value, self.ctx)
+        return found
 
     @staticmethod
     def _bound(bound: Decimal | m.Quantity, unit: units.Unit | None) -> Fraction | None:
@@ -769,8 +779,8 @@ class Encoder:
                 descriptors.append((fraction(item.weight), self._cond(term)))
             if score.rule == "highest_per_domain":
                 ordered = sorted(descriptors, key=lambda d: -d[0])
-                low: z3.ArithRef = z3.IntVal(0, self.ctx)
-                high: z3.ArithRef = z3.IntVal(0, self.ctx)
+                low: z3.ArithRef = native.int_val(0, self.ctx)
+                high: z3.ArithRef = native.int_val(0, self.ctx)
                 for weight, cond in reversed(ordered):
                     low = ite(cond.t, val(weight, self.ctx), low)
                     high = ite(negation(cond.f), val(weight, self.ctx), high)
@@ -778,8 +788,8 @@ class Encoder:
                 highs.append(high)
             else:
                 for weight, cond in descriptors:
-                    lows.append(ite(cond.t, val(weight, self.ctx), z3.IntVal(0, self.ctx)))
-                    highs.append(ite(cond.f, z3.IntVal(0, self.ctx), val(weight, self.ctx)))
+                    lows.append(ite(cond.t, val(weight, self.ctx), native.int_val(0, self.ctx)))
+                    highs.append(ite(cond.f, native.int_val(0, self.ctx), val(weight, self.ctx)))
         return Num(total(lows, self._zero), total(highs, self._zero), True, "number")
 
     # ------------------------------------------------------------ logic
@@ -1051,7 +1061,7 @@ class Encoder:
         fixed = numeral(date.lo)
         if fixed is not None:
             return Num(
-                z3.IntVal(calendar.shift_days(int(fixed), months), self.ctx),
+                native.int_val(calendar.shift_days(int(fixed), months), self.ctx),
                 None,
                 date.known,
                 "date",
@@ -1063,7 +1073,7 @@ class Encoder:
         found = self._calendar.get(key)
         if found is not None:
             return Num(found, None, date.known, "date")
-        offset = z3.Int(self._name("months"), self.ctx)
+        offset = native.int_const(self._name("months"), self.ctx)
         mean = months * calendar.MEAN_MONTH
         self._add(
             offset >= val(mean - calendar.MONTH_SLACK, self.ctx),
@@ -1197,13 +1207,13 @@ class Encoder:
     def _completed(self, first: z3.ArithRef, second: z3.ArithRef, unit_months: int) -> z3.ArithRef:
         a, b = numeral(first), numeral(second)
         if a is not None and b is not None:
-            return z3.IntVal(calendar.completed(int(a), int(b), unit_months), self.ctx)
+            return native.int_val(calendar.completed(int(a), int(b), unit_months), self.ctx)
         # one variable per pair of dates, however many rules (or variants) ask
         key = ("completed", first.get_id(), second.get_id(), unit_months)
         found = self._calendar.get(key)
         if found is not None:
             return found
-        count = z3.Int(self._name("completed"), self.ctx)
+        count = native.int_const(self._name("completed"), self.ctx)
         self._calendar[key] = count
         days = second - first
         unit = val(calendar.MEAN_MONTH * unit_months, self.ctx)
@@ -1272,8 +1282,8 @@ class Encoder:
         use = self.spec.form_use(ctx.owner, form)
         if use is None:
             return Opaque(f"the form '{node.form}' is never collected")
-        t = z3.Bool(self._name(f"{node.kind}:{node.form}:t"), self.ctx)
-        f = z3.Bool(self._name(f"{node.kind}:{node.form}:f"), self.ctx)
+        t = native.bool_const(self._name(f"{node.kind}:{node.form}:t"), self.ctx)
+        f = native.bool_const(self._name(f"{node.kind}:{node.form}:f"), self.ctx)
         self._add(negation(all_of(t, f)))
         self._instance(node, ctx, form, use, Cond(t, f), None)
         return Cond(t, f)
@@ -1288,7 +1298,7 @@ class Encoder:
         if node.kind == "count":
             if symbol.kind != "form":
                 return Opaque("count of an item")
-            meta = Num(z3.IntVal(0, self.ctx))
+            meta = Num(native.int_val(0, self.ctx))
         else:
             if symbol.kind not in ("item", "derive"):
                 return Opaque(f"{node.kind} of a whole form")
@@ -1299,7 +1309,7 @@ class Encoder:
             if node.kind == "sum" and meta.kind not in ("number", "quantity"):
                 return Opaque("sum of values that are not numbers")
         stem = f"{node.kind}:{node.target.dotted}"
-        make = z3.Int if node.kind == "count" or meta.lo.is_int() else z3.Real
+        make = native.int_const if node.kind == "count" or meta.lo.is_int() else native.real_const
         lo = make(self._name(stem), self.ctx)
         hi = (
             make(self._name(stem), self.ctx)
@@ -1310,7 +1320,7 @@ class Encoder:
         # outside witness mode their known flag stays free (sound: it can only hide a
         # finding); a count or a sum of complete records is always known.
         known: B = (
-            z3.Bool(self._name(f"{stem}:known"), self.ctx)
+            native.bool_const(self._name(f"{stem}:known"), self.ctx)
             if self.mode == "witness" or node.kind in ("min", "max")
             else True
         )
@@ -1384,7 +1394,7 @@ class Encoder:
                 count = min(count, self.max_records)
             slots = []
             for index in range(count):
-                present = z3.Bool(f"{use.key}[{index}]:present", self.ctx)
+                present = native.bool_const(f"{use.key}[{index}]:present", self.ctx)
                 if slots:  # records fill the slots in order: no two layouts of one subject
                     self._add(implies(present, slots[-1].present))
                 slots.append(Slot(use, index, present))
@@ -1548,6 +1558,8 @@ def _items_tested_for_missing(spec: Spec) -> set[tuple[int, str, str]]:
     """Items that some rule tests with `is known` / `is missing`: their absence is modelled."""
     tested: set[tuple[int, str, str]] = set()
     for scope, expr in expressions(spec):
+        if not _mentions_is_known(expr):
+            continue  # most expressions: no need to work out the scope of every node
         for node, inner in walk_scoped(expr, scope):
             if not isinstance(node, m.IsKnown):
                 continue
@@ -1558,6 +1570,16 @@ def _items_tested_for_missing(spec: Spec) -> set[tuple[int, str, str]]:
             if symbol is not None and symbol.kind == "item" and symbol.form is not None:
                 tested.add((id(symbol.owner), symbol.form.name, symbol.decl.name))  # type: ignore[attr-defined]
     return tested
+
+
+def _mentions_is_known(expr: m.Expr) -> bool:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, m.IsKnown):
+            return True
+        stack.extend(m.children(node))
+    return False
 
 
 def _non_negative(spec: Spec, symbol: Symbol, seen: set[int]) -> bool:

@@ -64,9 +64,9 @@ def connected_groups(
     linker = linker if linker is not None else Linker(ctx)
     partition = linker.partition
     for criterion in ids:
-        found = [linker.link(f) for f in rules[criterion]]
+        found = linker.link_all(rules[criterion])
         partition.join([("criterion", criterion)] + [v for v in found if v is not None])
-    keys = [linker.link(constraint) for constraint in constraints]
+    keys = linker.link_all(constraints)
     members: dict[object, list[str]] = {}
     for criterion in ids:
         members.setdefault(partition.find(("criterion", criterion)), []).append(criterion)
@@ -93,62 +93,74 @@ class Linker:
     def __init__(self, ctx: z3.Context) -> None:
         self.ref = native.context(ctx)
         self.partition = _Partition()
-        #: Per term id: the ids of the variables in it.
+        #: Per term (its pointer): the ids of the variables in it.  A pointer names one
+        #: term only while the term lives: the formulas walked must outlive the linker.
         self.variables: dict[int, frozenset[int]] = {}
         #: Per variable id: its term (a pointer that the formulas keep alive).
         self.terms: dict[int, int] = {}
 
     def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
         """The variables of a formula walked by `link` (or walked now)."""
-        key = native.get_ast_id(self.ref, native.pointer(formula))
-        found = self.variables.get(key)
+        top = native.pointer(formula)
+        found = self.variables.get(top)
         if found is None:
-            self.link(formula)
-            found = self.variables[key]
+            self._walk([top])
+            found = self.variables[top]
         return found
 
     def link(self, formula: z3.ExprRef) -> int | None:
         """Join the variables of `formula`; one of them, or None when it has none."""
-        ref, partition, variables = self.ref, self.partition, self.variables
-        ast_id, kind_of = native.get_ast_id, native.get_ast_kind
-        num_args, arg = native.get_app_num_args, native.get_app_arg
-        top_ast = native.pointer(formula)
-        top = ast_id(ref, top_ast)
-        below: dict[int, list[int]] = {}
-        stack: list[tuple[int, int]] = [(top_ast, top)]
-        while stack:  # children before parents: a parent is finished on its second visit
-            ast, key = stack.pop()
-            if key in variables:
+        return self.link_all([formula])[0]
+
+    def link_all(self, formulas: list[z3.BoolRef]) -> list[int | None]:
+        """`link` of each formula (in one walk: most domain constraints are tiny)."""
+        tops = [native.pointer(f) for f in formulas]
+        self._walk(tops)
+        keys: list[int | None] = []
+        join, variables = self.partition.join, self.variables
+        for top in tops:
+            found = variables[top]
+            # the formula's variables include those of every part of it: one join does
+            join(list(found))
+            keys.append(next(iter(found)) if found else None)
+        return keys
+
+    def _walk(self, tops: list[int]) -> None:
+        """Find the variables of terms not walked yet, and of their parts."""
+        ref, variables, terms = self.ref, self.variables, self.terms
+        kind_of, num_args, arg = native.get_ast_kind, native.get_app_num_args, native.get_app_arg
+        # (term, its parts): a term is finished when seen again with its parts
+        stack: list[tuple[int, list[int] | None]] = [(top, None) for top in reversed(tops)]
+        pop, push = stack.pop, stack.append
+        while stack:  # children before parents
+            ast, parts = pop()
+            if parts is not None:
+                variables[ast] = _NONE.union(*[variables[part] for part in parts])
                 continue
-            children = below.get(key)
-            if children is not None:
-                found = _NONE.union(*(variables[child] for child in children))
-                partition.join(list(found))
-                variables[key] = found
+            if ast in variables:
                 continue
             kind = kind_of(ref, ast)
             if kind == _APP:
                 count = num_args(ref, ast)
                 if count == 0:
-                    decl = native.get_app_decl(ref, ast)
                     # true, false and other interpreted constants are no variables
-                    if native.get_decl_kind(ref, decl) == _UNINTERPRETED:
-                        variables[key] = frozenset((key,))
-                        self.terms[key] = ast
+                    if native.get_decl_kind(ref, native.get_app_decl(ref, ast)) == _UNINTERPRETED:
+                        key = native.get_ast_id(ref, ast)
+                        variables[ast] = frozenset((key,))
+                        terms[key] = ast
                     else:
-                        variables[key] = _NONE
+                        variables[ast] = _NONE
                     continue
-                asts = [arg(ref, ast, i) for i in range(count)]
+                parts = [arg(ref, ast, i) for i in range(count)]
             elif kind == _QUANTIFIER:
-                asts = [native.get_quantifier_body(ref, ast)]
+                parts = [native.get_quantifier_body(ref, ast)]
             else:  # numerals, bound variables
-                variables[key] = _NONE
+                variables[ast] = _NONE
                 continue
-            below[key] = [ast_id(ref, child) for child in asts]
-            stack.append((ast, key))
-            stack.extend(zip(asts, below[key], strict=True))
-        found = variables[top]
-        return next(iter(found)) if found else None
+            push((ast, parts))
+            for part in parts:
+                if part not in variables:
+                    push((part, None))
 
 
 _NONE: frozenset[int] = frozenset()

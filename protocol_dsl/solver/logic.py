@@ -127,7 +127,8 @@ class _Findings:
         self.formulas: dict[str, list[z3.BoolRef]] = {}
         ref = native.context(ctx)
         for c in criteria:
-            on, off = z3.Bool(f"passes:{c.id}", ctx), z3.Bool(f"fails:{c.id}", ctx)
+            on = native.bool_const(f"passes:{c.id}", ctx)
+            off = native.bool_const(f"fails:{c.id}", ctx)
             passes = as_formula(Encoder.passes(c, conds[c.id]), ctx)
             fails = as_formula(Encoder.fails(c, conds[c.id]), ctx)
             self.formulas[c.id] = [passes, fails]
@@ -159,7 +160,7 @@ class _Findings:
                 if shared is None or len(ids) > room:
                     shared, room = _new_solver(ctx), BATCH
                 room -= len(ids)
-                group = _Group(ids, shared, z3.Bool(f"group:{ids[0]}", ctx))
+                group = _Group(ids, shared, native.bool_const(f"group:{ids[0]}", ctx))
             solver = group.solver.solver.value
             for constraint in constraints:
                 term = native.pointer(constraint)
@@ -207,7 +208,8 @@ class _Findings:
                 return
             if position >= alone_until:
                 batch = self._next_batch(order, position)
-                if self._all_satisfiable(
+                # (a batch of one is asked by `_criterion_findings`: no query to build here)
+                if len(batch) > 1 and self._all_satisfiable(
                     [self.group_of[i.id] for i in batch], [self._query(i) for i in batch]
                 ):
                     position += len(batch)  # no finding for any of them

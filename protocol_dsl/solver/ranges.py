@@ -12,7 +12,7 @@ of criteria and the definitions and derived values they use are looked at.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 
@@ -26,10 +26,12 @@ _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
     resolved: dict[int, Symbol | None] = {}
-    for node, scope in _reachable(spec, resolved):
+    # the whole walk first: then every operand's name is resolved already
+    tests = [(n, s) for n, s in _reachable(spec, resolved) if isinstance(n, (m.Compare, m.Between))]
+    for node, scope in tests:
         if isinstance(node, m.Compare):
             yield from _compare(spec, node, scope, resolved)
-        elif isinstance(node, m.Between):
+        else:
             yield from _between(spec, node, scope, resolved)
 
 
@@ -145,24 +147,29 @@ def _compare(
     value = _threshold(other, item)
     if value is None:
         return
-    low, high = item.low, item.high
-    never = {
-        ">": value >= high,
-        ">=": value > high,
-        "<": value <= low,
-        "<=": value < low,
-        "=": value < low or value > high,
-        "!=": low == high == value,
-    }[op]
-    always = {
-        ">": value < low,
-        ">=": value <= low,
-        "<": value > high,
-        "<=": value >= high,
-        "=": low == high == value,
-        "!=": value < low or value > high,
-    }[op]
+    never = _NEVER[op](value, item.low, item.high)
+    always = _ALWAYS[op](value, item.low, item.high)
     yield from _report(node, other, item, never, always)
+
+
+#: Per operator (the item on the left): whether `item op value` holds for no allowed
+#: value, and for every allowed value (only the operator's own test is computed).
+_NEVER: dict[str, Callable[[Fraction, Fraction, Fraction], bool]] = {
+    ">": lambda value, low, high: value >= high,
+    ">=": lambda value, low, high: value > high,
+    "<": lambda value, low, high: value <= low,
+    "<=": lambda value, low, high: value < low,
+    "=": lambda value, low, high: value < low or value > high,
+    "!=": lambda value, low, high: low == high == value,
+}
+_ALWAYS: dict[str, Callable[[Fraction, Fraction, Fraction], bool]] = {
+    ">": lambda value, low, high: value < low,
+    ">=": lambda value, low, high: value <= low,
+    "<": lambda value, low, high: value > high,
+    "<=": lambda value, low, high: value >= high,
+    "=": lambda value, low, high: low == high == value,
+    "!=": lambda value, low, high: value < low or value > high,
+}
 
 
 def _between(
@@ -182,6 +189,8 @@ def _between(
 def _report(
     node: m.Expr, threshold: m.Expr, item: _Ranged, never: bool, always: bool
 ) -> Iterator[Diagnostic]:
+    if not (never or always):
+        return  # most comparisons: nothing to say, and their texts cost more than the test
     assert item.item.range is not None
     allowed = f"{item.name} is between {item.text(item.low)} and {item.text(item.high)}"
     label = Label(item.item.range.span, f"the allowed range of {item.name}")

@@ -11,6 +11,7 @@ exactly with fractions.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -33,10 +34,6 @@ DAY_SECONDS = 86400
 B = z3.BoolRef | bool
 
 
-def _ctx_of(terms: list[B]) -> z3.Context:
-    return terms[0].ctx
-
-
 def all_of(*terms: B | list[B]) -> B:
     flat = terms[0] if len(terms) == 1 and isinstance(terms[0], list) else terms
     items: list[B] = []
@@ -50,8 +47,11 @@ def all_of(*terms: B | list[B]) -> B:
         return True
     if len(items) == 1:
         return items[0]
-    ctx = _ctx_of(items)
-    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])
+    if all(isinstance(t, z3.BoolRef) for t in items):
+        return native.conjunction(items)  # type: ignore[arg-type]
+    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
+    ctx = items[0].ctx  # type: ignore[union-attr]
+    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
     return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(items), array), ctx)
 
 
@@ -68,14 +68,20 @@ def any_of(*terms: B | list[B]) -> B:
         return False
     if len(items) == 1:
         return items[0]
-    ctx = _ctx_of(items)
-    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])
+    if all(isinstance(t, z3.BoolRef) for t in items):
+        return native.disjunction(items)  # type: ignore[arg-type]
+    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
+    ctx = items[0].ctx  # type: ignore[union-attr]
+    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
     return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(items), array), ctx)
 
 
 def negation(term: B) -> B:
     if isinstance(term, bool):
         return not term
+    if isinstance(term, z3.BoolRef):
+        return native.negation(term)
+    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
     return z3.BoolRef(z3.Z3_mk_not(term.ctx.ref(), term.as_ast()), term.ctx)
 
 
@@ -88,6 +94,8 @@ def iff(a: B, b: B) -> B:
         return a if b else negation(a)
     if isinstance(a, bool):
         return b if a else negation(b)
+    if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef) and a.ctx is b.ctx:
+        return native.equivalence(a, b)
     return a == b
 
 
@@ -247,12 +255,17 @@ def fraction(value: Decimal | int | Fraction) -> Fraction:
 def val(value: Fraction | Decimal | int, ctx: z3.Context) -> z3.ArithRef:
     f = fraction(value)
     if f.denominator == 1:
-        return z3.IntVal(f.numerator, ctx)
+        return native.int_val(f.numerator, ctx)
     return z3.Q(f.numerator, f.denominator, ctx)
 
 
 def numeral(term: z3.ExprRef) -> Fraction | None:
     """The value of a constant term (after simplification), else None."""
+    # a numeral already (most calls): simplifying it through z3 would change nothing
+    if type(term) is z3.IntNumRef:
+        return Fraction(term.as_long())
+    if type(term) is z3.RatNumRef:
+        return Fraction(term.numerator_as_long(), term.denominator_as_long())
     simple = z3.simplify(term)
     if z3.is_int_value(simple):
         return Fraction(simple.as_long())
@@ -261,6 +274,7 @@ def numeral(term: z3.ExprRef) -> Fraction | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)  # units are immutable; a time word is no UCUM code
 def parse_any_unit(text: str) -> units.Unit:
     """A unit as written in a spec: UCUM, or a plain time word ("weeks")."""
     try:
@@ -327,7 +341,7 @@ def in_unit(number: Num, quantity: Num) -> Num:
 
 def product_kind(a: Num, b: Num, op: str) -> Num:
     if a.kind == "number" and b.kind == "number":
-        return Num(z3.IntVal(0, a.lo.ctx))
+        return Num(native.int_val(0, a.lo.ctx))
     if b.kind == "number":
         return a
     if a.kind == "number" and op == "*":
@@ -336,4 +350,4 @@ def product_kind(a: Num, b: Num, op: str) -> Num:
     dim_a = a.dim or ()
     dim_b = b.dim or ()
     dim = tuple(x + sign * y for x, y in zip(dim_a, dim_b, strict=True))
-    return Num(z3.IntVal(0, a.lo.ctx), kind="quantity", dim=dim)
+    return Num(native.int_val(0, a.lo.ctx), kind="quantity", dim=dim)
