@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -69,9 +70,12 @@ def main(argv: list[str] | None = None) -> Any:
     # long spec).  Collecting young objects every 50,000 allocations instead of
     # every 700 keeps that cost small; memory stays bounded.
     gc.set_threshold(50_000, 20, 20)
+    args = sys.argv[1:] if argv is None else argv
     try:
         return cli.main(args=argv, prog_name="protocol", standalone_mode=True)
-    except SystemExit:
+    except SystemExit as done:
+        if args and args[0] in QUICK_EXIT and isinstance(done.code, int | None):
+            _exit_now(done.code or 0)
         raise
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -80,8 +84,24 @@ def main(argv: list[str] | None = None) -> Any:
         _internal_error(error)
 
 
+#: Commands that end the process as soon as their output is out.  Freeing a large
+#: model object by object when the interpreter shuts down costs more than a tenth
+#: of a second on a 10,000-line spec and a fifth of `protocol check` on a real one;
+#: these commands hold no files, connections or temporary folders that need
+#: closing, so there is nothing for that shutdown to do (mypy ends the same way).
+QUICK_EXIT = frozenset({"check", "fmt"})
+
+
+def _exit_now(code: int) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: let the normal shutdown report it
+        return
+    os._exit(code)
+
+
 def _internal_error(error: BaseException) -> None:
-    import os
     import traceback
 
     click.echo(
