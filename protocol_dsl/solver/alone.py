@@ -28,7 +28,7 @@ from collections import Counter
 import z3
 
 from protocol_dsl.solver import native
-from protocol_dsl.solver.groups import Linker, _Partition
+from protocol_dsl.solver.groups import Linker, Partition
 
 
 class OwnParts:
@@ -59,7 +59,7 @@ class OwnParts:
         #: that stand alone once the shared variables are held fixed
         self.parts: dict[str, tuple[frozenset[int], list[z3.BoolRef]]] = {}
         for round_ in range(self.ROUNDS + 1):
-            partition = _Partition()
+            partition = Partition()
             for criterion, variables in reads.items():
                 partition.join([("criterion", criterion), *(variables - shared)])
             for _, variables in on:

@@ -25,7 +25,7 @@ _QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 
 
-class _Partition:
+class Partition:
     """Union-find over variables."""
 
     def __init__(self) -> None:
@@ -92,7 +92,7 @@ class Linker:
 
     def __init__(self, ctx: z3.Context) -> None:
         self.ref = native.context(ctx)
-        self.partition = _Partition()
+        self.partition = Partition()
         #: Per term (its pointer): the ids of the variables in it.  A pointer names one
         #: term only while the term lives: the formulas walked must outlive the linker.
         self.variables: dict[int, frozenset[int]] = {}
