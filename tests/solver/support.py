@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from protocol_dsl.compiler import CompileResult, compile_spec
@@ -56,3 +57,13 @@ def line_of(path: Path, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} not in {path}")
+
+
+def synthetic_text(lines: int) -> str:
+    """The benchmarks' synthetic spec of about `lines` lines (`benchmarks/synthetic.py`)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from synthetic import synthetic_spec
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return synthetic_spec(lines)

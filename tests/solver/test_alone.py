@@ -12,7 +12,6 @@ stored generated specs.
 from __future__ import annotations
 
 import itertools
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from protocol_dsl.diagnostics import has_errors
 from protocol_dsl.loader import load
 from protocol_dsl.solver import alone, logic
 from protocol_dsl.solver.encode import Encoder, formal_criteria
-from tests.solver.support import REAL_SPECS, ROOT
+from tests.solver.support import REAL_SPECS, ROOT, synthetic_text
 from tests.solver.test_findings_identity import _generated
 
 HEADER = """trial T {
@@ -55,20 +54,11 @@ codelist kinds "Kinds" {
 """
 
 
-def _synthetic(lines: int) -> str:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import synthetic_spec
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return synthetic_spec(lines)
-
-
 def _specs() -> Iterator[tuple[str, str, str]]:
     """Specs with formal criteria: the real ones, a synthetic one, stored generated ones."""
     for path in REAL_SPECS:
         yield path.name, str(path), path.read_text(encoding="utf-8")
-    yield "synthetic:1000", str(ROOT / "synthetic.trial"), _synthetic(1000)
+    yield "synthetic:1000", str(ROOT / "synthetic.trial"), synthetic_text(1000)
     for name, path, text in itertools.islice(_generated(), 150):
         spec, problems, _ = load(path, text)
         if spec is not None and not has_errors(problems) and formal_criteria(spec):

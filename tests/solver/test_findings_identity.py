@@ -33,7 +33,6 @@ import gzip
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +45,7 @@ from protocol_dsl.diagnostics import Diagnostic, has_errors
 from protocol_dsl.loader import load
 from protocol_dsl.model import Span
 from tests.docs_examples import all_docs, examples, materialise
-from tests.solver.support import CASES, ROOT, SPECS
+from tests.solver.support import CASES, ROOT, SPECS, synthetic_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -202,12 +201,7 @@ def _generated() -> Iterator[Case]:
 
 
 def _synthetic(lines: int) -> Case:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import synthetic_spec
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return f"synthetic:{lines}", str(ROOT / f"synthetic{lines}.trial"), synthetic_spec(lines)
+    return f"synthetic:{lines}", str(ROOT / f"synthetic{lines}.trial"), synthetic_text(lines)
 
 
 # ---------------------------------------------------------------- the tests

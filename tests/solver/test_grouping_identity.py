@@ -11,7 +11,6 @@ without variables shared by two formulas (a unit factor such as
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from protocol_dsl.solver.encode import Encoder, formal_criteria
 from protocol_dsl.solver.groups import connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
-from tests.solver.support import CASES, ROOT, SPECS
+from tests.solver.support import CASES, ROOT, SPECS, synthetic_text
 
 
 def _reference(
@@ -107,12 +106,7 @@ def test_groups_match_a_plain_walk_on_case_and_real_specs(path: Path) -> None:
 
 
 def test_groups_match_a_plain_walk_on_a_synthetic_spec() -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from synthetic import synthetic_spec
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    spec, _problems, _ = load(str(ROOT / "synthetic.trial"), synthetic_spec(1500))
+    spec, _problems, _ = load(str(ROOT / "synthetic.trial"), synthetic_text(1500))
     assert spec is not None
     fast, reference = _both(spec)
     assert fast == reference
