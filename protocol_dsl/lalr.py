@@ -249,25 +249,9 @@ class Driver:
                 program = program_of.get(state) or lexer._program(state)
                 ignore = program.ignore
                 callbacks = program.callbacks
-                at = program.at
+                match = program.match
                 while pos < end:
-                    found = None
-                    steps = at.get(text[pos])
-                    if steps is None:
-                        steps = program.steps_at(text[pos])
-                    for step in steps:
-                        if step.__class__ is tuple:
-                            match = step[1].match(text, pos, end)
-                            if match:
-                                found = match.group(0), step[0]
-                                break
-                        else:
-                            for literal in step:
-                                if text.startswith(literal[0], pos, end):
-                                    found = literal
-                                    break
-                            if found is not None:
-                                break
+                    found = match(text, pos, end)
                     if found is None:
                         raise Fallback("unexpected character")
                     value, type_ = found
