@@ -141,7 +141,7 @@ class Shortcut:
             native.solver_pop(ref, solver, 1)
 
     def _term(self, variable: int) -> z3.ExprRef:
-        return z3.z3._to_expr_ref(native._ast(self.linker.terms[variable]), self.ctx)
+        return native.expr(self.linker.terms[variable], self.ctx)
 
     def _value(self, variable: int) -> z3.ExprRef:
         value = self.values.get(variable)

@@ -61,9 +61,12 @@ def pointer(term: z3.AstRef) -> int:
 
 def boolean(address: int, ctx: z3.Context) -> z3.BoolRef:
     """A fresh Boolean term as a z3 object (which keeps it alive)."""
-    # as ctypes makes z3's own results (`Ast(address)` would leave `.value` unset)
-    ast = z3.Ast.from_buffer_copy(ctypes.c_void_p(address))
-    return z3.BoolRef(ast, ctx)
+    return z3.BoolRef(_ast(address), ctx)
+
+
+def expr(address: int, ctx: z3.Context) -> z3.ExprRef:
+    """A term of any sort as the z3 object z3 itself would make for it (keeps it alive)."""
+    return z3.z3._to_expr_ref(_ast(address), ctx)
 
 
 get_sort = _direct(z3core.Z3_get_sort, _P, _P, _P)

@@ -47,6 +47,8 @@ def test_connectives(names: list[str]) -> None:
         CTX,
     )
     assert same(implies, z3.Implies(terms[0], terms[1]))
+    for term in (*terms, z3.Int("n", CTX), z3.Real("q", CTX)):
+        assert same(native.expr(native.pointer(term), CTX), term)
 
 
 def operands() -> st.SearchStrategy[z3.ArithRef]:
