@@ -8,7 +8,8 @@ problem.
 Ranges: E00xx syntax and files; E01xx names, imports and fields; E02xx types;
 E03xx units; E04xx eligibility logic; E05xx data availability; E06xx
 schedule; E07xx dosing and escalation; W08xx document completeness; N09xx
-notes (provisional values, open questions).
+notes (provisional values, open questions); E0999 an internal error (a bug in
+protocol-dsl, reported with the check it happened in).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ CODES: dict[str, CodeInfo] = {
     "E0112": CodeInfo("missing trial header", "error"),
     "E0113": CodeInfo("unknown mapping target", "error"),
     "E0114": CodeInfo("mapping rule that cannot be read row by row", "error"),
+    "E0115": CodeInfo("value defined through itself", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -102,6 +104,8 @@ CODES: dict[str, CodeInfo] = {
     "N0902": CodeInfo("open question", "note"),
     "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
+    # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
+    "E0999": CodeInfo("internal error in a check", "error"),
 }
 
 
