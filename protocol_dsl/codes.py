@@ -61,6 +61,8 @@ CODES: dict[str, CodeInfo] = {
     "E0208": CodeInfo("aggregate over values that cannot be summed or ordered", "error"),
     "E0209": CodeInfo("order comparison on values without an order", "error"),
     "E0210": CodeInfo("function argument of the wrong type", "error"),
+    "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
+    "E0212": CodeInfo("duration used as a number", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -95,6 +97,8 @@ CODES: dict[str, CodeInfo] = {
     "E0705": CodeInfo("invalid escalation design parameter", "error"),
     "E0706": CodeInfo("unknown escalation design or parameter", "error"),
     "E0707": CodeInfo("sample size inconsistent with the enrolment", "error"),
+    "E0708": CodeInfo("scenario rates do not match the dose levels", "error"),
+    "E0709": CodeInfo("scenario rate that is not a probability", "error"),
     # ---- W08xx document completeness
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
