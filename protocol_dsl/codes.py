@@ -63,6 +63,7 @@ CODES: dict[str, CodeInfo] = {
     "E0210": CodeInfo("function argument of the wrong type", "error"),
     "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
     "E0212": CodeInfo("duration used as a number", "error"),
+    "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),

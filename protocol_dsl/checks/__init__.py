@@ -32,6 +32,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         names,
         notes,
         schedule,
+        scores,
         types,
         units,
     )
@@ -42,6 +43,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         mapping.check,
         types.check,
         durations.check,
+        scores.check,
         units.check,
         logic.check_thorough if thorough else logic.check,
         availability.check,

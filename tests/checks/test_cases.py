@@ -36,8 +36,7 @@ def _codes_in(pattern: str) -> Counter[str]:
 _OWN = sorted(
     c
     for c in CODES
-    if c[1:3] in {"02", "03", "05", "06", "07", "08", "09"}
-    and c not in {"N0903", "N0904", "E0999"}
+    if c[1:3] in {"02", "03", "05", "06", "07", "08", "09"} and c not in {"N0903", "N0904", "E0999"}
 )
 
 
