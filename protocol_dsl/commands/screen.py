@@ -76,7 +76,7 @@ def command(
         errors = [d for d in result.diagnostics if d.severity == "error"]
         click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
         click.echo("nothing screened: fix the errors in the spec first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     if engine == "duckdb":
         _duckdb(result.spec, data, output_format, output)
         return

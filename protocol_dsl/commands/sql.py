@@ -48,7 +48,7 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
         click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
     if result.spec is None or has_errors(result.diagnostics):
         click.echo("no SQL written: fix the errors above first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     from generators.plan import PlanError
 
     try:
