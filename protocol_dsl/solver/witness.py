@@ -251,13 +251,20 @@ class _Builder:
         try:
             solver.add(constraints)
             pins: list[z3.BoolRef] = []
+            facts: list[z3.BoolRef] = []
             for _round in range(CALENDAR_ROUNDS):
                 model = self._search(solver, pins, distance)
+                if model is None and pins:
+                    # the exact dates pinned near the last model contradict each other
+                    # (or the date domain): rule out only that model's calendar values
+                    pins = list(facts)
+                    model = self._search(solver, pins, distance)
                 if model is None:
                     return None
                 more = self._calendar_pins(model)
                 if not more:
                     return model
+                facts += self._calendar_facts(model)
                 pins += more
             return None
         finally:
@@ -332,6 +339,23 @@ class _Builder:
             pins += [count.count == value, count.first == first]
             pins += [count.second >= days[0], count.second <= days[1]]
         return pins
+
+    def _calendar_facts(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        """The exact calendar results for this model's dates, as implications: true of
+        every subject, so they exclude the model's drift without excluding anyone."""
+        facts: list[z3.BoolRef] = []
+        for shift in self.encoder.shifts:
+            date = _int(model, shift.date)
+            exact = calendar.shift_days(date, shift.months)
+            if _int(model, shift.result) != exact:
+                facts.append(z3.Implies(shift.date == date, shift.result == exact))
+        for count in self.encoder.counts:
+            first, second = _int(model, count.first), _int(model, count.second)
+            exact = calendar.completed(first, second, count.unit_months)
+            if _int(model, count.count) != exact:
+                same = z3.And(count.first == first, count.second == second)
+                facts.append(z3.Implies(same, count.count == exact))
+        return facts
 
     # ------------------------------------------------------------ records
 
