@@ -126,14 +126,6 @@ def _build(
 
 
 def _artefact_failed(name: str, error: Exception) -> None:
-    import traceback
+    from protocol_dsl.commands.internal import report_internal
 
-    click.echo(
-        f"error[E0999]: internal error while building {name}: {type(error).__name__}: {error}\n"
-        f"  = note: this is a bug in protocol-dsl, not in the spec; the other artefacts "
-        "were built\n"
-        "  = help: please report it with the spec and this message",
-        err=True,
-    )
-    if os.environ.get("PROTOCOL_DEBUG"):
-        traceback.print_exc()
+    report_internal(f"while building {name}", error, "the other artefacts were built")

@@ -407,3 +407,36 @@ def test_a_failing_artefact_does_not_stop_the_others(
     assert any((out / "registry").iterdir()) if (out / "registry").exists() else True
     assert not (out / "subject.schema.json").exists()
     assert "Traceback" not in result.output
+
+
+def test_a_back_end_failing_on_a_checked_spec_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generators.sql.compile as sql_compile
+    from generators.plan import PlanError
+
+    def unplannable(*args, **kwargs):
+        raise PlanError("injected failure")
+
+    monkeypatch.setattr(sql_compile, "screening_query", unplannable)
+    spec = _spec(tmp_path, 'inclusion I1 "Heavy enough" = labs.weight >= 40 kg\n')
+    result = _run("sql", spec)
+    assert result.exit_code == 2, result.output
+    assert "error[E0999]: internal error in the SQL back end" in result.output
+    assert "please report it" in result.output
+
+
+def test_an_interpreter_failing_on_a_checked_spec_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import protocol_dsl.evaluate as evaluate
+    from protocol_dsl.evaluate.interpreter import CompileError
+
+    def uncompilable(spec):
+        raise CompileError("injected failure")
+
+    monkeypatch.setattr(evaluate, "compile_spec_rules", uncompilable)
+    spec = _spec(tmp_path, 'inclusion I1 "Heavy enough" = labs.weight >= 40 kg\n')
+    result = _run("screen", spec, _subject(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "error[E0999]: internal error in the interpreter" in result.output
