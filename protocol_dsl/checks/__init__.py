@@ -31,6 +31,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         mapping,
         names,
         notes,
+        reserved,
         schedule,
         scores,
         types,
@@ -40,6 +41,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     return [
         names.check,
         cycles.check,
+        reserved.check,
         mapping.check,
         types.check,
         durations.check,

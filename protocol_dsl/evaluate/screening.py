@@ -36,6 +36,7 @@ def load_for_screening(path: str, source: str | None = None) -> CompileResult:
         durations,
         mapping,
         names,
+        reserved,
         run_checks,
         scores,
         types,
@@ -48,6 +49,7 @@ def load_for_screening(path: str, source: str | None = None) -> CompileResult:
         checks = [
             names.check,
             cycles.check,
+            reserved.check,
             mapping.check,
             types.check,
             durations.check,

@@ -440,3 +440,24 @@ def test_an_interpreter_failing_on_a_checked_spec_is_an_internal_error(
     result = _run("screen", spec, _subject(tmp_path))
     assert result.exit_code == 2, result.output
     assert "error[E0999]: internal error in the interpreter" in result.output
+
+
+# ---------------------------------------------------------------- names of the data layout
+
+
+@pytest.mark.parametrize(
+    ("rules", "code"),
+    [
+        (
+            'form visits "Visit information" at SCR {\n  attended yes_no "Attended"\n}\n'
+            'inclusion I1 "Attended" = visits.attended = yes\n',
+            "E0116",
+        ),
+        ('inclusion status "Heavy enough" = labs.weight >= 40 kg\n', "E0117"),
+    ],
+    ids=["form named visits", "criterion named status"],
+)
+def test_names_the_data_layout_uses_are_refused_by_every_command(
+    tmp_path: Path, rules: str, code: str
+) -> None:
+    _refused_everywhere(tmp_path, _spec(tmp_path, rules), code)
