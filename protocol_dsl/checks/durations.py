@@ -46,24 +46,21 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
 
 
 def _node(typer: t.Typer, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
+    # types are inferred only where the shape of the expression leaves a doubt: the
+    # checker has no cache of them, and most nodes of a spec are no date arithmetic
     if isinstance(node, m.Within | m.AtLeast):
         # a length that is not a duration at all is the type checks' E0207
-        if _is_duration(typer.infer(node.duration, scope)) and not _constant_duration(
-            node.duration
-        ):
-            yield _not_constant(node.duration, node, "the length of this time window")
+        length = node.duration
+        if not _constant_duration(length) and _is_duration(typer.infer(length, scope)):
+            yield _not_constant(length, node, "the length of this time window")
         return
     if isinstance(node, m.Arith):
-        left = typer.infer(node.left, scope)
-        right = typer.infer(node.right, scope)
-        if node.op in "+-" and isinstance(left, t.Date) and _is_duration(right):
-            if not _constant_duration(node.right):
-                yield _not_constant(node.right, node, "the shift of this date")
-            return
-        if node.op == "+" and isinstance(right, t.Date) and _is_duration(left):
-            if not _constant_duration(node.left):
-                yield _not_constant(node.left, node, "the shift of this date")
-            return
+        if node.op in "+-":
+            shifted = _date_shift(typer, node, scope)
+            if shifted is not None:
+                if not _constant_duration(shifted):
+                    yield _not_constant(shifted, node, "the shift of this date")
+                return
         for side in (node.left, node.right):
             if _constant_duration(side):
                 yield _duration_as_number(side, node, f"`{node.op}`")
@@ -72,6 +69,18 @@ def _node(typer: t.Typer, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
         for arg in node.args:
             if _constant_duration(arg):
                 yield _duration_as_number(arg, node, f"{node.function}(…)")
+
+
+def _date_shift(typer: t.Typer, node: m.Arith, scope: Scope) -> m.Expr | None:
+    """The duration of `date ± duration` (or `duration + date`), or None."""
+    if isinstance(node.left, m.NumberLit) or isinstance(node.right, m.NumberLit):
+        return None  # plain arithmetic: a date is never added to a bare number
+    left = typer.infer(node.left, scope)
+    if isinstance(left, t.Date):
+        return node.right if _is_duration(typer.infer(node.right, scope)) else None
+    if node.op == "+" and _is_duration(left) and isinstance(typer.infer(node.right, scope), t.Date):
+        return node.left
+    return None
 
 
 def _inside(top: m.Expr, span: m.Span) -> Iterator[m.Expr]:
