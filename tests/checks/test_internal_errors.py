@@ -112,5 +112,12 @@ def test_other_commands_exit_2_when_a_check_failed(
     built = CliRunner().invoke(cli, ["build", str(spec_file), "-o", str(tmp_path / "out")])
     assert built.exit_code == 2, built.output
     assert "E0999" in built.output
-    witness = CliRunner().invoke(cli, ["schema", str(spec_file)])
-    assert witness.exit_code == 2, witness.output
+    for args in (
+        ["schema", str(spec_file)],
+        ["witness", str(spec_file)],
+        ["sql", str(spec_file)],
+        ["diff", str(spec_file), str(spec_file)],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "E0999" in result.output, args
