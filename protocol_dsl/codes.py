@@ -8,7 +8,8 @@ problem.
 Ranges: E00xx syntax and files; E01xx names, imports and fields; E02xx types;
 E03xx units; E04xx eligibility logic; E05xx data availability; E06xx
 schedule; E07xx dosing and escalation; W08xx document completeness; N09xx
-notes (provisional values, open questions).
+notes (provisional values, open questions); E0999 an internal error (a bug in
+protocol-dsl, reported with the check it happened in).
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ CODES: dict[str, CodeInfo] = {
     "E0112": CodeInfo("missing trial header", "error"),
     "E0113": CodeInfo("unknown mapping target", "error"),
     "E0114": CodeInfo("mapping rule that cannot be read row by row", "error"),
+    "E0115": CodeInfo("value defined through itself", "error"),
+    "E0116": CodeInfo("form named like a table of the subject-data layout", "error"),
+    "E0117": CodeInfo("criterion named like a column of the screening result", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -59,6 +63,9 @@ CODES: dict[str, CodeInfo] = {
     "E0208": CodeInfo("aggregate over values that cannot be summed or ordered", "error"),
     "E0209": CodeInfo("order comparison on values without an order", "error"),
     "E0210": CodeInfo("function argument of the wrong type", "error"),
+    "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
+    "E0212": CodeInfo("duration used as a number", "error"),
+    "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -93,6 +100,8 @@ CODES: dict[str, CodeInfo] = {
     "E0705": CodeInfo("invalid escalation design parameter", "error"),
     "E0706": CodeInfo("unknown escalation design or parameter", "error"),
     "E0707": CodeInfo("sample size inconsistent with the enrolment", "error"),
+    "E0708": CodeInfo("scenario rates do not match the dose levels", "error"),
+    "E0709": CodeInfo("scenario rate that is not a probability", "error"),
     # ---- W08xx document completeness
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
@@ -102,6 +111,8 @@ CODES: dict[str, CodeInfo] = {
     "N0902": CodeInfo("open question", "note"),
     "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
+    # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
+    "E0999": CodeInfo("internal error in a check", "error"),
 }
 
 

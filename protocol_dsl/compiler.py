@@ -24,6 +24,15 @@ class CompileResult:
     def ok(self) -> bool:
         return self.spec is not None and not has_errors(self.diagnostics)
 
+    @property
+    def internal(self) -> bool:
+        """Whether a check failed (E0999): a bug, which commands exit 2 for."""
+        return any(d.code == INTERNAL for d in self.diagnostics)
+
+
+#: The code of a check's internal error (see `protocol_dsl.checks.internal_error`).
+INTERNAL = "E0999"
+
 
 def compile_spec(
     path: str,

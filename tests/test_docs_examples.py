@@ -58,6 +58,9 @@ ENVIRONMENT_CODES = {"N0903"}
 #: Codes reported when an effort limit is reached; their Bad example is checked
 #: with the limit lowered, since a spec that reaches the real one fills pages.
 LIMIT_CODES = {"N0904"}
+#: Codes of a bug in a check, never of a spec: their Bad example is checked with
+#: one check made to fail.
+INTERNAL_CODES = {"E0999"}
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -70,6 +73,8 @@ def test_bad_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch) -
         from protocol_dsl.solver import logic
 
         monkeypatch.setattr(logic, "WORK_LIMIT", 3)
+    if code in INTERNAL_CODES:
+        _failing_check(monkeypatch)
     result = compile_spec(str(path))
     codes = {d.code for d in result.diagnostics}
     assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
@@ -94,3 +99,13 @@ def _without_solver(monkeypatch) -> None:
         raise ModuleNotFoundError("No module named 'z3'", name="z3")
 
     monkeypatch.setattr(logic, "check", missing_z3)
+
+
+def _failing_check(monkeypatch) -> None:
+    """Make one check fail as a bug in it would."""
+    from protocol_dsl.checks import completeness
+
+    def broken(spec):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(completeness, "check", broken)

@@ -3,7 +3,10 @@
 A check is a function `check(spec) -> Iterable[Diagnostic]` over a loaded,
 parsed spec.  `run_checks` runs them all and collects every diagnostic (never
 stop-at-first).  A check whose optional dependency is not installed is
-skipped by `run_checks`, with a note saying which extra to install.
+skipped by `run_checks`, with a note saying which extra to install.  Any other
+exception inside a check is a bug in that check, not in the spec: it becomes an
+internal-error diagnostic (E0999) naming the check, and the other checks still
+run, so one broken rule never hides what the rest have to say.
 """
 
 from __future__ import annotations
@@ -21,20 +24,28 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     from protocol_dsl.checks import (
         availability,
         completeness,
+        cycles,
         dosing,
+        durations,
         logic,
         mapping,
         names,
         notes,
+        reserved,
         schedule,
+        scores,
         types,
         units,
     )
 
     return [
         names.check,
+        cycles.check,
+        reserved.check,
         mapping.check,
         types.check,
+        durations.check,
+        scores.check,
         units.check,
         logic.check_thorough if thorough else logic.check,
         availability.check,
@@ -59,9 +70,30 @@ def run_checks(
         except ModuleNotFoundError as error:
             extra = OPTIONAL_EXTRAS.get((error.name or "").split(".")[0])
             if extra is None:
-                raise
-            diagnostics.append(_skipped(spec, check, extra))
+                diagnostics.append(internal_error(spec, check, error))
+            else:
+                diagnostics.append(_skipped(spec, check, extra))
+        except Exception as error:  # a bug in the check: report it, run the others
+            diagnostics.append(internal_error(spec, check, error))
     return diagnostics
+
+
+def check_name(check: Check) -> str:
+    """The family a check belongs to, as users see it: `names`, `units`, `logic`…"""
+    return getattr(check, "__module__", "").rsplit(".", 1)[-1] or repr(check)
+
+
+def internal_error(spec: Spec, check: Check, error: BaseException) -> Diagnostic:
+    """E0999: the check failed on this spec; a bug to report, distinct from user errors."""
+    span = spec.module.declarations[0].span if spec.module.declarations else spec.module.span
+    return Diagnostic(
+        "E0999",
+        "error",
+        f"internal error in the {check_name(check)} checks: {type(error).__name__}: {error}",
+        span,
+        notes=("this is a bug in protocol-dsl, not a problem in the spec; the other checks ran",),
+        help="please report it with the spec and this message",
+    )
 
 
 def _skipped(spec: Spec, check: Check, extra: str) -> Diagnostic:
@@ -69,8 +101,7 @@ def _skipped(spec: Spec, check: Check, extra: str) -> Diagnostic:
     return Diagnostic(
         "N0903",
         "note",
-        f"the {check.__module__.rsplit('.', 1)[-1]} checks were skipped: an optional "
-        "dependency is not installed",
+        f"the {check_name(check)} checks were skipped: an optional dependency is not installed",
         span,
         help=f"install it with: pip install 'protocol-dsl[{extra}]'",
     )

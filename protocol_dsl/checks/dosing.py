@@ -13,7 +13,9 @@ E0705 an escalation design parameter that cannot work (target rate outside
       (0, 0.5), cohort size or number of cohorts below 1, a per-dose cap below the
       cohort size, …);
 E0706 an unknown escalation design or design parameter;
-E0707 the design's maximum sample size disagrees with the trial's enrolment.
+E0707 the design's maximum sample size disagrees with the trial's enrolment;
+E0708 a simulation scenario without exactly one DLT rate per dose level;
+E0709 a scenario's DLT rate that is not a probability (outside 0 .. 1).
 
 The parameter rules are those of the escalation engine's `design_from_params`
 (generators/escalation/designs.py), restated here because that module loads
@@ -44,6 +46,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
         for step_up in dose_finding.step_ups:
             yield from _steps(dose_finding, step_up)
         yield from _anchor_rule(spec, dose_finding)
+        yield from _scenarios(dose_finding)
         if dose_finding.design is not None:
             problems = list(_design(dose_finding, dose_finding.design))
             designs_ok = designs_ok and not problems
@@ -578,3 +581,45 @@ def _sample_size(spec: Spec) -> Iterator[Diagnostic]:
         help=f"set `enrolment {total}`, or change the design's cohorts, expansion or backfill "
         "so that they add up to the enrolment",
     )
+
+
+# ---------------------------------------------------------------- E0708/E0709 scenarios
+
+
+def _scenarios(dose_finding: m.DoseFinding) -> Iterator[Diagnostic]:
+    """A simulation scenario gives one true DLT probability per dose level."""
+    levels = len(dose_finding.levels)
+    for scenario in dose_finding.scenarios:
+        if levels and len(scenario.rates) != levels:
+            fewer = len(scenario.rates) < levels
+            yield Diagnostic(
+                "E0708",
+                "error",
+                f"scenario {scenario.name} gives {len(scenario.rates)} DLT rate"
+                f"{'s' if len(scenario.rates) != 1 else ''} for {levels} dose levels",
+                scenario.span,
+                labels=tuple(
+                    Label(level.span, "this level has no rate in the scenario")
+                    for level in dose_finding.levels[len(scenario.rates) :]
+                ),
+                notes=(
+                    "the rates are the true DLT probabilities of the levels, in the order "
+                    "the levels are declared: "
+                    + ", ".join(level.name for level in dose_finding.levels),
+                ),
+                help=(
+                    "add a rate for each level that has none"
+                    if fewer
+                    else "remove the rates that belong to no dose level, or declare the level"
+                ),
+            )
+        for rate in scenario.rates:
+            if not Decimal(0) <= rate <= Decimal(1):
+                yield Diagnostic(
+                    "E0709",
+                    "error",
+                    f"scenario {scenario.name} has the DLT rate {rate}, which is not a "
+                    "probability (between 0 and 1)",
+                    scenario.span,
+                    help="write each rate as a probability: 0.25, not 25",
+                )

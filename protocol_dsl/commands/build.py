@@ -62,20 +62,30 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
         click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
     if result.spec is None or has_errors(result.diagnostics):
         click.echo("nothing built: fix the errors above first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        written, failed = _build(result.spec, out, wanted, artefacts)
+        written, failed, internal = _build(result.spec, out, wanted, artefacts)
     finally:
         gc.unfreeze()
     click.echo(f"built {len(written)} files into {out}")
+    if internal:
+        sys.exit(2)
     if failed:
         sys.exit(1)
 
 
-def _build(spec: Spec, out: Path, wanted: list[str], artefacts: dict) -> tuple[list[Path], bool]:
-    """Write the wanted artefacts; the files written, and whether any could not be built.
+def _build(
+    spec: Spec, out: Path, wanted: list[str], artefacts: dict
+) -> tuple[list[Path], bool, bool]:
+    """Write the wanted artefacts: the files written, whether any could not be built
+    (an optional dependency missing), and whether any failed with an internal error.
+
+    An artefact that fails is reported with the internal-error code (E0999) and the
+    request for a bug report, and the others are still built: a spec that `check`
+    accepts is one every generator must handle, so the failure is a bug, and one
+    broken generator must not cost the user every other file.
 
     Before each generator, the objects that exist (modules, the checked spec,
     what earlier generators keep) are frozen out of garbage collection: they
@@ -86,7 +96,7 @@ def _build(spec: Spec, out: Path, wanted: list[str], artefacts: dict) -> tuple[l
     from generators import registry
 
     written: list[Path] = []
-    failed = False
+    failed = internal = False
     for name in wanted:
         if name not in artefacts:
             click.echo(f"skipped {name}: not available in this installation", err=True)
@@ -103,7 +113,19 @@ def _build(spec: Spec, out: Path, wanted: list[str], artefacts: dict) -> tuple[l
             failed = True
             continue
         gc.freeze()
-        files = module.build(spec, out)
+        try:
+            files = module.build(spec, out)
+        except Exception as error:  # a bug in this generator: report it, build the others
+            _artefact_failed(name, error)
+            internal = True
+            continue
         written += files
-        click.echo(f"{name:<11} " + ", ".join(str(f.relative_to(out)) for f in files))
-    return written, failed
+        listed = ", ".join(str(f.relative_to(out)) for f in files)
+        click.echo(f"{name:<11} " + (listed or "nothing to write for this spec"))
+    return written, failed, internal
+
+
+def _artefact_failed(name: str, error: Exception) -> None:
+    from protocol_dsl.commands.internal import report_internal
+
+    report_internal(f"while building {name}", error, "the other artefacts were built")

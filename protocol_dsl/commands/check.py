@@ -45,6 +45,7 @@ def command(
     """Check SPECS (files or folders of .trial files; - reads standard input)."""
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
+    internal = False
     paths = list(expand_spec_paths(specs))
     for path in paths:
         if path == "-":
@@ -54,6 +55,7 @@ def command(
         else:
             result = compile_spec(path, strict=strict, thorough=thorough)
         diagnostics += result.diagnostics
+        internal = internal or result.internal
         sources.update(result.sources)
     diagnostics = sorted_diagnostics(diagnostics)
     if quiet:
@@ -72,4 +74,5 @@ def command(
         if not has_errors(diagnostics):
             checked = f"{len(paths)} spec{'s' if len(paths) != 1 else ''}"
             click.echo(f"ok: {checked} checked")
-    sys.exit(1 if has_errors(diagnostics) else 0)
+    # an internal error is a bug in a check: exit 2, as for any other internal error
+    sys.exit(2 if internal else 1 if has_errors(diagnostics) else 0)

@@ -134,7 +134,8 @@ def _run(
             problems = [d for d in result.diagnostics if d.severity != "note"]
             click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
         click.echo("nothing compared: fix the errors above first", err=True)
-        return 1
+        # a check that failed (E0999) is a bug, not the spec's: the internal-error status
+        return 2 if any(result.internal for _name, result in failed) else 1
     assert old_result.spec is not None and new_result.spec is not None
     report, missing = _report(old_result, new_result, old_name, new_path, subjects)
     _write(report, output_format, output, new_path, no_color)

@@ -27,5 +27,5 @@ def command(spec: str, no_color: bool) -> None:
         errors = [d for d in result.diagnostics if d.severity == "error"]
         click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
         click.echo("no schema: fix the errors above first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     click.echo(schema_text(result.spec), nl=False)

@@ -76,7 +76,7 @@ def command(
         errors = [d for d in result.diagnostics if d.severity == "error"]
         click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
         click.echo("nothing screened: fix the errors in the spec first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     if engine == "duckdb":
         _duckdb(result.spec, data, output_format, output)
         return
@@ -88,9 +88,10 @@ def command(
 
     try:
         screener = compile_spec_rules(result.spec)
-    except CompileError as error:
-        click.echo(f"error: the spec cannot be evaluated: {error}", err=True)
-        sys.exit(1)
+    except CompileError as error:  # check accepted the spec: the interpreter has a bug
+        from protocol_dsl.commands.internal import fail_internal
+
+        fail_internal("in the interpreter: a rule of this checked spec cannot be evaluated", error)
     stdin_text = sys.stdin.read() if "-" in data else None
     try:
         batch = read_inputs(
@@ -187,13 +188,10 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
     except SourceError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    except PlanError as error:
-        click.echo(
-            f"error: this spec uses a rule the SQL engine cannot run ({error}); "
-            "use --engine python",
-            err=True,
-        )
-        sys.exit(1)
+    except PlanError as error:  # check accepted the spec: the SQL back end has a bug
+        from protocol_dsl.commands.internal import fail_internal
+
+        fail_internal("in the SQL back end: a rule of this checked spec cannot be compiled", error)
     import json
 
     if output_format == "json":

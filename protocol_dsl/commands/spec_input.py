@@ -12,7 +12,8 @@ from protocol_dsl.spec import Spec
 
 
 def load_checked_spec(path: str, no_color: bool = False) -> Spec:
-    """The checked spec, or exit 1 after printing its errors (never a traceback)."""
+    """The checked spec, or exit 1 after printing its errors (never a traceback); exit 2
+    when a check failed with an internal error (E0999), a bug rather than the spec's."""
     result = compile_spec(path)
     if result.spec is None or has_errors(result.diagnostics):
         errors = [d for d in result.diagnostics if d.severity == "error"]
@@ -22,5 +23,5 @@ def load_checked_spec(path: str, no_color: bool = False) -> Spec:
             nl=False,
         )
         click.echo(f"{path}: fix the errors above first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     return result.spec

@@ -48,7 +48,7 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
         click.echo(render_text(problems, result.sources, colour), err=True, nl=False)
     if result.spec is None or has_errors(result.diagnostics):
         click.echo("no SQL written: fix the errors above first", err=True)
-        sys.exit(1)
+        sys.exit(2 if result.internal else 1)
     from generators.plan import PlanError
 
     try:
@@ -60,7 +60,8 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
             from generators.sql.compile import render, screening_query
 
             text = render(screening_query(result.spec, dialect), dialect)
-    except PlanError as error:
-        click.echo(f"error: the rules cannot be written as SQL: {error}", err=True)
-        sys.exit(1)
+    except PlanError as error:  # check accepted the spec: the SQL back end has a bug
+        from protocol_dsl.commands.internal import fail_internal
+
+        fail_internal("in the SQL back end: a rule of this checked spec cannot be compiled", error)
     click.echo(text, nl=False)

@@ -24,17 +24,38 @@ from protocol_dsl.spec import Spec
 
 
 def load_for_screening(path: str, source: str | None = None) -> CompileResult:
-    """The spec with the checks evaluation relies on: names, mappings, types and units.
+    """The spec with the checks evaluation relies on: names, mappings, types and units,
+    and what every engine needs to evaluate a rule at all (no value defined through
+    itself, constant durations, yes/no score items).
 
     The other checks (satisfiability, schedule, data availability …) judge the
     protocol, not whether its rules can be evaluated; `protocol check` runs them.
     """
-    from protocol_dsl.checks import mapping, names, run_checks, types, units
+    from protocol_dsl.checks import (
+        cycles,
+        durations,
+        mapping,
+        names,
+        reserved,
+        run_checks,
+        scores,
+        types,
+        units,
+    )
     from protocol_dsl.loader import load
 
     spec, diagnostics, sources = load(path, source)
     if spec is not None and not has_errors(diagnostics):
-        checks = [names.check, mapping.check, types.check, units.check]
+        checks = [
+            names.check,
+            cycles.check,
+            reserved.check,
+            mapping.check,
+            types.check,
+            durations.check,
+            scores.check,
+            units.check,
+        ]
         diagnostics = diagnostics + run_checks(spec, checks)
     return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
 

@@ -1081,6 +1081,7 @@ class Encoder:
         )
         result = date.lo + offset
         self._calendar[key] = result
+        self._in_date_domain(date.lo, result)
         self.shifts.append(CalendarShift(date.lo, months, result))
         return Num(result, None, date.known, "date")
 
@@ -1225,8 +1226,17 @@ class Encoder:
             count <= 0, days >= (count - 1) * unit - slack, days <= (count + 1) * unit + slack
         )
         self._add(any_of(all_of(days >= 0, forward), all_of(days < 0, backward)))
+        self._in_date_domain(first, second)
         self.counts.append(CalendarCount(first, second, unit_months, count))
         return count
+
+    def _in_date_domain(self, *dates: z3.ArithRef) -> None:
+        """Witness dates that calendar arithmetic reads or makes stay printable (up
+        front, so no model outside the domain is ever proposed)."""
+        if self.mode != "witness":
+            return
+        for date in dates:
+            self._add(date >= EARLIEST, date <= LATEST)
 
     def _lookup(self, node: m.Call, ctx: Ctx) -> Term:
         table_ref, key_expr = node.args

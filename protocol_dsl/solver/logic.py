@@ -143,6 +143,10 @@ class _Findings:
             self.passes[c.id], self.fails[c.id] = on, off
         self.group_of: dict[str, _Group] = {}
         self.groups: list[_Group] = []
+        #: groups whose domain constraints admit no subject at all, whatever the
+        #: criteria say (a visit window that ends before it starts): the schedule
+        #: checks report the cause, and no finding about their criteria means anything
+        self.void: set[int] = set()
         self.linker = Linker(ctx)
         grouped = connected_groups(
             ctx, [c.id for c in criteria], rules, encoder.constraints, self.linker
@@ -183,7 +187,11 @@ class _Findings:
                 answer = self._check(group, [self.passes[i] for i in group.ids])
                 if answer == z3.unsat:
                     # one finding per independent conflict, each named by a minimal core
-                    yield self._nobody_eligible(self._minimal(group, group.ids, []))
+                    core = self._minimal(group, group.ids, [])
+                    if not core:  # contradictory without any criterion
+                        self.void.add(id(group))
+                        continue
+                    yield self._nobody_eligible(core)
                     contradictory = True
                 elif answer == z3.sat and id(group) in self.constraints:
                     formulas = {i: self.formulas[i] for i in group.ids}
@@ -195,11 +203,13 @@ class _Findings:
             # with nobody eligible every criterion "never decides alone": only the
             # criteria that are constant by themselves are worth a word
             for c in self.criteria:
-                yield from self._single_findings(c)
+                if id(self.group_of[c.id]) not in self.void:
+                    yield from self._single_findings(c)
             return
         # Criteria of small groups first: their queries are cheap, so a limit reached
         # in a large group leaves as few criteria unanalysed as it can.
-        order = sorted(self.criteria, key=lambda c: len(self.group_of[c.id].ids))
+        analysed = [c for c in self.criteria if id(self.group_of[c.id]) not in self.void]
+        order = sorted(analysed, key=lambda c: len(self.group_of[c.id].ids))
         position, alone_until = 0, 0
         while position < len(order):
             c = order[position]

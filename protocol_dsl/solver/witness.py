@@ -34,7 +34,7 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.solver import calendar
-from protocol_dsl.solver.encode import Atom, Encoder, Field
+from protocol_dsl.solver.encode import EARLIEST, LATEST, Atom, Encoder, Field
 from protocol_dsl.solver.terms import Cond, Num, as_formula, from_base, parse_any_unit
 from protocol_dsl.spec import Spec
 
@@ -51,8 +51,9 @@ SEARCH_STEP = Fraction(1, 100)
 #: leaves the witness a little further from its threshold.
 PROBE_RLIMIT = 2_000_000
 
-#: Rounds of making calendar arithmetic exact before giving up on a witness.
-CALENDAR_ROUNDS = 4
+#: Rounds of making calendar arithmetic exact before giving up on a witness (a round
+#: that excludes a model outside the date domain counts as one).
+CALENDAR_ROUNDS = 8
 
 
 def visit_dates(spec: Spec, reference: _dt.date = REFERENCE_DATE) -> dict[str, int]:
@@ -84,6 +85,9 @@ class _Builder:
         self.formal = [c for c in spec.criteria if c.rule is not None]
         self.conds: dict[str, Cond] = {c.id: self.encoder.criterion(c) for c in self.formal}
         self.encoder.finalize()
+        self.unmodelled = self._unmodelled()
+        #: the criteria every witness is built to satisfy or fail exactly
+        self.modelled = [c for c in self.formal if c.id not in self.unmodelled]
         self.attested = [c.id for c in spec.criteria if c.attested]
         # a criterion in words only (no rule, no attestation) can never be decided
         self.undecidable = [c.id for c in spec.criteria if c.rule is None and not c.attested]
@@ -100,16 +104,25 @@ class _Builder:
                 _unavailable(c.id, unexact) for c in self.spec.criteria
             ]
         out: list[dict[str, Any]] = []
-        eligible = self._solve([self._passes(c) for c in self.formal], None)
-        if eligible is None:
-            return [
+        eligible = self._solve([self._passes(c) for c in self.modelled], None)
+        if self.unmodelled:
+            names = ", ".join(sorted(self.unmodelled))
+            out.append(
+                _unavailable(
+                    None,
+                    f"the solver cannot model {names} exactly, so no subject can be shown to "
+                    "meet every criterion",
+                )
+            )
+        elif eligible is None:
+            out.append(
                 _unavailable(
                     None,
                     "the solver found no eligible subject (protocol check reports when none "
                     "can exist)",
                 )
-            ]
-        if self.undecidable:
+            )
+        elif self.undecidable:
             out.append(
                 _unavailable(
                     None,
@@ -125,19 +138,41 @@ class _Builder:
         return out
 
     def _unexact_reason(self) -> str | None:
-        if not self.encoder.approximations:
+        """Why no witness at all can be trusted: an approximation outside every criterion
+        (the condition of a conditional item), which every subject's data depends on."""
+        reasons = sorted({reason for reason, c in self.encoder.approximations if c is None})
+        if not reasons:
             return None
-        reasons = sorted({reason for reason, _c in self.encoder.approximations})
         return "the solver cannot model every rule exactly (" + "; ".join(reasons) + ")"
 
-    def _failing(self, criterion: m.Criterion, eligible: z3.ModelRef) -> list[dict[str, Any]]:
+    def _unmodelled(self) -> dict[str, str]:
+        """Criteria the solver can only approximate (a product of two unknown values…),
+        with the reasons: they are left out of the search and reported as such."""
+        reasons: dict[str, set[str]] = {}
+        for reason, criterion in self.encoder.approximations:
+            if criterion is not None:
+                reasons.setdefault(criterion, set()).add(reason)
+        return {c: "; ".join(sorted(r)) for c, r in reasons.items()}
+
+    def _failing(
+        self, criterion: m.Criterion, eligible: z3.ModelRef | None
+    ) -> list[dict[str, Any]]:
         if criterion.attested:
-            meta = {"kind": "fails", "criterion": criterion.id, "boundary": "attestation not given"}
+            if eligible is None:
+                reason = "the solver found no subject meeting every other criterion"
+                return [_unavailable(criterion.id, reason)]
+            meta = self._meta(criterion.id, "attestation not given")
             return [self._record(eligible, meta, refused=criterion.id)]
         if criterion.rule is None:
             reason = "the criterion has neither a rule nor an attestation: it is never decided"
             return [_unavailable(criterion.id, reason)]
-        others = [self._passes(c) for c in self.formal if c.id != criterion.id]
+        if criterion.id in self.unmodelled:
+            reason = (
+                "the solver cannot model this criterion exactly "
+                f"({self.unmodelled[criterion.id]}); the other criteria still get witnesses"
+            )
+            return [_unavailable(criterion.id, reason, unmodelled=True)]
+        others = [self._passes(c) for c in self.modelled if c.id != criterion.id]
         fails = as_formula(Encoder.fails(criterion, self.conds[criterion.id]), self.ctx)
         found: list[dict[str, Any]] = []
         seen: set[str] = set()
@@ -149,9 +184,7 @@ class _Builder:
             if text in seen:
                 continue
             seen.add(text)
-            found.append(
-                self._record(model, {"kind": "fails", "criterion": criterion.id, "boundary": text})
-            )
+            found.append(self._record(model, self._meta(criterion.id, text)))
         if found:
             return found
         model = self._solve([*others, fails], None)
@@ -163,7 +196,14 @@ class _Builder:
                     "decide eligibility on its own (protocol check reports when it is redundant)",
                 )
             ]
-        return [self._record(model, {"kind": "fails", "criterion": criterion.id, "boundary": None})]
+        return [self._record(model, self._meta(criterion.id, None))]
+
+    def _meta(self, criterion: str, boundary: str | None) -> dict[str, Any]:
+        """What a failing witness claims; criteria left out of its search are named."""
+        meta: dict[str, Any] = {"kind": "fails", "criterion": criterion, "boundary": boundary}
+        if self.unmodelled:
+            meta["not_judged"] = sorted(self.unmodelled)
+        return meta
 
     def _deciding(self, criterion: m.Criterion) -> list[tuple[Atom, bool]]:
         """Comparisons of the criterion to take to their edge, once each, both ways."""
@@ -211,13 +251,20 @@ class _Builder:
         try:
             solver.add(constraints)
             pins: list[z3.BoolRef] = []
+            facts: list[z3.BoolRef] = []
             for _round in range(CALENDAR_ROUNDS):
                 model = self._search(solver, pins, distance)
+                if model is None and pins:
+                    # the exact dates pinned near the last model contradict each other
+                    # (or the date domain): rule out only that model's calendar values
+                    pins = list(facts)
+                    model = self._search(solver, pins, distance)
                 if model is None:
                     return None
                 more = self._calendar_pins(model)
                 if not more:
                     return model
+                facts += self._calendar_facts(model)
                 pins += more
             return None
         finally:
@@ -257,30 +304,58 @@ class _Builder:
         return model
 
     def _calendar_pins(self, model: z3.ModelRef) -> list[z3.BoolRef]:
-        """Exact calendar arithmetic where the bounded encoding let the model drift."""
+        """Exact calendar arithmetic where the bounded encoding let the model drift.
+
+        A fix-up only ever pins dates inside the witness date domain (`EARLIEST` ..
+        `LATEST`, constrained up front on every date the encoding declares): where the
+        exact answer would need a date outside it (a birth before 1900 for a consent
+        the model put in 1918), the model's choice is excluded instead, and the next
+        round searches elsewhere.
+        """
         pins: list[z3.BoolRef] = []
         for shift in self.encoder.shifts:
             date = _int(model, shift.date)
             exact = calendar.shift_days(date, shift.months)
             if _int(model, shift.result) != exact:
-                pins += [shift.date == date, shift.result == exact]
+                if EARLIEST <= exact <= LATEST:
+                    pins += [shift.date == date, shift.result == exact]
+                else:
+                    pins.append(shift.date != date)
         for count in self.encoder.counts:
             first, second = _int(model, count.first), _int(model, count.second)
             value = _int(model, count.count)
             if calendar.completed(first, second, count.unit_months) == value:
                 continue
-            days = calendar.first_dates_for(second, value, count.unit_months)
+            days = _in_domain(calendar.first_dates_for(second, value, count.unit_months))
             if days is not None:
                 pins += [count.count == value, count.second == second]
                 pins += [count.first >= days[0], count.first <= days[1]]
                 continue
-            days = calendar.second_dates_for(first, value, count.unit_months)
+            days = _in_domain(calendar.second_dates_for(first, value, count.unit_months))
             if days is None:
-                pins.append(z3.BoolVal(False, self.ctx))
+                # no exact pair keeps this count with either date as chosen: exclude both
+                pins.append(z3.Or(count.first != first, count.second != second))
                 continue
             pins += [count.count == value, count.first == first]
             pins += [count.second >= days[0], count.second <= days[1]]
         return pins
+
+    def _calendar_facts(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        """The exact calendar results for this model's dates, as implications: true of
+        every subject, so they exclude the model's drift without excluding anyone."""
+        facts: list[z3.BoolRef] = []
+        for shift in self.encoder.shifts:
+            date = _int(model, shift.date)
+            exact = calendar.shift_days(date, shift.months)
+            if _int(model, shift.result) != exact:
+                facts.append(z3.Implies(shift.date == date, shift.result == exact))
+        for count in self.encoder.counts:
+            first, second = _int(model, count.first), _int(model, count.second)
+            exact = calendar.completed(first, second, count.unit_months)
+            if _int(model, count.count) != exact:
+                same = z3.And(count.first == first, count.second == second)
+                facts.append(z3.Implies(same, count.count == exact))
+        return facts
 
     # ------------------------------------------------------------ records
 
@@ -357,6 +432,14 @@ class _Builder:
 # ---------------------------------------------------------------- search
 
 
+def _in_domain(days: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The part of an interval of day numbers inside the witness date domain."""
+    if days is None:
+        return None
+    low, high = max(days[0], EARLIEST), min(days[1], LATEST)
+    return (low, high) if low <= high else None
+
+
 def _check(
     solver: z3.Solver, assumptions: list[z3.BoolRef], effort: int = RLIMIT
 ) -> z3.ModelRef | None:
@@ -411,11 +494,13 @@ def _smallest(
 # ---------------------------------------------------------------- values
 
 
-def _unavailable(criterion: str | None, reason: str) -> dict[str, Any]:
+def _unavailable(criterion: str | None, reason: str, *, unmodelled: bool = False) -> dict[str, Any]:
     kind = "eligible" if criterion is None else "fails"
-    return {
-        "witness": {"kind": "unavailable", "of": kind, "criterion": criterion, "reason": reason}
-    }
+    meta: dict[str, Any] = {"kind": "unavailable", "of": kind, "criterion": criterion}
+    if unmodelled:
+        meta["cause"] = "not_modelled"
+    meta["reason"] = reason
+    return {"witness": meta}
 
 
 def _true(model: z3.ModelRef, term: z3.BoolRef | bool) -> bool:
