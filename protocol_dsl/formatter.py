@@ -522,6 +522,8 @@ class _Formatter:
         parts = ["repeating" if decl.repeating else ""]
         if decl.visits:
             parts.append("at " + ", ".join(decl.visits))
+        if decl.none_recorded_by is not None:
+            parts.append("none_recorded_by " + decl.none_recorded_by.dotted)
         parts += [*self.codes(decl.codes), *self.marks(decl.marks)]
         opening = self.header(0, ["form", decl.name, self.label(decl.label)], parts, decl)
         group = next(self._groups)

@@ -574,6 +574,9 @@ class Form(_Node):
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
     span: Span = _span_field()
+    #: a repeating form's "any records?" question: a yes/no item of a non-repeating
+    #: form whose answer "no" records that the subject has none (CDASH's MHYN, CMYN)
+    none_recorded_by: Ref | None = None
 
     def item(self, name: str) -> Item | None:
         for i in self.items:

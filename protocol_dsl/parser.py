@@ -958,6 +958,9 @@ class ModelBuilder(Transformer):
     def collected_at(self, children: list[Any]) -> tuple[str, Any]:
         return ("visits", children[0])
 
+    def none_recorded_by(self, children: list[Any]) -> tuple[str, Any]:
+        return ("none_recorded_by", children[0])
+
     @v_args(meta=True)
     def form_decl(self, meta: Any, children: list[Any]) -> m.Form:
         name = str(children[0])
@@ -989,6 +992,7 @@ class ModelBuilder(Transformer):
             self._codes(children),
             self._marks(children),
             span=self.span(meta),
+            none_recorded_by=options.get("none_recorded_by"),
         )
 
     @v_args(meta=True)

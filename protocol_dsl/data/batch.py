@@ -54,6 +54,10 @@ class Batch:
     coverage: set[tuple[str, str]] | None = None
     #: forms the input can supply; None: any
     forms_supplied: set[str] | None = None
+    #: repeating forms whose logs the input declares complete for every subject it
+    #: holds: an empty log of one of them means "none" (an SDTM domain declared
+    #: complete for the subjects in DM)
+    forms_complete: set[str] = attrs.Factory(set)
 
     def extend(self, other: Batch) -> None:
         self.subjects.extend(other.subjects)
@@ -62,3 +66,4 @@ class Batch:
             self.coverage = (self.coverage or set()) | other.coverage
         if other.forms_supplied is not None:
             self.forms_supplied = (self.forms_supplied or set()) | other.forms_supplied
+        self.forms_complete |= other.forms_complete

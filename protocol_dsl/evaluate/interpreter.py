@@ -151,6 +151,7 @@ class Context:
         "cache",
         "explain",
         "missing",
+        "none_forms",
         "reads",
         "records",
         "subject",
@@ -166,6 +167,7 @@ class Context:
         self.visits = subject.visits
         self.attestations = subject.attestations
         self.unknown_forms = subject.unknown_forms
+        self.none_forms = subject.none_forms
         self.cache: dict[Any, Any] = {}
         self.reads: list[Evidence] = []
         self.missing: list[str] = []
@@ -1204,6 +1206,34 @@ class _Compiler:
 
     # -------------------------------------------------------- records
 
+    def none_recorded(self, use: FormUse) -> Callable[[Context], bool]:
+        """Whether a subject's empty log of `use` means "none", not "not recorded".
+
+        An empty or absent log is unknown unless the subject's answer to the
+        form's `none_recorded_by` question is "no", or the input declares the
+        form's logs complete for the subject (an SDTM domain declared complete
+        for the subjects in DM).  Reading the answer adds it to the evidence,
+        or to the data still needed when it is missing.
+        """
+        storage = use.storage_name
+        question = use.form.none_recorded_by
+        if question is None:
+
+            def declared(ctx: Context) -> bool:
+                return storage in ctx.none_forms
+
+            return declared
+        answer = self.truth(
+            m.Compare("=", question, m.BoolLit(False, span=question.span), span=question.span),
+            Scope(use.owner),
+            None,
+        )
+
+        def answered(ctx: Context) -> bool:
+            return storage in ctx.none_forms or answer(ctx, None) is True
+
+        return answered
+
     def records_of(self, form_name: str, scope: Scope) -> tuple[FormUse, m.Form]:
         form = scope.owner.forms.get(form_name)
         if form is None:
@@ -1222,6 +1252,7 @@ class _Compiler:
         key = use.key
         kind = e.kind
         unknown_label = f"{key} records"
+        none = self.none_recorded(use)
 
         if kind in ("any", "none"):
             negate = kind == "none"
@@ -1229,7 +1260,7 @@ class _Compiler:
             def exists(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return None
                     if ctx.explain:
@@ -1287,7 +1318,7 @@ class _Compiler:
         def every(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage)
             if not records:
-                if storage in ctx.unknown_forms:
+                if not none(ctx):
                     ctx.missing.append(unknown_label)
                     return None
                 return True
@@ -1334,12 +1365,13 @@ class _Compiler:
         storage = use.storage_name
         kind = e.kind
         unknown_label = f"{use.key} records"
+        none = self.none_recorded(use)
         if kind == "count":
 
             def count(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return v.Interval(0.0, INF)
                     return 0.0
@@ -1368,7 +1400,7 @@ class _Compiler:
             def total(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return v.Interval(0.0, INF) if vlo >= 0 else None
                     return 0.0
@@ -1404,13 +1436,13 @@ class _Compiler:
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
         pick = min if kind == "min" else max
         if info.kind != "number":
-            return self._extreme_exact(pick, storage, unknown_label, where, value_fn), Info(
+            return self._extreme_exact(pick, none, unknown_label, where, value_fn, storage), Info(
                 info.kind, info.unit, vlo, vhi
             )
 
         def extreme(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage) or ()
-            if not records and storage in ctx.unknown_forms:
+            if not records and not none(ctx):
                 ctx.missing.append(unknown_label)
                 return None
             certain: list[tuple[float, float]] = []
@@ -1435,7 +1467,12 @@ class _Compiler:
 
     @staticmethod
     def _extreme_exact(
-        pick: Callable[..., Any], storage: str, unknown_label: str, where: Fn | None, value_fn: Fn
+        pick: Callable[..., Any],
+        none: Callable[[Context], bool],
+        unknown_label: str,
+        where: Fn | None,
+        value_fn: Fn,
+        storage: str,
     ) -> Fn:
         """min/max of dates and titers: known only when no record is in doubt.
 
@@ -1447,7 +1484,7 @@ class _Compiler:
 
         def extreme(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage) or ()
-            if not records and storage in ctx.unknown_forms:
+            if not records and not none(ctx):
                 ctx.missing.append(unknown_label)
                 return None
             counted = []
