@@ -259,6 +259,8 @@ FORMS = {
             "active_severe_npsle": ("yes_no", None, None, None, None, None, {}),
             "diabetes": ("yes_no", None, None, None, None, None, {}),
             "lactating": ("yes_no", None, None, None, None, None, {}),
+            "any_medical_history": ("yes_no", None, None, None, None, None, {}),
+            "any_medications": ("yes_no", None, None, None, None, None, {}),
         },
     ),
     "medical_history": (
@@ -1351,99 +1353,178 @@ def _criterion_4(s):
 
 def _criterion_5(s):
     return _and(
-        _any(
-            s.records("medications"),
-            lambda r: _and(
-                r.get("ongoing"),
-                _in(
-                    r.get("class"),
-                    ("oral_corticosteroid", "antimalarial", "immunosuppressant"),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
                 ),
             ),
+            _any(
+                s.records("medications"),
+                lambda r: _and(
+                    r.get("ongoing"),
+                    _in(
+                        r.get("class"),
+                        ("oral_corticosteroid", "antimalarial", "immunosuppressant"),
+                    ),
+                ),
+            ),
+            None,
         ),
         _or(
             _not(
-                _any(
-                    s.records("medications"),
-                    lambda r: _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
+                _if(
+                    _or(
+                        _any(s.records("medications"), lambda r: True),
+                        _and(
+                            _known(
+                                s.item("screening_assessments", "SCR", "any_medications"),
+                            ),
+                            _not(s.item("screening_assessments", "SCR", "any_medications")),
+                        ),
                     ),
+                    _any(
+                        s.records("medications"),
+                        lambda r: _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    None,
                 ),
             ),
             _compare_intervals(
                 "<=",
-                _total(
-                    s.records("medications"),
-                    lambda r: _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
-                    ),
-                    lambda r: _arithmetic(
-                        "*",
-                        r.get("daily_dose"),
-                        _lookup(
-                            r.get("glucocorticoid"),
-                            {
-                                "prednisone": 1.0,
-                                "prednisolone": 1.0,
-                                "methylprednisolone": 1.25,
-                                "triamcinolone": 1.25,
-                                "hydrocortisone": 0.25,
-                                "cortisone": 0.2,
-                                "dexamethasone": 6.67,
-                                "betamethasone": 6.67,
-                                "deflazacort": 0.833,
-                            },
+                _interval_if(
+                    _or(
+                        _any(s.records("medications"), lambda r: True),
+                        _and(
+                            _known(
+                                s.item("screening_assessments", "SCR", "any_medications"),
+                            ),
+                            _not(s.item("screening_assessments", "SCR", "any_medications")),
                         ),
                     ),
-                    0.0,
-                    13340.0,
+                    _total(
+                        s.records("medications"),
+                        lambda r: _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                        lambda r: _arithmetic(
+                            "*",
+                            r.get("daily_dose"),
+                            _lookup(
+                                r.get("glucocorticoid"),
+                                {
+                                    "prednisone": 1.0,
+                                    "prednisolone": 1.0,
+                                    "methylprednisolone": 1.25,
+                                    "triamcinolone": 1.25,
+                                    "hydrocortisone": 0.25,
+                                    "cortisone": 0.2,
+                                    "dexamethasone": 6.67,
+                                    "betamethasone": 6.67,
+                                    "deflazacort": 0.833,
+                                },
+                            ),
+                        ),
+                        0.0,
+                        13340.0,
+                    ),
+                    (0.0, _INF),
                 ),
                 _point(40.0),
             ),
         ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(
-                    _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
-                    ),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
                 ),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
             ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(_and(_compare("=", r.get("class"), "antimalarial"), r.get("ongoing"))),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
+                ),
             ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "antimalarial"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
         _compare_intervals(
             "<=",
-            _count(
-                s.records("medications"),
-                lambda r: _and(
-                    _compare("=", r.get("class"), "immunosuppressant"),
-                    r.get("ongoing"),
-                ),
-            ),
-            _point(1.0),
-        ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(
+            _interval_if(
+                _or(
+                    _any(s.records("medications"), lambda r: True),
                     _and(
+                        _known(s.item("screening_assessments", "SCR", "any_medications")),
+                        _not(s.item("screening_assessments", "SCR", "any_medications")),
+                    ),
+                ),
+                _count(
+                    s.records("medications"),
+                    lambda r: _and(
                         _compare("=", r.get("class"), "immunosuppressant"),
                         r.get("ongoing"),
                     ),
                 ),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                (0.0, _INF),
             ),
+            _point(1.0),
+        ),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
+                ),
+            ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "immunosuppressant"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
     )
 
@@ -1485,12 +1566,22 @@ def _criterion_8(s):
 
 
 def _criterion_9(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "autoimmune_disease"),
-            r.get("affects_efficacy_assessment"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "autoimmune_disease"),
+                r.get("affects_efficacy_assessment"),
+            ),
+        ),
+        None,
     )
 
 
@@ -1513,43 +1604,83 @@ def _criterion_11(s):
 
 
 def _criterion_12(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "malignancy"),
-            _or(
-                _and(
-                    _compare(">=", r.get("onset"), _shift(s.visit("SCR"), 0, -60)),
-                    _compare("<=", r.get("onset"), s.visit("SCR")),
-                ),
-                r.get("ongoing"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
             ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "malignancy"),
+                _or(
+                    _and(
+                        _compare(">=", r.get("onset"), _shift(s.visit("SCR"), 0, -60)),
+                        _compare("<=", r.get("onset"), s.visit("SCR")),
+                    ),
+                    r.get("ongoing"),
+                ),
+            ),
+        ),
+        None,
     )
 
 
 def _criterion_13(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _compare("=", r.get("category"), "organ_transplant"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
+        ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _compare("=", r.get("category"), "organ_transplant"),
+        ),
+        None,
     )
 
 
 def _criterion_14(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "opportunistic_infection"),
-            _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
-            _compare("<=", r.get("onset"), s.visit("D1")),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "opportunistic_infection"),
+                _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
+                _compare("<=", r.get("onset"), s.visit("D1")),
+            ),
+        ),
+        None,
     )
 
 
 def _criterion_15(s):
-    return _any(
-        s.records("medications"),
-        lambda r: _compare("=", r.get("class"), "cell_or_gene_therapy"),
+    return _if(
+        _or(
+            _any(s.records("medications"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medications")),
+                _not(s.item("screening_assessments", "SCR", "any_medications")),
+            ),
+        ),
+        _any(
+            s.records("medications"),
+            lambda r: _compare("=", r.get("class"), "cell_or_gene_therapy"),
+        ),
+        None,
     )
 
 
@@ -1653,6 +1784,7 @@ CRITERIA = (
         "inclusion",
         _criterion_5,
         (
+            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "ongoing"),
             ("field", "medications", "class"),
             ("field", "medications", "daily_dose"),
@@ -1688,6 +1820,7 @@ CRITERIA = (
         "exclusion",
         _criterion_9,
         (
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "affects_efficacy_assessment"),
         ),
@@ -1717,24 +1850,42 @@ CRITERIA = (
         "exclusion",
         _criterion_12,
         (
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "SCR"),
             ("field", "medical_history", "ongoing"),
         ),
     ),
-    ("E7", "exclusion", _criterion_13, (("field", "medical_history", "category"),)),
+    (
+        "E7",
+        "exclusion",
+        _criterion_13,
+        (
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
+            ("field", "medical_history", "category"),
+        ),
+    ),
     (
         "E8",
         "exclusion",
         _criterion_14,
         (
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
         ),
     ),
-    ("E9", "exclusion", _criterion_15, (("field", "medications", "class"),)),
+    (
+        "E9",
+        "exclusion",
+        _criterion_15,
+        (
+            ("item", "screening_assessments", "SCR", "any_medications"),
+            ("field", "medications", "class"),
+        ),
+    ),
     (
         "E10",
         "exclusion",
