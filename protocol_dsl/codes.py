@@ -80,6 +80,7 @@ CODES: dict[str, CodeInfo] = {
     "E0505": CodeInfo("none_recorded_by names no yes/no item", "error"),
     "E0506": CodeInfo("none_recorded_by on a form that is not repeating", "error"),
     "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
+    "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),

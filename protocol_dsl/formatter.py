@@ -904,6 +904,10 @@ class _Formatter:
             rest += self.marks(rule.marks)
             cells = [rule.target.dotted, _join(rest)]
             members.append((rule, [self.row(INDENT, cells, rule, group)]))
+        for complete in decl.complete:
+            text = f"complete {complete.form.dotted} for {complete.domain}"
+            members.append((complete, [_anchored(INDENT, text, complete)]))
+        members.sort(key=lambda member: _start(member[0]))
         return self.block(opening, members, decl)
 
 

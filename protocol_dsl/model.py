@@ -947,6 +947,16 @@ class MapRule(_Node):
 
 
 @node
+class MapComplete(_Node):
+    """`complete FORM for DOMAIN`: the source holds every record of a log for the
+    subjects of a dataset, so a subject of it without rows has none."""
+
+    form: Ref
+    domain: str
+    span: Span = _span_field()
+
+
+@node
 class Mapping(_Node):
     """How a source data standard (e.g. SDTM) maps onto the spec's items."""
 
@@ -954,6 +964,7 @@ class Mapping(_Node):
     label: str | None
     rules: tuple[MapRule, ...]
     span: Span = _span_field()
+    complete: tuple[MapComplete, ...] = ()
 
 
 Declaration: TypeAlias = (

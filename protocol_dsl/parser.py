@@ -1563,11 +1563,20 @@ class ModelBuilder(Transformer):
         )
 
     @v_args(meta=True)
+    def map_complete(self, meta: Any, children: list[Any]) -> m.MapComplete:
+        return m.MapComplete(children[0], str(children[1]), span=self.span(meta))
+
+    @v_args(meta=True)
     def mapping_decl(self, meta: Any, children: list[Any]) -> m.Mapping:
         strings = self._strings(children[1:2])
         rules = tuple(c for c in children if isinstance(c, m.MapRule))
+        complete = tuple(c for c in children if isinstance(c, m.MapComplete))
         return m.Mapping(
-            str(children[0]), strings[0] if strings else None, rules, span=self.span(meta)
+            str(children[0]),
+            strings[0] if strings else None,
+            rules,
+            span=self.span(meta),
+            complete=complete,
         )
 
     # -- expressions

@@ -7,7 +7,8 @@ where …` is not met in the first case and unknown in the second.
 
 E0505 the question is not a yes/no item; E0506 `none_recorded_by` on a form
 that is not repeating; E0507 the question's form is repeating or never
-collected, so a subject does not have one answer to it; W0509 an eligibility
+collected, so a subject does not have one answer to it; E0508 a mapping's
+`complete FORM for DATASET` names no repeating form; W0509 an eligibility
 criterion reads a log that has no way to record "none", so it can never be
 decided in the subject's favour by an empty log.
 """
@@ -33,7 +34,25 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
         for form in owner.module.of_type(m.Form):
             if form.none_recorded_by is not None:
                 yield from _question(spec, owner, form, form.none_recorded_by)
+    for mapping in spec.mappings:
+        for complete in mapping.complete:
+            yield from _complete(spec, complete)
     yield from _unrecordable(spec)
+
+
+def _complete(spec: Spec, complete: m.MapComplete) -> Iterator[Diagnostic]:
+    symbol = spec.resolve(complete.form.parts, Scope(spec))
+    if symbol is not None and symbol.kind == "form" and symbol.form is not None:
+        if symbol.form.repeating:
+            return
+    yield Diagnostic(
+        "E0508",
+        "error",
+        f"'{complete.form.dotted}' is not a repeating form: only a log can be declared "
+        f"complete for the subjects of {complete.domain}",
+        complete.form.span,
+        help="name a repeating form the mapping fills, e.g. `complete medical_history for DM`",
+    )
 
 
 def _question(spec: Spec, owner: Spec, form: m.Form, question: m.Ref) -> Iterator[Diagnostic]:
@@ -103,7 +122,14 @@ def _unrecordable(spec: Spec) -> Iterator[Diagnostic]:
                 entry = readers.setdefault((id(use.owner), id(use.form)), (use, []))
                 if criterion.id not in entry[1]:
                     entry[1].append(criterion.id)
+    declared = {
+        complete.form.dotted.replace(".", "__")
+        for mapping in spec.mappings
+        for complete in mapping.complete
+    }
     for use, criteria in readers.values():
+        if use.storage_name in declared:
+            continue  # the source data say which subjects have none (`complete … for DM`)
         listed = ", ".join(criteria)
         yield Diagnostic(
             "W0509",

@@ -31,6 +31,10 @@ class RawSubject:
     provenance: dict[tuple[str, Any], str] = attrs.Factory(dict)
     #: problems found while assembling the record (duplicate rows, unknown visits …)
     problems: list[DataProblem] = attrs.Factory(list)
+    #: repeating forms (storage names) whose log the input declares complete for
+    #: the subject: without records, the subject has none (an SDTM mapping's
+    #: `complete medical_history for DM`)
+    complete_forms: set[str] = attrs.Factory(set)
 
     def source_of(self, problem: DataProblem) -> str | None:
         """Where a problem's field was read: its row, else where the record starts."""
@@ -54,10 +58,6 @@ class Batch:
     coverage: set[tuple[str, str]] | None = None
     #: forms the input can supply; None: any
     forms_supplied: set[str] | None = None
-    #: repeating forms whose logs the input declares complete for every subject it
-    #: holds: an empty log of one of them means "none" (an SDTM domain declared
-    #: complete for the subjects in DM)
-    forms_complete: set[str] = attrs.Factory(set)
 
     def extend(self, other: Batch) -> None:
         self.subjects.extend(other.subjects)
@@ -66,4 +66,3 @@ class Batch:
             self.coverage = (self.coverage or set()) | other.coverage
         if other.forms_supplied is not None:
             self.forms_supplied = (self.forms_supplied or set()) | other.forms_supplied
-        self.forms_complete |= other.forms_complete

@@ -122,8 +122,8 @@ def _one(
             for info in screener.dictionary.forms.values()
             if info.repeating and info.storage not in batch.forms_supplied
         )
-    if batch.forms_complete:
-        data.none_forms = frozenset(batch.forms_complete) - data.unknown_forms
+    if raw.complete_forms:
+        data.none_forms = frozenset(raw.complete_forms) - data.unknown_forms
     problems = [
         attrs.evolve(p, subject_id=data.subject_id) if p.subject_id is None else p
         for p in raw.problems
