@@ -379,8 +379,10 @@ def _subject_rows(
         if table.repeating:
             if isinstance(content, list):
                 for record in content:
-                    if isinstance(record, Mapping):
-                        yield table.name, {"subject_id": sid, **_values(table, record)}
+                    # a null (or malformed) record is still a record, with unknown values,
+                    # as the interpreter and the generated module read it
+                    values = _values(table, record) if isinstance(record, Mapping) else {}
+                    yield table.name, {"subject_id": sid, **values}
         elif isinstance(content, Mapping):
             for visit, record in content.items():
                 if isinstance(record, Mapping):

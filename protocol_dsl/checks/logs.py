@@ -42,9 +42,8 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
 
 def _complete(spec: Spec, complete: m.MapComplete) -> Iterator[Diagnostic]:
     symbol = spec.resolve(complete.form.parts, Scope(spec))
-    if symbol is not None and symbol.kind == "form" and symbol.form is not None:
-        if symbol.form.repeating:
-            return
+    if symbol is not None and symbol.kind == "form" and symbol.form and symbol.form.repeating:
+        return
     yield Diagnostic(
         "E0508",
         "error",
