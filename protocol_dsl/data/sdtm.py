@@ -530,9 +530,16 @@ def _declare_complete(
     """Mark each subject of a dataset as having the whole log of a form declared complete.
 
     A subject the dataset lists (DM lists every subject of the study) and whose
-    log has no rows then has none; a subject it does not list stays unknown.
+    log has no rows then has none; a subject it does not list stays unknown,
+    and so does everyone when a dataset the log is mapped from is not among
+    the inputs.
     """
     for storage, domain in complete:
+        sources = {
+            r.domain for r in reader.rules if r.form is not None and r.form.storage == storage
+        }
+        if not sources or not sources <= set(datasets):
+            continue  # the log's own datasets were not read: it is not recorded, not empty
         for index, row in enumerate(datasets.get(domain, ()), start=1):
             subject_id = _clean(row.get(SUBJECT_ID))
             if _blank(subject_id):
