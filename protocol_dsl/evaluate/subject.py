@@ -230,6 +230,13 @@ MISSING: Any = _Missing()
 
 
 def _number(value: Any) -> float:
+    try:
+        return _float(value)
+    except OverflowError:  # an integer of hundreds of digits: one invalid value, not a crash
+        raise BadValue("a number too large to be read") from None
+
+
+def _float(value: Any) -> float:
     cls = value.__class__
     if cls is float:
         if value != value:  # NaN: an empty cell of a numeric column

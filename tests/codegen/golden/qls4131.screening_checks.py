@@ -835,7 +835,10 @@ def _number(value):
         except ValueError:
             raise _Invalid from None
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits: invalid, not a crash
+            raise _Invalid from None
     if not math.isfinite(number):
         raise _Invalid
     return number
@@ -1936,13 +1939,39 @@ def screen(record, fallback_id="<no subject_id>"):
     }
 
 
-def _subjects(text):
-    """Subject records from JSON Lines, a JSON list, or one JSON object."""
+def _subjects(text, problems=None):
+    """Subject records from JSON Lines, a JSON list, or one JSON object.
+
+    A line of JSON Lines that is not JSON is skipped and said in `problems`.
+    """
     try:
         data = json.loads(text)
     except ValueError:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError as error:
+                if problems is None:
+                    raise
+                problems.append(f"line {number}: not valid JSON ({error}); the line is skipped")
+        return records
     return data if isinstance(data, list) else [data]
+
+
+def _duplicates(results):
+    """A warning per subject id that more than one record uses (each is screened alone)."""
+    records = {}
+    for number, result in results:
+        records.setdefault(result["subject_id"], []).append(str(number))
+    return [
+        f"the subject id {subject_id} is used by {len(numbers)} records "
+        f"({', '.join(numbers)}); each is screened on its own, none is merged"
+        for subject_id, numbers in records.items()
+        if len(numbers) > 1
+    ]
 
 
 def main(argv=None):
@@ -1957,16 +1986,23 @@ def main(argv=None):
         else:
             with open(args[0], encoding="utf-8") as handle:
                 text = handle.read()
-        subjects = _subjects(text)
+        problems = []
+        subjects = _subjects(text, problems)
     except (OSError, ValueError) as error:
         print(f"cannot read subjects from {args[0]}: {error}", file=sys.stderr)
         return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    results = []
     for index, record in enumerate(subjects):
         if _witness_note(record):
             print(f"record {index + 1} is a note of protocol witness, skipped", file=sys.stderr)
             continue
         result = screen(record, f"<no subject_id: record {index + 1}>")
+        results.append((index + 1, result))
         print(json.dumps(result, ensure_ascii=False))
+    for warning in _duplicates(results):
+        print(warning, file=sys.stderr)
     return 0
 
 
