@@ -1737,6 +1737,58 @@ class Screener:
             )
         self.criteria: tuple[_CompiledCriterion, ...] = tuple(criteria)
         self._plan = tuple((c.id, c.kind, c.fn, c.kind == "inclusion") for c in criteria)
+        self._when = self._conditional_items()
+
+    def _conditional_items(self) -> dict[str, tuple[Fn, tuple[str, str], str]]:
+        """'form.item at VISIT' of each item asked `when …` → (condition, record key, text)."""
+        found: dict[str, tuple[Fn, tuple[str, str], str]] = {}
+        for info in self.dictionary.forms.values():
+            if info.repeating:
+                continue
+            for name, item in info.items.items():
+                if item.item.when is None:
+                    continue
+                condition = self._compiler.truth(
+                    item.item.when, Scope(info.use.owner, info.use.form), None
+                )
+                text = printer.expr(item.item.when)
+                for visit in info.item_visits(item):
+                    found[f"{info.key}.{name} at {visit}"] = (
+                        condition,
+                        (info.storage, visit),
+                        text,
+                    )
+        return found
+
+    def _not_applicable(
+        self, data: Subject, missing: list[str], reads: list[Evidence] | None
+    ) -> list[str]:
+        """`missing` without the items not applicable to the subject (their `when` is false).
+
+        An item asked only `when …` is not collected when the condition does not
+        hold: it is not data still needed, and the evidence says so.  The rule
+        that reads it is still not decided by it (it stays unknown, in every
+        engine): the item has no value, and the rule was written as if it had.
+        """
+        kept: list[str] = []
+        for label in missing:
+            entry = self._when.get(label)
+            if entry is not None:
+                condition, key, text = entry
+                record = data.values.get(key)
+                if record is not None and condition(Context(data, False), record) is False:
+                    if reads is not None:
+                        reads.append(
+                            Evidence(
+                                label.split(" at ")[0],
+                                None,
+                                key[1],
+                                text=f"{label}: not applicable (asked only when {text})",
+                            )
+                        )
+                    continue
+            kept.append(label)
+        return kept
 
     def normalise(
         self, raw: Mapping[str, Any] | Subject, fallback_id: str = "<no subject_id>"
@@ -1781,6 +1833,8 @@ class Screener:
             else:
                 status = "unknown"
                 open_ = True
+                if missing and self._when:
+                    missing = self._not_applicable(data, missing, reads if explain else None)
                 if missing:
                     missing = list(dict.fromkeys(missing))
                     needed.extend(missing)
