@@ -43,6 +43,12 @@ WITH "demographics_by_visit" AS (
       CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."prior_xanomeline" END AS BOOLEAN)
     ) AS "prior_xanomeline__SCRN1",
     BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medications" END AS BOOLEAN)
+    ) AS "any_medications__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medical_history" END AS BOOLEAN)
+    ) AS "any_medical_history__SCRN1",
+    BOOL_OR(
       CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."ecg_listed_condition" END AS BOOLEAN)
     ) AS "ecg_listed_condition__SCRN1",
     BOOL_OR(
@@ -59,7 +65,9 @@ WITH "demographics_by_visit" AS (
       "imaging_date" AS "imaging_date",
       "prior_xanomeline" AS "prior_xanomeline",
       "ecg_listed_condition" AS "ecg_listed_condition",
-      "communication_disability" AS "communication_disability"
+      "communication_disability" AS "communication_disability",
+      "any_medical_history" AS "any_medical_history",
+      "any_medications" AS "any_medications"
     FROM (
       SELECT
         "subject_id",
@@ -71,7 +79,9 @@ WITH "demographics_by_visit" AS (
         "imaging_date" AS "imaging_date",
         "prior_xanomeline" AS "prior_xanomeline",
         "ecg_listed_condition" AS "ecg_listed_condition",
-        "communication_disability" AS "communication_disability"
+        "communication_disability" AS "communication_disability",
+        "any_medical_history" AS "any_medical_history",
+        "any_medications" AS "any_medications"
       FROM "eligibility_assessments"
       WHERE
         NOT "subject_id" IS NULL
@@ -740,18 +750,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+        )
         THEN CASE COALESCE("concomitant_medications_records"."any_2", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("concomitant_medications_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("concomitant_medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("concomitant_medications_records"."any_2", 0)
           WHEN 2
@@ -773,18 +793,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_2", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_2", 0)
           WHEN 2
@@ -806,18 +836,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_3", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_3", 0)
           WHEN 2
@@ -839,18 +879,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_4", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_4", 0)
           WHEN 2
@@ -872,18 +922,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_5", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_5", 0)
           WHEN 2
@@ -905,18 +965,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_6", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_6", 0)
           WHEN 2
@@ -939,18 +1009,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_7", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_7", 0)
           WHEN 2
@@ -972,18 +1052,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_8", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_8", 0)
           WHEN 2
@@ -1005,18 +1095,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_9", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_9", 0)
           WHEN 2
@@ -1038,18 +1138,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_10", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_10", 0)
           WHEN 2
@@ -1071,18 +1181,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_11", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_11", 0)
           WHEN 2
@@ -1104,18 +1224,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_12", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_12", 0)
           WHEN 2
@@ -1137,18 +1267,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_13", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_13", 0)
           WHEN 2
@@ -1170,18 +1310,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_14", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_14", 0)
           WHEN 2
@@ -1203,18 +1353,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_15", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_15", 0)
           WHEN 2
@@ -1243,18 +1403,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
         THEN CASE COALESCE("medical_history_records"."any_16", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("medical_history_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("medical_history_records"."any_16", 0)
           WHEN 2
@@ -1277,18 +1447,28 @@ FROM (
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+        )
         THEN CASE COALESCE("concomitant_medications_records"."any_3", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
-        WHEN NOT CASE COALESCE("concomitant_medications_records"."any_1", 0)
-          WHEN 2
-          THEN TRUE
-          WHEN 0
-          THEN FALSE
-        END
+        WHEN NOT (
+          CASE COALESCE("concomitant_medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+          )
+        )
         THEN CAST(NULL AS BOOLEAN)
         WHEN CASE COALESCE("concomitant_medications_records"."any_3", 0)
           WHEN 2
