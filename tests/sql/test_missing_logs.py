@@ -293,3 +293,13 @@ def test_counts_over_a_log_not_recorded_are_unbounded() -> None:
 
     result = evaluate_expr(spec(), "count(meds)", _subject())
     assert result.value == Interval(0, math.inf)
+
+
+def test_the_module_names_a_log_not_recorded_in_the_data_needed() -> None:
+    module = generated_module(spec())
+    unanswered = module.screen(_subject(screening={"SCR": {"any_meds": "no"}}))
+    assert {"history records", "screening.any_history at SCR", "procedures records"} <= set(
+        unanswered["needed"]
+    )
+    none = module.screen(_subject(screening={"SCR": {"any_meds": "no", "any_history": "no"}}))
+    assert none["needed"] == ["procedures records"]
