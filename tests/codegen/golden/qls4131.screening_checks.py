@@ -1036,6 +1036,10 @@ class Subject:
             return any(r.get(read[2]) is None for r in self.records(read[1]))
         if kind == "visit":
             return self.visit(read[1]) is None
+        if kind == "log":  # no record, and its question (if any) not answered no
+            if self.records(read[1]):
+                return False
+            return len(read) == 2 or self.item(read[2], read[3], read[4]) is not False
         return self.attested(read[1]) is None
 
 
@@ -1787,6 +1791,7 @@ CRITERIA = (
         "inclusion",
         _criterion_5,
         (
+            ("log", "medications", "screening_assessments", "SCR", "any_medications"),
             ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "ongoing"),
             ("field", "medications", "class"),
@@ -1823,6 +1828,13 @@ CRITERIA = (
         "exclusion",
         _criterion_9,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
             ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "affects_efficacy_assessment"),
@@ -1853,6 +1865,13 @@ CRITERIA = (
         "exclusion",
         _criterion_12,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
             ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
@@ -1865,6 +1884,13 @@ CRITERIA = (
         "exclusion",
         _criterion_13,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
             ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
         ),
@@ -1874,6 +1900,13 @@ CRITERIA = (
         "exclusion",
         _criterion_14,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
             ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
@@ -1885,6 +1918,7 @@ CRITERIA = (
         "exclusion",
         _criterion_15,
         (
+            ("log", "medications", "screening_assessments", "SCR", "any_medications"),
             ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "class"),
         ),
@@ -1912,6 +1946,8 @@ def _needed_text(read):
         return f"{read[1]}.{read[2]}"
     if kind == "visit":
         return f"visits.{read[1]}"
+    if kind == "log":
+        return f"{read[1]} records"
     return f"attestations.{read[1]}"
 
 
