@@ -13,6 +13,7 @@ not recorded, and whatever it would hold is unknown.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -303,3 +304,32 @@ def test_the_module_names_a_log_not_recorded_in_the_data_needed() -> None:
     )
     none = module.screen(_subject(screening={"SCR": {"any_meds": "no", "any_history": "no"}}))
     assert none["needed"] == ["procedures records"]
+
+
+def test_a_table_folder_without_the_log_table_leaves_the_log_unknown(tmp_path: Path) -> None:
+    """No history.csv at all: unknown for everyone, except where the question says none."""
+    from protocol_dsl.data import read_inputs
+    from protocol_dsl.evaluate import compile_spec_rules
+    from protocol_dsl.evaluate.screening import screen_batch
+
+    (tmp_path / "screening.csv").write_text(
+        "subject_id,visit,any_history,any_meds\nS1,SCR,no,no\nS2,SCR,,no\nS3,SCR,yes,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "meds.csv").write_text("subject_id,dose,ongoing\nS3,50,yes\n", encoding="utf-8")
+    trial = spec()
+    screener = compile_spec_rules(trial)
+    run = screen_batch(trial, read_inputs(trial, screener.dictionary, [str(tmp_path)]))
+    interpreted = {
+        o.subject_id: {c: r.status for c, r in o.result.criteria.items()} for o in run.outcomes
+    }
+    assert {sid: statuses["E1"] for sid, statuses in interpreted.items()} == {
+        "S1": "not_met",
+        "S2": "unknown",
+        "S3": "unknown",
+    }
+    assert interpreted["S3"]["E3"] == "met"  # 50 mg/d recorded
+    findings = [f.rule for o in run.outcomes for f in o.findings if f.rule.startswith("LOG_")]
+    assert findings == ["LOG_RECORDS_MISSING"]  # S3 answered yes, no history recorded
+    by_sql = {r["subject_id"]: r["criteria"] for r in screen_with_duckdb(trial, tmp_path)}
+    assert by_sql == interpreted
