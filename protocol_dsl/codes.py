@@ -84,6 +84,11 @@ CODES: dict[str, CodeInfo] = {
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),
     "E0503": CodeInfo("form never collected", "error"),
     "W0504": CodeInfo("collected items never used", "warning"),
+    "E0505": CodeInfo("none_recorded_by names no yes/no item", "error"),
+    "E0506": CodeInfo("none_recorded_by on a form that is not repeating", "error"),
+    "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
+    "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
+    "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),

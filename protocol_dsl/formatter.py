@@ -522,6 +522,8 @@ class _Formatter:
         parts = ["repeating" if decl.repeating else ""]
         if decl.visits:
             parts.append("at " + ", ".join(decl.visits))
+        if decl.none_recorded_by is not None:
+            parts.append("none_recorded_by " + decl.none_recorded_by.dotted)
         parts += [*self.codes(decl.codes), *self.marks(decl.marks)]
         opening = self.header(0, ["form", decl.name, self.label(decl.label)], parts, decl)
         group = next(self._groups)
@@ -902,6 +904,10 @@ class _Formatter:
             rest += self.marks(rule.marks)
             cells = [rule.target.dotted, _join(rest)]
             members.append((rule, [self.row(INDENT, cells, rule, group)]))
+        for complete in decl.complete:
+            text = f"complete {complete.form.dotted} for {complete.domain}"
+            members.append((complete, [_anchored(INDENT, text, complete)]))
+        members.sort(key=lambda member: _start(member[0]))
         return self.block(opening, members, decl)
 
 

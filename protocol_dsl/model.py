@@ -574,6 +574,9 @@ class Form(_Node):
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
     span: Span = _span_field()
+    #: a repeating form's "any records?" question: a yes/no item of a non-repeating
+    #: form whose answer "no" records that the subject has none (CDASH's MHYN, CMYN)
+    none_recorded_by: Ref | None = None
 
     def item(self, name: str) -> Item | None:
         for i in self.items:
@@ -944,6 +947,16 @@ class MapRule(_Node):
 
 
 @node
+class MapComplete(_Node):
+    """`complete FORM for DOMAIN`: the source holds every record of a log for the
+    subjects of a dataset, so a subject of it without rows has none."""
+
+    form: Ref
+    domain: str
+    span: Span = _span_field()
+
+
+@node
 class Mapping(_Node):
     """How a source data standard (e.g. SDTM) maps onto the spec's items."""
 
@@ -951,6 +964,7 @@ class Mapping(_Node):
     label: str | None
     rules: tuple[MapRule, ...]
     span: Span = _span_field()
+    complete: tuple[MapComplete, ...] = ()
 
 
 Declaration: TypeAlias = (

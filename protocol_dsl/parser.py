@@ -958,6 +958,9 @@ class ModelBuilder(Transformer):
     def collected_at(self, children: list[Any]) -> tuple[str, Any]:
         return ("visits", children[0])
 
+    def none_recorded_by(self, children: list[Any]) -> tuple[str, Any]:
+        return ("none_recorded_by", children[0])
+
     @v_args(meta=True)
     def form_decl(self, meta: Any, children: list[Any]) -> m.Form:
         name = str(children[0])
@@ -989,6 +992,7 @@ class ModelBuilder(Transformer):
             self._codes(children),
             self._marks(children),
             span=self.span(meta),
+            none_recorded_by=options.get("none_recorded_by"),
         )
 
     @v_args(meta=True)
@@ -1559,11 +1563,20 @@ class ModelBuilder(Transformer):
         )
 
     @v_args(meta=True)
+    def map_complete(self, meta: Any, children: list[Any]) -> m.MapComplete:
+        return m.MapComplete(children[0], str(children[1]), span=self.span(meta))
+
+    @v_args(meta=True)
     def mapping_decl(self, meta: Any, children: list[Any]) -> m.Mapping:
         strings = self._strings(children[1:2])
         rules = tuple(c for c in children if isinstance(c, m.MapRule))
+        complete = tuple(c for c in children if isinstance(c, m.MapComplete))
         return m.Mapping(
-            str(children[0]), strings[0] if strings else None, rules, span=self.span(meta)
+            str(children[0]),
+            strings[0] if strings else None,
+            rules,
+            span=self.span(meta),
+            complete=complete,
         )
 
     # -- expressions

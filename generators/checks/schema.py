@@ -100,6 +100,7 @@ def _form_schema(spec: Spec, use: FormUse, defs: dict[str, Any]) -> dict[str, An
         return {
             "type": ["array", "null"],
             "title": title,
+            "description": log_description(form),
             "items": _record_schema(spec, use, None),
         }
     by_visit = {visit: _record_schema(spec, use, visit) for visit in use.visits}
@@ -110,6 +111,21 @@ def _form_schema(spec: Spec, use: FormUse, defs: dict[str, Any]) -> dict[str, An
         "properties": by_visit,
         "additionalProperties": False,
     }
+
+
+def log_description(form: m.Form) -> str:
+    """What an absent, null or empty log means (docs/screening.md, "Logs")."""
+    text = (
+        "A log: the list is the subject's records, all of them. Absent or null: not "
+        "recorded (unknown). A null record is a record whose values are unknown."
+    )
+    question = form.none_recorded_by
+    if question is None:
+        return text + " An empty list is not recorded either: this log cannot record none."
+    return (
+        text + f" An empty list means none only when {question.dotted} is no; "
+        "otherwise it is not recorded."
+    )
 
 
 def _record_schema(spec: Spec, use: FormUse, visit: str | None) -> dict[str, Any]:

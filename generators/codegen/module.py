@@ -119,4 +119,23 @@ def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
             reads[("visit", leaf.visit)] = None
         elif isinstance(leaf, n.Attested):
             reads[("attested", leaf.criterion)] = None
+        elif isinstance(leaf, n.If):
+            log = _log_read(leaf.cond)
+            if log is not None:
+                reads[log] = None
     return tuple(reads)
+
+
+def _log_read(condition: n.Node) -> tuple[str, ...] | None:
+    """("log", table[, question table, visit, item]) when `condition` is the test that a
+    subject's log is recorded (see `plan.lower`): a log not recorded is data needed."""
+    question: tuple[str, ...] = ()
+    if isinstance(condition, n.Logic) and condition.op == "or" and len(condition.args) == 2:
+        condition, answered = condition.args
+        items = {(x.table, x.visit, x.item) for x in n.walk(answered) if isinstance(x, n.Item)}
+        if len(items) != 1:
+            return None
+        (question,) = items
+    if isinstance(condition, n.AnyRecord) and condition.condition == n.TRUE:
+        return ("log", condition.table, *question)
+    return None

@@ -266,6 +266,9 @@ class PythonCompiler:
     def _interval_scale(self, node: n.Scale, record: bool) -> Code:
         return call("_interval_scale", self.bounds(node.arg, record), *_scale_args(node))
 
+    def _interval_bounds(self, node: n.Bounds, record: bool) -> Code:
+        return Code("", (_float(node.lo), _float(node.hi)))
+
     def _interval_if(self, node: n.If, record: bool) -> Code:
         return call(
             "_interval_if",

@@ -514,8 +514,9 @@ class _Lowerer:
             node: n.Node = n.TRUE if table is None else n.AllRecords(table, condition)
         else:
             node = n.FALSE if table is None else n.AnyRecord(table, where)
-            if expr.kind == "none":
-                node = n.Not(node)
+        node = self._unless_unrecorded(node, form, context.owner, table, n.Const("bool", None))
+        if expr.kind == "none":
+            node = n.Not(node)
         return _Lowered(node, t.BOOLEAN)
 
     def _aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
@@ -529,10 +530,15 @@ class _Lowerer:
         where = (
             self.condition(expr.where, inner, "the filter") if expr.where is not None else n.TRUE
         )
+        form, owner = symbol.form, symbol.owner
         if expr.kind == "count":
             if table is None:
                 return _Lowered(n.IntervalSum(()), result)
-            return _Lowered(n.Count(table, where), result)
+            count = n.Count(table, where)
+            return _Lowered(
+                self._unless_unrecorded(count, form, owner, table, n.Bounds(0.0, math.inf)),
+                result,
+            )
         assert inner.record is not None
         value = self._record_member(symbol, inner.record, inner, expr.target.span)
         if value.node.kind not in ("number", "date", "titer"):
@@ -541,12 +547,34 @@ class _Lowerer:
         if expr.kind == "sum":
             if table is None:
                 return _Lowered(n.IntervalSum(()), result)
-            return _Lowered(n.Total(table, value.node, where, low, high), result)
+            total = n.Total(table, value.node, where, low, high)
+            # an unrecorded log adds an unknown number of values: up from 0 when none is negative
+            unknown = n.Bounds(0.0, math.inf) if low >= 0 else n.Bounds(-math.inf, math.inf)
+            return _Lowered(self._unless_unrecorded(total, form, owner, table, unknown), result)
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
         op = "min" if expr.kind == "min" else "max"
         kind: n.Kind = "interval" if value.node.kind == "number" else value.node.kind
         return _Lowered(n.Extreme(op, table, value.node, where, kind, low, high), result)
+
+    def _unless_unrecorded(
+        self, node: n.Node, form: m.Form, owner: Spec, table: str | None, unknown: n.Node
+    ) -> n.Node:
+        """`node` over a log that is recorded, else `unknown` (see docs/screening.md).
+
+        A subject's log is recorded when it holds a record, or when the form's
+        `none_recorded_by` question is answered "no"; an empty or absent log
+        is otherwise not recorded, and what it would hold unknown.  The
+        condition is two-valued, so every back end picks the same branch.
+        """
+        if table is None:
+            return node
+        recorded: n.Node = n.AnyRecord(table, n.TRUE)
+        if form.none_recorded_by is not None:
+            answer = self.lower(form.none_recorded_by, _Context(owner, None, None)).node
+            answered_no = n.Logic("and", (n.Known(answer, False), n.Compare("=", answer, n.FALSE)))
+            recorded = n.Logic("or", (recorded, answered_no))
+        return n.If(recorded, node, unknown, node.kind)
 
     def bounds(self, node: n.Node) -> tuple[float, float]:
         """The values `node` can take, as far as known before reading any data.

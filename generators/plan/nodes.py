@@ -300,6 +300,16 @@ class IntervalSum:
 
 
 @attrs.frozen
+class Bounds:
+    """A constant interval [lo, hi] (infinite bounds allowed): what a count or sum
+    over a log that is not recorded can be."""
+
+    lo: float
+    hi: float
+    kind: ClassVar[Kind] = "interval"
+
+
+@attrs.frozen
 class IntervalMax:
     """The largest of intervals, bound by bound (a score domain's highest weight)."""
 
@@ -336,6 +346,7 @@ Node: TypeAlias = (
     | Weighted
     | IntervalSum
     | IntervalMax
+    | Bounds
 )
 
 #: Nodes that range over a repeating form's records.

@@ -1016,6 +1016,15 @@ class _QueryBuilder:
             _case((cond.copy(), a1), (_not(cond.copy()), b1), (agree.copy(), a1.copy())),
         )
 
+    def _bounds(
+        self, node: n.Bounds, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        # a NULL bound is unbounded
+        return tuple(  # type: ignore[return-value]
+            _null("number") if math.isinf(bound) else _number(Fraction(bound))
+            for bound in (node.lo, node.hi)
+        )
+
     def _interval_record(
         self, node: n.Node, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
@@ -1031,6 +1040,7 @@ class _QueryBuilder:
         n.Negate: _interval_negate,
         n.Scale: _interval_scale,
         n.If: _interval_if,
+        n.Bounds: _bounds,
         n.Count: _interval_record,
         n.Total: _interval_record,
         n.Extreme: _interval_record,

@@ -33,6 +33,11 @@ from protocol_dsl.spec import Spec
 
 STATUS_WORDS = {1: "met", 0: "not_met", None: "unknown"}
 
+#: Between a subject id and the number of its record, for the second and later input
+#: records with the same id: they stay apart in the query (a control character no
+#: subject id holds), and come out under their own id.
+DUPLICATE_MARK = "\x1f#"
+
 _YES = ("yes", "y", "true", "1")
 _NO = ("no", "n", "false", "0")
 
@@ -41,13 +46,17 @@ class SourceError(Exception):
     """Subject data that cannot be opened at all (a missing file, an unknown format)."""
 
 
-def screen_with_duckdb(spec: Spec, source: Any) -> list[dict[str, Any]]:
+def screen_with_duckdb(
+    spec: Spec, source: Any, problems: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Screen every subject of `source`; one dict per subject, sorted by subject id.
 
     Each row: ``{"subject_id": …, "status": "eligible" | "ineligible" |
     "indeterminate", "criteria": {criterion id: "met" | "not_met" | "unknown"}}``.
+    Lines of a JSON Lines file that are not JSON are skipped, and said in
+    `problems` ("subjects.jsonl line 3: not valid JSON …"), as the interpreter does.
     """
-    connection = connect(spec, source)
+    connection = connect(spec, source, problems)
     try:
         relation = screening_relation(connection, spec)
         names = relation.columns
@@ -60,7 +69,7 @@ def screen_with_duckdb(spec: Spec, source: Any) -> list[dict[str, Any]]:
         values = dict(zip(names, row, strict=True))
         results.append(
             {
-                "subject_id": values[SUBJECT_ID],
+                "subject_id": str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0],
                 "status": values["status"],
                 "criteria": {cid: STATUS_WORDS[values[cid]] for cid in criteria},
             }
@@ -109,12 +118,14 @@ def units_in_data(connection: duckdb.DuckDBPyConnection, spec: Spec) -> tuple[st
 # ---------------------------------------------------------------- opening a source
 
 
-def connect(spec: Spec, source: Any) -> duckdb.DuckDBPyConnection:
+def connect(
+    spec: Spec, source: Any, problems: list[str] | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with one typed view per table of the layout."""
     connection = duckdb.connect()
     dictionary = build_dictionary(spec)
     try:
-        raw = _open(connection, dictionary, source)
+        raw = _open(connection, dictionary, source, problems if problems is not None else [])
         for name, columns in table_columns(dictionary):
             expression, types = raw.get(name, (None, None))
             view = _typed_view(connection, name, columns, expression, types)
@@ -130,18 +141,21 @@ _Raw = tuple[exp.Expression, dict[str, str] | None]
 
 
 def _open(
-    connection: duckdb.DuckDBPyConnection, dictionary: Dictionary, source: Any
+    connection: duckdb.DuckDBPyConnection,
+    dictionary: Dictionary,
+    source: Any,
+    problems: list[str],
 ) -> dict[str, _Raw]:
     """The input tables found in `source`, as SQL expressions to select from."""
     if not isinstance(source, (str, Path)):
-        return _load_subjects(connection, dictionary, source)
+        return _load_subjects(connection, dictionary, source, problems)
     path = Path(source)
     if path.is_dir():
         return _folder(path)
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     if path.suffix in (".json", ".jsonl", ".ndjson"):
-        return _load_subjects(connection, dictionary, _read_json(path))
+        return _load_subjects(connection, dictionary, _read_json(path, problems), problems)
     if path.suffix in (".duckdb", ".db", ".ddb"):
         connection.execute(
             exp.Attach(
@@ -190,8 +204,12 @@ def _folder(path: Path) -> dict[str, _Raw]:
     return tables
 
 
-def _read_json(path: Path) -> list[Any]:
-    """Subject records from a JSON list, one JSON object, or JSON Lines."""
+def _read_json(path: Path, problems: list[str]) -> list[Any]:
+    """Subject records from a JSON list, one JSON object, or JSON Lines.
+
+    A line of JSON Lines that is not JSON is skipped and said in `problems`: the
+    batch goes on, as with the interpreter.
+    """
     text = path.read_text(encoding="utf-8")
     try:
         data = json.loads(text)
@@ -203,7 +221,10 @@ def _read_json(path: Path) -> list[Any]:
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as error:
-                raise SourceError(f"{path}, line {number}: not valid JSON ({error.msg})") from None
+                problems.append(
+                    f"{path.name} line {number}: not valid JSON ({error.msg} at column "
+                    f"{error.colno}); the line is skipped"
+                )
         return records
     return data if isinstance(data, list) else [data]
 
@@ -320,16 +341,35 @@ def _ident(name: str) -> exp.Identifier:
 
 
 def _load_subjects(
-    connection: duckdb.DuckDBPyConnection, dictionary: Dictionary, subjects: Iterable[Any]
+    connection: duckdb.DuckDBPyConnection,
+    dictionary: Dictionary,
+    subjects: Iterable[Any],
+    problems: list[str] | None = None,
 ) -> dict[str, _Raw]:
     """Subject records (the JSON format) as typed in-memory tables."""
     import pyarrow as pa
 
     columns = dict(table_columns(dictionary))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in columns}
+    records: dict[str, list[int]] = {}
     for index, subject in enumerate(subjects):
-        for table, row in _subject_rows(dictionary, subject, index):
+        subject_rows = list(_subject_rows(dictionary, subject, index))
+        if not subject_rows:
+            continue
+        sid = subject_rows[0][1]["subject_id"]
+        records.setdefault(sid, []).append(index + 1)
+        count = len(records[sid])
+        for table, row in subject_rows:
+            if count > 1:  # the same id again: a subject of its own, never merged
+                row["subject_id"] = f"{sid}{DUPLICATE_MARK}{count}"
             rows[table].append(row)
+    for sid, numbers in records.items():
+        if len(numbers) > 1 and problems is not None:
+            listed = ", ".join(f"record {n}" for n in numbers)
+            problems.append(
+                f"the subject id {sid} is used by {len(numbers)} input records ({listed}); "
+                "each is screened on its own, none is merged: correct the ids"
+            )
     tables: dict[str, _Raw] = {}
     for name, spec_columns in columns.items():
         arrays = {
@@ -379,8 +419,10 @@ def _subject_rows(
         if table.repeating:
             if isinstance(content, list):
                 for record in content:
-                    if isinstance(record, Mapping):
-                        yield table.name, {"subject_id": sid, **_values(table, record)}
+                    # a null (or malformed) record is still a record, with unknown values,
+                    # as the interpreter and the generated module read it
+                    values = _values(table, record) if isinstance(record, Mapping) else {}
+                    yield table.name, {"subject_id": sid, **values}
         elif isinstance(content, Mapping):
             for visit, record in content.items():
                 if isinstance(record, Mapping):
@@ -448,7 +490,10 @@ def _number(value: Any) -> float | None:
         except ValueError:
             return None
     elif isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits: invalid, not a crash
+            return None
     else:
         return None
     return number if math.isfinite(number) else None

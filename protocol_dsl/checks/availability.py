@@ -501,6 +501,12 @@ def used_items(spec: Spec) -> set[tuple[int, str]]:
             for _domain, item in score.items():
                 if item.expr is None:
                     used.add((id(symbol.form), item.name))
+        for form in owner.module.of_type(m.Form):
+            # a log's "any records?" question is read whenever the log is
+            if form.none_recorded_by is not None:
+                question = owner.resolve(form.none_recorded_by.parts, Scope(owner))
+                if question is not None and question.form is not None:
+                    used.add((id(question.form), form.none_recorded_by.parts[-1]))
     return used
 
 

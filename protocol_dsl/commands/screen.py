@@ -183,8 +183,9 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         sys.exit(1)
     from generators.plan import PlanError
 
+    problems: list[str] = []
     try:
-        rows = screen_with_duckdb(spec, data[0])
+        rows = screen_with_duckdb(spec, data[0], problems)
     except SourceError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -194,10 +195,13 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         fail_internal("in the SQL back end: a rule of this checked spec cannot be compiled", error)
     import json
 
+    for problem in problems:  # unreadable input lines: reported, the batch goes on
+        click.echo(f"warning: {problem}", err=True)
     if output_format == "json":
-        text = json.dumps(
-            {"format_version": 1, "engine": "duckdb", "subjects": rows}, indent=2, sort_keys=False
-        )
+        document: dict[str, object] = {"format_version": 1, "engine": "duckdb", "subjects": rows}
+        if problems:
+            document["input_problems"] = problems
+        text = json.dumps(document, indent=2, sort_keys=False)
         _write((text + "\n").encode("utf-8"), output)
         return
     criteria = [c.id for c in spec.criteria]

@@ -31,6 +31,10 @@ class RawSubject:
     provenance: dict[tuple[str, Any], str] = attrs.Factory(dict)
     #: problems found while assembling the record (duplicate rows, unknown visits …)
     problems: list[DataProblem] = attrs.Factory(list)
+    #: repeating forms (storage names) whose log the input declares complete for
+    #: the subject: without records, the subject has none (an SDTM mapping's
+    #: `complete medical_history for DM`)
+    complete_forms: set[str] = attrs.Factory(set)
 
     def source_of(self, problem: DataProblem) -> str | None:
         """Where a problem's field was read: its row, else where the record starts."""

@@ -476,7 +476,8 @@ def read_sdtm(
     files = find_datasets(paths)
     if not files:
         raise InputError("no SAS transport (.xpt) datasets found")
-    needed = sorted({rule.domain for rule in rules})
+    complete = completeness(dictionary, mapping)
+    needed = sorted({rule.domain for rule in rules} | {domain for _, domain in complete})
     datasets: dict[str, list[dict[str, Any]]] = {}
     batch_problems: list[DataProblem] = []
     for domain in needed:
@@ -499,6 +500,49 @@ def read_sdtm(
         if rows and SUBJECT_ID not in rows[0]:
             raise InputError(f"{path.name} has no {SUBJECT_ID} variable")
         datasets[domain] = rows
-    batch = _Reader(spec, dictionary, rules).read(datasets)
+    reader = _Reader(spec, dictionary, rules)
+    batch = reader.read(datasets)
+    _declare_complete(reader, batch, complete, datasets)
     batch.problems[:0] = batch_problems
     return batch
+
+
+def completeness(dictionary: DataDictionary, mapping: m.Mapping) -> list[tuple[str, str]]:
+    """(form storage name, dataset) of each `complete FORM for DATASET` of a mapping."""
+    declared: list[tuple[str, str]] = []
+    for complete in mapping.complete:
+        form = dictionary.form(complete.form.dotted)
+        if form is None or not form.repeating:
+            raise InputError(
+                f"mapping: 'complete {complete.form.dotted} for {complete.domain}': "
+                f"{complete.form.dotted} is not a repeating form"
+            )
+        declared.append((form.storage, complete.domain.upper()))
+    return declared
+
+
+def _declare_complete(
+    reader: _Reader,
+    batch: Batch,
+    complete: list[tuple[str, str]],
+    datasets: Mapping[str, list[dict[str, Any]]],
+) -> None:
+    """Mark each subject of a dataset as having the whole log of a form declared complete.
+
+    A subject the dataset lists (DM lists every subject of the study) and whose
+    log has no rows then has none; a subject it does not list stays unknown,
+    and so does everyone when a dataset the log is mapped from is not among
+    the inputs.
+    """
+    for storage, domain in complete:
+        sources = {
+            r.domain for r in reader.rules if r.form is not None and r.form.storage == storage
+        }
+        if not sources or not sources <= set(datasets):
+            continue  # the log's own datasets were not read: it is not recorded, not empty
+        for index, row in enumerate(datasets.get(domain, ()), start=1):
+            subject_id = _clean(row.get(SUBJECT_ID))
+            if _blank(subject_id):
+                continue
+            reader.subject(str(subject_id), f"{domain} row {index}").complete_forms.add(storage)
+    batch.subjects = [reader.subjects[k] for k in sorted(reader.subjects)]

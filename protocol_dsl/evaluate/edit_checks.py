@@ -19,6 +19,7 @@ PLANNED_DOSE_MISSING      a dose of the schedule with no administration record a
                           the subject was seen after that day
 DOSE_ASSIGNMENT_UNKNOWN   doses recorded for a subject with no arm or dose level
 MISSING_ASSESSMENT        a form planned at a visit the subject attended, with no data
+LOG_ANSWER_CONTRADICTED, LOG_RECORDS_MISSING, DUPLICATE_SUBJECT_ID: see `log_checks`
 
 The exposure form is the repeating form with a quantity item named ``dose``;
 its first date item is the day the dose was given (for a record covering a
@@ -43,6 +44,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import units
 from protocol_dsl.checks.study_days import day_range, duration_days, earliest, latest
+from protocol_dsl.evaluate import log_checks
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.interpreter import Context, Screener, compile_spec_rules
 from protocol_dsl.evaluate.subject import POSITION, FormInfo, ItemInfo, Subject
@@ -59,6 +61,7 @@ RULES: dict[str, str] = {
     "PLANNED_DOSE_MISSING": "planned dose not recorded",
     "DOSE_ASSIGNMENT_UNKNOWN": "doses recorded without an arm or dose level",
     "MISSING_ASSESSMENT": "scheduled assessment missing",
+    **log_checks.RULES,
 }
 
 
@@ -111,6 +114,7 @@ class EditChecker:
         self.spec = spec
         self.screener = screener or compile_spec_rules(spec)
         self.dictionary = self.screener.dictionary
+        self._log_answers = log_checks.log_answers(self.dictionary)
         compiler = self.screener._compiler
         self.conditions: dict[tuple[str, str], Any] = {}
         for info in self.dictionary.forms.values():
@@ -144,6 +148,11 @@ class EditChecker:
         findings += self._windows(data)
         findings += self._doses(data)
         findings += self._assessments(data, forms_supplied)
+        findings += log_checks.check_logs(
+            data,
+            self._log_answers,
+            lambda *fields: Finding(data.subject_id, *fields),
+        )
         return findings
 
     # ------------------------------------------------------------ item values

@@ -151,6 +151,7 @@ class Context:
         "cache",
         "explain",
         "missing",
+        "none_forms",
         "reads",
         "records",
         "subject",
@@ -166,6 +167,7 @@ class Context:
         self.visits = subject.visits
         self.attestations = subject.attestations
         self.unknown_forms = subject.unknown_forms
+        self.none_forms = subject.none_forms
         self.cache: dict[Any, Any] = {}
         self.reads: list[Evidence] = []
         self.missing: list[str] = []
@@ -1204,6 +1206,34 @@ class _Compiler:
 
     # -------------------------------------------------------- records
 
+    def none_recorded(self, use: FormUse) -> Callable[[Context], bool]:
+        """Whether a subject's empty log of `use` means "none", not "not recorded".
+
+        An empty or absent log is unknown unless the subject's answer to the
+        form's `none_recorded_by` question is "no", or the input declares the
+        form's logs complete for the subject (an SDTM domain declared complete
+        for the subjects in DM).  Reading the answer adds it to the evidence,
+        or to the data still needed when it is missing.
+        """
+        storage = use.storage_name
+        question = use.form.none_recorded_by
+        if question is None:
+
+            def declared(ctx: Context) -> bool:
+                return storage in ctx.none_forms
+
+            return declared
+        answer = self.truth(
+            m.Compare("=", question, m.BoolLit(False, span=question.span), span=question.span),
+            Scope(use.owner),
+            None,
+        )
+
+        def answered(ctx: Context) -> bool:
+            return storage in ctx.none_forms or answer(ctx, None) is True
+
+        return answered
+
     def records_of(self, form_name: str, scope: Scope) -> tuple[FormUse, m.Form]:
         form = scope.owner.forms.get(form_name)
         if form is None:
@@ -1222,6 +1252,7 @@ class _Compiler:
         key = use.key
         kind = e.kind
         unknown_label = f"{key} records"
+        none = self.none_recorded(use)
 
         if kind in ("any", "none"):
             negate = kind == "none"
@@ -1229,7 +1260,7 @@ class _Compiler:
             def exists(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return None
                     if ctx.explain:
@@ -1287,7 +1318,7 @@ class _Compiler:
         def every(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage)
             if not records:
-                if storage in ctx.unknown_forms:
+                if not none(ctx):
                     ctx.missing.append(unknown_label)
                     return None
                 return True
@@ -1334,12 +1365,13 @@ class _Compiler:
         storage = use.storage_name
         kind = e.kind
         unknown_label = f"{use.key} records"
+        none = self.none_recorded(use)
         if kind == "count":
 
             def count(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return v.Interval(0.0, INF)
                     return 0.0
@@ -1368,7 +1400,7 @@ class _Compiler:
             def total(ctx: Context, rec: Any) -> Any:
                 records = ctx.records.get(storage)
                 if not records:
-                    if storage in ctx.unknown_forms:
+                    if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return v.Interval(0.0, INF) if vlo >= 0 else None
                     return 0.0
@@ -1404,13 +1436,13 @@ class _Compiler:
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
         pick = min if kind == "min" else max
         if info.kind != "number":
-            return self._extreme_exact(pick, storage, unknown_label, where, value_fn), Info(
+            return self._extreme_exact(pick, none, unknown_label, where, value_fn, storage), Info(
                 info.kind, info.unit, vlo, vhi
             )
 
         def extreme(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage) or ()
-            if not records and storage in ctx.unknown_forms:
+            if not records and not none(ctx):
                 ctx.missing.append(unknown_label)
                 return None
             certain: list[tuple[float, float]] = []
@@ -1435,7 +1467,12 @@ class _Compiler:
 
     @staticmethod
     def _extreme_exact(
-        pick: Callable[..., Any], storage: str, unknown_label: str, where: Fn | None, value_fn: Fn
+        pick: Callable[..., Any],
+        none: Callable[[Context], bool],
+        unknown_label: str,
+        where: Fn | None,
+        value_fn: Fn,
+        storage: str,
     ) -> Fn:
         """min/max of dates and titers: known only when no record is in doubt.
 
@@ -1447,7 +1484,7 @@ class _Compiler:
 
         def extreme(ctx: Context, rec: Any) -> Any:
             records = ctx.records.get(storage) or ()
-            if not records and storage in ctx.unknown_forms:
+            if not records and not none(ctx):
                 ctx.missing.append(unknown_label)
                 return None
             counted = []
@@ -1700,6 +1737,58 @@ class Screener:
             )
         self.criteria: tuple[_CompiledCriterion, ...] = tuple(criteria)
         self._plan = tuple((c.id, c.kind, c.fn, c.kind == "inclusion") for c in criteria)
+        self._when = self._conditional_items()
+
+    def _conditional_items(self) -> dict[str, tuple[Fn, tuple[str, str], str]]:
+        """'form.item at VISIT' of each item asked `when …` → (condition, record key, text)."""
+        found: dict[str, tuple[Fn, tuple[str, str], str]] = {}
+        for info in self.dictionary.forms.values():
+            if info.repeating:
+                continue
+            for name, item in info.items.items():
+                if item.item.when is None:
+                    continue
+                condition = self._compiler.truth(
+                    item.item.when, Scope(info.use.owner, info.use.form), None
+                )
+                text = printer.expr(item.item.when)
+                for visit in info.item_visits(item):
+                    found[f"{info.key}.{name} at {visit}"] = (
+                        condition,
+                        (info.storage, visit),
+                        text,
+                    )
+        return found
+
+    def _not_applicable(
+        self, data: Subject, missing: list[str], reads: list[Evidence] | None
+    ) -> list[str]:
+        """`missing` without the items not applicable to the subject (their `when` is false).
+
+        An item asked only `when …` is not collected when the condition does not
+        hold: it is not data still needed, and the evidence says so.  The rule
+        that reads it is still not decided by it (it stays unknown, in every
+        engine): the item has no value, and the rule was written as if it had.
+        """
+        kept: list[str] = []
+        for label in missing:
+            entry = self._when.get(label)
+            if entry is not None:
+                condition, key, text = entry
+                record = data.values.get(key)
+                if record is not None and condition(Context(data, False), record) is False:
+                    if reads is not None:
+                        reads.append(
+                            Evidence(
+                                label.split(" at ")[0],
+                                None,
+                                key[1],
+                                text=f"{label}: not applicable (asked only when {text})",
+                            )
+                        )
+                    continue
+            kept.append(label)
+        return kept
 
     def normalise(
         self, raw: Mapping[str, Any] | Subject, fallback_id: str = "<no subject_id>"
@@ -1744,6 +1833,8 @@ class Screener:
             else:
                 status = "unknown"
                 open_ = True
+                if missing and self._when:
+                    missing = self._not_applicable(data, missing, reads if explain else None)
                 if missing:
                     missing = list(dict.fromkeys(missing))
                     needed.extend(missing)

@@ -17,6 +17,7 @@ import attrs
 from protocol_dsl.compiler import CompileResult
 from protocol_dsl.data.batch import Batch, RawSubject
 from protocol_dsl.diagnostics import has_errors, sorted_diagnostics
+from protocol_dsl.evaluate import log_checks
 from protocol_dsl.evaluate.edit_checks import EditChecker, Finding
 from protocol_dsl.evaluate.interpreter import Screener, SubjectResult, compile_spec_rules
 from protocol_dsl.evaluate.subject import DataProblem
@@ -126,7 +127,30 @@ def screen_batch(
         outcomes.append(_one(screener, checker, subject, batch, explain))
         if progress is not None:
             progress(1)
+    _report_duplicates(outcomes)
     return ScreenRun(spec, outcomes, list(batch.problems), funnel(spec, outcomes))
+
+
+def _report_duplicates(outcomes: list[Outcome]) -> None:
+    """Every record of a subject id used more than once gets a finding; none is merged."""
+    duplicates = log_checks.duplicate_ids(
+        [o.subject_id for o in outcomes], [o.source for o in outcomes]
+    )
+    for index, message in duplicates.items():
+        outcome = outcomes[index]
+        outcome.findings.append(
+            Finding(
+                outcome.subject_id,
+                "DUPLICATE_SUBJECT_ID",
+                None,
+                "subject_id",
+                None,
+                None,
+                outcome.subject_id,
+                "a subject id of its own",
+                message,
+            )
+        )
 
 
 def _one(
@@ -143,6 +167,8 @@ def _one(
             for info in screener.dictionary.forms.values()
             if info.repeating and info.storage not in batch.forms_supplied
         )
+    if raw.complete_forms:
+        data.none_forms = frozenset(raw.complete_forms) - data.unknown_forms
     problems = [
         attrs.evolve(p, subject_id=data.subject_id) if p.subject_id is None else p
         for p in raw.problems

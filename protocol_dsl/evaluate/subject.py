@@ -230,6 +230,13 @@ MISSING: Any = _Missing()
 
 
 def _number(value: Any) -> float:
+    try:
+        return _float(value)
+    except OverflowError:  # an integer of hundreds of digits: one invalid value, not a crash
+        raise BadValue("a number too large to be read") from None
+
+
+def _float(value: Any) -> float:
     cls = value.__class__
     if cls is float:
         if value != value:  # NaN: an empty cell of a numeric column
@@ -482,13 +489,18 @@ class Subject:
     converted to the item's unit: (storage, visit or index, item) → (value, unit).
     ``unknown_forms`` are repeating forms whose records the input does not
     supply at all (a source mapped onto some forms only): quantifiers over
-    them are unknown, where an empty form would make `any` false.
+    them are unknown.  ``none_forms`` are repeating forms the input declares
+    complete for the subject (an SDTM domain declared complete for the
+    subjects in DM): an empty log of one of them means "none".  Any other
+    empty or absent log is unknown unless the form's `none_recorded_by`
+    question is answered "no" (see docs/screening.md).
     """
 
     __slots__ = (
         "arm",
         "attestations",
         "dose_level",
+        "none_forms",
         "origins",
         "problems",
         "records",
@@ -509,6 +521,7 @@ class Subject:
         self.origins: dict[tuple[str, str | int, str], tuple[float, str]] = {}
         self.problems: list[DataProblem] = []
         self.unknown_forms: frozenset[str] = frozenset()
+        self.none_forms: frozenset[str] = frozenset()
 
 
 def normalise(

@@ -36,7 +36,7 @@ from protocol_dsl import printer
 from protocol_dsl.solver import calendar
 from protocol_dsl.solver.encode import EARLIEST, LATEST, Atom, Encoder, Field
 from protocol_dsl.solver.terms import Cond, Num, as_formula, from_base, parse_any_unit
-from protocol_dsl.spec import Spec
+from protocol_dsl.spec import Scope, Spec
 
 #: The eligibility visit of every witness.
 REFERENCE_DATE = _dt.date(2025, 1, 6)
@@ -389,6 +389,7 @@ class _Builder:
                         used_visits.add(visit)
                 if visits:
                     forms[use.storage_name] = visits
+        used_visits |= _answer_none(self.spec, forms)
         # planned visits on their fixed dates; a visit without a planned day that an
         # anchor reads gets the date the solver chose for it
         dated = dict(self.dates)
@@ -561,3 +562,27 @@ def _show(model: z3.ModelRef, num: Num) -> str:
         shown = from_base(value, parse_any_unit(num.unit))
         return f"{_decimal_text(shown)} {num.unit}"
     return _decimal_text(value)
+
+
+def _answer_none(spec: Spec, forms: dict[str, Any]) -> set[str]:
+    """Record "none" for each empty log, by answering its `none_recorded_by` question "no".
+
+    The solver reads an empty log as none; a subject record says so with the
+    answer to the log's question (an empty list alone is not recorded, hence
+    unknown).  Returns the visits the answers were written at.
+    """
+    visits: set[str] = set()
+    for use in spec.form_uses:
+        question = use.form.none_recorded_by
+        if not use.repeating or question is None or forms.get(use.storage_name) != []:
+            continue
+        symbol = use.owner.resolve(question.parts, Scope(use.owner))
+        asked = spec.form_use(symbol.owner, symbol.form) if symbol and symbol.form else None
+        if asked is None or asked.repeating or not asked.visits:
+            continue
+        eligibility = spec.eligibility_visit
+        visit = eligibility if eligibility in asked.visits else asked.visits[0]
+        answers = forms.setdefault(asked.storage_name, {}).setdefault(visit, {})
+        answers.setdefault(question.parts[-1], False)
+        visits.add(visit)
+    return visits

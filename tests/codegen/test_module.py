@@ -100,7 +100,7 @@ def test_module_runs_alone_from_the_command_line(qls4131_module: str, tmp_path: 
         "EMPTY",
         "<no subject_id: record 3>",
     ]
-    assert [r["status"] for r in results] == ["eligible", "ineligible", "ineligible"]
+    assert [r["status"] for r in results] == ["eligible", "indeterminate", "indeterminate"]
     assert "attestations.I6" in results[1]["needed"]
     bad = subprocess.run(
         [sys.executable, "-I", str(script), str(tmp_path / "absent.jsonl")],

@@ -59,9 +59,10 @@ form labs "Laboratory" at SCR, W4 {
   count  integer "Count" range 0 .. 100
   tested date "Date of test"
   remark text "Remark"
+  any_events yes_no "Any events?"
 }
 
-form events "Events" repeating at SCR {
+form events "Events" repeating at SCR none_recorded_by labs.any_events {
   kind    choice kind "Kind"
   dose    quantity mg "Dose" range 0 .. 100
   onset   date "Onset"

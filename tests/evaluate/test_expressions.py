@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from typing import Any
 
 import pytest
@@ -50,7 +51,10 @@ def subject(**changes: Any) -> dict[str, Any]:
             target = target[int(key)] if isinstance(target, list) else target[key]
         last: Any = int(keys[-1]) if isinstance(target, list) else keys[-1]
         if value is None:
-            del target[last]
+            if isinstance(target, dict):
+                target.pop(last, None)
+            else:
+                del target[last]
         else:
             target[last] = value
     return record
@@ -224,15 +228,42 @@ def test_quantifiers_over_records(nodes_spec: Spec) -> None:
     assert value(nodes_spec, "any events") is MET
 
 
-def test_quantifiers_on_empty_forms(nodes_spec: Spec) -> None:
-    empty = subject(events=[])
-    assert value(nodes_spec, "any events where kind = a", empty) is NOT_MET
-    assert value(nodes_spec, "none events where kind = a", empty) is MET
-    assert value(nodes_spec, "all events satisfy dose > 1000 mg", empty) is MET
-    assert value(nodes_spec, "count(events)", empty) == 0.0
-    assert value(nodes_spec, "sum(events.dose)", empty) == Quantity(0.0, "mg")
-    absent = subject(events=None)
-    assert value(nodes_spec, "any events where kind = a", absent) is NOT_MET
+def test_quantifiers_on_logs_recorded_as_none(nodes_spec: Spec) -> None:
+    # the form's "any events?" question answered no: the empty log means none
+    for events in ([], None):
+        none = subject(events=events, **{"labs.SCR.any_events": False})
+        assert value(nodes_spec, "any events where kind = a", none) is NOT_MET
+        assert value(nodes_spec, "none events where kind = a", none) is MET
+        assert value(nodes_spec, "all events satisfy dose > 1000 mg", none) is MET
+        assert value(nodes_spec, "count(events)", none) == 0.0
+        assert value(nodes_spec, "sum(events.dose)", none) == Quantity(0.0, "mg")
+        assert value(nodes_spec, "min(events.dose)", none) is None
+
+
+def test_quantifiers_on_logs_not_recorded(nodes_spec: Spec) -> None:
+    # absent, null or empty without the answer "no": not recorded, hence unknown
+    for answer in (None, True):
+        for events in ([], None):
+            unknown = subject(events=events, **{"labs.SCR.any_events": answer})
+            result = evaluate_expr(nodes_spec, "any events where kind = a", unknown)
+            assert result.value is UNKNOWN
+            assert "events records" in result.missing
+            assert value(nodes_spec, "none events where kind = a", unknown) is UNKNOWN
+            assert value(nodes_spec, "all events satisfy dose > 1000 mg", unknown) is UNKNOWN
+            assert value(nodes_spec, "count(events)", unknown) == Interval(0, math.inf)
+            assert value(nodes_spec, "count(events) >= 0", unknown) is MET
+            assert value(nodes_spec, "sum(events.dose)", unknown) == Interval(0, math.inf)
+            assert value(nodes_spec, "max(events.onset)", unknown) is None
+    no_answer = evaluate_expr(nodes_spec, "any events", subject(events=[]))
+    assert "labs.any_events at SCR" in no_answer.missing
+
+
+def test_records_make_a_log_recorded_whatever_the_answer(nodes_spec: Spec) -> None:
+    # records present: the log is as recorded, with or without the answer
+    for answer in (None, True):
+        record = subject(**{"labs.SCR.any_events": answer})
+        assert value(nodes_spec, "any events where kind = c", record) is NOT_MET
+        assert value(nodes_spec, "count(events)", record) == 2.0
 
 
 def test_quantifiers_on_unknown_records(nodes_spec: Spec) -> None:

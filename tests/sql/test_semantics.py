@@ -48,9 +48,10 @@ form demographics "Demographics" at SCR {
 form labs "Laboratory" at SCR {
   c3     quantity g/L "C3" range 0 .. 10
   group_ choice drug_class "A choice"
+  any_meds yes_no "Any medications?"
 }
 
-form meds "Medications" repeating at SCR {
+form meds "Medications" repeating at SCR none_recorded_by labs.any_meds {
   class   choice drug_class "Class"
   dose    quantity mg/d "Daily dose" range 0 .. 500
   ongoing yes_no "Ongoing"
@@ -84,6 +85,13 @@ def meds(*records: dict[str, Any]) -> dict[str, Any]:
     return {"visits": {"SCR": "2025-01-06", "D1": "2025-01-20"}, "forms": {"meds": list(records)}}
 
 
+def no_meds() -> dict[str, Any]:
+    """An empty log with "Any medications?" answered no: recorded as none."""
+    record = meds()
+    record["forms"]["labs"] = {"SCR": {"any_meds": "no"}}
+    return record
+
+
 def subjects(*records: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"subject_id": f"S{i}", **r} for i, r in enumerate(records, start=1)]
 
@@ -93,11 +101,14 @@ def test_any_over_records_keeps_unknown() -> None:
     cases = subjects(
         meds({"dose": 5}, {"class": "other"}),  # 5 no, missing unknown -> unknown
         meds({"dose": 20}, {"class": "other"}),  # one yes -> met
-        meds(),  # no records -> not met
+        meds(),  # no records, none not recorded -> unknown
+        no_meds(),  # recorded as none -> not met
         meds({"dose": 5}, {"dose": 10}),  # all no -> not met
-        {"visits": {"SCR": "2025-01-06"}},  # form absent -> not met
+        {"visits": {"SCR": "2025-01-06"}},  # form absent -> unknown
     )
-    assert statuses(spec, cases, "E1") == ["unknown", "met", "not_met", "not_met", "not_met"]
+    assert statuses(spec, cases, "E1") == [
+        "unknown", "met", "unknown", "not_met", "not_met", "unknown",
+    ]  # fmt: skip
 
 
 def test_all_over_records_is_an_implication_per_record() -> None:
@@ -111,10 +122,11 @@ def test_all_over_records_is_an_implication_per_record() -> None:
         meds({"ongoing": True}),  # no start -> unknown
         meds({"ongoing": False}),  # filtered out -> met
         meds({"start": "2025-01-10"}),  # ongoing unknown, start fails -> unknown
-        meds(),  # no records -> met
+        meds(),  # no records, none not recorded -> unknown
+        no_meds(),  # recorded as none -> met
     )
     assert statuses(spec, cases, "I1") == [
-        "met", "not_met", "unknown", "met", "unknown", "met",
+        "met", "not_met", "unknown", "met", "unknown", "unknown", "met",
     ]  # fmt: skip
 
 
@@ -124,9 +136,10 @@ def test_count_is_an_interval() -> None:
         meds({"ongoing": True}, {"dose": 5}),  # [1, 2] -> unknown
         meds({"ongoing": True}, {"ongoing": "yes"}),  # [2, 2] -> not met
         meds({"ongoing": True}, {"ongoing": "no"}),  # [1, 1] -> met
-        meds(),  # [0, 0] -> met
+        meds(),  # not recorded: [0, inf] -> unknown
+        no_meds(),  # recorded as none: [0, 0] -> met
     )
-    assert statuses(spec, cases, "I1") == ["unknown", "not_met", "met", "met"]
+    assert statuses(spec, cases, "I1") == ["unknown", "not_met", "met", "unknown", "met"]
 
 
 def test_sum_is_an_interval_unbounded_by_a_missing_value() -> None:
@@ -281,6 +294,7 @@ def _tables(folder: Path) -> None:
             {"subject_id": "B", "visit": "SCR", "birth_date": "2010-13-01"},
         ],
     )
+    _write_csv(folder / "labs.csv", [{"subject_id": "B", "visit": "SCR", "any_meds": "no"}])
     _write_csv(
         folder / "meds.csv",
         [
@@ -318,7 +332,10 @@ def _records() -> list[dict[str, Any]]:
         {
             "subject_id": "B",
             "visits": {"SCR": "2025-01-06"},
-            "forms": {"demographics": {"SCR": {"birth_date": "2010-13-01"}}},
+            "forms": {
+                "demographics": {"SCR": {"birth_date": "2010-13-01"}},
+                "labs": {"SCR": {"any_meds": "no"}},
+            },
         },
         {"subject_id": "C", "forms": {"meds": [{"class": "other", "dose": "abc", "ongoing": 1}]}},
         {"subject_id": "D", "attestations": {"I2": "no"}},
@@ -332,7 +349,7 @@ EXPECTED = [
     {"subject_id": "C", "status": "indeterminate",
      "criteria": {"I1": "unknown", "E1": "unknown", "I2": "unknown"}},
     {"subject_id": "D", "status": "ineligible",
-     "criteria": {"I1": "unknown", "E1": "not_met", "I2": "not_met"}},
+     "criteria": {"I1": "unknown", "E1": "unknown", "I2": "not_met"}},
 ]  # fmt: skip
 
 

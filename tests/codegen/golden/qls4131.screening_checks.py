@@ -259,6 +259,8 @@ FORMS = {
             "active_severe_npsle": ("yes_no", None, None, None, None, None, {}),
             "diabetes": ("yes_no", None, None, None, None, None, {}),
             "lactating": ("yes_no", None, None, None, None, None, {}),
+            "any_medical_history": ("yes_no", None, None, None, None, None, {}),
+            "any_medications": ("yes_no", None, None, None, None, None, {}),
         },
     ),
     "medical_history": (
@@ -833,7 +835,10 @@ def _number(value):
         except ValueError:
             raise _Invalid from None
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits: invalid, not a crash
+            raise _Invalid from None
     if not math.isfinite(number):
         raise _Invalid
     return number
@@ -1031,6 +1036,10 @@ class Subject:
             return any(r.get(read[2]) is None for r in self.records(read[1]))
         if kind == "visit":
             return self.visit(read[1]) is None
+        if kind == "log":  # no record, and its question (if any) not answered no
+            if self.records(read[1]):
+                return False
+            return len(read) == 2 or self.item(read[2], read[3], read[4]) is not False
         return self.attested(read[1]) is None
 
 
@@ -1351,99 +1360,178 @@ def _criterion_4(s):
 
 def _criterion_5(s):
     return _and(
-        _any(
-            s.records("medications"),
-            lambda r: _and(
-                r.get("ongoing"),
-                _in(
-                    r.get("class"),
-                    ("oral_corticosteroid", "antimalarial", "immunosuppressant"),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
                 ),
             ),
+            _any(
+                s.records("medications"),
+                lambda r: _and(
+                    r.get("ongoing"),
+                    _in(
+                        r.get("class"),
+                        ("oral_corticosteroid", "antimalarial", "immunosuppressant"),
+                    ),
+                ),
+            ),
+            None,
         ),
         _or(
             _not(
-                _any(
-                    s.records("medications"),
-                    lambda r: _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
+                _if(
+                    _or(
+                        _any(s.records("medications"), lambda r: True),
+                        _and(
+                            _known(
+                                s.item("screening_assessments", "SCR", "any_medications"),
+                            ),
+                            _not(s.item("screening_assessments", "SCR", "any_medications")),
+                        ),
                     ),
+                    _any(
+                        s.records("medications"),
+                        lambda r: _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    None,
                 ),
             ),
             _compare_intervals(
                 "<=",
-                _total(
-                    s.records("medications"),
-                    lambda r: _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
-                    ),
-                    lambda r: _arithmetic(
-                        "*",
-                        r.get("daily_dose"),
-                        _lookup(
-                            r.get("glucocorticoid"),
-                            {
-                                "prednisone": 1.0,
-                                "prednisolone": 1.0,
-                                "methylprednisolone": 1.25,
-                                "triamcinolone": 1.25,
-                                "hydrocortisone": 0.25,
-                                "cortisone": 0.2,
-                                "dexamethasone": 6.67,
-                                "betamethasone": 6.67,
-                                "deflazacort": 0.833,
-                            },
+                _interval_if(
+                    _or(
+                        _any(s.records("medications"), lambda r: True),
+                        _and(
+                            _known(
+                                s.item("screening_assessments", "SCR", "any_medications"),
+                            ),
+                            _not(s.item("screening_assessments", "SCR", "any_medications")),
                         ),
                     ),
-                    0.0,
-                    13340.0,
+                    _total(
+                        s.records("medications"),
+                        lambda r: _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                        lambda r: _arithmetic(
+                            "*",
+                            r.get("daily_dose"),
+                            _lookup(
+                                r.get("glucocorticoid"),
+                                {
+                                    "prednisone": 1.0,
+                                    "prednisolone": 1.0,
+                                    "methylprednisolone": 1.25,
+                                    "triamcinolone": 1.25,
+                                    "hydrocortisone": 0.25,
+                                    "cortisone": 0.2,
+                                    "dexamethasone": 6.67,
+                                    "betamethasone": 6.67,
+                                    "deflazacort": 0.833,
+                                },
+                            ),
+                        ),
+                        0.0,
+                        13340.0,
+                    ),
+                    (0.0, _INF),
                 ),
                 _point(40.0),
             ),
         ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(
-                    _and(
-                        _compare("=", r.get("class"), "oral_corticosteroid"),
-                        r.get("ongoing"),
-                    ),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
                 ),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
             ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "oral_corticosteroid"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(_and(_compare("=", r.get("class"), "antimalarial"), r.get("ongoing"))),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
+                ),
             ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "antimalarial"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
         _compare_intervals(
             "<=",
-            _count(
-                s.records("medications"),
-                lambda r: _and(
-                    _compare("=", r.get("class"), "immunosuppressant"),
-                    r.get("ongoing"),
-                ),
-            ),
-            _point(1.0),
-        ),
-        _all(
-            s.records("medications"),
-            lambda r: _or(
-                _not(
+            _interval_if(
+                _or(
+                    _any(s.records("medications"), lambda r: True),
                     _and(
+                        _known(s.item("screening_assessments", "SCR", "any_medications")),
+                        _not(s.item("screening_assessments", "SCR", "any_medications")),
+                    ),
+                ),
+                _count(
+                    s.records("medications"),
+                    lambda r: _and(
                         _compare("=", r.get("class"), "immunosuppressant"),
                         r.get("ongoing"),
                     ),
                 ),
-                _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                (0.0, _INF),
             ),
+            _point(1.0),
+        ),
+        _if(
+            _or(
+                _any(s.records("medications"), lambda r: True),
+                _and(
+                    _known(s.item("screening_assessments", "SCR", "any_medications")),
+                    _not(s.item("screening_assessments", "SCR", "any_medications")),
+                ),
+            ),
+            _all(
+                s.records("medications"),
+                lambda r: _or(
+                    _not(
+                        _and(
+                            _compare("=", r.get("class"), "immunosuppressant"),
+                            r.get("ongoing"),
+                        ),
+                    ),
+                    _compare("<=", r.get("dose_start"), _shift(s.visit("D1"), -28, 0)),
+                ),
+            ),
+            None,
         ),
     )
 
@@ -1485,12 +1573,22 @@ def _criterion_8(s):
 
 
 def _criterion_9(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "autoimmune_disease"),
-            r.get("affects_efficacy_assessment"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "autoimmune_disease"),
+                r.get("affects_efficacy_assessment"),
+            ),
+        ),
+        None,
     )
 
 
@@ -1513,43 +1611,83 @@ def _criterion_11(s):
 
 
 def _criterion_12(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "malignancy"),
-            _or(
-                _and(
-                    _compare(">=", r.get("onset"), _shift(s.visit("SCR"), 0, -60)),
-                    _compare("<=", r.get("onset"), s.visit("SCR")),
-                ),
-                r.get("ongoing"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
             ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "malignancy"),
+                _or(
+                    _and(
+                        _compare(">=", r.get("onset"), _shift(s.visit("SCR"), 0, -60)),
+                        _compare("<=", r.get("onset"), s.visit("SCR")),
+                    ),
+                    r.get("ongoing"),
+                ),
+            ),
+        ),
+        None,
     )
 
 
 def _criterion_13(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _compare("=", r.get("category"), "organ_transplant"),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
+        ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _compare("=", r.get("category"), "organ_transplant"),
+        ),
+        None,
     )
 
 
 def _criterion_14(s):
-    return _any(
-        s.records("medical_history"),
-        lambda r: _and(
-            _compare("=", r.get("category"), "opportunistic_infection"),
-            _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
-            _compare("<=", r.get("onset"), s.visit("D1")),
+    return _if(
+        _or(
+            _any(s.records("medical_history"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medical_history")),
+                _not(s.item("screening_assessments", "SCR", "any_medical_history")),
+            ),
         ),
+        _any(
+            s.records("medical_history"),
+            lambda r: _and(
+                _compare("=", r.get("category"), "opportunistic_infection"),
+                _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
+                _compare("<=", r.get("onset"), s.visit("D1")),
+            ),
+        ),
+        None,
     )
 
 
 def _criterion_15(s):
-    return _any(
-        s.records("medications"),
-        lambda r: _compare("=", r.get("class"), "cell_or_gene_therapy"),
+    return _if(
+        _or(
+            _any(s.records("medications"), lambda r: True),
+            _and(
+                _known(s.item("screening_assessments", "SCR", "any_medications")),
+                _not(s.item("screening_assessments", "SCR", "any_medications")),
+            ),
+        ),
+        _any(
+            s.records("medications"),
+            lambda r: _compare("=", r.get("class"), "cell_or_gene_therapy"),
+        ),
+        None,
     )
 
 
@@ -1653,6 +1791,8 @@ CRITERIA = (
         "inclusion",
         _criterion_5,
         (
+            ("log", "medications", "screening_assessments", "SCR", "any_medications"),
+            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "ongoing"),
             ("field", "medications", "class"),
             ("field", "medications", "daily_dose"),
@@ -1688,6 +1828,14 @@ CRITERIA = (
         "exclusion",
         _criterion_9,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "affects_efficacy_assessment"),
         ),
@@ -1717,24 +1865,64 @@ CRITERIA = (
         "exclusion",
         _criterion_12,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "SCR"),
             ("field", "medical_history", "ongoing"),
         ),
     ),
-    ("E7", "exclusion", _criterion_13, (("field", "medical_history", "category"),)),
+    (
+        "E7",
+        "exclusion",
+        _criterion_13,
+        (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
+            ("field", "medical_history", "category"),
+        ),
+    ),
     (
         "E8",
         "exclusion",
         _criterion_14,
         (
+            (
+                "log",
+                "medical_history",
+                "screening_assessments",
+                "SCR",
+                "any_medical_history",
+            ),
+            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
         ),
     ),
-    ("E9", "exclusion", _criterion_15, (("field", "medications", "class"),)),
+    (
+        "E9",
+        "exclusion",
+        _criterion_15,
+        (
+            ("log", "medications", "screening_assessments", "SCR", "any_medications"),
+            ("item", "screening_assessments", "SCR", "any_medications"),
+            ("field", "medications", "class"),
+        ),
+    ),
     (
         "E10",
         "exclusion",
@@ -1758,6 +1946,8 @@ def _needed_text(read):
         return f"{read[1]}.{read[2]}"
     if kind == "visit":
         return f"visits.{read[1]}"
+    if kind == "log":
+        return f"{read[1]} records"
     return f"attestations.{read[1]}"
 
 
@@ -1785,13 +1975,39 @@ def screen(record, fallback_id="<no subject_id>"):
     }
 
 
-def _subjects(text):
-    """Subject records from JSON Lines, a JSON list, or one JSON object."""
+def _subjects(text, problems=None):
+    """Subject records from JSON Lines, a JSON list, or one JSON object.
+
+    A line of JSON Lines that is not JSON is skipped and said in `problems`.
+    """
     try:
         data = json.loads(text)
     except ValueError:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError as error:
+                if problems is None:
+                    raise
+                problems.append(f"line {number}: not valid JSON ({error}); the line is skipped")
+        return records
     return data if isinstance(data, list) else [data]
+
+
+def _duplicates(results):
+    """A warning per subject id that more than one record uses (each is screened alone)."""
+    records = {}
+    for number, result in results:
+        records.setdefault(result["subject_id"], []).append(str(number))
+    return [
+        f"the subject id {subject_id} is used by {len(numbers)} records "
+        f"({', '.join(numbers)}); each is screened on its own, none is merged"
+        for subject_id, numbers in records.items()
+        if len(numbers) > 1
+    ]
 
 
 def main(argv=None):
@@ -1806,16 +2022,23 @@ def main(argv=None):
         else:
             with open(args[0], encoding="utf-8") as handle:
                 text = handle.read()
-        subjects = _subjects(text)
+        problems = []
+        subjects = _subjects(text, problems)
     except (OSError, ValueError) as error:
         print(f"cannot read subjects from {args[0]}: {error}", file=sys.stderr)
         return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    results = []
     for index, record in enumerate(subjects):
         if _witness_note(record):
             print(f"record {index + 1} is a note of protocol witness, skipped", file=sys.stderr)
             continue
         result = screen(record, f"<no subject_id: record {index + 1}>")
+        results.append((index + 1, result))
         print(json.dumps(result, ensure_ascii=False))
+    for warning in _duplicates(results):
+        print(warning, file=sys.stderr)
     return 0
 
 

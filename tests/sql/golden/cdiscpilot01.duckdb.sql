@@ -43,6 +43,12 @@ WITH "demographics_by_visit" AS (
       CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."prior_xanomeline" END AS BOOLEAN)
     ) AS "prior_xanomeline__SCRN1",
     BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medications" END AS BOOLEAN)
+    ) AS "any_medications__SCRN1",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medical_history" END AS BOOLEAN)
+    ) AS "any_medical_history__SCRN1",
+    BOOL_OR(
       CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."ecg_listed_condition" END AS BOOLEAN)
     ) AS "ecg_listed_condition__SCRN1",
     BOOL_OR(
@@ -59,7 +65,9 @@ WITH "demographics_by_visit" AS (
       "imaging_date" AS "imaging_date",
       "prior_xanomeline" AS "prior_xanomeline",
       "ecg_listed_condition" AS "ecg_listed_condition",
-      "communication_disability" AS "communication_disability"
+      "communication_disability" AS "communication_disability",
+      "any_medical_history" AS "any_medical_history",
+      "any_medications" AS "any_medications"
     FROM (
       SELECT
         "subject_id",
@@ -71,7 +79,9 @@ WITH "demographics_by_visit" AS (
         "imaging_date" AS "imaging_date",
         "prior_xanomeline" AS "prior_xanomeline",
         "ecg_listed_condition" AS "ecg_listed_condition",
-        "communication_disability" AS "communication_disability"
+        "communication_disability" AS "communication_disability",
+        "any_medical_history" AS "any_medical_history",
+        "any_medications" AS "any_medications"
       FROM "eligibility_assessments"
       WHERE
         NOT "subject_id" IS NULL
@@ -326,10 +336,12 @@ WITH "demographics_by_visit" AS (
   SELECT
     "subject_id",
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
-    MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2"
+    MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
+    MAX(CASE WHEN "condition_3" THEN 2 WHEN NOT "condition_3" THEN 0 ELSE 1 END) AS "any_3"
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
+      TRUE AS "condition_1",
       "record"."class" IN ('investigational', 'alzheimer_therapy')
       AND (
         "record"."ongoing"
@@ -337,7 +349,7 @@ WITH "demographics_by_visit" AS (
           "record"."end" >= CAST("visit_dates"."date_BASELINE" + INTERVAL (-30) DAY AS DATE)
           AND "record"."end" <= "visit_dates"."date_BASELINE"
         )
-      ) AS "condition_1",
+      ) AS "condition_2",
       "record"."class" = 'excluded'
       AND (
         "record"."ongoing"
@@ -345,7 +357,7 @@ WITH "demographics_by_visit" AS (
           "record"."end" >= CAST("visit_dates"."date_BASELINE" + INTERVAL (-1) MONTH AS DATE)
           AND "record"."end" <= "visit_dates"."date_BASELINE"
         )
-      ) AS "condition_2"
+      ) AS "condition_3"
     FROM (
       SELECT
         "subject_id",
@@ -381,14 +393,16 @@ WITH "demographics_by_visit" AS (
     MAX(CASE WHEN "condition_12" THEN 2 WHEN NOT "condition_12" THEN 0 ELSE 1 END) AS "any_12",
     MAX(CASE WHEN "condition_13" THEN 2 WHEN NOT "condition_13" THEN 0 ELSE 1 END) AS "any_13",
     MAX(CASE WHEN "condition_14" THEN 2 WHEN NOT "condition_14" THEN 0 ELSE 1 END) AS "any_14",
-    MAX(CASE WHEN "condition_15" THEN 2 WHEN NOT "condition_15" THEN 0 ELSE 1 END) AS "any_15"
+    MAX(CASE WHEN "condition_15" THEN 2 WHEN NOT "condition_15" THEN 0 ELSE 1 END) AS "any_15",
+    MAX(CASE WHEN "condition_16" THEN 2 WHEN NOT "condition_16" THEN 0 ELSE 1 END) AS "any_16"
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
+      TRUE AS "condition_1",
       "record"."category" = 'hospitalization'
       AND "record"."onset" >= CAST("visit_dates"."date_SCRN1" + INTERVAL (-3) MONTH AS DATE)
-      AND "record"."onset" <= "visit_dates"."date_SCRN1" AS "condition_1",
-      "record"."category" = 'neurological' AS "condition_2",
+      AND "record"."onset" <= "visit_dates"."date_SCRN1" AS "condition_2",
+      "record"."category" = 'neurological' AS "condition_3",
       "record"."category" = 'depression'
       AND (
         (
@@ -396,7 +410,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_3",
+      ) AS "condition_4",
       "record"."category" = 'mental_illness'
       AND (
         (
@@ -404,7 +418,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_4",
+      ) AS "condition_5",
       "record"."category" = 'syncope'
       AND (
         (
@@ -412,7 +426,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_5",
+      ) AS "condition_6",
       "record"."category" = 'cardiovascular'
       AND (
         (
@@ -420,7 +434,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_6",
+      ) AS "condition_7",
       "record"."category" = 'gastrointestinal'
       AND (
         (
@@ -428,7 +442,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_7",
+      ) AS "condition_8",
       "record"."category" = 'endocrine'
       AND (
         (
@@ -436,7 +450,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_8",
+      ) AS "condition_9",
       "record"."category" = 'respiratory'
       AND (
         (
@@ -444,7 +458,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_9",
+      ) AS "condition_10",
       "record"."category" = 'genitourinary'
       AND (
         (
@@ -452,7 +466,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_10",
+      ) AS "condition_11",
       "record"."category" = 'rheumatologic'
       AND (
         (
@@ -460,7 +474,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_11",
+      ) AS "condition_12",
       "record"."category" = 'hiv'
       AND (
         (
@@ -468,7 +482,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_12",
+      ) AS "condition_13",
       "record"."category" = 'infectious'
       AND (
         (
@@ -476,7 +490,7 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_13",
+      ) AS "condition_14",
       "record"."category" = 'malignancy'
       AND (
         (
@@ -484,8 +498,8 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCRN1"
         )
         OR "record"."ongoing"
-      ) AS "condition_14",
-      "record"."category" = 'insulin_dependent_diabetes' AS "condition_15"
+      ) AS "condition_15",
+      "record"."category" = 'insulin_dependent_diabetes' AS "condition_16"
     FROM (
       SELECT
         "subject_id",
@@ -729,96 +743,651 @@ FROM (
       "attested"."INCL07" AS "INCL07",
       "attested"."INCL08" AS "INCL08",
       "eligibility_assessments_by_visit"."prior_xanomeline__SCRN1" AS "EXCL09",
-      CASE COALESCE("concomitant_medications_records"."any_1", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("concomitant_medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+        )
+        THEN CASE COALESCE("concomitant_medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("concomitant_medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("concomitant_medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("concomitant_medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL10",
-      CASE COALESCE("medical_history_records"."any_1", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL11",
-      CASE COALESCE("medical_history_records"."any_2", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL12",
-      CASE COALESCE("medical_history_records"."any_3", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL13",
-      CASE COALESCE("medical_history_records"."any_4", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL14",
-      CASE COALESCE("medical_history_records"."any_5", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_6", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_6", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_6", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL15",
       "eligibility_assessments_by_visit"."ecg_listed_condition__SCRN1" AS "EXCL16",
-      CASE COALESCE("medical_history_records"."any_6", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_7", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_7", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_7", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL17",
-      CASE COALESCE("medical_history_records"."any_7", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_8", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_8", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_8", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL18",
-      CASE COALESCE("medical_history_records"."any_8", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_9", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_9", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_9", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL19",
-      CASE COALESCE("medical_history_records"."any_9", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_10", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_10", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_10", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL20",
-      CASE COALESCE("medical_history_records"."any_10", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL21",
-      CASE COALESCE("medical_history_records"."any_11", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_12", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_12", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_12", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL22",
-      CASE COALESCE("medical_history_records"."any_12", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_13", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_13", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_13", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL23",
-      CASE COALESCE("medical_history_records"."any_13", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_14", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_14", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_14", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL24",
-      CASE COALESCE("medical_history_records"."any_14", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_15", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_15", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_15", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL25",
       "eligibility_assessments_by_visit"."communication_disability__SCRN1" AS "EXCL26",
       "screening_labs_by_visit"."above_range_iii__SCRN1" AS "EXCL27",
@@ -827,18 +1396,92 @@ FROM (
       OR "screening_labs_by_visit"."tsh__SCRN1" < "screening_labs_by_visit"."tsh_lln__SCRN1"
       OR "screening_labs_by_visit"."tsh__SCRN1" > "screening_labs_by_visit"."tsh_uln__SCRN1" AS "EXCL28",
       "screening_labs_by_visit"."syphilis__SCRN1" = 'positive' AS "EXCL29",
-      CASE COALESCE("medical_history_records"."any_15", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_16", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medical_history__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_16", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_16", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END
       AND "screening_labs_by_visit"."hba1c__SCRN1" > "screening_labs_by_visit"."hba1c_uln__SCRN1" AS "EXCL30",
-      CASE COALESCE("concomitant_medications_records"."any_2", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("concomitant_medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+          AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+        )
+        THEN CASE COALESCE("concomitant_medications_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("concomitant_medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "eligibility_assessments_by_visit"."any_medications__SCRN1" IS NULL
+            AND NOT "eligibility_assessments_by_visit"."any_medications__SCRN1"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("concomitant_medications_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("concomitant_medications_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "EXCL31"
     FROM "demographics_by_visit"
     FULL JOIN "eligibility_assessments_by_visit"

@@ -16,7 +16,9 @@ CREATE TABLE "eligibility_assessments" (
   "imaging_date" DATE,
   "prior_xanomeline" BOOLEAN,
   "ecg_listed_condition" BOOLEAN,
-  "communication_disability" BOOLEAN
+  "communication_disability" BOOLEAN,
+  "any_medical_history" BOOLEAN,
+  "any_medications" BOOLEAN
 );
 
 CREATE TABLE "screening_labs" (

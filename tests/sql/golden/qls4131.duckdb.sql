@@ -711,11 +711,17 @@ WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
     BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."any_medications" END AS BOOLEAN)
+    ) AS "any_medications__SCR",
+    BOOL_OR(
       CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."study_drug_allergy" END AS BOOLEAN)
     ) AS "study_drug_allergy__SCR",
     BOOL_OR(
       CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."active_severe_npsle" END AS BOOLEAN)
     ) AS "active_severe_npsle__SCR",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."any_medical_history" END AS BOOLEAN)
+    ) AS "any_medical_history__SCR",
     BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diabetes" END AS BOOLEAN)) AS "diabetes__SCR",
     BOOL_OR(
       CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lactating" END AS BOOLEAN)
@@ -727,7 +733,9 @@ WITH "demographics_by_visit" AS (
       "study_drug_allergy" AS "study_drug_allergy",
       "active_severe_npsle" AS "active_severe_npsle",
       "diabetes" AS "diabetes",
-      "lactating" AS "lactating"
+      "lactating" AS "lactating",
+      "any_medical_history" AS "any_medical_history",
+      "any_medications" AS "any_medications"
     FROM "screening_assessments"
     WHERE
       NOT "subject_id" IS NULL
@@ -871,36 +879,38 @@ WITH "demographics_by_visit" AS (
     "subject_id",
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
     MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
+    MAX(CASE WHEN "condition_3" THEN 2 WHEN NOT "condition_3" THEN 0 ELSE 1 END) AS "any_3",
     SUM(
       CASE
-        WHEN "condition_2"
-        THEN COALESCE("value_3", 0)
-        WHEN NOT "condition_2"
+        WHEN "condition_3"
+        THEN COALESCE("value_4", 0)
+        WHEN NOT "condition_3"
         THEN 0
-        ELSE CASE WHEN COALESCE("value_3", 0) < 0 THEN COALESCE("value_3", 0) ELSE 0 END
+        ELSE CASE WHEN COALESCE("value_4", 0) < 0 THEN COALESCE("value_4", 0) ELSE 0 END
       END
-    ) AS "total_3_lo",
+    ) AS "total_4_lo",
     SUM(
       CASE
-        WHEN "condition_2"
-        THEN COALESCE("value_3", 13340)
-        WHEN NOT "condition_2"
+        WHEN "condition_3"
+        THEN COALESCE("value_4", 13340)
+        WHEN NOT "condition_3"
         THEN 0
-        ELSE CASE WHEN COALESCE("value_3", 13340) > 0 THEN COALESCE("value_3", 13340) ELSE 0 END
+        ELSE CASE WHEN COALESCE("value_4", 13340) > 0 THEN COALESCE("value_4", 13340) ELSE 0 END
       END
-    ) AS "total_3_hi",
-    MIN(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "all_5",
+    ) AS "total_4_hi",
     MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
-    SUM(CASE WHEN "condition_6" THEN 1 ELSE 0 END) AS "count_7_lo",
-    SUM(CASE WHEN NOT "condition_6" THEN 0 ELSE 1 END) AS "count_7_hi",
-    MIN(CASE WHEN "condition_7" THEN 2 WHEN NOT "condition_7" THEN 0 ELSE 1 END) AS "all_9",
-    MAX(CASE WHEN "condition_8" THEN 2 WHEN NOT "condition_8" THEN 0 ELSE 1 END) AS "any_10"
+    MIN(CASE WHEN "condition_6" THEN 2 WHEN NOT "condition_6" THEN 0 ELSE 1 END) AS "all_7",
+    SUM(CASE WHEN "condition_7" THEN 1 ELSE 0 END) AS "count_8_lo",
+    SUM(CASE WHEN NOT "condition_7" THEN 0 ELSE 1 END) AS "count_8_hi",
+    MIN(CASE WHEN "condition_8" THEN 2 WHEN NOT "condition_8" THEN 0 ELSE 1 END) AS "all_10",
+    MAX(CASE WHEN "condition_9" THEN 2 WHEN NOT "condition_9" THEN 0 ELSE 1 END) AS "any_11"
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
+      TRUE AS "condition_1",
       "record"."ongoing"
-      AND "record"."class" IN ('oral_corticosteroid', 'antimalarial', 'immunosuppressant') AS "condition_1",
-      "record"."class" = 'oral_corticosteroid' AND "record"."ongoing" AS "condition_2",
+      AND "record"."class" IN ('oral_corticosteroid', 'antimalarial', 'immunosuppressant') AS "condition_2",
+      "record"."class" = 'oral_corticosteroid' AND "record"."ongoing" AS "condition_3",
       "record"."daily_dose" * CASE
         WHEN "record"."glucocorticoid" = 'prednisone'
         THEN 1
@@ -920,21 +930,21 @@ WITH "demographics_by_visit" AS (
         THEN 6.67
         WHEN "record"."glucocorticoid" = 'deflazacort'
         THEN 0.833
-      END AS "value_3",
+      END AS "value_4",
       NOT (
         "record"."class" = 'oral_corticosteroid' AND "record"."ongoing"
       )
-      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_4",
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_5",
       NOT (
         "record"."class" = 'antimalarial' AND "record"."ongoing"
       )
-      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_5",
-      "record"."class" = 'immunosuppressant' AND "record"."ongoing" AS "condition_6",
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_6",
+      "record"."class" = 'immunosuppressant' AND "record"."ongoing" AS "condition_7",
       NOT (
         "record"."class" = 'immunosuppressant' AND "record"."ongoing"
       )
-      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_7",
-      "record"."class" = 'cell_or_gene_therapy' AS "condition_8"
+      OR "record"."dose_start" <= CAST("visit_dates"."date_D1" + INTERVAL (-28) DAY AS DATE) AS "condition_8",
+      "record"."class" = 'cell_or_gene_therapy' AS "condition_9"
     FROM (
       SELECT
         "subject_id",
@@ -1009,12 +1019,14 @@ WITH "demographics_by_visit" AS (
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
     MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
     MAX(CASE WHEN "condition_3" THEN 2 WHEN NOT "condition_3" THEN 0 ELSE 1 END) AS "any_3",
-    MAX(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "any_4"
+    MAX(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "any_4",
+    MAX(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "any_5"
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
+      TRUE AS "condition_1",
       "record"."category" = 'autoimmune_disease'
-      AND "record"."affects_efficacy_assessment" AS "condition_1",
+      AND "record"."affects_efficacy_assessment" AS "condition_2",
       "record"."category" = 'malignancy'
       AND (
         (
@@ -1022,11 +1034,11 @@ WITH "demographics_by_visit" AS (
           AND "record"."onset" <= "visit_dates"."date_SCR"
         )
         OR "record"."ongoing"
-      ) AS "condition_2",
-      "record"."category" = 'organ_transplant' AS "condition_3",
+      ) AS "condition_3",
+      "record"."category" = 'organ_transplant' AS "condition_4",
       "record"."category" = 'opportunistic_infection'
       AND "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
-      AND "record"."onset" <= "visit_dates"."date_D1" AS "condition_4"
+      AND "record"."onset" <= "visit_dates"."date_D1" AS "condition_5"
     FROM (
       SELECT
         "subject_id",
@@ -1267,57 +1279,378 @@ FROM (
           OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
         )
       ) AS "I4",
-      CASE COALESCE("medications_records"."any_1", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
-      END
-      AND (
-        NOT CASE COALESCE("medications_records"."any_2", 0)
+      CASE
+        WHEN CASE COALESCE("medications_records"."any_1", 0)
           WHEN 2
           THEN TRUE
           WHEN 0
           THEN FALSE
         END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+        )
+        THEN CASE COALESCE("medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medications_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+      END
+      AND (
+        NOT CASE
+          WHEN CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+          THEN CASE COALESCE("medications_records"."any_3", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          WHEN NOT (
+            CASE COALESCE("medications_records"."any_1", 0)
+              WHEN 2
+              THEN TRUE
+              WHEN 0
+              THEN FALSE
+            END
+            OR (
+              NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+              AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+            )
+          )
+          THEN CAST(NULL AS BOOLEAN)
+          WHEN CASE COALESCE("medications_records"."any_3", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END = CAST(NULL AS BOOLEAN)
+          THEN CASE COALESCE("medications_records"."any_3", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+        END
         OR CASE
           WHEN CASE
-            WHEN "medications_records"."subject_id" IS NULL
-            THEN 0
-            ELSE "medications_records"."total_3_hi"
+            WHEN CASE COALESCE("medications_records"."any_1", 0)
+              WHEN 2
+              THEN TRUE
+              WHEN 0
+              THEN FALSE
+            END
+            OR (
+              NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+              AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+            )
+            THEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_hi"
+            END
+            WHEN NOT (
+              CASE COALESCE("medications_records"."any_1", 0)
+                WHEN 2
+                THEN TRUE
+                WHEN 0
+                THEN FALSE
+              END
+              OR (
+                NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+                AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+              )
+            )
+            THEN CAST(NULL AS DOUBLE)
+            WHEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_lo"
+            END = 0
+            AND CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_hi"
+            END = CAST(NULL AS DOUBLE)
+            THEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_hi"
+            END
           END <= 40
           THEN TRUE
           WHEN CASE
-            WHEN "medications_records"."subject_id" IS NULL
+            WHEN CASE COALESCE("medications_records"."any_1", 0)
+              WHEN 2
+              THEN TRUE
+              WHEN 0
+              THEN FALSE
+            END
+            OR (
+              NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+              AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+            )
+            THEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_lo"
+            END
+            WHEN NOT (
+              CASE COALESCE("medications_records"."any_1", 0)
+                WHEN 2
+                THEN TRUE
+                WHEN 0
+                THEN FALSE
+              END
+              OR (
+                NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+                AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+              )
+            )
             THEN 0
-            ELSE "medications_records"."total_3_lo"
+            WHEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_lo"
+            END = 0
+            AND CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_hi"
+            END = CAST(NULL AS DOUBLE)
+            THEN CASE
+              WHEN "medications_records"."subject_id" IS NULL
+              THEN 0
+              ELSE "medications_records"."total_4_lo"
+            END
           END > 40
           THEN FALSE
         END
       )
-      AND CASE COALESCE("medications_records"."all_5", 2)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      AND CASE
+        WHEN CASE COALESCE("medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+        )
+        THEN CASE COALESCE("medications_records"."all_6", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medications_records"."all_6", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medications_records"."all_6", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END
-      AND CASE COALESCE("medications_records"."all_6", 2)
-        WHEN 2
+      AND CASE
+        WHEN CASE COALESCE("medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+        )
+        THEN CASE COALESCE("medications_records"."all_7", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medications_records"."all_7", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medications_records"."all_7", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+      END
+      AND CASE
+        WHEN CASE
+          WHEN CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+          THEN COALESCE("medications_records"."count_8_hi", 0)
+          WHEN NOT (
+            CASE COALESCE("medications_records"."any_1", 0)
+              WHEN 2
+              THEN TRUE
+              WHEN 0
+              THEN FALSE
+            END
+            OR (
+              NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+              AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+            )
+          )
+          THEN CAST(NULL AS DOUBLE)
+          WHEN COALESCE("medications_records"."count_8_lo", 0) = 0
+          AND COALESCE("medications_records"."count_8_hi", 0) = CAST(NULL AS DOUBLE)
+          THEN COALESCE("medications_records"."count_8_hi", 0)
+        END <= 1
         THEN TRUE
-        WHEN 0
+        WHEN CASE
+          WHEN CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+          THEN COALESCE("medications_records"."count_8_lo", 0)
+          WHEN NOT (
+            CASE COALESCE("medications_records"."any_1", 0)
+              WHEN 2
+              THEN TRUE
+              WHEN 0
+              THEN FALSE
+            END
+            OR (
+              NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+              AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+            )
+          )
+          THEN 0
+          WHEN COALESCE("medications_records"."count_8_lo", 0) = 0
+          AND COALESCE("medications_records"."count_8_hi", 0) = CAST(NULL AS DOUBLE)
+          THEN COALESCE("medications_records"."count_8_lo", 0)
+        END > 1
         THEN FALSE
       END
       AND CASE
-        WHEN COALESCE("medications_records"."count_7_hi", 0) <= 1
-        THEN TRUE
-        WHEN COALESCE("medications_records"."count_7_lo", 0) > 1
-        THEN FALSE
-      END
-      AND CASE COALESCE("medications_records"."all_9", 2)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+        WHEN CASE COALESCE("medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+        )
+        THEN CASE COALESCE("medications_records"."all_10", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medications_records"."all_10", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medications_records"."all_10", 2)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "I5",
       "attested"."I6" AS "I6",
       "screening_assessments_by_visit"."study_drug_allergy__SCR" AS "E1",
@@ -1328,11 +1661,48 @@ FROM (
         WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_hi" <= 0
         THEN FALSE
       END AS "E2",
-      CASE COALESCE("medical_history_records"."any_1", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_2", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "E3",
       "vital_signs_by_visit"."systolic_bp__SCR" >= 160
       OR "vital_signs_by_visit"."diastolic_bp__SCR" >= 100
@@ -1342,29 +1712,177 @@ FROM (
       ) AS "E4",
       "screening_labs_by_visit"."proteinuria__SCR" > 3
       OR "screening_labs_by_visit"."egfr__SCR" < 30 AS "E5",
-      CASE COALESCE("medical_history_records"."any_2", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_3", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "E6",
-      CASE COALESCE("medical_history_records"."any_3", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_4", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "E7",
-      CASE COALESCE("medical_history_records"."any_4", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medical_history_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+        )
+        THEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medical_history_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medical_history__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medical_history__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medical_history_records"."any_5", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "E8",
-      CASE COALESCE("medications_records"."any_10", 0)
-        WHEN 2
-        THEN TRUE
-        WHEN 0
-        THEN FALSE
+      CASE
+        WHEN CASE COALESCE("medications_records"."any_1", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        OR (
+          NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+          AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+        )
+        THEN CASE COALESCE("medications_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
+        WHEN NOT (
+          CASE COALESCE("medications_records"."any_1", 0)
+            WHEN 2
+            THEN TRUE
+            WHEN 0
+            THEN FALSE
+          END
+          OR (
+            NOT "screening_assessments_by_visit"."any_medications__SCR" IS NULL
+            AND NOT "screening_assessments_by_visit"."any_medications__SCR"
+          )
+        )
+        THEN CAST(NULL AS BOOLEAN)
+        WHEN CASE COALESCE("medications_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END = CAST(NULL AS BOOLEAN)
+        THEN CASE COALESCE("medications_records"."any_11", 0)
+          WHEN 2
+          THEN TRUE
+          WHEN 0
+          THEN FALSE
+        END
       END AS "E9",
       "demographics_by_visit"."sex__SCR" = 'female'
       AND (

@@ -51,7 +51,9 @@ CREATE TABLE "screening_assessments" (
   "study_drug_allergy" BOOLEAN,
   "active_severe_npsle" BOOLEAN,
   "diabetes" BOOLEAN,
-  "lactating" BOOLEAN
+  "lactating" BOOLEAN,
+  "any_medical_history" BOOLEAN,
+  "any_medications" BOOLEAN
 );
 
 CREATE TABLE "medical_history" (
