@@ -19,13 +19,14 @@ declaration (E0307-E0309) are in `protocol_dsl.checks.conversions`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
-from protocol_dsl.spec import Spec
+from protocol_dsl.spec import Scope, Spec
 
 __all__ = [
     "Affine",
@@ -35,6 +36,7 @@ __all__ = [
     "declared",
     "item_conversions",
     "recorded_conversion",
+    "threshold_on_item_scale",
 ]
 
 #: The name a formula calls the value being converted.
@@ -200,3 +202,64 @@ def recorded_conversion(
         if scales.same_scale(unit, conversion.unit):
             return conversion, _factor(unit, conversion.unit).then(conversion.formula)
     return None
+
+
+# ---------------------------------------------------------------- thresholds on another scale
+
+
+def threshold_on_item_scale(spec: Spec, scope: Scope, compare: m.Compare) -> m.Compare:
+    """`compare` with a threshold on another scale than its item (``labs.hba1c > 64 mmol/mol``
+    for an item in %) rewritten in the item's unit through the item's declared conversion.
+
+    Every reader of a rule (the type check, the solver, the interpreter, the SQL and the
+    generated module) asks this first, so they all compare the same number.  Anything
+    else (no item, no literal, one scale, no conversion) is returned unchanged.
+    """
+    for literal, other in ((compare.right, compare.left), (compare.left, compare.right)):
+        if not isinstance(literal, m.QuantityLit):
+            continue
+        item = _item(spec, scope, other)
+        if item is None or item.type.unit is None:
+            continue
+        value = _threshold(spec, item, literal.quantity)
+        if value is None:
+            continue
+        rewritten = m.QuantityLit(m.Quantity(value, item.type.unit), span=literal.span)
+        if literal is compare.right:
+            return attrs.evolve(compare, right=rewritten)
+        return attrs.evolve(compare, left=rewritten)
+    return compare
+
+
+def _item(spec: Spec, scope: Scope, node: m.Expr) -> m.Item | None:
+    while isinstance(node, m.AtVisit):
+        node = node.expr
+    if not isinstance(node, m.Ref):
+        return None
+    symbol = scope.owner.resolve(node.parts, scope)
+    if symbol is None or symbol.kind != "item" or not isinstance(symbol.decl, m.Item):
+        return None
+    return symbol.decl
+
+
+def _threshold(spec: Spec, item: m.Item, quantity: m.Quantity) -> Decimal | None:
+    unit = item.type.unit or ""
+    if quantity.unit == unit or not scales.different_scales(quantity.unit, unit):
+        return None
+    through = recorded_conversion(item_conversions(spec, item), quantity.unit)
+    if through is None:
+        return None
+    return _decimal(through[1](Fraction(quantity.value)))
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """A fraction as a decimal: exact when it terminates, else to 28 significant digits."""
+    den = value.denominator
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    if den == 1:
+        with localcontext() as context:
+            context.prec = 1000
+            return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value.numerator) / Decimal(value.denominator)

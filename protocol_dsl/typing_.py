@@ -67,6 +67,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer, scales, units
 from protocol_dsl.codes import CODES
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
 
@@ -618,6 +619,7 @@ class Typer:
     # ------------------------------------------------------------ comparisons
 
     def _compare(self, expr: m.Compare, scope: Scope) -> Type:
+        expr = threshold_on_item_scale(self.spec, scope, expr)
         left = self.infer(expr.left, scope)
         right = self.infer(expr.right, scope)
         ordering = expr.op in ("<", "<=", ">", ">=")

@@ -76,6 +76,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.solver import calendar, native
 from protocol_dsl.solver.terms import (
     DAY_SECONDS,
@@ -838,6 +839,7 @@ class Encoder:
     # ------------------------------------------------------------ comparisons
 
     def _e_Compare(self, node: m.Compare, ctx: Ctx) -> Term:
+        node = threshold_on_item_scale(self.spec, Scope(ctx.owner, ctx.record), node)
         left = self.encode(node.left, ctx)
         right = self.encode(node.right, ctx)
         shown = ((node.left, left), (node.right, right))
