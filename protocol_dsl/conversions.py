@@ -244,7 +244,7 @@ def _item(spec: Spec, scope: Scope, node: m.Expr) -> m.Item | None:
 
 def _threshold(spec: Spec, item: m.Item, quantity: m.Quantity) -> Decimal | None:
     unit = item.type.unit or ""
-    if quantity.unit == unit or not scales.different_scales(quantity.unit, unit):
+    if quantity.unit == unit or scales.same_scale(quantity.unit, unit):
         return None
     through = recorded_conversion(item_conversions(spec, item), quantity.unit)
     if through is None:
