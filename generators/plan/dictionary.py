@@ -41,8 +41,8 @@ COMMON_UNITS: tuple[str, ...] = (
     # pressure, length, temperature, time
     "mm[Hg]", "kPa", "cm[H2O]", "m", "cm", "mm", "[in_i]", "Cel", "[degF]", "K",
     "s", "min", "h", "d", "wk", "mo", "a",
-    # ratios
-    "%", "1", "10*-2",
+    # ratios (mmol/mol is an amount fraction: another scale than %, see protocol_dsl.scales)
+    "%", "1", "10*-2", "mmol/mol", "umol/mol",
 )  # fmt: skip
 
 
