@@ -1013,7 +1013,9 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def conversion_decl(self, meta: Any, children: list[Any]) -> m.Conversion:
         strings = self._strings(children[1:2])
-        source, target = (c for c in children[1:] if isinstance(c, str) and not isinstance(c, Token))
+        source, target = (
+            c for c in children[1:] if isinstance(c, str) and not isinstance(c, Token)
+        )
         return m.Conversion(
             str(children[0]),
             strings[0] if strings else None,

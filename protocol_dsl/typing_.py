@@ -72,6 +72,7 @@ from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
 
 __all__ = [
+    "SCALE_HELP",
     "UNIT_HELP",
     "Boolean",
     "Choice",
@@ -90,7 +91,6 @@ __all__ = [
     "infer",
     "item_type",
     "quantity_unit",
-    "SCALE_HELP",
     "unit_span",
     "units_comparable",
     "walk_types",

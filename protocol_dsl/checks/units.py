@@ -24,7 +24,8 @@ from protocol_dsl.spec import Spec
 from protocol_dsl.typing_ import (
     SCALE_HELP,
     UNIT_HELP,
-    analyse, quantity_unit,
+    analyse,
+    quantity_unit,
     unit_span,
     units_comparable,
 )

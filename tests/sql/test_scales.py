@@ -131,7 +131,7 @@ def test_a_value_on_another_scale_without_a_conversion_is_unknown_and_reported()
 def test_hba1c_without_its_code_has_no_conversion() -> None:
     spec = compile_spec(
         "scales.trial",
-        HEADER.replace('range 3 .. 20 [LOINC 4548-4]', "range 3 .. 20")
+        HEADER.replace("range 3 .. 20 [LOINC 4548-4]", "range 3 .. 20")
         + 'exclusion E1 "Poorly controlled diabetes" = labs.hba1c > 8 %\n',
     ).spec
     assert spec is not None
