@@ -5,7 +5,8 @@ E0307 a formula that is not ``a * value + b`` with a non-zero ``a``;
 E0308 a conversion that cannot be used: between units of one scale (UCUM's
       factor already converts them, and a formula would contradict it), or
       without a code naming the analytes it is for;
-E0309 two conversions between the same two scales for one analyte.
+E0309 two conversions between the same two scales for one analyte, or for
+      one item through two of its codes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
-from protocol_dsl.conversions import NotAffine, affine, declared
+from protocol_dsl.conversions import NotAffine, affine, declared, item_conversions
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
 from protocol_dsl.typing_ import UNIT_HELP
@@ -30,6 +31,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
         if not problems:
             usable.append(decl)
     yield from _overlaps(usable)
+    yield from _items(spec)
 
 
 def _declaration(decl: m.Conversion) -> Iterator[Diagnostic]:
@@ -98,3 +100,28 @@ def _overlaps(decls: list[m.Conversion]) -> Iterator[Diagnostic]:
                 )
                 break
         seen.append((decl, ends, codes))
+
+
+def _items(spec: Spec) -> Iterator[Diagnostic]:
+    """An item whose codes bring in two conversions that read the same scale."""
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            if not isinstance(decl, m.Form):
+                continue
+            for item in decl.items:
+                by_scale: dict[scales.Scale, str] = {}
+                for conversion in item_conversions(spec, item):
+                    scale = scales.scale_of(conversion.unit)
+                    first = by_scale.setdefault(scale, conversion.name)
+                    if first != conversion.name:
+                        yield Diagnostic(
+                            "E0309",
+                            "error",
+                            f"'{decl.name}.{item.name}' reads values in {conversion.unit} "
+                            f"through two conversions, '{first}' and '{conversion.name}' (one "
+                            "for each of its codes): which one applies is not defined",
+                            item.span,
+                            help="give the item the code of one analyte, or keep one of the "
+                            "conversions",
+                        )
+                        break
