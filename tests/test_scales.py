@@ -180,3 +180,13 @@ def test_affine_maps_compose_and_invert_exactly(
     assert f(f.inverse()(x)) == x
     assert f.then(g)(x) == g(f(x))
     assert f.then(g).inverse()(y) == f.inverse()(g.inverse()(y))
+
+
+def test_cdisc_egfr_unit_reads_on_the_egfr_scale() -> None:
+    from protocol_dsl.data.sdtm import CDISC_UNITS
+
+    egfr = CDISC_UNITS["mL/min/1.73m2"]
+    assert scales.same_scale(egfr, "mL/min/{1.73_m2}")
+    assert scales.different_scales(egfr, "mL/min")
+    for ucum in CDISC_UNITS.values():  # every mapped term is a unit the checker accepts
+        assert scales.scale_of(ucum) is not None
