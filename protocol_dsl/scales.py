@@ -27,11 +27,38 @@ the start-up path of ``protocol check``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from protocol_dsl import units
 
-__all__ = ["Scale", "describe_scale", "different_scales", "same_scale", "scale_of"]
+__all__ = [
+    "LOINC_SCALES",
+    "Scale",
+    "code_scale",
+    "describe_scale",
+    "different_scales",
+    "same_scale",
+    "scale_of",
+]
+
+#: LOINC codes of measurements reported on more than one scale, and the unit of
+#: the scale each code measures (its example UCUM unit): an item that carries
+#: the code is recorded on that scale.
+LOINC_SCALES: dict[str, str] = {
+    # HbA1c: NGSP/DCCT percentage, and the IFCC reference method
+    "4548-4": "%",  # Hemoglobin A1c/Hemoglobin.total in Blood
+    "4549-2": "%",  # ... by Electrophoresis
+    "17856-6": "%",  # ... by HPLC
+    "59261-8": "mmol/mol",  # ... by IFCC protocol
+    # glomerular filtration: estimated (per 1.73 m² body surface area) and measured clearance
+    "33914-3": "mL/min/{1.73_m2}",  # eGFR (MDRD)
+    "48642-3": "mL/min/{1.73_m2}",  # eGFR (MDRD), non-Black
+    "48643-1": "mL/min/{1.73_m2}",  # eGFR (MDRD), Black
+    "62238-1": "mL/min/{1.73_m2}",  # eGFR (CKD-EPI)
+    "98979-8": "mL/min/{1.73_m2}",  # eGFR (CKD-EPI 2021)
+    "2164-2": "mL/min",  # Creatinine renal clearance in 24 hour urine
+}
 
 #: Kinds of dimensionless unit that say what they are a ratio of.
 _RATIO_KINDS = ("amount fraction", "mass ratio", "volume fraction")
@@ -91,3 +118,12 @@ def describe_scale(unit: str) -> str:
     if basis:
         kind = f"{kind} per {' per '.join(basis)}"
     return f"{units.format_unit(unit)} ({kind})"
+
+
+def code_scale(codes: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first (LOINC code, unit of its scale) among `codes` ((system, value) pairs) whose
+    measurement is reported on more than one scale; None when no code says."""
+    for system, value in codes:
+        if system.upper() == "LOINC" and value in LOINC_SCALES:
+            return value, LOINC_SCALES[value]
+    return None

@@ -190,3 +190,16 @@ def test_cdisc_egfr_unit_reads_on_the_egfr_scale() -> None:
     assert scales.different_scales(egfr, "mL/min")
     for ucum in CDISC_UNITS.values():  # every mapped term is a unit the checker accepts
         assert scales.scale_of(ucum) is not None
+
+
+def test_the_loinc_code_names_the_scale() -> None:
+    assert scales.code_scale([("LOINC", "4548-4")]) == ("4548-4", "%")
+    assert scales.code_scale([("loinc", "59261-8")]) == ("59261-8", "mmol/mol")
+    assert scales.code_scale([("SNOMED", "4548-4"), ("LOINC", "62238-1")]) == (
+        "62238-1",
+        "mL/min/{1.73_m2}",
+    )
+    assert scales.code_scale([("LOINC", "4485-9")]) is None  # C3: one scale only
+    # the table's units are valid UCUM, on the scales the comments say
+    assert scales.different_scales(scales.LOINC_SCALES["4548-4"], scales.LOINC_SCALES["59261-8"])
+    assert scales.different_scales(scales.LOINC_SCALES["62238-1"], scales.LOINC_SCALES["2164-2"])

@@ -105,6 +105,7 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
         yield from problems
         if not problems:
             unit = quantity_unit(item.type.unit)
+            yield from _coded_scale(item, unit)
     if item.range is None:
         return
     for bound in (item.range.low, item.range.high):
@@ -152,6 +153,26 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
                 "(read in the item's unit)",
             )
             return
+
+
+def _coded_scale(item: m.Item, unit: str) -> Iterator[Diagnostic]:
+    """An item whose code names a measurement on another scale than the item's unit (HbA1c
+    by IFCC, in mmol/mol, declared in %): the code decides what its values are."""
+    coded = scales.code_scale((code.system, code.value) for code in item.codes)
+    if coded is None or scales.same_scale(unit, coded[1]):
+        return
+    code, expected = coded
+    span = next(c.span for c in item.codes if c.value == code)
+    yield Diagnostic(
+        "E0306",
+        "error",
+        f"'{item.name}' is declared in {scales.describe_scale(unit)}, but its code "
+        f"[LOINC {code}] is a measurement in {scales.describe_scale(expected)}, another scale",
+        item.type.span,
+        labels=(Label(span, f"measured in {expected}"),),
+        help=f"declare the item in {expected} (or another unit of that scale), or give it the "
+        "code of the measurement on its own scale",
+    )
 
 
 def _dose_finding(decl: m.DoseFinding) -> Iterator[Diagnostic]:

@@ -36,11 +36,12 @@ visit D1  "Day 1" day 1
 anchor screening = visit SCR
 anchor first_dose = visit D1
 
-conversion hba1c_ifcc_to_ngsp from mmol/mol to % = 0.09148 * value + 2.152 [LOINC 4548-4]
+conversion hba1c_ifcc_to_ngsp from mmol/mol to % = 0.09148 * value + 2.152
+  [LOINC 4548-4] [LOINC 59261-8]
 
 form labs "Laboratory" at SCR {
   hba1c      quantity %                "HbA1c (NGSP)" range 3 .. 20 [LOINC 4548-4]
-  hba1c_ifcc quantity mmol/mol         "HbA1c (IFCC)" range 9 .. 195 [LOINC 4548-4]
+  hba1c_ifcc quantity mmol/mol         "HbA1c (IFCC)" range 9 .. 195 [LOINC 59261-8]
   egfr       quantity mL/min/{1.73_m2} "eGFR" range 0 .. 200
 }
 """
