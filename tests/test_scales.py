@@ -203,3 +203,43 @@ def test_the_loinc_code_names_the_scale() -> None:
     # the table's units are valid UCUM, on the scales the comments say
     assert scales.different_scales(scales.LOINC_SCALES["4548-4"], scales.LOINC_SCALES["59261-8"])
     assert scales.different_scales(scales.LOINC_SCALES["62238-1"], scales.LOINC_SCALES["2164-2"])
+
+
+# ---------------------------------------------------------------- the solver reads thresholds too
+
+_SOLVER_SPEC = """
+trial SOLVER {
+  title "Solver"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -14 .. -1
+visit D1  "Day 1" day 1
+
+anchor screening = visit SCR
+anchor first_dose = visit D1
+
+conversion hba1c_ifcc_to_ngsp from mmol/mol to % = 0.09148 * value + 2.152 [LOINC 4548-4]
+
+form labs "Laboratory" at SCR {
+  hba1c quantity % "HbA1c (NGSP)" range 3 .. 20 [LOINC 4548-4]
+}
+"""
+
+
+def _codes_of(rules: str) -> list[str]:
+    from protocol_dsl.compiler import compile_spec
+
+    result = compile_spec("solver.trial", _SOLVER_SPEC + rules)
+    return sorted(d.code for d in result.diagnostics if d.code[1:3] in ("03", "04"))
+
+
+def test_solver_and_range_check_read_the_threshold_through_the_formula() -> None:
+    pytest.importorskip("z3")
+    # 8.005 % < HbA1c < 64 mmol/mol (8.00672 %) is possible: a factor (6.4 %) would say no
+    # subject can be eligible
+    both = 'inclusion I1 "a" = labs.hba1c > 8.005 %\ninclusion I2 "b" = labs.hba1c < 64 mmol/mol\n'
+    assert _codes_of(both) == []
+    # 197 mmol/mol is 20.17 %, above the range (a factor would read 19.7 %, within it)
+    assert _codes_of('inclusion I1 "a" = labs.hba1c > 197 mmol/mol\n') == ["E0405"]
+    assert _codes_of('inclusion I1 "a" = labs.hba1c > 195 mmol/mol\n') == []

@@ -839,9 +839,10 @@ class Encoder:
     # ------------------------------------------------------------ comparisons
 
     def _e_Compare(self, node: m.Compare, ctx: Ctx) -> Term:
-        node = threshold_on_item_scale(self.spec, Scope(ctx.owner, ctx.record), node)
-        left = self.encode(node.left, ctx)
-        right = self.encode(node.right, ctx)
+        # a threshold on another scale is encoded in its item's unit; the atom stays `node`
+        scaled = threshold_on_item_scale(self.spec, Scope(ctx.owner, ctx.record), node)
+        left = self.encode(scaled.left, ctx)
+        right = self.encode(scaled.right, ctx)
         shown = ((node.left, left), (node.right, right))
         return self._compare(node, node.op, left, right, ctx, shown, 0)
 
