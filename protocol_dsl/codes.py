@@ -72,6 +72,10 @@ CODES: dict[str, CodeInfo] = {
     "E0303": CodeInfo("quantities of different kinds", "error"),
     "E0304": CodeInfo("unit the item cannot have", "error"),
     "E0305": CodeInfo("doses in units that cannot be compared", "error"),
+    "E0306": CodeInfo("values on scales that no factor converts", "error"),
+    "E0307": CodeInfo("conversion formula that is not a change of scale", "error"),
+    "E0308": CodeInfo("conversion that cannot be used", "error"),
+    "E0309": CodeInfo("two conversions for one analyte and scale", "error"),
     # ---- E04xx eligibility logic
     "E0401": CodeInfo("no subject can be eligible", "error"),
     "W0402": CodeInfo("inclusion met by every subject", "warning"),

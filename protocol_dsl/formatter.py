@@ -159,6 +159,7 @@ class _Formatter:
             m.Form: self.form,
             m.Collect: self.collect,
             m.Define: self.define,
+            m.Conversion: self.conversion,
             m.Score: self.score,
             m.ScoreVariant: self.score_variant,
             m.Criterion: self.criterion,
@@ -604,6 +605,25 @@ class _Formatter:
     def define(self, decl: m.Define) -> list[_Line]:
         head = _join(["define", decl.name, self.label(decl.label)])
         return self.definition(0, head, decl.expr, decl.marks, decl)
+
+    def conversion(self, decl: m.Conversion) -> list[_Line]:
+        """`conversion NAME "label" from U to U = formula [codes] marks`, the formula and codes
+        on a line of their own when it does not fit."""
+        head = _join(
+            [
+                "conversion",
+                decl.name,
+                self.label(decl.label),
+                f"from {printer.unit(decl.source)} to {printer.unit(decl.target)}",
+            ]
+        )
+        formula = _join(["=", printer.expr(decl.expr), *self.codes(decl.codes)])
+        one_line = _join([head, formula, *self.marks(decl.marks)])
+        if len(one_line) <= WIDTH and not self._has_comment(decl.expr):
+            return [_anchored(0, one_line, decl)]
+        lines = [_anchored(0, head, decl), _Line(INDENT, formula)]
+        lines += self.mark_lines(INDENT, decl.marks)
+        return lines
 
     # -- scores
 

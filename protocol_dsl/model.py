@@ -611,6 +611,21 @@ class Define(_Node):
 
 
 @node
+class Conversion(_Node):
+    """A change of scale for the analytes `codes` name: a value in `source` is
+    `expr` (of the name ``value``) in `target`."""
+
+    name: str
+    label: str | None
+    source: str
+    target: str
+    expr: Expr
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field()
+
+
+@node
 class ScoreItem(_Node):
     """A weighted descriptor; without an expression it reads the score form's item."""
 
@@ -975,6 +990,7 @@ Declaration: TypeAlias = (
     | Form
     | Collect
     | Define
+    | Conversion
     | Score
     | ScoreVariant
     | Criterion

@@ -54,6 +54,7 @@ DECLARATION_KEYWORDS = [
     "form",
     "collect",
     "define",
+    "conversion",
     "score",
     "inclusion",
     "exclusion",
@@ -1009,6 +1010,23 @@ class ModelBuilder(Transformer):
             str(children[0]),
             strings[0] if strings else None,
             expr,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def conversion_decl(self, meta: Any, children: list[Any]) -> m.Conversion:
+        strings = self._strings(children[1:2])
+        source, target = (
+            c for c in children[1:] if isinstance(c, str) and not isinstance(c, Token)
+        )
+        return m.Conversion(
+            str(children[0]),
+            strings[0] if strings else None,
+            source,
+            target,
+            next(c for c in children[1:] if _is_expr(c)),
+            self._codes(children),
             self._marks(children),
             span=self.span(meta),
         )

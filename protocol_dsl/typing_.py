@@ -65,12 +65,14 @@ from decimal import Decimal
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, units
+from protocol_dsl import printer, scales, units
 from protocol_dsl.codes import CODES
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
 
 __all__ = [
+    "SCALE_HELP",
     "UNIT_HELP",
     "Boolean",
     "Choice",
@@ -231,11 +233,17 @@ def units_comparable(a: str, b: str) -> bool:
     """Whether values in units `a` and `b` can be compared after conversion.
 
     Compatible dimensions, and a dose per body mass (mg/kg) is never compared
-    with a plain ratio such as % although both are dimensionless.
+    with a plain ratio such as % although both are dimensionless; nor are two
+    scales of one dimension (% and mmol/mol, mL/min and mL/min/{1.73_m2}, see
+    `scales`).
     """
     if a == b:
         return True
-    return units.compatible(a, b) and _per_body_mass(a) == _per_body_mass(b)
+    return (
+        units.compatible(a, b)
+        and _per_body_mass(a) == _per_body_mass(b)
+        and scales.same_scale(a, b)
+    )
 
 
 def quantity_unit(text: str) -> str:
@@ -545,6 +553,17 @@ class Typer:
     def _incompatible(
         self, node: m.Expr, a: m.Expr, ta: Quantity, b: m.Expr, tb: Quantity, verb: str
     ) -> None:
+        if _on_other_scales(ta.unit, tb.unit):
+            self._problem(
+                "E0306",
+                f"`{_short(a)}` in {scales.describe_scale(ta.unit)} cannot be {verb} "
+                f"`{_short(b)}` in {scales.describe_scale(tb.unit)}: the units are different "
+                "scales, which no factor converts",
+                node.span,
+                labels=(Label(a.span, describe(ta)), Label(b.span, describe(tb))),
+                help=SCALE_HELP,
+            )
+            return
         self._problem(
             "E0303",
             f"`{_short(a)}` in {_kind_of(ta.unit)} cannot be {verb} `{_short(b)}` "
@@ -600,6 +619,7 @@ class Typer:
     # ------------------------------------------------------------ comparisons
 
     def _compare(self, expr: m.Compare, scope: Scope) -> Type:
+        expr = threshold_on_item_scale(self.spec, scope, expr)
         left = self.infer(expr.left, scope)
         right = self.infer(expr.right, scope)
         ordering = expr.op in ("<", "<=", ">", ">=")
@@ -668,7 +688,18 @@ class Typer:
             if units_comparable(ta.unit, tb.unit):
                 return True
             item_side = self._threshold(a, ta, b, tb, scope)
-            if item_side is not None:
+            if item_side is not None and _on_other_scales(ta.unit, tb.unit):
+                item, t_item, literal, t_literal = item_side
+                self._problem(
+                    "E0306",
+                    f"`{_short(item)}` is recorded in {scales.describe_scale(t_item.unit)}; the "
+                    f"threshold {_short(literal)} is in {scales.describe_scale(t_literal.unit)}, "
+                    "a different scale that no factor converts",
+                    literal.span,
+                    labels=(Label(item.span, f"recorded in {units.format_unit(t_item.unit)}"),),
+                    help=f"write the threshold in {units.format_unit(t_item.unit)}; " + SCALE_HELP,
+                )
+            elif item_side is not None:
                 item, t_item, literal, t_literal = item_side
                 self._problem(
                     "E0304",
@@ -973,6 +1004,19 @@ def _code_value(owner: Spec, name: str) -> CodeValue | None:
             if codelist.entry(name) is not None:
                 return CodeValue(name, codelist)
     return None
+
+
+#: The help of every diagnostic about values on two scales.
+SCALE_HELP = (
+    "a conversion between scales is a formula, not a factor: record and compare values on the "
+    "item's own scale, or declare the formula (`conversion NAME from UNIT to UNIT = "
+    "a * value + b [LOINC …]`) for the analyte"
+)
+
+
+def _on_other_scales(a: str, b: str) -> bool:
+    """Units UCUM would convert by a factor that are different scales (% and mmol/mol)."""
+    return _per_body_mass(a) == _per_body_mass(b) and scales.different_scales(a, b)
 
 
 def _quantity_or_number(unit: str, interval: bool) -> Type:

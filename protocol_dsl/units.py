@@ -29,6 +29,7 @@ __all__ = [
     "DIMENSION_NAMES",
     "Unit",
     "UnitError",
+    "annotations",
     "compatible",
     "convert",
     "describe_dimension",
@@ -820,6 +821,48 @@ def format_unit(unit: Unit | str) -> str:
 def compatible(a: Unit | str, b: Unit | str) -> bool:
     """Whether values in ``a`` and ``b`` can be compared (converted into each other)."""
     return _as_unit(a).dimension == _as_unit(b).dimension
+
+
+def annotations(unit: Unit | str) -> tuple[tuple[str, int], ...]:
+    """The annotations of ``unit`` with the side of the division each is on.
+
+    ``mL/min/{1.73_m2}`` -> ``(("{1.73_m2}", -1),)``; ``{cells}/uL`` ->
+    ``(("{cells}", 1),)``.  UCUM gives annotations no meaning; the side tells
+    a label of what is counted (above the line) from the basis a value is
+    expressed per (below it).  An annotation written directly after a unit
+    (``g{creat}``) is on that unit's side.
+    """
+    tokens = _tokens(_as_unit(unit).text)
+    groups = [1]  # the sign of each open parenthesis
+    pending = 1  # the sign the next component takes from the operator before it
+    last = 1  # the sign of the last component, for an annotation attached to it
+    found: list[tuple[str, int]] = []
+    previous: _Token | None = None
+    for token in tokens:
+        if token.kind == "/":
+            pending = -1
+        elif token.kind == ".":
+            pending = 1
+        elif token.kind == "(":
+            groups.append(groups[-1] * pending)
+            pending = 1
+        elif token.kind == ")":
+            last = groups.pop() if len(groups) > 1 else 1
+        elif token.kind == "symbol":
+            last = groups[-1] * pending
+            pending = 1
+        else:
+            attached = (
+                previous is not None
+                and previous.kind in ("symbol", ")")
+                and previous.end == token.position
+            )
+            if not attached:
+                last = groups[-1] * pending
+                pending = 1
+            found.append((token.text, last))
+        previous = token
+    return tuple(found)
 
 
 def is_time(unit: Unit | str) -> bool:

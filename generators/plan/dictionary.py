@@ -16,7 +16,8 @@ from fractions import Fraction
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl import scales, units
+from protocol_dsl.conversions import item_conversions, recorded_conversion
 from protocol_dsl.spec import Scope, Spec, expressions
 
 #: Units a quantity is commonly recorded in; those of the item's kind are
@@ -40,8 +41,8 @@ COMMON_UNITS: tuple[str, ...] = (
     # pressure, length, temperature, time
     "mm[Hg]", "kPa", "cm[H2O]", "m", "cm", "mm", "[in_i]", "Cel", "[degF]", "K",
     "s", "min", "h", "d", "wk", "mo", "a",
-    # ratios
-    "%", "1", "10*-2",
+    # ratios (mmol/mol is an amount fraction: another scale than %, see protocol_dsl.scales)
+    "%", "1", "10*-2", "mmol/mol", "umol/mol",
 )  # fmt: skip
 
 
@@ -144,7 +145,7 @@ def build_dictionary(spec: Spec, extra_units: Iterable[str] = ()) -> Dictionary:
     catalogue = tuple(dict.fromkeys((*COMMON_UNITS, *spec_units(spec), *extra_units)))
     tables = []
     for use in spec.form_uses:
-        columns = tuple(_column(use.owner, item, catalogue) for item in use.form.items)
+        columns = tuple(_column(use.owner, item, catalogue, spec) for item in use.form.items)
         tables.append(Table(use.storage_name, use.repeating, use.visits, columns))
     return Dictionary(tuple(tables))
 
@@ -179,7 +180,7 @@ def _is_ucum(unit: str) -> bool:
     return True
 
 
-def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...]) -> Column:
+def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -> Column:
     kind = item.type.kind
     codes = None
     if kind == "choice" and item.type.codelist is not None:
@@ -198,7 +199,7 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...]) -> Column:
             conversion
             for other in catalogue
             if other != unit and (conversion := unit_conversion(other, unit)) is not None
-        )
+        ) + _declared_conversions(root, item, catalogue)
     return Column(item.name, kind, unit, codes, low, high, item.visits, conversions)
 
 
@@ -219,11 +220,35 @@ def unit_conversion(source: str, target: str) -> Conversion | None:
         a, b = units.parse_unit(source), units.parse_unit(target)
     except units.UnitError:
         return None
-    if a.dimension != b.dimension:
-        return None
+    if a.dimension != b.dimension or not scales.same_scale(source, target):
+        return None  # other scales (% and mmol/mol) convert only through a declared formula
     ratio = Fraction(*a.exact_factor) / Fraction(*b.exact_factor)
     offset = (Fraction(*a.exact_offset) - Fraction(*b.exact_offset)) / Fraction(*b.exact_factor)
     return Conversion(source, ratio.numerator, ratio.denominator, offset, _digits(ratio))
+
+
+def _declared_conversions(
+    spec: Spec, item: m.Item, catalogue: tuple[str, ...]
+) -> tuple[Conversion, ...]:
+    """Units on another scale than the item's that a declared conversion reads (the
+    declaration's own unit, and the catalogue's units of its scale)."""
+    declared = item_conversions(spec, item)
+    found: dict[str, Conversion] = {}
+    for other in dict.fromkeys((*(c.unit for c in declared), *catalogue)):
+        if other in found or other == item.type.unit:
+            continue
+        through = recorded_conversion(declared, other)
+        if through is None:
+            continue
+        formula = through[1]
+        found[other] = Conversion(
+            other,
+            formula.slope.numerator,
+            formula.slope.denominator,
+            formula.intercept,
+            _digits(abs(formula.slope)),
+        )
+    return tuple(found.values())
 
 
 def _digits(ratio: Fraction) -> int:

@@ -31,6 +31,7 @@ from generators.plan.dictionary import (
 from protocol_dsl import model as m
 from protocol_dsl import typing_ as t
 from protocol_dsl import units
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
 
 
@@ -424,6 +425,7 @@ class _Lowerer:
     # ------------------------------------------------------------ comparisons
 
     def _compare(self, expr: m.Compare, context: _Context) -> _Lowered:
+        expr = threshold_on_item_scale(self.spec, context.scope, expr)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
         return _Lowered(self._comparison(expr.op, left, right, expr.span), t.BOOLEAN)

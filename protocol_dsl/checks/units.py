@@ -6,7 +6,10 @@ E0302 a duration written in a unit that is not a unit of time;
 E0303 quantities of different kinds compared, added or subtracted (found by the
       type pass, `typing_.analyse`, which this check shares with the type check);
 E0304 an item range, or a criterion threshold, in a unit the item cannot have;
-E0305 dose levels and step doses in units that cannot be compared.
+E0305 dose levels and step doses in units that cannot be compared;
+E0306 an item's range in a unit on another scale than the item's (% and
+      mmol/mol): comparisons across scales are found by the type pass too;
+E0307-E0309 conversion declarations (`protocol_dsl.checks.conversions`).
 """
 
 from __future__ import annotations
@@ -14,10 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl import scales, units
+from protocol_dsl.checks import conversions
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
-from protocol_dsl.typing_ import UNIT_HELP, analyse, quantity_unit, unit_span, units_comparable
+from protocol_dsl.typing_ import (
+    SCALE_HELP,
+    UNIT_HELP,
+    analyse,
+    quantity_unit,
+    unit_span,
+    units_comparable,
+)
 
 #: Trial header fields that hold a duration.
 _DURATION_FIELDS = ("minimum_age", "maximum_age", "length")
@@ -30,6 +41,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
             yield from _declaration(decl)
+    yield from conversions.check(spec)
 
 
 def _declaration(decl: object) -> Iterator[Diagnostic]:
@@ -93,6 +105,7 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
         yield from problems
         if not problems:
             unit = quantity_unit(item.type.unit)
+            yield from _coded_scale(item, unit)
     if item.range is None:
         return
     for bound in (item.range.low, item.range.high):
@@ -116,6 +129,18 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
                 labels=(Label(item.type.span, "declared without a unit"),),
                 help="write the range as plain numbers, or declare the item as `quantity UNIT`",
             )
+        elif scales.different_scales(unit, bound_unit):
+            yield Diagnostic(
+                "E0306",
+                "error",
+                f"the range of '{item.name}' is given in {scales.describe_scale(bound_unit)}, "
+                f"but '{item.name}' is recorded in {scales.describe_scale(unit)}, a different "
+                "scale that no factor converts",
+                item.range.span,
+                labels=(Label(item.type.span, f"recorded in {units.format_unit(unit)}"),),
+                help=f"write the range in {units.format_unit(unit)}; " + SCALE_HELP,
+            )
+            return
         elif not units_comparable(unit, bound_unit):
             yield Diagnostic(
                 "E0304",
@@ -128,6 +153,26 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
                 "(read in the item's unit)",
             )
             return
+
+
+def _coded_scale(item: m.Item, unit: str) -> Iterator[Diagnostic]:
+    """An item whose code names a measurement on another scale than the item's unit (HbA1c
+    by IFCC, in mmol/mol, declared in %): the code decides what its values are."""
+    coded = scales.code_scale((code.system, code.value) for code in item.codes)
+    if coded is None or scales.same_scale(unit, coded[1]):
+        return
+    code, expected = coded
+    span = next(c.span for c in item.codes if c.value == code)
+    yield Diagnostic(
+        "E0306",
+        "error",
+        f"'{item.name}' is declared in {scales.describe_scale(unit)}, but its code "
+        f"[LOINC {code}] is a measurement in {scales.describe_scale(expected)}, another scale",
+        item.type.span,
+        labels=(Label(span, f"measured in {expected}"),),
+        help=f"declare the item in {expected} (or another unit of that scale), or give it the "
+        "code of the measurement on its own scale",
+    )
 
 
 def _dose_finding(decl: m.DoseFinding) -> Iterator[Diagnostic]:

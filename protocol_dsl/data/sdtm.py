@@ -62,6 +62,8 @@ CDISC_UNITS = {
     "10^6/uL": "10*6/uL",
     "10^9/L": "10*9/L",
     "10^12/L": "10*12/L",
+    # eGFR normalised to 1.73 m² body surface area: another scale than mL/min
+    "mL/min/1.73m2": "mL/min/{1.73_m2}",
     "in": "[in_i]",
     "LB": "[lb_av]",
     "HOURS": "h",

@@ -32,6 +32,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
     POSITION,
@@ -1012,6 +1013,7 @@ class _Compiler:
     # -------------------------------------------------------- comparisons
 
     def c_Compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        e = threshold_on_item_scale(self.spec, scope, e)
         left, li = self.compile(e.left, scope, visit)
         right, ri = self.compile(e.right, scope, visit)
         return self.comparison(e.op, left, li, right, ri, e.right), TRUTH

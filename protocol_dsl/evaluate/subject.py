@@ -19,13 +19,15 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl import scales, units
+from protocol_dsl.conversions import ItemConversion, item_conversions, recorded_conversion
 from protocol_dsl.evaluate.values import format_number, parse_date, parse_titer
 from protocol_dsl.spec import FormUse, Scope, Spec
 
@@ -113,6 +115,8 @@ class ItemInfo:
     entries: tuple[str, ...] | None
     range: tuple[float, float] | None
     label: str
+    #: declared conversions from other scales (HbA1c in mmol/mol for an item in %)
+    conversions: tuple[ItemConversion, ...] = ()
 
     @cached_property
     def converter(self) -> Converter:
@@ -170,7 +174,7 @@ class DataDictionary:
         self.spec = spec
         self.forms: dict[str, FormInfo] = {}
         for use in spec.form_uses:
-            items = {item.name: _item_info(use.owner, item) for item in use.form.items}
+            items = {item.name: _item_info(use.owner, item, spec) for item in use.form.items}
             self.forms[use.storage_name] = FormInfo(use, items)
         self.visits: tuple[str, ...] = tuple(v.name for v in spec.visit_order)
         self.criteria: dict[str, m.Criterion] = {c.id: c for c in spec.criteria}
@@ -188,7 +192,7 @@ class DataDictionary:
         return info
 
 
-def _item_info(owner: Spec, item: m.Item) -> ItemInfo:
+def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     entries = None
     if item.type.kind == "choice" and item.type.codelist is not None:
         symbol = owner.resolve(item.type.codelist.parts, Scope(owner))
@@ -199,7 +203,14 @@ def _item_info(owner: Spec, item: m.Item) -> ItemInfo:
     if item.range is not None:
         value_range = (_bound(item.range.low, unit), _bound(item.range.high, unit))
     return ItemInfo(
-        item.name, item, item.type.kind, unit, entries, value_range, item.label or item.name
+        item.name,
+        item,
+        item.type.kind,
+        unit,
+        entries,
+        value_range,
+        item.label or item.name,
+        item_conversions(root or owner, item),
     )
 
 
@@ -305,10 +316,7 @@ def _converter(info: ItemInfo) -> Converter:
                     return number
                 if not isinstance(unit, str):
                     raise BadValue("the unit is not text")
-                try:
-                    converted = units.convert(number, unit, item_unit)
-                except units.UnitError as error:
-                    raise BadValue(_unit_reason(unit, item_unit, error)) from None
+                converted = _other_unit(number, unit, item_unit, info.conversions)
                 if not low <= converted <= high:
                     raise out_of_range(
                         f"{format_number(number)} {unit} (= {format_number(converted)} {item_unit})"
@@ -381,6 +389,32 @@ def _converter(info: ItemInfo) -> Converter:
         return str(value)
 
     return text
+
+
+def _other_unit(
+    number: float, unit: str, item_unit: str, declared: tuple[ItemConversion, ...]
+) -> float:
+    """A value recorded in `unit` read in the item's unit: by UCUM's factor on one scale,
+    through a declared conversion across scales, never by a factor across scales."""
+    try:
+        same = scales.same_scale(unit, item_unit)
+    except units.UnitError:
+        same = False
+    if not same:
+        through = recorded_conversion(declared, unit)
+        if through is not None:
+            # exact on the decimal the value prints as, as the generated module and SQL read it
+            return float(through[1](Fraction(repr(number))))
+        if scales.different_scales(unit, item_unit):
+            raise BadValue(
+                f"the unit {scales.describe_scale(unit)} is another scale than the item's unit "
+                f"{scales.describe_scale(item_unit)}: no factor converts them, and no conversion "
+                "is declared for this item"
+            )
+    try:
+        return units.convert(number, unit, item_unit)
+    except units.UnitError as error:
+        raise BadValue(_unit_reason(unit, item_unit, error)) from None
 
 
 def _unit_reason(unit: str, item_unit: str, error: units.UnitError) -> str:

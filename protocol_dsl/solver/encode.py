@@ -76,6 +76,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.solver import calendar, native
 from protocol_dsl.solver.terms import (
     DAY_SECONDS,
@@ -838,8 +839,10 @@ class Encoder:
     # ------------------------------------------------------------ comparisons
 
     def _e_Compare(self, node: m.Compare, ctx: Ctx) -> Term:
-        left = self.encode(node.left, ctx)
-        right = self.encode(node.right, ctx)
+        # a threshold on another scale is encoded in its item's unit; the atom stays `node`
+        scaled = threshold_on_item_scale(self.spec, Scope(ctx.owner, ctx.record), node)
+        left = self.encode(scaled.left, ctx)
+        right = self.encode(scaled.right, ctx)
         shown = ((node.left, left), (node.right, right))
         return self._compare(node, node.op, left, right, ctx, shown, 0)
 

@@ -17,7 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, units
+from protocol_dsl import printer, scales, units
+from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Scope, Spec, Symbol, walk_scoped
 
@@ -120,7 +121,7 @@ def _in_unit(value: Decimal | m.Quantity, unit: str | None) -> Fraction | None:
         source, target = _unit(value.unit), _unit(unit)
     except units.UnitError:
         return None
-    if source.dimension != target.dimension:
+    if source.dimension != target.dimension or not scales.same_scale(value.unit, unit):
         return None
     base = Fraction(value.value) * Fraction(*source.exact_factor) + Fraction(*source.exact_offset)
     return (base - Fraction(*target.exact_offset)) / Fraction(*target.exact_factor)
@@ -136,12 +137,15 @@ def _unit(text: str) -> units.Unit:
 def _compare(
     spec: Spec, node: m.Compare, scope: Scope, resolved: dict[int, Symbol | None]
 ) -> Iterator[Diagnostic]:
-    op = node.op
-    item = _ranged(spec, node.left, scope, resolved)
-    other = node.right
+    # a threshold on another scale is read through the item's declared conversion, and
+    # reported as written
+    scaled = threshold_on_item_scale(spec, scope, node)
+    op = scaled.op
+    item = _ranged(spec, scaled.left, scope, resolved)
+    other = scaled.right
     if item is None:
-        item = _ranged(spec, node.right, scope, resolved)
-        other, op = node.left, _FLIP[op]
+        item = _ranged(spec, scaled.right, scope, resolved)
+        other, op = scaled.left, _FLIP[op]
     if item is None:
         return
     value = _threshold(other, item)

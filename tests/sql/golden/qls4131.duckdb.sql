@@ -814,6 +814,18 @@ WITH "demographics_by_visit" AS (
           THEN ROUND(CAST("hba1c" * 100 AS DOUBLE), 9)
           WHEN "hba1c__unit" = '10*-2'
           THEN "hba1c"
+          WHEN "hba1c__unit" = 'mmol/mol'
+          THEN ROUND(CAST((
+            (
+              "hba1c" * 2287
+            ) / 25000
+          ) + 2.152 AS DOUBLE), 11)
+          WHEN "hba1c__unit" = 'umol/mol'
+          THEN ROUND(CAST((
+            (
+              "hba1c" * 2287
+            ) / 25000000
+          ) + 2.152 AS DOUBLE), 14)
         END AS "hba1c",
         CASE
           WHEN "proteinuria__unit" IS NULL OR "proteinuria__unit" IN ('', 'g/d')
@@ -840,12 +852,6 @@ WITH "demographics_by_visit" AS (
         CASE
           WHEN "egfr__unit" IS NULL OR "egfr__unit" IN ('', 'mL/min/{1.73_m2}')
           THEN "egfr"
-          WHEN "egfr__unit" = 'mL/min'
-          THEN "egfr"
-          WHEN "egfr__unit" = 'L/min'
-          THEN ROUND(CAST("egfr" * 1000 AS DOUBLE), 9)
-          WHEN "egfr__unit" = 'mL/h'
-          THEN ROUND(CAST("egfr" / 60 AS DOUBLE), 11)
         END AS "egfr",
         "pregnancy_test" AS "pregnancy_test"
       FROM "screening_labs"
