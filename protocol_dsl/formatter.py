@@ -20,7 +20,8 @@ The layout:
   that does not fit in `WIDTH` columns is broken at its top-level `and`/`or`,
   each continuation line starting under the first operand (`all … satisfy`
   and long `where` filters continue two columns in);
-* strings are printed as written, numbers and units canonically (`printer`).
+* strings, numbers and units are printed canonically (`printer.quote`
+  escapes what must be escaped and nothing else).
 
 Comments: a comment on a line of its own stays before the declaration,
 member or continuation line it precedes; a comment after code stays at the
@@ -42,7 +43,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.parser import Comment, parse_with_comments, unquote
+from protocol_dsl.parser import Comment, parse_with_comments
 
 __all__ = ["CELL_WIDTH", "WIDTH", "FormatError", "format_module", "format_source"]
 
@@ -121,23 +122,11 @@ def _anchored(indent: int, text: str, node: object | None) -> _Line:
     return _Line(indent, text, span.start, span.line)
 
 
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*', re.DOTALL)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _QUANTITY_TEXT = re.compile(
     r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
     r"(?:[ \t]*[A-Za-z%\[{][A-Za-z0-9_%\[\]{}.*/^']*|\s*'[^'\n]+')"
 )
 _TITER_TEXT = re.compile(r"1:\d+")
-
-
-def _written_strings(source: str) -> dict[str, str]:
-    """Each string value of the file and how it was first written (escapes kept)."""
-    written: dict[str, str] = {}
-    for match in _STRING_OR_COMMENT.finditer(source):
-        token = match[0]
-        if token.startswith('"'):
-            written.setdefault(unquote(token), token)
-    return written
 
 
 # ---------------------------------------------------------------- the formatter
@@ -149,7 +138,6 @@ class _Formatter:
         self.comment_offsets = [c.start for c in self.comments]
         self.source = source
         self.source_lines = source.split("\n") if source is not None else None
-        self.written = _written_strings(source) if source is not None else {}
         self._groups = itertools.count()
         self.declaration_printers: dict[type, Callable[[object], list[_Line]]] = {
             m.Trial: self.trial,
@@ -296,9 +284,11 @@ class _Formatter:
 
     # ------------------------------------------------------------ small parts
 
-    def string(self, text: str) -> str:
-        written = self.written.get(text)
-        return written if written is not None else printer.quote(text)
+    @staticmethod
+    def string(text: str) -> str:
+        # one printer for every string: the same text is spelled the same way
+        # wherever it is, whatever escapes the writer used
+        return printer.quote(text)
 
     def label(self, text: str | None) -> str:
         return self.string(text) if text is not None else ""
@@ -318,8 +308,6 @@ class _Formatter:
     def value(self, v: m.Value) -> str:
         """A field value, as written where the text still says the same thing."""
         text = v.text
-        if v.kind == "string" and _STRING.fullmatch(text) and unquote(text) == v.value:
-            return text
         if v.kind == "quantity" and _QUANTITY_TEXT.fullmatch(text):
             return text
         if v.kind == "titer" and _TITER_TEXT.fullmatch(text) and int(text[2:]) == v.value:
@@ -417,12 +405,16 @@ class _Formatter:
     ) -> list[tuple[int, str, object]]:
         """The lines of an expression placed at column `col`: (column, text, anchor node)."""
         flat = printer._expr(node, context)
-        breakable = isinstance(node, (m.Logic, m.Quantifier)) and flat == printer.expr(node)
+        breakable = (
+            isinstance(node, (m.Logic, m.Quantifier))
+            and not printer.is_chain(node)
+            and flat == printer.expr(node)
+        )
         if col + len(flat) <= WIDTH and not self._has_comment(node) and not (force and breakable):
             return [(col, flat, node)]
         if flat != printer.expr(node):  # parenthesised in this context
             return _enclose(self.layout(node, col + 1, _LOWEST))
-        if isinstance(node, m.Logic):
+        if isinstance(node, m.Logic) and not printer.is_chain(node):
             return self.chain(node, col, col)
         if isinstance(node, m.Quantifier):
             return self.quantifier(node, col, force=force)
@@ -457,7 +449,11 @@ class _Formatter:
             head += " where "
             where_col = col + len(head)
             where_flat = printer._expr(node.where, _IMPLIES)
-            chain = isinstance(node.where, m.Logic) and where_flat == printer.expr(node.where)
+            chain = (
+                isinstance(node.where, m.Logic)
+                and not printer.is_chain(node.where)
+                and where_flat == printer.expr(node.where)
+            )
             fits = where_col + len(where_flat) <= WIDTH and not self._has_comment(node.where)
             if fits and not (force and chain):
                 laid = [(col, head + where_flat, node)]
@@ -956,13 +952,13 @@ def _chain_operands(node: m.Logic) -> list[tuple[str, m.Expr, int]]:
 
     def context(operand: m.Expr, default: int) -> int:
         # the printer puts an `and` inside an `or` in parentheses, for the reader
-        if node.op == "or" and isinstance(operand, m.Logic) and operand.op == "and":
+        if node.op == "or" and printer._is_and(operand):
             return _AND + 1
         return default
 
     tail: list[tuple[str, m.Expr, int]] = []
     current: m.Expr = node
-    while isinstance(current, m.Logic) and current.op == node.op:
+    while isinstance(current, m.Logic) and current.op == node.op and not printer.is_chain(current):
         tail.append((node.op, current.right, context(current.right, level + 1)))
         current = current.left
     return [("", current, context(current, level)), *reversed(tail)]

@@ -36,6 +36,7 @@ from lark.exceptions import (
 from lark.visitors import _vargs_meta
 
 from protocol_dsl import model as m
+from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lalr import Driver, Fallback, Handler
 from protocol_dsl.lexer import FastContextualLexer
@@ -92,6 +93,18 @@ def grammar_text() -> str:
 def keywords() -> frozenset[str]:
     """The grammar's keywords (read once: the printer asks for every unit it writes)."""
     return frozenset(re.findall(r'"([a-z_]+)"', GRAMMAR_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def unit_word() -> re.Pattern[str]:
+    """The grammar's pattern of a unit written without quotes (its UNIT_WORD terminal)."""
+    found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
+    assert found, "the grammar defines UNIT_WORD"
+    return re.compile(found[1])
+
+
+#: Units that are keywords, which the grammar admits after a number all the same.
+KEYWORD_UNITS = frozenset({"day", "min"})
 
 
 def _cache_path(text: str) -> str | None:
@@ -563,12 +576,27 @@ def _text(token: Token) -> str:
     return str(token)
 
 
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# `\u{HEX}` is a code point; any other backslash stands for the character after it.
+_ESCAPE = re.compile(r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|(.))", re.DOTALL)
+_NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match[1] is not None:
+        code = int(match[1], 16)
+        # beyond Unicode: the text as written, as for any escape the lexer does not know
+        return chr(code) if code <= 0x10FFFF else f"u{{{match[1]}}}"
+    return _NAMED_ESCAPES.get(match[2], match[2])
 
 
 def unquote(token: str) -> str:
-    body = token[1:-1]
-    return _ESCAPE.sub(lambda match: {"n": "\n", "t": "\t"}.get(match[1], match[1]), body)
+    """The text of a string literal (the inverse of `printer.quote`).
+
+    Escapes: `\\n` line break, `\\t` tab, `\\r` carriage return, `\\u{HEX}` the
+    character with that code point; a backslash before any other character
+    (`\\"`, `\\\\`) stands for that character.
+    """
+    return _ESCAPE.sub(_unescape, token[1:-1])
 
 
 def _shown(text: str) -> str:
@@ -717,10 +745,25 @@ class ModelBuilder(Transformer):
             )
         return m.QuantityLit(q, span=self.span(meta))
 
+    def _keyword_unit(self, meta: Any, children: list[Any], unit: str) -> m.QuantityLit:
+        value = _decimal(str(children[0]), self.tspan(children[0]))
+        return m.QuantityLit(m.Quantity(value, unit), span=self.span(meta))
+
+    @v_args(meta=True)
+    def quantity_in_days(self, meta: Any, children: list[Any]) -> m.QuantityLit:
+        return self._keyword_unit(meta, children, "day")
+
+    @v_args(meta=True)
+    def quantity_in_minutes(self, meta: Any, children: list[Any]) -> m.QuantityLit:
+        return self._keyword_unit(meta, children, "min")
+
     def _value(self, child: Any) -> m.Value:
         if isinstance(child, m.QuantityLit):
             # as written, but one space however it was spaced: layout is not meaning
-            text = " ".join(self.source[child.span.start : child.span.end].split())
+            # (inside a quoted unit the spaces are the unit's own)
+            number, quote_mark, unit = self.source[child.span.start : child.span.end].partition("'")
+            text = " ".join(number.split())
+            text = f"{text} '{unit}" if quote_mark else text
             return m.Value("quantity", child.quantity, text, span=child.span)
         if isinstance(child, tuple):  # signed number
             value, span = child
@@ -728,7 +771,9 @@ class ModelBuilder(Transformer):
         assert isinstance(child, Token)
         span = self.tspan(child)
         if child.type == "STRING":
-            return m.Value("string", unquote(child), str(child), span=span)
+            # the one canonical spelling: how an escape was written is not meaning
+            value = unquote(child)
+            return m.Value("string", value, printer.quote(value), span=span)
         if child.type == "DATE":
             return m.Value("date", self._date(child), str(child), span=span)
         if child.type == "TITER":
@@ -1638,7 +1683,7 @@ class ModelBuilder(Transformer):
         a, op1, b, op2, c = children
         first = m.Compare(op1, a, b, span=_join(a, b))
         second = m.Compare(op2, b, c, span=_join(b, c))
-        return m.Logic("and", first, second, span=self.span(meta))
+        return m.Logic("and", first, second, chained=True, span=self.span(meta))
 
     @v_args(meta=True)
     def between(self, meta: Any, children: list[Any]) -> m.Between:
