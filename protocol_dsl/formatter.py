@@ -9,9 +9,10 @@ known and comments are placed by their spans only).
 
 The layout:
 
-* 2-space indentation, one declaration per block, one blank line between
-  declarations; consecutive one-line declarations (visits, epochs, anchors,
-  activities, …) keep the writer's grouping: a blank line or none;
+* 2-space indentation; blank lines only where the writer put them (a run of
+  them becomes one; none after `{` or before `}`), so formatting never adds
+  one (a module printed without its source gets one blank line between
+  declarations that are not a run of one-liners of one kind);
 * inside blocks (form items, code-list entries, table rows, score items, dose
   levels, header fields) and across a run of one-line declarations of one
   kind, the columns are aligned; a cell longer than `CELL_WIDTH` is not
@@ -175,10 +176,12 @@ class _Formatter:
             if previous is not None:
                 prev_decl, prev_lines = previous
                 one_liners = len(prev_lines) == 1 and len(printed) == 1
-                if not one_liners:
+                if self.source_lines is not None:
+                    # the writer's blank lines, never one of ours: a blank line
+                    # the formatter added would be the writer's on the next run
+                    first.blank_before = self._blank_before(decl)
+                elif not one_liners:
                     first.blank_before = True
-                elif self.source_lines is not None:
-                    first.blank_before = self._blank_after(prev_decl)
                 else:
                     first.blank_before = type(prev_decl) is not type(decl)
                 # a run of one-line declarations of one kind is aligned as a table
@@ -202,12 +205,21 @@ class _Formatter:
         _align(lines)
         return self._render(self._weave(lines))
 
-    def _blank_after(self, node: object) -> bool:
-        """Whether the source line after `node` is blank (the writer's grouping)."""
+    def _blank_before(self, node: object) -> bool:
+        """Whether the writer put a blank line right before `node` (their grouping).
+
+        Only for a node that starts its source line: the blank line before a
+        line that holds two members belongs to the first of them.  What lies
+        before the node is what counts (not what follows the member before it,
+        whose span may end before its closing brace).
+        """
         span = getattr(node, "span", None)
-        if self.source_lines is None or span is None or span.end <= 0:
+        if self.source is None or span is None or span.end <= 0:
             return False
-        return self._blank_line(span.end_line + 1)
+        line_start = self.source.rfind("\n", 0, span.start) + 1
+        if self.source[line_start : span.start].strip():
+            return False
+        return self._blank_line(span.line - 1)
 
     def _blank_line(self, line: int) -> bool:
         if self.source_lines is None or not 1 <= line <= len(self.source_lines):
@@ -259,6 +271,8 @@ class _Formatter:
                 indent = line.indent + (INDENT if line.closing else 0)
                 blank = line.blank_before
                 for comment, moved in group:
+                    if not moved and self.source is not None:
+                        blank = self._blank_line(comment.line - 1)
                     woven.append(_Line(indent, comment.text, blank_before=blank))
                     blank = not moved and self._blank_line(comment.line + 1)
                 line.blank_before = blank
@@ -367,14 +381,11 @@ class _Formatter:
         """Opening lines, members (each a list of lines) in order, and the closing brace."""
         lines = list(opening)
         printed = [(member, member_lines) for member, member_lines in members if member_lines]
-        for k, (_member, member_lines) in enumerate(printed):
+        for k, (member, member_lines) in enumerate(printed):
             if k:
-                member_lines[0].blank_before = self._blank_after(printed[k - 1][0])
+                member_lines[0].blank_before = self._blank_before(member)
             lines += member_lines
-        close = self.closing(opening[0].indent, node)
-        if printed:
-            close.blank_before = self._blank_after(printed[-1][0])
-        lines.append(close)
+        lines.append(self.closing(opening[0].indent, node))
         return lines
 
     def mark_lines(self, indent: int, marks: m.Marks) -> list[_Line]:

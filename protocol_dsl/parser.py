@@ -616,6 +616,9 @@ def _decimal(text: str, span: m.Span) -> Decimal:
             span,
             help="numbers in a protocol stay between 1e-30 and 1e30",
         )
+    if "e" in text or "E" in text:
+        # 1e3 is the number 1000, whatever the spelling (a value, not 1E+3)
+        value = Decimal(format(value, "f"))
     return value
 
 
