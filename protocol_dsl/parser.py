@@ -508,6 +508,10 @@ def syntax_diagnostic(
     hint = _token_hint(token, error) or _mark_word_hint(source, offset, error)
     if hint:
         help_text += f"; {hint}"
+    marks_last = _marks_last_hint(source, offset, token)
+    if marks_last and not hint:
+        # the list of what may follow a finished declaration is no help here
+        help_text = marks_last
     return Diagnostic(
         "E0001",
         "error",
@@ -555,6 +559,23 @@ def _token_hint(token: Token, error: UnexpectedToken) -> str | None:
 
 
 _MARK_WORDS = ("note", "question", "source", "rationale")
+
+# A mark at the end of the text before a refused clause: `provisional`, `note "…"`, ….
+_MARK_BEFORE = re.compile(
+    r'(?:^|\s)(provisional|(?:note|question|source|rationale)\s+"(?:[^"\\]|\\.)*")\s*\Z', re.DOTALL
+)
+
+
+def _marks_last_hint(source: str, offset: int, token: Token) -> str | None:
+    """`provisional when …`: a clause after a mark, where marks end a declaration."""
+    clause = str(token)
+    if clause != "=" and clause not in keywords():
+        return None
+    mark = _MARK_BEFORE.search(source, 0, offset)
+    if mark is None:
+        return None
+    word = mark[1].split(None, 1)[0]
+    return f"marks come last: write `{clause} …` before `{word}`"
 
 
 def _mark_word_hint(source: str, offset: int, error: UnexpectedToken) -> str | None:
