@@ -48,6 +48,7 @@ CODES: dict[str, CodeInfo] = {
     "E0112": CodeInfo("missing trial header", "error"),
     "E0113": CodeInfo("unknown mapping target", "error"),
     "E0114": CodeInfo("mapping rule that cannot be read row by row", "error"),
+    "E0118": CodeInfo("not a product code", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
