@@ -83,9 +83,15 @@ class SyntaxProblem(Exception):
         self.help = help
 
 
+#: Units that are also keywords, read as units all the same right after a number on
+#: its line ("1 day" as "7 days", "5 min"); a keyword on the next line is a keyword.
+KEYWORD_UNITS = frozenset({"day", "min"})
+
+
 def grammar_text() -> str:
     text = GRAMMAR_PATH.read_text(encoding="utf-8")
-    keywords = sorted(set(re.findall(r'"([a-z_]+)"', text)), key=lambda k: (-len(k), k))
+    words = set(re.findall(r'"([a-z_]+)"', text)) - KEYWORD_UNITS
+    keywords = sorted(words, key=lambda k: (-len(k), k))
     return text.replace("__KEYWORDS__", "|".join(keywords))
 
 
@@ -101,10 +107,6 @@ def unit_word() -> re.Pattern[str]:
     found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
     assert found, "the grammar defines UNIT_WORD"
     return re.compile(found[1])
-
-
-#: Units that are keywords, which the grammar admits after a number all the same.
-KEYWORD_UNITS = frozenset({"day", "min"})
 
 
 def _cache_path(text: str) -> str | None:
@@ -768,18 +770,6 @@ class ModelBuilder(Transformer):
                 _decimal(str(children[0]), self.tspan(children[0])), str(children[1])[1:-1]
             )
         return m.QuantityLit(q, span=self.span(meta))
-
-    def _keyword_unit(self, meta: Any, children: list[Any], unit: str) -> m.QuantityLit:
-        value = _decimal(str(children[0]), self.tspan(children[0]))
-        return m.QuantityLit(m.Quantity(value, unit), span=self.span(meta))
-
-    @v_args(meta=True)
-    def quantity_in_days(self, meta: Any, children: list[Any]) -> m.QuantityLit:
-        return self._keyword_unit(meta, children, "day")
-
-    @v_args(meta=True)
-    def quantity_in_minutes(self, meta: Any, children: list[Any]) -> m.QuantityLit:
-        return self._keyword_unit(meta, children, "min")
 
     def _value(self, child: Any) -> m.Value:
         if isinstance(child, m.QuantityLit):

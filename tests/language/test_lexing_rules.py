@@ -146,6 +146,17 @@ def test_a_singular_unit_works_wherever_a_plural_does(
     assert format_source(formatted) == formatted
 
 
+def test_day_on_the_next_line_is_not_the_unit_of_the_number_before_it() -> None:
+    form = only_declaration(
+        'form f "F" {\n  a number range 0 .. 300\n  day quantity mg range 0 .. 5 day\n}\n'
+    )
+    assert isinstance(form, m.Form)
+    assert [item.name for item in form.items] == ["a", "day"]
+    assert form.items[0].range is not None and form.items[0].range.high == Decimal(300)
+    high = form.items[1].range.high if form.items[1].range is not None else None
+    assert high == m.Quantity(Decimal(5), "day")
+
+
 # ---------------------------------------------------------------- strings
 
 
