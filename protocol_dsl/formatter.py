@@ -10,8 +10,8 @@ known and comments are placed by their spans only).
 The layout:
 
 * 2-space indentation; blank lines only where the writer put them (a run of
-  them becomes one; none after `{` or before `}`), so formatting never adds
-  one (a module printed without its source gets one blank line between
+  them becomes one; none right after `{` or before `}`), so formatting never
+  adds one (a module printed without its source gets one blank line between
   declarations that are not a run of one-liners of one kind);
 * inside blocks (form items, code-list entries, table rows, score items, dose
   levels, header fields) and across a run of one-line declarations of one
@@ -286,9 +286,12 @@ class _Formatter:
     @staticmethod
     def _render(lines: list[_Line]) -> str:
         out: list[str] = []
+        opened = False  # the line before opened a block: no blank line right after `{`
         for line in lines:
-            if line.blank_before and out and not line.closing:
+            if line.blank_before and out and not line.closing and not opened:
                 out.append("")
+            last = line.more[-1] if line.more else line.text
+            opened = last.endswith("{") and not last.lstrip().startswith("#")
             text = line.text
             if line.comment is not None:
                 text = f"{text}  {line.comment}" if text else line.comment

@@ -156,6 +156,15 @@ CASES = {
         'trial T {\n  title "A\\ttab and a \\"quote\\"" target 0.30\n}\n',
         'trial T {\n  title  "A\\ttab and a \\"quote\\""\n  target 0.3\n}\n',
     ),
+    "blank lines: the writer's kept, runs collapsed, none after { or before }": (
+        'form f "F" {\n\n  # c\n\n\n  a date\n  b date\n\n  c date\n\n}\n\n\n\n'
+        "define x = 1\ndefine y = 2\n",
+        'form f "F" {\n  # c\n\n  a date\n  b date\n\n  c date\n}\n\ndefine x = 1\ndefine y = 2\n',
+    ),
+    "no blank line is added between declarations the writer wrote together": (
+        'form f "F" {\n  a date\n}\ndefine x = f.a is known\ninclusion I1 "x" = x\n',
+        'form f "F" {\n  a date\n}\ndefine x = f.a is known\ninclusion I1 "x"\n  = x\n',
+    ),
     "an `and` inside an `or` keeps its parentheses for the reader": (
         "define x = a.b = yes or a.c = yes and a.d = yes\n",
         "define x = a.b = yes or (a.c = yes and a.d = yes)\n",
