@@ -52,6 +52,7 @@ CODES: dict[str, CodeInfo] = {
     "E0115": CodeInfo("value defined through itself", "error"),
     "E0116": CodeInfo("form named like a table of the subject-data layout", "error"),
     "E0117": CodeInfo("criterion named like a column of the screening result", "error"),
+    "E0118": CodeInfo("not a product code", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),

@@ -9,9 +9,10 @@ known and comments are placed by their spans only).
 
 The layout:
 
-* 2-space indentation, one declaration per block, one blank line between
-  declarations; consecutive one-line declarations (visits, epochs, anchors,
-  activities, …) keep the writer's grouping: a blank line or none;
+* 2-space indentation; blank lines only where the writer put them (a run of
+  them becomes one; none right after `{` or before `}`), so formatting never
+  adds one (a module printed without its source gets one blank line between
+  declarations that are not a run of one-liners of one kind);
 * inside blocks (form items, code-list entries, table rows, score items, dose
   levels, header fields) and across a run of one-line declarations of one
   kind, the columns are aligned; a cell longer than `CELL_WIDTH` is not
@@ -20,7 +21,8 @@ The layout:
   that does not fit in `WIDTH` columns is broken at its top-level `and`/`or`,
   each continuation line starting under the first operand (`all … satisfy`
   and long `where` filters continue two columns in);
-* strings are printed as written, numbers and units canonically (`printer`).
+* strings, numbers and units are printed canonically (`printer.quote`
+  escapes what must be escaped and nothing else).
 
 Comments: a comment on a line of its own stays before the declaration,
 member or continuation line it precedes; a comment after code stays at the
@@ -42,7 +44,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.parser import Comment, parse_with_comments, unquote
+from protocol_dsl.parser import Comment, parse_with_comments
 
 __all__ = ["CELL_WIDTH", "WIDTH", "FormatError", "format_module", "format_source"]
 
@@ -121,23 +123,11 @@ def _anchored(indent: int, text: str, node: object | None) -> _Line:
     return _Line(indent, text, span.start, span.line)
 
 
-_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"|#[^\n]*', re.DOTALL)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _QUANTITY_TEXT = re.compile(
     r"\d+(?:\.\d+)?(?:[eE][+-]?\d+)?"
     r"(?:[ \t]*[A-Za-z%\[{][A-Za-z0-9_%\[\]{}.*/^']*|\s*'[^'\n]+')"
 )
 _TITER_TEXT = re.compile(r"1:\d+")
-
-
-def _written_strings(source: str) -> dict[str, str]:
-    """Each string value of the file and how it was first written (escapes kept)."""
-    written: dict[str, str] = {}
-    for match in _STRING_OR_COMMENT.finditer(source):
-        token = match[0]
-        if token.startswith('"'):
-            written.setdefault(unquote(token), token)
-    return written
 
 
 # ---------------------------------------------------------------- the formatter
@@ -149,7 +139,6 @@ class _Formatter:
         self.comment_offsets = [c.start for c in self.comments]
         self.source = source
         self.source_lines = source.split("\n") if source is not None else None
-        self.written = _written_strings(source) if source is not None else {}
         self._groups = itertools.count()
         self.declaration_printers: dict[type, Callable[[object], list[_Line]]] = {
             m.Trial: self.trial,
@@ -188,10 +177,12 @@ class _Formatter:
             if previous is not None:
                 prev_decl, prev_lines = previous
                 one_liners = len(prev_lines) == 1 and len(printed) == 1
-                if not one_liners:
+                if self.source_lines is not None:
+                    # the writer's blank lines, never one of ours: a blank line
+                    # the formatter added would be the writer's on the next run
+                    first.blank_before = self._blank_before(decl)
+                elif not one_liners:
                     first.blank_before = True
-                elif self.source_lines is not None:
-                    first.blank_before = self._blank_after(prev_decl)
                 else:
                     first.blank_before = type(prev_decl) is not type(decl)
                 # a run of one-line declarations of one kind is aligned as a table
@@ -215,12 +206,21 @@ class _Formatter:
         _align(lines)
         return self._render(self._weave(lines))
 
-    def _blank_after(self, node: object) -> bool:
-        """Whether the source line after `node` is blank (the writer's grouping)."""
+    def _blank_before(self, node: object) -> bool:
+        """Whether the writer put a blank line right before `node` (their grouping).
+
+        Only for a node that starts its source line: the blank line before a
+        line that holds two members belongs to the first of them.  What lies
+        before the node is what counts (not what follows the member before it,
+        whose span may end before its closing brace).
+        """
         span = getattr(node, "span", None)
-        if self.source_lines is None or span is None or span.end <= 0:
+        if self.source is None or span is None or span.end <= 0:
             return False
-        return self._blank_line(span.end_line + 1)
+        line_start = self.source.rfind("\n", 0, span.start) + 1
+        if self.source[line_start : span.start].strip():
+            return False
+        return self._blank_line(span.line - 1)
 
     def _blank_line(self, line: int) -> bool:
         if self.source_lines is None or not 1 <= line <= len(self.source_lines):
@@ -272,6 +272,8 @@ class _Formatter:
                 indent = line.indent + (INDENT if line.closing else 0)
                 blank = line.blank_before
                 for comment, moved in group:
+                    if not moved and self.source is not None:
+                        blank = self._blank_line(comment.line - 1)
                     woven.append(_Line(indent, comment.text, blank_before=blank))
                     blank = not moved and self._blank_line(comment.line + 1)
                 line.blank_before = blank
@@ -285,9 +287,12 @@ class _Formatter:
     @staticmethod
     def _render(lines: list[_Line]) -> str:
         out: list[str] = []
+        opened = False  # the line before opened a block: no blank line right after `{`
         for line in lines:
-            if line.blank_before and out and not line.closing:
+            if line.blank_before and out and not line.closing and not opened:
                 out.append("")
+            last = line.more[-1] if line.more else line.text
+            opened = last.endswith("{") and not last.lstrip().startswith("#")
             text = line.text
             if line.comment is not None:
                 text = f"{text}  {line.comment}" if text else line.comment
@@ -297,9 +302,11 @@ class _Formatter:
 
     # ------------------------------------------------------------ small parts
 
-    def string(self, text: str) -> str:
-        written = self.written.get(text)
-        return written if written is not None else printer.quote(text)
+    @staticmethod
+    def string(text: str) -> str:
+        # one printer for every string: the same text is spelled the same way
+        # wherever it is, whatever escapes the writer used
+        return printer.quote(text)
 
     def label(self, text: str | None) -> str:
         return self.string(text) if text is not None else ""
@@ -319,8 +326,6 @@ class _Formatter:
     def value(self, v: m.Value) -> str:
         """A field value, as written where the text still says the same thing."""
         text = v.text
-        if v.kind == "string" and _STRING.fullmatch(text) and unquote(text) == v.value:
-            return text
         if v.kind == "quantity" and _QUANTITY_TEXT.fullmatch(text):
             return text
         if v.kind == "titer" and _TITER_TEXT.fullmatch(text) and int(text[2:]) == v.value:
@@ -380,14 +385,11 @@ class _Formatter:
         """Opening lines, members (each a list of lines) in order, and the closing brace."""
         lines = list(opening)
         printed = [(member, member_lines) for member, member_lines in members if member_lines]
-        for k, (_member, member_lines) in enumerate(printed):
+        for k, (member, member_lines) in enumerate(printed):
             if k:
-                member_lines[0].blank_before = self._blank_after(printed[k - 1][0])
+                member_lines[0].blank_before = self._blank_before(member)
             lines += member_lines
-        close = self.closing(opening[0].indent, node)
-        if printed:
-            close.blank_before = self._blank_after(printed[-1][0])
-        lines.append(close)
+        lines.append(self.closing(opening[0].indent, node))
         return lines
 
     def mark_lines(self, indent: int, marks: m.Marks) -> list[_Line]:
@@ -418,12 +420,16 @@ class _Formatter:
     ) -> list[tuple[int, str, object]]:
         """The lines of an expression placed at column `col`: (column, text, anchor node)."""
         flat = printer._expr(node, context)
-        breakable = isinstance(node, (m.Logic, m.Quantifier)) and flat == printer.expr(node)
+        breakable = (
+            isinstance(node, (m.Logic, m.Quantifier))
+            and not printer.is_chain(node)
+            and flat == printer.expr(node)
+        )
         if col + len(flat) <= WIDTH and not self._has_comment(node) and not (force and breakable):
             return [(col, flat, node)]
         if flat != printer.expr(node):  # parenthesised in this context
             return _enclose(self.layout(node, col + 1, _LOWEST))
-        if isinstance(node, m.Logic):
+        if isinstance(node, m.Logic) and not printer.is_chain(node):
             return self.chain(node, col, col)
         if isinstance(node, m.Quantifier):
             return self.quantifier(node, col, force=force)
@@ -458,7 +464,11 @@ class _Formatter:
             head += " where "
             where_col = col + len(head)
             where_flat = printer._expr(node.where, _IMPLIES)
-            chain = isinstance(node.where, m.Logic) and where_flat == printer.expr(node.where)
+            chain = (
+                isinstance(node.where, m.Logic)
+                and not printer.is_chain(node.where)
+                and where_flat == printer.expr(node.where)
+            )
             fits = where_col + len(where_flat) <= WIDTH and not self._has_comment(node.where)
             if fits and not (force and chain):
                 laid = [(col, head + where_flat, node)]
@@ -982,13 +992,13 @@ def _chain_operands(node: m.Logic) -> list[tuple[str, m.Expr, int]]:
 
     def context(operand: m.Expr, default: int) -> int:
         # the printer puts an `and` inside an `or` in parentheses, for the reader
-        if node.op == "or" and isinstance(operand, m.Logic) and operand.op == "and":
+        if node.op == "or" and printer._is_and(operand):
             return _AND + 1
         return default
 
     tail: list[tuple[str, m.Expr, int]] = []
     current: m.Expr = node
-    while isinstance(current, m.Logic) and current.op == node.op:
+    while isinstance(current, m.Logic) and current.op == node.op and not printer.is_chain(current):
         tail.append((node.op, current.right, context(current.right, level + 1)))
         current = current.left
     return [("", current, context(current, level)), *reversed(tail)]

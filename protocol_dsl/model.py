@@ -249,9 +249,18 @@ LogicOp = Literal["and", "or", "implies"]
 
 @node
 class Logic(_Node):
+    """`left op right`.
+
+    `chained` marks the `and` of a comparison chain `a <= x < b`: two
+    comparisons sharing their middle operand (`left.right is right.left`),
+    written once.  It is how the rule was spelled, kept so that printing gives
+    the chain back (and diagnostics on the middle operand point at one place).
+    """
+
     op: LogicOp
     left: Expr
     right: Expr
+    chained: bool = attrs.field(default=False, kw_only=True)
     span: Span = _span_field()
 
 

@@ -36,6 +36,7 @@ from lark.exceptions import (
 from lark.visitors import _vargs_meta
 
 from protocol_dsl import model as m
+from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lalr import Driver, Fallback, Handler
 from protocol_dsl.lexer import FastContextualLexer
@@ -83,9 +84,15 @@ class SyntaxProblem(Exception):
         self.help = help
 
 
+#: Units that are also keywords, read as units all the same right after a number on
+#: its line ("1 day" as "7 days", "5 min"); a keyword on the next line is a keyword.
+KEYWORD_UNITS = frozenset({"day", "min"})
+
+
 def grammar_text() -> str:
     text = GRAMMAR_PATH.read_text(encoding="utf-8")
-    keywords = sorted(set(re.findall(r'"([a-z_]+)"', text)), key=lambda k: (-len(k), k))
+    words = set(re.findall(r'"([a-z_]+)"', text)) - KEYWORD_UNITS
+    keywords = sorted(words, key=lambda k: (-len(k), k))
     return text.replace("__KEYWORDS__", "|".join(keywords))
 
 
@@ -93,6 +100,14 @@ def grammar_text() -> str:
 def keywords() -> frozenset[str]:
     """The grammar's keywords (read once: the printer asks for every unit it writes)."""
     return frozenset(re.findall(r'"([a-z_]+)"', GRAMMAR_PATH.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def unit_word() -> re.Pattern[str]:
+    """The grammar's pattern of a unit written without quotes (its UNIT_WORD terminal)."""
+    found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
+    assert found, "the grammar defines UNIT_WORD"
+    return re.compile(found[1])
 
 
 def _cache_path(text: str) -> str | None:
@@ -496,6 +511,10 @@ def syntax_diagnostic(
     hint = _token_hint(token, error) or _mark_word_hint(source, offset, error)
     if hint:
         help_text += f"; {hint}"
+    marks_last = _marks_last_hint(source, offset, token)
+    if marks_last and not hint:
+        # the list of what may follow a finished declaration is no help here
+        help_text = marks_last
     return Diagnostic(
         "E0001",
         "error",
@@ -544,6 +563,23 @@ def _token_hint(token: Token, error: UnexpectedToken) -> str | None:
 
 _MARK_WORDS = ("note", "question", "source", "rationale")
 
+# A mark at the end of the text before a refused clause: `provisional`, `note "…"`, ….
+_MARK_BEFORE = re.compile(
+    r'(?:^|\s)(provisional|(?:note|question|source|rationale)\s+"(?:[^"\\]|\\.)*")\s*\Z', re.DOTALL
+)
+
+
+def _marks_last_hint(source: str, offset: int, token: Token) -> str | None:
+    """`provisional when …`: a clause after a mark, where marks end a declaration."""
+    clause = str(token)
+    if clause != "=" and clause not in keywords():
+        return None
+    mark = _MARK_BEFORE.search(source, 0, offset)
+    if mark is None:
+        return None
+    word = mark[1].split(None, 1)[0]
+    return f"marks come last: write `{clause} …` before `{word}`"
+
 
 def _mark_word_hint(source: str, offset: int, error: UnexpectedToken) -> str | None:
     """`note text "…"`: an item named like a mark is read as a mark of the line above."""
@@ -564,12 +600,27 @@ def _text(token: Token) -> str:
     return str(token)
 
 
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# `\u{HEX}` is a code point; any other backslash stands for the character after it.
+_ESCAPE = re.compile(r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|(.))", re.DOTALL)
+_NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    if match[1] is not None:
+        code = int(match[1], 16)
+        # beyond Unicode: the text as written, as for any escape the lexer does not know
+        return chr(code) if code <= 0x10FFFF else f"u{{{match[1]}}}"
+    return _NAMED_ESCAPES.get(match[2], match[2])
 
 
 def unquote(token: str) -> str:
-    body = token[1:-1]
-    return _ESCAPE.sub(lambda match: {"n": "\n", "t": "\t"}.get(match[1], match[1]), body)
+    """The text of a string literal (the inverse of `printer.quote`).
+
+    Escapes: `\\n` line break, `\\t` tab, `\\r` carriage return, `\\u{HEX}` the
+    character with that code point; a backslash before any other character
+    (`\\"`, `\\\\`) stands for that character.
+    """
+    return _ESCAPE.sub(_unescape, token[1:-1])
 
 
 def _shown(text: str) -> str:
@@ -589,6 +640,9 @@ def _decimal(text: str, span: m.Span) -> Decimal:
             span,
             help="numbers in a protocol stay between 1e-30 and 1e30",
         )
+    if "e" in text or "E" in text:
+        # 1e3 is the number 1000, whatever the spelling (a value, not 1E+3)
+        value = Decimal(format(value, "f"))
     return value
 
 
@@ -721,7 +775,10 @@ class ModelBuilder(Transformer):
     def _value(self, child: Any) -> m.Value:
         if isinstance(child, m.QuantityLit):
             # as written, but one space however it was spaced: layout is not meaning
-            text = " ".join(self.source[child.span.start : child.span.end].split())
+            # (inside a quoted unit the spaces are the unit's own)
+            number, quote_mark, unit = self.source[child.span.start : child.span.end].partition("'")
+            text = " ".join(number.split())
+            text = f"{text} '{unit}" if quote_mark else text
             return m.Value("quantity", child.quantity, text, span=child.span)
         if isinstance(child, tuple):  # signed number
             value, span = child
@@ -729,7 +786,9 @@ class ModelBuilder(Transformer):
         assert isinstance(child, Token)
         span = self.tspan(child)
         if child.type == "STRING":
-            return m.Value("string", unquote(child), str(child), span=span)
+            # the one canonical spelling: how an escape was written is not meaning
+            value = unquote(child)
+            return m.Value("string", value, printer.quote(value), span=span)
         if child.type == "DATE":
             return m.Value("date", self._date(child), str(child), span=span)
         if child.type == "TITER":
@@ -1669,7 +1728,7 @@ class ModelBuilder(Transformer):
         a, op1, b, op2, c = children
         first = m.Compare(op1, a, b, span=_join(a, b))
         second = m.Compare(op2, b, c, span=_join(b, c))
-        return m.Logic("and", first, second, span=self.span(meta))
+        return m.Logic("and", first, second, chained=True, span=self.span(meta))
 
     @v_args(meta=True)
     def between(self, meta: Any, children: list[Any]) -> m.Between:

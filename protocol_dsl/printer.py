@@ -8,6 +8,7 @@ needs them.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from protocol_dsl import model as m
@@ -25,9 +26,29 @@ _POSTFIX = 9
 _ATOM = 10
 
 
+# What `quote` must escape: the backslash and the double quote, and every
+# character a reader cannot see or an editor would turn into something else
+# (tab, carriage return, other control characters, line and paragraph
+# separators, lone surrogates).  A line break is kept as it is: long texts
+# read better on several lines, and the lexer reads it back unchanged -- unless
+# the line would end in a space, which editors strip: then it is written `\n`.
+_MUST_ESCAPE = re.compile(r'[\\"\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|(?<= )\n')
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\r": "\\r", "\n": "\\n"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return _SHORT_ESCAPES.get(char) or f"\\u{{{ord(char):x}}}"
+
+
 def quote(text: str) -> str:
-    """A string literal: backslashes and double quotes escaped, line breaks kept."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """The string literal for `text`: the one printer of strings, the inverse of `unquote`.
+
+    Escapes exactly what the lexer un-escapes (`parser.unquote`): `\\\\`, `\\"`,
+    `\\t`, `\\r` and `\\u{HEX}` for any other invisible character; line breaks
+    stay line breaks (`\\n` after a space).
+    """
+    return '"' + _MUST_ESCAPE.sub(_escape, text) + '"'
 
 
 def number(value: Decimal) -> str:
@@ -36,14 +57,11 @@ def number(value: Decimal) -> str:
 
 def is_bare_unit(unit: str) -> bool:
     """Whether a unit can follow its number unquoted (else it is written '…')."""
-    if not unit or not (unit[0].isalpha() or unit[0] in "%[{"):
-        return False
-    allowed = set("_%[]{}.*/^'")
-    if not all(c.isalnum() or c in allowed for c in unit):
-        return False
-    from protocol_dsl.parser import keywords
+    from protocol_dsl.parser import KEYWORD_UNITS, keywords, unit_word
 
-    return unit not in keywords()
+    if not unit_word().fullmatch(unit):
+        return False
+    return unit not in keywords() or unit in KEYWORD_UNITS
 
 
 def unit(text: str) -> str:
@@ -82,6 +100,23 @@ def code(c: m.Code) -> str:
     return f"[{c.system} {c.value}]"
 
 
+def is_chain(node: m.Expr) -> bool:
+    """Whether `node` is a comparison chain `a <= x < b`, printed as one comparison."""
+    return (
+        isinstance(node, m.Logic)
+        and node.chained
+        and node.op == "and"
+        and isinstance(node.left, m.Compare)
+        and isinstance(node.right, m.Compare)
+        and node.left.right == node.right.left
+    )
+
+
+def _is_and(node: m.Expr) -> bool:
+    """An `and` of two conditions (a chain reads as one comparison, not as an `and`)."""
+    return isinstance(node, m.Logic) and node.op == "and" and not is_chain(node)
+
+
 def expr(node: m.Expr) -> str:
     """The canonical source of an expression."""
     return _expr(node, _LOWEST)
@@ -118,6 +153,14 @@ def _expr(node: m.Expr, context: int) -> str:
         level = _SUM if node.op in "+-" else _PRODUCT
         text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"
         return _wrap(text, level, context)
+    if isinstance(node, m.Logic) and is_chain(node):
+        first, second = node.left, node.right
+        assert isinstance(first, m.Compare) and isinstance(second, m.Compare)
+        text = (
+            f"{_expr(first.left, _SUM)} {first.op} {_expr(first.right, _SUM)} "
+            f"{second.op} {_expr(second.right, _SUM)}"
+        )
+        return _wrap(text, _COMPARE, context)
     if isinstance(node, m.Logic):
         if node.op == "implies":
             text = f"{_expr(node.left, _OR)} implies {_expr(node.right, _OR)}"
@@ -126,10 +169,8 @@ def _expr(node: m.Expr, context: int) -> str:
         # "a or (b and c)": not needed by the grammar, but no reader should need to know that
         left, right = level, level + 1
         if node.op == "or":
-            left = _AND + 1 if isinstance(node.left, m.Logic) and node.left.op == "and" else left
-            right = (
-                _AND + 1 if isinstance(node.right, m.Logic) and node.right.op == "and" else right
-            )
+            left = _AND + 1 if _is_and(node.left) else left
+            right = _AND + 1 if _is_and(node.right) else right
         text = f"{_expr(node.left, left)} {node.op} {_expr(node.right, right)}"
         return _wrap(text, level, context)
     if isinstance(node, m.Compare):

@@ -8,9 +8,11 @@ values of header-like blocks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from protocol_dsl import model as m
+from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
 from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
@@ -208,6 +210,8 @@ def _check_fields(
             )
         for value in f.values:
             yield from _check_value(f, value, spec)
+        if known is INTERVENTION_FIELDS and f.key == "code":
+            yield from _product_code(f)
 
 
 _KIND_WORDS = {
@@ -239,6 +243,33 @@ def _check_value(f: m.Field, value: m.Value, spec: FieldSpec) -> Iterator[Diagno
             value.span,
             suggestion=did_you_mean(str(value.value), spec.choices),
             help=f"{f.key} is one of: {', '.join(sorted(spec.choices))}",
+        )
+
+
+#: A sponsor's product code: groups of letters and digits joined by single hyphens
+#: or spaces, with at least one digit (LY246708, QLS4131, MK-3475, "BMS 936558").
+_PRODUCT_CODE = re.compile(r"(?=[^0-9]*[0-9])[A-Za-z0-9]+(?:[- ][A-Za-z0-9]+)*")
+
+
+def _product_code(f: m.Field) -> Iterator[Diagnostic]:
+    """E0118: `code` names the product the way the sponsor codes it, nothing else."""
+    for value in f.values:
+        if value.kind not in ("name", "string"):
+            continue  # E0110 already
+        text = str(value.value)
+        if len(text) <= 30 and _PRODUCT_CODE.fullmatch(text):
+            continue
+        yield Diagnostic(
+            "E0118",
+            "error",
+            f"{printer.quote(text)} is not a product code",
+            value.span,
+            help=(
+                "`code` is the sponsor's code for the product: letters and digits, "
+                'with at least one digit (LY246708, QLS4131, "MK-3475"); the product\'s '
+                "name is the intervention's label, and a code of a standard system goes "
+                "in brackets after it: `code LY246708 [ATC N06DX]`"
+            ),
         )
 
 

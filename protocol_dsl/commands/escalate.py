@@ -27,12 +27,21 @@ FORMAT_VERSION = 1
     "data",
     required=True,
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="CSV of cohorts so far: dose_level,patients,dlts (- reads standard input).",
+    help=(
+        "CSV of the cohorts so far, one line per cohort in order, under the header "
+        "dose_level,patients,dlts (format and example: docs/escalate.md; - reads standard "
+        "input)."
+    ),
 )
 @format_option("text", "json")
 @no_color_option
 def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
-    """Decide the next cohort's dose level from the DLTs observed so far."""
+    """Decide the next cohort's dose level from the DLTs observed so far.
+
+    Each line of the --data file is one cohort: the dose level it received (a
+    level name of the spec), how many patients it had, and how many of them had
+    a dose-limiting toxicity.  See docs/escalate.md.
+    """
     from generators.escalation import EscalationInputError, decide, read_cohorts
     from generators.escalation.designs import DesignError
     from generators.escalation.from_spec import NoDesign, spec_design

@@ -113,3 +113,22 @@ def test_escalation_artefact_is_deterministic(tmp_path: Path) -> None:
     assert "decision_table.txt" in first
     table = first["decision_table.txt"].decode()
     assert "λe 0.236" in table
+
+
+def test_help_points_to_the_cohorts_file_format() -> None:
+    result = run("escalate", "--help")
+    assert "docs/escalate.md" in " ".join(result.output.split())
+    assert "dose_level,patients,dlts" in result.output
+
+
+def test_the_documented_example_gives_the_documented_decision(tmp_path: Path) -> None:
+    """docs/escalate.md: its example file, run as shown, prints what the page says."""
+    page = (ROOT / "docs" / "escalate.md").read_text(encoding="utf-8")
+    blocks = page.split("```text\n")
+    example = next(b.split("```")[0] for b in blocks[1:] if b.startswith("dose_level,"))
+    shown = next(b.split("```")[0] for b in blocks[1:] if b.startswith("$ protocol escalate"))
+    path = tmp_path / "cohorts.csv"
+    path.write_text(example, encoding="utf-8")
+    result = run("escalate", QLS, "--data", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output == shown.split("\n", 1)[1]

@@ -23,10 +23,12 @@ from hypothesis import strategies as st
 
 from protocol_dsl import model as m
 from protocol_dsl.cli import cli
+from protocol_dsl.compiler import compile_spec
 from protocol_dsl.formatter import FormatError, format_module, format_source
 from protocol_dsl.parser import parse_module, parse_with_comments
 from tests.docs_examples import ROOT, all_docs, examples
 from tests.language.test_fuzz import mutated
+from tests.spellings import noncanonical_specs, respelled
 from tests.strategies import spec_parts, specs
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -129,7 +131,7 @@ CASES = {
         'define long "A definition whose rule does not fit" = any medications where '
         "class = oral_corticosteroid and ongoing = yes and dose_start < 2020-01-01 "
         "and daily_dose > 5 mg/d\n",
-        "define short = a.b = yes\n\n"
+        "define short = a.b = yes\n"
         'define long "A definition whose rule does not fit"\n'
         "  = any medications where class = oral_corticosteroid\n"
         "      and ongoing = yes\n"
@@ -153,6 +155,15 @@ CASES = {
     "strings are printed as written, numbers canonically": (
         'trial T {\n  title "A\\ttab and a \\"quote\\"" target 0.30\n}\n',
         'trial T {\n  title  "A\\ttab and a \\"quote\\""\n  target 0.3\n}\n',
+    ),
+    "blank lines: the writer's kept, runs collapsed, none after { or before }": (
+        'form f "F" {\n\n  # c\n\n\n  a date\n  b date\n\n  c date\n\n}\n\n\n\n'
+        "define x = 1\ndefine y = 2\n",
+        'form f "F" {\n  # c\n\n  a date\n  b date\n\n  c date\n}\n\ndefine x = 1\ndefine y = 2\n',
+    ),
+    "no blank line is added between declarations the writer wrote together": (
+        'form f "F" {\n  a date\n}\ndefine x = f.a is known\ninclusion I1 "x" = x\n',
+        'form f "F" {\n  a date\n}\ndefine x = f.a is known\ninclusion I1 "x"\n  = x\n',
     ),
     "an `and` inside an `or` keeps its parentheses for the reader": (
         "define x = a.b = yes or a.c = yes and a.d = yes\n",
@@ -205,9 +216,9 @@ COMMENT_CASES = {
         "# nothing yet\n\n# still nothing\n",
         "# nothing yet\n\n# still nothing\n",
     ),
-    "a comment between blocks moves with the block after it": (
+    "a comment between blocks moves with the block after it, no blank line added": (
         'form a "A" {\n  x yes_no\n}\n# about b\nform b "B" {\n  y yes_no\n}\n',
-        'form a "A" {\n  x yes_no\n}\n\n# about b\nform b "B" {\n  y yes_no\n}\n',
+        'form a "A" {\n  x yes_no\n}\n# about b\nform b "B" {\n  y yes_no\n}\n',
     ),
 }
 
@@ -289,6 +300,54 @@ def test_any_spec_that_parses_formats_faithfully(source: str) -> None:
     except FormatError:
         return
     assert_faithful(source, formatted)
+
+
+# ---------------------------------------------------------------- non-canonical spellings
+
+
+def diagnostic_codes(text: str) -> collections.Counter[str]:
+    """The codes of every diagnostic `protocol check` reports on `text`, with their counts."""
+    result = compile_spec("spec.trial", text)
+    return collections.Counter(d.code for d in result.diagnostics)
+
+
+@PROPERTY
+@given(noncanonical_specs())
+def test_a_respelled_spec_formats_faithfully(source: str) -> None:
+    """Escapes, odd numbers, spacing, blank lines, comments, chains: same model, stable."""
+    formatted = format_source(source)
+    assert_faithful(source, formatted)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(noncanonical_specs())
+def test_formatting_a_respelled_spec_keeps_its_diagnostics(source: str) -> None:
+    assert diagnostic_codes(format_source(source)) == diagnostic_codes(source)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_formatting_a_mutated_spec_keeps_its_diagnostics(source: str) -> None:
+    try:
+        formatted = format_source(source)
+    except FormatError:
+        return
+    assert diagnostic_codes(formatted) == diagnostic_codes(source)
+
+
+@given(st.data())
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_blank_lines_are_the_writers_collapsed_to_one(data: st.DataObject) -> None:
+    """A blank line (or a run of them) between declarations stays one; none is added."""
+    canonical = data.draw(specs())
+    source = data.draw(respelled(canonical))
+    formatted = format_source(source)
+    assert "\n\n\n" not in formatted
+    assert formatted.count("\n\n") <= _blank_runs(source)
+
+
+def _blank_runs(text: str) -> int:
+    return len(re.findall(r"\n(?:[ \t]*\n)+", text))
 
 
 _DOC_EXAMPLES = [
