@@ -26,7 +26,14 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import units
-from protocol_dsl.evaluate.values import format_number, parse_date, parse_titer
+from protocol_dsl.evaluate.values import (
+    convert,
+    exact,
+    format_number,
+    parse_date,
+    parse_titer,
+    unit_transform,
+)
 from protocol_dsl.spec import FormUse, Scope, Spec
 
 #: The reserved key under which a record carries its position: its index in a
@@ -203,15 +210,16 @@ def _item_info(owner: Spec, item: m.Item) -> ItemInfo:
     )
 
 
-def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:
+def _bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
+    # exact, so that a value on the bound is in range (0.1 is not the float 0.1)
     if isinstance(bound, m.Quantity):
         if unit is not None and bound.unit != unit:
             try:
-                return units.convert(float(bound.value), bound.unit, unit)
+                return convert(bound.value, unit_transform(bound.unit, unit))
             except units.UnitError:
-                return float(bound.value)
-        return float(bound.value)
-    return float(bound)
+                return Decimal(bound.value)
+        return Decimal(bound.value)
+    return Decimal(bound)
 
 
 # ---------------------------------------------------------------- converting one value
@@ -229,31 +237,34 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def _number(value: Any) -> float:
+def _number(value: Any) -> Decimal:
+    """A number as the exact decimal it is written as (a float as the decimal it prints as)."""
     cls = value.__class__
     if cls is float:
         if value != value:  # NaN: an empty cell of a numeric column
             return MISSING
-        number = value
-    elif cls is int:
-        number = float(value)
-    elif isinstance(value, bool):
+        if not math.isfinite(value):
+            raise BadValue("not a finite number")
+        return Decimal(repr(value))
+    if cls is int:
+        return Decimal(value)
+    if isinstance(value, bool):
         raise BadValue("a yes/no value where a number is expected")
-    elif isinstance(value, (int, float, Decimal)):
-        number = float(value)
+    if isinstance(value, (int, float, Decimal)):
+        number = exact(value) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
             return MISSING
         try:
-            number = float(text)
-        except ValueError:
+            number = Decimal(text)
+        except ArithmeticError:
             raise BadValue(f"'{value}' is not a number") from None
-        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+        if not number.is_finite():
             raise BadValue(f"'{value}' is not a number")
     else:
         raise BadValue(f"a {_type_word(value)} where a number is expected")
-    if not math.isfinite(number):
+    if not number.is_finite():
         raise BadValue("not a finite number")
     return number
 
@@ -299,7 +310,7 @@ def _converter(info: ItemInfo) -> Converter:
                 if not isinstance(unit, str):
                     raise BadValue("the unit is not text")
                 try:
-                    converted = units.convert(number, unit, item_unit)
+                    converted = convert(number, unit_transform(unit, item_unit))
                 except units.UnitError as error:
                     raise BadValue(_unit_reason(unit, item_unit, error)) from None
                 if not low <= converted <= high:
