@@ -13,7 +13,6 @@ duration that is not a constant, an item of a repeating form read outside
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -363,12 +362,16 @@ class _Lowerer:
         sign = -1 if expr.op == "-" else 1
         if expr.op == "-" and not isinstance(left.type, t.Date):
             raise PlanError("a date cannot be subtracted from a duration", expr.span)
-        return self._shift(date.node, duration_side, sign)
+        timed = isinstance(date.type, t.Date) and date.type.datetime
+        return self._shift(date.node, duration_side, sign, timed)
 
-    def _shift(self, date: n.Node, duration: m.Expr, sign: int) -> n.Node:
+    def _shift(self, date: n.Node, duration: m.Expr, sign: int, timed: bool = False) -> n.Node:
         amount, unit = _duration(duration)
         days, months = duration_shift(amount, unit, sign)
-        return n.ShiftDate(date, days, months)
+        seconds = None
+        if timed and not months and unit in _SECONDS:
+            seconds = sign * amount * _SECONDS[unit]
+        return n.ShiftDate(date, days, months, seconds, timed)
 
     # ------------------------------------------------------------ units
 
@@ -716,6 +719,8 @@ def _duration(expr: m.Expr) -> tuple[Fraction, str]:
 _DAY_UNITS = {"d": Fraction(1), "wk": Fraction(7), "h": Fraction(1, 24), "min": Fraction(1, 1440)}
 _DAY_UNITS["s"] = Fraction(1, 86400)
 _MONTH_UNITS = {"mo": 1, "a": 12}
+#: Seconds in a span a date and time moves by exactly.
+_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "wk": 7 * 86400}
 
 
 def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
@@ -723,7 +728,9 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
 
     Days and weeks are exact days; months and years are calendar months; a
     fractional month has no calendar meaning and counts UCUM's mean month of
-    30.4375 days.  A part of a day does not move a date (dates have no time).
+    30.4375 days.  A part of a day does not move a date (dates have no time):
+    the whole days of the span count, toward zero (``date - 5 minutes`` is the
+    same date, as ``date + 5 hours`` is).
     """
     if unit in _MONTH_UNITS:
         months = amount * _MONTH_UNITS[unit]
@@ -733,7 +740,7 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
     factor = _DAY_UNITS.get(unit)
     if factor is None:
         raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
-    return _dt.timedelta(days=float(sign * amount * factor)).days, 0
+    return int(sign * amount * factor), 0
 
 
 def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:

@@ -27,6 +27,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import units
 from protocol_dsl.evaluate.values import (
+    LARGEST,
     convert,
     exact,
     format_number,
@@ -245,9 +246,9 @@ def _number(value: Any) -> Decimal:
             return MISSING
         if not math.isfinite(value):
             raise BadValue("not a finite number")
-        return Decimal(repr(value))
+        return _held(Decimal(repr(value)))
     if cls is int:
-        return Decimal(value)
+        return _held(Decimal(value))
     if isinstance(value, bool):
         raise BadValue("a yes/no value where a number is expected")
     if isinstance(value, (int, float, Decimal)):
@@ -266,6 +267,13 @@ def _number(value: Any) -> Decimal:
         raise BadValue(f"a {_type_word(value)} where a number is expected")
     if not number.is_finite():
         raise BadValue("not a finite number")
+    return _held(number)
+
+
+def _held(number: Decimal) -> Decimal:
+    """The number if the engines hold it exactly, else out of range (not an overflow)."""
+    if abs(number) >= LARGEST:
+        raise OutOfRange(f"{number} is out of range: numbers are less than 10^18 in magnitude")
     return number
 
 

@@ -108,6 +108,11 @@ def k_implies(a: bool | None, b: bool | None) -> bool | None:
 
 ZERO = Decimal(0)
 
+#: Numbers a subject's data may hold are less than 10^18 in magnitude, the range
+#: every engine holds exactly (SQL sums in DECIMAL(38, 12), whole numbers in
+#: BIGINT): a larger value, such as the largest 64-bit integer, is out of range.
+LARGEST = Decimal(10) ** 18
+
 
 def exact(value: Any) -> Any:
     """A number as an exact decimal: a float as the decimal it prints as (0.1 is 0.1).
@@ -133,7 +138,6 @@ def public_number(value: Any) -> Any:
     if value.__class__ is Interval:
         return Interval(public_number(value.lo), public_number(value.hi))
     return value
-
 
 
 class Interval:
@@ -356,7 +360,8 @@ def add_months(date: _dt.date, months: int) -> _dt.date:
     if not 1 <= year <= 9999:
         raise OverflowError("date out of range")
     last = calendar.monthrange(year, month + 1)[1]
-    return _dt.date(year, month + 1, min(date.day, last))
+    # replace(): a date and time keeps its time of day
+    return date.replace(year=year, month=month + 1, day=min(date.day, last))
 
 
 def add_years(date: _dt.date, years: int) -> _dt.date:

@@ -871,24 +871,24 @@ WITH "demographics_by_visit" AS (
     "subject_id",
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
     MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
-    SUM(
-      CASE
+    CAST(SUM(
+      TRY_CAST(CASE
         WHEN "condition_2"
         THEN COALESCE("value_3", 0)
         WHEN NOT "condition_2"
         THEN 0
         ELSE CASE WHEN COALESCE("value_3", 0) < 0 THEN COALESCE("value_3", 0) ELSE 0 END
-      END
-    ) AS "total_3_lo",
-    SUM(
-      CASE
+      END AS DECIMAL(38, 12))
+    ) AS DOUBLE) AS "total_3_lo",
+    CAST(SUM(
+      TRY_CAST(CASE
         WHEN "condition_2"
         THEN COALESCE("value_3", 13340)
         WHEN NOT "condition_2"
         THEN 0
         ELSE CASE WHEN COALESCE("value_3", 13340) > 0 THEN COALESCE("value_3", 13340) ELSE 0 END
-      END
-    ) AS "total_3_hi",
+      END AS DECIMAL(38, 12))
+    ) AS DOUBLE) AS "total_3_hi",
     MIN(CASE WHEN "condition_4" THEN 2 WHEN NOT "condition_4" THEN 0 ELSE 1 END) AS "all_5",
     MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
     SUM(CASE WHEN "condition_6" THEN 1 ELSE 0 END) AS "count_7_lo",
