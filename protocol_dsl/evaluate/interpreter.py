@@ -1026,6 +1026,9 @@ class _Compiler:
                 convert = _converter(ri.unit, li.unit)
         if li.kind == "duration" or ri.kind == "duration":
             return self.duration_comparison(op, left, li, right, ri)
+        if {li.kind, ri.kind} == {"date", "datetime"}:
+            # a date compared with a date and time is that day's start
+            left, right = _as_datetime(left, li), _as_datetime(right, ri)
         plain = v.COMPARATORS[op]
         if not (li.interval or ri.interval) and convert is None:
             constant = _constant_of(right)
@@ -1565,6 +1568,19 @@ def _excluded_descriptors(owner: Spec, decl: Any) -> set[str]:
             break
         spec, decl = symbol.owner, symbol.decl
     return excluded
+
+
+def _as_datetime(fn: Fn, info: Info) -> Fn:
+    if info.kind != "date":
+        return fn
+
+    def at_midnight(ctx: Context, rec: Any) -> Any:
+        value = fn(ctx, rec)
+        if value.__class__ is _dt.date:
+            return _dt.datetime(value.year, value.month, value.day)
+        return value
+
+    return at_midnight
 
 
 def _seconds_per(info: Info) -> int:

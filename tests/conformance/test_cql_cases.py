@@ -79,7 +79,7 @@ SUBJECT: dict[str, Any] = {
     "subject_id": "CQL",
     "visits": {"SCR": "2025-01-06"},
     "forms": {
-        "v": {"SCR": {"t": "yes", "f": "no"}},
+        "v": {"SCR": {"t": "yes", "f": "no", "two": 2, "one_one": 1.1}},
         "dt": {
             "SCR": {
                 "d0510_05": "2005-05-10T05:00:00",
