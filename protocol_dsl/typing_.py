@@ -530,7 +530,9 @@ class Typer:
             and duration.is_duration
             and (isinstance(left, Date) or op == "+")
         ):
-            return Date()
+            # a date and time moved by a duration keeps its time of day
+            moved = left if isinstance(left, Date) else right
+            return Date(datetime=isinstance(moved, Date) and moved.datetime)
         other = expr.right if isinstance(left, Date) else expr.left
         self._problem(
             "E0204",

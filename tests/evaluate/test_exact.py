@@ -62,6 +62,7 @@ inclusion I7 "Sampled 5 minutes late" = history.sampled - 5 minutes >= history.s
 inclusion I8 "Date plus hours" = history.day1 + 5 hours = history.day1
 inclusion I9 "Seen on day 1" = history.seen >= history.day1
 inclusion I10 "A count" = history.count >= 0
+inclusion I11 "Nested shift" = history.seen + 1 days + 5 hours <= history.sampled
 """
 
 
@@ -153,6 +154,13 @@ def test_date_times_keep_their_time_part_in_every_engine(
 ) -> None:
     result = statuses(subject(seen=seen, sampled=sampled))["interpreter"]
     assert (result["I6"], result["I7"]) == (on_time, late)
+
+
+@pytest.mark.parametrize(
+    ("sampled", "expected"), [("2025-01-07T15:00:00", "met"), ("2025-01-07T14:59:00", "not_met")]
+)
+def test_a_date_time_moved_twice_keeps_its_time(sampled: str, expected: str) -> None:
+    assert status("I11", seen="2025-01-06T10:00:00", sampled=sampled) == expected
 
 
 @pytest.mark.parametrize(
