@@ -218,6 +218,9 @@ class PythonCompiler:
             *((exact_number(node.seconds),) if node.seconds is not None else ()),
         )
 
+    def _dayof(self, node: n.DayOf, record: bool) -> Code:
+        return call("_day", self.scalar(node.arg, record))
+
     def _elapsed(self, node: n.Elapsed, record: bool) -> Code:
         function = {"year": "_years_between", "month": "_months_between"}.get(
             node.unit, "_days_between"

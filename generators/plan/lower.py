@@ -469,10 +469,9 @@ class _Lowerer:
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
 
     def _within(self, expr: m.Within, context: _Context) -> _Lowered:
-        value = self._date(expr.expr, context)
-        anchor = self._date(expr.anchor, context)
+        value, anchor, timed = self._window_ends(expr, context)
         sign = -1 if expr.direction == "before" else 1
-        shifted = self._shift(anchor, expr.duration, sign)
+        shifted = self._shift(anchor, expr.duration, sign, timed)
         if expr.direction == "before":
             node = _logic("and", n.Compare(">=", value, shifted), n.Compare("<=", value, anchor))
         else:
@@ -480,13 +479,30 @@ class _Lowerer:
         return _Lowered(node, t.BOOLEAN)
 
     def _atleast(self, expr: m.AtLeast, context: _Context) -> _Lowered:
-        value = self._date(expr.expr, context)
-        anchor = self._date(expr.anchor, context)
+        value, anchor, timed = self._window_ends(expr, context)
         if expr.direction == "before":
-            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1))
+            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1, timed))
         else:
-            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1))
+            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1, timed))
         return _Lowered(node, t.BOOLEAN)
+
+    def _window_ends(
+        self, expr: m.Within | m.AtLeast, context: _Context
+    ) -> tuple[n.Node, n.Node, bool]:
+        """The value and anchor of a time window, and whether both are dates and times.
+
+        A window between two dates and times is exact; one that involves a date
+        compares days (a date and time counts as its date).
+        """
+        value, anchor = self.lower(expr.expr, context), self.lower(expr.anchor, context)
+        for end, source in ((value, expr.expr), (anchor, expr.anchor)):
+            if end.node.kind != "date":
+                raise PlanError("a date is needed here", source.span)
+        timed = [isinstance(end.type, t.Date) and end.type.datetime for end in (value, anchor)]
+        if all(timed):
+            return value.node, anchor.node, True
+        ends = [n.DayOf(end.node) if on else end.node for end, on in zip((value, anchor), timed)]
+        return ends[0], ends[1], False
 
     def _date(self, expr: m.Expr, context: _Context) -> n.Node:
         lowered = self.lower(expr, context)

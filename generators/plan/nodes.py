@@ -196,6 +196,14 @@ class ShiftDate:
 
 
 @attrs.frozen
+class DayOf:
+    """The date of a date and time (a time window that involves a date compares days)."""
+
+    arg: Node
+    kind: ClassVar[Kind] = "date"
+
+
+@attrs.frozen
 class Elapsed:
     """Completed years / months, or days, from ``start`` to ``end`` (negative if before)."""
 
@@ -333,6 +341,7 @@ Node: TypeAlias = (
     | Abs
     | Collapse
     | ShiftDate
+    | DayOf
     | Elapsed
     | Lookup
     | If
@@ -414,6 +423,7 @@ _NODE_TYPES = frozenset(
         Abs,
         Collapse,
         ShiftDate,
+        DayOf,
         Elapsed,
         Lookup,
         If,

@@ -880,6 +880,9 @@ class _QueryBuilder:
             return _shift_exactly(date, node.seconds)
         return _shift(date, node.days, node.months, "TIMESTAMP" if node.datetime else "DATE")
 
+    def _day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expression:
+        return exp.cast(self.scalar(node.arg, scope), "DATE")
+
     def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
         start = self.scalar(node.start, scope)
         end = self.scalar(node.end, scope)
@@ -929,6 +932,7 @@ class _QueryBuilder:
         n.Abs: _abs,
         n.Collapse: _collapse,
         n.ShiftDate: _shift_date,
+        n.DayOf: _day_of,
         n.Elapsed: _elapsed,
         n.Lookup: _lookup,
         n.If: _if,

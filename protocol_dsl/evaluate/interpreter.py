@@ -769,12 +769,17 @@ class _Compiler:
                     return None
 
             return shift, Info("date")
-        if li.kind == "date" and ri.kind == "date" and op == "-":
+        if li.kind in ("date", "datetime") and ri.kind in ("date", "datetime") and op == "-":
 
             def difference(ctx: Context, rec: Any) -> Any:
                 a, b = left(ctx, rec), right(ctx, rec)
                 if a is None or b is None:
                     return None
+                # calendar days between the dates, as days_between counts them
+                if isinstance(a, _dt.datetime):
+                    a = a.date()
+                if isinstance(b, _dt.datetime):
+                    b = b.date()
                 return (a - b).days
 
             return difference, Info("number", "d")
@@ -1195,10 +1200,12 @@ class _Compiler:
             x = date(ctx, rec)
             d = span(ctx, rec)
             a = anchor(ctx, rec)
-            if isinstance(x, _dt.datetime):
-                x = x.date()
-            if isinstance(a, _dt.datetime):
-                a = a.date()
+            # between two dates and times a window is exact; one involving a date compares days
+            if not (isinstance(x, _dt.datetime) and isinstance(a, _dt.datetime)):
+                if isinstance(x, _dt.datetime):
+                    x = x.date()
+                if isinstance(a, _dt.datetime):
+                    a = a.date()
             try:
                 return test(x, d, direction, a)
             except (OverflowError, TypeError):

@@ -63,6 +63,9 @@ inclusion I8 "Date plus hours" = history.day1 + 5 hours = history.day1
 inclusion I9 "Seen on day 1" = history.seen >= history.day1
 inclusion I10 "A count" = history.count >= 0
 inclusion I11 "Nested shift" = history.seen + 1 days + 5 hours <= history.sampled
+inclusion I12 "Exact window" = history.sampled within 2 hours after history.seen
+inclusion I13 "Window on a date" = history.seen within 1 days before history.day1
+inclusion I14 "Days apart" = history.sampled - history.seen >= 1 days
 """
 
 
@@ -161,6 +164,23 @@ def test_date_times_keep_their_time_part_in_every_engine(
 )
 def test_a_date_time_moved_twice_keeps_its_time(sampled: str, expected: str) -> None:
     assert status("I11", seen="2025-01-06T10:00:00", sampled=sampled) == expected
+
+
+@pytest.mark.parametrize(
+    ("seen", "sampled", "exact", "on_a_date", "apart"),
+    [
+        ("2025-01-06T09:00:00", "2025-01-06T10:00:00", "met", "met", "not_met"),
+        ("2025-01-06T07:00:00", "2025-01-06T10:00:00", "not_met", "met", "not_met"),
+        ("2025-01-05T23:30:00", "2025-01-06T00:30:00", "met", "met", "met"),
+        ("2025-01-04T23:30:00", "2025-01-05T00:30:00", "met", "not_met", "met"),
+    ],
+)
+def test_time_windows_between_date_times_are_exact_and_with_a_date_compare_days(
+    seen: str, sampled: str, exact: str, on_a_date: str, apart: str
+) -> None:
+    record = subject(seen=seen, sampled=sampled, day1="2025-01-06")
+    result = statuses(record)["interpreter"]
+    assert (result["I12"], result["I13"], result["I14"]) == (exact, on_a_date, apart)
 
 
 @pytest.mark.parametrize(
