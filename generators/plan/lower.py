@@ -501,7 +501,10 @@ class _Lowerer:
         timed = [isinstance(end.type, t.Date) and end.type.datetime for end in (value, anchor)]
         if all(timed):
             return value.node, anchor.node, True
-        ends = [n.DayOf(end.node) if on else end.node for end, on in zip((value, anchor), timed)]
+        ends = [
+            n.DayOf(end.node) if on else end.node
+            for end, on in zip((value, anchor), timed, strict=True)
+        ]
         return ends[0], ends[1], False
 
     def _date(self, expr: m.Expr, context: _Context) -> n.Node:
