@@ -1146,6 +1146,11 @@ def _shift(date: exp.Expression, days: int, months: int, kind: str = "DATE") -> 
     if days == 0 and months == 0:
         return date
     amount, unit = (months, "MONTH") if months else (days, "DAY")
+    if kind == "TIMESTAMP":
+        # an INTERVAL keeps the time of day (Spark's ADD_MONTHS would return a DATE)
+        interval = exp.Interval(this=exp.Literal.string(str(abs(amount))), unit=exp.var(unit))
+        node = exp.Add if amount > 0 else exp.Sub
+        return exp.cast(node(this=_paren(date), expression=interval), kind)
     shifted = exp.DateAdd(this=_paren(date), expression=_int(amount), unit=exp.var(unit))
     return exp.cast(shifted, kind)
 
