@@ -355,7 +355,7 @@ class _Lowerer:
         if isinstance(left.type, t.Date) and isinstance(right.type, t.Date):
             if expr.op != "-":
                 raise PlanError("two dates can only be subtracted", expr.span)
-            return n.Elapsed("day", right.node, left.node)
+            return n.Elapsed("day", _day_of(right), _day_of(left))
         date, duration_side = (
             (left, expr.right) if isinstance(left.type, t.Date) else (right, expr.left)
         )
@@ -508,10 +508,11 @@ class _Lowerer:
         return ends[0], ends[1], False
 
     def _date(self, expr: m.Expr, context: _Context) -> n.Node:
+        """A date; a date and time as its date (elapsed time counts calendar days)."""
         lowered = self.lower(expr, context)
         if lowered.node.kind != "date":
             raise PlanError("a date is needed here", expr.span)
-        return lowered.node
+        return _day_of(lowered)
 
     # ------------------------------------------------------------ records
 
@@ -654,6 +655,12 @@ class _Lowerer:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _day_of(value: _Lowered) -> n.Node:
+    """The node of a date, or the date of a date and time."""
+    timed = isinstance(value.type, t.Date) and value.type.datetime
+    return n.DayOf(value.node) if timed else value.node
 
 
 def _table(use: FormUse | None) -> str | None:
