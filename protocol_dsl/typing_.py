@@ -527,6 +527,18 @@ class Typer:
         assert isinstance(right, Quantity)
         return _quantity_or_number(f"1/({right.unit})", interval)
 
+    def _part_of_a_day(self, expr: m.Arith, duration: Quantity) -> None:
+        """W0408: a date (without a time) moved by hours, minutes or seconds."""
+        if units.format_unit(duration.unit) not in ("h", "min", "s"):
+            return
+        self._problem(
+            "W0408",
+            f"a date has no time of day: `{expr.op}` a span in {duration.unit} moves it by "
+            "whole days only (5 hours: the same date; 25 hours: the next day)",
+            expr.span,
+            help="write the span in days, or record the item as a datetime to keep the time",
+        )
+
     def _date_arith(self, expr: m.Arith, left: Type, right: Type) -> Type | None:
         op = expr.op
         if op == "-" and isinstance(left, Date) and isinstance(right, Date):
@@ -538,7 +550,12 @@ class Typer:
             and duration.is_duration
             and (isinstance(left, Date) or op == "+")
         ):
-            return Date()
+            # a date and time moved by a duration keeps its time of day
+            moved = left if isinstance(left, Date) else right
+            timed = isinstance(moved, Date) and moved.datetime
+            if not timed:
+                self._part_of_a_day(expr, duration)
+            return Date(datetime=timed)
         other = expr.right if isinstance(left, Date) else expr.left
         self._problem(
             "E0204",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 from typing import NamedTuple
 
 import attrs
@@ -900,6 +901,16 @@ def convert(value: float, from_: Unit | str, to: Unit | str) -> float:
         return result[0] / result[1]
     except OverflowError:
         return math.inf if result[0] > 0 else -math.inf
+
+
+def exact_transform(from_: Unit | str, to: Unit | str) -> tuple[Fraction, Fraction]:
+    """``(factor, offset)``, exact, with ``value in to = value in from_ * factor + offset``."""
+    a, b = _as_unit(from_), _as_unit(to)
+    if a.dimension != b.dimension:
+        raise UnitError(_incompatible_message(a, b), a.text, 0)
+    fa, oa = Fraction(*a.exact_factor), Fraction(*a.exact_offset)
+    fb, ob = Fraction(*b.exact_factor), Fraction(*b.exact_offset)
+    return fa / fb, (oa - ob) / fb
 
 
 def _incompatible_message(a: Unit, b: Unit) -> str:

@@ -95,11 +95,16 @@ def _column(column: Column) -> tuple[Any, ...]:
         column.item_kind,
         column.unit,
         column.codes,
-        column.low,
-        column.high,
+        _exact_bound(column.low),
+        _exact_bound(column.high),
         column.visits,
         {c.unit: _conversion(c) for c in column.conversions},
     )
+
+
+def _exact_bound(bound: float | None) -> Fraction | None:
+    """A range bound as the exact decimal it prints as (a value on the bound is in range)."""
+    return None if bound is None else Fraction(repr(bound))
 
 
 def _conversion(conversion: Conversion) -> tuple[int, int, int, int]:

@@ -54,7 +54,7 @@ class Code:
 def literal(value: object) -> Code:
     """A constant as a Python literal (strings, numbers through repr), laid out like ruff."""
     if isinstance(value, Fraction):
-        value = float(value)
+        return exact_number(value)
     if isinstance(value, _dt.date):
         return call("_date", literal(value.isoformat()))
     if isinstance(value, tuple):
@@ -70,6 +70,27 @@ def literal(value: object) -> Code:
     if value is None or isinstance(value, (bool, int, float)):
         return Code(repr(value))
     raise TypeError(f"no Python literal for {type(value).__name__}")
+
+
+def exact_number(value: Fraction) -> Code:
+    """A number as an exact decimal of the runtime: ``_D("0.9")``, or a rounded quotient."""
+    if value.denominator == 1:
+        return call("_D", Code(repr(value.numerator)))
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den == 1:  # a finite decimal: written as one
+        places = max(twos, fives)
+        digits = abs(value.numerator) * 10**places // value.denominator
+        text = f"{'-' if value < 0 else ''}{digits // 10**places}.{digits % 10**places:0{places}d}"
+        return call("_D", Code(string(text)))
+    # a repeating decimal (1/3): the quotient rounded as the runtime rounds every quotient
+    return call("_quotient", Code(repr(value.numerator)), Code(repr(value.denominator)))
 
 
 def string(text: str) -> str:
@@ -190,8 +211,15 @@ class PythonCompiler:
 
     def _shiftdate(self, node: n.ShiftDate, record: bool) -> Code:
         return call(
-            "_shift", self.scalar(node.date, record), literal(node.days), literal(node.months)
+            "_shift",
+            self.scalar(node.date, record),
+            literal(node.days),
+            literal(node.months),
+            *((exact_number(node.seconds),) if node.seconds is not None else ()),
         )
+
+    def _dayof(self, node: n.DayOf, record: bool) -> Code:
+        return call("_day", self.scalar(node.arg, record))
 
     def _elapsed(self, node: n.Elapsed, record: bool) -> Code:
         function = {"year": "_years_between", "month": "_months_between"}.get(
@@ -279,10 +307,10 @@ class PythonCompiler:
 
 
 def _float(value: float) -> Code:
-    """A bound: a float literal, or an infinity of the runtime."""
+    """A bound: the exact decimal the float prints as, or an infinity of the runtime."""
     if math.isinf(value):
         return Code("_INF" if value > 0 else "-_INF")
-    return literal(float(value))
+    return exact_number(Fraction(repr(float(value))))
 
 
 def _scale_args(node: n.Scale) -> tuple[Code, ...]:

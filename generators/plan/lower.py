@@ -13,7 +13,6 @@ duration that is not a constant, an item of a repeating form read outside
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -357,19 +356,23 @@ class _Lowerer:
         if isinstance(left.type, t.Date) and isinstance(right.type, t.Date):
             if expr.op != "-":
                 raise PlanError("two dates can only be subtracted", expr.span)
-            return n.Elapsed("day", right.node, left.node)
+            return n.Elapsed("day", _day_of(right), _day_of(left))
         date, duration_side = (
             (left, expr.right) if isinstance(left.type, t.Date) else (right, expr.left)
         )
         sign = -1 if expr.op == "-" else 1
         if expr.op == "-" and not isinstance(left.type, t.Date):
             raise PlanError("a date cannot be subtracted from a duration", expr.span)
-        return self._shift(date.node, duration_side, sign)
+        timed = isinstance(date.type, t.Date) and date.type.datetime
+        return self._shift(date.node, duration_side, sign, timed)
 
-    def _shift(self, date: n.Node, duration: m.Expr, sign: int) -> n.Node:
+    def _shift(self, date: n.Node, duration: m.Expr, sign: int, timed: bool = False) -> n.Node:
         amount, unit = _duration(duration)
         days, months = duration_shift(amount, unit, sign)
-        return n.ShiftDate(date, days, months)
+        seconds = None
+        if timed and not months and unit in _SECONDS:
+            seconds = sign * amount * _SECONDS[unit]
+        return n.ShiftDate(date, days, months, seconds, timed)
 
     # ------------------------------------------------------------ units
 
@@ -468,10 +471,9 @@ class _Lowerer:
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
 
     def _within(self, expr: m.Within, context: _Context) -> _Lowered:
-        value = self._date(expr.expr, context)
-        anchor = self._date(expr.anchor, context)
+        value, anchor, timed = self._window_ends(expr, context)
         sign = -1 if expr.direction == "before" else 1
-        shifted = self._shift(anchor, expr.duration, sign)
+        shifted = self._shift(anchor, expr.duration, sign, timed)
         if expr.direction == "before":
             node = _logic("and", n.Compare(">=", value, shifted), n.Compare("<=", value, anchor))
         else:
@@ -479,19 +481,40 @@ class _Lowerer:
         return _Lowered(node, t.BOOLEAN)
 
     def _atleast(self, expr: m.AtLeast, context: _Context) -> _Lowered:
-        value = self._date(expr.expr, context)
-        anchor = self._date(expr.anchor, context)
+        value, anchor, timed = self._window_ends(expr, context)
         if expr.direction == "before":
-            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1))
+            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1, timed))
         else:
-            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1))
+            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1, timed))
         return _Lowered(node, t.BOOLEAN)
 
+    def _window_ends(
+        self, expr: m.Within | m.AtLeast, context: _Context
+    ) -> tuple[n.Node, n.Node, bool]:
+        """The value and anchor of a time window, and whether both are dates and times.
+
+        A window between two dates and times is exact; one that involves a date
+        compares days (a date and time counts as its date).
+        """
+        value, anchor = self.lower(expr.expr, context), self.lower(expr.anchor, context)
+        for end, source in ((value, expr.expr), (anchor, expr.anchor)):
+            if end.node.kind != "date":
+                raise PlanError("a date is needed here", source.span)
+        timed = [isinstance(end.type, t.Date) and end.type.datetime for end in (value, anchor)]
+        if all(timed):
+            return value.node, anchor.node, True
+        ends = [
+            n.DayOf(end.node) if on else end.node
+            for end, on in zip((value, anchor), timed, strict=True)
+        ]
+        return ends[0], ends[1], False
+
     def _date(self, expr: m.Expr, context: _Context) -> n.Node:
+        """A date; a date and time as its date (elapsed time counts calendar days)."""
         lowered = self.lower(expr, context)
         if lowered.node.kind != "date":
             raise PlanError("a date is needed here", expr.span)
-        return lowered.node
+        return _day_of(lowered)
 
     # ------------------------------------------------------------ records
 
@@ -664,6 +687,12 @@ class _Lowerer:
 # ---------------------------------------------------------------- helpers
 
 
+def _day_of(value: _Lowered) -> n.Node:
+    """The node of a date, or the date of a date and time."""
+    timed = isinstance(value.type, t.Date) and value.type.datetime
+    return n.DayOf(value.node) if timed else value.node
+
+
 def _table(use: FormUse | None) -> str | None:
     return use.storage_name if use is not None else None
 
@@ -746,6 +775,8 @@ def _duration(expr: m.Expr) -> tuple[Fraction, str]:
 _DAY_UNITS = {"d": Fraction(1), "wk": Fraction(7), "h": Fraction(1, 24), "min": Fraction(1, 1440)}
 _DAY_UNITS["s"] = Fraction(1, 86400)
 _MONTH_UNITS = {"mo": 1, "a": 12}
+#: Seconds in a span a date and time moves by exactly.
+_SECONDS = {"s": 1, "min": 60, "h": 3600, "d": 86400, "wk": 7 * 86400}
 
 
 def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
@@ -753,7 +784,9 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
 
     Days and weeks are exact days; months and years are calendar months; a
     fractional month has no calendar meaning and counts UCUM's mean month of
-    30.4375 days.  A part of a day does not move a date (dates have no time).
+    30.4375 days.  A part of a day does not move a date (dates have no time):
+    the whole days of the span count, toward zero (``date - 5 minutes`` is the
+    same date, as ``date + 5 hours`` is).
     """
     if unit in _MONTH_UNITS:
         months = amount * _MONTH_UNITS[unit]
@@ -763,7 +796,7 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
     factor = _DAY_UNITS.get(unit)
     if factor is None:
         raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
-    return _dt.timedelta(days=float(sign * amount * factor)).days, 0
+    return int(sign * amount * factor), 0
 
 
 def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:

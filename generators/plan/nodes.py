@@ -179,11 +179,27 @@ class Collapse:
 
 @attrs.frozen
 class ShiftDate:
-    """``date`` moved by whole days, or by calendar months (clamped to the month's end)."""
+    """``date`` moved by whole days, or by calendar months (clamped to the month's end).
+
+    ``seconds`` is set when ``date`` is a date and time moved by a span of
+    days, weeks, hours, minutes or seconds: it moves by exactly that span (a
+    date alone moves by the span's whole days, toward zero).  ``datetime``
+    says the moved value keeps its time of day.
+    """
 
     date: Node
     days: int = 0
     months: int = 0
+    seconds: Fraction | None = None
+    datetime: bool = False
+    kind: ClassVar[Kind] = "date"
+
+
+@attrs.frozen
+class DayOf:
+    """The date of a date and time (a time window that involves a date compares days)."""
+
+    arg: Node
     kind: ClassVar[Kind] = "date"
 
 
@@ -335,6 +351,7 @@ Node: TypeAlias = (
     | Abs
     | Collapse
     | ShiftDate
+    | DayOf
     | Elapsed
     | Lookup
     | If
@@ -417,6 +434,7 @@ _NODE_TYPES = frozenset(
         Abs,
         Collapse,
         ShiftDate,
+        DayOf,
         Elapsed,
         Lookup,
         If,

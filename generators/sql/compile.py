@@ -492,8 +492,8 @@ class _QueryBuilder:
             lo_term = _case((c.copy(), low), (_not(c.copy()), _int(0)), default=below)
             hi_term = _case((c.copy(), high), (_not(c.copy()), _int(0)), default=above)
             return [
-                bounded(node.low, exp.Sum(this=lo_term)),
-                bounded(node.high, exp.Sum(this=hi_term)),
+                bounded(node.low, exact_total(lo_term)),
+                bounded(node.high, exact_total(hi_term)),
             ]
         certain = exp.EQ(
             this=exp.Max(this=_case((c.copy(), _int(1)), default=_int(0))), expression=_int(1)
@@ -876,7 +876,12 @@ class _QueryBuilder:
 
     def _shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expression:
         date = self.scalar(node.date, scope)
-        return _shift(date, node.days, node.months)
+        if node.seconds is not None:
+            return _shift_exactly(date, node.seconds)
+        return _shift(date, node.days, node.months, "TIMESTAMP" if node.datetime else "DATE")
+
+    def _day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expression:
+        return exp.cast(self.scalar(node.arg, scope), "DATE")
 
     def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
         start = self.scalar(node.start, scope)
@@ -927,6 +932,7 @@ class _QueryBuilder:
         n.Abs: _abs,
         n.Collapse: _collapse,
         n.ShiftDate: _shift_date,
+        n.DayOf: _day_of,
         n.Elapsed: _elapsed,
         n.Lookup: _lookup,
         n.If: _if,
@@ -1059,12 +1065,31 @@ _COMPARISONS: dict[str, type[exp.Expression]] = {
 }
 
 
+#: Sums and differences are computed in exact decimals (2 - 1.1 is 0.9, 20 + 20 is 40)
+#: and brought back to DOUBLE, the type numbers are stored and compared in: twelve
+#: decimals and 26 digits before the point, within what DuckDB and Spark hold.
+EXACT = "DECIMAL(38, 12)"
+
+
+def _exact(value: exp.Expression) -> exp.Expression:
+    # TRY_CAST: a value beyond the decimal's range is unknown, never an error
+    return exp.TryCast(this=value, to=exp.DataType.build(EXACT))
+
+
+def _exact_sum(left: exp.Expression, right: exp.Expression, op: str) -> exp.Expression:
+    node = exp.Add if op == "+" else exp.Sub
+    return exp.cast(node(this=_exact(left), expression=_exact(right)), "DOUBLE")
+
+
+def exact_total(values: exp.Expression) -> exp.Expression:
+    """SUM over records in exact decimals, as DOUBLE."""
+    return exp.cast(exp.Sum(this=_exact(values)), "DOUBLE")
+
+
 def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
     left, right = _paren(left), _paren(right)
-    if op == "+":
-        return exp.Add(this=left, expression=right)
-    if op == "-":
-        return exp.Sub(this=left, expression=right)
+    if op in "+-":
+        return _exact_sum(left, right, op)
     if op == "*":
         return exp.Mul(this=left, expression=right)
     # division by zero is unknown, never an error (Spark in ANSI mode would fail)
@@ -1127,12 +1152,30 @@ def _scaled(value: exp.Expression, node: n.Scale) -> exp.Expression:
     return exp.Round(this=exp.cast(x, "DOUBLE"), decimals=_int(node.digits))
 
 
-def _shift(date: exp.Expression, days: int, months: int) -> exp.Expression:
+def _shift(date: exp.Expression, days: int, months: int, kind: str = "DATE") -> exp.Expression:
     if days == 0 and months == 0:
         return date
     amount, unit = (months, "MONTH") if months else (days, "DAY")
+    if kind == "TIMESTAMP":
+        # an INTERVAL keeps the time of day (Spark's ADD_MONTHS would return a DATE)
+        interval = exp.Interval(this=exp.Literal.string(str(abs(amount))), unit=exp.var(unit))
+        node = exp.Add if amount > 0 else exp.Sub
+        return exp.cast(node(this=_paren(date), expression=interval), kind)
     shifted = exp.DateAdd(this=_paren(date), expression=_int(amount), unit=exp.var(unit))
-    return exp.cast(shifted, "DATE")
+    return exp.cast(shifted, kind)
+
+
+def _shift_exactly(timestamp: exp.Expression, seconds: Fraction) -> exp.Expression:
+    """A date and time moved by an exact span (an INTERVAL of seconds or microseconds)."""
+    if seconds == 0:
+        return timestamp
+    if seconds.denominator == 1:
+        amount, unit = abs(seconds.numerator), "SECOND"
+    else:
+        amount, unit = abs(round(seconds * 1_000_000)), "MICROSECOND"
+    interval = exp.Interval(this=exp.Literal.string(str(amount)), unit=exp.var(unit))
+    node = exp.Add if seconds > 0 else exp.Sub
+    return exp.cast(node(this=_paren(timestamp), expression=interval), "TIMESTAMP")
 
 
 def _completed(unit: str, start: exp.Expression, end: exp.Expression) -> exp.Expression:
@@ -1164,7 +1207,7 @@ def _converted(column: Column) -> exp.Expression:
     if column.item_kind == "integer":
         return exp.cast(value, "DOUBLE")
     if column.item_kind == "datetime":
-        return exp.cast(value, "DATE")
+        return value  # a TIMESTAMP: its time part is compared
     if column.item_kind != "quantity" or column.unit_column is None:
         return value
     unit = _col(column.unit_column)

@@ -19,6 +19,7 @@ import json
 import math
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +322,8 @@ def _finite(value: exp.Expression) -> exp.Expression:
     bad = exp.or_(
         exp.Anonymous(this="isnan", expressions=[value.copy()]),
         exp.Anonymous(this="isinf", expressions=[value.copy()]),
+        # out of range (numbers are less than 10^18 in magnitude in every engine)
+        exp.GTE(this=exp.Abs(this=value.copy()), expression=exp.Literal.number("1e18")),
     )
     return exp.Case().when(exp.Not(this=exp.Paren(this=bad)), value)
 
@@ -496,7 +499,16 @@ def _number(value: Any) -> float | None:
             return None
     else:
         return None
-    return number if math.isfinite(number) else None
+    if not math.isfinite(number):
+        return None
+    # out of range from 10^18 (the largest 64-bit integer too): unknown, never an overflow;
+    # decided on the number as written, as the other engines decide it
+    written = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    return number if abs(written) < _LARGEST else None
+
+
+#: Numbers are less than 10^18 in magnitude in every engine.
+_LARGEST = Decimal(10) ** 18
 
 
 def _date(value: Any) -> Any:

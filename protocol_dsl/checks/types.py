@@ -8,7 +8,8 @@ needed (E0205), a lookup key that does not match its table (E0206), time
 windows without a date or a duration (E0207), aggregates over values that
 cannot be summed or ordered (E0208), order comparisons on values without an
 order (E0209) and function arguments of the wrong type (E0210).  References
-to a form, table or code list used as a value are E0111.
+to a form, table or code list used as a value are E0111.  A date (without a
+time) moved by hours, minutes or seconds is W0408: it moves by whole days.
 """
 
 from __future__ import annotations
@@ -22,5 +23,5 @@ from protocol_dsl.typing_ import analyse
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
     for problem in analyse(spec):
-        if problem.code.startswith("E02") or problem.code == "E0111":
+        if problem.code.startswith("E02") or problem.code in ("E0111", "W0408"):
             yield problem

@@ -275,15 +275,15 @@ class _Compiler:
     # -------------------------------------------------------- literals
 
     def c_NumberLit(self, e: m.NumberLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
-        value = float(e.value)
+        value = Decimal(e.value)
         return _const(value), Info("number", None, value, value)
 
     def c_QuantityLit(self, e: m.QuantityLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         unit = e.quantity.unit
         code = v.duration_unit(unit)
         if code is not None:
-            return _const(v.Duration(float(e.quantity.value), code)), Info("duration", code)
-        value = float(e.quantity.value)
+            return _const(v.Duration(Decimal(e.quantity.value), code)), Info("duration", code)
+        value = Decimal(e.quantity.value)
         return _const(value), Info("number", unit, value, value)
 
     def c_TextLit(self, e: m.TextLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
@@ -616,8 +616,8 @@ class _Compiler:
         )
         maxima = []
         for domain in base.domains:
-            weights = [float(d.weight) for d in domain.items if d.name not in excluded]
-            maxima.append(max(weights, default=0.0) if highest else sum(weights))
+            weights = [Decimal(d.weight) for d in domain.items if d.name not in excluded]
+            maxima.append(max(weights, default=v.ZERO) if highest else sum(weights, v.ZERO))
         total_max = sum(maxima[i] for i in selected)
         info = Info("number", None, 0.0, total_max, interval=True)
         if use is None:
@@ -631,12 +631,12 @@ class _Compiler:
             results = domains(ctx)
             if results is None:
                 ctx.missing.append(form_label)
-                value = v.interval(0.0, total_max)
+                value = v.interval(v.ZERO, total_max)
                 if ctx.explain:
                     text = f"{shown}: not recorded ({_word(value, None)})"
                     ctx.reads.append(Evidence(shown, _json_value(value), at, text=text))
                 return value
-            lo = hi = 0.0
+            lo = hi = v.ZERO
             missing = ctx.missing
             for i in selected:
                 dlo, dhi, absent, _present, _unknown = results[i]
@@ -689,7 +689,7 @@ class _Compiler:
                 elif form.item(item.name) is None:
                     raise CompileError(f"score item {item.name} is not an item of {form.name}")
                 label = f"{use.key}.{item.name} at {at}"
-                descriptors.append((float(item.weight), item.name, fn, label))
+                descriptors.append((Decimal(item.weight), item.name, fn, label))
             compiled.append(descriptors)
         key = (use.storage_name, at)
 
@@ -704,7 +704,7 @@ class _Compiler:
             explain = ctx.explain
             results = []
             for descriptors in compiled:
-                lo = hi = 0.0
+                lo = hi = v.ZERO
                 absent: list[str] = []
                 present: list[str] = []
                 unknown: list[str] = []
@@ -772,13 +772,18 @@ class _Compiler:
                     return None
 
             return shift, Info("date")
-        if li.kind == "date" and ri.kind == "date" and op == "-":
+        if li.kind in ("date", "datetime") and ri.kind in ("date", "datetime") and op == "-":
 
             def difference(ctx: Context, rec: Any) -> Any:
                 a, b = left(ctx, rec), right(ctx, rec)
                 if a is None or b is None:
                     return None
-                return float((a - b).days)
+                # calendar days between the dates, as days_between counts them
+                if isinstance(a, _dt.datetime):
+                    a = a.date()
+                if isinstance(b, _dt.datetime):
+                    b = b.date()
+                return (a - b).days
 
             return difference, Info("number", "d")
         convert = None
@@ -829,7 +834,7 @@ class _Compiler:
                     x = x.date()
                 if isinstance(y, _dt.datetime):
                     y = y.date()
-                return float(between(x, y))
+                return between(x, y)
 
             return dates, Info("number")
         if name == "abs":
@@ -845,7 +850,7 @@ class _Compiler:
                         return x
                     if hi <= 0:
                         return v.Interval(-hi, -lo)
-                    return v.interval(0.0, max(-lo, hi))
+                    return v.interval(v.ZERO, max(-lo, hi))
                 return abs(x)
 
             return absolute, Info(
@@ -889,10 +894,10 @@ class _Compiler:
             value = row.value.value
             if isinstance(value, m.Quantity):
                 unit = value.unit
-                rows[row.key] = float(value.value)
+                rows[row.key] = Decimal(value.value)
                 numbers.append(float(value.value))
             elif isinstance(value, Decimal):
-                rows[row.key] = float(value)
+                rows[row.key] = value
                 numbers.append(float(value))
             else:
                 rows[row.key] = value
@@ -1029,7 +1034,10 @@ class _Compiler:
             else:
                 convert = _converter(ri.unit, li.unit)
         if li.kind == "duration" or ri.kind == "duration":
-            return self.duration_comparison(op, left, right)
+            return self.duration_comparison(op, left, li, right, ri)
+        if {li.kind, ri.kind} == {"date", "datetime"}:
+            # a date compared with a date and time is that day's start
+            left, right = _as_datetime(left, li), _as_datetime(right, ri)
         plain = v.COMPARATORS[op]
         if not (li.interval or ri.interval) and convert is None:
             constant = _constant_of(right)
@@ -1080,20 +1088,21 @@ class _Compiler:
 
         return comparison
 
-    def duration_comparison(self, op: str, left: Fn, right: Fn) -> Fn:
-        plain = v.COMPARATORS[op]
+    def duration_comparison(self, op: str, left: Fn, li: Info, right: Fn, ri: Info) -> Fn:
+        """A duration compared with a duration or a number of a time unit, in seconds.
 
-        def days(value: Any) -> Any:
-            return value.days() if isinstance(value, v.Duration) else value
+        An item recorded in weeks, months or hours is converted with its unit
+        (13 wk is 91 days, more than 12 weeks); a number without a unit is a
+        number of days.
+        """
+        compare = v.compare
+        left_scale, right_scale = _seconds_per(li), _seconds_per(ri)
 
         def comparison(ctx: Context, rec: Any) -> Any:
             a, b = left(ctx, rec), right(ctx, rec)
             if a is None or b is None:
                 return None
-            try:
-                return plain(days(a), days(b))
-            except TypeError:
-                return None
+            return compare(op, v.in_seconds(a, left_scale), v.in_seconds(b, right_scale))
 
         return comparison
 
@@ -1195,10 +1204,12 @@ class _Compiler:
             x = date(ctx, rec)
             d = span(ctx, rec)
             a = anchor(ctx, rec)
-            if isinstance(x, _dt.datetime):
-                x = x.date()
-            if isinstance(a, _dt.datetime):
-                a = a.date()
+            # between two dates and times a window is exact; one involving a date compares days
+            if not (isinstance(x, _dt.datetime) and isinstance(a, _dt.datetime)):
+                if isinstance(x, _dt.datetime):
+                    x = x.date()
+                if isinstance(a, _dt.datetime):
+                    a = a.date()
             try:
                 return test(x, d, direction, a)
             except (OverflowError, TypeError):
@@ -1376,9 +1387,9 @@ class _Compiler:
                     if not none(ctx):
                         ctx.missing.append(unknown_label)
                         return v.Interval(0.0, INF)
-                    return 0.0
+                    return 0
                 if where is None:
-                    return float(len(records))
+                    return len(records)
                 lo = hi = 0
                 for record in records:
                     r0 = len(ctx.reads)
@@ -1390,13 +1401,14 @@ class _Compiler:
                         hi += 1
                     else:
                         del ctx.reads[r0:]
-                return float(lo) if lo == hi else v.Interval(float(lo), float(hi))
+                return lo if lo == hi else v.Interval(lo, hi)
 
             return count, Info("number", None, 0.0, INF, interval=True)
         if symbol.kind not in ("item", "derive"):
             raise CompileError(f"{kind}() needs an item: {e.target.dotted}")
         value_fn, info = self.compile(m.Ref((e.target.parts[-1],)), inner, visit)
         vlo, vhi = info.lo, info.hi
+        exact_lo, exact_hi = v.exact(vlo), v.exact(vhi)
         if kind == "sum":
 
             def total(ctx: Context, rec: Any) -> Any:
@@ -1404,9 +1416,9 @@ class _Compiler:
                 if not records:
                     if not none(ctx):
                         ctx.missing.append(unknown_label)
-                        return v.Interval(0.0, INF) if vlo >= 0 else None
-                    return 0.0
-                lo = hi = 0.0
+                        return v.Interval(v.ZERO, INF) if vlo >= 0 else None
+                    return v.ZERO
+                lo = hi = v.ZERO
                 missing = ctx.missing
                 m0 = len(missing)
                 for record in records:
@@ -1418,17 +1430,17 @@ class _Compiler:
                         continue
                     x = value_fn(ctx, record)
                     if x is None:
-                        x0, x1 = vlo, vhi
+                        x0, x1 = exact_lo, exact_hi
                     elif x.__class__ is v.Interval:
-                        x0, x1 = x.lo, x.hi
+                        x0, x1 = v.exact(x.lo), v.exact(x.hi)
                     else:
                         x0 = x1 = x
                     if t is True:
                         lo += x0
                         hi += x1
                     else:
-                        lo += min(0.0, x0)
-                        hi += max(0.0, x1)
+                        lo += min(v.ZERO, x0)
+                        hi += max(v.ZERO, x1)
                 if lo == hi:
                     del missing[m0:]
                     return lo
@@ -1604,36 +1616,49 @@ def _excluded_descriptors(owner: Spec, decl: Any) -> set[str]:
     return excluded
 
 
-def _converter(from_unit: str, to_unit: str) -> tuple[float, float]:
-    """(factor, offset) that turn a value in ``from_unit`` into ``to_unit``."""
+def _as_datetime(fn: Fn, info: Info) -> Fn:
+    if info.kind != "date":
+        return fn
+
+    def at_midnight(ctx: Context, rec: Any) -> Any:
+        value = fn(ctx, rec)
+        if value.__class__ is _dt.date:
+            return _dt.datetime(value.year, value.month, value.day)
+        return value
+
+    return at_midnight
+
+
+def _seconds_per(info: Info) -> int:
+    """Seconds in one unit of a number compared with a duration (days without a unit)."""
+    code = v.duration_unit(info.unit) if info.kind == "number" and info.unit else None
+    return v.seconds_per(code or "d")
+
+
+def _converter(from_unit: str, to_unit: str) -> v.Transform:
+    """The exact conversion of a value in ``from_unit`` into ``to_unit``."""
     try:
-        offset = units.convert(0.0, from_unit, to_unit)
-        factor = units.convert(1.0, from_unit, to_unit) - offset
+        return v.unit_transform(from_unit, to_unit)
     except units.UnitError as error:
         raise CompileError(str(error)) from None
-    return factor, offset
 
 
-def _convert_literal(quantity: m.Quantity, to_unit: str) -> float:
-    try:
-        return units.convert(float(quantity.value), quantity.unit, to_unit)
-    except units.UnitError as error:
-        raise CompileError(str(error)) from None
+def _convert_literal(quantity: m.Quantity, to_unit: str) -> Decimal:
+    return v.convert(Decimal(quantity.value), _converter(quantity.unit, to_unit))
 
 
-def _convert_value(value: Any, transform: tuple[float, float]) -> Any:
-    factor, offset = transform
-    if value.__class__ is v.Interval:
-        return v.interval(value.lo * factor + offset, value.hi * factor + offset)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value * factor + offset
+def _convert_value(value: Any, transform: v.Transform) -> Any:
+    if value.__class__ is v.Interval or (
+        isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+    ):
+        return v.convert(value, transform)
     return value
 
 
 def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
     try:
         value = v.arithmetic(op, v.Interval(*a), v.Interval(*b))
-    except (ZeroDivisionError, OverflowError):
+    except ArithmeticError:  # ∞ − ∞, ∞ / ∞: no static bound
         return -INF, INF
     if value is None:
         return -INF, INF
@@ -1886,7 +1911,8 @@ def _public(value: Any, info: Info) -> Any:
         return v.Truth.of(value if value is True or value is False else None)
     if value is None:
         return None
-    if info.kind == "number" and info.unit and isinstance(value, float):
+    value = v.public_number(value)
+    if info.kind == "number" and info.unit and isinstance(value, (int, float)):
         return v.Quantity(value, info.unit)
     return value
 

@@ -28,7 +28,15 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
 from protocol_dsl.conversions import ItemConversion, item_conversions, recorded_conversion
-from protocol_dsl.evaluate.values import format_number, parse_date, parse_titer
+from protocol_dsl.evaluate.values import (
+    LARGEST,
+    convert,
+    exact,
+    format_number,
+    parse_date,
+    parse_titer,
+    unit_transform,
+)
 from protocol_dsl.spec import FormUse, Scope, Spec
 
 #: The reserved key under which a record carries its position: its index in a
@@ -214,15 +222,16 @@ def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     )
 
 
-def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:
+def _bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
+    # exact, so that a value on the bound is in range (0.1 is not the float 0.1)
     if isinstance(bound, m.Quantity):
         if unit is not None and bound.unit != unit:
             try:
-                return units.convert(float(bound.value), bound.unit, unit)
+                return convert(bound.value, unit_transform(bound.unit, unit))
             except units.UnitError:
-                return float(bound.value)
-        return float(bound.value)
-    return float(bound)
+                return Decimal(bound.value)
+        return Decimal(bound.value)
+    return Decimal(bound)
 
 
 # ---------------------------------------------------------------- converting one value
@@ -240,39 +249,42 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def _number(value: Any) -> float:
-    try:
-        return _float(value)
-    except OverflowError:  # an integer of hundreds of digits: one invalid value, not a crash
-        raise BadValue("a number too large to be read") from None
-
-
-def _float(value: Any) -> float:
+def _number(value: Any) -> Decimal:
+    """A number as the exact decimal it is written as (a float as the decimal it prints as)."""
     cls = value.__class__
     if cls is float:
         if value != value:  # NaN: an empty cell of a numeric column
             return MISSING
-        number = value
-    elif cls is int:
-        number = float(value)
-    elif isinstance(value, bool):
+        if not math.isfinite(value):
+            raise BadValue("not a finite number")
+        return _held(Decimal(repr(value)))
+    if cls is int:
+        return _held(Decimal(value))
+    if isinstance(value, bool):
         raise BadValue("a yes/no value where a number is expected")
-    elif isinstance(value, (int, float, Decimal)):
-        number = float(value)
+    if isinstance(value, (int, float, Decimal)):
+        number = exact(value) if isinstance(value, float) else Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
             return MISSING
         try:
-            number = float(text)
-        except ValueError:
+            number = Decimal(text)
+        except ArithmeticError:
             raise BadValue(f"'{value}' is not a number") from None
-        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+        if not number.is_finite():
             raise BadValue(f"'{value}' is not a number")
     else:
         raise BadValue(f"a {_type_word(value)} where a number is expected")
-    if not math.isfinite(number):
+    if not number.is_finite():
         raise BadValue("not a finite number")
+    return _held(number)
+
+
+def _held(number: Decimal) -> Decimal:
+    """The number if the engines hold it exactly, else out of range (not an overflow)."""
+    if abs(number) >= LARGEST:
+        raise OutOfRange(f"{number} is out of range: numbers are less than 10^18 in magnitude")
     return number
 
 
@@ -392,8 +404,8 @@ def _converter(info: ItemInfo) -> Converter:
 
 
 def _other_unit(
-    number: float, unit: str, item_unit: str, declared: tuple[ItemConversion, ...]
-) -> float:
+    number: Decimal, unit: str, item_unit: str, declared: tuple[ItemConversion, ...]
+) -> Decimal:
     """A value recorded in `unit` read in the item's unit: by UCUM's factor on one scale,
     through a declared conversion across scales, never by a factor across scales."""
     try:
@@ -403,8 +415,9 @@ def _other_unit(
     if not same:
         through = recorded_conversion(declared, unit)
         if through is not None:
-            # exact on the decimal the value prints as, as the generated module and SQL read it
-            return float(through[1](Fraction(repr(number))))
+            # exact on the decimal as recorded, as the generated module and SQL read it
+            converted = through[1](Fraction(number))
+            return Decimal(converted.numerator) / Decimal(converted.denominator)
         if scales.different_scales(unit, item_unit):
             raise BadValue(
                 f"the unit {scales.describe_scale(unit)} is another scale than the item's unit "
@@ -412,7 +425,7 @@ def _other_unit(
                 "is declared for this item"
             )
     try:
-        return units.convert(number, unit, item_unit)
+        return convert(number, unit_transform(unit, item_unit))
     except units.UnitError as error:
         raise BadValue(_unit_reason(unit, item_unit, error)) from None
 

@@ -5,8 +5,12 @@ values, independent of any spec:
 
 * truth: Kleene logic over ``True`` / ``False`` / ``None`` (unknown), and the
   public `Truth` enum (met / not met / unknown) results are reported in;
-* numbers are floats; a quantity is a float in a unit the compiler knows
-  statically (so no unit travels at run time), `Quantity` is its public form;
+* numbers are exact decimals (`decimal.Decimal`, or `int` for counts): data
+  and literals are read as the decimal they are written as, so that
+  20 + 20 mg/d is exactly 40 and 2 - 1.1 is exactly 0.9; a quotient is rounded
+  to 28 significant digits (the default decimal context).  A quantity is a
+  number in a unit the compiler knows statically (so no unit travels at run
+  time), `Quantity` is its public form (a float, the nearest to the exact value);
 * `Interval` is a partly known number ``[lo, hi]`` (a score, count or sum with
   unknown parts); a comparison with an interval is met if it holds for the
   whole interval, not met if for none, else unknown;
@@ -29,6 +33,7 @@ import math
 import operator
 import re
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -101,6 +106,39 @@ def k_implies(a: bool | None, b: bool | None) -> bool | None:
 
 # ---------------------------------------------------------------- numbers and intervals
 
+ZERO = Decimal(0)
+
+#: Numbers a subject's data may hold are less than 10^18 in magnitude, the range
+#: every engine holds exactly (SQL sums in DECIMAL(38, 12), whole numbers in
+#: BIGINT): a larger value, such as the largest 64-bit integer, is out of range.
+LARGEST = Decimal(10) ** 18
+
+
+def exact(value: Any) -> Any:
+    """A number as an exact decimal: a float as the decimal it prints as (0.1 is 0.1).
+
+    Floats reach the interpreter from static bounds (±∞), score weights and
+    callers that hand in Python floats; the decimal a float prints as is the
+    one that was written.  Other values are returned as they are.
+    """
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(value)) if math.isfinite(value) else Decimal(value)
+    if cls is Interval:
+        return Interval(exact(value.lo), exact(value.hi))
+    return value
+
+
+def public_number(value: Any) -> Any:
+    """An exact number as results report it: an int when whole, else the nearest float."""
+    if value.__class__ is Decimal:
+        if value.is_finite() and value == value.to_integral_value() and abs(value) < 10**15:
+            return float(int(value))
+        return float(value)
+    if value.__class__ is Interval:
+        return Interval(public_number(value.lo), public_number(value.hi))
+    return value
+
 
 class Interval:
     """A partly known number: certainly at least ``lo`` and at most ``hi`` (``lo < hi``).
@@ -128,9 +166,35 @@ class Interval:
         return [self.lo, self.hi]
 
 
-def interval(lo: float, hi: float) -> float | Interval:
-    """``[lo, hi]`` as a value: a plain float when both ends meet."""
-    return float(lo) if lo == hi else Interval(lo, hi)
+#: An exact unit conversion: ``value * num / den + offset``.
+Transform = tuple[int, int, Decimal]
+
+
+def unit_transform(from_unit: str, to_unit: str) -> Transform:
+    """The exact conversion from ``from_unit`` to ``to_unit`` (`units.UnitError` if none)."""
+    from protocol_dsl import units
+
+    factor, offset = units.exact_transform(from_unit, to_unit)
+    shift = Decimal(offset.numerator) / offset.denominator if offset else ZERO
+    return factor.numerator, factor.denominator, shift
+
+
+def convert(value: Any, transform: Transform) -> Any:
+    """A number (or interval) converted exactly; a quotient rounded to 28 digits."""
+    if value.__class__ is Interval:
+        return interval(convert(value.lo, transform), convert(value.hi, transform))
+    num, den, offset = transform
+    x = exact(value)
+    if num != 1:
+        x = x * num
+    if den != 1:
+        x = x / den
+    return x + offset if offset else x
+
+
+def interval(lo: Any, hi: Any) -> Any:
+    """``[lo, hi]`` as a value: a plain number when both ends meet."""
+    return lo if lo == hi else Interval(lo, hi)
 
 
 def bounds(value: float | Interval) -> tuple[float, float]:
@@ -193,15 +257,31 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
     if a.__class__ is not Interval and b.__class__ is not Interval:
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if b == 0:
-            return None  # division by zero is undefined: unknown, not an error
-        return a / b
+        try:
+            return _plain_arithmetic(op, a, b)
+        except TypeError:  # a float among exact numbers (a score weight): made exact
+            return _plain_arithmetic(op, exact(a), exact(b))
+    try:
+        return _interval_arithmetic(op, exact(a), exact(b))
+    except InvalidOperation:  # ∞ / ∞: the quotient of unbounded parts is unknown
+        return None
+
+
+def _plain_arithmetic(op: str, a: Any, b: Any) -> Any:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:
+        return None  # division by zero is undefined: unknown, not an error
+    if a.__class__ is int and b.__class__ is int:
+        a = Decimal(a)  # a quotient of counts is a decimal, never a float
+    return a / b
+
+
+def _interval_arithmetic(op: str, a: Any, b: Any) -> Any:
     (a0, a1), (b0, b1) = bounds(a), bounds(b)
     if op == "+":
         return interval(a0 + b0, a1 + b1)
@@ -219,7 +299,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
 def _mul(x: float, y: float) -> float:
     # 0 × ∞ is 0 here: a bound of zero times an unbounded part stays zero
     if x == 0 or y == 0:
-        return 0.0
+        return ZERO
     return x * y
 
 
@@ -248,6 +328,8 @@ def format_number(value: float) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
+    if value.__class__ is Decimal:
+        value = public_number(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     if value == int(value) and abs(value) < 1e15:
@@ -278,7 +360,8 @@ def add_months(date: _dt.date, months: int) -> _dt.date:
     if not 1 <= year <= 9999:
         raise OverflowError("date out of range")
     last = calendar.monthrange(year, month + 1)[1]
-    return _dt.date(year, month + 1, min(date.day, last))
+    # replace(): a date and time keeps its time of day
+    return date.replace(year=year, month=month + 1, day=min(date.day, last))
 
 
 def add_years(date: _dt.date, years: int) -> _dt.date:
@@ -322,16 +405,27 @@ def days_between(a: _dt.date, b: _dt.date) -> int:
     return (b - a).days
 
 
-#: Units of durations: exact days, or calendar months.
-_DAY_UNITS = {"d": 1.0, "wk": 7.0, "h": 1 / 24, "min": 1 / 1440, "s": 1 / 86400}
+#: Units of durations in seconds, the one base unit durations are compared in.
+#: A month is UCUM's mean month (30.4375 days) and a year its mean Julian year
+#: (365.25 days) when compared; added to a date they are calendar units.
+_SECONDS: dict[str, int] = {
+    "s": 1,
+    "min": 60,
+    "h": 3600,
+    "d": 86400,
+    "wk": 7 * 86400,
+    "mo": 2629800,  # 30.4375 d
+    "a": 31557600,  # 365.25 d
+}
 _MONTH_UNITS = {"mo": 1, "a": 12}
+_MEAN_MONTH_DAYS = Decimal("30.4375")
 
 
 @attrs.frozen
 class Duration:
     """A span of time: ``amount`` of ``unit`` (d, wk, h, min, s exact; mo, a calendar)."""
 
-    amount: float
+    amount: Any  # an exact number (Decimal or int)
     unit: str
 
     @property
@@ -339,24 +433,52 @@ class Duration:
         return self.unit in _MONTH_UNITS
 
     def shift(self, date: _dt.date, sign: int) -> _dt.date:
-        """``date + self`` (sign 1) or ``date - self`` (sign -1)."""
+        """``date + self`` (sign 1) or ``date - self`` (sign -1).
+
+        A date (without a time) moves by whole days only: ``date + 5 hours`` is
+        the same date, as in CQL; a date and time moves by the exact span.
+        """
+        amount = exact(self.amount)
         if self.unit in _MONTH_UNITS:
-            months = self.amount * _MONTH_UNITS[self.unit]
+            months = amount * _MONTH_UNITS[self.unit]
             if months == int(months):
                 return add_months(date, sign * int(months))
             # a fractional month has no calendar meaning: UCUM's mean month of 30.4375 days
-            return date + _dt.timedelta(days=sign * round(months * 30.4375))
-        return date + _dt.timedelta(days=sign * self.amount * _DAY_UNITS[self.unit])
+            days = int((months * _MEAN_MONTH_DAYS).to_integral_value())
+            return date + _dt.timedelta(days=sign * days)
+        seconds = sign * amount * _SECONDS[self.unit]
+        if date.__class__ is _dt.date:
+            # whole days only (toward zero), so the result is again a date
+            return date + _dt.timedelta(days=int(seconds / 86400))
+        return date + _dt.timedelta(seconds=float(seconds) if seconds % 1 else int(seconds))
 
-    def days(self) -> float:
-        """The length in days (calendar units at their UCUM mean length)."""
-        if self.unit in _MONTH_UNITS:
-            return self.amount * _MONTH_UNITS[self.unit] * 30.4375
-        return self.amount * _DAY_UNITS[self.unit]
+    def seconds(self) -> Any:
+        """The exact length in seconds (calendar units at their UCUM mean length)."""
+        return exact(self.amount) * _SECONDS[self.unit]
+
+    def days(self) -> Any:
+        """The length in days (calendar units at their UCUM mean length), exact."""
+        return self.seconds() / Decimal(86400)
 
     def __str__(self) -> str:
         words = {"d": "days", "wk": "weeks", "mo": "months", "a": "years", "h": "hours"}
         return f"{format_number(self.amount)} {words.get(self.unit, self.unit)}"
+
+
+def seconds_per(code: str) -> int:
+    """Seconds in one duration unit (d, wk, mo, a, h, min, s)."""
+    return _SECONDS[code]
+
+
+def in_seconds(value: Any, scale: int) -> Any:
+    """A duration, or a number of ``scale`` seconds each, as an exact number of seconds."""
+    if value.__class__ is Duration:
+        return value.seconds()
+    if value.__class__ is Interval:
+        return Interval(exact(value.lo) * scale, exact(value.hi) * scale)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return exact(value) * scale
+    return value
 
 
 def duration_unit(unit: str) -> str | None:
@@ -368,9 +490,7 @@ def duration_unit(unit: str) -> str | None:
     except units.UnitError:
         return None
     code = units.format_unit(parsed)
-    if code in _DAY_UNITS or code in _MONTH_UNITS:
-        return code
-    return None
+    return code if code in _SECONDS else None
 
 
 def within(
@@ -440,6 +560,8 @@ def to_json(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return value
+    if value.__class__ is Decimal:
+        value = public_number(value)
     if isinstance(value, float):
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
@@ -467,7 +589,7 @@ def describe(value: Any, unit: str | None = None) -> str:
         return "no"
     if isinstance(value, Interval):
         text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
-    elif isinstance(value, float):
+    elif isinstance(value, (float, Decimal)):
         text = format_number(value)
     elif isinstance(value, _dt.date):
         return value.isoformat()

@@ -1056,7 +1056,16 @@ class Encoder:
             unit = parse_any_unit(duration.unit)
             months = from_base(fixed, unit) * _CALENDAR_UNITS[duration.unit]
             return self._shift_months(date, months * sign)
-        days = duration.lo / DAY_SECONDS if fixed is None else val(fixed / DAY_SECONDS, self.ctx)
+        # a date moves by the span's whole days, toward zero (date + 5 hours is the
+        # same date), as the interpreter moves it: dates are whole day numbers
+        if fixed is not None:
+            days = native.int_val(int(fixed / DAY_SECONDS), self.ctx)
+        else:
+            seconds = duration.lo
+            if seconds.is_int():
+                seconds = z3.ToReal(seconds)
+            span = seconds / DAY_SECONDS
+            days = z3.If(span >= 0, z3.ToInt(span), -z3.ToInt(-span))
         shifted = native.operate("+" if sign > 0 else "-", date.lo, days)
         return Num(shifted, None, all_of(date.known, duration.known), "date")
 

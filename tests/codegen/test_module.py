@@ -24,7 +24,7 @@ GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).resolve().parents[2]
 
 #: The standard-library modules the generated code may import, and nothing else.
-STANDARD = {"__future__", "calendar", "contextlib", "datetime", "fractions", "json", "math", "re", "sys"}  # fmt: skip
+STANDARD = {"__future__", "calendar", "contextlib", "datetime", "decimal", "fractions", "json", "math", "re", "sys"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

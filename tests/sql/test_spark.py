@@ -18,6 +18,8 @@ import pytest
 from generators.sql.compile import render, screening_query
 from generators.sql.run import connect
 from protocol_dsl.compiler import compile_spec
+from tests.evaluate.test_exact import SPEC as EXACT_SPEC
+from tests.evaluate.test_exact import subject as exact_subject
 from tests.sql.cases import CDISCPILOT01, QLS4131
 from tests.sql.test_golden import SUBJECTS
 from tests.sql.test_semantics import HEADER, RULES, _records
@@ -51,7 +53,25 @@ def spark():
     session.stop()
 
 
+def _exact_records() -> list[dict[str, object]]:
+    """Exact sums and differences, durations in any unit, date-times moved and compared."""
+    values = [
+        {"doses": [20.1, 19.9], "a": 2, "b": 1.1, "washout": 13, "stable": 12, "fasting": 8},
+        {"doses": [20.1, 20], "a": 2, "b": 1.2, "washout": 11, "stable": 5, "fasting": 7.5},
+        {"seen": "2025-01-06T10:00:00", "sampled": "2025-01-06T10:06:00", "day1": "2025-01-06"},
+        {"seen": "2025-01-05T23:30:00", "sampled": "2025-01-06T00:30:00", "day1": "2025-01-06"},
+        {"seen": "2025-01-06T10:00:00", "sampled": "2025-01-07T14:59:00", "count": 2**63 - 1},
+    ]
+    records = []
+    for index, history in enumerate(values, start=1):
+        record = exact_subject(**history)
+        record["subject_id"] = f"X{index}"
+        records.append(record)
+    return records
+
+
 CASES = {
+    "exact": (lambda: compile_spec("exact.trial", EXACT_SPEC).spec, _exact_records()),
     "qls4131": (lambda: compile_spec(str(QLS4131)).spec, SUBJECTS["qls4131"]),
     "cdiscpilot01": (lambda: compile_spec(str(CDISCPILOT01)).spec, SUBJECTS["cdiscpilot01"]),
     "cases": (lambda: compile_spec("cases.trial", HEADER + RULES).spec, _records()),

@@ -29,7 +29,16 @@ import json
 import math
 import re
 import sys
-from fractions import Fraction
+from decimal import Decimal, InvalidOperation
+
+#: Numbers are exact decimals: 20 + 20 mg/d is exactly 40 and 2 - 1.1 exactly 0.9;
+#: a quotient is rounded to 28 significant digits (the default decimal context).
+_D = Decimal
+
+
+def _quotient(num, den):
+    return Decimal(num) / den
+
 
 TRIAL = "QLS4131_SLE_1B"
 
@@ -78,8 +87,8 @@ FORMS = {
                 "quantity",
                 "g/L",
                 None,
-                0.0,
-                10.0,
+                _D(0),
+                _D(10),
                 None,
                 {
                     "g/dL": (10, 1, 0, 1),
@@ -101,8 +110,8 @@ FORMS = {
                 "quantity",
                 "g/L",
                 None,
-                0.0,
-                10.0,
+                _D(0),
+                _D(10),
                 None,
                 {
                     "g/dL": (10, 1, 0, 1),
@@ -124,8 +133,8 @@ FORMS = {
                 "quantity",
                 "g/L",
                 None,
-                0.0,
-                5.0,
+                _D(0),
+                _D(5),
                 None,
                 {
                     "g/dL": (10, 1, 0, 1),
@@ -147,8 +156,8 @@ FORMS = {
                 "quantity",
                 "g/L",
                 None,
-                0.0,
-                5.0,
+                _D(0),
+                _D(5),
                 None,
                 {
                     "g/dL": (10, 1, 0, 1),
@@ -176,8 +185,8 @@ FORMS = {
                 "quantity",
                 "mm[Hg]",
                 None,
-                50.0,
-                250.0,
+                _D(50),
+                _D(250),
                 None,
                 {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
             ),
@@ -185,8 +194,8 @@ FORMS = {
                 "quantity",
                 "mm[Hg]",
                 None,
-                30.0,
-                150.0,
+                _D(30),
+                _D(150),
                 None,
                 {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
             ),
@@ -194,8 +203,8 @@ FORMS = {
                 "quantity",
                 "Cel",
                 None,
-                34.0,
-                43.0,
+                _D(34),
+                _D(43),
                 None,
                 {"[degF]": (5, 9, -160, 9), "K": (1, 1, -5463, 20)},
             ),
@@ -209,8 +218,8 @@ FORMS = {
                 "quantity",
                 "%",
                 None,
-                3.0,
-                20.0,
+                _D(3),
+                _D(20),
                 None,
                 {
                     "1": (100, 1, 0, 1),
@@ -223,8 +232,8 @@ FORMS = {
                 "quantity",
                 "g/d",
                 None,
-                0.0,
-                30.0,
+                _D(0),
+                _D(30),
                 None,
                 {
                     "mg/d": (1, 1000, 0, 1),
@@ -236,7 +245,7 @@ FORMS = {
                     "mg/(24.h)": (1, 1000, 0, 1),
                 },
             ),
-            "egfr": ("quantity", "mL/min/{1.73_m2}", None, 0.0, 200.0, None, {}),
+            "egfr": ("quantity", "mL/min/{1.73_m2}", None, _D(0), _D(200), None, {}),
             "pregnancy_test": (
                 "choice",
                 None,
@@ -329,8 +338,8 @@ FORMS = {
                 "quantity",
                 "mg/d",
                 None,
-                0.0,
-                2000.0,
+                _D(0),
+                _D(2000),
                 None,
                 {
                     "g/d": (1000, 1, 0, 1),
@@ -364,8 +373,8 @@ FORMS = {
                 "quantity",
                 "mg",
                 None,
-                0.0,
-                100.0,
+                _D(0),
+                _D(100),
                 None,
                 {
                     "kg": (1000000, 1, 0, 1),
@@ -408,7 +417,7 @@ FORMS = {
         {
             "term": ("text", None, None, None, None, None, {}),
             "onset": ("date", None, None, None, None, None, {}),
-            "grade": ("integer", None, None, 1.0, 5.0, None, {}),
+            "grade": ("integer", None, None, _D(1), _D(5), None, {}),
             "serious": ("yes_no", None, None, None, None, None, {}),
             "treatment_emergent": ("yes_no", None, None, None, None, None, {}),
             "dose_limiting": ("yes_no", None, None, None, None, None, {}),
@@ -518,7 +527,15 @@ _OPERATORS = {
 def _compare(op, a, b):
     if a is None or b is None:
         return None
+    if isinstance(a, datetime.datetime) is not isinstance(b, datetime.datetime):
+        a, b = _at_midnight(a), _at_midnight(b)  # a date is its day's start
     return _OPERATORS[op](a, b)
+
+
+def _at_midnight(value):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
 
 
 def _in(value, values):
@@ -550,7 +567,9 @@ def _arithmetic(op, a, b):
         return a - b
     if op == "*":
         return a * b
-    return None if b == 0 else a / b
+    if b == 0:
+        return None
+    return Decimal(a) / b if isinstance(a, int) and isinstance(b, int) else a / b
 
 
 def _negate(a):
@@ -570,9 +589,15 @@ def _greatest(a, b):
 
 
 def _scale(value, num, den, offset_num, offset_den, digits):
+    """``value * num / den + offset``, exactly (a repeating quotient to 28 digits)."""
     if value is None:
         return None
-    return round(value * num / den + offset_num / offset_den, digits)
+    x = Decimal(value)
+    if num != 1:
+        x = x * num
+    if den != 1:
+        x = x / den
+    return x + Decimal(offset_num) / offset_den if offset_num else x
 
 
 def _lookup(key, table):
@@ -585,7 +610,7 @@ def _lookup(key, table):
 # comparison holds if it holds for the whole interval, fails if for none,
 # and is unknown otherwise.
 
-_INF = math.inf
+_INF = Decimal("Infinity")
 
 
 def _point(value):
@@ -643,7 +668,10 @@ def _interval_arithmetic(op, a, b):
         return (min(products), max(products))
     if b0 <= 0 <= b1:
         return (-_INF, _INF)
-    quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
+    try:
+        quotients = [Decimal(x) / y for x in (a0, a1) for y in (b0, b1)]
+    except InvalidOperation:  # an unbounded part divided by an unbounded part
+        return (-_INF, _INF)
     return (min(quotients), max(quotients))
 
 
@@ -687,7 +715,7 @@ def _count(records, condition):
 def _total(records, condition, value, low, high):
     """A sum over records as (lo, hi): an unknown value is anywhere in low .. high, and a
     record that might count adds between min(0, value) and max(0, value)."""
-    lo = hi = 0.0
+    lo = hi = Decimal(0)
     for r in records:
         c = condition(r)
         if c is False:
@@ -698,8 +726,8 @@ def _total(records, condition, value, low, high):
             lo += v0
             hi += v1
         else:
-            lo += min(0.0, v0)
-            hi += max(0.0, v1)
+            lo += min(0, v0)
+            hi += max(0, v1)
     return (lo, hi)
 
 
@@ -763,15 +791,25 @@ def _add_months(date, months):
     return datetime.date(year, month + 1, min(date.day, last))
 
 
-def _shift(date, days, months):
+def _shift(date, days, months, seconds=None):
+    """A date moved by whole days or months; a date and time by the exact ``seconds``."""
     if date is None:
         return None
-    if months:
-        return _add_months(date, months)
     try:
+        if months:
+            if isinstance(date, datetime.datetime):
+                moved = _add_months(date.date(), months)
+                return None if moved is None else datetime.datetime.combine(moved, date.timetz())
+            return _add_months(date, months)
+        if seconds is not None and isinstance(date, datetime.datetime):
+            return date + datetime.timedelta(seconds=float(seconds))
         return date + datetime.timedelta(days=days)
     except OverflowError:
         return None
+
+
+def _day(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _months_forward(a, b):
@@ -784,19 +822,21 @@ def _months_forward(a, b):
 def _months_between(a, b):
     if a is None or b is None:
         return None
+    a, b = _day(a), _day(b)
     return _months_forward(a, b) if b >= a else -_months_forward(b, a)
 
 
 def _years_between(a, b):
     if a is None or b is None:
         return None
+    a, b = _day(a), _day(b)
     return _months_forward(a, b) // 12 if b >= a else -(_months_forward(b, a) // 12)
 
 
 def _days_between(a, b):
     if a is None or b is None:
         return None
-    return (b - a).days
+    return (_day(b) - _day(a)).days
 
 
 # ---------------------------------------------------------------- reading subject records
@@ -821,24 +861,26 @@ def _missing(value):
 
 
 def _number(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    """A number as the exact decimal it is written as (a float as the decimal it prints as)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise _Invalid
     if isinstance(value, str):
-        text = value.strip()
-        if text.lower() in {"nan", "inf", "-inf", "infinity", "-infinity", "+inf"}:
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            raise _Invalid from None
+    elif isinstance(value, float):
+        if not math.isfinite(value):
             raise _Invalid
-        try:
-            number = float(text)
-        except ValueError:
-            raise _Invalid from None
+        number = Decimal(repr(value))
     else:
-        try:
-            number = float(value)
-        except OverflowError:  # an integer of hundreds of digits: invalid, not a crash
-            raise _Invalid from None
-    if not math.isfinite(number):
-        raise _Invalid
+        number = Decimal(value)
+    if not number.is_finite() or abs(number) >= _LARGEST:
+        raise _Invalid  # out of range: numbers are less than 10^18 in magnitude
     return number
+
+
+_LARGEST = Decimal(10) ** 18
 
 
 def _in_range(number, low, high):
@@ -863,11 +905,11 @@ def _read_date(value):
 
 
 def _read_datetime(value):
-    """An ISO date and time; the rules compare its date."""
+    """An ISO date and time, its time part kept (a date alone is its day's start)."""
     if not isinstance(value, str):
         raise _Invalid
     try:
-        return datetime.datetime.fromisoformat(value.strip()).date()
+        return datetime.datetime.fromisoformat(value.strip())
     except ValueError:
         raise _Invalid from None
 
@@ -914,8 +956,7 @@ def _read_quantity(value, unit, low, high, conversions):
             raise _Invalid
         num, den, offset_num, offset_den = conversions[given]
         # exact decimal arithmetic: 1.1 g/L is 110 mg/dL, not 110.00000000000001
-        exact = Fraction(repr(number)) * num / den + Fraction(offset_num, offset_den)
-        return _in_range(float(exact), low, high)
+        return _in_range(_scale(number, num, den, offset_num, offset_den, None), low, high)
     return _in_range(_number(value), low, high)
 
 
@@ -1048,12 +1089,12 @@ def _criterion_1(s):
         _compare(
             ">=",
             _years_between(s.item("demographics", "SCR", "birth_date"), s.visit("SCR")),
-            18.0,
+            _D(18),
         ),
         _compare(
             "<=",
             _years_between(s.item("demographics", "SCR", "birth_date"), s.visit("SCR")),
-            70.0,
+            _D(70),
         ),
     )
 
@@ -1065,85 +1106,91 @@ def _criterion_2(s):
             ">=",
             _interval_sum(
                 _interval_max(
-                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "fever")),
+                    _weighted(_D(2), s.item("sle__eular_acr_2019_form", "SCR", "fever")),
                 ),
                 _interval_max(
-                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "leukopenia")),
                     _weighted(
-                        4.0,
+                        _D(3),
+                        s.item("sle__eular_acr_2019_form", "SCR", "leukopenia"),
+                    ),
+                    _weighted(
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "thrombocytopenia"),
                     ),
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "autoimmune_hemolysis"),
                     ),
                 ),
                 _interval_max(
-                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
-                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "psychosis")),
-                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
+                    _weighted(_D(2), s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
+                    _weighted(
+                        _D(3),
+                        s.item("sle__eular_acr_2019_form", "SCR", "psychosis"),
+                    ),
+                    _weighted(_D(5), s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
                 ),
                 _interval_max(
                     _weighted(
-                        2.0,
+                        _D(2),
                         s.item("sle__eular_acr_2019_form", "SCR", "non_scarring_alopecia"),
                     ),
                     _weighted(
-                        2.0,
+                        _D(2),
                         s.item("sle__eular_acr_2019_form", "SCR", "oral_ulcers"),
                     ),
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "subacute_or_discoid"),
                     ),
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "acute_cutaneous"),
                     ),
                 ),
                 _interval_max(
-                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
+                    _weighted(_D(5), s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "acute_pericarditis"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "joint_involvement"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "proteinuria"),
                     ),
                     _weighted(
-                        8.0,
+                        _D(8),
                         s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_2_or_5"),
                     ),
                     _weighted(
-                        10.0,
+                        _D(10),
                         s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_3_or_4"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        2.0,
+                        _D(2),
                         s.item("sle__eular_acr_2019_form", "SCR", "antiphospholipid"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        3.0,
+                        _D(3),
                         _or(
                             s.item("sle__eular_acr_2019_form", "SCR", "low_c3"),
                             s.item("sle__eular_acr_2019_form", "SCR", "low_c4"),
                         ),
                     ),
                     _weighted(
-                        4.0,
+                        _D(4),
                         _and(
                             s.item("sle__eular_acr_2019_form", "SCR", "low_c3"),
                             s.item("sle__eular_acr_2019_form", "SCR", "low_c4"),
@@ -1152,82 +1199,88 @@ def _criterion_2(s):
                 ),
                 _interval_max(
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "anti_dsdna_or_sm"),
                     ),
                 ),
             ),
-            _point(10.0),
+            _point(_D(10)),
         ),
         _compare_intervals(
             ">",
             _interval_sum(
                 _interval_max(
-                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "fever")),
+                    _weighted(_D(2), s.item("sle__eular_acr_2019_form", "SCR", "fever")),
                 ),
                 _interval_max(
-                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "leukopenia")),
                     _weighted(
-                        4.0,
+                        _D(3),
+                        s.item("sle__eular_acr_2019_form", "SCR", "leukopenia"),
+                    ),
+                    _weighted(
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "thrombocytopenia"),
                     ),
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "autoimmune_hemolysis"),
                     ),
                 ),
                 _interval_max(
-                    _weighted(2.0, s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
-                    _weighted(3.0, s.item("sle__eular_acr_2019_form", "SCR", "psychosis")),
-                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
+                    _weighted(_D(2), s.item("sle__eular_acr_2019_form", "SCR", "delirium")),
+                    _weighted(
+                        _D(3),
+                        s.item("sle__eular_acr_2019_form", "SCR", "psychosis"),
+                    ),
+                    _weighted(_D(5), s.item("sle__eular_acr_2019_form", "SCR", "seizure")),
                 ),
                 _interval_max(
                     _weighted(
-                        2.0,
+                        _D(2),
                         s.item("sle__eular_acr_2019_form", "SCR", "non_scarring_alopecia"),
                     ),
                     _weighted(
-                        2.0,
+                        _D(2),
                         s.item("sle__eular_acr_2019_form", "SCR", "oral_ulcers"),
                     ),
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "subacute_or_discoid"),
                     ),
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "acute_cutaneous"),
                     ),
                 ),
                 _interval_max(
-                    _weighted(5.0, s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
+                    _weighted(_D(5), s.item("sle__eular_acr_2019_form", "SCR", "effusion")),
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "acute_pericarditis"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        6.0,
+                        _D(6),
                         s.item("sle__eular_acr_2019_form", "SCR", "joint_involvement"),
                     ),
                 ),
                 _interval_max(
                     _weighted(
-                        4.0,
+                        _D(4),
                         s.item("sle__eular_acr_2019_form", "SCR", "proteinuria"),
                     ),
                     _weighted(
-                        8.0,
+                        _D(8),
                         s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_2_or_5"),
                     ),
                     _weighted(
-                        10.0,
+                        _D(10),
                         s.item("sle__eular_acr_2019_form", "SCR", "nephritis_class_3_or_4"),
                     ),
                 ),
             ),
-            _point(0.0),
+            _point(_D(0)),
         ),
         _compare(
             "<=",
@@ -1250,93 +1303,105 @@ def _criterion_4(s):
         _compare_intervals(
             ">=",
             _interval_sum(
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "psychosis")),
                 _weighted(
-                    8.0,
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
                 ),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "visual_disturbance")),
                 _weighted(
-                    8.0,
+                    _D(8),
+                    s.item("sle__sledai_2k_form", "SCR", "visual_disturbance"),
+                ),
+                _weighted(
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
                 ),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
                 _weighted(
-                    8.0,
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
                 ),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "arthritis")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "myositis")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "hematuria")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
-                _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "pyuria")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "rash")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "alopecia")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
-                _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "low_complement")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "arthritis")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "myositis")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "hematuria")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
+                _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "pyuria")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "rash")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "alopecia")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
+                _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "low_complement")),
                 _weighted(
-                    2.0,
+                    _D(2),
                     s.item("sle__sledai_2k_form", "SCR", "increased_dna_binding"),
                 ),
-                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "fever")),
-                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "thrombocytopenia")),
-                _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
+                _weighted(_D(1), s.item("sle__sledai_2k_form", "SCR", "fever")),
+                _weighted(_D(1), s.item("sle__sledai_2k_form", "SCR", "thrombocytopenia")),
+                _weighted(_D(1), s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
             ),
-            _point(8.0),
+            _point(_D(8)),
         ),
         _and(
             _compare_intervals(
                 ">=",
                 _interval_sum(
-                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
-                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                    _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                    _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "psychosis")),
                     _weighted(
-                        8.0,
+                        _D(8),
                         s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
                     ),
                     _weighted(
-                        8.0,
+                        _D(8),
                         s.item("sle__sledai_2k_form", "SCR", "visual_disturbance"),
                     ),
                     _weighted(
-                        8.0,
+                        _D(8),
                         s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
                     ),
-                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
                     _weighted(
-                        8.0,
+                        _D(8),
+                        s.item("sle__sledai_2k_form", "SCR", "lupus_headache"),
+                    ),
+                    _weighted(
+                        _D(8),
                         s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
                     ),
-                    _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "arthritis")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "myositis")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "hematuria")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
-                    _weighted(4.0, s.item("sle__sledai_2k_form", "SCR", "pyuria")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "rash")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "alopecia")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
-                    _weighted(2.0, s.item("sle__sledai_2k_form", "SCR", "low_complement")),
+                    _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "vasculitis")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "arthritis")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "myositis")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "urinary_casts")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "hematuria")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "proteinuria")),
+                    _weighted(_D(4), s.item("sle__sledai_2k_form", "SCR", "pyuria")),
+                    _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "rash")),
+                    _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "alopecia")),
                     _weighted(
-                        2.0,
+                        _D(2),
+                        s.item("sle__sledai_2k_form", "SCR", "mucosal_ulcers"),
+                    ),
+                    _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "pleurisy")),
+                    _weighted(_D(2), s.item("sle__sledai_2k_form", "SCR", "pericarditis")),
+                    _weighted(
+                        _D(2),
+                        s.item("sle__sledai_2k_form", "SCR", "low_complement"),
+                    ),
+                    _weighted(
+                        _D(2),
                         s.item("sle__sledai_2k_form", "SCR", "increased_dna_binding"),
                     ),
-                    _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "fever")),
+                    _weighted(_D(1), s.item("sle__sledai_2k_form", "SCR", "fever")),
                     _weighted(
-                        1.0,
+                        _D(1),
                         s.item("sle__sledai_2k_form", "SCR", "thrombocytopenia"),
                     ),
-                    _weighted(1.0, s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
+                    _weighted(_D(1), s.item("sle__sledai_2k_form", "SCR", "leukopenia")),
                 ),
-                _point(6.0),
+                _point(_D(6)),
             ),
             _or(
                 _compare(
@@ -1423,24 +1488,24 @@ def _criterion_5(s):
                             _lookup(
                                 r.get("glucocorticoid"),
                                 {
-                                    "prednisone": 1.0,
-                                    "prednisolone": 1.0,
-                                    "methylprednisolone": 1.25,
-                                    "triamcinolone": 1.25,
-                                    "hydrocortisone": 0.25,
-                                    "cortisone": 0.2,
-                                    "dexamethasone": 6.67,
-                                    "betamethasone": 6.67,
-                                    "deflazacort": 0.833,
+                                    "prednisone": _D(1),
+                                    "prednisolone": _D(1),
+                                    "methylprednisolone": _D("1.25"),
+                                    "triamcinolone": _D("1.25"),
+                                    "hydrocortisone": _D("0.25"),
+                                    "cortisone": _D("0.2"),
+                                    "dexamethasone": _D("6.67"),
+                                    "betamethasone": _D("6.67"),
+                                    "deflazacort": _D("0.833"),
                                 },
                             ),
                         ),
-                        0.0,
-                        13340.0,
+                        _D(0),
+                        _D(13340),
                     ),
-                    (0.0, _INF),
+                    (_D(0), _INF),
                 ),
-                _point(40.0),
+                _point(_D(40)),
             ),
         ),
         _if(
@@ -1504,9 +1569,9 @@ def _criterion_5(s):
                         r.get("ongoing"),
                     ),
                 ),
-                (0.0, _INF),
+                (_D(0), _INF),
             ),
-            _point(1.0),
+            _point(_D(1)),
         ),
         _if(
             _or(
@@ -1547,24 +1612,27 @@ def _criterion_8(s):
         _compare_intervals(
             ">",
             _interval_sum(
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "seizure")),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "psychosis")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "seizure")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "psychosis")),
                 _weighted(
-                    8.0,
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "organic_brain_syndrome"),
                 ),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "visual_disturbance")),
                 _weighted(
-                    8.0,
+                    _D(8),
+                    s.item("sle__sledai_2k_form", "SCR", "visual_disturbance"),
+                ),
+                _weighted(
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "cranial_nerve_disorder"),
                 ),
-                _weighted(8.0, s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
+                _weighted(_D(8), s.item("sle__sledai_2k_form", "SCR", "lupus_headache")),
                 _weighted(
-                    8.0,
+                    _D(8),
                     s.item("sle__sledai_2k_form", "SCR", "cerebrovascular_accident"),
                 ),
             ),
-            _point(0.0),
+            _point(_D(0)),
         ),
     )
 
@@ -1591,19 +1659,19 @@ def _criterion_9(s):
 
 def _criterion_10(s):
     return _or(
-        _compare(">=", s.item("vital_signs", "SCR", "systolic_bp"), 160.0),
-        _compare(">=", s.item("vital_signs", "SCR", "diastolic_bp"), 100.0),
+        _compare(">=", s.item("vital_signs", "SCR", "systolic_bp"), _D(160)),
+        _compare(">=", s.item("vital_signs", "SCR", "diastolic_bp"), _D(100)),
         _and(
             s.item("screening_assessments", "SCR", "diabetes"),
-            _compare(">", s.item("screening_labs", "SCR", "hba1c"), 8.0),
+            _compare(">", s.item("screening_labs", "SCR", "hba1c"), _D(8)),
         ),
     )
 
 
 def _criterion_11(s):
     return _or(
-        _compare(">", s.item("screening_labs", "SCR", "proteinuria"), 3.0),
-        _compare("<", s.item("screening_labs", "SCR", "egfr"), 30.0),
+        _compare(">", s.item("screening_labs", "SCR", "proteinuria"), _D(3)),
+        _compare("<", s.item("screening_labs", "SCR", "egfr"), _D(30)),
     )
 
 

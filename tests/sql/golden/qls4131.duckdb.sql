@@ -886,24 +886,24 @@ WITH "demographics_by_visit" AS (
     MAX(CASE WHEN "condition_1" THEN 2 WHEN NOT "condition_1" THEN 0 ELSE 1 END) AS "any_1",
     MAX(CASE WHEN "condition_2" THEN 2 WHEN NOT "condition_2" THEN 0 ELSE 1 END) AS "any_2",
     MAX(CASE WHEN "condition_3" THEN 2 WHEN NOT "condition_3" THEN 0 ELSE 1 END) AS "any_3",
-    SUM(
-      CASE
+    CAST(SUM(
+      TRY_CAST(CASE
         WHEN "condition_3"
         THEN COALESCE("value_4", 0)
         WHEN NOT "condition_3"
         THEN 0
         ELSE CASE WHEN COALESCE("value_4", 0) < 0 THEN COALESCE("value_4", 0) ELSE 0 END
-      END
-    ) AS "total_4_lo",
-    SUM(
-      CASE
+      END AS DECIMAL(38, 12))
+    ) AS DOUBLE) AS "total_4_lo",
+    CAST(SUM(
+      TRY_CAST(CASE
         WHEN "condition_3"
         THEN COALESCE("value_4", 13340)
         WHEN NOT "condition_3"
         THEN 0
         ELSE CASE WHEN COALESCE("value_4", 13340) > 0 THEN COALESCE("value_4", 13340) ELSE 0 END
-      END
-    ) AS "total_4_hi",
+      END AS DECIMAL(38, 12))
+    ) AS DOUBLE) AS "total_4_hi",
     MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
     MIN(CASE WHEN "condition_6" THEN 2 WHEN NOT "condition_6" THEN 0 ELSE 1 END) AS "all_7",
     SUM(CASE WHEN "condition_7" THEN 1 ELSE 0 END) AS "count_8_lo",
