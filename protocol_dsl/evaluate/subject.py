@@ -284,7 +284,9 @@ def _number(value: Any) -> Decimal:
 def _held(number: Decimal) -> Decimal:
     """The number if the engines hold it exactly, else out of range (not an overflow)."""
     if abs(number) >= LARGEST:
-        raise OutOfRange(f"{number} is out of range: numbers are less than 10^18 in magnitude")
+        digits = len(number.as_tuple().digits) + max(number.as_tuple().exponent, 0)
+        shown = format_number(number) if digits <= 24 else f"a number of {digits} digits"
+        raise OutOfRange(f"{shown} is out of range: numbers are less than 10^18 in magnitude")
     return number
 
 

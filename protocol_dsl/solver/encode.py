@@ -1420,6 +1420,10 @@ class Encoder:
                 if slots:  # records fill the slots in order: no two layouts of one subject
                     self._add(implies(present, slots[-1].present))
                 slots.append(Slot(use, index, present))
+            if self.mode == "witness" and slots and use.form.none_recorded_by is None:
+                # an empty log without its "none" question is not recorded (unknown), so a
+                # witness that must be decided on this log records at least one entry
+                self._add(slots[0].present)
             self.slots[key] = slots
             self._laid_out.add(key)
 
