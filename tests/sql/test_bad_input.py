@@ -113,9 +113,10 @@ def test_a_number_of_400_digits_is_an_invalid_value_not_an_internal_error() -> N
     )
     interpreted = evaluate_subject(spec(), record)
     reasons = [p.reason for p in interpreted.invalid]
-    assert reasons == [
-        "a number of 400 digits is out of range: numbers are less than 10^18 in magnitude"
-    ] * 2
+    assert (
+        reasons
+        == ["a number of 400 digits is out of range: numbers are less than 10^18 in magnitude"] * 2
+    )
     expected = {c: r.status for c, r in interpreted.criteria.items()}
     assert expected["E3"] == "unknown"  # the dose is unknown, so is the sum
     assert generated_module(spec()).screen(record)["criteria"] == expected
