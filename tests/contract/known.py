@@ -36,7 +36,7 @@ KNOWN: tuple[Known, ...] = (
         "huge-integer-value",
         r"^(screen|module)",
         "internal",
-        r"OverflowError: int too large to convert to float",
+        r"OverflowError: (Python )?int too large to convert to (float|C long)",
         "a 400-digit integer as an item value: float(value) overflows in the interpreter's, "
         "the DuckDB loader's and the generated module's number readers",
     ),
