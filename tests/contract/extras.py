@@ -74,6 +74,10 @@ def _expression_defines(draw: st.DrawFn, parts: SpecParts, names: list[str]) -> 
             f"define {names.pop()} = {_ref(item)} < 2031-01-01 and "
             f"days_between({_ref(item)}, screening) >= 0"
         )
+        out.append(
+            f"define {names.pop()} = {_ref(item)} within 4 weeks after screening "
+            f"or {_ref(item)} at least 1 days after first_dose"
+        )
     for item in _of_kind(parts, "titer")[:1]:
         out.append(f"define {names.pop()} = {_ref(item)} >= 1:{draw(st.sampled_from([40, 80]))}")
     for item in _of_kind(parts, "yes_no")[:1]:
@@ -82,12 +86,17 @@ def _expression_defines(draw: st.DrawFn, parts: SpecParts, names: list[str]) -> 
             f"else {_ref(item)} != no"
         )
     for form, items in ctx.repeating[:1]:
+        out.append(f"define {names.pop()} = none {form}")
         summable = [i for i in items if i.kind in ("number", "integer", "quantity")]
         if summable:
             item = draw(st.sampled_from(summable))
             out.append(
                 f"define {names.pop()} = min({form}.{item.name}) <= {_lit(draw, item)} "
                 f"or max({form}.{item.name}) > {_lit(draw, item)}"
+            )
+            out.append(
+                f"define {names.pop()} = sum({form}.{item.name} where {item.name} is known) "
+                f">= {_lit(draw, item)} and count({form}) < 100"
             )
     return out
 
@@ -101,6 +110,24 @@ def _value(expr: m.Expr) -> Decimal:
     return expr.quantity.value * (factor.get(unit, Decimal(1)) if unit != "g" else Decimal(1))
 
 
+def _score(form: str, score: str, variant: str, visit: str) -> str:
+    """A score with every clause (form, rule, range, lookback, a tagged domain) on a
+    form of its own, and a variant of it without one item."""
+    return (
+        f'form {form} "Score form" at {visit} {{\n'
+        f'  q1{form} yes_no "Q1"\n  q2{form} yes_no "Q2"\n}}\n\n'
+        f'score {score} "Score" {{\n  form {form}\n  rule sum_all\n  range 0 .. 3\n'
+        f'  lookback 7 days\n  domain d{score} "Domain" clinical {{\n'
+        f'    q1{form} 1 "Q1"\n    q2{form} 2 "Q2" = q2{form} = yes\n  }}\n}}\n\n'
+        f'score {variant} "Variant" = {score} without q1{form}'
+    )
+
+
+def _often(draw: st.DrawFn) -> bool:
+    """Three times in four: each extra is in most specs, and not all in every one."""
+    return draw(st.integers(0, 3)) > 0
+
+
 @st.composite
 def extra_declarations(draw: st.DrawFn, parts: SpecParts) -> str:
     """Text of extra declarations that fit the generated spec (empty if none drawn)."""
@@ -108,12 +135,12 @@ def extra_declarations(draw: st.DrawFn, parts: SpecParts) -> str:
     scr = ctx.eligibility_visit
     names = [f"x{k}_{draw(st.integers(0, 999))}" for k in range(40)]
     chunks: list[str] = []
-    if draw(st.booleans()):
+    if _often(draw):
         chunks.append(f'use "{LIBRARIES["sle"]}" as sle\ncollect sle.sledai_2k_form at {scr}')
-    if draw(st.booleans()):
+    if _often(draw):
         chunks.extend(_expression_defines(draw, parts, names))
     choices = _of_kind(parts, "choice")
-    if choices and draw(st.booleans()):
+    if choices and _often(draw):
         item = choices[0]
         assert item.codelist is not None
         rows = "\n".join(
@@ -127,15 +154,16 @@ def extra_declarations(draw: st.DrawFn, parts: SpecParts) -> str:
         )
         chunks.append(f"define {names.pop()} = lookup({table}, {_ref(item)}) > 2")
     dates = _of_kind(parts, "date")
-    if dates and draw(st.booleans()):
+    if dates and _often(draw):
         chunks.append(f'anchor {names.pop()} "On the date item" = {_ref(dates[0])}')
-    if draw(st.booleans()):
+    if _often(draw):
         chunks.append(
-            f'visit UNS{draw(st.integers(0, 99))} "Unscheduled" unscheduled when "as needed" '
+            f'visit UNS{draw(st.integers(0, 99))} "Unscheduled" unscheduled window ± 2 '
+            f'when "as needed" '
             f'starts "on request" ends "when done"'
         )
         chunks.append('visit ETV "Early termination" early_termination')
-    if draw(st.booleans()):
+    if _often(draw):
         element = f"EL{draw(st.integers(0, 99))}X"
         chunks.append(
             f'element {element} "Extra" starts "day 1" ends "day 7" lasts 7 days dose 10 mg'
@@ -149,21 +177,23 @@ def extra_declarations(draw: st.DrawFn, parts: SpecParts) -> str:
             f'  {element} in treatment branch "randomised" transition "after 7 days"\n}}'
         )
     numbers = _numbers(parts)
-    if numbers and draw(st.booleans()):
+    if numbers and _often(draw):
         item = draw(st.sampled_from(numbers))
         chunks.append(
             f'objective OBJ{draw(st.integers(0, 99))}X exploratory "Extra" {{\n'
             f'  endpoint EPX "Extra endpoint" timeframe "at screening" = {_ref(item)} > 0\n}}'
         )
-    if draw(st.booleans()):
+    if _often(draw):
         form = names.pop()
         chunks.append(
             f'form {form} "Extra form" at {scr} {{\n'
             f'  a{form} number "A" range 0 .. 10 collected at {scr} for_reporting\n'
             f'  b{form} integer "B" required\n}}'
         )
+    if _often(draw):
+        chunks.append(_score(names.pop(), names.pop(), names.pop(), scr))
     mappable = _of_kind(parts, "quantity") + numbers
-    if mappable and draw(st.booleans()):
+    if mappable and _often(draw):
         item = draw(st.sampled_from(mappable))
         unit = " unit LB.LBSTRESU" if item.kind == "quantity" else ""
         numbered = any(

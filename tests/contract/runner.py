@@ -333,7 +333,8 @@ def _rows_kept(name: str, stdout: str, expected: list[str] | None) -> Outcome:
         lost = sorted(set(expected) - set(ids))[:5]
         return Outcome(name, "broken", detail=f"subjects lost: {lost} ({len(ids)} rows out)")
     if expected is not None and len(set(ids)) != len(ids) and len(set(expected)) == len(expected):
-        return Outcome(name, "broken", detail="a subject came out twice")
+        twice = sorted(i for i, n in Counter(ids).items() if n > 1)[:5]
+        return Outcome(name, "broken", detail=f"subjects out twice: {twice}")
     return Outcome(name, "ok")
 
 

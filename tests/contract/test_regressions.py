@@ -34,6 +34,7 @@ TEXT_SPEC = HEADER + 'form f "F" at SCR {\n  x text "X"\n}\ninclusion I1 "x" = f
 DOSE_SPEC = (
     HEADER
     + """\
+visit D8 "Day 8" day 8
 intervention DRUG "Drug" {
   type drug
 }
