@@ -81,6 +81,7 @@ def _keeps_line(previous: str, following: str) -> bool:
     unit, or `at` to `least`."""
     return (
         previous[-1:].isdigit()
+        or previous.startswith("[")  # inside a code: `10 [SNOMED\n123]` reads a unit `[SNOMED`
         or previous.endswith("at")
         or following.startswith("'")
         or following.startswith("least")

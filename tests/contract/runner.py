@@ -185,6 +185,45 @@ def _fmt_promises(
     return Outcome("fmt", "ok")
 
 
+def _same_as_plain(run: SpecRun, folder: Path, plain: str) -> Outcome:
+    """A respelled spec has the model and the diagnostics of the text it respells."""
+    path = folder / "spec.trial"
+    before, _ = parse_module(plain, str(path))
+    after, _ = parse_module(run.source, str(path))
+    if (before is None) != (after is None) or (
+        before is not None
+        and after is not None
+        and not same_meaning(before.declarations, after.declarations)
+    ):
+        return Outcome("respell", "broken", detail="the respelled spec has another model")
+    counts = _diagnostic_counts(path, plain)
+    if counts != run.check_codes:
+        return Outcome(
+            "respell",
+            "broken",
+            detail=f"diagnostics changed: {dict(counts)} -> {dict(run.check_codes)}",
+        )
+    return Outcome("respell", "ok")
+
+
+def same_meaning(a: Any, b: Any) -> bool:
+    """Equal models, but for spans (already outside equality) and the spelling a field
+    value was written with (`Value.text`: kept so that fmt writes it back as written)."""
+    if isinstance(a, m.Value) and isinstance(b, m.Value):
+        return a.kind == b.kind and a.value == b.value
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same_meaning(x, y) for x, y in zip(a, b, strict=True))
+    if attrs.has(type(a)):
+        return all(
+            same_meaning(getattr(a, f.name), getattr(b, f.name))
+            for f in attrs.fields(type(a))
+            if f.name != "span"
+        )
+    return bool(a == b)
+
+
 def _record(run: SpecRun, coverage: Coverage, outcome: Outcome, keep: bool = True) -> None:
     coverage.commands[outcome.command] += 1
     coverage.outcomes[outcome.kind] += 1
@@ -368,11 +407,19 @@ def _run_module(module_file: Path, data: Path, name: str, expected: list[str]) -
 
 
 def run_spec(
-    source: str, origin: str, folder: Path, coverage: Coverage, inputs: Inputs | None
+    source: str,
+    origin: str,
+    folder: Path,
+    coverage: Coverage,
+    inputs: Inputs | None,
+    plain: str | None = None,
 ) -> SpecRun:
-    """check and fmt; every other command too if `inputs` is given and check accepts."""
+    """check and fmt; every other command too if `inputs` is given and check accepts.
+    `plain` is the text `source` respells: both must mean the same."""
     run = SpecRun(source, origin)
     check_and_fmt(run, folder, coverage)
+    if plain is not None:
+        _record(run, coverage, _same_as_plain(run, folder, plain))
     if run.accepted and inputs is not None:
         every_command(run, folder, coverage, inputs)
     return run

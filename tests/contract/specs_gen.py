@@ -27,6 +27,7 @@ ORIGINS = ("generated", "extended", "respelled", "real")
 class ContractSpec:
     origin: str
     source: str
+    plain: str | None  # the text before it was respelled (None: not respelled)
     new_version: str
     cohorts: str
 
@@ -46,15 +47,16 @@ def _cohorts(draw: st.DrawFn) -> str:
 @st.composite
 def contract_specs(draw: st.DrawFn, origin: str | None = None) -> ContractSpec:
     origin = origin or draw(st.sampled_from(ORIGINS))
+    plain = None
     if origin == "real":
         _name, source = draw(edited_real_specs())
         if draw(st.booleans()):
-            source = draw(respelled(source))
+            plain, source = source, draw(respelled(source))
     else:
         parts = draw(spec_parts())
         source = format_module(parts.module)
         if origin != "generated":
             source += "\n" + draw(extra_declarations(parts)) + "\n"
         if origin == "respelled":
-            source = draw(respelled(source))
-    return ContractSpec(origin, source, draw(edited(source, most=2)), _cohorts(draw))
+            plain, source = source, draw(respelled(source))
+    return ContractSpec(origin, source, plain, draw(edited(source, most=2)), _cohorts(draw))

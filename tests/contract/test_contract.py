@@ -50,7 +50,7 @@ def test_every_command_keeps_the_contract() -> None:
     @settings(CONTRACT, max_examples=CHECK_EXAMPLES)
     @given(contract_specs())
     def check_and_fmt(spec: object) -> None:
-        run = run_spec(spec.source, spec.origin, folder, coverage, None)  # type: ignore[attr-defined]
+        run = run_spec(spec.source, spec.origin, folder, coverage, None, spec.plain)  # type: ignore[attr-defined]
         coverage.sources[f"{spec.origin} {'accepted' if run.accepted else 'rejected'}"] += 1  # type: ignore[attr-defined]
         failures = unknown_failures(run.outcomes)
         assert not failures, _report(failures, run.source)
@@ -61,7 +61,7 @@ def test_every_command_keeps_the_contract() -> None:
         spec = data.draw(contract_specs())
         rng = data.draw(st.randoms(use_true_random=True))
         inputs = Inputs(lambda seeds: subj.batch(rng, seeds, 12), spec.new_version, spec.cohorts)
-        run = run_spec(spec.source, spec.origin, folder, coverage, inputs)
+        run = run_spec(spec.source, spec.origin, folder, coverage, inputs, spec.plain)
         coverage.sources[f"{spec.origin} {'accepted' if run.accepted else 'rejected'}"] += 1
         failures = unknown_failures(run.outcomes)
         assert not failures, _report(failures, run.source)
@@ -70,7 +70,7 @@ def test_every_command_keeps_the_contract() -> None:
     every_command()
 
     commands = set(coverage.commands)
-    assert {"check", "fmt", "witness", "schema"} <= commands
+    assert {"check", "fmt", "respell", "witness", "schema"} <= commands
     assert {f"build --only {a}" for a in ARTEFACTS} <= commands
     assert {f"sql --dialect {d}" for d in DIALECTS} <= commands
     assert {f"screen --engine {e} (csv)" for e in ENGINES} <= commands
