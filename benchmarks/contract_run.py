@@ -22,6 +22,7 @@ the duration and the machine's load.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import multiprocessing
@@ -266,16 +267,19 @@ def report(args: argparse.Namespace, wall: float) -> str:
     repro = state / "reproducers"
     repro.mkdir(exist_ok=True)
     for n, failure in enumerate(sorted(failures.values(), key=lambda f: -f["count"]), 1):
-        path = repro / f"failure-{n:03d}.trial"
-        if not path.exists():
-            # a known failure has its minimal reproducer in tests/contract/test_regressions.py
-            text = failure["source"] if failure["known"] else minimal_reproducer(failure, args)
-            path.write_text(text, encoding="utf-8")
         known = f" (known: {failure['known']})" if failure["known"] else " (NEW)"
+        if failure["known"]:  # its minimal reproducer is a test already
+            where = "`tests/contract/test_regressions.py`"
+        else:
+            digest = hashlib.sha256(failure["signature"].encode()).hexdigest()[:12]
+            path = repro / f"failure-{digest}.trial"  # by signature: stable across reports
+            if not path.exists():
+                path.write_text(minimal_reproducer(failure, args), encoding="utf-8")
+            where = f"`{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}`"
         lines += [
             f"### {n}. `{failure['command']}`: {failure['kind']}{known}, {failure['count']} times",
             "",
-            f"Reproducer: `{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}`",
+            f"Reproducer: {where}",
             "",
             "```",
             failure["detail"].strip()[-800:],
