@@ -26,6 +26,7 @@ import re
 import shutil
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -236,7 +237,7 @@ def _record(run: SpecRun, coverage: Coverage, outcome: Outcome, keep: bool = Tru
 class Inputs:
     """What the commands beyond check and fmt read besides the spec."""
 
-    draw_batch: Any  # Callable[[list[dict]], subjects.Batch]
+    draw_batch: Callable[[list[dict[str, Any]]], subj.Batch]  # from witness subjects
     new_version: str  # the "new" spec diff compares with
     cohorts: str  # cohorts.csv for escalate
 
@@ -469,7 +470,7 @@ _DECLARATION = re.compile(
 )
 
 
-def minimise(source: str, still_fails: Any, budget: int = 80) -> str:
+def minimise(source: str, still_fails: Callable[[str], bool], budget: int = 80) -> str:
     """A smaller spec that still fails: whole declarations removed one at a time, as
     long as `still_fails(text)` holds (at most `budget` tries)."""
     chunks = [c for c in _DECLARATION.split(source) if c]
