@@ -33,27 +33,11 @@ class Known:
 
 KNOWN: tuple[Known, ...] = (
     Known(
-        "huge-integer-value",
-        r"^(screen|module)",
-        "internal",
-        r"OverflowError: (Python )?int too large to convert to (float|C long)",
-        "a 400-digit integer as an item value: float(value) overflows in the interpreter's, "
-        "the DuckDB loader's and the generated module's number readers",
-    ),
-    Known(
         "infinite-float-text-value",
         r"^(screen|module)",
         "internal",
         r"OverflowError: cannot convert float infinity to integer",
         "1e400 (read by json as inf) as a text item's value: int(value) overflows",
-    ),
-    Known(
-        "malformed-json-line-refused",
-        r"^(screen --engine duckdb \(jsonl\)|module \(jsonl\))",
-        "uncoded",
-        r"not valid JSON|cannot read subjects",
-        "a malformed JSON line stops the DuckDB engine and the generated module, where "
-        "the interpreter reports the line and screens the others (and the refusal has no code)",
     ),
     Known(
         "fmt-moves-comments",

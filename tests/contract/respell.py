@@ -1,10 +1,11 @@
 """Meaning-preserving respellings of .trial text: what a person types, not the formatter.
 
 Comments wherever whitespace may hold one, odd spacing (tabs, runs of spaces, blank
-lines, carriage returns), and escapes in strings (`\\a` is `a`, `\\n` a newline).  The
-one place where layout means something is kept: a word on the same line right after
-a number is its unit (`40 mg`), and `at least` is one token, so the whitespace after
-a number or after `at` stays on its line.  `window -N +N` is written `window ± N`.
+lines, carriage returns), and escapes in strings (`\\a` is `a`, `\\n` a newline; `\\r`
+and `\\u{HEX}` mean more than their letter, so they are never made up).  The one place
+where layout means something is kept: a word on the same line right after a number is
+its unit (`40 mg`), and `at least` is one token, so the whitespace after a number or
+after `at` stays on its line.  `window -N +N` is written `window ± N`.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _escape(draw: st.DrawFn, literal: str) -> str:
             out.append("\\n")
         elif char == "\t" and draw(st.booleans()):
             out.append("\\t")
-        elif char not in "nt\n\t" and draw(st.integers(0, 3)) == 0:
+        elif char not in "ntru\n\t" and draw(st.integers(0, 3)) == 0:  # \r, \u{…} mean more
             out.append("\\" + char)
         else:
             out.append(char)
