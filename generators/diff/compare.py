@@ -36,13 +36,14 @@ from generators.diff.depends import Dependencies, prefixes
 from generators.diff.directions import unranked
 from generators.diff.matching import match
 from generators.diff.phrases import mark_words
+from generators.diff.spelling import plain
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
-    differ = Differ(old, new)
+    differ = Differ(*plain(old, new))
     differ.run()
     order = {section: index for index, section in enumerate(rules.SECTIONS)}
     return sorted(differ.changes, key=lambda c: order.get(c.section, len(order)))
