@@ -28,6 +28,7 @@ from generators.diff import (
     eligibility,
     header,
     objectives,
+    reading,
     rules,
     schedule,
 )
@@ -113,20 +114,30 @@ class Differ:
         self,
         own_rule: str,
         direction: str,
-        dependency: str,
+        dependency: str | Sequence[str],
         target: str,
         summary: str,
         *,
         eligibility: str | None = None,
+        unknown_effect: str | None = None,
         **fields: Any,
     ) -> None:
-        """A change of something criteria or endpoints may use: classified by who uses it."""
-        users = self.old_deps.users(dependency) | self.new_deps.users(dependency)
+        """A change of something criteria or endpoints may use: classified by who uses it.
+
+        `dependency` is one declaration key or several (a conversion reaches every item it
+        applies to); `unknown_effect` says, when criteria are affected, why the direction
+        of eligibility cannot be computed."""
+        keys = (dependency,) if isinstance(dependency, str) else tuple(dependency)
+        users: set[str] = set()
+        for reached in keys:
+            users |= self.old_deps.users(reached) | self.new_deps.users(reached)
         ordered = sorted(users, key=lambda u: (self.user_order.get(u, len(self.user_order)), u))
         criteria = [u for u in ordered if u in self.criterion_ids]
         if criteria:
             rule_id = "ELIGIBILITY_DEPENDENCY_CHANGED"
             direction = eligibility or unranked(direction, rule_id)
+            if unknown_effect and direction not in ("widened", "narrowed"):
+                summary += f"; {unknown_effect}"
             summary += f"; affects {', '.join(ordered)}"
         elif ordered:
             rule_id = "ENDPOINT_DEPENDENCY_CHANGED"
@@ -193,6 +204,8 @@ class Differ:
             done.add(id(new_lib))
             if old_lib is not new_lib:  # one loader read both versions of an unchanged file
                 self.module(old_lib, new_lib, prefix)
+        # a conversion applies across the spec and its libraries: compared once, all together
+        reading.conversions_diff(self)
 
     def libraries(self, old: Spec, new: Spec, prefix: str) -> Iterator[tuple[Spec, Spec, str]]:
         """Library pairs by alias (breadth first), reporting libraries added or removed."""
