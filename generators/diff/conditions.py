@@ -70,8 +70,9 @@ class ConditionChange:
 
     @property
     def thresholds_only(self) -> bool:
-        """Only literals of comparisons, windows or value lists changed."""
-        return bool(self.findings) and all(f.words is not None for f in self.findings)
+        """Only literals of comparisons, windows or value lists changed (beside rewordings)."""
+        changed = [f for f in self.findings if not f.equivalent]
+        return bool(changed) and all(f.words is not None for f in changed)
 
     def describe(self) -> str:
         return "; ".join(f.words for f in self.findings if f.words is not None)

@@ -69,7 +69,9 @@ def bound_items(spec: Spec, decl: m.Conversion) -> list[str]:
             for item in form.items:
                 applied = conversions.item_conversions(spec, item)
                 if any(c.name == decl.name for c in applied) and _shares_code(item, decl):
-                    found.append(key("item", f"{prefix.get(id(owner), '?.')}{form.name}.{item.name}"))
+                    found.append(
+                        key("item", f"{prefix.get(id(owner), '?.')}{form.name}.{item.name}")
+                    )
     return found
 
 
