@@ -5,7 +5,8 @@ matched by identity (criteria by id, items by form and name, visits, dose
 levels, scores, tables, code lists, definitions, anchors, arms, elements,
 epochs, interventions and endpoints by name, header fields by key, library
 declarations through their alias), and equality ignores spans, so layout and
-comments never produce a change.  Each difference becomes a classified
+comments never produce a change (nor does the spelling of a comparison chain:
+see `spelling`).  Each difference becomes a classified
 `Change` (see `rules`); a declaration that differs in a way no specific rule
 describes still produces its kind's generic change, so two specs with
 different models never diff as equal.  Amendment blocks are metadata about
@@ -15,6 +16,8 @@ A change in something criteria depend on (a definition, a derived value, a
 score, a lookup value, a code list tested as a whole, an anchor, an item's
 type) is reported as a change of eligibility, naming the criteria it
 affects; one that only endpoints depend on, as a change of those endpoints.
+So is a change of how their data are read (a conversion, a log's none
+question, a mapping's `complete` line: see `reading`).
 """
 
 from __future__ import annotations
