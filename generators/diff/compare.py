@@ -5,7 +5,8 @@ matched by identity (criteria by id, items by form and name, visits, dose
 levels, scores, tables, code lists, definitions, anchors, arms, elements,
 epochs, interventions and endpoints by name, header fields by key, library
 declarations through their alias), and equality ignores spans, so layout and
-comments never produce a change.  Each difference becomes a classified
+comments never produce a change (nor does the spelling of a comparison chain:
+see `spelling`).  Each difference becomes a classified
 `Change` (see `rules`); a declaration that differs in a way no specific rule
 describes still produces its kind's generic change, so two specs with
 different models never diff as equal.  Amendment blocks are metadata about
@@ -15,6 +16,8 @@ A change in something criteria depend on (a definition, a derived value, a
 score, a lookup value, a code list tested as a whole, an anchor, an item's
 type) is reported as a change of eligibility, naming the criteria it
 affects; one that only endpoints depend on, as a change of those endpoints.
+So is a change of how their data are read (a conversion, a log's none
+question, a mapping's `complete` line: see `reading`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from generators.diff import (
     eligibility,
     header,
     objectives,
+    reading,
     rules,
     schedule,
 )
@@ -36,13 +40,14 @@ from generators.diff.depends import Dependencies, prefixes
 from generators.diff.directions import unranked
 from generators.diff.matching import match
 from generators.diff.phrases import mark_words
+from generators.diff.spelling import plain
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
-    differ = Differ(old, new)
+    differ = Differ(*plain(old, new))
     differ.run()
     order = {section: index for index, section in enumerate(rules.SECTIONS)}
     return sorted(differ.changes, key=lambda c: order.get(c.section, len(order)))
@@ -112,20 +117,30 @@ class Differ:
         self,
         own_rule: str,
         direction: str,
-        dependency: str,
+        dependency: str | Sequence[str],
         target: str,
         summary: str,
         *,
         eligibility: str | None = None,
+        unknown_effect: str | None = None,
         **fields: Any,
     ) -> None:
-        """A change of something criteria or endpoints may use: classified by who uses it."""
-        users = self.old_deps.users(dependency) | self.new_deps.users(dependency)
+        """A change of something criteria or endpoints may use: classified by who uses it.
+
+        `dependency` is one declaration key or several (a conversion reaches every item it
+        applies to); `unknown_effect` says, when criteria are affected, why the direction
+        of eligibility cannot be computed."""
+        keys = (dependency,) if isinstance(dependency, str) else tuple(dependency)
+        users: set[str] = set()
+        for reached in keys:
+            users |= self.old_deps.users(reached) | self.new_deps.users(reached)
         ordered = sorted(users, key=lambda u: (self.user_order.get(u, len(self.user_order)), u))
         criteria = [u for u in ordered if u in self.criterion_ids]
         if criteria:
             rule_id = "ELIGIBILITY_DEPENDENCY_CHANGED"
             direction = eligibility or unranked(direction, rule_id)
+            if unknown_effect and direction not in ("widened", "narrowed"):
+                summary += f"; {unknown_effect}"
             summary += f"; affects {', '.join(ordered)}"
         elif ordered:
             rule_id = "ENDPOINT_DEPENDENCY_CHANGED"
@@ -192,6 +207,8 @@ class Differ:
             done.add(id(new_lib))
             if old_lib is not new_lib:  # one loader read both versions of an unchanged file
                 self.module(old_lib, new_lib, prefix)
+        # a conversion applies across the spec and its libraries: compared once, all together
+        reading.conversions_diff(self)
 
     def libraries(self, old: Spec, new: Spec, prefix: str) -> Iterator[tuple[Spec, Spec, str]]:
         """Library pairs by alias (breadth first), reporting libraries added or removed."""

@@ -70,8 +70,9 @@ class ConditionChange:
 
     @property
     def thresholds_only(self) -> bool:
-        """Only literals of comparisons, windows or value lists changed."""
-        return bool(self.findings) and all(f.words is not None for f in self.findings)
+        """Only literals of comparisons, windows or value lists changed (beside rewordings)."""
+        changed = [f for f in self.findings if not f.equivalent]
+        return bool(changed) and all(f.words is not None for f in changed)
 
     def describe(self) -> str:
         return "; ".join(f.words for f in self.findings if f.words is not None)
@@ -105,6 +106,11 @@ class _Walker:
             return self.comparison(old, new, ns, sign)
         if isinstance(old, m.Between) and isinstance(new, m.Between) and old.expr == new.expr:
             return self.between(old, new, ns, sign)
+        # `x between a and b` is `a <= x and x <= b` (a chain or two comparisons): read as such
+        if isinstance(old, m.Between) and _is_and(new):
+            return self.walk(_as_comparisons(old), new, os, ns, sign)
+        if isinstance(new, m.Between) and _is_and(old):
+            return self.walk(old, _as_comparisons(new), os, ns, sign)
         if isinstance(old, (m.Within, m.AtLeast)) and type(old) is type(new):
             return self.window(old, new, ns, sign)  # type: ignore[arg-type]
         if isinstance(old, m.MemberOf) and isinstance(new, m.MemberOf):
@@ -148,6 +154,8 @@ class _Walker:
             local = _bound_effect(order, old_op, new_op, upper=True)
         elif old_op in _LOWER and new_op in _LOWER:
             local = _bound_effect(order, old_op, new_op, upper=False)
+        if old_value == new_value and old_op == new_op:
+            return [Finding(0, None, True)]  # only the operands' order: `18 <= age`, `age >= 18`
         words = (
             f"{self.subject(subject, ns)} {_SYMBOLS[old_op]} {self.value(old_value, subject, ns)}"
             f" → {_SYMBOLS[new_op]} {self.value(new_value, subject, ns)}"
@@ -403,3 +411,16 @@ def _contains(bigger: list[m.Expr], smaller: list[m.Expr]) -> bool:
 def _extends(node: m.Expr, base: m.Logic) -> bool:
     """`node` is a single term that `base` (an and/or chain) contains."""
     return node in _flatten(base, base.op)
+
+
+def _is_and(expr: m.Expr) -> bool:
+    return isinstance(expr, m.Logic) and expr.op == "and"
+
+
+def _as_comparisons(between: m.Between) -> m.Logic:
+    """`x between a and b` written as `x >= a and x <= b` (inclusive at both ends)."""
+    return m.Logic(
+        "and",
+        m.Compare(">=", between.expr, between.low),
+        m.Compare("<=", between.expr, between.high),
+    )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from generators.diff import reading
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.depends import key, polarities
 from generators.diff.directions import (
@@ -75,6 +76,7 @@ def form_pair(
         details = "; ".join(filter(None, [details, "order of items changed"]))
     if details:
         d.emit("ASSESSMENT_CHANGED", "changed", target, details, **fields)
+    reading.none_question(d, o, n, qualified, target)
     form_words = label_phrase(n.label, n.name)
     for item_name, oi, ni in match(old_items, new_items):
         item_target = f"{qualified}.{item_name}"
@@ -533,7 +535,10 @@ def mappings(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
                 new_node=n,
                 keys=(name,),
             )
+        reading.completeness(d, o, n, target, old, new)
+        if o is None or n is None:
             continue
+        o, n = reading.without_completeness(o), reading.without_completeness(n)
         if o == n:
             continue
         old_rules = {r.target.dotted: r for r in o.rules}

@@ -1001,7 +1001,8 @@ _rule(
 _rule(
     "ELIGIBILITY_DEPENDENCY_CHANGED",
     POPULATION,
-    "a definition, score, lookup value, code list, anchor or item that criteria use",
+    "a definition, score, lookup value, code list, anchor or item that criteria use, or how "
+    "their data are read (a conversion, a log's none question or completeness)",
     {
         "widened": _ELIG_WIDENED,
         "narrowed": _ELIG_NARROWED,
@@ -1246,6 +1247,33 @@ _rule(
     "a derived value of a form (no criterion or endpoint uses it)",
     _both(_DATA_ONLY, "changed"),
 )
+_rule(
+    "CONVERSION_ADDED",
+    ASSESSMENTS,
+    "a conversion between two scales added (no criterion or endpoint reads its items)",
+    {"added": _DATA_ONLY},
+    inverse="CONVERSION_REMOVED",
+)
+_rule(
+    "CONVERSION_REMOVED",
+    ASSESSMENTS,
+    "a conversion between two scales removed (no criterion or endpoint reads its items)",
+    {"removed": _DATA_ONLY},
+    inverse="CONVERSION_ADDED",
+)
+_rule(
+    "CONVERSION_CHANGED",
+    ASSESSMENTS,
+    "a conversion's formula, units or codes (no criterion or endpoint reads its items), "
+    "or its label",
+    {"reworded": _ADMIN, "changed": _DATA_ONLY},
+)
+_rule(
+    "LOG_NONE_QUESTION_CHANGED",
+    ASSESSMENTS,
+    "the question that records none for a log (no criterion or endpoint reads the log)",
+    _both(_DATA_ONLY, "added", "removed", "changed"),
+)
 _rule("SCORE_ADDED", ASSESSMENTS, "a score added", {"added": _DATA_ONLY}, "SCORE_REMOVED")
 _rule("SCORE_REMOVED", ASSESSMENTS, "a score removed", {"removed": _DATA_ONLY}, "SCORE_ADDED")
 _rule(
@@ -1416,6 +1444,13 @@ _rule(
     "MAPPING_CHANGED",
     APPENDIX,
     "a source-data mapping's rules",
+    _both(_DATA_ONLY, "added", "removed", "changed"),
+)
+_rule(
+    "LOG_COMPLETENESS_CHANGED",
+    APPENDIX,
+    "a mapping's declaration that a log is complete for a dataset's subjects (no criterion "
+    "or endpoint reads the log)",
     _both(_DATA_ONLY, "added", "removed", "changed"),
 )
 _rule(

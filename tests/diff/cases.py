@@ -116,6 +116,45 @@ _VARIANT = (
     "inclusion I1",
     'score skin_only "Skin score" = disease_score without arthritis\n\ninclusion I1',
 )
+# how recorded data are read: a conversion bound to haemoglobin (read by E1 through
+# `anaemia`) or to ALT (read by nothing), a log no rule reads, its none question
+_HB_CODE = sub('"Haemoglobin" range 0 .. 300', '"Haemoglobin" range 0 .. 300 [LOINC 718-7]')
+_HB_CONVERSION = after(
+    'define liver_injury "ALT above 120 IU/L" = labs.alt at D29 > 120 [IU]/L\n',
+    '\nconversion hb_mmol "Haemoglobin: mmol/L to g/L" from mmol/L to g/L = 16.1 * value'
+    ' [LOINC 718-7]\n  source "Haemoglobin (Fe) 1 mmol/L = 16.1 g/L"\n',
+)
+_ALT_CODE = sub('"Alanine aminotransferase"', '"Alanine aminotransferase" [LOINC 1742-6]')
+_ALT_CONVERSION = after(
+    'define liver_injury "ALT above 120 IU/L" = labs.alt at D29 > 120 [IU]/L\n',
+    "\nconversion alt_ukat from ukat/L to [IU]/L = 60 * value [LOINC 1742-6]\n",
+)
+_PROCEDURES = after(
+    '  arthritis yes_no "Arthritis"\n}\n',
+    '\nform questions "Screening questions" at SCR {\n'
+    '  any_procedures yes_no "Any prior procedures?"\n'
+    '  any_surgery    yes_no "Any prior surgery?"\n}\n'
+    '\nform procedures "Prior procedures" repeating at SCR {\n'
+    '  procedure text "Procedure" for_reporting\n}\n',
+)
+_NONE_QUESTION = sub(
+    'form procedures "Prior procedures" repeating at SCR {',
+    'form procedures "Prior procedures" repeating at SCR\n'
+    "  none_recorded_by questions.any_procedures {",
+)
+_HISTORY_QUESTION = (
+    after(
+        '  arthritis yes_no "Arthritis"\n}\n',
+        '\nform questions "Screening questions" at SCR {\n'
+        '  any_history yes_no "Any medical history?"\n}\n',
+    ),
+)
+
+
+def _complete(log: str) -> Edit:
+    return after('mapping sdtm "SDTM datasets" {\n', f"  complete {log} for DM\n")
+
+
 _MAPPING = drop(
     'mapping sdtm "SDTM datasets" {\n  labs.hb from LB.LBSTRESN where "LBTESTCD" = "HGB"\n}\n'
 )
@@ -360,6 +399,8 @@ ROWS: tuple[Row, ...] = (
         sub('grade integer "Grade"', 'grade number "Grade"'),
         phase="2",
     ),
+    # the adverse-event log EP1 counts, declared complete for SDTM input
+    row("ENDPOINT_DEPENDENCY_CHANGED", "added", ROB, True, False, _complete("adverse_events")),
     # ------------------------------------------------------------ design
     row("PHASE_CHANGED", "changed", ROB, True, True, sub(_PHASE, "phase        2")),
     row(
@@ -737,6 +778,52 @@ ROWS: tuple[Row, ...] = (
         True,
         sub('rash 2 "Rash"', 'rash 3 "Rash"'),
     ),
+    # how recorded data are read, for data a criterion uses: no direction can be computed
+    Row(
+        "ELIGIBILITY_DEPENDENCY_CHANGED",
+        "added",
+        S,
+        True,
+        True,
+        new=(_HB_CODE, _HB_CONVERSION),
+        old=(_HB_CODE,),
+    ),
+    Row(
+        "ELIGIBILITY_DEPENDENCY_CHANGED",
+        "removed",
+        S,
+        True,
+        True,
+        new=(_HB_CODE,),
+        old=(_HB_CODE, _HB_CONVERSION),
+    ),
+    Row(
+        "ELIGIBILITY_DEPENDENCY_CHANGED",
+        "changed",
+        S,
+        True,
+        True,
+        new=(_HB_CODE, _HB_CONVERSION, sub("= 16.1 * value", "= 16.11 * value")),
+        old=(_HB_CODE, _HB_CONVERSION),
+    ),
+    Row(
+        "ELIGIBILITY_DEPENDENCY_CHANGED",
+        "added",
+        S,
+        True,
+        True,
+        new=(
+            *_HISTORY_QUESTION,
+            sub(
+                'form history "Medical history" repeating at SCR {',
+                'form history "Medical history" repeating at SCR\n'
+                "  none_recorded_by questions.any_history {",
+            ),
+        ),
+        old=_HISTORY_QUESTION,
+    ),
+    row("ELIGIBILITY_DEPENDENCY_CHANGED", "added", S, True, True, _complete("history")),
+    removed("ELIGIBILITY_DEPENDENCY_CHANGED", S, True, True, _complete("medications")),
     # ------------------------------------------------------------ intervention
     row("INTERVENTION_ADDED", "added", S, True, True, _TOCI),
     removed("INTERVENTION_REMOVED", ROB, True, False, _TOCI),
@@ -877,6 +964,79 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("= lookup(infection_risk, infection)", "= 2 * lookup(infection_risk, infection)"),
     ),
+    Row(
+        "CONVERSION_ADDED",
+        "added",
+        REL,
+        False,
+        False,
+        new=(_ALT_CODE, _ALT_CONVERSION),
+        old=(_ALT_CODE,),
+    ),
+    Row(
+        "CONVERSION_REMOVED",
+        "removed",
+        REL,
+        False,
+        False,
+        new=(_ALT_CODE,),
+        old=(_ALT_CODE, _ALT_CONVERSION),
+    ),
+    Row(
+        "CONVERSION_CHANGED",
+        "changed",
+        REL,
+        False,
+        False,
+        new=(_ALT_CODE, _ALT_CONVERSION, sub("= 60 * value", "= 60.2 * value")),
+        old=(_ALT_CODE, _ALT_CONVERSION),
+    ),
+    # the label of a conversion E1 depends on: not a change of how values are read
+    Row(
+        "CONVERSION_CHANGED",
+        "reworded",
+        ADM,
+        False,
+        False,
+        new=(_HB_CODE, _HB_CONVERSION, sub('"Haemoglobin: mmol/L to g/L"', '"Hb (mmol/L)"')),
+        old=(_HB_CODE, _HB_CONVERSION),
+    ),
+    Row(
+        "CONVERSION_CHANGED",
+        "reworded",
+        ADM,
+        False,
+        False,
+        new=(_HB_CODE, _HB_CONVERSION, sub("= 16.1 * value", "= value * 16.1")),
+        old=(_HB_CODE, _HB_CONVERSION),
+    ),
+    Row(
+        "LOG_NONE_QUESTION_CHANGED",
+        "added",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES, _NONE_QUESTION),
+        old=(_PROCEDURES,),
+    ),
+    Row(
+        "LOG_NONE_QUESTION_CHANGED",
+        "removed",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES,),
+        old=(_PROCEDURES, _NONE_QUESTION),
+    ),
+    Row(
+        "LOG_NONE_QUESTION_CHANGED",
+        "changed",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES, _NONE_QUESTION, sub(".any_procedures {", ".any_surgery {")),
+        old=(_PROCEDURES, _NONE_QUESTION),
+    ),
     row("SCORE_ADDED", "added", REL, False, False, _VARIANT),
     removed("SCORE_REMOVED", REL, False, False, _VARIANT),
     Row(
@@ -967,6 +1127,33 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('"LBTESTCD" = "HGB"', '"LBTESTCD" = "HB"'),
+    ),
+    Row(
+        "LOG_COMPLETENESS_CHANGED",
+        "added",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES, _complete("procedures")),
+        old=(_PROCEDURES,),
+    ),
+    Row(
+        "LOG_COMPLETENESS_CHANGED",
+        "removed",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES,),
+        old=(_PROCEDURES, _complete("procedures")),
+    ),
+    Row(
+        "LOG_COMPLETENESS_CHANGED",
+        "changed",
+        REL,
+        False,
+        False,
+        new=(_PROCEDURES, _complete("procedures"), sub("procedures for DM", "procedures for PR")),
+        old=(_PROCEDURES, _complete("procedures")),
     ),
     row("LIBRARY_ADDED", "added", ADM, False, False, _USE),
     removed("LIBRARY_REMOVED", ADM, False, False, _USE),

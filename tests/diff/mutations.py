@@ -3,9 +3,10 @@
 `amendments(module)` draws one to three random edits of a real spec's model
 (a criterion threshold moved, a visit day or window moved, a criterion added
 or removed, a criterion reworded, a dose level, the enrolment or the maximum
-age changed, an activity dropped from a visit) and returns the edited model;
-the test prints it with the formatter and compiles it, discarding edits that
-make the spec invalid.  `relaid(text)` draws the same spec with another
+age changed, an activity dropped from a visit, a log's none question or a
+mapping's `complete` line dropped, a `between` spelled as a comparison chain)
+and returns the edited model; the test prints it with the formatter and
+compiles it, discarding edits that make the spec invalid.  `relaid(text)` draws the same spec with another
 layout: other indentation, trailing and whole-line comments, blank lines; it
 never touches the inside of a string or joins two lines.
 """
@@ -62,6 +63,20 @@ def _shifted(draw: st.DrawFn, node: m.Expr) -> m.Expr:
     return m.TiterLit(draw(st.sampled_from([40, 80, 160, 320])))
 
 
+def _betweens(expr: m.Expr) -> list[m.Between]:
+    return [node for node in m.walk(expr) if isinstance(node, m.Between)]
+
+
+def _chain(node: m.Between) -> m.Logic:
+    """`low <= x <= high`, written as a chain (the middle operand shared, as parsed)."""
+    return m.Logic(
+        "and",
+        m.Compare("<=", node.low, node.expr),
+        m.Compare("<=", node.expr, node.high),
+        chained=True,
+    )
+
+
 def _replace_decl(module: m.Module, old: object, new: object | None) -> m.Module:
     declarations = tuple(
         (new if d is old else d) for d in module.declarations if not (d is old and new is None)
@@ -83,7 +98,27 @@ def _edit(draw: st.DrawFn, module: m.Module) -> m.Module:
     kinds += ["activity"] if activities else []
     kinds += ["dose"] if findings else []
     kinds += ["header"] if trial is not None else []
+    logs = [d for d in module.declarations if isinstance(d, m.Form) and d.none_recorded_by]
+    complete = [d for d in module.declarations if isinstance(d, m.Mapping) and d.complete]
+    spans = [c for c in criteria if c.rule is not None and _betweens(c.rule)]
+    kinds += ["none_question"] if logs else []
+    kinds += ["complete"] if complete else []
+    kinds += ["chain"] if spans else []
     kind = draw(st.sampled_from(kinds))
+    if kind == "none_question":
+        log = draw(st.sampled_from(logs))
+        return _replace_decl(module, log, attrs.evolve(log, none_recorded_by=None))
+    if kind == "complete":
+        mapping = draw(st.sampled_from(complete))
+        dropped = draw(st.sampled_from(mapping.complete))
+        kept = tuple(c for c in mapping.complete if c is not dropped)
+        return _replace_decl(module, mapping, attrs.evolve(mapping, complete=kept))
+    if kind == "chain":  # `x between a and b` spelled `a <= x <= b`: the same rule
+        criterion = draw(st.sampled_from(spans))
+        assert criterion.rule is not None
+        node = draw(st.sampled_from(_betweens(criterion.rule)))
+        rule = replace_node(criterion.rule, node, _chain(node))
+        return _replace_decl(module, criterion, attrs.evolve(criterion, rule=rule))
     if kind == "threshold":
         criterion = draw(st.sampled_from(formal))
         assert criterion.rule is not None

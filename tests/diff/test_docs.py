@@ -6,7 +6,9 @@
 * the workflow in docs/ci.md is docs/examples/protocol-ci.yml, and it is a
   valid workflow that runs `protocol check` and `protocol diff --against` on
   pull requests; its diff script works on a real git repository;
-* .pre-commit-hooks.yaml defines the `protocol-check` and `protocol-fmt` hooks.
+* .pre-commit-hooks.yaml defines the `protocol-check` and `protocol-fmt` hooks;
+* the worked examples of docs/diff.md (a spec, a declaration as a new version
+  writes it, and the output of `protocol diff`) print exactly what is shown.
 
 YAML is parsed with PyYAML when it is installed; without it, a small
 line-based reader checks the same structure.
@@ -186,3 +188,69 @@ def test_workflow_diff_script_on_a_pull_request(tmp_path: Path, with_rationale: 
     else:
         assert done.returncode == 1
         assert "without a rationale" in done.stderr
+
+
+# ---------------------------------------------------------------- the worked examples, run
+
+#: A spec of the docs (`trial fragment diff=old`), a changed declaration of it
+#: (`trial fragment diff=new`) and the output of `protocol diff old.trial new.trial` below it.
+_SPEC = re.compile(r"^```trial fragment diff=old\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_EDIT = re.compile(
+    r"^```trial fragment diff=new\n(.*?)^```\n\n```\n(.*?)^```",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _declaration_key(decl: object) -> tuple[str, str | None]:
+    return type(decl).__name__, getattr(decl, "name", None) or getattr(decl, "id", None)
+
+
+def splice(spec: str, edit: str) -> str:
+    """`spec` with each declaration of `edit` in place of the one of the same kind and name."""
+    from protocol_dsl.parser import parse_module
+
+    old_module, _ = parse_module(spec, "old.trial")
+    new_module, _ = parse_module(edit, "edit.trial")
+    assert old_module is not None and new_module is not None
+    spans = {_declaration_key(d): d.span for d in old_module.declarations}
+    for decl in sorted(new_module.declarations, key=lambda d: -d.span.start):
+        span = spans[_declaration_key(decl)]
+        spec = spec[: span.start] + edit[decl.span.start : decl.span.end] + spec[span.end :]
+    return spec
+
+
+def diff_examples() -> list[tuple[str, str, str]]:
+    """(old spec, new spec, output shown) for every worked example of docs/diff.md."""
+    text = DIFF_DOC.read_text(encoding="utf-8")
+    found: list[tuple[str, str, str]] = []
+    for section in text.split("\n## "):
+        specs = _SPEC.findall(section)
+        if not specs:
+            continue
+        (spec,) = specs
+        for edit, output in _EDIT.findall(section):
+            found.append((spec, splice(spec, edit), output))
+    return found
+
+
+def test_docs_have_worked_diff_examples() -> None:
+    assert len(diff_examples()) >= 5
+
+
+@pytest.mark.parametrize("number", range(len(diff_examples())))
+def test_worked_diff_example_output(
+    number: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each example's output is what `protocol diff` prints for it, byte for byte."""
+    from click.testing import CliRunner
+
+    from protocol_dsl.cli import cli
+
+    old, new, shown = diff_examples()[number]
+    (tmp_path / "old.trial").write_text(old, encoding="utf-8")
+    (tmp_path / "new.trial").write_text(new, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = CliRunner().invoke(cli, ["diff", "old.trial", "new.trial"], catch_exceptions=False)
+    assert result.exit_code in (3, 4), result.output
+    assert result.output == shown
