@@ -458,8 +458,11 @@ def _typed(value: Any, sql_type: str) -> Any:
             return None
         if isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and value == int(value):
-            return str(int(value))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return None  # JSON's 1e400 arrives as inf: its written text is lost
+            if value == int(value):
+                return str(int(value))
         text = str(value)
         return None if text.strip() == "" else text
     if sql_type == "BOOLEAN":

@@ -398,8 +398,12 @@ def _converter(info: ItemInfo) -> Converter:
             raise BadValue(f"a {_type_word(value)} where text is expected")
         if isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and value == int(value):
-            return str(int(value))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                # JSON's 1e400 arrives as inf: its written text is lost, so it is not read
+                raise BadValue("not a finite number")
+            if value == int(value):
+                return str(int(value))
         return str(value)
 
     return text
