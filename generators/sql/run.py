@@ -398,7 +398,7 @@ def _subject_rows(
     subject_id = subject.get("subject_id")
     if subject_id is None or isinstance(subject_id, (dict, list, bool)) or subject_id == "":
         subject_id = f"<no subject_id: record {index + 1}>"
-    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+    elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
         subject_id = int(subject_id)
     sid = str(subject_id)
     # every subject has a row in `subjects`, so that it appears even without data

@@ -596,7 +596,7 @@ def normalise(
             DataProblem(None, None, None, "subject_id", subject_id, "the subject id is missing")
         )
         subject_id = fallback_id
-    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+    elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
         subject_id = str(int(subject_id))
     subject = Subject(str(subject_id))
     sid = subject.subject_id

@@ -101,3 +101,13 @@ def test_a_whole_number_in_a_text_item_is_read_as_its_text() -> None:
 def test_any_json_scalar_in_a_text_item_gives_one_answer_everywhere(note: Any) -> None:
     statuses = _statuses_everywhere(_record(note))
     assert statuses["I1"] in ("met", "not_met")
+
+
+def test_a_subject_id_of_1e400_is_its_text_everywhere() -> None:
+    record = _record("x")
+    record["subject_id"] = json.loads("1e400")
+    interpreted = evaluate_subject(spec(), record)
+    assert interpreted.subject_id == "inf"
+    assert generated_module(spec()).screen(record)["subject_id"] == "inf"
+    (from_sql,) = screen_with_duckdb(spec(), [record])
+    assert from_sql["subject_id"] == "inf"

@@ -1022,7 +1022,7 @@ class Subject:
         subject_id = record.get("subject_id")
         if _missing(subject_id) or isinstance(subject_id, (dict, list, bool)):
             subject_id = fallback_id
-        elif isinstance(subject_id, float) and subject_id == int(subject_id):
+        elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
             subject_id = int(subject_id)
         self.subject_id = str(subject_id)
         self._visits = {}
