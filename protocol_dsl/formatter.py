@@ -231,8 +231,49 @@ class _Formatter:
         span = getattr(node, "span", None)
         if span is None or span.end <= span.start:
             return False
-        index = bisect.bisect_right(self.comment_offsets, span.start)
-        return index < len(self.comment_offsets) and self.comment_offsets[index] < span.end
+        return bool(self._comments_between(span.start, span.end))
+
+    def _comments_between(self, low: int, high: int) -> list[int]:
+        """The offsets of the comments strictly between source offsets `low` and `high`."""
+        first = bisect.bisect_right(self.comment_offsets, low)
+        last = bisect.bisect_left(self.comment_offsets, high)
+        return self.comment_offsets[first:last]
+
+    # A comment is put back at the end of the output line it follows, or before
+    # the line it precedes (`_weave`).  For `fmt` to be idempotent, a comment
+    # breaks an expression only where it will still be inside it once put back:
+    # before the last of the parts the layout puts on lines of their own.  One in
+    # that last part goes after it, at the end of the expression, where the next
+    # run finds it; so it breaks nothing, unless it breaks that part itself.
+
+    def _forced(self, node: m.Expr) -> bool:
+        """Whether a comment inside `node` must break it over lines to keep its place."""
+        span = node.span
+        if span.end <= span.start or not self._comments_between(span.start, span.end):
+            return False
+        parts = _line_parts(node)
+        if not parts:
+            return False
+        # where the last line of the node's own begins (a quantifier's `satisfy`, the last
+        # operand of a chain, `else`); None when its parts follow on its first line
+        if isinstance(node, m.Quantifier):
+            last = _start(node.satisfy) if node.kind == "all" and node.satisfy else None
+        else:
+            last = _start(parts[-1]) if len(parts) > 1 else None
+        for offset in self._comments_between(span.start, span.end):
+            if last is not None and offset < last:
+                return True
+            inside = next((p for p in parts if p.span.start <= offset < p.span.end), None)
+            if inside is not None and self._forced(inside):
+                return True
+        return False
+
+    def _forced_after(self, start: int, expr: m.Expr) -> bool:
+        """Whether `head = expr` must be broken after its head for a comment to keep its place:
+        one between the head (from `start`) and the expression, or one that breaks it."""
+        if expr.span.end <= 0:
+            return False
+        return bool(self._comments_between(start, expr.span.start)) or self._forced(expr)
 
     # ------------------------------------------------------------ comments
 
@@ -413,7 +454,7 @@ class _Formatter:
         return lines
 
     def flat_fits(self, expr: m.Expr, column: int) -> bool:
-        return column + len(printer.expr(expr)) <= WIDTH and not self._has_comment(expr)
+        return column + len(printer.expr(expr)) <= WIDTH and not self._forced(expr)
 
     def layout(
         self, node: m.Expr, col: int, context: int, *, force: bool = False
@@ -425,7 +466,7 @@ class _Formatter:
             and not printer.is_chain(node)
             and flat == printer.expr(node)
         )
-        if col + len(flat) <= WIDTH and not self._has_comment(node) and not (force and breakable):
+        if col + len(flat) <= WIDTH and not self._forced(node) and not (force and breakable):
             return [(col, flat, node)]
         if flat != printer.expr(node):  # parenthesised in this context
             return _enclose(self.layout(node, col + 1, _LOWEST))
@@ -469,7 +510,7 @@ class _Formatter:
                 and not printer.is_chain(node.where)
                 and where_flat == printer.expr(node.where)
             )
-            fits = where_col + len(where_flat) <= WIDTH and not self._has_comment(node.where)
+            fits = where_col + len(where_flat) <= WIDTH and not self._forced(node.where)
             if fits and not (force and chain):
                 laid = [(col, head + where_flat, node)]
             else:
@@ -601,7 +642,7 @@ class _Formatter:
     ) -> list[_Line]:
         """`head = expr marks` on one line if it fits, else the rule and marks below it."""
         one_line = _join([head, "=", printer.expr(expr), *self.marks(marks)])
-        if indent + len(one_line) <= WIDTH and not self._has_comment(expr):
+        if indent + len(one_line) <= WIDTH and not self._forced_after(_start(node), expr):
             return [_anchored(indent, one_line, node)]
         lines = [_anchored(indent, head, node)]
         lines += self.rule_lines(indent + INDENT, "= ", expr)
@@ -629,9 +670,10 @@ class _Formatter:
         )
         formula = _join(["=", printer.expr(decl.expr), *self.codes(decl.codes)])
         one_line = _join([head, formula, *self.marks(decl.marks)])
-        if len(one_line) <= WIDTH and not self._has_comment(decl.expr):
+        if len(one_line) <= WIDTH and not self._forced_after(_start(decl), decl.expr):
             return [_anchored(0, one_line, decl)]
-        lines = [_anchored(0, head, decl), _Line(INDENT, formula)]
+        # the formula line is anchored on the formula, so that a comment before it stays there
+        lines = [_anchored(0, head, decl), _anchored(INDENT, formula, decl.expr)]
         lines += self.mark_lines(INDENT, decl.marks)
         return lines
 
@@ -699,7 +741,8 @@ class _Formatter:
         if decl.expr is not None and decl.visit is None:
             head = _join(["anchor", decl.name, self.label(decl.label)])
             target = f"= {printer.expr(decl.expr)}"
-            if len(_join([head, target, *marks])) > WIDTH or self._has_comment(decl.expr):
+            too_long = len(_join([head, target, *marks])) > WIDTH
+            if too_long or self._forced_after(_start(decl), decl.expr):
                 return self.definition(0, head, decl.expr, decl.marks, decl)
         else:
             target = f"= visit {decl.visit}"
@@ -890,7 +933,9 @@ class _Formatter:
         marks = self.marks(endpoint.marks)
         rule = endpoint.rule
         one_line = _join([head, *clauses, f"= {printer.expr(rule)}" if rule else "", *marks])
-        if INDENT + len(one_line) <= WIDTH and (rule is None or not self._has_comment(rule)):
+        if INDENT + len(one_line) <= WIDTH and (
+            rule is None or not self._forced_after(_start(endpoint), rule)
+        ):
             return [_anchored(INDENT, one_line, endpoint)]
         lines = [_anchored(INDENT, head, endpoint)]
         lines += [_Line(2 * INDENT, clause) for clause in clauses]
@@ -966,6 +1011,24 @@ def _last_before(anchored: list[tuple[int, int]], offset: int) -> int | None:
         if anchor < offset and (best is None or anchor >= best[0]):
             best = (anchor, index)
     return best[1] if best is not None else None
+
+
+def _line_parts(node: m.Expr) -> list[m.Expr]:
+    """The sub-expressions the layout may put on lines of their own when it breaks `node`
+    (see `_Formatter.layout`), in order; none for a node it never breaks."""
+    if isinstance(node, m.Logic) and not printer.is_chain(node):
+        return [operand for _keyword, operand, _context in _chain_operands(node)]
+    if isinstance(node, m.Quantifier):
+        parts = [node.where] if node.where is not None else []
+        if node.kind == "all" and node.satisfy is not None:
+            parts.append(node.satisfy)
+        return parts
+    if isinstance(node, m.Conditional):
+        return [node.condition, node.then, node.otherwise]
+    if isinstance(node, m.Not):
+        inner = printer._expr(node, _LOWEST)[len("not ") :]
+        return [node.expr] if inner != printer.expr(node.expr) else []
+    return []
 
 
 def _enclose(laid: list[tuple[int, str, object]]) -> list[tuple[int, str, object]]:
