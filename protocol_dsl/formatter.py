@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
@@ -114,6 +114,9 @@ class _Line:
     blank_before: bool = False
     closing: bool = False
     comment: str | None = None
+    # the first line of a declaration or of a block member: the writer's blank lines
+    # before it (and before the comments above it) are kept; never inside a rule
+    spaced: bool = False
 
 
 def _anchored(indent: int, text: str, node: object | None) -> _Line:
@@ -169,13 +172,12 @@ class _Formatter:
 
     def module(self, module: m.Module) -> str:
         lines: list[_Line] = []
-        previous: tuple[object, list[_Line]] | None = None
-        run_group: int | None = None
+        printed_declarations: list[tuple[object, list[_Line]]] = []
         for decl in module.declarations:
             printed = self.declaration_printers[type(decl)](decl)
             first = printed[0]
-            if previous is not None:
-                prev_decl, prev_lines = previous
+            if printed_declarations:
+                prev_decl, prev_lines = printed_declarations[-1]
                 one_liners = len(prev_lines) == 1 and len(printed) == 1
                 if self.source_lines is not None:
                     # the writer's blank lines, never one of ours: a blank line
@@ -185,26 +187,15 @@ class _Formatter:
                     first.blank_before = True
                 else:
                     first.blank_before = type(prev_decl) is not type(decl)
-                # a run of one-line declarations of one kind is aligned as a table
-                same_run = (
-                    one_liners
-                    and not first.blank_before
-                    and type(prev_decl) is type(decl)
-                    and first.cells is not None
-                    and prev_lines[0].cells is not None
-                )
-                if not same_run:
-                    run_group = None
-            if len(printed) == 1 and first.cells is not None:
-                if run_group is None:
-                    run_group = next(self._groups)
-                first.group = run_group
-            else:
-                run_group = None
+            first.spaced = True
             lines += printed
-            previous = (decl, printed)
-        _align(lines)
-        return self._render(self._weave(lines))
+            printed_declarations.append((decl, printed))
+        # comments first: a comment moved before a declaration takes its blank line, and
+        # runs are cut where the output has a blank line, as the next run will see it
+        woven = self._weave(lines)
+        _group_runs(printed_declarations, self._groups)
+        _align(woven)
+        return self._render(woven)
 
     def _blank_before(self, node: object) -> bool:
         """Whether the writer put a blank line right before `node` (their grouping).
@@ -238,6 +229,25 @@ class _Formatter:
         first = bisect.bisect_right(self.comment_offsets, low)
         last = bisect.bisect_left(self.comment_offsets, high)
         return self.comment_offsets[first:last]
+
+    def _keyword_before(self, word: str, offset: int) -> int:
+        """The offset of `word` when only blanks, braces and comments separate it from
+        `offset` in the source; else `offset` itself."""
+        if self.source is None:
+            return offset
+        ends = {c.start + len(c.text): c.start for c in self.comments}
+        position = offset
+        while position > 0:
+            if position in ends:
+                position = ends[position]
+            elif self.source[position - 1].isspace() or self.source[position - 1] == "{":
+                position -= 1
+            else:
+                break
+        start = position - len(word)
+        if self.source[start:position] == word and (start == 0 or self.source[start - 1].isspace()):
+            return start
+        return offset
 
     # A comment is put back at the end of the output line it follows, or before
     # the line it precedes (`_weave`).  For `fmt` to be idempotent, a comment
@@ -305,7 +315,12 @@ class _Formatter:
             if target is None:
                 at_end.append(comment)
             else:
-                before.setdefault(target, []).append((comment, False))
+                # a comment inside a line's code (`visit\n# c\nV day 1`) moves before
+                # that line: like a comment moved above its line, it takes the line's
+                # blank line, not the writer's blank lines around it
+                anchor = lines[target].anchor
+                moved = anchor is not None and self._code_between(comment, anchor)
+                before.setdefault(target, []).append((comment, moved))
         woven: list[_Line] = []
         for i, line in enumerate(lines):
             group = before.get(i)
@@ -313,10 +328,10 @@ class _Formatter:
                 indent = line.indent + (INDENT if line.closing else 0)
                 blank = line.blank_before
                 for comment, moved in group:
-                    if not moved and self.source is not None:
+                    if not moved and line.spaced and self.source is not None:
                         blank = self._blank_line(comment.line - 1)
                     woven.append(_Line(indent, comment.text, blank_before=blank))
-                    blank = not moved and self._blank_line(comment.line + 1)
+                    blank = not moved and line.spaced and self._blank_line(comment.line + 1)
                 line.blank_before = blank
             woven.append(line)
         blank = bool(at_end) and self._blank_line(at_end[0].line - 1)
@@ -324,6 +339,18 @@ class _Formatter:
             woven.append(_Line(0, comment.text, blank_before=blank))
             blank = self._blank_line(comment.line + 1)
         return woven
+
+    def _code_between(self, comment: Comment, offset: int) -> bool:
+        """Whether code (not blanks or comments) lies between the end of `comment` and
+        `offset` in the source."""
+        if self.source is None:
+            return False
+        position = comment.start + len(comment.text)
+        for start in self._comments_between(comment.start, offset):
+            if self.source[position:start].strip():
+                return True
+            position = start + len(self.comments[self.comment_offsets.index(start)].text)
+        return bool(self.source[position:offset].strip())
 
     @staticmethod
     def _render(lines: list[_Line]) -> str:
@@ -413,7 +440,7 @@ class _Formatter:
         return lines
 
     def closing(self, indent: int, node: object | None) -> _Line:
-        line = _Line(indent, "}", closing=True)
+        line = _Line(indent, "}", closing=True, spaced=True)
         span = getattr(node, "span", None)
         if span is not None and span.end > 0:
             line.anchor = span.end - 1
@@ -429,6 +456,7 @@ class _Formatter:
         for k, (member, member_lines) in enumerate(printed):
             if k:
                 member_lines[0].blank_before = self._blank_before(member)
+            member_lines[0].spaced = True
             lines += member_lines
         lines.append(self.closing(opening[0].indent, node))
         return lines
@@ -886,7 +914,13 @@ class _Formatter:
         opening = [_Line(INDENT, _join(["levels", *self.marks(decl.levels_marks), "{"]))]
         first = min((*decl.levels, *decl.levels_marks), key=_start, default=None)
         if first is not None and first.span.end > 0:
-            opening[0].anchor, opening[0].anchor_line = first.span.start, first.span.line
+            # the `levels` keyword has no node: the line is anchored where it is, so that a
+            # comment between it and the first level stays inside the block
+            start = self._keyword_before("levels", first.span.start)
+            line = first.span.line
+            if self.source is not None:
+                line -= self.source.count("\n", start, first.span.start)
+            opening[0].anchor, opening[0].anchor_line = start, line
         group = next(self._groups)
         members: list[tuple[object, list[_Line]]] = []
         for level in decl.levels:
@@ -1096,6 +1130,34 @@ def _group_of(form: m.Form, item: m.Item) -> m.ItemGroup | None:
         if group.span.end > 0 and group.span.start <= item.span.start < group.span.end:
             return group
     return named[0] if named else None
+
+
+def _group_runs(declarations: list[tuple[object, list[_Line]]], groups: Iterator[int]) -> None:
+    """Put each run of one-line declarations of one kind, with no blank line between
+    them, in one alignment group: they are aligned as a table."""
+    run_group: int | None = None
+    previous: tuple[object, list[_Line]] | None = None
+    for decl, printed in declarations:
+        first = printed[0]
+        if previous is not None:
+            prev_decl, prev_lines = previous
+            same_run = (
+                len(prev_lines) == 1
+                and len(printed) == 1
+                and not first.blank_before
+                and type(prev_decl) is type(decl)
+                and first.cells is not None
+                and prev_lines[0].cells is not None
+            )
+            if not same_run:
+                run_group = None
+        if len(printed) == 1 and first.cells is not None:
+            if run_group is None:
+                run_group = next(groups)
+            first.group = run_group
+        else:
+            run_group = None
+        previous = (decl, printed)
 
 
 def _align(lines: list[_Line]) -> None:
