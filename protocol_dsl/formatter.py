@@ -26,9 +26,14 @@ The layout:
 
 Comments: a comment on a line of its own stays before the declaration,
 member or continuation line it precedes; a comment after code stays at the
-end of that line (a second one on the same line moves above it).  A rule that
-holds a comment is broken so that the comment keeps its place.  The layout is
-idempotent, and parsing the output gives a model equal to the input's.
+end of that line (a second one on the same line moves above it).  A rule or
+definition that holds a comment is broken where the comment is, so that it
+keeps its place: after a definition's name, between operands, before
+`satisfy`.  A comment where no line can break (inside a comparison, a
+clause, the last operand of a rule) moves once: a comment after code to the
+end of the line it is on, a comment on a line of its own to before the next
+line, taking that line's blank line.  The layout is idempotent, and parsing
+the output gives a model equal to the input's.
 """
 
 from __future__ import annotations
