@@ -113,6 +113,9 @@ CODES: dict[str, CodeInfo] = {
     "E0707": CodeInfo("sample size inconsistent with the enrolment", "error"),
     "E0708": CodeInfo("scenario rates do not match the dose levels", "error"),
     "E0709": CodeInfo("scenario rate that is not a probability", "error"),
+    "E0710": CodeInfo("cohorts file line that cannot be read as a cohort", "error"),
+    "E0711": CodeInfo("cohort counts that contradict each other", "error"),
+    "E0712": CodeInfo("cohort the escalation design does not allow", "error"),
     # ---- W08xx document completeness
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),

@@ -26,9 +26,14 @@ The layout:
 
 Comments: a comment on a line of its own stays before the declaration,
 member or continuation line it precedes; a comment after code stays at the
-end of that line (a second one on the same line moves above it).  A rule that
-holds a comment is broken so that the comment keeps its place.  The layout is
-idempotent, and parsing the output gives a model equal to the input's.
+end of that line (a second one on the same line moves above it).  A rule or
+definition that holds a comment is broken where the comment is, so that it
+keeps its place: after a definition's name, between operands, before
+`satisfy`.  A comment where no line can break (inside a comparison, a
+clause, the last operand of a rule) moves once: a comment after code to the
+end of the line it is on, a comment on a line of its own to before the next
+line, taking that line's blank line.  The layout is idempotent, and parsing
+the output gives a model equal to the input's.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import attrs
@@ -114,6 +119,9 @@ class _Line:
     blank_before: bool = False
     closing: bool = False
     comment: str | None = None
+    # the first line of a declaration or of a block member: the writer's blank lines
+    # before it (and before the comments above it) are kept; never inside a rule
+    spaced: bool = False
 
 
 def _anchored(indent: int, text: str, node: object | None) -> _Line:
@@ -169,13 +177,12 @@ class _Formatter:
 
     def module(self, module: m.Module) -> str:
         lines: list[_Line] = []
-        previous: tuple[object, list[_Line]] | None = None
-        run_group: int | None = None
+        printed_declarations: list[tuple[object, list[_Line]]] = []
         for decl in module.declarations:
             printed = self.declaration_printers[type(decl)](decl)
             first = printed[0]
-            if previous is not None:
-                prev_decl, prev_lines = previous
+            if printed_declarations:
+                prev_decl, prev_lines = printed_declarations[-1]
                 one_liners = len(prev_lines) == 1 and len(printed) == 1
                 if self.source_lines is not None:
                     # the writer's blank lines, never one of ours: a blank line
@@ -185,26 +192,15 @@ class _Formatter:
                     first.blank_before = True
                 else:
                     first.blank_before = type(prev_decl) is not type(decl)
-                # a run of one-line declarations of one kind is aligned as a table
-                same_run = (
-                    one_liners
-                    and not first.blank_before
-                    and type(prev_decl) is type(decl)
-                    and first.cells is not None
-                    and prev_lines[0].cells is not None
-                )
-                if not same_run:
-                    run_group = None
-            if len(printed) == 1 and first.cells is not None:
-                if run_group is None:
-                    run_group = next(self._groups)
-                first.group = run_group
-            else:
-                run_group = None
+            first.spaced = True
             lines += printed
-            previous = (decl, printed)
-        _align(lines)
-        return self._render(self._weave(lines))
+            printed_declarations.append((decl, printed))
+        # comments first: a comment moved before a declaration takes its blank line, and
+        # runs are cut where the output has a blank line, as the next run will see it
+        woven = self._weave(lines)
+        _group_runs(printed_declarations, self._groups)
+        _align(woven)
+        return self._render(woven)
 
     def _blank_before(self, node: object) -> bool:
         """Whether the writer put a blank line right before `node` (their grouping).
@@ -231,8 +227,68 @@ class _Formatter:
         span = getattr(node, "span", None)
         if span is None or span.end <= span.start:
             return False
-        index = bisect.bisect_right(self.comment_offsets, span.start)
-        return index < len(self.comment_offsets) and self.comment_offsets[index] < span.end
+        return bool(self._comments_between(span.start, span.end))
+
+    def _comments_between(self, low: int, high: int) -> list[int]:
+        """The offsets of the comments strictly between source offsets `low` and `high`."""
+        first = bisect.bisect_right(self.comment_offsets, low)
+        last = bisect.bisect_left(self.comment_offsets, high)
+        return self.comment_offsets[first:last]
+
+    def _keyword_before(self, word: str, offset: int) -> int:
+        """The offset of `word` when only blanks, braces and comments separate it from
+        `offset` in the source; else `offset` itself."""
+        if self.source is None:
+            return offset
+        ends = {c.start + len(c.text): c.start for c in self.comments}
+        position = offset
+        while position > 0:
+            if position in ends:
+                position = ends[position]
+            elif self.source[position - 1].isspace() or self.source[position - 1] == "{":
+                position -= 1
+            else:
+                break
+        start = position - len(word)
+        if self.source[start:position] == word and (start == 0 or self.source[start - 1].isspace()):
+            return start
+        return offset
+
+    # A comment is put back at the end of the output line it follows, or before
+    # the line it precedes (`_weave`).  For `fmt` to be idempotent, a comment
+    # breaks an expression only where it will still be inside it once put back:
+    # before the last of the parts the layout puts on lines of their own.  One in
+    # that last part goes after it, at the end of the expression, where the next
+    # run finds it; so it breaks nothing, unless it breaks that part itself.
+
+    def _forced(self, node: m.Expr) -> bool:
+        """Whether a comment inside `node` must break it over lines to keep its place."""
+        span = node.span
+        if span.end <= span.start or not self._comments_between(span.start, span.end):
+            return False
+        parts = _line_parts(node)
+        if not parts:
+            return False
+        # where the last line of the node's own begins (a quantifier's `satisfy`, the last
+        # operand of a chain, `else`); None when its parts follow on its first line
+        if isinstance(node, m.Quantifier):
+            last = _start(node.satisfy) if node.kind == "all" and node.satisfy else None
+        else:
+            last = _start(parts[-1]) if len(parts) > 1 else None
+        for offset in self._comments_between(span.start, span.end):
+            if last is not None and offset < last:
+                return True
+            inside = next((p for p in parts if p.span.start <= offset < p.span.end), None)
+            if inside is not None and self._forced(inside):
+                return True
+        return False
+
+    def _forced_after(self, start: int, expr: m.Expr) -> bool:
+        """Whether `head = expr` must be broken after its head for a comment to keep its place:
+        one between the head (from `start`) and the expression, or one that breaks it."""
+        if expr.span.end <= 0:
+            return False
+        return bool(self._comments_between(start, expr.span.start)) or self._forced(expr)
 
     # ------------------------------------------------------------ comments
 
@@ -264,7 +320,12 @@ class _Formatter:
             if target is None:
                 at_end.append(comment)
             else:
-                before.setdefault(target, []).append((comment, False))
+                # a comment inside a line's code (`visit\n# c\nV day 1`) moves before
+                # that line: like a comment moved above its line, it takes the line's
+                # blank line, not the writer's blank lines around it
+                anchor = lines[target].anchor
+                moved = anchor is not None and self._code_between(comment, anchor)
+                before.setdefault(target, []).append((comment, moved))
         woven: list[_Line] = []
         for i, line in enumerate(lines):
             group = before.get(i)
@@ -272,10 +333,10 @@ class _Formatter:
                 indent = line.indent + (INDENT if line.closing else 0)
                 blank = line.blank_before
                 for comment, moved in group:
-                    if not moved and self.source is not None:
+                    if not moved and line.spaced and self.source is not None:
                         blank = self._blank_line(comment.line - 1)
                     woven.append(_Line(indent, comment.text, blank_before=blank))
-                    blank = not moved and self._blank_line(comment.line + 1)
+                    blank = not moved and line.spaced and self._blank_line(comment.line + 1)
                 line.blank_before = blank
             woven.append(line)
         blank = bool(at_end) and self._blank_line(at_end[0].line - 1)
@@ -283,6 +344,18 @@ class _Formatter:
             woven.append(_Line(0, comment.text, blank_before=blank))
             blank = self._blank_line(comment.line + 1)
         return woven
+
+    def _code_between(self, comment: Comment, offset: int) -> bool:
+        """Whether code (not blanks or comments) lies between the end of `comment` and
+        `offset` in the source."""
+        if self.source is None:
+            return False
+        position = comment.start + len(comment.text)
+        for start in self._comments_between(comment.start, offset):
+            if self.source[position:start].strip():
+                return True
+            position = start + len(self.comments[self.comment_offsets.index(start)].text)
+        return bool(self.source[position:offset].strip())
 
     @staticmethod
     def _render(lines: list[_Line]) -> str:
@@ -372,7 +445,7 @@ class _Formatter:
         return lines
 
     def closing(self, indent: int, node: object | None) -> _Line:
-        line = _Line(indent, "}", closing=True)
+        line = _Line(indent, "}", closing=True, spaced=True)
         span = getattr(node, "span", None)
         if span is not None and span.end > 0:
             line.anchor = span.end - 1
@@ -388,6 +461,7 @@ class _Formatter:
         for k, (member, member_lines) in enumerate(printed):
             if k:
                 member_lines[0].blank_before = self._blank_before(member)
+            member_lines[0].spaced = True
             lines += member_lines
         lines.append(self.closing(opening[0].indent, node))
         return lines
@@ -413,7 +487,7 @@ class _Formatter:
         return lines
 
     def flat_fits(self, expr: m.Expr, column: int) -> bool:
-        return column + len(printer.expr(expr)) <= WIDTH and not self._has_comment(expr)
+        return column + len(printer.expr(expr)) <= WIDTH and not self._forced(expr)
 
     def layout(
         self, node: m.Expr, col: int, context: int, *, force: bool = False
@@ -425,7 +499,7 @@ class _Formatter:
             and not printer.is_chain(node)
             and flat == printer.expr(node)
         )
-        if col + len(flat) <= WIDTH and not self._has_comment(node) and not (force and breakable):
+        if col + len(flat) <= WIDTH and not self._forced(node) and not (force and breakable):
             return [(col, flat, node)]
         if flat != printer.expr(node):  # parenthesised in this context
             return _enclose(self.layout(node, col + 1, _LOWEST))
@@ -469,7 +543,7 @@ class _Formatter:
                 and not printer.is_chain(node.where)
                 and where_flat == printer.expr(node.where)
             )
-            fits = where_col + len(where_flat) <= WIDTH and not self._has_comment(node.where)
+            fits = where_col + len(where_flat) <= WIDTH and not self._forced(node.where)
             if fits and not (force and chain):
                 laid = [(col, head + where_flat, node)]
             else:
@@ -601,7 +675,7 @@ class _Formatter:
     ) -> list[_Line]:
         """`head = expr marks` on one line if it fits, else the rule and marks below it."""
         one_line = _join([head, "=", printer.expr(expr), *self.marks(marks)])
-        if indent + len(one_line) <= WIDTH and not self._has_comment(expr):
+        if indent + len(one_line) <= WIDTH and not self._forced_after(_start(node), expr):
             return [_anchored(indent, one_line, node)]
         lines = [_anchored(indent, head, node)]
         lines += self.rule_lines(indent + INDENT, "= ", expr)
@@ -629,9 +703,10 @@ class _Formatter:
         )
         formula = _join(["=", printer.expr(decl.expr), *self.codes(decl.codes)])
         one_line = _join([head, formula, *self.marks(decl.marks)])
-        if len(one_line) <= WIDTH and not self._has_comment(decl.expr):
+        if len(one_line) <= WIDTH and not self._forced_after(_start(decl), decl.expr):
             return [_anchored(0, one_line, decl)]
-        lines = [_anchored(0, head, decl), _Line(INDENT, formula)]
+        # the formula line is anchored on the formula, so that a comment before it stays there
+        lines = [_anchored(0, head, decl), _anchored(INDENT, formula, decl.expr)]
         lines += self.mark_lines(INDENT, decl.marks)
         return lines
 
@@ -699,7 +774,8 @@ class _Formatter:
         if decl.expr is not None and decl.visit is None:
             head = _join(["anchor", decl.name, self.label(decl.label)])
             target = f"= {printer.expr(decl.expr)}"
-            if len(_join([head, target, *marks])) > WIDTH or self._has_comment(decl.expr):
+            too_long = len(_join([head, target, *marks])) > WIDTH
+            if too_long or self._forced_after(_start(decl), decl.expr):
                 return self.definition(0, head, decl.expr, decl.marks, decl)
         else:
             target = f"= visit {decl.visit}"
@@ -843,7 +919,13 @@ class _Formatter:
         opening = [_Line(INDENT, _join(["levels", *self.marks(decl.levels_marks), "{"]))]
         first = min((*decl.levels, *decl.levels_marks), key=_start, default=None)
         if first is not None and first.span.end > 0:
-            opening[0].anchor, opening[0].anchor_line = first.span.start, first.span.line
+            # the `levels` keyword has no node: the line is anchored where it is, so that a
+            # comment between it and the first level stays inside the block
+            start = self._keyword_before("levels", first.span.start)
+            line = first.span.line
+            if self.source is not None:
+                line -= self.source.count("\n", start, first.span.start)
+            opening[0].anchor, opening[0].anchor_line = start, line
         group = next(self._groups)
         members: list[tuple[object, list[_Line]]] = []
         for level in decl.levels:
@@ -890,7 +972,9 @@ class _Formatter:
         marks = self.marks(endpoint.marks)
         rule = endpoint.rule
         one_line = _join([head, *clauses, f"= {printer.expr(rule)}" if rule else "", *marks])
-        if INDENT + len(one_line) <= WIDTH and (rule is None or not self._has_comment(rule)):
+        if INDENT + len(one_line) <= WIDTH and (
+            rule is None or not self._forced_after(_start(endpoint), rule)
+        ):
             return [_anchored(INDENT, one_line, endpoint)]
         lines = [_anchored(INDENT, head, endpoint)]
         lines += [_Line(2 * INDENT, clause) for clause in clauses]
@@ -968,6 +1052,24 @@ def _last_before(anchored: list[tuple[int, int]], offset: int) -> int | None:
     return best[1] if best is not None else None
 
 
+def _line_parts(node: m.Expr) -> list[m.Expr]:
+    """The sub-expressions the layout may put on lines of their own when it breaks `node`
+    (see `_Formatter.layout`), in order; none for a node it never breaks."""
+    if isinstance(node, m.Logic) and not printer.is_chain(node):
+        return [operand for _keyword, operand, _context in _chain_operands(node)]
+    if isinstance(node, m.Quantifier):
+        parts = [node.where] if node.where is not None else []
+        if node.kind == "all" and node.satisfy is not None:
+            parts.append(node.satisfy)
+        return parts
+    if isinstance(node, m.Conditional):
+        return [node.condition, node.then, node.otherwise]
+    if isinstance(node, m.Not):
+        inner = printer._expr(node, _LOWEST)[len("not ") :]
+        return [node.expr] if inner != printer.expr(node.expr) else []
+    return []
+
+
 def _enclose(laid: list[tuple[int, str, object]]) -> list[tuple[int, str, object]]:
     laid = list(laid)
     col, text, anchor = laid[0]
@@ -1033,6 +1135,34 @@ def _group_of(form: m.Form, item: m.Item) -> m.ItemGroup | None:
         if group.span.end > 0 and group.span.start <= item.span.start < group.span.end:
             return group
     return named[0] if named else None
+
+
+def _group_runs(declarations: list[tuple[object, list[_Line]]], groups: Iterator[int]) -> None:
+    """Put each run of one-line declarations of one kind, with no blank line between
+    them, in one alignment group: they are aligned as a table."""
+    run_group: int | None = None
+    previous: tuple[object, list[_Line]] | None = None
+    for decl, printed in declarations:
+        first = printed[0]
+        if previous is not None:
+            prev_decl, prev_lines = previous
+            same_run = (
+                len(prev_lines) == 1
+                and len(printed) == 1
+                and not first.blank_before
+                and type(prev_decl) is type(decl)
+                and first.cells is not None
+                and prev_lines[0].cells is not None
+            )
+            if not same_run:
+                run_group = None
+        if len(printed) == 1 and first.cells is not None:
+            if run_group is None:
+                run_group = next(groups)
+            first.group = run_group
+        else:
+            run_group = None
+        previous = (decl, printed)
 
 
 def _align(lines: list[_Line]) -> None:

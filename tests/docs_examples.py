@@ -10,7 +10,8 @@ Two kinds of example:
   files that are not UTF-8 text or hold a NUL byte: a Markdown page cannot
   show those bytes themselves); ```trial check=NAME is checked under the
   path NAME (beside the written example.trial: for the page on files that
-  cannot be read);
+  cannot be read); ```csv file=cohorts.csv writes a data file beside the
+  next spec block (the cohorts file of `protocol escalate`);
 * in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
   trigger CODE and the first under "## Good" must not.
 
@@ -29,7 +30,7 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-_FENCE = re.compile(r"^```trial([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```(trial|csv)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @attrs.frozen
@@ -53,14 +54,14 @@ def examples(doc: Path) -> list[Example]:
     found: list[Example] = []
     companions: list[tuple[str, str]] = []
     for match in _FENCE.finditer(text):
-        info, body = match[1].strip(), match[2]
+        language, info, body = match[1], match[2].strip(), match[3]
         line = text.count("\n", 0, match.start()) + 1
         heading = _section(text, match.start())
         file_match = re.search(r"file=(\S+)", info)
         if file_match:
             companions.append((file_match[1], body))
             continue
-        if "no-check" in info:
+        if "no-check" in info or language != "trial":
             continue
         fragment = "fragment" in info.split()
         raw = "bytes" in info.split()

@@ -6,10 +6,13 @@ A plain example must check without errors.  In docs/diagnostics/CODE.md the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from protocol_dsl.cli import cli
 from protocol_dsl.codes import CODES
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.parser import parse_module
@@ -52,6 +55,10 @@ def _code_examples(code: str, section: str):
     pytest.fail(f"{page} has no '## {section}' example")
 
 
+#: The data file a diagnostics page writes (```csv file=cohorts.csv) for the
+#: codes `protocol escalate` reports on it; the example is then run through
+#: `protocol escalate SPEC --data cohorts.csv` as well as checked.
+COHORTS_FILE = "cohorts.csv"
 #: Codes that depend on the installation rather than on the spec; their
 #: Bad example is checked with the condition simulated (see below).
 ENVIRONMENT_CODES = {"N0903"}
@@ -76,7 +83,7 @@ def test_bad_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch) -
     if code in INTERNAL_CODES:
         _failing_check(monkeypatch)
     result = compile_spec(str(path))
-    codes = {d.code for d in result.diagnostics}
+    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path)
     assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
 
 
@@ -85,10 +92,24 @@ def test_good_example_does_not_trigger_its_code(code: str, tmp_path: Path) -> No
     example = _code_examples(code, "Good")
     path = materialise(example, tmp_path)
     result = compile_spec(str(path))
-    codes = {d.code for d in result.diagnostics}
+    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path)
     assert code not in codes, f"{example.id}: {code} reported on the good example"
     errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.is_error]
     assert not errors, f"{example.id}: the good example has errors: {errors}"
+
+
+def _cohorts_codes(spec: Path) -> set[str]:
+    """The codes `protocol escalate` reports on the example's cohorts file, if it has one."""
+    cohorts = spec.parent / COHORTS_FILE
+    if not cohorts.exists():
+        return set()
+    result = CliRunner().invoke(
+        cli, ["escalate", str(spec), "--data", str(cohorts), "--format", "json"]
+    )
+    if result.exit_code == 0:
+        return set()
+    report = json.loads(result.stdout)
+    return {d["code"] for d in report["diagnostics"]}
 
 
 def _without_solver(monkeypatch) -> None:

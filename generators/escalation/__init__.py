@@ -8,13 +8,13 @@ them.
 """
 
 from .boin import BoinLambdas, beta_tail, boin_lambdas, regularized_incomplete_beta
+from .cohorts_file import read_cohorts
 from .decide import (
     Action,
     Cohort,
     Decision,
     EscalationInputError,
     decide,
-    read_cohorts,
     rules_for,
 )
 from .designs import (

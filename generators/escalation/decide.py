@@ -7,19 +7,17 @@ This module owns:
   - `decide`: replays a trial's history of cohorts, checks it against the
     design (unknown levels, impossible counts, cohorts at eliminated levels or
     after the trial ended, too many patients) and returns the `Decision` for
-    the next cohort with the rule that produced it;
-  - `read_cohorts`: the `dose_level,patients,dlts` CSV format, with errors
-    that name the offending line.
+    the next cohort with the rule that produced it, and errors that carry
+    their diagnostic code (E0710 to E0712) and the cell they come from.
+
+The cohorts file (`dose_level,patients,dlts`) is read by `cohorts_file`.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
 import enum
-import os
-from collections.abc import Iterable, Sequence
-from typing import Protocol, TextIO
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import attrs
 import numpy as np
@@ -43,32 +41,55 @@ from .threeplusthree import (
     three_plus_three_step,
 )
 
+#: Diagnostic codes of problems in the cohorts (docs/diagnostics/E071x.md).
+UNREADABLE = "E0710"  # a line of the cohorts file that cannot be read as a cohort
+INCONSISTENT = "E0711"  # counts that contradict each other (more DLTs than patients)
+NOT_ALLOWED = "E0712"  # a cohort the design does not allow at that point of the trial
+
 
 class EscalationInputError(ValueError):
     """Trial data that the design cannot act on, explained in plain words.
 
     `row` is the line of the CSV file the problem comes from, when known;
-    `cohort` the 1-based position of the cohort in the history.
+    `cohort` the 1-based position of the cohort in the history.  A problem in
+    the cohorts carries its diagnostic `code`, and `cell`, the columns
+    (1-based, end exclusive) of the offending cell on line `row` when known;
+    `reason` is the message without the location it starts with.
     """
 
-    def __init__(self, message: str, *, row: int | None = None, cohort: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        cohort: int | None = None,
+        code: str | None = None,
+        cell: tuple[int, int] | None = None,
+        reason: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.row = row
         self.cohort = cohort
+        self.code = code
+        self.cell = cell
+        self.reason = message if reason is None else reason
 
 
 @attrs.frozen
 class Cohort:
     """Patients treated together at one level and how many had a DLT.
 
-    `line` is where the cohort came from in a CSV file, for error messages.
+    `line` is where the cohort came from in a CSV file, and `cells` the
+    columns (1-based, end exclusive) of its `dose_level`, `patients` and
+    `dlts` cells and of the whole `row` on that line, for error messages.
     """
 
     level_index: int
     patients: int
     dlts: int
     line: int | None = attrs.field(default=None, eq=False)
+    cells: Mapping[str, tuple[int, int]] | None = attrs.field(default=None, eq=False, repr=False)
 
 
 class Action(enum.StrEnum):
@@ -319,47 +340,78 @@ def _check_cohort(
 ) -> None:
     where = f"cohort {number}" + (f" (line {cohort.line})" if cohort.line is not None else "")
 
-    def fail(message: str) -> EscalationInputError:
-        return EscalationInputError(f"{where}: {message}", row=cohort.line, cohort=number)
+    def fail(message: str, code: str, column: str = "row") -> EscalationInputError:
+        cell = cohort.cells.get(column) if cohort.cells is not None else None
+        return EscalationInputError(
+            f"{where}: {message}",
+            row=cohort.line,
+            cohort=number,
+            code=code,
+            cell=cell,
+            reason=f"cohort {number}: {message}",
+        )
 
     n_levels = rules.n_levels
     level = cohort.level_index
-    for what, value in (("dose level index", level), ("patients", cohort.patients)):
+    for what, value, column in (
+        ("dose level index", level, "dose_level"),
+        ("patients", cohort.patients, "patients"),
+    ):
         if not _is_whole(value):
-            raise fail(f"{what} must be a whole number; got {value!r}")
+            raise fail(f"{what} must be a whole number; got {value!r}", UNREADABLE, column)
     if not _is_whole(cohort.dlts):
-        raise fail(f"DLTs must be a whole number; got {cohort.dlts!r}")
+        raise fail(f"DLTs must be a whole number; got {cohort.dlts!r}", UNREADABLE, "dlts")
     if not 0 <= level < n_levels:
         raise fail(
             f"dose level index {level!r} does not exist; the {n_levels} levels are indexed "
-            f"0 to {n_levels - 1} ({names[0]} to {names[-1]})"
+            f"0 to {n_levels - 1} ({names[0]} to {names[-1]})",
+            UNREADABLE,
+            "dose_level",
         )
     if cohort.patients < 0:
-        raise fail(f"the number of patients cannot be negative; got {cohort.patients}")
+        raise fail(
+            f"the number of patients cannot be negative; got {cohort.patients}",
+            UNREADABLE,
+            "patients",
+        )
     if cohort.patients == 0:
-        raise fail("a cohort needs at least one patient")
+        raise fail("a cohort needs at least one patient", INCONSISTENT, "patients")
     if cohort.dlts < 0:
-        raise fail(f"the number of DLTs cannot be negative; got {cohort.dlts}")
+        raise fail(f"the number of DLTs cannot be negative; got {cohort.dlts}", UNREADABLE, "dlts")
     if cohort.dlts > cohort.patients:
         raise fail(
-            f"{cohort.dlts} DLTs among {cohort.patients} patients; a patient counts at most one DLT"
+            f"{cohort.dlts} DLTs among {cohort.patients} patients; a patient counts at most one DLT",
+            INCONSISTENT,
+            "dlts",
         )
     if trial.ended_by is not None:
-        raise fail(f"the trial already ended after cohort {trial.ended_by}")
+        raise fail(f"the trial already ended after cohort {trial.ended_by}", NOT_ALLOWED)
     if level >= trial.eliminated_from:
         raise fail(
             f"{names[level]} was eliminated after cohort {trial.eliminated_by} "
-            f"(with every level from {names[trial.eliminated_from]} up) and may not be used"
+            f"(with every level from {names[trial.eliminated_from]} up) and may not be used",
+            NOT_ALLOWED,
+            "dose_level",
         )
     if isinstance(rules.design, ThreePlusThree):
         if cohort.patients != rules.design.cohort_size:
-            raise fail(f"{cohort.patients} patients; the 3+3 design treats cohorts of exactly 3")
+            raise fail(
+                f"{cohort.patients} patients; the 3+3 design treats cohorts of exactly 3",
+                NOT_ALLOWED,
+                "patients",
+            )
         if trial.patients[0, level] + cohort.patients > FULL_LEVEL:
-            raise fail(f"the 3+3 design treats at most {FULL_LEVEL} patients at {names[level]}")
+            raise fail(
+                f"the 3+3 design treats at most {FULL_LEVEL} patients at {names[level]}",
+                NOT_ALLOWED,
+                "patients",
+            )
     if trial.total + cohort.patients > rules.max_sample_size:
         raise fail(
             f"{trial.total + cohort.patients} patients in all, more than the design's maximum "
-            f"sample size of {rules.max_sample_size}"
+            f"sample size of {rules.max_sample_size}",
+            NOT_ALLOWED,
+            "patients",
         )
 
 
@@ -631,95 +683,3 @@ def _explain_mtd(rules: Rules, trial: _Trial, mtd: int, names: Sequence[str]) ->
         case CrmRules():
             return f"MTD = {names[mtd]}"
     raise TypeError(f"no MTD explanation for {rules!r}")
-
-
-# ---------------------------------------------------------------- CSV
-
-
-_COLUMNS = ("dose_level", "patients", "dlts")
-
-
-def read_cohorts(
-    source: str | os.PathLike[str] | TextIO, level_names: Sequence[str]
-) -> list[Cohort]:
-    """Cohorts from CSV with the header `dose_level,patients,dlts`, in file order.
-
-    `source` is a path or an open text stream.  Dose levels are given by
-    name and resolved through `level_names`; blank lines are skipped and
-    extra columns ignored.  Errors name the line (the header is line 1).
-    """
-    if isinstance(source, str | os.PathLike):
-        with open(source, newline="", encoding="utf-8-sig") as stream:
-            return _parse_cohorts(stream, level_names)
-    return _parse_cohorts(source, level_names)
-
-
-def _parse_cohorts(stream: TextIO, level_names: Sequence[str]) -> list[Cohort]:
-    index_of = {name: i for i, name in enumerate(level_names)}
-    if len(index_of) != len(level_names):
-        raise EscalationInputError("the dose level names are not unique")
-    reader = csv.reader(stream)
-    header = next(reader, None)
-    if header is None:
-        raise EscalationInputError(
-            "line 1: the file is empty; it needs the header dose_level,patients,dlts", row=1
-        )
-    columns = [cell.strip().lower() for cell in header]
-    missing = [c for c in _COLUMNS if c not in columns]
-    if missing:
-        raise EscalationInputError(
-            f"line 1: the header must name the columns dose_level, patients and dlts; "
-            f"missing {', '.join(missing)}",
-            row=1,
-        )
-    position = {c: columns.index(c) for c in _COLUMNS}
-    cohorts: list[Cohort] = []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) <= max(position.values()):
-            raise EscalationInputError(
-                f"line {line}: {len(row)} values, but the header has {len(header)} columns",
-                row=line,
-            )
-        name = row[position["dose_level"]].strip()
-        if name not in index_of:
-            # Case is ignored when looking for a close match: 'dl1' means 'DL1'.
-            by_lower = {level.lower(): level for level in level_names}
-            close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
-            hint = f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
-            raise EscalationInputError(
-                f"line {line}: unknown dose level {name!r}{hint}; the levels are "
-                f"{', '.join(level_names)}",
-                row=line,
-            )
-        patients = _count(row[position["patients"]], "patients", line)
-        dlts = _count(row[position["dlts"]], "dlts", line)
-        if patients == 0:
-            raise EscalationInputError(
-                f"line {line}: a cohort needs at least one patient", row=line
-            )
-        if dlts > patients:
-            raise EscalationInputError(
-                f"line {line}: {dlts} DLTs among {patients} patients; a patient counts at most "
-                "one DLT",
-                row=line,
-            )
-        cohorts.append(Cohort(index_of[name], patients, dlts, line=line))
-    return cohorts
-
-
-def _count(cell: str, column: str, line: int) -> int:
-    text = cell.strip()
-    try:
-        value = int(text)
-    except ValueError:
-        raise EscalationInputError(
-            f"line {line}: {column} must be a whole number; got {text!r}", row=line
-        ) from None
-    if value < 0:
-        raise EscalationInputError(
-            f"line {line}: {column} cannot be negative; got {value}", row=line
-        )
-    return value

@@ -398,7 +398,7 @@ def _subject_rows(
     subject_id = subject.get("subject_id")
     if subject_id is None or isinstance(subject_id, (dict, list, bool)) or subject_id == "":
         subject_id = f"<no subject_id: record {index + 1}>"
-    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+    elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
         subject_id = int(subject_id)
     sid = str(subject_id)
     # every subject has a row in `subjects`, so that it appears even without data
@@ -458,8 +458,11 @@ def _typed(value: Any, sql_type: str) -> Any:
             return None
         if isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and value == int(value):
-            return str(int(value))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return None  # JSON's 1e400 arrives as inf: its written text is lost
+            if value == int(value):
+                return str(int(value))
         text = str(value)
         return None if text.strip() == "" else text
     if sql_type == "BOOLEAN":

@@ -13,8 +13,10 @@ import sys
 
 import click
 
-from protocol_dsl.commands.options import format_option, no_color_option
+from protocol_dsl.commands.cohorts_diagnostics import cohorts_diagnostic
+from protocol_dsl.commands.options import format_option, no_color_option, read_stdin
 from protocol_dsl.commands.spec_input import load_checked_spec
+from protocol_dsl.diagnostics import render_json, render_text, use_colour
 from protocol_dsl.model import StepUp
 
 FORMAT_VERSION = 1
@@ -42,7 +44,8 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
     level name of the spec), how many patients it had, and how many of them had
     a dose-limiting toxicity.  See docs/escalate.md.
     """
-    from generators.escalation import EscalationInputError, decide, read_cohorts
+    from generators.escalation import EscalationInputError, decide
+    from generators.escalation.cohorts_file import parse_cohorts
     from generators.escalation.designs import DesignError
     from generators.escalation.from_spec import NoDesign, spec_design
 
@@ -51,18 +54,19 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
         design = spec_design(checked)
     except (NoDesign, DesignError) as error:
         raise click.ClickException(str(error)) from error
+    file = "<stdin>" if data == "-" else data
+    text = ""
     try:
-        if data == "-":
-            cohorts = read_cohorts(sys.stdin, design.level_names)
-        else:
-            with open(data, encoding="utf-8-sig", newline="") as handle:
-                cohorts = read_cohorts(handle, design.level_names)
+        text = read_stdin().removeprefix("\ufeff") if data == "-" else _read_text(data)
+        cohorts = parse_cohorts(text, design.level_names)
         decision = decide(design.design, design.n_levels, cohorts, level_names=design.level_names)
-    except EscalationInputError as error:
-        click.echo(f"error: {data}: {error}", err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"error: cannot read {data}: {error.strerror}", err=True)
+    except (EscalationInputError, OSError, UnicodeDecodeError) as error:
+        diagnostic = cohorts_diagnostic(error, file, text)
+        if output_format == "json":
+            click.echo(render_json([diagnostic]), nl=False)
+        else:
+            colour = use_colour(sys.stderr, no_color)
+            click.echo(render_text([diagnostic], {file: text}, colour), err=True, nl=False)
         sys.exit(1)
 
     names = design.level_names
@@ -101,6 +105,12 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
     if mtd_name:
         click.echo(f"selected MTD: {mtd_name} ({design.dose_finding.level(mtd_name).dose})")
     click.echo(f"rule: {decision.rule}")
+
+
+def _read_text(path: str) -> str:
+    # newline="": the CSV reader, not the file, decides where a line ends
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return handle.read()
 
 
 def _step_up_json(step_up: StepUp | None) -> list[dict[str, object]] | None:

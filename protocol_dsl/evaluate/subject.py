@@ -398,8 +398,12 @@ def _converter(info: ItemInfo) -> Converter:
             raise BadValue(f"a {_type_word(value)} where text is expected")
         if isinstance(value, bool):
             return "yes" if value else "no"
-        if isinstance(value, float) and value == int(value):
-            return str(int(value))
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                # JSON's 1e400 arrives as inf: its written text is lost, so it is not read
+                raise BadValue("not a finite number")
+            if value == int(value):
+                return str(int(value))
         return str(value)
 
     return text
@@ -592,7 +596,7 @@ def normalise(
             DataProblem(None, None, None, "subject_id", subject_id, "the subject id is missing")
         )
         subject_id = fallback_id
-    elif isinstance(subject_id, float) and subject_id == int(subject_id):
+    elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
         subject_id = str(int(subject_id))
     subject = Subject(str(subject_id))
     sid = subject.subject_id

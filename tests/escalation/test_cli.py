@@ -67,7 +67,7 @@ def test_step_up_is_announced_at_a_step_up_level(tmp_path: Path) -> None:
         ("DL1,3,4\n", "4 DLTs among 3 patients"),
         ("DL1,3,0\nDL2,3,3\nDL2,3,0\n", "eliminated"),
         ("DL1,3,3\nDL1,3,0\n", "already ended"),
-        ("DL1,three,0\n", "line 2"),
+        ("DL1,three,0\n", "cohorts.csv:2:5"),
     ],
 )
 def test_bad_cohorts_are_clear_errors(tmp_path: Path, rows: str, message: str) -> None:

@@ -988,8 +988,11 @@ def _read(column, value):
         raise _Invalid
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value == int(value):
-        return str(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _Invalid  # JSON's 1e400 arrives as inf: its written text is lost
+        if value == int(value):
+            return str(int(value))
     return str(value)
 
 
@@ -1019,7 +1022,7 @@ class Subject:
         subject_id = record.get("subject_id")
         if _missing(subject_id) or isinstance(subject_id, (dict, list, bool)):
             subject_id = fallback_id
-        elif isinstance(subject_id, float) and subject_id == int(subject_id):
+        elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
             subject_id = int(subject_id)
         self.subject_id = str(subject_id)
         self._visits = {}
