@@ -45,7 +45,7 @@ def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
     for number, criterion in enumerate(plan.criteria, start=1):
         function = f"_criterion_{number}"
         body = attrs.evolve(compiler.scalar(criterion.condition), prefix="return ")
-        functions.append({"name": function, "body": body.render("    ", WIDTH)})
+        functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s"})
         entry = (
             literal(criterion.id),
             literal(criterion.kind),
@@ -53,12 +53,21 @@ def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
             literal(_reads(criterion.condition)),
         )
         table.append(Code("", entry))
+    asked = []
+    for number, entry in enumerate(plan.asked, start=1):
+        function = f"_asked_{number}"
+        body = attrs.evolve(compiler.scalar(entry.condition, True), prefix="return ")
+        functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s, r"})
+        asked.append(
+            attrs.evolve(Code(function), prefix=f"{literal((entry.table, entry.item)).flat()}: ")
+        )
     attested = tuple(c.id for c in plan.criteria if c.attested)
     source = _template().render(
         trial=_assign("TRIAL", literal(plan.trial)),
         visits=_assign("VISITS", literal(visits)),
         forms=_assign("FORMS", literal(_forms(plan.dictionary))),
         attested=_assign("ATTESTED", literal(attested)),
+        asked=_assign("ASKED", Code("", tuple(asked), brackets="{}")),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
     )

@@ -1065,20 +1065,38 @@ class Subject:
     def attested(self, criterion):
         return self._attested.get(criterion)
 
-    def lacks(self, read):
-        """Whether a value a rule reads is missing (for the list of data still needed)."""
+    def needed(self, read):
+        """What of a value a rule reads is missing, as data still needed (maybe nothing)."""
         kind = read[0]
         if kind == "item":
-            return self.item(read[1], read[2], read[3]) is None
+            table, visit, item = read[1:]
+            values = self._values.get((table, visit))
+            if values is None:
+                return [f"{table} at {visit}"]  # the form is not recorded at the visit
+            if values.get(item) is None and self.asked(table, item, values) is not False:
+                return [f"{table}.{item} at {visit}"]
+            return []
         if kind == "field":
-            return any(r.get(read[2]) is None for r in self.records(read[1]))
+            table, item = read[1:]
+            return [
+                f"{table}[{index}].{item}"
+                for index, r in enumerate(self.records(table))
+                if r.get(item) is None and self.asked(table, item, r) is not False
+            ]
         if kind == "visit":
-            return self.visit(read[1]) is None
+            return [] if self.visit(read[1]) is not None else [f"visits.{read[1]}"]
         if kind == "log":  # no record, and its question (if any) not answered no
-            if self.records(read[1]):
-                return False
-            return len(read) == 2 or self.item(read[2], read[3], read[4]) is not False
-        return self.attested(read[1]) is None
+            if self.records(read[1]) or (
+                len(read) > 2 and self.item(read[2], read[3], read[4]) is False
+            ):
+                return []
+            return [f"{read[1]} records"]
+        return [] if self.attested(read[1]) is not None else [f"attestations.{read[1]}"]
+
+    def asked(self, table, item, record):
+        """Whether `item` is asked of `record` (True without a `when …`, None if unknown)."""
+        condition = ASKED.get((table, item))
+        return True if condition is None else condition(self, record)
 
 
 # ---------------------------------------------------------------- the criteria
@@ -1766,6 +1784,30 @@ def _criterion_16(s):
     )
 
 
+def _asked_1(s, r):
+    return _compare("=", r.get("sex"), "female")
+
+
+def _asked_2(s, r):
+    return s.item("demographics", "SCR", "childbearing_potential")
+
+
+def _asked_3(s, r):
+    return _compare("=", s.item("demographics", "SCR", "sex"), "female")
+
+
+def _asked_4(s, r):
+    return _compare("=", r.get("category"), "autoimmune_disease")
+
+
+def _asked_5(s, r):
+    return _compare("=", r.get("class"), "oral_corticosteroid")
+
+
+def _asked_6(s, r):
+    return _compare("=", r.get("class"), "oral_corticosteroid")
+
+
 #: (id, inclusion or exclusion, rule, what the rule reads).
 CRITERIA = (
     (
@@ -2000,20 +2042,19 @@ CRITERIA = (
     ),
 )
 
+#: Items asked only `when …`: (table, item) -> the condition over the subject and one
+#: record (a log entry, or the form at a visit).  Where it is false the item is not applicable to
+#: the record: not data still needed, though a rule reading it is not decided by it.
+ASKED = {
+    ("demographics", "childbearing_potential"): _asked_1,
+    ("screening_labs", "pregnancy_test"): _asked_2,
+    ("screening_assessments", "lactating"): _asked_3,
+    ("medical_history", "affects_efficacy_assessment"): _asked_4,
+    ("medications", "glucocorticoid"): _asked_5,
+    ("medications", "daily_dose"): _asked_6,
+}
+
 _STATUS = {True: "met", False: "not_met", None: "unknown"}
-
-
-def _needed_text(read):
-    kind = read[0]
-    if kind == "item":
-        return f"{read[1]}.{read[3]} at {read[2]}"
-    if kind == "field":
-        return f"{read[1]}.{read[2]}"
-    if kind == "visit":
-        return f"visits.{read[1]}"
-    if kind == "log":
-        return f"{read[1]} records"
-    return f"attestations.{read[1]}"
 
 
 def screen(record, fallback_id="<no subject_id>"):
@@ -2022,13 +2063,14 @@ def screen(record, fallback_id="<no subject_id>"):
     statuses = {}
     against = False
     undecided = False
-    needed = set()
+    needed = {}
     for criterion_id, kind, rule, reads in CRITERIA:
         value = rule(subject)
         statuses[criterion_id] = _STATUS[value]
         if value is None:
             undecided = True
-            needed.update(_needed_text(read) for read in reads if subject.lacks(read))
+            for read in reads:
+                needed.update(dict.fromkeys(subject.needed(read)))
         elif (kind == "inclusion" and value is False) or (kind == "exclusion" and value is True):
             against = True
     status = "ineligible" if against else "indeterminate" if undecided else "eligible"
