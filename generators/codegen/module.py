@@ -16,9 +16,10 @@ import attrs
 import jinja2
 
 from generators import templates
+from generators.codegen import ucum
 from generators.codegen.python import Code, PythonCompiler, literal
 from generators.plan import nodes as n
-from generators.plan.dictionary import Column, Conversion, Dictionary
+from generators.plan.dictionary import Column, Dictionary
 from generators.plan.lower import Plan, build_plan
 from protocol_dsl.spec import Spec
 
@@ -68,6 +69,7 @@ def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
         forms=_assign("FORMS", literal(_forms(plan.dictionary))),
         attested=_assign("ATTESTED", literal(attested)),
         asked=_assign("ASKED", Code("", tuple(asked), brackets="{}")),
+        ucum="\n".join(_assign(name, literal(value)) for name, value in ucum.tables().items()),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
     )
@@ -107,18 +109,19 @@ def _column(column: Column) -> tuple[Any, ...]:
         _exact_bound(column.low),
         _exact_bound(column.high),
         column.visits,
-        {c.unit: _conversion(c) for c in column.conversions},
+        tuple(
+            (unit, _ratio(slope), _ratio(intercept)) for unit, slope, intercept in column.declared
+        ),
     )
+
+
+def _ratio(value: Fraction) -> tuple[int, int]:
+    return (value.numerator, value.denominator)
 
 
 def _exact_bound(bound: float | None) -> Fraction | None:
     """A range bound as the exact decimal it prints as (a value on the bound is in range)."""
     return None if bound is None else Fraction(repr(bound))
-
-
-def _conversion(conversion: Conversion) -> tuple[int, int, int, int]:
-    offset = Fraction(conversion.offset)
-    return (conversion.num, conversion.den, offset.numerator, offset.denominator)
 
 
 def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
