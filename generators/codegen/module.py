@@ -8,6 +8,7 @@ dates enter through ``repr`` literals, function names are generated.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,13 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 
 def render_module(spec: Spec) -> str:
     """The source of the standalone screening module of `spec`."""
-    return render_plan(build_plan(spec), tuple(spec.visits))
+    names = {use.storage_name: use.key for use in spec.form_uses}
+    return render_plan(build_plan(spec), tuple(spec.visits), names)
 
 
-def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
+def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | None = None) -> str:
+    """The module's source; `names` are the forms' names in the spec by table name, for the
+    data still needed (a library's form is ``sle.sledai_2k_form``, its table ``sle__…``)."""
     compiler = PythonCompiler()
     functions = []
     table = []
@@ -69,6 +73,7 @@ def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
         forms=_assign("FORMS", literal(_forms(plan.dictionary))),
         attested=_assign("ATTESTED", literal(attested)),
         asked=_assign("ASKED", Code("", tuple(asked), brackets="{}")),
+        names=_assign("NAMES", literal({t: k for t, k in sorted((names or {}).items()) if t != k})),
         ucum="\n".join(_assign(name, literal(value)) for name, value in ucum.tables().items()),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
@@ -125,9 +130,13 @@ def _exact_bound(bound: float | None) -> Fraction | None:
 
 
 def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
-    """What a rule reads, for the list of data still needed when it is unknown."""
+    """What a rule reads, for the list of data still needed when it is unknown.
+
+    The answer to a log's "any records?" question is read only to tell whether the
+    log is recorded: it is part of the log's read, needed only while the log is empty.
+    """
     reads: dict[tuple[str, ...], None] = {}
-    for leaf in n.walk(node):
+    for leaf in _without_log_tests(node):
         if isinstance(leaf, n.Item):
             reads[("item", leaf.table, leaf.visit, leaf.item)] = None
         elif isinstance(leaf, n.Field):
@@ -141,6 +150,18 @@ def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
             if log is not None:
                 reads[log] = None
     return tuple(reads)
+
+
+def _without_log_tests(node: n.Node) -> Iterator[n.Node]:
+    """Every node of `node`, without the conditions that test whether a log is recorded."""
+    yield node
+    if isinstance(node, n.If) and _log_read(node.cond) is not None:
+        yield node.cond
+        children: tuple[n.Node, ...] = (node.then, node.otherwise)
+    else:
+        children = tuple(n.children(node))
+    for child in children:
+        yield from _without_log_tests(child)
 
 
 def _log_read(condition: n.Node) -> tuple[str, ...] | None:

@@ -485,6 +485,12 @@ _UCUM_MAX_DIGITS = 30
 #: Criteria that an investigator attests (read from "attestations").
 ATTESTED = ("I6",)
 
+#: Forms whose name in the spec is not their table name (forms of a library).
+NAMES = {
+    "sle__eular_acr_2019_form": "sle.eular_acr_2019_form",
+    "sle__sledai_2k_form": "sle.sledai_2k_form",
+}
+
 # ---------------------------------------------------------------- three-valued logic
 
 
@@ -1415,8 +1421,11 @@ class Subject:
         if isinstance(attestations, dict):
             for criterion, value in attestations.items():
                 if criterion in ATTESTED and not _missing(value):
-                    with contextlib.suppress(_Invalid):
+                    try:
                         self._attested[criterion] = _read_yes_no(value)
+                    except _Invalid as error:
+                        where = f"attestations.{criterion}"
+                        self.problems.append({"where": where, "problem": _problem(error)})
 
     def item(self, table, visit, item):
         return self._values.get((table, visit), {}).get(item)
@@ -1435,27 +1444,32 @@ class Subject:
         kind = read[0]
         if kind == "item":
             table, visit, item = read[1:]
+            name = NAMES.get(table, table)
             values = self._values.get((table, visit))
             if values is None:
-                return [f"{table} at {visit}"]  # the form is not recorded at the visit
+                return [f"{name} at {visit}"]  # the form is not recorded at the visit
             if values.get(item) is None and self.asked(table, item, values) is not False:
-                return [f"{table}.{item} at {visit}"]
+                return [f"{name}.{item} at {visit}"]
             return []
         if kind == "field":
             table, item = read[1:]
+            name = NAMES.get(table, table)
             return [
-                f"{table}[{index}].{item}"
+                f"{name}[{index}].{item}"
                 for index, r in enumerate(self.records(table))
                 if r.get(item) is None and self.asked(table, item, r) is not False
             ]
         if kind == "visit":
             return [] if self.visit(read[1]) is not None else [f"visits.{read[1]}"]
         if kind == "log":  # no record, and its question (if any) not answered no
-            if self.records(read[1]) or (
-                len(read) > 2 and self.item(read[2], read[3], read[4]) is False
-            ):
+            if self.records(read[1]):
                 return []
-            return [f"{read[1]} records"]
+            if len(read) == 2:
+                return [f"{NAMES.get(read[1], read[1])} records"]
+            question = ("item", *read[2:])
+            if self.item(*question[1:]) is False:
+                return []
+            return [f"{NAMES.get(read[1], read[1])} records", *self.needed(question)]
         return [] if self.attested(read[1]) is not None else [f"attestations.{read[1]}"]
 
     def asked(self, table, item, record):
@@ -2264,7 +2278,6 @@ CRITERIA = (
         _criterion_5,
         (
             ("log", "medications", "screening_assessments", "SCR", "any_medications"),
-            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "ongoing"),
             ("field", "medications", "class"),
             ("field", "medications", "daily_dose"),
@@ -2307,7 +2320,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "affects_efficacy_assessment"),
         ),
@@ -2344,7 +2356,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "SCR"),
@@ -2363,7 +2374,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
         ),
     ),
@@ -2379,7 +2389,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
@@ -2391,7 +2400,6 @@ CRITERIA = (
         _criterion_15,
         (
             ("log", "medications", "screening_assessments", "SCR", "any_medications"),
-            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "class"),
         ),
     ),
