@@ -1230,7 +1230,7 @@ def _number(value):
     else:
         number = Decimal(value)
     if not number.is_finite() or abs(number) >= _LARGEST:
-        raise _Invalid  # out of range: numbers are less than 10^18 in magnitude
+        raise _Invalid("out_of_range")  # numbers are less than 10^18 in magnitude
     return number
 
 
