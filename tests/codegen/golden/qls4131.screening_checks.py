@@ -15,7 +15,10 @@ which prints one JSON line per subject.  Each criterion is met, not met or
 unknown (three-valued logic: missing or invalid data never decides a
 criterion); a subject is eligible when every inclusion is met and every
 exclusion is not met, ineligible when one is decided against, and
-indeterminate otherwise, with the data still needed.
+indeterminate otherwise, with the data still needed ("needed": an item asked
+only `when …` is not needed where its condition is false) and the values that
+could not be read ("invalid": the field and why: invalid_value, out_of_range,
+unit_not_ucum, unit_not_convertible, unit_other_scale).
 
 Regenerate this file from the spec rather than editing it.
 """
