@@ -198,6 +198,16 @@ def test_a_unit_no_list_holds_is_read_by_every_engine(spec: Spec) -> None:
     assert module.screen(subject)["criteria"]["I2"] == "met"
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_a_blank_unit_is_the_items_own_in_every_engine(spec: Spec, blank: str) -> None:
+    """Regression: the SQL read a blank unit as none, the interpreter refused it."""
+    subject = _subject("dose", 150, blank)
+    assert _read_by_interpreter(spec, subject, "dose") == Decimal(150)
+    assert generated_module(spec).Subject(subject).item("labs", "SCR", "dose") == Decimal(150)
+    assert screen_with_duckdb(spec, [subject])[0]["criteria"]["I6"] == "met"
+    assert evaluate_subject(spec, subject).invalid == []
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_module_reads_every_unit_the_interpreter_accepts_alike(

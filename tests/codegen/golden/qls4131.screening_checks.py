@@ -1310,7 +1310,7 @@ def _read_quantity(value, unit, low, high, declared):
         number = _number(value["value"])
         given = value.get("unit")
         item_unit = unit or "1"
-        if given is None or given == "" or given == item_unit:
+        if given is None or given == item_unit or (isinstance(given, str) and not given.strip()):
             return _in_range(number, low, high)
         if not isinstance(given, str):
             raise _Invalid
