@@ -8,6 +8,7 @@ dates enter through ``repr`` literals, function names are generated.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,10 @@ import attrs
 import jinja2
 
 from generators import templates
+from generators.codegen import ucum
 from generators.codegen.python import Code, PythonCompiler, literal
 from generators.plan import nodes as n
-from generators.plan.dictionary import Column, Conversion, Dictionary
+from generators.plan.dictionary import Column, Dictionary
 from generators.plan.lower import Plan, build_plan
 from protocol_dsl.spec import Spec
 
@@ -35,17 +37,20 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 
 def render_module(spec: Spec) -> str:
     """The source of the standalone screening module of `spec`."""
-    return render_plan(build_plan(spec), tuple(spec.visits))
+    names = {use.storage_name: use.key for use in spec.form_uses}
+    return render_plan(build_plan(spec), tuple(spec.visits), names)
 
 
-def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
+def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | None = None) -> str:
+    """The module's source; `names` are the forms' names in the spec by table name, for the
+    data still needed (a library's form is ``sle.sledai_2k_form``, its table ``sle__…``)."""
     compiler = PythonCompiler()
     functions = []
     table = []
     for number, criterion in enumerate(plan.criteria, start=1):
         function = f"_criterion_{number}"
         body = attrs.evolve(compiler.scalar(criterion.condition), prefix="return ")
-        functions.append({"name": function, "body": body.render("    ", WIDTH)})
+        functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s"})
         entry = (
             literal(criterion.id),
             literal(criterion.kind),
@@ -53,12 +58,23 @@ def render_plan(plan: Plan, visits: tuple[str, ...]) -> str:
             literal(_reads(criterion.condition)),
         )
         table.append(Code("", entry))
+    asked = []
+    for number, entry in enumerate(plan.asked, start=1):
+        function = f"_asked_{number}"
+        body = attrs.evolve(compiler.scalar(entry.condition, True), prefix="return ")
+        functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s, r"})
+        asked.append(
+            attrs.evolve(Code(function), prefix=f"{literal((entry.table, entry.item)).flat()}: ")
+        )
     attested = tuple(c.id for c in plan.criteria if c.attested)
     source = _template().render(
         trial=_assign("TRIAL", literal(plan.trial)),
         visits=_assign("VISITS", literal(visits)),
         forms=_assign("FORMS", literal(_forms(plan.dictionary))),
         attested=_assign("ATTESTED", literal(attested)),
+        asked=_assign("ASKED", Code("", tuple(asked), brackets="{}")),
+        names=_assign("NAMES", literal({t: k for t, k in sorted((names or {}).items()) if t != k})),
+        ucum="\n".join(_assign(name, literal(value)) for name, value in ucum.tables().items()),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
     )
@@ -98,8 +114,14 @@ def _column(column: Column) -> tuple[Any, ...]:
         _exact_bound(column.low),
         _exact_bound(column.high),
         column.visits,
-        {c.unit: _conversion(c) for c in column.conversions},
+        tuple(
+            (unit, _ratio(slope), _ratio(intercept)) for unit, slope, intercept in column.declared
+        ),
     )
+
+
+def _ratio(value: Fraction) -> tuple[int, int]:
+    return (value.numerator, value.denominator)
 
 
 def _exact_bound(bound: float | None) -> Fraction | None:
@@ -107,15 +129,14 @@ def _exact_bound(bound: float | None) -> Fraction | None:
     return None if bound is None else Fraction(repr(bound))
 
 
-def _conversion(conversion: Conversion) -> tuple[int, int, int, int]:
-    offset = Fraction(conversion.offset)
-    return (conversion.num, conversion.den, offset.numerator, offset.denominator)
-
-
 def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
-    """What a rule reads, for the list of data still needed when it is unknown."""
+    """What a rule reads, for the list of data still needed when it is unknown.
+
+    The answer to a log's "any records?" question is read only to tell whether the
+    log is recorded: it is part of the log's read, needed only while the log is empty.
+    """
     reads: dict[tuple[str, ...], None] = {}
-    for leaf in n.walk(node):
+    for leaf in _without_log_tests(node):
         if isinstance(leaf, n.Item):
             reads[("item", leaf.table, leaf.visit, leaf.item)] = None
         elif isinstance(leaf, n.Field):
@@ -129,6 +150,18 @@ def _reads(node: n.Node) -> tuple[tuple[str, ...], ...]:
             if log is not None:
                 reads[log] = None
     return tuple(reads)
+
+
+def _without_log_tests(node: n.Node) -> Iterator[n.Node]:
+    """Every node of `node`, without the conditions that test whether a log is recorded."""
+    yield node
+    if isinstance(node, n.If) and _log_read(node.cond) is not None:
+        yield node.cond
+        children: tuple[n.Node, ...] = (node.then, node.otherwise)
+    else:
+        children = tuple(n.children(node))
+    for child in children:
+        yield from _without_log_tests(child)
 
 
 def _log_read(condition: n.Node) -> tuple[str, ...] | None:

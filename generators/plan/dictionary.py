@@ -73,6 +73,9 @@ class Column:
     high: float | None = None
     visits: tuple[str, ...] | None = None
     conversions: tuple[Conversion, ...] = ()
+    #: the spec's declared conversions from another scale: (unit, slope, intercept) of
+    #: ``value in the item's unit = slope * value in unit + intercept``
+    declared: tuple[tuple[str, Fraction, Fraction], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -194,13 +197,17 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
     if item.range is not None and kind in ("number", "integer", "quantity"):
         low, high = _bound(item.range.low, unit), _bound(item.range.high, unit)
     conversions: tuple[Conversion, ...] = ()
+    declared: tuple[tuple[str, Fraction, Fraction], ...] = ()
     if unit is not None:
         conversions = tuple(
             conversion
             for other in catalogue
             if other != unit and (conversion := unit_conversion(other, unit)) is not None
         ) + _declared_conversions(root, item, catalogue)
-    return Column(item.name, kind, unit, codes, low, high, item.visits, conversions)
+        declared = tuple(
+            (c.unit, c.formula.slope, c.formula.intercept) for c in item_conversions(root, item)
+        )
+    return Column(item.name, kind, unit, codes, low, high, item.visits, conversions, declared)
 
 
 def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:

@@ -28,8 +28,8 @@ from generators.plan.dictionary import (
     unit_conversion,
 )
 from protocol_dsl import model as m
+from protocol_dsl import printer, units
 from protocol_dsl import typing_ as t
-from protocol_dsl import units
 from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
 
@@ -68,12 +68,28 @@ class CriterionPlan:
 
 
 @attrs.frozen
+class Asked:
+    """An item asked only `when …`: its condition over one record of its form.
+
+    The condition reads the record's items as fields (`n.Field`), whether the
+    record is a log entry or a form at a visit.  Where it is false the item is
+    not applicable to that record: not data still needed (docs/screening.md).
+    """
+
+    table: str
+    item: str
+    condition: n.Node
+    text: str
+
+
+@attrs.frozen
 class Plan:
     """The criteria of a trial over its data dictionary."""
 
     trial: str
     dictionary: Dictionary
     criteria: tuple[CriterionPlan, ...]
+    asked: tuple[Asked, ...] = ()
 
 
 def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
@@ -88,7 +104,22 @@ def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
             rule = lowerer.condition(criterion.rule, context, f"the rule of {criterion.id}")
         criteria.append(CriterionPlan(criterion.id, criterion.kind, rule, criterion.attested))
     name = spec.trial.name if spec.trial is not None else ""
-    return Plan(name, dictionary, tuple(criteria))
+    return Plan(name, dictionary, tuple(criteria), _asked(spec, lowerer))
+
+
+def _asked(spec: Spec, lowerer: _Lowerer) -> tuple[Asked, ...]:
+    """The `when …` condition of every item of a collected form that has one."""
+    found = []
+    for use in spec.form_uses:
+        record = _Record(use.form, use.owner, use.storage_name, None)
+        context = _Context(use.owner, record, None)
+        for item in use.form.items:
+            if item.when is None:
+                continue
+            role = f"the condition of {use.key}.{item.name}"
+            condition = lowerer.condition(item.when, context, role)
+            found.append(Asked(use.storage_name, item.name, condition, printer.expr(item.when)))
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- contexts

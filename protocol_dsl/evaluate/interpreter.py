@@ -1765,6 +1765,7 @@ class Screener:
         self.criteria: tuple[_CompiledCriterion, ...] = tuple(criteria)
         self._plan = tuple((c.id, c.kind, c.fn, c.kind == "inclusion") for c in criteria)
         self._when = self._conditional_items()
+        self._record_when = self._conditional_record_items()
 
     def _conditional_items(self) -> dict[str, tuple[Fn, tuple[str, str], str]]:
         """'form.item at VISIT' of each item asked `when …` → (condition, record key, text)."""
@@ -1786,6 +1787,47 @@ class Screener:
                         text,
                     )
         return found
+
+    def _conditional_record_items(self) -> dict[str, tuple[str, dict[str, tuple[Fn, str]]]]:
+        """Per log (repeating form) key: its storage name and, per item asked `when …`,
+        the condition (evaluated on one record) and its text."""
+        found: dict[str, tuple[str, dict[str, tuple[Fn, str]]]] = {}
+        for info in self.dictionary.forms.values():
+            if not info.repeating:
+                continue
+            scope = Scope(info.use.owner, info.use.form)
+            items = {
+                name: (
+                    self._compiler.truth(item.item.when, scope, None),
+                    printer.expr(item.item.when),
+                )
+                for name, item in info.items.items()
+                if item.item.when is not None
+            }
+            if items:
+                found[info.key] = (info.storage, items)
+        return found
+
+    def _record_not_applicable(self, data: Subject, label: str) -> tuple[str, str] | None:
+        """(visit or None, condition text) when `label` names an item of one log record
+        (``meds[2].dose``) that is not applicable to that record: its `when …` is false
+        for the record.  Each record is asked on its own, as the CRF asks it per row."""
+        head, dot, name = label.split(" at ")[0].rpartition(".")
+        if not dot:
+            return None
+        entry = self._record_when.get(head.split("[")[0])
+        if entry is None or name not in entry[1]:
+            return None
+        storage, items = entry
+        condition, text = items[name]
+        for record in data.records.get(storage, ()):
+            position = record.get(POSITION)
+            if _record_label(head.split("[")[0], position, name) != label:
+                continue
+            if condition(Context(data, False), record) is False:
+                return (position if isinstance(position, str) else None), text
+            return None
+        return None
 
     def _not_applicable(
         self, data: Subject, missing: list[str], reads: list[Evidence] | None
@@ -1811,6 +1853,19 @@ class Screener:
                                 None,
                                 key[1],
                                 text=f"{label}: not applicable (asked only when {text})",
+                            )
+                        )
+                    continue
+            elif self._record_when:
+                record_na = self._record_not_applicable(data, label)
+                if record_na is not None:
+                    if reads is not None:
+                        reads.append(
+                            Evidence(
+                                label.split(" at ")[0],
+                                None,
+                                record_na[0],
+                                text=f"{label}: not applicable (asked only when {record_na[1]})",
                             )
                         )
                     continue
@@ -1860,7 +1915,7 @@ class Screener:
             else:
                 status = "unknown"
                 open_ = True
-                if missing and self._when:
+                if missing and (self._when or self._record_when):
                     missing = self._not_applicable(data, missing, reads if explain else None)
                 if missing:
                     missing = list(dict.fromkeys(missing))

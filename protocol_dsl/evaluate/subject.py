@@ -324,7 +324,8 @@ def _converter(info: ItemInfo) -> Converter:
                 if number is MISSING:
                     return MISSING
                 unit = value.get("unit")
-                if unit is None or unit == "" or unit == item_unit:
+                # a blank unit is no unit, as a blank cell of a `<item>__unit` column is
+                if unit is None or unit == item_unit or (unit.__class__ is str and _blank(unit)):
                     if not low <= number <= high:
                         raise out_of_range(f"{format_number(number)} {item_unit}")
                     return number

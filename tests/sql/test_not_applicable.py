@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.compiler import compile_spec
@@ -96,3 +98,41 @@ def test_every_engine_gives_rules_over_items_not_applicable_the_same_status(spec
         assert {c: r.status for c, r in interpreted.criteria.items()} == expected[sid]
         assert module.screen(subject)["criteria"] == expected[sid]
         assert by_sql[sid] == expected[sid]
+
+
+VALUES = st.sampled_from([None, "female", "male", "positive", "negative", "unknown", 3, ""])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batch=st.lists(st.tuples(VALUES, VALUES), min_size=1, max_size=6))
+def test_every_engine_leaves_items_not_applicable_out_of_the_data_needed(
+    spec: Spec, batch: list[tuple[Any, Any]]
+) -> None:
+    subjects = [
+        {
+            "subject_id": f"S{number}",
+            "forms": {"demographics": {"SCR": {"sex": sex, "pregnancy": pregnancy}}},
+        }
+        for number, (sex, pregnancy) in enumerate(batch)
+    ]
+    module = generated_module(spec)
+    by_sql = {r["subject_id"]: r["criteria"] for r in screen_with_duckdb(spec, subjects)}
+    for subject in subjects:
+        interpreted = evaluate_subject(spec, subject)
+        generated = module.screen(subject)
+        assert generated["criteria"] == by_sql[subject["subject_id"]]
+        assert generated["criteria"] == {c: r.status for c, r in interpreted.criteria.items()}
+        assert generated["needed"] == sorted(interpreted.data_needed), subject
+        sex = subject["forms"]["demographics"]["SCR"]["sex"]
+        if sex == "male":  # not applicable: never data needed, whatever the value
+            assert "demographics.pregnancy at SCR" not in generated["needed"]
+
+
+def test_the_module_leaves_an_item_not_applicable_out_of_the_data_needed(spec: Spec) -> None:
+    module = generated_module(spec)
+    assert module.screen(_subject("male"))["needed"] == []
+    assert module.screen(_subject("female"))["needed"] == ["demographics.pregnancy at SCR"]
+    assert module.screen(_subject(None))["needed"] == [
+        "demographics.pregnancy at SCR",
+        "demographics.sex at SCR",
+    ]

@@ -15,7 +15,10 @@ which prints one JSON line per subject.  Each criterion is met, not met or
 unknown (three-valued logic: missing or invalid data never decides a
 criterion); a subject is eligible when every inclusion is met and every
 exclusion is not met, ineligible when one is decided against, and
-indeterminate otherwise, with the data still needed.
+indeterminate otherwise, with the data still needed ("needed": an item asked
+only `when …` is not needed where its condition is false) and the values that
+could not be read ("invalid": the field and why: invalid_value, out_of_range,
+unit_not_ucum, unit_not_convertible, unit_other_scale).
 
 Regenerate this file from the spec rather than editing it.
 """
@@ -30,6 +33,7 @@ import math
 import re
 import sys
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 #: Numbers are exact decimals: 20 + 20 mg/d is exactly 40 and 2 - 1.1 exactly 0.9;
 #: a quotient is rounded to 28 significant digits (the default decimal context).
@@ -63,151 +67,40 @@ VISITS = (
 )
 
 #: Forms by table name: (repeating, visits collected at, items).  An item is
-#: (kind, unit, codes, low, high, visits, {other unit: (num, den, offset num, offset den)}).
-#: A quantity converts from the common units of its kind and every unit the spec writes;
-#: a value in any other unit is invalid.
+#: (kind, unit, codes, low, high, visits, declared conversions).  A quantity converts from
+#: any UCUM unit on its scale by UCUM's exact factor, and from another scale only through
+#: a conversion the spec declares: (unit, (slope num, den), (intercept num, den)), which
+#: reads a value recorded in that unit (or one of its scale) in the item's unit.
 FORMS = {
     "demographics": (
         False,
         ("SCR",),
         {
-            "birth_date": ("date", None, None, None, None, None, {}),
-            "sex": ("choice", None, ("female", "male"), None, None, None, {}),
-            "childbearing_potential": ("yes_no", None, None, None, None, None, {}),
+            "birth_date": ("date", None, None, None, None, None, ()),
+            "sex": ("choice", None, ("female", "male"), None, None, None, ()),
+            "childbearing_potential": ("yes_no", None, None, None, None, None, ()),
         },
     ),
     "serology": (
         False,
         ("SCR", "D29", "W12", "W24"),
         {
-            "ana_titer": ("titer", None, None, None, None, None, {}),
-            "anti_dsdna": ("choice", None, ("positive", "negative"), None, None, None, {}),
-            "anti_sm": ("choice", None, ("positive", "negative"), None, None, None, {}),
-            "c3": (
-                "quantity",
-                "g/L",
-                None,
-                _D(0),
-                _D(10),
-                None,
-                {
-                    "g/dL": (10, 1, 0, 1),
-                    "g/mL": (1000, 1, 0, 1),
-                    "mg/L": (1, 1000, 0, 1),
-                    "mg/dL": (1, 100, 0, 1),
-                    "mg/mL": (1, 1, 0, 1),
-                    "ug/L": (1, 1000000, 0, 1),
-                    "ug/dL": (1, 100000, 0, 1),
-                    "ug/mL": (1, 1000, 0, 1),
-                    "ng/L": (1, 1000000000, 0, 1),
-                    "ng/dL": (1, 100000000, 0, 1),
-                    "ng/mL": (1, 1000000, 0, 1),
-                    "pg/mL": (1, 1000000000, 0, 1),
-                    "pg/L": (1, 1000000000000, 0, 1),
-                },
-            ),
-            "c3_lln": (
-                "quantity",
-                "g/L",
-                None,
-                _D(0),
-                _D(10),
-                None,
-                {
-                    "g/dL": (10, 1, 0, 1),
-                    "g/mL": (1000, 1, 0, 1),
-                    "mg/L": (1, 1000, 0, 1),
-                    "mg/dL": (1, 100, 0, 1),
-                    "mg/mL": (1, 1, 0, 1),
-                    "ug/L": (1, 1000000, 0, 1),
-                    "ug/dL": (1, 100000, 0, 1),
-                    "ug/mL": (1, 1000, 0, 1),
-                    "ng/L": (1, 1000000000, 0, 1),
-                    "ng/dL": (1, 100000000, 0, 1),
-                    "ng/mL": (1, 1000000, 0, 1),
-                    "pg/mL": (1, 1000000000, 0, 1),
-                    "pg/L": (1, 1000000000000, 0, 1),
-                },
-            ),
-            "c4": (
-                "quantity",
-                "g/L",
-                None,
-                _D(0),
-                _D(5),
-                None,
-                {
-                    "g/dL": (10, 1, 0, 1),
-                    "g/mL": (1000, 1, 0, 1),
-                    "mg/L": (1, 1000, 0, 1),
-                    "mg/dL": (1, 100, 0, 1),
-                    "mg/mL": (1, 1, 0, 1),
-                    "ug/L": (1, 1000000, 0, 1),
-                    "ug/dL": (1, 100000, 0, 1),
-                    "ug/mL": (1, 1000, 0, 1),
-                    "ng/L": (1, 1000000000, 0, 1),
-                    "ng/dL": (1, 100000000, 0, 1),
-                    "ng/mL": (1, 1000000, 0, 1),
-                    "pg/mL": (1, 1000000000, 0, 1),
-                    "pg/L": (1, 1000000000000, 0, 1),
-                },
-            ),
-            "c4_lln": (
-                "quantity",
-                "g/L",
-                None,
-                _D(0),
-                _D(5),
-                None,
-                {
-                    "g/dL": (10, 1, 0, 1),
-                    "g/mL": (1000, 1, 0, 1),
-                    "mg/L": (1, 1000, 0, 1),
-                    "mg/dL": (1, 100, 0, 1),
-                    "mg/mL": (1, 1, 0, 1),
-                    "ug/L": (1, 1000000, 0, 1),
-                    "ug/dL": (1, 100000, 0, 1),
-                    "ug/mL": (1, 1000, 0, 1),
-                    "ng/L": (1, 1000000000, 0, 1),
-                    "ng/dL": (1, 100000000, 0, 1),
-                    "ng/mL": (1, 1000000, 0, 1),
-                    "pg/mL": (1, 1000000000, 0, 1),
-                    "pg/L": (1, 1000000000000, 0, 1),
-                },
-            ),
+            "ana_titer": ("titer", None, None, None, None, None, ()),
+            "anti_dsdna": ("choice", None, ("positive", "negative"), None, None, None, ()),
+            "anti_sm": ("choice", None, ("positive", "negative"), None, None, None, ()),
+            "c3": ("quantity", "g/L", None, _D(0), _D(10), None, ()),
+            "c3_lln": ("quantity", "g/L", None, _D(0), _D(10), None, ()),
+            "c4": ("quantity", "g/L", None, _D(0), _D(5), None, ()),
+            "c4_lln": ("quantity", "g/L", None, _D(0), _D(5), None, ()),
         },
     ),
     "vital_signs": (
         False,
         ("SCR", "D1", "D2", "D4", "D8", "D15", "D29", "W12", "W24"),
         {
-            "systolic_bp": (
-                "quantity",
-                "mm[Hg]",
-                None,
-                _D(50),
-                _D(250),
-                None,
-                {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
-            ),
-            "diastolic_bp": (
-                "quantity",
-                "mm[Hg]",
-                None,
-                _D(30),
-                _D(150),
-                None,
-                {"kPa": (500000, 66661, 0, 1), "cm[H2O]": (28019, 38092, 0, 1)},
-            ),
-            "temperature": (
-                "quantity",
-                "Cel",
-                None,
-                _D(34),
-                _D(43),
-                None,
-                {"[degF]": (5, 9, -160, 9), "K": (1, 1, -5463, 20)},
-            ),
+            "systolic_bp": ("quantity", "mm[Hg]", None, _D(50), _D(250), None, ()),
+            "diastolic_bp": ("quantity", "mm[Hg]", None, _D(30), _D(150), None, ()),
+            "temperature": ("quantity", "Cel", None, _D(34), _D(43), None, ()),
         },
     ),
     "screening_labs": (
@@ -221,31 +114,10 @@ FORMS = {
                 _D(3),
                 _D(20),
                 None,
-                {
-                    "1": (100, 1, 0, 1),
-                    "10*-2": (1, 1, 0, 1),
-                    "mmol/mol": (2287, 25000, 269, 125),
-                    "umol/mol": (2287, 25000000, 269, 125),
-                },
+                (("mmol/mol", (2287, 25000), (269, 125)),),
             ),
-            "proteinuria": (
-                "quantity",
-                "g/d",
-                None,
-                _D(0),
-                _D(30),
-                None,
-                {
-                    "mg/d": (1, 1000, 0, 1),
-                    "ug/d": (1, 1000000, 0, 1),
-                    "mg/h": (3, 125, 0, 1),
-                    "ug/h": (3, 125000, 0, 1),
-                    "mg/wk": (1, 7000, 0, 1),
-                    "g/(24.h)": (1, 1, 0, 1),
-                    "mg/(24.h)": (1, 1000, 0, 1),
-                },
-            ),
-            "egfr": ("quantity", "mL/min/{1.73_m2}", None, _D(0), _D(200), None, {}),
+            "proteinuria": ("quantity", "g/d", None, _D(0), _D(30), None, ()),
+            "egfr": ("quantity", "mL/min/{1.73_m2}", None, _D(0), _D(200), None, ()),
             "pregnancy_test": (
                 "choice",
                 None,
@@ -253,7 +125,7 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
         },
     ),
@@ -261,19 +133,19 @@ FORMS = {
         False,
         ("SCR",),
         {
-            "study_drug_allergy": ("yes_no", None, None, None, None, None, {}),
-            "active_severe_npsle": ("yes_no", None, None, None, None, None, {}),
-            "diabetes": ("yes_no", None, None, None, None, None, {}),
-            "lactating": ("yes_no", None, None, None, None, None, {}),
-            "any_medical_history": ("yes_no", None, None, None, None, None, {}),
-            "any_medications": ("yes_no", None, None, None, None, None, {}),
+            "study_drug_allergy": ("yes_no", None, None, None, None, None, ()),
+            "active_severe_npsle": ("yes_no", None, None, None, None, None, ()),
+            "diabetes": ("yes_no", None, None, None, None, None, ()),
+            "lactating": ("yes_no", None, None, None, None, None, ()),
+            "any_medical_history": ("yes_no", None, None, None, None, None, ()),
+            "any_medications": ("yes_no", None, None, None, None, None, ()),
         },
     ),
     "medical_history": (
         True,
         ("SCR",),
         {
-            "condition": ("text", None, None, None, None, None, {}),
+            "condition": ("text", None, None, None, None, None, ()),
             "category": (
                 "choice",
                 None,
@@ -287,18 +159,18 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
-            "onset": ("date", None, None, None, None, None, {}),
-            "ongoing": ("yes_no", None, None, None, None, None, {}),
-            "affects_efficacy_assessment": ("yes_no", None, None, None, None, None, {}),
+            "onset": ("date", None, None, None, None, None, ()),
+            "ongoing": ("yes_no", None, None, None, None, None, ()),
+            "affects_efficacy_assessment": ("yes_no", None, None, None, None, None, ()),
         },
     ),
     "medications": (
         True,
         ("SCR", "D1"),
         {
-            "agent": ("text", None, None, None, None, None, {}),
+            "agent": ("text", None, None, None, None, None, ()),
             "class": (
                 "choice",
                 None,
@@ -313,7 +185,7 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
             "glucocorticoid": (
                 "choice",
@@ -332,25 +204,9 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
-            "daily_dose": (
-                "quantity",
-                "mg/d",
-                None,
-                _D(0),
-                _D(2000),
-                None,
-                {
-                    "g/d": (1000, 1, 0, 1),
-                    "ug/d": (1, 1000, 0, 1),
-                    "mg/h": (24, 1, 0, 1),
-                    "ug/h": (3, 125, 0, 1),
-                    "mg/wk": (1, 7, 0, 1),
-                    "g/(24.h)": (1000, 1, 0, 1),
-                    "mg/(24.h)": (1, 1, 0, 1),
-                },
-            ),
+            "daily_dose": ("quantity", "mg/d", None, _D(0), _D(2000), None, ()),
             "route": (
                 "choice",
                 None,
@@ -358,32 +214,18 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
-            "ongoing": ("yes_no", None, None, None, None, None, {}),
-            "dose_start": ("date", None, None, None, None, None, {}),
+            "ongoing": ("yes_no", None, None, None, None, None, ()),
+            "dose_start": ("date", None, None, None, None, None, ()),
         },
     ),
     "exposure": (
         True,
         ("D1", "D4", "D8"),
         {
-            "administered_on": ("date", None, None, None, None, None, {}),
-            "dose": (
-                "quantity",
-                "mg",
-                None,
-                _D(0),
-                _D(100),
-                None,
-                {
-                    "kg": (1000000, 1, 0, 1),
-                    "g": (1000, 1, 0, 1),
-                    "ug": (1, 1000, 0, 1),
-                    "ng": (1, 1000000, 0, 1),
-                    "pg": (1, 1000000000, 0, 1),
-                },
-            ),
+            "administered_on": ("date", None, None, None, None, None, ()),
+            "dose": ("quantity", "mg", None, _D(0), _D(100), None, ()),
             "step": (
                 "choice",
                 None,
@@ -391,7 +233,7 @@ FORMS = {
                 None,
                 None,
                 None,
-                {},
+                (),
             ),
         },
     ),
@@ -415,77 +257,242 @@ FORMS = {
             "UNS",
         ),
         {
-            "term": ("text", None, None, None, None, None, {}),
-            "onset": ("date", None, None, None, None, None, {}),
-            "grade": ("integer", None, None, _D(1), _D(5), None, {}),
-            "serious": ("yes_no", None, None, None, None, None, {}),
-            "treatment_emergent": ("yes_no", None, None, None, None, None, {}),
-            "dose_limiting": ("yes_no", None, None, None, None, None, {}),
+            "term": ("text", None, None, None, None, None, ()),
+            "onset": ("date", None, None, None, None, None, ()),
+            "grade": ("integer", None, None, _D(1), _D(5), None, ()),
+            "serious": ("yes_no", None, None, None, None, None, ()),
+            "treatment_emergent": ("yes_no", None, None, None, None, None, ()),
+            "dose_limiting": ("yes_no", None, None, None, None, None, ()),
         },
     ),
     "sle__sledai_2k_form": (
         False,
         ("SCR", "D1", "D29", "W12", "W24"),
         {
-            "seizure": ("yes_no", None, None, None, None, None, {}),
-            "psychosis": ("yes_no", None, None, None, None, None, {}),
-            "organic_brain_syndrome": ("yes_no", None, None, None, None, None, {}),
-            "visual_disturbance": ("yes_no", None, None, None, None, None, {}),
-            "cranial_nerve_disorder": ("yes_no", None, None, None, None, None, {}),
-            "lupus_headache": ("yes_no", None, None, None, None, None, {}),
-            "cerebrovascular_accident": ("yes_no", None, None, None, None, None, {}),
-            "vasculitis": ("yes_no", None, None, None, None, None, {}),
-            "arthritis": ("yes_no", None, None, None, None, None, {}),
-            "myositis": ("yes_no", None, None, None, None, None, {}),
-            "urinary_casts": ("yes_no", None, None, None, None, None, {}),
-            "hematuria": ("yes_no", None, None, None, None, None, {}),
-            "proteinuria": ("yes_no", None, None, None, None, None, {}),
-            "pyuria": ("yes_no", None, None, None, None, None, {}),
-            "rash": ("yes_no", None, None, None, None, None, {}),
-            "alopecia": ("yes_no", None, None, None, None, None, {}),
-            "mucosal_ulcers": ("yes_no", None, None, None, None, None, {}),
-            "pleurisy": ("yes_no", None, None, None, None, None, {}),
-            "pericarditis": ("yes_no", None, None, None, None, None, {}),
-            "low_complement": ("yes_no", None, None, None, None, None, {}),
-            "increased_dna_binding": ("yes_no", None, None, None, None, None, {}),
-            "fever": ("yes_no", None, None, None, None, None, {}),
-            "thrombocytopenia": ("yes_no", None, None, None, None, None, {}),
-            "leukopenia": ("yes_no", None, None, None, None, None, {}),
+            "seizure": ("yes_no", None, None, None, None, None, ()),
+            "psychosis": ("yes_no", None, None, None, None, None, ()),
+            "organic_brain_syndrome": ("yes_no", None, None, None, None, None, ()),
+            "visual_disturbance": ("yes_no", None, None, None, None, None, ()),
+            "cranial_nerve_disorder": ("yes_no", None, None, None, None, None, ()),
+            "lupus_headache": ("yes_no", None, None, None, None, None, ()),
+            "cerebrovascular_accident": ("yes_no", None, None, None, None, None, ()),
+            "vasculitis": ("yes_no", None, None, None, None, None, ()),
+            "arthritis": ("yes_no", None, None, None, None, None, ()),
+            "myositis": ("yes_no", None, None, None, None, None, ()),
+            "urinary_casts": ("yes_no", None, None, None, None, None, ()),
+            "hematuria": ("yes_no", None, None, None, None, None, ()),
+            "proteinuria": ("yes_no", None, None, None, None, None, ()),
+            "pyuria": ("yes_no", None, None, None, None, None, ()),
+            "rash": ("yes_no", None, None, None, None, None, ()),
+            "alopecia": ("yes_no", None, None, None, None, None, ()),
+            "mucosal_ulcers": ("yes_no", None, None, None, None, None, ()),
+            "pleurisy": ("yes_no", None, None, None, None, None, ()),
+            "pericarditis": ("yes_no", None, None, None, None, None, ()),
+            "low_complement": ("yes_no", None, None, None, None, None, ()),
+            "increased_dna_binding": ("yes_no", None, None, None, None, None, ()),
+            "fever": ("yes_no", None, None, None, None, None, ()),
+            "thrombocytopenia": ("yes_no", None, None, None, None, None, ()),
+            "leukopenia": ("yes_no", None, None, None, None, None, ()),
         },
     ),
     "sle__eular_acr_2019_form": (
         False,
         ("SCR",),
         {
-            "ana_titer": ("titer", None, None, None, None, None, {}),
-            "fever": ("yes_no", None, None, None, None, None, {}),
-            "leukopenia": ("yes_no", None, None, None, None, None, {}),
-            "thrombocytopenia": ("yes_no", None, None, None, None, None, {}),
-            "autoimmune_hemolysis": ("yes_no", None, None, None, None, None, {}),
-            "delirium": ("yes_no", None, None, None, None, None, {}),
-            "psychosis": ("yes_no", None, None, None, None, None, {}),
-            "seizure": ("yes_no", None, None, None, None, None, {}),
-            "non_scarring_alopecia": ("yes_no", None, None, None, None, None, {}),
-            "oral_ulcers": ("yes_no", None, None, None, None, None, {}),
-            "subacute_or_discoid": ("yes_no", None, None, None, None, None, {}),
-            "acute_cutaneous": ("yes_no", None, None, None, None, None, {}),
-            "effusion": ("yes_no", None, None, None, None, None, {}),
-            "acute_pericarditis": ("yes_no", None, None, None, None, None, {}),
-            "joint_involvement": ("yes_no", None, None, None, None, None, {}),
-            "proteinuria": ("yes_no", None, None, None, None, None, {}),
-            "nephritis_class_2_or_5": ("yes_no", None, None, None, None, None, {}),
-            "nephritis_class_3_or_4": ("yes_no", None, None, None, None, None, {}),
-            "antiphospholipid": ("yes_no", None, None, None, None, None, {}),
-            "low_c3": ("yes_no", None, None, None, None, None, {}),
-            "low_c4": ("yes_no", None, None, None, None, None, {}),
-            "anti_dsdna_or_sm": ("yes_no", None, None, None, None, None, {}),
-            "diagnosis_date": ("date", None, None, None, None, None, {}),
+            "ana_titer": ("titer", None, None, None, None, None, ()),
+            "fever": ("yes_no", None, None, None, None, None, ()),
+            "leukopenia": ("yes_no", None, None, None, None, None, ()),
+            "thrombocytopenia": ("yes_no", None, None, None, None, None, ()),
+            "autoimmune_hemolysis": ("yes_no", None, None, None, None, None, ()),
+            "delirium": ("yes_no", None, None, None, None, None, ()),
+            "psychosis": ("yes_no", None, None, None, None, None, ()),
+            "seizure": ("yes_no", None, None, None, None, None, ()),
+            "non_scarring_alopecia": ("yes_no", None, None, None, None, None, ()),
+            "oral_ulcers": ("yes_no", None, None, None, None, None, ()),
+            "subacute_or_discoid": ("yes_no", None, None, None, None, None, ()),
+            "acute_cutaneous": ("yes_no", None, None, None, None, None, ()),
+            "effusion": ("yes_no", None, None, None, None, None, ()),
+            "acute_pericarditis": ("yes_no", None, None, None, None, None, ()),
+            "joint_involvement": ("yes_no", None, None, None, None, None, ()),
+            "proteinuria": ("yes_no", None, None, None, None, None, ()),
+            "nephritis_class_2_or_5": ("yes_no", None, None, None, None, None, ()),
+            "nephritis_class_3_or_4": ("yes_no", None, None, None, None, None, ()),
+            "antiphospholipid": ("yes_no", None, None, None, None, None, ()),
+            "low_c3": ("yes_no", None, None, None, None, None, ()),
+            "low_c4": ("yes_no", None, None, None, None, None, ()),
+            "anti_dsdna_or_sm": ("yes_no", None, None, None, None, None, ()),
+            "diagnosis_date": ("date", None, None, None, None, None, ()),
         },
     ),
 }
 
+#: UCUM as the compiler reads it: atom -> (factor num, factor den, ((axis, exponent), …),
+#: takes a prefix, offset num, offset den); prefix -> power of ten; limits.
+_UCUM_ATOMS = {
+    "m": (1, 1, ((0, 1),), True, 0, 1),
+    "g": (1, 1, ((1, 1),), True, 0, 1),
+    "s": (1, 1, ((2, 1),), True, 0, 1),
+    "mol": (1, 1, ((3, 1),), True, 0, 1),
+    "K": (1, 1, ((4, 1),), True, 0, 1),
+    "cd": (1, 1, ((5, 1),), True, 0, 1),
+    "A": (1, 1, ((6, 1),), True, 0, 1),
+    "10*": (10, 1, (), False, 0, 1),
+    "10^": (10, 1, (), False, 0, 1),
+    "[pi]": (884279719003555, 281474976710656, (), False, 0, 1),
+    "%": (1, 100, (), False, 0, 1),
+    "[ppth]": (1, 1000, (), False, 0, 1),
+    "[ppm]": (1, 1000000, (), False, 0, 1),
+    "[ppb]": (1, 1000000000, (), False, 0, 1),
+    "[pptr]": (1, 1000000000000, (), False, 0, 1),
+    "rad": (1, 1, (), True, 0, 1),
+    "sr": (1, 1, (), True, 0, 1),
+    "deg": (176855943800711, 10133099161583616, (), False, 0, 1),
+    "Hz": (1, 1, ((2, -1),), True, 0, 1),
+    "N": (1000, 1, ((0, 1), (1, 1), (2, -2)), True, 0, 1),
+    "Pa": (1000, 1, ((0, -1), (1, 1), (2, -2)), True, 0, 1),
+    "J": (1000, 1, ((0, 2), (1, 1), (2, -2)), True, 0, 1),
+    "W": (1000, 1, ((0, 2), (1, 1), (2, -3)), True, 0, 1),
+    "C": (1, 1, ((2, 1), (6, 1)), True, 0, 1),
+    "V": (1000, 1, ((0, 2), (1, 1), (2, -3), (6, -1)), True, 0, 1),
+    "F": (1, 1000, ((0, -2), (1, -1), (2, 4), (6, 2)), True, 0, 1),
+    "Ohm": (1000, 1, ((0, 2), (1, 1), (2, -3), (6, -2)), True, 0, 1),
+    "S": (1, 1000, ((0, -2), (1, -1), (2, 3), (6, 2)), True, 0, 1),
+    "Wb": (1000, 1, ((0, 2), (1, 1), (2, -2), (6, -1)), True, 0, 1),
+    "T": (1000, 1, ((1, 1), (2, -2), (6, -1)), True, 0, 1),
+    "H": (1000, 1, ((0, 2), (1, 1), (2, -2), (6, -2)), True, 0, 1),
+    "lm": (1, 1, ((5, 1),), True, 0, 1),
+    "lx": (1, 1, ((0, -2), (5, 1)), True, 0, 1),
+    "Bq": (1, 1, ((2, -1),), True, 0, 1),
+    "Gy": (1, 1, ((0, 2), (2, -2)), True, 0, 1),
+    "Sv": (1, 1, ((0, 2), (2, -2)), True, 0, 1),
+    "Ci": (37000000000, 1, ((2, -1),), True, 0, 1),
+    "Cel": (1, 1, ((4, 1),), True, 5463, 20),
+    "[degF]": (5, 9, ((4, 1),), False, 45967, 180),
+    "L": (1, 1000, ((0, 3),), True, 0, 1),
+    "l": (1, 1000, ((0, 3),), True, 0, 1),
+    "ar": (100, 1, ((0, 2),), True, 0, 1),
+    "t": (1000000, 1, ((1, 1),), True, 0, 1),
+    "u": (8302701, 5000000000000000000000000000000, ((1, 1),), True, 0, 1),
+    "min": (60, 1, ((2, 1),), False, 0, 1),
+    "h": (3600, 1, ((2, 1),), False, 0, 1),
+    "d": (86400, 1, ((2, 1),), False, 0, 1),
+    "wk": (604800, 1, ((2, 1),), False, 0, 1),
+    "mo": (2629800, 1, ((2, 1),), False, 0, 1),
+    "mo_j": (2629800, 1, ((2, 1),), False, 0, 1),
+    "mo_g": (2629746, 1, ((2, 1),), False, 0, 1),
+    "mo_s": (318930372, 125, ((2, 1),), False, 0, 1),
+    "a": (31557600, 1, ((2, 1),), False, 0, 1),
+    "a_j": (31557600, 1, ((2, 1),), False, 0, 1),
+    "a_g": (31556952, 1, ((2, 1),), False, 0, 1),
+    "a_t": (3944615652, 125, ((2, 1),), False, 0, 1),
+    "bar": (100000000, 1, ((0, -1), (1, 1), (2, -2)), True, 0, 1),
+    "atm": (101325000, 1, ((0, -1), (1, 1), (2, -2)), False, 0, 1),
+    "m[Hg]": (133322000, 1, ((0, -1), (1, 1), (2, -2)), True, 0, 1),
+    "m[H2O]": (9806650, 1, ((0, -1), (1, 1), (2, -2)), True, 0, 1),
+    "eV": (160217733, 1000000000000000000000000, ((0, 2), (1, 1), (2, -2)), True, 0, 1),
+    "cal": (4184, 1, ((0, 2), (1, 1), (2, -2)), True, 0, 1),
+    "cal_th": (4184, 1, ((0, 2), (1, 1), (2, -2)), True, 0, 1),
+    "cal_IT": (20934, 5, ((0, 2), (1, 1), (2, -2)), True, 0, 1),
+    "[Cal]": (4184000, 1, ((0, 2), (1, 1), (2, -2)), False, 0, 1),
+    "[in_i]": (127, 5000, ((0, 1),), False, 0, 1),
+    "[ft_i]": (381, 1250, ((0, 1),), False, 0, 1),
+    "[yd_i]": (1143, 1250, ((0, 1),), False, 0, 1),
+    "[mi_i]": (201168, 125, ((0, 1),), False, 0, 1),
+    "[lb_av]": (45359237, 100000, ((1, 1),), False, 0, 1),
+    "[oz_av]": (45359237, 1600000, ((1, 1),), False, 0, 1),
+    "[gr]": (6479891, 100000000, ((1, 1),), False, 0, 1),
+    "[stone_av]": (317514659, 50000, ((1, 1),), False, 0, 1),
+    "[gal_us]": (473176473, 125000000000, ((0, 3),), False, 0, 1),
+    "[qt_us]": (473176473, 500000000000, ((0, 3),), False, 0, 1),
+    "[pt_us]": (473176473, 1000000000000, ((0, 3),), False, 0, 1),
+    "[cup_us]": (473176473, 2000000000000, ((0, 3),), False, 0, 1),
+    "[foz_us]": (473176473, 16000000000000, ((0, 3),), False, 0, 1),
+    "[tbs_us]": (473176473, 32000000000000, ((0, 3),), False, 0, 1),
+    "[tsp_us]": (157725491, 32000000000000, ((0, 3),), False, 0, 1),
+    "eq": (1, 1, ((3, 1),), True, 0, 1),
+    "osm": (1, 1, ((3, 1),), True, 0, 1),
+    "kat": (1, 1, ((2, -1), (3, 1)), True, 0, 1),
+    "U": (1, 60000000, ((2, -1), (3, 1)), True, 0, 1),
+    "g%": (10000, 1, ((0, -3), (1, 1)), True, 0, 1),
+    "[MET]": (7, 120000000000, ((0, 3), (1, -1), (2, -1)), False, 0, 1),
+    "[diop]": (1, 1, ((0, -1),), False, 0, 1),
+    "[iU]": (1, 1, ((7, 1),), True, 0, 1),
+    "[IU]": (1, 1, ((7, 1),), True, 0, 1),
+    "[arb'U]": (1, 1, ((8, 1),), False, 0, 1),
+    "[USP'U]": (1, 1, ((9, 1),), False, 0, 1),
+    "[GPL'U]": (1, 1, ((10, 1),), False, 0, 1),
+    "[MPL'U]": (1, 1, ((11, 1),), False, 0, 1),
+    "[APL'U]": (1, 1, ((12, 1),), False, 0, 1),
+    "[beth'U]": (1, 1, ((13, 1),), False, 0, 1),
+    "[anti'Xa'U]": (1, 1, ((14, 1),), False, 0, 1),
+    "[todd'U]": (1, 1, ((15, 1),), False, 0, 1),
+    "[dye'U]": (1, 1, ((16, 1),), False, 0, 1),
+    "[smgy'U]": (1, 1, ((17, 1),), False, 0, 1),
+    "[bdsk'U]": (1, 1, ((18, 1),), False, 0, 1),
+    "[ka'U]": (1, 1, ((19, 1),), False, 0, 1),
+    "[knk'U]": (1, 1, ((20, 1),), False, 0, 1),
+    "[mclg'U]": (1, 1, ((21, 1),), False, 0, 1),
+    "[tb'U]": (1, 1, ((22, 1),), False, 0, 1),
+    "[CCID_50]": (1, 1, ((23, 1),), False, 0, 1),
+    "[TCID_50]": (1, 1, ((24, 1),), False, 0, 1),
+    "[EID_50]": (1, 1, ((25, 1),), False, 0, 1),
+    "[PFU]": (1, 1, ((26, 1),), False, 0, 1),
+    "[FFU]": (1, 1, ((27, 1),), False, 0, 1),
+    "[CFU]": (1, 1, ((28, 1),), False, 0, 1),
+    "[IR]": (1, 1, ((29, 1),), False, 0, 1),
+    "[BAU]": (1, 1, ((30, 1),), False, 0, 1),
+    "[AU]": (1, 1, ((31, 1),), False, 0, 1),
+    "[Amb'a'1'U]": (1, 1, ((32, 1),), False, 0, 1),
+    "[PNU]": (1, 1, ((33, 1),), False, 0, 1),
+    "[Lf]": (1, 1, ((34, 1),), False, 0, 1),
+    "[D'ag'U]": (1, 1, ((35, 1),), False, 0, 1),
+    "[FEU]": (1, 1, ((36, 1),), False, 0, 1),
+    "[ELU]": (1, 1, ((37, 1),), False, 0, 1),
+    "[EU]": (1, 1, ((38, 1),), False, 0, 1),
+    "[HPF]": (1, 1, ((39, 1),), False, 0, 1),
+    "[LPF]": (1, 1, ((40, 1),), False, 0, 1),
+    "[pH]": (1, 1, ((41, 1),), False, 0, 1),
+}
+_UCUM_PREFIXES = {
+    "da": 1,
+    "Y": 24,
+    "Z": 21,
+    "E": 18,
+    "P": 15,
+    "T": 12,
+    "G": 9,
+    "M": 6,
+    "k": 3,
+    "h": 2,
+    "d": -1,
+    "c": -2,
+    "m": -3,
+    "u": -6,
+    "n": -9,
+    "p": -12,
+    "f": -15,
+    "a": -18,
+    "z": -21,
+    "y": -24,
+}
+_UCUM_SURPRISING = ("pH", "ft", "pt")
+_UCUM_AXES = 42
+_UCUM_BASE = 7
+_UCUM_MASS = 1
+_UCUM_LENGTH = 0
+_UCUM_AMOUNT = 3
+_UCUM_BODY_MASS = ("kg", "[lb_av]")
+_UCUM_MAX_EXPONENT = 99
+_UCUM_MAX_DIGITS = 30
+
 #: Criteria that an investigator attests (read from "attestations").
 ATTESTED = ("I6",)
+
+#: Forms whose name in the spec is not their table name (forms of a library).
+NAMES = {
+    "sle__eular_acr_2019_form": "sle.eular_acr_2019_form",
+    "sle__sledai_2k_form": "sle.sledai_2k_form",
+}
 
 # ---------------------------------------------------------------- three-valued logic
 
@@ -839,11 +846,361 @@ def _days_between(a, b):
     return (_day(b) - _day(a)).days
 
 
+# ---------------------------------------------------------------- units found in the data
+#
+# A quantity may be recorded in any UCUM unit on the item's scale: the same dimension,
+# the same kind of ratio for a pure number (% and mmol/mol are two scales), the same
+# basis below the line (mL/min/{1.73_m2} is not mL/min).  The reader parses a unit with
+# the tables below (those of the compiler that generated this file) and converts by
+# UCUM's exact factor; another scale converts only through a declared conversion.
+
+
+class _UnitError(Exception):
+    """A unit text that is not UCUM."""
+
+
+_UCUM_STOP = " \t\r\n./(){}"
+
+
+def _ucum_tokens(text):
+    """(kind, text, position) per token: . / ( ) "symbol" or "annotation"."""
+    tokens = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char in "./()":
+            tokens.append((char, char, i))
+            i += 1
+        elif char == "{":
+            close = text.find("}", i + 1)
+            if close < 0 or "{" in text[i + 1 : close]:
+                raise _UnitError
+            tokens.append(("annotation", text[i : close + 1], i))
+            i = close + 1
+        elif char == "}":
+            raise _UnitError
+        else:
+            j = i
+            while j < n and text[j] not in _UCUM_STOP and not text[j].isspace():
+                if text[j] == "[":
+                    close = text.find("]", j + 1)
+                    if close < 0:
+                        raise _UnitError
+                    j = close + 1
+                else:
+                    j += 1
+            tokens.append(("symbol", text[i:j], i))
+            i = j
+    return tokens
+
+
+def _ucum_resolve(symbol):
+    """(prefix, atom): a whole atom first, so that min, mo and cd are never prefixed."""
+    atom = _UCUM_ATOMS.get(symbol)
+    if atom is not None:
+        return "", atom
+    for prefix in _UCUM_PREFIXES:
+        if symbol.startswith(prefix):
+            atom = _UCUM_ATOMS.get(symbol[len(prefix) :])
+            if atom is not None and atom[3]:
+                return prefix, atom
+    return None
+
+
+def _ucum_vector(pairs):
+    vector = [0] * _UCUM_AXES
+    for axis, exponent in pairs:
+        vector[axis] = exponent
+    return tuple(vector)
+
+
+def _ucum_split_exponent(run):
+    j = len(run)
+    while j > 0 and run[j - 1].isdigit():
+        j -= 1
+    if j == len(run):
+        return run, None
+    if j > 0 and run[j - 1] in "+-":
+        j -= 1
+    return run[:j], int(run[j:])
+
+
+def _ucum_combine(left, right, sign):
+    factor = left[0] * right[0] if sign > 0 else left[0] / right[0]
+    dimension = tuple(a + sign * b for a, b in zip(left[1], right[1], strict=True))
+    return factor, dimension, left[2] + tuple((s, sign * e) for s, e in right[2])
+
+
+class _UcumParser:
+    """UCUM's grammar read left to right, as the compiler reads it:
+
+    term := ['/'] component (('.' | '/') component)*
+    component := '(' term ')' | simple [annotation] | annotation | digits
+    """
+
+    def __init__(self, text):
+        self.tokens = _ucum_tokens(text)
+        self.index = 0
+        self.simple_units = 0
+        self.inverted = False
+        self.offset_atoms = []
+
+    def peek(self):
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self):
+        token = self.peek()
+        self.index += token is not None
+        return token
+
+    def parse(self):
+        if not self.tokens:
+            raise _UnitError
+        value = self.term()
+        if self.peek() is not None:
+            raise _UnitError
+        # offset scales (Cel, [degF]) are only ever the whole unit
+        for _symbol, prefix, exponent in self.offset_atoms:
+            if prefix or exponent is not None or self.inverted or self.simple_units > 1:
+                raise _UnitError
+        return value
+
+    def term(self):
+        token = self.peek()
+        if token is not None and token[0] == "/":
+            self.inverted = True
+            value = (Fraction(1), (0,) * _UCUM_AXES, ())
+        else:
+            value = self.component()
+        while (token := self.peek()) is not None and token[0] in (".", "/"):
+            self.take()
+            value = _ucum_combine(value, self.component(), 1 if token[0] == "." else -1)
+        return value
+
+    def component(self):
+        token = self.take()
+        if token is None:
+            raise _UnitError
+        kind = token[0]
+        if kind == "(":
+            value = self.term()
+            close = self.take()
+            if close is None or close[0] != ")":
+                raise _UnitError
+            return value
+        if kind == "annotation":
+            return (Fraction(1), (0,) * _UCUM_AXES, ())
+        if kind != "symbol":
+            raise _UnitError
+        value = self.simple(token)
+        following = self.peek()
+        # an annotation right after a unit belongs to it (g{Hb})
+        if (
+            following is not None
+            and following[0] == "annotation"
+            and following[2] == token[2] + len(token[1])
+        ):
+            self.take()
+        return value
+
+    def simple(self, token):
+        run = token[1]
+        if sum(char.isdigit() for char in run) > _UCUM_MAX_DIGITS:
+            raise _UnitError
+        if run.isdigit():
+            return self.number(token)
+        symbol, exponent = _ucum_split_exponent(run)
+        if symbol in _UCUM_SURPRISING:
+            raise _UnitError  # valid UCUM that no protocol means (pH is picohenry)
+        resolved = _ucum_resolve(symbol)
+        if resolved is None:
+            raise _UnitError
+        prefix, atom = resolved
+        if exponent is not None and abs(exponent) > _UCUM_MAX_EXPONENT:
+            raise _UnitError
+        self.simple_units += 1
+        if atom[4]:
+            self.offset_atoms.append((symbol, prefix, exponent))
+        power = 1 if exponent is None else exponent
+        base = Fraction(atom[0], atom[1]) * Fraction(10) ** _UCUM_PREFIXES.get(prefix, 0)
+        dimension = tuple(power * e for e in _ucum_vector(atom[2]))
+        return base**power, dimension, ((symbol, power),)
+
+    def number(self, token):
+        # UCUM numbers are integers: 1.73.m2 is no number anyone means
+        after = self.tokens[self.index : self.index + 2]
+        end = token[2] + len(token[1])
+        if (
+            len(after) == 2
+            and after[0][0] == "."
+            and after[0][2] == end
+            and after[1][0] == "symbol"
+            and after[1][1].isdigit()
+            and after[1][2] == end + 1
+        ):
+            raise _UnitError
+        value = int(token[1])
+        if value == 0:
+            raise _UnitError
+        self.simple_units += 1
+        return Fraction(value), (0,) * _UCUM_AXES, ((token[1], 1),)
+
+
+_UNITS = {}
+
+
+def _ucum(text):
+    """(factor, offset, dimension, scale) of a unit text; raises _UnitError if not UCUM."""
+    found = _UNITS.get(text)
+    if found is None:
+        found = _UNITS[text] = _ucum_read(text)
+    if found is False:
+        raise _UnitError
+    return found
+
+
+def _ucum_read(text):
+    if ":" in text:
+        return False  # a titer (1:80), not a unit
+    try:
+        parser = _UcumParser(text)
+        factor, dimension, terms = parser.parse()
+        size = factor.numerator / factor.denominator
+    except (_UnitError, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    if size == 0.0 or math.isinf(size):
+        return False  # too large or too small a unit
+    offset = Fraction(0)
+    if parser.offset_atoms:
+        atom = _UCUM_ATOMS[parser.offset_atoms[0][0]]
+        offset = Fraction(atom[4], atom[5])
+    ratio = _ucum_ratio(terms) if not any(dimension) else ""
+    basis = tuple(sorted(a for a, side in _ucum_annotations(text) if side < 0))
+    return factor, offset, dimension, (dimension, ratio, basis)
+
+
+def _ucum_ratio(terms):
+    """What a pure number is a ratio of: per body mass, mass, volume, amount, or nothing."""
+    if any(power < 0 and symbol in _UCUM_BODY_MASS for symbol, power in terms):
+        return "per body mass"
+    up = [0] * _UCUM_BASE
+    down = [0] * _UCUM_BASE
+    for symbol, power in terms:
+        resolved = None if symbol.isdigit() else _ucum_resolve(symbol)
+        vector = _ucum_vector(resolved[1][2]) if resolved else (0,) * _UCUM_AXES
+        for axis in range(_UCUM_BASE):
+            e = vector[axis] * power
+            if e > 0:
+                up[axis] += e
+            else:
+                down[axis] -= e
+    cancelled = [min(u, d) for u, d in zip(up, down, strict=True)]
+    if cancelled[_UCUM_MASS]:
+        return "mass ratio"
+    if cancelled[_UCUM_LENGTH] >= 3:
+        return "volume fraction"
+    if cancelled[_UCUM_AMOUNT]:
+        return "amount fraction"
+    return "number"
+
+
+def _ucum_annotations(text):
+    """Each annotation with its side of the line: 1 above, -1 below (the basis)."""
+    groups = [1]
+    pending = 1
+    last = 1
+    found = []
+    previous = None
+    for token in _ucum_tokens(text):
+        kind = token[0]
+        if kind == "/":
+            pending = -1
+        elif kind == ".":
+            pending = 1
+        elif kind == "(":
+            groups.append(groups[-1] * pending)
+            pending = 1
+        elif kind == ")":
+            last = groups.pop() if len(groups) > 1 else 1
+        elif kind == "symbol":
+            last = groups[-1] * pending
+            pending = 1
+        else:
+            attached = (
+                previous is not None
+                and previous[0] in ("symbol", ")")
+                and previous[2] + len(previous[1]) == token[2]
+            )
+            if not attached:
+                last = groups[-1] * pending
+                pending = 1
+            found.append((token[1], last))
+        previous = token
+    return found
+
+
+def _same_scale(a, b):
+    if a == b:
+        return True
+    try:
+        return _ucum(a)[3] == _ucum(b)[3]
+    except _UnitError:
+        return False
+
+
+def _factor(source, target):
+    """UCUM's exact (factor, offset) from `source` to `target` of one dimension."""
+    fa, oa, da, _ = _ucum(source)
+    fb, ob, db, _ = _ucum(target)
+    if da != db:
+        raise _UnitError
+    return fa / fb, (oa - ob) / fb
+
+
+def _other_unit(number, given, item_unit, declared):
+    """A value recorded in another unit, in the item's unit: by UCUM's factor on one scale,
+    through a declared conversion across scales, never by a factor across scales."""
+    if not _same_scale(given, item_unit):
+        for unit, (slope_num, slope_den), (intercept_num, intercept_den) in declared:
+            if given == unit or _same_scale(given, unit):
+                slope = Fraction(slope_num, slope_den)
+                intercept = Fraction(intercept_num, intercept_den)
+                if given != unit:
+                    factor, offset = _factor(given, unit)
+                    slope, intercept = slope * factor, slope * offset + intercept
+                converted = Fraction(number) * slope + intercept
+                return Decimal(converted.numerator) / Decimal(converted.denominator)
+        try:
+            other_scale = _ucum(given)[2] == _ucum(item_unit)[2]
+        except _UnitError:
+            other_scale = False
+        if other_scale:
+            raise _Invalid("unit_other_scale")
+    try:
+        _ucum(given)
+    except _UnitError:
+        raise _Invalid("unit_not_ucum") from None
+    try:
+        factor, offset = _factor(given, item_unit)
+    except _UnitError:
+        raise _Invalid("unit_not_convertible") from None
+    return _scale(
+        number, factor.numerator, factor.denominator, offset.numerator, offset.denominator, None
+    )
+
+
 # ---------------------------------------------------------------- reading subject records
 
 
 class _Invalid(Exception):
-    """A value the item cannot hold: it is unknown."""
+    """A value the item cannot hold: it is unknown.  The argument, if any, says why:
+    out_of_range, unit_not_ucum, unit_not_convertible, unit_other_scale."""
+
+
+def _problem(error):
+    return error.args[0] if error.args else "invalid_value"
 
 
 _YES = {"yes", "y", "true", "1"}
@@ -876,7 +1233,7 @@ def _number(value):
     else:
         number = Decimal(value)
     if not number.is_finite() or abs(number) >= _LARGEST:
-        raise _Invalid  # out of range: numbers are less than 10^18 in magnitude
+        raise _Invalid("out_of_range")  # numbers are less than 10^18 in magnitude
     return number
 
 
@@ -885,7 +1242,7 @@ _LARGEST = Decimal(10) ** 18
 
 def _in_range(number, low, high):
     if low is not None and not low <= number <= high:
-        raise _Invalid
+        raise _Invalid("out_of_range")
     return number
 
 
@@ -944,27 +1301,29 @@ def _read_titer(value):
     raise _Invalid
 
 
-def _read_quantity(value, unit, low, high, conversions):
+def _read_quantity(value, unit, low, high, declared):
     if isinstance(value, dict):
         if set(value) - {"value", "unit"} or "value" not in value:
             raise _Invalid
+        if _missing(value["value"]):
+            return None
         number = _number(value["value"])
         given = value.get("unit")
-        if given is None or given == "" or given == unit:
+        item_unit = unit or "1"
+        if given is None or given == item_unit or (isinstance(given, str) and not given.strip()):
             return _in_range(number, low, high)
-        if not isinstance(given, str) or given not in conversions:
+        if not isinstance(given, str):
             raise _Invalid
-        num, den, offset_num, offset_den = conversions[given]
         # exact decimal arithmetic: 1.1 g/L is 110 mg/dL, not 110.00000000000001
-        return _in_range(_scale(number, num, den, offset_num, offset_den, None), low, high)
+        return _in_range(_other_unit(number, given, item_unit, declared), low, high)
     return _in_range(_number(value), low, high)
 
 
 def _read(column, value):
     """A recorded value as the rules read it; raises _Invalid when the item cannot hold it."""
-    kind, unit, codes, low, high, _visits, conversions = column
+    kind, unit, codes, low, high, _visits, declared = column
     if kind == "quantity":
-        return _read_quantity(value, unit, low, high, conversions)
+        return _read_quantity(value, unit, low, high, declared)
     if kind in ("number", "integer"):
         if isinstance(value, dict):
             raise _Invalid
@@ -996,7 +1355,9 @@ def _read(column, value):
     return str(value)
 
 
-def _read_record(items, record, visit):
+def _read_record(items, record, visit, problems, where):
+    """The record's valid values; each value it cannot hold is said in `problems`
+    (`where` names the record: "form at VISIT" or "form[index]")."""
     values = {}
     if not isinstance(record, dict):
         return values
@@ -1004,12 +1365,18 @@ def _read_record(items, record, visit):
         column = items.get(name)
         if column is None or _missing(value):
             continue
+        try:
+            read = _read(column, value)
+        except _Invalid as error:
+            form, _, at = where.partition(" at ")
+            field = f"{form}.{name} at {at}" if at else f"{form}.{name}"
+            problems.append({"where": field, "problem": _problem(error)})
+            continue
+        if read is None:
+            continue
         if visit is not None and column[5] is not None and visit not in column[5]:
             continue
-        try:
-            values[name] = _read(column, value)
-        except _Invalid:
-            continue
+        values[name] = read
     return values
 
 
@@ -1034,6 +1401,7 @@ class Subject:
                         self._visits[visit] = _read_date(value)
         self._values = {}
         self._records = {}
+        self.problems = []
         forms = record.get("forms")
         if isinstance(forms, dict):
             for key, content in forms.items():
@@ -1043,18 +1411,27 @@ class Subject:
                 repeating, form_visits, items = FORMS[table]
                 if repeating:
                     if isinstance(content, list):
-                        self._records[table] = [_read_record(items, r, None) for r in content]
+                        self._records[table] = [
+                            _read_record(items, r, None, self.problems, f"{table}[{index}]")
+                            for index, r in enumerate(content)
+                        ]
                 elif isinstance(content, dict):
                     for visit, values in content.items():
                         if visit in form_visits and values is not None:
-                            self._values[(table, visit)] = _read_record(items, values, visit)
+                            where = f"{table} at {visit}"
+                            self._values[(table, visit)] = _read_record(
+                                items, values, visit, self.problems, where
+                            )
         self._attested = {}
         attestations = record.get("attestations")
         if isinstance(attestations, dict):
             for criterion, value in attestations.items():
                 if criterion in ATTESTED and not _missing(value):
-                    with contextlib.suppress(_Invalid):
+                    try:
                         self._attested[criterion] = _read_yes_no(value)
+                    except _Invalid as error:
+                        where = f"attestations.{criterion}"
+                        self.problems.append({"where": where, "problem": _problem(error)})
 
     def item(self, table, visit, item):
         return self._values.get((table, visit), {}).get(item)
@@ -1068,20 +1445,43 @@ class Subject:
     def attested(self, criterion):
         return self._attested.get(criterion)
 
-    def lacks(self, read):
-        """Whether a value a rule reads is missing (for the list of data still needed)."""
+    def needed(self, read):
+        """What of a value a rule reads is missing, as data still needed (maybe nothing)."""
         kind = read[0]
         if kind == "item":
-            return self.item(read[1], read[2], read[3]) is None
+            table, visit, item = read[1:]
+            name = NAMES.get(table, table)
+            values = self._values.get((table, visit))
+            if values is None:
+                return [f"{name} at {visit}"]  # the form is not recorded at the visit
+            if values.get(item) is None and self.asked(table, item, values) is not False:
+                return [f"{name}.{item} at {visit}"]
+            return []
         if kind == "field":
-            return any(r.get(read[2]) is None for r in self.records(read[1]))
+            table, item = read[1:]
+            name = NAMES.get(table, table)
+            return [
+                f"{name}[{index}].{item}"
+                for index, r in enumerate(self.records(table))
+                if r.get(item) is None and self.asked(table, item, r) is not False
+            ]
         if kind == "visit":
-            return self.visit(read[1]) is None
+            return [] if self.visit(read[1]) is not None else [f"visits.{read[1]}"]
         if kind == "log":  # no record, and its question (if any) not answered no
             if self.records(read[1]):
-                return False
-            return len(read) == 2 or self.item(read[2], read[3], read[4]) is not False
-        return self.attested(read[1]) is None
+                return []
+            if len(read) == 2:
+                return [f"{NAMES.get(read[1], read[1])} records"]
+            question = ("item", *read[2:])
+            if self.item(*question[1:]) is False:
+                return []
+            return [f"{NAMES.get(read[1], read[1])} records", *self.needed(question)]
+        return [] if self.attested(read[1]) is not None else [f"attestations.{read[1]}"]
+
+    def asked(self, table, item, record):
+        """Whether `item` is asked of `record` (True without a `when …`, None if unknown)."""
+        condition = ASKED.get((table, item))
+        return True if condition is None else condition(self, record)
 
 
 # ---------------------------------------------------------------- the criteria
@@ -1769,6 +2169,30 @@ def _criterion_16(s):
     )
 
 
+def _asked_1(s, r):
+    return _compare("=", r.get("sex"), "female")
+
+
+def _asked_2(s, r):
+    return s.item("demographics", "SCR", "childbearing_potential")
+
+
+def _asked_3(s, r):
+    return _compare("=", s.item("demographics", "SCR", "sex"), "female")
+
+
+def _asked_4(s, r):
+    return _compare("=", r.get("category"), "autoimmune_disease")
+
+
+def _asked_5(s, r):
+    return _compare("=", r.get("class"), "oral_corticosteroid")
+
+
+def _asked_6(s, r):
+    return _compare("=", r.get("class"), "oral_corticosteroid")
+
+
 #: (id, inclusion or exclusion, rule, what the rule reads).
 CRITERIA = (
     (
@@ -1860,7 +2284,6 @@ CRITERIA = (
         _criterion_5,
         (
             ("log", "medications", "screening_assessments", "SCR", "any_medications"),
-            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "ongoing"),
             ("field", "medications", "class"),
             ("field", "medications", "daily_dose"),
@@ -1903,7 +2326,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "affects_efficacy_assessment"),
         ),
@@ -1940,7 +2362,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "SCR"),
@@ -1959,7 +2380,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
         ),
     ),
@@ -1975,7 +2395,6 @@ CRITERIA = (
                 "SCR",
                 "any_medical_history",
             ),
-            ("item", "screening_assessments", "SCR", "any_medical_history"),
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
@@ -1987,7 +2406,6 @@ CRITERIA = (
         _criterion_15,
         (
             ("log", "medications", "screening_assessments", "SCR", "any_medications"),
-            ("item", "screening_assessments", "SCR", "any_medications"),
             ("field", "medications", "class"),
         ),
     ),
@@ -2003,20 +2421,19 @@ CRITERIA = (
     ),
 )
 
+#: Items asked only `when …`: (table, item) -> the condition over the subject and one
+#: record (a log entry, or the form at a visit).  Where it is false the item is not applicable to
+#: the record: not data still needed, though a rule reading it is not decided by it.
+ASKED = {
+    ("demographics", "childbearing_potential"): _asked_1,
+    ("screening_labs", "pregnancy_test"): _asked_2,
+    ("screening_assessments", "lactating"): _asked_3,
+    ("medical_history", "affects_efficacy_assessment"): _asked_4,
+    ("medications", "glucocorticoid"): _asked_5,
+    ("medications", "daily_dose"): _asked_6,
+}
+
 _STATUS = {True: "met", False: "not_met", None: "unknown"}
-
-
-def _needed_text(read):
-    kind = read[0]
-    if kind == "item":
-        return f"{read[1]}.{read[3]} at {read[2]}"
-    if kind == "field":
-        return f"{read[1]}.{read[2]}"
-    if kind == "visit":
-        return f"visits.{read[1]}"
-    if kind == "log":
-        return f"{read[1]} records"
-    return f"attestations.{read[1]}"
 
 
 def screen(record, fallback_id="<no subject_id>"):
@@ -2025,13 +2442,14 @@ def screen(record, fallback_id="<no subject_id>"):
     statuses = {}
     against = False
     undecided = False
-    needed = set()
+    needed = {}
     for criterion_id, kind, rule, reads in CRITERIA:
         value = rule(subject)
         statuses[criterion_id] = _STATUS[value]
         if value is None:
             undecided = True
-            needed.update(_needed_text(read) for read in reads if subject.lacks(read))
+            for read in reads:
+                needed.update(dict.fromkeys(subject.needed(read)))
         elif (kind == "inclusion" and value is False) or (kind == "exclusion" and value is True):
             against = True
     status = "ineligible" if against else "indeterminate" if undecided else "eligible"
@@ -2040,6 +2458,7 @@ def screen(record, fallback_id="<no subject_id>"):
         "status": status,
         "criteria": statuses,
         "needed": sorted(needed),
+        "invalid": subject.problems,
     }
 
 
