@@ -26,6 +26,8 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from protocol_dsl.evaluate.values import TITER_LARGEST, parse_titer
+
 from generators.plan.dictionary import Dictionary, build_dictionary
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
@@ -544,22 +546,10 @@ def _timestamp(value: Any) -> Any:
 
 
 def _titer(value: Any) -> int | None:
-    import re
-
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float):
-        return int(value) if value > 0 and value == int(value) else None
-    if isinstance(value, str):
-        match = re.match(r"^\s*1\s*:\s*(\d+)\s*$", value)
-        if match is not None:
-            return int(match[1]) if int(match[1]) > 0 else None
-        text = value.strip()
-        if text.isdigit() and int(text) > 0:
-            return int(text)
-    return None
+    """A titer's denominator as the interpreter reads it (`parse_titer`), None where it
+    reads none or the denominator is out of range."""
+    denominator = parse_titer(value)
+    return denominator if denominator is not None and denominator <= TITER_LARGEST else None
 
 
 def _arrow_types() -> dict[str, Any]:

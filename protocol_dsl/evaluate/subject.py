@@ -30,6 +30,7 @@ from protocol_dsl import scales, units
 from protocol_dsl.conversions import ItemConversion, item_conversions, recorded_conversion
 from protocol_dsl.evaluate.values import (
     LARGEST,
+    TITER_LARGEST,
     convert,
     exact,
     format_number,
@@ -372,6 +373,10 @@ def _converter(info: ItemInfo) -> Converter:
             denominator = parse_titer(value)
             if denominator is None:
                 raise BadValue(f"'{value}' is not a titer (write 1:160 or 160)")
+            if denominator > TITER_LARGEST:
+                digits = len(str(denominator))
+                shown = f"1:{denominator}" if digits <= 24 else f"a titer of {digits} digits"
+                raise OutOfRange(f"{shown} is out of range: titers are at most 1:{TITER_LARGEST}")
             return denominator
 
         return titer

@@ -530,13 +530,18 @@ def date_of_study_day(day: int, day1: _dt.date) -> _dt.date:
 _TITER = re.compile(r"^\s*1\s*:\s*(\d+)\s*$")
 
 
+#: The largest titer denominator any engine holds (a 32-bit integer in SQL); real
+#: titers stop near 1:10^6, so a larger one is a data error, out of range.
+TITER_LARGEST = 2**31 - 1
+
+
 def parse_titer(value: Any) -> int | None:
     """A titer as its denominator: "1:160" or 160; None if it is neither."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int) and value > 0:
         return value
-    if isinstance(value, float) and value > 0 and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value > 0 and value == int(value):
         return int(value)
     if isinstance(value, str):
         match = _TITER.match(value)

@@ -62,7 +62,9 @@ DIALECTS = ("duckdb", "postgres", "spark", "trino", "bigquery", "snowflake")
 #: Engines of `protocol screen` (the generated module is run as a third engine).
 ENGINES = ("python", "duckdb")
 SPEC_ROOT = Path(__file__).resolve().parents[2] / "specs"
-_CODE = re.compile(r"\b(?:error|warning|note)\[([A-Z]\d{4})\]")
+#: A diagnostic code as the text renderer writes it (`error[E0101]`) or the JSON one
+#: (`"code": "E0101"`).
+_CODE = re.compile(r'\b(?:error|warning|note)\[([A-Z]\d{4})\]|"code":\s*"([A-Z]\d{4})"')
 
 
 def is_internal_code(code: str) -> bool:
@@ -105,7 +107,7 @@ def classify(command: str, result: Result, ok_codes: tuple[int, ...] = (0,)) -> 
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         head = "".join(traceback.format_exception(result.exception)[-6:])
         return Outcome(command, "internal", detail=head)
-    codes = tuple(dict.fromkeys(_CODE.findall(output)))
+    codes = tuple(dict.fromkeys(text or json for text, json in _CODE.findall(output)))
     if result.exit_code == 2 and "Usage:" in output:
         return Outcome(command, "uncoded", detail="usage error: " + output[-400:])
     if result.exit_code not in (0, 1, *ok_codes) or "internal error" in output:

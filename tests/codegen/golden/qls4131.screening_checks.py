@@ -1286,11 +1286,18 @@ def _read_yes_no(value):
 
 
 def _read_titer(value):
+    denominator = _titer_denominator(value)
+    if denominator > _TITER_LARGEST:
+        raise _Invalid("out_of_range")  # titers are at most 1:2147483647 in every engine
+    return denominator
+
+
+def _titer_denominator(value):
     if isinstance(value, bool):
         raise _Invalid
     if isinstance(value, int) and value > 0:
         return value
-    if isinstance(value, float) and value > 0 and value == int(value):
+    if isinstance(value, float) and math.isfinite(value) and value > 0 and value == int(value):
         return int(value)
     if isinstance(value, str):
         match = _TITER.match(value)
@@ -1299,6 +1306,9 @@ def _read_titer(value):
         if value.strip().isdigit() and int(value) > 0:
             return int(value)
     raise _Invalid
+
+
+_TITER_LARGEST = 2**31 - 1
 
 
 def _read_quantity(value, unit, low, high, declared):
