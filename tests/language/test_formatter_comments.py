@@ -89,15 +89,11 @@ CASES = {
     "a comment inside a comparison of a definition": "define c = s.c  # a\n  > 0\n",
     "a comment between a definition's name and its =": "define c  # a\n  = s.c > 0\n",
     "a comment on its own line between a name and its =": "define c\n  # a\n  = s.c > 0\n",
-    "a comment inside the last operand of a chain": (
-        "define c = s.a > 1 and s.b  # a\n  > 2\n"
-    ),
+    "a comment inside the last operand of a chain": ("define c = s.a > 1 and s.b  # a\n  > 2\n"),
     "a comment on its own line inside the last operand": (
         "define c = s.a > 1 and s.b\n  # a\n  > 2\n"
     ),
-    "a comment inside a criterion's rule": (
-        'inclusion I1 "Adult" = s.age  # years\n  >= 18\n'
-    ),
+    "a comment inside a criterion's rule": ('inclusion I1 "Adult" = s.age  # years\n  >= 18\n'),
     "a comment between a criterion's text and its rule": (
         'inclusion I1 "Adult"  # why\n  = s.age >= 18\n'
     ),
