@@ -136,6 +136,9 @@ _QUANTITY_TEXT = re.compile(
     r"(?:[ \t]*[A-Za-z%\[{][A-Za-z0-9_%\[\]{}.*/^']*|\s*'[^'\n]+')"
 )
 _TITER_TEXT = re.compile(r"1:\d+")
+#: What may stand between a comment and the line it precedes without being code of its own:
+#: a line may start with an opening parenthesis the source has before the node.
+_BLANK_OR_OPENING = " \t\r\n("
 
 
 # ---------------------------------------------------------------- the formatter
@@ -236,8 +239,8 @@ class _Formatter:
         return self.comment_offsets[first:last]
 
     def _keyword_before(self, word: str, offset: int) -> int:
-        """The offset of `word` when only blanks, braces and comments separate it from
-        `offset` in the source; else `offset` itself."""
+        """The offset of `word` when only blanks, opening brackets and comments separate it
+        from `offset` in the source; else `offset` itself."""
         if self.source is None:
             return offset
         ends = {c.start + len(c.text): c.start for c in self.comments}
@@ -245,21 +248,25 @@ class _Formatter:
         while position > 0:
             if position in ends:
                 position = ends[position]
-            elif self.source[position - 1].isspace() or self.source[position - 1] == "{":
+            elif self.source[position - 1].isspace() or self.source[position - 1] in "{(":
                 position -= 1
             else:
                 break
         start = position - len(word)
-        if self.source[start:position] == word and (start == 0 or self.source[start - 1].isspace()):
+        bounded = not word[0].isalpha() or start == 0 or not _word_char(self.source[start - 1])
+        if start >= 0 and self.source[start:position] == word and bounded:
             return start
         return offset
 
-    # A comment is put back at the end of the output line it follows, or before
-    # the line it precedes (`_weave`).  For `fmt` to be idempotent, a comment
-    # breaks an expression only where it will still be inside it once put back:
-    # before the last of the parts the layout puts on lines of their own.  One in
-    # that last part goes after it, at the end of the expression, where the next
-    # run finds it; so it breaks nothing, unless it breaks that part itself.
+    # A comment after code is put back at the end of the output line it is on, a
+    # comment on a line of its own before the output line it precedes, or, when
+    # it stands inside that line's code, above the line (`_weave`).  For `fmt` to
+    # be idempotent, a comment breaks a node over lines only where it will still
+    # be inside the node once put back: after code, before the node's last line
+    # of its own (`satisfy`, `else`, the last operand of a chain); on a line of
+    # its own, right before one of those lines or inside one after the first.
+    # Elsewhere it ends up at the end of the node or above it, where the next run
+    # finds it outside; so it breaks nothing, unless it breaks a part of the node.
 
     def _forced(self, node: m.Expr) -> bool:
         """Whether a comment inside `node` must break it over lines to keep its place."""
@@ -269,14 +276,9 @@ class _Formatter:
         parts = _line_parts(node)
         if not parts:
             return False
-        # where the last line of the node's own begins (a quantifier's `satisfy`, the last
-        # operand of a chain, `else`); None when its parts follow on its first line
-        if isinstance(node, m.Quantifier):
-            last = _start(node.satisfy) if node.kind == "all" and node.satisfy else None
-        else:
-            last = _start(parts[-1]) if len(parts) > 1 else None
+        breaks = self._own_breaks(node)
         for offset in self._comments_between(span.start, span.end):
-            if last is not None and offset < last:
+            if self._breaks_at(offset, breaks):
                 return True
             inside = next((p for p in parts if p.span.start <= offset < p.span.end), None)
             if inside is not None and self._forced(inside):
@@ -284,11 +286,42 @@ class _Formatter:
         return False
 
     def _forced_after(self, start: int, expr: m.Expr) -> bool:
-        """Whether `head = expr` must be broken after its head for a comment to keep its place:
-        one between the head (from `start`) and the expression, or one that breaks it."""
+        """Whether `head = expr` (from `start`) must be broken before its `=` for a comment to
+        keep its place, or because a comment breaks the expression."""
         if expr.span.end <= 0:
             return False
-        return bool(self._comments_between(start, expr.span.start)) or self._forced(expr)
+        breaks = [self._keyword_before("=", expr.span.start)]
+        return any(
+            self._breaks_at(offset, breaks)
+            for offset in self._comments_between(start, expr.span.end)
+        ) or self._forced(expr)
+
+    def _own_breaks(self, node: m.Expr) -> list[int]:
+        """Where the lines of `node`'s own after its first begin in the source (their keyword)."""
+        if isinstance(node, m.Logic) and not printer.is_chain(node):
+            operands = _chain_operands(node)[1:]
+            return [self._keyword_before(word, _start(operand)) for word, operand, _c in operands]
+        if isinstance(node, m.Quantifier) and node.kind == "all" and node.satisfy is not None:
+            return [self._keyword_before("satisfy", _start(node.satisfy))]
+        if isinstance(node, m.Conditional):
+            return [
+                self._keyword_before("then", _start(node.then)),
+                self._keyword_before("else", _start(node.otherwise)),
+            ]
+        return []
+
+    def _breaks_at(self, offset: int, breaks: list[int]) -> bool:
+        """Whether the comment at `offset` stays inside a node whose lines after the first
+        begin at `breaks` only if the node is broken there (see above)."""
+        if not breaks:
+            return False
+        comment = self.comments[self.comment_offsets.index(offset)]
+        if self._is_trailing(comment, []):
+            return offset < breaks[-1]
+        if offset > breaks[0]:
+            return True
+        following = next((b for b in breaks if b > offset), None)
+        return following is not None and not self._code_between(comment, following)
 
     # ------------------------------------------------------------ comments
 
@@ -306,6 +339,7 @@ class _Formatter:
         """Put every comment back: at the end of its line, or before what it precedes."""
         before: dict[int, list[tuple[Comment, bool]]] = {}
         at_end: list[Comment] = []
+        self._anchor_at_line_starts(lines)
         anchored = [(line.anchor, i) for i, line in enumerate(lines) if line.anchor is not None]
         for comment in self.comments:
             if self._is_trailing(comment, lines):
@@ -317,15 +351,18 @@ class _Formatter:
                     before.setdefault(target, []).append((comment, True))
                     continue
             target = next((i for anchor, i in anchored if anchor > comment.start), None)
-            if target is None:
+            # a comment inside a line's code (`visit\n# c\nV day 1`) moves above that
+            # line: like a trailing comment moved above its line, it takes the line's
+            # blank line, not the writer's blank lines around it
+            following = lines[target].anchor if target is not None else None
+            moved = self._code_between(comment, following)
+            inside = _last_before(anchored, comment.start) if moved else None
+            if inside is not None:
+                before.setdefault(inside, []).append((comment, True))
+            elif target is None:
                 at_end.append(comment)
             else:
-                # a comment inside a line's code (`visit\n# c\nV day 1`) moves before
-                # that line: like a comment moved above its line, it takes the line's
-                # blank line, not the writer's blank lines around it
-                anchor = lines[target].anchor
-                moved = anchor is not None and self._code_between(comment, anchor)
-                before.setdefault(target, []).append((comment, moved))
+                before.setdefault(target, []).append((comment, False))
         woven: list[_Line] = []
         for i, line in enumerate(lines):
             group = before.get(i)
@@ -345,17 +382,48 @@ class _Formatter:
             blank = self._blank_line(comment.line + 1)
         return woven
 
-    def _code_between(self, comment: Comment, offset: int) -> bool:
+    def _anchor_at_line_starts(self, lines: list[_Line]) -> None:
+        """Anchor each line where its text begins in the source, not where its node does:
+        `= rule`, `and x`, `satisfy x`, `form F` begin with a word before their node, and a
+        comment between that word and the node is inside the line, not before it."""
+        if self.source is None:
+            return
+        for line in lines:
+            if line.anchor is None:
+                continue
+            text = line.cells[0] if line.cells else line.text
+            word = text.split(" ", 1)[0]
+            if not word or self._word_at(word, line.anchor):
+                continue
+            start = self._keyword_before(word, line.anchor)
+            if start != line.anchor:
+                if line.anchor_line is not None:
+                    line.anchor_line -= self.source.count("\n", start, line.anchor)
+                line.anchor = start
+
+    def _word_at(self, word: str, offset: int) -> bool:
+        """Whether the source has `word` at `offset` (a whole word: `or` is not `ore`)."""
+        assert self.source is not None
+        end = offset + len(word)
+        if not self.source.startswith(word, offset):
+            return False
+        return (
+            not _word_char(word[-1]) or end >= len(self.source) or not _word_char(self.source[end])
+        )
+
+    def _code_between(self, comment: Comment, offset: int | None) -> bool:
         """Whether code (not blanks or comments) lies between the end of `comment` and
-        `offset` in the source."""
+        `offset` (None: the end) in the source."""
         if self.source is None:
             return False
+        if offset is None:
+            offset = len(self.source)
         position = comment.start + len(comment.text)
         for start in self._comments_between(comment.start, offset):
-            if self.source[position:start].strip():
+            if self.source[position:start].strip(_BLANK_OR_OPENING):
                 return True
             position = start + len(self.comments[self.comment_offsets.index(start)].text)
-        return bool(self.source[position:offset].strip())
+        return bool(self.source[position:offset].strip(_BLANK_OR_OPENING))
 
     @staticmethod
     def _render(lines: list[_Line]) -> str:
@@ -706,7 +774,10 @@ class _Formatter:
         if len(one_line) <= WIDTH and not self._forced_after(_start(decl), decl.expr):
             return [_anchored(0, one_line, decl)]
         # the formula line is anchored on the formula, so that a comment before it stays there
-        lines = [_anchored(0, head, decl), _anchored(INDENT, formula, decl.expr)]
+        lines = [
+            _anchored(0, head, decl),
+            _anchored(INDENT, formula, decl.expr),
+        ]
         lines += self.mark_lines(INDENT, decl.marks)
         return lines
 
@@ -1050,6 +1121,10 @@ def _last_before(anchored: list[tuple[int, int]], offset: int) -> int | None:
         if anchor < offset and (best is None or anchor >= best[0]):
             best = (anchor, index)
     return best[1] if best is not None else None
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _line_parts(node: m.Expr) -> list[m.Expr]:
