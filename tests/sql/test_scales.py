@@ -224,7 +224,8 @@ def test_engines_agree_on_values_in_either_unit(
             expected = Fraction("0.09148") * Fraction(repr(a["value"])) + Fraction("2.152")
             result = evaluate_subject(spec, subject)
             if not (3 <= expected <= 20):
-                assert [p.item for p in result.invalid] == ["hba1c"]
+                # out of the NGSP item's range (the IFCC item's own value may be too)
+                assert "hba1c" in [p.item for p in result.invalid]
             else:
                 assert result.invalid == [] or all(p.item != "hba1c" for p in result.invalid)
 
