@@ -124,6 +124,13 @@ class _Line:
     spaced: bool = False
 
 
+@attrs.frozen
+class _KeywordLine:
+    """Where a line that starts with a keyword begins in the source (see `_keyword_line`)."""
+
+    span: m.Span
+
+
 def _anchored(indent: int, text: str, node: object | None) -> _Line:
     span = getattr(node, "span", None)
     if span is None or span.end <= 0:
@@ -220,6 +227,15 @@ class _Formatter:
         if self.source[line_start : span.start].strip():
             return False
         return self._blank_line(span.line - 1)
+
+    def _keyword_line(self, word: str, node: m.Ref) -> _KeywordLine:
+        """The line a keyword the model keeps no node for starts (`keys sq`), so that the
+        writer's blank line is read before the keyword, not before the name after it."""
+        start = self._keyword_before(word, node.span.start)
+        line = node.span.line
+        if self.source is not None:
+            line -= self.source.count("\n", start, node.span.start)
+        return _KeywordLine(attrs.evolve(node.span, start=start, line=line))
 
     def _blank_line(self, line: int) -> bool:
         if self.source_lines is None or not 1 <= line <= len(self.source_lines):
@@ -662,7 +678,8 @@ class _Formatter:
         if decl.version is not None:
             members.append((None, [_Line(INDENT, f"version {self.string(decl.version)}")]))
         if decl.keys is not None:
-            members.append((decl.keys, [_anchored(INDENT, f"keys {decl.keys.dotted}", decl.keys)]))
+            line = _anchored(INDENT, f"keys {decl.keys.dotted}", decl.keys)
+            members.append((self._keyword_line("keys", decl.keys), [line]))
         group = next(self._groups)
         for row in decl.rows:
             cells = [row.key, self.value(row.value), _join(self.marks(row.marks))]

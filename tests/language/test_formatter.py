@@ -435,3 +435,14 @@ def test_fmt_never_touches_a_file_with_syntax_errors(tmp_path: Path) -> None:
     assert "error[E0002]" in result.stderr
     assert f"{broken}:1:" in result.stderr
     assert broken.read_text(encoding="utf-8") == "define   x = (\n"
+
+
+def test_a_blank_line_inside_a_keys_line_is_read_before_the_keyword() -> None:
+    # found by the contract run: blank lines between `keys` and its name became a blank
+    # line before `keys`, which the next run dropped (the name no longer started its line)
+    source = 'table t "T" {\n  version "1"\n  keys\n\n  a.b\n  x 1\n}\n'
+    once = format_source(source)
+    assert once == 'table t "T" {\n  version "1"\n  keys a.b\n  x 1\n}\n'
+    assert format_source(once) == once
+    kept = 'table t "T" {\n  version "1"\n\n  keys a.b\n  x 1\n}\n'
+    assert format_source(kept) == kept
