@@ -28,6 +28,7 @@ import math
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -282,11 +283,21 @@ def report(args: argparse.Namespace, wall: float) -> str:
             f"Reproducer: {where}",
             "",
             "```",
-            failure["detail"].strip()[-800:],
+            _portable(failure["detail"].strip()[-800:]),
             "```",
             "",
         ]
     return "\n".join(lines) + "\n"
+
+
+_TEMPORARY = re.compile(r"/\S*?protocol-contract-[^/\s]+/")
+_CHECKOUT = re.compile(r'(?:/[^\s"\'/]+)+/(?=(?:protocol_dsl|generators|tests)/)')
+
+
+def _portable(text: str) -> str:
+    """A failure's detail without the paths of the machine that ran it: the checkout's
+    folder and the run's temporary folders are left out of file names."""
+    return _CHECKOUT.sub("", _TEMPORARY.sub("", text))
 
 
 def main() -> None:
