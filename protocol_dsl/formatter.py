@@ -806,7 +806,8 @@ class _Formatter:
         for mark in decl.marks:
             members.append((mark, [_anchored(INDENT, self.mark(mark), mark)]))
         if decl.form is not None:
-            members.append((decl.form, [_anchored(INDENT, f"form {decl.form.dotted}", decl.form)]))
+            line = _anchored(INDENT, f"form {decl.form.dotted}", decl.form)
+            members.append((self._keyword_line("form", decl.form), [line]))
         if decl.rule != "sum_all":
             members.append((None, [_Line(INDENT, f"rule {decl.rule}")]))
         if decl.lookback is not None:

@@ -446,3 +446,14 @@ def test_a_blank_line_inside_a_keys_line_is_read_before_the_keyword() -> None:
     assert format_source(once) == once
     kept = 'table t "T" {\n  version "1"\n\n  keys a.b\n  x 1\n}\n'
     assert format_source(kept) == kept
+
+
+def test_a_blank_line_inside_a_scores_form_line_is_read_before_the_keyword() -> None:
+    # the same for `form NAME` inside a score: found by the contract run on a mutated spec
+    source = (
+        'score s "S" {\n  source "x"\n  form\n\n  f\n  range 0 .. 1\n'
+        '  domain one "One" clinical {\n    a 1\n  }\n}\n'
+    )
+    once = format_source(source)
+    assert format_source(once) == once
+    assert "  source \"x\"\n  form f\n" in once
