@@ -456,4 +456,4 @@ def test_a_blank_line_inside_a_scores_form_line_is_read_before_the_keyword() -> 
     )
     once = format_source(source)
     assert format_source(once) == once
-    assert "  source \"x\"\n  form f\n" in once
+    assert '  source "x"\n  form f\n' in once
