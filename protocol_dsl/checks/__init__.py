@@ -19,21 +19,16 @@ from protocol_dsl.spec import Spec
 Check = Callable[[Spec], Iterable[Diagnostic]]
 
 
-def all_checks(*, thorough: bool = False) -> list[Check]:
-    """Every check, in order; `thorough` lifts the solver's effort limit."""
+def evaluation_checks() -> list[Check]:
+    """The checks every engine relies on to evaluate a rule at all: names, mappings,
+    types and units, no value defined through itself, constant durations, yes/no score
+    items.  `protocol screen` runs these; `protocol check` runs them first."""
     from protocol_dsl.checks import (
-        availability,
-        completeness,
         cycles,
-        dosing,
         durations,
-        logic,
-        logs,
         mapping,
         names,
-        notes,
         reserved,
-        schedule,
         scores,
         types,
         units,
@@ -48,6 +43,23 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         durations.check,
         scores.check,
         units.check,
+    ]
+
+
+def all_checks(*, thorough: bool = False) -> list[Check]:
+    """Every check, in order; `thorough` lifts the solver's effort limit."""
+    from protocol_dsl.checks import (
+        availability,
+        completeness,
+        dosing,
+        logic,
+        logs,
+        notes,
+        schedule,
+    )
+
+    return [
+        *evaluation_checks(),
         logic.check_thorough if thorough else logic.check,
         availability.check,
         logs.check,

@@ -32,32 +32,12 @@ def load_for_screening(path: str, source: str | None = None) -> CompileResult:
     The other checks (satisfiability, schedule, data availability …) judge the
     protocol, not whether its rules can be evaluated; `protocol check` runs them.
     """
-    from protocol_dsl.checks import (
-        cycles,
-        durations,
-        mapping,
-        names,
-        reserved,
-        run_checks,
-        scores,
-        types,
-        units,
-    )
+    from protocol_dsl.checks import evaluation_checks, run_checks
     from protocol_dsl.loader import load
 
     spec, diagnostics, sources = load(path, source)
     if spec is not None and not has_errors(diagnostics):
-        checks = [
-            names.check,
-            cycles.check,
-            reserved.check,
-            mapping.check,
-            types.check,
-            durations.check,
-            scores.check,
-            units.check,
-        ]
-        diagnostics = diagnostics + run_checks(spec, checks)
+        diagnostics = diagnostics + run_checks(spec, evaluation_checks())
     return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
 
 
