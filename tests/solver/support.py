@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from hypothesis import strategies as st
 
 from protocol_dsl.compiler import CompileResult, compile_spec
 
@@ -67,3 +70,20 @@ def synthetic_text(lines: int) -> str:
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     return synthetic_spec(lines)
+
+
+def criteria_over(
+    atom: Callable[[], st.SearchStrategy[str]],
+) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """One to four inclusion/exclusion criteria whose rules combine `atom()`s with
+    and, or and not."""
+    rule = st.one_of(
+        atom(),
+        st.builds(
+            lambda a, op, b: f"({a}) {op} ({b})", atom(), st.sampled_from(["and", "or"]), atom()
+        ),
+        st.builds(lambda a: f"not ({a})", atom()),
+    )
+    return st.lists(
+        st.tuples(st.sampled_from(["inclusion", "exclusion"]), rule), min_size=1, max_size=4
+    )

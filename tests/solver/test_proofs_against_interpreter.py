@@ -22,6 +22,7 @@ from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate import compile_spec_rules
 from protocol_dsl.solver.logic import analyse
 from protocol_dsl.solver.witness import build_witnesses
+from tests.solver.support import criteria_over
 
 HEADER = """trial PROOFS {
   title "Random criteria over decimals, durations and dates"
@@ -88,19 +89,7 @@ def _atom() -> st.SearchStrategy[str]:
     )
 
 
-def _rule() -> st.SearchStrategy[str]:
-    return st.one_of(
-        _atom(),
-        st.builds(
-            lambda a, op, b: f"({a}) {op} ({b})", _atom(), st.sampled_from(["and", "or"]), _atom()
-        ),
-        st.builds(lambda a: f"not ({a})", _atom()),
-    )
-
-
-criteria_lists = st.lists(
-    st.tuples(st.sampled_from(["inclusion", "exclusion"]), _rule()), min_size=1, max_size=4
-)
+criteria_lists = criteria_over(_atom)
 
 subjects = st.fixed_dictionaries(
     {
