@@ -16,7 +16,7 @@ tree).
 
 The caller says what a node becomes: `handlers` maps a node name to a
 function of (positions, children).  With `tree_handlers` the result is the
-very tree Lark builds; the model builder of `protocol_dsl.parser` passes its
+very tree Lark builds; the model builder of `protocol_dsl.builder` passes its
 own methods, so no tree is built at all.
 
 Anything this driver does not handle the way Lark would — an unexpected

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from protocol_dsl import model as m
 from protocol_dsl import printer
+from protocol_dsl.builder import unquote
 from protocol_dsl.formatter import format_source
-from protocol_dsl.parser import parse_module, unquote
+from protocol_dsl.parser import parse_module
 
 
 def only_declaration(source: str) -> object:
