@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -93,6 +94,64 @@ def _decimal(text: str, span: m.Span) -> Decimal:
 _QUANTITY = re.compile(r"^(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)[ \t]*([A-Za-z%\[{].*)$")
 
 
+#: A builder method for a rule that only tags its value for the declaration around it.
+Clause = Callable[[Any, list[Any]], Any]
+
+
+def _flag(option: str) -> Clause:
+    """A clause whose presence turns `option` on (`required`, `unscheduled`)."""
+
+    def clause(self: Any, children: list[Any]) -> tuple[str, bool]:
+        return (option, True)
+
+    return clause
+
+
+def _option(option: str) -> Clause:
+    """A clause whose one child, already built, is the value of `option`."""
+
+    def clause(self: Any, children: list[Any]) -> tuple[str, Any]:
+        return (option, children[0])
+
+    return clause
+
+
+def _text_option(option: str) -> Clause:
+    """A clause whose quoted text is the value of `option`."""
+
+    def clause(self: Any, children: list[Any]) -> tuple[str, str]:
+        return (option, unquote(children[0]))
+
+    return clause
+
+
+def _name_option(option: str) -> Clause:
+    """A clause whose name is the value of `option`."""
+
+    def clause(self: Any, children: list[Any]) -> tuple[str, str]:
+        return (option, str(children[0]))
+
+    return clause
+
+
+def _quantity_option(option: str) -> Clause:
+    """A clause whose quantity is the value of `option`."""
+
+    def clause(self: Any, children: list[Any]) -> tuple[str, m.Quantity]:
+        return (option, children[0].quantity)
+
+    return clause
+
+
+def _word(word: str) -> Clause:
+    """A keyword rule (`<=`, `primary`, `before`): the word the model stores for it."""
+
+    def clause(self: Any, children: list[Any]) -> str:
+        return word
+
+    return clause
+
+
 class ModelBuilder(Transformer):
     """Turns the Lark tree into model nodes, with a span on every node."""
 
@@ -145,6 +204,27 @@ class ModelBuilder(Transformer):
     @staticmethod
     def _strings(children: list[Any]) -> list[str]:
         return [unquote(c) for c in children if isinstance(c, Token) and c.type == "STRING"]
+
+    @staticmethod
+    def _label(children: list[Any], at: int = 1) -> str | None:
+        """The optional quoted label right after a declaration's name."""
+        if len(children) > at:
+            child = children[at]
+            if isinstance(child, Token) and child.type == "STRING":
+                return unquote(child)
+        return None
+
+    @staticmethod
+    def _label_and_options(parts: list[Any]) -> tuple[str | None, dict[str, Any]]:
+        """A declaration's quoted label and its tagged `(option, value)` clauses."""
+        label = None
+        options: dict[str, Any] = {}
+        for part in parts:
+            if isinstance(part, Token) and part.type == "STRING":
+                label = unquote(part)
+            elif isinstance(part, tuple):
+                options[part[0]] = part[1]
+        return label, options
 
     @staticmethod
     def _names(children: list[Any]) -> list[str]:
@@ -396,17 +476,10 @@ class ModelBuilder(Transformer):
     def item_range(self, meta: Any, children: list[Any]) -> m.Range:
         return m.Range(self._bound(children[0]), self._bound(children[1]), span=self.span(meta))
 
-    def item_required(self, children: list[Any]) -> tuple[str, bool]:
-        return ("required", True)
-
-    def item_for_reporting(self, children: list[Any]) -> tuple[str, bool]:
-        return ("for_reporting", True)
-
-    def item_when(self, children: list[Any]) -> tuple[str, Any]:
-        return ("when", children[0])
-
-    def item_at(self, children: list[Any]) -> tuple[str, Any]:
-        return ("visits", children[0])
+    item_required = _flag("required")
+    item_for_reporting = _flag("for_reporting")
+    item_when = _option("when")
+    item_at = _option("visits")
 
     @v_args(meta=True)
     def item_decl(self, meta: Any, children: list[Any]) -> m.Item:
@@ -438,31 +511,24 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def item_group(self, meta: Any, children: list[Any]) -> tuple[m.ItemGroup, list[m.Item]]:
-        strings = self._strings(children[1:2])
-        group = m.ItemGroup(str(children[0]), strings[0] if strings else None, span=self.span(meta))
+        group = m.ItemGroup(str(children[0]), self._label(children), span=self.span(meta))
         items = [attrs.evolve(i, group=group.name) for i in children if isinstance(i, m.Item)]
         return group, items
 
     @v_args(meta=True)
     def derive_decl(self, meta: Any, children: list[Any]) -> m.Derive:
-        strings = self._strings(children[1:2])
         expr = next(c for c in children[1:] if _is_expr(c))
         return m.Derive(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             expr,
             self._marks(children),
             span=self.span(meta),
         )
 
-    def repeating(self, children: list[Any]) -> tuple[str, bool]:
-        return ("repeating", True)
-
-    def collected_at(self, children: list[Any]) -> tuple[str, Any]:
-        return ("visits", children[0])
-
-    def none_recorded_by(self, children: list[Any]) -> tuple[str, Any]:
-        return ("none_recorded_by", children[0])
+    repeating = _flag("repeating")
+    collected_at = _option("visits")
+    none_recorded_by = _option("none_recorded_by")
 
     @v_args(meta=True)
     def form_decl(self, meta: Any, children: list[Any]) -> m.Form:
@@ -506,11 +572,10 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def define_decl(self, meta: Any, children: list[Any]) -> m.Define:
-        strings = self._strings(children[1:2])
         expr = next(c for c in children[1:] if _is_expr(c))
         return m.Define(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             expr,
             self._marks(children),
             span=self.span(meta),
@@ -518,13 +583,12 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def conversion_decl(self, meta: Any, children: list[Any]) -> m.Conversion:
-        strings = self._strings(children[1:2])
         source, target = (
             c for c in children[1:] if isinstance(c, str) and not isinstance(c, Token)
         )
         return m.Conversion(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             source,
             target,
             next(c for c in children[1:] if _is_expr(c)),
@@ -535,12 +599,11 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def score_item(self, meta: Any, children: list[Any]) -> m.ScoreItem:
-        strings = self._strings(children[2:3])
         expr = next((c for c in children[2:] if _is_expr(c)), None)
         return m.ScoreItem(
             str(children[0]),
             _decimal(str(children[1]), self.tspan(children[1])),
-            strings[0] if strings else None,
+            self._label(children, 2),
             expr,
             self._marks(children),
             span=self.span(meta),
@@ -561,19 +624,15 @@ class ModelBuilder(Transformer):
                 items.append(child)
         return m.ScoreDomain(name, label, tuple(tags), tuple(items), span=self.span(meta))
 
-    def score_lookback(self, children: list[Any]) -> tuple[str, Any]:
-        return ("lookback", children[0].quantity)
+    score_lookback = _quantity_option("lookback")
 
     def score_range(self, children: list[Any]) -> tuple[str, Any]:
         low = _decimal(str(children[0]), self.tspan(children[0]))
         high = _decimal(str(children[1]), self.tspan(children[1]))
         return ("range", (low, high))
 
-    def score_rule(self, children: list[Any]) -> tuple[str, Any]:
-        return ("rule", str(children[0]))
-
-    def score_form(self, children: list[Any]) -> tuple[str, Any]:
-        return ("form", children[0])
+    score_rule = _name_option("rule")
+    score_form = _option("form")
 
     @v_args(meta=True)
     def score_decl(self, meta: Any, children: list[Any]) -> m.Score:
@@ -602,12 +661,11 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def score_variant(self, meta: Any, children: list[Any]) -> m.ScoreVariant:
-        strings = self._strings(children[1:2])
         base = next(c for c in children if isinstance(c, m.Ref))
         without = next(c for c in children if isinstance(c, tuple))
         return m.ScoreVariant(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             base,
             without,
             self._marks(children),
@@ -616,14 +674,9 @@ class ModelBuilder(Transformer):
 
     # -- eligibility
 
-    def inclusion(self, children: list[Any]) -> str:
-        return "inclusion"
-
-    def exclusion(self, children: list[Any]) -> str:
-        return "exclusion"
-
-    def formal_rule(self, children: list[Any]) -> tuple[str, Any]:
-        return ("formal", children[0])
+    inclusion = _word("inclusion")
+    exclusion = _word("exclusion")
+    formal_rule = _option("formal")
 
     def attested_rule(self, children: list[Any]) -> tuple[str, Any]:
         return ("attested", unquote(children[0]) if children else None)
@@ -652,19 +705,15 @@ class ModelBuilder(Transformer):
 
     # -- schedule
 
-    def anchor_visit(self, children: list[Any]) -> tuple[str, Any]:
-        return ("visit", str(children[0]))
-
-    def anchor_expr(self, children: list[Any]) -> tuple[str, Any]:
-        return ("expr", children[0])
+    anchor_visit = _name_option("visit")
+    anchor_expr = _option("expr")
 
     @v_args(meta=True)
     def anchor_decl(self, meta: Any, children: list[Any]) -> m.Anchor:
-        strings = self._strings(children[1:2])
         target = next(c for c in children if isinstance(c, tuple))
         return m.Anchor(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             target[1] if target[0] == "visit" else None,
             target[1] if target[0] == "expr" else None,
             self._marks(children),
@@ -673,10 +722,9 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def epoch_decl(self, meta: Any, children: list[Any]) -> m.Epoch:
-        strings = self._strings(children[1:2])
         return m.Epoch(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             self._marks(children),
             span=self.span(meta),
         )
@@ -701,37 +749,21 @@ class ModelBuilder(Transformer):
         width = self._int((_decimal(str(children[0]), span), span))
         return ("window", (width, width))
 
-    def visit_epoch(self, children: list[Any]) -> tuple[str, Any]:
-        return ("epoch", str(children[0]))
+    visit_epoch = _name_option("epoch")
 
     def visit_number(self, children: list[Any]) -> tuple[str, Any]:
         return ("number", _decimal(str(children[0]), self.tspan(children[0])))
 
-    def visit_unscheduled(self, children: list[Any]) -> tuple[str, Any]:
-        return ("unscheduled", True)
-
-    def visit_early_termination(self, children: list[Any]) -> tuple[str, Any]:
-        return ("early_termination", True)
-
-    def visit_condition(self, children: list[Any]) -> tuple[str, Any]:
-        return ("condition", unquote(children[0]))
-
-    def visit_start_rule(self, children: list[Any]) -> tuple[str, Any]:
-        return ("start_rule", unquote(children[0]))
-
-    def visit_end_rule(self, children: list[Any]) -> tuple[str, Any]:
-        return ("end_rule", unquote(children[0]))
+    visit_unscheduled = _flag("unscheduled")
+    visit_early_termination = _flag("early_termination")
+    visit_condition = _text_option("condition")
+    visit_start_rule = _text_option("start_rule")
+    visit_end_rule = _text_option("end_rule")
 
     @v_args(meta=True)
     def visit_decl(self, meta: Any, children: list[Any]) -> m.Visit:
         name = str(children[0])
-        label = None
-        options: dict[str, Any] = {}
-        for child in children[1:]:
-            if isinstance(child, Token) and child.type == "STRING":
-                label = unquote(child)
-            elif isinstance(child, tuple):
-                options[child[0]] = child[1]
+        label, options = self._label_and_options(children[1:])
         day, day_end = options.get("day", (None, None))
         before, after = options.get("window", (0, 0))
         return m.Visit(
@@ -770,28 +802,15 @@ class ModelBuilder(Transformer):
             name, label, visits, condition, self._marks(children), span=self.span(meta)
         )
 
-    def element_start(self, children: list[Any]) -> tuple[str, Any]:
-        return ("start", unquote(children[0]))
-
-    def element_end(self, children: list[Any]) -> tuple[str, Any]:
-        return ("end", unquote(children[0]))
-
-    def element_duration(self, children: list[Any]) -> tuple[str, Any]:
-        return ("duration", children[0].quantity)
-
-    def element_dose(self, children: list[Any]) -> tuple[str, Any]:
-        return ("dose", children[0].quantity)
+    element_start = _text_option("start")
+    element_end = _text_option("end")
+    element_duration = _quantity_option("duration")
+    element_dose = _quantity_option("dose")
 
     @v_args(meta=True)
     def element_decl(self, meta: Any, children: list[Any]) -> m.Element:
         name = str(children[0])
-        label = None
-        options: dict[str, Any] = {}
-        for child in children[1:]:
-            if isinstance(child, Token) and child.type == "STRING":
-                label = unquote(child)
-            elif isinstance(child, tuple):
-                options[child[0]] = child[1]
+        label, options = self._label_and_options(children[1:])
         return m.Element(
             name,
             label,
@@ -803,20 +822,11 @@ class ModelBuilder(Transformer):
             span=self.span(meta),
         )
 
-    def arm_type(self, children: list[Any]) -> tuple[str, Any]:
-        return ("type", str(children[0]))
-
-    def arm_receives(self, children: list[Any]) -> tuple[str, Any]:
-        return ("receives", children[0])
-
-    def arm_description(self, children: list[Any]) -> tuple[str, Any]:
-        return ("description", unquote(children[0]))
-
-    def arm_branch(self, children: list[Any]) -> tuple[str, str]:
-        return ("branch", unquote(children[0]))
-
-    def arm_transition(self, children: list[Any]) -> tuple[str, str]:
-        return ("transition", unquote(children[0]))
+    arm_type = _name_option("type")
+    arm_receives = _option("receives")
+    arm_description = _text_option("description")
+    arm_branch = _text_option("branch")
+    arm_transition = _text_option("transition")
 
     @v_args(meta=True)
     def arm_step(self, meta: Any, children: list[Any]) -> m.ArmStep:
@@ -857,11 +867,8 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def intervention_decl(self, meta: Any, children: list[Any]) -> m.Intervention:
-        strings = self._strings(children[1:2])
         fields = tuple(c for c in children if isinstance(c, m.Field))
-        return m.Intervention(
-            str(children[0]), strings[0] if strings else None, fields, span=self.span(meta)
-        )
+        return m.Intervention(str(children[0]), self._label(children), fields, span=self.span(meta))
 
     @v_args(meta=True)
     def dose_level(self, meta: Any, children: list[Any]) -> m.DoseLevel:
@@ -914,13 +921,12 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def scenario(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
-        strings = self._strings(children[1:2])
         rates = tuple(c[0] for c in children if isinstance(c, tuple))
         return (
             "scenario",
             m.Scenario(
                 str(children[0]),
-                strings[0] if strings else None,
+                self._label(children),
                 rates,
                 self._marks(children),
                 span=self.span(meta),
@@ -967,23 +973,15 @@ class ModelBuilder(Transformer):
 
     # -- objectives
 
-    def primary(self, children: list[Any]) -> str:
-        return "primary"
-
-    def secondary(self, children: list[Any]) -> str:
-        return "secondary"
-
-    def exploratory(self, children: list[Any]) -> str:
-        return "exploratory"
-
-    def endpoint_timeframe(self, children: list[Any]) -> tuple[str, Any]:
-        return ("timeframe", unquote(children[0]))
+    primary = _word("primary")
+    secondary = _word("secondary")
+    exploratory = _word("exploratory")
+    endpoint_timeframe = _text_option("timeframe")
 
     def endpoint_until(self, children: list[Any]) -> tuple[str, Any]:
         return ("until", (children[0].quantity, str(children[1])))
 
-    def endpoint_rule(self, children: list[Any]) -> tuple[str, Any]:
-        return ("rule", children[0])
+    endpoint_rule = _option("rule")
 
     @v_args(meta=True)
     def endpoint_decl(self, meta: Any, children: list[Any]) -> m.Endpoint:
@@ -1020,11 +1018,8 @@ class ModelBuilder(Transformer):
     def amendment_date(self, children: list[Any]) -> tuple[str, Any]:
         return ("date", self._date(children[0]))
 
-    def amendment_summary(self, children: list[Any]) -> tuple[str, Any]:
-        return ("summary", unquote(children[0]))
-
-    def amendment_reason(self, children: list[Any]) -> tuple[str, Any]:
-        return ("reason", unquote(children[0]))
+    amendment_summary = _text_option("summary")
+    amendment_reason = _text_option("reason")
 
     @v_args(meta=True)
     def amendment_change(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
@@ -1059,14 +1054,9 @@ class ModelBuilder(Transformer):
     def map_where(self, children: list[Any]) -> tuple[str, Any]:
         return ("where", (unquote(children[0]), unquote(children[1])))
 
-    def map_date(self, children: list[Any]) -> tuple[str, Any]:
-        return ("date", children[0])
-
-    def map_visit(self, children: list[Any]) -> tuple[str, Any]:
-        return ("visit", children[0])
-
-    def map_unit(self, children: list[Any]) -> tuple[str, Any]:
-        return ("unit", children[0])
+    map_date = _option("date")
+    map_visit = _option("visit")
+    map_unit = _option("unit")
 
     @v_args(meta=True)
     def map_rule(self, meta: Any, children: list[Any]) -> m.MapRule:
@@ -1088,12 +1078,11 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def mapping_decl(self, meta: Any, children: list[Any]) -> m.Mapping:
-        strings = self._strings(children[1:2])
         rules = tuple(c for c in children if isinstance(c, m.MapRule))
         complete = tuple(c for c in children if isinstance(c, m.MapComplete))
         return m.Mapping(
             str(children[0]),
-            strings[0] if strings else None,
+            self._label(children),
             rules,
             span=self.span(meta),
             complete=complete,
@@ -1101,23 +1090,17 @@ class ModelBuilder(Transformer):
 
     # -- expressions
 
+    def _exists(self, kind: m.QuantifierKind, meta: Any, children: list[Any]) -> m.Quantifier:
+        where = children[1] if len(children) > 1 else None
+        return m.Quantifier(kind, str(children[0]), where, span=self.span(meta))
+
     @v_args(meta=True)
     def any_(self, meta: Any, children: list[Any]) -> m.Quantifier:
-        return m.Quantifier(
-            "any",
-            str(children[0]),
-            children[1] if len(children) > 1 else None,
-            span=self.span(meta),
-        )
+        return self._exists("any", meta, children)
 
     @v_args(meta=True)
     def none_(self, meta: Any, children: list[Any]) -> m.Quantifier:
-        return m.Quantifier(
-            "none",
-            str(children[0]),
-            children[1] if len(children) > 1 else None,
-            span=self.span(meta),
-        )
+        return self._exists("none", meta, children)
 
     @v_args(meta=True)
     def all_(self, meta: Any, children: list[Any]) -> m.Quantifier:
@@ -1144,23 +1127,12 @@ class ModelBuilder(Transformer):
     def not_(self, meta: Any, children: list[Any]) -> m.Not:
         return m.Not(children[0], span=self.span(meta))
 
-    def le(self, children: list[Any]) -> str:
-        return "<="
-
-    def ge(self, children: list[Any]) -> str:
-        return ">="
-
-    def ne(self, children: list[Any]) -> str:
-        return "!="
-
-    def lt(self, children: list[Any]) -> str:
-        return "<"
-
-    def gt(self, children: list[Any]) -> str:
-        return ">"
-
-    def eq(self, children: list[Any]) -> str:
-        return "="
+    le = _word("<=")
+    ge = _word(">=")
+    ne = _word("!=")
+    lt = _word("<")
+    gt = _word(">")
+    eq = _word("=")
 
     @v_args(meta=True)
     def compare(self, meta: Any, children: list[Any]) -> m.Compare:
@@ -1193,11 +1165,8 @@ class ModelBuilder(Transformer):
     def is_missing(self, meta: Any, children: list[Any]) -> m.IsKnown:
         return m.IsKnown(children[0], True, span=self.span(meta))
 
-    def before(self, children: list[Any]) -> str:
-        return "before"
-
-    def after(self, children: list[Any]) -> str:
-        return "after"
+    before = _word("before")
+    after = _word("after")
 
     @v_args(meta=True)
     def within(self, meta: Any, children: list[Any]) -> m.Within:
@@ -1272,17 +1241,10 @@ class ModelBuilder(Transformer):
         args = children[1] if len(children) > 1 and children[1] is not None else ()
         return m.Call(str(children[0]), args, span=self.span(meta))
 
-    def count(self, children: list[Any]) -> str:
-        return "count"
-
-    def total(self, children: list[Any]) -> str:
-        return "sum"
-
-    def minimum(self, children: list[Any]) -> str:
-        return "min"
-
-    def maximum(self, children: list[Any]) -> str:
-        return "max"
+    count = _word("count")
+    total = _word("sum")
+    minimum = _word("min")
+    maximum = _word("max")
 
     @v_args(meta=True)
     def aggregate(self, meta: Any, children: list[Any]) -> m.Aggregate:
