@@ -169,7 +169,9 @@ class ModelBuilder(Transformer):
 
     def span(self, meta: Any) -> m.Span:
         if getattr(meta, "empty", True):
-            return m.Span.unknown(self.path)
+            # only `start` can match no text (a file of blanks and comments): the
+            # module is then where the file starts
+            return m.Span(self.path, 1, 1, 1, 1, 0, 0)
         return m.Span(
             self.path,
             meta.line,

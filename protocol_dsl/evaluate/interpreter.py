@@ -1406,7 +1406,8 @@ class _Compiler:
             return count, Info("number", None, 0.0, INF, interval=True)
         if symbol.kind not in ("item", "derive"):
             raise CompileError(f"{kind}() needs an item: {e.target.dotted}")
-        value_fn, info = self.compile(m.Ref((e.target.parts[-1],)), inner, visit)
+        own = m.Ref((e.target.parts[-1],), span=e.target.span)  # the item on its own record
+        value_fn, info = self.compile(own, inner, visit)
         vlo, vhi = info.lo, info.hi
         exact_lo, exact_hi = v.exact(vlo), v.exact(vhi)
         if kind == "sum":
