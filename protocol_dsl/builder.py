@@ -27,9 +27,10 @@ from lark import Token, Transformer, v_args
 
 from protocol_dsl import model as m
 from protocol_dsl import printer
+from protocol_dsl.errors import UserError
 
 
-class SyntaxProblem(Exception):
+class SyntaxProblem(UserError):
     """A problem found while building the model that is a user error."""
 
     def __init__(self, code: str, message: str, span: m.Span, help: str | None = None):

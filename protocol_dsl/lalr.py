@@ -37,6 +37,7 @@ from lark.grammar import Rule
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
+from protocol_dsl.errors import ControlFlow
 from protocol_dsl.lexer import FastContextualLexer
 
 #: A node's maker: (its positions, its children) -> the node.
@@ -46,7 +47,7 @@ Handler = Callable[["Positions", list[Any]], Any]
 Rescue = Callable[[Token, Callable[[str], bool]], "Token | None"]
 
 
-class Fallback(Exception):
+class Fallback(ControlFlow):
     """This input needs Lark's own parser (a syntax error, or a handler that raised)."""
 
 

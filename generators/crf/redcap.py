@@ -59,6 +59,7 @@ from generators.crf.forms import (
 from generators.csv_cells import Cell, write_csv
 from protocol_dsl import model as m
 from protocol_dsl import units
+from protocol_dsl.errors import ControlFlow
 from protocol_dsl.spec import Scope, Spec
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (
@@ -151,7 +152,7 @@ class Event(NamedTuple):
     offset_max: int
 
 
-class Untranslatable(Exception):
+class Untranslatable(ControlFlow):
     """A condition REDCap branching logic cannot express."""
 
 

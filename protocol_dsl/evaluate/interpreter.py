@@ -33,6 +33,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
 from protocol_dsl.conversions import threshold_on_item_scale
+from protocol_dsl.errors import InternalError
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
     POSITION,
@@ -137,7 +138,7 @@ class ExprResult:
         return self.value if isinstance(self.value, v.Truth) else v.Truth.UNKNOWN
 
 
-class CompileError(Exception):
+class CompileError(InternalError):
     """The spec cannot be evaluated (it should have been rejected by the checks)."""
 
 
