@@ -139,7 +139,7 @@ def test_anything_else_is_an_internal_error(
     )
 
 
-def test_a_generator_refusing_the_spec_is_the_users_problem_and_the_others_are_built(
+def test_a_generator_refusing_what_check_accepted_is_a_bug_and_the_others_are_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generators.checks import schema
@@ -153,8 +153,8 @@ def test_a_generator_refusing_the_spec_is_the_users_problem_and_the_others_are_b
     result = CliRunner().invoke(
         cli.cli, ["build", str(QLS4131), "-o", str(out), "--only", "schema,sdtm"]
     )
-    assert result.exit_code == 1, result.output
-    assert "skipped schema: the target toxicity must be below 0.5\n" in result.output
-    assert "E0999" not in result.output and "report" not in result.output
+    # `check` accepted the spec, so a generator refusing it is a missing check: a bug
+    assert result.exit_code == 2, result.output
+    assert "E0999" in result.output and "the target toxicity must be below 0.5" in result.output
     assert (out / "sdtm" / "ta.csv").exists()
     assert result.output.splitlines()[-1].startswith("built ")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import click
 
 from protocol_dsl.commands.options import no_color_option
-from protocol_dsl.errors import UserError
 
 if TYPE_CHECKING:
     from protocol_dsl.spec import Spec
@@ -81,13 +80,14 @@ def _build(
     spec: Spec, out: Path, wanted: list[str], artefacts: dict
 ) -> tuple[list[Path], bool, bool]:
     """Write the wanted artefacts: the files written, whether any could not be built
-    (an optional dependency missing, a `UserError` in the spec), and whether any
-    failed with an internal error.
+    (an optional dependency missing), and whether any failed with an internal error.
 
-    An artefact that fails otherwise is reported with the internal-error code
+    An artefact that fails is reported with the internal-error code
     (E0999) and the request for a bug report, and the others are still built: a
     spec that `check` accepts is one every generator must handle, so the failure
     is a bug, and one broken generator must not cost the user every other file.
+    That holds for a `UserError` too: a generator refusing what `check` accepted
+    means `check` is missing a rule.
 
     Before each generator, the objects that exist (modules, the checked spec,
     what earlier generators keep) are frozen out of garbage collection: they
@@ -117,10 +117,6 @@ def _build(
         gc.freeze()
         try:
             files = module.build(spec, out)
-        except UserError as error:  # the spec's to fix (see protocol_dsl.errors)
-            click.echo(f"skipped {name}: {error}", err=True)
-            failed = True
-            continue
         except Exception as error:  # a bug in this generator: report it, build the others
             _artefact_failed(name, error)
             internal = True
