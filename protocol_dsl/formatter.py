@@ -242,12 +242,6 @@ class _Formatter:
             return False
         return not self.source_lines[line - 1].strip()
 
-    def _has_comment(self, node: object) -> bool:
-        span = getattr(node, "span", None)
-        if span is None or span.end <= span.start:
-            return False
-        return bool(self._comments_between(span.start, span.end))
-
     def _comments_between(self, low: int, high: int) -> list[int]:
         """The offsets of the comments strictly between source offsets `low` and `high`."""
         first = bisect.bisect_right(self.comment_offsets, low)
@@ -569,9 +563,6 @@ class _Formatter:
         for col, text, anchor in laid[1:]:
             lines.append(_anchored(col, text, anchor))
         return lines
-
-    def flat_fits(self, expr: m.Expr, column: int) -> bool:
-        return column + len(printer.expr(expr)) <= WIDTH and not self._forced(expr)
 
     def layout(
         self, node: m.Expr, col: int, context: int, *, force: bool = False

@@ -317,10 +317,6 @@ def tables_to_batch(dictionary: DataDictionary, tables: Mapping[str, Table]) -> 
 # ---------------------------------------------------------------- reading files
 
 
-def read_csv_folder(dictionary: DataDictionary, folder: Path) -> Batch:
-    return tables_to_batch(dictionary, _folder_tables(folder, {".csv"}))
-
-
 def read_table_folder(dictionary: DataDictionary, folder: Path) -> Batch:
     """A folder of CSV and/or Parquet files, one per table."""
     return tables_to_batch(dictionary, _folder_tables(folder, {".csv", ".parquet"}))
