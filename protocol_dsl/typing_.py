@@ -1170,10 +1170,7 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for derive in decl.derives:
             typer.derive_type(owner, decl, derive)
     elif isinstance(decl, m.Score):
-        form = None
-        if decl.form is not None:
-            symbol = owner.resolve(decl.form.parts, Scope(owner))
-            form = symbol.form if symbol is not None and symbol.kind == "form" else None
+        form = owner.score_form(decl)
         for _domain, item in decl.items():
             if item.expr is not None:
                 scope = Scope(owner, form, f"score item {decl.name}.{item.name}")

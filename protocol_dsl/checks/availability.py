@@ -366,19 +366,26 @@ def _comma(problem: str) -> str:
     return ", " if problem.startswith("but") else " "
 
 
+def _at_visit(
+    spec: Spec, visit: str, visits: tuple[str, ...], last_day: int, last: str
+) -> str | None:
+    """Why a read at a named visit is not available by `last` (day `last_day`), or None."""
+    if visit not in spec.visits:
+        return None  # an unknown visit (E0106)
+    if visit not in visits:
+        return f"at {visit}, where it is not collected"
+    day = _day(spec, visit)
+    if day is not None and day > last_day:
+        return f"at {visit} (day {day}), after {last}"
+    return None
+
+
 def _late(
     spec: Spec, read: Read, visits: tuple[str, ...], judged: str, judged_day: int
 ) -> str | None:
     """Why `read` is not available at the visit `judged`, or None when it is."""
     if read.visit is not None:
-        if read.visit not in spec.visits:
-            return None  # an unknown visit (E0106)
-        if read.visit not in visits:
-            return f"at {read.visit}, where it is not collected"
-        day = _day(spec, read.visit)
-        if day is not None and day > judged_day:
-            return f"at {read.visit} (day {day}), after {judged}"
-        return None
+        return _at_visit(spec, read.visit, visits, judged_day, judged)
     if not read.form.repeating and spec.eligibility_visit in visits:
         return None  # read at the eligibility visit, never after the visit it is judged at
     first = _first(spec, visits)  # a form's first visit; a repeating form's first records
@@ -441,14 +448,7 @@ def endpoint_frame(spec: Spec, endpoint: m.Endpoint) -> tuple[int, int] | None:
 
 def _outside(spec: Spec, read: Read, visits: tuple[str, ...], start: int, end: int) -> str | None:
     if read.visit is not None:
-        if read.visit not in spec.visits:
-            return None  # an unknown visit (E0106)
-        if read.visit not in visits:
-            return f"at {read.visit}, where it is not collected"
-        day = _day(spec, read.visit)
-        if day is not None and day > end:
-            return f"at {read.visit} (day {day}), after the end of its time frame"
-        return None
+        return _at_visit(spec, read.visit, visits, end, "the end of its time frame")
     inside = [v for v in visits if (d := _day(spec, v)) is not None and start <= d <= end]
     if inside:
         return None

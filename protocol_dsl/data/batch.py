@@ -47,6 +47,16 @@ class RawSubject:
         return self.provenance.get(("", None))
 
 
+def subject_record(subjects: dict[str, RawSubject], subject_id: str, where: str) -> RawSubject:
+    """The record of `subject_id`, started (as read at `where`) on its first row."""
+    subject = subjects.get(subject_id)
+    if subject is None:
+        subject = RawSubject({"subject_id": subject_id}, where)
+        subject.provenance[("", None)] = where
+        subjects[subject_id] = subject
+    return subject
+
+
 @attrs.define
 class Batch:
     """Everything read from the inputs of one `protocol screen` run."""

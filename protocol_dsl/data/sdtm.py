@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl.data.batch import Batch, InputError, RawSubject
+from protocol_dsl.data.batch import Batch, InputError, RawSubject, subject_record
 from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo, ItemInfo
 from protocol_dsl.spec import Spec
 
@@ -207,12 +207,7 @@ class _Reader:
         self.reported: set[tuple[str, int]] = set()  # rows already reported as unusable
 
     def subject(self, subject_id: str, where: str) -> RawSubject:
-        subject = self.subjects.get(subject_id)
-        if subject is None:
-            subject = RawSubject({"subject_id": subject_id}, where)
-            subject.provenance[("", None)] = where
-            self.subjects[subject_id] = subject
-        return subject
+        return subject_record(self.subjects, subject_id, where)
 
     def problem(
         self,

@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from protocol_dsl.data.batch import Batch, InputError, RawSubject
+from protocol_dsl.data.batch import Batch, InputError, RawSubject, subject_record
 from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo
 
 UNIT_SUFFIX = "__unit"
@@ -69,12 +69,7 @@ class _Assembler:
         self.batch = Batch()
 
     def subject(self, subject_id: str, where: str) -> RawSubject:
-        subject = self.subjects.get(subject_id)
-        if subject is None:
-            subject = RawSubject({"subject_id": subject_id}, where)
-            subject.provenance[("", None)] = where
-            self.subjects[subject_id] = subject
-        return subject
+        return subject_record(self.subjects, subject_id, where)
 
     def row_subject(self, table: Table, row: Mapping[str, Any], where: str) -> RawSubject | None:
         subject_id = _text_id(row.get("subject_id"))
@@ -208,14 +203,8 @@ class _Assembler:
 
     def _visits_table(self, table: Table) -> None:
         self._unknown_columns(table, ("visit", "date"))
-        for row, where in zip(table.rows, table.row_labels, strict=True):
-            subject = self.row_subject(table, row, where)
-            if subject is None:
-                continue
-            visit = _text_id(row.get("visit"))
-            if visit is None:
-                self.problem(subject, "visits", None, "the row has no visit; it is skipped", where)
-                continue
+        missing = "the row has no visit; it is skipped"
+        for subject, row, where, visit in self._keyed_rows(table, "visits", "visit", missing):
             visits = subject.record.setdefault("visits", {})
             if visit in visits:
                 self.problem(
@@ -232,16 +221,29 @@ class _Assembler:
             visits[visit] = None if _blank(date) else date
             subject.provenance[("visits", visit)] = where
 
-    def _attestations_table(self, table: Table) -> None:
-        self._unknown_columns(table, ("criterion", "attested"))
+    def _keyed_rows(
+        self, table: Table, form: str, column: str, missing: str
+    ) -> Iterator[tuple[RawSubject, Mapping[str, Any], str, str]]:
+        """The rows of a table keyed by `column`, with their subject and key.
+
+        A row without a known subject, or without a key (reported as `missing`),
+        is skipped.
+        """
         for row, where in zip(table.rows, table.row_labels, strict=True):
             subject = self.row_subject(table, row, where)
             if subject is None:
                 continue
-            criterion = _text_id(row.get("criterion"))
-            if criterion is None:
-                self.problem(subject, "attestations", None, "the row has no criterion id", where)
+            key = _text_id(row.get(column))
+            if key is None:
+                self.problem(subject, form, None, missing, where)
                 continue
+            yield subject, row, where, key
+
+    def _attestations_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("criterion", "attested"))
+        missing = "the row has no criterion id"
+        rows = self._keyed_rows(table, "attestations", "criterion", missing)
+        for subject, row, where, criterion in rows:
             attestations = subject.record.setdefault("attestations", {})
             if criterion in attestations:
                 self.problem(

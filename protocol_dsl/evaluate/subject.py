@@ -633,16 +633,27 @@ def normalise(
     return subject
 
 
+def _section(
+    sid: str, key: str, value: Any, message: str, problems: list[DataProblem]
+) -> Mapping[str, Any] | None:
+    """A section of a subject record (`visits`, `forms` …) when it is a mapping.
+
+    An absent section is None; one of another shape is None and a problem.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        problems.append(DataProblem(sid, None, None, key, None, message))
+        return None
+    return value
+
+
 def _read_visits(
     dictionary: DataDictionary, subject: Subject, visits: Any, problems: list[DataProblem]
 ) -> None:
     sid = subject.subject_id
+    visits = _section(sid, "visits", visits, "visits must map visit names to dates", problems)
     if visits is None:
-        return
-    if not isinstance(visits, Mapping):
-        problems.append(
-            DataProblem(sid, None, None, "visits", None, "visits must map visit names to dates")
-        )
         return
     known = dictionary.spec.visits
     for visit, value in visits.items():
@@ -665,10 +676,8 @@ def _read_forms(
     dictionary: DataDictionary, subject: Subject, forms: Any, problems: list[DataProblem]
 ) -> None:
     sid = subject.subject_id
+    forms = _section(sid, "forms", forms, "forms must be a JSON object", problems)
     if forms is None:
-        return
-    if not isinstance(forms, Mapping):
-        problems.append(DataProblem(sid, None, None, "forms", None, "forms must be a JSON object"))
         return
     for name, content in forms.items():
         info = dictionary.form(name)
@@ -798,14 +807,9 @@ def _read_attestations(
     dictionary: DataDictionary, subject: Subject, attestations: Any, problems: list[DataProblem]
 ) -> None:
     sid = subject.subject_id
+    message = "attestations map criterion ids to yes/no"
+    attestations = _section(sid, "attestations", attestations, message, problems)
     if attestations is None:
-        return
-    if not isinstance(attestations, Mapping):
-        problems.append(
-            DataProblem(
-                sid, None, None, "attestations", None, "attestations map criterion ids to yes/no"
-            )
-        )
         return
     for criterion_id, value in attestations.items():
         criterion = dictionary.criteria.get(criterion_id)
