@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from protocol_dsl.data.batch import Batch, InputError, RawSubject, subject_record
+from protocol_dsl.data.batch import Batch, InputError, RawSubject, blank, subject_record
 from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo
 
 UNIT_SUFFIX = "__unit"
@@ -44,16 +43,8 @@ class Table:
     bad_rows: Sequence[tuple[str, str]] = ()
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _text_id(value: Any) -> str | None:
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, float) and value == int(value):
         return str(int(value))
@@ -145,37 +136,24 @@ class _Assembler:
         self.batch.subjects = list(self.subjects.values())
         return self.batch
 
+    def _column_problem(self, table: Table, column: str, reason: str) -> None:
+        self.batch.problems.append(
+            DataProblem(None, table.name, None, column, None, reason, table.name)
+        )
+
     def _has_column(self, table: Table, column: str) -> bool:
         if column in table.columns:
             return True
-        self.batch.problems.append(
-            DataProblem(
-                None,
-                table.name,
-                None,
-                column,
-                None,
-                f"the table has no {column} column; its {len(table.rows)} rows are not read",
-                table.name,
-            )
-        )
+        reason = f"the table has no {column} column; its {len(table.rows)} rows are not read"
+        self._column_problem(table, column, reason)
         return False
 
     def _unknown_columns(self, table: Table, known: Iterable[str]) -> None:
         allowed = set(known) | {"subject_id"}
         for column in table.columns:
             if column not in allowed:
-                self.batch.problems.append(
-                    DataProblem(
-                        None,
-                        table.name,
-                        None,
-                        column,
-                        None,
-                        f"'{column}' is not a column of this table; it is not read",
-                        table.name,
-                    )
-                )
+                reason = f"'{column}' is not a column of this table; it is not read"
+                self._column_problem(table, column, reason)
 
     def _subjects_table(self, table: Table) -> None:
         self._unknown_columns(table, ("arm", "dose_level"))
@@ -185,7 +163,7 @@ class _Assembler:
                 continue
             for key in ("arm", "dose_level"):
                 value = row.get(key)
-                if _blank(value):
+                if blank(value):
                     continue
                 if key in subject.record:
                     self.problem(
@@ -218,7 +196,7 @@ class _Assembler:
                 )
                 continue
             date = row.get("date")
-            visits[visit] = None if _blank(date) else date
+            visits[visit] = None if blank(date) else date
             subject.provenance[("visits", visit)] = where
 
     def _keyed_rows(
@@ -256,7 +234,7 @@ class _Assembler:
                 )
                 continue
             value = row.get("attested")
-            attestations[criterion] = None if _blank(value) else value
+            attestations[criterion] = None if blank(value) else value
             subject.provenance[("attestations", None)] = where
 
     def _form_table(self, info: FormInfo, table: Table) -> None:
@@ -273,9 +251,9 @@ class _Assembler:
             record: dict[str, Any] = {}
             for name in present:
                 value = row.get(name)
-                if _blank(value):
+                if blank(value):
                     continue
-                if name in with_unit and not _blank(row.get(f"{name}{UNIT_SUFFIX}")):
+                if name in with_unit and not blank(row.get(f"{name}{UNIT_SUFFIX}")):
                     value = {"value": value, "unit": str(row[f"{name}{UNIT_SUFFIX}"]).strip()}
                 record[name] = _plain(value)
             forms = subject.record.setdefault("forms", {})

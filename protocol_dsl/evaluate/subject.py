@@ -210,7 +210,7 @@ def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     unit = item.type.unit if item.type.kind == "quantity" else None
     value_range = None
     if item.range is not None:
-        value_range = (_bound(item.range.low, unit), _bound(item.range.high, unit))
+        value_range = (range_bound(item.range.low, unit), range_bound(item.range.high, unit))
     return ItemInfo(
         item.name,
         item,
@@ -223,8 +223,12 @@ def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     )
 
 
-def _bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
-    # exact, so that a value on the bound is in range (0.1 is not the float 0.1)
+def range_bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
+    """A range bound in the item's unit; as written when its unit does not convert.
+
+    Exact, so that a value on the bound is in range (0.1 is not the float 0.1);
+    every back end reads range bounds through this one function.
+    """
     if isinstance(bound, m.Quantity):
         if unit is not None and bound.unit != unit:
             try:
@@ -612,9 +616,10 @@ def normalise(
             problems.append(
                 DataProblem(sid, None, None, key, None, f"'{key}' is not part of a subject record")
             )
-    _read_visits(dictionary, subject, raw.get("visits"), problems)
-    _read_forms(dictionary, subject, raw.get("forms"), problems)
-    _read_attestations(dictionary, subject, raw.get("attestations"), problems)
+    for key, shape, read in _SECTIONS:
+        section = _section(sid, key, raw.get(key), shape, problems)
+        if section is not None:
+            read(dictionary, subject, section, problems)
     for key, names, word in (
         ("arm", dictionary.arms, "arm"),
         ("dose_level", dictionary.dose_levels, "dose level"),
@@ -634,27 +639,27 @@ def normalise(
 
 
 def _section(
-    sid: str, key: str, value: Any, message: str, problems: list[DataProblem]
+    sid: str, key: str, value: Any, shape: str, problems: list[DataProblem]
 ) -> Mapping[str, Any] | None:
     """A section of a subject record (`visits`, `forms` …) when it is a mapping.
 
-    An absent section is None; one of another shape is None and a problem.
+    An absent section is None; one of another shape is None and a problem that says `shape`.
     """
     if value is None:
         return None
     if not isinstance(value, Mapping):
-        problems.append(DataProblem(sid, None, None, key, None, message))
+        problems.append(DataProblem(sid, None, None, key, None, shape))
         return None
     return value
 
 
 def _read_visits(
-    dictionary: DataDictionary, subject: Subject, visits: Any, problems: list[DataProblem]
+    dictionary: DataDictionary,
+    subject: Subject,
+    visits: Mapping[str, Any],
+    problems: list[DataProblem],
 ) -> None:
     sid = subject.subject_id
-    visits = _section(sid, "visits", visits, "visits must map visit names to dates", problems)
-    if visits is None:
-        return
     known = dictionary.spec.visits
     for visit, value in visits.items():
         if visit not in known:
@@ -673,12 +678,12 @@ def _read_visits(
 
 
 def _read_forms(
-    dictionary: DataDictionary, subject: Subject, forms: Any, problems: list[DataProblem]
+    dictionary: DataDictionary,
+    subject: Subject,
+    forms: Mapping[str, Any],
+    problems: list[DataProblem],
 ) -> None:
     sid = subject.subject_id
-    forms = _section(sid, "forms", forms, "forms must be a JSON object", problems)
-    if forms is None:
-        return
     for name, content in forms.items():
         info = dictionary.form(name)
         if info is None:
@@ -804,13 +809,12 @@ def _read_record(
 
 
 def _read_attestations(
-    dictionary: DataDictionary, subject: Subject, attestations: Any, problems: list[DataProblem]
+    dictionary: DataDictionary,
+    subject: Subject,
+    attestations: Mapping[str, Any],
+    problems: list[DataProblem],
 ) -> None:
     sid = subject.subject_id
-    message = "attestations map criterion ids to yes/no"
-    attestations = _section(sid, "attestations", attestations, message, problems)
-    if attestations is None:
-        return
     for criterion_id, value in attestations.items():
         criterion = dictionary.criteria.get(criterion_id)
         if criterion is None or not criterion.attested:
@@ -827,3 +831,12 @@ def _read_attestations(
             subject.attestations[criterion_id] = _yes_no(value)
         except BadValue as error:
             problems.append(DataProblem(sid, "attestations", None, criterion_id, value, str(error)))
+
+
+#: The sections of a subject record read against the dictionary: key, the shape
+#: it must have (said when it has another), and its reader.
+_SECTIONS: tuple[tuple[str, str, Callable[..., None]], ...] = (
+    ("visits", "visits must map visit names to dates", _read_visits),
+    ("forms", "forms must be a JSON object", _read_forms),
+    ("attestations", "attestations map criterion ids to yes/no", _read_attestations),
+)
