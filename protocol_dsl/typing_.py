@@ -207,7 +207,7 @@ def describe(t: Type) -> str:
     if isinstance(t, Quantity):
         if t.is_duration:
             return f"a duration in {_TIME_WORDS.get(t.unit, units.format_unit(t.unit))}"
-        return f"a quantity in {units.format_unit(t.unit)} ({units.describe_dimension(t.unit)})"
+        return f"a quantity in {_kind_of(t.unit)}"
     if isinstance(t, Date):
         return "a date and time" if t.datetime else "a date"
     if isinstance(t, Titer):
@@ -262,7 +262,7 @@ def quantity_unit(text: str) -> str:
 
 
 def _kind_of(unit: str) -> str:
-    return f"{units.format_unit(unit)} ({units.describe_dimension(unit)})"
+    return units.describe_unit(unit)
 
 
 # ---------------------------------------------------------------- items
