@@ -398,16 +398,6 @@ Expr: TypeAlias = (
     | Conditional
 )
 
-BUILTIN_FUNCTIONS: dict[str, str] = {
-    "years_between": "completed years from the first date to the second",
-    "months_between": "completed months from the first date to the second",
-    "days_between": "days from the first date to the second",
-    "lookup": "the value of a lookup table for a key",
-    "abs": "absolute value",
-    "least": "the smaller of two values",
-    "greatest": "the larger of two values",
-}
-
 
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of an expression, in source order."""

@@ -15,18 +15,11 @@ from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
+from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
 
 #: Arity of each built-in function.
-FUNCTION_ARITY = {
-    "years_between": 2,
-    "months_between": 2,
-    "days_between": 2,
-    "lookup": 2,
-    "abs": 1,
-    "least": 2,
-    "greatest": 2,
-}
+FUNCTION_ARITY = {f.name: f.arity for f in FUNCTIONS.values()}
 
 #: Anchors a DLT window may start from without being declared.
 DLT_ANCHORS = ("first_dose", "first_step_dose", "target_dose")
