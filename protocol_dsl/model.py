@@ -645,9 +645,6 @@ class ScoreDomain(_Node):
     span: Span = _span_field()
 
 
-ScoreRule = Literal["sum_all", "highest_per_domain"]
-
-
 @node
 class Score(_Node):
     name: str
@@ -691,10 +688,6 @@ class Criterion(_Node):
     attestation: str | None = None
     marks: Marks = ()
     span: Span = _span_field()
-
-    @property
-    def is_formal(self) -> bool:
-        return self.rule is not None
 
 
 @node
