@@ -12,7 +12,7 @@ open question carries a visible, numbered badge.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,7 +37,7 @@ from generators.documents.document import (
     lines,
     para,
 )
-from generators.documents.marks import MarkIndex, quantity_as_written
+from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
@@ -184,35 +184,25 @@ class _Builder:
             return Section(
                 "open-questions", "", "Open questions and provisional values", tuple(blocks)
             )
-        blocks = [para(CAVEAT, style="caveat")]
-        if self.marks.questions:
-            rows = tuple(
-                (cell(f"Q{e.number}"), cell(e.where), cell(e.text)) for e in self.marks.questions
-            )
-            blocks.append(
-                Table(
-                    (cell("#"), cell("Where"), cell("Open question")),
-                    rows,
-                    "Open questions",
-                    anchors=tuple(e.anchor for e in self.marks.questions),
-                )
-            )
-        else:
-            blocks.append(para("There are no open questions."))
-        if self.marks.provisional:
-            rows = tuple(
-                (cell(f"P{e.number}"), cell(e.where), cell(e.value)) for e in self.marks.provisional
-            )
-            blocks.append(
-                Table(
-                    (cell("#"), cell("Where"), cell("Provisional value")),
-                    rows,
-                    "Provisional values (illustrative, not from the source document)",
-                    anchors=tuple(e.anchor for e in self.marks.provisional),
-                )
-            )
-        else:
-            blocks.append(para("There are no provisional values."))
+        blocks = [
+            para(CAVEAT, style="caveat"),
+            _marks_table(
+                self.marks.questions,
+                "Q",
+                "Open question",
+                "Open questions",
+                lambda e: e.text,
+                "There are no open questions.",
+            ),
+            _marks_table(
+                self.marks.provisional,
+                "P",
+                "Provisional value",
+                "Provisional values (illustrative, not from the source document)",
+                lambda e: e.value,
+                "There are no provisional values.",
+            ),
+        ]
         return Section("open-questions", "", "Open questions and provisional values", tuple(blocks))
 
     def amendments(self) -> Section:
@@ -1218,6 +1208,26 @@ def _day(day: int) -> str:
 
 def _link(text: str, target: str) -> Inline:
     return Link(text, target)
+
+
+def _marks_table(
+    entries: Sequence[MarkEntry],
+    prefix: str,
+    heading: str,
+    caption: str,
+    text: Callable[[MarkEntry], str],
+    empty: str,
+) -> Block:
+    """The numbered open questions or provisional values, or `empty` when there are none."""
+    if not entries:
+        return para(empty)
+    rows = tuple((cell(f"{prefix}{e.number}"), cell(e.where), cell(text(e))) for e in entries)
+    return Table(
+        (cell("#"), cell("Where"), cell(heading)),
+        rows,
+        caption,
+        anchors=tuple(e.anchor for e in entries),
+    )
 
 
 def _bullets(lines: list[str]) -> Block:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -638,9 +638,12 @@ def normalise(
     return subject
 
 
-def _section(
-    sid: str, key: str, value: Any, shape: str, problems: list[DataProblem]
-) -> Mapping[str, Any] | None:
+#: A section of a subject record, and the problems found while reading one.
+_Section: TypeAlias = Mapping[str, Any]
+_Problems: TypeAlias = list[DataProblem]
+
+
+def _section(sid: str, key: str, value: Any, shape: str, problems: _Problems) -> _Section | None:
     """A section of a subject record (`visits`, `forms` …) when it is a mapping.
 
     An absent section is None; one of another shape is None and a problem that says `shape`.
@@ -654,10 +657,7 @@ def _section(
 
 
 def _read_visits(
-    dictionary: DataDictionary,
-    subject: Subject,
-    visits: Mapping[str, Any],
-    problems: list[DataProblem],
+    dictionary: DataDictionary, subject: Subject, visits: _Section, problems: _Problems
 ) -> None:
     sid = subject.subject_id
     known = dictionary.spec.visits
@@ -678,10 +678,7 @@ def _read_visits(
 
 
 def _read_forms(
-    dictionary: DataDictionary,
-    subject: Subject,
-    forms: Mapping[str, Any],
-    problems: list[DataProblem],
+    dictionary: DataDictionary, subject: Subject, forms: _Section, problems: _Problems
 ) -> None:
     sid = subject.subject_id
     for name, content in forms.items():
@@ -809,10 +806,7 @@ def _read_record(
 
 
 def _read_attestations(
-    dictionary: DataDictionary,
-    subject: Subject,
-    attestations: Mapping[str, Any],
-    problems: list[DataProblem],
+    dictionary: DataDictionary, subject: Subject, attestations: _Section, problems: _Problems
 ) -> None:
     sid = subject.subject_id
     for criterion_id, value in attestations.items():
