@@ -225,20 +225,24 @@ class EditChecker:
         holds: bool | None,
     ) -> Iterable[Finding]:
         record = position if isinstance(position, int) else None
-        where = _where(info.key, item.name, visit, record)
+        where = f"{_where(info.key, item.name, visit, record)} ({item.label})"
+        # the findings on one field differ only in their rule, what was expected and why
+        finding = functools.partial(
+            Finding,
+            data.subject_id,
+            form=info.key,
+            item=item.name,
+            visit=visit,
+            record=record,
+            value=None,
+        )
         when = item.item.when
         if when is None:
             if item.item.required and not present:
-                yield Finding(
-                    data.subject_id,
-                    "REQUIRED_ITEM_MISSING",
-                    info.key,
-                    item.name,
-                    visit,
-                    record,
-                    None,
-                    "a value",
-                    f"{where} ({item.label}) is required but missing",
+                yield finding(
+                    rule="REQUIRED_ITEM_MISSING",
+                    expected="a value",
+                    message=f"{where} is required but missing",
                 )
             return
         from protocol_dsl import printer
@@ -246,29 +250,17 @@ class EditChecker:
         condition = printer.expr(when)
         if holds is True and not present:
             rule = "REQUIRED_ITEM_MISSING" if item.item.required else "CONDITIONAL_ITEM_MISSING"
-            yield Finding(
-                data.subject_id,
-                rule,
-                info.key,
-                item.name,
-                visit,
-                record,
-                None,
-                "a value",
-                f"{where} ({item.label}) is asked when {condition}, which holds, but is missing",
+            yield finding(
+                rule=rule,
+                expected="a value",
+                message=f"{where} is asked when {condition}, which holds, but is missing",
             )
         elif holds is False and present:
-            yield Finding(
-                data.subject_id,
-                "ITEM_NOT_APPLICABLE",
-                info.key,
-                item.name,
-                visit,
-                record,
-                None,
-                "no value",
-                f"{where} ({item.label}) is filled in although it is asked only when "
-                f"{condition}, which does not hold",
+            yield finding(
+                rule="ITEM_NOT_APPLICABLE",
+                expected="no value",
+                message=f"{where} is filled in although it is asked only when {condition}, "
+                "which does not hold",
             )
 
     # ------------------------------------------------------------ visits

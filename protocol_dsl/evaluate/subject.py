@@ -659,22 +659,12 @@ def _section(sid: str, key: str, value: Any, shape: str, problems: _Problems) ->
 def _read_visits(
     dictionary: DataDictionary, subject: Subject, visits: _Section, problems: _Problems
 ) -> None:
-    sid = subject.subject_id
     known = dictionary.spec.visits
-    for visit, value in visits.items():
-        if visit not in known:
-            problems.append(
-                DataProblem(
-                    sid, "visits", visit, None, value, f"'{visit}' is not a visit of the spec"
-                )
-            )
-            continue
-        if is_missing(value):
-            continue
-        try:
-            subject.visits[visit] = _date(value)
-        except BadValue as error:
-            problems.append(DataProblem(sid, "visits", visit, None, value, str(error)))
+
+    def unknown(visit: str) -> str | None:
+        return None if visit in known else f"'{visit}' is not a visit of the spec"
+
+    _read_values(subject, "visits", visits, unknown, _date, subject.visits, problems, by_visit=True)
 
 
 def _read_forms(
@@ -808,23 +798,46 @@ def _read_record(
 def _read_attestations(
     dictionary: DataDictionary, subject: Subject, attestations: _Section, problems: _Problems
 ) -> None:
-    sid = subject.subject_id
-    for criterion_id, value in attestations.items():
+    def unknown(criterion_id: str) -> str | None:
         criterion = dictionary.criteria.get(criterion_id)
-        if criterion is None or not criterion.attested:
-            reason = (
-                f"'{criterion_id}' is not a criterion of the spec"
-                if criterion is None
-                else f"{criterion_id} is not an attested criterion"
-            )
-            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, reason))
+        if criterion is None:
+            return f"'{criterion_id}' is not a criterion of the spec"
+        return None if criterion.attested else f"{criterion_id} is not an attested criterion"
+
+    _read_values(
+        subject, "attestations", attestations, unknown, _yes_no, subject.attestations, problems
+    )
+
+
+def _read_values(
+    subject: Subject,
+    key: str,
+    section: _Section,
+    unknown: Callable[[str], str | None],
+    read: Callable[[Any], Any],
+    into: dict[str, Any],
+    problems: _Problems,
+    *,
+    by_visit: bool = False,
+) -> None:
+    """Read a section that maps a name to one value (visits to dates, criteria to yes/no).
+
+    A name `unknown` has a reason for is a problem, a missing value is left out,
+    and a value `read` refuses is a problem.  A problem names a visit as its
+    position (`by_visit`), any other name as its item.
+    """
+    for name, value in section.items():
+        position, item = (name, None) if by_visit else (None, name)
+        reason = unknown(name)
+        if reason is not None:
+            problems.append(DataProblem(subject.subject_id, key, position, item, value, reason))
             continue
         if is_missing(value):
             continue
         try:
-            subject.attestations[criterion_id] = _yes_no(value)
+            into[name] = read(value)
         except BadValue as error:
-            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, str(error)))
+            problems.append(DataProblem(subject.subject_id, key, position, item, value, str(error)))
 
 
 #: The sections of a subject record read against the dictionary: key, the shape
