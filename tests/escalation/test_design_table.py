@@ -219,6 +219,20 @@ def test_deescalation_reaches_escalate_and_simulate(tmp_path: Path) -> None:
     assert simulate.exit_code == 0, simulate.output
 
 
+def test_the_spec_differ_reads_deescalation_as_allow_deescalation() -> None:
+    """The differ names a parameter by its canonical name, whichever spelling is written."""
+    from generators.diff.compare import diff
+
+    def parameter_changes(old_block: str) -> list[str]:
+        changes = diff(_spec(old_block), _spec(_DEESCALATION))
+        return [c.target for c in changes if c.target.startswith("escalation parameter")]
+
+    turned_off = _DEESCALATION.replace("deescalation yes", "deescalation no")
+    assert parameter_changes(turned_off) == ["escalation parameter allow_deescalation"]
+    respelled = _DEESCALATION.replace("deescalation yes", "allow_deescalation yes")
+    assert parameter_changes(respelled) == []
+
+
 def test_deescalation_without_expand_is_an_error_in_check_as_in_the_engine() -> None:
     block = "  design three_plus_three {\n    deescalation yes\n  }\n"
     problems = _design_problems(_spec(block))
