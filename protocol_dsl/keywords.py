@@ -14,6 +14,11 @@ from pathlib import Path
 
 GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
+#: Units that are also keywords, read as units all the same right after a number on
+#: its line ("1 day" as "7 days", "5 min"); a keyword on the next line is a keyword.
+KEYWORD_UNITS = frozenset({"day", "min"})
+
+
 _RULE = re.compile(r"^\??(\w+):(.*?)(?=^\??\w+:|^//|\Z)", re.MULTILINE | re.DOTALL)
 
 
@@ -53,3 +58,11 @@ def keywords() -> frozenset[str]:
 def declaration_keywords() -> tuple[str, ...]:
     """The words that begin a top-level declaration (`trial`, `form`, `visit` …)."""
     return tuple(_leading_words("declaration"))
+
+
+@lru_cache(maxsize=1)
+def unit_word() -> re.Pattern[str]:
+    """The grammar's pattern of a unit written without quotes (its UNIT_WORD terminal)."""
+    found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
+    assert found, "the grammar defines UNIT_WORD"
+    return re.compile(found[1])

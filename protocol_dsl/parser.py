@@ -36,7 +36,12 @@ from lark.visitors import _vargs_meta
 from protocol_dsl import model as m
 from protocol_dsl.builder import ModelBuilder, SyntaxProblem, _shown
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.keywords import GRAMMAR_PATH, declaration_keywords, keywords
+from protocol_dsl.keywords import (
+    GRAMMAR_PATH,
+    KEYWORD_UNITS,
+    declaration_keywords,
+    keywords,
+)
 from protocol_dsl.lalr import Driver, Fallback, Handler
 from protocol_dsl.lexer import FastContextualLexer
 from protocol_dsl.parse_table import parser_class
@@ -47,23 +52,10 @@ from protocol_dsl.user_cache import private_folder
 DECLARATION_KEYWORDS = list(declaration_keywords())
 
 
-#: Units that are also keywords, read as units all the same right after a number on
-#: its line ("1 day" as "7 days", "5 min"); a keyword on the next line is a keyword.
-KEYWORD_UNITS = frozenset({"day", "min"})
-
-
 def grammar_text() -> str:
     text = GRAMMAR_PATH.read_text(encoding="utf-8")
     words = sorted(keywords() - KEYWORD_UNITS, key=lambda k: (-len(k), k))
     return text.replace("__KEYWORDS__", "|".join(words))
-
-
-@lru_cache(maxsize=1)
-def unit_word() -> re.Pattern[str]:
-    """The grammar's pattern of a unit written without quotes (its UNIT_WORD terminal)."""
-    found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
-    assert found, "the grammar defines UNIT_WORD"
-    return re.compile(found[1])
 
 
 def _cache_path(text: str) -> str | None:

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from protocol_dsl import model as m
+from protocol_dsl.keywords import KEYWORD_UNITS, keywords, unit_word
 
 # Binding strength, loosest first; mirrors the grammar.
 _LOWEST = 0  # any/none/all, if-then-else
@@ -57,8 +58,6 @@ def number(value: Decimal) -> str:
 
 def is_bare_unit(unit: str) -> bool:
     """Whether a unit can follow its number unquoted (else it is written '…')."""
-    from protocol_dsl.parser import KEYWORD_UNITS, keywords, unit_word
-
     if not unit_word().fullmatch(unit):
         return False
     return unit not in keywords() or unit in KEYWORD_UNITS
