@@ -32,6 +32,7 @@ from protocol_dsl import printer, units
 from protocol_dsl import typing_ as t
 from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.visitor import ExprVisitor
 
 
 class PlanError(Exception):
@@ -155,7 +156,9 @@ class _Lowered:
 _NUMERIC = (t.Number, t.Quantity)
 
 
-class _Lowerer:
+class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
+    """Lowers the model's expressions to plan nodes; one method per node kind."""
+
     def __init__(self, spec: Spec, dictionary: Dictionary) -> None:
         self.spec = spec
         self.dictionary = dictionary
@@ -171,36 +174,35 @@ class _Lowerer:
         return lowered.node
 
     def lower(self, expr: m.Expr, context: _Context) -> _Lowered:
-        method = getattr(self, "_" + type(expr).__name__.lower())
-        return method(expr, context)  # type: ignore[no-any-return]
+        return self.visit(expr, context)
 
     def _type(self, expr: m.Expr, context: _Context) -> t.Type:
         return self.typer.infer(expr, context.scope)
 
     # ------------------------------------------------------------ literals
 
-    def _numberlit(self, expr: m.NumberLit, context: _Context) -> _Lowered:
+    def visit_number_lit(self, expr: m.NumberLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("number", Fraction(expr.value)), self._type(expr, context))
 
-    def _quantitylit(self, expr: m.QuantityLit, context: _Context) -> _Lowered:
+    def visit_quantity_lit(self, expr: m.QuantityLit, context: _Context) -> _Lowered:
         value = Fraction(expr.quantity.value)
         return _Lowered(n.Const("number", value), self._type(expr, context))
 
-    def _textlit(self, expr: m.TextLit, context: _Context) -> _Lowered:
+    def visit_text_lit(self, expr: m.TextLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("text", expr.value), t.Text())
 
-    def _datelit(self, expr: m.DateLit, context: _Context) -> _Lowered:
+    def visit_date_lit(self, expr: m.DateLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("date", expr.value), t.Date())
 
-    def _titerlit(self, expr: m.TiterLit, context: _Context) -> _Lowered:
+    def visit_titer_lit(self, expr: m.TiterLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("titer", expr.denominator), t.Titer())
 
-    def _boollit(self, expr: m.BoolLit, context: _Context) -> _Lowered:
+    def visit_bool_lit(self, expr: m.BoolLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("bool", expr.value), t.BOOLEAN)
 
     # ------------------------------------------------------------ names
 
-    def _ref(self, expr: m.Ref, context: _Context) -> _Lowered:
+    def visit_ref(self, expr: m.Ref, context: _Context) -> _Lowered:
         symbol = context.owner.resolve(expr.parts, context.scope)
         if symbol is None:
             raise PlanError(f"'{expr.dotted}' is not defined", expr.span)
@@ -286,7 +288,7 @@ class _Lowerer:
             return n.Const(kind, None)  # never collected there: no value can be recorded
         return n.Item(record.table, item.name, record.visit, kind)
 
-    def _atvisit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
+    def visit_at_visit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
         return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
 
     # ------------------------------------------------------------ scores
@@ -348,7 +350,7 @@ class _Lowerer:
 
     # ------------------------------------------------------------ arithmetic
 
-    def _negate(self, expr: m.Negate, context: _Context) -> _Lowered:
+    def visit_negate(self, expr: m.Negate, context: _Context) -> _Lowered:
         inner = self.lower(expr.expr, context)
         if inner.node.kind not in ("number", "interval"):
             raise PlanError("only numbers can be negated", expr.span)
@@ -356,7 +358,7 @@ class _Lowerer:
             return _Lowered(n.Const("number", -inner.node.value), inner.type)  # type: ignore[operator]
         return _Lowered(n.Negate(inner.node, inner.node.kind), inner.type)
 
-    def _arith(self, expr: m.Arith, context: _Context) -> _Lowered:
+    def visit_arith(self, expr: m.Arith, context: _Context) -> _Lowered:
         result = self._type(expr, context)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
@@ -424,17 +426,17 @@ class _Lowerer:
 
     # ------------------------------------------------------------ logic
 
-    def _not(self, expr: m.Not, context: _Context) -> _Lowered:
+    def visit_not(self, expr: m.Not, context: _Context) -> _Lowered:
         return _Lowered(n.Not(self.condition(expr.expr, context, "`not`")), t.BOOLEAN)
 
-    def _logic(self, expr: m.Logic, context: _Context) -> _Lowered:
+    def visit_logic(self, expr: m.Logic, context: _Context) -> _Lowered:
         left = self.condition(expr.left, context, f"each side of `{expr.op}`")
         right = self.condition(expr.right, context, f"each side of `{expr.op}`")
         if expr.op == "implies":
             return _Lowered(_logic("or", n.Not(left), right), t.BOOLEAN)
         return _Lowered(_logic(expr.op, left, right), t.BOOLEAN)
 
-    def _conditional(self, expr: m.Conditional, context: _Context) -> _Lowered:
+    def visit_conditional(self, expr: m.Conditional, context: _Context) -> _Lowered:
         cond = self.condition(expr.condition, context, "the condition of `if`")
         then = self.lower(expr.then, context)
         otherwise = self.lower(expr.otherwise, context)
@@ -458,7 +460,7 @@ class _Lowerer:
 
     # ------------------------------------------------------------ comparisons
 
-    def _compare(self, expr: m.Compare, context: _Context) -> _Lowered:
+    def visit_compare(self, expr: m.Compare, context: _Context) -> _Lowered:
         expr = threshold_on_item_scale(self.spec, context.scope, expr)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
@@ -478,13 +480,13 @@ class _Lowerer:
             raise PlanError("conditions can only be compared with = or !=", span)
         return n.Compare(op, left.node, right.node)  # type: ignore[arg-type]
 
-    def _between(self, expr: m.Between, context: _Context) -> _Lowered:
+    def visit_between(self, expr: m.Between, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         low = self._comparison(">=", value, self.lower(expr.low, context), expr.span)
         high = self._comparison("<=", value, self.lower(expr.high, context), expr.span)
         return _Lowered(_logic("and", low, high), t.BOOLEAN)
 
-    def _memberof(self, expr: m.MemberOf, context: _Context) -> _Lowered:
+    def visit_member_of(self, expr: m.MemberOf, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         if value.node.kind not in ("code", "text"):
             raise PlanError("`in` tests a choice against code-list values", expr.span)
@@ -497,11 +499,11 @@ class _Lowerer:
             values = expr.values
         return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
 
-    def _isknown(self, expr: m.IsKnown, context: _Context) -> _Lowered:
+    def visit_is_known(self, expr: m.IsKnown, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
 
-    def _within(self, expr: m.Within, context: _Context) -> _Lowered:
+    def visit_within(self, expr: m.Within, context: _Context) -> _Lowered:
         value, anchor, timed = self._window_ends(expr, context)
         sign = -1 if expr.direction == "before" else 1
         shifted = self._shift(anchor, expr.duration, sign, timed)
@@ -511,7 +513,7 @@ class _Lowerer:
             node = _logic("and", n.Compare(">=", value, anchor), n.Compare("<=", value, shifted))
         return _Lowered(node, t.BOOLEAN)
 
-    def _atleast(self, expr: m.AtLeast, context: _Context) -> _Lowered:
+    def visit_at_least(self, expr: m.AtLeast, context: _Context) -> _Lowered:
         value, anchor, timed = self._window_ends(expr, context)
         if expr.direction == "before":
             node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1, timed))
@@ -555,7 +557,7 @@ class _Lowerer:
         inner = _Context(owner, _Record(form, owner, table, None), context.visit)
         return table, inner
 
-    def _quantifier(self, expr: m.Quantifier, context: _Context) -> _Lowered:
+    def visit_quantifier(self, expr: m.Quantifier, context: _Context) -> _Lowered:
         form = context.owner.forms.get(expr.form)
         if form is None or not form.repeating:
             raise PlanError(f"'{expr.form}' is not a repeating form", expr.span)
@@ -575,7 +577,7 @@ class _Lowerer:
             node = n.Not(node)
         return _Lowered(node, t.BOOLEAN)
 
-    def _aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
+    def visit_aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
         result = self._type(expr, context)
         symbol = context.owner.resolve(expr.target.parts, Scope(context.owner))
         if symbol is None or symbol.form is None or not symbol.form.repeating:
@@ -672,7 +674,7 @@ class _Lowerer:
 
     # ------------------------------------------------------------ functions
 
-    def _call(self, expr: m.Call, context: _Context) -> _Lowered:
+    def visit_call(self, expr: m.Call, context: _Context) -> _Lowered:
         name = expr.function
         result = self._type(expr, context)
         if name in ("years_between", "months_between", "days_between"):
