@@ -127,14 +127,21 @@ class ExprVisitor(abc.ABC, Generic[T, P]):
     def visit_conditional(self, node: m.Conditional, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
 
+def out_of_step(node_types: tuple[type, ...]) -> tuple[set[str], set[str]]:
+    """The methods `ExprVisitor` lacks for `node_types`, and those it has for no node type."""
+    declared = set(ExprVisitor.__abstractmethods__)
+    expected = {method_name(cls) for cls in node_types}
+    return expected - declared, declared - expected
+
+
 def _check_methods() -> None:
     """Fail at import when the model and the visitor's methods disagree."""
-    declared = set(ExprVisitor.__abstractmethods__)
-    expected = set(METHOD_NAMES.values())
-    if declared != expected:
-        missing = ", ".join(sorted(expected - declared)) or "none"
-        extra = ", ".join(sorted(declared - expected)) or "none"
-        raise TypeError(f"ExprVisitor out of step with the model: missing {missing}; extra {extra}")
+    missing, extra = out_of_step(m.EXPR_TYPES)
+    if missing or extra:
+        raise TypeError(
+            "ExprVisitor is out of step with the model's expression classes: "
+            f"missing {sorted(missing)}, extra {sorted(extra)}"
+        )
 
 
 _check_methods()
