@@ -12,6 +12,8 @@ the error it reports for it.
 `visit(expr, *args)` dispatches on the exact class through a table built once
 per walker class: one dict lookup per node, no name built per call (the solver
 encoding and the interpreter compilation walk every rule of every check).
+`Visitor` is that mechanism for any tree of node classes; the screening plan's
+nodes have their own visitors on it (`generators.plan.visitor`).
 """
 
 from __future__ import annotations
@@ -23,32 +25,64 @@ from typing import Any, ClassVar, Generic, ParamSpec, TypeVar
 
 from protocol_dsl import model as m
 
+N = TypeVar("N")
 T = TypeVar("T")
 P = ParamSpec("P")
 
 
 def method_name(cls: type) -> str:
-    """The visitor method for an expression class: `MemberOf` -> `visit_member_of`."""
+    """The visitor method for a node class: `MemberOf` -> `visit_member_of`."""
     return "visit_" + re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+class Visitor(abc.ABC, Generic[N, T, P]):
+    """Dispatch by exact class for one tree of node classes (`N` is their union).
+
+    A tree's visitor base sets `_methods` (node class -> method name) and declares
+    one abstract method per node class; each concrete walker gets a table of its
+    own methods, built once when its class is created.
+    """
+
+    _methods: ClassVar[dict[type, str]] = {}
+    #: class of node -> the (unbound) method handling it, per walker class
+    _dispatch: ClassVar[dict[type, Callable[..., Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._dispatch = {node: getattr(cls, name) for node, name in cls._methods.items()}
+
+    def visit(self, node: N, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """What this walker makes of `node` (dispatched on its exact class)."""
+        return self._dispatch[type(node)](self, node, *args, **kwargs)  # type: ignore[no-any-return]
+
+
+def out_of_step(
+    visitor: type[Visitor[Any, Any, Any]], node_types: tuple[type, ...]
+) -> tuple[set[str], set[str]]:
+    """The methods `visitor` lacks for `node_types`, and those it has for no node type."""
+    declared = set(visitor.__abstractmethods__)
+    expected = {method_name(cls) for cls in node_types}
+    return expected - declared, declared - expected
+
+
+def check_methods(visitor: type[Visitor[Any, Any, Any]], node_types: tuple[type, ...]) -> None:
+    """Fail (at import of the visitor's module) when a tree and its visitor disagree."""
+    missing, extra = out_of_step(visitor, node_types)
+    if missing or extra:
+        raise TypeError(
+            f"{visitor.__name__} is out of step with its node classes: "
+            f"missing {sorted(missing)}, extra {sorted(extra)}"
+        )
 
 
 #: The visitor method of each expression class of the model, in the model's order.
 METHOD_NAMES: dict[type, str] = {cls: method_name(cls) for cls in m.EXPR_TYPES}
 
 
-class ExprVisitor(abc.ABC, Generic[T, P]):
+class ExprVisitor(Visitor[m.Expr, T, P]):
     """Walks an expression tree; one method per node kind, each returning a `T`."""
 
-    #: class of node -> the (unbound) method handling it, built per subclass
-    _dispatch: ClassVar[dict[type, Callable[..., Any]]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._dispatch = {node: getattr(cls, name) for node, name in METHOD_NAMES.items()}
-
-    def visit(self, expr: m.Expr, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        """What this walker makes of `expr` (dispatched on its exact class)."""
-        return self._dispatch[type(expr)](self, expr, *args, **kwargs)  # type: ignore[no-any-return]
+    _methods: ClassVar[dict[type, str]] = METHOD_NAMES
 
     # ------------------------------------------------------------ literals
 
@@ -127,21 +161,4 @@ class ExprVisitor(abc.ABC, Generic[T, P]):
     def visit_conditional(self, node: m.Conditional, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
 
-def out_of_step(node_types: tuple[type, ...]) -> tuple[set[str], set[str]]:
-    """The methods `ExprVisitor` lacks for `node_types`, and those it has for no node type."""
-    declared = set(ExprVisitor.__abstractmethods__)
-    expected = {method_name(cls) for cls in node_types}
-    return expected - declared, declared - expected
-
-
-def _check_methods() -> None:
-    """Fail at import when the model and the visitor's methods disagree."""
-    missing, extra = out_of_step(m.EXPR_TYPES)
-    if missing or extra:
-        raise TypeError(
-            "ExprVisitor is out of step with the model's expression classes: "
-            f"missing {sorted(missing)}, extra {sorted(extra)}"
-        )
-
-
-_check_methods()
+check_methods(ExprVisitor, m.EXPR_TYPES)
