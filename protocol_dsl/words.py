@@ -425,17 +425,21 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         return f"{self.render(node.expr, scope, _SUM)} {word}", _COMPARE
 
     def visit_within(self, node: m.Within, scope: Scope, filt: bool) -> tuple[str, int]:
-        value = self.render(node.expr, scope, _SUM)
-        duration = self.render(node.duration, scope, _SUM)
-        anchor = self.render(node.anchor, scope, _SUM)
+        value, duration, anchor = self._window(node, scope)
         return f"{value} is within {duration} {node.direction} {anchor} (inclusive)", _COMPARE
 
     def visit_at_least(self, node: m.AtLeast, scope: Scope, filt: bool) -> tuple[str, int]:
-        value = self.render(node.expr, scope, _SUM)
-        duration = self.render(node.duration, scope, _SUM)
-        anchor = self.render(node.anchor, scope, _SUM)
+        value, duration, anchor = self._window(node, scope)
         bound = "on or before" if node.direction == "before" else "on or after"
         return f"{value} is {bound} {duration} {node.direction} {anchor}", _COMPARE
+
+    def _window(self, node: m.Within | m.AtLeast, scope: Scope) -> tuple[str, str, str]:
+        """The value, the duration and the anchor of a time window, as operands."""
+        return (
+            self.render(node.expr, scope, _SUM),
+            self.render(node.duration, scope, _SUM),
+            self.render(node.anchor, scope, _SUM),
+        )
 
     # ------------------------------------------------------------ records
 

@@ -936,46 +936,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
     def visit_logic(self, e: m.Logic, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         left = self.truth(e.left, scope, visit)
         right = self.truth(e.right, scope, visit)
-        if e.op == "and":
-
-            def conjunction(ctx: Context, rec: Any) -> Any:
-                missing = ctx.missing
-                m0 = len(missing)
-                a = left(ctx, rec)
-                if a is False:
-                    del missing[m0:]
-                    return False
-                b = right(ctx, rec)
-                if b is False:
-                    del missing[m0:]
-                    return False
-                if a is None or b is None:
-                    return None
-                if len(missing) > m0:
-                    del missing[m0:]
-                return True
-
-            return conjunction, TRUTH
-        if e.op == "or":
-
-            def disjunction(ctx: Context, rec: Any) -> Any:
-                missing = ctx.missing
-                m0 = len(missing)
-                a = left(ctx, rec)
-                if a is True:
-                    del missing[m0:]
-                    return True
-                b = right(ctx, rec)
-                if b is True:
-                    del missing[m0:]
-                    return True
-                if a is None or b is None:
-                    return None
-                if len(missing) > m0:
-                    del missing[m0:]
-                return False
-
-            return disjunction, TRUTH
+        if e.op in ("and", "or"):
+            return _short_circuit(left, right, decisive=e.op == "or"), TRUTH
 
         def implication(ctx: Context, rec: Any) -> Any:
             missing = ctx.missing
@@ -1526,6 +1488,33 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
 
 # ---------------------------------------------------------------- compile-time helpers
+
+
+def _short_circuit(left: Fn, right: Fn, decisive: bool) -> Fn:
+    """Kleene `and` (`decisive` False) or `or` (`decisive` True).
+
+    A side with the decisive value decides, and the missing data the other side
+    reported is then not needed; else the result is unknown if either side is.
+    """
+
+    def connective(ctx: Context, rec: Any) -> Any:
+        missing = ctx.missing
+        m0 = len(missing)
+        a = left(ctx, rec)
+        if a is decisive:
+            del missing[m0:]
+            return decisive
+        b = right(ctx, rec)
+        if b is decisive:
+            del missing[m0:]
+            return decisive
+        if a is None or b is None:
+            return None
+        if len(missing) > m0:
+            del missing[m0:]
+        return not decisive
+
+    return connective
 
 
 def _fused(read: Fn, plain: Callable[[Any, Any], bool], constant: Any) -> Fn | None:
