@@ -53,7 +53,8 @@ class Visitor(abc.ABC, Generic[N, T, P]):
 
     def visit(self, node: N, /, *args: P.args, **kwargs: P.kwargs) -> T:
         """What this walker makes of `node` (dispatched on its exact class)."""
-        return self._dispatch[type(node)](self, node, *args, **kwargs)  # type: ignore[no-any-return]
+        method = self._dispatch[type(node)]
+        return method(self, node, *args, **kwargs)  # type: ignore[no-any-return]
 
 
 def out_of_step(

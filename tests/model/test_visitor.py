@@ -38,6 +38,8 @@ KNOWN_WALKERS = {
     "_Lowerer",
     "PythonCompiler",
     "_IntervalCompiler",
+    "_QueryBuilder",
+    "_Intervals",
 }
 #: The visitor bases, one per tree, and the node classes each has a method for.
 BASES: dict[type, tuple[type, ...]] = {
