@@ -20,6 +20,7 @@ from fractions import Fraction
 import attrs
 
 from generators.plan import nodes as n
+from generators.plan.bounds import StaticBounds
 from generators.plan.dictionary import (
     ITEM_KINDS,
     Dictionary,
@@ -163,6 +164,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         self.spec = spec
         self.dictionary = dictionary
         self.typer = t.Typer(spec)
+        self.static_bounds = StaticBounds(dictionary)
         self._active: set[int] = set()
 
     # ------------------------------------------------------------ entry points
@@ -601,7 +603,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         value = self._record_member(symbol, inner.record, inner, expr.target.span)
         if value.node.kind not in ("number", "date", "titer"):
             raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
-        low, high = self.bounds(value.node)
+        low, high = self.static_bounds.visit(value.node)
         if expr.kind == "sum":
             if table is None:
                 return _Lowered(n.IntervalSum(()), result)
@@ -633,44 +635,6 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             answered_no = n.Logic("and", (n.Known(answer, False), n.Compare("=", answer, n.FALSE)))
             recorded = n.Logic("or", (recorded, answered_no))
         return n.If(recorded, node, unknown, node.kind)
-
-    def bounds(self, node: n.Node) -> tuple[float, float]:
-        """The values `node` can take, as far as known before reading any data.
-
-        The same static reasoning as the interpreter's: an item's declared
-        range, constants, table values, and interval arithmetic over them.
-        """
-        if isinstance(node, n.Const):
-            if isinstance(node.value, (Fraction, int)) and not isinstance(node.value, bool):
-                return float(node.value), float(node.value)
-            return -math.inf, math.inf
-        if isinstance(node, (n.Item, n.Field)):
-            table = self.dictionary.table(node.table)
-            column = table.column(node.item) if table is not None else None
-            if column is not None and column.low is not None and column.high is not None:
-                return column.low, column.high
-            return -math.inf, math.inf
-        if isinstance(node, n.Arith):
-            return _bounds_arith(node.op, self.bounds(node.left), self.bounds(node.right))
-        if isinstance(node, n.Negate):
-            low, high = self.bounds(node.arg)
-            return -high, -low
-        if isinstance(node, n.Scale):
-            return self.bounds(node.arg)
-        if isinstance(node, n.Lookup):
-            numbers = [float(v.value) for _k, v in node.entries if isinstance(v.value, Fraction)]
-            return min(numbers, default=-math.inf), max(numbers, default=math.inf)
-        if isinstance(node, n.Abs):
-            low, high = self.bounds(node.arg)
-            return 0.0, max(abs(low), abs(high))
-        if isinstance(node, n.Extremum):
-            a, b = self.bounds(node.left), self.bounds(node.right)
-            pick = min if node.op == "least" else max
-            return pick(a[0], b[0]), pick(a[1], b[1])
-        if isinstance(node, n.If):
-            a, b = self.bounds(node.then), self.bounds(node.otherwise)
-            return min(a[0], b[0]), max(a[1], b[1])
-        return -math.inf, math.inf
 
     # ------------------------------------------------------------ functions
 
@@ -830,26 +794,6 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
     if factor is None:
         raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
     return int(sign * amount * factor), 0
-
-
-def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-    """Interval arithmetic on static bounds (0 × ∞ is 0; a divisor range across 0 is unbounded)."""
-    (a0, a1), (b0, b1) = a, b
-    if op == "+":
-        result = (a0 + b0, a1 + b1)
-    elif op == "-":
-        result = (a0 - b1, a1 - b0)
-    elif op == "*":
-        products = [0.0 if x == 0 or y == 0 else x * y for x in (a0, a1) for y in (b0, b1)]
-        result = (min(products), max(products))
-    elif b0 <= 0 <= b1:
-        return -math.inf, math.inf
-    else:
-        quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
-        result = (min(quotients), max(quotients))
-    if math.isnan(result[0]) or math.isnan(result[1]):
-        return -math.inf, math.inf
-    return result
 
 
 def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:

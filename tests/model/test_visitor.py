@@ -40,6 +40,7 @@ KNOWN_WALKERS = {
     "_IntervalCompiler",
     "_QueryBuilder",
     "_Intervals",
+    "StaticBounds",
 }
 #: The visitor bases, one per tree, and the node classes each has a method for.
 BASES: dict[type, tuple[type, ...]] = {
