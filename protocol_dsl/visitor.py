@@ -49,6 +49,9 @@ class Visitor(abc.ABC, Generic[N, T, P]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        missing = [name for name in cls._methods.values() if not hasattr(cls, name)]
+        if missing:  # a node class added to the tree, its visitor base not told
+            raise TypeError(f"{cls.__name__} declares no {', '.join(missing)}")
         cls._dispatch = {node: getattr(cls, name) for node, name in cls._methods.items()}
 
     def visit(self, node: N, /, *args: P.args, **kwargs: P.kwargs) -> T:

@@ -126,6 +126,16 @@ def test_a_node_kind_without_a_method_is_out_of_step() -> None:
     assert (missing, extra) == (set(), {"visit_number_lit"})
 
 
+def test_a_visitor_without_a_method_for_a_class_of_its_tree_is_refused() -> None:
+    @attrs.frozen
+    class PreviousValue:
+        expr: m.Expr
+
+    methods = {**METHOD_NAMES, PreviousValue: method_name(PreviousValue)}
+    with pytest.raises(TypeError, match="declares no visit_previous_value"):
+        type("Outdated", (ExprVisitor,), {"_methods": methods})
+
+
 def test_a_walker_missing_a_kind_cannot_be_instantiated() -> None:
     methods = {name: lambda self, node: None for name in METHOD_NAMES.values()}
     del methods["visit_member_of"]
