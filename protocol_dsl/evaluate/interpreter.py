@@ -936,26 +936,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
     def visit_logic(self, e: m.Logic, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         left = self.truth(e.left, scope, visit)
         right = self.truth(e.right, scope, visit)
-        if e.op in ("and", "or"):
-            return _short_circuit(left, right, decisive=e.op == "or"), TRUTH
-
-        def implication(ctx: Context, rec: Any) -> Any:
-            missing = ctx.missing
-            m0 = len(missing)
-            a = left(ctx, rec)
-            if a is False:
-                del missing[m0:]
-                return True
-            b = right(ctx, rec)
-            if b is True:
-                del missing[m0:]
-                return True
-            if a is None or b is None:
-                return None
-            del missing[m0:]
-            return False
-
-        return implication, TRUTH
+        left_decides, right_decides = _DECIDING[e.op]
+        return _short_circuit(left, right, left_decides, right_decides), TRUTH
 
     def visit_conditional(
         self, e: m.Conditional, scope: Scope, visit: str | None
@@ -1490,29 +1472,39 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 # ---------------------------------------------------------------- compile-time helpers
 
 
-def _short_circuit(left: Fn, right: Fn, decisive: bool) -> Fn:
-    """Kleene `and` (`decisive` False) or `or` (`decisive` True).
+#: The value of each side that decides a connective without the other side.
+_DECIDING: dict[str, tuple[bool, bool]] = {
+    "and": (False, False),
+    "or": (True, True),
+    "implies": (False, True),
+}
 
-    A side with the decisive value decides, and the missing data the other side
-    reported is then not needed; else the result is unknown if either side is.
+
+def _short_circuit(left: Fn, right: Fn, left_decides: bool, right_decides: bool) -> Fn:
+    """Kleene `and`, `or` or `implies` (see `_DECIDING`).
+
+    A side with its deciding value decides: the result is then the right side's
+    deciding value, and the missing data the other side reported is not needed.
+    Else the result is unknown if either side is, and the opposite otherwise.
     """
+    decided = right_decides
 
     def connective(ctx: Context, rec: Any) -> Any:
         missing = ctx.missing
         m0 = len(missing)
         a = left(ctx, rec)
-        if a is decisive:
+        if a is left_decides:
             del missing[m0:]
-            return decisive
+            return decided
         b = right(ctx, rec)
-        if b is decisive:
+        if b is right_decides:
             del missing[m0:]
-            return decisive
+            return decided
         if a is None or b is None:
             return None
         if len(missing) > m0:
             del missing[m0:]
-        return not decisive
+        return not decided
 
     return connective
 
