@@ -1,4 +1,4 @@
-"""The expression visitor: one method per node kind, and every walker implements all of them."""
+"""The visitors (expressions, plan nodes): one method per node kind, and every walker has them all."""
 
 from __future__ import annotations
 
