@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 import attrs
 
@@ -408,6 +408,11 @@ Expr: TypeAlias = (
     | Conditional
 )
 
+#: Every expression class, in the order of `Expr`: the one list of node kinds
+#: (the visitor's methods, the model walkers and the checks all derive from it).
+EXPR_TYPES: tuple[type, ...] = get_args(Expr)
+_EXPR_TYPES = EXPR_TYPES  # the parser's name for it
+
 
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of an expression, in source order."""
@@ -440,7 +445,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
 
 
 def _is_expr(value: object) -> bool:
-    return isinstance(value, _EXPR_TYPES)
+    return isinstance(value, EXPR_TYPES)
 
 
 # ---------------------------------------------------------------- declarations
@@ -1021,30 +1026,5 @@ class Module(_Node):
     def of_type(self, cls: type) -> tuple:
         return tuple(d for d in self.declarations if isinstance(d, cls))
 
-
-_EXPR_TYPES = (
-    NumberLit,
-    QuantityLit,
-    TextLit,
-    DateLit,
-    TiterLit,
-    BoolLit,
-    Ref,
-    AtVisit,
-    Negate,
-    Not,
-    Arith,
-    Logic,
-    Compare,
-    Between,
-    MemberOf,
-    IsKnown,
-    Within,
-    AtLeast,
-    Quantifier,
-    Aggregate,
-    Call,
-    Conditional,
-)
 
 _methods.save()

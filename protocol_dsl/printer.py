@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from protocol_dsl import model as m
 from protocol_dsl.keywords import KEYWORD_UNITS, keywords, unit_word
+from protocol_dsl.visitor import ExprVisitor
 
 # Binding strength, loosest first; mirrors the grammar.
 _LOWEST = 0  # any/none/all, if-then-else
@@ -126,43 +127,63 @@ def _wrap(text: str, own: int, context: int) -> str:
 
 
 def _expr(node: m.Expr, context: int) -> str:
-    if isinstance(node, m.NumberLit):
+    """The source of `node` where the surrounding binding strength is `context`."""
+    return _PRINTER.visit(node, context)
+
+
+class _Printer(ExprVisitor[str, [int]]):
+    """Prints one node kind per method; `context` is the binding strength around it."""
+
+    def visit_number_lit(self, node: m.NumberLit, context: int) -> str:
         return number(node.value)
-    if isinstance(node, m.QuantityLit):
+
+    def visit_quantity_lit(self, node: m.QuantityLit, context: int) -> str:
         return quantity(node.quantity)
-    if isinstance(node, m.TextLit):
+
+    def visit_text_lit(self, node: m.TextLit, context: int) -> str:
         return quote(node.value)
-    if isinstance(node, m.DateLit):
+
+    def visit_date_lit(self, node: m.DateLit, context: int) -> str:
         return str(node.value)
-    if isinstance(node, m.TiterLit):
+
+    def visit_titer_lit(self, node: m.TiterLit, context: int) -> str:
         return f"1:{node.denominator}"
-    if isinstance(node, m.BoolLit):
+
+    def visit_bool_lit(self, node: m.BoolLit, context: int) -> str:
         return "yes" if node.value else "no"
-    if isinstance(node, m.Ref):
+
+    def visit_ref(self, node: m.Ref, context: int) -> str:
         return node.dotted
-    if isinstance(node, m.AtVisit):
+
+    def visit_at_visit(self, node: m.AtVisit, context: int) -> str:
         # "at VISIT" follows a name or a parenthesised expression only
-        inner = node.expr.dotted if isinstance(node.expr, m.Ref) else f"({_expr(node.expr, 0)})"
-        return f"{inner} at {node.visit}"
-    if isinstance(node, m.Negate):
-        return _wrap(f"-{_expr(node.expr, _UNARY)}", _UNARY, context)
-    if isinstance(node, m.Not):
-        return _wrap(f"not {_expr(node.expr, _COMPARE)}", _COMPARE, context)
-    if isinstance(node, m.Arith):
-        level = _SUM if node.op in "+-" else _PRODUCT
-        text = f"{_expr(node.left, level)} {node.op} {_expr(node.right, level + 1)}"
-        return _wrap(text, level, context)
-    if isinstance(node, m.Logic) and is_chain(node):
-        first, second = node.left, node.right
-        assert isinstance(first, m.Compare) and isinstance(second, m.Compare)
-        text = (
-            f"{_expr(first.left, _SUM)} {first.op} {_expr(first.right, _SUM)} "
-            f"{second.op} {_expr(second.right, _SUM)}"
+        inner = (
+            node.expr.dotted if isinstance(node.expr, m.Ref) else f"({self.visit(node.expr, 0)})"
         )
-        return _wrap(text, _COMPARE, context)
-    if isinstance(node, m.Logic):
+        return f"{inner} at {node.visit}"
+
+    def visit_negate(self, node: m.Negate, context: int) -> str:
+        return _wrap(f"-{self.visit(node.expr, _UNARY)}", _UNARY, context)
+
+    def visit_not(self, node: m.Not, context: int) -> str:
+        return _wrap(f"not {self.visit(node.expr, _COMPARE)}", _COMPARE, context)
+
+    def visit_arith(self, node: m.Arith, context: int) -> str:
+        level = _SUM if node.op in "+-" else _PRODUCT
+        text = f"{self.visit(node.left, level)} {node.op} {self.visit(node.right, level + 1)}"
+        return _wrap(text, level, context)
+
+    def visit_logic(self, node: m.Logic, context: int) -> str:
+        if is_chain(node):
+            first, second = node.left, node.right
+            assert isinstance(first, m.Compare) and isinstance(second, m.Compare)
+            text = (
+                f"{self.visit(first.left, _SUM)} {first.op} {self.visit(first.right, _SUM)} "
+                f"{second.op} {self.visit(second.right, _SUM)}"
+            )
+            return _wrap(text, _COMPARE, context)
         if node.op == "implies":
-            text = f"{_expr(node.left, _OR)} implies {_expr(node.right, _OR)}"
+            text = f"{self.visit(node.left, _OR)} implies {self.visit(node.right, _OR)}"
             return _wrap(text, _IMPLIES, context)
         level = _OR if node.op == "or" else _AND
         # "a or (b and c)": not needed by the grammar, but no reader should need to know that
@@ -170,53 +191,70 @@ def _expr(node: m.Expr, context: int) -> str:
         if node.op == "or":
             left = _AND + 1 if _is_and(node.left) else left
             right = _AND + 1 if _is_and(node.right) else right
-        text = f"{_expr(node.left, left)} {node.op} {_expr(node.right, right)}"
+        text = f"{self.visit(node.left, left)} {node.op} {self.visit(node.right, right)}"
         return _wrap(text, level, context)
-    if isinstance(node, m.Compare):
-        text = f"{_expr(node.left, _SUM)} {node.op} {_expr(node.right, _SUM)}"
+
+    def visit_compare(self, node: m.Compare, context: int) -> str:
+        text = f"{self.visit(node.left, _SUM)} {node.op} {self.visit(node.right, _SUM)}"
         return _wrap(text, _COMPARE, context)
-    if isinstance(node, m.Between):
+
+    def visit_between(self, node: m.Between, context: int) -> str:
         text = (
-            f"{_expr(node.expr, _SUM)} between {_expr(node.low, _SUM)} and {_expr(node.high, _SUM)}"
+            f"{self.visit(node.expr, _SUM)} between {self.visit(node.low, _SUM)} "
+            f"and {self.visit(node.high, _SUM)}"
         )
         return _wrap(text, _COMPARE, context)
-    if isinstance(node, m.MemberOf):
+
+    def visit_member_of(self, node: m.MemberOf, context: int) -> str:
         target = (
             node.codelist.dotted
             if node.codelist is not None
             else "{" + ", ".join(node.values) + "}"
         )
-        return _wrap(f"{_expr(node.expr, _SUM)} in {target}", _COMPARE, context)
-    if isinstance(node, m.IsKnown):
+        return _wrap(f"{self.visit(node.expr, _SUM)} in {target}", _COMPARE, context)
+
+    def visit_is_known(self, node: m.IsKnown, context: int) -> str:
         word = "missing" if node.missing else "known"
-        return _wrap(f"{_expr(node.expr, _SUM)} is {word}", _COMPARE, context)
-    if isinstance(node, (m.Within, m.AtLeast)):
-        keyword = "within" if isinstance(node, m.Within) else "at least"
+        return _wrap(f"{self.visit(node.expr, _SUM)} is {word}", _COMPARE, context)
+
+    def visit_within(self, node: m.Within, context: int) -> str:
+        return self._window(node, "within", context)
+
+    def visit_at_least(self, node: m.AtLeast, context: int) -> str:
+        return self._window(node, "at least", context)
+
+    def _window(self, node: m.Within | m.AtLeast, keyword: str, context: int) -> str:
         text = (
-            f"{_expr(node.expr, _SUM)} {keyword} {_expr(node.duration, _SUM)} "
-            f"{node.direction} {_expr(node.anchor, _SUM)}"
+            f"{self.visit(node.expr, _SUM)} {keyword} {self.visit(node.duration, _SUM)} "
+            f"{node.direction} {self.visit(node.anchor, _SUM)}"
         )
         return _wrap(text, _COMPARE, context)
-    if isinstance(node, m.Quantifier):
+
+    def visit_quantifier(self, node: m.Quantifier, context: int) -> str:
         text = f"{node.kind} {node.form}"
         if node.where is not None:
-            text += f" where {_expr(node.where, _IMPLIES)}"
+            text += f" where {self.visit(node.where, _IMPLIES)}"
         if node.kind == "all":
             assert node.satisfy is not None
-            text += f" satisfy {_expr(node.satisfy, _LOWEST)}"
+            text += f" satisfy {self.visit(node.satisfy, _LOWEST)}"
         # extends to the right: parenthesise unless it is the whole expression
         return f"({text})" if context > _LOWEST else text
-    if isinstance(node, m.Aggregate):
+
+    def visit_aggregate(self, node: m.Aggregate, context: int) -> str:
         inner = node.target.dotted
         if node.where is not None:
-            inner += f" where {_expr(node.where, _LOWEST)}"
+            inner += f" where {self.visit(node.where, _LOWEST)}"
         return f"{node.kind}({inner})"
-    if isinstance(node, m.Call):
-        return f"{node.function}({', '.join(_expr(a, _LOWEST) for a in node.args)})"
-    if isinstance(node, m.Conditional):
+
+    def visit_call(self, node: m.Call, context: int) -> str:
+        return f"{node.function}({', '.join(self.visit(a, _LOWEST) for a in node.args)})"
+
+    def visit_conditional(self, node: m.Conditional, context: int) -> str:
         text = (
-            f"if {_expr(node.condition, _LOWEST)} then {_expr(node.then, _LOWEST)} "
-            f"else {_expr(node.otherwise, _LOWEST)}"
+            f"if {self.visit(node.condition, _LOWEST)} then {self.visit(node.then, _LOWEST)} "
+            f"else {self.visit(node.otherwise, _LOWEST)}"
         )
         return f"({text})" if context > _LOWEST else text
-    raise TypeError(f"no printer for {type(node).__name__}")
+
+
+_PRINTER = _Printer()

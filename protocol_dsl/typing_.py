@@ -70,6 +70,7 @@ from protocol_dsl.codes import CODES
 from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
+from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [
     "SCALE_HELP",
@@ -297,7 +298,7 @@ def item_type(item: m.Item, codelist: m.CodeList | None = None) -> Type:
 # ---------------------------------------------------------------- inference
 
 
-class Typer:
+class Typer(ExprVisitor[Type, [Scope]]):
     """Infers types of expressions of one spec, caching definitions and derived values.
 
     With ``report=True`` every problem met is kept in `problems` (each once).
@@ -316,10 +317,7 @@ class Typer:
 
     def infer(self, expr: m.Expr, scope: Scope) -> Type:
         """The type of `expr` evaluated in `scope`."""
-        method = getattr(self, "_" + type(expr).__name__.lower(), None)
-        if method is None:
-            return UNKNOWN
-        return method(expr, scope)
+        return self.visit(expr, scope)
 
     def condition(self, expr: m.Expr, scope: Scope, role: str) -> Type:
         """Infer `expr` and require a condition there; `role` says where ("the rule of I1")."""
@@ -406,10 +404,10 @@ class Typer:
 
     # ------------------------------------------------------------ literals
 
-    def _numberlit(self, expr: m.NumberLit, scope: Scope) -> Type:
+    def visit_number_lit(self, expr: m.NumberLit, scope: Scope) -> Type:
         return Number(integer=expr.value == expr.value.to_integral_value())
 
-    def _quantitylit(self, expr: m.QuantityLit, scope: Scope) -> Type:
+    def visit_quantity_lit(self, expr: m.QuantityLit, scope: Scope) -> Type:
         try:
             return Quantity(quantity_unit(expr.quantity.unit))
         except units.UnitError as error:
@@ -421,21 +419,21 @@ class Typer:
             )
             return UNKNOWN
 
-    def _textlit(self, expr: m.TextLit, scope: Scope) -> Type:
+    def visit_text_lit(self, expr: m.TextLit, scope: Scope) -> Type:
         return Text()
 
-    def _datelit(self, expr: m.DateLit, scope: Scope) -> Type:
+    def visit_date_lit(self, expr: m.DateLit, scope: Scope) -> Type:
         return Date()
 
-    def _titerlit(self, expr: m.TiterLit, scope: Scope) -> Type:
+    def visit_titer_lit(self, expr: m.TiterLit, scope: Scope) -> Type:
         return Titer()
 
-    def _boollit(self, expr: m.BoolLit, scope: Scope) -> Type:
+    def visit_bool_lit(self, expr: m.BoolLit, scope: Scope) -> Type:
         return BOOLEAN
 
     # ------------------------------------------------------------ names
 
-    def _ref(self, expr: m.Ref, scope: Scope) -> Type:
+    def visit_ref(self, expr: m.Ref, scope: Scope) -> Type:
         symbol = scope.owner.resolve(expr.parts, scope)
         if symbol is None:
             return UNKNOWN  # reported by the name checks
@@ -455,12 +453,12 @@ class Typer:
             return UNKNOWN
         return self.symbol_type(symbol)
 
-    def _atvisit(self, expr: m.AtVisit, scope: Scope) -> Type:
+    def visit_at_visit(self, expr: m.AtVisit, scope: Scope) -> Type:
         return self.infer(expr.expr, scope)
 
     # ------------------------------------------------------------ arithmetic
 
-    def _negate(self, expr: m.Negate, scope: Scope) -> Type:
+    def visit_negate(self, expr: m.Negate, scope: Scope) -> Type:
         t = self.infer(expr.expr, scope)
         if isinstance(t, (*_NUMERIC, Unknown)):
             return t
@@ -471,7 +469,7 @@ class Typer:
         )
         return UNKNOWN
 
-    def _arith(self, expr: m.Arith, scope: Scope) -> Type:
+    def visit_arith(self, expr: m.Arith, scope: Scope) -> Type:
         left = self.infer(expr.left, scope)
         right = self.infer(expr.right, scope)
         if isinstance(left, Unknown) or isinstance(right, Unknown):
@@ -596,16 +594,16 @@ class Typer:
 
     # ------------------------------------------------------------ logic
 
-    def _not(self, expr: m.Not, scope: Scope) -> Type:
+    def visit_not(self, expr: m.Not, scope: Scope) -> Type:
         self.condition(expr.expr, scope, "the operand of `not`")
         return BOOLEAN
 
-    def _logic(self, expr: m.Logic, scope: Scope) -> Type:
+    def visit_logic(self, expr: m.Logic, scope: Scope) -> Type:
         self.condition(expr.left, scope, f"each side of `{expr.op}`")
         self.condition(expr.right, scope, f"each side of `{expr.op}`")
         return BOOLEAN
 
-    def _conditional(self, expr: m.Conditional, scope: Scope) -> Type:
+    def visit_conditional(self, expr: m.Conditional, scope: Scope) -> Type:
         self.condition(expr.condition, scope, "the condition of `if`")
         then = self.infer(expr.then, scope)
         otherwise = self.infer(expr.otherwise, scope)
@@ -635,7 +633,7 @@ class Typer:
 
     # ------------------------------------------------------------ comparisons
 
-    def _compare(self, expr: m.Compare, scope: Scope) -> Type:
+    def visit_compare(self, expr: m.Compare, scope: Scope) -> Type:
         expr = threshold_on_item_scale(self.spec, scope, expr)
         left = self.infer(expr.left, scope)
         right = self.infer(expr.right, scope)
@@ -797,7 +795,7 @@ class Typer:
         )
         return False
 
-    def _between(self, expr: m.Between, scope: Scope) -> Type:
+    def visit_between(self, expr: m.Between, scope: Scope) -> Type:
         t = self.infer(expr.expr, scope)
         if not self._ordered(expr, expr.expr, t):
             return BOOLEAN
@@ -807,7 +805,7 @@ class Typer:
                 self._comparable(expr, expr.expr, t, bound, tb, scope, "")
         return BOOLEAN
 
-    def _memberof(self, expr: m.MemberOf, scope: Scope) -> Type:
+    def visit_member_of(self, expr: m.MemberOf, scope: Scope) -> Type:
         t = self.infer(expr.expr, scope)
         if isinstance(t, Unknown):
             return BOOLEAN
@@ -827,7 +825,7 @@ class Typer:
             self._member(t, value, expr.span, expr.expr)
         return BOOLEAN
 
-    def _isknown(self, expr: m.IsKnown, scope: Scope) -> Type:
+    def visit_is_known(self, expr: m.IsKnown, scope: Scope) -> Type:
         self.infer(expr.expr, scope)
         return BOOLEAN
 
@@ -856,15 +854,15 @@ class Typer:
             )
         return BOOLEAN
 
-    def _within(self, expr: m.Within, scope: Scope) -> Type:
+    def visit_within(self, expr: m.Within, scope: Scope) -> Type:
         return self._window(expr, scope)
 
-    def _atleast(self, expr: m.AtLeast, scope: Scope) -> Type:
+    def visit_at_least(self, expr: m.AtLeast, scope: Scope) -> Type:
         return self._window(expr, scope)
 
     # ------------------------------------------------------------ records
 
-    def _quantifier(self, expr: m.Quantifier, scope: Scope) -> Type:
+    def visit_quantifier(self, expr: m.Quantifier, scope: Scope) -> Type:
         inner = inner_scope(expr, scope) or scope
         if expr.where is not None:
             self.condition(expr.where, inner, f"the filter of `{expr.kind} {expr.form} where …`")
@@ -874,7 +872,7 @@ class Typer:
             )
         return BOOLEAN
 
-    def _aggregate(self, expr: m.Aggregate, scope: Scope) -> Type:
+    def visit_aggregate(self, expr: m.Aggregate, scope: Scope) -> Type:
         inner = inner_scope(expr, scope) or scope
         if expr.where is not None:
             self.condition(expr.where, inner, f"the filter of `{expr.kind}(… where …)`")
@@ -907,7 +905,7 @@ class Typer:
 
     # ------------------------------------------------------------ functions
 
-    def _call(self, expr: m.Call, scope: Scope) -> Type:
+    def visit_call(self, expr: m.Call, scope: Scope) -> Type:
         name = expr.function
         if name == "lookup" and len(expr.args) == 2:
             return self._lookup(expr, scope)

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
+from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [
     "criterion_in_words",
@@ -236,8 +237,10 @@ _FUNCTIONS: dict[str, Callable[[list[str]], str]] = {
 _AGGREGATES: dict[str, str] = {"sum": "the sum of", "min": "the lowest", "max": "the highest"}
 
 
-class _Words:
-    """Renders one expression tree; one method per node type."""
+class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
+    """Renders one expression tree; one method per node type, each giving the text and its
+    precedence level (`filt`: the expression is a `where` filter on records, worded shorter).
+    """
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
@@ -245,35 +248,32 @@ class _Words:
     def render(
         self, node: m.Expr, scope: Scope, context: int = _LOWEST, *, filt: bool = False
     ) -> str:
-        method = getattr(self, "_" + type(node).__name__.lower(), None)
-        if method is None:
-            raise TypeError(f"no wording for {type(node).__name__}")
-        text, own = method(node, scope, filt)
+        text, own = self.visit(node, scope, filt)
         return f"({text})" if own < context else text
 
     # ------------------------------------------------------------ literals
 
-    def _numberlit(self, node: m.NumberLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_number_lit(self, node: m.NumberLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return m.format_decimal(node.value), _ATOM
 
-    def _quantitylit(self, node: m.QuantityLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_quantity_lit(self, node: m.QuantityLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return quantity_in_words(node.quantity), _ATOM
 
-    def _textlit(self, node: m.TextLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_text_lit(self, node: m.TextLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"“{node.value}”", _ATOM
 
-    def _datelit(self, node: m.DateLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_date_lit(self, node: m.DateLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return node.value.isoformat(), _ATOM
 
-    def _titerlit(self, node: m.TiterLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_titer_lit(self, node: m.TiterLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"1:{node.denominator}", _ATOM
 
-    def _boollit(self, node: m.BoolLit, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_bool_lit(self, node: m.BoolLit, scope: Scope, filt: bool) -> tuple[str, int]:
         return ("yes" if node.value else "no"), _ATOM
 
     # ------------------------------------------------------------ names
 
-    def _ref(self, node: m.Ref, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_ref(self, node: m.Ref, scope: Scope, filt: bool) -> tuple[str, int]:
         return self.name(node, scope), _ATOM
 
     def name(self, node: m.Ref, scope: Scope, codelist: m.CodeList | None = None) -> str:
@@ -313,10 +313,11 @@ class _Words:
                     return f"{whole} ({label_phrase(domain.label, domain.name)} domain)"
         return f"{whole} ({part.replace('_', ' ')} domains only)"
 
-    def _atvisit(self, node: m.AtVisit, scope: Scope, filt: bool) -> tuple[str, int]:
-        return f"{self.render(node.expr, scope, _ATOM)} at {self.visit(node.visit)}", _ATOM
+    def visit_at_visit(self, node: m.AtVisit, scope: Scope, filt: bool) -> tuple[str, int]:
+        return f"{self.render(node.expr, scope, _ATOM)} at {self._visit_label(node.visit)}", _ATOM
 
-    def visit(self, name: str) -> str:
+    def _visit_label(self, name: str) -> str:
+        """A visit of the schedule in words: its label, else "visit NAME"."""
         visit = self.spec.visits.get(name)
         if visit is None:
             return f"visit {name}"
@@ -324,10 +325,10 @@ class _Words:
 
     # ------------------------------------------------------------ arithmetic
 
-    def _negate(self, node: m.Negate, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_negate(self, node: m.Negate, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"minus {self.render(node.expr, scope, _UNARY)}", _UNARY
 
-    def _arith(self, node: m.Arith, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_arith(self, node: m.Arith, scope: Scope, filt: bool) -> tuple[str, int]:
         if node.op in "+-" and self.is_date(node.left, scope) and self.is_duration(node.right):
             direction = "after" if node.op == "+" else "before"
             left = self.render(node.left, scope, _PRODUCT)
@@ -343,19 +344,19 @@ class _Words:
 
     # ------------------------------------------------------------ logic
 
-    def _not(self, node: m.Not, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_not(self, node: m.Not, scope: Scope, filt: bool) -> tuple[str, int]:
         inner = node.expr
         if isinstance(inner, m.Compare) and inner.op in ("=", "!="):
             flipped = m.Compare(
                 "!=" if inner.op == "=" else "=", inner.left, inner.right, span=node.span
             )
-            return self._compare(flipped, scope, filt)
+            return self.visit_compare(flipped, scope, filt)
         if isinstance(inner, m.IsKnown):
             flipped_known = m.IsKnown(inner.expr, not inner.missing, span=node.span)
-            return self._isknown(flipped_known, scope, filt)
+            return self.visit_is_known(flipped_known, scope, filt)
         return f"not {self.render(inner, scope, _NOT, filt=filt)}", _NOT
 
-    def _logic(self, node: m.Logic, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_logic(self, node: m.Logic, scope: Scope, filt: bool) -> tuple[str, int]:
         if node.op == "implies":
             condition = self.render(node.left, scope, _OR, filt=filt)
             consequence = self.render(node.right, scope, _OR, filt=filt)
@@ -368,7 +369,7 @@ class _Words:
         ]
         return f" {node.op} ".join(terms), level
 
-    def _conditional(self, node: m.Conditional, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_conditional(self, node: m.Conditional, scope: Scope, filt: bool) -> tuple[str, int]:
         condition = self.render(node.condition, scope, _OR, filt=filt)
         then = self.render(node.then, scope, _OR, filt=filt)
         otherwise = self.render(node.otherwise, scope, _OR, filt=filt)
@@ -376,7 +377,7 @@ class _Words:
 
     # ------------------------------------------------------------ comparisons
 
-    def _compare(self, node: m.Compare, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_compare(self, node: m.Compare, scope: Scope, filt: bool) -> tuple[str, int]:
         left_list = self.codelist_of(node.left, scope)
         right_list = self.codelist_of(node.right, scope)
         left = self.operand(node.left, scope, right_list)
@@ -400,13 +401,13 @@ class _Words:
             return self.name(node, scope, codelist)
         return self.render(node, scope, _SUM)
 
-    def _between(self, node: m.Between, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_between(self, node: m.Between, scope: Scope, filt: bool) -> tuple[str, int]:
         value = self.render(node.expr, scope, _SUM)
         low = self.render(node.low, scope, _SUM)
         high = self.render(node.high, scope, _SUM)
         return f"{value} is between {low} and {high} (inclusive)", _COMPARE
 
-    def _memberof(self, node: m.MemberOf, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_member_of(self, node: m.MemberOf, scope: Scope, filt: bool) -> tuple[str, int]:
         value = self.render(node.expr, scope, _SUM)
         if node.codelist is not None:
             symbol = self.spec.resolve(node.codelist.parts, scope)
@@ -422,26 +423,30 @@ class _Words:
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE
 
-    def _isknown(self, node: m.IsKnown, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_is_known(self, node: m.IsKnown, scope: Scope, filt: bool) -> tuple[str, int]:
         word = "is missing" if node.missing else "is recorded"
         return f"{self.render(node.expr, scope, _SUM)} {word}", _COMPARE
 
-    def _within(self, node: m.Within, scope: Scope, filt: bool) -> tuple[str, int]:
-        value = self.render(node.expr, scope, _SUM)
-        duration = self.render(node.duration, scope, _SUM)
-        anchor = self.render(node.anchor, scope, _SUM)
+    def visit_within(self, node: m.Within, scope: Scope, filt: bool) -> tuple[str, int]:
+        value, duration, anchor = self._window(node, scope)
         return f"{value} is within {duration} {node.direction} {anchor} (inclusive)", _COMPARE
 
-    def _atleast(self, node: m.AtLeast, scope: Scope, filt: bool) -> tuple[str, int]:
-        value = self.render(node.expr, scope, _SUM)
-        duration = self.render(node.duration, scope, _SUM)
-        anchor = self.render(node.anchor, scope, _SUM)
+    def visit_at_least(self, node: m.AtLeast, scope: Scope, filt: bool) -> tuple[str, int]:
+        value, duration, anchor = self._window(node, scope)
         bound = "on or before" if node.direction == "before" else "on or after"
         return f"{value} is {bound} {duration} {node.direction} {anchor}", _COMPARE
 
+    def _window(self, node: m.Within | m.AtLeast, scope: Scope) -> tuple[str, str, str]:
+        """The value, the duration and the anchor of a time window, as operands."""
+        return (
+            self.render(node.expr, scope, _SUM),
+            self.render(node.duration, scope, _SUM),
+            self.render(node.anchor, scope, _SUM),
+        )
+
     # ------------------------------------------------------------ records
 
-    def _quantifier(self, node: m.Quantifier, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_quantifier(self, node: m.Quantifier, scope: Scope, filt: bool) -> tuple[str, int]:
         inner = inner_scope(node, scope) or scope
         form = scope.owner.forms.get(node.form)
         records = _value_phrase(form.label if form else None, node.form) + " record"
@@ -456,7 +461,7 @@ class _Words:
         condition = self.render(node.satisfy, inner, _LOWEST)
         return f"for every {records}{where}: {condition}", _LOWEST
 
-    def _aggregate(self, node: m.Aggregate, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_aggregate(self, node: m.Aggregate, scope: Scope, filt: bool) -> tuple[str, int]:
         inner = inner_scope(node, scope) or scope
         symbol = self.spec.resolve(node.target.parts, scope)
         where = ""
@@ -471,7 +476,7 @@ class _Words:
         records = _value_phrase(form.label if form else None, node.target.parts[0])
         return f"{_AGGREGATES[node.kind]} {value} over {records} records{where}", _ATOM
 
-    def _call(self, node: m.Call, scope: Scope, filt: bool) -> tuple[str, int]:
+    def visit_call(self, node: m.Call, scope: Scope, filt: bool) -> tuple[str, int]:
         if node.function == "lookup" and len(node.args) == 2:
             table, key = node.args
             table_text = self.render(table, scope, _ATOM)

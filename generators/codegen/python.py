@@ -8,6 +8,7 @@ call tree so that long expressions are laid out over several lines.
 
 from __future__ import annotations
 
+import abc
 import datetime as _dt
 import math
 from fractions import Fraction
@@ -15,6 +16,7 @@ from fractions import Fraction
 import attrs
 
 from generators.plan import nodes as n
+from generators.plan.visitor import IntervalVisitor, PlanVisitor
 
 INDENT = "    "
 WIDTH = 92
@@ -109,51 +111,102 @@ RECORD = Code("r")
 SUBJECT = Code("s")
 
 
-class PythonCompiler:
+#: What `scalar` says of an interval: the interval classes have methods in `bounds` only.
+_INTERVAL_AS_VALUE = "an interval where a single value is needed"
+
+
+class _Operations(abc.ABC):
+    """The operations with a single-value and an interval form, shared by both compilers.
+
+    The interval form is the same runtime function with the prefix ``_interval`` over
+    (lo, hi) operands (`operand`); a branch's condition is a single value either way.
+    """
+
+    prefix = ""
+
+    @abc.abstractmethod
+    def operand(self, node: n.Node, record: bool) -> Code:
+        """An operand: a single value, or (lo, hi) in the interval form."""
+
+    @abc.abstractmethod
+    def condition(self, node: n.Node, record: bool) -> Code:
+        """A condition: a single value in both forms."""
+
+    def visit_arith(self, node: n.Arith, record: bool) -> Code:
+        return call(
+            f"{self.prefix}_arithmetic",
+            literal(node.op),
+            self.operand(node.left, record),
+            self.operand(node.right, record),
+        )
+
+    def visit_negate(self, node: n.Negate, record: bool) -> Code:
+        return call(f"{self.prefix}_negate", self.operand(node.arg, record))
+
+    def visit_scale(self, node: n.Scale, record: bool) -> Code:
+        return call(f"{self.prefix}_scale", self.operand(node.arg, record), *_scale_args(node))
+
+    def visit_if(self, node: n.If, record: bool) -> Code:
+        return call(
+            f"{self.prefix}_if",
+            self.condition(node.cond, record),
+            self.operand(node.then, record),
+            self.operand(node.otherwise, record),
+        )
+
+
+class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     """Compiles plan nodes to `Code`; `record` is the current record's variable, if any."""
+
+    def __init__(self) -> None:
+        self._intervals = _IntervalCompiler(self)
 
     def scalar(self, node: n.Node, record: bool = False) -> Code:
         if node.kind == "interval":
-            raise TypeError("an interval where a single value is needed")
-        method = getattr(self, "_" + type(node).__name__.lower())
-        return method(node, record)  # type: ignore[no-any-return]
+            raise TypeError(_INTERVAL_AS_VALUE)
+        return self.visit(node, record)
 
     def bounds(self, node: n.Node, record: bool = False) -> Code:
         """A number or interval as a (lo, hi) tuple expression."""
         if node.kind != "interval":
             return call("_point", self.scalar(node, record))
-        method = getattr(self, "_interval_" + type(node).__name__.lower())
-        return method(node, record)  # type: ignore[no-any-return]
+        return self._intervals.visit(node, record)
+
+    def operand(self, node: n.Node, record: bool) -> Code:
+        return self.scalar(node, record)
+
+    def condition(self, node: n.Node, record: bool) -> Code:
+        return self.scalar(node, record)
 
     # ------------------------------------------------------------ leaves
 
-    def _const(self, node: n.Const, record: bool) -> Code:
+    def visit_const(self, node: n.Const, record: bool) -> Code:
         return literal(node.value)
 
-    def _item(self, node: n.Item, record: bool) -> Code:
+    def visit_item(self, node: n.Item, record: bool) -> Code:
         return call("s.item", literal(node.table), literal(node.visit), literal(node.item))
 
-    def _field(self, node: n.Field, record: bool) -> Code:
+    def visit_field(self, node: n.Field, record: bool) -> Code:
         if not record:
             raise TypeError(f"an item of '{node.table}' is read outside its records")
         return call("r.get", literal(node.item))
 
-    def _visitdate(self, node: n.VisitDate, record: bool) -> Code:
+    def visit_visit_date(self, node: n.VisitDate, record: bool) -> Code:
         return call("s.visit", literal(node.visit))
 
-    def _attested(self, node: n.Attested, record: bool) -> Code:
+    def visit_attested(self, node: n.Attested, record: bool) -> Code:
         return call("s.attested", literal(node.criterion))
 
     # ------------------------------------------------------------ logic and comparisons
 
-    def _not(self, node: n.Not, record: bool) -> Code:
+    def visit_not(self, node: n.Not, record: bool) -> Code:
         return call("_not", self.scalar(node.arg, record))
 
-    def _logic(self, node: n.Logic, record: bool) -> Code:
+    def visit_logic(self, node: n.Logic, record: bool) -> Code:
         function = "_and" if node.op == "and" else "_or"
         return call(function, *(self.scalar(a, record) for a in node.args))
 
-    def _compare(self, node: n.Compare, record: bool) -> Code:
+    def visit_compare(self, node: n.Compare, record: bool) -> Code:
         if node.left.kind == "bool" and isinstance(node.right, n.Const):
             if node.right.value is None:
                 return literal(None)
@@ -173,10 +226,10 @@ class PythonCompiler:
             self.scalar(node.right, record),
         )
 
-    def _inset(self, node: n.InSet, record: bool) -> Code:
+    def visit_in_set(self, node: n.InSet, record: bool) -> Code:
         return call("_in", self.scalar(node.arg, record), literal(tuple(node.values)))
 
-    def _known(self, node: n.Known, record: bool) -> Code:
+    def visit_known(self, node: n.Known, record: bool) -> Code:
         if node.arg.kind == "interval":
             value = call("_known_interval", self.bounds(node.arg, record))
         else:
@@ -185,31 +238,17 @@ class PythonCompiler:
 
     # ------------------------------------------------------------ numbers and dates
 
-    def _arith(self, node: n.Arith, record: bool) -> Code:
-        return call(
-            "_arithmetic",
-            literal(node.op),
-            self.scalar(node.left, record),
-            self.scalar(node.right, record),
-        )
-
-    def _negate(self, node: n.Negate, record: bool) -> Code:
-        return call("_negate", self.scalar(node.arg, record))
-
-    def _scale(self, node: n.Scale, record: bool) -> Code:
-        return call("_scale", self.scalar(node.arg, record), *_scale_args(node))
-
-    def _extremum(self, node: n.Extremum, record: bool) -> Code:
+    def visit_extremum(self, node: n.Extremum, record: bool) -> Code:
         function = "_least" if node.op == "least" else "_greatest"
         return call(function, self.scalar(node.left, record), self.scalar(node.right, record))
 
-    def _abs(self, node: n.Abs, record: bool) -> Code:
+    def visit_abs(self, node: n.Abs, record: bool) -> Code:
         return call("_abs", self.scalar(node.arg, record))
 
-    def _collapse(self, node: n.Collapse, record: bool) -> Code:
+    def visit_collapse(self, node: n.Collapse, record: bool) -> Code:
         return call("_collapse", self.bounds(node.arg, record))
 
-    def _shiftdate(self, node: n.ShiftDate, record: bool) -> Code:
+    def visit_shift_date(self, node: n.ShiftDate, record: bool) -> Code:
         return call(
             "_shift",
             self.scalar(node.date, record),
@@ -218,92 +257,95 @@ class PythonCompiler:
             *((exact_number(node.seconds),) if node.seconds is not None else ()),
         )
 
-    def _dayof(self, node: n.DayOf, record: bool) -> Code:
+    def visit_day_of(self, node: n.DayOf, record: bool) -> Code:
         return call("_day", self.scalar(node.arg, record))
 
-    def _elapsed(self, node: n.Elapsed, record: bool) -> Code:
+    def visit_elapsed(self, node: n.Elapsed, record: bool) -> Code:
         function = {"year": "_years_between", "month": "_months_between"}.get(
             node.unit, "_days_between"
         )
         return call(function, self.scalar(node.start, record), self.scalar(node.end, record))
 
-    def _lookup(self, node: n.Lookup, record: bool) -> Code:
+    def visit_lookup(self, node: n.Lookup, record: bool) -> Code:
         table = literal({key: value.value for key, value in node.entries})
         return call("_lookup", self.scalar(node.key, record), table)
 
-    def _if(self, node: n.If, record: bool) -> Code:
-        return call(
-            "_if",
-            self.scalar(node.cond, record),
-            self.scalar(node.then, record),
-            self.scalar(node.otherwise, record),
-        )
-
     # ------------------------------------------------------------ records
 
-    def _records(self, node: n.Node, function: str, *parts: n.Node) -> Code:
+    def records(self, node: n.Node, function: str, *parts: n.Node) -> Code:
         table = node.table  # type: ignore[union-attr]
         lambdas = [attrs.evolve(self.scalar(part, True), prefix="lambda r: ") for part in parts]
         return call(function, call("s.records", literal(table)), *lambdas)
 
-    def _anyrecord(self, node: n.AnyRecord, record: bool) -> Code:
-        return self._records(node, "_any", node.condition)
+    def visit_any_record(self, node: n.AnyRecord, record: bool) -> Code:
+        return self.records(node, "_any", node.condition)
 
-    def _allrecords(self, node: n.AllRecords, record: bool) -> Code:
-        return self._records(node, "_all", node.condition)
+    def visit_all_records(self, node: n.AllRecords, record: bool) -> Code:
+        return self.records(node, "_all", node.condition)
 
-    def _extreme(self, node: n.Extreme, record: bool) -> Code:
+    def visit_extreme(self, node: n.Extreme, record: bool) -> Code:
         function = "_min_of" if node.op == "min" else "_max_of"
-        return self._records(node, function, node.condition, node.value)
+        return self.records(node, function, node.condition, node.value)
 
-    def _interval_extreme(self, node: n.Extreme, record: bool) -> Code:
-        code = self._extreme(node, record)
+    # ------------------------------------------------------------ intervals: see `bounds`
+
+    def visit_count(self, node: n.Count, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+    def visit_total(self, node: n.Total, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+    def visit_weighted(self, node: n.Weighted, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+    def visit_interval_sum(self, node: n.IntervalSum, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+    def visit_interval_max(self, node: n.IntervalMax, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+    def visit_bounds(self, node: n.Bounds, record: bool) -> Code:
+        raise TypeError(_INTERVAL_AS_VALUE)
+
+
+class _IntervalCompiler(_Operations, IntervalVisitor[Code, [bool]]):
+    """Compiles nodes of kind ``interval`` to (lo, hi) tuple expressions."""
+
+    prefix = "_interval"
+
+    def __init__(self, values: PythonCompiler) -> None:
+        self.values = values
+
+    def operand(self, node: n.Node, record: bool) -> Code:
+        return self.values.bounds(node, record)
+
+    def condition(self, node: n.Node, record: bool) -> Code:
+        return self.values.scalar(node, record)
+
+    def visit_extreme(self, node: n.Extreme, record: bool) -> Code:
+        code = self.values.visit_extreme(node, record)
         assert code.args is not None
         return attrs.evolve(code, args=(*code.args, _float(node.low), _float(node.high)))
 
-    # ------------------------------------------------------------ intervals
+    def visit_count(self, node: n.Count, record: bool) -> Code:
+        return self.values.records(node, "_count", node.condition)
 
-    def _interval_count(self, node: n.Count, record: bool) -> Code:
-        return self._records(node, "_count", node.condition)
-
-    def _interval_total(self, node: n.Total, record: bool) -> Code:
-        code = self._records(node, "_total", node.condition, node.value)
+    def visit_total(self, node: n.Total, record: bool) -> Code:
+        code = self.values.records(node, "_total", node.condition, node.value)
         assert code.args is not None
         return attrs.evolve(code, args=(*code.args, _float(node.low), _float(node.high)))
 
-    def _interval_weighted(self, node: n.Weighted, record: bool) -> Code:
-        return call("_weighted", literal(node.weight), self.scalar(node.condition, record))
+    def visit_weighted(self, node: n.Weighted, record: bool) -> Code:
+        return call("_weighted", literal(node.weight), self.values.scalar(node.condition, record))
 
-    def _interval_intervalsum(self, node: n.IntervalSum, record: bool) -> Code:
-        return call("_interval_sum", *(self.bounds(p, record) for p in node.parts))
+    def visit_interval_sum(self, node: n.IntervalSum, record: bool) -> Code:
+        return call("_interval_sum", *(self.values.bounds(p, record) for p in node.parts))
 
-    def _interval_intervalmax(self, node: n.IntervalMax, record: bool) -> Code:
-        return call("_interval_max", *(self.bounds(p, record) for p in node.parts))
+    def visit_interval_max(self, node: n.IntervalMax, record: bool) -> Code:
+        return call("_interval_max", *(self.values.bounds(p, record) for p in node.parts))
 
-    def _interval_arith(self, node: n.Arith, record: bool) -> Code:
-        return call(
-            "_interval_arithmetic",
-            literal(node.op),
-            self.bounds(node.left, record),
-            self.bounds(node.right, record),
-        )
-
-    def _interval_negate(self, node: n.Negate, record: bool) -> Code:
-        return call("_interval_negate", self.bounds(node.arg, record))
-
-    def _interval_scale(self, node: n.Scale, record: bool) -> Code:
-        return call("_interval_scale", self.bounds(node.arg, record), *_scale_args(node))
-
-    def _interval_bounds(self, node: n.Bounds, record: bool) -> Code:
+    def visit_bounds(self, node: n.Bounds, record: bool) -> Code:
         return Code("", (_float(node.lo), _float(node.hi)))
-
-    def _interval_if(self, node: n.If, record: bool) -> Code:
-        return call(
-            "_interval_if",
-            self.scalar(node.cond, record),
-            self.bounds(node.then, record),
-            self.bounds(node.otherwise, record),
-        )
 
 
 def _float(value: float) -> Code:

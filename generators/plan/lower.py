@@ -20,6 +20,7 @@ from fractions import Fraction
 import attrs
 
 from generators.plan import nodes as n
+from generators.plan.bounds import StaticBounds
 from generators.plan.dictionary import (
     ITEM_KINDS,
     Dictionary,
@@ -33,6 +34,7 @@ from protocol_dsl import typing_ as t
 from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.errors import InternalError
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.visitor import ExprVisitor
 
 
 class PlanError(InternalError):
@@ -156,11 +158,14 @@ class _Lowered:
 _NUMERIC = (t.Number, t.Quantity)
 
 
-class _Lowerer:
+class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
+    """Lowers the model's expressions to plan nodes; one method per node kind."""
+
     def __init__(self, spec: Spec, dictionary: Dictionary) -> None:
         self.spec = spec
         self.dictionary = dictionary
         self.typer = t.Typer(spec)
+        self.static_bounds = StaticBounds(dictionary)
         self._active: set[int] = set()
 
     # ------------------------------------------------------------ entry points
@@ -172,36 +177,35 @@ class _Lowerer:
         return lowered.node
 
     def lower(self, expr: m.Expr, context: _Context) -> _Lowered:
-        method = getattr(self, "_" + type(expr).__name__.lower())
-        return method(expr, context)  # type: ignore[no-any-return]
+        return self.visit(expr, context)
 
     def _type(self, expr: m.Expr, context: _Context) -> t.Type:
         return self.typer.infer(expr, context.scope)
 
     # ------------------------------------------------------------ literals
 
-    def _numberlit(self, expr: m.NumberLit, context: _Context) -> _Lowered:
+    def visit_number_lit(self, expr: m.NumberLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("number", Fraction(expr.value)), self._type(expr, context))
 
-    def _quantitylit(self, expr: m.QuantityLit, context: _Context) -> _Lowered:
+    def visit_quantity_lit(self, expr: m.QuantityLit, context: _Context) -> _Lowered:
         value = Fraction(expr.quantity.value)
         return _Lowered(n.Const("number", value), self._type(expr, context))
 
-    def _textlit(self, expr: m.TextLit, context: _Context) -> _Lowered:
+    def visit_text_lit(self, expr: m.TextLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("text", expr.value), t.Text())
 
-    def _datelit(self, expr: m.DateLit, context: _Context) -> _Lowered:
+    def visit_date_lit(self, expr: m.DateLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("date", expr.value), t.Date())
 
-    def _titerlit(self, expr: m.TiterLit, context: _Context) -> _Lowered:
+    def visit_titer_lit(self, expr: m.TiterLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("titer", expr.denominator), t.Titer())
 
-    def _boollit(self, expr: m.BoolLit, context: _Context) -> _Lowered:
+    def visit_bool_lit(self, expr: m.BoolLit, context: _Context) -> _Lowered:
         return _Lowered(n.Const("bool", expr.value), t.BOOLEAN)
 
     # ------------------------------------------------------------ names
 
-    def _ref(self, expr: m.Ref, context: _Context) -> _Lowered:
+    def visit_ref(self, expr: m.Ref, context: _Context) -> _Lowered:
         symbol = context.owner.resolve(expr.parts, context.scope)
         if symbol is None:
             raise PlanError(f"'{expr.dotted}' is not defined", expr.span)
@@ -287,7 +291,7 @@ class _Lowerer:
             return n.Const(kind, None)  # never collected there: no value can be recorded
         return n.Item(record.table, item.name, record.visit, kind)
 
-    def _atvisit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
+    def visit_at_visit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
         return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
 
     # ------------------------------------------------------------ scores
@@ -349,7 +353,7 @@ class _Lowerer:
 
     # ------------------------------------------------------------ arithmetic
 
-    def _negate(self, expr: m.Negate, context: _Context) -> _Lowered:
+    def visit_negate(self, expr: m.Negate, context: _Context) -> _Lowered:
         inner = self.lower(expr.expr, context)
         if inner.node.kind not in ("number", "interval"):
             raise PlanError("only numbers can be negated", expr.span)
@@ -357,7 +361,7 @@ class _Lowerer:
             return _Lowered(n.Const("number", -inner.node.value), inner.type)  # type: ignore[operator]
         return _Lowered(n.Negate(inner.node, inner.node.kind), inner.type)
 
-    def _arith(self, expr: m.Arith, context: _Context) -> _Lowered:
+    def visit_arith(self, expr: m.Arith, context: _Context) -> _Lowered:
         result = self._type(expr, context)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
@@ -425,17 +429,17 @@ class _Lowerer:
 
     # ------------------------------------------------------------ logic
 
-    def _not(self, expr: m.Not, context: _Context) -> _Lowered:
+    def visit_not(self, expr: m.Not, context: _Context) -> _Lowered:
         return _Lowered(n.Not(self.condition(expr.expr, context, "`not`")), t.BOOLEAN)
 
-    def _logic(self, expr: m.Logic, context: _Context) -> _Lowered:
+    def visit_logic(self, expr: m.Logic, context: _Context) -> _Lowered:
         left = self.condition(expr.left, context, f"each side of `{expr.op}`")
         right = self.condition(expr.right, context, f"each side of `{expr.op}`")
         if expr.op == "implies":
             return _Lowered(_logic("or", n.Not(left), right), t.BOOLEAN)
         return _Lowered(_logic(expr.op, left, right), t.BOOLEAN)
 
-    def _conditional(self, expr: m.Conditional, context: _Context) -> _Lowered:
+    def visit_conditional(self, expr: m.Conditional, context: _Context) -> _Lowered:
         cond = self.condition(expr.condition, context, "the condition of `if`")
         then = self.lower(expr.then, context)
         otherwise = self.lower(expr.otherwise, context)
@@ -459,7 +463,7 @@ class _Lowerer:
 
     # ------------------------------------------------------------ comparisons
 
-    def _compare(self, expr: m.Compare, context: _Context) -> _Lowered:
+    def visit_compare(self, expr: m.Compare, context: _Context) -> _Lowered:
         expr = threshold_on_item_scale(self.spec, context.scope, expr)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
@@ -479,13 +483,13 @@ class _Lowerer:
             raise PlanError("conditions can only be compared with = or !=", span)
         return n.Compare(op, left.node, right.node)  # type: ignore[arg-type]
 
-    def _between(self, expr: m.Between, context: _Context) -> _Lowered:
+    def visit_between(self, expr: m.Between, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         low = self._comparison(">=", value, self.lower(expr.low, context), expr.span)
         high = self._comparison("<=", value, self.lower(expr.high, context), expr.span)
         return _Lowered(_logic("and", low, high), t.BOOLEAN)
 
-    def _memberof(self, expr: m.MemberOf, context: _Context) -> _Lowered:
+    def visit_member_of(self, expr: m.MemberOf, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         if value.node.kind not in ("code", "text"):
             raise PlanError("`in` tests a choice against code-list values", expr.span)
@@ -498,11 +502,11 @@ class _Lowerer:
             values = expr.values
         return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
 
-    def _isknown(self, expr: m.IsKnown, context: _Context) -> _Lowered:
+    def visit_is_known(self, expr: m.IsKnown, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
 
-    def _within(self, expr: m.Within, context: _Context) -> _Lowered:
+    def visit_within(self, expr: m.Within, context: _Context) -> _Lowered:
         value, anchor, timed = self._window_ends(expr, context)
         sign = -1 if expr.direction == "before" else 1
         shifted = self._shift(anchor, expr.duration, sign, timed)
@@ -512,7 +516,7 @@ class _Lowerer:
             node = _logic("and", n.Compare(">=", value, anchor), n.Compare("<=", value, shifted))
         return _Lowered(node, t.BOOLEAN)
 
-    def _atleast(self, expr: m.AtLeast, context: _Context) -> _Lowered:
+    def visit_at_least(self, expr: m.AtLeast, context: _Context) -> _Lowered:
         value, anchor, timed = self._window_ends(expr, context)
         if expr.direction == "before":
             node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1, timed))
@@ -556,7 +560,7 @@ class _Lowerer:
         inner = _Context(owner, _Record(form, owner, table, None), context.visit)
         return table, inner
 
-    def _quantifier(self, expr: m.Quantifier, context: _Context) -> _Lowered:
+    def visit_quantifier(self, expr: m.Quantifier, context: _Context) -> _Lowered:
         form = context.owner.forms.get(expr.form)
         if form is None or not form.repeating:
             raise PlanError(f"'{expr.form}' is not a repeating form", expr.span)
@@ -576,7 +580,7 @@ class _Lowerer:
             node = n.Not(node)
         return _Lowered(node, t.BOOLEAN)
 
-    def _aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
+    def visit_aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
         result = self._type(expr, context)
         symbol = context.owner.resolve(expr.target.parts, Scope(context.owner))
         if symbol is None or symbol.form is None or not symbol.form.repeating:
@@ -600,7 +604,7 @@ class _Lowerer:
         value = self._record_member(symbol, inner.record, inner, expr.target.span)
         if value.node.kind not in ("number", "date", "titer"):
             raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
-        low, high = self.bounds(value.node)
+        low, high = self.static_bounds.visit(value.node)
         if expr.kind == "sum":
             if table is None:
                 return _Lowered(n.IntervalSum(()), result)
@@ -633,47 +637,9 @@ class _Lowerer:
             recorded = n.Logic("or", (recorded, answered_no))
         return n.If(recorded, node, unknown, node.kind)
 
-    def bounds(self, node: n.Node) -> tuple[float, float]:
-        """The values `node` can take, as far as known before reading any data.
-
-        The same static reasoning as the interpreter's: an item's declared
-        range, constants, table values, and interval arithmetic over them.
-        """
-        if isinstance(node, n.Const):
-            if isinstance(node.value, (Fraction, int)) and not isinstance(node.value, bool):
-                return float(node.value), float(node.value)
-            return -math.inf, math.inf
-        if isinstance(node, (n.Item, n.Field)):
-            table = self.dictionary.table(node.table)
-            column = table.column(node.item) if table is not None else None
-            if column is not None and column.low is not None and column.high is not None:
-                return column.low, column.high
-            return -math.inf, math.inf
-        if isinstance(node, n.Arith):
-            return _bounds_arith(node.op, self.bounds(node.left), self.bounds(node.right))
-        if isinstance(node, n.Negate):
-            low, high = self.bounds(node.arg)
-            return -high, -low
-        if isinstance(node, n.Scale):
-            return self.bounds(node.arg)
-        if isinstance(node, n.Lookup):
-            numbers = [float(v.value) for _k, v in node.entries if isinstance(v.value, Fraction)]
-            return min(numbers, default=-math.inf), max(numbers, default=math.inf)
-        if isinstance(node, n.Abs):
-            low, high = self.bounds(node.arg)
-            return 0.0, max(abs(low), abs(high))
-        if isinstance(node, n.Extremum):
-            a, b = self.bounds(node.left), self.bounds(node.right)
-            pick = min if node.op == "least" else max
-            return pick(a[0], b[0]), pick(a[1], b[1])
-        if isinstance(node, n.If):
-            a, b = self.bounds(node.then), self.bounds(node.otherwise)
-            return min(a[0], b[0]), max(a[1], b[1])
-        return -math.inf, math.inf
-
     # ------------------------------------------------------------ functions
 
-    def _call(self, expr: m.Call, context: _Context) -> _Lowered:
+    def visit_call(self, expr: m.Call, context: _Context) -> _Lowered:
         name = expr.function
         result = self._type(expr, context)
         if name in ("years_between", "months_between", "days_between"):
@@ -829,26 +795,6 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
     if factor is None:
         raise PlanError(f"'{unit}' is not a unit of time a date can be moved by")
     return int(sign * amount * factor), 0
-
-
-def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
-    """Interval arithmetic on static bounds (0 × ∞ is 0; a divisor range across 0 is unbounded)."""
-    (a0, a1), (b0, b1) = a, b
-    if op == "+":
-        result = (a0 + b0, a1 + b1)
-    elif op == "-":
-        result = (a0 - b1, a1 - b0)
-    elif op == "*":
-        products = [0.0 if x == 0 or y == 0 else x * y for x in (a0, a1) for y in (b0, b1)]
-        result = (min(products), max(products))
-    elif b0 <= 0 <= b1:
-        return -math.inf, math.inf
-    else:
-        quotients = [x / y for x in (a0, a1) for y in (b0, b1)]
-        result = (min(quotients), max(quotients))
-    if math.isnan(result[0]) or math.isnan(result[1]):
-        return -math.inf, math.inf
-    return result
 
 
 def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:

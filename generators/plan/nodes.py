@@ -22,7 +22,7 @@ import datetime as _dt
 import math
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import ClassVar, Literal, TypeAlias
+from typing import ClassVar, Literal, TypeAlias, get_args
 
 import attrs
 
@@ -366,6 +366,26 @@ Node: TypeAlias = (
     | Bounds
 )
 
+#: Every node class, in the order of `Node`: the one list of node kinds.
+NODE_TYPES: tuple[type, ...] = get_args(Node)
+
+#: The node classes that make intervals: those always of kind ``interval`` and
+#: those that carry an interval operand through (arithmetic, a branch, an extreme
+#: with unknown records).  Lowering makes no interval of any other class.
+INTERVAL_TYPES: tuple[type, ...] = (
+    Arith,
+    Negate,
+    Scale,
+    If,
+    Extreme,
+    Count,
+    Total,
+    Weighted,
+    IntervalSum,
+    IntervalMax,
+    Bounds,
+)
+
 #: Nodes that range over a repeating form's records.
 RECORD_NODES = (AnyRecord, AllRecords, Count, Total, Extreme)
 
@@ -415,36 +435,4 @@ def _is_node(value: object) -> bool:
     return type(value) in _NODE_TYPES
 
 
-_NODE_TYPES = frozenset(
-    {
-        Const,
-        Item,
-        Field,
-        VisitDate,
-        Attested,
-        Not,
-        Logic,
-        Compare,
-        InSet,
-        Known,
-        Arith,
-        Negate,
-        Scale,
-        Extremum,
-        Abs,
-        Collapse,
-        ShiftDate,
-        DayOf,
-        Elapsed,
-        Lookup,
-        If,
-        AnyRecord,
-        AllRecords,
-        Count,
-        Total,
-        Extreme,
-        Weighted,
-        IntervalSum,
-        IntervalMax,
-    }
-)
+_NODE_TYPES = frozenset(NODE_TYPES)

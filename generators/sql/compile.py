@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 from sqlglot import exp
@@ -45,6 +45,7 @@ from generators.plan.dictionary import (
     Table,
 )
 from generators.plan.lower import Plan, PlanError, build_plan
+from generators.plan.visitor import IntervalVisitor, PlanVisitor
 from generators.sql import DIALECTS
 from protocol_dsl.spec import Spec
 
@@ -242,7 +243,13 @@ class _RecordScope:
     alias: str
 
 
-class _QueryBuilder:
+#: What `scalar` says of an interval: the interval classes are compiled by `bounds` only.
+_INTERVAL_AS_VALUE = "an interval where a single value is needed"
+
+
+class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
+    """Builds the screening query of a plan; compiles a node as one SQL value per method."""
+
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.tables = {table.name: table for table in plan.dictionary.tables}
@@ -268,6 +275,7 @@ class _QueryBuilder:
         self.presence: dict[str, _Source] = {}
         self._inline_scores = False
         self.record_alias = self.names.take("record")
+        self._intervals = _Intervals(self)
 
     # ------------------------------------------------------------ the whole query
 
@@ -716,7 +724,7 @@ class _QueryBuilder:
         column = self.attested.column(node.criterion, node.criterion)
         return _col(column, self.attested.name)
 
-    def _field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
+    def visit_field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
         if scope is None or scope.table.name != node.table:
             raise PlanError(f"an item of '{node.table}' is read outside its records")
         return _col(node.item, scope.alias)
@@ -753,11 +761,8 @@ class _QueryBuilder:
     def scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
         """A non-interval node as one SQL expression (NULL is unknown)."""
         if node.kind == "interval":
-            raise PlanError("an interval where a single value is needed")
-        handler = self._SCALARS.get(type(node))
-        if handler is None:
-            raise PlanError(f"no SQL for {type(node).__name__}")
-        return handler(self, node, scope)
+            raise PlanError(_INTERVAL_AS_VALUE)
+        return self.visit(node, scope)
 
     def bounds(
         self, node: n.Node, scope: _RecordScope | None
@@ -768,12 +773,11 @@ class _QueryBuilder:
             return value, value.copy()
         if scope is None and not self._inline_scores and _is_score(node):
             return self._score_bounds(node)  # type: ignore[arg-type]
-        handler = self._INTERVALS.get(type(node))
-        if handler is None:
+        if type(node) not in n.INTERVAL_TYPES:
             raise PlanError(f"no SQL for the interval {type(node).__name__}")
-        return handler(self, node, scope)
+        return self._intervals.visit(node, scope)
 
-    def _const(self, node: n.Const, scope: _RecordScope | None) -> exp.Expression:
+    def visit_const(self, node: n.Const, scope: _RecordScope | None) -> exp.Expression:
         value = node.value
         if value is None:
             return _null(node.kind)
@@ -788,14 +792,14 @@ class _QueryBuilder:
             return _int(int(value))  # type: ignore[arg-type]
         return _number(value)  # type: ignore[arg-type]
 
-    def _not_node(self, node: n.Not, scope: _RecordScope | None) -> exp.Expression:
+    def visit_not(self, node: n.Not, scope: _RecordScope | None) -> exp.Expression:
         return _not(self.scalar(node.arg, scope))
 
-    def _logic(self, node: n.Logic, scope: _RecordScope | None) -> exp.Expression:
+    def visit_logic(self, node: n.Logic, scope: _RecordScope | None) -> exp.Expression:
         args = [self.scalar(arg, scope) for arg in node.args]
         return _and(*args) if node.op == "and" else _or(*args)
 
-    def _compare(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
+    def visit_compare(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
         if node.left.kind == "interval" or node.right.kind == "interval":
             return self._compare_intervals(node, scope)
         if node.left.kind == "bool" and isinstance(node.right, n.Const):
@@ -828,13 +832,13 @@ class _QueryBuilder:
             }[op]
         return _case((met, exp.true()), (not_met, exp.false()))
 
-    def _in_set(self, node: n.InSet, scope: _RecordScope | None) -> exp.Expression:
+    def visit_in_set(self, node: n.InSet, scope: _RecordScope | None) -> exp.Expression:
         return exp.In(
             this=_paren(self.scalar(node.arg, scope)),
             expressions=[_string(v) for v in node.values],
         )
 
-    def _known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
+    def visit_known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
         if node.arg.kind == "interval":
             lo, hi = self.bounds(node.arg, scope)
             known = _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), exp.true()),
@@ -843,18 +847,18 @@ class _QueryBuilder:
         test = exp.Is(this=_paren(self.scalar(node.arg, scope)), expression=exp.Null())
         return test if node.missing else exp.Not(this=test)
 
-    def _arith(self, node: n.Arith, scope: _RecordScope | None) -> exp.Expression:
+    def visit_arith(self, node: n.Arith, scope: _RecordScope | None) -> exp.Expression:
         left = _paren(self.scalar(node.left, scope))
         right = _paren(self.scalar(node.right, scope))
         return _arithmetic(node.op, left, right)
 
-    def _negate(self, node: n.Negate, scope: _RecordScope | None) -> exp.Expression:
+    def visit_negate(self, node: n.Negate, scope: _RecordScope | None) -> exp.Expression:
         return exp.Neg(this=_paren(self.scalar(node.arg, scope)))
 
-    def _scale(self, node: n.Scale, scope: _RecordScope | None) -> exp.Expression:
+    def visit_scale(self, node: n.Scale, scope: _RecordScope | None) -> exp.Expression:
         return _scaled(self.scalar(node.arg, scope), node)
 
-    def _extremum(self, node: n.Extremum, scope: _RecordScope | None) -> exp.Expression:
+    def visit_extremum(self, node: n.Extremum, scope: _RecordScope | None) -> exp.Expression:
         a = _paren(self.scalar(node.left, scope))
         b = _paren(self.scalar(node.right, scope))
         pick = exp.LTE if node.op == "least" else exp.GTE
@@ -866,23 +870,23 @@ class _QueryBuilder:
             default=b.copy(),
         )
 
-    def _abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expression:
+    def visit_abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expression:
         return exp.Abs(this=self.scalar(node.arg, scope))
 
-    def _collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expression:
+    def visit_collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expression:
         lo, hi = self.bounds(node.arg, scope)
         return _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), _paren(lo.copy())))
 
-    def _shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expression:
+    def visit_shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expression:
         date = self.scalar(node.date, scope)
         if node.seconds is not None:
             return _shift_exactly(date, node.seconds)
         return _shift(date, node.days, node.months, "TIMESTAMP" if node.datetime else "DATE")
 
-    def _day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expression:
+    def visit_day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expression:
         return exp.cast(self.scalar(node.arg, scope), "DATE")
 
-    def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
+    def visit_elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
         start = self.scalar(node.start, scope)
         end = self.scalar(node.end, scope)
         if node.unit == "day":
@@ -891,16 +895,16 @@ class _QueryBuilder:
         backward = exp.Neg(this=exp.Paren(this=_completed(node.unit, end.copy(), start.copy())))
         return _case((exp.GTE(this=end.copy(), expression=start.copy()), forward), default=backward)
 
-    def _lookup(self, node: n.Lookup, scope: _RecordScope | None) -> exp.Expression:
+    def visit_lookup(self, node: n.Lookup, scope: _RecordScope | None) -> exp.Expression:
         key = _paren(self.scalar(node.key, scope))
         return _case(
             *(
-                (exp.EQ(this=key.copy(), expression=_string(name)), self._const(value, scope))
+                (exp.EQ(this=key.copy(), expression=_string(name)), self.visit_const(value, scope))
                 for name, value in node.entries
             )
         )
 
-    def _if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
+    def visit_if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
         """The branch the condition picks; with an unknown condition, the common value
         of both branches when they agree, else unknown."""
         cond = self.scalar(node.cond, scope)
@@ -913,73 +917,90 @@ class _QueryBuilder:
         assert isinstance(value, exp.Expression)
         return value
 
-    _SCALARS: ClassVar[dict[type, Callable[..., exp.Expression]]] = {
-        n.Const: _const,
-        n.Item: lambda self, node, scope: self._item(node),
-        n.Field: _field,
-        n.VisitDate: lambda self, node, scope: self._visit_date(node),
-        n.Attested: lambda self, node, scope: self._attested(node),
-        n.Not: _not_node,
-        n.Logic: _logic,
-        n.Compare: _compare,
-        n.InSet: _in_set,
-        n.Known: _known,
-        n.Arith: _arith,
-        n.Negate: _negate,
-        n.Scale: _scale,
-        n.Extremum: _extremum,
-        n.Abs: _abs,
-        n.Collapse: _collapse,
-        n.ShiftDate: _shift_date,
-        n.DayOf: _day_of,
-        n.Elapsed: _elapsed,
-        n.Lookup: _lookup,
-        n.If: _if,
-        n.AnyRecord: _record_scalar,
-        n.AllRecords: _record_scalar,
-        n.Extreme: _record_scalar,
-    }
+    def visit_item(self, node: n.Item, scope: _RecordScope | None) -> exp.Expression:
+        return self._item(node)
 
-    # ------------------------------------------------------------ intervals
+    def visit_visit_date(self, node: n.VisitDate, scope: _RecordScope | None) -> exp.Expression:
+        return self._visit_date(node)
 
-    def _weighted(
+    def visit_attested(self, node: n.Attested, scope: _RecordScope | None) -> exp.Expression:
+        return self._attested(node)
+
+    def visit_any_record(self, node: n.AnyRecord, scope: _RecordScope | None) -> exp.Expression:
+        return self._record_scalar(node, scope)
+
+    def visit_all_records(self, node: n.AllRecords, scope: _RecordScope | None) -> exp.Expression:
+        return self._record_scalar(node, scope)
+
+    def visit_extreme(self, node: n.Extreme, scope: _RecordScope | None) -> exp.Expression:
+        return self._record_scalar(node, scope)
+
+    # the classes of intervals: `scalar` refuses them, `bounds` compiles them (`_Intervals`)
+
+    def visit_count(self, node: n.Count, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+    def visit_total(self, node: n.Total, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+    def visit_weighted(self, node: n.Weighted, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+    def visit_interval_sum(self, node: n.IntervalSum, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+    def visit_interval_max(self, node: n.IntervalMax, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+    def visit_bounds(self, node: n.Bounds, scope: _RecordScope | None) -> exp.Expression:
+        raise PlanError(_INTERVAL_AS_VALUE)
+
+
+class _Intervals(IntervalVisitor[tuple[exp.Expression, exp.Expression], [_RecordScope | None]]):
+    """Compiles the nodes of kind ``interval`` of a query to (lo, hi) pairs of SQL
+    expressions; a NULL bound is unbounded."""
+
+    def __init__(self, query: _QueryBuilder) -> None:
+        self.q = query
+
+    def visit_weighted(
         self, node: n.Weighted, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        c = self.scalar(node.condition, scope)
+        c = self.q.scalar(node.condition, scope)
         weight = _number(node.weight)
         lo = _case((c, weight), default=_int(0))
         hi = _case((_not(c.copy()), _int(0)), default=weight.copy())
         return lo, hi
 
-    def _interval_sum(
+    def visit_interval_sum(
         self, node: n.IntervalSum, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
         if not node.parts:
             return _int(0), _int(0)
-        parts = [self.bounds(part, scope) for part in node.parts]
+        parts = [self.q.bounds(part, scope) for part in node.parts]
         return _sum([p[0] for p in parts]), _sum([p[1] for p in parts])
 
-    def _interval_max(
+    def visit_interval_max(
         self, node: n.IntervalMax, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
         if all(isinstance(part, n.Weighted) for part in node.parts):
             # the highest weight whose condition certainly (lo) or possibly (hi) holds
             parts = sorted(node.parts, key=lambda p: -p.weight)  # type: ignore[union-attr]
-            conditions = [self.scalar(p.condition, scope) for p in parts]  # type: ignore[union-attr]
+            conditions = [self.q.scalar(p.condition, scope) for p in parts]  # type: ignore[union-attr]
             weights = [_number(p.weight) for p in parts]  # type: ignore[union-attr]
             lo = _case(*zip(conditions, weights, strict=True), default=_int(0))
             possible = [exp.Coalesce(this=c.copy(), expressions=[exp.true()]) for c in conditions]
             hi = _case(*zip(possible, (w.copy() for w in weights), strict=True), default=_int(0))
             return lo, hi
-        bounds = [self.bounds(part, scope) for part in node.parts]
+        bounds = [self.q.bounds(part, scope) for part in node.parts]
         if len(bounds) == 1:
             return bounds[0]
         return _greatest([b[0] for b in bounds]), _greatest([b[1] for b in bounds])
 
-    def _interval_arith(
+    def visit_arith(
         self, node: n.Arith, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        (a0, a1), (b0, b1) = self.bounds(node.left, scope), self.bounds(node.right, scope)
+        (a0, a1), (b0, b1) = self.q.bounds(node.left, scope), self.q.bounds(node.right, scope)
         if node.op == "+":
             return _arithmetic("+", a0, b0), _arithmetic("+", a1, b1)
         if node.op == "-":
@@ -995,23 +1016,23 @@ class _QueryBuilder:
             x, y = _arithmetic(node.op, other, lo), _arithmetic(node.op, other.copy(), hi)
         return (x, y) if constant.value >= 0 else (y, x)  # type: ignore[operator]
 
-    def _interval_negate(
+    def visit_negate(
         self, node: n.Negate, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        lo, hi = self.bounds(node.arg, scope)
+        lo, hi = self.q.bounds(node.arg, scope)
         return exp.Neg(this=_paren(hi)), exp.Neg(this=_paren(lo))
 
-    def _interval_scale(
+    def visit_scale(
         self, node: n.Scale, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        lo, hi = self.bounds(node.arg, scope)
+        lo, hi = self.q.bounds(node.arg, scope)
         return _scaled(lo, node), _scaled(hi, node)
 
-    def _interval_if(
+    def visit_if(
         self, node: n.If, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        cond = self.scalar(node.cond, scope)
-        (a0, a1), (b0, b1) = self.bounds(node.then, scope), self.bounds(node.otherwise, scope)
+        cond = self.q.scalar(node.cond, scope)
+        (a0, a1), (b0, b1) = self.q.bounds(node.then, scope), self.q.bounds(node.otherwise, scope)
         agree = _and(
             exp.EQ(this=_operand(a0.copy()), expression=_operand(b0.copy())),
             exp.EQ(this=_operand(a1.copy()), expression=_operand(b1.copy())),
@@ -1021,7 +1042,7 @@ class _QueryBuilder:
             _case((cond.copy(), a1), (_not(cond.copy()), b1), (agree.copy(), a1.copy())),
         )
 
-    def _bounds(
+    def visit_bounds(
         self, node: n.Bounds, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
         # a NULL bound is unbounded
@@ -1030,26 +1051,25 @@ class _QueryBuilder:
             for bound in (node.lo, node.hi)
         )
 
-    def _interval_record(
-        self, node: n.Node, scope: _RecordScope | None
+    def visit_count(
+        self, node: n.Count, scope: _RecordScope | None
     ) -> tuple[exp.Expression, exp.Expression]:
-        value = self._record_value(node)
+        return self._record(node)
+
+    def visit_total(
+        self, node: n.Total, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        return self._record(node)
+
+    def visit_extreme(
+        self, node: n.Extreme, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        return self._record(node)
+
+    def _record(self, node: n.Node) -> tuple[exp.Expression, exp.Expression]:
+        value = self.q._record_value(node)
         assert isinstance(value, tuple)
         return value[0], value[1]
-
-    _INTERVALS: ClassVar[dict[type, Callable[..., tuple[exp.Expression, exp.Expression]]]] = {
-        n.Weighted: _weighted,
-        n.IntervalSum: _interval_sum,
-        n.IntervalMax: _interval_max,
-        n.Arith: _interval_arith,
-        n.Negate: _interval_negate,
-        n.Scale: _interval_scale,
-        n.If: _interval_if,
-        n.Bounds: _bounds,
-        n.Count: _interval_record,
-        n.Total: _interval_record,
-        n.Extreme: _interval_record,
-    }
 
 
 # ---------------------------------------------------------------- expression helpers

@@ -67,7 +67,7 @@ def _naming(node: object, parent: Callable[[], str]) -> Callable[[], str]:
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _NODES: dict[type, bool] = {}
-_LEAVES = (m.Span, m.Mark, m.Code, m.Value, m.Quantity, *m._EXPR_TYPES)
+_LEAVES = (m.Span, m.Mark, m.Code, m.Value, m.Quantity, *m.EXPR_TYPES)
 
 
 def _fields(cls: type) -> tuple[str, ...]:

@@ -43,6 +43,7 @@ from protocol_dsl.evaluate.subject import (
     normalise,
 )
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.visitor import ExprVisitor
 
 INF = math.inf
 
@@ -225,8 +226,8 @@ _NOT_CONSTANT = object()
 # ---------------------------------------------------------------- the compiler
 
 
-class _Compiler:
-    """Turns expressions into closures, once per spec."""
+class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
+    """Turns expressions into closures, once per spec (each method: in a scope, at a visit)."""
 
     def __init__(self, spec: Spec, dictionary: DataDictionary) -> None:
         self.spec = spec
@@ -256,10 +257,7 @@ class _Compiler:
     # -------------------------------------------------------- dispatch
 
     def compile(self, expr: m.Expr, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
-        method = getattr(self, "c_" + type(expr).__name__, None)
-        if method is None:
-            raise CompileError(f"no evaluation for {type(expr).__name__}")
-        return method(expr, scope, visit)  # type: ignore[no-any-return]
+        return self.visit(expr, scope, visit)
 
     def truth(self, expr: m.Expr, scope: Scope, visit: str | None) -> Fn:
         fn, info = self.compile(expr, scope, visit)
@@ -274,11 +272,13 @@ class _Compiler:
 
     # -------------------------------------------------------- literals
 
-    def c_NumberLit(self, e: m.NumberLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_number_lit(self, e: m.NumberLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         value = Decimal(e.value)
         return _const(value), Info("number", None, value, value)
 
-    def c_QuantityLit(self, e: m.QuantityLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_quantity_lit(
+        self, e: m.QuantityLit, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
         unit = e.quantity.unit
         code = v.duration_unit(unit)
         if code is not None:
@@ -286,24 +286,24 @@ class _Compiler:
         value = Decimal(e.quantity.value)
         return _const(value), Info("number", unit, value, value)
 
-    def c_TextLit(self, e: m.TextLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_text_lit(self, e: m.TextLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return _const(e.value), Info("text")
 
-    def c_DateLit(self, e: m.DateLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_date_lit(self, e: m.DateLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return _const(e.value), Info("date")
 
-    def c_TiterLit(self, e: m.TiterLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_titer_lit(self, e: m.TiterLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return _const(e.denominator), Info("titer", None, e.denominator, e.denominator)
 
-    def c_BoolLit(self, e: m.BoolLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_bool_lit(self, e: m.BoolLit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return _const(e.value), TRUTH
 
     # -------------------------------------------------------- names
 
-    def c_AtVisit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_at_visit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.compile(e.expr, scope, e.visit)
 
-    def c_Ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.parts, scope)
         kind = symbol.kind
         if kind == "item":
@@ -747,7 +747,7 @@ class _Compiler:
 
     # -------------------------------------------------------- arithmetic
 
-    def c_Negate(self, e: m.Negate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_negate(self, e: m.Negate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, info = self.compile(e.expr, scope, visit)
 
         def negate(ctx: Context, rec: Any) -> Any:
@@ -755,7 +755,7 @@ class _Compiler:
 
         return negate, Info(info.kind, info.unit, -info.hi, -info.lo, info.interval)
 
-    def c_Arith(self, e: m.Arith, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_arith(self, e: m.Arith, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         left, li = self.compile(e.left, scope, visit)
         right, ri = self.compile(e.right, scope, visit)
         op = e.op
@@ -813,7 +813,7 @@ class _Compiler:
 
         return arith, Info("number", unit, lo, hi, li.interval or ri.interval)
 
-    def c_Call(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_call(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         name = e.function
         if name == "lookup":
             return self.lookup(e, scope, visit)
@@ -924,7 +924,7 @@ class _Compiler:
 
     # -------------------------------------------------------- logic
 
-    def c_Not(self, e: m.Not, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_not(self, e: m.Not, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn = self.truth(e.expr, scope, visit)
 
         def negation(ctx: Context, rec: Any) -> Any:
@@ -933,69 +933,15 @@ class _Compiler:
 
         return negation, TRUTH
 
-    def c_Logic(self, e: m.Logic, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_logic(self, e: m.Logic, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         left = self.truth(e.left, scope, visit)
         right = self.truth(e.right, scope, visit)
-        if e.op == "and":
+        left_decides, right_decides = _DECIDING[e.op]
+        return _short_circuit(left, right, left_decides, right_decides), TRUTH
 
-            def conjunction(ctx: Context, rec: Any) -> Any:
-                missing = ctx.missing
-                m0 = len(missing)
-                a = left(ctx, rec)
-                if a is False:
-                    del missing[m0:]
-                    return False
-                b = right(ctx, rec)
-                if b is False:
-                    del missing[m0:]
-                    return False
-                if a is None or b is None:
-                    return None
-                if len(missing) > m0:
-                    del missing[m0:]
-                return True
-
-            return conjunction, TRUTH
-        if e.op == "or":
-
-            def disjunction(ctx: Context, rec: Any) -> Any:
-                missing = ctx.missing
-                m0 = len(missing)
-                a = left(ctx, rec)
-                if a is True:
-                    del missing[m0:]
-                    return True
-                b = right(ctx, rec)
-                if b is True:
-                    del missing[m0:]
-                    return True
-                if a is None or b is None:
-                    return None
-                if len(missing) > m0:
-                    del missing[m0:]
-                return False
-
-            return disjunction, TRUTH
-
-        def implication(ctx: Context, rec: Any) -> Any:
-            missing = ctx.missing
-            m0 = len(missing)
-            a = left(ctx, rec)
-            if a is False:
-                del missing[m0:]
-                return True
-            b = right(ctx, rec)
-            if b is True:
-                del missing[m0:]
-                return True
-            if a is None or b is None:
-                return None
-            del missing[m0:]
-            return False
-
-        return implication, TRUTH
-
-    def c_Conditional(self, e: m.Conditional, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_conditional(
+        self, e: m.Conditional, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
         condition = self.truth(e.condition, scope, visit)
         then, ti = self.compile(e.then, scope, visit)
         otherwise, oi = self.compile(e.otherwise, scope, visit)
@@ -1017,7 +963,7 @@ class _Compiler:
 
     # -------------------------------------------------------- comparisons
 
-    def c_Compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         e = threshold_on_item_scale(self.spec, scope, e)
         left, li = self.compile(e.left, scope, visit)
         right, ri = self.compile(e.right, scope, visit)
@@ -1106,7 +1052,7 @@ class _Compiler:
 
         return comparison
 
-    def c_Between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, info = self.compile(e.expr, scope, visit)
         low, lo_info = self.compile(e.low, scope, visit)
         high, hi_info = self.compile(e.high, scope, visit)
@@ -1131,7 +1077,7 @@ class _Compiler:
 
         return between, TRUTH
 
-    def c_MemberOf(self, e: m.MemberOf, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_member_of(self, e: m.MemberOf, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, _ = self.compile(e.expr, scope, visit)
         if e.codelist is not None:
             symbol = self.resolve(e.codelist.parts, scope)
@@ -1152,7 +1098,7 @@ class _Compiler:
 
         return member, TRUTH
 
-    def c_IsKnown(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_is_known(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, _ = self.compile(e.expr, scope, visit)
         missing = e.missing
         interval_class = v.Interval
@@ -1167,10 +1113,10 @@ class _Compiler:
 
         return known, TRUTH
 
-    def c_Within(self, e: m.Within, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_within(self, e: m.Within, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.window(e, scope, visit, v.within), TRUTH
 
-    def c_AtLeast(self, e: m.AtLeast, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_at_least(self, e: m.AtLeast, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.window(e, scope, visit, v.at_least), TRUTH
 
     def window(
@@ -1256,7 +1202,7 @@ class _Compiler:
             raise CompileError(f"form {form_name} is not collected by the trial")
         return use, form
 
-    def c_Quantifier(self, e: m.Quantifier, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_quantifier(self, e: m.Quantifier, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         use, form = self.records_of(e.form, scope)
         inner = Scope(scope.owner, form, scope.context)
         where = self.truth(e.where, inner, visit) if e.where is not None else None
@@ -1365,7 +1311,7 @@ class _Compiler:
 
         return every, TRUTH
 
-    def c_Aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+    def visit_aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.target.parts, Scope(scope.owner))
         form = symbol.form
         if form is None:
@@ -1525,6 +1471,43 @@ class _Compiler:
 
 
 # ---------------------------------------------------------------- compile-time helpers
+
+
+#: The value of each side that decides a connective without the other side.
+_DECIDING: dict[str, tuple[bool, bool]] = {
+    "and": (False, False),
+    "or": (True, True),
+    "implies": (False, True),
+}
+
+
+def _short_circuit(left: Fn, right: Fn, left_decides: bool, right_decides: bool) -> Fn:
+    """Kleene `and`, `or` or `implies` (see `_DECIDING`).
+
+    A side with its deciding value decides: the result is then the right side's
+    deciding value, and the missing data the other side reported is not needed.
+    Else the result is unknown if either side is, and the opposite otherwise.
+    """
+    decided = right_decides
+
+    def connective(ctx: Context, rec: Any) -> Any:
+        missing = ctx.missing
+        m0 = len(missing)
+        a = left(ctx, rec)
+        if a is left_decides:
+            del missing[m0:]
+            return decided
+        b = right(ctx, rec)
+        if b is right_decides:
+            del missing[m0:]
+            return decided
+        if a is None or b is None:
+            return None
+        if len(missing) > m0:
+            del missing[m0:]
+        return not decided
+
+    return connective
 
 
 def _fused(read: Fn, plain: Callable[[Any, Any], bool], constant: Any) -> Fn | None:

@@ -115,6 +115,7 @@ from protocol_dsl.solver.terms import (
     val,
 )
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, expressions, walk_scoped
+from protocol_dsl.visitor import ExprVisitor
 
 Mode = Literal["check", "witness"]
 
@@ -287,7 +288,7 @@ def _study_offset(day: int) -> int:
 # ---------------------------------------------------------------- the encoder
 
 
-class Encoder:
+class Encoder(ExprVisitor[Term, [Ctx]]):
     """Encodes the formal criteria of one spec; see the module docstring for the modes."""
 
     def __init__(
@@ -423,21 +424,18 @@ class Encoder:
     # ------------------------------------------------------------ dispatch
 
     def encode(self, node: m.Expr, ctx: Ctx) -> Term:
-        method = getattr(self, f"_e_{type(node).__name__}", None)
-        if method is None:
-            return Opaque(f"{type(node).__name__} is not modelled")
         try:
-            return method(node, ctx)
+            return self.visit(node, ctx)
         except z3.Z3Exception as error:
             # mixed sorts from an ill-typed rule (reported by the type checks)
             return Opaque(f"ill-typed expression ({error})")
 
     # literals
 
-    def _e_NumberLit(self, node: m.NumberLit, ctx: Ctx) -> Term:
+    def visit_number_lit(self, node: m.NumberLit, ctx: Ctx) -> Term:
         return Num(val(node.value, self.ctx))
 
-    def _e_QuantityLit(self, node: m.QuantityLit, ctx: Ctx) -> Term:
+    def visit_quantity_lit(self, node: m.QuantityLit, ctx: Ctx) -> Term:
         return self._quantity(node.quantity)
 
     def _quantity(self, quantity: m.Quantity) -> Term:
@@ -453,21 +451,21 @@ class Encoder:
             return Calendar(value * months, num)
         return num
 
-    def _e_TextLit(self, node: m.TextLit, ctx: Ctx) -> Term:
+    def visit_text_lit(self, node: m.TextLit, ctx: Ctx) -> Term:
         return Text(z3.StringVal(node.value, self.ctx), True)
 
-    def _e_DateLit(self, node: m.DateLit, ctx: Ctx) -> Term:
+    def visit_date_lit(self, node: m.DateLit, ctx: Ctx) -> Term:
         return Num(native.int_val(calendar.day_number(node.value), self.ctx), kind="date")
 
-    def _e_TiterLit(self, node: m.TiterLit, ctx: Ctx) -> Term:
+    def visit_titer_lit(self, node: m.TiterLit, ctx: Ctx) -> Term:
         return Num(native.int_val(node.denominator, self.ctx), kind="titer")
 
-    def _e_BoolLit(self, node: m.BoolLit, ctx: Ctx) -> Term:
+    def visit_bool_lit(self, node: m.BoolLit, ctx: Ctx) -> Term:
         return Cond.const(node.value)
 
     # names
 
-    def _e_Ref(self, node: m.Ref, ctx: Ctx) -> Term:
+    def visit_ref(self, node: m.Ref, ctx: Ctx) -> Term:
         symbol = self.spec.resolve(node.parts, Scope(ctx.owner, ctx.record))
         if symbol is None:
             return Opaque(f"'{node.dotted}' is not defined")
@@ -494,7 +492,7 @@ class Encoder:
             return CodeName(node.parts[0], ())
         return Opaque(f"'{node.dotted}' ({kind}) has no value")
 
-    def _e_AtVisit(self, node: m.AtVisit, ctx: Ctx) -> Term:
+    def visit_at_visit(self, node: m.AtVisit, ctx: Ctx) -> Term:
         return self.encode(node.expr, ctx._replace(visit=node.visit))
 
     def _define(self, symbol: Symbol, ctx: Ctx) -> Term:
@@ -792,10 +790,10 @@ class Encoder:
 
     # ------------------------------------------------------------ logic
 
-    def _e_Not(self, node: m.Not, ctx: Ctx) -> Term:
+    def visit_not(self, node: m.Not, ctx: Ctx) -> Term:
         return self._cond(self.encode(node.expr, ctx)).negate()
 
-    def _e_Logic(self, node: m.Logic, ctx: Ctx) -> Term:
+    def visit_logic(self, node: m.Logic, ctx: Ctx) -> Term:
         left = self._cond(self.encode(node.left, ctx))
         right = self._cond(self.encode(node.right, ctx))
         if node.op == "implies":
@@ -805,7 +803,7 @@ class Encoder:
             return Cond(all_of(left.t, right.t), None if two else any_of(left.f, right.f))
         return Cond(any_of(left.t, right.t), None if two else all_of(left.f, right.f))
 
-    def _e_Conditional(self, node: m.Conditional, ctx: Ctx) -> Term:
+    def visit_conditional(self, node: m.Conditional, ctx: Ctx) -> Term:
         c = self._cond(self.encode(node.condition, ctx))
         a = self.encode(node.then, ctx)
         b = self.encode(node.otherwise, ctx)
@@ -820,7 +818,7 @@ class Encoder:
             return a.like(ite(c.t, a.lo, b.lo), ite(c.t, a.hi, b.hi), known)
         return Opaque("if-then-else over values of different kinds")
 
-    def _e_IsKnown(self, node: m.IsKnown, ctx: Ctx) -> Term:
+    def visit_is_known(self, node: m.IsKnown, ctx: Ctx) -> Term:
         term = self.encode(node.expr, ctx)
         if isinstance(term, Cond):
             known = any_of(term.t, term.f)
@@ -835,7 +833,7 @@ class Encoder:
 
     # ------------------------------------------------------------ comparisons
 
-    def _e_Compare(self, node: m.Compare, ctx: Ctx) -> Term:
+    def visit_compare(self, node: m.Compare, ctx: Ctx) -> Term:
         # a threshold on another scale is encoded in its item's unit; the atom stays `node`
         scaled = threshold_on_item_scale(self.spec, Scope(ctx.owner, ctx.record), node)
         left = self.encode(scaled.left, ctx)
@@ -957,7 +955,7 @@ class Encoder:
             same = any_of(*pairs) if pairs else False
         return decided(known, same)
 
-    def _e_Between(self, node: m.Between, ctx: Ctx) -> Term:
+    def visit_between(self, node: m.Between, ctx: Ctx) -> Term:
         value = self.encode(node.expr, ctx)
         low = self.encode(node.low, ctx)
         high = self.encode(node.high, ctx)
@@ -968,7 +966,7 @@ class Encoder:
         a, b = self._cond(above), self._cond(below)
         return both(a, b)
 
-    def _e_MemberOf(self, node: m.MemberOf, ctx: Ctx) -> Term:
+    def visit_member_of(self, node: m.MemberOf, ctx: Ctx) -> Term:
         term = self.encode(node.expr, ctx)
         if node.codelist is not None:
             symbol = self.spec.resolve(node.codelist.parts, Scope(ctx.owner))
@@ -987,7 +985,7 @@ class Encoder:
 
     # ------------------------------------------------------------ time windows
 
-    def _e_Within(self, node: m.Within, ctx: Ctx) -> Term:
+    def visit_within(self, node: m.Within, ctx: Ctx) -> Term:
         value = self.encode(node.expr, ctx)
         duration = self.encode(node.duration, ctx)
         anchor = self.encode(node.anchor, ctx)
@@ -1002,7 +1000,7 @@ class Encoder:
         below = self._cond(self._window(node, "<=", value, high, ctx, shown, 1))
         return both(above, below)
 
-    def _e_AtLeast(self, node: m.AtLeast, ctx: Ctx) -> Term:
+    def visit_at_least(self, node: m.AtLeast, ctx: Ctx) -> Term:
         value = self.encode(node.expr, ctx)
         duration = self.encode(node.duration, ctx)
         anchor = self.encode(node.anchor, ctx)
@@ -1110,7 +1108,7 @@ class Encoder:
                 a = in_unit(a, b)
         return a, b
 
-    def _e_Negate(self, node: m.Negate, ctx: Ctx) -> Term:
+    def visit_negate(self, node: m.Negate, ctx: Ctx) -> Term:
         term = self.encode(node.expr, ctx)
         if isinstance(term, Calendar):
             term = term.quantity
@@ -1118,7 +1116,7 @@ class Encoder:
             return term.like(-term.hi, None if term.exact else -term.lo, term.known)
         return term if isinstance(term, Opaque) else Opaque("minus on a value without sign")
 
-    def _e_Arith(self, node: m.Arith, ctx: Ctx) -> Term:
+    def visit_arith(self, node: m.Arith, ctx: Ctx) -> Term:
         left = self.encode(node.left, ctx)
         right = self.encode(node.right, ctx)
         if isinstance(left, Opaque):
@@ -1184,7 +1182,7 @@ class Encoder:
 
     # ------------------------------------------------------------ functions
 
-    def _e_Call(self, node: m.Call, ctx: Ctx) -> Term:
+    def visit_call(self, node: m.Call, ctx: Ctx) -> Term:
         name = node.function
         if name == "lookup" and len(node.args) == 2:
             return self._lookup(node, ctx)
@@ -1294,7 +1292,7 @@ class Encoder:
 
     # ------------------------------------------------------------ quantifiers and aggregates
 
-    def _e_Quantifier(self, node: m.Quantifier, ctx: Ctx) -> Term:
+    def visit_quantifier(self, node: m.Quantifier, ctx: Ctx) -> Term:
         form = ctx.owner.forms.get(node.form)
         if form is None or not form.repeating:
             return Opaque(f"'{node.form}' is not a repeating form")
@@ -1307,7 +1305,7 @@ class Encoder:
         self._instance(node, ctx, form, use, Cond(t, f), None)
         return Cond(t, f)
 
-    def _e_Aggregate(self, node: m.Aggregate, ctx: Ctx) -> Term:
+    def visit_aggregate(self, node: m.Aggregate, ctx: Ctx) -> Term:
         symbol = self.spec.resolve(node.target.parts, Scope(ctx.owner))
         if symbol is None or symbol.form is None or not symbol.form.repeating:
             return Opaque("an aggregate over something that is not a repeating form")
