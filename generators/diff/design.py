@@ -37,7 +37,7 @@ from protocol_dsl.spec import Spec
 from protocol_dsl.words import quantity_in_words
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 _SAMPLE_SIZE_FIELDS = ("expansion", "backfill", "max_sample_size")

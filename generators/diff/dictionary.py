@@ -37,7 +37,7 @@ from protocol_dsl.spec import Scope, Spec
 from protocol_dsl.words import label_phrase
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:

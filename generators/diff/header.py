@@ -25,7 +25,7 @@ from generators.diff.phrases import (
 from protocol_dsl import model as m
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 _TITLE_KEYS = ("title", "short_title", "acronym")

@@ -26,7 +26,7 @@ from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 def objectives(d: Differ, old: Spec, new: Spec) -> None:

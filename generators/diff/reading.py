@@ -35,7 +35,7 @@ from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 #: why a conversion's effect on eligibility has no direction
 CONVERSION_EFFECT = (

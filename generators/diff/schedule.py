@@ -27,7 +27,7 @@ from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 #: Words in a form's, activity's or endpoint's name or label that make it a safety assessment.
