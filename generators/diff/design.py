@@ -9,7 +9,7 @@ window by length, step-up schedules by their steps.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generators.diff.directions import (
     compare_quantities,
@@ -20,17 +20,33 @@ from generators.diff.directions import (
     quantity_magnitude,
     ranked,
 )
-from generators.diff.matching import fields_by_key, match
+from generators.diff.matching import match
 from generators.diff.phrases import (
-    attribute_changes,
     design_words,
     dlt_words,
     field_text,
     field_words,
     quantity_words,
-    quoted,
     rates_words,
     steps_words,
+)
+from generators.diff.walk import (
+    FieldPair,
+    KeyRule,
+    Kind,
+    Pair,
+    Row,
+    Show,
+    Summary,
+    Table,
+    added,
+    added_label,
+    declarations,
+    keyed_fields,
+    relabelled,
+    removed,
+    removed_label,
+    rows,
 )
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
@@ -69,177 +85,149 @@ _PARAMETER_RISK = {
 _PARAMETER_SAMPLE_SIZE = ("n_cohorts", "max_sample_size")
 
 
+def _lengthened(pair: Pair[m.Element]) -> str:
+    o, n = pair.old.duration, pair.new.duration
+    order = ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
+    return {"raised": "lengthened", "lowered": "shortened"}.get(order, order)
+
+
+def _dose_order(pair: Pair[m.Element]) -> str:
+    o, n = pair.old.dose, pair.new.dose
+    return ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
+
+
+def _quantity_change(what: str) -> Summary:
+    def summary(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
+        (name,) = names
+        old, new = getattr(pair.old, name), getattr(pair.new, name)
+        return f"{what} {quantity_words(old)} → {quantity_words(new)}"
+
+    return summary
+
+
+def _quantity_shown(name: str) -> Show:
+    return lambda node, spec: quantity_words(getattr(node, name))
+
+
+ELEMENT = Table(
+    m.Element,
+    (
+        Row(("label", "start", "end"), "ELEMENT_CHANGED"),
+        Row(
+            ("duration",),
+            "ELEMENT_DURATION_CHANGED",
+            _lengthened,
+            _quantity_change("duration"),
+            _quantity_shown("duration"),
+        ),
+        Row(
+            ("dose",),
+            "DOSE_CHANGED",
+            _dose_order,
+            _quantity_change("dose"),
+            _quantity_shown("dose"),
+        ),
+    ),
+)
+
+
+ELEMENTS = Kind[m.Element](
+    "element {}",
+    "ELEMENT_ADDED",
+    "ELEMENT_REMOVED",
+    added_label,
+    removed_label,
+    "ELEMENT_CHANGED",
+    ELEMENT,
+)
+
+
+ARM = Table(
+    m.Arm,
+    (
+        Row(("type", "receives", "steps"), "ARM_CHANGED"),
+        Row(("label", "description"), "ARM_RELABELLED", "reworded"),
+    ),
+)
+
+
+ARMS = Kind[m.Arm](
+    "arm {}",
+    "ARM_ADDED",
+    "ARM_REMOVED",
+    added_label,
+    removed_label,
+    "ARM_CHANGED",
+    ARM,
+    show=lambda arm, spec: arm.description,
+)
+
+
+def _regimen(fields: FieldPair) -> str:
+    """Two texts of a dosing regimen differ in words, not in a value that can be ranked."""
+    values = [v for f in (*fields.olds, *fields.news) for v in f.values]
+    if fields.presence == "changed" and all(v.kind == "string" for v in values):
+        return "reworded"
+    return fields.presence
+
+
+def _highest_dose(fields: FieldPair) -> str:
+    return ranked(max_magnitude(fields.olds), max_magnitude(fields.news), fields.presence)
+
+
+#: An intervention's fields by key; any other key is an `INTERVENTION_DETAIL_CHANGED`.
+INTERVENTION_RULES: dict[str, KeyRule] = {
+    "route": KeyRule("ROUTE_CHANGED"),
+    "dose": KeyRule("DOSE_CHANGED", _highest_dose),
+    **dict.fromkeys(
+        ("administration", "frequency", "dosage_form"), KeyRule("DOSING_REGIMEN_CHANGED", _regimen)
+    ),
+}
+
+
+def _intervention_fields(d: Differ, pair: Pair[m.Intervention]) -> None:
+    o, n = pair.old, pair.new
+    rows(d, INTERVENTION, pair)
+    keyed_fields(
+        d,
+        o.fields,
+        n.fields,
+        INTERVENTION_RULES,
+        KeyRule("INTERVENTION_DETAIL_CHANGED"),
+        target=lambda field_key: f"{pair.target} {field_key.replace('_', ' ')}",
+        keys=lambda field_key: (field_key, n.name),
+    )
+
+
+INTERVENTION = Table(
+    m.Intervention,
+    (Row(("label",), "INTERVENTION_DETAIL_CHANGED", summary=relabelled),),
+    by_hand=("fields",),
+    annotations=False,
+)
+
+
+INTERVENTIONS = Kind[m.Intervention](
+    "intervention {}",
+    "INTERVENTION_ADDED",
+    "INTERVENTION_REMOVED",
+    added_label,
+    removed_label,
+    "INTERVENTION_DETAIL_CHANGED",
+    pair=_intervention_fields,
+)
+
+
 def elements(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.elements, new.elements):
-        target = f"element {name}"
-        if o is None:
-            d.emit(
-                "ELEMENT_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "ELEMENT_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ELEMENT_CHANGED", target, o, n):
-            fields = {"old_node": o, "new_node": n, "keys": (name,)}
-            details = attribute_changes(o, n, ("label", "start", "end"))
-            if details:
-                d.emit("ELEMENT_CHANGED", "changed", target, details, **fields)
-            if o.duration != n.duration:
-                order = ranked(
-                    quantity_magnitude(o.duration),
-                    quantity_magnitude(n.duration),
-                    presence(o.duration, n.duration),
-                )
-                direction = {"raised": "lengthened", "lowered": "shortened"}.get(order, order)
-                d.emit(
-                    "ELEMENT_DURATION_CHANGED",
-                    direction,
-                    target,
-                    f"duration {quantity_words(o.duration)} → {quantity_words(n.duration)}",
-                    old=quantity_words(o.duration),
-                    new=quantity_words(n.duration),
-                    **fields,
-                )
-            if o.dose != n.dose:
-                direction = ranked(
-                    quantity_magnitude(o.dose), quantity_magnitude(n.dose), presence(o.dose, n.dose)
-                )
-                d.emit(
-                    "DOSE_CHANGED",
-                    direction,
-                    target,
-                    f"dose {quantity_words(o.dose)} → {quantity_words(n.dose)}",
-                    old=quantity_words(o.dose),
-                    new=quantity_words(n.dose),
-                    **fields,
-                )
-            d.annotations(target, o, n, (name,))
+    declarations(d, ELEMENTS, old.elements, new.elements, old, new)
 
 
 def arms(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.arms, new.arms):
-        target = f"arm {name}"
-        if o is None:
-            d.emit(
-                "ARM_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new=n.description,
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "ARM_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old=o.description,
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ARM_CHANGED", target, o, n):
-            fields = {"old_node": o, "new_node": n, "keys": (name,)}
-            details = attribute_changes(o, n, ("type", "receives", "steps"))
-            if details:
-                d.emit("ARM_CHANGED", "changed", target, details, **fields)
-            cosmetic = attribute_changes(o, n, ("label", "description"))
-            if cosmetic:
-                d.emit("ARM_RELABELLED", "reworded", target, cosmetic, **fields)
-            d.annotations(target, o, n, (name,))
+    declarations(d, ARMS, old.arms, new.arms, old, new)
 
 
 def interventions(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.interventions, new.interventions):
-        target = f"intervention {name}"
-        if o is None:
-            d.emit(
-                "INTERVENTION_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "INTERVENTION_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("INTERVENTION_DETAIL_CHANGED", target, o, n):
-            intervention_pair(d, o, n, target)
-
-
-def intervention_pair(d: Differ, o: m.Intervention, n: m.Intervention, target: str) -> None:
-    if o.label != n.label:
-        d.emit(
-            "INTERVENTION_DETAIL_CHANGED",
-            "changed",
-            target,
-            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-            old_node=o,
-            new_node=n,
-            keys=(n.name,),
-        )
-    old_fields = fields_by_key(o.fields)
-    new_fields = fields_by_key(n.fields)
-    for field_key, olds, news in match(old_fields, new_fields):
-        olds, news = olds or (), news or ()
-        old_node = olds[0] if olds else None
-        new_node = news[0] if news else None
-        field_target = f"{target} {field_key.replace('_', ' ')}"
-        keys = (field_key, n.name)
-        if [field_text(f) for f in olds] != [field_text(f) for f in news]:
-            old_words = "; ".join(field_words(f) for f in olds) or None
-            new_words = "; ".join(field_words(f) for f in news) or None
-            presence = "added" if not olds else "removed" if not news else "changed"
-            summary = f"{old_words or '(none)'} → {new_words or '(none)'}"
-            fields = {
-                "old": old_words,
-                "new": new_words,
-                "old_node": old_node,
-                "new_node": new_node,
-                "keys": keys,
-            }
-            if field_key == "route":
-                d.emit("ROUTE_CHANGED", presence, field_target, summary, **fields)
-            elif field_key == "dose":
-                direction = ranked(max_magnitude(olds), max_magnitude(news), presence)
-                d.emit("DOSE_CHANGED", direction, field_target, summary, **fields)
-            elif field_key in ("administration", "frequency", "dosage_form"):
-                if presence == "changed" and all(
-                    v.kind == "string" for f in (*olds, *news) for v in f.values
-                ):
-                    presence = "reworded"
-                d.emit("DOSING_REGIMEN_CHANGED", presence, field_target, summary, **fields)
-            else:
-                d.emit("INTERVENTION_DETAIL_CHANGED", presence, field_target, summary, **fields)
-        old_marks = tuple(mk for f in olds for mk in f.marks)
-        new_marks = tuple(mk for f in news for mk in f.marks)
-        if old_marks != new_marks:
-            d.emit_marks(field_target, old_marks, new_marks, old_node, new_node, keys)
+    declarations(d, INTERVENTIONS, old.interventions, new.interventions, old, new)
 
 
 def dose_findings(d: Differ, old: Spec, new: Spec) -> None:
@@ -267,8 +255,8 @@ def dose_findings(d: Differ, old: Spec, new: Spec) -> None:
             escalation_design(d, o, n)
             dlt(d, o, n)
             step_ups(d, o, n)
-            scenarios(d, o, n)
-            dose_finding_fields(d, o, n, target)
+            scenarios(d, o, n, old, new)
+            dose_finding_fields(d, o, n)
 
 
 def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
@@ -519,83 +507,59 @@ def step_ups(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
                 d.annotations(f"{target}, day {step.day}", old_steps[step.day], step, keys)
 
 
-def scenarios(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+SCENARIO = Table(
+    m.Scenario,
+    (Row(("label", "rates"), "SCENARIO_CHANGED", show=lambda s, spec: rates_words(s)),),
+)
+
+
+SCENARIOS = Kind[m.Scenario](
+    "scenario {}",
+    "SCENARIO_ADDED",
+    "SCENARIO_REMOVED",
+    added,
+    removed,
+    None,
+    SCENARIO,
+    show=lambda s, spec: rates_words(s),
+)
+
+
+def scenarios(d: Differ, o: m.DoseFinding, n: m.DoseFinding, old: Spec, new: Spec) -> None:
     old_sc = {s.name: s for s in o.scenarios}
     new_sc = {s.name: s for s in n.scenarios}
-    for name, os, ns in match(old_sc, new_sc):
-        target = f"scenario {name}"
-        if os is None:
-            d.emit(
-                "SCENARIO_ADDED",
-                "added",
-                target,
-                "added",
-                new=rates_words(ns),
-                new_node=ns,
-                keys=(name,),
-            )
-        elif ns is None:
-            d.emit(
-                "SCENARIO_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old=rates_words(os),
-                old_node=os,
-                keys=(name,),
-            )
-        else:
-            details = attribute_changes(os, ns, ("label", "rates"))
-            if details:
-                d.emit(
-                    "SCENARIO_CHANGED",
-                    "changed",
-                    target,
-                    details,
-                    old=rates_words(os),
-                    new=rates_words(ns),
-                    old_node=os,
-                    new_node=ns,
-                    keys=(name,),
-                )
-            d.annotations(target, os, ns, (name,))
+    declarations(d, SCENARIOS, old_sc, new_sc, old, new)
 
 
-def dose_finding_fields(d: Differ, o: m.DoseFinding, n: m.DoseFinding, target: str) -> None:
-    old_fields = fields_by_key(o.fields)
-    new_fields = fields_by_key(n.fields)
-    for field_key, olds, news in match(old_fields, new_fields):
-        olds, news = olds or (), news or ()
-        old_node = olds[0] if olds else None
-        new_node = news[0] if news else None
-        field_target = field_key.replace("_", " ")
-        keys = (field_key,)
-        if [field_text(f) for f in olds] != [field_text(f) for f in news]:
-            old_words = "; ".join(field_words(f) for f in olds) or None
-            new_words = "; ".join(field_words(f) for f in news) or None
-            presence = "added" if not olds else "removed" if not news else "changed"
-            summary = f"{old_words or '(none)'} → {new_words or '(none)'}"
-            fields = {
-                "old": old_words,
-                "new": new_words,
-                "old_node": old_node,
-                "new_node": new_node,
-                "keys": keys,
-            }
-            if field_key == "start_level":
-                direction = start_level_direction(o, n, olds, news, presence)
-                d.emit("START_LEVEL_CHANGED", direction, field_target, summary, **fields)
-            elif field_key in _SAMPLE_SIZE_FIELDS:
-                direction = ranked(field_magnitude(olds), field_magnitude(news), presence)
-                d.emit("SAMPLE_SIZE_CHANGED", direction, field_target, summary, **fields)
-            elif field_key == "decided_by":
-                d.emit("MONITORING_COMMITTEE_CHANGED", presence, field_target, summary, **fields)
-            else:
-                d.emit("DOSE_FINDING_FIELD_CHANGED", presence, field_target, summary, **fields)
-        old_marks = tuple(mk for f in olds for mk in f.marks)
-        new_marks = tuple(mk for f in news for mk in f.marks)
-        if old_marks != new_marks:
-            d.emit_marks(field_target, old_marks, new_marks, old_node, new_node, keys)
+def _start_level(fields: FieldPair) -> str:
+    return start_level_direction(
+        fields.old_owner, fields.new_owner, fields.olds, fields.news, fields.presence
+    )
+
+
+def _sample_size(fields: FieldPair) -> str:
+    return ranked(field_magnitude(fields.olds), field_magnitude(fields.news), fields.presence)
+
+
+#: A dose finding's fields by key; any other key is a `DOSE_FINDING_FIELD_CHANGED`.
+DOSE_FINDING_RULES: dict[str, KeyRule] = {
+    "start_level": KeyRule("START_LEVEL_CHANGED", _start_level),
+    **dict.fromkeys(_SAMPLE_SIZE_FIELDS, KeyRule("SAMPLE_SIZE_CHANGED", _sample_size)),
+    "decided_by": KeyRule("MONITORING_COMMITTEE_CHANGED"),
+}
+
+
+def dose_finding_fields(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+    keyed_fields(
+        d,
+        o.fields,
+        n.fields,
+        DOSE_FINDING_RULES,
+        KeyRule("DOSE_FINDING_FIELD_CHANGED"),
+        target=lambda field_key: field_key.replace("_", " "),
+        keys=lambda field_key: (field_key,),
+        owners=(o, n),
+    )
 
 
 def start_level_direction(
