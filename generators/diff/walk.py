@@ -56,6 +56,9 @@ class Pair(Generic[N]):
     qualified: str
     #: names an amendment's `change NAME "…"` entry may use
     keys: tuple[str, ...]
+    #: the declarations the pair belongs to, where its comparison depends on them
+    old_owner: Any = None
+    new_owner: Any = None
 
 
 def details(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
@@ -304,9 +307,7 @@ def keyed_fields(
         where, names = target(field_key), keys(field_key)
         if [field_text(f) for f in pair.olds] != [field_text(f) for f in pair.news]:
             rule = table.get(field_key, default)
-            direction = (
-                rule.direction if isinstance(rule.direction, str) else rule.direction(pair)
-            )
+            direction = rule.direction if isinstance(rule.direction, str) else rule.direction(pair)
             d.emit(
                 rule.rule,
                 direction,
