@@ -38,6 +38,7 @@ from generators.diff.walk import (
     Kind,
     Pair,
     Row,
+    Show,
     Table,
     added,
     added_label,
@@ -94,59 +95,43 @@ def form_pair(
         d.emit("ASSESSMENT_CHANGED", "changed", target, details, **fields)
     reading.none_question(d, o, n, qualified, target)
     form_words = label_phrase(n.label, n.name)
-    for item_name, oi, ni in match(old_items, new_items):
-        item_target = f"{qualified}.{item_name}"
-        if oi is None:
-            d.emit(
-                "ITEM_ADDED",
-                "added",
-                item_target,
-                f"item {quoted(ni.label or item_name)} added to {form_words}",
-                new=item_words(ni),
-                new_node=ni,
-                keys=(item_name, n.name),
-            )
-        elif ni is None:
-            d.emit(
-                "ITEM_REMOVED",
-                "removed",
-                item_target,
-                f"item {quoted(oi.label or item_name)} removed from {form_words}",
-                old=item_words(oi),
-                old_node=oi,
-                keys=(item_name, n.name),
-            )
-        else:
-            keys = (item_name, n.name)
-            compare(d, ITEM, Pair(oi, ni, old, new, item_target, item_target, keys))
-    old_derives = {dv.name: dv for dv in o.derives}
-    new_derives = {dv.name: dv for dv in n.derives}
-    for derive_name, od, nd in match(old_derives, new_derives):
-        derive_target = f"{qualified}.{derive_name}"
-        keys = (derive_name, n.name)
-        if od is None:
-            d.emit(
-                "DERIVED_VALUE_ADDED",
-                "added",
-                derive_target,
-                "derived value added",
-                new=rule_words(nd.expr, new, Scope(new, n)),
-                new_node=nd,
-                keys=keys,
-            )
-        elif nd is None:
-            d.emit(
-                "DERIVED_VALUE_REMOVED",
-                "removed",
-                derive_target,
-                "derived value removed",
-                old=rule_words(od.expr, old, Scope(old, o)),
-                old_node=od,
-                keys=keys,
-            )
-        else:
-            pair = Pair(od, nd, old, new, derive_target, derive_target, keys)
-            compare(d, _derive_table(o, n), pair)
+    items = Kind[m.Item](
+        "{}",
+        "ITEM_ADDED",
+        "ITEM_REMOVED",
+        lambda item: f"item {quoted(item.label or item.name)} added to {form_words}",
+        lambda item: f"item {quoted(item.label or item.name)} removed from {form_words}",
+        None,
+        ITEM,
+        show=lambda item, spec: item_words(item),
+    )
+    by_name = {i.name: i for i in o.items}, {i.name: i for i in n.items}
+    declarations(d, items, *by_name, old, new, f"{qualified}.", (n.name,))
+    expression = _derived_expression(o, n)
+    derives = Kind[m.Derive](
+        "{}",
+        "DERIVED_VALUE_ADDED",
+        "DERIVED_VALUE_REMOVED",
+        lambda derive: "derived value added",
+        lambda derive: "derived value removed",
+        None,
+        Table(
+            m.Derive,
+            (
+                Row(
+                    ("expr",),
+                    "DERIVED_VALUE_CHANGED",
+                    summary=lambda pair, direction, names: "derivation changed",
+                    show=expression,
+                    dependency="derive",
+                ),
+                Row(("label",), "DERIVED_VALUE_CHANGED", summary=relabelled),
+            ),
+        ),
+        show=expression,
+    )
+    by_name = {dv.name: dv for dv in o.derives}, {dv.name: dv for dv in n.derives}
+    declarations(d, derives, *by_name, old, new, f"{qualified}.", (n.name,))
     d.annotations(target, o, n, (n.name,))
 
 
@@ -172,26 +157,14 @@ ITEM = Table(
 )
 
 
-def _derive_table(old_form: m.Form, new_form: m.Form) -> Table:
-    """A derived value's expression reads the items of its form: it is shown in its scope."""
+def _derived_expression(old_form: m.Form, new_form: m.Form) -> Show:
+    """A derived value's expression in words: it reads the items of the form declaring it."""
 
     def expression(derive: m.Derive, spec: Spec) -> str:
         declared_in_new = any(other is derive for other in new_form.derives)
         return rule_words(derive.expr, spec, Scope(spec, new_form if declared_in_new else old_form))
 
-    return Table(
-        m.Derive,
-        (
-            Row(
-                ("expr",),
-                "DERIVED_VALUE_CHANGED",
-                summary=lambda pair, direction, names: "derivation changed",
-                show=expression,
-                dependency="derive",
-            ),
-            Row(("label",), "DERIVED_VALUE_CHANGED", summary=relabelled),
-        ),
-    )
+    return expression
 
 
 def codelist_pair(d: Differ, pair: Pair[m.CodeList]) -> None:

@@ -198,12 +198,14 @@ def declarations(
     old_spec: Spec,
     new_spec: Spec,
     prefix: str = "",
+    owners: tuple[str, ...] = (),
 ) -> None:
-    """Declarations of one kind, matched by name: added, removed, or compared as a pair."""
+    """Declarations of one kind, matched by name: added, removed, or compared as a pair
+    (`prefix`: the library alias or form they belong to; `owners`: its names, for `keys`)."""
     for name, o, n in match(dict(olds), dict(news)):
         qualified = prefix + name
         target = kind.target.format(qualified)
-        keys = (name,)
+        keys = (name, *owners)
         if o is None or n is None:
             present = n if o is None else o
             assert present is not None
