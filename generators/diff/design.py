@@ -17,6 +17,7 @@ from generators.diff.directions import (
     max_magnitude,
     max_quantity,
     presence,
+    quantity_direction,
     quantity_magnitude,
     ranked,
 )
@@ -300,8 +301,7 @@ def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
             )
         else:
             if ol.dose != nl.dose:
-                order = compare_quantities(ol.dose, nl.dose)
-                direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+                direction = quantity_direction(ol.dose, nl.dose)
                 d.emit(
                     "DOSE_LEVEL_CHANGED",
                     direction,
@@ -575,8 +575,7 @@ def start_level_direction(
     new_level = n.level(str(news[0].value.value))
     if old_level is None or new_level is None:
         return "changed"
-    order = compare_quantities(old_level.dose, new_level.dose)
-    return {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+    return quantity_direction(old_level.dose, new_level.dose)
 
 
 def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
@@ -589,8 +588,7 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
         elif ns is None:
             parts.append(("removed", f"step on day {day} removed"))
         elif os.amount != ns.amount:
-            order = compare_quantities(os.amount, ns.amount)
-            direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+            direction = quantity_direction(os.amount, ns.amount)
             parts.append(
                 (
                     direction,

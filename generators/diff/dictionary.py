@@ -17,10 +17,10 @@ from generators.diff import reading
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.depends import key, polarities
 from generators.diff.directions import (
-    compare_quantities,
     effect_word,
     magnitude_of,
     presence,
+    quantity_direction,
     ranked,
 )
 from generators.diff.matching import match
@@ -500,8 +500,7 @@ def _score_differences(old: m.Score, new: m.Score) -> list[tuple[str, str]]:
         if a != b:
             parts.append(("changed", f"{name} {attribute_words(a)} → {attribute_words(b)}"))
     if old.lookback != new.lookback:
-        order = compare_quantities(old.lookback, new.lookback)
-        direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+        direction = quantity_direction(old.lookback, new.lookback)
         parts.append(
             (
                 direction,

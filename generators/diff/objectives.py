@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from generators.diff.directions import (
-    compare_quantities,
     higher_level,
+    quantity_direction,
 )
 from generators.diff.matching import match
 from generators.diff.phrases import (
@@ -94,8 +94,7 @@ def _timeframe_direction(pair: Pair[m.Endpoint]) -> str:
     o, n = pair.old, pair.new
     if o.until is None or n.until is None or o.until_anchor != n.until_anchor:
         return "changed"
-    order = compare_quantities(o.until, n.until)
-    return {1: "shortened", -1: "lengthened"}.get(order, "changed")  # type: ignore[arg-type]
+    return quantity_direction(o.until, n.until, up="lengthened", down="shortened")
 
 
 def _timeframe(pair: Pair[m.Endpoint], direction: str, names: Sequence[str]) -> str:

@@ -29,7 +29,8 @@ import attrs
 
 from generators.diff.depends import Dependencies, key, prefixes
 from generators.diff.matching import match
-from generators.diff.phrases import attribute_changes, quoted
+from generators.diff.phrases import attribute_changes
+from generators.diff.walk import Pair, Row, Table, compare, relabelled
 from protocol_dsl import conversions, printer
 from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec
@@ -120,13 +121,22 @@ def conversions_diff(d: Differ) -> None:
             )
         else:
             with d.guard("CONVERSION_CHANGED", target, o, n):
-                conversion_pair(d, o, n, target, keys)
+                conversion_pair(d, Pair(o, n, d.old, d.new, target, name, keys))
 
 
-def conversion_pair(
-    d: Differ, o: m.Conversion, n: m.Conversion, target: str, keys: tuple[str, ...]
-) -> None:
-    fields = {"old_node": o, "new_node": n, "keys": keys}
+#: what a conversion does (scales, formula, codes) is compared by `conversion_pair`
+CONVERSION = Table(
+    m.Conversion,
+    (Row(("label",), "CONVERSION_CHANGED", "reworded", relabelled),),
+    by_hand=("source", "target", "expr", "codes"),
+)
+
+
+def conversion_pair(d: Differ, pair: Pair[m.Conversion]) -> None:
+    """Scales, formula and codes make one change, reaching the items the conversion applies
+    to in either version; a formula respelled with the same result is a rewording."""
+    o, n, target = pair.old, pair.new, pair.target
+    fields = {"old_node": o, "new_node": n, "keys": pair.keys}
     parts: list[str] = []
     if (o.source, o.target) != (n.source, n.target):
         parts.append(f"units {o.source} → {o.target} became {n.source} → {n.target}")
@@ -159,15 +169,7 @@ def conversion_pair(
             new=conversion_words(n),
             **fields,
         )
-    if o.label != n.label:
-        d.emit(
-            "CONVERSION_CHANGED",
-            "reworded",
-            target,
-            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-            **fields,
-        )
-    d.annotations(target, o, n, keys)
+    compare(d, CONVERSION, pair)
 
 
 def _same_formula(old: m.Expr, new: m.Expr) -> bool:
