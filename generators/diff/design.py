@@ -44,6 +44,8 @@ from generators.diff.walk import (
     added_label,
     declarations,
     keyed_fields,
+    one_direction,
+    ranked_part,
     relabelled,
     removed,
     removed_label,
@@ -487,11 +489,9 @@ def step_ups(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
             parts.append(("removed", f"no longer at {', '.join(removed)}"))
         parts += _step_differences(os, ns)
         if parts:
-            directions = {way for way, _ in parts}
-            direction = directions.pop() if len(directions) == 1 else "changed"
             d.emit(
                 "STEP_UP_CHANGED",
-                direction,
+                one_direction(parts),
                 target,
                 "; ".join(w for _, w in parts),
                 old=steps_words(os),
@@ -588,13 +588,7 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
         elif ns is None:
             parts.append(("removed", f"step on day {day} removed"))
         elif os.amount != ns.amount:
-            direction = quantity_direction(os.amount, ns.amount)
-            parts.append(
-                (
-                    direction,
-                    f"day {day} {quantity_in_words(os.amount)} → {quantity_in_words(ns.amount)}",
-                )
-            )
+            parts.append(ranked_part(f"day {day}", os.amount, ns.amount))
     if not parts and [s.day for s in old.steps] != [s.day for s in new.steps]:
         parts.append(("changed", "order of steps changed"))
     return parts

@@ -20,7 +20,6 @@ from generators.diff.directions import (
     effect_word,
     magnitude_of,
     presence,
-    quantity_direction,
     ranked,
 )
 from generators.diff.matching import match
@@ -44,6 +43,8 @@ from generators.diff.walk import (
     added_label,
     compare,
     declarations,
+    one_direction,
+    ranked_part,
     relabelled,
     removed,
     removed_label,
@@ -409,11 +410,9 @@ def score_pair(d: Differ, pair: Pair[m.Score | m.ScoreVariant]) -> None:
         cosmetic.insert(0, f"label {quoted(o.label)} → {quoted(n.label)}")
     label = n.label or n.name
     if semantic:
-        directions = {way for way, _ in semantic}
-        direction = directions.pop() if len(directions) == 1 else "changed"
         d.emit_dependency(
             "SCORE_CHANGED",
-            direction,
+            one_direction(semantic),
             key("score", qualified),
             target,
             f"{label}: " + "; ".join(w for _, w in semantic),
@@ -500,13 +499,7 @@ def _score_differences(old: m.Score, new: m.Score) -> list[tuple[str, str]]:
         if a != b:
             parts.append(("changed", f"{name} {attribute_words(a)} → {attribute_words(b)}"))
     if old.lookback != new.lookback:
-        direction = quantity_direction(old.lookback, new.lookback)
-        parts.append(
-            (
-                direction,
-                f"look-back {attribute_words(old.lookback)} → {attribute_words(new.lookback)}",
-            )
-        )
+        parts.append(ranked_part("look-back", old.lookback, new.lookback))
     if old.range != new.range:
         parts.append(("changed", f"range {range_words(old.range)} → {range_words(new.range)}"))
     old_domains = {dm.name: dm for dm in old.domains}

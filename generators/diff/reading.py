@@ -94,29 +94,23 @@ def conversions_diff(d: Differ) -> None:
     for name, o, n in match(old_all, new_all):
         target = f"conversion {name}"
         keys = (name.rsplit(".", 1)[-1],)
-        if o is None:
-            assert n is not None
+        if o is None or n is None:
+            which, spec = ("added", d.new) if o is None else ("removed", d.old)
+            present = n if o is None else o
+            assert present is not None
+            items = bound_items(spec, present)
+            shown = conversion_words(present)
             d.emit_dependency(
-                "CONVERSION_ADDED",
-                "added",
-                bound_items(d.new, n),
+                f"CONVERSION_{which.upper()}",
+                which,
+                items,
                 target,
-                f"added: {n.source} ↔ {n.target}{_items_phrase(bound_items(d.new, n))}",
+                f"{which}: {present.source} ↔ {present.target}{_items_phrase(items)}",
                 unknown_effect=CONVERSION_EFFECT,
-                new=conversion_words(n),
-                new_node=n,
-                keys=keys,
-            )
-        elif n is None:
-            d.emit_dependency(
-                "CONVERSION_REMOVED",
-                "removed",
-                bound_items(d.old, o),
-                target,
-                f"removed: {o.source} ↔ {o.target}{_items_phrase(bound_items(d.old, o))}",
-                unknown_effect=CONVERSION_EFFECT,
-                old=conversion_words(o),
+                old=None if o is None else shown,
+                new=shown if o is None else None,
                 old_node=o,
+                new_node=n,
                 keys=keys,
             )
         else:

@@ -28,8 +28,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from generators.diff.depends import key
+from generators.diff.directions import quantity_direction
 from generators.diff.matching import fields_by_key, match
-from generators.diff.phrases import attribute_changes, field_text, field_words, quoted
+from generators.diff.phrases import (
+    attribute_changes,
+    attribute_words,
+    field_text,
+    field_words,
+    quoted,
+)
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
@@ -238,6 +245,19 @@ def _pair(d: Differ, kind: Kind[N], pair: Pair[N]) -> None:
         kind.pair(d, pair)
     elif kind.table is not None:
         compare(d, kind.table, pair)
+
+
+def ranked_part(what: str, old: m.Quantity | None, new: m.Quantity | None) -> tuple[str, str]:
+    """One part of a change listing several (a score's look-back, a step's amount): raised or
+    lowered, and its words."""
+    words = f"{what} {attribute_words(old)} → {attribute_words(new)}"
+    return quantity_direction(old, new), words
+
+
+def one_direction(parts: Sequence[tuple[str, str]]) -> str:
+    """The direction of a change made of parts: theirs if they agree, else "changed"."""
+    directions = {way for way, _ in parts}
+    return directions.pop() if len(directions) == 1 else "changed"
 
 
 # ---------------------------------------------------------------- `key value` fields
