@@ -42,6 +42,7 @@ from generators.diff.walk import (
     Table,
     added,
     added_label,
+    compare,
     declarations,
     keyed_fields,
     one_direction,
@@ -256,7 +257,7 @@ def dose_findings(d: Differ, old: Spec, new: Spec) -> None:
         with d.guard("ESCALATION_DESIGN_CHANGED", target, o, n):
             dose_levels(d, o, n)
             escalation_design(d, o, n)
-            dlt(d, o, n)
+            dlt(d, o, n, old, new)
             step_ups(d, o, n)
             scenarios(d, o, n, old, new)
             dose_finding_fields(d, o, n)
@@ -389,41 +390,50 @@ def escalation_design(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
     d.annotations(target, od, nd, ("design",))
 
 
-def dlt(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+def _dlt_direction(pair: Pair[m.DltWindow]) -> str:
+    """A window on the same anchor is shortened or lengthened; on another, just changed."""
+    if pair.old.anchor != pair.new.anchor:
+        return "changed"
+    return quantity_direction(pair.old.duration, pair.new.duration, "lengthened", "shortened")
+
+
+def _dlt_change(pair: Pair[m.DltWindow], direction: str, names: Sequence[str]) -> str:
+    return f"{dlt_words(pair.old)} → {dlt_words(pair.new)} ({direction})"
+
+
+DLT_WINDOW = Table(
+    m.DltWindow,
+    (
+        Row(
+            ("duration", "anchor"),
+            "DLT_WINDOW_CHANGED",
+            _dlt_direction,
+            _dlt_change,
+            lambda window, spec: dlt_words(window),
+        ),
+    ),
+    identity=(),
+)
+
+
+def dlt(d: Differ, o: m.DoseFinding, n: m.DoseFinding, old: Spec, new: Spec) -> None:
+    """The DLT window and definition: a part of the dose finding, present in either or both."""
     ow, nw = o.dlt_window, n.dlt_window
-    if ow != nw:
-        target = "DLT window"
-        fields = {
-            "old": dlt_words(ow),
-            "new": dlt_words(nw),
-            "old_node": ow,
-            "new_node": nw,
-            "keys": ("dlt_window", "dlt"),
-        }
-        summary = f"{dlt_words(ow) or '(none)'} → {dlt_words(nw) or '(none)'}"
-        if ow is None or nw is None:
-            d.emit(
-                "DLT_WINDOW_CHANGED",
-                "added" if ow is None else "removed",
-                target,
-                summary,
-                **fields,
-            )
-        else:
-            if (ow.duration, ow.anchor) != (nw.duration, nw.anchor):
-                order = compare_quantities(ow.duration, nw.duration)
-                if ow.anchor != nw.anchor or order is None or order == 0:
-                    direction = "changed"
-                else:
-                    direction = "shortened" if order > 0 else "lengthened"
-                d.emit(
-                    "DLT_WINDOW_CHANGED",
-                    direction,
-                    target,
-                    f"{summary} ({direction})",
-                    **fields,
-                )
-            d.annotations(target, ow, nw, ("dlt_window", "dlt"))
+    keys = ("dlt_window", "dlt")
+    if ow is not None and nw is not None:
+        compare(d, DLT_WINDOW, Pair(ow, nw, old, new, "DLT window", "dlt_window", keys))
+    elif ow != nw:
+        d.emit(
+            "DLT_WINDOW_CHANGED",
+            "added" if ow is None else "removed",
+            "DLT window",
+            f"{dlt_words(ow) or '(none)'} → {dlt_words(nw) or '(none)'}",
+            old=dlt_words(ow),
+            new=dlt_words(nw),
+            old_node=ow,
+            new_node=nw,
+            keys=keys,
+        )
     od, nd = o.dlt_definition, n.dlt_definition
     if od != nd:
         target = "DLT definition"
