@@ -4,6 +4,16 @@ Dose levels are ranked by dose (a new level above the highest raises the
 maximum dose), escalation parameters by the way they move risk (a higher
 target DLT rate or smaller cohorts make escalation less cautious), the DLT
 window by length, step-up schedules by their steps.
+
+Elements, arms, interventions, scenarios and the DLT window are rule tables
+of the generic walker (`walk`), and the fields of an intervention and of a
+dose finding are tables by key.  Written by hand, because the logic is their
+own: dose levels (a level added or removed is ranked against the highest
+planned dose, and the order of escalation is compared as a whole), the
+escalation design (its parameters are matched through their aliases and
+ranked by the way they move risk), the DLT definition (its text stands for
+its notes), and step-up schedules (paired by position, their steps by day,
+one change listing every step that moved).
 """
 
 from __future__ import annotations

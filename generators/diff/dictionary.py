@@ -4,6 +4,18 @@ A change here matters by who uses it: a lookup value, a definition, a score
 or an item type that criteria depend on is a change of eligibility
 (`Differ.emit_dependency`); a changed definition is followed into the
 criteria to tell whether eligibility widens or narrows.
+
+Code lists, tables, definitions and scores are declarations of the generic
+walker (`walk`), as are a form's items and derived values; items, derived
+values, code-list values and the labels of tables and definitions are rule
+tables.  Written by hand, because the logic is their own: a form's and a
+code list's attributes (one change that also says when the order of their
+items or values changed; a trial's own forms are scheduled by
+`schedule.assessments`), a lookup table's rows (each value ranked, a change
+of what criteria read), a definition's expression (compared as a condition
+and followed into the criteria: `eligibility_through`), a score (one change
+listing every weight, descriptor and domain that moved, with their common
+direction) and a mapping (its rules listed by target).
 """
 
 from __future__ import annotations

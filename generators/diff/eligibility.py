@@ -5,6 +5,11 @@ threshold moved or a term added has a direction, which widens or narrows
 eligibility according to whether the criterion is an inclusion or an
 exclusion.  A judged or attested criterion is its text: a text change may
 change who is eligible, in a direction no one can compute.
+
+Criteria are declarations of the generic walker (`walk`), matched by id; a
+pair is compared by hand (`criterion_pair`), because its kind, rule, way of
+assessment and text interact: they make one change, whose rule and direction
+depend on all of them.
 """
 
 from __future__ import annotations

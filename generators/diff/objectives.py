@@ -3,6 +3,11 @@
 An endpoint's time frame is ranked by its computable end (`until … after`);
 the time frame of a safety endpoint (adverse events, toxicity) is the safety
 follow-up, shortened or lengthened.
+
+Objectives and an endpoint's own fields are rule tables of the generic
+walker (`walk`).  Endpoints are matched by name across objectives, by hand:
+an endpoint moved to an objective of another level is a change of the
+endpoint, and the higher of the two levels classifies its changes.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ Which way eligibility moves cannot be computed for any of them: a formula
 may read a value higher or lower depending on the value, and an unknown
 that becomes known may fall either side of a criterion.  The summary says so
 plainly and the cautious verdict applies.
+
+A conversion's label is a row of a rule table (`walk`); the rest is written
+by hand, because each change reaches the items, forms or logs it applies to,
+not the declaration that changed.
 """
 
 from __future__ import annotations

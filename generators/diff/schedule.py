@@ -5,6 +5,12 @@ it `collect`s) and its activities, compared by the visits they happen at.
 Those whose name or label speaks of safety (`SAFETY_WORDS`) are safety
 assessments: adding or dropping them, or the visits they are done at, is
 classified as safety monitoring.
+
+Visits, anchors, epochs and an activity's own fields are rule tables of the
+generic walker (`walk`).  Written by hand, because the logic is their own:
+the end of follow-up (the last planned visit of either version, whatever its
+name) and assessments (a form or activity compared by the visits it is done
+at, safety or not).
 """
 
 from __future__ import annotations
