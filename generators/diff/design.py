@@ -19,7 +19,7 @@ one change listing every step that moved).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from generators.diff.directions import (
     compare_quantities,
@@ -48,13 +48,13 @@ from generators.diff.walk import (
     Pair,
     Row,
     Show,
-    Summary,
     Table,
     added,
     added_label,
     compare,
     declarations,
     keyed_fields,
+    old_to_new,
     one_direction,
     ranked_part,
     relabelled,
@@ -110,15 +110,6 @@ def _dose_order(pair: Pair[m.Element]) -> str:
     return ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
 
 
-def _quantity_change(what: str) -> Summary:
-    def summary(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
-        (name,) = names
-        old, new = getattr(pair.old, name), getattr(pair.new, name)
-        return f"{what} {quantity_words(old)} → {quantity_words(new)}"
-
-    return summary
-
-
 def _quantity_shown(name: str) -> Show:
     return lambda node, spec: quantity_words(getattr(node, name))
 
@@ -131,14 +122,14 @@ ELEMENT = Table(
             ("duration",),
             "ELEMENT_DURATION_CHANGED",
             _lengthened,
-            _quantity_change("duration"),
+            old_to_new(_quantity_shown("duration"), "duration"),
             _quantity_shown("duration"),
         ),
         Row(
             ("dose",),
             "DOSE_CHANGED",
             _dose_order,
-            _quantity_change("dose"),
+            old_to_new(_quantity_shown("dose"), "dose"),
             _quantity_shown("dose"),
         ),
     ),
@@ -407,8 +398,8 @@ def _dlt_direction(pair: Pair[m.DltWindow]) -> str:
     return quantity_direction(pair.old.duration, pair.new.duration, "lengthened", "shortened")
 
 
-def _dlt_change(pair: Pair[m.DltWindow], direction: str, names: Sequence[str]) -> str:
-    return f"{dlt_words(pair.old)} → {dlt_words(pair.new)} ({direction})"
+def _dlt_shown(window: m.DltWindow, spec: Spec) -> str | None:
+    return dlt_words(window)
 
 
 DLT_WINDOW = Table(
@@ -418,8 +409,8 @@ DLT_WINDOW = Table(
             ("duration", "anchor"),
             "DLT_WINDOW_CHANGED",
             _dlt_direction,
-            _dlt_change,
-            lambda window, spec: dlt_words(window),
+            old_to_new(_dlt_shown, direction="always"),
+            _dlt_shown,
         ),
     ),
     identity=(),

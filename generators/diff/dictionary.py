@@ -20,7 +20,6 @@ direction) and a mapping (its rules listed by target).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -55,6 +54,7 @@ from generators.diff.walk import (
     added_label,
     compare,
     declarations,
+    old_to_new,
     one_direction,
     ranked_part,
     relabelled,
@@ -148,8 +148,8 @@ def form_pair(
     d.annotations(target, o, n, (n.name,))
 
 
-def _type_change(pair: Pair[m.Item], direction: str, names: Sequence[str]) -> str:
-    return f"type {type_words(pair.old.type)} → {type_words(pair.new.type)}"
+def _type(item: m.Item, spec: Spec) -> str:
+    return type_words(item.type)
 
 
 ITEM = Table(
@@ -158,8 +158,8 @@ ITEM = Table(
         Row(
             ("type",),
             "ITEM_CHANGED",
-            summary=_type_change,
-            show=lambda item, spec: type_words(item.type),
+            summary=old_to_new(_type, "type"),
+            show=_type,
             dependency="item",
         ),
         Row(

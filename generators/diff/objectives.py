@@ -28,7 +28,7 @@ from generators.diff.phrases import (
     timeframe_words,
 )
 from generators.diff.schedule import is_safety
-from generators.diff.walk import Kind, Pair, Row, Table, declarations, rows
+from generators.diff.walk import Kind, Pair, Row, Table, declarations, old_to_new, rows
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
@@ -102,9 +102,8 @@ def _timeframe_direction(pair: Pair[m.Endpoint]) -> str:
     return quantity_direction(o.until, n.until, up="lengthened", down="shortened")
 
 
-def _timeframe(pair: Pair[m.Endpoint], direction: str, names: Sequence[str]) -> str:
-    words = f"time frame {timeframe_words(pair.old)} → {timeframe_words(pair.new)}"
-    return words + (f" ({direction})" if direction != "changed" else "")
+def _timeframe(endpoint: m.Endpoint, spec: Spec) -> str:
+    return timeframe_words(endpoint)
 
 
 ENDPOINT = Table(
@@ -121,8 +120,8 @@ ENDPOINT = Table(
             ("timeframe", "until", "until_anchor"),
             _timeframe_rule,
             _timeframe_direction,
+            old_to_new(_timeframe, "time frame", "ranked"),
             _timeframe,
-            lambda endpoint, spec: timeframe_words(endpoint),
         ),
     ),
 )

@@ -35,6 +35,7 @@ from generators.diff.walk import (
     added,
     compare,
     declarations,
+    old_to_new,
     relabelled,
     removed,
 )
@@ -105,11 +106,6 @@ def _moved(pair: Pair[m.Visit]) -> str:
     return "VISIT_MOVED" if _day_direction(pair) != "changed" else "VISIT_CHANGED"
 
 
-def _days(pair: Pair[m.Visit], direction: str, names: Sequence[str]) -> str:
-    words = f"{day_words(pair.old)} → {day_words(pair.new)}"
-    return f"{words} ({direction})" if direction != "changed" else words
-
-
 def _window_direction(pair: Pair[m.Visit]) -> str:
     o, n = pair.old, pair.new
     wider = n.window_before >= o.window_before and n.window_after >= o.window_after
@@ -117,20 +113,24 @@ def _window_direction(pair: Pair[m.Visit]) -> str:
     return "widened" if wider else "narrowed" if narrower else "changed"
 
 
-def _window(pair: Pair[m.Visit], direction: str, names: Sequence[str]) -> str:
-    return f"window {window_words(pair.old)} → {window_words(pair.new)} ({direction})"
+def _days(visit: m.Visit, spec: Spec) -> str:
+    return day_words(visit)
+
+
+def _window(visit: m.Visit, spec: Spec) -> str:
+    return window_words(visit)
 
 
 VISIT = Table(
     m.Visit,
     (
-        Row(("day", "day_end"), _moved, _day_direction, _days, lambda v, spec: day_words(v)),
+        Row(("day", "day_end"), _moved, _day_direction, old_to_new(_days, "", "ranked"), _days),
         Row(
             ("window_before", "window_after"),
             "VISIT_WINDOW_CHANGED",
             _window_direction,
+            old_to_new(_window, "window", "always"),
             _window,
-            lambda v, spec: window_words(v),
         ),
         Row(
             (
@@ -161,17 +161,13 @@ VISITS = Kind[m.Visit](
 )
 
 
-def _anchor_change(pair: Pair[m.Anchor], direction: str, names: Sequence[str]) -> str:
-    return f"{anchor_words(pair.old, pair.old_spec)} → {anchor_words(pair.new, pair.new_spec)}"
-
-
 ANCHOR = Table(
     m.Anchor,
     (
         Row(
             ("visit", "expr"),
             "ANCHOR_CHANGED",
-            summary=_anchor_change,
+            summary=old_to_new(anchor_words),
             show=anchor_words,
             dependency="anchor",
         ),

@@ -68,18 +68,33 @@ class Pair(Generic[N]):
     new_owner: Any = None
 
 
+Summary = Callable[["Pair[Any]", str, Sequence[str]], str]
+Decide = Callable[["Pair[Any]"], str]
+Show = Callable[[Any, Spec], "str | None"]
+
+
 def details(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
     """ "label “A” → “B”; range 0 to 10 → 0 to 20" for the fields that differ."""
     return attribute_changes(pair.old, pair.new, names)
 
 
+def old_to_new(show: Show, what: str = "", direction: str = "never") -> Summary:
+    """ "WHAT OLD → NEW" in the words of `show`, followed by the direction "always", or only
+    when it is "ranked" (not just "changed"), or "never"."""
+
+    def summary(pair: Pair[Any], way: str, names: Sequence[str]) -> str:
+        words = f"{show(pair.old, pair.old_spec)} → {show(pair.new, pair.new_spec)}"
+        if what:
+            words = f"{what} {words}"
+        if direction == "always" or (direction == "ranked" and way != "changed"):
+            words += f" ({way})"
+        return words
+
+    return summary
+
+
 def relabelled(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
     return f"relabelled: {quoted(pair.old.label)} → {quoted(pair.new.label)}"
-
-
-Summary = Callable[[Pair[Any], str, Sequence[str]], str]
-Decide = Callable[[Pair[Any]], str]
-Show = Callable[[Any, Spec], "str | None"]
 
 
 @attrs.frozen
