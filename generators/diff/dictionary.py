@@ -118,8 +118,7 @@ def form_pair(
         ITEM,
         show=lambda item, spec: item_words(item),
     )
-    by_name = {i.name: i for i in o.items}, {i.name: i for i in n.items}
-    declarations(d, items, *by_name, old, new, f"{qualified}.", (n.name,))
+    declarations(d, items, old_items, new_items, old, new, f"{qualified}.", (n.name,))
     expression = _derived_expression(o, n)
     derives = Kind[m.Derive](
         "{}",
@@ -143,8 +142,9 @@ def form_pair(
         ),
         show=expression,
     )
-    by_name = {dv.name: dv for dv in o.derives}, {dv.name: dv for dv in n.derives}
-    declarations(d, derives, *by_name, old, new, f"{qualified}.", (n.name,))
+    old_derives = {dv.name: dv for dv in o.derives}
+    new_derives = {dv.name: dv for dv in n.derives}
+    declarations(d, derives, old_derives, new_derives, old, new, f"{qualified}.", (n.name,))
     d.annotations(target, o, n, (n.name,))
 
 
