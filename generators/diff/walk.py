@@ -23,7 +23,7 @@ listed in: the tables are written in that order on purpose.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -78,7 +78,9 @@ def details(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
     return attribute_changes(pair.old, pair.new, names)
 
 
-def old_to_new(show: Show, what: str = "", direction: str = "never") -> Summary:
+def old_to_new(
+    show: Show, what: str = "", direction: Literal["never", "always", "ranked"] = "never"
+) -> Summary:
     """ "WHAT OLD → NEW" in the words of `show`, followed by the direction "always", or only
     when it is "ranked" (not just "changed"), or "never"."""
 
@@ -121,7 +123,7 @@ class Row:
 class Table:
     """How two versions of one model class are compared: every attrs field accounted for."""
 
-    node: type | tuple[type, ...]
+    node: type
     rows: tuple[Row, ...]
     #: the fields that match the pair (equal in both by construction)
     identity: tuple[str, ...] = ("name",)
@@ -133,15 +135,16 @@ class Table:
     def __attrs_post_init__(self) -> None:
         named = [f for row in self.rows for f in row.fields]
         named += [*self.identity, *self.by_hand, *_UNCOMPARED]
-        for cls in self.node if isinstance(self.node, tuple) else (self.node,):
-            declared = {f.name for f in attrs.fields(cls)}
-            unknown = sorted(set(named) - declared - set(_UNCOMPARED))
-            missing = sorted(declared - set(named))
-            if unknown or missing:
-                raise ValueError(
-                    f"the table of {cls.__name__} names {unknown or 'no'} unknown fields "
-                    f"and leaves {missing or 'no'} fields out"
-                )
+        declared = {f.name for f in attrs.fields(self.node)}
+        unknown = sorted(set(named) - declared - set(_UNCOMPARED))
+        missing = sorted(declared - set(named))
+        # a field in two rows would make two changes of one difference
+        twice = sorted({f for f in named if named.count(f) > 1})
+        if unknown or missing or twice:
+            raise ValueError(
+                f"the table of {self.node.__name__} names {unknown or 'no'} unknown fields, "
+                f"leaves {missing or 'no'} fields out and names {twice or 'no'} fields twice"
+            )
 
 
 def compare(d: Differ, table: Table, pair: Pair[Any]) -> None:

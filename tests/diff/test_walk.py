@@ -109,6 +109,8 @@ def test_a_table_must_name_every_field() -> None:
         Table(m.Epoch, ())
     with pytest.raises(ValueError, match=r"names \['colour'\] unknown fields"):
         Table(m.Epoch, (Row(("label", "colour"), "EPOCH_CHANGED"),))
+    with pytest.raises(ValueError, match=r"names \['label'\] fields twice"):
+        Table(m.Epoch, (Row(("label",), "EPOCH_CHANGED"),), by_hand=("label",))
     assert Table(m.Epoch, (), by_hand=("label",)).rows == ()
 
 
