@@ -235,33 +235,37 @@ def interventions(d: Differ, old: Spec, new: Spec) -> None:
     declarations(d, INTERVENTIONS, old.interventions, new.interventions, old, new)
 
 
+def _dose_finding_words(dose_finding: m.DoseFinding) -> str:
+    kind = dose_finding.design.kind if dose_finding.design else "dose finding"
+    return f"{kind}, {len(dose_finding.levels)} dose levels"
+
+
+def dose_finding_pair(d: Differ, pair: Pair[m.DoseFinding]) -> None:
+    """Each part of a dose finding has its own comparison (see the module's docstring)."""
+    o, n, old, new = pair.old, pair.new, pair.old_spec, pair.new_spec
+    dose_levels(d, o, n)
+    escalation_design(d, o, n)
+    dlt(d, o, n, old, new)
+    step_ups(d, o, n)
+    scenarios(d, o, n, old, new)
+    dose_finding_fields(d, o, n)
+
+
+DOSE_FINDINGS = Kind[m.DoseFinding](
+    "dose finding of {}",
+    "ESCALATION_DESIGN_CHANGED",
+    "ESCALATION_DESIGN_CHANGED",
+    lambda n: f"added ({_dose_finding_words(n)})",
+    lambda o: f"removed ({_dose_finding_words(o)})",
+    "ESCALATION_DESIGN_CHANGED",
+    pair=dose_finding_pair,
+)
+
+
 def dose_findings(d: Differ, old: Spec, new: Spec) -> None:
     old_df = {df.intervention: df for df in old.dose_findings}
     new_df = {df.intervention: df for df in new.dose_findings}
-    for name, o, n in match(old_df, new_df):
-        target = f"dose finding of {name}"
-        if o is None or n is None:
-            present = n or o
-            assert present is not None
-            kind = present.design.kind if present.design else "dose finding"
-            d.emit(
-                "ESCALATION_DESIGN_CHANGED",
-                "added" if o is None else "removed",
-                target,
-                f"{'added' if o is None else 'removed'} ({kind}, "
-                f"{len(present.levels)} dose levels)",
-                old_node=o,
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ESCALATION_DESIGN_CHANGED", target, o, n):
-            dose_levels(d, o, n)
-            escalation_design(d, o, n)
-            dlt(d, o, n, old, new)
-            step_ups(d, o, n)
-            scenarios(d, o, n, old, new)
-            dose_finding_fields(d, o, n)
+    declarations(d, DOSE_FINDINGS, old_df, new_df, old, new)
 
 
 def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
