@@ -5,7 +5,8 @@
 * walking two versions reports each declaration added or removed once, and every
   row of a table whose fields differ, each change located in the sources;
 * a field changed alone (given the value another declaration of the class has)
-  is reported by its row.
+  is reported by its row;
+* a header key whose values differ is reported once, by the rule of its key.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from generators.diff import design, dictionary, objectives, schedule, walk
+from generators.diff import design, dictionary, header, objectives, schedule, walk
 from generators.diff.compare import diff
+from generators.diff.phrases import field_text
 from generators.diff.recorder import Differ
 from generators.diff.walk import Kind, Pair, Row, Table
 from protocol_dsl import model as m
@@ -188,3 +190,32 @@ def test_a_field_changed_alone_is_reported_by_its_row(data: st.DataObject) -> No
     assert (change.old_span, change.new_span) == (node.span, changed.span)
     if row.dependency is None:
         assert change.rule_id == _rule(row, pair)
+
+
+@SETTINGS
+@given(_versions())
+def test_every_header_key_that_differs_is_reported_by_its_rule(
+    versions: tuple[Spec, Spec],
+) -> None:
+    old, new = versions
+    fields = [spec.trial.fields if spec.trial else () for spec in versions]
+    d = Differ(old, new)
+    default = walk.KeyRule("HEADER_FIELD_CHANGED")
+    walk.keyed_fields(
+        d,
+        *fields,
+        header.HEADER_RULES,
+        default,
+        target=lambda key: key,
+        keys=lambda key: (key,),
+    )
+    written = [
+        {f.key: [field_text(g) for g in group if g.key == f.key] for f in group} for group in fields
+    ]
+    for key in {*written[0], *written[1]}:
+        own = [c for c in d.changes if c.target == key and c.rule_id != "ANNOTATION_CHANGED"]
+        if written[0].get(key) == written[1].get(key):
+            assert own == [], key
+        else:
+            assert [c.rule_id for c in own] == [header.HEADER_RULES.get(key, default).rule], key
+            assert all(c.old_span is not None or c.new_span is not None for c in own), key
