@@ -6,8 +6,8 @@ target DLT rate or smaller cohorts make escalation less cautious), the DLT
 window by length, step-up schedules by their steps.
 
 Elements, arms, interventions, scenarios and the DLT window are rule tables
-of the generic walker (`walk`), and the fields of an intervention and of a
-dose finding are tables by key.  Written by hand, because the logic is their
+of the generic walker (`walk`), dose findings are its declarations, and the
+fields of an intervention and of a dose finding are tables by key.  Written by hand, because the logic is their
 own: dose levels (a level added or removed is ranked against the highest
 planned dose, and the order of escalation is compared as a whole), the
 escalation design (its parameters are matched through their aliases and
