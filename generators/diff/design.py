@@ -4,6 +4,16 @@ Dose levels are ranked by dose (a new level above the highest raises the
 maximum dose), escalation parameters by the way they move risk (a higher
 target DLT rate or smaller cohorts make escalation less cautious), the DLT
 window by length, step-up schedules by their steps.
+
+Elements, arms, interventions, scenarios and the DLT window are rule tables
+of the generic walker (`walk`), dose findings are its declarations, and the
+fields of an intervention and of a dose finding are tables by key.  Written by hand, because the logic is their
+own: dose levels (a level added or removed is ranked against the highest
+planned dose, and the order of escalation is compared as a whole), the
+escalation design (its parameters are matched through their aliases and
+ranked by the way they move risk), the DLT definition (its text stands for
+its notes), and step-up schedules (paired by position, their steps by day,
+one change listing every step that moved).
 """
 
 from __future__ import annotations
@@ -17,20 +27,40 @@ from generators.diff.directions import (
     max_magnitude,
     max_quantity,
     presence,
+    quantity_direction,
     quantity_magnitude,
     ranked,
 )
-from generators.diff.matching import fields_by_key, match
+from generators.diff.matching import match
 from generators.diff.phrases import (
-    attribute_changes,
     design_words,
     dlt_words,
     field_text,
     field_words,
     quantity_words,
-    quoted,
     rates_words,
     steps_words,
+)
+from generators.diff.walk import (
+    FieldPair,
+    KeyRule,
+    Kind,
+    Pair,
+    Row,
+    Show,
+    Table,
+    added,
+    added_label,
+    compare,
+    declarations,
+    keyed_fields,
+    old_to_new,
+    one_direction,
+    ranked_part,
+    relabelled,
+    removed,
+    removed_label,
+    rows,
 )
 from protocol_dsl import designs
 from protocol_dsl import model as m
@@ -38,7 +68,7 @@ from protocol_dsl.spec import Spec
 from protocol_dsl.words import quantity_in_words
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 _SAMPLE_SIZE_FIELDS = ("expansion", "backfill", "max_sample_size")
@@ -57,206 +87,173 @@ _PARAMETER_RISK = {
 _PARAMETER_SAMPLE_SIZE = ("n_cohorts", "max_sample_size")
 
 
+def _lengthened(pair: Pair[m.Element]) -> str:
+    o, n = pair.old.duration, pair.new.duration
+    order = ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
+    return {"raised": "lengthened", "lowered": "shortened"}.get(order, order)
+
+
+def _dose_order(pair: Pair[m.Element]) -> str:
+    o, n = pair.old.dose, pair.new.dose
+    return ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
+
+
+def _quantity_shown(name: str) -> Show:
+    return lambda node, spec: quantity_words(getattr(node, name))
+
+
+ELEMENT = Table(
+    m.Element,
+    (
+        Row(("label", "start", "end"), "ELEMENT_CHANGED"),
+        Row(
+            ("duration",),
+            "ELEMENT_DURATION_CHANGED",
+            _lengthened,
+            old_to_new(_quantity_shown("duration"), "duration"),
+            _quantity_shown("duration"),
+        ),
+        Row(
+            ("dose",),
+            "DOSE_CHANGED",
+            _dose_order,
+            old_to_new(_quantity_shown("dose"), "dose"),
+            _quantity_shown("dose"),
+        ),
+    ),
+)
+
+
+ELEMENTS = Kind[m.Element](
+    "element {}",
+    "ELEMENT_ADDED",
+    "ELEMENT_REMOVED",
+    added_label,
+    removed_label,
+    "ELEMENT_CHANGED",
+    ELEMENT,
+)
+
+
+ARM = Table(
+    m.Arm,
+    (
+        Row(("type", "receives", "steps"), "ARM_CHANGED"),
+        Row(("label", "description"), "ARM_RELABELLED", "reworded"),
+    ),
+)
+
+
+ARMS = Kind[m.Arm](
+    "arm {}",
+    "ARM_ADDED",
+    "ARM_REMOVED",
+    added_label,
+    removed_label,
+    "ARM_CHANGED",
+    ARM,
+    show=lambda arm, spec: arm.description,
+)
+
+
+def _regimen(fields: FieldPair) -> str:
+    """Two texts of a dosing regimen differ in words, not in a value that can be ranked."""
+    values = [v for f in (*fields.olds, *fields.news) for v in f.values]
+    if fields.presence == "changed" and all(v.kind == "string" for v in values):
+        return "reworded"
+    return fields.presence
+
+
+def _highest_dose(fields: FieldPair) -> str:
+    return ranked(max_magnitude(fields.olds), max_magnitude(fields.news), fields.presence)
+
+
+#: An intervention's fields by key; any other key is an `INTERVENTION_DETAIL_CHANGED`.
+INTERVENTION_RULES: dict[str, KeyRule] = {
+    "route": KeyRule("ROUTE_CHANGED"),
+    "dose": KeyRule("DOSE_CHANGED", _highest_dose),
+    **dict.fromkeys(
+        ("administration", "frequency", "dosage_form"), KeyRule("DOSING_REGIMEN_CHANGED", _regimen)
+    ),
+}
+
+
+def _intervention_fields(d: Differ, pair: Pair[m.Intervention]) -> None:
+    o, n = pair.old, pair.new
+    rows(d, INTERVENTION, pair)
+    keyed_fields(
+        d,
+        o.fields,
+        n.fields,
+        INTERVENTION_RULES,
+        KeyRule("INTERVENTION_DETAIL_CHANGED"),
+        target=lambda field_key: f"{pair.target} {field_key.replace('_', ' ')}",
+        keys=lambda field_key: (field_key, n.name),
+    )
+
+
+INTERVENTION = Table(
+    m.Intervention,
+    (Row(("label",), "INTERVENTION_DETAIL_CHANGED", summary=relabelled),),
+    by_hand=("fields",),
+    annotations=False,
+)
+
+
+INTERVENTIONS = Kind[m.Intervention](
+    "intervention {}",
+    "INTERVENTION_ADDED",
+    "INTERVENTION_REMOVED",
+    added_label,
+    removed_label,
+    "INTERVENTION_DETAIL_CHANGED",
+    pair=_intervention_fields,
+)
+
+
 def elements(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.elements, new.elements):
-        target = f"element {name}"
-        if o is None:
-            d.emit(
-                "ELEMENT_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "ELEMENT_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ELEMENT_CHANGED", target, o, n):
-            fields = {"old_node": o, "new_node": n, "keys": (name,)}
-            details = attribute_changes(o, n, ("label", "start", "end"))
-            if details:
-                d.emit("ELEMENT_CHANGED", "changed", target, details, **fields)
-            if o.duration != n.duration:
-                order = ranked(
-                    quantity_magnitude(o.duration),
-                    quantity_magnitude(n.duration),
-                    presence(o.duration, n.duration),
-                )
-                direction = {"raised": "lengthened", "lowered": "shortened"}.get(order, order)
-                d.emit(
-                    "ELEMENT_DURATION_CHANGED",
-                    direction,
-                    target,
-                    f"duration {quantity_words(o.duration)} → {quantity_words(n.duration)}",
-                    old=quantity_words(o.duration),
-                    new=quantity_words(n.duration),
-                    **fields,
-                )
-            if o.dose != n.dose:
-                direction = ranked(
-                    quantity_magnitude(o.dose), quantity_magnitude(n.dose), presence(o.dose, n.dose)
-                )
-                d.emit(
-                    "DOSE_CHANGED",
-                    direction,
-                    target,
-                    f"dose {quantity_words(o.dose)} → {quantity_words(n.dose)}",
-                    old=quantity_words(o.dose),
-                    new=quantity_words(n.dose),
-                    **fields,
-                )
-            d.annotations(target, o, n, (name,))
+    declarations(d, ELEMENTS, old.elements, new.elements, old, new)
 
 
 def arms(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.arms, new.arms):
-        target = f"arm {name}"
-        if o is None:
-            d.emit(
-                "ARM_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new=n.description,
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "ARM_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old=o.description,
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ARM_CHANGED", target, o, n):
-            fields = {"old_node": o, "new_node": n, "keys": (name,)}
-            details = attribute_changes(o, n, ("type", "receives", "steps"))
-            if details:
-                d.emit("ARM_CHANGED", "changed", target, details, **fields)
-            cosmetic = attribute_changes(o, n, ("label", "description"))
-            if cosmetic:
-                d.emit("ARM_RELABELLED", "reworded", target, cosmetic, **fields)
-            d.annotations(target, o, n, (name,))
+    declarations(d, ARMS, old.arms, new.arms, old, new)
 
 
 def interventions(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.interventions, new.interventions):
-        target = f"intervention {name}"
-        if o is None:
-            d.emit(
-                "INTERVENTION_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "INTERVENTION_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("INTERVENTION_DETAIL_CHANGED", target, o, n):
-            intervention_pair(d, o, n, target)
+    declarations(d, INTERVENTIONS, old.interventions, new.interventions, old, new)
 
 
-def intervention_pair(d: Differ, o: m.Intervention, n: m.Intervention, target: str) -> None:
-    if o.label != n.label:
-        d.emit(
-            "INTERVENTION_DETAIL_CHANGED",
-            "changed",
-            target,
-            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-            old_node=o,
-            new_node=n,
-            keys=(n.name,),
-        )
-    old_fields = fields_by_key(o.fields)
-    new_fields = fields_by_key(n.fields)
-    for field_key, olds, news in match(old_fields, new_fields):
-        olds, news = olds or (), news or ()
-        old_node = olds[0] if olds else None
-        new_node = news[0] if news else None
-        field_target = f"{target} {field_key.replace('_', ' ')}"
-        keys = (field_key, n.name)
-        if [field_text(f) for f in olds] != [field_text(f) for f in news]:
-            old_words = "; ".join(field_words(f) for f in olds) or None
-            new_words = "; ".join(field_words(f) for f in news) or None
-            presence = "added" if not olds else "removed" if not news else "changed"
-            summary = f"{old_words or '(none)'} → {new_words or '(none)'}"
-            fields = {
-                "old": old_words,
-                "new": new_words,
-                "old_node": old_node,
-                "new_node": new_node,
-                "keys": keys,
-            }
-            if field_key == "route":
-                d.emit("ROUTE_CHANGED", presence, field_target, summary, **fields)
-            elif field_key == "dose":
-                direction = ranked(max_magnitude(olds), max_magnitude(news), presence)
-                d.emit("DOSE_CHANGED", direction, field_target, summary, **fields)
-            elif field_key in ("administration", "frequency", "dosage_form"):
-                if presence == "changed" and all(
-                    v.kind == "string" for f in (*olds, *news) for v in f.values
-                ):
-                    presence = "reworded"
-                d.emit("DOSING_REGIMEN_CHANGED", presence, field_target, summary, **fields)
-            else:
-                d.emit("INTERVENTION_DETAIL_CHANGED", presence, field_target, summary, **fields)
-        old_marks = tuple(mk for f in olds for mk in f.marks)
-        new_marks = tuple(mk for f in news for mk in f.marks)
-        if old_marks != new_marks:
-            d.emit_marks(field_target, old_marks, new_marks, old_node, new_node, keys)
+def _dose_finding_words(dose_finding: m.DoseFinding) -> str:
+    kind = dose_finding.design.kind if dose_finding.design else "dose finding"
+    return f"{kind}, {len(dose_finding.levels)} dose levels"
+
+
+def dose_finding_pair(d: Differ, pair: Pair[m.DoseFinding]) -> None:
+    """Each part of a dose finding has its own comparison (see the module's docstring)."""
+    o, n, old, new = pair.old, pair.new, pair.old_spec, pair.new_spec
+    dose_levels(d, o, n)
+    escalation_design(d, o, n)
+    dlt(d, o, n, old, new)
+    step_ups(d, o, n)
+    scenarios(d, o, n, old, new)
+    dose_finding_fields(d, o, n)
+
+
+DOSE_FINDINGS = Kind[m.DoseFinding](
+    "dose finding of {}",
+    "ESCALATION_DESIGN_CHANGED",
+    "ESCALATION_DESIGN_CHANGED",
+    lambda n: f"added ({_dose_finding_words(n)})",
+    lambda o: f"removed ({_dose_finding_words(o)})",
+    "ESCALATION_DESIGN_CHANGED",
+    pair=dose_finding_pair,
+)
 
 
 def dose_findings(d: Differ, old: Spec, new: Spec) -> None:
     old_df = {df.intervention: df for df in old.dose_findings}
     new_df = {df.intervention: df for df in new.dose_findings}
-    for name, o, n in match(old_df, new_df):
-        target = f"dose finding of {name}"
-        if o is None or n is None:
-            present = n or o
-            assert present is not None
-            kind = present.design.kind if present.design else "dose finding"
-            d.emit(
-                "ESCALATION_DESIGN_CHANGED",
-                "added" if o is None else "removed",
-                target,
-                f"{'added' if o is None else 'removed'} ({kind}, "
-                f"{len(present.levels)} dose levels)",
-                old_node=o,
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        with d.guard("ESCALATION_DESIGN_CHANGED", target, o, n):
-            dose_levels(d, o, n)
-            escalation_design(d, o, n)
-            dlt(d, o, n)
-            step_ups(d, o, n)
-            scenarios(d, o, n)
-            dose_finding_fields(d, o, n, target)
+    declarations(d, DOSE_FINDINGS, old_df, new_df, old, new)
 
 
 def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
@@ -300,8 +297,7 @@ def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
             )
         else:
             if ol.dose != nl.dose:
-                order = compare_quantities(ol.dose, nl.dose)
-                direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+                direction = quantity_direction(ol.dose, nl.dose)
                 d.emit(
                     "DOSE_LEVEL_CHANGED",
                     direction,
@@ -387,41 +383,50 @@ def escalation_design(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
     d.annotations(target, od, nd, ("design",))
 
 
-def dlt(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+def _dlt_direction(pair: Pair[m.DltWindow]) -> str:
+    """A window on the same anchor is shortened or lengthened; on another, just changed."""
+    if pair.old.anchor != pair.new.anchor:
+        return "changed"
+    return quantity_direction(pair.old.duration, pair.new.duration, "lengthened", "shortened")
+
+
+def _dlt_shown(window: m.DltWindow, spec: Spec) -> str | None:
+    return dlt_words(window)
+
+
+DLT_WINDOW = Table(
+    m.DltWindow,
+    (
+        Row(
+            ("duration", "anchor"),
+            "DLT_WINDOW_CHANGED",
+            _dlt_direction,
+            old_to_new(_dlt_shown, direction="always"),
+            _dlt_shown,
+        ),
+    ),
+    identity=(),
+)
+
+
+def dlt(d: Differ, o: m.DoseFinding, n: m.DoseFinding, old: Spec, new: Spec) -> None:
+    """The DLT window and definition: a part of the dose finding, present in either or both."""
     ow, nw = o.dlt_window, n.dlt_window
-    if ow != nw:
-        target = "DLT window"
-        fields = {
-            "old": dlt_words(ow),
-            "new": dlt_words(nw),
-            "old_node": ow,
-            "new_node": nw,
-            "keys": ("dlt_window", "dlt"),
-        }
-        summary = f"{dlt_words(ow) or '(none)'} → {dlt_words(nw) or '(none)'}"
-        if ow is None or nw is None:
-            d.emit(
-                "DLT_WINDOW_CHANGED",
-                "added" if ow is None else "removed",
-                target,
-                summary,
-                **fields,
-            )
-        else:
-            if (ow.duration, ow.anchor) != (nw.duration, nw.anchor):
-                order = compare_quantities(ow.duration, nw.duration)
-                if ow.anchor != nw.anchor or order is None or order == 0:
-                    direction = "changed"
-                else:
-                    direction = "shortened" if order > 0 else "lengthened"
-                d.emit(
-                    "DLT_WINDOW_CHANGED",
-                    direction,
-                    target,
-                    f"{summary} ({direction})",
-                    **fields,
-                )
-            d.annotations(target, ow, nw, ("dlt_window", "dlt"))
+    keys = ("dlt_window", "dlt")
+    if ow is not None and nw is not None:
+        compare(d, DLT_WINDOW, Pair(ow, nw, old, new, "DLT window", "dlt_window", keys))
+    elif ow != nw:
+        d.emit(
+            "DLT_WINDOW_CHANGED",
+            "added" if ow is None else "removed",
+            "DLT window",
+            f"{dlt_words(ow) or '(none)'} → {dlt_words(nw) or '(none)'}",
+            old=dlt_words(ow),
+            new=dlt_words(nw),
+            old_node=ow,
+            new_node=nw,
+            keys=keys,
+        )
     od, nd = o.dlt_definition, n.dlt_definition
     if od != nd:
         target = "DLT definition"
@@ -487,11 +492,9 @@ def step_ups(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
             parts.append(("removed", f"no longer at {', '.join(removed)}"))
         parts += _step_differences(os, ns)
         if parts:
-            directions = {way for way, _ in parts}
-            direction = directions.pop() if len(directions) == 1 else "changed"
             d.emit(
                 "STEP_UP_CHANGED",
-                direction,
+                one_direction(parts),
                 target,
                 "; ".join(w for _, w in parts),
                 old=steps_words(os),
@@ -507,83 +510,59 @@ def step_ups(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
                 d.annotations(f"{target}, day {step.day}", old_steps[step.day], step, keys)
 
 
-def scenarios(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+SCENARIO = Table(
+    m.Scenario,
+    (Row(("label", "rates"), "SCENARIO_CHANGED", show=lambda s, spec: rates_words(s)),),
+)
+
+
+SCENARIOS = Kind[m.Scenario](
+    "scenario {}",
+    "SCENARIO_ADDED",
+    "SCENARIO_REMOVED",
+    added,
+    removed,
+    None,
+    SCENARIO,
+    show=lambda s, spec: rates_words(s),
+)
+
+
+def scenarios(d: Differ, o: m.DoseFinding, n: m.DoseFinding, old: Spec, new: Spec) -> None:
     old_sc = {s.name: s for s in o.scenarios}
     new_sc = {s.name: s for s in n.scenarios}
-    for name, os, ns in match(old_sc, new_sc):
-        target = f"scenario {name}"
-        if os is None:
-            d.emit(
-                "SCENARIO_ADDED",
-                "added",
-                target,
-                "added",
-                new=rates_words(ns),
-                new_node=ns,
-                keys=(name,),
-            )
-        elif ns is None:
-            d.emit(
-                "SCENARIO_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old=rates_words(os),
-                old_node=os,
-                keys=(name,),
-            )
-        else:
-            details = attribute_changes(os, ns, ("label", "rates"))
-            if details:
-                d.emit(
-                    "SCENARIO_CHANGED",
-                    "changed",
-                    target,
-                    details,
-                    old=rates_words(os),
-                    new=rates_words(ns),
-                    old_node=os,
-                    new_node=ns,
-                    keys=(name,),
-                )
-            d.annotations(target, os, ns, (name,))
+    declarations(d, SCENARIOS, old_sc, new_sc, old, new)
 
 
-def dose_finding_fields(d: Differ, o: m.DoseFinding, n: m.DoseFinding, target: str) -> None:
-    old_fields = fields_by_key(o.fields)
-    new_fields = fields_by_key(n.fields)
-    for field_key, olds, news in match(old_fields, new_fields):
-        olds, news = olds or (), news or ()
-        old_node = olds[0] if olds else None
-        new_node = news[0] if news else None
-        field_target = field_key.replace("_", " ")
-        keys = (field_key,)
-        if [field_text(f) for f in olds] != [field_text(f) for f in news]:
-            old_words = "; ".join(field_words(f) for f in olds) or None
-            new_words = "; ".join(field_words(f) for f in news) or None
-            presence = "added" if not olds else "removed" if not news else "changed"
-            summary = f"{old_words or '(none)'} → {new_words or '(none)'}"
-            fields = {
-                "old": old_words,
-                "new": new_words,
-                "old_node": old_node,
-                "new_node": new_node,
-                "keys": keys,
-            }
-            if field_key == "start_level":
-                direction = start_level_direction(o, n, olds, news, presence)
-                d.emit("START_LEVEL_CHANGED", direction, field_target, summary, **fields)
-            elif field_key in _SAMPLE_SIZE_FIELDS:
-                direction = ranked(field_magnitude(olds), field_magnitude(news), presence)
-                d.emit("SAMPLE_SIZE_CHANGED", direction, field_target, summary, **fields)
-            elif field_key == "decided_by":
-                d.emit("MONITORING_COMMITTEE_CHANGED", presence, field_target, summary, **fields)
-            else:
-                d.emit("DOSE_FINDING_FIELD_CHANGED", presence, field_target, summary, **fields)
-        old_marks = tuple(mk for f in olds for mk in f.marks)
-        new_marks = tuple(mk for f in news for mk in f.marks)
-        if old_marks != new_marks:
-            d.emit_marks(field_target, old_marks, new_marks, old_node, new_node, keys)
+def _start_level(fields: FieldPair) -> str:
+    return start_level_direction(
+        fields.old_owner, fields.new_owner, fields.olds, fields.news, fields.presence
+    )
+
+
+def _sample_size(fields: FieldPair) -> str:
+    return ranked(field_magnitude(fields.olds), field_magnitude(fields.news), fields.presence)
+
+
+#: A dose finding's fields by key; any other key is a `DOSE_FINDING_FIELD_CHANGED`.
+DOSE_FINDING_RULES: dict[str, KeyRule] = {
+    "start_level": KeyRule("START_LEVEL_CHANGED", _start_level),
+    **dict.fromkeys(_SAMPLE_SIZE_FIELDS, KeyRule("SAMPLE_SIZE_CHANGED", _sample_size)),
+    "decided_by": KeyRule("MONITORING_COMMITTEE_CHANGED"),
+}
+
+
+def dose_finding_fields(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
+    keyed_fields(
+        d,
+        o.fields,
+        n.fields,
+        DOSE_FINDING_RULES,
+        KeyRule("DOSE_FINDING_FIELD_CHANGED"),
+        target=lambda field_key: field_key.replace("_", " "),
+        keys=lambda field_key: (field_key,),
+        owners=(o, n),
+    )
 
 
 def start_level_direction(
@@ -599,8 +578,7 @@ def start_level_direction(
     new_level = n.level(str(news[0].value.value))
     if old_level is None or new_level is None:
         return "changed"
-    order = compare_quantities(old_level.dose, new_level.dose)
-    return {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
+    return quantity_direction(old_level.dose, new_level.dose)
 
 
 def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
@@ -613,14 +591,7 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
         elif ns is None:
             parts.append(("removed", f"step on day {day} removed"))
         elif os.amount != ns.amount:
-            order = compare_quantities(os.amount, ns.amount)
-            direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
-            parts.append(
-                (
-                    direction,
-                    f"day {day} {quantity_in_words(os.amount)} → {quantity_in_words(ns.amount)}",
-                )
-            )
+            parts.append(ranked_part(f"day {day}", os.amount, ns.amount))
     if not parts and [s.day for s in old.steps] != [s.day for s in new.steps]:
         parts.append(("changed", "order of steps changed"))
     return parts

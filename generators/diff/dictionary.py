@@ -4,6 +4,18 @@ A change here matters by who uses it: a lookup value, a definition, a score
 or an item type that criteria depend on is a change of eligibility
 (`Differ.emit_dependency`); a changed definition is followed into the
 criteria to tell whether eligibility widens or narrows.
+
+Code lists, tables, definitions and scores are declarations of the generic
+walker (`walk`), as are a form's items and derived values; items, derived
+values, code-list values and the labels of tables and definitions are rule
+tables.  Written by hand, because the logic is their own: a form's and a
+code list's attributes (one change that also says when the order of their
+items or values changed; a trial's own forms are scheduled by
+`schedule.assessments`), a lookup table's rows (each value ranked, a change
+of what criteria read), a definition's expression (compared as a condition
+and followed into the criteria: `eligibility_through`), a score (one change
+listing every weight, descriptor and domain that moved, with their common
+direction) and a mapping (its rules listed by target).
 """
 
 from __future__ import annotations
@@ -16,9 +28,9 @@ from generators.diff import reading
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.depends import key, polarities
 from generators.diff.directions import (
-    compare_quantities,
     effect_word,
     magnitude_of,
+    presence,
     ranked,
 )
 from generators.diff.matching import match
@@ -32,12 +44,30 @@ from generators.diff.phrases import (
     type_words,
     value_words,
 )
+from generators.diff.walk import (
+    Kind,
+    Pair,
+    Row,
+    Show,
+    Table,
+    added,
+    added_label,
+    compare,
+    declarations,
+    old_to_new,
+    one_direction,
+    ranked_part,
+    relabelled,
+    removed,
+    removed_label,
+    rows,
+)
 from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec
 from protocol_dsl.words import label_phrase
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
@@ -78,135 +108,80 @@ def form_pair(
         d.emit("ASSESSMENT_CHANGED", "changed", target, details, **fields)
     reading.none_question(d, o, n, qualified, target)
     form_words = label_phrase(n.label, n.name)
-    for item_name, oi, ni in match(old_items, new_items):
-        item_target = f"{qualified}.{item_name}"
-        if oi is None:
-            d.emit(
-                "ITEM_ADDED",
-                "added",
-                item_target,
-                f"item {quoted(ni.label or item_name)} added to {form_words}",
-                new=item_words(ni),
-                new_node=ni,
-                keys=(item_name, n.name),
-            )
-        elif ni is None:
-            d.emit(
-                "ITEM_REMOVED",
-                "removed",
-                item_target,
-                f"item {quoted(oi.label or item_name)} removed from {form_words}",
-                old=item_words(oi),
-                old_node=oi,
-                keys=(item_name, n.name),
-            )
-        else:
-            item_pair(d, oi, ni, item_target, (item_name, n.name))
+    items = Kind[m.Item](
+        "{}",
+        "ITEM_ADDED",
+        "ITEM_REMOVED",
+        lambda item: f"item {quoted(item.label or item.name)} added to {form_words}",
+        lambda item: f"item {quoted(item.label or item.name)} removed from {form_words}",
+        None,
+        ITEM,
+        show=lambda item, spec: item_words(item),
+    )
+    declarations(d, items, old_items, new_items, old, new, f"{qualified}.", (n.name,))
+    expression = _derived_expression(o, n)
+    derives = Kind[m.Derive](
+        "{}",
+        "DERIVED_VALUE_ADDED",
+        "DERIVED_VALUE_REMOVED",
+        lambda derive: "derived value added",
+        lambda derive: "derived value removed",
+        None,
+        Table(
+            m.Derive,
+            (
+                Row(
+                    ("expr",),
+                    "DERIVED_VALUE_CHANGED",
+                    summary=lambda pair, direction, names: "derivation changed",
+                    show=expression,
+                    dependency="derive",
+                ),
+                Row(("label",), "DERIVED_VALUE_CHANGED", summary=relabelled),
+            ),
+        ),
+        show=expression,
+    )
     old_derives = {dv.name: dv for dv in o.derives}
     new_derives = {dv.name: dv for dv in n.derives}
-    for derive_name, od, nd in match(old_derives, new_derives):
-        derive_target = f"{qualified}.{derive_name}"
-        keys = (derive_name, n.name)
-        if od is None:
-            d.emit(
-                "DERIVED_VALUE_ADDED",
-                "added",
-                derive_target,
-                "derived value added",
-                new=rule_words(nd.expr, new, Scope(new, n)),
-                new_node=nd,
-                keys=keys,
-            )
-        elif nd is None:
-            d.emit(
-                "DERIVED_VALUE_REMOVED",
-                "removed",
-                derive_target,
-                "derived value removed",
-                old=rule_words(od.expr, old, Scope(old, o)),
-                old_node=od,
-                keys=keys,
-            )
-        else:
-            dfields = {"old_node": od, "new_node": nd, "keys": keys}
-            if od.expr != nd.expr:
-                d.emit_dependency(
-                    "DERIVED_VALUE_CHANGED",
-                    "changed",
-                    key("derive", derive_target),
-                    derive_target,
-                    "derivation changed",
-                    old=rule_words(od.expr, old, Scope(old, o)),
-                    new=rule_words(nd.expr, new, Scope(new, n)),
-                    **dfields,
-                )
-            if od.label != nd.label:
-                d.emit(
-                    "DERIVED_VALUE_CHANGED",
-                    "changed",
-                    derive_target,
-                    f"relabelled: {quoted(od.label)} → {quoted(nd.label)}",
-                    **dfields,
-                )
-            d.annotations(derive_target, od, nd, keys)
+    declarations(d, derives, old_derives, new_derives, old, new, f"{qualified}.", (n.name,))
     d.annotations(target, o, n, (n.name,))
 
 
-def item_pair(d: Differ, o: m.Item, n: m.Item, target: str, keys: tuple[str, ...]) -> None:
-    fields = {"old_node": o, "new_node": n, "keys": keys}
-    if o.type != n.type:
-        d.emit_dependency(
+def _type(item: m.Item, spec: Spec) -> str:
+    return type_words(item.type)
+
+
+ITEM = Table(
+    m.Item,
+    (
+        Row(
+            ("type",),
             "ITEM_CHANGED",
-            "changed",
-            key("item", target),
-            target,
-            f"type {type_words(o.type)} → {type_words(n.type)}",
-            old=type_words(o.type),
-            new=type_words(n.type),
-            **fields,
-        )
-    details = attribute_changes(
-        o,
-        n,
-        ("label", "range", "required", "when", "visits", "for_reporting", "group", "codes"),
-    )
-    if details:
-        d.emit("ITEM_CHANGED", "changed", target, details, **fields)
-    d.annotations(target, o, n, keys)
+            summary=old_to_new(_type, "type"),
+            show=_type,
+            dependency="item",
+        ),
+        Row(
+            ("label", "range", "required", "when", "visits", "for_reporting", "group", "codes"),
+            "ITEM_CHANGED",
+        ),
+    ),
+)
 
 
-def codelists(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
-    for name, o, n in match(old.codelists, new.codelists):
-        qualified = prefix + name
-        target = f"code list {qualified}"
-        if o is None:
-            d.emit(
-                "CODELIST_ADDED",
-                "added",
-                target,
-                f"added ({len(n.entries)} values)",
-                new=", ".join(e.name for e in n.entries),
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "CODELIST_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old=", ".join(e.name for e in o.entries),
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("CODELIST_CHANGED", target, o, n):
-            codelist_pair(d, o, n, qualified, target)
+def _derived_expression(old_form: m.Form, new_form: m.Form) -> Show:
+    """A derived value's expression in words: it reads the items of the form declaring it."""
+
+    def expression(derive: m.Derive, spec: Spec) -> str:
+        declared_in_new = any(other is derive for other in new_form.derives)
+        return rule_words(derive.expr, spec, Scope(spec, new_form if declared_in_new else old_form))
+
+    return expression
 
 
-def codelist_pair(d: Differ, o: m.CodeList, n: m.CodeList, qualified: str, target: str) -> None:
-    fields = {"old_node": o, "new_node": n}
+def codelist_pair(d: Differ, pair: Pair[m.CodeList]) -> None:
+    o, n, target = pair.old, pair.new, pair.target
     details = attribute_changes(o, n, ("label", "codes"))
     old_entries = {e.name: e for e in o.entries}
     new_entries = {e.name: e for e in n.entries}
@@ -216,14 +191,9 @@ def codelist_pair(d: Differ, o: m.CodeList, n: m.CodeList, qualified: str, targe
         details = "; ".join(filter(None, [details, "order of values changed"]))
     if details:
         d.emit(
-            "CODELIST_CHANGED",
-            "changed",
-            target,
-            details,
-            keys=(n.name,),
-            **fields,
+            "CODELIST_CHANGED", "changed", target, details, old_node=o, new_node=n, keys=(n.name,)
         )
-    dependency = key("codelist", qualified)
+    dependency = key("codelist", pair.qualified)
     for value, oe, ne in match(old_entries, new_entries):
         keys = (value, n.name)
         value_target = f"{target}, value {value}"
@@ -250,73 +220,44 @@ def codelist_pair(d: Differ, o: m.CodeList, n: m.CodeList, qualified: str, targe
                 keys=keys,
             )
         else:
-            value_details = attribute_changes(oe, ne, ("label", "codes"))
-            if value_details:
-                d.emit(
-                    "CODELIST_CHANGED",
-                    "changed",
-                    value_target,
-                    value_details,
-                    old_node=oe,
-                    new_node=ne,
-                    keys=keys,
-                )
-            d.annotations(value_target, oe, ne, keys)
+            entry = Pair(oe, ne, pair.old_spec, pair.new_spec, value_target, value, keys)
+            compare(d, CODELIST_VALUE, entry)
     d.annotations(target, o, n, (n.name,))
 
 
-def tables(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
-    for name, o, n in match(old.tables, new.tables):
-        qualified = prefix + name
-        target = f"table {qualified}"
-        if o is None:
-            d.emit(
-                "LOOKUP_TABLE_ADDED",
-                "added",
-                target,
-                f"added ({len(n.rows)} rows)",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "LOOKUP_TABLE_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("LOOKUP_TABLE_CHANGED", target, o, n):
-            table_pair(d, o, n, qualified, target)
+CODELIST_VALUE = Table(m.CodeListEntry, (Row(("label", "codes"), "CODELIST_CHANGED"),))
 
 
-def table_pair(d: Differ, o: m.Table, n: m.Table, qualified: str, target: str) -> None:
-    details = attribute_changes(o, n, ("label", "version", "keys"))
-    if details:
-        d.emit(
-            "LOOKUP_TABLE_CHANGED",
-            "changed",
-            target,
-            details,
-            old_node=o,
-            new_node=n,
-            keys=(n.name,),
-        )
+CODELISTS = Kind[m.CodeList](
+    "code list {}",
+    "CODELIST_ADDED",
+    "CODELIST_REMOVED",
+    lambda n: f"added ({len(n.entries)} values)",
+    removed,
+    "CODELIST_CHANGED",
+    pair=codelist_pair,
+    show=lambda codelist, spec: ", ".join(e.name for e in codelist.entries),
+)
+
+
+def codelists(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    declarations(d, CODELISTS, old.codelists, new.codelists, old, new, prefix)
+
+
+def table_pair(d: Differ, pair: Pair[m.Table]) -> None:
+    o, n, target = pair.old, pair.new, pair.target
+    rows(d, TABLE, pair)
     old_rows = {r.key: r for r in o.rows}
     new_rows = {r.key: r for r in n.rows}
-    dependency = key("table", qualified)
+    dependency = key("table", pair.qualified)
     for row_key, orow, nrow in match(old_rows, new_rows):
         row_target = f"{target}, {row_key}"
         keys = (row_key, n.name)
         if orow is None or nrow is None or orow.value != nrow.value:
             old_value = value_words(orow.value) if orow else None
             new_value = value_words(nrow.value) if nrow else None
-            presence = "added" if orow is None else "removed" if nrow is None else "changed"
-            direction = presence
-            if presence == "changed":
+            direction = presence(orow, nrow)
+            if direction == "changed":
                 direction = ranked(magnitude_of(orow.value), magnitude_of(nrow.value), "changed")  # type: ignore[union-attr]
             d.emit_dependency(
                 "LOOKUP_VALUE_CHANGED",
@@ -345,39 +286,29 @@ def table_pair(d: Differ, o: m.Table, n: m.Table, qualified: str, target: str) -
     d.annotations(target, o, n, (n.name,))
 
 
-def defines(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
-    for name, o, n in match(old.defines, new.defines):
-        qualified = prefix + name
-        target = f"definition {qualified}"
-        if o is None:
-            d.emit(
-                "DEFINITION_ADDED",
-                "added",
-                target,
-                "added",
-                new=rule_words(n.expr, new),
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "DEFINITION_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old=rule_words(o.expr, old),
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("DEFINITION_CHANGED", target, o, n):
-            define_pair(d, o, n, qualified, target, old, new)
+#: a lookup table's rows are values criteria use: compared one by one (`table_pair`)
+TABLE = Table(
+    m.Table, (Row(("label", "version", "keys"), "LOOKUP_TABLE_CHANGED"),), by_hand=("rows",)
+)
 
 
-def define_pair(
-    d: Differ, o: m.Define, n: m.Define, qualified: str, target: str, old: Spec, new: Spec
-) -> None:
+TABLES = Kind[m.Table](
+    "table {}",
+    "LOOKUP_TABLE_ADDED",
+    "LOOKUP_TABLE_REMOVED",
+    lambda n: f"added ({len(n.rows)} rows)",
+    removed,
+    "LOOKUP_TABLE_CHANGED",
+    pair=table_pair,
+)
+
+
+def tables(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    declarations(d, TABLES, old.tables, new.tables, old, new, prefix)
+
+
+def define_pair(d: Differ, pair: Pair[m.Define]) -> None:
+    o, n, target, old, new = pair.old, pair.new, pair.target, pair.old_spec, pair.new_spec
     fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
     change = compare_conditions(o.expr, n.expr, old, new)
     if o.expr != n.expr and change.equivalent:
@@ -404,7 +335,7 @@ def define_pair(
         d.emit_dependency(
             "DEFINITION_CHANGED",
             condition,
-            key("define", qualified),
+            key("define", pair.qualified),
             target,
             summary,
             eligibility=eligibility,
@@ -412,15 +343,35 @@ def define_pair(
             new=rule_words(n.expr, new),
             **fields,
         )
-    if o.label != n.label:
-        d.emit(
-            "DEFINITION_CHANGED",
-            "reworded",
-            target,
-            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-            **fields,
-        )
-    d.annotations(target, o, n, (n.name,))
+    compare(d, DEFINE, pair)
+
+
+def _expression(declaration: m.Define, spec: Spec) -> str:
+    return rule_words(declaration.expr, spec)
+
+
+#: a definition's expression is compared as a condition (`define_pair`): the rest is a table
+DEFINE = Table(
+    m.Define,
+    (Row(("label",), "DEFINITION_CHANGED", "reworded", relabelled),),
+    by_hand=("expr",),
+)
+
+
+DEFINES = Kind[m.Define](
+    "definition {}",
+    "DEFINITION_ADDED",
+    "DEFINITION_REMOVED",
+    added,
+    removed,
+    "DEFINITION_CHANGED",
+    pair=define_pair,
+    show=_expression,
+)
+
+
+def defines(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
+    declarations(d, DEFINES, old.defines, new.defines, old, new, prefix)
 
 
 def eligibility_through(d: Differ, define: m.Define, effect: int) -> str:
@@ -443,40 +394,13 @@ def eligibility_through(d: Differ, define: m.Define, effect: int) -> str:
 
 
 def scores(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
-    for name, o, n in match(old.scores, new.scores):
-        qualified = prefix + name
-        target = f"score {qualified}"
-        if o is None:
-            d.emit(
-                "SCORE_ADDED",
-                "added",
-                target,
-                f"added ({quoted(n.label or name)})",
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "SCORE_REMOVED",
-                "removed",
-                target,
-                f"removed (was {quoted(o.label or name)})",
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("SCORE_CHANGED", target, o, n):
-            score_pair(d, o, n, qualified, target)
+    declarations(d, SCORES, old.scores, new.scores, old, new, prefix)
 
 
-def score_pair(
-    d: Differ,
-    o: m.Score | m.ScoreVariant,
-    n: m.Score | m.ScoreVariant,
-    qualified: str,
-    target: str,
-) -> None:
+def score_pair(d: Differ, pair: Pair[m.Score | m.ScoreVariant]) -> None:
+    """Weights, look-back and descriptors have directions; labels are cosmetic: one change
+    each, listing what differs (a score is compared as one declaration, not field by field)."""
+    o, n, qualified, target = pair.old, pair.new, pair.qualified, pair.target
     fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
     semantic: list[tuple[str, str]] = []  # (direction, words)
     cosmetic: list[str] = []
@@ -498,11 +422,9 @@ def score_pair(
         cosmetic.insert(0, f"label {quoted(o.label)} → {quoted(n.label)}")
     label = n.label or n.name
     if semantic:
-        directions = {way for way, _ in semantic}
-        direction = directions.pop() if len(directions) == 1 else "changed"
         d.emit_dependency(
             "SCORE_CHANGED",
-            direction,
+            one_direction(semantic),
             key("score", qualified),
             target,
             f"{label}: " + "; ".join(w for _, w in semantic),
@@ -518,6 +440,17 @@ def score_pair(
                 d.annotations(
                     f"{target}, {item.name}", old_items[item.name], item, (item.name, n.name)
                 )
+
+
+SCORES = Kind[m.Score | m.ScoreVariant](
+    "score {}",
+    "SCORE_ADDED",
+    "SCORE_REMOVED",
+    added_label,
+    removed_label,
+    "SCORE_CHANGED",
+    pair=score_pair,
+)
 
 
 def mappings(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
@@ -578,14 +511,7 @@ def _score_differences(old: m.Score, new: m.Score) -> list[tuple[str, str]]:
         if a != b:
             parts.append(("changed", f"{name} {attribute_words(a)} → {attribute_words(b)}"))
     if old.lookback != new.lookback:
-        order = compare_quantities(old.lookback, new.lookback)
-        direction = {1: "lowered", -1: "raised"}.get(order, "changed")  # type: ignore[arg-type]
-        parts.append(
-            (
-                direction,
-                f"look-back {attribute_words(old.lookback)} → {attribute_words(new.lookback)}",
-            )
-        )
+        parts.append(ranked_part("look-back", old.lookback, new.lookback))
     if old.range != new.range:
         parts.append(("changed", f"range {range_words(old.range)} → {range_words(new.range)}"))
     old_domains = {dm.name: dm for dm in old.domains}

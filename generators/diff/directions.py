@@ -69,6 +69,14 @@ def compare_quantities(a: m.Quantity | None, b: m.Quantity | None) -> int | None
     return (value > converted) - (value < converted)
 
 
+def quantity_direction(
+    old: m.Quantity | None, new: m.Quantity | None, up: str = "raised", down: str = "lowered"
+) -> str:
+    """`up` if `new` is the larger, `down` if the smaller, else "changed" (equal, absent, or
+    in units that cannot be compared)."""
+    return {-1: up, 1: down}.get(compare_quantities(old, new) or 0, "changed")
+
+
 def _unit(text: str) -> units.Unit:
     try:
         return units.parse_unit(text)

@@ -5,6 +5,11 @@ threshold moved or a term added has a direction, which widens or narrows
 eligibility according to whether the criterion is an inclusion or an
 exclusion.  A judged or attested criterion is its text: a text change may
 change who is eligible, in a direction no one can compute.
+
+Criteria are declarations of the generic walker (`walk`), matched by id; a
+pair is compared by hand (`criterion_pair`), because its kind, rule, way of
+assessment and text interact: they make one change, whose rule and direction
+depend on all of them.
 """
 
 from __future__ import annotations
@@ -16,51 +21,41 @@ from generators.diff.directions import (
     eligibility_direction,
     eligibility_note,
 )
-from generators.diff.matching import match
 from generators.diff.phrases import (
     assessed_by,
     criterion_words,
     quoted,
     reworded,
 )
+from generators.diff.walk import Kind, declarations
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
+
+
+CRITERIA = Kind[m.Criterion](
+    "{}",
+    "CRITERION_ADDED",
+    "CRITERION_REMOVED",
+    lambda n: f"{n.kind} added: {quoted(n.text)} (eligibility narrowed)",
+    lambda o: f"{o.kind} removed: {quoted(o.text)} (eligibility widened)",
+    "CRITERION_LOGIC_CHANGED",
+    pair=lambda d, pair: criterion_pair(d, pair.old, pair.new, pair.old_spec, pair.new_spec),
+    show=criterion_words,
+)
 
 
 def criteria(d: Differ, old: Spec, new: Spec) -> None:
     old_criteria = {c.id: c for c in old.criteria}
     new_criteria = {c.id: c for c in new.criteria}
-    for cid, o, n in match(old_criteria, new_criteria):
-        if o is None:
-            d.emit(
-                "CRITERION_ADDED",
-                "added",
-                cid,
-                f"{n.kind} added: {quoted(n.text)} (eligibility narrowed)",
-                new=criterion_words(n, new),
-                new_node=n,
-                keys=(cid,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "CRITERION_REMOVED",
-                "removed",
-                cid,
-                f"{o.kind} removed: {quoted(o.text)} (eligibility widened)",
-                old=criterion_words(o, old),
-                old_node=o,
-                keys=(cid,),
-            )
-            continue
-        with d.guard("CRITERION_LOGIC_CHANGED", cid, o, n):
-            criterion_pair(d, o, n, old, new)
+    declarations(d, CRITERIA, old_criteria, new_criteria, old, new)
 
 
 def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:
+    """One change that says it all: kind, rule (as a condition, with its direction of
+    eligibility), assessment and text interact, so they are compared together here."""
     cid = n.id
     fields = {
         "old": criterion_words(o, old),

@@ -2,12 +2,15 @@
 
 Each header key has its rule: the title is administrative, the age range and
 the population widen or narrow eligibility, the enrolment is the sample
-size, the design keys (allocation, masking, …) change the design.
+size, the design keys (allocation, masking, …) change the design.  Every key
+is a row of `HEADER_RULES`, compared by the generic `walk.keyed_fields`; the
+trial's name, the one thing of the header that is not a `key value` field,
+is compared here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from generators.diff.directions import (
@@ -16,16 +19,11 @@ from generators.diff.directions import (
     population_direction,
     ranked,
 )
-from generators.diff.matching import fields_by_key, match
-from generators.diff.phrases import (
-    field_text,
-    field_words,
-    reworded,
-)
-from protocol_dsl import model as m
+from generators.diff.phrases import reworded
+from generators.diff.walk import FieldPair, KeyRule, keyed_fields
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 _TITLE_KEYS = ("title", "short_title", "acronym")
@@ -58,22 +56,15 @@ _POPULATION_KEYS = ("sex", "healthy_volunteers", "age_group")
 
 def header(d: Differ) -> None:
     old_trial, new_trial = d.old.trial, d.new.trial
-    old_fields = fields_by_key(old_trial.fields if old_trial else ())
-    new_fields = fields_by_key(new_trial.fields if new_trial else ())
-    for field_key, olds, news in match(old_fields, new_fields):
-        olds, news = olds or (), news or ()
-        old_text = [field_text(f) for f in olds]
-        new_text = [field_text(f) for f in news]
-        old_node = olds[0] if olds else None
-        new_node = news[0] if news else None
-        keys = (field_key,)
-        target = field_key.replace("_", " ")
-        if old_text != new_text:
-            header_field(d, field_key, olds, news, target, old_node, new_node, keys)
-        old_marks = tuple(mk for f in olds for mk in f.marks)
-        new_marks = tuple(mk for f in news for mk in f.marks)
-        if old_marks != new_marks:
-            d.emit_marks(target, old_marks, new_marks, old_node, new_node, keys)
+    keyed_fields(
+        d,
+        old_trial.fields if old_trial else (),
+        new_trial.fields if new_trial else (),
+        HEADER_RULES,
+        KeyRule("HEADER_FIELD_CHANGED"),
+        target=lambda field_key: field_key.replace("_", " "),
+        keys=lambda field_key: (field_key,),
+    )
     if old_trial is not None and new_trial is not None and old_trial.name != new_trial.name:
         d.emit(
             "IDENTIFIER_CHANGED",
@@ -88,66 +79,54 @@ def header(d: Differ) -> None:
         )
 
 
-def header_field(
-    d: Differ,
-    field_key: str,
-    olds: Sequence[m.Field],
-    news: Sequence[m.Field],
-    target: str,
-    old_node: m.Field | None,
-    new_node: m.Field | None,
-    keys: Sequence[str],
-) -> None:
-    old_words = "; ".join(field_words(f) for f in olds) or None
-    new_words = "; ".join(field_words(f) for f in news) or None
-    presence = "added" if not olds else "removed" if not news else "changed"
-    fields = {
-        "old": old_words,
-        "new": new_words,
-        "old_node": old_node,
-        "new_node": new_node,
-        "keys": keys,
-    }
-    change = f"{old_words or '(none)'} → {new_words or '(none)'}"
-    if field_key in _TITLE_KEYS:
-        d.emit(
-            "TITLE_CHANGED",
-            "reworded",
-            target,
-            f"reworded: {reworded(old_words, new_words)}",
-            **fields,
-        )
-    elif field_key in _IDENTIFIER_KEYS:
-        d.emit("IDENTIFIER_CHANGED", presence, target, change, **fields)
-    elif field_key == "sponsor":
-        d.emit("SPONSOR_CHANGED", "changed", target, change, **fields)
-    elif field_key in _VERSION_KEYS:
-        d.emit("VERSION_CHANGED", presence, target, change, **fields)
-    elif field_key == "status":
-        d.emit("STATUS_CHANGED", "changed", target, change, **fields)
-    elif field_key == "phase":
-        d.emit("PHASE_CHANGED", "changed", target, change, **fields)
-    elif field_key in _DESIGN_KEYS:
-        d.emit("DESIGN_CHANGED", presence, target, change, **fields)
-    elif field_key in _CONDITION_KEYS:
-        d.emit("CONDITION_CHANGED", presence, target, change, **fields)
-    elif field_key == "enrolment":
-        direction = ranked(field_magnitude(olds), field_magnitude(news), presence)
-        d.emit("SAMPLE_SIZE_CHANGED", direction, target, change, **fields)
-    elif field_key in ("minimum_age", "maximum_age"):
-        order = ranked(field_magnitude(olds), field_magnitude(news), presence)
-        direction = age_direction(field_key, order)
-        summary = f"{change} (age range {direction})" if direction != "changed" else change
-        d.emit("AGE_RANGE_CHANGED", direction, target, summary, **fields)
-    elif field_key in _POPULATION_KEYS:
-        direction = population_direction(field_key, olds, news)
-        summary = f"{change} (population {direction})" if direction != "changed" else change
-        d.emit("POPULATION_CHANGED", direction, target, summary, **fields)
-    elif field_key == "eligibility_visit":
-        d.emit("ELIGIBILITY_VISIT_CHANGED", presence, target, change, **fields)
-    elif field_key == "length":
-        order = ranked(field_magnitude(olds), field_magnitude(news), presence)
-        direction = {"raised": "lengthened", "lowered": "shortened"}.get(order, "changed")
-        d.emit("TRIAL_DURATION_CHANGED", direction, target, change, **fields)
-    else:
-        d.emit("HEADER_FIELD_CHANGED", presence, target, change, **fields)
+def _order(fields: FieldPair) -> str:
+    return ranked(field_magnitude(fields.olds), field_magnitude(fields.news), fields.presence)
+
+
+def _title(fields: FieldPair, direction: str) -> str:
+    return f"reworded: {reworded(fields.old_words, fields.new_words)}"
+
+
+def _age(fields: FieldPair) -> str:
+    return age_direction(fields.key, _order(fields))
+
+
+def _population(fields: FieldPair) -> str:
+    return population_direction(fields.key, fields.olds, fields.news)
+
+
+def _length(fields: FieldPair) -> str:
+    return {"raised": "lengthened", "lowered": "shortened"}.get(_order(fields), "changed")
+
+
+def _with(what: str) -> Callable[[FieldPair, str], str]:
+    """The change, with the direction it gives `what` when there is one."""
+
+    def summary(fields: FieldPair, direction: str) -> str:
+        if direction == "changed":
+            return fields.change
+        return f"{fields.change} ({what} {direction})"
+
+    return summary
+
+
+def _rules(rule: KeyRule, *field_keys: str) -> dict[str, KeyRule]:
+    return dict.fromkeys(field_keys, rule)
+
+
+#: Each header key's rule; any other key is a `HEADER_FIELD_CHANGED`.
+HEADER_RULES: dict[str, KeyRule] = {
+    **_rules(KeyRule("TITLE_CHANGED", "reworded", _title), *_TITLE_KEYS),
+    **_rules(KeyRule("IDENTIFIER_CHANGED"), *_IDENTIFIER_KEYS),
+    "sponsor": KeyRule("SPONSOR_CHANGED", "changed"),
+    **_rules(KeyRule("VERSION_CHANGED"), *_VERSION_KEYS),
+    "status": KeyRule("STATUS_CHANGED", "changed"),
+    "phase": KeyRule("PHASE_CHANGED", "changed"),
+    **_rules(KeyRule("DESIGN_CHANGED"), *_DESIGN_KEYS),
+    **_rules(KeyRule("CONDITION_CHANGED"), *_CONDITION_KEYS),
+    "enrolment": KeyRule("SAMPLE_SIZE_CHANGED", _order),
+    **_rules(KeyRule("AGE_RANGE_CHANGED", _age, _with("age range")), "minimum_age", "maximum_age"),
+    **_rules(KeyRule("POPULATION_CHANGED", _population, _with("population")), *_POPULATION_KEYS),
+    "eligibility_visit": KeyRule("ELIGIBILITY_VISIT_CHANGED"),
+    "length": KeyRule("TRIAL_DURATION_CHANGED", _length),
+}

@@ -3,15 +3,21 @@
 An endpoint's time frame is ranked by its computable end (`until … after`);
 the time frame of a safety endpoint (adverse events, toxicity) is the safety
 follow-up, shortened or lengthened.
+
+Objectives and an endpoint's own fields are rule tables of the generic
+walker (`walk`).  Endpoints are matched by name across objectives, by hand:
+an endpoint moved to an objective of another level is a change of the
+endpoint, and the higher of the two levels classifies its changes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from generators.diff.directions import (
-    compare_quantities,
     higher_level,
+    quantity_direction,
 )
 from generators.diff.matching import match
 from generators.diff.phrases import (
@@ -22,57 +28,109 @@ from generators.diff.phrases import (
     timeframe_words,
 )
 from generators.diff.schedule import is_safety
+from generators.diff.walk import Kind, Pair, Row, Table, declarations, old_to_new, rows
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
+
+
+def _objective_rule(pair: Pair[m.Objective]) -> str:
+    """Of an objective that moved between levels, the higher level classifies the change."""
+    return f"{higher_level(pair.old.level, pair.new.level).upper()}_OBJECTIVE_CHANGED"
+
+
+def _level(pair: Pair[m.Endpoint]) -> str:
+    """Of an endpoint whose objectives differ in level, the higher one classifies it."""
+    return higher_level(pair.old_owner.level, pair.new_owner.level).upper()
+
+
+def _endpoint_rule(pair: Pair[m.Endpoint]) -> str:
+    return f"{_level(pair)}_ENDPOINT_CHANGED"
+
+
+def _reworded(pair: Pair[Any], direction: str, names: Sequence[str]) -> str:
+    return f"reworded: {reworded(pair.old.text, pair.new.text)}"
+
+
+def _text(node: m.Objective | m.Endpoint, spec: Spec) -> str:
+    return node.text
+
+
+OBJECTIVE = Table(
+    m.Objective,
+    (
+        Row(
+            ("level",),
+            _objective_rule,
+            summary=lambda pair, direction, names: (
+                f"moved from {pair.old.level} to {pair.new.level}"
+            ),
+            show=lambda objective, spec: objective.level,
+        ),
+        Row(("text",), _objective_rule, "reworded", _reworded, _text),
+    ),
+    by_hand=("endpoints",),
+)
+
+
+OBJECTIVES = Kind[m.Objective](
+    "objective {}",
+    lambda objective: f"{objective.level.upper()}_OBJECTIVE_ADDED",
+    lambda objective: f"{objective.level.upper()}_OBJECTIVE_REMOVED",
+    lambda n: f"{n.level} objective added: {quoted(n.text)}",
+    lambda o: f"{o.level} objective removed: {quoted(o.text)}",
+    None,
+    OBJECTIVE,
+    show=_text,
+)
+
+
+def _timeframe_rule(pair: Pair[m.Endpoint]) -> str:
+    """The time frame of a safety endpoint is the safety follow-up."""
+    if is_safety(pair.new.name, pair.new.text):
+        return "SAFETY_FOLLOW_UP_CHANGED"
+    return f"{_level(pair)}_ENDPOINT_TIMEFRAME_CHANGED"
+
+
+def _timeframe_direction(pair: Pair[m.Endpoint]) -> str:
+    """Ranked by the computable end of the time frame, when both count from one anchor."""
+    o, n = pair.old, pair.new
+    if o.until is None or n.until is None or o.until_anchor != n.until_anchor:
+        return "changed"
+    return quantity_direction(o.until, n.until, up="lengthened", down="shortened")
+
+
+def _timeframe(endpoint: m.Endpoint, spec: Spec) -> str:
+    return timeframe_words(endpoint)
+
+
+ENDPOINT = Table(
+    m.Endpoint,
+    (
+        Row(("text",), _endpoint_rule, "reworded", _reworded, _text),
+        Row(
+            ("rule",),
+            _endpoint_rule,
+            summary=lambda pair, direction, names: "derivation changed",
+            show=lambda endpoint, spec: rule_words(endpoint.rule, spec) if endpoint.rule else None,
+        ),
+        Row(
+            ("timeframe", "until", "until_anchor"),
+            _timeframe_rule,
+            _timeframe_direction,
+            old_to_new(_timeframe, "time frame", "ranked"),
+            _timeframe,
+        ),
+    ),
+)
 
 
 def objectives(d: Differ, old: Spec, new: Spec) -> None:
     old_obj = {ob.name: ob for ob in old.objectives}
     new_obj = {ob.name: ob for ob in new.objectives}
-    for name, o, n in match(old_obj, new_obj):
-        target = f"objective {name}"
-        if o is None or n is None:
-            present = n or o
-            assert present is not None
-            which = "ADDED" if o is None else "REMOVED"
-            d.emit(
-                f"{present.level.upper()}_OBJECTIVE_{which}",
-                "added" if o is None else "removed",
-                target,
-                f"{present.level} objective {which.lower()}: {quoted(present.text)}",
-                old=o.text if o else None,
-                new=n.text if n else None,
-                old_node=o,
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        level = higher_level(o.level, n.level)
-        fields = {"old_node": o, "new_node": n, "keys": (name,)}
-        if o.level != n.level:
-            d.emit(
-                f"{level.upper()}_OBJECTIVE_CHANGED",
-                "changed",
-                target,
-                f"moved from {o.level} to {n.level}",
-                old=o.level,
-                new=n.level,
-                **fields,
-            )
-        if o.text != n.text:
-            d.emit(
-                f"{level.upper()}_OBJECTIVE_CHANGED",
-                "reworded",
-                target,
-                f"reworded: {reworded(o.text, n.text)}",
-                old=o.text,
-                new=n.text,
-                **fields,
-            )
-        d.annotations(target, o, n, (name,))
+    declarations(d, OBJECTIVES, old_obj, new_obj, old, new)
     old_ep = {e.name: (ob, e) for ob in old.objectives for e in ob.endpoints}
     new_ep = {e.name: (ob, e) for ob in new.objectives for e in ob.endpoints}
     for name, op, np in match(old_ep, new_ep):
@@ -87,6 +145,8 @@ def endpoint(
     old: Spec,
     new: Spec,
 ) -> None:
+    """An endpoint is matched by name across objectives: moved to an objective of another
+    level is a change of the endpoint, compared here; its own fields are `ENDPOINT`'s."""
     target = f"endpoint {name}"
     if op is None or np is None:
         objective, endpoint = np or op  # type: ignore[misc]
@@ -104,56 +164,19 @@ def endpoint(
         )
         return
     (oo, o), (no, n) = op, np
-    level = higher_level(oo.level, no.level).upper()
-    fields = {"old_node": o, "new_node": n, "keys": (name, no.name)}
-    with d.guard(f"{level}_ENDPOINT_CHANGED", target, o, n):
+    pair = Pair(o, n, old, new, target, name, (name, no.name), oo, no)
+    with d.guard(_endpoint_rule(pair), target, o, n):
         if oo.level != no.level:
             d.emit(
-                f"{level}_ENDPOINT_CHANGED",
+                _endpoint_rule(pair),
                 "changed",
                 target,
                 f"moved from a {oo.level} to a {no.level} objective",
                 old=oo.level,
                 new=no.level,
-                **fields,
+                old_node=o,
+                new_node=n,
+                keys=pair.keys,
             )
-        if o.text != n.text:
-            d.emit(
-                f"{level}_ENDPOINT_CHANGED",
-                "reworded",
-                target,
-                f"reworded: {reworded(o.text, n.text)}",
-                old=o.text,
-                new=n.text,
-                **fields,
-            )
-        if o.rule != n.rule:
-            d.emit(
-                f"{level}_ENDPOINT_CHANGED",
-                "changed",
-                target,
-                "derivation changed",
-                old=rule_words(o.rule, old) if o.rule else None,
-                new=rule_words(n.rule, new) if n.rule else None,
-                **fields,
-            )
-        if (o.timeframe, o.until, o.until_anchor) != (n.timeframe, n.until, n.until_anchor):
-            direction = "changed"
-            if o.until is not None and n.until is not None and o.until_anchor == n.until_anchor:
-                order = compare_quantities(o.until, n.until)
-                direction = {1: "shortened", -1: "lengthened"}.get(order, "changed")  # type: ignore[arg-type]
-            safety = is_safety(name, n.text)
-            rule_id = (
-                "SAFETY_FOLLOW_UP_CHANGED" if safety else f"{level}_ENDPOINT_TIMEFRAME_CHANGED"
-            )
-            d.emit(
-                rule_id,
-                direction,
-                target,
-                f"time frame {timeframe_words(o)} → {timeframe_words(n)}"
-                + (f" ({direction})" if direction != "changed" else ""),
-                old=timeframe_words(o),
-                new=timeframe_words(n),
-                **fields,
-            )
+        rows(d, ENDPOINT, pair)
         d.annotations(target, o, n, (name,))

@@ -19,6 +19,10 @@ Which way eligibility moves cannot be computed for any of them: a formula
 may read a value higher or lower depending on the value, and an unknown
 that becomes known may fall either side of a criterion.  The summary says so
 plainly and the cautious verdict applies.
+
+A conversion's label is a row of a rule table (`walk`); the rest is written
+by hand, because each change reaches the items, forms or logs it applies to,
+not the declaration that changed.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ import attrs
 
 from generators.diff.depends import Dependencies, key, prefixes
 from generators.diff.matching import match
-from generators.diff.phrases import attribute_changes, quoted
+from generators.diff.phrases import attribute_changes
+from generators.diff.walk import Pair, Row, Table, compare, relabelled
 from protocol_dsl import conversions, printer
 from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 #: why a conversion's effect on eligibility has no direction
 CONVERSION_EFFECT = (
@@ -93,40 +98,43 @@ def conversions_diff(d: Differ) -> None:
     for name, o, n in match(old_all, new_all):
         target = f"conversion {name}"
         keys = (name.rsplit(".", 1)[-1],)
-        if o is None:
-            assert n is not None
+        if o is None or n is None:
+            which, spec = ("added", d.new) if o is None else ("removed", d.old)
+            present = n if o is None else o
+            assert present is not None
+            items = bound_items(spec, present)
+            shown = conversion_words(present)
             d.emit_dependency(
-                "CONVERSION_ADDED",
-                "added",
-                bound_items(d.new, n),
+                f"CONVERSION_{which.upper()}",
+                which,
+                items,
                 target,
-                f"added: {n.source} ↔ {n.target}{_items_phrase(bound_items(d.new, n))}",
+                f"{which}: {present.source} ↔ {present.target}{_items_phrase(items)}",
                 unknown_effect=CONVERSION_EFFECT,
-                new=conversion_words(n),
-                new_node=n,
-                keys=keys,
-            )
-        elif n is None:
-            d.emit_dependency(
-                "CONVERSION_REMOVED",
-                "removed",
-                bound_items(d.old, o),
-                target,
-                f"removed: {o.source} ↔ {o.target}{_items_phrase(bound_items(d.old, o))}",
-                unknown_effect=CONVERSION_EFFECT,
-                old=conversion_words(o),
+                old=None if o is None else shown,
+                new=shown if o is None else None,
                 old_node=o,
+                new_node=n,
                 keys=keys,
             )
         else:
             with d.guard("CONVERSION_CHANGED", target, o, n):
-                conversion_pair(d, o, n, target, keys)
+                conversion_pair(d, Pair(o, n, d.old, d.new, target, name, keys))
 
 
-def conversion_pair(
-    d: Differ, o: m.Conversion, n: m.Conversion, target: str, keys: tuple[str, ...]
-) -> None:
-    fields = {"old_node": o, "new_node": n, "keys": keys}
+#: what a conversion does (scales, formula, codes) is compared by `conversion_pair`
+CONVERSION = Table(
+    m.Conversion,
+    (Row(("label",), "CONVERSION_CHANGED", "reworded", relabelled),),
+    by_hand=("source", "target", "expr", "codes"),
+)
+
+
+def conversion_pair(d: Differ, pair: Pair[m.Conversion]) -> None:
+    """Scales, formula and codes make one change, reaching the items the conversion applies
+    to in either version; a formula respelled with the same result is a rewording."""
+    o, n, target = pair.old, pair.new, pair.target
+    fields = {"old_node": o, "new_node": n, "keys": pair.keys}
     parts: list[str] = []
     if (o.source, o.target) != (n.source, n.target):
         parts.append(f"units {o.source} → {o.target} became {n.source} → {n.target}")
@@ -159,15 +167,7 @@ def conversion_pair(
             new=conversion_words(n),
             **fields,
         )
-    if o.label != n.label:
-        d.emit(
-            "CONVERSION_CHANGED",
-            "reworded",
-            target,
-            f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-            **fields,
-        )
-    d.annotations(target, o, n, keys)
+    compare(d, CONVERSION, pair)
 
 
 def _same_formula(old: m.Expr, new: m.Expr) -> bool:

@@ -5,6 +5,12 @@ it `collect`s) and its activities, compared by the visits they happen at.
 Those whose name or label speaks of safety (`SAFETY_WORDS`) are safety
 assessments: adding or dropping them, or the visits they are done at, is
 classified as safety monitoring.
+
+Visits, anchors, epochs and an activity's own fields are rule tables of the
+generic walker (`walk`).  Written by hand, because the logic is their own:
+the end of follow-up (the last planned visit of either version, whatever its
+name) and assessments (a form or activity compared by the visits it is done
+at, safety or not).
 """
 
 from __future__ import annotations
@@ -12,22 +18,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from generators.diff.depends import key
 from generators.diff.matching import match
 from generators.diff.phrases import (
     anchor_words,
-    attribute_changes,
     day_words,
     names_words,
     quoted,
     visit_words,
     window_words,
 )
+from generators.diff.walk import (
+    Kind,
+    Pair,
+    Row,
+    Table,
+    added,
+    compare,
+    declarations,
+    old_to_new,
+    relabelled,
+    removed,
+)
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.compare import Differ
+    from generators.diff.recorder import Differ
 
 
 #: Words in a form's, activity's or endpoint's name or label that make it a safety assessment.
@@ -76,173 +92,118 @@ def follow_up(d: Differ) -> None:
     )
 
 
-def visits(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.visits, new.visits):
-        target = f"visit {name}"
-        if o is None:
-            d.emit(
-                "VISIT_ADDED",
-                "added",
-                target,
-                f"added ({visit_words(n)})",
-                new=visit_words(n),
-                new_node=n,
-                keys=(name,),
-            )
-            continue
-        if n is None:
-            d.emit(
-                "VISIT_REMOVED",
-                "removed",
-                target,
-                f"removed (was {visit_words(o)})",
-                old=visit_words(o),
-                old_node=o,
-                keys=(name,),
-            )
-            continue
-        with d.guard("VISIT_CHANGED", target, o, n):
-            visit_pair(d, o, n, target)
+def _day_direction(pair: Pair[m.Visit]) -> str:
+    """Later or earlier by the planned day, else by the end of the planned days."""
+    o, n = pair.old, pair.new
+    if o.day is not None and n.day is not None and o.day != n.day:
+        return "later" if n.day > o.day else "earlier"
+    if o.day_end is not None and n.day_end is not None and o.day_end != n.day_end:
+        return "later" if n.day_end > o.day_end else "earlier"
+    return "changed"
 
 
-def visit_pair(d: Differ, o: m.Visit, n: m.Visit, target: str) -> None:
-    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
-    if (o.day, o.day_end) != (n.day, n.day_end):
-        if o.day is not None and n.day is not None and o.day != n.day:
-            direction = "later" if n.day > o.day else "earlier"
-        elif o.day_end is not None and n.day_end is not None and o.day_end != n.day_end:
-            direction = "later" if n.day_end > o.day_end else "earlier"
-        else:
-            direction = ""
-        words = f"{day_words(o)} → {day_words(n)}"
-        if direction:
-            d.emit(
-                "VISIT_MOVED",
-                direction,
-                target,
-                f"{words} ({direction})",
-                old=day_words(o),
-                new=day_words(n),
-                **fields,
-            )
-        else:
-            d.emit(
-                "VISIT_CHANGED",
-                "changed",
-                target,
-                words,
-                old=day_words(o),
-                new=day_words(n),
-                **fields,
-            )
-    if (o.window_before, o.window_after) != (n.window_before, n.window_after):
-        wider = n.window_before >= o.window_before and n.window_after >= o.window_after
-        narrower = n.window_before <= o.window_before and n.window_after <= o.window_after
-        direction = "widened" if wider else "narrowed" if narrower else "changed"
-        d.emit(
+def _moved(pair: Pair[m.Visit]) -> str:
+    return "VISIT_MOVED" if _day_direction(pair) != "changed" else "VISIT_CHANGED"
+
+
+def _window_direction(pair: Pair[m.Visit]) -> str:
+    o, n = pair.old, pair.new
+    wider = n.window_before >= o.window_before and n.window_after >= o.window_after
+    narrower = n.window_before <= o.window_before and n.window_after <= o.window_after
+    return "widened" if wider else "narrowed" if narrower else "changed"
+
+
+def _days(visit: m.Visit, spec: Spec) -> str:
+    return day_words(visit)
+
+
+def _window(visit: m.Visit, spec: Spec) -> str:
+    return window_words(visit)
+
+
+VISIT = Table(
+    m.Visit,
+    (
+        Row(("day", "day_end"), _moved, _day_direction, old_to_new(_days, "", "ranked"), _days),
+        Row(
+            ("window_before", "window_after"),
             "VISIT_WINDOW_CHANGED",
-            direction,
-            target,
-            f"window {window_words(o)} → {window_words(n)} ({direction})",
-            old=window_words(o),
-            new=window_words(n),
-            **fields,
-        )
-    details = attribute_changes(
-        o,
-        n,
-        (
-            "label",
-            "epoch",
-            "number",
-            "unscheduled",
-            "early_termination",
-            "condition",
-            "start_rule",
-            "end_rule",
+            _window_direction,
+            old_to_new(_window, "window", "always"),
+            _window,
         ),
-    )
-    if details:
-        d.emit("VISIT_CHANGED", "changed", target, details, **fields)
-    d.annotations(target, o, n, (n.name,))
+        Row(
+            (
+                "label",
+                "epoch",
+                "number",
+                "unscheduled",
+                "early_termination",
+                "condition",
+                "start_rule",
+                "end_rule",
+            ),
+            "VISIT_CHANGED",
+        ),
+    ),
+)
+
+
+VISITS = Kind[m.Visit](
+    "visit {}",
+    "VISIT_ADDED",
+    "VISIT_REMOVED",
+    lambda n: f"added ({visit_words(n)})",
+    lambda o: f"removed (was {visit_words(o)})",
+    "VISIT_CHANGED",
+    VISIT,
+    show=lambda v, spec: visit_words(v),
+)
+
+
+ANCHOR = Table(
+    m.Anchor,
+    (
+        Row(
+            ("visit", "expr"),
+            "ANCHOR_CHANGED",
+            summary=old_to_new(anchor_words),
+            show=anchor_words,
+            dependency="anchor",
+        ),
+        Row(("label",), "ANCHOR_CHANGED", summary=relabelled),
+    ),
+)
+
+
+ANCHORS = Kind[m.Anchor](
+    "anchor {}",
+    "ANCHOR_ADDED",
+    "ANCHOR_REMOVED",
+    added,
+    removed,
+    "ANCHOR_CHANGED",
+    ANCHOR,
+    show=anchor_words,
+)
+
+
+EPOCH = Table(m.Epoch, (Row(("label",), "EPOCH_CHANGED", summary=relabelled),))
+
+
+EPOCHS = Kind[m.Epoch]("epoch {}", "EPOCH_ADDED", "EPOCH_REMOVED", added, removed, None, EPOCH)
+
+
+def visits(d: Differ, old: Spec, new: Spec) -> None:
+    declarations(d, VISITS, old.visits, new.visits, old, new)
 
 
 def anchors(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
-    for name, o, n in match(old.anchors, new.anchors):
-        qualified = prefix + name
-        target = f"anchor {qualified}"
-        if o is None:
-            d.emit(
-                "ANCHOR_ADDED",
-                "added",
-                target,
-                "added",
-                new=anchor_words(n, new),
-                new_node=n,
-                keys=(name,),
-            )
-        elif n is None:
-            d.emit(
-                "ANCHOR_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old=anchor_words(o, old),
-                old_node=o,
-                keys=(name,),
-            )
-        else:
-            with d.guard("ANCHOR_CHANGED", target, o, n):
-                fields = {"old_node": o, "new_node": n, "keys": (name,)}
-                if (o.visit, o.expr) != (n.visit, n.expr):
-                    old_words, new_words = anchor_words(o, old), anchor_words(n, new)
-                    d.emit_dependency(
-                        "ANCHOR_CHANGED",
-                        "changed",
-                        key("anchor", qualified),
-                        target,
-                        f"{old_words} → {new_words}",
-                        old=old_words,
-                        new=new_words,
-                        **fields,
-                    )
-                if o.label != n.label:
-                    d.emit(
-                        "ANCHOR_CHANGED",
-                        "changed",
-                        target,
-                        f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-                        **fields,
-                    )
-                d.annotations(target, o, n, (name,))
+    declarations(d, ANCHORS, old.anchors, new.anchors, old, new, prefix)
 
 
 def epochs(d: Differ, old: Spec, new: Spec) -> None:
-    for name, o, n in match(old.epochs, new.epochs):
-        target = f"epoch {name}"
-        if o is None:
-            d.emit("EPOCH_ADDED", "added", target, "added", new_node=n, keys=(name,))
-        elif n is None:
-            d.emit(
-                "EPOCH_REMOVED",
-                "removed",
-                target,
-                "removed",
-                old_node=o,
-                keys=(name,),
-            )
-        else:
-            if o.label != n.label:
-                d.emit(
-                    "EPOCH_CHANGED",
-                    "changed",
-                    target,
-                    f"relabelled: {quoted(o.label)} → {quoted(n.label)}",
-                    old_node=o,
-                    new_node=n,
-                    keys=(name,),
-                )
-            d.annotations(target, o, n, (name,))
+    declarations(d, EPOCHS, old.epochs, new.epochs, old, new)
 
 
 def assessments(d: Differ) -> None:
@@ -284,18 +245,13 @@ def assessments(d: Differ) -> None:
             safety=is_safety(name, activity.label),
         )
         if o is not None and n is not None:
-            details = attribute_changes(o, n, ("label", "condition"))
-            if details:
-                d.emit(
-                    "ASSESSMENT_CHANGED",
-                    "changed",
-                    target,
-                    details,
-                    old_node=o,
-                    new_node=n,
-                    keys=(name,),
-                )
-            d.annotations(target, o, n, (name,))
+            compare(d, ACTIVITY, Pair(o, n, d.old, d.new, target, name, (name,)))
+
+
+#: what of an activity is compared besides its visits (those are compared as assessments)
+ACTIVITY = Table(
+    m.Activity, (Row(("label", "condition"), "ASSESSMENT_CHANGED"),), by_hand=("visits",)
+)
 
 
 def assessment(
