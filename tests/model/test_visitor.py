@@ -27,6 +27,7 @@ from protocol_dsl.visitor import (
     method_name,
     out_of_step,
 )
+from tests.helpers import SPAN
 
 #: Walkers of the package: the discovery below must find at least these.
 KNOWN_WALKERS = {
@@ -160,7 +161,9 @@ def test_method_names(cls: type, name: str) -> None:
 
 # ---------------------------------------------------------------- dispatch
 
-_LEAF = st.builds(m.NumberLit, st.decimals(allow_nan=False, allow_infinity=False, places=2))
+_LEAF = st.builds(
+    m.NumberLit, st.decimals(allow_nan=False, allow_infinity=False, places=2), span=st.just(SPAN)
+)
 _NAMES = st.text("abcdefghij_", min_size=1, max_size=8)
 
 
@@ -189,6 +192,8 @@ def _nodes_of(cls: type) -> st.SearchStrategy[Any]:
     for field in attrs.fields(cls):
         if field.name != "span":
             fields[field.name] = _field_strategy(hints[field.name])
+    if "span" in attrs.fields_dict(cls):
+        fields["span"] = st.just(SPAN)
     return st.builds(cls, **fields)
 
 
