@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, TypeVar, dataclass_transform
 
 import attrs
 
@@ -39,7 +39,15 @@ class _Node:
 _methods = MethodCache("model-methods")
 
 
-def node(cls: type) -> type:
+_C = TypeVar("_C", bound=type)
+
+
+# `dataclass_transform` tells type checkers what `attrs.frozen` makes of the class
+# (an `__init__` from the annotated fields, frozen attributes); without it they
+# see a class with no fields.  Python 3.11's `dataclass_transform` accepts
+# `frozen_default` through its keyword arguments and records it for checkers.
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+def node(cls: _C) -> _C:
     """Declare a frozen model class (spans excluded from equality by their field).
 
     Not slotted: attrs builds a slotted class by creating it a second time, which
