@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal, TypeAlias, TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias, TypeVar, dataclass_transform
 
 import attrs
 
@@ -28,6 +28,11 @@ class _Node:
     """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # What `attrs.frozen` adds to every subclass, declared so that checkers
+        # accept a model class wherever attrs expects one (`attrs.fields`).
+        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
 
     def __repr__(self) -> str:
         fields = attrs.fields(type(self))
