@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Protocol, cast
 
 from protocol_dsl import model as m
 from protocol_dsl import printer
@@ -72,6 +73,11 @@ def _header(spec: Spec) -> Iterator[Diagnostic]:
 # ---------------------------------------------------------------- duplicates
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
     # one namespace for everything an expression can name, one for schedule names
     namespaces: dict[str, dict[str, object]] = {"value": {}, "schedule": {}, "criterion": {}}
@@ -95,7 +101,8 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
             continue
         namespace = kinds.get(type(decl))
         if namespace is not None:
-            yield from _once(namespaces[namespace], decl.name, decl, _kind_word(decl))
+            name = cast(_Named, decl).name  # every class in `kinds` is a named declaration
+            yield from _once(namespaces[namespace], name, decl, _kind_word(decl))
         if isinstance(decl, m.Form):
             members: dict[str, object] = {}
             for item in decl.items:
@@ -115,8 +122,8 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
             domains: dict[str, object] = {}
             for domain in decl.domains:
                 yield from _once(domains, domain.name, domain, "score domain")
-                for item in domain.items:
-                    yield from _once(descriptors, item.name, item, "score item")
+                for score_item in domain.items:
+                    yield from _once(descriptors, score_item.name, score_item, "score item")
         elif isinstance(decl, m.DoseFinding):
             levels: dict[str, object] = {}
             for level in decl.levels:
