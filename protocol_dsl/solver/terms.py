@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import z3
 
@@ -31,7 +31,7 @@ DAY_SECONDS = 86400
 #: A formula, or a Python bool for a constant: most "known" flags are plain True, and
 #: building z3 terms through the Python API is the encoder's main cost, so constants
 #: are folded here before z3 sees them.
-B = z3.BoolRef | bool
+B: TypeAlias = "z3.BoolRef | bool"
 
 
 def all_of(*terms: B | list[B]) -> B:
@@ -42,13 +42,13 @@ def all_of(*terms: B | list[B]) -> B:
             continue
         if t is False:
             return False
-        items.append(t)  # type: ignore[arg-type]
+        items.append(t)
     if not items:
         return True
     if len(items) == 1:
         return items[0]
     if all(isinstance(t, z3.BoolRef) for t in items):
-        return native.conjunction(items)  # type: ignore[arg-type]
+        return native.conjunction(items)
     # z3's checked call: a term that is not a formula (an ill-typed rule) raises
     ctx = items[0].ctx  # type: ignore[union-attr]
     array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
@@ -63,13 +63,13 @@ def any_of(*terms: B | list[B]) -> B:
             continue
         if t is True:
             return True
-        items.append(t)  # type: ignore[arg-type]
+        items.append(t)
     if not items:
         return False
     if len(items) == 1:
         return items[0]
     if all(isinstance(t, z3.BoolRef) for t in items):
-        return native.disjunction(items)  # type: ignore[arg-type]
+        return native.disjunction(items)
     # z3's checked call: a term that is not a formula (an ill-typed rule) raises
     ctx = items[0].ctx  # type: ignore[union-attr]
     array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
