@@ -61,6 +61,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TypeVar, dataclass_transform
 
 import attrs
 
@@ -112,7 +113,13 @@ class Type:
         return f"{type(self).__name__}({shown})"
 
 
-def _type(cls: type) -> type:
+_T = TypeVar("_T", bound=type)
+
+
+# `dataclass_transform` tells type checkers that the class gets attrs' __init__ and
+# is frozen (as `model.node` does for the model)
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+def _type(cls: _T) -> _T:
     # attrs' generated __repr__ and match_args cost import time; Type has its own repr
     return attrs.frozen(repr=False, match_args=False)(cls)
 
