@@ -1104,16 +1104,8 @@ def _base_kind(base: tuple[int, ...], terms: tuple[tuple[str, int], ...]) -> str
 
 
 def _formula(dimension: tuple[int, ...]) -> str:
-    names: tuple[str, ...] = (
-        "length",
-        "mass",
-        "time",
-        "amount",
-        "temperature",
-        "luminous intensity",
-        "current",
-    )
-    names += ARBITRARY_UNITS
+    base = ("length", "mass", "time", "amount", "temperature", "luminous intensity", "current")
+    names = base + ARBITRARY_UNITS
 
     def power(name: str, e: int) -> str:
         return name if e == 1 else f"{name}^{e}"
