@@ -61,7 +61,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TypeVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 import attrs
 
@@ -105,6 +105,10 @@ class Type:
     """Base of every type; subclasses are frozen attrs classes compared by value."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        # what `attrs.frozen` adds to every subclass (see `model._Node`)
+        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
 
     def __repr__(self) -> str:
         shown = ", ".join(
