@@ -31,7 +31,7 @@ import math
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import attrs
 from sqlglot import exp
@@ -58,7 +58,7 @@ _FALSE, _UNKNOWN, _TRUE = 0, 1, 2
 
 def screening_query(
     spec: Spec, dialect: str = "duckdb", extra_units: tuple[str, ...] = ()
-) -> exp.Expr:
+) -> exp.Expression:
     """The screening query of `spec` as a SQLGlot tree, for `dialect` (render with `render`).
 
     The tree keeps to constructs SQLGlot transpiles to every supported dialect,
@@ -71,12 +71,12 @@ def screening_query(
     return compile_plan(build_plan(spec, extra_units))
 
 
-def compile_plan(plan: Plan) -> exp.Expr:
+def compile_plan(plan: Plan) -> exp.Expression:
     """The screening query of a plan (see `screening_query`)."""
     return _QueryBuilder(plan).build()
 
 
-def render(query: exp.Expr, dialect: str) -> str:
+def render(query: exp.Expression, dialect: str) -> str:
     """The query as pretty-printed, deterministic SQL text."""
     return query.sql(dialect=dialect, pretty=True, identify=True) + ";\n"
 
@@ -117,12 +117,12 @@ def _string(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def _int(value: int) -> exp.Expr:
+def _int(value: int) -> exp.Expression:
     literal = exp.Literal.number(abs(value))
     return exp.Neg(this=literal) if value < 0 else literal
 
 
-def _number(value: Fraction | int) -> exp.Expr:
+def _number(value: Fraction | int) -> exp.Expression:
     """A numeric literal: exact decimal when the value has one, else its nearest double."""
     fraction = Fraction(value)
     text = _decimal_text(fraction)
@@ -146,7 +146,7 @@ def _decimal_text(value: Fraction) -> str:
     return text or "0"
 
 
-def _null(kind: str) -> exp.Expr:
+def _null(kind: str) -> exp.Expression:
     return exp.cast(exp.Null(), _SQL_TYPES[kind])
 
 
@@ -161,7 +161,7 @@ _SQL_TYPES = {
 }
 
 
-def _case(*branches: tuple[exp.Expr, exp.Expr], default: Any = None) -> exp.Case:
+def _case(*branches: tuple[exp.Expression, exp.Expression], default: Any = None) -> exp.Case:
     case = exp.Case()
     for condition, value in branches:
         case = case.when(condition, value, copy=False)
@@ -173,33 +173,41 @@ def _case(*branches: tuple[exp.Expr, exp.Expr], default: Any = None) -> exp.Case
 _ATOMS = (exp.Column, exp.Literal, exp.Paren, exp.Boolean, exp.Null, exp.Cast, exp.Case, exp.Func)
 
 
-def _paren(e: exp.Expr) -> exp.Expr:
+def _paren(e: exp.Expression) -> exp.Expression:
     """`e` in parentheses unless it is an atom (SQLGlot prints trees as they are built)."""
     if isinstance(e, _ATOMS) and not isinstance(e, (exp.DateAdd, exp.IntDiv)):
         return e
     return exp.Paren(this=e)
 
 
-def _operand(e: exp.Expr) -> exp.Expr:
+def _operand(e: exp.Expression) -> exp.Expression:
     """An operand of a comparison: conditions are parenthesised, arithmetic is not."""
     if isinstance(e, (exp.Connector, exp.Not, exp.Predicate)):
         return exp.Paren(this=e)
     return e
 
 
-def _and(*args: exp.Expr) -> exp.Expr:
-    return exp.and_(*args, copy=False)
+# sqlglot types what its builders return as the `Expr` trait (here `Condition`);
+# each node they build is an `Expression`, the type this module works with.
 
 
-def _or(*args: exp.Expr) -> exp.Expr:
-    return exp.or_(*args, copy=False)
+def _and(*args: exp.Expression) -> exp.Expression:
+    return cast(exp.Expression, exp.and_(*args, copy=False))
 
 
-def _not(e: exp.Expr) -> exp.Expr:
+def _or(*args: exp.Expression) -> exp.Expression:
+    return cast(exp.Expression, exp.or_(*args, copy=False))
+
+
+def _alias(value: exp.Expression, name: str) -> exp.Expression:
+    return cast(exp.Expression, value.as_(_id(name), copy=False))
+
+
+def _not(e: exp.Expression) -> exp.Expression:
     return exp.Not(this=exp.Paren(this=e) if isinstance(e, exp.Connector) else e)
 
 
-def _to_bool(code: exp.Expr) -> exp.Expr:
+def _to_bool(code: exp.Expression) -> exp.Expression:
     """A 0 / 1 / 2 status code back to a three-valued condition."""
     case = exp.Case(this=code)
     return case.when(_int(_TRUE), exp.true(), copy=False).when(
@@ -207,7 +215,7 @@ def _to_bool(code: exp.Expr) -> exp.Expr:
     )
 
 
-def _to_code(condition: exp.Expr) -> exp.Expr:
+def _to_code(condition: exp.Expression) -> exp.Expression:
     """A three-valued condition as a 0 / 1 / 2 code for MIN / MAX over records."""
     return _case(
         (condition.copy(), _int(_TRUE)),
@@ -272,7 +280,7 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ the whole query
 
-    def build(self) -> exp.Expr:
+    def build(self) -> exp.Expression:
         conditions = {c.id: c.condition for c in self.plan.criteria}
         self._plan_record_nodes(list(conditions.values()))
         compiled = [
@@ -302,7 +310,7 @@ class _QueryBuilder:
             outer = outer.with_(_id(name), as_=body, copy=False)
         return outer
 
-    def _overall(self) -> exp.Expr:
+    def _overall(self) -> exp.Expression:
         """Ineligible if a criterion is decided against, eligible if all are decided for.
 
         With g = the flag of an inclusion, 1 - the flag of an exclusion (1: for
@@ -311,8 +319,8 @@ class _QueryBuilder:
         """
         if not self.plan.criteria:
             return _string("eligible")
-        product: exp.Expr | None = None
-        total: exp.Expr | None = None
+        product: exp.Expression | None = None
+        total: exp.Expression | None = None
         for criterion in self.plan.criteria:
             flag = _col(criterion.id)
             g = flag if criterion.kind == "inclusion" else exp.Sub(this=_int(1), expression=flag)
@@ -360,7 +368,7 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ scores
 
-    def _score_bounds(self, node: n.IntervalSum) -> tuple[exp.Expr, exp.Expr]:
+    def _score_bounds(self, node: n.IntervalSum) -> tuple[exp.Expression, exp.Expression]:
         """A score computed once per subject: in its form's pivot when it reads only that
         form at its visit (the usual case), else in the `derived` CTE."""
         self._inline_scores = True
@@ -381,18 +389,18 @@ class _QueryBuilder:
         lo, hi = source.scores[node]
         return _col(lo, source.name), _col(hi, source.name)
 
-    def _score_columns(self, source: _Source) -> list[exp.Expr]:
-        columns: list[exp.Expr] = []
+    def _score_columns(self, source: _Source) -> list[exp.Expression]:
+        columns: list[exp.Expression] = []
         self._inline_scores = True
         try:
             for node, (lo_name, hi_name) in source.scores.items():
                 lo, hi = self.bounds(node, None)
-                columns += [lo.as_(_id(lo_name), copy=False), hi.as_(_id(hi_name), copy=False)]
+                columns += [_alias(lo, lo_name), _alias(hi, hi_name)]
         finally:
             self._inline_scores = False
         return columns
 
-    def _derived_cte(self, source: _Source) -> exp.Expr:
+    def _derived_cte(self, source: _Source) -> exp.Expression:
         """Scores that read more than one form or visit, once per subject."""
         inner = [s for node in source.scores for s in self._sources_of(node)]
         inner = [s for s in self._all_sources() if s in inner]
@@ -448,15 +456,17 @@ class _QueryBuilder:
             return lo, hi
         return (source.column(node, f"{stem}_{number}"),)
 
-    def _record_aggregates(self, node: n.Node, c: exp.Expr, v: exp.Expr | None) -> list[exp.Expr]:
+    def _record_aggregates(
+        self, node: n.Node, c: exp.Expression, v: exp.Expression | None
+    ) -> list[exp.Expression]:
         """The aggregates of a record node, from each record's condition `c` and value `v`."""
         if isinstance(node, n.AnyRecord):
             return [exp.Max(this=_to_code(c))]
         if isinstance(node, n.AllRecords):
             return [exp.Min(this=_to_code(c))]
         if isinstance(node, n.Count):
-            lo: exp.Expr = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
-            hi: exp.Expr = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
+            lo: exp.Expression = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
+            hi: exp.Expression = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
             return [lo, hi]
         assert v is not None and isinstance(node, (n.Total, n.Extreme))
         missing = exp.Is(this=v.copy(), expression=exp.Null())
@@ -466,12 +476,12 @@ class _QueryBuilder:
             this=_case((_not(c.copy()), _int(0)), (missing, _int(1)), default=_int(0))
         )
 
-        def value_or(bound: float) -> exp.Expr:
+        def value_or(bound: float) -> exp.Expression:
             if math.isinf(bound):
                 return v.copy()
             return exp.Coalesce(this=v.copy(), expressions=[_number(Fraction(repr(bound)))])
 
-        def bounded(bound: float, aggregate: exp.Expr) -> exp.Expr:
+        def bounded(bound: float, aggregate: exp.Expression) -> exp.Expression:
             if not math.isinf(bound):
                 return aggregate
             return _case(
@@ -511,7 +521,7 @@ class _QueryBuilder:
         if node.op == "min":
             # from the lowest any record that might count can have,
             # to the lowest of the records that certainly count
-            everyone: exp.Expr = exp.Min(this=might.else_(value_or(node.low), copy=False))
+            everyone: exp.Expression = exp.Min(this=might.else_(value_or(node.low), copy=False))
             lo = bounded(node.low, everyone)
             hi = exp.Min(this=_case((c.copy(), value_or(node.high))))
         else:
@@ -520,7 +530,7 @@ class _QueryBuilder:
             hi = bounded(node.high, everyone)
         return [_case((certain, lo)), _case((certain.copy(), hi))]
 
-    def _record_cte(self, key: tuple[str, int], source: _Source) -> exp.Expr:
+    def _record_cte(self, key: tuple[str, int], source: _Source) -> exp.Expression:
         """A repeating form's records aggregated into every record node of one layer.
 
         Inner query: one row per record with each condition and value the
@@ -532,7 +542,7 @@ class _QueryBuilder:
         per_record = exp.select(_col(SUBJECT_ID, scope.alias).as_(_id(SUBJECT_ID), copy=False))
         computed: dict[n.Node, str] = {}
 
-        def column(node: n.Node, stem: str) -> exp.Expr:
+        def column(node: n.Node, stem: str) -> exp.Expression:
             nonlocal per_record
             if node not in computed:
                 computed[node] = f"{stem}_{len(computed) + 1}"
@@ -588,11 +598,11 @@ class _QueryBuilder:
         """
         columns = [c for c in table.columns if c.name in items]
         keys = [_col(SUBJECT_ID)] + ([_col("visit")] if visits is not None else [])
-        where: exp.Expr = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
+        where: exp.Expression = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
         if visits:
             visit_in = exp.In(this=_col("visit"), expressions=[_string(v) for v in visits])
             where = _and(where, visit_in)
-        source: exp.Expr = _table(table.name)
+        source: exp.Expression = _table(table.name)
         if any(c.item_kind in ("quantity", "integer", "datetime") for c in columns):
             converted = exp.select(*(k.copy() for k in keys), copy=False)
             for column in columns:
@@ -609,7 +619,7 @@ class _QueryBuilder:
         select = select.from_(source, copy=False)
         return select.where(where, copy=False) if where is not None else select
 
-    def _pivot_cte(self, source: _Source) -> exp.Expr:
+    def _pivot_cte(self, source: _Source) -> exp.Expression:
         assert source.table is not None
         table = self.tables[source.table]
         row = self.record_alias
@@ -636,7 +646,7 @@ class _QueryBuilder:
         with_scores = exp.select(*kept, copy=False).select(*self._score_columns(source), copy=False)
         return with_scores.from_(select.subquery(_id(source.name), copy=False), copy=False)
 
-    def _visits_cte(self, source: _Source) -> exp.Expr:
+    def _visits_cte(self, source: _Source) -> exp.Expression:
         select = exp.select(_col(SUBJECT_ID), copy=False)
         for visit, column in source.columns.items():
             picked = _case((exp.EQ(this=_col("visit"), expression=_string(visit)), _col("date")))
@@ -647,7 +657,7 @@ class _QueryBuilder:
         )
         return select.group_by(_col(SUBJECT_ID), copy=False)
 
-    def _attested_cte(self, source: _Source) -> exp.Expr:
+    def _attested_cte(self, source: _Source) -> exp.Expression:
         select = exp.select(_col(SUBJECT_ID), copy=False)
         for criterion, column in source.columns.items():
             of_criterion = exp.EQ(this=_col("criterion"), expression=_string(criterion))
@@ -661,7 +671,7 @@ class _QueryBuilder:
         )
         return select.group_by(_col(SUBJECT_ID), copy=False)
 
-    def _presence_cte(self, source: _Source) -> exp.Expr:
+    def _presence_cte(self, source: _Source) -> exp.Expression:
         """The subject ids of a table no criterion reads (its subjects still come out)."""
         assert source.table is not None
         not_null = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
@@ -669,7 +679,7 @@ class _QueryBuilder:
         select = select.from_(_table(source.table), copy=False)
         return select.where(not_null, copy=False)
 
-    def _ctes(self) -> list[tuple[str, exp.Expr]]:
+    def _ctes(self) -> list[tuple[str, exp.Expression]]:
         # later parts first: record conditions and scores may read pivot columns,
         # visit dates or attestations that no criterion reads directly
         records = [
@@ -696,31 +706,31 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ leaves
 
-    def _item(self, node: n.Item) -> exp.Expr:
+    def _item(self, node: n.Item) -> exp.Expression:
         source = self.pivots.get(node.table)
         if source is None:
             source = _Source(self.names.take(f"{node.table}_by_visit"), node.table)
             self.pivots[node.table] = source
         return _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
 
-    def _visit_date(self, node: n.VisitDate) -> exp.Expr:
+    def _visit_date(self, node: n.VisitDate) -> exp.Expression:
         if self.visit_dates is None:
             self.visit_dates = _Source(self.names.take("visit_dates"))
         column = self.visit_dates.column(node.visit, f"date_{node.visit}")
         return _col(column, self.visit_dates.name)
 
-    def _attested(self, node: n.Attested) -> exp.Expr:
+    def _attested(self, node: n.Attested) -> exp.Expression:
         if self.attested is None:
             self.attested = _Source(self.names.take("attested"))
         column = self.attested.column(node.criterion, node.criterion)
         return _col(column, self.attested.name)
 
-    def _field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expr:
+    def _field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
         if scope is None or scope.table.name != node.table:
             raise PlanError(f"an item of '{node.table}' is read outside its records")
         return _col(node.item, scope.alias)
 
-    def _record_value(self, node: n.Node) -> exp.Expr | tuple[exp.Expr, ...]:
+    def _record_value(self, node: n.Node) -> exp.Expression | tuple[exp.Expression, ...]:
         source, columns = self.record_nodes[node]
         if isinstance(node, n.AnyRecord):
             return _to_bool(
@@ -749,7 +759,7 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ values
 
-    def scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expr:
+    def scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
         """A non-interval node as one SQL expression (NULL is unknown)."""
         if node.kind == "interval":
             raise PlanError("an interval where a single value is needed")
@@ -758,7 +768,9 @@ class _QueryBuilder:
             raise PlanError(f"no SQL for {type(node).__name__}")
         return handler(self, node, scope)
 
-    def bounds(self, node: n.Node, scope: _RecordScope | None) -> tuple[exp.Expr, exp.Expr]:
+    def bounds(
+        self, node: n.Node, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
         """A number or interval as (lo, hi); NULL bounds are unbounded."""
         if node.kind != "interval":
             value = self.scalar(node, scope)
@@ -770,7 +782,7 @@ class _QueryBuilder:
             raise PlanError(f"no SQL for the interval {type(node).__name__}")
         return handler(self, node, scope)
 
-    def _const(self, node: n.Const, scope: _RecordScope | None) -> exp.Expr:
+    def _const(self, node: n.Const, scope: _RecordScope | None) -> exp.Expression:
         value = node.value
         if value is None:
             return _null(node.kind)
@@ -785,14 +797,14 @@ class _QueryBuilder:
             return _int(int(value))  # type: ignore[arg-type]
         return _number(value)  # type: ignore[arg-type]
 
-    def _not_node(self, node: n.Not, scope: _RecordScope | None) -> exp.Expr:
+    def _not_node(self, node: n.Not, scope: _RecordScope | None) -> exp.Expression:
         return _not(self.scalar(node.arg, scope))
 
-    def _logic(self, node: n.Logic, scope: _RecordScope | None) -> exp.Expr:
+    def _logic(self, node: n.Logic, scope: _RecordScope | None) -> exp.Expression:
         args = [self.scalar(arg, scope) for arg in node.args]
         return _and(*args) if node.op == "and" else _or(*args)
 
-    def _compare(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expr:
+    def _compare(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
         if node.left.kind == "interval" or node.right.kind == "interval":
             return self._compare_intervals(node, scope)
         if node.left.kind == "bool" and isinstance(node.right, n.Const):
@@ -805,10 +817,10 @@ class _QueryBuilder:
         right = _operand(self.scalar(node.right, scope))
         return _COMPARISONS[node.op](this=left, expression=right)
 
-    def _compare_intervals(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expr:
+    def _compare_intervals(self, node: n.Compare, scope: _RecordScope | None) -> exp.Expression:
         (a0, a1), (b0, b1) = self.bounds(node.left, scope), self.bounds(node.right, scope)
 
-        def cmp(op: str, x: exp.Expr, y: exp.Expr) -> exp.Expr:
+        def cmp(op: str, x: exp.Expression, y: exp.Expression) -> exp.Expression:
             return _COMPARISONS[op](this=_operand(x.copy()), expression=_operand(y.copy()))
 
         op = node.op
@@ -825,13 +837,13 @@ class _QueryBuilder:
             }[op]
         return _case((met, exp.true()), (not_met, exp.false()))
 
-    def _in_set(self, node: n.InSet, scope: _RecordScope | None) -> exp.Expr:
+    def _in_set(self, node: n.InSet, scope: _RecordScope | None) -> exp.Expression:
         return exp.In(
             this=_paren(self.scalar(node.arg, scope)),
             expressions=[_string(v) for v in node.values],
         )
 
-    def _known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expr:
+    def _known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
         if node.arg.kind == "interval":
             lo, hi = self.bounds(node.arg, scope)
             known = _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), exp.true()),
@@ -840,18 +852,18 @@ class _QueryBuilder:
         test = exp.Is(this=_paren(self.scalar(node.arg, scope)), expression=exp.Null())
         return test if node.missing else exp.Not(this=test)
 
-    def _arith(self, node: n.Arith, scope: _RecordScope | None) -> exp.Expr:
+    def _arith(self, node: n.Arith, scope: _RecordScope | None) -> exp.Expression:
         left = _paren(self.scalar(node.left, scope))
         right = _paren(self.scalar(node.right, scope))
         return _arithmetic(node.op, left, right)
 
-    def _negate(self, node: n.Negate, scope: _RecordScope | None) -> exp.Expr:
+    def _negate(self, node: n.Negate, scope: _RecordScope | None) -> exp.Expression:
         return exp.Neg(this=_paren(self.scalar(node.arg, scope)))
 
-    def _scale(self, node: n.Scale, scope: _RecordScope | None) -> exp.Expr:
+    def _scale(self, node: n.Scale, scope: _RecordScope | None) -> exp.Expression:
         return _scaled(self.scalar(node.arg, scope), node)
 
-    def _extremum(self, node: n.Extremum, scope: _RecordScope | None) -> exp.Expr:
+    def _extremum(self, node: n.Extremum, scope: _RecordScope | None) -> exp.Expression:
         a = _paren(self.scalar(node.left, scope))
         b = _paren(self.scalar(node.right, scope))
         pick = exp.LTE if node.op == "least" else exp.GTE
@@ -863,23 +875,23 @@ class _QueryBuilder:
             default=b.copy(),
         )
 
-    def _abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expr:
+    def _abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expression:
         return exp.Abs(this=self.scalar(node.arg, scope))
 
-    def _collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expr:
+    def _collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expression:
         lo, hi = self.bounds(node.arg, scope)
         return _case((exp.EQ(this=_paren(lo), expression=_paren(hi)), _paren(lo.copy())))
 
-    def _shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expr:
+    def _shift_date(self, node: n.ShiftDate, scope: _RecordScope | None) -> exp.Expression:
         date = self.scalar(node.date, scope)
         if node.seconds is not None:
             return _shift_exactly(date, node.seconds)
         return _shift(date, node.days, node.months, "TIMESTAMP" if node.datetime else "DATE")
 
-    def _day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expr:
+    def _day_of(self, node: n.DayOf, scope: _RecordScope | None) -> exp.Expression:
         return exp.cast(self.scalar(node.arg, scope), "DATE")
 
-    def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expr:
+    def _elapsed(self, node: n.Elapsed, scope: _RecordScope | None) -> exp.Expression:
         start = self.scalar(node.start, scope)
         end = self.scalar(node.end, scope)
         if node.unit == "day":
@@ -888,7 +900,7 @@ class _QueryBuilder:
         backward = exp.Neg(this=exp.Paren(this=_completed(node.unit, end.copy(), start.copy())))
         return _case((exp.GTE(this=end.copy(), expression=start.copy()), forward), default=backward)
 
-    def _lookup(self, node: n.Lookup, scope: _RecordScope | None) -> exp.Expr:
+    def _lookup(self, node: n.Lookup, scope: _RecordScope | None) -> exp.Expression:
         key = _paren(self.scalar(node.key, scope))
         return _case(
             *(
@@ -897,7 +909,7 @@ class _QueryBuilder:
             )
         )
 
-    def _if(self, node: n.If, scope: _RecordScope | None) -> exp.Expr:
+    def _if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
         """The branch the condition picks; with an unknown condition, the common value
         of both branches when they agree, else unknown."""
         cond = self.scalar(node.cond, scope)
@@ -905,12 +917,12 @@ class _QueryBuilder:
         agree = exp.EQ(this=_operand(a.copy()), expression=_operand(b.copy()))
         return _case((cond, a), (_not(cond.copy()), b), (agree, a.copy()))
 
-    def _record_scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expr:
+    def _record_scalar(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
         value = self._record_value(node)
         assert isinstance(value, exp.Expression)
         return value
 
-    _SCALARS: ClassVar[dict[type, Callable[..., exp.Expr]]] = {
+    _SCALARS: ClassVar[dict[type, Callable[..., exp.Expression]]] = {
         n.Const: _const,
         n.Item: lambda self, node, scope: self._item(node),
         n.Field: _field,
@@ -939,7 +951,9 @@ class _QueryBuilder:
 
     # ------------------------------------------------------------ intervals
 
-    def _weighted(self, node: n.Weighted, scope: _RecordScope | None) -> tuple[exp.Expr, exp.Expr]:
+    def _weighted(
+        self, node: n.Weighted, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
         c = self.scalar(node.condition, scope)
         weight = _number(node.weight)
         lo = _case((c, weight), default=_int(0))
@@ -948,7 +962,7 @@ class _QueryBuilder:
 
     def _interval_sum(
         self, node: n.IntervalSum, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         if not node.parts:
             return _int(0), _int(0)
         parts = [self.bounds(part, scope) for part in node.parts]
@@ -956,7 +970,7 @@ class _QueryBuilder:
 
     def _interval_max(
         self, node: n.IntervalMax, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         if all(isinstance(part, n.Weighted) for part in node.parts):
             # the highest weight whose condition certainly (lo) or possibly (hi) holds
             parts = sorted(node.parts, key=lambda p: -p.weight)  # type: ignore[union-attr]
@@ -973,7 +987,7 @@ class _QueryBuilder:
 
     def _interval_arith(
         self, node: n.Arith, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         (a0, a1), (b0, b1) = self.bounds(node.left, scope), self.bounds(node.right, scope)
         if node.op == "+":
             return _arithmetic("+", a0, b0), _arithmetic("+", a1, b1)
@@ -992,17 +1006,19 @@ class _QueryBuilder:
 
     def _interval_negate(
         self, node: n.Negate, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         lo, hi = self.bounds(node.arg, scope)
         return exp.Neg(this=_paren(hi)), exp.Neg(this=_paren(lo))
 
     def _interval_scale(
         self, node: n.Scale, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         lo, hi = self.bounds(node.arg, scope)
         return _scaled(lo, node), _scaled(hi, node)
 
-    def _interval_if(self, node: n.If, scope: _RecordScope | None) -> tuple[exp.Expr, exp.Expr]:
+    def _interval_if(
+        self, node: n.If, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
         cond = self.scalar(node.cond, scope)
         (a0, a1), (b0, b1) = self.bounds(node.then, scope), self.bounds(node.otherwise, scope)
         agree = _and(
@@ -1014,7 +1030,9 @@ class _QueryBuilder:
             _case((cond.copy(), a1), (_not(cond.copy()), b1), (agree.copy(), a1.copy())),
         )
 
-    def _bounds(self, node: n.Bounds, scope: _RecordScope | None) -> tuple[exp.Expr, exp.Expr]:
+    def _bounds(
+        self, node: n.Bounds, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
         # a NULL bound is unbounded
         return tuple(  # type: ignore[return-value]
             _null("number") if math.isinf(bound) else _number(Fraction(bound))
@@ -1023,12 +1041,12 @@ class _QueryBuilder:
 
     def _interval_record(
         self, node: n.Node, scope: _RecordScope | None
-    ) -> tuple[exp.Expr, exp.Expr]:
+    ) -> tuple[exp.Expression, exp.Expression]:
         value = self._record_value(node)
         assert isinstance(value, tuple)
         return value[0], value[1]
 
-    _INTERVALS: ClassVar[dict[type, Callable[..., tuple[exp.Expr, exp.Expr]]]] = {
+    _INTERVALS: ClassVar[dict[type, Callable[..., tuple[exp.Expression, exp.Expression]]]] = {
         n.Weighted: _weighted,
         n.IntervalSum: _interval_sum,
         n.IntervalMax: _interval_max,
@@ -1045,7 +1063,7 @@ class _QueryBuilder:
 
 # ---------------------------------------------------------------- expression helpers
 
-_COMPARISONS: dict[str, type[exp.Expr]] = {
+_COMPARISONS: dict[str, type[exp.Expression]] = {
     "<": exp.LT,
     "<=": exp.LTE,
     ">": exp.GT,
@@ -1061,22 +1079,22 @@ _COMPARISONS: dict[str, type[exp.Expr]] = {
 EXACT = "DECIMAL(38, 12)"
 
 
-def _exact(value: exp.Expr) -> exp.Expr:
+def _exact(value: exp.Expression) -> exp.Expression:
     # TRY_CAST: a value beyond the decimal's range is unknown, never an error
     return exp.TryCast(this=value, to=exp.DataType.build(EXACT))
 
 
-def _exact_sum(left: exp.Expr, right: exp.Expr, op: str) -> exp.Expr:
+def _exact_sum(left: exp.Expression, right: exp.Expression, op: str) -> exp.Expression:
     node = exp.Add if op == "+" else exp.Sub
     return exp.cast(node(this=_exact(left), expression=_exact(right)), "DOUBLE")
 
 
-def exact_total(values: exp.Expr) -> exp.Expr:
+def exact_total(values: exp.Expression) -> exp.Expression:
     """SUM over records in exact decimals, as DOUBLE."""
     return exp.cast(exp.Sum(this=_exact(values)), "DOUBLE")
 
 
-def _arithmetic(op: str, left: exp.Expr, right: exp.Expr) -> exp.Expr:
+def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Expression:
     left, right = _paren(left), _paren(right)
     if op in "+-":
         return _exact_sum(left, right, op)
@@ -1091,7 +1109,7 @@ def _is_score(node: n.Node) -> bool:
     return isinstance(node, n.IntervalSum) and bool(node.name)
 
 
-def _subject_id(sources: list[_Source]) -> exp.Expr:
+def _subject_id(sources: list[_Source]) -> exp.Expression:
     """The subject id of a row of sources joined by FULL OUTER JOIN."""
     ids = [_col(SUBJECT_ID, source.name) for source in sources]
     if len(ids) == 1:
@@ -1112,14 +1130,14 @@ def _full_join(select: exp.Select, sources: list[_Source]) -> exp.Select:
     return select
 
 
-def _sum(parts: list[exp.Expr]) -> exp.Expr:
+def _sum(parts: list[exp.Expression]) -> exp.Expression:
     total = parts[0]
     for part in parts[1:]:
         total = exp.Add(this=total, expression=_paren(part))
     return total
 
 
-def _greatest(parts: list[exp.Expr]) -> exp.Expr:
+def _greatest(parts: list[exp.Expression]) -> exp.Expression:
     """The largest of bounds, NULL (unbounded) if any is NULL, in every dialect."""
     largest = parts[0]
     for part in parts[1:]:
@@ -1130,7 +1148,7 @@ def _greatest(parts: list[exp.Expr]) -> exp.Expr:
     return largest
 
 
-def _scaled(value: exp.Expr, node: n.Scale) -> exp.Expr:
+def _scaled(value: exp.Expression, node: n.Scale) -> exp.Expression:
     x = _paren(value)
     if node.num != 1:
         x = exp.Mul(this=x, expression=_int(node.num))
@@ -1142,7 +1160,7 @@ def _scaled(value: exp.Expr, node: n.Scale) -> exp.Expr:
     return exp.Round(this=exp.cast(x, "DOUBLE"), decimals=_int(node.digits))
 
 
-def _shift(date: exp.Expr, days: int, months: int, kind: str = "DATE") -> exp.Expr:
+def _shift(date: exp.Expression, days: int, months: int, kind: str = "DATE") -> exp.Expression:
     if days == 0 and months == 0:
         return date
     amount, unit = (months, "MONTH") if months else (days, "DAY")
@@ -1155,7 +1173,7 @@ def _shift(date: exp.Expr, days: int, months: int, kind: str = "DATE") -> exp.Ex
     return exp.cast(shifted, kind)
 
 
-def _shift_exactly(timestamp: exp.Expr, seconds: Fraction) -> exp.Expr:
+def _shift_exactly(timestamp: exp.Expression, seconds: Fraction) -> exp.Expression:
     """A date and time moved by an exact span (an INTERVAL of seconds or microseconds)."""
     if seconds == 0:
         return timestamp
@@ -1168,7 +1186,7 @@ def _shift_exactly(timestamp: exp.Expr, seconds: Fraction) -> exp.Expr:
     return exp.cast(node(this=_paren(timestamp), expression=interval), "TIMESTAMP")
 
 
-def _completed(unit: str, start: exp.Expr, end: exp.Expr) -> exp.Expr:
+def _completed(unit: str, start: exp.Expression, end: exp.Expression) -> exp.Expression:
     """Completed years or months from start to end (end >= start): the largest n with
     start + n years (months) <= end, in calendar arithmetic clamped to the month's end."""
     a, b = _paren(start), _paren(end)
@@ -1191,7 +1209,7 @@ def _completed(unit: str, start: exp.Expr, end: exp.Expr) -> exp.Expr:
 # ---------------------------------------------------------------- reading recorded values
 
 
-def _converted(column: Column) -> exp.Expr:
+def _converted(column: Column) -> exp.Expression:
     """A column as recorded, brought to the item's unit (per-row unit column)."""
     value = _col(column.name)
     if column.item_kind == "integer":
@@ -1205,7 +1223,7 @@ def _converted(column: Column) -> exp.Expr:
         exp.Is(this=unit.copy(), expression=exp.Null()),
         exp.In(this=unit.copy(), expressions=[_string(""), _string(column.unit or "")]),
     )
-    branches: list[tuple[exp.Expr, exp.Expr]] = [(same, value.copy())]
+    branches: list[tuple[exp.Expression, exp.Expression]] = [(same, value.copy())]
     for conversion in column.conversions:
         scale = n.Scale(
             n.Const("number", None), conversion.num, conversion.den, conversion.offset,
@@ -1216,7 +1234,7 @@ def _converted(column: Column) -> exp.Expr:
     return _case(*branches)
 
 
-def _valid(column: Column, value: exp.Expr) -> exp.Expr:
+def _valid(column: Column, value: exp.Expression) -> exp.Expression:
     """A converted value, or NULL when the item cannot hold it (code, range)."""
     if column.codes is not None:
         return _case(
