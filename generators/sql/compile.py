@@ -189,8 +189,6 @@ def _operand(e: exp.Expression) -> exp.Expression:
 
 # sqlglot types what its builders return as the `Expr` trait (here `Condition`);
 # each node they build is an `Expression`, the type this module works with.
-
-
 def _and(*args: exp.Expression) -> exp.Expression:
     return cast(exp.Expression, exp.and_(*args, copy=False))
 
