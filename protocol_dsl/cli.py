@@ -2,9 +2,9 @@
 
 Each subcommand lives in `protocol_dsl/commands/<name>.py` and is imported
 only when it runs, so `protocol check` never pays for the SQL engine, the
-solver or the document writers.  Errors in the user's input exit 1; anything
-else is an internal error: exit 2 with a request for a bug report, never a
-bare traceback.
+solver or the document writers.  Errors in the user's input (a `UserError`,
+see `protocol_dsl.errors`) exit 1; anything else is an internal error: exit 2
+with a request for a bug report, never a bare traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from protocol_dsl import __version__
+from protocol_dsl.errors import UserError
 
 #: subcommand → (module, one-line help).  The help is here so that
 #: `protocol --help` needs no subcommand module.
@@ -80,7 +81,10 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as error:  # an internal error: no traceback for the user
+    except UserError as error:  # the user's input, which no command reported: exit 1
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except Exception as error:  # an internal error (see protocol_dsl.errors): no traceback
         _internal_error(error)
 
 

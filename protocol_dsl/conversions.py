@@ -26,6 +26,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
+from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Scope, Spec
 
 __all__ = [
@@ -61,7 +62,7 @@ class Affine:
         return Affine(1 / self.slope, -self.intercept / self.slope)
 
 
-class NotAffine(ValueError):
+class NotAffine(UserError, ValueError):
     """A formula that is not a change of scale; `node` is the part to point at."""
 
     def __init__(self, message: str, node: m.Expr) -> None:

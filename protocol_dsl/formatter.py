@@ -50,6 +50,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.errors import UserError
 from protocol_dsl.parser import Comment, parse_with_comments
 
 __all__ = ["CELL_WIDTH", "WIDTH", "FormatError", "format_module", "format_source"]
@@ -68,7 +69,7 @@ _OR = printer._OR
 _AND = printer._AND
 
 
-class FormatError(Exception):
+class FormatError(UserError):
     """The file has syntax errors: nothing can be formatted until they are fixed."""
 
     def __init__(self, path: str, source: str, diagnostics: Sequence[Diagnostic]):

@@ -16,7 +16,7 @@ tree).
 
 The caller says what a node becomes: `handlers` maps a node name to a
 function of (positions, children).  With `tree_handlers` the result is the
-very tree Lark builds; the model builder of `protocol_dsl.parser` passes its
+very tree Lark builds; the model builder of `protocol_dsl.builder` passes its
 own methods, so no tree is built at all.
 
 Anything this driver does not handle the way Lark would — an unexpected
@@ -37,6 +37,7 @@ from lark.grammar import Rule, Terminal
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
+from protocol_dsl.errors import ControlFlow
 from protocol_dsl.lexer import FastContextualLexer
 
 #: A node's maker: (its positions, its children) -> the node.
@@ -46,7 +47,7 @@ Handler = Callable[["Positions", list[Any]], Any]
 Rescue = Callable[[Token, Callable[[str], bool]], "Token | None"]
 
 
-class Fallback(Exception):
+class Fallback(ControlFlow):
     """This input needs Lark's own parser (a syntax error, or a handler that raised)."""
 
 

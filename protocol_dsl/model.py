@@ -1,9 +1,14 @@
 """The protocol model: plain frozen attrs classes, one per language construct.
 
 This module owns the shape of a parsed spec.  Every node carries the source
-span it came from; spans are excluded from equality so that two specs that
-say the same thing compare equal whatever their layout (the formatter and the
-semantic diff rely on this).  Nothing here knows about Lark.
+span it came from, and must be given it: `span` is a required keyword argument
+of every node class, so a node built from another (a negated comparison, a
+reference made up for a declaration) takes the span of the construct it came
+from rather than silently losing its place.  Spans are excluded from equality
+so that two specs that say the same thing compare equal whatever their layout
+(the formatter and the semantic diff rely on this).  `Quantity` is a value
+(like a `Decimal`), not a node: the node holding it carries the span.  Nothing
+here knows about Lark.
 """
 
 from __future__ import annotations
@@ -79,11 +84,16 @@ class Span(_Node):
 
     @classmethod
     def unknown(cls, file: str = "<unknown>") -> Span:
+        """The span of a node that has no source text (a built-in the compiler supplies).
+
+        Never for a node built from a spec: that one takes the span of its source.
+        """
         return cls(file, 1, 1, 1, 1, 0, 0)
 
 
 def _span_field() -> Span:
-    return attrs.field(eq=False, repr=False, order=False, kw_only=True, factory=Span.unknown)
+    """The `span` field of a node: required (keyword only), left out of equality and repr."""
+    return attrs.field(eq=False, repr=False, order=False, kw_only=True)
 
 
 MarkKind = Literal["provisional", "note", "question", "source", "rationale"]

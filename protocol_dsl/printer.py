@@ -44,7 +44,7 @@ def _escape(match: re.Match[str]) -> str:
 def quote(text: str) -> str:
     """The string literal for `text`: the one printer of strings, the inverse of `unquote`.
 
-    Escapes exactly what the lexer un-escapes (`parser.unquote`): `\\\\`, `\\"`,
+    Escapes exactly what the lexer un-escapes (`builder.unquote`): `\\\\`, `\\"`,
     `\\t`, `\\r` and `\\u{HEX}` for any other invisible character; line breaks
     stay line breaks (`\\n` after a space).
     """

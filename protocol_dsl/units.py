@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 import attrs
 
+from protocol_dsl.errors import UserError
+
 __all__ = [
     "ARBITRARY_UNITS",
     "BASE_DIMENSIONS",
@@ -119,7 +121,7 @@ _MAX_DIGITS = 30
 _Ratio = tuple[int, int]
 
 
-class UnitError(ValueError):
+class UnitError(UserError, ValueError):
     """A unit string the protocol writer must fix, or two units that cannot be compared.
 
     ``position`` is the 0-based offset of the problem within ``unit``;

@@ -346,10 +346,13 @@ class _Words:
     def _not(self, node: m.Not, scope: Scope, filt: bool) -> tuple[str, int]:
         inner = node.expr
         if isinstance(inner, m.Compare) and inner.op in ("=", "!="):
-            flipped = m.Compare("!=" if inner.op == "=" else "=", inner.left, inner.right)
+            flipped = m.Compare(
+                "!=" if inner.op == "=" else "=", inner.left, inner.right, span=node.span
+            )
             return self._compare(flipped, scope, filt)
         if isinstance(inner, m.IsKnown):
-            return self._isknown(m.IsKnown(inner.expr, not inner.missing), scope, filt)
+            flipped_known = m.IsKnown(inner.expr, not inner.missing, span=node.span)
+            return self._isknown(flipped_known, scope, filt)
         return f"not {self.render(inner, scope, _NOT, filt=filt)}", _NOT
 
     def _logic(self, node: m.Logic, scope: Scope, filt: bool) -> tuple[str, int]:
@@ -414,7 +417,7 @@ class _Words:
             )
             return f"{value} is any value of the list “{listed}”", _COMPARE
         codelist = self.codelist_of(node.expr, scope)
-        names = [self.name(m.Ref((v,)), scope, codelist) for v in node.values]
+        names = [self.name(m.Ref((v,), span=node.span), scope, codelist) for v in node.values]
         if len(names) == 1:
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE

@@ -164,8 +164,8 @@ def respelled(draw: st.DrawFn, text: str) -> str:
 def _chain(node: m.Compare) -> m.Logic:
     """`x < t` as `t <= x < t` (`x > t`: `t >= x > t`): a chain over the same operands."""
     first_op = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}[node.op]
-    first = m.Compare(first_op, node.right, node.left)  # type: ignore[arg-type]
-    return m.Logic("and", first, node, chained=True)
+    first = m.Compare(first_op, node.right, node.left, span=node.span)  # type: ignore[arg-type]
+    return m.Logic("and", first, node, chained=True, span=node.span)
 
 
 def _rewrite(node: object, choose: list[bool]) -> object:

@@ -45,6 +45,7 @@ from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.formatter import format_module
 from protocol_dsl.parser import keywords
+from tests.helpers import SPAN
 
 __all__ = [
     "Context",
@@ -144,19 +145,19 @@ def _decimal(draw: st.DrawFn, low: int, high: int, places: int = 2) -> Decimal:
 
 
 def _string_value(text: str) -> m.Value:
-    return m.Value("string", text, printer.quote(text))
+    return m.Value("string", text, printer.quote(text), span=SPAN)
 
 
 def _number_value(value: Decimal) -> m.Value:
-    return m.Value("number", value, m.format_decimal(value))
+    return m.Value("number", value, m.format_decimal(value), span=SPAN)
 
 
 def _name_value(name: str) -> m.Value:
-    return m.Value("name", name, name)
+    return m.Value("name", name, name, span=SPAN)
 
 
 def _quantity_value(q: m.Quantity) -> m.Value:
-    return m.Value("quantity", q, printer.quantity(q))
+    return m.Value("quantity", q, printer.quantity(q), span=SPAN)
 
 
 _MARK_KINDS = st.sampled_from(["provisional", "note", "question", "source", "rationale"])
@@ -164,13 +165,14 @@ _CODES = st.builds(
     m.Code,
     st.sampled_from(CODE_SYSTEMS),
     st.from_regex(r"[A-Z0-9][A-Za-z0-9.\-]{0,7}", fullmatch=True),
+    span=st.just(SPAN),
 )
 
 
 def _marks(draw: st.DrawFn, max_size: int = 2) -> m.Marks:
     marks = []
     for kind in draw(st.lists(_MARK_KINDS, max_size=max_size)):
-        marks.append(m.Mark(kind, "" if kind == "provisional" else draw(texts())))
+        marks.append(m.Mark(kind, "" if kind == "provisional" else draw(texts()), span=SPAN))
     return tuple(marks)
 
 
@@ -198,7 +200,7 @@ class ItemInfo:
     visits: tuple[str, ...] = ()
 
     def ref(self, in_record: bool = False) -> m.Ref:
-        return m.Ref((self.name,) if in_record else (self.form, self.name))
+        return m.Ref((self.name,) if in_record else (self.form, self.name), span=SPAN)
 
 
 @attrs.frozen
@@ -244,23 +246,23 @@ def literal_for(draw: st.DrawFn, item: ItemInfo) -> m.Expr:
     """A literal of the item's type, inside the range the generator gives items."""
     if item.kind in ("number", "integer"):
         places = 0 if item.kind == "integer" else 2
-        return m.NumberLit(_decimal(draw, 1, 200, places))
+        return m.NumberLit(_decimal(draw, 1, 200, places), span=SPAN)
     if item.kind == "quantity":
         assert item.unit is not None
         factors = UNIT_FAMILIES[item.unit]
         unit = draw(st.sampled_from(sorted(factors)))
         value = _decimal(draw, 1, 200) / factors[unit]
-        return m.QuantityLit(m.Quantity(value.normalize(), unit))
+        return m.QuantityLit(m.Quantity(value.normalize(), unit), span=SPAN)
     if item.kind in ("date", "datetime"):
-        return m.DateLit(draw(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))))
+        return m.DateLit(draw(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))), span=SPAN)
     if item.kind == "titer":
-        return m.TiterLit(draw(st.sampled_from([40, 80, 160, 320, 640])))
+        return m.TiterLit(draw(st.sampled_from([40, 80, 160, 320, 640])), span=SPAN)
     if item.kind == "yes_no":
-        return m.BoolLit(draw(st.booleans()))
+        return m.BoolLit(draw(st.booleans()), span=SPAN)
     if item.kind == "choice":
         assert item.codelist is not None
-        return m.Ref((draw(st.sampled_from(item.codelist.entries)).name,))
-    return m.TextLit(draw(texts()))
+        return m.Ref((draw(st.sampled_from(item.codelist.entries)).name,), span=SPAN)
+    return m.TextLit(draw(texts()), span=SPAN)
 
 
 def values_of(item: ItemInfo) -> st.SearchStrategy[m.Expr]:
@@ -275,7 +277,7 @@ def values_of(item: ItemInfo) -> st.SearchStrategy[m.Expr]:
 
 def _durations(draw: st.DrawFn) -> m.QuantityLit:
     unit = draw(st.sampled_from(["days", "weeks", "months", "years"]))
-    return m.QuantityLit(m.Quantity(Decimal(draw(st.integers(1, 52))), unit))
+    return m.QuantityLit(m.Quantity(Decimal(draw(st.integers(1, 52))), unit), span=SPAN)
 
 
 def _literal_value(item: ItemInfo, expr: m.Expr) -> Decimal:
@@ -289,13 +291,13 @@ def _atom(draw: st.DrawFn, ctx: Context, item: ItemInfo, in_record: bool) -> m.E
     """One condition on one item, true for some values and false for others."""
     ref: m.Expr = item.ref(in_record)
     if not in_record and item.visits and draw(st.integers(0, 4)) == 0:
-        ref = m.AtVisit(ref, ctx.eligibility_visit)
+        ref = m.AtVisit(ref, ctx.eligibility_visit, span=SPAN)
     kind = item.kind
     choice = draw(st.integers(0, 9))
     if choice == 0 or kind == "datetime":
-        return m.IsKnown(ref, missing=draw(st.booleans()))
+        return m.IsKnown(ref, missing=draw(st.booleans()), span=SPAN)
     if kind == "yes_no":
-        return m.Compare("=", ref, m.BoolLit(draw(st.booleans())))
+        return m.Compare("=", ref, m.BoolLit(draw(st.booleans()), span=SPAN), span=SPAN)
     if kind == "choice":
         assert item.codelist is not None
         entries = [e.name for e in item.codelist.entries]
@@ -305,35 +307,41 @@ def _atom(draw: st.DrawFn, ctx: Context, item: ItemInfo, in_record: bool) -> m.E
             values = draw(
                 st.lists(st.sampled_from(entries), min_size=1, max_size=most, unique=True)
             )
-            return m.MemberOf(ref, values=tuple(values))
-        return m.Compare(draw(st.sampled_from(["=", "!="])), ref, literal_for(draw, item))
+            return m.MemberOf(ref, values=tuple(values), span=SPAN)
+        return m.Compare(
+            draw(st.sampled_from(["=", "!="])), ref, literal_for(draw, item), span=SPAN
+        )
     if kind == "text":
-        return m.Compare(draw(st.sampled_from(["=", "!="])), ref, literal_for(draw, item))
+        return m.Compare(
+            draw(st.sampled_from(["=", "!="])), ref, literal_for(draw, item), span=SPAN
+        )
     if kind == "date" and ctx.anchors and choice < 8:
-        anchor = m.Ref((draw(st.sampled_from(ctx.anchors)),))
+        anchor = m.Ref((draw(st.sampled_from(ctx.anchors)),), span=SPAN)
         direction = draw(st.sampled_from(["before", "after"]))
         if choice < 3:
-            return m.Within(ref, _durations(draw), direction, anchor)
+            return m.Within(ref, _durations(draw), direction, anchor, span=SPAN)
         if choice < 6 or in_record:
-            return m.AtLeast(ref, _durations(draw), direction, anchor)
-        age = m.Call("years_between", (ref, anchor))
-        threshold = m.NumberLit(Decimal(draw(st.integers(1, 99))))
-        return m.Compare(draw(st.sampled_from([">=", "<"])), age, threshold)
+            return m.AtLeast(ref, _durations(draw), direction, anchor, span=SPAN)
+        age = m.Call("years_between", (ref, anchor), span=SPAN)
+        threshold = m.NumberLit(Decimal(draw(st.integers(1, 99))), span=SPAN)
+        return m.Compare(draw(st.sampled_from([">=", "<"])), age, threshold, span=SPAN)
     if kind in ("number", "integer", "quantity") and choice == 1:
         low, high = literal_for(draw, item), literal_for(draw, item)
         if _literal_value(item, low) > _literal_value(item, high):
             low, high = high, low
-        return m.Between(ref, low, high)
+        return m.Between(ref, low, high, span=SPAN)
     operators = ["<", "<=", ">", ">=", "=", "!="]
     threshold = literal_for(draw, item)
     if kind in ("number", "integer") and choice == 2:
         operand = _decimal(draw, 1, 9, 0)
-        ref = m.Arith(draw(st.sampled_from(["+", "*"])), ref, m.NumberLit(operand))
+        ref = m.Arith(
+            draw(st.sampled_from(["+", "*"])), ref, m.NumberLit(operand, span=SPAN), span=SPAN
+        )
         operators = ["<", "<=", ">", ">="]  # 4 × n = 1 has no whole solution
         if ref.op == "+":  # items are at least 0: n + 5 < 1 never holds
             assert isinstance(threshold, m.NumberLit)
-            threshold = m.NumberLit(threshold.value + operand)
-    return m.Compare(draw(st.sampled_from(operators)), ref, threshold)
+            threshold = m.NumberLit(threshold.value + operand, span=SPAN)
+    return m.Compare(draw(st.sampled_from(operators)), ref, threshold, span=SPAN)
 
 
 def _quantified(draw: st.DrawFn, ctx: Context, form: str, depth: int) -> m.Expr:
@@ -348,37 +356,39 @@ def _quantified(draw: st.DrawFn, ctx: Context, form: str, depth: int) -> m.Expr:
     else:
         condition_items = shuffled
     if kind in ("any", "none"):
-        return m.Quantifier(kind, form, where)
+        return m.Quantifier(kind, form, where, span=SPAN)
     if kind == "all":
         satisfy = _condition(draw, ctx, depth - 1, [("item", i) for i in condition_items], True)
-        return m.Quantifier("all", form, where, satisfy)
+        return m.Quantifier("all", form, where, satisfy, span=SPAN)
     if kind == "count":
-        total = m.Aggregate("count", m.Ref((form,)), where)
+        total = m.Aggregate("count", m.Ref((form,), span=SPAN), where, span=SPAN)
         op = draw(st.sampled_from(["<", "<=", ">", ">=", "="]))
-        return m.Compare(op, total, m.NumberLit(Decimal(draw(st.integers(1, 5)))))
+        return m.Compare(
+            op, total, m.NumberLit(Decimal(draw(st.integers(1, 5))), span=SPAN), span=SPAN
+        )
     summable = [i for i in condition_items if i.kind in ("number", "integer", "quantity")]
     if not summable:
-        return m.Quantifier("any", form, where)
+        return m.Quantifier("any", form, where, span=SPAN)
     item = draw(st.sampled_from(summable))
-    aggregate = m.Aggregate(kind, m.Ref((form, item.name)), where)
+    aggregate = m.Aggregate(kind, m.Ref((form, item.name), span=SPAN), where, span=SPAN)
     threshold = literal_for(draw, item)
-    return m.Compare(draw(st.sampled_from(["<", "<=", ">", ">="])), aggregate, threshold)
+    return m.Compare(draw(st.sampled_from(["<", "<=", ">", ">="])), aggregate, threshold, span=SPAN)
 
 
 def _named(draw: st.DrawFn, kind: str, what: object) -> m.Expr:
     if kind == "define":
         assert isinstance(what, str)
-        return m.Ref((what,))
+        return m.Ref((what,), span=SPAN)
     assert isinstance(what, ScoreInfo)
-    target, maximum = m.Ref((what.name,)), what.maximum
+    target, maximum = m.Ref((what.name,), span=SPAN), what.maximum
     if what.parts and draw(st.booleans()):
         part, maximum = draw(st.sampled_from(what.parts))
-        target = m.Ref((what.name, part))
+        target = m.Ref((what.name, part), span=SPAN)
     # a threshold the score can reach and can stay below: never always true, never false
     op = draw(st.sampled_from([">=", ">", "<", "<="]))
     strict = op in (">=", "<")
     threshold = Decimal(draw(st.integers(1 if strict else 0, int(maximum) - (not strict))))
-    return m.Compare(op, target, m.NumberLit(threshold))
+    return m.Compare(op, target, m.NumberLit(threshold, span=SPAN), span=SPAN)
 
 
 def _leaf(
@@ -429,16 +439,16 @@ def _condition(
     if shape == "leaf":
         return _leaf(draw, ctx, draw(st.sampled_from(resources)), depth, in_record)
     if shape == "not":
-        return m.Not(_condition(draw, ctx, depth - 1, resources, in_record))
+        return m.Not(_condition(draw, ctx, depth - 1, resources, in_record), span=SPAN)
     count = 2 if shape == "implies" else draw(st.integers(2, min(4, len(resources))))
     operands = [
         _condition(draw, ctx, depth - 1, part, in_record) for part in _split(draw, resources, count)
     ]
     if shape == "implies":
-        return m.Logic("implies", operands[0], operands[1])
+        return m.Logic("implies", operands[0], operands[1], span=SPAN)
     expr = operands[0]
     for operand in operands[1:]:
-        expr = m.Logic(shape, expr, operand)  # type: ignore[arg-type]
+        expr = m.Logic(shape, expr, operand, span=SPAN)  # type: ignore[arg-type]
     return expr
 
 
@@ -464,7 +474,7 @@ class SpecParts:
 def _trial(
     draw: st.DrawFn, used: set[str], eligibility_visit: str, enrolment: int | None
 ) -> m.Trial:
-    fields = [m.Field("title", (_string_value(draw(texts(80))),))]
+    fields = [m.Field("title", (_string_value(draw(texts(80))),), span=SPAN)]
     optional = {
         "short_title": lambda: (_string_value(draw(texts())),),
         "acronym": lambda: (_string_value(draw(texts(12))),),
@@ -480,7 +490,7 @@ def _trial(
         "status": lambda: (_name_value("recruiting"),),
         "version": lambda: (_string_value(draw(texts(8))),),
         "version_date": lambda: (
-            m.Value("date", (d := draw(st.dates(dt.date(2000, 1, 1)))), d.isoformat()),
+            m.Value("date", (d := draw(st.dates(dt.date(2000, 1, 1)))), d.isoformat(), span=SPAN),
         ),
         "summary": lambda: (_string_value(draw(texts(120))),),
         "age_group": lambda: tuple(
@@ -493,28 +503,40 @@ def _trial(
     for key in draw(st.lists(st.sampled_from(sorted(optional)), unique=True, max_size=8)):
         values = optional[key]()
         codes = _codes(draw) if key == "condition" else ()
-        fields.append(m.Field(key, values, codes, _marks(draw, 1)))
+        fields.append(m.Field(key, values, codes, _marks(draw, 1), span=SPAN))
     if enrolment is not None:
-        fields.append(m.Field("enrolment", (_number_value(Decimal(enrolment)),)))
-    fields.append(m.Field("eligibility_visit", (_name_value(eligibility_visit),)))
+        fields.append(m.Field("enrolment", (_number_value(Decimal(enrolment)),), span=SPAN))
+    fields.append(m.Field("eligibility_visit", (_name_value(eligibility_visit),), span=SPAN))
     order = draw(st.permutations(range(len(fields))))
-    return m.Trial(_fresh(draw, used, upper=True), tuple(fields[i] for i in order))
+    return m.Trial(_fresh(draw, used, upper=True), tuple(fields[i] for i in order), span=SPAN)
 
 
 def _schedule(draw: st.DrawFn, used: set[str]) -> tuple[list[m.Epoch], list[m.Visit], int]:
     """Epochs and visits in order of day, windows apart; returns the last planned day."""
-    epochs = [m.Epoch("screening", draw(st.none() | st.just("Screening")), _marks(draw, 1))]
-    epochs.append(m.Epoch("treatment", draw(st.none() | st.just("Treatment"))))
+    epochs = [
+        m.Epoch("screening", draw(st.none() | st.just("Screening")), _marks(draw, 1), span=SPAN)
+    ]
+    epochs.append(m.Epoch("treatment", draw(st.none() | st.just("Treatment")), span=SPAN))
     follow_up = draw(st.booleans())
     if follow_up:
-        epochs.append(m.Epoch("follow_up", "Follow-up"))
+        epochs.append(m.Epoch("follow_up", "Follow-up", span=SPAN))
     used.update(e.name for e in epochs)
     screening_length = draw(st.sampled_from([7, 14, 28]))
     scr = _fresh(draw, used, upper=True)
     visits = [
-        m.Visit(scr, _label(draw), -screening_length, -1, epoch="screening", marks=_marks(draw, 1))
+        m.Visit(
+            scr,
+            _label(draw),
+            -screening_length,
+            -1,
+            epoch="screening",
+            marks=_marks(draw, 1),
+            span=SPAN,
+        )
     ]
-    visits.append(m.Visit(_fresh(draw, used, upper=True), _label(draw), 1, epoch="treatment"))
+    visits.append(
+        m.Visit(_fresh(draw, used, upper=True), _label(draw), 1, epoch="treatment", span=SPAN)
+    )
     day, previous_reach = 1, 1
     count = draw(st.integers(1, 5))
     for k in range(count):
@@ -532,24 +554,34 @@ def _schedule(draw: st.DrawFn, used: set[str]) -> tuple[list[m.Epoch], list[m.Vi
                 epoch=epoch,
                 number=draw(st.none() | st.just(Decimal(k + 2))),
                 marks=_marks(draw, 1),
+                span=SPAN,
             )
         )
         previous_reach = day + window
     if draw(st.booleans()):
         visits.append(
-            m.Visit(_fresh(draw, used, upper=True), "Early termination", early_termination=True)
+            m.Visit(
+                _fresh(draw, used, upper=True),
+                "Early termination",
+                early_termination=True,
+                span=SPAN,
+            )
         )
     if draw(st.booleans()):
-        visits.append(m.Visit(_fresh(draw, used, upper=True), None, unscheduled=True))
+        visits.append(m.Visit(_fresh(draw, used, upper=True), None, unscheduled=True, span=SPAN))
     return epochs, visits, day
 
 
 def _codelist(draw: st.DrawFn, used: set[str]) -> m.CodeList:
     entries = tuple(
-        m.CodeListEntry(_fresh(draw, used), _label(draw), _codes(draw, 1), _marks(draw, 1))
+        m.CodeListEntry(
+            _fresh(draw, used), _label(draw), _codes(draw, 1), _marks(draw, 1), span=SPAN
+        )
         for _ in range(draw(st.integers(2, 5)))
     )
-    return m.CodeList(_fresh(draw, used), _label(draw), entries, _codes(draw, 1), _marks(draw, 1))
+    return m.CodeList(
+        _fresh(draw, used), _label(draw), entries, _codes(draw, 1), _marks(draw, 1), span=SPAN
+    )
 
 
 _ITEM_KINDS = (
@@ -574,18 +606,19 @@ def _item(
     if kind == "quantity":
         unit = draw(st.sampled_from(sorted(UNIT_FAMILIES)))
     if kind == "choice":
-        codelist = m.Ref((draw(st.sampled_from(codelists)).name,))
+        codelist = m.Ref((draw(st.sampled_from(codelists)).name,), span=SPAN)
     if kind in ("number", "integer", "quantity") and draw(st.booleans()):
-        bounds = m.Range(Decimal(0), Decimal(100000))
+        bounds = m.Range(Decimal(0), Decimal(100000), span=SPAN)
     return m.Item(
         _fresh(draw, used),
-        m.ItemType(kind, unit=unit, codelist=codelist),  # type: ignore[arg-type]
+        m.ItemType(kind, unit=unit, codelist=codelist, span=SPAN),  # type: ignore[arg-type]
         _label(draw),
         range=bounds,
         required=draw(st.booleans()),
         for_reporting=draw(st.booleans()),
         codes=_codes(draw, 1),
         marks=_marks(draw, 1),
+        span=SPAN,
     )
 
 
@@ -617,10 +650,15 @@ def _form(
     for k, item in enumerate(items):
         if flags and item not in flags and draw(st.integers(0, 4)) == 0:
             flag = draw(st.sampled_from(flags))
-            items[k] = attrs.evolve(item, when=m.Compare("=", m.Ref((flag.name,)), m.BoolLit(True)))
+            items[k] = attrs.evolve(
+                item,
+                when=m.Compare(
+                    "=", m.Ref((flag.name,), span=SPAN), m.BoolLit(True, span=SPAN), span=SPAN
+                ),
+            )
     groups: tuple[m.ItemGroup, ...] = ()
     if len(items) >= 3 and draw(st.booleans()):
-        group = m.ItemGroup(_fresh(draw, used), _label(draw))
+        group = m.ItemGroup(_fresh(draw, used), _label(draw), span=SPAN)
         start = draw(st.integers(0, len(items) - 2))
         end = draw(st.integers(start + 1, len(items)))
         items = [
@@ -632,9 +670,14 @@ def _form(
     numbers = [i for i in items if i.type.kind in ("number", "integer", "quantity")]
     if numbers and draw(st.booleans()):
         base = draw(st.sampled_from(numbers))
-        factor = m.NumberLit(_decimal(draw, 1, 5, 1))
+        factor = m.NumberLit(_decimal(draw, 1, 5, 1), span=SPAN)
         derives = (
-            m.Derive(_fresh(draw, used), _label(draw), m.Arith("*", m.Ref((base.name,)), factor)),
+            m.Derive(
+                _fresh(draw, used),
+                _label(draw),
+                m.Arith("*", m.Ref((base.name,), span=SPAN), factor, span=SPAN),
+                span=SPAN,
+            ),
         )
     return m.Form(
         name,
@@ -646,6 +689,7 @@ def _form(
         derives=derives,
         codes=_codes(draw, 1),
         marks=_marks(draw, 1),
+        span=SPAN,
     )
 
 
@@ -659,7 +703,9 @@ def _score(draw: st.DrawFn, used: set[str], form: m.Form) -> m.Score:
         items = []
         for item in chosen:
             expr = (
-                m.Compare("=", m.Ref((item.name,)), m.BoolLit(True))
+                m.Compare(
+                    "=", m.Ref((item.name,), span=SPAN), m.BoolLit(True, span=SPAN), span=SPAN
+                )
                 if draw(st.booleans())
                 else None
             )
@@ -669,21 +715,25 @@ def _score(draw: st.DrawFn, used: set[str], form: m.Form) -> m.Score:
                     Decimal(draw(st.integers(1, 8))),
                     _label(draw),
                     expr,
+                    span=SPAN,
                 )
             )
         tags = tuple(draw(st.lists(st.sampled_from(["clinical", "serologic"]), max_size=1)))
-        domains.append(m.ScoreDomain(_fresh(draw, used), _label(draw), tags, tuple(items)))
+        domains.append(
+            m.ScoreDomain(_fresh(draw, used), _label(draw), tags, tuple(items), span=SPAN)
+        )
     total = sum((i.weight for d in domains for i in d.items), Decimal(0))
     rule = draw(st.sampled_from(["sum_all", "highest_per_domain"]))
     return m.Score(
         _fresh(draw, used),
         _label(draw),
         tuple(domains),
-        form=m.Ref((form.name,)),
+        form=m.Ref((form.name,), span=SPAN),
         lookback=draw(st.none() | st.just(m.Quantity(Decimal(10), "days"))),
         range=(Decimal(0), total) if rule == "sum_all" else None,
         rule=rule,
         marks=_marks(draw, 1),
+        span=SPAN,
     )
 
 
@@ -707,11 +757,11 @@ def _criteria(draw: st.DrawFn, ctx: Context, pool: list[tuple[str, object]]) -> 
             if not resources:
                 attestation = draw(st.none() | texts())
                 criteria.append(
-                    m.Criterion(kind, ident, text, None, True, attestation, _marks(draw))
+                    m.Criterion(kind, ident, text, None, True, attestation, _marks(draw), span=SPAN)
                 )
             else:
                 rule = _condition(draw, ctx, draw(st.integers(0, 3)), resources)
-                criteria.append(m.Criterion(kind, ident, text, rule, marks=_marks(draw)))
+                criteria.append(m.Criterion(kind, ident, text, rule, marks=_marks(draw), span=SPAN))
     return criteria
 
 
@@ -737,7 +787,7 @@ def _dose_finding(
         set(draw(st.lists(st.integers(1, 500), min_size=count, max_size=count, unique=True)))
     )
     levels = tuple(
-        m.DoseLevel(f"DL{k + 1}", m.Quantity(Decimal(d) / 10, unit), _marks(draw, 1))
+        m.DoseLevel(f"DL{k + 1}", m.Quantity(Decimal(d) / 10, unit), _marks(draw, 1), span=SPAN)
         for k, d in enumerate(doses)
     )
     cohort_size = draw(st.integers(1, 4))
@@ -745,15 +795,23 @@ def _dose_finding(
     kind = draw(st.sampled_from(["boin", "mtpi2"]))
     parameters = (
         m.Field(
-            "target", (_number_value(Decimal(draw(st.sampled_from(["0.25", "0.3", "0.33"])))),)
+            "target",
+            (_number_value(Decimal(draw(st.sampled_from(["0.25", "0.3", "0.33"])))),),
+            span=SPAN,
         ),
-        m.Field("cohort_size", (_number_value(Decimal(cohort_size)),)),
-        m.Field("cohorts", (_number_value(Decimal(cohorts)),)),
-        m.Field("max_per_dose", (_number_value(Decimal(cohort_size * draw(st.integers(1, 4)))),)),
+        m.Field("cohort_size", (_number_value(Decimal(cohort_size)),), span=SPAN),
+        m.Field("cohorts", (_number_value(Decimal(cohorts)),), span=SPAN),
+        m.Field(
+            "max_per_dose",
+            (_number_value(Decimal(cohort_size * draw(st.integers(1, 4)))),),
+            span=SPAN,
+        ),
     )
-    design = m.EscalationDesign(kind, parameters, _marks(draw, 1))
+    design = m.EscalationDesign(kind, parameters, _marks(draw, 1), span=SPAN)
     window_days = draw(st.integers(2, last_day - 1))
-    window = m.DltWindow(m.Quantity(Decimal(window_days), "days"), "first_dose", _marks(draw, 1))
+    window = m.DltWindow(
+        m.Quantity(Decimal(window_days), "days"), "first_dose", _marks(draw, 1), span=SPAN
+    )
     step_ups: tuple[m.StepUp, ...] = ()
     if window_days > 2 and draw(st.booleans()):
         top = levels[-1].name
@@ -762,25 +820,26 @@ def _dose_finding(
             set(draw(st.lists(st.integers(1, 99), min_size=len(days), max_size=len(days))))
         )
         steps = (
-            [m.StepDose(1, m.Quantity(Decimal(percents[0]), "%"))]
+            [m.StepDose(1, m.Quantity(Decimal(percents[0]), "%"), span=SPAN)]
             if len(percents) == len(days)
             else []
         )
         if steps:
             for day, percent in zip(days[:-1], percents[1:], strict=False):
-                steps.append(m.StepDose(day, m.Quantity(Decimal(percent), "%")))
-            steps.append(m.StepDose(days[-1], m.Quantity(Decimal(100), "%")))
-            step_ups = (m.StepUp((top,), tuple(steps), _marks(draw, 1)),)
-    fields = [m.Field("start_level", (_name_value(levels[0].name),))]
+                steps.append(m.StepDose(day, m.Quantity(Decimal(percent), "%"), span=SPAN))
+            steps.append(m.StepDose(days[-1], m.Quantity(Decimal(100), "%"), span=SPAN))
+            step_ups = (m.StepUp((top,), tuple(steps), _marks(draw, 1), span=SPAN),)
+    fields = [m.Field("start_level", (_name_value(levels[0].name),), span=SPAN)]
     expansion = draw(st.none() | st.integers(1, 30))
     if expansion is not None:
-        fields.append(m.Field("expansion", (_number_value(Decimal(expansion)),)))
-    fields.append(m.Field("decided_by", (_string_value(draw(texts())),)))
+        fields.append(m.Field("expansion", (_number_value(Decimal(expansion)),), span=SPAN))
+    fields.append(m.Field("decided_by", (_string_value(draw(texts())),), span=SPAN))
     scenarios = tuple(
         m.Scenario(
             _fresh(draw, used),
             _label(draw),
             tuple(sorted(_decimal(draw, 0, 1) for _ in levels)),
+            span=SPAN,
         )
         for _ in range(draw(st.integers(0, 2)))
     )
@@ -790,10 +849,11 @@ def _dose_finding(
         _marks(draw, 1),
         design,
         window,
-        m.DltDefinition(draw(texts(100))),
+        m.DltDefinition(draw(texts(100)), span=SPAN),
         step_ups,
         scenarios,
         tuple(fields),
+        span=SPAN,
     )
     return dose_finding, cohorts * cohort_size + (expansion or 0)
 
@@ -806,8 +866,8 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
     scr, first = visits[0].name, visits[1].name
     scheduled = tuple(v.name for v in visits if v.day is not None)
     anchors = [
-        m.Anchor("screening", _label(draw), visit=scr),
-        m.Anchor("first_dose", _label(draw), visit=first, marks=_marks(draw, 1)),
+        m.Anchor("screening", _label(draw), visit=scr, span=SPAN),
+        m.Anchor("first_dose", _label(draw), visit=first, marks=_marks(draw, 1), span=SPAN),
     ]
     codelists = [_codelist(draw, used) for _ in range(draw(st.integers(1, 3)))]
     later = draw(st.lists(st.sampled_from(scheduled[1:]), unique=True, max_size=3))
@@ -829,7 +889,11 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
         if draw(st.booleans()):
             dropped = score.domains[0].items[0].name
             variant = m.ScoreVariant(
-                _fresh(draw, used), _label(draw), m.Ref((score.name,)), (dropped,)
+                _fresh(draw, used),
+                _label(draw),
+                m.Ref((score.name,), span=SPAN),
+                (dropped,),
+                span=SPAN,
             )
             scores.append(variant)
 
@@ -857,7 +921,7 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
         if not resources:
             break
         rule = _condition(draw, ctx, 2, resources)
-        define = m.Define(_fresh(draw, used), _label(draw), rule, _marks(draw, 1))
+        define = m.Define(_fresh(draw, used), _label(draw), rule, _marks(draw, 1), span=SPAN)
         defines.append(define)
         pool.append(("define", define.name))
         ctx = attrs.evolve(ctx, conditions=(*ctx.conditions, define.name))
@@ -867,9 +931,12 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
         _fresh(draw, used, upper=True),
         _label(draw),
         (
-            m.Field("type", (_name_value("drug"),)),
-            m.Field("route", (_name_value(draw(st.sampled_from(["oral", "subcutaneous"]))),)),
+            m.Field("type", (_name_value("drug"),), span=SPAN),
+            m.Field(
+                "route", (_name_value(draw(st.sampled_from(["oral", "subcutaneous"]))),), span=SPAN
+            ),
         ),
+        span=SPAN,
     )
     dose_finding = None
     enrolment: int | None = draw(st.none() | st.integers(10, 500))
@@ -882,6 +949,7 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             _label(draw),
             tuple(draw(st.lists(st.sampled_from(scheduled), min_size=1, unique=True))),
             draw(st.none() | texts()),
+            span=SPAN,
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
@@ -892,12 +960,13 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             draw(st.none() | texts()),
             draw(st.none() | texts()),
             draw(st.none() | st.just(m.Quantity(Decimal(draw(st.integers(1, 30))), "days"))),
+            span=SPAN,
         )
         for _ in range(draw(st.integers(0, 2)))
     ]
     arms = []
     if elements:
-        steps = tuple(m.ArmStep(e.name, "treatment") for e in elements)
+        steps = tuple(m.ArmStep(e.name, "treatment", span=SPAN) for e in elements)
         arms.append(
             m.Arm(
                 _fresh(draw, used, upper=True),
@@ -906,6 +975,7 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
                 (intervention.name,),
                 draw(st.none() | texts()),
                 steps,
+                span=SPAN,
             )
         )
     objectives = _objectives(draw, used, last_day)
@@ -916,9 +986,12 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             draw(st.none() | texts()),
             tuple(draw(st.lists(texts(), max_size=2))),
             tuple(
-                m.AmendmentChange(draw(st.none() | st.just(c.id)), draw(texts()), _marks(draw, 1))
+                m.AmendmentChange(
+                    draw(st.none() | st.just(c.id)), draw(texts()), _marks(draw, 1), span=SPAN
+                )
                 for c in draw(st.lists(st.sampled_from(criteria), max_size=2))
             ),
+            span=SPAN,
         )
         for n in range(1, draw(st.integers(0, 2)) + 1)
     ]
@@ -940,7 +1013,7 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
         *objectives,
         *amendments,
     ]
-    module = m.Module("<generated>", tuple(declarations))  # type: ignore[arg-type]
+    module = m.Module("<generated>", tuple(declarations), span=SPAN)  # type: ignore[arg-type]
     return SpecParts(module, ctx)
 
 
@@ -962,10 +1035,13 @@ def _objectives(draw: st.DrawFn, used: set[str], last_day: int) -> list[m.Object
                     "first_dose" if weeks else None,
                     None,
                     _marks(draw, 1),
+                    span=SPAN,
                 )
             )
         objectives.append(
-            m.Objective(_fresh(draw, used, upper=True), level, draw(texts(80)), tuple(endpoints))  # type: ignore[arg-type]
+            m.Objective(
+                _fresh(draw, used, upper=True), level, draw(texts(80)), tuple(endpoints), span=SPAN
+            )  # type: ignore[arg-type]
         )
     return objectives
 

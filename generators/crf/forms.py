@@ -57,12 +57,16 @@ class ChoiceList:
     codes: tuple[m.Code, ...] = ()
 
 
+#: The only model nodes without a place in a spec: the CDISC codes of the built-in
+#: yes/no choices, which every yes/no item is coded with and no spec writes.
+_BUILT_IN = m.Span.unknown("<built-in>")
+
 YES_NO = ChoiceList(
     "yes_no",
     "Yes / No",
     (
-        Choice("yes", "Yes", (m.Code("CDISC", "C49488"),)),
-        Choice("no", "No", (m.Code("CDISC", "C49487"),)),
+        Choice("yes", "Yes", (m.Code("CDISC", "C49488", span=_BUILT_IN),)),
+        Choice("no", "No", (m.Code("CDISC", "C49487", span=_BUILT_IN),)),
     ),
 )
 

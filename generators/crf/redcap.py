@@ -59,6 +59,7 @@ from generators.crf.forms import (
 from generators.csv_cells import Cell, write_csv
 from protocol_dsl import model as m
 from protocol_dsl import units
+from protocol_dsl.errors import ControlFlow
 from protocol_dsl.spec import Scope, Spec
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (
@@ -158,7 +159,7 @@ class Event(NamedTuple):
     offset_max: int
 
 
-class Untranslatable(Exception):
+class Untranslatable(ControlFlow):
     """A condition REDCap branching logic cannot express."""
 
 
@@ -313,7 +314,7 @@ class _Translator:
         """The logic text and its top-level connective ("and", "or", or None)."""
         if isinstance(expr, m.Logic):
             if expr.op == "implies":
-                return self.connected(m.Logic("or", _negate(expr.left), expr.right))
+                return self.connected(m.Logic("or", _negate(expr.left), expr.right, span=expr.span))
             terms = []
             for side in (expr.left, expr.right):
                 text, op = self.connected(side)
@@ -329,7 +330,10 @@ class _Translator:
             high = self.compare("<=", expr.expr, expr.high)
             return f"{low} and {high}", "and"
         if isinstance(expr, m.MemberOf) and expr.codelist is None:
-            terms = [self.compare("=", expr.expr, m.Ref((value,))) for value in expr.values]
+            terms = [
+                self.compare("=", expr.expr, m.Ref((value,), span=expr.span))
+                for value in expr.values
+            ]
             return " or ".join(terms), "or" if len(terms) > 1 else None
         if isinstance(expr, m.IsKnown):
             variable, _field = self.variable(expr.expr)
@@ -420,27 +424,33 @@ class _Translator:
 
 
 def _negate(expr: m.Expr) -> m.Expr:
-    """The negation of a condition, pushed inwards (REDCap logic has no `not`)."""
+    """The negation of a condition, pushed inwards (REDCap logic has no `not`).
+
+    Every node made here stands for the condition it negates, so it takes its span.
+    """
+    span = expr.span
     if isinstance(expr, m.Not):
         return expr.expr
     if isinstance(expr, m.Compare):
-        return m.Compare(_NEGATED[expr.op], expr.left, expr.right)
+        return m.Compare(_NEGATED[expr.op], expr.left, expr.right, span=span)
     if isinstance(expr, m.IsKnown):
-        return m.IsKnown(expr.expr, not expr.missing)
+        return m.IsKnown(expr.expr, not expr.missing, span=span)
     if isinstance(expr, m.Logic):
         if expr.op == "implies":
-            return m.Logic("and", expr.left, _negate(expr.right))
+            return m.Logic("and", expr.left, _negate(expr.right), span=span)
         op: m.LogicOp = "or" if expr.op == "and" else "and"
-        return m.Logic(op, _negate(expr.left), _negate(expr.right))
+        return m.Logic(op, _negate(expr.left), _negate(expr.right), span=span)
     if isinstance(expr, m.Between):
-        return m.Logic(
-            "or", m.Compare("<", expr.expr, expr.low), m.Compare(">", expr.expr, expr.high)
-        )
+        below = m.Compare("<", expr.expr, expr.low, span=span)
+        above = m.Compare(">", expr.expr, expr.high, span=span)
+        return m.Logic("or", below, above, span=span)
     if isinstance(expr, m.MemberOf) and expr.codelist is None and expr.values:
-        terms: list[m.Expr] = [m.Compare("!=", expr.expr, m.Ref((v,))) for v in expr.values]
+        terms: list[m.Expr] = [
+            m.Compare("!=", expr.expr, m.Ref((v,), span=span), span=span) for v in expr.values
+        ]
         result = terms[0]
         for term in terms[1:]:
-            result = m.Logic("and", result, term)
+            result = m.Logic("and", result, term, span=span)
         return result
     raise Untranslatable
 

@@ -165,7 +165,7 @@ class _Walker:
     def operator(self, old: m.Compare, new: m.Compare, ns: Scope, sign: int) -> list[Finding]:
         """The same two operands under another comparison: `c3 < lln` → `c3 <= lln`."""
         if (old.left, old.right) == (new.right, new.left):
-            new = m.Compare(_FLIPPED[new.op], new.right, new.left)  # type: ignore[arg-type]
+            new = m.Compare(_FLIPPED[new.op], new.right, new.left, span=new.span)  # type: ignore[arg-type]
         if (old.left, old.right) != (new.left, new.right):
             return [Finding(0)]
         if old.op == new.op:
@@ -419,8 +419,10 @@ def _is_and(expr: m.Expr) -> bool:
 
 def _as_comparisons(between: m.Between) -> m.Logic:
     """`x between a and b` written as `x >= a and x <= b` (inclusive at both ends)."""
+    span = between.span
     return m.Logic(
         "and",
-        m.Compare(">=", between.expr, between.low),
-        m.Compare("<=", between.expr, between.high),
+        m.Compare(">=", between.expr, between.low, span=span),
+        m.Compare("<=", between.expr, between.high, span=span),
+        span=span,
     )

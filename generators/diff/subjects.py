@@ -17,10 +17,11 @@ from typing import Any
 
 import attrs
 
+from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Spec
 
 
-class SubjectDataError(Exception):
+class SubjectDataError(UserError):
     """The subject data cannot be read (missing file, unknown format, not JSON)."""
 
 

@@ -22,6 +22,8 @@ from typing import Protocol
 import attrs
 import numpy as np
 
+from protocol_dsl.errors import UserError
+
 from .boin import (
     IntervalBoundaries,
     IntervalReason,
@@ -47,7 +49,7 @@ INCONSISTENT = "E0711"  # counts that contradict each other (more DLTs than pati
 NOT_ALLOWED = "E0712"  # a cohort the design does not allow at that point of the trial
 
 
-class EscalationInputError(ValueError):
+class EscalationInputError(UserError, ValueError):
     """Trial data that the design cannot act on, explained in plain words.
 
     `row` is the line of the CSV file the problem comes from, when known;

@@ -18,8 +18,10 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 import attrs
 import numpy as np
 
+from protocol_dsl.errors import UserError
 
-class DesignError(ValueError):
+
+class DesignError(UserError, ValueError):
     """A design parameter that cannot work, explained in plain words.
 
     `parameter` names the offending parameter (or "kind" for an unknown

@@ -14,12 +14,13 @@ from decimal import Decimal
 import attrs
 
 from protocol_dsl import model as m
+from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Spec
 
 from .designs import Design, DesignError, ParamValue, design_from_params
 
 
-class NoDesign(ValueError):
+class NoDesign(UserError, ValueError):
     """The spec has no dose-finding block, or it declares no escalation design."""
 
 

@@ -31,10 +31,11 @@ from protocol_dsl import model as m
 from protocol_dsl import printer, units
 from protocol_dsl import typing_ as t
 from protocol_dsl.conversions import threshold_on_item_scale
+from protocol_dsl.errors import InternalError
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
 
 
-class PlanError(Exception):
+class PlanError(InternalError):
     """A rule that the screening back ends cannot compile; the message is for the writer."""
 
     def __init__(self, message: str, span: m.Span | None = None) -> None:

@@ -30,6 +30,7 @@ from generators.plan.dictionary import Dictionary, build_dictionary
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
 from protocol_dsl.data.jsonfiles import witness_note
+from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import TITER_LARGEST, parse_titer
 from protocol_dsl.spec import Spec
 
@@ -44,7 +45,7 @@ _YES = ("yes", "y", "true", "1")
 _NO = ("no", "n", "false", "0")
 
 
-class SourceError(Exception):
+class SourceError(UserError):
     """Subject data that cannot be opened at all (a missing file, an unknown format)."""
 
 

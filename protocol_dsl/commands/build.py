@@ -82,10 +82,12 @@ def _build(
     """Write the wanted artefacts: the files written, whether any could not be built
     (an optional dependency missing), and whether any failed with an internal error.
 
-    An artefact that fails is reported with the internal-error code (E0999) and the
-    request for a bug report, and the others are still built: a spec that `check`
-    accepts is one every generator must handle, so the failure is a bug, and one
-    broken generator must not cost the user every other file.
+    An artefact that fails is reported with the internal-error code
+    (E0999) and the request for a bug report, and the others are still built: a
+    spec that `check` accepts is one every generator must handle, so the failure
+    is a bug, and one broken generator must not cost the user every other file.
+    That holds for a `UserError` too: a generator refusing what `check` accepted
+    means `check` is missing a rule.
 
     Before each generator, the objects that exist (modules, the checked spec,
     what earlier generators keep) are frozen out of garbage collection: they

@@ -31,6 +31,7 @@ from protocol_dsl.diagnostics import (
     sorted_diagnostics,
     use_colour,
 )
+from protocol_dsl.errors import UserError
 from protocol_dsl.loader import Loader, Reader, load
 
 if TYPE_CHECKING:
@@ -43,8 +44,8 @@ EXIT_CHANGES = 3
 EXIT_SUBSTANTIAL = 4
 
 
-class _UserError(Exception):
-    pass
+class _UserError(UserError):
+    """A spec or git ref `diff` cannot read; the message says which and why."""
 
 
 @click.command("diff")

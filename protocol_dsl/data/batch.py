@@ -13,10 +13,11 @@ from typing import Any
 
 import attrs
 
+from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.subject import DataProblem
 
 
-class InputError(Exception):
+class InputError(UserError):
     """An input that cannot be read at all (missing file, not JSON, unknown format)."""
 
 

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
+from protocol_dsl.errors import ControlFlow
+
 Justify = Literal["left", "right"]
 Overflow = Literal["fold", "ellipsis"]
 
@@ -39,7 +41,7 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 _WORD = re.compile(r"\s*\S+\s*")
 
 
-class TooNarrow(ValueError):
+class TooNarrow(ControlFlow, ValueError):
     """The table does not fit: a column would be too narrow to draw."""
 
 

@@ -33,6 +33,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import printer, units
 from protocol_dsl.conversions import threshold_on_item_scale
+from protocol_dsl.errors import InternalError
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
     POSITION,
@@ -137,7 +138,7 @@ class ExprResult:
         return self.value if isinstance(self.value, v.Truth) else v.Truth.UNKNOWN
 
 
-class CompileError(Exception):
+class CompileError(InternalError):
     """The spec cannot be evaluated (it should have been rejected by the checks)."""
 
 
@@ -1406,7 +1407,8 @@ class _Compiler:
             return count, Info("number", None, 0.0, INF, interval=True)
         if symbol.kind not in ("item", "derive"):
             raise CompileError(f"{kind}() needs an item: {e.target.dotted}")
-        value_fn, info = self.compile(m.Ref((e.target.parts[-1],)), inner, visit)
+        own = m.Ref((e.target.parts[-1],), span=e.target.span)  # the item on its own record
+        value_fn, info = self.compile(own, inner, visit)
         vlo, vhi = info.lo, info.hi
         exact_lo, exact_hi = v.exact(vlo), v.exact(vhi)
         if kind == "sum":

@@ -28,6 +28,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
 from protocol_dsl.conversions import ItemConversion, item_conversions, recorded_conversion
+from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import (
     LARGEST,
     TITER_LARGEST,
@@ -102,7 +103,7 @@ class DataProblem:
 # ---------------------------------------------------------------- the data dictionary
 
 
-class BadValue(Exception):
+class BadValue(UserError):
     """A value an item cannot hold; the message is the reason in plain words."""
 
 

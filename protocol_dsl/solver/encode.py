@@ -774,7 +774,7 @@ class Encoder:
                 if item.expr is not None:
                     term = self.encode(item.expr, ctx)
                 elif form is not None and form.item(item.name) is not None:
-                    term = self.encode(m.Ref((item.name,)), ctx)
+                    term = self.encode(m.Ref((item.name,), span=item.span), ctx)
                 else:
                     term = Opaque(f"score item '{item.name}' reads nothing")
                 descriptors.append((fraction(item.weight), self._cond(term)))
@@ -1358,7 +1358,8 @@ class Encoder:
         pending = len(self._pending)
         try:
             approximations = len(self.approximations)
-            term = self._symbol(symbol, probe, m.Ref((symbol.decl.name,)))  # type: ignore[attr-defined]
+            decl = symbol.decl  # type: ignore[attr-defined]
+            term = self._symbol(symbol, probe, m.Ref((decl.name,), span=decl.span))
             del self.approximations[approximations:]
         finally:
             self._variant, self._criterion, self._override = saved
@@ -1489,7 +1490,8 @@ class Encoder:
             if node.kind != "count":
                 assert instance.target is not None
                 ctx = Ctx(instance.owner, instance.form, instance.use, slot.index, instance.visit)
-                term = self._symbol(instance.target, ctx, m.Ref((instance.target.decl.name,)))  # type: ignore[attr-defined]
+                decl = instance.target.decl  # type: ignore[attr-defined]
+                term = self._symbol(instance.target, ctx, m.Ref((decl.name,), span=decl.span))
                 if not (isinstance(term, Num) and term.exact):
                     self._approximate(f"{node.kind} of values that are not exact numbers")
                     return

@@ -55,12 +55,12 @@ def _literals(expr: m.Expr) -> list[m.Expr]:
 def _shifted(draw: st.DrawFn, node: m.Expr) -> m.Expr:
     step = draw(st.sampled_from([-10, -5, -2, -1, 1, 2, 5, 10]))
     if isinstance(node, m.NumberLit):
-        return m.NumberLit(max(Decimal(0), node.value + step))
+        return m.NumberLit(max(Decimal(0), node.value + step), span=node.span)
     if isinstance(node, m.QuantityLit):
         value = max(Decimal(1), node.quantity.value + step)
-        return m.QuantityLit(m.Quantity(value, node.quantity.unit))
+        return m.QuantityLit(m.Quantity(value, node.quantity.unit), span=node.span)
     assert isinstance(node, m.TiterLit)
-    return m.TiterLit(draw(st.sampled_from([40, 80, 160, 320])))
+    return m.TiterLit(draw(st.sampled_from([40, 80, 160, 320])), span=node.span)
 
 
 def _betweens(expr: m.Expr) -> list[m.Between]:
@@ -71,9 +71,10 @@ def _chain(node: m.Between) -> m.Logic:
     """`low <= x <= high`, written as a chain (the middle operand shared, as parsed)."""
     return m.Logic(
         "and",
-        m.Compare("<=", node.low, node.expr),
-        m.Compare("<=", node.expr, node.high),
+        m.Compare("<=", node.low, node.expr, span=node.span),
+        m.Compare("<=", node.expr, node.high, span=node.span),
         chained=True,
+        span=node.span,
     )
 
 
@@ -167,15 +168,15 @@ def _edit(draw: st.DrawFn, module: m.Module) -> m.Module:
         if field.key == key:
             value = field.value
             if value.kind == "string":
-                value = m.Value("string", str(value.value) + " (amended)", "")
+                value = m.Value("string", str(value.value) + " (amended)", "", span=value.span)
             elif value.kind == "number":
                 number = value.value + draw(st.sampled_from([-6, 6, 12]))  # type: ignore[operator]
-                value = m.Value("number", number, m.format_decimal(number))
+                value = m.Value("number", number, m.format_decimal(number), span=value.span)
             elif value.kind == "quantity":
                 q = value.value
                 assert isinstance(q, m.Quantity)
                 bumped = m.Quantity(q.value + draw(st.sampled_from([-5, 5])), q.unit)
-                value = m.Value("quantity", bumped, str(bumped))
+                value = m.Value("quantity", bumped, str(bumped), span=value.span)
             field = attrs.evolve(field, values=(value,))
         fields.append(field)
     return _replace_decl(module, trial, attrs.evolve(trial, fields=tuple(fields)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from protocol_dsl.words import (
     unit_in_words,
 )
 from tests.documents.helpers import fixture_spec
+from tests.helpers import SPAN
 
 SPEC = fixture_spec("words.trial")
 
@@ -129,12 +131,16 @@ def test_record_scope_reads_the_records_items() -> None:
 
 
 def test_unknown_names_fall_back_to_the_name() -> None:
-    expr = m.Compare(">", m.Ref(("no_such_thing",)), m.NumberLit(Decimal(3)))
+    expr = m.Compare(
+        ">", m.Ref(("no_such_thing",), span=SPAN), m.NumberLit(Decimal(3), span=SPAN), span=SPAN
+    )
     assert rule_in_words(expr, SPEC) == "no such thing is greater than 3"
 
 
 def test_an_unknown_function_keeps_its_arguments() -> None:
-    expr = m.Call("frobnicate", (m.NumberLit(Decimal(1)), m.Ref(("age",))))
+    expr = m.Call(
+        "frobnicate", (m.NumberLit(Decimal(1), span=SPAN), m.Ref(("age",), span=SPAN)), span=SPAN
+    )
     assert rule_in_words(expr, SPEC) == "frobnicate(1, age at screening)"
 
 
@@ -247,47 +253,73 @@ _NAMES = [
 ]
 
 _leaves = st.one_of(
-    st.decimals(min_value=-1000, max_value=1000, places=2).map(m.NumberLit),
+    st.decimals(min_value=-1000, max_value=1000, places=2).map(partial(m.NumberLit, span=SPAN)),
     st.sampled_from(["kg", "mg/d", "weeks", "10*9/L", "%"]).map(
-        lambda u: m.QuantityLit(m.Quantity(Decimal(5), u))
+        lambda u: m.QuantityLit(m.Quantity(Decimal(5), u), span=SPAN)
     ),
-    st.text(alphabet="ab <>&\"'=", max_size=8).map(m.TextLit),
-    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1)).map(m.DateLit),
-    st.integers(min_value=1, max_value=5120).map(m.TiterLit),
-    st.booleans().map(m.BoolLit),
-    st.sampled_from(_NAMES).map(m.Ref),
+    st.text(alphabet="ab <>&\"'=", max_size=8).map(partial(m.TextLit, span=SPAN)),
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1)).map(
+        partial(m.DateLit, span=SPAN)
+    ),
+    st.integers(min_value=1, max_value=5120).map(partial(m.TiterLit, span=SPAN)),
+    st.booleans().map(partial(m.BoolLit, span=SPAN)),
+    st.sampled_from(_NAMES).map(partial(m.Ref, span=SPAN)),
 )
 
 
 def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
     return st.one_of(
-        st.builds(m.AtVisit, children, st.sampled_from(["SCR", "D1", "NOPE"])),
-        st.builds(m.Negate, children),
-        st.builds(m.Not, children),
-        st.builds(m.Arith, st.sampled_from(["+", "-", "*", "/"]), children, children),
-        st.builds(m.Logic, st.sampled_from(["and", "or", "implies"]), children, children),
+        st.builds(partial(m.AtVisit, span=SPAN), children, st.sampled_from(["SCR", "D1", "NOPE"])),
+        st.builds(partial(m.Negate, span=SPAN), children),
+        st.builds(partial(m.Not, span=SPAN), children),
         st.builds(
-            m.Compare, st.sampled_from(["<", "<=", ">", ">=", "=", "!="]), children, children
+            partial(m.Arith, span=SPAN), st.sampled_from(["+", "-", "*", "/"]), children, children
         ),
-        st.builds(m.Between, children, children, children),
-        st.builds(m.MemberOf, children, st.just(("female", "male"))),
-        st.builds(m.IsKnown, children, st.booleans()),
-        st.builds(m.Within, children, children, st.sampled_from(["before", "after"]), children),
-        st.builds(m.AtLeast, children, children, st.sampled_from(["before", "after"]), children),
-        st.builds(m.Quantifier, st.just("any"), st.just("history"), children),
-        st.builds(m.Quantifier, st.just("all"), st.just("history"), children, children),
         st.builds(
-            m.Aggregate,
-            st.sampled_from(["count", "sum", "min", "max"]),
-            st.just(m.Ref(("history", "dose"))),
+            partial(m.Logic, span=SPAN),
+            st.sampled_from(["and", "or", "implies"]),
+            children,
             children,
         ),
         st.builds(
-            m.Call,
+            partial(m.Compare, span=SPAN),
+            st.sampled_from(["<", "<=", ">", ">=", "=", "!="]),
+            children,
+            children,
+        ),
+        st.builds(partial(m.Between, span=SPAN), children, children, children),
+        st.builds(partial(m.MemberOf, span=SPAN), children, st.just(("female", "male"))),
+        st.builds(partial(m.IsKnown, span=SPAN), children, st.booleans()),
+        st.builds(
+            partial(m.Within, span=SPAN),
+            children,
+            children,
+            st.sampled_from(["before", "after"]),
+            children,
+        ),
+        st.builds(
+            partial(m.AtLeast, span=SPAN),
+            children,
+            children,
+            st.sampled_from(["before", "after"]),
+            children,
+        ),
+        st.builds(partial(m.Quantifier, span=SPAN), st.just("any"), st.just("history"), children),
+        st.builds(
+            partial(m.Quantifier, span=SPAN), st.just("all"), st.just("history"), children, children
+        ),
+        st.builds(
+            partial(m.Aggregate, span=SPAN),
+            st.sampled_from(["count", "sum", "min", "max"]),
+            st.just(m.Ref(("history", "dose"), span=SPAN)),
+            children,
+        ),
+        st.builds(
+            partial(m.Call, span=SPAN),
             st.sampled_from(["years_between", "abs", "least", "lookup", "unknown_fn"]),
             st.lists(children, min_size=1, max_size=2).map(tuple),
         ),
-        st.builds(m.Conditional, children, children, children),
+        st.builds(partial(m.Conditional, span=SPAN), children, children, children),
     )
 
 

@@ -18,8 +18,10 @@ from hypothesis import strategies as st
 
 from protocol_dsl import model as m
 from protocol_dsl import printer
+from protocol_dsl.builder import unquote
 from protocol_dsl.formatter import format_source
-from protocol_dsl.parser import parse_module, unquote
+from protocol_dsl.parser import parse_module
+from tests.helpers import SPAN
 
 
 def only_declaration(source: str) -> object:
@@ -50,17 +52,17 @@ def syntax_help(source: str) -> str:
 def test_scientific_notation_is_a_number(written: str, value: str) -> None:
     expr = rule_of(f"define x = a.b > {written}\n")
     assert isinstance(expr, m.Compare)
-    assert expr.right == m.NumberLit(Decimal(value))
+    assert expr.right == m.NumberLit(Decimal(value), span=SPAN)
     assert format_source(f"define x = a.b > {written}\n") == f"define x = a.b > {value}\n"
 
 
 def test_scientific_notation_with_a_unit() -> None:
     expr = rule_of("define x = a.b > 1e3 mg\n")
     assert isinstance(expr, m.Compare)
-    assert expr.right == m.QuantityLit(m.Quantity(Decimal(1000), "mg"))
+    assert expr.right == m.QuantityLit(m.Quantity(Decimal(1000), "mg"), span=SPAN)
     glued = rule_of("define x = a.b > 2e1cells\n")
     assert isinstance(glued, m.Compare)
-    assert glued.right == m.QuantityLit(m.Quantity(Decimal(20), "cells"))
+    assert glued.right == m.QuantityLit(m.Quantity(Decimal(20), "cells"), span=SPAN)
 
 
 def test_a_number_in_scientific_notation_keeps_its_bounds() -> None:
@@ -238,7 +240,7 @@ def test_a_chain_is_two_comparisons_sharing_their_middle_operand() -> None:
     expr = rule_of("define x = 18 <= a.age < 65\n")
     assert isinstance(expr, m.Logic) and expr.chained and expr.op == "and"
     assert isinstance(expr.left, m.Compare) and isinstance(expr.right, m.Compare)
-    assert expr.left.right == expr.right.left == m.Ref(("a", "age"))
+    assert expr.left.right == expr.right.left == m.Ref(("a", "age"), span=SPAN)
     spelled_out = rule_of("define x = 18 <= a.age and a.age < 65\n")
     assert isinstance(spelled_out, m.Logic) and not spelled_out.chained
 

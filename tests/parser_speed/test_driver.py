@@ -30,6 +30,7 @@ from lark.exceptions import UnexpectedInput
 
 from benchmarks.synthetic import synthetic_spec
 from protocol_dsl import parser as protocol_parser
+from protocol_dsl.builder import ModelBuilder
 from protocol_dsl.lalr import Driver, Fallback, tree_handlers
 from tests.docs_examples import ROOT, all_docs, examples
 from tests.language.test_fuzz import EXTREMES, mutated, nested, truncated
@@ -275,7 +276,7 @@ def test_a_problem_in_the_builder_is_left_to_the_usual_path() -> None:
 def _handlers_that_build_the_model() -> dict[str, Any]:
     takes_meta = protocol_parser._builder_methods(driver().names)
     assert takes_meta is not None
-    builder = protocol_parser.ModelBuilder("spec.trial", "define x = 2:80")
+    builder = ModelBuilder("spec.trial", "define x = 2:80")
     return protocol_parser._handlers(builder, takes_meta)
 
 

@@ -30,9 +30,8 @@ cache = m._methods
 a = m.Span("f", 1, 1, 1, 2)
 b = m.Span("f", 1, 1, 1, 2)
 ref = m.Ref(("x", "y"), span=a)
-behaves = (
-    a == b and hash(a) == hash(b) and ref == m.Ref(("x", "y")) and hash(ref) == hash(m.Ref(("x", "y")))
-)
+elsewhere = m.Ref(("x", "y"), span=m.Span("g", 2, 3, 2, 6))
+behaves = a == b and hash(a) == hash(b) and ref == elsewhere and hash(ref) == hash(elsewhere)
 try:
     a.line = 3
     frozen = False
