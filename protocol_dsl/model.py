@@ -52,11 +52,20 @@ _methods = MethodCache("model-methods")
 _C = TypeVar("_C", bound=type)
 
 
+def _span_field(*, kw_only: Literal[True]) -> Span:
+    """The `span` field of a node: required (keyword only), left out of equality and repr.
+
+    Each field spells `kw_only=True`: type checkers read a field's options from the
+    call (PEP 681), not from what this function does with them.
+    """
+    return attrs.field(eq=False, repr=False, order=False, kw_only=kw_only)
+
+
 # `dataclass_transform` tells type checkers what `attrs.frozen` makes of the class
 # (an `__init__` from the annotated fields, frozen attributes); without it they
 # see a class with no fields.  Python 3.11's `dataclass_transform` accepts
 # `frozen_default` through its keyword arguments and records it for checkers.
-@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, _span_field))
 def node(cls: _C) -> _C:
     """Declare a frozen model class (spans excluded from equality by their field).
 
@@ -91,11 +100,6 @@ class Span(_Node):
         return cls(file, 1, 1, 1, 1, 0, 0)
 
 
-def _span_field() -> Span:
-    """The `span` field of a node: required (keyword only), left out of equality and repr."""
-    return attrs.field(eq=False, repr=False, order=False, kw_only=True)
-
-
 MarkKind = Literal["provisional", "note", "question", "source", "rationale"]
 
 
@@ -105,7 +109,7 @@ class Mark(_Node):
 
     kind: MarkKind
     text: str = ""
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Marks: TypeAlias = tuple[Mark, ...]
@@ -125,7 +129,7 @@ class Code(_Node):
 
     system: str
     value: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 # ---------------------------------------------------------------- literal values
@@ -164,7 +168,7 @@ class Value(_Node):
     kind: ValueKind
     value: str | Decimal | Quantity | _dt.date | int
     text: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -175,7 +179,7 @@ class Field(_Node):
     values: tuple[Value, ...]
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def value(self) -> Value:
@@ -188,25 +192,25 @@ class Field(_Node):
 @node
 class NumberLit(_Node):
     value: Decimal
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class QuantityLit(_Node):
     quantity: Quantity
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class TextLit(_Node):
     value: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class DateLit(_Node):
     value: _dt.date
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -214,13 +218,13 @@ class TiterLit(_Node):
     """An antibody titer 1:N, stored as its denominator N (titers are ordinal)."""
 
     denominator: int
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class BoolLit(_Node):
     value: bool
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -228,7 +232,7 @@ class Ref(_Node):
     """A dotted name: an item, definition, score, anchor, code or namespace member."""
 
     parts: tuple[str, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def dotted(self) -> str:
@@ -241,19 +245,19 @@ class AtVisit(_Node):
 
     expr: Expr
     visit: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class Negate(_Node):
     expr: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class Not(_Node):
     expr: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 ArithOp = Literal["+", "-", "*", "/"]
@@ -264,7 +268,7 @@ class Arith(_Node):
     op: ArithOp
     left: Expr
     right: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 LogicOp = Literal["and", "or", "implies"]
@@ -284,7 +288,7 @@ class Logic(_Node):
     left: Expr
     right: Expr
     chained: bool = attrs.field(default=False, kw_only=True)
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 CompareOp = Literal["<", "<=", ">", ">=", "=", "!="]
@@ -295,7 +299,7 @@ class Compare(_Node):
     op: CompareOp
     left: Expr
     right: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -305,7 +309,7 @@ class Between(_Node):
     expr: Expr
     low: Expr
     high: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -315,7 +319,7 @@ class MemberOf(_Node):
     expr: Expr
     values: tuple[str, ...] = ()
     codelist: Ref | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -324,7 +328,7 @@ class IsKnown(_Node):
 
     expr: Expr
     missing: bool = False
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Direction = Literal["before", "after"]
@@ -338,7 +342,7 @@ class Within(_Node):
     duration: Expr
     direction: Direction
     anchor: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -349,7 +353,7 @@ class AtLeast(_Node):
     duration: Expr
     direction: Direction
     anchor: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 QuantifierKind = Literal["any", "none", "all"]
@@ -363,7 +367,7 @@ class Quantifier(_Node):
     form: str
     where: Expr | None = None
     satisfy: Expr | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 AggregateKind = Literal["count", "sum", "min", "max"]
@@ -376,7 +380,7 @@ class Aggregate(_Node):
     kind: AggregateKind
     target: Ref
     where: Expr | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -385,7 +389,7 @@ class Call(_Node):
 
     function: str
     args: tuple[Expr, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -393,7 +397,7 @@ class Conditional(_Node):
     condition: Expr
     then: Expr
     otherwise: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Expr: TypeAlias = (
@@ -473,7 +477,7 @@ def _is_expr(value: object) -> bool:
 class Trial(_Node):
     name: str
     fields: tuple[Field, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -489,7 +493,7 @@ class Trial(_Node):
 class Use(_Node):
     path: str
     alias: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -498,7 +502,7 @@ class CodeListEntry(_Node):
     label: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -508,7 +512,7 @@ class CodeList(_Node):
     entries: tuple[CodeListEntry, ...]
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def entry(self, name: str) -> CodeListEntry | None:
         for e in self.entries:
@@ -522,7 +526,7 @@ class TableRow(_Node):
     key: str
     value: Value
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -535,7 +539,7 @@ class Table(_Node):
     version: str | None = None
     keys: Ref | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 ItemKind = Literal[
@@ -548,7 +552,7 @@ class ItemType(_Node):
     kind: ItemKind
     unit: str | None = None
     codelist: Ref | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -557,7 +561,7 @@ class Range(_Node):
 
     low: Decimal | Quantity
     high: Decimal | Quantity
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -573,14 +577,14 @@ class Item(_Node):
     group: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class ItemGroup(_Node):
     name: str
     label: str | None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -591,7 +595,7 @@ class Derive(_Node):
     label: str | None
     expr: Expr
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -605,7 +609,7 @@ class Form(_Node):
     derives: tuple[Derive, ...] = ()
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
     #: a repeating form's "any records?" question: a yes/no item of a non-repeating
     #: form whose answer "no" records that the subject has none (CDASH's MHYN, CMYN)
     none_recorded_by: Ref | None = None
@@ -630,7 +634,7 @@ class Collect(_Node):
     form: Ref
     visits: tuple[str, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -639,7 +643,7 @@ class Define(_Node):
     label: str | None
     expr: Expr
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -654,7 +658,7 @@ class Conversion(_Node):
     expr: Expr
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -666,7 +670,7 @@ class ScoreItem(_Node):
     label: str | None = None
     expr: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -675,7 +679,7 @@ class ScoreDomain(_Node):
     label: str | None
     tags: tuple[str, ...]
     items: tuple[ScoreItem, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 ScoreRule = Literal["sum_all", "highest_per_domain"]
@@ -691,7 +695,7 @@ class Score(_Node):
     range: tuple[Decimal, Decimal] | None = None
     rule: str = "sum_all"
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def items(self) -> Iterator[tuple[ScoreDomain, ScoreItem]]:
         for domain in self.domains:
@@ -708,7 +712,7 @@ class ScoreVariant(_Node):
     base: Ref
     without: tuple[str, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 CriterionKind = Literal["inclusion", "exclusion"]
@@ -723,7 +727,7 @@ class Criterion(_Node):
     attested: bool = False
     attestation: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def is_formal(self) -> bool:
@@ -739,7 +743,7 @@ class Anchor(_Node):
     visit: str | None = None
     expr: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -747,7 +751,7 @@ class Epoch(_Node):
     name: str
     label: str | None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -768,7 +772,7 @@ class Visit(_Node):
     start_rule: str | None = None
     end_rule: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def earliest(self) -> int | None:
@@ -788,7 +792,7 @@ class Activity(_Node):
     visits: tuple[str, ...]
     condition: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -802,7 +806,7 @@ class Element(_Node):
     duration: Quantity | None = None
     dose: Quantity | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -811,7 +815,7 @@ class ArmStep(_Node):
     epoch: str
     branch: str | None = None
     transition: str | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -823,7 +827,7 @@ class Arm(_Node):
     description: str | None = None
     steps: tuple[ArmStep, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -831,7 +835,7 @@ class Intervention(_Node):
     name: str
     label: str | None
     fields: tuple[Field, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -845,7 +849,7 @@ class DoseLevel(_Node):
     name: str
     dose: Quantity
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -855,7 +859,7 @@ class EscalationDesign(_Node):
     kind: str
     parameters: tuple[Field, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def parameter(self, key: str) -> Field | None:
         for f in self.parameters:
@@ -871,14 +875,14 @@ class DltWindow(_Node):
     duration: Quantity
     anchor: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class DltDefinition(_Node):
     text: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -888,7 +892,7 @@ class StepDose(_Node):
     day: int
     amount: Quantity
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -896,7 +900,7 @@ class StepUp(_Node):
     levels: tuple[str, ...]
     steps: tuple[StepDose, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -907,7 +911,7 @@ class Scenario(_Node):
     label: str | None
     rates: tuple[Decimal, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -921,7 +925,7 @@ class DoseFinding(_Node):
     step_ups: tuple[StepUp, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     fields: tuple[Field, ...] = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -948,7 +952,7 @@ class Endpoint(_Node):
     until_anchor: str | None = None
     rule: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -958,7 +962,7 @@ class Objective(_Node):
     text: str
     endpoints: tuple[Endpoint, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -966,7 +970,7 @@ class AmendmentChange(_Node):
     target: str | None
     text: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -976,7 +980,7 @@ class Amendment(_Node):
     summary: str | None = None
     reasons: tuple[str, ...] = ()
     changes: tuple[AmendmentChange, ...] = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -990,7 +994,7 @@ class MapRule(_Node):
     visit: Ref | None = None
     unit: Ref | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -1000,7 +1004,7 @@ class MapComplete(_Node):
 
     form: Ref
     domain: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -1010,7 +1014,7 @@ class Mapping(_Node):
     name: str
     label: str | None
     rules: tuple[MapRule, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
     complete: tuple[MapComplete, ...] = ()
 
 
@@ -1046,7 +1050,7 @@ class Module(_Node):
 
     path: str
     declarations: tuple[Declaration, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def of_type(self, cls: type) -> tuple:
         return tuple(d for d in self.declarations if isinstance(d, cls))
