@@ -246,12 +246,6 @@ class _Formatter:
             return False
         return not self.source_lines[line - 1].strip()
 
-    def _has_comment(self, node: object) -> bool:
-        span = getattr(node, "span", None)
-        if span is None or span.end <= span.start:
-            return False
-        return bool(self._comments_between(span.start, span.end))
-
     def _comments_between(self, low: int, high: int) -> list[int]:
         """The offsets of the comments strictly between source offsets `low` and `high`."""
         first = bisect.bisect_right(self.comment_offsets, low)
@@ -469,6 +463,10 @@ class _Formatter:
         # wherever it is, whatever escapes the writer used
         return printer.quote(text)
 
+    def clauses(self, *clauses: tuple[str, str | None]) -> list[str]:
+        """`keyword "text"` for each clause whose text is given, in order."""
+        return [f"{keyword} {self.string(text)}" for keyword, text in clauses if text is not None]
+
     def label(self, text: str | None) -> str:
         return self.string(text) if text is not None else ""
 
@@ -576,9 +574,6 @@ class _Formatter:
         for col, text, anchor in laid[1:]:
             lines.append(_anchored(col, text, anchor))
         return lines
-
-    def flat_fits(self, expr: m.Expr, column: int) -> bool:
-        return column + len(printer.expr(expr)) <= WIDTH and not self._forced(expr)
 
     def layout(
         self, node: m.Expr, col: int, context: int, *, force: bool = False
@@ -907,28 +902,19 @@ class _Formatter:
             rest.append("unscheduled")
         if decl.early_termination:
             rest.append("early_termination")
-        if decl.condition is not None:
-            rest.append(f"when {self.string(decl.condition)}")
-        if decl.start_rule is not None:
-            rest.append(f"starts {self.string(decl.start_rule)}")
-        if decl.end_rule is not None:
-            rest.append(f"ends {self.string(decl.end_rule)}")
+        rest += self.clauses(
+            ("when", decl.condition), ("starts", decl.start_rule), ("ends", decl.end_rule)
+        )
         rest += self.marks(decl.marks)
         return [self.one_liner(f"visit {decl.name}", decl.label, rest, decl)]
 
     def activity(self, decl: m.Activity) -> list[_Line]:
-        rest = ["at " + ", ".join(decl.visits)]
-        if decl.condition is not None:
-            rest.append(f"when {self.string(decl.condition)}")
+        rest = ["at " + ", ".join(decl.visits), *self.clauses(("when", decl.condition))]
         rest += self.marks(decl.marks)
         return [self.one_liner(f"activity {decl.name}", decl.label, rest, decl)]
 
     def element(self, decl: m.Element) -> list[_Line]:
-        rest: list[str] = []
-        if decl.start is not None:
-            rest.append(f"starts {self.string(decl.start)}")
-        if decl.end is not None:
-            rest.append(f"ends {self.string(decl.end)}")
+        rest = self.clauses(("starts", decl.start), ("ends", decl.end))
         if decl.duration is not None:
             rest.append(f"lasts {printer.quantity(decl.duration)}")
         if decl.dose is not None:

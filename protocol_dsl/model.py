@@ -425,16 +425,6 @@ Expr: TypeAlias = (
     | Conditional
 )
 
-BUILTIN_FUNCTIONS: dict[str, str] = {
-    "years_between": "completed years from the first date to the second",
-    "months_between": "completed months from the first date to the second",
-    "days_between": "days from the first date to the second",
-    "lookup": "the value of a lookup table for a key",
-    "abs": "absolute value",
-    "least": "the smaller of two values",
-    "greatest": "the larger of two values",
-}
-
 
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of an expression, in source order."""
@@ -682,9 +672,6 @@ class ScoreDomain(_Node):
     span: Span = _span_field(kw_only=True)
 
 
-ScoreRule = Literal["sum_all", "highest_per_domain"]
-
-
 @node
 class Score(_Node):
     name: str
@@ -728,10 +715,6 @@ class Criterion(_Node):
     attestation: str | None = None
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
-
-    @property
-    def is_formal(self) -> bool:
-        return self.rule is not None
 
 
 @node

@@ -20,7 +20,6 @@ import itertools
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -37,39 +36,15 @@ from lark.visitors import _vargs_meta
 from protocol_dsl import model as m
 from protocol_dsl.builder import ModelBuilder, SyntaxProblem, _shown
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.keywords import GRAMMAR_PATH, declaration_keywords, keywords
 from protocol_dsl.lalr import Driver, Fallback, Handler
 from protocol_dsl.lexer import FastContextualLexer
 from protocol_dsl.parse_table import parser_class
 from protocol_dsl.user_cache import private_folder
 
-GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
-
 #: Declaration keywords: a line starting with one of these at column 1 begins
 #: a new top-level declaration (used to recover after a syntax error).
-DECLARATION_KEYWORDS = [
-    "trial",
-    "use",
-    "codelist",
-    "table",
-    "form",
-    "collect",
-    "define",
-    "conversion",
-    "score",
-    "inclusion",
-    "exclusion",
-    "anchor",
-    "epoch",
-    "visit",
-    "activity",
-    "element",
-    "arm",
-    "intervention",
-    "dose_finding",
-    "objective",
-    "amendment",
-    "mapping",
-]
+DECLARATION_KEYWORDS = list(declaration_keywords())
 
 
 #: Units that are also keywords, read as units all the same right after a number on
@@ -79,15 +54,8 @@ KEYWORD_UNITS = frozenset({"day", "min"})
 
 def grammar_text() -> str:
     text = GRAMMAR_PATH.read_text(encoding="utf-8")
-    words = set(re.findall(r'"([a-z_]+)"', text)) - KEYWORD_UNITS
-    keywords = sorted(words, key=lambda k: (-len(k), k))
-    return text.replace("__KEYWORDS__", "|".join(keywords))
-
-
-@lru_cache(maxsize=1)
-def keywords() -> frozenset[str]:
-    """The grammar's keywords (read once: the printer asks for every unit it writes)."""
-    return frozenset(re.findall(r'"([a-z_]+)"', GRAMMAR_PATH.read_text(encoding="utf-8")))
+    words = sorted(keywords() - KEYWORD_UNITS, key=lambda k: (-len(k), k))
+    return text.replace("__KEYWORDS__", "|".join(words))
 
 
 @lru_cache(maxsize=1)

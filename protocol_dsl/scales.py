@@ -115,10 +115,10 @@ def different_scales(a: str, b: str) -> bool:
 def describe_scale(unit: str) -> str:
     """The unit with what it measures, for messages: "mmol/mol (amount fraction)",
     "mL/min/{1.73_m2} (volume per time (flow rate) per {1.73_m2})"."""
-    kind = units.describe_dimension(unit)
     basis = scale_of(unit).basis
-    if basis:
-        kind = f"{kind} per {' per '.join(basis)}"
+    if not basis:
+        return units.describe_unit(unit)
+    kind = f"{units.describe_dimension(unit)} per {' per '.join(basis)}"
     return f"{units.format_unit(unit)} ({kind})"
 
 

@@ -251,6 +251,13 @@ class Spec:
 
     # ------------------------------------------------------------ resolution
 
+    def score_form(self, score: m.Score) -> m.Form | None:
+        """The form a score reads its items from (`form` of the score), if it names one."""
+        if score.form is None:
+            return None
+        symbol = self.resolve(score.form.parts, Scope(self))
+        return symbol.form if symbol is not None and symbol.kind == "form" else None
+
     def resolve(self, parts: tuple[str, ...], scope: Scope) -> Symbol | None:
         """What `a.b.c` means in `scope`; None when it names nothing."""
         if not parts:
@@ -380,10 +387,7 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
         for derive in decl.derives:
             yield Scope(owner, decl, f"derived value {decl.name}.{derive.name}"), derive.expr
     elif isinstance(decl, m.Score):
-        form = None
-        if decl.form is not None:
-            symbol = owner.resolve(decl.form.parts, Scope(owner))
-            form = symbol.form if symbol is not None and symbol.kind == "form" else None
+        form = owner.score_form(decl)
         for _domain, score_item in decl.items():
             if score_item.expr is not None:
                 where = f"score item {decl.name}.{score_item.name}"

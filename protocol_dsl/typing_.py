@@ -218,7 +218,7 @@ def describe(t: Type) -> str:
     if isinstance(t, Quantity):
         if t.is_duration:
             return f"a duration in {_TIME_WORDS.get(t.unit, units.format_unit(t.unit))}"
-        return f"a quantity in {units.format_unit(t.unit)} ({units.describe_dimension(t.unit)})"
+        return f"a quantity in {_kind_of(t.unit)}"
     if isinstance(t, Date):
         return "a date and time" if t.datetime else "a date"
     if isinstance(t, Titer):
@@ -273,7 +273,7 @@ def quantity_unit(text: str) -> str:
 
 
 def _kind_of(unit: str) -> str:
-    return f"{units.format_unit(unit)} ({units.describe_dimension(unit)})"
+    return units.describe_unit(unit)
 
 
 # ---------------------------------------------------------------- items
@@ -1181,10 +1181,7 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for derive in decl.derives:
             typer.derive_type(owner, decl, derive)
     elif isinstance(decl, m.Score):
-        form = None
-        if decl.form is not None:
-            symbol = owner.resolve(decl.form.parts, Scope(owner))
-            form = symbol.form if symbol is not None and symbol.kind == "form" else None
+        form = owner.score_form(decl)
         for _domain, item in decl.items():
             if item.expr is not None:
                 scope = Scope(owner, form, f"score item {decl.name}.{item.name}")

@@ -1146,3 +1146,8 @@ def describe_dimension(unit: Unit | str) -> str:
             if short := _short(base):
                 return f"{short} per {noun}"
     return _formula(u.dimension)
+
+
+def describe_unit(unit: Unit | str) -> str:
+    """A unit with what it measures, for messages: "mg/dL (mass concentration)"."""
+    return f"{format_unit(unit)} ({describe_dimension(unit)})"

@@ -44,6 +44,7 @@ from hypothesis import strategies as st
 from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.formatter import format_module
+from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.parser import keywords
 from tests.helpers import SPAN
 
@@ -65,20 +66,17 @@ __all__ = [
 # Words a generated name never takes: the language's keywords, "least" (read
 # as part of `at least`), the built-in functions and the names the generator
 # itself gives (anchors, epochs).
-RESERVED = frozenset(keywords()) | {
-    "least",
-    "years_between",
-    "months_between",
-    "days_between",
-    "lookup",
-    "abs",
-    "greatest",
-    "screening",
-    "first_dose",
-    "treatment",
-    "follow_up",
-    "visits",
-}
+RESERVED = (
+    frozenset(keywords())
+    | set(FUNCTIONS)
+    | {
+        "screening",
+        "first_dose",
+        "treatment",
+        "follow_up",
+        "visits",
+    }
+)
 
 #: Units of quantity items, each with the units a threshold may be written in and
 #: their factor to the item's unit (1 mg/dL = 0.01 g/L).

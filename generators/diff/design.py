@@ -32,6 +32,7 @@ from generators.diff.phrases import (
     rates_words,
     steps_words,
 )
+from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 from protocol_dsl.words import quantity_in_words
@@ -45,19 +46,6 @@ _SAMPLE_SIZE_FIELDS = ("expansion", "backfill", "max_sample_size")
 
 # Escalation parameters by canonical name, and which way is less cautious:
 # +1 raising it relaxes escalation, -1 lowering it does, 0 not rankable.
-_PARAMETER_ALIASES = {
-    "cohort": "cohort_size",
-    "cohorts": "n_cohorts",
-    "ncohort": "n_cohorts",
-    "cutoff_eli": "elimination_cutoff",
-    "n_earlystop": "max_per_dose",
-    "p_saf": "phi1",
-    "p_tox": "phi2",
-    "scale": "prior_sd",
-    "deescalation": "allow_deescalation",
-}
-
-
 _PARAMETER_RISK = {
     "target": 1,
     "cohort_size": -1,
@@ -639,4 +627,4 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
 
 
 def _canonical(parameter: str) -> str:
-    return _PARAMETER_ALIASES.get(parameter, parameter)
+    return designs.canonical_parameter(parameter)

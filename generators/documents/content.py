@@ -12,9 +12,9 @@ open question carries a visible, numbered badge.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from generators.documents import dosing
 from generators.documents.data_dictionary import DataDictionary
@@ -37,7 +37,7 @@ from generators.documents.document import (
     lines,
     para,
 )
-from generators.documents.marks import MarkIndex
+from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
@@ -184,35 +184,25 @@ class _Builder:
             return Section(
                 "open-questions", "", "Open questions and provisional values", tuple(blocks)
             )
-        blocks = [para(CAVEAT, style="caveat")]
-        if self.marks.questions:
-            rows = tuple(
-                (cell(f"Q{e.number}"), cell(e.where), cell(e.text)) for e in self.marks.questions
-            )
-            blocks.append(
-                Table(
-                    (cell("#"), cell("Where"), cell("Open question")),
-                    rows,
-                    "Open questions",
-                    anchors=tuple(e.anchor for e in self.marks.questions),
-                )
-            )
-        else:
-            blocks.append(para("There are no open questions."))
-        if self.marks.provisional:
-            rows = tuple(
-                (cell(f"P{e.number}"), cell(e.where), cell(e.value)) for e in self.marks.provisional
-            )
-            blocks.append(
-                Table(
-                    (cell("#"), cell("Where"), cell("Provisional value")),
-                    rows,
-                    "Provisional values (illustrative, not from the source document)",
-                    anchors=tuple(e.anchor for e in self.marks.provisional),
-                )
-            )
-        else:
-            blocks.append(para("There are no provisional values."))
+        blocks = [
+            para(CAVEAT, style="caveat"),
+            _marks_table(
+                self.marks.questions,
+                "Q",
+                "Open question",
+                "Open questions",
+                lambda e: e.text,
+                "There are no open questions.",
+            ),
+            _marks_table(
+                self.marks.provisional,
+                "P",
+                "Provisional value",
+                "Provisional values (illustrative, not from the source document)",
+                lambda e: e.value,
+                "There are no provisional values.",
+            ),
+        ]
         return Section("open-questions", "", "Open questions and provisional values", tuple(blocks))
 
     def amendments(self) -> Section:
@@ -869,40 +859,22 @@ class _Builder:
                 tuple(forms),
             )
         )
-        scores = [
-            Section(
-                f"score-{_slug(owner.path)}-{score.name}",
-                f"8.3.{index}",
-                score.label or score.name,
-                tuple(self.dictionary.score_blocks(owner, score)),
-            )
-            for index, (owner, score) in enumerate(self.dictionary.all_scores(), start=1)
-        ]
-        subsections.append(
-            Section(
-                "scores",
-                "8.3",
-                "Scores",
-                () if scores else (para("The spec declares no scores."),),
-                tuple(scores),
-            )
+        scores = _numbered(
+            "score", "8.3", self.dictionary.all_scores(), self.dictionary.score_blocks
         )
-        tables = [
-            Section(
-                f"table-{_slug(owner.path)}-{table.name}",
-                f"8.4.{index}",
-                table.label or table.name,
-                tuple(self.dictionary.lookup_blocks(owner, table)),
-            )
-            for index, (owner, table) in enumerate(self.dictionary.all_tables(), start=1)
-        ]
         subsections.append(
-            Section(
+            _listing("scores", "8.3", "Scores", scores, "The spec declares no scores.")
+        )
+        tables = _numbered(
+            "table", "8.4", self.dictionary.all_tables(), self.dictionary.lookup_blocks
+        )
+        subsections.append(
+            _listing(
                 "lookup-tables",
                 "8.4",
                 "Lookup tables",
-                () if tables else (para("The spec declares no lookup tables."),),
-                tuple(tables),
+                tables,
+                "The spec declares no lookup tables.",
             )
         )
         return Section(
@@ -1222,9 +1194,7 @@ def _value_words(value: m.Value) -> str:
         word = str(value.value)
         return _VALUE_WORDS.get(word, word.replace("_", " "))
     if value.kind == "quantity" and isinstance(value.value, m.Quantity):
-        if value.text and not any(c.isspace() for c in value.text):
-            return value.text
-        return quantity_in_words(value.value)
+        return quantity_as_written(value, value.value)
     if value.kind == "date":
         return str(value.value)
     if value.kind == "string":
@@ -1240,10 +1210,59 @@ def _link(text: str, target: str) -> Inline:
     return Link(text, target)
 
 
+def _marks_table(
+    entries: Sequence[MarkEntry],
+    prefix: str,
+    heading: str,
+    caption: str,
+    text: Callable[[MarkEntry], str],
+    empty: str,
+) -> Block:
+    """The numbered open questions or provisional values, or `empty` when there are none."""
+    if not entries:
+        return para(empty)
+    rows = tuple((cell(f"{prefix}{e.number}"), cell(e.where), cell(text(e))) for e in entries)
+    return Table(
+        (cell("#"), cell("Where"), cell(heading)),
+        rows,
+        caption,
+        anchors=tuple(e.anchor for e in entries),
+    )
+
+
 def _bullets(lines: list[str]) -> Block:
     if not lines:
         return para("The spec states no stopping rules.")
     return ListBlock(tuple(ListItem(None, (para(line),)) for line in lines))
+
+
+#: A declaration the protocol lists one section each of.
+_Declared = TypeVar("_Declared", m.Score | m.ScoreVariant, m.Table)
+
+
+def _numbered(
+    kind: str,
+    number: str,
+    found: Iterable[tuple[Spec, _Declared]],
+    blocks: Callable[[Spec, _Declared], Iterable[Block]],
+) -> list[Section]:
+    """One numbered section per declaration found (a score, a lookup table …)."""
+    return [
+        Section(
+            f"{kind}-{_slug(owner.path)}-{decl.name}",
+            f"{number}.{index}",
+            decl.label or decl.name,
+            tuple(blocks(owner, decl)),
+        )
+        for index, (owner, decl) in enumerate(found, start=1)
+    ]
+
+
+def _listing(
+    section_id: str, number: str, title: str, sections: list[Section], empty: str
+) -> Section:
+    """A section that holds `sections`, or says `empty` when there are none."""
+    return Section(section_id, number, title, () if sections else (para(empty),), tuple(sections))
 
 
 def _slug(path: str) -> str:

@@ -28,23 +28,16 @@ from generators.documents.document import (
     para,
 )
 from generators.documents.marks import MarkIndex
+from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 from protocol_dsl.words import label_phrase, quantity_in_words
 
-_DESIGN_NAMES = {
-    "boin": "Bayesian optimal interval design (BOIN)",
-    "mtpi2": "modified toxicity probability interval design (mTPI-2)",
-    "crm": "continual reassessment method (CRM)",
-    "threeplusthree": "3+3 design",
-    "3+3": "3+3 design",
-    "3plus3": "3+3 design",
-}
-
 
 def design_name(kind: str) -> str:
-    key = kind.strip().lower().replace("_", "").replace("-", "")
-    return _DESIGN_NAMES.get(key, kind)
+    """The design's name in running text, or `kind` as written when it names no design."""
+    design = designs.design_for(kind)
+    return design.title if design is not None else kind
 
 
 def _engine() -> Any | None:

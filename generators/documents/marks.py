@@ -253,11 +253,16 @@ def _value_of(node: object) -> str:
     return label or ""
 
 
+def quantity_as_written(value: m.Value, quantity: m.Quantity) -> str:
+    """A quantity as the spec writes it when that is one word (`10mg`), else in words."""
+    if value.text and not any(c.isspace() for c in value.text):
+        return value.text
+    return quantity_in_words(quantity)
+
+
 def _field_value(value: m.Value) -> str:
     if value.kind == "quantity" and isinstance(value.value, m.Quantity):
-        if value.text and not any(c.isspace() for c in value.text):
-            return value.text
-        return quantity_in_words(value.value)
+        return quantity_as_written(value, value.value)
     if value.kind == "string":
         return str(value.value)
     return printer.value(value)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generators.documents import render_docx, render_html, render_markdown
 from generators.documents.content import build_protocol
+from generators.documents.document import Document
 from protocol_dsl.spec import Spec
 
 DOC_KIND = "Clinical trial protocol"
@@ -18,23 +19,45 @@ DOC_KIND = "Clinical trial protocol"
 def build(spec: Spec, out_dir: Path) -> list[Path]:
     document = build_protocol(spec)
     out_dir = Path(out_dir)
-    html = out_dir / "protocol.html"
-    html.write_text(
-        render_html.render(document, DOC_KIND, body_class="protocol", with_toc=True),
-        encoding="utf-8",
-        newline="\n",
-    )
     markdown = out_dir / "protocol.md"
     markdown.write_text(
         render_markdown.render(document, DOC_KIND, with_toc=True), encoding="utf-8", newline="\n"
     )
-    word = out_dir / "protocol.docx"
-    word.write_bytes(
-        render_docx.render(
-            document, DOC_KIND, with_toc=True, author=sponsor(spec), when=version_date(spec)
-        )
+    html, word = write_html_and_docx(
+        spec, document, out_dir / "protocol", DOC_KIND, body_class="protocol", with_toc=True
     )
     return [html, markdown, word]
+
+
+def write_html_and_docx(
+    spec: Spec,
+    document: Document,
+    stem: Path,
+    doc_kind: str,
+    *,
+    body_class: str,
+    with_toc: bool,
+    landscape: bool = False,
+) -> tuple[Path, Path]:
+    """Write a document as `stem`.html and `stem`.docx (dated and signed by the spec)."""
+    html = stem.with_suffix(".html")
+    html.write_text(
+        render_html.render(document, doc_kind, body_class=body_class, with_toc=with_toc),
+        encoding="utf-8",
+        newline="\n",
+    )
+    word = stem.with_suffix(".docx")
+    word.write_bytes(
+        render_docx.render(
+            document,
+            doc_kind,
+            with_toc=with_toc,
+            author=sponsor(spec),
+            when=version_date(spec),
+            landscape=landscape,
+        )
+    )
+    return html, word
 
 
 def sponsor(spec: Spec) -> str:

@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generators.csv_cells import csv_bytes
-from generators.documents import render_docx, render_html
 from generators.documents.document import Badge, Document, Section, Table, cell, para
 from generators.documents.marks import MarkIndex
-from generators.documents.protocol import sponsor, version_date
+from generators.documents.protocol import write_html_and_docx
 from generators.documents.schedule import Schedule, build_schedule, soa_table, visit_rows
 from protocol_dsl.spec import Spec
 
@@ -28,22 +27,14 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
     marks = MarkIndex(spec)
     schedule = build_schedule(spec)
     document = soa_document(spec, schedule, marks)
-    html = out_dir / "soa.html"
-    html.write_text(
-        render_html.render(document, DOC_KIND, body_class="soa", with_toc=False),
-        encoding="utf-8",
-        newline="\n",
-    )
-    word = out_dir / "soa.docx"
-    word.write_bytes(
-        render_docx.render(
-            document,
-            DOC_KIND,
-            with_toc=False,
-            author=sponsor(spec),
-            when=version_date(spec),
-            landscape=True,
-        )
+    html, word = write_html_and_docx(
+        spec,
+        document,
+        out_dir / "soa",
+        DOC_KIND,
+        body_class="soa",
+        with_toc=False,
+        landscape=True,
     )
     table = out_dir / "soa.csv"
     table.write_bytes(soa_csv(schedule))

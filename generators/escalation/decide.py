@@ -151,16 +151,23 @@ class Rules(Protocol):
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray: ...
 
 
-class IntervalRules:
-    """BOIN and mTPI-2: boundary arrays indexed by the patients at the current level."""
+class _Limits:
+    """What the rules of every design hold: the levels and the size of the trial."""
 
-    def __init__(self, design: IntervalDesign, n_levels: int) -> None:
-        self.design = design
+    def __init__(self, design: Design, n_levels: int, max_cohorts: int) -> None:
         self.n_levels = n_levels
         self.start_level = design.start_level
         self.cohort_size = design.cohort_size
-        self.max_cohorts = design.n_cohorts
+        self.max_cohorts = max_cohorts
         self.max_sample_size = design.max_sample_size(n_levels)
+
+
+class IntervalRules(_Limits):
+    """BOIN and mTPI-2: boundary arrays indexed by the patients at the current level."""
+
+    def __init__(self, design: IntervalDesign, n_levels: int) -> None:
+        super().__init__(design, n_levels, design.n_cohorts)
+        self.design = design
         self.bounds: IntervalBoundaries = (
             boin_boundaries(design) if isinstance(design, Boin) else mtpi2_boundaries(design)
         )
@@ -188,15 +195,11 @@ class IntervalRules:
         return select_mtd_isotonic(self.design.target, self.bounds, patients, dlts).mtd
 
 
-class ThreePlusThreeRules:
+class ThreePlusThreeRules(_Limits):
     def __init__(self, design: ThreePlusThree, n_levels: int) -> None:
-        self.design = design
-        self.n_levels = n_levels
-        self.start_level = design.start_level
-        self.cohort_size = design.cohort_size
         # Never more than two cohorts at a level.
-        self.max_cohorts = 2 * n_levels
-        self.max_sample_size = design.max_sample_size(n_levels)
+        super().__init__(design, n_levels, 2 * n_levels)
+        self.design = design
 
     def step(
         self,
@@ -212,14 +215,10 @@ class ThreePlusThreeRules:
         return select_mtd_three_plus_three(self.design, patients, dlts)
 
 
-class CrmRules:
+class CrmRules(_Limits):
     def __init__(self, design: Crm, n_levels: int) -> None:
+        super().__init__(design, n_levels, design.n_cohorts)
         self.design = design
-        self.n_levels = n_levels
-        self.start_level = design.start_level
-        self.cohort_size = design.cohort_size
-        self.max_cohorts = design.n_cohorts
-        self.max_sample_size = design.max_sample_size(n_levels)
         self.model = CrmModel(design)
 
     def step(

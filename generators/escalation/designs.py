@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 import attrs
 import numpy as np
 
+from protocol_dsl import designs
 from protocol_dsl.errors import UserError
 
 
@@ -104,7 +105,7 @@ class ThreePlusThree:
 
     @property
     def name(self) -> str:
-        return "3+3"
+        return designs.THREE_PLUS_THREE.name
 
     @property
     def cohort_size(self) -> int:
@@ -140,8 +141,8 @@ class Boin:
     """
 
     target: float
-    cohort_size: int = 3
-    n_cohorts: int = 10
+    cohort_size: int = designs.DEFAULT_COHORT_SIZE
+    n_cohorts: int = designs.DEFAULT_COHORTS
     phi1: float = attrs.field(default=attrs.Factory(_default_phi1, takes_self=True))
     phi2: float = attrs.field(default=attrs.Factory(_default_phi2, takes_self=True))
     max_per_dose: int | None = None
@@ -184,7 +185,7 @@ class Boin:
 
     @property
     def name(self) -> str:
-        return "BOIN"
+        return designs.BOIN.name
 
     def max_sample_size(self, n_levels: int) -> int:
         return self.n_cohorts * self.cohort_size
@@ -201,8 +202,8 @@ class Mtpi2:
     target: float
     eps1: float = 0.05
     eps2: float = 0.05
-    cohort_size: int = 3
-    n_cohorts: int = 10
+    cohort_size: int = designs.DEFAULT_COHORT_SIZE
+    n_cohorts: int = designs.DEFAULT_COHORTS
     max_per_dose: int | None = None
     elimination_cutoff: float = 0.95
     start_level: int = 0
@@ -229,7 +230,7 @@ class Mtpi2:
 
     @property
     def name(self) -> str:
-        return "mTPI-2"
+        return designs.MTPI2.name
 
     def max_sample_size(self, n_levels: int) -> int:
         return self.n_cohorts * self.cohort_size
@@ -251,8 +252,8 @@ class Crm:
     model: Literal["empiric", "logistic"] = "empiric"
     prior_sd: float = math.sqrt(1.34)
     intercept: float = 3.0
-    cohort_size: int = 3
-    n_cohorts: int = 10
+    cohort_size: int = designs.DEFAULT_COHORT_SIZE
+    n_cohorts: int = designs.DEFAULT_COHORTS
     start_level: int = 0
     restrict: bool = True
 
@@ -296,7 +297,7 @@ class Crm:
 
     @property
     def name(self) -> str:
-        return "CRM"
+        return designs.CRM.name
 
     def max_sample_size(self, n_levels: int) -> int:
         return self.n_cohorts * self.cohort_size
@@ -372,67 +373,39 @@ def _numbers(name: str, value: Any) -> tuple[float, ...]:
     return tuple(_number(name, v) for v in value)
 
 
-_COHORTS: dict[str, _Coerce] = {
-    "cohort_size": _whole,
-    "n_cohorts": _whole,
-    "start_level": _whole,
+_COERCE: dict[designs.ValueKind, _Coerce] = {
+    "number": _number,
+    "whole": _whole,
+    "optional_whole": _optional_whole,
+    "flag": _flag,
+    "numbers": _numbers,
 }
-_INTERVAL: dict[str, _Coerce] = {
-    **_COHORTS,
-    "target": _number,
-    "max_per_dose": _optional_whole,
-    "elimination_cutoff": _number,
+
+
+def _coercer(parameter: designs.Parameter) -> _Coerce:
+    if parameter.kind == "word":
+        return _word(*parameter.choices)
+    return _COERCE[parameter.kind]
+
+
+_CLASSES: dict[str, type] = {
+    designs.THREE_PLUS_THREE.name: ThreePlusThree,
+    designs.BOIN.name: Boin,
+    designs.MTPI2.name: Mtpi2,
+    designs.CRM.name: Crm,
 }
+_TABLES: dict[type, designs.Design] = {_CLASSES[d.name]: d for d in designs.DESIGNS}
+# `max_sample_size` is not a field of the design classes: `design_from_params`
+# turns it into a number of cohorts.
 _PARAMETERS: dict[type, dict[str, _Coerce]] = {
-    ThreePlusThree: {"mtd_rule": _word("previous", "expand"), "allow_deescalation": _flag},
-    Boin: {
-        **_INTERVAL,
-        "phi1": _number,
-        "phi2": _number,
-        "extrasafe": _flag,
-        "extrasafe_offset": _number,
-    },
-    Mtpi2: {**_INTERVAL, "eps1": _number, "eps2": _number},
-    Crm: {
-        **_COHORTS,
-        "target": _number,
-        "skeleton": _numbers,
-        "model": _word("empiric", "logistic"),
-        "prior_sd": _number,
-        "intercept": _number,
-        "restrict": _flag,
-    },
+    cls: {p.name: _coercer(p) for p in table.parameters if p.name != "max_sample_size"}
+    for cls, table in _TABLES.items()
 }
-_REQUIRED: dict[type, tuple[str, ...]] = {
-    ThreePlusThree: (),
-    Boin: ("target",),
-    Mtpi2: ("target",),
-    Crm: ("target", "skeleton"),
-}
-# Spellings a spec may use for the same parameter.
-_ALIASES = {
-    "cohort": "cohort_size",
-    "deescalation": "allow_deescalation",
-    "cohorts": "n_cohorts",
-    "ncohort": "n_cohorts",
-    "cutoff_eli": "elimination_cutoff",
-    "n_earlystop": "max_per_dose",
-    "p_saf": "phi1",
-    "p_tox": "phi2",
-    "scale": "prior_sd",
-}
+# The engine also takes a design's display name ("3+3", "mTPI-2") as its kind.
 _KINDS: dict[str, type] = {
-    "3+3": ThreePlusThree,
-    "threeplusthree": ThreePlusThree,
-    "3plus3": ThreePlusThree,
-    "boin": Boin,
-    "mtpi2": Mtpi2,
-    "crm": Crm,
+    **{designs.normalise_kind(d.name): _CLASSES[d.name] for d in designs.DESIGNS},
+    **{spelling: _CLASSES[d.name] for spelling, d in designs.KINDS.items()},
 }
-
-
-def _normalise_kind(kind: str) -> str:
-    return kind.strip().lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
 def design_from_params(kind: str, params: Mapping[str, ParamValue]) -> Design:
@@ -442,17 +415,19 @@ def design_from_params(kind: str, params: Mapping[str, ParamValue]) -> Design:
     is accepted for the cohort designs instead of `n_cohorts` and must be a
     whole number of cohorts.
     """
-    cls = _KINDS.get(_normalise_kind(kind))
+    cls = _KINDS.get(designs.normalise_kind(kind))
     if cls is None:
         known = "3+3, boin, mtpi2, crm"
-        close = difflib.get_close_matches(_normalise_kind(kind), list(_KINDS), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(
+            designs.normalise_kind(kind), list(_KINDS), n=1, cutoff=0.6
+        )
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DesignError(f"unknown design {kind!r}{hint}; known designs are {known}", "kind")
     coercers = _PARAMETERS[cls]
     values: dict[str, Any] = {}
     sample_size: int | None = None
     for raw_name, raw_value in params.items():
-        name = _ALIASES.get(raw_name, raw_name)
+        name = designs.canonical_parameter(raw_name)
         if name == "max_sample_size" and cls is not ThreePlusThree:
             sample_size = _whole(raw_name, raw_value)
             continue
@@ -471,7 +446,7 @@ def design_from_params(kind: str, params: Mapping[str, ParamValue]) -> Design:
             # None means "use the default", as for BOIN's phi1 and phi2.
             continue
         values[name] = coercers[name](raw_name, raw_value)
-    for name in _REQUIRED[cls]:
+    for name in _TABLES[cls].required:
         if name not in values:
             raise DesignError(f"{_display_name(cls)} needs a {name}", name)
     if sample_size is not None:
@@ -481,7 +456,7 @@ def design_from_params(kind: str, params: Mapping[str, ParamValue]) -> Design:
 
 
 def _cohorts_from_sample_size(values: Mapping[str, Any], sample_size: int) -> int:
-    cohort_size = int(values.get("cohort_size", 3))
+    cohort_size = int(values.get("cohort_size", designs.DEFAULT_COHORT_SIZE))
     if cohort_size < 1:
         raise DesignError(f"cohort_size must be at least 1; got {cohort_size}", "cohort_size")
     if sample_size < cohort_size or sample_size % cohort_size:
@@ -500,4 +475,4 @@ def _cohorts_from_sample_size(values: Mapping[str, Any], sample_size: int) -> in
 
 
 def _display_name(cls: type) -> str:
-    return {ThreePlusThree: "3+3", Boin: "BOIN", Mtpi2: "mTPI-2", Crm: "CRM"}[cls]
+    return _TABLES[cls].name

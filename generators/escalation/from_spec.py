@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import attrs
 
+from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Spec
@@ -85,7 +86,7 @@ def spec_design(spec: Spec) -> SpecDesign:
     start = dose_finding.field("start_level")
     if start is not None and "start_level" not in params and str(start.value.value) in names:
         params["start_level"] = names.index(str(start.value.value))
-    if dose_finding.design.kind.replace("_", "").lower() in {"threeplusthree", "3plus3"}:
+    if designs.design_for(dose_finding.design.kind) is designs.THREE_PLUS_THREE:
         params.pop("start_level", None)
     design = design_from_params(dose_finding.design.kind, params)
     return SpecDesign(design, dose_finding, names)

@@ -10,7 +10,6 @@ interpreter: invalid data never decides a criterion.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -18,6 +17,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl import scales, units
 from protocol_dsl.conversions import item_conversions, recorded_conversion
+from protocol_dsl.evaluate.subject import range_bound
 from protocol_dsl.spec import Scope, Spec, expressions
 
 #: Units a quantity is commonly recorded in; those of the item's kind are
@@ -195,7 +195,8 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
     unit = item.type.unit if kind == "quantity" else None
     low = high = None
     if item.range is not None and kind in ("number", "integer", "quantity"):
-        low, high = _bound(item.range.low, unit), _bound(item.range.high, unit)
+        low = float(range_bound(item.range.low, unit))
+        high = float(range_bound(item.range.high, unit))
     conversions: tuple[Conversion, ...] = ()
     declared: tuple[tuple[str, Fraction, Fraction], ...] = ()
     if unit is not None:
@@ -208,17 +209,6 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
             (c.unit, c.formula.slope, c.formula.intercept) for c in item_conversions(root, item)
         )
     return Column(item.name, kind, unit, codes, low, high, item.visits, conversions, declared)
-
-
-def _bound(bound: Decimal | m.Quantity, unit: str | None) -> float:
-    if isinstance(bound, m.Quantity):
-        if unit is not None and bound.unit != unit:
-            try:
-                return units.convert(float(bound.value), bound.unit, unit)
-            except units.UnitError:
-                return float(bound.value)
-        return float(bound.value)
-    return float(bound)
 
 
 def unit_conversion(source: str, target: str) -> Conversion | None:

@@ -75,7 +75,7 @@ def xport_bytes(
         _text(("SAS", "SAS", "SASLIB", "6.06", "bsd4.2", ""), (8, 8, 8, 8, 8, 24)) + stamp
     )
     out += _record(stamp)
-    out += _record(_header("MEMBER", 0, 0, 0, 160, 0, 140))
+    out += _record(_header("MEMBER", 0, 0, 0, 160, 0, NAMESTR_LENGTH))
     out += _record(_header("DSCRPTR"))
     out += _record(
         _text(("SAS", table, "SASDATA", "6.06", "bsd4.2", ""), (8, 8, 8, 8, 8, 24)) + stamp

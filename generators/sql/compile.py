@@ -50,7 +50,6 @@ from protocol_dsl.spec import Spec
 
 SUBJECT_ID = "subject_id"
 STATUS = "status"
-STATUSES = ("eligible", "ineligible", "indeterminate")
 
 #: Codes of a per-record status inside MIN / MAX aggregates.
 _FALSE, _UNKNOWN, _TRUE = 0, 1, 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.model import Span
 from protocol_dsl.spec import Spec
 
 Check = Callable[[Spec], Iterable[Diagnostic]]
@@ -97,25 +98,28 @@ def check_name(check: Check) -> str:
     return getattr(check, "__module__", "").rsplit(".", 1)[-1] or repr(check)
 
 
+def _spec_span(spec: Spec) -> Span:
+    """Where a problem of the whole spec is shown: its first declaration."""
+    return spec.module.declarations[0].span if spec.module.declarations else spec.module.span
+
+
 def internal_error(spec: Spec, check: Check, error: BaseException) -> Diagnostic:
     """E0999: the check failed on this spec; a bug to report, distinct from user errors."""
-    span = spec.module.declarations[0].span if spec.module.declarations else spec.module.span
     return Diagnostic(
         "E0999",
         "error",
         f"internal error in the {check_name(check)} checks: {type(error).__name__}: {error}",
-        span,
+        _spec_span(spec),
         notes=("this is a bug in protocol-dsl, not a problem in the spec; the other checks ran",),
         help="please report it with the spec and this message",
     )
 
 
 def _skipped(spec: Spec, check: Check, extra: str) -> Diagnostic:
-    span = spec.module.declarations[0].span if spec.module.declarations else spec.module.span
     return Diagnostic(
         "N0903",
         "note",
         f"the {check_name(check)} checks were skipped: an optional dependency is not installed",
-        span,
+        _spec_span(spec),
         help=f"install it with: pip install 'protocol-dsl[{extra}]'",
     )

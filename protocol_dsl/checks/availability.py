@@ -76,6 +76,16 @@ class Reads(NamedTuple):
     anchors: tuple[tuple[m.Anchor, m.Span], ...]
 
 
+class _Found:
+    """What a walk has found so far: data reads and anchors, each with where it is named."""
+
+    __slots__ = ("anchors", "data")
+
+    def __init__(self) -> None:
+        self.data: list[tuple[Read, m.Span]] = []
+        self.anchors: list[tuple[m.Anchor, m.Span]] = []
+
+
 class Reader:
     """Follows definitions, derived values, scores and anchors to the items they read."""
 
@@ -85,41 +95,34 @@ class Reader:
         self._active: set[tuple[int, str | None]] = set()
 
     def reads(self, expr: m.Expr, scope: Scope) -> Reads:
-        data: list[tuple[Read, m.Span]] = []
-        anchors: list[tuple[m.Anchor, m.Span]] = []
-        self._walk(expr, scope, None, data, anchors, None)
-        return Reads(tuple(data), tuple(anchors))
+        found = _Found()
+        self._walk(expr, scope, None, found, None)
+        return Reads(tuple(found.data), tuple(found.anchors))
 
     def _walk(
-        self,
-        expr: m.Expr,
-        scope: Scope,
-        visit: str | None,
-        data: list[tuple[Read, m.Span]],
-        anchors: list[tuple[m.Anchor, m.Span]],
-        origin: m.Span | None,
+        self, expr: m.Expr, scope: Scope, visit: str | None, found: _Found, origin: m.Span | None
     ) -> None:
         here = origin if origin is not None else expr.span
         if isinstance(expr, m.AtVisit):
-            self._walk(expr.expr, scope, expr.visit, data, anchors, origin)
+            self._walk(expr.expr, scope, expr.visit, found, origin)
             return
         if isinstance(expr, m.Ref):
-            self._ref(expr, scope, visit, data, anchors, here)
+            self._ref(expr, scope, visit, found, here)
             return
         if isinstance(expr, m.Quantifier):
             form = scope.owner.forms.get(expr.form)
             if form is not None:
-                data.append((Read(scope.owner, form, None, visit, expr.span), here))
+                found.data.append((Read(scope.owner, form, None, visit, expr.span), here))
             inner = inner_scope(expr, scope) or scope
             for child in (expr.where, expr.satisfy):
                 if child is not None:
-                    self._walk(child, inner, visit, data, anchors, origin)
+                    self._walk(child, inner, visit, found, origin)
             return
         if isinstance(expr, m.Aggregate):
             symbol = scope.owner.resolve(expr.target.parts, Scope(scope.owner))
             if symbol is not None and symbol.form is not None:
                 item = symbol.decl if symbol.kind == "item" else None
-                data.append((Read(symbol.owner, symbol.form, item, visit, expr.span), here))  # type: ignore[arg-type]
+                found.data.append((Read(symbol.owner, symbol.form, item, visit, expr.span), here))  # type: ignore[arg-type]
                 if symbol.kind == "derive":
                     derive = cast(m.Derive, symbol.decl)  # what a "derive" symbol holds
                     self._follow(
@@ -127,50 +130,41 @@ class Reader:
                         derive.expr,
                         Scope(symbol.owner, symbol.form),
                         visit,
-                        data,
-                        anchors,
+                        found,
                         here,
                     )
             if expr.where is not None:
-                self._walk(
-                    expr.where, inner_scope(expr, scope) or scope, visit, data, anchors, origin
-                )
+                self._walk(expr.where, inner_scope(expr, scope) or scope, visit, found, origin)
             return
         if isinstance(expr, m.Call) and expr.function == "lookup" and expr.args:
             for arg in expr.args[1:]:
-                self._walk(arg, scope, visit, data, anchors, origin)
+                self._walk(arg, scope, visit, found, origin)
             return
         for child in m.children(expr):
-            self._walk(child, scope, visit, data, anchors, origin)
+            self._walk(child, scope, visit, found, origin)
 
     def _ref(
-        self,
-        expr: m.Ref,
-        scope: Scope,
-        visit: str | None,
-        data: list[tuple[Read, m.Span]],
-        anchors: list[tuple[m.Anchor, m.Span]],
-        here: m.Span,
+        self, expr: m.Ref, scope: Scope, visit: str | None, found: _Found, here: m.Span
     ) -> None:
         symbol = scope.owner.resolve(expr.parts, scope)
         if symbol is None:
             return
         owner = symbol.owner
         if symbol.kind == "item" and symbol.form is not None:
-            data.append((Read(owner, symbol.form, symbol.decl, visit, expr.span), here))  # type: ignore[arg-type]
+            found.data.append((Read(owner, symbol.form, symbol.decl, visit, expr.span), here))  # type: ignore[arg-type]
         elif symbol.kind == "derive":
             derive: m.Derive = symbol.decl  # type: ignore[assignment]
-            self._follow(derive, derive.expr, Scope(owner, symbol.form), visit, data, anchors, here)
+            self._follow(derive, derive.expr, Scope(owner, symbol.form), visit, found, here)
         elif symbol.kind == "define":
             define: m.Define = symbol.decl  # type: ignore[assignment]
-            self._follow(define, define.expr, Scope(owner), visit, data, anchors, here)
+            self._follow(define, define.expr, Scope(owner), visit, found, here)
         elif symbol.kind in ("score", "score_part"):
-            self._score(owner, symbol.decl, visit, data, anchors, here)  # type: ignore[arg-type]
+            self._score(owner, symbol.decl, visit, found, here)  # type: ignore[arg-type]
         elif symbol.kind == "anchor":
             anchor: m.Anchor = symbol.decl  # type: ignore[assignment]
-            anchors.append((anchor, here))
+            found.anchors.append((anchor, here))
             if anchor.expr is not None:
-                self._follow(anchor, anchor.expr, Scope(owner), visit, data, anchors, here)
+                self._follow(anchor, anchor.expr, Scope(owner), visit, found, here)
 
     def _follow(
         self,
@@ -178,8 +172,7 @@ class Reader:
         expr: m.Expr,
         scope: Scope,
         visit: str | None,
-        data: list[tuple[Read, m.Span]],
-        anchors: list[tuple[m.Anchor, m.Span]],
+        found: _Found,
         here: m.Span,
     ) -> None:
         """What a definition reads, cached per definition and visit."""
@@ -189,22 +182,20 @@ class Reader:
         cached = self._cache.get(key)
         if cached is None:
             self._active.add(key)
-            inner_data: list[tuple[Read, m.Span]] = []
-            inner_anchors: list[tuple[m.Anchor, m.Span]] = []
-            self._walk(expr, scope, visit, inner_data, inner_anchors, None)
+            inner = _Found()
+            self._walk(expr, scope, visit, inner, None)
             self._active.discard(key)
-            cached = ([r for r, _ in inner_data], [a for a, _ in inner_anchors])
+            cached = ([r for r, _ in inner.data], [a for a, _ in inner.anchors])
             self._cache[key] = cached
-        data.extend((read, here) for read in cached[0])
-        anchors.extend((anchor, here) for anchor in cached[1])
+        found.data.extend((read, here) for read in cached[0])
+        found.anchors.extend((anchor, here) for anchor in cached[1])
 
     def _score(
         self,
         owner: Spec,
         score: m.Score | m.ScoreVariant,
         visit: str | None,
-        data: list[tuple[Read, m.Span]],
-        anchors: list[tuple[m.Anchor, m.Span]],
+        found: _Found,
         here: m.Span,
     ) -> None:
         base = owner.base_score(score)
@@ -217,12 +208,12 @@ class Reader:
         for _domain, item in base.items():
             if item.expr is not None:
                 scope = Scope(form_owner, form)
-                self._follow(item, item.expr, scope, visit, data, anchors, here)
+                self._follow(item, item.expr, scope, visit, found, here)
             else:
                 declared = form.item(item.name)
                 if declared is not None:
                     read = Read(form_owner, form, declared, visit, item.span)
-                    data.append((read, here))
+                    found.data.append((read, here))
 
 
 # ---------------------------------------------------------------- visits
@@ -367,19 +358,26 @@ def _comma(problem: str) -> str:
     return ", " if problem.startswith("but") else " "
 
 
+def _at_visit(
+    spec: Spec, visit: str, visits: tuple[str, ...], last_day: int, last: str
+) -> str | None:
+    """Why a read at a named visit is not available by `last` (day `last_day`), or None."""
+    if visit not in spec.visits:
+        return None  # an unknown visit (E0106)
+    if visit not in visits:
+        return f"at {visit}, where it is not collected"
+    day = _day(spec, visit)
+    if day is not None and day > last_day:
+        return f"at {visit} (day {day}), after {last}"
+    return None
+
+
 def _late(
     spec: Spec, read: Read, visits: tuple[str, ...], judged: str, judged_day: int
 ) -> str | None:
     """Why `read` is not available at the visit `judged`, or None when it is."""
     if read.visit is not None:
-        if read.visit not in spec.visits:
-            return None  # an unknown visit (E0106)
-        if read.visit not in visits:
-            return f"at {read.visit}, where it is not collected"
-        day = _day(spec, read.visit)
-        if day is not None and day > judged_day:
-            return f"at {read.visit} (day {day}), after {judged}"
-        return None
+        return _at_visit(spec, read.visit, visits, judged_day, judged)
     if not read.form.repeating and spec.eligibility_visit in visits:
         return None  # read at the eligibility visit, never after the visit it is judged at
     first = _first(spec, visits)  # a form's first visit; a repeating form's first records
@@ -442,14 +440,7 @@ def endpoint_frame(spec: Spec, endpoint: m.Endpoint) -> tuple[int, int] | None:
 
 def _outside(spec: Spec, read: Read, visits: tuple[str, ...], start: int, end: int) -> str | None:
     if read.visit is not None:
-        if read.visit not in spec.visits:
-            return None  # an unknown visit (E0106)
-        if read.visit not in visits:
-            return f"at {read.visit}, where it is not collected"
-        day = _day(spec, read.visit)
-        if day is not None and day > end:
-            return f"at {read.visit} (day {day}), after the end of its time frame"
-        return None
+        return _at_visit(spec, read.visit, visits, end, "the end of its time frame")
     inside = [v for v in visits if (d := _day(spec, v)) is not None and start <= d <= end]
     if inside:
         return None

@@ -101,10 +101,7 @@ class _Graph:
         elif isinstance(decl, m.ScoreVariant):
             yield decl.base, Scope(owner)
         elif isinstance(decl, m.Score):
-            form = None
-            if decl.form is not None:
-                symbol = owner.resolve(decl.form.parts, Scope(owner))
-                form = symbol.form if symbol is not None and symbol.kind == "form" else None
+            form = owner.score_form(decl)
             for _domain, item in decl.items():
                 if item.expr is not None:
                     yield item.expr, Scope(owner, form)

@@ -17,10 +17,11 @@ E0707 the design's maximum sample size disagrees with the trial's enrolment;
 E0708 a simulation scenario without exactly one DLT rate per dose level;
 E0709 a scenario's DLT rate that is not a probability (outside 0 .. 1).
 
-The parameter rules are those of the escalation engine's `design_from_params`
-(generators/escalation/designs.py), restated here because that module loads
-numpy and `protocol check` must start fast; the spellings it accepts
-(`cohort` for `cohort_size`, `cohorts` for `n_cohorts`, …) are accepted here.
+The designs, their parameters and the spellings a spec may use (`cohort` for
+`cohort_size`, `deescalation` for `allow_deescalation`, …) come from the one
+table in `protocol_dsl.designs`, which the escalation engine reads too.  The
+engine's numerical rules are restated here because the engine loads numpy and
+`protocol check` must start fast.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from protocol_dsl import designs, units
 from protocol_dsl import model as m
-from protocol_dsl import units
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
 from protocol_dsl.typing_ import quantity_unit, units_comparable
@@ -227,49 +228,15 @@ def _anchor_rule(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic
 # ---------------------------------------------------------------- E0705/E0706 design
 
 
-_DESIGNS = {
-    "threeplusthree": "3+3",
-    "3plus3": "3+3",
-    "boin": "BOIN",
-    "mtpi2": "mTPI-2",
-    "crm": "CRM",
-}
-_ALIASES = {
-    "cohort": "cohort_size",
-    "cohorts": "n_cohorts",
-    "ncohort": "n_cohorts",
-    "cutoff_eli": "elimination_cutoff",
-    "n_earlystop": "max_per_dose",
-    "p_saf": "phi1",
-    "p_tox": "phi2",
-    "scale": "prior_sd",
-}
-_COMMON = ("cohort_size", "n_cohorts", "start_level", "max_sample_size")
-_INTERVAL = (*_COMMON, "target", "max_per_dose", "elimination_cutoff")
-_PARAMETERS = {
-    "3+3": ("mtd_rule", "allow_deescalation"),
-    "BOIN": (*_INTERVAL, "phi1", "phi2", "extrasafe", "extrasafe_offset"),
-    "mTPI-2": (*_INTERVAL, "eps1", "eps2"),
-    "CRM": (
-        *_COMMON,
-        "target",
-        "skeleton",
-        "model",
-        "prior_sd",
-        "intercept",
-        "restrict",
-    ),
-}
-_REQUIRED = {"3+3": (), "BOIN": ("target",), "mTPI-2": ("target",), "CRM": ("target", "skeleton")}
-#: The escalation engine's defaults when a design does not give them.
-_DEFAULT_COHORT_SIZE = 3
-_DEFAULT_COHORTS = 10
-_WHOLE = ("cohort_size", "n_cohorts", "start_level", "max_sample_size", "max_per_dose")
+#: The checks read the one table of designs; these are the views they use.
+_WHOLE = tuple(p.name for p in designs.all_parameters() if p.whole)
+_WORDS = {p.name: p.words for p in designs.all_parameters() if p.words}
 
 
 def design_name(kind: str) -> str | None:
     """The design a spec's `design KIND` names (3+3, BOIN, mTPI-2, CRM), None if unknown."""
-    return _DESIGNS.get(kind.strip().lower().replace("_", "").replace("-", ""))
+    design = designs.design_for(kind)
+    return design.name if design is not None else None
 
 
 class _Parameters:
@@ -288,21 +255,22 @@ class _Parameters:
 
 
 def _design(dose_finding: m.DoseFinding, design: m.EscalationDesign) -> Iterator[Diagnostic]:
-    name = design_name(design.kind)
-    if name is None:
+    table = designs.design_for(design.kind)
+    if table is None:
         yield Diagnostic(
             "E0706",
             "error",
             f"'{design.kind}' is not an escalation design",
             design.span,
-            suggestion=_close(design.kind.lower(), list(_DESIGNS)),
+            suggestion=_close(design.kind.lower(), list(designs.KINDS)),
             help="the designs are three_plus_three (3+3), boin, mtpi2 and crm",
         )
         return
-    allowed = _PARAMETERS[name]
+    name = table.name
+    allowed = table.parameter_names
     parameters = _Parameters()
     for f in design.parameters:
-        key = _ALIASES.get(f.key, f.key)
+        key = designs.canonical_parameter(f.key)
         if key not in allowed:
             yield Diagnostic(
                 "E0706",
@@ -319,7 +287,7 @@ def _design(dose_finding: m.DoseFinding, design: m.EscalationDesign) -> Iterator
             continue
         parameters.fields[key] = f
         parameters.values[key] = value
-    for key in _REQUIRED[name]:
+    for key in table.required:
         if key not in parameters.values:
             yield Diagnostic(
                 "E0705",
@@ -362,13 +330,6 @@ _PARAMETER_HELP = {
     "target": "target is the acceptable DLT rate, e.g. `target 0.30`",
     "skeleton": "skeleton gives one prior DLT-rate guess per dose level, increasing",
 }
-_WORDS = {
-    "mtd_rule": ("previous", "expand"),
-    "model": ("empiric", "logistic"),
-    "allow_deescalation": ("yes", "no"),
-    "extrasafe": ("yes", "no"),
-    "restrict": ("yes", "no"),
-}
 
 
 def _values(dose_finding: m.DoseFinding, p: _Parameters) -> Iterator[Diagnostic]:
@@ -381,6 +342,7 @@ def _values(dose_finding: m.DoseFinding, p: _Parameters) -> Iterator[Diagnostic]
         word = p.values.get(key)
         if word is not None and word not in choices:
             yield p.invalid(key, f"{key} is {' or '.join(choices)}; got {word}")
+    yield from _deescalation(p)
     target = p.number("target")
     if target is not None and not 0 < target < 0.5:
         yield p.invalid(
@@ -397,12 +359,28 @@ def _values(dose_finding: m.DoseFinding, p: _Parameters) -> Iterator[Diagnostic]
             yield p.invalid(key, f"{key} ({what}) must be at least 1; got {_number(value)}")
             if key == "cohort_size":
                 size = None
-    yield from _caps(p, size if size is not None else float(_DEFAULT_COHORT_SIZE))
+    yield from _caps(p, size if size is not None else float(designs.DEFAULT_COHORT_SIZE))
     if target is not None:
         yield from _around_target(p, target)
     skeleton = p.values.get("skeleton")
     if isinstance(skeleton, tuple):
         yield from _skeleton(dose_finding, p, skeleton)
+
+
+def _deescalation(p: _Parameters) -> Iterator[Diagnostic]:
+    # The engine refuses this pair: under the 'previous' rule (the default) a
+    # 3+3 trial stops at the first toxic level, so there is nothing to de-escalate.
+    if p.values.get("allow_deescalation") == "yes" and p.values.get("mtd_rule") in (
+        None,
+        "previous",
+    ):
+        written = p.fields["allow_deescalation"].key
+        yield p.invalid(
+            "allow_deescalation",
+            f"{written} needs mtd_rule expand: with the previous rule the trial stops at the "
+            "first level with 2 or more DLTs and treats nobody below it",
+            help="add `mtd_rule expand`, or remove the de-escalation",
+        )
 
 
 def _caps(p: _Parameters, size: float) -> Iterator[Diagnostic]:
@@ -503,7 +481,7 @@ def _count_field(f: m.Field | None) -> int | None:
 
 def _design_number(design: m.EscalationDesign, *keys: str) -> int | None:
     for f in design.parameters:
-        if _ALIASES.get(f.key, f.key) in keys:
+        if designs.canonical_parameter(f.key) in keys:
             return _count_field(f)
     return None
 
@@ -531,14 +509,16 @@ def maximum_sample_size(dose_finding: m.DoseFinding) -> tuple[int, str] | None:
         else:
             size = _design_number(design, "cohort_size")
             cohorts = _design_number(design, "n_cohorts")
-            size_text = f"{size}" if size is not None else f"{_DEFAULT_COHORT_SIZE} (default)"
+            size_text = (
+                f"{size}" if size is not None else f"{designs.DEFAULT_COHORT_SIZE} (default)"
+            )
             cohorts_text = (
                 f"{cohorts} cohorts"
                 if cohorts is not None
-                else f"{_DEFAULT_COHORTS} cohorts (default)"
+                else f"{designs.DEFAULT_COHORTS} cohorts (default)"
             )
-            size = size if size is not None else _DEFAULT_COHORT_SIZE
-            cohorts = cohorts if cohorts is not None else _DEFAULT_COHORTS
+            size = size if size is not None else designs.DEFAULT_COHORT_SIZE
+            cohorts = cohorts if cohorts is not None else designs.DEFAULT_COHORTS
             parts.append((cohorts * size, f"{cohorts_text} × {size_text}"))
     for key in ("expansion", "backfill"):
         value = _count_field(dose_finding.field(key))

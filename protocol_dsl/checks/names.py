@@ -16,18 +16,11 @@ from protocol_dsl import model as m
 from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
+from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
 
 #: Arity of each built-in function.
-FUNCTION_ARITY = {
-    "years_between": 2,
-    "months_between": 2,
-    "days_between": 2,
-    "lookup": 2,
-    "abs": 1,
-    "least": 2,
-    "greatest": 2,
-}
+FUNCTION_ARITY = {f.name: f.arity for f in FUNCTIONS.values()}
 
 #: Anchors a DLT window may start from without being declared.
 DLT_ANCHORS = ("first_dose", "first_step_dose", "target_dose")
@@ -103,38 +96,34 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
         if namespace is not None:
             name = cast(_Named, decl).name  # every class in `kinds` is a named declaration
             yield from _once(namespaces[namespace], name, decl, _kind_word(decl))
-        if isinstance(decl, m.Form):
-            members: dict[str, object] = {}
-            for item in decl.items:
-                yield from _once(members, item.name, item, "item")
-            for derive in decl.derives:
-                yield from _once(members, derive.name, derive, "derived value")
-        elif isinstance(decl, m.CodeList):
-            entries: dict[str, object] = {}
-            for entry in decl.entries:
-                yield from _once(entries, entry.name, entry, "code-list value")
-        elif isinstance(decl, m.Table):
-            rows: dict[str, object] = {}
-            for row in decl.rows:
-                yield from _once(rows, row.key, row, "table row")
-        elif isinstance(decl, m.Score):
-            descriptors: dict[str, object] = {}
-            domains: dict[str, object] = {}
-            for domain in decl.domains:
-                yield from _once(domains, domain.name, domain, "score domain")
-                for score_item in domain.items:
-                    yield from _once(descriptors, score_item.name, score_item, "score item")
-        elif isinstance(decl, m.DoseFinding):
-            levels: dict[str, object] = {}
-            for level in decl.levels:
-                yield from _once(levels, level.name, level, "dose level")
-        elif isinstance(decl, m.Objective):
-            endpoints: dict[str, object] = {}
-            for endpoint in decl.endpoints:
-                yield from _once(endpoints, endpoint.name, endpoint, "endpoint")
+        scopes: dict[str, dict[str, object]] = {}
+        for scope, name, node, word in _members(decl):
+            yield from _once(scopes.setdefault(scope, {}), name, node, word)
     aliases: dict[str, object] = {}
     for use in owner.module.of_type(m.Use):
         yield from _once(aliases, use.alias, use, "library alias")
+
+
+def _members(decl: object) -> Iterator[tuple[str, str, object, str]]:
+    """The names a declaration scopes, in source order: (scope, name, node, kind word).
+
+    Names in one scope must differ; a form's items and derived values share one.
+    """
+    if isinstance(decl, m.Form):
+        yield from (("member", item.name, item, "item") for item in decl.items)
+        yield from (("member", d.name, d, "derived value") for d in decl.derives)
+    elif isinstance(decl, m.CodeList):
+        yield from (("entry", e.name, e, "code-list value") for e in decl.entries)
+    elif isinstance(decl, m.Table):
+        yield from (("row", row.key, row, "table row") for row in decl.rows)
+    elif isinstance(decl, m.Score):
+        for domain in decl.domains:
+            yield "domain", domain.name, domain, "score domain"
+            yield from (("item", item.name, item, "score item") for item in domain.items)
+    elif isinstance(decl, m.DoseFinding):
+        yield from (("level", level.name, level, "dose level") for level in decl.levels)
+    elif isinstance(decl, m.Objective):
+        yield from (("endpoint", e.name, e, "endpoint") for e in decl.endpoints)
 
 
 def _once(seen: dict[str, object], name: str, node: object, kind: str) -> Iterator[Diagnostic]:

@@ -29,6 +29,7 @@ from protocol_dsl.typing_ import (
     unit_span,
     units_comparable,
 )
+from protocol_dsl.units import describe_unit
 
 #: Trial header fields that hold a duration.
 _DURATION_FIELDS = ("minimum_age", "maximum_age", "length")
@@ -145,8 +146,8 @@ def _item(item: m.Item) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "E0304",
                 "error",
-                f"the range of '{item.name}' is given in {_kind(bound_unit)}, a unit "
-                f"'{item.name}' cannot have: it is recorded in {_kind(unit)}",
+                f"the range of '{item.name}' is given in {describe_unit(bound_unit)}, a unit "
+                f"'{item.name}' cannot have: it is recorded in {describe_unit(unit)}",
                 item.range.span,
                 labels=(Label(item.type.span, f"recorded in {units.format_unit(unit)}"),),
                 help=f"write the range in {units.format_unit(unit)}, or as plain numbers "
@@ -191,8 +192,8 @@ def _dose_finding(decl: m.DoseFinding) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "E0305",
                 "error",
-                f"dose level {level.name} is {level.dose}, in {_kind(unit)}; "
-                f"{reference[0].name} is {reference[0].dose}, in {_kind(reference[1])}: "
+                f"dose level {level.name} is {level.dose}, in {describe_unit(unit)}; "
+                f"{reference[0].name} is {reference[0].dose}, in {describe_unit(reference[1])}: "
                 "dose levels must be in units that can be compared",
                 level.span,
                 labels=(Label(reference[0].span, f"{reference[0].name} is {reference[0].dose}"),),
@@ -216,8 +217,8 @@ def _step(step: m.StepDose, reference: tuple[m.DoseLevel, str] | None) -> Iterat
         yield Diagnostic(
             "E0305",
             "error",
-            f"the step dose {step.amount} on day {step.day} is in {_kind(unit)}, but the dose "
-            f"levels are in {_kind(reference[1])}",
+            f"the step dose {step.amount} on day {step.day} is in {describe_unit(unit)}, "
+            f"but the dose levels are in {describe_unit(reference[1])}",
             step.span,
             labels=(Label(reference[0].span, f"{reference[0].name} is {reference[0].dose}"),),
             help="give step doses as a percentage of the level's target dose (10 %) or in the "
@@ -242,16 +243,12 @@ def _table(table: m.Table) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "E0303",
                 "error",
-                f"the row '{row.key}' of the table '{table.name}' is in {_kind(unit)}, but "
-                f"'{reference[0].key}' is in {_kind(reference[1])}",
+                f"the row '{row.key}' of the table '{table.name}' is in {describe_unit(unit)}, but "
+                f"'{reference[0].key}' is in {describe_unit(reference[1])}",
                 row.span,
                 labels=(Label(reference[0].span, f"'{reference[0].key}' is here"),),
                 help="a lookup table gives values of one kind, in units that convert",
             )
-
-
-def _kind(unit: str) -> str:
-    return f"{units.format_unit(unit)} ({units.describe_dimension(unit)})"
 
 
 def _article(word: str) -> str:

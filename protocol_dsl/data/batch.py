@@ -9,6 +9,7 @@ number and the reason.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -46,6 +47,25 @@ class RawSubject:
             if found is not None:
                 return found
         return self.provenance.get(("", None))
+
+
+def blank(value: Any) -> bool:
+    """A cell that holds nothing: empty, only spaces, or NaN (a blank cell read by pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def subject_record(subjects: dict[str, RawSubject], subject_id: str, where: str) -> RawSubject:
+    """The record of `subject_id`, started (as read at `where`) on its first row."""
+    subject = subjects.get(subject_id)
+    if subject is None:
+        subject = RawSubject({"subject_id": subject_id}, where)
+        subject.provenance[("", None)] = where
+        subjects[subject_id] = subject
+    return subject
 
 
 @attrs.define

@@ -26,7 +26,6 @@ its dataset, row number and subject.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl.data.batch import Batch, InputError, RawSubject
+from protocol_dsl.data.batch import Batch, InputError, RawSubject, blank, subject_record
 from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo, ItemInfo
 from protocol_dsl.spec import Spec
 
@@ -178,14 +177,6 @@ def read_xpt(path: Path) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
@@ -207,12 +198,7 @@ class _Reader:
         self.reported: set[tuple[str, int]] = set()  # rows already reported as unusable
 
     def subject(self, subject_id: str, where: str) -> RawSubject:
-        subject = self.subjects.get(subject_id)
-        if subject is None:
-            subject = RawSubject({"subject_id": subject_id}, where)
-            subject.provenance[("", None)] = where
-            self.subjects[subject_id] = subject
-        return subject
+        return subject_record(self.subjects, subject_id, where)
 
     def problem(
         self,
@@ -261,14 +247,14 @@ class _Reader:
             if str(_clean(row.get(column, ""))) != wanted:
                 return
         subject_id = row.get(SUBJECT_ID)
-        if _blank(subject_id):
+        if blank(subject_id):
             if (rule.domain, index) not in self.reported:
                 self.reported.add((rule.domain, index))
                 self.problem(None, rule, f"the row has no {SUBJECT_ID}; it is skipped", where)
             return
         subject = self.subject(str(_clean(subject_id)), where)
         value = row.get(rule.variable)
-        if _blank(value):
+        if blank(value):
             return
         value = _clean(value)
         if rule.target == "visit_date":
@@ -282,7 +268,7 @@ class _Reader:
         self, subject: RawSubject, rule: Rule, row: Mapping[str, Any], where: str
     ) -> str | None:
         number = row.get(rule.visit) if rule.visit else None
-        if number is None or _blank(number):
+        if number is None or blank(number):
             self.problem(subject, rule, f"the row has no {rule.visit}; it is skipped", where)
             return None
         try:
@@ -291,7 +277,7 @@ class _Reader:
             visit = None
         if visit is None:
             name = row.get("VISIT")
-            shown = f"{_number(number)}" + (f" ({_clean(name)})" if not _blank(name) else "")
+            shown = f"{_number(number)}" + (f" ({_clean(name)})" if not blank(name) else "")
             self.problem(
                 subject,
                 rule,
@@ -354,7 +340,7 @@ class _Reader:
         form, item = rule.form, rule.item
         assert form is not None and item is not None
         value = self.code(item, value)
-        if rule.unit is not None and not _blank(row.get(rule.unit)):
+        if rule.unit is not None and not blank(row.get(rule.unit)):
             unit = str(_clean(row[rule.unit]))
             value = {"value": value, "unit": CDISC_UNITS.get(unit, unit)}
         forms = subject.record.setdefault("forms", {})
@@ -397,7 +383,7 @@ class _Reader:
         self, subject: RawSubject, rule: Rule, row: Mapping[str, Any], where: str
     ) -> str | None:
         date = row.get(rule.date) if rule.date else None
-        if _blank(date):
+        if blank(date):
             self.problem(subject, rule, f"the row has no {rule.date}; it is skipped", where)
             return None
         day = _date_text(_clean(date))
@@ -544,7 +530,7 @@ def _declare_complete(
             continue  # the log's own datasets were not read: it is not recorded, not empty
         for index, row in enumerate(datasets.get(domain, ()), start=1):
             subject_id = _clean(row.get(SUBJECT_ID))
-            if _blank(subject_id):
+            if blank(subject_id):
                 continue
             reader.subject(str(subject_id), f"{domain} row {index}").complete_forms.add(storage)
     batch.subjects = [reader.subjects[k] for k in sorted(reader.subjects)]

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from protocol_dsl.data.batch import Batch, InputError, RawSubject
+from protocol_dsl.data.batch import Batch, InputError, RawSubject, blank, subject_record
 from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo
 
 UNIT_SUFFIX = "__unit"
@@ -44,16 +43,8 @@ class Table:
     bad_rows: Sequence[tuple[str, str]] = ()
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
 def _text_id(value: Any) -> str | None:
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, float) and value == int(value):
         return str(int(value))
@@ -69,12 +60,7 @@ class _Assembler:
         self.batch = Batch()
 
     def subject(self, subject_id: str, where: str) -> RawSubject:
-        subject = self.subjects.get(subject_id)
-        if subject is None:
-            subject = RawSubject({"subject_id": subject_id}, where)
-            subject.provenance[("", None)] = where
-            self.subjects[subject_id] = subject
-        return subject
+        return subject_record(self.subjects, subject_id, where)
 
     def row_subject(self, table: Table, row: Mapping[str, Any], where: str) -> RawSubject | None:
         subject_id = _text_id(row.get("subject_id"))
@@ -150,37 +136,24 @@ class _Assembler:
         self.batch.subjects = list(self.subjects.values())
         return self.batch
 
+    def _column_problem(self, table: Table, column: str, reason: str) -> None:
+        self.batch.problems.append(
+            DataProblem(None, table.name, None, column, None, reason, table.name)
+        )
+
     def _has_column(self, table: Table, column: str) -> bool:
         if column in table.columns:
             return True
-        self.batch.problems.append(
-            DataProblem(
-                None,
-                table.name,
-                None,
-                column,
-                None,
-                f"the table has no {column} column; its {len(table.rows)} rows are not read",
-                table.name,
-            )
-        )
+        reason = f"the table has no {column} column; its {len(table.rows)} rows are not read"
+        self._column_problem(table, column, reason)
         return False
 
     def _unknown_columns(self, table: Table, known: Iterable[str]) -> None:
         allowed = set(known) | {"subject_id"}
         for column in table.columns:
             if column not in allowed:
-                self.batch.problems.append(
-                    DataProblem(
-                        None,
-                        table.name,
-                        None,
-                        column,
-                        None,
-                        f"'{column}' is not a column of this table; it is not read",
-                        table.name,
-                    )
-                )
+                reason = f"'{column}' is not a column of this table; it is not read"
+                self._column_problem(table, column, reason)
 
     def _subjects_table(self, table: Table) -> None:
         self._unknown_columns(table, ("arm", "dose_level"))
@@ -190,7 +163,7 @@ class _Assembler:
                 continue
             for key in ("arm", "dose_level"):
                 value = row.get(key)
-                if _blank(value):
+                if blank(value):
                     continue
                 if key in subject.record:
                     self.problem(
@@ -208,14 +181,8 @@ class _Assembler:
 
     def _visits_table(self, table: Table) -> None:
         self._unknown_columns(table, ("visit", "date"))
-        for row, where in zip(table.rows, table.row_labels, strict=True):
-            subject = self.row_subject(table, row, where)
-            if subject is None:
-                continue
-            visit = _text_id(row.get("visit"))
-            if visit is None:
-                self.problem(subject, "visits", None, "the row has no visit; it is skipped", where)
-                continue
+        missing = "the row has no visit; it is skipped"
+        for subject, row, where, visit in self._keyed_rows(table, "visits", "visit", missing):
             visits = subject.record.setdefault("visits", {})
             if visit in visits:
                 self.problem(
@@ -229,19 +196,32 @@ class _Assembler:
                 )
                 continue
             date = row.get("date")
-            visits[visit] = None if _blank(date) else date
+            visits[visit] = None if blank(date) else date
             subject.provenance[("visits", visit)] = where
 
-    def _attestations_table(self, table: Table) -> None:
-        self._unknown_columns(table, ("criterion", "attested"))
+    def _keyed_rows(
+        self, table: Table, form: str, column: str, missing: str
+    ) -> Iterator[tuple[RawSubject, Mapping[str, Any], str, str]]:
+        """The rows of a table keyed by `column`, with their subject and key.
+
+        A row without a known subject, or without a key (reported as `missing`),
+        is skipped.
+        """
         for row, where in zip(table.rows, table.row_labels, strict=True):
             subject = self.row_subject(table, row, where)
             if subject is None:
                 continue
-            criterion = _text_id(row.get("criterion"))
-            if criterion is None:
-                self.problem(subject, "attestations", None, "the row has no criterion id", where)
+            key = _text_id(row.get(column))
+            if key is None:
+                self.problem(subject, form, None, missing, where)
                 continue
+            yield subject, row, where, key
+
+    def _attestations_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("criterion", "attested"))
+        missing = "the row has no criterion id"
+        rows = self._keyed_rows(table, "attestations", "criterion", missing)
+        for subject, row, where, criterion in rows:
             attestations = subject.record.setdefault("attestations", {})
             if criterion in attestations:
                 self.problem(
@@ -254,7 +234,7 @@ class _Assembler:
                 )
                 continue
             value = row.get("attested")
-            attestations[criterion] = None if _blank(value) else value
+            attestations[criterion] = None if blank(value) else value
             subject.provenance[("attestations", None)] = where
 
     def _form_table(self, info: FormInfo, table: Table) -> None:
@@ -271,9 +251,9 @@ class _Assembler:
             record: dict[str, Any] = {}
             for name in present:
                 value = row.get(name)
-                if _blank(value):
+                if blank(value):
                     continue
-                if name in with_unit and not _blank(row.get(f"{name}{UNIT_SUFFIX}")):
+                if name in with_unit and not blank(row.get(f"{name}{UNIT_SUFFIX}")):
                     value = {"value": value, "unit": str(row[f"{name}{UNIT_SUFFIX}"]).strip()}
                 record[name] = _plain(value)
             forms = subject.record.setdefault("forms", {})
@@ -315,10 +295,6 @@ def tables_to_batch(dictionary: DataDictionary, tables: Mapping[str, Table]) -> 
 
 
 # ---------------------------------------------------------------- reading files
-
-
-def read_csv_folder(dictionary: DataDictionary, folder: Path) -> Batch:
-    return tables_to_batch(dictionary, _folder_tables(folder, {".csv"}))
 
 
 def read_table_folder(dictionary: DataDictionary, folder: Path) -> Batch:

@@ -35,6 +35,7 @@ supplies are checked for missing data: the rest were never part of the input.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -225,20 +226,24 @@ class EditChecker:
         holds: bool | None,
     ) -> Iterable[Finding]:
         record = position if isinstance(position, int) else None
-        where = _where(info.key, item.name, visit, record)
+        where = f"{_where(info.key, item.name, visit, record)} ({item.label})"
+        # the findings on one field differ only in their rule, what was expected and why
+        finding = functools.partial(
+            Finding,
+            data.subject_id,
+            form=info.key,
+            item=item.name,
+            visit=visit,
+            record=record,
+            value=None,
+        )
         when = item.item.when
         if when is None:
             if item.item.required and not present:
-                yield Finding(
-                    data.subject_id,
-                    "REQUIRED_ITEM_MISSING",
-                    info.key,
-                    item.name,
-                    visit,
-                    record,
-                    None,
-                    "a value",
-                    f"{where} ({item.label}) is required but missing",
+                yield finding(
+                    rule="REQUIRED_ITEM_MISSING",
+                    expected="a value",
+                    message=f"{where} is required but missing",
                 )
             return
         from protocol_dsl import printer
@@ -246,29 +251,17 @@ class EditChecker:
         condition = printer.expr(when)
         if holds is True and not present:
             rule = "REQUIRED_ITEM_MISSING" if item.item.required else "CONDITIONAL_ITEM_MISSING"
-            yield Finding(
-                data.subject_id,
-                rule,
-                info.key,
-                item.name,
-                visit,
-                record,
-                None,
-                "a value",
-                f"{where} ({item.label}) is asked when {condition}, which holds, but is missing",
+            yield finding(
+                rule=rule,
+                expected="a value",
+                message=f"{where} is asked when {condition}, which holds, but is missing",
             )
         elif holds is False and present:
-            yield Finding(
-                data.subject_id,
-                "ITEM_NOT_APPLICABLE",
-                info.key,
-                item.name,
-                visit,
-                record,
-                None,
-                "no value",
-                f"{where} ({item.label}) is filled in although it is asked only when "
-                f"{condition}, which does not hold",
+            yield finding(
+                rule="ITEM_NOT_APPLICABLE",
+                expected="no value",
+                message=f"{where} is filled in although it is asked only when {condition}, "
+                "which does not hold",
             )
 
     # ------------------------------------------------------------ visits
@@ -356,33 +349,31 @@ class EditChecker:
             index = record[POSITION]
             where = _where(exposure.info.key, exposure.dose_item, None, index)
             shown = v.describe(dose, unit)
+            # every finding on this record differs only in its rule, what was expected and why
+            finding = functools.partial(
+                Finding,
+                data.subject_id,
+                form=exposure.info.key,
+                item=exposure.dose_item,
+                visit=None,
+                record=index,
+                value=dose,
+            )
             if periods:
                 period = _period_on(periods, day)
                 if period is None:
-                    yield Finding(
-                        data.subject_id,
-                        "DOSE_NOT_AS_PLANNED",
-                        exposure.info.key,
-                        exposure.dose_item,
-                        None,
-                        index,
-                        dose,
-                        None,
-                        f"{where}: {shown} from study day {day} ({date.isoformat()}), when arm "
-                        f"{data.arm} plans no dose",
+                    yield finding(
+                        rule="DOSE_NOT_AS_PLANNED",
+                        expected=None,
+                        message=f"{where}: {shown} from study day {day} ({date.isoformat()}), "
+                        f"when arm {data.arm} plans no dose",
                     )
                 elif not _same(dose, period.dose):
-                    yield Finding(
-                        data.subject_id,
-                        "DOSE_NOT_AS_PLANNED",
-                        exposure.info.key,
-                        exposure.dose_item,
-                        None,
-                        index,
-                        dose,
-                        period.dose,
-                        f"{where}: {shown} from study day {day} ({date.isoformat()}); arm "
-                        f"{data.arm} plans {v.describe(period.dose, unit)} on that day "
+                    yield finding(
+                        rule="DOSE_NOT_AS_PLANNED",
+                        expected=period.dose,
+                        message=f"{where}: {shown} from study day {day} ({date.isoformat()}); "
+                        f"arm {data.arm} plans {v.describe(period.dose, unit)} on that day "
                         f"(element {period.element})",
                     )
                 continue
@@ -390,30 +381,18 @@ class EditChecker:
             planned = schedule.get(day)
             if planned is None:
                 days = ", ".join(str(d) for d in sorted(schedule))
-                yield Finding(
-                    data.subject_id,
-                    "DOSE_ON_UNPLANNED_DAY",
-                    exposure.info.key,
-                    exposure.dose_item,
-                    None,
-                    index,
-                    dose,
-                    f"a dose on day {days}",
-                    f"{where}: {shown} on study day {day} ({date.isoformat()}); dose level "
-                    f"{data.dose_level} plans doses on day {days} only",
+                yield finding(
+                    rule="DOSE_ON_UNPLANNED_DAY",
+                    expected=f"a dose on day {days}",
+                    message=f"{where}: {shown} on study day {day} ({date.isoformat()}); "
+                    f"dose level {data.dose_level} plans doses on day {days} only",
                 )
             elif not _same(dose, planned):
-                yield Finding(
-                    data.subject_id,
-                    "DOSE_NOT_AS_PLANNED",
-                    exposure.info.key,
-                    exposure.dose_item,
-                    None,
-                    index,
-                    dose,
-                    planned,
-                    f"{where}: {shown} on study day {day} ({date.isoformat()}); dose level "
-                    f"{data.dose_level} plans {v.describe(planned, unit)} on that day",
+                yield finding(
+                    rule="DOSE_NOT_AS_PLANNED",
+                    expected=planned,
+                    message=f"{where}: {shown} on study day {day} ({date.isoformat()}); "
+                    f"dose level {data.dose_level} plans {v.describe(planned, unit)} on that day",
                 )
         if schedule is None or periods:
             return

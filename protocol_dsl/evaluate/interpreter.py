@@ -192,7 +192,6 @@ class Info:
 
 
 TRUTH = Info("truth")
-UNKNOWN_INFO = Info("unknown")
 
 _ITEM_KINDS = {
     "number": "number",

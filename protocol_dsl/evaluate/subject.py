@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -211,7 +211,7 @@ def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     unit = item.type.unit if item.type.kind == "quantity" else None
     value_range = None
     if item.range is not None:
-        value_range = (_bound(item.range.low, unit), _bound(item.range.high, unit))
+        value_range = (range_bound(item.range.low, unit), range_bound(item.range.high, unit))
     return ItemInfo(
         item.name,
         item,
@@ -224,8 +224,12 @@ def _item_info(owner: Spec, item: m.Item, root: Spec | None = None) -> ItemInfo:
     )
 
 
-def _bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
-    # exact, so that a value on the bound is in range (0.1 is not the float 0.1)
+def range_bound(bound: Decimal | m.Quantity, unit: str | None) -> Decimal:
+    """A range bound in the item's unit; as written when its unit does not convert.
+
+    Exact, so that a value on the bound is in range (0.1 is not the float 0.1);
+    every back end reads range bounds through this one function.
+    """
     if isinstance(bound, m.Quantity):
         if unit is not None and bound.unit != unit:
             try:
@@ -616,9 +620,10 @@ def normalise(
             problems.append(
                 DataProblem(sid, None, None, key, None, f"'{key}' is not part of a subject record")
             )
-    _read_visits(dictionary, subject, raw.get("visits"), problems)
-    _read_forms(dictionary, subject, raw.get("forms"), problems)
-    _read_attestations(dictionary, subject, raw.get("attestations"), problems)
+    for key, shape, read in _SECTIONS:
+        section = _section(sid, key, raw.get(key), shape, problems)
+        if section is not None:
+            read(dictionary, subject, section, problems)
     for key, names, word in (
         ("arm", dictionary.arms, "arm"),
         ("dose_level", dictionary.dose_levels, "dose level"),
@@ -637,43 +642,39 @@ def normalise(
     return subject
 
 
+#: A section of a subject record, and the problems found while reading one.
+_Section: TypeAlias = Mapping[str, Any]
+_Problems: TypeAlias = list[DataProblem]
+
+
+def _section(sid: str, key: str, value: Any, shape: str, problems: _Problems) -> _Section | None:
+    """A section of a subject record (`visits`, `forms` …) when it is a mapping.
+
+    An absent section is None; one of another shape is None and a problem that says `shape`.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        problems.append(DataProblem(sid, None, None, key, None, shape))
+        return None
+    return value
+
+
 def _read_visits(
-    dictionary: DataDictionary, subject: Subject, visits: Any, problems: list[DataProblem]
+    dictionary: DataDictionary, subject: Subject, visits: _Section, problems: _Problems
 ) -> None:
-    sid = subject.subject_id
-    if visits is None:
-        return
-    if not isinstance(visits, Mapping):
-        problems.append(
-            DataProblem(sid, None, None, "visits", None, "visits must map visit names to dates")
-        )
-        return
     known = dictionary.spec.visits
-    for visit, value in visits.items():
-        if visit not in known:
-            problems.append(
-                DataProblem(
-                    sid, "visits", visit, None, value, f"'{visit}' is not a visit of the spec"
-                )
-            )
-            continue
-        if is_missing(value):
-            continue
-        try:
-            subject.visits[visit] = _date(value)
-        except BadValue as error:
-            problems.append(DataProblem(sid, "visits", visit, None, value, str(error)))
+
+    def unknown(visit: str) -> str | None:
+        return None if visit in known else f"'{visit}' is not a visit of the spec"
+
+    _read_values(subject, "visits", visits, unknown, _date, subject.visits, problems, by_visit=True)
 
 
 def _read_forms(
-    dictionary: DataDictionary, subject: Subject, forms: Any, problems: list[DataProblem]
+    dictionary: DataDictionary, subject: Subject, forms: _Section, problems: _Problems
 ) -> None:
     sid = subject.subject_id
-    if forms is None:
-        return
-    if not isinstance(forms, Mapping):
-        problems.append(DataProblem(sid, None, None, "forms", None, "forms must be a JSON object"))
-        return
     for name, content in forms.items():
         info = dictionary.form(name)
         if info is None:
@@ -799,31 +800,54 @@ def _read_record(
 
 
 def _read_attestations(
-    dictionary: DataDictionary, subject: Subject, attestations: Any, problems: list[DataProblem]
+    dictionary: DataDictionary, subject: Subject, attestations: _Section, problems: _Problems
 ) -> None:
-    sid = subject.subject_id
-    if attestations is None:
-        return
-    if not isinstance(attestations, Mapping):
-        problems.append(
-            DataProblem(
-                sid, None, None, "attestations", None, "attestations map criterion ids to yes/no"
-            )
-        )
-        return
-    for criterion_id, value in attestations.items():
+    def unknown(criterion_id: str) -> str | None:
         criterion = dictionary.criteria.get(criterion_id)
-        if criterion is None or not criterion.attested:
-            reason = (
-                f"'{criterion_id}' is not a criterion of the spec"
-                if criterion is None
-                else f"{criterion_id} is not an attested criterion"
-            )
-            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, reason))
+        if criterion is None:
+            return f"'{criterion_id}' is not a criterion of the spec"
+        return None if criterion.attested else f"{criterion_id} is not an attested criterion"
+
+    _read_values(
+        subject, "attestations", attestations, unknown, _yes_no, subject.attestations, problems
+    )
+
+
+def _read_values(
+    subject: Subject,
+    key: str,
+    section: _Section,
+    unknown: Callable[[str], str | None],
+    read: Callable[[Any], Any],
+    into: dict[str, Any],
+    problems: _Problems,
+    *,
+    by_visit: bool = False,
+) -> None:
+    """Read a section that maps a name to one value (visits to dates, criteria to yes/no).
+
+    A name `unknown` has a reason for is a problem, a missing value is left out,
+    and a value `read` refuses is a problem.  A problem names a visit as its
+    position (`by_visit`), any other name as its item.
+    """
+    for name, value in section.items():
+        position, item = (name, None) if by_visit else (None, name)
+        reason = unknown(name)
+        if reason is not None:
+            problems.append(DataProblem(subject.subject_id, key, position, item, value, reason))
             continue
         if is_missing(value):
             continue
         try:
-            subject.attestations[criterion_id] = _yes_no(value)
+            into[name] = read(value)
         except BadValue as error:
-            problems.append(DataProblem(sid, "attestations", None, criterion_id, value, str(error)))
+            problems.append(DataProblem(subject.subject_id, key, position, item, value, str(error)))
+
+
+#: The sections of a subject record read against the dictionary: key, the shape
+#: it must have (said when it has another), and its reader.
+_SECTIONS: tuple[tuple[str, str, Callable[..., None]], ...] = (
+    ("visits", "visits must map visit names to dates", _read_visits),
+    ("forms", "forms must be a JSON object", _read_forms),
+    ("attestations", "attestations map criterion ids to yes/no", _read_attestations),
+)

@@ -162,9 +162,6 @@ class Interval:
     def __repr__(self) -> str:
         return f"Interval({self.lo!r}, {self.hi!r})"
 
-    def as_list(self) -> list[float]:
-        return [self.lo, self.hi]
-
 
 #: An exact unit conversion: ``value * num / den + offset``.
 Transform = tuple[int, int, Decimal]
@@ -427,10 +424,6 @@ class Duration:
 
     amount: Any  # an exact number (Decimal or int)
     unit: str
-
-    @property
-    def is_calendar(self) -> bool:
-        return self.unit in _MONTH_UNITS
 
     def shift(self, date: _dt.date, sign: int) -> _dt.date:
         """``date + self`` (sign 1) or ``date - self`` (sign -1).

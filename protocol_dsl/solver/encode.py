@@ -594,9 +594,6 @@ class Encoder:
             return Opaque(f"the item '{item.name}' ({item.type.kind}) is not modelled")
         return self._field_term(field)
 
-    def field_at(self, use: FormUse, position: Position, item: m.Item) -> Field | None:
-        return self.fields.get((use.key, position, item.name))
-
     def _field(
         self,
         use: FormUse,

@@ -100,7 +100,7 @@ class Linker:
         self.terms: dict[int, int] = {}
 
     def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
-        """The variables of a formula walked by `link` (or walked now)."""
+        """The variables of a formula walked by `link_all` (or walked now)."""
         top = native.pointer(formula)
         found = self.variables.get(top)
         if found is None:
@@ -108,12 +108,11 @@ class Linker:
             found = self.variables[top]
         return found
 
-    def link(self, formula: z3.ExprRef) -> int | None:
-        """Join the variables of `formula`; one of them, or None when it has none."""
-        return self.link_all([formula])[0]
-
     def link_all(self, formulas: list[z3.BoolRef]) -> list[int | None]:
-        """`link` of each formula (in one walk: most domain constraints are tiny)."""
+        """Join the variables of each formula; one of them per formula, None when it has none.
+
+        One walk for all of them: most domain constraints are tiny.
+        """
         tops = [native.pointer(f) for f in formulas]
         self._walk(tops)
         keys: list[int | None] = []

@@ -12,9 +12,10 @@ exactly with fractions.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import z3
 
@@ -35,45 +36,42 @@ B: TypeAlias = "z3.BoolRef | bool"
 
 
 def all_of(*terms: B | list[B]) -> B:
-    flat = terms[0] if len(terms) == 1 and isinstance(terms[0], list) else terms
-    items: list[B] = []
-    for t in flat:
-        if t is True:
-            continue
-        if t is False:
-            return False
-        items.append(t)
-    if not items:
-        return True
-    if len(items) == 1:
-        return items[0]
-    if all(isinstance(t, z3.BoolRef) for t in items):
-        return native.conjunction(items)
-    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
-    ctx = items[0].ctx  # type: ignore[union-attr]
-    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
-    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(items), array), ctx)
+    return _fold(terms, True, native.conjunction, z3.Z3_mk_and)
 
 
 def any_of(*terms: B | list[B]) -> B:
+    return _fold(terms, False, native.disjunction, z3.Z3_mk_or)
+
+
+def _fold(
+    terms: tuple[B | list[B], ...],
+    unit: bool,
+    join: Callable[[list[z3.BoolRef]], z3.BoolRef],
+    checked: Callable[..., Any],
+) -> B:
+    """`and` (unit True) or `or` (unit False) of terms given one by one or as one list.
+
+    The unit is dropped and its opposite absorbs the rest, so constants never
+    reach z3.
+    """
     flat = terms[0] if len(terms) == 1 and isinstance(terms[0], list) else terms
     items: list[B] = []
     for t in flat:
-        if t is False:
+        if t is unit:
             continue
-        if t is True:
-            return True
+        if t is (not unit):
+            return not unit
         items.append(t)
     if not items:
-        return False
+        return unit
     if len(items) == 1:
         return items[0]
     if all(isinstance(t, z3.BoolRef) for t in items):
-        return native.disjunction(items)
+        return join(items)
     # z3's checked call: a term that is not a formula (an ill-typed rule) raises
     ctx = items[0].ctx  # type: ignore[union-attr]
     array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
-    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(items), array), ctx)
+    return z3.BoolRef(checked(ctx.ref(), len(items), array), ctx)
 
 
 def negation(term: B) -> B:
