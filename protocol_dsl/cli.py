@@ -45,7 +45,7 @@ class LazyGroup(click.Group):
         if entry is None or not _exists(entry[0]):
             return None
         module = importlib.import_module(entry[0])
-        return module.command  # type: ignore[no-any-return]
+        return module.command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]

@@ -226,9 +226,10 @@ def threshold_on_item_scale(spec: Spec, scope: Scope, compare: m.Compare) -> m.C
         if value is None:
             continue
         rewritten = m.QuantityLit(m.Quantity(value, item.type.unit), span=literal.span)
+        # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
         if literal is compare.right:
-            return attrs.evolve(compare, right=rewritten)
-        return attrs.evolve(compare, left=rewritten)
+            return attrs.evolve(compare, right=rewritten)  # type: ignore[misc]
+        return attrs.evolve(compare, left=rewritten)  # type: ignore[misc]
     return compare
 
 

@@ -43,6 +43,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 import attrs
 
@@ -159,7 +160,8 @@ class _Formatter:
         self.source = source
         self.source_lines = source.split("\n") if source is not None else None
         self._groups = itertools.count()
-        self.declaration_printers: dict[type, Callable[[object], list[_Line]]] = {
+        # each printer takes the declarations of its key's class: `Any` says so to a checker
+        self.declaration_printers: dict[type, Callable[[Any], list[_Line]]] = {
             m.Trial: self.trial,
             m.Use: self.use,
             m.CodeList: self.codelist,
@@ -236,7 +238,8 @@ class _Formatter:
         line = node.span.line
         if self.source is not None:
             line -= self.source.count("\n", start, node.span.start)
-        return _KeywordLine(attrs.evolve(node.span, start=start, line=line))
+        # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
+        return _KeywordLine(attrs.evolve(node.span, start=start, line=line))  # type: ignore[misc]
 
     def _blank_line(self, line: int) -> bool:
         if self.source_lines is None or not 1 <= line <= len(self.source_lines):
@@ -536,7 +539,10 @@ class _Formatter:
         return line
 
     def block(
-        self, opening: list[_Line], members: list[tuple[object, list[_Line]]], node: object | None
+        self,
+        opening: list[_Line],
+        members: Sequence[tuple[object, list[_Line]]],
+        node: object | None,
     ) -> list[_Line]:
         """Opening lines, members (each a list of lines) in order, and the closing brace."""
         lines = list(opening)
@@ -628,7 +634,7 @@ class _Formatter:
                 laid = [(col, head + where_flat, node)]
             else:
                 if chain:
-                    sub = self.chain(node.where, where_col, col + INDENT)
+                    sub = self.chain(cast(m.Logic, node.where), where_col, col + INDENT)
                 else:
                     sub = self.layout(node.where, where_col, _IMPLIES)
                 laid = [(col, head + sub[0][1], node), *sub[1:]]
@@ -993,7 +999,8 @@ class _Formatter:
 
     def dose_levels(self, decl: m.DoseFinding) -> list[_Line]:
         opening = [_Line(INDENT, _join(["levels", *self.marks(decl.levels_marks), "{"]))]
-        first = min((*decl.levels, *decl.levels_marks), key=_start, default=None)
+        candidates: list[m.DoseLevel | m.Mark] = [*decl.levels, *decl.levels_marks]
+        first = min(candidates, key=_start, default=None)
         if first is not None and first.span.end > 0:
             # the `levels` keyword has no node: the line is anchored where it is, so that a
             # comment between it and the first level stays inside the block

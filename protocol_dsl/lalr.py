@@ -33,7 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.grammar import Rule
+from lark.grammar import Rule, Terminal
 from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
@@ -121,7 +121,7 @@ class _Plan:
         )
         include: list[tuple[int, bool]] = []
         for index, symbol in enumerate(rule.expansion):
-            if options.keep_all_tokens or not (symbol.is_term and symbol.filter_out):
+            if options.keep_all_tokens or not (isinstance(symbol, Terminal) and symbol.filter_out):
                 include.append((index, not symbol.is_term and symbol.name.startswith("_")))
         #: None when the children are the symbols as they are (nothing dropped or inlined).
         self.include: tuple[tuple[int, bool], ...] | None = (
@@ -242,6 +242,8 @@ class Driver:
         # Per value, what Lark's positions read for it: the token itself, or
         # the node's outer positions (with its height).
         places: list[Any] = []
+        value: Any  # a token's text while scanning, then what a reduction makes
+        place: Positions | None
         while True:
             # ---- scan one token in the state the parser is in (as FastContextualLexer)
             token = None
@@ -288,7 +290,7 @@ class Driver:
                         break
                     token = None
             is_end = token is None
-            ttype = "$END" if is_end else token.type
+            ttype = "$END" if token is None else token.type
             # ---- feed it: reduce until it can be shifted (or the input is accepted)
             while True:
                 state = state_stack[-1]
@@ -296,7 +298,7 @@ class Driver:
                 action = row.get(ttype)
                 if action is None:
                     replacement = None
-                    if rescue is not None and not is_end:
+                    if rescue is not None and token is not None:
                         replacement = rescue(
                             token, lambda terminal: self.accepts(state_stack, terminal)
                         )
@@ -305,7 +307,7 @@ class Driver:
                     token = replacement
                     ttype = token.type
                     continue
-                if action.__class__ is int:
+                if isinstance(action, int):
                     state_stack.append(action)
                     values.append(token)
                     places.append(token)

@@ -33,6 +33,7 @@ from typing import Any
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 from lark.lexer import (
+    AbstractBasicLexer,
     BasicLexer,
     ContextualLexer,
     LexerState,
@@ -206,8 +207,8 @@ class _StateProgram:
 
     def match(self, text: str, pos: int, end: int) -> tuple[str, str] | None:
         for step in self.steps_at(text[pos]):
-            if step.__class__ is tuple:
-                name, pattern = step  # type: ignore[misc]
+            if isinstance(step, tuple):
+                name, pattern = step
                 found = pattern.match(text, pos, end)
                 if found:
                     return found.group(0), name
@@ -218,7 +219,7 @@ class _StateProgram:
         return None
 
 
-class _StateLexers(dict):  # type: ignore[type-arg]
+class _StateLexers(dict[int, AbstractBasicLexer]):  # the type Lark gives `lexers`
     """Lark's per-state lexers, built only for a state that needs one (a syntax error)."""
 
     def __init__(self, owner: FastContextualLexer) -> None:
@@ -233,6 +234,8 @@ class _StateLexers(dict):  # type: ignore[type-arg]
 
 class FastContextualLexer(ContextualLexer):
     """Lark's contextual lexer with scanners built from once-compiled terminals."""
+
+    root_lexer: BasicLexer  # Lark declares the abstract base; this class builds a BasicLexer
 
     def __init__(self, conf: Any, states: Any, always_accept: Any = ()) -> None:
         # Lark's constructor builds a lexer for each of the ~200 distinct states up
@@ -278,7 +281,7 @@ class FastContextualLexer(ContextualLexer):
         if covered is None:
             value = literal.pattern.value
             found = self._pattern(regex_terminal).match(value)
-            covered = bool(found) and found.group(0) == value
+            covered = found is not None and found.group(0) == value
             self._fullmatches[key] = covered
         return covered
 
@@ -301,13 +304,13 @@ class FastContextualLexer(ContextualLexer):
         embedded: set[str] = set()
         keywords: dict[str, dict[str, str]] = {}
         for regex_terminal in regexes:
-            unless = {}
+            unless: dict[str, str] = {}
             for literal in literals:
                 if literal.priority != regex_terminal.priority:
                     continue
                 if self._covers(regex_terminal, literal):
                     unless.setdefault(literal.pattern.value, literal.name)
-                    if literal.pattern.flags <= regex_terminal.pattern.flags:
+                    if set(literal.pattern.flags).issubset(regex_terminal.pattern.flags):
                         embedded.add(literal.name)
             if unless:
                 keywords[regex_terminal.name] = unless

@@ -16,7 +16,16 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal, TypeAlias, get_args
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Literal,
+    TypeAlias,
+    TypeVar,
+    dataclass_transform,
+    get_args,
+)
 
 import attrs
 
@@ -34,6 +43,11 @@ class _Node:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # What `attrs.frozen` adds to every subclass, declared so that checkers
+        # accept a model class wherever attrs expects one (`attrs.fields`).
+        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
+
     def __repr__(self) -> str:
         fields = attrs.fields(type(self))
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr)
@@ -44,7 +58,24 @@ class _Node:
 _methods = MethodCache("model-methods")
 
 
-def node(cls: type) -> type:
+_C = TypeVar("_C", bound=type)
+
+
+def _span_field(*, kw_only: Literal[True]) -> Span:
+    """The `span` field of a node: required (keyword only), left out of equality and repr.
+
+    Each field spells `kw_only=True`: type checkers read a field's options from the
+    call (PEP 681), not from what this function does with them.
+    """
+    return attrs.field(eq=False, repr=False, order=False, kw_only=kw_only)
+
+
+# `dataclass_transform` tells type checkers what `attrs.frozen` makes of the class
+# (an `__init__` from the annotated fields, frozen attributes); without it they
+# see a class with no fields.  Python 3.11's `dataclass_transform` accepts
+# `frozen_default` through its keyword arguments and records it for checkers.
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field, _span_field))
+def node(cls: _C) -> _C:
     """Declare a frozen model class (spans excluded from equality by their field).
 
     Not slotted: attrs builds a slotted class by creating it a second time, which
@@ -78,11 +109,6 @@ class Span(_Node):
         return cls(file, 1, 1, 1, 1, 0, 0)
 
 
-def _span_field() -> Span:
-    """The `span` field of a node: required (keyword only), left out of equality and repr."""
-    return attrs.field(eq=False, repr=False, order=False, kw_only=True)
-
-
 MarkKind = Literal["provisional", "note", "question", "source", "rationale"]
 
 
@@ -92,7 +118,7 @@ class Mark(_Node):
 
     kind: MarkKind
     text: str = ""
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Marks: TypeAlias = tuple[Mark, ...]
@@ -112,7 +138,7 @@ class Code(_Node):
 
     system: str
     value: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 # ---------------------------------------------------------------- literal values
@@ -151,7 +177,7 @@ class Value(_Node):
     kind: ValueKind
     value: str | Decimal | Quantity | _dt.date | int
     text: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -162,7 +188,7 @@ class Field(_Node):
     values: tuple[Value, ...]
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def value(self) -> Value:
@@ -175,25 +201,25 @@ class Field(_Node):
 @node
 class NumberLit(_Node):
     value: Decimal
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class QuantityLit(_Node):
     quantity: Quantity
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class TextLit(_Node):
     value: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class DateLit(_Node):
     value: _dt.date
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -201,13 +227,13 @@ class TiterLit(_Node):
     """An antibody titer 1:N, stored as its denominator N (titers are ordinal)."""
 
     denominator: int
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class BoolLit(_Node):
     value: bool
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -215,7 +241,7 @@ class Ref(_Node):
     """A dotted name: an item, definition, score, anchor, code or namespace member."""
 
     parts: tuple[str, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def dotted(self) -> str:
@@ -228,19 +254,19 @@ class AtVisit(_Node):
 
     expr: Expr
     visit: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class Negate(_Node):
     expr: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class Not(_Node):
     expr: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 ArithOp = Literal["+", "-", "*", "/"]
@@ -251,7 +277,7 @@ class Arith(_Node):
     op: ArithOp
     left: Expr
     right: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 LogicOp = Literal["and", "or", "implies"]
@@ -271,7 +297,7 @@ class Logic(_Node):
     left: Expr
     right: Expr
     chained: bool = attrs.field(default=False, kw_only=True)
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 CompareOp = Literal["<", "<=", ">", ">=", "=", "!="]
@@ -282,7 +308,7 @@ class Compare(_Node):
     op: CompareOp
     left: Expr
     right: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -292,7 +318,7 @@ class Between(_Node):
     expr: Expr
     low: Expr
     high: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -302,7 +328,7 @@ class MemberOf(_Node):
     expr: Expr
     values: tuple[str, ...] = ()
     codelist: Ref | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -311,7 +337,7 @@ class IsKnown(_Node):
 
     expr: Expr
     missing: bool = False
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Direction = Literal["before", "after"]
@@ -325,7 +351,7 @@ class Within(_Node):
     duration: Expr
     direction: Direction
     anchor: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -336,7 +362,7 @@ class AtLeast(_Node):
     duration: Expr
     direction: Direction
     anchor: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 QuantifierKind = Literal["any", "none", "all"]
@@ -350,7 +376,7 @@ class Quantifier(_Node):
     form: str
     where: Expr | None = None
     satisfy: Expr | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 AggregateKind = Literal["count", "sum", "min", "max"]
@@ -363,7 +389,7 @@ class Aggregate(_Node):
     kind: AggregateKind
     target: Ref
     where: Expr | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -372,7 +398,7 @@ class Call(_Node):
 
     function: str
     args: tuple[Expr, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -380,7 +406,7 @@ class Conditional(_Node):
     condition: Expr
     then: Expr
     otherwise: Expr
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 Expr: TypeAlias = (
@@ -455,7 +481,7 @@ def _is_expr(value: object) -> bool:
 class Trial(_Node):
     name: str
     fields: tuple[Field, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -471,7 +497,7 @@ class Trial(_Node):
 class Use(_Node):
     path: str
     alias: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -480,7 +506,7 @@ class CodeListEntry(_Node):
     label: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -490,7 +516,7 @@ class CodeList(_Node):
     entries: tuple[CodeListEntry, ...]
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def entry(self, name: str) -> CodeListEntry | None:
         for e in self.entries:
@@ -504,7 +530,7 @@ class TableRow(_Node):
     key: str
     value: Value
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -517,7 +543,7 @@ class Table(_Node):
     version: str | None = None
     keys: Ref | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 ItemKind = Literal[
@@ -530,7 +556,7 @@ class ItemType(_Node):
     kind: ItemKind
     unit: str | None = None
     codelist: Ref | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -539,7 +565,7 @@ class Range(_Node):
 
     low: Decimal | Quantity
     high: Decimal | Quantity
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -555,14 +581,14 @@ class Item(_Node):
     group: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class ItemGroup(_Node):
     name: str
     label: str | None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -573,7 +599,7 @@ class Derive(_Node):
     label: str | None
     expr: Expr
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -587,7 +613,7 @@ class Form(_Node):
     derives: tuple[Derive, ...] = ()
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
     #: a repeating form's "any records?" question: a yes/no item of a non-repeating
     #: form whose answer "no" records that the subject has none (CDASH's MHYN, CMYN)
     none_recorded_by: Ref | None = None
@@ -612,7 +638,7 @@ class Collect(_Node):
     form: Ref
     visits: tuple[str, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -621,7 +647,7 @@ class Define(_Node):
     label: str | None
     expr: Expr
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -636,7 +662,7 @@ class Conversion(_Node):
     expr: Expr
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -648,7 +674,7 @@ class ScoreItem(_Node):
     label: str | None = None
     expr: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -657,7 +683,7 @@ class ScoreDomain(_Node):
     label: str | None
     tags: tuple[str, ...]
     items: tuple[ScoreItem, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -670,7 +696,7 @@ class Score(_Node):
     range: tuple[Decimal, Decimal] | None = None
     rule: str = "sum_all"
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def items(self) -> Iterator[tuple[ScoreDomain, ScoreItem]]:
         for domain in self.domains:
@@ -687,7 +713,7 @@ class ScoreVariant(_Node):
     base: Ref
     without: tuple[str, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 CriterionKind = Literal["inclusion", "exclusion"]
@@ -702,7 +728,7 @@ class Criterion(_Node):
     attested: bool = False
     attestation: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -714,7 +740,7 @@ class Anchor(_Node):
     visit: str | None = None
     expr: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -722,7 +748,7 @@ class Epoch(_Node):
     name: str
     label: str | None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -743,7 +769,7 @@ class Visit(_Node):
     start_rule: str | None = None
     end_rule: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     @property
     def earliest(self) -> int | None:
@@ -763,7 +789,7 @@ class Activity(_Node):
     visits: tuple[str, ...]
     condition: str | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -777,7 +803,7 @@ class Element(_Node):
     duration: Quantity | None = None
     dose: Quantity | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -786,7 +812,7 @@ class ArmStep(_Node):
     epoch: str
     branch: str | None = None
     transition: str | None = None
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -798,7 +824,7 @@ class Arm(_Node):
     description: str | None = None
     steps: tuple[ArmStep, ...] = ()
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -806,7 +832,7 @@ class Intervention(_Node):
     name: str
     label: str | None
     fields: tuple[Field, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -820,7 +846,7 @@ class DoseLevel(_Node):
     name: str
     dose: Quantity
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -830,7 +856,7 @@ class EscalationDesign(_Node):
     kind: str
     parameters: tuple[Field, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def parameter(self, key: str) -> Field | None:
         for f in self.parameters:
@@ -846,14 +872,14 @@ class DltWindow(_Node):
     duration: Quantity
     anchor: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
 class DltDefinition(_Node):
     text: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -863,7 +889,7 @@ class StepDose(_Node):
     day: int
     amount: Quantity
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -871,7 +897,7 @@ class StepUp(_Node):
     levels: tuple[str, ...]
     steps: tuple[StepDose, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -882,7 +908,7 @@ class Scenario(_Node):
     label: str | None
     rates: tuple[Decimal, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -896,7 +922,7 @@ class DoseFinding(_Node):
     step_ups: tuple[StepUp, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     fields: tuple[Field, ...] = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -923,7 +949,7 @@ class Endpoint(_Node):
     until_anchor: str | None = None
     rule: Expr | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -933,7 +959,7 @@ class Objective(_Node):
     text: str
     endpoints: tuple[Endpoint, ...]
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -941,7 +967,7 @@ class AmendmentChange(_Node):
     target: str | None
     text: str
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -951,7 +977,7 @@ class Amendment(_Node):
     summary: str | None = None
     reasons: tuple[str, ...] = ()
     changes: tuple[AmendmentChange, ...] = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -965,7 +991,7 @@ class MapRule(_Node):
     visit: Ref | None = None
     unit: Ref | None = None
     marks: Marks = ()
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -975,7 +1001,7 @@ class MapComplete(_Node):
 
     form: Ref
     domain: str
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -985,7 +1011,7 @@ class Mapping(_Node):
     name: str
     label: str | None
     rules: tuple[MapRule, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
     complete: tuple[MapComplete, ...] = ()
 
 
@@ -1021,7 +1047,7 @@ class Module(_Node):
 
     path: str
     declarations: tuple[Declaration, ...]
-    span: Span = _span_field()
+    span: Span = _span_field(kw_only=True)
 
     def of_type(self, cls: type) -> tuple:
         return tuple(d for d in self.declarations if isinstance(d, cls))

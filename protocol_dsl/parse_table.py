@@ -119,15 +119,21 @@ class CachedTableParser(LALR_Parser):
 
     table_path: ClassVar[str | None] = None
 
+    # Lark's `LALR_Parser.deserialize` takes `callbacks` and `debug` besides what
+    # its base `Serialize.deserialize` declares; this keeps Lark's signature.
     @classmethod
-    def deserialize(cls, data: Any, memo: Any, callbacks: Any, debug: bool = False) -> Any:
+    def deserialize(  # type: ignore[override]
+        cls, data: Any, memo: Any, callbacks: Any, debug: bool = False
+    ) -> Any:
         table = load_table(cls.table_path, memo) if cls.table_path else None
         if table is None:
             table = IntParseTable.deserialize(data, memo)
             if cls.table_path:
                 save_table(cls.table_path, table, memo)
         parser = cls.__new__(cls)
-        parser._parse_table = table
+        # Lark stores an IntParseTable here itself; mypy infers the attribute as a
+        # ParseTable from Lark's constructor, a sibling class.
+        parser._parse_table = table  # type: ignore[assignment]
         parser.parser = LarkParser(table, callbacks, debug)
         return parser
 

@@ -85,7 +85,9 @@ def scale_of(unit: str) -> Scale:
             ratio = kind
         else:
             ratio = "number"
-    basis = tuple(sorted(text for text, side in units.annotations(parsed) if side < 0))
+    # mypy takes `units.annotations` for the `__future__` feature of that name
+    found = units.annotations(parsed)  # type: ignore[operator]
+    basis = tuple(sorted(text for text, side in found if side < 0))
     return Scale(parsed.dimension, ratio, basis)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 import attrs
 
@@ -245,7 +245,7 @@ class Spec:
     def visit_order(self) -> tuple[m.Visit, ...]:
         """Scheduled visits by planned day, then unscheduled and early termination."""
         visits = list(self.visits.values())
-        planned = sorted((v for v in visits if v.day is not None), key=lambda v: v.day)
+        planned = sorted((v for v in visits if v.day is not None), key=lambda v: cast(int, v.day))
         other = [v for v in visits if v.day is None]
         return tuple(planned + other)
 
@@ -388,9 +388,10 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
             yield Scope(owner, decl, f"derived value {decl.name}.{derive.name}"), derive.expr
     elif isinstance(decl, m.Score):
         form = owner.score_form(decl)
-        for _domain, item in decl.items():
-            if item.expr is not None:
-                yield Scope(owner, form, f"score item {decl.name}.{item.name}"), item.expr
+        for _domain, score_item in decl.items():
+            if score_item.expr is not None:
+                where = f"score item {decl.name}.{score_item.name}"
+                yield Scope(owner, form, where), score_item.expr
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:

@@ -61,6 +61,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 import attrs
 
@@ -106,6 +107,10 @@ class Type:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # what `attrs.frozen` adds to every subclass (see `model._Node`)
+        __attrs_attrs__: ClassVar[tuple[attrs.Attribute[Any], ...]]
+
     def __repr__(self) -> str:
         shown = ", ".join(
             f"{f.name}={getattr(self, f.name)!r}" for f in attrs.fields(type(self)) if f.repr
@@ -113,7 +118,13 @@ class Type:
         return f"{type(self).__name__}({shown})"
 
 
-def _type(cls: type) -> type:
+_T = TypeVar("_T", bound=type)
+
+
+# `dataclass_transform` tells type checkers that the class gets attrs' __init__ and
+# is frozen (as `model.node` does for the model)
+@dataclass_transform(frozen_default=True, field_specifiers=(attrs.field,))
+def _type(cls: _T) -> _T:
     # attrs' generated __repr__ and match_args cost import time; Type has its own repr
     return attrs.frozen(repr=False, match_args=False)(cls)
 

@@ -826,7 +826,9 @@ def compatible(a: Unit | str, b: Unit | str) -> bool:
     return _as_unit(a).dimension == _as_unit(b).dimension
 
 
-def annotations(unit: Unit | str) -> tuple[tuple[str, int], ...]:
+# The name is also bound by `from __future__ import annotations`, which only
+# matters to the compiler; this function replaces it in the module's namespace.
+def annotations(unit: Unit | str) -> tuple[tuple[str, int], ...]:  # type: ignore[no-redef]
     """The annotations of ``unit`` with the side of the division each is on.
 
     ``mL/min/{1.73_m2}`` -> ``(("{1.73_m2}", -1),)``; ``{cells}/uL`` ->
@@ -1104,8 +1106,8 @@ def _base_kind(base: tuple[int, ...], terms: tuple[tuple[str, int], ...]) -> str
 
 
 def _formula(dimension: tuple[int, ...]) -> str:
-    names = ("length", "mass", "time", "amount", "temperature", "luminous intensity", "current")
-    names += ARBITRARY_UNITS
+    base = ("length", "mass", "time", "amount", "temperature", "luminous intensity", "current")
+    names = base + ARBITRARY_UNITS
 
     def power(name: str, e: int) -> str:
         return name if e == 1 else f"{name}^{e}"

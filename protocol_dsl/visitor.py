@@ -57,7 +57,7 @@ class Visitor(abc.ABC, Generic[N, T, P]):
     def visit(self, node: N, /, *args: P.args, **kwargs: P.kwargs) -> T:
         """What this walker makes of `node` (dispatched on its exact class)."""
         method = self._dispatch[type(node)]
-        return method(self, node, *args, **kwargs)  # type: ignore[no-any-return]
+        return method(self, node, *args, **kwargs)
 
 
 def out_of_step(

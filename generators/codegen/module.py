@@ -59,13 +59,12 @@ def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | Non
         )
         table.append(Code("", entry))
     asked = []
-    for number, entry in enumerate(plan.asked, start=1):
+    for number, question in enumerate(plan.asked, start=1):
         function = f"_asked_{number}"
-        body = attrs.evolve(compiler.scalar(entry.condition, True), prefix="return ")
+        body = attrs.evolve(compiler.scalar(question.condition, True), prefix="return ")
         functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s, r"})
-        asked.append(
-            attrs.evolve(Code(function), prefix=f"{literal((entry.table, entry.item)).flat()}: ")
-        )
+        where = literal((question.table, question.item)).flat()
+        asked.append(attrs.evolve(Code(function), prefix=f"{where}: "))
     attested = tuple(c.id for c in plan.criteria if c.attested)
     source = _template().render(
         trial=_assign("TRIAL", literal(plan.trial)),

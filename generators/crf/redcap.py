@@ -44,7 +44,7 @@ import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from generators.crf.forms import (
     CrfField,
@@ -125,7 +125,14 @@ _VALIDATION = {
     "datetime": "datetime_ymd",
 }
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
-_NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
+_NEGATED: dict[m.CompareOp, m.CompareOp] = {
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "=": "!=",
+    "!=": "=",
+}
 _REDCAP_OP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}
 
 
@@ -373,7 +380,8 @@ class _Translator:
         if use is None:
             raise Untranslatable
         form = next(f for f in self.project.forms if f.storage_name == use.storage_name)
-        field = next(f for f in form.fields if f.name == symbol.decl.name)
+        item = cast(m.Item, symbol.decl)  # what an "item" symbol holds
+        field = next(f for f in form.fields if f.name == item.name)
         name = self.project.names[(form.storage_name, field.name)]
         if form.storage_name == self.form.storage_name:
             if visit is not None:
@@ -430,7 +438,7 @@ def _negate(expr: m.Expr) -> m.Expr:
     if isinstance(expr, m.Logic):
         if expr.op == "implies":
             return m.Logic("and", expr.left, _negate(expr.right), span=span)
-        op = "or" if expr.op == "and" else "and"
+        op: m.LogicOp = "or" if expr.op == "and" else "and"
         return m.Logic(op, _negate(expr.left), _negate(expr.right), span=span)
     if isinstance(expr, m.Between):
         below = m.Compare("<", expr.expr, expr.low, span=span)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from generators.documents import dosing
 from generators.documents.data_dictionary import DataDictionary
@@ -93,7 +93,7 @@ class _Builder:
                 rows.append((cell(labels.get(key, key)), (Paragraph(self.field_inlines(field)),)))
         return rows
 
-    def fields_table(self, rows: list[tuple[Cell, ...]], caption: str | None = None) -> Table:
+    def fields_table(self, rows: Sequence[tuple[Cell, ...]], caption: str | None = None) -> Table:
         return Table((cell("Item"), cell("Value")), tuple(rows), caption, (), "fields")
 
     def text_field(self, key: str) -> str | None:
@@ -426,7 +426,7 @@ class _Builder:
                 (),
                 True,
             )
-        rows = []
+        rows: list[tuple[Cell, Cell, Cell, Cell]] = []
         for objective in self.spec.objectives:
             for index, endpoint in enumerate(objective.endpoints or (None,)):
                 objective_cell: Cell = ()
@@ -1332,7 +1332,8 @@ def _forms_read(spec: Spec, expr: m.Expr) -> set[str]:
                     forms.add(symbol.form.name)
                 if symbol.kind == "define" and id(symbol.decl) not in seen:
                     seen.add(id(symbol.decl))
-                    visit(symbol.decl.expr, Scope(symbol.owner))  # type: ignore[union-attr]
+                    define = cast(m.Define, symbol.decl)  # what a "define" symbol holds
+                    visit(define.expr, Scope(symbol.owner))
 
     visit(expr, Scope(spec))
     return forms

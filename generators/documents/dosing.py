@@ -18,7 +18,6 @@ from typing import Any
 from generators.documents.document import (
     Block,
     Cell,
-    Inline,
     ListBlock,
     ListItem,
     Paragraph,
@@ -176,8 +175,12 @@ def _bound(value: int | None) -> str:
     return "—" if value is None else str(value)
 
 
-def rules_in_words(spec: Spec, finding: m.DoseFinding, design: Any | None) -> list[str]:
-    """The escalation rules as sentences, from the engine's design where available."""
+def rules_in_words(spec: Spec, finding: m.DoseFinding, design: Any) -> list[str]:
+    """The escalation rules as sentences, from the engine's design where available.
+
+    `design` is the escalation engine's design, or None; the engine is imported only
+    when installed, so its classes are told apart by name, not by type.
+    """
     start = finding.field("start_level")
     first = str(start.value.value) if start is not None else "the lowest dose level"
     rules: list[str] = []
@@ -369,7 +372,7 @@ def _step_dose(amount: m.Quantity, target: m.Quantity) -> str:
 # ---------------------------------------------------------------- sample size
 
 
-def sample_size_lines(spec: Spec, finding: m.DoseFinding) -> list[Inline | str]:
+def sample_size_lines(spec: Spec, finding: m.DoseFinding) -> list[str]:
     """How the design's maximum sample size compares with the planned enrolment."""
     design, problem = engine_design(spec) if finding.design else (None, None)
     n_levels = len(finding.levels)

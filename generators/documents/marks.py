@@ -118,7 +118,7 @@ def _alias(spec: Spec, library: Spec) -> str:
 # ---------------------------------------------------------------- walking the spec
 
 
-def _marks(node: object, where: str) -> Iterator[tuple[object, str, m.Mark]]:
+def _marks(node: attrs.AttrsInstance, where: str) -> Iterator[tuple[object, str, m.Mark]]:
     """Every mark under a declaration, with the place it belongs to, in source order."""
     here = _place(node, where)
     if isinstance(node, m.DoseFinding):

@@ -299,7 +299,9 @@ class _Writer:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         wanted = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         section.orientation = wanted
-        if (width > height) != landscape:
+        # python-docx reads None for a size the document does not set; the default
+        # template sets both
+        if width is not None and height is not None and (width > height) != landscape:
             section.page_width, section.page_height = height, width
 
     # ------------------------------------------------------------ structure
@@ -379,9 +381,9 @@ def render(
     if landscape:
         from docx.enum.section import WD_ORIENT
 
-        section = writer.doc.sections[0]
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
+        page = writer.doc.sections[0]
+        page.orientation = WD_ORIENT.LANDSCAPE
+        page.page_width, page.page_height = page.page_height, page.page_width
     writer.add_paragraph("Subtitle", _clean(doc_kind).upper())
     writer.add_paragraph("Title", _clean(document.title))
     if document.subtitle:

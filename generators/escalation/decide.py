@@ -129,7 +129,10 @@ class Decision:
 class Rules(Protocol):
     """A design's rules for a batch of trials with `n_levels` dose levels."""
 
-    design: Design
+    # read-only, so that each implementation may hold its own kind of design
+    @property
+    def design(self) -> Design: ...
+
     n_levels: int
     start_level: int
     cohort_size: int

@@ -28,10 +28,11 @@ not the build time, so that rebuilding gives byte-identical files.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from generators.csv_cells import Cell, write_csv
 from generators.sdtm.xport import Variable, xport_bytes
@@ -569,7 +570,7 @@ def _xpt_stamp(spec: Spec) -> bytes:
     """The date written into XPT headers: the protocol version date, else 1 January 1970."""
     found = spec.trial_field("version_date")
     if found is not None and found.value.kind == "date":
-        date = found.value.value
+        date = cast(datetime.date, found.value.value)  # what a "date" value holds
         text = f"{date.day:02d}{_MONTHS[date.month - 1]}{date.year % 100:02d}:00:00:00"
         return text.encode("ascii")
     return b"01JAN70:00:00:00"
@@ -579,12 +580,14 @@ def write_xpt(path: Path, dataset: Dataset, stamp: bytes) -> None:
     """SAS transport v5, stamped with `stamp` instead of the build time."""
     variables = [Variable(c.name, c.label, c.numeric) for c in dataset.columns]
     rows = [
-        [
-            (None if row[i] is None or row[i] == "" else float(row[i]))
-            if column.numeric
-            else ("" if row[i] is None else str(row[i]))
-            for i, column in enumerate(dataset.columns)
-        ]
+        [_xpt_value(row[i], column.numeric) for i, column in enumerate(dataset.columns)]
         for row in dataset.rows
     ]
     path.write_bytes(xport_bytes(dataset.name, dataset.label, variables, rows, stamp))
+
+
+def _xpt_value(value: Cell, numeric: bool) -> float | str | None:
+    """A cell as XPT stores it: a number (None when empty) or text."""
+    if numeric:
+        return None if value is None or value == "" else float(value)
+    return "" if value is None else str(value)

@@ -31,7 +31,7 @@ import math
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from sqlglot import exp
@@ -187,12 +187,18 @@ def _operand(e: exp.Expression) -> exp.Expression:
     return e
 
 
+# sqlglot types what its builders return as the `Expr` trait (here `Condition`);
+# each node they build is an `Expression`, the type this module works with.
 def _and(*args: exp.Expression) -> exp.Expression:
-    return exp.and_(*args, copy=False)
+    return cast(exp.Expression, exp.and_(*args, copy=False))
 
 
 def _or(*args: exp.Expression) -> exp.Expression:
-    return exp.or_(*args, copy=False)
+    return cast(exp.Expression, exp.or_(*args, copy=False))
+
+
+def _alias(value: exp.Expression, name: str) -> exp.Expression:
+    return cast(exp.Expression, value.as_(_id(name), copy=False))
 
 
 def _not(e: exp.Expression) -> exp.Expression:
@@ -394,7 +400,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         try:
             for node, (lo_name, hi_name) in source.scores.items():
                 lo, hi = self.bounds(node, None)
-                columns += [lo.as_(_id(lo_name), copy=False), hi.as_(_id(hi_name), copy=False)]
+                columns += [_alias(lo, lo_name), _alias(hi, hi_name)]
         finally:
             self._inline_scores = False
         return columns
@@ -464,8 +470,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         if isinstance(node, n.AllRecords):
             return [exp.Min(this=_to_code(c))]
         if isinstance(node, n.Count):
-            lo = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
-            hi = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
+            lo: exp.Expression = exp.Sum(this=_case((c.copy(), _int(1)), default=_int(0)))
+            hi: exp.Expression = exp.Sum(this=_case((_not(c.copy()), _int(0)), default=_int(1)))
             return [lo, hi]
         assert v is not None and isinstance(node, (n.Total, n.Extreme))
         missing = exp.Is(this=v.copy(), expression=exp.Null())
@@ -520,7 +526,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         if node.op == "min":
             # from the lowest any record that might count can have,
             # to the lowest of the records that certainly count
-            everyone = exp.Min(this=might.else_(value_or(node.low), copy=False))
+            everyone: exp.Expression = exp.Min(this=might.else_(value_or(node.low), copy=False))
             lo = bounded(node.low, everyone)
             hi = exp.Min(this=_case((c.copy(), value_or(node.high))))
         else:
@@ -1234,7 +1240,7 @@ def _converted(column: Column) -> exp.Expression:
         exp.Is(this=unit.copy(), expression=exp.Null()),
         exp.In(this=unit.copy(), expressions=[_string(""), _string(column.unit or "")]),
     )
-    branches = [(same, value.copy())]
+    branches: list[tuple[exp.Expression, exp.Expression]] = [(same, value.copy())]
     for conversion in column.conversions:
         scale = n.Scale(
             n.Const("number", None), conversion.num, conversion.den, conversion.offset,

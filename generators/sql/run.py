@@ -274,7 +274,7 @@ def _read_as(value: exp.Expression, actual: str, wanted: str) -> exp.Expression:
         number = _finite(exp.cast(value, "DOUBLE"))
         if wanted == "DOUBLE":
             return number
-        whole = exp.EQ(this=number.copy(), expression=exp.Floor(this=number.copy()))
+        whole: exp.Condition = exp.EQ(this=number.copy(), expression=exp.Floor(this=number.copy()))
         if wanted == "INT":  # a titer's denominator is positive
             whole = exp.and_(whole, exp.GT(this=number.copy(), expression=exp.Literal.number(0)))
         return exp.Case().when(whole, exp.cast(number, wanted))
@@ -566,7 +566,7 @@ def _arrow_types() -> dict[str, Any]:
     }
 
 
-class _LazyArrow(dict):  # type: ignore[type-arg]
+class _LazyArrow(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         self.update(_arrow_types())
         return self[key]

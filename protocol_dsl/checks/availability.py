@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
@@ -124,14 +124,15 @@ class Reader:
                 item = symbol.decl if symbol.kind == "item" else None
                 found.data.append((Read(symbol.owner, symbol.form, item, visit, expr.span), here))  # type: ignore[arg-type]
                 if symbol.kind == "derive":
+                    derive = cast(m.Derive, symbol.decl)  # what a "derive" symbol holds
                     self._follow(
-                        symbol.decl,
-                        symbol.decl.expr,
+                        derive,
+                        derive.expr,
                         Scope(symbol.owner, symbol.form),
                         visit,
                         found,
                         here,
-                    )  # type: ignore[attr-defined]
+                    )
             if expr.where is not None:
                 self._walk(expr.where, inner_scope(expr, scope) or scope, visit, found, origin)
             return

@@ -36,7 +36,7 @@ class _Node:
 
     @property
     def span(self) -> m.Span:
-        return self.decl.span  # type: ignore[attr-defined,no-any-return]
+        return self.decl.span  # type: ignore[attr-defined]  # every decl in the graph has a span
 
     @property
     def described(self) -> str:

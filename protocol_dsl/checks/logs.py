@@ -162,9 +162,10 @@ def _logs_read(spec: Spec, owner: Spec, expr: object, seen: set[int]) -> Iterato
             define: m.Define = symbol.decl  # type: ignore[assignment]
             yield from _logs_read(spec, symbol.owner, define.expr, seen)
         return
-    if not attrs.has(type(expr)):
+    cls = type(expr)
+    if not attrs.has(cls):
         return
-    for field in attrs.fields(type(expr)):
+    for field in attrs.fields(cls):
         value = getattr(expr, field.name)
         if isinstance(value, tuple):
             for element in value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Protocol, cast
 
 from protocol_dsl import model as m
 from protocol_dsl import printer
@@ -65,6 +66,11 @@ def _header(spec: Spec) -> Iterator[Diagnostic]:
 # ---------------------------------------------------------------- duplicates
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
 def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
     # one namespace for everything an expression can name, one for schedule names
     namespaces: dict[str, dict[str, object]] = {"value": {}, "schedule": {}, "criterion": {}}
@@ -88,7 +94,8 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
             continue
         namespace = kinds.get(type(decl))
         if namespace is not None:
-            yield from _once(namespaces[namespace], decl.name, decl, _kind_word(decl))
+            name = cast(_Named, decl).name  # every class in `kinds` is a named declaration
+            yield from _once(namespaces[namespace], name, decl, _kind_word(decl))
         scopes: dict[str, dict[str, object]] = {}
         for scope, name, node, word in _members(decl):
             yield from _once(scopes.setdefault(scope, {}), name, node, word)

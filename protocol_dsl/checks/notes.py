@@ -8,6 +8,7 @@ source document), on the mark itself; N0902 one note per open `question`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import attrs
 
@@ -19,7 +20,7 @@ from protocol_dsl.spec import Spec
 def check(spec: Spec) -> Iterator[Diagnostic]:
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
-            for mark, what in _marks(decl, lambda decl=decl: _describe(decl)):
+            for mark, what in _marks(decl, partial(_describe, decl)):
                 if mark.kind == "provisional":
                     yield Diagnostic(
                         "N0901",

@@ -267,10 +267,10 @@ def git_reader(ref: str, spec_path: str) -> tuple[Callable[[str], bytes], str]:
     Returns the reader and the name of the old version ("REF:path/in/repo").
     """
     folder = os.path.dirname(os.path.abspath(spec_path))
-    top = _git(["rev-parse", "--show-toplevel"], folder)
-    if top is None:
+    found = _git(["rev-parse", "--show-toplevel"], folder)
+    if found is None:
         raise _UserError(f"{spec_path} is not inside a git repository (needed for --against)")
-    top = os.path.realpath(top.decode("utf-8").strip())
+    top = os.path.realpath(found.decode("utf-8").strip())
     commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
     if commit is None:
         raise _UserError(f"no commit '{ref}' in the repository at {top} (a branch, tag or commit)")

@@ -17,7 +17,7 @@ from protocol_dsl.commands.cohorts_diagnostics import cohorts_diagnostic
 from protocol_dsl.commands.options import format_option, no_color_option, read_stdin
 from protocol_dsl.commands.spec_input import load_checked_spec
 from protocol_dsl.diagnostics import render_json, render_text, use_colour
-from protocol_dsl.model import StepUp
+from protocol_dsl.model import DoseFinding, Quantity, StepUp
 
 FORMAT_VERSION = 1
 
@@ -81,7 +81,7 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
             "patients": sum(c.patients for c in cohorts),
             "action": str(decision.action),
             "next_level": next_name,
-            "next_dose": str(design.dose_finding.level(next_name).dose) if next_name else None,
+            "next_dose": str(_dose(design.dose_finding, next_name)) if next_name else None,
             "step_up": _step_up_json(step_up),
             "eliminated": [names[i] for i in decision.eliminated],
             "mtd": mtd_name,
@@ -95,7 +95,7 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
     )
     click.echo(f"decision: {decision.action}")
     if next_name:
-        dose = design.dose_finding.level(next_name).dose
+        dose = _dose(design.dose_finding, next_name)
         click.echo(f"next cohort: {next_name} ({dose})")
         if step_up is not None:
             steps = ", ".join(f"day {s.day}: {s.amount}" for s in step_up.steps)
@@ -103,8 +103,14 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
     if decision.eliminated:
         click.echo("eliminated: " + ", ".join(names[i] for i in decision.eliminated))
     if mtd_name:
-        click.echo(f"selected MTD: {mtd_name} ({design.dose_finding.level(mtd_name).dose})")
+        click.echo(f"selected MTD: {mtd_name} ({_dose(design.dose_finding, mtd_name)})")
     click.echo(f"rule: {decision.rule}")
+
+
+def _dose(dose_finding: DoseFinding, name: str) -> Quantity:
+    level = dose_finding.level(name)
+    assert level is not None, name  # the decision names only the design's own levels
+    return level.dose
 
 
 def _read_text(path: str) -> str:

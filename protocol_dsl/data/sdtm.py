@@ -174,7 +174,7 @@ def read_xpt(path: Path) -> list[dict[str, Any]]:
             frame, _meta = pyreadstat.read_xport(str(path), encoding="latin1")
         except Exception:
             raise InputError(f"cannot read {path} as a SAS transport file: {error}") from None
-    return frame.to_dict("records")  # type: ignore[no-any-return]
+    return frame.to_dict("records")
 
 
 def _clean(value: Any) -> Any:
@@ -268,7 +268,7 @@ class _Reader:
         self, subject: RawSubject, rule: Rule, row: Mapping[str, Any], where: str
     ) -> str | None:
         number = row.get(rule.visit) if rule.visit else None
-        if blank(number):
+        if number is None or blank(number):
             self.problem(subject, rule, f"the row has no {rule.visit}; it is skipped", where)
             return None
         try:

@@ -100,10 +100,10 @@ class _Assembler:
         order += ["visits"]
         order += [info.storage for info in self.dictionary.forms.values()]
         order += ["attestations"]
-        for table in tables.values():
-            for where, reason in table.bad_rows:
+        for read_table in tables.values():
+            for where, reason in read_table.bad_rows:
                 self.batch.problems.append(
-                    DataProblem(None, table.name, None, None, None, reason, where)
+                    DataProblem(None, read_table.name, None, None, None, reason, where)
                 )
         for name in order:
             table = tables.get(name)
@@ -424,13 +424,13 @@ def subjects_to_tables(
                 for item, value in (record or {}).items():
                     if isinstance(value, dict):
                         units_used.setdefault(storage, set()).add(item)
-    for info in dictionary.forms.values():
-        columns = ["subject_id"] + ([] if info.repeating else ["visit"])
-        for name in info.items:
+    for form_info in dictionary.forms.values():
+        columns = ["subject_id"] + ([] if form_info.repeating else ["visit"])
+        for name in form_info.items:
             columns.append(name)
-            if name in units_used.get(info.storage, ()):
+            if name in units_used.get(form_info.storage, ()):
                 columns.append(f"{name}{UNIT_SUFFIX}")
-        tables[info.storage] = (columns, [])
+        tables[form_info.storage] = (columns, [])
     for subject in subjects:
         sid = subject.get("subject_id")
         if subject.get("arm") is not None or subject.get("dose_level") is not None:

@@ -156,7 +156,7 @@ def _longest_line(text: str) -> int:
 def _collapse(widths: list[int], available: int) -> list[int]:
     """Shrink the widest columns towards the next widest until the table fits."""
     excess = sum(widths) - available
-    while excess > 0 and sum(widths):
+    while excess > 0 and sum(widths) != 0:
         widest = max(widths)
         second = max((w for w in widths if w != widest), default=0)
         ratios = [1 if w == widest else 0 for w in widths]

@@ -187,6 +187,7 @@ class EditChecker:
             (p.form, p.visit_or_record_index, p.item) for p in data.problems if p.item is not None
         }
         for info in self.dictionary.forms.values():
+            records: list[tuple[str | None, dict[str, Any]]]
             if info.repeating:
                 records = [(None, r) for r in data.records.get(info.storage, ())]
             else:

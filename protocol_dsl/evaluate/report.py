@@ -53,7 +53,7 @@ def render_json(run: ScreenRun, spec_path: str) -> str:
 
 
 def render_csv(run: ScreenRun) -> bytes:
-    from generators.csv_cells import csv_bytes
+    from generators.csv_cells import Cell, csv_bytes
 
     criteria = [c.id for c in run.spec.criteria]
     header = [
@@ -67,7 +67,7 @@ def render_csv(run: ScreenRun) -> bytes:
         *criteria,
         "source",
     ]
-    rows = []
+    rows: list[list[Cell]] = []
     for outcome in run.outcomes:
         result = outcome.result
         rows.append(
@@ -165,7 +165,9 @@ def _report_parts(run: ScreenRun, spec_path: str) -> list[boxes.Part]:
 
     invalid = [(o, p) for o in run.outcomes for p in o.result.invalid if p.check is None]
     if invalid:
-        rows = [(o.subject_id, p.where(), _value_text(p.value), p.reason) for o, p in invalid]
+        rows: list[tuple[str, ...]] = [
+            (o.subject_id, p.where(), _value_text(p.value), p.reason) for o, p in invalid
+        ]
         title = f"Invalid values ({len(invalid)}): read as missing"
         parts += [None, _table(title, ("Subject", "Where", "Value", "Reason"), fold, rows)]
 

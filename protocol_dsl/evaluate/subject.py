@@ -123,7 +123,7 @@ class ItemInfo:
     kind: str
     unit: str | None
     entries: tuple[str, ...] | None
-    range: tuple[float, float] | None
+    range: tuple[Decimal, Decimal] | None  # exact, as `_bound` makes them
     label: str
     #: declared conversions from other scales (HbA1c in mmol/mol for an item in %)
     conversions: tuple[ItemConversion, ...] = ()
@@ -290,7 +290,10 @@ def _number(value: Any) -> Decimal:
 def _held(number: Decimal) -> Decimal:
     """The number if the engines hold it exactly, else out of range (not an overflow)."""
     if abs(number) >= LARGEST:
-        digits = len(number.as_tuple().digits) + max(number.as_tuple().exponent, 0)
+        _sign, figures, exponent = number.as_tuple()
+        # every caller has rejected infinities and NaN, whose exponent is a letter
+        assert isinstance(exponent, int)
+        digits = len(figures) + max(exponent, 0)
         shown = format_number(number) if digits <= 24 else f"a number of {digits} digits"
         raise OutOfRange(f"{shown} is out of range: numbers are less than 10^18 in magnitude")
     return number

@@ -196,7 +196,8 @@ def interval(lo: Any, hi: Any) -> Any:
 
 def bounds(value: float | Interval) -> tuple[float, float]:
     if value.__class__ is Interval:
-        return value.lo, value.hi  # type: ignore[union-attr]
+        return value.lo, value.hi
+    # mypy narrows the positive branch of an exact class test but not this one
     return value, value  # type: ignore[return-value]
 
 
@@ -293,7 +294,7 @@ def _interval_arithmetic(op: str, a: Any, b: Any) -> Any:
     return interval(min(quotients), max(quotients))
 
 
-def _mul(x: float, y: float) -> float:
+def _mul(x: float, y: float) -> float | Decimal:
     # 0 × ∞ is 0 here: a bound of zero times an unbounded part stays zero
     if x == 0 or y == 0:
         return ZERO
@@ -319,19 +320,18 @@ class Quantity:
         return f"{format_number(self.value)} {self.unit}"
 
 
-def format_number(value: float) -> str:
+def format_number(value: float | Decimal) -> str:
     """A number as people write it: 20 not 20.0, at most 6 significant decimals."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
-    if value.__class__ is Decimal:
-        value = public_number(value)
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.6g}"
+    number: float = public_number(value) if isinstance(value, Decimal) else value
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    if number == int(number) and abs(number) < 1e15:
+        return str(int(number))
+    return f"{number:.6g}"
 
 
 # ---------------------------------------------------------------- dates and durations

@@ -179,11 +179,11 @@ class _Findings:
 
     def run(self) -> Iterator[Diagnostic]:
         contradictory = False
-        for batch in self._sharing_a_solver(self.groups):
+        for sharing in self._sharing_a_solver(self.groups):
             # independent groups: all of them can be passed at once exactly when each can
-            if self._all_satisfiable(batch, [[self.passes[i] for i in g.ids] for g in batch]):
+            if self._all_satisfiable(sharing, [[self.passes[i] for i in g.ids] for g in sharing]):
                 continue
-            for group in batch:
+            for group in sharing:
                 answer = self._check(group, [self.passes[i] for i in group.ids])
                 if answer == z3.unsat:
                     # one finding per independent conflict, each named by a minimal core

@@ -31,7 +31,7 @@ _I = ctypes.c_int
 
 def _direct(function: Callable[..., object], restype: object, *argtypes: object) -> Callable:
     """The C function behind one of z3core's wrappers, with integer arguments."""
-    pointer = function.__defaults__[0].f  # type: ignore[attr-defined,index]
+    pointer = function.__defaults__[0].f  # type: ignore[index]  # z3core wrappers have defaults
     address = ctypes.cast(pointer, ctypes.c_void_p).value
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)  # type: ignore[arg-type]
 
@@ -52,11 +52,11 @@ solver_pop = _direct(z3core.Z3_solver_pop, None, _P, _P, _U)
 
 
 def context(ctx: z3.Context) -> int:
-    return ctx.ref().value  # type: ignore[no-any-return]
+    return ctx.ref().value
 
 
 def pointer(term: z3.AstRef) -> int:
-    return term.as_ast().value  # type: ignore[no-any-return]
+    return term.as_ast().value
 
 
 def boolean(address: int, ctx: z3.Context) -> z3.BoolRef:

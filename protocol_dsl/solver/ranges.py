@@ -22,7 +22,14 @@ from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Scope, Spec, Symbol, walk_scoped
 
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+_FLIP: dict[m.CompareOp, m.CompareOp] = {
+    "<": ">",
+    "<=": ">=",
+    ">": "<",
+    ">=": "<=",
+    "=": "=",
+    "!=": "!=",
+}
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:

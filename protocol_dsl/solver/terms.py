@@ -15,7 +15,7 @@ import functools
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import z3
 
@@ -32,7 +32,7 @@ DAY_SECONDS = 86400
 #: A formula, or a Python bool for a constant: most "known" flags are plain True, and
 #: building z3 terms through the Python API is the encoder's main cost, so constants
 #: are folded here before z3 sees them.
-B = z3.BoolRef | bool
+B: TypeAlias = "z3.BoolRef | bool"
 
 
 def all_of(*terms: B | list[B]) -> B:
@@ -61,13 +61,13 @@ def _fold(
             continue
         if t is (not unit):
             return not unit
-        items.append(t)  # type: ignore[arg-type]
+        items.append(t)
     if not items:
         return unit
     if len(items) == 1:
         return items[0]
     if all(isinstance(t, z3.BoolRef) for t in items):
-        return join(items)  # type: ignore[arg-type]
+        return join(items)
     # z3's checked call: a term that is not a formula (an ill-typed rule) raises
     ctx = items[0].ctx  # type: ignore[union-attr]
     array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]

@@ -416,10 +416,10 @@ class _Builder:
                 found[name] = field
         values: dict[str, Any] = {}
         for item in found[next(iter(found))].form.items if found else ():
-            field = found.get(item.name)
-            if field is None or not _true(model, field.known):
+            item_field = found.get(item.name)
+            if item_field is None or not _true(model, item_field.known):
                 continue
-            values[item.name] = _json_value(model, field)
+            values[item.name] = _json_value(model, item_field)
         return values
 
     def _boundary_text(self, criterion: m.Criterion, atom: Atom, model: z3.ModelRef) -> str:
