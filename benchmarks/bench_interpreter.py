@@ -183,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from protocol_dsl.evaluate import compile_spec_rules
-    from protocol_dsl.evaluate.screening import load_for_screening
+    from protocol_dsl.screening.run import load_for_screening
 
     spec = load_for_screening(str(SPEC)).spec
     assert spec is not None

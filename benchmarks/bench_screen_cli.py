@@ -46,13 +46,14 @@ def mark(name):
     marks.append((name, time.perf_counter()))
 import protocol_dsl.cli
 mark("import the command line")
-from protocol_dsl.evaluate.screening import load_for_screening
+from protocol_dsl.screening.run import load_for_screening
 mark("import the interpreter and the front end")
 result = load_for_screening(SPEC)
 mark("load the spec (parse, names, types, units)")
 from protocol_dsl.data import read_inputs
-from protocol_dsl.evaluate import compile_spec_rules, report
-from protocol_dsl.evaluate.screening import screen_batch
+from protocol_dsl.evaluate import compile_spec_rules
+from protocol_dsl.screening import report
+from protocol_dsl.screening.run import screen_batch
 screener = compile_spec_rules(result.spec)
 mark("compile the criteria")
 batch = read_inputs(result.spec, screener.dictionary, [SUBJECT])

@@ -34,9 +34,9 @@ ARTEFACTS: dict[str, Artefact] = {
         "generators.registries.ctgov", "ClinicalTrials.gov record (JSON, text)", ""
     ),
     "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", ""),
-    "schema": Artefact("generators.checks.schema", "JSON Schema of a subject record", ""),
+    "schema": Artefact("generators.schema.schema", "JSON Schema of a subject record", ""),
     "sql": Artefact("generators.sql.build", "screening and edit-check SQL", "sql"),
-    "checks": Artefact("generators.codegen.module", "standalone Python screening module", ""),
+    "checks": Artefact("generators.checks.module", "standalone Python screening module", ""),
     "escalation": Artefact("generators.escalation.build", "escalation decision tables", "sim"),
 }
 

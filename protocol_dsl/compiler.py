@@ -10,8 +10,8 @@ import attrs
 
 from protocol_dsl.checks import run_checks
 from protocol_dsl.diagnostics import Diagnostic, has_errors, sorted_diagnostics
-from protocol_dsl.loader import Reader, _read_file, load
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import Reader, _read_file, load
 
 
 @attrs.frozen

@@ -13,7 +13,7 @@ the error it reports for it.
 per walker class: one dict lookup per node, no name built per call (the solver
 encoding and the interpreter compilation walk every rule of every check).
 `Visitor` is that mechanism for any tree of node classes; the screening plan's
-nodes have their own visitors on it (`generators.plan.visitor`).
+nodes have their own visitors on it (`protocol_dsl.plan.visitor`).
 """
 
 from __future__ import annotations

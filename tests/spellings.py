@@ -32,7 +32,7 @@ import attrs
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl.formatter import format_module
+from protocol_dsl.syntax.formatter import format_module
 from tests.strategies import spec_modules
 
 __all__ = ["chained", "noncanonical_specs", "respelled"]

@@ -23,7 +23,7 @@ The API::
     identifiers(used=set()) -> str         a fresh name (never a keyword)
     texts()                 -> str         free text: quotes, backslashes, unicode
 
-`specs()` is `spec_modules()` printed by `protocol_dsl.formatter`, so
+`specs()` is `spec_modules()` printed by `protocol_dsl.syntax.formatter`, so
 `parse(specs())` equals `spec_modules()` (the formatter's property tests
 check exactly that).  A `Context` is plain data: another test can draw one
 with `contexts()` and then draw `expressions(context)` to test an evaluator
@@ -42,10 +42,10 @@ import attrs
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
-from protocol_dsl.formatter import format_module
 from protocol_dsl.functions import FUNCTIONS
-from protocol_dsl.parser import keywords
+from protocol_dsl.syntax import printer
+from protocol_dsl.syntax.formatter import format_module
+from protocol_dsl.syntax.parser import keywords
 from tests.helpers import SPAN
 
 __all__ = [

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from protocol_dsl.cli import cli
 from protocol_dsl.codes import CODES
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax.parser import parse_module
 from tests.docs_examples import DOCS, all_docs, examples, materialise
 
 DIAGNOSTICS = DOCS / "diagnostics"

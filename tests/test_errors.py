@@ -61,16 +61,16 @@ def test_every_exception_has_exactly_one_root(cls: type[BaseException]) -> None:
 @pytest.mark.parametrize(
     ("path", "root", "other"),
     [
-        ("protocol_dsl.units.UnitError", UserError, ValueError),
-        ("protocol_dsl.conversions.NotAffine", UserError, ValueError),
-        ("protocol_dsl.evaluate.boxes.TooNarrow", ControlFlow, ValueError),
+        ("protocol_dsl.semantics.units.UnitError", UserError, ValueError),
+        ("protocol_dsl.semantics.conversions.NotAffine", UserError, ValueError),
+        ("protocol_dsl.screening.boxes.TooNarrow", ControlFlow, ValueError),
         ("protocol_dsl.evaluate.subject.OutOfRange", UserError, None),
-        ("protocol_dsl.builder.SyntaxProblem", UserError, None),
-        ("protocol_dsl.formatter.FormatError", UserError, None),
+        ("protocol_dsl.syntax.builder.SyntaxProblem", UserError, None),
+        ("protocol_dsl.syntax.formatter.FormatError", UserError, None),
         ("protocol_dsl.data.batch.InputError", UserError, None),
-        ("protocol_dsl.lalr.Fallback", ControlFlow, None),
+        ("protocol_dsl.syntax.lalr.Fallback", ControlFlow, None),
         ("protocol_dsl.evaluate.interpreter.CompileError", InternalError, None),
-        ("generators.plan.lower.PlanError", InternalError, None),
+        ("protocol_dsl.plan.lower.PlanError", InternalError, None),
         ("generators.sql.run.SourceError", UserError, None),
         ("generators.diff.subjects.SubjectDataError", UserError, None),
         ("generators.crf.redcap.Untranslatable", ControlFlow, None),
@@ -142,8 +142,8 @@ def test_anything_else_is_an_internal_error(
 def test_a_generator_refusing_what_check_accepted_is_a_bug_and_the_others_are_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generators.checks import schema
     from generators.escalation.designs import DesignError
+    from generators.schema import schema
 
     def refusing(spec: object, out_dir: Path) -> list[Path]:
         raise DesignError("the target toxicity must be below 0.5", "target")

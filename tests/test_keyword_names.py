@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax.parser import parse_module
 
 SPEC = """
 trial X {{

@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl import scales
-from protocol_dsl.conversions import Affine, NotAffine, affine
-from protocol_dsl.parser import parse_module
-from protocol_dsl.units import annotations, compatible, convert
+from protocol_dsl.semantics import scales
+from protocol_dsl.semantics.conversions import Affine, NotAffine, affine
+from protocol_dsl.semantics.units import annotations, compatible, convert
+from protocol_dsl.syntax.parser import parse_module
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Tests for protocol_dsl.units: UCUM parsing, kinds, compatibility and conversion."""
+"""Tests for protocol_dsl.semantics.units: UCUM parsing, kinds, compatibility and conversion."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocol_dsl.units import (
+from protocol_dsl.semantics.units import (
     ARBITRARY_UNITS,
     BASE_DIMENSIONS,
     DIMENSION_NAMES,

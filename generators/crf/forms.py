@@ -18,9 +18,9 @@ from typing import Literal
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.words import criterion_in_words, rule_in_words, unit_in_words
 from protocol_dsl.spec import Scope, Spec
-from protocol_dsl.words import criterion_in_words, rule_in_words, unit_in_words
 
 CHECKLIST_KEY = "eligibility_checklist"
 

@@ -38,9 +38,9 @@ from generators.crf.forms import (
     range_text,
 )
 from protocol_dsl import model as m
-from protocol_dsl import printer
+from protocol_dsl.semantics.words import unit_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import unit_in_words
+from protocol_dsl.syntax import printer
 
 ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -56,10 +56,10 @@ from generators.crf.forms import (
     mapping_targets,
     unit_text,
 )
-from generators.csv_cells import Cell, write_csv
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.csv_cells import Cell, write_csv
 from protocol_dsl.errors import ControlFlow
+from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec
 
 DICTIONARY_COLUMNS: tuple[str, ...] = (

@@ -25,9 +25,9 @@ from decimal import Decimal
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.words import quantity_in_words, rule_in_words
 from protocol_dsl.spec import Scope, Spec, inner_scope
-from protocol_dsl.words import quantity_in_words, rule_in_words
 
 _SYMBOLS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
@@ -284,7 +284,7 @@ class _Walker:
         try:
             return rule_in_words(expr, self.new_spec, scope)
         except (TypeError, AttributeError, KeyError):
-            from protocol_dsl.printer import expr as source
+            from protocol_dsl.syntax.printer import expr as source
 
             return source(expr)
 

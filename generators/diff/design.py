@@ -64,8 +64,8 @@ from generators.diff.walk import (
 )
 from protocol_dsl import designs
 from protocol_dsl import model as m
+from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import quantity_in_words
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ

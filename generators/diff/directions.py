@@ -1,6 +1,6 @@
 """Which way a value moved: ranking numbers, quantities and doses, and naming the direction.
 
-Quantities are compared after unit conversion (`protocol_dsl.units`); values
+Quantities are compared after unit conversion (`protocol_dsl.semantics.units`); values
 that cannot be ordered (incompatible units, text) give no rank, and the
 caller falls back to "changed".  The eligibility helpers turn a condition's
 effect into widened or narrowed eligibility.
@@ -14,7 +14,7 @@ from decimal import Decimal
 from generators.diff import rules
 from generators.diff.conditions import ConditionChange
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.semantics import units
 
 
 def magnitude_of(value: m.Value) -> Decimal | tuple[Decimal, str] | None:

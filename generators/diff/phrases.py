@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
+from protocol_dsl.semantics.words import quantity_in_words, rule_in_words
 from protocol_dsl.spec import Scope, Spec
-from protocol_dsl.words import quantity_in_words, rule_in_words
+from protocol_dsl.syntax import printer
 
 
 def value_words(value: m.Value) -> str:

@@ -35,9 +35,10 @@ from generators.diff.depends import Dependencies, key, prefixes
 from generators.diff.matching import match
 from generators.diff.phrases import attribute_changes
 from generators.diff.walk import Pair, Row, Table, compare, relabelled
-from protocol_dsl import conversions, printer
 from protocol_dsl import model as m
+from protocol_dsl.semantics import conversions
 from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ

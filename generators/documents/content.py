@@ -41,12 +41,12 @@ from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
-from protocol_dsl.spec import Scope, Spec, walk_scoped
-from protocol_dsl.words import (
+from protocol_dsl.semantics.words import (
     criterion_in_words,
     quantity_in_words,
     rule_in_words,
 )
+from protocol_dsl.spec import Scope, Spec, walk_scoped
 
 CAVEAT = (
     "Values marked PROVISIONAL are illustrative: they are not taken from the source document "

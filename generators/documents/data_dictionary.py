@@ -26,8 +26,13 @@ from generators.documents.document import (
 )
 from generators.documents.marks import MarkIndex
 from protocol_dsl import model as m
+from protocol_dsl.semantics.words import (
+    label_phrase,
+    quantity_in_words,
+    rule_in_words,
+    unit_in_words,
+)
 from protocol_dsl.spec import FormUse, Scope, Spec
-from protocol_dsl.words import label_phrase, quantity_in_words, rule_in_words, unit_in_words
 
 
 class DataDictionary:

@@ -30,8 +30,8 @@ from generators.documents.document import (
 from generators.documents.marks import MarkIndex
 from protocol_dsl import designs
 from protocol_dsl import model as m
+from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import label_phrase, quantity_in_words
 
 
 def design_name(kind: str) -> str:

@@ -17,9 +17,9 @@ import attrs
 
 from generators.documents.document import Badge, Inline, Note, Paragraph, Text, lines, para
 from protocol_dsl import model as m
-from protocol_dsl import printer
+from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import quantity_in_words
+from protocol_dsl.syntax import printer
 
 
 @attrs.frozen

@@ -30,8 +30,8 @@ from generators.documents.document import (
 from generators.documents.marks import MarkIndex, visit_timing, window_text
 from generators.documents.marks import day_text as _day
 from protocol_dsl import model as m
+from protocol_dsl.semantics.words import label_phrase, rule_in_words
 from protocol_dsl.spec import Scope, Spec
-from protocol_dsl.words import label_phrase, rule_in_words
 
 
 @attrs.frozen

@@ -3,7 +3,7 @@
 The grid is the one the protocol prints in section 1.3 (`schedule.py`).  The
 CSV has one column per visit, a few rows describing the visits above the
 activity and form rows, and the footnotes below; it is written like every
-CSV of the project (`generators.csv_cells`): UTF-8, LF line ends, and every
+CSV of the project (`protocol_dsl.csv_cells`): UTF-8, LF line ends, and every
 cell a spreadsheet could read as a formula neutralised with a leading
 apostrophe.
 """
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generators.csv_cells import csv_bytes
 from generators.documents.document import Badge, Document, Section, Table, cell, para
 from generators.documents.marks import MarkIndex
 from generators.documents.protocol import write_html_and_docx
 from generators.documents.schedule import Schedule, build_schedule, soa_table, visit_rows
+from protocol_dsl.csv_cells import csv_bytes
 from protocol_dsl.spec import Spec
 
 DOC_KIND = "Schedule of activities"

@@ -34,11 +34,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from generators.csv_cells import Cell, write_csv
 from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import model as m
+from protocol_dsl.csv_cells import Cell, write_csv
+from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import quantity_in_words
 
 MAX_TEXT = 200
 

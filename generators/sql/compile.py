@@ -36,17 +36,17 @@ from typing import Any, cast
 import attrs
 from sqlglot import exp
 
-from generators.plan import nodes as n
-from generators.plan.dictionary import (
+from generators.sql import DIALECTS
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import (
     ATTESTATIONS_TABLE,
     LAYOUT_TABLES,
     VISITS_TABLE,
     Column,
     Table,
 )
-from generators.plan.lower import Plan, PlanError, build_plan
-from generators.plan.visitor import IntervalVisitor, PlanVisitor
-from generators.sql import DIALECTS
+from protocol_dsl.plan.lower import Plan, PlanError, build_plan
+from protocol_dsl.plan.visitor import IntervalVisitor, PlanVisitor
 from protocol_dsl.spec import Spec
 
 SUBJECT_ID = "subject_id"

@@ -26,12 +26,12 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from generators.plan.dictionary import Dictionary, build_dictionary
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
 from protocol_dsl.data.jsonfiles import witness_note
 from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import TITER_LARGEST, parse_titer
+from protocol_dsl.plan.dictionary import Dictionary, build_dictionary
 from protocol_dsl.spec import Spec
 
 STATUS_WORDS = {1: "met", 0: "not_met", None: "unknown"}

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from sqlglot import exp
 
-from generators.plan.dictionary import (
+from protocol_dsl.plan.dictionary import (
     ATTESTATIONS_TABLE,
     SUBJECTS_TABLE,
     VISITS_TABLE,

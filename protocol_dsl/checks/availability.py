@@ -25,8 +25,8 @@ from typing import NamedTuple, cast
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics.types import analysed
 from protocol_dsl.spec import FormUse, Scope, Spec, inner_scope
-from protocol_dsl.typing_ import analysed
 
 from .study_days import shift
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl import scales, units
-from protocol_dsl.conversions import NotAffine, affine, declared, item_conversions
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.conversions import NotAffine, affine, declared, item_conversions
+from protocol_dsl.semantics.types import UNIT_HELP
 from protocol_dsl.spec import Spec
-from protocol_dsl.typing_ import UNIT_HELP
 
 _FORM = "write the formula as `a * value + b`, e.g. `0.09148 * value + 2.152`"
 

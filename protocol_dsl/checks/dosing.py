@@ -31,11 +31,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from protocol_dsl import designs, units
+from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.types import quantity_unit, units_comparable
 from protocol_dsl.spec import Spec
-from protocol_dsl.typing_ import quantity_unit, units_comparable
 
 from .study_days import dlt_anchor_day, duration_days, first_dose_day, shift, target_step
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, units
-from protocol_dsl import typing_ as t
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics import types as t
+from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.syntax import printer
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:

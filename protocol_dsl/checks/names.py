@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
 from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.syntax import printer
 
 #: Arity of each built-in function.
 FUNCTION_ARITY = {f.name: f.arity for f in FUNCTIONS.values()}

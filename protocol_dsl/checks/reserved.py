@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
 
-#: The layout's own tables (generators/plan/dictionary.py LAYOUT_TABLES).
+#: The layout's own tables (protocol_dsl/plan/dictionary.py LAYOUT_TABLES).
 RESERVED_TABLES = ("visits", "attestations", "subjects")
 
 #: The screening result's own columns (generators/sql/compile.py SUBJECT_ID, STATUS).

@@ -10,7 +10,7 @@ a number of days, and turns a duration written in the spec ("28 days",
 from __future__ import annotations
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.semantics import units
 from protocol_dsl.spec import Spec
 
 

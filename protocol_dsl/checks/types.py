@@ -1,6 +1,6 @@
 """Types: every expression is used as the kind of value it is.
 
-The rules are those of `protocol_dsl.typing_` (documented there): a date
+The rules are those of `protocol_dsl.semantics.types` (documented there): a date
 compared with a number (E0201), a choice compared with a value outside its
 code list (E0202), a titer compared with a non-titer (E0203), arithmetic on
 values that are not numbers (E0204), a non-condition where a condition is
@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.semantics.types import analyse
 from protocol_dsl.spec import Spec
-from protocol_dsl.typing_ import analyse
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl import scales, units
 from protocol_dsl.checks import conversions
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.spec import Spec
-from protocol_dsl.typing_ import (
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.types import (
     SCALE_HELP,
     UNIT_HELP,
     analyse,
@@ -29,7 +28,8 @@ from protocol_dsl.typing_ import (
     unit_span,
     units_comparable,
 )
-from protocol_dsl.units import describe_unit
+from protocol_dsl.semantics.units import describe_unit
+from protocol_dsl.spec import Spec
 
 #: Trial header fields that hold a duration.
 _DURATION_FIELDS = ("minimum_age", "maximum_age", "length")

@@ -32,7 +32,7 @@ from protocol_dsl.diagnostics import (
     use_colour,
 )
 from protocol_dsl.errors import UserError
-from protocol_dsl.loader import Loader, Reader, load
+from protocol_dsl.syntax.loader import Loader, Reader, load
 
 if TYPE_CHECKING:
     from generators.diff.changes import Change

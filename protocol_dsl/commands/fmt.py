@@ -22,8 +22,8 @@ import click
 from protocol_dsl import model as m
 from protocol_dsl.commands.options import expand_spec_paths, no_color_option
 from protocol_dsl.diagnostics import Diagnostic, render_text, use_colour
-from protocol_dsl.formatter import FormatError, format_source
-from protocol_dsl.loader import decode
+from protocol_dsl.syntax.formatter import FormatError, format_source
+from protocol_dsl.syntax.loader import decode
 
 
 @click.command("fmt")

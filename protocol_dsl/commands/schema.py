@@ -19,8 +19,8 @@ def command(spec: str, no_color: bool) -> None:
     The spec must pass the checks its data dictionary relies on (names, mappings,
     types, units); `protocol check` runs the others.
     """
-    from generators.checks.schema import schema_text
-    from protocol_dsl.evaluate.screening import load_for_screening
+    from generators.schema.schema import schema_text
+    from protocol_dsl.screening.run import load_for_screening
 
     result = load_for_screening(spec)
     if result.spec is None or has_errors(result.diagnostics):

@@ -19,7 +19,7 @@ from protocol_dsl.diagnostics import has_errors, render_text, use_colour
 if TYPE_CHECKING:
     from protocol_dsl.data.batch import Batch
     from protocol_dsl.evaluate.interpreter import Screener
-    from protocol_dsl.evaluate.screening import ScreenRun
+    from protocol_dsl.screening.run import ScreenRun
     from protocol_dsl.spec import Spec
 
 #: batches at least this large get a progress bar (on a terminal only)
@@ -69,7 +69,7 @@ def command(
     database files, or SDTM datasets (.xpt, read through the spec's mapping);
     - reads JSON from standard input.
     """
-    from protocol_dsl.evaluate.screening import load_for_screening
+    from protocol_dsl.screening.run import load_for_screening
 
     result = load_for_screening(spec)
     if result.spec is None or has_errors(result.diagnostics):
@@ -82,9 +82,10 @@ def command(
         return
 
     from protocol_dsl.data import InputError, read_inputs
-    from protocol_dsl.evaluate import compile_spec_rules, report
+    from protocol_dsl.evaluate import compile_spec_rules
     from protocol_dsl.evaluate.interpreter import CompileError
-    from protocol_dsl.evaluate.screening import screen_batch
+    from protocol_dsl.screening import report
+    from protocol_dsl.screening.run import screen_batch
 
     try:
         screener = compile_spec_rules(result.spec)
@@ -135,7 +136,7 @@ def _with_progress(
     spec: Spec, batch: Batch, explain: bool, total: int, screener: Screener
 ) -> ScreenRun:
     """Screening with a progress bar on standard error (rich, if installed)."""
-    from protocol_dsl.evaluate.screening import screen_batch
+    from protocol_dsl.screening.run import screen_batch
 
     try:
         from rich.console import Console
@@ -181,7 +182,7 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
     if len(data) != 1:
         click.echo("error: the duckdb engine reads one input (a file or a folder)", err=True)
         sys.exit(1)
-    from generators.plan import PlanError
+    from protocol_dsl.plan import PlanError
 
     problems: list[str] = []
     try:
@@ -206,7 +207,7 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         return
     criteria = [c.id for c in spec.criteria]
     if output_format == "csv":
-        from generators.csv_cells import csv_bytes
+        from protocol_dsl.csv_cells import csv_bytes
 
         body = csv_bytes(
             ["subject_id", "status", *criteria],

@@ -49,7 +49,7 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
     if result.spec is None or has_errors(result.diagnostics):
         click.echo("no SQL written: fix the errors above first", err=True)
         sys.exit(2 if result.internal else 1)
-    from generators.plan import PlanError
+    from protocol_dsl.plan import PlanError
 
     try:
         if schema:

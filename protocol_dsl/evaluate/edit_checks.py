@@ -43,12 +43,12 @@ from typing import Any
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import units
 from protocol_dsl.checks.study_days import day_range, duration_days, earliest, latest
 from protocol_dsl.evaluate import log_checks
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.interpreter import Context, Screener, compile_spec_rules
 from protocol_dsl.evaluate.subject import POSITION, FormInfo, ItemInfo, Subject
+from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec
 
 RULES: dict[str, str] = {
@@ -246,7 +246,7 @@ class EditChecker:
                     message=f"{where} is required but missing",
                 )
             return
-        from protocol_dsl import printer
+        from protocol_dsl.syntax import printer
 
         condition = printer.expr(when)
         if holds is True and not present:

@@ -31,8 +31,6 @@ from typing import Any
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, units
-from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.errors import InternalError
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
@@ -42,7 +40,10 @@ from protocol_dsl.evaluate.subject import (
     Subject,
     normalise,
 )
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
 INF = math.inf
@@ -1958,7 +1959,7 @@ def _public(value: Any, info: Info) -> Any:
 
 def parse_expression(text: str) -> m.Expr:
     """An expression from source text (as written after `=` in a rule)."""
-    from protocol_dsl.parser import parse_module
+    from protocol_dsl.syntax.parser import parse_module
 
     module, diagnostics = parse_module(f"define __expression = {text}\n", "<expression>")
     if module is None or not module.declarations:

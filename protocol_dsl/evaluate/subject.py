@@ -26,8 +26,6 @@ from typing import Any, TypeAlias
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import scales, units
-from protocol_dsl.conversions import ItemConversion, item_conversions, recorded_conversion
 from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import (
     LARGEST,
@@ -39,6 +37,8 @@ from protocol_dsl.evaluate.values import (
     parse_titer,
     unit_transform,
 )
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.conversions import ItemConversion, item_conversions, recorded_conversion
 from protocol_dsl.spec import FormUse, Scope, Spec
 
 #: The reserved key under which a record carries its position: its index in a

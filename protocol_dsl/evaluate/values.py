@@ -169,7 +169,7 @@ Transform = tuple[int, int, Decimal]
 
 def unit_transform(from_unit: str, to_unit: str) -> Transform:
     """The exact conversion from ``from_unit`` to ``to_unit`` (`units.UnitError` if none)."""
-    from protocol_dsl import units
+    from protocol_dsl.semantics import units
 
     factor, offset = units.exact_transform(from_unit, to_unit)
     shift = Decimal(offset.numerator) / offset.denominator if offset else ZERO
@@ -476,7 +476,7 @@ def in_seconds(value: Any, scale: int) -> Any:
 
 def duration_unit(unit: str) -> str | None:
     """The duration unit code (d, wk, mo, a, h, min, s) for a time unit, else None."""
-    from protocol_dsl import units
+    from protocol_dsl.semantics import units
 
     try:
         parsed = units.time_unit(unit)

@@ -75,8 +75,8 @@ from typing import Literal, NamedTuple
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, units
-from protocol_dsl.conversions import threshold_on_item_scale
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.solver import calendar, native
 from protocol_dsl.solver.terms import (
     DAY_SECONDS,
@@ -115,6 +115,7 @@ from protocol_dsl.solver.terms import (
     val,
 )
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, expressions, walk_scoped
+from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
 Mode = Literal["check", "witness"]

@@ -45,7 +45,6 @@ from collections.abc import Iterator
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver import native
 from protocol_dsl.solver.alone import OwnParts, Shortcut
@@ -53,6 +52,7 @@ from protocol_dsl.solver.encode import Encoder, formal_criteria
 from protocol_dsl.solver.groups import Linker, connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax import printer
 
 #: Solver effort per query (a deterministic resource limit, so the same spec always
 #: gets the same findings); running out only means no finding.

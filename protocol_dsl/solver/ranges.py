@@ -17,10 +17,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, scales, units
-from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.spec import Scope, Spec, Symbol, walk_scoped
+from protocol_dsl.syntax import printer
 
 _FLIP: dict[m.CompareOp, m.CompareOp] = {
     "<": ">",

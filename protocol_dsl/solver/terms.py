@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeAlias
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl import units
+from protocol_dsl.semantics import units
 from protocol_dsl.solver import native
 
 #: Seconds per day: quantities of time are in seconds (the UCUM base unit).

@@ -32,11 +32,11 @@ from typing import Any
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
 from protocol_dsl.solver import calendar
 from protocol_dsl.solver.encode import EARLIEST, LATEST, Atom, Encoder, Field
 from protocol_dsl.solver.terms import Cond, Num, as_formula, from_base, parse_any_unit
 from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.syntax import printer
 
 #: The eligibility visit of every witness.
 REFERENCE_DATE = _dt.date(2025, 1, 6)

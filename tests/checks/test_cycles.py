@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl.checks import cycles
-from protocol_dsl.loader import load
+from protocol_dsl.syntax.loader import load
 
 HEADER = """\
 trial EXAMPLE {

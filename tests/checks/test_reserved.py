@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generators.plan.dictionary import LAYOUT_TABLES
 from generators.sql.compile import STATUS, SUBJECT_ID
 from protocol_dsl.checks.reserved import RESERVED_COLUMNS, RESERVED_TABLES
+from protocol_dsl.plan.dictionary import LAYOUT_TABLES
 
 
 def test_reserved_tables_are_the_layout_tables() -> None:

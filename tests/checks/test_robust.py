@@ -23,7 +23,7 @@ from protocol_dsl.checks import (
     types,
     units,
 )
-from protocol_dsl.loader import load
+from protocol_dsl.syntax.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "qls4131_sle_phase1b.trial"

@@ -1,4 +1,4 @@
-"""The type of expressions (`protocol_dsl.typing_`), as the back ends see it through `infer`."""
+"""The type of expressions (`protocol_dsl.semantics.types`), as the back ends see it through `infer`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl import typing_ as t
 from protocol_dsl.compiler import compile_spec
+from protocol_dsl.semantics import types as t
 from protocol_dsl.spec import Scope
 
 HEADER = """

@@ -22,10 +22,10 @@ from typing import Any
 import attrs
 import pytest
 
-from generators.codegen.module import render_module
+from generators.checks.module import render_module
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.evaluate import evaluate_subject
-from protocol_dsl.evaluate.screening import load_for_screening
+from protocol_dsl.screening.run import load_for_screening
 from protocol_dsl.spec import Spec
 
 HERE = Path(__file__).resolve().parent

@@ -18,7 +18,7 @@ import attrs
 from lark import Lark, Tree
 
 from protocol_dsl import model as m
-from protocol_dsl.parser import grammar_text
+from protocol_dsl.syntax.parser import grammar_text
 
 #: Expression classes of the model (every kind an expression node can be).
 EXPRESSION_KINDS: frozenset[str] = frozenset(t.__name__ for t in m._EXPR_TYPES)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
+from protocol_dsl.syntax import printer
 from tests.strategies import ItemInfo, SpecParts, literal_for
 
 #: The libraries a generated spec may `use` (copied next to it by the runner).

@@ -37,7 +37,7 @@ from protocol_dsl import model as m
 from protocol_dsl.cli import cli
 from protocol_dsl.codes import CODES
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.parser import DECLARATION_KEYWORDS, parse_module
+from protocol_dsl.syntax.parser import DECLARATION_KEYWORDS, parse_module
 from tests.contract import subjects as subj
 from tests.contract.coverage import Coverage, expression_kinds, rules_used
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import attrs
 from hypothesis import strategies as st
 
-from protocol_dsl.formatter import format_module
+from protocol_dsl.syntax.formatter import format_module
 from tests.contract.extras import extra_declarations
 from tests.contract.mutate import edited, edited_real_specs
 from tests.contract.respell import respelled

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from protocol_dsl.codes import CODES
-from protocol_dsl.formatter import format_source
+from protocol_dsl.syntax.formatter import format_source
 from tests.contract.known import KNOWN
 from tests.contract.runner import _run_module, invoke, prepare
 

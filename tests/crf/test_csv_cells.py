@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.csv_cells import FORMULA_STARTS, cell, csv_bytes, neutralise
+from protocol_dsl.csv_cells import FORMULA_STARTS, cell, csv_bytes, neutralise
 
 
 @settings(max_examples=200, deadline=None)

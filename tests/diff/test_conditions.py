@@ -11,7 +11,7 @@ import pytest
 
 from generators.diff.conditions import compare
 from protocol_dsl import model as m
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax.parser import parse_module
 from tests.diff.cases import BASE
 from tests.diff.util import compile_text
 

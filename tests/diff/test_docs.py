@@ -207,7 +207,7 @@ def _declaration_key(decl: object) -> tuple[str, str | None]:
 
 def splice(spec: str, edit: str) -> str:
     """`spec` with each declaration of `edit` in place of the one of the same kind and name."""
-    from protocol_dsl.parser import parse_module
+    from protocol_dsl.syntax.parser import parse_module
 
     old_module, _ = parse_module(spec, "old.trial")
     new_module, _ = parse_module(edit, "edit.trial")

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from generators.diff.compare import diff
 from protocol_dsl.commands.diff import compile_for_diff
-from protocol_dsl.formatter import format_module, format_source
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax.formatter import format_module, format_source
+from protocol_dsl.syntax.parser import parse_module
 from tests.diff.cases import ROWS, Row
 from tests.diff.mutations import amendments, relaid
 from tests.diff.util import reversed_view, view

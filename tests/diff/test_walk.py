@@ -27,9 +27,9 @@ from generators.diff.recorder import Differ
 from generators.diff.walk import Kind, Pair, Row, Table
 from protocol_dsl import model as m
 from protocol_dsl.commands.diff import compile_for_diff
-from protocol_dsl.formatter import format_module
-from protocol_dsl.parser import parse_module
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.formatter import format_module
+from protocol_dsl.syntax.parser import parse_module
 from tests.contract.specs_gen import contract_specs
 from tests.diff.mutations import amendments
 from tests.strategies import specs

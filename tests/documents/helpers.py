@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from protocol_dsl.loader import load
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"

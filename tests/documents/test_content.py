@@ -18,8 +18,8 @@ from generators.documents.document import (
 )
 from generators.documents.marks import MarkIndex
 from protocol_dsl import model as m
+from protocol_dsl.semantics.words import criterion_in_words
 from protocol_dsl.spec import Spec
-from protocol_dsl.words import criterion_in_words
 from tests.docs_examples import all_docs, examples, materialise
 from tests.documents.helpers import fixture_spec
 

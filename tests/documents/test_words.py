@@ -11,9 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl.spec import Scope
-from protocol_dsl.visitor import ExprVisitor
-from protocol_dsl.words import (
+from protocol_dsl.semantics.words import (
     _Words,
     criterion_in_words,
     label_phrase,
@@ -21,6 +19,8 @@ from protocol_dsl.words import (
     rule_in_words,
     unit_in_words,
 )
+from protocol_dsl.spec import Scope
+from protocol_dsl.visitor import ExprVisitor
 from tests.documents.helpers import fixture_spec
 from tests.helpers import SPAN
 

@@ -29,8 +29,8 @@ from protocol_dsl import designs
 from protocol_dsl.checks import dosing
 from protocol_dsl.cli import cli
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.loader import load
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import load
 from tests.documents.test_content import paragraphs, section, tables
 
 ROOT = Path(__file__).resolve().parents[2]

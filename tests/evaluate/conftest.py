@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from protocol_dsl.evaluate.screening import load_for_screening
+from protocol_dsl.screening.run import load_for_screening
 from protocol_dsl.spec import Spec
 
 ROOT = Path(__file__).resolve().parents[2]

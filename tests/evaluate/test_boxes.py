@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocol_dsl.evaluate import boxes
-from protocol_dsl.evaluate.report import _rich_report
+from protocol_dsl.screening import boxes
+from protocol_dsl.screening.report import _rich_report
 
 rich_console = pytest.importorskip("rich.console")
 

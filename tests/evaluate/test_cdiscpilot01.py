@@ -20,7 +20,7 @@ import pytest
 from protocol_dsl.data import read_inputs
 from protocol_dsl.diagnostics import has_errors
 from protocol_dsl.evaluate import compile_spec_rules
-from protocol_dsl.evaluate.screening import ScreenRun, load_for_screening, screen_batch
+from protocol_dsl.screening.run import ScreenRun, load_for_screening, screen_batch
 from protocol_dsl.spec import Spec
 
 from .conftest import CDISC_DATA, SPECS

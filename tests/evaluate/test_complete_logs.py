@@ -18,7 +18,7 @@ import pytest
 
 from protocol_dsl.data import read_inputs
 from protocol_dsl.evaluate import compile_spec_rules
-from protocol_dsl.evaluate.screening import ScreenRun, screen_batch
+from protocol_dsl.screening.run import ScreenRun, screen_batch
 from protocol_dsl.spec import Spec
 
 from .conftest import ROOT, SPECS, compiled

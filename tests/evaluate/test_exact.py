@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.codegen.module import render_module
+from generators.checks.module import render_module
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.evaluate import Quantity, evaluate_expr, evaluate_subject
 from protocol_dsl.evaluate import values as v

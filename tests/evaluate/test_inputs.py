@@ -17,7 +17,7 @@ from protocol_dsl.data.tables import (
     write_parquet_folder,
 )
 from protocol_dsl.evaluate import compile_spec_rules
-from protocol_dsl.evaluate.screening import ScreenRun, screen_batch
+from protocol_dsl.screening.run import ScreenRun, screen_batch
 from protocol_dsl.spec import Spec
 
 from .conftest import SUBJECTS, load_subject

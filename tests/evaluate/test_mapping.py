@@ -10,7 +10,7 @@ import pytest
 from protocol_dsl.data import InputError, read_inputs
 from protocol_dsl.data.sdtm import plan
 from protocol_dsl.evaluate import compile_spec_rules
-from protocol_dsl.evaluate.screening import ScreenRun, screen_batch
+from protocol_dsl.screening.run import ScreenRun, screen_batch
 from protocol_dsl.spec import Spec
 from tests.docs_examples import DOCS, examples
 

@@ -67,7 +67,7 @@ def test_inclusion_4_under_both_readings(qls_spec: Spec) -> None:
 
 def test_each_case_file_is_a_valid_subject_record(qls_spec: Spec) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from generators.checks.schema import json_schema
+    from generators.schema.schema import json_schema
 
     validator = jsonschema.Draft202012Validator(
         json_schema(qls_spec), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER

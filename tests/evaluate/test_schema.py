@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generators.checks.schema import build, json_schema, schema_text
+from generators.schema.schema import build, json_schema, schema_text
 from protocol_dsl.spec import Spec
 
 from .conftest import load_subject

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from protocol_dsl import model as m
 from protocol_dsl.cli import cli
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.formatter import FormatError, format_module, format_source
-from protocol_dsl.parser import parse_module, parse_with_comments
+from protocol_dsl.syntax.formatter import FormatError, format_module, format_source
+from protocol_dsl.syntax.parser import parse_module, parse_with_comments
 from tests.docs_examples import ROOT, all_docs, examples
 from tests.language.test_fuzz import mutated
 from tests.spellings import noncanonical_specs, respelled

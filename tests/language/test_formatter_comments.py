@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protocol_dsl.formatter import format_source
+from protocol_dsl.syntax.formatter import format_source
 from tests.language.test_formatter import _real_sources, assert_faithful
 from tests.spellings import noncanonical_specs
 from tests.strategies import specs

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from protocol_dsl.cli import cli
 from protocol_dsl.compiler import CompileResult, compile_spec
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.loader import _read_file
+from protocol_dsl.syntax.loader import _read_file
 from tests.docs_examples import ROOT
 
 SPECS = ROOT / "specs"

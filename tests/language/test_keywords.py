@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from protocol_dsl.keywords import declaration_keywords, keywords
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax.keywords import declaration_keywords, keywords
+from protocol_dsl.syntax.parser import parse_module
 
 ROOT = Path(__file__).resolve().parents[2]
 _SPECS = sorted((ROOT / "specs").glob("*.trial")) + sorted(

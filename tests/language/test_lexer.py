@@ -1,6 +1,6 @@
 """The fast contextual lexer gives exactly the tokens and the errors Lark's own lexer gives.
 
-The parser uses `protocol_dsl.lexer.FastContextualLexer`, which avoids
+The parser uses `protocol_dsl.syntax.lexer.FastContextualLexer`, which avoids
 compiling one regular expression per parser state.  These tests drive the
 same LALR tables with Lark's stock `ContextualLexer` and with ours, over the
 real specs, generated specs, and mutated and truncated inputs, and compare
@@ -19,8 +19,8 @@ from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.lexer import ContextualLexer
 
-from protocol_dsl import parser as protocol_parser
-from protocol_dsl.lexer import FastContextualLexer
+from protocol_dsl.syntax import parser as protocol_parser
+from protocol_dsl.syntax.lexer import FastContextualLexer
 from tests.language.test_fuzz import EXTREMES, SOURCES, mutated, truncated
 from tests.strategies import specs
 

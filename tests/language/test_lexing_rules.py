@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
-from protocol_dsl.builder import unquote
-from protocol_dsl.formatter import format_source
-from protocol_dsl.parser import parse_module
+from protocol_dsl.syntax import printer
+from protocol_dsl.syntax.builder import unquote
+from protocol_dsl.syntax.formatter import format_source
+from protocol_dsl.syntax.parser import parse_module
 from tests.helpers import SPAN
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from lark import Lark
 from lark.parsers.lalr_analysis import IntParseTable, Reduce, Shift
 
-from protocol_dsl.lexer import FastContextualLexer
-from protocol_dsl.parse_table import load_table, parser_class, save_table
+from protocol_dsl.syntax.lexer import FastContextualLexer
+from protocol_dsl.syntax.parse_table import load_table, parser_class, save_table
 from tests.language.test_fuzz import SOURCES
 from tests.language.test_lexer import lark_with
 

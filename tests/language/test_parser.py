@@ -14,10 +14,10 @@ import re
 import pytest
 from hypothesis import given, settings
 
-from protocol_dsl import printer
 from protocol_dsl.diagnostics import render_text
-from protocol_dsl.formatter import format_source
-from protocol_dsl.parser import lark_parser, parse_module, strict_parser
+from protocol_dsl.syntax import printer
+from protocol_dsl.syntax.formatter import format_source
+from protocol_dsl.syntax.parser import lark_parser, parse_module, strict_parser
 from tests.strategies import texts
 
 BROKEN = {

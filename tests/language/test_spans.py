@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
-from protocol_dsl.loader import load
-from protocol_dsl.parser import parse_module
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import load
+from protocol_dsl.syntax.parser import parse_module
 from tests.contract.specs_gen import ORIGINS, contract_specs
 from tests.helpers import SPAN
 

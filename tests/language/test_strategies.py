@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.parser import keywords, parse_module
+from protocol_dsl.syntax.parser import keywords, parse_module
 from tests.strategies import contexts, expressions, identifiers, specs
 
 

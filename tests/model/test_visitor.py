@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 import generators
 import protocol_dsl
-from generators.plan import nodes as n
-from generators.plan.visitor import IntervalVisitor, PlanVisitor
 from protocol_dsl import model as m
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.visitor import IntervalVisitor, PlanVisitor
 from protocol_dsl.visitor import (
     METHOD_NAMES,
     ExprVisitor,

@@ -1,6 +1,6 @@
 """The one-pass parse gives exactly what Lark's parser and the model builder give.
 
-`protocol_dsl.lalr.Driver` runs Lark's LALR tables in one loop, and the
+`protocol_dsl.syntax.lalr.Driver` runs Lark's LALR tables in one loop, and the
 parser calls the model builder from that loop instead of building a tree
 and transforming it.  These tests hold it to Lark's results:
 
@@ -29,9 +29,9 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from benchmarks.synthetic import synthetic_spec
-from protocol_dsl import parser as protocol_parser
-from protocol_dsl.builder import ModelBuilder
-from protocol_dsl.lalr import Driver, Fallback, tree_handlers
+from protocol_dsl.syntax import parser as protocol_parser
+from protocol_dsl.syntax.builder import ModelBuilder
+from protocol_dsl.syntax.lalr import Driver, Fallback, tree_handlers
 from tests.docs_examples import ROOT, all_docs, examples
 from tests.language.test_fuzz import EXTREMES, mutated, nested, truncated
 from tests.strategies import specs

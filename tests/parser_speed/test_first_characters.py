@@ -14,8 +14,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocol_dsl.lexer import _can_start, _first_characters
-from protocol_dsl.parser import lark_parser
+from protocol_dsl.syntax.lexer import _can_start, _first_characters
+from protocol_dsl.syntax.parser import lark_parser
 
 GRAMMAR_PATTERNS = [
     terminal.pattern.to_regexp()

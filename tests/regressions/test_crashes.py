@@ -392,7 +392,7 @@ def test_an_anchor_on_a_recorded_date_has_an_eligible_witness(tmp_path: Path) ->
 def test_a_failing_artefact_does_not_stop_the_others(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generators.checks import schema
+    from generators.schema import schema
 
     def broken(spec, out_dir):
         raise RuntimeError("injected failure")
@@ -415,7 +415,7 @@ def test_a_back_end_failing_on_a_checked_spec_is_an_internal_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import generators.sql.compile as sql_compile
-    from generators.plan import PlanError
+    from protocol_dsl.plan import PlanError
 
     def unplannable(*args, **kwargs):
         raise PlanError("injected failure")

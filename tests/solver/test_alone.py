@@ -21,9 +21,9 @@ import z3
 from protocol_dsl.checks import logic as logic_check
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.diagnostics import has_errors
-from protocol_dsl.loader import load
 from protocol_dsl.solver import alone, logic
 from protocol_dsl.solver.encode import Encoder, formal_criteria
+from protocol_dsl.syntax.loader import load
 from tests.solver.support import REAL_SPECS, ROOT, synthetic_text
 from tests.solver.test_findings_identity import _generated
 

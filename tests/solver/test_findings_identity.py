@@ -42,8 +42,8 @@ from hypothesis import strategies as st
 
 from protocol_dsl.checks import logic
 from protocol_dsl.diagnostics import Diagnostic, has_errors
-from protocol_dsl.loader import load
 from protocol_dsl.model import Span
+from protocol_dsl.syntax.loader import load
 from tests.docs_examples import all_docs, examples, materialise
 from tests.solver.support import CASES, ROOT, SPECS, synthetic_text
 

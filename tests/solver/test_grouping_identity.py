@@ -17,11 +17,11 @@ import pytest
 import z3
 
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.loader import load
 from protocol_dsl.solver.encode import Encoder, formal_criteria
 from protocol_dsl.solver.groups import connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import load
 from tests.solver.support import CASES, ROOT, SPECS, synthetic_text
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from generators.plan import nodes as n
-from generators.plan.dictionary import Column, Table
-from generators.plan.lower import Plan, build_plan
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import Column, Table
+from protocol_dsl.plan.lower import Plan, build_plan
 from protocol_dsl.spec import Spec
 
 

@@ -16,7 +16,7 @@ import pytest
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.data.jsonfiles import read_jsonl_file
 from protocol_dsl.evaluate import evaluate_subject
-from protocol_dsl.evaluate.screening import screen_batch
+from protocol_dsl.screening.run import screen_batch
 from tests.sql.test_differential import generated_module
 from tests.sql.test_missing_logs import spec
 

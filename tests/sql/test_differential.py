@@ -18,13 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generators.codegen.module import render_module
+from generators.checks.module import render_module
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate import evaluate_subject
-from protocol_dsl.evaluate.screening import load_for_screening
-from protocol_dsl.loader import load
+from protocol_dsl.screening.run import load_for_screening
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import load
 from tests.sql.cases import BASELINES, CDISCPILOT01, QLS4131
 from tests.sql.subjects import subject_batches
 

@@ -310,7 +310,7 @@ def test_a_table_folder_without_the_log_table_leaves_the_log_unknown(tmp_path: P
     """No history.csv at all: unknown for everyone, except where the question says none."""
     from protocol_dsl.data import read_inputs
     from protocol_dsl.evaluate import compile_spec_rules
-    from protocol_dsl.evaluate.screening import screen_batch
+    from protocol_dsl.screening.run import screen_batch
 
     (tmp_path / "screening.csv").write_text(
         "subject_id,visit,any_history,any_meds\nS1,SCR,no,no\nS2,SCR,,no\nS3,SCR,yes,\n",

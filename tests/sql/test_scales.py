@@ -232,7 +232,7 @@ def test_engines_agree_on_values_in_either_unit(
 
 def test_threshold_is_converted_exactly() -> None:
     # 64 mmol/mol is 8.00672 % exactly: the rewritten threshold keeps every digit
-    from protocol_dsl.conversions import threshold_on_item_scale
+    from protocol_dsl.semantics.conversions import threshold_on_item_scale
     from protocol_dsl.spec import Scope
 
     spec = spec_with('exclusion E1 "x" = labs.hba1c > 64 mmol/mol\n')

@@ -7,9 +7,9 @@ from fractions import Fraction
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from generators.plan import nodes as n
-from generators.plan.bounds import UNBOUNDED, StaticBounds, bounds_arith
-from generators.plan.dictionary import Dictionary
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.bounds import UNBOUNDED, StaticBounds, bounds_arith
+from protocol_dsl.plan.dictionary import Dictionary
 
 _FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 

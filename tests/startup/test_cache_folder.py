@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from protocol_dsl import parser
+from protocol_dsl.syntax import parser
 from protocol_dsl.user_cache import private_folder, write_atomically
 
 

@@ -1,6 +1,6 @@
 """The generated standalone screening module: golden file, lint, determinism, independence, safety.
 
-Regenerate the golden file with ``UPDATE_GOLDEN=1 pytest tests/codegen`` and
+Regenerate the golden file with ``UPDATE_GOLDEN=1 pytest tests/python_module`` and
 read the difference before committing it.
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generators.codegen.module import build, render_module
+from generators.checks.module import build, render_module
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.printer import quote
+from protocol_dsl.syntax.printer import quote
 from tests.sql.cases import CDISCPILOT01, QLS4131, QLS4131_ELIGIBLE
 
 GOLDEN = Path(__file__).parent / "golden"

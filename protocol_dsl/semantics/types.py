@@ -66,11 +66,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import printer, scales, units
 from protocol_dsl.codes import CODES
-from protocol_dsl.conversions import threshold_on_item_scale
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
+from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [

@@ -20,7 +20,7 @@ A unit's *scale* is therefore its UCUM dimension together with
 
 Units on one scale convert by UCUM's factor; units on two scales do not
 convert at all unless the spec declares the formula (a ``conversion``
-declaration, `protocol_dsl.conversions`).  Standard library only: this is on
+declaration, `protocol_dsl.semantics.conversions`).  Standard library only: this is on
 the start-up path of ``protocol check``.
 """
 
@@ -30,7 +30,7 @@ import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from protocol_dsl import units
+from protocol_dsl.semantics import units
 
 __all__ = [
     "LOINC_SCALES",

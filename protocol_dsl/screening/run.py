@@ -33,7 +33,7 @@ def load_for_screening(path: str, source: str | None = None) -> CompileResult:
     protocol, not whether its rules can be evaluated; `protocol check` runs them.
     """
     from protocol_dsl.checks import evaluation_checks, run_checks
-    from protocol_dsl.loader import load
+    from protocol_dsl.syntax.loader import load
 
     spec, diagnostics, sources = load(path, source)
     if spec is not None and not has_errors(diagnostics):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from generators.plan import nodes as n
-from generators.plan.dictionary import Dictionary
-from generators.plan.visitor import PlanVisitor
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import Dictionary
+from protocol_dsl.plan.visitor import PlanVisitor
 
 Bounds = tuple[float, float]
 

@@ -48,10 +48,10 @@ from typing import Any, cast
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import printer
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.errors import UserError
-from protocol_dsl.parser import Comment, parse_with_comments
+from protocol_dsl.syntax import printer
+from protocol_dsl.syntax.parser import Comment, parse_with_comments
 
 __all__ = ["CELL_WIDTH", "WIDTH", "FormatError", "format_module", "format_source"]
 

@@ -16,7 +16,7 @@ tree).
 
 The caller says what a node becomes: `handlers` maps a node name to a
 function of (positions, children).  With `tree_handlers` the result is the
-very tree Lark builds; the model builder of `protocol_dsl.builder` passes its
+very tree Lark builds; the model builder of `protocol_dsl.syntax.builder` passes its
 own methods, so no tree is built at all.
 
 Anything this driver does not handle the way Lark would — an unexpected
@@ -38,7 +38,7 @@ from lark.parsers.lalr_analysis import Shift
 from lark.tree import Meta
 
 from protocol_dsl.errors import ControlFlow
-from protocol_dsl.lexer import FastContextualLexer
+from protocol_dsl.syntax.lexer import FastContextualLexer
 
 #: A node's maker: (its positions, its children) -> the node.
 Handler = Callable[["Positions", list[Any]], Any]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.parser import parse_module
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.parser import parse_module
 
 #: Reads a path and returns its text; replaced in tests and by `--against` (git).
 Reader = Callable[[str], bytes]

@@ -208,7 +208,7 @@ def _number(bound: Any, unit: str | None) -> int | float:
     if isinstance(bound, m.Quantity):
         value = float(bound.value)
         if unit and bound.unit != unit:
-            from protocol_dsl import units
+            from protocol_dsl.semantics import units
 
             value = units.convert(value, bound.unit, unit)
     else:

@@ -1,7 +1,7 @@
 """Lowering: a checked spec's criteria to screening-plan nodes.
 
 This module owns the translation from the language to the plan.  Types come
-from the shared type rules (`protocol_dsl.typing_`); this module adds what a
+from the shared type rules (`protocol_dsl.semantics.types`); this module adds what a
 back end needs beyond types: which table, item and visit a name reads, the
 unit a comparison is made in (constants converted exactly here), a score as
 its weighted descriptors, a time window as date shifts.
@@ -19,21 +19,22 @@ from fractions import Fraction
 
 import attrs
 
-from generators.plan import nodes as n
-from generators.plan.bounds import StaticBounds
-from generators.plan.dictionary import (
+from protocol_dsl import model as m
+from protocol_dsl.errors import InternalError
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.bounds import StaticBounds
+from protocol_dsl.plan.dictionary import (
     ITEM_KINDS,
     Dictionary,
     build_dictionary,
     convert_exact,
     unit_conversion,
 )
-from protocol_dsl import model as m
-from protocol_dsl import printer, units
-from protocol_dsl import typing_ as t
-from protocol_dsl.conversions import threshold_on_item_scale
-from protocol_dsl.errors import InternalError
+from protocol_dsl.semantics import types as t
+from protocol_dsl.semantics import units
+from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
 

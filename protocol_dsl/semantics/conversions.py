@@ -1,7 +1,7 @@
 """Declared conversions between scales, and the items they apply to.
 
 A ``conversion`` declaration names a formula between two units that are not
-one scale (`protocol_dsl.scales`), for the analytes its codes name::
+one scale (`protocol_dsl.semantics.scales`), for the analytes its codes name::
 
     conversion hba1c_ifcc_to_ngsp from mmol/mol to % = 0.09148 * value + 2.152 [LOINC 4548-4]
 
@@ -25,8 +25,8 @@ from fractions import Fraction
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import scales, units
 from protocol_dsl.errors import UserError
+from protocol_dsl.semantics import scales, units
 from protocol_dsl.spec import Scope, Spec
 
 __all__ = [

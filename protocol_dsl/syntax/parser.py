@@ -2,12 +2,12 @@
 
 Lark's set-up stays inside this module: the LALR parser is built once per
 process (and cached per user on disk), the syntax tree is turned into frozen
-model classes by `protocol_dsl.builder`, and Lark's exceptions become
+model classes by `protocol_dsl.syntax.builder`, and Lark's exceptions become
 diagnostics with plain-word expectations.
 All syntax errors of a file are reported, not only the first: when the whole
 file does not parse, each top-level declaration is parsed on its own.
 
-A file is first parsed in one pass by `protocol_dsl.lalr.Driver`, which runs
+A file is first parsed in one pass by `protocol_dsl.syntax.lalr.Driver`, which runs
 Lark's tables and calls the model builder at each reduction (no tree); any
 problem sends the file down the usual path (Lark's parse, then the builder
 as a `Transformer`), so diagnostics are always that path's.
@@ -34,17 +34,17 @@ from lark.exceptions import (
 from lark.visitors import _vargs_meta
 
 from protocol_dsl import model as m
-from protocol_dsl.builder import ModelBuilder, SyntaxProblem, _shown
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.keywords import (
+from protocol_dsl.syntax.builder import ModelBuilder, SyntaxProblem, _shown
+from protocol_dsl.syntax.keywords import (
     GRAMMAR_PATH,
     KEYWORD_UNITS,
     declaration_keywords,
     keywords,
 )
-from protocol_dsl.lalr import Driver, Fallback, Handler
-from protocol_dsl.lexer import FastContextualLexer
-from protocol_dsl.parse_table import parser_class
+from protocol_dsl.syntax.lalr import Driver, Fallback, Handler
+from protocol_dsl.syntax.lexer import FastContextualLexer
+from protocol_dsl.syntax.parse_table import parser_class
 from protocol_dsl.user_cache import private_folder
 
 #: Declaration keywords: a line starting with one of these at column 1 begins

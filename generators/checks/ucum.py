@@ -1,10 +1,10 @@
 """The UCUM tables of the generated module: what its unit reader needs, as literals.
 
 The standalone module reads a unit found in the data with the same atoms,
-prefixes and limits as the interpreter (`protocol_dsl.units`), so that it
+prefixes and limits as the interpreter (`protocol_dsl.semantics.units`), so that it
 accepts exactly the units the interpreter accepts and converts them by the
 same exact factors.  The reader itself is fixed code in the template; only
-the tables come from here, so a unit added to `protocol_dsl.units` reaches
+the tables come from here, so a unit added to `protocol_dsl.semantics.units` reaches
 every generated module the next time it is generated.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from protocol_dsl import units
+from protocol_dsl.semantics import units
 
 # The interpreter's own tables: the module must parse with nothing else.
-from protocol_dsl.units import (
+from protocol_dsl.semantics.units import (
     _ATOMS,
     _BASE,
     _BODY_MASS,

@@ -17,11 +17,11 @@ import attrs
 import jinja2
 
 from generators import templates
-from generators.codegen import ucum
-from generators.codegen.python import Code, PythonCompiler, literal
-from generators.plan import nodes as n
-from generators.plan.dictionary import Column, Dictionary
-from generators.plan.lower import Plan, build_plan
+from generators.checks import ucum
+from generators.checks.python import Code, PythonCompiler, literal
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import Column, Dictionary
+from protocol_dsl.plan.lower import Plan, build_plan
 from protocol_dsl.spec import Spec
 
 FILE_NAME = "screening_checks.py"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import abc
 from typing import ClassVar, ParamSpec, TypeVar
 
-from generators.plan import nodes as n
+from protocol_dsl.plan import nodes as n
 from protocol_dsl.visitor import Visitor, check_methods, method_name
 
 T = TypeVar("T")

@@ -15,9 +15,9 @@ from fractions import Fraction
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl import scales, units
-from protocol_dsl.conversions import item_conversions, recorded_conversion
 from protocol_dsl.evaluate.subject import range_bound
+from protocol_dsl.semantics import scales, units
+from protocol_dsl.semantics.conversions import item_conversions, recorded_conversion
 from protocol_dsl.spec import Scope, Spec, expressions
 
 #: Units a quantity is commonly recorded in; those of the item's kind are
@@ -41,7 +41,7 @@ COMMON_UNITS: tuple[str, ...] = (
     # pressure, length, temperature, time
     "mm[Hg]", "kPa", "cm[H2O]", "m", "cm", "mm", "[in_i]", "Cel", "[degF]", "K",
     "s", "min", "h", "d", "wk", "mo", "a",
-    # ratios (mmol/mol is an amount fraction: another scale than %, see protocol_dsl.scales)
+    # ratios (mmol/mol is an amount fraction: another scale than %, see protocol_dsl.semantics.scales)
     "%", "1", "10*-2", "mmol/mol", "umol/mol",
 )  # fmt: skip
 

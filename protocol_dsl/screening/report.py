@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from protocol_dsl.evaluate import boxes
-from protocol_dsl.evaluate.screening import ScreenRun
+from protocol_dsl.screening import boxes
+from protocol_dsl.screening.run import ScreenRun
 
 FORMAT_VERSION = 1
 TEXT_WIDTH = 120
@@ -53,7 +53,7 @@ def render_json(run: ScreenRun, spec_path: str) -> str:
 
 
 def render_csv(run: ScreenRun) -> bytes:
-    from generators.csv_cells import Cell, csv_bytes
+    from protocol_dsl.csv_cells import Cell, csv_bytes
 
     criteria = [c.id for c in run.spec.criteria]
     header = [

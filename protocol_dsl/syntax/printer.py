@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from protocol_dsl import model as m
-from protocol_dsl.keywords import KEYWORD_UNITS, keywords, unit_word
+from protocol_dsl.syntax.keywords import KEYWORD_UNITS, keywords, unit_word
 from protocol_dsl.visitor import ExprVisitor
 
 # Binding strength, loosest first; mirrors the grammar.

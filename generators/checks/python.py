@@ -15,8 +15,8 @@ from fractions import Fraction
 
 import attrs
 
-from generators.plan import nodes as n
-from generators.plan.visitor import IntervalVisitor, PlanVisitor
+from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.visitor import IntervalVisitor, PlanVisitor
 
 INDENT = "    "
 WIDTH = 92
