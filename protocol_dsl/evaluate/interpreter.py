@@ -188,7 +188,7 @@ class Info:
 
     kind: str  # truth number date datetime duration titer choice text unknown
     unit: str | None = None
-    # exact decimals, or floats for the unbounded ends (±INF) and plain 0 / 1 bounds
+    # exact decimals (literals, weights, arithmetic) or floats (±INF, an item's declared range)
     lo: Decimal | float = -INF
     hi: Decimal | float = INF
     interval: bool = False  # may be an `Interval` at run time (scores, counts, sums)

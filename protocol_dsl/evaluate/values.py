@@ -143,8 +143,9 @@ def public_number(value: Any) -> Any:
 class Interval:
     """A partly known number: certainly at least ``lo`` and at most ``hi`` (``lo < hi``).
 
-    A fully known number is a plain float, never an interval with ``lo == hi``:
-    `interval` makes that choice.
+    A fully known number is a plain number, never an interval with ``lo == hi``:
+    `interval` makes that choice.  The ends are exact decimals, or floats for an
+    unbounded end (±∞) and in the public form `public_number` gives.
     """
 
     __slots__ = ("hi", "lo")
