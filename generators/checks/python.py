@@ -32,6 +32,7 @@ class Code:
     head: str
     args: tuple[Code, ...] | None = None
     prefix: str = ""
+    #: the opening and the closing bracket, one character each
     brackets: str = "()"
     tuple_of_one: bool = False
 
@@ -42,13 +43,13 @@ class Code:
             return flat
         inner = indent + INDENT
         lines = [f"{inner}{arg.render(inner, width, 1)}," for arg in self.args]
-        opening, closing = self.brackets
+        opening, closing = self.brackets[0], self.brackets[1]
         return f"{self.prefix}{self.head}{opening}\n" + "\n".join(lines) + f"\n{indent}{closing}"
 
     def flat(self) -> str:
         if self.args is None:
             return self.prefix + self.head
-        opening, closing = self.brackets
+        opening, closing = self.brackets[0], self.brackets[1]
         inside = ", ".join(a.flat() for a in self.args) + ("," if self.tuple_of_one else "")
         return f"{self.prefix}{self.head}{opening}{inside}{closing}"
 

@@ -90,6 +90,7 @@ def libraries(d: Differ, old: Spec, new: Spec, prefix: str) -> Iterator[tuple[Sp
     for alias, old_use, new_use in match(old_uses, new_uses):
         name = prefix + alias
         if old_use is None:
+            assert new_use is not None  # `match` pairs at least one side
             d.emit(
                 "LIBRARY_ADDED",
                 "added",

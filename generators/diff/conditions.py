@@ -112,7 +112,7 @@ class _Walker:
         if isinstance(new, m.Between) and _is_and(old):
             return self.walk(old, _as_comparisons(new), os, ns, sign)
         if isinstance(old, (m.Within, m.AtLeast)) and type(old) is type(new):
-            return self.window(old, new, ns, sign)  # type: ignore[arg-type]
+            return self.window(old, new, ns, sign)
         if isinstance(old, m.MemberOf) and isinstance(new, m.MemberOf):
             return self.members(old, new, ns, sign)
         if isinstance(old, m.Not) and isinstance(new, m.Not):
@@ -120,9 +120,9 @@ class _Walker:
         if isinstance(old, m.Logic) and isinstance(new, m.Logic) and old.op == new.op:
             return self.logic(old, new, os, ns, sign)
         if isinstance(old, m.Logic) and old.op in ("and", "or") and _extends(new, old):
-            return self.logic(old, new, os, ns, sign)  # type: ignore[arg-type]
+            return self.logic(old, new, os, ns, sign)
         if isinstance(new, m.Logic) and new.op in ("and", "or") and _extends(old, new):
-            return self.logic(old, new, os, ns, sign)  # type: ignore[arg-type]
+            return self.logic(old, new, os, ns, sign)
         if isinstance(old, m.AtVisit) and isinstance(new, m.AtVisit) and old.visit == new.visit:
             return self.walk(old.expr, new.expr, os, ns, sign)
         if isinstance(old, m.Quantifier) and isinstance(new, m.Quantifier):
@@ -346,7 +346,7 @@ def _order(old: m.Expr, new: m.Expr) -> int | None:
         a_num, b_num = a, b  # type: ignore[assignment]
     else:
         return None
-    return (b_num > a_num) - (b_num < a_num)  # type: ignore[operator]
+    return (b_num > a_num) - (b_num < a_num)
 
 
 def _magnitude(node: m.Expr) -> Decimal | tuple[Decimal, str] | _dt.date | int | None:

@@ -68,7 +68,7 @@ from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.recorder import Differ
+    from generators.diff.recorder import Differ, Shown
 
 
 _SAMPLE_SIZE_FIELDS = ("expansion", "backfill", "max_sample_size")
@@ -264,6 +264,7 @@ def dose_levels(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
     for name, ol, nl in match(old_levels, new_levels):
         target = f"dose level {name}"
         if ol is None:
+            assert nl is not None  # `match` pairs at least one side
             order = compare_quantities(nl.dose, old_top) if old_top else 1
             direction = "added" if order is not None and order <= 0 else "raised"
             note = (
@@ -363,7 +364,7 @@ def escalation_design(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
         old_words = field_words(of) if of else None
         new_words = field_words(nf) if nf else None
         summary = f"{old_words or '(default)'} → {new_words or '(default)'}"
-        fields = {
+        fields: Shown = {
             "old": old_words,
             "new": new_words,
             "old_node": of,
@@ -460,6 +461,7 @@ def step_ups(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
         )
         keys = ("step_up", *present.levels)
         if os is None:
+            assert ns is not None  # `present` is one of them
             d.emit(
                 "STEP_UP_ADDED",
                 "added",
@@ -587,6 +589,7 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
     new_days = {s.day: s for s in new.steps}
     for day, os, ns in match(old_days, new_days):  # type: ignore[arg-type]
         if os is None:
+            assert ns is not None  # `match` pairs at least one side
             parts.append(("added", f"step on day {day} added ({quantity_in_words(ns.amount)})"))
         elif ns is None:
             parts.append(("removed", f"step on day {day} removed"))

@@ -67,7 +67,7 @@ from protocol_dsl.semantics.words import label_phrase
 from protocol_dsl.spec import Scope, Spec
 
 if TYPE_CHECKING:
-    from generators.diff.recorder import Differ
+    from generators.diff.recorder import Differ, Nodes
 
 
 def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
@@ -88,7 +88,10 @@ def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
                 )
             continue
         # the visits of a trial's own forms are compared in `assessments`
-        compared = (o, n) if prefix else (attrs.evolve(o, visits=()), attrs.evolve(n, visits=()))
+        # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
+        compared = (
+            (o, n) if prefix else (attrs.evolve(o, visits=()), attrs.evolve(n, visits=()))  # type: ignore[misc]
+        )
         with d.guard("ASSESSMENT_CHANGED", target, o, n, compared=compared):
             form_pair(d, o, n, qualified, target, old, new)
 
@@ -96,7 +99,7 @@ def forms(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
 def form_pair(
     d: Differ, o: m.Form, n: m.Form, qualified: str, target: str, old: Spec, new: Spec
 ) -> None:
-    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    fields: Nodes = {"old_node": o, "new_node": n, "keys": (n.name,)}
     names = ("label", "repeating", "codes", "groups")
     # a trial's own forms are scheduled by `assessments`; a library form's visits are its own
     details = attribute_changes(o, n, (*names, "visits") if qualified != n.name else names)
@@ -198,6 +201,7 @@ def codelist_pair(d: Differ, pair: Pair[m.CodeList]) -> None:
         keys = (value, n.name)
         value_target = f"{target}, value {value}"
         if oe is None:
+            assert ne is not None  # `match` pairs at least one side
             d.emit_dependency(
                 "CODELIST_VALUE_ADDED",
                 "added",
@@ -309,7 +313,7 @@ def tables(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
 
 def define_pair(d: Differ, pair: Pair[m.Define]) -> None:
     o, n, target, old, new = pair.old, pair.new, pair.target, pair.old_spec, pair.new_spec
-    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    fields: Nodes = {"old_node": o, "new_node": n, "keys": (n.name,)}
     change = compare_conditions(o.expr, n.expr, old, new)
     if o.expr != n.expr and change.equivalent:
         how = f" ({change.describe()})" if change.describe() else ""
@@ -401,7 +405,7 @@ def score_pair(d: Differ, pair: Pair[m.Score | m.ScoreVariant]) -> None:
     """Weights, look-back and descriptors have directions; labels are cosmetic: one change
     each, listing what differs (a score is compared as one declaration, not field by field)."""
     o, n, qualified, target = pair.old, pair.new, pair.qualified, pair.target
-    fields = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    fields: Nodes = {"old_node": o, "new_node": n, "keys": (n.name,)}
     semantic: list[tuple[str, str]] = []  # (direction, words)
     cosmetic: list[str] = []
     if type(o) is not type(n):
@@ -534,6 +538,7 @@ def _score_differences(old: m.Score, new: m.Score) -> list[tuple[str, str]]:
         new_items = {i.name: i for i in nd.items}
         for item, oi, ni in match(old_items, new_items):
             if oi is None:
+                assert ni is not None  # `match` pairs at least one side
                 parts.append(
                     ("added", f"descriptor {item} (weight {m.format_decimal(ni.weight)}) added")
                 )

@@ -32,7 +32,7 @@ from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
-    from generators.diff.recorder import Differ
+    from generators.diff.recorder import Differ, Shown
 
 
 CRITERIA = Kind[m.Criterion](
@@ -57,7 +57,7 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
     """One change that says it all: kind, rule (as a condition, with its direction of
     eligibility), assessment and text interact, so they are compared together here."""
     cid = n.id
-    fields = {
+    fields: Shown = {
         "old": criterion_words(o, old),
         "new": criterion_words(n, new),
         "old_node": o,

@@ -41,7 +41,7 @@ from protocol_dsl.spec import Scope, Spec
 from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
-    from generators.diff.recorder import Differ
+    from generators.diff.recorder import Differ, Nodes
 
 #: why a conversion's effect on eligibility has no direction
 CONVERSION_EFFECT = (
@@ -135,7 +135,7 @@ def conversion_pair(d: Differ, pair: Pair[m.Conversion]) -> None:
     """Scales, formula and codes make one change, reaching the items the conversion applies
     to in either version; a formula respelled with the same result is a rewording."""
     o, n, target = pair.old, pair.new, pair.target
-    fields = {"old_node": o, "new_node": n, "keys": pair.keys}
+    fields: Nodes = {"old_node": o, "new_node": n, "keys": pair.keys}
     parts: list[str] = []
     if (o.source, o.target) != (n.source, n.target):
         parts.append(f"units {o.source} → {o.target} became {n.source} → {n.target}")
@@ -195,6 +195,7 @@ def none_question(d: Differ, o: m.Form, n: m.Form, qualified: str, target: str) 
     if old_ref == new_ref:
         return
     if old_ref is None:
+        assert new_ref is not None  # the two differ
         direction = "added"
         summary = (
             f"none question {new_ref.dotted} added: an empty log now means none when it is "
@@ -232,7 +233,8 @@ def none_question(d: Differ, o: m.Form, n: m.Form, qualified: str, target: str) 
 
 def without_completeness(mapping: m.Mapping) -> m.Mapping:
     """The mapping's rules alone (its `complete` lines are compared by `completeness`)."""
-    return attrs.evolve(mapping, complete=())
+    # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
+    return attrs.evolve(mapping, complete=())  # type: ignore[misc]
 
 
 def completeness(

@@ -12,7 +12,7 @@ the areas themselves, so that they can all depend on it without a circle;
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from generators.diff import rules
 from generators.diff.changes import Change, make
@@ -21,6 +21,22 @@ from generators.diff.directions import unranked
 from generators.diff.phrases import mark_words
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
+
+
+class Nodes(TypedDict):
+    """The two declarations of a change and their keys, as `Differ.emit` takes them; one
+    comparison often passes the same to several calls."""
+
+    old_node: object
+    new_node: object
+    keys: Sequence[str]
+
+
+class Shown(Nodes):
+    """`Nodes` and the two versions in words."""
+
+    old: str | None
+    new: str | None
 
 
 def phase_of(spec: Spec) -> rules.Phase:

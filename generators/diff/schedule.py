@@ -229,23 +229,24 @@ def assessments(d: Differ) -> None:
         )
         if isinstance(node_old, m.Collect) and isinstance(node_new, m.Collect):
             d.annotations(f"form {use_key}", node_old, node_new, (use_key,))
-    for name, o, n in match(d.old.activities, d.new.activities):
-        activity = n or o
+    for name, old_activity, new_activity in match(d.old.activities, d.new.activities):
+        activity = new_activity or old_activity
         assert activity is not None
         target = f"activity {name}"
         assessment(
             d,
             target,
             activity.label,
-            o.visits if o else None,
-            n.visits if n else None,
-            o,
-            n,
+            old_activity.visits if old_activity else None,
+            new_activity.visits if new_activity else None,
+            old_activity,
+            new_activity,
             (name,),
             safety=is_safety(name, activity.label),
         )
-        if o is not None and n is not None:
-            compare(d, ACTIVITY, Pair(o, n, d.old, d.new, target, name, (name,)))
+        if old_activity is not None and new_activity is not None:
+            pair = Pair(old_activity, new_activity, d.old, d.new, target, name, (name,))
+            compare(d, ACTIVITY, pair)
 
 
 #: what of an activity is compared besides its visits (those are compared as assessments)

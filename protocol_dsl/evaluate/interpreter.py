@@ -188,8 +188,9 @@ class Info:
 
     kind: str  # truth number date datetime duration titer choice text unknown
     unit: str | None = None
-    lo: float = -INF
-    hi: float = INF
+    # exact decimals (literals, weights, arithmetic) or floats (±INF, an item's declared range)
+    lo: Decimal | float = -INF
+    hi: Decimal | float = INF
     interval: bool = False  # may be an `Interval` at run time (scores, counts, sums)
 
 
@@ -378,7 +379,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         kind = info.kind
 
         def read(ctx: Context, rec: Any) -> Any:
-            record = ctx.values.get(key)
+            # a form collected at no visit (`at` None) has no record: the lookup finds none
+            record = ctx.values.get(key)  # type: ignore[arg-type]
             if record is None:
                 ctx.missing.append(form_label)
                 return None
@@ -443,7 +445,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         empty = {POSITION: at}
 
         def at_visit(ctx: Context, rec: Any) -> Any:
-            return body(ctx, ctx.values.get(key) or empty)
+            # a form collected at no visit (`at` None) has no record: the lookup finds none
+            return body(ctx, ctx.values.get(key) or empty)  # type: ignore[arg-type]
 
         return at_visit, info
 
@@ -665,7 +668,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         use: FormUse,
         at: str | None,
         excluded: frozenset[str],
-    ) -> Callable[[Context], list[tuple[float, float, list[str], list[str], list[str]]] | None]:
+    ) -> Callable[[Context], list[tuple[Decimal, Decimal, list[str], list[str], list[str]]] | None]:
         """Per domain of a score at a visit: (lo, hi, missing items, present, unknown).
 
         Memoised per subject: a score read by several criteria, or through its
@@ -678,9 +681,9 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         record_scope = Scope(owner, form)
         highest = base.rule == "highest_per_domain"
         # a descriptor is (weight, name, rule or None to read the item itself, missing label)
-        compiled: list[list[tuple[float, str, Fn | None, str]]] = []
+        compiled: list[list[tuple[Decimal, str, Fn | None, str]]] = []
         for domain in base.domains:
-            descriptors: list[tuple[float, str, Fn | None, str]] = []
+            descriptors: list[tuple[Decimal, str, Fn | None, str]] = []
             for item in domain.items:
                 if item.name in excluded:
                     continue
@@ -698,7 +701,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             cache = ctx.cache
             if memo_key in cache:
                 return cache[memo_key]
-            record = ctx.values.get(key)
+            # a form collected at no visit (`at` None) has no record: the lookup finds none
+            record = ctx.values.get(key)  # type: ignore[arg-type]
             if record is None:
                 cache[memo_key] = None
                 return None
@@ -854,9 +858,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     return v.interval(v.ZERO, max(-lo, hi))
                 return abs(x)
 
-            return absolute, Info(
-                info.kind, info.unit, 0.0, max(abs(info.lo), abs(info.hi)), info.interval
-            )
+            size = max(_magnitude(info.lo), _magnitude(info.hi))
+            return absolute, Info(info.kind, info.unit, 0.0, size, info.interval)
         if name in ("least", "greatest"):
             (a, ai), (b, bi) = args
             pick = min if name == "least" else max
@@ -1394,7 +1397,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     return lo
                 return v.Interval(lo, hi)
 
-            lo_all = min(0.0, vlo) * INF if vlo < 0 else 0.0
+            lo_all = -INF if vlo < 0 else 0.0  # a negative value may be added without end
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
         pick = min if kind == "min" else max
         if info.kind != "number":
@@ -1407,8 +1410,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             if not records and not none(ctx):
                 ctx.missing.append(unknown_label)
                 return None
-            certain: list[tuple[float, float]] = []
-            possible: list[tuple[float, float]] = []
+            certain: list[tuple[Decimal | float, Decimal | float]] = []
+            possible: list[tuple[Decimal | float, Decimal | float]] = []
             for record in records:
                 t = where(ctx, record) if where is not None else True
                 if t is False:
@@ -1640,7 +1643,16 @@ def _convert_value(value: Any, transform: v.Transform) -> Any:
     return value
 
 
-def _bounds_arith(op: str, a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+def _magnitude(x: Decimal | float) -> Decimal | float:
+    # `abs` of each type apart: typeshed's `abs` makes the `abs` of a union an `object`
+    if isinstance(x, Decimal):
+        return abs(x)
+    return abs(x)
+
+
+def _bounds_arith(
+    op: str, a: tuple[Decimal | float, Decimal | float], b: tuple[Decimal | float, Decimal | float]
+) -> tuple[Decimal | float, Decimal | float]:
     try:
         value = v.arithmetic(op, v.Interval(*a), v.Interval(*b))
     except ArithmeticError:  # ∞ − ∞, ∞ / ∞: no static bound
@@ -1675,7 +1687,10 @@ def _read_evidence(
     position: Any = None,
     kind: str = "",
 ) -> Evidence:
-    origin = ctx.subject.origins.get((storage, position if position is not None else visit, item))
+    # a value read at no visit and no position has no origin: the lookup finds none
+    origin = ctx.subject.origins.get(
+        (storage, position if position is not None else visit, item)  # type: ignore[arg-type]
+    )
     if kind == "titer":
         value = v.format_titer(value)
     shown = v.describe(value, unit)
@@ -1793,7 +1808,7 @@ class Screener:
                 found[info.key] = (info.storage, items)
         return found
 
-    def _record_not_applicable(self, data: Subject, label: str) -> tuple[str, str] | None:
+    def _record_not_applicable(self, data: Subject, label: str) -> tuple[str | None, str] | None:
         """(visit or None, condition text) when `label` names an item of one log record
         (``meds[2].dose``) that is not applicable to that record: its `when …` is false
         for the record.  Each record is asked on its own, as the CRF asks it per row."""

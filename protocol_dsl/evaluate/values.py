@@ -34,7 +34,7 @@ import operator
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -143,13 +143,14 @@ def public_number(value: Any) -> Any:
 class Interval:
     """A partly known number: certainly at least ``lo`` and at most ``hi`` (``lo < hi``).
 
-    A fully known number is a plain float, never an interval with ``lo == hi``:
-    `interval` makes that choice.
+    A fully known number is a plain number, never an interval with ``lo == hi``:
+    `interval` makes that choice.  The ends are exact decimals, or floats for an
+    unbounded end (±∞) and in the public form `public_number` gives.
     """
 
     __slots__ = ("hi", "lo")
 
-    def __init__(self, lo: float, hi: float) -> None:
+    def __init__(self, lo: Decimal | float, hi: Decimal | float) -> None:
         self.lo = lo
         self.hi = hi
 
@@ -194,7 +195,7 @@ def interval(lo: Any, hi: Any) -> Any:
     return lo if lo == hi else Interval(lo, hi)
 
 
-def bounds(value: float | Interval) -> tuple[float, float]:
+def bounds(value: Decimal | float | Interval) -> tuple[Decimal | float, Decimal | float]:
     if value.__class__ is Interval:
         return value.lo, value.hi
     # mypy narrows the positive branch of an exact class test but not this one
@@ -229,7 +230,9 @@ def compare(op: str, a: Any, b: Any) -> bool | None:
         return None
 
 
-def compare_intervals(op: str, a: tuple[float, float], b: tuple[float, float]) -> bool | None:
+def compare_intervals(
+    op: str, a: tuple[Decimal | float, Decimal | float], b: tuple[Decimal | float, Decimal | float]
+) -> bool | None:
     """Compare ``[a0, a1]`` with ``[b0, b1]``: True if for every pair, False if for none."""
     (a0, a1), (b0, b1) = a, b
     if op == "<":
@@ -280,7 +283,9 @@ def _plain_arithmetic(op: str, a: Any, b: Any) -> Any:
 
 
 def _interval_arithmetic(op: str, a: Any, b: Any) -> Any:
-    (a0, a1), (b0, b1) = bounds(a), bounds(b)
+    # the operands were made exact (see `arithmetic`): every bound is a Decimal
+    a0, a1 = cast("tuple[Decimal, Decimal]", bounds(a))
+    b0, b1 = cast("tuple[Decimal, Decimal]", bounds(b))
     if op == "+":
         return interval(a0 + b0, a1 + b1)
     if op == "-":
@@ -294,7 +299,7 @@ def _interval_arithmetic(op: str, a: Any, b: Any) -> Any:
     return interval(min(quotients), max(quotients))
 
 
-def _mul(x: float, y: float) -> float | Decimal:
+def _mul(x: Decimal, y: Decimal) -> Decimal:
     # 0 × ∞ is 0 here: a bound of zero times an unbounded part stays zero
     if x == 0 or y == 0:
         return ZERO

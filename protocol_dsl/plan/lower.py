@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from typing import Literal, cast
 
 import attrs
 
@@ -299,7 +300,8 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 
     def _score(self, symbol: Symbol, context: _Context, span: m.Span) -> _Lowered:
         owner, decl = symbol.owner, symbol.decl
-        label = decl.name  # type: ignore[union-attr]
+        # a symbol of kind "score" is declared by a score or a variant of one
+        label = cast("m.Score | m.ScoreVariant", decl).name
         removed: set[str] = set()
         while isinstance(decl, m.ScoreVariant):
             removed.update(decl.without)
@@ -375,7 +377,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             kind: n.Kind = (
                 "interval" if "interval" in (left.node.kind, right.node.kind) else "number"
             )
-            return _Lowered(n.Arith(expr.op, left.node, right.node, kind), result)  # type: ignore[arg-type]
+            return _Lowered(n.Arith(expr.op, left.node, right.node, kind), result)
         a, b = left.node, right.node
         if a.kind == "interval" and b.kind == "interval":
             a, b = n.Collapse(a), n.Collapse(b)
@@ -387,7 +389,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
                 a = n.Collapse(a) if a.kind == "interval" else a
                 b = n.Collapse(b) if b.kind == "interval" else b
         kind = "interval" if "interval" in (a.kind, b.kind) else "number"
-        return _Lowered(n.Arith(expr.op, a, b, kind), result)  # type: ignore[arg-type]
+        return _Lowered(n.Arith(expr.op, a, b, kind), result)
 
     def _date_arith(self, expr: m.Arith, left: _Lowered, right: _Lowered) -> n.Node:
         if isinstance(left.type, t.Date) and isinstance(right.type, t.Date):
@@ -615,7 +617,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             return _Lowered(self._unless_unrecorded(total, form, owner, table, unknown), result)
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
-        op = "min" if expr.kind == "min" else "max"
+        op: Literal["min", "max"] = "min" if expr.kind == "min" else "max"
         kind: n.Kind = "interval" if value.node.kind == "number" else value.node.kind
         return _Lowered(n.Extreme(op, table, value.node, where, kind, low, high), result)
 

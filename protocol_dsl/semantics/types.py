@@ -746,8 +746,8 @@ class Typer(ExprVisitor[Type, [Scope]]):
         # it is an item declared without a unit
         number_side, quantity_side = (a, b) if isinstance(ta, Number) else (b, a)
         t_quantity = tb if isinstance(ta, Number) else ta
-        item = self._item(number_side, scope)
-        if item is not None:
+        declared = self._item(number_side, scope)
+        if declared is not None:
             assert isinstance(t_quantity, Quantity)
             self._problem(
                 "E0304",
@@ -913,7 +913,8 @@ class Typer(ExprVisitor[Type, [Scope]]):
                 else None,
             )
             return UNKNOWN
-        return attrs.evolve(t, interval=True) if isinstance(t, _NUMERIC) else t
+        # mypy's attrs plugin knows only attrs' own decorators, not `_type`
+        return attrs.evolve(t, interval=True) if isinstance(t, _NUMERIC) else t  # type: ignore[misc]
 
     # ------------------------------------------------------------ functions
 
@@ -1116,7 +1117,8 @@ def unit_span(span: m.Span, unit: str, position: int = 0) -> m.Span:
         return span
     column = start_column + quoted + max(0, min(position, len(unit) - 1))
     offset = span.end - length + quoted + max(0, min(position, len(unit) - 1))
-    return attrs.evolve(
+    # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
+    return attrs.evolve(  # type: ignore[misc]
         span,
         column=column,
         end_column=span.end_column - quoted,
@@ -1181,10 +1183,10 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
             typer.derive_type(owner, decl, derive)
     elif isinstance(decl, m.Score):
         form = owner.score_form(decl)
-        for _domain, item in decl.items():
-            if item.expr is not None:
-                scope = Scope(owner, form, f"score item {decl.name}.{item.name}")
-                typer.condition(item.expr, scope, f"the score item '{item.name}'")
+        for _domain, score_item in decl.items():
+            if score_item.expr is not None:
+                scope = Scope(owner, form, f"score item {decl.name}.{score_item.name}")
+                typer.condition(score_item.expr, scope, f"the score item '{score_item.name}'")
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:

@@ -68,9 +68,10 @@ and `witness` then declines rather than emit a subject that might be wrong.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 import z3
 
@@ -224,7 +225,9 @@ class Atom:
         self.record = record
         unit = big.unit or small.unit
         factor = (
-            Fraction(*parse_any_unit(unit).exact_factor) if big.kind == "quantity" and unit else 1
+            Fraction(*parse_any_unit(unit).exact_factor)
+            if big.kind == "quantity" and unit
+            else Fraction(1)
         )
         self.scale = val(1 / factor, big.lo.ctx)
 
@@ -272,9 +275,34 @@ class Instance:
         "visit",
     )
 
-    def __init__(self, **fields: object):
-        for name, value in fields.items():
-            setattr(self, name, value)
+    def __init__(
+        self,
+        *,
+        key: AtomKey,
+        kind: str,
+        node: m.Quantifier | m.Aggregate,
+        owner: Spec,
+        form: m.Form,
+        use: FormUse,
+        visit: str | None,
+        result: Cond | Num,
+        target: Symbol | None,
+        variant: tuple,
+        criterion: str | None,
+        override: dict[AtomKey, Cond],
+    ) -> None:
+        self.key = key
+        self.kind = kind
+        self.node = node
+        self.owner = owner
+        self.form = form
+        self.use = use
+        self.visit = visit
+        self.result = result
+        self.target = target
+        self.variant = variant
+        self.criterion = criterion
+        self.override = override
 
 
 def _calendar_months(unit: units.Unit) -> int | None:
@@ -515,7 +543,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         key = (self._variant, "derive", id(decl), use.key, ctx.slot, visit)
         return self._cached(key, lambda: self.encode(decl.expr, inner))
 
-    def _cached(self, key: tuple, build) -> Term:  # type: ignore[no-untyped-def]
+    def _cached(self, key: tuple, build: Callable[[], Term]) -> Term:
         found = self._cache.get(key)
         if found is not None:
             return found  # type: ignore[return-value]
@@ -1354,7 +1382,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         pending = len(self._pending)
         try:
             approximations = len(self.approximations)
-            decl = symbol.decl  # type: ignore[attr-defined]
+            # what is aggregated is an item or a value derived on the record
+            decl = cast("m.Item | m.Derive", symbol.decl)
             term = self._symbol(symbol, probe, m.Ref((decl.name,), span=decl.span))
             del self.approximations[approximations:]
         finally:
@@ -1411,7 +1440,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             if self.mode == "witness":
                 count += self.spare_records * len(spares.get(key, ()))
                 count = min(count, self.max_records)
-            slots = []
+            slots: list[Slot] = []
             for index in range(count):
                 present = native.bool_const(f"{use.key}[{index}]:present", self.ctx)
                 if slots:  # records fill the slots in order: no two layouts of one subject
@@ -1444,8 +1473,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         return self._cond(self.encode(expr, ctx))
 
     def _link_quantifier(self, instance: Instance) -> None:
-        node: m.Quantifier = instance.node  # type: ignore[assignment]
-        result: Cond = instance.result  # type: ignore[assignment]
+        # `visit_quantifier` made the instance: its result is a truth value
+        node = cast(m.Quantifier, instance.node)
+        result = cast(Cond, instance.result)
         t_terms: list[B] = []
         f_terms: list[B] = []
         for slot in self.slots[instance.use.key]:
@@ -1467,8 +1497,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         self._add(iff(result.t, t), iff(result.f, f))
 
     def _link_aggregate(self, instance: Instance) -> None:
-        node: m.Aggregate = instance.node  # type: ignore[assignment]
-        result: Num = instance.result  # type: ignore[assignment]
+        # `visit_aggregate` made the instance: its result is a number
+        node = cast(m.Aggregate, instance.node)
+        result = cast(Num, instance.result)
         slots = self.slots[instance.use.key]
         target = instance.target
         if (
@@ -1486,7 +1517,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             if node.kind != "count":
                 assert instance.target is not None
                 ctx = Ctx(instance.owner, instance.form, instance.use, slot.index, instance.visit)
-                decl = instance.target.decl  # type: ignore[attr-defined]
+                # what is aggregated is an item or a value derived on the record
+                decl = cast("m.Item | m.Derive", instance.target.decl)
                 term = self._symbol(instance.target, ctx, m.Ref((decl.name,), span=decl.span))
                 if not (isinstance(term, Num) and term.exact):
                     self._approximate(f"{node.kind} of values that are not exact numbers")
@@ -1509,9 +1541,11 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                 add(result.lo >= 0)
             return
         assert all(v is not None for _s, _w, v in rows)
+        # not a count: every row holds its value (asserted above)
+        valued = cast("list[tuple[Slot, Cond, Num]]", rows)
         if self.mode == "witness":
             decided = all_of(
-                [implies(s.present, any_of(w.f, all_of(w.t, v.known))) for s, w, v in rows]  # type: ignore[union-attr]
+                [implies(s.present, any_of(w.f, all_of(w.t, v.known))) for s, w, v in valued]
             )
             included = [all_of(s.present, w.t) for s, w, _v in rows]
             if node.kind == "sum":
@@ -1519,28 +1553,34 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                 add(
                     result.lo
                     == total(
-                        [ite(i, v.lo, zero) for i, (_s, _w, v) in zip(included, rows, strict=True)],
+                        [
+                            ite(i, v.lo, zero)
+                            for i, (_s, _w, v) in zip(included, valued, strict=True)
+                        ],
                         zero,
                     )
-                )  # type: ignore[union-attr]
+                )
                 add(iff(result.known, decided))
                 return
             some = any_of(*included) if included else False
             add(iff(result.known, all_of(decided, some)))
             bound = [
                 implies(i, (result.lo <= v.lo) if node.kind == "min" else (result.lo >= v.lo))
-                for i, (_s, _w, v) in zip(included, rows, strict=True)
-            ]  # type: ignore[union-attr]
+                for i, (_s, _w, v) in zip(included, valued, strict=True)
+            ]
             equal = [
-                all_of(i, result.lo == v.lo) for i, (_s, _w, v) in zip(included, rows, strict=True)
-            ]  # type: ignore[union-attr]
+                all_of(i, result.lo == v.lo)
+                for i, (_s, _w, v) in zip(included, valued, strict=True)
+            ]
             add(implies(result.known, all_of(*bound, any_of(*equal) if equal else False)))
             return
         included = [all_of(s.present, w.t) for s, w, _v in rows]
         if node.kind == "sum":
             if instance.target is not None and self._non_negative(instance.target):
                 zero = z3.RealVal(0, self.ctx)
-                parts = [ite(i, v.lo, zero) for i, (_s, _w, v) in zip(included, rows, strict=True)]  # type: ignore[union-attr]
+                parts = [
+                    ite(i, v.lo, zero) for i, (_s, _w, v) in zip(included, valued, strict=True)
+                ]
                 add(result.lo >= total(parts, zero))
             return
         for i, (_s, _w, v) in zip(included, rows, strict=True):

@@ -515,7 +515,12 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def item_group(self, meta: Any, children: list[Any]) -> tuple[m.ItemGroup, list[m.Item]]:
         group = m.ItemGroup(str(children[0]), self._label(children), span=self.span(meta))
-        items = [attrs.evolve(i, group=group.name) for i in children if isinstance(i, m.Item)]
+        # mypy's attrs plugin knows only attrs' own decorators, not `model.node`
+        items = [
+            attrs.evolve(i, group=group.name)  # type: ignore[misc]
+            for i in children
+            if isinstance(i, m.Item)
+        ]
         return group, items
 
     @v_args(meta=True)
@@ -833,7 +838,7 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def arm_step(self, meta: Any, children: list[Any]) -> m.ArmStep:
-        options = dict(c for c in children[2:] if isinstance(c, tuple))
+        options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
         return m.ArmStep(
             str(children[0]),
             str(children[1]),
@@ -1063,7 +1068,7 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def map_rule(self, meta: Any, children: list[Any]) -> m.MapRule:
-        options = dict(c for c in children[2:] if isinstance(c, tuple))
+        options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
         return m.MapRule(
             children[0],
             children[1],

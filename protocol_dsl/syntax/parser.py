@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -42,7 +43,7 @@ from protocol_dsl.syntax.keywords import (
     declaration_keywords,
     keywords,
 )
-from protocol_dsl.syntax.lalr import Driver, Fallback, Handler
+from protocol_dsl.syntax.lalr import Driver, Fallback, Handler, Positions
 from protocol_dsl.syntax.lexer import FastContextualLexer
 from protocol_dsl.syntax.parse_table import parser_class
 from protocol_dsl.user_cache import private_folder
@@ -284,8 +285,17 @@ def _handlers(builder: ModelBuilder, takes_meta: dict[str, bool]) -> dict[str, H
         if meta:
             handlers[name] = method.base_func
         else:
-            handlers[name] = lambda _positions, children, method=method: method(children)
+            handlers[name] = _children_only(method)
     return handlers
+
+
+def _children_only(method: Callable[[list[Any]], Any]) -> Handler:
+    """A builder method that takes only the children, as a handler (given the positions too)."""
+
+    def handler(_positions: Positions, children: list[Any]) -> Any:
+        return method(children)
+
+    return handler
 
 
 def _fast_parse(source: str, path: str) -> m.Module | None:
@@ -428,15 +438,15 @@ def syntax_diagnostic(
         )
     if isinstance(error, UnexpectedEOF):
         offset = len(source.rstrip())
-        expected = _join_or(_expected_words(set(error.expected), parser))
+        expected_text = _join_or(_expected_words(set(error.expected), parser))
         if end is not None and end < len(source):
-            return _unfinished(source, path, end, expected)
+            return _unfinished(source, path, end, expected_text)
         return Diagnostic(
             "E0002",
             "error",
             "the file ends in the middle of a declaration",
             _span_at(source, path, max(offset - 1, 0), 1),
-            help=f"expected {expected}; is a closing '}}' or a quote missing?",
+            help=f"expected {expected_text}; is a closing '}}' or a quote missing?",
         )
     assert isinstance(error, UnexpectedToken)
     token = error.token
