@@ -322,6 +322,16 @@ class Step(NamedTuple):
     reason: np.ndarray
 
 
+class AfterCohort(NamedTuple):
+    """What a design's rule reads after one cohort, for a batch of trials (a row each)."""
+
+    level: np.ndarray  # the level the cohort was treated at
+    patients: np.ndarray  # patients treated so far, trials × levels
+    dlts: np.ndarray  # DLTs seen so far, trials × levels
+    eliminated_from: np.ndarray  # the lowest eliminated level (the number of levels: none)
+    cohort_dlts: np.ndarray  # DLTs in this cohort
+
+
 # ---------------------------------------------------------------- design_from_params
 
 ParamValue: TypeAlias = float | int | str | bool | Decimal | Sequence[float | int | Decimal] | None
