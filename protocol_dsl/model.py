@@ -14,7 +14,7 @@ here knows about Lark.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import (
     TYPE_CHECKING,
@@ -463,7 +463,16 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression tree, parents before children."""
-    stack = [expr]
+    return preorder(expr, children)
+
+
+_T = TypeVar("_T")
+
+
+def preorder(root: _T, children: Callable[[_T], Iterable[_T]]) -> Iterator[_T]:
+    """Every node of a tree, parents before children; a stack, not recursion, so that a
+    deep tree (a long chain of `and`) cannot exhaust Python's recursion limit."""
+    stack = [root]
     while stack:
         node = stack.pop()
         yield node

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Literal, cast
+from typing import Generic, Literal, TypeVar, cast, overload
 
 import attrs
 
@@ -72,6 +72,52 @@ class Scope:
     context: str = ""
 
 
+D = TypeVar("D")
+
+
+class _ByName(Generic[D]):
+    """`spec.<name>`: the module's declarations of one class by name, the first of a
+    name kept (duplicates are reported by the checks); computed once per spec and then
+    stored on it, as `cached_property` does."""
+
+    def __init__(self, cls: type[D]) -> None:
+        self.cls = cls
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, spec: None, owner: type) -> _ByName[D]: ...
+
+    @overload
+    def __get__(self, spec: Spec, owner: type) -> dict[str, D]: ...
+
+    def __get__(self, spec: Spec | None, owner: type) -> dict[str, D] | _ByName[D]:
+        if spec is None:
+            return self
+        named = spec.__dict__[self.name] = spec._named(self.cls)
+        return named
+
+
+class _OfType(Generic[D]):
+    """`spec.<name>`: the module's declarations of one class, in source order."""
+
+    def __init__(self, cls: type[D]) -> None:
+        self.cls = cls
+
+    @overload
+    def __get__(self, spec: None, owner: type) -> _OfType[D]: ...
+
+    @overload
+    def __get__(self, spec: Spec, owner: type) -> tuple[D, ...]: ...
+
+    def __get__(self, spec: Spec | None, owner: type) -> tuple[D, ...] | _OfType[D]:
+        if spec is None:
+            return self
+        return spec.module.of_type(self.cls)
+
+
 class Spec:
     """One .trial module with its imported libraries (by alias)."""
 
@@ -85,8 +131,8 @@ class Spec:
 
     # ------------------------------------------------------------ declarations by kind
 
-    def _named(self, cls: type) -> dict[str, object]:
-        named: dict[str, object] = {}
+    def _named(self, cls: type[D]) -> dict[str, D]:
+        named: dict[str, D] = {}
         for decl in self.module.of_type(cls):
             named.setdefault(decl.name, decl)  # duplicates are reported by the checks
         return named
@@ -96,21 +142,10 @@ class Spec:
         trials = self.module.of_type(m.Trial)
         return trials[0] if trials else None
 
-    @cached_property
-    def forms(self) -> dict[str, m.Form]:
-        return self._named(m.Form)  # type: ignore[return-value]
-
-    @cached_property
-    def codelists(self) -> dict[str, m.CodeList]:
-        return self._named(m.CodeList)  # type: ignore[return-value]
-
-    @cached_property
-    def tables(self) -> dict[str, m.Table]:
-        return self._named(m.Table)  # type: ignore[return-value]
-
-    @cached_property
-    def defines(self) -> dict[str, m.Define]:
-        return self._named(m.Define)  # type: ignore[return-value]
+    forms = _ByName(m.Form)
+    codelists = _ByName(m.CodeList)
+    tables = _ByName(m.Table)
+    defines = _ByName(m.Define)
 
     @cached_property
     def scores(self) -> dict[str, m.Score | m.ScoreVariant]:
@@ -120,37 +155,15 @@ class Spec:
                 named.setdefault(decl.name, decl)
         return named
 
-    @cached_property
-    def anchors(self) -> dict[str, m.Anchor]:
-        return self._named(m.Anchor)  # type: ignore[return-value]
+    anchors = _ByName(m.Anchor)
+    visits = _ByName(m.Visit)
+    epochs = _ByName(m.Epoch)
+    elements = _ByName(m.Element)
+    arms = _ByName(m.Arm)
+    activities = _ByName(m.Activity)
+    interventions = _ByName(m.Intervention)
 
-    @cached_property
-    def visits(self) -> dict[str, m.Visit]:
-        return self._named(m.Visit)  # type: ignore[return-value]
-
-    @cached_property
-    def epochs(self) -> dict[str, m.Epoch]:
-        return self._named(m.Epoch)  # type: ignore[return-value]
-
-    @cached_property
-    def elements(self) -> dict[str, m.Element]:
-        return self._named(m.Element)  # type: ignore[return-value]
-
-    @cached_property
-    def arms(self) -> dict[str, m.Arm]:
-        return self._named(m.Arm)  # type: ignore[return-value]
-
-    @cached_property
-    def activities(self) -> dict[str, m.Activity]:
-        return self._named(m.Activity)  # type: ignore[return-value]
-
-    @cached_property
-    def interventions(self) -> dict[str, m.Intervention]:
-        return self._named(m.Intervention)  # type: ignore[return-value]
-
-    @property
-    def criteria(self) -> tuple[m.Criterion, ...]:
-        return self.module.of_type(m.Criterion)
+    criteria = _OfType(m.Criterion)
 
     @property
     def inclusions(self) -> tuple[m.Criterion, ...]:
@@ -160,30 +173,17 @@ class Spec:
     def exclusions(self) -> tuple[m.Criterion, ...]:
         return tuple(c for c in self.criteria if c.kind == "exclusion")
 
-    @property
-    def dose_findings(self) -> tuple[m.DoseFinding, ...]:
-        return self.module.of_type(m.DoseFinding)
+    dose_findings = _OfType(m.DoseFinding)
 
     @property
     def dose_finding(self) -> m.DoseFinding | None:
         found = self.dose_findings
         return found[0] if found else None
 
-    @property
-    def objectives(self) -> tuple[m.Objective, ...]:
-        return self.module.of_type(m.Objective)
-
-    @property
-    def amendments(self) -> tuple[m.Amendment, ...]:
-        return self.module.of_type(m.Amendment)
-
-    @property
-    def mappings(self) -> tuple[m.Mapping, ...]:
-        return self.module.of_type(m.Mapping)
-
-    @property
-    def collects(self) -> tuple[m.Collect, ...]:
-        return self.module.of_type(m.Collect)
+    objectives = _OfType(m.Objective)
+    amendments = _OfType(m.Amendment)
+    mappings = _OfType(m.Mapping)
+    collects = _OfType(m.Collect)
 
     def all_specs(self) -> Iterator[Spec]:
         """This spec and every library it reaches, each once, this one first."""

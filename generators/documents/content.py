@@ -34,6 +34,7 @@ from generators.documents.document import (
     Text,
     cell,
     document_text,
+    header_cells,
     lines,
     para,
 )
@@ -536,13 +537,7 @@ class _Builder:
                 if with_dose:
                     row.append(cell(quantity_in_words(e.dose) if e.dose else ""))
                 rows.append(tuple(row))
-            header = [
-                cell("Element"),
-                cell("Description"),
-                cell("Starts"),
-                cell("Ends"),
-                cell("Planned duration"),
-            ]
+            header = header_cells("Element", "Description", "Starts", "Ends", "Planned duration")
             if with_dose:
                 header.append(cell("Dose"))
             blocks.append(Table(tuple(header), tuple(rows), "Elements"))
@@ -924,7 +919,7 @@ class _Builder:
         subsections.append(Section("sample-size", "10.1", "Sample size", tuple(sample)))
         if self.finding is not None and self.finding.scenarios:
             levels = [lv.name for lv in self.finding.levels]
-            header = [cell("Scenario"), cell("Description")] + [cell(n) for n in levels]
+            header = header_cells("Scenario", "Description", *levels)
             rows = []
             for scenario in self.finding.scenarios:
                 rows.append(

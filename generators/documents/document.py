@@ -189,6 +189,12 @@ def cell(*parts: str | Inline) -> Cell:
     return (para(*parts),) if any(p != "" for p in parts) else ()
 
 
+def header_cells(*titles: str) -> list[Cell]:
+    """A table's header row: one plain cell per column title (a list: optional columns
+    are appended after)."""
+    return [cell(title) for title in titles]
+
+
 def plain(inlines: tuple[Inline, ...]) -> str:
     """The text of inline content without marks of format (for search and tests)."""
     out: list[str] = []

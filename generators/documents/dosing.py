@@ -24,6 +24,7 @@ from generators.documents.document import (
     Table,
     Text,
     cell,
+    header_cells,
     lines,
     para,
 )
@@ -147,12 +148,12 @@ def escalation_blocks(spec: Spec, finding: m.DoseFinding, marks: MarkIndex) -> l
 def decision_table_block(table: Any) -> Table:
     """The engine's `DecisionTable` as a document table, with its notes beneath."""
     with_stop = any(row.stop_at_least is not None for row in table.rows)
-    header = [
-        cell("Patients treated at the current level"),
-        cell("Escalate if DLTs ≤"),
-        cell("De-escalate if DLTs ≥"),
-        cell("Eliminate the level if DLTs ≥"),
-    ]
+    header = header_cells(
+        "Patients treated at the current level",
+        "Escalate if DLTs ≤",
+        "De-escalate if DLTs ≥",
+        "Eliminate the level if DLTs ≥",
+    )
     if with_stop:
         header.append(cell("Stop at the lowest level if DLTs ≥"))
     rows = []

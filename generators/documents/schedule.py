@@ -25,6 +25,7 @@ from generators.documents.document import (
     Table,
     Text,
     cell,
+    header_cells,
     para,
 )
 from generators.documents.marks import MarkIndex, visit_timing, window_text
@@ -265,7 +266,7 @@ def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
             row.append(tuple(para(rule) for rule in rules))
         row.append((Paragraph(tuple(status)),) if status else ())
         rows.append(tuple(row))
-    header = [cell("Visit"), cell("Label"), cell("Planned timing"), cell("Epoch")]
+    header = header_cells("Visit", "Label", "Planned timing", "Epoch")
     if with_rules:
         header.append(cell("Start and end"))
     header.append(cell("Condition and status"))

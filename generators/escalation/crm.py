@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .designs import Crm, Step
+from .designs import AfterCohort, Crm, Step
 
 # The grid spans ±10 prior standard deviations: the prior mass outside is
 # about 1e-23, and the likelihood never exceeds 1, so the posterior mass lost
@@ -101,14 +101,7 @@ class CrmReason(enum.IntEnum):
     NO_ESCALATION_AFTER_DLT = 4
 
 
-def crm_step(
-    model: CrmModel,
-    level: np.ndarray,
-    patients: np.ndarray,
-    dlts: np.ndarray,
-    eliminated_from: np.ndarray,
-    cohort_dlts: np.ndarray,
-) -> Step:
+def crm_step(model: CrmModel, after: AfterCohort) -> Step:
     """The CRM's next level after a cohort, for every trial (row).
 
     With `restrict`, escalation is at most one level above the current one
@@ -116,6 +109,7 @@ def crm_step(
     The CRM itself never ends a trial early; the caller ends it at the
     maximum sample size.
     """
+    level, patients, dlts, eliminated_from, cohort_dlts = after
     best = model.closest_to_target(model.estimate(patients, dlts).rates)
     reason = np.select(
         [best > level, best == level], [CrmReason.ESCALATE, CrmReason.STAY], CrmReason.DEESCALATE

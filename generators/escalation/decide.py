@@ -34,7 +34,7 @@ from .boin import (
     select_mtd_isotonic,
 )
 from .crm import CrmModel, CrmReason, crm_step, select_mtd_crm
-from .designs import Boin, Crm, Design, IntervalDesign, Mtpi2, Step, ThreePlusThree
+from .designs import AfterCohort, Boin, Crm, Design, IntervalDesign, Mtpi2, Step, ThreePlusThree
 from .mtpi2 import keys, mtpi2_boundaries, winning_key
 from .threeplusthree import (
     FULL_LEVEL,
@@ -139,14 +139,7 @@ class Rules(Protocol):
     max_cohorts: int
     max_sample_size: int
 
-    def step(
-        self,
-        level: np.ndarray,
-        patients: np.ndarray,
-        dlts: np.ndarray,
-        eliminated_from: np.ndarray,
-        cohort_dlts: np.ndarray,
-    ) -> Step: ...
+    def step(self, after: AfterCohort) -> Step: ...
 
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray: ...
 
@@ -172,23 +165,16 @@ class IntervalRules(_Limits):
             boin_boundaries(design) if isinstance(design, Boin) else mtpi2_boundaries(design)
         )
 
-    def step(
-        self,
-        level: np.ndarray,
-        patients: np.ndarray,
-        dlts: np.ndarray,
-        eliminated_from: np.ndarray,
-        cohort_dlts: np.ndarray,
-    ) -> Step:
-        rows = np.arange(len(level))
+    def step(self, after: AfterCohort) -> Step:
+        rows = np.arange(len(after.level))
         return interval_step(
             self.bounds,
             self.n_levels,
             self.design.max_per_dose,
-            level,
-            patients[rows, level],
-            dlts[rows, level],
-            eliminated_from,
+            after.level,
+            after.patients[rows, after.level],
+            after.dlts[rows, after.level],
+            after.eliminated_from,
         )
 
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray:
@@ -201,15 +187,8 @@ class ThreePlusThreeRules(_Limits):
         super().__init__(design, n_levels, 2 * n_levels)
         self.design = design
 
-    def step(
-        self,
-        level: np.ndarray,
-        patients: np.ndarray,
-        dlts: np.ndarray,
-        eliminated_from: np.ndarray,
-        cohort_dlts: np.ndarray,
-    ) -> Step:
-        return three_plus_three_step(self.design, level, patients, dlts, eliminated_from)
+    def step(self, after: AfterCohort) -> Step:
+        return three_plus_three_step(self.design, after)
 
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray:
         return select_mtd_three_plus_three(self.design, patients, dlts)
@@ -221,15 +200,8 @@ class CrmRules(_Limits):
         self.design = design
         self.model = CrmModel(design)
 
-    def step(
-        self,
-        level: np.ndarray,
-        patients: np.ndarray,
-        dlts: np.ndarray,
-        eliminated_from: np.ndarray,
-        cohort_dlts: np.ndarray,
-    ) -> Step:
-        return crm_step(self.model, level, patients, dlts, eliminated_from, cohort_dlts)
+    def step(self, after: AfterCohort) -> Step:
+        return crm_step(self.model, after)
 
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray:
         return select_mtd_crm(self.model, patients, dlts)
@@ -313,11 +285,13 @@ def decide(
         trial.dlts[0, level] += cohort.dlts
         trial.total += cohort.patients
         step = rules.step(
-            np.array([level]),
-            trial.patients,
-            trial.dlts,
-            np.array([trial.eliminated_from]),
-            np.array([cohort.dlts]),
+            AfterCohort(
+                np.array([level]),
+                trial.patients,
+                trial.dlts,
+                np.array([trial.eliminated_from]),
+                np.array([cohort.dlts]),
+            )
         )
         if step.eliminated_from[0] < trial.eliminated_from:
             trial.eliminated_from = int(step.eliminated_from[0])
@@ -463,16 +437,19 @@ def _explain(
     rules: Rules, trial: _Trial, level: int, step: Step, names: Sequence[str]
 ) -> tuple[str, str]:
     """The numbers behind the last step, and what they lead to."""
-    n = int(trial.patients[0, level])
-    y = int(trial.dlts[0, level])
     match rules:
         case IntervalRules():
-            return _explain_interval(rules, trial, level, n, y, step, names)
+            return _explain_interval(rules, trial, level, step, names)
         case ThreePlusThreeRules():
-            return _explain_three_plus_three(rules, trial, level, n, y, step, names)
+            return _explain_three_plus_three(rules, trial, level, step, names)
         case CrmRules():
             return _explain_crm(rules, trial, level, step, names)
     raise TypeError(f"no explanation for {rules!r}")
+
+
+def _counts(trial: _Trial, level: int) -> tuple[int, int]:
+    """The patients treated at `level` and their DLTs."""
+    return int(trial.patients[0, level]), int(trial.dlts[0, level])
 
 
 def _interval_basis(design: IntervalDesign, n: int, y: int, reason: IntervalReason) -> str:
@@ -500,15 +477,10 @@ def _interval_basis(design: IntervalDesign, n: int, y: int, reason: IntervalReas
 
 
 def _explain_interval(
-    rules: IntervalRules,
-    trial: _Trial,
-    level: int,
-    n: int,
-    y: int,
-    step: Step,
-    names: Sequence[str],
+    rules: IntervalRules, trial: _Trial, level: int, step: Step, names: Sequence[str]
 ) -> tuple[str, str]:
     design = rules.design
+    n, y = _counts(trial, level)
     reason = IntervalReason(int(step.reason[0]))
     here = names[level]
     if reason in (
@@ -580,14 +552,9 @@ def _interval_consequence(
 
 
 def _explain_three_plus_three(
-    rules: ThreePlusThreeRules,
-    trial: _Trial,
-    level: int,
-    n: int,
-    y: int,
-    step: Step,
-    names: Sequence[str],
+    rules: ThreePlusThreeRules, trial: _Trial, level: int, step: Step, names: Sequence[str]
 ) -> tuple[str, str]:
+    n, y = _counts(trial, level)
     reason = ThreePlusThreeReason(int(step.reason[0]))
     here = names[level]
     basis = f"{y}/{n} DLTs at {here}"

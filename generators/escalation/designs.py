@@ -13,7 +13,7 @@ import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, ClassVar, Literal, NamedTuple, TypeAlias
 
 import attrs
 import numpy as np
@@ -72,8 +72,38 @@ def _check_optional_cap(max_per_dose: int | None, cohort_size: int) -> None:
         )
 
 
+def _check_interval_limits(design: Boin | Mtpi2) -> None:
+    """The limits BOIN and mTPI-2 share: cohorts, the cap per level, the elimination cutoff."""
+    _check_count(design.cohort_size, "cohort_size", "patients per cohort")
+    _check_count(design.n_cohorts, "n_cohorts", "number of cohorts")
+    _check_optional_cap(design.max_per_dose, design.cohort_size)
+    _check_elimination_cutoff(design.elimination_cutoff)
+
+
+class _Design:
+    """What every design answers from its catalogue entry (`protocol_dsl.designs`)."""
+
+    __slots__ = ()
+    entry: ClassVar[designs.Design]
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+
+class _FixedCohorts(_Design):
+    """A design that treats a fixed number of cohorts of a fixed size (BOIN, mTPI-2, CRM)."""
+
+    __slots__ = ()
+    cohort_size: int
+    n_cohorts: int
+
+    def max_sample_size(self, n_levels: int) -> int:
+        return self.n_cohorts * self.cohort_size
+
+
 @attrs.frozen
-class ThreePlusThree:
+class ThreePlusThree(_Design):
     """The 3+3 rule-based design (Storer 1989).
 
     `mtd_rule`:
@@ -87,6 +117,8 @@ class ThreePlusThree:
     (Lin & Shih 2001, "with de-escalation").  Without it the trial stops there
     and the MTD is the level below only if it already has 6 patients with ≤1 DLT.
     """
+
+    entry: ClassVar[designs.Design] = designs.THREE_PLUS_THREE
 
     mtd_rule: Literal["previous", "expand"] = "previous"
     allow_deescalation: bool = False
@@ -102,10 +134,6 @@ class ThreePlusThree:
                 "stops at the first level with 2 or more DLTs and treats nobody below it",
                 "allow_deescalation",
             )
-
-    @property
-    def name(self) -> str:
-        return designs.THREE_PLUS_THREE.name
 
     @property
     def cohort_size(self) -> int:
@@ -129,7 +157,7 @@ def _default_phi2(design: Boin) -> float:
 
 
 @attrs.frozen
-class Boin:
+class Boin(_FixedCohorts):
     """Bayesian optimal interval design (Liu & Yuan 2015; Yuan et al. 2016).
 
     `phi1`/`phi2` are the highest rate deemed sub-therapeutic and the lowest
@@ -139,6 +167,8 @@ class Boin:
     `extrasafe` adds the package's stricter stopping rule at the lowest level
     (cutoff lowered by `extrasafe_offset`).
     """
+
+    entry: ClassVar[designs.Design] = designs.BOIN
 
     target: float
     cohort_size: int = designs.DEFAULT_COHORT_SIZE
@@ -170,10 +200,7 @@ class Boin:
                 f"target {self.target:g} and 1; got {self.phi2:g}",
                 "phi2",
             )
-        _check_count(self.cohort_size, "cohort_size", "patients per cohort")
-        _check_count(self.n_cohorts, "n_cohorts", "number of cohorts")
-        _check_optional_cap(self.max_per_dose, self.cohort_size)
-        _check_elimination_cutoff(self.elimination_cutoff)
+        _check_interval_limits(self)
         if not 0.0 < self.extrasafe_offset < self.elimination_cutoff - 0.5:
             raise DesignError(
                 "extrasafe_offset lowers the elimination cutoff for the stopping rule at the "
@@ -183,21 +210,16 @@ class Boin:
             )
         _check_count(self.start_level, "start_level", "index of the first level", minimum=0)
 
-    @property
-    def name(self) -> str:
-        return designs.BOIN.name
-
-    def max_sample_size(self, n_levels: int) -> int:
-        return self.n_cohorts * self.cohort_size
-
 
 @attrs.frozen
-class Mtpi2:
+class Mtpi2(_FixedCohorts):
     """Modified toxicity probability interval design, mTPI-2 (Guo et al. 2017).
 
     The equivalence interval is [target − eps1, target + eps2]; elimination
     and MTD selection are BOIN's.
     """
+
+    entry: ClassVar[designs.Design] = designs.MTPI2
 
     target: float
     eps1: float = 0.05
@@ -222,22 +244,12 @@ class Mtpi2:
                 f"between 0 and {1.0 - self.target:g}; got {self.eps2:g}",
                 "eps2",
             )
-        _check_count(self.cohort_size, "cohort_size", "patients per cohort")
-        _check_count(self.n_cohorts, "n_cohorts", "number of cohorts")
-        _check_optional_cap(self.max_per_dose, self.cohort_size)
-        _check_elimination_cutoff(self.elimination_cutoff)
+        _check_interval_limits(self)
         _check_count(self.start_level, "start_level", "index of the first level", minimum=0)
-
-    @property
-    def name(self) -> str:
-        return designs.MTPI2.name
-
-    def max_sample_size(self, n_levels: int) -> int:
-        return self.n_cohorts * self.cohort_size
 
 
 @attrs.frozen
-class Crm:
+class Crm(_FixedCohorts):
     """Continual reassessment method (O'Quigley 1990), parametrised as in R `dfcrm`.
 
     Empiric model p_k = s_k ** exp(β); logistic model
@@ -246,6 +258,8 @@ class Crm:
     `restrict` forbids skipping an untried level when escalating (at most one
     level above the current one) and escalating right after a cohort with a DLT.
     """
+
+    entry: ClassVar[designs.Design] = designs.CRM
 
     target: float
     skeleton: tuple[float, ...] = attrs.field(converter=tuple)
@@ -295,13 +309,6 @@ class Crm:
                 "start_level",
             )
 
-    @property
-    def name(self) -> str:
-        return designs.CRM.name
-
-    def max_sample_size(self, n_levels: int) -> int:
-        return self.n_cohorts * self.cohort_size
-
 
 Design: TypeAlias = ThreePlusThree | Boin | Mtpi2 | Crm
 IntervalDesign: TypeAlias = Boin | Mtpi2
@@ -320,6 +327,16 @@ class Step(NamedTuple):
     ended: np.ndarray
     eliminated_from: np.ndarray
     reason: np.ndarray
+
+
+class AfterCohort(NamedTuple):
+    """What a design's rule reads after one cohort, for a batch of trials (a row each)."""
+
+    level: np.ndarray  # the level the cohort was treated at
+    patients: np.ndarray  # patients treated so far, trials × levels
+    dlts: np.ndarray  # DLTs seen so far, trials × levels
+    eliminated_from: np.ndarray  # the lowest eliminated level (the number of levels: none)
+    cohort_dlts: np.ndarray  # DLTs in this cohort
 
 
 # ---------------------------------------------------------------- design_from_params

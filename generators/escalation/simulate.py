@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 
 from .decide import EscalationInputError, rules_for
-from .designs import Design, ThreePlusThree
+from .designs import AfterCohort, Design, ThreePlusThree
 
 Progress = Callable[[int, int], None]
 
@@ -170,7 +170,9 @@ def simulate(
         # Rows are distinct, so each (row, level) pair is updated once.
         patients[rows, at] += rules.cohort_size
         dlts[rows, at] += cohort_dlts
-        step = rules.step(at, patients[rows], dlts[rows], eliminated_from[rows], cohort_dlts)
+        step = rules.step(
+            AfterCohort(at, patients[rows], dlts[rows], eliminated_from[rows], cohort_dlts)
+        )
         level[rows] = step.next_level
         eliminated_from[rows] = step.eliminated_from
         active[rows] = ~step.ended

@@ -13,7 +13,7 @@ import enum
 
 import numpy as np
 
-from .designs import Step, ThreePlusThree
+from .designs import AfterCohort, Step, ThreePlusThree
 
 
 class ThreePlusThreeReason(enum.IntEnum):
@@ -46,14 +46,9 @@ TOXIC_DLTS = 2
 FULL_LEVEL = 6
 
 
-def three_plus_three_step(
-    design: ThreePlusThree,
-    level: np.ndarray,
-    patients: np.ndarray,
-    dlts: np.ndarray,
-    eliminated_from: np.ndarray,
-) -> Step:
+def three_plus_three_step(design: ThreePlusThree, after: AfterCohort) -> Step:
     """Apply the 3+3 rules after a cohort at `level`, for every trial (row)."""
+    level, patients, dlts, eliminated_from, _cohort_dlts = after
     rows = np.arange(len(level))
     n_levels = patients.shape[1]
     n = patients[rows, level]

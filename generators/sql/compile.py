@@ -943,23 +943,11 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
 
     # the classes of intervals: `scalar` refuses them, `bounds` compiles them (`_Intervals`)
 
-    def visit_count(self, node: n.Count, scope: _RecordScope | None) -> exp.Expression:
+    def _interval_as_value(self, node: n.Node, scope: _RecordScope | None) -> exp.Expression:
         raise PlanError(_INTERVAL_AS_VALUE)
 
-    def visit_total(self, node: n.Total, scope: _RecordScope | None) -> exp.Expression:
-        raise PlanError(_INTERVAL_AS_VALUE)
-
-    def visit_weighted(self, node: n.Weighted, scope: _RecordScope | None) -> exp.Expression:
-        raise PlanError(_INTERVAL_AS_VALUE)
-
-    def visit_interval_sum(self, node: n.IntervalSum, scope: _RecordScope | None) -> exp.Expression:
-        raise PlanError(_INTERVAL_AS_VALUE)
-
-    def visit_interval_max(self, node: n.IntervalMax, scope: _RecordScope | None) -> exp.Expression:
-        raise PlanError(_INTERVAL_AS_VALUE)
-
-    def visit_bounds(self, node: n.Bounds, scope: _RecordScope | None) -> exp.Expression:
-        raise PlanError(_INTERVAL_AS_VALUE)
+    visit_count = visit_total = visit_weighted = _interval_as_value
+    visit_interval_sum = visit_interval_max = visit_bounds = _interval_as_value
 
 
 class _Intervals(IntervalVisitor[tuple[exp.Expression, exp.Expression], [_RecordScope | None]]):

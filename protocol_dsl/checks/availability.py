@@ -30,12 +30,16 @@ from protocol_dsl.spec import FormUse, Scope, Spec, inner_scope
 
 from .study_days import shift
 
+#: forms a rule reads that the trial does not use, by id: the form, the spec declaring it,
+#: the first read's span and who reads it (E0503 reports them once the rules are read)
+Uncollected = dict[int, tuple[m.Form, Spec, m.Span, str]]
+
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
     if spec.trial is None:
         return  # libraries are scheduled by the trials that use them
     reader = Reader(spec)
-    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]] = {}
+    uncollected: Uncollected = {}
     for criterion in spec.criteria:
         if criterion.rule is not None:
             yield from _criterion(spec, reader, criterion, uncollected)
@@ -285,7 +289,7 @@ def _use_of(
     read: Read,
     origin: m.Span,
     who: str,
-    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+    uncollected: Uncollected,
 ) -> FormUse | None:
     use = _uses(spec).get((id(read.owner), id(read.form)))
     if use is None:
@@ -294,6 +298,17 @@ def _use_of(
     if not _collected_at(use, read.item):
         return None  # a form without visits: E0503
     return use
+
+
+def _collected_reads(
+    spec: Spec, reads: Reads, who: str, uncollected: Uncollected
+) -> Iterator[tuple[Read, m.Span, FormUse, tuple[str, ...]]]:
+    """Each read once, of a form the trial collects, with its use and the visits it is
+    collected at; a form the trial does not use is noted in `uncollected` (E0503)."""
+    for read, origin in _unique(reads):
+        use = _use_of(spec, read, origin, who, uncollected)
+        if use is not None:
+            yield read, origin, use, _collected_at(use, read.item)
 
 
 def _unique(reads: Reads) -> Iterator[tuple[Read, m.Span]]:
@@ -309,10 +324,7 @@ def _unique(reads: Reads) -> Iterator[tuple[Read, m.Span]]:
 
 
 def _criterion(
-    spec: Spec,
-    reader: Reader,
-    criterion: m.Criterion,
-    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+    spec: Spec, reader: Reader, criterion: m.Criterion, uncollected: Uncollected
 ) -> Iterator[Diagnostic]:
     assert criterion.rule is not None
     judged = spec.eligibility_visit
@@ -332,11 +344,7 @@ def _criterion(
         else f"{criterion.id} is judged at {judged}, the eligibility visit"
     )
     who = f"criterion {criterion.id}"
-    for read, origin in _unique(reads):
-        use = _use_of(spec, read, origin, who, uncollected)
-        if use is None:
-            continue
-        visits = _collected_at(use, read.item)
+    for read, origin, use, visits in _collected_reads(spec, reads, who, uncollected):
         problem = _late(spec, read, visits, judged, judged_day)
         if problem is None:
             continue
@@ -394,21 +402,16 @@ def _late(
 
 
 def _endpoint(
-    spec: Spec,
-    reader: Reader,
-    endpoint: m.Endpoint,
-    uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]],
+    spec: Spec, reader: Reader, endpoint: m.Endpoint, uncollected: Uncollected
 ) -> Iterator[Diagnostic]:
     assert endpoint.rule is not None
     frame = endpoint_frame(spec, endpoint)
     reads = reader.reads(endpoint.rule, Scope(spec, None, f"endpoint {endpoint.name}"))
     who = f"endpoint {endpoint.name}"
-    for read, origin in _unique(reads):
-        use = _use_of(spec, read, origin, who, uncollected)
-        if use is None or frame is None:
+    for read, origin, use, visits in _collected_reads(spec, reads, who, uncollected):
+        if frame is None:
             continue
         start, end = frame
-        visits = _collected_at(use, read.item)
         problem = _outside(spec, read, visits, start, end)
         if problem is None:
             continue
@@ -450,9 +453,7 @@ def _outside(spec: Spec, read: Read, visits: tuple[str, ...], start: int, end: i
 # ---------------------------------------------------------------- E0503 forms never collected
 
 
-def _never_collected(
-    spec: Spec, uncollected: dict[int, tuple[m.Form, Spec, m.Span, str]]
-) -> Iterator[Diagnostic]:
+def _never_collected(spec: Spec, uncollected: Uncollected) -> Iterator[Diagnostic]:
     for use in spec.form_uses:
         if use.owner is not spec or use.visits:
             continue

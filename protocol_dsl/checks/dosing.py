@@ -135,6 +135,18 @@ def _amount(step: m.StepDose, level: m.DoseLevel) -> float | None:
     )
 
 
+def _off_target(step: m.StepDose, level: m.DoseLevel, message: str, help: str) -> Diagnostic:
+    """E0702 on a step: an earlier step reaches the level's target dose, or the last misses it."""
+    return Diagnostic(
+        "E0702",
+        "error",
+        message,
+        step.span,
+        (Label(level.span, f"the target dose of {level.name}"),),
+        help=help,
+    )
+
+
 def _steps_of_level(step_up: m.StepUp, level: m.DoseLevel) -> Iterator[Diagnostic]:
     steps = step_up.steps
     percents = [_amount(step, level) for step in steps]
@@ -143,24 +155,20 @@ def _steps_of_level(step_up: m.StepUp, level: m.DoseLevel) -> Iterator[Diagnosti
             continue
         last = index == len(steps) - 1
         if not last and percent >= 100:
-            yield Diagnostic(
-                "E0702",
-                "error",
+            yield _off_target(
+                step,
+                level,
                 f"the step on day {step.day} gives {step.amount}, not less than the target "
                 f"dose of {level.name} ({level.dose}); only the last step reaches the target",
-                step.span,
-                (Label(level.span, f"the target dose of {level.name}"),),
-                help="step doses lead up to the target: below 100 % of it, the last one at 100 %",
+                "step doses lead up to the target: below 100 % of it, the last one at 100 %",
             )
         elif last and abs(percent - 100) > 1e-9:
-            yield Diagnostic(
-                "E0702",
-                "error",
+            yield _off_target(
+                step,
+                level,
                 f"the last step, on day {step.day}, gives {step.amount}, not the target dose of "
                 f"{level.name} ({level.dose})",
-                step.span,
-                (Label(level.span, f"the target dose of {level.name}"),),
-                help="end the step-up schedule with the target dose (100 %)",
+                "end the step-up schedule with the target dose (100 %)",
             )
     for index in range(1, len(steps)):
         before, after = percents[index - 1], percents[index]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
 import attrs
 
@@ -90,46 +91,36 @@ def _is_node(cls: type) -> bool:
     return known
 
 
+#: how a node is named in a note, first match wins (`of` is " of PARENT" or empty)
+_WORDS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
+    (m.Trial, lambda node, of: "the trial header"),
+    (m.Field, lambda node, of: f"'{node.key}'{of}"),
+    (m.Criterion, lambda node, of: f"{node.kind} {node.id}"),
+    (m.DoseLevel, lambda node, of: f"dose level {node.name}"),
+    (m.EscalationDesign, lambda node, of: f"the escalation design ({node.kind})"),
+    (m.DltWindow, lambda node, of: "the DLT window"),
+    (m.DltDefinition, lambda node, of: "the DLT definition"),
+    (m.StepUp, lambda node, of: f"the step-up schedule of {', '.join(node.levels)}"),
+    (m.StepDose, lambda node, of: f"the step on day {node.day}{of}"),
+    (m.DoseFinding, lambda node, of: f"dose finding of {node.intervention}"),
+    (m.Endpoint, lambda node, of: f"endpoint {node.name}"),
+    (m.Objective, lambda node, of: f"objective {node.name}"),
+    (m.Amendment, lambda node, of: f"amendment {m.format_decimal(node.number)}"),
+    (m.Item, lambda node, of: f"item '{node.name}'{of}"),
+    (m.CodeListEntry, lambda node, of: f"value '{node.name}'{of}"),
+    (m.TableRow, lambda node, of: f"row '{node.key}'{of}"),
+    (m.ScoreItem, lambda node, of: f"score item '{node.name}'{of}"),
+    (m.Collect, lambda node, of: f"the collection of {node.form.dotted}"),
+)
+
+
 def _describe(node: object, parent: str = "") -> str:
     """What a node is, in words a protocol writer recognises."""
     name = getattr(node, "name", None)
     of = f" of {parent}" if parent else ""
-    if isinstance(node, m.Trial):
-        return "the trial header"
-    if isinstance(node, m.Field):
-        return f"'{node.key}'{of}"
-    if isinstance(node, m.Criterion):
-        return f"{node.kind} {node.id}"
-    if isinstance(node, m.DoseLevel):
-        return f"dose level {node.name}"
-    if isinstance(node, m.EscalationDesign):
-        return f"the escalation design ({node.kind})"
-    if isinstance(node, m.DltWindow):
-        return "the DLT window"
-    if isinstance(node, m.DltDefinition):
-        return "the DLT definition"
-    if isinstance(node, m.StepUp):
-        return f"the step-up schedule of {', '.join(node.levels)}"
-    if isinstance(node, m.StepDose):
-        return f"the step on day {node.day}{of}"
-    if isinstance(node, m.DoseFinding):
-        return f"dose finding of {node.intervention}"
-    if isinstance(node, m.Endpoint):
-        return f"endpoint {node.name}"
-    if isinstance(node, m.Objective):
-        return f"objective {node.name}"
-    if isinstance(node, m.Amendment):
-        return f"amendment {m.format_decimal(node.number)}"
-    if isinstance(node, m.Item):
-        return f"item '{node.name}'{of}"
-    if isinstance(node, m.CodeListEntry):
-        return f"value '{node.name}'{of}"
-    if isinstance(node, m.TableRow):
-        return f"row '{node.key}'{of}"
-    if isinstance(node, m.ScoreItem):
-        return f"score item '{node.name}'{of}"
-    if isinstance(node, m.Collect):
-        return f"the collection of {node.form.dotted}"
+    for cls, words in _WORDS:
+        if isinstance(node, cls):
+            return words(node, of)
     if name is not None:
         kind = type(node).__name__.lower().replace("codelist", "code list")
         return f"{kind} {name}"

@@ -12,17 +12,18 @@ readers) and `--format docx` (python-docx) import anything heavy.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from protocol_dsl import __version__
-from protocol_dsl.commands.options import format_option, no_color_option
+from protocol_dsl.commands.options import format_option, no_color_option, output_file_option
 from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import (
     Diagnostic,
@@ -48,6 +49,20 @@ class _UserError(UserError):
     """A spec or git ref `diff` cannot read; the message says which and why."""
 
 
+def _exit_with_status(run: Callable[..., int]) -> Callable[..., None]:
+    """The command exits with the status `run` returns, or 1 after printing a `_UserError`."""
+
+    @functools.wraps(run)
+    def command(*args: Any, **kwargs: Any) -> None:
+        try:
+            sys.exit(run(*args, **kwargs))
+        except _UserError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return command
+
+
 @click.command("diff")
 @click.argument("specs", nargs=-1, required=True, metavar="OLD NEW | SPEC --against GITREF")
 @click.option(
@@ -57,13 +72,7 @@ class _UserError(UserError):
     help="Compare SPEC with its version at a git ref (branch, tag, commit).",
 )
 @format_option("text", "json", "markdown", "docx", "github", "sarif")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False),
-    help="Write the output to a file (required for docx).",
-)
+@output_file_option("Write the output to a file (required for docx).")
 @click.option(
     "--subjects",
     "subjects",
@@ -78,6 +87,7 @@ class _UserError(UserError):
     help="Fail if a substantial change has no `change … rationale` entry in the amendment.",
 )
 @no_color_option
+@_exit_with_status
 def command(
     specs: tuple[str, ...],
     against: str | None,
@@ -86,7 +96,7 @@ def command(
     subjects: tuple[str, ...],
     require_rationale: bool,
     no_color: bool,
-) -> None:
+) -> int:
     """Compare two versions of a protocol and classify every change.
 
     Exit 0 when nothing changed, 3 when something changed, 4 when a change is
@@ -98,22 +108,6 @@ def command(
         raise click.UsageError("give two specs (protocol diff OLD NEW) or one with --against REF")
     if output_format == "docx" and not output:
         raise click.UsageError("--format docx writes a Word file: give it with -o FILE")
-    try:
-        sys.exit(_run(specs, against, output_format, output, subjects, require_rationale, no_color))
-    except _UserError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
-
-
-def _run(
-    specs: tuple[str, ...],
-    against: str | None,
-    output_format: str,
-    output: str | None,
-    subjects: tuple[str, ...],
-    require_rationale: bool,
-    no_color: bool,
-) -> int:
     if against is not None:
         new_path = specs[0]
         reader, old_name = git_reader(against, new_path)

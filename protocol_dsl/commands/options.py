@@ -23,6 +23,11 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def output_file_option(help: str) -> Callable[[F], F]:
+    """`-o/--output FILE`: where a command writes what it would print."""
+    return click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help=help)
+
+
 def no_color_option(func: F) -> F:
     return click.option(
         "--no-color", is_flag=True, help="No colour in the output (NO_COLOR is respected too)."

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from protocol_dsl.commands.options import no_color_option
-from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+from protocol_dsl.commands.options import no_color_option, output_file_option
+from protocol_dsl.commands.spec_input import load_screening_spec
+from protocol_dsl.diagnostics import use_colour
 
 if TYPE_CHECKING:
     from protocol_dsl.data.batch import Batch
@@ -37,7 +38,7 @@ PROGRESS_FROM = 500
     show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@output_file_option("Write to FILE.")
 @click.option(
     "--funnel",
     "funnel_png",
@@ -69,16 +70,11 @@ def command(
     database files, or SDTM datasets (.xpt, read through the spec's mapping);
     - reads JSON from standard input.
     """
-    from protocol_dsl.screening.run import load_for_screening
-
-    result = load_for_screening(spec)
-    if result.spec is None or has_errors(result.diagnostics):
-        errors = [d for d in result.diagnostics if d.severity == "error"]
-        click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
-        click.echo("nothing screened: fix the errors in the spec first", err=True)
-        sys.exit(2 if result.internal else 1)
+    checked = load_screening_spec(
+        spec, no_color, "nothing screened: fix the errors in the spec first"
+    )
     if engine == "duckdb":
-        _duckdb(result.spec, data, output_format, output)
+        _duckdb(checked, data, output_format, output)
         return
 
     from protocol_dsl.data import InputError, read_inputs
@@ -88,7 +84,7 @@ def command(
     from protocol_dsl.screening.run import screen_batch
 
     try:
-        screener = compile_spec_rules(result.spec)
+        screener = compile_spec_rules(checked)
     except CompileError as error:  # check accepted the spec: the interpreter has a bug
         from protocol_dsl.commands.internal import fail_internal
 
@@ -96,7 +92,7 @@ def command(
     stdin_text = sys.stdin.read() if "-" in data else None
     try:
         batch = read_inputs(
-            result.spec, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text
+            checked, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text
         )
     except InputError as error:
         click.echo(f"error: {error}", err=True)
@@ -105,9 +101,9 @@ def command(
     explain = output_format == "json"
     total = len(batch.subjects)
     if total >= PROGRESS_FROM and sys.stderr.isatty():
-        run = _with_progress(result.spec, batch, explain, total, screener)
+        run = _with_progress(checked, batch, explain, total, screener)
     else:
-        run = screen_batch(result.spec, batch, explain=explain, screener=screener)
+        run = screen_batch(checked, batch, explain=explain, screener=screener)
 
     if output_format == "json":
         _write(report.render_json(run, spec).encode("utf-8"), output)

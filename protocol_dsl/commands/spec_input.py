@@ -25,3 +25,18 @@ def load_checked_spec(path: str, no_color: bool = False) -> Spec:
         click.echo(f"{path}: fix the errors above first", err=True)
         sys.exit(2 if result.internal else 1)
     return result.spec
+
+
+def load_screening_spec(path: str, no_color: bool, refusal: str) -> Spec:
+    """The spec loaded as `screen` and `schema` load it (the checks the data dictionary
+    relies on), or exit 1 after printing its errors and `refusal`; exit 2 on an internal
+    error."""
+    from protocol_dsl.screening.run import load_for_screening
+
+    result = load_for_screening(path)
+    if result.spec is None or has_errors(result.diagnostics):
+        errors = [d for d in result.diagnostics if d.severity == "error"]
+        click.echo(render_text(errors, result.sources, use_colour(sys.stderr, no_color)), err=True)
+        click.echo(refusal, err=True)
+        sys.exit(2 if result.internal else 1)
+    return result.spec

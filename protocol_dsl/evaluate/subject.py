@@ -734,17 +734,16 @@ def _read_record(
     problems: list[DataProblem],
 ) -> dict[str, Any]:
     values: dict[str, Any] = {POSITION: position}
-    if not isinstance(record, Mapping):
+
+    def reject(name: str | None, value: Any, reason: str, check: str | None = None) -> None:
         problems.append(
             DataProblem(
-                subject.subject_id,
-                info.storage,
-                position,
-                None,
-                None,
-                "a record maps item names to values",
+                subject.subject_id, info.storage, position, name, value, reason, None, check
             )
         )
+
+    if not isinstance(record, Mapping):
+        reject(None, None, "a record maps item names to values")
         return values
     readers = info.readers
     at_visit = position.__class__ is str
@@ -753,16 +752,7 @@ def _read_record(
             continue
         reader = readers.get(name)
         if reader is None:
-            problems.append(
-                DataProblem(
-                    subject.subject_id,
-                    info.storage,
-                    position,
-                    name,
-                    value,
-                    f"'{name}' is not an item of the form",
-                )
-            )
+            reject(name, value, f"'{name}' is not an item of the form")
             continue
         convert, item_visits, plain_yes_no = reader
         if plain_yes_no and (value is True or value is False):
@@ -772,24 +762,13 @@ def _read_record(
             converted = convert(value)
         except BadValue as error:
             check = "ITEM_OUT_OF_RANGE" if isinstance(error, OutOfRange) else None
-            problems.append(
-                DataProblem(
-                    subject.subject_id, info.storage, position, name, value, str(error), None, check
-                )
-            )
+            reject(name, value, str(error), check)
             continue
         if converted is MISSING:
             continue
         if at_visit and item_visits is not None and position not in item_visits:
-            problems.append(
-                DataProblem(
-                    subject.subject_id,
-                    info.storage,
-                    position,
-                    name,
-                    value,
-                    f"the item is collected at {', '.join(item_visits)}, not at {position}",
-                )
+            reject(
+                name, value, f"the item is collected at {', '.join(item_visits)}, not at {position}"
             )
             continue
         if converted.__class__ is tuple:  # a quantity converted from another unit

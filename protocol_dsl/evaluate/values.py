@@ -77,22 +77,24 @@ NOT_MET = Truth.NOT_MET
 UNKNOWN = Truth.UNKNOWN
 
 
-def k_and(a: bool | None, b: bool | None) -> bool | None:
-    """Kleene conjunction: false wins, then unknown."""
-    if a is False or b is False:
-        return False
+def _kleene(a: bool | None, b: bool | None, dominant: bool) -> bool | None:
+    """`dominant` if either side is it (false for `and`, true for `or`), else unknown if
+    either side is unknown, else the other value."""
+    if a is dominant or b is dominant:
+        return dominant
     if a is None or b is None:
         return None
-    return True
+    return not dominant
+
+
+def k_and(a: bool | None, b: bool | None) -> bool | None:
+    """Kleene conjunction: false wins, then unknown."""
+    return _kleene(a, b, False)
 
 
 def k_or(a: bool | None, b: bool | None) -> bool | None:
     """Kleene disjunction: true wins, then unknown."""
-    if a is True or b is True:
-        return True
-    if a is None or b is None:
-        return None
-    return False
+    return _kleene(a, b, True)
 
 
 def k_not(a: bool | None) -> bool | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -101,6 +102,14 @@ ITEM_KINDS = {
 }
 
 
+class _HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_Named = TypeVar("_Named", bound=_HasName)
+
+
 @attrs.frozen
 class Table:
     """A form's table: storage name, repeating or one row per visit, items."""
@@ -111,10 +120,7 @@ class Table:
     columns: tuple[Column, ...]
 
     def column(self, name: str) -> Column | None:
-        for column in self.columns:
-            if column.name == name:
-                return column
-        return None
+        return _named(self.columns, name)
 
 
 #: The tables every tabular input has besides one table per form: visit dates,
@@ -132,10 +138,12 @@ class Dictionary:
     tables: tuple[Table, ...]
 
     def table(self, name: str) -> Table | None:
-        for table in self.tables:
-            if table.name == name:
-                return table
-        return None
+        return _named(self.tables, name)
+
+
+def _named(entries: Iterable[_Named], name: str) -> _Named | None:
+    """The first of `entries` called `name`, or None."""
+    return next((entry for entry in entries if entry.name == name), None)
 
 
 def build_dictionary(spec: Spec, extra_units: Iterable[str] = ()) -> Dictionary:

@@ -26,6 +26,8 @@ from typing import ClassVar, Literal, TypeAlias, get_args
 
 import attrs
 
+from protocol_dsl.model import preorder
+
 Kind = Literal["bool", "number", "interval", "date", "titer", "code", "text"]
 ConstValue: TypeAlias = bool | Fraction | int | _dt.date | str | None
 
@@ -409,11 +411,7 @@ def children(node: Node) -> Iterator[Node]:
 
 def walk(node: Node) -> Iterator[Node]:
     """Every node of a tree, parents before children."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(list(children(current))))
+    return preorder(node, children)
 
 
 def subject_level(node: Node) -> Iterator[Node]:

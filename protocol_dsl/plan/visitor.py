@@ -21,8 +21,51 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-class PlanVisitor(Visitor[n.Node, T, P]):
-    """Walks a plan tree; one method per node class, each returning a `T`."""
+class _IntervalMethods(Visitor[n.Node, T, P]):
+    """The methods of the classes that make intervals (`nodes.INTERVAL_TYPES`): both
+    visitors have them, each sets which node classes it dispatches (`_methods`)."""
+
+    @abc.abstractmethod
+    def visit_arith(self, node: n.Arith, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_negate(self, node: n.Negate, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_scale(self, node: n.Scale, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_if(self, node: n.If, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_extreme(self, node: n.Extreme, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_count(self, node: n.Count, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_total(self, node: n.Total, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_weighted(self, node: n.Weighted, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_interval_sum(
+        self, node: n.IntervalSum, /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
+
+    @abc.abstractmethod
+    def visit_interval_max(
+        self, node: n.IntervalMax, /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
+
+    @abc.abstractmethod
+    def visit_bounds(self, node: n.Bounds, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+
+class PlanVisitor(_IntervalMethods[T, P]):
+    """Walks a plan tree; one method per node class, each returning a `T` (the methods
+    of the classes that make intervals are declared in `_IntervalMethods`)."""
 
     _methods: ClassVar[dict[type, str]] = {cls: method_name(cls) for cls in n.NODE_TYPES}
 
@@ -57,15 +100,6 @@ class PlanVisitor(Visitor[n.Node, T, P]):
     def visit_known(self, node: n.Known, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
-    def visit_arith(self, node: n.Arith, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_negate(self, node: n.Negate, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_scale(self, node: n.Scale, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
     def visit_extremum(self, node: n.Extremum, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
@@ -87,81 +121,16 @@ class PlanVisitor(Visitor[n.Node, T, P]):
     def visit_lookup(self, node: n.Lookup, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
-    def visit_if(self, node: n.If, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
     def visit_any_record(self, node: n.AnyRecord, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
     def visit_all_records(self, node: n.AllRecords, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
-    @abc.abstractmethod
-    def visit_count(self, node: n.Count, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
-    @abc.abstractmethod
-    def visit_total(self, node: n.Total, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_extreme(self, node: n.Extreme, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_weighted(self, node: n.Weighted, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_interval_sum(
-        self, node: n.IntervalSum, /, *args: P.args, **kwargs: P.kwargs
-    ) -> T: ...
-
-    @abc.abstractmethod
-    def visit_interval_max(
-        self, node: n.IntervalMax, /, *args: P.args, **kwargs: P.kwargs
-    ) -> T: ...
-
-    @abc.abstractmethod
-    def visit_bounds(self, node: n.Bounds, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-
-class IntervalVisitor(Visitor[n.Node, T, P]):
+class IntervalVisitor(_IntervalMethods[T, P]):
     """Walks the nodes of kind ``interval``; one method per class that makes intervals."""
 
     _methods: ClassVar[dict[type, str]] = {cls: method_name(cls) for cls in n.INTERVAL_TYPES}
-
-    @abc.abstractmethod
-    def visit_arith(self, node: n.Arith, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_negate(self, node: n.Negate, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_scale(self, node: n.Scale, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_if(self, node: n.If, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_extreme(self, node: n.Extreme, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_count(self, node: n.Count, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_total(self, node: n.Total, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_weighted(self, node: n.Weighted, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
-
-    @abc.abstractmethod
-    def visit_interval_sum(
-        self, node: n.IntervalSum, /, *args: P.args, **kwargs: P.kwargs
-    ) -> T: ...
-
-    @abc.abstractmethod
-    def visit_interval_max(
-        self, node: n.IntervalMax, /, *args: P.args, **kwargs: P.kwargs
-    ) -> T: ...
-
-    @abc.abstractmethod
-    def visit_bounds(self, node: n.Bounds, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
 
 check_methods(PlanVisitor, n.NODE_TYPES)

@@ -408,13 +408,12 @@ class _Findings:
 
     def _always_met(self, criterion: m.Criterion) -> Diagnostic:
         assert criterion.rule is not None
-        return Diagnostic(
+        return self._verdict(
             "W0402",
-            "warning",
+            criterion,
             f"inclusion {criterion.id} is met by every subject whose data are complete",
-            criterion.rule.span,
-            notes=(self._describe(criterion),),
-            help="it excludes nobody: check the thresholds against the items' ranges, "
+            [],
+            "it excludes nobody: check the thresholds against the items' ranges, "
             "or remove the criterion",
         )
 
@@ -430,15 +429,7 @@ class _Findings:
             )
             help_text = "the inclusions already rule these subjects out; remove the exclusion or "
             help_text += "correct the criteria"
-        return Diagnostic(
-            "W0403",
-            "warning",
-            message,
-            criterion.rule.span,
-            labels=tuple(self._label(self.by_id[i]) for i in inclusions),
-            notes=(self._describe(criterion),),
-            help=help_text,
-        )
+        return self._verdict("W0403", criterion, message, inclusions, help_text)
 
     def _redundant(self, criterion: m.Criterion, others: list[str]) -> Diagnostic:
         assert criterion.rule is not None
@@ -452,14 +443,23 @@ class _Findings:
                 f"exclusion {criterion.id} is redundant: every subject it excludes "
                 f"is already ruled out by {_join(others)}"
             )
+        help_text = "it never decides eligibility on its own; remove it or correct the criteria"
+        return self._verdict("W0404", criterion, message, others, help_text)
+
+    def _verdict(
+        self, code: str, criterion: m.Criterion, message: str, because: list[str], help_text: str
+    ) -> Diagnostic:
+        """A warning that one criterion never decides eligibility: on its rule, with the
+        criteria (by id) that make it so labelled and the criterion described."""
+        assert criterion.rule is not None
         return Diagnostic(
-            "W0404",
+            code,
             "warning",
             message,
             criterion.rule.span,
-            labels=tuple(self._label(self.by_id[i]) for i in others),
+            labels=tuple(self._label(self.by_id[i]) for i in because),
             notes=(self._describe(criterion),),
-            help="it never decides eligibility on its own; remove it or correct the criteria",
+            help=help_text,
         )
 
 
