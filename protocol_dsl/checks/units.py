@@ -4,7 +4,7 @@ never meet.
 E0301 a unit that does not parse, pointed at the offending character;
 E0302 a duration written in a unit that is not a unit of time;
 E0303 quantities of different kinds compared, added or subtracted (found by the
-      type pass, `typing_.analyse`, which this check shares with the type check);
+      type pass, `semantics.types.analyse`, which this check shares with the type check);
 E0304 an item range, or a criterion threshold, in a unit the item cannot have;
 E0305 dose levels and step doses in units that cannot be compared;
 E0306 an item's range in a unit on another scale than the item's (% and
