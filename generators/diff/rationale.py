@@ -39,13 +39,18 @@ def rationale_for(change: Change, amendments: Sequence[m.Amendment]) -> Rational
     for name in change.keys:
         for amendment in amendments:
             for entry in amendment.changes:
-                reasons = m.marks_of(entry.marks, "rationale")
+                reasons = _written(m.marks_of(entry.marks, "rationale"))
                 if entry.target == name and reasons:
                     return Rationale(" ".join(reasons), True, m.format_decimal(amendment.number))
     for amendment in amendments:
-        if amendment.reasons:
-            return Rationale(" ".join(amendment.reasons), False, m.format_decimal(amendment.number))
+        if general := _written(amendment.reasons):
+            return Rationale(" ".join(general), False, m.format_decimal(amendment.number))
     return None
+
+
+def _written(texts: Sequence[str]) -> tuple[str, ...]:
+    """The texts that say something: `rationale ""` (or only spaces) is no rationale."""
+    return tuple(text for text in texts if text.strip())
 
 
 def missing_rationales(

@@ -193,6 +193,21 @@ def test_require_rationale_fails_without_one(at_root: Path, tmp_path: Path) -> N
     assert "dose level DL7: 10 mg added" in result.output
 
 
+@pytest.mark.parametrize("blank", ['""', '"   "'])
+def test_require_rationale_is_not_satisfied_by_a_blank_one(
+    at_root: Path, tmp_path: Path, blank: str
+) -> None:
+    text = (ROOT / NEW).read_text(encoding="utf-8")
+    start = text.index("  change DL7")
+    end = text.index("  change step_up")
+    entry = f'  change DL7 "Dose level DL7 (10 mg) added"\n    rationale {blank}\n'
+    new = _beside(tmp_path, NEW, text[:start] + entry + text[end:])
+    result = run(OLD, str(new), "--require-rationale")
+    assert result.exit_code == 1, result.output
+    assert "1 substantial change without a rationale" in result.output
+    assert "dose level DL7: 10 mg added" in result.output
+
+
 def test_spec_with_errors_exits_1_with_diagnostics(at_root: Path, tmp_path: Path) -> None:
     text = amend((ROOT / OLD).read_text(encoding="utf-8"), "= age between", "= agee between")
     new = _beside_specs(tmp_path, text)
