@@ -196,11 +196,29 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     return json.dumps(to_json_data(diagnostics), indent=2, ensure_ascii=False) + "\n"
 
 
-def _github_escape(text: str, *, property_value: bool = False) -> str:
+def github_escape(text: str, *, property_value: bool = False) -> str:
+    """A GitHub Actions workflow command's message or property value, escaped."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
+
+
+def github_location(file: str, span: Span | None) -> list[str]:
+    """The location properties of a workflow command.
+
+    Columns only for a span on one line: the Actions toolkit refuses `col` and
+    `endColumn` when `line` and `endLine` differ.
+    """
+    props = [f"file={github_escape(file, property_value=True)}"]
+    if span is not None:
+        props.append(f"line={span.line}")
+        if span.line == span.end_line:
+            props.append(f"col={span.column}")
+        props.append(f"endLine={span.end_line}")
+        if span.line == span.end_line:
+            props.append(f"endColumn={span.end_column}")
+    return props
 
 
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
@@ -210,16 +228,12 @@ def render_github(diagnostics: Sequence[Diagnostic]) -> str:
     for d in diagnostics:
         props = ",".join(
             [
-                f"file={_github_escape(d.span.file, property_value=True)}",
-                f"line={d.span.line}",
-                f"col={d.span.column}",
-                f"endLine={d.span.end_line}",
-                f"endColumn={d.span.end_column}",
-                f"title={_github_escape(d.code, property_value=True)}",
+                *github_location(d.span.file, d.span),
+                f"title={github_escape(d.code, property_value=True)}",
             ]
         )
         message = d.message + (f" (help: {d.help})" if d.help else "")
-        lines.append(f"::{kinds[d.severity]} {props}::{_github_escape(message)}")
+        lines.append(f"::{kinds[d.severity]} {props}::{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -22,6 +22,7 @@ from generators.diff.changes import Change
 from generators.diff.rationale import Rationale
 from generators.diff.subjects import Rescreen
 from protocol_dsl import model as m
+from protocol_dsl.diagnostics import github_escape, github_location
 
 FORMAT_VERSION = 1
 
@@ -354,13 +355,6 @@ def _clean(text: str) -> str:
 # ---------------------------------------------------------------- GitHub and SARIF
 
 
-def _github_escape(text: str, *, property_value: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
 def _location(change: Change, new_file: str) -> tuple[str, m.Span | None]:
     """Where to point: the new source, or for a removal the new file as a whole."""
     if change.new_span is not None and change.new_span.file != "<unknown>":
@@ -373,18 +367,11 @@ def render_github(report: Report, new_file: str) -> str:
     lines = []
     for change in report.changes:
         file, span = _location(change, new_file)
-        props = [f"file={_github_escape(file, property_value=True)}"]
-        if span is not None:
-            props += [
-                f"line={span.line}",
-                f"col={span.column}",
-                f"endLine={span.end_line}",
-                f"endColumn={span.end_column}",
-            ]
-        props.append(f"title={_github_escape(change.rule_id, property_value=True)}")
+        props = github_location(file, span)
+        props.append(f"title={github_escape(change.rule_id, property_value=True)}")
         kind = "warning" if change.substantial else "notice"
         message = f"{change.target}: {change.summary} [{_substantial_words(change)}]"
-        lines.append(f"::{kind} {','.join(props)}::{_github_escape(message)}")
+        lines.append(f"::{kind} {','.join(props)}::{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

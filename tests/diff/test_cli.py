@@ -113,6 +113,22 @@ def test_github_annotations(at_root: Path) -> None:
     assert sum(line.startswith("::warning ") for line in lines) == 5
 
 
+def test_github_annotations_send_columns_only_on_one_line(at_root: Path) -> None:
+    """The Actions toolkit refuses `col`/`endColumn` when `line` and `endLine` differ."""
+    lines = run(OLD, NEW, "--format", "github").output.splitlines()
+    multi_line = 0
+    for line in lines:
+        props = dict(p.split("=", 1) for p in line.split(" ", 1)[1].split("::")[0].split(","))
+        if "line" not in props:
+            continue
+        if props["line"] != props["endLine"]:
+            multi_line += 1
+            assert "col" not in props and "endColumn" not in props, line
+        else:
+            assert int(props["col"]) <= int(props["endColumn"]), line
+    assert multi_line > 0  # the case is exercised: criteria span several lines
+
+
 def test_sarif(at_root: Path) -> None:
     result = run(OLD, NEW, "--format", "sarif")
     log = json.loads(result.output)
