@@ -48,6 +48,23 @@ def rationale_for(change: Change, amendments: Sequence[m.Amendment]) -> Rational
     return None
 
 
+def unmatched_entries(
+    changes: Sequence[Change], amendments: Sequence[m.Amendment]
+) -> list[m.AmendmentChange]:
+    """`change NAME` entries whose NAME is none of the changes between the two versions.
+
+    A typo (`change DL8` for DL7) or an entry left over from an earlier draft
+    would otherwise give its rationale to nothing, silently.
+    """
+    named = {key for change in changes for key in change.keys}
+    return [
+        entry
+        for amendment in amendments
+        for entry in amendment.changes
+        if entry.target is not None and entry.target not in named
+    ]
+
+
 def _written(texts: Sequence[str]) -> tuple[str, ...]:
     """The texts that say something: `rationale ""` (or only spaces) is no rationale."""
     return tuple(text for text in texts if text.strip())

@@ -22,7 +22,7 @@ from generators.diff.changes import Change
 from generators.diff.rationale import Rationale
 from generators.diff.subjects import Rescreen
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import github_escape, github_location
+from protocol_dsl.diagnostics import did_you_mean, github_escape, github_location
 
 FORMAT_VERSION = 1
 
@@ -448,3 +448,16 @@ def missing_rationale_text(missing: Sequence[Change]) -> str:
         name = change.keys[0] if change.keys else "NAME"
         lines.append(f'  {change.target}: {change.summary} (add: change {name} "…" rationale "…")')
     return "\n".join(lines) + "\n"
+
+
+def unmatched_entries_text(entries: Sequence[m.AmendmentChange], changes: Sequence[Change]) -> str:
+    """The amendment's `change` entries that name no change, each at its place."""
+    names = sorted({key for change in changes for key in change.keys})
+    lines = []
+    for entry in entries:
+        assert entry.target is not None
+        where = f"{entry.span.file}:{entry.span.line}:{entry.span.column}"
+        line = f"{where}: warning: `change {entry.target}` names none of the changes between these versions"
+        suggestion = did_you_mean(entry.target, names)
+        lines.append(line + (f" (did you mean {suggestion}?)" if suggestion else ""))
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -2,7 +2,9 @@
 
 Exit codes: 0 no change, 3 changes, 4 substantial changes, 1 an error (a
 spec with errors, an unknown git ref, unreadable subject data, or
-`--require-rationale` with substantial changes that have no rationale).
+`--require-rationale` with substantial changes that have no rationale, or
+with an amendment `change NAME` entry that names none of the changes; without
+the option such an entry is a warning).
 
 With `--against`, the old version of the spec and of every library it uses
 is read from git (`git show REF:path`), paths taken relative to the
@@ -38,6 +40,7 @@ from protocol_dsl.syntax.loader import Loader, Reader, load
 if TYPE_CHECKING:
     from generators.diff.changes import Change
     from generators.diff.render import Report
+    from protocol_dsl import model as m
     from protocol_dsl.spec import Spec
 
 EXIT_NO_CHANGE = 0
@@ -132,12 +135,17 @@ def command(
         # a check that failed (E0999) is a bug, not the spec's: the internal-error status
         return 2 if any(result.internal for _name, result in failed) else 1
     assert old_result.spec is not None and new_result.spec is not None
-    report, missing = _report(old_result, new_result, old_name, new_path, subjects)
+    report, missing, unmatched = _report(old_result, new_result, old_name, new_path, subjects)
     _write(report, output_format, output, new_path, no_color)
+    if unmatched:
+        from generators.diff.render import unmatched_entries_text
+
+        click.echo(unmatched_entries_text(unmatched, report.changes), err=True, nl=False)
     if require_rationale and missing:
         from generators.diff.render import missing_rationale_text
 
         click.echo(missing_rationale_text(missing), err=True, nl=False)
+    if require_rationale and (missing or unmatched):
         return 1
     if not report.changes:
         return EXIT_NO_CHANGE
@@ -187,7 +195,7 @@ def _report(
     old_name: str,
     new_name: str,
     subjects: tuple[str, ...],
-) -> tuple[Report, list[Change]]:
+) -> tuple[Report, list[Change], list[m.AmendmentChange]]:
     from generators.diff import rationale
     from generators.diff.compare import diff, phase_of
     from generators.diff.render import Report
@@ -216,7 +224,11 @@ def _report(
         amendments=amendments,
         subjects=rescreened,
     )
-    return report, rationale.missing_rationales(changes, amendments)
+    return (
+        report,
+        rationale.missing_rationales(changes, amendments),
+        rationale.unmatched_entries(changes, amendments),
+    )
 
 
 def _version(spec: Spec) -> str | None:

@@ -224,6 +224,29 @@ def test_require_rationale_is_not_satisfied_by_a_blank_one(
     assert "dose level DL7: 10 mg added" in result.output
 
 
+def test_a_change_entry_naming_no_change_is_a_warning_and_fails_the_gate(
+    at_root: Path, tmp_path: Path
+) -> None:
+    text = (ROOT / NEW).read_text(encoding="utf-8").replace("  change DL7 ", "  change DL77 ", 1)
+    new = _beside(tmp_path, NEW, text)
+    line = text[: text.index("  change DL77 ")].count("\n") + 1
+    warning = (
+        f"{new}:{line}:3: warning: `change DL77` names none of the changes between "
+        "these versions (did you mean DL7?)"
+    )
+    plain = run(OLD, str(new))
+    assert plain.exit_code == 4  # a warning only: the diff itself is unchanged
+    assert warning in plain.output
+    gated = run(OLD, str(new), "--require-rationale")
+    assert gated.exit_code == 1
+    assert warning in gated.output
+    assert "dose level DL7: 10 mg added" in gated.output  # DL7 has no rationale now
+
+
+def test_every_change_entry_of_the_real_amendment_names_a_change(at_root: Path) -> None:
+    assert "names none of the changes" not in run(OLD, NEW).output
+
+
 def test_spec_with_errors_exits_1_with_diagnostics(at_root: Path, tmp_path: Path) -> None:
     text = amend((ROOT / OLD).read_text(encoding="utf-8"), "= age between", "= agee between")
     new = _beside_specs(tmp_path, text)
