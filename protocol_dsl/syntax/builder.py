@@ -63,9 +63,11 @@ def unquote(token: str) -> str:
 
     Escapes: `\\n` line break, `\\t` tab, `\\r` carriage return, `\\u{HEX}` the
     character with that code point; a backslash before any other character
-    (`\\"`, `\\\\`) stands for that character.
+    (`\\"`, `\\\\`) stands for that character.  A line break written in the
+    literal is a line feed whatever the file's line endings: a spec saved with
+    Windows line endings says the same thing.
     """
-    return _ESCAPE.sub(_unescape, token[1:-1])
+    return _ESCAPE.sub(_unescape, token[1:-1].replace("\r\n", "\n"))
 
 
 def _shown(text: str) -> str:
