@@ -19,6 +19,12 @@ GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 KEYWORD_UNITS = frozenset({"day", "min"})
 
 
+@lru_cache(maxsize=1)
+def grammar_source() -> str:
+    """The grammar as written (read once: the parser and every list here read it)."""
+    return GRAMMAR_PATH.read_text(encoding="utf-8")
+
+
 _RULE = re.compile(r"^\??(\w+):(.*?)(?=^\??\w+:|^//|\Z)", re.MULTILINE | re.DOTALL)
 
 
@@ -26,7 +32,7 @@ _RULE = re.compile(r"^\??(\w+):(.*?)(?=^\??\w+:|^//|\Z)", re.MULTILINE | re.DOTA
 def _rules() -> dict[str, list[str]]:
     """Each grammar rule's alternatives, as written (aliases `-> name` removed)."""
     rules: dict[str, list[str]] = {}
-    for name, body in _RULE.findall(GRAMMAR_PATH.read_text(encoding="utf-8")):
+    for name, body in _RULE.findall(grammar_source()):
         lines = [line.split("//")[0] for line in body.splitlines()]
         alternatives = " ".join(lines).split("|")
         rules[name] = [alt.split("->")[0].strip() for alt in alternatives if alt.strip()]
@@ -51,7 +57,7 @@ def _leading_words(rule: str) -> list[str]:
 @lru_cache(maxsize=1)
 def keywords() -> frozenset[str]:
     """Every keyword of the grammar (read once: the printer asks for every unit it writes)."""
-    return frozenset(re.findall(r'"([a-z_]+)"', GRAMMAR_PATH.read_text(encoding="utf-8")))
+    return frozenset(re.findall(r'"([a-z_]+)"', grammar_source()))
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +69,6 @@ def declaration_keywords() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def unit_word() -> re.Pattern[str]:
     """The grammar's pattern of a unit written without quotes (its UNIT_WORD terminal)."""
-    found = re.search(r"^UNIT_WORD: /(.*)/$", GRAMMAR_PATH.read_text(encoding="utf-8"), re.M)
+    found = re.search(r"^UNIT_WORD: /(.*)/$", grammar_source(), re.M)
     assert found, "the grammar defines UNIT_WORD"
     return re.compile(found[1])

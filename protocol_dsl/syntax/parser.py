@@ -38,9 +38,9 @@ from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.syntax.builder import ModelBuilder, SyntaxProblem, _shown
 from protocol_dsl.syntax.keywords import (
-    GRAMMAR_PATH,
     KEYWORD_UNITS,
     declaration_keywords,
+    grammar_source,
     keywords,
 )
 from protocol_dsl.syntax.lalr import Driver, Fallback, Handler, Positions
@@ -54,7 +54,7 @@ DECLARATION_KEYWORDS = list(declaration_keywords())
 
 
 def grammar_text() -> str:
-    text = GRAMMAR_PATH.read_text(encoding="utf-8")
+    text = grammar_source()
     words = sorted(keywords() - KEYWORD_UNITS, key=lambda k: (-len(k), k))
     return text.replace("__KEYWORDS__", "|".join(words))
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.checks.module import render_module
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.evaluate import Quantity, evaluate_expr, evaluate_subject
 from protocol_dsl.spec import Spec
 from tests.evaluate.conftest import compiled
+from tests.sql.test_differential import generated_module
 
 SPEC = """\
 trial BELOW {
@@ -45,13 +44,6 @@ def spec() -> Spec:
     return compiled("below.trial", SPEC)
 
 
-@cache
-def module() -> ModuleType:
-    generated = ModuleType("below_screening")
-    exec(compile(render_module(spec()), "below_screening.py", "exec"), generated.__dict__)
-    return generated
-
-
 def subject(doses: list[Any]) -> dict[str, Any]:
     return {
         "subject_id": "S1",
@@ -70,7 +62,7 @@ def test_every_engine_screens_a_sum_of_values_below_zero(doses: list[float], exp
     interpreted = evaluate_subject(spec(), record)
     engines = {
         "interpreter": {cid: c.status for cid, c in interpreted.criteria.items()},
-        "module": module().screen(record)["criteria"],
+        "module": generated_module(spec()).screen(record)["criteria"],
         "duckdb": row["criteria"],
     }
     assert engines["module"] == engines["interpreter"] == engines["duckdb"], engines
