@@ -180,6 +180,21 @@ class Spec:
         found = self.dose_findings
         return found[0] if found else None
 
+    randomisations = _OfType(m.Randomisation)
+    maskings = _OfType(m.Masking)
+
+    @property
+    def randomisation(self) -> m.Randomisation | None:
+        """The trial's randomisation block (a second one is reported by the checks)."""
+        found = self.randomisations
+        return found[0] if found else None
+
+    @property
+    def masking(self) -> m.Masking | None:
+        """The trial's masking block (a second one is reported by the checks)."""
+        found = self.maskings
+        return found[0] if found else None
+
     objectives = _OfType(m.Objective)
     amendments = _OfType(m.Amendment)
     mappings = _OfType(m.Mapping)
