@@ -411,6 +411,11 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:
                 yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+    elif isinstance(decl, m.Randomisation):
+        for factor in decl.factors:
+            for stratum in factor.strata:
+                where = f"stratum {factor.name}.{stratum.name}"
+                yield Scope(owner, None, where), stratum.rule
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:
