@@ -99,3 +99,26 @@ def randomisation_quotient(pairs: list[tuple[str, int]], investigational: set[st
     total = sum(weight for _arm, weight in pairs)
     share = sum(weight for arm, weight in pairs if arm in investigational)
     return Fraction(share, total)
+
+
+#: The stratum of a subject whose factor cannot be decided from the data (never a
+#: default stratum: the subject is not randomised until the data are complete).
+UNKNOWN_STRATUM = "unknown"
+
+
+def strata_combinations(randomisation: m.Randomisation) -> list[tuple[tuple[str, str], ...]]:
+    """Every combined stratum: one stratum of each factor, factors and strata in the
+    order declared (one empty combination when the design is not stratified)."""
+    combinations: list[tuple[tuple[str, str], ...]] = [()]
+    for factor in randomisation.factors:
+        combinations = [
+            (*combination, (factor.name, stratum.name))
+            for combination in combinations
+            for stratum in factor.strata
+        ]
+    return combinations
+
+
+def combined_stratum(levels: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
+    """The name of a combined stratum: `severity=mild;region=eu` (`all` when unstratified)."""
+    return ";".join(f"{factor}={stratum}" for factor, stratum in levels) or "all"
