@@ -122,3 +122,27 @@ def strata_combinations(randomisation: m.Randomisation) -> list[tuple[tuple[str,
 def combined_stratum(levels: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> str:
     """The name of a combined stratum: `severity=mild;region=eu` (`all` when unstratified)."""
     return ";".join(f"{factor}={stratum}" for factor, stratum in levels) or "all"
+
+
+def decide_stratum(truths: list[tuple[str, bool | None]]) -> str:
+    """A subject's stratum of one factor from its strata's rules (met, not met, unknown).
+
+    Exactly one stratum met: that stratum.  Otherwise "unknown": data still
+    needed, or (where `protocol check` could not prove the strata exclusive and
+    exhaustive) no stratum or two.  Every engine decides with this function.
+    """
+    met = [name for name, truth in truths if truth is True]
+    return met[0] if len(met) == 1 else UNKNOWN_STRATUM
+
+
+def subject_stratum(levels: dict[str, str]) -> str:
+    """The combined stratum of a subject: unknown when any factor is."""
+    if any(stratum == UNKNOWN_STRATUM for stratum in levels.values()):
+        return UNKNOWN_STRATUM
+    return combined_stratum(list(levels.items()))
+
+
+def stratum_column(factor: str, stratum: str) -> str:
+    """The column of a stratum's rule in the screening query (criterion ids are names,
+    so a column with a colon never clashes with one)."""
+    return f"stratum:{factor}.{stratum}"

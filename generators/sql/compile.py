@@ -37,6 +37,7 @@ import attrs
 from sqlglot import exp
 
 from generators.sql import DIALECTS
+from protocol_dsl.allocation import stratum_column
 from protocol_dsl.plan import nodes as n
 from protocol_dsl.plan.dictionary import (
     ATTESTATIONS_TABLE,
@@ -287,6 +288,11 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
 
     def build(self) -> exp.Expression:
         conditions = {c.id: c.condition for c in self.plan.criteria}
+        # the strata's rules are columns beside the criteria's (`stratum_column`); which
+        # stratum a subject is in is decided from their flags as the interpreter does
+        conditions.update(
+            {stratum_column(s.factor, s.stratum): s.rule for s in self.plan.strata}
+        )
         self._plan_record_nodes(list(conditions.values()))
         compiled = [
             self.scalar(condition, None).as_(_id(criterion_id), copy=False)
