@@ -75,6 +75,26 @@ def command(
     no_color: bool,
 ) -> None:
     """A reproducible allocation list for SPEC from --seed, written only to --out."""
+    from protocol_dsl.errors import UserError
+
+    try:
+        _run(spec, seed, out, per_stratum, size, output_format, subjects, force, no_color)
+    except UserError as error:  # the spec, the options or the subjects file: exit 1
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
+def _run(
+    spec: str,
+    seed: str,
+    out: str,
+    per_stratum: int | None,
+    size: int | None,
+    output_format: str,
+    subjects: str | None,
+    force: bool,
+    no_color: bool,
+) -> None:
     from generators.randomisation import balance, formats, plan
     from protocol_dsl import allocation
 
