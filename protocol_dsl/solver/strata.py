@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import z3
 
 from protocol_dsl import model as m
@@ -36,7 +37,13 @@ def _criterion(factor: m.StratificationFactor, stratum: m.Stratum) -> m.Criterio
 
 
 def check(spec: Spec, randomisation: m.Randomisation) -> Iterator[Diagnostic]:
-    factors = [f for f in randomisation.factors if f.strata]
+    # a factor or stratum declared twice is E1013 already: the first of each name is asked
+    factors: list[m.StratificationFactor] = []
+    for factor in randomisation.factors:
+        if factor.strata and all(f.name != factor.name for f in factors):
+            first = {s.name: s for s in reversed(factor.strata)}
+            strata = tuple(s for s in factor.strata if first[s.name] is s)
+            factors.append(attrs.evolve(factor, strata=strata))  # type: ignore[misc]
     if not factors:
         return
     builder = _Builder(spec, REFERENCE_DATE)
