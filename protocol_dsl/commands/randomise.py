@@ -123,6 +123,7 @@ def _run(
         overall = balance.balance("all", [a.arm for a in allocated], ratio)
         _print_report([overall, *report], None, f"{len(allocated)} subjects allocated", out)
         return
+    design = plan.design_of(randomisation)  # refuses a minimisation before any length
     if per_stratum is not None and size is not None:
         raise click.UsageError("give --per-stratum or --size, not both")
     combinations = allocation.strata_combinations(randomisation)
@@ -144,7 +145,6 @@ def _run(
     for levels in combinations:
         name = allocation.combined_stratum(levels)
         report.append(balance.balance(name, [e.arm for e in entries if e.stratum == levels], ratio))
-    design = plan.design_of(randomisation)
     limit = balance.bound(ratio, design.block_sizes) if design.block_sizes else None
     _print_report(report, limit, f"{len(entries)} entries in {len(combinations)} strata", out)
 
