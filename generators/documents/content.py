@@ -836,7 +836,7 @@ class _Builder:
                                 f": {rule_in_words(stratum.rule, self.spec)}",
                                 *self.marks.badges(stratum.marks),
                             ),
-                        )
+                        ),
                     )
                     for stratum in factor.strata
                 ]

@@ -29,7 +29,13 @@ def list_csv(entries: Sequence[Entry], factors: Sequence[str]) -> bytes:
     for entry in entries:
         levels = dict(entry.stratum)
         rows.append(
-            [*(levels[f] for f in factors), entry.sequence, entry.block, entry.block_size, entry.arm]
+            [
+                *(levels[f] for f in factors),
+                entry.sequence,
+                entry.block,
+                entry.block_size,
+                entry.arm,
+            ]
         )
     return csv_bytes(header, rows)
 

@@ -268,7 +268,9 @@ def _masking_info(spec: Spec, masking: str | None) -> dict[str, Any] | None:
         who = [allocation_words.ROLES[r].ctgov for r in order if allocation_words.ROLES[r].ctgov]
         if who:
             info["whoMasked"] = who
-        others = [allocation_words.ROLES[r].words for r in order if not allocation_words.ROLES[r].ctgov]
+        others = [
+            allocation_words.ROLES[r].words for r in order if not allocation_words.ROLES[r].ctgov
+        ]
         if others:
             info["maskingDescription"] = "Also masked: " + ", ".join(others) + "."
     return info

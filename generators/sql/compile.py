@@ -290,9 +290,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         conditions = {c.id: c.condition for c in self.plan.criteria}
         # the strata's rules are columns beside the criteria's (`stratum_column`); which
         # stratum a subject is in is decided from their flags as the interpreter does
-        conditions.update(
-            {stratum_column(s.factor, s.stratum): s.rule for s in self.plan.strata}
-        )
+        conditions.update({stratum_column(s.factor, s.stratum): s.rule for s in self.plan.strata})
         self._plan_record_nodes(list(conditions.values()))
         compiled = [
             self.scalar(condition, None).as_(_id(criterion_id), copy=False)

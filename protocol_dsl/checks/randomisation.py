@@ -80,7 +80,7 @@ def _ratio(spec: Spec, randomisation: m.Randomisation) -> Iterator[Diagnostic]:
                 "error",
                 f"the allocation ratio names '{entry.arm}', which is not a declared arm",
                 entry.span,
-                help="name an arm declared with `arm NAME \"label\" …`, or declare it",
+                help='name an arm declared with `arm NAME "label" …`, or declare it',
                 suggestion=did_you_mean(entry.arm, spec.arms),
             )
         if allocation.whole(entry.weight) is None:
@@ -137,7 +137,7 @@ def _method(randomisation: m.Randomisation) -> Iterator[Diagnostic]:
                 "error",
                 f"minimisation over '{name}', which is not a stratification factor",
                 method.span,
-                help="declare it with `stratify_by NAME \"label\" { … }` in the randomisation",
+                help='declare it with `stratify_by NAME "label" { … }` in the randomisation',
                 suggestion=did_you_mean(name, known),
             )
     arms = max(len(randomisation.ratio), 2)

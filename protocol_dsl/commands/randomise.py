@@ -107,7 +107,9 @@ def _run(
     arms = [arm for arm, _weight in ratio]
     if subjects is not None:
         if output_format != "csv":
-            raise click.UsageError("--format redcap is a list made in advance; minimisation has none")
+            raise click.UsageError(
+                "--format redcap is a list made in advance; minimisation has none"
+            )
         design = plan.minimisation_of(randomisation)
         from generators.randomisation.subjects import read_subjects
 
@@ -168,9 +170,7 @@ def _write(target: Path, data: bytes) -> None:
     target.write_bytes(data)
 
 
-def _print_report(
-    report: list[Balance], limit: Fraction | None, summary: str, out: str
-) -> None:
+def _print_report(report: list[Balance], limit: Fraction | None, summary: str, out: str) -> None:
     from generators.randomisation.balance import fraction_text
 
     click.echo(f"wrote {summary} to {out}")
@@ -183,5 +183,3 @@ def _print_report(
     if limit is not None:
         click.echo(f"  (permuted blocks keep the imbalance at or below {fraction_text(limit)})")
     sys.stdout.flush()
-
-

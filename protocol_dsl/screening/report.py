@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from protocol_dsl.screening import boxes
 from protocol_dsl.evaluate.interpreter import SubjectResult
+from protocol_dsl.screening import boxes
 from protocol_dsl.screening.run import ScreenRun
 
 FORMAT_VERSION = 1

@@ -21,7 +21,7 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver.terms import Cond, as_formula
-from protocol_dsl.solver.witness import _Builder, REFERENCE_DATE
+from protocol_dsl.solver.witness import REFERENCE_DATE, _Builder
 from protocol_dsl.spec import Spec
 
 
@@ -97,7 +97,10 @@ def _example(record: dict[str, Any], strata: tuple[m.Stratum, ...]) -> str:
     """The values of an example subject, in the spec's own words (`form.item at VISIT = v`):
     the items the strata name, or every item when they read them through definitions."""
     named = {
-        part for s in strata for node in m.walk(s.rule) if isinstance(node, m.Ref)
+        part
+        for s in strata
+        for node in m.walk(s.rule)
+        if isinstance(node, m.Ref)
         for part in node.parts
     }
     parts: list[str] = []

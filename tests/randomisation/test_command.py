@@ -25,8 +25,9 @@ def _randomise(*args: str) -> tuple[int, str, str]:
 
 def test_the_pilot_list_matches_its_golden_file(tmp_path: Path) -> None:
     out = tmp_path / "list.csv"
-    code, stdout, stderr = _randomise(str(PILOT), "--seed", "20261207", "--out", str(out),
-                                      "--per-stratum", "12")
+    code, stdout, stderr = _randomise(
+        str(PILOT), "--seed", "20261207", "--out", str(out), "--per-stratum", "12"
+    )
     assert code == 0, stderr
     golden = GOLDEN / "cdiscpilot01_seed20261207.csv"
     if os.environ.get("UPDATE_GOLDEN"):
@@ -43,8 +44,7 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_list(
 ) -> None:
     paths = [tmp_path / name for name in ("a.csv", "b.csv", "c.csv")]
     for path, seed in zip(paths, ("7", "7", "8"), strict=True):
-        code, _out, err = _randomise(str(PILOT), "--seed", seed, "--out", str(path),
-                                     "--size", "60")
+        code, _out, err = _randomise(str(PILOT), "--seed", seed, "--out", str(path), "--size", "60")
         assert code == 0, err
     assert paths[0].read_bytes() == paths[1].read_bytes()
     assert paths[0].read_bytes() != paths[2].read_bytes()
@@ -56,8 +56,9 @@ def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_list(
 
 def test_the_redcap_table(tmp_path: Path) -> None:
     out = tmp_path / "redcap.csv"
-    code, _out, err = _randomise(str(PILOT), "--seed", "1", "--out", str(out),
-                                 "--per-stratum", "6", "--format", "redcap")
+    code, _out, err = _randomise(
+        str(PILOT), "--seed", "1", "--out", str(out), "--per-stratum", "6", "--format", "redcap"
+    )
     assert code == 0, err
     rows = out.read_text().splitlines()
     assert rows[0] == "redcap_randomization_group,severity"
@@ -72,8 +73,9 @@ def test_an_existing_list_is_not_replaced(tmp_path: Path) -> None:
     code, _out, err = _randomise(str(PILOT), "--seed", "1", "--out", str(out))
     assert code != 0 and "--force" in err
     assert out.read_text() == "kept"
-    code, _out, err = _randomise(str(PILOT), "--seed", "1", "--out", str(out), "--force",
-                                 "--per-stratum", "3")
+    code, _out, err = _randomise(
+        str(PILOT), "--seed", "1", "--out", str(out), "--force", "--per-stratum", "3"
+    )
     assert code == 0, err
     assert out.read_text() != "kept"
 
@@ -101,16 +103,23 @@ def test_minimisation_from_a_subjects_file(tmp_path: Path) -> None:
     subjects = _subjects(
         tmp_path / "subjects.jsonl",
         [
-            {"subject_id": f"S{k:03d}", "status": "eligible",
-             "strata": {"age_group": ("younger", "older")[k % 2], "sex": ("female", "male")[k % 3 % 2]}}
+            {
+                "subject_id": f"S{k:03d}",
+                "status": "eligible",
+                "strata": {
+                    "age_group": ("younger", "older")[k % 2],
+                    "sex": ("female", "male")[k % 3 % 2],
+                },
+            }
             for k in range(40)
         ]
         + [{"subject_id": "X1", "status": "ineligible", "strata": {}}],
     )
     outs = [tmp_path / "a.csv", tmp_path / "b.csv"]
     for out in outs:
-        code, stdout, err = _randomise(str(spec), "--seed", "s", "--out", str(out),
-                                       "--minimise", str(subjects))
+        code, stdout, err = _randomise(
+            str(spec), "--seed", "s", "--out", str(out), "--minimise", str(subjects)
+        )
         assert code == 0, err
     assert outs[0].read_bytes() == outs[1].read_bytes()
     rows = outs[0].read_text().splitlines()
@@ -135,16 +144,18 @@ def test_a_subject_of_unknown_stratum_is_never_minimised(tmp_path: Path) -> None
     )
     (tmp_path / "bad.jsonl").write_text("not json\n")
     out = tmp_path / "x.csv"
-    code, _out, err = _randomise(str(spec), "--seed", "1", "--out", str(out),
-                                 "--minimise", str(subjects))
+    code, _out, err = _randomise(
+        str(spec), "--seed", "1", "--out", str(out), "--minimise", str(subjects)
+    )
     assert code == 1
     assert "E1015" in err
     assert "subjects.jsonl:2" in err and "not known" in err
     assert "subjects.jsonl:3" in err and "'old' is not a stratum of 'age_group'" in err
     assert "subjects.jsonl:4" in err and "given twice" in err
     assert not out.exists()
-    code, _out, err = _randomise(str(spec), "--seed", "1", "--out", str(out),
-                                 "--minimise", str(tmp_path / "bad.jsonl"))
+    code, _out, err = _randomise(
+        str(spec), "--seed", "1", "--out", str(out), "--minimise", str(tmp_path / "bad.jsonl")
+    )
     assert code == 1 and "not a JSON object" in err
 
 

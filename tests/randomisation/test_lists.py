@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from fractions import Fraction
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +22,9 @@ def block_designs(draw: st.DrawFn) -> Design:
     total = sum(weights)
     multiples = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3, unique=True))
     return Design(
-        tuple(zip(ARMS, weights, strict=False)), "permuted_blocks", tuple(total * k for k in multiples)
+        tuple(zip(ARMS, weights, strict=False)),
+        "permuted_blocks",
+        tuple(total * k for k in multiples),
     )
 
 

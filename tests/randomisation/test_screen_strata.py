@@ -93,7 +93,11 @@ def test_the_screen_outputs_carry_the_strata(tmp_path: Path) -> None:
     data.write_text(
         "".join(
             json.dumps(r) + "\n"
-            for r in (_subject("S1", 70, "female"), _subject("S2", 40, None), _subject("S3", 12, "male"))
+            for r in (
+                _subject("S1", 70, "female"),
+                _subject("S2", 40, None),
+                _subject("S3", 12, "male"),
+            )
         )
     )
     runner = CliRunner()
@@ -119,16 +123,30 @@ def test_the_screen_outputs_carry_the_strata(tmp_path: Path) -> None:
 def test_screen_output_feeds_minimisation(tmp_path: Path) -> None:
     data = tmp_path / "subjects.jsonl"
     data.write_text(
-        "".join(json.dumps(_subject(f"S{k}", 20 + 5 * k, ("female", "male")[k % 2])) + "\n"
-                for k in range(10))
+        "".join(
+            json.dumps(_subject(f"S{k}", 20 + 5 * k, ("female", "male")[k % 2])) + "\n"
+            for k in range(10)
+        )
     )
     screened = tmp_path / "screened.jsonl"
     runner = CliRunner()
-    result = runner.invoke(cli, ["screen", str(SPEC_PATH), str(data), "--format", "jsonl",
-                                 "-o", str(screened)])
+    result = runner.invoke(
+        cli, ["screen", str(SPEC_PATH), str(data), "--format", "jsonl", "-o", str(screened)]
+    )
     assert result.exit_code == 0, result.output
     out = tmp_path / "allocation.csv"
-    result = runner.invoke(cli, ["randomise", str(SPEC_PATH), "--seed", "9", "--out", str(out),
-                                 "--minimise", str(screened)])
+    result = runner.invoke(
+        cli,
+        [
+            "randomise",
+            str(SPEC_PATH),
+            "--seed",
+            "9",
+            "--out",
+            str(out),
+            "--minimise",
+            str(screened),
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     assert len(out.read_text().splitlines()) == 11
