@@ -17,6 +17,7 @@ stratum, which say nothing about the order.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -110,13 +111,13 @@ def _run(
             raise click.UsageError(
                 "--format redcap is a list made in advance; minimisation has none"
             )
-        design = plan.minimisation_of(randomisation)
+        minimisation = plan.minimisation_of(randomisation)
         from generators.randomisation.subjects import read_subjects
 
-        read = read_subjects(Path(subjects), randomisation, design.factors)
+        read = read_subjects(Path(subjects), randomisation, minimisation.factors)
         from generators.randomisation.minimise import minimise
 
-        allocated = minimise(design, read, seed)
+        allocated = minimise(minimisation, read, seed)
         _write(target, formats.minimisation_csv(allocated, arms))
         report = [
             balance.balance(allocation.combined_stratum(levels), list_arms, ratio)
@@ -155,7 +156,10 @@ def _enrolment(spec: Spec) -> int:
     field = spec.trial_field("enrolment")
     if field is None or not field.values:
         raise click.UsageError("give --per-stratum or --size (the trial declares no enrolment)")
-    return max(1, int(field.values[0].value))
+    value = field.values[0].value
+    if not isinstance(value, Decimal):
+        raise click.UsageError("give --per-stratum or --size (the enrolment is not a number)")
+    return max(1, int(value))
 
 
 def _by_levels(allocated: list[Allocated]) -> list[tuple[tuple[tuple[str, str], ...], list[str]]]:

@@ -209,8 +209,8 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         _write((text + "\n").encode("utf-8"), output)
         return
     if output_format == "jsonl":
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        _write(lines.encode("utf-8"), output)
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        _write(text.encode("utf-8"), output)
         return
     criteria = [c.id for c in spec.criteria]
     factors = [f.name for f in spec.randomisation.factors] if spec.randomisation else []
