@@ -17,8 +17,8 @@ stratum, which say nothing about the order.
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
