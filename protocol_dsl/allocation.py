@@ -143,6 +143,7 @@ def subject_stratum(levels: dict[str, str]) -> str:
 
 
 def stratum_column(factor: str, stratum: str) -> str:
-    """The column of a stratum's rule in the screening query (criterion ids are names,
-    so a column with a colon never clashes with one)."""
-    return f"stratum:{factor}.{stratum}"
+    """The column of a stratum's rule in the screening query: a plain identifier, so that
+    every SQL dialect reads it back as one column (the SQL back end refuses a criterion
+    named like one)."""
+    return f"stratum__{factor}__{stratum}"
