@@ -14,7 +14,8 @@ E1010 a masking role that is not one of the known roles;
 E1011 a randomisation in a trial whose header says it is not randomised;
 E1012 a second `randomisation` or `masking` block;
 E1013 an arm named twice in the ratio, a factor or a stratum declared twice;
-E1014 a randomisation without a ratio or without a method.
+E1014 a randomisation without a ratio or without a method;
+E1008 (also) a stratification factor without strata.
 
 E1007 (overlapping strata) and E1008 (strata that leave subjects out) come from
 the solver (`protocol_dsl.solver.strata`), imported only when a factor has strata.
@@ -175,6 +176,15 @@ def _factors(randomisation: m.Randomisation) -> Iterator[Diagnostic]:
                 factor.span,
                 labels=(Label(first.span, "first declared here"),),
                 help="give each factor one `stratify_by` block",
+            )
+        if not factor.strata:
+            yield Diagnostic(
+                "E1008",
+                "error",
+                f"the stratification factor '{factor.name}' has no strata: every subject "
+                "would be left out",
+                factor.span,
+                help='give it a stratum per level: `NAME "label" = rule`, one per line',
             )
         strata: dict[str, m.Stratum] = {}
         for stratum in factor.strata:
