@@ -17,9 +17,9 @@ import sqlglot
 from generators.sql import DIALECTS
 from generators.sql.build import build
 from generators.sql.compile import render, screening_query
-from protocol_dsl.allocation import stratum_column
 from generators.sql.run import connect
 from generators.sql.schema import render_schema
+from protocol_dsl.allocation import stratum_column
 from protocol_dsl.compiler import compile_spec
 from tests.sql.cases import CDISCPILOT01, CDISCPILOT01_ELIGIBLE, QLS4131, QLS4131_ELIGIBLE
 
