@@ -181,6 +181,20 @@ class Spec:
         return found[0] if found else None
 
     objectives = _OfType(m.Objective)
+    populations = _ByName(m.Population)
+
+    @property
+    def statistics(self) -> m.Statistics | None:
+        """The statistics section (the first one: a second is reported by the checks)."""
+        found = self.module.of_type(m.Statistics)
+        return found[0] if found else None
+
+    @property
+    def estimands(self) -> Iterator[tuple[m.Objective, m.Estimand]]:
+        """Every estimand with the objective it belongs to, in source order."""
+        for objective in self.objectives:
+            for estimand in objective.estimands:
+                yield objective, estimand
     amendments = _OfType(m.Amendment)
     mappings = _OfType(m.Mapping)
     collects = _OfType(m.Collect)
@@ -396,6 +410,8 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:
                 yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+    elif isinstance(decl, m.Population):
+        yield Scope(owner, None, f"{decl.kind} {decl.name}"), decl.rule
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

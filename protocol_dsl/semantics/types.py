@@ -1191,6 +1191,9 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:
                 typer.infer(endpoint.rule, Scope(owner, None, f"endpoint {endpoint.name}"))
+    elif isinstance(decl, m.Population):
+        scope = Scope(owner, None, f"{decl.kind} {decl.name}")
+        typer.condition(decl.rule, scope, f"the rule of the {decl.kind} '{decl.name}'")
 
 
 def walk_types(spec: Spec) -> Iterator[tuple[m.Expr, Scope, Type]]:
