@@ -53,9 +53,12 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         availability,
         completeness,
         dosing,
+        estimands,
         logic,
         logs,
         notes,
+        populations,
+        sample_size,
         schedule,
     )
 
@@ -67,6 +70,9 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         schedule.check,
         dosing.check,
         completeness.check,
+        estimands.check,
+        populations.check,
+        sample_size.check,
         notes.check,
     ]
 

@@ -1046,7 +1046,8 @@ class ModelBuilder(Transformer):
         return tuple(m.Ref((str(c),), span=self.tspan(c)) for c in children)
 
     def estimand_treatment(self, children: list[Any]) -> tuple[str, Any]:
-        return ("treatment", (children[0], children[1]))
+        # a single-arm trial's estimand may have no comparator
+        return ("treatment", (children[0], children[1] if len(children) > 1 else ()))
 
     def estimand_population(self, children: list[Any]) -> tuple[str, Any]:
         return ("population", m.Ref((str(children[0]),), span=self.tspan(children[0])))
