@@ -10,9 +10,12 @@ query that runs out of effort, finds nothing):
   and fails the other (for subjects whose data decide both; with missing
   data either may be unknown).
 
-Only populations with a rule the encoder can read are compared; the
-queries are one per population and one per pair, a few dozen for a real
-protocol.
+The check mode reasons about subjects with complete data, modelling a
+missing value only for items a rule tests with `is known`/`is missing`.  A
+rule that tests whether something else is known (an anchor's date, a
+definition) is a question about missing data the encoding does not ask, so
+such a population takes part in no finding.  The queries are one per
+population and one per pair, a few dozen for a real protocol.
 """
 
 from __future__ import annotations
@@ -25,14 +28,16 @@ from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver.encode import Encoder
 from protocol_dsl.solver.terms import Cond, all_of, any_of, as_formula
-from protocol_dsl.spec import Spec
+from protocol_dsl.spec import Scope, Spec, walk_scoped
 
 #: Solver effort per query (deterministic): running out means no finding.
 RLIMIT = 2_000_000
 
 
 def analyse(spec: Spec) -> Iterator[Diagnostic]:
-    populations = list(spec.populations.values())
+    populations = [
+        p for p in spec.populations.values() if not _tests_unmodelled_missing(spec, p.rule)
+    ]
     if not populations:
         return
     encoder = Encoder(spec, "check")
@@ -92,3 +97,28 @@ def _never(solver: z3.Solver, condition: object, ctx: z3.Context) -> bool:
         return solver.check() == z3.unsat
     finally:
         solver.pop()
+
+
+def _tests_unmodelled_missing(spec: Spec, rule: m.Expr) -> bool:
+    """Whether `rule`, or a definition it reads, tests whether a value other than an item
+    is known (see the module docstring)."""
+    seen: set[int] = set()
+    stack: list[tuple[m.Expr, Scope]] = [(rule, Scope(spec))]
+    while stack:
+        expr, scope = stack.pop()
+        for node, inner in walk_scoped(expr, scope):
+            if isinstance(node, m.IsKnown):
+                target = node.expr.expr if isinstance(node.expr, m.AtVisit) else node.expr
+                symbol = (
+                    inner.owner.resolve(target.parts, inner) if isinstance(target, m.Ref) else None
+                )
+                if symbol is None or symbol.kind != "item":
+                    return True
+            if isinstance(node, m.Ref):
+                symbol = inner.owner.resolve(node.parts, inner)
+                if symbol is not None and symbol.kind == "define" and id(symbol.decl) not in seen:
+                    seen.add(id(symbol.decl))
+                    define = symbol.decl
+                    assert isinstance(define, m.Define)
+                    stack.append((define.expr, Scope(symbol.owner)))
+    return False

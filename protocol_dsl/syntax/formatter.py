@@ -1071,16 +1071,9 @@ class _Formatter:
         if estimand.no_intercurrent:
             members.append((None, [_Line(indent, "intercurrent none")]))
         for event in estimand.intercurrent:
-            text = _join(
-                [
-                    "intercurrent",
-                    self.string(event.text),
-                    event.strategy,
-                    self.label(event.detail),
-                    *self.marks(event.marks),
-                ]
-            )
-            members.append((event, [_anchored(indent, text, event)]))
+            head = ["intercurrent", self.string(event.text), event.strategy]
+            parts = [self.label(event.detail), *self.marks(event.marks)]
+            members.append((event, self.filled(indent, head, parts, "", event)))
         if estimand.summary is not None:
             members.append((None, [_Line(indent, f"summary {self.string(estimand.summary)}")]))
         return self.block(opening, members, estimand)
