@@ -147,6 +147,7 @@ def _assumptions(sample_size: m.SampleSize) -> Iterator[Diagnostic]:
                 f"{f.key} ({parameter.meaning}) must be {ALLOWED[parameter.kind]}, "
                 f"not {', '.join(v.text for v in f.values)}",
                 f.span,
+                help=_unit_help(f),
             )
     missing = [name for name in method.required if name not in seen]
     if missing:
@@ -160,6 +161,17 @@ def _assumptions(sample_size: m.SampleSize) -> Iterator[Diagnostic]:
         )
         return
     yield from _effect(method, sample_size, seen)
+
+
+def _unit_help(f: m.Field) -> str | None:
+    """A number followed on its line by the next parameter's name reads as a quantity."""
+    v = f.value
+    if v.kind == "quantity" and isinstance(v.value, m.Quantity):
+        return (
+            f"'{v.value.unit}' after the number is read as its unit: write each parameter "
+            "on a line of its own"
+        )
+    return None
 
 
 def _meaning(method: Method, name: str) -> str:
