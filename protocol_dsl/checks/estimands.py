@@ -152,7 +152,7 @@ def _intercurrent(estimand: m.Estimand) -> Iterator[Diagnostic]:
             "E1023",
             "error",
             f"the estimand '{estimand.name}' lists intercurrent events and says there are none",
-            estimand.intercurrent[0].span,
+            estimand.span,
             help="remove `intercurrent none`, or the events",
         )
     for event in estimand.intercurrent:

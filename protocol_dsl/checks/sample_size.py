@@ -164,13 +164,9 @@ def _assumptions(sample_size: m.SampleSize) -> Iterator[Diagnostic]:
 
 
 def _unit_help(f: m.Field) -> str | None:
-    """A number followed on its line by the next parameter's name reads as a quantity."""
     v = f.value
     if v.kind == "quantity" and isinstance(v.value, m.Quantity):
-        return (
-            f"'{v.value.unit}' after the number is read as its unit: write each parameter "
-            "on a line of its own"
-        )
+        return f"write the number without a unit ('{v.value.unit}')"
     return None
 
 
