@@ -195,6 +195,7 @@ class Spec:
         for objective in self.objectives:
             for estimand in objective.estimands:
                 yield objective, estimand
+
     amendments = _OfType(m.Amendment)
     mappings = _OfType(m.Mapping)
     collects = _OfType(m.Collect)

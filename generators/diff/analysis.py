@@ -83,8 +83,10 @@ def assumptions_words(sample_size: m.SampleSize, spec: Spec) -> str:
 
 
 def _key(sample_size: m.SampleSize) -> str:
-    return f"{sample_size.method} {quoted(sample_size.label)}" if sample_size.label else (
-        sample_size.method
+    return (
+        f"{sample_size.method} {quoted(sample_size.label)}"
+        if sample_size.label
+        else (sample_size.method)
     )
 
 

@@ -43,7 +43,7 @@ def _objective_rule(pair: Pair[m.Objective]) -> str:
     return f"{higher_level(pair.old.level, pair.new.level).upper()}_OBJECTIVE_CHANGED"
 
 
-def _level(pair: Pair[m.Endpoint]) -> str:
+def _level(pair: Pair[m.Endpoint] | Pair[m.Estimand]) -> str:
     """Of an endpoint whose objectives differ in level, the higher one classifies it."""
     return higher_level(pair.old_owner.level, pair.new_owner.level).upper()
 
@@ -139,8 +139,8 @@ def objectives(d: Differ, old: Spec, new: Spec) -> None:
         endpoint(d, name, op, np, old, new)
     old_est = {e.name: (ob, e) for ob, e in old.estimands}
     new_est = {e.name: (ob, e) for ob, e in new.estimands}
-    for name, op, np in match(old_est, new_est):
-        estimand(d, name, op, np, old, new)
+    for name, oe, ne in match(old_est, new_est):
+        estimand(d, name, oe, ne, old, new)
 
 
 def _estimand_rule(pair: Pair[m.Estimand]) -> str:
@@ -148,7 +148,9 @@ def _estimand_rule(pair: Pair[m.Estimand]) -> str:
 
 
 def _arms_words(estimand: m.Estimand, spec: Spec) -> str:
-    sides = [", ".join(r.dotted for r in side) for side in (estimand.treatment, estimand.comparator)]
+    sides = [
+        ", ".join(r.dotted for r in side) for side in (estimand.treatment, estimand.comparator)
+    ]
     return " versus ".join(side for side in sides if side) or "(none)"
 
 
@@ -176,9 +178,12 @@ def _estimand_text(estimand: m.Estimand, spec: Spec) -> str:
 ESTIMAND = Table(
     m.Estimand,
     (
-        Row(("label",), _estimand_rule, "reworded", lambda p, d, n: reworded(
-            p.old.label, p.new.label
-        )),
+        Row(
+            ("label",),
+            _estimand_rule,
+            "reworded",
+            lambda p, d, n: reworded(p.old.label, p.new.label),
+        ),
         Row(
             ("treatment", "comparator"),
             _estimand_rule,

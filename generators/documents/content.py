@@ -18,7 +18,6 @@ from typing import TypeVar, cast
 
 from generators.documents import dosing
 from generators.documents.data_dictionary import DataDictionary
-from generators.documents.estimands import EstimandContent
 from generators.documents.document import (
     Block,
     Cell,
@@ -39,6 +38,7 @@ from generators.documents.document import (
     lines,
     para,
 )
+from generators.documents.estimands import EstimandContent
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
 from protocol_dsl import model as m
@@ -483,9 +483,7 @@ class _Builder:
         estimands = self.estimands.estimands_section("3.1")
         if estimands is None:
             return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
-        return Section(
-            "objectives", "3", "Objectives and estimands", (table,), (estimands,), True
-        )
+        return Section("objectives", "3", "Objectives and estimands", (table,), (estimands,), True)
 
     # ------------------------------------------------------------ 4 trial design
 

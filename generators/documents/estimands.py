@@ -195,6 +195,7 @@ class EstimandContent:
             if sample_size.label:
                 heading.append(Text(f" ({sample_size.label})"))
             heading += self.marks.badges(sample_size.marks)
+            heading += self.marks.citations(sample_size.marks)
             blocks.append(Paragraph(tuple(heading)))
             rows = []
             for f in sample_size.parameters:
@@ -212,7 +213,6 @@ class EstimandContent:
                 Table(
                     (cell("Parameter"), cell("Meaning"), cell("Value")),
                     tuple(rows),
-                    "Sample-size assumptions",
                 )
             )
             result = recompute(self.spec, sample_size)

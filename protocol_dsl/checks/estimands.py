@@ -39,7 +39,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             spec.populations,
             "E1017",
             "analysis set or subgroup",
-            "declare it with `population NAME \"label\" = rule` (or `subgroup`)",
+            'declare it with `population NAME "label" = rule` (or `subgroup`)',
         )
         yield from _reference(
             estimand.variable,
@@ -169,10 +169,9 @@ def _intercurrent(estimand: m.Estimand) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "E1021",
                 "error",
-                f"the composite strategy for \"{event.text}\" does not say what the event "
-                "counts as",
+                f'the composite strategy for "{event.text}" does not say what the event counts as',
                 event.span,
-                help='a composite strategy makes the event part of the variable: say how, e.g. '
+                help="a composite strategy makes the event part of the variable: say how, e.g. "
                 '`composite "counted as non-response"`',
             )
 
@@ -192,6 +191,6 @@ def _primary_without_estimand(spec: Spec) -> Iterator[Diagnostic]:
                 "warning",
                 f"the primary objective '{objective.name}' has no estimand",
                 objective.span,
-                help="state what is estimated: add `estimand NAME \"…\" { treatment …  "
+                help='state what is estimated: add `estimand NAME "…" { treatment …  '
                 "population …  variable …  intercurrent …  summary … }` to the objective",
             )

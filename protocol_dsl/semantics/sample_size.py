@@ -71,7 +71,9 @@ _COMMON = (
     Parameter("alpha", "significance level (type I error)", "probability"),
     Parameter("power", "power (1 − type II error)", "probability"),
     Parameter("sided", "a one- or two-sided test", "sides", Decimal(2)),
-    Parameter("ratio", "allocation ratio k = n2/n1 (experimental to control)", "positive", Decimal(1)),
+    Parameter(
+        "ratio", "allocation ratio k = n2/n1 (experimental to control)", "positive", Decimal(1)
+    ),
     Parameter("dropout", "proportion expected to drop out", "dropout", Decimal(0)),
     Parameter("groups", "number of groups randomised (default: the trial's arms)", "count"),
 )
@@ -91,9 +93,7 @@ class Method:
 
     @property
     def required(self) -> tuple[str, ...]:
-        return tuple(
-            p.name for p in self.parameters if p.default is None and p.name != "groups"
-        )
+        return tuple(p.name for p in self.parameters if p.default is None and p.name != "groups")
 
 
 METHODS: dict[str, Method] = {

@@ -27,7 +27,7 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver.encode import Encoder
-from protocol_dsl.solver.terms import Cond, all_of, any_of, as_formula
+from protocol_dsl.solver.terms import B, Cond, all_of, any_of, as_formula
 from protocol_dsl.spec import Scope, Spec, walk_scoped
 
 #: Solver effort per query (deterministic): running out means no finding.
@@ -89,11 +89,11 @@ def analyse(spec: Spec) -> Iterator[Diagnostic]:
                 )
 
 
-def _never(solver: z3.Solver, condition: object, ctx: z3.Context) -> bool:
+def _never(solver: z3.Solver, condition: B, ctx: z3.Context) -> bool:
     """Whether `condition` is unsatisfiable with the domain constraints (unknown: no)."""
     solver.push()
     try:
-        solver.add(as_formula(condition, ctx))  # type: ignore[arg-type]
+        solver.add(as_formula(condition, ctx))
         return solver.check() == z3.unsat
     finally:
         solver.pop()

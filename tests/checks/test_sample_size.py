@@ -36,7 +36,8 @@ D = Decimal
 
 def test_chow_shao_wang_two_sample_means() -> None:
     result = compute(
-        "two_means", {"alpha": D("0.05"), "power": D("0.8"), "difference": D("0.05"), "sd": D("0.1")}
+        "two_means",
+        {"alpha": D("0.05"), "power": D("0.8"), "difference": D("0.05"), "sd": D("0.1")},
     )
     assert round(result.exact, 1) == pytest.approx(62.8, abs=0.1)  # 62.72 with z rounded to 0.84
     assert result.control == result.experimental == 63
@@ -44,7 +45,9 @@ def test_chow_shao_wang_two_sample_means() -> None:
 
 
 def test_r_power_prop_test_example() -> None:
-    result = compute("two_proportions", {"alpha": D("0.05"), "power": D("0.9"), "p1": D("0.5"), "p2": D("0.75")})
+    result = compute(
+        "two_proportions", {"alpha": D("0.05"), "power": D("0.9"), "p1": D("0.5"), "p2": D("0.75")}
+    )
     assert round(result.exact, 1) == 76.7
     assert result.control == 77
     assert result.formula == (
@@ -84,7 +87,9 @@ def test_the_warning_shows_both_numbers_and_the_formula() -> None:
 
 def test_continuity_correction_of_fleiss_tytun_ury() -> None:
     """n' = n/4 (1 + √(1 + 4/(n Δ)))² for equal groups, which adds about 2/Δ."""
-    plain = compute("two_proportions", {"alpha": D("0.05"), "power": D("0.8"), "p1": D("0.25"), "p2": D("0.4")})
+    plain = compute(
+        "two_proportions", {"alpha": D("0.05"), "power": D("0.8"), "p1": D("0.25"), "p2": D("0.4")}
+    )
     corrected = compute(
         "two_proportions",
         {
@@ -106,14 +111,26 @@ def test_dropout_inflation_is_exact() -> None:
     """90 / (1 − 0.1) is 100, not 101 (no floating-point excess)."""
     result = compute(
         "two_means",
-        {"alpha": D("0.05"), "power": D("0.8"), "difference": D("1"), "sd": D("2.392"), "dropout": D("0.1")},
+        {
+            "alpha": D("0.05"),
+            "power": D("0.8"),
+            "difference": D("1"),
+            "sd": D("2.392"),
+            "dropout": D("0.1"),
+        },
     )
     assert result.control_enrolled == math.ceil(result.control / 0.9 - 1e-9)
     assert "with 10% dropout" in result.describe()
 
 
 def test_allocation_ratio_and_groups() -> None:
-    values = {"alpha": D("0.05"), "power": D("0.8"), "difference": D("1"), "sd": D("2"), "ratio": D("2")}
+    values = {
+        "alpha": D("0.05"),
+        "power": D("0.8"),
+        "difference": D("1"),
+        "sd": D("2"),
+        "ratio": D("2"),
+    }
     result = compute("two_means", values, default_groups=3)
     z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
     assert result.exact == pytest.approx(z**2 * 4 * 1.5)
@@ -158,6 +175,8 @@ def test_the_sign_of_the_difference_does_not_matter(difference: Decimal, sd: Dec
 
 def test_invalid_values_are_refused() -> None:
     with pytest.raises(ValueError, match="power"):
-        compute("two_means", {"alpha": D("0.05"), "power": D("1"), "difference": D("1"), "sd": D("1")})
+        compute(
+            "two_means", {"alpha": D("0.05"), "power": D("1"), "difference": D("1"), "sd": D("1")}
+        )
     with pytest.raises(ValueError, match="unknown"):
         compute("three_means", {})

@@ -240,9 +240,23 @@ def _estimand_rows() -> tuple[Row, ...]:
     for level, edit in _ESTIMANDS.items():
         eu = level != "EXPLORATORY"
         found += [
-            Row(f"{level}_ESTIMAND_ADDED", "added", ROB, eu, False, (_POPULATION, edit), (_POPULATION,)),
             Row(
-                f"{level}_ESTIMAND_REMOVED", "removed", ROB, eu, False, (_POPULATION,), (_POPULATION, edit)
+                f"{level}_ESTIMAND_ADDED",
+                "added",
+                ROB,
+                eu,
+                False,
+                (_POPULATION, edit),
+                (_POPULATION,),
+            ),
+            Row(
+                f"{level}_ESTIMAND_REMOVED",
+                "removed",
+                ROB,
+                eu,
+                False,
+                (_POPULATION,),
+                (_POPULATION, edit),
             ),
             Row(
                 f"{level}_ESTIMAND_CHANGED",
@@ -253,7 +267,9 @@ def _estimand_rows() -> tuple[Row, ...]:
                 (
                     _POPULATION,
                     edit,
-                    sub("    intercurrent none\n", '    intercurrent "Rescue" while_on_treatment\n'),
+                    sub(
+                        "    intercurrent none\n", '    intercurrent "Rescue" while_on_treatment\n'
+                    ),
                 ),
                 (_POPULATION, edit),
             ),

@@ -53,7 +53,7 @@ def _usdm_endpoint(endpoint_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     raise AssertionError(endpoint_id)
 
 
-def test_the_usdm_example_states_one_estimand_the_pilot_states_it_and_two_provisional_more() -> None:
+def test_one_estimand_in_usdm_and_two_provisional_more_in_the_spec() -> None:
     assert [e["name"] for e in usdm()["estimands"]] == ["EST1"]
     names = [e.name for _o, e in pilot().estimands]
     assert names == ["EST1", "EST2", "EST3"]
@@ -63,7 +63,7 @@ def test_the_usdm_example_states_one_estimand_the_pilot_states_it_and_two_provis
 
 def test_objective_the_estimand_belongs_to() -> None:
     usdm_objective, _endpoint = _usdm_endpoint(_usdm_estimand()["variableOfInterestId"])
-    objective, _estimand_ = _estimand("EST1")
+    objective, _ = _estimand("EST1")
     assert usdm_objective["level"] == "Primary Objective"
     assert objective.level == "primary"
     # both state the primary objective on ADAS-Cog and CIBIC+ and drug dose
@@ -74,7 +74,7 @@ def test_objective_the_estimand_belongs_to() -> None:
 
 def test_variable_is_the_adas_cog_endpoint_at_week_24() -> None:
     _objective, usdm_endpoint = _usdm_endpoint(_usdm_estimand()["variableOfInterestId"])
-    _objective_, estimand = _estimand("EST1")
+    _, estimand = _estimand("EST1")
     assert estimand.variable is not None
     endpoint = next(
         e for o in pilot().objectives for e in o.endpoints if e.name == estimand.variable.dotted
