@@ -19,7 +19,7 @@ events with their strategies, and the population-level summary.  Reported:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
@@ -132,9 +132,9 @@ def _arms(spec: Spec, estimand: m.Estimand) -> Iterator[Diagnostic]:
 
 
 def _reference(
-    ref: m.Ref | None, known: object, code: str, kind: str, how: str
+    ref: m.Ref | None, known: Iterable[str], code: str, kind: str, how: str
 ) -> Iterator[Diagnostic]:
-    names = list(known)  # type: ignore[call-overload]
+    names = list(known)
     if ref is not None and ref.dotted not in names:
         yield Diagnostic(
             code,
