@@ -3,7 +3,10 @@
 This module owns the ODM rendering of the forms in `forms.crf_forms`:
 Study / GlobalVariables / BasicDefinitions (one MeasurementUnit per unit used)
 / MetaDataVersion with the Protocol (study events in visit order), one
-StudyEventDef per visit, FormDef, ItemGroupDef, ItemDef (data type, question,
+StudyEventDef per visit written one by one, one repeating StudyEventDef
+(Repeating="Yes", Type="Scheduled") per visit of a cycle and per repeat, whose
+instances are the visits the cycle or repeat yields (C1D1 … C17D1 are
+instances of "Treatment cycle, Day 1"), FormDef, ItemGroupDef, ItemDef (data type, question,
 unit, range checks, code list, terminology codes as Alias), CodeList, and a
 ConditionDef for every item asked only under a condition.
 
@@ -37,6 +40,7 @@ from generators.crf.forms import (
     measurement_units,
     range_text,
 )
+from generators.documents.timing import cycle_words, repeat_words
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import unit_in_words
 from protocol_dsl.spec import Spec
@@ -99,6 +103,13 @@ class _Oids:
         return self._by_key[key]
 
 
+def _series_key(visit: m.Visit) -> str | None:
+    """The study event a visit of a cycle or a repeat is an instance of, else None."""
+    if visit.series is None:
+        return None
+    return f"{visit.series}.{visit.template}" if visit.template is not None else visit.series
+
+
 def _unit_slug(unit: str) -> str:
     """A readable OID part for a UCUM unit: "mg/dL" -> "mg.per.dL", "%" -> "pct"."""
     slug = unit.replace("%", "pct").replace("/", ".per.").replace("*", "e").replace("^", "e")
@@ -140,6 +151,7 @@ class _Odm:
         self.oids = _Oids()
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
+        self.descriptions: dict[str, str] = {}  # study event OID -> its Description
 
     def field(self, key: str) -> str | None:
         found = self.spec.trial_field(key)
@@ -239,11 +251,29 @@ class _Odm:
             self.condition_def(metadata, form, field)
 
     def events(self) -> list[tuple[str, str, str, str, str, str, list[CrfForm]]]:
-        """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order."""
+        """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order.
+
+        A visit written one by one is an event.  The visits a cycle yields are one
+        repeating event per visit of the cycle (C1D1 … C17D1 are instances of the
+        event "Treatment cycle Day 1"), and a repeat's occurrences one repeating event,
+        placed at their first visit; each references the forms of any of its visits once.
+        """
         events = []
+        series_events = self.series_events()
+        placed: set[str] = set()
         for visit in self.spec.visit_order:
+            key = _series_key(visit)
+            if key is not None:
+                if key in placed:
+                    continue
+                placed.add(key)
+                events.append(series_events[key])
+                continue
             forms = [f for f in self.forms if visit.name in f.visits]
-            unplanned = visit.unscheduled or visit.early_termination or visit.day is None
+            relative = visit.relative_to is not None or visit.after is not None
+            unplanned = (
+                visit.unscheduled or visit.early_termination or (visit.day is None and not relative)
+            )
             kind = "Unscheduled" if unplanned else "Scheduled"
             mandatory = "No" if unplanned or visit.condition else "Yes"
             repeating = "Yes" if visit.unscheduled else "No"
@@ -273,6 +303,54 @@ class _Odm:
             )
         return events
 
+    def series_events(self) -> dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]]:
+        """One event per cycle visit (template) and per repeat, keyed by `_series_key`."""
+        members: dict[str, list[m.Visit]] = {}
+        for visit in self.spec.visit_order:
+            key = _series_key(visit)
+            if key is not None:
+                members.setdefault(key, []).append(visit)
+        events: dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]] = {}
+        for key, visits in members.items():
+            first = visits[0]
+            names = {v.name for v in visits}
+            forms = [f for f in self.forms if names & set(f.visits)]
+            series = first.series or ""
+            if first.template is not None:
+                cycle = self.spec.cycles.get(series)
+                template = (
+                    next((t for t in cycle.visits if t.name == first.template), None)
+                    if cycle
+                    else None
+                )
+                series_label = (cycle.label or cycle.name) if cycle else series
+                label = f"{series_label}, {template.label or template.name}" if template else key
+                oid = self.oids.get("SE", series, first.template)
+            else:
+                repeat = self.spec.repeats.get(series)
+                label = (repeat.label or repeat.name) if repeat else series
+                oid = self.oids.get("SE", series)
+            mandatory = "No" if first.condition else "Yes"
+            repeating = "Yes" if len(visits) > 1 else "No"
+            events[key] = (oid, key, label, mandatory, "Scheduled", repeating, forms)
+            if len(visits) > 1:
+                self.descriptions[oid] = self.series_description(visits)
+        return events
+
+    def series_description(self, visits: list[m.Visit]) -> str:
+        """ "Instances C1D1 to C17D1: cycles of 21 days, up to 17 cycles, until …"."""
+        first, last = visits[0], visits[-1]
+        cycle = self.spec.cycles.get(first.series or "")
+        repeat = self.spec.repeats.get(first.series or "")
+        if cycle is not None:
+            rule = f"cycles of {cycle_words(cycle)}"
+        elif repeat is not None:
+            rule = repeat_words(self.spec, repeat)
+        else:
+            rule = ""
+        instances = f"Instances {first.name} to {last.name}"
+        return f"{instances}: {rule}." if rule else f"{instances}."
+
     def study_event(
         self,
         metadata: ET.Element,
@@ -287,6 +365,8 @@ class _Odm:
             "StudyEventDef",
             {"OID": oid, "Name": label, "Repeating": repeating, "Type": kind},
         )
+        if oid in self.descriptions:
+            _translated(event, "Description", self.descriptions[oid])
         for order, form in enumerate(forms, start=1):
             _element(
                 event,

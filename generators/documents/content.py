@@ -39,7 +39,8 @@ from generators.documents.document import (
     para,
 )
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
-from generators.documents.schedule import build_schedule, soa_table, visit_rows
+from generators.documents.schedule import build_schedule, visit_rows
+from generators.documents.soa_groups import group_schedule, soa_blocks
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
@@ -69,7 +70,7 @@ class _Builder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.marks = MarkIndex(spec)
-        self.schedule = build_schedule(spec)
+        self.schedule = group_schedule(spec, build_schedule(spec))
         self.finding = spec.dose_finding
         self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
         self.dictionary = DataDictionary(spec, self.marks)
@@ -331,7 +332,7 @@ class _Builder:
             "schedule-of-activities",
             "1.3",
             "Schedule of activities",
-            (soa_table(self.schedule, self.marks),),
+            soa_blocks(self.spec, self.schedule, self.marks),
         )
         return Section("summary", "1", "Protocol summary", (), (synopsis, schema, soa), True)
 

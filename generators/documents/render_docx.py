@@ -246,7 +246,8 @@ class _Writer:
         if t.caption:
             self.add_paragraph("Caption", t.caption)
         columns = len(t.header)
-        extra = 1 if t.groups else 0
+        group_rows = [groups for groups in (t.groups, t.subgroups) if groups]
+        extra = len(group_rows)
         table = self.doc.add_table(rows=1 + extra + len(t.rows), cols=columns)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
         rows = table._tbl.tr_lst
@@ -257,8 +258,8 @@ class _Writer:
         soa = t.kind == "soa"
         heading = "SoA Heading" if soa else "Table Heading"
         body = "SoA Text" if soa else "Table Text"
-        if t.groups:
-            self.group_row(table, rows[0], t.groups, heading)
+        for groups in group_rows:
+            self.group_row(table, rows[0], groups, heading)
             rows = rows[1:]
         for tc, content in zip(rows[0].tc_lst, t.header, strict=False):
             self.cell(table, tc, content, heading)

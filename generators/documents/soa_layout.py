@@ -250,6 +250,7 @@ def _part_table(table: Table, columns: list[int], *, first: bool, last: bool) ->
         caption=caption,
         footnotes=table.footnotes if last else (),
         groups=_part_groups(table.groups, keep),
+        subgroups=_part_groups(table.subgroups, keep),
     )
 
 
@@ -260,13 +261,14 @@ def _part_groups(
     if not groups:
         return ()
     labels = [label for label, span in groups for _ in range(span)]
+    starts = {sum(span for _label, span in groups[:i]) for i in range(len(groups))}
     out: list[tuple[str, int]] = []
-    for column in keep:
-        label = labels[column]
-        if out and out[-1][0] == label and column != 0 and keep.index(column) != 1:
-            out[-1] = (label, out[-1][1] + 1)
+    for position, column in enumerate(keep):
+        # the first visit column of a part starts a group, as does each group's first column
+        if position > 1 and column not in starts:
+            out[-1] = (labels[column], out[-1][1] + 1)
         else:
-            out.append((label, 1))
+            out.append((labels[column], 1))
     return tuple(out)
 
 

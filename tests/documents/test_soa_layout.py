@@ -29,7 +29,13 @@ from generators.documents.soa_layout import (
     text_width,
     words,
 )
-from tests.documents.helpers import REAL_SPECS, SPECS, build_documents, compile_clean
+from tests.documents.helpers import (
+    REAL_SPECS,
+    SPECS,
+    build_documents,
+    compile_clean,
+    fixture_spec,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TWIPS_PER_MM = 1440 / 25.4
@@ -100,6 +106,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     spec = compile_clean(SPECS / "_letter.trial", head + brace + "\n  paper letter" + rest)
     build_documents(spec, folder)
     out["letter"] = folder
+    folder = tmp_path_factory.mktemp("oncology")
+    build_documents(fixture_spec("oncology_cycles.trial"), folder)
+    out["oncology_cycles"] = folder
     return out
 
 
@@ -136,10 +145,20 @@ def _check_soa_pages(docx: Path, paper: Paper) -> int:
             ]
             longest = max(text_width(w, SOA_FONT_PT, bold=True) for x in labels for w in words(x))
             assert grid[0] / 20 >= longest
+            # every column holds the longest word of each of its cells: no word is broken
+            for tr in table.findall(f"{W}tr"):
+                cells = tr.findall(f"{W}tc")
+                if len(cells) != len(grid):
+                    continue  # a row of merged group cells
+                for tc, column in zip(cells, grid, strict=True):
+                    for p in tc.iter(f"{W}p"):
+                        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+                        need = max((text_width(w, SOA_FONT_PT) for w in words(text)), default=0)
+                        assert column / 20 >= need, text
     return soa_tables
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in REAL_SPECS])
+@pytest.mark.parametrize("stem", [*(p.stem for p in REAL_SPECS), "oncology_cycles"])
 @pytest.mark.parametrize("name", ["soa.docx", "protocol.docx"])
 def test_the_word_soa_fits_an_a4_landscape_page(built: dict[str, Path], stem: str, name: str):
     assert _check_soa_pages(built[stem] / name, A4) >= 1

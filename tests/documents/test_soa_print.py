@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from generators.documents.schedule import build_schedule
-from tests.documents.helpers import REAL_SPECS, build_documents, compile_clean
+from generators.documents.soa_groups import group_schedule
+from tests.documents.helpers import FIXTURES, REAL_SPECS, build_documents, compile_clean
 from tests.documents.print_pdf import CHROMIUM, pdf_pages, print_to_pdf
 
 pytest.importorskip("pypdf", reason="pypdf reads the printed PDF")
@@ -48,12 +49,14 @@ def _print(page: Path, tmp: Path) -> Path:
 
 
 def assert_every_visit_whole(spec_path: Path, landscape_text: str) -> None:
-    schedule = build_schedule(compile_clean(spec_path))
+    spec = compile_clean(spec_path)
+    schedule = group_schedule(spec, build_schedule(spec))
     flat = re.sub(r"\s+", " ", landscape_text)
     # a line may end after a hyphen; join it back before looking for whole words
     tokens = set(re.sub(r"-\n", "-", landscape_text).split())
     for column in schedule.columns:
-        assert f"{column.visit.name} ·" in flat, f"visit {column.visit.name} lost in print"
+        name = column.names or column.visit.name
+        assert f"{name} ·" in flat, f"visit {name} lost in print"
         for word in column.label.split():
             # a footnote mark prints right after the last word
             whole = word in tokens or any(
@@ -62,7 +65,9 @@ def assert_every_visit_whole(spec_path: Path, landscape_text: str) -> None:
             assert whole, f"{word!r} of {column.label!r} broken or lost in print"
 
 
-@pytest.mark.parametrize("spec_path", REAL_SPECS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "spec_path", [*REAL_SPECS, FIXTURES / "oncology_cycles.trial"], ids=lambda p: p.stem
+)
 def test_soa_html_prints_every_column_on_landscape_a4(spec_path: Path, tmp_path: Path) -> None:
     pages, text = printed_soa(spec_path, "soa.html", tmp_path)
     assert {_size(p) for p in pages} == {A4_LANDSCAPE}
