@@ -257,7 +257,9 @@ class _Expansion:
                 return []
             start = place
         length = _whole_days(cycle.length)
-        if length is None or length < 1:
+        if length is None:
+            return []  # not a duration (E0616, `checks.timeline`)
+        if length < 1:
             self.problems.append(
                 Problem(
                     "E0614",
@@ -385,7 +387,9 @@ class _Expansion:
         if not isinstance(start, _Place):
             return []
         interval = _whole_days(repeat.every)
-        if interval is None or interval < 1:
+        if interval is None:
+            return []  # not a duration (E0616, `checks.timeline`)
+        if interval < 1:
             self.problems.append(
                 Problem(
                     "E0614",

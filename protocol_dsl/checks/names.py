@@ -287,12 +287,12 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
     for decl in owner.module.declarations:
         if isinstance(decl, m.Form):
             yield from _visits(decl.visits, at_names, decl.span, owner is root)
-            form_visits = set(owner.at(decl.visits))
+            form_visits = set(root.at(decl.visits))
             for item in decl.items:
                 if item.visits is not None:
                     yield from _visits(item.visits, at_names, item.span, owner is root)
                     outside = [
-                        v for v in owner.at(item.visits) if decl.visits and v not in form_visits
+                        v for v in root.at(item.visits) if decl.visits and v not in form_visits
                     ]
                     for v in outside:
                         yield Diagnostic(
