@@ -8,7 +8,7 @@ way this module lays it out for the renderers that print (Word and HTML):
 - with column widths from their content: the activity column wide enough for
   its longest word (and for most labels on two lines), each visit column as
   wide as the longest word of its header, so that headers wrap only at
-  spaces and hyphens and no word is ever broken inside itself;
+  spaces, hyphens and dashes and no word is ever broken inside itself;
 - when the columns still do not fit, as the table continued: several parts,
   each repeating the activity column with the next visits, the footnotes
   after the last part.
@@ -84,8 +84,9 @@ _WIDTHS: dict[str, int] = {
     "\u00d7": 584, "\u00b5": 556, "\u2019": 222, "\u2018": 222,
 }  # fmt: skip
 _BOLD = 1.08  # bold sans is about this much wider
-# Words break at spaces and after hyphens; nowhere else.
-_BREAKS = re.compile(r"\s+|(?<=-)")
+# Words break at spaces and after hyphens and en dashes (as browsers and Word break
+# them: "C5D1–C17D1" may wrap after its dash); nowhere else.
+_BREAKS = re.compile(r"\s+|(?<=[-\u2013])")
 
 
 def text_width(text: str, size_pt: float, *, bold: bool = False) -> float:
@@ -103,7 +104,7 @@ def _char_width(char: str) -> int:
 
 
 def words(text: str) -> list[str]:
-    """The pieces a line of text may wrap between (a hyphen stays with its first part)."""
+    """The pieces a line of text may wrap between (a dash stays with its first part)."""
     return [w for w in _BREAKS.split(text) if w]
 
 

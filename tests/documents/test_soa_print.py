@@ -51,9 +51,10 @@ def _print(page: Path, tmp: Path) -> Path:
 def assert_every_visit_whole(spec_path: Path, landscape_text: str) -> None:
     spec = compile_clean(spec_path)
     schedule = group_schedule(spec, build_schedule(spec))
-    flat = re.sub(r"\s+", " ", landscape_text)
-    # a line may end after a hyphen; join it back before looking for whole words
-    tokens = set(re.sub(r"-\n", "-", landscape_text).split())
+    # a line may end after a hyphen or a dash: join it back before looking for whole words
+    joined = re.sub(r"([-\u2013])\n", r"\1", landscape_text)
+    flat = re.sub(r"\s+", " ", joined)
+    tokens = set(joined.split())
     for column in schedule.columns:
         name = column.names or column.visit.name
         assert f"{name} ·" in flat, f"visit {name} lost in print"
@@ -83,3 +84,14 @@ def test_the_protocol_prints_its_soa_on_landscape_pages(tmp_path: Path) -> None:
     turned = [i for i, s in enumerate(sizes) if s == A4_LANDSCAPE]
     assert turned == list(range(turned[0], turned[-1] + 1)) and sizes[-1] == A4_PORTRAIT
     assert_every_visit_whole(spec_path, text)
+
+
+def test_paper_letter_prints_the_soa_on_landscape_letter(tmp_path: Path) -> None:
+    source = (FIXTURES / "oncology_cycles.trial").read_text(encoding="utf-8")
+    letter = source.replace("trial ONC17 {", "trial ONC17 {\n  paper letter", 1)
+    assert letter != source
+    path = tmp_path / "letter.trial"
+    path.write_text(letter, encoding="utf-8")
+    pages, text = printed_soa(path, "soa.html", tmp_path / "out")
+    assert {_size(p) for p in pages} == {(792, 612)}
+    assert_every_visit_whole(path, text)
