@@ -86,6 +86,16 @@ def test_series_groups_for_display(spec: Spec) -> None:
     groups = {g.name: [v.name for v in g.visits] for g in spec.series_groups()}
     assert list(groups) == ["treatment_cycle", "TA", "SURV"]
     assert groups["SURV"] == [f"SURV{n}" for n in range(1, 9)]
+    cycle = next(g for g in spec.series_groups() if g.name == "treatment_cycle")
+    shown = [(g.template, g.span_of_names, g.description) for g in cycle.groups]
+    assert shown == [
+        ("D1", "C1D1–C17D1", "day 1 of cycles 1 to 17"),
+        ("D2", "C1D2", "day 2 of cycle 1"),
+        ("D8", "C1D8", "day 8 of cycle 1"),
+        ("D15", "C1D15–C2D15", "day 15 of cycles 1 to 2"),
+    ]
+    (surv,) = next(g for g in spec.series_groups() if g.name == "SURV").groups
+    assert surv.description == "every 12 weeks, 8 visits"
 
 
 def test_every_artefact_builds(tmp_path: Path) -> None:
