@@ -39,6 +39,8 @@ from generators.crf.forms import (
     criterion_rule_in_words,
     measurement_units,
     range_text,
+    series_event,
+    series_event_label,
 )
 from generators.documents.timing import cycle_words, repeat_words
 from protocol_dsl import model as m
@@ -101,13 +103,6 @@ class _Oids:
             self._used.add(oid)
             self._by_key[key] = oid
         return self._by_key[key]
-
-
-def _series_key(visit: m.Visit) -> str | None:
-    """The study event a visit of a cycle or a repeat is an instance of, else None."""
-    if visit.series is None:
-        return None
-    return f"{visit.series}.{visit.template}" if visit.template is not None else visit.series
 
 
 def _unit_slug(unit: str) -> str:
@@ -262,7 +257,7 @@ class _Odm:
         series_events = self.series_events()
         placed: set[str] = set()
         for visit in self.spec.visit_order:
-            key = _series_key(visit)
+            key = series_event(visit)
             if key is not None:
                 if key in placed:
                     continue
@@ -304,10 +299,10 @@ class _Odm:
         return events
 
     def series_events(self) -> dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]]:
-        """One event per cycle visit (template) and per repeat, keyed by `_series_key`."""
+        """One event per cycle visit (template) and per repeat, keyed by `forms.series_event`."""
         members: dict[str, list[m.Visit]] = {}
         for visit in self.spec.visit_order:
-            key = _series_key(visit)
+            key = series_event(visit)
             if key is not None:
                 members.setdefault(key, []).append(visit)
         events: dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]] = {}
@@ -315,21 +310,11 @@ class _Odm:
             first = visits[0]
             names = {v.name for v in visits}
             forms = [f for f in self.forms if names & set(f.visits)]
-            series = first.series or ""
+            label = series_event_label(self.spec, first)
             if first.template is not None:
-                cycle = self.spec.cycles.get(series)
-                template = (
-                    next((t for t in cycle.visits if t.name == first.template), None)
-                    if cycle
-                    else None
-                )
-                series_label = (cycle.label or cycle.name) if cycle else series
-                label = f"{series_label}, {template.label or template.name}" if template else key
-                oid = self.oids.get("SE", series, first.template)
+                oid = self.oids.get("SE", first.series or "", first.template)
             else:
-                repeat = self.spec.repeats.get(series)
-                label = (repeat.label or repeat.name) if repeat else series
-                oid = self.oids.get("SE", series)
+                oid = self.oids.get("SE", first.series or "")
             mandatory = "No" if first.condition else "Yes"
             repeating = "Yes" if len(visits) > 1 else "No"
             events[key] = (oid, key, label, mandatory, "Scheduled", repeating, forms)

@@ -61,6 +61,8 @@ from generators.crf.forms import (
     crf_forms,
     criterion_rule_in_words,
     mapping_targets,
+    series_event,
+    series_event_label,
     unit_text,
 )
 from protocol_dsl import model as m
@@ -633,13 +635,13 @@ def _events(spec: Spec) -> list[Event]:
     visits = spec.visit_order
     instances: dict[str, list[m.Visit]] = {}
     for visit in visits:
-        key = _series_key(visit)
+        key = series_event(visit)
         if key is not None:
             instances.setdefault(key, []).append(visit)
     placed: set[str] = set()
     chosen: list[tuple[m.Visit, str, str, tuple[str, ...]]] = []
     for visit in visits:
-        key = _series_key(visit)
+        key = series_event(visit)
         if key is None:
             chosen.append((visit, "", "", ()))
         elif key not in placed:
@@ -649,7 +651,7 @@ def _events(spec: Spec) -> list[Event]:
                 chosen.append((visit, "", "", ()))
             else:
                 name = f"{members[0].name}-{members[-1].name}"
-                label = f"{_series_label(spec, visit)} (repeating: {name})"
+                label = f"{series_event_label(spec, visit)} (repeating: {name})"
                 chosen.append((visit, name, label, tuple(v.name for v in members)))
     planned = [c for c in chosen if c[0].day is not None]
     first = _target_day(planned[0][0]) if planned else 1
@@ -681,23 +683,6 @@ def _events(spec: Spec) -> list[Event]:
     for index, (visit, name, label, instances_of) in enumerate(unplanned, start=1):
         events.append(Event(visit, last + index, 0, 0, name, label, instances_of))
     return events
-
-
-def _series_key(visit: m.Visit) -> str | None:
-    """The repeating event a visit of a cycle or a repeat belongs to, else None."""
-    if visit.series is None:
-        return None
-    return f"{visit.series}.{visit.template}" if visit.template is not None else visit.series
-
-
-def _series_label(spec: Spec, visit: m.Visit) -> str:
-    cycle = spec.cycles.get(visit.series or "")
-    if cycle is not None:
-        template = next((t for t in cycle.visits if t.name == visit.template), None)
-        day = (template.label or template.name) if template else visit.template
-        return f"{cycle.label or cycle.name}, {day}"
-    repeat = spec.repeats.get(visit.series or "")
-    return (repeat.label or repeat.name) if repeat else visit.series or ""
 
 
 def _target_day(visit: m.Visit) -> int:
