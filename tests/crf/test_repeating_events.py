@@ -112,3 +112,15 @@ def test_specs_without_series_have_no_repeating_events(stem: str, tmp_path: Path
     redcap.build(load_spec(stem), tmp_path)
     repeating = _read(tmp_path / "crf" / "redcap_repeating_instruments.csv")
     assert all(r["form_name"] for r in repeating)
+
+
+def test_annotated_crf_says_a_repeating_event_once(tmp_path: Path) -> None:
+    from generators.crf import acrf
+
+    (page,) = acrf.build(load_spec(ONCOLOGY), tmp_path)
+    text = page.read_text(encoding="utf-8")
+    assert (
+        "Screening (SCR), Treatment cycle, Day 1 (C1D1–C17D1), Cycle 1 Day 8 (C1D8), "
+        "Cycle 1 Day 15 (C1D15), End of treatment (EOT), Safety follow-up (SFU)." in text
+    )
+    assert "C5D1" not in text
