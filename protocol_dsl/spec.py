@@ -162,6 +162,7 @@ class Spec:
     arms = _ByName(m.Arm)
     activities = _ByName(m.Activity)
     interventions = _ByName(m.Intervention)
+    regimens = _ByName(m.Regimen)
 
     criteria = _OfType(m.Criterion)
 

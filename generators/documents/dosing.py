@@ -31,6 +31,7 @@ from generators.documents.document import (
 from generators.documents.marks import MarkIndex
 from protocol_dsl import designs
 from protocol_dsl import model as m
+from protocol_dsl.schedule.regimens import cycle_window
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
 
@@ -304,10 +305,7 @@ def dlt_blocks(spec: Spec, finding: m.DoseFinding, marks: MarkIndex) -> list[Blo
         blocks.append(
             Paragraph(
                 (
-                    Text(
-                        f"Observation window: {quantity_in_words(window.duration)} from "
-                        f"{anchor_words(spec, window.anchor)}, inclusive."
-                    ),
+                    Text(f"Observation window: {window_words(spec, finding, window)}."),
                     *marks.badges(window.marks),
                 )
             )
@@ -316,6 +314,20 @@ def dlt_blocks(spec: Spec, finding: m.DoseFinding, marks: MarkIndex) -> list[Blo
     else:
         blocks.append(para("The spec gives no DLT observation window."))
     return blocks
+
+
+def window_words(spec: Spec, finding: m.DoseFinding, window: m.DltWindow) -> str:
+    """The DLT window in a sentence: its length and anchor, or the cycle it is."""
+    if window.duration is not None:
+        return (
+            f"{quantity_in_words(window.duration)} from {anchor_words(spec, window.anchor)}, "
+            "inclusive"
+        )
+    text = f"cycle {window.cycle} of the dosing regimen"
+    days = cycle_window(spec, finding)
+    if days is not None:
+        text += f" (study days {days[0]} to {days[1]})"
+    return text
 
 
 def anchor_words(spec: Spec, name: str) -> str:

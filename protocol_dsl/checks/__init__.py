@@ -56,6 +56,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic,
         logs,
         notes,
+        regimens,
         schedule,
     )
 
@@ -66,6 +67,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logs.check,
         schedule.check,
         dosing.check,
+        regimens.check,
         completeness.check,
         notes.check,
     ]
