@@ -130,5 +130,6 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     design.arms(d, old, new)
     design.interventions(d, old, new)
     design.dose_findings(d, old, new)
+    design.regimens(d, old, new)
     objectives.objectives(d, old, new)
     dictionary.mappings(d, old, new, prefix)
