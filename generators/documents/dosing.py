@@ -31,7 +31,9 @@ from generators.documents.document import (
 from generators.documents.marks import MarkIndex
 from protocol_dsl import designs
 from protocol_dsl import model as m
-from protocol_dsl.schedule.regimens import cycle_window
+from protocol_dsl.schedule.amounts import weight_rule
+from protocol_dsl.schedule.regimens import cycle_window, is_open_ended, planned_administrations
+from protocol_dsl.schedule.words import conversion_words, schedule_words
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
 
@@ -427,3 +429,84 @@ def sample_size_lines(spec: Spec, finding: m.DoseFinding) -> list[str]:
                     f"maximum of {total}; one of them needs correcting."
                 )
     return lines
+
+
+# ---------------------------------------------------------------- dosing regimens
+
+
+def regimen_blocks(spec: Spec, regimen: m.Regimen, marks: MarkIndex) -> list[Block]:
+    """A regimen in words, its planned administrations, and its dose modifications."""
+    intervention = spec.interventions.get(regimen.intervention)
+    name = intervention.label or intervention.name if intervention is not None else None
+    users = [df for df in spec.dose_findings if df.regimen == regimen.name]
+    head = regimen.label or f"Regimen {regimen.name}"
+    lead = f"{head} ({name or regimen.intervention}): "
+    if users and regimen.dose is None:
+        lead += "each dose level's dose "
+    blocks: list[Block] = [
+        Paragraph(
+            (
+                Text(lead + schedule_words(spec, regimen) + "."),
+                *marks.badges(regimen.marks),
+                *marks.citations(regimen.marks),
+            )
+        )
+    ]
+    conversion = conversion_words(regimen)
+    if conversion is None and users:
+        conversion = next(
+            (conversion_words(regimen, lv.dose) for df in users for lv in df.levels), None
+        )
+    if conversion is not None:
+        rule = weight_rule(regimen).describe()
+        blocks.append(
+            para(
+                f"For a dose per body weight or surface area, {conversion}; "
+                f"the measure used is {rule}."
+            )
+        )
+    planned = planned_administrations(spec, regimen)
+    if planned:
+        days = [str(d.day) for d in planned]
+        shown = ", ".join(days[:12]) + (", …" if len(days) > 12 else "")
+        capped = is_open_ended(spec, regimen)
+        count = "at least" if capped else "in all"
+        blocks.append(
+            para(f"Planned administrations ({len(planned)} {count}), on study days {shown}.")
+        )
+    if regimen.reductions:
+        rows = [
+            (
+                cell(level.name),
+                (Paragraph((Text(quantity_in_words(level.dose)), *marks.badges(level.marks))),),
+                cell(level.label or ""),
+            )
+            for level in regimen.reductions
+        ]
+        blocks.append(
+            Table(
+                tuple(header_cells("Level", "Dose", "Description")),
+                tuple(rows),
+                f"Dose modification levels of {regimen.label or regimen.name}",
+            )
+        )
+    for key, words in (("hold", "Dose withholding"), ("resume", "Resuming dosing")):
+        f = regimen.field(key)
+        if f is not None:
+            blocks.append(Paragraph((Text(f"{words}: {f.value.value}"), *marks.badges(f.marks))))
+    blocks += marks.annotations(regimen.marks)
+    return blocks
+
+
+def levels_regimen_blocks(spec: Spec, finding: m.DoseFinding) -> list[Block]:
+    """How each dose level is given when the dose finding applies a regimen to its levels."""
+    regimen = spec.regimens.get(finding.regimen) if finding.regimen is not None else None
+    if regimen is None:
+        return []
+    return [
+        para(
+            f"Every dose level is given as the regimen "
+            f"{label_phrase(regimen.label, regimen.name)}, at the level's dose: "
+            f"{schedule_words(spec, regimen)}."
+        )
+    ]

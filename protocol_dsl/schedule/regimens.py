@@ -32,7 +32,7 @@ from protocol_dsl import model as m
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Spec
 
-from .frequency import frequency
+from .frequency import frequency, term_for_interval
 
 #: More planned doses than any regimen needs (daily dosing for 10 years is 3,653): the
 #: expansion stops there, and the check reports a regimen that reaches it.
@@ -259,3 +259,29 @@ def cycle_length(spec: Spec, regimen: m.Regimen) -> tuple[int | None, int]:
         shape = cycle_shape(spec, days.cycle)
         return (shape.length, shape.start_day) if shape is not None else (None, 1)
     return interval_days(days), days.days[0] if days.days else 1
+
+
+def regimen_frequency(spec: Spec, regimen: m.Regimen) -> str | None:
+    """The regimen's CDISC FREQ term: its `frequency`, else the term of its days.
+
+    A repeat `every 3 weeks` is Q3W, one dose on day 1 of each 21-day cycle is
+    Q3W, a single listed day is ONCE; other patterns (days 1 and 8 of a 21-day
+    cycle) have no one term, and give None.
+    """
+    f = regimen.field("frequency")
+    if f is not None:
+        return str(f.value.value)
+    days = regimen.days
+    if days is None:
+        return None
+    found = None
+    if days.every is not None:
+        interval = interval_days(days)
+        found = term_for_interval(interval) if interval is not None else None
+    elif days.cycle is not None:
+        shape = cycle_shape(spec, days.cycle)
+        if shape is not None and len(days.numbers) == 1:
+            found = term_for_interval(shape.length)
+    elif len(days.numbers) == 1:
+        found = frequency("ONCE")
+    return found.term if found is not None else None
