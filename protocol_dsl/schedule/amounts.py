@@ -32,7 +32,7 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl.semantics import units
 
-from .regimens import dose_basis
+from .regimens import PlannedDose, dose_basis
 
 WeightRuleKind = Literal["latest", "baseline", "change"]
 
@@ -138,3 +138,26 @@ def _quantity(value: float, unit: str) -> m.Quantity:
 def _number(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def administration_amount(
+    regimen: m.Regimen,
+    dose: PlannedDose,
+    measures: Sequence[tuple[int, float]],
+    measure_unit: str | None,
+    amount_unit: str,
+    first_dose_day: int = 1,
+) -> m.Quantity | None:
+    """The amount one planned administration should be, for a subject's recorded measures.
+
+    `measures` are the subject's (study day, value) records of the item the
+    regimen converts through (`per`), in `measure_unit`; the regimen's
+    `dose_weight` rule picks the one that counts.  None when the amount is
+    unknown (no dose planned, or no measure that counts).
+    """
+    if dose.amount is None:
+        return None
+    measure = None
+    if dose_basis(dose.amount) != "absolute":
+        measure = measure_for_dose(measures, dose.day, first_dose_day, weight_rule(regimen))
+    return expected_amount(dose.amount, measure, measure_unit, amount_unit)

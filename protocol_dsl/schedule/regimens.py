@@ -285,3 +285,32 @@ def regimen_frequency(spec: Spec, regimen: m.Regimen) -> str | None:
     elif len(days.numbers) == 1:
         found = frequency("ONCE")
     return found.term if found is not None else None
+
+
+def level_administrations(
+    spec: Spec, dose_finding: m.DoseFinding, level: m.DoseLevel
+) -> list[PlannedDose]:
+    """A dose level's planned administrations: its dose finding's regimen at the level's dose.
+
+    Empty when the dose finding applies no regimen (its levels are then given
+    as the step-up schedule, or once on day 1).
+    """
+    regimen = spec.regimens.get(dose_finding.regimen) if dose_finding.regimen else None
+    if regimen is None:
+        return []
+    return planned_administrations(spec, regimen, level.dose)
+
+
+def arm_regimens(spec: Spec, arm: m.Arm) -> list[m.Regimen]:
+    """The regimens a subject of `arm` follows: the arm's own, then its elements', each once.
+
+    A regimen's days are study days wherever it is named: an element that
+    names one says which treatment period it belongs to, not a new day 1.
+    """
+    names = list(arm.regimens)
+    for step in arm.steps:
+        element = spec.elements.get(step.element)
+        if element is not None and element.regimen is not None:
+            names.append(element.regimen)
+    found = [spec.regimens[n] for n in dict.fromkeys(names) if n in spec.regimens]
+    return found

@@ -18,13 +18,16 @@ from protocol_dsl import model as m
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.schedule.amounts import (
     WeightRule,
+    administration_amount,
     expected_amount,
     measure_for_dose,
     weight_rule,
 )
 from protocol_dsl.schedule.frequency import FREQUENCIES, term_for_interval
 from protocol_dsl.schedule.regimens import (
+    arm_regimens,
     dose_basis,
+    level_administrations,
     planned_administrations,
 )
 from protocol_dsl.schedule.words import schedule_words
@@ -203,3 +206,39 @@ def test_every_planned_administration_falls_on_a_planned_visit_day(text: str) ->
         assert spec.visits[dose.visit].day == dose.day
         assert dose.day in visit_days
     assert [d.day for d in planned] == sorted(d.day for d in planned)
+
+
+def test_administration_amount_follows_the_weight_rule() -> None:
+    spec = _spec(
+        'visit D1 "Day 1" day 1\nvisit D29 "Day 29" day 29\n'
+        "regimen q4w of DRUG { dose 10 mg/kg on day 1 then every 4 weeks to day 29 "
+        "dose_weight 10 % }"
+    )
+    regimen = spec.regimens["q4w"]
+    first, second = planned_administrations(spec, regimen)
+    weights = [(-3, 70.0), (20, 75.0)]  # +7 %: not past the 10 % rule
+    assert administration_amount(regimen, first, weights, "kg", "mg") == _q("700", "mg")
+    assert administration_amount(regimen, second, weights, "kg", "mg") == _q("700", "mg")
+    heavier = [(-3, 70.0), (20, 80.0)]  # +14 %: the new weight counts
+    assert administration_amount(regimen, second, heavier, "kg", "mg") == _q("800", "mg")
+    assert administration_amount(regimen, first, [], "kg", "mg") is None
+
+
+def test_a_dose_level_follows_its_dose_finding_regimen() -> None:
+    spec = _spec(
+        "regimen q3w of DRUG { on day 1 then every 3 weeks to day 43 }\n"
+        "dose_finding DRUG { regimen q3w levels { DL1 1 mg DL2 3 mg } dlt_window cycle 1 }"
+    )
+    finding = spec.dose_findings[0]
+    level = finding.levels[1]
+    planned = level_administrations(spec, finding, level)
+    assert [(d.day, d.amount) for d in planned] == [(day, _q("3", "mg")) for day in (1, 22, 43)]
+
+
+def test_an_arm_follows_its_regimens_and_its_elements() -> None:
+    spec = _spec(
+        "regimen a of DRUG { dose 1 mg on day 1 }\nregimen b of DRUG { dose 1 mg on day 8 }\n"
+        'epoch treatment\nelement TRT "Treatment" regimen b\n'
+        'arm A "A" receives DRUG regimen a { TRT in treatment }'
+    )
+    assert [r.name for r in arm_regimens(spec, spec.arms["A"])] == ["a", "b"]
