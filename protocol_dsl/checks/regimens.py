@@ -8,7 +8,7 @@ E0714 dosing days that cannot be planned: not in increasing order, a cycle day
 E0715 a regimen with no end (a repeat with no `to`, cycles with no count, and
       no `at_most`), or one planning more administrations than any trial gives;
 E0716 a dose day no scheduled visit falls on (the dose has no visit to be given
-      and recorded at);
+      and recorded at), unless the regimen is `given at_home`;
 E0717 a dose at a visit where the exposure form is not collected;
 E0718 a dose per kg or per m² with nothing to convert it through (no `per`
       item) while the exposure form records an amount (mg);
@@ -322,6 +322,9 @@ def _visits(
     assert days is not None
     if not any(v.day is not None for v in spec.visits.values()):
         return  # a spec without a schedule: nothing to host doses
+    given = regimen.field("given")
+    if given is not None and given.value.value == "at_home":
+        return  # self-administered doses are recorded in a diary or log, not at visits
     lonely = [dose.day for dose in planned if dose.visit is None]
     if lonely:
         yield Diagnostic(
@@ -334,7 +337,8 @@ def _visits(
             "scheduled visit is planned",
             days.span,
             help="a dose is given and recorded at a visit: add visits on the dose days "
-            "(a repeat of visits, or cycle visits), or correct the dosing days",
+            "(a repeat of visits, or cycle visits), or correct the dosing days; for doses "
+            "taken at home between visits, write `given at_home`",
         )
     exposure = exposure_form(spec)
     if exposure is None or not exposure.use.visits:

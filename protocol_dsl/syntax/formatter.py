@@ -921,7 +921,7 @@ class _Formatter:
         if decl.dose is not None:
             rest.append(f"dose {printer.quantity(decl.dose)}")
         if decl.regimen is not None:
-            rest.append(f"regimen {decl.regimen}")
+            rest.append(f"dosing {decl.regimen}")
         rest += self.marks(decl.marks)
         return [self.one_liner(f"element {decl.name}", decl.label, rest, decl)]
 
@@ -934,7 +934,7 @@ class _Formatter:
         if decl.description is not None:
             parts.append(f"description {self.string(decl.description)}")
         if decl.regimens:
-            parts.append("regimen " + ", ".join(decl.regimens))
+            parts.append("dosing " + ", ".join(decl.regimens))
         parts += self.marks(decl.marks)
         head = ["arm", decl.name, self.label(decl.label)]
         if not decl.steps:

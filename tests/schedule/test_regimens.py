@@ -238,7 +238,7 @@ def test_a_dose_level_follows_its_dose_finding_regimen() -> None:
 def test_an_arm_follows_its_regimens_and_its_elements() -> None:
     spec = _spec(
         "regimen a of DRUG { dose 1 mg on day 1 }\nregimen b of DRUG { dose 1 mg on day 8 }\n"
-        'epoch treatment\nelement TRT "Treatment" regimen b\n'
-        'arm A "A" receives DRUG regimen a { TRT in treatment }'
+        'epoch treatment\nelement TRT "Treatment" dosing b\n'
+        'arm A "A" receives DRUG dosing a { TRT in treatment }'
     )
     assert [r.name for r in arm_regimens(spec, spec.arms["A"])] == ["a", "b"]
