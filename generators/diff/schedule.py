@@ -124,7 +124,13 @@ def _window(visit: m.Visit, spec: Spec) -> str:
 VISIT = Table(
     m.Visit,
     (
-        Row(("day", "day_end"), _moved, _day_direction, old_to_new(_days, "", "ranked"), _days),
+        Row(
+            ("day", "day_end", "after"),
+            _moved,
+            _day_direction,
+            old_to_new(_days, "", "ranked"),
+            _days,
+        ),
         Row(
             ("window_before", "window_after"),
             "VISIT_WINDOW_CHANGED",
@@ -145,6 +151,17 @@ VISIT = Table(
             ),
             "VISIT_CHANGED",
         ),
+    ),
+    # what the expansion of cycles and repeats records on the visits it yields: a
+    # declared visit has none of it, and the series are compared as declarations
+    by_hand=(
+        "series",
+        "template",
+        "cycle",
+        "occurrence",
+        "calendar",
+        "relative_to",
+        "timepoints",
     ),
 )
 
@@ -195,7 +212,7 @@ EPOCHS = Kind[m.Epoch]("epoch {}", "EPOCH_ADDED", "EPOCH_REMOVED", added, remove
 
 
 def visits(d: Differ, old: Spec, new: Spec) -> None:
-    declarations(d, VISITS, old.visits, new.visits, old, new)
+    declarations(d, VISITS, old.declared_visits, new.declared_visits, old, new)
 
 
 def anchors(d: Differ, old: Spec, new: Spec, prefix: str) -> None:

@@ -58,6 +58,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         notes,
         regimens,
         schedule,
+        timeline,
     )
 
     return [
@@ -65,6 +66,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic.check_thorough if thorough else logic.check,
         availability.check,
         logs.check,
+        timeline.check,
         schedule.check,
         dosing.check,
         regimens.check,

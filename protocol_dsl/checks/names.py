@@ -9,7 +9,7 @@ values of header-like blocks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
@@ -94,6 +94,8 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
         m.Arm: "schedule",
         m.Activity: "schedule",
         m.Regimen: "schedule",
+        m.Cycle: "schedule",
+        m.Repeat: "schedule",
     }
     for decl in owner.module.declarations:
         if isinstance(decl, m.Criterion):
@@ -133,6 +135,11 @@ def _members(decl: object) -> Iterator[tuple[str, str, object, str]]:
         yield from (("level", r.name, r, "dose reduction level") for r in decl.reductions)
     elif isinstance(decl, m.Objective):
         yield from (("endpoint", e.name, e, "endpoint") for e in decl.endpoints)
+    elif isinstance(decl, m.Cycle):
+        for visit in decl.visits:
+            yield "template", visit.name, visit, "cycle visit"
+            for point in visit.timepoints:
+                yield f"timepoint {visit.name}", point.name, point, "time point"
 
 
 def _once(seen: dict[str, object], name: str, node: object, kind: str) -> Iterator[Diagnostic]:
@@ -165,6 +172,8 @@ def _kind_word(decl: object) -> str:
         m.Arm: "arm",
         m.Activity: "activity",
         m.Regimen: "regimen",
+        m.Cycle: "cycle",
+        m.Repeat: "repeat",
     }.get(type(decl), "declaration")
 
 
@@ -286,13 +295,17 @@ def _product_code(f: m.Field) -> Iterator[Diagnostic]:
 
 def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
     visits = root.visits
+    at_names = _at_names(root)
     for decl in owner.module.declarations:
         if isinstance(decl, m.Form):
-            yield from _visits(decl.visits, visits, decl.span, owner is root)
+            yield from _visits(decl.visits, at_names, decl.span, owner is root)
+            form_visits = set(owner.at(decl.visits))
             for item in decl.items:
                 if item.visits is not None:
-                    yield from _visits(item.visits, visits, item.span, owner is root)
-                    outside = [v for v in item.visits if decl.visits and v not in decl.visits]
+                    yield from _visits(item.visits, at_names, item.span, owner is root)
+                    outside = [
+                        v for v in owner.at(item.visits) if decl.visits and v not in form_visits
+                    ]
                     for v in outside:
                         yield Diagnostic(
                             "E0106",
@@ -306,14 +319,18 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
                     yield from _expect(owner, item.type.codelist, "codelist", "a code list")
         elif isinstance(decl, m.Collect):
             yield from _expect(owner, decl.form, "form", "a form")
-            yield from _visits(decl.visits, visits, decl.span, True)
+            yield from _visits(decl.visits, at_names, decl.span, True)
         elif isinstance(decl, m.Activity):
-            yield from _visits(decl.visits, visits, decl.span, True)
+            yield from _visits(decl.visits, at_names, decl.span, True)
         elif isinstance(decl, m.Anchor) and decl.visit is not None:
             yield from _visits((decl.visit,), visits, decl.span, True)
-        elif isinstance(decl, m.Visit) and decl.epoch is not None:
-            if decl.epoch not in owner.epochs:
+        elif isinstance(decl, m.Visit):
+            if decl.epoch is not None and decl.epoch not in owner.epochs:
                 yield _undefined(decl.epoch, "epoch", decl.span, owner.epochs)
+            if decl.after is not None:
+                yield from _position(owner, decl.after)
+        elif isinstance(decl, (m.Cycle, m.Repeat)):
+            yield from _time_structure(owner, decl)
         elif isinstance(decl, m.Arm):
             for step in decl.steps:
                 if step.element not in owner.elements:
@@ -363,8 +380,67 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
                 yield from _visits((str(f.value.value),), visits, f.span, True)
 
 
+def _at_names(root: Spec) -> dict[str, object]:
+    """What an `at` list may name: visits (declared and yielded), cycles, a cycle's
+    template visits (`treatment_cycle.D1`), repeats."""
+    names: dict[str, object] = dict(root.visits)
+    for cycle in root.cycles.values():
+        names[cycle.name] = cycle
+        for visit in cycle.visits:
+            names.setdefault(f"{cycle.name}.{visit.name}", visit)
+    for repeat in root.repeats.values():
+        names.setdefault(repeat.name, repeat)
+    return names
+
+
+def _position(owner: Spec, position: m.Position) -> Iterator[Diagnostic]:
+    """A position's anchor must be declared (`first_dose` is day 1 without a declaration)."""
+    anchor = position.anchor
+    if anchor is None or anchor in owner.anchors or anchor == "first_dose":
+        return
+    yield Diagnostic(
+        "E0122",
+        "error",
+        f"there is no anchor '{anchor}'",
+        position.span,
+        suggestion=did_you_mean(anchor, [*owner.anchors, "first_dose"]),
+        help='anchors are declared with `anchor NAME "label" = visit V` (a visit with a day '
+        "is a fixed anchor; one without, an event) or `= expression` (an event from data)",
+    )
+
+
+def _time_structure(owner: Spec, decl: m.Cycle | m.Repeat) -> Iterator[Diagnostic]:
+    if decl.epoch is not None and decl.epoch not in owner.epochs:
+        yield _undefined(decl.epoch, "epoch", decl.span, owner.epochs)
+    if isinstance(decl, m.Repeat):
+        yield from _position(owner, decl.start)
+        if decl.end is not None:
+            yield from _position(owner, decl.end)
+        return
+    if decl.start is not None:
+        yield from _position(owner, decl.start)
+    for visit in decl.visits:
+        if visit.epoch is not None and visit.epoch not in owner.epochs:
+            yield _undefined(visit.epoch, "epoch", visit.span, owner.epochs)
+        points = {p.name for p in visit.timepoints}
+        for point in visit.timepoints:
+            if point.reference is None or point.reference == "dose":
+                continue
+            if point.reference == point.name or point.reference not in points:
+                yield Diagnostic(
+                    "E0121",
+                    "error",
+                    f"time point {point.name} is {point.direction} '{point.reference}', "
+                    f"which is not another time point of visit {visit.name}",
+                    point.span,
+                    suggestion=did_you_mean(point.reference, points - {point.name}),
+                    help="a time point is before or after `dose` (the start of "
+                    "administration) or another time point of the same visit",
+                )
+
+
 def _visits(
-    names: Iterable[str], visits: dict[str, m.Visit], span: m.Span, applies: bool
+    names: Iterable[str], visits: Mapping[str, object], span: m.Span, applies: bool
 ) -> Iterator[Diagnostic]:
     if not applies:
         return
@@ -433,10 +509,8 @@ def _regimen(owner: Spec, decl: m.Regimen) -> Iterator[Diagnostic]:
                 "(`per vitals.weight`) or a definition giving the body surface area",
             )
     days = decl.days
-    if days is not None and days.cycle is not None:
-        cycles = getattr(owner, "cycles", {})
-        if days.cycle not in cycles:
-            yield _undefined(days.cycle, "cycle", days.span, cycles)
+    if days is not None and days.cycle is not None and days.cycle not in owner.cycles:
+        yield _undefined(days.cycle, "cycle", days.span, owner.cycles)
 
 
 def _dose_finding(root: Spec, owner: Spec, decl: m.DoseFinding) -> Iterator[Diagnostic]:

@@ -90,18 +90,40 @@ def dose_basis(quantity: m.Quantity) -> DoseBasis:
 
 
 def cycle_shape(spec: Spec, name: str) -> CycleShape | None:
-    """The cycle declared as `name`, None if the spec declares none of that name."""
-    cycles = getattr(spec, "cycles", None)
-    if not cycles or name not in cycles:
+    """The cycle declared as `name`: its length, number of cycles (exactly `count`, else
+    at most `up_to`) and the study day its first cycle starts on.
+
+    None if the spec declares no such cycle, if its length is not whole days, or if
+    its first cycle has no planned day (a cycle that starts at an event).
+    """
+    cycle = spec.cycles.get(name)
+    if cycle is None:
         return None
-    cycle = cycles[name]
-    length = _days(getattr(cycle, "length", None))
+    length = _days(cycle.length)
     if length is None or length < 1:
         return None
-    count = getattr(cycle, "count", None)
-    if count is None:
-        count = getattr(cycle, "up_to", None)
-    return CycleShape(name, length, int(count) if count is not None else None)
+    start = _cycle_start(spec, cycle)
+    if start is None:
+        return None
+    return CycleShape(name, length, cycle.planned_cycles, start)
+
+
+def _cycle_start(spec: Spec, cycle: m.Cycle) -> int | None:
+    """The study day cycle 1 starts on: day 1, its `starts` day, or where the time line put
+    its first visit (a start anchored on a visit with a planned day)."""
+    if cycle.start is None:
+        return 1
+    if cycle.start.anchor is None:
+        return cycle.start.day
+    series = spec.timeline.series_named(cycle.name)
+    templates = {t.name: t for t in cycle.visits}
+    for visit in series.visits if series is not None else ():
+        template = templates.get(visit.template or "")
+        first = visit.cycle == 1 and visit.day is not None
+        if first and template is not None and template.day is not None:
+            assert visit.day is not None
+            return shift(visit.day, -(template.day - 1))
+    return None
 
 
 def _days(quantity: m.Quantity | None) -> int | None:

@@ -26,9 +26,11 @@ from protocol_dsl.schedule.amounts import (
 from protocol_dsl.schedule.frequency import FREQUENCIES, term_for_interval
 from protocol_dsl.schedule.regimens import (
     arm_regimens,
+    cycle_window,
     dose_basis,
     level_administrations,
     planned_administrations,
+    regimen_frequency,
 )
 from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.spec import Spec
@@ -242,3 +244,61 @@ def test_an_arm_follows_its_regimens_and_its_elements() -> None:
         'arm A "A" receives DRUG dosing a { TRT in treatment }'
     )
     assert [r.name for r in arm_regimens(spec, spec.arms["A"])] == ["a", "b"]
+
+
+_CYCLES = """epoch treatment
+cycle treatment_cycle "Treatment cycle" lasts 21 days in treatment count 4 {
+  visit D1 "Day 1" day 1
+  visit D8 "Day 8" day 8
+}
+"""
+
+
+def test_days_of_each_cycle() -> None:
+    spec = _spec(_CYCLES + "regimen r of DRUG { dose 1 mg on days 1, 8 of each treatment_cycle }")
+    planned = planned_administrations(spec, spec.regimens["r"])
+    assert [(d.day, d.cycle, d.cycle_day, d.visit) for d in planned] == [
+        (1, 1, 1, "C1D1"),
+        (8, 1, 8, "C1D8"),
+        (22, 2, 1, "C2D1"),
+        (29, 2, 8, "C2D8"),
+        (43, 3, 1, "C3D1"),
+        (50, 3, 8, "C3D8"),
+        (64, 4, 1, "C4D1"),
+        (71, 4, 8, "C4D8"),
+    ]
+
+
+def test_a_cycle_window_is_the_regimen_cycle() -> None:
+    spec = _spec(
+        _CYCLES + "regimen q3w of DRUG { on day 1 of each treatment_cycle frequency Q3W }\n"
+        "dose_finding DRUG { regimen q3w levels { DL1 1 mg } dlt_window cycle 2 }"
+    )
+    assert cycle_window(spec, spec.dose_findings[0]) == (22, 42)
+    assert regimen_frequency(spec, spec.regimens["q3w"]) == "Q3W"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(7, 35),
+    st.integers(1, 6),
+    st.sets(st.integers(1, 35), min_size=1, max_size=3),
+)
+def test_cycle_doses_fall_on_cycle_visits(length: int, count: int, days: set[int]) -> None:
+    listed = sorted(d for d in days if d <= length) or [1]
+    visits = "\n".join(f'  visit D{d} "Day {d}" day {d}' for d in listed)
+    text = (
+        f'cycle cyc "Cycle" lasts {length} days count {count} {{\n{visits}\n}}\n'
+        f"regimen r of DRUG {{ dose 1 mg on days {', '.join(map(str, listed))} of each cyc }}\n"
+    )
+    result = compile_spec("regimen.trial", _HEAD + text)
+    errors = [(d.code, d.message) for d in result.diagnostics if d.is_error]
+    assert not errors, errors
+    assert result.spec is not None
+    planned = planned_administrations(result.spec, result.spec.regimens["r"])
+    assert len(planned) == count * len(listed)
+    for dose in planned:
+        assert dose.visit is not None
+        assert result.spec.visits[dose.visit].day == dose.day
+        assert dose.cycle is not None and dose.cycle_day is not None
+        assert dose.day == (dose.cycle - 1) * length + dose.cycle_day
