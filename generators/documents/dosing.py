@@ -32,7 +32,12 @@ from generators.documents.marks import MarkIndex
 from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.schedule.amounts import weight_rule
-from protocol_dsl.schedule.regimens import cycle_window, is_open_ended, planned_administrations
+from protocol_dsl.schedule.regimens import (
+    cycle_shape,
+    cycle_window,
+    is_open_ended,
+    planned_administrations,
+)
 from protocol_dsl.schedule.words import conversion_words, schedule_words
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
@@ -468,11 +473,12 @@ def regimen_blocks(spec: Spec, regimen: m.Regimen, marks: MarkIndex) -> list[Blo
     planned = planned_administrations(spec, regimen)
     if planned:
         days = [str(d.day) for d in planned]
-        shown = ", ".join(days[:12]) + (", …" if len(days) > 12 else "")
-        capped = is_open_ended(spec, regimen)
-        count = "at least" if capped else "in all"
+        shown = ", ".join(days) if len(days) <= 12 else ", ".join([*days[:10], "…", days[-1]])
         blocks.append(
-            para(f"Planned administrations ({len(planned)} {count}), on study days {shown}.")
+            para(
+                f"Planned administrations ({_count_words(spec, regimen, len(planned))}), "
+                f"on study days {shown}."
+            )
         )
     if regimen.reductions:
         rows = [
@@ -496,6 +502,17 @@ def regimen_blocks(spec: Spec, regimen: m.Regimen, marks: MarkIndex) -> list[Blo
             blocks.append(Paragraph((Text(f"{words}: {f.value.value}"), *marks.badges(f.marks))))
     blocks += marks.annotations(regimen.marks)
     return blocks
+
+
+def _count_words(spec: Spec, regimen: m.Regimen, count: int) -> str:
+    """ "5 in all", "17 at most" (cycles up to a maximum), "100 at least" (no end given)."""
+    if is_open_ended(spec, regimen):
+        return f"{count} at least"
+    days = regimen.days
+    shape = cycle_shape(spec, days.cycle) if days is not None and days.cycle else None
+    if shape is not None and not shape.exact:
+        return f"{count} at most"
+    return f"{count} in all"
 
 
 def levels_regimen_blocks(spec: Spec, finding: m.DoseFinding) -> list[Block]:

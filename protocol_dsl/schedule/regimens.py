@@ -50,8 +50,10 @@ class CycleShape:
 
     name: str
     length: int
+    #: the number of cycles: exactly that many, or at most (`up_to`) when not `exact`
     count: int | None
     start_day: int = 1
+    exact: bool = True
 
 
 @attrs.frozen
@@ -105,7 +107,7 @@ def cycle_shape(spec: Spec, name: str) -> CycleShape | None:
     start = _cycle_start(spec, cycle)
     if start is None:
         return None
-    return CycleShape(name, length, cycle.planned_cycles, start)
+    return CycleShape(name, length, cycle.planned_cycles, start, cycle.count is not None)
 
 
 def _cycle_start(spec: Spec, cycle: m.Cycle) -> int | None:

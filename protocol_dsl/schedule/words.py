@@ -32,7 +32,7 @@ def days_words(spec: Spec, days: m.DosingDays) -> str:
         length = f"{shape.length}-day " if shape is not None else ""
         count = ""
         if shape is not None and shape.count is not None:
-            count = f", for {shape.count} cycles"
+            count = f", for {'' if shape.exact else 'up to '}{shape.count} cycles"
         return f"{text} of each {length}cycle ({days.cycle}){count}"
     if days.every is not None:
         text += f", then every {quantity_in_words(days.every)}"
