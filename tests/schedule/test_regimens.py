@@ -302,3 +302,22 @@ def test_cycle_doses_fall_on_cycle_visits(length: int, count: int, days: set[int
         assert result.spec.visits[dose.visit].day == dose.day
         assert dose.cycle is not None and dose.cycle_day is not None
         assert dose.day == (dose.cycle - 1) * length + dose.cycle_day
+
+
+@settings(max_examples=60, deadline=None)
+@given(_regimen_and_visits(), st.data())
+def test_the_visit_check_and_the_planner_agree(text: str, data: st.DataObject) -> None:
+    """Drop some visits: E0716 is reported exactly when a planned dose has no visit."""
+    lines = text.splitlines()
+    visits = [line for line in lines if line.startswith("visit ")]
+    dropped = data.draw(st.sets(st.sampled_from(visits)) if visits else st.just(set()))
+    kept = [line for line in lines if line not in dropped]
+    result = compile_spec("regimen.trial", _HEAD + "\n".join(kept) + "\n")
+    assert result.spec is not None
+    codes = {d.code for d in result.diagnostics if d.is_error}
+    planned = planned_administrations(result.spec, result.spec.regimens["r"])
+    lonely = [d.day for d in planned if d.visit is None]
+    if not any(v.day is not None for v in result.spec.visits.values()):
+        assert "E0716" not in codes  # no schedule at all: nothing to host doses
+    else:
+        assert ("E0716" in codes) == bool(lonely), (codes, lonely)
