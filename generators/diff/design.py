@@ -5,6 +5,11 @@ maximum dose), escalation parameters by the way they move risk (a higher
 target DLT rate or smaller cohorts make escalation less cautious), the DLT
 window by length, step-up schedules by their steps.
 
+Dosing regimens are a kind of their own: a changed dose is ranked like any
+dose, changed days or number of administrations by the number of doses the
+regimen plans (more is raised exposure), reduction levels and the hold and
+resume rules are dose modifications.
+
 Elements, arms, interventions, scenarios and the DLT window are rule tables
 of the generic walker (`walk`), dose findings are its declarations, and the
 fields of an intervention and of a dose finding are tables by key.  Written by hand, because the logic is their
