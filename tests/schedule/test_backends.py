@@ -101,3 +101,23 @@ def test_a_regimen_change_is_classified(
     assert (rule, direction) in found, found
     change = next(c for c in changes if (c.rule_id, c.direction) == (rule, direction))
     assert change.substantial_eu
+
+
+def test_schedule_of_activities_marks_the_dosing_visits(spec: Spec) -> None:
+    from generators.documents.schedule import build_schedule
+
+    schedule = build_schedule(spec)
+    visits = [c.visit.name for c in schedule.columns]
+    rows = {r.name: r for r in schedule.rows if r.kind == "dosing"}
+    # the at-home daily tablets are no visit's activity: no row
+    assert sorted(rows) == ["regimen q3w", "regimen q4w"]
+    q4w = rows["regimen q4w"]
+    assert [v for v, x in zip(visits, q4w.at, strict=True) if x] == [
+        "D1",
+        "D15",
+        "D29",
+        "D57",
+        "D85",
+    ]
+    note = next(f for f in schedule.footnotes if f.key == q4w.footnotes[0])
+    assert note.text.startswith("Study drug (Loading doses, then every 4 weeks): 10 mg/kg")
