@@ -76,6 +76,8 @@ class PlannedDose:
     repeated: bool = False
     #: administrations on the day (2 for BID), from the regimen's frequency
     per_day: int = 1
+    #: a step dose of a step-up schedule (a fraction of the level's dose, before its target)
+    step: bool = False
 
 
 def dose_basis(quantity: m.Quantity) -> DoseBasis:
@@ -316,13 +318,41 @@ def level_administrations(
 ) -> list[PlannedDose]:
     """A dose level's planned administrations: its dose finding's regimen at the level's dose.
 
-    Empty when the dose finding applies no regimen (its levels are then given
-    as the step-up schedule, or once on day 1).
+    A level with a step-up schedule starts with its step doses (a percentage of
+    the level's dose, or an amount, on each step's day); the regimen's doses
+    follow from the day after the last step.  Empty when the dose finding
+    applies no regimen (its levels are then given as the step-up schedule, or
+    once on day 1, as the edit checks read them).
     """
     regimen = spec.regimens.get(dose_finding.regimen) if dose_finding.regimen else None
     if regimen is None:
         return []
-    return planned_administrations(spec, regimen, level.dose)
+    planned = planned_administrations(spec, regimen, level.dose)
+    steps = next((s.steps for s in dose_finding.step_ups if level.name in s.levels), ())
+    if not steps:
+        return planned
+    last_step = max(step.day for step in steps)
+    hosts = _hosts(spec)
+    stepped: list[PlannedDose] = []
+    for step in sorted(steps, key=lambda s: s.day):
+        visit = hosts(step.day)
+        amount = step.amount
+        if amount.unit == "%":
+            amount = m.Quantity(level.dose.value * amount.value / 100, level.dose.unit)
+        stepped.append(
+            PlannedDose(
+                len(stepped) + 1,
+                step.day,
+                amount,
+                visit=visit.name if visit is not None else None,
+                window=(visit.window_before, visit.window_after) if visit else (0, 0),
+                step=True,
+            )
+        )
+    after = [d for d in planned if d.day > last_step]
+    return stepped + [
+        attrs.evolve(d, number=len(stepped) + k) for k, d in enumerate(after, start=1)
+    ]
 
 
 def arm_regimens(spec: Spec, arm: m.Arm) -> list[m.Regimen]:

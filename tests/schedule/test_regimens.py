@@ -321,3 +321,23 @@ def test_the_visit_check_and_the_planner_agree(text: str, data: st.DataObject) -
         assert "E0716" not in codes  # no schedule at all: nothing to host doses
     else:
         assert ("E0716" in codes) == bool(lonely), (codes, lonely)
+
+
+def test_a_stepped_level_starts_with_its_step_doses() -> None:
+    spec = _spec(
+        "regimen qw of DRUG { on day 1 then every 1 week to day 29 }\n"
+        "dose_finding DRUG { regimen qw levels { DL1 1 mg DL2 10 mg } "
+        "step_up at DL2 { day 1: 10 % day 4: 30 % day 8: 100 % } dlt_window cycle 1 }"
+    )
+    finding = spec.dose_findings[0]
+    low, high = finding.levels
+    assert [d.day for d in level_administrations(spec, finding, low)] == [1, 8, 15, 22, 29]
+    planned = level_administrations(spec, finding, high)
+    assert [(d.number, d.day, d.amount, d.step) for d in planned] == [
+        (1, 1, _q("1", "mg"), True),
+        (2, 4, _q("3", "mg"), True),
+        (3, 8, _q("10", "mg"), True),
+        (4, 15, _q("10", "mg"), False),
+        (5, 22, _q("10", "mg"), False),
+        (6, 29, _q("10", "mg"), False),
+    ]
