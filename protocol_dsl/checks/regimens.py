@@ -10,8 +10,9 @@ E0715 a regimen with no end (a repeat with no `to`, cycles with no count, and
 E0716 a dose day no scheduled visit falls on (the dose has no visit to be given
       and recorded at), unless the regimen is `given at_home`;
 E0717 a dose at a visit where the exposure form is not collected;
-E0718 a dose per kg or per m² with nothing to convert it through (no `per`
-      item) while the exposure form records an amount (mg);
+E0718 a dose per kg or per m² (a regimen's, or a dose level's) with nothing to
+      convert it through (no `per` item) while the exposure form records an
+      amount (mg);
 E0719 a `per` item of the wrong kind of unit (a weight for mg/kg, a body
       surface area for mg/m2);
 E0720 a `frequency` that disagrees with the dosing days (the CDISC term's
@@ -72,6 +73,8 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
     yield from _uses(spec)
     for dose_finding in spec.dose_findings:
         yield from _dlt_window(spec, dose_finding)
+        if dose_finding.regimen is None:
+            yield from _level_conversion(spec, dose_finding)
 
 
 def _list(values: Sequence[object], limit: int = 5) -> str:
@@ -443,6 +446,30 @@ def _conversion(
             help=f"convert through an item recording the {measure} (in {example} or "
             "another unit of its kind)",
         )
+
+
+def _level_conversion(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic]:
+    """E0718 for dose levels per kg or m2 with no regimen to say what they convert through."""
+    level = next((lv for lv in dose_finding.levels if plan.dose_basis(lv.dose) != "absolute"), None)
+    exposure = exposure_form(spec)
+    unit = exposure.unit if exposure is not None else None
+    if level is None or exposure is None or unit is None:
+        return
+    if plan.dose_basis(m.Quantity(level.dose.value, unit)) != "absolute":
+        return
+    basis = plan.dose_basis(level.dose)
+    measure = "body weight" if basis == "body_weight" else "body surface area"
+    yield Diagnostic(
+        "E0718",
+        "error",
+        f"dose level {level.name} is {level.dose} (per {measure}), but the exposure form "
+        f"'{exposure.use.key}' records the amount in {unit}, and nothing says which recorded "
+        f"{measure} converts one to the other",
+        level.span,
+        (Label(exposure.dose.span, f"the amount given, in {unit}"),),
+        help="give the levels a regimen that names the item: `regimen NAME of … { dose per "
+        "vitals.weight … }` and `regimen NAME` in the dose_finding block",
+    )
 
 
 def _reductions(regimen: m.Regimen, doses: list[tuple[m.Quantity, m.Span]]) -> Iterator[Diagnostic]:

@@ -1215,6 +1215,10 @@ class ModelBuilder(Transformer):
         per = children[1] if len(children) > 1 else None
         return ("dose", (children[0].quantity, per))
 
+    def regimen_dose_per(self, children: list[Any]) -> tuple[str, Any]:
+        # `dose per vitals.weight`: the dose levels give the amount, the item converts it
+        return ("dose", (None, children[0]))
+
     def regimen_days(self, children: list[Any]) -> tuple[str, Any]:
         return ("days", children[0])
 

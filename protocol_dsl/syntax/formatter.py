@@ -1092,8 +1092,8 @@ class _Formatter:
         head = ["regimen", decl.name, self.label(decl.label), f"of {decl.intervention}"]
         opening = self.header(0, head, self.marks(decl.marks), decl)
         members: list[tuple[object, list[_Line]]] = []
-        if decl.dose is not None:
-            text = f"dose {printer.quantity(decl.dose)}"
+        if decl.dose is not None or decl.per is not None:
+            text = "dose" if decl.dose is None else f"dose {printer.quantity(decl.dose)}"
             if decl.per is not None:
                 text += f" per {decl.per.dotted}"
             members.append((None, [_Line(INDENT, text)]))
