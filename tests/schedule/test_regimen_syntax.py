@@ -45,6 +45,8 @@ def _regimens(draw: st.DrawFn) -> str:
         unit = draw(st.sampled_from(["mg", "mg/kg", "mg/m2", "ug"]))
         per = " per vitals.weight" if draw(st.booleans()) else ""
         lines.append(f"dose {draw(st.integers(1, 500))} {unit}{per}")
+    elif draw(st.booleans()):
+        lines.append("dose per vitals.bsa")
     if draw(st.booleans()):
         word = draw(st.sampled_from(["day", "week"]))
         days = draw(_DAYS)
