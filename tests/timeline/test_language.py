@@ -41,9 +41,7 @@ def test_unknown_names_in_at_lists_suggest_cycles_templates_and_repeats(tmp_path
         'activity c "C" at TAX\n'
         'activity d "D" at C2D1, treatment_cycle.D1, TA\n'
     )
-    found = {
-        d.message: d.suggestion for d in _diagnostics(text, tmp_path) if d.code == "E0106"
-    }
+    found = {d.message: d.suggestion for d in _diagnostics(text, tmp_path) if d.code == "E0106"}
     assert found == {
         "there is no visit 'treatment_cycl'": "treatment_cycle",
         "there is no visit 'treatment_cycle.D9'": "treatment_cycle.D1",
