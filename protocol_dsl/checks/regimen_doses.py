@@ -31,7 +31,7 @@ from protocol_dsl.semantics import units
 from protocol_dsl.semantics.types import quantity_unit, units_comparable
 from protocol_dsl.spec import Scope, Spec
 
-from .regimens import listed
+from .regimens import enumeration
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -230,7 +230,7 @@ def _intervention_doses(spec: Spec, regimen: m.Regimen, dose: m.Quantity) -> Ite
         "E0722",
         "error",
         f"the regimen '{regimen.name}' gives {dose}, which is not a dose of "
-        f"'{regimen.intervention}' ({listed([str(q) for q in allowed])})",
+        f"'{regimen.intervention}' ({enumeration([str(q) for q in allowed])})",
         regimen.span,
         (Label(intervention.span, "the intervention's doses"),),
         help="give one of the intervention's doses, or add this dose to it",
@@ -290,7 +290,7 @@ def _uses(spec: Spec) -> Iterator[Diagnostic]:
                     "E0725",
                     "error",
                     f"arm {arm.name} follows the regimen '{name}' of '{regimen.intervention}', "
-                    f"which it does not receive ({listed(list(arm.receives))})",
+                    f"which it does not receive ({enumeration(list(arm.receives))})",
                     arm.span,
                     (Label(regimen.span, "the regimen"),),
                     help=f"add {regimen.intervention} to what the arm receives, or give a "

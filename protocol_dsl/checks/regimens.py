@@ -49,7 +49,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
         yield from _visits(spec, regimen, planned)
 
 
-def listed(values: Sequence[object], limit: int = 5) -> str:
+def enumeration(values: Sequence[object], limit: int = 5) -> str:
     """ "1, 15 and 29", with "(and N more)" past `limit` values."""
     shown = [str(v) for v in values[:limit]]
     more = len(values) - len(shown)
@@ -220,7 +220,7 @@ def _frequency(
         yield _disagree(
             f,
             f"{meaning} gives a dose every {found.interval_days} days, but the regimen's "
-            f"doses are {listed(wrong)} days apart{said}",
+            f"doses are {enumeration(wrong)} days apart{said}",
             days,
         )
 
@@ -281,7 +281,7 @@ def _visits(
         yield Diagnostic(
             "E0716",
             "error",
-            f"the regimen '{regimen.name}' gives doses on days {listed(lonely)}, where no "
+            f"the regimen '{regimen.name}' gives doses on days {enumeration(lonely)}, where no "
             "scheduled visit is planned"
             if len(lonely) > 1
             else f"the regimen '{regimen.name}' gives a dose on day {lonely[0]}, where no "
@@ -302,7 +302,7 @@ def _visits(
         yield Diagnostic(
             "E0717",
             "error",
-            f"the regimen '{regimen.name}' gives doses at {listed(missing)}, where the exposure "
+            f"the regimen '{regimen.name}' gives doses at {enumeration(missing)}, where the exposure "
             f"form '{exposure.use.key}' is not collected",
             days.span,
             (Label(exposure.use.form.span, "the exposure form"),),
