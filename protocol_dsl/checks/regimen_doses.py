@@ -3,7 +3,7 @@
 E0718 a dose per kg or per m² (a regimen's, or a dose level's) with nothing to
       convert it through (no `per` item) while the exposure form records an
       amount (mg);
-E0719 a `per` item of the wrong kind of unit (a weight for mg/kg, a body
+E0719 a `per` item or definition of the wrong kind of unit (a weight for mg/kg, a body
       surface area for mg/m2);
 E0722 a regimen's dose that is not one of its intervention's doses (the
       intervention's `dose` values, its dose levels) or not the dose of the
@@ -28,7 +28,8 @@ from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.schedule import regimens as plan
 from protocol_dsl.schedule.exposure import exposure_form
 from protocol_dsl.semantics import units
-from protocol_dsl.semantics.types import quantity_unit, units_comparable
+from protocol_dsl.semantics.types import Quantity as QuantityType
+from protocol_dsl.semantics.types import Unknown, describe, infer, quantity_unit, units_comparable
 from protocol_dsl.spec import Scope, Spec
 
 from .regimens import enumeration
@@ -130,28 +131,47 @@ def _conversion(
         )
         return
     symbol = spec.resolve(regimen.per.parts, Scope(spec))
-    if symbol is None or symbol.kind != "item":
-        return  # names check; a definition's unit is its type's
-    item = symbol.decl
-    assert isinstance(item, m.Item)
+    if symbol is None or symbol.kind not in ("item", "derive", "define"):
+        return  # reported by the names check
+    declared = symbol.decl
+    assert isinstance(declared, (m.Item, m.Derive, m.Define))
     wanted, example = ("kg", "kg") if basis == "body_weight" else ("m2", "m2")
-    unit = item.type.unit if item.type.kind == "quantity" else None
+    measured = _measure_unit(spec, symbol.owner, declared, symbol.form)
+    if measured is None:
+        return  # a definition whose type is unknown: the type check reports why
+    unit, shown = measured
     try:
         fits = unit is not None and units.compatible(quantity_unit(unit), wanted)
     except units.UnitError:
         return  # the unit check reports it
     if not fits:
-        shown = f"in {unit}" if unit is not None else f"a {item.type.kind} item"
         yield Diagnostic(
             "E0719",
             "error",
             f"a dose in {dose.unit} converts through a {measure}, but "
             f"'{regimen.per.dotted}' is {shown}",
             regimen.per.span,
-            (Label(item.span, f"'{item.name}' is declared here"),),
+            (Label(declared.span, f"'{declared.name}' is declared here"),),
             help=f"convert through an item recording the {measure} (in {example} or "
-            "another unit of its kind)",
+            "another unit of its kind), or a definition computing it",
         )
+
+
+def _measure_unit(
+    spec: Spec, owner: Spec, declared: m.Item | m.Derive | m.Define, form: m.Form | None
+) -> tuple[str | None, str] | None:
+    """The unit a `per` item or definition gives its values in (None: not a quantity), and
+    how to say what it is; None when a definition's type is unknown."""
+    if isinstance(declared, m.Item):
+        if declared.type.kind == "quantity" and declared.type.unit is not None:
+            return declared.type.unit, f"in {declared.type.unit}"
+        return None, f"a {declared.type.kind} item"
+    found = infer(declared.expr, Scope(owner, form), spec)
+    if isinstance(found, QuantityType):
+        return found.unit, f"in {found.unit}"
+    if isinstance(found, Unknown):
+        return None
+    return None, describe(found)
 
 
 def _level_conversion(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic]:
