@@ -941,6 +941,8 @@ class Element(_Node):
     dose: Quantity | None = None
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: the dosing regimen given during the element (`regimen NAME`)
+    regimen: str | None = attrs.field(default=None, kw_only=True)
 
 
 @node
@@ -962,6 +964,8 @@ class Arm(_Node):
     steps: tuple[ArmStep, ...] = ()
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: the dosing regimens of the interventions the arm receives (`regimen NAME, …`)
+    regimens: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
 
 @node
@@ -1004,12 +1008,19 @@ class EscalationDesign(_Node):
 
 @node
 class DltWindow(_Node):
-    """The DLT observation window and what it is anchored on."""
+    """The DLT observation window and what it is anchored on.
 
-    duration: Quantity
+    `dlt_window 28 days from first_dose` has a duration and an anchor;
+    `dlt_window cycle 1` has neither written: it is the whole of that cycle of
+    the dose finding's regimen (its length and start come from the regimen).
+    """
+
+    duration: Quantity | None
     anchor: str
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: `dlt_window cycle N`: the window is the N-th cycle of the regimen
+    cycle: int | None = attrs.field(default=None, kw_only=True)
 
 
 @node
@@ -1060,6 +1071,8 @@ class DoseFinding(_Node):
     scenarios: tuple[Scenario, ...] = ()
     fields: tuple[Field, ...] = ()
     span: Span = _span_field(kw_only=True)
+    #: `regimen NAME`: every dose level is that regimen at the level's dose
+    regimen: str | None = attrs.field(default=None, kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -1071,6 +1084,88 @@ class DoseFinding(_Node):
         for level in self.levels:
             if level.name == name:
                 return level
+        return None
+
+
+DayUnit = Literal["day", "week"]
+
+
+@node
+class StudyTime(_Node):
+    """A study day written as `day N` or `week N` (week N is study day 7N + 1: week 0 is day 1)."""
+
+    unit: DayUnit
+    number: int
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def day(self) -> int:
+        return self.number if self.unit == "day" else 7 * self.number + 1
+
+
+@node
+class DosingDays(_Node):
+    """`on days 1, 15, 29 then every 4 weeks to week 48`, or `on days 1, 8 of each CYCLE`.
+
+    The listed days are study days (written as days, or as weeks: week N is day
+    7N + 1), or, with `of each CYCLE`, days of every cycle of that cycle (day 1
+    is the cycle's first day).  `then every` repeats the dose after the last
+    listed day at that interval, up to the `to` day (inclusive) or the regimen's
+    `at_most` number of administrations.
+    """
+
+    unit: DayUnit
+    numbers: tuple[int, ...]
+    every: Quantity | None = None
+    until: StudyTime | None = None
+    cycle: str | None = None
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        """The listed days as days (study days, or cycle days with `of each`)."""
+        if self.unit == "day":
+            return self.numbers
+        return tuple(7 * n + 1 for n in self.numbers)
+
+
+@node
+class DoseReduction(_Node):
+    """One dose-modification level: `minus1 7.5 mg/kg "First reduction"`."""
+
+    name: str
+    dose: Quantity
+    label: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Regimen(_Node):
+    """How an intervention is given: dose, days, frequency, route, infusion, modifications.
+
+    The simple settings are `key value` fields (`frequency Q4W`, `route
+    intravenous`, `infusion 1 h`, `hold "…"`, `resume "…"`, `dose_weight
+    baseline`); their keys and values are listed in `fields.REGIMEN_FIELDS`.
+    """
+
+    name: str
+    label: str | None
+    intervention: str
+    dose: Quantity | None = None
+    #: the recorded item a per-weight (mg/kg) or per-BSA (mg/m2) dose is converted through
+    per: Ref | None = None
+    days: DosingDays | None = None
+    at_most: int | None = None
+    reductions: tuple[DoseReduction, ...] = ()
+    fields: tuple[Field, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
         return None
 
 
@@ -1374,6 +1469,7 @@ Declaration: TypeAlias = (
     | Arm
     | Intervention
     | DoseFinding
+    | Regimen
     | Objective
     | Amendment
     | Mapping

@@ -173,6 +173,7 @@ class Spec:
     elements = _ByName(m.Element)
     arms = _ByName(m.Arm)
     interventions = _ByName(m.Intervention)
+    regimens = _ByName(m.Regimen)
 
     @cached_property
     def timeline(self) -> tl.Timeline:

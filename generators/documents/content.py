@@ -640,7 +640,8 @@ class _Builder:
                 tuple(dosing.dlt_blocks(self.spec, finding, self.marks)),
             )
         )
-        step_blocks: list[Block] = list(dosing.step_up_blocks(finding, self.marks))
+        step_blocks: list[Block] = dosing.levels_regimen_blocks(self.spec, finding)
+        step_blocks += dosing.step_up_blocks(finding, self.marks)
         if not step_blocks:
             step_blocks.append(para("Every dose level is given as a single target dose."))
         sections.append(
@@ -784,6 +785,18 @@ class _Builder:
                             f"{self.numbers.get('escalation', '4')}."
                         ),
                     ),
+                )
+            )
+        if self.spec.regimens:
+            regimen_blocks: list[Block] = []
+            for regimen in self.spec.regimens.values():
+                regimen_blocks += dosing.regimen_blocks(self.spec, regimen, self.marks)
+            subsections.append(
+                Section(
+                    "dosing-regimens",
+                    f"6.{len(subsections) + 1}",
+                    "Dosing regimens",
+                    tuple(regimen_blocks),
                 )
             )
         if self.spec.randomisation is not None or self.spec.masking is not None:

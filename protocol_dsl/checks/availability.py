@@ -499,6 +499,12 @@ def used_items(spec: Spec) -> set[tuple[int, str]]:
                 question = owner.resolve(form.none_recorded_by.parts, Scope(owner))
                 if question is not None and question.form is not None:
                     used.add((id(question.form), form.none_recorded_by.parts[-1]))
+        for regimen in owner.module.of_type(m.Regimen):
+            # the weight (or BSA) a per-kg dose is converted through is read for every dose
+            if regimen.per is not None:
+                measure = owner.resolve(regimen.per.parts, Scope(owner))
+                if measure is not None and measure.form is not None:
+                    used.add((id(measure.form), regimen.per.parts[-1]))
     return used
 
 

@@ -339,6 +339,9 @@ class ModelBuilder(Transformer):
             key, values, self._codes(children), self._marks(children), span=self.span(meta)
         )
 
+    #: a regimen's `key value` settings are fields (their own rule: `dose` is a clause there)
+    regimen_setting = field
+
     def _date(self, token: Token) -> _dt.date:
         try:
             return _dt.date.fromisoformat(str(token))
@@ -992,6 +995,7 @@ class ModelBuilder(Transformer):
     element_end = _text_option("end")
     element_duration = _quantity_option("duration")
     element_dose = _quantity_option("dose")
+    element_regimen = _name_option("regimen")
 
     @v_args(meta=True)
     def element_decl(self, meta: Any, children: list[Any]) -> m.Element:
@@ -1006,11 +1010,13 @@ class ModelBuilder(Transformer):
             options.get("dose"),
             self._marks(children),
             span=self.span(meta),
+            regimen=options.get("regimen"),
         )
 
     arm_type = _name_option("type")
     arm_receives = _option("receives")
     arm_description = _text_option("description")
+    arm_regimen = _option("regimens")
     arm_branch = _text_option("branch")
     arm_transition = _text_option("transition")
 
@@ -1047,6 +1053,7 @@ class ModelBuilder(Transformer):
             tuple(steps),
             self._marks(children),
             span=self.span(meta),
+            regimens=options.get("regimens", ()),
         )
 
     # -- intervention and dose finding
@@ -1081,6 +1088,17 @@ class ModelBuilder(Transformer):
             children[0].quantity, str(children[1]), self._marks(children), span=self.span(meta)
         )
         return ("dlt_window", window)
+
+    @v_args(meta=True)
+    def dlt_window_cycle(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        span = self.tspan(children[0])
+        cycle = self._int((_decimal(str(children[0]), span), span))
+        window = m.DltWindow(
+            None, "first_dose", self._marks(children), span=self.span(meta), cycle=cycle
+        )
+        return ("dlt_window", window)
+
+    dose_regimen = _name_option("regimen")
 
     @v_args(meta=True)
     def dlt_definition(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
@@ -1123,7 +1141,7 @@ class ModelBuilder(Transformer):
     def dose_finding_decl(self, meta: Any, children: list[Any]) -> m.DoseFinding:
         levels: tuple[m.DoseLevel, ...] = ()
         levels_marks: m.Marks = ()
-        design = dlt_window = dlt_definition = None
+        design = dlt_window = dlt_definition = regimen = None
         step_ups = []
         scenarios = []
         fields = []
@@ -1144,6 +1162,8 @@ class ModelBuilder(Transformer):
                 step_ups.append(value)
             elif kind == "scenario":
                 scenarios.append(value)
+            elif kind == "regimen":
+                regimen = value
         return m.DoseFinding(
             str(children[0]),
             levels,
@@ -1154,6 +1174,95 @@ class ModelBuilder(Transformer):
             tuple(step_ups),
             tuple(scenarios),
             tuple(fields),
+            span=self.span(meta),
+            regimen=regimen,
+        )
+
+    # -- dosing regimens
+
+    def day_unit_day(self, children: list[Any]) -> str:
+        return "day"
+
+    def day_unit_week(self, children: list[Any]) -> str:
+        return "week"
+
+    def _whole(self, token: Token) -> int:
+        span = self.tspan(token)
+        return self._int((_decimal(str(token), span), span))
+
+    @v_args(meta=True)
+    def dosing_repeat(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        until = None
+        if len(children) > 1:
+            unit, number = children[1], children[2]
+            # the day's span is its number's: the `to` and unit words keep no node
+            until = m.StudyTime(unit, self._whole(number), span=self.tspan(number))
+        return ("repeat", (children[0].quantity, until))
+
+    def dosing_cycle(self, children: list[Any]) -> tuple[str, Any]:
+        return ("cycle", str(children[0]))
+
+    @v_args(meta=True)
+    def dosing_days(self, meta: Any, children: list[Any]) -> m.DosingDays:
+        unit = children[0]
+        numbers = tuple(self._whole(c) for c in children[1:] if isinstance(c, Token))
+        options: dict[str, Any] = dict(c for c in children[1:] if isinstance(c, tuple))
+        every, until = options.get("repeat", (None, None))
+        return m.DosingDays(unit, numbers, every, until, options.get("cycle"), span=self.span(meta))
+
+    @v_args(meta=True)
+    def regimen_dose(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        per = children[1] if len(children) > 1 else None
+        return ("dose", (children[0].quantity, per))
+
+    def regimen_dose_per(self, children: list[Any]) -> tuple[str, Any]:
+        # `dose per vitals.weight`: the dose levels give the amount, the item converts it
+        return ("dose", (None, children[0]))
+
+    def regimen_days(self, children: list[Any]) -> tuple[str, Any]:
+        return ("days", children[0])
+
+    def regimen_at_most(self, children: list[Any]) -> tuple[str, Any]:
+        return ("at_most", self._whole(children[0]))
+
+    def regimen_reductions(self, children: list[Any]) -> tuple[str, Any]:
+        return ("reductions", tuple(children))
+
+    @v_args(meta=True)
+    def dose_reduction(self, meta: Any, children: list[Any]) -> m.DoseReduction:
+        return m.DoseReduction(
+            str(children[0]),
+            children[1].quantity,
+            self._label(children, 2),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def regimen_decl(self, meta: Any, children: list[Any]) -> m.Regimen:
+        name = str(children[0])
+        label = self._label(children)
+        rest = children[2:] if label is not None else children[1:]
+        intervention = str(rest[0])
+        options: dict[str, Any] = {}
+        fields = []
+        for child in rest[1:]:
+            if isinstance(child, m.Field):
+                fields.append(child)
+            elif isinstance(child, tuple):
+                options.setdefault(child[0], child[1])
+        dose, per = options.get("dose", (None, None))
+        return m.Regimen(
+            name,
+            label,
+            intervention,
+            dose,
+            per,
+            options.get("days"),
+            options.get("at_most"),
+            options.get("reductions", ()),
+            tuple(fields),
+            self._marks(rest),
             span=self.span(meta),
         )
 
