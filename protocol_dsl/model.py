@@ -379,12 +379,13 @@ class Quantifier(_Node):
     span: Span = _span_field(kw_only=True)
 
 
-AggregateKind = Literal["count", "sum", "min", "max"]
+AggregateKind = Literal["count", "sum", "min", "max", "mean", "median"]
 
 
 @node
 class Aggregate(_Node):
-    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`."""
+    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`, `mean(…)`,
+    `median(…)`."""
 
     kind: AggregateKind
     target: Ref

@@ -32,6 +32,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.errors import InternalError
+from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
     POSITION,
@@ -42,6 +43,7 @@ from protocol_dsl.evaluate.subject import (
 )
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
+from protocol_dsl.semantics.types import constant_number, power_unit, root_unit, units_comparable
 from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
@@ -798,6 +800,13 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             unit = li.unit
         elif op == "*" and li.unit and ri.unit:
             unit = f"{li.unit}.{ri.unit}"
+        elif op == "/" and li.unit and ri.unit and li.unit != ri.unit and _comparable(li, ri):
+            # a ratio of two quantities of one kind is a number: 1.7 m / 1 cm is 170
+            convert = _converter(ri.unit, li.unit)
+            unit = None
+            ri = attrs.evolve(
+                ri, lo=_convert_bound(ri.lo, convert), hi=_convert_bound(ri.hi, convert)
+            )
         elif op == "/":
             unit = (
                 None
@@ -881,7 +890,40 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             return extreme, Info(
                 ai.kind, ai.unit, pick(ai.lo, bi.lo), pick(ai.hi, bi.hi), ai.interval or bi.interval
             )
+        if name in MATH_FUNCTIONS:
+            return self._math(e, args)
         raise CompileError(f"unknown function {name}")
+
+    @staticmethod
+    def _math(e: m.Call, args: list[tuple[Fn, Info]]) -> tuple[Fn, Info]:
+        """sqrt, power, exp, ln, round, floor, ceiling (`values.math_function`)."""
+        name = e.function
+        (fn, info), *rest = args
+        unit: str | None = None
+        if name in ("round", "floor", "ceiling"):
+            unit = info.unit
+        elif name == "sqrt" and info.unit:
+            unit = root_unit(info.unit)
+        elif name == "power" and info.unit:
+            exponent = constant_number(e.args[1])
+            if exponent is not None and exponent == exponent.to_integral_value():
+                unit = power_unit(info.unit, int(exponent))
+        if unit == "1":
+            unit = None
+        compute = v.math_function
+        if not rest:
+
+            def one(ctx: Context, rec: Any) -> Any:
+                return compute(name, fn(ctx, rec))
+
+            return one, Info("number", unit)
+        ((second, _),) = rest
+
+        def two(ctx: Context, rec: Any) -> Any:
+            y = second(ctx, rec)
+            return None if y is None else compute(name, fn(ctx, rec), y)
+
+        return two, Info("number", unit)
 
     def lookup(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         table_ref, key_expr = e.args
@@ -1399,6 +1441,11 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
             lo_all = -INF if vlo < 0 else 0.0  # a negative value may be added without end
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
+        if kind in ("mean", "median"):
+            average = v.mean_of if kind == "mean" else v.median_of
+            return self._extreme_exact(
+                average, none, unknown_label, where, value_fn, storage
+            ), Info("number", info.unit)
         pick = min if kind == "min" else max
         if info.kind != "number":
             return self._extreme_exact(pick, none, unknown_label, where, value_fn, storage), Info(
@@ -1439,7 +1486,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         value_fn: Fn,
         storage: str,
     ) -> Fn:
-        """min/max of dates and titers: known only when no record is in doubt.
+        """min/max of dates and titers, mean and median: known only when no record is in doubt.
 
         A record whose filter is unknown, or that counts but has no value,
         could hold the extreme, and a date has no interval form: the result
@@ -1463,7 +1510,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     del missing[mr:]
                     continue
                 x = value_fn(ctx, record)
-                if t is None or x is None:
+                if t is None or x is None or x.__class__ is v.Interval:
                     doubt = True
                 else:
                     counted.append(x)
@@ -1633,6 +1680,21 @@ def _converter(from_unit: str, to_unit: str) -> v.Transform:
 
 def _convert_literal(quantity: m.Quantity, to_unit: str) -> Decimal:
     return v.convert(Decimal(quantity.value), _converter(quantity.unit, to_unit))
+
+
+def _comparable(a: Info, b: Info) -> bool:
+    """Two values whose units are of one kind and scale (their ratio is a number)."""
+    assert a.unit is not None and b.unit is not None
+    try:
+        return units_comparable(a.unit, b.unit)
+    except units.UnitError:
+        return False
+
+
+def _convert_bound(bound: Decimal | float, transform: v.Transform) -> Decimal | float:
+    if isinstance(bound, float) and not math.isfinite(bound):
+        return bound
+    return v.convert(v.exact(bound), transform)  # type: ignore[no-any-return]
 
 
 def _convert_value(value: Any, transform: v.Transform) -> Any:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import decimal
 import enum
 import math
 import operator
@@ -314,6 +315,93 @@ def negate(a: Any) -> Any:
     if a.__class__ is Interval:
         return Interval(-a.hi, -a.lo)
     return -a
+
+
+# ---------------------------------------------------------------- functions of numbers
+
+#: The context of square roots, powers, exponentials and logarithms: 28
+#: significant digits, as a quotient; every engine that uses decimals uses it.
+MATH_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def math_function(name: str, x: Any, y: Any = None) -> Any:
+    """sqrt, power, exp, ln, round, floor or ceiling of known numbers.
+
+    Unknown (None) for an unknown argument, a partly known one (an interval),
+    and outside the function's domain: the root of a negative number, the
+    logarithm of zero or less, zero to a negative power, a negative number to
+    a power that is not whole, and a result of 10^18 or more in magnitude (the
+    largest value a subject's data may hold).  ``round`` rounds halves away
+    from zero (24.45 to one decimal is 24.5), the rule of most protocols
+    ("rounded half up") and of SAS and SQL's ROUND on decimals.
+    """
+    if x is None or x.__class__ is Interval or (y is not None and y.__class__ is Interval):
+        return None
+    a = Decimal(x) if x.__class__ is not Decimal else x
+    if not a.is_finite():
+        return None
+    try:
+        result = _math(name, a, y)
+    except ArithmeticError:  # decimal overflow or an operation without a value
+        return None
+    if result is None or not result.is_finite() or abs(result) >= LARGEST:
+        return None
+    return result
+
+
+def _math(name: str, a: Decimal, y: Any) -> Decimal | None:
+    ctx = MATH_CONTEXT
+    if name == "sqrt":
+        return ctx.sqrt(a) if a >= 0 else None
+    if name == "exp":
+        return ctx.exp(a) if a < _EXP_LIMIT else None
+    if name == "ln":
+        return ctx.ln(a) if a > 0 else None
+    if name == "floor":
+        return a.to_integral_value(rounding=decimal.ROUND_FLOOR)
+    if name == "ceiling":
+        return a.to_integral_value(rounding=decimal.ROUND_CEILING)
+    if y is None:
+        return None
+    b = Decimal(y) if y.__class__ is not Decimal else y
+    if name == "round":
+        rounded = a.quantize(Decimal(1).scaleb(-int(b)), decimal.ROUND_HALF_UP, _WIDE)
+        return rounded.quantize(Decimal(1)) if b < 0 else rounded  # 1200, not 1.2E+3
+    # power
+    whole = b == b.to_integral_value()
+    if a == 0:
+        return Decimal(1) if b == 0 else (ZERO if b > 0 else None)
+    if a < 0 and not whole:
+        return None
+    if ctx.multiply(b, ctx.ln(abs(a))) >= _EXP_LIMIT:
+        return None  # 10^18 or more
+    return ctx.power(a, int(b)) if whole else ctx.power(a, b)
+
+
+#: Rounding keeps every digit of a value below 10^18 to 12 decimals.
+_WIDE = decimal.Context(prec=60)
+
+#: exp(x) for x at or above ln(10^18) is beyond the largest value.
+_EXP_LIMIT = Decimal("41.44653167389282")
+
+
+def mean_of(values: list[Any]) -> Any:
+    """The mean of known numbers, to 28 significant digits; unknown when there are none."""
+    if not values:
+        return None
+    total = sum((exact(x) for x in values), ZERO)
+    return total / len(values)
+
+
+def median_of(values: list[Any]) -> Any:
+    """The median of known numbers: the middle value, or the mean of the two middle values."""
+    if not values:
+        return None
+    ordered = sorted(exact(x) for x in values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
 
 
 @attrs.frozen

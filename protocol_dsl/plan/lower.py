@@ -378,6 +378,15 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
                 "interval" if "interval" in (left.node.kind, right.node.kind) else "number"
             )
             return _Lowered(n.Arith(expr.op, left.node, right.node, kind), result)
+        if (
+            expr.op == "/"
+            and isinstance(left.type, t.Quantity)
+            and isinstance(right.type, t.Quantity)
+            and left.type.unit != right.type.unit
+            and t.units_comparable(left.type.unit, right.type.unit)
+        ):
+            # a ratio of two quantities of one kind is a number: 1.7 m / 1 cm is 170
+            left, right = self._same_unit(left, right, expr.span)
         a, b = left.node, right.node
         if a.kind == "interval" and b.kind == "interval":
             a, b = n.Collapse(a), n.Collapse(b)

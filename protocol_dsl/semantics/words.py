@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from protocol_dsl import model as m
+from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
 from protocol_dsl.visitor import ExprVisitor
 
@@ -233,8 +234,21 @@ _FUNCTIONS: dict[str, Callable[[list[str]], str]] = {
     "abs": lambda a: f"the absolute value of {a[0]}",
     "least": lambda a: f"the smaller of {a[0]} and {a[1]}",
     "greatest": lambda a: f"the larger of {a[0]} and {a[1]}",
+    "sqrt": lambda a: f"the square root of {a[0]}",
+    "power": lambda a: f"{a[0]} to the power {a[1]}",
+    "exp": lambda a: f"e to the power {a[0]}",
+    "ln": lambda a: f"the natural logarithm of {a[0]}",
+    "round": lambda a: f"{a[0]} rounded to {a[1]} decimals",
+    "floor": lambda a: f"{a[0]} rounded down to a whole number",
+    "ceiling": lambda a: f"{a[0]} rounded up to a whole number",
 }
-_AGGREGATES: dict[str, str] = {"sum": "the sum of", "min": "the lowest", "max": "the highest"}
+_AGGREGATES: dict[str, str] = {
+    "sum": "the sum of",
+    "min": "the lowest",
+    "max": "the highest",
+    "mean": "the mean of",
+    "median": "the median of",
+}
 
 
 class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
@@ -547,7 +561,8 @@ def _is_literal(node: m.Expr) -> bool:
 
 
 def _arity(function: str) -> int:
-    return 1 if function == "abs" else 2
+    known = FUNCTIONS.get(function)
+    return known.arity if known is not None else 2
 
 
 # ---------------------------------------------------------------- public entry points

@@ -1255,6 +1255,8 @@ class ModelBuilder(Transformer):
     total = _word("sum")
     minimum = _word("min")
     maximum = _word("max")
+    average = _word("mean")
+    middle = _word("median")
 
     @v_args(meta=True)
     def aggregate(self, meta: Any, children: list[Any]) -> m.Aggregate:
