@@ -249,6 +249,9 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     def visit_collapse(self, node: n.Collapse, record: bool) -> Code:
         return call("_collapse", self.bounds(node.arg, record))
 
+    def visit_math(self, node: n.Math, record: bool) -> Code:
+        return call("_math", literal(node.op), *(self.scalar(a, record) for a in node.args))
+
     def visit_shift_date(self, node: n.ShiftDate, record: bool) -> Code:
         return call(
             "_shift",
@@ -287,6 +290,10 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     def visit_extreme(self, node: n.Extreme, record: bool) -> Code:
         function = "_min_of" if node.op == "min" else "_max_of"
         return self.records(node, function, node.condition, node.value)
+
+    def visit_average(self, node: n.Average, record: bool) -> Code:
+        code = self.records(node, "_average", node.condition, node.value)
+        return attrs.evolve(code, args=(literal(node.op), *(code.args or ())))
 
     # ------------------------------------------------------------ intervals: see `bounds`
 

@@ -22,6 +22,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.errors import InternalError
+from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.plan import nodes as n
 from protocol_dsl.plan.bounds import StaticBounds
 from protocol_dsl.plan.dictionary import (
@@ -626,6 +627,16 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             return _Lowered(self._unless_unrecorded(total, form, owner, table, unknown), result)
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
+        if expr.kind in ("mean", "median"):
+            if value.node.kind not in ("number", "interval"):
+                raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
+            each = n.Collapse(value.node) if value.node.kind == "interval" else value.node
+            average: Literal["mean", "median"] = "mean" if expr.kind == "mean" else "median"
+            averaged = n.Average(average, table, each, where)
+            return _Lowered(
+                self._unless_unrecorded(averaged, form, owner, table, n.Const("number", None)),
+                result,
+            )
         op: Literal["min", "max"] = "min" if expr.kind == "min" else "max"
         kind: n.Kind = "interval" if value.node.kind == "number" else value.node.kind
         return _Lowered(n.Extreme(op, table, value.node, where, kind, low, high), result)
@@ -674,6 +685,12 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             left = n.Collapse(a.node) if a.node.kind == "interval" else a.node
             right = n.Collapse(b.node) if b.node.kind == "interval" else b.node
             return _Lowered(n.Extremum(name, left, right, "number"), result)  # type: ignore[arg-type]
+        if name in MATH_FUNCTIONS:
+            # a partly known number is read as its value when known, as by abs
+            operands = tuple(
+                n.Collapse(arg.node) if arg.node.kind == "interval" else arg.node for arg in args
+            )
+            return _Lowered(n.Math(name, operands), result)  # type: ignore[arg-type]
         raise PlanError(f"there is no function '{name}'", expr.span)
 
     def _lookup(self, expr: m.Call, context: _Context, result: t.Type) -> _Lowered:

@@ -171,6 +171,19 @@ class Abs:
     kind: Kind
 
 
+MathOp = Literal["sqrt", "power", "exp", "ln", "round", "floor", "ceiling"]
+
+
+@attrs.frozen
+class Math:
+    """A function of numbers (`values.math_function`): unknown if an argument is, and
+    outside the function's domain (the root of a negative number, ...)."""
+
+    op: MathOp
+    args: tuple[Node, ...]
+    kind: ClassVar[Kind] = "number"
+
+
 @attrs.frozen
 class Collapse:
     """An interval used as a plain number: its value when lo = hi, else unknown."""
@@ -300,6 +313,21 @@ class Extreme:
 
 
 @attrs.frozen
+class Average:
+    """The mean or median of ``value`` over the records where ``condition`` holds.
+
+    Known only when no record is in doubt (its condition unknown, or it counts
+    and its value is unknown) and at least one record counts.
+    """
+
+    op: Literal["mean", "median"]
+    table: str
+    value: Node
+    condition: Node
+    kind: ClassVar[Kind] = "number"
+
+
+@attrs.frozen
 class Weighted:
     """A score descriptor: ``weight`` if its condition holds, as [lo, hi]."""
 
@@ -351,6 +379,7 @@ Node: TypeAlias = (
     | Scale
     | Extremum
     | Abs
+    | Math
     | Collapse
     | ShiftDate
     | DayOf
@@ -362,6 +391,7 @@ Node: TypeAlias = (
     | Count
     | Total
     | Extreme
+    | Average
     | Weighted
     | IntervalSum
     | IntervalMax
@@ -389,7 +419,7 @@ INTERVAL_TYPES: tuple[type, ...] = (
 )
 
 #: Nodes that range over a repeating form's records.
-RECORD_NODES = (AnyRecord, AllRecords, Count, Total, Extreme)
+RECORD_NODES = (AnyRecord, AllRecords, Count, Total, Extreme, Average)
 
 TRUE = Const("bool", True)
 FALSE = Const("bool", False)
