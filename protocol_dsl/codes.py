@@ -67,7 +67,9 @@ CODES: dict[str, CodeInfo] = {
     "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
     "E0212": CodeInfo("duration used as a number", "error"),
     "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
-    "E0214": CodeInfo("round(…) to a number of decimals that is not a whole-number constant", "error"),
+    "E0214": CodeInfo(
+        "round(…) to a number of decimals that is not a whole-number constant", "error"
+    ),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),

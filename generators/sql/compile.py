@@ -636,8 +636,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             partition_by=[p.copy() for p in partition],
         )
         return (
-            exp.alias_(position, f"rank_{number}", copy=False),
-            exp.alias_(size, f"counted_{number}", copy=False),
+            exp.Alias(this=position, alias=_id(f"rank_{number}")),
+            exp.Alias(this=size, alias=_id(f"counted_{number}")),
         )
 
     # ------------------------------------------------------------ tables as read

@@ -32,7 +32,6 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.errors import InternalError
-from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.subject import (
     POSITION,
@@ -41,6 +40,7 @@ from protocol_dsl.evaluate.subject import (
     Subject,
     normalise,
 )
+from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.semantics.types import constant_number, power_unit, root_unit, units_comparable
@@ -1694,7 +1694,7 @@ def _comparable(a: Info, b: Info) -> bool:
 def _convert_bound(bound: Decimal | float, transform: v.Transform) -> Decimal | float:
     if isinstance(bound, float) and not math.isfinite(bound):
         return bound
-    return v.convert(v.exact(bound), transform)  # type: ignore[no-any-return]
+    return v.convert(v.exact(bound), transform)
 
 
 def _convert_value(value: Any, transform: v.Transform) -> Any:

@@ -168,4 +168,3 @@ def bounds_arith(op: str, a: Bounds, b: Bounds) -> Bounds:
     if math.isnan(result[0]) or math.isnan(result[1]):
         return UNBOUNDED
     return result
-

@@ -628,11 +628,10 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
         if expr.kind in ("mean", "median"):
-            if value.node.kind not in ("number", "interval"):
+            if value.node.kind != "number":
                 raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
-            each = n.Collapse(value.node) if value.node.kind == "interval" else value.node
             average: Literal["mean", "median"] = "mean" if expr.kind == "mean" else "median"
-            averaged = n.Average(average, table, each, where)
+            averaged = n.Average(average, table, value.node, where)
             return _Lowered(
                 self._unless_unrecorded(averaged, form, owner, table, n.Const("number", None)),
                 result,

@@ -971,14 +971,17 @@ class Typer(ExprVisitor[Type, [Scope]]):
                 return UNKNOWN
         name = expr.function
         value = types[0]
+        assert isinstance(value, (Number, Quantity))  # every argument was checked above
         # a function of a partly known number reads it as its value when it is
         # known, so the result is a plain number or quantity
         if name in ("floor", "ceiling"):
             return Quantity(value.unit) if isinstance(value, Quantity) else Number(integer=True)
         if name == "round":
             digits = constant_number(expr.args[1])
-            if digits is None or digits != digits.to_integral_value() or not (
-                -ROUND_DIGITS_BELOW <= digits <= ROUND_DIGITS
+            if (
+                digits is None
+                or digits != digits.to_integral_value()
+                or not (-ROUND_DIGITS_BELOW <= digits <= ROUND_DIGITS)
             ):
                 self._problem(
                     "E0214",

@@ -64,14 +64,25 @@ def _subject(name: str, **values: Any) -> dict[str, Any]:
 
 #: (subject, the criteria its values are the published example of)
 EXAMPLES = [
-    (_subject("BSA", age=60, sex="male", height=170, weight=70, creatinine=1.0), ("mosteller", "dubois")),
-    (_subject("CG-M", age=60, sex="male", height=170, weight=72, creatinine=1.0), ("cockcroft_gault",)),
-    (_subject("CG-F", age=60, sex="female", height=170, weight=72, creatinine=1.0), ("cockcroft_gault",)),
+    (
+        _subject("BSA", age=60, sex="male", height=170, weight=70, creatinine=1.0),
+        ("mosteller", "dubois"),
+    ),
+    (
+        _subject("CG-M", age=60, sex="male", height=170, weight=72, creatinine=1.0),
+        ("cockcroft_gault",),
+    ),
+    (
+        _subject("CG-F", age=60, sex="female", height=170, weight=72, creatinine=1.0),
+        ("cockcroft_gault",),
+    ),
     (_subject("EPI", age=50, sex="female", height=170, weight=70, creatinine=0.8), ("ckd_epi",)),
 ]
 
 
-@pytest.mark.parametrize(("subject", "criteria"), EXAMPLES, ids=[s["subject_id"] for s, _ in EXAMPLES])
+@pytest.mark.parametrize(
+    ("subject", "criteria"), EXAMPLES, ids=[s["subject_id"] for s, _ in EXAMPLES]
+)
 def test_published_examples(spec: Any, subject: dict[str, Any], criteria: tuple[str, ...]) -> None:
     result = evaluate_subject(spec, subject)
     for criterion in criteria:
@@ -93,7 +104,9 @@ def test_missing_input_is_unknown(spec: Any) -> None:
     subject = _subject("M", age=60, sex="male", height=170, creatinine=1.0)
     result = evaluate_subject(spec, subject)
     assert result.criteria["mosteller"].status == "unknown"
-    assert result.criteria["ckd_epi"].status == "met" or result.criteria["ckd_epi"].status == "not_met"
+    assert (
+        result.criteria["ckd_epi"].status == "met" or result.criteria["ckd_epi"].status == "not_met"
+    )
     three_ways(spec, [subject])
 
 
