@@ -75,7 +75,10 @@ def _function_records() -> list[dict[str, object]]:
     from tests.functions.test_differential import _AREA, _K, _QTCF, _X, _Y
 
     logs: list[list[dict[str, object]]] = [
-        [{"qtcf": q, "done": d} for q, d in zip(_QTCF, [True, True, False, None, True, True])],
+        [
+            {"qtcf": q, "done": d}
+            for q, d in zip(_QTCF, [True, True, False, None, True, True], strict=True)
+        ],
         [{"qtcf": 440, "done": True}, {"qtcf": 460, "done": True}, {"qtcf": 470, "done": True}],
         [{"qtcf": 450.5, "done": True}, {"qtcf": 460, "done": False}],
         [],
