@@ -70,6 +70,8 @@ CODES: dict[str, CodeInfo] = {
     "E0214": CodeInfo(
         "round(…) to a number of decimals that is not a whole-number constant", "error"
     ),
+    "E0215": CodeInfo("partial date on an item that is not a date", "error"),
+    "E0216": CodeInfo("unknown imputation rule of a partial date", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
