@@ -185,12 +185,13 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
         return literal(node.value)
 
     def visit_item(self, node: n.Item, record: bool) -> Code:
-        return call("s.item", literal(node.table), literal(node.visit), literal(node.item))
+        value = call("s.item", literal(node.table), literal(node.visit), literal(node.item))
+        return _imputed(value, node.impute)
 
     def visit_field(self, node: n.Field, record: bool) -> Code:
         if not record:
             raise TypeError(f"an item of '{node.table}' is read outside its records")
-        return call("r.get", literal(node.item))
+        return _imputed(call("r.get", literal(node.item)), node.impute)
 
     def visit_visit_date(self, node: n.VisitDate, record: bool) -> Code:
         return call("s.visit", literal(node.visit))
@@ -354,6 +355,11 @@ class _IntervalCompiler(_Operations, IntervalVisitor[Code, [bool]]):
 
     def visit_bounds(self, node: n.Bounds, record: bool) -> Code:
         return Code("", (_float(node.lo), _float(node.hi)))
+
+
+def _imputed(value: Code, impute: str | None) -> Code:
+    """A partial date read as its rule says (see `nodes.Impute`); other values as they are."""
+    return value if impute is None else call("_impute", value, literal(impute))
 
 
 def _float(value: float) -> Code:

@@ -763,7 +763,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         if source is None:
             source = _Source(self.names.take(f"{node.table}_by_visit"), node.table)
             self.pivots[node.table] = source
-        return _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
+        raw = attrs.evolve(node, impute=None)  # one pivoted column, imputed as each reads it
+        value = _col(source.column(raw, f"{node.item}__{node.visit}"), source.name)
+        return value if node.impute is None else _imputed(value, node.impute)
 
     def _visit_date(self, node: n.VisitDate) -> exp.Expression:
         if self.visit_dates is None:
@@ -780,7 +782,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
     def visit_field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
         if scope is None or scope.table.name != node.table:
             raise PlanError(f"an item of '{node.table}' is read outside its records")
-        return _col(node.item, scope.alias)
+        value = _col(node.item, scope.alias)
+        return value if node.impute is None else _imputed(value, node.impute)
 
     def _record_value(self, node: n.Node) -> exp.Expression | tuple[exp.Expression, ...]:
         source, columns = self.record_nodes[node]
@@ -1238,6 +1241,30 @@ def _average(
     number = exp.Sum(this=_case((counts.copy(), _int(1))))
     quotient = exp.Div(this=total, expression=exp.Nullif(this=number, expression=_int(0)))
     return _case((exp.EQ(this=doubt, expression=_int(0)), quotient))
+
+
+def _imputed(text: exp.Expression, rule: str) -> exp.Expression:
+    """A partial date (text "YYYY-MM-DD", "YYYY-MM" or "YYYY") as the day its rule names:
+    the first, middle (the 15th of a month, 1 July of a year) or last day of its period;
+    "exact": the date when complete, else unknown.  Any other text is unknown."""
+
+    def on(suffix: str) -> exp.Expression:
+        return exp.TryCast(
+            this=exp.DPipe(this=text.copy(), expression=_string(suffix)),
+            to=exp.DataType.build("DATE"),
+        )
+
+    def length(size: int) -> exp.Expression:
+        return exp.EQ(this=exp.Length(this=text.copy()), expression=_int(size))
+
+    complete = (length(10), on(""))
+    if rule == "exact":
+        return _case(complete)
+    if rule == "last":
+        month_end = _shift(_shift(on("-01"), 0, 1), -1, 0)
+        return _case(complete, (length(7), month_end), (length(4), on("-12-31")))
+    day, year_day = {"first": ("-01", "-01-01"), "middle": ("-15", "-07-01")}[rule]
+    return _case(complete, (length(7), on(day)), (length(4), on(year_day)))
 
 
 def _is_score(node: n.Node) -> bool:

@@ -240,6 +240,9 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         self._derives: dict[tuple[int, str, str], tuple[Fn, Info]] = {}
         self._score_domains: dict[tuple[Any, ...], Any] = {}
         self._active: set[tuple[int, str, str | None]] = set()
+        #: set while compiling an item named in a comparison: a partial date without an
+        #: imputation rule is then read as its period (see `operand`)
+        self._period_read = False
 
     # -------------------------------------------------------- helpers
 
@@ -332,7 +335,40 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             for codelist in spec.codelists.values()
         )
 
+    def operand(self, e: m.Expr, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        """An operand of a comparison or time window: a partial date item named there
+        without an imputation rule is its period, decided when every day of it agrees.
+
+        Only the item itself: anywhere else (arithmetic, a definition, a function)
+        its value is the date when complete, else unknown, as in the screening plan.
+        """
+        inner = e.expr if isinstance(e, m.AtVisit) else e
+        if isinstance(inner, m.Ref):
+            symbol = scope.owner.resolve(inner.parts, scope)
+            if symbol is not None and symbol.kind == "item":
+                self._period_read = True
+        try:
+            return self.compile(e, scope, visit)
+        finally:
+            self._period_read = False
+
     def item(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        period, self._period_read = self._period_read, False
+        fn, info = self._item(symbol, e, scope, visit)
+        item: m.Item = symbol.decl  # type: ignore[assignment]
+        if not (item.partial and item.impute is None and item.type.kind == "date"):
+            return fn, info
+        if period:
+            return fn, attrs.evolve(info, interval=True)
+        interval_class = v.Interval
+
+        def complete(ctx: Context, rec: Any) -> Any:
+            value = fn(ctx, rec)
+            return None if value.__class__ is interval_class else value
+
+        return complete, info
+
+    def _item(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         item: m.Item = symbol.decl  # type: ignore[assignment]
         form = symbol.form
         assert form is not None
@@ -1011,8 +1047,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
     def visit_compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         e = threshold_on_item_scale(self.spec, scope, e)
-        left, li = self.compile(e.left, scope, visit)
-        right, ri = self.compile(e.right, scope, visit)
+        left, li = self.operand(e.left, scope, visit)
+        right, ri = self.operand(e.right, scope, visit)
         return self.comparison(e.op, left, li, right, ri, e.right), TRUTH
 
     def comparison(
@@ -1099,7 +1135,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         return comparison
 
     def visit_between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
-        fn, info = self.compile(e.expr, scope, visit)
+        fn, info = self.operand(e.expr, scope, visit)
         low, lo_info = self.compile(e.low, scope, visit)
         high, hi_info = self.compile(e.high, scope, visit)
         at_least = self.comparison(">=", fn, info, low, lo_info, e.low)
@@ -1172,7 +1208,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         visit: str | None,
         test: Callable[..., Any],
     ) -> Fn:
-        date, _ = self.compile(e.expr, scope, visit)
+        date, _ = self.operand(e.expr, scope, visit)
         span, span_info = self.compile(e.duration, scope, visit)
         anchor, _ = self.compile(e.anchor, scope, visit)
         direction = e.direction
@@ -1659,6 +1695,11 @@ def _as_datetime(fn: Fn, info: Info) -> Fn:
         value = fn(ctx, rec)
         if value.__class__ is _dt.date:
             return _dt.datetime(value.year, value.month, value.day)
+        if value.__class__ is v.Interval:  # a partial date: its first and last day
+            lo, hi = value.lo, value.hi
+            return v.Interval(
+                _dt.datetime(lo.year, lo.month, lo.day), _dt.datetime(hi.year, hi.month, hi.day)
+            )
         return value
 
     return at_midnight

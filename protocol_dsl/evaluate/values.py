@@ -432,6 +432,44 @@ def format_number(value: float | Decimal) -> str:
 # ---------------------------------------------------------------- dates and durations
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def parse_partial_date(text: str) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day of a date known to the month ("2019-06") or year ("2019")."""
+    match = _PARTIAL_DATE.match(text)
+    if match is None:
+        return None
+    year = int(match[1])
+    if year < 1:
+        return None
+    if match[2] is None:
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        return None
+    return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def impute_date(first: _dt.date, last: _dt.date, rule: str) -> _dt.date:
+    """The day a partial date stands for: the first or last day of its period, or the
+    middle as ADaM conventions take it (the 15th of a month, 1 July of a year)."""
+    if rule == "first":
+        return first
+    if rule == "last":
+        return last
+    if first.month == last.month:
+        return first.replace(day=15)
+    return first.replace(month=7, day=1)
+
+
+def period(value: Any) -> tuple[Any, Any] | None:
+    """The first and last day of a date value (a partial date is an interval of dates)."""
+    if value is None:
+        return None
+    if value.__class__ is Interval:
+        return value.lo, value.hi
+    return value, value
 
 
 def parse_date(text: str) -> _dt.date | None:
@@ -582,25 +620,29 @@ def duration_unit(unit: str) -> str | None:
 
 
 def within(
-    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+    date: _dt.date | Interval | None, span: Duration | None, direction: str, anchor: _dt.date | None
 ) -> bool | None:
     """``date within span before|after anchor``: inclusive window between anchor∓span and anchor."""
     if date is None or span is None or anchor is None:
         return None
     if direction == "before":
-        return span.shift(anchor, -1) <= date <= anchor
-    return anchor <= date <= span.shift(anchor, 1)
+        low, high = span.shift(anchor, -1), anchor
+    else:
+        low, high = anchor, span.shift(anchor, 1)
+    if date.__class__ is Interval:
+        return k_and(compare(">=", date, low), compare("<=", date, high))
+    return low <= date <= high
 
 
 def at_least(
-    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+    date: _dt.date | Interval | None, span: Duration | None, direction: str, anchor: _dt.date | None
 ) -> bool | None:
     """``date at least span before anchor`` ⟺ date ≤ anchor − span; ``after``: ≥ anchor + span."""
     if date is None or span is None or anchor is None:
         return None
     if direction == "before":
-        return date <= span.shift(anchor, -1)
-    return date >= span.shift(anchor, 1)
+        return compare("<=", date, span.shift(anchor, -1))
+    return compare(">=", date, span.shift(anchor, 1))
 
 
 def study_day(date: _dt.date, day1: _dt.date) -> int:
@@ -680,6 +722,8 @@ def describe(value: Any, unit: str | None = None) -> str:
         return "yes"
     if value is False:
         return "no"
+    if isinstance(value, Interval) and isinstance(value.lo, _dt.date):
+        return f"between {value.lo.isoformat()} and {value.hi.isoformat()}"
     if isinstance(value, Interval):
         text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
     elif isinstance(value, (float, Decimal)):

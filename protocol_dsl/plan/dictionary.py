@@ -94,6 +94,7 @@ ITEM_KINDS = {
     "integer": "number",
     "quantity": "number",
     "date": "date",
+    "partial_date": "date",
     "datetime": "date",
     "yes_no": "bool",
     "choice": "code",
@@ -216,6 +217,8 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
         declared = tuple(
             (c.unit, c.formula.slope, c.formula.intercept) for c in item_conversions(root, item)
         )
+    if kind == "date" and item.partial:
+        kind = "partial_date"  # text: a date, or one known to the month or year
     return Column(item.name, kind, unit, codes, low, high, item.visits, conversions, declared)
 
 

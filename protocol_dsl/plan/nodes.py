@@ -40,6 +40,12 @@ class Const:
     value: ConstValue
 
 
+#: How a partial date (one recorded to the month or year) is read: the day of its
+#: period a rule names ("first", "middle", "last"), or "exact": the date when it is
+#: complete, else unknown.  None for an item that is not a partial date.
+Impute = Literal["first", "middle", "last", "exact"]
+
+
 @attrs.frozen
 class Item:
     """The value of a non-repeating form's item recorded at a visit."""
@@ -48,6 +54,7 @@ class Item:
     item: str
     visit: str
     kind: Kind
+    impute: Impute | None = None
 
 
 @attrs.frozen
@@ -57,6 +64,7 @@ class Field:
     table: str
     item: str
     kind: Kind
+    impute: Impute | None = None
 
 
 @attrs.frozen
