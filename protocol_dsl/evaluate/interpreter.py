@@ -26,7 +26,7 @@ import math
 import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -1696,8 +1696,8 @@ def _as_datetime(fn: Fn, info: Info) -> Fn:
         if value.__class__ is _dt.date:
             return _dt.datetime(value.year, value.month, value.day)
         if value.__class__ is v.Interval:  # a partial date: its first and last day
-            lo, hi = value.lo, value.hi
-            return v.Interval(
+            lo, hi = cast("tuple[_dt.date, _dt.date]", (value.lo, value.hi))
+            return v.date_interval(
                 _dt.datetime(lo.year, lo.month, lo.day), _dt.datetime(hi.year, hi.month, hi.day)
             )
         return value

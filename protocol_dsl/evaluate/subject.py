@@ -30,8 +30,8 @@ from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import (
     LARGEST,
     TITER_LARGEST,
-    Interval,
     convert,
+    date_interval,
     exact,
     format_number,
     impute_date,
@@ -514,7 +514,7 @@ def _partial_date(rule: str | None) -> Converter:
             if ends is not None:
                 if rule is not None:
                     return impute_date(*ends, rule)
-                return Interval(*ends)
+                return date_interval(*ends)
         return _date(value)
 
     return partial

@@ -463,6 +463,11 @@ def impute_date(first: _dt.date, last: _dt.date, rule: str) -> _dt.date:
     return first.replace(month=7, day=1)
 
 
+def date_interval(first: _dt.date, last: _dt.date) -> Interval:
+    """A date known to its month or year: the interval of its days (dates at both ends)."""
+    return Interval(cast(Any, first), cast(Any, last))
+
+
 def period(value: Any) -> tuple[Any, Any] | None:
     """The first and last day of a date value (a partial date is an interval of dates)."""
     if value is None:
@@ -629,7 +634,7 @@ def within(
         low, high = span.shift(anchor, -1), anchor
     else:
         low, high = anchor, span.shift(anchor, 1)
-    if date.__class__ is Interval:
+    if isinstance(date, Interval):
         return k_and(compare(">=", date, low), compare("<=", date, high))
     return low <= date <= high
 

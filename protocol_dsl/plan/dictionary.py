@@ -193,7 +193,7 @@ def _is_ucum(unit: str) -> bool:
 
 
 def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -> Column:
-    kind = item.type.kind
+    kind: str = item.type.kind
     codes = None
     if kind == "choice" and item.type.codelist is not None:
         symbol = owner.resolve(item.type.codelist.parts, Scope(owner))

@@ -504,9 +504,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
                     return attrs.evolve(node, impute="first"), attrs.evolve(node, impute="last")
         return node, node
 
-    def _over_periods(
-        self, node: n.Node, left: m.Expr, right: m.Expr, context: _Context
-    ) -> n.Node:
+    def _over_periods(self, node: n.Node, left: m.Expr, right: m.Expr, context: _Context) -> n.Node:
         """`node` (a comparison) decided over the periods of partial dates on either side:
         met if it holds for every pair of days, not met if for none, else unknown."""
         if not isinstance(node, n.Compare):
@@ -756,9 +754,7 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 # ---------------------------------------------------------------- helpers
 
 
-def _period_compare(
-    op: str, a: tuple[n.Node, n.Node], b: tuple[n.Node, n.Node]
-) -> n.Node:
+def _period_compare(op: str, a: tuple[n.Node, n.Node], b: tuple[n.Node, n.Node]) -> n.Node:
     """``a op b`` over periods [first, last]: met if it holds for every pair of days,
     not met if for none, else unknown (a plain date is a period of one day).
 

@@ -608,6 +608,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         use = self.spec.form_use(symbol.owner, form)
         if use is None:
             return Opaque(f"the form '{form.name}' is never collected")
+        if item.partial and item.impute is None:
+            # a period of days, not one date: "is known" and the comparisons differ
+            return Opaque(f"'{item.name}' may be known to the month or year only")
         if form.repeating:
             if ctx.use is not use or ctx.slot is None:
                 return Opaque(f"'{item.name}' of a repeating form read outside its records")
