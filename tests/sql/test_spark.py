@@ -110,8 +110,31 @@ def _functions_spec():  # type: ignore[no-untyped-def]
     return compile_spec("functions.trial", FUNCTIONS_SPEC).spec
 
 
+def _partial_records() -> list[dict[str, object]]:
+    """Partial dates: whole dates, months, years and invalid text, in every item."""
+    from tests.functions.test_partial_dates import _VALUES, _subject
+
+    values = [value for value in _VALUES if value is not None]
+    names = ("diagnosis", "first_seen", "onset", "flare", "surgery")
+    return [
+        _subject(
+            index,
+            {name: values[(index + shift) % len(values)] for shift, name in enumerate(names)},
+            [values[(index * 3) % len(values)], values[(index * 7) % len(values)]],
+        )
+        for index in range(len(values))
+    ]
+
+
+def _partial_spec():  # type: ignore[no-untyped-def]
+    from tests.functions.test_partial_dates import SPEC as PARTIAL_SPEC
+
+    return compile_spec("partial.trial", PARTIAL_SPEC).spec
+
+
 CASES = {
     "exact": (lambda: compile_spec("exact.trial", EXACT_SPEC).spec, _exact_records()),
+    "partial_dates": (_partial_spec, _partial_records()),
     "functions": (_functions_spec, _function_records()),
     "qls4131": (lambda: compile_spec(str(QLS4131)).spec, SUBJECTS["qls4131"]),
     "cdiscpilot01": (lambda: compile_spec(str(CDISCPILOT01)).spec, SUBJECTS["cdiscpilot01"]),
