@@ -1,4 +1,5 @@
-"""Partial dates: `partial` only on a date item (E0215), a known imputation rule (E0216).
+"""Partial dates: `partial` only on a date item (E0215), a known imputation rule (E0216),
+and a partial date without a rule read where a period is unknown (W0409).
 
 A date recorded to the month or the year ("2019-06", "2019") is a period of
 days; `impute first|middle|last` says which day it stands for.  The engines
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, did_you_mean
-from protocol_dsl.spec import Spec
+from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -21,6 +22,53 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             for item in form.items:
                 if item.partial:
                     yield from _item(form, item)
+    for scope, expr in expressions(spec):
+        yield from _unknown_periods(expr, scope)
+
+
+def _unknown_periods(expr: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
+    """W0409: a partial date without an imputation rule read where its period is unknown.
+
+    Only a comparison or time window that names the item decides over the period
+    (every day of it agreeing); date arithmetic, functions, `is known`, min/max
+    over records and any other use read such a value as unknown.
+    """
+    compared: set[int] = set()
+    for node, _here in walk_scoped(expr, scope):
+        operands: tuple[m.Expr | None, ...] = ()
+        if isinstance(node, m.Compare):
+            operands = (node.left, node.right)
+        elif isinstance(node, m.Between):
+            operands = (node.expr, node.low, node.high)
+        elif isinstance(node, (m.Within, m.AtLeast)):
+            operands = (node.expr,)
+        for operand in operands:
+            if isinstance(operand, m.AtVisit):
+                operand = operand.expr
+            if operand is not None:
+                compared.add(id(operand))
+    for node, here in walk_scoped(expr, scope):
+        ref: m.Ref | None = None
+        if isinstance(node, m.Ref) and id(node) not in compared:
+            ref = node
+        elif isinstance(node, m.Aggregate) and node.kind in ("min", "max"):
+            ref = node.target
+        if ref is None:
+            continue
+        symbol = here.owner.resolve(ref.parts, Scope(here.owner) if ref is not node else here)
+        item = symbol.decl if symbol is not None and symbol.kind == "item" else None
+        if isinstance(item, m.Item) and item.partial and item.impute is None:
+            yield Diagnostic(
+                "W0409",
+                "warning",
+                f"'{ref.dotted}' may be known to the month or year only, and here such a "
+                "value is unknown: only a comparison or time window that names the item "
+                "decides over its whole period",
+                ref.span,
+                help="declare the protocol's imputation rule (`partial impute first`, "
+                "`middle` or `last`), or compare the item itself "
+                "(`diagnosis < 2020-03-01`, `diagnosis within 1 year before screening`)",
+            )
 
 
 def _item(form: m.Form, item: m.Item) -> Iterator[Diagnostic]:
