@@ -1136,8 +1136,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
     def visit_between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, info = self.operand(e.expr, scope, visit)
-        low, lo_info = self.compile(e.low, scope, visit)
-        high, hi_info = self.compile(e.high, scope, visit)
+        low, lo_info = self.operand(e.low, scope, visit)
+        high, hi_info = self.operand(e.high, scope, visit)
         at_least = self.comparison(">=", fn, info, low, lo_info, e.low)
         at_most = self.comparison("<=", fn, info, high, hi_info, e.high)
 

@@ -53,6 +53,7 @@ inclusion on_or_after "On or after" = 2020-03-01 <= history.diagnosis
 inclusion equal "Equal" = history.diagnosis = 2020-02-29
 inclusion unequal "Not equal" = history.diagnosis != 2020-03-01
 inclusion between "Between" = history.diagnosis between 2020-01-01 and 2020-12-31
+inclusion between_periods "Between periods" = 2020-02-15 between history.diagnosis and history.first_seen
 inclusion within "Within" = history.diagnosis within 3 months before screening
 inclusion within_after "Within after" = history.diagnosis within 1 year after 2019-06-15
 inclusion at_least "At least" = history.diagnosis at least 5 years before screening
