@@ -207,3 +207,24 @@ def test_partial_values_only_for_partial_items() -> None:
     assert problems, result.invalid
     assert not [p for p in result.invalid if "diagnosis" in str(p)]
     three_ways(_spec(), [subject])
+
+
+def test_json_schema_accepts_partial_values_for_partial_items_only() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from generators.schema.schema import json_schema
+
+    schema = json_schema(_spec())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+    def valid(history: dict[str, Any]) -> bool:
+        return validator.is_valid(_subject(0, history, None))
+
+    for value in ("2019", "2019-06", "2019-06-15"):
+        assert valid({"diagnosis": value, "onset": value}), value
+    for value in ("2019-13", "19", "2019-6", "June 2019"):
+        assert not valid({"diagnosis": value}), value
+    assert valid({"surgery": "2019-06-15"})
+    assert not valid({"surgery": "2019-06"})  # not declared partial
