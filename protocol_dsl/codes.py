@@ -72,6 +72,11 @@ CODES: dict[str, CodeInfo] = {
     "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
     "E0212": CodeInfo("duration used as a number", "error"),
     "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
+    "E0214": CodeInfo(
+        "round(…) to a number of decimals that is not a whole-number constant", "error"
+    ),
+    "E0215": CodeInfo("partial date on an item that is not a date", "error"),
+    "E0216": CodeInfo("unknown imputation rule of a partial date", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -82,6 +87,9 @@ CODES: dict[str, CodeInfo] = {
     "E0307": CodeInfo("conversion formula that is not a change of scale", "error"),
     "E0308": CodeInfo("conversion that cannot be used", "error"),
     "E0309": CodeInfo("two conversions for one analyte and scale", "error"),
+    "E0310": CodeInfo("square root of a unit that has none", "error"),
+    "E0311": CodeInfo("quantity where a number without a unit is needed", "error"),
+    "E0312": CodeInfo("quantity raised to too high a power", "error"),
     # ---- E04xx eligibility logic
     "E0401": CodeInfo("no subject can be eligible", "error"),
     "W0402": CodeInfo("inclusion met by every subject", "warning"),
@@ -90,6 +98,7 @@ CODES: dict[str, CodeInfo] = {
     "E0405": CodeInfo("threshold outside the item's range", "error"),
     "W0406": CodeInfo("comparison that always holds within the item's range", "warning"),
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
+    "W0409": CodeInfo("partial date read where its period is unknown", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

@@ -379,12 +379,13 @@ class Quantifier(_Node):
     span: Span = _span_field(kw_only=True)
 
 
-AggregateKind = Literal["count", "sum", "min", "max"]
+AggregateKind = Literal["count", "sum", "min", "max", "mean", "median"]
 
 
 @node
 class Aggregate(_Node):
-    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`."""
+    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`, `mean(…)`,
+    `median(…)`."""
 
     kind: AggregateKind
     target: Ref
@@ -590,7 +591,16 @@ class Item(_Node):
     group: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
+    #: a date that may be recorded to the month or the year ("2019-06", "2019")
+    partial: bool = False
+    #: the day a partial date stands for: "first", "middle" or "last" of its period;
+    #: None: the whole period (a comparison is decided when every day of it agrees)
+    impute: str | None = None
     span: Span = _span_field(kw_only=True)
+
+
+#: The imputation rules of a partial date: the day of its month or year it stands for.
+IMPUTE_RULES = ("first", "middle", "last")
 
 
 @node

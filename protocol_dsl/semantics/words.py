@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from protocol_dsl import model as m
+from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
 from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
 from protocol_dsl.visitor import ExprVisitor
 
@@ -233,8 +234,21 @@ _FUNCTIONS: dict[str, Callable[[list[str]], str]] = {
     "abs": lambda a: f"the absolute value of {a[0]}",
     "least": lambda a: f"the smaller of {a[0]} and {a[1]}",
     "greatest": lambda a: f"the larger of {a[0]} and {a[1]}",
+    "sqrt": lambda a: f"the square root of {a[0]}",
+    "power": lambda a: f"{a[0]} to the power {a[1]}",
+    "exp": lambda a: f"e to the power {a[0]}",
+    "ln": lambda a: f"the natural logarithm of {a[0]}",
+    "round": lambda a: f"{a[0]} {_rounded_to(a[1])}",
+    "floor": lambda a: f"{a[0]} rounded down to a whole number",
+    "ceiling": lambda a: f"{a[0]} rounded up to a whole number",
 }
-_AGGREGATES: dict[str, str] = {"sum": "the sum of", "min": "the lowest", "max": "the highest"}
+_AGGREGATES: dict[str, str] = {
+    "sum": "the sum of",
+    "min": "the lowest",
+    "max": "the highest",
+    "mean": "the mean of",
+    "median": "the median of",
+}
 
 
 class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
@@ -482,6 +496,12 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
             table_text = self.render(table, scope, _ATOM)
             return f"the {table_text} for {self.render(key, scope, _ATOM)}", _ATOM
         args = [self.render(a, scope, _ATOM) for a in node.args]
+        if node.function in MATH_FUNCTIONS:
+            # a function of a function: brackets say which applies first
+            args = [
+                f"({text})" if isinstance(a, m.Call | m.Aggregate) else text
+                for a, text in zip(node.args, args, strict=True)
+            ]
         wording = _FUNCTIONS.get(node.function)
         if wording is not None and len(args) == _arity(node.function):
             return wording(args), _ATOM
@@ -546,8 +566,24 @@ def _is_literal(node: m.Expr) -> bool:
     ) and not (isinstance(node, m.Ref) and len(node.parts) > 1)
 
 
+def _rounded_to(digits: str) -> str:
+    """How round(x, d) rounds, in words (halves away from zero, see the reference)."""
+    if digits == "0":
+        return "rounded to a whole number"
+    if digits == "1":
+        return "rounded to 1 decimal"
+    if digits.startswith("-"):
+        return (
+            f"rounded to a multiple of 1{'0' * int(digits[1:])}"
+            if digits[1:].isdigit()
+            else (f"rounded to {digits} decimals")
+        )
+    return f"rounded to {digits} decimals"
+
+
 def _arity(function: str) -> int:
-    return 1 if function == "abs" else 2
+    known = FUNCTIONS.get(function)
+    return known.arity if known is not None else 2
 
 
 # ---------------------------------------------------------------- public entry points

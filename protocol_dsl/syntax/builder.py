@@ -495,6 +495,11 @@ class ModelBuilder(Transformer):
     item_at = _option("visits")
 
     @v_args(meta=True)
+    def item_partial(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        rule = next((str(c) for c in children if c is not None), None)
+        return ("partial", (True, rule))
+
+    @v_args(meta=True)
     def item_decl(self, meta: Any, children: list[Any]) -> m.Item:
         name = str(children[0])
         item_type = children[1]
@@ -519,6 +524,7 @@ class ModelBuilder(Transformer):
             None,
             self._codes(children),
             self._marks(children),
+            *options.get("partial", (False, None)),
             span=self.span(meta),
         )
 
@@ -1730,6 +1736,8 @@ class ModelBuilder(Transformer):
     total = _word("sum")
     minimum = _word("min")
     maximum = _word("max")
+    average = _word("mean")
+    middle = _word("median")
 
     @v_args(meta=True)
     def aggregate(self, meta: Any, children: list[Any]) -> m.Aggregate:

@@ -743,6 +743,8 @@ class _Formatter:
             rest.append("required")
         if item.for_reporting:
             rest.append("for_reporting")
+        if item.partial:
+            rest.append("partial" + (f" impute {item.impute}" if item.impute else ""))
         if item.visits is not None:
             rest.append("collected at " + ", ".join(item.visits))
         if item.when is not None:

@@ -88,6 +88,15 @@ EXPECTED = {
     "w_max": "the highest daily dose over medical history records is less than 100 mg/day",
     # built-in functions
     "age": "the completed years from date of birth to the screening visit",
+    "w_math": (
+        "(the square root of (body weight divided by 1 kg)) rounded to 1 decimal plus 2 to the "
+        "power 3 minus e to the power (the natural logarithm of (1.5 rounded down to a whole "
+        "number)) is greater than 0.5 rounded up to a whole number"
+    ),
+    "w_average": (
+        "the mean of daily dose over medical history records with ongoing recorded as yes is "
+        "less than the median of daily dose over medical history records"
+    ),
     "w_calls": (
         "the absolute value of (the smaller of body weight and 100 kg minus the larger of body "
         "weight and 50 kg) is greater than the number of days from date of birth to the "
