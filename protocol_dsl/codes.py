@@ -67,6 +67,8 @@ CODES: dict[str, CodeInfo] = {
     "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
     "E0212": CodeInfo("duration used as a number", "error"),
     "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
+    "E0220": CodeInfo("`contains` on a value that is not text", "error"),
+    "E0221": CodeInfo("`contains` looking for a value that is not text", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -127,6 +129,14 @@ CODES: dict[str, CodeInfo] = {
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
     # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
     "E0999": CodeInfo("internal error in a check", "error"),
+    # ---- E10xx randomised design
+    # endpoints that run on data (docs/endpoints.md)
+    "E1050": CodeInfo("endpoint kind without the rule it computes", "error"),
+    "E1051": CodeInfo("endpoint reads records of a form that is not a log", "error"),
+    "E1052": CodeInfo("time-to-event date that is not a date of the log", "error"),
+    "E1053": CodeInfo("responder or flag endpoint whose rule is not a condition", "error"),
+    "E1054": CodeInfo("value endpoint whose rule is not a number", "error"),
+    "E1055": CodeInfo("time-to-event origin or censoring that is not a date", "error"),
 }
 
 

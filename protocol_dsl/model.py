@@ -332,6 +332,15 @@ class MemberOf(_Node):
 
 
 @node
+class Contains(_Node):
+    """`text contains "part"`: the text holds the part, ignoring case (coded terms: MedDRA)."""
+
+    text: Expr
+    part: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class IsKnown(_Node):
     """`x is known` / `x is missing`: the only two-valued test of missing data."""
 
@@ -425,6 +434,7 @@ Expr: TypeAlias = (
     | Compare
     | Between
     | MemberOf
+    | Contains
     | IsKnown
     | Within
     | AtLeast
@@ -949,6 +959,29 @@ class DoseFinding(_Node):
 ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
 
 
+#: What an endpoint computes (docs/endpoints.md), which decides its analysis table:
+#: ``responder`` and ``value`` one value per subject (BDS), ``flag`` a subject-level
+#: flag (ADSL), ``record_flag`` a flag on every record of a log (e.g. ADAE),
+#: ``time_to_event`` the time to a first event with its censoring (ADTTE).
+EndpointKind = Literal["responder", "value", "flag", "record_flag", "time_to_event"]
+
+
+@node
+class TimeToEvent(_Node):
+    """`time_to_event from ORIGIN event first LOG.DATE [where COND] censored_at CENSOR`.
+
+    The event is the log's first record (by its date item) that meets the
+    condition; a subject with no such record is censored at CENSOR.
+    """
+
+    origin: Expr
+    log: str
+    date: str
+    where: Expr | None
+    censor: Expr
+    span: Span = _span_field(kw_only=True)
+
+
 @node
 class Endpoint(_Node):
     name: str
@@ -958,6 +991,9 @@ class Endpoint(_Node):
     until_anchor: str | None = None
     rule: Expr | None = None
     marks: Marks = ()
+    kind: EndpointKind | None = None
+    per: str | None = None  # the log a `flag per LOG` is computed on, record by record
+    event: TimeToEvent | None = None
     span: Span = _span_field(kw_only=True)
 
 

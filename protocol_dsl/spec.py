@@ -394,8 +394,29 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
                 yield Scope(owner, form, where), score_item.expr
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
-            if endpoint.rule is not None:
-                yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+            yield from endpoint_expressions(owner, endpoint)
+
+
+def endpoint_log(owner: Spec, name: str | None) -> m.Form | None:
+    """The repeating form an endpoint reads record by record (`flag per LOG`, `event first LOG`)."""
+    if name is None:
+        return None
+    symbol = owner.resolve(tuple(name.split(".")), Scope(owner))
+    return symbol.form if symbol is not None and symbol.kind == "form" else None
+
+
+def endpoint_expressions(owner: Spec, endpoint: m.Endpoint) -> Iterator[tuple[Scope, m.Expr]]:
+    """An endpoint's expressions, each with its scope: a record's for what is read per record."""
+    where = f"endpoint {endpoint.name}"
+    if endpoint.rule is not None:
+        record = endpoint_log(owner, endpoint.per) if endpoint.kind == "record_flag" else None
+        yield Scope(owner, record, where), endpoint.rule
+    event = endpoint.event
+    if event is not None:
+        yield Scope(owner, None, f"{where} (origin)"), event.origin
+        if event.where is not None:
+            yield Scope(owner, endpoint_log(owner, event.log), f"{where} (event)"), event.where
+        yield Scope(owner, None, f"{where} (censoring)"), event.censor
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

@@ -142,6 +142,9 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
     def visit_member_of(self, node: m.MemberOf, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
+    def visit_contains(self, node: m.Contains, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
     def visit_is_known(self, node: m.IsKnown, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod

@@ -26,7 +26,7 @@ from typing import NamedTuple, cast
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.semantics.types import analysed
-from protocol_dsl.spec import FormUse, Scope, Spec, inner_scope
+from protocol_dsl.spec import FormUse, Scope, Spec, endpoint_expressions, inner_scope
 
 from .study_days import shift
 
@@ -45,8 +45,8 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             yield from _criterion(spec, reader, criterion, uncollected)
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
-            if endpoint.rule is not None:
-                yield from _endpoint(spec, reader, endpoint, uncollected)
+            for scope, expr in endpoint_expressions(spec, endpoint):
+                yield from _endpoint(spec, reader, endpoint, expr, scope, uncollected)
     yield from _never_collected(spec, uncollected)
     yield from _unused(spec)
 
@@ -402,11 +402,15 @@ def _late(
 
 
 def _endpoint(
-    spec: Spec, reader: Reader, endpoint: m.Endpoint, uncollected: Uncollected
+    spec: Spec,
+    reader: Reader,
+    endpoint: m.Endpoint,
+    expr: m.Expr,
+    scope: Scope,
+    uncollected: Uncollected,
 ) -> Iterator[Diagnostic]:
-    assert endpoint.rule is not None
     frame = endpoint_frame(spec, endpoint)
-    reads = reader.reads(endpoint.rule, Scope(spec, None, f"endpoint {endpoint.name}"))
+    reads = reader.reads(expr, scope)
     who = f"endpoint {endpoint.name}"
     for read, origin, use, visits in _collected_reads(spec, reads, who, uncollected):
         if frame is None:

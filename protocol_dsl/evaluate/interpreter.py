@@ -1102,6 +1102,18 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
         return member, TRUTH
 
+    def visit_contains(self, e: m.Contains, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        text_fn, _ = self.compile(e.text, scope, visit)
+        part_fn, _ = self.compile(e.part, scope, visit)
+
+        def contains(ctx: Context, rec: Any) -> Any:
+            text, part = text_fn(ctx, rec), part_fn(ctx, rec)
+            if not isinstance(text, str) or not isinstance(part, str):
+                return None  # missing text: unknown whether it holds the part
+            return part.upper() in text.upper()
+
+        return contains, TRUTH
+
     def visit_is_known(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, _ = self.compile(e.expr, scope, visit)
         missing = e.missing

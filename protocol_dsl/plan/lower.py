@@ -505,6 +505,13 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             values = expr.values
         return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
 
+    def visit_contains(self, expr: m.Contains, context: _Context) -> _Lowered:
+        text = self.lower(expr.text, context)
+        part = self.lower(expr.part, context)
+        if text.node.kind != "text" or part.node.kind != "text":
+            raise PlanError("`contains` looks for a text in a text", expr.span)
+        return _Lowered(n.Contains(text.node, part.node), t.BOOLEAN)
+
     def visit_is_known(self, expr: m.IsKnown, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)

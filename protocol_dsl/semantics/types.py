@@ -70,7 +70,7 @@ from protocol_dsl.codes import CODES
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.semantics import scales, units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
+from protocol_dsl.spec import Scope, Spec, Symbol, endpoint_expressions, expressions, inner_scope
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -837,6 +837,22 @@ class Typer(ExprVisitor[Type, [Scope]]):
             self._member(t, value, expr.span, expr.expr)
         return BOOLEAN
 
+    def visit_contains(self, expr: m.Contains, scope: Scope) -> Type:
+        for side, code, role in ((expr.text, "E0220", "searched"), (expr.part, "E0221", "sought")):
+            t = self.infer(side, scope)
+            if isinstance(t, (Text, Unknown)):
+                continue
+            self._problem(
+                code,
+                f"`contains` looks for a text in a text, but the {role} `{_short(side)}` is "
+                f"{describe(t)}",
+                side.span,
+                labels=(Label(expr.span, "in this test"),),
+                help='write `TEXT_ITEM contains "WORD"` (coded terms such as a MedDRA preferred '
+                "term are text items); a choice is tested with = or `in {…}`",
+            )
+        return BOOLEAN
+
     def visit_is_known(self, expr: m.IsKnown, scope: Scope) -> Type:
         self.infer(expr.expr, scope)
         return BOOLEAN
@@ -1189,8 +1205,8 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
                 typer.condition(score_item.expr, scope, f"the score item '{score_item.name}'")
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
-            if endpoint.rule is not None:
-                typer.infer(endpoint.rule, Scope(owner, None, f"endpoint {endpoint.name}"))
+            for scope, expr in endpoint_expressions(owner, endpoint):
+                typer.infer(expr, scope)
 
 
 def walk_types(spec: Spec) -> Iterator[tuple[m.Expr, Scope, Type]]:

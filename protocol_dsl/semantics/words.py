@@ -423,6 +423,11 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE
 
+    def visit_contains(self, node: m.Contains, scope: Scope, filt: bool) -> tuple[str, int]:
+        text = self.render(node.text, scope, _SUM)
+        part = self.render(node.part, scope, _SUM)
+        return f"{text} contains {part} (ignoring case)", _COMPARE
+
     def visit_is_known(self, node: m.IsKnown, scope: Scope, filt: bool) -> tuple[str, int]:
         word = "is missing" if node.missing else "is recorded"
         return f"{self.render(node.expr, scope, _SUM)} {word}", _COMPARE

@@ -993,6 +993,33 @@ class ModelBuilder(Transformer):
 
     endpoint_rule = _option("rule")
 
+    def endpoint_responder(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("responder", None, None))
+
+    def endpoint_value(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("value", None, None))
+
+    def endpoint_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("flag", None, None))
+
+    def endpoint_record_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("record_flag", str(children[0]), None))
+
+    @v_args(meta=True)
+    def endpoint_time_to_event(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        origin, target, *rest = children
+        where = rest[0] if len(rest) == 2 else None
+        parts = target.parts
+        event = m.TimeToEvent(
+            origin,
+            ".".join(parts[:-1]),
+            parts[-1],
+            where,
+            rest[-1],
+            span=self.span(meta),
+        )
+        return ("kind", ("time_to_event", None, event))
+
     @v_args(meta=True)
     def endpoint_decl(self, meta: Any, children: list[Any]) -> m.Endpoint:
         options: dict[str, Any] = {}
@@ -1000,6 +1027,7 @@ class ModelBuilder(Transformer):
             if isinstance(child, tuple):
                 options[child[0]] = child[1]
         until, anchor = options.get("until", (None, None))
+        kind, per, event = options.get("kind", (None, None, None))
         return m.Endpoint(
             str(children[0]),
             unquote(children[1]),
@@ -1008,6 +1036,9 @@ class ModelBuilder(Transformer):
             anchor,
             options.get("rule"),
             self._marks(children),
+            kind,
+            per,
+            event,
             span=self.span(meta),
         )
 
@@ -1158,6 +1189,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def between(self, meta: Any, children: list[Any]) -> m.Between:
         return m.Between(children[0], children[1], children[2], span=self.span(meta))
+
+    @v_args(meta=True)
+    def contains(self, meta: Any, children: list[Any]) -> m.Contains:
+        return m.Contains(children[0], children[1], span=self.span(meta))
 
     @v_args(meta=True)
     def member_of(self, meta: Any, children: list[Any]) -> m.MemberOf:

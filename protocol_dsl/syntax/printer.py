@@ -213,6 +213,10 @@ class _Printer(ExprVisitor[str, [int]]):
         )
         return _wrap(f"{self.visit(node.expr, _SUM)} in {target}", _COMPARE, context)
 
+    def visit_contains(self, node: m.Contains, context: int) -> str:
+        text = f"{self.visit(node.text, _SUM)} contains {self.visit(node.part, _SUM)}"
+        return _wrap(text, _COMPARE, context)
+
     def visit_is_known(self, node: m.IsKnown, context: int) -> str:
         word = "missing" if node.missing else "known"
         return _wrap(f"{self.visit(node.expr, _SUM)} is {word}", _COMPARE, context)
@@ -258,3 +262,23 @@ class _Printer(ExprVisitor[str, [int]]):
 
 
 _PRINTER = _Printer()
+
+
+def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
+    """The source of an endpoint's kind: one clause, or the four of a time to event."""
+    if endpoint.kind is None:
+        return ()
+    if endpoint.kind == "record_flag":
+        return (f"flag per {endpoint.per}",)
+    if endpoint.kind != "time_to_event" or endpoint.event is None:
+        return (endpoint.kind,)
+    event = endpoint.event
+    first = f"event first {event.log}.{event.date}"
+    if event.where is not None:
+        first += f" where {_expr(event.where, _IMPLIES)}"
+    return (
+        f"time_to_event from {_expr(event.origin, _SUM)}",
+        first,
+        f"censored_at {_expr(event.censor, _SUM)}",
+    )
+
