@@ -1036,6 +1036,9 @@ class MapRule(_Node):
     visit: Ref | None = None
     unit: Ref | None = None
     marks: Marks = ()
+    #: a partial date (`2014-07`, `2014`) taken as the first or last day of its month or
+    #: year (docs/mapping.md); without it a partial date is an invalid value
+    impute: Literal["first", "last"] | None = None
     span: Span = _span_field(kw_only=True)
 
 

@@ -1099,6 +1099,12 @@ class ModelBuilder(Transformer):
     map_visit = _option("visit")
     map_unit = _option("unit")
 
+    def map_impute_first(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "first")
+
+    def map_impute_last(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "last")
+
     @v_args(meta=True)
     def map_rule(self, meta: Any, children: list[Any]) -> m.MapRule:
         options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
@@ -1110,6 +1116,7 @@ class ModelBuilder(Transformer):
             options.get("visit"),
             options.get("unit"),
             self._marks(children),
+            options.get("impute"),
             span=self.span(meta),
         )
 

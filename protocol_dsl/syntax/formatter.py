@@ -1098,6 +1098,8 @@ class _Formatter:
             for word, ref in (("date", rule.date), ("visit", rule.visit), ("unit", rule.unit)):
                 if ref is not None:
                     rest.append(f"{word} {ref.dotted}")
+            if rule.impute is not None:
+                rest.append(f"impute {rule.impute}")
             rest += self.marks(rule.marks)
             cells = [rule.target.dotted, _join(rest)]
             members.append((rule, [self.row(INDENT, cells, rule, group)]))
