@@ -1944,6 +1944,24 @@ class Screener:
             overall = "eligible"
         return SubjectResult(data.subject_id, overall, results, needed, list(data.problems))
 
+    def compile_in(
+        self, expr: m.Expr, scope: Scope, visit: str | None = None
+    ) -> tuple[Fn, Info]:
+        """One expression compiled in a scope (a log's record scope for a per-record rule).
+
+        The closure takes a `Context` and the record it is evaluated on (``{}``
+        outside a record scope); endpoints (`protocol_dsl.analysis`) evaluate
+        their rules through it, with the same three-valued semantics as criteria.
+        """
+        return self._compiler.compile(expr, scope, visit)
+
+    def storage_of(self, owner: Spec, form: m.Form) -> str:
+        """The key under which a subject's records of `form` are stored."""
+        use = self.spec.form_use(owner, form)
+        if use is None:
+            raise CompileError(f"form {form.name} is not collected by the trial")
+        return use.storage_name
+
     def evaluate(
         self,
         expr: m.Expr | str,

@@ -1,0 +1,128 @@
+"""What `protocol endpoints` computes: each endpoint of a spec, by kind.
+
+An endpoint computes something only when it says how: a kind with its rule
+(`responder`, `value`, `flag`, `flag per LOG`), a time to event, or, without
+a kind, a rule (a condition is a response, anything else a value).  The
+others (text only, such as the pilot's ADAS-Cog change at week 24 while the
+questionnaires are not mapped) are listed as not computed.
+
+Everything the engines evaluate is an ordinary expression of the language, so
+the interpreter and the SQL back end share its semantics by construction: a
+time to event is `any LOG where COND` (did an event happen), `min(LOG.DATE
+where COND)` (its date), the origin and the censoring date.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl.semantics import types as t
+from protocol_dsl.spec import Scope, Spec, endpoint_log
+from protocol_dsl.syntax import printer
+
+
+@attrs.frozen
+class SubjectEndpoint:
+    """A value per subject: a flag (ADSL), a response or a value (BDS)."""
+
+    name: str
+    text: str
+    kind: str  # flag | responder | value
+    rule: m.Expr
+
+
+@attrs.frozen
+class RecordFlag:
+    """A flag on every record of a log (e.g. treatment-emergent per adverse event)."""
+
+    name: str
+    text: str
+    log: m.Form
+    owner: Spec = attrs.field(eq=False, repr=False)
+    rule: m.Expr
+
+
+@attrs.frozen
+class TimeToEvent:
+    """The time from an origin to the first event of a log, censored where none happened."""
+
+    name: str
+    text: str
+    log: m.Form
+    owner: Spec = attrs.field(eq=False, repr=False)
+    origin: m.Expr
+    happened: m.Quantifier  # any LOG where COND
+    first: m.Aggregate  # min(LOG.DATE where COND)
+    censor: m.Expr
+
+    @property
+    def event_description(self) -> str:
+        """EVNTDESC of an event: the log and the date it is dated by."""
+        return f"first event: {self.first.target.dotted}"
+
+    @property
+    def censor_description(self) -> str:
+        """EVNTDESC of a censored subject: the censoring date."""
+        return f"censored: {printer.expr(self.censor)}"
+
+
+@attrs.frozen
+class EndpointPlan:
+    subject: tuple[SubjectEndpoint, ...]
+    records: tuple[RecordFlag, ...]
+    events: tuple[TimeToEvent, ...]
+    skipped: tuple[str, ...]  # endpoints with nothing to compute
+
+    @property
+    def logs(self) -> tuple[m.Form, ...]:
+        """The logs that get a table of record flags, in the order of their first flag."""
+        seen: list[m.Form] = []
+        for flag in self.records:
+            if all(flag.log is not form for form in seen):
+                seen.append(flag.log)
+        return tuple(seen)
+
+
+def plan_endpoints(spec: Spec) -> EndpointPlan:
+    """Every endpoint of a checked spec, sorted by what it computes."""
+    subject: list[SubjectEndpoint] = []
+    records: list[RecordFlag] = []
+    events: list[TimeToEvent] = []
+    skipped: list[str] = []
+    for objective in spec.objectives:
+        for endpoint in objective.endpoints:
+            kind = endpoint.kind
+            if kind == "time_to_event" and endpoint.event is not None:
+                events.append(_time_to_event(spec, endpoint, endpoint.event))
+            elif kind == "record_flag" and endpoint.rule is not None:
+                log = endpoint_log(spec, endpoint.per)
+                assert log is not None, "checked: `flag per` names a log"
+                records.append(RecordFlag(endpoint.name, endpoint.text, log, spec, endpoint.rule))
+            elif endpoint.rule is not None:
+                if kind is None:
+                    found = t.infer(endpoint.rule, Scope(spec), spec)
+                    kind = "responder" if isinstance(found, t.Boolean) else "value"
+                subject.append(SubjectEndpoint(endpoint.name, endpoint.text, kind, endpoint.rule))
+            else:
+                skipped.append(endpoint.name)
+    return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))
+
+
+def _time_to_event(spec: Spec, endpoint: m.Endpoint, event: m.TimeToEvent) -> TimeToEvent:
+    log = endpoint_log(spec, event.log)
+    assert log is not None, "checked: `event first` names a log"
+    span = event.span
+    happened = m.Quantifier("any", event.log, event.where, span=span)
+    target = m.Ref((*event.log.split("."), event.date), span=span)
+    first = m.Aggregate("min", target, event.where, span=span)
+    return TimeToEvent(
+        endpoint.name,
+        endpoint.text,
+        log,
+        spec,
+        event.origin,
+        happened,
+        first,
+        event.censor,
+    )
