@@ -104,13 +104,13 @@ def write_tables(
     flags = [e for e in plan.subject if e.kind == "flag"]
     if flags:
         header = ["USUBJID", *(e.name for e in flags)]
-        rows = [
+        rows: list[list[Cell]] = [
             [s.subject_id, *(_flag(s.values[e.name].value) for e in flags)] for s in subjects
         ]
         written.append(write_csv(out_dir / "adsl.csv", header, rows))
     bds = [e for e in plan.subject if e.kind != "flag"]
     if bds:
-        rows = []
+        rows = []  # one per subject and endpoint
         for s in subjects:
             for endpoint in bds:
                 value = s.values[endpoint.name].value
@@ -128,9 +128,7 @@ def write_tables(
         rows = []
         for s in subjects:
             for number, record in enumerate(s.records.get(storage, ()), start=1):
-                rows.append(
-                    [s.subject_id, number, *(_flag(record[f.name].value) for f in on_log)]
-                )
+                rows.append([s.subject_id, number, *(_flag(record[f.name].value) for f in on_log)])
         header = ["USUBJID", "RECORD", *(f.name for f in on_log)]
         written.append(write_csv(out_dir / f"{storage}.csv", header, rows))
     if plan.events:

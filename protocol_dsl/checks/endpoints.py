@@ -138,9 +138,7 @@ def _time_to_event(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
         )
 
 
-def _log(
-    owner: Spec, name: str | None, endpoint: m.Endpoint, clause: str
-) -> m.Form | Diagnostic:
+def _log(owner: Spec, name: str | None, endpoint: m.Endpoint, clause: str) -> m.Form | Diagnostic:
     form = endpoint_log(owner, name)
     if form is not None and form.repeating:
         return form
@@ -151,7 +149,7 @@ def _log(
         f"endpoint {endpoint.name} reads the records of '{name}' (`{clause}`), which {what}: "
         "only a log (a repeating form) has records to read one by one",
         endpoint.event.span if endpoint.event is not None else endpoint.span,
-        help="name a repeating form, such as `form adverse_events \"…\" repeating { … }`",
+        help='name a repeating form, such as `form adverse_events "…" repeating { … }`',
     )
 
 

@@ -68,7 +68,9 @@ def command(
     except CompileError as error:  # check accepted the spec: the interpreter has a bug
         from protocol_dsl.commands.internal import fail_internal
 
-        fail_internal("in the interpreter: an endpoint of this checked spec cannot be evaluated", error)
+        fail_internal(
+            "in the interpreter: an endpoint of this checked spec cannot be evaluated", error
+        )
     stdin_text = sys.stdin.read() if "-" in data else None
     try:
         batch = read_inputs(
@@ -95,7 +97,9 @@ def command(
         except PlanError as error:
             from protocol_dsl.commands.internal import fail_internal
 
-            fail_internal("in the SQL back end: an endpoint of this checked spec cannot be compiled", error)
+            fail_internal(
+                "in the SQL back end: an endpoint of this checked spec cannot be compiled", error
+            )
     else:
         values = [deriver.subject(s) for s in subjects]
     try:

@@ -1944,9 +1944,7 @@ class Screener:
             overall = "eligible"
         return SubjectResult(data.subject_id, overall, results, needed, list(data.problems))
 
-    def compile_in(
-        self, expr: m.Expr, scope: Scope, visit: str | None = None
-    ) -> tuple[Fn, Info]:
+    def compile_in(self, expr: m.Expr, scope: Scope, visit: str | None = None) -> tuple[Fn, Info]:
         """One expression compiled in a scope (a log's record scope for a per-record rule).
 
         The closure takes a `Context` and the record it is evaluated on (``{}``

@@ -14,6 +14,7 @@ duration that is not a constant, an item of a repeating form read outside
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, cast
@@ -110,6 +111,28 @@ def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
         criteria.append(CriterionPlan(criterion.id, criterion.kind, rule, criterion.attested))
     name = spec.trial.name if spec.trial is not None else ""
     return Plan(name, dictionary, tuple(criteria), _asked(spec, lowerer))
+
+
+def lower_expressions(
+    spec: Spec,
+    expressions: Sequence[tuple[m.Expr, Spec, m.Form | None]],
+    extra_units: tuple[str, ...] = (),
+) -> tuple[Dictionary, list[n.Node]]:
+    """Expressions of `spec` (which must have no errors) lowered to plan nodes of any kind.
+
+    Each is read in its owner's scope, or, with a form, on one record of that
+    repeating form (`flag per LOG` endpoints); the endpoint back ends compile
+    them as the screening back ends compile criteria.
+    """
+    dictionary = build_dictionary(spec, extra_units)
+    lowerer = _Lowerer(spec, dictionary)
+    nodes = []
+    for expr, owner, form in expressions:
+        record = None
+        if form is not None:
+            record = _Record(form, owner, _table(spec.form_use(owner, form)), None)
+        nodes.append(lowerer.lower(expr, _Context(owner, record, None)).node)
+    return dictionary, nodes
 
 
 def _asked(spec: Spec, lowerer: _Lowerer) -> tuple[Asked, ...]:

@@ -281,4 +281,3 @@ def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
         first,
         f"censored_at {_expr(event.censor, _SUM)}",
     )
-

@@ -87,9 +87,7 @@ def _disagreements(found: dict[tuple[str, str], str]) -> dict[tuple[str, str], s
 def test_treatment_emergent_flag_of_every_adverse_event(derived: Any) -> None:
     values, sequence = derived
     adae = _read("adae")
-    pilot = {
-        (row.USUBJID, int(row.AESEQ)): row.TRTEMFL.strip() for row in adae.itertuples()
-    }
+    pilot = {(row.USUBJID, int(row.AESEQ)): row.TRTEMFL.strip() for row in adae.itertuples()}
     ours: dict[tuple[str, int], str] = {}
     for subject_id, subject in values.items():
         for number, record in enumerate(subject.records.get("adverse_events", ()), start=1):
@@ -116,7 +114,7 @@ def test_time_to_first_dermatologic_event_of_every_randomised_subject(derived: A
     found: dict[tuple[str, str], str] = {}
     for row in adtte.itertuples():
         event = values[row.USUBJID].events["TTDE"]
-        pilot = (int(row.AVAL), int(round(row.CNSR)), _sas_date(row.ADT), _sas_date(row.STARTDT))
+        pilot = (int(row.AVAL), round(row.CNSR), _sas_date(row.ADT), _sas_date(row.STARTDT))
         ours = (event.days, None if event.censored is None else int(event.censored),
                 event.date, event.start)  # fmt: skip
         if ours != pilot:

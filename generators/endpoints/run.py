@@ -1,0 +1,137 @@
+"""`protocol endpoints --engine duckdb`: the endpoint queries run on DuckDB.
+
+The subjects of a batch (any input `protocol endpoints` reads, SDTM datasets
+included) are loaded into the tabular layout the screening SQL reads, with the
+logs each subject's input declares complete in `COMPLETE_TABLE`; then one query
+gives every subject's values and one per log its records' flags.  The values
+fill the same `SubjectValues` as the interpreter's, without evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import duckdb
+
+from generators.endpoints.query import COMPLETE_TABLE, ROW, EndpointQuery
+from generators.sql.compile import SUBJECT_ID
+from generators.sql.run import DUPLICATE_MARK, connect, units_in_data
+from protocol_dsl.analysis.plan import EndpointPlan
+from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
+from protocol_dsl.data.batch import Batch
+from protocol_dsl.plan import Plan
+from protocol_dsl.plan.lower import lower_expressions
+from protocol_dsl.spec import Spec
+
+#: The suffixes of a time to event's four columns.
+_PARTS = ("origin", "happened", "first", "censor")
+
+
+def endpoint_queries(
+    spec: Spec,
+    plan: EndpointPlan,
+    complete: frozenset[str] = frozenset(),
+    extra_units: tuple[str, ...] = (),
+) -> tuple[str, dict[str, str]]:
+    """The DuckDB text of the subject query, and of the record query of each log."""
+    expressions: list[Any] = [(e.rule, spec, None) for e in plan.subject]
+    for tte in plan.events:
+        expressions += [(tte.origin, spec, None), (tte.happened, spec, None),
+                        (tte.first, spec, None), (tte.censor, spec, None)]  # fmt: skip
+    dictionary, nodes = lower_expressions(spec, expressions, extra_units)
+    names = [e.name for e in plan.subject]
+    names += [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    trial = spec.trial.name if spec.trial is not None else ""
+    empty = Plan(trial, dictionary, ())
+    subject = EndpointQuery(empty, complete).subject_query(dict(zip(names, nodes, strict=True)))
+    records: dict[str, str] = {}
+    for log in plan.logs:
+        flags = [f for f in plan.records if f.log is log]
+        rules = [(f.rule, f.owner, f.log) for f in flags]
+        _dictionary, flag_nodes = lower_expressions(spec, rules, extra_units)
+        use = spec.form_use(flags[0].owner, log)
+        assert use is not None, "checked: a log an endpoint reads is collected"
+        query = EndpointQuery(empty, complete).record_query(
+            use.storage_name, {f.name: node for f, node in zip(flags, flag_nodes, strict=True)}
+        )
+        records[use.storage_name] = query.sql(dialect="duckdb")
+    return subject.sql(dialect="duckdb"), records
+
+
+def derive_with_duckdb(spec: Spec, plan: EndpointPlan, batch: Batch) -> list[SubjectValues]:
+    """Every subject's endpoint values, computed by the endpoint queries on DuckDB."""
+    supplied = batch.forms_supplied
+    declared = [
+        (str(raw.record.get("subject_id")), log)
+        for raw in batch.subjects
+        for log in sorted(raw.complete_forms)
+        if supplied is None or log in supplied
+    ]
+    complete = frozenset(log for _, log in declared)
+    connection = connect(spec, [raw.record for raw in batch.subjects])
+    try:
+        return _run(connection, spec, plan, declared, complete)
+    finally:
+        connection.close()
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    plan: EndpointPlan,
+    declared: list[tuple[str, str]],
+    complete: frozenset[str],
+) -> list[SubjectValues]:
+    import pyarrow as pa
+
+    # records are numbered in the order they were loaded: keep that order in every scan
+    connection.execute("SET preserve_insertion_order = true")
+    table = pa.table(
+        {
+            "subject_id": pa.array([s for s, _ in declared], type=pa.string()),
+            "log": pa.array([log for _, log in declared], type=pa.string()),
+        }
+    )
+    connection.register(COMPLETE_TABLE, table)
+    units = units_in_data(connection, spec)
+    subject_sql, record_sql = endpoint_queries(spec, plan, complete, units)
+    relation = connection.sql(subject_sql)
+    columns = relation.columns
+    results: dict[str, SubjectValues] = {}
+    for row in relation.fetchall():
+        values = dict(zip(columns, row, strict=True))
+        subject_id = str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0]
+        result = results.setdefault(subject_id, SubjectValues(subject_id))
+        for endpoint in plan.subject:
+            result.values[endpoint.name] = Value(_plain(values[endpoint.name]))
+        for tte in plan.events:
+            origin, happened, first, censor = (values[f"{tte.name}__{p}"] for p in _PARTS)
+            date, days, censored = time_to_event(_day(origin), happened, _day(first), _day(censor))
+            result.events[tte.name] = Event(_day(origin), date, days, censored)
+    for log, sql in record_sql.items():
+        flags = [f.name for f in plan.records if spec.form_use(f.owner, f.log) is not None
+                 and spec.form_use(f.owner, f.log).storage_name == log]  # type: ignore[union-attr]  # fmt: skip
+        relation = connection.sql(sql)
+        columns = relation.columns
+        for row in relation.fetchall():
+            values = dict(zip(columns, row, strict=True))
+            subject_id = str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0]
+            result = results.setdefault(subject_id, SubjectValues(subject_id))
+            result.records.setdefault(log, []).append(
+                {name: Value(_plain(values[name])) for name in flags}
+            )
+            assert values[ROW] is not None
+    return [results[k] for k in sorted(results)]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _day(value: Any) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    return value if isinstance(value, _dt.date) else None
