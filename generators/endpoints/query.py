@@ -31,6 +31,7 @@ from generators.sql.compile import (
     _full_join,
     _id,
     _int,
+    _Intervals,
     _or,
     _paren,
     _QueryBuilder,
@@ -55,23 +56,30 @@ class EndpointQuery(_QueryBuilder):
         super().__init__(plan)
         self.complete = complete
         self.complete_sources: dict[str, _Source] = {}
+        self._intervals = _CompleteIntervals(self)
 
     # ------------------------------------------------------------ completeness
 
     def visit_if(self, node: n.If, scope: _RecordScope | None) -> exp.Expression:
         """A log's "is it recorded" test also holds where the log is declared complete."""
+        declared = self.declared_complete(node, scope)
+        if declared is None:
+            return super().visit_if(node, scope)
+        cond = _or(_paren(self.scalar(node.cond, scope)), declared)
+        a, b = self.scalar(node.then, scope), self.scalar(node.otherwise, scope)
+        return _case((cond, a), default=b)
+
+    def declared_complete(self, node: n.If, scope: _RecordScope | None) -> exp.Expression | None:
+        """Whether the subject's log is declared complete, for an `If` on "is it recorded"."""
         recorded = _recorded_table(node.cond)
         if recorded is None or recorded not in self.complete or scope is not None:
-            return super().visit_if(node, scope)
+            return None
         source = self.complete_sources.get(recorded)
         if source is None:
             source = _Source(self.names.take(f"complete_{recorded}"), None)
             source.column("complete", "complete")
             self.complete_sources[recorded] = source
-        declared = exp.Coalesce(this=_col("complete", source.name), expressions=[exp.false()])
-        cond = _or(_paren(self.scalar(node.cond, scope)), declared)
-        a, b = self.scalar(node.then, scope), self.scalar(node.otherwise, scope)
-        return _case((cond, a), default=b)
+        return exp.Coalesce(this=_col("complete", source.name), expressions=[exp.false()])
 
     def _all_sources(self) -> Iterator[_Source]:
         yield from super()._all_sources()
@@ -160,6 +168,22 @@ class EndpointQuery(_QueryBuilder):
         for name, body in ctes:
             select = select.with_(_id(name), as_=body, copy=False)
         return select
+
+
+class _CompleteIntervals(_Intervals):
+    """Interval bounds (counts, sums) that read a log declared complete as recorded."""
+
+    q: EndpointQuery
+
+    def visit_if(
+        self, node: n.If, scope: _RecordScope | None
+    ) -> tuple[exp.Expression, exp.Expression]:
+        declared = self.q.declared_complete(node, scope)
+        if declared is None:
+            return super().visit_if(node, scope)
+        cond = _or(_paren(self.q.scalar(node.cond, scope)), declared)
+        (a0, a1), (b0, b1) = self.q.bounds(node.then, scope), self.q.bounds(node.otherwise, scope)
+        return _case((cond, a0), default=b0), _case((cond.copy(), a1), default=b1)
 
 
 def _recorded_table(cond: n.Node) -> str | None:
