@@ -31,6 +31,7 @@ from generators.diff.schedule import is_safety
 from generators.diff.walk import Kind, Pair, Row, Table, declarations, old_to_new, rows
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ
@@ -115,6 +116,12 @@ ENDPOINT = Table(
             _endpoint_rule,
             summary=lambda pair, direction, names: "derivation changed",
             show=lambda endpoint, spec: rule_words(endpoint.rule, spec) if endpoint.rule else None,
+        ),
+        Row(
+            ("kind", "per", "event"),
+            _endpoint_rule,
+            summary=lambda pair, direction, names: "what it computes changed",
+            show=lambda endpoint, spec: " ".join(printer.endpoint_kind(endpoint)) or None,
         ),
         Row(
             ("timeframe", "until", "until_anchor"),

@@ -10,6 +10,7 @@ fill the same `SubjectValues` as the interpreter's, without evidence.
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -59,17 +60,28 @@ def endpoint_queries(
     return subject.sql(dialect="duckdb"), records
 
 
-def derive_with_duckdb(spec: Spec, plan: EndpointPlan, batch: Batch) -> list[SubjectValues]:
-    """Every subject's endpoint values, computed by the endpoint queries on DuckDB."""
-    supplied = batch.forms_supplied
-    declared = [
-        (str(raw.record.get("subject_id")), log)
-        for raw in batch.subjects
-        for log in sorted(raw.complete_forms)
-        if supplied is None or log in supplied
-    ]
+def derive_with_duckdb(
+    spec: Spec, plan: EndpointPlan, source: Batch | str | Path
+) -> list[SubjectValues]:
+    """Every subject's endpoint values, computed by the endpoint queries on DuckDB.
+
+    `source`: a batch read by `protocol_dsl.data.read_inputs` (any input, the
+    logs it declares complete included), or a folder of CSV / Parquet tables or
+    a DuckDB file in the tabular layout, read by DuckDB directly.
+    """
+    declared: list[tuple[str, str]] = []
+    if isinstance(source, Batch):
+        supplied = source.forms_supplied
+        declared = [
+            (str(raw.record.get("subject_id")), log)
+            for raw in source.subjects
+            for log in sorted(raw.complete_forms)
+            if supplied is None or log in supplied
+        ]
+        connection = connect(spec, [raw.record for raw in source.subjects])
+    else:
+        connection = connect(spec, source)
     complete = frozenset(log for _, log in declared)
-    connection = connect(spec, [raw.record for raw in batch.subjects])
     try:
         return _run(connection, spec, plan, declared, complete)
     finally:

@@ -72,14 +72,18 @@ def command(
             "in the interpreter: an endpoint of this checked spec cannot be evaluated", error
         )
     stdin_text = sys.stdin.read() if "-" in data else None
+    direct = engine == "duckdb" and len(data) == 1 and _tabular(Path(data[0]))
     try:
-        batch = read_inputs(
-            checked, deriver.dictionary, data, mapping=mapping, stdin_text=stdin_text
+        batch = (
+            None
+            if direct  # DuckDB reads the tables itself
+            else read_inputs(
+                checked, deriver.dictionary, data, mapping=mapping, stdin_text=stdin_text
+            )
         )
     except InputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    subjects = subjects_of(deriver, batch)
     if engine == "duckdb":
         try:
             from generators.endpoints.run import derive_with_duckdb
@@ -92,8 +96,13 @@ def command(
             sys.exit(1)
         from protocol_dsl.plan import PlanError
 
+        from generators.sql.run import SourceError
+
         try:
-            values = derive_with_duckdb(checked, plan, batch)
+            values = derive_with_duckdb(checked, plan, batch if batch is not None else data[0])
+        except SourceError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
         except PlanError as error:
             from protocol_dsl.commands.internal import fail_internal
 
@@ -101,13 +110,16 @@ def command(
                 "in the SQL back end: an endpoint of this checked spec cannot be compiled", error
             )
     else:
-        values = [deriver.subject(s) for s in subjects]
+        assert batch is not None
+        values = [deriver.subject(s) for s in subjects_of(deriver, batch)]
     try:
         written = write_tables(plan, values, Path(out_dir), evidence=engine == "interpreter")
     except OSError as error:
         click.echo(f"error: cannot write to {out_dir}: {error.strerror or error}", err=True)
         sys.exit(1)
-    problems = len(batch.problems) + sum(len(s.problems) for s in subjects)
+    problems = (
+        0 if batch is None else len(batch.problems) + sum(len(s.problems) for s in batch.subjects)
+    )
     if problems:
         click.echo(
             f"warning: {problems} input values or rows could not be used (`protocol screen` "
@@ -119,3 +131,11 @@ def command(
         click.echo(f"  {path.name}")
     if plan.skipped:
         click.echo(f"not computed (no rule): {', '.join(plan.skipped)}")
+
+
+def _tabular(path: Path) -> bool:
+    """A folder of CSV or Parquet tables, or a DuckDB file: the layout DuckDB reads itself."""
+    if path.is_dir():
+        kinds = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+        return bool(kinds & {".csv", ".parquet"}) and ".xpt" not in kinds
+    return path.suffix.lower() in (".duckdb", ".db", ".ddb")

@@ -27,7 +27,7 @@ from protocol_dsl.spec import Spec
 
 pytest.importorskip("duckdb")
 
-from generators.endpoints.run import derive_with_duckdb  # noqa: E402
+from generators.endpoints.run import derive_with_duckdb
 
 SPEC = """\
 trial ENDPOINTS {
