@@ -44,6 +44,7 @@ from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
     criterion_in_words,
+    endpoint_in_words,
     quantity_in_words,
     rule_in_words,
 )
@@ -448,14 +449,7 @@ class _Builder:
                         )
                     )
                 ]
-                if endpoint.rule is not None:
-                    endpoint_cell.append(
-                        para(
-                            Strong("Derived as: "),
-                            rule_in_words(endpoint.rule, self.spec),
-                            style="rule",
-                        )
-                    )
+                endpoint_cell += self.derivation(endpoint)
                 endpoint_cell += self.marks.annotations(endpoint.marks)
                 frame: list[str] = []
                 if endpoint.timeframe:
@@ -943,21 +937,14 @@ class _Builder:
                     ),
                 )
             )
-        computable = [e for o in self.spec.objectives for e in o.endpoints if e.rule is not None]
+        computable = [
+            e
+            for o in self.spec.objectives
+            for e in o.endpoints
+            if e.rule is not None or e.event is not None
+        ]
         if computable:
-            items = tuple(
-                ListItem(
-                    e.name,
-                    (
-                        para(e.text),
-                        para(
-                            Strong("Derived as: "), rule_in_words(e.rule, self.spec), style="rule"
-                        ),
-                    ),
-                )
-                for e in computable
-                if e.rule is not None
-            )
+            items = tuple(ListItem(e.name, (para(e.text), *self.derivation(e))) for e in computable)
             subsections.append(
                 Section(
                     "endpoint-derivations",
@@ -967,6 +954,15 @@ class _Builder:
                 )
             )
         return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
+
+    def derivation(self, endpoint: m.Endpoint) -> list[Paragraph]:
+        """An endpoint's derivation in words, then each definition it reads, down to the items."""
+        text, reached = endpoint_in_words(endpoint, self.spec)
+        if not text:
+            return []
+        lines = [para(Strong("Derived as: "), text, style="rule")]
+        lines += [para(Strong("Where "), line, style="rule") for line in reached]
+        return lines
 
     # ------------------------------------------------------------ 11 oversight
 

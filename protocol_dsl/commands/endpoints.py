@@ -94,9 +94,8 @@ def command(
                 err=True,
             )
             sys.exit(1)
-        from protocol_dsl.plan import PlanError
-
         from generators.sql.run import SourceError
+        from protocol_dsl.plan import PlanError
 
         try:
             values = derive_with_duckdb(checked, plan, batch if batch is not None else data[0])

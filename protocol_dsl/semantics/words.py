@@ -20,11 +20,20 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from protocol_dsl import model as m
-from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
+from protocol_dsl.spec import (
+    Scope,
+    Spec,
+    Symbol,
+    endpoint_expressions,
+    endpoint_log,
+    inner_scope,
+    walk_scoped,
+)
 from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [
     "criterion_in_words",
+    "endpoint_in_words",
     "label_phrase",
     "quantity_in_words",
     "rule_in_words",
@@ -582,3 +591,74 @@ def criterion_in_words(criterion: m.Criterion, spec: Spec) -> str:
             criterion.attestation or "the investigator's attestation on the case report form"
         )
     return "Rule: none; judged by the investigator from the text"
+
+
+def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]:
+    """An endpoint's full derivation: what it computes, and every definition it reads.
+
+    The first part says what is computed (for a time to event: from when, to
+    which first record, censored where); the list gives each definition,
+    derived value and anchor the endpoint reaches, down to the items, in the
+    order they are first read.  ("", []) for an endpoint without a derivation.
+    """
+    words = _Words(spec)
+    event = endpoint.event
+    if endpoint.kind == "time_to_event" and event is not None:
+        log = endpoint_log(spec, event.log)
+        log_name = label_phrase(log.label, log.name) if log is not None else event.log
+        date = log.item(event.date) if log is not None else None
+        date_name = label_phrase(date.label, date.name) if date is not None else event.date
+        record = Scope(spec, log)
+        which = (
+            f" among those where {words.render(event.where, record)}"
+            if event.where is not None
+            else ""
+        )
+        text = (
+            f"days from {words.render(event.origin, Scope(spec))} (day 1) to the earliest "
+            f"{date_name} of the records of {log_name}{which}; a subject without such a "
+            f"record, or whose first one is later, is censored at "
+            f"{words.render(event.censor, Scope(spec))}"
+        )
+    elif endpoint.rule is None:
+        return "", []
+    elif endpoint.kind == "record_flag":
+        log = endpoint_log(spec, endpoint.per)
+        log_name = label_phrase(log.label, log.name) if log is not None else str(endpoint.per)
+        text = f"for each record of {log_name}: yes when {words.render(endpoint.rule, Scope(spec, log))}"
+    else:
+        text = rule_in_words(endpoint.rule, spec)
+    return text, _reached_in_words(words, spec, endpoint)
+
+
+def _reached_in_words(words: _Words, spec: Spec, endpoint: m.Endpoint) -> list[str]:
+    """Each definition, derived value and computed anchor an endpoint reads, in words."""
+    seen: set[int] = set()
+    lines: list[str] = []
+    stack = list(reversed(list(endpoint_expressions(spec, endpoint))))
+    while stack:
+        scope, expr = stack.pop()
+        found: list[tuple[Scope, m.Expr]] = []
+        for node, here in walk_scoped(expr, scope):
+            if not isinstance(node, m.Ref):
+                continue
+            symbol = spec.resolve(node.parts, here)
+            if symbol is None or id(symbol.decl) in seen:
+                continue
+            decl = symbol.decl
+            if isinstance(decl, m.Define):
+                inner = Scope(symbol.owner)
+            elif isinstance(decl, m.Derive):
+                inner = Scope(symbol.owner, symbol.form)
+            elif isinstance(decl, m.Anchor) and decl.expr is not None:
+                inner = Scope(symbol.owner)
+            else:
+                continue
+            seen.add(id(decl))
+            body = decl.expr
+            assert body is not None
+            name = label_phrase(decl.label, decl.name)
+            lines.append(f"{name}: {words.render(body, inner)}")
+            found.append((inner, body))
+        stack.extend(reversed(found))
+    return lines
