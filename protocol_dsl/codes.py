@@ -97,6 +97,7 @@ CODES: dict[str, CodeInfo] = {
     "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
     "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
+    "E0515": CodeInfo("date imputation on an item that is not a date", "error"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),
