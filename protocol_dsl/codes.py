@@ -138,6 +138,8 @@ CODES: dict[str, CodeInfo] = {
     "E1053": CodeInfo("responder or flag endpoint whose rule is not a condition", "error"),
     "E1054": CodeInfo("value endpoint whose rule is not a number", "error"),
     "E1055": CodeInfo("time-to-event origin or censoring that is not a date", "error"),
+    "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
+    "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
 }
 
 

@@ -994,6 +994,8 @@ class Endpoint(_Node):
     kind: EndpointKind | None = None
     per: str | None = None  # the log a `flag per LOG` is computed on, record by record
     event: TimeToEvent | None = None
+    #: `by visit V1, V2`: the rule computed at each visit (the visit its items are read at)
+    visits: tuple[str, ...] = ()
     span: Span = _span_field(kw_only=True)
 
 

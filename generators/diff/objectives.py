@@ -88,6 +88,10 @@ OBJECTIVES = Kind[m.Objective](
 )
 
 
+def _by_visit(endpoint: m.Endpoint) -> tuple[str, ...]:
+    return (f"by visit {', '.join(endpoint.visits)}",) if endpoint.visits else ()
+
+
 def _timeframe_rule(pair: Pair[m.Endpoint]) -> str:
     """The time frame of a safety endpoint is the safety follow-up."""
     if is_safety(pair.new.name, pair.new.text):
@@ -118,10 +122,12 @@ ENDPOINT = Table(
             show=lambda endpoint, spec: rule_words(endpoint.rule, spec) if endpoint.rule else None,
         ),
         Row(
-            ("kind", "per", "event"),
+            ("kind", "per", "event", "visits"),
             _endpoint_rule,
             summary=lambda pair, direction, names: "what it computes changed",
-            show=lambda endpoint, spec: " ".join(printer.endpoint_kind(endpoint)) or None,
+            show=lambda endpoint, spec: (
+                " ".join((*printer.endpoint_kind(endpoint), *_by_visit(endpoint))) or None
+            ),
         ),
         Row(
             ("timeframe", "until", "until_anchor"),

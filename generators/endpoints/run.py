@@ -36,20 +36,19 @@ def endpoint_queries(
     extra_units: tuple[str, ...] = (),
 ) -> tuple[str, dict[str, str]]:
     """The DuckDB text of the subject query, and of the record query of each log."""
-    expressions: list[Any] = [(e.rule, spec, None) for e in plan.subject]
+    expressions: list[Any] = [(e.rule, spec, None, visit) for e in plan.subject for visit in e.at]
     for tte in plan.events:
-        expressions += [(tte.origin, spec, None), (tte.happened, spec, None),
-                        (tte.first, spec, None), (tte.censor, spec, None)]  # fmt: skip
+        expressions += [(tte.origin, spec, None, None), (tte.happened, spec, None, None),
+                        (tte.first, spec, None, None), (tte.censor, spec, None, None)]  # fmt: skip
     dictionary, nodes = lower_expressions(spec, expressions, extra_units)
-    names = [e.name for e in plan.subject]
-    names += [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    names = _column_names(plan)
     trial = spec.trial.name if spec.trial is not None else ""
     empty = Plan(trial, dictionary, ())
     subject = EndpointQuery(empty, complete).subject_query(dict(zip(names, nodes, strict=True)))
     records: dict[str, str] = {}
     for log in plan.logs:
         flags = [f for f in plan.records if f.log is log]
-        rules = [(f.rule, f.owner, f.log) for f in flags]
+        rules = [(f.rule, f.owner, f.log, None) for f in flags]
         _dictionary, flag_nodes = lower_expressions(spec, rules, extra_units)
         use = spec.form_use(flags[0].owner, log)
         assert use is not None, "checked: a log an endpoint reads is collected"
@@ -115,10 +114,12 @@ def _run(
         values = dict(zip(columns, row, strict=True))
         subject_id = str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0]
         result = results.setdefault(subject_id, SubjectValues(subject_id))
+        named = dict(zip(_keys(plan), (values[c] for c in _column_names(plan)), strict=True))
         for endpoint in plan.subject:
-            result.values[endpoint.name] = Value(_plain(values[endpoint.name]))
+            for key in endpoint.keys:
+                result.values[key] = Value(_plain(named[key]))
         for tte in plan.events:
-            origin, happened, first, censor = (values[f"{tte.name}__{p}"] for p in _PARTS)
+            origin, happened, first, censor = (named[f"{tte.name}__{p}"] for p in _PARTS)
             date, days, censored = time_to_event(_day(origin), happened, _day(first), _day(censor))
             result.events[tte.name] = Event(_day(origin), date, days, censored)
     for log, sql in record_sql.items():
@@ -135,6 +136,17 @@ def _run(
             )
             assert values[ROW] is not None
     return [results[k] for k in sorted(results)]
+
+
+def _keys(plan: EndpointPlan) -> list[str]:
+    """What each column of the subject query holds: a value's key, or a part of a time to event."""
+    keys = [key for e in plan.subject for key in e.keys]
+    return keys + [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+
+
+def _column_names(plan: EndpointPlan) -> list[str]:
+    """The subject query's columns: `value_N` (keys may hold any character a name has)."""
+    return [f"value_{number}" for number, _key in enumerate(_keys(plan), start=1)]
 
 
 def _plain(value: Any) -> Any:

@@ -34,8 +34,9 @@ class Deriver:
         self.screener = compile_spec_rules(spec)
         scope = Scope(spec)
         self.subject_rules = [
-            (e.name, self.screener.compile_in(e.rule, scope)[0], printer.expr(e.rule))
+            (key, self.screener.compile_in(e.rule, scope, visit)[0], printer.expr(e.rule))
             for e in plan.subject
+            for key, visit in zip(e.keys, e.at, strict=True)
         ]
         self.record_rules = [
             (

@@ -30,6 +30,30 @@ class SubjectEndpoint:
     text: str
     kind: str  # flag | responder | value
     rule: m.Expr
+    #: (visit, its label) for `by visit`, in schedule order; else one value, at no visit
+    visits: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def at(self) -> tuple[str | None, ...]:
+        """The visit each value is computed at (None: the rule's own visits)."""
+        return tuple(visit for visit, _label in self.visits) or (None,)
+
+    @property
+    def labels(self) -> tuple[str | None, ...]:
+        """AVISIT of each value: its visit's label, or none."""
+        return tuple(label for _visit, label in self.visits) or (None,)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys of its values in `SubjectValues.values`: one per visit, or its name."""
+        if not self.visits:
+            return (self.name,)
+        return tuple(value_key(self.name, visit) for visit, _label in self.visits)
+
+
+def value_key(name: str, visit: str | None) -> str:
+    """The key of an endpoint's value at a visit (`by visit`), or of its only value."""
+    return name if visit is None else f"{name}@{visit}"
 
 
 @attrs.frozen
@@ -103,7 +127,13 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
                 if kind is None:
                     found = t.infer(endpoint.rule, Scope(spec), spec)
                     kind = "responder" if isinstance(found, t.Boolean) else "value"
-                subject.append(SubjectEndpoint(endpoint.name, endpoint.text, kind, endpoint.rule))
+                order = list(spec.visits)
+                visits = tuple(
+                    (v, spec.visits[v].label or v) for v in sorted(endpoint.visits, key=order.index)
+                )
+                subject.append(
+                    SubjectEndpoint(endpoint.name, endpoint.text, kind, endpoint.rule, visits)
+                )
             else:
                 skipped.append(endpoint.name)
     return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))

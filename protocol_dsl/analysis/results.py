@@ -113,13 +113,14 @@ def write_tables(
         rows = []  # one per subject and endpoint
         for s in subjects:
             for endpoint in bds:
-                value = s.values[endpoint.name].value
-                if endpoint.kind == "responder":
-                    aval: Cell = None if value is None else (1 if value else 0)
-                    avalc: Cell = _flag(value)
-                else:
-                    aval, avalc = _number(value), None
-                rows.append([s.subject_id, endpoint.name, endpoint.text, None, aval, avalc])
+                for key, avisit in zip(endpoint.keys, endpoint.labels, strict=True):
+                    value = s.values[key].value
+                    if endpoint.kind == "responder":
+                        aval: Cell = None if value is None else (1 if value else 0)
+                        avalc: Cell = _flag(value)
+                    else:
+                        aval, avalc = _number(value), None
+                    rows.append([s.subject_id, endpoint.name, endpoint.text, avisit, aval, avalc])
         header = ["USUBJID", "PARAMCD", "PARAM", "AVISIT", "AVAL", "AVALC"]
         written.append(write_csv(out_dir / "bds.csv", header, rows))
     for log in plan.logs:
@@ -171,9 +172,10 @@ def write_tables(
 def _evidence_rows(plan: EndpointPlan, subjects: Iterable[SubjectValues]) -> Iterable[list[Cell]]:
     for s in subjects:
         for endpoint in plan.subject:
-            value = s.values[endpoint.name]
-            yield [s.subject_id, endpoint.name, None, _shown(value.value), value.why,
-                   "; ".join(value.missing)]  # fmt: skip
+            for key in endpoint.keys:
+                value = s.values[key]
+                yield [s.subject_id, key, None, _shown(value.value), value.why,
+                       "; ".join(value.missing)]  # fmt: skip
         for flag in plan.records:
             for number, record in enumerate(s.records.get(_storage([s], flag.log.name), ()), 1):
                 value = record[flag.name]
@@ -221,13 +223,21 @@ def _shown(value: Any) -> str:
 
 
 def _number(value: Any) -> Cell:
+    """A number as written in a table: 12 significant digits.
+
+    The interpreter computes in exact decimals and SQL in binary floating
+    point; they differ in the 16th digit of a quotient (12.962962962962962 and
+    …964), never in the 12th, so both engines write the same cell.
+    """
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, (int, float, Decimal)):
-        return value
-    magnitude = getattr(value, "value", None)  # a quantity
-    if isinstance(magnitude, (int, float, Decimal)):
+    magnitude = getattr(value, "value", value)  # a quantity: its number
+    if isinstance(magnitude, int):
         return magnitude
+    if isinstance(magnitude, (float, Decimal)):
+        if magnitude != magnitude or magnitude in (float("inf"), float("-inf")):
+            return None
+        return Decimal(format(float(magnitude), ".12g"))
     return str(value)
 
 

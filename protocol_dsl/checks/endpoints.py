@@ -13,7 +13,10 @@ E1052 the event date of a time to event is not a date item of the log;
 E1053 a `responder` or `flag` endpoint whose rule is not a condition (a flag is
       yes, no or unknown);
 E1054 a `value` endpoint whose rule is not a number;
-E1055 the origin or the censoring date of a time to event is not a date.
+E1055 the origin or the censoring date of a time to event is not a date;
+E1056 `by visit V…` names a visit the schedule does not have;
+E1057 `by visit` on a kind with one value per subject or per record (a flag,
+      a time to event): only a `responder` or a `value` is computed per visit.
 
 Type errors inside the expressions themselves are the type check's (E02xx);
 here only the type of the whole rule against its kind is checked, and not
@@ -25,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.diagnostics import Diagnostic, did_you_mean
 from protocol_dsl.semantics import types as t
 from protocol_dsl.spec import Scope, Spec, endpoint_log
 
@@ -46,6 +49,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
 
 
 def _endpoint(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
+    yield from _by_visit(owner, endpoint)
     kind = endpoint.kind
     if kind is None:
         return
@@ -90,6 +94,33 @@ def _endpoint(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
         help="make the rule compute what the kind says, or change the kind "
         "(`value` for a number, `responder` or `flag` for a condition)",
     )
+
+
+def _by_visit(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
+    if not endpoint.visits:
+        return
+    if endpoint.kind in ("flag", "record_flag", "time_to_event"):
+        yield Diagnostic(
+            "E1057",
+            "error",
+            f"endpoint {endpoint.name} is a {_kind_words(endpoint)}: it has one value per "
+            f"{'record' if endpoint.kind == 'record_flag' else 'subject'}, not one per visit",
+            endpoint.span,
+            help="compute a `responder` or a `value` by visit, or remove `by visit …`",
+        )
+    for name in endpoint.visits:
+        if name not in owner.visits:
+            close = did_you_mean(name, list(owner.visits))
+            yield Diagnostic(
+                "E1056",
+                "error",
+                f"endpoint {endpoint.name} is computed at visit '{name}', which the schedule "
+                "does not have",
+                endpoint.span,
+                help=f"did you mean '{close}'?"
+                if close
+                else f"the visits are: {', '.join(owner.visits)}",
+            )
 
 
 def _time_to_event(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:

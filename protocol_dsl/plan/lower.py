@@ -115,23 +115,24 @@ def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
 
 def lower_expressions(
     spec: Spec,
-    expressions: Sequence[tuple[m.Expr, Spec, m.Form | None]],
+    expressions: Sequence[tuple[m.Expr, Spec, m.Form | None, str | None]],
     extra_units: tuple[str, ...] = (),
 ) -> tuple[Dictionary, list[n.Node]]:
     """Expressions of `spec` (which must have no errors) lowered to plan nodes of any kind.
 
     Each is read in its owner's scope, or, with a form, on one record of that
-    repeating form (`flag per LOG` endpoints); the endpoint back ends compile
+    repeating form (`flag per LOG` endpoints), and with a visit its items are
+    read at that visit (`by visit` endpoints); the endpoint back ends compile
     them as the screening back ends compile criteria.
     """
     dictionary = build_dictionary(spec, extra_units)
     lowerer = _Lowerer(spec, dictionary)
     nodes = []
-    for expr, owner, form in expressions:
+    for expr, owner, form, visit in expressions:
         record = None
         if form is not None:
             record = _Record(form, owner, _table(spec.form_use(owner, form)), None)
-        nodes.append(lowerer.lower(expr, _Context(owner, record, None)).node)
+        nodes.append(lowerer.lower(expr, _Context(owner, record, visit)).node)
     return dictionary, nodes
 
 

@@ -993,6 +993,9 @@ class ModelBuilder(Transformer):
 
     endpoint_rule = _option("rule")
 
+    def endpoint_visits(self, children: list[Any]) -> tuple[str, Any]:
+        return ("visits", tuple(children[0]))
+
     def endpoint_responder(self, children: list[Any]) -> tuple[str, Any]:
         return ("kind", ("responder", None, None))
 
@@ -1039,6 +1042,7 @@ class ModelBuilder(Transformer):
             kind,
             per,
             event,
+            options.get("visits", ()),
             span=self.span(meta),
         )
 

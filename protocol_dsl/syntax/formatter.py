@@ -1046,6 +1046,8 @@ class _Formatter:
     def endpoint(self, endpoint: m.Endpoint) -> list[_Line]:
         head = f"endpoint {endpoint.name} {self.string(endpoint.text)}"
         clauses: list[str] = list(printer.endpoint_kind(endpoint))
+        if endpoint.visits:
+            clauses.append(f"by visit {', '.join(endpoint.visits)}")
         if endpoint.timeframe is not None:
             clauses.append(f"timeframe {self.string(endpoint.timeframe)}")
         if endpoint.until is not None:
