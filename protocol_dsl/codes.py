@@ -69,6 +69,7 @@ CODES: dict[str, CodeInfo] = {
     "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
     "E0220": CodeInfo("`contains` on a value that is not text", "error"),
     "E0221": CodeInfo("`contains` looking for a value that is not text", "error"),
+    "E0222": CodeInfo("visit range that holds no scheduled visit", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),

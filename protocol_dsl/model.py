@@ -388,6 +388,26 @@ class Quantifier(_Node):
     span: Span = _span_field(kw_only=True)
 
 
+VisitQuantifierKind = Literal["any", "all"]
+
+
+@node
+class VisitQuantifier(_Node):
+    """`any visit from V1 to V2 where C` / `all visits after V satisfy C`.
+
+    C read at each scheduled visit of the range (its items without `at` are
+    read at that visit): met at any of them, or at all of them.  The range is
+    from `start` to `end` inclusive, or, without `end`, every visit after
+    `start`, in the order of their planned days (`spec.visits_in_range`).
+    """
+
+    kind: VisitQuantifierKind
+    start: str
+    end: str | None
+    cond: Expr
+    span: Span = _span_field(kw_only=True)
+
+
 AggregateKind = Literal["count", "sum", "min", "max"]
 
 
@@ -439,6 +459,7 @@ Expr: TypeAlias = (
     | Within
     | AtLeast
     | Quantifier
+    | VisitQuantifier
     | Aggregate
     | Call
     | Conditional

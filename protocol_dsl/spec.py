@@ -419,6 +419,28 @@ def endpoint_expressions(owner: Spec, endpoint: m.Endpoint) -> Iterator[tuple[Sc
         yield Scope(owner, None, f"{where} (censoring)"), event.censor
 
 
+def visits_in_range(spec: Spec, start: str, end: str | None) -> tuple[str, ...]:
+    """The scheduled visits of a visit range, in the order of their planned days.
+
+    From `start` to `end` inclusive, or every visit after `start` without
+    `end`; unscheduled and early-termination visits, and visits without a
+    planned day, are in no range.  Empty when a name is no such visit or the
+    range ends before it starts.
+    """
+    planned = sorted(
+        (v for v in spec.visits.values()
+         if v.day is not None and not v.unscheduled and not v.early_termination),
+        key=lambda v: v.day if v.day is not None else 0,
+    )  # fmt: skip
+    names = [v.name for v in planned]
+    if start not in names or (end is not None and end not in names):
+        return ()
+    first = names.index(start)
+    if end is None:
+        return tuple(names[first + 1 :])
+    return tuple(names[first : names.index(end) + 1])
+
+
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:
     """The record scope that a quantifier or aggregate opens for its filter and condition."""
     if isinstance(node, m.Quantifier):

@@ -159,6 +159,11 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
     def visit_quantifier(self, node: m.Quantifier, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
+    def visit_visit_quantifier(
+        self, node: m.VisitQuantifier, /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
+
+    @abc.abstractmethod
     def visit_aggregate(self, node: m.Aggregate, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod

@@ -26,7 +26,14 @@ from typing import NamedTuple, cast
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.semantics.types import analysed
-from protocol_dsl.spec import FormUse, Scope, Spec, endpoint_expressions, inner_scope
+from protocol_dsl.spec import (
+    FormUse,
+    Scope,
+    Spec,
+    endpoint_expressions,
+    inner_scope,
+    visits_in_range,
+)
 
 from .study_days import shift
 
@@ -109,6 +116,10 @@ class Reader:
         here = origin if origin is not None else expr.span
         if isinstance(expr, m.AtVisit):
             self._walk(expr.expr, scope, expr.visit, found, origin)
+            return
+        if isinstance(expr, m.VisitQuantifier):
+            for at in visits_in_range(self.spec, expr.start, expr.end):
+                self._walk(expr.cond, scope, at, found, origin)
             return
         if isinstance(expr, m.Ref):
             self._ref(expr, scope, visit, found, here)

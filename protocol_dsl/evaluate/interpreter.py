@@ -42,7 +42,7 @@ from protocol_dsl.evaluate.subject import (
 )
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -1326,6 +1326,31 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             return result
 
         return every, TRUTH
+
+    def visit_visit_quantifier(
+        self, e: m.VisitQuantifier, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        conditions = [
+            self.truth(e.cond, scope, v) for v in visits_in_range(self.spec, e.start, e.end)
+        ]
+        decides = e.kind == "any"  # the value that decides: met at one (any), not at one (all)
+
+        def across(ctx: Context, rec: Any) -> Any:
+            missing = ctx.missing
+            m0 = len(missing)
+            result: bool | None = not decides
+            for condition in conditions:
+                t = condition(ctx, rec)
+                if t is decides:
+                    del missing[m0:]  # decided whatever the other visits hold
+                    return decides
+                if t is None:
+                    result = None
+            if result is not None:
+                del missing[m0:]
+            return result
+
+        return across, TRUTH
 
     def visit_aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.target.parts, Scope(scope.owner))

@@ -35,7 +35,7 @@ from protocol_dsl.plan.dictionary import (
 from protocol_dsl.semantics import types as t
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -612,6 +612,14 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         node = self._unless_unrecorded(node, form, context.owner, table, n.Const("bool", None))
         if expr.kind == "none":
             node = n.Not(node)
+        return _Lowered(node, t.BOOLEAN)
+
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, context: _Context) -> _Lowered:
+        op = "or" if expr.kind == "any" else "and"
+        node: n.Node = n.FALSE if expr.kind == "any" else n.TRUE
+        for number, visit in enumerate(visits_in_range(self.spec, expr.start, expr.end)):
+            at = self.condition(expr.cond, attrs.evolve(context, visit=visit), "the condition")
+            node = at if number == 0 else _logic(op, node, at)
         return _Lowered(node, t.BOOLEAN)
 
     def visit_aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:

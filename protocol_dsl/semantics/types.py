@@ -837,6 +837,10 @@ class Typer(ExprVisitor[Type, [Scope]]):
             self._member(t, value, expr.span, expr.expr)
         return BOOLEAN
 
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, scope: Scope) -> Type:
+        self.condition(expr.cond, scope, "the condition over a range of visits")
+        return BOOLEAN
+
     def visit_contains(self, expr: m.Contains, scope: Scope) -> Type:
         for side, code, role in ((expr.text, "E0220", "searched"), (expr.part, "E0221", "sought")):
             t = self.infer(side, scope)

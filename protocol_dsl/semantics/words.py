@@ -432,6 +432,18 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE
 
+    def visit_visit_quantifier(
+        self, node: m.VisitQuantifier, scope: Scope, filt: bool
+    ) -> tuple[str, int]:
+        start = self._visit_label(node.start)
+        span = (
+            f"from {start} to {self._visit_label(node.end)} (inclusive)"
+            if node.end is not None
+            else f"after {start}"
+        )
+        which = "at any visit" if node.kind == "any" else "at every visit"
+        return f"{which} {span}: {self.render(node.cond, scope, _LOWEST)}", _LOWEST
+
     def visit_contains(self, node: m.Contains, scope: Scope, filt: bool) -> tuple[str, int]:
         text = self.render(node.text, scope, _SUM)
         part = self.render(node.part, scope, _SUM)

@@ -1159,6 +1159,22 @@ class ModelBuilder(Transformer):
         where = children[1] if len(children) > 2 else None
         return m.Quantifier("all", str(children[0]), where, children[-1], span=self.span(meta))
 
+    def visits_from_to(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), str(children[1]))
+
+    def visits_after(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), None)
+
+    @v_args(meta=True)
+    def any_visit(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("any", start, end, cond, span=self.span(meta))
+
+    @v_args(meta=True)
+    def all_visits(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("all", start, end, cond, span=self.span(meta))
+
     @v_args(meta=True)
     def conditional(self, meta: Any, children: list[Any]) -> m.Conditional:
         return m.Conditional(children[0], children[1], children[2], span=self.span(meta))

@@ -244,6 +244,15 @@ class _Printer(ExprVisitor[str, [int]]):
         # extends to the right: parenthesise unless it is the whole expression
         return f"({text})" if context > _LOWEST else text
 
+    def visit_visit_quantifier(self, node: m.VisitQuantifier, context: int) -> str:
+        span = f"from {node.start} to {node.end}" if node.end is not None else f"after {node.start}"
+        if node.kind == "any":
+            text = f"any visit {span} where {self.visit(node.cond, _LOWEST)}"
+        else:
+            text = f"all visits {span} satisfy {self.visit(node.cond, _LOWEST)}"
+        # extends to the right: parenthesise unless it is the whole expression
+        return f"({text})" if context > _LOWEST else text
+
     def visit_aggregate(self, node: m.Aggregate, context: int) -> str:
         inner = node.target.dotted
         if node.where is not None:

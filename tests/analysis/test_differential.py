@@ -70,6 +70,10 @@ objective O primary "Endpoints of every kind" {
     = scores.total - scores.total at D1 <= -4
   endpoint SERIOUS "Serious adverse events" value = count(events where serious = yes)
   endpoint COMPL "Attended week 8" flag = week8 is known
+  endpoint LOWALL "At most 40 at every visit from week 4 to week 8" responder
+    = all visits from W4 to W8 satisfy scores.total <= 40
+  endpoint HIGHANY "At least 60 at a visit after day 1" flag
+    = any visit after D1 where scores.total >= 60
   endpoint ANYRASH "Any rash" flag = any events where term contains "rash"
   endpoint TRTEM "Treatment-emergent" flag per events = start >= first_dose
   endpoint RASHTE "Treatment-emergent rash" flag per events
