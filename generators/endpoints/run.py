@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from generators.endpoints.query import COMPLETE_TABLE, ROW, EndpointQuery
-from generators.sql.compile import SUBJECT_ID
+from generators.sql.compile import SUBJECT_ID, render
 from generators.sql.run import DUPLICATE_MARK, connect, units_in_data
 from protocol_dsl.analysis.plan import EndpointPlan
 from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
@@ -34,8 +34,15 @@ def endpoint_queries(
     plan: EndpointPlan,
     complete: frozenset[str] = frozenset(),
     extra_units: tuple[str, ...] = (),
+    dialect: str = "duckdb",
 ) -> tuple[str, dict[str, str]]:
-    """The DuckDB text of the subject query, and of the record query of each log."""
+    """The text of the subject query, and of the record query of each log, in `dialect`.
+
+    The subject query's columns are `subject_id` then `value_1`, `value_2` … in
+    the order of `_keys(plan)`: each endpoint's values (one per visit of a `by
+    visit` endpoint), then the origin, event, first event date and censoring
+    date of each time to event.
+    """
     expressions: list[Any] = [(e.rule, spec, None, visit) for e in plan.subject for visit in e.at]
     for tte in plan.events:
         expressions += [(tte.origin, spec, None, None), (tte.happened, spec, None, None),
@@ -55,8 +62,8 @@ def endpoint_queries(
         query = EndpointQuery(empty, complete).record_query(
             use.storage_name, {f.name: node for f, node in zip(flags, flag_nodes, strict=True)}
         )
-        records[use.storage_name] = query.sql(dialect="duckdb")
-    return subject.sql(dialect="duckdb"), records
+        records[use.storage_name] = render(query, dialect)
+    return render(subject, dialect), records
 
 
 def derive_with_duckdb(

@@ -121,3 +121,13 @@ def test_the_output_folder_is_required(inputs: tuple[Path, Path]) -> None:
     result = _run(str(spec), str(data))
     assert result.exit_code == 2
     assert "--output" in result.output
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+def test_the_endpoint_queries_are_printed_for_a_dialect(dialect: str) -> None:
+    result = CliRunner().invoke(cli, ["sql", str(PILOT), "--endpoints", "--dialect", dialect])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("-- one row per subject: value_1 = COMP8FL")
+    assert "-- one row per record of adverse_events, in input order (__row)" in result.stdout
+    quote = "`" if dialect == "spark" else '"'
+    assert f"{quote}adverse_events{quote}" in result.stdout
