@@ -258,6 +258,19 @@ class AtVisit(_Node):
 
 
 @node
+class AtPrevious(_Node):
+    """`expr at previous visit`: the value at the scheduled visit before the one it is read at.
+
+    Read at a visit (`by visit`, `at V`, a visit range), it is the value at the
+    visit with the next lower planned day; at the first visit, or where no
+    visit is given, it is unknown.
+    """
+
+    expr: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class Negate(_Node):
     expr: Expr
     span: Span = _span_field(kw_only=True)
@@ -447,6 +460,7 @@ Expr: TypeAlias = (
     | BoolLit
     | Ref
     | AtVisit
+    | AtPrevious
     | Negate
     | Not
     | Arith

@@ -419,26 +419,40 @@ def endpoint_expressions(owner: Spec, endpoint: m.Endpoint) -> Iterator[tuple[Sc
         yield Scope(owner, None, f"{where} (censoring)"), event.censor
 
 
-def visits_in_range(spec: Spec, start: str, end: str | None) -> tuple[str, ...]:
-    """The scheduled visits of a visit range, in the order of their planned days.
+def planned_visits(spec: Spec) -> tuple[str, ...]:
+    """The scheduled visits in the order of their planned days.
 
-    From `start` to `end` inclusive, or every visit after `start` without
-    `end`; unscheduled and early-termination visits, and visits without a
-    planned day, are in no range.  Empty when a name is no such visit or the
-    range ends before it starts.
+    Unscheduled and early-termination visits, and visits without a planned
+    day, are not in it: no visit range holds them and none is a previous visit.
     """
     planned = sorted(
         (v for v in spec.visits.values()
          if v.day is not None and not v.unscheduled and not v.early_termination),
         key=lambda v: v.day if v.day is not None else 0,
     )  # fmt: skip
-    names = [v.name for v in planned]
+    return tuple(v.name for v in planned)
+
+
+def visits_in_range(spec: Spec, start: str, end: str | None) -> tuple[str, ...]:
+    """The visits of a visit range, from `start` to `end` inclusive, or every visit after
+    `start` without `end` (`planned_visits` order); empty when a name is no planned visit
+    or the range ends before it starts."""
+    names = list(planned_visits(spec))
     if start not in names or (end is not None and end not in names):
         return ()
     first = names.index(start)
     if end is None:
         return tuple(names[first + 1 :])
     return tuple(names[first : names.index(end) + 1])
+
+
+def previous_visit(spec: Spec, visit: str | None) -> str | None:
+    """The planned visit before `visit`; None at the first, at no planned visit, or without one."""
+    names = planned_visits(spec)
+    if visit is None or visit not in names:
+        return None
+    index = names.index(visit)
+    return names[index - 1] if index > 0 else None
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

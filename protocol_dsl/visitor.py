@@ -118,6 +118,9 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
     @abc.abstractmethod
     def visit_at_visit(self, node: m.AtVisit, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
+    @abc.abstractmethod
+    def visit_at_previous(self, node: m.AtPrevious, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
     # ------------------------------------------------------------ operators
 
     @abc.abstractmethod

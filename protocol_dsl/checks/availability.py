@@ -32,6 +32,7 @@ from protocol_dsl.spec import (
     Spec,
     endpoint_expressions,
     inner_scope,
+    previous_visit,
     visits_in_range,
 )
 
@@ -116,6 +117,11 @@ class Reader:
         here = origin if origin is not None else expr.span
         if isinstance(expr, m.AtVisit):
             self._walk(expr.expr, scope, expr.visit, found, origin)
+            return
+        if isinstance(expr, m.AtPrevious):
+            previous = previous_visit(self.spec, visit)
+            if previous is not None:
+                self._walk(expr.expr, scope, previous, found, origin)
             return
         if isinstance(expr, m.VisitQuantifier):
             for at in visits_in_range(self.spec, expr.start, expr.end):

@@ -42,7 +42,7 @@ from protocol_dsl.evaluate.subject import (
 )
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, visits_in_range
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -304,6 +304,16 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
     def visit_at_visit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.compile(e.expr, scope, e.visit)
+
+    def visit_at_previous(
+        self, e: m.AtPrevious, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        previous = previous_visit(self.spec, visit)
+        if previous is not None:
+            return self.compile(e.expr, scope, previous)
+        # the first visit, or no visit: there is no previous value to read
+        _fn, info = self.compile(e.expr, scope, visit)
+        return _const(None), info
 
     def visit_ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.parts, scope)

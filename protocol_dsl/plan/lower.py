@@ -35,7 +35,7 @@ from protocol_dsl.plan.dictionary import (
 from protocol_dsl.semantics import types as t
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, visits_in_range
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -319,6 +319,19 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 
     def visit_at_visit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
         return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
+
+    def visit_at_previous(self, expr: m.AtPrevious, context: _Context) -> _Lowered:
+        previous = previous_visit(self.spec, context.visit)
+        if previous is not None:
+            return self.lower(expr.expr, attrs.evolve(context, visit=previous))
+        # the first visit, or no visit: unknown, of the kind the value has
+        value = self.lower(expr.expr, context)
+        unknown: n.Node = (
+            n.Bounds(-math.inf, math.inf)
+            if value.node.kind == "interval"
+            else n.Const(value.node.kind, None)
+        )
+        return _Lowered(unknown, value.type)
 
     # ------------------------------------------------------------ scores
 

@@ -468,6 +468,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
     def visit_at_visit(self, expr: m.AtVisit, scope: Scope) -> Type:
         return self.infer(expr.expr, scope)
 
+    def visit_at_previous(self, expr: m.AtPrevious, scope: Scope) -> Type:
+        return self.infer(expr.expr, scope)
+
     # ------------------------------------------------------------ arithmetic
 
     def visit_negate(self, expr: m.Negate, scope: Scope) -> Type:
@@ -762,7 +765,7 @@ class Typer(ExprVisitor[Type, [Scope]]):
 
     def _item(self, node: m.Expr, scope: Scope) -> m.Item | None:
         """The item `node` names (through `at VISIT`), or None for anything else."""
-        while isinstance(node, m.AtVisit):
+        while isinstance(node, (m.AtVisit, m.AtPrevious)):
             node = node.expr
         if not isinstance(node, m.Ref):
             return None

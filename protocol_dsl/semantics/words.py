@@ -322,6 +322,9 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
                     return f"{whole} ({label_phrase(domain.label, domain.name)} domain)"
         return f"{whole} ({part.replace('_', ' ')} domains only)"
 
+    def visit_at_previous(self, node: m.AtPrevious, scope: Scope, filt: bool) -> tuple[str, int]:
+        return f"{self.render(node.expr, scope, _ATOM)} at the previous visit", _ATOM
+
     def visit_at_visit(self, node: m.AtVisit, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"{self.render(node.expr, scope, _ATOM)} at {self._visit_label(node.visit)}", _ATOM
 

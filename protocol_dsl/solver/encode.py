@@ -121,6 +121,7 @@ from protocol_dsl.spec import (
     Spec,
     Symbol,
     expressions,
+    previous_visit,
     visits_in_range,
     walk_scoped,
 )
@@ -531,6 +532,12 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
 
     def visit_at_visit(self, node: m.AtVisit, ctx: Ctx) -> Term:
         return self.encode(node.expr, ctx._replace(visit=node.visit))
+
+    def visit_at_previous(self, node: m.AtPrevious, ctx: Ctx) -> Term:
+        previous = previous_visit(self.spec, ctx.visit)
+        if previous is None:
+            return Opaque("a value at the previous visit, read at no visit or at the first")
+        return self.encode(node.expr, ctx._replace(visit=previous))
 
     def _define(self, symbol: Symbol, ctx: Ctx) -> Term:
         decl: m.Define = symbol.decl  # type: ignore[assignment]

@@ -1277,6 +1277,10 @@ class ModelBuilder(Transformer):
         return m.AtVisit(children[0], str(children[1]), span=self.span(meta))
 
     @v_args(meta=True)
+    def at_previous(self, meta: Any, children: list[Any]) -> m.AtPrevious:
+        return m.AtPrevious(children[0], span=self.span(meta))
+
+    @v_args(meta=True)
     def number(self, meta: Any, children: list[Any]) -> m.NumberLit:
         return m.NumberLit(
             _decimal(str(children[0]), self.tspan(children[0])), span=self.span(meta)

@@ -155,6 +155,13 @@ class _Printer(ExprVisitor[str, [int]]):
     def visit_ref(self, node: m.Ref, context: int) -> str:
         return node.dotted
 
+    def visit_at_previous(self, node: m.AtPrevious, context: int) -> str:
+        # like "at VISIT": after a name or a parenthesised expression only
+        inner = (
+            node.expr.dotted if isinstance(node.expr, m.Ref) else f"({self.visit(node.expr, 0)})"
+        )
+        return f"{inner} at previous visit"
+
     def visit_at_visit(self, node: m.AtVisit, context: int) -> str:
         # "at VISIT" follows a name or a parenthesised expression only
         inner = (

@@ -66,6 +66,8 @@ objective O primary "Endpoints of every kind" {
   endpoint CHGV "Change from day 1" value by visit W4, W8 = scores.total - scores.total at D1
   endpoint PCTV "Percent change from day 1" value by visit W4, W8
     = (scores.total - scores.total at D1) / scores.total at D1 * 100
+  endpoint WORSE "Worse than at the previous visit" responder by visit D1, W4, W8
+    = scores.total > scores.total at previous visit
   endpoint RESPV "Improved by 4 points" responder by visit W8, W4
     = scores.total - scores.total at D1 <= -4
   endpoint SERIOUS "Serious adverse events" value = count(events where serious = yes)

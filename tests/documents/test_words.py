@@ -64,6 +64,7 @@ EXPECTED = {
     "w_member_list": "sex is any value of the list “Sex”",
     "w_known": "body weight is recorded and comment is missing",
     "w_contains": "comment contains “rash” (ignoring case)",
+    "w_previous": "body weight at day 1 minus body weight at the previous visit",
     "w_any_visit": (
         "at any visit from screening to day 1 (inclusive): body weight is greater than 100 kg"
     ),
@@ -300,6 +301,7 @@ def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
         st.builds(partial(m.MemberOf, span=SPAN), children, st.just(("female", "male"))),
         st.builds(partial(m.IsKnown, span=SPAN), children, st.booleans()),
         st.builds(partial(m.Contains, span=SPAN), children, children),
+        st.builds(partial(m.AtPrevious, span=SPAN), children),
         st.builds(
             partial(m.VisitQuantifier, span=SPAN),
             st.sampled_from(["any", "all"]),
