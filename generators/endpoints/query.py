@@ -14,7 +14,10 @@ Completeness: a log the input declares complete for a subject (an SDTM
 `complete adverse_events for DM`) holds none when empty, where an empty log is
 otherwise unknown.  The query reads the declaration from a table of the run
 (`COMPLETE_TABLE`: subject_id, log), so an SDTM source gives the same values
-through SQL as through the interpreter.
+through SQL as through the interpreter — for a log read by a rule, or by the
+rule of a record flag; not yet for a log read inside another quantifier's
+condition (`any a where (any b where …)` with b declared complete and empty is
+unknown here, not met as in the interpreter).
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class EndpointQuery(_QueryBuilder):
         self.complete = complete
         self.complete_sources: dict[str, _Source] = {}
         self._intervals = _CompleteIntervals(self)
+        #: the scope of a record query's rows, where the completeness columns are joined
+        self.row_scope: _RecordScope | None = None
 
     # ------------------------------------------------------------ completeness
 
@@ -72,7 +77,10 @@ class EndpointQuery(_QueryBuilder):
     def declared_complete(self, node: n.If, scope: _RecordScope | None) -> exp.Expression | None:
         """Whether the subject's log is declared complete, for an `If` on "is it recorded"."""
         recorded = _recorded_table(node.cond)
-        if recorded is None or recorded not in self.complete or scope is not None:
+        if recorded is None or recorded not in self.complete:
+            return None
+        if scope is not None and scope is not self.row_scope:
+            # inside a quantifier's condition: its rows are not joined to the declarations
             return None
         source = self.complete_sources.get(recorded)
         if source is None:
@@ -126,7 +134,7 @@ class EndpointQuery(_QueryBuilder):
         """One row per record of the table `log`, numbered in input order, a column per node."""
         self._plan_record_nodes(list(columns.values()))
         table = self.tables[log]
-        scope = _RecordScope(table, self.record_alias)
+        scope = self.row_scope = _RecordScope(table, self.record_alias)
         compiled = [
             self.value(node, scope).as_(_id(name), copy=False) for name, node in columns.items()
         ]
