@@ -197,3 +197,40 @@ def test_each_value_is_three_valued(spec: Spec) -> None:
     event = values.events["TTR"]
     assert (event.date, event.days, event.censored) == (None, None, None)
     assert "events records" in values.values["ANYRASH"].missing
+
+
+TWO_LOGS = """\
+trial TWO { title "A record flag reading another log" eligibility_visit D1 }
+visit D1 "Day 1" day 1
+anchor first_dose = visit D1
+form a "A" repeating at D1 { x integer "X" for_reporting }
+form b "B" repeating at D1 { y integer "Y" for_reporting }
+objective O primary "Flags" {
+  endpoint F "F" flag per a = x > 1 and not (any b where y > 1)
+  endpoint G "G" flag = any b where y > 1
+  endpoint N "N" value = count(b where y > 1)
+}
+"""
+
+
+def test_a_log_declared_complete_reads_the_same_in_both_engines(tmp_path: Path) -> None:
+    """An empty log declared complete holds none (S1); not declared, it is unknown (S2)."""
+    path = tmp_path / "two.trial"
+    path.write_text(TWO_LOGS, encoding="utf-8")
+    spec = load_for_screening(str(path)).spec
+    assert spec is not None
+    batch = Batch()
+    complete = RawSubject({"subject_id": "S1", "forms": {"a": [{"x": 2}, {"x": 0}]}}, "1")
+    complete.complete_forms.add("b")
+    batch.subjects += [complete, RawSubject({"subject_id": "S2", "forms": {"a": [{"x": 2}]}}, "2")]
+    plan = plan_endpoints(spec)
+    deriver = Deriver(spec, plan)
+    for values in (
+        [deriver.subject(s) for s in subjects_of(deriver, batch)],
+        derive_with_duckdb(spec, plan, batch),
+    ):
+        s1, s2 = values
+        assert (s1.values["G"].value, s1.values["N"].value) == (False, 0)
+        assert [r["F"].value for r in s1.records["a"]] == [True, False]
+        assert (s2.values["G"].value, s2.values["N"].value) == (None, None)
+        assert [r["F"].value for r in s2.records["a"]] == [None]
