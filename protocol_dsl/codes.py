@@ -141,6 +141,7 @@ CODES: dict[str, CodeInfo] = {
     "E1055": CodeInfo("time-to-event origin or censoring that is not a date", "error"),
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
+    "E1058": CodeInfo("flag named like a column its table already has", "error"),
 }
 
 

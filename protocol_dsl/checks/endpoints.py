@@ -16,7 +16,9 @@ E1054 a `value` endpoint whose rule is not a number;
 E1055 the origin or the censoring date of a time to event is not a date;
 E1056 `by visit V…` names a visit the schedule does not have;
 E1057 `by visit` on a kind with one value per subject or per record (a flag,
-      a time to event): only a `responder` or a `value` is computed per visit.
+      a time to event): only a `responder` or a `value` is computed per visit;
+E1058 a flag named USUBJID or RECORD: a flag is a column of its table (ADSL, or
+      the log's table), beside those two.
 
 Type errors inside the expressions themselves are the type check's (E02xx);
 here only the type of the whole rule against its kind is checked, and not
@@ -48,8 +50,21 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                 yield from _endpoint(owner, endpoint)
 
 
+#: The columns a flag's table has besides the flags (protocol_dsl/analysis/results.py).
+_TABLE_COLUMNS = ("USUBJID", "RECORD")
+
+
 def _endpoint(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
     yield from _by_visit(owner, endpoint)
+    if endpoint.kind in ("flag", "record_flag") and endpoint.name.upper() in _TABLE_COLUMNS:
+        yield Diagnostic(
+            "E1058",
+            "error",
+            f"a flag is a column of its table, which already has a column {endpoint.name.upper()}"
+            f" (the subject, and the record's number in a log's table)",
+            endpoint.span,
+            help=f"rename the endpoint (e.g. '{endpoint.name}FL')",
+        )
     kind = endpoint.kind
     if kind is None:
         return
