@@ -71,6 +71,8 @@ objective O primary "Endpoints of every kind" {
   endpoint RESPV "Improved by 4 points" responder by visit W8, W4
     = scores.total - scores.total at D1 <= -4
   endpoint SERIOUS "Serious adverse events" value = count(events where serious = yes)
+  endpoint RATE "Serious adverse events per 100 days on study" value
+    = count(events where serious = yes) / days_between(first_dose, status.end_date) * 100
   endpoint COMPL "Attended week 8" flag = week8 is known
   endpoint LOWALL "At most 40 at every visit from week 4 to week 8" responder
     = all visits from W4 to W8 satisfy scores.total <= 40
