@@ -7,9 +7,10 @@ problem.
 
 Ranges: E00xx syntax and files; E01xx names, imports and fields; E02xx types;
 E03xx units; E04xx eligibility logic; E05xx data availability; E06xx
-schedule; E07xx dosing and escalation; W08xx document completeness; N09xx
+schedule; E07xx dosing and escalation; E10xx randomised design; W08xx document completeness; N09xx
 notes (provisional values, open questions); E0999 an internal error (a bug in
-protocol-dsl, reported with the check it happened in).
+protocol-dsl, reported with the check it happened in); E10xx/W10xx randomised
+designs (analysis sets, estimands, sample size).
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ CODES: dict[str, CodeInfo] = {
     "E0116": CodeInfo("form named like a table of the subject-data layout", "error"),
     "E0117": CodeInfo("criterion named like a column of the screening result", "error"),
     "E0118": CodeInfo("not a product code", "error"),
+    "E0119": CodeInfo("yielded visit name taken twice", "error"),
+    "E0120": CodeInfo("visit name pattern that cannot name visits", "error"),
+    "E0121": CodeInfo("unknown time point", "error"),
+    "E0122": CodeInfo("unknown anchor in a position", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -107,6 +112,15 @@ CODES: dict[str, CodeInfo] = {
     "E0605": CodeInfo("endpoint time frame beyond the schedule", "error"),
     "E0606": CodeInfo("schedule inconsistent with the trial length", "error"),
     "E0607": CodeInfo("DLT window not covered by visits", "error"),
+    "E0608": CodeInfo("cycle visit outside its cycle", "error"),
+    "E0609": CodeInfo("cycle selector outside the cycles", "error"),
+    "E0610": CodeInfo("cycle without a number of cycles", "error"),
+    "E0611": CodeInfo("repeat without an end", "error"),
+    "E0612": CodeInfo("repeat that ends before it starts", "error"),
+    "E0613": CodeInfo("too many visits yielded", "error"),
+    "E0614": CodeInfo("interval or cycle length under a day", "error"),
+    "E0615": CodeInfo("series anchored on itself", "error"),
+    "E0616": CodeInfo("timing that is not a duration or is given twice", "error"),
     # ---- E07xx dosing and escalation
     "E0701": CodeInfo("dose levels not increasing", "error"),
     "E0702": CodeInfo("step dose not leading up to the target", "error"),
@@ -120,10 +134,47 @@ CODES: dict[str, CodeInfo] = {
     "E0710": CodeInfo("cohorts file line that cannot be read as a cohort", "error"),
     "E0711": CodeInfo("cohort counts that contradict each other", "error"),
     "E0712": CodeInfo("cohort the escalation design does not allow", "error"),
+    # ---- E10xx randomised design
+    "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
+    "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),
+    "E1003": CodeInfo("block size that is not a multiple of the ratio's sum", "error"),
+    "E1004": CodeInfo("minimisation factor that is not a stratification factor", "error"),
+    "E1005": CodeInfo("minimisation probability out of range", "error"),
+    "E1006": CodeInfo("unknown minimisation imbalance measure", "error"),
+    "E1007": CodeInfo("strata of a factor overlap", "error"),
+    "E1008": CodeInfo("strata of a factor leave subjects out", "error"),
+    "E1009": CodeInfo("masking level disagrees with the roles blinded", "error"),
+    "E1010": CodeInfo("unknown masking role", "error"),
+    "E1011": CodeInfo("randomisation in a trial whose allocation is not randomised", "error"),
+    "E1012": CodeInfo("randomisation or masking declared twice", "error"),
+    "E1013": CodeInfo("arm, factor or stratum given twice", "error"),
+    "E1014": CodeInfo("randomisation without a ratio or a method", "error"),
+    "E1015": CodeInfo("subjects file line that cannot be read for minimisation", "error"),
     # ---- W08xx document completeness
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
     "W0803": CodeInfo("no schedule of visits", "warning"),
+    # ---- E10xx randomised design: analysis sets, estimands, sample size
+    "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
+    "E1017": CodeInfo("estimand population that is not an analysis set", "error"),
+    "E1018": CodeInfo("estimand variable that is not an endpoint", "error"),
+    "E1019": CodeInfo("estimand without one of its five attributes", "error"),
+    "E1020": CodeInfo("intercurrent event strategy that is not one of ICH E9(R1)'s five", "error"),
+    "E1021": CodeInfo("composite strategy that does not say what the event counts as", "error"),
+    "E1022": CodeInfo("arm on both sides of an estimand's comparison", "error"),
+    "E1023": CodeInfo("intercurrent events listed and declared none", "error"),
+    "E1024": CodeInfo("unknown sample-size method", "error"),
+    "E1025": CodeInfo("unknown or repeated sample-size parameter", "error"),
+    "E1026": CodeInfo("missing sample-size parameter", "error"),
+    "E1027": CodeInfo("sample-size parameter out of range", "error"),
+    "E1028": CodeInfo("sample-size assumptions with no effect to detect", "error"),
+    "E1029": CodeInfo("second statistics section", "error"),
+    "W1040": CodeInfo("primary objective without an estimand", "warning"),
+    "W1041": CodeInfo("analysis set or subgroup that no subject can belong to", "warning"),
+    "W1042": CodeInfo("two analysis sets or subgroups with the same members", "warning"),
+    "W1043": CodeInfo("planned enrolment below the recomputed sample size", "warning"),
+    "W1044": CodeInfo("planned enrolment well above the recomputed sample size", "warning"),
+    "W1045": CodeInfo("sample size without a planned enrolment to compare", "warning"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

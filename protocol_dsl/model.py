@@ -824,6 +824,24 @@ class Visit(_Node):
     end_rule: str | None = None
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: event-relative timing as written: `visit SFU 30 days after last_dose`
+    after: Position | None = None
+    # What the expansion of cycles and repeats (`protocol_dsl.timeline`) records on the
+    # visits it yields; a declared visit has none of these.
+    #: the cycle or repeat that yields the visit
+    series: str | None = None
+    #: the cycle's template visit the visit is an instance of
+    template: str | None = None
+    #: the cycle number (1-based) of a cycle visit
+    cycle: int | None = None
+    #: the occurrence number (1-based) of a repeat's visit
+    occurrence: int | None = None
+    #: planned on the calendar from a fixed day (a repeat anchored on a day, a week or
+    #: a fixed-day anchor), not shifted when a cycle is delayed; cycle visits are not
+    calendar: bool = False
+    #: timing relative to an event with no planned day (`after end_of_treatment`)
+    relative_to: Position | None = None
+    timepoints: tuple[TimePoint, ...] = ()
 
     @property
     def earliest(self) -> int | None:
@@ -834,6 +852,116 @@ class Visit(_Node):
         if self.day is None:
             return None
         return (self.day_end if self.day_end is not None else self.day) + self.window_after
+
+
+# ---------------------------------------------------------------- time structure
+
+
+@node
+class Position(_Node):
+    """A place on the time line: `day 5`, `week 12`, `first_dose`, `30 days after last_dose`.
+
+    `week N` is kept as its study day (7N + 1: week 0 is day 1) with `as_week`
+    set, so that it prints back as written.  An anchor position has `anchor`
+    and, with an offset, `offset` and `direction`.
+    """
+
+    day: int | None = None
+    anchor: str | None = None
+    offset: Quantity | None = None
+    direction: Direction | None = None
+    as_week: bool = False
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def week(self) -> int | None:
+        """The week number of a `week N` position."""
+        if self.day is None or not self.as_week:
+            return None
+        return (self.day - 1) // 7 if self.day > 0 else self.day // 7
+
+
+@node
+class TimePoint(_Node):
+    """A time point within a visit day: `timepoint eoi "End of infusion" 1 h after dose`."""
+
+    name: str
+    label: str | None
+    offset: Quantity | None = None
+    direction: Direction | None = None
+    #: "dose" (the start of administration) or another time point of the visit
+    reference: str | None = None
+    #: the symmetric window (±) around the time point
+    window: Quantity | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class CycleVisit(_Node):
+    """A template visit of a cycle: its day within the cycle and the cycles that have it."""
+
+    name: str
+    label: str | None
+    day: int | None = None
+    day_end: int | None = None
+    window_before: int = 0
+    window_after: int = 0
+    epoch: str | None = None
+    condition: str | None = None
+    cycles_from: int | None = None
+    #: the last cycle that has the visit; None with `cycles_from` is open-ended (`2 ..`)
+    cycles_to: int | None = None
+    timepoints: tuple[TimePoint, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+    #: `cycles A` (one cycle) rather than `cycles A .. A`, for printing back as written
+    single_cycle: bool = False
+
+
+@node
+class Cycle(_Node):
+    """A treatment cycle: its length, how many, and its visits (templates)."""
+
+    name: str
+    label: str | None
+    length: Quantity
+    epoch: str | None = None
+    count: int | None = None
+    up_to: int | None = None
+    until: str | None = None
+    names: str | None = None
+    start: Position | None = None
+    visits: tuple[CycleVisit, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def planned_cycles(self) -> int | None:
+        """The number of cycles planned: exactly `count`, else the maximum `up_to`."""
+        return self.count if self.count is not None else self.up_to
+
+
+@node
+class Repeat(_Node):
+    """A visit repeated at an interval: `repeat TA every 6 weeks after first_dose …`."""
+
+    name: str
+    label: str | None
+    every: Quantity
+    start: Position
+    #: `from X` (first occurrence at X) rather than `after X` (one interval after X)
+    start_inclusive: bool = False
+    end: Position | None = None
+    until: str | None = None
+    at_most: int | None = None
+    window_before: int = 0
+    window_after: int = 0
+    epoch: str | None = None
+    condition: str | None = None
+    names: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -1034,12 +1162,103 @@ class Endpoint(_Node):
     span: Span = _span_field(kw_only=True)
 
 
+#: ICH E9(R1)'s five strategies for an intercurrent event, as the language spells them.
+IntercurrentStrategy = Literal[
+    "treatment_policy", "composite", "hypothetical", "while_on_treatment", "principal_stratum"
+]
+INTERCURRENT_STRATEGIES: tuple[str, ...] = get_args(IntercurrentStrategy)
+
+
+@node
+class IntercurrentEvent(_Node):
+    """An intercurrent event and the strategy that handles it.
+
+    `strategy` is the word as written (a check refuses one that is not among
+    `INTERCURRENT_STRATEGIES`); `detail` says how the strategy applies (for a
+    composite strategy, what the event counts as).
+    """
+
+    text: str
+    strategy: str
+    detail: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Estimand(_Node):
+    """An estimand with ICH E9(R1)'s five attributes.
+
+    `treatment` are the arms of interest and `comparator` the arms they are
+    compared with (`treatment A versus B`); `population` names an analysis
+    set, `variable` an endpoint.  `no_intercurrent` records that the writer
+    stated explicitly that no intercurrent event was identified, which is
+    not the same as having said nothing.
+    """
+
+    name: str
+    label: str | None
+    treatment: tuple[Ref, ...] = ()
+    comparator: tuple[Ref, ...] = ()
+    population: Ref | None = None
+    variable: Ref | None = None
+    intercurrent: tuple[IntercurrentEvent, ...] = ()
+    no_intercurrent: bool = False
+    summary: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
 @node
 class Objective(_Node):
     name: str
     level: ObjectiveLevel
     text: str
     endpoints: tuple[Endpoint, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+    estimands: tuple[Estimand, ...] = attrs.field(default=(), kw_only=True)
+
+
+PopulationKind = Literal["population", "subgroup"]
+
+
+@node
+class Population(_Node):
+    """A named analysis set (`population`) or subgroup, defined by a rule over subject data."""
+
+    kind: PopulationKind
+    name: str
+    label: str | None
+    rule: Expr
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class SampleSize(_Node):
+    """The assumptions of a sample-size calculation: its method and parameters as fields."""
+
+    method: str
+    label: str | None
+    parameters: tuple[Field, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def parameter(self, key: str) -> Field | None:
+        for f in self.parameters:
+            if f.key == key:
+                return f
+        return None
+
+
+@node
+class Statistics(_Node):
+    """The statistical considerations: sample-size assumptions and a summary of the analysis."""
+
+    sample_sizes: tuple[SampleSize, ...] = ()
+    analyses: tuple[str, ...] = ()
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
 
@@ -1100,6 +1319,115 @@ class Mapping(_Node):
     complete: tuple[MapComplete, ...] = ()
 
 
+# ---------------------------------------------------------------- randomisation and blinding
+
+
+@node
+class RatioEntry(_Node):
+    """One arm of the allocation ratio and its weight (`placebo 1`)."""
+
+    arm: str
+    weight: Decimal
+    span: Span = _span_field(kw_only=True)
+
+
+AllocationMethodKind = Literal["simple", "permuted_blocks", "minimisation"]
+
+
+@node
+class AllocationMethod(_Node):
+    """How subjects are allocated: simple, permuted blocks, or Pocock-Simon minimisation.
+
+    `block_sizes` belong to permuted blocks; `factors`, `probability` and `measure`
+    (range or variance) to minimisation.
+    """
+
+    kind: AllocationMethodKind
+    block_sizes: tuple[Decimal, ...] = ()
+    factors: tuple[str, ...] = ()
+    probability: Decimal | None = None
+    measure: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Stratum(_Node):
+    """One level of a stratification factor, with the rule that puts a subject in it."""
+
+    name: str
+    label: str | None
+    rule: Expr
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class StratificationFactor(_Node):
+    name: str
+    label: str | None
+    strata: tuple[Stratum, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def stratum(self, name: str) -> Stratum | None:
+        for stratum in self.strata:
+            if stratum.name == name:
+                return stratum
+        return None
+
+
+@node
+class Randomisation(_Node):
+    """`randomisation { ratio …  method …  stratify_by … }`: how subjects are allocated."""
+
+    ratio: tuple[RatioEntry, ...] = ()
+    ratio_marks: Marks = ()
+    method: AllocationMethod | None = None
+    factors: tuple[StratificationFactor, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def factor(self, name: str) -> StratificationFactor | None:
+        for factor in self.factors:
+            if factor.name == name:
+                return factor
+        return None
+
+
+@node
+class MaskedRoles(_Node):
+    """`blinded participant, investigator`: roles kept unaware of the allocation."""
+
+    roles: tuple[str, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Unblinding(_Node):
+    """A condition under which the allocation of a subject may be revealed."""
+
+    text: str
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Masking(_Node):
+    """`masking { blinded …  unblinding "…" }`: who is blinded, and when that ends."""
+
+    blinded: tuple[MaskedRoles, ...] = ()
+    unblinding: tuple[Unblinding, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every role blinded, in the order written, each once."""
+        return tuple(dict.fromkeys(role for line in self.blinded for role in line.roles))
+
+
 Declaration: TypeAlias = (
     Trial
     | Use
@@ -1115,6 +1443,8 @@ Declaration: TypeAlias = (
     | Anchor
     | Epoch
     | Visit
+    | Cycle
+    | Repeat
     | Activity
     | Element
     | Arm
@@ -1123,6 +1453,10 @@ Declaration: TypeAlias = (
     | Objective
     | Amendment
     | Mapping
+    | Randomisation
+    | Masking
+    | Population
+    | Statistics
 )
 
 

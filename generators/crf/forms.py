@@ -122,7 +122,7 @@ def crf_forms(spec: Spec) -> tuple[CrfForm, ...]:
     """Every form the trial collects, in data-dictionary order, then the eligibility checklist."""
     prefixes = library_prefixes(spec)
     forms = [
-        _form(use.key, use.storage_name, use.form, use.visits, use.owner, prefixes)
+        _form(use.key, use.storage_name, use.form, use.visits, use.owner, prefixes, spec)
         for use in spec.form_uses
     ]
     checklist = _checklist(spec, {f.storage_name for f in forms})
@@ -231,6 +231,25 @@ def mapping_targets(spec: Spec) -> dict[tuple[str, str], tuple[str, ...]]:
 # ---------------------------------------------------------------- building the view
 
 
+def series_event(visit: m.Visit) -> str | None:
+    """The repeating event a visit of a cycle or a repeat is an instance of, else None: one
+    per visit of a cycle ("treatment_cycle.D1": C1D1 … C17D1) and one per repeat ("SURV")."""
+    if visit.series is None:
+        return None
+    return f"{visit.series}.{visit.template}" if visit.template is not None else visit.series
+
+
+def series_event_label(spec: Spec, visit: m.Visit) -> str:
+    """ "Treatment cycle, Day 1", "Survival follow-up": the event's name for people."""
+    cycle = spec.cycles.get(visit.series or "")
+    if cycle is not None:
+        template = next((t for t in cycle.visits if t.name == visit.template), None)
+        day = (template.label or template.name) if template else visit.template or ""
+        return f"{cycle.label or cycle.name}, {day}"
+    repeat = spec.repeats.get(visit.series or "")
+    return (repeat.label or repeat.name) if repeat else visit.series or visit.name
+
+
 def _form(
     key: str,
     storage_name: str,
@@ -238,11 +257,13 @@ def _form(
     visits: tuple[str, ...],
     owner: Spec,
     prefixes: dict[int, str],
+    trial: Spec,
 ) -> CrfForm:
     group_labels = {g.name: g.label for g in form.groups}
     grouped: dict[str, list[CrfField]] = {}
     for item in form.items:
-        grouped.setdefault(item.group or "", []).append(_field(item, form, owner, prefixes))
+        field = _field(item, form, owner, prefixes, trial.item_visits(item))
+        grouped.setdefault(item.group or "", []).append(field)
     groups = tuple(
         CrfGroup(name, group_labels.get(name), tuple(fields)) for name, fields in grouped.items()
     )
@@ -257,7 +278,13 @@ def _form(
     )
 
 
-def _field(item: m.Item, form: m.Form, owner: Spec, prefixes: dict[int, str]) -> CrfField:
+def _field(
+    item: m.Item,
+    form: m.Form,
+    owner: Spec,
+    prefixes: dict[int, str],
+    visits: tuple[str, ...] | None,
+) -> CrfField:
     kind = item.type.kind
     unit = item.type.unit if kind == "quantity" else None
     choices: ChoiceList | None = None
@@ -280,7 +307,7 @@ def _field(item: m.Item, form: m.Form, owner: Spec, prefixes: dict[int, str]) ->
         required=item.required,
         condition=item.when,
         scope=Scope(owner, form, f"condition of {form.name}.{item.name}"),
-        visits=item.visits,
+        visits=visits,
         codes=item.codes,
         provisional=m.is_provisional(item.marks),
     )

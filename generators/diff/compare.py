@@ -33,11 +33,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generators.diff import (
+    analysis,
     design,
     dictionary,
     eligibility,
     header,
     objectives,
+    randomisation,
     reading,
     rules,
     schedule,
@@ -130,5 +132,9 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     design.arms(d, old, new)
     design.interventions(d, old, new)
     design.dose_findings(d, old, new)
+    randomisation.randomisation(d, old, new)
+    randomisation.masking(d, old, new)
     objectives.objectives(d, old, new)
+    analysis.populations(d, old, new)
+    analysis.statistics(d, old, new)
     dictionary.mappings(d, old, new, prefix)

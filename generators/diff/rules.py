@@ -516,6 +516,62 @@ _rule(
         ),
     },
 )
+_SCHEDULE_CUT = _v(
+    "safety",
+    True,
+    True,
+    True,
+    "the visits the series yielded, and the assessments made at them, are no longer "
+    "planned: a likely substantial impact on safety and on the data",
+    "drops the safety monitoring done at those visits (312.30(b)(1)(iii))",
+)
+_rule(
+    "CYCLE_ADDED",
+    SUMMARY,
+    "a treatment cycle added to the schedule",
+    {"added": _BURDEN},
+    inverse="CYCLE_REMOVED",
+)
+_rule(
+    "CYCLE_REMOVED",
+    SUMMARY,
+    "a treatment cycle removed from the schedule",
+    {"removed": _SCHEDULE_CUT},
+    inverse="CYCLE_ADDED",
+)
+_rule(
+    "CYCLE_CHANGED",
+    SUMMARY,
+    "a cycle's length, number of cycles, start or stopping rule, or the cycles, days and "
+    "time points of its visits",
+    _both(_DESIGN, "changed"),
+)
+_rule(
+    "REPEAT_ADDED",
+    SUMMARY,
+    "a repeating visit added to the schedule",
+    {"added": _BURDEN},
+    inverse="REPEAT_REMOVED",
+)
+_rule(
+    "REPEAT_REMOVED",
+    SUMMARY,
+    "a repeating visit removed from the schedule",
+    {"removed": _SCHEDULE_CUT},
+    inverse="REPEAT_ADDED",
+)
+_rule(
+    "REPEAT_CHANGED",
+    SUMMARY,
+    "a repeating visit's interval, start, end, number or stopping rule",
+    _both(_DESIGN, "changed"),
+)
+_rule(
+    "SERIES_RELABELLED",
+    SUMMARY,
+    "a cycle's or repeating visit's label, epoch, condition or visit names",
+    _both(_DATA_ONLY, "changed"),
+)
 _rule("ANCHOR_ADDED", SUMMARY, "a time anchor added", {"added": _ADMIN}, inverse="ANCHOR_REMOVED")
 _rule(
     "ANCHOR_REMOVED",
@@ -580,6 +636,27 @@ for _level in ("primary", "secondary", "exploratory"):
         OBJECTIVES,
         f"a {_level} endpoint's time frame",
         _both(_verdict, "shortened", "lengthened", "changed"),
+    )
+    _rule(
+        f"{_upper}_ESTIMAND_ADDED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective added",
+        {"added": _verdict},
+        inverse=f"{_upper}_ESTIMAND_REMOVED",
+    )
+    _rule(
+        f"{_upper}_ESTIMAND_REMOVED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective removed",
+        {"removed": _verdict},
+        inverse=f"{_upper}_ESTIMAND_ADDED",
+    )
+    _rule(
+        f"{_upper}_ESTIMAND_CHANGED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective: its treatment comparison, population, "
+        "variable, intercurrent events and strategies, or summary measure",
+        _both(_verdict, "reworded", "changed"),
     )
 _rule(
     "SAFETY_FOLLOW_UP_CHANGED",
@@ -704,6 +781,30 @@ _rule(
     _both(_DESIGN_SAFETY, "changed"),
 )
 _rule("ARM_RELABELLED", DESIGN, "an arm's label or description", _both(_ADMIN, "reworded"))
+_rule(
+    "RANDOMISATION_CHANGED",
+    DESIGN,
+    "the randomisation: added or removed, its allocation ratio or its method",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "STRATIFICATION_CHANGED",
+    DESIGN,
+    "a stratification factor added or removed, or its strata",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "MASKING_CHANGED",
+    DESIGN,
+    "the masking: added or removed, or the roles blinded",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "UNBLINDING_CHANGED",
+    DESIGN,
+    "when the allocation of a subject may be revealed",
+    _both(_DESIGN_SAFETY, "added", "removed", "changed"),
+)
 _rule("ELEMENT_ADDED", DESIGN, "an element added", {"added": _DESIGN}, inverse="ELEMENT_REMOVED")
 _rule(
     "ELEMENT_REMOVED",
@@ -1322,6 +1423,74 @@ _rule(
             "changed",
         ),
     },
+)
+
+_ANALYSIS = _v(
+    "data_robustness",
+    True,
+    False,
+    False,
+    "how the trial's data are analysed changes: a likely substantial impact on the "
+    "reliability and robustness of its conclusions",
+    "not a change to the safety of subjects",
+    "the analysis changes, not the design or the scope of the investigation",
+)
+_rule(
+    "ANALYSIS_SET_ADDED",
+    STATISTICS,
+    "an analysis set or subgroup added",
+    {"added": _ANALYSIS},
+    inverse="ANALYSIS_SET_REMOVED",
+)
+_rule(
+    "ANALYSIS_SET_REMOVED",
+    STATISTICS,
+    "an analysis set or subgroup removed",
+    {"removed": _ANALYSIS},
+    inverse="ANALYSIS_SET_ADDED",
+)
+_rule(
+    "ANALYSIS_SET_CHANGED",
+    STATISTICS,
+    "the rule, label, kind or codes of an analysis set or subgroup",
+    _both(_ANALYSIS, "reworded", "changed"),
+)
+_SIZED = _v(
+    "data_robustness",
+    True,
+    False,
+    False,
+    "the assumptions the sample size rests on change: a likely substantial impact on "
+    "the robustness of the data",
+    "not a change to the safety of subjects",
+    "the justification of the sample size changes, not the number of subjects itself "
+    "(a change of that is SAMPLE_SIZE_CHANGED)",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_ADDED",
+    STATISTICS,
+    "a sample-size calculation added",
+    {"added": _SIZED},
+    inverse="SAMPLE_SIZE_ASSUMPTIONS_REMOVED",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_REMOVED",
+    STATISTICS,
+    "a sample-size calculation removed",
+    {"removed": _SIZED},
+    inverse="SAMPLE_SIZE_ASSUMPTIONS_ADDED",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_CHANGED",
+    STATISTICS,
+    "the assumptions of a sample-size calculation (ranked by the number they imply)",
+    _both(_SIZED, "raised", "lowered", "changed"),
+)
+_rule(
+    "STATISTICAL_ANALYSIS_CHANGED",
+    STATISTICS,
+    "the summary of the statistical analysis",
+    _both(_ANALYSIS, "added", "removed", "reworded"),
 )
 
 # 11 Oversight

@@ -38,13 +38,17 @@ from generators.documents.document import (
     lines,
     para,
 )
+from generators.documents.estimands import EstimandContent
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
-from generators.documents.schedule import build_schedule, soa_table, visit_rows
+from generators.documents.schedule import build_schedule, visit_rows
+from generators.documents.soa_groups import group_schedule, soa_blocks
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
     criterion_in_words,
     endpoint_in_words,
+    label_phrase,
     quantity_in_words,
     rule_in_words,
 )
@@ -66,14 +70,24 @@ _VALUE_WORDS = {
 }
 
 
+_MASKING_WORDS = {
+    "open_label": "open label",
+    "single": "single-blind",
+    "double": "double-blind",
+    "triple": "triple-blind",
+    "quadruple": "quadruple-blind",
+}
+
+
 class _Builder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.marks = MarkIndex(spec)
-        self.schedule = build_schedule(spec)
+        self.schedule = group_schedule(spec, build_schedule(spec))
         self.finding = spec.dose_finding
         self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
         self.dictionary = DataDictionary(spec, self.marks)
+        self.estimands = EstimandContent(spec, self.marks)
 
     # ------------------------------------------------------------ helpers
 
@@ -332,7 +346,7 @@ class _Builder:
             "schedule-of-activities",
             "1.3",
             "Schedule of activities",
-            (soa_table(self.schedule, self.marks),),
+            soa_blocks(self.spec, self.schedule, self.marks),
         )
         return Section("summary", "1", "Protocol summary", (), (synopsis, schema, soa), True)
 
@@ -355,7 +369,7 @@ class _Builder:
                                 (Text(epoch.label or epoch.name), *self.marks.badges(epoch.marks))
                             ),
                         ),
-                        cell(", ".join(v.name for v in visits)),
+                        cell(self.visit_list(visits)),
                         cell(span),
                     )
                 )
@@ -369,6 +383,27 @@ class _Builder:
         if not blocks:
             blocks.append(para("The spec declares no epochs or arms."))
         return blocks
+
+    def visit_list(self, visits: list[m.Visit]) -> str:
+        """Visit names, a cycle's or a repeat's visits said once where the first falls:
+        "SCR, C1D1 … C17D1 (treatment cycle, 20 visits), TA1 … TA12 (tumour assessment, 12
+        visits)"."""
+        series: dict[str, list[str]] = {}
+        for visit in visits:
+            if visit.series is not None:
+                series.setdefault(visit.series, []).append(visit.name)
+        out: list[str] = []
+        for visit in visits:
+            names = series.get(visit.series or "", [])
+            if len(names) < 3:
+                out.append(visit.name)
+            elif visit.name == names[0]:
+                decl = self.spec.cycles.get(visit.series or "") or self.spec.repeats.get(
+                    visit.series or ""
+                )
+                label = label_phrase(decl.label if decl else None, visit.series or "")
+                out.append(f"{names[0]} … {names[-1]} ({label}, {len(names)} visits)")
+        return ", ".join(out)
 
     def arm_paragraph(self, arm: m.Arm) -> Paragraph:
         parts: list[Inline] = [Strong(arm.label or arm.name)]
@@ -472,7 +507,10 @@ class _Builder:
             tuple(rows),
             "Objectives and endpoints",
         )
-        return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
+        estimands = self.estimands.estimands_section("3.1")
+        if estimands is None:
+            return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
+        return Section("objectives", "3", "Objectives and estimands", (table,), (estimands,), True)
 
     # ------------------------------------------------------------ 4 trial design
 
@@ -742,6 +780,15 @@ class _Builder:
                     ),
                 )
             )
+        if self.spec.randomisation is not None or self.spec.masking is not None:
+            subsections.append(
+                Section(
+                    "randomisation-blinding",
+                    f"6.{len(subsections) + 1}",
+                    "Measures to minimise bias: randomisation and blinding",
+                    tuple(self.randomisation_blocks()),
+                )
+            )
         concomitant = [c for c in self.spec.criteria if self.reads_medication(c)]
         number = f"6.{len(subsections) + 1}"
         if concomitant:
@@ -763,6 +810,95 @@ class _Builder:
             tuple(subsections),
             True,
         )
+
+    def randomisation_blocks(self) -> list[Block]:
+        """Ratio, method, strata, roles blinded and unblinding.  Never the block sizes: a
+        reader who knows them can predict the last allocations of a block, so they are
+        kept out of every document (ICH E9: the sizes stay with the statistician)."""
+        blocks: list[Block] = []
+        randomisation = self.spec.randomisation
+        if randomisation is not None:
+            arms = self.spec.arms
+            shares = [
+                f"{arms[e.arm].label or e.arm if e.arm in arms else e.arm} "
+                f"({m.format_decimal(e.weight)})"
+                for e in randomisation.ratio
+            ]
+            ratio = ":".join(m.format_decimal(e.weight) for e in randomisation.ratio)
+            sentence: list[str | Inline] = [
+                f"Subjects are randomised in the ratio {ratio} to " + ", ".join(shares) + "."
+            ]
+            sentence += self.marks.badges(randomisation.ratio_marks)
+            method = randomisation.method
+            if method is not None:
+                words = allocation.METHOD_WORDS.get(method.kind, method.kind)
+                if method.kind == "minimisation":
+                    probability = (
+                        m.format_decimal(method.probability) if method.probability else "1"
+                    )
+                    measure = method.measure or allocation.DEFAULT_MEASURE
+                    words += (
+                        f" over {', '.join(self.factor_words(n) for n in method.factors)}, "
+                        f"assigning the arm that minimises imbalance ({measure} of the arm "
+                        f"counts) with probability {probability}"
+                    )
+                elif randomisation.factors:
+                    words += ", stratified"
+                sentence += [f" Allocation is by {words}."]
+                sentence += self.marks.badges(method.marks)
+            sentence += self.marks.badges(randomisation.marks)
+            blocks.append(para(*sentence))
+            for factor in randomisation.factors:
+                items = [
+                    ListItem(
+                        None,
+                        (
+                            para(
+                                Strong(stratum.label or stratum.name),
+                                f": {rule_in_words(stratum.rule, self.spec)}",
+                                *self.marks.badges(stratum.marks),
+                            ),
+                        ),
+                    )
+                    for stratum in factor.strata
+                ]
+                blocks.append(
+                    para(
+                        "Stratification factor ",
+                        Strong(factor.label or factor.name),
+                        ":",
+                        *self.marks.badges(factor.marks),
+                    )
+                )
+                blocks.append(ListBlock(tuple(items)))
+            if randomisation.factors:
+                blocks.append(
+                    para(
+                        "A subject whose stratum cannot be determined from the screening data is "
+                        "not randomised until the data are complete."
+                    )
+                )
+        masking = self.spec.masking
+        if masking is not None:
+            roles = [allocation.ROLES[r].words for r in masking.roles if r in allocation.ROLES]
+            level = allocation.effective_masking(masking, self.text_field("masking"))
+            level_words = _MASKING_WORDS.get(level or "", level or "")
+            who = ", ".join(roles[:-1]) + " and " + roles[-1] if len(roles) > 1 else "".join(roles)
+            verb = "is" if len(roles) == 1 else "are"
+            sentence = [
+                f"The trial is {level_words}: {who or 'no one'} {verb} kept unaware of the "
+                "allocation."
+            ]
+            for line in masking.blinded:
+                sentence += self.marks.badges(line.marks)
+            blocks.append(para(*sentence))
+            for rule in masking.unblinding:
+                blocks.append(para("Unblinding: ", rule.text, *self.marks.badges(rule.marks)))
+        return blocks
+
+    def factor_words(self, name: str) -> str:
+        factor = self.spec.randomisation.factor(name) if self.spec.randomisation else None
+        return (factor.label or factor.name) if factor is not None else name
 
     def reads_medication(self, criterion: m.Criterion) -> bool:
         """Whether a criterion's rule reads a medication form (directly or through definitions)."""
@@ -910,6 +1046,7 @@ class _Builder:
             sample.append(
                 Paragraph((Text("Planned enrolment:"), *self.marks.badges(enrolment.marks)))
             )
+        sample += self.estimands.sample_size_blocks()
         subsections.append(Section("sample-size", "10.1", "Sample size", tuple(sample)))
         if self.finding is not None and self.finding.scenarios:
             levels = [lv.name for lv in self.finding.levels]
@@ -953,6 +1090,12 @@ class _Builder:
                     (ListBlock(items, labelled=True),),
                 )
             )
+        analysis_sets = self.estimands.analysis_sets_section(f"10.{len(subsections) + 1}")
+        if analysis_sets is not None:
+            subsections.append(analysis_sets)
+        analysis = self.estimands.analysis_section(f"10.{len(subsections) + 1}")
+        if analysis is not None:
+            subsections.append(analysis)
         return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
 
     def derivation(self, endpoint: m.Endpoint) -> list[Paragraph]:

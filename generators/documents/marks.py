@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import attrs
 
 from generators.documents.document import Badge, Inline, Note, Paragraph, Text, lines, para
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
@@ -212,6 +213,31 @@ def _place(node: object, where: str) -> str:
             return f"{prefix}Mapping {node.name}"
         case m.MapRule():
             return f"{prefix}{node.target.dotted}"
+        case m.Randomisation():
+            return f"{prefix}Randomisation"
+        case m.AllocationMethod():
+            return f"{prefix}allocation method"
+        case m.StratificationFactor():
+            return f"{prefix}stratification factor {node.name}"
+        case m.Stratum():
+            return f"{prefix}stratum {node.name}"
+        case m.Masking():
+            return f"{prefix}Masking"
+        case m.MaskedRoles():
+            return f"{prefix}roles blinded"
+        case m.Unblinding():
+            return f"{prefix}unblinding"
+        case m.Estimand():
+            return f"{prefix}estimand {node.name}"
+        case m.IntercurrentEvent():
+            return f"{prefix}intercurrent event “{node.text}”"
+        case m.Population():
+            kind = "Analysis set" if node.kind == "population" else "Subgroup"
+            return f"{prefix}{kind} {node.name}"
+        case m.Statistics():
+            return f"{prefix}Statistics"
+        case m.SampleSize():
+            return f"{prefix}sample size ({node.method.replace('_', ' ')})"
     return where
 
 
@@ -249,6 +275,21 @@ def _value_of(node: object) -> str:
             return node.label or node.name
         case m.TableRow():
             return _field_value(node.value)
+        case m.Randomisation():
+            return ":".join(m.format_decimal(e.weight) for e in node.ratio)
+        case m.AllocationMethod():
+            # the method only: block sizes are concealed from the documents
+            return allocation.METHOD_WORDS.get(node.kind, node.kind)
+        case m.MaskedRoles():
+            return ", ".join(node.roles)
+        case m.Unblinding():
+            return node.text
+        case m.IntercurrentEvent():
+            return f"{node.text}: {node.strategy.replace('_', ' ')}"
+        case m.SampleSize():
+            return ", ".join(
+                f"{p.key} {', '.join(_field_value(v) for v in p.values)}" for p in node.parameters
+            )
     label = getattr(node, "label", None)
     return label or ""
 
@@ -290,11 +331,16 @@ def visit_timing(visit: m.Visit) -> str:
 
 
 def window_text(visit: m.Visit) -> str:
-    """ "±2 days", "−1/+3 days", or "" when the visit has no window."""
+    """ "±2 days", "−1/+3 days", "0/+3 days", or "" when the visit has no window."""
     before, after = visit.window_before, visit.window_after
     if not before and not after:
         return ""
     unit = "day" if max(before, after) == 1 and before == after else "days"
     if before == after:
         return f"±{before} {unit}"
+    # a window on one side only: "0/+3 days" (a leading "+" would read as a formula)
+    if not before:
+        return f"0/+{after} days"
+    if not after:
+        return f"−{before}/0 days"
     return f"−{before}/+{after} days"

@@ -55,10 +55,15 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         availability,
         completeness,
         dosing,
+        estimands,
         logic,
         logs,
         notes,
+        populations,
+        randomisation,
+        sample_size,
         schedule,
+        timeline,
     )
 
     return [
@@ -66,9 +71,14 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic.check_thorough if thorough else logic.check,
         availability.check,
         logs.check,
+        timeline.check,
         schedule.check,
         dosing.check,
+        randomisation.check,
         completeness.check,
+        estimands.check,
+        populations.check,
+        sample_size.check,
         notes.check,
     ]
 

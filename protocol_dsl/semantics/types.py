@@ -1214,6 +1214,14 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for endpoint in decl.endpoints:
             for scope, expr in endpoint_expressions(owner, endpoint):
                 typer.infer(expr, scope)
+    elif isinstance(decl, m.Randomisation):
+        for factor in decl.factors:
+            for stratum in factor.strata:
+                scope = Scope(owner, None, f"stratum {factor.name}.{stratum.name}")
+                typer.condition(stratum.rule, scope, f"the rule of stratum '{stratum.name}'")
+    elif isinstance(decl, m.Population):
+        scope = Scope(owner, None, f"{decl.kind} {decl.name}")
+        typer.condition(decl.rule, scope, f"the rule of the {decl.kind} '{decl.name}'")
 
 
 def walk_types(spec: Spec) -> Iterator[tuple[m.Expr, Scope, Type]]:

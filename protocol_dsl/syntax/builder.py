@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 from lark import Token, Transformer, v_args
 
+from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl.errors import UserError
 from protocol_dsl.syntax import printer
@@ -281,6 +282,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def dotted(self, meta: Any, children: list[Any]) -> m.Ref:
         return m.Ref(tuple(str(c) for c in children), span=self.span(meta))
+
+    def visit_list(self, children: list[Any]) -> tuple[str, ...]:
+        # kept as text: `treatment_cycle.D1` names a cycle's template visit
+        return tuple(ref.dotted for ref in children)
 
     def unsigned(self, children: list[Any]) -> tuple[Decimal, m.Span]:
         return _decimal(str(children[0]), self.tspan(children[0])), self.tspan(children[0])
@@ -771,6 +776,176 @@ class ModelBuilder(Transformer):
     visit_end_rule = _text_option("end_rule")
 
     @v_args(meta=True)
+    def visit_after(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("after", self._offset(meta, children))
+
+    # -- time structure
+
+    def _count(self, token: Token, what: str) -> int:
+        span = self.tspan(token)
+        number = _decimal(str(token), span)
+        if number != number.to_integral_value() or number < 1:
+            raise SyntaxProblem(
+                "E0007", f"{what} must be a whole number from 1, not {_shown(str(token))}", span
+            )
+        return int(number)
+
+    @v_args(meta=True)
+    def position_day(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(day=self._int(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_week(self, meta: Any, children: list[Any]) -> m.Position:
+        number, span = children[0]
+        if number != number.to_integral_value():
+            raise SyntaxProblem("E0007", f"a week must be a whole number, not {number}", span)
+        if abs(number) > 100_000:
+            raise SyntaxProblem("E0004", f"week {number} is too far from day 1", span)
+        day = durations.week_day(int(number))
+        return m.Position(day=day, as_week=True, span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_anchor(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(anchor=str(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_offset(self, meta: Any, children: list[Any]) -> m.Position:
+        return self._offset(meta, children)
+
+    def _offset(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(
+            anchor=str(children[2]),
+            offset=children[0].quantity,
+            direction=children[1],
+            span=self.span(meta),
+        )
+
+    cycle_epoch = _name_option("epoch")
+    cycle_until = _text_option("until")
+    series_names = _text_option("names")
+    cycle_start = _option("start")
+
+    def cycle_count(self, children: list[Any]) -> tuple[str, Any]:
+        return ("count", self._count(children[0], "a number of cycles"))
+
+    def cycle_up_to(self, children: list[Any]) -> tuple[str, Any]:
+        return ("up_to", self._count(children[0], "a number of cycles"))
+
+    def cycles_one(self, children: list[Any]) -> tuple[str, Any]:
+        cycle = self._count(children[0], "a cycle number")
+        return ("cycles", (cycle, cycle, True))
+
+    def cycles_range(self, children: list[Any]) -> tuple[str, Any]:
+        first = self._count(children[0], "a cycle number")
+        last = self._count(children[1], "a cycle number") if len(children) > 1 else None
+        return ("cycles", (first, last, False))
+
+    def timepoint_ref(self, children: list[Any]) -> str:
+        return str(children[0])
+
+    @v_args(meta=True)
+    def timepoint(self, meta: Any, children: list[Any]) -> m.TimePoint:
+        name = str(children[0])
+        label = self._label(children)
+        offset = direction = reference = window = None
+        rest = [c for c in children[1:] if not isinstance(c, (Token, m.Mark))]
+        quantities = [c for c in rest if isinstance(c, m.QuantityLit)]
+        words = [c for c in rest if isinstance(c, str)]
+        if len(words) == 2:
+            # `QUANTITY before|after REFERENCE`: the first quantity is the offset
+            offset, direction, reference = quantities[0].quantity, words[0], words[1]
+            quantities = quantities[1:]
+        if quantities:
+            window = quantities[0].quantity
+        return m.TimePoint(
+            name,
+            label,
+            offset,
+            direction,  # type: ignore[arg-type]
+            reference,
+            window,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def cycle_visit(self, meta: Any, children: list[Any]) -> m.CycleVisit:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        day, day_end = options.get("day", (None, None))
+        before, after = options.get("window", (0, 0))
+        first, last, single = options.get("cycles", (None, None, False))
+        return m.CycleVisit(
+            name,
+            label,
+            day,
+            day_end,
+            before,
+            after,
+            options.get("epoch"),
+            options.get("condition"),
+            first,
+            last,
+            tuple(c for c in children if isinstance(c, m.TimePoint)),
+            self._marks(children),
+            span=self.span(meta),
+            single_cycle=single,
+        )
+
+    @v_args(meta=True)
+    def cycle_decl(self, meta: Any, children: list[Any]) -> m.Cycle:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        length = next(c for c in children if isinstance(c, m.QuantityLit)).quantity
+        return m.Cycle(
+            name,
+            label,
+            length,
+            options.get("epoch"),
+            options.get("count"),
+            options.get("up_to"),
+            options.get("until"),
+            options.get("names"),
+            options.get("start"),
+            tuple(c for c in children if isinstance(c, m.CycleVisit)),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    repeat_from = _option("from")
+    repeat_after = _option("after")
+    repeat_to = _option("to")
+    repeat_until = _text_option("until")
+
+    def repeat_at_most(self, children: list[Any]) -> tuple[str, Any]:
+        return ("at_most", self._count(children[0], "a number of visits"))
+
+    @v_args(meta=True)
+    def repeat_decl(self, meta: Any, children: list[Any]) -> m.Repeat:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        every = next(c for c in children if isinstance(c, m.QuantityLit)).quantity
+        inclusive = "from" in options
+        before, after = options.get("window", (0, 0))
+        return m.Repeat(
+            name,
+            label,
+            every,
+            options["from"] if inclusive else options["after"],
+            inclusive,
+            options.get("to"),
+            options.get("until"),
+            options.get("at_most"),
+            before,
+            after,
+            options.get("epoch"),
+            options.get("condition"),
+            options.get("names"),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
     def visit_decl(self, meta: Any, children: list[Any]) -> m.Visit:
         name = str(children[0])
         label, options = self._label_and_options(children[1:])
@@ -792,6 +967,7 @@ class ModelBuilder(Transformer):
             options.get("end_rule"),
             self._marks(children),
             span=self.span(meta),
+            after=options.get("after"),
         )
 
     @v_args(meta=True)
@@ -1056,6 +1232,96 @@ class ModelBuilder(Transformer):
             endpoints,
             self._marks(children),
             span=self.span(meta),
+            estimands=tuple(c for c in children if isinstance(c, m.Estimand)),
+        )
+
+    # -- analysis sets, estimands, sample size
+
+    analysis_population = _word("population")
+    subgroup_population = _word("subgroup")
+
+    @v_args(meta=True)
+    def population_decl(self, meta: Any, children: list[Any]) -> m.Population:
+        expr = next(c for c in children[2:] if _is_expr(c))
+        return m.Population(
+            children[0],
+            str(children[1]),
+            self._label(children, 2),
+            expr,
+            self._codes(children),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    def estimand_arms(self, children: list[Any]) -> tuple[m.Ref, ...]:
+        return tuple(m.Ref((str(c),), span=self.tspan(c)) for c in children)
+
+    def estimand_treatment(self, children: list[Any]) -> tuple[str, Any]:
+        # a single-arm trial's estimand may have no comparator
+        return ("treatment", (children[0], children[1] if len(children) > 1 else ()))
+
+    def estimand_population(self, children: list[Any]) -> tuple[str, Any]:
+        return ("population", m.Ref((str(children[0]),), span=self.tspan(children[0])))
+
+    def estimand_variable(self, children: list[Any]) -> tuple[str, Any]:
+        return ("variable", m.Ref((str(children[0]),), span=self.tspan(children[0])))
+
+    estimand_summary = _text_option("summary")
+    no_intercurrent = _flag("no_intercurrent")
+
+    @v_args(meta=True)
+    def intercurrent_event(self, meta: Any, children: list[Any]) -> m.IntercurrentEvent:
+        strings = self._strings(children)
+        return m.IntercurrentEvent(
+            strings[0],
+            str(children[1]),
+            strings[1] if len(strings) > 1 else None,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def estimand_decl(self, meta: Any, children: list[Any]) -> m.Estimand:
+        options: dict[str, Any] = {}
+        for child in children[1:]:
+            if isinstance(child, tuple):
+                # a clause written twice: the last one stands (the check reports it)
+                options[child[0]] = child[1]
+        treatment, comparator = options.get("treatment", ((), ()))
+        return m.Estimand(
+            str(children[0]),
+            self._label(children),
+            treatment,
+            comparator,
+            options.get("population"),
+            options.get("variable"),
+            tuple(c for c in children if isinstance(c, m.IntercurrentEvent)),
+            bool(options.get("no_intercurrent", False)),
+            options.get("summary"),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def sample_size(self, meta: Any, children: list[Any]) -> m.SampleSize:
+        return m.SampleSize(
+            str(children[0]),
+            self._label(children),
+            tuple(c for c in children if isinstance(c, m.Field)),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    def statistics_analysis(self, children: list[Any]) -> tuple[str, str]:
+        return ("analysis", unquote(children[0]))
+
+    @v_args(meta=True)
+    def statistics_decl(self, meta: Any, children: list[Any]) -> m.Statistics:
+        return m.Statistics(
+            tuple(c for c in children if isinstance(c, m.SampleSize)),
+            tuple(c[1] for c in children if isinstance(c, tuple)),
+            self._marks(children),
+            span=self.span(meta),
         )
 
     # -- amendments
@@ -1138,6 +1404,106 @@ class ModelBuilder(Transformer):
             rules,
             span=self.span(meta),
             complete=complete,
+        )
+
+    # -- randomisation and blinding
+
+    @v_args(meta=True)
+    def ratio_entry(self, meta: Any, children: list[Any]) -> m.RatioEntry:
+        weight = _decimal(str(children[1]), self.tspan(children[1]))
+        return m.RatioEntry(str(children[0]), weight, span=self.span(meta))
+
+    @v_args(meta=True)
+    def allocation_ratio(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        entries = tuple(c for c in children if isinstance(c, m.RatioEntry))
+        return ("ratio", (entries, self._marks(children)))
+
+    def simple_method(self, children: list[Any]) -> dict[str, Any]:
+        return {"kind": "simple"}
+
+    def permuted_blocks_method(self, children: list[Any]) -> dict[str, Any]:
+        sizes = tuple(_decimal(str(c), self.tspan(c)) for c in children)
+        return {"kind": "permuted_blocks", "block_sizes": sizes}
+
+    def minimisation_method(self, children: list[Any]) -> dict[str, Any]:
+        measure = str(children[2]) if len(children) > 2 else None
+        probability = _decimal(str(children[1]), self.tspan(children[1]))
+        return {
+            "kind": "minimisation",
+            "factors": children[0],
+            "probability": probability,
+            "measure": measure,
+        }
+
+    @v_args(meta=True)
+    def method_clause(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        method = m.AllocationMethod(
+            **children[0], marks=self._marks(children), span=self.span(meta)
+        )
+        return ("method", method)
+
+    @v_args(meta=True)
+    def stratum(self, meta: Any, children: list[Any]) -> m.Stratum:
+        rule = next(c for c in children[1:] if _is_expr(c))
+        return m.Stratum(
+            str(children[0]),
+            self._label(children),
+            rule,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def stratification_factor(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        factor = m.StratificationFactor(
+            str(children[0]),
+            self._label(children),
+            tuple(c for c in children if isinstance(c, m.Stratum)),
+            self._marks(children[1:]),
+            span=self.span(meta),
+        )
+        return ("factor", factor)
+
+    @v_args(meta=True)
+    def randomisation_decl(self, meta: Any, children: list[Any]) -> m.Randomisation:
+        ratio: tuple[m.RatioEntry, ...] = ()
+        ratio_marks: m.Marks = ()
+        method = None
+        factors = []
+        for child in children:
+            if not isinstance(child, tuple):
+                continue
+            kind, value = child
+            if kind == "ratio":
+                ratio, ratio_marks = value
+            elif kind == "method":
+                method = value
+            elif kind == "factor":
+                factors.append(value)
+        return m.Randomisation(
+            ratio,
+            ratio_marks,
+            method,
+            tuple(factors),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def blinded_roles(self, meta: Any, children: list[Any]) -> m.MaskedRoles:
+        return m.MaskedRoles(children[0], self._marks(children), span=self.span(meta))
+
+    @v_args(meta=True)
+    def unblinding_rule(self, meta: Any, children: list[Any]) -> m.Unblinding:
+        return m.Unblinding(unquote(children[0]), self._marks(children), span=self.span(meta))
+
+    @v_args(meta=True)
+    def masking_decl(self, meta: Any, children: list[Any]) -> m.Masking:
+        return m.Masking(
+            tuple(c for c in children if isinstance(c, m.MaskedRoles)),
+            tuple(c for c in children if isinstance(c, m.Unblinding)),
+            self._marks(children),
+            span=self.span(meta),
         )
 
     # -- expressions

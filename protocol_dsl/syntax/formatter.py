@@ -176,6 +176,8 @@ class _Formatter:
             m.Anchor: self.anchor,
             m.Epoch: self.epoch,
             m.Visit: self.visit,
+            m.Cycle: self.cycle,
+            m.Repeat: self.repeat,
             m.Activity: self.activity,
             m.Element: self.element,
             m.Arm: self.arm,
@@ -184,6 +186,10 @@ class _Formatter:
             m.Objective: self.objective,
             m.Amendment: self.amendment,
             m.Mapping: self.mapping,
+            m.Randomisation: self.randomisation,
+            m.Masking: self.masking,
+            m.Population: self.population,
+            m.Statistics: self.statistics,
         }
 
     # ------------------------------------------------------------ module
@@ -905,8 +911,90 @@ class _Formatter:
         rest += self.clauses(
             ("when", decl.condition), ("starts", decl.start_rule), ("ends", decl.end_rule)
         )
+        if decl.after is not None:
+            rest.append(printer.position(decl.after))
         rest += self.marks(decl.marks)
         return [self.one_liner(f"visit {decl.name}", decl.label, rest, decl)]
+
+    @staticmethod
+    def window(before: int, after: int) -> list[str]:
+        if not before and not after:
+            return []
+        if before == after:
+            return [f"window ± {before}"]
+        return [f"window {f'-{before}' if before else '0'} {f'+{after}' if after else '0'}"]
+
+    def cycle(self, decl: m.Cycle) -> list[_Line]:
+        parts = [f"lasts {printer.quantity(decl.length)}"]
+        if decl.epoch is not None:
+            parts.append(f"in {decl.epoch}")
+        if decl.count is not None:
+            parts.append(f"count {decl.count}")
+        if decl.up_to is not None:
+            parts.append(f"up_to {decl.up_to}")
+        parts += self.clauses(("until", decl.until), ("names", decl.names))
+        if decl.start is not None:
+            parts.append(f"starts {printer.position(decl.start)}")
+        parts += self.marks(decl.marks)
+        opening = self.header(0, ["cycle", decl.name, self.label(decl.label)], parts, decl)
+        members: list[tuple[object, list[_Line]]] = []
+        for visit in decl.visits:
+            members.append((visit, self.cycle_visit(visit)))
+        return self.block(opening, members, decl)
+
+    def cycle_visit(self, visit: m.CycleVisit) -> list[_Line]:
+        parts: list[str] = []
+        if visit.day is not None:
+            day = f"day {visit.day}"
+            if visit.day_end is not None:
+                day += f" .. {visit.day_end}"
+            parts.append(day)
+        parts += self.window(visit.window_before, visit.window_after)
+        if visit.epoch is not None:
+            parts.append(f"in {visit.epoch}")
+        parts += self.clauses(("when", visit.condition))
+        if visit.cycles_from is not None:
+            if visit.single_cycle:
+                parts.append(f"cycles {visit.cycles_from}")
+            elif visit.cycles_to is None:
+                parts.append(f"cycles {visit.cycles_from} ..")
+            else:
+                parts.append(f"cycles {visit.cycles_from} .. {visit.cycles_to}")
+        parts += self.marks(visit.marks)
+        head = ["visit", visit.name, self.label(visit.label)]
+        if not visit.timepoints:
+            return self.filled(INDENT, head, parts, "", visit)
+        opening = self.header(INDENT, head, parts, visit)
+        group = next(self._groups)
+        members: list[tuple[object, list[_Line]]] = []
+        for point in visit.timepoints:
+            rest: list[str] = []
+            if point.offset is not None and point.direction is not None:
+                rest.append(f"{printer.quantity(point.offset)} {point.direction} {point.reference}")
+            if point.window is not None:
+                rest.append(f"window ± {printer.quantity(point.window)}")
+            cells = [
+                f"timepoint {point.name}",
+                self.label(point.label),
+                _join([*rest, *self.marks(point.marks)]),
+            ]
+            members.append((point, [self.row(2 * INDENT, cells, point, group)]))
+        return self.block(opening, members, visit)
+
+    def repeat(self, decl: m.Repeat) -> list[_Line]:
+        start = "from" if decl.start_inclusive else "after"
+        rest = [f"every {printer.quantity(decl.every)}", f"{start} {printer.position(decl.start)}"]
+        if decl.end is not None:
+            rest.append(f"to {printer.position(decl.end)}")
+        rest += self.clauses(("until", decl.until))
+        if decl.at_most is not None:
+            rest.append(f"at_most {decl.at_most}")
+        rest += self.window(decl.window_before, decl.window_after)
+        if decl.epoch is not None:
+            rest.append(f"in {decl.epoch}")
+        rest += self.clauses(("when", decl.condition), ("names", decl.names))
+        rest += self.marks(decl.marks)
+        return [self.one_liner(f"repeat {decl.name}", decl.label, rest, decl)]
 
     def activity(self, decl: m.Activity) -> list[_Line]:
         rest = ["at " + ", ".join(decl.visits), *self.clauses(("when", decl.condition))]
@@ -1040,7 +1128,68 @@ class _Formatter:
     def objective(self, decl: m.Objective) -> list[_Line]:
         head = ["objective", decl.name, decl.level, self.string(decl.text)]
         opening = self.header(0, head, self.marks(decl.marks), decl)
-        members = [(endpoint, self.endpoint(endpoint)) for endpoint in decl.endpoints]
+        members: list[tuple[object, list[_Line]]] = [
+            (endpoint, self.endpoint(endpoint)) for endpoint in decl.endpoints
+        ]
+        members += [(estimand, self.estimand(estimand)) for estimand in decl.estimands]
+        # endpoints and estimands in the order written (a stable sort keeps the
+        # canonical order of a module built without source)
+        members.sort(key=lambda member: _start(member[0]))
+        return self.block(opening, members, decl)
+
+    def estimand(self, estimand: m.Estimand) -> list[_Line]:
+        """The five attributes in ICH E9(R1)'s order, one clause per line."""
+        head = ["estimand", estimand.name, self.label(estimand.label)]
+        opening = self.header(INDENT, head, self.marks(estimand.marks), estimand)
+        indent = 2 * INDENT
+        members: list[tuple[object, list[_Line]]] = []
+        if estimand.treatment or estimand.comparator:
+            arms = " versus ".join(
+                ", ".join(ref.dotted for ref in side)
+                for side in (estimand.treatment, estimand.comparator)
+                if side
+            )
+            first = (estimand.treatment or estimand.comparator)[0]
+            members.append((None, [_anchored(indent, f"treatment {arms}", first)]))
+        for word, ref in (("population", estimand.population), ("variable", estimand.variable)):
+            if ref is not None:
+                members.append((None, [_anchored(indent, f"{word} {ref.dotted}", ref)]))
+        if estimand.no_intercurrent:
+            members.append((None, [_Line(indent, "intercurrent none")]))
+        for event in estimand.intercurrent:
+            head = ["intercurrent", self.string(event.text), event.strategy]
+            parts = [self.label(event.detail), *self.marks(event.marks)]
+            members.append((event, self.filled(indent, head, parts, "", event)))
+        if estimand.summary is not None:
+            members.append((None, [_Line(indent, f"summary {self.string(estimand.summary)}")]))
+        return self.block(opening, members, estimand)
+
+    # -- analysis sets and statistics
+
+    def population(self, decl: m.Population) -> list[_Line]:
+        """`population NAME "label" = rule [codes] marks`, the rule below when it does not fit."""
+        head = _join([decl.kind, decl.name, self.label(decl.label)])
+        codes = self.codes(decl.codes)
+        one_line = _join([head, "=", printer.expr(decl.rule), *codes, *self.marks(decl.marks)])
+        if len(one_line) <= WIDTH and not self._forced_after(_start(decl), decl.rule):
+            return [_anchored(0, one_line, decl)]
+        lines = [_anchored(0, head, decl)]
+        lines += self.rule_lines(INDENT, "= ", decl.rule)
+        if codes:
+            lines.append(_anchored(INDENT, _join(codes), decl.codes[0]))
+        lines += self.mark_lines(INDENT, decl.marks)
+        return lines
+
+    def statistics(self, decl: m.Statistics) -> list[_Line]:
+        opening = self.header(0, ["statistics"], self.marks(decl.marks), decl)
+        members: list[tuple[object, list[_Line]]] = []
+        for sample_size in decl.sample_sizes:
+            head = ["sample_size", sample_size.method, self.label(sample_size.label)]
+            inner = self.header(INDENT, head, self.marks(sample_size.marks), sample_size)
+            fields = self.fields(sample_size.parameters, 2 * INDENT)
+            members.append((sample_size, self.block(inner, fields, sample_size)))
+        for analysis in decl.analyses:
+            members.append((None, [_Line(INDENT, f"analysis {self.string(analysis)}")]))
         return self.block(opening, members, decl)
 
     def endpoint(self, endpoint: m.Endpoint) -> list[_Line]:
@@ -1108,6 +1257,67 @@ class _Formatter:
         for complete in decl.complete:
             text = f"complete {complete.form.dotted} for {complete.domain}"
             members.append((complete, [_anchored(INDENT, text, complete)]))
+        members.sort(key=lambda member: _start(member[0]))
+        return self.block(opening, members, decl)
+
+    # -- randomisation and blinding
+
+    def randomisation(self, decl: m.Randomisation) -> list[_Line]:
+        opening = [_anchored(0, _join(["randomisation", *self.marks(decl.marks), "{"]), decl)]
+        members: list[tuple[int, int, object, list[_Line]]] = []
+        order = itertools.count()
+        if decl.ratio:
+            first = decl.ratio[0]
+            entries = ", ".join(
+                f"{entry.arm} {printer.number(entry.weight)}" for entry in decl.ratio
+            )
+            text = _join([f"ratio {entries}", *self.marks(decl.ratio_marks)])
+            # the `ratio` keyword has no node: the line is anchored where it is
+            keyword = self._keyword_line("ratio", first)  # type: ignore[arg-type]
+            members.append(
+                (keyword.span.start, next(order), keyword, [_anchored(INDENT, text, keyword)])
+            )
+        method = decl.method
+        if method is not None:
+            text = _join(["method", self.allocation_method(method), *self.marks(method.marks)])
+            members.append((_start(method), next(order), method, [_anchored(INDENT, text, method)]))
+        for factor in decl.factors:
+            members.append((_start(factor), next(order), factor, self.stratification(factor)))
+        members.sort(key=lambda member: (member[0], member[1]))
+        return self.block(opening, [(node, lines) for _s, _o, node, lines in members], decl)
+
+    @staticmethod
+    def allocation_method(method: m.AllocationMethod) -> str:
+        if method.kind == "permuted_blocks":
+            sizes = ", ".join(printer.number(size) for size in method.block_sizes)
+            return f"permuted_blocks block_sizes {sizes}"
+        if method.kind == "minimisation":
+            probability = printer.number(
+                method.probability if method.probability is not None else Decimal(1)
+            )
+            text = f"minimisation factors {', '.join(method.factors)} probability {probability}"
+            return text + (f" measure {method.measure}" if method.measure else "")
+        return method.kind
+
+    def stratification(self, factor: m.StratificationFactor) -> list[_Line]:
+        head = ["stratify_by", factor.name, self.label(factor.label)]
+        opening = self.header(INDENT, head, self.marks(factor.marks), factor)
+        members: list[tuple[object, list[_Line]]] = []
+        for stratum in factor.strata:
+            stratum_head = _join([stratum.name, self.label(stratum.label)])
+            lines = self.definition(2 * INDENT, stratum_head, stratum.rule, stratum.marks, stratum)
+            members.append((stratum, lines))
+        return self.block(opening, members, factor)
+
+    def masking(self, decl: m.Masking) -> list[_Line]:
+        opening = [_anchored(0, _join(["masking", *self.marks(decl.marks), "{"]), decl)]
+        members: list[tuple[object, list[_Line]]] = []
+        for roles in decl.blinded:
+            text = _join(["blinded " + ", ".join(roles.roles), *self.marks(roles.marks)])
+            members.append((roles, [_anchored(INDENT, text, roles)]))
+        for rule in decl.unblinding:
+            text = _join([f"unblinding {self.string(rule.text)}", *self.marks(rule.marks)])
+            members.append((rule, [_anchored(INDENT, text, rule)]))
         members.sort(key=lambda member: _start(member[0]))
         return self.block(opening, members, decl)
 

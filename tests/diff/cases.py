@@ -73,6 +73,25 @@ def removed(rule: str, category: str, eu: bool, fda: bool, *old: Edit, **kw) -> 
 
 S, R, REL, ROB, ADM = "safety", "rights", "data_reliability", "data_robustness", "administrative"
 
+_RANDOMISED = sub("  allocation   non_randomized\n", "  allocation   randomized\n")
+_RANDOMISATION = after(
+    "  TRT in treatment\n}\n",
+    "\nrandomisation {\n  ratio A 1\n  method permuted_blocks block_sizes 2\n}\n",
+)
+_STRATIFICATION = sub(
+    "  method permuted_blocks block_sizes 2\n",
+    "  method permuted_blocks block_sizes 2\n"
+    '  stratify_by age_group "Age group" {\n'
+    '    younger "Under 40" = age < 40\n'
+    '    older "40 or over" = age >= 40\n'
+    "  }\n",
+)
+_DOUBLE = sub("  masking      open_label\n", "  masking      double\n")
+_MASKING = after(
+    "  TRT in treatment\n}\n",
+    '\nmasking {\n  blinded participant, investigator\n  unblinding "Emergency"\n}\n',
+)
+
 _VISIT_W8 = after(
     'visit D29 "Day 29"    day 29 window -2 +2 in treatment\n',
     'visit W8  "Week 8"    day 57 window -7 +7 in treatment\n',
@@ -80,6 +99,16 @@ _VISIT_W8 = after(
 _ANCHOR = after(
     'anchor first_dose "First dose"      = visit D1\n',
     'anchor week12 "Week 12 visit" = visit W12\n',
+)
+_CYCLE = after(
+    'visit W12 "Week 12"   day 85 window -7 +7 in treatment\n',
+    'cycle extension "Extension cycle" lasts 28 days in treatment count 2 starts day 99 {\n'
+    '  visit D1 "Day 1" day 1\n'
+    "}\n",
+)
+_REPEAT = after(
+    'visit W12 "Week 12"   day 85 window -7 +7 in treatment\n',
+    'repeat TA "Tumour assessment" every 6 weeks after first_dose to week 12 window -3 +3\n',
 )
 _EP4 = after(
     "    = count(adverse_events where grade >= 3)\n",
@@ -200,6 +229,83 @@ _EXPLORATORY_EP = after(
 )
 _PHASE = "phase        1"
 
+_POPULATION = after(
+    'exclusion E4 "Unsuitable in the opinion of the investigator"\n',
+    '\npopulation ENR "Enrolled population" = age >= 18\n',
+)
+
+
+def _estimand(anchor: str, endpoint: str) -> Edit:
+    return after(
+        anchor,
+        f'  estimand EST_{endpoint} "What is estimated" {{\n'
+        "    treatment A\n"
+        "    population ENR\n"
+        f"    variable {endpoint}\n"
+        "    intercurrent none\n"
+        '    summary "Proportion of participants"\n'
+        "  }\n",
+    )
+
+
+_ESTIMANDS = {
+    "PRIMARY": _estimand("    = count(adverse_events where grade >= 3)\n", "EP1"),
+    "SECONDARY": _estimand("    = disease_score at W12 - disease_score at SCR\n", "EP2"),
+    "EXPLORATORY": _estimand(
+        '  endpoint EP3 "Maximum concentration" timeframe "Up to 1 week" '
+        "until 1 weeks after first_dose\n",
+        "EP3",
+    ),
+}
+_STATISTICS = after(
+    '  labs.hb from LB.LBSTRESN where "LBTESTCD" = "HGB"\n}\n',
+    "\nstatistics {\n  sample_size two_proportions {\n    alpha 0.05\n    power 0.8\n"
+    "    p1    0.2\n    p2    0.6\n  }\n}\n",
+)
+
+
+def _estimand_rows() -> tuple[Row, ...]:
+    found: list[Row] = []
+    for level, edit in _ESTIMANDS.items():
+        eu = level != "EXPLORATORY"
+        found += [
+            Row(
+                f"{level}_ESTIMAND_ADDED",
+                "added",
+                ROB,
+                eu,
+                False,
+                (_POPULATION, edit),
+                (_POPULATION,),
+            ),
+            Row(
+                f"{level}_ESTIMAND_REMOVED",
+                "removed",
+                ROB,
+                eu,
+                False,
+                (_POPULATION,),
+                (_POPULATION, edit),
+            ),
+            Row(
+                f"{level}_ESTIMAND_CHANGED",
+                "changed",
+                ROB,
+                eu,
+                False,
+                (
+                    _POPULATION,
+                    edit,
+                    sub(
+                        "    intercurrent none\n", '    intercurrent "Rescue" while_on_treatment\n'
+                    ),
+                ),
+                (_POPULATION, edit),
+            ),
+        ]
+    return tuple(found)
+
+
 ROWS: tuple[Row, ...] = (
     # ------------------------------------------------------------ title page
     row("TITLE_CHANGED", "reworded", ADM, False, False, sub("A Phase 1 Study", "A Phase I Study")),
@@ -258,6 +364,41 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("day 85 window -7 +7", "day 85 window -7 +10"),
         also=frozenset({"VISIT_WINDOW_CHANGED"}),
+    ),
+    row("CYCLE_ADDED", "added", R, True, False, _CYCLE, also=frozenset({"FOLLOW_UP_CHANGED"})),
+    removed("CYCLE_REMOVED", S, True, True, _CYCLE, also=frozenset({"FOLLOW_UP_CHANGED"})),
+    Row(
+        "CYCLE_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(
+            _CYCLE,
+            sub("lasts 28 days in treatment count 2", "lasts 21 days in treatment count 2"),
+        ),
+        old=(_CYCLE,),
+        also=frozenset({"FOLLOW_UP_CHANGED"}),
+    ),
+    row("REPEAT_ADDED", "added", R, True, False, _REPEAT),
+    removed("REPEAT_REMOVED", S, True, True, _REPEAT),
+    Row(
+        "REPEAT_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(_REPEAT, sub("every 6 weeks", "every 4 weeks")),
+        old=(_REPEAT,),
+    ),
+    Row(
+        "SERIES_RELABELLED",
+        "changed",
+        REL,
+        False,
+        False,
+        new=(_REPEAT, sub('"Tumour assessment"', '"Tumour imaging"')),
+        old=(_REPEAT,),
     ),
     row("ANCHOR_ADDED", "added", ADM, False, False, _ANCHOR),
     removed("ANCHOR_REMOVED", ADM, False, False, _ANCHOR),
@@ -460,6 +601,70 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('arm A "Drug X"', 'arm A "Drug X dose escalation"'),
+    ),
+    row(
+        "RANDOMISATION_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        old=(_RANDOMISED,),
+    ),
+    Row(
+        "RANDOMISATION_CHANGED",
+        "removed",
+        ROB,
+        True,
+        False,
+        new=(_RANDOMISED,),
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row(
+        "RANDOMISATION_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        sub("ratio A 1", "ratio A 2"),
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row(
+        "STRATIFICATION_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        _STRATIFICATION,
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row("MASKING_CHANGED", "added", ROB, True, False, _DOUBLE, _MASKING, old=(_DOUBLE,)),
+    row(
+        "MASKING_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        _DOUBLE,
+        _MASKING,
+        sub("blinded participant, investigator", "blinded participant, outcome_assessor"),
+        old=(_DOUBLE, _MASKING),
+    ),
+    row(
+        "UNBLINDING_CHANGED",
+        "changed",
+        S,
+        True,
+        True,
+        _DOUBLE,
+        _MASKING,
+        sub('unblinding "Emergency"', 'unblinding "Emergency, through the IRT"'),
+        old=(_DOUBLE, _MASKING),
     ),
     row("ELEMENT_ADDED", "added", ROB, True, False, _ELEMENT),
     removed("ELEMENT_REMOVED", ROB, True, False, _ELEMENT),
@@ -1117,6 +1322,39 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('"ALT above 120 IU/L" =', '"ALT above 120 IU/L at day 29" ='),
+    ),
+    # ------------------------------------------------------------ analysis sets, estimands, statistics
+    row("ANALYSIS_SET_ADDED", "added", ROB, True, False, _POPULATION),
+    removed("ANALYSIS_SET_REMOVED", ROB, True, False, _POPULATION),
+    Row(
+        "ANALYSIS_SET_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(_POPULATION, sub("= age >= 18\n", "= age >= 21\n")),
+        old=(_POPULATION,),
+    ),
+    *_estimand_rows(),
+    row("SAMPLE_SIZE_ASSUMPTIONS_ADDED", "added", ROB, True, False, _STATISTICS),
+    removed("SAMPLE_SIZE_ASSUMPTIONS_REMOVED", ROB, True, False, _STATISTICS),
+    Row(
+        "SAMPLE_SIZE_ASSUMPTIONS_CHANGED",
+        "raised",
+        ROB,
+        True,
+        False,
+        new=(_STATISTICS, sub("    power 0.8\n", "    power 0.9\n")),
+        old=(_STATISTICS,),
+    ),
+    Row(
+        "STATISTICAL_ANALYSIS_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        new=(_STATISTICS, after("    p2    0.6\n  }\n", '  analysis "Fisher exact test"\n')),
+        old=(_STATISTICS,),
     ),
     Row("MAPPING_ADDED", "added", REL, False, False, old=(_MAPPING,)),
     row("MAPPING_REMOVED", "removed", REL, False, False, _MAPPING),

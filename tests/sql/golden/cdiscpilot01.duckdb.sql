@@ -559,6 +559,12 @@ WITH "demographics_by_visit" AS (
   FROM "study_participation"
   WHERE
     NOT "subject_id" IS NULL
+), "ids_from_efficacy" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "efficacy"
+  WHERE
+    NOT "subject_id" IS NULL
 ), "ids_from_subjects" AS (
   SELECT DISTINCT
     "subject_id"
@@ -697,7 +703,9 @@ SELECT
     ), 0) = 31
     THEN 'eligible'
     ELSE 'indeterminate'
-  END AS "status"
+  END AS "status",
+  "stratum__severity__moderate",
+  "stratum__severity__mild"
 FROM (
   SELECT
     "subject_id",
@@ -731,7 +739,9 @@ FROM (
     CAST(CAST("EXCL28" AS INT) AS SMALLINT) AS "EXCL28",
     CAST(CAST("EXCL29" AS INT) AS SMALLINT) AS "EXCL29",
     CAST(CAST("EXCL30" AS INT) AS SMALLINT) AS "EXCL30",
-    CAST(CAST("EXCL31" AS INT) AS SMALLINT) AS "EXCL31"
+    CAST(CAST("EXCL31" AS INT) AS SMALLINT) AS "EXCL31",
+    CAST(CAST("stratum__severity__moderate" AS INT) AS SMALLINT) AS "stratum__severity__moderate",
+    CAST(CAST("stratum__severity__mild" AS INT) AS SMALLINT) AS "stratum__severity__mild"
   FROM (
     SELECT
       COALESCE(
@@ -746,6 +756,7 @@ FROM (
         "ids_from_adverse_events"."subject_id",
         "ids_from_disposition"."subject_id",
         "ids_from_study_participation"."subject_id",
+        "ids_from_efficacy"."subject_id",
         "ids_from_subjects"."subject_id"
       ) AS "subject_id",
       "demographics_by_visit"."age__SCRN1" >= 50
@@ -1503,7 +1514,9 @@ FROM (
           WHEN 0
           THEN FALSE
         END
-      END AS "EXCL31"
+      END AS "EXCL31",
+      "eligibility_assessments_by_visit"."mmse_total__SCRN1" <= 17 AS "stratum__severity__moderate",
+      "eligibility_assessments_by_visit"."mmse_total__SCRN1" >= 18 AS "stratum__severity__mild"
     FROM "demographics_by_visit"
     FULL JOIN "eligibility_assessments_by_visit"
       ON "eligibility_assessments_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
@@ -1588,6 +1601,20 @@ FROM (
         "ids_from_adverse_events"."subject_id",
         "ids_from_disposition"."subject_id"
       )
+    FULL JOIN "ids_from_efficacy"
+      ON "ids_from_efficacy"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_disposition"."subject_id",
+        "ids_from_study_participation"."subject_id"
+      )
     FULL JOIN "ids_from_subjects"
       ON "ids_from_subjects"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
@@ -1600,7 +1627,8 @@ FROM (
         "ids_from_exposure"."subject_id",
         "ids_from_adverse_events"."subject_id",
         "ids_from_disposition"."subject_id",
-        "ids_from_study_participation"."subject_id"
+        "ids_from_study_participation"."subject_id",
+        "ids_from_efficacy"."subject_id"
       )
   ) AS "criteria"
 ) AS "flags"

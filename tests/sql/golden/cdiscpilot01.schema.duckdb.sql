@@ -94,6 +94,13 @@ CREATE TABLE "study_participation" (
   "end_date" DATE
 );
 
+CREATE TABLE "efficacy" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "adas_cog11" BIGINT,
+  "cibic" BIGINT
+);
+
 CREATE TABLE "visits" (
   "subject_id" TEXT,
   "visit" TEXT,
