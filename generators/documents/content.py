@@ -326,6 +326,8 @@ class _Builder:
             if objective.level != "primary":
                 continue
             for endpoint in objective.endpoints:
+                if endpoint.kind in ("flag", "record_flag"):
+                    continue  # an analysis flag is no endpoint of the synopsis (nor the registry)
                 frame = f" ({endpoint.timeframe})" if endpoint.timeframe else ""
                 rows.append(
                     (

@@ -91,8 +91,9 @@ def _evaluate(ctx: Context, fn: Fn, record: Any) -> tuple[Any, list[str], list[s
 
 def _value(ctx: Context, fn: Fn, record: Any, rule: str) -> Value:
     value, texts, missing = _evaluate(ctx, fn, record)
-    # the rule itself when nothing was read (a visit not attended: `week8 is known`)
-    why = "; ".join(texts) if texts else f"{rule}: {_word(value)}"
+    # what was read, then the rule's verdict: a visit not attended reads nothing
+    # (`week8 is known`), so the rule says what decided it
+    why = "; ".join([*texts, f"{rule}: {_word(value)}"])
     return Value(value, why, tuple(missing) if value is None else ())
 
 

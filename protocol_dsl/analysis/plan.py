@@ -136,7 +136,16 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
                 )
             else:
                 skipped.append(endpoint.name)
+    # each analysis set and subgroup is a subject-level flag of ADSL (ITT → ITTFL)
+    for population in spec.populations.values():
+        text = population.label or population.name
+        subject.append(SubjectEndpoint(population_flag(population), text, "flag", population.rule))
     return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))
+
+
+def population_flag(population: m.Population) -> str:
+    """The ADSL column of an analysis set or subgroup: its name and FL (ITT → ITTFL)."""
+    return f"{population.name.upper()}FL"
 
 
 def _time_to_event(spec: Spec, endpoint: m.Endpoint, event: m.TimeToEvent) -> TimeToEvent:

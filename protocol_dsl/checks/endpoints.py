@@ -17,8 +17,8 @@ E1055 the origin or the censoring date of a time to event is not a date;
 E1056 `by visit V…` names a visit the schedule does not have;
 E1057 `by visit` on a kind with one value per subject or per record (a flag,
       a time to event): only a `responder` or a `value` is computed per visit;
-E1058 a flag named USUBJID or RECORD: a flag is a column of its table (ADSL, or
-      the log's table), beside those two.
+E1058 a flag named USUBJID or RECORD, or like a population's ADSL flag (ITT is
+      ITTFL): a flag is a column of its table (ADSL, or the log's table).
 
 Type errors inside the expressions themselves are the type check's (E02xx);
 here only the type of the whole rule against its kind is checked, and not
@@ -56,6 +56,17 @@ _TABLE_COLUMNS = ("USUBJID", "RECORD")
 
 def _endpoint(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
     yield from _by_visit(owner, endpoint)
+    populations = {f"{p.name.upper()}FL" for p in owner.populations.values()}
+    if endpoint.kind == "flag" and endpoint.name.upper() in populations:
+        yield Diagnostic(
+            "E1058",
+            "error",
+            f"the flag {endpoint.name} shares its ADSL column with the population "
+            f"{endpoint.name.upper()[:-2]} (every analysis set and subgroup is the column "
+            "NAMEFL there)",
+            endpoint.span,
+            help="rename the endpoint, or drop it if the population says the same",
+        )
     if endpoint.kind in ("flag", "record_flag") and endpoint.name.upper() in _TABLE_COLUMNS:
         yield Diagnostic(
             "E1058",

@@ -127,7 +127,8 @@ def test_the_output_folder_is_required(inputs: tuple[Path, Path]) -> None:
 def test_the_endpoint_queries_are_printed_for_a_dialect(dialect: str) -> None:
     result = CliRunner().invoke(cli, ["sql", str(PILOT), "--endpoints", "--dialect", dialect])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("-- one row per subject: value_1 = COMP8FL")
+    assert result.stdout.startswith("-- one row per subject: value_1 = DSRAEFL")
+    assert "COMP8FL" in result.stdout.splitlines()[0]  # the completers population
     assert "-- one row per record of adverse_events, in input order (__row)" in result.stdout
     quote = "`" if dialect == "spark" else '"'
     assert f"{quote}adverse_events{quote}" in result.stdout
