@@ -131,9 +131,7 @@ def test_time_to_first_dermatologic_event_of_every_randomised_subject(derived: A
     assert censored == 102
 
 
-@pytest.mark.parametrize(
-    "flag", ["COMP8FL", "COMP16FL", "COMP24FL", "DSRAEFL", "ITTFL", "SAFFL"]
-)
+@pytest.mark.parametrize("flag", ["COMP8FL", "COMP16FL", "COMP24FL", "DSRAEFL", "ITTFL", "SAFFL"])
 def test_subject_level_flags_of_every_randomised_subject(derived: Any, flag: str) -> None:
     values, _sequence = derived
     adsl = _read("adsl")
