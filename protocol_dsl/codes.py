@@ -77,6 +77,9 @@ CODES: dict[str, CodeInfo] = {
     ),
     "E0215": CodeInfo("partial date on an item that is not a date", "error"),
     "E0216": CodeInfo("unknown imputation rule of a partial date", "error"),
+    "E0220": CodeInfo("`contains` on a value that is not text", "error"),
+    "E0221": CodeInfo("`contains` looking for a value that is not text", "error"),
+    "E0222": CodeInfo("visit range that holds no scheduled visit", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -109,6 +112,7 @@ CODES: dict[str, CodeInfo] = {
     "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
     "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
+    "E0515": CodeInfo("date imputation on an item that is not a date", "error"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),
@@ -204,6 +208,17 @@ CODES: dict[str, CodeInfo] = {
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
     # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
     "E0999": CodeInfo("internal error in a check", "error"),
+    # ---- E10xx randomised design
+    # endpoints that run on data (docs/endpoints.md)
+    "E1050": CodeInfo("endpoint kind without the rule it computes", "error"),
+    "E1051": CodeInfo("endpoint reads records of a form that is not a log", "error"),
+    "E1052": CodeInfo("time-to-event date that is not a date of the log", "error"),
+    "E1053": CodeInfo("responder or flag endpoint whose rule is not a condition", "error"),
+    "E1054": CodeInfo("value endpoint whose rule is not a number", "error"),
+    "E1055": CodeInfo("time-to-event origin or censoring that is not a date", "error"),
+    "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
+    "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
+    "E1058": CodeInfo("flag named like a column its table already has", "error"),
 }
 
 

@@ -258,6 +258,19 @@ class AtVisit(_Node):
 
 
 @node
+class AtPrevious(_Node):
+    """`expr at previous visit`: the value at the scheduled visit before the one it is read at.
+
+    Read at a visit (`by visit`, `at V`, a visit range), it is the value at the
+    visit with the next lower planned day; at the first visit, or where no
+    visit is given, it is unknown.
+    """
+
+    expr: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class Negate(_Node):
     expr: Expr
     span: Span = _span_field(kw_only=True)
@@ -332,6 +345,15 @@ class MemberOf(_Node):
 
 
 @node
+class Contains(_Node):
+    """`text contains "part"`: the text holds the part, ignoring case (coded terms: MedDRA)."""
+
+    text: Expr
+    part: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class IsKnown(_Node):
     """`x is known` / `x is missing`: the only two-valued test of missing data."""
 
@@ -379,6 +401,26 @@ class Quantifier(_Node):
     span: Span = _span_field(kw_only=True)
 
 
+VisitQuantifierKind = Literal["any", "all"]
+
+
+@node
+class VisitQuantifier(_Node):
+    """`any visit from V1 to V2 where C` / `all visits after V satisfy C`.
+
+    C read at each scheduled visit of the range (its items without `at` are
+    read at that visit): met at any of them, or at all of them.  The range is
+    from `start` to `end` inclusive, or, without `end`, every visit after
+    `start`, in the order of their planned days (`spec.visits_in_range`).
+    """
+
+    kind: VisitQuantifierKind
+    start: str
+    end: str | None
+    cond: Expr
+    span: Span = _span_field(kw_only=True)
+
+
 AggregateKind = Literal["count", "sum", "min", "max", "mean", "median"]
 
 
@@ -419,6 +461,7 @@ Expr: TypeAlias = (
     | BoolLit
     | Ref
     | AtVisit
+    | AtPrevious
     | Negate
     | Not
     | Arith
@@ -426,10 +469,12 @@ Expr: TypeAlias = (
     | Compare
     | Between
     | MemberOf
+    | Contains
     | IsKnown
     | Within
     | AtLeast
     | Quantifier
+    | VisitQuantifier
     | Aggregate
     | Call
     | Conditional
@@ -1182,6 +1227,29 @@ class Regimen(_Node):
 ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
 
 
+#: What an endpoint computes (docs/endpoints.md), which decides its analysis table:
+#: ``responder`` and ``value`` one value per subject (BDS), ``flag`` a subject-level
+#: flag (ADSL), ``record_flag`` a flag on every record of a log (e.g. ADAE),
+#: ``time_to_event`` the time to a first event with its censoring (ADTTE).
+EndpointKind = Literal["responder", "value", "flag", "record_flag", "time_to_event"]
+
+
+@node
+class TimeToEvent(_Node):
+    """`time_to_event from ORIGIN event first LOG.DATE [where COND] censored_at CENSOR`.
+
+    The event is the log's first record (by its date item) that meets the
+    condition; a subject with no such record is censored at CENSOR.
+    """
+
+    origin: Expr
+    log: str
+    date: str
+    where: Expr | None
+    censor: Expr
+    span: Span = _span_field(kw_only=True)
+
+
 @node
 class Endpoint(_Node):
     name: str
@@ -1191,6 +1259,11 @@ class Endpoint(_Node):
     until_anchor: str | None = None
     rule: Expr | None = None
     marks: Marks = ()
+    kind: EndpointKind | None = None
+    per: str | None = None  # the log a `flag per LOG` is computed on, record by record
+    event: TimeToEvent | None = None
+    #: `by visit V1, V2`: the rule computed at each visit (the visit its items are read at)
+    visits: tuple[str, ...] = ()
     span: Span = _span_field(kw_only=True)
 
 
@@ -1324,6 +1397,9 @@ class MapRule(_Node):
     visit: Ref | None = None
     unit: Ref | None = None
     marks: Marks = ()
+    #: a partial date (`2014-07`, `2014`) taken as the first or last day of its month or
+    #: year (docs/mapping.md); without it a partial date is an invalid value
+    impute: Literal["first", "last"] | None = None
     span: Span = _span_field(kw_only=True)
 
 

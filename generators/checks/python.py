@@ -231,6 +231,11 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     def visit_in_set(self, node: n.InSet, record: bool) -> Code:
         return call("_in", self.scalar(node.arg, record), literal(tuple(node.values)))
 
+    def visit_contains(self, node: n.Contains, record: bool) -> Code:
+        # inline rather than a runtime helper: modules of specs without it stay as they were
+        function = "(lambda t, p: None if t is None or p is None else p.upper() in t.upper())"
+        return call(function, self.scalar(node.text, record), self.scalar(node.part, record))
+
     def visit_known(self, node: n.Known, record: bool) -> Code:
         if node.arg.kind == "interval":
             value = call("_known_interval", self.bounds(node.arg, record))

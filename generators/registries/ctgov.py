@@ -366,6 +366,8 @@ def _outcomes(spec: Spec) -> dict[str, Any]:
     lists: dict[str, list[dict[str, str]]] = {"primary": [], "secondary": [], "exploratory": []}
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
+            if endpoint.kind in ("flag", "record_flag"):
+                continue  # an analysis flag (completers, treatment-emergent) is no outcome measure
             lists[objective.level].append(
                 _compact({"measure": endpoint.text, "timeFrame": _time_frame(endpoint)})
             )

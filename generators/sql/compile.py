@@ -909,6 +909,12 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             expressions=[_string(v) for v in node.values],
         )
 
+    def visit_contains(self, node: n.Contains, scope: _RecordScope | None) -> exp.Expression:
+        text = exp.Upper(this=_paren(self.scalar(node.text, scope)))
+        part = exp.Upper(this=_paren(self.scalar(node.part, scope)))
+        # NULL when either text is unknown (STRPOS of NULL is NULL)
+        return exp.GT(this=exp.StrPosition(this=text, substr=part), expression=_int(0))
+
     def visit_known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
         if node.arg.kind == "interval":
             lo, hi = self.bounds(node.arg, scope)

@@ -27,6 +27,7 @@ def evaluation_checks() -> list[Check]:
     from protocol_dsl.checks import (
         cycles,
         durations,
+        endpoints,
         mapping,
         names,
         partial_dates,
@@ -46,6 +47,7 @@ def evaluation_checks() -> list[Check]:
         durations.check,
         scores.check,
         units.check,
+        endpoints.check,
     ]
 
 

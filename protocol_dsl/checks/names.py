@@ -22,7 +22,7 @@ from protocol_dsl.fields import (
     FieldSpec,
 )
 from protocol_dsl.functions import FUNCTIONS
-from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.spec import Scope, Spec, expressions, visits_in_range, walk_scoped
 from protocol_dsl.syntax import printer
 
 #: Arity of each built-in function.
@@ -599,6 +599,8 @@ def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnos
                 suggestion=did_you_mean(node.dotted, owner.names_in_scope(scope)),
                 help=_ref_help(node, scope),
             )
+    elif isinstance(node, m.VisitQuantifier):
+        yield from _visit_range(root, node)
     elif isinstance(node, m.AtVisit):
         if node.visit not in root.visits:
             yield Diagnostic(
@@ -700,3 +702,28 @@ def _ref_help(node: m.Ref, scope: Scope) -> str | None:
     if len(node.parts) == 1:
         return "items are written with their form, as form.item"
     return None
+
+
+def _visit_range(root: Spec, node: m.VisitQuantifier) -> Iterator[Diagnostic]:
+    """The visits of `any visit from … to …`: visits of the schedule, a range that holds one."""
+    named = [node.start] + ([node.end] if node.end is not None else [])
+    unknown = [v for v in named if v not in root.visits]
+    for visit in unknown:
+        yield Diagnostic(
+            "E0106",
+            "error",
+            f"there is no visit '{visit}'",
+            node.span,
+            suggestion=did_you_mean(visit, root.visits),
+        )
+    if unknown or visits_in_range(root, node.start, node.end):
+        return
+    span = f"from {node.start} to {node.end}" if node.end is not None else f"after {node.start}"
+    yield Diagnostic(
+        "E0222",
+        "error",
+        f"the visit range {span} holds no scheduled visit",
+        node.span,
+        help="name two scheduled visits (with a planned day), the first one first, "
+        "e.g. `from W40 to W52`; unscheduled and early-termination visits are in no range",
+    )

@@ -45,7 +45,7 @@ from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
 from protocol_dsl.semantics.types import constant_number, power_unit, root_unit, units_comparable
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -330,6 +330,16 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
     def visit_at_visit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.compile(e.expr, scope, e.visit)
+
+    def visit_at_previous(
+        self, e: m.AtPrevious, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        previous = previous_visit(self.spec, visit)
+        if previous is not None:
+            return self.compile(e.expr, scope, previous)
+        # the first visit, or no visit: there is no previous value to read
+        _fn, info = self.compile(e.expr, scope, visit)
+        return _const(None), info
 
     def visit_ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.parts, scope)
@@ -1201,6 +1211,18 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
         return member, TRUTH
 
+    def visit_contains(self, e: m.Contains, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        text_fn, _ = self.compile(e.text, scope, visit)
+        part_fn, _ = self.compile(e.part, scope, visit)
+
+        def contains(ctx: Context, rec: Any) -> Any:
+            text, part = text_fn(ctx, rec), part_fn(ctx, rec)
+            if not isinstance(text, str) or not isinstance(part, str):
+                return None  # missing text: unknown whether it holds the part
+            return part.upper() in text.upper()
+
+        return contains, TRUTH
+
     def visit_is_known(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, _ = self.compile(e.expr, scope, visit)
         missing = e.missing
@@ -1413,6 +1435,31 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             return result
 
         return every, TRUTH
+
+    def visit_visit_quantifier(
+        self, e: m.VisitQuantifier, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        conditions = [
+            self.truth(e.cond, scope, v) for v in visits_in_range(self.spec, e.start, e.end)
+        ]
+        decides = e.kind == "any"  # the value that decides: met at one (any), not at one (all)
+
+        def across(ctx: Context, rec: Any) -> Any:
+            missing = ctx.missing
+            m0 = len(missing)
+            result: bool | None = not decides
+            for condition in conditions:
+                t = condition(ctx, rec)
+                if t is decides:
+                    del missing[m0:]  # decided whatever the other visits hold
+                    return decides
+                if t is None:
+                    result = None
+            if result is not None:
+                del missing[m0:]
+            return result
+
+        return across, TRUTH
 
     def visit_aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.target.parts, Scope(scope.owner))
@@ -2093,6 +2140,22 @@ class Screener:
             if levels[factor] == allocation.UNKNOWN_STRATUM:
                 needed += missing
         return levels, list(dict.fromkeys(needed))
+
+    def compile_in(self, expr: m.Expr, scope: Scope, visit: str | None = None) -> tuple[Fn, Info]:
+        """One expression compiled in a scope (a log's record scope for a per-record rule).
+
+        The closure takes a `Context` and the record it is evaluated on (``{}``
+        outside a record scope); endpoints (`protocol_dsl.analysis`) evaluate
+        their rules through it, with the same three-valued semantics as criteria.
+        """
+        return self._compiler.compile(expr, scope, visit)
+
+    def storage_of(self, owner: Spec, form: m.Form) -> str:
+        """The key under which a subject's records of `form` are stored."""
+        use = self.spec.form_use(owner, form)
+        if use is None:
+            raise CompileError(f"form {form.name} is not collected by the trial")
+        return use.storage_name
 
     def evaluate(
         self,

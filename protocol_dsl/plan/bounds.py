@@ -97,6 +97,9 @@ class StaticBounds(PlanVisitor[Bounds, []]):
     def visit_in_set(self, node: n.InSet) -> Bounds:
         return UNBOUNDED
 
+    def visit_contains(self, node: n.Contains) -> Bounds:
+        return UNBOUNDED
+
     def visit_known(self, node: n.Known) -> Bounds:
         return UNBOUNDED
 

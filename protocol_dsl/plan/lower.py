@@ -14,6 +14,7 @@ duration that is not a constant, an item of a repeating form read outside
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, cast
@@ -35,7 +36,7 @@ from protocol_dsl.plan.dictionary import (
 from protocol_dsl.semantics import types as t
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -135,6 +136,29 @@ def _strata(spec: Spec, lowerer: _Lowerer) -> tuple[StratumPlan, ...]:
             rule = lowerer.condition(stratum.rule, _Context(spec, None, None), role)
             found.append(StratumPlan(factor.name, stratum.name, rule))
     return tuple(found)
+
+
+def lower_expressions(
+    spec: Spec,
+    expressions: Sequence[tuple[m.Expr, Spec, m.Form | None, str | None]],
+    extra_units: tuple[str, ...] = (),
+) -> tuple[Dictionary, list[n.Node]]:
+    """Expressions of `spec` (which must have no errors) lowered to plan nodes of any kind.
+
+    Each is read in its owner's scope, or, with a form, on one record of that
+    repeating form (`flag per LOG` endpoints), and with a visit its items are
+    read at that visit (`by visit` endpoints); the endpoint back ends compile
+    them as the screening back ends compile criteria.
+    """
+    dictionary = build_dictionary(spec, extra_units)
+    lowerer = _Lowerer(spec, dictionary)
+    nodes = []
+    for expr, owner, form, visit in expressions:
+        record = None
+        if form is not None:
+            record = _Record(form, owner, _table(spec.form_use(owner, form)), None)
+        nodes.append(lowerer.lower(expr, _Context(owner, record, visit)).node)
+    return dictionary, nodes
 
 
 def _asked(spec: Spec, lowerer: _Lowerer) -> tuple[Asked, ...]:
@@ -322,6 +346,19 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 
     def visit_at_visit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
         return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
+
+    def visit_at_previous(self, expr: m.AtPrevious, context: _Context) -> _Lowered:
+        previous = previous_visit(self.spec, context.visit)
+        if previous is not None:
+            return self.lower(expr.expr, attrs.evolve(context, visit=previous))
+        # the first visit, or no visit: unknown, of the kind the value has
+        value = self.lower(expr.expr, context)
+        unknown: n.Node = (
+            n.Bounds(-math.inf, math.inf)
+            if value.node.kind == "interval"
+            else n.Const(value.node.kind, None)
+        )
+        return _Lowered(unknown, value.type)
 
     # ------------------------------------------------------------ scores
 
@@ -573,6 +610,13 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             values = expr.values
         return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
 
+    def visit_contains(self, expr: m.Contains, context: _Context) -> _Lowered:
+        text = self.lower(expr.text, context)
+        part = self.lower(expr.part, context)
+        if text.node.kind != "text" or part.node.kind != "text":
+            raise PlanError("`contains` looks for a text in a text", expr.span)
+        return _Lowered(n.Contains(text.node, part.node), t.BOOLEAN)
+
     def visit_is_known(self, expr: m.IsKnown, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
@@ -655,6 +699,14 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         node = self._unless_unrecorded(node, form, context.owner, table, n.Const("bool", None))
         if expr.kind == "none":
             node = n.Not(node)
+        return _Lowered(node, t.BOOLEAN)
+
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, context: _Context) -> _Lowered:
+        op = "or" if expr.kind == "any" else "and"
+        node: n.Node = n.FALSE if expr.kind == "any" else n.TRUE
+        for number, visit in enumerate(visits_in_range(self.spec, expr.start, expr.end)):
+            at = self.condition(expr.cond, attrs.evolve(context, visit=visit), "the condition")
+            node = at if number == 0 else _logic(op, node, at)
         return _Lowered(node, t.BOOLEAN)
 
     def visit_aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:

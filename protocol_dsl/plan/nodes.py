@@ -122,6 +122,15 @@ class InSet:
 
 
 @attrs.frozen
+class Contains:
+    """A text holds another, ignoring case (both upper-cased): coded terms such as MedDRA's."""
+
+    text: Node
+    part: Node
+    kind: ClassVar[Kind] = "bool"
+
+
+@attrs.frozen
 class Known:
     """``x is known`` / ``x is missing``: two-valued; an interval is known when lo = hi."""
 
@@ -381,6 +390,7 @@ Node: TypeAlias = (
     | Logic
     | Compare
     | InSet
+    | Contains
     | Known
     | Arith
     | Negate

@@ -97,6 +97,9 @@ class PlanVisitor(_IntervalMethods[T, P]):
     def visit_in_set(self, node: n.InSet, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
+    def visit_contains(self, node: n.Contains, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
     def visit_known(self, node: n.Known, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod

@@ -71,7 +71,7 @@ from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
 from protocol_dsl.semantics import scales, units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
+from protocol_dsl.spec import Scope, Spec, Symbol, endpoint_expressions, expressions, inner_scope
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -469,6 +469,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
     def visit_at_visit(self, expr: m.AtVisit, scope: Scope) -> Type:
         return self.infer(expr.expr, scope)
 
+    def visit_at_previous(self, expr: m.AtPrevious, scope: Scope) -> Type:
+        return self.infer(expr.expr, scope)
+
     # ------------------------------------------------------------ arithmetic
 
     def visit_negate(self, expr: m.Negate, scope: Scope) -> Type:
@@ -763,7 +766,7 @@ class Typer(ExprVisitor[Type, [Scope]]):
 
     def _item(self, node: m.Expr, scope: Scope) -> m.Item | None:
         """The item `node` names (through `at VISIT`), or None for anything else."""
-        while isinstance(node, m.AtVisit):
+        while isinstance(node, (m.AtVisit, m.AtPrevious)):
             node = node.expr
         if not isinstance(node, m.Ref):
             return None
@@ -836,6 +839,26 @@ class Typer(ExprVisitor[Type, [Scope]]):
             return BOOLEAN
         for value in expr.values:
             self._member(t, value, expr.span, expr.expr)
+        return BOOLEAN
+
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, scope: Scope) -> Type:
+        self.condition(expr.cond, scope, "the condition over a range of visits")
+        return BOOLEAN
+
+    def visit_contains(self, expr: m.Contains, scope: Scope) -> Type:
+        for side, code, role in ((expr.text, "E0220", "searched"), (expr.part, "E0221", "sought")):
+            t = self.infer(side, scope)
+            if isinstance(t, (Text, Unknown)):
+                continue
+            self._problem(
+                code,
+                f"`contains` looks for a text in a text, but the {role} `{_short(side)}` is "
+                f"{describe(t)}",
+                side.span,
+                labels=(Label(expr.span, "in this test"),),
+                help='write `TEXT_ITEM contains "WORD"` (coded terms such as a MedDRA preferred '
+                "term are text items); a choice is tested with = or `in {…}`",
+            )
         return BOOLEAN
 
     def visit_is_known(self, expr: m.IsKnown, scope: Scope) -> Type:
@@ -1355,8 +1378,8 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
                 typer.condition(score_item.expr, scope, f"the score item '{score_item.name}'")
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
-            if endpoint.rule is not None:
-                typer.infer(endpoint.rule, Scope(owner, None, f"endpoint {endpoint.name}"))
+            for scope, expr in endpoint_expressions(owner, endpoint):
+                typer.infer(expr, scope)
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:

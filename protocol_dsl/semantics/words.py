@@ -21,11 +21,20 @@ from decimal import Decimal
 
 from protocol_dsl import model as m
 from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
-from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
+from protocol_dsl.spec import (
+    Scope,
+    Spec,
+    Symbol,
+    endpoint_expressions,
+    endpoint_log,
+    inner_scope,
+    walk_scoped,
+)
 from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [
     "criterion_in_words",
+    "endpoint_in_words",
     "label_phrase",
     "quantity_in_words",
     "rule_in_words",
@@ -327,6 +336,9 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
                     return f"{whole} ({label_phrase(domain.label, domain.name)} domain)"
         return f"{whole} ({part.replace('_', ' ')} domains only)"
 
+    def visit_at_previous(self, node: m.AtPrevious, scope: Scope, filt: bool) -> tuple[str, int]:
+        return f"{self.render(node.expr, scope, _ATOM)} at the previous visit", _ATOM
+
     def visit_at_visit(self, node: m.AtVisit, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"{self.render(node.expr, scope, _ATOM)} at {self._visit_label(node.visit)}", _ATOM
 
@@ -436,6 +448,23 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         if len(names) == 1:
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE
+
+    def visit_visit_quantifier(
+        self, node: m.VisitQuantifier, scope: Scope, filt: bool
+    ) -> tuple[str, int]:
+        start = self._visit_label(node.start)
+        span = (
+            f"from {start} to {self._visit_label(node.end)} (inclusive)"
+            if node.end is not None
+            else f"after {start}"
+        )
+        which = "at any visit" if node.kind == "any" else "at every visit"
+        return f"{which} {span}: {self.render(node.cond, scope, _LOWEST)}", _LOWEST
+
+    def visit_contains(self, node: m.Contains, scope: Scope, filt: bool) -> tuple[str, int]:
+        text = self.render(node.text, scope, _SUM)
+        part = self.render(node.part, scope, _SUM)
+        return f"{text} contains {part} (ignoring case)", _COMPARE
 
     def visit_is_known(self, node: m.IsKnown, scope: Scope, filt: bool) -> tuple[str, int]:
         word = "is missing" if node.missing else "is recorded"
@@ -613,3 +642,74 @@ def criterion_in_words(criterion: m.Criterion, spec: Spec) -> str:
             criterion.attestation or "the investigator's attestation on the case report form"
         )
     return "Rule: none; judged by the investigator from the text"
+
+
+def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]:
+    """An endpoint's full derivation: what it computes, and every definition it reads.
+
+    The first part says what is computed (for a time to event: from when, to
+    which first record, censored where); the list gives each definition,
+    derived value and anchor the endpoint reaches, down to the items, in the
+    order they are first read.  ("", []) for an endpoint without a derivation.
+    """
+    words = _Words(spec)
+    event = endpoint.event
+    if endpoint.kind == "time_to_event" and event is not None:
+        log = endpoint_log(spec, event.log)
+        log_name = label_phrase(log.label, log.name) if log is not None else event.log
+        date = log.item(event.date) if log is not None else None
+        date_name = label_phrase(date.label, date.name) if date is not None else event.date
+        record = Scope(spec, log)
+        which = (
+            f" among those where {words.render(event.where, record)}"
+            if event.where is not None
+            else ""
+        )
+        text = (
+            f"days from {words.render(event.origin, Scope(spec))} (day 1) to the earliest "
+            f"{date_name} of the records of {log_name}{which}; a subject without such a "
+            f"record, or whose first one is later, is censored at "
+            f"{words.render(event.censor, Scope(spec))}"
+        )
+    elif endpoint.rule is None:
+        return "", []
+    elif endpoint.kind == "record_flag":
+        log = endpoint_log(spec, endpoint.per)
+        log_name = label_phrase(log.label, log.name) if log is not None else str(endpoint.per)
+        text = f"for each record of {log_name}: yes when {words.render(endpoint.rule, Scope(spec, log))}"
+    else:
+        text = rule_in_words(endpoint.rule, spec)
+    return text, _reached_in_words(words, spec, endpoint)
+
+
+def _reached_in_words(words: _Words, spec: Spec, endpoint: m.Endpoint) -> list[str]:
+    """Each definition, derived value and computed anchor an endpoint reads, in words."""
+    seen: set[int] = set()
+    lines: list[str] = []
+    stack = list(reversed(list(endpoint_expressions(spec, endpoint))))
+    while stack:
+        scope, expr = stack.pop()
+        found: list[tuple[Scope, m.Expr]] = []
+        for node, here in walk_scoped(expr, scope):
+            if not isinstance(node, m.Ref):
+                continue
+            symbol = spec.resolve(node.parts, here)
+            if symbol is None or id(symbol.decl) in seen:
+                continue
+            decl = symbol.decl
+            if isinstance(decl, m.Define):
+                inner = Scope(symbol.owner)
+            elif isinstance(decl, m.Derive):
+                inner = Scope(symbol.owner, symbol.form)
+            elif isinstance(decl, m.Anchor) and decl.expr is not None:
+                inner = Scope(symbol.owner)
+            else:
+                continue
+            seen.add(id(decl))
+            body = decl.expr
+            assert body is not None
+            name = label_phrase(decl.label, decl.name)
+            lines.append(f"{name}: {words.render(body, inner)}")
+            found.append((inner, body))
+        stack.extend(reversed(found))
+    return lines

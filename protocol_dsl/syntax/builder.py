@@ -1284,6 +1284,36 @@ class ModelBuilder(Transformer):
 
     endpoint_rule = _option("rule")
 
+    def endpoint_visits(self, children: list[Any]) -> tuple[str, Any]:
+        return ("visits", tuple(children[0]))
+
+    def endpoint_responder(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("responder", None, None))
+
+    def endpoint_value(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("value", None, None))
+
+    def endpoint_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("flag", None, None))
+
+    def endpoint_record_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("record_flag", str(children[0]), None))
+
+    @v_args(meta=True)
+    def endpoint_time_to_event(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        origin, target, *rest = children
+        where = rest[0] if len(rest) == 2 else None
+        parts = target.parts
+        event = m.TimeToEvent(
+            origin,
+            ".".join(parts[:-1]),
+            parts[-1],
+            where,
+            rest[-1],
+            span=self.span(meta),
+        )
+        return ("kind", ("time_to_event", None, event))
+
     @v_args(meta=True)
     def endpoint_decl(self, meta: Any, children: list[Any]) -> m.Endpoint:
         options: dict[str, Any] = {}
@@ -1291,6 +1321,7 @@ class ModelBuilder(Transformer):
             if isinstance(child, tuple):
                 options[child[0]] = child[1]
         until, anchor = options.get("until", (None, None))
+        kind, per, event = options.get("kind", (None, None, None))
         return m.Endpoint(
             str(children[0]),
             unquote(children[1]),
@@ -1299,6 +1330,10 @@ class ModelBuilder(Transformer):
             anchor,
             options.get("rule"),
             self._marks(children),
+            kind,
+            per,
+            event,
+            options.get("visits", ()),
             span=self.span(meta),
         )
 
@@ -1449,6 +1484,12 @@ class ModelBuilder(Transformer):
     map_visit = _option("visit")
     map_unit = _option("unit")
 
+    def map_impute_first(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "first")
+
+    def map_impute_last(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "last")
+
     @v_args(meta=True)
     def map_rule(self, meta: Any, children: list[Any]) -> m.MapRule:
         options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
@@ -1460,6 +1501,7 @@ class ModelBuilder(Transformer):
             options.get("visit"),
             options.get("unit"),
             self._marks(children),
+            options.get("impute"),
             span=self.span(meta),
         )
 
@@ -1598,6 +1640,22 @@ class ModelBuilder(Transformer):
         where = children[1] if len(children) > 2 else None
         return m.Quantifier("all", str(children[0]), where, children[-1], span=self.span(meta))
 
+    def visits_from_to(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), str(children[1]))
+
+    def visits_after(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), None)
+
+    @v_args(meta=True)
+    def any_visit(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("any", start, end, cond, span=self.span(meta))
+
+    @v_args(meta=True)
+    def all_visits(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("all", start, end, cond, span=self.span(meta))
+
     @v_args(meta=True)
     def conditional(self, meta: Any, children: list[Any]) -> m.Conditional:
         return m.Conditional(children[0], children[1], children[2], span=self.span(meta))
@@ -1639,6 +1697,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def between(self, meta: Any, children: list[Any]) -> m.Between:
         return m.Between(children[0], children[1], children[2], span=self.span(meta))
+
+    @v_args(meta=True)
+    def contains(self, meta: Any, children: list[Any]) -> m.Contains:
+        return m.Contains(children[0], children[1], span=self.span(meta))
 
     @v_args(meta=True)
     def member_of(self, meta: Any, children: list[Any]) -> m.MemberOf:
@@ -1694,6 +1756,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def at_visit(self, meta: Any, children: list[Any]) -> m.AtVisit:
         return m.AtVisit(children[0], str(children[1]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def at_previous(self, meta: Any, children: list[Any]) -> m.AtPrevious:
+        return m.AtPrevious(children[0], span=self.span(meta))
 
     @v_args(meta=True)
     def number(self, meta: Any, children: list[Any]) -> m.NumberLit:

@@ -1237,7 +1237,9 @@ class _Formatter:
 
     def endpoint(self, endpoint: m.Endpoint) -> list[_Line]:
         head = f"endpoint {endpoint.name} {self.string(endpoint.text)}"
-        clauses: list[str] = []
+        clauses: list[str] = list(printer.endpoint_kind(endpoint))
+        if endpoint.visits:
+            clauses.append(f"by visit {', '.join(endpoint.visits)}")
         if endpoint.timeframe is not None:
             clauses.append(f"timeframe {self.string(endpoint.timeframe)}")
         if endpoint.until is not None:
@@ -1290,6 +1292,8 @@ class _Formatter:
             for word, ref in (("date", rule.date), ("visit", rule.visit), ("unit", rule.unit)):
                 if ref is not None:
                     rest.append(f"{word} {ref.dotted}")
+            if rule.impute is not None:
+                rest.append(f"impute {rule.impute}")
             rest += self.marks(rule.marks)
             cells = [rule.target.dotted, _join(rest)]
             members.append((rule, [self.row(INDENT, cells, rule, group)]))
