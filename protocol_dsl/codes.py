@@ -115,6 +115,7 @@ CODES: dict[str, CodeInfo] = {
     "E0613": CodeInfo("too many visits yielded", "error"),
     "E0614": CodeInfo("interval or cycle length under a day", "error"),
     "E0615": CodeInfo("series anchored on itself", "error"),
+    "E0616": CodeInfo("timing that is not a duration or is given twice", "error"),
     # ---- E07xx dosing and escalation
     "E0701": CodeInfo("dose levels not increasing", "error"),
     "E0702": CodeInfo("step dose not leading up to the target", "error"),

@@ -53,6 +53,8 @@ class FormUse:
     form: m.Form
     visits: tuple[str, ...]
     owner: Spec = attrs.field(eq=False, repr=False)
+    #: the trial that collects the form, whose schedule its `at` lists name
+    trial: Spec | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def storage_name(self) -> str:
@@ -67,7 +69,7 @@ class FormUse:
         """The visits an item is collected at (`collected at`, expanded); None: the form's."""
         if item.visits is None:
             return None
-        return self.owner.at(item.visits)
+        return (self.trial or self.owner).at(item.visits)
 
 
 @attrs.frozen
@@ -204,6 +206,10 @@ class Spec:
             named[activity.name] = activity
         return named
 
+    def item_visits(self, item: m.Item) -> tuple[str, ...] | None:
+        """The visits an item alone is collected at (`collected at`, expanded), else None."""
+        return None if item.visits is None else self.at(item.visits)
+
     def series_groups(self) -> tuple[tl.Series, ...]:
         """Each cycle and repeat with the visits it yields (for a schedule grouped by series)."""
         return self.timeline.series
@@ -301,12 +307,12 @@ class Spec:
     @cached_property
     def form_uses(self) -> tuple[FormUse, ...]:
         """The trial's data dictionary: own forms, then collected library forms."""
-        uses = [FormUse(f.name, f, self.at(f.visits), self) for f in self.forms.values()]
+        uses = [FormUse(f.name, f, self.at(f.visits), self, self) for f in self.forms.values()]
         for collect in self.collects:
             symbol = self.resolve(collect.form.parts, Scope(self))
             if symbol is not None and symbol.kind == "form" and symbol.form is not None:
                 visits = self.at(collect.visits)
-                uses.append(FormUse(collect.form.dotted, symbol.form, visits, symbol.owner))
+                uses.append(FormUse(collect.form.dotted, symbol.form, visits, symbol.owner, self))
         return tuple(uses)
 
     def form_use(self, owner: Spec, form: m.Form) -> FormUse | None:

@@ -58,6 +58,24 @@ class Problem:
 
 
 @attrs.frozen
+class Group:
+    """Visits of a series shown together (a column group of a schedule of activities):
+    one template visit of a cycle across the cycles that have it, or every occurrence of a
+    repeat; `description` says so in words ("day 1 of cycles 2 to 17")."""
+
+    series: str
+    template: str | None
+    visits: tuple[m.Visit, ...]
+    description: str
+
+    @property
+    def span_of_names(self) -> str:
+        """ "C2D1–C17D1", or the one name."""
+        first, last = self.visits[0].name, self.visits[-1].name
+        return first if first == last else f"{first}–{last}"
+
+
+@attrs.frozen
 class Series:
     """A cycle or a repeat, and the visits it yields in schedule order."""
 
@@ -67,6 +85,26 @@ class Series:
     @property
     def name(self) -> str:
         return self.decl.name
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """For display: a cycle's visits by template (in the order the templates are
+        written), a repeat's as one group; a series that yields nothing has none."""
+        if not self.visits:
+            return ()
+        if isinstance(self.decl, m.Repeat):
+            words = f"every {self.decl.every}, {len(self.visits)} visits"
+            return (Group(self.name, None, self.visits, words),)
+        groups = []
+        for template in self.decl.visits:
+            visits = tuple(v for v in self.visits if v.template == template.name)
+            if not visits:
+                continue
+            first, last = visits[0].cycle, visits[-1].cycle
+            cycles = f"cycle {first}" if first == last else f"cycles {first} to {last}"
+            words = f"day {template.day} of {cycles}"
+            groups.append(Group(self.name, template.name, visits, words))
+        return tuple(groups)
 
 
 @attrs.frozen
@@ -257,7 +295,9 @@ class _Expansion:
                 return []
             start = place
         length = _whole_days(cycle.length)
-        if length is None or length < 1:
+        if length is None:
+            return []  # not a duration (E0616, `checks.timeline`)
+        if length < 1:
             self.problems.append(
                 Problem(
                     "E0614",
@@ -385,7 +425,9 @@ class _Expansion:
         if not isinstance(start, _Place):
             return []
         interval = _whole_days(repeat.every)
-        if interval is None or interval < 1:
+        if interval is None:
+            return []  # not a duration (E0616, `checks.timeline`)
+        if interval < 1:
             self.problems.append(
                 Problem(
                     "E0614",

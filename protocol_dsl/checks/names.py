@@ -299,21 +299,23 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
     for decl in owner.module.declarations:
         if isinstance(decl, m.Form):
             yield from _visits(decl.visits, at_names, decl.span, owner is root)
-            form_visits = set(owner.at(decl.visits))
+            form_visits = set(root.at(decl.visits))
             for item in decl.items:
                 if item.visits is not None:
                     yield from _visits(item.visits, at_names, item.span, owner is root)
-                    outside = [
-                        v for v in owner.at(item.visits) if decl.visits and v not in form_visits
-                    ]
-                    for v in outside:
+                    for entry in item.visits if decl.visits else ():
+                        # one diagnostic per entry written: a cycle or a repeat names many
+                        outside = [v for v in root.at((entry,)) if v not in form_visits]
+                        if not outside:
+                            continue
+                        where = entry if outside == [entry] else f"{entry} ({', '.join(outside)})"
                         yield Diagnostic(
                             "E0106",
                             "error",
-                            f"item '{item.name}' is collected at {v}, where its form "
+                            f"item '{item.name}' is collected at {where}, where its form "
                             f"'{decl.name}' is not collected",
                             item.span,
-                            help=f"add {v} to the form's visits, or remove it here",
+                            help=f"add {entry} to the form's visits, or remove it here",
                         )
                 if item.type.codelist is not None:
                     yield from _expect(owner, item.type.codelist, "codelist", "a code list")

@@ -9,7 +9,8 @@ E0608 a cycle visit on a day outside its cycle; E0609 a `cycles` selector
       `up_to` (or with both); E0611 a repeat with no end; E0612 a repeat that
       ends before its first visit; E0613 more visits than the expansion yields;
       E0614 a cycle length or interval under a whole day; E0615 a series whose
-      anchor depends on the series itself.
+      anchor depends on the series itself; E0616 a length, interval or offset that
+      is not a duration, or a visit given both a day and an event-relative time.
 
 The expansion (`protocol_dsl.timeline`) finds most of these while placing
 visits and returns them as problems; this module reports them, and the
@@ -20,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl import timeline as tl
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax import printer
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -31,6 +34,47 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
         yield Diagnostic(problem.code, "error", problem.message, problem.span, help=problem.help)
     yield from _counts(spec)
     yield from _names(spec)
+    yield from _timing(spec)
+
+
+def _timing(spec: Spec) -> Iterator[Diagnostic]:
+    for decl in spec.module.declarations:
+        if isinstance(decl, m.Visit) and decl.after is not None:
+            yield from _duration(decl.after.offset, decl.after.span, "an offset")
+            if decl.day is not None:
+                yield Diagnostic(
+                    "E0616",
+                    "error",
+                    f"visit {decl.name} is on day {decl.day} and also "
+                    f"{printer.position(decl.after)}",
+                    decl.after.span,
+                    help="keep one: a planned day, or a time before or after an anchor",
+                )
+        elif isinstance(decl, m.Cycle):
+            yield from _duration(decl.length, decl.span, "a cycle length")
+            if decl.start is not None:
+                yield from _duration(decl.start.offset, decl.start.span, "an offset")
+            for visit in decl.visits:
+                for point in visit.timepoints:
+                    yield from _duration(point.offset, point.span, "a time point's offset")
+                    yield from _duration(point.window, point.span, "a time point's window")
+        elif isinstance(decl, m.Repeat):
+            yield from _duration(decl.every, decl.span, "an interval")
+            for position in (decl.start, decl.end):
+                if position is not None:
+                    yield from _duration(position.offset, position.span, "an offset")
+
+
+def _duration(quantity: m.Quantity | None, span: m.Span, what: str) -> Iterator[Diagnostic]:
+    if quantity is None or durations.time_code(quantity.unit) is not None:
+        return
+    yield Diagnostic(
+        "E0616",
+        "error",
+        f"{quantity} is not a duration: {what} is a time",
+        span,
+        help="write it in minutes, hours, days, weeks, months or years: `6 weeks`, `1 h`",
+    )
 
 
 def _counts(spec: Spec) -> Iterator[Diagnostic]:
