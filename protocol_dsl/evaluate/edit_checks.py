@@ -61,6 +61,7 @@ import datetime as _dt
 import functools
 import math
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -573,7 +574,7 @@ class EditChecker:
             expected = amounts.administration_amount(
                 regimen, attrs.evolve(dose, day=day), recorded, measure_unit, unit
             )
-            if expected is None or not isinstance(amount, (int, float)):
+            if expected is None or not _is_number(amount):
                 continue  # no weight or BSA before the dose: the amount cannot be checked
             target = float(expected.value)
             assert dose.amount is not None
@@ -628,14 +629,14 @@ class EditChecker:
                 value, date = record.get(name), record.get(when) if when else None
                 if isinstance(date, _dt.datetime):
                     date = date.date()
-                if isinstance(value, (int, float)) and date is not None:
+                if _is_number(value) and date is not None:
                     found.append((v.study_day(date, day1), float(value)))
         else:
             for visit in info.visits:
                 values = data.values.get((info.storage, visit))
                 date = data.visits.get(visit)
                 value = values.get(name) if values is not None else None
-                if isinstance(value, (int, float)) and date is not None:
+                if _is_number(value) and date is not None:
                     found.append((v.study_day(date, day1), float(value)))
         return found, item.unit
 
@@ -904,3 +905,7 @@ def _within(amount: float, target: float, tolerance: float) -> bool:
 
 def _measure_on(regimen: m.Regimen, records: list[tuple[int, float]], day: int) -> float | None:
     return amounts.measure_for_dose(records, day, 1, amounts.weight_rule(regimen))
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
