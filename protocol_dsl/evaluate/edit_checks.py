@@ -513,9 +513,10 @@ class EditChecker:
             kept.append((record[POSITION], date, amount))
         dates = [date for _index, date, _amount in kept]
         # treatment went on past a planned dose when a later dose was recorded, or a visit
-        # that hosts a planned dose was attended later; follow-up visits do not count
-        hosts = {dose.visit for _regimen, dose in plan if dose.visit is not None}
-        continued = [*dates, *(d for name, d in data.visits.items() if name in hosts)]
+        # of the dosing was attended later (a visit of the cycle a regimen doses by, a visit
+        # hosting a dose); follow-up visits and calendar assessments do not count
+        dosing_visits = _dosing_visits(plan, calendar)
+        continued = [*dates, *(d for name, d in data.visits.items() if name in dosing_visits)]
         outcome = dosing.match(slots, dates, max(continued, default=None))
         caps = [regimen.at_most for regimen in dict.fromkeys(r for r, _d in plan)]
         maximum = sum(c for c in caps if c is not None) if None not in caps else None
@@ -863,14 +864,16 @@ def _dose_due(
 ) -> tuple[_dt.date, int, int]:
     """The date a planned dose is due on the subject's calendar, and its window."""
     before, after = dose.window
-    host = calendar.due.get(dose.visit) if dose.visit is not None else None
-    if host is not None:
-        return host.doses_on, before, after
+    # a dose by cycle is due on its day of the cycle as the cycle really started, whatever
+    # visit (a calendar repeat on the same study day) the plan hosts it at
     series = regimen.days.cycle if regimen.days is not None else None
     if series is not None and dose.cycle is not None and dose.cycle_day is not None:
         start = calendar.cycles.get((series, dose.cycle))
         if start is not None:
             return start.start + _dt.timedelta(days=dose.cycle_day - 1), before, after
+    host = calendar.due.get(dose.visit) if dose.visit is not None else None
+    if host is not None:
+        return host.doses_on, before, after
     date = calendar.date_of_day(dose.day)
     assert date is not None  # only asked once day 1 is known
     return date, before, after
@@ -909,3 +912,18 @@ def _measure_on(regimen: m.Regimen, records: list[tuple[int, float]], day: int) 
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _dosing_visits(plan: list[Planned], calendar: cal.Calendar) -> set[str]:
+    """The visits of the dosing: those of a cycle the plan doses by, and the hosts of its
+    doses not given by cycle."""
+    cycles: set[str] = set()
+    visits: set[str] = set()
+    for regimen, dose in plan:
+        series = regimen.days.cycle if regimen.days is not None else None
+        if series is not None and dose.cycle is not None:
+            cycles.add(series)
+        elif dose.visit is not None:
+            visits.add(dose.visit)
+    visits.update(name for name, due in calendar.due.items() if due.series in cycles)
+    return visits
