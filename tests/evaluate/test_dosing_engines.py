@@ -1,0 +1,130 @@
+"""The interpreter and the DuckDB SQL agree on the window and dosing edit checks.
+
+Generated exposure logs (missed, extra, late and wrongly measured doses, delayed
+cycles, missing weights) on the oncology-shaped and the loading-dose specs,
+and the QLS4131 screening cases: the findings of the rules the SQL reports,
+as sets of (subject, rule, visit or record), are the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.evaluate.edit_checks import EditChecker
+from protocol_dsl.spec import Spec
+
+from .dosing import loading_logs, logs
+
+pytest.importorskip("duckdb")
+pytest.importorskip("sqlglot")
+
+from generators.sql import edit_checks as sql_checks  # noqa: E402
+from generators.sql.run import screen_with_duckdb  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+
+
+def _load(path: Path) -> Spec:
+    result = compile_spec(str(path), path.read_text())
+    assert result.spec is not None
+    return result.spec
+
+
+ONCOLOGY = _load(HERE / "dosing" / "oncology.trial")
+LOADING = _load(HERE / "dosing" / "loading.trial")
+CHECKERS = {id(ONCOLOGY): EditChecker(ONCOLOGY), id(LOADING): EditChecker(LOADING)}
+RULES = frozenset(sql_checks.SQL_RULES)
+
+Key = tuple[str, str, Any]
+
+
+def _interpreter(spec: Spec, subjects: list[dict[str, Any]]) -> set[Key]:
+    checker = CHECKERS.get(id(spec)) or EditChecker(spec)
+    return {
+        (f.subject_id, f.rule, f.record if f.record is not None else f.visit)
+        for subject in subjects
+        for f in checker.check(subject)
+        if f.rule in RULES
+    }
+
+
+def _duckdb(spec: Spec, subjects: list[dict[str, Any]]) -> set[Key]:
+    findings: list[dict[str, Any]] = []
+    screen_with_duckdb(spec, subjects, [], findings)
+    return {
+        (f["subject_id"], f["rule"], f["record"] if f["record"] is not None else f["visit"])
+        for f in findings
+    }
+
+
+@given(st.lists(logs.courses(), min_size=1, max_size=6))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_oncology_logs(courses: list[logs.Course]) -> None:
+    subjects = [
+        logs.subject(logs.Course(f"S{k}", *attrs_of(c))) for k, c in enumerate(courses, start=1)
+    ]
+    expected = {
+        (s["subject_id"], *f) for s, c in zip(subjects, courses, strict=True) for f in _exp(s, c)
+    }
+    assert _interpreter(ONCOLOGY, subjects) == _duckdb(ONCOLOGY, subjects) == expected
+
+
+def attrs_of(course: logs.Course) -> tuple[Any, ...]:
+    return (
+        course.delays,
+        course.weight,
+        course.missed,
+        course.late,
+        course.wrong,
+        course.extra,
+        course.assessments,
+    )
+
+
+def _exp(subject: dict[str, Any], course: logs.Course) -> set[tuple[str, Any]]:
+    return logs.expected(logs.Course(subject["subject_id"], *attrs_of(course)))
+
+
+@st.composite
+def _loading_batches(draw: st.DrawFn) -> list[dict[str, Any]]:
+    size = draw(st.integers(1, 6))
+    return [draw(loading_logs.subjects(f"L{k}")) for k in range(1, size + 1)]
+
+
+@given(_loading_batches())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_loading_dose_logs(subjects: list[dict[str, Any]]) -> None:
+    assert _interpreter(LOADING, subjects) == _duckdb(LOADING, subjects)
+
+
+def test_the_qls4131_cases_have_the_same_window_findings() -> None:
+    spec = _load(ROOT / "specs" / "qls4131_sle_phase1b.trial")
+    folder = ROOT / "tests" / "evaluate" / "subjects"
+    subjects = [json.loads(p.read_text()).get("subject") for p in sorted(folder.glob("*.json"))]
+    subjects = [s for s in subjects if isinstance(s, dict) and "subject_id" in s]
+    assert len(subjects) > 5
+    # move some visits out of their windows so that there is something to agree on
+    for k, subject in enumerate(subjects):
+        visits = subject.setdefault("visits", {})
+        if "D1" in visits and k % 2 == 0:
+            visits["D8"] = "2025-02-20"
+    found = _interpreter(spec, subjects)
+    assert found == _duckdb(spec, subjects)
+    assert {rule for _s, rule, _where in found} == {"VISIT_OUT_OF_WINDOW"}
+
+
+def test_the_sql_renders_for_spark_and_reads_back() -> None:
+    import sqlglot
+
+    for spec in (ONCOLOGY, LOADING):
+        text = sql_checks.render(spec, "spark")
+        assert sqlglot.parse_one(text, read="spark") is not None
+        assert sql_checks.render(spec, "spark") == text  # deterministic
