@@ -25,8 +25,8 @@ from .dosing import loading_logs, logs
 pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
-from generators.sql import edit_checks as sql_checks  # noqa: E402
-from generators.sql.run import screen_with_duckdb  # noqa: E402
+from generators.sql import edit_checks as sql_checks
+from generators.sql.run import screen_with_duckdb
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
