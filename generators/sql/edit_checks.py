@@ -40,16 +40,13 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from protocol_dsl import model as m
-from protocol_dsl.checks.study_days import duration_days
+from generators import edit_plan
 from protocol_dsl.evaluate import calendar as cal
 from protocol_dsl.evaluate.edit_checks import (
     WEIGHT_BASED_TOLERANCE,
     EditChecker,
-    Planned,
 )
 from protocol_dsl.plan.dictionary import build_dictionary
-from protocol_dsl.schedule import amounts, regimens
 from protocol_dsl.spec import Spec
 
 #: The rules the query reports.
@@ -101,215 +98,6 @@ def _values(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequen
         nulls = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in columns)
         return f"{name} AS (SELECT {nulls} WHERE 1 = 0)"
     return f"{name} AS (" + " UNION ALL ".join(f"SELECT {row}" for row in typed) + ")"
-
-
-def _offset(day: int) -> int:
-    """Days from day 1 to a study day (there is no day 0)."""
-    return day - 1 if day > 0 else day
-
-
-_CAL = (
-    ("visit", "STRING"),
-    ("kind", "STRING"),
-    ("day_offset", "INT"),
-    ("length_days", "INT"),
-    ("before_days", "INT"),
-    ("after_days", "INT"),
-    ("series", "STRING"),
-    ("cycle_no", "INT"),
-    ("offset_days", "INT"),
-    ("is_first", "BOOLEAN"),
-    ("anchor", "STRING"),
-    ("rel_days", "INT"),
-)
-
-_CYCLES = (("series", "STRING"), ("length_days", "INT"))
-
-_ANCHORS = (("anchor", "STRING"), ("visit", "STRING"), ("last_dose", "BOOLEAN"))
-
-_DOSES = (
-    ("kind", "STRING"),
-    ("assignment", "STRING"),
-    ("seq", "INT"),
-    ("regimen", "STRING"),
-    ("dose_no", "INT"),
-    ("day_offset", "INT"),
-    ("series", "STRING"),
-    ("cycle_no", "INT"),
-    ("cycle_day", "INT"),
-    ("host", "STRING"),
-    ("before_days", "INT"),
-    ("after_days", "INT"),
-    ("factor", "DOUBLE"),
-    ("weighted", "BOOLEAN"),
-    ("baseline", "BOOLEAN"),
-    ("maximum", "INT"),
-    ("label", "STRING"),
-)
-
-_DOSING_VISITS = (("kind", "STRING"), ("assignment", "STRING"), ("visit", "STRING"))
-
-
-def _calendar_rows(spec: Spec) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The planned visits as the calendar reads them, and each cycle's length."""
-    rows: list[tuple[Any, ...]] = []
-    cycles: list[tuple[Any, ...]] = []
-    placed: set[str] = set()
-    for series in spec.timeline.series:
-        decl = series.decl
-        if not isinstance(decl, m.Cycle):
-            continue
-        length = duration_days(decl.length)
-        templates = {t.name: t for t in decl.visits}
-        members: dict[int, list[tuple[int, m.Visit]]] = {}
-        for visit in series.visits:
-            template = templates.get(visit.template or "")
-            if visit.cycle is None or visit.day is None or template is None or template.day is None:
-                continue
-            members.setdefault(visit.cycle, []).append((template.day - 1, visit))
-        if length is None or not members:
-            continue
-        cycles.append((decl.name, length))
-        for number, found in members.items():
-            found.sort(key=lambda pair: pair[0])
-            first = found[0][1]
-            for offset, visit in found:
-                assert visit.day is not None
-                rows.append(
-                    (
-                        visit.name,
-                        "cycle",
-                        _offset(visit.day),
-                        0,
-                        visit.window_before,
-                        visit.window_after,
-                        decl.name,
-                        number,
-                        offset,
-                        visit is first,
-                        None,
-                        None,
-                    )
-                )
-                placed.add(visit.name)
-    for visit in spec.visit_order:
-        if visit.name in placed or visit.unscheduled or visit.early_termination:
-            continue
-        if visit.day is not None and visit.cycle is None:
-            end = visit.day_end if visit.day_end is not None else visit.day
-            rows.append(
-                (
-                    visit.name,
-                    "calendar",
-                    _offset(visit.day),
-                    _offset(end) - _offset(visit.day),
-                    visit.window_before,
-                    visit.window_after,
-                    visit.series,
-                    None,
-                    None,
-                    False,
-                    None,
-                    None,
-                )
-            )
-            continue
-        position = visit.relative_to
-        if position is None or position.anchor is None or position.offset is None:
-            continue
-        days = duration_days(position.offset)
-        if days is None:
-            continue
-        sign = -1 if position.direction == "before" else 1
-        rows.append(
-            (
-                visit.name,
-                "event",
-                None,
-                0,
-                visit.window_before,
-                visit.window_after,
-                visit.series,
-                None,
-                None,
-                False,
-                position.anchor,
-                sign * days,
-            )
-        )
-    return rows, cycles
-
-
-def _dose_rows(
-    spec: Spec, checker: EditChecker, unit: str
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    rows: list[tuple[Any, ...]] = []
-    visits: list[tuple[Any, ...]] = []
-    plans: list[tuple[str, str, list[Planned]]] = [
-        ("arm", name, plan) for name, plan in checker.arm_plans.items() if plan
-    ]
-    plans += [("level", name, plan) for name, plan in checker.level_plans.items() if plan]
-    for kind, assignment, plan in plans:
-        caps = [r.at_most for r in dict.fromkeys(r for r, _d in plan)]
-        maximum = sum(c for c in caps if c is not None) if None not in caps else None
-        cycles: set[str] = set()
-        hosts: set[str] = set()
-        for seq, (regimen, dose) in enumerate(plan):
-            series = regimen.days.cycle if regimen.days is not None else None
-            if series is not None and dose.cycle is not None:
-                cycles.add(series)
-            elif dose.visit is not None:
-                hosts.add(dose.visit)
-            factor: float | None = None
-            weighted = False
-            rule = amounts.weight_rule(regimen)
-            if dose.amount is not None:
-                weighted = regimens.dose_basis(dose.amount) != "absolute"
-                measure_unit = _measure_unit(checker, regimen)
-                per_one = amounts.expected_amount(
-                    dose.amount, 1.0 if weighted else None, measure_unit, unit
-                )
-                if per_one is not None and not (weighted and rule.kind == "change"):
-                    factor = float(per_one.value)
-            where = (
-                f"cycle {dose.cycle} day {dose.cycle_day}"
-                if dose.cycle is not None
-                else f"study day {dose.day}"
-            )
-            rows.append(
-                (
-                    kind,
-                    assignment,
-                    seq,
-                    regimen.name,
-                    dose.number,
-                    _offset(dose.day),
-                    series if dose.cycle is not None else None,
-                    dose.cycle,
-                    dose.cycle_day,
-                    dose.visit,
-                    dose.window[0],
-                    dose.window[1],
-                    factor,
-                    weighted,
-                    rule.kind == "baseline",
-                    maximum,
-                    f"dose {dose.number} of regimen {regimen.name} ({where})",
-                )
-            )
-        for name, visit in spec.visits.items():
-            if name in hosts or (visit.series in cycles and visit.cycle is not None):
-                visits.append((kind, assignment, name))
-    return rows, visits
-
-
-def _measure_unit(checker: EditChecker, regimen: m.Regimen) -> str | None:
-    if regimen.per is None or len(regimen.per.parts) < 2:
-        return None
-    form = ".".join(regimen.per.parts[:-1])
-    info = next((i for i in checker.dictionary.forms.values() if i.key == form), None)
-    item = info.items.get(regimen.per.parts[-1]) if info is not None else None
-    return item.unit if item is not None else None
 
 
 def _measures_sql(spec: Spec, checker: EditChecker) -> str:
@@ -375,15 +163,15 @@ def render(spec: Spec, dialect: str = "duckdb") -> str:
 def _text(spec: Spec) -> str:
     checker = EditChecker(spec)
     first = cal.day1_visit(spec)
-    cal_rows, cycle_rows = _calendar_rows(spec)
+    cal_rows, cycle_rows = edit_plan.calendar_rows(spec)
     anchor_rows = [
         (name, anchor.visit, name == cal.LAST_DOSE) for name, anchor in spec.anchors.items()
     ]
     exposure = checker.exposure
     parts = [
-        _values("cal_plan", _CAL, cal_rows),
-        _values("cycle_plan", _CYCLES, cycle_rows),
-        _values("anchor_plan", _ANCHORS, anchor_rows),
+        _values("cal_plan", edit_plan.CAL, cal_rows),
+        _values("cycle_plan", edit_plan.CYCLES, cycle_rows),
+        _values("anchor_plan", edit_plan.ANCHORS, anchor_rows),
         "recorded AS (SELECT subject_id, visit, MIN(CAST(date AS DATE)) AS date FROM visits "
         "WHERE date IS NOT NULL AND subject_id IS NOT NULL AND visit IS NOT NULL "
         "GROUP BY subject_id, visit)",
@@ -391,7 +179,7 @@ def _text(spec: Spec) -> str:
     ]
     if exposure is not None:
         storage, date_item = exposure.info.storage, exposure.date_item
-        dose_rows, dosing_visit_rows = _dose_rows(spec, checker, exposure.dose_unit)
+        dose_rows, dosing_visit_rows = edit_plan.dose_rows(spec, checker, exposure.dose_unit)
         unit_column = f"{exposure.dose_item}__unit"
         table = build_dictionary(spec).table(storage)
         has_unit = table is not None and any(c.unit_column == unit_column for c in table.columns)
@@ -421,8 +209,8 @@ def _text(spec: Spec) -> str:
             "last_dose AS (SELECT subject_id, MAX(date) AS date FROM doses GROUP BY subject_id)",
         ]
     parts += [
-        _values("dose_plan", _DOSES, dose_rows),
-        _values("dosing_visit_plan", _DOSING_VISITS, dosing_visit_rows),
+        _values("dose_plan", edit_plan.DOSES, dose_rows),
+        _values("dosing_visit_plan", edit_plan.DOSING_VISITS, dosing_visit_rows),
         _measures_sql(spec, checker),
         # each cycle's first visit and the cycle's planned start (days from day 1)
         "cycle_first AS (SELECT c.series, c.cycle_no, c.visit AS first_visit, c.offset_days "
