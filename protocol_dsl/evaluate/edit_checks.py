@@ -630,14 +630,14 @@ class EditChecker:
                 value, date = record.get(name), record.get(when) if when else None
                 if isinstance(date, _dt.datetime):
                     date = date.date()
-                if _is_number(value) and date is not None:
+                if isinstance(value, (int, float, Decimal)) and date is not None:
                     found.append((v.study_day(date, day1), float(value)))
         else:
             for visit in info.visits:
                 values = data.values.get((info.storage, visit))
                 date = data.visits.get(visit)
                 value = values.get(name) if values is not None else None
-                if _is_number(value) and date is not None:
+                if isinstance(value, (int, float, Decimal)) and date is not None:
                     found.append((v.study_day(date, day1), float(value)))
         return found, item.unit
 

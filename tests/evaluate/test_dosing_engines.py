@@ -1,4 +1,5 @@
-"""The interpreter and the DuckDB SQL agree on the window and dosing edit checks.
+"""The interpreter, the DuckDB SQL and the generated module agree on the window and dosing
+edit checks.
 
 Generated exposure logs (missed, extra, late and wrongly measured doses, delayed
 cycles, missing weights) on the oncology-shaped and the loading-dose specs,
@@ -25,6 +26,7 @@ from .dosing import loading_logs, logs
 pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
+from generators.checks.module import render_module
 from generators.sql import edit_checks as sql_checks
 from generators.sql.run import screen_with_duckdb
 
@@ -56,6 +58,35 @@ def _interpreter(spec: Spec, subjects: list[dict[str, Any]]) -> set[Key]:
     }
 
 
+_MODULES: dict[int, Any] = {}
+
+
+def _module(spec: Spec) -> Any:
+    """The generated module of `spec`, imported from its source."""
+    if id(spec) not in _MODULES:
+        import importlib.util
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp())
+        path = folder / "screening_checks.py"
+        path.write_text(render_module(spec), encoding="utf-8")
+        found = importlib.util.spec_from_file_location(f"generated_{id(spec)}", path)
+        assert found is not None and found.loader is not None
+        module = importlib.util.module_from_spec(found)
+        found.loader.exec_module(module)
+        _MODULES[id(spec)] = module
+    return _MODULES[id(spec)]
+
+
+def _generated(spec: Spec, subjects: list[dict[str, Any]]) -> set[Key]:
+    module = _module(spec)
+    return {
+        (f["subject_id"], f["rule"], f["record"] if f["record"] is not None else f["visit"])
+        for subject in subjects
+        for f in module.screen(subject)["findings"]
+    }
+
+
 def _duckdb(spec: Spec, subjects: list[dict[str, Any]]) -> set[Key]:
     findings: list[dict[str, Any]] = []
     screen_with_duckdb(spec, subjects, [], findings)
@@ -74,7 +105,10 @@ def test_oncology_logs(courses: list[logs.Course]) -> None:
     expected = {
         (s["subject_id"], *f) for s, c in zip(subjects, courses, strict=True) for f in _exp(s, c)
     }
-    assert _interpreter(ONCOLOGY, subjects) == _duckdb(ONCOLOGY, subjects) == expected
+    found = _interpreter(ONCOLOGY, subjects)
+    assert found == expected
+    assert _duckdb(ONCOLOGY, subjects) == found
+    assert _generated(ONCOLOGY, subjects) == found
 
 
 def attrs_of(course: logs.Course) -> tuple[Any, ...]:
@@ -102,7 +136,9 @@ def _loading_batches(draw: st.DrawFn) -> list[dict[str, Any]]:
 @given(_loading_batches())
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_loading_dose_logs(subjects: list[dict[str, Any]]) -> None:
-    assert _interpreter(LOADING, subjects) == _duckdb(LOADING, subjects)
+    found = _interpreter(LOADING, subjects)
+    assert _duckdb(LOADING, subjects) == found
+    assert _generated(LOADING, subjects) == found
 
 
 def test_the_qls4131_cases_have_the_same_window_findings() -> None:
@@ -128,3 +164,28 @@ def test_the_sql_renders_for_spark_and_reads_back() -> None:
         text = sql_checks.render(spec, "spark")
         assert sqlglot.parse_one(text, read="spark") is not None
         assert sql_checks.render(spec, "spark") == text  # deterministic
+
+
+@pytest.mark.parametrize("spec", [ONCOLOGY, LOADING], ids=["oncology", "loading"])
+def test_the_generated_module_with_edit_checks_passes_ruff(spec: Spec, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "screening_checks.py"
+    path.write_text(render_module(spec), encoding="utf-8")
+    for command in (["check"], ["format", "--check"]):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                *command,
+                "--config",
+                str(ROOT / "pyproject.toml"),
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
