@@ -15,7 +15,7 @@ from typing import Any
 
 from protocol_dsl import model as m
 from protocol_dsl.checks.study_days import duration_days
-from protocol_dsl.evaluate.edit_checks import EditChecker, Planned
+from protocol_dsl.evaluate.edit_checks import DosingPlan, Planned
 from protocol_dsl.schedule import amounts, regimens
 from protocol_dsl.spec import Spec
 
@@ -158,7 +158,7 @@ def calendar_rows(spec: Spec) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
 
 
 def dose_rows(
-    spec: Spec, checker: EditChecker, unit: str
+    spec: Spec, checker: DosingPlan, unit: str
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     rows: list[tuple[Any, ...]] = []
     visits: list[tuple[Any, ...]] = []
@@ -220,7 +220,7 @@ def dose_rows(
     return rows, visits
 
 
-def measure_unit(checker: EditChecker, regimen: m.Regimen) -> str | None:
+def measure_unit(checker: DosingPlan, regimen: m.Regimen) -> str | None:
     if regimen.per is None or len(regimen.per.parts) < 2:
         return None
     form = ".".join(regimen.per.parts[:-1])

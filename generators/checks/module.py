@@ -47,9 +47,9 @@ def _edit_checks(spec: Spec) -> str:
     only, as before the time structure existed)."""
     from generators import edit_plan
     from protocol_dsl.evaluate import calendar as cal
-    from protocol_dsl.evaluate.edit_checks import WEIGHT_BASED_TOLERANCE, EditChecker
+    from protocol_dsl.evaluate.edit_checks import WEIGHT_BASED_TOLERANCE, DosingPlan
 
-    checker = EditChecker(spec)
+    checker = DosingPlan(spec)
     cal_rows, cycle_rows = edit_plan.calendar_rows(spec)
     exposure = checker.exposure
     dose_rows, dosing_visits = (

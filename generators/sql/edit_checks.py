@@ -44,7 +44,7 @@ from generators import edit_plan
 from protocol_dsl.evaluate import calendar as cal
 from protocol_dsl.evaluate.edit_checks import (
     WEIGHT_BASED_TOLERANCE,
-    EditChecker,
+    DosingPlan,
 )
 from protocol_dsl.plan.dictionary import build_dictionary
 from protocol_dsl.spec import Spec
@@ -100,7 +100,7 @@ def _values(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequen
     return f"{name} AS (" + " UNION ALL ".join(f"SELECT {row}" for row in typed) + ")"
 
 
-def _measures_sql(spec: Spec, checker: EditChecker) -> str:
+def _measures_sql(spec: Spec, checker: DosingPlan) -> str:
     """`measures(subject_id, regimen, date, value)`: each dosing regimen's weight or BSA."""
     selects = []
     dictionary = build_dictionary(spec)
@@ -161,7 +161,7 @@ def render(spec: Spec, dialect: str = "duckdb") -> str:
 
 
 def _text(spec: Spec) -> str:
-    checker = EditChecker(spec)
+    checker = DosingPlan(spec)
     first = cal.day1_visit(spec)
     cal_rows, cycle_rows = edit_plan.calendar_rows(spec)
     anchor_rows = [

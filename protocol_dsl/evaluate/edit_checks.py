@@ -72,7 +72,7 @@ from protocol_dsl.evaluate import calendar as cal
 from protocol_dsl.evaluate import dosing, log_checks
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.interpreter import Context, Screener, compile_spec_rules
-from protocol_dsl.evaluate.subject import POSITION, FormInfo, ItemInfo, Subject
+from protocol_dsl.evaluate.subject import POSITION, DataDictionary, FormInfo, ItemInfo, Subject
 from protocol_dsl.schedule import amounts, regimens
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec
@@ -142,6 +142,18 @@ class _Period:
     element: str
 
 
+class DosingPlan:
+    """What the dosing checks read of a spec: the exposure form and the planned doses of
+    each arm and dose level under a regimen (their rules are not compiled)."""
+
+    def __init__(self, spec: Spec, dictionary: DataDictionary | None = None) -> None:
+        self.spec = spec
+        self.dictionary = dictionary if dictionary is not None else DataDictionary(spec)
+        self.exposure = _exposure_form(self.dictionary.forms.values())
+        self.arm_plans = {name: _arm_plan(spec, arm) for name, arm in spec.arms.items()}
+        self.level_plans = _level_plans(spec)
+
+
 class EditChecker:
     """The spec's edit checks, prepared once; `check` runs them on one subject."""
 
@@ -160,7 +172,8 @@ class EditChecker:
                         item.item.when, scope, None
                     )
         self.day1_visit = _day1_visit(spec)
-        self.exposure = _exposure_form(self.dictionary.forms.values())
+        dosing = DosingPlan(spec, self.dictionary)
+        self.exposure = dosing.exposure
         self.arm_periods = {
             name: _arm_periods(spec, arm, self.exposure.dose_unit if self.exposure else None)
             for name, arm in spec.arms.items()
@@ -168,8 +181,8 @@ class EditChecker:
         self.level_schedules = _level_schedules(
             spec, self.exposure.dose_unit if self.exposure else None
         )
-        self.arm_plans = {name: _arm_plan(spec, arm) for name, arm in spec.arms.items()}
-        self.level_plans = _level_plans(spec)
+        self.arm_plans = dosing.arm_plans
+        self.level_plans = dosing.level_plans
 
     def check(
         self,

@@ -10,11 +10,14 @@ edit checks, which (rule, record or visit) findings the data must give.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 
+#: the spec these subjects are for
+SPEC = Path(__file__).resolve().parent / "oncology.trial"
 DAY1 = dt.date(2026, 1, 5)
 CYCLE_DAYS = 21
 DOSE_PER_KG = 10
