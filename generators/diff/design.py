@@ -691,6 +691,7 @@ REGIMEN_RULES: dict[str, KeyRule] = {
 def _regimen_pair(d: Differ, pair: Pair[m.Regimen]) -> None:
     o, n = pair.old, pair.new
     compare(d, REGIMEN, pair)
+    _cycle_schedule(d, pair)
     keyed_fields(
         d,
         o.fields,
@@ -699,6 +700,32 @@ def _regimen_pair(d: Differ, pair: Pair[m.Regimen]) -> None:
         KeyRule("DOSING_REGIMEN_CHANGED", _regimen),
         target=lambda field_key: f"{pair.target} {field_key.replace('_', ' ')}",
         keys=lambda field_key: (field_key, n.name),
+    )
+
+
+def _cycle_schedule(d: Differ, pair: Pair[m.Regimen]) -> None:
+    """A regimen dosed by cycle whose own days are unchanged, but whose cycle's length or
+    number of cycles changed: its planned administrations change all the same."""
+    o, n = pair.old, pair.new
+    if o.days != n.days or o.at_most != n.at_most or o.days is None or o.days.cycle is None:
+        return
+    old_days = [dose.day for dose in planned_administrations(pair.old_spec, o)]
+    new_days = [dose.day for dose in planned_administrations(pair.new_spec, n)]
+    if old_days == new_days:
+        return
+    more, fewer = len(new_days) > len(old_days), len(new_days) < len(old_days)
+    direction = "raised" if more else "lowered" if fewer else "changed"
+    d.emit(
+        "DOSING_SCHEDULE_CHANGED",
+        direction,
+        pair.target,
+        f"its cycle {o.days.cycle} changed: {len(old_days)} → {len(new_days)} planned "
+        f"administrations ({direction})",
+        old=_schedule_shown(o, pair.old_spec),
+        new=_schedule_shown(n, pair.new_spec),
+        old_node=o,
+        new_node=n,
+        keys=pair.keys,
     )
 
 

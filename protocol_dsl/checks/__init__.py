@@ -56,6 +56,8 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic,
         logs,
         notes,
+        regimen_dlt,
+        regimen_doses,
         regimens,
         schedule,
         timeline,
@@ -70,6 +72,8 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         schedule.check,
         dosing.check,
         regimens.check,
+        regimen_doses.check,
+        regimen_dlt.check,
         completeness.check,
         notes.check,
     ]

@@ -121,3 +121,22 @@ def test_schedule_of_activities_marks_the_dosing_visits(spec: Spec) -> None:
     ]
     note = next(f for f in schedule.footnotes if f.key == q4w.footnotes[0])
     assert note.text.startswith("Study drug (Loading doses, then every 4 weeks): 10 mg/kg")
+
+
+def test_a_longer_cycle_count_changes_a_cycle_regimen() -> None:
+    source = """trial T { title "Cycles" }
+epoch treatment
+cycle treatment_cycle "Treatment cycle" lasts 21 days in treatment count 4 {
+  visit D1 "Day 1" day 1
+}
+intervention AB "Antibody" { type biological }
+regimen q3w of AB {
+  dose 200 mg
+  on day 1 of each treatment_cycle
+  frequency Q3W
+}
+"""
+    old = _compile(source)
+    new = _compile(source.replace("count 4", "count 6"))
+    found = {(c.rule_id, c.direction, c.target) for c in diff(old, new)}
+    assert ("DOSING_SCHEDULE_CHANGED", "raised", "regimen q3w") in found
