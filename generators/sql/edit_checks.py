@@ -73,6 +73,7 @@ COLUMNS = (
     "earliest",
     "latest",
     "detail",
+    "on_date",
 )
 
 
@@ -317,16 +318,17 @@ def _text(spec: Spec) -> str:
         "THEN 'CYCLE_DELAYED' ELSE 'VISIT_OUT_OF_WINDOW' END AS rule, CAST(NULL AS STRING) AS "
         "form, CAST(NULL AS STRING) AS item, r.visit, CAST(NULL AS INT) AS record, "
         "CAST(r.date AS STRING) AS value, CAST(NULL AS DOUBLE) AS expected, w.due, w.earliest, "
-        "w.latest, CAST(NULL AS STRING) AS detail FROM recorded AS r JOIN windows AS w ON "
+        "w.latest, CAST(NULL AS STRING) AS detail, r.date AS on_date FROM recorded AS r "
+        "JOIN windows AS w ON "
         "w.subject_id = r.subject_id AND w.visit = r.visit WHERE r.date < w.earliest OR r.date "
         "> w.latest",
         f"SELECT g.subject_id, 'DOSE_OUT_OF_WINDOW', {exposure_form}, {exposure_item}, "
         "CAST(NULL AS STRING), CAST(g.record AS INT), CAST(g.amount AS STRING), "
-        "CAST(NULL AS DOUBLE), g.due, g.earliest, g.latest, g.label FROM given AS g "
+        "CAST(NULL AS DOUBLE), g.due, g.earliest, g.latest, g.label, g.date FROM given AS g "
         "WHERE NOT g.inside",
         f"SELECT a.subject_id, 'DOSE_NOT_AS_PLANNED', {exposure_form}, {exposure_item}, "
         "CAST(NULL AS STRING), CAST(a.record AS INT), CAST(a.amount AS STRING), a.target, a.due, "
-        "a.earliest, a.latest, a.label FROM amounts AS a WHERE a.target IS NOT NULL AND "
+        "a.earliest, a.latest, a.label, a.date FROM amounts AS a WHERE a.target IS NOT NULL AND "
         "a.checked IS NOT NULL AND CASE WHEN a.weighted THEN ABS(a.checked - a.target) > "
         f"{tolerance} * ABS(a.target) + 1e-9 ELSE ABS(a.checked - a.target) > GREATEST(1e-9 * "
         "GREATEST(ABS(a.checked), ABS(a.target)), 1e-12) END",
@@ -334,10 +336,11 @@ def _text(spec: Spec) -> str:
         f"'DOSES_BEYOND_MAXIMUM' ELSE 'DOSE_ON_UNPLANNED_DAY' END, {exposure_form}, "
         f"{exposure_item}, CAST(NULL AS STRING), CAST(e.record AS INT), CAST(e.amount AS "
         "STRING), CAST(e.maximum AS DOUBLE), CAST(NULL AS DATE), CAST(NULL AS DATE), "
-        "CAST(NULL AS DATE), CAST(e.place + 1 AS STRING) FROM extra AS e",
+        "CAST(NULL AS DATE), CAST(e.place + 1 AS STRING), e.date FROM extra AS e",
         f"SELECT d.subject_id, 'PLANNED_DOSE_MISSING', {exposure_form}, {exposure_item}, "
         "d.host, CAST(NULL AS INT), CAST(NULL AS STRING), CAST(NULL AS DOUBLE), d.due, "
-        "DATE_ADD(d.due, -d.before_days), DATE_ADD(d.due, d.after_days), d.label FROM "
+        "DATE_ADD(d.due, -d.before_days), DATE_ADD(d.due, d.after_days), d.label, "
+        "CAST(NULL AS DATE) FROM "
         "slot_doses AS d JOIN continued AS c ON c.subject_id = d.subject_id WHERE c.date > "
         "d.latest AND NOT EXISTS (SELECT 1 FROM given AS g WHERE g.subject_id = d.subject_id "
         "AND g.due = d.due AND g.k = d.k)",
@@ -347,6 +350,8 @@ def _text(spec: Spec) -> str:
 
 def findings(rows: Iterable[Sequence[Any]], spec: Spec) -> list[dict[str, Any]]:
     """Finding dicts (as `Finding.to_json`) from the query's rows, with their messages."""
+    exposure = DosingPlan(spec).exposure
+    unit = exposure.dose_unit if exposure is not None else ""
     found = []
     for row in rows:
         values = {
@@ -363,7 +368,7 @@ def findings(rows: Iterable[Sequence[Any]], spec: Spec) -> list[dict[str, Any]]:
                 "record": values["record"],
                 "value": _value(values["value"]),
                 "expected": _expected(values),
-                "message": _message(values),
+                "message": _message(values, unit),
             }
         )
     found.sort(key=lambda f: (str(f["subject_id"]), f["rule"], str(f["visit"]), f["record"] or 0))
@@ -399,25 +404,55 @@ def _expected(values: dict[str, Any]) -> Any:
     return _range(values["earliest"], values["latest"])
 
 
-def _message(values: dict[str, Any]) -> str:
+def _off(values: dict[str, Any]) -> str:
+    """'3 days late', '1 day early': how far a date is outside its window."""
+    on, earliest, latest = values["on_date"], values["earliest"], values["latest"]
+    if on is None or earliest is None or latest is None:
+        return "outside its window"
+    late = on > latest
+    days = abs((on - latest).days if late else (on - earliest).days)
+    return f"{days} day{'s' if days != 1 else ''} {'late' if late else 'early'}"
+
+
+def _message(values: dict[str, Any], unit: str) -> str:
     rule = values["rule"]
     due: _dt.date | None = values["due"]
     window = _range(values["earliest"], values["latest"])
-    where = values["visit"] or (
-        f"{values['form']}[{values['record']}].{values['item']}"
-        if values["record"] is not None
-        else ""
-    )
-    planned = f"planned {due.isoformat()} (window {window})" if due is not None else ""
-    if rule in ("VISIT_OUT_OF_WINDOW", "CYCLE_DELAYED"):
-        what = "started late" if rule == "CYCLE_DELAYED" else "is outside its window"
-        return f"visit {where} on {values['value']} {what}: {planned}"
+    planned = f"planned {due.isoformat()}" if due is not None else "planned"
+    if window is not None and window != (due.isoformat() if due is not None else None):
+        planned += f" (window {window})"
+    on = values["on_date"].isoformat() if values["on_date"] is not None else None
+    if rule == "CYCLE_DELAYED":
+        return (
+            f"the cycle that starts with {values['visit']} started on {on}, {_off(values)}: "
+            f"{planned}; the cycles after it are planned from this date"
+        )
+    if rule == "VISIT_OUT_OF_WINDOW":
+        return f"visit {values['visit']} on {on} is {_off(values)}: {planned}"
+    where = f"{values['form']}[{values['record']}].{values['item']}"
+    amount = f"{_number(values['value'])} {unit}"
     if rule == "DOSE_OUT_OF_WINDOW":
-        return f"{where}: {values['value']} on a day outside the window of {values['detail']}, {planned}"
+        return f"{where}: {amount} on {on} for {values['detail']}, {planned}: {_off(values)}"
     if rule == "DOSE_NOT_AS_PLANNED":
-        return f"{where}: {values['value']} for {values['detail']}; planned {_value(values['expected'])}"
+        return (
+            f"{where}: {amount} on {on} for {values['detail']}; planned "
+            f"{_number(values['expected'])} {unit}"
+        )
     if rule == "DOSES_BEYOND_MAXIMUM":
-        return f"{where}: administration {values['detail']}, beyond the regimen's maximum"
+        return (
+            f"{where}: {amount} on {on} is administration {values['detail']}; the regimen plans "
+            f"at most {_number(values['expected'])}"
+        )
     if rule == "DOSE_ON_UNPLANNED_DAY":
-        return f"{where}: {values['value']} matches no planned dose: an extra dose"
-    return f"{values['detail']} was due {planned.removeprefix('planned ')} but no dose is recorded"
+        return f"{where}: {amount} on {on} matches no planned dose: an extra dose"
+    return (
+        f"{values['detail']} was {planned.replace('planned', 'due', 1)} but no dose is "
+        "recorded, although treatment went on after it"
+    )
+
+
+def _number(value: Any) -> str:
+    number = _value(value)
+    if isinstance(number, float):
+        return f"{number:.6f}".rstrip("0").rstrip(".")
+    return str(number)

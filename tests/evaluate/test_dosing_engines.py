@@ -189,3 +189,40 @@ def test_the_generated_module_with_edit_checks_passes_ruff(spec: Spec, tmp_path:
             check=False,
         )
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_screen_with_duckdb_reports_the_findings(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from protocol_dsl.cli import cli
+
+    course = logs.Course(
+        "S1", (0, 0, 5, 0), 72.0, frozenset({(2, 1)}), (((3, 8), 3),), (((1, 8), 1.5),)
+    )
+    data = tmp_path / "subjects.jsonl"
+    subjects = [logs.subject(course), logs.subject(logs.Course("S2", (0, 0), 80.0))]
+    data.write_text("\n".join(json.dumps(s) for s in subjects) + "\n", encoding="utf-8")
+    spec = str(HERE / "dosing" / "oncology.trial")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["screen", spec, str(data), "--engine", "duckdb", "--format", "json"])
+    assert done.exit_code == 0, done.stderr
+    report = {s["subject_id"]: s for s in json.loads(done.stdout)["subjects"]}
+    assert report["S2"]["findings"] == []
+    rules = {f["rule"]: f for f in report["S1"]["findings"]}
+    assert set(rules) == {
+        "CYCLE_DELAYED",
+        "PLANNED_DOSE_MISSING",
+        "DOSE_OUT_OF_WINDOW",
+        "DOSE_NOT_AS_PLANNED",
+    }
+    assert "2 days late" in rules["DOSE_OUT_OF_WINDOW"]["message"]
+    assert rules["DOSE_NOT_AS_PLANNED"]["expected"] == 720
+    assert "planned 720 mg" in rules["DOSE_NOT_AS_PLANNED"]["message"]
+    done = runner.invoke(cli, ["screen", spec, str(data), "--engine", "duckdb", "--format", "csv"])
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith(",findings")
+    assert lines[1].endswith(
+        ",CYCLE_DELAYED DOSE_NOT_AS_PLANNED DOSE_OUT_OF_WINDOW PLANNED_DOSE_MISSING"
+    )
+    done = runner.invoke(cli, ["screen", spec, str(data), "--engine", "duckdb"])
+    assert "Edit checks (4 findings)" in done.stdout
