@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate.edit_checks import RULES, EditChecker, Finding
@@ -204,3 +204,24 @@ def test_an_early_loading_dose(weight: float | None) -> None:
     findings = [f for f in LOADING_CHECKER.check(subject) if f.rule in logs.DOSING_RULES]
     assert _found(findings, logs.DOSING_RULES) == {("DOSE_OUT_OF_WINDOW", 1)}
     assert "1 day early" in findings[0].message
+
+
+@given(logs.courses())
+@example(logs.Course("S1", (0, 0, 0), 70.0))  # C3D1 and TA1 on the same day
+@settings(max_examples=50, deadline=None)
+def test_every_planned_dose_is_due_on_the_day_of_a_visit(course: logs.Course) -> None:
+    """On the subject's calendar, with its delays, each dose the regimen plans in a started
+    cycle falls on the date its cycle visit was recorded (a dose day is a visit day)."""
+    from protocol_dsl.evaluate.edit_checks import _dose_due
+
+    subject = logs.subject(course)
+    data = CHECKER.screener.normalise(subject)
+    calendar = CHECKER.calendar(data)
+    recorded: dict[dt.date, set[str]] = {}
+    for name, date in data.visits.items():
+        recorded.setdefault(date, set()).add(name)
+    for regimen, dose in CHECKER.arm_plans["A"]:
+        if dose.cycle is None or dose.cycle > len(course.delays):
+            continue
+        due, _before, _after = _dose_due(calendar, regimen, dose)
+        assert f"C{dose.cycle}D{dose.cycle_day}" in recorded.get(due, set())
