@@ -13,7 +13,8 @@ follows the interpreter's rules (`protocol_dsl.evaluate.calendar`,
   dose record);
 - VISIT_OUT_OF_WINDOW and CYCLE_DELAYED against it;
 - under a regimen, each dose record assigned to the nearest planned date (the
-  earliest whose window holds it first), then PLANNED_DOSE_MISSING,
+  earliest whose window holds it first), each planned date taking its
+  in-window records first, then the nearest its due date, then PLANNED_DOSE_MISSING,
   DOSE_ON_UNPLANNED_DAY, DOSE_OUT_OF_WINDOW, DOSES_BEYOND_MAXIMUM and
   DOSE_NOT_AS_PLANNED (the planned amount per kg or m² times the weight or
   BSA recorded on or before the dose, ±10 %; exact for an absolute dose).
@@ -283,7 +284,8 @@ def _text(spec: Spec) -> str:
         "r.date <= s.latest THEN 0 ELSE ABS(DATEDIFF(r.date, s.due)) END, s.due) AS choice "
         "FROM doses AS r JOIN slots AS s ON s.subject_id = r.subject_id)",
         "assigned AS (SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.subject_id, c.due ORDER BY "
-        "CASE WHEN c.inside THEN 0 ELSE 1 END, c.date, c.record) AS k FROM candidates AS c "
+        "CASE WHEN c.inside THEN 0 ELSE 1 END, ABS(DATEDIFF(c.date, c.due)), c.date, c.record) "
+        "AS k FROM candidates AS c "
         "WHERE c.choice = 1)",
         "given AS (SELECT a.subject_id, a.record, a.date, a.amount, a.checked, a.inside, a.k, "
         "d.regimen, d.label, d.due, DATE_ADD(d.due, -d.before_days) AS earliest, "

@@ -14,7 +14,8 @@ Dose records are assigned to planned doses by date, and each planned date
 2. a record outside every window belongs to the planned date whose due date
    is nearest (the earlier on a tie);
 3. a planned date takes its in-window records first, then the out-of-window
-   ones, each in date order, one per dose planned that day: an in-window
+   ones, each nearest its due date first (then the earlier), one per dose
+   planned that day: an in-window
    record is on time, an out-of-window one is DOSE_OUT_OF_WINDOW (late or
    early), a record beyond the doses planned that day is an extra dose,
    DOSE_ON_UNPLANNED_DAY (DOSES_BEYOND_MAXIMUM when the regimen's `at_most`
@@ -83,19 +84,20 @@ def match(
     planned: Sequence[Slot], records: Sequence[_dt.date], last_seen: _dt.date | None
 ) -> Outcome:
     """Assign dose records (their dates, by index) to planned slots; see the module doc."""
-    taken: dict[int, list[tuple[bool, _dt.date, int]]] = {}
+    taken: dict[int, list[tuple[bool, int, _dt.date, int]]] = {}
     for index, date in enumerate(records):
         slot = _slot_of(planned, date)
         if slot is None:
             continue
         inside = planned[slot].earliest <= date <= planned[slot].latest
-        # in-window records first, then by date, then as recorded
-        taken.setdefault(slot, []).append((not inside, date, index))
+        # in-window records first, then the nearest the due date, then by date, as recorded
+        distance = abs((date - planned[slot].due).days)
+        taken.setdefault(slot, []).append((not inside, distance, date, index))
     given: dict[int, tuple[int, bool]] = {}
     assigned: set[int] = set()
     for slot, found in taken.items():
         doses = planned[slot].doses
-        for (outside, _date, record), dose in zip(sorted(found), doses, strict=False):
+        for (outside, _distance, _date, record), dose in zip(sorted(found), doses, strict=False):
             given[record] = (dose, not outside)
             assigned.add(dose)
     extra = tuple(

@@ -146,7 +146,8 @@ def courses(draw: st.DrawFn, subject_id: str = "S1") -> Course:
 
     The deviations keep each record nearest to the dose it stands for, as a
     reviewer would read it: a late day-1 dose at most 3 days late (day 8 is 7
-    days on), an extra dose only in a cycle whose day-8 dose was given.
+    days on), an extra dose only in a cycle whose day-8 dose and next cycle's
+    day-1 dose were given.
     """
     cycles = draw(st.integers(1, 6))
     delays = (0, *draw(st.lists(st.integers(-1, 7), min_size=cycles - 1, max_size=cycles - 1)))
@@ -160,7 +161,11 @@ def courses(draw: st.DrawFn, subject_id: str = "S1") -> Course:
     wrong = tuple(
         sorted((key, draw(st.sampled_from([0.5, 0.95, 1.05, 1.5]))) for key in wrong_keys)
     )
-    extra_candidates = [k for k in range(1, cycles + 1) if (k, 8) not in missed]
+    # an extra dose on day 15 is nearer the next cycle's day 1 than its own day 8 when the
+    # next cycle starts early: read as that dose given early if it was missed
+    extra_candidates = [
+        k for k in range(1, cycles + 1) if (k, 8) not in missed and (k + 1, 1) not in missed
+    ]
     extra = (
         draw(st.sets(st.sampled_from(extra_candidates), max_size=1)) if extra_candidates else set()
     )
