@@ -55,6 +55,14 @@ CYCLES = 17
 DAY1 = dt.date(2026, 1, 5)
 
 
+WHAT = (
+    "*interpreter*: `EditChecker.check` per subject (every edit check, from the JSON "
+    "record); *duckdb*: loading the subjects into DuckDB's typed views, then the edit-check "
+    "query; *duckdb query*: the query alone; *module*: rendering and importing the generated "
+    "module, then `screen()` per subject (screening and the window and dosing checks)."
+)
+
+
 def subject(rng: random.Random, number: int) -> dict[str, Any]:
     cycles = rng.randint(1, CYCLES)
     weight = None if rng.random() < 0.05 else float(rng.randint(45, 120))
@@ -159,6 +167,8 @@ def main() -> None:
         "| engine | wall time (s) |",
         "|---|---|",
         *(f"| {name} | {seconds:.2f} |" for name, seconds in times.items()),
+        "",
+        WHAT,
         "",
         f"Findings of the window and dosing rules: {len(found['interpreter']):,} "
         f"({', '.join(f'{r} {n:,}' for r, n in sorted(by_rule.items()))}).",
