@@ -38,10 +38,68 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 def render_module(spec: Spec) -> str:
     """The source of the standalone screening module of `spec`."""
     names = {use.storage_name: use.key for use in spec.form_uses}
-    return render_plan(build_plan(spec), tuple(spec.visits), names)
+    return render_plan(build_plan(spec), tuple(spec.visits), names, _edit_checks(spec))
 
 
-def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | None = None) -> str:
+def _edit_checks(spec: Spec) -> str:
+    """The plan of the window and dosing edit checks as literals, for a spec with cycles,
+    event-relative visits or regimens to dose by; empty otherwise (the module then screens
+    only, as before the time structure existed)."""
+    from generators import edit_plan
+    from protocol_dsl.evaluate import calendar as cal
+    from protocol_dsl.evaluate.edit_checks import WEIGHT_BASED_TOLERANCE, DosingPlan
+
+    checker = DosingPlan(spec)
+    cal_rows, cycle_rows = edit_plan.calendar_rows(spec)
+    exposure = checker.exposure
+    dose_rows, dosing_visits = (
+        edit_plan.dose_rows(spec, checker, exposure.dose_unit) if exposure else ([], [])
+    )
+    if not dose_rows and not cycle_rows and not any(row[1] == "event" for row in cal_rows):
+        return ""
+    doses: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in dose_rows:
+        doses.setdefault((row[0], row[1]), []).append(tuple(row[2:]))
+    visits: dict[tuple[str, str], list[str]] = {}
+    for kind, assignment, visit in dosing_visits:
+        visits.setdefault((kind, assignment), []).append(visit)
+    measures = {}
+    for regimen in spec.regimens.values():
+        if regimen.per is None or len(regimen.per.parts) < 2:
+            continue
+        form = ".".join(regimen.per.parts[:-1])
+        info = next((i for i in checker.dictionary.forms.values() if i.key == form), None)
+        item = info.items.get(regimen.per.parts[-1]) if info is not None else None
+        if info is None or item is None:
+            continue
+        when = next((n for n, i in info.items.items() if i.kind in ("date", "datetime")), None)
+        measures[regimen.name] = (info.key, item.name, item.unit, info.repeating, when)
+    entries = {
+        "EDIT_DAY1": cal.day1_visit(spec),
+        "EDIT_CAL": tuple(cal_rows),
+        "EDIT_CYCLES": tuple(cycle_rows),
+        "EDIT_ANCHORS": tuple(
+            (name, anchor.visit, name == cal.LAST_DOSE) for name, anchor in spec.anchors.items()
+        ),
+        "EDIT_EXPOSURE": (
+            (exposure.info.key, exposure.date_item, exposure.dose_item, exposure.dose_unit)
+            if exposure is not None
+            else None
+        ),
+        "EDIT_DOSES": {key: tuple(rows) for key, rows in doses.items()},
+        "EDIT_DOSING_VISITS": {key: tuple(sorted(v)) for key, v in visits.items()},
+        "EDIT_MEASURES": measures,
+        "EDIT_TOLERANCE": WEIGHT_BASED_TOLERANCE,
+    }
+    return "\n".join(_assign(name, literal(value)) for name, value in entries.items())
+
+
+def render_plan(
+    plan: Plan,
+    visits: tuple[str, ...],
+    names: dict[str, str] | None = None,
+    edit_checks: str = "",
+) -> str:
     """The module's source; `names` are the forms' names in the spec by table name, for the
     data still needed (a library's form is ``sle.sledai_2k_form``, its table ``sle__…``)."""
     compiler = PythonCompiler()
@@ -82,6 +140,7 @@ def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | Non
         ucum="\n".join(_assign(name, literal(value)) for name, value in ucum.tables().items()),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
+        edit_checks=edit_checks,
     )
     return source.rstrip("\n") + "\n"
 

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
+from generators.sql import edit_checks
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
 from protocol_dsl import allocation
@@ -53,7 +54,10 @@ class SourceError(UserError):
 
 
 def screen_with_duckdb(
-    spec: Spec, source: Any, problems: list[str] | None = None
+    spec: Spec,
+    source: Any,
+    problems: list[str] | None = None,
+    findings: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Screen every subject of `source`; one dict per subject, sorted by subject id.
 
@@ -61,12 +65,16 @@ def screen_with_duckdb(
     "indeterminate", "criteria": {criterion id: "met" | "not_met" | "unknown"}}``.
     Lines of a JSON Lines file that are not JSON are skipped, and said in
     `problems` ("subjects.jsonl line 3: not valid JSON …"), as the interpreter does.
+    With `findings`, the window and dosing edit checks (`edit_checks`) are added to it,
+    one dict per finding as the interpreter's `Finding.to_json`.
     """
     connection = connect(spec, source, problems)
     try:
         relation = screening_relation(connection, spec)
         names = relation.columns
         rows = relation.fetchall()
+        if findings is not None:
+            findings += edit_check_findings(connection, spec)
     finally:
         connection.close()
     criteria = [c.id for c in spec.criteria]
@@ -112,6 +120,20 @@ def screening_relation(
 ) -> duckdb.DuckDBPyRelation:
     """The screening result over the typed views of `connection` (see `connect`)."""
     return connection.sql(query_text(spec, units_in_data(connection, spec)))
+
+
+_EDIT_QUERIES: weakref.WeakKeyDictionary[Spec, str] = weakref.WeakKeyDictionary()
+
+
+def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
+    """The window and dosing edit-check findings over the typed views of `connection`."""
+    if spec not in _EDIT_QUERIES:
+        _EDIT_QUERIES[spec] = edit_checks.render(spec, "duckdb")
+    rows = connection.sql(_EDIT_QUERIES[spec]).fetchall()
+    found = edit_checks.findings(rows, spec)
+    for finding in found:
+        finding["subject_id"] = str(finding["subject_id"]).split(DUPLICATE_MARK)[0]
+    return found
 
 
 _QUERIES: weakref.WeakKeyDictionary[Spec, dict[tuple[str, ...], str]] = weakref.WeakKeyDictionary()

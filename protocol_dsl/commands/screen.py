@@ -172,7 +172,8 @@ def _write(data: bytes, output: str | None) -> None:
 
 
 def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str | None) -> None:
-    """Screen with the generated SQL on DuckDB: statuses only (no reasons, no edit checks)."""
+    """Screen with the generated SQL on DuckDB: statuses, and the window and dosing edit
+    checks (no reasons, no item-level edit checks)."""
     try:
         from generators.sql.run import SourceError, screen_with_duckdb
     except ImportError:
@@ -188,8 +189,9 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
     from protocol_dsl.plan import PlanError
 
     problems: list[str] = []
+    findings: list[dict[str, object]] = []
     try:
-        rows = screen_with_duckdb(spec, data[0], problems)
+        rows = screen_with_duckdb(spec, data[0], problems, findings)
     except SourceError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -201,7 +203,12 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
 
     for problem in problems:  # unreadable input lines: reported, the batch goes on
         click.echo(f"warning: {problem}", err=True)
+    by_subject: dict[object, list[dict[str, object]]] = {}
+    for finding in findings:
+        by_subject.setdefault(finding["subject_id"], []).append(finding)
     if output_format == "json":
+        for row in rows:
+            row["findings"] = by_subject.get(row["subject_id"], [])
         document: dict[str, object] = {"format_version": 1, "engine": "duckdb", "subjects": rows}
         if problems:
             document["input_problems"] = problems
@@ -209,6 +216,8 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         _write((text + "\n").encode("utf-8"), output)
         return
     if output_format == "jsonl":
+        for row in rows:
+            row["findings"] = by_subject.get(row["subject_id"], [])
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         _write(text.encode("utf-8"), output)
         return
@@ -219,13 +228,14 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         from protocol_dsl.csv_cells import csv_bytes
 
         body = csv_bytes(
-            ["subject_id", "status", *criteria, *strata_header],
+            ["subject_id", "status", *criteria, *strata_header, "findings"],
             [
                 [
                     r["subject_id"],
                     r["status"],
                     *(r["criteria"][c] for c in criteria),
                     *(_strata_cells(r, factors) if factors else []),
+                    " ".join(sorted({str(f["rule"]) for f in by_subject.get(r["subject_id"], [])})),
                 ]
                 for r in rows
             ],
@@ -233,4 +243,8 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         _write(body, output)
         return
     lines = [f"{r['subject_id']}\t{r['status']}" for r in rows]
+    if findings:
+        lines.append("")
+        lines.append(f"Edit checks ({len(findings)} findings)")
+        lines += [f"{f['subject_id']}\t{f['rule']}\t{f['message']}" for f in findings]
     _write(("\n".join(lines) + "\n").encode("utf-8"), output)

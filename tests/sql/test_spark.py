@@ -165,3 +165,34 @@ def test_spark_runs_the_generated_sql_like_duckdb(spark, tmp_path: Path, name: s
     got = [tuple(row) for row in rows]
     assert got == expected
     assert len(got) == len({s.get("subject_id") for s in subjects})
+
+
+def test_spark_runs_the_edit_check_query_like_duckdb(spark, tmp_path: Path) -> None:
+    """The window and dosing edit checks: the same finding rows on Spark as on DuckDB."""
+    from generators.sql import edit_checks
+    from tests.evaluate.dosing import logs
+
+    spec = compile_spec(str(logs.SPEC)).spec
+    courses = [
+        logs.Course("S1", (0, 0, 5, 0), 72.0, frozenset({(2, 1)}), (((3, 8), 3),)),
+        logs.Course("S2", (0, 3, 0), None, wrong=(((1, 1), 2.0),), extra=frozenset({2})),
+        logs.Course("S3", (0, 0, 0, 0, 0, 0), 80.0, wrong=(((2, 8), 1.5),)),
+        logs.Course("S4", (0, -1, 7, 0, 2), 64.0, frozenset({(5, 8)}), extra=frozenset({4})),
+    ]
+    subjects = [logs.subject(c) for c in courses]
+    duckdb_connection = connect(spec, subjects)
+    expected = sorted(duckdb_connection.sql(edit_checks.render(spec, "duckdb")).fetchall())
+    views = [
+        row[0]
+        for row in duckdb_connection.sql(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+        ).fetchall()
+    ]
+    for view in views:
+        path = tmp_path / f"{view}.parquet"
+        duckdb_connection.view(view).write_parquet(str(path))
+        spark.read.parquet(str(path)).createOrReplaceTempView(view)
+    duckdb_connection.close()
+    rows = spark.sql(edit_checks.render(spec, "spark")).collect()
+    assert sorted(tuple(row) for row in rows) == expected
+    assert {r[1] for r in expected} >= {"CYCLE_DELAYED", "PLANNED_DOSE_MISSING"}
