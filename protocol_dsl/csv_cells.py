@@ -6,7 +6,8 @@ leading apostrophe, which spreadsheets display as text.  Numbers are written
 as numbers (a planned study day of -7 stays -7: a spreadsheet reads it as a
 number, never as a formula).  Files are UTF-8 without a byte-order mark, rows
 end with CRLF as RFC 4180 has it (so a carriage return inside a cell is always
-quoted), and cells are quoted only where CSV needs it.
+quoted), and cells are quoted only where CSV needs it.  Control characters
+are dropped from text cells (`inert_text.printable`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+
+from protocol_dsl.inert_text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,7 +45,7 @@ def cell(value: Cell) -> str:
         if math.isnan(value):
             return ""
         return str(int(value)) if value.is_integer() else repr(value)
-    return neutralise(value)
+    return neutralise(printable(value))
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:

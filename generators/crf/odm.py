@@ -38,6 +38,7 @@ from generators.crf.forms import (
     range_text,
 )
 from protocol_dsl import model as m
+from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics.words import unit_in_words
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax import printer
@@ -111,7 +112,7 @@ def _sentence(text: str) -> str:
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    return printable(_NOT_XML.sub("", value))
 
 
 def _element(parent: ET.Element, tag: str, attributes: dict[str, str] | None = None) -> ET.Element:

@@ -59,6 +59,7 @@ from generators.crf.forms import (
 from protocol_dsl import model as m
 from protocol_dsl.csv_cells import Cell, write_csv
 from protocol_dsl.errors import ControlFlow
+from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec
 
@@ -192,7 +193,7 @@ class Project:
                 event.offset_min,
                 event.offset_max,
                 self.unique_event_name(event.visit.name, arm_num),
-                event.visit.label or "",
+                redcap_text(event.visit.label or ""),
             ]
             for arm_num, _name in self.arms
             for event in self.events
@@ -234,7 +235,7 @@ class Project:
         for form in self.forms:
             for group in form.groups:
                 for index, field in enumerate(group.fields):
-                    header = group.label if index == 0 and group.label else ""
+                    header = redcap_text(group.label) if index == 0 and group.label else ""
                     rows.append(self.field_row(form, field, header))
         return rows
 
@@ -250,15 +251,17 @@ class Project:
             form.storage_name,
             section_header=section_header,
             field_type=field_type,
-            label=f"{field.name}. {field.label}" if field.criterion is not None else field.label,
+            label=redcap_text(
+                f"{field.name}. {field.label}" if field.criterion is not None else field.label
+            ),
             choices=choices,
-            note=_field_note(field),
+            note=redcap_text(_field_note(field)),
             validation=validation,
             low=low,
             high=high,
             branching=branching,
             required="y" if field.required else "",
-            annotation="; ".join(annotation + self.annotations(form, field)),
+            annotation=redcap_text("; ".join(annotation + self.annotations(form, field))),
         )
 
     def annotations(self, form: CrfForm, field: CrfField) -> list[str]:
@@ -575,7 +578,37 @@ def _field_type(field: CrfField) -> tuple[str, str, str]:
 
 def _choice_label(label: str) -> str:
     # "|" separates choices in REDCap; a label keeps its meaning with "/" instead
-    return " ".join(label.replace("|", "/").split())
+    return " ".join(redcap_text(label).replace("|", "/").split())
+
+
+# What REDCap acts on in a label, note, choice, section header, event or arm name:
+# HTML (it renders labels as HTML: `<script>`, `<img onerror=…>`), action tags
+# (`@HIDDEN`: an upper-case word after "@"), piping (`[field]`, `[event][field]`,
+# smart variables such as `[record-name]`) and field embedding (`{field}`).
+_ACTION_TAG = re.compile(r"@(?=[A-Za-z])")
+# HTML opens a tag, comment or declaration only at "<" followed by a letter, "/", "!"
+# or "?"; "<= 4" stays as written, readable in the CSV and in REDCap alike.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_REDCAP_SIGNS = str.maketrans(
+    {
+        "[": "\uff3b",  # FULLWIDTH LEFT SQUARE BRACKET: shown as "[", never piped
+        "]": "\uff3d",
+        "{": "\uff5b",  # FULLWIDTH LEFT CURLY BRACKET: shown as "{", never embeds a field
+        "}": "\uff5d",
+    }
+)
+
+
+def redcap_text(text: str) -> str:
+    """Spec text as REDCap shows it and never acts on.
+
+    A `<` that would open a tag becomes `&lt;`, which REDCap's HTML shows as "<"; "@"
+    before a letter becomes the full-width "＠", which no action tag starts
+    with; square and curly brackets become their full-width forms, which no
+    piping or field embedding reads.  The words read the same on screen.
+    """
+    text = _TAG_OPEN.sub("&lt;", printable(text).translate(_REDCAP_SIGNS))
+    return _ACTION_TAG.sub("\uff20", text)
 
 
 def _field_note(field: CrfField) -> str:
@@ -589,7 +622,7 @@ def _field_note(field: CrfField) -> str:
 def _arms(spec: Spec) -> list[tuple[int, str]]:
     if not spec.arms:
         return [(1, "Arm 1")]
-    return [(index, arm.label or arm.name) for index, arm in enumerate(spec.arms.values(), start=1)]
+    return [(index, redcap_text(arm.label or arm.name)) for index, arm in enumerate(spec.arms.values(), start=1)]
 
 
 def _events(spec: Spec) -> list[Event]:
