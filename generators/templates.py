@@ -64,4 +64,6 @@ def _bytecode_cache():
     folder = private_folder("templates")
     if folder is None:
         return None
-    return _QuietCache(folder, "jinja2-%s.cache")
+    # The environment's `finalize` is compiled into the template code, so the file
+    # names carry a tag that changes with it: code compiled without it is never run.
+    return _QuietCache(folder, "jinja2-printable-%s.cache")

@@ -14,6 +14,7 @@ the words of the spec and nothing else.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 except tab (09) and line feed (0A); carriage return goes too (a lone CR
 # overwrites the line in a terminal; CRLF in a spec string is read as LF).
@@ -25,3 +26,14 @@ ACTING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufff
 def printable(text: str) -> str:
     """The text without characters that would act rather than show (see the module docstring)."""
     return ACTING.sub("", text)
+
+
+def printable_data(value: Any) -> Any:
+    """JSON-like data (dicts, lists, texts, numbers) with every text `printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: printable_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(item) for item in value]
+    return value

@@ -622,7 +622,10 @@ def _field_note(field: CrfField) -> str:
 def _arms(spec: Spec) -> list[tuple[int, str]]:
     if not spec.arms:
         return [(1, "Arm 1")]
-    return [(index, redcap_text(arm.label or arm.name)) for index, arm in enumerate(spec.arms.values(), start=1)]
+    return [
+        (index, redcap_text(arm.label or arm.name))
+        for index, arm in enumerate(spec.arms.values(), start=1)
+    ]
 
 
 def _events(spec: Spec) -> list[Event]:

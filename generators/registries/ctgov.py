@@ -28,7 +28,7 @@ from typing import Any
 
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl import model as m
-from protocol_dsl.inert_text import printable
+from protocol_dsl.inert_text import printable, printable_data
 from protocol_dsl.spec import Spec
 
 PHASES: dict[str, list[str]] = {
@@ -96,21 +96,10 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     record_path = folder / "ctgov.json"
     text_path = folder / "eligibility.txt"
-    body = json.dumps(_printable(record(spec)), indent=2, ensure_ascii=False) + "\n"
+    body = json.dumps(printable_data(record(spec)), indent=2, ensure_ascii=False) + "\n"
     record_path.write_bytes(body.encode("utf-8"))
     text_path.write_bytes((printable(eligibility_text(spec)) + "\n").encode("utf-8"))
     return [record_path, text_path]
-
-
-def _printable(value: Any) -> Any:
-    """The record with control characters dropped from every text (`inert_text.printable`)."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {key: _printable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_printable(item) for item in value]
-    return value
 
 
 def record(spec: Spec) -> dict[str, Any]:
