@@ -35,13 +35,31 @@ Decisions a data manager needs to know:
   event, so `day_offset` counts days from the first visit's planned day (study
   days have no day 0); a visit planned over a range of days is scheduled on its
   last day with the range in its early window; visits without a planned day
-  follow the last scheduled one.
+  follow the last scheduled one.  Unplanned events (unscheduled visits, early
+  termination) have no offsets: REDCap's scheduler must not book them on a day.
+  The unscheduled event repeats as a whole (a row with a blank form name in
+  `redcap_repeating_instruments.csv`).
+- A blinded trial with more than one arm has one REDCap arm ("All subjects"):
+  REDCap arms are chosen when a record is created, so staff would pick the arm
+  before randomisation.  Its arms are the choices of a `randomisation_arm`
+  field on a `randomisation` instrument at the first event on or after day 1,
+  the field REDCap's randomisation module is set up to write.  An open-label
+  trial keeps one REDCap arm per arm.
+- "Identifier?" is set on fields that identify a person (a date of birth, by
+  its SDTM mapping `DM.BRTHDTC` or its name; initials, names, contact details),
+  which REDCap leaves out of de-identified exports.
+- Spec text never acts in REDCap (`redcap_text`): a `<` that would open an HTML
+  tag is written `&lt;`, and "@" before a letter (an action tag), square
+  brackets (piping, smart variables) and curly brackets (field embedding) are
+  written as their full-width forms, which read the same.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
@@ -57,6 +75,7 @@ from generators.crf.forms import (
     unit_text,
 )
 from protocol_dsl import model as m
+from protocol_dsl.allocation import effective_masking
 from protocol_dsl.csv_cells import Cell, write_csv
 from protocol_dsl.errors import ControlFlow
 from protocol_dsl.inert_text import printable
@@ -114,6 +133,15 @@ ARM_COLUMNS = ("arm_num", "name")
 MAPPING_COLUMNS = ("arm_num", "unique_event_name", "form")
 REPEATING_COLUMNS = ("event_name", "form_name", "custom_form_label")
 
+# SDTM variables that identify a person, and field names that say they do (see
+# `Project.identifies`); a plain `name` is not one: "drug_name" identifies no one.
+_IDENTIFYING_SDTM = re.compile(r"^DM\.BRTHDTC\b")
+_IDENTIFYING_NAME = re.compile(
+    r"(^|_)(birth|dob|birth_?date|date_of_birth|initials|first_name|last_name|family_name"
+    r"|given_name|surname|full_name|address|street|postcode|postal_code|zip_code|phone"
+    r"|telephone|mobile|email|e_mail|mrn|medical_record_number|ssn|nhs_number)(_|$)"
+)
+
 MAX_NAME = 26
 RADIO_MAX_CHOICES = 8
 RECORD_ID = "record_id"
@@ -155,9 +183,9 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 
 class Event(NamedTuple):
     visit: m.Visit
-    day_offset: int
-    offset_min: int
-    offset_max: int
+    day_offset: int | None  # None: an unplanned event (unscheduled, early termination)
+    offset_min: int | None
+    offset_max: int | None
 
 
 class Untranslatable(ControlFlow):
@@ -171,10 +199,13 @@ class Project:
         self.spec = spec
         self.forms = crf_forms(spec)
         self.names = variable_names(self.forms)
-        self.arms = _arms(spec)
         self.events = _events(spec)
         self.targets = mapping_targets(spec)
         self.untranslated: list[tuple[str, str]] = []
+        self.randomisation = _randomisation(spec, self.forms, self.names, self.events)
+        # a blinded trial has one REDCap arm: the arm is the randomisation field's value,
+        # set by REDCap's randomisation module, never chosen by staff at enrolment
+        self.arms = [(1, "All subjects")] if self.randomisation is not None else _arms(spec)
 
     # ------------------------------------------------------------ arms and events
 
@@ -199,6 +230,14 @@ class Project:
             for event in self.events
         ]
 
+    def form_names(self, event: Event) -> list[str]:
+        """The instruments collected at an event, in data-dictionary order."""
+        names = [f.storage_name for f in self.forms if event.visit.name in self.form_visits(f)]
+        found = self.randomisation
+        if found is not None and found.visit == event.visit.name:
+            names.append(found.form)
+        return names
+
     def form_visits(self, form: CrfForm) -> tuple[str, ...]:
         """The visits a form is designated to (a form without visits: every visit)."""
         return form.visits or tuple(e.visit.name for e in self.events)
@@ -207,16 +246,22 @@ class Project:
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
-                for form in self.forms:
-                    if event.visit.name in self.form_visits(form):
-                        unique = self.unique_event_name(event.visit.name, arm_num)
-                        rows.append([arm_num, unique, form.storage_name])
+                unique = self.unique_event_name(event.visit.name, arm_num)
+                rows += [[arm_num, unique, form] for form in self.form_names(event)]
         return rows
 
     def repeating_rows(self) -> list[list[Cell]]:
+        """Repeating instruments, and the unscheduled event repeating as a whole.
+
+        A repeating event is written with a blank form name; REDCap does not let
+        an event repeat and hold repeating instruments, so its forms are not listed.
+        """
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
+                if event.visit.unscheduled:
+                    rows.append([self.unique_event_name(event.visit.name, arm_num), "", ""])
+                    continue
                 for form in self.forms:
                     if form.repeating and event.visit.name in self.form_visits(form):
                         unique = self.unique_event_name(event.visit.name, arm_num)
@@ -237,7 +282,30 @@ class Project:
                 for index, field in enumerate(group.fields):
                     header = redcap_text(group.label) if index == 0 and group.label else ""
                     rows.append(self.field_row(form, field, header))
+        if self.randomisation is not None:
+            rows.append(self.randomisation_row(self.randomisation))
         return rows
+
+    def randomisation_row(self, found: RandomisationField) -> list[Cell]:
+        arms = list(self.spec.arms.values())
+        choices = " | ".join(
+            f"{index}, {_choice_label(arm.label or arm.name)}"
+            for index, arm in enumerate(arms, start=1)
+        )
+        return _row(
+            found.field,
+            found.form,
+            field_type="dropdown" if len(arms) > RADIO_MAX_CHOICES else "radio",
+            label="Randomised arm",
+            choices=choices,
+            note="Set by the randomisation module; blinded staff do not see it",
+            required="",
+            annotation=(
+                "Randomisation field of REDCap's randomisation module (a blinded trial has "
+                "one REDCap arm): the module writes the allocated arm from the uploaded "
+                "allocation table; give blinded roles no access to this form"
+            ),
+        )
 
     def field_row(self, form: CrfForm, field: CrfField, section_header: str) -> list[Cell]:
         name = self.names[(form.storage_name, field.name)]
@@ -259,10 +327,24 @@ class Project:
             validation=validation,
             low=low,
             high=high,
+            identifier=self.identifies(form, field),
             branching=branching,
             required="y" if field.required else "",
             annotation=redcap_text("; ".join(annotation + self.annotations(form, field))),
         )
+
+    def identifies(self, form: CrfForm, field: CrfField) -> bool:
+        """Whether the field identifies a person (REDCap's "Identifier?" column).
+
+        REDCap leaves identifiers out of de-identified exports.  A field is one
+        when it is mapped to an SDTM variable that identifies (date of birth), or
+        when its name says it holds a date of birth, initials, a personal name, an
+        address, a telephone number, an e-mail address or a record number.
+        """
+        targets = self.targets.get((form.key, field.name), ())
+        if any(_IDENTIFYING_SDTM.search(t) for t in targets):
+            return True
+        return _IDENTIFYING_NAME.search(_slug(field.name)) is not None
 
     def annotations(self, form: CrfForm, field: CrfField) -> list[str]:
         notes: list[str] = []
@@ -529,6 +611,7 @@ def _row(
     validation: str = "",
     low: Decimal | None = None,
     high: Decimal | None = None,
+    identifier: bool = False,
     branching: str = "",
     required: str = "",
     annotation: str = "",
@@ -545,7 +628,7 @@ def _row(
         validation,
         low,
         high,
-        "",
+        "y" if identifier else "",
         branching,
         required,
         "",
@@ -619,6 +702,45 @@ def _field_note(field: CrfField) -> str:
     return unit_text(field) or ""
 
 
+class RandomisationField(NamedTuple):
+    form: str  # the instrument's name
+    field: str  # the variable's name
+    visit: str  # the visit whose event holds it
+
+
+def _randomisation(
+    spec: Spec,
+    forms: tuple[CrfForm, ...],
+    names: dict[tuple[str, str], str],
+    events: list[Event],
+) -> RandomisationField | None:
+    """The randomisation field of a blinded trial with more than one arm, else None.
+
+    It sits on its own instrument at the first event planned on or after day 1
+    (the first event when none is), where randomisation takes place.
+    """
+    masking = effective_masking(spec.masking, _header(spec, "masking"))
+    if len(spec.arms) < 2 or masking in (None, "open_label", "none") or not events:
+        return None
+    taken = {f.storage_name for f in forms}
+    form = next(n for n in _numbered("randomisation") if n not in taken)
+    used = set(names.values()) | {RECORD_ID}
+    field = next(n for n in _numbered("randomisation_arm") if n not in used)
+    planned = [e for e in events if e.visit.day is not None and e.visit.day >= 1]
+    return RandomisationField(form, field, (planned or events)[0].visit.name)
+
+
+def _numbered(stem: str) -> Iterator[str]:
+    yield stem
+    for number in itertools.count(2):
+        yield f"{stem}_{number}"
+
+
+def _header(spec: Spec, key: str) -> str | None:
+    found = spec.trial_field(key)
+    return None if found is None else str(found.value.value)
+
+
 def _arms(spec: Spec) -> list[tuple[int, str]]:
     if not spec.arms:
         return [(1, "Arm 1")]
@@ -642,9 +764,20 @@ def _events(spec: Spec) -> list[Event]:
         )
         events.append(Event(visit, offset, visit.window_before + spread, visit.window_after))
         last = max(last, offset)
-    for index, visit in enumerate((v for v in visits if v.day is None), start=1):
-        events.append(Event(visit, last + index, 0, 0))
+    unplanned = 0
+    for visit in (v for v in visits if v.day is None):
+        if _unplanned(visit):
+            # REDCap's scheduler would book them on a day; they have none
+            events.append(Event(visit, None, None, None))
+        else:
+            unplanned += 1
+            events.append(Event(visit, last + unplanned, 0, 0))
     return events
+
+
+def _unplanned(visit: m.Visit) -> bool:
+    """A visit that happens when something does, never on a planned day."""
+    return visit.unscheduled or visit.early_termination
 
 
 def _target_day(visit: m.Visit) -> int:
