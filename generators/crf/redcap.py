@@ -165,20 +165,19 @@ _NEGATED: dict[m.CompareOp, m.CompareOp] = {
 _REDCAP_OP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}
 
 
-def build(spec: Spec, out_dir: Path) -> list[Path]:
+def build(spec: Spec, out_dir: Path, *, bom: bool = False) -> list[Path]:
+    """Write the REDCap files; `bom` (`protocol build --redcap-bom`) starts each with
+    the UTF-8 byte-order mark, so Excel opens them without garbling ≥ and ±."""
     project = Project(spec)
     folder = out_dir / "crf"
-    return [
-        write_csv(folder / "redcap_data_dictionary.csv", DICTIONARY_COLUMNS, project.dictionary()),
-        write_csv(folder / "redcap_events.csv", EVENT_COLUMNS, project.event_rows()),
-        write_csv(
-            folder / "redcap_form_event_mapping.csv", MAPPING_COLUMNS, project.mapping_rows()
-        ),
-        write_csv(folder / "redcap_arms.csv", ARM_COLUMNS, project.arm_rows()),
-        write_csv(
-            folder / "redcap_repeating_instruments.csv", REPEATING_COLUMNS, project.repeating_rows()
-        ),
-    ]
+    files = (
+        ("redcap_data_dictionary.csv", DICTIONARY_COLUMNS, project.dictionary()),
+        ("redcap_events.csv", EVENT_COLUMNS, project.event_rows()),
+        ("redcap_form_event_mapping.csv", MAPPING_COLUMNS, project.mapping_rows()),
+        ("redcap_arms.csv", ARM_COLUMNS, project.arm_rows()),
+        ("redcap_repeating_instruments.csv", REPEATING_COLUMNS, project.repeating_rows()),
+    )
+    return [write_csv(folder / name, header, rows, bom=bom) for name, header, rows in files]
 
 
 class Event(NamedTuple):

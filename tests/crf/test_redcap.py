@@ -367,3 +367,26 @@ def test_variable_names_are_unique_short_and_legal(
     assert "record_id" not in values
     for value in values:
         assert NAME.match(value) and len(value) <= 26, value
+
+
+def test_byte_order_mark_by_option(tmp_path: Path) -> None:
+    spec = load_spec("qls4131_sle_phase1b")
+    plain = redcap.build(spec, tmp_path / "plain")
+    marked = redcap.build(spec, tmp_path / "marked", bom=True)
+    for without, with_mark in zip(plain, marked, strict=True):
+        assert not without.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert with_mark.read_bytes() == b"\xef\xbb\xbf" + without.read_bytes()
+
+
+def test_build_command_writes_the_byte_order_mark(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from protocol_dsl.cli import cli
+
+    spec = str(Path(__file__).parents[2] / "specs" / "qls4131_sle_phase1b.trial")
+    result = CliRunner().invoke(
+        cli, ["build", spec, "-o", str(tmp_path), "--only", "redcap", "--redcap-bom"]
+    )
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "crf" / "redcap_data_dictionary.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
