@@ -34,6 +34,7 @@ from generators.crf.forms import (
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    mapping_targets,
     measurement_units,
     range_text,
 )
@@ -100,6 +101,46 @@ class _Oids:
         return self._by_key[key]
 
 
+# An SDTM target as `mapping_targets` writes it: "DM.BRTHDTC", "VS.VSORRES where …";
+# ADaM datasets (ADSL, ADAE …) start with "AD" and are not SDTM.
+_SDTM_TARGET = re.compile(r"^(?!AD)([A-Z][A-Z0-9]{1,7})\.([A-Z][A-Z0-9]{0,7})\b")
+# The longest text a free-text item takes, in characters (ODM's Length), and the
+# longest integer (nine digits and a sign) when no range bounds it.
+TEXT_LENGTH = 200
+INTEGER_LENGTH = 10
+FLOAT_LENGTH = 12
+
+
+def _length(field: CrfField) -> dict[str, str]:
+    """ODM's Length (and SignificantDigits for floats) of an item; none for dates and booleans.
+
+    A code-list item is as long as its longest coded value; a number as long as
+    its range bounds written out (their decimals are its SignificantDigits); a
+    titer "1:" and up to seven digits; free text `TEXT_LENGTH`; a number without
+    both bounds `INTEGER_LENGTH` or `FLOAT_LENGTH`.
+    """
+    if field.kind in ("date", "datetime", "attestation"):
+        return {}
+    if field.kind == "yes_no":
+        return {"Length": str(max(len("yes"), len("no")))}
+    if field.choices is not None:
+        return {"Length": str(max((len(c.value) for c in field.choices.choices), default=1))}
+    if field.kind == "titer":
+        return {"Length": "9"}
+    if field.kind in ("integer", "number", "quantity"):
+        bounds = [b for b in (field.low, field.high) if b is not None]
+        if field.kind == "integer":
+            widths = [len(m.format_decimal(b)) for b in bounds]
+            return {"Length": str(max(widths) if len(widths) == 2 else INTEGER_LENGTH)}
+        if len(bounds) < 2:
+            return {"Length": str(FLOAT_LENGTH)}
+        # at least one decimal: a value between whole bounds may still be measured to one
+        decimals = max(1, *(max(-int(b.normalize().as_tuple().exponent), 0) for b in bounds))
+        whole = max(len(str(int(abs(b)))) for b in bounds)
+        return {"Length": str(whole + decimals), "SignificantDigits": str(decimals)}
+    return {"Length": str(TEXT_LENGTH)}
+
+
 def _unit_slug(unit: str) -> str:
     """A readable OID part for a UCUM unit: "mg/dL" -> "mg.per.dL", "%" -> "pct"."""
     slug = unit.replace("%", "pct").replace("/", ".per.").replace("*", "e").replace("^", "e")
@@ -138,6 +179,7 @@ class _Odm:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.forms = crf_forms(spec)
+        self.targets = mapping_targets(spec)
         self.oids = _Oids()
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
@@ -360,15 +402,17 @@ class _Odm:
         return self.oids.get("CD", form.storage_name, field.name)
 
     def item_def(self, metadata: ET.Element, form: CrfForm, field: CrfField) -> None:
-        element = _element(
-            metadata,
-            "ItemDef",
-            {
-                "OID": self.item_oid(form, field),
-                "Name": field.name,
-                "DataType": _DATA_TYPES[field.kind],
-            },
-        )
+        attributes = {
+            "OID": self.item_oid(form, field),
+            "Name": field.name,
+            "DataType": _DATA_TYPES[field.kind],
+        }
+        attributes.update(_length(field))
+        targets = self.targets.get((form.key, field.name), ())
+        sdtm = [found for t in targets if (found := _SDTM_TARGET.match(t))]
+        if len(targets) == 1 and sdtm:
+            attributes["SDSVarName"] = sdtm[0][2]
+        element = _element(metadata, "ItemDef", attributes)
         description = self.item_description(field)
         if description:
             _translated(element, "Description", description)
@@ -384,6 +428,9 @@ class _Odm:
         if field.choices is not None:
             _element(element, "CodeListRef", {"CodeListOID": self.code_list_oid(field.choices)})
         _aliases(element, field.codes)
+        for target in targets:
+            context = "ADaM" if target.startswith("AD") else "SDTM"
+            _element(element, "Alias", {"Context": context, "Name": _text(target)})
         if field.kind == "attestation":
             _element(
                 element,
