@@ -11,8 +11,12 @@ Choices for yes/no and code-list items are coded by the code-list entry name
 ("female", "yes"), the value a subject record holds, so ODM clinical data and
 subject records read the same.  Repeating forms (medications, adverse events)
 have one repeating item group.  Items with a `when` condition carry a
-CollectionExceptionCondition whose FormalExpression is the negated condition in
-the spec's own syntax (context "protocol-dsl").
+CollectionExceptionCondition with two FormalExpressions: an XPath 1.0
+expression over the subject's ClinicalData that an EDC executes (context
+"XPath", see `generators.crf.xpath`; left out for a condition XPath cannot
+express), and the negated condition in the spec's own syntax (context
+"protocol-dsl").  Items carry a Length (and a float its SignificantDigits), and
+items the spec maps to SDTM the variable as SDSVarName and an Alias.
 
 The file is deterministic: OIDs are built from names (made unique with a
 numeric suffix in order of appearance), attributes are written in a fixed
@@ -38,6 +42,8 @@ from generators.crf.forms import (
     measurement_units,
     range_text,
 )
+from generators.crf.xpath import CONTEXT as XPATH_CONTEXT
+from generators.crf.xpath import NotXPath, XPathCondition
 from protocol_dsl import model as m
 from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics.words import unit_in_words
@@ -181,6 +187,12 @@ class _Odm:
         self.forms = crf_forms(spec)
         self.targets = mapping_targets(spec)
         self.oids = _Oids()
+        self.xpath = XPathCondition(
+            spec,
+            self.forms,
+            lambda form, field: (self.form_oid(form), self.item_oid(form, field)),
+            lambda visit: self.oids.get("SE", visit),
+        )
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
 
@@ -491,5 +503,11 @@ class _Odm:
         )
         words = condition_in_words(field, self.spec)
         _translated(element, "Description", f"Not collected unless {words}.")
+        try:
+            xpath = self.xpath.exception(form, field)
+        except NotXPath:
+            pass
+        else:
+            _element(element, "FormalExpression", {"Context": XPATH_CONTEXT}).text = xpath
         expression = _element(element, "FormalExpression", {"Context": EXPRESSION_CONTEXT})
         expression.text = _text(f"not ({printer.expr(field.condition)})")

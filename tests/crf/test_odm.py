@@ -163,7 +163,11 @@ def test_conditional_items_carry_their_condition() -> None:
     condition = next(
         c for c in root.iter(f"{{{odm.ODM_NS}}}ConditionDef") if c.get("OID") == condition_oid
     )
-    assert condition.find("odm:FormalExpression", NS).text == "not (sex = female)"
+    expressions = {e.get("Context"): e.text for e in condition.findall("odm:FormalExpression", NS)}
+    assert expressions == {
+        "XPath": "../ItemGroupData/ItemData[@ItemOID='IT.demographics.sex']/@Value != 'female'",
+        "protocol-dsl": "not (sex = female)",
+    }
     assert "sex is Female" in condition.find("odm:Description/odm:TranslatedText", NS).text
 
 
