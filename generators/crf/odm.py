@@ -43,6 +43,7 @@ from generators.crf.forms import (
     range_text,
 )
 from generators.crf.xpath import CONTEXT as XPATH_CONTEXT
+from generators.crf.xpath import PREFIX as XPATH_PREFIX
 from generators.crf.xpath import NotXPath, XPathCondition
 from protocol_dsl import model as m
 from protocol_dsl.inert_text import printable
@@ -195,6 +196,7 @@ class _Odm:
         )
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
+        self.xpath_written = False
 
     def field(self, key: str) -> str | None:
         found = self.spec.trial_field(key)
@@ -221,6 +223,9 @@ class _Odm:
         self.global_variables(study)
         self.basic_definitions(study)
         self.metadata_version(study)
+        if self.xpath_written:
+            # the prefix the XPath FormalExpressions name ODM elements with
+            root.set(f"xmlns:{XPATH_PREFIX}", ODM_NS)
         return root
 
     def creation_date(self) -> str:
@@ -509,5 +514,6 @@ class _Odm:
             pass
         else:
             _element(element, "FormalExpression", {"Context": XPATH_CONTEXT}).text = xpath
+            self.xpath_written = True
         expression = _element(element, "FormalExpression", {"Context": EXPRESSION_CONTEXT})
         expression.text = _text(f"not ({printer.expr(field.condition)})")

@@ -3,13 +3,16 @@
 EDCs that import ODM execute XPath (the `FormalExpression Context="XPath"` of
 a ConditionDef), not the spec's own language.  The expression is evaluated
 with the item's `ItemGroupData` as context node and reads the `Value`
-attribute of `ItemData`:
+attribute of `ItemData`.  Element names carry the prefix `odm`, which the ODM
+document binds to the ODM namespace on its root element, so the binding is in
+scope of every FormalExpression (XPath 1.0 names without a prefix match only
+elements in no namespace):
 
-- an item of the same form: `../ItemGroupData/ItemData[@ItemOID='…']/@Value`,
-  or, on a repeating form, of the same record: `ItemData[@ItemOID='…']/@Value`;
+- an item of the same form: `../odm:ItemGroupData/odm:ItemData[@ItemOID='…']/@Value`,
+  or, on a repeating form, of the same record: `odm:ItemData[@ItemOID='…']/@Value`;
 - an item of another (non-repeating) form at a named visit, `x at V`, or of a
-  form collected at one visit only: from the `SubjectData`, that visit's
-  `StudyEventData`, the form's `FormData`, its `ItemData`.
+  form collected at one visit only: from the `odm:SubjectData`, that visit's
+  `odm:StudyEventData`, the form's `odm:FormData`, its `odm:ItemData`.
 
 Missing data is unknown, never false: each condition is written twice, as
 `holds` (true only when the data show the condition true) and `fails` (true
@@ -37,6 +40,7 @@ from protocol_dsl.errors import ControlFlow
 from protocol_dsl.spec import Scope, Spec
 
 CONTEXT = "XPath"
+PREFIX = "odm"
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 _NEGATED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
 _NUMERIC = ("number", "integer", "quantity")
@@ -189,14 +193,14 @@ class _Translation:
         item = cast(m.Item, symbol.decl)  # what an "item" symbol holds
         field = next(f for f in form.fields if f.name == item.name)
         form_oid, item_oid = self.owner.item_oids(form, field)
-        values = f"ItemGroupData/ItemData[@ItemOID={_string(item_oid)}]/@Value"
+        values = f"odm:ItemGroupData/odm:ItemData[@ItemOID={_string(item_oid)}]/@Value"
         if form.storage_name == self.form.storage_name and visit is None:
             if not form.repeating:
                 return f"../{values}", field
             # a repeating form: the same record, which is the context ItemGroupData
             if _group(form, field) != _group(form, self.field):
                 raise NotXPath
-            return f"ItemData[@ItemOID={_string(item_oid)}]/@Value", field
+            return f"odm:ItemData[@ItemOID={_string(item_oid)}]/@Value", field
         if form.repeating:
             raise NotXPath  # which record? a quantifier the spec states, not one XPath value
         if visit is None:
@@ -205,8 +209,8 @@ class _Translation:
             visit = form.visits[0]
         event = _string(self.owner.event_oid(visit))
         return (
-            f"ancestor::SubjectData/StudyEventData[@StudyEventOID={event}]"
-            f"/FormData[@FormOID={_string(form_oid)}]/{values}",
+            f"ancestor::odm:SubjectData/odm:StudyEventData[@StudyEventOID={event}]"
+            f"/odm:FormData[@FormOID={_string(form_oid)}]/{values}",
             field,
         )
 

@@ -165,7 +165,8 @@ def test_conditional_items_carry_their_condition() -> None:
     )
     expressions = {e.get("Context"): e.text for e in condition.findall("odm:FormalExpression", NS)}
     assert expressions == {
-        "XPath": "../ItemGroupData/ItemData[@ItemOID='IT.demographics.sex']/@Value != 'female'",
+        "XPath": "../odm:ItemGroupData/odm:ItemData[@ItemOID='IT.demographics.sex']/@Value"
+        " != 'female'",
         "protocol-dsl": "not (sex = female)",
     }
     assert "sex is Female" in condition.find("odm:Description/odm:TranslatedText", NS).text
