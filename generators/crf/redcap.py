@@ -286,7 +286,11 @@ class Project:
         return rows
 
     def randomisation_row(self, found: RandomisationField) -> list[Cell]:
-        arms = list(self.spec.arms.values())
+        # coded in the ratio's order, as `protocol randomise --format redcap` codes them
+        randomisation = self.spec.randomisation
+        order = [e.arm for e in randomisation.ratio] if randomisation is not None else []
+        arms = [self.spec.arms[a] for a in order if a in self.spec.arms]
+        arms += [arm for name, arm in self.spec.arms.items() if name not in order]
         choices = " | ".join(
             f"{index}, {_choice_label(arm.label or arm.name)}"
             for index, arm in enumerate(arms, start=1)

@@ -288,7 +288,8 @@ def test_blinded_arms_come_from_the_randomisation_module(tmp_path: Path) -> None
     rows = _read(folder / "redcap_data_dictionary.csv")
     field = next(r for r in rows if r[0] == "randomisation_arm")
     assert field[1] == "randomisation" and field[3] == "radio"
-    assert field[5] == "1, Placebo | 2, Xanomeline High Dose | 3, Xanomeline Low Dose"
+    # coded in the ratio's order, as `protocol randomise --format redcap` codes the arms
+    assert field[5] == "1, Placebo | 2, Xanomeline Low Dose | 3, Xanomeline High Dose"
     assert "randomisation module" in field[17]
     assert rows[-1] == field  # its own instrument, after the others
     mapping = _read(folder / "redcap_form_event_mapping.csv")
