@@ -48,6 +48,13 @@ Decisions a data manager needs to know:
 - "Identifier?" is set on fields that identify a person (a date of birth, by
   its SDTM mapping `DM.BRTHDTC` or its name; initials, names, contact details),
   which REDCap leaves out of de-identified exports.
+- A score whose descriptors are yes/no items of its form is a calc field on
+  that instrument (`score_calcs`), blank until every descriptor is answered
+  (REDCap's `sum()` and `if()` read a blank as zero; a score from half a form
+  would be a number where the spec says unknown).  Scores with a descriptor
+  defined by a rule, variants of variants, a form's `derive`d values and
+  definitions are not written as calc fields: `uncalculated_scores` lists the
+  scores and why.
 - Spec text never acts in REDCap (`redcap_text`): a `<` that would open an HTML
   tag is written `&lt;`, and "@" before a letter (an action tag), square
   brackets (piping, smart variables) and curly brackets (field embedding) are
@@ -202,6 +209,7 @@ class Project:
         self.targets = mapping_targets(spec)
         self.untranslated: list[tuple[str, str]] = []
         self.randomisation = _randomisation(spec, self.forms, self.names, self.events)
+        self.scores, self.uncalculated = score_calcs(spec, self.forms, self.names)
         # a blinded trial has one REDCap arm: the arm is the randomisation field's value,
         # set by REDCap's randomisation module, never chosen by staff at enrolment
         self.arms = [(1, "All subjects")] if self.randomisation is not None else _arms(spec)
@@ -281,6 +289,18 @@ class Project:
                 for index, field in enumerate(group.fields):
                     header = redcap_text(group.label) if index == 0 and group.label else ""
                     rows.append(self.field_row(form, field, header))
+            for calc in self.scores.get(form.storage_name, ()):
+                rows.append(
+                    _row(
+                        calc.name,
+                        form.storage_name,
+                        field_type="calc",
+                        label=redcap_text(calc.label),
+                        choices=calc.formula,
+                        note="Calculated; blank until every descriptor is answered",
+                        annotation=redcap_text(f"Score {calc.score}, calculated by REDCap"),
+                    )
+                )
         if self.randomisation is not None:
             rows.append(self.randomisation_row(self.randomisation))
         return rows
@@ -705,6 +725,100 @@ def _field_note(field: CrfField) -> str:
     return unit_text(field) or ""
 
 
+class ScoreCalc(NamedTuple):
+    score: str  # the score's name as the spec writes it ("sle.sledai_2k")
+    name: str  # the calc field's variable name
+    label: str
+    formula: str
+
+
+def score_calcs(
+    spec: Spec, forms: tuple[CrfForm, ...], names: dict[tuple[str, str], str]
+) -> tuple[dict[str, list[ScoreCalc]], list[tuple[str, str]]]:
+    """REDCap calc fields of the scores, per instrument; and (score, why not) for the others.
+
+    A score becomes a calc field on its form's instrument when every descriptor
+    reads a yes/no item of that form (1 = yes): a descriptor counts its weight
+    when answered yes; `rule sum_all` adds them, `highest_per_domain` adds the
+    highest of each domain (`max()`).  REDCap's `sum()` and an `if()` on a blank
+    field both count a blank as zero, which would show a score from half a form:
+    the formula is blank (unknown) until every descriptor is answered.  A
+    descriptor defined by a rule (a condition, not an item) is not expressible.
+    """
+    by_form: dict[str, list[ScoreCalc]] = {}
+    refused: list[tuple[str, str]] = []
+    used = set(names.values()) | {RECORD_ID}
+    owners = [("", spec)] + [(f"{alias}.", lib) for alias, lib in spec.libraries.items()]
+    for prefix, owner in owners:
+        for score_name, decl in owner.scores.items():
+            shown = f"{prefix}{score_name}"
+            base = owner.base_score(decl)
+            if base is None or base.form is None:
+                continue
+            excluded = set(decl.without) if isinstance(decl, m.ScoreVariant) else set()
+            if isinstance(decl, m.ScoreVariant) and base.name != _variant_base(decl):
+                refused.append((shown, "a variant of a variant"))
+                continue
+            base_owner = owner
+            if isinstance(decl, m.ScoreVariant):
+                symbol = owner.resolve(decl.base.parts, Scope(owner))
+                assert symbol is not None  # base_score resolved it
+                base_owner = symbol.owner
+            form_symbol = base_owner.resolve(base.form.parts, Scope(base_owner))
+            if form_symbol is None or form_symbol.form is None:
+                continue
+            use = spec.form_use(form_symbol.owner, form_symbol.form)
+            if use is None:
+                continue
+            form = next(f for f in forms if f.storage_name == use.storage_name)
+            domains: list[list[tuple[str, Decimal]]] = []
+            reason = ""
+            for domain in base.domains:
+                terms = []
+                for item in domain.items:
+                    if item.name in excluded:
+                        continue
+                    field = next((f for f in form.fields if f.name == item.name), None)
+                    if item.expr is not None or field is None or field.kind != "yes_no":
+                        reason = f"descriptor {item.name} is not a yes/no item of its form"
+                        break
+                    terms.append((names[(form.storage_name, field.name)], Decimal(item.weight)))
+                domains.append(terms)
+            if reason:
+                refused.append((shown, reason))
+                continue
+            formula = _score_formula(domains, highest=base.rule == "highest_per_domain")
+            if formula is None:
+                continue
+            name = next(n for n in _numbered(_fit(_slug(score_name))) if n not in used)
+            used.add(name)
+            label = decl.label or base.label or shown
+            by_form.setdefault(form.storage_name, []).append(ScoreCalc(shown, name, label, formula))
+    return by_form, refused
+
+
+def _variant_base(decl: m.ScoreVariant) -> str:
+    return decl.base.parts[-1]
+
+
+def _score_formula(domains: list[list[tuple[str, Decimal]]], *, highest: bool) -> str | None:
+    """The calc: blank while a descriptor is blank, else the weighted yes answers."""
+    variables = [v for terms in domains for v, _w in terms]
+    if not variables:
+        return None
+    parts = []
+    for terms in domains:
+        if not terms:
+            continue
+        counted = [f"if([{v}] = '1', {m.format_decimal(w)}, 0)" for v, w in terms]
+        if highest and len(counted) > 1:
+            parts.append(f"max({', '.join(counted)})")
+        else:
+            parts.extend(counted)
+    blank = " or ".join(f"isblankormissingcode([{v}])" for v in variables)
+    return f"if({blank}, '', {' + '.join(parts)})"
+
+
 class RandomisationField(NamedTuple):
     form: str  # the instrument's name
     field: str  # the variable's name
@@ -803,3 +917,9 @@ def untranslated_conditions(spec: Spec) -> list[tuple[str, str]]:
     project = Project(spec)
     project.dictionary()
     return list(project.untranslated)
+
+
+def uncalculated_scores(spec: Spec) -> list[tuple[str, str]]:
+    """(score, why) for each score of the trial's forms REDCap's calc syntax is not given."""
+    project = Project(spec)
+    return list(project.uncalculated)
