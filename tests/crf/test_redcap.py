@@ -100,6 +100,10 @@ def test_fields_are_legal(stem: str, tmp_path: Path) -> None:
         assert field["Field Type"] in redcap.FIELD_TYPES
         if field["Field Type"] in ("radio", "dropdown", "checkbox"):
             assert CHOICES.match(field["Choices, Calculations, OR Slider Labels"]), name
+        elif field["Field Type"] == "calc":
+            # every variable a calc reads is a field of the project
+            formula = field["Choices, Calculations, OR Slider Labels"]
+            assert set(re.findall(r"\[([a-z0-9_]+)\]", formula)) <= set(names), name
         else:
             assert field["Choices, Calculations, OR Slider Labels"] == ""
         assert field["Text Validation Type OR Show Slider Number"] in (
