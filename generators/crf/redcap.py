@@ -78,6 +78,7 @@ from generators.crf.forms import (
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    form_scores,
     mapping_targets,
     unit_text,
 )
@@ -735,70 +736,33 @@ class ScoreCalc(NamedTuple):
 def score_calcs(
     spec: Spec, forms: tuple[CrfForm, ...], names: dict[tuple[str, str], str]
 ) -> tuple[dict[str, list[ScoreCalc]], list[tuple[str, str]]]:
-    """REDCap calc fields of the scores, per instrument; and (score, why not) for the others.
+    """REDCap calc fields of the scores (`forms.form_scores`), per instrument, and
+    (score, why not) for the scores left out.
 
-    A score becomes a calc field on its form's instrument when every descriptor
-    reads a yes/no item of that form (1 = yes): a descriptor counts its weight
-    when answered yes; `rule sum_all` adds them, `highest_per_domain` adds the
-    highest of each domain (`max()`).  REDCap's `sum()` and an `if()` on a blank
-    field both count a blank as zero, which would show a score from half a form:
-    the formula is blank (unknown) until every descriptor is answered.  A
-    descriptor defined by a rule (a condition, not an item) is not expressible.
+    A descriptor counts its weight when answered yes (1); `rule sum_all` adds
+    them, `highest_per_domain` adds the highest of each domain (`max()`).
+    REDCap's `sum()` and an `if()` on a blank field both count a blank as
+    zero, which would show a score from half a form: the formula is blank
+    (unknown) until every descriptor is answered.
     """
     by_form: dict[str, list[ScoreCalc]] = {}
-    refused: list[tuple[str, str]] = []
     used = set(names.values()) | {RECORD_ID}
-    owners = [("", spec)] + [(f"{alias}.", lib) for alias, lib in spec.libraries.items()]
-    for prefix, owner in owners:
-        for score_name, decl in owner.scores.items():
-            shown = f"{prefix}{score_name}"
-            base = owner.base_score(decl)
-            if base is None or base.form is None:
-                continue
-            excluded = set(decl.without) if isinstance(decl, m.ScoreVariant) else set()
-            if isinstance(decl, m.ScoreVariant) and base.name != _variant_base(decl):
-                refused.append((shown, "a variant of a variant"))
-                continue
-            base_owner = owner
-            if isinstance(decl, m.ScoreVariant):
-                symbol = owner.resolve(decl.base.parts, Scope(owner))
-                assert symbol is not None  # base_score resolved it
-                base_owner = symbol.owner
-            form_symbol = base_owner.resolve(base.form.parts, Scope(base_owner))
-            if form_symbol is None or form_symbol.form is None:
-                continue
-            use = spec.form_use(form_symbol.owner, form_symbol.form)
-            if use is None:
-                continue
-            form = next(f for f in forms if f.storage_name == use.storage_name)
-            domains: list[list[tuple[str, Decimal]]] = []
-            reason = ""
-            for domain in base.domains:
-                terms = []
-                for item in domain.items:
-                    if item.name in excluded:
-                        continue
-                    field = next((f for f in form.fields if f.name == item.name), None)
-                    if item.expr is not None or field is None or field.kind != "yes_no":
-                        reason = f"descriptor {item.name} is not a yes/no item of its form"
-                        break
-                    terms.append((names[(form.storage_name, field.name)], Decimal(item.weight)))
-                domains.append(terms)
-            if reason:
-                refused.append((shown, reason))
-                continue
-            formula = _score_formula(domains, highest=base.rule == "highest_per_domain")
+    scores, refused = form_scores(spec, forms)
+    for storage, found in scores.items():
+        for score in found:
+            domains = [
+                [(names[(storage, field.name)], weight) for field, weight in domain]
+                for domain in score.domains
+            ]
+            formula = _score_formula(domains, highest=score.highest)
             if formula is None:
                 continue
-            name = next(n for n in _numbered(_fit(_slug(score_name))) if n not in used)
+            name = next(n for n in _numbered(_fit(_slug(score.name))) if n not in used)
             used.add(name)
-            label = decl.label or base.label or shown
-            by_form.setdefault(form.storage_name, []).append(ScoreCalc(shown, name, label, formula))
+            by_form.setdefault(storage, []).append(
+                ScoreCalc(score.shown, name, score.label, formula)
+            )
     return by_form, refused
-
-
-def _variant_base(decl: m.ScoreVariant) -> str:
-    return decl.base.parts[-1]
 
 
 def _score_formula(domains: list[list[tuple[str, Decimal]]], *, highest: bool) -> str | None:
