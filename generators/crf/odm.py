@@ -28,23 +28,27 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from generators.crf.forms import (
     ChoiceList,
     CrfField,
     CrfForm,
+    FormScore,
     choice_lists,
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    form_scores,
     mapping_targets,
     measurement_units,
     range_text,
 )
 from generators.crf.xpath import CONTEXT as XPATH_CONTEXT
 from generators.crf.xpath import PREFIX as XPATH_PREFIX
-from generators.crf.xpath import NotXPath, XPathCondition
+from generators.crf.xpath import NotXPath, XPathCondition, score_xpath
 from protocol_dsl import model as m
 from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics.words import unit_in_words
@@ -148,6 +152,12 @@ def _length(field: CrfField) -> dict[str, str]:
     return {"Length": str(TEXT_LENGTH)}
 
 
+def _same_group(form: CrfForm) -> Callable[[CrfField], bool]:
+    """Whether a field is in the form's first item group, where its scores are."""
+    first = set(form.groups[0].fields) if form.groups else set()
+    return lambda field: field in first
+
+
 def _unit_slug(unit: str) -> str:
     """A readable OID part for a UCUM unit: "mg/dL" -> "mg.per.dL", "%" -> "pct"."""
     slug = unit.replace("%", "pct").replace("/", ".per.").replace("*", "e").replace("^", "e")
@@ -197,6 +207,13 @@ class _Odm:
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
         self.xpath_written = False
+        scores, _refused = form_scores(spec, self.forms)
+        # only what XPath 1.0 computes: a sum (no max()), on a form with one record per visit
+        self.scores = {
+            storage: [s for s in found if not s.highest]
+            for storage, found in scores.items()
+            if not next(f for f in self.forms if f.storage_name == storage).repeating
+        }
 
     def field(self, key: str) -> str | None:
         found = self.spec.trial_field(key)
@@ -293,10 +310,15 @@ class _Odm:
         for form in self.forms:
             for field in form.fields:
                 self.item_def(metadata, form, field)
+            for score in self.scores.get(form.storage_name, ()):
+                self.score_item_def(metadata, form, score)
         for choice_list in choice_lists(self.forms):
             self.code_list(metadata, choice_list)
         for form, field in self.conditions:
             self.condition_def(metadata, form, field)
+        for form in self.forms:
+            for score in self.scores.get(form.storage_name, ()):
+                self.method_def(metadata, form, score)
 
     def events(self) -> list[tuple[str, str, str, str, str, str, list[CrfForm]]]:
         """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order."""
@@ -414,6 +436,60 @@ class _Odm:
                 attributes["CollectionExceptionConditionOID"] = self.condition_oid(form, field)
                 self.conditions.append((form, field))
             _element(element, "ItemRef", attributes)
+        if group_index == 0:
+            for order, score in enumerate(
+                self.scores.get(form.storage_name, ()), start=len(group.fields) + 1
+            ):
+                attributes = {
+                    "ItemOID": self.score_oid(form, score),
+                    "OrderNumber": str(order),
+                    "Mandatory": "No",
+                    "MethodOID": self.oids.get("MT", form.storage_name, score.name),
+                }
+                _element(element, "ItemRef", attributes)
+
+    def score_oid(self, form: CrfForm, score: FormScore) -> str:
+        return self.oids.get("IT", form.storage_name, score.name)
+
+    def score_item_def(self, metadata: ET.Element, form: CrfForm, score: FormScore) -> None:
+        weights = [w for domain in score.domains for _f, w in domain]
+        total = sum(weights, Decimal(0))
+        whole = all(w == w.to_integral_value() for w in weights)
+        attributes = {
+            "OID": self.score_oid(form, score),
+            "Name": score.name,
+            "DataType": "integer" if whole else "float",
+            "Length": str(len(m.format_decimal(total))),
+        }
+        if not whole:
+            attributes["SignificantDigits"] = str(
+                max(max(-int(w.normalize().as_tuple().exponent), 0) for w in weights)
+            )
+        element = _element(metadata, "ItemDef", attributes)
+        _translated(element, "Description", f"{score.label}: calculated from the form.")
+        _translated(element, "Question", score.label)
+
+    def method_def(self, metadata: ET.Element, form: CrfForm, score: FormScore) -> None:
+        element = _element(
+            metadata,
+            "MethodDef",
+            {
+                "OID": self.oids.get("MT", form.storage_name, score.name),
+                "Name": f"{score.shown} on {form.storage_name}",
+                "Type": "Computation",
+            },
+        )
+        _translated(
+            element,
+            "Description",
+            f"{score.label}: the weights of the descriptors answered yes, added; "
+            "unknown until every descriptor is answered.",
+        )
+        expression = _element(element, "FormalExpression", {"Context": XPATH_CONTEXT})
+        expression.text = score_xpath(
+            score, lambda field: self.item_oid(form, field), same_group=_same_group(form)
+        )
+        self.xpath_written = True
 
     def condition_oid(self, form: CrfForm, field: CrfField) -> str:
         return self.oids.get("CD", form.storage_name, field.name)

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import cast
 
-from generators.crf.forms import CrfField, CrfForm
+from generators.crf.forms import CrfField, CrfForm, FormScore
 from protocol_dsl import model as m
 from protocol_dsl.errors import ControlFlow
 from protocol_dsl.spec import Scope, Spec
@@ -227,3 +227,24 @@ def _string(text: str) -> str:
         return f'"{text}"'
     parts = text.split("'")
     return "concat(" + ', "\'", '.join(f"'{p}'" for p in parts) + ")"
+
+
+def score_xpath(
+    score: FormScore, item_oid: Callable[[CrfField], str], same_group: Callable[[CrfField], bool]
+) -> str:
+    """A score added up from its yes/no descriptors, NaN (unknown) until all are answered.
+
+    Evaluated with the form's first ItemGroupData as context node.  XPath 1.0 has
+    no conditional: `number(substring('0', 1 + number(unanswered)))` is 0 when
+    every descriptor is answered and NaN (the number of the empty text) when one
+    is not, and NaN plus anything is NaN.
+    """
+    paths = []
+    for domain in score.domains:
+        for field, weight in domain:
+            values = f"odm:ItemData[@ItemOID={_string(item_oid(field))}]/@Value"
+            path = values if same_group(field) else f"../odm:ItemGroupData/{values}"
+            paths.append((path, weight))
+    added = " + ".join(f"{m.format_decimal(w)} * number({p} = 'yes')" for p, w in paths)
+    answered = " + ".join(f"count({p}[. = 'yes' or . = 'no'])" for p, _w in paths)
+    return f"{added} + number(substring('0', 1 + number({answered} < {len(paths)})))"

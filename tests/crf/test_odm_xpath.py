@@ -175,3 +175,52 @@ def test_xpath_conditions_decide_as_the_interpreter(stem: str) -> None:
     assert compared > 0
     # the witnesses show both outcomes, so the comparison means something
     assert skipped_seen[False] > 0 and skipped_seen[True] > 0, skipped_seen
+
+
+def test_score_methods_compute_as_the_interpreter() -> None:
+    import math
+
+    spec = load_spec("qls4131_sle_phase1b")
+    rules = compile_spec_rules(spec)
+    subjects = list(_subjects("qls4131_sle_phase1b"))
+    # each witness again with every other answer of the score's form taken away
+    thinned = []
+    for subject in subjects[::2]:
+        copy = rules.normalise({"subject_id": f"{subject.subject_id}-thin"})
+        copy.values = {
+            key: {k: v for i, (k, v) in enumerate(record.items()) if i % 2 == 0}
+            for key, record in subject.values.items()
+        }
+        thinned.append(copy)
+    subjects += thinned
+    clinical = _Clinical(spec, subjects)
+    builder = clinical.builder
+    methods = {
+        m.get("OID"): m.find(f"{{{NS}}}FormalExpression").text
+        for m in builder.document().iter(f"{{{NS}}}MethodDef")
+    }
+    assert methods
+    seen = {"known": 0, "unknown": 0}
+    for form in builder.forms:
+        for score in builder.scores.get(form.storage_name, ()):
+            xpath = methods[builder.oids.get("MT", form.storage_name, score.name)]
+            for subject in subjects:
+                first = form.groups[0].fields[0].name
+                for context, visit, _record in clinical.places.get(
+                    (subject.subject_id, form.storage_name, first), []
+                ):
+                    value = rules.evaluate(score.shown, subject, visit=visit, explain=False).value
+                    computed = elementpath.select(
+                        clinical.root,
+                        xpath,
+                        namespaces={"odm": NS},
+                        item=context,
+                        parser=elementpath.XPath1Parser,
+                    )
+                    if isinstance(value, int | float | Decimal):
+                        assert computed == float(value), (score.shown, subject.subject_id, visit)
+                        seen["known"] += 1
+                    else:
+                        assert math.isnan(computed), (score.shown, subject.subject_id, value)
+                        seen["unknown"] += 1
+    assert seen["known"] > 0 and seen["unknown"] > 0, seen
