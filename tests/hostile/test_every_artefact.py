@@ -24,10 +24,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators import registry
 from protocol_dsl.compiler import compile_spec
-from protocol_dsl.inert_text import ACTING
+from protocol_dsl.inert_text import ACTING, printable
 from tests.crf.support import executable_cells
 
 HERE = Path(__file__).resolve().parent
@@ -233,3 +235,45 @@ def test_generated_python_names_nothing_from_the_spec(built: Path) -> None:
 
 def test_json_schema_is_json(built: Path) -> None:
     json.loads((built / "subject.schema.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- any text
+
+
+_any_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from("<>[]{}@'\"|&=+-"),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_any_text)
+def test_redcap_text_never_acts_and_reads_the_same(text: str) -> None:
+    from generators.crf.redcap import redcap_text
+
+    shown = redcap_text(text)
+    assert not REDCAP_LIVE.search(shown)
+    assert not ACTING.search(shown)
+    # what REDCap displays (the entity as "<", full-width signs as their plain forms) is the text
+    displayed = shown.replace("&lt;", "<").translate(
+        str.maketrans("\uff20\uff3b\uff3d\uff5b\uff5d", "@[]{}")
+    )
+    assert displayed == printable(
+        text.replace("\uff20", "@")
+        .replace("\uff3b", "[")
+        .replace("\uff3d", "]")
+        .replace("\uff5b", "{")
+        .replace("\uff5d", "}")
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_any_text)
+def test_xpath_string_literals_hold_any_text(text: str) -> None:
+    import elementpath
+
+    from generators.crf.xpath import _string
+
+    text = printable(text)
+    root = ElementTree.fromstring("<r/>")
+    assert elementpath.select(root, _string(text), parser=elementpath.XPath1Parser) == text
