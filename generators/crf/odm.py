@@ -16,7 +16,10 @@ expression over the subject's ClinicalData that an EDC executes (context
 "XPath", see `generators.crf.xpath`; left out for a condition XPath cannot
 express), and the negated condition in the spec's own syntax (context
 "protocol-dsl").  Items carry a Length (and a float its SignificantDigits), and
-items the spec maps to SDTM the variable as SDSVarName and an Alias.
+items the spec maps to SDTM the variable as SDSVarName and an Alias.  A score
+added from yes/no descriptors of a non-repeating form (`forms.form_scores`,
+`rule sum_all`) is an item of that form's first item group computed by a
+MethodDef whose XPath is NaN until every descriptor is answered.
 
 The file is deterministic: OIDs are built from names (made unique with a
 numeric suffix in order of appearance), attributes are written in a fixed
