@@ -51,10 +51,13 @@ Decisions a data manager needs to know:
 - A score whose descriptors are yes/no items of its form is a calc field on
   that instrument (`score_calcs`), blank until every descriptor is answered
   (REDCap's `sum()` and `if()` read a blank as zero; a score from half a form
-  would be a number where the spec says unknown).  Scores with a descriptor
-  defined by a rule, variants of variants, a form's `derive`d values and
-  definitions are not written as calc fields: `uncalculated_scores` lists the
-  scores and why.
+  would be a number where the spec says unknown).  A form's `derive`d value
+  that is arithmetic over number items of its record is a calc field too
+  (`derive_calcs`; REDCap's arithmetic with a blank field is blank).  Scores
+  with a descriptor defined by a rule, variants of variants, other derived
+  values (a lookup, a conversion, a function) and definitions are not written
+  as calc fields: `uncalculated_scores` lists the scores and derived values
+  and why.
 - Spec text never acts in REDCap (`redcap_text`): a `<` that would open an HTML
   tag is written `&lt;`, and "@" before a letter (an action tag), square
   brackets (piping, smart variables) and curly brackets (field embedding) are
@@ -211,6 +214,10 @@ class Project:
         self.untranslated: list[tuple[str, str]] = []
         self.randomisation = _randomisation(spec, self.forms, self.names, self.events)
         self.scores, self.uncalculated = score_calcs(spec, self.forms, self.names)
+        derived, underived = derive_calcs(spec, self.forms, self.names)
+        for storage, calcs in derived.items():
+            self.scores.setdefault(storage, [])[:0] = calcs
+        self.uncalculated += underived
         # a blinded trial has one REDCap arm: the arm is the randomisation field's value,
         # set by REDCap's randomisation module, never chosen by staff at enrolment
         self.arms = [(1, "All subjects")] if self.randomisation is not None else _arms(spec)
@@ -763,6 +770,62 @@ def score_calcs(
                 ScoreCalc(score.shown, name, score.label, formula)
             )
     return by_form, refused
+
+
+def derive_calcs(
+    spec: Spec, forms: tuple[CrfForm, ...], names: dict[tuple[str, str], str]
+) -> tuple[dict[str, list[ScoreCalc]], list[tuple[str, str]]]:
+    """REDCap calc fields of the forms' derived values (`derive`), per instrument, and
+    (derived value, why not) for the others.
+
+    A derived value REDCap can compute is arithmetic (`+ - * /`, numbers,
+    parentheses) over number items of its own record; REDCap's arithmetic
+    with a blank field is blank, so it stays unknown while an item is missing.
+    A unit conversion, a lookup, a function, a date or a comparison is not
+    written (a quantity item is read in its own unit, as the interpreter does
+    only when no conversion is involved, so quantities are left out too).
+    """
+    by_form: dict[str, list[ScoreCalc]] = {}
+    refused: list[tuple[str, str]] = []
+    used = set(names.values()) | {RECORD_ID}
+    for use in spec.form_uses:
+        form = next((f for f in forms if f.storage_name == use.storage_name), None)
+        if form is None:
+            continue
+        # on a repeating instrument REDCap computes the calc per instance, as the
+        # interpreter computes a derived value per record
+        fields = {f.name: f for f in form.fields}
+        for derive in use.form.derives:
+            shown = f"{use.key}.{derive.name}"
+            try:
+                variables = {f: names[(form.storage_name, f)] for f in fields}
+                formula = _arithmetic(derive.expr, fields, variables)
+            except Untranslatable:
+                refused.append((shown, "not arithmetic over number items of its form"))
+                continue
+            name = next(n for n in _numbered(_fit(_slug(derive.name))) if n not in used)
+            used.add(name)
+            by_form.setdefault(form.storage_name, []).append(
+                ScoreCalc(shown, name, derive.label or derive.name, formula)
+            )
+    return by_form, refused
+
+
+def _arithmetic(expr: m.Expr, fields: dict[str, CrfField], variables: dict[str, str]) -> str:
+    if isinstance(expr, m.NumberLit):
+        return m.format_decimal(expr.value)
+    if isinstance(expr, m.Ref) and len(expr.parts) == 1:
+        field = fields.get(expr.parts[0])
+        if field is None or field.kind not in ("number", "integer"):
+            raise Untranslatable
+        return f"[{variables[field.name]}]"
+    if isinstance(expr, m.Negate):
+        return f"(-{_arithmetic(expr.expr, fields, variables)})"
+    if isinstance(expr, m.Arith):
+        left = _arithmetic(expr.left, fields, variables)
+        right = _arithmetic(expr.right, fields, variables)
+        return f"({left} {expr.op} {right})"
+    raise Untranslatable
 
 
 def _score_formula(domains: list[list[tuple[str, Decimal]]], *, highest: bool) -> str | None:

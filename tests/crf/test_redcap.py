@@ -399,6 +399,7 @@ def test_build_command_writes_the_byte_order_mark(tmp_path: Path) -> None:
 
 def test_scores_redcap_cannot_calculate_are_listed_with_the_reason() -> None:
     assert redcap.uncalculated_scores(load_spec("qls4131_sle_phase1b")) == [
-        ("sle.eular_acr_2019", "descriptor low_c3_or_c4 is not a yes/no item of its form")
+        ("sle.eular_acr_2019", "descriptor low_c3_or_c4 is not a yes/no item of its form"),
+        ("medications.prednisone_equivalent", "not arithmetic over number items of its form"),
     ]
     assert redcap.uncalculated_scores(load_spec("cdiscpilot01")) == []

@@ -10,10 +10,13 @@ score is unknown (an interval, a descriptor unanswered), the calc is blank.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators.crf import redcap
 from protocol_dsl.evaluate.interpreter import compile_spec_rules
@@ -72,3 +75,63 @@ def test_score_calcs_agree_with_the_interpreter() -> None:
                         outcomes["blank"] += 1
                 subject.values[(form_name, visit)] = answers
     assert outcomes["known"] > 0 and outcomes["blank"] > 0, outcomes
+
+
+DERIVED = """
+trial T {
+  title "Derived values"
+  phase 2
+  enrolment 10
+}
+visit V1 "Day 1" day 1
+form body "Body measurements" at V1 {
+  weight number "Weight" range 20 .. 300
+  height number "Height" range 50 .. 250
+  systolic integer "Systolic" range 50 .. 250
+  diastolic integer "Diastolic" range 30 .. 150
+  derive bmi "Body mass index" = weight / (height * height) * 10000
+  derive pulse_pressure "Pulse pressure" = systolic - diastolic
+  derive mean_pressure "Mean arterial pressure" = diastolic + (systolic - diastolic) / 3
+}
+inclusion I1 "BMI at most 35" = body.bmi at V1 <= 35
+inclusion I2 "Pulse pressure below 100" = body.pulse_pressure at V1 < 100
+inclusion I3 "Mean pressure below 120" = body.mean_pressure at V1 < 120
+"""
+
+def _maybe(low: int, high: int) -> st.SearchStrategy[int | None]:
+    # within the item's range: out of range, the interpreter holds the value as a data problem
+    return st.none() | st.integers(min_value=low, max_value=high)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_maybe(20, 300), _maybe(50, 250), _maybe(50, 250), _maybe(30, 150))
+def test_derived_value_calcs_agree_with_the_interpreter(
+    weight: int | None, height: int | None, systolic: int | None, diastolic: int | None
+) -> None:
+    spec = _derived_spec()
+    project = redcap.Project(spec)
+    calcs = {c.score: c for c in project.scores["body"]}
+    assert set(calcs) == {"body.bmi", "body.pulse_pressure", "body.mean_pressure"}
+    values = {"weight": weight, "height": height, "systolic": systolic, "diastolic": diastolic}
+    answers = {k: str(v) for k, v in values.items() if v is not None}
+    record = {
+        "subject_id": "S1",
+        "visits": {"V1": "2025-01-06"},
+        "forms": {"body": {"V1": {k: v for k, v in values.items() if v is not None}}},
+    }
+    rules = compile_spec_rules(spec)
+    for shown, calc in calcs.items():
+        value = rules.evaluate(shown, record, visit="V1", explain=False).value
+        computed = evaluate(calc.formula, answers)
+        if value is None:
+            assert computed == "", (shown, values)
+        else:
+            assert isinstance(computed, Decimal)
+            assert abs(float(computed) - float(value)) <= 1e-9 * max(1.0, abs(float(value)))
+
+
+@functools.cache
+def _derived_spec() -> Any:
+    from tests.crf.support import compile_text
+
+    return compile_text(DERIVED)
