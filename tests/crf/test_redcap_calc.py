@@ -98,6 +98,7 @@ inclusion I2 "Pulse pressure below 100" = body.pulse_pressure at V1 < 100
 inclusion I3 "Mean pressure below 120" = body.mean_pressure at V1 < 120
 """
 
+
 def _maybe(low: int, high: int) -> st.SearchStrategy[int | None]:
     # within the item's range: out of range, the interpreter holds the value as a data problem
     return st.none() | st.integers(min_value=low, max_value=high)
