@@ -18,6 +18,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from protocol_dsl.inert_text import printable
 from protocol_dsl.user_cache import base_folder, private_folder
 
 
@@ -25,9 +26,24 @@ def environment(folder: Path, **options: Any):
     """A Jinja2 environment loading templates from `folder`, with the per-user bytecode cache."""
     import jinja2
 
+    options.setdefault("finalize", _printable)
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)), bytecode_cache=_bytecode_cache(), **options
     )
+
+
+def _printable(value: Any) -> Any:
+    """Every printed value without control characters (`protocol_dsl.inert_text`).
+
+    Runs before autoescape; markup a template built itself stays markup.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(printable(value))
+    if isinstance(value, str):
+        return printable(value)
+    return value
 
 
 def cache_folder() -> Path:
@@ -48,4 +64,6 @@ def _bytecode_cache():
     folder = private_folder("templates")
     if folder is None:
         return None
-    return _QuietCache(folder, "jinja2-%s.cache")
+    # The environment's `finalize` is compiled into the template code, so the file
+    # names carry a tag that changes with it: code compiled without it is never run.
+    return _QuietCache(folder, "jinja2-printable-%s.cache")

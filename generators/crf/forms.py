@@ -388,3 +388,77 @@ def _criterion_field(criterion: m.Criterion) -> CrfField:
 def _humane(name: str) -> str:
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@attrs.frozen
+class FormScore:
+    """A score computed from the yes/no items of one collected form."""
+
+    shown: str  # the score's name as the spec writes it ("sle.sledai_2k")
+    name: str  # its own name ("sledai_2k")
+    label: str
+    #: per domain, the (yes/no field, weight) of each descriptor counted
+    domains: tuple[tuple[tuple[CrfField, Decimal], ...], ...]
+    highest: bool  # `rule highest_per_domain`: the highest of each domain, else all added
+
+
+def form_scores(
+    spec: Spec, forms: tuple[CrfForm, ...]
+) -> tuple[dict[str, list[FormScore]], list[tuple[str, str]]]:
+    """The scores an EDC can compute on a form, per form storage name; and (score, why not).
+
+    A score (or a variant without some descriptors) qualifies when every
+    descriptor reads a yes/no item of its form; a descriptor defined by a rule
+    (a condition, not an item) does not, nor does a variant of a variant.
+    """
+    by_form: dict[str, list[FormScore]] = {}
+    refused: list[tuple[str, str]] = []
+    owners = [("", spec)] + [(f"{alias}.", lib) for alias, lib in spec.libraries.items()]
+    for prefix, owner in owners:
+        for score_name, decl in owner.scores.items():
+            shown = f"{prefix}{score_name}"
+            base = owner.base_score(decl)
+            if base is None or base.form is None:
+                continue
+            excluded: set[str] = set()
+            base_owner = owner
+            if isinstance(decl, m.ScoreVariant):
+                symbol = owner.resolve(decl.base.parts, Scope(owner))
+                if symbol is None or symbol.decl is not base:
+                    refused.append((shown, "a variant of a variant"))
+                    continue
+                excluded = set(decl.without)
+                base_owner = symbol.owner
+            form_symbol = base_owner.resolve(base.form.parts, Scope(base_owner))
+            if form_symbol is None or form_symbol.form is None:
+                continue
+            use = spec.form_use(form_symbol.owner, form_symbol.form)
+            if use is None:
+                continue  # the trial does not collect the score's form
+            form = next(f for f in forms if f.storage_name == use.storage_name)
+            domains = []
+            reason = ""
+            for domain in base.domains:
+                counted = []
+                for item in domain.items:
+                    if item.name in excluded:
+                        continue
+                    field = next((f for f in form.fields if f.name == item.name), None)
+                    if item.expr is not None or field is None or field.kind != "yes_no":
+                        reason = f"descriptor {item.name} is not a yes/no item of its form"
+                        break
+                    counted.append((field, Decimal(item.weight)))
+                domains.append(tuple(counted))
+            if reason:
+                refused.append((shown, reason))
+                continue
+            by_form.setdefault(form.storage_name, []).append(
+                FormScore(
+                    shown,
+                    score_name,
+                    decl.label or base.label or shown,
+                    tuple(domains),
+                    base.rule == "highest_per_domain",
+                )
+            )
+    return by_form, refused

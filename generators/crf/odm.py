@@ -14,8 +14,15 @@ Choices for yes/no and code-list items are coded by the code-list entry name
 ("female", "yes"), the value a subject record holds, so ODM clinical data and
 subject records read the same.  Repeating forms (medications, adverse events)
 have one repeating item group.  Items with a `when` condition carry a
-CollectionExceptionCondition whose FormalExpression is the negated condition in
-the spec's own syntax (context "protocol-dsl").
+CollectionExceptionCondition with two FormalExpressions: an XPath 1.0
+expression over the subject's ClinicalData that an EDC executes (context
+"XPath", see `generators.crf.xpath`; left out for a condition XPath cannot
+express), and the negated condition in the spec's own syntax (context
+"protocol-dsl").  Items carry a Length (and a float its SignificantDigits), and
+items the spec maps to SDTM the variable as SDSVarName and an Alias.  A score
+added from yes/no descriptors of a non-repeating form (`forms.form_scores`,
+`rule sum_all`) is an item of that form's first item group computed by a
+MethodDef whose XPath is NaN until every descriptor is answered.
 
 The file is deterministic: OIDs are built from names (made unique with a
 numeric suffix in order of appearance), attributes are written in a fixed
@@ -27,23 +34,32 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from generators.crf.forms import (
     ChoiceList,
     CrfField,
     CrfForm,
+    FormScore,
     choice_lists,
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    form_scores,
+    mapping_targets,
     measurement_units,
     range_text,
     series_event,
     series_event_label,
 )
+from generators.crf.xpath import CONTEXT as XPATH_CONTEXT
+from generators.crf.xpath import PREFIX as XPATH_PREFIX
+from generators.crf.xpath import NotXPath, XPathCondition, score_xpath
 from generators.documents.timing import cycle_words, repeat_words
 from protocol_dsl import model as m
+from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics.words import unit_in_words
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax import printer
@@ -105,6 +121,52 @@ class _Oids:
         return self._by_key[key]
 
 
+# An SDTM target as `mapping_targets` writes it: "DM.BRTHDTC", "VS.VSORRES where …";
+# ADaM datasets (ADSL, ADAE …) start with "AD" and are not SDTM.
+_SDTM_TARGET = re.compile(r"^(?!AD)([A-Z][A-Z0-9]{1,7})\.([A-Z][A-Z0-9]{0,7})\b")
+# The longest text a free-text item takes, in characters (ODM's Length), and the
+# longest integer (nine digits and a sign) when no range bounds it.
+TEXT_LENGTH = 200
+INTEGER_LENGTH = 10
+FLOAT_LENGTH = 12
+
+
+def _length(field: CrfField) -> dict[str, str]:
+    """ODM's Length (and SignificantDigits for floats) of an item; none for dates and booleans.
+
+    A code-list item is as long as its longest coded value; a number as long as
+    its range bounds written out (their decimals are its SignificantDigits); a
+    titer "1:" and up to seven digits; free text `TEXT_LENGTH`; a number without
+    both bounds `INTEGER_LENGTH` or `FLOAT_LENGTH`.
+    """
+    if field.kind in ("date", "datetime", "attestation"):
+        return {}
+    if field.kind == "yes_no":
+        return {"Length": str(max(len("yes"), len("no")))}
+    if field.choices is not None:
+        return {"Length": str(max((len(c.value) for c in field.choices.choices), default=1))}
+    if field.kind == "titer":
+        return {"Length": "9"}
+    if field.kind in ("integer", "number", "quantity"):
+        bounds = [b for b in (field.low, field.high) if b is not None]
+        if field.kind == "integer":
+            widths = [len(m.format_decimal(b)) for b in bounds]
+            return {"Length": str(max(widths) if len(widths) == 2 else INTEGER_LENGTH)}
+        if len(bounds) < 2:
+            return {"Length": str(FLOAT_LENGTH)}
+        # at least one decimal: a value between whole bounds may still be measured to one
+        decimals = max(1, *(max(-int(b.normalize().as_tuple().exponent), 0) for b in bounds))
+        whole = max(len(str(int(abs(b)))) for b in bounds)
+        return {"Length": str(whole + decimals), "SignificantDigits": str(decimals)}
+    return {"Length": str(TEXT_LENGTH)}
+
+
+def _same_group(form: CrfForm) -> Callable[[CrfField], bool]:
+    """Whether a field is in the form's first item group, where its scores are."""
+    first = set(form.groups[0].fields) if form.groups else set()
+    return lambda field: field in first
+
+
 def _unit_slug(unit: str) -> str:
     """A readable OID part for a UCUM unit: "mg/dL" -> "mg.per.dL", "%" -> "pct"."""
     slug = unit.replace("%", "pct").replace("/", ".per.").replace("*", "e").replace("^", "e")
@@ -117,7 +179,7 @@ def _sentence(text: str) -> str:
 
 
 def _text(value: str) -> str:
-    return _NOT_XML.sub("", value)
+    return printable(_NOT_XML.sub("", value))
 
 
 def _element(parent: ET.Element, tag: str, attributes: dict[str, str] | None = None) -> ET.Element:
@@ -143,10 +205,25 @@ class _Odm:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.forms = crf_forms(spec)
+        self.targets = mapping_targets(spec)
         self.oids = _Oids()
+        self.xpath = XPathCondition(
+            spec,
+            self.forms,
+            lambda form, field: (self.form_oid(form), self.item_oid(form, field)),
+            lambda visit: self.oids.get("SE", visit),
+        )
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
         self.descriptions: dict[str, str] = {}  # study event OID -> its Description
+        self.xpath_written = False
+        scores, _refused = form_scores(spec, self.forms)
+        # only what XPath 1.0 computes: a sum (no max()), on a form with one record per visit
+        self.scores = {
+            storage: [s for s in found if not s.highest]
+            for storage, found in scores.items()
+            if not next(f for f in self.forms if f.storage_name == storage).repeating
+        }
 
     def field(self, key: str) -> str | None:
         found = self.spec.trial_field(key)
@@ -173,6 +250,9 @@ class _Odm:
         self.global_variables(study)
         self.basic_definitions(study)
         self.metadata_version(study)
+        if self.xpath_written:
+            # the prefix the XPath FormalExpressions name ODM elements with
+            root.set(f"xmlns:{XPATH_PREFIX}", ODM_NS)
         return root
 
     def creation_date(self) -> str:
@@ -240,10 +320,15 @@ class _Odm:
         for form in self.forms:
             for field in form.fields:
                 self.item_def(metadata, form, field)
+            for score in self.scores.get(form.storage_name, ()):
+                self.score_item_def(metadata, form, score)
         for choice_list in choice_lists(self.forms):
             self.code_list(metadata, choice_list)
         for form, field in self.conditions:
             self.condition_def(metadata, form, field)
+        for form in self.forms:
+            for score in self.scores.get(form.storage_name, ()):
+                self.method_def(metadata, form, score)
 
     def events(self) -> list[tuple[str, str, str, str, str, str, list[CrfForm]]]:
         """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order.
@@ -419,21 +504,77 @@ class _Odm:
                 attributes["CollectionExceptionConditionOID"] = self.condition_oid(form, field)
                 self.conditions.append((form, field))
             _element(element, "ItemRef", attributes)
+        if group_index == 0:
+            for order, score in enumerate(
+                self.scores.get(form.storage_name, ()), start=len(group.fields) + 1
+            ):
+                attributes = {
+                    "ItemOID": self.score_oid(form, score),
+                    "OrderNumber": str(order),
+                    "Mandatory": "No",
+                    "MethodOID": self.oids.get("MT", form.storage_name, score.name),
+                }
+                _element(element, "ItemRef", attributes)
+
+    def score_oid(self, form: CrfForm, score: FormScore) -> str:
+        return self.oids.get("IT", form.storage_name, score.name)
+
+    def score_item_def(self, metadata: ET.Element, form: CrfForm, score: FormScore) -> None:
+        weights = [w for domain in score.domains for _f, w in domain]
+        total = sum(weights, Decimal(0))
+        whole = all(w == w.to_integral_value() for w in weights)
+        attributes = {
+            "OID": self.score_oid(form, score),
+            "Name": score.name,
+            "DataType": "integer" if whole else "float",
+            "Length": str(len(m.format_decimal(total))),
+        }
+        if not whole:
+            attributes["SignificantDigits"] = str(
+                max(max(-int(w.normalize().as_tuple().exponent), 0) for w in weights)
+            )
+        element = _element(metadata, "ItemDef", attributes)
+        _translated(element, "Description", f"{score.label}: calculated from the form.")
+        _translated(element, "Question", score.label)
+
+    def method_def(self, metadata: ET.Element, form: CrfForm, score: FormScore) -> None:
+        element = _element(
+            metadata,
+            "MethodDef",
+            {
+                "OID": self.oids.get("MT", form.storage_name, score.name),
+                "Name": f"{score.shown} on {form.storage_name}",
+                "Type": "Computation",
+            },
+        )
+        _translated(
+            element,
+            "Description",
+            f"{score.label}: the weights of the descriptors answered yes, added; "
+            "unknown until every descriptor is answered.",
+        )
+        expression = _element(element, "FormalExpression", {"Context": XPATH_CONTEXT})
+        expression.text = score_xpath(
+            score, lambda field: self.item_oid(form, field), same_group=_same_group(form)
+        )
+        self.xpath_written = True
 
     def condition_oid(self, form: CrfForm, field: CrfField) -> str:
         return self.oids.get("CD", form.storage_name, field.name)
 
     def item_def(self, metadata: ET.Element, form: CrfForm, field: CrfField) -> None:
-        element = _element(
-            metadata,
-            "ItemDef",
-            {
-                "OID": self.item_oid(form, field),
-                "Name": field.name,
-                # ODM's partialDate: a date, or its year and month, or its year
-                "DataType": "partialDate" if field.partial else _DATA_TYPES[field.kind],
-            },
-        )
+        attributes = {
+            "OID": self.item_oid(form, field),
+            "Name": field.name,
+            # ODM's partialDate: a date, or its year and month, or its year
+            "DataType": "partialDate" if field.partial else _DATA_TYPES[field.kind],
+        }
+        attributes.update(_length(field))
+        targets = self.targets.get((form.key, field.name), ())
+        sdtm = [found for t in targets if (found := _SDTM_TARGET.match(t))]
+        if len(targets) == 1 and sdtm:
+            attributes["SDSVarName"] = sdtm[0][2]
+        element = _element(metadata, "ItemDef", attributes)
         description = self.item_description(field)
         if description:
             _translated(element, "Description", description)
@@ -449,6 +590,9 @@ class _Odm:
         if field.choices is not None:
             _element(element, "CodeListRef", {"CodeListOID": self.code_list_oid(field.choices)})
         _aliases(element, field.codes)
+        for target in targets:
+            context = "ADaM" if target.startswith("AD") else "SDTM"
+            _element(element, "Alias", {"Context": context, "Name": _text(target)})
         if field.kind == "attestation":
             _element(
                 element,
@@ -509,5 +653,12 @@ class _Odm:
         )
         words = condition_in_words(field, self.spec)
         _translated(element, "Description", f"Not collected unless {words}.")
+        try:
+            xpath = self.xpath.exception(form, field)
+        except NotXPath:
+            pass
+        else:
+            _element(element, "FormalExpression", {"Context": XPATH_CONTEXT}).text = xpath
+            self.xpath_written = True
         expression = _element(element, "FormalExpression", {"Context": EXPRESSION_CONTEXT})
         expression.text = _text(f"not ({printer.expr(field.condition)})")

@@ -42,13 +42,41 @@ Decisions a data manager needs to know:
   event, so `day_offset` counts days from the first visit's planned day (study
   days have no day 0); a visit planned over a range of days is scheduled on its
   last day with the range in its early window; visits without a planned day
-  follow the last scheduled one.
+  follow the last scheduled one.  Unplanned events (unscheduled visits, early
+  termination) have no offsets: REDCap's scheduler must not book them on a day.
+  The unscheduled event repeats as a whole (a row with a blank form name in
+  `redcap_repeating_instruments.csv`).
+- A blinded trial with more than one arm has one REDCap arm ("All subjects"):
+  REDCap arms are chosen when a record is created, so staff would pick the arm
+  before randomisation.  Its arms are the choices of a `randomisation_arm`
+  field on a `randomisation` instrument at the first event on or after day 1,
+  the field REDCap's randomisation module is set up to write.  An open-label
+  trial keeps one REDCap arm per arm.
+- "Identifier?" is set on fields that identify a person (a date of birth, by
+  its SDTM mapping `DM.BRTHDTC` or its name; initials, names, contact details),
+  which REDCap leaves out of de-identified exports.
+- A score whose descriptors are yes/no items of its form is a calc field on
+  that instrument (`score_calcs`), blank until every descriptor is answered
+  (REDCap's `sum()` and `if()` read a blank as zero; a score from half a form
+  would be a number where the spec says unknown).  A form's `derive`d value
+  that is arithmetic over number items of its record is a calc field too
+  (`derive_calcs`; REDCap's arithmetic with a blank field is blank).  Scores
+  with a descriptor defined by a rule, variants of variants, other derived
+  values (a lookup, a conversion, a function) and definitions are not written
+  as calc fields: `uncalculated_scores` lists the scores and derived values
+  and why.
+- Spec text never acts in REDCap (`redcap_text`): a `<` that would open an HTML
+  tag is written `&lt;`, and "@" before a letter (an action tag), square
+  brackets (piping, smart variables) and curly brackets (field embedding) are
+  written as their full-width forms, which read the same.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
@@ -60,14 +88,17 @@ from generators.crf.forms import (
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    form_scores,
     mapping_targets,
     series_event,
     series_event_label,
     unit_text,
 )
 from protocol_dsl import model as m
+from protocol_dsl.allocation import effective_masking
 from protocol_dsl.csv_cells import Cell, write_csv
 from protocol_dsl.errors import ControlFlow
+from protocol_dsl.inert_text import printable
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Scope, Spec
 
@@ -122,6 +153,15 @@ ARM_COLUMNS = ("arm_num", "name")
 MAPPING_COLUMNS = ("arm_num", "unique_event_name", "form")
 REPEATING_COLUMNS = ("event_name", "form_name", "custom_form_label")
 
+# SDTM variables that identify a person, and field names that say they do (see
+# `Project.identifies`); a plain `name` is not one: "drug_name" identifies no one.
+_IDENTIFYING_SDTM = re.compile(r"^DM\.BRTHDTC\b")
+_IDENTIFYING_NAME = re.compile(
+    r"(^|_)(birth|dob|birth_?date|date_of_birth|initials|first_name|last_name|family_name"
+    r"|given_name|surname|full_name|address|street|postcode|postal_code|zip_code|phone"
+    r"|telephone|mobile|email|e_mail|mrn|medical_record_number|ssn|nhs_number)(_|$)"
+)
+
 MAX_NAME = 26
 RADIO_MAX_CHOICES = 8
 RECORD_ID = "record_id"
@@ -145,27 +185,26 @@ _NEGATED: dict[m.CompareOp, m.CompareOp] = {
 _REDCAP_OP = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "=": "=", "!=": "<>"}
 
 
-def build(spec: Spec, out_dir: Path) -> list[Path]:
+def build(spec: Spec, out_dir: Path, *, bom: bool = False) -> list[Path]:
+    """Write the REDCap files; `bom` (`protocol build --redcap-bom`) starts each with
+    the UTF-8 byte-order mark, so Excel opens them without garbling ≥ and ±."""
     project = Project(spec)
     folder = out_dir / "crf"
-    return [
-        write_csv(folder / "redcap_data_dictionary.csv", DICTIONARY_COLUMNS, project.dictionary()),
-        write_csv(folder / "redcap_events.csv", EVENT_COLUMNS, project.event_rows()),
-        write_csv(
-            folder / "redcap_form_event_mapping.csv", MAPPING_COLUMNS, project.mapping_rows()
-        ),
-        write_csv(folder / "redcap_arms.csv", ARM_COLUMNS, project.arm_rows()),
-        write_csv(
-            folder / "redcap_repeating_instruments.csv", REPEATING_COLUMNS, project.repeating_rows()
-        ),
-    ]
+    files = (
+        ("redcap_data_dictionary.csv", DICTIONARY_COLUMNS, project.dictionary()),
+        ("redcap_events.csv", EVENT_COLUMNS, project.event_rows()),
+        ("redcap_form_event_mapping.csv", MAPPING_COLUMNS, project.mapping_rows()),
+        ("redcap_arms.csv", ARM_COLUMNS, project.arm_rows()),
+        ("redcap_repeating_instruments.csv", REPEATING_COLUMNS, project.repeating_rows()),
+    )
+    return [write_csv(folder / name, header, rows, bom=bom) for name, header, rows in files]
 
 
 class Event(NamedTuple):
     visit: m.Visit  # the visit, or the first visit of a repeating event
-    day_offset: int
-    offset_min: int
-    offset_max: int
+    day_offset: int | None  # None: an unplanned event (unscheduled, early termination)
+    offset_min: int | None
+    offset_max: int | None
     # A repeating event (the visits of a cycle's day, a repeat's occurrences): its name,
     # label and the visits that are its instances.
     name: str = ""
@@ -196,12 +235,20 @@ class Project:
         self.spec = spec
         self.forms = crf_forms(spec)
         self.names = variable_names(self.forms)
-        self.arms = _arms(spec)
         self.events = _events(spec)
         # the event each visit is recorded in (a repeating event's instances: that event)
         self.event_of = {v: e.event_name for e in self.events for v in e.visits}
         self.targets = mapping_targets(spec)
         self.untranslated: list[tuple[str, str]] = []
+        self.randomisation = _randomisation(spec, self.forms, self.names, self.events)
+        self.scores, self.uncalculated = score_calcs(spec, self.forms, self.names)
+        derived, underived = derive_calcs(spec, self.forms, self.names)
+        for storage, calcs in derived.items():
+            self.scores.setdefault(storage, [])[:0] = calcs
+        self.uncalculated += underived
+        # a blinded trial has one REDCap arm: the arm is the randomisation field's value,
+        # set by REDCap's randomisation module, never chosen by staff at enrolment
+        self.arms = [(1, "All subjects")] if self.randomisation is not None else _arms(spec)
 
     # ------------------------------------------------------------ arms and events
 
@@ -221,11 +268,19 @@ class Project:
                 event.offset_min,
                 event.offset_max,
                 self.unique_event_name(event.visit.name, arm_num),
-                event.label or event.visit.label or "",
+                redcap_text(event.label or event.visit.label or ""),
             ]
             for arm_num, _name in self.arms
             for event in self.events
         ]
+
+    def form_names(self, event: Event) -> list[str]:
+        """The instruments collected at an event, in data-dictionary order."""
+        names = [f.storage_name for f in self.forms if set(event.visits) & set(self.form_visits(f))]
+        found = self.randomisation
+        if found is not None and found.visit in event.visits:
+            names.append(found.form)
+        return names
 
     def form_visits(self, form: CrfForm) -> tuple[str, ...]:
         """The visits a form is designated to (a form without visits: every visit)."""
@@ -235,24 +290,27 @@ class Project:
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
-                for form in self.forms:
-                    if set(event.visits) & set(self.form_visits(form)):
-                        unique = self.unique_event_name(event.visit.name, arm_num)
-                        rows.append([arm_num, unique, form.storage_name])
+                unique = self.unique_event_name(event.visit.name, arm_num)
+                rows += [[arm_num, unique, form] for form in self.form_names(event)]
         return rows
 
     def repeating_rows(self) -> list[list[Cell]]:
+        """Repeating instruments, and the unscheduled event repeating as a whole.
+
+        A repeating event is written with a blank form name; REDCap does not let
+        an event repeat and hold repeating instruments, so its forms are not listed.
+        """
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
                 unique = self.unique_event_name(event.visit.name, arm_num)
-                if event.repeats:
+                if event.repeats or event.visit.unscheduled:
                     # the whole event repeats (REDCap: a row without a form name); REDCap
                     # allows no repeating instrument inside a repeating event
                     rows.append([unique, "", ""])
                     continue
                 for form in self.forms:
-                    if form.repeating and event.visit.name in self.form_visits(form):
+                    if form.repeating and set(event.visits) & set(self.form_visits(form)):
                         rows.append([unique, form.storage_name, ""])
         return rows
 
@@ -268,9 +326,48 @@ class Project:
         for form in self.forms:
             for group in form.groups:
                 for index, field in enumerate(group.fields):
-                    header = group.label if index == 0 and group.label else ""
+                    header = redcap_text(group.label) if index == 0 and group.label else ""
                     rows.append(self.field_row(form, field, header))
+            for calc in self.scores.get(form.storage_name, ()):
+                rows.append(
+                    _row(
+                        calc.name,
+                        form.storage_name,
+                        field_type="calc",
+                        label=redcap_text(calc.label),
+                        choices=calc.formula,
+                        note="Calculated; blank until every descriptor is answered",
+                        annotation=redcap_text(f"Score {calc.score}, calculated by REDCap"),
+                    )
+                )
+        if self.randomisation is not None:
+            rows.append(self.randomisation_row(self.randomisation))
         return rows
+
+    def randomisation_row(self, found: RandomisationField) -> list[Cell]:
+        # coded in the ratio's order, as `protocol randomise --format redcap` codes them
+        randomisation = self.spec.randomisation
+        order = [e.arm for e in randomisation.ratio] if randomisation is not None else []
+        arms = [self.spec.arms[a] for a in order if a in self.spec.arms]
+        arms += [arm for name, arm in self.spec.arms.items() if name not in order]
+        choices = " | ".join(
+            f"{index}, {_choice_label(arm.label or arm.name)}"
+            for index, arm in enumerate(arms, start=1)
+        )
+        return _row(
+            found.field,
+            found.form,
+            field_type="dropdown" if len(arms) > RADIO_MAX_CHOICES else "radio",
+            label="Randomised arm",
+            choices=choices,
+            note="Set by the randomisation module; blinded staff do not see it",
+            required="",
+            annotation=(
+                "Randomisation field of REDCap's randomisation module (a blinded trial has "
+                "one REDCap arm): the module writes the allocated arm from the uploaded "
+                "allocation table; give blinded roles no access to this form"
+            ),
+        )
 
     def field_row(self, form: CrfForm, field: CrfField, section_header: str) -> list[Cell]:
         name = self.names[(form.storage_name, field.name)]
@@ -284,16 +381,32 @@ class Project:
             form.storage_name,
             section_header=section_header,
             field_type=field_type,
-            label=f"{field.name}. {field.label}" if field.criterion is not None else field.label,
+            label=redcap_text(
+                f"{field.name}. {field.label}" if field.criterion is not None else field.label
+            ),
             choices=choices,
-            note=_field_note(field),
+            note=redcap_text(_field_note(field)),
             validation=validation,
             low=low,
             high=high,
+            identifier=self.identifies(form, field),
             branching=branching,
             required="y" if field.required else "",
-            annotation="; ".join(annotation + self.annotations(form, field)),
+            annotation=redcap_text("; ".join(annotation + self.annotations(form, field))),
         )
+
+    def identifies(self, form: CrfForm, field: CrfField) -> bool:
+        """Whether the field identifies a person (REDCap's "Identifier?" column).
+
+        REDCap leaves identifiers out of de-identified exports.  A field is one
+        when it is mapped to an SDTM variable that identifies (date of birth), or
+        when its name says it holds a date of birth, initials, a personal name, an
+        address, a telephone number, an e-mail address or a record number.
+        """
+        targets = self.targets.get((form.key, field.name), ())
+        if any(_IDENTIFYING_SDTM.search(t) for t in targets):
+            return True
+        return _IDENTIFYING_NAME.search(_slug(field.name)) is not None
 
     def annotations(self, form: CrfForm, field: CrfField) -> list[str]:
         notes: list[str] = []
@@ -562,6 +675,7 @@ def _row(
     validation: str = "",
     low: Decimal | None = None,
     high: Decimal | None = None,
+    identifier: bool = False,
     branching: str = "",
     required: str = "",
     annotation: str = "",
@@ -578,7 +692,7 @@ def _row(
         validation,
         low,
         high,
-        "",
+        "y" if identifier else "",
         branching,
         required,
         "",
@@ -613,7 +727,37 @@ def _field_type(field: CrfField) -> tuple[str, str, str]:
 
 def _choice_label(label: str) -> str:
     # "|" separates choices in REDCap; a label keeps its meaning with "/" instead
-    return " ".join(label.replace("|", "/").split())
+    return " ".join(redcap_text(label).replace("|", "/").split())
+
+
+# What REDCap acts on in a label, note, choice, section header, event or arm name:
+# HTML (it renders labels as HTML: `<script>`, `<img onerror=…>`), action tags
+# (`@HIDDEN`: an upper-case word after "@"), piping (`[field]`, `[event][field]`,
+# smart variables such as `[record-name]`) and field embedding (`{field}`).
+_ACTION_TAG = re.compile(r"@(?=[A-Za-z])")
+# HTML opens a tag, comment or declaration only at "<" followed by a letter, "/", "!"
+# or "?"; "<= 4" stays as written, readable in the CSV and in REDCap alike.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_REDCAP_SIGNS = str.maketrans(
+    {
+        "[": "\uff3b",  # FULLWIDTH LEFT SQUARE BRACKET: shown as "[", never piped
+        "]": "\uff3d",
+        "{": "\uff5b",  # FULLWIDTH LEFT CURLY BRACKET: shown as "{", never embeds a field
+        "}": "\uff5d",
+    }
+)
+
+
+def redcap_text(text: str) -> str:
+    """Spec text as REDCap shows it and never acts on.
+
+    A `<` that would open a tag becomes `&lt;`, which REDCap's HTML shows as "<"; "@"
+    before a letter becomes the full-width "＠", which no action tag starts
+    with; square and curly brackets become their full-width forms, which no
+    piping or field embedding reads.  The words read the same on screen.
+    """
+    text = _TAG_OPEN.sub("&lt;", printable(text).translate(_REDCAP_SIGNS))
+    return _ACTION_TAG.sub("\uff20", text)
 
 
 def _field_note(field: CrfField) -> str:
@@ -624,10 +768,165 @@ def _field_note(field: CrfField) -> str:
     return unit_text(field) or ""
 
 
+class ScoreCalc(NamedTuple):
+    score: str  # the score's name as the spec writes it ("sle.sledai_2k")
+    name: str  # the calc field's variable name
+    label: str
+    formula: str
+
+
+def score_calcs(
+    spec: Spec, forms: tuple[CrfForm, ...], names: dict[tuple[str, str], str]
+) -> tuple[dict[str, list[ScoreCalc]], list[tuple[str, str]]]:
+    """REDCap calc fields of the scores (`forms.form_scores`), per instrument, and
+    (score, why not) for the scores left out.
+
+    A descriptor counts its weight when answered yes (1); `rule sum_all` adds
+    them, `highest_per_domain` adds the highest of each domain (`max()`).
+    REDCap's `sum()` and an `if()` on a blank field both count a blank as
+    zero, which would show a score from half a form: the formula is blank
+    (unknown) until every descriptor is answered.
+    """
+    by_form: dict[str, list[ScoreCalc]] = {}
+    used = set(names.values()) | {RECORD_ID}
+    scores, refused = form_scores(spec, forms)
+    for storage, found in scores.items():
+        for score in found:
+            domains = [
+                [(names[(storage, field.name)], weight) for field, weight in domain]
+                for domain in score.domains
+            ]
+            formula = _score_formula(domains, highest=score.highest)
+            if formula is None:
+                continue
+            name = next(n for n in _numbered(_fit(_slug(score.name))) if n not in used)
+            used.add(name)
+            by_form.setdefault(storage, []).append(
+                ScoreCalc(score.shown, name, score.label, formula)
+            )
+    return by_form, refused
+
+
+def derive_calcs(
+    spec: Spec, forms: tuple[CrfForm, ...], names: dict[tuple[str, str], str]
+) -> tuple[dict[str, list[ScoreCalc]], list[tuple[str, str]]]:
+    """REDCap calc fields of the forms' derived values (`derive`), per instrument, and
+    (derived value, why not) for the others.
+
+    A derived value REDCap can compute is arithmetic (`+ - * /`, numbers,
+    parentheses) over number items of its own record; REDCap's arithmetic
+    with a blank field is blank, so it stays unknown while an item is missing.
+    A unit conversion, a lookup, a function, a date or a comparison is not
+    written (a quantity item is read in its own unit, as the interpreter does
+    only when no conversion is involved, so quantities are left out too).
+    """
+    by_form: dict[str, list[ScoreCalc]] = {}
+    refused: list[tuple[str, str]] = []
+    used = set(names.values()) | {RECORD_ID}
+    for use in spec.form_uses:
+        form = next((f for f in forms if f.storage_name == use.storage_name), None)
+        if form is None:
+            continue
+        # on a repeating instrument REDCap computes the calc per instance, as the
+        # interpreter computes a derived value per record
+        fields = {f.name: f for f in form.fields}
+        for derive in use.form.derives:
+            shown = f"{use.key}.{derive.name}"
+            try:
+                variables = {f: names[(form.storage_name, f)] for f in fields}
+                formula = _arithmetic(derive.expr, fields, variables)
+            except Untranslatable:
+                refused.append((shown, "not arithmetic over number items of its form"))
+                continue
+            name = next(n for n in _numbered(_fit(_slug(derive.name))) if n not in used)
+            used.add(name)
+            by_form.setdefault(form.storage_name, []).append(
+                ScoreCalc(shown, name, derive.label or derive.name, formula)
+            )
+    return by_form, refused
+
+
+def _arithmetic(expr: m.Expr, fields: dict[str, CrfField], variables: dict[str, str]) -> str:
+    if isinstance(expr, m.NumberLit):
+        return m.format_decimal(expr.value)
+    if isinstance(expr, m.Ref) and len(expr.parts) == 1:
+        field = fields.get(expr.parts[0])
+        if field is None or field.kind not in ("number", "integer"):
+            raise Untranslatable
+        return f"[{variables[field.name]}]"
+    if isinstance(expr, m.Negate):
+        return f"(-{_arithmetic(expr.expr, fields, variables)})"
+    if isinstance(expr, m.Arith):
+        left = _arithmetic(expr.left, fields, variables)
+        right = _arithmetic(expr.right, fields, variables)
+        return f"({left} {expr.op} {right})"
+    raise Untranslatable
+
+
+def _score_formula(domains: list[list[tuple[str, Decimal]]], *, highest: bool) -> str | None:
+    """The calc: blank while a descriptor is blank, else the weighted yes answers."""
+    variables = [v for terms in domains for v, _w in terms]
+    if not variables:
+        return None
+    parts = []
+    for terms in domains:
+        if not terms:
+            continue
+        counted = [f"if([{v}] = '1', {m.format_decimal(w)}, 0)" for v, w in terms]
+        if highest and len(counted) > 1:
+            parts.append(f"max({', '.join(counted)})")
+        else:
+            parts.extend(counted)
+    blank = " or ".join(f"isblankormissingcode([{v}])" for v in variables)
+    return f"if({blank}, '', {' + '.join(parts)})"
+
+
+class RandomisationField(NamedTuple):
+    form: str  # the instrument's name
+    field: str  # the variable's name
+    visit: str  # the visit whose event holds it
+
+
+def _randomisation(
+    spec: Spec,
+    forms: tuple[CrfForm, ...],
+    names: dict[tuple[str, str], str],
+    events: list[Event],
+) -> RandomisationField | None:
+    """The randomisation field of a blinded trial with more than one arm, else None.
+
+    It sits on its own instrument at the first event planned on or after day 1
+    (the first event when none is), where randomisation takes place.
+    """
+    masking = effective_masking(spec.masking, _header(spec, "masking"))
+    if len(spec.arms) < 2 or masking in (None, "open_label", "none") or not events:
+        return None
+    taken = {f.storage_name for f in forms}
+    form = next(n for n in _numbered("randomisation") if n not in taken)
+    used = set(names.values()) | {RECORD_ID}
+    field = next(n for n in _numbered("randomisation_arm") if n not in used)
+    planned = [e for e in events if e.visit.day is not None and e.visit.day >= 1]
+    return RandomisationField(form, field, (planned or events)[0].visit.name)
+
+
+def _numbered(stem: str) -> Iterator[str]:
+    yield stem
+    for number in itertools.count(2):
+        yield f"{stem}_{number}"
+
+
+def _header(spec: Spec, key: str) -> str | None:
+    found = spec.trial_field(key)
+    return None if found is None else str(found.value.value)
+
+
 def _arms(spec: Spec) -> list[tuple[int, str]]:
     if not spec.arms:
         return [(1, "Arm 1")]
-    return [(index, arm.label or arm.name) for index, arm in enumerate(spec.arms.values(), start=1)]
+    return [
+        (index, redcap_text(arm.label or arm.name))
+        for index, arm in enumerate(spec.arms.values(), start=1)
+    ]
 
 
 def _events(spec: Spec) -> list[Event]:
@@ -681,10 +980,20 @@ def _events(spec: Spec) -> list[Event]:
     for visit in visits:
         if visit.day is not None:
             last = max(last, _days_between(first, _target_day(visit)))
-    unplanned = [c for c in chosen if c[0].day is None]
-    for index, (visit, name, label, instances_of) in enumerate(unplanned, start=1):
-        events.append(Event(visit, last + index, 0, 0, name, label, instances_of))
+    following = 0
+    for visit, name, label, instances_of in (c for c in chosen if c[0].day is None):
+        if _unplanned(visit):
+            # REDCap's scheduler would book them on a day; they have none
+            events.append(Event(visit, None, None, None, name, label, instances_of))
+        else:
+            following += 1
+            events.append(Event(visit, last + following, 0, 0, name, label, instances_of))
     return events
+
+
+def _unplanned(visit: m.Visit) -> bool:
+    """A visit that happens when something does, never on a planned day."""
+    return visit.unscheduled or visit.early_termination
 
 
 def _target_day(visit: m.Visit) -> int:
@@ -707,3 +1016,9 @@ def untranslated_conditions(spec: Spec) -> list[tuple[str, str]]:
     project = Project(spec)
     project.dictionary()
     return list(project.untranslated)
+
+
+def uncalculated_scores(spec: Spec) -> list[tuple[str, str]]:
+    """(score, why) for each score of the trial's forms REDCap's calc syntax is not given."""
+    project = Project(spec)
+    return list(project.uncalculated)

@@ -48,6 +48,7 @@ from generators.documents.soa_layout import (
     landscape_text_width,
     soa_parts,
 )
+from protocol_dsl.inert_text import printable
 
 # Characters XML 1.0 cannot carry; they are dropped rather than corrupting the file.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -56,7 +57,7 @@ _TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    return printable(_NOT_XML.sub("", text))
 
 
 class _Writer:

@@ -29,6 +29,7 @@ from generators.documents.document import (
     Table,
     Text,
 )
+from protocol_dsl.inert_text import printable
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|#!~])")
 # At the start of a line these would begin a list, a rule or a heading underline.
@@ -37,7 +38,7 @@ _LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)](?=\s|$))", re.MULTILINE)
 
 def escape(text: str) -> str:
     """Plain text as Markdown that renders as exactly that text."""
-    text = _ESCAPE.sub(r"\\\1", text).replace("&", "&amp;")
+    text = _ESCAPE.sub(r"\\\1", printable(text)).replace("&", "&amp;")
     return _LINE_START.sub(_escape_line_start, text)
 
 
@@ -49,6 +50,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 
 def _code(text: str) -> str:
+    text = printable(text)
     fence = "`"
     while fence in text:
         fence += "`"

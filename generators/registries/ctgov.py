@@ -28,6 +28,7 @@ from typing import Any
 
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl import model as m
+from protocol_dsl.inert_text import printable, printable_data
 from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.spec import Spec
 
@@ -96,9 +97,9 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     record_path = folder / "ctgov.json"
     text_path = folder / "eligibility.txt"
-    body = json.dumps(record(spec), indent=2, ensure_ascii=False) + "\n"
+    body = json.dumps(printable_data(record(spec)), indent=2, ensure_ascii=False) + "\n"
     record_path.write_bytes(body.encode("utf-8"))
-    text_path.write_bytes((eligibility_text(spec) + "\n").encode("utf-8"))
+    text_path.write_bytes((printable(eligibility_text(spec)) + "\n").encode("utf-8"))
     return [record_path, text_path]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from protocol_dsl import model as m
+from protocol_dsl.inert_text import printable_data
 from protocol_dsl.spec import FormUse, Scope, Spec
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -226,7 +227,10 @@ def _number(bound: Any, unit: str | None) -> int | float:
 
 def schema_text(spec: Spec) -> str:
     """The schema as deterministic JSON text (sorted keys, two-space indent)."""
-    return json.dumps(json_schema(spec), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(printable_data(json_schema(spec)), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def build(spec: Spec, out_dir: Path) -> list[Path]:

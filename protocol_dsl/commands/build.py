@@ -33,8 +33,16 @@ if TYPE_CHECKING:
     help="Comma-separated artefacts to build (default: all). See --list.",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the artefacts and exit.")
+@click.option(
+    "--redcap-bom",
+    "redcap_bom",
+    is_flag=True,
+    help="Start the REDCap CSV files with a UTF-8 byte-order mark, so Excel shows ≥ and ± right.",
+)
 @no_color_option
-def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) -> None:
+def command(
+    spec: str, output: str, only: str, list_only: bool, redcap_bom: bool, no_color: bool
+) -> None:
     """Build the documents, CRFs, checks, SQL, registry record and SDTM datasets of SPEC."""
     from generators import registry
 
@@ -66,7 +74,8 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        written, failed, internal = _build(result.spec, out, wanted, artefacts)
+        options = {"redcap": {"bom": True}} if redcap_bom else {}
+        written, failed, internal = _build(result.spec, out, wanted, artefacts, options)
     finally:
         gc.unfreeze()
     click.echo(f"built {len(written)} files into {out}")
@@ -77,7 +86,11 @@ def command(spec: str, output: str, only: str, list_only: bool, no_color: bool) 
 
 
 def _build(
-    spec: Spec, out: Path, wanted: list[str], artefacts: dict
+    spec: Spec,
+    out: Path,
+    wanted: list[str],
+    artefacts: dict,
+    options: dict[str, dict[str, bool]] | None = None,
 ) -> tuple[list[Path], bool, bool]:
     """Write the wanted artefacts: the files written, whether any could not be built
     (an optional dependency missing), and whether any failed with an internal error.
@@ -116,7 +129,7 @@ def _build(
             continue
         gc.freeze()
         try:
-            files = module.build(spec, out)
+            files = module.build(spec, out, **(options or {}).get(name, {}))
         except Exception as error:  # a bug in this generator: report it, build the others
             _artefact_failed(name, error)
             internal = True

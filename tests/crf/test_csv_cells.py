@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl.csv_cells import FORMULA_STARTS, cell, csv_bytes, neutralise
+from protocol_dsl.inert_text import printable
 
 
 @settings(max_examples=200, deadline=None)
@@ -26,7 +27,7 @@ def test_rows_read_back_as_written(rows: list[list[str]]) -> None:
     data = csv_bytes(["a", "b", "c", "d"][: len(rows[0])], [r[: len(rows[0])] for r in rows])
     read = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     for written, back in zip((r[: len(rows[0])] for r in rows), read[1:], strict=True):
-        assert back == [neutralise(v) for v in written]
+        assert back == [neutralise(printable(v)) for v in written]
 
 
 def test_numbers_are_written_as_numbers() -> None:
@@ -42,4 +43,5 @@ def test_numbers_are_written_as_numbers() -> None:
 def test_files_use_crlf_and_no_byte_order_mark() -> None:
     data = csv_bytes(["x"], [["a\nb"], ["c\rd"], ["e"]])
     assert not data.startswith(b"\xef\xbb\xbf")
-    assert data == b'x\r\n"a\nb"\r\n"c\rd"\r\ne\r\n'
+    # a lone carriage return would overwrite the line on a terminal: it is dropped
+    assert data == b'x\r\n"a\nb"\r\ncd\r\ne\r\n'

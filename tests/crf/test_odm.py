@@ -163,7 +163,12 @@ def test_conditional_items_carry_their_condition() -> None:
     condition = next(
         c for c in root.iter(f"{{{odm.ODM_NS}}}ConditionDef") if c.get("OID") == condition_oid
     )
-    assert condition.find("odm:FormalExpression", NS).text == "not (sex = female)"
+    expressions = {e.get("Context"): e.text for e in condition.findall("odm:FormalExpression", NS)}
+    assert expressions == {
+        "XPath": "../odm:ItemGroupData/odm:ItemData[@ItemOID='IT.demographics.sex']/@Value"
+        " != 'female'",
+        "protocol-dsl": "not (sex = female)",
+    }
     assert "sex is Female" in condition.find("odm:Description/odm:TranslatedText", NS).text
 
 
@@ -191,3 +196,45 @@ def test_hostile_texts_give_well_formed_valid_xml_with_the_texts_intact() -> Non
         assert fragment in texts
     assert b"<script>" not in document
     assert "&lt;script&gt;" in document.decode("utf-8")
+
+
+@pytest.mark.parametrize("stem", REAL_SPECS)
+def test_every_item_but_dates_and_attestations_has_a_length(stem: str) -> None:
+    for item in _root(load_spec(stem)).iter(f"{{{odm.ODM_NS}}}ItemDef"):
+        if item.get("DataType") in ("date", "datetime", "boolean"):
+            assert item.get("Length") is None
+        else:
+            assert int(item.get("Length") or 0) > 0, item.get("OID")
+        if item.get("DataType") == "float" and item.get("SignificantDigits") is not None:
+            assert int(item.get("SignificantDigits") or 0) < int(item.get("Length") or 0)
+
+
+def test_mapped_items_carry_their_sdtm_variable() -> None:
+    items = {
+        i.get("OID"): i for i in _root(load_spec("cdiscpilot01")).iter(f"{{{odm.ODM_NS}}}ItemDef")
+    }
+    age = items["IT.demographics.age"]
+    assert age.get("SDSVarName") == "AGE"
+    aliases = {(a.get("Context"), a.get("Name")) for a in age.findall("odm:Alias", NS)}
+    assert ("SDTM", "DM.AGE") in aliases
+    mmse = items["IT.eligibility_assessments.mmse_total"]
+    assert mmse.get("SDSVarName") is None  # ADSL is an analysis dataset, not SDTM
+    assert ("ADaM", "ADSL.MMSETOT") in {
+        (a.get("Context"), a.get("Name")) for a in mmse.findall("odm:Alias", NS)
+    }
+
+
+def test_length_of_each_kind() -> None:
+    from decimal import Decimal
+
+    from generators.crf.forms import CrfField
+
+    assert odm._length(CrfField("d", "D", "date")) == {}
+    assert odm._length(CrfField("n", "N", "integer", low=Decimal(-5), high=Decimal(120))) == {
+        "Length": "3"
+    }
+    assert odm._length(CrfField("w", "W", "quantity", low=Decimal("0.5"), high=Decimal(250))) == {
+        "Length": "4",
+        "SignificantDigits": "1",
+    }
+    assert odm._length(CrfField("t", "T", "text")) == {"Length": str(odm.TEXT_LENGTH)}

@@ -100,6 +100,10 @@ def test_fields_are_legal(stem: str, tmp_path: Path) -> None:
         assert field["Field Type"] in redcap.FIELD_TYPES
         if field["Field Type"] in ("radio", "dropdown", "checkbox"):
             assert CHOICES.match(field["Choices, Calculations, OR Slider Labels"]), name
+        elif field["Field Type"] == "calc":
+            # every variable a calc reads is a field of the project
+            formula = field["Choices, Calculations, OR Slider Labels"]
+            assert set(re.findall(r"\[([a-z0-9_]+)\]", formula)) <= set(names), name
         else:
             assert field["Choices, Calculations, OR Slider Labels"] == ""
         assert field["Text Validation Type OR Show Slider Number"] in (
@@ -224,20 +228,19 @@ def test_events_arms_and_mapping_agree(tmp_path: Path) -> None:
     redcap.build(spec, tmp_path)
     folder = tmp_path / "crf"
     arms = _read(folder / "redcap_arms.csv")
-    assert arms == [
-        ["arm_num", "name"],
-        ["1", "Placebo"],
-        ["2", "Xanomeline High Dose"],
-        ["3", "Xanomeline Low Dose"],
-    ]
+    # double blind: one REDCap arm, the arm a randomisation field's value
+    assert arms == [["arm_num", "name"], ["1", "All subjects"]]
     events = _read(folder / "redcap_events.csv")
     assert events[0] == list(redcap.EVENT_COLUMNS)
-    assert len(events) - 1 == 3 * len(spec.visits)
+    assert len(events) - 1 == len(spec.visits)
     unique = {row[5] for row in events[1:]}
     assert len(unique) == len(events) - 1
     for row in events[1:]:
-        assert int(row[2]) >= 0 and int(row[3]) >= 0 and int(row[4]) >= 0
-    first = {row[0]: int(row[2]) for row in events[1:] if row[1] == "1"}
+        if row[0] in ("AEFU", "RASHFU"):  # unplanned: REDCap's scheduler must not book them
+            assert row[2:5] == ["", "", ""]
+        else:
+            assert int(row[2]) >= 0 and int(row[3]) >= 0 and int(row[4]) >= 0
+    first = {row[0]: int(row[2]) for row in events[1:] if row[2]}
     assert first["SCRN1"] == 0
     assert first["BASELINE"] == 7  # day -7 to day 1: seven days, there is no day 0
     assert first["WK2"] == 20
@@ -248,7 +251,7 @@ def test_events_arms_and_mapping_agree(tmp_path: Path) -> None:
         assert event in unique and event.endswith(f"_arm_{arm}") and form in forms
     repeating = _read(folder / "redcap_repeating_instruments.csv")
     assert repeating[0] == ["event_name", "form_name", "custom_form_label"]
-    assert {r[1] for r in repeating[1:]} == {
+    assert {r[1] for r in repeating[1:] if r[1]} == {
         "medical_history",
         "concomitant_medications",
         "exposure",
@@ -266,7 +269,69 @@ def test_windows_become_offsets() -> None:
     )
     assert events["D1"].day_offset == 1
     assert (events["D8"].day_offset, events["D8"].offset_min, events["D8"].offset_max) == (8, 1, 1)
-    assert events["UNS"].day_offset > events["W24"].day_offset
+    assert events["UNS"].day_offset is None and events["ET"].day_offset is None
+
+
+def test_the_unscheduled_event_repeats_as_a_whole(tmp_path: Path) -> None:
+    redcap.build(load_spec("qls4131_sle_phase1b"), tmp_path)
+    repeating = _read(tmp_path / "crf" / "redcap_repeating_instruments.csv")
+    assert ["uns_arm_1", "", ""] in repeating
+    # an event that repeats holds no repeating instrument (REDCap refuses both)
+    assert not [r for r in repeating if r[0] == "uns_arm_1" and r[1]]
+
+
+def test_a_date_of_birth_is_an_identifier(tmp_path: Path) -> None:
+    redcap.build(load_spec("qls4131_sle_phase1b"), tmp_path)
+    rows = _read(tmp_path / "crf" / "redcap_data_dictionary.csv")
+    identifiers = {r[0] for r in rows[1:] if r[10] == "y"}
+    assert identifiers == {"birth_date"}
+
+
+def test_blinded_arms_come_from_the_randomisation_module(tmp_path: Path) -> None:
+    spec = load_spec("cdiscpilot01")
+    redcap.build(spec, tmp_path)
+    folder = tmp_path / "crf"
+    rows = _read(folder / "redcap_data_dictionary.csv")
+    field = next(r for r in rows if r[0] == "randomisation_arm")
+    assert field[1] == "randomisation" and field[3] == "radio"
+    # coded in the ratio's order, as `protocol randomise --format redcap` codes the arms
+    assert field[5] == "1, Placebo | 2, Xanomeline Low Dose | 3, Xanomeline High Dose"
+    assert "randomisation module" in field[17]
+    assert rows[-1] == field  # its own instrument, after the others
+    mapping = _read(folder / "redcap_form_event_mapping.csv")
+    assert [r for r in mapping if r[2] == "randomisation"] == [
+        ["1", "baseline_arm_1", "randomisation"]
+    ]
+
+
+def test_open_label_arms_stay_redcap_arms(tmp_path: Path) -> None:
+    spec = compile_text(
+        OPEN_LABEL_TWO_ARMS,
+    )
+    redcap.build(spec, tmp_path)
+    assert _read(tmp_path / "crf" / "redcap_arms.csv")[1:] == [["1", "Low"], ["2", "High"]]
+    rows = _read(tmp_path / "crf" / "redcap_data_dictionary.csv")
+    assert "randomisation" not in {r[1] for r in rows}
+
+
+OPEN_LABEL_TWO_ARMS = """
+trial T {
+  title "Two arms, open label"
+  phase 2
+  masking open_label
+  enrolment 10
+}
+epoch treatment "Treatment"
+visit V1 "Day 1" day 1 in treatment
+element L "Low dose" lasts 2 weeks
+element H "High dose" lasts 2 weeks
+arm low "Low" type experimental { L in treatment }
+arm high "High" type experimental { H in treatment }
+form f "Form" at V1 {
+  x number "X" range 0 .. 10
+}
+inclusion I1 "X at least 1" = f.x at V1 >= 1
+"""
 
 
 def test_hostile_texts_give_csv_no_spreadsheet_executes(tmp_path: Path) -> None:
@@ -275,7 +340,7 @@ def test_hostile_texts_give_csv_no_spreadsheet_executes(tmp_path: Path) -> None:
         rows = _read(path)
         assert executable_cells(rows) == [], path.name
     labels = [r[4] for r in _read(paths[0])[1:]]
-    assert "'=1+1 <script>alert(1)</script>" in labels
+    assert "'=1+1 &lt;script>alert(1)&lt;/script>" in labels  # shown as written, never run
     choices = _read(paths[0])[2:][1][5]
     assert "|" not in choices.split(" | ")[1]  # a "|" in a label cannot split a choice
 
@@ -309,3 +374,37 @@ def test_variable_names_are_unique_short_and_legal(
     assert "record_id" not in values
     for value in values:
         assert NAME.match(value) and len(value) <= 26, value
+
+
+def test_byte_order_mark_by_option(tmp_path: Path) -> None:
+    spec = load_spec("qls4131_sle_phase1b")
+    plain = redcap.build(spec, tmp_path / "plain")
+    marked = redcap.build(spec, tmp_path / "marked", bom=True)
+    for without, with_mark in zip(plain, marked, strict=True):
+        assert not without.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert with_mark.read_bytes() == b"\xef\xbb\xbf" + without.read_bytes()
+
+
+def test_build_command_writes_the_byte_order_mark(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from protocol_dsl.cli import cli
+
+    spec = str(Path(__file__).parents[2] / "specs" / "qls4131_sle_phase1b.trial")
+    result = CliRunner().invoke(
+        cli, ["build", spec, "-o", str(tmp_path), "--only", "redcap", "--redcap-bom"]
+    )
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "crf" / "redcap_data_dictionary.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+
+
+def test_scores_redcap_cannot_calculate_are_listed_with_the_reason() -> None:
+    assert redcap.uncalculated_scores(load_spec("qls4131_sle_phase1b")) == [
+        ("sle.eular_acr_2019", "descriptor low_c3_or_c4 is not a yes/no item of its form"),
+        ("medications.prednisone_equivalent", "not arithmetic over number items of its form"),
+    ]
+    # a derived flag over coded terms: text matching REDCap's calc syntax cannot express
+    assert redcap.uncalculated_scores(load_spec("cdiscpilot01")) == [
+        ("adverse_events.dermatologic", "not arithmetic over number items of its form"),
+    ]
