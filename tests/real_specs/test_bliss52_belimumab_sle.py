@@ -1,0 +1,73 @@
+"""BLISS-52 (NCT00424476): belimumab in SLE, written from its public record and report.
+
+The spec must check without errors or warnings, build every artefact, lay out
+the visits of the protocol (infusions on days 0, 14 and 28, then every 28 days
+through week 48; assessments every 4 weeks to the primary endpoint at week 52),
+and give witnesses that every screening engine classifies as they claim.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.real_specs import support
+
+SPEC = "bliss52_belimumab_sle.trial"
+
+#: Protocol day N (the first infusion is day 0) is study day N + 1.
+INFUSION_DAYS = [0, 14, 28, *range(56, 337, 28)]
+ASSESSMENT_WEEKS = [2, 4, *range(8, 53, 4)]
+
+
+def test_checks_without_errors_or_warnings() -> None:
+    result = support.compiled(SPEC)
+    assert result.spec is not None
+    assert support.errors_and_warnings(result) == []
+
+
+def test_the_visits_are_the_protocol_schedule() -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    scheduled = {
+        visit.name: visit.day
+        for visit in spec.visits.values()
+        if visit.day is not None and visit.name != "SCR"
+    }
+    expected = {"D0": 1, "D14": 15} | {f"W{week}": week * 7 + 1 for week in ASSESSMENT_WEEKS[1:]}
+    assert scheduled == expected
+    assert spec.visits["SCR"].day_end == -1
+
+
+def test_infusions_fall_on_days_0_14_28_then_every_28_days_through_week_48() -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    infusion = next(a for a in spec.activities.values() if a.name == "infusion")
+    days = sorted(spec.visits[v].day for v in infusion.visits)
+    assert days == [day + 1 for day in INFUSION_DAYS]
+    assert len(days) == 14  # weeks 0, 2 and 4, then weeks 8 to 48
+
+
+def test_every_artefact_builds(tmp_path: Path) -> None:
+    listed = support.build(SPEC, tmp_path)
+    # A randomised trial without a dose-finding design has no escalation tables.
+    assert [a for a, files in listed.items() if files == "nothing to write for this spec"] == [
+        "escalation"
+    ]
+    assert (tmp_path / "protocol.html").stat().st_size > 0
+    record = json.loads((tmp_path / "registry" / "ctgov.json").read_text(encoding="utf-8"))
+    study = record["protocolSection"]
+    assert study["identificationModule"]["nctId"] == "NCT00424476"
+    assert study["identificationModule"]["acronym"] == "BLISS-52"
+    assert study["designModule"]["enrollmentInfo"]["count"] == 865
+    assert study["designModule"]["designInfo"]["allocation"] == "RANDOMIZED"
+    arms = [arm["label"] for arm in study["armsInterventionsModule"]["armGroups"]]
+    assert arms == ["Placebo", "Belimumab 1 mg/kg", "Belimumab 10 mg/kg"]
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_witnesses_screen_as_they_claim(tmp_path: Path, engine: str) -> None:
+    # One eligible subject and at least one failing each of the 10 criteria.
+    assert support.check_witnesses(SPEC, tmp_path, engine) >= 11
