@@ -779,6 +779,24 @@ class Visit(_Node):
     end_rule: str | None = None
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: event-relative timing as written: `visit SFU 30 days after last_dose`
+    after: Position | None = None
+    # What the expansion of cycles and repeats (`protocol_dsl.timeline`) records on the
+    # visits it yields; a declared visit has none of these.
+    #: the cycle or repeat that yields the visit
+    series: str | None = None
+    #: the cycle's template visit the visit is an instance of
+    template: str | None = None
+    #: the cycle number (1-based) of a cycle visit
+    cycle: int | None = None
+    #: the occurrence number (1-based) of a repeat's visit
+    occurrence: int | None = None
+    #: planned on the calendar from a fixed day (a repeat anchored on a day, a week or
+    #: a fixed-day anchor), not shifted when a cycle is delayed; cycle visits are not
+    calendar: bool = False
+    #: timing relative to an event with no planned day (`after end_of_treatment`)
+    relative_to: Position | None = None
+    timepoints: tuple[TimePoint, ...] = ()
 
     @property
     def earliest(self) -> int | None:
@@ -789,6 +807,116 @@ class Visit(_Node):
         if self.day is None:
             return None
         return (self.day_end if self.day_end is not None else self.day) + self.window_after
+
+
+# ---------------------------------------------------------------- time structure
+
+
+@node
+class Position(_Node):
+    """A place on the time line: `day 5`, `week 12`, `first_dose`, `30 days after last_dose`.
+
+    `week N` is kept as its study day (7N + 1: week 0 is day 1) with `as_week`
+    set, so that it prints back as written.  An anchor position has `anchor`
+    and, with an offset, `offset` and `direction`.
+    """
+
+    day: int | None = None
+    anchor: str | None = None
+    offset: Quantity | None = None
+    direction: Direction | None = None
+    as_week: bool = False
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def week(self) -> int | None:
+        """The week number of a `week N` position."""
+        if self.day is None or not self.as_week:
+            return None
+        return (self.day - 1) // 7 if self.day > 0 else self.day // 7
+
+
+@node
+class TimePoint(_Node):
+    """A time point within a visit day: `timepoint eoi "End of infusion" 1 h after dose`."""
+
+    name: str
+    label: str | None
+    offset: Quantity | None = None
+    direction: Direction | None = None
+    #: "dose" (the start of administration) or another time point of the visit
+    reference: str | None = None
+    #: the symmetric window (±) around the time point
+    window: Quantity | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class CycleVisit(_Node):
+    """A template visit of a cycle: its day within the cycle and the cycles that have it."""
+
+    name: str
+    label: str | None
+    day: int | None = None
+    day_end: int | None = None
+    window_before: int = 0
+    window_after: int = 0
+    epoch: str | None = None
+    condition: str | None = None
+    cycles_from: int | None = None
+    #: the last cycle that has the visit; None with `cycles_from` is open-ended (`2 ..`)
+    cycles_to: int | None = None
+    timepoints: tuple[TimePoint, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+    #: `cycles A` (one cycle) rather than `cycles A .. A`, for printing back as written
+    single_cycle: bool = False
+
+
+@node
+class Cycle(_Node):
+    """A treatment cycle: its length, how many, and its visits (templates)."""
+
+    name: str
+    label: str | None
+    length: Quantity
+    epoch: str | None = None
+    count: int | None = None
+    up_to: int | None = None
+    until: str | None = None
+    names: str | None = None
+    start: Position | None = None
+    visits: tuple[CycleVisit, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def planned_cycles(self) -> int | None:
+        """The number of cycles planned: exactly `count`, else the maximum `up_to`."""
+        return self.count if self.count is not None else self.up_to
+
+
+@node
+class Repeat(_Node):
+    """A visit repeated at an interval: `repeat TA every 6 weeks after first_dose …`."""
+
+    name: str
+    label: str | None
+    every: Quantity
+    start: Position
+    #: `from X` (first occurrence at X) rather than `after X` (one interval after X)
+    start_inclusive: bool = False
+    end: Position | None = None
+    until: str | None = None
+    at_most: int | None = None
+    window_before: int = 0
+    window_after: int = 0
+    epoch: str | None = None
+    condition: str | None = None
+    names: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -1039,6 +1167,8 @@ Declaration: TypeAlias = (
     | Anchor
     | Epoch
     | Visit
+    | Cycle
+    | Repeat
     | Activity
     | Element
     | Arm

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Generic, Literal, TypeVar, cast, overload
+from typing import Generic, Literal, TypeVar, overload
 
 import attrs
 
 from protocol_dsl import model as m
+from protocol_dsl import timeline as tl
 
 SymbolKind = Literal[
     "item",
@@ -52,6 +53,8 @@ class FormUse:
     form: m.Form
     visits: tuple[str, ...]
     owner: Spec = attrs.field(eq=False, repr=False)
+    #: the trial that collects the form, whose schedule its `at` lists name
+    trial: Spec | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def storage_name(self) -> str:
@@ -61,6 +64,12 @@ class FormUse:
     @property
     def repeating(self) -> bool:
         return self.form.repeating
+
+    def item_visits(self, item: m.Item) -> tuple[str, ...] | None:
+        """The visits an item is collected at (`collected at`, expanded); None: the form's."""
+        if item.visits is None:
+            return None
+        return (self.trial or self.owner).at(item.visits)
 
 
 @attrs.frozen
@@ -156,12 +165,93 @@ class Spec:
         return named
 
     anchors = _ByName(m.Anchor)
-    visits = _ByName(m.Visit)
+    #: the visits written one by one (`visit` declarations), without the expansion
+    declared_visits = _ByName(m.Visit)
+    cycles = _ByName(m.Cycle)
+    repeats = _ByName(m.Repeat)
     epochs = _ByName(m.Epoch)
     elements = _ByName(m.Element)
     arms = _ByName(m.Arm)
-    activities = _ByName(m.Activity)
     interventions = _ByName(m.Intervention)
+
+    @cached_property
+    def timeline(self) -> tl.Timeline:
+        """Declared visits and the visits cycles and repeats yield, in schedule order."""
+        length = self.trial_field("length")
+        quantity = length.value.value if length is not None else None
+        return tl.expand(
+            self.module.declarations, quantity if isinstance(quantity, m.Quantity) else None
+        )
+
+    @cached_property
+    def visits(self) -> dict[str, m.Visit]:
+        """Every visit by name: declared and yielded by cycles and repeats (the first of a
+        name kept: duplicates are reported by the checks)."""
+        named: dict[str, m.Visit] = {}
+        for visit in self.timeline.written:
+            named.setdefault(visit.name, visit)
+        return named
+
+    @cached_property
+    def activities(self) -> dict[str, m.Activity]:
+        """Activities by name, each with its `at` list expanded (`Spec.at`)."""
+        named: dict[str, m.Activity] = {}
+        for activity in self.module.of_type(m.Activity):
+            if activity.name in named:
+                continue
+            visits = self.at(activity.visits)
+            if visits != activity.visits:
+                activity = attrs.evolve(activity, visits=visits)
+            named[activity.name] = activity
+        return named
+
+    def item_visits(self, item: m.Item) -> tuple[str, ...] | None:
+        """The visits an item alone is collected at (`collected at`, expanded), else None."""
+        return None if item.visits is None else self.at(item.visits)
+
+    def series_groups(self) -> tuple[tl.Series, ...]:
+        """Each cycle and repeat with the visits it yields (for a schedule grouped by series)."""
+        return self.timeline.series
+
+    def at(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The visits an `at` list names, expanded, in schedule order.
+
+        An entry is a visit (declared or yielded: C1D8, W12), a cycle (every visit
+        of every cycle), a cycle's template visit (`treatment_cycle.D1`: that visit
+        in every cycle that has it) or a repeat (every occurrence).  A name that is
+        none of these is kept, after the others, for the name check to report.
+        """
+        if not any(self._is_series_name(n) for n in names):
+            return names  # only visits: as written, the order the writer chose
+        chosen: set[str] = set()
+        unknown: list[str] = []
+        for name in names:
+            expanded = self._expand_at(name)
+            if expanded is None:
+                if name not in unknown:
+                    unknown.append(name)
+            else:
+                chosen.update(expanded)
+        ordered = tuple(v.name for v in self.visit_order if v.name in chosen)
+        return ordered + tuple(unknown)
+
+    def _is_series_name(self, name: str) -> bool:
+        head = name.split(".", 1)[0]
+        return name not in self.visits and (head in self.cycles or head in self.repeats)
+
+    def _expand_at(self, name: str) -> list[str] | None:
+        if name in self.visits:
+            return [name]
+        head, _, template = name.partition(".")
+        series = self.timeline.series_named(head)
+        if series is None or (template and head not in self.cycles):
+            return None
+        if not template:
+            return [v.name for v in series.visits]
+        cycle = self.cycles[head]
+        if not any(t.name == template for t in cycle.visits):
+            return None
+        return [v.name for v in series.visits if v.template == template]
 
     criteria = _OfType(m.Criterion)
 
@@ -216,11 +306,12 @@ class Spec:
     @cached_property
     def form_uses(self) -> tuple[FormUse, ...]:
         """The trial's data dictionary: own forms, then collected library forms."""
-        uses = [FormUse(f.name, f, f.visits, self) for f in self.forms.values()]
+        uses = [FormUse(f.name, f, self.at(f.visits), self, self) for f in self.forms.values()]
         for collect in self.collects:
             symbol = self.resolve(collect.form.parts, Scope(self))
             if symbol is not None and symbol.kind == "form" and symbol.form is not None:
-                uses.append(FormUse(collect.form.dotted, symbol.form, collect.visits, symbol.owner))
+                visits = self.at(collect.visits)
+                uses.append(FormUse(collect.form.dotted, symbol.form, visits, symbol.owner, self))
         return tuple(uses)
 
     def form_use(self, owner: Spec, form: m.Form) -> FormUse | None:
@@ -243,11 +334,11 @@ class Spec:
 
     @cached_property
     def visit_order(self) -> tuple[m.Visit, ...]:
-        """Scheduled visits by planned day, then unscheduled and early termination."""
-        visits = list(self.visits.values())
-        planned = sorted((v for v in visits if v.day is not None), key=lambda v: cast(int, v.day))
-        other = [v for v in visits if v.day is None]
-        return tuple(planned + other)
+        """Scheduled visits by planned day, then the others (event-relative visits after
+        the visit their anchor names; unscheduled, early termination) — declared and
+        yielded by cycles and repeats (`protocol_dsl.timeline`)."""
+        first = {id(v) for v in self.visits.values()}
+        return tuple(v for v in self.timeline.visits if id(v) in first)
 
     # ------------------------------------------------------------ resolution
 

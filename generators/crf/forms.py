@@ -122,7 +122,7 @@ def crf_forms(spec: Spec) -> tuple[CrfForm, ...]:
     """Every form the trial collects, in data-dictionary order, then the eligibility checklist."""
     prefixes = library_prefixes(spec)
     forms = [
-        _form(use.key, use.storage_name, use.form, use.visits, use.owner, prefixes)
+        _form(use.key, use.storage_name, use.form, use.visits, use.owner, prefixes, spec)
         for use in spec.form_uses
     ]
     checklist = _checklist(spec, {f.storage_name for f in forms})
@@ -238,11 +238,13 @@ def _form(
     visits: tuple[str, ...],
     owner: Spec,
     prefixes: dict[int, str],
+    trial: Spec,
 ) -> CrfForm:
     group_labels = {g.name: g.label for g in form.groups}
     grouped: dict[str, list[CrfField]] = {}
     for item in form.items:
-        grouped.setdefault(item.group or "", []).append(_field(item, form, owner, prefixes))
+        field = _field(item, form, owner, prefixes, trial.item_visits(item))
+        grouped.setdefault(item.group or "", []).append(field)
     groups = tuple(
         CrfGroup(name, group_labels.get(name), tuple(fields)) for name, fields in grouped.items()
     )
@@ -257,7 +259,13 @@ def _form(
     )
 
 
-def _field(item: m.Item, form: m.Form, owner: Spec, prefixes: dict[int, str]) -> CrfField:
+def _field(
+    item: m.Item,
+    form: m.Form,
+    owner: Spec,
+    prefixes: dict[int, str],
+    visits: tuple[str, ...] | None,
+) -> CrfField:
     kind = item.type.kind
     unit = item.type.unit if kind == "quantity" else None
     choices: ChoiceList | None = None
@@ -280,7 +288,7 @@ def _field(item: m.Item, form: m.Form, owner: Spec, prefixes: dict[int, str]) ->
         required=item.required,
         condition=item.when,
         scope=Scope(owner, form, f"condition of {form.name}.{item.name}"),
-        visits=item.visits,
+        visits=visits,
         codes=item.codes,
         provisional=m.is_provisional(item.marks),
     )

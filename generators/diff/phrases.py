@@ -93,15 +93,16 @@ def visit_words(visit: m.Visit) -> str:
     return ", ".join(parts)
 
 
-def day_words(visit: m.Visit) -> str:
+def day_words(visit: m.Visit | m.CycleVisit) -> str:
     if visit.day is None:
-        return "no planned day"
+        after = getattr(visit, "after", None)
+        return printer.position(after) if after is not None else "no planned day"
     if visit.day_end is not None:
         return f"day {visit.day} to {visit.day_end}"
     return f"day {visit.day}"
 
 
-def window_words(visit: m.Visit) -> str:
+def window_words(visit: m.Visit | m.CycleVisit | m.Repeat) -> str:
     return f"−{visit.window_before}/+{visit.window_after} days"
 
 
@@ -184,6 +185,16 @@ def attribute_changes(old: object, new: object, names: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
+def timepoint_words(point: m.TimePoint) -> str:
+    """ "eoi (1 h after dose, ± 10 min)": a time point of a cycle visit."""
+    timing = []
+    if point.offset is not None and point.direction is not None:
+        timing.append(f"{printer.quantity(point.offset)} {point.direction} {point.reference}")
+    if point.window is not None:
+        timing.append(f"± {printer.quantity(point.window)}")
+    return f"{point.name} ({', '.join(timing)})" if timing else point.name
+
+
 def attribute_words(value: object) -> str:
     if value is None or value == ():
         return "(none)"
@@ -193,6 +204,12 @@ def attribute_words(value: object) -> str:
         return quoted(value)
     if isinstance(value, Decimal):
         return m.format_decimal(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, m.Position):
+        return printer.position(value)
+    if isinstance(value, m.TimePoint):
+        return timepoint_words(value)
     if isinstance(value, m.Quantity):
         return quantity_in_words(value)
     if isinstance(value, m.Range):

@@ -516,6 +516,62 @@ _rule(
         ),
     },
 )
+_SCHEDULE_CUT = _v(
+    "safety",
+    True,
+    True,
+    True,
+    "the visits the series yielded, and the assessments made at them, are no longer "
+    "planned: a likely substantial impact on safety and on the data",
+    "drops the safety monitoring done at those visits (312.30(b)(1)(iii))",
+)
+_rule(
+    "CYCLE_ADDED",
+    SUMMARY,
+    "a treatment cycle added to the schedule",
+    {"added": _BURDEN},
+    inverse="CYCLE_REMOVED",
+)
+_rule(
+    "CYCLE_REMOVED",
+    SUMMARY,
+    "a treatment cycle removed from the schedule",
+    {"removed": _SCHEDULE_CUT},
+    inverse="CYCLE_ADDED",
+)
+_rule(
+    "CYCLE_CHANGED",
+    SUMMARY,
+    "a cycle's length, number of cycles, start or stopping rule, or the cycles, days and "
+    "time points of its visits",
+    _both(_DESIGN, "changed"),
+)
+_rule(
+    "REPEAT_ADDED",
+    SUMMARY,
+    "a repeating visit added to the schedule",
+    {"added": _BURDEN},
+    inverse="REPEAT_REMOVED",
+)
+_rule(
+    "REPEAT_REMOVED",
+    SUMMARY,
+    "a repeating visit removed from the schedule",
+    {"removed": _SCHEDULE_CUT},
+    inverse="REPEAT_ADDED",
+)
+_rule(
+    "REPEAT_CHANGED",
+    SUMMARY,
+    "a repeating visit's interval, start, end, number or stopping rule",
+    _both(_DESIGN, "changed"),
+)
+_rule(
+    "SERIES_RELABELLED",
+    SUMMARY,
+    "a cycle's or repeating visit's label, epoch, condition or visit names",
+    _both(_DATA_ONLY, "changed"),
+)
 _rule("ANCHOR_ADDED", SUMMARY, "a time anchor added", {"added": _ADMIN}, inverse="ANCHOR_REMOVED")
 _rule(
     "ANCHOR_REMOVED",

@@ -16,6 +16,7 @@ at, safety or not).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from generators.diff.matching import match
@@ -39,6 +40,7 @@ from generators.diff.walk import (
     relabelled,
     removed,
 )
+from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
@@ -92,14 +94,28 @@ def follow_up(d: Differ) -> None:
     )
 
 
-def _day_direction(pair: Pair[m.Visit]) -> str:
+def _day_direction(pair: Pair[Any]) -> str:
     """Later or earlier by the planned day, else by the end of the planned days."""
     o, n = pair.old, pair.new
     if o.day is not None and n.day is not None and o.day != n.day:
         return "later" if n.day > o.day else "earlier"
     if o.day_end is not None and n.day_end is not None and o.day_end != n.day_end:
         return "later" if n.day_end > o.day_end else "earlier"
+    old_after, new_after = _after_days(o), _after_days(n)
+    if old_after and new_after and old_after[0] == new_after[0] and old_after != new_after:
+        return "later" if new_after[1] > old_after[1] else "earlier"
     return "changed"
+
+
+def _after_days(visit: m.Visit | m.CycleVisit) -> tuple[str, Fraction] | None:
+    """An event-relative visit's anchor and signed distance from it in days."""
+    after = getattr(visit, "after", None)
+    if after is None or after.anchor is None:
+        return None
+    days = durations.exact_days(after.offset) if after.offset is not None else Fraction(0)
+    if days is None:
+        return None
+    return after.anchor, -days if after.direction == "before" else days
 
 
 def _moved(pair: Pair[m.Visit]) -> str:
@@ -124,7 +140,13 @@ def _window(visit: m.Visit, spec: Spec) -> str:
 VISIT = Table(
     m.Visit,
     (
-        Row(("day", "day_end"), _moved, _day_direction, old_to_new(_days, "", "ranked"), _days),
+        Row(
+            ("day", "day_end", "after"),
+            _moved,
+            _day_direction,
+            old_to_new(_days, "", "ranked"),
+            _days,
+        ),
         Row(
             ("window_before", "window_after"),
             "VISIT_WINDOW_CHANGED",
@@ -145,6 +167,17 @@ VISIT = Table(
             ),
             "VISIT_CHANGED",
         ),
+    ),
+    # what the expansion of cycles and repeats records on the visits it yields: a
+    # declared visit has none of it, and the series are compared as declarations
+    by_hand=(
+        "series",
+        "template",
+        "cycle",
+        "occurrence",
+        "calendar",
+        "relative_to",
+        "timepoints",
     ),
 )
 
@@ -195,7 +228,114 @@ EPOCHS = Kind[m.Epoch]("epoch {}", "EPOCH_ADDED", "EPOCH_REMOVED", added, remove
 
 
 def visits(d: Differ, old: Spec, new: Spec) -> None:
-    declarations(d, VISITS, old.visits, new.visits, old, new)
+    declarations(d, VISITS, old.declared_visits, new.declared_visits, old, new)
+    declarations(d, CYCLES, old.cycles, new.cycles, old, new)
+    declarations(d, REPEATS, old.repeats, new.repeats, old, new)
+
+
+# ---------------------------------------------------------------- cycles and repeats
+#
+# A cycle or a repeat is compared as written (its length, count, interval, end),
+# never through the visits it yields: a change of cycle length moves every visit
+# of every cycle, and is one change.  A cycle's template visits are compared by
+# name, as visits are.
+
+
+def _series_words(decl: m.Cycle | m.Repeat, spec: Spec) -> str:
+    if isinstance(decl, m.Cycle):
+        count = f"{decl.count} cycles" if decl.count is not None else f"up to {decl.up_to} cycles"
+        return f"{decl.label or decl.name}: {count} of {decl.length}"
+    return f"{decl.label or decl.name}: every {decl.every}"
+
+
+CYCLE_VISIT = Table(
+    m.CycleVisit,
+    (
+        Row(("day", "day_end"), _moved, _day_direction, old_to_new(_days, "", "ranked"), _days),
+        Row(
+            ("window_before", "window_after"),
+            "VISIT_WINDOW_CHANGED",
+            _window_direction,
+            old_to_new(_window, "window", "always"),
+            _window,
+        ),
+        Row(("cycles_from", "cycles_to", "single_cycle", "timepoints"), "CYCLE_CHANGED"),
+        Row(("label", "epoch", "condition"), "VISIT_CHANGED"),
+    ),
+)
+
+CYCLE_VISITS = Kind[m.CycleVisit](
+    "cycle visit {}",
+    "VISIT_ADDED",
+    "VISIT_REMOVED",
+    added,
+    removed,
+    "VISIT_CHANGED",
+    CYCLE_VISIT,
+)
+
+
+def _cycle_pair(d: Differ, pair: Pair[m.Cycle]) -> None:
+    compare(d, CYCLE, pair)
+    old = {v.name: v for v in pair.old.visits}
+    new = {v.name: v for v in pair.new.visits}
+    declarations(d, CYCLE_VISITS, old, new, pair.old_spec, pair.new_spec, f"{pair.qualified}.")
+
+
+CYCLE = Table(
+    m.Cycle,
+    (
+        Row(
+            ("length", "count", "up_to", "until", "start"),
+            "CYCLE_CHANGED",
+            show=_series_words,
+        ),
+        Row(("label", "epoch", "names"), "SERIES_RELABELLED"),
+    ),
+    by_hand=("visits",),
+)
+
+CYCLES = Kind[m.Cycle](
+    "cycle {}",
+    "CYCLE_ADDED",
+    "CYCLE_REMOVED",
+    added,
+    removed,
+    "CYCLE_CHANGED",
+    CYCLE,
+    pair=_cycle_pair,
+    show=_series_words,
+)
+
+REPEAT = Table(
+    m.Repeat,
+    (
+        Row(
+            ("every", "start", "start_inclusive", "end", "until", "at_most"),
+            "REPEAT_CHANGED",
+            show=_series_words,
+        ),
+        Row(
+            ("window_before", "window_after"),
+            "VISIT_WINDOW_CHANGED",
+            _window_direction,
+            old_to_new(_window, "window", "always"),
+            _window,
+        ),
+        Row(("label", "epoch", "condition", "names"), "SERIES_RELABELLED"),
+    ),
+)
+
+REPEATS = Kind[m.Repeat](
+    "repeat {}",
+    "REPEAT_ADDED",
+    "REPEAT_REMOVED",
+    added,
+    removed,
+    "REPEAT_CHANGED",
+    REPEAT,
+    show=_series_words,
+)
 
 
 def anchors(d: Differ, old: Spec, new: Spec, prefix: str) -> None:

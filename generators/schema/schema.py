@@ -132,7 +132,8 @@ def _record_schema(spec: Spec, use: FormUse, visit: str | None) -> dict[str, Any
     properties: dict[str, Any] = {}
     required: list[str] = []
     for item in use.form.items:
-        if visit is not None and item.visits is not None and visit not in item.visits:
+        alone = use.item_visits(item)
+        if visit is not None and alone is not None and visit not in alone:
             continue
         properties[item.name] = item_schema(use.owner, item)
         if item.required and item.when is None:

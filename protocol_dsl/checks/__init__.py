@@ -57,6 +57,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logs,
         notes,
         schedule,
+        timeline,
     )
 
     return [
@@ -64,6 +65,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic.check_thorough if thorough else logic.check,
         availability.check,
         logs.check,
+        timeline.check,
         schedule.check,
         dosing.check,
         completeness.check,

@@ -229,9 +229,8 @@ def _day(spec: Spec, visit: str | None) -> int | None:
 
 
 def _collected_at(use: FormUse, item: m.Item | None) -> tuple[str, ...]:
-    if item is not None and item.visits is not None:
-        return item.visits
-    return use.visits
+    visits = use.item_visits(item) if item is not None else None
+    return visits if visits is not None else use.visits
 
 
 def _first(spec: Spec, visits: tuple[str, ...]) -> str | None:

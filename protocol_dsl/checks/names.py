@@ -9,7 +9,7 @@ values of header-like blocks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
@@ -87,6 +87,8 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
         m.Element: "schedule",
         m.Arm: "schedule",
         m.Activity: "schedule",
+        m.Cycle: "schedule",
+        m.Repeat: "schedule",
     }
     for decl in owner.module.declarations:
         if isinstance(decl, m.Criterion):
@@ -124,6 +126,11 @@ def _members(decl: object) -> Iterator[tuple[str, str, object, str]]:
         yield from (("level", level.name, level, "dose level") for level in decl.levels)
     elif isinstance(decl, m.Objective):
         yield from (("endpoint", e.name, e, "endpoint") for e in decl.endpoints)
+    elif isinstance(decl, m.Cycle):
+        for visit in decl.visits:
+            yield "template", visit.name, visit, "cycle visit"
+            for point in visit.timepoints:
+                yield f"timepoint {visit.name}", point.name, point, "time point"
 
 
 def _once(seen: dict[str, object], name: str, node: object, kind: str) -> Iterator[Diagnostic]:
@@ -155,6 +162,8 @@ def _kind_word(decl: object) -> str:
         m.Element: "element",
         m.Arm: "arm",
         m.Activity: "activity",
+        m.Cycle: "cycle",
+        m.Repeat: "repeat",
     }.get(type(decl), "declaration")
 
 
@@ -274,34 +283,44 @@ def _product_code(f: m.Field) -> Iterator[Diagnostic]:
 
 def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
     visits = root.visits
+    at_names = _at_names(root)
     for decl in owner.module.declarations:
         if isinstance(decl, m.Form):
-            yield from _visits(decl.visits, visits, decl.span, owner is root)
+            yield from _visits(decl.visits, at_names, decl.span, owner is root)
+            form_visits = set(root.at(decl.visits))
             for item in decl.items:
                 if item.visits is not None:
-                    yield from _visits(item.visits, visits, item.span, owner is root)
-                    outside = [v for v in item.visits if decl.visits and v not in decl.visits]
-                    for v in outside:
+                    yield from _visits(item.visits, at_names, item.span, owner is root)
+                    for entry in item.visits if decl.visits else ():
+                        # one diagnostic per entry written: a cycle or a repeat names many
+                        outside = [v for v in root.at((entry,)) if v not in form_visits]
+                        if not outside:
+                            continue
+                        where = entry if outside == [entry] else f"{entry} ({', '.join(outside)})"
                         yield Diagnostic(
                             "E0106",
                             "error",
-                            f"item '{item.name}' is collected at {v}, where its form "
+                            f"item '{item.name}' is collected at {where}, where its form "
                             f"'{decl.name}' is not collected",
                             item.span,
-                            help=f"add {v} to the form's visits, or remove it here",
+                            help=f"add {entry} to the form's visits, or remove it here",
                         )
                 if item.type.codelist is not None:
                     yield from _expect(owner, item.type.codelist, "codelist", "a code list")
         elif isinstance(decl, m.Collect):
             yield from _expect(owner, decl.form, "form", "a form")
-            yield from _visits(decl.visits, visits, decl.span, True)
+            yield from _visits(decl.visits, at_names, decl.span, True)
         elif isinstance(decl, m.Activity):
-            yield from _visits(decl.visits, visits, decl.span, True)
+            yield from _visits(decl.visits, at_names, decl.span, True)
         elif isinstance(decl, m.Anchor) and decl.visit is not None:
             yield from _visits((decl.visit,), visits, decl.span, True)
-        elif isinstance(decl, m.Visit) and decl.epoch is not None:
-            if decl.epoch not in owner.epochs:
+        elif isinstance(decl, m.Visit):
+            if decl.epoch is not None and decl.epoch not in owner.epochs:
                 yield _undefined(decl.epoch, "epoch", decl.span, owner.epochs)
+            if decl.after is not None:
+                yield from _position(owner, decl.after)
+        elif isinstance(decl, (m.Cycle, m.Repeat)):
+            yield from _time_structure(owner, decl)
         elif isinstance(decl, m.Arm):
             for step in decl.steps:
                 if step.element not in owner.elements:
@@ -343,8 +362,67 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
                 yield from _visits((str(f.value.value),), visits, f.span, True)
 
 
+def _at_names(root: Spec) -> dict[str, object]:
+    """What an `at` list may name: visits (declared and yielded), cycles, a cycle's
+    template visits (`treatment_cycle.D1`), repeats."""
+    names: dict[str, object] = dict(root.visits)
+    for cycle in root.cycles.values():
+        names[cycle.name] = cycle
+        for visit in cycle.visits:
+            names.setdefault(f"{cycle.name}.{visit.name}", visit)
+    for repeat in root.repeats.values():
+        names.setdefault(repeat.name, repeat)
+    return names
+
+
+def _position(owner: Spec, position: m.Position) -> Iterator[Diagnostic]:
+    """A position's anchor must be declared (`first_dose` is day 1 without a declaration)."""
+    anchor = position.anchor
+    if anchor is None or anchor in owner.anchors or anchor == "first_dose":
+        return
+    yield Diagnostic(
+        "E0122",
+        "error",
+        f"there is no anchor '{anchor}'",
+        position.span,
+        suggestion=did_you_mean(anchor, [*owner.anchors, "first_dose"]),
+        help='anchors are declared with `anchor NAME "label" = visit V` (a visit with a day '
+        "is a fixed anchor; one without, an event) or `= expression` (an event from data)",
+    )
+
+
+def _time_structure(owner: Spec, decl: m.Cycle | m.Repeat) -> Iterator[Diagnostic]:
+    if decl.epoch is not None and decl.epoch not in owner.epochs:
+        yield _undefined(decl.epoch, "epoch", decl.span, owner.epochs)
+    if isinstance(decl, m.Repeat):
+        yield from _position(owner, decl.start)
+        if decl.end is not None:
+            yield from _position(owner, decl.end)
+        return
+    if decl.start is not None:
+        yield from _position(owner, decl.start)
+    for visit in decl.visits:
+        if visit.epoch is not None and visit.epoch not in owner.epochs:
+            yield _undefined(visit.epoch, "epoch", visit.span, owner.epochs)
+        points = {p.name for p in visit.timepoints}
+        for point in visit.timepoints:
+            if point.reference is None or point.reference == "dose":
+                continue
+            if point.reference == point.name or point.reference not in points:
+                yield Diagnostic(
+                    "E0121",
+                    "error",
+                    f"time point {point.name} is {point.direction} '{point.reference}', "
+                    f"which is not another time point of visit {visit.name}",
+                    point.span,
+                    suggestion=did_you_mean(point.reference, points - {point.name}),
+                    help="a time point is before or after `dose` (the start of "
+                    "administration) or another time point of the same visit",
+                )
+
+
 def _visits(
-    names: Iterable[str], visits: dict[str, m.Visit], span: m.Span, applies: bool
+    names: Iterable[str], visits: Mapping[str, object], span: m.Span, applies: bool
 ) -> Iterator[Diagnostic]:
     if not applies:
         return

@@ -134,10 +134,14 @@ def _order(spec: Spec, scheduled: list[m.Visit]) -> Iterator[Diagnostic]:
                 help=f"write the earlier day first: day {visit.day_end} .. {visit.day}",
             )
     by_epoch: dict[str, list[m.Visit]] = {}
+    # the order as written: declared visits among themselves, and each series' visits
+    # among themselves (a cycle and a repeat in one epoch interleave on the calendar)
+    as_written: dict[tuple[str, str | None], list[m.Visit]] = {}
     for visit in scheduled:
         if visit.epoch is not None:
             by_epoch.setdefault(visit.epoch, []).append(visit)
-    for epoch, visits in by_epoch.items():
+            as_written.setdefault((visit.epoch, visit.series), []).append(visit)
+    for (epoch, _series), visits in as_written.items():
         for before, after in itertools.pairwise(visits):
             if ordinal(after.day or 0) <= ordinal(last_planned_day(before) or 0):
                 yield Diagnostic(
@@ -176,7 +180,11 @@ def _overlaps(scheduled: list[m.Visit], crossed: set[tuple[str, str]]) -> Iterat
         for second in ordered[i + 1 :]:
             low = max(ordinal(earliest(first) or 0), ordinal(earliest(second) or 0))
             high = min(ordinal(latest(first) or 0), ordinal(latest(second) or 0))
+            if ordinal(earliest(second) or 0) > ordinal(latest(first) or 0):
+                break  # sorted by earliest day: no later visit reaches back to `first`
             if low > high:
+                continue
+            if _separate_calendars(first, second):
                 continue
             if (first.name, second.epoch) in crossed or (second.name, first.epoch) in crossed:
                 continue
@@ -191,6 +199,16 @@ def _overlaps(scheduled: list[m.Visit], crossed: set[tuple[str, str]]) -> Iterat
                 (Label(first.span, f"{first.name} may take place on {_window(first)}"),),
                 help="narrow the windows so that every study day belongs to at most one visit",
             )
+
+
+def _separate_calendars(first: m.Visit, second: m.Visit) -> bool:
+    """Whether two visits belong to schedules that may coincide: a calendar series
+    (tumour assessments every 6 weeks from first dose) runs on fixed study days beside the
+    treatment visits, and an assessment may fall on the day of a cycle visit; each date
+    still maps to one visit of each schedule.  Within one series the rule holds."""
+    if not (first.calendar or second.calendar):
+        return False
+    return first.series != second.series
 
 
 def _study_day(count: int) -> int:

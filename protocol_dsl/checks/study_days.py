@@ -10,23 +10,23 @@ a number of days, and turns a duration written in the spec ("28 days",
 from __future__ import annotations
 
 from protocol_dsl import model as m
+from protocol_dsl.durations import from_ordinal, ordinal, shift
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Spec
 
-
-def ordinal(day: int) -> int:
-    """Days since day 1 (day 1 → 0, day 2 → 1, day -1 → -1)."""
-    return day - 1 if day > 0 else day
-
-
-def from_ordinal(count: int) -> int:
-    """The study day `count` days after day 1 (the inverse of `ordinal`)."""
-    return count + 1 if count >= 0 else count
-
-
-def shift(day: int, days: int) -> int:
-    """The study day `days` days after `day` (before it when negative), skipping day 0."""
-    return from_ordinal(ordinal(day) + days)
+__all__ = [
+    "dlt_anchor_day",
+    "dlt_window_end",
+    "duration_days",
+    "earliest",
+    "first_dose_day",
+    "from_ordinal",
+    "last_planned_day",
+    "latest",
+    "ordinal",
+    "shift",
+    "target_step",
+]
 
 
 def duration_days(quantity: m.Quantity) -> int | None:

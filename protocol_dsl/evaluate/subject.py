@@ -149,7 +149,7 @@ class FormInfo:
         readers = {
             name: (
                 info.converter,
-                info.item.visits,
+                self.use.item_visits(info.item),
                 info.kind == "yes_no" and info.item.visits is None,
             )
             for name, info in self.items.items()
@@ -174,7 +174,8 @@ class FormInfo:
 
     def item_visits(self, item: ItemInfo) -> tuple[str, ...]:
         """The visits an item is collected at (its own `collected at`, else the form's)."""
-        return item.item.visits if item.item.visits is not None else self.visits
+        visits = self.use.item_visits(item.item)
+        return visits if visits is not None else self.visits
 
 
 class DataDictionary:

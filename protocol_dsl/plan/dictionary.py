@@ -216,7 +216,8 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
         declared = tuple(
             (c.unit, c.formula.slope, c.formula.intercept) for c in item_conversions(root, item)
         )
-    return Column(item.name, kind, unit, codes, low, high, item.visits, conversions, declared)
+    visits = root.item_visits(item)
+    return Column(item.name, kind, unit, codes, low, high, visits, conversions, declared)
 
 
 def unit_conversion(source: str, target: str) -> Conversion | None:

@@ -287,9 +287,8 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             return n.Field(record.table, item.name, kind)
         use = self.spec.form_use_by_key(record.table)
         collected = use.visits if use is not None else ()
-        if record.visit not in collected or (
-            item.visits is not None and record.visit not in item.visits
-        ):
+        alone = use.item_visits(item) if use is not None else item.visits
+        if record.visit not in collected or (alone is not None and record.visit not in alone):
             return n.Const(kind, None)  # never collected there: no value can be recorded
         return n.Item(record.table, item.name, record.visit, kind)
 

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import attrs
 
+from protocol_dsl import durations
 from protocol_dsl.errors import UserError
 
 __all__ = [
@@ -301,15 +302,15 @@ _ATOMS: dict[str, _Atom] = {
     "t": _atom("1e6", "M", metric=True, name="tonne"),
     "u": _atom("1.6605402e-24", "M", metric=True, name="unified atomic mass unit"),
     # time: mo and a are UCUM's mean Julian month (30.4375 d) and year (365.25 d)
-    "min": _atom("60", "T", name="minute"),
-    "h": _atom("3600", "T", name="hour"),
-    "d": _atom("86400", "T", name="day"),
-    "wk": _atom("604800", "T", name="week"),
-    "mo": _atom("2629800", "T", name="month"),
+    "min": _atom(str(durations.SECONDS["min"]), "T", name="minute"),
+    "h": _atom(str(durations.SECONDS["h"]), "T", name="hour"),
+    "d": _atom(str(durations.SECONDS["d"]), "T", name="day"),
+    "wk": _atom(str(durations.SECONDS["wk"]), "T", name="week"),
+    "mo": _atom(str(durations.SECONDS["mo"]), "T", name="month"),
     "mo_j": _atom("2629800", "T", name="mean Julian month"),
     "mo_g": _atom("2629746", "T", name="mean Gregorian month"),
     "mo_s": _atom("2551442.976", "T", name="synodal month"),
-    "a": _atom("31557600", "T", name="year"),
+    "a": _atom(str(durations.SECONDS["a"]), "T", name="year"),
     "a_j": _atom("31557600", "T", name="mean Julian year"),
     "a_g": _atom("31556952", "T", name="mean Gregorian year"),
     "a_t": _atom("31556925.216", "T", name="tropical year"),
@@ -947,22 +948,7 @@ def _left_to_right_hint(unit: Unit) -> str | None:
     return None
 
 
-_TIME_WORDS: dict[str, str] = {
-    "second": "s",
-    "seconds": "s",
-    "minute": "min",
-    "minutes": "min",
-    "hour": "h",
-    "hours": "h",
-    "day": "d",
-    "days": "d",
-    "week": "wk",
-    "weeks": "wk",
-    "month": "mo",
-    "months": "mo",
-    "year": "a",
-    "years": "a",
-}
+_TIME_WORDS = durations.TIME_WORDS
 
 
 _TIME_HELP = "use days, weeks, months, years, hours, or a UCUM code (s, min, h, d, wk, mo, a)"

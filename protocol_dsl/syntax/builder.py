@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 from lark import Token, Transformer, v_args
 
+from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl.errors import UserError
 from protocol_dsl.syntax import printer
@@ -281,6 +282,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def dotted(self, meta: Any, children: list[Any]) -> m.Ref:
         return m.Ref(tuple(str(c) for c in children), span=self.span(meta))
+
+    def visit_list(self, children: list[Any]) -> tuple[str, ...]:
+        # kept as text: `treatment_cycle.D1` names a cycle's template visit
+        return tuple(ref.dotted for ref in children)
 
     def unsigned(self, children: list[Any]) -> tuple[Decimal, m.Span]:
         return _decimal(str(children[0]), self.tspan(children[0])), self.tspan(children[0])
@@ -771,6 +776,176 @@ class ModelBuilder(Transformer):
     visit_end_rule = _text_option("end_rule")
 
     @v_args(meta=True)
+    def visit_after(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("after", self._offset(meta, children))
+
+    # -- time structure
+
+    def _count(self, token: Token, what: str) -> int:
+        span = self.tspan(token)
+        number = _decimal(str(token), span)
+        if number != number.to_integral_value() or number < 1:
+            raise SyntaxProblem(
+                "E0007", f"{what} must be a whole number from 1, not {_shown(str(token))}", span
+            )
+        return int(number)
+
+    @v_args(meta=True)
+    def position_day(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(day=self._int(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_week(self, meta: Any, children: list[Any]) -> m.Position:
+        number, span = children[0]
+        if number != number.to_integral_value():
+            raise SyntaxProblem("E0007", f"a week must be a whole number, not {number}", span)
+        if abs(number) > 100_000:
+            raise SyntaxProblem("E0004", f"week {number} is too far from day 1", span)
+        day = durations.week_day(int(number))
+        return m.Position(day=day, as_week=True, span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_anchor(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(anchor=str(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
+    def position_offset(self, meta: Any, children: list[Any]) -> m.Position:
+        return self._offset(meta, children)
+
+    def _offset(self, meta: Any, children: list[Any]) -> m.Position:
+        return m.Position(
+            anchor=str(children[2]),
+            offset=children[0].quantity,
+            direction=children[1],
+            span=self.span(meta),
+        )
+
+    cycle_epoch = _name_option("epoch")
+    cycle_until = _text_option("until")
+    series_names = _text_option("names")
+    cycle_start = _option("start")
+
+    def cycle_count(self, children: list[Any]) -> tuple[str, Any]:
+        return ("count", self._count(children[0], "a number of cycles"))
+
+    def cycle_up_to(self, children: list[Any]) -> tuple[str, Any]:
+        return ("up_to", self._count(children[0], "a number of cycles"))
+
+    def cycles_one(self, children: list[Any]) -> tuple[str, Any]:
+        cycle = self._count(children[0], "a cycle number")
+        return ("cycles", (cycle, cycle, True))
+
+    def cycles_range(self, children: list[Any]) -> tuple[str, Any]:
+        first = self._count(children[0], "a cycle number")
+        last = self._count(children[1], "a cycle number") if len(children) > 1 else None
+        return ("cycles", (first, last, False))
+
+    def timepoint_ref(self, children: list[Any]) -> str:
+        return str(children[0])
+
+    @v_args(meta=True)
+    def timepoint(self, meta: Any, children: list[Any]) -> m.TimePoint:
+        name = str(children[0])
+        label = self._label(children)
+        offset = direction = reference = window = None
+        rest = [c for c in children[1:] if not isinstance(c, (Token, m.Mark))]
+        quantities = [c for c in rest if isinstance(c, m.QuantityLit)]
+        words = [c for c in rest if isinstance(c, str)]
+        if len(words) == 2:
+            # `QUANTITY before|after REFERENCE`: the first quantity is the offset
+            offset, direction, reference = quantities[0].quantity, words[0], words[1]
+            quantities = quantities[1:]
+        if quantities:
+            window = quantities[0].quantity
+        return m.TimePoint(
+            name,
+            label,
+            offset,
+            direction,  # type: ignore[arg-type]
+            reference,
+            window,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def cycle_visit(self, meta: Any, children: list[Any]) -> m.CycleVisit:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        day, day_end = options.get("day", (None, None))
+        before, after = options.get("window", (0, 0))
+        first, last, single = options.get("cycles", (None, None, False))
+        return m.CycleVisit(
+            name,
+            label,
+            day,
+            day_end,
+            before,
+            after,
+            options.get("epoch"),
+            options.get("condition"),
+            first,
+            last,
+            tuple(c for c in children if isinstance(c, m.TimePoint)),
+            self._marks(children),
+            span=self.span(meta),
+            single_cycle=single,
+        )
+
+    @v_args(meta=True)
+    def cycle_decl(self, meta: Any, children: list[Any]) -> m.Cycle:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        length = next(c for c in children if isinstance(c, m.QuantityLit)).quantity
+        return m.Cycle(
+            name,
+            label,
+            length,
+            options.get("epoch"),
+            options.get("count"),
+            options.get("up_to"),
+            options.get("until"),
+            options.get("names"),
+            options.get("start"),
+            tuple(c for c in children if isinstance(c, m.CycleVisit)),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    repeat_from = _option("from")
+    repeat_after = _option("after")
+    repeat_to = _option("to")
+    repeat_until = _text_option("until")
+
+    def repeat_at_most(self, children: list[Any]) -> tuple[str, Any]:
+        return ("at_most", self._count(children[0], "a number of visits"))
+
+    @v_args(meta=True)
+    def repeat_decl(self, meta: Any, children: list[Any]) -> m.Repeat:
+        name = str(children[0])
+        label, options = self._label_and_options(children[1:])
+        every = next(c for c in children if isinstance(c, m.QuantityLit)).quantity
+        inclusive = "from" in options
+        before, after = options.get("window", (0, 0))
+        return m.Repeat(
+            name,
+            label,
+            every,
+            options["from"] if inclusive else options["after"],
+            inclusive,
+            options.get("to"),
+            options.get("until"),
+            options.get("at_most"),
+            before,
+            after,
+            options.get("epoch"),
+            options.get("condition"),
+            options.get("names"),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
     def visit_decl(self, meta: Any, children: list[Any]) -> m.Visit:
         name = str(children[0])
         label, options = self._label_and_options(children[1:])
@@ -792,6 +967,7 @@ class ModelBuilder(Transformer):
             options.get("end_rule"),
             self._marks(children),
             span=self.span(meta),
+            after=options.get("after"),
         )
 
     @v_args(meta=True)

@@ -176,6 +176,8 @@ class _Formatter:
             m.Anchor: self.anchor,
             m.Epoch: self.epoch,
             m.Visit: self.visit,
+            m.Cycle: self.cycle,
+            m.Repeat: self.repeat,
             m.Activity: self.activity,
             m.Element: self.element,
             m.Arm: self.arm,
@@ -905,8 +907,90 @@ class _Formatter:
         rest += self.clauses(
             ("when", decl.condition), ("starts", decl.start_rule), ("ends", decl.end_rule)
         )
+        if decl.after is not None:
+            rest.append(printer.position(decl.after))
         rest += self.marks(decl.marks)
         return [self.one_liner(f"visit {decl.name}", decl.label, rest, decl)]
+
+    @staticmethod
+    def window(before: int, after: int) -> list[str]:
+        if not before and not after:
+            return []
+        if before == after:
+            return [f"window ± {before}"]
+        return [f"window {f'-{before}' if before else '0'} {f'+{after}' if after else '0'}"]
+
+    def cycle(self, decl: m.Cycle) -> list[_Line]:
+        parts = [f"lasts {printer.quantity(decl.length)}"]
+        if decl.epoch is not None:
+            parts.append(f"in {decl.epoch}")
+        if decl.count is not None:
+            parts.append(f"count {decl.count}")
+        if decl.up_to is not None:
+            parts.append(f"up_to {decl.up_to}")
+        parts += self.clauses(("until", decl.until), ("names", decl.names))
+        if decl.start is not None:
+            parts.append(f"starts {printer.position(decl.start)}")
+        parts += self.marks(decl.marks)
+        opening = self.header(0, ["cycle", decl.name, self.label(decl.label)], parts, decl)
+        members: list[tuple[object, list[_Line]]] = []
+        for visit in decl.visits:
+            members.append((visit, self.cycle_visit(visit)))
+        return self.block(opening, members, decl)
+
+    def cycle_visit(self, visit: m.CycleVisit) -> list[_Line]:
+        parts: list[str] = []
+        if visit.day is not None:
+            day = f"day {visit.day}"
+            if visit.day_end is not None:
+                day += f" .. {visit.day_end}"
+            parts.append(day)
+        parts += self.window(visit.window_before, visit.window_after)
+        if visit.epoch is not None:
+            parts.append(f"in {visit.epoch}")
+        parts += self.clauses(("when", visit.condition))
+        if visit.cycles_from is not None:
+            if visit.single_cycle:
+                parts.append(f"cycles {visit.cycles_from}")
+            elif visit.cycles_to is None:
+                parts.append(f"cycles {visit.cycles_from} ..")
+            else:
+                parts.append(f"cycles {visit.cycles_from} .. {visit.cycles_to}")
+        parts += self.marks(visit.marks)
+        head = ["visit", visit.name, self.label(visit.label)]
+        if not visit.timepoints:
+            return self.filled(INDENT, head, parts, "", visit)
+        opening = self.header(INDENT, head, parts, visit)
+        group = next(self._groups)
+        members: list[tuple[object, list[_Line]]] = []
+        for point in visit.timepoints:
+            rest: list[str] = []
+            if point.offset is not None and point.direction is not None:
+                rest.append(f"{printer.quantity(point.offset)} {point.direction} {point.reference}")
+            if point.window is not None:
+                rest.append(f"window ± {printer.quantity(point.window)}")
+            cells = [
+                f"timepoint {point.name}",
+                self.label(point.label),
+                _join([*rest, *self.marks(point.marks)]),
+            ]
+            members.append((point, [self.row(2 * INDENT, cells, point, group)]))
+        return self.block(opening, members, visit)
+
+    def repeat(self, decl: m.Repeat) -> list[_Line]:
+        start = "from" if decl.start_inclusive else "after"
+        rest = [f"every {printer.quantity(decl.every)}", f"{start} {printer.position(decl.start)}"]
+        if decl.end is not None:
+            rest.append(f"to {printer.position(decl.end)}")
+        rest += self.clauses(("until", decl.until))
+        if decl.at_most is not None:
+            rest.append(f"at_most {decl.at_most}")
+        rest += self.window(decl.window_before, decl.window_after)
+        if decl.epoch is not None:
+            rest.append(f"in {decl.epoch}")
+        rest += self.clauses(("when", decl.condition), ("names", decl.names))
+        rest += self.marks(decl.marks)
+        return [self.one_liner(f"repeat {decl.name}", decl.label, rest, decl)]
 
     def activity(self, decl: m.Activity) -> list[_Line]:
         rest = ["at " + ", ".join(decl.visits), *self.clauses(("when", decl.condition))]

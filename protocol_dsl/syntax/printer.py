@@ -72,6 +72,17 @@ def quantity(q: m.Quantity) -> str:
     return f"{number(q.value)} {unit(q.unit)}"
 
 
+def position(p: m.Position) -> str:
+    """A place on the time line as written: `day -3`, `week 12`, `2 weeks after first_dose`."""
+    if p.anchor is None:
+        if p.as_week and p.week is not None:
+            return f"week {p.week}"
+        return f"day {p.day}"
+    if p.offset is None or p.direction is None:
+        return p.anchor
+    return f"{quantity(p.offset)} {p.direction} {p.anchor}"
+
+
 def signed(value: Decimal) -> str:
     return number(value) if value >= 0 else f"-{number(-value)}"
 

@@ -81,6 +81,16 @@ _ANCHOR = after(
     'anchor first_dose "First dose"      = visit D1\n',
     'anchor week12 "Week 12 visit" = visit W12\n',
 )
+_CYCLE = after(
+    'visit W12 "Week 12"   day 85 window -7 +7 in treatment\n',
+    'cycle extension "Extension cycle" lasts 28 days in treatment count 2 starts day 99 {\n'
+    '  visit D1 "Day 1" day 1\n'
+    "}\n",
+)
+_REPEAT = after(
+    'visit W12 "Week 12"   day 85 window -7 +7 in treatment\n',
+    'repeat TA "Tumour assessment" every 6 weeks after first_dose to week 12 window -3 +3\n',
+)
 _EP4 = after(
     "    = count(adverse_events where grade >= 3)\n",
     '  endpoint EP4 "Recommended phase 2 dose" timeframe "Approximately 12 weeks"\n'
@@ -258,6 +268,41 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("day 85 window -7 +7", "day 85 window -7 +10"),
         also=frozenset({"VISIT_WINDOW_CHANGED"}),
+    ),
+    row("CYCLE_ADDED", "added", R, True, False, _CYCLE, also=frozenset({"FOLLOW_UP_CHANGED"})),
+    removed("CYCLE_REMOVED", S, True, True, _CYCLE, also=frozenset({"FOLLOW_UP_CHANGED"})),
+    Row(
+        "CYCLE_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(
+            _CYCLE,
+            sub("lasts 28 days in treatment count 2", "lasts 21 days in treatment count 2"),
+        ),
+        old=(_CYCLE,),
+        also=frozenset({"FOLLOW_UP_CHANGED"}),
+    ),
+    row("REPEAT_ADDED", "added", R, True, False, _REPEAT),
+    removed("REPEAT_REMOVED", S, True, True, _REPEAT),
+    Row(
+        "REPEAT_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(_REPEAT, sub("every 6 weeks", "every 4 weeks")),
+        old=(_REPEAT,),
+    ),
+    Row(
+        "SERIES_RELABELLED",
+        "changed",
+        REL,
+        False,
+        False,
+        new=(_REPEAT, sub('"Tumour assessment"', '"Tumour imaging"')),
+        old=(_REPEAT,),
     ),
     row("ANCHOR_ADDED", "added", ADM, False, False, _ANCHOR),
     removed("ANCHOR_REMOVED", ADM, False, False, _ANCHOR),

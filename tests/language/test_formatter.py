@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
+from protocol_dsl import timeline
 from protocol_dsl.cli import cli
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.syntax.formatter import FormatError, format_module, format_source
@@ -99,6 +100,8 @@ def test_kitchen_sink_uses_every_field_of_every_declaration() -> None:
     source = (GOLDEN / "kitchen_sink.input.trial").read_text(encoding="utf-8")
     seen: set[tuple[str, str]] = set()
     _model_fields(declarations(source), seen)
+    # the fields only the expansion of cycles and repeats sets, on the visits it yields
+    _model_fields(timeline.expand(declarations(source)).visits, seen)
     expected_classes = {type(d).__name__ for d in declarations(source)}
     missing = []
     for name in sorted(expected_classes):
