@@ -39,6 +39,9 @@ def test_the_visits_are_the_protocol_schedule() -> None:
     expected = {"D0": 1, "D14": 15} | {f"W{week}": week * 7 + 1 for week in ASSESSMENT_WEEKS[1:]}
     assert scheduled == expected
     assert spec.visits["SCR"].day_end == -1
+    # the four-weekly infusion visits are one repeat, W4 to W48
+    repeat = [v.name for v in spec.visits.values() if v.series == "W"]
+    assert repeat == [f"W{week}" for week in range(4, 49, 4)]
 
 
 def test_infusions_fall_on_days_0_14_28_then_every_28_days_through_week_48() -> None:

@@ -16,6 +16,8 @@ from tests.real_specs import support
 
 SPEC = "mgc018_first_in_human.trial"
 CYCLE_DAYS = 21
+#: Up to two years of treatment: 35 cycles of 21 days.
+MAX_CYCLES = 35
 
 
 def test_checks_without_errors_or_warnings() -> None:
@@ -24,14 +26,40 @@ def test_checks_without_errors_or_warnings() -> None:
     assert support.errors_and_warnings(result) == []
 
 
-def test_cycles_are_21_days_with_dosing_on_day_1() -> None:
+def test_the_visits_are_the_protocol_schedule() -> None:
     spec = support.compiled(SPEC).spec
     assert spec is not None
-    dosing = next(a for a in spec.activities.values() if a.name == "dosing")
-    days = [spec.visits[v].day for v in dosing.visits]
-    assert days == [CYCLE_DAYS * cycle + 1 for cycle in range(len(days))]
-    cycle_1 = {v.name: v.day for v in spec.visits.values() if v.name.startswith("C1D")}
-    assert cycle_1 == {"C1D1": 1, "C1D8": 8, "C1D15": 15}
+    planned = [(v.name, v.day) for v in spec.visits.values() if v.day is not None]
+    cycles = {f"C{c}D1": CYCLE_DAYS * (c - 1) + 1 for c in range(1, MAX_CYCLES + 1)}
+    cycles |= {"C1D8": 8, "C1D15": 15}
+    assessments = {f"TA{week}": 7 * week + 1 for week in range(6, 105, 6)}
+    assert dict(planned) == {"SCR": -28} | cycles | assessments
+    # C35D1 (day 715) is the last cycle that starts within two years of the first dose
+    assert max(cycles.values()) <= 2 * 365 < max(cycles.values()) + CYCLE_DAYS
+
+
+def test_follow_up_counts_from_the_last_dose() -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    after_last_dose = {
+        v.name: (v.relative_to.anchor, v.relative_to.offset.value, v.relative_to.offset.unit)
+        for v in spec.visits.values()
+        if v.relative_to is not None and v.relative_to.offset is not None
+    }
+    survival = {f"SURV{n}": ("last_dose", 84 * n, "days") for n in range(1, 9)}
+    assert after_last_dose == {"SFU": ("last_dose", 30, "days")} | survival
+
+
+def test_dosing_is_on_day_1_of_every_cycle_and_pk_is_dense_in_cycle_1() -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    dosing = spec.activities["dosing"]
+    assert [spec.visits[v].day for v in dosing.visits] == [
+        CYCLE_DAYS * c + 1 for c in range(MAX_CYCLES)
+    ]
+    c1d1 = spec.visits["C1D1"]
+    assert [t.name for t in c1d1.timepoints] == ["predose", "eoi", "h4"]
+    assert [t.name for t in spec.visits["C2D1"].timepoints] == ["predose", "eoi", "h4"]
 
 
 def test_the_dose_levels_are_those_reported() -> None:
