@@ -42,12 +42,12 @@ def test_follow_up_counts_from_the_last_dose() -> None:
     spec = support.compiled(SPEC).spec
     assert spec is not None
     after_last_dose = {
-        v.name: (v.relative_to.anchor, v.relative_to.offset.value, v.relative_to.offset.unit)
+        v.name: f"{v.relative_to.offset.value} {v.relative_to.offset.unit} after {v.relative_to.anchor}"
         for v in spec.visits.values()
         if v.relative_to is not None and v.relative_to.offset is not None
     }
-    survival = {f"SURV{n}": ("last_dose", 84 * n, "days") for n in range(1, 9)}
-    assert after_last_dose == {"SFU": ("last_dose", 30, "days")} | survival
+    survival = {f"SURV{n}": f"{84 * n} days after last_dose" for n in range(1, 9)}
+    assert after_last_dose == {"SFU": "30 days after last_dose"} | survival
 
 
 def test_dosing_is_on_day_1_of_every_cycle_and_pk_is_dense_in_cycle_1() -> None:
