@@ -7,7 +7,7 @@ problem.
 
 Ranges: E00xx syntax and files; E01xx names, imports and fields; E02xx types;
 E03xx units; E04xx eligibility logic; E05xx data availability; E06xx
-schedule; E07xx dosing and escalation; W08xx document completeness; N09xx
+schedule; E07xx dosing and escalation; E10xx randomised design; W08xx document completeness; N09xx
 notes (provisional values, open questions); E0999 an internal error (a bug in
 protocol-dsl, reported with the check it happened in).
 """
@@ -129,6 +129,22 @@ CODES: dict[str, CodeInfo] = {
     "E0710": CodeInfo("cohorts file line that cannot be read as a cohort", "error"),
     "E0711": CodeInfo("cohort counts that contradict each other", "error"),
     "E0712": CodeInfo("cohort the escalation design does not allow", "error"),
+    # ---- E10xx randomised design
+    "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
+    "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),
+    "E1003": CodeInfo("block size that is not a multiple of the ratio's sum", "error"),
+    "E1004": CodeInfo("minimisation factor that is not a stratification factor", "error"),
+    "E1005": CodeInfo("minimisation probability out of range", "error"),
+    "E1006": CodeInfo("unknown minimisation imbalance measure", "error"),
+    "E1007": CodeInfo("strata of a factor overlap", "error"),
+    "E1008": CodeInfo("strata of a factor leave subjects out", "error"),
+    "E1009": CodeInfo("masking level disagrees with the roles blinded", "error"),
+    "E1010": CodeInfo("unknown masking role", "error"),
+    "E1011": CodeInfo("randomisation in a trial whose allocation is not randomised", "error"),
+    "E1012": CodeInfo("randomisation or masking declared twice", "error"),
+    "E1013": CodeInfo("arm, factor or stratum given twice", "error"),
+    "E1014": CodeInfo("randomisation without a ratio or a method", "error"),
+    "E1015": CodeInfo("subjects file line that cannot be read for minimisation", "error"),
     # ---- W08xx document completeness
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),

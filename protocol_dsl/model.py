@@ -1152,6 +1152,115 @@ class Mapping(_Node):
     complete: tuple[MapComplete, ...] = ()
 
 
+# ---------------------------------------------------------------- randomisation and blinding
+
+
+@node
+class RatioEntry(_Node):
+    """One arm of the allocation ratio and its weight (`placebo 1`)."""
+
+    arm: str
+    weight: Decimal
+    span: Span = _span_field(kw_only=True)
+
+
+AllocationMethodKind = Literal["simple", "permuted_blocks", "minimisation"]
+
+
+@node
+class AllocationMethod(_Node):
+    """How subjects are allocated: simple, permuted blocks, or Pocock-Simon minimisation.
+
+    `block_sizes` belong to permuted blocks; `factors`, `probability` and `measure`
+    (range or variance) to minimisation.
+    """
+
+    kind: AllocationMethodKind
+    block_sizes: tuple[Decimal, ...] = ()
+    factors: tuple[str, ...] = ()
+    probability: Decimal | None = None
+    measure: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Stratum(_Node):
+    """One level of a stratification factor, with the rule that puts a subject in it."""
+
+    name: str
+    label: str | None
+    rule: Expr
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class StratificationFactor(_Node):
+    name: str
+    label: str | None
+    strata: tuple[Stratum, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def stratum(self, name: str) -> Stratum | None:
+        for stratum in self.strata:
+            if stratum.name == name:
+                return stratum
+        return None
+
+
+@node
+class Randomisation(_Node):
+    """`randomisation { ratio …  method …  stratify_by … }`: how subjects are allocated."""
+
+    ratio: tuple[RatioEntry, ...] = ()
+    ratio_marks: Marks = ()
+    method: AllocationMethod | None = None
+    factors: tuple[StratificationFactor, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def factor(self, name: str) -> StratificationFactor | None:
+        for factor in self.factors:
+            if factor.name == name:
+                return factor
+        return None
+
+
+@node
+class MaskedRoles(_Node):
+    """`blinded participant, investigator`: roles kept unaware of the allocation."""
+
+    roles: tuple[str, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Unblinding(_Node):
+    """A condition under which the allocation of a subject may be revealed."""
+
+    text: str
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Masking(_Node):
+    """`masking { blinded …  unblinding "…" }`: who is blinded, and when that ends."""
+
+    blinded: tuple[MaskedRoles, ...] = ()
+    unblinding: tuple[Unblinding, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Every role blinded, in the order written, each once."""
+        return tuple(dict.fromkeys(role for line in self.blinded for role in line.roles))
+
+
 Declaration: TypeAlias = (
     Trial
     | Use
@@ -1177,6 +1286,8 @@ Declaration: TypeAlias = (
     | Objective
     | Amendment
     | Mapping
+    | Randomisation
+    | Masking
 )
 
 

@@ -270,6 +270,21 @@ class Spec:
         found = self.dose_findings
         return found[0] if found else None
 
+    randomisations = _OfType(m.Randomisation)
+    maskings = _OfType(m.Masking)
+
+    @property
+    def randomisation(self) -> m.Randomisation | None:
+        """The trial's randomisation block (a second one is reported by the checks)."""
+        found = self.randomisations
+        return found[0] if found else None
+
+    @property
+    def masking(self) -> m.Masking | None:
+        """The trial's masking block (a second one is reported by the checks)."""
+        found = self.maskings
+        return found[0] if found else None
+
     objectives = _OfType(m.Objective)
     amendments = _OfType(m.Amendment)
     mappings = _OfType(m.Mapping)
@@ -487,6 +502,11 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:
                 yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+    elif isinstance(decl, m.Randomisation):
+        for factor in decl.factors:
+            for stratum in factor.strata:
+                where = f"stratum {factor.name}.{stratum.name}"
+                yield Scope(owner, None, where), stratum.rule
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

@@ -11,7 +11,8 @@ Two kinds of example:
   show those bytes themselves); ```trial check=NAME is checked under the
   path NAME (beside the written example.trial: for the page on files that
   cannot be read); ```csv file=cohorts.csv writes a data file beside the
-  next spec block (the cohorts file of `protocol escalate`);
+  next spec block (the cohorts file of `protocol escalate`); ```jsonl
+  file=subjects.jsonl likewise (the subjects of `protocol randomise --minimise`);
 * in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
   trigger CODE and the first under "## Good" must not.
 
@@ -30,7 +31,7 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-_FENCE = re.compile(r"^```(trial|csv)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```(trial|csv|jsonl)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @attrs.frozen

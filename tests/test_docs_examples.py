@@ -7,6 +7,7 @@ A plain example must check without errors.  In docs/diagnostics/CODE.md the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_bad_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch) -
     if code in INTERNAL_CODES:
         _failing_check(monkeypatch)
     result = compile_spec(str(path))
-    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path)
+    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
     assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
 
 
@@ -92,7 +93,7 @@ def test_good_example_does_not_trigger_its_code(code: str, tmp_path: Path) -> No
     example = _code_examples(code, "Good")
     path = materialise(example, tmp_path)
     result = compile_spec(str(path))
-    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path)
+    codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
     assert code not in codes, f"{example.id}: {code} reported on the good example"
     errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.is_error]
     assert not errors, f"{example.id}: the good example has errors: {errors}"
@@ -110,6 +111,24 @@ def _cohorts_codes(spec: Path) -> set[str]:
         return set()
     report = json.loads(result.stdout)
     return {d["code"] for d in report["diagnostics"]}
+
+
+#: The subjects file a diagnostics page writes (```jsonl file=subjects.jsonl) for the codes
+#: `protocol randomise --minimise` reports on it.
+SUBJECTS_FILE = "subjects.jsonl"
+
+
+def _minimise_codes(spec: Path) -> set[str]:
+    """The codes `protocol randomise --minimise` reports on the example's subjects file."""
+    subjects = spec.parent / SUBJECTS_FILE
+    if not subjects.exists():
+        return set()
+    out = spec.parent / "allocation.csv"
+    args = ["randomise", str(spec), "--seed", "1", "--out", str(out), "--minimise", str(subjects)]
+    result = CliRunner().invoke(cli, args)
+    if result.exit_code == 0:
+        return set()
+    return set(re.findall(r"\b[EWN]\d{4}\b", result.output + (result.stderr or "")))
 
 
 def _without_solver(monkeypatch) -> None:

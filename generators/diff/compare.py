@@ -38,6 +38,7 @@ from generators.diff import (
     eligibility,
     header,
     objectives,
+    randomisation,
     reading,
     rules,
     schedule,
@@ -130,5 +131,7 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     design.arms(d, old, new)
     design.interventions(d, old, new)
     design.dose_findings(d, old, new)
+    randomisation.randomisation(d, old, new)
+    randomisation.masking(d, old, new)
     objectives.objectives(d, old, new)
     dictionary.mappings(d, old, new, prefix)

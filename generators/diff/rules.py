@@ -760,6 +760,30 @@ _rule(
     _both(_DESIGN_SAFETY, "changed"),
 )
 _rule("ARM_RELABELLED", DESIGN, "an arm's label or description", _both(_ADMIN, "reworded"))
+_rule(
+    "RANDOMISATION_CHANGED",
+    DESIGN,
+    "the randomisation: added or removed, its allocation ratio or its method",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "STRATIFICATION_CHANGED",
+    DESIGN,
+    "a stratification factor added or removed, or its strata",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "MASKING_CHANGED",
+    DESIGN,
+    "the masking: added or removed, or the roles blinded",
+    _both(_DESIGN, "added", "removed", "changed"),
+)
+_rule(
+    "UNBLINDING_CHANGED",
+    DESIGN,
+    "when the allocation of a subject may be revealed",
+    _both(_DESIGN_SAFETY, "added", "removed", "changed"),
+)
 _rule("ELEMENT_ADDED", DESIGN, "an element added", {"added": _DESIGN}, inverse="ELEMENT_REMOVED")
 _rule(
     "ELEMENT_REMOVED",

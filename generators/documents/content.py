@@ -40,6 +40,7 @@ from generators.documents.document import (
 )
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
@@ -62,6 +63,15 @@ _VALUE_WORDS = {
     "open_label": "open label (no masking)",
     "single_group": "single group",
     "na": "not applicable",
+}
+
+
+_MASKING_WORDS = {
+    "open_label": "open label",
+    "single": "single-blind",
+    "double": "double-blind",
+    "triple": "triple-blind",
+    "quadruple": "quadruple-blind",
 }
 
 
@@ -748,6 +758,15 @@ class _Builder:
                     ),
                 )
             )
+        if self.spec.randomisation is not None or self.spec.masking is not None:
+            subsections.append(
+                Section(
+                    "randomisation-blinding",
+                    f"6.{len(subsections) + 1}",
+                    "Measures to minimise bias: randomisation and blinding",
+                    tuple(self.randomisation_blocks()),
+                )
+            )
         concomitant = [c for c in self.spec.criteria if self.reads_medication(c)]
         number = f"6.{len(subsections) + 1}"
         if concomitant:
@@ -769,6 +788,95 @@ class _Builder:
             tuple(subsections),
             True,
         )
+
+    def randomisation_blocks(self) -> list[Block]:
+        """Ratio, method, strata, roles blinded and unblinding.  Never the block sizes: a
+        reader who knows them can predict the last allocations of a block, so they are
+        kept out of every document (ICH E9: the sizes stay with the statistician)."""
+        blocks: list[Block] = []
+        randomisation = self.spec.randomisation
+        if randomisation is not None:
+            arms = self.spec.arms
+            shares = [
+                f"{arms[e.arm].label or e.arm if e.arm in arms else e.arm} "
+                f"({m.format_decimal(e.weight)})"
+                for e in randomisation.ratio
+            ]
+            ratio = ":".join(m.format_decimal(e.weight) for e in randomisation.ratio)
+            sentence: list[str | Inline] = [
+                f"Subjects are randomised in the ratio {ratio} to " + ", ".join(shares) + "."
+            ]
+            sentence += self.marks.badges(randomisation.ratio_marks)
+            method = randomisation.method
+            if method is not None:
+                words = allocation.METHOD_WORDS.get(method.kind, method.kind)
+                if method.kind == "minimisation":
+                    probability = (
+                        m.format_decimal(method.probability) if method.probability else "1"
+                    )
+                    measure = method.measure or allocation.DEFAULT_MEASURE
+                    words += (
+                        f" over {', '.join(self.factor_words(n) for n in method.factors)}, "
+                        f"assigning the arm that minimises imbalance ({measure} of the arm "
+                        f"counts) with probability {probability}"
+                    )
+                elif randomisation.factors:
+                    words += ", stratified"
+                sentence += [f" Allocation is by {words}."]
+                sentence += self.marks.badges(method.marks)
+            sentence += self.marks.badges(randomisation.marks)
+            blocks.append(para(*sentence))
+            for factor in randomisation.factors:
+                items = [
+                    ListItem(
+                        None,
+                        (
+                            para(
+                                Strong(stratum.label or stratum.name),
+                                f": {rule_in_words(stratum.rule, self.spec)}",
+                                *self.marks.badges(stratum.marks),
+                            ),
+                        ),
+                    )
+                    for stratum in factor.strata
+                ]
+                blocks.append(
+                    para(
+                        "Stratification factor ",
+                        Strong(factor.label or factor.name),
+                        ":",
+                        *self.marks.badges(factor.marks),
+                    )
+                )
+                blocks.append(ListBlock(tuple(items)))
+            if randomisation.factors:
+                blocks.append(
+                    para(
+                        "A subject whose stratum cannot be determined from the screening data is "
+                        "not randomised until the data are complete."
+                    )
+                )
+        masking = self.spec.masking
+        if masking is not None:
+            roles = [allocation.ROLES[r].words for r in masking.roles if r in allocation.ROLES]
+            level = allocation.effective_masking(masking, self.text_field("masking"))
+            level_words = _MASKING_WORDS.get(level or "", level or "")
+            who = ", ".join(roles[:-1]) + " and " + roles[-1] if len(roles) > 1 else "".join(roles)
+            verb = "is" if len(roles) == 1 else "are"
+            sentence = [
+                f"The trial is {level_words}: {who or 'no one'} {verb} kept unaware of the "
+                "allocation."
+            ]
+            for line in masking.blinded:
+                sentence += self.marks.badges(line.marks)
+            blocks.append(para(*sentence))
+            for rule in masking.unblinding:
+                blocks.append(para("Unblinding: ", rule.text, *self.marks.badges(rule.marks)))
+        return blocks
+
+    def factor_words(self, name: str) -> str:
+        factor = self.spec.randomisation.factor(name) if self.spec.randomisation else None
+        return (factor.label or factor.name) if factor is not None else name
 
     def reads_medication(self, criterion: m.Criterion) -> bool:
         """Whether a criterion's rule reads a medication form (directly or through definitions)."""

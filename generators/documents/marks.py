@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import attrs
 
 from generators.documents.document import Badge, Inline, Note, Paragraph, Text, lines, para
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
@@ -212,6 +213,20 @@ def _place(node: object, where: str) -> str:
             return f"{prefix}Mapping {node.name}"
         case m.MapRule():
             return f"{prefix}{node.target.dotted}"
+        case m.Randomisation():
+            return f"{prefix}Randomisation"
+        case m.AllocationMethod():
+            return f"{prefix}allocation method"
+        case m.StratificationFactor():
+            return f"{prefix}stratification factor {node.name}"
+        case m.Stratum():
+            return f"{prefix}stratum {node.name}"
+        case m.Masking():
+            return f"{prefix}Masking"
+        case m.MaskedRoles():
+            return f"{prefix}roles blinded"
+        case m.Unblinding():
+            return f"{prefix}unblinding"
     return where
 
 
@@ -249,6 +264,15 @@ def _value_of(node: object) -> str:
             return node.label or node.name
         case m.TableRow():
             return _field_value(node.value)
+        case m.Randomisation():
+            return ":".join(m.format_decimal(e.weight) for e in node.ratio)
+        case m.AllocationMethod():
+            # the method only: block sizes are concealed from the documents
+            return allocation.METHOD_WORDS.get(node.kind, node.kind)
+        case m.MaskedRoles():
+            return ", ".join(node.roles)
+        case m.Unblinding():
+            return node.text
     label = getattr(node, "label", None)
     return label or ""
 

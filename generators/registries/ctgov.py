@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from protocol_dsl import allocation as allocation_words
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
@@ -227,16 +228,18 @@ def phases(phase: str | None) -> list[str]:
 def _design(spec: Spec) -> dict[str, Any]:
     study_type = _value(spec, "study_type")
     allocation = _value(spec, "allocation")
+    if allocation is None and spec.randomisation is not None:
+        allocation = "randomized"
     model = _value(spec, "model")
     purpose = _value(spec, "purpose")
-    masking = _value(spec, "masking")
+    masking = allocation_words.effective_masking(spec.masking, _value(spec, "masking"))
     enrolment = spec.trial_field("enrolment")
     design_info = _compact(
         {
             "allocation": allocation.upper() if allocation else None,
             "interventionModel": model.upper() if model else None,
             "primaryPurpose": purpose.upper() if purpose else None,
-            "maskingInfo": {"masking": MASKING[masking]} if masking in MASKING else None,
+            "maskingInfo": _masking_info(spec, masking),
         }
     )
     enrollment = None
@@ -250,6 +253,27 @@ def _design(spec: Spec) -> dict[str, Any]:
             "enrollmentInfo": enrollment,
         }
     )
+
+
+def _masking_info(spec: Spec, masking: str | None) -> dict[str, Any] | None:
+    """Masking, who is masked (the registry's four roles, in its order) and, in the
+    description, the roles the registry has no value for (the sponsor's team)."""
+    if masking not in MASKING:
+        return None
+    info: dict[str, Any] = {"masking": MASKING[masking]}
+    block = spec.masking
+    if block is not None:
+        roles = set(block.roles)
+        order = [r for r in allocation_words.ROLES if r in roles]
+        who = [allocation_words.ROLES[r].ctgov for r in order if allocation_words.ROLES[r].ctgov]
+        if who:
+            info["whoMasked"] = who
+        others = [
+            allocation_words.ROLES[r].words for r in order if not allocation_words.ROLES[r].ctgov
+        ]
+        if others:
+            info["maskingDescription"] = "Also masked: " + ", ".join(others) + "."
+    return info
 
 
 def _intervention_type(intervention: m.Intervention) -> str:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from generators.sdtm.xport import Variable, xport_bytes
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.csv_cells import Cell, write_csv
 from protocol_dsl.semantics.words import quantity_in_words
@@ -471,6 +472,34 @@ RANDOMIZED = {"randomized": "Y", "non_randomized": "N", "na": "N"}
 SEX_POPULATION = {"all": "BOTH", "female": "F", "male": "M"}
 
 
+def _blinding(spec: Spec) -> list[str]:
+    stated = _field_text(spec, "masking")
+    level = allocation.effective_masking(spec.masking, stated)
+    return [BLINDING[level]] if level in BLINDING else []
+
+
+def _randomised(spec: Spec) -> list[str]:
+    stated = _mapped(spec, "allocation", RANDOMIZED)
+    if stated or spec.randomisation is None:
+        return stated
+    return ["Y"]
+
+
+def _randomisation_quotient(spec: Spec) -> list[str]:
+    """RANDQT: the share of subjects randomised to the investigational product (the
+    ratio's experimental arms), as a decimal of at most two places as TS writes it."""
+    randomisation = spec.randomisation
+    if randomisation is None:
+        return []
+    weights = allocation.weights(randomisation)
+    experimental = {a.name for a in spec.arms.values() if a.type == "experimental"}
+    if not weights or not experimental:
+        return []
+    quotient = allocation.randomisation_quotient(weights, experimental)
+    text = f"{float(quotient):.2f}".rstrip("0").rstrip(".")
+    return [text or "0"]
+
+
 def _phase(spec: Spec) -> list[str]:
     phase = _field_text(spec, "phase")
     if phase is None:
@@ -491,8 +520,8 @@ TS_PARAMETERS: tuple[TsParameter, ...] = (
     TsParameter("AGEMIN", "Planned Minimum Age of Subjects", "trial minimum_age",
                 lambda s: _age(s, "minimum_age")),
     TsParameter("AGESPAN", "Age Group", "trial age_group, minimum_age, maximum_age", _age_spans),
-    TsParameter("TBLIND", "Trial Blinding Schema", "trial masking",
-                lambda s: _mapped(s, "masking", BLINDING)),
+    TsParameter("TBLIND", "Trial Blinding Schema", "trial masking, else the masking roles",
+                _blinding),
     TsParameter("COMPTRT", "Comparative Treatment Name", "trial comparator",
                 lambda s: _field_texts(s, "comparator")),
     TsParameter("TCNTRL", "Control Type", "trial control",
@@ -518,8 +547,10 @@ TS_PARAMETERS: tuple[TsParameter, ...] = (
     TsParameter("TPHASE", "Trial Phase Classification", "trial phase", _phase),
     TsParameter("PLANSUB", "Planned Number of Subjects", "trial enrolment",
                 lambda s: _one(_field_text(s, "enrolment"))),
-    TsParameter("RANDOM", "Trial is Randomized", "trial allocation",
-                lambda s: _mapped(s, "allocation", RANDOMIZED)),
+    TsParameter("RANDOM", "Trial is Randomized", "trial allocation, else the randomisation",
+                _randomised),
+    TsParameter("RANDQT", "Randomization Quotient", "the ratio's experimental arms",
+                _randomisation_quotient),
     TsParameter("REGID", "Registry Identifier", "trial registry",
                 lambda s: _field_texts(s, "registry")),
     TsParameter("ROUTE", "Route of Administration", "investigational route",
@@ -528,6 +559,9 @@ TS_PARAMETERS: tuple[TsParameter, ...] = (
                 lambda s: _mapped(s, "sex", SEX_POPULATION)),
     TsParameter("SPONSOR", "Clinical Study Sponsor", "trial sponsor",
                 lambda s: _field_texts(s, "sponsor")),
+    TsParameter("STRATFCT", "Stratification Factor", "the randomisation's factors",
+                lambda s: [f.label or f.name for f in s.randomisation.factors]
+                if s.randomisation is not None else []),
     TsParameter("TITLE", "Trial Title", "trial title", lambda s: _field_texts(s, "title")),
     TsParameter("TRT", "Investigational Therapy or Treatment", "investigational interventions",
                 lambda s: [i.label or i.name for i in _investigational(s)]),

@@ -37,6 +37,7 @@ import attrs
 from sqlglot import exp
 
 from generators.sql import DIALECTS
+from protocol_dsl.allocation import stratum_column
 from protocol_dsl.plan import nodes as n
 from protocol_dsl.plan.dictionary import (
     ATTESTATIONS_TABLE,
@@ -287,6 +288,16 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
 
     def build(self) -> exp.Expression:
         conditions = {c.id: c.condition for c in self.plan.criteria}
+        taken = {cid.lower() for cid in conditions}
+        for s in self.plan.strata:
+            if stratum_column(s.factor, s.stratum).lower() in taken:
+                raise PlanError(
+                    f"a criterion cannot be named '{stratum_column(s.factor, s.stratum)}': "
+                    "that is the column of a stratum's rule; rename the criterion"
+                )
+        # the strata's rules are columns beside the criteria's (`stratum_column`); which
+        # stratum a subject is in is decided from their flags as the interpreter does
+        conditions.update({stratum_column(s.factor, s.stratum): s.rule for s in self.plan.strata})
         self._plan_record_nodes(list(conditions.values()))
         compiled = [
             self.scalar(condition, None).as_(_id(criterion_id), copy=False)
@@ -307,8 +318,12 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             flags = flags.select(flag.as_(_id(criterion_id), copy=False), copy=False)
         inner = self.names.take("criteria")
         flags = flags.from_(criteria.subquery(_id(inner), copy=False), copy=False)
-        outer = exp.select(*(_col(name) for name in (SUBJECT_ID, *conditions)), copy=False)
+        criteria_ids = [c.id for c in self.plan.criteria]
+        outer = exp.select(*(_col(name) for name in (SUBJECT_ID, *criteria_ids)), copy=False)
         outer = outer.select(self._overall().as_(_id(STATUS), copy=False), copy=False)
+        # the strata's flags come after the status: the criteria and status keep their places
+        strata_columns = [name for name in conditions if name not in criteria_ids]
+        outer = outer.select(*(_col(name) for name in strata_columns), copy=False)
         outer = outer.from_(flags.subquery(_id(self.names.take("flags")), copy=False), copy=False)
         outer = outer.order_by(_col(SUBJECT_ID), copy=False)
         for name, body in ctes:

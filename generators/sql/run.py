@@ -28,6 +28,8 @@ from sqlglot import exp
 
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
+from protocol_dsl import allocation
+from protocol_dsl import model as m
 from protocol_dsl.data.jsonfiles import witness_note
 from protocol_dsl.errors import UserError
 from protocol_dsl.evaluate.values import TITER_LARGEST, parse_titer
@@ -70,14 +72,38 @@ def screen_with_duckdb(
     results = []
     for row in rows:
         values = dict(zip(names, row, strict=True))
-        results.append(
-            {
-                "subject_id": str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0],
-                "status": values["status"],
-                "criteria": {cid: STATUS_WORDS[values[cid]] for cid in criteria},
-            }
-        )
+        result: dict[str, Any] = {
+            "subject_id": str(values[SUBJECT_ID]).split(DUPLICATE_MARK)[0],
+            "status": values["status"],
+            "criteria": {cid: STATUS_WORDS[values[cid]] for cid in criteria},
+        }
+        if spec.randomisation is not None and spec.randomisation.factors:
+            result.update(_strata(spec.randomisation, values, result["status"]))
+        results.append(result)
     return results
+
+
+def _strata(
+    randomisation: m.Randomisation, values: Mapping[str, Any], status: str
+) -> dict[str, Any]:
+    """The eligible subject's stratum of each factor, decided from the strata's flags
+    as the interpreter decides it (`allocation.decide_stratum`)."""
+    if status != "eligible":
+        return {"strata": {}, "stratum": None}
+    levels = {
+        factor.name: allocation.decide_stratum(
+            [
+                (s.name, _truth(values[allocation.stratum_column(factor.name, s.name)]))
+                for s in factor.strata
+            ]
+        )
+        for factor in randomisation.factors
+    }
+    return {"strata": levels, "stratum": allocation.subject_stratum(levels)}
+
+
+def _truth(flag: Any) -> bool | None:
+    return None if flag is None else bool(flag)
 
 
 def screening_relation(

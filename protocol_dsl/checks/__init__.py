@@ -56,6 +56,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic,
         logs,
         notes,
+        randomisation,
         schedule,
         timeline,
     )
@@ -68,6 +69,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         timeline.check,
         schedule.check,
         dosing.check,
+        randomisation.check,
         completeness.check,
         notes.check,
     ]

@@ -55,6 +55,9 @@ def _marks(node: object, what: Callable[[], str]) -> Iterator[tuple[m.Mark, str]
         elif name == "levels_marks":
             for mark in value:
                 yield mark, "the dose levels"
+        elif name == "ratio_marks":
+            for mark in value:
+                yield mark, "the allocation ratio"
         elif isinstance(value, tuple):
             for element in value:
                 if _is_node(type(element)):
@@ -111,6 +114,13 @@ _WORDS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
     (m.TableRow, lambda node, of: f"row '{node.key}'{of}"),
     (m.ScoreItem, lambda node, of: f"score item '{node.name}'{of}"),
     (m.Collect, lambda node, of: f"the collection of {node.form.dotted}"),
+    (m.Randomisation, lambda node, of: "the randomisation"),
+    (m.AllocationMethod, lambda node, of: f"the allocation method ({node.kind})"),
+    (m.StratificationFactor, lambda node, of: f"stratification factor {node.name}"),
+    (m.Stratum, lambda node, of: f"stratum {node.name}{of}"),
+    (m.Masking, lambda node, of: "the masking"),
+    (m.MaskedRoles, lambda node, of: f"the blinding of {', '.join(node.roles)}"),
+    (m.Unblinding, lambda node, of: "an unblinding rule"),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,10 +33,10 @@ PROGRESS_FROM = 500
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "csv"]),
+    type=click.Choice(["text", "json", "jsonl", "csv"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format (jsonl: one subject per line, the input of `randomise --minimise`).",
 )
 @output_file_option("Write to FILE.")
 @click.option(
@@ -98,7 +98,7 @@ def command(
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
 
-    explain = output_format == "json"
+    explain = output_format in ("json", "jsonl")
     total = len(batch.subjects)
     if total >= PROGRESS_FROM and sys.stderr.isatty():
         run = _with_progress(checked, batch, explain, total, screener)
@@ -107,6 +107,8 @@ def command(
 
     if output_format == "json":
         _write(report.render_json(run, spec).encode("utf-8"), output)
+    elif output_format == "jsonl":
+        _write(report.render_jsonl(run).encode("utf-8"), output)
     elif output_format == "csv":
         _write(report.render_csv(run), output)
     else:
@@ -150,6 +152,11 @@ def _with_progress(
             progress=lambda n: progress.advance(task, n),
             screener=screener,
         )
+
+
+def _strata_cells(row: dict[str, Any], factors: list[str]) -> list[str | None]:
+    strata = row.get("strata") or {}
+    return [*(strata.get(f) for f in factors), row.get("stratum")]
 
 
 def _write(data: bytes, output: str | None) -> None:
@@ -201,13 +208,27 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         text = json.dumps(document, indent=2, sort_keys=False)
         _write((text + "\n").encode("utf-8"), output)
         return
+    if output_format == "jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        _write(text.encode("utf-8"), output)
+        return
     criteria = [c.id for c in spec.criteria]
+    factors = [f.name for f in spec.randomisation.factors] if spec.randomisation else []
+    strata_header = [*(f"stratum_{f}" for f in factors), "stratum"] if factors else []
     if output_format == "csv":
         from protocol_dsl.csv_cells import csv_bytes
 
         body = csv_bytes(
-            ["subject_id", "status", *criteria],
-            [[r["subject_id"], r["status"], *(r["criteria"][c] for c in criteria)] for r in rows],
+            ["subject_id", "status", *criteria, *strata_header],
+            [
+                [
+                    r["subject_id"],
+                    r["status"],
+                    *(r["criteria"][c] for c in criteria),
+                    *(_strata_cells(r, factors) if factors else []),
+                ]
+                for r in rows
+            ],
         )
         _write(body, output)
         return

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.errors import InternalError
 from protocol_dsl.evaluate import values as v
@@ -102,6 +103,11 @@ class SubjectResult:
     criteria: dict[str, CriterionResult]
     data_needed: list[str]
     invalid: list[DataProblem]
+    #: an eligible subject's stratum of each stratification factor (None: the design is
+    #: not stratified; empty: the subject is not eligible, so not randomised)
+    strata: dict[str, str] | None = None
+    #: what the strata still unknown need
+    strata_data_needed: list[str] = attrs.Factory(list)
 
     @property
     def failed(self) -> list[str]:
@@ -124,6 +130,21 @@ class SubjectResult:
             "criteria": {k: c.to_json() for k, c in self.criteria.items()},
             "data_needed": list(self.data_needed),
             "invalid": [p.to_json() for p in self.invalid],
+            **self.strata_json(),
+        }
+
+    @property
+    def stratum(self) -> str | None:
+        """The combined stratum (`severity=mild;region=eu`), for an eligible subject."""
+        return allocation.subject_stratum(self.strata) if self.strata else None
+
+    def strata_json(self) -> dict[str, Any]:
+        if self.strata is None:
+            return {}
+        return {
+            "strata": dict(self.strata),
+            "stratum": self.stratum,
+            "strata_data_needed": list(self.strata_data_needed),
         }
 
 
@@ -1763,6 +1784,20 @@ class Screener:
                 _CompiledCriterion(criterion.id, criterion.kind, fn, criterion.rule is None)
             )
         self.criteria: tuple[_CompiledCriterion, ...] = tuple(criteria)
+        #: per stratification factor, its strata's rules compiled (None: not stratified)
+        self.strata: tuple[tuple[str, tuple[tuple[str, Fn], ...]], ...] | None = None
+        randomisation = spec.randomisation
+        if randomisation is not None and randomisation.factors:
+            self.strata = tuple(
+                (
+                    factor.name,
+                    tuple(
+                        (s.name, self._compiler.truth(s.rule, Scope(spec), None))
+                        for s in factor.strata
+                    ),
+                )
+                for factor in randomisation.factors
+            )
         self._plan = tuple((c.id, c.kind, c.fn, c.kind == "inclusion") for c in criteria)
         self._when = self._conditional_items()
         self._record_when = self._conditional_record_items()
@@ -1930,7 +1965,31 @@ class Screener:
             overall = "indeterminate"
         else:
             overall = "eligible"
-        return SubjectResult(data.subject_id, overall, results, needed, list(data.problems))
+        result = SubjectResult(data.subject_id, overall, results, needed, list(data.problems))
+        if self.strata is not None:
+            result.strata, result.strata_data_needed = (
+                self._stratify(data) if overall == "eligible" else ({}, [])
+            )
+        return result
+
+    def _stratify(self, data: Subject) -> tuple[dict[str, str], list[str]]:
+        """An eligible subject's stratum of each factor, and the data the unknown ones need."""
+        assert self.strata is not None
+        levels: dict[str, str] = {}
+        needed: list[str] = []
+        for factor, strata in self.strata:
+            truths: list[tuple[str, bool | None]] = []
+            missing: list[str] = []
+            for name, fn in strata:
+                ctx = Context(data, False)
+                ctx.missing = []
+                truth = fn(ctx, _EMPTY)
+                truths.append((name, truth if truth is True or truth is False else None))
+                missing += ctx.missing
+            levels[factor] = allocation.decide_stratum(truths)
+            if levels[factor] == allocation.UNKNOWN_STRATUM:
+                needed += missing
+        return levels, list(dict.fromkeys(needed))
 
     def evaluate(
         self,

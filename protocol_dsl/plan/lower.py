@@ -88,6 +88,15 @@ class Asked:
 
 
 @attrs.frozen
+class StratumPlan:
+    """The rule of one stratum of a stratification factor (read for eligible subjects)."""
+
+    factor: str
+    stratum: str
+    rule: n.Node
+
+
+@attrs.frozen
 class Plan:
     """The criteria of a trial over its data dictionary."""
 
@@ -95,6 +104,7 @@ class Plan:
     dictionary: Dictionary
     criteria: tuple[CriterionPlan, ...]
     asked: tuple[Asked, ...] = ()
+    strata: tuple[StratumPlan, ...] = ()
 
 
 def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
@@ -109,7 +119,21 @@ def build_plan(spec: Spec, extra_units: tuple[str, ...] = ()) -> Plan:
             rule = lowerer.condition(criterion.rule, context, f"the rule of {criterion.id}")
         criteria.append(CriterionPlan(criterion.id, criterion.kind, rule, criterion.attested))
     name = spec.trial.name if spec.trial is not None else ""
-    return Plan(name, dictionary, tuple(criteria), _asked(spec, lowerer))
+    return Plan(name, dictionary, tuple(criteria), _asked(spec, lowerer), _strata(spec, lowerer))
+
+
+def _strata(spec: Spec, lowerer: _Lowerer) -> tuple[StratumPlan, ...]:
+    """The rule of every stratum of the randomisation's factors, in declared order."""
+    randomisation = spec.randomisation
+    if randomisation is None:
+        return ()
+    found = []
+    for factor in randomisation.factors:
+        for stratum in factor.strata:
+            role = f"the rule of stratum {factor.name}.{stratum.name}"
+            rule = lowerer.condition(stratum.rule, _Context(spec, None, None), role)
+            found.append(StratumPlan(factor.name, stratum.name, rule))
+    return tuple(found)
 
 
 def _asked(spec: Spec, lowerer: _Lowerer) -> tuple[Asked, ...]:

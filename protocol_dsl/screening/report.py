@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from protocol_dsl.evaluate.interpreter import SubjectResult
 from protocol_dsl.screening import boxes
 from protocol_dsl.screening.run import ScreenRun
 
@@ -49,6 +50,17 @@ def render_json(run: ScreenRun, spec_path: str) -> str:
     return json.dumps(to_json_data(run, spec_path), indent=2, ensure_ascii=False) + "\n"
 
 
+def render_jsonl(run: ScreenRun) -> str:
+    """One subject per line (its JSON entry as in `render_json`), input order."""
+    lines = []
+    for outcome in run.outcomes:
+        data = outcome.result.to_json()
+        data["source"] = outcome.source
+        data["findings"] = [f.to_json() for f in outcome.findings]
+        lines.append(json.dumps(data, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
 # ---------------------------------------------------------------- CSV
 
 
@@ -65,6 +77,7 @@ def render_csv(run: ScreenRun) -> bytes:
         "invalid_values",
         "findings",
         *criteria,
+        *_strata_header(run),
         "source",
     ]
     rows: list[list[Cell]] = []
@@ -80,10 +93,30 @@ def render_csv(run: ScreenRun) -> bytes:
                 len(result.invalid),
                 " ".join(sorted({f.rule for f in outcome.findings})),
                 *(result.criteria[c].status for c in criteria),
+                *_strata_cells(run, result),
                 outcome.source,
             ]
         )
     return csv_bytes(header, rows)
+
+
+def _factors(run: ScreenRun) -> list[str]:
+    randomisation = run.spec.randomisation
+    return [f.name for f in randomisation.factors] if randomisation is not None else []
+
+
+def _strata_header(run: ScreenRun) -> list[str]:
+    """One column per stratification factor and the combined stratum (stratified only)."""
+    factors = _factors(run)
+    return [*(f"stratum_{f}" for f in factors), "stratum"] if factors else []
+
+
+def _strata_cells(run: ScreenRun, result: SubjectResult) -> list[str | None]:
+    factors = _factors(run)
+    if not factors:
+        return []
+    strata = result.strata or {}
+    return [*(strata.get(f) for f in factors), result.stratum]
 
 
 # ---------------------------------------------------------------- text
@@ -162,6 +195,7 @@ def _report_parts(run: ScreenRun, spec_path: str) -> list[boxes.Part]:
         *(boxes.Column(n, overflow="fold") for n in ("Failed", "Unknown", "Data needed")),
     )
     parts.append(boxes.Table("Subjects", columns, tuple(subjects)))
+    parts += _strata_table(run)
 
     invalid = [(o, p) for o in run.outcomes for p in o.result.invalid if p.check is None]
     if invalid:
@@ -205,6 +239,25 @@ def _report_parts(run: ScreenRun, spec_path: str) -> list[boxes.Part]:
         title = f"Screen-failure funnel ({len(run.outcomes)} subjects)"
         parts += [None, boxes.Table(title, columns, tuple(rows))]
     return parts
+
+
+def _strata_table(run: ScreenRun) -> list[boxes.Part]:
+    """Each eligible subject's stratum: per factor, combined, and the data still needed."""
+    factors = _factors(run)
+    eligible = [o.result for o in run.outcomes if o.result.status == "eligible"]
+    if not factors or not eligible:
+        return []
+    rows = [
+        (
+            r.subject_id,
+            *((r.strata or {}).get(f, "") for f in factors),
+            r.stratum or "",
+            _listed(r.strata_data_needed),
+        )
+        for r in eligible
+    ]
+    names = ("Subject", *factors, "Stratum", "Data needed")
+    return [None, _table(f"Strata of eligible subjects ({len(eligible)})", names, "fold", rows)]
 
 
 def _table(
@@ -258,6 +311,12 @@ def _plain_text(run: ScreenRun, spec_path: str) -> str:
             f"\tunknown: {' '.join(result.unknown) or '-'}"
             f"\tneeded: {_listed(result.data_needed) or '-'}"
         )
+    if _factors(run):
+        for outcome in run.outcomes:
+            result = outcome.result
+            if result.status == "eligible":
+                needed = _listed(result.strata_data_needed) or "-"
+                lines.append(f"stratum\t{result.subject_id}\t{result.stratum}\tneeded: {needed}")
     for outcome in run.outcomes:
         for problem in outcome.result.invalid:
             if problem.check is None:

@@ -1191,6 +1191,11 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for endpoint in decl.endpoints:
             if endpoint.rule is not None:
                 typer.infer(endpoint.rule, Scope(owner, None, f"endpoint {endpoint.name}"))
+    elif isinstance(decl, m.Randomisation):
+        for factor in decl.factors:
+            for stratum in factor.strata:
+                scope = Scope(owner, None, f"stratum {factor.name}.{stratum.name}")
+                typer.condition(stratum.rule, scope, f"the rule of stratum '{stratum.name}'")
 
 
 def walk_types(spec: Spec) -> Iterator[tuple[m.Expr, Scope, Type]]:

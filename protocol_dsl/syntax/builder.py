@@ -1274,6 +1274,106 @@ class ModelBuilder(Transformer):
             complete=complete,
         )
 
+    # -- randomisation and blinding
+
+    @v_args(meta=True)
+    def ratio_entry(self, meta: Any, children: list[Any]) -> m.RatioEntry:
+        weight = _decimal(str(children[1]), self.tspan(children[1]))
+        return m.RatioEntry(str(children[0]), weight, span=self.span(meta))
+
+    @v_args(meta=True)
+    def allocation_ratio(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        entries = tuple(c for c in children if isinstance(c, m.RatioEntry))
+        return ("ratio", (entries, self._marks(children)))
+
+    def simple_method(self, children: list[Any]) -> dict[str, Any]:
+        return {"kind": "simple"}
+
+    def permuted_blocks_method(self, children: list[Any]) -> dict[str, Any]:
+        sizes = tuple(_decimal(str(c), self.tspan(c)) for c in children)
+        return {"kind": "permuted_blocks", "block_sizes": sizes}
+
+    def minimisation_method(self, children: list[Any]) -> dict[str, Any]:
+        measure = str(children[2]) if len(children) > 2 else None
+        probability = _decimal(str(children[1]), self.tspan(children[1]))
+        return {
+            "kind": "minimisation",
+            "factors": children[0],
+            "probability": probability,
+            "measure": measure,
+        }
+
+    @v_args(meta=True)
+    def method_clause(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        method = m.AllocationMethod(
+            **children[0], marks=self._marks(children), span=self.span(meta)
+        )
+        return ("method", method)
+
+    @v_args(meta=True)
+    def stratum(self, meta: Any, children: list[Any]) -> m.Stratum:
+        rule = next(c for c in children[1:] if _is_expr(c))
+        return m.Stratum(
+            str(children[0]),
+            self._label(children),
+            rule,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def stratification_factor(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        factor = m.StratificationFactor(
+            str(children[0]),
+            self._label(children),
+            tuple(c for c in children if isinstance(c, m.Stratum)),
+            self._marks(children[1:]),
+            span=self.span(meta),
+        )
+        return ("factor", factor)
+
+    @v_args(meta=True)
+    def randomisation_decl(self, meta: Any, children: list[Any]) -> m.Randomisation:
+        ratio: tuple[m.RatioEntry, ...] = ()
+        ratio_marks: m.Marks = ()
+        method = None
+        factors = []
+        for child in children:
+            if not isinstance(child, tuple):
+                continue
+            kind, value = child
+            if kind == "ratio":
+                ratio, ratio_marks = value
+            elif kind == "method":
+                method = value
+            elif kind == "factor":
+                factors.append(value)
+        return m.Randomisation(
+            ratio,
+            ratio_marks,
+            method,
+            tuple(factors),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def blinded_roles(self, meta: Any, children: list[Any]) -> m.MaskedRoles:
+        return m.MaskedRoles(children[0], self._marks(children), span=self.span(meta))
+
+    @v_args(meta=True)
+    def unblinding_rule(self, meta: Any, children: list[Any]) -> m.Unblinding:
+        return m.Unblinding(unquote(children[0]), self._marks(children), span=self.span(meta))
+
+    @v_args(meta=True)
+    def masking_decl(self, meta: Any, children: list[Any]) -> m.Masking:
+        return m.Masking(
+            tuple(c for c in children if isinstance(c, m.MaskedRoles)),
+            tuple(c for c in children if isinstance(c, m.Unblinding)),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
     # -- expressions
 
     def _exists(self, kind: m.QuantifierKind, meta: Any, children: list[Any]) -> m.Quantifier:

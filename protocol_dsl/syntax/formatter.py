@@ -186,6 +186,8 @@ class _Formatter:
             m.Objective: self.objective,
             m.Amendment: self.amendment,
             m.Mapping: self.mapping,
+            m.Randomisation: self.randomisation,
+            m.Masking: self.masking,
         }
 
     # ------------------------------------------------------------ module
@@ -1188,6 +1190,67 @@ class _Formatter:
         for complete in decl.complete:
             text = f"complete {complete.form.dotted} for {complete.domain}"
             members.append((complete, [_anchored(INDENT, text, complete)]))
+        members.sort(key=lambda member: _start(member[0]))
+        return self.block(opening, members, decl)
+
+    # -- randomisation and blinding
+
+    def randomisation(self, decl: m.Randomisation) -> list[_Line]:
+        opening = [_anchored(0, _join(["randomisation", *self.marks(decl.marks), "{"]), decl)]
+        members: list[tuple[int, int, object, list[_Line]]] = []
+        order = itertools.count()
+        if decl.ratio:
+            first = decl.ratio[0]
+            entries = ", ".join(
+                f"{entry.arm} {printer.number(entry.weight)}" for entry in decl.ratio
+            )
+            text = _join([f"ratio {entries}", *self.marks(decl.ratio_marks)])
+            # the `ratio` keyword has no node: the line is anchored where it is
+            keyword = self._keyword_line("ratio", first)  # type: ignore[arg-type]
+            members.append(
+                (keyword.span.start, next(order), keyword, [_anchored(INDENT, text, keyword)])
+            )
+        method = decl.method
+        if method is not None:
+            text = _join(["method", self.allocation_method(method), *self.marks(method.marks)])
+            members.append((_start(method), next(order), method, [_anchored(INDENT, text, method)]))
+        for factor in decl.factors:
+            members.append((_start(factor), next(order), factor, self.stratification(factor)))
+        members.sort(key=lambda member: (member[0], member[1]))
+        return self.block(opening, [(node, lines) for _s, _o, node, lines in members], decl)
+
+    @staticmethod
+    def allocation_method(method: m.AllocationMethod) -> str:
+        if method.kind == "permuted_blocks":
+            sizes = ", ".join(printer.number(size) for size in method.block_sizes)
+            return f"permuted_blocks block_sizes {sizes}"
+        if method.kind == "minimisation":
+            probability = printer.number(
+                method.probability if method.probability is not None else Decimal(1)
+            )
+            text = f"minimisation factors {', '.join(method.factors)} probability {probability}"
+            return text + (f" measure {method.measure}" if method.measure else "")
+        return method.kind
+
+    def stratification(self, factor: m.StratificationFactor) -> list[_Line]:
+        head = ["stratify_by", factor.name, self.label(factor.label)]
+        opening = self.header(INDENT, head, self.marks(factor.marks), factor)
+        members: list[tuple[object, list[_Line]]] = []
+        for stratum in factor.strata:
+            stratum_head = _join([stratum.name, self.label(stratum.label)])
+            lines = self.definition(2 * INDENT, stratum_head, stratum.rule, stratum.marks, stratum)
+            members.append((stratum, lines))
+        return self.block(opening, members, factor)
+
+    def masking(self, decl: m.Masking) -> list[_Line]:
+        opening = [_anchored(0, _join(["masking", *self.marks(decl.marks), "{"]), decl)]
+        members: list[tuple[object, list[_Line]]] = []
+        for roles in decl.blinded:
+            text = _join(["blinded " + ", ".join(roles.roles), *self.marks(roles.marks)])
+            members.append((roles, [_anchored(INDENT, text, roles)]))
+        for rule in decl.unblinding:
+            text = _join([f"unblinding {self.string(rule.text)}", *self.marks(rule.marks)])
+            members.append((rule, [_anchored(INDENT, text, rule)]))
         members.sort(key=lambda member: _start(member[0]))
         return self.block(opening, members, decl)
 

@@ -308,6 +308,13 @@ def every_command(run: SpecRun, folder: Path, coverage: Coverage, inputs: Inputs
                 ),
             )
         )
+    randomisation = [d for d in _module_of(run.source, spec) if isinstance(d, m.Randomisation)]
+    method = randomisation[0].method if randomisation else None
+    if method is not None and method.kind != "minimisation":
+        for fmt in ("csv", "redcap"):
+            out = folder / f"allocation.{fmt}.csv"
+            args = ["randomise", "--seed", "1", "--size", "24", "--format", fmt, "--force"]
+            rec(classify(f"randomise --format {fmt}", invoke([*args, "--out", str(out), spec])))
     new = folder / "new.trial"
     new.write_text(inputs.new_version, encoding="utf-8")
     for fmt in ("text", "json", "markdown"):

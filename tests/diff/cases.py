@@ -73,6 +73,25 @@ def removed(rule: str, category: str, eu: bool, fda: bool, *old: Edit, **kw) -> 
 
 S, R, REL, ROB, ADM = "safety", "rights", "data_reliability", "data_robustness", "administrative"
 
+_RANDOMISED = sub("  allocation   non_randomized\n", "  allocation   randomized\n")
+_RANDOMISATION = after(
+    "  TRT in treatment\n}\n",
+    "\nrandomisation {\n  ratio A 1\n  method permuted_blocks block_sizes 2\n}\n",
+)
+_STRATIFICATION = sub(
+    "  method permuted_blocks block_sizes 2\n",
+    "  method permuted_blocks block_sizes 2\n"
+    '  stratify_by age_group "Age group" {\n'
+    '    younger "Under 40" = age < 40\n'
+    '    older "40 or over" = age >= 40\n'
+    "  }\n",
+)
+_DOUBLE = sub("  masking      open_label\n", "  masking      double\n")
+_MASKING = after(
+    "  TRT in treatment\n}\n",
+    '\nmasking {\n  blinded participant, investigator\n  unblinding "Emergency"\n}\n',
+)
+
 _VISIT_W8 = after(
     'visit D29 "Day 29"    day 29 window -2 +2 in treatment\n',
     'visit W8  "Week 8"    day 57 window -7 +7 in treatment\n',
@@ -505,6 +524,70 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('arm A "Drug X"', 'arm A "Drug X dose escalation"'),
+    ),
+    row(
+        "RANDOMISATION_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        old=(_RANDOMISED,),
+    ),
+    Row(
+        "RANDOMISATION_CHANGED",
+        "removed",
+        ROB,
+        True,
+        False,
+        new=(_RANDOMISED,),
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row(
+        "RANDOMISATION_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        sub("ratio A 1", "ratio A 2"),
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row(
+        "STRATIFICATION_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        _RANDOMISED,
+        _RANDOMISATION,
+        _STRATIFICATION,
+        old=(_RANDOMISED, _RANDOMISATION),
+    ),
+    row("MASKING_CHANGED", "added", ROB, True, False, _DOUBLE, _MASKING, old=(_DOUBLE,)),
+    row(
+        "MASKING_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        _DOUBLE,
+        _MASKING,
+        sub("blinded participant, investigator", "blinded participant, outcome_assessor"),
+        old=(_DOUBLE, _MASKING),
+    ),
+    row(
+        "UNBLINDING_CHANGED",
+        "changed",
+        S,
+        True,
+        True,
+        _DOUBLE,
+        _MASKING,
+        sub('unblinding "Emergency"', 'unblinding "Emergency, through the IRT"'),
+        old=(_DOUBLE, _MASKING),
     ),
     row("ELEMENT_ADDED", "added", ROB, True, False, _ELEMENT),
     removed("ELEMENT_REMOVED", ROB, True, False, _ELEMENT),

@@ -26,7 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "recorder",
         "walk",
         "schedule reading header eligibility",
-        "design dictionary objectives",
+        "design dictionary objectives randomisation",
         "compare",
         "rationale subjects",
         "render",

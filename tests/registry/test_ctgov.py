@@ -37,6 +37,7 @@ ENUMS = {
         "HEALTH_SERVICES_RESEARCH", "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "OTHER",
     },
     "masking": {"NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE"},
+    "whoMasked": {"PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR"},
     "armType": {
         "EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR",
         "NO_INTERVENTION", "OTHER",
@@ -129,6 +130,7 @@ def test_values_are_registry_enumerations(stem: str) -> None:
     assert info["interventionModel"] in ENUMS["interventionModel"]
     assert info["primaryPurpose"] in ENUMS["primaryPurpose"]
     assert info["maskingInfo"]["masking"] in ENUMS["masking"]
+    assert set(info["maskingInfo"].get("whoMasked", [])) <= ENUMS["whoMasked"]
     assert design["enrollmentInfo"]["type"] in ENUMS["enrollmentType"]
     arms = section["armsInterventionsModule"]
     assert {g["type"] for g in arms["armGroups"]} <= ENUMS["armType"]
@@ -177,7 +179,13 @@ def test_pilot_record() -> None:
     section = ctgov.record(load_spec("cdiscpilot01"))["protocolSection"]
     assert "nctId" not in section["identificationModule"]
     assert section["designModule"]["designInfo"]["allocation"] == "RANDOMIZED"
-    assert section["designModule"]["designInfo"]["maskingInfo"] == {"masking": "DOUBLE"}
+    # the protocol's double-blind: participants and investigators (the registry's roles),
+    # and the sponsor's personnel, which the registry names only in the description
+    assert section["designModule"]["designInfo"]["maskingInfo"] == {
+        "masking": "DOUBLE",
+        "whoMasked": ["PARTICIPANT", "INVESTIGATOR"],
+        "maskingDescription": "Also masked: the sponsor's study team.",
+    }
     types = {g["label"]: g["type"] for g in section["armsInterventionsModule"]["armGroups"]}
     assert types == {
         "Placebo": "PLACEBO_COMPARATOR",

@@ -19,6 +19,7 @@ from generators.sql.build import build
 from generators.sql.compile import render, screening_query
 from generators.sql.run import connect
 from generators.sql.schema import render_schema
+from protocol_dsl.allocation import stratum_column
 from protocol_dsl.compiler import compile_spec
 from tests.sql.cases import CDISCPILOT01, CDISCPILOT01_ELIGIBLE, QLS4131, QLS4131_ELIGIBLE
 
@@ -108,7 +109,8 @@ def test_every_dialect_means_the_same(named_spec, screened, dialect: str) -> Non
     text = render(screening_query(spec, dialect), dialect)
     back = sqlglot.parse_one(text, read=dialect).sql(dialect="duckdb")
     assert connection.sql(back).fetchall() == native
-    assert {row[-1] for row in native} == {"eligible", "ineligible", "indeterminate"}
+    status = 1 + len(spec.criteria)  # after the subject id and the criteria; strata follow
+    assert {row[status] for row in native} == {"eligible", "ineligible", "indeterminate"}
 
 
 def test_query_runs_on_the_empty_schema(named_spec) -> None:
@@ -118,7 +120,12 @@ def test_query_runs_on_the_empty_schema(named_spec) -> None:
     connection.execute(render_schema(spec, "duckdb"))
     relation = connection.sql(render(screening_query(spec), "duckdb"))
     criteria = [c.id for c in spec.criteria]
-    assert relation.columns == ["subject_id", *criteria, "status"]
+    strata = (
+        [stratum_column(f.name, s.name) for f in spec.randomisation.factors for s in f.strata]
+        if spec.randomisation is not None
+        else []
+    )
+    assert relation.columns == ["subject_id", *criteria, "status", *strata]
     assert relation.fetchall() == []
 
 

@@ -679,7 +679,9 @@ SELECT
     ), 0) = 31
     THEN 'eligible'
     ELSE 'indeterminate'
-  END AS "status"
+  END AS "status",
+  "stratum__severity__moderate",
+  "stratum__severity__mild"
 FROM (
   SELECT
     "subject_id",
@@ -713,7 +715,9 @@ FROM (
     CAST(CAST("EXCL28" AS INT) AS SMALLINT) AS "EXCL28",
     CAST(CAST("EXCL29" AS INT) AS SMALLINT) AS "EXCL29",
     CAST(CAST("EXCL30" AS INT) AS SMALLINT) AS "EXCL30",
-    CAST(CAST("EXCL31" AS INT) AS SMALLINT) AS "EXCL31"
+    CAST(CAST("EXCL31" AS INT) AS SMALLINT) AS "EXCL31",
+    CAST(CAST("stratum__severity__moderate" AS INT) AS SMALLINT) AS "stratum__severity__moderate",
+    CAST(CAST("stratum__severity__mild" AS INT) AS SMALLINT) AS "stratum__severity__mild"
   FROM (
     SELECT
       COALESCE(
@@ -1482,7 +1486,9 @@ FROM (
           WHEN 0
           THEN FALSE
         END
-      END AS "EXCL31"
+      END AS "EXCL31",
+      "eligibility_assessments_by_visit"."mmse_total__SCRN1" <= 17 AS "stratum__severity__moderate",
+      "eligibility_assessments_by_visit"."mmse_total__SCRN1" >= 18 AS "stratum__severity__mild"
     FROM "demographics_by_visit"
     FULL JOIN "eligibility_assessments_by_visit"
       ON "eligibility_assessments_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
