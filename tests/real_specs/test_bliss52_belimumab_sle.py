@@ -68,9 +68,62 @@ def test_every_artefact_builds(tmp_path: Path) -> None:
     assert study["designModule"]["designInfo"]["allocation"] == "RANDOMIZED"
     arms = [arm["label"] for arm in study["armsInterventionsModule"]["armGroups"]]
     assert arms == ["Placebo", "Belimumab 1 mg/kg", "Belimumab 10 mg/kg"]
+    masking = study["designModule"]["designInfo"]["maskingInfo"]
+    assert (masking["masking"], masking["whoMasked"]) == ("DOUBLE", ["PARTICIPANT", "INVESTIGATOR"])
+    summary = (tmp_path / "sdtm" / "ts.csv").read_text(encoding="utf-8").splitlines()
+    parameters = [row.split(",")[3:6] for row in summary]
+    assert ["RANDQT", "Randomization Quotient", "0.67"] in parameters  # 2 of 3 arms experimental
+    assert [p[2] for p in parameters if p[0] == "STRATFCT"] == [
+        "Screening SELENA-SLEDAI score",
+        "Proteinuria at screening",
+        "Race",
+    ]
 
 
 @pytest.mark.parametrize("engine", ["python", "duckdb"])
 def test_witnesses_screen_as_they_claim(tmp_path: Path, engine: str) -> None:
     # One eligible subject and at least one failing each of the 10 criteria.
     assert support.check_witnesses(SPEC, tmp_path, engine) >= 11
+
+
+#: SELENA-SLEDAI descriptors present at screening, and the activity stratum they make.
+ACTIVITY = {
+    "nine_or_less": ("arthritis", "rash"),  # 4 + 2 = 6, the least that is eligible
+    "ten_or_more": ("arthritis", "rash", "low_complement", "increased_dna_binding"),  # 10
+}
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+@pytest.mark.parametrize(
+    ("activity", "proteinuria", "race", "strata"),
+    [
+        ("nine_or_less", 1.99, "white", "proteinuria=below_2_g;race=other"),
+        (
+            "ten_or_more",
+            2,
+            "black_or_african_american",
+            "proteinuria=two_g_or_more;race=african_or_indigenous",
+        ),
+        (
+            "ten_or_more",
+            0.4,
+            "american_indian_or_alaska_native",
+            "proteinuria=below_2_g;race=african_or_indigenous",
+        ),
+    ],
+)
+def test_an_eligible_subject_is_stratified_by_activity_proteinuria_and_race(
+    tmp_path: Path, engine: str, activity: str, proteinuria: float, race: str, strata: str
+) -> None:
+    _, subjects = support.witness_file(SPEC, tmp_path)
+    (eligible,) = [s for s in subjects if s["witness"]["kind"] == "eligible"]
+    forms = eligible["forms"]
+    descriptors = forms["selena_sledai_form"]["SCR"]
+    forms["selena_sledai_form"]["SCR"] = {name: name in ACTIVITY[activity] for name in descriptors}
+    forms.setdefault("screening_labs", {}).setdefault("SCR", {})["proteinuria"] = proteinuria
+    forms["demographics"]["SCR"]["race"] = race
+    data = tmp_path / "eligible.json"
+    data.write_text(json.dumps([eligible]), encoding="utf-8")
+    (result,) = support.screened(SPEC, data, engine).values()
+    assert result["status"] == "eligible"
+    assert result["stratum"] == f"disease_activity={activity};{strata}"
