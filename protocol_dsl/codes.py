@@ -9,7 +9,8 @@ Ranges: E00xx syntax and files; E01xx names, imports and fields; E02xx types;
 E03xx units; E04xx eligibility logic; E05xx data availability; E06xx
 schedule; E07xx dosing and escalation; E10xx randomised design; W08xx document completeness; N09xx
 notes (provisional values, open questions); E0999 an internal error (a bug in
-protocol-dsl, reported with the check it happened in).
+protocol-dsl, reported with the check it happened in); E10xx/W10xx randomised
+designs (analysis sets, estimands, sample size).
 """
 
 from __future__ import annotations
@@ -149,6 +150,27 @@ CODES: dict[str, CodeInfo] = {
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
     "W0803": CodeInfo("no schedule of visits", "warning"),
+    # ---- E10xx randomised design: analysis sets, estimands, sample size
+    "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
+    "E1017": CodeInfo("estimand population that is not an analysis set", "error"),
+    "E1018": CodeInfo("estimand variable that is not an endpoint", "error"),
+    "E1019": CodeInfo("estimand without one of its five attributes", "error"),
+    "E1020": CodeInfo("intercurrent event strategy that is not one of ICH E9(R1)'s five", "error"),
+    "E1021": CodeInfo("composite strategy that does not say what the event counts as", "error"),
+    "E1022": CodeInfo("arm on both sides of an estimand's comparison", "error"),
+    "E1023": CodeInfo("intercurrent events listed and declared none", "error"),
+    "E1024": CodeInfo("unknown sample-size method", "error"),
+    "E1025": CodeInfo("unknown or repeated sample-size parameter", "error"),
+    "E1026": CodeInfo("missing sample-size parameter", "error"),
+    "E1027": CodeInfo("sample-size parameter out of range", "error"),
+    "E1028": CodeInfo("sample-size assumptions with no effect to detect", "error"),
+    "E1029": CodeInfo("second statistics section", "error"),
+    "W1040": CodeInfo("primary objective without an estimand", "warning"),
+    "W1041": CodeInfo("analysis set or subgroup that no subject can belong to", "warning"),
+    "W1042": CodeInfo("two analysis sets or subgroups with the same members", "warning"),
+    "W1043": CodeInfo("planned enrolment below the recomputed sample size", "warning"),
+    "W1044": CodeInfo("planned enrolment well above the recomputed sample size", "warning"),
+    "W1045": CodeInfo("sample size without a planned enrolment to compare", "warning"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

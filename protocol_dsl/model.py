@@ -1089,12 +1089,103 @@ class Endpoint(_Node):
     span: Span = _span_field(kw_only=True)
 
 
+#: ICH E9(R1)'s five strategies for an intercurrent event, as the language spells them.
+IntercurrentStrategy = Literal[
+    "treatment_policy", "composite", "hypothetical", "while_on_treatment", "principal_stratum"
+]
+INTERCURRENT_STRATEGIES: tuple[str, ...] = get_args(IntercurrentStrategy)
+
+
+@node
+class IntercurrentEvent(_Node):
+    """An intercurrent event and the strategy that handles it.
+
+    `strategy` is the word as written (a check refuses one that is not among
+    `INTERCURRENT_STRATEGIES`); `detail` says how the strategy applies (for a
+    composite strategy, what the event counts as).
+    """
+
+    text: str
+    strategy: str
+    detail: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Estimand(_Node):
+    """An estimand with ICH E9(R1)'s five attributes.
+
+    `treatment` are the arms of interest and `comparator` the arms they are
+    compared with (`treatment A versus B`); `population` names an analysis
+    set, `variable` an endpoint.  `no_intercurrent` records that the writer
+    stated explicitly that no intercurrent event was identified, which is
+    not the same as having said nothing.
+    """
+
+    name: str
+    label: str | None
+    treatment: tuple[Ref, ...] = ()
+    comparator: tuple[Ref, ...] = ()
+    population: Ref | None = None
+    variable: Ref | None = None
+    intercurrent: tuple[IntercurrentEvent, ...] = ()
+    no_intercurrent: bool = False
+    summary: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
 @node
 class Objective(_Node):
     name: str
     level: ObjectiveLevel
     text: str
     endpoints: tuple[Endpoint, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+    estimands: tuple[Estimand, ...] = attrs.field(default=(), kw_only=True)
+
+
+PopulationKind = Literal["population", "subgroup"]
+
+
+@node
+class Population(_Node):
+    """A named analysis set (`population`) or subgroup, defined by a rule over subject data."""
+
+    kind: PopulationKind
+    name: str
+    label: str | None
+    rule: Expr
+    codes: tuple[Code, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class SampleSize(_Node):
+    """The assumptions of a sample-size calculation: its method and parameters as fields."""
+
+    method: str
+    label: str | None
+    parameters: tuple[Field, ...]
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def parameter(self, key: str) -> Field | None:
+        for f in self.parameters:
+            if f.key == key:
+                return f
+        return None
+
+
+@node
+class Statistics(_Node):
+    """The statistical considerations: sample-size assumptions and a summary of the analysis."""
+
+    sample_sizes: tuple[SampleSize, ...] = ()
+    analyses: tuple[str, ...] = ()
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
 
@@ -1288,6 +1379,8 @@ Declaration: TypeAlias = (
     | Mapping
     | Randomisation
     | Masking
+    | Population
+    | Statistics
 )
 
 

@@ -286,6 +286,21 @@ class Spec:
         return found[0] if found else None
 
     objectives = _OfType(m.Objective)
+    populations = _ByName(m.Population)
+
+    @property
+    def statistics(self) -> m.Statistics | None:
+        """The statistics section (the first one: a second is reported by the checks)."""
+        found = self.module.of_type(m.Statistics)
+        return found[0] if found else None
+
+    @property
+    def estimands(self) -> Iterator[tuple[m.Objective, m.Estimand]]:
+        """Every estimand with the objective it belongs to, in source order."""
+        for objective in self.objectives:
+            for estimand in objective.estimands:
+                yield objective, estimand
+
     amendments = _OfType(m.Amendment)
     mappings = _OfType(m.Mapping)
     collects = _OfType(m.Collect)
@@ -507,6 +522,8 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
             for stratum in factor.strata:
                 where = f"stratum {factor.name}.{stratum.name}"
                 yield Scope(owner, None, where), stratum.rule
+    elif isinstance(decl, m.Population):
+        yield Scope(owner, None, f"{decl.kind} {decl.name}"), decl.rule
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

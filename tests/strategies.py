@@ -977,6 +977,9 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             )
         )
     objectives = _objectives(draw, used, last_day)
+    populations = _populations(draw, used, ctx)
+    objectives = _with_estimands(draw, used, objectives, arms, populations)
+    statistics = _statistics(draw) if draw(st.booleans()) else None
     amendments = [
         m.Amendment(
             Decimal(n),
@@ -1008,7 +1011,9 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
         *criteria,
         intervention,
         *([dose_finding] if dose_finding is not None else []),
+        *populations,
         *objectives,
+        *([statistics] if statistics is not None else []),
         *amendments,
     ]
     module = m.Module("<generated>", tuple(declarations), span=SPAN)  # type: ignore[arg-type]
@@ -1042,6 +1047,95 @@ def _objectives(draw: st.DrawFn, used: set[str], last_day: int) -> list[m.Object
             )  # type: ignore[arg-type]
         )
     return objectives
+
+
+def _populations(draw: st.DrawFn, used: set[str], ctx: Context) -> list[m.Population]:
+    """Analysis sets and subgroups, each a condition over what the spec declares."""
+    populations = []
+    pool = draw(st.permutations(ctx.resources()))
+    for _ in range(draw(st.integers(0, 2))):
+        resources = _take(draw, pool, 2)
+        if not resources:
+            break
+        populations.append(
+            m.Population(
+                draw(st.sampled_from(["population", "subgroup"])),
+                _fresh(draw, used, upper=True),
+                _label(draw),
+                _condition(draw, ctx, 2, resources),
+                _codes(draw, 1),
+                _marks(draw, 1),
+                span=SPAN,
+            )
+        )
+    return populations
+
+
+def _with_estimands(
+    draw: st.DrawFn,
+    used: set[str],
+    objectives: list[m.Objective],
+    arms: list[m.Arm],
+    populations: list[m.Population],
+) -> list[m.Objective]:
+    """Objectives, some with an estimand over the declared arms, populations and endpoints."""
+    if not arms or not populations:
+        return objectives
+    out = []
+    for objective in objectives:
+        if not draw(st.booleans()):
+            out.append(objective)
+            continue
+        events = tuple(
+            m.IntercurrentEvent(
+                draw(texts()),
+                strategy,
+                # a composite strategy says what the event counts as (E1021)
+                draw(texts().filter(str.strip))
+                if strategy == "composite"
+                else draw(st.none() | texts()),
+                _marks(draw, 1),
+                span=SPAN,
+            )
+            for strategy in draw(st.lists(st.sampled_from(m.INTERCURRENT_STRATEGIES), max_size=2))
+        )
+        estimand = m.Estimand(
+            _fresh(draw, used, upper=True),
+            _label(draw),
+            (m.Ref((arms[0].name,), span=SPAN),),
+            (),
+            m.Ref((draw(st.sampled_from(populations)).name,), span=SPAN),
+            m.Ref((draw(st.sampled_from(objective.endpoints)).name,), span=SPAN),
+            events,
+            not events,
+            draw(texts()),
+            _marks(draw, 1),
+            span=SPAN,
+        )
+        out.append(attrs.evolve(objective, estimands=(estimand,)))  # type: ignore[misc]
+    return out
+
+
+def _statistics(draw: st.DrawFn) -> m.Statistics:
+    """A statistics section with one valid sample-size calculation."""
+    method = draw(st.sampled_from(["two_proportions", "two_means"]))
+    p1 = Decimal(draw(st.integers(5, 45))) / 100
+    parameters = {
+        "alpha": Decimal("0.05"),
+        "power": draw(st.sampled_from([Decimal("0.8"), Decimal("0.9")])),
+        **(
+            {"p1": p1, "p2": p1 + Decimal(draw(st.integers(10, 40))) / 100}
+            if method == "two_proportions"
+            else {"difference": _decimal(draw, 1, 10), "sd": _decimal(draw, 1, 20)}
+        ),
+    }
+    fields = tuple(
+        m.Field(key, (_number_value(value),), span=SPAN) for key, value in parameters.items()
+    )
+    sample_size = m.SampleSize(method, _label(draw), fields, _marks(draw, 1), span=SPAN)
+    return m.Statistics(
+        (sample_size,), tuple(draw(st.lists(texts(), max_size=1))), _marks(draw, 1), span=SPAN
+    )
 
 
 def spec_modules() -> st.SearchStrategy[m.Module]:

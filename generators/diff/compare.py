@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generators.diff import (
+    analysis,
     design,
     dictionary,
     eligibility,
@@ -134,4 +135,6 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     randomisation.randomisation(d, old, new)
     randomisation.masking(d, old, new)
     objectives.objectives(d, old, new)
+    analysis.populations(d, old, new)
+    analysis.statistics(d, old, new)
     dictionary.mappings(d, old, new, prefix)

@@ -8,6 +8,8 @@ Objectives and an endpoint's own fields are rule tables of the generic
 walker (`walk`).  Endpoints are matched by name across objectives, by hand:
 an endpoint moved to an objective of another level is a change of the
 endpoint, and the higher of the two levels classifies its changes.
+Estimands are matched the same way, and their five attributes compared by
+the `ESTIMAND` table.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _objective_rule(pair: Pair[m.Objective]) -> str:
     return f"{higher_level(pair.old.level, pair.new.level).upper()}_OBJECTIVE_CHANGED"
 
 
-def _level(pair: Pair[m.Endpoint]) -> str:
+def _level(pair: Pair[m.Endpoint] | Pair[m.Estimand]) -> str:
     """Of an endpoint whose objectives differ in level, the higher one classifies it."""
     return higher_level(pair.old_owner.level, pair.new_owner.level).upper()
 
@@ -71,7 +73,7 @@ OBJECTIVE = Table(
         ),
         Row(("text",), _objective_rule, "reworded", _reworded, _text),
     ),
-    by_hand=("endpoints",),
+    by_hand=("endpoints", "estimands"),
 )
 
 
@@ -135,6 +137,132 @@ def objectives(d: Differ, old: Spec, new: Spec) -> None:
     new_ep = {e.name: (ob, e) for ob in new.objectives for e in ob.endpoints}
     for name, op, np in match(old_ep, new_ep):
         endpoint(d, name, op, np, old, new)
+    old_est = {e.name: (ob, e) for ob, e in old.estimands}
+    new_est = {e.name: (ob, e) for ob, e in new.estimands}
+    for name, oe, ne in match(old_est, new_est):
+        estimand(d, name, oe, ne, old, new)
+
+
+def _estimand_rule(pair: Pair[m.Estimand]) -> str:
+    return f"{_level(pair)}_ESTIMAND_CHANGED"
+
+
+def _arms_words(estimand: m.Estimand, spec: Spec) -> str:
+    sides = [
+        ", ".join(r.dotted for r in side) for side in (estimand.treatment, estimand.comparator)
+    ]
+    return " versus ".join(side for side in sides if side) or "(none)"
+
+
+def _ref_words(ref: m.Ref | None) -> str:
+    return ref.dotted if ref is not None else "(none)"
+
+
+def intercurrent_words(estimand: m.Estimand, spec: Spec | None = None) -> str:
+    """The intercurrent events and their strategies in one line."""
+    if estimand.no_intercurrent and not estimand.intercurrent:
+        return "none identified"
+    events = []
+    for event in estimand.intercurrent:
+        words = f"{quoted(event.text)}: {event.strategy.replace('_', ' ')}"
+        if event.detail:
+            words += f" ({event.detail})"
+        events.append(words)
+    return "; ".join(events) or "(none)"
+
+
+def _estimand_text(estimand: m.Estimand, spec: Spec) -> str:
+    return estimand.label or estimand.name
+
+
+ESTIMAND = Table(
+    m.Estimand,
+    (
+        Row(
+            ("label",),
+            _estimand_rule,
+            "reworded",
+            lambda p, d, n: reworded(p.old.label, p.new.label),
+        ),
+        Row(
+            ("treatment", "comparator"),
+            _estimand_rule,
+            summary=old_to_new(_arms_words, "treatment"),
+            show=_arms_words,
+        ),
+        Row(
+            ("population",),
+            _estimand_rule,
+            summary=lambda p, d, n: (
+                f"population {_ref_words(p.old.population)} → {_ref_words(p.new.population)}"
+            ),
+        ),
+        Row(
+            ("variable",),
+            _estimand_rule,
+            summary=lambda p, d, n: (
+                f"variable {_ref_words(p.old.variable)} → {_ref_words(p.new.variable)}"
+            ),
+        ),
+        Row(
+            ("intercurrent", "no_intercurrent"),
+            _estimand_rule,
+            summary=old_to_new(intercurrent_words, "intercurrent events"),
+            show=intercurrent_words,
+        ),
+        Row(
+            ("summary",),
+            _estimand_rule,
+            "reworded",
+            lambda p, d, n: f"summary measure reworded: {reworded(p.old.summary, p.new.summary)}",
+        ),
+    ),
+)
+
+
+def estimand(
+    d: Differ,
+    name: str,
+    op: tuple[m.Objective, m.Estimand] | None,
+    np: tuple[m.Objective, m.Estimand] | None,
+    old: Spec,
+    new: Spec,
+) -> None:
+    """An estimand is matched by name across objectives, as an endpoint is."""
+    target = f"estimand {name}"
+    if op is None or np is None:
+        objective, present = np or op  # type: ignore[misc]
+        which = "ADDED" if op is None else "REMOVED"
+        d.emit(
+            f"{objective.level.upper()}_ESTIMAND_{which}",
+            which.lower(),
+            target,
+            f"estimand of a {objective.level} objective {which.lower()}: "
+            f"{quoted(present.label or present.name)}",
+            old=_estimand_text(op[1], old) if op else None,
+            new=_estimand_text(np[1], new) if np else None,
+            old_node=op[1] if op else None,
+            new_node=np[1] if np else None,
+            keys=(name,),
+        )
+        return
+    (oo, o), (no, n) = op, np
+    pair = Pair(o, n, old, new, target, name, (name, no.name), oo, no)
+    with d.guard(_estimand_rule(pair), target, o, n):
+        if oo.name != no.name:
+            d.emit(
+                _estimand_rule(pair),
+                "changed",
+                target,
+                f"moved from objective {oo.name} to {no.name}",
+                old=oo.name,
+                new=no.name,
+                old_node=o,
+                new_node=n,
+                keys=pair.keys,
+            )
+        rows(d, ESTIMAND, pair)
+        d.annotations(target, o, n, (name,))
 
 
 def endpoint(

@@ -637,6 +637,27 @@ for _level in ("primary", "secondary", "exploratory"):
         f"a {_level} endpoint's time frame",
         _both(_verdict, "shortened", "lengthened", "changed"),
     )
+    _rule(
+        f"{_upper}_ESTIMAND_ADDED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective added",
+        {"added": _verdict},
+        inverse=f"{_upper}_ESTIMAND_REMOVED",
+    )
+    _rule(
+        f"{_upper}_ESTIMAND_REMOVED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective removed",
+        {"removed": _verdict},
+        inverse=f"{_upper}_ESTIMAND_ADDED",
+    )
+    _rule(
+        f"{_upper}_ESTIMAND_CHANGED",
+        OBJECTIVES,
+        f"an estimand of a {_level} objective: its treatment comparison, population, "
+        "variable, intercurrent events and strategies, or summary measure",
+        _both(_verdict, "reworded", "changed"),
+    )
 _rule(
     "SAFETY_FOLLOW_UP_CHANGED",
     OBJECTIVES,
@@ -1402,6 +1423,74 @@ _rule(
             "changed",
         ),
     },
+)
+
+_ANALYSIS = _v(
+    "data_robustness",
+    True,
+    False,
+    False,
+    "how the trial's data are analysed changes: a likely substantial impact on the "
+    "reliability and robustness of its conclusions",
+    "not a change to the safety of subjects",
+    "the analysis changes, not the design or the scope of the investigation",
+)
+_rule(
+    "ANALYSIS_SET_ADDED",
+    STATISTICS,
+    "an analysis set or subgroup added",
+    {"added": _ANALYSIS},
+    inverse="ANALYSIS_SET_REMOVED",
+)
+_rule(
+    "ANALYSIS_SET_REMOVED",
+    STATISTICS,
+    "an analysis set or subgroup removed",
+    {"removed": _ANALYSIS},
+    inverse="ANALYSIS_SET_ADDED",
+)
+_rule(
+    "ANALYSIS_SET_CHANGED",
+    STATISTICS,
+    "the rule, label, kind or codes of an analysis set or subgroup",
+    _both(_ANALYSIS, "reworded", "changed"),
+)
+_SIZED = _v(
+    "data_robustness",
+    True,
+    False,
+    False,
+    "the assumptions the sample size rests on change: a likely substantial impact on "
+    "the robustness of the data",
+    "not a change to the safety of subjects",
+    "the justification of the sample size changes, not the number of subjects itself "
+    "(a change of that is SAMPLE_SIZE_CHANGED)",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_ADDED",
+    STATISTICS,
+    "a sample-size calculation added",
+    {"added": _SIZED},
+    inverse="SAMPLE_SIZE_ASSUMPTIONS_REMOVED",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_REMOVED",
+    STATISTICS,
+    "a sample-size calculation removed",
+    {"removed": _SIZED},
+    inverse="SAMPLE_SIZE_ASSUMPTIONS_ADDED",
+)
+_rule(
+    "SAMPLE_SIZE_ASSUMPTIONS_CHANGED",
+    STATISTICS,
+    "the assumptions of a sample-size calculation (ranked by the number they imply)",
+    _both(_SIZED, "raised", "lowered", "changed"),
+)
+_rule(
+    "STATISTICAL_ANALYSIS_CHANGED",
+    STATISTICS,
+    "the summary of the statistical analysis",
+    _both(_ANALYSIS, "added", "removed", "reworded"),
 )
 
 # 11 Oversight

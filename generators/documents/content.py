@@ -38,6 +38,7 @@ from generators.documents.document import (
     lines,
     para,
 )
+from generators.documents.estimands import EstimandContent
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
 from generators.documents.schedule import build_schedule, soa_table, visit_rows
 from protocol_dsl import allocation
@@ -83,6 +84,7 @@ class _Builder:
         self.finding = spec.dose_finding
         self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
         self.dictionary = DataDictionary(spec, self.marks)
+        self.estimands = EstimandContent(spec, self.marks)
 
     # ------------------------------------------------------------ helpers
 
@@ -488,7 +490,10 @@ class _Builder:
             tuple(rows),
             "Objectives and endpoints",
         )
-        return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
+        estimands = self.estimands.estimands_section("3.1")
+        if estimands is None:
+            return Section("objectives", "3", "Objectives and endpoints", (table,), (), True)
+        return Section("objectives", "3", "Objectives and estimands", (table,), (estimands,), True)
 
     # ------------------------------------------------------------ 4 trial design
 
@@ -1024,6 +1029,7 @@ class _Builder:
             sample.append(
                 Paragraph((Text("Planned enrolment:"), *self.marks.badges(enrolment.marks)))
             )
+        sample += self.estimands.sample_size_blocks()
         subsections.append(Section("sample-size", "10.1", "Sample size", tuple(sample)))
         if self.finding is not None and self.finding.scenarios:
             levels = [lv.name for lv in self.finding.levels]
@@ -1074,6 +1080,12 @@ class _Builder:
                     (ListBlock(items, labelled=True),),
                 )
             )
+        analysis_sets = self.estimands.analysis_sets_section(f"10.{len(subsections) + 1}")
+        if analysis_sets is not None:
+            subsections.append(analysis_sets)
+        analysis = self.estimands.analysis_section(f"10.{len(subsections) + 1}")
+        if analysis is not None:
+            subsections.append(analysis)
         return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
 
     # ------------------------------------------------------------ 11 oversight

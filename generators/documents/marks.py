@@ -227,6 +227,17 @@ def _place(node: object, where: str) -> str:
             return f"{prefix}roles blinded"
         case m.Unblinding():
             return f"{prefix}unblinding"
+        case m.Estimand():
+            return f"{prefix}estimand {node.name}"
+        case m.IntercurrentEvent():
+            return f"{prefix}intercurrent event “{node.text}”"
+        case m.Population():
+            kind = "Analysis set" if node.kind == "population" else "Subgroup"
+            return f"{prefix}{kind} {node.name}"
+        case m.Statistics():
+            return f"{prefix}Statistics"
+        case m.SampleSize():
+            return f"{prefix}sample size ({node.method.replace('_', ' ')})"
     return where
 
 
@@ -273,6 +284,12 @@ def _value_of(node: object) -> str:
             return ", ".join(node.roles)
         case m.Unblinding():
             return node.text
+        case m.IntercurrentEvent():
+            return f"{node.text}: {node.strategy.replace('_', ' ')}"
+        case m.SampleSize():
+            return ", ".join(
+                f"{p.key} {', '.join(_field_value(v) for v in p.values)}" for p in node.parameters
+            )
     label = getattr(node, "label", None)
     return label or ""
 

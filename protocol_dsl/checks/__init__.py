@@ -53,10 +53,13 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         availability,
         completeness,
         dosing,
+        estimands,
         logic,
         logs,
         notes,
         randomisation,
+        populations,
+        sample_size,
         schedule,
         timeline,
     )
@@ -71,6 +74,9 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         dosing.check,
         randomisation.check,
         completeness.check,
+        estimands.check,
+        populations.check,
+        sample_size.check,
         notes.check,
     ]
 

@@ -1196,6 +1196,9 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
             for stratum in factor.strata:
                 scope = Scope(owner, None, f"stratum {factor.name}.{stratum.name}")
                 typer.condition(stratum.rule, scope, f"the rule of stratum '{stratum.name}'")
+    elif isinstance(decl, m.Population):
+        scope = Scope(owner, None, f"{decl.kind} {decl.name}")
+        typer.condition(decl.rule, scope, f"the rule of the {decl.kind} '{decl.name}'")
 
 
 def walk_types(spec: Spec) -> Iterator[tuple[m.Expr, Scope, Type]]:

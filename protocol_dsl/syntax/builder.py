@@ -1197,6 +1197,96 @@ class ModelBuilder(Transformer):
             endpoints,
             self._marks(children),
             span=self.span(meta),
+            estimands=tuple(c for c in children if isinstance(c, m.Estimand)),
+        )
+
+    # -- analysis sets, estimands, sample size
+
+    analysis_population = _word("population")
+    subgroup_population = _word("subgroup")
+
+    @v_args(meta=True)
+    def population_decl(self, meta: Any, children: list[Any]) -> m.Population:
+        expr = next(c for c in children[2:] if _is_expr(c))
+        return m.Population(
+            children[0],
+            str(children[1]),
+            self._label(children, 2),
+            expr,
+            self._codes(children),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    def estimand_arms(self, children: list[Any]) -> tuple[m.Ref, ...]:
+        return tuple(m.Ref((str(c),), span=self.tspan(c)) for c in children)
+
+    def estimand_treatment(self, children: list[Any]) -> tuple[str, Any]:
+        # a single-arm trial's estimand may have no comparator
+        return ("treatment", (children[0], children[1] if len(children) > 1 else ()))
+
+    def estimand_population(self, children: list[Any]) -> tuple[str, Any]:
+        return ("population", m.Ref((str(children[0]),), span=self.tspan(children[0])))
+
+    def estimand_variable(self, children: list[Any]) -> tuple[str, Any]:
+        return ("variable", m.Ref((str(children[0]),), span=self.tspan(children[0])))
+
+    estimand_summary = _text_option("summary")
+    no_intercurrent = _flag("no_intercurrent")
+
+    @v_args(meta=True)
+    def intercurrent_event(self, meta: Any, children: list[Any]) -> m.IntercurrentEvent:
+        strings = self._strings(children)
+        return m.IntercurrentEvent(
+            strings[0],
+            str(children[1]),
+            strings[1] if len(strings) > 1 else None,
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def estimand_decl(self, meta: Any, children: list[Any]) -> m.Estimand:
+        options: dict[str, Any] = {}
+        for child in children[1:]:
+            if isinstance(child, tuple):
+                # a clause written twice: the last one stands (the check reports it)
+                options[child[0]] = child[1]
+        treatment, comparator = options.get("treatment", ((), ()))
+        return m.Estimand(
+            str(children[0]),
+            self._label(children),
+            treatment,
+            comparator,
+            options.get("population"),
+            options.get("variable"),
+            tuple(c for c in children if isinstance(c, m.IntercurrentEvent)),
+            bool(options.get("no_intercurrent", False)),
+            options.get("summary"),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def sample_size(self, meta: Any, children: list[Any]) -> m.SampleSize:
+        return m.SampleSize(
+            str(children[0]),
+            self._label(children),
+            tuple(c for c in children if isinstance(c, m.Field)),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    def statistics_analysis(self, children: list[Any]) -> tuple[str, str]:
+        return ("analysis", unquote(children[0]))
+
+    @v_args(meta=True)
+    def statistics_decl(self, meta: Any, children: list[Any]) -> m.Statistics:
+        return m.Statistics(
+            tuple(c for c in children if isinstance(c, m.SampleSize)),
+            tuple(c[1] for c in children if isinstance(c, tuple)),
+            self._marks(children),
+            span=self.span(meta),
         )
 
     # -- amendments

@@ -188,6 +188,8 @@ class _Formatter:
             m.Mapping: self.mapping,
             m.Randomisation: self.randomisation,
             m.Masking: self.masking,
+            m.Population: self.population,
+            m.Statistics: self.statistics,
         }
 
     # ------------------------------------------------------------ module
@@ -1126,7 +1128,68 @@ class _Formatter:
     def objective(self, decl: m.Objective) -> list[_Line]:
         head = ["objective", decl.name, decl.level, self.string(decl.text)]
         opening = self.header(0, head, self.marks(decl.marks), decl)
-        members = [(endpoint, self.endpoint(endpoint)) for endpoint in decl.endpoints]
+        members: list[tuple[object, list[_Line]]] = [
+            (endpoint, self.endpoint(endpoint)) for endpoint in decl.endpoints
+        ]
+        members += [(estimand, self.estimand(estimand)) for estimand in decl.estimands]
+        # endpoints and estimands in the order written (a stable sort keeps the
+        # canonical order of a module built without source)
+        members.sort(key=lambda member: _start(member[0]))
+        return self.block(opening, members, decl)
+
+    def estimand(self, estimand: m.Estimand) -> list[_Line]:
+        """The five attributes in ICH E9(R1)'s order, one clause per line."""
+        head = ["estimand", estimand.name, self.label(estimand.label)]
+        opening = self.header(INDENT, head, self.marks(estimand.marks), estimand)
+        indent = 2 * INDENT
+        members: list[tuple[object, list[_Line]]] = []
+        if estimand.treatment or estimand.comparator:
+            arms = " versus ".join(
+                ", ".join(ref.dotted for ref in side)
+                for side in (estimand.treatment, estimand.comparator)
+                if side
+            )
+            first = (estimand.treatment or estimand.comparator)[0]
+            members.append((None, [_anchored(indent, f"treatment {arms}", first)]))
+        for word, ref in (("population", estimand.population), ("variable", estimand.variable)):
+            if ref is not None:
+                members.append((None, [_anchored(indent, f"{word} {ref.dotted}", ref)]))
+        if estimand.no_intercurrent:
+            members.append((None, [_Line(indent, "intercurrent none")]))
+        for event in estimand.intercurrent:
+            head = ["intercurrent", self.string(event.text), event.strategy]
+            parts = [self.label(event.detail), *self.marks(event.marks)]
+            members.append((event, self.filled(indent, head, parts, "", event)))
+        if estimand.summary is not None:
+            members.append((None, [_Line(indent, f"summary {self.string(estimand.summary)}")]))
+        return self.block(opening, members, estimand)
+
+    # -- analysis sets and statistics
+
+    def population(self, decl: m.Population) -> list[_Line]:
+        """`population NAME "label" = rule [codes] marks`, the rule below when it does not fit."""
+        head = _join([decl.kind, decl.name, self.label(decl.label)])
+        codes = self.codes(decl.codes)
+        one_line = _join([head, "=", printer.expr(decl.rule), *codes, *self.marks(decl.marks)])
+        if len(one_line) <= WIDTH and not self._forced_after(_start(decl), decl.rule):
+            return [_anchored(0, one_line, decl)]
+        lines = [_anchored(0, head, decl)]
+        lines += self.rule_lines(INDENT, "= ", decl.rule)
+        if codes:
+            lines.append(_anchored(INDENT, _join(codes), decl.codes[0]))
+        lines += self.mark_lines(INDENT, decl.marks)
+        return lines
+
+    def statistics(self, decl: m.Statistics) -> list[_Line]:
+        opening = self.header(0, ["statistics"], self.marks(decl.marks), decl)
+        members: list[tuple[object, list[_Line]]] = []
+        for sample_size in decl.sample_sizes:
+            head = ["sample_size", sample_size.method, self.label(sample_size.label)]
+            inner = self.header(INDENT, head, self.marks(sample_size.marks), sample_size)
+            fields = self.fields(sample_size.parameters, 2 * INDENT)
+            members.append((sample_size, self.block(inner, fields, sample_size)))
+        for analysis in decl.analyses:
+            members.append((None, [_Line(INDENT, f"analysis {self.string(analysis)}")]))
         return self.block(opening, members, decl)
 
     def endpoint(self, endpoint: m.Endpoint) -> list[_Line]:

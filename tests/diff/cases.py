@@ -229,6 +229,83 @@ _EXPLORATORY_EP = after(
 )
 _PHASE = "phase        1"
 
+_POPULATION = after(
+    'exclusion E4 "Unsuitable in the opinion of the investigator"\n',
+    '\npopulation ENR "Enrolled population" = age >= 18\n',
+)
+
+
+def _estimand(anchor: str, endpoint: str) -> Edit:
+    return after(
+        anchor,
+        f'  estimand EST_{endpoint} "What is estimated" {{\n'
+        "    treatment A\n"
+        "    population ENR\n"
+        f"    variable {endpoint}\n"
+        "    intercurrent none\n"
+        '    summary "Proportion of participants"\n'
+        "  }\n",
+    )
+
+
+_ESTIMANDS = {
+    "PRIMARY": _estimand("    = count(adverse_events where grade >= 3)\n", "EP1"),
+    "SECONDARY": _estimand("    = disease_score at W12 - disease_score at SCR\n", "EP2"),
+    "EXPLORATORY": _estimand(
+        '  endpoint EP3 "Maximum concentration" timeframe "Up to 1 week" '
+        "until 1 weeks after first_dose\n",
+        "EP3",
+    ),
+}
+_STATISTICS = after(
+    '  labs.hb from LB.LBSTRESN where "LBTESTCD" = "HGB"\n}\n',
+    "\nstatistics {\n  sample_size two_proportions {\n    alpha 0.05\n    power 0.8\n"
+    "    p1    0.2\n    p2    0.6\n  }\n}\n",
+)
+
+
+def _estimand_rows() -> tuple[Row, ...]:
+    found: list[Row] = []
+    for level, edit in _ESTIMANDS.items():
+        eu = level != "EXPLORATORY"
+        found += [
+            Row(
+                f"{level}_ESTIMAND_ADDED",
+                "added",
+                ROB,
+                eu,
+                False,
+                (_POPULATION, edit),
+                (_POPULATION,),
+            ),
+            Row(
+                f"{level}_ESTIMAND_REMOVED",
+                "removed",
+                ROB,
+                eu,
+                False,
+                (_POPULATION,),
+                (_POPULATION, edit),
+            ),
+            Row(
+                f"{level}_ESTIMAND_CHANGED",
+                "changed",
+                ROB,
+                eu,
+                False,
+                (
+                    _POPULATION,
+                    edit,
+                    sub(
+                        "    intercurrent none\n", '    intercurrent "Rescue" while_on_treatment\n'
+                    ),
+                ),
+                (_POPULATION, edit),
+            ),
+        ]
+    return tuple(found)
+
+
 ROWS: tuple[Row, ...] = (
     # ------------------------------------------------------------ title page
     row("TITLE_CHANGED", "reworded", ADM, False, False, sub("A Phase 1 Study", "A Phase I Study")),
@@ -1245,6 +1322,39 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('"ALT above 120 IU/L" =', '"ALT above 120 IU/L at day 29" ='),
+    ),
+    # ------------------------------------------------------------ analysis sets, estimands, statistics
+    row("ANALYSIS_SET_ADDED", "added", ROB, True, False, _POPULATION),
+    removed("ANALYSIS_SET_REMOVED", ROB, True, False, _POPULATION),
+    Row(
+        "ANALYSIS_SET_CHANGED",
+        "changed",
+        ROB,
+        True,
+        False,
+        new=(_POPULATION, sub("= age >= 18\n", "= age >= 21\n")),
+        old=(_POPULATION,),
+    ),
+    *_estimand_rows(),
+    row("SAMPLE_SIZE_ASSUMPTIONS_ADDED", "added", ROB, True, False, _STATISTICS),
+    removed("SAMPLE_SIZE_ASSUMPTIONS_REMOVED", ROB, True, False, _STATISTICS),
+    Row(
+        "SAMPLE_SIZE_ASSUMPTIONS_CHANGED",
+        "raised",
+        ROB,
+        True,
+        False,
+        new=(_STATISTICS, sub("    power 0.8\n", "    power 0.9\n")),
+        old=(_STATISTICS,),
+    ),
+    Row(
+        "STATISTICAL_ANALYSIS_CHANGED",
+        "added",
+        ROB,
+        True,
+        False,
+        new=(_STATISTICS, after("    p2    0.6\n  }\n", '  analysis "Fisher exact test"\n')),
+        old=(_STATISTICS,),
     ),
     Row("MAPPING_ADDED", "added", REL, False, False, old=(_MAPPING,)),
     row("MAPPING_REMOVED", "removed", REL, False, False, _MAPPING),

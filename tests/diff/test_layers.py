@@ -26,7 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "recorder",
         "walk",
         "schedule reading header eligibility",
-        "design dictionary objectives randomisation",
+        "design dictionary objectives randomisation analysis",
         "compare",
         "rationale subjects",
         "render",

@@ -541,6 +541,12 @@ WITH "demographics_by_visit" AS (
   FROM "exposure"
   WHERE
     NOT "subject_id" IS NULL
+), "ids_from_efficacy" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "efficacy"
+  WHERE
+    NOT "subject_id" IS NULL
 ), "ids_from_subjects" AS (
   SELECT DISTINCT
     "subject_id"
@@ -729,6 +735,7 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
         "ids_from_exposure"."subject_id",
+        "ids_from_efficacy"."subject_id",
         "ids_from_subjects"."subject_id"
       ) AS "subject_id",
       "demographics_by_visit"."age__SCRN1" >= 50
@@ -1537,6 +1544,17 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id"
       )
+    FULL JOIN "ids_from_efficacy"
+      ON "ids_from_efficacy"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "ids_from_exposure"."subject_id"
+      )
     FULL JOIN "ids_from_subjects"
       ON "ids_from_subjects"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
@@ -1546,7 +1564,8 @@ FROM (
         "attested"."subject_id",
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id"
+        "ids_from_exposure"."subject_id",
+        "ids_from_efficacy"."subject_id"
       )
   ) AS "criteria"
 ) AS "flags"

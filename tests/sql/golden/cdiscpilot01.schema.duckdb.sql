@@ -72,6 +72,13 @@ CREATE TABLE "exposure" (
   "end" DATE
 );
 
+CREATE TABLE "efficacy" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "adas_cog11" BIGINT,
+  "cibic" BIGINT
+);
+
 CREATE TABLE "visits" (
   "subject_id" TEXT,
   "visit" TEXT,
