@@ -90,6 +90,7 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
     "comparator": _f("string", "comparative treatment"),
     "add_on": _f("name", "added on to existing treatments", "yes no"),
     "country": _f("string name", "country", repeatable=True),
+    "paper": _f("name", "paper of the Word and printed documents", "a4 letter"),
 }
 
 INTERVENTION_FIELDS: dict[str, FieldSpec] = {

@@ -30,6 +30,8 @@ from generators.crf.forms import (
     criterion_rule_in_words,
     mapping_targets,
     range_text,
+    series_event,
+    series_event_label,
     unit_text,
 )
 from generators.crf.redcap import variable_names
@@ -103,10 +105,7 @@ def _form(
     names: dict[tuple[str, str], str],
     targets: dict[tuple[str, str], tuple[str, ...]],
 ) -> dict[str, Any]:
-    visits = [
-        f"{spec.visits[v].label} ({v})" if v in spec.visits and spec.visits[v].label else v
-        for v in form.visits
-    ]
+    visits = _visit_names(spec, form.visits)
     number = 0
     groups = []
     for group in form.groups:
@@ -124,6 +123,30 @@ def _form(
         "visits": visits,
         "groups": groups,
     }
+
+
+def _visit_names(spec: Spec, names: tuple[str, ...]) -> list[str]:
+    """ "Screening (SCR)"; the visits of one repeating event said once, where the first
+    falls: "Treatment cycle, Day 1 (C1D1–C17D1)"."""
+    events: dict[str, list[str]] = {}
+    for name in names:
+        visit = spec.visits.get(name)
+        key = series_event(visit) if visit is not None else None
+        if key is not None:
+            events.setdefault(key, []).append(name)
+    out: list[str] = []
+    for name in names:
+        visit = spec.visits.get(name)
+        key = series_event(visit) if visit is not None else None
+        members = events.get(key, []) if key is not None else []
+        if visit is not None and len(members) > 1:
+            if name == members[0]:
+                out.append(f"{series_event_label(spec, visit)} ({members[0]}–{members[-1]})")
+        elif visit is not None and visit.label:
+            out.append(f"{visit.label} ({name})")
+        else:
+            out.append(name)
+    return out
 
 
 def _field(

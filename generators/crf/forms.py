@@ -231,6 +231,25 @@ def mapping_targets(spec: Spec) -> dict[tuple[str, str], tuple[str, ...]]:
 # ---------------------------------------------------------------- building the view
 
 
+def series_event(visit: m.Visit) -> str | None:
+    """The repeating event a visit of a cycle or a repeat is an instance of, else None: one
+    per visit of a cycle ("treatment_cycle.D1": C1D1 … C17D1) and one per repeat ("SURV")."""
+    if visit.series is None:
+        return None
+    return f"{visit.series}.{visit.template}" if visit.template is not None else visit.series
+
+
+def series_event_label(spec: Spec, visit: m.Visit) -> str:
+    """ "Treatment cycle, Day 1", "Survival follow-up": the event's name for people."""
+    cycle = spec.cycles.get(visit.series or "")
+    if cycle is not None:
+        template = next((t for t in cycle.visits if t.name == visit.template), None)
+        day = (template.label or template.name) if template else visit.template or ""
+        return f"{cycle.label or cycle.name}, {day}"
+    repeat = spec.repeats.get(visit.series or "")
+    return (repeat.label or repeat.name) if repeat else visit.series or visit.name
+
+
 def _form(
     key: str,
     storage_name: str,

@@ -3,7 +3,10 @@
 This module owns the ODM rendering of the forms in `forms.crf_forms`:
 Study / GlobalVariables / BasicDefinitions (one MeasurementUnit per unit used)
 / MetaDataVersion with the Protocol (study events in visit order), one
-StudyEventDef per visit, FormDef, ItemGroupDef, ItemDef (data type, question,
+StudyEventDef per visit written one by one, one repeating StudyEventDef
+(Repeating="Yes", Type="Scheduled") per visit of a cycle and per repeat, whose
+instances are the visits the cycle or repeat yields (C1D1 … C17D1 are
+instances of "Treatment cycle, Day 1"), FormDef, ItemGroupDef, ItemDef (data type, question,
 unit, range checks, code list, terminology codes as Alias), CodeList, and a
 ConditionDef for every item asked only under a condition.
 
@@ -36,7 +39,10 @@ from generators.crf.forms import (
     criterion_rule_in_words,
     measurement_units,
     range_text,
+    series_event,
+    series_event_label,
 )
+from generators.documents.timing import cycle_words, repeat_words
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import unit_in_words
 from protocol_dsl.spec import Spec
@@ -140,6 +146,7 @@ class _Odm:
         self.oids = _Oids()
         self.study_name = spec.trial.name if spec.trial else Path(spec.path).stem
         self.conditions: list[tuple[CrfForm, CrfField]] = []
+        self.descriptions: dict[str, str] = {}  # study event OID -> its Description
 
     def field(self, key: str) -> str | None:
         found = self.spec.trial_field(key)
@@ -239,11 +246,29 @@ class _Odm:
             self.condition_def(metadata, form, field)
 
     def events(self) -> list[tuple[str, str, str, str, str, str, list[CrfForm]]]:
-        """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order."""
+        """(OID, name, label, mandatory, type, repeating, forms) per study event, in visit order.
+
+        A visit written one by one is an event.  The visits a cycle yields are one
+        repeating event per visit of the cycle (C1D1 … C17D1 are instances of the
+        event "Treatment cycle Day 1"), and a repeat's occurrences one repeating event,
+        placed at their first visit; each references the forms of any of its visits once.
+        """
         events = []
+        series_events = self.series_events()
+        placed: set[str] = set()
         for visit in self.spec.visit_order:
+            key = series_event(visit)
+            if key is not None:
+                if key in placed:
+                    continue
+                placed.add(key)
+                events.append(series_events[key])
+                continue
             forms = [f for f in self.forms if visit.name in f.visits]
-            unplanned = visit.unscheduled or visit.early_termination or visit.day is None
+            relative = visit.relative_to is not None or visit.after is not None
+            unplanned = (
+                visit.unscheduled or visit.early_termination or (visit.day is None and not relative)
+            )
             kind = "Unscheduled" if unplanned else "Scheduled"
             mandatory = "No" if unplanned or visit.condition else "Yes"
             repeating = "Yes" if visit.unscheduled else "No"
@@ -273,6 +298,44 @@ class _Odm:
             )
         return events
 
+    def series_events(self) -> dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]]:
+        """One event per cycle visit (template) and per repeat, keyed by `forms.series_event`."""
+        members: dict[str, list[m.Visit]] = {}
+        for visit in self.spec.visit_order:
+            key = series_event(visit)
+            if key is not None:
+                members.setdefault(key, []).append(visit)
+        events: dict[str, tuple[str, str, str, str, str, str, list[CrfForm]]] = {}
+        for key, visits in members.items():
+            first = visits[0]
+            names = {v.name for v in visits}
+            forms = [f for f in self.forms if names & set(f.visits)]
+            label = series_event_label(self.spec, first)
+            if first.template is not None:
+                oid = self.oids.get("SE", first.series or "", first.template)
+            else:
+                oid = self.oids.get("SE", first.series or "")
+            mandatory = "No" if first.condition else "Yes"
+            repeating = "Yes" if len(visits) > 1 else "No"
+            events[key] = (oid, key, label, mandatory, "Scheduled", repeating, forms)
+            if len(visits) > 1:
+                self.descriptions[oid] = self.series_description(visits)
+        return events
+
+    def series_description(self, visits: list[m.Visit]) -> str:
+        """ "Instances C1D1 to C17D1: cycles of 21 days, up to 17 cycles, until …"."""
+        first, last = visits[0], visits[-1]
+        cycle = self.spec.cycles.get(first.series or "")
+        repeat = self.spec.repeats.get(first.series or "")
+        if cycle is not None:
+            rule = f"cycles of {cycle_words(cycle)}"
+        elif repeat is not None:
+            rule = repeat_words(self.spec, repeat)
+        else:
+            rule = ""
+        instances = f"Instances {first.name} to {last.name}"
+        return f"{instances}: {rule}." if rule else f"{instances}."
+
     def study_event(
         self,
         metadata: ET.Element,
@@ -287,6 +350,8 @@ class _Odm:
             "StudyEventDef",
             {"OID": oid, "Name": label, "Repeating": repeating, "Type": kind},
         )
+        if oid in self.descriptions:
+            _translated(event, "Description", self.descriptions[oid])
         for order, form in enumerate(forms, start=1):
             _element(
                 event,

@@ -31,7 +31,14 @@ Decisions a data manager needs to know:
   shows the field while the other answer is still blank: a question is
   shown rather than hidden when its condition is not yet known.
 - Events are named by visit code ("SCR", REDCap's unique name `scr_arm_1`) and
-  carry the visit label as custom label.  REDCap schedules days from the first
+  carry the visit label as custom label.  The visits of a cycle's day (C1D1 …
+  C17D1) and the occurrences of a repeat (SURV1 … SURV8) are one repeating
+  event, named by its first and last instance ("C1D1-C17D1", unique name
+  `c1d1c17d1_arm_1`), scheduled at its first instance, and listed in
+  `redcap_repeating_instruments.csv` with an empty form name: REDCap's way of
+  saying the whole event repeats.  REDCap allows no repeating form inside a
+  repeating event: a log form there is recorded once per instance of the
+  event.  REDCap schedules days from the first
   event, so `day_offset` counts days from the first visit's planned day (study
   days have no day 0); a visit planned over a range of days is scheduled on its
   last day with the range in its early window; visits without a planned day
@@ -54,6 +61,8 @@ from generators.crf.forms import (
     crf_forms,
     criterion_rule_in_words,
     mapping_targets,
+    series_event,
+    series_event_label,
     unit_text,
 )
 from protocol_dsl import model as m
@@ -153,10 +162,27 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
 
 
 class Event(NamedTuple):
-    visit: m.Visit
+    visit: m.Visit  # the visit, or the first visit of a repeating event
     day_offset: int
     offset_min: int
     offset_max: int
+    # A repeating event (the visits of a cycle's day, a repeat's occurrences): its name,
+    # label and the visits that are its instances.
+    name: str = ""
+    label: str = ""
+    instances: tuple[str, ...] = ()
+
+    @property
+    def event_name(self) -> str:
+        return self.name or self.visit.name
+
+    @property
+    def visits(self) -> tuple[str, ...]:
+        return self.instances or (self.visit.name,)
+
+    @property
+    def repeats(self) -> bool:
+        return len(self.instances) > 1
 
 
 class Untranslatable(ControlFlow):
@@ -172,13 +198,16 @@ class Project:
         self.names = variable_names(self.forms)
         self.arms = _arms(spec)
         self.events = _events(spec)
+        # the event each visit is recorded in (a repeating event's instances: that event)
+        self.event_of = {v: e.event_name for e in self.events for v in e.visits}
         self.targets = mapping_targets(spec)
         self.untranslated: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------ arms and events
 
     def unique_event_name(self, visit: str, arm_num: int) -> str:
-        return f"{_event_slug(visit)}_arm_{arm_num}"
+        """The unique name of the event a visit is recorded in."""
+        return f"{_event_slug(self.event_of.get(visit, visit))}_arm_{arm_num}"
 
     def arm_rows(self) -> list[list[Cell]]:
         return [[number, name] for number, name in self.arms]
@@ -186,13 +215,13 @@ class Project:
     def event_rows(self) -> list[list[Cell]]:
         return [
             [
-                event.visit.name,
+                event.event_name,
                 arm_num,
                 event.day_offset,
                 event.offset_min,
                 event.offset_max,
                 self.unique_event_name(event.visit.name, arm_num),
-                event.visit.label or "",
+                event.label or event.visit.label or "",
             ]
             for arm_num, _name in self.arms
             for event in self.events
@@ -200,14 +229,14 @@ class Project:
 
     def form_visits(self, form: CrfForm) -> tuple[str, ...]:
         """The visits a form is designated to (a form without visits: every visit)."""
-        return form.visits or tuple(e.visit.name for e in self.events)
+        return form.visits or tuple(v for e in self.events for v in e.visits)
 
     def mapping_rows(self) -> list[list[Cell]]:
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
                 for form in self.forms:
-                    if event.visit.name in self.form_visits(form):
+                    if set(event.visits) & set(self.form_visits(form)):
                         unique = self.unique_event_name(event.visit.name, arm_num)
                         rows.append([arm_num, unique, form.storage_name])
         return rows
@@ -216,9 +245,14 @@ class Project:
         rows: list[list[Cell]] = []
         for arm_num, _name in self.arms:
             for event in self.events:
+                unique = self.unique_event_name(event.visit.name, arm_num)
+                if event.repeats:
+                    # the whole event repeats (REDCap: a row without a form name); REDCap
+                    # allows no repeating instrument inside a repeating event
+                    rows.append([unique, "", ""])
+                    continue
                 for form in self.forms:
                     if form.repeating and event.visit.name in self.form_visits(form):
-                        unique = self.unique_event_name(event.visit.name, arm_num)
                         rows.append([unique, form.storage_name, ""])
         return rows
 
@@ -283,11 +317,13 @@ class Project:
                 notes.append(f"Asked only when {words} (not expressible as REDCap branching)")
                 self.untranslated.append((f"{form.key}.{field.name}", words or ""))
         if field.visits and set(field.visits) != set(self.form_visits(form)):
-            events = [
-                f"[event-name] = '{self.unique_event_name(v, arm)}'"
-                for arm, _name in self.arms
-                for v in field.visits
-            ]
+            events = list(
+                dict.fromkeys(
+                    f"[event-name] = '{self.unique_event_name(v, arm)}'"
+                    for arm, _name in self.arms
+                    for v in field.visits
+                )
+            )
             parts.append((" or ".join(events), "or" if len(events) > 1 else None))
         if len(parts) == 1:
             return parts[0][0], notes
@@ -593,21 +629,59 @@ def _arms(spec: Spec) -> list[tuple[int, str]]:
 
 
 def _events(spec: Spec) -> list[Event]:
+    """The events in schedule order: a visit written one by one is an event; the visits of
+    a cycle's day (C1D1 … C17D1) and the occurrences of a repeat are one repeating event,
+    scheduled at its first instance."""
     visits = spec.visit_order
-    planned = [v for v in visits if v.day is not None]
-    first = _target_day(planned[0]) if planned else 1
+    instances: dict[str, list[m.Visit]] = {}
+    for visit in visits:
+        key = series_event(visit)
+        if key is not None:
+            instances.setdefault(key, []).append(visit)
+    placed: set[str] = set()
+    chosen: list[tuple[m.Visit, str, str, tuple[str, ...]]] = []
+    for visit in visits:
+        key = series_event(visit)
+        if key is None:
+            chosen.append((visit, "", "", ()))
+        elif key not in placed:
+            placed.add(key)
+            members = instances[key]
+            if len(members) == 1:
+                chosen.append((visit, "", "", ()))
+            else:
+                name = f"{members[0].name}-{members[-1].name}"
+                label = f"{series_event_label(spec, visit)} (repeating: {name})"
+                chosen.append((visit, name, label, tuple(v.name for v in members)))
+    planned = [c for c in chosen if c[0].day is not None]
+    first = _target_day(planned[0][0]) if planned else 1
     events: list[Event] = []
     last = 0
-    for visit in planned:
+    for visit, name, label, instances_of in planned:
         target = _target_day(visit)
         offset = _days_between(first, target)
         spread = (
             visit.day_end - visit.day if visit.day_end is not None and visit.day is not None else 0
         )
-        events.append(Event(visit, offset, visit.window_before + spread, visit.window_after))
+        events.append(
+            Event(
+                visit,
+                offset,
+                visit.window_before + spread,
+                visit.window_after,
+                name,
+                label,
+                instances_of,
+            )
+        )
         last = max(last, offset)
-    for index, visit in enumerate((v for v in visits if v.day is None), start=1):
-        events.append(Event(visit, last + index, 0, 0))
+    # events without a planned day follow the last planned visit, instances included
+    for visit in visits:
+        if visit.day is not None:
+            last = max(last, _days_between(first, _target_day(visit)))
+    unplanned = [c for c in chosen if c[0].day is None]
+    for index, (visit, name, label, instances_of) in enumerate(unplanned, start=1):
+        events.append(Event(visit, last + index, 0, 0, name, label, instances_of))
     return events
 
 

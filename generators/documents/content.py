@@ -40,12 +40,14 @@ from generators.documents.document import (
 )
 from generators.documents.estimands import EstimandContent
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
-from generators.documents.schedule import build_schedule, soa_table, visit_rows
+from generators.documents.schedule import build_schedule, visit_rows
+from generators.documents.soa_groups import group_schedule, soa_blocks
 from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
     criterion_in_words,
+    label_phrase,
     quantity_in_words,
     rule_in_words,
 )
@@ -80,7 +82,7 @@ class _Builder:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.marks = MarkIndex(spec)
-        self.schedule = build_schedule(spec)
+        self.schedule = group_schedule(spec, build_schedule(spec))
         self.finding = spec.dose_finding
         self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
         self.dictionary = DataDictionary(spec, self.marks)
@@ -343,7 +345,7 @@ class _Builder:
             "schedule-of-activities",
             "1.3",
             "Schedule of activities",
-            (soa_table(self.schedule, self.marks),),
+            soa_blocks(self.spec, self.schedule, self.marks),
         )
         return Section("summary", "1", "Protocol summary", (), (synopsis, schema, soa), True)
 
@@ -366,7 +368,7 @@ class _Builder:
                                 (Text(epoch.label or epoch.name), *self.marks.badges(epoch.marks))
                             ),
                         ),
-                        cell(", ".join(v.name for v in visits)),
+                        cell(self.visit_list(visits)),
                         cell(span),
                     )
                 )
@@ -380,6 +382,27 @@ class _Builder:
         if not blocks:
             blocks.append(para("The spec declares no epochs or arms."))
         return blocks
+
+    def visit_list(self, visits: list[m.Visit]) -> str:
+        """Visit names, a cycle's or a repeat's visits said once where the first falls:
+        "SCR, C1D1 … C17D1 (treatment cycle, 20 visits), TA1 … TA12 (tumour assessment, 12
+        visits)"."""
+        series: dict[str, list[str]] = {}
+        for visit in visits:
+            if visit.series is not None:
+                series.setdefault(visit.series, []).append(visit.name)
+        out: list[str] = []
+        for visit in visits:
+            names = series.get(visit.series or "", [])
+            if len(names) < 3:
+                out.append(visit.name)
+            elif visit.name == names[0]:
+                decl = self.spec.cycles.get(visit.series or "") or self.spec.repeats.get(
+                    visit.series or ""
+                )
+                label = label_phrase(decl.label if decl else None, visit.series or "")
+                out.append(f"{names[0]} … {names[-1]} ({label}, {len(names)} visits)")
+        return ", ".join(out)
 
     def arm_paragraph(self, arm: m.Arm) -> Paragraph:
         parts: list[Inline] = [Strong(arm.label or arm.name)]

@@ -100,6 +100,7 @@ class Table:
     kind: Literal["grid", "fields", "soa"] = "grid"
     anchors: tuple[str | None, ...] = ()  # an anchor per row, or empty
     groups: tuple[tuple[str, int], ...] = ()  # a row above the header: (label, columns spanned)
+    subgroups: tuple[tuple[str, int], ...] = ()  # a second such row, under `groups`
 
 
 @attrs.frozen

@@ -331,11 +331,16 @@ def visit_timing(visit: m.Visit) -> str:
 
 
 def window_text(visit: m.Visit) -> str:
-    """ "±2 days", "−1/+3 days", or "" when the visit has no window."""
+    """ "±2 days", "−1/+3 days", "0/+3 days", or "" when the visit has no window."""
     before, after = visit.window_before, visit.window_after
     if not before and not after:
         return ""
     unit = "day" if max(before, after) == 1 and before == after else "days"
     if before == after:
         return f"±{before} {unit}"
+    # a window on one side only: "0/+3 days" (a leading "+" would read as a formula)
+    if not before:
+        return f"0/+{after} days"
+    if not after:
+        return f"−{before}/0 days"
     return f"−{before}/+{after} days"

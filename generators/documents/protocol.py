@@ -11,6 +11,7 @@ from pathlib import Path
 from generators.documents import render_docx, render_html, render_markdown
 from generators.documents.content import build_protocol
 from generators.documents.document import Document
+from generators.documents.soa_layout import A4, PAPERS, Paper
 from protocol_dsl.spec import Spec
 
 DOC_KIND = "Clinical trial protocol"
@@ -42,7 +43,9 @@ def write_html_and_docx(
     """Write a document as `stem`.html and `stem`.docx (dated and signed by the spec)."""
     html = stem.with_suffix(".html")
     html.write_text(
-        render_html.render(document, doc_kind, body_class=body_class, with_toc=with_toc),
+        render_html.render(
+            document, doc_kind, body_class=body_class, with_toc=with_toc, paper=paper(spec)
+        ),
         encoding="utf-8",
         newline="\n",
     )
@@ -55,9 +58,16 @@ def write_html_and_docx(
             author=sponsor(spec),
             when=version_date(spec),
             landscape=landscape,
+            paper=paper(spec),
         )
     )
     return html, word
+
+
+def paper(spec: Spec) -> Paper:
+    """The paper the trial prints on: `paper letter` in the header, else A4."""
+    field = spec.trial_field("paper")
+    return PAPERS.get(str(field.value.value), A4) if field is not None else A4
 
 
 def sponsor(spec: Spec) -> str:

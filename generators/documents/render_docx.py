@@ -3,8 +3,10 @@
 This module owns the DOCX form of a document: real Word heading styles
 (Heading 1–3 and below), real tables with a repeating header row, a table of
 contents field that Word fills when the file is opened, and a page break
-before each major section; a schedule-of-activities table gets a landscape
-page.  Word files normally carry the time they were written twice (in the
+before each major section.  Pages are of the trial's paper (A4 unless it says
+`paper letter`); a schedule-of-activities table gets landscape pages, narrow
+margins, and fixed column widths from its content, in parts when it is wider
+than the page (`soa_layout`).  Word files normally carry the time they were written twice (in the
 core properties and in every zip entry); both are fixed here, so building
 the same spec twice gives the same bytes.  Runs, their character formatting
 and the paragraphs of table cells are built with lxml directly, as the same
@@ -38,6 +40,14 @@ from generators.documents.document import (
     Table,
     Text,
 )
+from generators.documents.soa_layout import (
+    A4,
+    SOA_FONT_PT,
+    SOA_MARGIN_MM,
+    Paper,
+    landscape_text_width,
+    soa_parts,
+)
 
 # Characters XML 1.0 cannot carry; they are dropped rather than corrupting the file.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -50,17 +60,21 @@ def _clean(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, landscape_soa: bool) -> None:
+    def __init__(self, landscape_soa: bool, paper: Paper = A4) -> None:
         import docx
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_COLOR_INDEX
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
-        from docx.shared import Pt, RGBColor
+        from docx.shared import Mm, Pt, RGBColor
         from lxml import etree
 
         self.doc = docx.Document()
         self.landscape_soa = landscape_soa
+        self.paper = paper
+        # python-docx's template is US Letter; the paper is a choice of the trial
+        first = self.doc.sections[0]
+        first.page_width, first.page_height = Mm(paper.width_mm), Mm(paper.height_mm)
         self.highlight = {
             "provisional": WD_COLOR_INDEX.YELLOW.xml_value,
             "question": WD_COLOR_INDEX.TURQUOISE.xml_value,
@@ -78,8 +92,8 @@ class _Writer:
             ("Table Text", 9, False, 0),
             ("Table Heading", 9, True, 0),
             ("Table Small", 8, False, 0),
-            ("SoA Text", 7.5, False, 0),
-            ("SoA Heading", 7.5, True, 0),
+            ("SoA Text", SOA_FONT_PT, False, 0),
+            ("SoA Heading", SOA_FONT_PT, True, 0),
             ("Small Print", 8.5, False, 0),
             ("Indented", None, False, 18),
             ("Indented Note", None, False, 18),
@@ -208,10 +222,8 @@ class _Writer:
         if isinstance(b, Paragraph):
             self.paragraph(b)
         elif isinstance(b, Table):
-            if b.kind == "soa" and self.landscape_soa:
-                self.orientation(landscape=True)
-                self.table(b)
-                self.orientation(landscape=False)
+            if b.kind == "soa":
+                self.soa(b)
             else:
                 self.table(b)
         elif isinstance(b, ListBlock):
@@ -221,11 +233,21 @@ class _Writer:
         else:
             raise TypeError(f"no Word rendering for {type(b).__name__}")
 
-    def table(self, t: Table) -> None:
+    def soa(self, t: Table) -> None:
+        """The SoA on landscape pages, in parts that fit, with column widths from content."""
+        if self.landscape_soa:
+            self.orientation(landscape=True, margin_mm=SOA_MARGIN_MM)
+        for part in soa_parts(t, landscape_text_width(self.paper)):
+            self.table(part.table, part.widths)
+        if self.landscape_soa:
+            self.orientation(landscape=False)
+
+    def table(self, t: Table, widths: tuple[float, ...] | None = None) -> None:
         if t.caption:
             self.add_paragraph("Caption", t.caption)
         columns = len(t.header)
-        extra = 1 if t.groups else 0
+        group_rows = [groups for groups in (t.groups, t.subgroups) if groups]
+        extra = len(group_rows)
         table = self.doc.add_table(rows=1 + extra + len(t.rows), cols=columns)
         table._tbl.tblPr.style = self.style_ids["Table Grid"]
         rows = table._tbl.tr_lst
@@ -236,16 +258,38 @@ class _Writer:
         soa = t.kind == "soa"
         heading = "SoA Heading" if soa else "Table Heading"
         body = "SoA Text" if soa else "Table Text"
-        if t.groups:
-            self.group_row(table, rows[0], t.groups, heading)
+        for groups in group_rows:
+            self.group_row(table, rows[0], groups, heading)
             rows = rows[1:]
         for tc, content in zip(rows[0].tc_lst, t.header, strict=False):
             self.cell(table, tc, content, heading)
         for tr, row in zip(rows[1:], t.rows, strict=True):
             for tc, content in zip(tr.tc_lst, row[:columns], strict=False):
                 self.cell(table, tc, content, body)
+        if widths is not None:
+            self.fix_widths(table._tbl, widths)
         for note in t.footnotes:
             self.paragraph(Paragraph(note.inlines, "small"))
+
+    def fix_widths(self, tbl: Any, widths: tuple[float, ...]) -> None:
+        """A fixed layout with the given column widths (points): Word then neither
+        shrinks a column below its longest word nor spreads columns evenly."""
+        twips = [round(w * 20) for w in widths]
+        w_type, w_w = self.qn("w:type"), self.qn("w:w")
+        tbl_width = tbl.tblPr.find(self.qn("w:tblW"))
+        tbl_width.set(w_type, "dxa")
+        tbl_width.set(w_w, str(sum(twips)))
+        tbl.tblPr.get_or_add_tblLayout().type = "fixed"
+        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, twips, strict=True):
+            grid_col.set(w_w, str(width))
+        for tr in tbl.tr_lst:
+            column = 0
+            for tc in tr.tc_lst:
+                span = tc.grid_span
+                tc_width = tc.get_or_add_tcPr().get_or_add_tcW()
+                tc_width.set(w_type, "dxa")
+                tc_width.set(w_w, str(sum(twips[column : column + span])))
+                column += span
 
     def group_row(
         self, table: Any, tr: Any, groups: tuple[tuple[str, int], ...], style: str
@@ -291,8 +335,11 @@ class _Writer:
                     para = self.paragraph(p)
                     para.paragraph_format.left_indent = self.Pt(36)
 
-    def orientation(self, landscape: bool) -> None:
+    def orientation(self, landscape: bool, margin_mm: float | None = None) -> None:
+        """A new section on a new page, turned; its side margins `margin_mm`, or those
+        of the first section."""
         from docx.enum.section import WD_ORIENT, WD_SECTION
+        from docx.shared import Mm
 
         current = self.doc.sections[-1]
         width, height = current.page_width, current.page_height
@@ -303,6 +350,11 @@ class _Writer:
         # template sets both
         if width is not None and height is not None and (width > height) != landscape:
             section.page_width, section.page_height = height, width
+        first = self.doc.sections[0]
+        if margin_mm is None:
+            section.left_margin, section.right_margin = first.left_margin, first.right_margin
+        else:
+            section.left_margin = section.right_margin = Mm(margin_mm)
 
     # ------------------------------------------------------------ structure
 
@@ -375,15 +427,19 @@ def render(
     when: dt.date | None,
     landscape: bool = False,
     landscape_soa: bool = True,
+    paper: Paper = A4,
 ) -> bytes:
-    """The document as DOCX bytes; `when` fixes the recorded creation date."""
-    writer = _Writer(landscape_soa=landscape_soa and not landscape)
+    """The document as DOCX bytes; `when` fixes the recorded creation date.  A landscape
+    document has the SoA's narrow margins throughout."""
+    writer = _Writer(landscape_soa=landscape_soa and not landscape, paper=paper)
     if landscape:
         from docx.enum.section import WD_ORIENT
+        from docx.shared import Mm
 
         page = writer.doc.sections[0]
         page.orientation = WD_ORIENT.LANDSCAPE
         page.page_width, page.page_height = page.page_height, page.page_width
+        page.left_margin = page.right_margin = Mm(SOA_MARGIN_MM)
     writer.add_paragraph("Subtitle", _clean(doc_kind).upper())
     writer.add_paragraph("Title", _clean(document.title))
     if document.subtitle:

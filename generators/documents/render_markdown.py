@@ -121,11 +121,13 @@ def _table(t: Table) -> str:
         lines += [_delimited(t.caption, "**"), ""]
     lines.append("| " + " | ".join(_cell(c) for c in t.header) + " |")
     lines.append("|" + "|".join("---" for _ in t.header) + "|")
-    if t.groups:
-        # GitHub tables have no spanning cells: the groups become the first row
+    for groups in (t.groups, t.subgroups):
+        if not groups:
+            continue
+        # GitHub tables have no spanning cells: the groups become the first rows
         cells: list[str] = []
-        for label, span in t.groups:
-            cells += [_delimited(label, "*")] + [" "] * (span - 1)
+        for label, span in groups:
+            cells += [_delimited(label, "*") if label else " "] + [" "] * (span - 1)
         lines.append("| " + " | ".join(cells) + " |")
     for row in t.rows:
         lines.append("| " + " | ".join(_cell(c) for c in row) + " |")

@@ -30,6 +30,7 @@ from generators.documents.document import (
 )
 from generators.documents.marks import MarkIndex, visit_timing, window_text
 from generators.documents.marks import day_text as _day
+from generators.documents.timing import relative_timing
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import label_phrase, rule_in_words
 from protocol_dsl.spec import Scope, Spec
@@ -43,14 +44,22 @@ class Footnote:
 
 @attrs.frozen
 class Column:
-    visit: m.Visit
+    visit: m.Visit  # the visit, or the first of the visits a grouped column stands for
     day: str
     window: str
     epoch: str
     footnotes: tuple[str, ...] = ()
+    # A grouped column (`soa_groups`): the visits it stands for, the cycle group it
+    # belongs to ("C2–C17"), its heading ("Day 1") and the visit names ("C2D1–C17D1").
+    visits: tuple[m.Visit, ...] = ()
+    group: str = ""
+    title: str | None = None
+    names: str | None = None
 
     @property
     def label(self) -> str:
+        if self.title is not None:
+            return self.title
         return self.visit.label or self.visit.name
 
     @property
@@ -116,7 +125,7 @@ def build_schedule(spec: Spec) -> Schedule:
         columns.append(
             Column(
                 visit,
-                _day_cell(visit),
+                _day_cell(spec, visit),
                 window_text(visit),
                 (epoch.label or epoch.name) if epoch else (visit.epoch or ""),
                 tuple(sorted(keys, key=_footnote_order)),
@@ -177,9 +186,12 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _day_cell(visit: m.Visit) -> str:
+def _day_cell(spec: Spec, visit: m.Visit) -> str:
     if visit.day is None:
-        return "Early termination" if visit.early_termination else "—"
+        if visit.early_termination:
+            return "Early termination"
+        relative = relative_timing(spec, visit)
+        return relative[:1].upper() + relative[1:] if relative else "—"
     if visit.day_end is not None:
         return f"Days {_day(visit.day)} to {_day(visit.day_end)}"
     return f"Day {_day(visit.day)}"
@@ -201,7 +213,7 @@ def soa_table(schedule: Schedule, marks: MarkIndex) -> Table:
         if column.footnotes:
             parts.append(Note(", ".join(column.footnotes)))
         paragraphs = [Paragraph(tuple(parts))]
-        details = [column.visit.name, column.day]
+        details = [column.names or column.visit.name, column.day]
         if column.window:
             details.append(column.window)
         paragraphs.append(para(" · ".join(details), style="small"))
@@ -228,7 +240,23 @@ def soa_table(schedule: Schedule, marks: MarkIndex) -> Table:
         footnotes,
         kind="soa",
         groups=(("Epoch", 1), *_epoch_groups(schedule)),
+        subgroups=_cycle_groups(schedule),
     )
+
+
+def _cycle_groups(schedule: Schedule) -> tuple[tuple[str, int], ...]:
+    """The row of cycle groups ("C1", "C2–C17") under the epochs, when there are any."""
+    if not any(column.group for column in schedule.columns):
+        return ()
+    groups: list[tuple[str, int]] = [("Cycle", 1)]
+    previous: str | None = None
+    for column in schedule.columns:
+        if groups[1:] and column.group and column.group == previous:
+            groups[-1] = (column.group, groups[-1][1] + 1)
+        else:
+            groups.append((column.group, 1))
+        previous = column.group
+    return tuple(groups)
 
 
 def _epoch_groups(schedule: Schedule) -> list[tuple[str, int]]:
@@ -241,6 +269,15 @@ def _epoch_groups(schedule: Schedule) -> list[tuple[str, int]]:
         else:
             groups.append((label, 1))
     return groups
+
+
+def _planned_timing(spec: Spec, visit: m.Visit) -> str:
+    relative = relative_timing(spec, visit) if visit.day is None else ""
+    if not relative:
+        return visit_timing(visit)
+    window = window_text(visit)
+    text = relative[:1].upper() + relative[1:]
+    return f"{text} (window {window})" if window else text
 
 
 def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
@@ -257,7 +294,7 @@ def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
         row: list[Cell] = [
             cell(visit.name),
             cell(visit.label or visit.name),
-            cell(visit_timing(visit)),
+            cell(_planned_timing(spec, visit)),
             cell((epoch.label or epoch.name) if epoch else (visit.epoch or "")),
         ]
         if with_rules:

@@ -1,8 +1,16 @@
 """The schedule-of-activities artefact: soa.html, soa.docx and soa.csv.
 
-The grid is the one the protocol prints in section 1.3 (`schedule.py`).  The
-CSV has one column per visit, a few rows describing the visits above the
-activity and form rows, and the footnotes below; it is written like every
+The grid is the one the protocol prints in section 1.3 (`schedule.py`), with
+repeating columns grouped (`soa_groups.py`).  The CSV is for machines: it
+keeps one column per visit of the expanded schedule (C1D1 … C17D1, SURV1 …
+SURV8), never grouped, so that a filter on a column finds one visit.  A few
+rows describing the visits come above the activity and form rows, and the
+footnotes below.  When the schedule has cycles or repeats, four more rows
+after "Visit footnotes" say where each visit comes from: "Series" (the cycle
+or repeat), "Cycle" (its number), "Occurrence" (the repeat's count) and
+"Printed in" (the heading of the grouped column the documents print it in,
+e.g. "C5–C17 Day 1"), so that a reader can rebuild the grouping.  The CSV
+is written like every
 CSV of the project (`protocol_dsl.csv_cells`): UTF-8, LF line ends, and every
 cell a spreadsheet could read as a formula neutralised with a leading
 apostrophe.
@@ -15,7 +23,8 @@ from pathlib import Path
 from generators.documents.document import Badge, Document, Section, Table, cell, para
 from generators.documents.marks import MarkIndex
 from generators.documents.protocol import write_html_and_docx
-from generators.documents.schedule import Schedule, build_schedule, soa_table, visit_rows
+from generators.documents.schedule import Schedule, build_schedule, visit_rows
+from generators.documents.soa_groups import group_schedule, soa_blocks
 from protocol_dsl.csv_cells import csv_bytes
 from protocol_dsl.spec import Spec
 
@@ -26,7 +35,7 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     marks = MarkIndex(spec)
     schedule = build_schedule(spec)
-    document = soa_document(spec, schedule, marks)
+    document = soa_document(spec, group_schedule(spec, schedule), marks)
     html, word = write_html_and_docx(
         spec,
         document,
@@ -37,14 +46,14 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
         landscape=True,
     )
     table = out_dir / "soa.csv"
-    table.write_bytes(soa_csv(schedule))
+    table.write_bytes(soa_csv(schedule, group_schedule(spec, schedule)))
     return [html, word, table]
 
 
 def soa_document(spec: Spec, schedule: Schedule, marks: MarkIndex) -> Document:
     title_field = spec.trial_field("title")
     title = str(title_field.value.value) if title_field else (spec.trial.name if spec.trial else "")
-    blocks = [soa_table(schedule, marks), visit_rows(spec, marks)]
+    blocks = [*soa_blocks(spec, schedule, marks), visit_rows(spec, marks)]
     sections = [Section("schedule-of-activities", "", "Schedule of activities", tuple(blocks))]
     used = _badge_targets(blocks)
     entries = [e for e in marks.provisional + marks.questions if e.anchor in used]
@@ -84,8 +93,9 @@ def _badge_targets(blocks: list[Table]) -> set[str]:
     return targets
 
 
-def soa_csv(schedule: Schedule) -> bytes:
-    """The grid as CSV: visit details, then one row per activity or form, then footnotes."""
+def soa_csv(schedule: Schedule, printed: Schedule | None = None) -> bytes:
+    """The grid as CSV: visit details, then one row per activity or form, then footnotes;
+    `printed` (the grouped grid) adds where each visit is printed."""
     columns = schedule.columns
     header = ["Row", "Row type", "Footnotes", *(c.visit.name for c in columns)]
     rows: list[list[str]] = [
@@ -96,6 +106,19 @@ def soa_csv(schedule: Schedule) -> bytes:
         ["Status", "visit status", "", *("provisional" if c.provisional else "" for c in columns)],
         ["Visit footnotes", "visit footnotes", "", *(" ".join(c.footnotes) for c in columns)],
     ]
+    if any(c.visit.series for c in columns):
+        printed_in = _printed_in(printed or schedule)
+        rows += [
+            ["Series", "visit series", "", *(c.visit.series or "" for c in columns)],
+            ["Cycle", "visit cycle", "", *(_number(c.visit.cycle) for c in columns)],
+            ["Occurrence", "visit occurrence", "", *(_number(c.visit.occurrence) for c in columns)],
+            [
+                "Printed in",
+                "visit column",
+                "",
+                *(printed_in.get(c.visit.name, "") for c in columns),
+            ],
+        ]
     for row in schedule.rows:
         rows.append(
             [row.label, row.kind, " ".join(row.footnotes), *("X" if at else "" for at in row.at)]
@@ -103,3 +126,17 @@ def soa_csv(schedule: Schedule) -> bytes:
     for note in schedule.footnotes:
         rows.append([note.key, "footnote", note.text, *("" for _ in columns)])
     return csv_bytes(header, rows)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _printed_in(printed: Schedule) -> dict[str, str]:
+    """Each visit's printed column heading: the cycle group and the column's label."""
+    out: dict[str, str] = {}
+    for column in printed.columns:
+        heading = f"{column.group} {column.label}" if column.group else column.label
+        for visit in column.visits or (column.visit,):
+            out[visit.name] = heading
+    return out

@@ -3,14 +3,29 @@
 This module owns the mapping from the spec to the five trial design domains:
 
 - TA (trial arms): one row per step of each arm (`arm A { ELEMENT in epoch
-  branch "…" transition "…" }`); EPOCH is the epoch's label.
+  branch "…" transition "…" }`); EPOCH is the epoch's label.  Cycles follow
+  the SDTMIG's model of cyclical treatment (SDTMIG 3.x, section 7.2.1, Trial
+  Arms, the example trial with chemotherapy cycles; assumptions: "the same
+  element may occur more than once within an arm", TA holds "the complete,
+  longest path" and TATRANS "the decision points that may lead to a shortened
+  path"): an arm's step in the epoch of a cycle is one element per planned
+  cycle (up to 17 cycles: 17 rows of the same ETCD, TAETORD consecutive), each
+  but the last with the transition "If <until>, go to <next epoch> epoch";
+  the step's own branch and transition stay on the last cycle.
 - TE (trial elements): TESTRL/TEENRL from `starts`/`ends`, TEDUR as an ISO 8601
-  duration from `lasts` (26 weeks -> P26W, 28 days -> P28D).
-- TV (trial visits), ordered by VISITNUM: VISITNUM from `number` (visits
-  without one are numbered after the highest, in schedule order), VISIT the
-  label, VISITDY the planned day (the first day of a range), TVSTRL the visit's
-  `when` condition and `starts` rule (without either, the planned day and
-  window in words), TVENRL its `ends` rule.
+  duration from `lasts` (26 weeks -> P26W, 28 days -> P28D).  An element an
+  arm repeats as cycles lasts one cycle: without `lasts` its TEDUR is the
+  cycle's length, and without `ends` its TEENRL "21 days after start of
+  Element".
+- TV (trial visits), ordered by VISITNUM: one row per planned visit of the
+  expanded schedule (C1D1 … C17D1, each occurrence of a repeat); VISITNUM from
+  `number` (visits without one are numbered after the highest, in schedule
+  order), VISIT the label, VISITDY the planned day (the first day of a range;
+  a cycle's visits on the day they fall without delays; none for a visit
+  relative to an event), TVSTRL the visit's `when` condition and `starts` rule,
+  else its timing in words ("Study day 22 (window -0/+3 days); day 1 of cycle
+  2 of up to 17 (…)", "30 days after last dose of Drug Z"), cut to 200
+  characters; TVENRL its `ends` rule.
 - TI (inclusion/exclusion criteria): IETESTCD the criterion id, IETEST the
   verbatim text on one line.  SDTM limits IETEST to 200 characters: a longer
   text is cut at the last whole word that fits in 196 bytes (UTF-8) and ends
@@ -34,6 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from generators.documents.timing import relative_timing, repeat_words
 from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import allocation
 from protocol_dsl import model as m
@@ -142,39 +158,86 @@ def study_id(spec: Spec) -> str:
 def ta_rows(spec: Spec, study: str) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for arm in spec.arms.values():
-        for order, step in enumerate(arm.steps, start=1):
+        order = 0
+        for position, step in enumerate(arm.steps):
             element = spec.elements.get(step.element)
             epoch = spec.epochs.get(step.epoch)
-            rows.append(
-                [
-                    study,
-                    "TA",
-                    arm.name,
-                    arm.label or arm.name,
-                    order,
-                    step.element,
-                    (element.label if element and element.label else step.element),
-                    step.branch or "",
-                    step.transition or "",
-                    (epoch.label if epoch and epoch.label else step.epoch),
-                ]
-            )
+            cycle = _cycle_of(spec, arm, step)
+            repeats = (cycle.planned_cycles or 1) if cycle is not None else 1
+            for number in range(1, repeats + 1):
+                order += 1
+                last = number == repeats
+                rows.append(
+                    [
+                        study,
+                        "TA",
+                        arm.name,
+                        arm.label or arm.name,
+                        order,
+                        step.element,
+                        (element.label if element and element.label else step.element),
+                        (step.branch or "") if last else "",
+                        (step.transition or "") if last else _cycle_transition(spec, arm, position),
+                        (epoch.label if epoch and epoch.label else step.epoch),
+                    ]
+                )
     return rows
 
 
+def _cycle_of(spec: Spec, arm: m.Arm, step: m.ArmStep) -> m.Cycle | None:
+    """The cycle an arm's step repeats: the one cycle of the step's epoch, when the arm has
+    no other step in that epoch."""
+    cycles = [c for c in spec.cycles.values() if c.epoch == step.epoch]
+    in_epoch = [s for s in arm.steps if s.epoch == step.epoch]
+    return cycles[0] if len(cycles) == 1 and len(in_epoch) == 1 else None
+
+
+def _cycle_transition(spec: Spec, arm: m.Arm, position: int) -> str:
+    """ "If disease progression, go to Follow-up epoch": the early way out of a cycle."""
+    cycle = _cycle_of(spec, arm, arm.steps[position])
+    if cycle is None or not cycle.until:
+        return ""
+    later = arm.steps[position + 1 :]
+    if not later:
+        return f"If {cycle.until}, end of the arm"
+    epoch = spec.epochs.get(later[0].epoch)
+    return f"If {cycle.until}, go to {(epoch.label if epoch and epoch.label else later[0].epoch)} epoch"
+
+
 def te_rows(spec: Spec, study: str) -> list[list[Cell]]:
-    return [
-        [
-            study,
-            "TE",
-            element.name,
-            element.label or element.name,
-            element.start or "",
-            element.end or "",
-            iso_duration(element.duration) if element.duration is not None else "",
-        ]
-        for element in spec.elements.values()
-    ]
+    cycles = _element_cycles(spec)
+    rows: list[list[Cell]] = []
+    for element in spec.elements.values():
+        cycle = cycles.get(element.name)
+        end = element.end or ""
+        duration = iso_duration(element.duration) if element.duration is not None else ""
+        if cycle is not None:
+            # the element repeats once per cycle: one cycle long, unless written otherwise
+            end = end or f"{quantity_in_words(cycle.length)} after start of Element"
+            duration = duration or iso_duration(cycle.length)
+        rows.append(
+            [
+                study,
+                "TE",
+                element.name,
+                element.label or element.name,
+                element.start or "",
+                end,
+                duration,
+            ]
+        )
+    return rows
+
+
+def _element_cycles(spec: Spec) -> dict[str, m.Cycle]:
+    """The elements that arms repeat as cycles, with their cycle."""
+    out: dict[str, m.Cycle] = {}
+    for arm in spec.arms.values():
+        for step in arm.steps:
+            cycle = _cycle_of(spec, arm, step)
+            if cycle is not None:
+                out.setdefault(step.element, cycle)
+    return out
 
 
 _DURATION_UNITS: dict[str, tuple[str, bool]] = {
@@ -224,14 +287,14 @@ def tv_rows(spec: Spec, study: str) -> list[list[Cell]]:
             v.day,
             "",
             "",
-            _visit_start_rule(v),
+            _visit_start_rule(spec, v),
             v.end_rule or "",
         ]
         for v in visits
     ]
 
 
-def _visit_start_rule(visit: m.Visit) -> str:
+def _visit_start_rule(spec: Spec, visit: m.Visit) -> str:
     stated = [text for text in (visit.condition, visit.start_rule) if text]
     if stated:
         return "; ".join(stated)
@@ -239,14 +302,40 @@ def _visit_start_rule(visit: m.Visit) -> str:
         return "At early termination"
     if visit.unscheduled:
         return "Unscheduled, when needed"
-    if visit.day is None:
+    series = _series_rule(spec, visit)
+    relative = relative_timing(spec, visit) if visit.day is None else ""
+    if relative:
+        timing = relative[:1].upper() + relative[1:] + _window(visit)
+    elif visit.day is None:
+        timing = ""
+    elif visit.day_end is not None:
+        timing = f"Study day {visit.day} to day {visit.day_end}"
+    else:
+        timing = f"Study day {visit.day}{_window(visit)}"
+    # the words of a series can be long: cut to SDTM's 200 characters
+    return sdtm_text("; ".join(t for t in (timing, series) if t)) if series or relative else timing
+
+
+def _window(visit: m.Visit) -> str:
+    if not visit.window_before and not visit.window_after:
         return ""
-    if visit.day_end is not None:
-        return f"Study day {visit.day} to day {visit.day_end}"
-    if visit.window_before or visit.window_after:
-        days = "day" if max(visit.window_before, visit.window_after) == 1 else "days"
-        return f"Study day {visit.day} (window -{visit.window_before}/+{visit.window_after} {days})"
-    return f"Study day {visit.day}"
+    days = "day" if max(visit.window_before, visit.window_after) == 1 else "days"
+    return f" (window -{visit.window_before}/+{visit.window_after} {days})"
+
+
+def _series_rule(spec: Spec, visit: m.Visit) -> str:
+    """Where a visit of a cycle or a repeat sits in its series, in words."""
+    cycle = spec.cycles.get(visit.series or "")
+    if cycle is not None and visit.cycle is not None:
+        template = next((t for t in cycle.visits if t.name == visit.template), None)
+        day = f"day {template.day} of " if template is not None and template.day is not None else ""
+        planned = f" of up to {cycle.up_to}" if cycle.count is None and cycle.up_to else ""
+        until = f", until {cycle.until}" if cycle.until else ""
+        return f"{day}cycle {visit.cycle}{planned} (cycles of {quantity_in_words(cycle.length)}{until})"
+    repeat = spec.repeats.get(visit.series or "")
+    if repeat is not None and visit.occurrence is not None:
+        return f"occurrence {visit.occurrence}: {repeat_words(spec, repeat)}"
+    return ""
 
 
 # ---------------------------------------------------------------- TI

@@ -17,11 +17,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 SHARED = ROOT / ".." / "shared"
 REAL_SPECS = ("qls4131_sle_phase1b", "cdiscpilot01")
+FIXTURES = ROOT / "tests" / "documents" / "fixtures"
+# a fixture with the time structure: cycles, repeats, event-relative visits, time points
+ONCOLOGY = "oncology_cycles"
 
 
 @functools.cache
 def load_spec(stem: str) -> Spec:
-    result = compile_spec(str(SPECS / f"{stem}.trial"))
+    """A real spec of specs/, or a fixture spec of the document tests, checked clean."""
+    path = SPECS / f"{stem}.trial"
+    result = compile_spec(str(path if path.exists() else FIXTURES / f"{stem}.trial"))
     assert result.ok, [d.message for d in result.diagnostics if d.severity == "error"]
     assert result.spec is not None
     return result.spec

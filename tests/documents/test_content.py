@@ -297,7 +297,9 @@ def test_every_documented_example_builds(example, tmp_path) -> None:
     assert render_markdown.render(document, "x", with_toc=True)
 
 
-@pytest.mark.parametrize("name", ["words.trial", "nasty.trial", "escalation.trial"])
+@pytest.mark.parametrize(
+    "name", ["words.trial", "nasty.trial", "escalation.trial", "oncology_cycles.trial"]
+)
 def test_fixtures_check_clean(name: str) -> None:
     """The fixture specs pass every consistency check (so the documents read checked specs)."""
     from protocol_dsl.compiler import compile_spec
