@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("protocol_dsl.commands.fmt", "Format specs in the one canonical layout."),
     "build": ("protocol_dsl.commands.build", "Build every artefact of a spec into a folder."),
     "screen": ("protocol_dsl.commands.screen", "Screen subject data: eligibility and edit checks."),
+    "endpoints": (
+        "protocol_dsl.commands.endpoints",
+        "Compute endpoints on subject data into analysis tables.",
+    ),
     "sql": ("protocol_dsl.commands.sql", "Print the generated SQL for a dialect."),
     "schema": ("protocol_dsl.commands.schema", "Print the JSON Schema of one subject record."),
     "witness": ("protocol_dsl.commands.witness", "Example subjects at every criterion's boundary."),

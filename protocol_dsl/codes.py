@@ -72,6 +72,14 @@ CODES: dict[str, CodeInfo] = {
     "E0211": CodeInfo("time window or date shift whose length is not a constant", "error"),
     "E0212": CodeInfo("duration used as a number", "error"),
     "E0213": CodeInfo("score item that reads an item that is not yes/no", "error"),
+    "E0214": CodeInfo(
+        "round(…) to a number of decimals that is not a whole-number constant", "error"
+    ),
+    "E0215": CodeInfo("partial date on an item that is not a date", "error"),
+    "E0216": CodeInfo("unknown imputation rule of a partial date", "error"),
+    "E0220": CodeInfo("`contains` on a value that is not text", "error"),
+    "E0221": CodeInfo("`contains` looking for a value that is not text", "error"),
+    "E0222": CodeInfo("visit range that holds no scheduled visit", "error"),
     # ---- E03xx units
     "E0301": CodeInfo("unit not recognised", "error"),
     "E0302": CodeInfo("not a unit of time", "error"),
@@ -82,6 +90,9 @@ CODES: dict[str, CodeInfo] = {
     "E0307": CodeInfo("conversion formula that is not a change of scale", "error"),
     "E0308": CodeInfo("conversion that cannot be used", "error"),
     "E0309": CodeInfo("two conversions for one analyte and scale", "error"),
+    "E0310": CodeInfo("square root of a unit that has none", "error"),
+    "E0311": CodeInfo("quantity where a number without a unit is needed", "error"),
+    "E0312": CodeInfo("quantity raised to too high a power", "error"),
     # ---- E04xx eligibility logic
     "E0401": CodeInfo("no subject can be eligible", "error"),
     "W0402": CodeInfo("inclusion met by every subject", "warning"),
@@ -90,6 +101,7 @@ CODES: dict[str, CodeInfo] = {
     "E0405": CodeInfo("threshold outside the item's range", "error"),
     "W0406": CodeInfo("comparison that always holds within the item's range", "warning"),
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
+    "W0409": CodeInfo("partial date read where its period is unknown", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),
@@ -100,6 +112,7 @@ CODES: dict[str, CodeInfo] = {
     "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
     "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
+    "E0515": CodeInfo("date imputation on an item that is not a date", "error"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),
@@ -130,6 +143,23 @@ CODES: dict[str, CodeInfo] = {
     "E0710": CodeInfo("cohorts file line that cannot be read as a cohort", "error"),
     "E0711": CodeInfo("cohort counts that contradict each other", "error"),
     "E0712": CodeInfo("cohort the escalation design does not allow", "error"),
+    "E0713": CodeInfo("regimen without dosing days", "error"),
+    "E0714": CodeInfo("dosing days that cannot be planned", "error"),
+    "E0715": CodeInfo("regimen without an end", "error"),
+    "E0716": CodeInfo("dose day without a visit", "error"),
+    "E0717": CodeInfo("dose at a visit without the exposure form", "error"),
+    "E0718": CodeInfo("dose per kg or m2 with nothing to convert it through", "error"),
+    "E0719": CodeInfo("conversion item of the wrong kind", "error"),
+    "E0720": CodeInfo("frequency disagrees with the dosing days", "error"),
+    "E0721": CodeInfo("unknown dosing frequency", "error"),
+    "E0722": CodeInfo("regimen dose not among the intervention's doses", "error"),
+    "E0723": CodeInfo("DLT window ends part-way through a dosing interval", "error"),
+    "E0724": CodeInfo("DLT window cycle that cannot be measured", "error"),
+    "E0725": CodeInfo("regimen of another intervention", "error"),
+    "E0726": CodeInfo("dose reductions out of order", "error"),
+    "E0727": CodeInfo("invalid dose weight rule", "error"),
+    "E0728": CodeInfo("regimen without a dose", "error"),
+    "E0729": CodeInfo("regimen route differs from the intervention's", "error"),
     # ---- E10xx randomised design
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),
@@ -178,6 +208,17 @@ CODES: dict[str, CodeInfo] = {
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
     # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
     "E0999": CodeInfo("internal error in a check", "error"),
+    # ---- E10xx randomised design
+    # endpoints that run on data (docs/endpoints.md)
+    "E1050": CodeInfo("endpoint kind without the rule it computes", "error"),
+    "E1051": CodeInfo("endpoint reads records of a form that is not a log", "error"),
+    "E1052": CodeInfo("time-to-event date that is not a date of the log", "error"),
+    "E1053": CodeInfo("responder or flag endpoint whose rule is not a condition", "error"),
+    "E1054": CodeInfo("value endpoint whose rule is not a number", "error"),
+    "E1055": CodeInfo("time-to-event origin or censoring that is not a date", "error"),
+    "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
+    "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
+    "E1058": CodeInfo("flag named like a column its table already has", "error"),
 }
 
 

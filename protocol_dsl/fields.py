@@ -117,3 +117,24 @@ DOSE_FINDING_FIELDS: dict[str, FieldSpec] = {
     "decided_by": _f("string", "who takes escalation decisions"),
     "rp2d": _f("string", "how the recommended phase 2 dose is chosen"),
 }
+
+#: The `key value` settings of a dosing regimen (`regimen NAME of INTERVENTION { … }`).
+#: `frequency` takes a CDISC FREQ submission value (`protocol_dsl.schedule.frequency`).
+REGIMEN_FIELDS: dict[str, FieldSpec] = {
+    "frequency": _f("name", "dosing frequency: a CDISC FREQ (C71113) submission value (Q4W, QD …)"),
+    "route": _f("name string", "route of administration (the intervention's when not given)"),
+    "infusion": _f("quantity", "infusion duration (1 h, 30 min)"),
+    "given": _f(
+        "name",
+        "where doses are given: at_visit (each dose at a scheduled visit, the default) or "
+        "at_home (self-administered between visits, such as daily tablets)",
+        "at_visit at_home",
+    ),
+    "hold": _f("string", "when a dose is withheld"),
+    "resume": _f("string", "how dosing resumes after a hold (re-escalation rules)"),
+    "dose_weight": _f(
+        "name quantity",
+        "which recorded weight or BSA a per-kg or per-m2 dose is computed from: latest, "
+        "baseline, or a change in % past which the baseline is updated",
+    ),
+}

@@ -30,5 +30,17 @@ FUNCTIONS: Mapping[str, Function] = {
         Function("abs", 1, "absolute value"),
         Function("least", 2, "the smaller of two values"),
         Function("greatest", 2, "the larger of two values"),
+        Function("sqrt", 1, "square root"),
+        Function("power", 2, "the first value raised to the power of the second"),
+        Function("exp", 1, "e raised to the power of the value"),
+        Function("ln", 1, "natural logarithm"),
+        Function("round", 2, "rounded to a number of decimals, halves away from zero"),
+        Function("floor", 1, "the largest whole number not above the value"),
+        Function("ceiling", 1, "the smallest whole number not below the value"),
     )
 }
+
+
+#: The functions of numbers that every engine computes with `values.math_function`'s
+#: rules (and the SQL back end with the SQL functions of the same meaning).
+MATH_FUNCTIONS: tuple[str, ...] = ("sqrt", "power", "exp", "ln", "round", "floor", "ceiling")

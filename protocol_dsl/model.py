@@ -258,6 +258,19 @@ class AtVisit(_Node):
 
 
 @node
+class AtPrevious(_Node):
+    """`expr at previous visit`: the value at the scheduled visit before the one it is read at.
+
+    Read at a visit (`by visit`, `at V`, a visit range), it is the value at the
+    visit with the next lower planned day; at the first visit, or where no
+    visit is given, it is unknown.
+    """
+
+    expr: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class Negate(_Node):
     expr: Expr
     span: Span = _span_field(kw_only=True)
@@ -332,6 +345,15 @@ class MemberOf(_Node):
 
 
 @node
+class Contains(_Node):
+    """`text contains "part"`: the text holds the part, ignoring case (coded terms: MedDRA)."""
+
+    text: Expr
+    part: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class IsKnown(_Node):
     """`x is known` / `x is missing`: the only two-valued test of missing data."""
 
@@ -379,12 +401,33 @@ class Quantifier(_Node):
     span: Span = _span_field(kw_only=True)
 
 
-AggregateKind = Literal["count", "sum", "min", "max"]
+VisitQuantifierKind = Literal["any", "all"]
+
+
+@node
+class VisitQuantifier(_Node):
+    """`any visit from V1 to V2 where C` / `all visits after V satisfy C`.
+
+    C read at each scheduled visit of the range (its items without `at` are
+    read at that visit): met at any of them, or at all of them.  The range is
+    from `start` to `end` inclusive, or, without `end`, every visit after
+    `start`, in the order of their planned days (`spec.visits_in_range`).
+    """
+
+    kind: VisitQuantifierKind
+    start: str
+    end: str | None
+    cond: Expr
+    span: Span = _span_field(kw_only=True)
+
+
+AggregateKind = Literal["count", "sum", "min", "max", "mean", "median"]
 
 
 @node
 class Aggregate(_Node):
-    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`."""
+    """`count(FORM where …)`, `sum(FORM.item where …)`, `min(…)`, `max(…)`, `mean(…)`,
+    `median(…)`."""
 
     kind: AggregateKind
     target: Ref
@@ -418,6 +461,7 @@ Expr: TypeAlias = (
     | BoolLit
     | Ref
     | AtVisit
+    | AtPrevious
     | Negate
     | Not
     | Arith
@@ -425,10 +469,12 @@ Expr: TypeAlias = (
     | Compare
     | Between
     | MemberOf
+    | Contains
     | IsKnown
     | Within
     | AtLeast
     | Quantifier
+    | VisitQuantifier
     | Aggregate
     | Call
     | Conditional
@@ -590,7 +636,16 @@ class Item(_Node):
     group: str | None = None
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
+    #: a date that may be recorded to the month or the year ("2019-06", "2019")
+    partial: bool = False
+    #: the day a partial date stands for: "first", "middle" or "last" of its period;
+    #: None: the whole period (a comparison is decided when every day of it agrees)
+    impute: str | None = None
     span: Span = _span_field(kw_only=True)
+
+
+#: The imputation rules of a partial date: the day of its month or year it stands for.
+IMPUTE_RULES = ("first", "middle", "last")
 
 
 @node
@@ -941,6 +996,8 @@ class Element(_Node):
     dose: Quantity | None = None
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: the dosing regimen given during the element (`regimen NAME`)
+    regimen: str | None = attrs.field(default=None, kw_only=True)
 
 
 @node
@@ -962,6 +1019,8 @@ class Arm(_Node):
     steps: tuple[ArmStep, ...] = ()
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: the dosing regimens of the interventions the arm receives (`regimen NAME, …`)
+    regimens: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
 
 @node
@@ -1004,12 +1063,19 @@ class EscalationDesign(_Node):
 
 @node
 class DltWindow(_Node):
-    """The DLT observation window and what it is anchored on."""
+    """The DLT observation window and what it is anchored on.
 
-    duration: Quantity
+    `dlt_window 28 days from first_dose` has a duration and an anchor;
+    `dlt_window cycle 1` has neither written: it is the whole of that cycle of
+    the dose finding's regimen (its length and start come from the regimen).
+    """
+
+    duration: Quantity | None
     anchor: str
     marks: Marks = ()
     span: Span = _span_field(kw_only=True)
+    #: `dlt_window cycle N`: the window is the N-th cycle of the regimen
+    cycle: int | None = attrs.field(default=None, kw_only=True)
 
 
 @node
@@ -1060,6 +1126,8 @@ class DoseFinding(_Node):
     scenarios: tuple[Scenario, ...] = ()
     fields: tuple[Field, ...] = ()
     span: Span = _span_field(kw_only=True)
+    #: `regimen NAME`: every dose level is that regimen at the level's dose
+    regimen: str | None = attrs.field(default=None, kw_only=True)
 
     def field(self, key: str) -> Field | None:
         for f in self.fields:
@@ -1074,7 +1142,112 @@ class DoseFinding(_Node):
         return None
 
 
+DayUnit = Literal["day", "week"]
+
+
+@node
+class StudyTime(_Node):
+    """A study day written as `day N` or `week N` (week N is study day 7N + 1: week 0 is day 1)."""
+
+    unit: DayUnit
+    number: int
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def day(self) -> int:
+        return self.number if self.unit == "day" else 7 * self.number + 1
+
+
+@node
+class DosingDays(_Node):
+    """`on days 1, 15, 29 then every 4 weeks to week 48`, or `on days 1, 8 of each CYCLE`.
+
+    The listed days are study days (written as days, or as weeks: week N is day
+    7N + 1), or, with `of each CYCLE`, days of every cycle of that cycle (day 1
+    is the cycle's first day).  `then every` repeats the dose after the last
+    listed day at that interval, up to the `to` day (inclusive) or the regimen's
+    `at_most` number of administrations.
+    """
+
+    unit: DayUnit
+    numbers: tuple[int, ...]
+    every: Quantity | None = None
+    until: StudyTime | None = None
+    cycle: str | None = None
+    span: Span = _span_field(kw_only=True)
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        """The listed days as days (study days, or cycle days with `of each`)."""
+        if self.unit == "day":
+            return self.numbers
+        return tuple(7 * n + 1 for n in self.numbers)
+
+
+@node
+class DoseReduction(_Node):
+    """One dose-modification level: `minus1 7.5 mg/kg "First reduction"`."""
+
+    name: str
+    dose: Quantity
+    label: str | None = None
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
+class Regimen(_Node):
+    """How an intervention is given: dose, days, frequency, route, infusion, modifications.
+
+    The simple settings are `key value` fields (`frequency Q4W`, `route
+    intravenous`, `infusion 1 h`, `hold "…"`, `resume "…"`, `dose_weight
+    baseline`); their keys and values are listed in `fields.REGIMEN_FIELDS`.
+    """
+
+    name: str
+    label: str | None
+    intervention: str
+    dose: Quantity | None = None
+    #: the recorded item a per-weight (mg/kg) or per-BSA (mg/m2) dose is converted through
+    per: Ref | None = None
+    days: DosingDays | None = None
+    at_most: int | None = None
+    reductions: tuple[DoseReduction, ...] = ()
+    fields: tuple[Field, ...] = ()
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+    def field(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        return None
+
+
 ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
+
+
+#: What an endpoint computes (docs/endpoints.md), which decides its analysis table:
+#: ``responder`` and ``value`` one value per subject (BDS), ``flag`` a subject-level
+#: flag (ADSL), ``record_flag`` a flag on every record of a log (e.g. ADAE),
+#: ``time_to_event`` the time to a first event with its censoring (ADTTE).
+EndpointKind = Literal["responder", "value", "flag", "record_flag", "time_to_event"]
+
+
+@node
+class TimeToEvent(_Node):
+    """`time_to_event from ORIGIN event first LOG.DATE [where COND] censored_at CENSOR`.
+
+    The event is the log's first record (by its date item) that meets the
+    condition; a subject with no such record is censored at CENSOR.
+    """
+
+    origin: Expr
+    log: str
+    date: str
+    where: Expr | None
+    censor: Expr
+    span: Span = _span_field(kw_only=True)
 
 
 @node
@@ -1086,6 +1259,11 @@ class Endpoint(_Node):
     until_anchor: str | None = None
     rule: Expr | None = None
     marks: Marks = ()
+    kind: EndpointKind | None = None
+    per: str | None = None  # the log a `flag per LOG` is computed on, record by record
+    event: TimeToEvent | None = None
+    #: `by visit V1, V2`: the rule computed at each visit (the visit its items are read at)
+    visits: tuple[str, ...] = ()
     span: Span = _span_field(kw_only=True)
 
 
@@ -1219,6 +1397,9 @@ class MapRule(_Node):
     visit: Ref | None = None
     unit: Ref | None = None
     marks: Marks = ()
+    #: a partial date (`2014-07`, `2014`) taken as the first or last day of its month or
+    #: year (docs/mapping.md); without it a partial date is an invalid value
+    impute: Literal["first", "last"] | None = None
     span: Span = _span_field(kw_only=True)
 
 
@@ -1374,6 +1555,7 @@ Declaration: TypeAlias = (
     | Arm
     | Intervention
     | DoseFinding
+    | Regimen
     | Objective
     | Amendment
     | Mapping

@@ -173,6 +173,7 @@ class Spec:
     elements = _ByName(m.Element)
     arms = _ByName(m.Arm)
     interventions = _ByName(m.Intervention)
+    regimens = _ByName(m.Regimen)
 
     @cached_property
     def timeline(self) -> tl.Timeline:
@@ -515,8 +516,7 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
                 yield Scope(owner, form, where), score_item.expr
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
-            if endpoint.rule is not None:
-                yield Scope(owner, None, f"endpoint {endpoint.name}"), endpoint.rule
+            yield from endpoint_expressions(owner, endpoint)
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:
@@ -524,6 +524,64 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
                 yield Scope(owner, None, where), stratum.rule
     elif isinstance(decl, m.Population):
         yield Scope(owner, None, f"{decl.kind} {decl.name}"), decl.rule
+
+
+def endpoint_log(owner: Spec, name: str | None) -> m.Form | None:
+    """The repeating form an endpoint reads record by record (`flag per LOG`, `event first LOG`)."""
+    if name is None:
+        return None
+    symbol = owner.resolve(tuple(name.split(".")), Scope(owner))
+    return symbol.form if symbol is not None and symbol.kind == "form" else None
+
+
+def endpoint_expressions(owner: Spec, endpoint: m.Endpoint) -> Iterator[tuple[Scope, m.Expr]]:
+    """An endpoint's expressions, each with its scope: a record's for what is read per record."""
+    where = f"endpoint {endpoint.name}"
+    if endpoint.rule is not None:
+        record = endpoint_log(owner, endpoint.per) if endpoint.kind == "record_flag" else None
+        yield Scope(owner, record, where), endpoint.rule
+    event = endpoint.event
+    if event is not None:
+        yield Scope(owner, None, f"{where} (origin)"), event.origin
+        if event.where is not None:
+            yield Scope(owner, endpoint_log(owner, event.log), f"{where} (event)"), event.where
+        yield Scope(owner, None, f"{where} (censoring)"), event.censor
+
+
+def planned_visits(spec: Spec) -> tuple[str, ...]:
+    """The scheduled visits in the order of their planned days.
+
+    Unscheduled and early-termination visits, and visits without a planned
+    day, are not in it: no visit range holds them and none is a previous visit.
+    """
+    planned = sorted(
+        (v for v in spec.visits.values()
+         if v.day is not None and not v.unscheduled and not v.early_termination),
+        key=lambda v: v.day if v.day is not None else 0,
+    )  # fmt: skip
+    return tuple(v.name for v in planned)
+
+
+def visits_in_range(spec: Spec, start: str, end: str | None) -> tuple[str, ...]:
+    """The visits of a visit range, from `start` to `end` inclusive, or every visit after
+    `start` without `end` (`planned_visits` order); empty when a name is no planned visit
+    or the range ends before it starts."""
+    names = list(planned_visits(spec))
+    if start not in names or (end is not None and end not in names):
+        return ()
+    first = names.index(start)
+    if end is None:
+        return tuple(names[first + 1 :])
+    return tuple(names[first : names.index(end) + 1])
+
+
+def previous_visit(spec: Spec, visit: str | None) -> str | None:
+    """The planned visit before `visit`; None at the first, at no planned visit, or without one."""
+    names = planned_visits(spec)
+    if visit is None or visit not in names:
+        return None
+    index = names.index(visit)
+    return names[index - 1] if index > 0 else None
 
 
 def inner_scope(node: m.Expr, scope: Scope) -> Scope | None:

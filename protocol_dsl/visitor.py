@@ -118,6 +118,9 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
     @abc.abstractmethod
     def visit_at_visit(self, node: m.AtVisit, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
+    @abc.abstractmethod
+    def visit_at_previous(self, node: m.AtPrevious, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
     # ------------------------------------------------------------ operators
 
     @abc.abstractmethod
@@ -142,6 +145,9 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
     def visit_member_of(self, node: m.MemberOf, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
+    def visit_contains(self, node: m.Contains, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
     def visit_is_known(self, node: m.IsKnown, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
 
     @abc.abstractmethod
@@ -154,6 +160,11 @@ class ExprVisitor(Visitor[m.Expr, T, P]):
 
     @abc.abstractmethod
     def visit_quantifier(self, node: m.Quantifier, /, *args: P.args, **kwargs: P.kwargs) -> T: ...
+
+    @abc.abstractmethod
+    def visit_visit_quantifier(
+        self, node: m.VisitQuantifier, /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
 
     @abc.abstractmethod
     def visit_aggregate(self, node: m.Aggregate, /, *args: P.args, **kwargs: P.kwargs) -> T: ...

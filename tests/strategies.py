@@ -607,6 +607,8 @@ def _item(
         codelist = m.Ref((draw(st.sampled_from(codelists)).name,), span=SPAN)
     if kind in ("number", "integer", "quantity") and draw(st.booleans()):
         bounds = m.Range(Decimal(0), Decimal(100000), span=SPAN)
+    partial = kind == "date" and draw(st.booleans())
+    impute = draw(st.sampled_from((None, *m.IMPUTE_RULES))) if partial else None
     return m.Item(
         _fresh(draw, used),
         m.ItemType(kind, unit=unit, codelist=codelist, span=SPAN),  # type: ignore[arg-type]
@@ -616,6 +618,8 @@ def _item(
         for_reporting=draw(st.booleans()),
         codes=_codes(draw, 1),
         marks=_marks(draw, 1),
+        partial=partial,
+        impute=impute,
         span=SPAN,
     )
 

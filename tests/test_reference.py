@@ -6,13 +6,20 @@ import re
 
 import pytest
 
-from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS
+from protocol_dsl.fields import (
+    DOSE_FINDING_FIELDS,
+    INTERVENTION_FIELDS,
+    REGIMEN_FIELDS,
+    TRIAL_FIELDS,
+)
 from tests.docs_examples import DOCS
 
 REFERENCE = (DOCS / "reference.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("key", sorted({*TRIAL_FIELDS, *INTERVENTION_FIELDS, *DOSE_FINDING_FIELDS}))
+@pytest.mark.parametrize(
+    "key", sorted({*TRIAL_FIELDS, *INTERVENTION_FIELDS, *DOSE_FINDING_FIELDS, *REGIMEN_FIELDS})
+)
 def test_field_is_documented(key: str) -> None:
     assert re.search(rf"`{key}`", REFERENCE), f"docs/reference.md does not mention `{key}`"
 

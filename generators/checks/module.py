@@ -66,7 +66,13 @@ def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | Non
         where = literal((question.table, question.item)).flat()
         asked.append(attrs.evolve(Code(function), prefix=f"{where}: "))
     attested = tuple(c.id for c in plan.criteria if c.attested)
+    used = _used(plan)
     source = _template().render(
+        # the runtime of functions of numbers, averages and partial dates only when used,
+        # so that a module stays the same when a spec does not use them
+        math=n.Math in used,
+        averages=n.Average in used,
+        partial_dates=bool(used & {"partial_date"}),
         trial=_assign("TRIAL", literal(plan.trial)),
         visits=_assign("VISITS", literal(visits)),
         forms=_assign("FORMS", literal(_forms(plan.dictionary))),
@@ -78,6 +84,21 @@ def render_plan(plan: Plan, visits: tuple[str, ...], names: dict[str, str] | Non
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
     )
     return source.rstrip("\n") + "\n"
+
+
+def _used(plan: Plan) -> set[Any]:
+    """The node classes of the plan's conditions, and "partial_date" when a partial date
+    is read (an item of that kind, or a read that imputes one)."""
+    used: set[Any] = set()
+    roots = [c.condition for c in plan.criteria] + [q.condition for q in plan.asked]
+    for root in roots:
+        for node in n.walk(root):
+            used.add(type(node))
+            if isinstance(node, (n.Item, n.Field)) and node.impute is not None:
+                used.add("partial_date")
+    if any(c.item_kind == "partial_date" for t in plan.dictionary.tables for c in t.columns):
+        used.add("partial_date")
+    return used
 
 
 def _assign(name: str, value: Code) -> str:

@@ -185,12 +185,13 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
         return literal(node.value)
 
     def visit_item(self, node: n.Item, record: bool) -> Code:
-        return call("s.item", literal(node.table), literal(node.visit), literal(node.item))
+        value = call("s.item", literal(node.table), literal(node.visit), literal(node.item))
+        return _imputed(value, node.impute)
 
     def visit_field(self, node: n.Field, record: bool) -> Code:
         if not record:
             raise TypeError(f"an item of '{node.table}' is read outside its records")
-        return call("r.get", literal(node.item))
+        return _imputed(call("r.get", literal(node.item)), node.impute)
 
     def visit_visit_date(self, node: n.VisitDate, record: bool) -> Code:
         return call("s.visit", literal(node.visit))
@@ -230,6 +231,11 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     def visit_in_set(self, node: n.InSet, record: bool) -> Code:
         return call("_in", self.scalar(node.arg, record), literal(tuple(node.values)))
 
+    def visit_contains(self, node: n.Contains, record: bool) -> Code:
+        # inline rather than a runtime helper: modules of specs without it stay as they were
+        function = "(lambda t, p: None if t is None or p is None else p.upper() in t.upper())"
+        return call(function, self.scalar(node.text, record), self.scalar(node.part, record))
+
     def visit_known(self, node: n.Known, record: bool) -> Code:
         if node.arg.kind == "interval":
             value = call("_known_interval", self.bounds(node.arg, record))
@@ -248,6 +254,9 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
 
     def visit_collapse(self, node: n.Collapse, record: bool) -> Code:
         return call("_collapse", self.bounds(node.arg, record))
+
+    def visit_math(self, node: n.Math, record: bool) -> Code:
+        return call("_math", literal(node.op), *(self.scalar(a, record) for a in node.args))
 
     def visit_shift_date(self, node: n.ShiftDate, record: bool) -> Code:
         return call(
@@ -287,6 +296,10 @@ class PythonCompiler(_Operations, PlanVisitor[Code, [bool]]):
     def visit_extreme(self, node: n.Extreme, record: bool) -> Code:
         function = "_min_of" if node.op == "min" else "_max_of"
         return self.records(node, function, node.condition, node.value)
+
+    def visit_average(self, node: n.Average, record: bool) -> Code:
+        code = self.records(node, "_average", node.condition, node.value)
+        return attrs.evolve(code, args=(literal(node.op), *(code.args or ())))
 
     # ------------------------------------------------------------ intervals: see `bounds`
 
@@ -347,6 +360,11 @@ class _IntervalCompiler(_Operations, IntervalVisitor[Code, [bool]]):
 
     def visit_bounds(self, node: n.Bounds, record: bool) -> Code:
         return Code("", (_float(node.lo), _float(node.hi)))
+
+
+def _imputed(value: Code, impute: str | None) -> Code:
+    """A partial date read as its rule says (see `nodes.Impute`); other values as they are."""
+    return value if impute is None else call("_impute", value, literal(impute))
 
 
 def _float(value: float) -> Code:

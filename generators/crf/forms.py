@@ -89,6 +89,8 @@ class CrfField:
     codes: tuple[m.Code, ...] = ()
     provisional: bool = False
     criterion: m.Criterion | None = None
+    #: a date that may be entered to the month or the year only
+    partial: bool = False
 
 
 @attrs.frozen
@@ -310,6 +312,7 @@ def _field(
         visits=visits,
         codes=item.codes,
         provisional=m.is_provisional(item.marks),
+        partial=item.partial and kind == "date",
     )
 
 

@@ -430,7 +430,8 @@ class _Odm:
             {
                 "OID": self.item_oid(form, field),
                 "Name": field.name,
-                "DataType": _DATA_TYPES[field.kind],
+                # ODM's partialDate: a date, or its year and month, or its year
+                "DataType": "partialDate" if field.partial else _DATA_TYPES[field.kind],
             },
         )
         description = self.item_description(field)

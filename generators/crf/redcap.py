@@ -606,6 +606,8 @@ def _field_type(field: CrfField) -> tuple[str, str, str]:
             choices,
             "",
         )
+    if field.partial:
+        return "text", "", ""  # REDCap validates whole dates only: "2019-06" is valid here
     return "text", "", _VALIDATION.get(field.kind, "")
 
 

@@ -134,6 +134,7 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     design.dose_findings(d, old, new)
     randomisation.randomisation(d, old, new)
     randomisation.masking(d, old, new)
+    design.regimens(d, old, new)
     objectives.objectives(d, old, new)
     analysis.populations(d, old, new)
     analysis.statistics(d, old, new)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
+from protocol_dsl.spec import Scope, Spec, Symbol, endpoint_expressions, inner_scope
 
 
 def prefixes(spec: Spec) -> dict[int, str]:
@@ -55,8 +55,8 @@ class Dependencies:
                     self._users.setdefault(reached, set()).add(criterion.id)
         for objective in spec.objectives:
             for endpoint in objective.endpoints:
-                if endpoint.rule is not None:
-                    for reached in self._expr(endpoint.rule, Scope(spec), set()):
+                for scope, expr in endpoint_expressions(spec, endpoint):
+                    for reached in self._expr(expr, scope, set()):
                         self._users.setdefault(reached, set()).add(endpoint.name)
         self.criteria = {c.id for c in spec.criteria}
 

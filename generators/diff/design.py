@@ -5,6 +5,11 @@ maximum dose), escalation parameters by the way they move risk (a higher
 target DLT rate or smaller cohorts make escalation less cautious), the DLT
 window by length, step-up schedules by their steps.
 
+Dosing regimens are a kind of their own: a changed dose is ranked like any
+dose, changed days or number of administrations by the number of doses the
+regimen plans (more is raised exposure), reduction levels and the hold and
+resume rules are dose modifications.
+
 Elements, arms, interventions, scenarios and the DLT window are rule tables
 of the generic walker (`walk`), dose findings are its declarations, and the
 fields of an intervention and of a dose finding are tables by key.  Written by hand, because the logic is their
@@ -64,6 +69,8 @@ from generators.diff.walk import (
 )
 from protocol_dsl import designs
 from protocol_dsl import model as m
+from protocol_dsl.schedule.regimens import planned_administrations
+from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
 
@@ -120,6 +127,7 @@ ELEMENT = Table(
             old_to_new(_quantity_shown("dose"), "dose"),
             _quantity_shown("dose"),
         ),
+        Row(("regimen",), "DOSING_REGIMEN_CHANGED"),
     ),
 )
 
@@ -140,6 +148,7 @@ ARM = Table(
     (
         Row(("type", "receives", "steps"), "ARM_CHANGED"),
         Row(("label", "description"), "ARM_RELABELLED", "reworded"),
+        Row(("regimens",), "DOSING_REGIMEN_CHANGED"),
     ),
 )
 
@@ -237,6 +246,18 @@ def dose_finding_pair(d: Differ, pair: Pair[m.DoseFinding]) -> None:
     step_ups(d, o, n)
     scenarios(d, o, n, old, new)
     dose_finding_fields(d, o, n)
+    if o.regimen != n.regimen:
+        d.emit(
+            "DOSING_REGIMEN_CHANGED",
+            "added" if o.regimen is None else "removed" if n.regimen is None else "changed",
+            "dose levels' regimen",
+            f"{o.regimen or '(none)'} → {n.regimen or '(none)'}",
+            old=o.regimen,
+            new=n.regimen,
+            old_node=o,
+            new_node=n,
+            keys=("regimen",),
+        )
 
 
 DOSE_FINDINGS = Kind[m.DoseFinding](
@@ -385,10 +406,12 @@ def escalation_design(d: Differ, o: m.DoseFinding, n: m.DoseFinding) -> None:
 
 
 def _dlt_direction(pair: Pair[m.DltWindow]) -> str:
-    """A window on the same anchor is shortened or lengthened; on another, just changed."""
-    if pair.old.anchor != pair.new.anchor:
+    """A window on the same anchor is shortened or lengthened; on another, or a window
+    that is a cycle of the regimen on one side, just changed."""
+    o, n = pair.old, pair.new
+    if o.anchor != n.anchor or o.duration is None or n.duration is None:
         return "changed"
-    return quantity_direction(pair.old.duration, pair.new.duration, "lengthened", "shortened")
+    return quantity_direction(o.duration, n.duration, "lengthened", "shortened")
 
 
 def _dlt_shown(window: m.DltWindow, spec: Spec) -> str | None:
@@ -399,7 +422,7 @@ DLT_WINDOW = Table(
     m.DltWindow,
     (
         Row(
-            ("duration", "anchor"),
+            ("duration", "anchor", "cycle"),
             "DLT_WINDOW_CHANGED",
             _dlt_direction,
             old_to_new(_dlt_shown, direction="always"),
@@ -602,3 +625,121 @@ def _step_differences(old: m.StepUp, new: m.StepUp) -> list[tuple[str, str]]:
 
 def _canonical(parameter: str) -> str:
     return designs.canonical_parameter(parameter)
+
+
+# ---------------------------------------------------------------- dosing regimens
+
+
+def _schedule_direction(pair: Pair[m.Regimen]) -> str:
+    """More planned administrations is raised exposure, fewer lowered; else just changed."""
+    old = len(planned_administrations(pair.old_spec, pair.old))
+    new = len(planned_administrations(pair.new_spec, pair.new))
+    return "raised" if new > old else "lowered" if new < old else "changed"
+
+
+def _schedule_shown(regimen: m.Regimen, spec: Spec) -> str | None:
+    return schedule_words(spec, regimen)
+
+
+def _regimen_dose_order(pair: Pair[m.Regimen]) -> str:
+    o, n = pair.old.dose, pair.new.dose
+    return ranked(quantity_magnitude(o), quantity_magnitude(n), presence(o, n))
+
+
+def _reductions_shown(regimen: m.Regimen, spec: Spec) -> str | None:
+    levels = [f"{r.name} {quantity_in_words(r.dose)}" for r in regimen.reductions]
+    return ", ".join(levels) if levels else "(none)"
+
+
+REGIMEN = Table(
+    m.Regimen,
+    (
+        Row(("label",), "DOSING_REGIMEN_CHANGED", "reworded", relabelled),
+        Row(("intervention", "per"), "DOSING_REGIMEN_CHANGED"),
+        Row(
+            ("dose",),
+            "DOSE_CHANGED",
+            _regimen_dose_order,
+            old_to_new(_quantity_shown("dose"), "dose"),
+            _quantity_shown("dose"),
+        ),
+        Row(
+            ("days", "at_most"),
+            "DOSING_SCHEDULE_CHANGED",
+            _schedule_direction,
+            old_to_new(_schedule_shown, direction="ranked"),
+            _schedule_shown,
+        ),
+        Row(
+            ("reductions",),
+            "DOSE_MODIFICATION_CHANGED",
+            summary=old_to_new(_reductions_shown, "dose reduction levels"),
+            show=_reductions_shown,
+        ),
+    ),
+    by_hand=("fields",),
+)
+
+#: A regimen's settings by key; any other key is a `DOSING_REGIMEN_CHANGED`.
+REGIMEN_RULES: dict[str, KeyRule] = {
+    "route": KeyRule("ROUTE_CHANGED"),
+    "frequency": KeyRule("DOSING_SCHEDULE_CHANGED"),
+    **dict.fromkeys(("hold", "resume"), KeyRule("DOSE_MODIFICATION_CHANGED", _regimen)),
+}
+
+
+def _regimen_pair(d: Differ, pair: Pair[m.Regimen]) -> None:
+    o, n = pair.old, pair.new
+    compare(d, REGIMEN, pair)
+    _cycle_schedule(d, pair)
+    keyed_fields(
+        d,
+        o.fields,
+        n.fields,
+        REGIMEN_RULES,
+        KeyRule("DOSING_REGIMEN_CHANGED", _regimen),
+        target=lambda field_key: f"{pair.target} {field_key.replace('_', ' ')}",
+        keys=lambda field_key: (field_key, n.name),
+    )
+
+
+def _cycle_schedule(d: Differ, pair: Pair[m.Regimen]) -> None:
+    """A regimen dosed by cycle whose own days are unchanged, but whose cycle's length or
+    number of cycles changed: its planned administrations change all the same."""
+    o, n = pair.old, pair.new
+    if o.days != n.days or o.at_most != n.at_most or o.days is None or o.days.cycle is None:
+        return
+    old_days = [dose.day for dose in planned_administrations(pair.old_spec, o)]
+    new_days = [dose.day for dose in planned_administrations(pair.new_spec, n)]
+    if old_days == new_days:
+        return
+    more, fewer = len(new_days) > len(old_days), len(new_days) < len(old_days)
+    direction = "raised" if more else "lowered" if fewer else "changed"
+    d.emit(
+        "DOSING_SCHEDULE_CHANGED",
+        direction,
+        pair.target,
+        f"its cycle {o.days.cycle} changed: {len(old_days)} → {len(new_days)} planned "
+        f"administrations ({direction})",
+        old=_schedule_shown(o, pair.old_spec),
+        new=_schedule_shown(n, pair.new_spec),
+        old_node=o,
+        new_node=n,
+        keys=pair.keys,
+    )
+
+
+REGIMENS = Kind[m.Regimen](
+    "regimen {}",
+    "REGIMEN_ADDED",
+    "REGIMEN_REMOVED",
+    added_label,
+    removed_label,
+    "DOSING_REGIMEN_CHANGED",
+    pair=_regimen_pair,
+    show=_schedule_shown,
+)
+
+
+def regimens(d: Differ, old: Spec, new: Spec) -> None:
+    declarations(d, REGIMENS, old.regimens, new.regimens, old, new)

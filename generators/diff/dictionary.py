@@ -169,6 +169,8 @@ ITEM = Table(
             ("label", "range", "required", "when", "visits", "for_reporting", "group", "codes"),
             "ITEM_CHANGED",
         ),
+        # a partial date, or its imputation rule, changes which subjects a rule decides
+        Row(("partial", "impute"), "ITEM_CHANGED"),
     ),
 )
 

@@ -33,6 +33,7 @@ from generators.diff.schedule import is_safety
 from generators.diff.walk import Kind, Pair, Row, Table, declarations, old_to_new, rows
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ
@@ -89,6 +90,10 @@ OBJECTIVES = Kind[m.Objective](
 )
 
 
+def _by_visit(endpoint: m.Endpoint) -> tuple[str, ...]:
+    return (f"by visit {', '.join(endpoint.visits)}",) if endpoint.visits else ()
+
+
 def _timeframe_rule(pair: Pair[m.Endpoint]) -> str:
     """The time frame of a safety endpoint is the safety follow-up."""
     if is_safety(pair.new.name, pair.new.text):
@@ -117,6 +122,14 @@ ENDPOINT = Table(
             _endpoint_rule,
             summary=lambda pair, direction, names: "derivation changed",
             show=lambda endpoint, spec: rule_words(endpoint.rule, spec) if endpoint.rule else None,
+        ),
+        Row(
+            ("kind", "per", "event", "visits"),
+            _endpoint_rule,
+            summary=lambda pair, direction, names: "what it computes changed",
+            show=lambda endpoint, spec: (
+                " ".join((*printer.endpoint_kind(endpoint), *_by_visit(endpoint))) or None
+            ),
         ),
         Row(
             ("timeframe", "until", "until_anchor"),

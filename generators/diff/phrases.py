@@ -124,6 +124,8 @@ def design_words(design: m.EscalationDesign | None) -> str | None:
 def dlt_words(window: m.DltWindow | None) -> str | None:
     if window is None:
         return None
+    if window.duration is None:
+        return f"cycle {window.cycle}"
     return f"{quantity_in_words(window.duration)} from {window.anchor.replace('_', ' ')}"
 
 

@@ -1159,6 +1159,51 @@ _rule(
     _both(_DOSE_UNKNOWN, "added", "removed", "reworded", "changed"),
 )
 _rule(
+    "DOSING_SCHEDULE_CHANGED",
+    INTERVENTION,
+    "a regimen's dosing days, frequency or number of administrations (raised: more doses)",
+    {
+        "raised": _DOSE_UP,
+        "lowered": _DOSE_DOWN,
+        **_both(_DOSE_UNKNOWN, "added", "removed", "changed"),
+    },
+)
+_rule(
+    "DOSE_MODIFICATION_CHANGED",
+    INTERVENTION,
+    "a regimen's dose reduction levels, hold or resume rules",
+    _both(
+        _v(
+            "safety",
+            True,
+            True,
+            True,
+            "how doses are reduced or withheld after toxicity protects subjects: a "
+            "substantial impact on their safety",
+            "the rules that reduce or withhold a dose after toxicity significantly affect "
+            "safety (312.30(b)(1)(iii))",
+        ),
+        "added",
+        "removed",
+        "changed",
+        "reworded",
+    ),
+)
+_rule(
+    "REGIMEN_ADDED",
+    INTERVENTION,
+    "a dosing regimen added",
+    {"added": _DOSE_UNKNOWN},
+    inverse="REGIMEN_REMOVED",
+)
+_rule(
+    "REGIMEN_REMOVED",
+    INTERVENTION,
+    "a dosing regimen removed",
+    {"removed": _DOSE_UNKNOWN},
+    inverse="REGIMEN_ADDED",
+)
+_rule(
     "INTERVENTION_DETAIL_CHANGED",
     INTERVENTION,
     "an intervention's label, type, description or product code",

@@ -47,6 +47,7 @@ from protocol_dsl import model as m
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
 from protocol_dsl.semantics.words import (
     criterion_in_words,
+    endpoint_in_words,
     label_phrase,
     quantity_in_words,
     rule_in_words,
@@ -325,6 +326,8 @@ class _Builder:
             if objective.level != "primary":
                 continue
             for endpoint in objective.endpoints:
+                if endpoint.kind in ("flag", "record_flag"):
+                    continue  # an analysis flag is no endpoint of the synopsis (nor the registry)
                 frame = f" ({endpoint.timeframe})" if endpoint.timeframe else ""
                 rows.append(
                     (
@@ -483,14 +486,7 @@ class _Builder:
                         )
                     )
                 ]
-                if endpoint.rule is not None:
-                    endpoint_cell.append(
-                        para(
-                            Strong("Derived as: "),
-                            rule_in_words(endpoint.rule, self.spec),
-                            style="rule",
-                        )
-                    )
+                endpoint_cell += self.derivation(endpoint)
                 endpoint_cell += self.marks.annotations(endpoint.marks)
                 frame: list[str] = []
                 if endpoint.timeframe:
@@ -640,7 +636,8 @@ class _Builder:
                 tuple(dosing.dlt_blocks(self.spec, finding, self.marks)),
             )
         )
-        step_blocks: list[Block] = list(dosing.step_up_blocks(finding, self.marks))
+        step_blocks: list[Block] = dosing.levels_regimen_blocks(self.spec, finding)
+        step_blocks += dosing.step_up_blocks(finding, self.marks)
         if not step_blocks:
             step_blocks.append(para("Every dose level is given as a single target dose."))
         sections.append(
@@ -784,6 +781,18 @@ class _Builder:
                             f"{self.numbers.get('escalation', '4')}."
                         ),
                     ),
+                )
+            )
+        if self.spec.regimens:
+            regimen_blocks: list[Block] = []
+            for regimen in self.spec.regimens.values():
+                regimen_blocks += dosing.regimen_blocks(self.spec, regimen, self.marks)
+            subsections.append(
+                Section(
+                    "dosing-regimens",
+                    f"6.{len(subsections) + 1}",
+                    "Dosing regimens",
+                    tuple(regimen_blocks),
                 )
             )
         if self.spec.randomisation is not None or self.spec.masking is not None:
@@ -1080,21 +1089,14 @@ class _Builder:
                     ),
                 )
             )
-        computable = [e for o in self.spec.objectives for e in o.endpoints if e.rule is not None]
+        computable = [
+            e
+            for o in self.spec.objectives
+            for e in o.endpoints
+            if e.rule is not None or e.event is not None
+        ]
         if computable:
-            items = tuple(
-                ListItem(
-                    e.name,
-                    (
-                        para(e.text),
-                        para(
-                            Strong("Derived as: "), rule_in_words(e.rule, self.spec), style="rule"
-                        ),
-                    ),
-                )
-                for e in computable
-                if e.rule is not None
-            )
+            items = tuple(ListItem(e.name, (para(e.text), *self.derivation(e))) for e in computable)
             subsections.append(
                 Section(
                     "endpoint-derivations",
@@ -1110,6 +1112,15 @@ class _Builder:
         if analysis is not None:
             subsections.append(analysis)
         return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
+
+    def derivation(self, endpoint: m.Endpoint) -> list[Paragraph]:
+        """An endpoint's derivation in words, then each definition it reads, down to the items."""
+        text, reached = endpoint_in_words(endpoint, self.spec)
+        if not text:
+            return []
+        lines = [para(Strong("Derived as: "), text, style="rule")]
+        lines += [para(Strong("Where "), line, style="rule") for line in reached]
+        return lines
 
     # ------------------------------------------------------------ 11 oversight
 

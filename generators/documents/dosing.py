@@ -31,6 +31,14 @@ from generators.documents.document import (
 from generators.documents.marks import MarkIndex
 from protocol_dsl import designs
 from protocol_dsl import model as m
+from protocol_dsl.schedule.amounts import weight_rule
+from protocol_dsl.schedule.regimens import (
+    cycle_shape,
+    cycle_window,
+    is_open_ended,
+    planned_administrations,
+)
+from protocol_dsl.schedule.words import conversion_words, schedule_words
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
 
@@ -304,10 +312,7 @@ def dlt_blocks(spec: Spec, finding: m.DoseFinding, marks: MarkIndex) -> list[Blo
         blocks.append(
             Paragraph(
                 (
-                    Text(
-                        f"Observation window: {quantity_in_words(window.duration)} from "
-                        f"{anchor_words(spec, window.anchor)}, inclusive."
-                    ),
+                    Text(f"Observation window: {window_words(spec, finding, window)}."),
                     *marks.badges(window.marks),
                 )
             )
@@ -316,6 +321,20 @@ def dlt_blocks(spec: Spec, finding: m.DoseFinding, marks: MarkIndex) -> list[Blo
     else:
         blocks.append(para("The spec gives no DLT observation window."))
     return blocks
+
+
+def window_words(spec: Spec, finding: m.DoseFinding, window: m.DltWindow) -> str:
+    """The DLT window in a sentence: its length and anchor, or the cycle it is."""
+    if window.duration is not None:
+        return (
+            f"{quantity_in_words(window.duration)} from {anchor_words(spec, window.anchor)}, "
+            "inclusive"
+        )
+    text = f"cycle {window.cycle} of the dosing regimen"
+    days = cycle_window(spec, finding)
+    if days is not None:
+        text += f" (study days {days[0]} to {days[1]})"
+    return text
 
 
 def anchor_words(spec: Spec, name: str) -> str:
@@ -415,3 +434,96 @@ def sample_size_lines(spec: Spec, finding: m.DoseFinding) -> list[str]:
                     f"maximum of {total}; one of them needs correcting."
                 )
     return lines
+
+
+# ---------------------------------------------------------------- dosing regimens
+
+
+def regimen_blocks(spec: Spec, regimen: m.Regimen, marks: MarkIndex) -> list[Block]:
+    """A regimen in words, its planned administrations, and its dose modifications."""
+    intervention = spec.interventions.get(regimen.intervention)
+    name = intervention.label or intervention.name if intervention is not None else None
+    users = [df for df in spec.dose_findings if df.regimen == regimen.name]
+    head = regimen.label or f"Regimen {regimen.name}"
+    lead = f"{head} ({name or regimen.intervention}): "
+    if users and regimen.dose is None:
+        lead += "each dose level's dose "
+    blocks: list[Block] = [
+        Paragraph(
+            (
+                Text(lead + schedule_words(spec, regimen) + "."),
+                *marks.badges(regimen.marks),
+                *marks.citations(regimen.marks),
+            )
+        )
+    ]
+    conversion = conversion_words(regimen)
+    if conversion is None and users:
+        conversion = next(
+            (conversion_words(regimen, lv.dose) for df in users for lv in df.levels), None
+        )
+    if conversion is not None:
+        rule = weight_rule(regimen).describe()
+        blocks.append(
+            para(
+                f"For a dose per body weight or surface area, {conversion}; "
+                f"the measure used is {rule}."
+            )
+        )
+    planned = planned_administrations(spec, regimen)
+    if planned:
+        days = [str(d.day) for d in planned]
+        shown = ", ".join(days) if len(days) <= 12 else ", ".join([*days[:10], "…", days[-1]])
+        blocks.append(
+            para(
+                f"Planned administrations ({_count_words(spec, regimen, len(planned))}), "
+                f"on study days {shown}."
+            )
+        )
+    if regimen.reductions:
+        rows = [
+            (
+                cell(level.name),
+                (Paragraph((Text(quantity_in_words(level.dose)), *marks.badges(level.marks))),),
+                cell(level.label or ""),
+            )
+            for level in regimen.reductions
+        ]
+        blocks.append(
+            Table(
+                tuple(header_cells("Level", "Dose", "Description")),
+                tuple(rows),
+                f"Dose modification levels of {regimen.label or regimen.name}",
+            )
+        )
+    for key, words in (("hold", "Dose withholding"), ("resume", "Resuming dosing")):
+        f = regimen.field(key)
+        if f is not None:
+            blocks.append(Paragraph((Text(f"{words}: {f.value.value}"), *marks.badges(f.marks))))
+    blocks += marks.annotations(regimen.marks)
+    return blocks
+
+
+def _count_words(spec: Spec, regimen: m.Regimen, count: int) -> str:
+    """ "5 in all", "17 at most" (cycles up to a maximum), "100 at least" (no end given)."""
+    if is_open_ended(spec, regimen):
+        return f"{count} at least"
+    days = regimen.days
+    shape = cycle_shape(spec, days.cycle) if days is not None and days.cycle else None
+    if shape is not None and not shape.exact:
+        return f"{count} at most"
+    return f"{count} in all"
+
+
+def levels_regimen_blocks(spec: Spec, finding: m.DoseFinding) -> list[Block]:
+    """How each dose level is given when the dose finding applies a regimen to its levels."""
+    regimen = spec.regimens.get(finding.regimen) if finding.regimen is not None else None
+    if regimen is None:
+        return []
+    return [
+        para(
+            f"Every dose level is given as the regimen "
+            f"{label_phrase(regimen.label, regimen.name)}, at the level's dose: "
+            f"{schedule_words(spec, regimen)}."
+        )
+    ]

@@ -258,6 +258,8 @@ def _value_of(node: object) -> str:
             )
             return f"{node.kind}" + (f" ({params})" if params else "")
         case m.DltWindow():
+            if node.duration is None:
+                return f"cycle {node.cycle}"
             return f"{quantity_in_words(node.duration)} from {node.anchor.replace('_', ' ')}"
         case m.DltDefinition():
             return node.text

@@ -32,6 +32,8 @@ from generators.documents.marks import MarkIndex, visit_timing, window_text
 from generators.documents.marks import day_text as _day
 from generators.documents.timing import relative_timing
 from protocol_dsl import model as m
+from protocol_dsl.schedule.regimens import planned_administrations
+from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.semantics.words import label_phrase, rule_in_words
 from protocol_dsl.spec import Scope, Spec
 
@@ -71,7 +73,7 @@ class Column:
 class Row:
     name: str
     label: str
-    kind: str  # "activity" or "form"
+    kind: str  # "activity", "dosing" (a regimen's administrations) or "form"
     at: tuple[bool, ...]
     footnotes: tuple[str, ...] = ()
     marks: m.Marks = ()
@@ -149,6 +151,7 @@ def build_schedule(spec: Spec) -> Schedule:
                 activity.marks,
             )
         )
+    rows += _dosing_rows(spec, names, notes)
     for use in spec.form_uses:
         keys = []
         for item in use.form.items:
@@ -178,6 +181,43 @@ def build_schedule(spec: Spec) -> Schedule:
             )
         )
     return Schedule(tuple(columns), tuple(rows), tuple(notes.notes))
+
+
+def _dosing_rows(spec: Spec, names: list[str], notes: _Footnotes) -> list[Row]:
+    """A row per dosing regimen: an X at each visit that hosts a planned administration,
+    and a footnote with the regimen in words."""
+    rows = []
+    given = [r for r in spec.regimens.values() if not _at_home(r)]
+    for regimen in given:
+        hosts = {d.visit for d in planned_administrations(spec, regimen) if d.visit is not None}
+        intervention = spec.interventions.get(regimen.intervention)
+        product = (
+            (intervention.label or intervention.name) if intervention else regimen.intervention
+        )
+        label = f"{product} administration"
+        if sum(r.intervention == regimen.intervention for r in given) > 1:
+            label += f" ({regimen.label or regimen.name})"
+        key = notes.add(
+            f"{product} ({regimen.label or regimen.name}): "
+            f"{_sentence(schedule_words(spec, regimen))}"
+        )
+        rows.append(
+            Row(
+                f"regimen {regimen.name}",
+                label,
+                "dosing",
+                tuple(name in hosts for name in names),
+                (key,),
+                regimen.marks,
+            )
+        )
+    return rows
+
+
+def _at_home(regimen: m.Regimen) -> bool:
+    """Doses taken between visits (`given at_home`) are not an activity of any visit."""
+    f = regimen.field("given")
+    return f is not None and f.value.value == "at_home"
 
 
 def _sentence(text: str) -> str:

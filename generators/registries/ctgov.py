@@ -28,6 +28,7 @@ from typing import Any
 
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl import model as m
+from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.spec import Spec
 
 PHASES: dict[str, list[str]] = {
@@ -290,6 +291,37 @@ def _intervention_reference(intervention: m.Intervention) -> str:
     return f"{kind}: {_intervention_name(intervention)}"
 
 
+def _joined(text: str | None, more: list[str]) -> str | None:
+    """A description followed by the sentences that state the dosing regimens."""
+    parts = ([text.rstrip()] if text else []) + more
+    return " ".join(parts) if parts else None
+
+
+def _arm_regimens(spec: Spec, arm: m.Arm) -> list[str]:
+    """One sentence per regimen the arm follows: "Belimumab: 10 mg/kg … ."."""
+    sentences = []
+    for name in arm.regimens:
+        regimen = spec.regimens.get(name)
+        if regimen is None:
+            continue
+        intervention = spec.interventions.get(regimen.intervention)
+        who = _intervention_name(intervention) if intervention else regimen.intervention
+        sentences.append(f"{who}: {schedule_words(spec, regimen)}.")
+    return sentences
+
+
+def _intervention_regimens(spec: Spec, intervention: m.Intervention) -> list[str]:
+    """How the intervention is given, from its regimens (each dose level's, in a dose finding)."""
+    sentences = []
+    levelled = {df.regimen for df in spec.dose_findings if df.intervention == intervention.name}
+    for regimen in spec.regimens.values():
+        if regimen.intervention != intervention.name:
+            continue
+        lead = "Each dose level" if regimen.name in levelled else "Dosing"
+        sentences.append(f"{lead}: {schedule_words(spec, regimen)}.")
+    return sentences
+
+
 def _arms_interventions(spec: Spec) -> dict[str, Any]:
     groups = []
     received: dict[str, list[str]] = {}
@@ -306,7 +338,7 @@ def _arms_interventions(spec: Spec) -> dict[str, Any]:
                 {
                     "label": label,
                     "type": ARM_TYPES.get(arm.type or "", "OTHER"),
-                    "description": arm.description,
+                    "description": _joined(arm.description, _arm_regimens(spec, arm)),
                     "interventionNames": names,
                 }
             )
@@ -319,7 +351,10 @@ def _arms_interventions(spec: Spec) -> dict[str, Any]:
                 {
                     "type": _intervention_type(intervention),
                     "name": _intervention_name(intervention),
-                    "description": str(description.value.value) if description else None,
+                    "description": _joined(
+                        str(description.value.value) if description else None,
+                        _intervention_regimens(spec, intervention),
+                    ),
                     "armGroupLabels": received.get(intervention.name, []),
                 }
             )
@@ -331,6 +366,8 @@ def _outcomes(spec: Spec) -> dict[str, Any]:
     lists: dict[str, list[dict[str, str]]] = {"primary": [], "secondary": [], "exploratory": []}
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
+            if endpoint.kind in ("flag", "record_flag"):
+                continue  # an analysis flag (completers, treatment-emergent) is no outcome measure
             lists[objective.level].append(
                 _compact({"measure": endpoint.text, "timeFrame": _time_frame(endpoint)})
             )

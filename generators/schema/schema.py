@@ -20,6 +20,8 @@ from protocol_dsl.spec import FormUse, Scope, Spec
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+#: A date that may be known to the month or the year only (an item declared `partial`).
+PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"
 TITER_PATTERN = r"^1:\d+$"
 
 
@@ -176,6 +178,11 @@ def item_schema(owner: Spec, item: m.Item) -> dict[str, Any]:
         label = f"{label} ({unit})"
     elif kind in ("number", "integer"):
         schema = {"type": [kind, "null"], **bounds}
+    elif kind == "date" and item.partial:
+        # no `format: date`: "2019-06" and "2019" are valid values of a partial date
+        schema = {"type": ["string", "null"], "pattern": PARTIAL_DATE_PATTERN}
+        rule = f"; imputed to the {item.impute} day of its period" if item.impute else ""
+        label = f"{label} (a date, or its year and month, or its year{rule})"
     elif kind == "date":
         schema = {"$ref": "#/$defs/date"}
     elif kind == "datetime":

@@ -54,6 +54,7 @@ from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.csv_cells import Cell, write_csv
+from protocol_dsl.schedule.regimens import regimen_frequency
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
 
@@ -489,12 +490,47 @@ def _doses(spec: Spec) -> list[m.Quantity]:
     if doses:
         return doses
     names = {i.name for i in chosen}
-    return [
+    levels = [
         level.dose
         for finding in spec.dose_findings
         if finding.intervention in names
         for level in finding.levels
     ]
+    if levels:
+        return levels
+    # a dosing regimen's dose, when neither the intervention nor a dose finding gives one
+    return [r.dose for r in _regimens(spec) if r.dose is not None]
+
+
+def _regimens(spec: Spec) -> list[m.Regimen]:
+    """The dosing regimens of the investigational interventions."""
+    names = {i.name for i in _investigational(spec)}
+    return [r for r in spec.regimens.values() if r.intervention in names]
+
+
+def _frequencies(spec: Spec) -> list[str]:
+    """DOSFRQ: the CDISC FREQ term of each investigational regimen (its `frequency`, else the
+    term of its repeat interval, ONCE for a single dose); without regimens, the
+    intervention's `frequency` as written."""
+    terms: dict[str, None] = {}
+    for regimen in _regimens(spec):
+        term = regimen_frequency(spec, regimen)
+        if term is not None:
+            terms[term] = None
+    return list(terms) or _intervention_values(spec, "frequency")
+
+
+def _routes(spec: Spec) -> list[str]:
+    """ROUTE: the investigational interventions' routes, else their regimens'."""
+    routes = _intervention_values(spec, "route")
+    if routes:
+        return routes
+    found: dict[str, None] = {}
+    for regimen in _regimens(spec):
+        f = regimen.field("route")
+        if f is not None:
+            found[str(f.value.value)] = None
+    return list(found)
 
 
 def _intervention_values(spec: Spec, key: str) -> list[str]:
@@ -619,8 +655,8 @@ TS_PARAMETERS: tuple[TsParameter, ...] = (
                 lambda s: _field_texts(s, "diagnosis_group")),
     TsParameter("DOSE", "Dose per Administration", "investigational dose, else dose levels",
                 lambda s: [m.format_decimal(q.value) for q in _doses(s)]),
-    TsParameter("DOSFRQ", "Dosing Frequency", "investigational frequency",
-                lambda s: _intervention_values(s, "frequency")),
+    TsParameter("DOSFRQ", "Dosing Frequency", "regimen FREQ term, else intervention frequency",
+                _frequencies),
     TsParameter("DOSU", "Dose Units", "unit of the doses",
                 lambda s: list(dict.fromkeys(q.unit for q in _doses(s)))),
     TsParameter("INDIC", "Trial Indication", "trial indication, else condition", _indication),
@@ -642,8 +678,8 @@ TS_PARAMETERS: tuple[TsParameter, ...] = (
                 _randomisation_quotient),
     TsParameter("REGID", "Registry Identifier", "trial registry",
                 lambda s: _field_texts(s, "registry")),
-    TsParameter("ROUTE", "Route of Administration", "investigational route",
-                lambda s: _plain_upper(_intervention_values(s, "route"))),
+    TsParameter("ROUTE", "Route of Administration", "investigational route, else regimen route",
+                lambda s: _plain_upper(_routes(s))),
     TsParameter("SEXPOP", "Sex of Participants", "trial sex",
                 lambda s: _mapped(s, "sex", SEX_POPULATION)),
     TsParameter("SPONSOR", "Clinical Study Sponsor", "trial sponsor",

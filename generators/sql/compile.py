@@ -468,6 +468,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             n.Count: "count",
             n.Total: "total",
             n.Extreme: "extreme",
+            n.Average: "average",
         }[type(node)]
         number = len(source.columns) + 1
         if node.kind == "interval":
@@ -477,9 +478,17 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         return (source.column(node, f"{stem}_{number}"),)
 
     def _record_aggregates(
-        self, node: n.Node, c: exp.Expression, v: exp.Expression | None
+        self,
+        node: n.Node,
+        c: exp.Expression,
+        v: exp.Expression | None,
+        rank: tuple[exp.Expression, exp.Expression] | None = None,
     ) -> list[exp.Expression]:
-        """The aggregates of a record node, from each record's condition `c` and value `v`."""
+        """The aggregates of a record node, from each record's condition `c` and value `v`
+        (and, for a median, each counted value's rank among the subject's and their number)."""
+        if isinstance(node, n.Average):
+            assert v is not None
+            return [_average(node.op, c, v, rank)]
         if isinstance(node, n.AnyRecord):
             return [exp.Max(this=_to_code(c))]
         if isinstance(node, n.AllRecords):
@@ -572,11 +581,18 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             return _col(computed[node])
 
         outer = exp.select(_col(SUBJECT_ID), copy=False)
+        medians = 0
         for node in nodes:
             c = column(node.condition, "condition")  # type: ignore[union-attr]
             value = getattr(node, "value", None)
             v = column(value, "value") if value is not None else None
-            aggregates = self._record_aggregates(node, c, v)
+            rank = None
+            if isinstance(node, n.Average) and node.op == "median":
+                medians += 1
+                position, size = self._median_rank(node, scope, medians)
+                per_record = per_record.select(position, size, copy=False)
+                rank = (_col(position.alias), _col(size.alias))
+            aggregates = self._record_aggregates(node, c, v, rank)
             for aggregate, name in zip(aggregates, self.record_nodes[node][1], strict=True):
                 outer = outer.select(aggregate.as_(_id(name), copy=False), copy=False)
         joined: list[_Source] = []
@@ -607,6 +623,37 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             per_record.subquery(_id(self.names.take(f"{table.name}_each")), copy=False), copy=False
         )
         return outer.group_by(_col(SUBJECT_ID), copy=False)
+
+    def _median_rank(
+        self, node: n.Average, scope: _RecordScope, number: int
+    ) -> tuple[exp.Alias, exp.Alias]:
+        """Each record's rank among the subject's counted values, and their number.
+
+        A window over the records, so that the median is exact in every dialect
+        (Spark's percentile_approx is not, and Trino and BigQuery have no exact
+        median aggregate): the middle value, or the mean of the two middle ones.
+        """
+        condition = self.scalar(node.condition, scope)
+        value = self.scalar(node.value, scope)
+        counted = _case(
+            (_and(_paren(condition), exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))),
+             _int(1)),
+            default=_int(0),
+        )  # fmt: skip
+        partition = [_col(SUBJECT_ID, scope.alias), counted]
+        position = exp.Window(
+            this=exp.RowNumber(),
+            partition_by=partition,
+            order=exp.Order(expressions=[exp.Ordered(this=value.copy())]),
+        )
+        size = exp.Window(
+            this=exp.Count(this=exp.Star()),
+            partition_by=[p.copy() for p in partition],
+        )
+        return (
+            exp.Alias(this=position, alias=_id(f"rank_{number}")),
+            exp.Alias(this=size, alias=_id(f"counted_{number}")),
+        )
 
     # ------------------------------------------------------------ tables as read
 
@@ -731,7 +778,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         if source is None:
             source = _Source(self.names.take(f"{node.table}_by_visit"), node.table)
             self.pivots[node.table] = source
-        return _col(source.column(node, f"{node.item}__{node.visit}"), source.name)
+        raw = attrs.evolve(node, impute=None)  # one pivoted column, imputed as each reads it
+        value = _col(source.column(raw, f"{node.item}__{node.visit}"), source.name)
+        return value if node.impute is None else _imputed(value, node.impute)
 
     def _visit_date(self, node: n.VisitDate) -> exp.Expression:
         if self.visit_dates is None:
@@ -748,7 +797,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
     def visit_field(self, node: n.Field, scope: _RecordScope | None) -> exp.Expression:
         if scope is None or scope.table.name != node.table:
             raise PlanError(f"an item of '{node.table}' is read outside its records")
-        return _col(node.item, scope.alias)
+        value = _col(node.item, scope.alias)
+        return value if node.impute is None else _imputed(value, node.impute)
 
     def _record_value(self, node: n.Node) -> exp.Expression | tuple[exp.Expression, ...]:
         source, columns = self.record_nodes[node]
@@ -859,6 +909,12 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             expressions=[_string(v) for v in node.values],
         )
 
+    def visit_contains(self, node: n.Contains, scope: _RecordScope | None) -> exp.Expression:
+        text = exp.Upper(this=_paren(self.scalar(node.text, scope)))
+        part = exp.Upper(this=_paren(self.scalar(node.part, scope)))
+        # NULL when either text is unknown (STRPOS of NULL is NULL)
+        return exp.GT(this=exp.StrPosition(this=text, substr=part), expression=_int(0))
+
     def visit_known(self, node: n.Known, scope: _RecordScope | None) -> exp.Expression:
         if node.arg.kind == "interval":
             lo, hi = self.bounds(node.arg, scope)
@@ -893,6 +949,13 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
 
     def visit_abs(self, node: n.Abs, scope: _RecordScope | None) -> exp.Expression:
         return exp.Abs(this=self.scalar(node.arg, scope))
+
+    def visit_math(self, node: n.Math, scope: _RecordScope | None) -> exp.Expression:
+        args = [_paren(self.scalar(arg, scope)) for arg in node.args]
+        return _math(node.op, *args)
+
+    def visit_average(self, node: n.Average, scope: _RecordScope | None) -> exp.Expression:
+        return self._record_scalar(node, scope)
 
     def visit_collapse(self, node: n.Collapse, scope: _RecordScope | None) -> exp.Expression:
         lo, hi = self.bounds(node.arg, scope)
@@ -1122,6 +1185,107 @@ def _arithmetic(op: str, left: exp.Expression, right: exp.Expression) -> exp.Exp
         return exp.Mul(this=left, expression=right)
     # division by zero is unknown, never an error (Spark in ANSI mode would fail)
     return exp.Div(this=left, expression=exp.Nullif(this=right, expression=_int(0)))
+
+
+#: exp(x) from ln(10^18) on is beyond the largest value a subject's data may hold.
+_EXP_LIMIT = Fraction("41.44653167389282")
+
+
+def _math(op: str, x: exp.Expression, y: exp.Expression | None = None) -> exp.Expression:
+    """A function of numbers, unknown outside its domain (`values.math_function`)."""
+    null = _null("number")
+    if op == "sqrt":
+        return _case((exp.GTE(this=x, expression=_int(0)), exp.Sqrt(this=x.copy())))
+    if op == "exp":
+        return _case((exp.LT(this=x, expression=_number(_EXP_LIMIT)), exp.Exp(this=x.copy())))
+    if op == "ln":
+        return _case((exp.GT(this=x, expression=_int(0)), exp.Ln(this=x.copy())))
+    if op == "floor":
+        return exp.cast(exp.Floor(this=x), "DOUBLE")
+    if op == "ceiling":
+        return exp.cast(exp.Ceil(this=x), "DOUBLE")
+    assert y is not None
+    if op == "round":
+        # on exact decimals: halves away from zero in every dialect, and a value such as
+        # 1.45 held as the double 1.4499999999999999556 rounds to 1.5 as written
+        return exp.cast(exp.Round(this=_exact(x), decimals=y), "DOUBLE")
+    whole = exp.EQ(this=y, expression=exp.Floor(this=y.copy()))
+    return _case(
+        (
+            exp.EQ(this=x, expression=_int(0)),
+            _case(
+                (exp.GT(this=y.copy(), expression=_int(0)), _int(0)),
+                (exp.EQ(this=y.copy(), expression=_int(0)), _int(1)),
+            ),
+        ),
+        (_and(exp.LT(this=x.copy(), expression=_int(0)), exp.Not(this=whole)), null),
+        (
+            exp.GTE(
+                this=exp.Mul(this=y.copy(), expression=exp.Ln(this=exp.Abs(this=x.copy()))),
+                expression=_number(_EXP_LIMIT),
+            ),
+            null.copy(),
+        ),
+        default=exp.Pow(this=x.copy(), expression=y.copy()),
+    )
+
+
+def _average(
+    op: str,
+    c: exp.Expression,
+    v: exp.Expression,
+    rank: tuple[exp.Expression, exp.Expression] | None,
+) -> exp.Expression:
+    """Mean or median of the records that count, in exact decimals; unknown when a
+    record is in doubt (condition unknown, or counted without a value) or none counts."""
+    doubt = exp.Max(
+        this=_case(
+            (exp.Is(this=c.copy(), expression=exp.Null()), _int(1)),
+            (_and(c.copy(), exp.Is(this=v.copy(), expression=exp.Null())), _int(1)),
+            default=_int(0),
+        )
+    )
+    counts = c.copy()
+    if rank is not None:  # the median: the middle value, or the two middle values
+        position, size = rank
+        twice = exp.Mul(this=_int(2), expression=position)
+        middle = exp.In(
+            this=twice,
+            expressions=[
+                size,
+                exp.Add(this=size.copy(), expression=_int(1)),
+                exp.Add(this=size.copy(), expression=_int(2)),
+            ],
+        )
+        counts = _and(counts, middle)
+    total = exp.cast(exp.Sum(this=_case((counts, _exact(v.copy())))), "DOUBLE")
+    number = exp.Sum(this=_case((counts.copy(), _int(1))))
+    quotient = exp.Div(this=total, expression=exp.Nullif(this=number, expression=_int(0)))
+    return _case((exp.EQ(this=doubt, expression=_int(0)), quotient))
+
+
+def _imputed(text: exp.Expression, rule: str) -> exp.Expression:
+    """A partial date (text "YYYY-MM-DD", "YYYY-MM" or "YYYY") as the day its rule names:
+    the first, middle (the 15th of a month, 1 July of a year) or last day of its period;
+    "exact": the date when complete, else unknown.  Any other text is unknown."""
+
+    def on(suffix: str) -> exp.Expression:
+        return exp.TryCast(
+            this=exp.DPipe(this=text.copy(), expression=_string(suffix)),
+            to=exp.DataType.build("DATE"),
+        )
+
+    def length(size: int) -> exp.Expression:
+        return exp.EQ(this=exp.Length(this=text.copy()), expression=_int(size))
+
+    complete = (length(10), on(""))
+    if rule == "exact":
+        return _case(complete)
+    if rule == "last":
+        month_end = _shift(_shift(on("-01"), 0, 1), -1, 0)
+        return _case(complete, (length(7), month_end), (length(4), on("-12-31")))
+    day, year_day = {"first": ("-01", "-01-01"), "middle": ("-15", "-07-01")}[rule]
+    return _case(complete, (length(7), on(day)), (length(4), on(year_day)))
 
 
 def _is_score(node: n.Node) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -464,7 +465,9 @@ def _values(table: Any, record: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column in table.columns:
         value = record.get(column.name)
-        if column.item_kind == "quantity" and isinstance(value, Mapping):
+        if column.item_kind == "partial_date":
+            values[column.name] = _partial_date(value)
+        elif column.item_kind == "quantity" and isinstance(value, Mapping):
             if set(value) - {"value", "unit"}:
                 continue  # not a quantity: unknown
             unit = value.get("unit")
@@ -540,6 +543,21 @@ def _number(value: Any) -> float | None:
 
 #: Numbers are less than 10^18 in magnitude in every engine.
 _LARGEST = Decimal(10) ** 18
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def _partial_date(value: Any) -> str | None:
+    """A partial date item's value as the text the query imputes from: "YYYY-MM-DD",
+    "YYYY-MM" or "YYYY"; None when it is none of them (the rules of the interpreter)."""
+    if isinstance(value, str):
+        match = _PARTIAL_DATE.match(value.strip())
+        if match is not None:
+            valid = int(match[1]) >= 1 and (match[2] is None or 1 <= int(match[2]) <= 12)
+            return value.strip() if valid else None
+    date = _date(value)
+    return date.isoformat() if date is not None else None
 
 
 def _date(value: Any) -> Any:

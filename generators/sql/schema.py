@@ -29,6 +29,7 @@ ITEM_TYPES = {
     "integer": "BIGINT",
     "quantity": "DOUBLE",
     "date": "DATE",
+    "partial_date": "VARCHAR",
     "datetime": "TIMESTAMP",
     "yes_no": "BOOLEAN",
     "choice": "VARCHAR",

@@ -26,7 +26,15 @@ from typing import NamedTuple, cast
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.semantics.types import analysed
-from protocol_dsl.spec import FormUse, Scope, Spec, inner_scope
+from protocol_dsl.spec import (
+    FormUse,
+    Scope,
+    Spec,
+    endpoint_expressions,
+    inner_scope,
+    previous_visit,
+    visits_in_range,
+)
 
 from .study_days import shift
 
@@ -45,8 +53,8 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             yield from _criterion(spec, reader, criterion, uncollected)
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
-            if endpoint.rule is not None:
-                yield from _endpoint(spec, reader, endpoint, uncollected)
+            for scope, expr in endpoint_expressions(spec, endpoint):
+                yield from _endpoint(spec, reader, endpoint, expr, scope, uncollected)
     yield from _never_collected(spec, uncollected)
     yield from _unused(spec)
 
@@ -109,6 +117,15 @@ class Reader:
         here = origin if origin is not None else expr.span
         if isinstance(expr, m.AtVisit):
             self._walk(expr.expr, scope, expr.visit, found, origin)
+            return
+        if isinstance(expr, m.AtPrevious):
+            previous = previous_visit(self.spec, visit)
+            if previous is not None:
+                self._walk(expr.expr, scope, previous, found, origin)
+            return
+        if isinstance(expr, m.VisitQuantifier):
+            for at in visits_in_range(self.spec, expr.start, expr.end):
+                self._walk(expr.cond, scope, at, found, origin)
             return
         if isinstance(expr, m.Ref):
             self._ref(expr, scope, visit, found, here)
@@ -401,11 +418,15 @@ def _late(
 
 
 def _endpoint(
-    spec: Spec, reader: Reader, endpoint: m.Endpoint, uncollected: Uncollected
+    spec: Spec,
+    reader: Reader,
+    endpoint: m.Endpoint,
+    expr: m.Expr,
+    scope: Scope,
+    uncollected: Uncollected,
 ) -> Iterator[Diagnostic]:
-    assert endpoint.rule is not None
     frame = endpoint_frame(spec, endpoint)
-    reads = reader.reads(endpoint.rule, Scope(spec, None, f"endpoint {endpoint.name}"))
+    reads = reader.reads(expr, scope)
     who = f"endpoint {endpoint.name}"
     for read, origin, use, visits in _collected_reads(spec, reads, who, uncollected):
         if frame is None:
@@ -499,6 +520,12 @@ def used_items(spec: Spec) -> set[tuple[int, str]]:
                 question = owner.resolve(form.none_recorded_by.parts, Scope(owner))
                 if question is not None and question.form is not None:
                     used.add((id(question.form), form.none_recorded_by.parts[-1]))
+        for regimen in owner.module.of_type(m.Regimen):
+            # the weight (or BSA) a per-kg dose is converted through is read for every dose
+            if regimen.per is not None:
+                measure = owner.resolve(regimen.per.parts, Scope(owner))
+                if measure is not None and measure.form is not None:
+                    used.add((id(measure.form), regimen.per.parts[-1]))
     return used
 
 

@@ -38,7 +38,14 @@ from protocol_dsl.semantics import units
 from protocol_dsl.semantics.types import quantity_unit, units_comparable
 from protocol_dsl.spec import Spec
 
-from .study_days import dlt_anchor_day, duration_days, first_dose_day, shift, target_step
+from .study_days import (
+    dlt_anchor_day,
+    dlt_window_days,
+    dlt_window_words,
+    first_dose_day,
+    shift,
+    target_step,
+)
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -214,7 +221,7 @@ def _anchor_rule(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic
     if window.anchor not in ("first_dose", "first_step_dose"):
         return
     start = dlt_anchor_day(spec, dose_finding)
-    days = duration_days(window.duration)
+    days = dlt_window_days(spec, dose_finding)
     if start is None or days is None:
         return
     end = shift(start, days)
@@ -225,7 +232,7 @@ def _anchor_rule(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic
         yield Diagnostic(
             "E0704",
             "error",
-            f"the DLT window ({window.duration} from {window.anchor}, day {start}) ends on "
+            f"the DLT window ({dlt_window_words(window)}, day {start}) ends on "
             f"day {end}, but the target dose of {', '.join(step_up.levels)} is given on day "
             f"{target.day}: the target dose is never observed for DLTs",
             window.span,

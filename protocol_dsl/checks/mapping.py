@@ -6,7 +6,9 @@ E0114 a mapping rule that cannot be read row by row: a source that is not
       DATASET.VARIABLE, a ``visit``, ``date`` or ``unit`` variable of another
       dataset, ``visits.date`` without the visit variable, both ``visit`` and
       ``date``, a ``unit`` on an item that is not a quantity, or a visit
-      variable on a repeating form or on a spec whose visits have no numbers.
+      variable on a repeating form or on a spec whose visits have no numbers;
+E0515 `impute first|last` on an item that is not a date (only a partial date
+      has a day to complete).
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ def _rule(spec: Spec, uses: dict, rule: m.MapRule) -> Iterator[Diagnostic]:
             rule.unit.span,
             f"{rule.target.dotted} is a {item.type.kind} item, not a quantity: it has no unit",
             "remove the `unit …` option",
+        )
+    if rule.impute is not None and item.type.kind != "date":
+        yield Diagnostic(
+            "E0515",
+            "error",
+            f"{rule.target.dotted} is a {item.type.kind} item, not a date: "
+            f"`impute {rule.impute}` completes partial dates only",
+            rule.span,
+            help="remove the `impute …` option, or map a date item",
         )
     if use.repeating and rule.visit is not None:
         yield _malformed(

@@ -14,9 +14,15 @@ from typing import Protocol, cast
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
-from protocol_dsl.fields import DOSE_FINDING_FIELDS, INTERVENTION_FIELDS, TRIAL_FIELDS, FieldSpec
+from protocol_dsl.fields import (
+    DOSE_FINDING_FIELDS,
+    INTERVENTION_FIELDS,
+    REGIMEN_FIELDS,
+    TRIAL_FIELDS,
+    FieldSpec,
+)
 from protocol_dsl.functions import FUNCTIONS
-from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.spec import Scope, Spec, expressions, visits_in_range, walk_scoped
 from protocol_dsl.syntax import printer
 
 #: Arity of each built-in function.
@@ -87,6 +93,7 @@ def _duplicates(owner: Spec) -> Iterator[Diagnostic]:
         m.Element: "schedule",
         m.Arm: "schedule",
         m.Activity: "schedule",
+        m.Regimen: "schedule",
         m.Cycle: "schedule",
         m.Repeat: "schedule",
     }
@@ -124,6 +131,8 @@ def _members(decl: object) -> Iterator[tuple[str, str, object, str]]:
             yield from (("item", item.name, item, "score item") for item in domain.items)
     elif isinstance(decl, m.DoseFinding):
         yield from (("level", level.name, level, "dose level") for level in decl.levels)
+    elif isinstance(decl, m.Regimen):
+        yield from (("level", r.name, r, "dose reduction level") for r in decl.reductions)
     elif isinstance(decl, m.Objective):
         yield from (("endpoint", e.name, e, "endpoint") for e in decl.endpoints)
     elif isinstance(decl, m.Cycle):
@@ -162,6 +171,7 @@ def _kind_word(decl: object) -> str:
         m.Element: "element",
         m.Arm: "arm",
         m.Activity: "activity",
+        m.Regimen: "regimen",
         m.Cycle: "cycle",
         m.Repeat: "repeat",
     }.get(type(decl), "declaration")
@@ -178,6 +188,8 @@ def _fields(owner: Spec) -> Iterator[Diagnostic]:
             yield from _check_fields(decl.fields, INTERVENTION_FIELDS, "intervention")
         elif isinstance(decl, m.DoseFinding):
             yield from _check_fields(decl.fields, DOSE_FINDING_FIELDS, "dose_finding block")
+        elif isinstance(decl, m.Regimen):
+            yield from _check_fields(decl.fields, REGIMEN_FIELDS, "regimen")
 
 
 def _check_fields(
@@ -330,6 +342,14 @@ def _declaration_references(root: Spec, owner: Spec) -> Iterator[Diagnostic]:
             for name in decl.receives:
                 if name not in owner.interventions:
                     yield _undefined(name, "intervention", decl.span, owner.interventions)
+            for name in decl.regimens:
+                if name not in owner.regimens:
+                    yield _undefined(name, "regimen", decl.span, owner.regimens)
+        elif isinstance(decl, m.Element) and decl.regimen is not None:
+            if decl.regimen not in owner.regimens:
+                yield _undefined(decl.regimen, "regimen", decl.span, owner.regimens)
+        elif isinstance(decl, m.Regimen):
+            yield from _regimen(owner, decl)
         elif isinstance(decl, m.Table) and decl.keys is not None:
             yield from _expect(owner, decl.keys, "codelist", "a code list")
             symbol = owner.resolve(decl.keys.parts, Scope(owner))
@@ -473,9 +493,33 @@ def _score(owner: Spec, score: m.Score) -> Iterator[Diagnostic]:
                 )
 
 
+def _regimen(owner: Spec, decl: m.Regimen) -> Iterator[Diagnostic]:
+    if decl.intervention not in owner.interventions:
+        yield _undefined(decl.intervention, "intervention", decl.span, owner.interventions)
+    if decl.per is not None:
+        symbol = owner.resolve(decl.per.parts, Scope(owner))
+        if symbol is None:
+            yield _undefined(decl.per.dotted, "item", decl.per.span, _candidates(owner, "form"))
+        elif symbol.kind not in ("item", "derive", "define"):
+            yield Diagnostic(
+                "E0111",
+                "error",
+                f"'{decl.per.dotted}' is a {symbol.kind.replace('_', ' ')}, not an item or "
+                "a definition",
+                decl.per.span,
+                help="a per-kg or per-m2 dose converts through a recorded item "
+                "(`per vitals.weight`) or a definition giving the body surface area",
+            )
+    days = decl.days
+    if days is not None and days.cycle is not None and days.cycle not in owner.cycles:
+        yield _undefined(days.cycle, "cycle", days.span, owner.cycles)
+
+
 def _dose_finding(root: Spec, owner: Spec, decl: m.DoseFinding) -> Iterator[Diagnostic]:
     if decl.intervention not in owner.interventions:
         yield _undefined(decl.intervention, "intervention", decl.span, owner.interventions)
+    if decl.regimen is not None and decl.regimen not in owner.regimens:
+        yield _undefined(decl.regimen, "regimen", decl.span, owner.regimens)
     levels = {level.name for level in decl.levels}
     for step_up in decl.step_ups:
         for name in step_up.levels:
@@ -484,7 +528,7 @@ def _dose_finding(root: Spec, owner: Spec, decl: m.DoseFinding) -> Iterator[Diag
     start = decl.field("start_level")
     if start is not None and start.value.kind == "name" and start.value.value not in levels:
         yield _undefined(str(start.value.value), "dose level", start.span, levels)
-    if decl.dlt_window is not None:
+    if decl.dlt_window is not None and decl.dlt_window.cycle is None:
         anchor = decl.dlt_window.anchor
         if anchor not in DLT_ANCHORS and anchor not in owner.anchors:
             yield Diagnostic(
@@ -555,6 +599,8 @@ def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnos
                 suggestion=did_you_mean(node.dotted, owner.names_in_scope(scope)),
                 help=_ref_help(node, scope),
             )
+    elif isinstance(node, m.VisitQuantifier):
+        yield from _visit_range(root, node)
     elif isinstance(node, m.AtVisit):
         if node.visit not in root.visits:
             yield Diagnostic(
@@ -656,3 +702,28 @@ def _ref_help(node: m.Ref, scope: Scope) -> str | None:
     if len(node.parts) == 1:
         return "items are written with their form, as form.item"
     return None
+
+
+def _visit_range(root: Spec, node: m.VisitQuantifier) -> Iterator[Diagnostic]:
+    """The visits of `any visit from … to …`: visits of the schedule, a range that holds one."""
+    named = [node.start] + ([node.end] if node.end is not None else [])
+    unknown = [v for v in named if v not in root.visits]
+    for visit in unknown:
+        yield Diagnostic(
+            "E0106",
+            "error",
+            f"there is no visit '{visit}'",
+            node.span,
+            suggestion=did_you_mean(visit, root.visits),
+        )
+    if unknown or visits_in_range(root, node.start, node.end):
+        return
+    span = f"from {node.start} to {node.end}" if node.end is not None else f"after {node.start}"
+    yield Diagnostic(
+        "E0222",
+        "error",
+        f"the visit range {span} holds no scheduled visit",
+        node.span,
+        help="name two scheduled visits (with a planned day), the first one first, "
+        "e.g. `from W40 to W52`; unscheduled and early-termination visits are in no range",
+    )

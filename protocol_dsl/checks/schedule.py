@@ -31,6 +31,7 @@ from .study_days import (
     day_range,
     dlt_anchor_day,
     dlt_window_end,
+    dlt_window_words,
     duration_days,
     earliest,
     last_planned_day,
@@ -353,7 +354,7 @@ def _dlt_window(spec: Spec, last: m.Visit) -> Iterator[Diagnostic]:
         yield Diagnostic(
             "E0607",
             "error",
-            f"the DLT window ends on day {end} ({window.duration} from {window.anchor} on "
+            f"the DLT window ends on day {end} ({dlt_window_words(window)} on "
             f"day {start}), but the last scheduled visit, {last.name}, is on day {last_day}: "
             "no visit covers the end of the window",
             window.span,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from protocol_dsl import model as m
 from protocol_dsl.durations import from_ordinal, ordinal, shift
+from protocol_dsl.schedule.regimens import cycle_window
 from protocol_dsl.semantics import units
 from protocol_dsl.spec import Spec
 
@@ -97,6 +98,9 @@ def dlt_anchor_day(spec: Spec, dose_finding: m.DoseFinding) -> int | None:
     window = dose_finding.dlt_window
     if window is None:
         return None
+    if window.cycle is not None:
+        cycle = cycle_window(spec, dose_finding)
+        return cycle[0] if cycle is not None else None
     first = first_dose_day(spec)
     if window.anchor == "first_step_dose":
         days = [s.steps[0].day for s in dose_finding.step_ups if s.steps]
@@ -114,10 +118,32 @@ def dlt_anchor_day(spec: Spec, dose_finding: m.DoseFinding) -> int | None:
 
 
 def dlt_window_end(spec: Spec, dose_finding: m.DoseFinding) -> int | None:
-    """The study day the DLT window ends on: its anchor's day plus its length."""
+    """The study day the DLT window ends on: its anchor's day plus its length.
+
+    A `cycle N` window ends where the next cycle starts, as a window of the
+    cycle's length from the cycle's first day would.
+    """
     start = dlt_anchor_day(spec, dose_finding)
     window = dose_finding.dlt_window
     if start is None or window is None:
         return None
-    days = duration_days(window.duration)
+    days = dlt_window_days(spec, dose_finding)
     return None if days is None else shift(start, days)
+
+
+def dlt_window_days(spec: Spec, dose_finding: m.DoseFinding) -> int | None:
+    """The DLT window's length in days: as written, or its cycle's length."""
+    window = dose_finding.dlt_window
+    if window is None:
+        return None
+    if window.duration is not None:
+        return duration_days(window.duration)
+    cycle = cycle_window(spec, dose_finding)
+    return None if cycle is None else ordinal(cycle[1]) - ordinal(cycle[0]) + 1
+
+
+def dlt_window_words(window: m.DltWindow) -> str:
+    """The window as written: "28 days from first_dose", "cycle 1"."""
+    if window.duration is None:
+        return f"cycle {window.cycle}"
+    return f"{window.duration} from {window.anchor}"

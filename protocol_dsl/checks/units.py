@@ -69,6 +69,8 @@ def _declaration(decl: object) -> Iterator[Diagnostic]:
                 yield from _duration(endpoint.until, endpoint.span, "an endpoint's time frame")
     elif isinstance(decl, m.DoseFinding):
         yield from _dose_finding(decl)
+    elif isinstance(decl, m.Regimen):
+        yield from _regimen(decl)
     elif isinstance(decl, m.Table):
         yield from _table(decl)
 
@@ -84,6 +86,21 @@ def _parse(text: str, span: m.Span, at_end: bool = True) -> Iterator[Diagnostic]
             unit_span(span, text, error.position) if at_end else span,
             help=UNIT_HELP,
         )
+
+
+def _regimen(decl: m.Regimen) -> Iterator[Diagnostic]:
+    """A regimen's doses are units; its repeat interval and infusion are durations."""
+    if decl.dose is not None:
+        yield from _parse(decl.dose.unit, decl.span, at_end=False)
+    for level in decl.reductions:
+        yield from _parse(level.dose.unit, level.span, at_end=False)
+    if decl.days is not None and decl.days.every is not None:
+        yield from _duration(decl.days.every, decl.days.span, "the interval of `then every`")
+    infusion = decl.field("infusion")
+    if infusion is not None and infusion.value.kind == "quantity":
+        quantity = infusion.value.value
+        assert isinstance(quantity, m.Quantity)
+        yield from _duration(quantity, infusion.span, "the infusion")
 
 
 def _duration(quantity: m.Quantity, span: m.Span, what: str) -> Iterator[Diagnostic]:
@@ -177,7 +194,7 @@ def _coded_scale(item: m.Item, unit: str) -> Iterator[Diagnostic]:
 
 
 def _dose_finding(decl: m.DoseFinding) -> Iterator[Diagnostic]:
-    if decl.dlt_window is not None:
+    if decl.dlt_window is not None and decl.dlt_window.duration is not None:
         yield from _duration(decl.dlt_window.duration, decl.dlt_window.span, "the DLT window")
     reference: tuple[m.DoseLevel, str] | None = None
     for level in decl.levels:

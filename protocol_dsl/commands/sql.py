@@ -9,6 +9,7 @@ import click
 from protocol_dsl.commands.options import no_color_option
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.diagnostics import has_errors, render_text, use_colour
+from protocol_dsl.spec import Spec
 
 DIALECTS = ("duckdb", "postgres", "spark", "trino", "bigquery", "snowflake")
 
@@ -28,8 +29,14 @@ DIALECTS = ("duckdb", "postgres", "spark", "trino", "bigquery", "snowflake")
     is_flag=True,
     help="Print the CREATE TABLE statements of the tables the query reads instead.",
 )
+@click.option(
+    "--endpoints",
+    "endpoints",
+    is_flag=True,
+    help="Print the endpoint queries instead (those `protocol endpoints --engine duckdb` runs).",
+)
 @no_color_option
-def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
+def command(spec: str, dialect: str, schema: bool, endpoints: bool, no_color: bool) -> None:
     """Print the screening query of SPEC: one row per subject, a status per criterion.
 
     Statuses are 1 (met), 0 (not met) or NULL (unknown); the status column is
@@ -56,6 +63,8 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
             from generators.sql.schema import render_schema
 
             text = render_schema(result.spec, dialect)
+        elif endpoints:
+            text = _endpoint_queries(result.spec, dialect)
         else:
             from generators.sql.compile import render, screening_query
 
@@ -65,3 +74,28 @@ def command(spec: str, dialect: str, schema: bool, no_color: bool) -> None:
 
         fail_internal("in the SQL back end: a rule of this checked spec cannot be compiled", error)
     click.echo(text, nl=False)
+
+
+def _endpoint_queries(spec: Spec, dialect: str) -> str:
+    """Every endpoint query, each after a comment saying what its rows are."""
+    from generators.endpoints.run import endpoint_queries
+    from protocol_dsl.analysis.plan import plan_endpoints
+
+    plan = plan_endpoints(spec)
+    subject, records = endpoint_queries(spec, plan, dialect=dialect)
+    columns = ", ".join(
+        f"value_{n} = {key}"
+        for n, key in enumerate(
+            [k for e in plan.subject for k in e.keys]
+            + [
+                f"{t.name}.{part}"
+                for t in plan.events
+                for part in ("origin", "happened", "first", "censor")
+            ],
+            start=1,
+        )
+    )
+    parts = [f"-- one row per subject: {columns or 'no value'}\n{subject}"]
+    for log, text in records.items():
+        parts.append(f"-- one row per record of {log}, in input order (__row)\n{text}")
+    return "\n\n".join(parts)

@@ -82,6 +82,7 @@ class Rule:
     visit: str | None = None  # variable holding the visit number
     date: str | None = None  # variable holding the date the value was collected
     unit: str | None = None  # variable holding the unit
+    impute: str | None = None  # a partial date: its first or last day
     form: FormInfo | None = None
     item: ItemInfo | None = None
     text: str = ""
@@ -130,6 +131,7 @@ def plan(dictionary: DataDictionary, mapping: m.Mapping) -> list[Rule]:
             "domain": domain,
             "variable": variable,
             "where": rule.where,
+            "impute": rule.impute,
             "text": text,
             **options,
         }
@@ -340,6 +342,8 @@ class _Reader:
         form, item = rule.form, rule.item
         assert form is not None and item is not None
         value = self.code(item, value)
+        if rule.impute is not None and item.kind == "date":
+            value = impute_partial_date(value, rule.impute)
         if rule.unit is not None and not blank(row.get(rule.unit)):
             unit = str(_clean(row[rule.unit]))
             value = {"value": value, "unit": CDISC_UNITS.get(unit, unit)}
@@ -444,6 +448,32 @@ def _date_text(value: Any) -> Any:
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()[:10]
     return value
+
+
+def impute_partial_date(value: Any, end: str) -> Any:
+    """A partial ISO 8601 date as the first (or last) day of its month or year.
+
+    ``2012-02`` → ``2012-02-01`` (``2012-02-29`` for the last day), ``2003`` →
+    ``2003-01-01`` (``2003-12-31``); a full date, or text that is no date at
+    all, is returned as it is (and read, or reported, as any other date).
+    """
+    import calendar
+    import re
+
+    if not isinstance(value, str):
+        return value
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2}))?", value)
+    if found is None:
+        return value
+    year = int(found.group(1))
+    month = found.group(2)
+    if month is None:
+        return f"{year:04d}-01-01" if end == "first" else f"{year:04d}-12-31"
+    number = int(month)
+    if not 1 <= number <= 12:
+        return value
+    day = 1 if end == "first" else calendar.monthrange(year, number)[1]
+    return f"{year:04d}-{number:02d}-{day:02d}"
 
 
 def _number(value: Any) -> Any:

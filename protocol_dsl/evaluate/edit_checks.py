@@ -339,8 +339,8 @@ class EditChecker:
         for record in records:
             dose = record.get(exposure.dose_item)
             date = record.get(exposure.date_item)
-            if dose is None or date is None:
-                continue
+            if dose is None or date is None or date.__class__ is v.Interval:
+                continue  # a date known to the month or year only has no study day
             if isinstance(date, _dt.datetime):
                 date = date.date()
             day = v.study_day(date, day1)

@@ -26,7 +26,7 @@ import math
 import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -41,9 +41,11 @@ from protocol_dsl.evaluate.subject import (
     Subject,
     normalise,
 )
+from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.semantics.types import constant_number, power_unit, root_unit, units_comparable
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -259,6 +261,9 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         self._derives: dict[tuple[int, str, str], tuple[Fn, Info]] = {}
         self._score_domains: dict[tuple[Any, ...], Any] = {}
         self._active: set[tuple[int, str, str | None]] = set()
+        #: set while compiling an item named in a comparison: a partial date without an
+        #: imputation rule is then read as its period (see `operand`)
+        self._period_read = False
 
     # -------------------------------------------------------- helpers
 
@@ -326,6 +331,16 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
     def visit_at_visit(self, e: m.AtVisit, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         return self.compile(e.expr, scope, e.visit)
 
+    def visit_at_previous(
+        self, e: m.AtPrevious, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        previous = previous_visit(self.spec, visit)
+        if previous is not None:
+            return self.compile(e.expr, scope, previous)
+        # the first visit, or no visit: there is no previous value to read
+        _fn, info = self.compile(e.expr, scope, visit)
+        return _const(None), info
+
     def visit_ref(self, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.parts, scope)
         kind = symbol.kind
@@ -351,7 +366,40 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             for codelist in spec.codelists.values()
         )
 
+    def operand(self, e: m.Expr, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        """An operand of a comparison or time window: a partial date item named there
+        without an imputation rule is its period, decided when every day of it agrees.
+
+        Only the item itself: anywhere else (arithmetic, a definition, a function)
+        its value is the date when complete, else unknown, as in the screening plan.
+        """
+        inner = e.expr if isinstance(e, m.AtVisit) else e
+        if isinstance(inner, m.Ref):
+            symbol = scope.owner.resolve(inner.parts, scope)
+            if symbol is not None and symbol.kind == "item":
+                self._period_read = True
+        try:
+            return self.compile(e, scope, visit)
+        finally:
+            self._period_read = False
+
     def item(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        period, self._period_read = self._period_read, False
+        fn, info = self._item(symbol, e, scope, visit)
+        item: m.Item = symbol.decl  # type: ignore[assignment]
+        if not (item.partial and item.impute is None and item.type.kind == "date"):
+            return fn, info
+        if period:
+            return fn, attrs.evolve(info, interval=True)
+        interval_class = v.Interval
+
+        def complete(ctx: Context, rec: Any) -> Any:
+            value = fn(ctx, rec)
+            return None if value.__class__ is interval_class else value
+
+        return complete, info
+
+    def _item(self, symbol: Symbol, e: m.Ref, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         item: m.Item = symbol.decl  # type: ignore[assignment]
         form = symbol.form
         assert form is not None
@@ -819,6 +867,13 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             unit = li.unit
         elif op == "*" and li.unit and ri.unit:
             unit = f"{li.unit}.{ri.unit}"
+        elif op == "/" and li.unit and ri.unit and li.unit != ri.unit and _comparable(li, ri):
+            # a ratio of two quantities of one kind is a number: 1.7 m / 1 cm is 170
+            convert = _converter(ri.unit, li.unit)
+            unit = None
+            ri = attrs.evolve(
+                ri, lo=_convert_bound(ri.lo, convert), hi=_convert_bound(ri.hi, convert)
+            )
         elif op == "/":
             unit = (
                 None
@@ -902,7 +957,40 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             return extreme, Info(
                 ai.kind, ai.unit, pick(ai.lo, bi.lo), pick(ai.hi, bi.hi), ai.interval or bi.interval
             )
+        if name in MATH_FUNCTIONS:
+            return self._math(e, args)
         raise CompileError(f"unknown function {name}")
+
+    @staticmethod
+    def _math(e: m.Call, args: list[tuple[Fn, Info]]) -> tuple[Fn, Info]:
+        """sqrt, power, exp, ln, round, floor, ceiling (`values.math_function`)."""
+        name = e.function
+        (fn, info), *rest = args
+        unit: str | None = None
+        if name in ("round", "floor", "ceiling"):
+            unit = info.unit
+        elif name == "sqrt" and info.unit:
+            unit = root_unit(info.unit)
+        elif name == "power" and info.unit:
+            exponent = constant_number(e.args[1])
+            if exponent is not None and exponent == exponent.to_integral_value():
+                unit = power_unit(info.unit, int(exponent))
+        if unit == "1":
+            unit = None
+        compute = v.math_function
+        if not rest:
+
+            def one(ctx: Context, rec: Any) -> Any:
+                return compute(name, fn(ctx, rec))
+
+            return one, Info("number", unit)
+        ((second, _),) = rest
+
+        def two(ctx: Context, rec: Any) -> Any:
+            y = second(ctx, rec)
+            return None if y is None else compute(name, fn(ctx, rec), y)
+
+        return two, Info("number", unit)
 
     def lookup(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         table_ref, key_expr = e.args
@@ -990,8 +1078,8 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
     def visit_compare(self, e: m.Compare, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         e = threshold_on_item_scale(self.spec, scope, e)
-        left, li = self.compile(e.left, scope, visit)
-        right, ri = self.compile(e.right, scope, visit)
+        left, li = self.operand(e.left, scope, visit)
+        right, ri = self.operand(e.right, scope, visit)
         return self.comparison(e.op, left, li, right, ri, e.right), TRUTH
 
     def comparison(
@@ -1078,9 +1166,9 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         return comparison
 
     def visit_between(self, e: m.Between, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
-        fn, info = self.compile(e.expr, scope, visit)
-        low, lo_info = self.compile(e.low, scope, visit)
-        high, hi_info = self.compile(e.high, scope, visit)
+        fn, info = self.operand(e.expr, scope, visit)
+        low, lo_info = self.operand(e.low, scope, visit)
+        high, hi_info = self.operand(e.high, scope, visit)
         at_least = self.comparison(">=", fn, info, low, lo_info, e.low)
         at_most = self.comparison("<=", fn, info, high, hi_info, e.high)
 
@@ -1123,6 +1211,18 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
         return member, TRUTH
 
+    def visit_contains(self, e: m.Contains, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        text_fn, _ = self.compile(e.text, scope, visit)
+        part_fn, _ = self.compile(e.part, scope, visit)
+
+        def contains(ctx: Context, rec: Any) -> Any:
+            text, part = text_fn(ctx, rec), part_fn(ctx, rec)
+            if not isinstance(text, str) or not isinstance(part, str):
+                return None  # missing text: unknown whether it holds the part
+            return part.upper() in text.upper()
+
+        return contains, TRUTH
+
     def visit_is_known(self, e: m.IsKnown, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         fn, _ = self.compile(e.expr, scope, visit)
         missing = e.missing
@@ -1151,7 +1251,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         visit: str | None,
         test: Callable[..., Any],
     ) -> Fn:
-        date, _ = self.compile(e.expr, scope, visit)
+        date, _ = self.operand(e.expr, scope, visit)
         span, span_info = self.compile(e.duration, scope, visit)
         anchor, _ = self.compile(e.anchor, scope, visit)
         direction = e.direction
@@ -1336,6 +1436,31 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
         return every, TRUTH
 
+    def visit_visit_quantifier(
+        self, e: m.VisitQuantifier, scope: Scope, visit: str | None
+    ) -> tuple[Fn, Info]:
+        conditions = [
+            self.truth(e.cond, scope, v) for v in visits_in_range(self.spec, e.start, e.end)
+        ]
+        decides = e.kind == "any"  # the value that decides: met at one (any), not at one (all)
+
+        def across(ctx: Context, rec: Any) -> Any:
+            missing = ctx.missing
+            m0 = len(missing)
+            result: bool | None = not decides
+            for condition in conditions:
+                t = condition(ctx, rec)
+                if t is decides:
+                    del missing[m0:]  # decided whatever the other visits hold
+                    return decides
+                if t is None:
+                    result = None
+            if result is not None:
+                del missing[m0:]
+            return result
+
+        return across, TRUTH
+
     def visit_aggregate(self, e: m.Aggregate, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
         symbol = self.resolve(e.target.parts, Scope(scope.owner))
         form = symbol.form
@@ -1420,6 +1545,11 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
 
             lo_all = -INF if vlo < 0 else 0.0  # a negative value may be added without end
             return total, Info("number", info.unit, lo_all, INF if vhi > 0 else 0.0, interval=True)
+        if kind in ("mean", "median"):
+            average = v.mean_of if kind == "mean" else v.median_of
+            return self._extreme_exact(
+                average, none, unknown_label, where, value_fn, storage
+            ), Info("number", info.unit)
         pick = min if kind == "min" else max
         if info.kind != "number":
             return self._extreme_exact(pick, none, unknown_label, where, value_fn, storage), Info(
@@ -1460,7 +1590,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         value_fn: Fn,
         storage: str,
     ) -> Fn:
-        """min/max of dates and titers: known only when no record is in doubt.
+        """min/max of dates and titers, mean and median: known only when no record is in doubt.
 
         A record whose filter is unknown, or that counts but has no value,
         could hold the extreme, and a date has no interval form: the result
@@ -1484,7 +1614,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     del missing[mr:]
                     continue
                 x = value_fn(ctx, record)
-                if t is None or x is None:
+                if t is None or x is None or x.__class__ is v.Interval:
                     doubt = True
                 else:
                     counted.append(x)
@@ -1633,6 +1763,11 @@ def _as_datetime(fn: Fn, info: Info) -> Fn:
         value = fn(ctx, rec)
         if value.__class__ is _dt.date:
             return _dt.datetime(value.year, value.month, value.day)
+        if value.__class__ is v.Interval:  # a partial date: its first and last day
+            lo, hi = cast("tuple[_dt.date, _dt.date]", (value.lo, value.hi))
+            return v.date_interval(
+                _dt.datetime(lo.year, lo.month, lo.day), _dt.datetime(hi.year, hi.month, hi.day)
+            )
         return value
 
     return at_midnight
@@ -1654,6 +1789,21 @@ def _converter(from_unit: str, to_unit: str) -> v.Transform:
 
 def _convert_literal(quantity: m.Quantity, to_unit: str) -> Decimal:
     return v.convert(Decimal(quantity.value), _converter(quantity.unit, to_unit))
+
+
+def _comparable(a: Info, b: Info) -> bool:
+    """Two values whose units are of one kind and scale (their ratio is a number)."""
+    assert a.unit is not None and b.unit is not None
+    try:
+        return units_comparable(a.unit, b.unit)
+    except units.UnitError:
+        return False
+
+
+def _convert_bound(bound: Decimal | float, transform: v.Transform) -> Decimal | float:
+    if isinstance(bound, float) and not math.isfinite(bound):
+        return bound
+    return v.convert(v.exact(bound), transform)
 
 
 def _convert_value(value: Any, transform: v.Transform) -> Any:
@@ -1990,6 +2140,22 @@ class Screener:
             if levels[factor] == allocation.UNKNOWN_STRATUM:
                 needed += missing
         return levels, list(dict.fromkeys(needed))
+
+    def compile_in(self, expr: m.Expr, scope: Scope, visit: str | None = None) -> tuple[Fn, Info]:
+        """One expression compiled in a scope (a log's record scope for a per-record rule).
+
+        The closure takes a `Context` and the record it is evaluated on (``{}``
+        outside a record scope); endpoints (`protocol_dsl.analysis`) evaluate
+        their rules through it, with the same three-valued semantics as criteria.
+        """
+        return self._compiler.compile(expr, scope, visit)
+
+    def storage_of(self, owner: Spec, form: m.Form) -> str:
+        """The key under which a subject's records of `form` are stored."""
+        use = self.spec.form_use(owner, form)
+        if use is None:
+            raise CompileError(f"form {form.name} is not collected by the trial")
+        return use.storage_name
 
     def evaluate(
         self,

@@ -31,9 +31,12 @@ from protocol_dsl.evaluate.values import (
     LARGEST,
     TITER_LARGEST,
     convert,
+    date_interval,
     exact,
     format_number,
+    impute_date,
     parse_date,
+    parse_partial_date,
     parse_titer,
     unit_transform,
 )
@@ -368,6 +371,8 @@ def _converter(info: ItemInfo) -> Converter:
             return number
 
         return plain
+    if kind == "date" and info.item.partial:
+        return _partial_date(info.item.impute)
     if kind == "date":
         return _date
     if kind == "datetime":
@@ -495,6 +500,25 @@ def _date_text(value: str) -> Any:
             raise BadValue(f"'{value}' is not a calendar date")
         raise BadValue(f"'{value}' is not a date (write YYYY-MM-DD)")
     return date
+
+
+def _partial_date(rule: str | None) -> Converter:
+    """A date that may be known to the month or the year only: the day its imputation
+    rule names, else (without a rule) the interval of its first and last day."""
+
+    def partial(value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return MISSING
+            ends = parse_partial_date(text)
+            if ends is not None:
+                if rule is not None:
+                    return impute_date(*ends, rule)
+                return date_interval(*ends)
+        return _date(value)
+
+    return partial
 
 
 def _looks_like_date(text: str) -> bool:

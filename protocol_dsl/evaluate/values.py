@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import decimal
 import enum
 import math
 import operator
@@ -316,6 +317,93 @@ def negate(a: Any) -> Any:
     return -a
 
 
+# ---------------------------------------------------------------- functions of numbers
+
+#: The context of square roots, powers, exponentials and logarithms: 28
+#: significant digits, as a quotient; every engine that uses decimals uses it.
+MATH_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def math_function(name: str, x: Any, y: Any = None) -> Any:
+    """sqrt, power, exp, ln, round, floor or ceiling of known numbers.
+
+    Unknown (None) for an unknown argument, a partly known one (an interval),
+    and outside the function's domain: the root of a negative number, the
+    logarithm of zero or less, zero to a negative power, a negative number to
+    a power that is not whole, and a result of 10^18 or more in magnitude (the
+    largest value a subject's data may hold).  ``round`` rounds halves away
+    from zero (24.45 to one decimal is 24.5), the rule of most protocols
+    ("rounded half up") and of SAS and SQL's ROUND on decimals.
+    """
+    if x is None or x.__class__ is Interval or (y is not None and y.__class__ is Interval):
+        return None
+    a = Decimal(x) if x.__class__ is not Decimal else x
+    if not a.is_finite():
+        return None
+    try:
+        result = _math(name, a, y)
+    except ArithmeticError:  # decimal overflow or an operation without a value
+        return None
+    if result is None or not result.is_finite() or abs(result) >= LARGEST:
+        return None
+    return result
+
+
+def _math(name: str, a: Decimal, y: Any) -> Decimal | None:
+    ctx = MATH_CONTEXT
+    if name == "sqrt":
+        return ctx.sqrt(a) if a >= 0 else None
+    if name == "exp":
+        return ctx.exp(a) if a < _EXP_LIMIT else None
+    if name == "ln":
+        return ctx.ln(a) if a > 0 else None
+    if name == "floor":
+        return a.to_integral_value(rounding=decimal.ROUND_FLOOR)
+    if name == "ceiling":
+        return a.to_integral_value(rounding=decimal.ROUND_CEILING)
+    if y is None:
+        return None
+    b = Decimal(y) if y.__class__ is not Decimal else y
+    if name == "round":
+        rounded = a.quantize(Decimal(1).scaleb(-int(b)), decimal.ROUND_HALF_UP, _WIDE)
+        return rounded.quantize(Decimal(1)) if b < 0 else rounded  # 1200, not 1.2E+3
+    # power
+    whole = b == b.to_integral_value()
+    if a == 0:
+        return Decimal(1) if b == 0 else (ZERO if b > 0 else None)
+    if a < 0 and not whole:
+        return None
+    if ctx.multiply(b, ctx.ln(abs(a))) >= _EXP_LIMIT:
+        return None  # 10^18 or more
+    return ctx.power(a, int(b)) if whole else ctx.power(a, b)
+
+
+#: Rounding keeps every digit of a value below 10^18 to 12 decimals.
+_WIDE = decimal.Context(prec=60)
+
+#: exp(x) for x at or above ln(10^18) is beyond the largest value.
+_EXP_LIMIT = Decimal("41.44653167389282")
+
+
+def mean_of(values: list[Any]) -> Any:
+    """The mean of known numbers, to 28 significant digits; unknown when there are none."""
+    if not values:
+        return None
+    total = sum((exact(x) for x in values), ZERO)
+    return total / len(values)
+
+
+def median_of(values: list[Any]) -> Any:
+    """The median of known numbers: the middle value, or the mean of the two middle values."""
+    if not values:
+        return None
+    ordered = sorted(exact(x) for x in values)
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
+
+
 @attrs.frozen
 class Quantity:
     """A number with its UCUM unit, as results and evidence report it."""
@@ -344,6 +432,49 @@ def format_number(value: float | Decimal) -> str:
 # ---------------------------------------------------------------- dates and durations
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+def parse_partial_date(text: str) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day of a date known to the month ("2019-06") or year ("2019")."""
+    match = _PARTIAL_DATE.match(text)
+    if match is None:
+        return None
+    year = int(match[1])
+    if year < 1:
+        return None
+    if match[2] is None:
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        return None
+    return _dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def impute_date(first: _dt.date, last: _dt.date, rule: str) -> _dt.date:
+    """The day a partial date stands for: the first or last day of its period, or the
+    middle as ADaM conventions take it (the 15th of a month, 1 July of a year)."""
+    if rule == "first":
+        return first
+    if rule == "last":
+        return last
+    if first.month == last.month:
+        return first.replace(day=15)
+    return first.replace(month=7, day=1)
+
+
+def date_interval(first: _dt.date, last: _dt.date) -> Interval:
+    """A date known to its month or year: the interval of its days (dates at both ends)."""
+    return Interval(cast(Any, first), cast(Any, last))
+
+
+def period(value: Any) -> tuple[Any, Any] | None:
+    """The first and last day of a date value (a partial date is an interval of dates)."""
+    if value is None:
+        return None
+    if value.__class__ is Interval:
+        return value.lo, value.hi
+    return value, value
 
 
 def parse_date(text: str) -> _dt.date | None:
@@ -494,25 +625,29 @@ def duration_unit(unit: str) -> str | None:
 
 
 def within(
-    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+    date: _dt.date | Interval | None, span: Duration | None, direction: str, anchor: _dt.date | None
 ) -> bool | None:
     """``date within span before|after anchor``: inclusive window between anchor∓span and anchor."""
     if date is None or span is None or anchor is None:
         return None
     if direction == "before":
-        return span.shift(anchor, -1) <= date <= anchor
-    return anchor <= date <= span.shift(anchor, 1)
+        low, high = span.shift(anchor, -1), anchor
+    else:
+        low, high = anchor, span.shift(anchor, 1)
+    if isinstance(date, Interval):
+        return k_and(compare(">=", date, low), compare("<=", date, high))
+    return low <= date <= high
 
 
 def at_least(
-    date: _dt.date | None, span: Duration | None, direction: str, anchor: _dt.date | None
+    date: _dt.date | Interval | None, span: Duration | None, direction: str, anchor: _dt.date | None
 ) -> bool | None:
     """``date at least span before anchor`` ⟺ date ≤ anchor − span; ``after``: ≥ anchor + span."""
     if date is None or span is None or anchor is None:
         return None
     if direction == "before":
-        return date <= span.shift(anchor, -1)
-    return date >= span.shift(anchor, 1)
+        return compare("<=", date, span.shift(anchor, -1))
+    return compare(">=", date, span.shift(anchor, 1))
 
 
 def study_day(date: _dt.date, day1: _dt.date) -> int:
@@ -592,6 +727,8 @@ def describe(value: Any, unit: str | None = None) -> str:
         return "yes"
     if value is False:
         return "no"
+    if isinstance(value, Interval) and isinstance(value.lo, _dt.date):
+        return f"between {value.lo.isoformat()} and {value.hi.isoformat()}"
     if isinstance(value, Interval):
         text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
     elif isinstance(value, (float, Decimal)):

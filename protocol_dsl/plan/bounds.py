@@ -97,10 +97,23 @@ class StaticBounds(PlanVisitor[Bounds, []]):
     def visit_in_set(self, node: n.InSet) -> Bounds:
         return UNBOUNDED
 
+    def visit_contains(self, node: n.Contains) -> Bounds:
+        return UNBOUNDED
+
     def visit_known(self, node: n.Known) -> Bounds:
         return UNBOUNDED
 
     def visit_collapse(self, node: n.Collapse) -> Bounds:
+        return UNBOUNDED
+
+    # functions of numbers and averages: unbounded, as in the interpreter (a
+    # bound matters only to a sum or an extreme over records, where every engine
+    # must use the same one)
+
+    def visit_math(self, node: n.Math) -> Bounds:
+        return UNBOUNDED
+
+    def visit_average(self, node: n.Average) -> Bounds:
         return UNBOUNDED
 
     def visit_shift_date(self, node: n.ShiftDate) -> Bounds:

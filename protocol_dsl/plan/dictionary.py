@@ -94,6 +94,7 @@ ITEM_KINDS = {
     "integer": "number",
     "quantity": "number",
     "date": "date",
+    "partial_date": "date",
     "datetime": "date",
     "yes_no": "bool",
     "choice": "code",
@@ -192,7 +193,7 @@ def _is_ucum(unit: str) -> bool:
 
 
 def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -> Column:
-    kind = item.type.kind
+    kind: str = item.type.kind
     codes = None
     if kind == "choice" and item.type.codelist is not None:
         symbol = owner.resolve(item.type.codelist.parts, Scope(owner))
@@ -216,6 +217,8 @@ def _column(owner: Spec, item: m.Item, catalogue: tuple[str, ...], root: Spec) -
         declared = tuple(
             (c.unit, c.formula.slope, c.formula.intercept) for c in item_conversions(root, item)
         )
+    if kind == "date" and item.partial:
+        kind = "partial_date"  # text: a date, or one known to the month or year
     visits = root.item_visits(item)
     return Column(item.name, kind, unit, codes, low, high, visits, conversions, declared)
 

@@ -14,6 +14,7 @@ duration that is not a constant, an item of a repeating form read outside
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, cast
@@ -22,6 +23,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.errors import InternalError
+from protocol_dsl.functions import MATH_FUNCTIONS
 from protocol_dsl.plan import nodes as n
 from protocol_dsl.plan.bounds import StaticBounds
 from protocol_dsl.plan.dictionary import (
@@ -34,7 +36,7 @@ from protocol_dsl.plan.dictionary import (
 from protocol_dsl.semantics import types as t
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol
+from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, previous_visit, visits_in_range
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -134,6 +136,29 @@ def _strata(spec: Spec, lowerer: _Lowerer) -> tuple[StratumPlan, ...]:
             rule = lowerer.condition(stratum.rule, _Context(spec, None, None), role)
             found.append(StratumPlan(factor.name, stratum.name, rule))
     return tuple(found)
+
+
+def lower_expressions(
+    spec: Spec,
+    expressions: Sequence[tuple[m.Expr, Spec, m.Form | None, str | None]],
+    extra_units: tuple[str, ...] = (),
+) -> tuple[Dictionary, list[n.Node]]:
+    """Expressions of `spec` (which must have no errors) lowered to plan nodes of any kind.
+
+    Each is read in its owner's scope, or, with a form, on one record of that
+    repeating form (`flag per LOG` endpoints), and with a visit its items are
+    read at that visit (`by visit` endpoints); the endpoint back ends compile
+    them as the screening back ends compile criteria.
+    """
+    dictionary = build_dictionary(spec, extra_units)
+    lowerer = _Lowerer(spec, dictionary)
+    nodes = []
+    for expr, owner, form, visit in expressions:
+        record = None
+        if form is not None:
+            record = _Record(form, owner, _table(spec.form_use(owner, form)), None)
+        nodes.append(lowerer.lower(expr, _Context(owner, record, visit)).node)
+    return dictionary, nodes
 
 
 def _asked(spec: Spec, lowerer: _Lowerer) -> tuple[Asked, ...]:
@@ -307,17 +332,33 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         kind: n.Kind = ITEM_KINDS[item.type.kind]  # type: ignore[assignment]
         if record.table is None:
             return n.Const(kind, None)
+        impute: n.Impute | None = None
+        if item.partial and item.type.kind == "date":
+            impute = cast("n.Impute", item.impute or "exact")
         if record.visit is None:
-            return n.Field(record.table, item.name, kind)
+            return n.Field(record.table, item.name, kind, impute)
         use = self.spec.form_use_by_key(record.table)
         collected = use.visits if use is not None else ()
         alone = use.item_visits(item) if use is not None else item.visits
         if record.visit not in collected or (alone is not None and record.visit not in alone):
             return n.Const(kind, None)  # never collected there: no value can be recorded
-        return n.Item(record.table, item.name, record.visit, kind)
+        return n.Item(record.table, item.name, record.visit, kind, impute)
 
     def visit_at_visit(self, expr: m.AtVisit, context: _Context) -> _Lowered:
         return self.lower(expr.expr, attrs.evolve(context, visit=expr.visit))
+
+    def visit_at_previous(self, expr: m.AtPrevious, context: _Context) -> _Lowered:
+        previous = previous_visit(self.spec, context.visit)
+        if previous is not None:
+            return self.lower(expr.expr, attrs.evolve(context, visit=previous))
+        # the first visit, or no visit: unknown, of the kind the value has
+        value = self.lower(expr.expr, context)
+        unknown: n.Node = (
+            n.Bounds(-math.inf, math.inf)
+            if value.node.kind == "interval"
+            else n.Const(value.node.kind, None)
+        )
+        return _Lowered(unknown, value.type)
 
     # ------------------------------------------------------------ scores
 
@@ -401,6 +442,15 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
                 "interval" if "interval" in (left.node.kind, right.node.kind) else "number"
             )
             return _Lowered(n.Arith(expr.op, left.node, right.node, kind), result)
+        if (
+            expr.op == "/"
+            and isinstance(left.type, t.Quantity)
+            and isinstance(right.type, t.Quantity)
+            and left.type.unit != right.type.unit
+            and t.units_comparable(left.type.unit, right.type.unit)
+        ):
+            # a ratio of two quantities of one kind is a number: 1.7 m / 1 cm is 170
+            left, right = self._same_unit(left, right, expr.span)
         a, b = left.node, right.node
         if a.kind == "interval" and b.kind == "interval":
             a, b = n.Collapse(a), n.Collapse(b)
@@ -493,7 +543,37 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         expr = threshold_on_item_scale(self.spec, context.scope, expr)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
-        return _Lowered(self._comparison(expr.op, left, right, expr.span), t.BOOLEAN)
+        node = self._comparison(expr.op, left, right, expr.span)
+        return _Lowered(self._over_periods(node, expr.left, expr.right, context), t.BOOLEAN)
+
+    # ------------------------------------------------------------ partial dates
+
+    def _period(self, expr: m.Expr, node: n.Node, context: _Context) -> tuple[n.Node, n.Node]:
+        """The first and last day a date may be: a partial date item read in a
+        comparison is its whole period (month or year) when it has no imputation rule.
+
+        Only the item itself, named in the comparison, is read so: anywhere else
+        (arithmetic, a definition, a function) it is its date when complete, else
+        unknown, the same rule as the interpreter's.
+        """
+        if isinstance(node, (n.Item, n.Field)) and node.impute == "exact":
+            inner = expr.expr if isinstance(expr, m.AtVisit) else expr
+            if isinstance(inner, m.Ref):
+                symbol = context.owner.resolve(inner.parts, context.scope)
+                if symbol is not None and symbol.kind == "item":
+                    return attrs.evolve(node, impute="first"), attrs.evolve(node, impute="last")
+        return node, node
+
+    def _over_periods(self, node: n.Node, left: m.Expr, right: m.Expr, context: _Context) -> n.Node:
+        """`node` (a comparison) decided over the periods of partial dates on either side:
+        met if it holds for every pair of days, not met if for none, else unknown."""
+        if not isinstance(node, n.Compare):
+            return node
+        a0, a1 = self._period(left, node.left, context)
+        b0, b1 = self._period(right, node.right, context)
+        if a0 is a1 and b0 is b1:
+            return node
+        return _period_compare(node.op, (a0, a1), (b0, b1))
 
     def _comparison(self, op: str, left: _Lowered, right: _Lowered, span: m.Span) -> n.Node:
         lk, rk = left.node.kind, right.node.kind
@@ -513,6 +593,8 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         value = self.lower(expr.expr, context)
         low = self._comparison(">=", value, self.lower(expr.low, context), expr.span)
         high = self._comparison("<=", value, self.lower(expr.high, context), expr.span)
+        low = self._over_periods(low, expr.expr, expr.low, context)
+        high = self._over_periods(high, expr.expr, expr.high, context)
         return _Lowered(_logic("and", low, high), t.BOOLEAN)
 
     def visit_member_of(self, expr: m.MemberOf, context: _Context) -> _Lowered:
@@ -528,6 +610,13 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             values = expr.values
         return _Lowered(n.InSet(value.node, values), t.BOOLEAN)
 
+    def visit_contains(self, expr: m.Contains, context: _Context) -> _Lowered:
+        text = self.lower(expr.text, context)
+        part = self.lower(expr.part, context)
+        if text.node.kind != "text" or part.node.kind != "text":
+            raise PlanError("`contains` looks for a text in a text", expr.span)
+        return _Lowered(n.Contains(text.node, part.node), t.BOOLEAN)
+
     def visit_is_known(self, expr: m.IsKnown, context: _Context) -> _Lowered:
         value = self.lower(expr.expr, context)
         return _Lowered(n.Known(value.node, expr.missing), t.BOOLEAN)
@@ -536,18 +625,24 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
         value, anchor, timed = self._window_ends(expr, context)
         sign = -1 if expr.direction == "before" else 1
         shifted = self._shift(anchor, expr.duration, sign, timed)
-        if expr.direction == "before":
-            node = _logic("and", n.Compare(">=", value, shifted), n.Compare("<=", value, anchor))
-        else:
-            node = _logic("and", n.Compare(">=", value, anchor), n.Compare("<=", value, shifted))
+        low, high = (shifted, anchor) if expr.direction == "before" else (anchor, shifted)
+        period = self._period(expr.expr, value, context)
+        node = _logic(
+            "and",
+            _period_compare(">=", period, (low, low)),
+            _period_compare("<=", period, (high, high)),
+        )
         return _Lowered(node, t.BOOLEAN)
 
     def visit_at_least(self, expr: m.AtLeast, context: _Context) -> _Lowered:
         value, anchor, timed = self._window_ends(expr, context)
+        period = self._period(expr.expr, value, context)
         if expr.direction == "before":
-            node = n.Compare("<=", value, self._shift(anchor, expr.duration, -1, timed))
+            limit = self._shift(anchor, expr.duration, -1, timed)
+            node = _period_compare("<=", period, (limit, limit))
         else:
-            node = n.Compare(">=", value, self._shift(anchor, expr.duration, 1, timed))
+            limit = self._shift(anchor, expr.duration, 1, timed)
+            node = _period_compare(">=", period, (limit, limit))
         return _Lowered(node, t.BOOLEAN)
 
     def _window_ends(
@@ -606,6 +701,14 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             node = n.Not(node)
         return _Lowered(node, t.BOOLEAN)
 
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, context: _Context) -> _Lowered:
+        op = "or" if expr.kind == "any" else "and"
+        node: n.Node = n.FALSE if expr.kind == "any" else n.TRUE
+        for number, visit in enumerate(visits_in_range(self.spec, expr.start, expr.end)):
+            at = self.condition(expr.cond, attrs.evolve(context, visit=visit), "the condition")
+            node = at if number == 0 else _logic(op, node, at)
+        return _Lowered(node, t.BOOLEAN)
+
     def visit_aggregate(self, expr: m.Aggregate, context: _Context) -> _Lowered:
         result = self._type(expr, context)
         symbol = context.owner.resolve(expr.target.parts, Scope(context.owner))
@@ -640,6 +743,15 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             return _Lowered(self._unless_unrecorded(total, form, owner, table, unknown), result)
         if table is None:
             return _Lowered(n.Const(value.node.kind, None), result)
+        if expr.kind in ("mean", "median"):
+            if value.node.kind != "number":
+                raise PlanError(f"{expr.kind}(…) needs numbers", expr.target.span)
+            average: Literal["mean", "median"] = "mean" if expr.kind == "mean" else "median"
+            averaged = n.Average(average, table, value.node, where)
+            return _Lowered(
+                self._unless_unrecorded(averaged, form, owner, table, n.Const("number", None)),
+                result,
+            )
         op: Literal["min", "max"] = "min" if expr.kind == "min" else "max"
         kind: n.Kind = "interval" if value.node.kind == "number" else value.node.kind
         return _Lowered(n.Extreme(op, table, value.node, where, kind, low, high), result)
@@ -688,6 +800,12 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
             left = n.Collapse(a.node) if a.node.kind == "interval" else a.node
             right = n.Collapse(b.node) if b.node.kind == "interval" else b.node
             return _Lowered(n.Extremum(name, left, right, "number"), result)  # type: ignore[arg-type]
+        if name in MATH_FUNCTIONS:
+            # a partly known number is read as its value when known, as by abs
+            operands = tuple(
+                n.Collapse(arg.node) if arg.node.kind == "interval" else arg.node for arg in args
+            )
+            return _Lowered(n.Math(name, operands), result)  # type: ignore[arg-type]
         raise PlanError(f"there is no function '{name}'", expr.span)
 
     def _lookup(self, expr: m.Call, context: _Context, result: t.Type) -> _Lowered:
@@ -709,6 +827,35 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _period_compare(op: str, a: tuple[n.Node, n.Node], b: tuple[n.Node, n.Node]) -> n.Node:
+    """``a op b`` over periods [first, last]: met if it holds for every pair of days,
+    not met if for none, else unknown (a plain date is a period of one day).
+
+    Written as ``every or (unknown and some)``, which Kleene logic makes exactly
+    that, with the ends that decide each: for ``a < b`` every day holds when
+    a's last day is before b's first, some day when a's first is before b's last.
+    """
+    (a0, a1), (b0, b1) = a, b
+    if a0 is a1 and b0 is b1:
+        return n.Compare(op, a0, b0)  # type: ignore[arg-type]
+    if op in ("<", "<="):
+        every: n.Node = n.Compare(op, a1, b0)  # type: ignore[arg-type]
+        some: n.Node = n.Compare(op, a0, b1)  # type: ignore[arg-type]
+    elif op in (">", ">="):
+        every = n.Compare(op, a0, b1)  # type: ignore[arg-type]
+        some = n.Compare(op, a1, b0)  # type: ignore[arg-type]
+    else:
+        # equal on every pair: both one and the same day; on some: the periods overlap
+        same = _logic(
+            "and",
+            _logic("and", n.Compare("=", a0, a1), n.Compare("=", b0, b1)),
+            n.Compare("=", a0, b0),
+        )
+        overlap = _logic("and", n.Compare("<=", a0, b1), n.Compare("<=", b0, a1))
+        every, some = (same, overlap) if op == "=" else (n.Not(overlap), n.Not(same))
+    return _logic("or", every, _logic("and", n.Const("bool", None), some))
 
 
 def _day_of(value: _Lowered) -> n.Node:

@@ -40,6 +40,12 @@ class Const:
     value: ConstValue
 
 
+#: How a partial date (one recorded to the month or year) is read: the day of its
+#: period a rule names ("first", "middle", "last"), or "exact": the date when it is
+#: complete, else unknown.  None for an item that is not a partial date.
+Impute = Literal["first", "middle", "last", "exact"]
+
+
 @attrs.frozen
 class Item:
     """The value of a non-repeating form's item recorded at a visit."""
@@ -48,6 +54,7 @@ class Item:
     item: str
     visit: str
     kind: Kind
+    impute: Impute | None = None
 
 
 @attrs.frozen
@@ -57,6 +64,7 @@ class Field:
     table: str
     item: str
     kind: Kind
+    impute: Impute | None = None
 
 
 @attrs.frozen
@@ -110,6 +118,15 @@ class InSet:
 
     arg: Node
     values: tuple[str, ...]
+    kind: ClassVar[Kind] = "bool"
+
+
+@attrs.frozen
+class Contains:
+    """A text holds another, ignoring case (both upper-cased): coded terms such as MedDRA's."""
+
+    text: Node
+    part: Node
     kind: ClassVar[Kind] = "bool"
 
 
@@ -169,6 +186,19 @@ class Extremum:
 class Abs:
     arg: Node
     kind: Kind
+
+
+MathOp = Literal["sqrt", "power", "exp", "ln", "round", "floor", "ceiling"]
+
+
+@attrs.frozen
+class Math:
+    """A function of numbers (`values.math_function`): unknown if an argument is, and
+    outside the function's domain (the root of a negative number, ...)."""
+
+    op: MathOp
+    args: tuple[Node, ...]
+    kind: ClassVar[Kind] = "number"
 
 
 @attrs.frozen
@@ -300,6 +330,21 @@ class Extreme:
 
 
 @attrs.frozen
+class Average:
+    """The mean or median of ``value`` over the records where ``condition`` holds.
+
+    Known only when no record is in doubt (its condition unknown, or it counts
+    and its value is unknown) and at least one record counts.
+    """
+
+    op: Literal["mean", "median"]
+    table: str
+    value: Node
+    condition: Node
+    kind: ClassVar[Kind] = "number"
+
+
+@attrs.frozen
 class Weighted:
     """A score descriptor: ``weight`` if its condition holds, as [lo, hi]."""
 
@@ -345,12 +390,14 @@ Node: TypeAlias = (
     | Logic
     | Compare
     | InSet
+    | Contains
     | Known
     | Arith
     | Negate
     | Scale
     | Extremum
     | Abs
+    | Math
     | Collapse
     | ShiftDate
     | DayOf
@@ -362,6 +409,7 @@ Node: TypeAlias = (
     | Count
     | Total
     | Extreme
+    | Average
     | Weighted
     | IntervalSum
     | IntervalMax
@@ -389,7 +437,7 @@ INTERVAL_TYPES: tuple[type, ...] = (
 )
 
 #: Nodes that range over a repeating form's records.
-RECORD_NODES = (AnyRecord, AllRecords, Count, Total, Extreme)
+RECORD_NODES = (AnyRecord, AllRecords, Count, Total, Extreme, Average)
 
 TRUE = Const("bool", True)
 FALSE = Const("bool", False)

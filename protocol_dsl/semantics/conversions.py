@@ -234,7 +234,7 @@ def threshold_on_item_scale(spec: Spec, scope: Scope, compare: m.Compare) -> m.C
 
 
 def _item(spec: Spec, scope: Scope, node: m.Expr) -> m.Item | None:
-    while isinstance(node, m.AtVisit):
+    while isinstance(node, (m.AtVisit, m.AtPrevious)):
         node = node.expr
     if not isinstance(node, m.Ref):
         return None

@@ -68,9 +68,10 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl.codes import CODES
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
+from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
 from protocol_dsl.semantics import scales, units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.spec import Scope, Spec, Symbol, expressions, inner_scope
+from protocol_dsl.spec import Scope, Spec, Symbol, endpoint_expressions, expressions, inner_scope
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -468,6 +469,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
     def visit_at_visit(self, expr: m.AtVisit, scope: Scope) -> Type:
         return self.infer(expr.expr, scope)
 
+    def visit_at_previous(self, expr: m.AtPrevious, scope: Scope) -> Type:
+        return self.infer(expr.expr, scope)
+
     # ------------------------------------------------------------ arithmetic
 
     def visit_negate(self, expr: m.Negate, scope: Scope) -> Type:
@@ -762,7 +766,7 @@ class Typer(ExprVisitor[Type, [Scope]]):
 
     def _item(self, node: m.Expr, scope: Scope) -> m.Item | None:
         """The item `node` names (through `at VISIT`), or None for anything else."""
-        while isinstance(node, m.AtVisit):
+        while isinstance(node, (m.AtVisit, m.AtPrevious)):
             node = node.expr
         if not isinstance(node, m.Ref):
             return None
@@ -837,6 +841,26 @@ class Typer(ExprVisitor[Type, [Scope]]):
             self._member(t, value, expr.span, expr.expr)
         return BOOLEAN
 
+    def visit_visit_quantifier(self, expr: m.VisitQuantifier, scope: Scope) -> Type:
+        self.condition(expr.cond, scope, "the condition over a range of visits")
+        return BOOLEAN
+
+    def visit_contains(self, expr: m.Contains, scope: Scope) -> Type:
+        for side, code, role in ((expr.text, "E0220", "searched"), (expr.part, "E0221", "sought")):
+            t = self.infer(side, scope)
+            if isinstance(t, (Text, Unknown)):
+                continue
+            self._problem(
+                code,
+                f"`contains` looks for a text in a text, but the {role} `{_short(side)}` is "
+                f"{describe(t)}",
+                side.span,
+                labels=(Label(expr.span, "in this test"),),
+                help='write `TEXT_ITEM contains "WORD"` (coded terms such as a MedDRA preferred '
+                "term are text items); a choice is tested with = or `in {…}`",
+            )
+        return BOOLEAN
+
     def visit_is_known(self, expr: m.IsKnown, scope: Scope) -> Type:
         self.infer(expr.expr, scope)
         return BOOLEAN
@@ -894,13 +918,14 @@ class Typer(ExprVisitor[Type, [Scope]]):
         if symbol is None or symbol.kind not in ("item", "derive"):
             return UNKNOWN  # reported by the name checks
         t = self.symbol_type(symbol)
-        allowed = _NUMERIC if expr.kind == "sum" else _ORDERED
+        averaged = expr.kind in ("mean", "median")
+        allowed = _NUMERIC if expr.kind == "sum" or averaged else _ORDERED
         if isinstance(t, Unknown):
             return UNKNOWN
         if not isinstance(t, allowed):
             needs = (
                 "numbers or quantities"
-                if expr.kind == "sum"
+                if expr.kind == "sum" or averaged
                 else "values with an order (numbers, quantities, dates, titers)"
             )
             self._problem(
@@ -913,6 +938,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
                 else None,
             )
             return UNKNOWN
+        if averaged:
+            # known only when every record that counts is (no interval form)
+            return Quantity(t.unit) if isinstance(t, Quantity) else Number()
         # mypy's attrs plugin knows only attrs' own decorators, not `_type`
         return attrs.evolve(t, interval=True) if isinstance(t, _NUMERIC) else t  # type: ignore[misc]
 
@@ -940,7 +968,113 @@ class Typer(ExprVisitor[Type, [Scope]]):
             return self._unify(
                 expr, expr.args[0], types[0], expr.args[1], types[1], scope, f"{name}(…)"
             )
+        if name in MATH_FUNCTIONS and len(types) == FUNCTIONS[name].arity:
+            return self._math(expr, types)
         return UNKNOWN  # unknown functions and arities are reported by the name checks
+
+    # ------------------------------------------------------------ functions of numbers
+
+    def _math(self, expr: m.Call, types: list[Type]) -> Type:
+        """sqrt, power, exp, ln, round, floor and ceiling, with their units checked."""
+        for arg, t in zip(expr.args, types, strict=True):
+            if isinstance(t, Unknown):
+                return UNKNOWN
+            if not isinstance(t, _NUMERIC):
+                self._argument(expr, arg, t, "numbers or quantities")
+                return UNKNOWN
+            if isinstance(t, Quantity) and t.is_duration:
+                self._problem(
+                    "E0212",
+                    f"{expr.function}(…) of a duration: `{_short(arg)}` is {describe(t)}",
+                    arg.span,
+                    labels=(Label(expr.span, "in this call"),),
+                    help="use the number of days, weeks or years as a number: "
+                    "`days_between(a, b)`, or divide by a unit (`duration / 1 d`)",
+                )
+                return UNKNOWN
+        name = expr.function
+        value = types[0]
+        assert isinstance(value, (Number, Quantity))  # every argument was checked above
+        # a function of a partly known number reads it as its value when it is
+        # known, so the result is a plain number or quantity
+        if name in ("floor", "ceiling"):
+            return Quantity(value.unit) if isinstance(value, Quantity) else Number(integer=True)
+        if name == "round":
+            digits = constant_number(expr.args[1])
+            if (
+                digits is None
+                or digits != digits.to_integral_value()
+                or not (-ROUND_DIGITS_BELOW <= digits <= ROUND_DIGITS)
+            ):
+                self._problem(
+                    "E0214",
+                    f"round(…) takes the number of decimals as a whole number from "
+                    f"-{ROUND_DIGITS_BELOW} to {ROUND_DIGITS}; `{_short(expr.args[1])}` is not",
+                    expr.args[1].span,
+                    labels=(Label(expr.span, "in this call"),),
+                    help="write the decimals as a number: `round(bmi, 1)` rounds to one "
+                    "decimal, halves away from zero (24.45 is 24.5)",
+                )
+                return UNKNOWN
+            if isinstance(value, Quantity):
+                return Quantity(value.unit)
+            return Number(integer=digits <= 0)
+        if name == "sqrt":
+            if isinstance(value, Number):
+                return Number()
+            root = root_unit(value.unit)
+            if root is None:
+                self._problem(
+                    "E0310",
+                    f"sqrt(…) of a quantity in {units.format_unit(value.unit)}: the unit has no "
+                    "square root",
+                    expr.args[0].span,
+                    labels=(Label(expr.span, "in this call"),),
+                    help=DIMENSIONLESS_HELP,
+                )
+                return UNKNOWN
+            return _quantity_or_number(root, False)
+        if name in ("exp", "ln"):
+            if isinstance(value, Quantity):
+                self._dimensionless(expr, expr.args[0], value, f"{name}(…)")
+                return UNKNOWN
+            return Number()
+        # power
+        exponent_type = types[1]
+        if isinstance(exponent_type, Quantity):
+            self._dimensionless(expr, expr.args[1], exponent_type, "the exponent of power(…)")
+            return UNKNOWN
+        if isinstance(value, Number):
+            return Number()
+        exponent = constant_number(expr.args[1])
+        if exponent is None or exponent != exponent.to_integral_value():
+            self._dimensionless(
+                expr,
+                expr.args[0],
+                value,
+                "power(…) with an exponent that is not a whole-number constant",
+            )
+            return UNKNOWN
+        if abs(exponent) > POWER_OF_A_UNIT:
+            self._problem(
+                "E0312",
+                f"power(…) raises a quantity in {units.format_unit(value.unit)} to the power "
+                f"{exponent}: a unit is raised to at most the power {POWER_OF_A_UNIT}",
+                expr.args[1].span,
+                labels=(Label(expr.span, "in this call"),),
+                help=DIMENSIONLESS_HELP,
+            )
+            return UNKNOWN
+        return _quantity_or_number(power_unit(value.unit, int(exponent)), False)
+
+    def _dimensionless(self, call: m.Call, arg: m.Expr, t: Quantity, what: str) -> None:
+        self._problem(
+            "E0311",
+            f"{what} needs a number without a unit, but `{_short(arg)}` is {describe(t)}",
+            arg.span,
+            labels=(Label(call.span, "in this call"),),
+            help=DIMENSIONLESS_HELP,
+        )
 
     def _argument(self, call: m.Call, arg: m.Expr, t: Type, needed: str) -> None:
         self._problem(
@@ -1055,6 +1189,61 @@ def _quantity_or_number(unit: str, interval: bool) -> Type:
     if units.is_dimensionless(parsed) and not parsed.arbitrary and not _per_body_mass(unit):
         return Number(interval=interval)
     return Quantity(unit, interval)
+
+
+#: round(x, d) rounds to at most 12 decimals (the scale every engine computes in)
+#: and to at most 10^17 (below the largest number a subject's data may hold).
+ROUND_DIGITS = 12
+ROUND_DIGITS_BELOW = 17
+
+#: The largest exponent of a unit: power(x, n) of a quantity writes the unit n times.
+POWER_OF_A_UNIT = 6
+
+DIMENSIONLESS_HELP = (
+    "divide by the unit first to make it a number, and multiply the result by the unit "
+    "the formula gives: `power(weight / 1 kg, 0.425)`, "
+    "`sqrt(height / 1 cm * (weight / 1 kg) / 3600) * 1 m2`"
+)
+
+
+def constant_number(expr: m.Expr) -> Decimal | None:
+    """The value of a number literal, or of a negated one (`-2`); None for anything else."""
+    if isinstance(expr, m.NumberLit):
+        return expr.value
+    if isinstance(expr, m.Negate):
+        inner = constant_number(expr.expr)
+        return -inner if inner is not None else None
+    return None
+
+
+def root_unit(unit: str) -> str | None:
+    """The unit whose square is `unit` (m for m2, cm.kg for cm2.kg2), or None when
+    an exponent of one of its simple units is odd."""
+    try:
+        parsed = units.parse_unit(unit)
+    except units.UnitError:
+        return None
+    exponents: dict[str, int] = {}
+    for symbol, exponent in parsed.terms:
+        exponents[symbol] = exponents.get(symbol, 0) + exponent
+    halves = [(symbol, e // 2) for symbol, e in exponents.items() if e]
+    if any(e % 2 for e in exponents.values()):
+        return None
+    if any(not symbol[:1].isalpha() and symbol[:1] != "[" for symbol, _e in halves):
+        return None  # a number in the unit (10*9/L): its root is seldom a unit
+    above = ".".join(f"{s}{e if e != 1 else ''}" for s, e in halves if e > 0)
+    below = ".".join(f"{s}{-e if e != -1 else ''}" for s, e in halves if e < 0)
+    if not above and not below:
+        return "1"
+    return f"{above or '1'}/{below}" if below else above
+
+
+def power_unit(unit: str, exponent: int) -> str:
+    """The unit of a quantity in `unit` raised to a whole `exponent`."""
+    if exponent == 0:
+        return "1"
+    times = ".".join([f"({unit})"] * abs(exponent))
+    return times if exponent > 0 else f"1/({times})"
 
 
 def _is_date(t: Type) -> bool:
@@ -1189,8 +1378,8 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
                 typer.condition(score_item.expr, scope, f"the score item '{score_item.name}'")
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
-            if endpoint.rule is not None:
-                typer.infer(endpoint.rule, Scope(owner, None, f"endpoint {endpoint.name}"))
+            for scope, expr in endpoint_expressions(owner, endpoint):
+                typer.infer(expr, scope)
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:

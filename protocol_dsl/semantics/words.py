@@ -20,11 +20,21 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from protocol_dsl import model as m
-from protocol_dsl.spec import Scope, Spec, Symbol, inner_scope
+from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
+from protocol_dsl.spec import (
+    Scope,
+    Spec,
+    Symbol,
+    endpoint_expressions,
+    endpoint_log,
+    inner_scope,
+    walk_scoped,
+)
 from protocol_dsl.visitor import ExprVisitor
 
 __all__ = [
     "criterion_in_words",
+    "endpoint_in_words",
     "label_phrase",
     "quantity_in_words",
     "rule_in_words",
@@ -233,8 +243,21 @@ _FUNCTIONS: dict[str, Callable[[list[str]], str]] = {
     "abs": lambda a: f"the absolute value of {a[0]}",
     "least": lambda a: f"the smaller of {a[0]} and {a[1]}",
     "greatest": lambda a: f"the larger of {a[0]} and {a[1]}",
+    "sqrt": lambda a: f"the square root of {a[0]}",
+    "power": lambda a: f"{a[0]} to the power {a[1]}",
+    "exp": lambda a: f"e to the power {a[0]}",
+    "ln": lambda a: f"the natural logarithm of {a[0]}",
+    "round": lambda a: f"{a[0]} {_rounded_to(a[1])}",
+    "floor": lambda a: f"{a[0]} rounded down to a whole number",
+    "ceiling": lambda a: f"{a[0]} rounded up to a whole number",
 }
-_AGGREGATES: dict[str, str] = {"sum": "the sum of", "min": "the lowest", "max": "the highest"}
+_AGGREGATES: dict[str, str] = {
+    "sum": "the sum of",
+    "min": "the lowest",
+    "max": "the highest",
+    "mean": "the mean of",
+    "median": "the median of",
+}
 
 
 class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
@@ -312,6 +335,9 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
                 if domain.name == part:
                     return f"{whole} ({label_phrase(domain.label, domain.name)} domain)"
         return f"{whole} ({part.replace('_', ' ')} domains only)"
+
+    def visit_at_previous(self, node: m.AtPrevious, scope: Scope, filt: bool) -> tuple[str, int]:
+        return f"{self.render(node.expr, scope, _ATOM)} at the previous visit", _ATOM
 
     def visit_at_visit(self, node: m.AtVisit, scope: Scope, filt: bool) -> tuple[str, int]:
         return f"{self.render(node.expr, scope, _ATOM)} at {self._visit_label(node.visit)}", _ATOM
@@ -423,6 +449,23 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
             return f"{value} is {names[0]}", _COMPARE
         return f"{value} is one of {', '.join(names[:-1])} or {names[-1]}", _COMPARE
 
+    def visit_visit_quantifier(
+        self, node: m.VisitQuantifier, scope: Scope, filt: bool
+    ) -> tuple[str, int]:
+        start = self._visit_label(node.start)
+        span = (
+            f"from {start} to {self._visit_label(node.end)} (inclusive)"
+            if node.end is not None
+            else f"after {start}"
+        )
+        which = "at any visit" if node.kind == "any" else "at every visit"
+        return f"{which} {span}: {self.render(node.cond, scope, _LOWEST)}", _LOWEST
+
+    def visit_contains(self, node: m.Contains, scope: Scope, filt: bool) -> tuple[str, int]:
+        text = self.render(node.text, scope, _SUM)
+        part = self.render(node.part, scope, _SUM)
+        return f"{text} contains {part} (ignoring case)", _COMPARE
+
     def visit_is_known(self, node: m.IsKnown, scope: Scope, filt: bool) -> tuple[str, int]:
         word = "is missing" if node.missing else "is recorded"
         return f"{self.render(node.expr, scope, _SUM)} {word}", _COMPARE
@@ -482,6 +525,12 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
             table_text = self.render(table, scope, _ATOM)
             return f"the {table_text} for {self.render(key, scope, _ATOM)}", _ATOM
         args = [self.render(a, scope, _ATOM) for a in node.args]
+        if node.function in MATH_FUNCTIONS:
+            # a function of a function: brackets say which applies first
+            args = [
+                f"({text})" if isinstance(a, m.Call | m.Aggregate) else text
+                for a, text in zip(node.args, args, strict=True)
+            ]
         wording = _FUNCTIONS.get(node.function)
         if wording is not None and len(args) == _arity(node.function):
             return wording(args), _ATOM
@@ -546,8 +595,24 @@ def _is_literal(node: m.Expr) -> bool:
     ) and not (isinstance(node, m.Ref) and len(node.parts) > 1)
 
 
+def _rounded_to(digits: str) -> str:
+    """How round(x, d) rounds, in words (halves away from zero, see the reference)."""
+    if digits == "0":
+        return "rounded to a whole number"
+    if digits == "1":
+        return "rounded to 1 decimal"
+    if digits.startswith("-"):
+        return (
+            f"rounded to a multiple of 1{'0' * int(digits[1:])}"
+            if digits[1:].isdigit()
+            else (f"rounded to {digits} decimals")
+        )
+    return f"rounded to {digits} decimals"
+
+
 def _arity(function: str) -> int:
-    return 1 if function == "abs" else 2
+    known = FUNCTIONS.get(function)
+    return known.arity if known is not None else 2
 
 
 # ---------------------------------------------------------------- public entry points
@@ -577,3 +642,74 @@ def criterion_in_words(criterion: m.Criterion, spec: Spec) -> str:
             criterion.attestation or "the investigator's attestation on the case report form"
         )
     return "Rule: none; judged by the investigator from the text"
+
+
+def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]:
+    """An endpoint's full derivation: what it computes, and every definition it reads.
+
+    The first part says what is computed (for a time to event: from when, to
+    which first record, censored where); the list gives each definition,
+    derived value and anchor the endpoint reaches, down to the items, in the
+    order they are first read.  ("", []) for an endpoint without a derivation.
+    """
+    words = _Words(spec)
+    event = endpoint.event
+    if endpoint.kind == "time_to_event" and event is not None:
+        log = endpoint_log(spec, event.log)
+        log_name = label_phrase(log.label, log.name) if log is not None else event.log
+        date = log.item(event.date) if log is not None else None
+        date_name = label_phrase(date.label, date.name) if date is not None else event.date
+        record = Scope(spec, log)
+        which = (
+            f" among those where {words.render(event.where, record)}"
+            if event.where is not None
+            else ""
+        )
+        text = (
+            f"days from {words.render(event.origin, Scope(spec))} (day 1) to the earliest "
+            f"{date_name} of the records of {log_name}{which}; a subject without such a "
+            f"record, or whose first one is later, is censored at "
+            f"{words.render(event.censor, Scope(spec))}"
+        )
+    elif endpoint.rule is None:
+        return "", []
+    elif endpoint.kind == "record_flag":
+        log = endpoint_log(spec, endpoint.per)
+        log_name = label_phrase(log.label, log.name) if log is not None else str(endpoint.per)
+        text = f"for each record of {log_name}: yes when {words.render(endpoint.rule, Scope(spec, log))}"
+    else:
+        text = rule_in_words(endpoint.rule, spec)
+    return text, _reached_in_words(words, spec, endpoint)
+
+
+def _reached_in_words(words: _Words, spec: Spec, endpoint: m.Endpoint) -> list[str]:
+    """Each definition, derived value and computed anchor an endpoint reads, in words."""
+    seen: set[int] = set()
+    lines: list[str] = []
+    stack = list(reversed(list(endpoint_expressions(spec, endpoint))))
+    while stack:
+        scope, expr = stack.pop()
+        found: list[tuple[Scope, m.Expr]] = []
+        for node, here in walk_scoped(expr, scope):
+            if not isinstance(node, m.Ref):
+                continue
+            symbol = spec.resolve(node.parts, here)
+            if symbol is None or id(symbol.decl) in seen:
+                continue
+            decl = symbol.decl
+            if isinstance(decl, m.Define):
+                inner = Scope(symbol.owner)
+            elif isinstance(decl, m.Derive):
+                inner = Scope(symbol.owner, symbol.form)
+            elif isinstance(decl, m.Anchor) and decl.expr is not None:
+                inner = Scope(symbol.owner)
+            else:
+                continue
+            seen.add(id(decl))
+            body = decl.expr
+            assert body is not None
+            name = label_phrase(decl.label, decl.name)
+            lines.append(f"{name}: {words.render(body, inner)}")
+            found.append((inner, body))
+        stack.extend(reversed(found))
+    return lines

@@ -115,7 +115,16 @@ from protocol_dsl.solver.terms import (
     total,
     val,
 )
-from protocol_dsl.spec import FormUse, Scope, Spec, Symbol, expressions, walk_scoped
+from protocol_dsl.spec import (
+    FormUse,
+    Scope,
+    Spec,
+    Symbol,
+    expressions,
+    previous_visit,
+    visits_in_range,
+    walk_scoped,
+)
 from protocol_dsl.syntax import printer
 from protocol_dsl.visitor import ExprVisitor
 
@@ -524,6 +533,12 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
     def visit_at_visit(self, node: m.AtVisit, ctx: Ctx) -> Term:
         return self.encode(node.expr, ctx._replace(visit=node.visit))
 
+    def visit_at_previous(self, node: m.AtPrevious, ctx: Ctx) -> Term:
+        previous = previous_visit(self.spec, ctx.visit)
+        if previous is None:
+            return Opaque("a value at the previous visit, read at no visit or at the first")
+        return self.encode(node.expr, ctx._replace(visit=previous))
+
     def _define(self, symbol: Symbol, ctx: Ctx) -> Term:
         decl: m.Define = symbol.decl  # type: ignore[assignment]
         key = (self._variant, "define", id(decl), ctx.visit)
@@ -608,6 +623,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         use = self.spec.form_use(symbol.owner, form)
         if use is None:
             return Opaque(f"the form '{form.name}' is never collected")
+        if item.partial and item.impute is None:
+            # a period of days, not one date: "is known" and the comparisons differ
+            return Opaque(f"'{item.name}' may be known to the month or year only")
         if form.repeating:
             if ctx.use is not use or ctx.slot is None:
                 return Opaque(f"'{item.name}' of a repeating form read outside its records")
@@ -846,6 +864,22 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             known = any_of(all_of(c.t, a.known), all_of(c.f, b.known))
             return a.like(ite(c.t, a.lo, b.lo), ite(c.t, a.hi, b.hi), known)
         return Opaque("if-then-else over values of different kinds")
+
+    def visit_visit_quantifier(self, node: m.VisitQuantifier, ctx: Ctx) -> Term:
+        visits = visits_in_range(self.spec, node.start, node.end)
+        if not visits:
+            return Cond(node.kind == "all", node.kind == "any")
+        conds = [self._cond(self.encode(node.cond, ctx._replace(visit=v))) for v in visits]
+        two = all(c.two_valued for c in conds)
+        if node.kind == "all":
+            return Cond(
+                all_of(*(c.t for c in conds)), None if two else any_of(*(c.f for c in conds))
+            )
+        return Cond(any_of(*(c.t for c in conds)), None if two else all_of(*(c.f for c in conds)))
+
+    def visit_contains(self, node: m.Contains, ctx: Ctx) -> Term:
+        # text containment is outside the solver's theories: any truth value is possible
+        return self.fresh_cond("a text that contains a text")
 
     def visit_is_known(self, node: m.IsKnown, ctx: Ctx) -> Term:
         term = self.encode(node.expr, ctx)
@@ -1335,6 +1369,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         return Cond(t, f)
 
     def visit_aggregate(self, node: m.Aggregate, ctx: Ctx) -> Term:
+        if node.kind in ("mean", "median"):
+            # a free value is sound: the solver claims nothing about an average
+            return Opaque(f"the {node.kind} of records")
         symbol = self.spec.resolve(node.target.parts, Scope(ctx.owner))
         if symbol is None or symbol.form is None or not symbol.form.repeating:
             return Opaque("an aggregate over something that is not a repeating form")

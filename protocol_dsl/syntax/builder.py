@@ -339,6 +339,9 @@ class ModelBuilder(Transformer):
             key, values, self._codes(children), self._marks(children), span=self.span(meta)
         )
 
+    #: a regimen's `key value` settings are fields (their own rule: `dose` is a clause there)
+    regimen_setting = field
+
     def _date(self, token: Token) -> _dt.date:
         try:
             return _dt.date.fromisoformat(str(token))
@@ -492,6 +495,11 @@ class ModelBuilder(Transformer):
     item_at = _option("visits")
 
     @v_args(meta=True)
+    def item_partial(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        rule = next((str(c) for c in children if c is not None), None)
+        return ("partial", (True, rule))
+
+    @v_args(meta=True)
     def item_decl(self, meta: Any, children: list[Any]) -> m.Item:
         name = str(children[0])
         item_type = children[1]
@@ -516,6 +524,7 @@ class ModelBuilder(Transformer):
             None,
             self._codes(children),
             self._marks(children),
+            *options.get("partial", (False, None)),
             span=self.span(meta),
         )
 
@@ -992,6 +1001,7 @@ class ModelBuilder(Transformer):
     element_end = _text_option("end")
     element_duration = _quantity_option("duration")
     element_dose = _quantity_option("dose")
+    element_regimen = _name_option("regimen")
 
     @v_args(meta=True)
     def element_decl(self, meta: Any, children: list[Any]) -> m.Element:
@@ -1006,11 +1016,13 @@ class ModelBuilder(Transformer):
             options.get("dose"),
             self._marks(children),
             span=self.span(meta),
+            regimen=options.get("regimen"),
         )
 
     arm_type = _name_option("type")
     arm_receives = _option("receives")
     arm_description = _text_option("description")
+    arm_regimen = _option("regimens")
     arm_branch = _text_option("branch")
     arm_transition = _text_option("transition")
 
@@ -1047,6 +1059,7 @@ class ModelBuilder(Transformer):
             tuple(steps),
             self._marks(children),
             span=self.span(meta),
+            regimens=options.get("regimens", ()),
         )
 
     # -- intervention and dose finding
@@ -1081,6 +1094,17 @@ class ModelBuilder(Transformer):
             children[0].quantity, str(children[1]), self._marks(children), span=self.span(meta)
         )
         return ("dlt_window", window)
+
+    @v_args(meta=True)
+    def dlt_window_cycle(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        span = self.tspan(children[0])
+        cycle = self._int((_decimal(str(children[0]), span), span))
+        window = m.DltWindow(
+            None, "first_dose", self._marks(children), span=self.span(meta), cycle=cycle
+        )
+        return ("dlt_window", window)
+
+    dose_regimen = _name_option("regimen")
 
     @v_args(meta=True)
     def dlt_definition(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
@@ -1123,7 +1147,7 @@ class ModelBuilder(Transformer):
     def dose_finding_decl(self, meta: Any, children: list[Any]) -> m.DoseFinding:
         levels: tuple[m.DoseLevel, ...] = ()
         levels_marks: m.Marks = ()
-        design = dlt_window = dlt_definition = None
+        design = dlt_window = dlt_definition = regimen = None
         step_ups = []
         scenarios = []
         fields = []
@@ -1144,6 +1168,8 @@ class ModelBuilder(Transformer):
                 step_ups.append(value)
             elif kind == "scenario":
                 scenarios.append(value)
+            elif kind == "regimen":
+                regimen = value
         return m.DoseFinding(
             str(children[0]),
             levels,
@@ -1154,6 +1180,95 @@ class ModelBuilder(Transformer):
             tuple(step_ups),
             tuple(scenarios),
             tuple(fields),
+            span=self.span(meta),
+            regimen=regimen,
+        )
+
+    # -- dosing regimens
+
+    def day_unit_day(self, children: list[Any]) -> str:
+        return "day"
+
+    def day_unit_week(self, children: list[Any]) -> str:
+        return "week"
+
+    def _whole(self, token: Token) -> int:
+        span = self.tspan(token)
+        return self._int((_decimal(str(token), span), span))
+
+    @v_args(meta=True)
+    def dosing_repeat(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        until = None
+        if len(children) > 1:
+            unit, number = children[1], children[2]
+            # the day's span is its number's: the `to` and unit words keep no node
+            until = m.StudyTime(unit, self._whole(number), span=self.tspan(number))
+        return ("repeat", (children[0].quantity, until))
+
+    def dosing_cycle(self, children: list[Any]) -> tuple[str, Any]:
+        return ("cycle", str(children[0]))
+
+    @v_args(meta=True)
+    def dosing_days(self, meta: Any, children: list[Any]) -> m.DosingDays:
+        unit = children[0]
+        numbers = tuple(self._whole(c) for c in children[1:] if isinstance(c, Token))
+        options: dict[str, Any] = dict(c for c in children[1:] if isinstance(c, tuple))
+        every, until = options.get("repeat", (None, None))
+        return m.DosingDays(unit, numbers, every, until, options.get("cycle"), span=self.span(meta))
+
+    @v_args(meta=True)
+    def regimen_dose(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        per = children[1] if len(children) > 1 else None
+        return ("dose", (children[0].quantity, per))
+
+    def regimen_dose_per(self, children: list[Any]) -> tuple[str, Any]:
+        # `dose per vitals.weight`: the dose levels give the amount, the item converts it
+        return ("dose", (None, children[0]))
+
+    def regimen_days(self, children: list[Any]) -> tuple[str, Any]:
+        return ("days", children[0])
+
+    def regimen_at_most(self, children: list[Any]) -> tuple[str, Any]:
+        return ("at_most", self._whole(children[0]))
+
+    def regimen_reductions(self, children: list[Any]) -> tuple[str, Any]:
+        return ("reductions", tuple(children))
+
+    @v_args(meta=True)
+    def dose_reduction(self, meta: Any, children: list[Any]) -> m.DoseReduction:
+        return m.DoseReduction(
+            str(children[0]),
+            children[1].quantity,
+            self._label(children, 2),
+            self._marks(children),
+            span=self.span(meta),
+        )
+
+    @v_args(meta=True)
+    def regimen_decl(self, meta: Any, children: list[Any]) -> m.Regimen:
+        name = str(children[0])
+        label = self._label(children)
+        rest = children[2:] if label is not None else children[1:]
+        intervention = str(rest[0])
+        options: dict[str, Any] = {}
+        fields = []
+        for child in rest[1:]:
+            if isinstance(child, m.Field):
+                fields.append(child)
+            elif isinstance(child, tuple):
+                options.setdefault(child[0], child[1])
+        dose, per = options.get("dose", (None, None))
+        return m.Regimen(
+            name,
+            label,
+            intervention,
+            dose,
+            per,
+            options.get("days"),
+            options.get("at_most"),
+            options.get("reductions", ()),
+            tuple(fields),
+            self._marks(rest),
             span=self.span(meta),
         )
 
@@ -1169,6 +1284,36 @@ class ModelBuilder(Transformer):
 
     endpoint_rule = _option("rule")
 
+    def endpoint_visits(self, children: list[Any]) -> tuple[str, Any]:
+        return ("visits", tuple(children[0]))
+
+    def endpoint_responder(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("responder", None, None))
+
+    def endpoint_value(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("value", None, None))
+
+    def endpoint_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("flag", None, None))
+
+    def endpoint_record_flag(self, children: list[Any]) -> tuple[str, Any]:
+        return ("kind", ("record_flag", str(children[0]), None))
+
+    @v_args(meta=True)
+    def endpoint_time_to_event(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        origin, target, *rest = children
+        where = rest[0] if len(rest) == 2 else None
+        parts = target.parts
+        event = m.TimeToEvent(
+            origin,
+            ".".join(parts[:-1]),
+            parts[-1],
+            where,
+            rest[-1],
+            span=self.span(meta),
+        )
+        return ("kind", ("time_to_event", None, event))
+
     @v_args(meta=True)
     def endpoint_decl(self, meta: Any, children: list[Any]) -> m.Endpoint:
         options: dict[str, Any] = {}
@@ -1176,6 +1321,7 @@ class ModelBuilder(Transformer):
             if isinstance(child, tuple):
                 options[child[0]] = child[1]
         until, anchor = options.get("until", (None, None))
+        kind, per, event = options.get("kind", (None, None, None))
         return m.Endpoint(
             str(children[0]),
             unquote(children[1]),
@@ -1184,6 +1330,10 @@ class ModelBuilder(Transformer):
             anchor,
             options.get("rule"),
             self._marks(children),
+            kind,
+            per,
+            event,
+            options.get("visits", ()),
             span=self.span(meta),
         )
 
@@ -1334,6 +1484,12 @@ class ModelBuilder(Transformer):
     map_visit = _option("visit")
     map_unit = _option("unit")
 
+    def map_impute_first(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "first")
+
+    def map_impute_last(self, children: list[Any]) -> tuple[str, Any]:
+        return ("impute", "last")
+
     @v_args(meta=True)
     def map_rule(self, meta: Any, children: list[Any]) -> m.MapRule:
         options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
@@ -1345,6 +1501,7 @@ class ModelBuilder(Transformer):
             options.get("visit"),
             options.get("unit"),
             self._marks(children),
+            options.get("impute"),
             span=self.span(meta),
         )
 
@@ -1483,6 +1640,22 @@ class ModelBuilder(Transformer):
         where = children[1] if len(children) > 2 else None
         return m.Quantifier("all", str(children[0]), where, children[-1], span=self.span(meta))
 
+    def visits_from_to(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), str(children[1]))
+
+    def visits_after(self, children: list[Any]) -> tuple[str, str | None]:
+        return (str(children[0]), None)
+
+    @v_args(meta=True)
+    def any_visit(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("any", start, end, cond, span=self.span(meta))
+
+    @v_args(meta=True)
+    def all_visits(self, meta: Any, children: list[Any]) -> m.VisitQuantifier:
+        (start, end), cond = children
+        return m.VisitQuantifier("all", start, end, cond, span=self.span(meta))
+
     @v_args(meta=True)
     def conditional(self, meta: Any, children: list[Any]) -> m.Conditional:
         return m.Conditional(children[0], children[1], children[2], span=self.span(meta))
@@ -1524,6 +1697,10 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def between(self, meta: Any, children: list[Any]) -> m.Between:
         return m.Between(children[0], children[1], children[2], span=self.span(meta))
+
+    @v_args(meta=True)
+    def contains(self, meta: Any, children: list[Any]) -> m.Contains:
+        return m.Contains(children[0], children[1], span=self.span(meta))
 
     @v_args(meta=True)
     def member_of(self, meta: Any, children: list[Any]) -> m.MemberOf:
@@ -1581,6 +1758,10 @@ class ModelBuilder(Transformer):
         return m.AtVisit(children[0], str(children[1]), span=self.span(meta))
 
     @v_args(meta=True)
+    def at_previous(self, meta: Any, children: list[Any]) -> m.AtPrevious:
+        return m.AtPrevious(children[0], span=self.span(meta))
+
+    @v_args(meta=True)
     def number(self, meta: Any, children: list[Any]) -> m.NumberLit:
         return m.NumberLit(
             _decimal(str(children[0]), self.tspan(children[0])), span=self.span(meta)
@@ -1621,6 +1802,8 @@ class ModelBuilder(Transformer):
     total = _word("sum")
     minimum = _word("min")
     maximum = _word("max")
+    average = _word("mean")
+    middle = _word("median")
 
     @v_args(meta=True)
     def aggregate(self, meta: Any, children: list[Any]) -> m.Aggregate:

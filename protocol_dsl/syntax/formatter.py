@@ -183,6 +183,7 @@ class _Formatter:
             m.Arm: self.arm,
             m.Intervention: self.intervention,
             m.DoseFinding: self.dose_finding,
+            m.Regimen: self.regimen,
             m.Objective: self.objective,
             m.Amendment: self.amendment,
             m.Mapping: self.mapping,
@@ -742,6 +743,8 @@ class _Formatter:
             rest.append("required")
         if item.for_reporting:
             rest.append("for_reporting")
+        if item.partial:
+            rest.append("partial" + (f" impute {item.impute}" if item.impute else ""))
         if item.visits is not None:
             rest.append("collected at " + ", ".join(item.visits))
         if item.when is not None:
@@ -1007,6 +1010,8 @@ class _Formatter:
             rest.append(f"lasts {printer.quantity(decl.duration)}")
         if decl.dose is not None:
             rest.append(f"dose {printer.quantity(decl.dose)}")
+        if decl.regimen is not None:
+            rest.append(f"dosing {decl.regimen}")
         rest += self.marks(decl.marks)
         return [self.one_liner(f"element {decl.name}", decl.label, rest, decl)]
 
@@ -1018,6 +1023,8 @@ class _Formatter:
             parts.append("receives " + ", ".join(decl.receives))
         if decl.description is not None:
             parts.append(f"description {self.string(decl.description)}")
+        if decl.regimens:
+            parts.append("dosing " + ", ".join(decl.regimens))
         parts += self.marks(decl.marks)
         head = ["arm", decl.name, self.label(decl.label)]
         if not decl.steps:
@@ -1053,13 +1060,15 @@ class _Formatter:
             )
         window = decl.dlt_window
         if window is not None:
-            text = _join(
-                [
-                    f"dlt_window {printer.quantity(window.duration)} from {window.anchor}",
-                    *self.marks(window.marks),
-                ]
-            )
+            if window.cycle is not None or window.duration is None:
+                head = f"dlt_window cycle {window.cycle}"
+            else:
+                head = f"dlt_window {printer.quantity(window.duration)} from {window.anchor}"
+            text = _join([head, *self.marks(window.marks)])
             members.append((_start(window), next(order), window, [_anchored(INDENT, text, window)]))
+        if decl.regimen is not None:
+            # the model keeps no node for the clause: it goes before the other members
+            members.append((-1, next(order), None, [_Line(INDENT, f"regimen {decl.regimen}")]))
         dlt = decl.dlt_definition
         if dlt is not None:
             text = _join([f"dlt {self.string(dlt.text)}", *self.marks(dlt.marks)])
@@ -1084,6 +1093,40 @@ class _Formatter:
             )
         members.sort(key=lambda member: (member[0], member[1]))
         return self.block(opening, [(node, lines) for _s, _o, node, lines in members], decl)
+
+    def regimen(self, decl: m.Regimen) -> list[_Line]:
+        head = ["regimen", decl.name, self.label(decl.label), f"of {decl.intervention}"]
+        opening = self.header(0, head, self.marks(decl.marks), decl)
+        members: list[tuple[object, list[_Line]]] = []
+        if decl.dose is not None or decl.per is not None:
+            text = "dose" if decl.dose is None else f"dose {printer.quantity(decl.dose)}"
+            if decl.per is not None:
+                text += f" per {decl.per.dotted}"
+            members.append((None, [_Line(INDENT, text)]))
+        if decl.days is not None:
+            days = decl.days
+            members.append((days, [_anchored(INDENT, dosing_days(days), days)]))
+        if decl.at_most is not None:
+            members.append((None, [_Line(INDENT, f"at_most {decl.at_most} administrations")]))
+        if decl.reductions:
+            members.append((None, self.reductions(decl.reductions)))
+        # the clauses in one order (the model keeps no node for three of them), then the
+        # settings as written
+        members += self.fields(decl.fields, INDENT)
+        return self.block(opening, members, decl)
+
+    def reductions(self, reductions: tuple[m.DoseReduction, ...]) -> list[_Line]:
+        opening = [_Line(INDENT, "reduce {")]
+        group = next(self._groups)
+        members: list[tuple[object, list[_Line]]] = []
+        for level in reductions:
+            cells = [
+                level.name,
+                printer.quantity(level.dose),
+                _join([self.label(level.label), *self.marks(level.marks)]),
+            ]
+            members.append((level, [self.row(2 * INDENT, cells, level, group)]))
+        return self.block(opening, members, None)
 
     def dose_levels(self, decl: m.DoseFinding) -> list[_Line]:
         opening = [_Line(INDENT, _join(["levels", *self.marks(decl.levels_marks), "{"]))]
@@ -1194,7 +1237,9 @@ class _Formatter:
 
     def endpoint(self, endpoint: m.Endpoint) -> list[_Line]:
         head = f"endpoint {endpoint.name} {self.string(endpoint.text)}"
-        clauses: list[str] = []
+        clauses: list[str] = list(printer.endpoint_kind(endpoint))
+        if endpoint.visits:
+            clauses.append(f"by visit {', '.join(endpoint.visits)}")
         if endpoint.timeframe is not None:
             clauses.append(f"timeframe {self.string(endpoint.timeframe)}")
         if endpoint.until is not None:
@@ -1247,6 +1292,8 @@ class _Formatter:
             for word, ref in (("date", rule.date), ("visit", rule.visit), ("unit", rule.unit)):
                 if ref is not None:
                     rest.append(f"{word} {ref.dotted}")
+            if rule.impute is not None:
+                rest.append(f"impute {rule.impute}")
             rest += self.marks(rule.marks)
             cells = [rule.target.dotted, _join(rest)]
             members.append((rule, [self.row(INDENT, cells, rule, group)]))
@@ -1319,6 +1366,19 @@ class _Formatter:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def dosing_days(days: m.DosingDays) -> str:
+    """`on days 1, 15, 29 then every 4 weeks to week 48` (`on day 1` for a single day)."""
+    word = days.unit if len(days.numbers) == 1 else f"{days.unit}s"
+    text = f"on {word} " + ", ".join(str(n) for n in days.numbers)
+    if days.every is not None:
+        text += f" then every {printer.quantity(days.every)}"
+        if days.until is not None:
+            text += f" to {days.until.unit} {days.until.number}"
+    if days.cycle is not None:
+        text += f" of each {days.cycle}"
+    return text
 
 
 def _join(parts: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
 
 #: Units that are also keywords, read as units all the same right after a number on
 #: its line ("1 day" as "7 days", "5 min"); a keyword on the next line is a keyword.
-KEYWORD_UNITS = frozenset({"day", "min", "week"})
+KEYWORD_UNITS = frozenset({"day", "days", "week", "weeks", "min"})
 
 
 @lru_cache(maxsize=1)

@@ -166,6 +166,13 @@ class _Printer(ExprVisitor[str, [int]]):
     def visit_ref(self, node: m.Ref, context: int) -> str:
         return node.dotted
 
+    def visit_at_previous(self, node: m.AtPrevious, context: int) -> str:
+        # like "at VISIT": after a name or a parenthesised expression only
+        inner = (
+            node.expr.dotted if isinstance(node.expr, m.Ref) else f"({self.visit(node.expr, 0)})"
+        )
+        return f"{inner} at previous visit"
+
     def visit_at_visit(self, node: m.AtVisit, context: int) -> str:
         # "at VISIT" follows a name or a parenthesised expression only
         inner = (
@@ -224,6 +231,10 @@ class _Printer(ExprVisitor[str, [int]]):
         )
         return _wrap(f"{self.visit(node.expr, _SUM)} in {target}", _COMPARE, context)
 
+    def visit_contains(self, node: m.Contains, context: int) -> str:
+        text = f"{self.visit(node.text, _SUM)} contains {self.visit(node.part, _SUM)}"
+        return _wrap(text, _COMPARE, context)
+
     def visit_is_known(self, node: m.IsKnown, context: int) -> str:
         word = "missing" if node.missing else "known"
         return _wrap(f"{self.visit(node.expr, _SUM)} is {word}", _COMPARE, context)
@@ -251,6 +262,15 @@ class _Printer(ExprVisitor[str, [int]]):
         # extends to the right: parenthesise unless it is the whole expression
         return f"({text})" if context > _LOWEST else text
 
+    def visit_visit_quantifier(self, node: m.VisitQuantifier, context: int) -> str:
+        span = f"from {node.start} to {node.end}" if node.end is not None else f"after {node.start}"
+        if node.kind == "any":
+            text = f"any visit {span} where {self.visit(node.cond, _LOWEST)}"
+        else:
+            text = f"all visits {span} satisfy {self.visit(node.cond, _LOWEST)}"
+        # extends to the right: parenthesise unless it is the whole expression
+        return f"({text})" if context > _LOWEST else text
+
     def visit_aggregate(self, node: m.Aggregate, context: int) -> str:
         inner = node.target.dotted
         if node.where is not None:
@@ -269,3 +289,22 @@ class _Printer(ExprVisitor[str, [int]]):
 
 
 _PRINTER = _Printer()
+
+
+def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
+    """The source of an endpoint's kind: one clause, or the four of a time to event."""
+    if endpoint.kind is None:
+        return ()
+    if endpoint.kind == "record_flag":
+        return (f"flag per {endpoint.per}",)
+    if endpoint.kind != "time_to_event" or endpoint.event is None:
+        return (endpoint.kind,)
+    event = endpoint.event
+    first = f"event first {event.log}.{event.date}"
+    if event.where is not None:
+        first += f" where {_expr(event.where, _IMPLIES)}"
+    return (
+        f"time_to_event from {_expr(event.origin, _SUM)}",
+        first,
+        f"censored_at {_expr(event.censor, _SUM)}",
+    )

@@ -252,6 +252,8 @@ def test_events_arms_and_mapping_agree(tmp_path: Path) -> None:
         "medical_history",
         "concomitant_medications",
         "exposure",
+        "adverse_events",
+        "disposition",
     }
 
 

@@ -207,6 +207,19 @@ _TOCI = (
     "dose_finding DRUG {",
     'intervention TOCI "Tocilizumab" {\n  type drug\n}\n\ndose_finding DRUG {',
 )
+_REGIMEN = (
+    'regimen q4w "Every 4 weeks" of DRUG {\n'
+    "  dose 3 mg\n"
+    "  on days 1, 29\n"
+    '  reduce { minus1 1 mg "First reduction" }\n'
+    "}\n"
+)
+
+
+def _with_regimen(text: str = _REGIMEN) -> Edit:
+    return after('  administration "Once"\n}\n', "\n" + text)
+
+
 _PRIMARY_OBJ4 = after(
     "    = count(adverse_events where grade >= 3)\n}\n",
     '\nobjective OBJ4 primary "To determine the recommended phase 2 dose" {\n}\n',
@@ -1049,6 +1062,44 @@ ROWS: tuple[Row, ...] = (
         True,
         True,
         sub('administration "Once"', 'administration "Once weekly"'),
+    ),
+    row("REGIMEN_ADDED", "added", S, True, True, _with_regimen()),
+    removed("REGIMEN_REMOVED", S, True, True, _with_regimen()),
+    row(
+        "DOSING_SCHEDULE_CHANGED",
+        "raised",
+        S,
+        True,
+        True,
+        _with_regimen(_REGIMEN.replace("on days 1, 29", "on days 1, 29, 85")),
+        old=(_with_regimen(),),
+    ),
+    row(
+        "DOSING_SCHEDULE_CHANGED",
+        "lowered",
+        S,
+        True,
+        False,
+        _with_regimen(_REGIMEN.replace("  on days", "  at_most 1 administrations\n  on days")),
+        old=(_with_regimen(),),
+    ),
+    row(
+        "DOSE_MODIFICATION_CHANGED",
+        "changed",
+        S,
+        True,
+        True,
+        _with_regimen(_REGIMEN.replace("minus1 1 mg", "minus1 0.5 mg")),
+        old=(_with_regimen(),),
+    ),
+    row(
+        "DOSE_CHANGED",
+        "raised",
+        S,
+        True,
+        True,
+        _with_regimen(_REGIMEN.replace("dose 3 mg", "dose 10 mg")),
+        old=(_with_regimen(),),
     ),
     row(
         "INTERVENTION_DETAIL_CHANGED",

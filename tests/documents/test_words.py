@@ -63,6 +63,14 @@ EXPECTED = {
     "w_member": "sex is one of Female or Male",
     "w_member_list": "sex is any value of the list “Sex”",
     "w_known": "body weight is recorded and comment is missing",
+    "w_contains": "comment contains “rash” (ignoring case)",
+    "w_previous": "body weight at day 1 minus body weight at the previous visit",
+    "w_any_visit": (
+        "at any visit from screening to day 1 (inclusive): body weight is greater than 100 kg"
+    ),
+    "w_all_visits": (
+        "at every visit after screening: “Pregnant or breastfeeding” is recorded as no"
+    ),
     # time windows say which ends they include
     "w_within": "visit date is within 3 days after the first dose of study drug (inclusive)",
     "w_within_before": "visit date is within 2 weeks before the screening visit (inclusive)",
@@ -88,6 +96,15 @@ EXPECTED = {
     "w_max": "the highest daily dose over medical history records is less than 100 mg/day",
     # built-in functions
     "age": "the completed years from date of birth to the screening visit",
+    "w_math": (
+        "(the square root of (body weight divided by 1 kg)) rounded to 1 decimal plus 2 to the "
+        "power 3 minus e to the power (the natural logarithm of (1.5 rounded down to a whole "
+        "number)) is greater than 0.5 rounded up to a whole number"
+    ),
+    "w_average": (
+        "the mean of daily dose over medical history records with ongoing recorded as yes is "
+        "less than the median of daily dose over medical history records"
+    ),
     "w_calls": (
         "the absolute value of (the smaller of body weight and 100 kg minus the larger of body "
         "weight and 50 kg) is greater than the number of days from date of birth to the "
@@ -292,6 +309,15 @@ def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
         st.builds(partial(m.Between, span=SPAN), children, children, children),
         st.builds(partial(m.MemberOf, span=SPAN), children, st.just(("female", "male"))),
         st.builds(partial(m.IsKnown, span=SPAN), children, st.booleans()),
+        st.builds(partial(m.Contains, span=SPAN), children, children),
+        st.builds(partial(m.AtPrevious, span=SPAN), children),
+        st.builds(
+            partial(m.VisitQuantifier, span=SPAN),
+            st.sampled_from(["any", "all"]),
+            st.just("SCR"),
+            st.sampled_from(["D1", None]),
+            children,
+        ),
         st.builds(
             partial(m.Within, span=SPAN),
             children,

@@ -109,13 +109,25 @@ def test_every_node_of_a_real_spec_and_its_libraries_has_its_place(path: str) ->
         assert _assert_placed(module, module.path, sources[module.path]) > 10
 
 
+#: Shipped libraries no real spec uses: their nodes are checked on their own below.
+STANDALONE_LIBRARIES = ["specs/lib/organ_function.trial"]
+
+
 def test_the_real_specs_use_every_library() -> None:
     used = set()
     for path in REAL_SPECS:
         spec, _diagnostics, _sources = load(path)
         assert spec is not None
         used |= {Path(module.path).resolve() for module in _modules(spec)}
+    used |= {(ROOT / path).resolve() for path in STANDALONE_LIBRARIES}
     assert {p.resolve() for p in ROOT.glob("specs/lib/*.trial")} <= used
+
+
+@pytest.mark.parametrize("path", STANDALONE_LIBRARIES)
+def test_every_node_of_a_standalone_library_has_its_place(path: str) -> None:
+    spec, diagnostics, sources = load(str(ROOT / path))
+    assert spec is not None, diagnostics
+    assert _assert_placed(spec.module, spec.module.path, sources[spec.module.path]) > 10
 
 
 @pytest.mark.parametrize("origin", ORIGINS)

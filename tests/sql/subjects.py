@@ -161,7 +161,7 @@ def _value(
         value = draw(st.sampled_from([base, base // 2 or 1, base * 2]))
         forms = [value, f"1:{value}", f"1 : {value}"] + ([] if clean else [0, "1:x"])
         return draw(st.sampled_from(forms))
-    if kind in ("date", "datetime"):
+    if kind in ("date", "datetime", "partial_date"):
         return _date_text(draw, h, visit_dates, kind, clean)
     return draw(st.sampled_from(["", "note", "Prednisone 10 mg", "é\"'\\"]))
 
@@ -187,6 +187,8 @@ def _date_text(
         return text[:8] + "31"  # often not a calendar date
     if roll == 1 or kind == "datetime":
         return text + "T08:30:00"
+    if kind == "partial_date" and roll >= 6:  # known to the month or the year only
+        return text[:7] if roll < 8 else text[:4]
     return text
 
 

@@ -70,8 +70,72 @@ def _exact_records() -> list[dict[str, object]]:
     return records
 
 
+def _function_records() -> list[dict[str, object]]:
+    """Functions of numbers at their thresholds and domains, averages with records in doubt."""
+    from tests.functions.test_differential import _AREA, _K, _QTCF, _X, _Y
+
+    logs: list[list[dict[str, object]]] = [
+        [
+            {"qtcf": q, "done": d}
+            for q, d in zip(_QTCF, [True, True, False, None, True, True], strict=True)
+        ],
+        [{"qtcf": 440, "done": True}, {"qtcf": 460, "done": True}, {"qtcf": 470, "done": True}],
+        [{"qtcf": 450.5, "done": True}, {"qtcf": 460, "done": False}],
+        [],
+    ]
+    records: list[dict[str, object]] = []
+    for index in range(max(len(_X), len(_Y))):
+        labs = {
+            "x": _X[index % len(_X)],
+            "y": _Y[index % len(_Y)],
+            "k": _K[index % len(_K)],
+            "area": _AREA[index % len(_AREA)],
+        }
+        records.append(
+            {
+                "subject_id": f"F{index}",
+                "visits": {"SCR": "2025-01-06", "D1": "2025-01-20"},
+                "forms": {
+                    "labs": {"SCR": {k: v for k, v in labs.items() if v is not None}},
+                    "ecg": logs[index % len(logs)],
+                },
+            }
+        )
+    return records
+
+
+def _functions_spec():  # type: ignore[no-untyped-def]
+    from tests.functions.test_differential import SPEC as FUNCTIONS_SPEC
+
+    return compile_spec("functions.trial", FUNCTIONS_SPEC).spec
+
+
+def _partial_records() -> list[dict[str, object]]:
+    """Partial dates: whole dates, months, years and invalid text, in every item."""
+    from tests.functions.test_partial_dates import _VALUES, _subject
+
+    values = [value for value in _VALUES if value is not None]
+    names = ("diagnosis", "first_seen", "onset", "flare", "surgery")
+    return [
+        _subject(
+            index,
+            {name: values[(index + shift) % len(values)] for shift, name in enumerate(names)},
+            [values[(index * 3) % len(values)], values[(index * 7) % len(values)]],
+        )
+        for index in range(len(values))
+    ]
+
+
+def _partial_spec():  # type: ignore[no-untyped-def]
+    from tests.functions.test_partial_dates import SPEC as PARTIAL_SPEC
+
+    return compile_spec("partial.trial", PARTIAL_SPEC).spec
+
+
 CASES = {
     "exact": (lambda: compile_spec("exact.trial", EXACT_SPEC).spec, _exact_records()),
+    "partial_dates": (_partial_spec, _partial_records()),
+    "functions": (_functions_spec, _function_records()),
     "qls4131": (lambda: compile_spec(str(QLS4131)).spec, SUBJECTS["qls4131"]),
     "cdiscpilot01": (lambda: compile_spec(str(CDISCPILOT01)).spec, SUBJECTS["cdiscpilot01"]),
     "cases": (lambda: compile_spec("cases.trial", HEADER + RULES).spec, _records()),

@@ -114,7 +114,7 @@ def test_population_usdm_uses_the_study_population_the_spec_the_efficacy_populat
     _objective, estimand = _estimand("EST1")
     assert estimand.population is not None and estimand.population.dotted == "EFF"
     populations = pilot().populations
-    assert set(populations) == {"ITT", "SAF", "EFF", "COMP24", "OVER80"}
+    assert set(populations) == {"ITT", "SAF", "EFF", "COMP8", "COMP16", "COMP24", "OVER80"}
     assert populations["EFF"].kind == "population"
     assert populations["OVER80"].kind == "subgroup"
 

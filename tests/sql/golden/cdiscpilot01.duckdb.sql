@@ -541,6 +541,24 @@ WITH "demographics_by_visit" AS (
   FROM "exposure"
   WHERE
     NOT "subject_id" IS NULL
+), "ids_from_adverse_events" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "adverse_events"
+  WHERE
+    NOT "subject_id" IS NULL
+), "ids_from_disposition" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "disposition"
+  WHERE
+    NOT "subject_id" IS NULL
+), "ids_from_study_participation" AS (
+  SELECT DISTINCT
+    "subject_id"
+  FROM "study_participation"
+  WHERE
+    NOT "subject_id" IS NULL
 ), "ids_from_efficacy" AS (
   SELECT DISTINCT
     "subject_id"
@@ -735,6 +753,9 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
         "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_disposition"."subject_id",
+        "ids_from_study_participation"."subject_id",
         "ids_from_efficacy"."subject_id",
         "ids_from_subjects"."subject_id"
       ) AS "subject_id",
@@ -1544,6 +1565,42 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id"
       )
+    FULL JOIN "ids_from_adverse_events"
+      ON "ids_from_adverse_events"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "ids_from_exposure"."subject_id"
+      )
+    FULL JOIN "ids_from_disposition"
+      ON "ids_from_disposition"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id"
+      )
+    FULL JOIN "ids_from_study_participation"
+      ON "ids_from_study_participation"."subject_id" = COALESCE(
+        "demographics_by_visit"."subject_id",
+        "eligibility_assessments_by_visit"."subject_id",
+        "screening_labs_by_visit"."subject_id",
+        "visit_dates"."subject_id",
+        "attested"."subject_id",
+        "concomitant_medications_records"."subject_id",
+        "medical_history_records"."subject_id",
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_disposition"."subject_id"
+      )
     FULL JOIN "ids_from_efficacy"
       ON "ids_from_efficacy"."subject_id" = COALESCE(
         "demographics_by_visit"."subject_id",
@@ -1553,7 +1610,10 @@ FROM (
         "attested"."subject_id",
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id"
+        "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_disposition"."subject_id",
+        "ids_from_study_participation"."subject_id"
       )
     FULL JOIN "ids_from_subjects"
       ON "ids_from_subjects"."subject_id" = COALESCE(
@@ -1565,6 +1625,9 @@ FROM (
         "concomitant_medications_records"."subject_id",
         "medical_history_records"."subject_id",
         "ids_from_exposure"."subject_id",
+        "ids_from_adverse_events"."subject_id",
+        "ids_from_disposition"."subject_id",
+        "ids_from_study_participation"."subject_id",
         "ids_from_efficacy"."subject_id"
       )
   ) AS "criteria"

@@ -72,6 +72,28 @@ CREATE TABLE "exposure" (
   "end" DATE
 );
 
+CREATE TABLE "adverse_events" (
+  "subject_id" TEXT,
+  "sequence" BIGINT,
+  "term" TEXT,
+  "decod" TEXT,
+  "body_system" TEXT,
+  "start" DATE
+);
+
+CREATE TABLE "disposition" (
+  "subject_id" TEXT,
+  "category" TEXT,
+  "decod" TEXT,
+  "date" DATE
+);
+
+CREATE TABLE "study_participation" (
+  "subject_id" TEXT,
+  "visit" TEXT,
+  "end_date" DATE
+);
+
 CREATE TABLE "efficacy" (
   "subject_id" TEXT,
   "visit" TEXT,

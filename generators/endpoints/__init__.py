@@ -1,0 +1,1 @@
+"""Endpoints computed by SQL: the endpoint queries (`query`) and their run on DuckDB (`run`)."""

@@ -1,0 +1,174 @@
+"""`protocol endpoints --engine duckdb`: the endpoint queries run on DuckDB.
+
+The subjects of a batch (any input `protocol endpoints` reads, SDTM datasets
+included) are loaded into the tabular layout the screening SQL reads, with the
+logs each subject's input declares complete in `COMPLETE_TABLE`; then one query
+gives every subject's values and one per log its records' flags.  The values
+fill the same `SubjectValues` as the interpreter's, without evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from generators.endpoints.query import COMPLETE_TABLE, ROW, EndpointQuery
+from generators.sql.compile import SUBJECT_ID, render
+from generators.sql.run import DUPLICATE_MARK, connect, units_in_data
+from protocol_dsl.analysis.plan import EndpointPlan
+from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
+from protocol_dsl.data.batch import Batch
+from protocol_dsl.plan import Plan
+from protocol_dsl.plan.lower import lower_expressions
+from protocol_dsl.spec import Spec
+
+#: The suffixes of a time to event's four columns.
+_PARTS = ("origin", "happened", "first", "censor")
+
+
+def endpoint_queries(
+    spec: Spec,
+    plan: EndpointPlan,
+    complete: frozenset[str] = frozenset(),
+    extra_units: tuple[str, ...] = (),
+    dialect: str = "duckdb",
+) -> tuple[str, dict[str, str]]:
+    """The text of the subject query, and of the record query of each log, in `dialect`.
+
+    The subject query's columns are `subject_id` then `value_1`, `value_2` … in
+    the order of `_keys(plan)`: each endpoint's values (one per visit of a `by
+    visit` endpoint), then the origin, event, first event date and censoring
+    date of each time to event.
+    """
+    expressions: list[Any] = [(e.rule, spec, None, visit) for e in plan.subject for visit in e.at]
+    for tte in plan.events:
+        expressions += [(tte.origin, spec, None, None), (tte.happened, spec, None, None),
+                        (tte.first, spec, None, None), (tte.censor, spec, None, None)]  # fmt: skip
+    dictionary, nodes = lower_expressions(spec, expressions, extra_units)
+    names = _column_names(plan)
+    trial = spec.trial.name if spec.trial is not None else ""
+    empty = Plan(trial, dictionary, ())
+    subject = EndpointQuery(empty, complete).subject_query(dict(zip(names, nodes, strict=True)))
+    records: dict[str, str] = {}
+    for log in plan.logs:
+        flags = [f for f in plan.records if f.log is log]
+        rules = [(f.rule, f.owner, f.log, None) for f in flags]
+        _dictionary, flag_nodes = lower_expressions(spec, rules, extra_units)
+        use = spec.form_use(flags[0].owner, log)
+        assert use is not None, "checked: a log an endpoint reads is collected"
+        query = EndpointQuery(empty, complete).record_query(
+            use.storage_name, {f.name: node for f, node in zip(flags, flag_nodes, strict=True)}
+        )
+        records[use.storage_name] = render(query, dialect)
+    return render(subject, dialect), records
+
+
+def derive_with_duckdb(
+    spec: Spec, plan: EndpointPlan, source: Batch | str | Path
+) -> list[SubjectValues]:
+    """Every subject's endpoint values, computed by the endpoint queries on DuckDB.
+
+    `source`: a batch read by `protocol_dsl.data.read_inputs` (any input, the
+    logs it declares complete included), or a folder of CSV / Parquet tables or
+    a DuckDB file in the tabular layout, read by DuckDB directly.
+    """
+    declared: list[tuple[str, str]] = []
+    if isinstance(source, Batch):
+        supplied = source.forms_supplied
+        declared = [
+            (str(raw.record.get("subject_id")), log)
+            for raw in source.subjects
+            for log in sorted(raw.complete_forms)
+            if supplied is None or log in supplied
+        ]
+        connection = connect(spec, [raw.record for raw in source.subjects])
+    else:
+        connection = connect(spec, source)
+    complete = frozenset(log for _, log in declared)
+    try:
+        return _run(connection, spec, plan, declared, complete)
+    finally:
+        connection.close()
+
+
+def _run(
+    connection: duckdb.DuckDBPyConnection,
+    spec: Spec,
+    plan: EndpointPlan,
+    declared: list[tuple[str, str]],
+    complete: frozenset[str],
+) -> list[SubjectValues]:
+    # records are numbered in the order they were loaded: keep that order in every scan
+    connection.execute("SET preserve_insertion_order = true")
+    if declared:
+        connection.execute(
+            f'CREATE TEMPORARY TABLE "{COMPLETE_TABLE}" (subject_id VARCHAR, log VARCHAR)'
+        )
+        connection.executemany(f'INSERT INTO "{COMPLETE_TABLE}" VALUES (?, ?)', declared)
+    units = units_in_data(connection, spec)
+    subject_sql, record_sql = endpoint_queries(spec, plan, complete, units)
+    relation = connection.sql(subject_sql)
+    columns = relation.columns
+    results: dict[str, SubjectValues] = {}
+    # positions in a row, found once: 100,000 rows are read in a plain loop
+    at = {key: columns.index(c) for key, c in zip(_keys(plan), _column_names(plan), strict=True)}
+    sid = columns.index(SUBJECT_ID)
+    values_at = [(key, at[key]) for e in plan.subject for key in e.keys]
+    events_at = [(t.name, [at[f"{t.name}__{p}"] for p in _PARTS]) for t in plan.events]
+    for row in relation.fetchall():
+        subject_id = _subject(row[sid])
+        result = results.get(subject_id)
+        if result is None:
+            result = results[subject_id] = SubjectValues(subject_id)
+        for key, index in values_at:
+            result.values[key] = Value(_plain(row[index]))
+        for name, indices in events_at:
+            origin, happened, first, censor = (row[i] for i in indices)
+            date, days, censored = time_to_event(_day(origin), happened, _day(first), _day(censor))
+            result.events[name] = Event(_day(origin), date, days, censored)
+    for log, sql in record_sql.items():
+        flags = [f.name for f in plan.records if spec.form_use(f.owner, f.log) is not None
+                 and spec.form_use(f.owner, f.log).storage_name == log]  # type: ignore[union-attr]  # fmt: skip
+        relation = connection.sql(sql)
+        columns = relation.columns
+        for row in relation.fetchall():
+            values = dict(zip(columns, row, strict=True))
+            subject_id = _subject(values[SUBJECT_ID])
+            result = results.setdefault(subject_id, SubjectValues(subject_id))
+            result.records.setdefault(log, []).append(
+                {name: Value(_plain(values[name])) for name in flags}
+            )
+            assert values[ROW] is not None
+    return [results[k] for k in sorted(results)]
+
+
+def _keys(plan: EndpointPlan) -> list[str]:
+    """What each column of the subject query holds: a value's key, or a part of a time to event."""
+    keys = [key for e in plan.subject for key in e.keys]
+    return keys + [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+
+
+def _column_names(plan: EndpointPlan) -> list[str]:
+    """The subject query's columns: `value_N` (keys may hold any character a name has)."""
+    return [f"value_{number}" for number, _key in enumerate(_keys(plan), start=1)]
+
+
+def _subject(value: Any) -> str:
+    """The subject id of a row (a repeated input id carries a mark: see `DUPLICATE_MARK`)."""
+    text = str(value)
+    return text.split(DUPLICATE_MARK)[0] if DUPLICATE_MARK in text else text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _day(value: Any) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    return value if isinstance(value, _dt.date) else None

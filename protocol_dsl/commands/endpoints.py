@@ -1,0 +1,140 @@
+"""`protocol endpoints SPEC DATA… -o DIR`: every endpoint computed on subject data.
+
+The inputs are read as `protocol screen` reads them (JSON, CSV / Parquet
+folders, DuckDB files, SDTM datasets through the spec's mapping); the tables
+go to DIR, one CSV per analysis structure (docs/endpoints.md).  Exit 0 when
+the endpoints were computed (unknown values are in the tables, with why), 1 on
+a user error (a spec with errors, data that cannot be read), 2 on an internal
+error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from protocol_dsl.commands.options import no_color_option
+from protocol_dsl.commands.spec_input import load_screening_spec
+
+
+@click.command("endpoints")
+@click.argument("spec")
+@click.argument("data", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The folder the analysis tables are written to.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["interpreter", "duckdb"]),
+    default="interpreter",
+    show_default=True,
+    help="interpreter: values with why (evidence.csv); duckdb: the generated SQL, values only.",
+)
+@click.option("--mapping", "mapping", help="The mapping to read SDTM datasets with (by name).")
+@no_color_option
+def command(
+    spec: str,
+    data: tuple[str, ...],
+    out_dir: str,
+    engine: str,
+    mapping: str | None,
+    no_color: bool,
+) -> None:
+    """Compute every endpoint of SPEC for the subjects in DATA.
+
+    DATA: JSON or JSON Lines files, folders of CSV or Parquet tables, DuckDB
+    database files, or SDTM datasets (.xpt, read through the spec's mapping);
+    - reads JSON from standard input.
+    """
+    checked = load_screening_spec(
+        spec, no_color, "no endpoint computed: fix the errors in the spec first"
+    )
+    from protocol_dsl.analysis.derive import Deriver, subjects_of
+    from protocol_dsl.analysis.plan import plan_endpoints
+    from protocol_dsl.analysis.results import write_tables
+    from protocol_dsl.data import InputError, read_inputs
+    from protocol_dsl.evaluate.interpreter import CompileError
+
+    plan = plan_endpoints(checked)
+    try:
+        deriver = Deriver(checked, plan)
+    except CompileError as error:  # check accepted the spec: the interpreter has a bug
+        from protocol_dsl.commands.internal import fail_internal
+
+        fail_internal(
+            "in the interpreter: an endpoint of this checked spec cannot be evaluated", error
+        )
+    stdin_text = sys.stdin.read() if "-" in data else None
+    direct = engine == "duckdb" and len(data) == 1 and _tabular(Path(data[0]))
+    try:
+        batch = (
+            None
+            if direct  # DuckDB reads the tables itself
+            else read_inputs(
+                checked, deriver.dictionary, data, mapping=mapping, stdin_text=stdin_text
+            )
+        )
+    except InputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    if engine == "duckdb":
+        try:
+            from generators.endpoints.run import derive_with_duckdb
+        except ImportError:
+            click.echo(
+                "error: the duckdb engine is not available in this installation "
+                "(install with: pip install 'protocol-dsl[sql]'); use --engine interpreter",
+                err=True,
+            )
+            sys.exit(1)
+        from generators.sql.run import SourceError
+        from protocol_dsl.plan import PlanError
+
+        try:
+            values = derive_with_duckdb(checked, plan, batch if batch is not None else data[0])
+        except SourceError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        except PlanError as error:
+            from protocol_dsl.commands.internal import fail_internal
+
+            fail_internal(
+                "in the SQL back end: an endpoint of this checked spec cannot be compiled", error
+            )
+    else:
+        assert batch is not None
+        values = [deriver.subject(s) for s in subjects_of(deriver, batch)]
+    try:
+        written = write_tables(plan, values, Path(out_dir), evidence=engine == "interpreter")
+    except OSError as error:
+        click.echo(f"error: cannot write to {out_dir}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    problems = (
+        0 if batch is None else len(batch.problems) + sum(len(s.problems) for s in batch.subjects)
+    )
+    if problems:
+        click.echo(
+            f"warning: {problems} input values or rows could not be used (`protocol screen` "
+            "lists them); the endpoints that need them are unknown where they decide",
+            err=True,
+        )
+    click.echo(f"{len(values)} subjects, {len(written)} tables written to {out_dir}:")
+    for path in written:
+        click.echo(f"  {path.name}")
+    if plan.skipped:
+        click.echo(f"not computed (no rule): {', '.join(plan.skipped)}")
+
+
+def _tabular(path: Path) -> bool:
+    """A folder of CSV or Parquet tables, or a DuckDB file: the layout DuckDB reads itself."""
+    if path.is_dir():
+        kinds = {p.suffix.lower() for p in path.iterdir() if p.is_file()}
+        return bool(kinds & {".csv", ".parquet"}) and ".xpt" not in kinds
+    return path.suffix.lower() in (".duckdb", ".db", ".ddb")

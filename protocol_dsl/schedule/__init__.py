@@ -1,0 +1,1 @@
+"""The planned time structure of a trial: dosing regimens expanded into administrations."""
