@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from protocol_dsl.schedule.regimens import planned_administrations
 from tests.real_specs import support
 
 SPEC = "bliss52_belimumab_sle.trial"
@@ -127,3 +128,19 @@ def test_an_eligible_subject_is_stratified_by_activity_proteinuria_and_race(
     (result,) = support.screened(SPEC, data, engine).values()
     assert result["status"] == "eligible"
     assert result["stratum"] == f"disease_activity={activity};{strata}"
+
+
+@pytest.mark.parametrize(
+    ("regimen", "dose"), [("placebo_q4w", "0"), ("bel1_q4w", "1"), ("bel10_q4w", "10")]
+)
+def test_each_arm_is_dosed_on_days_0_14_28_then_every_28_days_through_week_48(
+    regimen: str, dose: str
+) -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    planned = planned_administrations(spec, spec.regimens[regimen])
+    assert [p.day for p in planned] == [day + 1 for day in INFUSION_DAYS]
+    assert [p.visit for p in planned] == ["D0", "D14", *(f"W{w}" for w in range(4, 49, 4))]
+    # the first three are loading doses; the four-weekly repeat starts after day 28
+    assert [p.repeated for p in planned] == [False] * 3 + [True] * 11
+    assert {(str(p.amount.value), p.amount.unit) for p in planned if p.amount} == {(dose, "mg/kg")}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from protocol_dsl.schedule.regimens import level_administrations, planned_administrations
 from tests.real_specs import support
 
 SPEC = "mgc018_first_in_human.trial"
@@ -92,3 +93,18 @@ def test_every_artefact_builds(tmp_path: Path) -> None:
 def test_witnesses_screen_as_they_claim(tmp_path: Path, engine: str) -> None:
     # One eligible subject and at least one failing each of the 10 criteria.
     assert support.check_witnesses(SPEC, tmp_path, engine) >= 11
+
+
+def test_each_dose_level_is_given_every_3_weeks_on_day_1_of_each_cycle() -> None:
+    spec = support.compiled(SPEC).spec
+    assert spec is not None
+    finding = spec.dose_finding
+    assert finding is not None
+    for level in finding.levels:
+        planned = level_administrations(spec, finding, level)
+        assert [p.day for p in planned] == [CYCLE_DAYS * c + 1 for c in range(MAX_CYCLES)]
+        assert [p.visit for p in planned] == [f"C{c}D1" for c in range(1, MAX_CYCLES + 1)]
+        assert {p.amount for p in planned} == {level.dose}
+    expansion = planned_administrations(spec, spec.regimens["q3w_rp2d"])
+    assert len(expansion) == MAX_CYCLES
+    assert {(str(p.amount.value), p.amount.unit) for p in expansion if p.amount} == {("3", "mg/kg")}
