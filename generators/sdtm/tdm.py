@@ -54,6 +54,7 @@ from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.csv_cells import Cell, write_csv
+from protocol_dsl.schedule.frequency import frequency
 from protocol_dsl.schedule.regimens import regimen_frequency
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
@@ -509,14 +510,15 @@ def _regimens(spec: Spec) -> list[m.Regimen]:
 
 
 def _frequencies(spec: Spec) -> list[str]:
-    """DOSFRQ: the CDISC FREQ term of each investigational regimen (its `frequency`, else the
-    term of its repeat interval, ONCE for a single dose); without regimens, the
-    intervention's `frequency` as written."""
+    """DOSFRQ: the CDISC FREQ submission value of each investigational regimen (of its
+    `frequency`, else of its repeat interval, ONCE for a single dose); without regimens,
+    the intervention's `frequency` as written."""
     terms: dict[str, None] = {}
     for regimen in _regimens(spec):
         term = regimen_frequency(spec, regimen)
-        if term is not None:
-            terms[term] = None
+        found = frequency(term) if term is not None else None
+        if found is not None:
+            terms[found.submission] = None  # "EVERY 3 WEEKS" for Q3W: the codelist's value
     return list(terms) or _intervention_values(spec, "frequency")
 
 

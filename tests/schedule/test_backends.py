@@ -51,7 +51,7 @@ def test_protocol_describes_each_regimen(spec: Spec, tmp_path: Path) -> None:
 
 def test_ts_gives_the_cdisc_frequency_unit_and_route(spec: Spec) -> None:
     values = {(code, value) for code, _name, _seq, value in tdm.ts_values(spec)}
-    assert ("DOSFRQ", "Q4W") in values
+    assert ("DOSFRQ", "EVERY 4 WEEKS") in values  # the FREQ submission value of Q4W
     assert ("DOSU", "mg/kg") in values
     assert ("ROUTE", "INTRAVENOUS") in values
 
@@ -59,7 +59,7 @@ def test_ts_gives_the_cdisc_frequency_unit_and_route(spec: Spec) -> None:
 def test_ts_frequency_from_the_days_when_none_is_written(spec: Spec) -> None:
     source = CASE.read_text(encoding="utf-8").replace("  frequency   Q4W\n", "")
     values = {(code, value) for code, _name, _seq, value in tdm.ts_values(_compile(source))}
-    assert ("DOSFRQ", "Q4W") in values
+    assert ("DOSFRQ", "EVERY 4 WEEKS") in values  # the FREQ submission value of Q4W
 
 
 def test_registry_states_the_regimen(spec: Spec) -> None:

@@ -341,3 +341,12 @@ def test_a_stepped_level_starts_with_its_step_doses() -> None:
         (5, 22, _q("10", "mg"), False),
         (6, 29, _q("10", "mg"), False),
     ]
+
+
+def test_frequency_terms_carry_the_cdisc_submission_value_and_code() -> None:
+    # SDTM CT 2025-03-28, codelist FREQ (C71113): weekly abbreviations are not submission values
+    assert FREQUENCIES["Q3W"][2:4] == ("EVERY 3 WEEKS", "C64535")
+    assert FREQUENCIES["Q4W"][2:4] == ("EVERY 4 WEEKS", "C64529")
+    assert FREQUENCIES["QW"][2:4] == ("EVERY WEEK", "C67069")
+    assert FREQUENCIES["QD"][2:4] == ("QD", "C25473")
+    assert len({f.code for f in FREQUENCIES.values()}) == len(FREQUENCIES)
