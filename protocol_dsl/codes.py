@@ -90,6 +90,8 @@ CODES: dict[str, CodeInfo] = {
     "E0405": CodeInfo("threshold outside the item's range", "error"),
     "W0406": CodeInfo("comparison that always holds within the item's range", "warning"),
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
+    "W0411": CodeInfo("criterion unknown for a subgroup the item is not collected for", "warning"),
+    "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

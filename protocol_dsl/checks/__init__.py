@@ -51,6 +51,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         availability,
+        collection,
         completeness,
         dosing,
         estimands,
@@ -68,6 +69,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         *evaluation_checks(),
         logic.check_thorough if thorough else logic.check,
         availability.check,
+        collection.check,
         logs.check,
         timeline.check,
         schedule.check,
