@@ -2173,7 +2173,14 @@ def _criterion_16(s):
     return _and(
         _compare("=", s.item("demographics", "SCR", "sex"), "female"),
         _or(
-            _compare("=", s.item("screening_labs", "SCR", "pregnancy_test"), "positive"),
+            _and(
+                s.item("demographics", "SCR", "childbearing_potential"),
+                _compare(
+                    "=",
+                    s.item("screening_labs", "SCR", "pregnancy_test"),
+                    "positive",
+                ),
+            ),
             s.item("screening_assessments", "SCR", "lactating"),
         ),
     )
@@ -2425,6 +2432,7 @@ CRITERIA = (
         _criterion_16,
         (
             ("item", "demographics", "SCR", "sex"),
+            ("item", "demographics", "SCR", "childbearing_potential"),
             ("item", "screening_labs", "SCR", "pregnancy_test"),
             ("item", "screening_assessments", "SCR", "lactating"),
         ),
