@@ -28,8 +28,6 @@ both "with complete data" and "with the data the protocol collects".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import z3
 
 from protocol_dsl import model as m
@@ -263,4 +261,3 @@ def _value(model: z3.ModelRef, field: Field) -> str | None:
         if 0 <= index < len(field.codelist):
             return field.codelist[index]
     return None
-
