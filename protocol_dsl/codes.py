@@ -92,6 +92,7 @@ CODES: dict[str, CodeInfo] = {
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
     "W0411": CodeInfo("criterion unknown for a subgroup the item is not collected for", "warning"),
     "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
+    "W0413": CodeInfo("criterion text states a threshold its rule does not", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

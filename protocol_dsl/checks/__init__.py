@@ -63,6 +63,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         sample_size,
         schedule,
         timeline,
+        wording,
     )
 
     return [
@@ -70,6 +71,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic.check_thorough if thorough else logic.check,
         availability.check,
         collection.check,
+        wording.check,
         logs.check,
         timeline.check,
         schedule.check,
