@@ -103,6 +103,7 @@ CODES: dict[str, CodeInfo] = {
     "E0507": CodeInfo("none_recorded_by question not asked once per subject", "error"),
     "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
+    "W0520": CodeInfo("lookup table without a row for a value of its code list", "warning"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),
@@ -153,6 +154,7 @@ CODES: dict[str, CodeInfo] = {
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
     "W0803": CodeInfo("no schedule of visits", "warning"),
+    "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
     # ---- E10xx randomised design: analysis sets, estimands, sample size
     "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
     "E1017": CodeInfo("estimand population that is not an analysis set", "error"),
