@@ -93,6 +93,7 @@ CODES: dict[str, CodeInfo] = {
     "W0411": CodeInfo("criterion unknown for a subgroup the item is not collected for", "warning"),
     "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
     "W0413": CodeInfo("criterion text states a threshold its rule does not", "warning"),
+    "W0414": CodeInfo("ongoing condition counted only by its onset date", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

@@ -2144,8 +2144,13 @@ def _criterion_14(s):
             s.records("medical_history"),
             lambda r: _and(
                 _compare("=", r.get("category"), "opportunistic_infection"),
-                _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
-                _compare("<=", r.get("onset"), s.visit("D1")),
+                _or(
+                    _and(
+                        _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
+                        _compare("<=", r.get("onset"), s.visit("D1")),
+                    ),
+                    r.get("ongoing"),
+                ),
             ),
         ),
         None,
@@ -2415,6 +2420,7 @@ CRITERIA = (
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
+            ("field", "medical_history", "ongoing"),
         ),
     ),
     (

@@ -1047,8 +1047,13 @@ WITH "demographics_by_visit" AS (
       ) AS "condition_3",
       "record"."category" = 'organ_transplant' AS "condition_4",
       "record"."category" = 'opportunistic_infection'
-      AND "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
-      AND "record"."onset" <= "visit_dates"."date_D1" AS "condition_5"
+      AND (
+        (
+          "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
+          AND "record"."onset" <= "visit_dates"."date_D1"
+        )
+        OR "record"."ongoing"
+      ) AS "condition_5"
     FROM (
       SELECT
         "subject_id",
