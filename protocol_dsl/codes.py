@@ -156,6 +156,7 @@ CODES: dict[str, CodeInfo] = {
     "W0802": CodeInfo("no inclusion criterion", "warning"),
     "W0803": CodeInfo("no schedule of visits", "warning"),
     "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
+    "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
     # ---- E10xx randomised design: analysis sets, estimands, sample size
     "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
     "E1017": CodeInfo("estimand population that is not an analysis set", "error"),
