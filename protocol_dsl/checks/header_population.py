@@ -70,6 +70,7 @@ def _age_bounds(part: m.Expr, criterion: m.Criterion, low: list, high: list) -> 
         return
     if not isinstance(part, m.Compare):
         return
+    op: str
     if _is_age(part.left) and _number(part.right) is not None:
         op, value = part.op, _number(part.right)
     elif _is_age(part.right) and _number(part.left) is not None:
