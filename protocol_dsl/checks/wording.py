@@ -106,7 +106,10 @@ def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
         f"{criterion.kind} {criterion.id}: the text states {number.written}{more}, "
         f"which the rule does not; the rule uses {shown}",
         criterion.rule.span,
-        labels=tuple(Label(literal.span, "the rule's value") for _value, literal in others[:3]),
+        labels=(
+            Label(_text_span(criterion), f"the text states {number.written}"),
+            *(Label(literal.span, "the rule's value") for _value, literal in others[:3]),
+        ),
         notes=(f'the text: "{_excerpt(criterion.text, number)}"',),
         help="make the text and the rule state the same thresholds: correct whichever "
         "an edit left behind",
@@ -125,3 +128,17 @@ def _excerpt(text: str, number: Stated, width: int = 40) -> str:
     end = min(len(text), number.end + width)
     core = " ".join(text[start:end].split())
     return ("…" if start else "") + core + ("…" if end < len(text) else "")
+
+
+def _text_span(criterion: m.Criterion) -> m.Span:
+    """The criterion's first line (its id and quoted text), without the rule."""
+    span = criterion.span
+    return m.Span(
+        span.file,
+        span.line,
+        span.column,
+        span.line,
+        span.column + len(criterion.kind) + len(criterion.id) + 1,
+        span.start,
+        span.start + len(criterion.kind) + len(criterion.id) + 1,
+    )
