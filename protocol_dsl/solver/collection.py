@@ -99,8 +99,10 @@ class _CollectionEncoder(Encoder):
         return any_of(negation(self.collected), condition.t)
 
 
-def analyse(spec: Spec) -> list[Diagnostic]:
-    criteria = formal_criteria(spec)
+def analyse(spec: Spec, criteria: list[m.Criterion] | None = None) -> list[Diagnostic]:
+    """The findings about `criteria` (by default every formal criterion)."""
+    if criteria is None:
+        criteria = formal_criteria(spec)
     if not criteria or not _has_conditional_items(spec):
         return []
     encoder = _CollectionEncoder(spec)
@@ -115,10 +117,13 @@ def analyse(spec: Spec) -> list[Diagnostic]:
         encoded.append((criterion, t, f, read, direct, encoder.exact()))
     solver = z3.Solver(ctx=encoder.ctx)
     solver.set("rlimit", RLIMIT)
+    # the raw call: z3's Solver.add re-checks each term's sort in Python
+    ref = native.context(encoder.ctx)
     for constraint in encoder.constraints:
-        solver.add(as_formula(constraint, encoder.ctx))
-    if solver.check() != z3.sat:
-        return []  # no subject at all: the schedule and logic checks say why
+        term = as_formula(constraint, encoder.ctx)
+        native.solver_assert(ref, solver.solver.value, native.pointer(term))
+    # (no query of the constraints alone: with no subject at all every query below is
+    # unsatisfiable, and each finding needs a satisfiable one)
     found: list[Diagnostic] = []
     on, off = encoder.collected, negation(encoder.collected)
     for criterion, t, f, fields, direct, exact in encoded:
