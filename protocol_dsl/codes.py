@@ -94,6 +94,7 @@ CODES: dict[str, CodeInfo] = {
     "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
     "W0413": CodeInfo("criterion text states a threshold its rule does not", "warning"),
     "W0414": CodeInfo("ongoing condition counted only by its onset date", "warning"),
+    "W0415": CodeInfo("alternative of a rule that never decides on its own", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

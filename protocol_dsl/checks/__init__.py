@@ -50,6 +50,7 @@ def evaluation_checks() -> list[Check]:
 def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
+        alternatives,
         availability,
         collection,
         completeness,
@@ -75,6 +76,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic.check_thorough if thorough else logic.check,
         availability.check,
         collection.check,
+        alternatives.check,
         wording.check,
         lookups.check,
         terminology.check,
