@@ -20,6 +20,7 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.solver import native
+from protocol_dsl.solver.collection import shared_encoder
 from protocol_dsl.solver.encode import Ctx, Encoder
 from protocol_dsl.solver.terms import all_of, any_of, as_formula, negation
 from protocol_dsl.spec import Spec
@@ -37,7 +38,9 @@ def alternatives(expr: m.Expr) -> list[m.Expr]:
 
 
 def analyse(spec: Spec, criteria: list[m.Criterion]) -> list[Diagnostic]:
-    encoder = Encoder(spec, "check")
+    encoder = shared_encoder(spec)
+    # with the collection switch off: every item known (complete data)
+    complete = negation(encoder.collected)
     parts: list[tuple[m.Criterion, list[m.Expr], list[z3.BoolRef]]] = []
     for criterion in criteria:
         assert criterion.rule is not None
@@ -53,7 +56,7 @@ def analyse(spec: Spec, criteria: list[m.Criterion]) -> list[Diagnostic]:
         native.solver_assert(ref, solver.solver.value, native.pointer(term))
     found: list[Diagnostic] = []
     for criterion, alts, conds in parts:
-        found.extend(_dead(solver, criterion, alts, conds))
+        found.extend(_dead(solver, criterion, alts, [all_of(complete, c) for c in conds]))
     return found
 
 

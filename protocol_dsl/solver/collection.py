@@ -28,6 +28,8 @@ both "with complete data" and "with the data the protocol collects".
 
 from __future__ import annotations
 
+import weakref
+
 import z3
 
 from protocol_dsl import model as m
@@ -42,7 +44,7 @@ from protocol_dsl.syntax import printer
 RLIMIT = 2_000_000
 
 
-class _CollectionEncoder(Encoder):
+class CollectionEncoder(Encoder):
     """The check encoding, with each conditional item known exactly when its condition
     holds while the `collected` switch is on (and always known while it is off)."""
 
@@ -57,6 +59,9 @@ class _CollectionEncoder(Encoder):
         self.direct: list[Field] = []
         self.inexact = False
         self.shifts_before = 0
+        #: criterion id → the fields it reads, those it reads itself, and whether its
+        #: encoding is exact (kept: the encoder is shared and encodes a criterion once)
+        self.readings: dict[str, tuple[list[Field], list[Field], bool]] = {}
 
     def start(self) -> None:
         self.read = []
@@ -99,22 +104,48 @@ class _CollectionEncoder(Encoder):
         return any_of(negation(self.collected), condition.t)
 
 
+#: One encoder per spec, shared by the analyses of `protocol check` that need the
+#: collection switch or none (`alternatives`): a z3 context costs more to make and
+#: free than the few queries each analysis asks.  Keyed by identity (a spec's
+#: equality is not its identity), with a weak reference to tell a spec from a later
+#: one at the same address.
+_ENCODERS: dict[int, tuple[weakref.ref[Spec], CollectionEncoder]] = {}
+
+
+def shared_encoder(spec: Spec) -> CollectionEncoder:
+    found = _ENCODERS.get(id(spec))
+    if found is not None and found[0]() is spec:
+        return found[1]
+    for key in [k for k, (ref, _e) in _ENCODERS.items() if ref() is None]:
+        del _ENCODERS[key]
+    encoder = CollectionEncoder(spec)
+    _ENCODERS[id(spec)] = (weakref.ref(spec), encoder)
+    return encoder
+
+
 def analyse(spec: Spec, criteria: list[m.Criterion] | None = None) -> list[Diagnostic]:
     """The findings about `criteria` (by default every formal criterion)."""
     if criteria is None:
         criteria = formal_criteria(spec)
     if not criteria or not _has_conditional_items(spec):
         return []
-    encoder = _CollectionEncoder(spec)
+    encoder = shared_encoder(spec)
     encoded: list[tuple[m.Criterion, z3.BoolRef, z3.BoolRef, list[Field], list[Field], bool]] = []
     for criterion in criteria:
-        encoder.start()
+        if criterion.id not in encoder.readings:
+            encoder.start()
+            encoder.criterion(criterion)
+            encoder.finalize()
+            encoder.readings[criterion.id] = (
+                list(encoder.read),
+                list(encoder.direct),
+                encoder.exact(),
+            )
         cond = encoder.criterion(criterion)
-        encoder.finalize()
         t = as_formula(cond.t, encoder.ctx)
         f = as_formula(cond.f, encoder.ctx)
-        read, direct = list(encoder.read), list(encoder.direct)
-        encoded.append((criterion, t, f, read, direct, encoder.exact()))
+        read, direct, exact = encoder.readings[criterion.id]
+        encoded.append((criterion, t, f, read, direct, exact))
     solver = z3.Solver(ctx=encoder.ctx)
     solver.set("rlimit", RLIMIT)
     # the raw call: z3's Solver.add re-checks each term's sort in Python
