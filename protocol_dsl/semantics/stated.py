@@ -12,6 +12,7 @@ so when in doubt it finds nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 
@@ -163,6 +164,15 @@ def in_base(value: Fraction, unit: str | None) -> tuple[tuple[int, ...] | None, 
     the unit is not one `units` knows."""
     if unit is None:
         return None, value
+    scale = _scale(unit)
+    if scale is None:
+        return None
+    return scale[0], value * scale[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _scale(unit: str) -> tuple[tuple[int, ...], Fraction] | None:
+    """A unit's dimension and factor to base units (parsed once per unit)."""
     try:
         parsed = units.parse_unit(unit)
     except units.UnitError:
@@ -172,4 +182,4 @@ def in_base(value: Fraction, unit: str | None) -> tuple[tuple[int, ...] | None, 
             return None
     if Fraction(*parsed.exact_offset) != 0:
         return None  # a temperature scale: no threshold of that kind is read here
-    return parsed.dimension, value * Fraction(*parsed.exact_factor)
+    return parsed.dimension, Fraction(*parsed.exact_factor)
