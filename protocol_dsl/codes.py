@@ -92,7 +92,7 @@ CODES: dict[str, CodeInfo] = {
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
     "W0411": CodeInfo("criterion unknown for a subgroup the item is not collected for", "warning"),
     "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
-    "W0413": CodeInfo("criterion text states a threshold its rule does not", "warning"),
+    "W0413": CodeInfo("quoted text states a threshold its rule does not", "warning"),
     "W0414": CodeInfo("ongoing condition counted only by its onset date", "warning"),
     "W0415": CodeInfo("alternative of a rule that never decides on its own", "warning"),
     # ---- E05xx data availability

@@ -35,7 +35,39 @@ def check(spec: Spec) -> list[Diagnostic]:
         finding = disagreement(spec, criterion)
         if finding is not None:
             found.append(finding)
+    for objective in spec.objectives:
+        for endpoint in objective.endpoints:
+            finding = _time_frame(endpoint)
+            if finding is not None:
+                found.append(finding)
     return found
+
+
+def _time_frame(endpoint: m.Endpoint) -> Diagnostic | None:
+    """W0413 for an endpoint whose quoted time frame states durations, none of which is
+    the `until` its data are read to ("Up to 24 weeks" over `until 12 weeks …`)."""
+    if endpoint.timeframe is None or endpoint.until is None:
+        return None
+    until = in_base(Fraction(endpoint.until.value), endpoint.until.unit)
+    if until is None or until[0] is None:
+        return None
+    durations = []
+    for number in stated(endpoint.timeframe):
+        base = in_base(number.value, number.unit)
+        if base is not None and base[0] == until[0]:
+            durations.append((number, base[1]))
+    if not durations or any(value == until[1] for _n, value in durations):
+        return None
+    number = durations[0][0]
+    return Diagnostic(
+        "W0413",
+        "warning",
+        f"endpoint {endpoint.name}: the time frame states {number.written}, but its data "
+        f"are read until {endpoint.until} after {endpoint.until_anchor or 'the anchor'}",
+        endpoint.span,
+        notes=(f'the time frame: "{endpoint.timeframe}"',),
+        help="make the quoted time frame and `until` state the same duration",
+    )
 
 
 def rule_values(spec: Spec, rule: m.Expr) -> dict[Kind, dict[Fraction, m.Expr]]:

@@ -180,6 +180,20 @@ PLANTED: list[Slip] = [
         "W0413",
         "  = any concomitant_medications where class = excluded",
     ),
+    _s(
+        QLS,
+        '    timeframe "Up to 12 weeks"',
+        '    timeframe "Up to 24 weeks"',
+        "W0413",
+        "  endpoint EP3",
+    ),
+    _s(
+        QLS,
+        '    timeframe "Up to 24 weeks"\n    until 24 weeks after first_dose\n    = count(',
+        '    timeframe "Up to 24 weeks"\n    until 12 weeks after first_dose\n    = count(',
+        "W0413",
+        "  endpoint EP1",
+    ),
     # ---- ongoing conditions counted by onset (W0414)
     _s(
         QLS,
