@@ -136,6 +136,8 @@ CODES: dict[str, CodeInfo] = {
     "E0710": CodeInfo("cohorts file line that cannot be read as a cohort", "error"),
     "E0711": CodeInfo("cohort counts that contradict each other", "error"),
     "E0712": CodeInfo("cohort the escalation design does not allow", "error"),
+    "E0730": CodeInfo("experimental arm that receives only placebo", "error"),
+    "E0731": CodeInfo("element dose that is not a dose of its arm's intervention", "error"),
     # ---- E10xx randomised design
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

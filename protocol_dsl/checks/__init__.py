@@ -51,6 +51,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         alternatives,
+        arm_doses,
         availability,
         collection,
         completeness,
@@ -82,6 +83,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         terminology.check,
         ongoing.check,
         header_population.check,
+        arm_doses.check,
         logs.check,
         timeline.check,
         schedule.check,

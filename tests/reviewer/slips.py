@@ -260,13 +260,34 @@ PLANTED: list[Slip] = [
         QLS,
         "  start_level DL1 provisional\n  design boin provisional {\n    target       0.3\n",
         "  start_level DL3 provisional\n  design three_plus_three provisional {\n",
-        "E0730",
+        "E0732",
     ),
     _s(
         QLS,
         "  dlt_window 28 days from target_dose provisional",
         "  dlt_window 21 days from target_dose provisional",
         "E0621",
+    ),
+    # ---- arms against interventions (E0730, E0731)
+    _s(
+        CDISC,
+        'arm Xan_Lo "Xanomeline Low Dose" type experimental receives xanomeline {',
+        'arm Xan_Lo "Xanomeline Low Dose" type experimental receives placebo {',
+        "E0730",
+    ),
+    _s(
+        CDISC,
+        "  lasts 22 weeks dose 81 mg",
+        "  lasts 22 weeks dose 80 mg",
+        "E0731",
+        "element HIM",
+    ),
+    _s(
+        CDISC,
+        "  dose        54 mg, 81 mg",
+        "  dose        54 mg, 80 mg",
+        "E0731",
+        "element HIM",
     ),
     # ---- header against the rules (W0805)
     _s(QLS, "  minimum_age       18 years", "  minimum_age       16 years", "W0805"),
