@@ -102,6 +102,11 @@ CODES: dict[str, CodeInfo] = {
     "W0406": CodeInfo("comparison that always holds within the item's range", "warning"),
     "W0408": CodeInfo("date moved by a part of a day", "warning"),
     "W0409": CodeInfo("partial date read where its period is unknown", "warning"),
+    "W0411": CodeInfo("criterion unknown for a subgroup the item is not collected for", "warning"),
+    "W0412": CodeInfo("criterion decided only where its item is not collected", "warning"),
+    "W0413": CodeInfo("quoted text states a threshold its rule does not", "warning"),
+    "W0414": CodeInfo("ongoing condition counted only by its onset date", "warning"),
+    "W0415": CodeInfo("alternative of a rule that never decides on its own", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),
@@ -113,6 +118,7 @@ CODES: dict[str, CodeInfo] = {
     "E0508": CodeInfo("mapping declares complete a form that is not a log", "error"),
     "W0509": CodeInfo("eligibility reads a log that cannot record none", "warning"),
     "E0515": CodeInfo("date imputation on an item that is not a date", "error"),
+    "W0520": CodeInfo("lookup table without a row for a value of its code list", "warning"),
     # ---- E06xx schedule
     "E0601": CodeInfo("study day 0", "error"),
     "E0602": CodeInfo("visits out of order", "error"),
@@ -160,6 +166,8 @@ CODES: dict[str, CodeInfo] = {
     "E0727": CodeInfo("invalid dose weight rule", "error"),
     "E0728": CodeInfo("regimen without a dose", "error"),
     "E0729": CodeInfo("regimen route differs from the intervention's", "error"),
+    "E0730": CodeInfo("experimental arm that receives only placebo", "error"),
+    "E0731": CodeInfo("element dose that is not a dose of its arm's intervention", "error"),
     # ---- E10xx randomised design
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),
@@ -180,6 +188,8 @@ CODES: dict[str, CodeInfo] = {
     "W0801": CodeInfo("no primary endpoint", "warning"),
     "W0802": CodeInfo("no inclusion criterion", "warning"),
     "W0803": CodeInfo("no schedule of visits", "warning"),
+    "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
+    "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
     # ---- E10xx randomised design: analysis sets, estimands, sample size
     "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
     "E1017": CodeInfo("estimand population that is not an analysis set", "error"),

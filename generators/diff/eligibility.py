@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import attrs
+
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.directions import (
     eligibility_direction,
@@ -29,6 +31,7 @@ from generators.diff.phrases import (
 )
 from generators.diff.walk import Kind, declarations
 from protocol_dsl import model as m
+from protocol_dsl.checks import wording
 from protocol_dsl.spec import Spec
 
 if TYPE_CHECKING:
@@ -65,6 +68,42 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
         "keys": (cid,),
     }
     text_note = "; text updated" if o.text != n.text else ""
+    before = len(d.changes)
+    _compare_parts(d, o, n, old, new, fields, text_note)
+    disagreement = _text_rule_disagreement(o, n, old, new)
+    if disagreement and len(d.changes) > before:
+        last = d.changes[-1]
+        d.changes[-1] = attrs.evolve(last, summary=f"{last.summary}; {disagreement}")
+    d.annotations(cid, o, n, (cid,))
+
+
+def _text_rule_disagreement(o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> str:
+    """A warning when the amendment leaves the text and the rule stating different
+    thresholds (only one of the two edited): W0413 on the new version, not on the old."""
+    if n.rule is None or n.attested:
+        return ""
+    now = wording.disagreement(new, n)
+    if now is None:
+        return ""
+    if o.rule is not None and not o.attested and wording.disagreement(old, o) is not None:
+        return ""  # the disagreement is not the amendment's
+    if o.text != n.text and o.rule != n.rule:
+        how = "text and rule both changed but disagree"
+    else:
+        how = "only the text changed" if o.text != n.text else "only the rule changed"
+    return f"{how}: {now.message.split(': ', 1)[1]} (W0413)"
+
+
+def _compare_parts(
+    d: Differ,
+    o: m.Criterion,
+    n: m.Criterion,
+    old: Spec,
+    new: Spec,
+    fields: Shown,
+    text_note: str,
+) -> None:
+    cid = n.id
     if o.kind != n.kind:
         d.emit(
             "CRITERION_KIND_CHANGED",
@@ -130,4 +169,3 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
             f"text changed ({assessed_by(n)}): {reworded(o.text, n.text)}",
             **fields,
         )
-    d.annotations(cid, o, n, (cid,))

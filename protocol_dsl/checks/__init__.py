@@ -54,13 +54,19 @@ def evaluation_checks() -> list[Check]:
 def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
+        alternatives,
+        arm_doses,
         availability,
+        collection,
         completeness,
         dosing,
         estimands,
+        header_population,
         logic,
         logs,
+        lookups,
         notes,
+        ongoing,
         populations,
         randomisation,
         regimen_dlt,
@@ -68,13 +74,23 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         regimens,
         sample_size,
         schedule,
+        terminology,
         timeline,
+        wording,
     )
 
     return [
         *evaluation_checks(),
         logic.check_thorough if thorough else logic.check,
         availability.check,
+        collection.check,
+        alternatives.check,
+        wording.check,
+        lookups.check,
+        terminology.check,
+        ongoing.check,
+        header_population.check,
+        arm_doses.check,
         logs.check,
         timeline.check,
         schedule.check,

@@ -183,8 +183,15 @@ def _checked(
     from protocol_dsl.solver import ranges
 
     if spec is not None and not has_errors(diagnostics):
-        # the logic check's plain-arithmetic part (thresholds against item ranges), not the solver
-        checks = [c for c in all_checks() if c.__module__ != "protocol_dsl.checks.logic"]
+        # the logic check's plain-arithmetic part (thresholds against item ranges), not the
+        # solver (nor the solver's conditional-collection and dead-alternative findings:
+        # warnings, which a diff does not gate on)
+        solver = (
+            "protocol_dsl.checks.logic",
+            "protocol_dsl.checks.collection",
+            "protocol_dsl.checks.alternatives",
+        )
+        checks = [c for c in all_checks() if c.__module__ not in solver]
         diagnostics = diagnostics + run_checks(spec, [*checks, ranges.check])
     return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
 

@@ -61,10 +61,11 @@ def test_eligibility_item_collected_only_after_day_1() -> None:
     text = _plant(
         'form demographics "Demographics" at SCR {', 'form demographics "Demographics" at D8 {'
     )
-    # I1 reads the birth date through `age`; E10 reads the sex
+    # I1 reads the birth date through `age`; E10 reads the sex and childbearing potential
     assert _errors(text) == [
         ("E0501", _line_of(text, "= age between 18 and 70")),
         ("E0501", _line_of(text, "= demographics.sex = female")),
+        ("E0501", _line_of(text, "and ((demographics.childbearing_potential = yes")),
     ]
 
 

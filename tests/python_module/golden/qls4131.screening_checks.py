@@ -2144,8 +2144,13 @@ def _criterion_14(s):
             s.records("medical_history"),
             lambda r: _and(
                 _compare("=", r.get("category"), "opportunistic_infection"),
-                _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
-                _compare("<=", r.get("onset"), s.visit("D1")),
+                _or(
+                    _and(
+                        _compare(">=", r.get("onset"), _shift(s.visit("D1"), -84, 0)),
+                        _compare("<=", r.get("onset"), s.visit("D1")),
+                    ),
+                    r.get("ongoing"),
+                ),
             ),
         ),
         None,
@@ -2173,7 +2178,14 @@ def _criterion_16(s):
     return _and(
         _compare("=", s.item("demographics", "SCR", "sex"), "female"),
         _or(
-            _compare("=", s.item("screening_labs", "SCR", "pregnancy_test"), "positive"),
+            _and(
+                s.item("demographics", "SCR", "childbearing_potential"),
+                _compare(
+                    "=",
+                    s.item("screening_labs", "SCR", "pregnancy_test"),
+                    "positive",
+                ),
+            ),
             s.item("screening_assessments", "SCR", "lactating"),
         ),
     )
@@ -2408,6 +2420,7 @@ CRITERIA = (
             ("field", "medical_history", "category"),
             ("field", "medical_history", "onset"),
             ("visit", "D1"),
+            ("field", "medical_history", "ongoing"),
         ),
     ),
     (
@@ -2425,6 +2438,7 @@ CRITERIA = (
         _criterion_16,
         (
             ("item", "demographics", "SCR", "sex"),
+            ("item", "demographics", "SCR", "childbearing_potential"),
             ("item", "screening_labs", "SCR", "pregnancy_test"),
             ("item", "screening_assessments", "SCR", "lactating"),
         ),

@@ -400,8 +400,13 @@ WITH "demographics_by_visit" AS (
       "record"."subject_id" AS "subject_id",
       TRUE AS "condition_1",
       "record"."category" = 'hospitalization'
-      AND "record"."onset" >= CAST("visit_dates"."date_SCRN1" + INTERVAL (-3) MONTH AS DATE)
-      AND "record"."onset" <= "visit_dates"."date_SCRN1" AS "condition_2",
+      AND (
+        (
+          "record"."onset" >= CAST("visit_dates"."date_SCRN1" + INTERVAL (-3) MONTH AS DATE)
+          AND "record"."onset" <= "visit_dates"."date_SCRN1"
+        )
+        OR "record"."ongoing"
+      ) AS "condition_2",
       "record"."category" = 'neurological' AS "condition_3",
       "record"."category" = 'depression'
       AND (

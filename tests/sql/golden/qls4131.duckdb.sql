@@ -2,13 +2,17 @@ WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
     MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."birth_date" END) AS "birth_date__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR"
+    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR",
+    BOOL_OR(
+      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."childbearing_potential" END AS BOOLEAN)
+    ) AS "childbearing_potential__SCR"
   FROM (
     SELECT
       "subject_id",
       "visit",
       "birth_date" AS "birth_date",
-      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex"
+      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex",
+      "childbearing_potential" AS "childbearing_potential"
     FROM "demographics"
     WHERE
       NOT "subject_id" IS NULL
@@ -1043,8 +1047,13 @@ WITH "demographics_by_visit" AS (
       ) AS "condition_3",
       "record"."category" = 'organ_transplant' AS "condition_4",
       "record"."category" = 'opportunistic_infection'
-      AND "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
-      AND "record"."onset" <= "visit_dates"."date_D1" AS "condition_5"
+      AND (
+        (
+          "record"."onset" >= CAST("visit_dates"."date_D1" + INTERVAL (-84) DAY AS DATE)
+          AND "record"."onset" <= "visit_dates"."date_D1"
+        )
+        OR "record"."ongoing"
+      ) AS "condition_5"
     FROM (
       SELECT
         "subject_id",
@@ -1892,7 +1901,10 @@ FROM (
       END AS "E9",
       "demographics_by_visit"."sex__SCR" = 'female'
       AND (
-        "screening_labs_by_visit"."pregnancy_test__SCR" = 'positive'
+        (
+          "demographics_by_visit"."childbearing_potential__SCR"
+          AND "screening_labs_by_visit"."pregnancy_test__SCR" = 'positive'
+        )
         OR "screening_assessments_by_visit"."lactating__SCR"
       ) AS "E10"
     FROM "demographics_by_visit"

@@ -1,0 +1,176 @@
+"""Text versus rule: a number the criterion's quoted text states that its rule does not (W0413).
+
+A criterion carries the protocol's wording and the rule that encodes it; an
+edit to one of the two (an amendment that changes "45 mg/day" in the rule but
+not "≤ 40 mg/day" in the text, "3 years" typed for "5 years", "12 days" for
+"12 weeks") passes every other check.  The text's thresholds come from
+`semantics.stated`; the rule's are the numbers it compares with, following the
+definitions and derived values it reads.  Values are compared in base units,
+so "12 weeks" and "84 days" agree.
+
+Conservative by design: a stated number is compared only with the rule's
+numbers of the same kind (durations with durations, doses with doses, plain
+numbers with plain numbers), and only when the rule has some; a finding means
+that no number of that kind in the rule equals it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.semantics.stated import Stated, in_base, stated
+from protocol_dsl.spec import Scope, Spec, walk_scoped
+
+Kind = tuple[int, ...] | None
+
+
+def check(spec: Spec) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for criterion in spec.criteria:
+        if criterion.rule is None or criterion.attested:
+            continue
+        finding = disagreement(spec, criterion)
+        if finding is not None:
+            found.append(finding)
+    for objective in spec.objectives:
+        for endpoint in objective.endpoints:
+            finding = _time_frame(endpoint)
+            if finding is not None:
+                found.append(finding)
+    return found
+
+
+def _time_frame(endpoint: m.Endpoint) -> Diagnostic | None:
+    """W0413 for an endpoint whose quoted time frame states durations, none of which is
+    the `until` its data are read to ("Up to 24 weeks" over `until 12 weeks …`)."""
+    if endpoint.timeframe is None or endpoint.until is None:
+        return None
+    until = in_base(Fraction(endpoint.until.value), endpoint.until.unit)
+    if until is None or until[0] is None:
+        return None
+    durations = []
+    for number in stated(endpoint.timeframe):
+        base = in_base(number.value, number.unit)
+        if base is not None and base[0] == until[0]:
+            durations.append((number, base[1]))
+    if not durations or any(value == until[1] for _n, value in durations):
+        return None
+    number = durations[0][0]
+    return Diagnostic(
+        "W0413",
+        "warning",
+        f"endpoint {endpoint.name}: the time frame states {number.written}, but its data "
+        f"are read until {endpoint.until} after {endpoint.until_anchor or 'the anchor'}",
+        endpoint.span,
+        notes=(f'the time frame: "{endpoint.timeframe}"',),
+        help="make the quoted time frame and `until` state the same duration",
+    )
+
+
+def rule_values(spec: Spec, rule: m.Expr) -> dict[Kind, dict[Fraction, m.Expr]]:
+    """The numbers a rule compares with, by kind, in base units, with the literal."""
+    values: dict[Kind, dict[Fraction, m.Expr]] = {}
+    for literal in _literals(spec, rule, Scope(spec), set()):
+        if isinstance(literal, m.QuantityLit):
+            base = in_base(Fraction(literal.quantity.value), literal.quantity.unit)
+        else:
+            base = (None, Fraction(literal.value))
+        if base is not None:
+            values.setdefault(base[0], {}).setdefault(base[1], literal)
+    return values
+
+
+def _literals(
+    spec: Spec, expr: m.Expr, scope: Scope, seen: set[int]
+) -> Iterator[m.QuantityLit | m.NumberLit]:
+    for node, here in walk_scoped(expr, scope):
+        if isinstance(node, m.QuantityLit):
+            yield node
+        elif isinstance(node, (m.Compare, m.Between)):
+            operands = (
+                (node.left, node.right) if isinstance(node, m.Compare) else (node.low, node.high)
+            )
+            for operand in operands:
+                if isinstance(operand, m.NumberLit):
+                    yield operand
+                elif isinstance(operand, m.Negate) and isinstance(operand.expr, m.NumberLit):
+                    yield m.NumberLit(-operand.expr.value, span=operand.span)
+        elif isinstance(node, m.Ref):
+            symbol = spec.resolve(node.parts, here)
+            decl = symbol.decl if symbol is not None else None
+            inner = getattr(decl, "expr", None)
+            if symbol is None or symbol.kind not in ("define", "derive") or inner is None:
+                continue
+            if id(decl) in seen:
+                continue
+            seen.add(id(decl))
+            owner_scope = (
+                Scope(symbol.owner, symbol.form) if symbol.kind == "derive" else Scope(symbol.owner)
+            )
+            yield from _literals(spec, inner, owner_scope, seen)
+
+
+def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
+    """W0413 for the first number of the text that the rule does not state, if any."""
+    assert criterion.rule is not None
+    values = rule_values(spec, criterion.rule)
+    unmatched: list[tuple[Stated, Kind]] = []
+    for number in stated(criterion.text):
+        base = in_base(number.value, number.unit)
+        if base is None:
+            continue
+        kind, value = base
+        if kind not in values or value in values[kind]:
+            continue
+        unmatched.append((number, kind))
+    if not unmatched:
+        return None
+    number, kind = unmatched[0]
+    others = sorted(values[kind].items())
+    shown = ", ".join(_show(literal) for _value, literal in others)
+    more = f" (and {len(unmatched) - 1} more)" if len(unmatched) > 1 else ""
+    return Diagnostic(
+        "W0413",
+        "warning",
+        f"{criterion.kind} {criterion.id}: the text states {number.written}{more}, "
+        f"which the rule does not; the rule uses {shown}",
+        criterion.rule.span,
+        labels=(
+            Label(_text_span(criterion), f"the text states {number.written}"),
+            *(Label(literal.span, "the rule's value") for _value, literal in others[:3]),
+        ),
+        notes=(f'the text: "{_excerpt(criterion.text, number)}"',),
+        help="make the text and the rule state the same thresholds: correct whichever "
+        "an edit left behind",
+    )
+
+
+def _show(literal: m.Expr) -> str:
+    if isinstance(literal, m.QuantityLit):
+        return str(literal.quantity)
+    assert isinstance(literal, m.NumberLit)
+    return m.format_decimal(literal.value)
+
+
+def _excerpt(text: str, number: Stated, width: int = 40) -> str:
+    start = max(0, number.start - width)
+    end = min(len(text), number.end + width)
+    core = " ".join(text[start:end].split())
+    return ("…" if start else "") + core + ("…" if end < len(text) else "")
+
+
+def _text_span(criterion: m.Criterion) -> m.Span:
+    """The criterion's first line (its id and quoted text), without the rule."""
+    span = criterion.span
+    return m.Span(
+        span.file,
+        span.line,
+        span.column,
+        span.line,
+        span.column + len(criterion.kind) + len(criterion.id) + 1,
+        span.start,
+        span.start + len(criterion.kind) + len(criterion.id) + 1,
+    )
