@@ -583,8 +583,70 @@ def _undefined(name: str, kind: str, span: m.Span, candidates: Iterable[str]) ->
 
 def _expression_references(spec: Spec) -> Iterator[Diagnostic]:
     for scope, expr in expressions(spec):
+        values: dict[int, m.CodeList] = {}
         for node, node_scope in walk_scoped(expr, scope):
+            values.update(_compared_with_choice(node, node_scope))
+            if isinstance(node, m.Ref) and id(node) in values:
+                yield from _choice_value(node, node_scope, values[id(node)])
+                continue
             yield from _expression_node(spec, node, node_scope)
+
+
+def _compared_with_choice(node: m.Expr, scope: Scope) -> dict[int, m.CodeList]:
+    """The bare names compared with a choice item (`category = diabetes`): each is read as
+    a value of the item's code list, so a typo is reported against that list."""
+    if not isinstance(node, m.Compare) or node.op not in ("=", "!="):
+        return {}
+    found: dict[int, m.CodeList] = {}
+    for item_side, value_side in ((node.left, node.right), (node.right, node.left)):
+        if not isinstance(item_side, m.Ref | m.AtVisit) or not isinstance(value_side, m.Ref):
+            continue
+        if len(value_side.parts) != 1:
+            continue
+        ref = item_side if isinstance(item_side, m.Ref) else item_side.expr
+        if not isinstance(ref, m.Ref):
+            continue
+        codelist = _choice_codelist(scope, ref)
+        if codelist is not None:
+            found[id(value_side)] = codelist
+    return found
+
+
+def _choice_codelist(scope: Scope, ref: m.Ref) -> m.CodeList | None:
+    symbol = scope.owner.resolve(ref.parts, scope)
+    if symbol is None or symbol.kind != "item" or not isinstance(symbol.decl, m.Item):
+        return None
+    item_type = symbol.decl.type
+    if item_type.kind != "choice" or item_type.codelist is None:
+        return None
+    list_symbol = symbol.owner.resolve(item_type.codelist.parts, Scope(symbol.owner))
+    return list_symbol.codelist if list_symbol is not None else None
+
+
+def _choice_value(node: m.Ref, scope: Scope, codelist: m.CodeList) -> Iterator[Diagnostic]:
+    """A bare name compared with a choice item: unknown unless it is a value of its list."""
+    if scope.owner.resolve(node.parts, scope) is not None:
+        return  # a value, or another name in scope: the types check judges which list
+    yield Diagnostic(
+        "E0101",
+        "error",
+        f"'{node.dotted}' is not a value of the code list '{codelist.name}'",
+        node.span,
+        suggestion=_value_suggestion(node.dotted, [e.name for e in codelist.entries]),
+        help=f"the values of '{codelist.name}' are: "
+        + ", ".join(e.name for e in codelist.entries[:12])
+        + (", …" if len(codelist.entries) > 12 else ""),
+    )
+
+
+def _value_suggestion(name: str, values: list[str]) -> str | None:
+    """A close spelling, else the one value whose name contains the word written
+    (`diabetes` for `insulin_dependent_diabetes`): a short name for a longer value."""
+    close = did_you_mean(name, values)
+    if close is not None:
+        return close
+    containing = [v for v in values if name.lower() in v.lower().split("_")]
+    return containing[0] if len(containing) == 1 else None
 
 
 def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
