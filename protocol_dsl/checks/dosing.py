@@ -198,7 +198,9 @@ def _anchor_rule(spec: Spec, dose_finding: m.DoseFinding) -> Iterator[Diagnostic
     window = dose_finding.dlt_window
     first = first_dose_day(spec)
     for step_up in dose_finding.step_ups:
-        if step_up.steps and step_up.steps[0].day != first:
+        # a first dose on day 0 is E0601's (there is no day 0): naming it here as the day
+        # to give the first step on would contradict that help
+        if step_up.steps and first != 0 and step_up.steps[0].day != first:
             yield Diagnostic(
                 "E0704",
                 "error",
