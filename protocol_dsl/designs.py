@@ -96,6 +96,7 @@ THREE_PLUS_THREE = Design(
     (
         Parameter("mtd_rule", "word", ("previous", "expand")),
         Parameter("allow_deescalation", "flag"),
+        Parameter("start_level", "whole"),
     ),
 )
 BOIN = Design(

@@ -122,8 +122,11 @@ class ThreePlusThree(_Design):
 
     mtd_rule: Literal["previous", "expand"] = "previous"
     allow_deescalation: bool = False
+    #: the level index the first cohort is treated at (a protocol may start above the lowest)
+    start_level: int = 0
 
     def __attrs_post_init__(self) -> None:
+        _check_count(self.start_level, "start_level", "index of the first level", minimum=0)
         if self.mtd_rule not in ("previous", "expand"):
             raise DesignError(
                 f"mtd_rule must be 'previous' or 'expand'; got {self.mtd_rule!r}", "mtd_rule"
@@ -138,10 +141,6 @@ class ThreePlusThree(_Design):
     @property
     def cohort_size(self) -> int:
         return 3
-
-    @property
-    def start_level(self) -> int:
-        return 0
 
     def max_sample_size(self, n_levels: int) -> int:
         # At most two cohorts of three at any level.

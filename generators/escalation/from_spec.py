@@ -86,8 +86,6 @@ def spec_design(spec: Spec) -> SpecDesign:
     start = dose_finding.field("start_level")
     if start is not None and "start_level" not in params and str(start.value.value) in names:
         params["start_level"] = names.index(str(start.value.value))
-    if designs.design_for(dose_finding.design.kind) is designs.THREE_PLUS_THREE:
-        params.pop("start_level", None)
     design = design_from_params(dose_finding.design.kind, params)
     return SpecDesign(design, dose_finding, names)
 

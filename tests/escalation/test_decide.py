@@ -218,3 +218,21 @@ def test_decide_reports_the_csv_line_of_a_bad_cohort() -> None:
         decide(Boin(0.3), 5, cohorts)
     assert caught.value.row == 4
     assert str(caught.value).startswith("cohort 3 (line 4): DL2 was eliminated after cohort 2")
+
+
+def test_three_plus_three_honours_the_start_level() -> None:
+    """A 3+3 trial may start above the lowest level, as BOIN may: the start is not ignored."""
+    design = design_from_params("three_plus_three", {"start_level": 1})
+    assert isinstance(design, ThreePlusThree) and design.start_level == 1
+    decision = decide(design, 5, [])
+    assert (decision.action, decision.next_level) == ("start", 1)
+    from generators.escalation import simulate
+
+    result = simulate(design, [0.0, 0.0, 0.9, 0.9, 0.9], n_trials=50, seed=3)
+    assert int(result.patients[:, 0].sum()) == 0  # nobody is treated below the start
+    assert int(result.patients[:, 1].min()) >= 3  # every trial treats its first cohort at DL2
+
+
+def test_three_plus_three_start_level_must_be_a_level_index() -> None:
+    with pytest.raises(DesignError, match="start_level"):
+        ThreePlusThree(start_level=-1)
