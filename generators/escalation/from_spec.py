@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import attrs
 
-from protocol_dsl import designs
 from protocol_dsl import model as m
 from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Spec
