@@ -12,8 +12,9 @@ one.  Derived values are computed, never collected, so no form shows them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, cast
 
 import attrs
 
@@ -462,3 +463,27 @@ def form_scores(
                 )
             )
     return by_form, refused
+
+
+def field_read(
+    spec: Spec, forms: Iterable[CrfForm], scope: Scope, expr: m.Expr
+) -> tuple[str | None, CrfForm, CrfField] | None:
+    """The CRF field a reference reads (`form.item`, `item`, `… at VISIT`): the visit it
+    is read at (None: the visit in context), its form and its field; None when the
+    expression reads no item of a form.  The CRF back ends translate a rule's
+    references through this one reading."""
+    visit: str | None = None
+    if isinstance(expr, m.AtVisit):
+        visit, expr = expr.visit, expr.expr
+    if not isinstance(expr, m.Ref):
+        return None
+    symbol = scope.owner.resolve(expr.parts, scope)
+    if symbol is None or symbol.kind != "item" or symbol.form is None:
+        return None
+    use = spec.form_use(symbol.owner, symbol.form)
+    if use is None:
+        return None
+    form = next(f for f in forms if f.storage_name == use.storage_name)
+    item = cast(m.Item, symbol.decl)  # what an "item" symbol holds
+    field = next(f for f in form.fields if f.name == item.name)
+    return visit, form, field

@@ -79,7 +79,7 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from generators.crf.forms import (
     CrfField,
@@ -88,6 +88,7 @@ from generators.crf.forms import (
     condition_in_words,
     crf_forms,
     criterion_rule_in_words,
+    field_read,
     form_scores,
     mapping_targets,
     series_event,
@@ -507,30 +508,14 @@ class _Translator:
         return f"{variable} {_REDCAP_OP[op]} {value}"
 
     def is_field(self, expr: m.Expr) -> bool:
-        if isinstance(expr, m.AtVisit):
-            expr = expr.expr
-        if not isinstance(expr, m.Ref):
-            return False
-        symbol = self.scope.owner.resolve(expr.parts, self.scope)
-        return symbol is not None and symbol.kind == "item"
+        return field_read(self.project.spec, self.project.forms, self.scope, expr) is not None
 
     def variable(self, expr: m.Expr) -> tuple[str, CrfField]:
         """`[var]`, or `[event][var]` when the value is read at another event."""
-        visit: str | None = None
-        if isinstance(expr, m.AtVisit):
-            visit, expr = expr.visit, expr.expr
-        if not isinstance(expr, m.Ref):
+        read = field_read(self.project.spec, self.project.forms, self.scope, expr)
+        if read is None:
             raise Untranslatable
-        symbol = self.scope.owner.resolve(expr.parts, self.scope)
-        if symbol is None or symbol.kind != "item" or symbol.form is None:
-            raise Untranslatable
-        spec = self.project.spec
-        use = spec.form_use(symbol.owner, symbol.form)
-        if use is None:
-            raise Untranslatable
-        form = next(f for f in self.project.forms if f.storage_name == use.storage_name)
-        item = cast(m.Item, symbol.decl)  # what an "item" symbol holds
-        field = next(f for f in form.fields if f.name == item.name)
+        visit, form, field = read
         name = self.project.names[(form.storage_name, field.name)]
         if form.storage_name == self.form.storage_name:
             if visit is not None:

@@ -32,9 +32,8 @@ words and the expression in the spec's language only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
-from generators.crf.forms import CrfField, CrfForm, FormScore
+from generators.crf.forms import CrfField, CrfForm, FormScore, field_read
 from protocol_dsl import model as m
 from protocol_dsl.errors import ControlFlow
 from protocol_dsl.spec import Scope, Spec
@@ -169,29 +168,14 @@ class _Translation:
     # ------------------------------------------------------------ where a value is
 
     def is_item(self, expr: m.Expr) -> bool:
-        if isinstance(expr, m.AtVisit):
-            expr = expr.expr
-        if not isinstance(expr, m.Ref):
-            return False
-        symbol = self.scope.owner.resolve(expr.parts, self.scope)
-        return symbol is not None and symbol.kind == "item"
+        return field_read(self.owner.spec, self.owner.forms, self.scope, expr) is not None
 
     def path(self, expr: m.Expr) -> tuple[str, CrfField]:
         """The XPath of the item's recorded values, and its field."""
-        visit: str | None = None
-        if isinstance(expr, m.AtVisit):
-            visit, expr = expr.visit, expr.expr
-        if not isinstance(expr, m.Ref):
+        read = field_read(self.owner.spec, self.owner.forms, self.scope, expr)
+        if read is None:
             raise NotXPath
-        symbol = self.scope.owner.resolve(expr.parts, self.scope)
-        if symbol is None or symbol.kind != "item" or symbol.form is None:
-            raise NotXPath
-        use = self.owner.spec.form_use(symbol.owner, symbol.form)
-        if use is None:
-            raise NotXPath
-        form = next(f for f in self.owner.forms if f.storage_name == use.storage_name)
-        item = cast(m.Item, symbol.decl)  # what an "item" symbol holds
-        field = next(f for f in form.fields if f.name == item.name)
+        visit, form, field = read
         form_oid, item_oid = self.owner.item_oids(form, field)
         values = f"odm:ItemGroupData/odm:ItemData[@ItemOID={_string(item_oid)}]/@Value"
         if form.storage_name == self.form.storage_name and visit is None:

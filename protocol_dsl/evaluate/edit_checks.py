@@ -171,7 +171,7 @@ class EditChecker:
                     self.conditions[(info.storage, name)] = compiler.truth(
                         item.item.when, scope, None
                     )
-        self.day1_visit = _day1_visit(spec)
+        self.day1_visit = cal.day1_visit(spec)
         dosing = DosingPlan(spec, self.dictionary)
         self.exposure = dosing.exposure
         self.arm_periods = {
@@ -697,16 +697,6 @@ def _where(form: str, item: str, visit: str | None, record: int | None) -> str:
     if visit is not None:
         return f"{form}.{item} at {visit}"
     return f"{form}.{item}"
-
-
-def _day1_visit(spec: Spec) -> str | None:
-    anchor = spec.anchors.get("first_dose")
-    if anchor is not None and anchor.visit is not None:
-        return anchor.visit
-    for visit in spec.visit_order:
-        if visit.day == 1:
-            return visit.name
-    return None
 
 
 def _exposure_form(forms: Iterable[FormInfo]) -> _Exposure | None:
