@@ -47,11 +47,11 @@ class MarkIndex:
             prefix = "" if owner is spec else f"Library {_alias(spec, owner)}: "
             for declaration in owner.module.declarations:
                 for node, where, mark in _marks(declaration, prefix.rstrip(": ") or ""):
-                    self._add(node, where, mark)
+                    self._add(owner, node, _series_place(owner, node, where), mark)
 
-    def _add(self, node: object, where: str, mark: m.Mark) -> None:
+    def _add(self, owner: Spec, node: object, where: str, mark: m.Mark) -> None:
         if mark.kind == "provisional":
-            entry = MarkEntry(len(self.provisional) + 1, where, _value_of(node), "")
+            entry = MarkEntry(len(self.provisional) + 1, where, _series_value(owner, node), "")
             self.provisional.append(entry)
             self._by_mark[id(mark)] = entry
         elif mark.kind == "question":
@@ -116,6 +116,41 @@ def _alias(spec: Spec, library: Spec) -> str:
     return library.path
 
 
+# ---------------------------------------------------------------- cycles and repeats
+
+
+def _series_place(spec: Spec, node: object, where: str) -> str:
+    """Where a cycle or repeat is, with its label as shown for all its visits
+    ("Repeat W (Infusion (week 4–48))"); any other node's place as found."""
+    # the time structure in words needs this index's helpers: imported here, not above
+    from generators.documents.timing import series_title, series_visits
+
+    if isinstance(node, m.Repeat | m.Cycle):
+        visits = series_visits(spec, node.name)
+        label = series_title(node.label, visits[0], visits[-1]) if visits else node.label
+        return f"{where} ({label})" if label else where
+    return where
+
+
+def _series_value(spec: Spec, node: object) -> str:
+    """The marked value; a repeat's or cycle's is its timing in words."""
+    from generators.documents.timing import cycle_words, repeat_timing
+
+    match node:
+        case m.Repeat():
+            return repeat_timing(spec, node)
+        case m.Cycle():
+            words = cycle_words(node)
+            return words[:1].upper() + words[1:]
+        case m.CycleVisit() if node.day is not None:
+            days = f"Day {day_text(node.day)}" + (
+                f" to {day_text(node.day_end)}" if node.day_end is not None else ""
+            )
+            window = window_words(node.window_before, node.window_after)
+            return f"{days} of each cycle" + (f" (window {window})" if window else "")
+    return _value_of(node)
+
+
 # ---------------------------------------------------------------- walking the spec
 
 
@@ -149,6 +184,14 @@ def _place(node: object, where: str) -> str:
             return f"{prefix}{node.kind.capitalize()} {node.id}"
         case m.Visit():
             return f"{prefix}Visit {node.name} ({node.label or node.name})"
+        case m.Repeat():
+            return f"{prefix}Repeat {node.name}"
+        case m.Cycle():
+            return f"{prefix}Cycle {node.name}"
+        case m.CycleVisit():
+            return f"{prefix}visit {node.name}"
+        case m.TimePoint():
+            return f"{prefix}time point {node.name}"
         case m.DoseFinding():
             return f"{prefix}Dose finding ({node.intervention})"
         case m.DoseLevel():
@@ -334,7 +377,11 @@ def visit_timing(visit: m.Visit) -> str:
 
 def window_text(visit: m.Visit) -> str:
     """ "±2 days", "−1/+3 days", "0/+3 days", or "" when the visit has no window."""
-    before, after = visit.window_before, visit.window_after
+    return window_words(visit.window_before, visit.window_after)
+
+
+def window_words(before: int, after: int) -> str:
+    """A window of `before` and `after` days in words (see `window_text`)."""
     if not before and not after:
         return ""
     unit = "day" if max(before, after) == 1 and before == after else "days"
