@@ -133,10 +133,15 @@ def _series_place(spec: Spec, node: object, where: str) -> str:
 
 
 def _series_value(spec: Spec, node: object) -> str:
-    """The marked value; a repeat's or cycle's is its timing in words."""
+    """The marked value; a visit's, repeat's or cycle's is its timing in words."""
+    from generators.documents.schedule import planned_timing
     from generators.documents.timing import cycle_words, repeat_timing
 
     match node:
+        case m.Visit():
+            # as the time line places it: `52 weeks after first_dose` is day 365, and a
+            # visit after an event with no planned day is timed from that event
+            return planned_timing(spec, spec.visits.get(node.name, node))
         case m.Repeat():
             return repeat_timing(spec, node)
         case m.Cycle():

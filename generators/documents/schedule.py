@@ -311,7 +311,8 @@ def _epoch_groups(schedule: Schedule) -> list[tuple[str, int]]:
     return groups
 
 
-def _planned_timing(spec: Spec, visit: m.Visit) -> str:
+def planned_timing(spec: Spec, visit: m.Visit) -> str:
+    """A visit's timing in words: its planned day, else its time after an event."""
     relative = relative_timing(spec, visit) if visit.day is None else ""
     if not relative:
         return visit_timing(visit)
@@ -334,7 +335,7 @@ def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
         row: list[Cell] = [
             cell(visit.name),
             cell(visit.label or visit.name),
-            cell(_planned_timing(spec, visit)),
+            cell(planned_timing(spec, visit)),
             cell((epoch.label or epoch.name) if epoch else (visit.epoch or "")),
         ]
         if with_rules:

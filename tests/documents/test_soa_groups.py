@@ -202,6 +202,20 @@ def test_a_label_pattern_is_filled_for_a_grouped_column() -> None:
     )
 
 
+def test_a_provisional_visit_after_an_event_is_listed_with_its_timing() -> None:
+    """Not "Not scheduled by day": the provisional values say when the visit is."""
+    source = (FIXTURES / FIXTURE).read_text(encoding="utf-8")
+    marked = source.replace(
+        "30 days after last_dose window ± 7 in follow_up",
+        "30 days after last_dose window ± 7 in follow_up provisional",
+    )
+    assert marked != source
+    spec = compile_clean(SPECS / "_fixture_marked.trial", marked)
+    (entry,) = MarkIndex(spec).provisional
+    assert entry.where == "Visit SFU (Safety follow-up)"
+    assert entry.value == "30 days after last dose of Drug Z (window ±7 days)"
+
+
 def test_a_schedule_without_series_is_not_regrouped(oncology: Spec) -> None:
     # QLS4131 declares every visit: no cycle, no repeat
     spec = compile_clean(SPECS / "qls4131_sle_phase1b.trial")
