@@ -15,7 +15,15 @@ from collections.abc import Iterator
 
 import attrs
 
+from generators.documents.days import day_text, visit_timing, window_words
 from generators.documents.document import Badge, Inline, Note, Paragraph, Text, lines, para
+from generators.documents.timing import (
+    cycle_words,
+    planned_timing,
+    repeat_timing,
+    series_title,
+    series_visits,
+)
 from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import quantity_in_words
@@ -122,9 +130,6 @@ def _alias(spec: Spec, library: Spec) -> str:
 def _series_place(spec: Spec, node: object, where: str) -> str:
     """Where a cycle or repeat is, with its label as shown for all its visits
     ("Repeat W (Infusion (week 4–48))"); any other node's place as found."""
-    # the time structure in words needs this index's helpers: imported here, not above
-    from generators.documents.timing import series_title, series_visits
-
     if isinstance(node, m.Repeat | m.Cycle):
         visits = series_visits(spec, node.name)
         label = series_title(node.label, visits[0], visits[-1]) if visits else node.label
@@ -134,9 +139,6 @@ def _series_place(spec: Spec, node: object, where: str) -> str:
 
 def _series_value(spec: Spec, node: object) -> str:
     """The marked value; a visit's, repeat's or cycle's is its timing in words."""
-    from generators.documents.schedule import planned_timing
-    from generators.documents.timing import cycle_words, repeat_timing
-
     match node:
         case m.Visit():
             # as the time line places it: `52 weeks after first_dose` is day 365, and a
@@ -357,44 +359,3 @@ def _field_value(value: m.Value) -> str:
     if value.kind == "string":
         return str(value.value)
     return printer.value(value)
-
-
-def day_text(day: int) -> str:
-    """A study day with a typographic minus (a leading "-" would read as a formula)."""
-    return str(day) if day >= 0 else f"−{-day}"
-
-
-def visit_timing(visit: m.Visit) -> str:
-    """ "Day 8 (window −1/+1 days)", "Days −28 to −1", "Early termination"."""
-    if visit.day is None:
-        if visit.early_termination:
-            return "Early termination"
-        if visit.unscheduled:
-            return "Unscheduled"
-        return "Not scheduled by day"
-    if visit.day_end is not None:
-        text = f"Days {day_text(visit.day)} to {day_text(visit.day_end)}"
-    else:
-        text = f"Day {day_text(visit.day)}"
-    window = window_text(visit)
-    return f"{text} (window {window})" if window else text
-
-
-def window_text(visit: m.Visit) -> str:
-    """ "±2 days", "−1/+3 days", "0/+3 days", or "" when the visit has no window."""
-    return window_words(visit.window_before, visit.window_after)
-
-
-def window_words(before: int, after: int) -> str:
-    """A window of `before` and `after` days in words (see `window_text`)."""
-    if not before and not after:
-        return ""
-    unit = "day" if max(before, after) == 1 and before == after else "days"
-    if before == after:
-        return f"±{before} {unit}"
-    # a window on one side only: "0/+3 days" (a leading "+" would read as a formula)
-    if not before:
-        return f"0/+{after} days"
-    if not after:
-        return f"−{before}/0 days"
-    return f"−{before}/+{after} days"

@@ -29,8 +29,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
+from generators.documents.days import day_text, window_text
 from generators.documents.document import Table, cell
-from generators.documents.marks import MarkIndex, day_text, window_text
+from generators.documents.marks import MarkIndex
 from generators.documents.schedule import Column, Schedule, _Footnotes, _sentence, soa_table
 from generators.documents.timing import (
     cycle_words,

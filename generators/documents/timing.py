@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generators.documents.marks import day_text, window_words
+from generators.documents.days import day_text, visit_timing, window_text, window_words
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
@@ -126,4 +126,14 @@ def repeat_timing(spec: Spec, repeat: m.Repeat) -> str:
     words = repeat_words(spec, repeat)
     window = window_words(repeat.window_before, repeat.window_after)
     text = words[:1].upper() + words[1:]
+    return f"{text} (window {window})" if window else text
+
+
+def planned_timing(spec: Spec, visit: m.Visit) -> str:
+    """A visit's timing in words: its planned day, else its time after an event."""
+    relative = relative_timing(spec, visit) if visit.day is None else ""
+    if not relative:
+        return visit_timing(visit)
+    window = window_text(visit)
+    text = relative[:1].upper() + relative[1:]
     return f"{text} (window {window})" if window else text
