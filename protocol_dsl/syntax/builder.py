@@ -967,6 +967,13 @@ class ModelBuilder(Transformer):
         label, options = self._label_and_options(children[1:])
         day, day_end = options.get("day", (None, None))
         if "week" in options:  # `week N`: one day, the first of that week
+            if "day" in options:
+                raise SyntaxProblem(
+                    "E0616",
+                    f"visit {name} is planned twice: on a day and at a week",
+                    self.span(meta),
+                    help="keep one: `day N` or `week N` (week N is day 7N + 1)",
+                )
             day, day_end = options["week"], None
         before, after = options.get("window", (0, 0))
         return m.Visit(

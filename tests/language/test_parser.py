@@ -136,3 +136,26 @@ def test_a_visit_at_a_fractional_week_is_refused() -> None:
     assert [(d.code, d.message) for d in diagnostics] == [
         ("E0007", "a week must be a whole number, not 1.5")
     ]
+
+
+def test_a_visit_on_a_day_and_at_a_week_is_refused() -> None:
+    """Never one of the two chosen silently: the writer keeps one."""
+    module, diagnostics = parse_module(
+        'trial X {\n  title "x"\n}\nvisit W day 3 week 52\n', "w.trial"
+    )
+    assert module is None
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("E0616", "visit W is planned twice: on a day and at a week")
+    ]
+
+
+def test_a_visit_at_a_week_and_after_an_anchor_names_the_week() -> None:
+    from protocol_dsl.compiler import compile_spec
+
+    source = (
+        'trial X {\n  title "x"\n}\nvisit D1 day 1\nanchor first_dose = visit D1\n'
+        "visit W52 week 52 30 days after first_dose\n"
+    )
+    result = compile_spec("week.trial", source)
+    messages = [d.message for d in result.diagnostics if d.code == "E0616"]
+    assert messages == ["visit W52 is at week 52 and also 30 days after first_dose"]
