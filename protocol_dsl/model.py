@@ -852,6 +852,13 @@ class Visit(_Node):
     #: timing relative to an event with no planned day (`after end_of_treatment`)
     relative_to: Position | None = None
     timepoints: tuple[TimePoint, ...] = ()
+    #: written `week N` (kept as its study day 7N + 1 in `day`), printed back as written
+    as_week: bool = False
+
+    @property
+    def week(self) -> int | None:
+        """The week number of a visit written `week N`."""
+        return _week_of(self.day) if self.as_week and self.day is not None else None
 
     @property
     def earliest(self) -> int | None:
@@ -888,7 +895,12 @@ class Position(_Node):
         """The week number of a `week N` position."""
         if self.day is None or not self.as_week:
             return None
-        return (self.day - 1) // 7 if self.day > 0 else self.day // 7
+        return _week_of(self.day)
+
+
+def _week_of(day: int) -> int:
+    """The week of a study day that starts a week: day 1 is week 0, day -7 is week -1."""
+    return (day - 1) // 7 if day > 0 else day // 7
 
 
 @node

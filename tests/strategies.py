@@ -553,6 +553,8 @@ def _schedule(draw: st.DrawFn, used: set[str]) -> tuple[list[m.Epoch], list[m.Vi
                 number=draw(st.none() | st.just(Decimal(k + 2))),
                 marks=_marks(draw, 1),
                 span=SPAN,
+                # the first day of a week may be written `week N`
+                as_week=(day - 1) % 7 == 0 and draw(st.booleans()),
             )
         )
         previous_reach = day + window

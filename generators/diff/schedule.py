@@ -178,6 +178,8 @@ VISIT = Table(
         "calendar",
         "relative_to",
         "timepoints",
+        # `week 52` is day 365 written as a week: a spelling, compared as its day above
+        "as_week",
     ),
 )
 

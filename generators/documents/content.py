@@ -169,8 +169,9 @@ class _Builder:
                     (
                         Strong("Caveat. "),
                         Text(
-                            f"{CAVEAT} This version has {len(self.marks.provisional)} provisional "
-                            f"values and {len(self.marks.questions)} open questions, listed in "
+                            f"{CAVEAT} This version has "
+                            f"{counted(len(self.marks.provisional), 'provisional value')} and "
+                            f"{counted(len(self.marks.questions), 'open question')}, listed in "
                         ),
                         _link("Open questions and provisional values", "open-questions"),
                         Text("."),
@@ -1491,3 +1492,8 @@ def _forms_read(spec: Spec, expr: m.Expr) -> set[str]:
 def build_protocol(spec: Spec) -> Document:
     """The protocol document of a spec, in ICH M11 order."""
     return _Builder(spec).document()
+
+
+def counted(count: int, noun: str) -> str:
+    """`count` and `noun`, plural unless there is exactly one ("1 open question")."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

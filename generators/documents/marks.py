@@ -15,7 +15,15 @@ from collections.abc import Iterator
 
 import attrs
 
+from generators.documents.days import day_text, visit_timing, window_words
 from generators.documents.document import Badge, Inline, Note, Paragraph, Text, lines, para
+from generators.documents.timing import (
+    cycle_words,
+    planned_timing,
+    repeat_timing,
+    series_title,
+    series_visits,
+)
 from protocol_dsl import allocation
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import quantity_in_words
@@ -47,11 +55,11 @@ class MarkIndex:
             prefix = "" if owner is spec else f"Library {_alias(spec, owner)}: "
             for declaration in owner.module.declarations:
                 for node, where, mark in _marks(declaration, prefix.rstrip(": ") or ""):
-                    self._add(node, where, mark)
+                    self._add(owner, node, _series_place(owner, node, where), mark)
 
-    def _add(self, node: object, where: str, mark: m.Mark) -> None:
+    def _add(self, owner: Spec, node: object, where: str, mark: m.Mark) -> None:
         if mark.kind == "provisional":
-            entry = MarkEntry(len(self.provisional) + 1, where, _value_of(node), "")
+            entry = MarkEntry(len(self.provisional) + 1, where, _series_value(owner, node), "")
             self.provisional.append(entry)
             self._by_mark[id(mark)] = entry
         elif mark.kind == "question":
@@ -116,6 +124,40 @@ def _alias(spec: Spec, library: Spec) -> str:
     return library.path
 
 
+# ---------------------------------------------------------------- cycles and repeats
+
+
+def _series_place(spec: Spec, node: object, where: str) -> str:
+    """Where a cycle or repeat is, with its label as shown for all its visits
+    ("Repeat W (Infusion (week 4–48))"); any other node's place as found."""
+    if isinstance(node, m.Repeat | m.Cycle):
+        visits = series_visits(spec, node.name)
+        label = series_title(node.label, visits[0], visits[-1]) if visits else node.label
+        return f"{where} ({label})" if label else where
+    return where
+
+
+def _series_value(spec: Spec, node: object) -> str:
+    """The marked value; a visit's, repeat's or cycle's is its timing in words."""
+    match node:
+        case m.Visit():
+            # as the time line places it: `52 weeks after first_dose` is day 365, and a
+            # visit after an event with no planned day is timed from that event
+            return planned_timing(spec, spec.visits.get(node.name, node))
+        case m.Repeat():
+            return repeat_timing(spec, node)
+        case m.Cycle():
+            words = cycle_words(node)
+            return words[:1].upper() + words[1:]
+        case m.CycleVisit() if node.day is not None:
+            days = f"Day {day_text(node.day)}" + (
+                f" to {day_text(node.day_end)}" if node.day_end is not None else ""
+            )
+            window = window_words(node.window_before, node.window_after)
+            return f"{days} of each cycle" + (f" (window {window})" if window else "")
+    return _value_of(node)
+
+
 # ---------------------------------------------------------------- walking the spec
 
 
@@ -149,6 +191,14 @@ def _place(node: object, where: str) -> str:
             return f"{prefix}{node.kind.capitalize()} {node.id}"
         case m.Visit():
             return f"{prefix}Visit {node.name} ({node.label or node.name})"
+        case m.Repeat():
+            return f"{prefix}Repeat {node.name}"
+        case m.Cycle():
+            return f"{prefix}Cycle {node.name}"
+        case m.CycleVisit():
+            return f"{prefix}visit {node.name}"
+        case m.TimePoint():
+            return f"{prefix}time point {node.name}"
         case m.DoseFinding():
             return f"{prefix}Dose finding ({node.intervention})"
         case m.DoseLevel():
@@ -309,40 +359,3 @@ def _field_value(value: m.Value) -> str:
     if value.kind == "string":
         return str(value.value)
     return printer.value(value)
-
-
-def day_text(day: int) -> str:
-    """A study day with a typographic minus (a leading "-" would read as a formula)."""
-    return str(day) if day >= 0 else f"−{-day}"
-
-
-def visit_timing(visit: m.Visit) -> str:
-    """ "Day 8 (window −1/+1 days)", "Days −28 to −1", "Early termination"."""
-    if visit.day is None:
-        if visit.early_termination:
-            return "Early termination"
-        if visit.unscheduled:
-            return "Unscheduled"
-        return "Not scheduled by day"
-    if visit.day_end is not None:
-        text = f"Days {day_text(visit.day)} to {day_text(visit.day_end)}"
-    else:
-        text = f"Day {day_text(visit.day)}"
-    window = window_text(visit)
-    return f"{text} (window {window})" if window else text
-
-
-def window_text(visit: m.Visit) -> str:
-    """ "±2 days", "−1/+3 days", "0/+3 days", or "" when the visit has no window."""
-    before, after = visit.window_before, visit.window_after
-    if not before and not after:
-        return ""
-    unit = "day" if max(before, after) == 1 and before == after else "days"
-    if before == after:
-        return f"±{before} {unit}"
-    # a window on one side only: "0/+3 days" (a leading "+" would read as a formula)
-    if not before:
-        return f"0/+{after} days"
-    if not after:
-        return f"−{before}/0 days"
-    return f"−{before}/+{after} days"

@@ -16,6 +16,8 @@ import string
 
 import attrs
 
+from generators.documents.days import day_text as _day
+from generators.documents.days import window_text
 from generators.documents.document import (
     Badge,
     Cell,
@@ -28,9 +30,8 @@ from generators.documents.document import (
     header_cells,
     para,
 )
-from generators.documents.marks import MarkIndex, visit_timing, window_text
-from generators.documents.marks import day_text as _day
-from generators.documents.timing import relative_timing
+from generators.documents.marks import MarkIndex
+from generators.documents.timing import planned_timing, relative_timing
 from protocol_dsl import model as m
 from protocol_dsl.schedule.regimens import planned_administrations
 from protocol_dsl.schedule.words import schedule_words
@@ -311,15 +312,6 @@ def _epoch_groups(schedule: Schedule) -> list[tuple[str, int]]:
     return groups
 
 
-def _planned_timing(spec: Spec, visit: m.Visit) -> str:
-    relative = relative_timing(spec, visit) if visit.day is None else ""
-    if not relative:
-        return visit_timing(visit)
-    window = window_text(visit)
-    text = relative[:1].upper() + relative[1:]
-    return f"{text} (window {window})" if window else text
-
-
 def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
     """The visits as a table: name, label, timing, epoch, status."""
     visits = spec.visit_order
@@ -334,7 +326,7 @@ def visit_rows(spec: Spec, marks: MarkIndex) -> Table:
         row: list[Cell] = [
             cell(visit.name),
             cell(visit.label or visit.name),
-            cell(_planned_timing(spec, visit)),
+            cell(planned_timing(spec, visit)),
             cell((epoch.label or epoch.name) if epoch else (visit.epoch or "")),
         ]
         if with_rules:

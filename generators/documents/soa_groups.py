@@ -29,13 +29,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
+from generators.documents.days import day_text, window_text
 from generators.documents.document import Table, cell
-from generators.documents.marks import MarkIndex, day_text, window_text
+from generators.documents.marks import MarkIndex
 from generators.documents.schedule import Column, Schedule, _Footnotes, _sentence, soa_table
 from generators.documents.timing import (
     cycle_words,
     relative_timing,
     repeat_words,
+    series_title,
+    series_visits,
     timepoint_labels,
     timepoint_words,
 )
@@ -207,7 +210,11 @@ def _printed_column(
     keys: list[str] = []
     if unit.kind == "cycle":
         template = _template(spec, visit)
-        title = (template.label or template.name) if template else first.label
+        title = (
+            (series_title(template.label, first.visit, last.visit) or template.name)
+            if template
+            else first.label
+        )
         if len(source) == 1:
             names, day = visit.name, first.day
         else:
@@ -219,7 +226,7 @@ def _printed_column(
             keys.append(notes.add(f"{cycle.label or cycle.name}: {cycle_words(cycle)}."))
     elif unit.kind == "repeat" and len(source) > 1:
         repeat = spec.repeats[visit.series or ""]
-        title = repeat.label or repeat.name
+        title = series_title(repeat.label, first.visit, last.visit) or repeat.name
         names = f"{visit.name}–{last.visit.name}"
         day = f"every {_every(repeat)}"
         keys.append(notes.add(f"{title}: {repeat_words(spec, repeat)}."))
@@ -230,7 +237,9 @@ def _printed_column(
         day = _capital(relative) if relative and visit.day is None else first.day
         if unit.kind == "repeat":
             repeat = spec.repeats[visit.series or ""]
-            keys.append(notes.add(f"{repeat.label or repeat.name}: {repeat_words(spec, repeat)}."))
+            occurrences = series_visits(spec, repeat.name)
+            whole = series_title(repeat.label, occurrences[0], occurrences[-1]) or repeat.name
+            keys.append(notes.add(f"{whole}: {repeat_words(spec, repeat)}."))
     who = title if unit.kind == "visit" else f"{title} ({names})"
     if visit.condition:
         keys.append(notes.add(f"{who}: {_sentence(visit.condition)}"))
@@ -313,9 +322,9 @@ def timepoint_table(spec: Spec) -> Table | None:
             cycle = spec.cycles[visit.series or ""]
             names = instances[key]
             span = names[0] if len(names) == 1 else f"{names[0]}–{names[-1]}"
+            title = series_title(template.label, spec.visits[names[0]], spec.visits[names[-1]])
             where = (
-                f"{template.label or template.name} of each "
-                f"{label_phrase(cycle.label, cycle.name)} ({span})"
+                f"{title or template.name} of each {label_phrase(cycle.label, cycle.name)} ({span})"
             )
         labels = timepoint_labels(visit.timepoints)
         for point in visit.timepoints:

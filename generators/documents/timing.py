@@ -8,7 +8,9 @@ the renderers escape it.
 
 from __future__ import annotations
 
-from generators.documents.marks import day_text
+import re
+
+from generators.documents.days import day_text, visit_timing, window_text, window_words
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import label_phrase, quantity_in_words
 from protocol_dsl.spec import Spec
@@ -82,3 +84,56 @@ def timepoint_words(point: m.TimePoint, labels: dict[str, str]) -> str:
 
 def timepoint_labels(points: tuple[m.TimePoint, ...]) -> dict[str, str]:
     return {p.name: label_phrase(p.label, p.name) for p in points}
+
+
+#: a placeholder of a cycle's or repeat's label pattern, as the time line fills it
+_PLACEHOLDER = re.compile(r"(\{[^{}]*\})")
+
+
+def series_title(label: str | None, first: m.Visit, last: m.Visit) -> str | None:
+    """The label of a run of a series' visits, as shown for the whole run.
+
+    A pattern's placeholders become the span of their values, read back from the labels
+    the time line gave the first and the last visit: "Infusion (week {week})" for weeks
+    4 to 48 is "Infusion (week 4–48)".  A label without placeholders is shown as written.
+    """
+    if label is None or not _PLACEHOLDER.search(label):
+        return label
+    parts = _PLACEHOLDER.split(label)
+    pattern = "".join("(.*?)" if i % 2 else re.escape(part) for i, part in enumerate(parts))
+    start = re.fullmatch(pattern, first.label or "", re.DOTALL)
+    end = re.fullmatch(pattern, last.label or "", re.DOTALL)
+    if start is None or end is None:  # a label the pattern did not make: both, as they are
+        shown = first.label or first.name
+        return shown if first is last else f"{shown} – {last.label or last.name}"
+    filled = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            filled.append(part)
+            continue
+        a, b = start[(i + 1) // 2], end[(i + 1) // 2]
+        filled.append(a if a == b else f"{a}–{b}")
+    return "".join(filled)
+
+
+def series_visits(spec: Spec, series: str) -> list[m.Visit]:
+    """The visits a cycle or repeat yields, in schedule order."""
+    return [visit for visit in spec.visit_order if visit.series == series]
+
+
+def repeat_timing(spec: Spec, repeat: m.Repeat) -> str:
+    """ "Every 4 weeks from week 4, to week 48 (window ±7 days)": a repeat's value."""
+    words = repeat_words(spec, repeat)
+    window = window_words(repeat.window_before, repeat.window_after)
+    text = words[:1].upper() + words[1:]
+    return f"{text} (window {window})" if window else text
+
+
+def planned_timing(spec: Spec, visit: m.Visit) -> str:
+    """A visit's timing in words: its planned day, else its time after an event."""
+    relative = relative_timing(spec, visit) if visit.day is None else ""
+    if not relative:
+        return visit_timing(visit)
+    window = window_text(visit)
+    text = relative[:1].upper() + relative[1:]
+    return f"{text} (window {window})" if window else text

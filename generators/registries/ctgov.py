@@ -15,8 +15,11 @@ written alone to `eligibility.txt`.
 
 What the spec does not say is left out rather than guessed: no
 healthyVolunteers without a `healthy_volunteers` field, no overallStatus
-without `status`.  The enrolment count is the spec's planned number, so its
-type is ESTIMATED.
+without `status`.  The enrolment count is ESTIMATED (the planned number) while
+enrolment is open or yet to start, and ACTUAL once it has closed: when the
+recruitment status is active_not_recruiting, completed or terminated, as the
+registry's data element definitions ask.  A withdrawn trial enrolled no one: its
+count is 0, ACTUAL.
 """
 
 from __future__ import annotations
@@ -246,7 +249,7 @@ def _design(spec: Spec) -> dict[str, Any]:
     )
     enrollment = None
     if enrolment is not None and isinstance(enrolment.value.value, Decimal):
-        enrollment = {"count": int(enrolment.value.value), "type": "ESTIMATED"}
+        enrollment = _enrollment(int(enrolment.value.value), _value(spec, "status"))
     return _compact(
         {
             "studyType": study_type.upper() if study_type else None,
@@ -255,6 +258,17 @@ def _design(spec: Spec) -> dict[str, Any]:
             "enrollmentInfo": enrollment,
         }
     )
+
+
+#: recruitment statuses after enrolment has closed: the count is the number enrolled
+ENROLMENT_CLOSED = frozenset({"active_not_recruiting", "completed", "terminated"})
+
+
+def _enrollment(count: int, status: str | None) -> dict[str, Any]:
+    """The enrolment count and whether it is ESTIMATED (planned) or ACTUAL (closed)."""
+    if status == "withdrawn":  # halted before the first participant was enrolled
+        return {"count": 0, "type": "ACTUAL"}
+    return {"count": count, "type": "ACTUAL" if status in ENROLMENT_CLOSED else "ESTIMATED"}
 
 
 def _masking_info(spec: Spec, masking: str | None) -> dict[str, Any] | None:

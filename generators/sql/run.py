@@ -203,7 +203,7 @@ def _open(
         return _load_subjects(connection, dictionary, source, problems)
     path = Path(source)
     if path.is_dir():
-        return _folder(path)
+        return _open_folder(connection, dictionary, path, problems)
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
     if path.suffix in (".json", ".jsonl", ".ndjson"):
@@ -230,6 +230,31 @@ def _open(
     raise SourceError(
         f"{path}: not a folder of CSV or Parquet tables, a DuckDB database, or JSON subject records"
     )
+
+
+def _open_folder(
+    connection: duckdb.DuckDBPyConnection,
+    dictionary: Dictionary,
+    path: Path,
+    problems: list[str],
+) -> dict[str, _Raw]:
+    """A folder read as the interpreter reads it (`protocol_dsl.data.read_inputs`): CSV or
+    Parquet tables, else JSON and JSON Lines subject records (as `protocol witness -o`
+    writes them); a folder of neither is refused, never screened as zero subjects."""
+    kinds = {file.suffix.lower() for file in path.iterdir() if file.is_file()}
+    if ".xpt" in kinds:
+        raise SourceError(
+            f"{path}: SDTM datasets (.xpt) are read only by the python engine; use --engine python"
+        )
+    if kinds & {".csv", ".parquet", ".gz"}:
+        return _folder(path)
+    if kinds & {".json", ".jsonl", ".ndjson"}:
+        records: list[Any] = []
+        for file in sorted(path.iterdir()):
+            if file.is_file() and file.suffix.lower() in (".json", ".jsonl", ".ndjson"):
+                records += _read_json(file, problems)
+        return _load_subjects(connection, dictionary, records, problems)
+    raise SourceError(f"{path}: holds no subject data (JSON, JSON Lines, CSV or Parquet files)")
 
 
 def _folder(path: Path) -> dict[str, _Raw]:

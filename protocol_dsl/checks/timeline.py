@@ -45,7 +45,9 @@ def _timing(spec: Spec) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "E0616",
                     "error",
-                    f"visit {decl.name} is on day {decl.day} and also "
+                    f"visit {decl.name} is "
+                    + (f"at week {decl.week}" if decl.week is not None else f"on day {decl.day}")
+                    + " and also "
                     f"{printer.position(decl.after)}",
                     decl.after.span,
                     help="keep one: a planned day, or a time before or after an anchor",

@@ -764,6 +764,9 @@ class ModelBuilder(Transformer):
         end = self._int(children[1]) if len(children) > 1 else None
         return ("day", (day, end))
 
+    def visit_week(self, children: list[Any]) -> tuple[str, Any]:
+        return ("week", self._week(children[0]))
+
     def visit_window(self, children: list[Any]) -> tuple[str, Any]:
         before, after = self._int(children[0]), self._int(children[1])
         return ("window", (abs(before), abs(after)))
@@ -805,13 +808,17 @@ class ModelBuilder(Transformer):
 
     @v_args(meta=True)
     def position_week(self, meta: Any, children: list[Any]) -> m.Position:
-        number, span = children[0]
+        return m.Position(day=self._week(children[0]), as_week=True, span=self.span(meta))
+
+    @staticmethod
+    def _week(number_and_span: tuple[Decimal, m.Span]) -> int:
+        """The study day of `week N` (7N + 1: week 0 is day 1)."""
+        number, span = number_and_span
         if number != number.to_integral_value():
             raise SyntaxProblem("E0007", f"a week must be a whole number, not {number}", span)
         if abs(number) > 100_000:
             raise SyntaxProblem("E0004", f"week {number} is too far from day 1", span)
-        day = durations.week_day(int(number))
-        return m.Position(day=day, as_week=True, span=self.span(meta))
+        return durations.week_day(int(number))
 
     @v_args(meta=True)
     def position_anchor(self, meta: Any, children: list[Any]) -> m.Position:
@@ -959,6 +966,15 @@ class ModelBuilder(Transformer):
         name = str(children[0])
         label, options = self._label_and_options(children[1:])
         day, day_end = options.get("day", (None, None))
+        if "week" in options:  # `week N`: one day, the first of that week
+            if "day" in options:
+                raise SyntaxProblem(
+                    "E0616",
+                    f"visit {name} is planned twice: on a day and at a week",
+                    self.span(meta),
+                    help="keep one: `day N` or `week N` (week N is day 7N + 1)",
+                )
+            day, day_end = options["week"], None
         before, after = options.get("window", (0, 0))
         return m.Visit(
             name,
@@ -977,6 +993,7 @@ class ModelBuilder(Transformer):
             self._marks(children),
             span=self.span(meta),
             after=options.get("after"),
+            as_week="week" in options,
         )
 
     @v_args(meta=True)

@@ -894,7 +894,9 @@ class _Formatter:
 
     def visit(self, decl: m.Visit) -> list[_Line]:
         rest: list[str] = []
-        if decl.day is not None:
+        if decl.week is not None:
+            rest.append(f"week {decl.week}")
+        elif decl.day is not None:
             day = f"day {decl.day}"
             if decl.day_end is not None:
                 day += f" .. {decl.day_end}"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generators.documents.content import build_protocol
+from generators.documents.content import build_protocol, counted
 from generators.documents.document import (
     Badge,
     Document,
@@ -167,6 +167,19 @@ def test_caveat_on_the_title_page(document: Document) -> None:
     assert any(
         "PROVISIONAL are illustrative" in c and "not taken from the source" in c for c in caveats
     )
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "expected"),
+    [
+        (0, "open question", "0 open questions"),
+        (1, "open question", "1 open question"),
+        (2, "open question", "2 open questions"),
+        (1, "provisional value", "1 provisional value"),
+    ],
+)
+def test_caveat_counts_agree_in_number(count: int, noun: str, expected: str) -> None:
+    assert counted(count, noun) == expected
 
 
 def test_sample_size_from_the_design(document: Document) -> None:

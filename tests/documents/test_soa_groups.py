@@ -168,11 +168,57 @@ def test_a_condition_on_a_cycle_visit_is_one_footnote_per_printed_column() -> No
     assert used == {n.key for n in grouped.footnotes}
 
 
-def test_a_schedule_without_series_is_not_regrouped(oncology: Spec) -> None:
-    from tests.documents.helpers import REAL_SPECS
+def test_a_label_pattern_is_filled_for_a_grouped_column() -> None:
+    """A label with placeholders shows the span of its values, never the raw `{week}`."""
+    source = (FIXTURES / FIXTURE).read_text(encoding="utf-8")
+    patterned = source.replace(
+        'repeat TA "Tumour assessment" every 6 weeks after first_dose',
+        'repeat TA "Tumour assessment (week {week})" every 6 weeks after first_dose',
+    ).replace(
+        'visit D1 "Day 1" day 1 window 0 +3 {', 'visit D1 "Cycle {cycle} day 1" day 1 window 0 +3 {'
+    )
+    patterned = patterned.replace(
+        "at_most 12 window ± 7 in treatment", "at_most 12 window ± 7 in treatment provisional"
+    )
+    assert patterned.count("{week}") == 1 and patterned.count("{cycle}") == 1
+    spec = compile_clean(SPECS / "_fixture_patterned.trial", patterned)
+    grouped = group_schedule(spec, build_schedule(spec))
+    printed = {c.names: c.label for c in grouped.columns}
+    assert printed["TA1–TA12"] == "Tumour assessment (week 6–72)"
+    assert printed["C5D1–C17D1"] == "Cycle 5–17 day 1"
+    assert printed["C2D1"] == "Cycle 2 day 1"
+    texts = [n.text for n in grouped.footnotes] + [
+        " ".join(plain(p.inlines) for p in c) for c in soa_table(grouped, MarkIndex(spec)).header
+    ]
+    assert not [t for t in texts if "{" in t]
+    points = timepoint_table(spec)
+    assert points is not None
+    assert plain(points.rows[0][0][0].inlines).startswith("Cycle 1–17 day 1 of each")
+    (entry,) = [e for e in MarkIndex(spec).provisional if e.where.startswith("Repeat TA")]
+    assert entry.where == "Repeat TA (Tumour assessment (week 6–72))"
+    assert entry.value == (
+        "Every 6 weeks after first dose of Drug Z, until disease progression, "
+        "at most 12 times (window ±7 days)"
+    )
 
-    # QLS4131's visits are written one by one: no cycle, no repeat
-    spec = compile_clean(next(p for p in REAL_SPECS if "qls4131" in str(p)))
+
+def test_a_provisional_visit_after_an_event_is_listed_with_its_timing() -> None:
+    """Not "Not scheduled by day": the provisional values say when the visit is."""
+    source = (FIXTURES / FIXTURE).read_text(encoding="utf-8")
+    marked = source.replace(
+        "30 days after last_dose window ± 7 in follow_up",
+        "30 days after last_dose window ± 7 in follow_up provisional",
+    )
+    assert marked != source
+    spec = compile_clean(SPECS / "_fixture_marked.trial", marked)
+    (entry,) = MarkIndex(spec).provisional
+    assert entry.where == "Visit SFU (Safety follow-up)"
+    assert entry.value == "30 days after last dose of Drug Z (window ±7 days)"
+
+
+def test_a_schedule_without_series_is_not_regrouped(oncology: Spec) -> None:
+    # QLS4131 declares every visit: no cycle, no repeat
+    spec = compile_clean(SPECS / "qls4131_sle_phase1b.trial")
     assert not spec.cycles and not spec.repeats
     schedule = build_schedule(spec)
     assert group_schedule(spec, schedule) is schedule

@@ -208,6 +208,53 @@ def test_witness_output_screens_as_it_is(tmp_path: Path, engine: str) -> None:
         assert "no witness for E1" in note["reason"]
 
 
+def _statuses(out: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """Subject id -> (status, criterion statuses), from either engine's JSON report."""
+    return {
+        s["subject_id"]: (
+            s["status"],
+            {k: c if isinstance(c, str) else c["status"] for k, c in s["criteria"].items()},
+        )
+        for s in json.loads(out)["subjects"]
+    }
+
+
+def test_a_witness_folder_screens_the_same_with_both_engines(tmp_path: Path) -> None:
+    """`protocol witness -o DIR` writes one JSON file per subject: both engines read them all."""
+    pytest.importorskip("z3")
+    pytest.importorskip("duckdb")
+    folder = tmp_path / "witnesses"
+    code, _, err = _invoke("witness", QLS, "-o", str(folder))
+    assert code == 0, err
+    code, out, err = _invoke("screen", QLS, str(folder), "--format", "json")
+    assert code == 0, err
+    python = _statuses(out)
+    code, out, err = _invoke("screen", QLS, str(folder), "--format", "json", "--engine", "duckdb")
+    assert code == 0, err
+    assert _statuses(out) == python
+    assert len(python) == len(list(folder.glob("W*.json"))) > 1
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ({"notes.txt": "hello"}, "holds no subject data"),
+        ({"dm.xpt": ""}, "use --engine python"),
+    ],
+)
+def test_the_duckdb_engine_refuses_a_folder_it_cannot_read(
+    tmp_path: Path, files: dict[str, str], said: str
+) -> None:
+    """Never zero subjects without a word: a folder it cannot read is an error naming it."""
+    pytest.importorskip("duckdb")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    code, _, err = _invoke("screen", QLS, str(folder), "--engine", "duckdb")
+    assert code == 1 and said in err and str(folder) in err and "Traceback" not in err
+
+
 def test_screening_json_as_text_imports_no_heavy_library(tmp_path: Path) -> None:
     """One subject from JSON to a text report: no SQL, data-frame, chart, solver or rich import."""
     import subprocess

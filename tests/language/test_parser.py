@@ -118,3 +118,44 @@ def test_spacing_inside_a_field_quantity_is_not_meaning() -> None:
 
 def test_grammar_builds_in_strict_mode() -> None:
     strict_parser()
+
+
+@pytest.mark.parametrize(("week", "day"), [(0, 1), (1, 8), (52, 365), (-1, -7)])
+def test_a_visit_at_week_n_is_day_7n_plus_1_and_prints_back_as_written(week: int, day: int) -> None:
+    source = f'trial X {{\n  title "x"\n}}\nvisit W "Week" week {week} window ± 7\n'
+    module, diagnostics = parse_module(source, "week.trial")
+    assert module is not None and not diagnostics
+    (visit,) = [d for d in module.declarations if hasattr(d, "as_week")]
+    assert (visit.day, visit.day_end, visit.as_week, visit.week) == (day, None, True, week)
+    assert f"week {week} window -7 +7" in format_source(source, "week.trial")
+
+
+def test_a_visit_at_a_fractional_week_is_refused() -> None:
+    module, diagnostics = parse_module('trial X {\n  title "x"\n}\nvisit W week 1.5\n', "w.trial")
+    assert module is None
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("E0007", "a week must be a whole number, not 1.5")
+    ]
+
+
+def test_a_visit_on_a_day_and_at_a_week_is_refused() -> None:
+    """Never one of the two chosen silently: the writer keeps one."""
+    module, diagnostics = parse_module(
+        'trial X {\n  title "x"\n}\nvisit W day 3 week 52\n', "w.trial"
+    )
+    assert module is None
+    assert [(d.code, d.message) for d in diagnostics] == [
+        ("E0616", "visit W is planned twice: on a day and at a week")
+    ]
+
+
+def test_a_visit_at_a_week_and_after_an_anchor_names_the_week() -> None:
+    from protocol_dsl.compiler import compile_spec
+
+    source = (
+        'trial X {\n  title "x"\n}\nvisit D1 day 1\nanchor first_dose = visit D1\n'
+        "visit W52 week 52 30 days after first_dose\n"
+    )
+    result = compile_spec("week.trial", source)
+    messages = [d.message for d in result.diagnostics if d.code == "E0616"]
+    assert messages == ["visit W52 is at week 52 and also 30 days after first_dose"]

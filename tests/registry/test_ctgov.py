@@ -217,6 +217,29 @@ def test_phases(phase: str, expected: list[str]) -> None:
     assert ctgov.phases(phase) == expected
 
 
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (None, {"count": 40, "type": "ESTIMATED"}),
+        ("not_yet_recruiting", {"count": 40, "type": "ESTIMATED"}),
+        ("recruiting", {"count": 40, "type": "ESTIMATED"}),
+        ("enrolling_by_invitation", {"count": 40, "type": "ESTIMATED"}),
+        ("suspended", {"count": 40, "type": "ESTIMATED"}),
+        ("active_not_recruiting", {"count": 40, "type": "ACTUAL"}),
+        ("completed", {"count": 40, "type": "ACTUAL"}),
+        ("terminated", {"count": 40, "type": "ACTUAL"}),
+        ("withdrawn", {"count": 0, "type": "ACTUAL"}),
+    ],
+)
+def test_enrolment_is_actual_once_enrolment_has_closed(
+    status: str | None, expected: dict[str, object]
+) -> None:
+    written = f"  status {status}\n" if status else ""
+    spec = compile_text(f'trial T {{\n  title "T"\n  enrolment 40\n{written}}}\n')
+    design = ctgov.record(spec)["protocolSection"]["designModule"]
+    assert design["enrollmentInfo"] == expected
+
+
 def test_age_groups_follow_the_age_range() -> None:
     spec = compile_text(
         'trial T { title "T" minimum_age 6 months maximum_age 17 years sex female }'
