@@ -519,7 +519,7 @@ def _token_hint(token: Token, error: UnexpectedToken) -> str | None:
     return None
 
 
-_MARK_WORDS = ("note", "question", "source", "rationale")
+_MARK_WORDS = ("note", "question", "source", "rationale", "allow")
 
 # A mark at the end of the text before a refused clause: `provisional`, `note "…"`, ….
 _MARK_BEFORE = re.compile(
