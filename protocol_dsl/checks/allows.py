@@ -13,6 +13,7 @@ thing a reviewer cannot audit.  An `allow` that silences nothing is a note
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import attrs
 
@@ -35,15 +36,16 @@ def allowances(spec: Spec) -> list[Allowance]:
     found: list[Allowance] = []
     for node in _nodes(spec.module):
         marks = getattr(node, "marks", None)
-        if not isinstance(marks, tuple):
+        span = getattr(node, "span", None)
+        if not isinstance(marks, tuple) or not isinstance(span, Span):
             continue
         for mark in marks:
             if isinstance(mark, Mark) and mark.kind == "allow":
-                found.append(Allowance(mark, node.span))
+                found.append(Allowance(mark, span))
     return found
 
 
-def _nodes(node: object) -> Iterator[object]:
+def _nodes(node: object) -> Iterator[attrs.AttrsInstance]:
     """Every model node under `node`, depth first (marks on nested items count)."""
     stack = [node]
     while stack:
@@ -53,8 +55,9 @@ def _nodes(node: object) -> Iterator[object]:
             continue
         if not attrs.has(type(current)):
             continue
-        yield current
-        for field in attrs.fields(type(current)):
+        node_ = cast(attrs.AttrsInstance, current)
+        yield node_
+        for field in attrs.fields(type(node_)):
             if field.name in {"span", "marks"}:
                 continue
             value = getattr(current, field.name)
