@@ -53,7 +53,9 @@ def compile_spec(
     if strict:
         # an allowed finding has been reviewed: --strict does not bring it back
         diagnostics = [_strict(d) for d in diagnostics]
-    return CompileResult(spec, sorted_diagnostics(diagnostics), sources, sorted_diagnostics(allowed))
+    return CompileResult(
+        spec, sorted_diagnostics(diagnostics), sources, sorted_diagnostics(allowed)
+    )
 
 
 def _strict(diagnostic: Diagnostic) -> Diagnostic:

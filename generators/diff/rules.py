@@ -1699,7 +1699,7 @@ _SUPPRESSION = _v(
 _rule(
     "SUPPRESSION_CHANGED",
     APPENDIX,
-    "a reviewed finding allowed (`allow CODE \"reason\"`), or its reason",
+    'a reviewed finding allowed (`allow CODE "reason"`), or its reason',
     _both(_SUPPRESSION, "added", "removed", "changed"),
 )
 

@@ -129,7 +129,7 @@ def _refusal(mark: Mark) -> Diagnostic | None:
             "error",
             f"`{mark.code}` is not a diagnostic code of protocol-dsl, so there is nothing to allow",
             mark.span,
-            help="write the code `protocol check` reports for the finding, e.g. `allow W0406 \"…\"`",
+            help='write the code `protocol check` reports for the finding, e.g. `allow W0406 "…"`',
         )
     if not mark.text.strip():
         return Diagnostic(

@@ -35,7 +35,7 @@ objective OBJ1 primary "Eligibility" {
 }
 
 """
-FINDING = "inclusion I1 \"Adults up to 150\" = demographics.age >= 18 and demographics.age <= 150\n"
+FINDING = 'inclusion I1 "Adults up to 150" = demographics.age >= 18 and demographics.age <= 150\n'
 REASON = "The upper bound repeats the protocol text approved by the committee"
 ALLOWED = HEADER + FINDING + f'  allow W0406 "{REASON}"\n'
 
@@ -143,7 +143,9 @@ def test_the_protocol_document_lists_the_allowed_findings(tmp_path: Path) -> Non
     assert "Kept &lt;b&gt;as&lt;/b&gt; written" in html and "<b>as</b>" not in html
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     reason=st.text(
         st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='"\\'), max_size=40
