@@ -32,7 +32,11 @@ class Allowance:
 
 
 def allowances(spec: Spec) -> list[Allowance]:
-    """Every `allow` mark of the spec's own module, with its declaration's span."""
+    """Every `allow` mark of the spec's own module, with its declaration's span.
+
+    A library's marks are not read: a finding is reported on the spec being checked,
+    and a library is reviewed by checking it on its own.
+    """
     found: list[Allowance] = []
     for node in _nodes(spec.module):
         marks = getattr(node, "marks", None)
@@ -70,11 +74,13 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def split_allowed(
-    spec: Spec, diagnostics: list[Diagnostic]
+    spec: Spec, diagnostics: list[Diagnostic], *, report_unused: bool = True
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(active findings plus those about the `allow` marks themselves, allowed findings).
 
-    An allowed finding carries its reason in `Diagnostic.allowed`.
+    An allowed finding carries its reason in `Diagnostic.allowed`.  `report_unused`:
+    whether an `allow` that silences nothing is a note (N0905), which only a run of
+    every check can tell.
     """
     marks = allowances(spec)
     if not marks:
@@ -107,7 +113,7 @@ def split_allowed(
             used.add(match)
             allowed.append(attrs.evolve(diagnostic, allowed=usable[match].mark.text.strip()))
     for i, allowance in enumerate(usable):
-        if i not in used:
+        if report_unused and i not in used:
             problems.append(_unused(allowance.mark))
     return active + problems, allowed
 

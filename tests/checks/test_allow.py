@@ -161,3 +161,13 @@ def test_every_finding_is_either_active_or_allowed(tmp_path: Path, reason: str) 
     )
     assert seen == sorted((d.code, d.message) for d in plain.diagnostics)
     assert bool(result.allowed) == bool(reason.strip())
+
+
+def test_a_subset_of_the_checks_never_calls_an_allow_stale(tmp_path: Path) -> None:
+    """`protocol screen` runs only the evaluation checks, which never report W0406."""
+    from protocol_dsl.checks import evaluation_checks, run_checks
+    from protocol_dsl.syntax.loader import load
+
+    spec, _, _ = load(str(_write(tmp_path, ALLOWED)))
+    assert spec is not None
+    assert "N0905" not in [d.code for d in run_checks(spec, evaluation_checks())]
