@@ -523,7 +523,8 @@ _MARK_WORDS = ("note", "question", "source", "rationale", "allow")
 
 # A mark at the end of the text before a refused clause: `provisional`, `note "…"`, ….
 _MARK_BEFORE = re.compile(
-    r'(?:^|\s)(provisional|(?:note|question|source|rationale)\s+"(?:[^"\\]|\\.)*")\s*\Z', re.DOTALL
+    r'(?:^|\s)(provisional|(?:note|question|source|rationale|allow\s+\w+)\s+"(?:[^"\\]|\\.)*")\s*\Z',
+    re.DOTALL,
 )
 
 
