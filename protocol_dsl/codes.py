@@ -58,6 +58,8 @@ CODES: dict[str, CodeInfo] = {
     "E0120": CodeInfo("visit name pattern that cannot name visits", "error"),
     "E0121": CodeInfo("unknown time point", "error"),
     "E0122": CodeInfo("unknown anchor in a position", "error"),
+    "E0125": CodeInfo("allowed finding without a reason", "error"),
+    "E0126": CodeInfo("code that cannot be allowed", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -216,6 +218,7 @@ CODES: dict[str, CodeInfo] = {
     "N0902": CodeInfo("open question", "note"),
     "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
     "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
+    "N0905": CodeInfo("allow that silences nothing", "note"),
     # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
     "E0999": CodeInfo("internal error in a check", "error"),
     # ---- E10xx randomised design

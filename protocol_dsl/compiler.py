@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-from protocol_dsl.checks import run_checks
+from protocol_dsl.checks import run_checks_allowing
 from protocol_dsl.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, _read_file, load
@@ -19,6 +19,8 @@ class CompileResult:
     spec: Spec | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
+    #: Findings an `allow` mark silences, each with its reason (not in `diagnostics`).
+    allowed: list[Diagnostic] = attrs.field(factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,11 +46,16 @@ def compile_spec(
 ) -> CompileResult:
     """Load and check one spec; `thorough` lifts the solver's effort limit (N0904)."""
     spec, diagnostics, sources = load(path, source, reader)
+    allowed: list[Diagnostic] = []
     if spec is not None and not has_errors(diagnostics):
-        diagnostics = diagnostics + run_checks(spec, thorough=thorough)
+        active, allowed = run_checks_allowing(spec, thorough=thorough)
+        diagnostics = diagnostics + active
     if strict:
+        # an allowed finding has been reviewed: --strict does not bring it back
         diagnostics = [_strict(d) for d in diagnostics]
-    return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
+    return CompileResult(
+        spec, sorted_diagnostics(diagnostics), sources, sorted_diagnostics(allowed)
+    )
 
 
 def _strict(diagnostic: Diagnostic) -> Diagnostic:

@@ -40,6 +40,8 @@ class Diagnostic:
     notes: tuple[str, ...] = ()
     help: str | None = None
     suggestion: str | None = None
+    #: The reason of the `allow` mark that silences this finding; None when active.
+    allowed: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -84,15 +86,29 @@ def use_colour(stream: object, no_color: bool = False) -> bool:
 
 
 def render_text(
-    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], colour: bool = False
+    diagnostics: Sequence[Diagnostic],
+    sources: Mapping[str, str],
+    colour: bool = False,
+    allowed: Sequence[Diagnostic] = (),
 ) -> str:
-    """Render like a compiler: header, location, source line, caret, help."""
+    """Render like a compiler: header, location, source line, caret, help.
+
+    `allowed` are findings an `allow` mark silences, shown (with the reason) after
+    the active ones when the caller asks for them; the summary counts them.
+    """
     out: list[str] = []
     for d in diagnostics:
+        out.append(_render_one(d, sources, colour))
+    for d in allowed:
         out.append(_render_one(d, sources, colour))
     if diagnostics:
         out.append(_summary(diagnostics))
     return "\n".join(out) + ("\n" if out else "")
+
+
+def allowed_summary(count: int) -> str:
+    """`2 findings allowed`: how many reviewed findings an `allow` mark silences."""
+    return f"{count} finding{'s' if count != 1 else ''} allowed"
 
 
 def _paint(text: str, style: str, colour: bool) -> str:
@@ -100,9 +116,9 @@ def _paint(text: str, style: str, colour: bool) -> str:
 
 
 def _render_one(d: Diagnostic, sources: Mapping[str, str], colour: bool) -> str:
+    header = f"{d.severity}[{d.code}]" if d.allowed is None else f"allowed {d.severity}[{d.code}]"
     lines = [
-        _paint(f"{d.severity}[{d.code}]", _COLOURS[d.severity], colour)
-        + _paint(f": {d.message}", _BOLD, colour),
+        _paint(header, _COLOURS[d.severity], colour) + _paint(f": {d.message}", _BOLD, colour),
         _paint("  --> ", _BLUE, colour) + f"{d.span.file}:{d.span.line}:{d.span.column}",
     ]
     lines.extend(_snippet(d.span, sources.get(d.span.file), "", d.severity, colour))
@@ -121,6 +137,8 @@ def _render_one(d: Diagnostic, sources: Mapping[str, str], colour: bool) -> str:
         lines.append(_paint("   = ", _BLUE, colour) + f"help: did you mean '{d.suggestion}'?")
     if d.help:
         lines.append(_paint("   = ", _BLUE, colour) + f"help: {d.help}")
+    if d.allowed is not None:
+        lines.append(_paint("   = ", _BLUE, colour) + f"allowed: {d.allowed}")
     return "\n".join(lines) + "\n"
 
 
@@ -168,32 +186,38 @@ def _span_json(span: Span) -> dict[str, object]:
     }
 
 
-def to_json_data(diagnostics: Sequence[Diagnostic]) -> dict[str, object]:
+def _diagnostic_json(d: Diagnostic) -> dict[str, object]:
+    return {
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "span": _span_json(d.span),
+        "labels": [{"message": lb.message, "span": _span_json(lb.span)} for lb in d.labels],
+        "notes": list(d.notes),
+        "help": d.help,
+        "suggestion": d.suggestion,
+    }
+
+
+def to_json_data(
+    diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnostic] = ()
+) -> dict[str, object]:
+    """The findings, and apart from them those an `allow` mark silences, with the reason."""
     return {
         "format_version": FORMAT_VERSION,
-        "diagnostics": [
-            {
-                "code": d.code,
-                "severity": d.severity,
-                "message": d.message,
-                "span": _span_json(d.span),
-                "labels": [{"message": lb.message, "span": _span_json(lb.span)} for lb in d.labels],
-                "notes": list(d.notes),
-                "help": d.help,
-                "suggestion": d.suggestion,
-            }
-            for d in diagnostics
-        ],
+        "diagnostics": [_diagnostic_json(d) for d in diagnostics],
+        "allowed": [{**_diagnostic_json(d), "reason": d.allowed} for d in allowed],
         "summary": {
             "errors": sum(1 for d in diagnostics if d.severity == "error"),
             "warnings": sum(1 for d in diagnostics if d.severity == "warning"),
             "notes": sum(1 for d in diagnostics if d.severity == "note"),
+            "allowed": len(allowed),
         },
     }
 
 
-def render_json(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps(to_json_data(diagnostics), indent=2, ensure_ascii=False) + "\n"
+def render_json(diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnostic] = ()) -> str:
+    return json.dumps(to_json_data(diagnostics, allowed), indent=2, ensure_ascii=False) + "\n"
 
 
 def github_escape(text: str, *, property_value: bool = False) -> str:
@@ -221,38 +245,51 @@ def github_location(file: str, span: Span | None) -> list[str]:
     return props
 
 
-def render_github(diagnostics: Sequence[Diagnostic]) -> str:
-    """GitHub Actions workflow commands (::error file=…,line=…::message)."""
+def render_github(diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnostic] = ()) -> str:
+    """GitHub Actions workflow commands (::error file=…,line=…::message).
+
+    An allowed finding (passed only when asked for) is a notice titled as allowed,
+    with its reason: reviewed, so never a warning on the pull request.
+    """
     kinds = {"error": "error", "warning": "warning", "note": "notice"}
     lines = []
-    for d in diagnostics:
+    for d in [*diagnostics, *allowed]:
+        title = d.code if d.allowed is None else f"{d.code} allowed"
         props = ",".join(
             [
                 *github_location(d.span.file, d.span),
-                f"title={github_escape(d.code, property_value=True)}",
+                f"title={github_escape(title, property_value=True)}",
             ]
         )
         message = d.message + (f" (help: {d.help})" if d.help else "")
-        lines.append(f"::{kinds[d.severity]} {props}::{github_escape(message)}")
+        kind = kinds[d.severity]
+        if d.allowed is not None:
+            message = f"{d.message} (allowed: {d.allowed})"
+            kind = "notice"
+        lines.append(f"::{kind} {props}::{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def render_sarif(diagnostics: Sequence[Diagnostic], tool_version: str) -> str:
+def render_sarif(
+    diagnostics: Sequence[Diagnostic], tool_version: str, allowed: Sequence[Diagnostic] = ()
+) -> str:
+    """SARIF 2.1.0; an allowed finding is a result with an in-source suppression."""
     levels = {"error": "error", "warning": "warning", "note": "note"}
-    rules = sorted({d.code for d in diagnostics})
+    rules = sorted({d.code for d in [*diagnostics, *allowed]})
     results = []
-    for d in diagnostics:
-        results.append(
-            {
-                "ruleId": d.code,
-                "level": levels[d.severity],
-                "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
-                "locations": [_sarif_location(d.span)],
-                "relatedLocations": [
-                    {**_sarif_location(lb.span), "message": {"text": lb.message}} for lb in d.labels
-                ],
-            }
-        )
+    for d in [*diagnostics, *allowed]:
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": levels[d.severity],
+            "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+            "locations": [_sarif_location(d.span)],
+            "relatedLocations": [
+                {**_sarif_location(lb.span), "message": {"text": lb.message}} for lb in d.labels
+            ],
+        }
+        if d.allowed is not None:
+            result["suppressions"] = [{"kind": "inSource", "justification": d.allowed}]
+        results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -109,7 +109,7 @@ class Span(_Node):
         return cls(file, 1, 1, 1, 1, 0, 0)
 
 
-MarkKind = Literal["provisional", "note", "question", "source", "rationale"]
+MarkKind = Literal["provisional", "note", "question", "source", "rationale", "allow"]
 
 
 @node
@@ -118,6 +118,8 @@ class Mark(_Node):
 
     kind: MarkKind
     text: str = ""
+    #: The diagnostic code an `allow` mark silences (its `text` is the reason).
+    code: str = ""
     span: Span = _span_field(kw_only=True)
 
 

@@ -42,6 +42,7 @@ import attrs
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
+from protocol_dsl.codes import CODES
 from protocol_dsl.functions import FUNCTIONS
 from protocol_dsl.syntax import printer
 from protocol_dsl.syntax.formatter import format_module
@@ -158,7 +159,9 @@ def _quantity_value(q: m.Quantity) -> m.Value:
     return m.Value("quantity", q, printer.quantity(q), span=SPAN)
 
 
-_MARK_KINDS = st.sampled_from(["provisional", "note", "question", "source", "rationale"])
+_MARK_KINDS = st.sampled_from(["provisional", "note", "question", "source", "rationale", "allow"])
+#: what an `allow` may name: a warning or a note (allowing an error is E0126)
+_ALLOWED_CODES = st.sampled_from(sorted(c for c, info in CODES.items() if info.severity != "error"))
 _CODES = st.builds(
     m.Code,
     st.sampled_from(CODE_SYSTEMS),
@@ -170,7 +173,12 @@ _CODES = st.builds(
 def _marks(draw: st.DrawFn, max_size: int = 2) -> m.Marks:
     marks = []
     for kind in draw(st.lists(_MARK_KINDS, max_size=max_size)):
-        marks.append(m.Mark(kind, "" if kind == "provisional" else draw(texts()), span=SPAN))
+        text = "" if kind == "provisional" else draw(texts())
+        code = ""
+        if kind == "allow":
+            # a blank reason is E0125; a generated spec checks without errors
+            code, text = draw(_ALLOWED_CODES), text if text.strip() else "reviewed"
+        marks.append(m.Mark(kind, text, code, span=SPAN))
     return tuple(marks)
 
 

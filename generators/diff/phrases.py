@@ -69,6 +69,8 @@ def assessed_by(criterion: m.Criterion) -> str:
 def mark_words(mark: m.Mark) -> str:
     if mark.kind == "provisional":
         return "provisional mark"
+    if mark.kind == "allow":
+        return f"allow {mark.code} {quoted(mark.text)}"
     return f"{mark.kind} {quoted(mark.text)}"
 
 

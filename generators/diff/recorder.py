@@ -18,7 +18,7 @@ from generators.diff import rules
 from generators.diff.changes import Change, make
 from generators.diff.depends import Dependencies
 from generators.diff.directions import unranked
-from generators.diff.phrases import mark_words
+from generators.diff.phrases import mark_words, quoted
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
@@ -154,6 +154,14 @@ class Differ:
         new_node: object,
         keys: Sequence[str],
     ) -> None:
+        old_allows = [mk for mk in old_marks if mk.kind == "allow"]
+        new_allows = [mk for mk in new_marks if mk.kind == "allow"]
+        if old_allows != new_allows:
+            self._emit_allows(target, old_allows, new_allows, old_node, new_node, keys)
+        old_marks = tuple(mk for mk in old_marks if mk.kind != "allow")
+        new_marks = tuple(mk for mk in new_marks if mk.kind != "allow")
+        if old_marks == new_marks:
+            return
         added = [mk for mk in new_marks if mk not in old_marks]
         removed = [mk for mk in old_marks if mk not in new_marks]
         direction = (
@@ -170,6 +178,41 @@ class Differ:
             new_node=new_node,
             keys=keys,
         )
+
+    def _emit_allows(
+        self,
+        target: str,
+        old_allows: list[m.Mark],
+        new_allows: list[m.Mark],
+        old_node: object,
+        new_node: object,
+        keys: Sequence[str],
+    ) -> None:
+        """An `allow` added, removed, or its reason changed (same code): SUPPRESSION_CHANGED."""
+        old_by_code = {mk.code: mk for mk in old_allows}
+        new_by_code = {mk.code: mk for mk in new_allows}
+        for code in sorted(old_by_code.keys() | new_by_code.keys()):
+            old, new = old_by_code.get(code), new_by_code.get(code)
+            if old is not None and new is not None and old.text == new.text:
+                continue
+            if old is None and new is not None:
+                direction, words = "added", f"{mark_words(new)} added"
+            elif new is None and old is not None:
+                direction, words = "removed", f"{mark_words(old)} removed"
+            elif old is not None and new is not None:
+                direction = "changed"
+                words = f"reason of allow {code}: {quoted(old.text)} → {quoted(new.text)}"
+            else:  # pragma: no cover - a code comes from one side or the other
+                continue
+            self.emit(
+                "SUPPRESSION_CHANGED",
+                direction,
+                target,
+                words,
+                old_node=old_node,
+                new_node=new_node,
+                keys=keys,
+            )
 
     def guard(
         self, rule_id: str, target: str, old: object, new: object, *, compared: object = None

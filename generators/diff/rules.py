@@ -1687,6 +1687,21 @@ _rule(
     "notes, open questions, sources, rationales or provisional marks",
     _both(_ANNOTATION, "added", "removed", "changed"),
 )
+_SUPPRESSION = _v(
+    "administrative",
+    False,
+    False,
+    False,
+    "an `allow` silences a reviewed finding of the checker, with its reason; it changes "
+    "what the checker reports, not what is done to subjects or which data are collected",
+    "not a change to what subjects undergo or to the investigation",
+)
+_rule(
+    "SUPPRESSION_CHANGED",
+    APPENDIX,
+    'a reviewed finding allowed (`allow CODE "reason"`), or its reason',
+    _both(_SUPPRESSION, "added", "removed", "changed"),
+)
 
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

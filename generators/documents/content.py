@@ -196,7 +196,8 @@ class _Builder:
             blocks: list[Block] = [
                 para(
                     "This version of the protocol has no provisional values and no open questions."
-                )
+                ),
+                *self.allowed_findings(),
             ]
             return Section(
                 "open-questions", "", "Open questions and provisional values", tuple(blocks)
@@ -219,8 +220,28 @@ class _Builder:
                 lambda e: e.value,
                 "There are no provisional values.",
             ),
+            *self.allowed_findings(),
         ]
         return Section("open-questions", "", "Open questions and provisional values", tuple(blocks))
+
+    def allowed_findings(self) -> tuple[Block, ...]:
+        """The checker's findings the writers reviewed and allowed, with their reasons.
+
+        Nothing when there are none, so a spec without `allow` reads as before.
+        """
+        if not self.marks.allowances:
+            return ()
+        rows = tuple(
+            (cell(e.code), cell(e.title), cell(e.where), cell(*lines(e.reason)))
+            for e in self.marks.allowances
+        )
+        return (
+            Table(
+                (cell("Code"), cell("Finding"), cell("Where"), cell("Reason it is accepted")),
+                rows,
+                "Reviewed findings of the consistency checks, allowed with a reason",
+            ),
+        )
 
     def amendments(self) -> Section:
         blocks: list[Block] = []

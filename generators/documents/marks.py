@@ -26,6 +26,7 @@ from generators.documents.timing import (
 )
 from protocol_dsl import allocation
 from protocol_dsl import model as m
+from protocol_dsl.codes import CODES
 from protocol_dsl.semantics.words import quantity_in_words
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax import printer
@@ -43,6 +44,20 @@ class MarkEntry:
         return f"open-{'q' if self.text else 'p'}{self.number}"
 
 
+@attrs.frozen
+class AllowEntry:
+    """A reviewed finding the spec silences: `allow CODE "reason"` on a declaration."""
+
+    code: str
+    where: str
+    reason: str
+
+    @property
+    def title(self) -> str:
+        info = CODES.get(self.code)
+        return info.title if info is not None else ""
+
+
 class MarkIndex:
     """The numbered marks of one spec; look them up by the mark object."""
 
@@ -50,6 +65,7 @@ class MarkIndex:
         self.provisional: list[MarkEntry] = []
         self.questions: list[MarkEntry] = []
         self.sources: list[str] = []
+        self.allowances: list[AllowEntry] = []
         self._by_mark: dict[int, MarkEntry] = {}
         for owner in spec.all_specs():
             prefix = "" if owner is spec else f"Library {_alias(spec, owner)}: "
@@ -68,6 +84,8 @@ class MarkIndex:
             self._by_mark[id(mark)] = entry
         elif mark.kind == "source" and mark.text not in self.sources:
             self.sources.append(mark.text)
+        elif mark.kind == "allow":
+            self.allowances.append(AllowEntry(mark.code, where, mark.text))
 
     # ------------------------------------------------------------ what documents print
 

@@ -114,6 +114,16 @@ OPTIONAL_EXTRAS = {"z3": "solver"}
 def run_checks(
     spec: Spec, checks: list[Check] | None = None, *, thorough: bool = False
 ) -> list[Diagnostic]:
+    """The active findings: those an `allow` mark silences are left out."""
+    return run_checks_allowing(spec, checks, thorough=thorough)[0]
+
+
+def run_checks_allowing(
+    spec: Spec, checks: list[Check] | None = None, *, thorough: bool = False
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(active findings, findings an `allow` mark silences, each with its reason)."""
+    from protocol_dsl.checks.allows import split_allowed
+
     diagnostics: list[Diagnostic] = []
     for check in checks if checks is not None else all_checks(thorough=thorough):
         try:
@@ -126,7 +136,9 @@ def run_checks(
                 diagnostics.append(_skipped(spec, check, extra))
         except Exception as error:  # a bug in the check: report it, run the others
             diagnostics.append(internal_error(spec, check, error))
-    return diagnostics
+    # only a run of every check can tell that an `allow` silences nothing (N0905):
+    # a subset (`protocol screen`, `protocol diff`) may just not report its code
+    return split_allowed(spec, diagnostics, report_unused=checks is None)
 
 
 def check_name(check: Check) -> str:

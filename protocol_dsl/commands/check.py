@@ -11,6 +11,7 @@ from protocol_dsl.commands.options import expand_spec_paths, format_option, no_c
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.diagnostics import (
     Diagnostic,
+    allowed_summary,
     has_errors,
     render_github,
     render_json,
@@ -32,6 +33,11 @@ from protocol_dsl.diagnostics import (
     help="Analyse every criterion for redundancy, however long it takes (no effort limit).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and warnings, not notes.")
+@click.option(
+    "--show-allowed",
+    is_flag=True,
+    help="Also print the findings an `allow` mark silences, with their reasons.",
+)
 @format_option("text", "json", "github", "sarif")
 @no_color_option
 def command(
@@ -39,11 +45,13 @@ def command(
     strict: bool,
     thorough: bool,
     quiet: bool,
+    show_allowed: bool,
     output_format: str,
     no_color: bool,
 ) -> None:
     """Check SPECS (files or folders of .trial files; - reads standard input)."""
     diagnostics: list[Diagnostic] = []
+    allowed: list[Diagnostic] = []
     sources: dict[str, str] = {}
     internal = False
     paths = list(expand_spec_paths(specs))
@@ -55,22 +63,29 @@ def command(
         else:
             result = compile_spec(path, strict=strict, thorough=thorough)
         diagnostics += result.diagnostics
+        allowed += result.allowed
         internal = internal or result.internal
         sources.update(result.sources)
     diagnostics = sorted_diagnostics(diagnostics)
+    allowed = sorted_diagnostics(allowed)
     if quiet:
         diagnostics = [d for d in diagnostics if d.severity != "note"]
+    # machine formats always carry the allowed findings, marked as such; the
+    # human formats show them only when asked, so a reviewed finding stays quiet
+    shown = allowed if show_allowed else []
     if output_format == "json":
-        click.echo(render_json(diagnostics), nl=False)
+        click.echo(render_json(diagnostics, allowed), nl=False)
     elif output_format == "github":
-        click.echo(render_github(diagnostics), nl=False)
+        click.echo(render_github(diagnostics, shown), nl=False)
     elif output_format == "sarif":
-        click.echo(render_sarif(diagnostics, __version__), nl=False)
+        click.echo(render_sarif(diagnostics, __version__, allowed), nl=False)
     else:
         colour = use_colour(sys.stdout, no_color)
-        text = render_text(diagnostics, sources, colour)
+        text = render_text(diagnostics, sources, colour, shown)
         if text:
             click.echo(text, nl=False)
+        if allowed:
+            click.echo(allowed_summary(len(allowed)))
         if not has_errors(diagnostics):
             checked = f"{len(paths)} spec{'s' if len(paths) != 1 else ''}"
             click.echo(f"ok: {checked} checked")

@@ -480,6 +480,8 @@ class _Formatter:
     def mark(self, mark: m.Mark) -> str:
         if mark.kind == "provisional":
             return "provisional"
+        if mark.kind == "allow":
+            return f"allow {mark.code} {self.string(mark.text)}"
         return f"{mark.kind} {self.string(mark.text)}"
 
     def marks(self, marks: m.Marks) -> list[str]:

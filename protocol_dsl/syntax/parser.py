@@ -519,11 +519,12 @@ def _token_hint(token: Token, error: UnexpectedToken) -> str | None:
     return None
 
 
-_MARK_WORDS = ("note", "question", "source", "rationale")
+_MARK_WORDS = ("note", "question", "source", "rationale", "allow")
 
 # A mark at the end of the text before a refused clause: `provisional`, `note "…"`, ….
 _MARK_BEFORE = re.compile(
-    r'(?:^|\s)(provisional|(?:note|question|source|rationale)\s+"(?:[^"\\]|\\.)*")\s*\Z', re.DOTALL
+    r'(?:^|\s)(provisional|(?:note|question|source|rationale|allow\s+\w+)\s+"(?:[^"\\]|\\.)*")\s*\Z',
+    re.DOTALL,
 )
 
 

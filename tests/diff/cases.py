@@ -1457,4 +1457,44 @@ ROWS: tuple[Row, ...] = (
             '  = age between 18 and 65\n  note "Ages are counted at the screening visit."\n',
         ),
     ),
+    row(
+        "SUPPRESSION_CHANGED",
+        "added",
+        ADM,
+        False,
+        False,
+        sub(
+            "  = age between 18 and 65\n",
+            '  = age between 18 and 65\n  allow W0406 "The bounds follow the protocol text."\n',
+        ),
+    ),
+    removed(
+        "SUPPRESSION_CHANGED",
+        ADM,
+        False,
+        False,
+        sub(
+            "  = age between 18 and 65\n",
+            '  = age between 18 and 65\n  allow W0406 "The bounds follow the protocol text."\n',
+        ),
+    ),
+    Row(
+        "SUPPRESSION_CHANGED",
+        "changed",
+        ADM,
+        False,
+        False,
+        new=(
+            sub(
+                "  = age between 18 and 65\n",
+                '  = age between 18 and 65\n  allow W0406 "Agreed with the sponsor."\n',
+            ),
+        ),
+        old=(
+            sub(
+                "  = age between 18 and 65\n",
+                '  = age between 18 and 65\n  allow W0406 "The bounds follow the protocol text."\n',
+            ),
+        ),
+    ),
 )
