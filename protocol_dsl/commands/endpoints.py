@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from protocol_dsl.commands.options import no_color_option
+from protocol_dsl.commands.options import engine_option, mapping_option, no_color_option
 from protocol_dsl.commands.spec_input import load_screening_spec
 
 
@@ -30,14 +30,10 @@ from protocol_dsl.commands.spec_input import load_screening_spec
     type=click.Path(file_okay=False),
     help="The folder the analysis tables are written to.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["interpreter", "duckdb"]),
-    default="interpreter",
-    show_default=True,
-    help="interpreter: values with why (evidence.csv); duckdb: the generated SQL, values only.",
+@engine_option(
+    "python: the interpreter, values with why (evidence.csv); duckdb: the generated SQL, values only."
 )
-@click.option("--mapping", "mapping", help="The mapping to read SDTM datasets with (by name).")
+@mapping_option
 @no_color_option
 def command(
     spec: str,
@@ -90,7 +86,7 @@ def command(
         except ImportError:
             click.echo(
                 "error: the duckdb engine is not available in this installation "
-                "(install with: pip install 'protocol-dsl[sql]'); use --engine interpreter",
+                "(install with: pip install 'protocol-dsl[sql]'); use --engine python",
                 err=True,
             )
             sys.exit(1)
@@ -112,7 +108,7 @@ def command(
         assert batch is not None
         values = [deriver.subject(s) for s in subjects_of(deriver, batch)]
     try:
-        written = write_tables(plan, values, Path(out_dir), evidence=engine == "interpreter")
+        written = write_tables(plan, values, Path(out_dir), evidence=engine == "python")
     except OSError as error:
         click.echo(f"error: cannot write to {out_dir}: {error.strerror or error}", err=True)
         sys.exit(1)

@@ -28,6 +28,29 @@ def output_file_option(help: str) -> Callable[[F], F]:
     return click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help=help)
 
 
+#: The engines `screen` and `endpoints` run on; `interpreter` is another name for `python`.
+ENGINES = ("python", "duckdb")
+
+
+def engine_option(help: str) -> Callable[[F], F]:
+    """`--engine python|duckdb`, the same choice for every command that evaluates data."""
+    return click.option(
+        "--engine",
+        type=click.Choice([*ENGINES, "interpreter"]),
+        default="python",
+        show_default=True,
+        callback=lambda _ctx, _param, value: "python" if value == "interpreter" else value,
+        help=help,
+    )
+
+
+def mapping_option(func: F) -> F:
+    """`--mapping NAME`: the mapping that reads source datasets (SDTM) onto the spec's forms."""
+    return click.option(
+        "--mapping", "mapping", help="The mapping to read SDTM datasets with (by name)."
+    )(func)
+
+
 def no_color_option(func: F) -> F:
     return click.option(
         "--no-color", is_flag=True, help="No colour in the output (NO_COLOR is respected too)."

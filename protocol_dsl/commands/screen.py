@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from protocol_dsl.commands.options import no_color_option, output_file_option
+from protocol_dsl.commands.options import (
+    engine_option,
+    mapping_option,
+    no_color_option,
+    output_file_option,
+)
 from protocol_dsl.commands.spec_input import load_screening_spec
 from protocol_dsl.diagnostics import use_colour
 
@@ -45,14 +50,8 @@ PROGRESS_FROM = 500
     type=click.Path(dir_okay=False),
     help="Also draw the screen-failure funnel as a PNG chart.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["python", "duckdb"]),
-    default="python",
-    show_default=True,
-    help="python: the interpreter, with reasons and edit checks; duckdb: the generated SQL.",
-)
-@click.option("--mapping", "mapping", help="The mapping to read SDTM datasets with (by name).")
+@engine_option("python: the interpreter, with reasons and edit checks; duckdb: the generated SQL.")
+@mapping_option
 @no_color_option
 def command(
     spec: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -132,3 +133,14 @@ def test_the_endpoint_queries_are_printed_for_a_dialect(dialect: str) -> None:
     assert "-- one row per record of adverse_events, in input order (__row)" in result.stdout
     quote = "`" if dialect == "spark" else '"'
     assert f"{quote}adverse_events{quote}" in result.stdout
+
+
+def test_endpoints_and_screen_take_the_same_engine_names() -> None:
+    """`--engine python|duckdb` on both commands; `interpreter` is read as `python`."""
+    from protocol_dsl.commands import endpoints, screen
+
+    for command in (endpoints.command, screen.command):
+        (engine,) = [p for p in command.params if p.name == "engine"]
+        assert engine.default == "python"
+        assert list(engine.type.choices) == ["python", "duckdb", "interpreter"]
+        assert engine.process_value(click.Context(command), "interpreter") == "python"
