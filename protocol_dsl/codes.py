@@ -170,7 +170,13 @@ CODES: dict[str, CodeInfo] = {
     "E0729": CodeInfo("regimen route differs from the intervention's", "error"),
     "E0730": CodeInfo("experimental arm that receives only placebo", "error"),
     "E0731": CodeInfo("element dose that is not a dose of its arm's intervention", "error"),
-    # ---- E10xx randomised design
+    # ---- W08xx document completeness
+    "W0801": CodeInfo("no primary endpoint", "warning"),
+    "W0802": CodeInfo("no inclusion criterion", "warning"),
+    "W0803": CodeInfo("no schedule of visits", "warning"),
+    "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
+    "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
+    # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),
     "E1003": CodeInfo("block size that is not a multiple of the ratio's sum", "error"),
@@ -186,13 +192,6 @@ CODES: dict[str, CodeInfo] = {
     "E1013": CodeInfo("arm, factor or stratum given twice", "error"),
     "E1014": CodeInfo("randomisation without a ratio or a method", "error"),
     "E1015": CodeInfo("subjects file line that cannot be read for minimisation", "error"),
-    # ---- W08xx document completeness
-    "W0801": CodeInfo("no primary endpoint", "warning"),
-    "W0802": CodeInfo("no inclusion criterion", "warning"),
-    "W0803": CodeInfo("no schedule of visits", "warning"),
-    "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
-    "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
-    # ---- E10xx randomised design: analysis sets, estimands, sample size
     "E1016": CodeInfo("estimand compares an arm that is not declared", "error"),
     "E1017": CodeInfo("estimand population that is not an analysis set", "error"),
     "E1018": CodeInfo("estimand variable that is not an endpoint", "error"),
@@ -213,15 +212,6 @@ CODES: dict[str, CodeInfo] = {
     "W1043": CodeInfo("planned enrolment below the recomputed sample size", "warning"),
     "W1044": CodeInfo("planned enrolment well above the recomputed sample size", "warning"),
     "W1045": CodeInfo("sample size without a planned enrolment to compare", "warning"),
-    # ---- N09xx notes
-    "N0901": CodeInfo("provisional value", "note"),
-    "N0902": CodeInfo("open question", "note"),
-    "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
-    "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
-    "N0905": CodeInfo("allow that silences nothing", "note"),
-    # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
-    "E0999": CodeInfo("internal error in a check", "error"),
-    # ---- E10xx randomised design
     # endpoints that run on data (docs/endpoints.md)
     "E1050": CodeInfo("endpoint kind without the rule it computes", "error"),
     "E1051": CodeInfo("endpoint reads records of a form that is not a log", "error"),
@@ -232,6 +222,14 @@ CODES: dict[str, CodeInfo] = {
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
+    # ---- N09xx notes
+    "N0901": CodeInfo("provisional value", "note"),
+    "N0902": CodeInfo("open question", "note"),
+    "N0903": CodeInfo("check skipped: optional dependency missing", "note"),
+    "N0904": CodeInfo("redundancy analysis stopped at its effort limit", "note"),
+    "N0905": CodeInfo("allow that silences nothing", "note"),
+    # ---- E09xx internal errors (bugs in protocol-dsl, not in the spec)
+    "E0999": CodeInfo("internal error in a check", "error"),
 }
 
 
