@@ -176,6 +176,7 @@ CODES: dict[str, CodeInfo] = {
     "W0803": CodeInfo("no schedule of visits", "warning"),
     "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
     "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
+    "W0806": CodeInfo("trial dates out of order", "warning"),
     # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

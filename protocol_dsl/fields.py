@@ -69,6 +69,12 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
         "not_yet_recruiting recruiting enrolling_by_invitation active_not_recruiting "
         "suspended terminated completed withdrawn",
     ),
+    # actual or anticipated follows from `status` (docs/reference.md, "Trial header")
+    "start_date": _f("date", "study start date: first participant enrolled"),
+    "primary_completion_date": _f(
+        "date", "primary completion date: last participant's primary endpoint"
+    ),
+    "completion_date": _f("date", "study completion date: last participant's last visit"),
     "version": _f("string", "protocol version"),
     "version_date": _f("date", "protocol version date"),
     "eligibility_visit": _f("name", "the visit eligibility is judged at"),

@@ -76,6 +76,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         schedule,
         terminology,
         timeline,
+        trial_dates,
         wording,
     )
 
@@ -90,6 +91,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         terminology.check,
         ongoing.check,
         header_population.check,
+        trial_dates.check,
         arm_doses.check,
         logs.check,
         timeline.check,
