@@ -162,9 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         line = _line(url.query)
         if url.path != "/goto" or line is None:
-            self._send(
-                HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"POST /goto?line=N\n"
-            )
+            self._send(HTTPStatus.BAD_REQUEST, "text/plain; charset=utf-8", b"POST /goto?line=N\n")
             return
         anchor = self.server.live.go_to(line)
         body = json.dumps({"line": line, "anchor": anchor}).encode()
