@@ -153,6 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", SCRIPT.read_bytes())
         elif url.path == "/events":
             self._events()
+        elif url.path == "/favicon.ico":  # asked for by every browser: none, and no error
+            self._send(HTTPStatus.NO_CONTENT, "image/x-icon", b"")
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
 

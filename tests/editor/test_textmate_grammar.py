@@ -249,7 +249,8 @@ def test_real_specs_are_scoped_as_the_language_reads_them(path: Path) -> None:
     tree = strict_parser().parse(source)
     for token in tree.scan_values(lambda v: isinstance(v, Token)):
         if token.type == "QUANTITY":
-            number = re.match(r"[\d.eE+-]+?(?=[ \t]*[^\d.eE+\-\s]|$)", str(token))
+            # the number as the grammar's QUANTITY reads it, before the unit
+            number = re.match(r"\d+(\.\d+)?([eE][+-]?\d+)?(?![eE][+-]?\d)", str(token))
             assert number, token
             cut = len(number[0])
             for n, (line, column) in enumerate(_characters(source, token)):
@@ -258,12 +259,12 @@ def test_real_specs_are_scoped_as_the_language_reads_them(path: Path) -> None:
                     wrong.append(f"{token.line}:{token.column} {token!s} is not {want}")
                     break
             continue
-        want = TERMINAL_SCOPES.get(token.type)
-        if want is None:
+        wanted = TERMINAL_SCOPES.get(token.type)
+        if wanted is None:
             continue
         for line, column in _characters(source, token):
             scopes = _scopes_at(tokens, line, column)
-            if want not in scopes:
+            if wanted not in scopes:
                 wrong.append(f"{token.line}:{token.column} {token.type} {token!s} is {scopes}")
                 break
     _module, _diagnostics, comments = parse_with_comments(source, str(path))
