@@ -104,7 +104,13 @@ class LivePreview:
     def watch(self, interval: float) -> None:
         """Poll the files every `interval` seconds until stopped (a thread's body)."""
         while not self.stopping:
-            self.refresh_if_changed()
+            try:
+                self.refresh_if_changed()
+            except Exception as error:  # a bug: said so, and the preview goes on watching
+                from protocol_dsl.commands.internal import report_internal
+
+                report_internal("while making the preview again", error, "the page was kept")
+                self._signature = _signature(self.preview.files)
             with self._changed:
                 if not self.stopping:
                     self._changed.wait(interval)

@@ -154,3 +154,45 @@ def test_the_command_prints_the_url_and_serves_the_page(tmp_path: Path) -> None:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
         status, _, page = request(url)
     assert status == 200 and 'id="criterion-I1"' in page
+
+
+def test_a_port_in_use_is_said_in_plain_words(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    spec = copy_spec(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "protocol_dsl", "preview", str(spec), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: cannot serve the preview on port {port}: Address already in use\n"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_library_the_spec_uses_is_watched_too(tmp_path: Path) -> None:
+    from tests.editor.helpers import SPECS
+
+    spec = copy_spec(tmp_path, SPECS / "bliss52_belimumab_sle.trial")
+    library = tmp_path / "lib" / "glucocorticoids.trial"
+    with serving(spec) as (server, live):
+        assert str(library) in {str(Path(f)) for f in live.preview.files}
+        events = EventStream(server.url)
+        try:
+            assert events.next()[0] == "version"
+            replace_in(library, '"Prednisolone"', '"Prednisolone (edited)"')
+            assert events.next() == ("reload", "2")
+        finally:
+            events.close()
+        _, _, page = request(server.url)
+    assert "Prednisolone (edited)" in page
