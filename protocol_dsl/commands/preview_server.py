@@ -69,6 +69,12 @@ class LivePreview:
             self._publish("reload", str(self.version))
         return True
 
+    def current(self) -> tuple[int, Preview]:
+        """The page's version and the page, read together (never a new page under an
+        old version, which would leave a browser showing it without a reload)."""
+        with self._changed:
+            return self.version, self.preview
+
     def anchor_for(self, line: int) -> str | None:
         from generators.documents.locate import anchor_for_line
 
@@ -187,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self, line: int | None) -> None:
         live = self.server.live
-        version, preview = live.version, live.preview
+        version, preview = live.current()
         target = live.anchor_for(line) if line is not None else None
         page = with_live_script(preview.page, version, target)
         self._send(HTTPStatus.OK, "text/html; charset=utf-8", page.encode("utf-8"))

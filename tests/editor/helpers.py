@@ -1,4 +1,4 @@
-"""Helpers of the editor tests: a spec to edit, and the preview server around it."""
+"""Helpers of the editor tests: a spec to edit, the preview server around it, node."""
 
 from __future__ import annotations
 
@@ -15,10 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from protocol_dsl.commands.preview_server import LivePreview, PreviewServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
+EXTENSION = ROOT / "editors" / "vscode"
+
+NODE = shutil.which("node")
+#: The tests that run the extension's JavaScript: CI installs its npm packages first.
+needs_node = pytest.mark.skipif(
+    NODE is None or not (EXTENSION / "node_modules" / "vscode-textmate").is_dir(),
+    reason="node and the extension's npm packages are needed: run `npm ci` in editors/vscode",
+)
 
 #: A real spec that uses no library and checks quickly: edited by the tests.
 EDITED = SPECS / "mgc018_first_in_human.trial"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,8 @@ from protocol_dsl.syntax.keywords import (
     unit_word,
 )
 from protocol_dsl.syntax.parser import parse_with_comments, strict_parser
+from tests.editor.helpers import EXTENSION, NODE, ROOT, needs_node
 
-ROOT = Path(__file__).resolve().parents[2]
-EXTENSION = ROOT / "editors" / "vscode"
 GRAMMAR = EXTENSION / "syntaxes" / "trial.tmLanguage.json"
 EXCERPT = Path(__file__).resolve().parent / "fixtures" / "excerpt.trial"
 REAL_FILES = sorted((ROOT / "specs").rglob("*.trial"))
@@ -103,11 +101,6 @@ def test_the_language_configuration_comments_with_the_language_s_comment() -> No
 
 # ---------------------------------------------------------------- tokens
 
-NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(
-    NODE is None or not (EXTENSION / "node_modules" / "vscode-textmate").is_dir(),
-    reason="node and the extension's npm packages are needed: run `npm ci` in editors/vscode",
-)
 
 Tokens = list[list[dict[str, Any]]]
 
@@ -274,20 +267,3 @@ def test_real_specs_are_scoped_as_the_language_reads_them(path: Path) -> None:
         if "comment.line.number-sign.trial" not in scopes:
             wrong.append(f"comment at line {comment.line} is {scopes}")
     assert wrong == []
-
-
-@needs_node
-def test_the_client_finds_protocol_as_documented() -> None:
-    """The extension's own tests (node's test runner): where `protocol` is looked for,
-    and the messages when none or a mismatched one is found."""
-    assert NODE is not None
-    result = subprocess.run(
-        [NODE, "--test", str(EXTENSION / "test" / "locate.test.js")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert re.search(r"^# pass [1-9]\d*$", result.stdout, re.M)
-    assert re.search(r"^# fail 0$", result.stdout, re.M)

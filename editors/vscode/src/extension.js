@@ -14,10 +14,13 @@ const { Previews } = require("./preview");
 let client;
 /** @type {vscode.OutputChannel} */
 let output;
+/** The extension's version: the `protocol` it runs must have the same major and minor. */
+let version = "0.0.0";
 
 /** @param {vscode.ExtensionContext} context */
 async function activate(context) {
   output = vscode.window.createOutputChannel("Trial protocols");
+  version = context.extension.packageJSON.version;
   const previews = new Previews(output, resolveProtocol);
   context.subscriptions.push(
     output,
@@ -52,20 +55,14 @@ async function resolveProtocol() {
     pathExt: process.env.PATHEXT,
     home: process.env.HOME ?? process.env.USERPROFILE,
   };
-  const { found, looked } = locate.findProtocol(where);
-  if (!found) {
-    await complain(locate.missingMessage(looked, Boolean(setting.trim())));
+  const choice = await locate.chooseProtocol(where, version);
+  if ("problem" in choice) {
+    if (choice.answer !== undefined) output.appendLine(`protocol --version: ${choice.answer}`);
+    await complain(choice.problem);
     return undefined;
   }
-  const answer = await locate.askVersion(found.path, folders[0]);
-  const expected = vscode.extensions.getExtension("protocol-dsl.protocol-dsl")?.packageJSON.version ?? "0.1.0";
-  const problem = locate.versionProblem(found.path, locate.parseVersion(answer), expected);
-  if (problem) {
-    output.appendLine(`${found.path} --version: ${answer.trim()}`);
-    await complain(problem);
-    return undefined;
-  }
-  output.appendLine(`Using ${found.path} (${found.origin}): ${answer.trim()}`);
+  const { found, answer } = choice;
+  output.appendLine(`Using ${found.path} (${found.origin}): ${answer}`);
   return found.path;
 }
 

@@ -169,8 +169,25 @@ function askVersion(file, cwd) {
   });
 }
 
+/**
+ * The `protocol` to run for `where`, checked against the extension's version
+ * `expected`; or the problem to tell the writer (none found, or a mismatch).
+ * @param {Where} where
+ * @param {string} expected
+ * @param {{ exists?: (file: string) => boolean, ask?: (file: string, cwd: string | undefined) => Promise<string> }} [how]
+ * @returns {Promise<{ found: Candidate, answer: string } | { problem: string, answer?: string }>}
+ */
+async function chooseProtocol(where, expected, how = {}) {
+  const { found, looked } = findProtocol(where, how.exists ?? isExecutableFile);
+  if (!found) return { problem: missingMessage(looked, Boolean(where.setting.trim())) };
+  const answer = (await (how.ask ?? askVersion)(found.path, where.folders[0])).trim();
+  const problem = versionProblem(found.path, parseVersion(answer), expected);
+  return problem ? { problem, answer } : { found, answer };
+}
+
 module.exports = {
   askVersion,
+  chooseProtocol,
   candidates,
   compatible,
   findProtocol,

@@ -114,3 +114,42 @@ test("the version is asked of the command itself", { skip: process.platform === 
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test("a workspace's protocol of the right version is chosen; another version or none is explained", { skip: process.platform === "win32" }, async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "protocol-choose-"));
+  try {
+    const where = { setting: "", folders: [folder], envPath: "", platform: process.platform };
+    const none = await locate.chooseProtocol(where, "0.1.0");
+    assert.ok("problem" in none);
+    assert.match(none.problem, /The protocol command was not found: looked in .*\.venv\/bin\/protocol/);
+
+    const bin = path.join(folder, ".venv", "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    const file = path.join(bin, "protocol");
+    fs.writeFileSync(file, "#!/bin/sh\necho 'protocol, version 0.2.3'\n", { mode: 0o755 });
+    const other = await locate.chooseProtocol(where, "0.1.0");
+    assert.ok("problem" in other);
+    assert.equal(other.answer, "protocol, version 0.2.3");
+    assert.match(other.problem, /is protocol-dsl 0\.2\.3; this extension works with protocol-dsl 0\.1\.x/);
+
+    fs.writeFileSync(file, "#!/bin/sh\necho 'protocol, version 0.1.7'\n", { mode: 0o755 });
+    const right = await locate.chooseProtocol(where, "0.1.0");
+    assert.ok("found" in right);
+    assert.equal(right.found.path, file);
+    assert.equal(right.found.origin, "the workspace's virtual environment (.venv)");
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("the project's own protocol command answers as the extension expects", { skip: !process.env.PROTOCOL_COMMAND }, async () => {
+  // set by the Python test that runs these tests: the `protocol` of the checkout
+  const command = /** @type {string} */ (process.env.PROTOCOL_COMMAND);
+  const version = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).version;
+  const choice = await locate.chooseProtocol(
+    { setting: command, folders: [], envPath: "", platform: process.platform },
+    version,
+  );
+  assert.ok("found" in choice, JSON.stringify(choice));
+  assert.equal(choice.answer, `protocol, version ${version}`);
+});
