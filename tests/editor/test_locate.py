@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
@@ -79,7 +78,7 @@ def test_the_anchors_are_the_page_ids_in_order() -> None:
     assert page_anchors(page) == ["one", "two"]
 
 
-def test_a_library_declaration_is_never_taken_for_the_spec_s_own(tmp_path: Path) -> None:
+def test_a_library_declaration_is_never_taken_for_the_spec_s_own() -> None:
     """Lines of the previewed file only: a library's declarations have spans of their own
     file, with line numbers that mean nothing in the spec."""
     path = SPECS / "qls4131_sle_phase1b.trial"
