@@ -44,3 +44,29 @@ def test_the_client_finds_protocol_as_documented(tmp_path: Path) -> None:
     assert re.search(r"^# pass [1-9]\d*$", result.stdout, re.M)
     assert re.search(r"^# fail 0$", result.stdout, re.M)
     assert re.search(r"^# skipped 0$", result.stdout, re.M)
+
+
+def test_every_command_the_extension_declares_is_registered() -> None:
+    """A command in the palette that no code registers fails only when a writer runs it."""
+    import json
+
+    package = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
+    declared = {command["command"] for command in package["contributes"]["commands"]}
+    source = (EXTENSION / "src" / "extension.js").read_text(encoding="utf-8")
+    registered = set(re.findall(r'registerCommand\("([\w.]+)"', source))
+    assert (
+        declared
+        == registered
+        == {
+            "protocol.preview",
+            "protocol.previewInBrowser",
+            "protocol.restartServer",
+        }
+    )
+    settings = set(package["contributes"]["configuration"]["properties"])
+    read = set(re.findall(r'getConfiguration\("protocol"\)\.get\("([\w.]+)"', source))
+    preview = (EXTENSION / "src" / "preview.js").read_text(encoding="utf-8")
+    read |= set(re.findall(r'getConfiguration\("protocol"\)\.get\("([\w.]+)"', preview))
+    # protocol.trace.server is read by the language client itself (its client id is "protocol")
+    assert {f"protocol.{name}" for name in read} | {"protocol.trace.server"} == settings
+    assert 'new LanguageClient("protocol"' in source
