@@ -124,6 +124,7 @@ _PRODUCT_RULES = _ids(
 #: the product rules that reach subjects already enrolled (a new dose level or start level is
 #: given to cohorts not yet enrolled: their consent form says so, nobody consents again)
 _PRODUCT_RULES_ON_STUDY = _PRODUCT_RULES - {"DOSE_LEVEL_ADDED", "START_LEVEL_CHANGED"}
+_NOT_REWORDED = frozenset(rules.INVERSE_DIRECTION) - {"reworded"}
 _EXPOSURE_RAISED = frozenset({"raised", "added", "changed"})
 _BURDEN_RULES = _ids(
     "VISIT_ADDED",
@@ -300,7 +301,8 @@ AMENDMENT_RULES: tuple[AmendmentRule, ...] = (
         "DOC_CRF_BUILD",
         f"update the {CRF}: the schedule, forms, items or edit checks change",
         "ICH E6(R3) 4.2, 4.3 (data capture)",
-        Selector(rule_ids=_COLLECTION_RULES),
+        # a label reworded changes no form, item or check
+        Selector(rule_ids=_COLLECTION_RULES, directions=_NOT_REWORDED),
     ),
     # -- consent of the subjects already enrolled
     AmendmentRule(

@@ -46,6 +46,8 @@ class Conclusion:
     documents: tuple[str, ...]
     reconsent: bool
     findings: tuple[Finding, ...]
+    #: the per-change rule ids behind a conclusion that nothing is substantial
+    change_rules: tuple[str, ...] = ()
 
     def fired(self, rule_id: str) -> bool:
         return any(f.rule.id == rule_id for f in self.findings)
@@ -59,7 +61,7 @@ class Conclusion:
             if self.substantial_eu
             else "EU: not a substantial modification (no change is likely to have a substantial "
             "impact on the subjects' safety or rights or on the reliability and robustness of "
-            "the data)"
+            f"the data) [{', '.join(self.change_rules)}]"
         )
         lines = [eu + self._cite("EU_SUBSTANTIAL_MODIFICATION")]
         if self.impact_areas:
@@ -111,7 +113,9 @@ def conclude(changes: Sequence[Change]) -> Conclusion:
     findings = []
     for rule in ar.AMENDMENT_RULES:
         triggered = tuple(
-            f"{change.target} ({change.rule_id})" for change in changes if rule.applies(change)
+            f"{change.target} ({change.rule_id}{', overridden' if change.overrides else ''})"
+            for change in changes
+            if rule.applies(change)
         )
         if triggered:
             findings.append(Finding(rule, tuple(dict.fromkeys(triggered))))
@@ -148,6 +152,7 @@ def conclude(changes: Sequence[Change]) -> Conclusion:
         documents=documents,
         reconsent=any(rule_id.startswith("RECONSENT_") for rule_id in fired),
         findings=tuple(findings),
+        change_rules=tuple(sorted({change.rule_id for change in changes})),
     )
 
 
