@@ -74,9 +74,14 @@ class Conclusion:
             lines.append(
                 "Dossier: " + " and ".join(self.parts) + self._cite("EU_PART_I", "EU_PART_II")
             )
+        fda_rules = ("FDA_NEW_PROTOCOL", "FDA_CHANGE_IN_PROTOCOL", "FDA_NEW_INVESTIGATOR")
         lines.append(
             f"FDA: {self.fda_category}"
-            + self._cite("FDA_NEW_PROTOCOL", "FDA_CHANGE_IN_PROTOCOL", "FDA_NEW_INVESTIGATOR")
+            + (
+                self._cite(*fda_rules)
+                if any(self.fired(i) for i in fda_rules)
+                else f" [{', '.join(self.change_rules)}]"
+            )
         )
         lines.append(
             "Documents to update: "
@@ -84,12 +89,11 @@ class Conclusion:
             + self._cite(*(f.rule.id for f in self.findings if f.rule.id.startswith("DOC_")))
         )
         lines.append(
-            (
-                "Enrolled subjects must consent again"
-                if self.reconsent
-                else "Enrolled subjects need not consent again (no change reaches them)"
-            )
+            "Enrolled subjects must consent again"
             + self._cite(*(f.rule.id for f in self.findings if f.rule.id.startswith("RECONSENT_")))
+            if self.reconsent
+            else "Enrolled subjects need not consent again: no change reaches them "
+            f"[{', '.join(self.change_rules)}]"
         )
         return lines
 
