@@ -184,3 +184,57 @@ def test_paragraph_text_reads_tabs_and_breaks() -> None:
         f'<w:p xmlns:w="{w("x")[1:-2]}"><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/></w:r></w:p>'
     )
     assert paragraph_text(paragraph) == "a\tb\n"
+
+
+def _edited(spec: Path, *edits: tuple[str, str]):  # type: ignore[no-untyped-def]
+    import re
+
+    from protocol_dsl.commands.diff import compile_for_diff
+
+    text = spec.read_text(encoding="utf-8")
+    for pattern, replacement in edits:
+        changed = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE | re.DOTALL)
+        assert changed != text, pattern
+        text = changed
+    result = compile_for_diff(str(spec), text)
+    assert result.spec is not None and result.ok, [d.message for d in result.diagnostics]
+    return result.spec
+
+
+#: (name, spec, edits): amendments whose revisions include deleted paragraphs and rows
+_AMENDMENTS = (
+    ("qls4131 criterion removed and reworded", OLD, (
+        (r"^exclusion E7 .*?organ_transplant\n", ""),
+        (r"opportunistic infections within 12 weeks", "opportunistic infections within 8 weeks"),
+    )),
+    ("qls4131 assessment dropped", OLD, (
+        (r"^activity ada_sampling .*?\n", ""),
+        (r'"Adverse event review"', '"Review of adverse events"'),
+    )),
+    ("mgc018 eligibility and title", ROOT / "specs" / "mgc018_first_in_human.trial", (
+        (r'^exclusion E2 "Pregnant or breastfeeding\."', 'exclusion E2 "Pregnant or breast-feeding women."'),
+        (r'^  title +"', '  title "Amended: '),
+    )),
+)
+
+
+@pytest.mark.parametrize(("name", "spec", "edits"), _AMENDMENTS, ids=[a[0] for a in _AMENDMENTS])
+def test_accept_and_reject_give_each_version(name: str, spec: Path, edits) -> None:  # type: ignore[no-untyped-def]
+    old = compile_spec(str(spec)).spec
+    assert old is not None
+    new = _edited(spec, *edits)
+    for first, second in ((old, new), (new, old)):
+        tracked = document_root(tracked_protocol(first, second, ()))
+        assert list(tracked.iter(w("del"))) and list(tracked.iter(w("ins")))
+        assert paragraphs(accept_all(tracked)) == paragraphs(document_root(protocol_docx(second)))
+        assert paragraphs(reject_all(tracked)) == paragraphs(document_root(protocol_docx(first)))
+
+
+def test_the_amendment_read_backwards_deletes_what_it_added(versions) -> None:  # type: ignore[no-untyped-def]
+    old, new = versions
+    backwards = document_root(tracked_protocol(new, old, ()))
+    deleted = [p for p in backwards.iter(w("p")) if p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None]
+    assert any("live or live-attenuated vaccine within 4 weeks" in "".join(p.itertext()) for p in deleted)
+    rows = [r for r in backwards.iter(w("tr")) if r.find(f"{w('trPr')}/{w('del')}") is not None]
+    assert any("DL7" in "".join(r.itertext()) for r in rows)
+    assert paragraphs(accept_all(backwards)) == paragraphs(document_root(protocol_docx(old)))
