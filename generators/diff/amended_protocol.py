@@ -45,9 +45,7 @@ def revision_of(new: Spec, amendments: Sequence[m.Amendment]) -> Revision:
     dates = [a.date for a in amendments if a.date is not None]
     when = max(dates) if dates else version_date(new)
     stamp = dt.datetime.combine(when or dt.date(2000, 1, 1), dt.time(), tzinfo=dt.UTC)
-    return Revision(
-        author=sponsor(new) or NO_SPONSOR, date=stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    return Revision(author=sponsor(new) or NO_SPONSOR, date=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def tracked_protocol(old: Spec, new: Spec, amendments: Sequence[m.Amendment]) -> bytes:

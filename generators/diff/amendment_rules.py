@@ -289,7 +289,9 @@ AMENDMENT_RULES: tuple[AmendmentRule, ...] = (
         "DOC_IB_EXPOSURE",
         f"review the {IB}: its reference safety information must cover the new exposure",
         f"{_EU_CTR} Art 55, Annex I E; ICH E6(R3) Appendix A",
-        Selector(rule_ids=_PRODUCT_RULES, directions=_EXPOSURE_RAISED, categories=frozenset({"safety"})),
+        Selector(
+            rule_ids=_PRODUCT_RULES, directions=_EXPOSURE_RAISED, categories=frozenset({"safety"})
+        ),
     ),
     AmendmentRule(
         "DOC_IMPD_PRODUCT",

@@ -68,7 +68,9 @@ class Conclusion:
             lines.append(
                 "Impact areas (Art 2(2)(13)): "
                 + ", ".join(self.impact_areas)
-                + self._cite(*(f"EU_IMPACT_{k}" for k in ("SAFETY", "RIGHTS", "RELIABILITY", "ROBUSTNESS")))
+                + self._cite(
+                    *(f"EU_IMPACT_{k}" for k in ("SAFETY", "RIGHTS", "RELIABILITY", "ROBUSTNESS"))
+                )
             )
         if self.parts:
             lines.append(
@@ -135,7 +137,9 @@ def conclude(changes: Sequence[Change]) -> Conclusion:
         if f"EU_IMPACT_{key}" in fired
     )
     parts = tuple(
-        part for part, rule_id in ((ar.PART_I, "EU_PART_I"), (ar.PART_II, "EU_PART_II")) if rule_id in fired
+        part
+        for part, rule_id in ((ar.PART_I, "EU_PART_I"), (ar.PART_II, "EU_PART_II"))
+        if rule_id in fired
     )
     documents = tuple(
         document

@@ -48,12 +48,16 @@ def _overridden(change: Change, amendments: Sequence[m.Amendment]) -> Change:
                 for regulation in regulations_of(override):
                     if regulation not in REGULATIONS or regulation in applied:
                         continue
-                    computed = change.substantial_eu if regulation == "eu" else change.substantial_fda
+                    computed = (
+                        change.substantial_eu if regulation == "eu" else change.substantial_fda
+                    )
                     applied[regulation] = Override(
                         regulation=regulation,
                         computed=computed,
                         overridden=VERDICTS[override.verdict],
-                        computed_reason=change.reason_eu if regulation == "eu" else change.reason_fda,
+                        computed_reason=change.reason_eu
+                        if regulation == "eu"
+                        else change.reason_fda,
                         reason=override.reason,
                         amendment=m.format_decimal(amendment.number),
                         entry=entry.target,

@@ -98,7 +98,9 @@ def compare_documents(old_docx: bytes, new_docx: bytes, revision: Revision) -> b
         for info in new_zip.infolist():
             data = new_zip.read(info.filename)
             if info.filename == _DOCUMENT_PART:
-                data = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                data = etree.tostring(
+                    new_root, xml_declaration=True, encoding="UTF-8", standalone=True
+                )
             elif info.filename == _SETTINGS_PART:
                 data = _track_revisions(data)
             target.writestr(info.filename, data)
@@ -187,7 +189,9 @@ def _compare_unmatched(
                 _compare_paragraphs(old[match], block, marker)
         elif j not in paired_new:
             _mark_inserted_block(block, marker)
-    rest = [_deleted_block(old[i], marker) for i in range(old_index, len(old)) if i not in paired_old]
+    rest = [
+        _deleted_block(old[i], marker) for i in range(old_index, len(old)) if i not in paired_old
+    ]
     _place_after(rest, new[-1] if new else previous, following)
 
 
@@ -244,9 +248,8 @@ def _compare_tables(old_table: Any, new_table: Any, marker: _Marker) -> None:
         olds, news = old_rows[i1:i2], new_rows[j1:j2]
         # rows changed in place (same number of cells) are compared cell by cell
         paired = 0
-        while (
-            paired < min(len(olds), len(news))
-            and len(olds[paired].findall(w("tc"))) == len(news[paired].findall(w("tc")))
+        while paired < min(len(olds), len(news)) and len(olds[paired].findall(w("tc"))) == len(
+            news[paired].findall(w("tc"))
         ):
             for old_cell, new_cell in zip(
                 olds[paired].findall(w("tc")), news[paired].findall(w("tc")), strict=True

@@ -48,7 +48,9 @@ def _known(override: ClassificationOverride) -> bool:
     )
 
 
-def _entry_problems(entry: AmendmentChange, override: ClassificationOverride) -> Iterator[Diagnostic]:
+def _entry_problems(
+    entry: AmendmentChange, override: ClassificationOverride
+) -> Iterator[Diagnostic]:
     if entry.target is None:
         yield Diagnostic(
             "E0133",
@@ -73,7 +75,7 @@ def _entry_problems(entry: AmendmentChange, override: ClassificationOverride) ->
             "error",
             f"`{override.regulation}` is not a regulation an override can speak for",
             override.span,
-            help="write `eu`, `fda`, or nothing for both: override eu not_substantial \"…\"",
+            help='write `eu`, `fda`, or nothing for both: override eu not_substantial "…"',
         )
     if override.verdict not in VERDICTS:
         yield Diagnostic(

@@ -337,7 +337,7 @@ ROWS: tuple[Row, ...] = (
         True,
         False,
         _SITE_101,
-        after("Li Wei\"\n", _SITE_102),
+        after('Li Wei"\n', _SITE_102),
         old=(_SITE_101,),
     ),
     # a new principal investigator at a site

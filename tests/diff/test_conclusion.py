@@ -93,7 +93,7 @@ CASES = (
         "a new contact for sites",
         "Contact details are a national, Part II aspect, and changing them is not substantial; "
         "the consent form names the contacts.",
-        ((r'^  sponsor .*\n', '\\g<0>  contact "Clinical trial hotline, +86 531 8888 0000"\n'),),
+        ((r"^  sponsor .*\n", '\\g<0>  contact "Clinical trial hotline, +86 531 8888 0000"\n'),),
         False,
         (ar.PART_II,),
         ar.FDA_NO_AMENDMENT,
@@ -105,7 +105,12 @@ CASES = (
         "a new trial site",
         "A new site is judged on its suitability and its investigator's (Art 7(1)(e)(f)): a "
         "substantial modification of Part II; for the FDA a new investigator (312.30(c)).",
-        ((r'^  sponsor .*\n', '\\g<0>  site "Site 102, Shanghai Renji Hospital — Prof. Chen Hua"\n'),),
+        (
+            (
+                r"^  sponsor .*\n",
+                '\\g<0>  site "Site 102, Shanghai Renji Hospital — Prof. Chen Hua"\n',
+            ),
+        ),
         True,
         (ar.PART_II,),
         ar.FDA_NEW_INVESTIGATOR,
@@ -134,9 +139,7 @@ CASES = (
         "a visit added",
         "An extra visit adds burden for every subject, those on study included: substantial "
         "(rights), the consent form and the CRF build change, and subjects consent again.",
-        (
-            (r"^(visit W16 .*\n)", '\\1visit W18  "Week 18" day 127 window -3 +3 in follow_up\n'),
-        ),
+        ((r"^(visit W16 .*\n)", '\\1visit W18  "Week 18" day 127 window -3 +3 in follow_up\n'),),
         True,
         (ar.PART_I,),
         ar.FDA_NO_AMENDMENT,

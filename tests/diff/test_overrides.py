@@ -76,7 +76,9 @@ def test_the_override_is_applied_and_shown(overridden: Path) -> None:
 
 
 def test_an_override_naming_no_change_stops_the_diff(tmp_path: Path) -> None:
-    path = _amended(tmp_path, '  change DL9 "No such level" override not_substantial "Draft left over"')
+    path = _amended(
+        tmp_path, '  change DL9 "No such level" override not_substantial "Draft left over"'
+    )
     result = run(str(OLD), str(path))
     assert result.exit_code == 1
     assert "error[E0133]" in result.output

@@ -203,18 +203,36 @@ def _edited(spec: Path, *edits: tuple[str, str]):  # type: ignore[no-untyped-def
 
 #: (name, spec, edits): amendments whose revisions include deleted paragraphs and rows
 _AMENDMENTS = (
-    ("qls4131 criterion removed and reworded", OLD, (
-        (r"^exclusion E7 .*?organ_transplant\n", ""),
-        (r"opportunistic infections within 12 weeks", "opportunistic infections within 8 weeks"),
-    )),
-    ("qls4131 assessment dropped", OLD, (
-        (r"^activity ada_sampling .*?\n", ""),
-        (r'"Adverse event review"', '"Review of adverse events"'),
-    )),
-    ("mgc018 eligibility and title", ROOT / "specs" / "mgc018_first_in_human.trial", (
-        (r'^exclusion E2 "Pregnant or breastfeeding\."', 'exclusion E2 "Pregnant or breast-feeding women."'),
-        (r'^  title +"', '  title "Amended: '),
-    )),
+    (
+        "qls4131 criterion removed and reworded",
+        OLD,
+        (
+            (r"^exclusion E7 .*?organ_transplant\n", ""),
+            (
+                r"opportunistic infections within 12 weeks",
+                "opportunistic infections within 8 weeks",
+            ),
+        ),
+    ),
+    (
+        "qls4131 assessment dropped",
+        OLD,
+        (
+            (r"^activity ada_sampling .*?\n", ""),
+            (r'"Adverse event review"', '"Review of adverse events"'),
+        ),
+    ),
+    (
+        "mgc018 eligibility and title",
+        ROOT / "specs" / "mgc018_first_in_human.trial",
+        (
+            (
+                r'^exclusion E2 "Pregnant or breastfeeding\."',
+                'exclusion E2 "Pregnant or breast-feeding women."',
+            ),
+            (r'^  title +"', '  title "Amended: '),
+        ),
+    ),
 )
 
 
@@ -233,8 +251,12 @@ def test_accept_and_reject_give_each_version(name: str, spec: Path, edits) -> No
 def test_the_amendment_read_backwards_deletes_what_it_added(versions) -> None:  # type: ignore[no-untyped-def]
     old, new = versions
     backwards = document_root(tracked_protocol(new, old, ()))
-    deleted = [p for p in backwards.iter(w("p")) if p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None]
-    assert any("live or live-attenuated vaccine within 4 weeks" in "".join(p.itertext()) for p in deleted)
+    deleted = [
+        p for p in backwards.iter(w("p")) if p.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None
+    ]
+    assert any(
+        "live or live-attenuated vaccine within 4 weeks" in "".join(p.itertext()) for p in deleted
+    )
     rows = [r for r in backwards.iter(w("tr")) if r.find(f"{w('trPr')}/{w('del')}") is not None]
     assert any("DL7" in "".join(r.itertext()) for r in rows)
     assert paragraphs(accept_all(backwards)) == paragraphs(document_root(protocol_docx(old)))
