@@ -10,7 +10,7 @@ in each version's source.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 import attrs
@@ -26,33 +26,35 @@ class Wording:
     new: str | None
 
 
-def wording(change: Change, old: Spec, new: Spec) -> Wording:
-    """The old and new wording of a change (None where that version has none)."""
-    return Wording(
-        _text_at(old, change.old_span) or change.old,
-        _text_at(new, change.new_span) or change.new,
+def wordings(changes: Sequence[Change], old: Spec, new: Spec) -> tuple[Wording, ...]:
+    """The old and new wording of each change (None where that version has none)."""
+    old_texts, new_texts = _texts(old), _texts(new)
+    return tuple(
+        Wording(
+            _at(old_texts, change.old_span) or change.old,
+            _at(new_texts, change.new_span) or change.new,
+        )
+        for change in changes
     )
 
 
-def _text_at(spec: Spec, span: m.Span | None) -> str | None:
-    if span is None:
-        return None
+_Place = tuple[str, int, int]
+
+
+def _texts(spec: Spec) -> dict[_Place, str]:
+    """The verbatim text of every declaration that has one, by its place in the source."""
+    found: dict[_Place, str] = {}
     for node in _nodes(spec.module):
-        if getattr(node, "span", None) == span or _same_place(getattr(node, "span", None), span):
-            text = _verbatim(node)
-            if text is not None:
-                return text
-    return None
+        span = getattr(node, "span", None)
+        text = _verbatim(node)
+        if isinstance(span, m.Span) and text is not None:
+            found.setdefault((span.file, span.start, span.end), text)
+    return found
 
 
-def _same_place(candidate: object, span: m.Span) -> bool:
-    # spans are excluded from equality of nodes but compared here as places in a file
-    return (
-        isinstance(candidate, m.Span)
-        and candidate.file == span.file
-        and candidate.start == span.start
-        and candidate.end == span.end
-    )
+def _at(texts: dict[_Place, str], span: m.Span | None) -> str | None:
+    # spans are left out of node equality, so a declaration is found by its place
+    return texts.get((span.file, span.start, span.end)) if span is not None else None
 
 
 def _verbatim(node: object) -> str | None:

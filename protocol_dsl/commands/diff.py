@@ -1,7 +1,8 @@
 """`protocol diff OLD NEW` / `protocol diff SPEC --against GITREF`: the classified semantic diff.
 
 Exit codes: 0 no change, 3 changes, 4 substantial changes, 1 an error (a
-spec with errors, an unknown git ref, unreadable subject data, or
+spec with errors, an unknown git ref, unreadable subject data, an
+amendment override that names none of the changes (E0133), or
 `--require-rationale` with substantial changes that have no rationale, or
 with an amendment `change NAME` entry that names none of the changes; without
 the option such an entry is a warning).
@@ -251,7 +252,7 @@ def _report(
     from generators.diff.conclusion import conclude
     from generators.diff.overrides import apply_overrides
     from generators.diff.render import Report
-    from generators.diff.wording import wording
+    from generators.diff.wording import wordings
 
     old, new = old_result.spec, new_result.spec
     assert old is not None and new is not None
@@ -277,7 +278,7 @@ def _report(
         amendments=amendments,
         subjects=rescreened,
         conclusion=conclude(changes),
-        wordings=tuple(wording(c, old, new) for c in changes),
+        wordings=wordings(changes, old, new),
         old_date=_version_date(old),
         new_date=_version_date(new),
     )
