@@ -196,10 +196,12 @@ def _compare_unmatched(
 
 
 def _place_after(blocks: Sequence[Any], previous: Any, following: Any) -> None:
-    for block in reversed(blocks):
-        if previous is not None:
+    """Put blocks, in their order, after `previous` (or, at the start, before `following`)."""
+    if previous is not None:
+        for block in reversed(blocks):
             previous.addnext(block)
-        elif following is not None:
+    elif following is not None:
+        for block in blocks:
             following.addprevious(block)
 
 

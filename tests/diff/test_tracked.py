@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generators.diff.amended_protocol import protocol_docx, tracked_protocol
 from generators.diff.rationale import current_amendments
@@ -260,3 +262,49 @@ def test_the_amendment_read_backwards_deletes_what_it_added(versions) -> None:  
     rows = [r for r in backwards.iter(w("tr")) if r.find(f"{w('trPr')}/{w('del')}") is not None]
     assert any("DL7" in "".join(r.itertext()) for r in rows)
     assert paragraphs(accept_all(backwards)) == paragraphs(document_root(protocol_docx(old)))
+
+
+# ---------------------------------------------------------------- an invariant on any two documents
+
+_WORDS = st.sampled_from(
+    ["dose", "level", "18", "70", "75", "subjects", "(inclusive);", "—", "E11"]
+)
+_PARAGRAPH = st.lists(_WORDS, max_size=6).map(" ".join)
+_CELLS = st.lists(_PARAGRAPH, min_size=2, max_size=2)
+
+
+def _docx(paragraphs_: list[str], rows: list[list[str]]) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs_:
+        document.add_paragraph(text)
+    table = document.add_table(rows=0, cols=2)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    document.add_paragraph("end")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(_PARAGRAPH, max_size=6),
+    st.lists(_PARAGRAPH, max_size=6),
+    st.lists(_CELLS, min_size=1, max_size=4),
+    st.lists(_CELLS, min_size=1, max_size=4),
+)
+def test_accept_gives_the_new_and_reject_the_old_document(  # type: ignore[no-untyped-def]
+    old_paragraphs, new_paragraphs, old_rows, new_rows
+) -> None:
+    from generators.diff.tracked import Revision, compare_documents
+
+    old, new = _docx(old_paragraphs, old_rows), _docx(new_paragraphs, new_rows)
+    tracked = document_root(
+        compare_documents(old, new, Revision("Sponsor", "2025-01-01T00:00:00Z"))
+    )
+    assert paragraphs(accept_all(tracked)) == paragraphs(document_root(new))
+    assert paragraphs(reject_all(tracked)) == paragraphs(document_root(old))
