@@ -60,6 +60,10 @@ CODES: dict[str, CodeInfo] = {
     "E0122": CodeInfo("unknown anchor in a position", "error"),
     "E0125": CodeInfo("allowed finding without a reason", "error"),
     "E0126": CodeInfo("code that cannot be allowed", "error"),
+    "E0133": CodeInfo("classification override that names no change", "error"),
+    "E0134": CodeInfo("classification override without a reason", "error"),
+    "E0135": CodeInfo("classification override with an unknown regulation or verdict", "error"),
+    "E0136": CodeInfo("conflicting classification overrides", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),

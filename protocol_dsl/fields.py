@@ -96,6 +96,10 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
     "comparator": _f("string", "comparative treatment"),
     "add_on": _f("name", "added on to existing treatments", "yes no"),
     "country": _f("string name", "country", repeatable=True),
+    "site": _f("string", "a trial site and its principal investigator", repeatable=True),
+    "contact": _f(
+        "string", "a contact for subjects or sites (name, telephone, e-mail)", repeatable=True
+    ),
     "paper": _f("name", "paper of the Word and printed documents", "a4 letter"),
 }
 

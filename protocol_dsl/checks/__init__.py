@@ -55,6 +55,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         alternatives,
+        amendments,
         arm_doses,
         availability,
         collection,
@@ -106,6 +107,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
+        amendments.check,
     ]
 
 
