@@ -1002,7 +1002,19 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             tuple(draw(st.lists(texts(), max_size=2))),
             tuple(
                 m.AmendmentChange(
-                    draw(st.none() | st.just(c.id)), draw(texts()), _marks(draw, 1), span=SPAN
+                    draw(st.none() | st.just(c.id)),
+                    draw(texts()),
+                    _marks(draw, 1),
+                    tuple(
+                        m.ClassificationOverride(
+                            draw(st.sampled_from([None, "eu", "fda"])),
+                            draw(st.sampled_from(["substantial", "not_substantial"])),
+                            draw(texts()),
+                            span=SPAN,
+                        )
+                        for _ in range(draw(st.integers(0, 1)))
+                    ),
+                    span=SPAN,
                 )
                 for c in draw(st.lists(st.sampled_from(criteria), max_size=2))
             ),

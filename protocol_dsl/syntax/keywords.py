@@ -57,7 +57,13 @@ def _leading_words(rule: str) -> list[str]:
 @lru_cache(maxsize=1)
 def keywords() -> frozenset[str]:
     """Every keyword of the grammar (read once: the printer asks for every unit it writes)."""
-    return frozenset(re.findall(r'"([a-z_]+)"', grammar_source()))
+    # comments are left out: a quoted word in a comment's example is not a keyword
+    return frozenset(re.findall(r'"([a-z_]+)"', _without_comments(grammar_source())))
+
+
+def _without_comments(source: str) -> str:
+    """The grammar without its `//` comments (every comment has a line of its own)."""
+    return re.sub(r"(?m)^\s*//.*$", "", source)
 
 
 @lru_cache(maxsize=1)
