@@ -1,0 +1,28 @@
+"""The extension attributes of a protocol-dsl USDM export: what USDM has no attribute for.
+
+USDM v4 lets any instance carry `extensionAttributes` (a URL and a value).  The
+export uses these, each a text in the spec's own syntax, so that nothing the
+spec states is lost and the import can read it back:
+
+- on an EligibilityCriterion, `CRITERION_RULE`: the criterion's rule (the
+  right-hand side of `inclusion ID "text" = RULE`), or its attestation;
+- on an AnalysisPopulation, `POPULATION_RULE`: the definition of the analysis
+  set or subgroup (`population EFF "…" = RULE`);
+- on an Endpoint, `ENDPOINT_TIMEFRAME`: the endpoint's time frame as written;
+- on the ScheduledActivityInstance of a visit outside the epochs (which USDM
+  has as a timeline of its own, not an encounter), `VISIT`: its clauses
+  (`day 168 number 201`, `early_termination`, `unscheduled`);
+- on a BiomedicalConceptProperty, `ITEM_NAME`: the name of the CRF item it is
+  (`form.item`), so the import can rebuild the form.
+
+The URLs name the attribute; nothing is fetched from them.
+"""
+
+from __future__ import annotations
+
+BASE = "https://protocol-dsl.org/usdm/v4/"
+CRITERION_RULE = BASE + "criterion-rule"
+POPULATION_RULE = BASE + "population-rule"
+ENDPOINT_TIMEFRAME = BASE + "endpoint-timeframe"
+ITEM_NAME = BASE + "item-name"
+VISIT = BASE + "visit"
