@@ -11,6 +11,7 @@ arms of interest receive; its variable, the endpoint it names.
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 
 from generators.usdm import extensions, terms
 from generators.usdm.design import Design, chain, quantity
@@ -219,7 +220,7 @@ def study_population(spec: Spec, ids: Instances, criterion_ids: list[str]) -> Js
             "description": str(diagnosis.value.value) if diagnosis is not None else None,
             "includesHealthySubjects": healthy is not None and healthy.value.value == "yes",
             "plannedEnrollmentNumber": ids.make("Quantity", {"value": float(count), "unit": None})
-            if count is not None and not isinstance(count, m.Quantity | str)
+            if isinstance(count, Decimal | int)
             else None,
             "plannedCompletionNumber": None,
             "plannedSex": [

@@ -11,7 +11,13 @@ spec states is lost and the import can read it back:
 - on an Endpoint, `ENDPOINT_TIMEFRAME`: the endpoint's time frame as written;
 - on the ScheduledActivityInstance of a visit outside the epochs (which USDM
   has as a timeline of its own, not an encounter), `VISIT`: its clauses
-  (`day 168 number 201`, `early_termination`, `unscheduled`);
+  (`day 168 number 201`, `early_termination`, `unscheduled`), and its
+  condition (`when "…"`) in `VISIT_CONDITION`;
+- on the Encounter of a visit a cycle or a repeat yields, `SERIES`: the
+  series' name, and on its first visit `SERIES_DECLARATION`: the `cycle` or
+  `repeat` declaration (USDM lists the visits one by one);
+- on the main ScheduleTimeline, `ANCHORS`: the anchors that name a visit
+  (`anchor first_dose "…" = visit C1D1`), which cycles and repeats count from;
 - on a BiomedicalConceptProperty, `ITEM_NAME`: the name of the CRF item it is
   (`form.item`), so the import can rebuild the form.
 
@@ -26,3 +32,7 @@ POPULATION_RULE = BASE + "population-rule"
 ENDPOINT_TIMEFRAME = BASE + "endpoint-timeframe"
 ITEM_NAME = BASE + "item-name"
 VISIT = BASE + "visit"
+VISIT_CONDITION = BASE + "visit-condition"
+SERIES = BASE + "series"
+ANCHORS = BASE + "anchors"
+SERIES_DECLARATION = BASE + "series-declaration"

@@ -23,6 +23,7 @@ from generators.usdm.ids import Instances, Json
 from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.formatter import format_module
 
 
 class Schedule:
@@ -45,6 +46,7 @@ def build(spec: Spec, ids: Instances, design: Design, concepts: Concepts) -> Sch
     in_epochs = [v for v in visits if v.epoch in design.epochs]
     outside = [v for v in visits if v.epoch not in design.epochs]
     encounter_ids: dict[str, str] = {}
+    series_written: set[str] = set()
     for visit in in_epochs:
         made.encounters.append(
             ids.make(
@@ -63,6 +65,7 @@ def build(spec: Spec, ids: Instances, design: Design, concepts: Concepts) -> Sch
                     "transitionEndRule": transition(ids, "ENCOUNTER_END", visit.end_rule),
                     "notes": [],
                 },
+                _series_extension(spec, ids, visit, series_written),
             )
         )
         encounter_ids[visit.name] = made.encounters[-1]["id"]
@@ -161,7 +164,7 @@ def _timeline(
                 "activityIds": at_visit[visit.name],
                 "encounterId": encounter_ids.get(visit.name),
             },
-            None if main else [ids.text_extension(extensions.VISIT, _visit_clauses(visit))],
+            None if main else _outside_extensions(ids, visit),
         )
         for visit in visits
     ]
@@ -190,9 +193,17 @@ def _timeline(
         name = f"{visit.label or visit.name} Timeline"
         description = f"The visit {visit.name}, outside the epochs of the schedule"
         entry = visit.condition or _kind_of_visit(visit)
+    anchors = [a for a in spec.anchors.values() if a.visit is not None]
     return {
         "id": timeline_id,
-        "extensionAttributes": [],
+        "extensionAttributes": [
+            ids.text_extension(
+                extensions.ANCHORS,
+                format_module(m.Module(spec.path, tuple(anchors), span=anchors[0].span)),
+            )
+        ]
+        if main and anchors
+        else [],
         "name": name,
         "label": name,
         "description": description,
@@ -205,6 +216,29 @@ def _timeline(
         "plannedDuration": _planned_duration(spec, ids, visits) if main else None,
         "instanceType": "ScheduleTimeline",
     }
+
+
+def _series_extension(
+    spec: Spec, ids: Instances, visit: m.Visit, written: set[str]
+) -> list[Json] | None:
+    """On a visit a cycle or repeat yields, the series' name; on the first one, also the
+    series' declaration in the spec's syntax, so the import can declare it again."""
+    if visit.series is None:
+        return None
+    found = [ids.text_extension(extensions.SERIES, visit.series)]
+    series = spec.timeline.series_named(visit.series)
+    if visit.series not in written and series is not None:
+        written.add(visit.series)
+        module = m.Module(spec.path, (series.decl,), span=series.decl.span)
+        found.append(ids.text_extension(extensions.SERIES_DECLARATION, format_module(module)))
+    return found
+
+
+def _outside_extensions(ids: Instances, visit: m.Visit) -> list[Json]:
+    found = [ids.text_extension(extensions.VISIT, _visit_clauses(visit))]
+    if visit.condition is not None:
+        found.append(ids.text_extension(extensions.VISIT_CONDITION, visit.condition))
+    return found
 
 
 def _visit_clauses(visit: m.Visit) -> str:
