@@ -37,6 +37,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("protocol_dsl.commands.escalate", "Next dose-escalation decision from cohorts."),
     "simulate": ("protocol_dsl.commands.simulate", "Operating characteristics of the design."),
     "diff": ("protocol_dsl.commands.diff", "Classified semantic diff of two protocol versions."),
+    "export": (
+        "protocol_dsl.commands.export",
+        "Export a spec in a standard exchange format (USDM v4).",
+    ),
+    "import": (
+        "protocol_dsl.commands.import_",
+        "Draft a spec from a study in a standard format (USDM v4).",
+    ),
     "randomise": (
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",

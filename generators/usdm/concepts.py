@@ -26,7 +26,11 @@ CODE_SYSTEMS: dict[str, str] = {
     "MEDDRA": "MedDRA",
     "ATC": "ATC",
 }
-SYSTEM_WORDS: dict[str, str] = {url: word for word, url in reversed(CODE_SYSTEMS.items())}
+#: a code system as USDM names it (its URL or its short name) → the spec's word for it
+SYSTEM_WORDS: dict[str, str] = {
+    **{word: word for word in CODE_SYSTEMS},
+    **{url: word for word, url in reversed(CODE_SYSTEMS.items())},
+}
 
 #: the USDM datatype of each kind of item
 DATATYPES: dict[str, str] = {

@@ -26,6 +26,7 @@ from generators.usdm import extensions, terms
 from generators.usdm.concepts import DATATYPES, SYSTEM_WORDS
 from generators.usdm.text import Resolver, index
 from protocol_dsl import durations
+from protocol_dsl.errors import UserError
 from protocol_dsl.syntax.formatter import format_source
 from protocol_dsl.syntax.printer import quote
 
@@ -38,8 +39,10 @@ class Draft(NamedTuple):
     losses: list[str]
 
 
-class DraftError(ValueError):
-    """The document is not a USDM v4 study the importer can read."""
+class DraftError(UserError, ValueError):
+    """E1102: the JSON is not a USDM v4 study the importer can read."""
+
+    code = "E1102"
 
 
 def _reverse(table: dict[str, terms.Term]) -> dict[str, str]:
@@ -100,8 +103,9 @@ class _Names:
     def __init__(self) -> None:
         self._taken: dict[str, set[str]] = {}
 
-    def make(self, kind: str, wanted: str | None, fallback: str) -> str:
-        base = re.sub(r"[^A-Za-z0-9_]+", "_", (wanted or "").strip()).strip("_") or fallback
+    def make(self, kind: str, wanted: object, fallback: str) -> str:
+        text = "" if wanted is None else str(wanted)
+        base = re.sub(r"[^A-Za-z0-9_]+", "_", text.strip()).strip("_") or fallback
         if not re.match(r"[A-Za-z_]", base):
             base = f"{fallback}_{base}"
         taken = self._taken.setdefault(kind, set())
@@ -122,8 +126,8 @@ def _code(node: Any) -> str | None:
     return None
 
 
-def _quoted(text: str | None) -> str:
-    return quote(text or "")
+def _quoted(text: object) -> str:
+    return quote("" if text is None else str(text))
 
 
 class _Importer:
@@ -134,7 +138,8 @@ class _Importer:
             self.design = self.version["studyDesigns"][0]
         except (KeyError, IndexError, TypeError) as error:
             raise DraftError(
-                "this is not a USDM v4 study: it needs study.versions[0].studyDesigns[0]"
+                "E1102: this is not a USDM v4 study: a USDM file holds a study with at least "
+                "one version and one study design (study.versions[0].studyDesigns[0])"
             ) from error
         self.instances = index(document)
         self.text = Resolver(self.instances, self.version.get("dictionaries") or [])
