@@ -172,13 +172,13 @@ def _phase(spec: Spec, ids: Instances) -> Json | None:
 
 
 def _characteristics(spec: Spec, ids: Instances) -> list[Json]:
-    found = []
-    if _text(spec, "allocation") == "randomized" or spec.randomisation is not None:
-        found.append(ids.code(terms.RANDOMISED))
+    """Randomised, or stratified randomised: one of the two (CDISC rule DDF00258)."""
     randomisation = spec.randomisation
     if randomisation is not None and randomisation.factors:
-        found.append(ids.code(terms.STRATIFIED))
-    return found
+        return [ids.code(terms.STRATIFIED)]
+    if _text(spec, "allocation") == "randomized" or randomisation is not None:
+        return [ids.code(terms.RANDOMISED)]
+    return []
 
 
 def _organisations(spec: Spec, ids: Instances, name: str) -> tuple[list[Json], list[Json]]:
