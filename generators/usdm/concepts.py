@@ -11,10 +11,13 @@ attribute (`extensions.ITEM_NAME`) so that the import can rebuild the form.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from generators.usdm import extensions, terms
 from generators.usdm.ids import Instances, Json
 from protocol_dsl import model as m
 from protocol_dsl.spec import FormUse, Spec
+from protocol_dsl.syntax import printer
 
 #: the code systems a spec names by a short word, as USDM names them
 CODE_SYSTEMS: dict[str, str] = {
@@ -83,6 +86,24 @@ class Concepts:
         return str(self.surrogates[-1]["id"])
 
 
+def item_type(item: m.Item) -> str:
+    """The item's type and range as the spec writes them (`quantity kg range 20 .. 300`)."""
+    kind = item.type.kind
+    if kind == "quantity" and item.type.unit is not None:
+        text = f"quantity {printer.unit(item.type.unit)}"
+    elif kind == "choice" and item.type.codelist is not None:
+        text = f"choice {item.type.codelist.dotted}"
+    else:
+        text = kind
+    if item.range is not None:
+        text += f" range {_bound(item.range.low)} .. {_bound(item.range.high)}"
+    return text
+
+
+def _bound(bound: Decimal | m.Quantity) -> str:
+    return printer.quantity(bound) if isinstance(bound, m.Quantity) else printer.signed(bound)
+
+
 def _codelist(spec: Spec, use: FormUse, item: m.Item) -> m.CodeList | None:
     if item.type.codelist is None:
         return None
@@ -136,7 +157,10 @@ def build(spec: Spec, ids: Instances) -> Concepts:
                     "code": _alias(ids, item.codes[0], decode),
                     "notes": [],
                 },
-                [ids.text_extension(extensions.ITEM_NAME, item_name)],
+                [
+                    ids.text_extension(extensions.ITEM_NAME, item_name),
+                    ids.text_extension(extensions.ITEM_TYPE, item_type(item)),
+                ],
             )
             made.concepts.append(
                 ids.make(

@@ -70,6 +70,7 @@ _ISO = re.compile(
 )
 _DAYS_IN = {"y": Fraction(36525, 100), "mo": Fraction(304375, 10000), "w": Fraction(7), "d": Fraction(1),
             "h": Fraction(1, 24), "mi": Fraction(1, 1440), "s": Fraction(1, 86400)}  # fmt: skip
+_AFTER = re.compile(r"^\d+(?:\.\d+)? [A-Za-z]+ (?:after|before) [A-Za-z_][A-Za-z0-9_]*$")
 _VISIT_CLAUSES = re.compile(r"^(?:day -?\d+|number \d+(?:\.\d+)?|unscheduled|early_termination)$")
 
 
@@ -84,6 +85,19 @@ def _declares(source: str, kinds: tuple[str, ...], many: bool = False) -> bool:
     if len(module.declarations) > 1 and not many:
         return False
     return all(type(d).__name__.lower() in kinds for d in module.declarations)
+
+
+def _item_type_parses(text: str) -> bool:
+    """Whether an exported item type (`quantity kg range 20 .. 300`) is one the draft can
+    use as it is: any type but a choice (whose codelist the draft rebuilds)."""
+    from protocol_dsl.syntax.parser import parse_with_comments
+
+    if text.startswith("choice") or "\n" in text:
+        return False
+    kind, _, bounds = text.partition(" range ")
+    item = f'x {kind} "x"' + (f" range {bounds}" if bounds else "")
+    module, diagnostics, _comments = parse_with_comments(f"form f {{\n  {item}\n}}\n", "<usdm>")
+    return module is not None and not any(d.is_error for d in diagnostics)
 
 
 def iso_days(value: str | None) -> Fraction | None:
@@ -310,7 +324,12 @@ class _Importer:
         offsets: dict[str, Fraction] = {}
         for timing in timings:
             if _code(timing.get("type")) == terms.FIXED_REFERENCE.code:
-                offsets[str(timing.get("relativeFromScheduledInstanceId"))] = Fraction(0)
+                # the anchor is day 1 unless its label says which day it is ("Day -7")
+                written = re.fullmatch(r"Day (-?\d+)", str(timing.get("label") or ""))
+                day = int(written[1]) if written and written[1] not in ("0", "-0") else 1
+                offsets[str(timing.get("relativeFromScheduledInstanceId"))] = Fraction(
+                    durations.ordinal(day)
+                )
         for _ in range(len(timings) + 1):  # timings may be relative to timed instances
             for timing in timings:
                 source = str(timing.get("relativeFromScheduledInstanceId"))
@@ -395,6 +414,9 @@ class _Importer:
             day, window = None, None
         if day is not None:
             clauses.append(f"day {day}")
+        after = self._extension(encounter, extensions.VISIT_AFTER)
+        if day is None and after is not None and _AFTER.match(after) and name not in self.undated:
+            clauses.append(after)
         if window is not None and name in self.unwindowed:
             marks = f" question {quote(f'USDM gives this visit the window -{window[0]} +{window[1]} days, which overlaps another visit: what is its window?')}"
         elif window is not None:
@@ -406,7 +428,8 @@ class _Importer:
             rule = encounter.get(key) or {}
             if rule.get("text"):
                 clauses.append(f"{word} {_quoted(self.plain(rule['text']))}")
-        if day is None and name not in self.undated:
+        timed = day is not None or any(_AFTER.match(c) for c in clauses)
+        if not timed and name not in self.undated:
             marks += f" question {quote('On which study day is this visit planned?')}"
             if epoch is None:
                 clauses.append("unscheduled")
@@ -507,6 +530,12 @@ class _Importer:
                 responses = [r for r in prop.get("responseCodes") or [] if r.get("isEnabled", True)]
                 if kind in ("number", "quantity"):
                     kind = "number"
+                written_type = self._extension(prop, extensions.ITEM_TYPE)
+                item_range = ""
+                if written_type is not None and _item_type_parses(written_type):
+                    kind, _, bounds = written_type.partition(" range ")
+                    item_range = f" range {bounds}" if bounds else ""
+                    responses = []
                 if responses:
                     codelist = self.names.make("decl", f"{name}_{item}", "codes")
                     entries = []
@@ -529,7 +558,8 @@ class _Importer:
                 elif kind == "choice":
                     kind = "text"
                 # USDM collects a concept's properties for the study data: `for_reporting`
-                required = (" required" if prop.get("isRequired") else "") + " for_reporting"
+                required = item_range + (" required" if prop.get("isRequired") else "")
+                required += " for_reporting"
                 codes = self._code_text((prop.get("code") or {}).get("standardCode") or {})
                 items.append(
                     f"  {item} {kind} {_quoted(prop.get('label') or prop.get('name'))}{required}{codes}"

@@ -16,10 +16,14 @@ spec states is lost and the import can read it back:
 - on the Encounter of a visit a cycle or a repeat yields, `SERIES`: the
   series' name, and on its first visit `SERIES_DECLARATION`: the `cycle` or
   `repeat` declaration (USDM lists the visits one by one);
+- on the Encounter of a visit timed from an event, `VISIT_AFTER`: its timing
+  (`30 days after last_dose`), which USDM timings, counted from a visit, do
+  not hold;
 - on the main ScheduleTimeline, `ANCHORS`: the anchors that name a visit
   (`anchor first_dose "…" = visit C1D1`), which cycles and repeats count from;
 - on a BiomedicalConceptProperty, `ITEM_NAME`: the name of the CRF item it is
-  (`form.item`), so the import can rebuild the form.
+  (`form.item`), so the import can rebuild the form, and `ITEM_TYPE`: its
+  type and range (`quantity kg range 20 .. 300`).
 
 The URLs name the attribute; nothing is fetched from them.
 """
@@ -31,8 +35,10 @@ CRITERION_RULE = BASE + "criterion-rule"
 POPULATION_RULE = BASE + "population-rule"
 ENDPOINT_TIMEFRAME = BASE + "endpoint-timeframe"
 ITEM_NAME = BASE + "item-name"
+ITEM_TYPE = BASE + "item-type"
 VISIT = BASE + "visit"
 VISIT_CONDITION = BASE + "visit-condition"
 SERIES = BASE + "series"
 ANCHORS = BASE + "anchors"
+VISIT_AFTER = BASE + "visit-after"
 SERIES_DECLARATION = BASE + "series-declaration"

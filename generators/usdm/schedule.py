@@ -23,6 +23,7 @@ from generators.usdm.ids import Instances, Json
 from protocol_dsl import durations
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
+from protocol_dsl.syntax import printer
 from protocol_dsl.syntax.formatter import format_module
 
 
@@ -43,7 +44,7 @@ def build(spec: Spec, ids: Instances, design: Design, concepts: Concepts) -> Sch
     # event) is no encounter of the design's chain, which must be the main timeline's
     # order (CDISC rule DDF00087): as in CDISC's examples, it is the one instance of a
     # timeline of its own, anchored on itself.
-    in_epochs = [v for v in visits if v.epoch in design.epochs]
+    in_epochs = _in_order(spec, [v for v in visits if v.epoch in design.epochs])
     outside = [v for v in visits if v.epoch not in design.epochs]
     encounter_ids: dict[str, str] = {}
     series_written: set[str] = set()
@@ -65,7 +66,7 @@ def build(spec: Spec, ids: Instances, design: Design, concepts: Concepts) -> Sch
                     "transitionEndRule": transition(ids, "ENCOUNTER_END", visit.end_rule),
                     "notes": [],
                 },
-                _series_extension(spec, ids, visit, series_written),
+                _encounter_extensions(spec, ids, visit, series_written),
             )
         )
         encounter_ids[visit.name] = made.encounters[-1]["id"]
@@ -216,6 +217,32 @@ def _timeline(
         "plannedDuration": _planned_duration(spec, ids, visits) if main else None,
         "instanceType": "ScheduleTimeline",
     }
+
+
+def _in_order(spec: Spec, visits: list[m.Visit]) -> list[m.Visit]:
+    """The visits in schedule order, a visit with no planned day where it is written.
+
+    Planned visits follow their days; one with no day of its own (timed from an
+    event, or not yet given a day) comes right after the visit written before it.
+    """
+    names = {v.name for v in visits}
+    ordered = [v for v in visits if v.day is not None]
+    written = [v for v in spec.timeline.written if v.name in names]
+    for position, visit in enumerate(written):
+        if visit.day is not None or visit in ordered:
+            continue
+        before = next((w for w in reversed(written[:position]) if w in ordered), None)
+        ordered.insert(ordered.index(before) + 1 if before is not None else 0, visit)
+    return ordered
+
+
+def _encounter_extensions(
+    spec: Spec, ids: Instances, visit: m.Visit, written: set[str]
+) -> list[Json] | None:
+    found = _series_extension(spec, ids, visit, written) or []
+    if visit.after is not None and visit.series is None:
+        found.append(ids.text_extension(extensions.VISIT_AFTER, printer.position(visit.after)))
+    return found or None
 
 
 def _series_extension(

@@ -60,7 +60,11 @@ def write_draft(source: str, output: str, force: bool) -> None:
 @command.command("usdm")
 @click.argument("file")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="The draft spec to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The draft spec to write.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option(

@@ -96,7 +96,11 @@ def elements(doc: dict[str, Any]) -> dict[str, Any]:
             for c in _chain(design.get("eligibilityCriteria") or [])
         ],
         "objectives": [
-            (o["level"]["code"], plain(o["text"]), [plain(e["text"]) for e in o.get("endpoints") or []])
+            (
+                o["level"]["code"],
+                plain(o["text"]),
+                [plain(e["text"]) for e in o.get("endpoints") or []],
+            )
             for o in design.get("objectives") or []
         ],
         "arms": [(_label(a), a["type"]["code"]) for a in design.get("arms") or []],

@@ -97,7 +97,9 @@ def test_pilot_criteria_carry_their_rules_and_texts_are_plain_xhtml() -> None:
     design = version["studyDesigns"][0]
     rules = {
         c["name"]: next(
-            a["valueString"] for a in c["extensionAttributes"] if a["url"] == extensions.CRITERION_RULE
+            a["valueString"]
+            for a in c["extensionAttributes"]
+            if a["url"] == extensions.CRITERION_RULE
         )
         for c in design["eligibilityCriteria"]
     }
@@ -109,7 +111,10 @@ def test_pilot_criteria_carry_their_rules_and_texts_are_plain_xhtml() -> None:
     )
     texts = {i["name"]: i["text"] for i in version["eligibilityCriterionItems"]}
     # "<=" is text, never markup (and CDISC's rules read these texts as XHTML)
-    assert texts["INCL04"] == "Modified Hachinski Ischemic Scale score of &lt;= 4. (Protocol Attachment LZZT.8)."
+    assert (
+        texts["INCL04"]
+        == "Modified Hachinski Ischemic Scale score of &lt;= 4. (Protocol Attachment LZZT.8)."
+    )
     # every rule is spec syntax that parses
     for rule in rules.values():
         module, diagnostics, _ = parse_with_comments(f'inclusion X "x" = {rule}\n', "rule.trial")
@@ -134,7 +139,11 @@ def test_repeats_and_cycles_yield_their_visits_as_encounters() -> None:
         for a in e["extensionAttributes"]
         if a["url"] == extensions.SERIES_DECLARATION
     ]
-    assert [d.split()[0:2] for d in declared] == [["cycle", "treatment_cycle"], ["repeat", "TA"], ["repeat", "SURV"]]
+    assert [d.split()[0:2] for d in declared] == [
+        ["cycle", "treatment_cycle"],
+        ["repeat", "TA"],
+        ["repeat", "SURV"],
+    ]
 
 
 def test_visits_outside_the_epochs_have_timelines_of_their_own() -> None:
@@ -147,7 +156,9 @@ def test_visits_outside_the_epochs_have_timelines_of_their_own() -> None:
 
 def test_export_command_writes_the_same_json(tmp_path: Path) -> None:
     out = tmp_path / "pilot.json"
-    result = CliRunner().invoke(cli, ["export", "usdm", str(SPECS / "cdiscpilot01.trial"), "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["export", "usdm", str(SPECS / "cdiscpilot01.trial"), "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == usdm_text(load_spec("cdiscpilot01"))
 

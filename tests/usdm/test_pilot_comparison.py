@@ -123,7 +123,9 @@ SAME_CRITERIA = [1, 3, 6, 7, 10, 11, 13, 15, 23, 26]
 
 def test_criteria_same_order_and_categories_ten_texts_word_for_word() -> None:
     mine, example_found = ours()["criteria"], theirs()["criteria"]
-    assert [c for c, _ in mine] == [c for c, _ in example_found] == [INCLUSION] * 8 + [EXCLUSION] * 23
+    assert (
+        [c for c, _ in mine] == [c for c, _ in example_found] == [INCLUSION] * 8 + [EXCLUSION] * 23
+    )
     same = [n for n, (a, b) in enumerate(zip(mine, example_found, strict=True), 1) if a == b]
     assert same == SAME_CRITERIA
     # the other 21: the spec has SDTM TI's short texts (IETEST, at most 200 characters,
@@ -131,7 +133,10 @@ def test_criteria_same_order_and_categories_ten_texts_word_for_word() -> None:
     for number, ((_, short), (_, full)) in enumerate(zip(mine, example_found, strict=True), 1):
         if number not in SAME_CRITERIA:
             assert len(full) > len(short) or number in (2, 4, 9), number
-    assert mine[3][1] == "Modified Hachinski Ischemic Scale score of <= 4. (Protocol Attachment LZZT.8)."
+    assert (
+        mine[3][1]
+        == "Modified Hachinski Ischemic Scale score of <= 4. (Protocol Attachment LZZT.8)."
+    )
     assert example_found[3][1] == "Hachinski Ischemic Scale score of ≤4 (Attachment LZZT.8)."
 
 
