@@ -238,6 +238,8 @@ class _Importer:
         identifier = version.get("versionIdentifier")
         if identifier and identifier != "not stated":
             fields.append(f"version {_quoted(str(identifier))}")
+        unstated = set((self._extension(design, extensions.NOT_IN_SPEC) or "").split(", "))
+        fields = [f for f in fields if f.split(" ", 1)[0] not in unstated]
         self.lines.append(f"trial {name} {{")
         self.lines += [f"  {f}" for f in fields]
         self.lines.append("}")

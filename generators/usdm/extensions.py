@@ -25,6 +25,11 @@ spec states is lost and the import can read it back:
   (`form.item`), so the import can rebuild the form, and `ITEM_TYPE`: its
   type and range (`quantity kg range 20 .. 300`).
 
+- on the study design, `NOT_IN_SPEC`: the header fields USDM requires that the
+  spec does not state (`model`, `sponsor`, `sponsor_protocol_id`), whose values
+  in the export are placeholders (a parallel model; the trial's name as sponsor
+  and identifier); the import leaves them out.
+
 The URLs name the attribute; nothing is fetched from them.
 """
 
@@ -41,4 +46,5 @@ VISIT_CONDITION = BASE + "visit-condition"
 SERIES = BASE + "series"
 ANCHORS = BASE + "anchors"
 VISIT_AFTER = BASE + "visit-after"
+NOT_IN_SPEC = BASE + "not-in-spec"
 SERIES_DECLARATION = BASE + "series-declaration"

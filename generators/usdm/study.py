@@ -15,7 +15,7 @@ from generators.usdm import concepts as concept_parts
 from generators.usdm import content as content_parts
 from generators.usdm import design as design_parts
 from generators.usdm import schedule as schedule_parts
-from generators.usdm import terms
+from generators.usdm import extensions, terms
 from generators.usdm.concepts import CODE_SYSTEMS
 from generators.usdm.ids import Instances, Json
 from protocol_dsl import __version__
@@ -68,9 +68,15 @@ def document(spec: Spec) -> dict[str, Any]:
     roles = _roles(spec, ids, version_id, design_id, organisations)
     rationale = _text(spec, "description") or _text(spec, "summary") or ""
 
+    # attributes USDM requires and the spec does not state are filled in and named here
+    unstated = [
+        key for key in ("model", "sponsor", "sponsor_protocol_id") if spec.trial_field(key) is None
+    ]
     study_design = {
         "id": design_id,
-        "extensionAttributes": [],
+        "extensionAttributes": [ids.text_extension(extensions.NOT_IN_SPEC, ", ".join(unstated))]
+        if unstated
+        else [],
         "name": f"{name} design",
         "label": _text(spec, "short_title") or _text(spec, "title"),
         "description": _text(spec, "summary"),
