@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> Any:
 #: of a second on a 10,000-line spec and a fifth of `protocol check` on a real one;
 #: these commands hold no files, connections or temporary folders that need
 #: closing, so there is nothing for that shutdown to do (mypy ends the same way).
-QUICK_EXIT = frozenset({"check", "fmt"})
+QUICK_EXIT = frozenset({"check", "fmt", "export", "import"})
 
 
 def _exit_now(code: int) -> None:
