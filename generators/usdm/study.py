@@ -14,8 +14,8 @@ from typing import Any
 from generators.usdm import concepts as concept_parts
 from generators.usdm import content as content_parts
 from generators.usdm import design as design_parts
-from generators.usdm import schedule as schedule_parts
 from generators.usdm import extensions, terms
+from generators.usdm import schedule as schedule_parts
 from generators.usdm.concepts import CODE_SYSTEMS
 from generators.usdm.ids import Instances, Json
 from protocol_dsl import __version__
