@@ -175,6 +175,8 @@ class _Importer:
         self.undated: set[str] = set()
 
     def plain(self, text: Any) -> str:
+        """A syntax-template text (XHTML in USDM: criteria, objectives, endpoints) as the
+        words it shows; the other USDM texts (titles, labels, rules) are plain already."""
         return self.text.plain(text if isinstance(text, str) else None)
 
     # ------------------------------------------------------------------ header
@@ -186,7 +188,7 @@ class _Importer:
         titles = {_code(t.get("type")): t.get("text") for t in version.get("titles") or []}
         for code, key in (("C207616", "title"), ("C207615", "short_title"), ("C207646", "acronym")):
             if titles.get(code):
-                fields.append(f"{key} {_quoted(self.plain(titles[code]))}")
+                fields.append(f"{key} {_quoted(titles[code])}")
         # CDISC's examples use the older title codes (C99905x2 official, x1 brief, C94108)
         for code, key in (
             ("C99905x2", "title"),
@@ -194,7 +196,7 @@ class _Importer:
             ("C94108", "acronym"),
         ):
             if titles.get(code) and not any(f.startswith(key + " ") for f in fields):
-                fields.append(f"{key} {_quoted(self.plain(titles[code]))}")
+                fields.append(f"{key} {_quoted(titles[code])}")
         organisations = {o["id"]: o for o in version.get("organizations") or []}
         sponsor_id = self._sponsor(organisations)
         for identifier in version.get("studyIdentifiers") or []:
@@ -233,7 +235,7 @@ class _Importer:
                 indication.get("label") or indication.get("description") or f"Indication {number}"
             )
             codes = "".join(self._code_text(c) for c in indication.get("codes") or [])
-            fields.append(f"condition {_quoted(self.plain(label))}{codes}")
+            fields.append(f"condition {_quoted(label)}{codes}")
         fields += self._population()
         identifier = version.get("versionIdentifier")
         if identifier and identifier != "not stated":
@@ -429,7 +431,7 @@ class _Importer:
         for key, word in (("transitionStartRule", "starts"), ("transitionEndRule", "ends")):
             rule = encounter.get(key) or {}
             if rule.get("text"):
-                clauses.append(f"{word} {_quoted(self.plain(rule['text']))}")
+                clauses.append(f"{word} {_quoted(rule['text'])}")
         timed = day is not None or any(_AFTER.match(c) for c in clauses)
         if not timed and name not in self.undated:
             marks += f" question {quote('On which study day is this visit planned?')}"
@@ -468,7 +470,7 @@ class _Importer:
             )
             clauses += [p for p in parts if _VISIT_CLAUSES.match(p)]
         else:
-            entry = self.plain(timeline.get("entryCondition"))
+            entry = str(timeline.get("entryCondition") or "")
             words = f"{entry} {instance.get('name')} {instance.get('label')}".lower()
             clauses.append("early_termination" if "terminat" in words else "unscheduled")
             condition = entry or None
@@ -507,11 +509,9 @@ class _Importer:
             if not visits:
                 self.losses.append(f"activity {label!r}: done at no visit of a timeline")
                 continue
-            condition = self.plain(activity.get("description"))
+            condition = str(activity.get("description") or "")
             when = f" when {_quoted(condition)}" if condition and condition != label else ""
-            self.lines.append(
-                f"activity {name} {_quoted(self.plain(label))} at {', '.join(visits)}{when}"
-            )
+            self.lines.append(f"activity {name} {_quoted(label)} at {', '.join(visits)}{when}")
         self.lines += forms
 
     def _form(self, activity: Json, label: str, visits: list[str], bcs: list[Json]) -> list[str]:
@@ -567,7 +567,7 @@ class _Importer:
                     f"  {item} {kind} {_quoted(prop.get('label') or prop.get('name'))}{required}{codes}"
                 )
         at = f" at {', '.join(visits)}" if visits else ""
-        return [*codelists, f"form {name} {_quoted(self.plain(label))}{at} {{", *items, "}"]
+        return [*codelists, f"form {name} {_quoted(label)}{at} {{", *items, "}"]
 
     # ------------------------------------------------------------------ arms, elements, interventions
 
@@ -595,7 +595,7 @@ class _Importer:
             for key, word in (("transitionStartRule", "starts"), ("transitionEndRule", "ends")):
                 rule = element.get(key) or {}
                 if rule.get("text"):
-                    clauses.append(f"{word} {_quoted(self.plain(rule['text']))}")
+                    clauses.append(f"{word} {_quoted(rule['text'])}")
             self.lines.append(f"element {name} " + " ".join(clauses))
         cells = self.design.get("studyCells") or []
         for arm in self.design.get("arms") or []:

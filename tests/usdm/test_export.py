@@ -186,3 +186,25 @@ def test_cdisc_rules_on_cdiscs_own_pilot_example() -> None:
     assert (len(failing), sum(failing.values())) == (30, 636)
     # CDISC's example fails two of the three rules the exports are waived from
     assert WAIVED_RULES & set(failing) == {"DDF00084", "DDF00101"}
+
+
+def test_hostile_texts_are_text_in_the_export_and_come_back_from_the_import() -> None:
+    """Markup, entities, quotes, formulas, control characters: JSON-escaped, entities in
+    the XHTML texts, and the same words back through the import."""
+    from generators.usdm.draft import draft
+    from protocol_dsl.compiler import compile_spec
+    from tests.crf.support import hostile_spec
+
+    spec = hostile_spec()
+    doc = json.loads(usdm_text(spec))
+    version = doc["study"]["versions"][0]
+    for item in version["eligibilityCriterionItems"]:
+        assert "<" not in item["text"] and ">" not in item["text"]
+    assert schema.errors(doc) == [] or not schema.API.exists()
+    imported = compile_spec("hostile_draft.trial", draft(doc).source)
+    assert imported.spec is not None
+    assert not [d for d in imported.diagnostics if d.is_error]
+    assert [c.text for c in imported.spec.criteria] == [
+        " ".join(c.text.split()) for c in spec.criteria
+    ]
+    assert imported.spec.trial_field("title").value.value == spec.trial_field("title").value.value
