@@ -150,6 +150,8 @@ class _Importer:
             self.study = document["study"]
             self.version = self.study["versions"][0]
             self.design = self.version["studyDesigns"][0]
+            if not all(isinstance(part, dict) for part in (self.study, self.version, self.design)):
+                raise TypeError("study, version and design must be objects")
         except (KeyError, IndexError, TypeError) as error:
             raise DraftError(
                 "E1102: this is not a USDM v4 study: a USDM file holds a study with at least "
@@ -687,7 +689,15 @@ def draft(document: Json, path: str = "draft.trial") -> Draft:
     from protocol_dsl.compiler import compile_spec
 
     importer = _Importer(document)
-    formatted = format_source(importer.source(formal=True), path)
+    try:
+        formatted = format_source(importer.source(formal=True), path)
+    except (AttributeError, TypeError, KeyError, ValueError) as error:
+        # an instance of another type than USDM gives it (a list for an object, a
+        # number for a text): the document does not follow the model
+        raise DraftError(
+            f"E1102: this is not a USDM v4 study the importer can read: an attribute "
+            f"has a value of the wrong kind ({type(error).__name__}: {error})"
+        ) from error
     for _ in range(4):
         result = compile_spec(path, formatted)
         errors = [d for d in result.diagnostics if d.is_error]
