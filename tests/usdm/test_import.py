@@ -219,5 +219,5 @@ def test_a_document_without_a_design_is_a_draft_error() -> None:
 def test_a_document_with_values_of_the_wrong_kind_is_a_draft_error() -> None:
     doc = copy.deepcopy(exported("qls4131_sle_phase1b"))
     doc["study"]["versions"][0]["studyDesigns"][0]["epochs"] = [1, 2]
-    with pytest.raises(DraftError, match="E1102: .*wrong kind"):
+    with pytest.raises(DraftError, match=r"E1102: .*wrong kind"):
         draft(doc)
