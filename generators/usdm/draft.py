@@ -504,6 +504,9 @@ class _Importer:
             visits = at.get(activity["id"], [])
             label = str(activity.get("label") or activity.get("name") or "")
             bcs = [concepts[i] for i in activity.get("biomedicalConceptIds") or [] if i in concepts]
+            if activity.get("definedProcedures"):
+                count = len(activity["definedProcedures"])
+                self.losses.append(f"activity {label!r}: {count} procedure(s) (not imported)")
             if bcs:
                 forms += self._form(activity, label, visits, bcs)
                 continue

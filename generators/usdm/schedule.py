@@ -17,11 +17,12 @@ import itertools
 from decimal import Decimal
 
 from generators.usdm import extensions, terms
-from generators.usdm.concepts import Concepts
+from generators.usdm.concepts import CODE_SYSTEMS, Concepts
 from generators.usdm.design import Design, chain, quantity, transition
 from generators.usdm.ids import Instances, Json
 from protocol_dsl import durations
 from protocol_dsl import model as m
+from protocol_dsl.schedule.exposure import exposure_form
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax import printer
 from protocol_dsl.syntax.formatter import format_module
@@ -83,6 +84,7 @@ def build(spec: Spec, ids: Instances, design: Design, concepts: Concepts) -> Sch
         )
         for name in use.visits:
             at_visit.get(name, []).append(made.activity_ids[use.key])
+    _administrations(spec, ids, design, made)
     chain(made.activities)
     made.timelines = [
         _timeline(spec, ids, design, in_epochs, encounter_ids, at_visit, made, main=True)
@@ -124,6 +126,38 @@ def _activity(
         )
     )
     made.activity_ids[name] = made.activities[-1]["id"]
+
+
+#: SNOMED CT's procedure "Administration of drug or medicament"
+ADMINISTRATION = terms.Term("18629005", "Administration of drug or medicament")
+
+
+def _administrations(spec: Spec, ids: Instances, design: Design, made: Schedule) -> None:
+    """The exposure form (where the doses given are recorded) documents the administration
+    of every study intervention: its activity holds a Procedure for each."""
+    exposure = exposure_form(spec)
+    activity_id = made.activity_ids.get(exposure.use.key) if exposure is not None else None
+    activity = next((a for a in made.activities if a["id"] == activity_id), None)
+    if activity is None:
+        return
+    for intervention in spec.interventions.values():
+        if intervention.name not in design.interventions:
+            continue
+        label = intervention.label or intervention.name
+        activity["definedProcedures"].append(
+            ids.make(
+                "Procedure",
+                {
+                    "name": f"ADMINISTER_{intervention.name}",
+                    "label": f"Administration of {label}",
+                    "description": f"Administration of {label}, recorded on the exposure form",
+                    "procedureType": "Study intervention administration",
+                    "code": ids.code(ADMINISTRATION, CODE_SYSTEMS["SNOMED"], "unspecified"),
+                    "studyInterventionId": design.interventions[intervention.name],
+                    "notes": [],
+                },
+            )
+        )
 
 
 def _reference(visits: list[m.Visit]) -> m.Visit | None:
