@@ -60,6 +60,8 @@ _INTENTS = _reverse(terms.INTENTS)
 _TRIAL_TYPES = _reverse(terms.TRIAL_TYPES)
 _ARM_TYPES = _reverse(terms.ARM_TYPES)
 _INTERVENTION_TYPES = _reverse(terms.INTERVENTION_TYPES)
+_ROUTES = _reverse(terms.ROUTES)
+_UNITS = _reverse(terms.UNITS)
 _LEVELS = {t.code: level for level, t in terms.OBJECTIVE_LEVELS.items()}
 _AGE_UNITS = {"C29848": "years", "C29846": "months", "C29844": "weeks", "C25301": "days"}
 _KINDS = {v: k for k, v in DATATYPES.items()}
@@ -576,6 +578,30 @@ class _Importer:
 
     # ------------------------------------------------------------------ arms, elements, interventions
 
+    def _administrations(self, name: str, administrations: list[Json]) -> list[str]:
+        """The intervention's route and planned doses, from its administrations."""
+        routes = {_ROUTES.get(_code(a.get("route")) or "") for a in administrations} - {None}
+        doses = []
+        for administration in administrations:
+            dose = administration.get("dose") or {}
+            unit = _UNITS.get(_code(dose.get("unit")) or "")
+            amount = dose.get("value")
+            if unit is not None and isinstance(amount, int | float) and amount >= 0:
+                text = f"{int(amount) if float(amount).is_integer() else amount} {unit}"
+                if text not in doses:
+                    doses.append(text)
+            elif dose:
+                self.losses.append(f"intervention {name}: a dose in a unit the spec does not name")
+        fields = [f"  route {routes.pop()}"] if len(routes) == 1 else []
+        if doses:
+            fields.append("  dose " + ", ".join(doses))
+        if administrations:
+            self.losses.append(
+                f"intervention {name}: the frequency and duration of its "
+                f"{len(administrations)} administration(s) (not imported)"
+            )
+        return fields
+
     def arms(self) -> None:
         interventions = self.version.get("studyInterventions") or []
         for intervention in interventions:
@@ -583,16 +609,12 @@ class _Importer:
             self.intervention_names[intervention["id"]] = name
             kind = _INTERVENTION_TYPES.get(_code(intervention.get("type")) or "")
             fields = [f"  type {kind}"] if kind else []
+            fields += self._administrations(name, intervention.get("administrations") or [])
             self.lines += [
                 f"intervention {name} {_quoted(intervention.get('label') or intervention.get('name'))} {{",
                 *fields,
                 "}",
             ]
-            if intervention.get("administrations"):
-                self.losses.append(
-                    f"intervention {name}: {len(intervention['administrations'])} administration(s) "
-                    "(doses, routes and frequencies are not imported)"
-                )
         for element in self.design.get("elements") or []:
             name = self.names.make("decl", element.get("name"), "ELEMENT")
             self.element_names[element["id"]] = name

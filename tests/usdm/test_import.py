@@ -221,3 +221,12 @@ def test_a_document_with_values_of_the_wrong_kind_is_a_draft_error() -> None:
     doc["study"]["versions"][0]["studyDesigns"][0]["epochs"] = [1, 2]
     with pytest.raises(DraftError, match=r"E1102: .*wrong kind"):
         draft(doc)
+
+
+def test_interventions_keep_their_route_and_planned_doses() -> None:
+    spec = _checked(drafted("spec:cdiscpilot01").source)
+    xanomeline = spec.interventions["xanomeline"]
+    assert xanomeline.field("route").value.text == "transdermal"
+    assert [str(v.value) for v in xanomeline.field("dose").values] == ["54 mg", "81 mg"]
+    # the placebo's route has no dose to go with in USDM: it is told in words only
+    assert spec.interventions["placebo"].field("route") is None
