@@ -33,6 +33,7 @@ ARTEFACTS: dict[str, Artefact] = {
     "registry": Artefact(
         "generators.registries.ctgov", "ClinicalTrials.gov record (JSON, text)", ""
     ),
+    "usdm": Artefact("generators.usdm.build", "CDISC USDM v4 study definition (JSON)", ""),
     "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", ""),
     "schema": Artefact("generators.schema.schema", "JSON Schema of a subject record", ""),
     "sql": Artefact("generators.sql.build", "screening and edit-check SQL", "sql"),

@@ -37,6 +37,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("protocol_dsl.commands.escalate", "Next dose-escalation decision from cohorts."),
     "simulate": ("protocol_dsl.commands.simulate", "Operating characteristics of the design."),
     "diff": ("protocol_dsl.commands.diff", "Classified semantic diff of two protocol versions."),
+    "export": (
+        "protocol_dsl.commands.export",
+        "Export a spec in a standard exchange format (USDM v4).",
+    ),
+    "import": (
+        "protocol_dsl.commands.import_",
+        "Draft a spec from a study in a standard format (USDM v4).",
+    ),
     "randomise": (
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",
@@ -105,7 +113,7 @@ def main(argv: list[str] | None = None) -> Any:
 #: of a second on a 10,000-line spec and a fifth of `protocol check` on a real one;
 #: these commands hold no files, connections or temporary folders that need
 #: closing, so there is nothing for that shutdown to do (mypy ends the same way).
-QUICK_EXIT = frozenset({"check", "fmt"})
+QUICK_EXIT = frozenset({"check", "fmt", "export", "import"})
 
 
 def _exit_now(code: int) -> None:

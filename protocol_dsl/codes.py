@@ -227,6 +227,10 @@ CODES: dict[str, CodeInfo] = {
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
+    # ---- E11xx standards exchange: reading other standards' files (docs/usdm.md)
+    "E1101": CodeInfo("USDM file that cannot be read as JSON", "error"),
+    "E1102": CodeInfo("JSON file that is not a USDM v4 study", "error"),
+    "E1103": CodeInfo("draft spec that would replace an existing file", "error"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

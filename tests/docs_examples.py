@@ -12,7 +12,8 @@ Two kinds of example:
   path NAME (beside the written example.trial: for the page on files that
   cannot be read); ```csv file=cohorts.csv writes a data file beside the
   next spec block (the cohorts file of `protocol escalate`); ```jsonl
-  file=subjects.jsonl likewise (the subjects of `protocol randomise --minimise`);
+  file=subjects.jsonl likewise (the subjects of `protocol randomise --minimise`),
+  and ```json file=study.json (the USDM study of `protocol import usdm`);
 * in docs/diagnostics/CODE.md, the first spec block under "## Bad" must
   trigger CODE and the first under "## Good" must not.
 
@@ -31,7 +32,7 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
-_FENCE = re.compile(r"^```(trial|csv|jsonl)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^```(trial|csv|jsonl|json)([^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @attrs.frozen

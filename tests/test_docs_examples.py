@@ -85,6 +85,7 @@ def test_bad_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch) -
         _failing_check(monkeypatch)
     result = compile_spec(str(path))
     codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
+    codes |= _import_codes(path)
     assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
 
 
@@ -94,6 +95,7 @@ def test_good_example_does_not_trigger_its_code(code: str, tmp_path: Path) -> No
     path = materialise(example, tmp_path)
     result = compile_spec(str(path))
     codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
+    codes |= _import_codes(path)
     assert code not in codes, f"{example.id}: {code} reported on the good example"
     errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.is_error]
     assert not errors, f"{example.id}: the good example has errors: {errors}"
@@ -126,6 +128,25 @@ def _minimise_codes(spec: Path) -> set[str]:
     out = spec.parent / "allocation.csv"
     args = ["randomise", str(spec), "--seed", "1", "--out", str(out), "--minimise", str(subjects)]
     result = CliRunner().invoke(cli, args)
+    if result.exit_code == 0:
+        return set()
+    return set(re.findall(r"\b[EWN]\d{4}\b", result.output + (result.stderr or "")))
+
+
+#: The USDM study a diagnostics page writes (```json file=study.json) for the codes
+#: `protocol import usdm study.json -o draft.trial` reports (a page that also writes
+#: ```trial file=draft.trial shows the draft that would be replaced).
+STUDY_FILE = "study.json"
+
+
+def _import_codes(spec: Path) -> set[str]:
+    """The codes `protocol import usdm` reports on the example's USDM study, if it has one."""
+    study = spec.parent / STUDY_FILE
+    if not study.exists():
+        return set()
+    result = CliRunner().invoke(
+        cli, ["import", "usdm", str(study), "-o", str(spec.parent / "draft.trial")]
+    )
     if result.exit_code == 0:
         return set()
     return set(re.findall(r"\b[EWN]\d{4}\b", result.output + (result.stderr or "")))
