@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("protocol_dsl.commands.escalate", "Next dose-escalation decision from cohorts."),
     "simulate": ("protocol_dsl.commands.simulate", "Operating characteristics of the design."),
     "diff": ("protocol_dsl.commands.diff", "Classified semantic diff of two protocol versions."),
+    "import-ctgov": (
+        "protocol_dsl.commands.import_ctgov",
+        "Draft a spec from a ClinicalTrials.gov study record.",
+    ),
     "randomise": (
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",

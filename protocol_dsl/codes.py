@@ -223,6 +223,8 @@ CODES: dict[str, CodeInfo] = {
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
+    # standards exchange: drafts imported from a registry record (docs/tutorial.md)
+    "N1110": CodeInfo("criterion without a rule", "note"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

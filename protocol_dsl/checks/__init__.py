@@ -62,6 +62,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         dosing,
         estimands,
         header_population,
+        informal,
         logic,
         logs,
         lookups,
@@ -106,6 +107,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
+        informal.check,
     ]
 
 
