@@ -24,7 +24,8 @@ import attrs
 #: a section heading: unindented, "Inclusion Criteria", "Key exclusion criteria:",
 #: possibly wrapped in light markup (`**…**`, `#`, `_`)
 _HEADING = re.compile(
-    r"[#*_ ]*(?:key\s+|main\s+)?(?P<kind>inclusion|exclusion)\s+criteria\s*:?[*_ ]*:?\s*",
+    r"(?:#+[ \t]*|\*\*|__)?(?:key\s+|main\s+)?(?P<kind>inclusion|exclusion)\s+criteria"
+    r"\s*:?\s*(?:\*\*|__)?\s*:?\s*",
     re.IGNORECASE,
 )
 #: an item marker at the start of a line, after its indentation

@@ -23,6 +23,14 @@ from protocol_dsl.errors import UserError
 @click.option("--force", is_flag=True, help="Overwrite SPEC if it exists.")
 def command(record: str, output: str | None, force: bool) -> None:
     """Draft a spec from a ClinicalTrials.gov study record (JSON, or a registry page's text)."""
+    try:
+        _import(record, output, force)
+    except UserError as error:  # the record or the command line: exit 1, in plain words
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
+def _import(record: str, output: str | None, force: bool) -> None:
     from generators.importers.ctgov import import_record
 
     text = _read(record)
