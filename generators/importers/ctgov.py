@@ -59,8 +59,7 @@ def read_record(text: str) -> dict[str, Any]:
         data = json.loads(stripped)
     except json.JSONDecodeError as error:
         raise RecordError(
-            f"the record is not valid JSON (line {error.lineno}, column {error.colno}: "
-            f"{error.msg})"
+            f"the record is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None
     if isinstance(data, dict) and isinstance(data.get("studies"), list):
         studies = data["studies"]
@@ -185,6 +184,7 @@ class _Writer:
         self.inclusions = 0
         self.exclusions = 0
         self.names: set[str] = set()
+        self.masking_roles: list[str] = []
 
     def source(self) -> str:
         header = self._header()
@@ -215,9 +215,15 @@ class _Writer:
         brief = _str(ident, "briefTitle")
         org_id = _str(ident, "orgStudyIdInfo", "id")
         acronym = _str(ident, "acronym")
-        add("title", _q(official or brief), "" if official else _question(
-            "The record gives only a brief title; the official title is still to be written."
-        ))
+        add(
+            "title",
+            _q(official or brief),
+            ""
+            if official
+            else _question(
+                "The record gives only a brief title; the official title is still to be written."
+            ),
+        )
         if brief and brief != official:
             add("short_title", _q(brief))
         add("acronym", _q(acronym))
@@ -296,8 +302,10 @@ class _Writer:
             add(field, age)
             ages[field] = age
         stated = [g for g in _list(module, "stdAges") if isinstance(g, str)]
-        groups = {v: k for k, v in {"child": "CHILD", "adult": "ADULT", "older_adult":
-                                    "OLDER_ADULT"}.items()}
+        groups = {
+            v: k
+            for k, v in {"child": "CHILD", "adult": "ADULT", "older_adult": "OLDER_ADULT"}.items()
+        }
         if stated and stated != _implied_groups(ages["minimum_age"], ages["maximum_age"]):
             words = [groups[g] for g in stated if g in groups]
             if words:
@@ -321,15 +329,21 @@ class _Writer:
             if _FULL_DATE.fullmatch(date):
                 add(field, date)
             elif _MONTH.fullmatch(date):
-                add(field, f"{date}-01", " provisional" + _question(
-                    f"The record gives the month only ({date}); the first of the month is a "
-                    "placeholder."
-                ))
+                add(
+                    field,
+                    f"{date}-01",
+                    " provisional"
+                    + _question(
+                        f"The record gives the month only ({date}); the first of the month is a "
+                        "placeholder."
+                    ),
+                )
             else:
                 self.losses.append(f"{key} '{date}'")
         enrolment = _str(self.section, "designModule", "enrollmentInfo", "type")
         if enrolment and word is not None:
-            expected = registry._enrollment(1, word)["type"] if word != "withdrawn" else "ACTUAL"
+            closed = word in registry.ENROLMENT_CLOSED or word == "withdrawn"
+            expected = "ACTUAL" if closed else "ESTIMATED"
             if enrolment != expected:
                 self.losses.append(
                     f"enrolment type {enrolment} (the spec derives {expected} from the status)"
@@ -360,17 +374,19 @@ class _Writer:
             blocks.append(f"intervention {name} {_q(label)} {{\n" + "\n".join(fields) + "\n}")
         arms = []
         for arm in [a for a in _list(module, "armGroups") if isinstance(a, dict)]:
-            label = _str(arm, "label") or "Arm"
-            name = identifier(label, "arm", self.names)
-            parts = [f"arm {name} {_q(label)}"]
-            kind = _ARM_WORDS.get(_str(arm, "type") or "")
-            if kind:
-                parts.append(f"type {kind}")
+            arm_label = _str(arm, "label") or "Arm"
+            name = identifier(arm_label, "arm", self.names)
+            parts = [f"arm {name} {_q(arm_label)}"]
+            arm_type = _ARM_WORDS.get(_str(arm, "type") or "")
+            if arm_type:
+                parts.append(f"type {arm_type}")
             received = []
             for reference in _list(arm, "interventionNames"):
                 found = by_reference.get(reference) if isinstance(reference, str) else None
                 if found is None:
-                    self.losses.append(f"intervention '{reference}' of arm {label} (not listed)")
+                    self.losses.append(
+                        f"intervention '{reference}' of arm {arm_label} (not listed)"
+                    )
                 elif found not in received:
                     received.append(found)
             if received:
@@ -379,10 +395,12 @@ class _Writer:
             if description:
                 parts.append(f"description {_q(description)}")
             if arm.get(page.GUESSED):
-                parts.append(_question(
-                    "The page ran the table's cells together: the split between group, "
-                    "intervention and description is a guess."
-                ).strip())
+                parts.append(
+                    _question(
+                        "The page ran the table's cells together: the split between group, "
+                        "intervention and description is a guess."
+                    ).strip()
+                )
             arms.append(" ".join(parts))
         if self.masking_roles:
             arms.append("masking {\n  blinded " + ", ".join(self.masking_roles) + "\n}")
@@ -449,7 +467,9 @@ class _Writer:
                     "A registry record lists outcome measures, not objectives: "
                     "state the objective these endpoints serve."
                 )
-                + " {\n" + "\n".join(endpoints) + "\n}"
+                + " {\n"
+                + "\n".join(endpoints)
+                + "\n}"
             )
         return out
 
@@ -470,15 +490,21 @@ def _implied_groups(minimum: str | None, maximum: str | None) -> list[str]:
     ]
 
 
-_PER_YEAR = {"years": 1, "months": 12, "weeks": Decimal("52.1775"), "days": Decimal("365.25"),
-             "hours": 8766, "minutes": 525960}  # fmt: skip
+_PER_YEAR: dict[str, Decimal] = {
+    "years": Decimal(1),
+    "months": Decimal(12),
+    "weeks": Decimal("52.1775"),
+    "days": Decimal("365.25"),
+    "hours": Decimal(8766),
+    "minutes": Decimal(525960),
+}
 
 
 def _years(age: str | None) -> Decimal | None:
     if age is None:
         return None
     number, unit = age.split()
-    return Decimal(number) / Decimal(_PER_YEAR[unit])
+    return Decimal(number) / _PER_YEAR[unit]
 
 
 def _age(text: str | None) -> str | None:
@@ -506,5 +532,3 @@ def _question(text: str) -> str:
 def _comment(text: str) -> str:
     """One comment line: line breaks folded so that a record's text cannot end the comment."""
     return " ".join(text.split())
-
-

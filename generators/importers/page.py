@@ -82,11 +82,7 @@ def protocol_section(text: str) -> dict[str, Any]:
     phase = next((line for line in preamble if _PHASE.fullmatch(line)), None)
     status_line = next((line for line in preamble if line.lower() in _STATUSES), None)
     title = next(
-        (
-            line
-            for line in preamble[1:] if preamble
-            if line not in (phase, status_line)
-        ),
+        (line for line in preamble[1:] if preamble if line not in (phase, status_line)),
         None,
     )
     value = {k: _paragraphs(v) for k, v in blocks.items()}
@@ -137,7 +133,11 @@ def _blocks(lines: list[str]) -> dict[str, list[str]]:
             current = blocks.setdefault(line.strip(), [])
         elif current is not None:
             current.append(line)
-    for name in ("Primary Outcome Measures", "Secondary Outcome Measures", "Other Outcome Measures"):
+    for name in (
+        "Primary Outcome Measures",
+        "Secondary Outcome Measures",
+        "Other Outcome Measures",
+    ):
         if name in blocks:  # the page's footer runs into the last table
             blocks[name] = [line.split("©")[0] for line in blocks[name]]
     return blocks

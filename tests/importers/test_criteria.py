@@ -98,11 +98,15 @@ def test_an_indented_heading_inside_a_criterion_is_text() -> None:
 
 #: a line of a criterion as the registry keeps it: no leading or trailing blanks, no
 #: blank line (the registry's layout folds runs of blanks, so nothing else survives it)
-_LINE = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
-    min_size=1,
-    max_size=300,
-).map(lambda t: " ".join(t.split())).filter(bool)
+_LINE = (
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=300,
+    )
+    .map(lambda t: " ".join(t.split()))
+    .filter(bool)
+)
 _CRITERION = st.lists(_LINE, min_size=1, max_size=3).map("\n".join)
 _HOSTILE = st.sampled_from(
     [
@@ -135,14 +139,20 @@ def test_criteria_texts_survive_the_registry_layout(
 
 _FREE = st.one_of(
     _HOSTILE,
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200)
-    .filter(str.strip),
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200
+    ).filter(str.strip),
 )
 
 
 @settings(max_examples=60, deadline=None)
-@given(title=_FREE, summary=_FREE, arm=_FREE, measure=_FREE, criteria=st.lists(
-    st.one_of(_CRITERION, _HOSTILE), min_size=1, max_size=3))
+@given(
+    title=_FREE,
+    summary=_FREE,
+    arm=_FREE,
+    measure=_FREE,
+    criteria=st.lists(st.one_of(_CRITERION, _HOSTILE), min_size=1, max_size=3),
+)
 def test_any_text_survives_record_to_draft_to_parse(
     title: str, summary: str, arm: str, measure: str, criteria: list[str]
 ) -> None:

@@ -116,8 +116,12 @@ def test_draft_criteria_are_the_specs_texts_numbered_and_text_only(
     drafted = _load(draft.text, tmp_path)
     assert [c.text for c in drafted.inclusions] == [c.text for c in spec.inclusions]
     assert [c.text for c in drafted.exclusions] == [c.text for c in spec.exclusions]
-    assert [c.id for c in drafted.inclusions] == [f"I{n}" for n in range(1, len(spec.inclusions) + 1)]
-    assert [c.id for c in drafted.exclusions] == [f"E{n}" for n in range(1, len(spec.exclusions) + 1)]
+    assert [c.id for c in drafted.inclusions] == [
+        f"I{n}" for n in range(1, len(spec.inclusions) + 1)
+    ]
+    assert [c.id for c in drafted.exclusions] == [
+        f"E{n}" for n in range(1, len(spec.exclusions) + 1)
+    ]
     assert all(c.rule is None and not c.attested for c in drafted.criteria)
     codes = [d.code for d in compile_spec(str(tmp_path / "draft.trial")).diagnostics]
     assert codes.count("N1110") == len(spec.criteria)
@@ -183,8 +187,14 @@ def test_seed_page_criteria_bullet_for_bullet(tmp_path: Path) -> None:
 @needs_seed
 def test_seed_page_header_is_the_pages_fields(tmp_path: Path) -> None:
     seed = SEED.read_text(encoding="utf-8")
-    page = dict(re.findall(r"^(Status|Sex|Target Recruitment|Study Type|Study Design|"
-                           r"Registration Number|Lead Sponsor)\n(.+)$", seed, re.M))
+    page = dict(
+        re.findall(
+            r"^(Status|Sex|Target Recruitment|Study Type|Study Design|"
+            r"Registration Number|Lead Sponsor)\n(.+)$",
+            seed,
+            re.M,
+        )
+    )
     spec = _load(import_record(seed).text, tmp_path)
 
     def field(key: str) -> str | None:
