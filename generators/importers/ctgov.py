@@ -318,11 +318,7 @@ class _Writer:
         if overall and word is None:
             self.losses.append(f"overall status {overall}")
         add("status", word)
-        for key, field in (
-            ("startDateStruct", "start_date"),
-            ("primaryCompletionDateStruct", "primary_completion_date"),
-            ("completionDateStruct", "completion_date"),
-        ):
+        for field, key, actual in registry.DATES:
             date = _str(status, key, "date")
             if date is None:
                 continue
@@ -340,6 +336,14 @@ class _Writer:
                 )
             else:
                 self.losses.append(f"{key} '{date}'")
+                continue
+            kind = _str(status, key, "type")
+            derived = None if word is None else "ACTUAL" if word in actual else "ESTIMATED"
+            if kind is not None and kind != derived:
+                self.losses.append(
+                    f"{key} type {kind} (the spec derives it from the status: "
+                    f"{derived or 'unknown without one'})"
+                )
         enrolment = _str(self.section, "designModule", "enrollmentInfo", "type")
         if enrolment and word is not None:
             closed = word in registry.ENROLMENT_CLOSED or word == "withdrawn"

@@ -33,8 +33,6 @@ needs_seed = pytest.mark.skipif(
 IMPORT_CTGOV = ["import-ctgov"]
 
 #: every field of the record the importer reads, as paths under protocolSection
-#: (the registry's JSON writes no dates yet, so the status dates are compared by the
-#: header tests below instead)
 FIELDS_READ = (
     "identificationModule.nctId",
     "identificationModule.orgStudyIdInfo.id",
@@ -44,6 +42,9 @@ FIELDS_READ = (
     "identificationModule.officialTitle",
     "identificationModule.acronym",
     "statusModule.overallStatus",
+    "statusModule.startDateStruct",  # date, type
+    "statusModule.primaryCompletionDateStruct",
+    "statusModule.completionDateStruct",
     "sponsorCollaboratorsModule.leadSponsor.name",
     "sponsorCollaboratorsModule.collaborators",
     "descriptionModule.briefSummary",
@@ -279,6 +280,22 @@ def test_dates_to_the_day_are_kept_and_to_the_month_are_marked(tmp_path: Path) -
     draft = import_record(text).text
     assert "2026-09-01 provisional" in draft
     assert "gives the month only (2026-09)" in draft
+
+
+def test_a_date_type_the_status_contradicts_is_reported(tmp_path: Path) -> None:
+    draft = import_record(
+        _record(
+            identificationModule={"officialTitle": "T"},
+            statusModule={
+                "overallStatus": "COMPLETED",
+                "startDateStruct": {"date": "2020-01-02", "type": "ACTUAL"},
+                "completionDateStruct": {"date": "2023-05-06", "type": "ESTIMATED"},
+            },
+        )
+    )
+    assert draft.losses == (
+        "completionDateStruct type ESTIMATED (the spec derives it from the status: ACTUAL)",
+    )
 
 
 def test_other_phases_ages_and_groups(tmp_path: Path) -> None:
