@@ -174,6 +174,57 @@ _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
+#: what the importer reads of each module (a `designInfo` entry: its own keys); a key
+#: of the record outside these is reported as not carried
+READ: dict[str, frozenset[str]] = {
+    "identificationModule": frozenset(
+        {"nctId", "orgStudyIdInfo", "secondaryIdInfos", "organization", "briefTitle"}
+        | {"officialTitle", "acronym"}
+    ),
+    "statusModule": frozenset(
+        {"overallStatus", "startDateStruct", "primaryCompletionDateStruct", "completionDateStruct"}
+    ),
+    "sponsorCollaboratorsModule": frozenset({"leadSponsor", "collaborators"}),
+    "descriptionModule": frozenset({"briefSummary", "detailedDescription"}),
+    "conditionsModule": frozenset({"conditions", "keywords"}),
+    "designModule": frozenset({"studyType", "phases", "designInfo", "enrollmentInfo"}),
+    "designInfo": frozenset({"allocation", "interventionModel", "primaryPurpose", "maskingInfo"}),
+    "armsInterventionsModule": frozenset({"armGroups", "interventions"}),
+    "outcomesModule": frozenset({"primaryOutcomes", "secondaryOutcomes", "otherOutcomes"}),
+    "eligibilityModule": frozenset(
+        {"eligibilityCriteria", "healthyVolunteers", "sex", "minimumAge", "maximumAge"}
+        | {"stdAges"}
+    ),
+}
+#: the registry's own bookkeeping (when the record was submitted, checked, posted):
+#: about the record, not the protocol, so not worth a line of the loss report
+BOOKKEEPING = frozenset(
+    {"statusVerifiedDate", "lastKnownStatus", "studyFirstSubmitDate", "studyFirstSubmitQcDate"}
+    | {"studyFirstPostDateStruct", "lastUpdateSubmitDate", "lastUpdatePostDateStruct"}
+    | {"resultsFirstSubmitDate", "resultsFirstSubmitQcDate", "resultsFirstPostDateStruct"}
+    | {"dispFirstSubmitDate", "dispFirstSubmitQcDate", "dispFirstPostDateStruct"}
+)
+
+
+def unread(section: dict[str, Any]) -> list[str]:
+    """The parts of the record the importer does not read, by the registry's names."""
+    out = []
+    for module, value in section.items():
+        known = READ.get(module)
+        if known is None:
+            out.append(f"{module} (the whole module)")
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key in value:
+            if key not in known and key not in BOOKKEEPING:
+                out.append(f"{module}.{key}")
+        info = value.get("designInfo") if module == "designModule" else None
+        if isinstance(info, dict):
+            out.extend(f"designModule.designInfo.{k}" for k in info if k not in READ["designInfo"])
+    return out
+
+
 # ---------------------------------------------------------------- writing the draft
 
 
@@ -183,7 +234,9 @@ class _Writer:
         self.losses: list[str] = []
         self.inclusions = 0
         self.exclusions = 0
-        self.names: set[str] = set()
+        # arms and interventions are named apart (an arm may bear its drug's name)
+        self.arm_names: set[str] = set()
+        self.intervention_names: set[str] = set()
         self.masking_roles: list[str] = []
 
     def source(self) -> str:
@@ -193,6 +246,7 @@ class _Writer:
             *self._criteria(),
             *self._objectives(),
         ]
+        self.losses.extend(unread(self.section))
         lines = ["# Draft imported from a ClinicalTrials.gov registry record."]
         if self.losses:
             lines.append("# Not carried over (the language has no place for it):")
@@ -251,7 +305,7 @@ class _Writer:
         self._status(add)
         add("summary", _q(_str(s, "descriptionModule", "briefSummary")))
         add("description", _q(_str(s, "descriptionModule", "detailedDescription")))
-        name = identifier(acronym or org_id or nct or "IMPORTED", "TRIAL", self.names)
+        name = identifier(acronym or org_id or nct or "IMPORTED", "TRIAL", set())
         return f"trial {name} {{\n" + "\n".join(fields) + "\n}"
 
     def _design(self, add: Any) -> None:
@@ -363,7 +417,7 @@ class _Writer:
         for intervention in interventions:
             label = _str(intervention, "name") or "Intervention"
             kind = (_str(intervention, "type") or "OTHER").lower()
-            name = identifier(label, "intervention", self.names)
+            name = identifier(label, "intervention", self.intervention_names)
             reference = f"{kind.replace('_', ' ').title()}: {label}"
             by_reference[reference] = name
             by_reference.setdefault(label, name)
@@ -379,7 +433,7 @@ class _Writer:
         arms = []
         for arm in [a for a in _list(module, "armGroups") if isinstance(a, dict)]:
             arm_label = _str(arm, "label") or "Arm"
-            name = identifier(arm_label, "arm", self.names)
+            name = identifier(arm_label, "arm", self.arm_names)
             parts = [f"arm {name} {_q(arm_label)}"]
             arm_type = _ARM_WORDS.get(_str(arm, "type") or "")
             if arm_type:

@@ -81,8 +81,10 @@ def protocol_section(text: str) -> dict[str, Any]:
     preamble = [line.strip() for line in lines[:first] if line.strip()]
     phase = next((line for line in preamble if _PHASE.fullmatch(line)), None)
     status_line = next((line for line in preamble if line.lower() in _STATUSES), None)
+    # the title: the first line of several words that is neither the phase nor the status
+    # (a one-word first line is the site's name)
     title = next(
-        (line for line in preamble[1:] if preamble if line not in (phase, status_line)),
+        (line for line in preamble if len(line.split()) > 3 and line not in (phase, status_line)),
         None,
     )
     value = {k: _paragraphs(v) for k, v in blocks.items()}

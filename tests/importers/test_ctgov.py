@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generators.importers.criteria import split_criteria
 from generators.importers.ctgov import RecordError, import_record
 from generators.registries import ctgov as registry
 from protocol_dsl.cli import cli
@@ -387,3 +388,75 @@ def test_command_refuses_a_file_that_is_not_a_record(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "neither a ClinicalTrials.gov study record" in result.stderr
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- a full record of the data API
+
+
+FULL = Path(__file__).parent / "records" / "api_v2_study.json"
+
+
+def test_full_api_record_gives_a_draft_that_checks(tmp_path: Path) -> None:
+    draft = import_record(FULL.read_text(encoding="utf-8"))
+    spec = _load(draft.text, tmp_path)
+    assert [c.text for c in spec.inclusions] == [
+        "Age 12 to 75 years at screening",
+        "Physician-diagnosed asthma for at least 12 months, with:\n"
+        "* pre-bronchodilator FEV1 40% to 85% of predicted, and\n"
+        "* reversibility of at least 12% and 200 mL",
+        "At least 2 exacerbations needing systemic corticosteroids in the last 12 months",
+    ]
+    assert len(spec.exclusions) == 3
+    assert {a.label: a.receives for a in spec.arms.values()} == {
+        "Drug X": ("Drug_X", "Placebo"),
+        "Drug X + Drug Y": ("Drug_X", "Drug_Y"),
+        "Placebo": ("Placebo",),
+    }
+    assert draft.losses == (
+        "secondary identifier 2024-512345-12-00",
+        "other name 'EX-001' of intervention Drug X",
+        "description of outcome measure 'Annualized rate of severe asthma exacerbations'",
+        "statusModule.expandedAccessInfo",
+        "sponsorCollaboratorsModule.responsibleParty",
+        "oversightModule (the whole module)",
+        "designModule.designInfo.interventionModelDescription",
+        "contactsLocationsModule (the whole module)",
+        "ipdSharingStatementModule (the whole module)",
+    )
+
+
+def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path: Path) -> None:
+    original = json.loads(FULL.read_text(encoding="utf-8"))
+    again = registry.record(_load(import_record(json.dumps(original)).text, tmp_path))
+    expected_differences = {
+        # a registry's domain and an organisation's class have no place in a spec
+        "identificationModule.secondaryIdInfos",
+        "sponsorCollaboratorsModule.collaborators",
+        # dates given to the month come back on the first of the month (marked provisional)
+        "statusModule.primaryCompletionDateStruct",
+        "statusModule.completionDateStruct",
+        # the same criteria, in the registry layout the spec writes (sub-items indented by 4)
+        "eligibilityModule.eligibilityCriteria",
+    }
+    # an intervention's other names and an outcome's description are in the loss report
+    section = original["protocolSection"]
+    for intervention in section["armsInterventionsModule"]["interventions"]:
+        intervention.pop("otherNames", None)
+    for outcome in section["outcomesModule"]["primaryOutcomes"]:
+        outcome.pop("description", None)
+    for field in FIELDS_READ:
+        if field not in expected_differences:
+            assert _at(again, field) == _at(original, field), field
+    assert _at(again, "identificationModule.secondaryIdInfos") == [
+        {"id": "ISRCTN00000001", "type": "REGISTRY"}
+    ]
+    assert _at(again, "sponsorCollaboratorsModule.collaborators") == [
+        {"name": "Example Research Network"}
+    ]
+    assert _at(again, "statusModule.completionDateStruct") == {
+        "date": "2027-03-01",
+        "type": "ESTIMATED",
+    }
+    assert split_criteria(str(_at(again, "eligibilityModule.eligibilityCriteria"))) == (
+        split_criteria(str(_at(original, "eligibilityModule.eligibilityCriteria")))
+    )
