@@ -1,8 +1,9 @@
 """N1110: criteria written as text only, without a rule.
 
 A criterion with no `= rule` (nor `= attested`) is informal: its text is the
-protocol's, but nothing decides it, so screening leaves it undecided for every
-subject.  A draft imported from a registry record has every criterion in that
+protocol's, but nothing in the spec decides it, so screening reads it as it
+reads an attested criterion (the investigator's attestation in the subject's
+record) and leaves it unknown without one.  A draft imported from a registry record has every criterion in that
 form until the writer formalises it; each is listed as a note, and `protocol
 check --strict` makes it an error like the other open items of a draft
 (provisional values, questions).
@@ -25,7 +26,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                 CODE,
                 "note",
                 f"{criterion.kind} {criterion.id} is text only: no rule decides it, so "
-                "screening leaves it undecided",
+                "screening can only take an investigator's attestation for it",
                 criterion.span,
                 help='write its rule (`= condition`), or `= attested "question"` for a '
                 "judgement the investigator confirms",

@@ -160,7 +160,12 @@ def test_any_text_survives_record_to_draft_to_parse(
         "protocolSection": {
             "identificationModule": {"officialTitle": title},
             "descriptionModule": {"briefSummary": summary},
-            "armsInterventionsModule": {"armGroups": [{"label": arm, "description": summary}]},
+            "armsInterventionsModule": {
+                "armGroups": [
+                    {"label": arm, "description": summary, "interventionNames": [f"Drug: {title}"]}
+                ],
+                "interventions": [{"type": "DRUG", "name": title, "description": measure}],
+            },
             "outcomesModule": {"primaryOutcomes": [{"measure": measure, "timeFrame": title}]},
             "eligibilityModule": {"eligibilityCriteria": registry_layout(criteria, criteria)},
         }
@@ -172,6 +177,9 @@ def test_any_text_survives_record_to_draft_to_parse(
     assert (fields["title"], fields["summary"]) == (title, summary)
     [arm_decl] = [d for d in module.declarations if type(d).__name__ == "Arm"]
     assert (arm_decl.label, arm_decl.description) == (arm, summary)
+    [drug] = [d for d in module.declarations if type(d).__name__ == "Intervention"]
+    assert arm_decl.receives == (drug.name,)
+    assert (drug.label, drug.field("description").value.value) == (title, measure)
     [objective] = [d for d in module.declarations if type(d).__name__ == "Objective"]
     assert [(e.text, e.timeframe) for e in objective.endpoints] == [(measure, title)]
     texts = [d.text for d in module.declarations if type(d).__name__ == "Criterion"]
