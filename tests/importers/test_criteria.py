@@ -184,3 +184,36 @@ def test_any_text_survives_record_to_draft_to_parse(
     assert [(e.text, e.timeframe) for e in objective.endpoints] == [(measure, title)]
     texts = [d.text for d in module.declarations if type(d).__name__ == "Criterion"]
     assert texts == criteria + criteria
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _FREE,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FREE, inner, max_size=3),
+    max_leaves=12,
+)
+_MODULES = {
+    "identificationModule": ["nctId", "briefTitle", "officialTitle", "acronym", "orgStudyIdInfo"],
+    "statusModule": ["overallStatus", "startDateStruct"],
+    "designModule": ["phases", "designInfo", "enrollmentInfo", "studyType"],
+    "armsInterventionsModule": ["armGroups", "interventions"],
+    "outcomesModule": ["primaryOutcomes"],
+    "eligibilityModule": ["eligibilityCriteria", "minimumAge", "sex", "stdAges"],
+}
+
+
+@st.composite
+def _odd_records(draw: st.DrawFn) -> dict:
+    """Records of the registry's shape whose values are of any JSON type."""
+    section = {}
+    for module, keys in _MODULES.items():
+        chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys)))
+        section[module] = {key: draw(_JSON) for key in chosen}
+    return {"protocolSection": section}
+
+
+@settings(max_examples=80, deadline=None)
+@given(_odd_records())
+def test_a_record_with_values_of_any_type_still_gives_a_draft_that_parses(record: dict) -> None:
+    draft = import_record(json.dumps(record))
+    module, diagnostics = parse_module(draft.text, "draft.trial")
+    assert module is not None, [d.message for d in diagnostics]
