@@ -10,7 +10,9 @@ The first item marker of a section sets its top level (the marker's kind and
 indentation): a line with a marker of the same kind at that indentation or less
 starts a new criterion; every other line (a sub-item, a wrapped line, a
 paragraph after the list) belongs to the criterion above it, its own marker
-kept, so that the criterion's text is exactly what the record says.  Lines
+kept, so that the criterion's text is exactly what the record says.  The field
+is CommonMark: its escapes (`\\>=`, `1\\.`, `\\*`) stand for the characters
+they escape, which is what the criterion's text keeps.  Lines
 before the first marker of a section (an introduction) are kept as a
 criterion of their own, flagged so that the writer decides what they are.
 """
@@ -21,6 +23,8 @@ import re
 
 import attrs
 
+from generators.registries.ctgov import escape_markup
+
 #: a section heading: unindented, "Inclusion Criteria", "Key exclusion criteria:",
 #: possibly wrapped in light markup (`**…**`, `#`, `_`)
 _HEADING = re.compile(
@@ -28,10 +32,19 @@ _HEADING = re.compile(
     r"\s*:?\s*(?:\*\*|__)?\s*:?\s*",
     re.IGNORECASE,
 )
-#: an item marker at the start of a line, after its indentation
+#: an item marker at the start of a line, after its indentation; the registry's
+#: markup may escape it (`\*`, `1\.`)
 _MARKER = re.compile(
-    r"(?P<indent>[ \t]*)(?:(?P<bullet>[*\-•·▪◦o])|(?P<number>\d{1,3})[.)]|(?P<letter>[a-zA-Z])[.)]|\((?P<paren>[0-9a-zA-Z]{1,3})\))(?:[ \t]+|$)"
+    r"(?P<indent>[ \t]*)(?:\\?(?P<bullet>[*\-•·▪◦o])|(?P<number>\d{1,3})\\?[.)]"
+    r"|(?P<letter>[a-zA-Z])\\?[.)]|\\?\((?P<paren>[0-9a-zA-Z]{1,3})\\?\))(?:[ \t]+|$)"
 )
+#: a CommonMark escape: a backslash before ASCII punctuation stands for the punctuation
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape_markup(text: str) -> str:
+    """The text a markup field of the record stands for (`\\>=` is `>=`)."""
+    return _ESCAPE.sub(r"\1", text)
 
 
 @attrs.frozen
@@ -68,7 +81,7 @@ def split_criteria(text: str) -> list[Criterion]:
     """The criteria of an `eligibilityCriteria` text, inclusions then exclusions as written."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        heading = _HEADING.fullmatch(line) if line[:1] not in (" ", "\t") else None
+        heading = _HEADING.fullmatch(unescape_markup(line)) if line[:1] not in (" ", "\t") else None
         if heading is not None:
             sections.append((heading["kind"].lower(), []))
         else:
@@ -102,20 +115,23 @@ def _section(kind: str, lines: list[str], *, guessed: bool) -> list[Criterion]:
         else:
             items[-1][1].append(line.strip())
     return [
-        Criterion(kind, "\n".join(part for part in body if part), guessed or not marked)
+        Criterion(
+            kind, unescape_markup("\n".join(part for part in body if part)), guessed or not marked
+        )
         for marked, body in items
         if any(body)
     ]
 
 
 def registry_layout(inclusions: list[str], exclusions: list[str]) -> str:
-    """Criteria texts back in the registry's layout (what `split_criteria` reads)."""
+    """Criteria texts back in the registry's layout (what `split_criteria` reads), as
+    the registry record writes them (`registry.ctgov.eligibility_text`)."""
     sections = []
     for title, texts in (("Inclusion Criteria:", inclusions), ("Exclusion Criteria:", exclusions)):
         if texts:
             bullets = []
             for text in texts:
-                first, *rest = text.split("\n")
+                first, *rest = escape_markup(text).split("\n")
                 bullets.append("\n".join([f"* {first}"] + [f"    {r}" for r in rest]))
             sections.append(title + "\n\n" + "\n".join(bullets))
     return "\n\n".join(sections)

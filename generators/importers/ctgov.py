@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from generators.importers import page
-from generators.importers.criteria import split_criteria
+from generators.importers.criteria import split_criteria, unescape_markup
 from generators.registries import ctgov as registry
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl.errors import UserError
@@ -303,8 +303,8 @@ class _Writer:
             add("keyword", _q(keyword if isinstance(keyword, str) else None))
         self._eligibility_header(add)
         self._status(add)
-        add("summary", _q(_str(s, "descriptionModule", "briefSummary")))
-        add("description", _q(_str(s, "descriptionModule", "detailedDescription")))
+        add("summary", _q(_markup(_str(s, "descriptionModule", "briefSummary"))))
+        add("description", _q(_markup(_str(s, "descriptionModule", "detailedDescription"))))
         name = identifier(acronym or org_id or nct or "IMPORTED", "TRIAL", set())
         return f"trial {name} {{\n" + "\n".join(fields) + "\n}"
 
@@ -577,6 +577,11 @@ def _age(text: str | None) -> str | None:
     except InvalidOperation:
         return None
     return f"{found[1]} {_AGE_UNITS[found[2].lower()]}"
+
+
+def _markup(text: str | None) -> str | None:
+    """A markup field's text (the summary, the description): its escapes undone."""
+    return None if text is None else unescape_markup(text)
 
 
 def _q(text: str | None) -> str | None:

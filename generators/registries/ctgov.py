@@ -28,6 +28,7 @@ count is 0, ACTUAL.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,22 @@ def eligibility_text(spec: Spec) -> str:
     return "\n\n".join(sections)
 
 
+#: a backslash the registry's markup would read as an escape (before ASCII punctuation)
+_ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+
+
+def escape_markup(text: str) -> str:
+    """`text` for a markup field of the record (the criteria, the summary, the description).
+
+    The registry reads those fields as CommonMark, where a backslash before
+    punctuation is an escape: such a backslash is doubled so that it stays in the
+    text.  Nothing else is escaped, so a text without backslashes is unchanged.
+    """
+    return _ESCAPING_BACKSLASH.sub(r"\\\\", text)
+
+
 def _bullet(text: str) -> str:
+    text = escape_markup(text)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
@@ -239,10 +255,14 @@ def _sponsors(spec: Spec) -> dict[str, Any]:
 def _description(spec: Spec) -> dict[str, Any]:
     return _compact(
         {
-            "briefSummary": _value(spec, "summary"),
-            "detailedDescription": _value(spec, "description"),
+            "briefSummary": _markup(_value(spec, "summary")),
+            "detailedDescription": _markup(_value(spec, "description")),
         }
     )
+
+
+def _markup(text: str | None) -> str | None:
+    return None if text is None else escape_markup(text)
 
 
 def _conditions(spec: Spec) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from generators.importers.criteria import Criterion, registry_layout, split_criteria
 from generators.importers.ctgov import import_record
+from generators.registries.ctgov import escape_markup
 from protocol_dsl.syntax.parser import parse_module
 
 
@@ -86,6 +87,19 @@ def test_text_without_headings_is_a_guess() -> None:
     ]
 
 
+def test_the_registrys_markup_escapes_stand_for_their_characters() -> None:
+    text = (
+        "Inclusion Criteria:\n\n\\* Age \\>= 18 years\\.\n\\* ECOG 0-1\n\n"
+        "Exclusion Criteria:\n\n1\\. HbA1c \\<= 9%\n2\\. A backslash \\\\ kept"
+    )
+    assert _texts(text) == [
+        ("inclusion", "Age >= 18 years."),
+        ("inclusion", "ECOG 0-1"),
+        ("exclusion", "HbA1c <= 9%"),
+        ("exclusion", "A backslash \\ kept"),
+    ]
+
+
 def test_an_indented_heading_inside_a_criterion_is_text() -> None:
     text = registry_layout(["Adults\nExclusion Criteria:"], ["Pregnancy"])
     assert _texts(text) == [
@@ -119,6 +133,7 @@ _HOSTILE = st.sampled_from(
         "x" * 5000,
         "Ünïcödé ≥ 1:80 — µg/m² 😀",
         "# not a comment",
+        "a \\> b \\\\ c \\",
         '"""',
     ]
 )
@@ -159,7 +174,7 @@ def test_any_text_survives_record_to_draft_to_parse(
     record = {
         "protocolSection": {
             "identificationModule": {"officialTitle": title},
-            "descriptionModule": {"briefSummary": summary},
+            "descriptionModule": {"briefSummary": escape_markup(summary)},
             "armsInterventionsModule": {
                 "armGroups": [
                     {"label": arm, "description": summary, "interventionNames": [f"Drug: {title}"]}
