@@ -406,7 +406,12 @@ def test_full_api_record_gives_a_draft_that_checks(tmp_path: Path) -> None:
         "* reversibility of at least 12% and 200 mL",
         "At least 2 exacerbations needing systemic corticosteroids in the last 12 months",
     ]
-    assert len(spec.exclusions) == 3
+    # the registry's markup escapes (\< and \>) stand for the characters they escape
+    assert spec.exclusions[-1].text == (
+        "Pre-bronchodilator FEV1 < 40% of predicted, or > 3 courses of oral corticosteroids "
+        "in the last year"
+    )
+    assert len(spec.exclusions) == 4
     assert {a.label: a.receives for a in spec.arms.values()} == {
         "Drug X": ("Drug_X", "Placebo"),
         "Drug X + Drug Y": ("Drug_X", "Drug_Y"),
