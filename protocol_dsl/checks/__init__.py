@@ -88,6 +88,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         collection.check,
         alternatives.check,
         wording.check,
+        informal.check,
         lookups.check,
         terminology.check,
         ongoing.check,
@@ -107,7 +108,6 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
-        informal.check,
     ]
 
 
