@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "import": (
         "protocol_dsl.commands.import_",
-        "Draft a spec from a study in a standard format (USDM v4).",
+        "Draft a spec from a USDM v4 study or a ClinicalTrials.gov record.",
     ),
     "randomise": (
         "protocol_dsl.commands.randomise",

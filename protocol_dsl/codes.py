@@ -231,6 +231,8 @@ CODES: dict[str, CodeInfo] = {
     "E1101": CodeInfo("USDM file that cannot be read as JSON", "error"),
     "E1102": CodeInfo("JSON file that is not a USDM v4 study", "error"),
     "E1103": CodeInfo("draft spec that would replace an existing file", "error"),
+    # standards exchange: drafts imported from a registry record (docs/tutorial.md)
+    "N1110": CodeInfo("criterion without a rule", "note"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

@@ -58,8 +58,17 @@ def compile_spec(
     )
 
 
+#: notes outside N09xx that a draft leaves open: a criterion without a rule
+_OPEN_IN_A_DRAFT = frozenset({"N1110"})
+
+
 def _strict(diagnostic: Diagnostic) -> Diagnostic:
-    """`--strict`: what a draft may leave open (provisional values, questions) is an error."""
-    if diagnostic.code.startswith("N09") or diagnostic.severity == "warning":
+    """`--strict`: what a draft may leave open (provisional values, questions, criteria
+    without a rule) is an error."""
+    if (
+        diagnostic.code.startswith("N09")
+        or diagnostic.code in _OPEN_IN_A_DRAFT
+        or diagnostic.severity == "warning"
+    ):
         return attrs.evolve(diagnostic, severity="error")
     return diagnostic

@@ -15,7 +15,10 @@ written alone to `eligibility.txt`.
 
 What the spec does not say is left out rather than guessed: no
 healthyVolunteers without a `healthy_volunteers` field, no overallStatus
-without `status`.  The enrolment count is ESTIMATED (the planned number) while
+without `status`.  The milestone dates (start, primary completion, completion)
+are ACTUAL or ESTIMATED as the status says (the start once the trial recruits,
+the completions once it has completed or terminated); without a status their
+type is unknown and left out.  The enrolment count is ESTIMATED (the planned number) while
 enrolment is open or yet to start, and ACTUAL once it has closed: when the
 recruitment status is active_not_recruiting, completed or terminated, as the
 registry's data element definitions ask.  A withdrawn trial enrolled no one: its
@@ -25,6 +28,7 @@ count is 0, ACTUAL.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -135,7 +139,22 @@ def eligibility_text(spec: Spec) -> str:
     return "\n\n".join(sections)
 
 
+#: a backslash the registry's markup would read as an escape (before ASCII punctuation)
+_ESCAPING_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
+
+
+def escape_markup(text: str) -> str:
+    """`text` for a markup field of the record (the criteria, the summary, the description).
+
+    The registry reads those fields as CommonMark, where a backslash before
+    punctuation is an escape: such a backslash is doubled so that it stays in the
+    text.  Nothing else is escaped, so a text without backslashes is unchanged.
+    """
+    return _ESCAPING_BACKSLASH.sub(r"\\\\", text)
+
+
 def _bullet(text: str) -> str:
+    text = escape_markup(text)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
@@ -193,9 +212,34 @@ def _identification(spec: Spec) -> dict[str, Any]:
     )
 
 
+#: recruitment statuses once the first participant is enrolled: the start date is actual
+STARTED = frozenset(
+    {"recruiting", "enrolling_by_invitation", "active_not_recruiting", "suspended"}
+    | {"terminated", "completed"}
+)
+#: statuses after the last participant's last visit: the completion dates are actual
+FINISHED = frozenset({"terminated", "completed"})
+#: the header's milestone dates, the registry's date structure for each, and the
+#: statuses under which the date is ACTUAL rather than ESTIMATED
+DATES = (
+    ("start_date", "startDateStruct", STARTED),
+    ("primary_completion_date", "primaryCompletionDateStruct", FINISHED),
+    ("completion_date", "completionDateStruct", FINISHED),
+)
+
+
 def _status(spec: Spec) -> dict[str, Any]:
     status = _value(spec, "status")
-    return _compact({"overallStatus": status.upper() if status else None})
+    module: dict[str, Any] = {"overallStatus": status.upper() if status else None}
+    for key, struct, actual in DATES:
+        found = spec.trial_field(key)
+        if found is None or found.value.kind != "date":
+            continue
+        date: dict[str, str] = {"date": str(found.value.value)}
+        if status is not None:  # without a status, whether the date is actual is unknown
+            date["type"] = "ACTUAL" if status in actual else "ESTIMATED"
+        module[struct] = date
+    return _compact(module)
 
 
 def _sponsors(spec: Spec) -> dict[str, Any]:
@@ -211,10 +255,14 @@ def _sponsors(spec: Spec) -> dict[str, Any]:
 def _description(spec: Spec) -> dict[str, Any]:
     return _compact(
         {
-            "briefSummary": _value(spec, "summary"),
-            "detailedDescription": _value(spec, "description"),
+            "briefSummary": _markup(_value(spec, "summary")),
+            "detailedDescription": _markup(_value(spec, "description")),
         }
     )
+
+
+def _markup(text: str | None) -> str | None:
+    return None if text is None else escape_markup(text)
 
 
 def _conditions(spec: Spec) -> dict[str, Any]:

@@ -100,3 +100,13 @@ def usdm(file: str, output: str, force: bool, losses: str | None) -> None:
         click.echo(heading + report, err=True, nl=False)
     if losses is not None:
         Path(losses).write_bytes((heading + report).encode("utf-8"))
+
+
+def _add_ctgov() -> None:
+    # `protocol import ctgov` lives in its own module; click's group takes it as is
+    from protocol_dsl.commands import import_ctgov
+
+    command.add_command(import_ctgov.command, "ctgov")
+
+
+_add_ctgov()

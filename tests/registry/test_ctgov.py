@@ -138,8 +138,12 @@ def test_values_are_registry_enumerations(stem: str) -> None:
     eligibility = section["eligibilityModule"]
     assert eligibility["sex"] in ENUMS["sex"]
     assert set(eligibility["stdAges"]) <= ENUMS["stdAges"]
-    if "statusModule" in section:
-        assert section["statusModule"]["overallStatus"] in ENUMS["overallStatus"]
+    status = section.get("statusModule", {})
+    if "overallStatus" in status:
+        assert status["overallStatus"] in ENUMS["overallStatus"]
+    for struct in ("startDateStruct", "primaryCompletionDateStruct", "completionDateStruct"):
+        if "type" in status.get(struct, {}):
+            assert status[struct]["type"] in ENUMS["enrollmentType"]  # ACTUAL, ESTIMATED
 
 
 def test_qls4131_record() -> None:
@@ -259,3 +263,34 @@ def test_hostile_texts_stay_text_in_json(tmp_path: Path) -> None:
     body = json_path.read_text(encoding="utf-8") + text_path.read_text(encoding="utf-8")
     for fragment in HOSTILE_TEXTS:
         assert fragment in body
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "completion"),
+    [
+        ("not_yet_recruiting", "ESTIMATED", "ESTIMATED"),
+        ("recruiting", "ACTUAL", "ESTIMATED"),
+        ("completed", "ACTUAL", "ACTUAL"),
+        (None, None, None),  # without a status, actual or anticipated is unknown
+    ],
+)
+def test_milestone_dates_are_actual_or_estimated_as_the_status_says(
+    status: str | None, start: str | None, completion: str | None
+) -> None:
+    header = "\n".join(
+        [
+            "trial T {",
+            '  title "T"',
+            *([f"  status {status}"] if status else []),
+            "  start_date 2024-01-15",
+            "  completion_date 2026-12-31",
+            "}",
+        ]
+    )
+    module = ctgov.record(compile_text(header))["protocolSection"]["statusModule"]
+    assert module["startDateStruct"] == {"date": "2024-01-15", **({"type": start} if start else {})}
+    assert module["completionDateStruct"] == {
+        "date": "2026-12-31",
+        **({"type": completion} if completion else {}),
+    }
+    assert "primaryCompletionDateStruct" not in module
