@@ -106,12 +106,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("versions", nargs="+", help="REV or REV=LABEL, oldest first")
     parser.add_argument("--runs", type=int, default=15, help="timed runs per version")
-    parser.add_argument("--command", default=DEFAULT_COMMAND, help="the protocol command's arguments")
+    parser.add_argument(
+        "--command", default=DEFAULT_COMMAND, help="the protocol command's arguments"
+    )
     options = parser.parse_args()
     args = shlex.split(options.command)
     workspace = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     try:
-        versions = [export(rev, label, workspace) for rev, label in parse_versions(options.versions)]
+        versions = [
+            export(rev, label, workspace) for rev, label in parse_versions(options.versions)
+        ]
         statuses = set()
         for version in versions:  # bytecode and the per-user cache folder, untimed
             statuses.add(run_once(version, args)[2])
