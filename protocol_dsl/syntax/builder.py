@@ -4,9 +4,9 @@
 into a `protocol_dsl.model` node that carries the span of the text it was
 built from, or into a tagged `(option, value)` pair that the declaration
 around it collects.  `protocol_dsl.syntax.parser` runs it as a Lark
-`Transformer` over the parsed tree.  Problems that only the builder can see (a number too large, a date
-that is not a calendar date) are raised as `SyntaxProblem`, which the parser
-turns into a diagnostic.
+`Transformer` over the parsed tree.  Problems that only the builder can see
+(a number too large, a date that is not a calendar date) are raised as
+`SyntaxProblem`, which the parser turns into a diagnostic.
 
 This module knows the grammar's rule names but not how the parser is set up:
 it never imports `protocol_dsl.syntax.parser`.

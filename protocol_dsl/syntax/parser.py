@@ -41,7 +41,6 @@ from protocol_dsl.syntax.keywords import (
     grammar_source,
     keywords,
 )
-from protocol_dsl.syntax.lexer import FastContextualLexer
 from protocol_dsl.user_cache import private_folder
 
 #: Declaration keywords: a line starting with one of these at column 1 begins
@@ -103,7 +102,6 @@ def build_parser(cache: str | None) -> Lark:
         "propagate_positions": True,
         "maybe_placeholders": False,
         "lexer_callbacks": {"COMMENT": _collect_comment},
-        "_plugins": {"ContextualLexer": FastContextualLexer},
     }
     if cache:
         try:
