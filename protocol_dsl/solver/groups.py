@@ -18,10 +18,6 @@ from __future__ import annotations
 
 import z3
 
-from protocol_dsl.solver import native
-
-_APP = z3.Z3_APP_AST
-_QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 
 
@@ -86,25 +82,25 @@ class Linker:
     shared term without variables (a numeral, a unit factor such as
     ``ToReal(1000)``) says nothing about what one formula's subjects can do to
     another's, so it must not put them in one group.  Each term is visited once
-    overall and remembers its variables.  The walk calls z3's C functions
-    directly (`native`): through z3's Python layer it cost more than the solving.
+    overall (terms are told apart by z3's id of the term) and remembers its
+    variables.
     """
 
     def __init__(self, ctx: z3.Context) -> None:
-        self.ref = native.context(ctx)
+        self.ctx = ctx
         self.partition = Partition()
-        #: Per term (its pointer): the ids of the variables in it.  A pointer names one
-        #: term only while the term lives: the formulas walked must outlive the linker.
+        #: Per term (its id): the ids of the variables in it.  An id names one term
+        #: only while the term lives: the formulas walked must outlive the linker.
         self.variables: dict[int, frozenset[int]] = {}
-        #: Per variable id: its term (a pointer that the formulas keep alive).
-        self.terms: dict[int, int] = {}
+        #: Per variable id: the variable.
+        self.terms: dict[int, z3.ExprRef] = {}
 
     def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
         """The variables of a formula walked by `link_all` (or walked now)."""
-        top = native.pointer(formula)
+        top = formula.get_id()
         found = self.variables.get(top)
         if found is None:
-            self._walk([top])
+            self._walk([formula])
             found = self.variables[top]
         return found
 
@@ -113,53 +109,52 @@ class Linker:
 
         One walk for all of them: most domain constraints are tiny.
         """
-        tops = [native.pointer(f) for f in formulas]
-        self._walk(tops)
+        self._walk(formulas)
         keys: list[int | None] = []
         join, variables = self.partition.join, self.variables
-        for top in tops:
-            found = variables[top]
+        for formula in formulas:
+            found = variables[formula.get_id()]
             # the formula's variables include those of every part of it: one join does
             join(list(found))
             keys.append(next(iter(found)) if found else None)
         return keys
 
-    def _walk(self, tops: list[int]) -> None:
+    def _walk(self, tops: list[z3.ExprRef]) -> None:
         """Find the variables of terms not walked yet, and of their parts."""
-        ref, variables, terms = self.ref, self.variables, self.terms
-        kind_of, num_args, arg = native.get_ast_kind, native.get_app_num_args, native.get_app_arg
-        # (term, its parts): a term is finished when seen again with its parts
-        stack: list[tuple[int, list[int] | None]] = [(top, None) for top in reversed(tops)]
+        variables, terms = self.variables, self.terms
+        # (term, its id, the ids of its parts): a term is finished when seen again
+        # with its parts
+        stack: list[tuple[z3.ExprRef, int, list[int] | None]] = [
+            (top, top.get_id(), None) for top in reversed(tops)
+        ]
         pop, push = stack.pop, stack.append
         while stack:  # children before parents
-            ast, parts = pop()
+            term, key, parts = pop()
             if parts is not None:
-                variables[ast] = _NONE.union(*[variables[part] for part in parts])
+                variables[key] = _NONE.union(*[variables[part] for part in parts])
                 continue
-            if ast in variables:
+            if key in variables:
                 continue
-            kind = kind_of(ref, ast)
-            if kind == _APP:
-                count = num_args(ref, ast)
-                if count == 0:
+            if z3.is_app(term):
+                children = term.children()
+                if not children:
                     # true, false and other interpreted constants are no variables
-                    if native.get_decl_kind(ref, native.get_app_decl(ref, ast)) == _UNINTERPRETED:
-                        key = native.get_ast_id(ref, ast)
-                        variables[ast] = frozenset((key,))
-                        terms[key] = ast
+                    if term.decl().kind() == _UNINTERPRETED:
+                        variables[key] = frozenset((key,))
+                        terms[key] = term
                     else:
-                        variables[ast] = _NONE
+                        variables[key] = _NONE
                     continue
-                parts = [arg(ref, ast, i) for i in range(count)]
-            elif kind == _QUANTIFIER:
-                parts = [native.get_quantifier_body(ref, ast)]
-            else:  # numerals, bound variables
-                variables[ast] = _NONE
+            elif z3.is_quantifier(term):
+                children = [term.body()]
+            else:  # bound variables
+                variables[key] = _NONE
                 continue
-            push((ast, parts))
-            for part in parts:
-                if part not in variables:
-                    push((part, None))
+            ids = [child.get_id() for child in children]
+            push((term, key, ids))
+            for child, child_key in zip(children, ids, strict=True):
+                if child_key not in variables:
+                    push((child, child_key, None))
 
 
 _NONE: frozenset[int] = frozenset()
