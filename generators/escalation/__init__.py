@@ -12,55 +12,29 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-#: Each public name and the module that owns it.  Imported when first used, so a
-#: command takes only the modules it runs (`protocol simulate` never loads the
-#: cohorts-file reader or the decision tables).
-_OWNERS = {
-    "BoinLambdas": "boin",
-    "beta_tail": "boin",
-    "boin_lambdas": "boin",
-    "regularized_incomplete_beta": "boin",
+# `decide` and `simulate` are also the names of their modules: importing those
+# here, before the functions, keeps the functions the package's attributes.
+from .boin import BoinLambdas, beta_tail, boin_lambdas, regularized_incomplete_beta
+from .decide import Action, Cohort, Decision, EscalationInputError, decide, rules_for
+from .designs import Boin, Crm, Design, DesignError, Mtpi2, ThreePlusThree, design_from_params
+from .simulate import SimulationResult, plot_oc, simulate
+
+#: Names of the modules a simulation does not run (the cohorts-file reader, the
+#: decision tables), imported when first used.
+_LATER = {
     "read_cohorts": "cohorts_file",
-    "Action": "decide",
-    "Cohort": "decide",
-    "Decision": "decide",
-    "EscalationInputError": "decide",
-    "decide": "decide",
-    "rules_for": "decide",
-    "Boin": "designs",
-    "Crm": "designs",
-    "Design": "designs",
-    "DesignError": "designs",
-    "Mtpi2": "designs",
-    "ThreePlusThree": "designs",
-    "design_from_params": "designs",
-    "SimulationResult": "simulate",
-    "plot_oc": "simulate",
-    "simulate": "simulate",
     "BoundaryRow": "table",
     "DecisionTable": "table",
     "decision_table": "table",
 }
 
 if TYPE_CHECKING:
-    from .boin import BoinLambdas, beta_tail, boin_lambdas, regularized_incomplete_beta
     from .cohorts_file import read_cohorts
-    from .decide import Action, Cohort, Decision, EscalationInputError, decide, rules_for
-    from .designs import (
-        Boin,
-        Crm,
-        Design,
-        DesignError,
-        Mtpi2,
-        ThreePlusThree,
-        design_from_params,
-    )
-    from .simulate import SimulationResult, plot_oc, simulate
     from .table import BoundaryRow, DecisionTable, decision_table
 
 
 def __getattr__(name: str) -> Any:
-    owner = _OWNERS.get(name)
+    owner = _LATER.get(name)
     if owner is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f".{owner}", __name__), name)
