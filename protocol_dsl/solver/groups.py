@@ -16,8 +16,12 @@ encoder, not of the spec.)
 
 from __future__ import annotations
 
+from typing import Any
+
 import z3
 
+_APP = z3.Z3_APP_AST
+_QUANTIFIER = z3.Z3_QUANTIFIER_AST
 _UNINTERPRETED = z3.Z3_OP_UNINTERPRETED
 
 
@@ -83,7 +87,9 @@ class Linker:
     ``ToReal(1000)``) says nothing about what one formula's subjects can do to
     another's, so it must not put them in one group.  Each term is visited once
     overall (terms are told apart by z3's id of the term) and remembers its
-    variables.
+    variables.  The walk uses z3's low-level API (`z3.Z3_get_app_arg`, …, each
+    call checked by z3): wrapping every node of the graph in a Python object
+    cost more than the solving.
     """
 
     def __init__(self, ctx: z3.Context) -> None:
@@ -121,40 +127,53 @@ class Linker:
 
     def _walk(self, tops: list[z3.ExprRef]) -> None:
         """Find the variables of terms not walked yet, and of their parts."""
-        variables, terms = self.variables, self.terms
+        ref = self.ctx.ref()
+        variables = self.variables
+        ast_id, kind_of = z3.Z3_get_ast_id, z3.Z3_get_ast_kind
+        num_args, arg = z3.Z3_get_app_num_args, z3.Z3_get_app_arg
         # (term, its id, the ids of its parts): a term is finished when seen again
-        # with its parts
-        stack: list[tuple[z3.ExprRef, int, list[int] | None]] = [
-            (top, top.get_id(), None) for top in reversed(tops)
+        # with its parts.  The formulas walked keep every part alive.
+        stack: list[tuple[Any, int, list[int] | None]] = [
+            (top.as_ast(), top.get_id(), None) for top in reversed(tops)
         ]
         pop, push = stack.pop, stack.append
         while stack:  # children before parents
-            term, key, parts = pop()
+            ast, key, parts = pop()
             if parts is not None:
                 variables[key] = _NONE.union(*[variables[part] for part in parts])
                 continue
             if key in variables:
                 continue
-            if z3.is_app(term):
-                children = term.children()
-                if not children:
+            kind = kind_of(ref, ast)
+            if kind == _APP:
+                count = num_args(ref, ast)
+                if count == 0:
                     # true, false and other interpreted constants are no variables
-                    if term.decl().kind() == _UNINTERPRETED:
+                    decl = z3.Z3_get_app_decl(ref, ast)
+                    if z3.Z3_get_decl_kind(ref, decl) == _UNINTERPRETED:
                         variables[key] = frozenset((key,))
-                        terms[key] = term
+                        self.terms[key] = self._variable(ast, decl)
                     else:
                         variables[key] = _NONE
                     continue
-            elif z3.is_quantifier(term):
-                children = [term.body()]
-            else:  # bound variables
+                children = [arg(ref, ast, i) for i in range(count)]
+            elif kind == _QUANTIFIER:
+                children = [z3.Z3_get_quantifier_body(ref, ast)]
+            else:  # numerals, bound variables
                 variables[key] = _NONE
                 continue
-            ids = [child.get_id() for child in children]
-            push((term, key, ids))
+            ids = [ast_id(ref, child) for child in children]
+            push((ast, key, ids))
             for child, child_key in zip(children, ids, strict=True):
                 if child_key not in variables:
                     push((child, child_key, None))
+
+    def _variable(self, ast: Any, decl: Any) -> z3.ExprRef:
+        """The variable as z3 makes it from its name and sort (the same term)."""
+        ref = self.ctx.ref()
+        name = z3.Z3_get_symbol_string(ref, z3.Z3_get_decl_name(ref, decl))
+        sort = z3.SortRef(z3.Z3_get_sort(ref, ast), self.ctx)
+        return z3.Const(name, sort)
 
 
 _NONE: frozenset[int] = frozenset()

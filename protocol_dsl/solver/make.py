@@ -46,12 +46,30 @@ def int_val(value: int, ctx: z3.Context) -> z3.IntNumRef:
 
 def conjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """`And(terms)` of two or more formulas of one context."""
-    return z3.And(terms)
+    return _connect(terms, z3.Z3_mk_and, z3.And)
 
 
 def disjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """`Or(terms)` of two or more formulas of one context."""
-    return z3.Or(terms)
+    return _connect(terms, z3.Z3_mk_or, z3.Or)
+
+
+def _connect(
+    terms: list[z3.BoolRef], low_level: Callable[..., object], general: Callable[..., z3.BoolRef]
+) -> z3.BoolRef:
+    """The connective of formulas: through z3's low-level API (`Z3_mk_and`, checked by
+    z3) when they are all formulas of one context, as z3's `And` itself ends; otherwise
+    `And`, which coerces what it can and raises for a term that is not a formula.
+
+    `And` asks z3 for the sort of every operand in Python to find a common one; for
+    formulas there is nothing to find, and on a real spec that search costs more
+    than building the terms.
+    """
+    ctx = terms[0].ctx
+    if all(type(t) is z3.BoolRef and t.ctx is ctx for t in terms):
+        array = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
+        return z3.BoolRef(low_level(ctx.ref(), len(terms), array), ctx)
+    return general(terms)
 
 
 def negation(term: z3.BoolRef) -> z3.BoolRef:
