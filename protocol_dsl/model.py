@@ -1583,4 +1583,3 @@ class Module(_Node):
 
     def of_type(self, cls: type) -> tuple:
         return tuple(d for d in self.declarations if isinstance(d, cls))
-
