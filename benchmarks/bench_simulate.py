@@ -6,6 +6,18 @@ the median with the machine it ran on, as Markdown for
 `benchmarks/results/simulate.md`.
 
     python benchmarks/bench_simulate.py [--trials 100000] [--repeats 7]
+
+With `--whole-command REV[=LABEL] …` it times whole commands instead, as a user
+runs them: `protocol simulate` of QLS4131's `safe_profile` scenario (BOIN,
+6 levels, 12 cohorts of 3, at most 12 per level) for each version REV of
+this repository (exported with `git archive`, run as `python -m protocol_dsl`,
+bytecode caching on), against `python benchmarks/reference_boin.py`, a plain
+NumPy port of the same algorithm, with the same design, rates, trials and
+seed.  The commands alternate (one run of each per round, the order rotating),
+the outputs are checked to agree, and the ratio of each version to the port is
+taken within each round (median and spread of the per-round ratios).
+
+    python benchmarks/bench_simulate.py --whole-command main=before HEAD=after --rounds 9
 """
 
 from __future__ import annotations
@@ -16,6 +28,8 @@ import platform
 import statistics
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np
 
@@ -30,7 +44,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--whole-command", nargs="+", metavar="REV[=LABEL]", default=None)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
+    if args.whole_command:
+        from whole_simulate import compare_whole_commands
+
+        compare_whole_commands(args.whole_command, args.trials, args.rounds)
+        return
 
     simulate(DESIGN, TRUE_RATES, n_trials=args.trials, seed=0)
     timings = []

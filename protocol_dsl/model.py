@@ -29,8 +29,6 @@ from typing import (
 
 import attrs
 
-from protocol_dsl.method_cache import MethodCache
-
 # ---------------------------------------------------------------- node classes
 
 
@@ -52,10 +50,6 @@ class _Node:
         fields = attrs.fields(type(self))
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields if f.repr)
         return f"{type(self).__name__}({shown})"
-
-
-#: attrs' generated methods, compiled by an earlier run (see `method_cache`).
-_methods = MethodCache("model-methods")
 
 
 _C = TypeVar("_C", bound=type)
@@ -81,8 +75,7 @@ def node(cls: _C) -> _C:
     Not slotted: attrs builds a slotted class by creating it a second time, which
     more than doubles the import time of this module's seventy classes.
     """
-    with _methods.compiling():
-        return attrs.frozen(repr=False, match_args=False, slots=False)(cls)
+    return attrs.frozen(repr=False, match_args=False, slots=False)(cls)
 
 
 # ---------------------------------------------------------------- spans and marks
@@ -1607,6 +1600,3 @@ class Module(_Node):
 
     def of_type(self, cls: type) -> tuple:
         return tuple(d for d in self.declarations if isinstance(d, cls))
-
-
-_methods.save()

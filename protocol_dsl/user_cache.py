@@ -1,8 +1,8 @@
 """The per-user cache folder: what the tool compiles once and keeps between runs.
 
 ``$XDG_CACHE_HOME/protocol-dsl`` (else ``~/.cache/protocol-dsl``) holds the
-parser's grammar tables, the model classes' compiled methods and the
-generators' compiled templates.  Some of these files are code the tool runs,
+parser's grammar tables (Lark's own cache file) and the generators' compiled
+templates (Jinja2's bytecode cache).  Some of these files are code the tool runs,
 so a folder is used only when it belongs to the user and nobody else can write
 to it; where there is none (a read-only home, a folder shared with others) the
 caller simply compiles every time.  Nothing here is needed for correctness.

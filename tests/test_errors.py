@@ -49,7 +49,7 @@ EXCEPTIONS = _package_exceptions()
 
 def test_the_package_exceptions_are_found() -> None:
     names = {cls.__name__ for cls in EXCEPTIONS}
-    assert {"UnitError", "SyntaxProblem", "PlanError", "Fallback", "DesignError"} <= names
+    assert {"UnitError", "SyntaxProblem", "PlanError", "TooNarrow", "DesignError"} <= names
 
 
 @pytest.mark.parametrize("cls", EXCEPTIONS, ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
@@ -68,7 +68,6 @@ def test_every_exception_has_exactly_one_root(cls: type[BaseException]) -> None:
         ("protocol_dsl.syntax.builder.SyntaxProblem", UserError, None),
         ("protocol_dsl.syntax.formatter.FormatError", UserError, None),
         ("protocol_dsl.data.batch.InputError", UserError, None),
-        ("protocol_dsl.syntax.lalr.Fallback", ControlFlow, None),
         ("protocol_dsl.evaluate.interpreter.CompileError", InternalError, None),
         ("protocol_dsl.plan.lower.PlanError", InternalError, None),
         ("generators.sql.run.SourceError", UserError, None),

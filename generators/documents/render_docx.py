@@ -259,9 +259,9 @@ class _Writer:
         soa = t.kind == "soa"
         heading = "SoA Heading" if soa else "Table Heading"
         body = "SoA Text" if soa else "Table Text"
-        for groups in group_rows:
-            self.group_row(table, rows[0], groups, heading)
-            rows = rows[1:]
+        for index, groups in enumerate(group_rows):
+            self.group_row(table, table.rows[index], groups, heading)
+        rows = rows[extra:]
         for tc, content in zip(rows[0].tc_lst, t.header, strict=False):
             self.cell(table, tc, content, heading)
         for tr, row in zip(rows[1:], t.rows, strict=True):
@@ -293,11 +293,9 @@ class _Writer:
                 column += span
 
     def group_row(
-        self, table: Any, tr: Any, groups: tuple[tuple[str, int], ...], style: str
+        self, table: Any, row: Any, groups: tuple[tuple[str, int], ...], style: str
     ) -> None:
-        from docx.table import _Cell
-
-        cells = [_Cell(tc, table) for tc in tr.tc_lst]
+        cells = list(row.cells)
         start = 0
         for label, span in groups:
             first = cells[start]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import attrs
 import numpy as np
@@ -141,7 +141,30 @@ class Rules(Protocol):
 
     def step(self, after: AfterCohort) -> Step: ...
 
+    def step_rows(self, batch: Batch) -> Step: ...
+
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray: ...
+
+
+class Batch(NamedTuple):
+    """The simulated trials still running after a cohort: their rows of the whole state."""
+
+    rows: np.ndarray  # which trials (rows of `patients` and `dlts`)
+    level: np.ndarray  # the level each one's cohort was treated at
+    patients: np.ndarray  # patients treated so far, every trial × levels
+    dlts: np.ndarray  # DLTs seen so far, every trial × levels
+    eliminated_from: np.ndarray  # per row: the lowest eliminated level
+    cohort_dlts: np.ndarray  # per row: DLTs in this cohort
+
+    def after(self) -> AfterCohort:
+        """The same, with the running trials' rows copied out."""
+        return AfterCohort(
+            self.level,
+            self.patients[self.rows],
+            self.dlts[self.rows],
+            self.eliminated_from,
+            self.cohort_dlts,
+        )
 
 
 class _Limits:
@@ -153,6 +176,12 @@ class _Limits:
         self.cohort_size = design.cohort_size
         self.max_cohorts = max_cohorts
         self.max_sample_size = design.max_sample_size(n_levels)
+
+    def step(self, after: AfterCohort) -> Step:
+        raise NotImplementedError
+
+    def step_rows(self, batch: Batch) -> Step:
+        return self.step(batch.after())
 
 
 class IntervalRules(_Limits):
@@ -175,6 +204,18 @@ class IntervalRules(_Limits):
             after.patients[rows, after.level],
             after.dlts[rows, after.level],
             after.eliminated_from,
+        )
+
+    def step_rows(self, batch: Batch) -> Step:
+        # only the counts at the cohort's level: no copy of the trials' whole rows
+        return interval_step(
+            self.bounds,
+            self.n_levels,
+            self.design.max_per_dose,
+            batch.level,
+            batch.patients[batch.rows, batch.level],
+            batch.dlts[batch.rows, batch.level],
+            batch.eliminated_from,
         )
 
     def select_mtd(self, patients: np.ndarray, dlts: np.ndarray) -> np.ndarray:

@@ -19,8 +19,8 @@ from typing import SupportsFloat
 import attrs
 import numpy as np
 
-from .decide import EscalationInputError, rules_for
-from .designs import AfterCohort, Design, ThreePlusThree
+from .decide import Batch, EscalationInputError, rules_for
+from .designs import Design, ThreePlusThree
 
 Progress = Callable[[int, int], None]
 
@@ -170,9 +170,7 @@ def simulate(
         # Rows are distinct, so each (row, level) pair is updated once.
         patients[rows, at] += rules.cohort_size
         dlts[rows, at] += cohort_dlts
-        step = rules.step(
-            AfterCohort(at, patients[rows], dlts[rows], eliminated_from[rows], cohort_dlts)
-        )
+        step = rules.step_rows(Batch(rows, at, patients, dlts, eliminated_from[rows], cohort_dlts))
         level[rows] = step.next_level
         eliminated_from[rows] = step.eliminated_from
         active[rows] = ~step.ended
@@ -182,7 +180,7 @@ def simulate(
     if progress is not None and simulated < rules.max_cohorts:
         # Every trial ended early: report completion once.
         progress(rules.max_cohorts, rules.max_cohorts)
-    selected = rules.select_mtd(patients, dlts)
+    selected = _select_per_history(rules.select_mtd, patients, dlts)
     summary_target = target if target is not None else _design_target(design)
     return SimulationResult(
         design=design,
@@ -195,6 +193,38 @@ def simulate(
         patients=patients,
         dlts=dlts,
     )
+
+
+def _select_per_history(
+    select: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    patients: np.ndarray,
+    dlts: np.ndarray,
+) -> np.ndarray:
+    """The MTD of every trial, selected once per distinct history.
+
+    The selection is a function of a trial's patients and DLTs per level only,
+    and a few thousand distinct histories cover a hundred thousand trials: each
+    is selected once and the answer spread back to its trials.
+    """
+    histories = np.concatenate([patients, dlts], axis=1)
+    _distinct, first, back = np.unique(
+        _history_keys(histories), return_index=True, return_inverse=True
+    )
+    chosen = select(patients[first], dlts[first])
+    return chosen[back.reshape(-1)]
+
+
+def _history_keys(histories: np.ndarray) -> np.ndarray:
+    """One integer per history (equal exactly when the histories are), or the rows as bytes."""
+    radix = int(histories.max(initial=0)) + 1
+    if radix ** histories.shape[1] < 2**62:
+        keys = np.zeros(len(histories), dtype=np.int64)
+        for column in histories.T:
+            keys = keys * radix + column
+        return keys
+    # too many levels for one integer: compare the rows' bytes
+    rows = np.ascontiguousarray(histories)
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).reshape(-1)
 
 
 def _check_rates(true_rates: Sequence[SupportsFloat]) -> tuple[float, ...]:

@@ -113,6 +113,28 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     ]
 
 
+#: The checks that ask the SMT solver about the eligibility criteria and populations.
+SOLVER_CHECKS = (
+    "protocol_dsl.checks.logic",
+    "protocol_dsl.checks.collection",
+    "protocol_dsl.checks.alternatives",
+    "protocol_dsl.checks.populations",
+)
+
+
+def checks_without_solver() -> list[Check]:
+    """Every check but the solver's, with the logic check's plain-arithmetic part (a
+    threshold outside its item's range, E0405/W0406), which needs no solver.
+
+    For commands that do not read the eligibility criteria or the populations (the
+    escalation design's `simulate` and `escalate`): they refuse a spec for every error
+    those commands could trip over, without importing z3 or paying for its analysis.
+    """
+    from protocol_dsl.solver import ranges
+
+    return [c for c in all_checks() if c.__module__ not in SOLVER_CHECKS] + [ranges.check]
+
+
 #: Optional modules a check may need, and the extra that installs them.
 OPTIONAL_EXTRAS = {"z3": "solver"}
 

@@ -49,7 +49,8 @@ def command(spec: str, data: str, output_format: str, no_color: bool) -> None:
     from generators.escalation.designs import DesignError
     from generators.escalation.from_spec import NoDesign, spec_design
 
-    checked = load_checked_spec(spec, no_color)
+    # the design reads neither the eligibility criteria nor the populations
+    checked = load_checked_spec(spec, no_color, solver=False)
     try:
         design = spec_design(checked)
     except (NoDesign, DesignError) as error:

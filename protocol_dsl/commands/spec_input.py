@@ -11,10 +11,19 @@ from protocol_dsl.diagnostics import has_errors, render_text, use_colour
 from protocol_dsl.spec import Spec
 
 
-def load_checked_spec(path: str, no_color: bool = False) -> Spec:
+def load_checked_spec(path: str, no_color: bool = False, *, solver: bool = True) -> Spec:
     """The checked spec, or exit 1 after printing its errors (never a traceback); exit 2
-    when a check failed with an internal error (E0999), a bug rather than the spec's."""
-    result = compile_spec(path)
+    when a check failed with an internal error (E0999), a bug rather than the spec's.
+
+    `solver=False`: every check but the SMT solver's analysis of the eligibility
+    criteria and populations (`checks_without_solver`), for a command that reads neither.
+    """
+    checks = None
+    if not solver:
+        from protocol_dsl.checks import checks_without_solver
+
+        checks = checks_without_solver()
+    result = compile_spec(path, checks=checks)
     if result.spec is None or has_errors(result.diagnostics):
         errors = [d for d in result.diagnostics if d.severity == "error"]
         click.echo(

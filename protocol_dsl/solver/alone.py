@@ -27,7 +27,6 @@ from collections import Counter
 
 import z3
 
-from protocol_dsl.solver import native
 from protocol_dsl.solver.groups import Linker, Partition
 
 
@@ -120,28 +119,18 @@ class Shortcut:
         fixed = self.linker.variables_of(fails).union(
             *(self.linker.variables_of(c) for c in constraints)
         )
-        # z3's C functions directly: through its Python layer these few terms per
-        # criterion cost more than the query.  Each new equality is asserted at once,
-        # so the solver keeps it (see `native`).
-        ref, solver = native.context(self.ctx), self.solver.solver.value
-        native.solver_push(ref, solver)
+        solver = self.solver
+        solver.push()
         try:
-            for formula in (fails, *constraints):
-                native.solver_assert(ref, solver, native.pointer(formula))
-            for variable in sorted(fixed - own):
-                term, value = self.linker.terms[variable], native.pointer(self._value(variable))
-                if native.get_sort(ref, term) == native.get_sort(ref, value):
-                    native.solver_assert(ref, solver, native.mk_eq(ref, term, value))
-                else:  # z3's Python layer coerces the sorts
-                    equal = self._term(variable) == self._value(variable)
-                    native.solver_assert(ref, solver, native.pointer(equal))
-            answer = z3.Z3_solver_check(self.ctx.ref(), self.solver.solver)
-            return z3.CheckSatResult(answer) == z3.sat
+            solver.add(fails, *constraints)
+            # z3 coerces the sorts (an integer variable whose value is a real numeral)
+            solver.add(*[self._term(v) == self._value(v) for v in sorted(fixed - own)])
+            return solver.check() == z3.sat
         finally:
-            native.solver_pop(ref, solver, 1)
+            solver.pop()
 
     def _term(self, variable: int) -> z3.ExprRef:
-        return native.expr(self.linker.terms[variable], self.ctx)
+        return self.linker.terms[variable]
 
     def _value(self, variable: int) -> z3.ExprRef:
         value = self.values.get(variable)

@@ -19,7 +19,6 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.solver import native
 from protocol_dsl.solver.collection import shared_encoder
 from protocol_dsl.solver.encode import Ctx, Encoder
 from protocol_dsl.solver.terms import all_of, any_of, as_formula, negation
@@ -50,10 +49,7 @@ def analyse(spec: Spec, criteria: list[m.Criterion]) -> list[Diagnostic]:
     encoder.finalize()
     solver = z3.Solver(ctx=encoder.ctx)
     solver.set("rlimit", RLIMIT)
-    ref = native.context(encoder.ctx)
-    for constraint in encoder.constraints:
-        term = as_formula(constraint, encoder.ctx)
-        native.solver_assert(ref, solver.solver.value, native.pointer(term))
+    solver.add(*[as_formula(constraint, encoder.ctx) for constraint in encoder.constraints])
     found: list[Diagnostic] = []
     for criterion, alts, conds in parts:
         found.extend(_dead(solver, criterion, alts, [all_of(complete, c) for c in conds]))

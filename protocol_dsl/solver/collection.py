@@ -34,7 +34,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.solver import native
+from protocol_dsl.solver import make
 from protocol_dsl.solver.encode import Ctx, Encoder, Field, Position, formal_criteria
 from protocol_dsl.solver.terms import B, all_of, any_of, as_formula, negation
 from protocol_dsl.spec import FormUse, Spec
@@ -52,7 +52,7 @@ class CollectionEncoder(Encoder):
         super().__init__(spec, "check")
         # complete collected data: an `is missing` test does not free an item's flag here
         self._knowable = set()
-        self.collected = native.bool_const("collected", self.ctx)
+        self.collected = make.bool_const("collected", self.ctx)
         #: fields read since `start`, in order, and those the rule itself reads (not
         #: only through another item's condition)
         self.read: list[Field] = []
@@ -148,11 +148,7 @@ def analyse(spec: Spec, criteria: list[m.Criterion] | None = None) -> list[Diagn
         encoded.append((criterion, t, f, read, direct, exact))
     solver = z3.Solver(ctx=encoder.ctx)
     solver.set("rlimit", RLIMIT)
-    # the raw call: z3's Solver.add re-checks each term's sort in Python
-    ref = native.context(encoder.ctx)
-    for constraint in encoder.constraints:
-        term = as_formula(constraint, encoder.ctx)
-        native.solver_assert(ref, solver.solver.value, native.pointer(term))
+    solver.add(*[as_formula(constraint, encoder.ctx) for constraint in encoder.constraints])
     # (no query of the constraints alone: with no subject at all every query below is
     # unsatisfiable, and each finding needs a satisfiable one)
     found: list[Diagnostic] = []

@@ -78,7 +78,7 @@ import z3
 from protocol_dsl import model as m
 from protocol_dsl.semantics import units
 from protocol_dsl.semantics.conversions import threshold_on_item_scale
-from protocol_dsl.solver import calendar, native
+from protocol_dsl.solver import calendar, make
 from protocol_dsl.solver.terms import (
     DAY_SECONDS,
     TIME,
@@ -343,8 +343,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         #: A context of its own: z3's answers depend on what else a context holds, and
         #: witnesses must be the same bytes however many specs a process has encoded.
         self.ctx = z3.Context()
-        self._zero = native.int_val(0, self.ctx)
-        self._one = native.int_val(1, self.ctx)
+        self._zero = make.int_val(0, self.ctx)
+        self._one = make.int_val(1, self.ctx)
         self.visit_dates = dict(visit_dates or {})
         self.spare_records = spare_records
         self.max_records = max_records
@@ -438,8 +438,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
 
     def fresh_cond(self, reason: str) -> Cond:
         self._approximate(reason)
-        t = native.bool_const(self._name("t"), self.ctx)
-        f = native.bool_const(self._name("f"), self.ctx)
+        t = make.bool_const(self._name("t"), self.ctx)
+        f = make.bool_const(self._name("f"), self.ctx)
         self._add(negation(all_of(t, f)))
         return Cond(t, f)
 
@@ -493,10 +493,10 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         return Text(z3.StringVal(node.value, self.ctx), True)
 
     def visit_date_lit(self, node: m.DateLit, ctx: Ctx) -> Term:
-        return Num(native.int_val(calendar.day_number(node.value), self.ctx), kind="date")
+        return Num(make.int_val(calendar.day_number(node.value), self.ctx), kind="date")
 
     def visit_titer_lit(self, node: m.TiterLit, ctx: Ctx) -> Term:
-        return Num(native.int_val(node.denominator, self.ctx), kind="titer")
+        return Num(make.int_val(node.denominator, self.ctx), kind="titer")
 
     def visit_bool_lit(self, node: m.BoolLit, ctx: Ctx) -> Term:
         return Cond.const(node.value)
@@ -587,9 +587,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         var = self.visits.get(name)
         if var is None:
             if name in self.visit_dates:
-                var = native.int_val(self.visit_dates[name], self.ctx)
+                var = make.int_val(self.visit_dates[name], self.ctx)
             else:
-                var = native.int_const(f"visit:{name}", self.ctx)
+                var = make.int_const(f"visit:{name}", self.ctx)
                 self._schedule(name, var)
             self.visits[name] = var
         return Num(var, kind="date")
@@ -602,7 +602,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         if visit is None or visit.earliest is None or visit.latest is None:
             return
         if self._day_one is None:
-            self._day_one = native.int_const("study_day_1", self.ctx)
+            self._day_one = make.int_const("study_day_1", self.ctx)
         self._add(
             var >= self._day_one + _study_offset(visit.earliest),
             var <= self._day_one + _study_offset(visit.latest),
@@ -661,13 +661,13 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                     unit = parse_any_unit(item.type.unit or "")
                 except units.UnitError:
                     return None
-            var: z3.ExprRef = native.real_const(name, self.ctx)
+            var: z3.ExprRef = make.real_const(name, self.ctx)
         elif kind in ("integer", "titer", "date", "choice"):
             if kind == "choice" and entries is None:
                 return None
-            var = native.int_const(name, self.ctx)
+            var = make.int_const(name, self.ctx)
         elif kind == "yes_no":
-            var = native.bool_const(name, self.ctx)
+            var = make.bool_const(name, self.ctx)
         elif kind == "text":
             var = z3.String(name, self.ctx)
         else:  # datetime: times of day are not modelled
@@ -681,7 +681,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
     def _known(self, field: Field, owner: Spec, name: str) -> B:
         item = field.item
         if (id(owner), field.form.name, item.name) in self._knowable:
-            return native.bool_const(f"known:{name}", self.ctx)
+            return make.bool_const(f"known:{name}", self.ctx)
         if self.mode == "witness" and item.when is not None:
             # collected only when its condition holds: known exactly then
             ctx = Ctx(owner, field.form, field.use, field.position.slot, field.position.visit)
@@ -701,17 +701,17 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             low = self._bound(item.range.low, field.unit)
             high = self._bound(item.range.high, field.unit)
             if low is not None and high is not None and low <= high:
-                add(native.compare(">=", var, self._bound_numeral(low)))
-                add(native.compare("<=", var, self._bound_numeral(high)))
+                add(make.compare(">=", var, self._bound_numeral(low)))
+                add(make.compare("<=", var, self._bound_numeral(high)))
         if kind == "choice":
             assert field.codelist is not None
-            add(native.compare(">=", var, self._zero))
-            add(native.compare("<", var, native.int_val(len(field.codelist), self.ctx)))
+            add(make.compare(">=", var, self._zero))
+            add(make.compare("<", var, make.int_val(len(field.codelist), self.ctx)))
         elif kind == "titer":
             if self.mode == "witness":
                 add(any_of([var == d for d in DILUTIONS]))
             else:
-                add(native.compare(">=", var, self._one))
+                add(make.compare(">=", var, self._one))
         elif kind == "date" and self.mode == "witness":
             add(var >= EARLIEST)
             add(var <= LATEST)
@@ -721,7 +721,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             if field.unit.exact_offset == (0, 1):
                 add(var >= 0)
         if self.mode == "witness" and kind in ("number", "quantity"):
-            steps = native.int_const(f"grid:{var}", self.ctx)
+            steps = make.int_const(f"grid:{var}", self.ctx)
             add(var * GRID == z3.ToReal(steps))
 
     def _bound_numeral(self, value: Fraction) -> z3.ArithRef:
@@ -822,8 +822,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                 descriptors.append((fraction(item.weight), self._cond(term)))
             if score.rule == "highest_per_domain":
                 ordered = sorted(descriptors, key=lambda d: -d[0])
-                low: z3.ArithRef = native.int_val(0, self.ctx)
-                high: z3.ArithRef = native.int_val(0, self.ctx)
+                low: z3.ArithRef = make.int_val(0, self.ctx)
+                high: z3.ArithRef = make.int_val(0, self.ctx)
                 for weight, cond in reversed(ordered):
                     low = ite(cond.t, val(weight, self.ctx), low)
                     high = ite(negation(cond.f), val(weight, self.ctx), high)
@@ -831,8 +831,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                 highs.append(high)
             else:
                 for weight, cond in descriptors:
-                    lows.append(ite(cond.t, val(weight, self.ctx), native.int_val(0, self.ctx)))
-                    highs.append(ite(cond.f, native.int_val(0, self.ctx), val(weight, self.ctx)))
+                    lows.append(ite(cond.t, val(weight, self.ctx), make.int_val(0, self.ctx)))
+                    highs.append(ite(cond.f, make.int_val(0, self.ctx), val(weight, self.ctx)))
         return Num(total(lows, self._zero), total(highs, self._zero), True, "number")
 
     # ------------------------------------------------------------ logic
@@ -948,7 +948,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         if override is not None:
             return override
         known = all_of(big.known, small.known)
-        compare = native.compare
+        compare = make.compare
         if known is True and big.exact and small.exact:
             cond = Cond(compare(">" if strict else ">=", big.lo, small.lo))
         else:
@@ -1117,21 +1117,21 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         # a date moves by the span's whole days, toward zero (date + 5 hours is the
         # same date), as the interpreter moves it: dates are whole day numbers
         if fixed is not None:
-            days = native.int_val(int(fixed / DAY_SECONDS), self.ctx)
+            days = make.int_val(int(fixed / DAY_SECONDS), self.ctx)
         else:
             seconds = duration.lo
             if seconds.is_int():
                 seconds = z3.ToReal(seconds)
             span = seconds / DAY_SECONDS
             days = z3.If(span >= 0, z3.ToInt(span), -z3.ToInt(-span))
-        shifted = native.operate("+" if sign > 0 else "-", date.lo, days)
+        shifted = make.operate("+" if sign > 0 else "-", date.lo, days)
         return Num(shifted, None, all_of(date.known, duration.known), "date")
 
     def _shift_months(self, date: Num, months: Fraction) -> Num:
         fixed = numeral(date.lo)
         if fixed is not None:
             return Num(
-                native.int_val(calendar.shift_days(int(fixed), months), self.ctx),
+                make.int_val(calendar.shift_days(int(fixed), months), self.ctx),
                 None,
                 date.known,
                 "date",
@@ -1143,7 +1143,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         found = self._calendar.get(key)
         if found is not None:
             return Num(found, None, date.known, "date")
-        offset = native.int_const(self._name("months"), self.ctx)
+        offset = make.int_const(self._name("months"), self.ctx)
         mean = months * calendar.MEAN_MONTH
         self._add(
             offset >= val(mean - calendar.MONTH_SLACK, self.ctx),
@@ -1278,13 +1278,13 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
     def _completed(self, first: z3.ArithRef, second: z3.ArithRef, unit_months: int) -> z3.ArithRef:
         a, b = numeral(first), numeral(second)
         if a is not None and b is not None:
-            return native.int_val(calendar.completed(int(a), int(b), unit_months), self.ctx)
+            return make.int_val(calendar.completed(int(a), int(b), unit_months), self.ctx)
         # one variable per pair of dates, however many rules (or variants) ask
         key = ("completed", first.get_id(), second.get_id(), unit_months)
         found = self._calendar.get(key)
         if found is not None:
             return found
-        count = native.int_const(self._name("completed"), self.ctx)
+        count = make.int_const(self._name("completed"), self.ctx)
         self._calendar[key] = count
         days = second - first
         unit = val(calendar.MEAN_MONTH * unit_months, self.ctx)
@@ -1362,8 +1362,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         use = self.spec.form_use(ctx.owner, form)
         if use is None:
             return Opaque(f"the form '{node.form}' is never collected")
-        t = native.bool_const(self._name(f"{node.kind}:{node.form}:t"), self.ctx)
-        f = native.bool_const(self._name(f"{node.kind}:{node.form}:f"), self.ctx)
+        t = make.bool_const(self._name(f"{node.kind}:{node.form}:t"), self.ctx)
+        f = make.bool_const(self._name(f"{node.kind}:{node.form}:f"), self.ctx)
         self._add(negation(all_of(t, f)))
         self._instance(node, ctx, form, use, Cond(t, f), None)
         return Cond(t, f)
@@ -1381,7 +1381,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         if node.kind == "count":
             if symbol.kind != "form":
                 return Opaque("count of an item")
-            meta = Num(native.int_val(0, self.ctx))
+            meta = Num(make.int_val(0, self.ctx))
         else:
             if symbol.kind not in ("item", "derive"):
                 return Opaque(f"{node.kind} of a whole form")
@@ -1392,10 +1392,10 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             if node.kind == "sum" and meta.kind not in ("number", "quantity"):
                 return Opaque("sum of values that are not numbers")
         stem = f"{node.kind}:{node.target.dotted}"
-        make = native.int_const if node.kind == "count" or meta.lo.is_int() else native.real_const
-        lo = make(self._name(stem), self.ctx)
+        constant = make.int_const if node.kind == "count" or meta.lo.is_int() else make.real_const
+        lo = constant(self._name(stem), self.ctx)
         hi = (
-            make(self._name(stem), self.ctx)
+            constant(self._name(stem), self.ctx)
             if (self.mode == "witness" and node.kind == "count")
             else None
         )
@@ -1403,7 +1403,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         # outside witness mode their known flag stays free (sound: it can only hide a
         # finding); a count or a sum of complete records is always known.
         known: B = (
-            native.bool_const(self._name(f"{stem}:known"), self.ctx)
+            make.bool_const(self._name(f"{stem}:known"), self.ctx)
             if self.mode == "witness" or node.kind in ("min", "max")
             else True
         )
@@ -1479,7 +1479,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
                 count = min(count, self.max_records)
             slots: list[Slot] = []
             for index in range(count):
-                present = native.bool_const(f"{use.key}[{index}]:present", self.ctx)
+                present = make.bool_const(f"{use.key}[{index}]:present", self.ctx)
                 if slots:  # records fill the slots in order: no two layouts of one subject
                     self._add(implies(present, slots[-1].present))
                 slots.append(Slot(use, index, present))

@@ -16,9 +16,9 @@ encoder, not of the spec.)
 
 from __future__ import annotations
 
-import z3
+from typing import Any
 
-from protocol_dsl.solver import native
+import z3
 
 _APP = z3.Z3_APP_AST
 _QUANTIFIER = z3.Z3_QUANTIFIER_AST
@@ -86,25 +86,27 @@ class Linker:
     shared term without variables (a numeral, a unit factor such as
     ``ToReal(1000)``) says nothing about what one formula's subjects can do to
     another's, so it must not put them in one group.  Each term is visited once
-    overall and remembers its variables.  The walk calls z3's C functions
-    directly (`native`): through z3's Python layer it cost more than the solving.
+    overall (terms are told apart by z3's id of the term) and remembers its
+    variables.  The walk uses z3's low-level API (`z3.Z3_get_app_arg`, …, each
+    call checked by z3): wrapping every node of the graph in a Python object
+    cost more than the solving.
     """
 
     def __init__(self, ctx: z3.Context) -> None:
-        self.ref = native.context(ctx)
+        self.ctx = ctx
         self.partition = Partition()
-        #: Per term (its pointer): the ids of the variables in it.  A pointer names one
-        #: term only while the term lives: the formulas walked must outlive the linker.
+        #: Per term (its id): the ids of the variables in it.  An id names one term
+        #: only while the term lives: the formulas walked must outlive the linker.
         self.variables: dict[int, frozenset[int]] = {}
-        #: Per variable id: its term (a pointer that the formulas keep alive).
-        self.terms: dict[int, int] = {}
+        #: Per variable id: the variable.
+        self.terms: dict[int, z3.ExprRef] = {}
 
     def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
         """The variables of a formula walked by `link_all` (or walked now)."""
-        top = native.pointer(formula)
+        top = formula.get_id()
         found = self.variables.get(top)
         if found is None:
-            self._walk([top])
+            self._walk([formula])
             found = self.variables[top]
         return found
 
@@ -113,53 +115,65 @@ class Linker:
 
         One walk for all of them: most domain constraints are tiny.
         """
-        tops = [native.pointer(f) for f in formulas]
-        self._walk(tops)
+        self._walk(formulas)
         keys: list[int | None] = []
         join, variables = self.partition.join, self.variables
-        for top in tops:
-            found = variables[top]
+        for formula in formulas:
+            found = variables[formula.get_id()]
             # the formula's variables include those of every part of it: one join does
             join(list(found))
             keys.append(next(iter(found)) if found else None)
         return keys
 
-    def _walk(self, tops: list[int]) -> None:
+    def _walk(self, tops: list[z3.ExprRef]) -> None:
         """Find the variables of terms not walked yet, and of their parts."""
-        ref, variables, terms = self.ref, self.variables, self.terms
-        kind_of, num_args, arg = native.get_ast_kind, native.get_app_num_args, native.get_app_arg
-        # (term, its parts): a term is finished when seen again with its parts
-        stack: list[tuple[int, list[int] | None]] = [(top, None) for top in reversed(tops)]
+        ref = self.ctx.ref()
+        variables = self.variables
+        ast_id, kind_of = z3.Z3_get_ast_id, z3.Z3_get_ast_kind
+        num_args, arg = z3.Z3_get_app_num_args, z3.Z3_get_app_arg
+        # (term, its id, the ids of its parts): a term is finished when seen again
+        # with its parts.  The formulas walked keep every part alive.
+        stack: list[tuple[Any, int, list[int] | None]] = [
+            (top.as_ast(), top.get_id(), None) for top in reversed(tops)
+        ]
         pop, push = stack.pop, stack.append
         while stack:  # children before parents
-            ast, parts = pop()
+            ast, key, parts = pop()
             if parts is not None:
-                variables[ast] = _NONE.union(*[variables[part] for part in parts])
+                variables[key] = _NONE.union(*[variables[part] for part in parts])
                 continue
-            if ast in variables:
+            if key in variables:
                 continue
             kind = kind_of(ref, ast)
             if kind == _APP:
                 count = num_args(ref, ast)
                 if count == 0:
                     # true, false and other interpreted constants are no variables
-                    if native.get_decl_kind(ref, native.get_app_decl(ref, ast)) == _UNINTERPRETED:
-                        key = native.get_ast_id(ref, ast)
-                        variables[ast] = frozenset((key,))
-                        terms[key] = ast
+                    decl = z3.Z3_get_app_decl(ref, ast)
+                    if z3.Z3_get_decl_kind(ref, decl) == _UNINTERPRETED:
+                        variables[key] = frozenset((key,))
+                        self.terms[key] = self._variable(ast, decl)
                     else:
-                        variables[ast] = _NONE
+                        variables[key] = _NONE
                     continue
-                parts = [arg(ref, ast, i) for i in range(count)]
+                children = [arg(ref, ast, i) for i in range(count)]
             elif kind == _QUANTIFIER:
-                parts = [native.get_quantifier_body(ref, ast)]
+                children = [z3.Z3_get_quantifier_body(ref, ast)]
             else:  # numerals, bound variables
-                variables[ast] = _NONE
+                variables[key] = _NONE
                 continue
-            push((ast, parts))
-            for part in parts:
-                if part not in variables:
-                    push((part, None))
+            ids = [ast_id(ref, child) for child in children]
+            push((ast, key, ids))
+            for child, child_key in zip(children, ids, strict=True):
+                if child_key not in variables:
+                    push((child, child_key, None))
+
+    def _variable(self, ast: Any, decl: Any) -> z3.ExprRef:
+        """The variable as z3 makes it from its name and sort (the same term)."""
+        ref = self.ctx.ref()
+        name = z3.Z3_get_symbol_string(ref, z3.Z3_get_decl_name(ref, decl))
+        sort = z3.SortRef(z3.Z3_get_sort(ref, ast), self.ctx)
+        return z3.Const(name, sort)
 
 
 _NONE: frozenset[int] = frozenset()

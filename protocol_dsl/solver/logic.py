@@ -46,7 +46,7 @@ import z3
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.solver import native
+from protocol_dsl.solver import make
 from protocol_dsl.solver.alone import OwnParts, Shortcut
 from protocol_dsl.solver.encode import Encoder, formal_criteria
 from protocol_dsl.solver.groups import Linker, connected_groups
@@ -125,21 +125,13 @@ class _Findings:
         rules: dict[str, list[z3.BoolRef]] = {}
         #: criterion → its passing and failing formulas (what the switches turn on)
         self.formulas: dict[str, list[z3.BoolRef]] = {}
-        ref = native.context(ctx)
         for c in criteria:
-            on = native.bool_const(f"passes:{c.id}", ctx)
-            off = native.bool_const(f"fails:{c.id}", ctx)
+            on = make.bool_const(f"passes:{c.id}", ctx)
+            off = make.bool_const(f"fails:{c.id}", ctx)
             passes = as_formula(Encoder.passes(c, conds[c.id]), ctx)
             fails = as_formula(Encoder.fails(c, conds[c.id]), ctx)
             self.formulas[c.id] = [passes, fails]
-            rules[c.id] = [
-                native.boolean(
-                    native.mk_implies(ref, native.pointer(on), native.pointer(passes)), ctx
-                ),
-                native.boolean(
-                    native.mk_implies(ref, native.pointer(off), native.pointer(fails)), ctx
-                ),
-            ]
+            rules[c.id] = [make.implication(on, passes), make.implication(off, fails)]
             self.passes[c.id], self.fails[c.id] = on, off
         self.group_of: dict[str, _Group] = {}
         self.groups: list[_Group] = []
@@ -164,16 +156,13 @@ class _Findings:
                 if shared is None or len(ids) > room:
                     shared, room = _new_solver(ctx), BATCH
                 room -= len(ids)
-                group = _Group(ids, shared, native.bool_const(f"group:{ids[0]}", ctx))
-            solver = group.solver.solver.value
-            for constraint in constraints:
-                term = native.pointer(constraint)
-                if group.guard is not None:  # the solver keeps the new term at once
-                    term = native.mk_implies(ref, native.pointer(group.guard), term)
-                native.solver_assert(ref, solver, term)
+                group = _Group(ids, shared, make.bool_const(f"group:{ids[0]}", ctx))
+            guard = group.guard
+            group.solver.add(
+                *[c if guard is None else make.implication(guard, c) for c in constraints]
+            )
             for i in ids:
-                for rule in rules[i]:
-                    native.solver_assert(ref, solver, native.pointer(rule))
+                group.solver.add(*rules[i])
                 self.group_of[i] = group
             self.groups.append(group)
 
@@ -274,13 +263,7 @@ class _Findings:
             return False
         assumptions = [a for query in queries for a in query]
         guards = [g.guard for g in groups if g.guard is not None]
-        array = (z3.Ast * (len(guards) + len(assumptions)))(
-            *[a.as_ast() for a in guards + assumptions]
-        )
-        result = z3.Z3_solver_check_assumptions(
-            self.ctx.ref(), groups[0].solver.solver, len(array), array
-        )
-        if z3.CheckSatResult(result) != z3.sat:
+        if groups[0].solver.check(*guards, *assumptions) != z3.sat:
             return False
         self.work += len(assumptions)
         return True
@@ -323,16 +306,10 @@ class _Findings:
     # ------------------------------------------------------------ solver
 
     def _check(self, group: _Group, assumptions: list[z3.BoolRef]) -> z3.CheckSatResult:
-        # The raw call: z3's Solver.check re-checks the sort of every assumption in
-        # Python, which on hundreds of criteria costs more than solving.
         self.work += len(assumptions)
         if group.guard is not None:
             assumptions = [group.guard, *assumptions]
-        array = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
-        result = z3.Z3_solver_check_assumptions(
-            self.ctx.ref(), group.solver.solver, len(assumptions), array
-        )
-        return z3.CheckSatResult(result)
+        return group.solver.check(*assumptions)
 
     def _minimal(self, group: _Group, candidates: list[str], fixed: list[z3.BoolRef]) -> list[str]:
         """A minimal subset of `candidates` (passing) that is unsatisfiable with `fixed`."""

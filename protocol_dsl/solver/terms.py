@@ -15,13 +15,13 @@ import functools
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias
 
 import z3
 
 from protocol_dsl import model as m
 from protocol_dsl.semantics import units
-from protocol_dsl.solver import native
+from protocol_dsl.solver import make
 
 #: Seconds per day: quantities of time are in seconds (the UCUM base unit).
 DAY_SECONDS = 86400
@@ -36,18 +36,17 @@ B: TypeAlias = "z3.BoolRef | bool"
 
 
 def all_of(*terms: B | list[B]) -> B:
-    return _fold(terms, True, native.conjunction, z3.Z3_mk_and)
+    return _fold(terms, True, make.conjunction)
 
 
 def any_of(*terms: B | list[B]) -> B:
-    return _fold(terms, False, native.disjunction, z3.Z3_mk_or)
+    return _fold(terms, False, make.disjunction)
 
 
 def _fold(
     terms: tuple[B | list[B], ...],
     unit: bool,
     join: Callable[[list[z3.BoolRef]], z3.BoolRef],
-    checked: Callable[..., Any],
 ) -> B:
     """`and` (unit True) or `or` (unit False) of terms given one by one or as one list.
 
@@ -66,21 +65,15 @@ def _fold(
         return unit
     if len(items) == 1:
         return items[0]
-    if all(isinstance(t, z3.BoolRef) for t in items):
-        return join(items)
-    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
-    ctx = items[0].ctx  # type: ignore[union-attr]
-    array = (z3.Ast * len(items))(*[t.as_ast() for t in items])  # type: ignore[union-attr]
-    return z3.BoolRef(checked(ctx.ref(), len(items), array), ctx)
+    # z3 raises for a term that is not a formula (an ill-typed rule)
+    return join(items)
 
 
 def negation(term: B) -> B:
     if isinstance(term, bool):
         return not term
-    if isinstance(term, z3.BoolRef):
-        return native.negation(term)
-    # z3's checked call: a term that is not a formula (an ill-typed rule) raises
-    return z3.BoolRef(z3.Z3_mk_not(term.ctx.ref(), term.as_ast()), term.ctx)
+    # z3 raises for a term that is not a formula (an ill-typed rule)
+    return make.negation(term)
 
 
 def implies(a: B, b: B) -> B:
@@ -93,7 +86,7 @@ def iff(a: B, b: B) -> B:
     if isinstance(a, bool):
         return b if a else negation(b)
     if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef) and a.ctx is b.ctx:
-        return native.equivalence(a, b)
+        return make.equivalence(a, b)
     return a == b
 
 
@@ -253,7 +246,7 @@ def fraction(value: Decimal | int | Fraction) -> Fraction:
 def val(value: Fraction | Decimal | int, ctx: z3.Context) -> z3.ArithRef:
     f = fraction(value)
     if f.denominator == 1:
-        return native.int_val(f.numerator, ctx)
+        return make.int_val(f.numerator, ctx)
     return z3.Q(f.numerator, f.denominator, ctx)
 
 
@@ -284,8 +277,8 @@ def parse_any_unit(text: str) -> units.Unit:
 def to_base(value: z3.ArithRef, unit: units.Unit) -> z3.ArithRef:
     factor = Fraction(*unit.exact_factor)
     offset = Fraction(*unit.exact_offset)
-    term = value if factor == 1 else native.operate("*", value, val(factor, value.ctx))
-    return term if offset == 0 else native.operate("+", term, val(offset, value.ctx))
+    term = value if factor == 1 else make.operate("*", value, val(factor, value.ctx))
+    return term if offset == 0 else make.operate("+", term, val(offset, value.ctx))
 
 
 def base_value(value: Fraction, unit: units.Unit) -> Fraction:
@@ -339,7 +332,7 @@ def in_unit(number: Num, quantity: Num) -> Num:
 
 def product_kind(a: Num, b: Num, op: str) -> Num:
     if a.kind == "number" and b.kind == "number":
-        return Num(native.int_val(0, a.lo.ctx))
+        return Num(make.int_val(0, a.lo.ctx))
     if b.kind == "number":
         return a
     if a.kind == "number" and op == "*":
@@ -348,4 +341,4 @@ def product_kind(a: Num, b: Num, op: str) -> Num:
     dim_a = a.dim or ()
     dim_b = b.dim or ()
     dim = tuple(x + sign * y for x, y in zip(dim_a, dim_b, strict=True))
-    return Num(native.int_val(0, a.lo.ctx), kind="quantity", dim=dim)
+    return Num(make.int_val(0, a.lo.ctx), kind="quantity", dim=dim)

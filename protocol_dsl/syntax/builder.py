@@ -1,14 +1,12 @@
-"""The model builder: a Lark syntax tree (or the one-pass driver's reductions) → model nodes.
+"""The model builder: a Lark syntax tree → model nodes.
 
 `ModelBuilder` has one method per grammar rule; each turns the rule's children
 into a `protocol_dsl.model` node that carries the span of the text it was
 built from, or into a tagged `(option, value)` pair that the declaration
-around it collects.  It is used in two ways by `protocol_dsl.syntax.parser`: as a
-Lark `Transformer` over a parsed tree, and method by method as the handlers of
-`protocol_dsl.syntax.lalr.Driver`, which calls it at each reduction without building
-a tree.  Problems that only the builder can see (a number too large, a date
-that is not a calendar date) are raised as `SyntaxProblem`, which the parser
-turns into a diagnostic.
+around it collects.  `protocol_dsl.syntax.parser` runs it as a Lark
+`Transformer` over the parsed tree.  Problems that only the builder can see
+(a number too large, a date that is not a calendar date) are raised as
+`SyntaxProblem`, which the parser turns into a diagnostic.
 
 This module knows the grammar's rule names but not how the parser is set up:
 it never imports `protocol_dsl.syntax.parser`.

@@ -7,10 +7,10 @@ diagnostics with plain-word expectations.
 All syntax errors of a file are reported, not only the first: when the whole
 file does not parse, each top-level declaration is parsed on its own.
 
-A file is first parsed in one pass by `protocol_dsl.syntax.lalr.Driver`, which runs
-Lark's tables and calls the model builder at each reduction (no tree); any
-problem sends the file down the usual path (Lark's parse, then the builder
-as a `Transformer`), so diagnostics are always that path's.
+Only Lark's public API is used: `Lark.parse` builds the tree (with positions)
+and the model builder is a `Transformer` over it.  Lark cannot apply a
+transformer whose methods take the node's positions during the parse, and
+every model node needs its span, so the tree is built and then transformed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import hashlib
 import itertools
 import os
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +31,6 @@ from lark.exceptions import (
     UnexpectedToken,
     VisitError,
 )
-from lark.visitors import _vargs_meta
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
@@ -43,9 +41,6 @@ from protocol_dsl.syntax.keywords import (
     grammar_source,
     keywords,
 )
-from protocol_dsl.syntax.lalr import Driver, Fallback, Handler, Positions
-from protocol_dsl.syntax.lexer import FastContextualLexer
-from protocol_dsl.syntax.parse_table import parser_class
 from protocol_dsl.user_cache import private_folder
 
 #: Declaration keywords: a line starting with one of these at column 1 begins
@@ -90,25 +85,29 @@ def _collect_comment(token: Token) -> Token:
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
+    """The parser of this process, loaded from the per-user cache folder when it can be."""
+    return build_parser(_cache_path(grammar_text()))
+
+
+def build_parser(cache: str | None) -> Lark:
+    """The LALR parser of the grammar; with `cache`, Lark's own cache file of it (`cache=`).
+
+    Lark keeps the analysed grammar and its parse table in that file, so a run
+    after the first only loads them; without one it builds them from the grammar.
+    """
     text = grammar_text()
-    cache = _cache_path(text)
     options: dict[str, Any] = {
         "parser": "lalr",
         "lexer": "contextual",
         "propagate_positions": True,
         "maybe_placeholders": False,
         "lexer_callbacks": {"COMMENT": _collect_comment},
-        "_plugins": {
-            "ContextualLexer": FastContextualLexer,
-            "LALR_Parser": parser_class(cache + ".table" if cache else None),
-        },
     }
     if cache:
         try:
             return Lark(text, cache=cache, **options)
         except Exception:  # an unreadable or foreign cache file: rebuild without it
             pass
-    options["_plugins"]["LALR_Parser"] = parser_class(None)
     return Lark(text, **options)
 
 
@@ -147,9 +146,6 @@ def _parse(source: str, path: str) -> tuple[m.Module | None, list[Diagnostic]]:
     if "\x00" in source:
         offset = source.index("\x00")
         return None, [_nul_diagnostic(source, path, offset)]
-    module = _fast_parse(source, path)
-    if module is not None:
-        return module, []
     parser = lark_parser()
     try:
         tree = parser.parse(source, on_error=_keyword_as_name)
@@ -243,82 +239,6 @@ def _name_instead(token: Token, accepts: Any) -> Token | None:
     if token.type == "NAME" or not _WORD.fullmatch(str(token)) or not accepts("NAME"):
         return None
     return Token.new_borrow_pos("NAME", str(token), token)
-
-
-# ---------------------------------------------------------------- the one-pass path
-
-
-@lru_cache(maxsize=1)
-def _driver() -> Driver | None:
-    """The lean driver over Lark's tables, or None if this grammar needs Lark's own."""
-    try:
-        driver = Driver(lark_parser())
-    except ValueError:
-        return None
-    return driver if _builder_methods(driver.names) is not None else None
-
-
-@lru_cache(maxsize=1)
-def _builder_methods(names: frozenset[str]) -> dict[str, bool] | None:
-    """For each node name, whether its `ModelBuilder` method takes the positions.
-
-    None if a node has no method or a kind of `v_args` other than `meta=True`:
-    the `Transformer` then does what only it does, so it builds every file.
-    """
-    takes_meta: dict[str, bool] = {}
-    for name in names:
-        method = getattr(ModelBuilder, name, None)
-        if not callable(method):
-            return None
-        wrapper = getattr(method, "visit_wrapper", None)
-        if wrapper is not None and wrapper is not _vargs_meta:
-            return None
-        takes_meta[name] = wrapper is not None
-    return takes_meta
-
-
-def _handlers(builder: ModelBuilder, takes_meta: dict[str, bool]) -> dict[str, Handler]:
-    """The builder's methods as the driver calls them, as the `Transformer` would."""
-    handlers: dict[str, Handler] = {}
-    for name, meta in takes_meta.items():
-        method = getattr(builder, name)
-        if meta:
-            handlers[name] = method.base_func
-        else:
-            handlers[name] = _children_only(method)
-    return handlers
-
-
-def _children_only(method: Callable[[list[Any]], Any]) -> Handler:
-    """A builder method that takes only the children, as a handler (given the positions too)."""
-
-    def handler(_positions: Positions, children: list[Any]) -> Any:
-        return method(children)
-
-    return handler
-
-
-def _fast_parse(source: str, path: str) -> m.Module | None:
-    """The module of a file that parses and builds without a problem, in one pass.
-
-    None when the file needs the usual path: a syntax error, a problem the
-    model builder reports, or nesting past `MAX_NESTING`.  That path then
-    gives exactly its usual diagnostics; the comments seen here are dropped.
-    """
-    driver = _driver()
-    if driver is None:
-        return None
-    takes_meta = _builder_methods(driver.names)
-    assert takes_meta is not None
-    seen = len(_comments)
-    handlers = _handlers(ModelBuilder(path, source), takes_meta)
-    try:
-        module, _height = driver.parse(source, handlers, _name_instead, MAX_NESTING)
-    except Fallback:
-        del _comments[seen:]
-        return None
-    assert isinstance(module, m.Module)
-    return module
 
 
 def _declaration_chunks(source: str) -> list[tuple[int, str]]:

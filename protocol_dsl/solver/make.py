@@ -1,0 +1,94 @@
+"""z3 terms and solver calls, made through z3's public Python API in one place.
+
+Every function here is the z3 function or operator it names (`bool_const` is
+`z3.Bool`, `compare(">=", a, b)` is `a >= b`): the encoder and the analyses
+call these so that the way terms are made is written once.  z3's Python layer
+checks each call's result and coerces operands (an integer term next to a
+real one becomes ``ToReal`` of it), so every term here is exactly the one
+z3's own documentation describes.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+
+import z3
+
+COMPARISONS: dict[str, Callable[[z3.ArithRef, z3.ArithRef], z3.BoolRef]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+OPERATIONS: dict[str, Callable[[z3.ArithRef, z3.ArithRef], z3.ArithRef]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+
+
+def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
+    return z3.Bool(name, ctx)
+
+
+def int_const(name: str, ctx: z3.Context) -> z3.ArithRef:
+    return z3.Int(name, ctx)
+
+
+def real_const(name: str, ctx: z3.Context) -> z3.ArithRef:
+    return z3.Real(name, ctx)
+
+
+def int_val(value: int, ctx: z3.Context) -> z3.IntNumRef:
+    return z3.IntVal(value, ctx)
+
+
+def conjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
+    """`And(terms)` of two or more formulas of one context."""
+    return _connect(terms, z3.Z3_mk_and, z3.And)
+
+
+def disjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
+    """`Or(terms)` of two or more formulas of one context."""
+    return _connect(terms, z3.Z3_mk_or, z3.Or)
+
+
+def _connect(
+    terms: list[z3.BoolRef], low_level: Callable[..., object], general: Callable[..., z3.BoolRef]
+) -> z3.BoolRef:
+    """The connective of formulas: through z3's low-level API (`Z3_mk_and`, checked by
+    z3) when they are all formulas of one context, as z3's `And` itself ends; otherwise
+    `And`, which coerces what it can and raises for a term that is not a formula.
+
+    `And` asks z3 for the sort of every operand in Python to find a common one; for
+    formulas there is nothing to find, and on a real spec that search costs more
+    than building the terms.
+    """
+    ctx = terms[0].ctx
+    if all(type(t) is z3.BoolRef and t.ctx is ctx for t in terms):
+        array = (z3.Ast * len(terms))(*[t.as_ast() for t in terms])
+        return z3.BoolRef(low_level(ctx.ref(), len(terms), array), ctx)
+    return general(terms)
+
+
+def negation(term: z3.BoolRef) -> z3.BoolRef:
+    return z3.Not(term)
+
+
+def equivalence(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    return a == b
+
+
+def implication(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    return z3.Implies(a, b)
+
+
+def compare(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.BoolRef:
+    """`a op b` (>=, >, <=, <) for two arithmetic terms."""
+    return COMPARISONS[op](a, b)
+
+
+def operate(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:
+    """`a op b` (+, -, *) for two arithmetic terms."""
+    return OPERATIONS[op](a, b)
