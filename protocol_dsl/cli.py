@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "escalate": ("protocol_dsl.commands.escalate", "Next dose-escalation decision from cohorts."),
     "simulate": ("protocol_dsl.commands.simulate", "Operating characteristics of the design."),
     "diff": ("protocol_dsl.commands.diff", "Classified semantic diff of two protocol versions."),
+    "lsp": ("protocol_dsl.commands.lsp", "Run the language server for editors (stdio)."),
     "randomise": (
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",
