@@ -18,6 +18,7 @@ the command prints.  What a warm process adds is memory:
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -48,8 +49,15 @@ class Checker:
         self._texts: dict[int, tuple[m.Module, str]] = {}
         self.parses = 0
         self.solver_runs = 0
+        #: Held while Lark parses: its collection of comments is shared by the process,
+        #: and the solver's check may run in another thread.
+        self.lock = threading.RLock()
 
     def parse(self, source: str, path: str) -> ParseResult:
+        with self.lock:
+            return self._parse(source, path)
+
+    def _parse(self, source: str, path: str) -> ParseResult:
         key = (path, _digest(source))
         found = self._parsed.get(key)
         if found is None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import threading
 from typing import Any
 
 import attrs
@@ -66,7 +65,7 @@ class ProtocolServer(LanguageServer):
         super().__init__("protocol-lsp", __version__)
         self.checker = Checker()
         #: One parse at a time: Lark's comment collection is shared by the process.
-        self.parsing = threading.Lock()
+        self.parsing = self.checker.lock
         self.specs: dict[str, OpenSpec] = {}
         self.delay = DEFAULT_DELAY
         self.docs: str | None = publish.default_docs()
@@ -114,7 +113,7 @@ class ProtocolServer(LanguageServer):
         if generation != spec.generation or quick.spec is None:
             return
         text = spec.checked or ""
-        full = await asyncio.to_thread(self._full, spec.path, text)
+        full = await asyncio.to_thread(self.checker.full, spec.path, text, self.read)
         if generation != spec.generation:
             return  # the text changed meanwhile: a newer check is on its way
         spec.solver = solver_findings(full, quick)
@@ -122,22 +121,10 @@ class ProtocolServer(LanguageServer):
         spec.result = full
         self._publish(spec, full, full.diagnostics)
 
-    def _full(self, path: str, text: str) -> CompileResult:
-        checker = self.checker
-        reader = self.read
-        original = checker.parse
-        # the solver thread parses only on a miss (a library changed on disk); under the lock
-        checker.parse = self.parse  # type: ignore[method-assign]
-        try:
-            return checker.full(path, text, reader)
-        finally:
-            checker.parse = original  # type: ignore[method-assign]
-
     def quick(self, spec: OpenSpec) -> CompileResult:
         """Check the current text without the solver, and remember the result."""
         text = self.text(spec.uri)
-        with self.parsing:
-            result = self.checker.quick(spec.path, text, self.read)
+        result = self.checker.quick(spec.path, text, self.read)
         spec.result, spec.checked = result, text
         if result.spec is not None:
             spec.index = Index(result.spec, result.sources)
