@@ -177,6 +177,9 @@ def _keywords(text: str, offset: int) -> list[types.CompletionItem]:
         accepted = set()
     words = _terminal_words()
     found = sorted({words[t] for t in accepted if t in words})
+    if text[text.rfind("\n", 0, end) + 1 : end].strip():
+        # a declaration may follow a finished rule, but writers start one on a new line
+        found = [w for w in found if w not in DECLARATION_KEYWORDS]
     return [
         types.CompletionItem(label=w, kind=types.CompletionItemKind.Keyword, sort_text=f"~{w}")
         for w in found

@@ -25,6 +25,9 @@ SPECS = ROOT / "specs"
 QLS4131 = SPECS / "qls4131_sle_phase1b.trial"
 CDISCPILOT01 = SPECS / "cdiscpilot01.trial"
 
+#: What the server answered to `initialize` (its capabilities), for the tests that read them.
+SERVER: dict[str, types.InitializeResult] = {}
+
 #: How long a test waits for the server's diagnostics before it fails (not a speed target).
 PATIENCE = 60.0
 
@@ -52,7 +55,7 @@ def workspace(tmp_path: Path) -> Path:
     config=ClientServerConfig(server_command=[sys.executable, "-m", "protocol_dsl", "lsp"]),
 )
 async def client(lsp_client: LanguageClient) -> AsyncIterator[None]:
-    await lsp_client.initialize_session(
+    SERVER["initialized"] = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
                 text_document=types.TextDocumentClientCapabilities(
