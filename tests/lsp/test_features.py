@@ -97,7 +97,7 @@ async def test_hover_on_an_item_shows_its_type_unit_and_visits(
         assert f"unit `{item.type.unit}`" in shown
     visits = next((u.visits for u in spec.form_uses if u.form is form), ())
     if item.visits is None and visits:
-        assert "collected at: " + ", ".join(f"`{visits[0]}`" for _ in [0]) in shown
+        assert "collected at: " + f"`{visits[0]}`" in shown
     close_spec(client, uri)
 
 
@@ -363,7 +363,7 @@ async def test_a_did_you_mean_is_fixed_by_its_code_action(
     client: LanguageClient, spec_path: Path
 ) -> None:
     spec, text = _spec(spec_path)
-    ref, item, form = _item_reference(spec)
+    ref, _item, _form = _item_reference(spec)
     misspelt = text[: ref.span.end - 1] + text[ref.span.end - 1] * 2 + text[ref.span.end :]
     uri = open_spec(client, spec_path, misspelt)
     found = await diagnostics_until(
