@@ -51,13 +51,24 @@ class OpenSpec:
     #: The last check's result, and the text it checked.
     result: CompileResult | None = None
     checked: str | None = None
-    #: The index of the last check that loaded a spec (kept through syntax errors).
-    index: Index | None = None
+    #: The last check that loaded a spec (kept through syntax errors), and its index,
+    #: built when a request first needs it (not on every keystroke).
+    loaded: CompileResult | None = None
+    built: tuple[CompileResult, Index] | None = None
     #: The solver's findings and the texts they were found on, carried over edits.
     solver: list[Diagnostic] = attrs.field(factory=list)
     solver_sources: dict[str, str] = attrs.field(factory=dict)
     pending: asyncio.Task[None] | None = None
     generation: int = 0
+
+    @property
+    def index(self) -> Index | None:
+        loaded = self.loaded
+        if loaded is None or loaded.spec is None:
+            return None
+        if self.built is None or self.built[0] is not loaded:
+            self.built = (loaded, Index(loaded.spec, loaded.sources))
+        return self.built[1]
 
 
 class ProtocolServer(LanguageServer):
@@ -120,6 +131,9 @@ class ProtocolServer(LanguageServer):
         spec.solver_sources = dict(full.sources)
         spec.result = full
         self._publish(spec, full, full.diagnostics)
+        await asyncio.sleep(0)
+        if generation == spec.generation:
+            _ = spec.index  # built while the writer reads, ready for the next request
 
     def quick(self, spec: OpenSpec) -> CompileResult:
         """Check the current text without the solver, and remember the result."""
@@ -127,7 +141,7 @@ class ProtocolServer(LanguageServer):
         result = self.checker.quick(spec.path, text, self.read)
         spec.result, spec.checked = result, text
         if result.spec is not None:
-            spec.index = Index(result.spec, result.sources)
+            spec.loaded = result
         return result
 
     def current(self, uri: str) -> OpenSpec | None:
@@ -163,7 +177,8 @@ class ProtocolServer(LanguageServer):
     # ------------------------------------------------------------ lookups
 
     def indexes(self) -> list[Index]:
-        return [s.index for s in self.specs.values() if s.index is not None]
+        found = (s.index for s in self.specs.values())
+        return [index for index in found if index is not None]
 
     def occurrence_at(self, uri: str, position: types.Position) -> tuple[OpenSpec, Any] | None:
         spec = self.current(uri)
@@ -368,8 +383,8 @@ def on_completion(ls: ProtocolServer, params: types.CompletionParams) -> types.C
         return types.CompletionList(is_incomplete=False, items=[])
     spec = ls.specs.get(uri)
     model = spec.result.spec if spec is not None and spec.result is not None else None
-    if model is None and spec is not None and spec.index is not None:
-        model = spec.index.spec  # the last spec that loaded, while the text has errors
+    if model is None and spec is not None and spec.loaded is not None:
+        model = spec.loaded.spec  # the last spec that loaded, while the text has errors
     with ls.parsing:
         items = completion.complete(text, offset, model)
     return types.CompletionList(is_incomplete=False, items=items)
