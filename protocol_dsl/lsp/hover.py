@@ -37,7 +37,8 @@ def describe(declared: Declared, index: Index) -> str:
     """The hover text of a declaration, in Markdown."""
     node = declared.decl
     owner = declared.owner
-    title = f"**{declared.kind}** `{_qualified(declared)}`"
+    kind = node.kind if isinstance(node, m.Criterion) else declared.kind  # inclusion, exclusion
+    title = f"**{kind}** `{_qualified(declared)}`"
     label = getattr(node, "label", None)
     lines = [title + (f" — {plain(label)}" if isinstance(label, str) and label else "")]
     if isinstance(node, m.Item):

@@ -111,7 +111,7 @@ async def test_hover_on_a_criterion_reads_it_in_the_documents_words(
     shown = _hover_text(
         await client.text_document_hover_async(types.HoverParams(**_at(uri, text, name_at)))
     )
-    assert f"**criterion** `{criterion.id}`" in shown
+    assert f"**{criterion.kind}** `{criterion.id}`" in shown
     assert criterion_in_words(criterion, spec) in shown
     close_spec(client, uri)
 
