@@ -5,7 +5,8 @@
 the command prints.  What a warm process adds is memory:
 
 - every file parsed is kept by its text, so an edit re-parses the edited file
-  only, never the libraries it uses (nor a library edited and then restored);
+  only, never the libraries it uses (nor a library edited and then restored),
+  and of the edited file only the declaration the edit is in (`reparse`);
 - the solver's findings are kept by the texts of the spec and its libraries,
   so saving, re-opening or checking a file that `use`s an unchanged one does
   not ask the solver again;
@@ -28,6 +29,7 @@ from protocol_dsl import model as m
 from protocol_dsl.checks import Check, all_checks, logic
 from protocol_dsl.compiler import CompileResult, compile_spec
 from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.lsp.reparse import reparse
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader
 from protocol_dsl.syntax.parser import parse_module
@@ -45,6 +47,9 @@ class Checker:
     def __init__(self) -> None:
         self._parsed: OrderedDict[tuple[str, str], ParseResult] = OrderedDict()
         self._solved: OrderedDict[str, list[Diagnostic]] = OrderedDict()
+        #: The last text parsed of each file and its module, to re-parse one declaration.
+        self._last: dict[str, tuple[str, m.Module]] = {}
+        self.reparses = 0
         #: The digest of the text each kept module was parsed from, by the module's id.
         self._texts: dict[int, tuple[m.Module, str]] = {}
         self.parses = 0
@@ -61,8 +66,7 @@ class Checker:
         key = (path, _digest(source))
         found = self._parsed.get(key)
         if found is None:
-            self.parses += 1
-            found = parse_module(source, path)
+            found = self._reparse(source, path)
             self._parsed[key] = found
             if found[0] is not None:
                 self._texts[id(found[0])] = (found[0], key[1])
@@ -73,6 +77,19 @@ class Checker:
             self._parsed.move_to_end(key)
         module, diagnostics = found
         return module, list(diagnostics)
+
+    def _reparse(self, source: str, path: str) -> ParseResult:
+        """Parse `source`, re-parsing only the edited declaration of the file's last text."""
+        last = self._last.get(path)
+        found = reparse(last[0], last[1], source, parse_module) if last is not None else None
+        if found is None:
+            self.parses += 1
+            found = parse_module(source, path)
+        else:
+            self.reparses += 1
+        if found[0] is not None:
+            self._last[path] = (source, found[0])
+        return found
 
     def quick(self, path: str, source: str, reader: Reader) -> CompileResult:
         """Every check but the solver's."""
