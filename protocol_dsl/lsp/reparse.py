@@ -64,10 +64,14 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
     )
     later = tuple(_moved(d, delta, lines) for d in declarations[number + 1 :])
     span = module.span
-    whole = attrs.evolve(
-        span,
-        end=span.end + delta,
-        end_line=span.end_line + lines,
+    whole = m.Span(
+        span.file,
+        span.line,
+        span.column,
+        span.end_line + lines,
+        span.end_column,
+        span.start,
+        span.end + delta,
     )
     rebuilt = m.Module(
         module.path,
