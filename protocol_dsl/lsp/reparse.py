@@ -45,8 +45,8 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
         for number, d in enumerate(declarations)
         if d.span.start < edit_start and edit_end < d.span.end
     ]
-    if len(inside) != 1:
-        return None
+    if len(inside) != 1 or "\n" not in after[edit_end + delta :]:
+        return None  # (on the last line, the module's own span would change its column)
     number = inside[0]
     edited = declarations[number]
     start, end = edited.span.start, edited.span.end + delta
