@@ -57,6 +57,8 @@ class Checker:
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
+        #: Held by a full check: z3's default context is not safe to share between threads.
+        self.solving = threading.Lock()
 
     def parse(self, source: str, path: str) -> ParseResult:
         with self.lock:
@@ -99,7 +101,8 @@ class Checker:
     def full(self, path: str, source: str, reader: Reader) -> CompileResult:
         """What `protocol check` reports, the solver's findings reused when the texts match."""
         checks = [self._solver_check(check) for check in all_checks()]
-        return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
+        with self.solving:
+            return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
 
     def _solver_check(self, check: Check) -> Check:
         if check is not logic.check:
