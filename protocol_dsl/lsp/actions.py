@@ -14,13 +14,13 @@ from typing import Any
 
 from lsprotocol import types
 
-from protocol_dsl.lsp.positions import LineIndex
+from protocol_dsl.lsp.positions import line_index
 
 _DOTTED = re.compile(r"[A-Za-z_%\[\]{}][A-Za-z0-9_%.\-/\[\]{}*^']*")
 
 
 def fixes(uri: str, text: str, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
-    lines = LineIndex(text)
+    lines = line_index(text)
     found: list[types.CodeAction] = []
     for diagnostic in diagnostics:
         data: Any = diagnostic.data

@@ -8,6 +8,8 @@ so every conversion goes through this module.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
 
 from lsprotocol import types
 
@@ -19,10 +21,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self.starts.append(index + 1)
+        self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
 
     def position(self, offset: int) -> types.Position:
         offset = max(0, min(offset, len(self.text)))
@@ -48,6 +47,12 @@ class LineIndex:
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
+
+
+@lru_cache(maxsize=8)
+def line_index(text: str) -> LineIndex:
+    """The line index of a text, kept for the few texts requests keep asking about."""
+    return LineIndex(text)
 
 
 def _utf16_length(text: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from protocol_dsl.lsp.index import Index
-from protocol_dsl.lsp.positions import LineIndex
+from protocol_dsl.lsp.positions import line_index
 from protocol_dsl.lsp.tokens import scan
 from protocol_dsl.syntax.keywords import keywords
 
@@ -57,7 +57,7 @@ _TYPE = {name: number for number, name in enumerate(TOKEN_TYPES)}
 
 def semantic_tokens(text: str, index: Index | None, path: str) -> list[int]:
     """The tokens of `text`, encoded as the protocol asks (relative positions, five numbers each)."""
-    lines = LineIndex(text)
+    lines = line_index(text)
     words = keywords()
     named = {}
     if index is not None and index.sources.get(path) == text:

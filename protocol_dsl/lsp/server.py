@@ -33,7 +33,7 @@ from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import actions, completion, hover, outline, publish, rename, semantic
 from protocol_dsl.lsp.checker import Checker, carried_over, solver_findings
 from protocol_dsl.lsp.index import Index
-from protocol_dsl.lsp.positions import LineIndex
+from protocol_dsl.lsp.positions import LineIndex, line_index
 from protocol_dsl.lsp.tokens import in_string_or_comment, word_at
 from protocol_dsl.semantics.units import UnitError, parse_unit
 from protocol_dsl.syntax.formatter import FormatError, format_source
@@ -166,7 +166,7 @@ class ProtocolServer(LanguageServer):
                 text = result.sources.get(path)
                 if text is None:
                     return None
-                indexes[path] = LineIndex(text)
+                indexes[path] = line_index(text)
             return indexes[path]
 
         diagnostics = publish.to_lsp(found, spec.path, result.sources, lines, self.docs)
@@ -187,14 +187,14 @@ class ProtocolServer(LanguageServer):
         text = self.text(uri)
         if spec.index.sources.get(spec.path) != text:
             return None  # the text has syntax errors: the last index no longer fits it
-        offset = LineIndex(text).offset(position)
+        offset = line_index(text).offset(position)
         occurrence = spec.index.at(spec.path, offset)
         return (spec, occurrence) if occurrence is not None else None
 
     def location(self, path: str, start: int, end: int) -> types.Location:
         text = self._source_of(path)
         return types.Location(
-            uri=from_fs_path(path) or path, range=LineIndex(text).range(start, end)
+            uri=from_fs_path(path) or path, range=line_index(text).range(start, end)
         )
 
     def _source_of(self, path: str) -> str:
@@ -257,7 +257,7 @@ _UNIT_TEXT = re.compile(r"[A-Za-z0-9_%.*/^'\[\]{}]+")
 def on_hover(ls: ProtocolServer, params: types.HoverParams) -> types.Hover | None:
     uri = params.text_document.uri
     text = ls.text(uri)
-    lines = LineIndex(text)
+    lines = line_index(text)
     offset = lines.offset(params.position)
     if in_string_or_comment(text, offset):
         return None
@@ -341,7 +341,7 @@ def prepare_rename(
     occurrence = found[1]
     text = ls.text(params.text_document.uri)
     return types.PrepareRenamePlaceholder(
-        range=LineIndex(text).range(occurrence.start, occurrence.end),
+        range=line_index(text).range(occurrence.start, occurrence.end),
         placeholder=text[occurrence.start : occurrence.end],
     )
 
@@ -378,7 +378,7 @@ def on_rename(ls: ProtocolServer, params: types.RenameParams) -> types.Workspace
 def on_completion(ls: ProtocolServer, params: types.CompletionParams) -> types.CompletionList:
     uri = params.text_document.uri
     text = ls.text(uri)
-    offset = LineIndex(text).offset(params.position)
+    offset = line_index(text).offset(params.position)
     if in_string_or_comment(text, offset):
         return types.CompletionList(is_incomplete=False, items=[])
     spec = ls.specs.get(uri)
@@ -398,7 +398,7 @@ def _module(ls: ProtocolServer, uri: str) -> tuple[Any, LineIndex] | None:
     text = ls.text(uri)
     path = spec.path if spec is not None else (to_fs_path(uri) or uri)
     module, _problems = ls.parse(text, path) if spec is not None else parse_module(text, path)
-    return (module, LineIndex(text)) if module is not None else None
+    return (module, line_index(text)) if module is not None else None
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -434,7 +434,7 @@ def formatting(
         return None
     if formatted == text:
         return []
-    lines = LineIndex(text)
+    lines = line_index(text)
     return [types.TextEdit(range=lines.range(0, len(text)), new_text=formatted)]
 
 
