@@ -55,6 +55,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         alternatives,
+        amendments,
         arm_doses,
         availability,
         collection,
@@ -76,6 +77,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         schedule,
         terminology,
         timeline,
+        trial_dates,
         wording,
     )
 
@@ -90,6 +92,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         terminology.check,
         ongoing.check,
         header_population.check,
+        trial_dates.check,
         arm_doses.check,
         logs.check,
         timeline.check,
@@ -104,6 +107,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
+        amendments.check,
     ]
 
 

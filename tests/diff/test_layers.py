@@ -20,15 +20,15 @@ PACKAGE = "generators.diff"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(f"{PACKAGE}.{name}" for name in layer.split())
     for layer in (
-        "rules",
+        "rules tracked",
         "changes conditions spelling",
-        "matching phrases directions depends",
+        "matching phrases directions depends amendment_rules overrides wording",
         "recorder",
         "walk",
         "schedule reading header eligibility",
         "design dictionary objectives randomisation analysis",
         "compare",
-        "rationale subjects",
+        "rationale subjects conclusion amended_protocol",
         "render",
     )
 )
