@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "protocol_dsl.commands.import_",
         "Draft a spec from a USDM v4 study or a ClinicalTrials.gov record.",
     ),
+    "lsp": ("protocol_dsl.commands.lsp", "Run the language server for editors (stdio)."),
     "randomise": (
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",

@@ -11,7 +11,8 @@ import attrs
 from protocol_dsl.checks import Check, run_checks_allowing
 from protocol_dsl.diagnostics import Diagnostic, has_errors, sorted_diagnostics
 from protocol_dsl.spec import Spec
-from protocol_dsl.syntax.loader import Reader, _read_file, load
+from protocol_dsl.syntax.loader import Parse, Reader, _read_file, load
+from protocol_dsl.syntax.parser import parse_module
 
 
 @attrs.frozen
@@ -43,11 +44,15 @@ def compile_spec(
     strict: bool = False,
     thorough: bool = False,
     reader: Reader = _read_file,
+    parse: Parse = parse_module,
     checks: list[Check] | None = None,
 ) -> CompileResult:
-    """Load and check one spec; `thorough` lifts the solver's effort limit (N0904);
-    `checks` runs those checks instead of all of them."""
-    spec, diagnostics, sources = load(path, source, reader)
+    """Load and check one spec; `thorough` lifts the solver's effort limit (N0904).
+
+    `parse` and `checks` let a long-lived caller (the language server) reuse the
+    files it parsed before and run the quick checks before the solver.
+    """
+    spec, diagnostics, sources = load(path, source, reader, parse)
     allowed: list[Diagnostic] = []
     if spec is not None and not has_errors(diagnostics):
         active, allowed = run_checks_allowing(spec, checks, thorough=thorough)

@@ -20,6 +20,9 @@ from protocol_dsl.syntax.parser import parse_module
 #: Reads a path and returns its text; replaced in tests and by `--against` (git).
 Reader = Callable[[str], bytes]
 
+#: Parses one file's text (the language server keeps the parsed libraries).
+Parse = Callable[[str, str], tuple[m.Module | None, list[Diagnostic]]]
+
 
 def _read_file(path: str) -> bytes:
     with open(path, "rb") as handle:
@@ -51,8 +54,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 class Loader:
     """Loads a spec and its libraries once each, detecting import cycles."""
 
-    def __init__(self, reader: Reader = _read_file):
+    def __init__(self, reader: Reader = _read_file, parse: Parse = parse_module):
         self.reader = reader
+        self.parse = parse
         self.sources: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self._specs: dict[str, Spec | None] = {}
@@ -78,7 +82,7 @@ class Loader:
                 self.diagnostics.extend(problems)
                 return None
         self.sources[path] = source
-        module, problems = parse_module(source, path)
+        module, problems = self.parse(source, path)
         self.diagnostics.extend(problems)
         if module is None:
             self._specs[key] = None
@@ -160,16 +164,19 @@ def _unreadable(path: str, error: OSError) -> Diagnostic:
 
 
 def load(
-    path: str, source: str | None = None, reader: Reader = _read_file
+    path: str,
+    source: str | None = None,
+    reader: Reader = _read_file,
+    parse: Parse = parse_module,
 ) -> tuple[Spec | None, list[Diagnostic], dict[str, str]]:
     """Load one spec with its libraries: (spec or None, diagnostics, sources by path).
 
     Only parsing and import problems are reported here; `protocol_dsl.check`
     runs the consistency checks on the result.
     """
-    loader = Loader(reader)
+    loader = Loader(reader, parse)
     spec = loader.load(path, source)
     return spec, loader.diagnostics, loader.sources
 
 
-__all__ = ["Label", "Loader", "decode", "load"]
+__all__ = ["Label", "Loader", "Parse", "Reader", "decode", "load"]

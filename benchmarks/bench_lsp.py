@@ -1,0 +1,256 @@
+"""Time the language server as an editor sees it: `protocol lsp` over stdio, warm.
+
+Usage:  python benchmarks/bench_lsp.py [--edits 40] [--requests 60] [--lines 10000]
+
+For QLS4131 and a synthetic spec of --lines lines (`synthetic.py`), the script
+starts `protocol lsp` (the `protocol` beside the running interpreter, bytecode
+caching on), opens the spec, waits for its diagnostics, and then:
+
+- makes --edits one-character edits (a space typed inside a criterion's rule,
+  a different criterion each time, sent as an incremental change) and times,
+  from the client, the change until the quick diagnostics arrive (every check
+  but the solver) and until the full ones (the solver's findings included).
+  The server is told to check at once (`diagnosticsDelay` 0), so the figure is
+  the check, not the pause it waits for while someone types;
+- times --requests hover requests (on item references in rules) and
+  completion requests (after `form.`) from request to answer.
+
+Side by side, in the same run: a cold `protocol check` process on the same
+file (what a writer waits for on save without the server), and a warm
+`compile_spec` in this process with nothing reused (what the server would
+cost without its memory of parsed libraries and solver answers).
+Results are printed as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import synthetic_spec
+
+from protocol_dsl import model as m
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.spec import Scope, Spec, walk_scoped
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def protocol_script() -> str:
+    beside = Path(sys.executable).parent / "protocol"
+    return str(beside) if beside.exists() else shutil.which("protocol") or "protocol"
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def position(text: str, offset: int) -> types.Position:
+    start = text.rfind("\n", 0, offset) + 1
+    return types.Position(
+        line=text.count("\n", 0, offset),
+        character=len(text[start:offset].encode("utf-16-le")) // 2,
+    )
+
+
+def edit_points(spec: Spec, text: str) -> list[int]:
+    """For each criterion with a rule, an offset inside the rule where a space can be typed."""
+    points = []
+    for criterion in spec.criteria:
+        if criterion.rule is None or criterion.span.file != spec.path:
+            continue
+        span = criterion.rule.span
+        space = text.find(" ", span.start, span.end)
+        if space > 0:
+            points.append(space)
+    return points
+
+
+def item_references(spec: Spec) -> list[tuple[int, str]]:
+    """Offsets on references to a form's item in rules, with the form's name."""
+    found = []
+    for criterion in spec.criteria:
+        if criterion.rule is None:
+            continue
+        for node, scope in walk_scoped(criterion.rule, Scope(spec)):
+            if isinstance(node, m.Ref) and len(node.parts) == 2:
+                symbol = spec.resolve(node.parts, scope)
+                if symbol is not None and symbol.kind == "item" and symbol.owner is spec:
+                    found.append((node.span.end - 1, node.parts[0]))
+    return found
+
+
+async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float]]:
+    client = LanguageClient("bench-lsp", "1")
+    published: asyncio.Queue[float] = asyncio.Queue()
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        published.put_nowait(time.perf_counter())
+
+    await client.start_io(protocol_script(), "lsp", env=ENV)
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            initialization_options={"diagnosticsDelay": 0},
+        )
+    )
+    client.initialized(types.InitializedParams())
+    text = path.read_text(encoding="utf-8")
+    uri = path.resolve().as_uri()
+    result = compile_spec(str(path.resolve()))
+    assert result.spec is not None
+    points = edit_points(result.spec, text)
+    references = item_references(result.spec)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="trial", version=1, text=text)
+        )
+    )
+    await published.get()
+    await published.get()  # the quick check, then the full one
+    times: dict[str, list[float]] = {"quick": [], "full": [], "hover": [], "completion": []}
+    for number in range(edits):
+        # a different criterion each time, spread over the spec
+        point = points[(number * 7919) % len(points)]
+        offset = point + _typed_before(point, points, number)  # earlier spaces move it
+        where = position(text, offset)
+        started = time.perf_counter()
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=number + 2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(start=where, end=where), text=" "
+                    )
+                ],
+            )
+        )
+        text = text[:offset] + " " + text[offset:]
+        times["quick"].append(await published.get() - started)
+        times["full"].append(await published.get() - started)
+    fresh = compile_spec(str(path.resolve()), text)
+    assert fresh.spec is not None
+    references = item_references(fresh.spec)
+    for number in range(requests):
+        offset, _form = references[(number * 7919) % len(references)]
+        started = time.perf_counter()
+        hover = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position(text, offset),
+            )
+        )
+        times["hover"].append(time.perf_counter() - started)
+        assert hover is not None
+    probe = text + f"\ndefine probe = {references[0][1]}."
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=edits + 2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=probe)],
+        )
+    )
+    await published.get()  # the unfinished `form.` is a syntax error: one publication
+    for _ in range(requests):
+        started = time.perf_counter()
+        found = await client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=position(probe, len(probe)),
+            )
+        )
+        times["completion"].append(time.perf_counter() - started)
+        assert isinstance(found, types.CompletionList) and found.items
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return times
+
+
+def _typed_before(point: int, points: list[int], edits_so_far: int) -> int:
+    """How many spaces earlier edits typed before `point` (each edit types one)."""
+    return sum(1 for n in range(edits_so_far) if points[(n * 7919) % len(points)] < point)
+
+
+def cold_check(path: Path, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(
+            [protocol_script(), "check", str(path)], env=ENV, capture_output=True, check=False
+        )
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def warm_uncached(path: Path, runs: int) -> float:
+    text = path.read_text(encoding="utf-8")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        compile_spec(str(path.resolve()), text)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--edits", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--lines", type=int, default=10_000)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-lsp-"))
+    try:
+        synthetic = folder / f"synthetic_{args.lines}.trial"
+        synthetic.write_text(synthetic_spec(args.lines), encoding="utf-8")
+        specs = [("QLS4131 (real)", ROOT / "specs" / "qls4131_sle_phase1b.trial"),
+                 (f"synthetic, {args.lines:,} lines", synthetic)]  # fmt: skip
+        before = load()
+        rows = []
+        for name, path in specs:
+            cold_check(path, 1)  # bytecode and the per-user cache, as on a user's machine
+            times = asyncio.run(measure(path, args.edits, args.requests))
+            rows.append((name, path, times, cold_check(path, 5), warm_uncached(path, 5)))
+        after = load()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"load average (1, 5, 15 min) {before} before, {after} after\n")  # fmt: skip
+    print("| spec | edits | quick diagnostics p50 / p95 ms | full (with solver) p50 / p95 ms "
+          "| cold `protocol check` median ms | warm compile, nothing reused, median ms |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, _path, times, cold, warm in rows:
+        quick, full = times["quick"], times["full"]
+        print(f"| {name} | {len(quick)} | {statistics.median(quick) * 1000:.0f} / "
+              f"{p95(quick) * 1000:.0f} | {statistics.median(full) * 1000:.0f} / "
+              f"{p95(full) * 1000:.0f} | {cold * 1000:.0f} | {warm * 1000:.0f} |")  # fmt: skip
+    print("\n| spec | requests | hover p50 / p95 ms | completion after `form.` p50 / p95 ms |")
+    print("|---|---:|---:|---:|")
+    for name, _path, times, _cold, _warm in rows:
+        hover, completion = times["hover"], times["completion"]
+        print(f"| {name} | {len(hover)} | {statistics.median(hover) * 1000:.1f} / "
+              f"{p95(hover) * 1000:.1f} | {statistics.median(completion) * 1000:.1f} / "
+              f"{p95(completion) * 1000:.1f} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

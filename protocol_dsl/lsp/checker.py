@@ -1,0 +1,221 @@
+"""Checking a spec again and again as it is typed, reusing what did not change.
+
+`protocol check` is the contract: the server's final answer for a text is
+`compile_spec` on it, every check included, so the editor shows exactly what
+the command prints.  What a warm process adds is memory:
+
+- every file parsed is kept by its text, so an edit re-parses the edited file
+  only, never the libraries it uses (nor a library edited and then restored),
+  and of the edited file only the declaration the edit is in (`reparse`);
+- the solver's findings are kept by the texts of the spec and its libraries,
+  so saving, re-opening or checking a file that `use`s an unchanged one does
+  not ask the solver again;
+- a check first runs without the solver (`quick`), which is what most edits
+  need to see at once; the solver's findings of the previous text are carried
+  over to the new one (moved with the edit, dropped where it touched them)
+  until its own run has finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl.checks import Check, all_checks, logic
+from protocol_dsl.compiler import CompileResult, compile_spec
+from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.lsp.reparse import reparse
+from protocol_dsl.spec import Spec
+from protocol_dsl.syntax.loader import Reader
+from protocol_dsl.syntax.parser import parse_module
+
+ParseResult = tuple[m.Module | None, list[Diagnostic]]
+
+#: How many parsed files and solver answers are kept (a few open specs and their libraries).
+PARSED_KEPT = 64
+SOLVED_KEPT = 16
+
+
+class Checker:
+    """Compiles specs with a memory of parsed files and solver findings."""
+
+    def __init__(self) -> None:
+        self._parsed: OrderedDict[tuple[str, str], ParseResult] = OrderedDict()
+        self._solved: OrderedDict[str, list[Diagnostic]] = OrderedDict()
+        #: The last text parsed of each file and its module, to re-parse one declaration.
+        self._last: dict[str, tuple[str, m.Module]] = {}
+        self.reparses = 0
+        #: The digest of the text each kept module was parsed from, by the module's id.
+        self._texts: dict[int, tuple[m.Module, str]] = {}
+        self.parses = 0
+        self.solver_runs = 0
+        #: Held while Lark parses: its collection of comments is shared by the process,
+        #: and the solver's check may run in another thread.
+        self.lock = threading.RLock()
+        #: Held by a full check: z3's default context is not safe to share between threads.
+        self.solving = threading.Lock()
+
+    def parse(self, source: str, path: str) -> ParseResult:
+        with self.lock:
+            return self._parse(source, path)
+
+    def _parse(self, source: str, path: str) -> ParseResult:
+        key = (path, _digest(source))
+        found = self._parsed.get(key)
+        if found is None:
+            found = self._reparse(source, path)
+            self._parsed[key] = found
+            if found[0] is not None:
+                self._texts[id(found[0])] = (found[0], key[1])
+            if len(self._parsed) > PARSED_KEPT:
+                _, (old, _problems) = self._parsed.popitem(last=False)
+                self._texts.pop(id(old), None)
+        else:
+            self._parsed.move_to_end(key)
+        module, diagnostics = found
+        return module, list(diagnostics)
+
+    def _reparse(self, source: str, path: str) -> ParseResult:
+        """Parse `source`, re-parsing only the edited declaration of the file's last text."""
+        last = self._last.get(path)
+        found = reparse(last[0], last[1], source, parse_module) if last is not None else None
+        if found is None:
+            self.parses += 1
+            found = parse_module(source, path)
+        else:
+            self.reparses += 1
+        if found[0] is not None:
+            self._last[path] = (source, found[0])
+        return found
+
+    def quick(self, path: str, source: str, reader: Reader) -> CompileResult:
+        """Every check but the solver's."""
+        checks = [check for check in all_checks() if check is not logic.check]
+        return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
+
+    def full(self, path: str, source: str, reader: Reader) -> CompileResult:
+        """What `protocol check` reports, the solver's findings reused when the texts match."""
+        checks = [self._solver_check(check) for check in all_checks()]
+        with self.solving:
+            return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
+
+    def _solver_check(self, check: Check) -> Check:
+        if check is not logic.check:
+            return check
+
+        def solver(spec: Spec) -> list[Diagnostic]:
+            key = self._family_key(spec)
+            found = self._solved.get(key) if key is not None else None
+            if found is None:
+                self.solver_runs += 1
+                found = list(logic.check(spec))
+                if key is None:
+                    return found
+                self._solved[key] = found
+                if len(self._solved) > SOLVED_KEPT:
+                    self._solved.popitem(last=False)
+            return list(found)
+
+        # the check's family name (`logic`) comes from its module, for E0999 and N0903
+        solver.__module__ = logic.check.__module__
+        return solver
+
+    def _family_key(self, spec: Spec) -> str | None:
+        """The texts the solver's question is made of: the spec's and its libraries'."""
+        digests = []
+        for owner in spec.all_specs():
+            kept = self._texts.get(id(owner.module))
+            if kept is None or kept[0] is not owner.module:
+                return None
+            digests.append(f"{owner.path}\0{kept[1]}")
+        return _digest("\0".join(sorted(digests)))
+
+
+def solver_findings(full: CompileResult, quick: CompileResult) -> list[Diagnostic]:
+    """The findings of a full check that the quick one did not have: the solver's."""
+    seen = {_identity(d) for d in quick.diagnostics}
+    return [d for d in full.diagnostics if _identity(d) not in seen]
+
+
+def carried_over(
+    findings: Iterable[Diagnostic], before: dict[str, str], after: dict[str, str]
+) -> list[Diagnostic]:
+    """Findings about the texts `before`, moved onto the texts `after`.
+
+    A finding outside the edited region moves with the text; one the edit touches
+    (its span or a label's) is dropped, since its rule may have changed.
+    """
+    moves = {path: _Move(before[path], text) for path, text in after.items() if path in before}
+    kept: list[Diagnostic] = []
+    for finding in findings:
+        span = _moved(finding.span, moves)
+        labels = [_moved(label.span, moves) for label in finding.labels]
+        if span is None or any(label is None for label in labels):
+            continue
+        kept.append(
+            attrs.evolve(
+                finding,
+                span=span,
+                labels=tuple(
+                    Label(moved, label.message)
+                    for moved, label in zip(labels, finding.labels, strict=True)
+                    if moved is not None
+                ),
+            )
+        )
+    return kept
+
+
+class _Move:
+    """One edit seen as the region where two texts differ."""
+
+    def __init__(self, before: str, after: str) -> None:
+        self.after = after
+        self.same = before == after
+        limit = min(len(before), len(after))
+        prefix = 0
+        while prefix < limit and before[prefix] == after[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
+            suffix += 1
+        self.edit_start = prefix
+        self.edit_end = len(before) - suffix
+        self.delta = len(after) - len(before)
+
+    def offset(self, offset: int) -> int | None:
+        if offset <= self.edit_start:
+            return offset
+        if offset >= self.edit_end:
+            return offset + self.delta
+        return None
+
+
+def _moved(span: m.Span, moves: dict[str, _Move]) -> m.Span | None:
+    move = moves.get(span.file)
+    if move is None or move.same:
+        return span
+    start, end = move.offset(span.start), move.offset(span.end)
+    if start is None or end is None or (span.start < move.edit_start < span.end):
+        return None
+    line, column = _line_column(move.after, start)
+    end_line, end_column = _line_column(move.after, end)
+    return m.Span(span.file, line, column, end_line, end_column, start, end)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _identity(d: Diagnostic) -> tuple:
+    return (d.code, d.span.file, d.span.start, d.span.end, d.message)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
