@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from generators.diff import identity
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.directions import (
     eligibility_direction,
@@ -51,9 +52,44 @@ CRITERIA = Kind[m.Criterion](
 
 
 def criteria(d: Differ, old: Spec, new: Spec) -> None:
-    old_criteria = {c.id: c for c in old.criteria}
-    new_criteria = {c.id: c for c in new.criteria}
-    declarations(d, CRITERIA, old_criteria, new_criteria, old, new)
+    """Criteria paired by id and by content (`identity`): a renumbered criterion is its own
+    change, then compared with its old self like any other pair."""
+    pairing = identity.pair(
+        old.criteria, new.criteria, lambda c: c.id, identity.criterion_content
+    )
+    renumbered = [(o, n) for o, n in pairing.pairs if o.id != n.id]
+    same_id = [(o, n) for o, n in pairing.pairs if o.id == n.id]
+    old_criteria = {c.id: c for c in [*(o for o, _ in same_id), *pairing.removed]}
+    new_criteria = {c.id: c for c in [*(n for _, n in same_id), *pairing.added]}
+    declarations(d, CRITERIA, _ordered(old_criteria, old), _ordered(new_criteria, new), old, new)
+    for o, n in renumbered:
+        _renumbered(d, o, n, old, new)
+
+
+def _ordered(by_id: dict[str, m.Criterion], spec: Spec) -> dict[str, m.Criterion]:
+    return {c.id: c for c in spec.criteria if by_id.get(c.id) is c}
+
+
+def _renumbered(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:
+    """ "renumbered E10 → E11", never "E11 added": then what else changed, under the new id."""
+    how = "stated by `was`" if identity.was_marks(n) else "the same criterion"
+    d.emit(
+        "CRITERION_RENUMBERED",
+        "changed",
+        n.id,
+        f"renumbered {o.id} → {n.id} ({how}): {quoted(n.text)}",
+        old=criterion_words(o, old),
+        new=criterion_words(n, new),
+        old_node=o,
+        new_node=n,
+        keys=(n.id, o.id),
+    )
+    before = len(d.changes)
+    criterion_pair(d, o, n, old, new)
+    for index in range(before, len(d.changes)):
+        change = d.changes[index]
+        if o.id not in change.keys:
+            d.changes[index] = attrs.evolve(change, keys=(*change.keys, o.id))
 
 
 def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:

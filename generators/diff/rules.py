@@ -1068,6 +1068,24 @@ _rule(
     },
 )
 _rule(
+    "CRITERION_RENUMBERED",
+    POPULATION,
+    "a criterion given another id (renumbered, or moved when another was inserted), its "
+    "kind, rule and text otherwise the same or changed editorially",
+    {
+        "changed": _v(
+            "administrative",
+            False,
+            False,
+            False,
+            "the same criterion under another number: the same subjects are eligible, "
+            "an editorial change",
+            "the same criterion under another number: no effect on safety, scope or "
+            "scientific quality",
+        )
+    },
+)
+_rule(
     "JUDGED_CRITERION_CHANGED",
     POPULATION,
     "the text of a criterion judged by the investigator or attested (no formal rule)",
@@ -1703,6 +1721,27 @@ _rule(
     _both(_SUPPRESSION, "added", "removed", "changed"),
 )
 
+
+# Any section: a change of typesetting only (the change keeps its own section)
+_rule(
+    "EDITORIAL_CHANGE",
+    APPENDIX,
+    "prose that differs only in case, punctuation, spacing, hyphens, quotes or an "
+    "abbreviation added after the words it stands for",
+    {
+        "reworded": _v(
+            "administrative",
+            False,
+            False,
+            False,
+            "an editorial change (case, punctuation, spacing or an abbreviation): the same "
+            "words, so no impact on the subjects' safety or rights or on the reliability and "
+            "robustness of the data",
+            "an editorial change: not a change to the safety of subjects, the scope of the "
+            "investigation or its scientific quality",
+        )
+    },
+)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 
