@@ -30,7 +30,7 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
     }
     return Counter(
         (
-            renamed.get(c.target, c.target),
+            renamed[c.target] if renamed.get(c.target) in c.keys else c.target,
             rules.RULES[c.rule_id].inverse,
             rules.INVERSE_DIRECTION[c.direction],
             c.new,
