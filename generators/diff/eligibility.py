@@ -14,11 +14,12 @@ depend on all of them.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import attrs
 
-from generators.diff import identity
+from generators.diff import identity, proof
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.directions import (
     eligibility_direction,
@@ -113,6 +114,22 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
     d.annotations(cid, o, n, (cid,))
 
 
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states, in order ("18 to 70" → ["18", "70"])."""
+    return re.findall(r"\d+(?:[.,]\d+)?", text)
+
+
+def _proved(d: Differ, o: m.Criterion, n: m.Criterion, new: Spec) -> proof.Outcome | None:
+    """The solver's answer where the tree comparison has no direction, and only when nothing
+    the criterion reads changed (then both rules speak of the same data)."""
+    if eligibility_direction(compare_conditions(o.rule, n.rule, d.old, new), n.kind) != "changed":
+        return None
+    if any(o.id in c.affects or n.id in c.affects for c in d.changes):
+        return None
+    assert o.rule is not None
+    return proof.compare(o.rule, n, new)
+
+
 def _text_rule_disagreement(o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> str:
     """A warning when the amendment leaves the text and the rule stating different
     thresholds (only one of the two edited): W0413 on the new version, not on the old."""
@@ -150,7 +167,42 @@ def _compare_parts(
         )
     elif o.rule is not None and n.rule is not None:
         change = compare_conditions(o.rule, n.rule, old, new)
-        if change.equivalent and (o.rule != n.rule or o.text != n.text):
+        proved = _proved(d, o, n, new) if o.rule != n.rule and not change.equivalent else None
+        if proved == "equivalent" and _numbers(o.text) == _numbers(n.text):
+            parts = [f"rule rewritten with the same meaning ({proof.PROVED_BY})"]
+            if o.text != n.text:
+                parts.append(f"text reworded: {reworded(o.text, n.text)}")
+            d.emit("CRITERION_REWORDED", "reworded", cid, "; ".join(parts), **fields)
+        elif proved is not None:
+            wider = proved == "wider"
+            direction = "widened" if wider == (n.kind == "inclusion") else "narrowed"
+            rule_id = (
+                "CRITERION_THRESHOLD_CHANGED" if change.thresholds_only else "CRITERION_LOGIC_CHANGED"
+            )
+            what = (
+                f"threshold changed: {change.describe()}"
+                if change.thresholds_only
+                else "rule changed"
+            )
+            d.emit(
+                rule_id,
+                direction,
+                cid,
+                f"{what}{eligibility_note(direction)}, {proof.PROVED_BY}{text_note}",
+                **fields,
+            )
+        elif (change.equivalent or proved == "equivalent") and _numbers(o.text) != _numbers(
+            n.text
+        ):
+            d.emit(
+                "CRITERION_TEXT_NUMBERS_CHANGED",
+                "changed",
+                cid,
+                f"the text states other numbers ({reworded(o.text, n.text)}) but the rule "
+                "means the same",
+                **fields,
+            )
+        elif change.equivalent and (o.rule != n.rule or o.text != n.text):
             parts = []
             if o.rule != n.rule:
                 how = f" ({change.describe()})" if change.describe() else ""

@@ -1086,6 +1086,24 @@ _rule(
     },
 )
 _rule(
+    "CRITERION_TEXT_NUMBERS_CHANGED",
+    POPULATION,
+    "a criterion's text states other numbers (an age, a threshold, a duration) while its "
+    "rule means the same: the criterion as written and as computed no longer agree",
+    {
+        "changed": _v(
+            "data_reliability",
+            True,
+            True,
+            True,
+            "the text is the criterion investigators and ethics committees read: a number "
+            "changed in it changes who may enter as written, while the computed rule does not",
+            "the direction cannot be computed from text, and the text and the rule disagree: "
+            "treated as one that may expose subjects previously excluded",
+        )
+    },
+)
+_rule(
     "JUDGED_CRITERION_CHANGED",
     POPULATION,
     "the text of a criterion judged by the investigator or attested (no formal rule)",

@@ -22,7 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for layer in (
         "rules",
         "changes conditions spelling",
-        "matching phrases directions depends editorial identity",
+        "matching phrases directions depends editorial identity proof",
         "recorder",
         "walk",
         "schedule reading header eligibility",
