@@ -60,6 +60,9 @@ CODES: dict[str, CodeInfo] = {
     "E0122": CodeInfo("unknown anchor in a position", "error"),
     "E0125": CodeInfo("allowed finding without a reason", "error"),
     "E0126": CodeInfo("code that cannot be allowed", "error"),
+    "E0127": CodeInfo("previous name not in the compared version", "error"),
+    "E0128": CodeInfo("previous name claimed twice", "error"),
+    "E0129": CodeInfo("previous name where it is not read", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),

@@ -29,6 +29,8 @@ import attrs
 
 from generators.diff.editorial import prose
 from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.spec import Spec
 
 N = TypeVar("N")
 
@@ -63,8 +65,9 @@ def pair(
     """Pair `olds` with `news` (see the module docstring).  `content(node)` is what the node
     says: (its rule, its text), either None when the kind has none."""
     candidates: list[tuple[int, int, int]] = []
+    claims = previous_names(olds, news, name)
     for j, n in enumerate(news):
-        claimed = {mk.text for mk in was_marks(n)}
+        claimed = claims[j]
         n_rule, n_text = content(n)
         for i, o in enumerate(olds):
             if claimed:
@@ -99,6 +102,44 @@ def pair(
     )
 
 
+def previous_names(
+    olds: Sequence[N], news: Sequence[N], name: Callable[[N], str]
+) -> list[set[str]]:
+    """The old names each new declaration claims with `was`, leaving out the marks the old
+    version already had on the declaration of the same name: those were about an earlier
+    amendment (as its `amendment` block is), not this one."""
+    old_marks = {name(o): {mk.text for mk in was_marks(o)} for o in olds}
+    return [{mk.text for mk in was_marks(n)} - old_marks.get(name(n), set()) for n in news]
+
+
+def unknown_previous_names(old: Spec, new: Spec) -> list[Diagnostic]:
+    """E0127: a `was` naming no criterion of the version compared with (a slip, or a mark
+    written against another version): the pairing it asks for cannot be made."""
+    old_ids = {c.id for c in old.criteria}
+    found = []
+    for n, claimed in zip(new.criteria, previous_names(old.criteria, new.criteria, _id)):
+        for mark in was_marks(n):
+            if mark.text in claimed and mark.text not in old_ids:
+                known = ", ".join(sorted(old_ids)) or "none"
+                found.append(
+                    Diagnostic(
+                        "E0127",
+                        "error",
+                        f"{n.id} says it was {mark.text}, but the version it is compared with "
+                        f"has no criterion {mark.text}",
+                        mark.span,
+                        notes=(f"the criteria of that version: {known}",),
+                        help=f"name the criterion {n.id} had in that version, or remove "
+                        f"`was {mark.text}`",
+                    )
+                )
+    return found
+
+
+def _id(c: m.Criterion) -> str:
+    return c.id
+
+
 def criterion_content(c: m.Criterion) -> tuple[Hashable, Hashable]:
     """A criterion's rule (or attestation) with its kind, and its text with its kind."""
     rule: Hashable = None
@@ -106,14 +147,3 @@ def criterion_content(c: m.Criterion) -> tuple[Hashable, Hashable]:
         rule = (c.kind, c.rule, c.attested, c.attestation)
     return rule, (c.kind, prose(c.text))
 
-
-def labelled_content(node: object) -> tuple[Hashable, Hashable]:
-    """A declaration known by its label (an endpoint, a visit): the label is its text; the
-    rest of it (spans, marks, name and label aside) is its rule."""
-    label = getattr(node, "label", None)
-    rest = tuple(
-        getattr(node, f.name)
-        for f in attrs.fields(type(node))
-        if f.name not in ("span", "marks", "name", "label")
-    )
-    return (type(node).__name__, rest), (prose(label) if label else None)

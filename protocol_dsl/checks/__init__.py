@@ -68,6 +68,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         notes,
         ongoing,
         populations,
+        previous_names,
         randomisation,
         regimen_dlt,
         regimen_doses,
@@ -104,6 +105,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
+        previous_names.check,
     ]
 
 

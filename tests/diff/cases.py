@@ -958,6 +958,15 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("exclusion E2 ", "exclusion E5 "),
     ),
+    # the text says 70 where the rule still says 65: the criterion as written moved
+    row(
+        "CRITERION_TEXT_NUMBERS_CHANGED",
+        "changed",
+        REL,
+        True,
+        True,
+        sub('"Aged 18 to 65 years"', '"Aged 18 to 70 years"'),
+    ),
     # a primary endpoint's label: only a capital letter and the abbreviation added
     row(
         "EDITORIAL_CHANGE",
