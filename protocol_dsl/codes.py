@@ -63,6 +63,7 @@ CODES: dict[str, CodeInfo] = {
     "E0127": CodeInfo("previous name not in the compared version", "error"),
     "E0128": CodeInfo("previous name claimed twice", "error"),
     "E0129": CodeInfo("previous name where it is not read", "error"),
+    "E0130": CodeInfo("amendment change entry that names no change", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),

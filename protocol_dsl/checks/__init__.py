@@ -57,6 +57,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         alternatives,
         arm_doses,
         availability,
+        change_entries,
         collection,
         completeness,
         dosing,
@@ -106,6 +107,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         sample_size.check,
         notes.check,
         previous_names.check,
+        change_entries.check,
     ]
 
 

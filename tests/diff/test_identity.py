@@ -169,3 +169,17 @@ def test_rule_rewritten_from_scratch_gets_its_direction_from_the_solver() -> Non
     )
     assert [(c.target, c.direction) for c in changes] == [("E1", "widened")]
     assert "proved by the SMT solver" in changes[0].summary
+
+
+# ---------------------------------------------------------------- change entries
+
+
+def test_change_entry_naming_nothing_is_refused() -> None:
+    from protocol_dsl.commands.diff import compile_for_diff
+
+    amendment = '\namendment 1 {\n  change "Threshold raised" rationale "Recruitment"\n}\n'
+    result = compile_for_diff(str(CASES / "case.trial"), BASE + amendment)
+    errors = [(d.code, d.message) for d in result.diagnostics if d.is_error]
+    assert errors == [("E0130", "a change entry of amendment 1 names no change")]
+    named = amendment.replace('change "', 'change E2 "')
+    assert not [d for d in compile_for_diff(str(CASES / "case.trial"), BASE + named).diagnostics if d.is_error]
