@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -64,7 +64,7 @@ def prose(text: str) -> str:
 
 
 def _drop_abbreviations(text: str) -> str:
-    """"adverse events (AEs)" → "adverse events": an abbreviation whose letters are the
+    """ "adverse events (AEs)" → "adverse events": an abbreviation whose letters are the
     initials of the words just before it."""
 
     def replace(match: re.Match[str]) -> str:
@@ -88,13 +88,14 @@ def _normal(value: object, prose_field: bool = False, strict: bool = False) -> A
     if isinstance(value, tuple | list):
         return tuple(_normal(v, prose_field, strict) for v in value)
     if attrs.has(type(value)):
+        node = cast(attrs.AttrsInstance, value)
         # a header field's string value is prose ("sponsor"), as is its source text
         in_value = isinstance(value, m.Value)
         return (
             type(value).__name__,
             tuple(
-                _normal(getattr(value, f.name), in_value or f.name in PROSE_FIELDS, strict)
-                for f in attrs.fields(type(value))
+                _normal(getattr(node, f.name), in_value or f.name in PROSE_FIELDS, strict)
+                for f in attrs.fields(type(node))
                 if f.name not in _IGNORED
             ),
         )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from generators.diff import identity, proof
+from generators.diff.conditions import ConditionChange
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.directions import (
     eligibility_direction,
@@ -55,9 +56,7 @@ CRITERIA = Kind[m.Criterion](
 def criteria(d: Differ, old: Spec, new: Spec) -> None:
     """Criteria paired by id and by content (`identity`): a renumbered criterion is its own
     change, then compared with its old self like any other pair."""
-    pairing = identity.pair(
-        old.criteria, new.criteria, lambda c: c.id, identity.criterion_content
-    )
+    pairing = identity.pair(old.criteria, new.criteria, lambda c: c.id, identity.criterion_content)
     renumbered = [(o, n) for o, n in pairing.pairs if o.id != n.id]
     same_id = [(o, n) for o, n in pairing.pairs if o.id == n.id]
     old_criteria = {c.id: c for c in [*(o for o, _ in same_id), *pairing.removed]}
@@ -119,14 +118,15 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d+(?:[.,]\d+)?", text)
 
 
-def _proved(d: Differ, o: m.Criterion, n: m.Criterion, new: Spec) -> proof.Outcome | None:
+def _proved(
+    d: Differ, o: m.Criterion, n: m.Criterion, new: Spec, change: ConditionChange
+) -> proof.Outcome | None:
     """The solver's answer where the tree comparison has no direction, and only when nothing
     the criterion reads changed (then both rules speak of the same data)."""
-    if eligibility_direction(compare_conditions(o.rule, n.rule, d.old, new), n.kind) != "changed":
+    if o.rule is None or eligibility_direction(change, n.kind) != "changed":
         return None
     if any(o.id in c.affects or n.id in c.affects for c in d.changes):
         return None
-    assert o.rule is not None
     return proof.compare(o.rule, n, new)
 
 
@@ -167,7 +167,9 @@ def _compare_parts(
         )
     elif o.rule is not None and n.rule is not None:
         change = compare_conditions(o.rule, n.rule, old, new)
-        proved = _proved(d, o, n, new) if o.rule != n.rule and not change.equivalent else None
+        proved = (
+            _proved(d, o, n, new, change) if o.rule != n.rule and not change.equivalent else None
+        )
         if proved == "equivalent" and _numbers(o.text) == _numbers(n.text):
             parts = [f"rule rewritten with the same meaning ({proof.PROVED_BY})"]
             if o.text != n.text:
@@ -177,7 +179,9 @@ def _compare_parts(
             wider = proved == "wider"
             direction = "widened" if wider == (n.kind == "inclusion") else "narrowed"
             rule_id = (
-                "CRITERION_THRESHOLD_CHANGED" if change.thresholds_only else "CRITERION_LOGIC_CHANGED"
+                "CRITERION_THRESHOLD_CHANGED"
+                if change.thresholds_only
+                else "CRITERION_LOGIC_CHANGED"
             )
             what = (
                 f"threshold changed: {change.describe()}"
@@ -191,9 +195,7 @@ def _compare_parts(
                 f"{what}{eligibility_note(direction)}, {proof.PROVED_BY}{text_note}",
                 **fields,
             )
-        elif (change.equivalent or proved == "equivalent") and _numbers(o.text) != _numbers(
-            n.text
-        ):
+        elif (change.equivalent or proved == "equivalent") and _numbers(o.text) != _numbers(n.text):
             d.emit(
                 "CRITERION_TEXT_NUMBERS_CHANGED",
                 "changed",

@@ -117,7 +117,9 @@ def unknown_previous_names(old: Spec, new: Spec) -> list[Diagnostic]:
     written against another version): the pairing it asks for cannot be made."""
     old_ids = {c.id for c in old.criteria}
     found = []
-    for n, claimed in zip(new.criteria, previous_names(old.criteria, new.criteria, _id)):
+    for n, claimed in zip(
+        new.criteria, previous_names(old.criteria, new.criteria, _id), strict=False
+    ):
         for mark in was_marks(n):
             if mark.text in claimed and mark.text not in old_ids:
                 known = ", ".join(sorted(old_ids)) or "none"
@@ -146,4 +148,3 @@ def criterion_content(c: m.Criterion) -> tuple[Hashable, Hashable]:
     if c.rule is not None or c.attested:
         rule = (c.kind, c.rule, c.attested, c.attestation)
     return rule, (c.kind, prose(c.text))
-

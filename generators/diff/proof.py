@@ -47,7 +47,7 @@ def compare(old_rule: m.Expr, new: m.Criterion, new_spec: Spec) -> Outcome | Non
     except ModuleNotFoundError:  # the solver extra is not installed: no proof
         return None
     encoder = Encoder(new_spec, "check")
-    previous = attrs.evolve(new, id=f"{new.id}@previous", rule=old_rule)
+    previous = attrs.evolve(new, id=f"{new.id}@previous", rule=old_rule)  # type: ignore[misc]
     try:
         before = encoder.criterion(previous)
         after = encoder.criterion(new)

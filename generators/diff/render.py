@@ -21,9 +21,8 @@ from generators.diff import rules
 from generators.diff.changes import Change
 from generators.diff.rationale import Rationale
 from generators.diff.subjects import Rescreen
-from protocol_dsl.diagnostics import docs_url
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import did_you_mean, github_escape, github_location
+from protocol_dsl.diagnostics import did_you_mean, docs_url, github_escape, github_location
 
 FORMAT_VERSION = 1
 

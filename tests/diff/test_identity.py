@@ -74,7 +74,7 @@ def test_was_pairs_criteria_whatever_they_say() -> None:
 
 
 def test_was_mark_already_in_the_old_version_is_not_read_again() -> None:
-    marked = ('  = anaemia\n', '  = anaemia\n  was E7\n')
+    marked = ("  = anaemia\n", "  = anaemia\n  was E7\n")
     assert _changes(marked, old=(marked,)) == []
 
 
@@ -182,4 +182,8 @@ def test_change_entry_naming_nothing_is_refused() -> None:
     errors = [(d.code, d.message) for d in result.diagnostics if d.is_error]
     assert errors == [("E0130", "a change entry of amendment 1 names no change")]
     named = amendment.replace('change "', 'change E2 "')
-    assert not [d for d in compile_for_diff(str(CASES / "case.trial"), BASE + named).diagnostics if d.is_error]
+    assert not [
+        d
+        for d in compile_for_diff(str(CASES / "case.trial"), BASE + named).diagnostics
+        if d.is_error
+    ]

@@ -251,7 +251,10 @@ AMENDMENTS: tuple[Amendment, ...] = (
         "change of eligibility, substantial in the EU (not a safety issue for FDA phase 1)",
         {"E4": True},
         4,
-        ("vital_signs.systolic_bp at SCR >= 160 mm[Hg]", "vital_signs.systolic_bp at SCR >= 150 mm[Hg]"),
+        (
+            "vital_signs.systolic_bp at SCR >= 160 mm[Hg]",
+            "vital_signs.systolic_bp at SCR >= 150 mm[Hg]",
+        ),
     ),
     case(
         "threshold-behind-define",

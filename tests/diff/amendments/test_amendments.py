@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ def _apply(text: str, amendment: Amendment) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _outcome(case_id: str, folder: str) -> tuple[int, tuple[dict[str, object], ...]]:
     amendment = next(a for a in AMENDMENTS if a.id == case_id)
     copy = Path(folder) / amendment.id
@@ -51,7 +51,9 @@ def _outcome(case_id: str, folder: str) -> tuple[int, tuple[dict[str, object], .
     return result.exit_code, tuple(data["changes"])
 
 
-def _score(amendment: Amendment, changes: tuple[dict[str, object], ...]) -> tuple[int, int, list[str]]:
+def _score(
+    amendment: Amendment, changes: tuple[dict[str, object], ...]
+) -> tuple[int, int, list[str]]:
     """(right, counted, what went wrong) for one amendment."""
     by_target: dict[str, list[bool]] = {}
     for change in changes:
