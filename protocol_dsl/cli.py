@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "protocol_dsl.commands.randomise",
         "Seeded allocation list per stratum, or minimisation, with its balance.",
     ),
+    "preview": (
+        "protocol_dsl.commands.preview",
+        "Show the protocol document in a browser, refreshed on every save.",
+    ),
 }
 
 

@@ -64,6 +64,10 @@ CODES: dict[str, CodeInfo] = {
     "E0128": CodeInfo("previous name claimed twice", "error"),
     "E0129": CodeInfo("previous name where it is not read", "error"),
     "E0130": CodeInfo("amendment change entry that names no change", "error"),
+    "E0133": CodeInfo("classification override that names no change", "error"),
+    "E0134": CodeInfo("classification override without a reason", "error"),
+    "E0135": CodeInfo("classification override with an unknown regulation or verdict", "error"),
+    "E0136": CodeInfo("conflicting classification overrides", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -180,6 +184,7 @@ CODES: dict[str, CodeInfo] = {
     "W0803": CodeInfo("no schedule of visits", "warning"),
     "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
     "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
+    "W0806": CodeInfo("trial dates out of order", "warning"),
     # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

@@ -69,6 +69,12 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
         "not_yet_recruiting recruiting enrolling_by_invitation active_not_recruiting "
         "suspended terminated completed withdrawn",
     ),
+    # actual or anticipated follows from `status` (docs/reference.md, "Trial header")
+    "start_date": _f("date", "study start date: first participant enrolled"),
+    "primary_completion_date": _f(
+        "date", "primary completion date: last participant's primary endpoint"
+    ),
+    "completion_date": _f("date", "study completion date: last participant's last visit"),
     "version": _f("string", "protocol version"),
     "version_date": _f("date", "protocol version date"),
     "eligibility_visit": _f("name", "the visit eligibility is judged at"),
@@ -90,6 +96,10 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
     "comparator": _f("string", "comparative treatment"),
     "add_on": _f("name", "added on to existing treatments", "yes no"),
     "country": _f("string name", "country", repeatable=True),
+    "site": _f("string", "a trial site and its principal investigator", repeatable=True),
+    "contact": _f(
+        "string", "a contact for subjects or sites (name, telephone, e-mail)", repeatable=True
+    ),
     "paper": _f("name", "paper of the Word and printed documents", "a4 letter"),
 }
 

@@ -1383,10 +1383,27 @@ class Statistics(_Node):
 
 
 @node
+class ClassificationOverride(_Node):
+    """`override [eu|fda] substantial|not_substantial "reason"`: a reviewer's verdict.
+
+    The words are kept as written (`checks/amendments.py` says which are valid):
+    `regulation` is `eu`, `fda` or None for both, `verdict` `substantial` or
+    `not_substantial`.
+    """
+
+    regulation: str | None
+    verdict: str
+    reason: str
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class AmendmentChange(_Node):
     target: str | None
     text: str
     marks: Marks = ()
+    #: the reviewer's verdicts replacing the computed classification of the changes named
+    overrides: tuple[ClassificationOverride, ...] = ()
     span: Span = _span_field(kw_only=True)
 
 

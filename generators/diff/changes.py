@@ -20,6 +20,44 @@ from protocol_dsl.model import Span
 
 
 @attrs.frozen
+class Override:
+    """A reviewer's verdict that replaced the computed one, kept with the computed one."""
+
+    #: "eu" or "fda"
+    regulation: str
+    computed: bool
+    overridden: bool
+    computed_reason: str
+    reason: str
+    #: the amendment (number) whose `change` entry records it, and the name it gave
+    amendment: str
+    entry: str
+
+    @property
+    def words(self) -> str:
+        """`EU: substantial → not substantial (reviewer: reason)`."""
+        return (
+            f"{self.regulation.upper()}: {_substantial_word(self.computed)} → "
+            f"{_substantial_word(self.overridden)} (reviewer: {self.reason})"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "regulation": self.regulation,
+            "computed": self.computed,
+            "overridden": self.overridden,
+            "computed_reason": self.computed_reason,
+            "reason": self.reason,
+            "amendment": self.amendment,
+            "change_entry": self.entry,
+        }
+
+
+def _substantial_word(value: bool) -> str:
+    return "substantial" if value else "not substantial"
+
+
+@attrs.frozen
 class Change:
     rule_id: str
     section: str
@@ -39,6 +77,8 @@ class Change:
     keys: tuple[str, ...] = ()
     #: criteria and endpoints whose meaning depends on what changed
     affects: tuple[str, ...] = ()
+    #: the reviewer's verdicts that replaced the computed ones (the verdicts above are theirs)
+    overrides: tuple[Override, ...] = ()
 
     @property
     def substantial(self) -> bool:
@@ -72,6 +112,7 @@ class Change:
             "affects": list(self.affects),
             "old_span": _span_json(self.old_span),
             "new_span": _span_json(self.new_span),
+            "overrides": [o.to_json() for o in self.overrides],
         }
 
 

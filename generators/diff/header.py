@@ -19,7 +19,7 @@ from generators.diff.directions import (
     population_direction,
     ranked,
 )
-from generators.diff.phrases import reworded
+from generators.diff.phrases import field_text, reworded
 from generators.diff.walk import FieldPair, KeyRule, keyed_fields
 
 if TYPE_CHECKING:
@@ -52,6 +52,17 @@ _CONDITION_KEYS = ("condition", "indication", "indication_type", "diagnosis_grou
 
 
 _POPULATION_KEYS = ("sex", "healthy_volunteers", "age_group")
+
+
+def _membership(pair: FieldPair) -> str:
+    """A repeatable field whose values were only added to (a new site) or only taken from."""
+    olds = {field_text(f) for f in pair.olds}
+    news = {field_text(f) for f in pair.news}
+    if olds < news:
+        return "added"
+    if news < olds:
+        return "removed"
+    return pair.presence
 
 
 def header(d: Differ) -> None:
@@ -129,4 +140,6 @@ HEADER_RULES: dict[str, KeyRule] = {
     **_rules(KeyRule("POPULATION_CHANGED", _population, _with("population")), *_POPULATION_KEYS),
     "eligibility_visit": KeyRule("ELIGIBILITY_VISIT_CHANGED"),
     "length": KeyRule("TRIAL_DURATION_CHANGED", _length),
+    "site": KeyRule("SITE_CHANGED", _membership),
+    "contact": KeyRule("CONTACT_CHANGED", _membership),
 }

@@ -19,8 +19,10 @@ import attrs
 
 from generators.diff import rules
 from generators.diff.changes import Change
+from generators.diff.conclusion import Conclusion
 from generators.diff.rationale import Rationale
 from generators.diff.subjects import Rescreen
+from generators.diff.wording import Wording
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import did_you_mean, docs_url, github_escape, github_location
 
@@ -45,6 +47,18 @@ class Report:
     rationales: tuple[Rationale | None, ...]
     amendments: tuple[m.Amendment, ...] = ()
     subjects: Rescreen | None = None
+    #: the amendment as a whole (None: not concluded)
+    conclusion: Conclusion | None = None
+    #: the protocol's old and new wording of each change (same order as `changes`)
+    wordings: tuple[Wording, ...] = ()
+    old_date: str | None = None
+    new_date: str | None = None
+
+    def wording(self, index: int) -> Wording:
+        if index < len(self.wordings):
+            return self.wordings[index]
+        change = self.changes[index]
+        return Wording(change.old, change.new)
 
     @property
     def substantial(self) -> int:
@@ -97,10 +111,15 @@ def render_text(report: Report, colour: bool = False) -> str:
             f"      FDA (phase {report.phase}): {_verdict(change.substantial_fda)}, "
             f"{change.reason_fda}"
         )
+        for override in change.overrides:
+            lines.append(f"      overridden: {override.words}")
         if rationale is not None:
             lines.append(f"      rationale: {rationale.text}")
     if report.subjects is not None:
         lines += ["", paint("Subjects re-screened", _BOLD), *_subject_lines(report.subjects)]
+    if report.conclusion is not None and report.changes:
+        lines += ["", paint("Conclusion", _BOLD)]
+        lines += [f"  {line}" for line in report.conclusion.lines()]
     lines += ["", report.summary_line()]
     return "\n".join(lines) + "\n"
 
@@ -152,9 +171,15 @@ def to_json_data(report: Report) -> dict[str, Any]:
         entry = change.to_json()
         entry["rationale"] = rationale.text if rationale else None
         entry["rationale_is_specific"] = rationale.specific if rationale else False
+        wording = report.wording(len(data["changes"]))
+        entry["old_wording"], entry["new_wording"] = wording.old, wording.new
         data["changes"].append(entry)
     if report.subjects is not None:
         data["subjects"] = report.subjects.to_json()
+    if report.conclusion is not None:
+        data["conclusion"] = report.conclusion.to_json()
+    data["old_version_date"] = report.old_date
+    data["new_version_date"] = report.new_date
     return data
 
 
@@ -191,8 +216,8 @@ def _rationale_cell(rationale: Rationale | None) -> str:
 
 def _overview(report: Report) -> list[tuple[str, str]]:
     rows = [("Trial", report.trial)]
-    rows.append(("From", f"{report.old_name}" + _version_suffix(report.old_version)))
-    rows.append(("To", f"{report.new_name}" + _version_suffix(report.new_version)))
+    rows.append(("From", _version_words(report.old_name, report.old_version, report.old_date)))
+    rows.append(("To", _version_words(report.new_name, report.new_version, report.new_date)))
     for amendment in report.amendments:
         label = f"Amendment {m.format_decimal(amendment.number)}"
         parts = [amendment.date.isoformat()] if amendment.date else []
@@ -206,8 +231,22 @@ def _overview(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
-def _version_suffix(version: str | None) -> str:
-    return f", version {version}" if version else ""
+def _version_words(name: str, version: str | None, date: str | None) -> str:
+    """`version 2.0 of 2025-09-15`: what a regulator reads; the file only when there is no version."""
+    if version is None:
+        return name + (f" of {date}" if date else "")
+    return f"version {version}" + (f" of {date}" if date else "")
+
+
+def _classification_cell(change: Change) -> str:
+    """Substantial or not, under which regulation, and the reviewer's overrides."""
+    words = (
+        f"{_substantial_cell(change)}\n{change.rule_id} · {change.direction} · "
+        f"{rules.CATEGORY_WORDS[change.category]}"
+    )
+    for override in change.overrides:
+        words += f"\noverridden: {override.words}"
+    return words
 
 
 def render_markdown(report: Report) -> str:
@@ -218,14 +257,22 @@ def render_markdown(report: Report) -> str:
     if not report.changes:
         lines += ["No changes.", ""]
     else:
+        if report.conclusion is not None:
+            lines += ["## Conclusion", ""]
+            lines += [f"- {_md(line)}" for line in report.conclusion.lines()]
+            lines.append("")
         lines += [
-            "| Section | Change | Rationale | Substantial |",
-            "|---|---|---|---|",
+            "| Section | Change | Old wording | New wording | Rationale | Classification |",
+            "|---|---|---|---|---|---|",
         ]
-        for change, rationale in zip(report.changes, report.rationales, strict=True):
+        for index, (change, rationale) in enumerate(
+            zip(report.changes, report.rationales, strict=True)
+        ):
+            wording = report.wording(index)
             lines.append(
                 f"| {_cell(change.section)} | {_cell(f'{change.target}: {change.summary}')} "
-                f"| {_cell(_rationale_cell(rationale))} | {_cell(_substantial_cell(change))} |"
+                f"| {_cell(wording.old or '—')} | {_cell(wording.new or '—')} "
+                f"| {_cell(_rationale_cell(rationale))} | {_cell(_classification_cell(change))} |"
             )
         lines += ["", "## Classification", ""]
         for change in report.changes:
@@ -285,22 +332,30 @@ def render_docx(report: Report) -> bytes:
         row[1].text = _clean(value)
     document.add_paragraph()
     if report.changes:
-        table = document.add_table(rows=1, cols=4)
+        if report.conclusion is not None:
+            document.add_heading("Conclusion", level=2)
+            for line in report.conclusion.lines():
+                document.add_paragraph(_clean(line), style="List Bullet")
+        titles = ("Section", "Change", "Old wording", "New wording", "Rationale", "Classification")
+        table = document.add_table(rows=1, cols=len(titles))
         table.style = "Table Grid"
         header = table.rows[0]
-        for cell, title in zip(
-            header.cells, ("Section", "Change", "Rationale", "Substantial"), strict=True
-        ):
+        for cell, title in zip(header.cells, titles, strict=True):
             cell.text = title
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         _repeat_header(header)
-        for change, rationale in zip(report.changes, report.rationales, strict=True):
+        for index, (change, rationale) in enumerate(
+            zip(report.changes, report.rationales, strict=True)
+        ):
+            wording = report.wording(index)
             cells = table.add_row().cells
             cells[0].text = _clean(change.section)
             cells[1].text = _clean(f"{change.target}: {change.summary}")
-            cells[2].text = _clean(_rationale_cell(rationale))
-            cells[3].text = _clean(_substantial_cell(change))
+            cells[2].text = _clean(wording.old or "—")
+            cells[3].text = _clean(wording.new or "—")
+            cells[4].text = _clean(_rationale_cell(rationale))
+            cells[5].text = _clean(_classification_cell(change))
         for row in table.rows:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
@@ -388,6 +443,8 @@ def render_github(report: Report, new_file: str) -> str:
             f"{change.target}: {change.summary}{_where_removed(change, new_file)} "
             f"[{_substantial_words(change)}]"
         )
+        for override in change.overrides:
+            message += f" [overridden: {override.words}]"
         lines.append(f"::{kind} {','.join(props)}::{github_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -426,6 +483,7 @@ def render_sarif(report: Report, new_file: str, tool_version: str) -> str:
                     "direction": change.direction,
                     "substantial_eu": change.substantial_eu,
                     "substantial_fda": change.substantial_fda,
+                    "overrides": [o.to_json() for o in change.overrides],
                 },
             }
         )
@@ -465,6 +523,19 @@ def missing_rationale_text(missing: Sequence[Change]) -> str:
     for change in missing:
         name = change.keys[0] if change.keys else "NAME"
         lines.append(f'  {change.target}: {change.summary} (add: change {name} "…" rationale "…")')
+    return "\n".join(lines) + "\n"
+
+
+def unmatched_overrides_text(overrides: Sequence[m.ClassificationOverride]) -> str:
+    """Overrides whose `change` entry names none of the changes (E0133), each at its place."""
+    lines = []
+    for override in overrides:
+        where = f"{override.span.file}:{override.span.line}:{override.span.column}"
+        lines.append(
+            f"{where}: error[E0133]: this override names none of the changes between these "
+            "versions: the reviewer's verdict would apply to nothing"
+        )
+    lines.append("nothing compared: fix the overrides above first")
     return "\n".join(lines) + "\n"
 
 

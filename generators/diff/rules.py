@@ -432,6 +432,51 @@ _rule(
     _both(_ADMIN, "added", "removed", "changed"),
 )
 
+_rule(
+    "SITE_CHANGED",
+    TITLE_PAGE,
+    "a trial site or its principal investigator (EU CTR dossier Part II)",
+    {
+        "added": _v(
+            "rights",
+            True,
+            False,
+            False,
+            "a new trial site or investigator is judged on the suitability of the site and of "
+            "the investigator (EU CTR Art 7(1)(e)(f)): a substantial modification of Part II",
+            "a new investigator is submitted under 312.30(c) within 30 days of being added, "
+            "not as a change in protocol under 312.30(b)",
+        ),
+        "changed": _v(
+            "rights",
+            True,
+            False,
+            False,
+            "a change of site or of principal investigator is judged on the suitability of the "
+            "site and of the investigator (EU CTR Art 7(1)(e)(f)): a substantial modification "
+            "of Part II",
+            "a new investigator is submitted under 312.30(c), not as a change in protocol "
+            "under 312.30(b)",
+        ),
+        "removed": _v(
+            "administrative",
+            False,
+            False,
+            False,
+            "a site closed: the subjects' safety and rights and the data are not affected by "
+            "the closure itself (notified, not authorised)",
+            "not a change to the safety of subjects, the scope of the investigation or its "
+            "scientific quality",
+        ),
+    },
+)
+_rule(
+    "CONTACT_CHANGED",
+    TITLE_PAGE,
+    "a contact for subjects or sites (EU CTR dossier Part II)",
+    _both(_ADMIN, "added", "removed", "changed"),
+)
+
 # 1 Protocol summary: schedule of activities
 _rule(
     "VISIT_ADDED",

@@ -149,6 +149,8 @@ class _Builder:
             "registry": "Registry identifier",
             "sponsor": "Sponsor",
             "collaborator": "Collaborator",
+            "site": "Trial site",
+            "contact": "Contact",
             "phase": "Phase",
             "version": "Protocol version",
             "version_date": "Protocol version date",

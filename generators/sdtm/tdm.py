@@ -18,7 +18,8 @@ This module owns the mapping from the spec to the five trial design domains:
   cycle's length, and without `ends` its TEENRL "21 days after start of
   Element".
 - TV (trial visits), ordered by VISITNUM: one row per planned visit of the
-  expanded schedule (C1D1 … C17D1, each occurrence of a repeat); VISITNUM from
+  expanded schedule (an unscheduled visit is not planned and is left out, unless a
+  `when` or `starts` rule says when it happens) (C1D1 … C17D1, each occurrence of a repeat); VISITNUM from
   `number` (visits without one are numbered after the highest, in schedule
   order), VISIT the label, VISITDY the planned day (the first day of a range;
   a cycle's visits on the day they fall without delays; none for a visit
@@ -31,25 +32,37 @@ This module owns the mapping from the spec to the five trial design domains:
   text is cut at the last whole word that fits in 196 bytes (UTF-8) and ends
   with " ..."; the protocol document carries the full text.  TIRL is empty.
 - TS (trial summary): the parameters of `TS_PARAMETERS`, in that order, each
-  with TSSEQ 1, 2, … over its values.  The values follow the conventions of
-  the CDISC pilot's TS ("50 years", "No maximum", "Phase II Trial", "Y").
-  A value longer than 200 characters continues in TSVAL1, TSVAL2, ….
+  with TSSEQ 1, 2, … over its values.  Values are CDISC controlled terms where a
+  codelist governs the parameter (SDTM CT 2025-03-28, `terminology.py`: "PHASE IB
+  TRIAL", "OPEN LABEL", "SINGLE GROUP"), with the term's NCI code in TSVALCD and
+  "CDISC CT" and the version in TSVCDREF/TSVCDVER; ages, lengths and dates are
+  ISO 8601 ("P18Y", "P26W", "2012-07-06"); an unknown value a submission needs
+  (the start date) or an unbounded maximum age is written with its null flavour
+  in TSVALNF (UNK, PINF) rather than left out.  A value longer than 200
+  characters continues in TSVAL1, TSVAL2, ….  EPOCH in TA is the EPOCH term the
+  epoch's name or label names (`screening` -> SCREENING), else its label.
 
-The XPT files are SAS transport version 5 (`xport.py`; character data
-UTF-8).  The creation and modification time in the library and member
-headers is the protocol version date (1 January 1970 when the spec has none),
-not the build time, so that rebuilding gives byte-identical files.
+The XPT files are SAS transport version 5 (`xport.py`) in ASCII, as
+regulators take them: text is rewritten by `ascii.to_ascii` ("≥" -> ">=") and
+each rewritten cell is listed in `xpt_ascii.csv` with its original; the CSV
+copies keep the text as written.  The creation and modification time in the
+library and member headers is the protocol version date (1 January 1970 when
+the spec has none), not the build time, so that rebuilding gives
+byte-identical files.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple, cast
 
 from generators.documents.timing import relative_timing, repeat_words
+from generators.sdtm import terminology
+from generators.sdtm.ascii import Transliteration, to_ascii
 from generators.sdtm.xport import Variable, xport_bytes
 from protocol_dsl import allocation
 from protocol_dsl import model as m
@@ -120,6 +133,12 @@ TS_COLUMNS = (
     Column("TSPARM", "Trial Summary Parameter"),
     Column("TSVAL", "Parameter Value"),
 )
+TS_CODING_COLUMNS = (
+    Column("TSVALNF", "Parameter Null Flavor"),
+    Column("TSVALCD", "Parameter Value Code"),
+    Column("TSVCDREF", "Name of the Reference Terminology"),
+    Column("TSVCDVER", "Version of the Reference Terminology"),
+)
 
 
 def build(spec: Spec, out_dir: Path) -> list[Path]:
@@ -127,12 +146,21 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     stamp = _xpt_stamp(spec)
+    rewritten: list[Transliteration] = []
     for dataset in datasets(spec):
         header = [c.name for c in dataset.columns]
         written.append(write_csv(folder / f"{dataset.name.lower()}.csv", header, dataset.rows))
         xpt = folder / f"{dataset.name.lower()}.xpt"
-        write_xpt(xpt, dataset, stamp)
+        rewritten += write_xpt(xpt, dataset, stamp)
         written.append(xpt)
+    # the XPT files are ASCII: every cell rewritten for them, with its original text
+    written.append(
+        write_csv(
+            folder / "xpt_ascii.csv",
+            ["DATASET", "VARIABLE", "ROW", "ORIGINAL", "ASCII"],
+            [list(t) for t in rewritten],
+        )
+    )
     return written
 
 
@@ -180,10 +208,21 @@ def ta_rows(spec: Spec, study: str) -> list[list[Cell]]:
                         (element.label if element and element.label else step.element),
                         (step.branch or "") if last else "",
                         (step.transition or "") if last else _cycle_transition(spec, arm, position),
-                        (epoch.label if epoch and epoch.label else step.epoch),
+                        epoch_value(epoch, step.epoch),
                     ]
                 )
     return rows
+
+
+def epoch_value(epoch: m.Epoch | None, name: str) -> str:
+    """EPOCH: the CDISC EPOCH term the epoch's name (else its label) names — `screening`,
+    `follow_up`, `run_in`, `washout` …; the label as written where neither is a term (the
+    codelist is extensible)."""
+    for text in (name, epoch.label if epoch is not None else None):
+        found = terminology.term("EPOCH", text) if text else None
+        if found is not None:
+            return found.value
+    return epoch.label if epoch is not None and epoch.label else name
 
 
 def _cycle_of(spec: Spec, arm: m.Arm, step: m.ArmStep) -> m.Cycle | None:
@@ -279,7 +318,10 @@ def visit_numbers(spec: Spec) -> dict[str, Decimal]:
 
 def tv_rows(spec: Spec, study: str) -> list[list[Cell]]:
     numbers = visit_numbers(spec)
-    visits = sorted(spec.visit_order, key=lambda v: numbers[v.name])
+    # TV holds the planned visits: an unscheduled visit is not one, unless a rule says
+    # when it happens (a conditional planned visit, like early termination, stays)
+    planned = [v for v in spec.visit_order if not v.unscheduled or v.condition or v.start_rule]
+    visits = sorted(planned, key=lambda v: numbers[v.name])
     return [
         [
             study,
@@ -376,11 +418,24 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 # ---------------------------------------------------------------- TS
 
 
+class TsValue(NamedTuple):
+    """One TS value with its coding: TSVAL, TSVALCD, TSVCDREF, TSVCDVER, TSVALNF."""
+
+    text: str
+    code: str = ""
+    reference: str = ""
+    version: str = ""
+    null_flavour: str = ""
+
+
 class TsParameter(NamedTuple):
     code: str
-    name: str
     source: str
-    values: Callable[[Spec], list[str]]
+    values: Callable[[Spec], list[TsValue]]
+
+    @property
+    def name(self) -> str:
+        return terminology.ts_parameter_name(self.code)
 
 
 def _field_text(spec: Spec, key: str) -> str | None:
@@ -399,8 +454,27 @@ def _field_texts(spec: Spec, key: str) -> list[str]:
     return [str(v.value) for f in spec.trial.all(key) for v in f.values]
 
 
-def _one(text: str | None) -> list[str]:
-    return [text] if text else []
+def _text(texts: list[str]) -> list[TsValue]:
+    return [TsValue(t) for t in texts if t]
+
+
+def _ct(list_name: str, texts: list[str]) -> list[TsValue]:
+    """Values from a CDISC codelist, with their NCI codes; a value the (extensible)
+    codelist does not hold is written as it is, uncoded."""
+    values = []
+    for text in texts:
+        found = terminology.term(list_name, text)
+        if found is None:
+            values.append(TsValue(text))
+        else:
+            values.append(
+                TsValue(found.value, found.code, terminology.REFERENCE, terminology.VERSION)
+            )
+    return values
+
+
+def _iso(texts: list[str]) -> list[TsValue]:
+    return [TsValue(t, reference="ISO 8601") for t in texts if t]
 
 
 def _mapped(spec: Spec, key: str, table: dict[str, str]) -> list[str]:
@@ -408,62 +482,51 @@ def _mapped(spec: Spec, key: str, table: dict[str, str]) -> list[str]:
 
 
 def _age(spec: Spec, key: str) -> list[str]:
+    """An age or a length as an ISO 8601 duration (18 years -> P18Y)."""
     found = spec.trial_field(key)
     if found is None or not isinstance(found.value.value, m.Quantity):
         return []
-    return [quantity_in_words(found.value.value)]
+    duration = iso_duration(found.value.value)
+    return [duration] if duration else [quantity_in_words(found.value.value)]
 
 
-def _age_max(spec: Spec) -> list[str]:
+def _age_max(spec: Spec) -> list[TsValue]:
     stated = _age(spec, "maximum_age")
     if stated:
-        return stated
-    return ["No maximum"] if spec.trial_field("minimum_age") is not None else []
+        return _iso(stated)
+    # no upper limit: SDTMIG's null flavour for an unbounded maximum
+    if spec.trial_field("minimum_age") is not None:
+        return [TsValue("", null_flavour="PINF")]
+    return []
+
+
+def _date(spec: Spec, key: str) -> str | None:
+    found = spec.trial_field(key)
+    if found is None or found.value.kind != "date":
+        return None
+    return cast(datetime.date, found.value.value).isoformat()
+
+
+def _start_date(spec: Spec) -> list[TsValue]:
+    """SSTDTC: the start date (anticipated until the trial recruits: rebuild with the
+    actual date for a submission); a TS without it is rejected, so an unknown start is
+    written with the null flavour UNK rather than left out."""
+    found = _date(spec, "start_date")
+    if found is not None:
+        return _iso([found])
+    return [TsValue("", null_flavour="UNK")] if spec.trial is not None else []
+
+
+_FINISHED = ("completed", "terminated")
+
+
+def _end_date(spec: Spec) -> list[TsValue]:
+    """SENDTC: the completion date, once it is actual (the trial completed or terminated)."""
+    found = _date(spec, "completion_date")
+    return _iso([found]) if found and _field_text(spec, "status") in _FINISHED else []
 
 
 _YEAR = Decimal(1)
-_AGE_SPANS: tuple[tuple[str, Decimal, Decimal | None, str], ...] = (
-    # CDISC CT "Age Span" as the pilot writes it; bounds in years, inclusive
-    ("NEWBORN (0-27 DAYS)", Decimal(0), Decimal(27) / Decimal(365), "child"),
-    (
-        "INFANT AND TODDLER (28 DAYS-23 MONTHS)",
-        Decimal(28) / Decimal(365),
-        Decimal(23) / 12,
-        "child",
-    ),
-    ("CHILDREN (2-11)", Decimal(2), Decimal(11), "child"),
-    ("ADOLESCENT (12-17)", Decimal(12), Decimal(17), "child"),
-    ("ADULT (18-65)", Decimal(18), Decimal(65), "adult"),
-    ("ELDERLY (> 65)", Decimal(65), None, "older_adult"),
-)
-
-
-def _years(spec: Spec, key: str) -> Decimal | None:
-    found = spec.trial_field(key)
-    if found is None or not isinstance(found.value.value, m.Quantity):
-        return None
-    quantity = found.value.value
-    per_year = {"a": 1, "year": 1, "years": 1, "mo": 12, "month": 12, "months": 12}
-    factor = per_year.get(quantity.unit)
-    return quantity.value / factor if factor else None
-
-
-def _age_spans(spec: Spec) -> list[str]:
-    """Age spans: those of the spec's `age_group` that the age range overlaps."""
-    groups = set(_field_texts(spec, "age_group"))
-    low, high = _years(spec, "minimum_age"), _years(spec, "maximum_age")
-    if not groups and low is None and high is None:
-        return []
-    spans = []
-    for label, start, end, group in _AGE_SPANS:
-        if groups and group not in groups:
-            continue
-        above = end is None or low is None or low <= end
-        # "> 65" excludes 65 itself
-        below = high is None or (start < high if end is None else start <= high)
-        if above and below:
-            spans.append(label)
-    return spans
 
 
 def _investigational(spec: Spec) -> list[m.Intervention]:
@@ -509,17 +572,20 @@ def _regimens(spec: Spec) -> list[m.Regimen]:
     return [r for r in spec.regimens.values() if r.intervention in names]
 
 
-def _frequencies(spec: Spec) -> list[str]:
-    """DOSFRQ: the CDISC FREQ submission value of each investigational regimen (of its
-    `frequency`, else of its repeat interval, ONCE for a single dose); without regimens,
-    the intervention's `frequency` as written."""
-    terms: dict[str, None] = {}
+def _frequencies(spec: Spec) -> list[TsValue]:
+    """DOSFRQ: the CDISC FREQ term of each investigational regimen (of its `frequency`,
+    else of its repeat interval, ONCE for a single dose); without regimens, the
+    intervention's `frequency`, coded where it is a FREQ term."""
+    terms: dict[str, TsValue] = {}
     for regimen in _regimens(spec):
         term = regimen_frequency(spec, regimen)
         found = frequency(term) if term is not None else None
         if found is not None:
-            terms[found.submission] = None  # "EVERY 3 WEEKS" for Q3W: the codelist's value
-    return list(terms) or _intervention_values(spec, "frequency")
+            # "EVERY 3 WEEKS" for Q3W: the codelist's value, with its code
+            terms[found.submission] = TsValue(
+                found.submission, found.code, terminology.REFERENCE, terminology.VERSION
+            )
+    return list(terms.values()) or _ct("FREQ", _intervention_values(spec, "frequency"))
 
 
 def _routes(spec: Spec) -> list[str]:
@@ -544,23 +610,35 @@ def _intervention_values(spec: Spec, key: str) -> list[str]:
     return list(values)
 
 
-def _objectives(level: str) -> Callable[[Spec], list[str]]:
-    return lambda spec: [o.text for o in spec.objectives if o.level == level]
+def _objectives(level: str) -> Callable[[Spec], list[TsValue]]:
+    return lambda spec: _text([o.text for o in spec.objectives if o.level == level])
 
 
-def _indication(spec: Spec) -> list[str]:
-    return _one(_field_text(spec, "indication")) or _field_texts(spec, "condition")
-
-
-def _indication_type(spec: Spec) -> list[str]:
-    stated = [v.upper() for v in _field_texts(spec, "indication_type")]
+def _indication(spec: Spec) -> list[TsValue]:
+    """INDIC: the indication, else the conditions, coded with SNOMED CT where the
+    condition carries a SNOMED code."""
+    stated = _field_text(spec, "indication")
     if stated:
-        return stated
-    return _mapped(
-        spec,
-        "purpose",
-        {"treatment": "TREATMENT", "prevention": "PREVENTION", "diagnostic": "DIAGNOSIS"},
-    )
+        return [TsValue(stated)]
+    if spec.trial is None:
+        return []
+    values = []
+    for f in spec.trial.all("condition"):
+        snomed = next((c.value for c in f.codes if c.system.upper() in ("SNOMED", "SCT")), "")
+        for v in f.values:
+            values.append(TsValue(str(v.value), snomed, "SNOMED" if snomed else ""))
+    return values
+
+
+def _indication_type(spec: Spec) -> list[TsValue]:
+    stated = [v.upper() for v in _field_texts(spec, "indication_type")]
+    if not stated:
+        stated = _mapped(
+            spec,
+            "purpose",
+            {"treatment": "TREATMENT", "prevention": "PREVENTION", "diagnostic": "DIAGNOSIS"},
+        )
+    return _ct("TINDTP", stated)
 
 
 TRIAL_PHASES = {
@@ -594,25 +672,32 @@ CONTROL = {
     "none": "NONE",
     "historical": "HISTORICAL",
 }
+INTERVENTION_MODEL = {
+    "single_group": "SINGLE GROUP",
+    "parallel": "PARALLEL",
+    "crossover": "CROSS-OVER",
+    "factorial": "FACTORIAL",
+    "sequential": "SEQUENTIAL",
+}
 YES_NO = {"yes": "Y", "no": "N"}
 RANDOMIZED = {"randomized": "Y", "non_randomized": "N", "na": "N"}
 SEX_POPULATION = {"all": "BOTH", "female": "F", "male": "M"}
 
 
-def _blinding(spec: Spec) -> list[str]:
+def _blinding(spec: Spec) -> list[TsValue]:
     stated = _field_text(spec, "masking")
     level = allocation.effective_masking(spec.masking, stated)
-    return [BLINDING[level]] if level in BLINDING else []
+    return _ct("TBLIND", [BLINDING[level]] if level in BLINDING else [])
 
 
-def _randomised(spec: Spec) -> list[str]:
+def _randomised(spec: Spec) -> list[TsValue]:
     stated = _mapped(spec, "allocation", RANDOMIZED)
-    if stated or spec.randomisation is None:
-        return stated
-    return ["Y"]
+    if not stated and spec.randomisation is not None:
+        stated = ["Y"]
+    return _ct("NY", stated)
 
 
-def _randomisation_quotient(spec: Spec) -> list[str]:
+def _randomisation_quotient(spec: Spec) -> list[TsValue]:
     """RANDQT: the share of subjects randomised to the investigational product (the
     ratio's experimental arms), as a decimal of at most two places as TS writes it."""
     randomisation = spec.randomisation
@@ -624,81 +709,98 @@ def _randomisation_quotient(spec: Spec) -> list[str]:
         return []
     quotient = allocation.randomisation_quotient(weights, experimental)
     text = f"{float(quotient):.2f}".rstrip("0").rstrip(".")
-    return [text or "0"]
+    return [TsValue(text or "0")]
 
 
-def _phase(spec: Spec) -> list[str]:
+def _phase(spec: Spec) -> list[TsValue]:
     phase = _field_text(spec, "phase")
     if phase is None:
         return []
     text = TRIAL_PHASES.get(phase.strip().lower().replace(" ", ""))
-    return [text] if text else []
+    return _ct("TPHASE", [text] if text else [])
+
+
+def _registries(spec: Spec) -> list[TsValue]:
+    """REGID, coded with the registry's name where the identifier says which it is."""
+    values = []
+    for identifier in _field_texts(spec, "registry"):
+        if re.fullmatch(r"NCT\d{8}", identifier):
+            values.append(TsValue(identifier, identifier, "ClinicalTrials.gov"))
+        elif re.fullmatch(r"\d{4}-\d{6}-\d{2}", identifier):
+            values.append(TsValue(identifier, identifier, "EudraCT"))
+        else:
+            values.append(TsValue(identifier))
+    return values
+
+
+def _arm_count(spec: Spec) -> list[TsValue]:
+    return [TsValue(str(len(spec.arms)))] if spec.arms else []
 
 
 def _plain_upper(values: list[str]) -> list[str]:
     return [v.replace("_", " ").upper() for v in values]
 
 
-# The TS mapping table: parameter, name, where the value comes from, how.
+# The TS mapping table: parameter, where the value comes from, how.  TSPARM is the
+# TS parameter codelist's name for the code (terminology.ts_parameter_name).
 TS_PARAMETERS: tuple[TsParameter, ...] = (
-    TsParameter("ADDON", "Added on to Existing Treatments", "trial add_on",
-                lambda s: _mapped(s, "add_on", YES_NO)),
-    TsParameter("AGEMAX", "Planned Maximum Age of Subjects", "trial maximum_age", _age_max),
-    TsParameter("AGEMIN", "Planned Minimum Age of Subjects", "trial minimum_age",
-                lambda s: _age(s, "minimum_age")),
-    TsParameter("AGESPAN", "Age Group", "trial age_group, minimum_age, maximum_age", _age_spans),
-    TsParameter("TBLIND", "Trial Blinding Schema", "trial masking, else the masking roles",
-                _blinding),
-    TsParameter("COMPTRT", "Comparative Treatment Name", "trial comparator",
-                lambda s: _field_texts(s, "comparator")),
-    TsParameter("TCNTRL", "Control Type", "trial control",
-                lambda s: _mapped(s, "control", CONTROL)),
-    TsParameter("TDIGRP", "Diagnosis Group", "trial diagnosis_group",
-                lambda s: _field_texts(s, "diagnosis_group")),
-    TsParameter("DOSE", "Dose per Administration", "investigational dose, else dose levels",
-                lambda s: [m.format_decimal(q.value) for q in _doses(s)]),
-    TsParameter("DOSFRQ", "Dosing Frequency", "regimen FREQ term, else intervention frequency",
-                _frequencies),
-    TsParameter("DOSU", "Dose Units", "unit of the doses",
-                lambda s: list(dict.fromkeys(q.unit for q in _doses(s)))),
-    TsParameter("INDIC", "Trial Indication", "trial indication, else condition", _indication),
-    TsParameter("TINDTP", "Trial Indication Type", "trial indication_type, else purpose",
-                _indication_type),
-    TsParameter("LENGTH", "Trial Length", "trial length", lambda s: _age(s, "length")),
-    TsParameter("OBJPRIM", "Trial Primary Objective", "primary objectives",
-                _objectives("primary")),
-    TsParameter("OBJSEC", "Trial Secondary Objective", "secondary objectives",
-                _objectives("secondary")),
-    TsParameter("OBJEXPL", "Trial Exploratory Objective", "exploratory objectives",
-                _objectives("exploratory")),
-    TsParameter("TPHASE", "Trial Phase Classification", "trial phase", _phase),
-    TsParameter("PLANSUB", "Planned Number of Subjects", "trial enrolment",
-                lambda s: _one(_field_text(s, "enrolment"))),
-    TsParameter("RANDOM", "Trial is Randomized", "trial allocation, else the randomisation",
-                _randomised),
-    TsParameter("RANDQT", "Randomization Quotient", "the ratio's experimental arms",
-                _randomisation_quotient),
-    TsParameter("REGID", "Registry Identifier", "trial registry",
-                lambda s: _field_texts(s, "registry")),
-    TsParameter("ROUTE", "Route of Administration", "investigational route, else regimen route",
-                lambda s: _plain_upper(_routes(s))),
-    TsParameter("SEXPOP", "Sex of Participants", "trial sex",
-                lambda s: _mapped(s, "sex", SEX_POPULATION)),
-    TsParameter("SPONSOR", "Clinical Study Sponsor", "trial sponsor",
-                lambda s: _field_texts(s, "sponsor")),
-    TsParameter("STRATFCT", "Stratification Factor", "the randomisation's factors",
-                lambda s: [f.label or f.name for f in s.randomisation.factors]
-                if s.randomisation is not None else []),
-    TsParameter("TITLE", "Trial Title", "trial title", lambda s: _field_texts(s, "title")),
-    TsParameter("TRT", "Investigational Therapy or Treatment", "investigational interventions",
-                lambda s: [i.label or i.name for i in _investigational(s)]),
-    TsParameter("TTYPE", "Trial Type", "trial trial_type",
-                lambda s: _plain_upper(_field_texts(s, "trial_type"))),
+    TsParameter("ADDON", "trial add_on", lambda s: _ct("NY", _mapped(s, "add_on", YES_NO))),
+    TsParameter("AGEMAX", "trial maximum_age (none: PINF)", _age_max),
+    TsParameter("AGEMIN", "trial minimum_age", lambda s: _iso(_age(s, "minimum_age"))),
+    TsParameter("TBLIND", "trial masking, else the masking roles", _blinding),
+    TsParameter("COMPTRT", "trial comparator", lambda s: _text(_field_texts(s, "comparator"))),
+    TsParameter("TCNTRL", "trial control",
+                lambda s: _ct("TCNTRL", _mapped(s, "control", CONTROL))),
+    TsParameter("TDIGRP", "trial diagnosis_group",
+                lambda s: _text(_field_texts(s, "diagnosis_group"))),
+    TsParameter("DOSE", "investigational dose, else dose levels",
+                lambda s: [TsValue(m.format_decimal(q.value)) for q in _doses(s)]),
+    TsParameter("DOSFRQ", "regimen FREQ term, else intervention frequency", _frequencies),
+    TsParameter("DOSU", "unit of the doses",
+                lambda s: _ct("UNIT", list(dict.fromkeys(q.unit for q in _doses(s))))),
+    TsParameter("INDIC", "trial indication, else condition (SNOMED code)", _indication),
+    TsParameter("TINDTP", "trial indication_type, else purpose", _indication_type),
+    TsParameter("LENGTH", "trial length", lambda s: _iso(_age(s, "length"))),
+    TsParameter("OBJPRIM", "primary objectives", _objectives("primary")),
+    TsParameter("OBJSEC", "secondary objectives", _objectives("secondary")),
+    TsParameter("OBJEXP", "exploratory objectives", _objectives("exploratory")),
+    TsParameter("TPHASE", "trial phase", _phase),
+    TsParameter("PLANSUB", "trial enrolment",
+                lambda s: _text([_field_text(s, "enrolment") or ""])),
+    TsParameter("RANDOM", "trial allocation, else the randomisation", _randomised),
+    TsParameter("RANDQT", "the ratio's experimental arms", _randomisation_quotient),
+    TsParameter("REGID", "trial registry", _registries),
+    TsParameter("ROUTE", "investigational route, else regimen route",
+                lambda s: _ct("ROUTE", _plain_upper(_routes(s)))),
+    TsParameter("SEXPOP", "trial sex", lambda s: _ct("SEXPOP", _mapped(s, "sex", SEX_POPULATION))),
+    TsParameter("SPONSOR", "trial sponsor", lambda s: _text(_field_texts(s, "sponsor"))),
+    TsParameter("STRATFCT", "the randomisation's factors",
+                lambda s: _text([f.label or f.name for f in s.randomisation.factors]
+                                if s.randomisation is not None else [])),
+    TsParameter("TITLE", "trial title", lambda s: _text(_field_texts(s, "title"))),
+    TsParameter("TRT", "investigational interventions",
+                lambda s: _text([i.label or i.name for i in _investigational(s)])),
+    TsParameter("TTYPE", "trial trial_type",
+                lambda s: _ct("TTYPE", _plain_upper(_field_texts(s, "trial_type")))),
+    TsParameter("SSTDTC", "trial start_date (unknown: UNK)", _start_date),
+    TsParameter("SENDTC", "trial completion_date, once completed or terminated", _end_date),
+    TsParameter("STYPE", "trial study_type",
+                lambda s: _ct("STYPE", _plain_upper(_field_texts(s, "study_type")))),
+    TsParameter("INTMODEL", "trial model",
+                lambda s: _ct("INTMODEL", _mapped(s, "model", INTERVENTION_MODEL))),
+    TsParameter("NARMS", "the arms declared", _arm_count),
+    TsParameter("HLTSUBJI", "trial healthy_volunteers",
+                lambda s: _ct("NY", _mapped(s, "healthy_volunteers", YES_NO))),
 )  # fmt: skip
 
 
 def ts_values(spec: Spec) -> list[tuple[str, str, int, str]]:
     """(TSPARMCD, TSPARM, TSSEQ, TSVAL) rows, TSVAL in full."""
+    return [(code, name, seq, value.text) for code, name, seq, value in ts_coded_values(spec)]
+
+
+def ts_coded_values(spec: Spec) -> list[tuple[str, str, int, TsValue]]:
+    """(TSPARMCD, TSPARM, TSSEQ, value with its coding) rows."""
     rows = []
     for parameter in TS_PARAMETERS:
         for seq, value in enumerate(parameter.values(spec), start=1):
@@ -707,16 +809,19 @@ def ts_values(spec: Spec) -> list[tuple[str, str, int, str]]:
 
 
 def _ts_dataset(spec: Spec, study: str) -> Dataset:
-    values = ts_values(spec)
-    pieces = [split_text(v) for *_rest, v in values]
+    values = ts_coded_values(spec)
+    pieces = [split_text(value.text) for *_rest, value in values]
     extra = max((len(p) for p in pieces), default=1) - 1
-    columns = TS_COLUMNS + tuple(
-        Column(f"TSVAL{n}", f"Parameter Value {n}") for n in range(1, extra + 1)
+    columns = (
+        TS_COLUMNS
+        + tuple(Column(f"TSVAL{n}", f"Parameter Value {n}") for n in range(1, extra + 1))
+        + TS_CODING_COLUMNS
     )
     rows: list[list[Cell]] = []
-    for (code, name, seq, _value), parts in zip(values, pieces, strict=True):
+    for (code, name, seq, value), parts in zip(values, pieces, strict=True):
         cells: list[Cell] = [study, "TS", seq, code, name, parts[0]]
         cells += [parts[n] if n < len(parts) else "" for n in range(1, extra + 1)]
+        cells += [value.null_flavour, value.code, value.reference, value.version]
         rows.append(cells)
     return Dataset("TS", "Trial Summary", columns, rows)
 
@@ -737,14 +842,26 @@ def _xpt_stamp(spec: Spec) -> bytes:
     return b"01JAN70:00:00:00"
 
 
-def write_xpt(path: Path, dataset: Dataset, stamp: bytes) -> None:
-    """SAS transport v5, stamped with `stamp` instead of the build time."""
+def write_xpt(path: Path, dataset: Dataset, stamp: bytes) -> list[Transliteration]:
+    """SAS transport v5 in ASCII, stamped with `stamp` instead of the build time; the
+    cells whose text had to be rewritten in ASCII."""
     variables = [Variable(c.name, c.label, c.numeric) for c in dataset.columns]
-    rows = [
-        [_xpt_value(row[i], column.numeric) for i, column in enumerate(dataset.columns)]
-        for row in dataset.rows
-    ]
+    rewritten: list[Transliteration] = []
+    rows = []
+    for number, row in enumerate(dataset.rows, start=1):
+        cells: list[float | str | None] = []
+        for i, column in enumerate(dataset.columns):
+            value = _xpt_value(row[i], column.numeric)
+            if isinstance(value, str) and not value.isascii():
+                ascii_text = to_ascii(value)
+                rewritten.append(
+                    Transliteration(dataset.name, column.name, number, value, ascii_text)
+                )
+                value = ascii_text
+            cells.append(value)
+        rows.append(cells)
     path.write_bytes(xport_bytes(dataset.name, dataset.label, variables, rows, stamp))
+    return rewritten
 
 
 def _xpt_value(value: Cell, numeric: bool) -> float | str | None:

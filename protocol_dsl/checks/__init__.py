@@ -55,6 +55,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
     """Every check, in order; `thorough` lifts the solver's effort limit."""
     from protocol_dsl.checks import (
         alternatives,
+        amendments,
         arm_doses,
         availability,
         change_entries,
@@ -78,6 +79,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         schedule,
         terminology,
         timeline,
+        trial_dates,
         wording,
     )
 
@@ -92,6 +94,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         terminology.check,
         ongoing.check,
         header_population.check,
+        trial_dates.check,
         arm_doses.check,
         logs.check,
         timeline.check,
@@ -108,6 +111,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         notes.check,
         previous_names.check,
         change_entries.check,
+        amendments.check,
     ]
 
 

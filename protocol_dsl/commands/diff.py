@@ -1,7 +1,8 @@
 """`protocol diff OLD NEW` / `protocol diff SPEC --against GITREF`: the classified semantic diff.
 
 Exit codes: 0 no change, 3 changes, 4 substantial changes, 1 an error (a
-spec with errors, an unknown git ref, unreadable subject data, or
+spec with errors, an unknown git ref, unreadable subject data, an
+amendment override that names none of the changes (E0133), or
 `--require-rationale` with substantial changes that have no rationale, or
 with an amendment `change NAME` entry that names none of the changes; without
 the option such an entry is a warning).
@@ -85,6 +86,18 @@ def _exit_with_status(run: Callable[..., int]) -> Callable[..., None]:
     "under both versions.",
 )
 @click.option(
+    "--tracked-changes",
+    "tracked_changes",
+    metavar="FILE.docx",
+    help="Write the new protocol (Word) with the changes as tracked revisions.",
+)
+@click.option(
+    "--clean",
+    "clean",
+    metavar="FILE.docx",
+    help="Write the clean new protocol (Word), the companion of --tracked-changes.",
+)
+@click.option(
     "--require-rationale",
     is_flag=True,
     help="Fail if a substantial change has no `change … rationale` entry in the amendment.",
@@ -97,6 +110,8 @@ def command(
     output_format: str,
     output: str | None,
     subjects: tuple[str, ...],
+    tracked_changes: str | None,
+    clean: str | None,
     require_rationale: bool,
     no_color: bool,
 ) -> int:
@@ -142,8 +157,17 @@ def command(
         click.echo(render_text(wrong, new_result.sources, colour), err=True, nl=False)
         click.echo("nothing compared: fix the errors above first", err=True)
         return 1
-    report, missing, unmatched = _report(old_result, new_result, old_name, new_path, subjects)
+    report, missing, unmatched, stray = _report(
+        old_result, new_result, old_name, new_path, subjects
+    )
+    if stray:
+        from generators.diff.render import unmatched_overrides_text
+
+        click.echo(unmatched_overrides_text(stray), err=True, nl=False)
+        return 1
     _write(report, output_format, output, new_path, no_color)
+    if tracked_changes or clean:
+        _write_protocols(old_result, new_result, report, tracked_changes, clean)
     if unmatched:
         from generators.diff.render import unmatched_entries_text
 
@@ -157,6 +181,26 @@ def command(
     if not report.changes:
         return EXIT_NO_CHANGE
     return EXIT_SUBSTANTIAL if report.substantial else EXIT_CHANGES
+
+
+def _write_protocols(
+    old_result: CompileResult,
+    new_result: CompileResult,
+    report: Report,
+    tracked_changes: str | None,
+    clean: str | None,
+) -> None:
+    """The new protocol in Word: with the changes as revisions, and clean."""
+    from generators.diff.amended_protocol import protocol_docx, tracked_protocol
+
+    old, new = old_result.spec, new_result.spec
+    assert old is not None and new is not None
+    if tracked_changes:
+        Path(tracked_changes).write_bytes(tracked_protocol(old, new, report.amendments))
+        click.echo(f"wrote {tracked_changes}: the new protocol with tracked changes", err=True)
+    if clean:
+        Path(clean).write_bytes(protocol_docx(new))
+        click.echo(f"wrote {clean}: the new protocol, clean", err=True)
 
 
 def compile_for_diff(
@@ -209,15 +253,18 @@ def _report(
     old_name: str,
     new_name: str,
     subjects: tuple[str, ...],
-) -> tuple[Report, list[Change], list[m.AmendmentChange]]:
+) -> tuple[Report, list[Change], list[m.AmendmentChange], list[m.ClassificationOverride]]:
     from generators.diff import rationale
     from generators.diff.compare import diff, phase_of
+    from generators.diff.conclusion import conclude
+    from generators.diff.overrides import apply_overrides
     from generators.diff.render import Report
+    from generators.diff.wording import wordings
 
     old, new = old_result.spec, new_result.spec
     assert old is not None and new is not None
-    changes = diff(old, new)
     amendments = rationale.current_amendments(old, new)
+    changes, stray = apply_overrides(diff(old, new), amendments)
     rescreened = None
     if subjects:
         from generators.diff.subjects import SubjectDataError, rescreen
@@ -237,12 +284,22 @@ def _report(
         rationales=tuple(rationale.rationale_for(c, amendments) for c in changes),
         amendments=amendments,
         subjects=rescreened,
+        conclusion=conclude(changes),
+        wordings=wordings(changes, old, new),
+        old_date=_version_date(old),
+        new_date=_version_date(new),
     )
     return (
         report,
         rationale.missing_rationales(changes, amendments),
         rationale.unmatched_entries(changes, amendments),
+        stray,
     )
+
+
+def _version_date(spec: Spec) -> str | None:
+    field = spec.trial_field("version_date")
+    return str(field.value.value) if field is not None else None
 
 
 def _version(spec: Spec) -> str | None:

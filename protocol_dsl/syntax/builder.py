@@ -1477,9 +1477,21 @@ class ModelBuilder(Transformer):
         names = self._names(children)
         strings = self._strings(children)
         change = m.AmendmentChange(
-            names[0] if names else None, strings[0], self._marks(children), span=self.span(meta)
+            names[0] if names else None,
+            strings[0],
+            self._marks(children),
+            tuple(c for c in children if isinstance(c, m.ClassificationOverride)),
+            span=self.span(meta),
         )
         return ("change", change)
+
+    @v_args(meta=True)
+    def amendment_override(self, meta: Any, children: list[Any]) -> m.ClassificationOverride:
+        words = self._names(children)
+        regulation, verdict = (words[0], words[1]) if len(words) == 2 else (None, words[0])
+        return m.ClassificationOverride(
+            regulation, verdict, self._strings(children)[0], span=self.span(meta)
+        )
 
     @v_args(meta=True)
     def amendment_decl(self, meta: Any, children: list[Any]) -> m.Amendment:

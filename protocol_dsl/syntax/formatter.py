@@ -1282,10 +1282,15 @@ class _Formatter:
                     change.target or "",
                     self.string(change.text),
                     *self.marks(change.marks),
+                    *(self.override(o) for o in change.overrides),
                 ]
             )
             members.append((change, [_anchored(INDENT, text, change)]))
         return self.block(opening, members, decl)
+
+    def override(self, override: m.ClassificationOverride) -> str:
+        words = ["override", override.regulation or "", override.verdict]
+        return _join([*words, self.string(override.reason)])
 
     def mapping(self, decl: m.Mapping) -> list[_Line]:
         opening = self.header(0, ["mapping", decl.name, self.label(decl.label)], [], decl)

@@ -73,6 +73,10 @@ def removed(rule: str, category: str, eu: bool, fda: bool, *old: Edit, **kw) -> 
 
 S, R, REL, ROB, ADM = "safety", "rights", "data_reliability", "data_robustness", "administrative"
 
+_SITE_101 = after('"Sponsor A"\n', '  site "Site 101, Jinan — Prof. Li Wei"\n')
+_SITE_102 = '  site "Site 102, Shanghai — Prof. Chen Hua"\n'
+_CONTACT = '  contact "Trial hotline +86 531 0000 0000"\n'
+
 _RANDOMISED = sub("  allocation   non_randomized\n", "  allocation   randomized\n")
 _RANDOMISATION = after(
     "  TRT in treatment\n}\n",
@@ -325,6 +329,30 @@ ROWS: tuple[Row, ...] = (
     row("IDENTIFIER_CHANGED", "changed", ADM, False, False, sub("NCT00000001", "NCT00000002")),
     row("SPONSOR_CHANGED", "changed", R, True, False, sub('"Sponsor A"', '"Sponsor B"')),
     row("VERSION_CHANGED", "changed", ADM, False, False, sub('"1.0"', '"2.0"')),
+    # a second site: only added to the list of sites
+    row(
+        "SITE_CHANGED",
+        "added",
+        R,
+        True,
+        False,
+        _SITE_101,
+        after('Li Wei"\n', _SITE_102),
+        old=(_SITE_101,),
+    ),
+    # a new principal investigator at a site
+    row(
+        "SITE_CHANGED",
+        "changed",
+        R,
+        True,
+        False,
+        _SITE_101,
+        sub("Prof. Li Wei", "Dr. Zhang Min"),
+        old=(_SITE_101,),
+    ),
+    removed("SITE_CHANGED", ADM, False, False, after('"Sponsor A"\n', _SITE_102)),
+    row("CONTACT_CHANGED", "added", ADM, False, False, after('"Sponsor A"\n', _CONTACT)),
     row("STATUS_CHANGED", "changed", ADM, False, False, sub("not_yet_recruiting", "recruiting")),
     row(
         "HEADER_FIELD_CHANGED",

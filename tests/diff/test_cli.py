@@ -153,12 +153,17 @@ def test_docx_is_deterministic_and_holds_the_table(at_root: Path, tmp_path: Path
     assert [c.text for c in table.rows[0].cells] == [
         "Section",
         "Change",
+        "Old wording",
+        "New wording",
         "Rationale",
-        "Substantial",
+        "Classification",
     ]
     assert len(table.rows) == 13
     assert any(
-        "threshold changed" in row.cells[1].text and row.cells[3].text.startswith("Yes")
+        "threshold changed" in row.cells[1].text
+        and row.cells[2].text == "Aged 18 to 70 (inclusive);"
+        and row.cells[3].text == "Aged 18 to 75 (inclusive);"
+        and row.cells[5].text.startswith("Yes")
         for row in table.rows
     )
 

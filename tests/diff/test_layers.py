@@ -20,15 +20,16 @@ PACKAGE = "generators.diff"
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(f"{PACKAGE}.{name}" for name in layer.split())
     for layer in (
-        "rules",
+        "rules tracked",
         "changes conditions spelling",
-        "matching phrases directions depends editorial identity proof",
+        "matching phrases directions depends amendment_rules overrides wording "
+        "editorial identity proof",
         "recorder",
         "walk",
         "schedule reading header eligibility",
         "design dictionary objectives randomisation analysis",
         "compare",
-        "rationale subjects",
+        "rationale subjects conclusion amended_protocol",
         "render",
     )
 )

@@ -23,7 +23,7 @@ def test_ta_has_the_treatment_element_once_per_planned_cycle() -> None:
     cycles = ta[1:18]
     early = "If disease progression or unacceptable toxicity, go to Follow-up epoch"
     assert [r["TATRANS"] for r in cycles] == [early] * 16 + [""]
-    assert {r["EPOCH"] for r in cycles} == {"Treatment"}
+    assert {r["EPOCH"] for r in cycles} == {"TREATMENT"}  # the CDISC EPOCH term
 
 
 def test_te_gives_the_cycle_element_one_cycle_of_length() -> None:

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generators.sdtm import tdm
+from generators.sdtm import tdm, terminology
+from generators.sdtm.ascii import to_ascii
 from protocol_dsl import model as m
 from tests.crf.support import (
     REAL_SPECS,
@@ -35,9 +36,61 @@ needs_pilot = pytest.mark.skipif(
 # Where the spec's TS knowingly differs from the pilot's: the pilot numbers its
 # three trial types 1, 2, 4; the generator numbers every parameter 1, 2, 3, ….
 KNOWN_TSSEQ_DIFFERENCES = {("TTYPE", "PHARMACOKINETIC"): (4.0, 3.0)}
-# Parameters the spec states and the pilot's TS does not carry: the randomisation
-# quotient of its 1:1:1 ratio, and its (provisional) stratification factor.
-NOT_IN_PILOT_TS = ("RANDQT", "STRATFCT")
+# Parameters the generated TS carries and the pilot's does not: the randomisation
+# quotient of its 1:1:1 ratio and its (provisional) stratification factor, which the
+# spec states; the study start date, study type, intervention model and number of
+# arms, which a submission's TS needs today (the start date from the pilot's SV).
+NOT_IN_PILOT_TS = ("RANDQT", "STRATFCT", "SSTDTC", "STYPE", "INTMODEL", "NARMS")
+# The pilot's TS predates the current controlled terminology (SDTM CT 2025-03-28):
+# AGESPAN is no longer a TS parameter; two parameter names changed; ages and
+# lengths are ISO 8601 durations, "no maximum" the null flavour PINF; values of
+# coded parameters are the codelists' submission values; and the XPT is ASCII
+# (the typographic apostrophe of "Alzheimer’s").  Each difference, pilot -> ours,
+# as (TSPARMCD, TSPARM, TSVAL, TSVALNF):
+KNOWN_TS_CT_DIFFERENCES = {
+    ("AGEMAX", 1): (
+        ("AGEMAX", "Planned Maximum Age of Subjects", "No maximum", ""),
+        ("AGEMAX", "Planned Maximum Age of Subjects", "", "PINF"),
+    ),
+    ("AGEMIN", 1): (
+        ("AGEMIN", "Planned Minimum Age of Subjects", "50 years", ""),
+        ("AGEMIN", "Planned Minimum Age of Subjects", "P50Y", ""),
+    ),
+    ("TDIGRP", 1): (
+        ("TDIGRP", "Diagnosis Group",
+         "Patients with Probable Mild to Moderate Alzheimer’s Disease", ""),
+        ("TDIGRP", "Diagnosis Group",
+         "Patients with Probable Mild to Moderate Alzheimer's Disease", ""),
+    ),
+    ("INDIC", 1): (
+        ("INDIC", "Trial Indication", "Mild to Moderate Alzheimer’s Disease", ""),
+        ("INDIC", "Trial Disease/Condition Indication",
+         "Mild to Moderate Alzheimer's Disease", ""),
+    ),
+    ("TINDTP", 1): (
+        ("TINDTP", "Trial Indication Type", "TREATMENT", ""),
+        ("TINDTP", "Trial Intent Type", "TREATMENT", ""),
+    ),
+    ("LENGTH", 1): (
+        ("LENGTH", "Trial Length", "26 weeks", ""),
+        ("LENGTH", "Trial Length", "P26W", ""),
+    ),
+    ("TPHASE", 1): (
+        ("TPHASE", "Trial Phase Classification", "Phase II Trial", ""),
+        ("TPHASE", "Trial Phase Classification", "PHASE II TRIAL", ""),
+    ),
+    ("TITLE", 1): (
+        ("TITLE", "Trial Title",
+         "Safety and Efficacy of the Xanomeline Transdermal Therapeutic System (TTS) "
+         "in Patients with Mild to Moderate Alzheimer’s Disease.", ""),
+        ("TITLE", "Trial Title",
+         "Safety and Efficacy of the Xanomeline Transdermal Therapeutic System (TTS) "
+         "in Patients with Mild to Moderate Alzheimer's Disease.", ""),
+    ),
+}  # fmt: skip
+NOT_IN_OUR_TS = ("AGESPAN",)
+# EPOCH: the pilot's TA writes the epochs as labels ("Screening"); the generated TA
+# writes the CDISC EPOCH terms (SCREENING, TREATMENT).
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -94,8 +147,11 @@ def test_tv_matches_the_pilot(pilot_built: Path) -> None:
 def test_ta_matches_the_pilot(pilot_built: Path) -> None:
     real, _meta = _read_xpt(PILOT / "ta.xpt", "cp1252")
     ours, _meta = _read_xpt(pilot_built / "ta.xpt")
-    columns = ["ARMCD", "ARM", "TAETORD", "ETCD", "ELEMENT", "TABRANCH", "TATRANS", "EPOCH"]
+    columns = ["ARMCD", "ARM", "TAETORD", "ETCD", "ELEMENT", "TABRANCH", "TATRANS"]
     assert _records(ours, columns) == _records(real, columns)
+    epochs = list(zip(real["EPOCH"], ours["EPOCH"], strict=True))
+    assert sorted(set(epochs)) == [("Screening", "SCREENING"), ("Treatment", "TREATMENT")]
+    assert all(terminology.term("EPOCH", e) is not None for _real, e in epochs)
 
 
 @needs_pilot
@@ -107,21 +163,80 @@ def test_te_matches_the_pilot(pilot_built: Path) -> None:
     assert sorted(_records(ours, columns)) == sorted(_records(real, columns))
 
 
+def _by_parameter(frame, columns: list[str]) -> dict[tuple[str, int], tuple]:
+    """TS rows keyed by (TSPARMCD, n-th value of the parameter)."""
+    rows: dict[tuple[str, int], tuple] = {}
+    counts: dict[str, int] = {}
+    for record in _records(frame, columns):
+        counts[record[0]] = counts.get(record[0], 0) + 1
+        rows[(record[0], counts[record[0]])] = record
+    return rows
+
+
 @needs_pilot
 def test_ts_matches_the_pilot(pilot_built: Path) -> None:
     real, _meta = _read_xpt(PILOT / "ts.xpt", "cp1252")
     ours, _meta = _read_xpt(pilot_built / "ts.xpt")
-    ours = ours[~ours["TSPARMCD"].isin(NOT_IN_PILOT_TS)]
-    columns = ["TSPARMCD", "TSPARM", "TSVAL"]
-    assert _records(ours, columns) == _records(real, columns)
-    real_seq = _records(real, ["TSPARMCD", "TSVAL", "TSSEQ"])
-    our_seq = _records(ours, ["TSPARMCD", "TSVAL", "TSSEQ"])
+    real["TSVALNF"] = ""
+    columns = ["TSPARMCD", "TSPARM", "TSVAL", "TSVALNF"]
+    real_rows = _by_parameter(real[~real["TSPARMCD"].isin(NOT_IN_OUR_TS)], columns)
+    our_rows = _by_parameter(ours[~ours["TSPARMCD"].isin(NOT_IN_PILOT_TS)], columns)
+    assert real_rows.keys() == our_rows.keys()
     differences = {
-        (code, value): (pilot, generated)
-        for (code, value, pilot), (_c, _v, generated) in zip(real_seq, our_seq, strict=True)
+        key: (real_rows[key], our_rows[key]) for key in real_rows if real_rows[key] != our_rows[key]
+    }
+    assert differences == KNOWN_TS_CT_DIFFERENCES
+    assert set(real["TSPARMCD"]) - set(ours["TSPARMCD"]) == set(NOT_IN_OUR_TS)
+    assert set(ours["TSPARMCD"]) - set(real["TSPARMCD"]) == set(NOT_IN_PILOT_TS)
+    real_seq = _records(real[~real["TSPARMCD"].isin(NOT_IN_OUR_TS)], ["TSPARMCD", "TSSEQ"])
+    our_seq = _records(ours[~ours["TSPARMCD"].isin(NOT_IN_PILOT_TS)], ["TSPARMCD", "TSSEQ"])
+    values = _records(ours[~ours["TSPARMCD"].isin(NOT_IN_PILOT_TS)], ["TSVAL"])
+    seq_differences = {
+        (code, value[0]): (pilot, generated)
+        for (code, pilot), (_c, generated), value in zip(real_seq, our_seq, values, strict=True)
         if pilot != generated
     }
-    assert differences == KNOWN_TSSEQ_DIFFERENCES
+    assert seq_differences == KNOWN_TSSEQ_DIFFERENCES
+
+
+@needs_pilot
+def test_ts_codes_its_values_with_the_pinned_terminology(pilot_built: Path) -> None:
+    ours, _meta = _read_xpt(pilot_built / "ts.xpt")
+    coded = {
+        (r["TSPARMCD"], r["TSVAL"]): (r["TSVALCD"], r["TSVCDREF"], r["TSVCDVER"])
+        for r in ours.to_dict("records")
+    }
+    ct = ("CDISC CT", terminology.VERSION)
+    assert coded[("TPHASE", "PHASE II TRIAL")] == ("C15601", *ct)
+    assert coded[("TBLIND", "DOUBLE BLIND")] == ("C15228", *ct)
+    assert coded[("INTMODEL", "PARALLEL")] == ("C82639", *ct)
+    assert coded[("ROUTE", "TRANSDERMAL")] == ("C38305", *ct)
+    assert coded[("DOSU", "mg")] == ("C28253", *ct)
+    assert coded[("SSTDTC", "2012-07-06")] == ("", "ISO 8601", "")
+    assert coded[("AGEMIN", "P50Y")] == ("", "ISO 8601", "")
+    # the codelists' own values, never a spelling of ours
+    for (code, value), (nci, reference, _version) in coded.items():
+        if reference == "CDISC CT":
+            found = terminology.term(_CODELIST[code], value)
+            assert found is not None and (found.value, found.code) == (value, nci)
+
+
+_CODELIST = {
+    "ADDON": "NY",
+    "RANDOM": "NY",
+    "HLTSUBJI": "NY",
+    "TBLIND": "TBLIND",
+    "TCNTRL": "TCNTRL",
+    "TINDTP": "TINDTP",
+    "TPHASE": "TPHASE",
+    "TTYPE": "TTYPE",
+    "SEXPOP": "SEXPOP",
+    "ROUTE": "ROUTE",
+    "DOSU": "UNIT",
+    "DOSFRQ": "FREQ",
+    "STYPE": "STYPE",
+    "INTMODEL": "INTMODEL",
+}
 
 
 @needs_pilot
@@ -134,6 +249,8 @@ def test_study_id_and_domain_match_the_pilot(pilot_built: Path) -> None:
         assert our_meta.table_name == real_meta.table_name
         real_labels = dict(zip(real_meta.column_names, real_meta.column_labels, strict=True))
         for name in our_meta.column_names:
+            if domain == "ts" and name in ("TSVALNF", "TSVALCD", "TSVCDREF", "TSVCDVER"):
+                continue  # the coding of TS values, which the pilot's TS does not carry
             assert name in real_labels, name
 
 
@@ -143,7 +260,10 @@ def test_study_id_and_domain_match_the_pilot(pilot_built: Path) -> None:
 @pytest.mark.parametrize("stem", REAL_SPECS)
 def test_golden(stem: str, tmp_path: Path) -> None:
     paths = tdm.build(load_spec(stem), tmp_path)
-    assert [p.name for p in paths] == [f"{d}.{ext}" for d in DOMAINS for ext in ("csv", "xpt")]
+    assert [p.name for p in paths] == [
+        *(f"{d}.{ext}" for d in DOMAINS for ext in ("csv", "xpt")),
+        "xpt_ascii.csv",
+    ]
     for path in paths:
         if path.suffix == ".csv":
             check_golden(path.read_bytes(), GOLDEN / stem / path.name)
@@ -171,9 +291,10 @@ def test_xpt_reads_back_as_the_csv(stem: str, tmp_path: Path) -> None:
                     expected = float(row[column.name]) if row[column.name] else None
                     assert _normal(value) == expected
                 else:
-                    assert value == row[column.name].removeprefix("'") or (
-                        value == row[column.name]
-                    )
+                    # the XPT holds the CSV's text in ASCII
+                    text = to_ascii(row[column.name])
+                    assert value == text.removeprefix("'") or value == text
+                    assert value.isascii()
 
 
 @pytest.mark.parametrize("stem", REAL_SPECS)
@@ -200,23 +321,31 @@ def test_qls4131_design() -> None:
     study = tdm.study_id(spec)
     ta = tdm.ta_rows(spec, study)
     assert [(r[2], r[4], r[5], r[9]) for r in ta] == [
-        ("QLS4131", 1, "SCRN", "Screening"),
-        ("QLS4131", 2, "TRT", "Treatment and DLT observation"),
-        ("QLS4131", 3, "FU", "Follow-up"),
+        ("QLS4131", 1, "SCRN", "SCREENING"),
+        ("QLS4131", 2, "TRT", "TREATMENT"),
+        ("QLS4131", 3, "FU", "FOLLOW-UP"),
     ]
     te = {r[2]: r for r in tdm.te_rows(spec, study)}
     assert te["SCRN"][6] == "P28D"
     tv = tdm.tv_rows(spec, study)
-    assert [r[2] for r in tv] == [Decimal(n) for n in range(1, 17)]
+    assert [r[2] for r in tv] == [Decimal(n) for n in range(1, 16)]  # 16: unscheduled
     assert tv[0][4] == -28 and tv[0][7] == "Study day -28 to day -1"
     assert tv[4][7] == "Study day 8 (window -1/+1 day)"
-    assert tv[-1][3] == "Unscheduled" and tv[-1][4] is None
-    ts = {(code, seq): value for code, _name, seq, value in tdm.ts_values(spec)}
-    assert ts[("TPHASE", 1)] == "Phase Ib Trial"
-    assert ts[("AGEMIN", 1)] == "18 years" and ts[("AGEMAX", 1)] == "70 years"
-    assert ts[("REGID", 1)] == "NCT07001839"
-    assert ts[("RANDOM", 1)] == "N" and ts[("TBLIND", 1)] == "OPEN LABEL"
-    assert ts[("TRT", 1)] == "QLS4131 for Injection" and ts[("ROUTE", 1)] == "SUBCUTANEOUS"
+    # the unscheduled visit is not a planned visit: not in TV
+    assert "Unscheduled" not in [r[3] for r in tv] and tv[-1][3] == "Early termination"
+    ts = {(code, seq): value for code, _name, seq, value in tdm.ts_coded_values(spec)}
+    assert ts[("TPHASE", 1)].text == "PHASE IB TRIAL" and ts[("TPHASE", 1)].code == "C199989"
+    assert ts[("AGEMIN", 1)].text == "P18Y" and ts[("AGEMAX", 1)].text == "P70Y"
+    assert ts[("REGID", 1)] == tdm.TsValue("NCT07001839", "NCT07001839", "ClinicalTrials.gov")
+    assert ts[("RANDOM", 1)].text == "N" and ts[("TBLIND", 1)].text == "OPEN LABEL"
+    assert ts[("TRT", 1)].text == "QLS4131 for Injection"
+    assert ts[("ROUTE", 1)].text == "SUBCUTANEOUS" and ts[("ROUTE", 1)].code == "C38299"
+    assert ts[("INDIC", 1)] == tdm.TsValue(
+        "Systemic Lupus Erythematosus", "55464009", "SNOMED"
+    )  # the condition's SNOMED code
+    assert ts[("INTMODEL", 1)].text == "SINGLE GROUP" and ts[("NARMS", 1)].text == "1"
+    # no start date in the public record: SSTDTC is kept, its value unknown
+    assert ts[("SSTDTC", 1)] == tdm.TsValue("", null_flavour="UNK")
 
 
 def test_long_criteria_are_cut_to_200_characters() -> None:
@@ -254,7 +383,8 @@ def test_long_summary_values_continue_in_tsval1() -> None:
     title = "word " * 60
     spec = compile_text(f'trial T {{ title "{title.strip()}" }}')
     dataset = next(d for d in tdm.datasets(spec) if d.name == "TS")
-    assert [c.name for c in dataset.columns][-2:] == ["TSVAL", "TSVAL1"]
+    assert [c.name for c in dataset.columns][5:7] == ["TSVAL", "TSVAL1"]
+    assert [c.name for c in dataset.columns][7:] == ["TSVALNF", "TSVALCD", "TSVCDREF", "TSVCDVER"]
     row = next(r for r in dataset.rows if r[3] == "TITLE")
     assert len(row[5].encode()) <= 200 and (row[5] + row[6]) == title.strip()
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generators.sdtm import tdm
+from generators.sdtm.ascii import to_ascii
 from generators.sdtm.xport import MISSING, Variable, ibm_double, xport_bytes
 from tests.crf.support import REAL_SPECS, load_spec
 
@@ -102,7 +103,7 @@ def test_trial_design_datasets_as_pyreadstat_writes_them(spec_name: str, tmp_pat
         variables = [Variable(c.name, c.label, c.numeric) for c in dataset.columns]
         rows = [
             [
-                None if c.numeric and v == "" else v
+                None if c.numeric and v == "" else (v if c.numeric else to_ascii(str(v)))
                 for c, v in zip(dataset.columns, row, strict=True)
             ]
             for row in dataset.rows
