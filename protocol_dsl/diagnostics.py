@@ -270,6 +270,17 @@ def render_github(diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnosti
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+#: Where the project's documentation is published: the one place machine outputs (SARIF's
+#: `helpUri` and `informationUri`, which must be absolute URIs) take their links from.
+#: The pages are the Markdown files of `docs/`, rendered by the code host.
+DOCS_URL = "https://github.com/protocol-dsl/protocol-dsl/blob/main/docs/"
+
+
+def docs_url(page: str) -> str:
+    """The absolute URL of a page of `docs/` ("diagnostics/E0401.md", "diff.md#…")."""
+    return DOCS_URL + page
+
+
 def render_sarif(
     diagnostics: Sequence[Diagnostic], tool_version: str, allowed: Sequence[Diagnostic] = ()
 ) -> str:
@@ -299,8 +310,10 @@ def render_sarif(
                     "driver": {
                         "name": "protocol",
                         "version": tool_version,
+                        "informationUri": docs_url("reference.md"),
                         "rules": [
-                            {"id": code, "helpUri": f"docs/diagnostics/{code}.md"} for code in rules
+                            {"id": code, "helpUri": docs_url(f"diagnostics/{code}.md")}
+                            for code in rules
                         ],
                     }
                 },

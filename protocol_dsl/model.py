@@ -102,7 +102,7 @@ class Span(_Node):
         return cls(file, 1, 1, 1, 1, 0, 0)
 
 
-MarkKind = Literal["provisional", "note", "question", "source", "rationale", "allow"]
+MarkKind = Literal["provisional", "note", "question", "source", "rationale", "allow", "was"]
 
 
 @node

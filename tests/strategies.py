@@ -766,14 +766,19 @@ def _criteria(draw: st.DrawFn, ctx: Context, pool: list[tuple[str, object]]) -> 
             ident = ("I" if kind == "inclusion" else "E") + str(n)
             text = draw(texts(150))
             resources = _take(draw, pool, 4) if draw(st.integers(0, 5)) else []
+            marks = _marks(draw)
+            if draw(st.integers(0, 4)) == 0:
+                # its id in a previous version: one `was` per criterion, each name claimed
+                # once (E0128, E0129)
+                marks += (m.Mark("was", ident.replace("I", "PI").replace("E", "PE"), span=SPAN),)
             if not resources:
                 attestation = draw(st.none() | texts())
                 criteria.append(
-                    m.Criterion(kind, ident, text, None, True, attestation, _marks(draw), span=SPAN)
+                    m.Criterion(kind, ident, text, None, True, attestation, marks, span=SPAN)
                 )
             else:
                 rule = _condition(draw, ctx, draw(st.integers(0, 3)), resources)
-                criteria.append(m.Criterion(kind, ident, text, rule, marks=_marks(draw), span=SPAN))
+                criteria.append(m.Criterion(kind, ident, text, rule, marks=marks, span=SPAN))
     return criteria
 
 
@@ -1001,8 +1006,9 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
             draw(st.none() | texts()),
             tuple(draw(st.lists(texts(), max_size=2))),
             tuple(
+                # an entry names its change (one naming nothing is E0130)
                 m.AmendmentChange(
-                    draw(st.none() | st.just(c.id)),
+                    c.id,
                     draw(texts()),
                     _marks(draw, 1),
                     tuple(

@@ -86,6 +86,7 @@ def test_bad_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch) -
     result = compile_spec(str(path))
     codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
     codes |= _import_codes(path)
+    codes |= _previous_version_codes(path)
     assert code in codes, f"{example.id}: expected {code}, got {sorted(codes)}"
 
 
@@ -96,6 +97,7 @@ def test_good_example_does_not_trigger_its_code(code: str, tmp_path: Path) -> No
     result = compile_spec(str(path))
     codes = {d.code for d in result.diagnostics} | _cohorts_codes(path) | _minimise_codes(path)
     codes |= _import_codes(path)
+    codes |= _previous_version_codes(path)
     assert code not in codes, f"{example.id}: {code} reported on the good example"
     errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.is_error]
     assert not errors, f"{example.id}: the good example has errors: {errors}"
@@ -113,6 +115,22 @@ def _cohorts_codes(spec: Path) -> set[str]:
         return set()
     report = json.loads(result.stdout)
     return {d["code"] for d in report["diagnostics"]}
+
+
+#: The previous version a diagnostics page writes (```trial file=previous.trial) for the codes
+#: `protocol diff` reports comparing the two versions.
+PREVIOUS_FILE = "previous.trial"
+
+
+def _previous_version_codes(spec: Path) -> set[str]:
+    """The codes `protocol diff previous.trial SPEC` reports, if the example has one."""
+    previous = spec.parent / PREVIOUS_FILE
+    if not previous.exists():
+        return set()
+    result = CliRunner().invoke(cli, ["diff", str(previous), str(spec)])
+    if result.exit_code in (0, 3, 4):
+        return set()
+    return set(re.findall(r"\b[EWN]\d{4}\b", result.output + (result.stderr or "")))
 
 
 #: The subjects file a diagnostics page writes (```jsonl file=subjects.jsonl) for the codes

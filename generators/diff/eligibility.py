@@ -14,10 +14,13 @@ depend on all of them.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import attrs
 
+from generators.diff import identity, proof
+from generators.diff.conditions import ConditionChange
 from generators.diff.conditions import compare as compare_conditions
 from generators.diff.directions import (
     eligibility_direction,
@@ -51,9 +54,42 @@ CRITERIA = Kind[m.Criterion](
 
 
 def criteria(d: Differ, old: Spec, new: Spec) -> None:
-    old_criteria = {c.id: c for c in old.criteria}
-    new_criteria = {c.id: c for c in new.criteria}
-    declarations(d, CRITERIA, old_criteria, new_criteria, old, new)
+    """Criteria paired by id and by content (`identity`): a renumbered criterion is its own
+    change, then compared with its old self like any other pair."""
+    pairing = identity.pair(old.criteria, new.criteria, lambda c: c.id, identity.criterion_content)
+    renumbered = [(o, n) for o, n in pairing.pairs if o.id != n.id]
+    same_id = [(o, n) for o, n in pairing.pairs if o.id == n.id]
+    old_criteria = {c.id: c for c in [*(o for o, _ in same_id), *pairing.removed]}
+    new_criteria = {c.id: c for c in [*(n for _, n in same_id), *pairing.added]}
+    declarations(d, CRITERIA, _ordered(old_criteria, old), _ordered(new_criteria, new), old, new)
+    for o, n in renumbered:
+        _renumbered(d, o, n, old, new)
+
+
+def _ordered(by_id: dict[str, m.Criterion], spec: Spec) -> dict[str, m.Criterion]:
+    return {c.id: c for c in spec.criteria if by_id.get(c.id) is c}
+
+
+def _renumbered(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:
+    """ "renumbered E10 → E11", never "E11 added": then what else changed, under the new id."""
+    how = "stated by `was`" if identity.was_marks(n) else "the same criterion"
+    d.emit(
+        "CRITERION_RENUMBERED",
+        "changed",
+        n.id,
+        f"renumbered {o.id} → {n.id} ({how}): {quoted(n.text)}",
+        old=criterion_words(o, old),
+        new=criterion_words(n, new),
+        old_node=o,
+        new_node=n,
+        keys=(n.id, o.id),
+    )
+    before = len(d.changes)
+    criterion_pair(d, o, n, old, new)
+    for index in range(before, len(d.changes)):
+        change = d.changes[index]
+        if o.id not in change.keys:
+            d.changes[index] = attrs.evolve(change, keys=(*change.keys, o.id))
 
 
 def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> None:
@@ -75,6 +111,23 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
         last = d.changes[-1]
         d.changes[-1] = attrs.evolve(last, summary=f"{last.summary}; {disagreement}")
     d.annotations(cid, o, n, (cid,))
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers a text states, in order ("18 to 70" → ["18", "70"])."""
+    return re.findall(r"\d+(?:[.,]\d+)?", text)
+
+
+def _proved(
+    d: Differ, o: m.Criterion, n: m.Criterion, new: Spec, change: ConditionChange
+) -> proof.Outcome | None:
+    """The solver's answer where the tree comparison has no direction, and only when nothing
+    the criterion reads changed (then both rules speak of the same data)."""
+    if o.rule is None or eligibility_direction(change, n.kind) != "changed":
+        return None
+    if any(o.id in c.affects or n.id in c.affects for c in d.changes):
+        return None
+    return proof.compare(o.rule, n, new)
 
 
 def _text_rule_disagreement(o: m.Criterion, n: m.Criterion, old: Spec, new: Spec) -> str:
@@ -114,7 +167,44 @@ def _compare_parts(
         )
     elif o.rule is not None and n.rule is not None:
         change = compare_conditions(o.rule, n.rule, old, new)
-        if change.equivalent and (o.rule != n.rule or o.text != n.text):
+        proved = (
+            _proved(d, o, n, new, change) if o.rule != n.rule and not change.equivalent else None
+        )
+        if proved == "equivalent" and _numbers(o.text) == _numbers(n.text):
+            parts = [f"rule rewritten with the same meaning ({proof.PROVED_BY})"]
+            if o.text != n.text:
+                parts.append(f"text reworded: {reworded(o.text, n.text)}")
+            d.emit("CRITERION_REWORDED", "reworded", cid, "; ".join(parts), **fields)
+        elif proved is not None:
+            wider = proved == "wider"
+            direction = "widened" if wider == (n.kind == "inclusion") else "narrowed"
+            rule_id = (
+                "CRITERION_THRESHOLD_CHANGED"
+                if change.thresholds_only
+                else "CRITERION_LOGIC_CHANGED"
+            )
+            what = (
+                f"threshold changed: {change.describe()}"
+                if change.thresholds_only
+                else "rule changed"
+            )
+            d.emit(
+                rule_id,
+                direction,
+                cid,
+                f"{what}{eligibility_note(direction)}, {proof.PROVED_BY}{text_note}",
+                **fields,
+            )
+        elif (change.equivalent or proved == "equivalent") and _numbers(o.text) != _numbers(n.text):
+            d.emit(
+                "CRITERION_TEXT_NUMBERS_CHANGED",
+                "changed",
+                cid,
+                f"the text states other numbers ({reworded(o.text, n.text)}) but the rule "
+                "means the same",
+                **fields,
+            )
+        elif change.equivalent and (o.rule != n.rule or o.text != n.text):
             parts = []
             if o.rule != n.rule:
                 how = f" ({change.describe()})" if change.describe() else ""

@@ -71,6 +71,8 @@ def mark_words(mark: m.Mark) -> str:
         return "provisional mark"
     if mark.kind == "allow":
         return f"allow {mark.code} {quoted(mark.text)}"
+    if mark.kind == "was":
+        return f"was {mark.text}"
     return f"{mark.kind} {quoted(mark.text)}"
 
 

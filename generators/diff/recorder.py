@@ -18,6 +18,7 @@ from generators.diff import rules
 from generators.diff.changes import Change, make
 from generators.diff.depends import Dependencies
 from generators.diff.directions import unranked
+from generators.diff.editorial import only_editorial
 from generators.diff.phrases import mark_words, quoted
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
@@ -83,6 +84,12 @@ class Differ:
     ) -> None:
         if direction not in rules.RULES[rule_id].verdicts:
             direction = "changed"  # e.g. two values of a field that cannot be ordered
+        if rule_id != "CRITERION_RENUMBERED" and only_editorial(old_node, new_node):
+            # whatever the declaration, a change of typesetting is editorial; it stays in
+            # the section of the declaration it edits
+            section = section or rules.RULES[rule_id].section
+            rule_id, direction = "EDITORIAL_CHANGE", "reworded"
+            summary = f"editorial only: {summary}"
         self.changes.append(
             make(
                 rule_id,
@@ -154,6 +161,9 @@ class Differ:
         new_node: object,
         keys: Sequence[str],
     ) -> None:
+        # `was` marks say which declaration of the old version this is: not a change
+        old_marks = tuple(mk for mk in old_marks if mk.kind != "was")
+        new_marks = tuple(mk for mk in new_marks if mk.kind != "was")
         old_allows = [mk for mk in old_marks if mk.kind == "allow"]
         new_allows = [mk for mk in new_marks if mk.kind == "allow"]
         if old_allows != new_allows:

@@ -24,7 +24,7 @@ from generators.diff.rationale import Rationale
 from generators.diff.subjects import Rescreen
 from generators.diff.wording import Wording
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import did_you_mean, github_escape, github_location
+from protocol_dsl.diagnostics import did_you_mean, docs_url, github_escape, github_location
 
 FORMAT_VERSION = 1
 
@@ -411,10 +411,24 @@ def _clean(text: str) -> str:
 
 
 def _location(change: Change, new_file: str) -> tuple[str, m.Span | None]:
-    """Where to point: the new source, or for a removal the new file as a whole."""
+    """Where to point: the new source; for a removal, the old source when it is a file of its
+    own (two files compared), else the new file as a whole (`_where_removed` says where)."""
     if change.new_span is not None and change.new_span.file != "<unknown>":
         return change.new_span.file, change.new_span
+    old = change.old_span
+    if old is not None and old.file not in ("<unknown>", new_file):
+        return old.file, old
     return new_file, None
+
+
+def _where_removed(change: Change, new_file: str) -> str:
+    """ " (line N of the previous version)" for a change located in the new file as a whole
+    although the old version gives its line: the old version is read from git."""
+    _file, span = _location(change, new_file)
+    old = change.old_span
+    if span is None and old is not None and old.file != "<unknown>":
+        return f" (line {old.line} of the previous version)"
+    return ""
 
 
 def render_github(report: Report, new_file: str) -> str:
@@ -425,7 +439,10 @@ def render_github(report: Report, new_file: str) -> str:
         props = github_location(file, span)
         props.append(f"title={github_escape(change.rule_id, property_value=True)}")
         kind = "warning" if change.substantial else "notice"
-        message = f"{change.target}: {change.summary} [{_substantial_words(change)}]"
+        message = (
+            f"{change.target}: {change.summary}{_where_removed(change, new_file)} "
+            f"[{_substantial_words(change)}]"
+        )
         for override in change.overrides:
             message += f" [overridden: {override.words}]"
         lines.append(f"::{kind} {','.join(props)}::{github_escape(message)}")
@@ -454,7 +471,8 @@ def render_sarif(report: Report, new_file: str, tool_version: str) -> str:
                 "ruleId": change.rule_id,
                 "level": "warning" if change.substantial else "note",
                 "message": {
-                    "text": f"{change.target}: {change.summary}\n"
+                    "text": f"{change.target}: {change.summary}"
+                    f"{_where_removed(change, new_file)}\n"
                     f"EU: {_verdict(change.substantial_eu)}, {change.reason_eu}\n"
                     f"FDA: {_verdict(change.substantial_fda)}, {change.reason_fda}"
                 },
@@ -478,12 +496,12 @@ def render_sarif(report: Report, new_file: str, tool_version: str) -> str:
                     "driver": {
                         "name": "protocol diff",
                         "version": tool_version,
-                        "informationUri": "docs/diff.md",
+                        "informationUri": docs_url("diff.md"),
                         "rules": [
                             {
                                 "id": rule_id,
                                 "shortDescription": {"text": rules.RULES[rule_id].title},
-                                "helpUri": f"docs/diff.md#{rule_id.lower()}",
+                                "helpUri": docs_url(f"diff.md#{rule_id.lower()}"),
                                 "properties": {"section": rules.RULES[rule_id].section},
                             }
                             for rule_id in used

@@ -1113,6 +1113,42 @@ _rule(
     },
 )
 _rule(
+    "CRITERION_RENUMBERED",
+    POPULATION,
+    "a criterion given another id (renumbered, or moved when another was inserted), its "
+    "kind, rule and text otherwise the same or changed editorially",
+    {
+        "changed": _v(
+            "administrative",
+            False,
+            False,
+            False,
+            "the same criterion under another number: the same subjects are eligible, "
+            "an editorial change",
+            "the same criterion under another number: no effect on safety, scope or "
+            "scientific quality",
+        )
+    },
+)
+_rule(
+    "CRITERION_TEXT_NUMBERS_CHANGED",
+    POPULATION,
+    "a criterion's text states other numbers (an age, a threshold, a duration) while its "
+    "rule means the same: the criterion as written and as computed no longer agree",
+    {
+        "changed": _v(
+            "data_reliability",
+            True,
+            True,
+            True,
+            "the text is the criterion investigators and ethics committees read: a number "
+            "changed in it changes who may enter as written, while the computed rule does not",
+            "the direction cannot be computed from text, and the text and the rule disagree: "
+            "treated as one that may expose subjects previously excluded",
+        )
+    },
+)
+_rule(
     "JUDGED_CRITERION_CHANGED",
     POPULATION,
     "the text of a criterion judged by the investigator or attested (no formal rule)",
@@ -1748,6 +1784,27 @@ _rule(
     _both(_SUPPRESSION, "added", "removed", "changed"),
 )
 
+
+# Any section: a change of typesetting only (the change keeps its own section)
+_rule(
+    "EDITORIAL_CHANGE",
+    APPENDIX,
+    "prose that differs only in case, punctuation, spacing, hyphens, quotes or an "
+    "abbreviation added after the words it stands for",
+    {
+        "reworded": _v(
+            "administrative",
+            False,
+            False,
+            False,
+            "an editorial change (case, punctuation, spacing or an abbreviation): the same "
+            "words, so no impact on the subjects' safety or rights or on the reliability and "
+            "robustness of the data",
+            "an editorial change: not a change to the safety of subjects, the scope of the "
+            "investigation or its scientific quality",
+        )
+    },
+)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
 

@@ -58,6 +58,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         amendments,
         arm_doses,
         availability,
+        change_entries,
         collection,
         completeness,
         dosing,
@@ -70,6 +71,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         notes,
         ongoing,
         populations,
+        previous_names,
         randomisation,
         regimen_dlt,
         regimen_doses,
@@ -109,6 +111,8 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         populations.check,
         sample_size.check,
         notes.check,
+        previous_names.check,
+        change_entries.check,
         amendments.check,
     ]
 

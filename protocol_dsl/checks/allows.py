@@ -38,7 +38,7 @@ def allowances(spec: Spec) -> list[Allowance]:
     and a library is reviewed by checking it on its own.
     """
     found: list[Allowance] = []
-    for node in _nodes(spec.module):
+    for node in declared_nodes(spec.module):
         marks = getattr(node, "marks", None)
         span = getattr(node, "span", None)
         if not isinstance(marks, tuple) or not isinstance(span, Span):
@@ -49,7 +49,7 @@ def allowances(spec: Spec) -> list[Allowance]:
     return found
 
 
-def _nodes(node: object) -> Iterator[attrs.AttrsInstance]:
+def declared_nodes(node: object) -> Iterator[attrs.AttrsInstance]:
     """Every model node under `node`, depth first (marks on nested items count)."""
     stack = [node]
     while stack:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 
 import click
@@ -38,6 +39,12 @@ from protocol_dsl.diagnostics import (
     is_flag=True,
     help="Also print the findings an `allow` mark silences, with their reasons.",
 )
+@click.option(
+    "--require-solver",
+    is_flag=True,
+    help="Fail when the solver is not installed, instead of skipping its checks with a note "
+    "(for a gate: pre-commit, CI).",
+)
 @format_option("text", "json", "github", "sarif")
 @no_color_option
 def command(
@@ -46,10 +53,19 @@ def command(
     thorough: bool,
     quiet: bool,
     show_allowed: bool,
+    require_solver: bool,
     output_format: str,
     no_color: bool,
 ) -> None:
     """Check SPECS (files or folders of .trial files; - reads standard input)."""
+    if require_solver and importlib.util.find_spec("z3") is None:
+        # a gate that skips the contradiction checks would let an impossible spec through
+        click.echo(
+            "error: the solver is not installed, so contradictory criteria cannot be found "
+            "(--require-solver); install it with: pip install 'protocol-dsl[solver]'",
+            err=True,
+        )
+        sys.exit(1)
     diagnostics: list[Diagnostic] = []
     allowed: list[Diagnostic] = []
     sources: dict[str, str] = {}

@@ -275,6 +275,10 @@ class ModelBuilder(Transformer):
         return m.Mark("allow", unquote(children[1]), str(children[0]), span=self.span(meta))
 
     @v_args(meta=True)
+    def was_mark(self, meta: Any, children: list[Any]) -> m.Mark:
+        return m.Mark("was", str(children[0]), span=self.span(meta))
+
+    @v_args(meta=True)
     def code(self, meta: Any, children: list[Any]) -> m.Code:
         return m.Code(str(children[0]), str(children[1]), span=self.span(meta))
 

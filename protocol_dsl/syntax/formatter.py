@@ -482,6 +482,8 @@ class _Formatter:
             return "provisional"
         if mark.kind == "allow":
             return f"allow {mark.code} {self.string(mark.text)}"
+        if mark.kind == "was":
+            return f"was {mark.text}"
         return f"{mark.kind} {self.string(mark.text)}"
 
     def marks(self, marks: m.Marks) -> list[str]:

@@ -977,6 +977,36 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("steroid_dose > 20 mg/d", "steroid_dose > 0.02 g/d"),
     ),
+    # E2 renumbered E5 (its rule and text unchanged): not "E5 added" and "E2 removed"
+    row(
+        "CRITERION_RENUMBERED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub("exclusion E2 ", "exclusion E5 "),
+    ),
+    # the text says 70 where the rule still says 65: the criterion as written moved
+    row(
+        "CRITERION_TEXT_NUMBERS_CHANGED",
+        "changed",
+        REL,
+        True,
+        True,
+        sub('"Aged 18 to 65 years"', '"Aged 18 to 70 years"'),
+    ),
+    # a primary endpoint's label: only a capital letter and the abbreviation added
+    row(
+        "EDITORIAL_CHANGE",
+        "reworded",
+        ADM,
+        False,
+        False,
+        sub(
+            '"Incidence of adverse events of grade 3 or higher"',
+            '"Incidence of Adverse Events (AEs) of grade 3 or higher"',
+        ),
+    ),
     row(
         "JUDGED_CRITERION_CHANGED",
         "reworded",

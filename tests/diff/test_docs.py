@@ -91,7 +91,8 @@ def test_workflow_structure() -> None:
         assert steps[0]["uses"].startswith("actions/checkout@")
         assert steps[0]["with"]["fetch-depth"] == 0
         runs = "\n".join(step.get("run", "") for step in steps)
-        assert "protocol check --format github" in runs
+        assert "protocol check --require-solver --format github" in runs
+        assert 'pip install "protocol-dsl[solver]"' in runs
         assert '--against "origin/${BASE_REF}" --format github' in runs
         assert "$GITHUB_STEP_SUMMARY" in runs
         assert data["jobs"]["protocol"]["env"]["BASE_REF"] == "${{ github.base_ref }}"
@@ -110,7 +111,8 @@ def test_pre_commit_hooks() -> None:
         return
     hooks = {hook["id"]: hook for hook in data}
     assert set(hooks) == {"protocol-check", "protocol-fmt"}
-    assert hooks["protocol-check"]["entry"] == "protocol check"
+    assert hooks["protocol-check"]["entry"] == "protocol check --require-solver"
+    assert hooks["protocol-check"]["additional_dependencies"] == ["protocol-dsl[solver]"]
     assert hooks["protocol-fmt"]["entry"] == "protocol fmt --check"
     for hook in hooks.values():
         assert hook["language"] == "python"

@@ -22,7 +22,8 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for layer in (
         "rules tracked",
         "changes conditions spelling",
-        "matching phrases directions depends amendment_rules overrides wording",
+        "matching phrases directions depends amendment_rules overrides wording "
+        "editorial identity proof",
         "recorder",
         "walk",
         "schedule reading header eligibility",

@@ -23,10 +23,12 @@ def compile_text(text: str, name: str = "case") -> Spec:
 
 
 def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
-    """What the diff read backwards must report: inverse rule and direction, old and new swapped."""
+    """What the diff read backwards must report: inverse rule and direction, old and new swapped;
+    a renumbered criterion's changes are named by its id in the version compared with."""
+    renamed = {c.keys[0]: c.keys[1] for c in changes if c.rule_id == "CRITERION_RENUMBERED"}
     return Counter(
         (
-            c.target,
+            renamed[c.target] if renamed.get(c.target) in c.keys else c.target,
             rules.RULES[c.rule_id].inverse,
             rules.INVERSE_DIRECTION[c.direction],
             c.new,
