@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from protocol_dsl.commands.options import (
-    engine_option,
+    ENGINES,
     mapping_option,
     no_color_option,
     output_file_option,
@@ -50,7 +50,34 @@ PROGRESS_FROM = 500
     type=click.Path(dir_okay=False),
     help="Also draw the screen-failure funnel as a PNG chart.",
 )
-@engine_option("python: the interpreter, with reasons and edit checks; duckdb: the generated SQL.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", *ENGINES, "interpreter"]),
+    default="auto",
+    show_default=True,
+    callback=lambda _ctx, _param, value: "python" if value == "interpreter" else value,
+    help="python: the interpreter, with reasons and edit checks; duckdb: the generated SQL; "
+    "auto: chosen for the data (the interpreter for the full report).",
+)
+@click.option(
+    "--report",
+    type=click.Choice(["full", "statuses"]),
+    default="full",
+    show_default=True,
+    help="full: statuses, data needed, evidence and edit checks; statuses: each subject's "
+    "statuses only, the same from every engine, sorted by subject id.",
+)
+@click.option(
+    "--memory-limit",
+    metavar="SIZE",
+    help="DuckDB's memory limit (e.g. 4GiB); beyond it DuckDB spills to disk.",
+)
+@click.option(
+    "--temp-directory",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Where DuckDB spills beyond its memory limit (default: beside its database).",
+)
 @mapping_option
 @no_color_option
 def command(
@@ -60,6 +87,9 @@ def command(
     output: str | None,
     funnel_png: str | None,
     engine: str,
+    report: str,
+    memory_limit: str | None,
+    temp_directory: str | None,
     mapping: str | None,
     no_color: bool,
 ) -> None:
@@ -72,6 +102,21 @@ def command(
     checked = load_screening_spec(
         spec, no_color, "nothing screened: fix the errors in the spec first"
     )
+    if report == "statuses":
+        from protocol_dsl.commands.screen_statuses import screen_statuses
+
+        screen_statuses(
+            checked,
+            spec,
+            data,
+            output_format,
+            output,
+            engine,
+            mapping,
+            memory_limit,
+            temp_directory,
+        )
+        return
     if engine == "duckdb":
         _duckdb(checked, data, output_format, output)
         return
