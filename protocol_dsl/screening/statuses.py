@@ -67,10 +67,8 @@ class Layout:
     @property
     def csv_header(self) -> list[str]:
         strata = [*(f"stratum_{f}" for f in self.factors), "stratum"] if self.factors else []
-        return ["subject_id", "status", "failed", "unknown", *(c for c, _ in self.criteria)] + [
-            *strata,
-            "engine",
-        ]
+        criteria = [c for c, _ in self.criteria]
+        return ["subject_id", "status", "failed", "unknown", *criteria, *strata, "engine"]
 
     def csv_cells(self, row: StatusRow, engine: str) -> list[str | None]:
         cells: list[str | None] = [
