@@ -199,7 +199,9 @@ def _text(
 def _warn_problems(problems: Iterable[Any]) -> None:
     """Rows the reader could not use (`DataProblem`s): said, the batch goes on."""
     for problem in problems:
-        where = problem.where() or problem.source or ""
+        # the row's place ("subjects.jsonl line 3"), with the field when there is one
+        field = problem.form is not None or problem.item is not None
+        where = problem.where() if field else problem.source or problem.where()
         click.echo(f"warning: {where}: {problem.reason}", err=True)
 
 
