@@ -70,7 +70,9 @@ def configure(
     memory_limit: str | None = None,
     temp_directory: str | None = None,
 ) -> None:
-    """DuckDB's memory limit (``4GiB``) and the folder it spills to beyond it."""
+    """DuckDB's memory limit (``4GiB``) and the folder it spills to beyond it; no progress
+    bar (DuckDB draws one on standard output for long queries, into the report)."""
+    connection.execute("SET enable_progress_bar = false")
     for name, value in (("memory_limit", memory_limit), ("temp_directory", temp_directory)):
         if value is not None:
             statement = exp.Set(

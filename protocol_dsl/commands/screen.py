@@ -61,6 +61,7 @@ PROGRESS_FROM = 500
 )
 @click.option(
     "--report",
+    "report_kind",
     type=click.Choice(["full", "statuses"]),
     default="full",
     show_default=True,
@@ -87,7 +88,7 @@ def command(
     output: str | None,
     funnel_png: str | None,
     engine: str,
-    report: str,
+    report_kind: str,
     memory_limit: str | None,
     temp_directory: str | None,
     mapping: str | None,
@@ -102,7 +103,7 @@ def command(
     checked = load_screening_spec(
         spec, no_color, "nothing screened: fix the errors in the spec first"
     )
-    if report == "statuses":
+    if report_kind == "statuses":
         from protocol_dsl.commands.screen_statuses import screen_statuses
 
         screen_statuses(
