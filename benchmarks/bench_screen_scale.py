@@ -40,7 +40,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -234,7 +233,9 @@ def _same(out: Path) -> None:
                 "all_varchar=true)))"
             )
             differing = connection.execute(query).fetchone()
-            print(f"rows of {other.name} differing from {first.name}: {differing[0] if differing else '?'}")
+            print(
+                f"rows of {other.name} differing from {first.name}: {differing[0] if differing else '?'}"
+            )
 
 
 def boundary(jsonl: Path, repeat: int) -> None:
@@ -268,7 +269,8 @@ def handwritten_report(data: Path, out: Path, memory_limit: str, spill: Path) ->
 
     criteria = _criteria()
     failed = ", ".join(
-        f"CASE WHEN {cid} = {0 if kind == 'inclusion' else 1} THEN '{cid}' END" for cid, kind in criteria
+        f"CASE WHEN {cid} = {0 if kind == 'inclusion' else 1} THEN '{cid}' END"
+        for cid, kind in criteria
     )
     unknown = ", ".join(f"CASE WHEN {cid} IS NULL THEN '{cid}' END" for cid, _ in criteria)
     words = ", ".join(
@@ -285,7 +287,9 @@ def handwritten_report(data: Path, out: Path, memory_limit: str, spill: Path) ->
 
 
 def out_of_core(n: int, pairs: int, memory_limit: str) -> None:
-    print(f"df before: {shutil.disk_usage(WORK if WORK.exists() else ROOT).free / 2**30:.0f} GiB free")
+    print(
+        f"df before: {shutil.disk_usage(WORK if WORK.exists() else ROOT).free / 2**30:.0f} GiB free"
+    )
     base = parquet_subjects(1_000_000)
     copies = max(1, n // 1_000_000)
     data = base if copies == 1 else replicated(base, copies)
@@ -326,15 +330,23 @@ def out_of_core(n: int, pairs: int, memory_limit: str) -> None:
           f"quartiles {quartiles[0]:.3f}–{quartiles[2]:.3f}")  # fmt: skip
     import duckdb
 
-    differing = duckdb.connect().execute(
-        f"SELECT count(*) FROM (SELECT * FROM read_csv('{generated_out}', all_varchar=true) "
-        f"EXCEPT ALL SELECT * FROM read_csv('{hand_out}', all_varchar=true))"
-    ).fetchone()
-    print(f"rows of the command's report not in the hand-written one: {differing[0] if differing else '?'}")
+    differing = (
+        duckdb.connect()
+        .execute(
+            f"SELECT count(*) FROM (SELECT * FROM read_csv('{generated_out}', all_varchar=true) "
+            f"EXCEPT ALL SELECT * FROM read_csv('{hand_out}', all_varchar=true))"
+        )
+        .fetchone()
+    )
+    print(
+        f"rows of the command's report not in the hand-written one: {differing[0] if differing else '?'}"
+    )
     print(f"command: {' '.join(['protocol', *generated[1:]]).replace(str(ROOT) + '/', '')}")
     for path in (generated_out, hand_out):
         path.unlink(missing_ok=True)
-    print(f"{platform.machine()}, Python {platform.python_version()}, {dt.date.today().isoformat()}")
+    print(
+        f"{platform.machine()}, Python {platform.python_version()}, {dt.date.today().isoformat()}"
+    )
 
 
 def main() -> None:

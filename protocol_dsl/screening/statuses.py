@@ -23,6 +23,7 @@ from typing import IO, Any
 import attrs
 
 from protocol_dsl import allocation
+from protocol_dsl.evaluate.interpreter import SubjectResult
 from protocol_dsl.spec import Spec
 
 #: Status of a criterion in the report.
@@ -99,7 +100,7 @@ class Layout:
         return entry
 
 
-def from_result(result: Any) -> StatusRow:
+def from_result(result: SubjectResult) -> StatusRow:
     """The statuses of an interpreter's `SubjectResult`."""
     return StatusRow(
         result.subject_id,
@@ -147,14 +148,6 @@ def write_jsonl(layout: Layout, rows: Iterable[StatusRow], engine: str, out: IO[
         out.write(text.encode("utf-8"))
         count += len(chunk)
     return count
-
-
-def counts(layout: Layout, rows: Iterable[StatusRow]) -> dict[str, int]:
-    found = {"subjects": 0, "eligible": 0, "ineligible": 0, "indeterminate": 0}
-    for row in rows:
-        found["subjects"] += 1
-        found[row.status] += 1
-    return found
 
 
 def _chunks(rows: Iterable[StatusRow], size: int) -> Iterator[Sequence[StatusRow]]:

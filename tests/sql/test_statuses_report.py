@@ -140,7 +140,9 @@ def test_formula_and_foreign_ids_are_written_alike(tmp_path: Path) -> None:
         written = {}
         for engine in ("python", "duckdb"):
             out = tmp_path / f"{engine}.{output_format}"
-            _screen(QLS4131, subjects, "--engine", engine, "--format", output_format, "-o", str(out))
+            _screen(
+                QLS4131, subjects, "--engine", engine, "--format", output_format, "-o", str(out)
+            )
             written[engine] = _engine_free(out.read_bytes(), output_format)[0]
         assert written["python"] == written["duckdb"]
     cells = list(csv.reader(io.StringIO((tmp_path / "duckdb.csv").read_text(), newline="")))
