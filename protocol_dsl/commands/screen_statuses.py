@@ -101,7 +101,7 @@ def _with_duckdb(
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             written = sql_statuses.copy_report(connection, spec, output_format, output)
             click.echo(
-                f"{written:,} subjects screened by {choice.engine} ({choice.reason})", err=True
+                f"{written:,} subjects screened by {choice.engine} — {choice.reason}", err=True
             )
             return
         rows = sql_statuses.duckdb_rows(connection, spec)
@@ -192,7 +192,7 @@ def _text(
         f" — {found['eligible']} eligible, {found['ineligible']} ineligible, "
         f"{found['indeterminate']} indeterminate"
     )
-    engine = f"Engine: {choice.engine} ({choice.reason})"
+    engine = f"Engine: {choice.engine} — {choice.reason}"
     return "\n".join([summary, engine, "", *lines]) + "\n"
 
 

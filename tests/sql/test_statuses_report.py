@@ -170,19 +170,30 @@ def test_csv_tables_give_the_same_report(tmp_path: Path) -> None:
 def test_auto_chooses_by_size_and_the_boundary_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Just below the boundary the interpreter screens, from it DuckDB: the same rows."""
-    monkeypatch.setattr(engine_choice, "SQL_FROM_SUBJECTS", 4)
+    """CSV tables just below the boundary go to the interpreter, from it to DuckDB: the
+    subjects both inputs share get the same rows."""
+    spec = SPECS[QLS4131.name]
     base = BASELINES[QLS4131.name]
     records = [{**copy.deepcopy(base), "subject_id": f"B{i}"} for i in range(4)]
     del records[1]["forms"]["demographics"]["SCR"]["birth_date"]
-    below, at = tmp_path / "below.jsonl", tmp_path / "at.jsonl"
-    below.write_text("".join(json.dumps(r) + "\n" for r in records[:3]), encoding="utf-8")
-    at.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    below, at = tmp_path / "below", tmp_path / "at"
+    write_csv_folder(subjects_to_tables(DataDictionary(spec), records[:3]), below)
+    write_csv_folder(subjects_to_tables(DataDictionary(spec), records), at)
+    boundary = engine_choice.estimated_subjects(sorted(at.iterdir()))
+    assert engine_choice.estimated_subjects(sorted(below.iterdir())) < boundary
+    monkeypatch.setattr(engine_choice, "SQL_FROM_SUBJECTS", boundary)
     rows_below, engines_below = _engine_free(_screen(QLS4131, below, "--format", "csv")[0], "csv")
     rows_at, engines_at = _engine_free(_screen(QLS4131, at, "--format", "csv")[0], "csv")
     assert set(engines_below) == {"python"}
     assert set(engines_at) == {"duckdb"}
     assert rows_at[: len(rows_below)] == rows_below
+    assert len(rows_at) == 1 + len(records)
+
+
+def test_json_records_stay_with_the_interpreter(tmp_path: Path) -> None:
+    subjects = tmp_path / "s.jsonl"
+    subjects.write_text(json.dumps(BASELINES[QLS4131.name]) + "\n", encoding="utf-8")
+    assert engine_choice.choose([str(subjects)], "statuses").engine == "python"
 
 
 def test_parquet_goes_to_duckdb_and_the_text_summary_names_it(tmp_path: Path) -> None:
@@ -191,7 +202,7 @@ def test_parquet_goes_to_duckdb_and_the_text_summary_names_it(tmp_path: Path) ->
         subjects_to_tables(DataDictionary(spec), [BASELINES[QLS4131.name]]), tmp_path / "t"
     )
     text, _ = _screen(QLS4131, tmp_path / "t")
-    assert b"Engine: duckdb (Parquet or DuckDB tables)" in text
+    assert "Engine: duckdb — Parquet or DuckDB tables".encode() in text
     assert b"1 subject \xe2\x80\x94 1 eligible" in text
 
 
@@ -224,5 +235,8 @@ def test_the_estimate_counts_lines_and_records(tmp_path: Path) -> None:
     lines.write_text("{}\n" * 5, encoding="utf-8")
     listed = tmp_path / "b.json"
     listed.write_text(json.dumps([{"subject_id": str(i)} for i in range(7)]), encoding="utf-8")
+    table = tmp_path / "c.csv"
+    table.write_text("subject_id\n" + "S\n" * 9, encoding="utf-8")
     assert engine_choice.estimated_subjects([lines]) == 5
     assert engine_choice.estimated_subjects([listed]) == 7
+    assert engine_choice.estimated_subjects([table]) == 9
