@@ -280,6 +280,8 @@ def handwritten_report(data: Path, out: Path, memory_limit: str, spill: Path) ->
     query = HANDWRITTEN.format(d=data).strip().rstrip(";")
     return (
         f"SET memory_limit = '{memory_limit}'; SET temp_directory = '{spill}';\n"
+        # the settings `protocol screen --memory-limit` makes
+        "SET preserve_insertion_order = false;\nSET enable_progress_bar = false;\n"
         f"COPY (SELECT subject_id, status, NULLIF(concat_ws(' ', {failed}), '') AS failed, "
         f"NULLIF(concat_ws(' ', {unknown}), '') AS unknown, {words}, 'duckdb' AS engine "
         f"FROM ({query})) TO '{out}' (FORMAT CSV, HEADER TRUE, NEW_LINE '\r\n')"

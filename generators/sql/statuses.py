@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from generators.sql.compile import SUBJECT_ID
+from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.run import DUPLICATE_MARK, STATUS_WORDS, _strata, query_text, units_in_data
 from protocol_dsl.screening.statuses import Layout, StatusRow
 from protocol_dsl.spec import Spec
@@ -71,8 +71,15 @@ def configure(
     temp_directory: str | None = None,
 ) -> None:
     """DuckDB's memory limit (``4GiB``) and the folder it spills to beyond it; no progress
-    bar (DuckDB draws one on standard output for long queries, into the report)."""
+    bar (DuckDB draws one on standard output for long queries, into the report).
+
+    Under a memory limit, DuckDB is told not to keep rows in the order they were read:
+    the report's order comes from its ORDER BY, and keeping every operator's input
+    order holds more in memory than a limit of a few GiB allows for ten million subjects.
+    """
     connection.execute("SET enable_progress_bar = false")
+    if memory_limit is not None:
+        connection.execute("SET preserve_insertion_order = false")
     for name, value in (("memory_limit", memory_limit), ("temp_directory", temp_directory)):
         if value is not None:
             statement = exp.Set(
@@ -101,15 +108,19 @@ def copy_report(
     the bytes `statuses.write_csv` / `write_jsonl` write (`can_copy` specs only); the number
     of subjects written."""
     layout = Layout.of(spec)
-    inner = query_text(spec, units_in_data(connection, spec)).rstrip().rstrip(";")
+    query = screening_query(spec, "duckdb", units_in_data(connection, spec))
+    query.set("order", None)  # sorted once, around the report's cells
+    inner = query.sql(dialect="duckdb")
     select = _report_select(layout, output_format, engine)
     if output_format == "csv":
         options = "FORMAT CSV, HEADER TRUE, NEW_LINE '\r\n', QUOTE '\"', ESCAPE '\"'"
     else:
         options = "FORMAT JSON"
+    screened = _ident("screened")
+    # ordered here: the order of a subquery's rows is not kept by the query around it
     statement = (
-        f"COPY (SELECT {select} FROM ({inner}) AS {_ident('screened')}) "
-        f"TO {_literal(target)} ({options})"
+        f"COPY (SELECT {select} FROM ({inner}) AS {screened} "
+        f"ORDER BY {screened}.{_ident(SUBJECT_ID)}) TO {_literal(target)} ({options})"
     )
     written = connection.execute(statement).fetchone()
     return int(written[0]) if written else 0
