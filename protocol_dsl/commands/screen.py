@@ -8,13 +8,15 @@ read), 2 on an internal error.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from protocol_dsl.commands.options import (
-    engine_option,
+    ENGINES,
     mapping_option,
     no_color_option,
     output_file_option,
@@ -50,7 +52,35 @@ PROGRESS_FROM = 500
     type=click.Path(dir_okay=False),
     help="Also draw the screen-failure funnel as a PNG chart.",
 )
-@engine_option("python: the interpreter, with reasons and edit checks; duckdb: the generated SQL.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", *ENGINES, "interpreter"]),
+    default="auto",
+    show_default=True,
+    callback=lambda _ctx, _param, value: "python" if value == "interpreter" else value,
+    help="python: the interpreter, with reasons and edit checks; duckdb: the generated SQL; "
+    "auto: chosen for the data (the interpreter for the full report).",
+)
+@click.option(
+    "--report",
+    "report_kind",
+    type=click.Choice(["full", "statuses"]),
+    default="full",
+    show_default=True,
+    help="full: statuses, data needed, evidence and edit checks; statuses: each subject's "
+    "statuses only, the same from every engine, sorted by subject id.",
+)
+@click.option(
+    "--memory-limit",
+    metavar="SIZE",
+    help="DuckDB's memory limit (e.g. 4GiB); beyond it DuckDB spills to disk.",
+)
+@click.option(
+    "--temp-directory",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Where DuckDB spills beyond its memory limit (default: beside its database).",
+)
 @mapping_option
 @no_color_option
 def command(
@@ -60,6 +90,9 @@ def command(
     output: str | None,
     funnel_png: str | None,
     engine: str,
+    report_kind: str,
+    memory_limit: str | None,
+    temp_directory: str | None,
     mapping: str | None,
     no_color: bool,
 ) -> None:
@@ -72,6 +105,21 @@ def command(
     checked = load_screening_spec(
         spec, no_color, "nothing screened: fix the errors in the spec first"
     )
+    if report_kind == "statuses":
+        from protocol_dsl.commands.screen_statuses import screen_statuses
+
+        screen_statuses(
+            checked,
+            spec,
+            data,
+            output_format,
+            output,
+            engine,
+            mapping,
+            memory_limit,
+            temp_directory,
+        )
+        return
     if engine == "duckdb":
         _duckdb(checked, data, output_format, output)
         return
@@ -99,6 +147,9 @@ def command(
 
     explain = output_format in ("json", "jsonl")
     total = len(batch.subjects)
+    if output_format in ("csv", "jsonl") and not funnel_png:
+        _stream(checked, batch, screener, output_format, output, total)
+        return
     if total >= PROGRESS_FROM and sys.stderr.isatty():
         run = _with_progress(checked, batch, explain, total, screener)
     else:
@@ -151,6 +202,56 @@ def _with_progress(
             progress=lambda n: progress.advance(task, n),
             screener=screener,
         )
+
+
+def _stream(
+    spec: Spec,
+    batch: Batch,
+    screener: Screener,
+    output_format: str,
+    output: str | None,
+    total: int,
+) -> None:
+    """The CSV or JSON Lines report written subject by subject as they are screened."""
+    from protocol_dsl.screening import report
+    from protocol_dsl.screening.run import screen_stream
+
+    with ExitStack() as stack:
+        out: IO[bytes] = sys.stdout.buffer
+        if output is not None:
+            try:
+                out = stack.enter_context(Path(output).open("wb"))
+            except OSError as error:
+                click.echo(f"error: cannot write {output}: {error.strerror or error}", err=True)
+                sys.exit(1)
+        progress = stack.enter_context(_progress_bar(total))
+        outcomes = screen_stream(
+            spec, batch, explain=output_format == "jsonl", screener=screener, progress=progress
+        )
+        if output_format == "csv":
+            report.write_csv(spec, outcomes, out)
+        else:
+            report.write_jsonl(outcomes, out)
+        out.flush()
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on standard error for a large batch on a terminal (rich, if installed)."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield None
+        return
+    try:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    except ImportError:  # the rich extra is optional: screen without a bar
+        yield None
+        return
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("screening", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _strata_cells(row: dict[str, Any], factors: list[str]) -> list[str | None]:

@@ -171,6 +171,12 @@ class EditChecker:
                     self.conditions[(info.storage, name)] = compiler.truth(
                         item.item.when, scope, None
                     )
+        # per form, the items a missing or superfluous value can be reported on, prepared
+        # once: a batch runs these checks for every item of every record
+        self._field_rules = {
+            info.storage: _field_rules(info, self.conditions)
+            for info in self.dictionary.forms.values()
+        }
         self.day1_visit = cal.day1_visit(spec)
         dosing = DosingPlan(spec, self.dictionary)
         self.exposure = dosing.exposure
@@ -237,6 +243,9 @@ class EditChecker:
             (p.form, p.visit_or_record_index, p.item) for p in data.problems if p.item is not None
         }
         for info in self.dictionary.forms.values():
+            rules = self._field_rules[info.storage]
+            if not rules:
+                continue
             records: list[tuple[str | None, dict[str, Any]]]
             if info.repeating:
                 records = [(None, r) for r in data.records.get(info.storage, ())]
@@ -250,69 +259,31 @@ class EditChecker:
                 if len(record) <= 1:  # only its position: nothing recorded
                     continue
                 position = record[POSITION]
-                for name, item in info.items.items():
+                for rule in rules:
+                    name = rule.item.name
                     if coverage is not None and (info.storage, name) not in coverage:
                         continue
-                    if visit is not None and visit not in info.item_visits(item):
+                    if visit is not None and visit not in rule.visits:
                         continue
-                    if (info.storage, position, name) in rejected:
+                    if rejected and (info.storage, position, name) in rejected:
                         continue  # reported as an invalid value
                     present = name in record
-                    condition = self.conditions.get((info.storage, name))
-                    holds: bool | None = True
-                    if condition is not None:
-                        ctx = Context(data, False)
-                        holds = condition(ctx, record)
-                    yield from self._field(data, info, item, visit, position, present, holds)
-
-    def _field(
-        self,
-        data: Subject,
-        info: FormInfo,
-        item: ItemInfo,
-        visit: str | None,
-        position: Any,
-        present: bool,
-        holds: bool | None,
-    ) -> Iterable[Finding]:
-        record = position if isinstance(position, int) else None
-        where = f"{_where(info.key, item.name, visit, record)} ({item.label})"
-        # the findings on one field differ only in their rule, what was expected and why
-        finding = functools.partial(
-            Finding,
-            data.subject_id,
-            form=info.key,
-            item=item.name,
-            visit=visit,
-            record=record,
-            value=None,
-        )
-        when = item.item.when
-        if when is None:
-            if item.item.required and not present:
-                yield finding(
-                    rule="REQUIRED_ITEM_MISSING",
-                    expected="a value",
-                    message=f"{where} is required but missing",
-                )
-            return
-        from protocol_dsl.syntax import printer
-
-        condition = printer.expr(when)
-        if holds is True and not present:
-            rule = "REQUIRED_ITEM_MISSING" if item.item.required else "CONDITIONAL_ITEM_MISSING"
-            yield finding(
-                rule=rule,
-                expected="a value",
-                message=f"{where} is asked when {condition}, which holds, but is missing",
-            )
-        elif holds is False and present:
-            yield finding(
-                rule="ITEM_NOT_APPLICABLE",
-                expected="no value",
-                message=f"{where} is filled in although it is asked only when {condition}, "
-                "which does not hold",
-            )
+                    if rule.condition is None:  # a required item asked always
+                        if not present:
+                            yield _field_finding(
+                                data, info, rule, visit, position, "REQUIRED_ITEM_MISSING"
+                            )
+                        continue
+                    holds = rule.condition(Context(data, False), record)
+                    if holds is True and not present:
+                        kind = (
+                            "REQUIRED_ITEM_MISSING" if rule.required else "CONDITIONAL_ITEM_MISSING"
+                        )
+                        yield _field_finding(data, info, rule, visit, position, kind)
+                    elif holds is False and present:
+                        yield _field_finding(
+                            data, info, rule, visit, position, "ITEM_NOT_APPLICABLE"
+                        )
 
     # ------------------------------------------------------------ visits
 
@@ -689,6 +660,77 @@ class EditChecker:
 
 def _key(info: FormInfo | None, fallback: str | None) -> str | None:
     return info.key if info is not None else fallback
+
+
+@attrs.frozen
+class _FieldRule:
+    """An item whose value can be missing or superfluous: what the check needs of it."""
+
+    item: ItemInfo
+    visits: frozenset[str]
+    required: bool
+    condition: Any  # the compiled `when` condition; None for a required item asked always
+    condition_text: str | None
+
+
+def _field_rules(info: FormInfo, conditions: dict[tuple[str, str], Any]) -> list[_FieldRule]:
+    """The items of a form with a `when` condition or `required`, in the form's order."""
+    rules = []
+    for name, item in info.items.items():
+        when = item.item.when
+        if when is None and not item.item.required:
+            continue  # optional and asked always: never missing, never superfluous
+        text = None
+        if when is not None:
+            from protocol_dsl.syntax import printer
+
+            text = printer.expr(when)
+        rules.append(
+            _FieldRule(
+                item,
+                frozenset(info.item_visits(item)),
+                bool(item.item.required),
+                conditions.get((info.storage, name)) if when is not None else None,
+                text,
+            )
+        )
+    return rules
+
+
+def _field_finding(
+    data: Subject,
+    info: FormInfo,
+    rule: _FieldRule,
+    visit: str | None,
+    position: Any,
+    kind: str,
+) -> Finding:
+    """A missing or superfluous value, in the words of its rule."""
+    item = rule.item
+    record = position if isinstance(position, int) else None
+    where = f"{_where(info.key, item.name, visit, record)} ({item.label})"
+    if kind == "ITEM_NOT_APPLICABLE":
+        expected = "no value"
+        message = (
+            f"{where} is filled in although it is asked only when {rule.condition_text}, "
+            "which does not hold"
+        )
+    elif rule.condition_text is None:
+        expected, message = "a value", f"{where} is required but missing"
+    else:
+        expected = "a value"
+        message = f"{where} is asked when {rule.condition_text}, which holds, but is missing"
+    return Finding(
+        data.subject_id,
+        kind,
+        info.key,
+        item.name,
+        visit,
+        record,
+        None,
+        expected,
+        message,
+    )
 
 
 def _where(form: str, item: str, visit: str | None, record: int | None) -> str:

@@ -616,6 +616,19 @@ class Subject:
         self.none_forms: frozenset[str] = frozenset()
 
 
+def subject_id_of(raw: Any, fallback_id: str) -> str:
+    """The id a subject record is screened and reported under (every engine uses it):
+    its `subject_id`, else (absent, blank, not a text or number) `fallback_id`."""
+    if not isinstance(raw, Mapping):
+        return fallback_id
+    subject_id = raw.get("subject_id")
+    if is_missing(subject_id) or isinstance(subject_id, (dict, list, bool)):
+        return fallback_id
+    if isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
+        return str(int(subject_id))
+    return str(subject_id)
+
+
 def normalise(
     dictionary: DataDictionary, raw: Mapping[str, Any], fallback_id: str = "<no subject_id>"
 ) -> Subject:
@@ -634,10 +647,7 @@ def normalise(
         problems.append(
             DataProblem(None, None, None, "subject_id", subject_id, "the subject id is missing")
         )
-        subject_id = fallback_id
-    elif isinstance(subject_id, float) and subject_id.is_integer():  # inf is not
-        subject_id = str(int(subject_id))
-    subject = Subject(str(subject_id))
+    subject = Subject(subject_id_of(raw, fallback_id))
     sid = subject.subject_id
 
     for key in raw:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from protocol_dsl.evaluate.interpreter import SubjectResult
 from protocol_dsl.screening import boxes
-from protocol_dsl.screening.run import ScreenRun
+from protocol_dsl.screening.run import Outcome, ScreenRun
+from protocol_dsl.spec import Spec
 
 FORMAT_VERSION = 1
 TEXT_WIDTH = 120
@@ -52,39 +54,50 @@ def render_json(run: ScreenRun, spec_path: str) -> str:
 
 def render_jsonl(run: ScreenRun) -> str:
     """One subject per line (its JSON entry as in `render_json`), input order."""
-    lines = []
-    for outcome in run.outcomes:
-        data = outcome.result.to_json()
-        data["source"] = outcome.source
-        data["findings"] = [f.to_json() for f in outcome.findings]
-        lines.append(json.dumps(data, ensure_ascii=False) + "\n")
-    return "".join(lines)
+    return "".join(jsonl_line(outcome) for outcome in run.outcomes)
+
+
+def jsonl_line(outcome: Outcome) -> str:
+    """A subject's line of the JSON Lines report."""
+    data = outcome.result.to_json()
+    data["source"] = outcome.source
+    data["findings"] = [f.to_json() for f in outcome.findings]
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def write_jsonl(outcomes: Iterable[Outcome], out: IO[bytes]) -> None:
+    """The JSON Lines report written as the outcomes come (`render_jsonl`'s bytes)."""
+    for part in _parts(outcomes):
+        out.write("".join(jsonl_line(o) for o in part).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- CSV
 
 
 def render_csv(run: ScreenRun) -> bytes:
-    from protocol_dsl.csv_cells import Cell, csv_bytes
+    buffer = io.BytesIO()
+    write_csv(run.spec, run.outcomes, buffer)
+    return buffer.getvalue()
 
-    criteria = [c.id for c in run.spec.criteria]
-    header = [
-        "subject_id",
-        "status",
-        "failed",
-        "unknown",
-        "data_needed",
-        "invalid_values",
-        "findings",
-        *criteria,
-        *_strata_header(run),
-        "source",
-    ]
-    rows: list[list[Cell]] = []
-    for outcome in run.outcomes:
-        result = outcome.result
-        rows.append(
-            [
+
+def write_csv(spec: Spec, outcomes: Iterable[Outcome], out: IO[bytes]) -> None:
+    """The CSV report (one row per subject) written as the outcomes come."""
+    import csv
+
+    from protocol_dsl.csv_cells import cell, neutralise
+
+    factors = _spec_factors(spec)
+    criteria = [c.id for c in spec.criteria]
+    strata = [*(f"stratum_{f}" for f in factors), "stratum"] if factors else []
+    header = ["subject_id", "status", "failed", "unknown", "data_needed", "invalid_values",
+              "findings", *criteria, *strata, "source"]  # fmt: skip
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([neutralise(h) for h in header])
+    for part in _parts(outcomes):
+        for outcome in part:
+            result = outcome.result
+            row = [
                 result.subject_id,
                 result.status,
                 " ".join(result.failed),
@@ -93,30 +106,42 @@ def render_csv(run: ScreenRun) -> bytes:
                 len(result.invalid),
                 " ".join(sorted({f.rule for f in outcome.findings})),
                 *(result.criteria[c].status for c in criteria),
-                *_strata_cells(run, result),
+                *_result_strata(factors, result),
                 outcome.source,
             ]
-        )
-    return csv_bytes(header, rows)
+            writer.writerow([cell(v) for v in row])
+        out.write(text.getvalue().encode("utf-8"))
+        text.seek(0)
+        text.truncate()
+    out.write(text.getvalue().encode("utf-8"))
+
+
+def _parts(outcomes: Iterable[Outcome], size: int = 1024) -> Iterator[list[Outcome]]:
+    part: list[Outcome] = []
+    for outcome in outcomes:
+        part.append(outcome)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _spec_factors(spec: Spec) -> list[str]:
+    randomisation = spec.randomisation
+    return [f.name for f in randomisation.factors] if randomisation is not None else []
+
+
+def _result_strata(factors: list[str], result: SubjectResult) -> list[str | None]:
+    if not factors:
+        return []
+    strata = result.strata or {}
+    return [*(strata.get(f) for f in factors), result.stratum]
 
 
 def _factors(run: ScreenRun) -> list[str]:
     randomisation = run.spec.randomisation
     return [f.name for f in randomisation.factors] if randomisation is not None else []
-
-
-def _strata_header(run: ScreenRun) -> list[str]:
-    """One column per stratification factor and the combined stratum (stratified only)."""
-    factors = _factors(run)
-    return [*(f"stratum_{f}" for f in factors), "stratum"] if factors else []
-
-
-def _strata_cells(run: ScreenRun, result: SubjectResult) -> list[str | None]:
-    factors = _factors(run)
-    if not factors:
-        return []
-    strata = result.strata or {}
-    return [*(strata.get(f) for f in factors), result.stratum]
 
 
 # ---------------------------------------------------------------- text

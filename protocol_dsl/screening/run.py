@@ -9,7 +9,7 @@ in input order, even one whose record could not be read at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -20,7 +20,7 @@ from protocol_dsl.diagnostics import has_errors, sorted_diagnostics
 from protocol_dsl.evaluate import log_checks
 from protocol_dsl.evaluate.edit_checks import EditChecker, Finding
 from protocol_dsl.evaluate.interpreter import Screener, SubjectResult, compile_spec_rules
-from protocol_dsl.evaluate.subject import DataProblem
+from protocol_dsl.evaluate.subject import DataProblem, subject_id_of
 from protocol_dsl.spec import Spec
 
 
@@ -117,20 +117,45 @@ def _report_duplicates(outcomes: list[Outcome]) -> None:
         [o.subject_id for o in outcomes], [o.source for o in outcomes]
     )
     for index, message in duplicates.items():
-        outcome = outcomes[index]
-        outcome.findings.append(
-            Finding(
-                outcome.subject_id,
-                "DUPLICATE_SUBJECT_ID",
-                None,
-                "subject_id",
-                None,
-                None,
-                outcome.subject_id,
-                "a subject id of its own",
-                message,
-            )
-        )
+        outcomes[index].findings.append(_duplicate(outcomes[index].subject_id, message))
+
+
+def _duplicate(subject_id: str, message: str) -> Finding:
+    return Finding(
+        subject_id,
+        "DUPLICATE_SUBJECT_ID",
+        None,
+        "subject_id",
+        None,
+        None,
+        subject_id,
+        "a subject id of its own",
+        message,
+    )
+
+
+def screen_stream(
+    spec: Spec,
+    batch: Batch,
+    *,
+    explain: bool,
+    screener: Screener,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Outcome]:
+    """The outcomes of `screen_batch`, one subject at a time, in input order: a report
+    written as they come holds one subject's outcome at a time, never the batch's."""
+    checker = EditChecker(spec, screener)
+    # the ids every record is screened under, known before screening: a record whose id
+    # a later record repeats gets its finding when it is written
+    ids = [subject_id_of(raw.record, raw.fallback_id) for raw in batch.subjects]
+    duplicates = log_checks.duplicate_ids(ids, [raw.fallback_id for raw in batch.subjects])
+    for index, raw in enumerate(batch.subjects):
+        outcome = _one(screener, checker, raw, batch, explain)
+        if index in duplicates:
+            outcome.findings.append(_duplicate(outcome.subject_id, duplicates[index]))
+        if progress is not None:
+            progress(1)
+        yield outcome
 
 
 def _one(
