@@ -140,7 +140,9 @@ def register_tables(spark: SparkSession, spec: Spec, source: Any, problems: list
         spark.sql(view.sql(dialect="spark"))
 
 
-def _open(spark: SparkSession, spec: Spec, source: Any, problems: list[str]) -> dict[str, DataFrame]:
+def _open(
+    spark: SparkSession, spec: Spec, source: Any, problems: list[str]
+) -> dict[str, DataFrame]:
     """The input tables of `source`, as read (registered under ``raw__<table>``)."""
     if isinstance(source, (str, Path)):
         path = Path(source)

@@ -292,7 +292,7 @@ def _spark_rows(
     findings: list[dict[str, object]],
     master: str | None,
     spark_conf: tuple[str, ...],
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """The rows of the spark engine; Spark that cannot run here is the user's to fix."""
     from generators.sql.spark_session import SparkSettings, SparkUnavailable, parse_conf
 

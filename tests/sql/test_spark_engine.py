@@ -128,8 +128,7 @@ def test_spark_reads_csv_tables_itself_like_the_interpreter(spark, qls, tmp_path
     assert len(rows) == len(subjects)
     assert _by_subject(rows) == _interpreted(qls, folder)
     assert problems == [
-        f"medications.csv line {line}: the row has 12 cells and the header {width}; "
-        "it is skipped"
+        f"medications.csv line {line}: the row has 12 cells and the header {width}; it is skipped"
     ]
 
 
@@ -147,7 +146,9 @@ def test_the_command_writes_only_the_report_on_standard_output(qls, tmp_path) ->
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("subject_id,status,I1,")
-    assert [line.split(",")[0] for line in lines[1:]] == sorted(s["subject_id"] for s in _batch()[:3])
+    assert [line.split(",")[0] for line in lines[1:]] == sorted(
+        s["subject_id"] for s in _batch()[:3]
+    )
     assert "log4j" not in done.stderr and "WARN" not in done.stderr
 
 

@@ -65,9 +65,7 @@ def test_what_comes_from_the_spec_is_literal_data() -> None:
                 data[node.targets[0].id] = ast.literal_eval(node.value)
         assert set(data) == {"TABLES", "QUERY", "CORRUPT"}
         assert "visits" in data["TABLES"] and data["QUERY"].lstrip().startswith("WITH")
-        shapes.append(
-            [ast.dump(n) for n in tree.body if not isinstance(n, (ast.Assign, ast.Expr))]
-        )
+        shapes.append([ast.dump(n) for n in tree.body if not isinstance(n, (ast.Assign, ast.Expr))])
     assert shapes[0] == shapes[1]
 
 
