@@ -41,7 +41,7 @@ from generators.sql.run import (
     units_query,
 )
 from generators.sql.schema import table_columns
-from generators.sql.spark_session import SparkSettings, spark_session
+from generators.sql.spark_session import SparkSettings, SparkUnavailable, spark_session
 from protocol_dsl.plan.dictionary import build_dictionary
 from protocol_dsl.spec import Spec
 
@@ -100,15 +100,32 @@ def _screen(
     problems: list[str],
     findings: list[dict[str, Any]] | None,
 ) -> list[dict[str, Any]]:
+    from pyspark.errors import PySparkException
+
+    where = str(source) if isinstance(source, (str, Path)) else "the subject records"
     with warnings.catch_warnings():
         # pyspark warns about the pandas version on every Arrow transfer; not the user's
         warnings.simplefilter("ignore", FutureWarning)
-        register_tables(spark, spec, source, problems)
-        names, rows = _collect(spark.sql(query_text(spark, spec)))
-        if findings is not None:
-            edit_rows = spark.sql(edit_checks.render(spec, "spark")).collect()
-            findings += findings_from_rows([tuple(row) for row in edit_rows], spec)
+        try:
+            register_tables(spark, spec, source, problems)
+        except PySparkException as error:  # a file Spark cannot read as its suffix says
+            raise SourceError(f"{where}: Spark cannot read it: {_first_line(error)}") from None
+        try:
+            names, rows = _collect(spark.sql(query_text(spark, spec)))
+            if findings is not None:
+                edit_rows = spark.sql(edit_checks.render(spec, "spark")).collect()
+                findings += findings_from_rows([tuple(row) for row in edit_rows], spec)
+        except PySparkException as error:
+            # Spark reads lazily: a damaged file, memory or a lost executor surface here
+            raise SparkUnavailable(
+                f"Spark failed while screening {where}: {_first_line(error)}"
+            ) from None
     return subject_results(spec, names, rows)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def query_text(spark: SparkSession, spec: Spec) -> str:
