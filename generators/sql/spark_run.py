@@ -310,10 +310,12 @@ def _spark_functions(value: exp.Expression) -> exp.Expression:
     """The reading rules in Spark's terms: Spark has no ``isinf``, and SQLGlot writes a
     TRY_CAST for Spark only when told it is one (a CAST fails on bad text in ANSI mode)."""
 
+    value = value.copy()
+    for cast in value.find_all(exp.TryCast):  # before `isinf` is replaced with its operand
+        cast.set("safe", True)
+
     def rename(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.TryCast):
-            node.set("safe", True)
-        elif isinstance(node, exp.Anonymous) and str(node.this).lower() == "isinf":
+        if isinstance(node, exp.Anonymous) and str(node.this).lower() == "isinf":
             infinity = exp.cast(exp.Literal.string("Infinity"), "DOUBLE")
             return exp.EQ(this=exp.Abs(this=node.expressions[0]), expression=infinity)
         return node
