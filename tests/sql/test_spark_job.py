@@ -22,8 +22,7 @@ from generators.registry import ARTEFACTS
 from generators.sql.spark_job import FILE_NAME, build, render_job
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.data.tables import subjects_to_tables, write_csv_folder
-from protocol_dsl.evaluate import evaluate_subject
-from protocol_dsl.plan.dictionary import build_dictionary
+from protocol_dsl.evaluate import compile_spec_rules, evaluate_subject
 from tests.sql.cases import CDISCPILOT01, QLS4131
 from tests.sql.test_golden import SUBJECTS, _check_golden
 
@@ -85,7 +84,7 @@ def test_the_job_runs_and_screens_like_the_interpreter(tmp_path: Path) -> None:
     spec = compile_spec(str(QLS4131)).spec
     subjects = SUBJECTS["qls4131"]
     (job,) = build(spec, tmp_path)
-    tables = subjects_to_tables(build_dictionary(spec), subjects)
+    tables = subjects_to_tables(compile_spec_rules(spec).dictionary, subjects)
     write_csv_folder(tables, tmp_path / "data")
     arguments = [f"{p.stem}={p}" for p in sorted((tmp_path / "data").glob("*.csv"))]
     out = tmp_path / "out"
