@@ -89,7 +89,10 @@ def test_the_job_runs_and_screens_like_the_interpreter(tmp_path: Path) -> None:
     arguments = [f"{p.stem}={p}" for p in sorted((tmp_path / "data").glob("*.csv"))]
     out = tmp_path / "out"
     command = [*_spark_submit(), str(job), "--output", str(out), "--format", "csv", *arguments]
-    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path, timeout=1800)
+    # spark-submit finds its Spark and runs the job with this Python (and its pyspark)
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, "PYSPARK_PYTHON": sys.executable}
+    subprocess.run(command, check=True, capture_output=True, cwd=tmp_path, env=env, timeout=1800)
     rows = []
     for part in sorted(out.glob("part-*.csv")):
         with part.open(encoding="utf-8", newline="") as handle:
