@@ -37,6 +37,7 @@ ARTEFACTS: dict[str, Artefact] = {
     "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", ""),
     "schema": Artefact("generators.schema.schema", "JSON Schema of a subject record", ""),
     "sql": Artefact("generators.sql.build", "screening and edit-check SQL", "sql"),
+    "spark_job": Artefact("generators.sql.spark_job", "spark-submit screening job", "sql"),
     "checks": Artefact("generators.checks.module", "standalone Python screening module", ""),
     "escalation": Artefact("generators.escalation.build", "escalation decision tables", "sim"),
 }

@@ -19,7 +19,7 @@ import json
 import math
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,14 @@ def screen_with_duckdb(
             findings += edit_check_findings(connection, spec)
     finally:
         connection.close()
+    return subject_results(spec, names, rows)
+
+
+def subject_results(
+    spec: Spec, names: list[str], rows: Iterable[Iterable[Any]]
+) -> list[dict[str, Any]]:
+    """The screening query's rows (columns `names`) as one dict per subject, the same for
+    every engine that runs the query (DuckDB here, Spark in `spark_run`)."""
     criteria = [c.id for c in spec.criteria]
     results = []
     for row in rows:
@@ -129,7 +137,11 @@ def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> li
     """The window and dosing edit-check findings over the typed views of `connection`."""
     if spec not in _EDIT_QUERIES:
         _EDIT_QUERIES[spec] = edit_checks.render(spec, "duckdb")
-    rows = connection.sql(_EDIT_QUERIES[spec]).fetchall()
+    return findings_from_rows(connection.sql(_EDIT_QUERIES[spec]).fetchall(), spec)
+
+
+def findings_from_rows(rows: Iterable[Sequence[Any]], spec: Spec) -> list[dict[str, Any]]:
+    """Finding dicts from the rows of the edit-check query, run on any engine."""
     found = edit_checks.findings(rows, spec)
     for finding in found:
         finding["subject_id"] = str(finding["subject_id"]).split(DUPLICATE_MARK)[0]
@@ -149,6 +161,15 @@ def query_text(spec: Spec, extra_units: tuple[str, ...] = ()) -> str:
 
 def units_in_data(connection: duckdb.DuckDBPyConnection, spec: Spec) -> tuple[str, ...]:
     """Every unit written in a ``<item>__unit`` column, so that the query accepts it."""
+    union = units_query(spec)
+    if union is None:
+        return ()
+    found = connection.sql(union.sql("duckdb")).fetchall()
+    return tuple(sorted({row[0] for row in found}))
+
+
+def units_query(spec: Spec) -> exp.Expression | None:
+    """The distinct units of every ``<item>__unit`` column (None: the layout has none)."""
     selects = []
     for name, columns in table_columns(build_dictionary(spec)):
         for column, _type in columns:
@@ -159,12 +180,11 @@ def units_in_data(connection: duckdb.DuckDBPyConnection, spec: Spec) -> tuple[st
                     .where(exp.Not(this=exp.Is(this=_column(column), expression=exp.Null())))
                 )
     if not selects:
-        return ()
-    union = selects[0]
+        return None
+    union: exp.Expression = selects[0]
     for select in selects[1:]:
-        union = exp.union(union, select, distinct=True)  # type: ignore[assignment]
-    found = connection.sql(union.sql("duckdb")).fetchall()
-    return tuple(sorted({row[0] for row in found}))
+        union = exp.union(union, select, distinct=True)
+    return union
 
 
 # ---------------------------------------------------------------- opening a source

@@ -32,11 +32,12 @@ def output_file_option(help: str) -> Callable[[F], F]:
 ENGINES = ("python", "duckdb")
 
 
-def engine_option(help: str) -> Callable[[F], F]:
-    """`--engine python|duckdb`, the same choice for every command that evaluates data."""
+def engine_option(help: str, more: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """`--engine python|duckdb`, the same choice for every command that evaluates data
+    (and the `more` engines of this command)."""
     return click.option(
         "--engine",
-        type=click.Choice([*ENGINES, "interpreter"]),
+        type=click.Choice([*ENGINES, *more, "interpreter"]),
         default="python",
         show_default=True,
         callback=lambda _ctx, _param, value: "python" if value == "interpreter" else value,

@@ -54,11 +54,12 @@ PROGRESS_FROM = 500
 )
 @click.option(
     "--engine",
-    type=click.Choice(["auto", *ENGINES, "interpreter"]),
+    type=click.Choice(["auto", *ENGINES, "spark", "interpreter"]),
     default="auto",
     show_default=True,
     callback=lambda _ctx, _param, value: "python" if value == "interpreter" else value,
     help="python: the interpreter, with reasons and edit checks; duckdb: the generated SQL; "
+    "spark: the generated SQL on Apache Spark; "
     "auto: chosen for the data (the interpreter for the full report).",
 )
 @click.option(
@@ -81,6 +82,19 @@ PROGRESS_FROM = 500
     type=click.Path(file_okay=False),
     help="Where DuckDB spills beyond its memory limit (default: beside its database).",
 )
+@click.option(
+    "--master",
+    metavar="URL",
+    help="spark: the cluster to run on (spark://…, yarn, k8s://…); "
+    "default: spark.master of the Spark configuration, else local[*].",
+)
+@click.option(
+    "--conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="spark: a Spark setting (repeatable), as spark-submit --conf.",
+)
 @mapping_option
 @no_color_option
 def command(
@@ -93,6 +107,8 @@ def command(
     report_kind: str,
     memory_limit: str | None,
     temp_directory: str | None,
+    master: str | None,
+    spark_conf: tuple[str, ...],
     mapping: str | None,
     no_color: bool,
 ) -> None:
@@ -118,11 +134,16 @@ def command(
             mapping,
             memory_limit,
             temp_directory,
+            master,
+            spark_conf,
         )
         return
-    if engine == "duckdb":
-        _duckdb(checked, data, output_format, output)
+    if engine in ("duckdb", "spark"):
+        _sql_engine(engine, checked, data, output_format, output, master, spark_conf)
         return
+    if master or spark_conf:
+        click.echo("error: --master and --conf are settings of --engine spark", err=True)
+        sys.exit(1)
 
     from protocol_dsl.data import InputError, read_inputs
     from protocol_dsl.evaluate import compile_spec_rules
@@ -271,27 +292,41 @@ def _write(data: bytes, output: str | None) -> None:
         sys.exit(1)
 
 
-def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str | None) -> None:
-    """Screen with the generated SQL on DuckDB: statuses, and the window and dosing edit
-    checks (no reasons, no item-level edit checks)."""
+def _sql_engine(
+    engine: str,
+    spec: Spec,
+    data: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    master: str | None = None,
+    spark_conf: tuple[str, ...] = (),
+) -> None:
+    """Screen with the generated SQL on DuckDB or Spark: statuses, and the window and
+    dosing edit checks (no reasons, no item-level edit checks)."""
     try:
         from generators.sql.run import SourceError, screen_with_duckdb
     except ImportError:
         click.echo(
-            "error: the duckdb engine is not available in this installation "
+            f"error: the {engine} engine is not available in this installation "
             "(install with: pip install 'protocol-dsl[sql]'); use --engine python",
             err=True,
         )
         sys.exit(1)
     if len(data) != 1:
-        click.echo("error: the duckdb engine reads one input (a file or a folder)", err=True)
+        click.echo(f"error: the {engine} engine reads one input (a file or a folder)", err=True)
+        sys.exit(1)
+    if engine == "duckdb" and (master or spark_conf):
+        click.echo("error: --master and --conf are settings of --engine spark", err=True)
         sys.exit(1)
     from protocol_dsl.plan import PlanError
 
     problems: list[str] = []
     findings: list[dict[str, object]] = []
     try:
-        rows = screen_with_duckdb(spec, data[0], problems, findings)
+        if engine == "spark":
+            rows = _spark_rows(spec, data[0], problems, findings, master, spark_conf)
+        else:
+            rows = screen_with_duckdb(spec, data[0], problems, findings)
     except SourceError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -309,7 +344,7 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
     if output_format == "json":
         for row in rows:
             row["findings"] = by_subject.get(row["subject_id"], [])
-        document: dict[str, object] = {"format_version": 1, "engine": "duckdb", "subjects": rows}
+        document: dict[str, object] = {"format_version": 1, "engine": engine, "subjects": rows}
         if problems:
             document["input_problems"] = problems
         text = json.dumps(document, indent=2, sort_keys=False)
@@ -348,3 +383,24 @@ def _duckdb(spec: Spec, data: tuple[str, ...], output_format: str, output: str |
         lines.append(f"Edit checks ({len(findings)} findings)")
         lines += [f"{f['subject_id']}\t{f['rule']}\t{f['message']}" for f in findings]
     _write(("\n".join(lines) + "\n").encode("utf-8"), output)
+
+
+def _spark_rows(
+    spec: Spec,
+    source: str,
+    problems: list[str],
+    findings: list[dict[str, object]],
+    master: str | None,
+    spark_conf: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """The rows of the spark engine; Spark that cannot run here is the user's to fix."""
+    from generators.sql.spark_session import SparkSettings, SparkUnavailable, parse_conf
+
+    try:
+        from generators.sql.spark_run import screen_with_spark
+
+        settings = SparkSettings(master, parse_conf(spark_conf))
+        return screen_with_spark(spec, source, problems, findings, settings=settings)
+    except SparkUnavailable as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)

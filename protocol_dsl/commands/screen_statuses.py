@@ -31,6 +31,8 @@ def screen_statuses(
     mapping: str | None,
     memory_limit: str | None,
     temp_directory: str | None,
+    master: str | None = None,
+    spark_conf: tuple[str, ...] = (),
 ) -> None:
     if output_format == "json":
         _fail("the statuses report is written as csv, jsonl or text (--format)")
@@ -44,13 +46,49 @@ def screen_statuses(
             "the duckdb engine is not available in this installation "
             "(install with: pip install 'protocol-dsl[sql]'); use --engine python"
         )
+    if (master or spark_conf) and choice.engine != "spark":
+        _fail("--master and --conf are settings of --engine spark")
     layout = statuses.Layout.of(spec)
+    if choice.engine == "spark":
+        rows = _spark_rows(spec, data, master, spark_conf)
+        _write(spec, spec_path, layout, statuses.in_report_order(rows), output_format, output,
+               choice)  # fmt: skip
+        return
     if choice.engine == "duckdb":
         _with_duckdb(spec, spec_path, data, layout, output_format, output, choice, memory_limit,
                      temp_directory)  # fmt: skip
         return
     rows = _interpreter_rows(spec, data, mapping)
     _write(spec, spec_path, layout, rows, output_format, output, choice)
+
+
+def _spark_rows(
+    spec: Spec, data: tuple[str, ...], master: str | None, spark_conf: tuple[str, ...]
+) -> list[statuses.StatusRow]:
+    if find_spec("pyspark") is None or find_spec("duckdb") is None:
+        _fail(
+            "the spark engine is not available in this installation "
+            "(install with: pip install 'protocol-dsl[sql,spark]'); use --engine python"
+        )
+    if len(data) != 1:
+        _fail("the spark engine reads one input (a file or a folder)")
+    from generators.sql.run import SourceError
+    from generators.sql.spark_run import spark_status_rows
+    from generators.sql.spark_session import SparkSettings, SparkUnavailable, parse_conf
+
+    problems: list[str] = []
+    try:
+        source = _json_records(spec, data[0])
+        rows = spark_status_rows(
+            spec,
+            data[0] if source is None else source,
+            problems,
+            SparkSettings(master, parse_conf(spark_conf)),
+        )
+    except (SourceError, SparkUnavailable) as error:
+        _fail(str(error))
+    _warn_problems(problems)
+    return rows
 
 
 def _interpreter_rows(

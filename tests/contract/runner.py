@@ -54,6 +54,7 @@ ARTEFACTS = (
     "sdtm",
     "schema",
     "sql",
+    "spark_job",
     "checks",
     "escalation",
 )

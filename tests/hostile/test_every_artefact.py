@@ -233,6 +233,18 @@ def test_generated_python_names_nothing_from_the_spec(built: Path) -> None:
     assert not names & {"alert", "DROP", "rm", "CMD", "HYPERLINK", "IMPORTXML"}
 
 
+def test_the_spark_job_names_nothing_from_the_spec(built: Path) -> None:
+    """The spark-submit job: the spec's words only inside string literals."""
+    source = (built / "screening_spark_job.py").read_text(encoding="utf-8")
+    ast.parse(source)
+    names = {
+        token.string
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.NAME
+    }
+    assert not names & {"alert", "DROP", "rm", "CMD", "HYPERLINK", "IMPORTXML"}
+
+
 def test_json_schema_is_json(built: Path) -> None:
     json.loads((built / "subject.schema.json").read_text(encoding="utf-8"))
 
