@@ -136,11 +136,16 @@ def test_the_endpoint_queries_are_printed_for_a_dialect(dialect: str) -> None:
 
 
 def test_endpoints_and_screen_take_the_same_engine_names() -> None:
-    """`--engine python|duckdb` on both commands; `interpreter` is read as `python`."""
+    """`--engine python|duckdb` on both commands, `interpreter` read as `python`; screen
+    also chooses one for the data (`auto`, its default) and runs on Spark."""
     from protocol_dsl.commands import endpoints, screen
 
     for command in (endpoints.command, screen.command):
         (engine,) = [p for p in command.params if p.name == "engine"]
-        assert engine.default == "python"
-        assert list(engine.type.choices) == ["python", "duckdb", "interpreter"]
+        assert {"python", "duckdb", "interpreter"} <= set(engine.type.choices)
         assert engine.process_value(click.Context(command), "interpreter") == "python"
+    (engine,) = [p for p in endpoints.command.params if p.name == "engine"]
+    assert engine.default == "python"
+    (engine,) = [p for p in screen.command.params if p.name == "engine"]
+    assert engine.default == "auto"
+    assert list(engine.type.choices) == ["auto", "python", "duckdb", "spark", "interpreter"]
