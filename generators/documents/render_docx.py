@@ -167,7 +167,7 @@ class _Writer:
             for name in (
                 *("w:p", "w:pPr", "w:pStyle", "w:val", "w:r", "w:t", "w:br", "w:tab"),
                 *("w:rPr", "w:b", "w:i", "w:rFonts", "w:ascii", "w:hAnsi", "w:highlight"),
-                *("w:vertAlign", "w:u", "xml:space"),
+                *("w:vertAlign", "w:u", "xml:space", "w:position", "w:sz"),
             )
         }
 
@@ -249,7 +249,7 @@ class _Writer:
     def format_run(self, run: Any, item: Inline) -> None:
         """Character formatting, built directly as python-docx writes it: w:rPr first in
         the run, its children in schema order (bold, italic, fonts, highlight, underline,
-        vertical alignment), on/off properties without a value."""
+        raised position, size), on/off properties without a value."""
         tag, sub = self.tag, self.sub
         properties = sub(run, tag["w:rPr"])
         run.insert(0, properties)
@@ -267,7 +267,10 @@ class _Writer:
             sub(properties, tag["w:b"])
             sub(properties, tag["w:highlight"], {tag["w:val"]: self.highlight[item.kind]})
         elif isinstance(item, Note):
-            sub(properties, tag["w:vertAlign"], {tag["w:val"]: "superscript"})
+            # raised by 3 pt at 8 pt rather than Word's superscript, which shrinks the
+            # mark to about 5 pt: a footnote mark in the SoA must stay legible in print
+            sub(properties, tag["w:position"], {tag["w:val"]: "6"})
+            sub(properties, tag["w:sz"], {tag["w:val"]: "16"})
         elif isinstance(item, Link):
             sub(properties, tag["w:u"], {tag["w:val"]: "single"})
 
