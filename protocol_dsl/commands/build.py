@@ -99,7 +99,7 @@ def command(
     try:
         options: dict[str, dict[str, object]] = {"redcap": {"bom": True}} if redcap_bom else {}
         if template is not None or paper is not None:
-            documents = {"reference_docx": template, "paper_name": paper}
+            documents: dict[str, object] = {"reference_docx": template, "paper_name": paper}
             options["protocol"] = options["soa"] = documents
         written, failed, internal = _build(result.spec, out, wanted, artefacts, options)
     finally:

@@ -117,17 +117,14 @@ def test_the_contents_is_filled_before_word_updates_it(printed: Printed) -> None
     """The contents lists every heading to level 3 in order, before the body repeats them."""
     text = _normal(" ".join(page.text() for page in printed.pages["protocol"]))
     document = build_protocol(printed.spec)
-    entries = [
-        _normal(f"{s.number} {s.title}" if s.number else s.title)
-        for s in document.all_sections()
-        if s.depth <= 3
-    ]
+    listed = [s for s in document.all_sections() if s.depth <= 3]
+    entries = [_normal(f"{s.number} {s.title}" if s.number else s.title) for s in listed]
     cursor = text.index("Contents")
     for entry in entries:
         found = text.find(entry, cursor)
         assert found >= 0, f"not in the contents: {entry}"
         cursor = found + len(entry)
-    first_numbered = next(e for e, s in zip(entries, document.all_sections()) if s.number)
+    first_numbered = next(e for e, s in zip(entries, listed, strict=True) if s.number)
     assert text.find(first_numbered, cursor) > 0, "the headings follow the contents"
 
 
