@@ -59,7 +59,22 @@ def tools() -> tuple[str, str, str]:
     pdftotext, pdftoppm = shutil.which("pdftotext"), shutil.which("pdftoppm")
     if pdftotext is None or pdftoppm is None:
         pytest.skip("poppler-utils (pdftotext, pdftoppm) is not installed: pages cannot be read")
+    if not _has_calibri_metrics():
+        pytest.skip(
+            "neither Calibri nor Carlito (fonts-crosextra-carlito) is installed: LibreOffice "
+            "would print the Word documents in a wider substitute font than Word uses"
+        )
     return soffice, pdftotext, pdftoppm
+
+
+def _has_calibri_metrics() -> bool:
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return False
+    found = subprocess.run(
+        [fc_match, "Calibri"], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
+    return any(name in found for name in ("Calibri", "Carlito"))
 
 
 def to_pdf(soffice: str, documents: list[Path], out: Path) -> list[Path]:
