@@ -223,16 +223,13 @@ class _Writer:
             if isinstance(item, LineBreak):
                 self.sub(self.sub(p_element, self.tag["w:r"]), self.tag["w:br"])
                 continue
-            target = item.target if isinstance(item, Link | Badge) else None
-            if (
-                target is not None
-                and isinstance(item, Link)
-                and self.cross_reference(p_element, item)
-            ):
-                continue
+            # A badge stays a plain run: a paragraph of plain runs is what the tracked
+            # changes of an amendment compare word by word (generators/diff).
             parent = p_element
-            if target is not None:
-                parent = hyperlink(p_element, self.bookmarks.name(target))
+            if isinstance(item, Link):
+                if self.cross_reference(p_element, item):
+                    continue
+                parent = hyperlink(p_element, self.bookmarks.name(item.target))
             run = self.add_text(parent, _inline_text(item))
             if not isinstance(item, Text):
                 self.format_run(run, item)
@@ -334,9 +331,6 @@ class _Writer:
         for tr, row in zip(rows[1:], t.rows, strict=True):
             for tc, content in zip(tr.tc_lst, row[:columns], strict=False):
                 self.cell(table, tc, content, body)
-        for tr, anchor in zip(rows[1:], t.anchors, strict=False):
-            if anchor:
-                self.bookmarks.wrap(tr.tc_lst[0].find(self.tag["w:p"]), anchor)
         if widths is None:
             widths = content_widths(t, self.text_width_pt())
         self.fix_widths(table._tbl, widths)
@@ -397,7 +391,6 @@ class _Writer:
         for item in block.items:
             if not item.blocks:
                 continue
-            start = len(self.doc.element.body)
             if item.label:
                 first = self.add_paragraph()
                 first.paragraph_format.left_indent = self.Pt(36)
@@ -413,10 +406,6 @@ class _Writer:
                 for p in item.blocks[1:]:
                     para = self.paragraph(p)
                     para.paragraph_format.left_indent = self.Pt(36)
-            if item.anchor:
-                # the body ends with the section properties: the item's first paragraph
-                # is the one added at `start - 1`
-                self.bookmarks.wrap(self.doc.element.body[start - 1], item.anchor)
 
     def orientation(self, landscape: bool, margin_mm: float | None = None) -> None:
         """A new section on a new page, turned; its side margins `margin_mm`, or those

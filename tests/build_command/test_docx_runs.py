@@ -64,7 +64,7 @@ def _python_docx_runs(writer: _Writer, items: tuple[Inline, ...]) -> bytes:
             run._r.rPr.find(qn("w:sz")).addprevious(raised)
         elif isinstance(item, Link):
             run.underline = True
-        if isinstance(item, Link | Badge):
+        if isinstance(item, Link):
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), writer.bookmarks.name(item.target))
             link.set(qn("w:history"), "1")
