@@ -14,12 +14,17 @@ header or footer already has text keeps its own.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import attrs
 from lxml import etree
 
 from generators.documents.docx_fields import field, text_run, w
+from protocol_dsl.inert_text import printable
+
+# Characters XML 1.0 cannot carry (the spec's text is dropped of them, not the file broken)
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @attrs.frozen
@@ -36,7 +41,7 @@ class RunningHead:
             parts.append(f"Version {self.version}")
         if self.date:
             parts.append(self.date)
-        return " · ".join(p for p in parts if p)
+        return printable(_NOT_XML.sub("", " · ".join(p for p in parts if p)))
 
 
 class NotAWordTemplate(ValueError):

@@ -236,3 +236,27 @@ def test_a_file_that_is_not_word_is_refused_in_plain_words(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "is not a Word document (.docx)" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_template_with_numbered_headings_keeps_its_list(tmp_path: Path, qls4131: Spec) -> None:
+    from generators.documents.docx_numbering import link_headings
+
+    template = docx.Document()
+    assert link_headings(template)  # a template numbered as the sponsor wants
+    buffer = io.BytesIO()
+    template.save(buffer)
+    protocol.build(qls4131, tmp_path, reference_docx=buffer.getvalue())
+    numbering = _part(tmp_path / "protocol.docx", "word/numbering.xml")
+    linked = [
+        style.get(f"{W}val")
+        for style in numbering.iterfind(".//w:lvl/w:pStyle", NS)
+        if style.get(f"{W}val").startswith("Heading")
+    ]
+    assert len(linked) == 9  # the template's one list, not a second
+
+
+def test_control_characters_in_the_running_head_are_dropped() -> None:
+    from generators.documents.docx_pages import RunningHead
+
+    head = RunningHead("P\x01-1", "1.0\x0b", "2025-06-01")
+    assert head.text() == "P-1 · Version 1.0 · 2025-06-01"
