@@ -29,6 +29,7 @@ PRINTED_SPECS = (
     "qls4131_sle_phase1b.trial",
     "cdiscpilot01.trial",
     "mgc018_first_in_human.trial",
+    "bliss52_belimumab_sle.trial",
 )
 SMALLEST_PT = 8.0
 
