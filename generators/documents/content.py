@@ -245,6 +245,12 @@ class _Builder:
             ),
         )
 
+    def section_reference(self, section_id: str, otherwise: str) -> Inline:
+        """The number of a section as a link to it (a cross-reference in Word), or the
+        number of the section it would be part of when the spec does not give it."""
+        number = self.numbers.get(section_id)
+        return _link(number, section_id) if number is not None else Text(otherwise)
+
     def amendments(self) -> Section:
         blocks: list[Block] = []
         version = self.spec.trial_field("version")
@@ -343,7 +349,11 @@ class _Builder:
         rows.append(
             (
                 cell("Eligibility"),
-                cell(f"{inclusions} inclusion and {exclusions} exclusion criteria (section 5)"),
+                cell(
+                    f"{inclusions} inclusion and {exclusions} exclusion criteria (section ",
+                    _link("5", "population"),
+                    ")",
+                ),
             )
         )
         for objective in self.spec.objectives:
@@ -801,8 +811,9 @@ class _Builder:
                     (
                         dosing.levels_table(self.finding, self.marks),
                         para(
-                            "Escalation between levels is described in section "
-                            f"{self.numbers.get('escalation', '4')}."
+                            "Escalation between levels is described in section ",
+                            self.section_reference("escalation", "4"),
+                            ".",
                         ),
                     ),
                 )
@@ -834,7 +845,9 @@ class _Builder:
             body: list[Block] = [
                 para(
                     "Prior and concomitant therapy is restricted by these eligibility criteria "
-                    "(section 5):"
+                    "(section ",
+                    _link("5", "population"),
+                    "):",
                 ),
                 ListBlock(tuple(self.criterion_item(c) for c in concomitant), labelled=True),
             ]
@@ -1061,8 +1074,9 @@ class _Builder:
         if self.finding is not None and self.finding.dlt_definition is not None:
             blocks.append(
                 para(
-                    "Dose-limiting toxicities are defined in section "
-                    f"{self.numbers.get('dlt', '4')}."
+                    "Dose-limiting toxicities are defined in section ",
+                    self.section_reference("dlt", "4"),
+                    ".",
                 )
             )
         return Section("adverse-events", "9", "Adverse events", tuple(blocks), (), True)

@@ -11,13 +11,22 @@ from pathlib import Path
 from generators.documents import render_docx, render_html, render_markdown
 from generators.documents.content import build_protocol
 from generators.documents.document import Document
+from generators.documents.docx_pages import RunningHead
 from generators.documents.soa_layout import A4, PAPERS, Paper
 from protocol_dsl.spec import Spec
 
 DOC_KIND = "Clinical trial protocol"
 
 
-def build(spec: Spec, out_dir: Path) -> list[Path]:
+def build(
+    spec: Spec,
+    out_dir: Path,
+    *,
+    reference_docx: bytes | None = None,
+    paper_name: str | None = None,
+) -> list[Path]:
+    """Write protocol.html, protocol.md and protocol.docx; `reference_docx` is a Word
+    template for the .docx, `paper_name` ("a4" or "letter") overrides the spec's paper."""
     document = build_protocol(spec)
     out_dir = Path(out_dir)
     markdown = out_dir / "protocol.md"
@@ -25,7 +34,14 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
         render_markdown.render(document, DOC_KIND, with_toc=True), encoding="utf-8", newline="\n"
     )
     html, word = write_html_and_docx(
-        spec, document, out_dir / "protocol", DOC_KIND, body_class="protocol", with_toc=True
+        spec,
+        document,
+        out_dir / "protocol",
+        DOC_KIND,
+        body_class="protocol",
+        with_toc=True,
+        reference_docx=reference_docx,
+        paper_name=paper_name,
     )
     return [html, markdown, word]
 
@@ -39,12 +55,15 @@ def write_html_and_docx(
     body_class: str,
     with_toc: bool,
     landscape: bool = False,
+    reference_docx: bytes | None = None,
+    paper_name: str | None = None,
 ) -> tuple[Path, Path]:
     """Write a document as `stem`.html and `stem`.docx (dated and signed by the spec)."""
     html = stem.with_suffix(".html")
+    sheet = PAPERS[paper_name] if paper_name in PAPERS else paper(spec)
     html.write_text(
         render_html.render(
-            document, doc_kind, body_class=body_class, with_toc=with_toc, paper=paper(spec)
+            document, doc_kind, body_class=body_class, with_toc=with_toc, paper=sheet
         ),
         encoding="utf-8",
         newline="\n",
@@ -58,7 +77,9 @@ def write_html_and_docx(
             author=sponsor(spec),
             when=version_date(spec),
             landscape=landscape,
-            paper=paper(spec),
+            paper=sheet,
+            running_head=running_head(spec),
+            reference=reference_docx,
         )
     )
     return html, word
@@ -68,6 +89,22 @@ def paper(spec: Spec) -> Paper:
     """The paper the trial prints on: `paper letter` in the header, else A4."""
     field = spec.trial_field("paper")
     return PAPERS.get(str(field.value.value), A4) if field is not None else A4
+
+
+def running_head(spec: Spec) -> RunningHead:
+    """The protocol identifier, version and version date every Word page is headed with."""
+    identifier = spec.trial_field("sponsor_protocol_id")
+    if identifier is not None:
+        protocol_id = str(identifier.value.value)
+    else:
+        protocol_id = spec.trial.name if spec.trial is not None else ""
+    version = spec.trial_field("version")
+    when = version_date(spec)
+    return RunningHead(
+        protocol_id=protocol_id,
+        version=str(version.value.value) if version is not None else "",
+        date=when.isoformat() if when is not None else "",
+    )
 
 
 def sponsor(spec: Spec) -> str:

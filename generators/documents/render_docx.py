@@ -40,6 +40,17 @@ from generators.documents.document import (
     Table,
     Text,
 )
+from generators.documents.docx_fields import (
+    Bookmarks,
+    field,
+    field_close,
+    field_open,
+    hyperlink,
+    text_run,
+    w,
+)
+from generators.documents.docx_numbering import link_headings, unnumbered
+from generators.documents.docx_pages import RunningHead, open_document, running_head_and_foot
 from generators.documents.soa_layout import (
     A4,
     SOA_FONT_PT,
@@ -48,6 +59,7 @@ from generators.documents.soa_layout import (
     landscape_text_width,
     soa_parts,
 )
+from generators.documents.table_widths import content_widths
 from protocol_dsl.inert_text import printable
 
 # Characters XML 1.0 cannot carry; they are dropped rather than corrupting the file.
@@ -61,8 +73,13 @@ def _clean(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, landscape_soa: bool, paper: Paper = A4) -> None:
-        import docx
+    def __init__(
+        self,
+        landscape_soa: bool,
+        paper: Paper = A4,
+        reference: bytes | None = None,
+        section_numbers: dict[str, str] | None = None,
+    ) -> None:
         from docx.enum.style import WD_STYLE_TYPE
         from docx.enum.text import WD_COLOR_INDEX
         from docx.oxml import OxmlElement
@@ -70,7 +87,10 @@ class _Writer:
         from docx.shared import Mm, Pt, RGBColor
         from lxml import etree
 
-        self.doc = docx.Document()
+        self.doc = open_document(reference)
+        self.bookmarks = Bookmarks()
+        # numbered sections by id: a link to one whose text is its number is a cross-reference
+        self.section_numbers = section_numbers or {}
         self.landscape_soa = landscape_soa
         self.paper = paper
         # python-docx's template is US Letter; the paper is a choice of the trial
@@ -85,8 +105,10 @@ class _Writer:
         self.qn = qn
         self.caveat_colour = RGBColor(0x6B, 0x4E, 0x00)
         normal = self.doc.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(10.5)
+        existing = {style.name for style in self.doc.styles}
+        if reference is None:
+            normal.font.name = "Calibri"
+            normal.font.size = Pt(10.5)
         # Formatting lives in paragraph styles, not on each run: smaller files, and
         # a writer can restyle the whole document in Word at once.
         for name, size, bold, indent in (
@@ -100,13 +122,30 @@ class _Writer:
             ("Indented Note", None, False, 18),
             ("Lead", None, True, 0),
             ("Caveat", None, True, 0),
+            ("Caption", None, True, 0),
+            ("Title", 24, True, 0),
+            ("Subtitle", 13, False, 0),
+            ("List Bullet", None, False, 18),
+            ("TOC Heading", 14, True, 0),
+            *((f"Heading {level}", None, True, 0) for level in range(1, 10)),
+            ("toc 1", None, True, 0),  # Word's own names for the contents levels
+            ("toc 2", None, False, 12),
+            ("toc 3", None, False, 24),
         ):
+            # a reference template's own style of that name is used as it is
+            if name in existing:
+                continue
             style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
             if size is not None:
                 style.font.size = Pt(size)
             style.font.bold = bold or None
-            if indent:
+            if name.startswith("toc "):
+                # the number hangs, the title starts at the same place on every line
+                style.paragraph_format.left_indent = Pt(indent + 40)
+                style.paragraph_format.first_line_indent = Pt(-40)
+                style.paragraph_format.space_after = Pt(2)
+            elif indent:
                 style.paragraph_format.left_indent = Pt(indent)
             if name.startswith(("Table", "SoA")):
                 style.paragraph_format.space_after = Pt(0)
@@ -114,6 +153,10 @@ class _Writer:
                 style.font.italic = True
             if name == "Caveat":
                 style.font.color.rgb = self.caveat_colour
+        if "Table Grid" not in existing:
+            grid = self.doc.styles.add_style("Table Grid", WD_STYLE_TYPE.TABLE)
+            grid.base_style = None
+        self.numbered_headings = link_headings(self.doc)
         # Looking a style up by name walks every style each time; look each up once.
         self.style_ids = {style.name: style.style_id for style in self.doc.styles}
         # Elements built in place with lxml (python-docx's element classes still apply),
@@ -124,7 +167,7 @@ class _Writer:
             for name in (
                 *("w:p", "w:pPr", "w:pStyle", "w:val", "w:r", "w:t", "w:br", "w:tab"),
                 *("w:rPr", "w:b", "w:i", "w:rFonts", "w:ascii", "w:hAnsi", "w:highlight"),
-                *("w:vertAlign", "w:u", "xml:space"),
+                *("w:vertAlign", "w:u", "xml:space", "w:position", "w:sz"),
             )
         }
 
@@ -180,14 +223,30 @@ class _Writer:
             if isinstance(item, LineBreak):
                 self.sub(self.sub(p_element, self.tag["w:r"]), self.tag["w:br"])
                 continue
-            run = self.add_text(p_element, _inline_text(item))
+            # A badge stays a plain run: a paragraph of plain runs is what the tracked
+            # changes of an amendment compare word by word (generators/diff).
+            parent = p_element
+            if isinstance(item, Link):
+                if self.cross_reference(p_element, item):
+                    continue
+                parent = hyperlink(p_element, self.bookmarks.name(item.target))
+            run = self.add_text(parent, _inline_text(item))
             if not isinstance(item, Text):
                 self.format_run(run, item)
+
+    def cross_reference(self, p_element: Any, link: Link) -> bool:
+        """A link whose text is the number of a section is a REF field to the heading's
+        bookmark showing its paragraph number: Word keeps it right when sections move."""
+        if self.section_numbers.get(link.target) != link.text or not self.numbered_headings:
+            return False
+        name = self.bookmarks.name(link.target)
+        field(p_element, f"REF {name} \\r \\h", _clean(link.text))
+        return True
 
     def format_run(self, run: Any, item: Inline) -> None:
         """Character formatting, built directly as python-docx writes it: w:rPr first in
         the run, its children in schema order (bold, italic, fonts, highlight, underline,
-        vertical alignment), on/off properties without a value."""
+        raised position, size), on/off properties without a value."""
         tag, sub = self.tag, self.sub
         properties = sub(run, tag["w:rPr"])
         run.insert(0, properties)
@@ -205,7 +264,10 @@ class _Writer:
             sub(properties, tag["w:b"])
             sub(properties, tag["w:highlight"], {tag["w:val"]: self.highlight[item.kind]})
         elif isinstance(item, Note):
-            sub(properties, tag["w:vertAlign"], {tag["w:val"]: "superscript"})
+            # raised by 3 pt at 8 pt rather than Word's superscript, which shrinks the
+            # mark to about 5 pt: a footnote mark in the SoA must stay legible in print
+            sub(properties, tag["w:position"], {tag["w:val"]: "6"})
+            sub(properties, tag["w:sz"], {tag["w:val"]: "16"})
         elif isinstance(item, Link):
             sub(properties, tag["w:u"], {tag["w:val"]: "single"})
 
@@ -215,6 +277,8 @@ class _Writer:
         if first is not None and style is not None:
             self.set_style(para._p, style)
         self.runs(para, p.inlines)
+        if p.anchor:
+            self.bookmarks.wrap(para._p, p.anchor)
         return para
 
     # ------------------------------------------------------------ blocks
@@ -267,10 +331,17 @@ class _Writer:
         for tr, row in zip(rows[1:], t.rows, strict=True):
             for tc, content in zip(tr.tc_lst, row[:columns], strict=False):
                 self.cell(table, tc, content, body)
-        if widths is not None:
-            self.fix_widths(table._tbl, widths)
+        if widths is None:
+            widths = content_widths(t, self.text_width_pt())
+        self.fix_widths(table._tbl, widths)
         for note in t.footnotes:
             self.paragraph(Paragraph(note.inlines, "small"))
+
+    def text_width_pt(self) -> float:
+        """The width between the margins of the current page, in points."""
+        section = self.doc.sections[-1]
+        width = section.page_width - section.left_margin - section.right_margin
+        return float(width) / 12700  # English Metric Units per point
 
     def fix_widths(self, tbl: Any, widths: tuple[float, ...]) -> None:
         """A fixed layout with the given column widths (points): Word then neither
@@ -357,20 +428,27 @@ class _Writer:
 
     # ------------------------------------------------------------ structure
 
-    def toc(self) -> None:
+    def toc(self, sections: tuple[Section, ...]) -> None:
+        """A TOC field whose result is already the list of headings (levels 1–3), each a
+        link to its heading: LibreOffice shows it as written, Word rebuilds it with page
+        numbers when it updates the fields."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
-        self.add_paragraph("TOC Heading", "Contents")
-        para = self.add_paragraph()
-        field = OxmlElement("w:fldSimple")
-        field.set(qn("w:instr"), _TOC_INSTRUCTION)
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = "The table of contents is filled in when the document is opened in Word."
-        run.append(text)
-        field.append(run)
-        para._p.append(field)
+        # Word's TOC Heading is based on Heading 1, whose numbering it would inherit
+        unnumbered(self.add_paragraph("TOC Heading", "Contents")._p)
+        entries = [s for top in sections for s in top.walk() if s.depth <= 3]
+        paragraphs = [self.add_paragraph(f"toc {s.depth}")._p for s in entries]
+        if not paragraphs:
+            paragraphs = [self.add_paragraph()._p]
+        field_open(paragraphs[0], _TOC_INSTRUCTION)
+        for p_element, entry in zip(paragraphs, entries, strict=False):
+            link = hyperlink(p_element, self.bookmarks.name(entry.id))
+            if entry.number:
+                text_run(link, entry.number)
+                self.sub(self.sub(link, w("r")), w("tab"))
+            text_run(link, _clean(entry.title))
+        field_close(paragraphs[-1])
         # ask Word to update fields (and so fill the table of contents) on opening
         settings = self.doc.settings.element
         update = OxmlElement("w:updateFields")
@@ -381,7 +459,11 @@ class _Writer:
         if section.page_break:
             self.doc.add_page_break()
         level = min(section.depth, 9)
-        self.add_paragraph(f"Heading {level}", _clean(section.heading))
+        # Word numbers the headings (docx_numbering): the number is not typed in
+        heading = self.add_paragraph(f"Heading {level}", _clean(section.title))._p
+        if not section.number:
+            unnumbered(heading)
+        self.bookmarks.wrap(heading, section.id)
         for b in section.blocks:
             self.block(b)
         for sub in section.subsections:
@@ -427,10 +509,23 @@ def render(
     landscape: bool = False,
     landscape_soa: bool = True,
     paper: Paper = A4,
+    running_head: RunningHead | None = None,
+    reference: bytes | None = None,
 ) -> bytes:
     """The document as DOCX bytes; `when` fixes the recorded creation date.  A landscape
-    document has the SoA's narrow margins throughout."""
-    writer = _Writer(landscape_soa=landscape_soa and not landscape, paper=paper)
+    document has the SoA's narrow margins throughout.  `running_head` is printed at the
+    top of every page (the footer numbers the pages); `reference` is a Word template
+    whose styles, header, footer and heading numbering the document uses.
+
+    Raises `NotAWordTemplate` when `reference` is not a Word document."""
+    numbers = {s.id: s.number for s in document.all_sections() if s.number}
+    writer = _Writer(
+        landscape_soa=landscape_soa and not landscape,
+        paper=paper,
+        reference=reference,
+        section_numbers=numbers,
+    )
+    running_head_and_foot(writer.doc.sections[0], running_head, 8.5)
     if landscape:
         from docx.enum.section import WD_ORIENT
         from docx.shared import Mm
@@ -447,7 +542,7 @@ def render(
         writer.block(b)
     if with_toc:
         writer.doc.add_page_break()
-        writer.toc()
+        writer.toc(document.sections)
     for section in document.sections:
         writer.section(section)
     stamp = dt.datetime.combine(when or dt.date(2000, 1, 1), dt.time(), tzinfo=dt.UTC)

@@ -31,7 +31,15 @@ from protocol_dsl.spec import Spec
 DOC_KIND = "Schedule of activities"
 
 
-def build(spec: Spec, out_dir: Path) -> list[Path]:
+def build(
+    spec: Spec,
+    out_dir: Path,
+    *,
+    reference_docx: bytes | None = None,
+    paper_name: str | None = None,
+) -> list[Path]:
+    """Write soa.html, soa.docx and soa.csv (`reference_docx`, `paper_name`: as for the
+    protocol)."""
     out_dir = Path(out_dir)
     marks = MarkIndex(spec)
     schedule = build_schedule(spec)
@@ -44,6 +52,8 @@ def build(spec: Spec, out_dir: Path) -> list[Path]:
         body_class="soa",
         with_toc=False,
         landscape=True,
+        reference_docx=reference_docx,
+        paper_name=paper_name,
     )
     table = out_dir / "soa.csv"
     table.write_bytes(soa_csv(schedule, group_schedule(spec, schedule)))

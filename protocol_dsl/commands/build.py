@@ -39,9 +39,31 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Start the REDCap CSV files with a UTF-8 byte-order mark, so Excel shows ≥ and ± right.",
 )
+@click.option(
+    "--reference-docx",
+    "reference_docx",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A Word template (.docx) whose styles, header, footer and heading numbering "
+    "the Word documents use.",
+)
+@click.option(
+    "--paper",
+    "paper",
+    type=click.Choice(["a4", "letter"]),
+    default=None,
+    help="Paper of the printed documents (default: the spec's `paper`, else A4).",
+)
 @no_color_option
 def command(
-    spec: str, output: str, only: str, list_only: bool, redcap_bom: bool, no_color: bool
+    spec: str,
+    output: str,
+    only: str,
+    list_only: bool,
+    redcap_bom: bool,
+    reference_docx: str | None,
+    paper: str | None,
+    no_color: bool,
 ) -> None:
     """Build the documents, CRFs, checks, SQL, registry record and SDTM datasets of SPEC."""
     from generators import registry
@@ -57,6 +79,7 @@ def command(
         raise click.UsageError(
             f"unknown artefact(s): {', '.join(unknown)}; choose from {', '.join(registry.ARTEFACTS)}"
         )
+    template = _word_template(reference_docx) if reference_docx else None
     # The escalation engine's arrays are small: OpenBLAS would start a thread per
     # core when numpy is imported, and its idle threads spin, costing CPU for nothing.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -74,7 +97,10 @@ def command(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        options = {"redcap": {"bom": True}} if redcap_bom else {}
+        options: dict[str, dict[str, object]] = {"redcap": {"bom": True}} if redcap_bom else {}
+        if template is not None or paper is not None:
+            documents: dict[str, object] = {"reference_docx": template, "paper_name": paper}
+            options["protocol"] = options["soa"] = documents
         written, failed, internal = _build(result.spec, out, wanted, artefacts, options)
     finally:
         gc.unfreeze()
@@ -90,7 +116,7 @@ def _build(
     out: Path,
     wanted: list[str],
     artefacts: dict,
-    options: dict[str, dict[str, bool]] | None = None,
+    options: dict[str, dict[str, object]] | None = None,
 ) -> tuple[list[Path], bool, bool]:
     """Write the wanted artefacts: the files written, whether any could not be built
     (an optional dependency missing), and whether any failed with an internal error.
@@ -144,3 +170,18 @@ def _artefact_failed(name: str, error: Exception) -> None:
     from protocol_dsl.commands.internal import report_internal
 
     report_internal(f"while building {name}", error, "the other artefacts were built")
+
+
+def _word_template(path: str) -> bytes:
+    """The reference template's bytes, refused with a plain message if Word could not open it."""
+    from generators.documents.docx_pages import NotAWordTemplate, open_document
+
+    data = Path(path).read_bytes()
+    try:
+        open_document(data)
+    except NotAWordTemplate:
+        raise click.BadParameter(
+            f"{path} is not a Word document (.docx); save the template from Word as .docx",
+            param_hint="--reference-docx",
+        ) from None
+    return data

@@ -28,8 +28,15 @@ pytest.importorskip("docx", reason="python-docx writes the Word files")
 
 
 def _python_docx_runs(writer: _Writer, items: tuple[Inline, ...]) -> bytes:
-    """The paragraph as python-docx's Run API makes it (the way the writer used to)."""
+    """The paragraph as python-docx's Run API makes it (the way the writer used to).
+
+    python-docx has no API for a link inside the document or for a raised position:
+    a link's run is moved into a `w:hyperlink` to the target's bookmark, and a footnote
+    mark gets its `w:position` after python-docx set its size."""
     from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     paragraph = writer.doc.add_paragraph()
     for item in items:
@@ -51,9 +58,18 @@ def _python_docx_runs(writer: _Writer, items: tuple[Inline, ...]) -> bytes:
             colour = {"provisional": WD_COLOR_INDEX.YELLOW, "question": WD_COLOR_INDEX.TURQUOISE}
             run.font.highlight_color = colour[item.kind]
         elif isinstance(item, Note):
-            run.font.superscript = True
+            run.font.size = Pt(8)
+            raised = OxmlElement("w:position")
+            raised.set(qn("w:val"), "6")
+            run._r.rPr.find(qn("w:sz")).addprevious(raised)
         elif isinstance(item, Link):
             run.underline = True
+        if isinstance(item, Link):
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), writer.bookmarks.name(item.target))
+            link.set(qn("w:history"), "1")
+            paragraph._p.append(link)
+            link.append(run._r)
     return etree.tostring(paragraph._p)
 
 

@@ -30,13 +30,37 @@ def test_protocol_headings_use_word_heading_styles(built_qls4131: Path, qls4131:
         "Title",
         "A Phase Ib Study of QLS4131 in Subjects With Systemic Lupus Erythematosus",
     )
-    assert [text for style, text in headings if style == "Heading 1"] == ICH_M11_ORDER
-    level_two = [text for style, text in headings if style == "Heading 2"]
-    assert "5.1 Inclusion criteria" in level_two and "4.5 Dose escalation" in level_two
-    assert ("Heading 3", "8.3.1 SLEDAI-2K") in headings
-    # one heading per section of the model, in the same order
+    # Word numbers the headings (a list linked to the heading styles): no typed numbers
     model = build_protocol(qls4131)
-    assert [text for _style, text in headings[1:]] == [s.heading for s in model.all_sections()]
+    sections = list(model.all_sections())
+    numbers = _numbers(headings[1:], [bool(s.number) for s in sections])
+    assert [
+        f"{number} {text}" if number else text
+        for (style, text), number in zip(headings[1:], numbers, strict=True)
+        if style == "Heading 1"
+    ] == ICH_M11_ORDER
+    level_two = [text for style, text in headings if style == "Heading 2"]
+    assert "Inclusion criteria" in level_two and "Dose escalation" in level_two
+    assert ("Heading 3", "SLEDAI-2K") in headings
+    # one heading per section of the model, in the same order, numbered as the model is
+    assert [text for _style, text in headings[1:]] == [s.title for s in sections]
+    assert numbers == [s.number for s in sections]
+
+
+def _numbers(headings: list[tuple[str, str]], numbered: list[bool]) -> list[str]:
+    """The numbers Word gives the headings: it counts each level from 1, and a deeper
+    level starts again under each new heading above it."""
+    counters = [0] * 9
+    out: list[str] = []
+    for index, (style, _text) in enumerate(headings):
+        level = int(style.split()[-1])
+        if not numbered[index]:
+            out.append("")
+            continue
+        counters[level - 1] += 1
+        counters[level:] = [0] * (9 - level)
+        out.append(".".join(str(c) for c in counters[:level]))
+    return out
 
 
 def test_protocol_tables_are_real_tables_with_header_rows(
@@ -68,7 +92,7 @@ def test_protocol_has_a_toc_field_word_fills(built_qls4131: Path) -> None:
     with zipfile.ZipFile(built_qls4131 / "protocol.docx") as archive:
         body = archive.read("word/document.xml").decode("utf-8")
         settings = archive.read("word/settings.xml").decode("utf-8")
-    assert '<w:fldSimple w:instr="TOC \\o &quot;1-3&quot; \\h \\z \\u">' in body
+    assert '<w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText>' in body
     assert '<w:updateFields w:val="true"/>' in settings
     # a page break before each major section, and one before the contents
     assert body.count('<w:br w:type="page"/>') >= 1 + 14
