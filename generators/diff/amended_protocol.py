@@ -26,7 +26,7 @@ def protocol_docx(spec: Spec) -> bytes:
     """The Word protocol of a spec, as `protocol build` writes it."""
     from generators.documents import render_docx
     from generators.documents.content import build_protocol
-    from generators.documents.protocol import paper, sponsor, version_date
+    from generators.documents.protocol import paper, running_head, sponsor, version_date
 
     return render_docx.render(
         build_protocol(spec),
@@ -35,6 +35,7 @@ def protocol_docx(spec: Spec) -> bytes:
         author=sponsor(spec),
         when=version_date(spec),
         paper=paper(spec),
+        running_head=running_head(spec),
     )
 
 
