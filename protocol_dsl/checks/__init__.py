@@ -131,6 +131,7 @@ def run_checks_allowing(
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(active findings, findings an `allow` mark silences, each with its reason)."""
     from protocol_dsl.checks.allows import split_allowed
+    from protocol_dsl.checks.grouping import grouped
 
     diagnostics: list[Diagnostic] = []
     for check in checks if checks is not None else all_checks(thorough=thorough):
@@ -146,7 +147,8 @@ def run_checks_allowing(
             diagnostics.append(internal_error(spec, check, error))
     # only a run of every check can tell that an `allow` silences nothing (N0905):
     # a subset (`protocol screen`, `protocol diff`) may just not report its code
-    return split_allowed(spec, diagnostics, report_unused=checks is None)
+    active, allowed = split_allowed(spec, diagnostics, report_unused=checks is None)
+    return grouped(active), grouped(allowed)
 
 
 def check_name(check: Check) -> str:

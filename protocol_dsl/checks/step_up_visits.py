@@ -23,6 +23,10 @@ from protocol_dsl.spec import Spec
 def check(spec: Spec) -> Iterator[Diagnostic]:
     if not any(v.day is not None for v in spec.visits.values()):
         return  # a spec without a schedule: nothing to host doses
+    if any(v.day == 0 for v in spec.visits.values()):
+        # a schedule counting from day 0 is E0601's: its days move by one once fixed,
+        # and a step matched against them now would be a second message for one mistake
+        return
     host = visit_hosts(spec)
     exposure = exposure_form(spec)
     for dose_finding in spec.dose_findings:
