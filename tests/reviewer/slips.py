@@ -257,6 +257,29 @@ PLANTED: list[Slip] = [
         "  = sle.sledai_2k at SCR >= 6\n    or (sle.sledai_2k at SCR >= 6",
         "W0415",
     ),
+    # ---- text versus rule: the direction of a comparison (W0413)
+    _s(
+        QLS,
+        "prednisone_equivalent_dose <= 40 mg/d)",
+        "prednisone_equivalent_dose >= 40 mg/d)",
+        "W0413",
+        "    and (not ongoing_corticosteroid",
+    ),
+    _s(QLS, "  = sle.sledai_2k at SCR >= 8", "  = sle.sledai_2k at SCR > 8", "W0413"),
+    _s(BLISS, "  = selena_sledai at SCR >= 6", "  = selena_sledai at SCR > 6", "W0413"),
+    _s(
+        CDISC,
+        "  = eligibility_assessments.hachinski <= 4",
+        "  = eligibility_assessments.hachinski < 4",
+        "W0413",
+    ),
+    _s(MGC, "  = screening_assessments.ecog <= 2", "  = screening_assessments.ecog < 2", "W0413"),
+    _s(
+        MGC,
+        "  = (in_escalation and screening_assessments.life_expectancy >= 12 weeks)",
+        "  = (in_escalation and screening_assessments.life_expectancy > 12 weeks)",
+        "W0413",
+    ),
     # ---- schedule arithmetic across declarations (E0620, E0621, W0416-W0418)
     _s(QLS, "    day 4: 30 %", "    day 5: 30 %", "E0620"),
     _s(QLS, "    day 8: 100 %", "    day 9: 100 %", "E0620"),
