@@ -60,8 +60,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                     continue
                 yield _disagree(
                     window,
-                    f"{said}, but the DLT definition says \"{words}\" (to day "
-                    f"{shift(start, days)})",
+                    f'{said}, but the DLT definition says "{words}" (to day {shift(start, days)})',
                     Label(definition.span, f'the definition says "{words}"'),
                 )
         for visit in spec.visits.values():
@@ -72,7 +71,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                 continue
             yield _disagree(
                 window,
-                f"{said}, but visit {visit.name} \"{visit.label}\" is on day {visit.day}",
+                f'{said}, but visit {visit.name} "{visit.label}" is on day {visit.day}',
                 Label(visit.span, f"named the end of the DLT window, on day {visit.day}"),
             )
 

@@ -84,8 +84,7 @@ def _arms(spec: Spec, screening: dict[str, list[m.Visit]]) -> Iterator[Diagnosti
                 Label(field.span, f"the trial lasts {stated}"),
                 Label(arm.span, f"arm {arm.name}"),
             ),
-            help="make the elements' durations add up to the trial's length, or correct the "
-            "length",
+            help="make the elements' durations add up to the trial's length, or correct the length",
         )
 
 

@@ -117,9 +117,7 @@ _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
 
 
-def rule_directions(
-    spec: Spec, rule: m.Expr
-) -> dict[tuple[Kind, Fraction], dict[str, m.Span]]:
+def rule_directions(spec: Spec, rule: m.Expr) -> dict[tuple[Kind, Fraction], dict[str, m.Span]]:
     """How a rule compares with each of its numbers, following the definitions it reads:
     `x <= 40 mg/d` gives `<=` for 40 mg/d (the number on the right; `40 >= x` reads the
     same), `between a and b` gives `>=` for a and `<=` for b; nothing under a `not`."""
@@ -154,9 +152,7 @@ def _comparisons(
     for node, here in nodes:
         if id(node) in negated:
             continue
-        if isinstance(node, m.Between):
-            yield node
-        elif isinstance(node, m.Compare) and node.op in _FLIPPED:
+        if isinstance(node, m.Between) or (isinstance(node, m.Compare) and node.op in _FLIPPED):
             yield node
         elif isinstance(node, m.Ref):
             symbol = spec.resolve(node.parts, here)

@@ -310,8 +310,8 @@ PLANTED: list[Slip] = [
     ),
     _s(
         MGC,
-        "    timeframe \"Cycle 1 (21 days)\"\n    until 21 days after first_dose",
-        "    timeframe \"Cycle 1 (21 days)\"\n    until 28 days after first_dose",
+        '    timeframe "Cycle 1 (21 days)"\n    until 21 days after first_dose',
+        '    timeframe "Cycle 1 (21 days)"\n    until 28 days after first_dose',
         "W0416",
         "  endpoint DLT ",
     ),
