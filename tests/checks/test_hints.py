@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.diagnostics import did_you_mean
@@ -38,3 +40,20 @@ def test_a_short_name_gets_a_hint_only_when_one_visit_fits() -> None:
     assert did_you_mean("SRC", ["SCR", "D1"]) == "SCR"
     assert did_you_mean("SRC", ["SCR", "RSC"]) is None  # one swap from either: no hint
     assert did_you_mean("scr", ["SCR", "Scr2"]) == "SCR"
+
+
+@given(
+    st.lists(st.text(alphabet="ABCDEFGHSWXYZ0123456789_", min_size=1, max_size=6), max_size=8),
+    st.text(alphabet="ABCDEFGHSWXYZabc0123456789_", min_size=1, max_size=6),
+)
+def test_a_hint_is_always_one_of_the_names(candidates: list[str], name: str) -> None:
+    hint = did_you_mean(name, candidates)
+    assert hint is None or hint in candidates
+
+
+@given(st.text(alphabet="ABCDEFGHSWXYZ", min_size=3, max_size=6), st.data())
+def test_two_swapped_letters_find_the_only_name(name: str, data: st.DataObject) -> None:
+    i = data.draw(st.integers(min_value=0, max_value=len(name) - 2))
+    swapped = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if swapped != name:
+        assert did_you_mean(swapped, [name]) == name
