@@ -117,6 +117,9 @@ CODES: dict[str, CodeInfo] = {
     "W0413": CodeInfo("quoted text states a threshold its rule does not", "warning"),
     "W0414": CodeInfo("ongoing condition counted only by its onset date", "warning"),
     "W0415": CodeInfo("alternative of a rule that never decides on its own", "warning"),
+    "W0416": CodeInfo("DLT window that disagrees with the DLT endpoint or definition", "warning"),
+    "W0417": CodeInfo("elements of an arm that do not add up to the trial's length", "warning"),
+    "W0418": CodeInfo("screening element longer or shorter than the screening window", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),
@@ -146,6 +149,8 @@ CODES: dict[str, CodeInfo] = {
     "E0614": CodeInfo("interval or cycle length under a day", "error"),
     "E0615": CodeInfo("series anchored on itself", "error"),
     "E0616": CodeInfo("timing that is not a duration or is given twice", "error"),
+    "E0620": CodeInfo("step-up dose on a day without a visit", "error"),
+    "E0621": CodeInfo("step-up dose at a visit without the exposure form", "error"),
     # ---- E07xx dosing and escalation
     "E0701": CodeInfo("dose levels not increasing", "error"),
     "E0702": CodeInfo("step dose not leading up to the target", "error"),

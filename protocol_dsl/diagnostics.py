@@ -52,9 +52,40 @@ class Diagnostic:
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A close match only (Terraform's rule): better no suggestion than a wrong one."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.75)
-    return matches[0] if matches else None
+    """A close match only (Terraform's rule): better no suggestion than a wrong one.
+
+    Short names (visit codes such as SCR, W24) are too short for a ratio of likeness:
+    the same name in other capitals (`Scr`), or two neighbouring letters swapped
+    (`SRC`), is a match when it is the only one; swapped digits are not.
+    """
+    names = list(candidates)
+    matches = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    if matches:
+        return matches[0]
+    for same in (_same_ignoring_case, _swapped_neighbours):
+        found = [c for c in names if same(name, c)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _same_ignoring_case(a: str, b: str) -> bool:
+    return a != b and a.casefold() == b.casefold()
+
+
+def _swapped_neighbours(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a.casefold(), b.casefold(), strict=True)) if x != y]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and a.casefold()[differ[0]] == b.casefold()[differ[1]]
+        and a.casefold()[differ[1]] == b.casefold()[differ[0]]
+        # swapped digits (W21 for W12, or for W20?) are a different visit as often as a slip
+        and a[differ[0]].isalpha()
+        and a[differ[1]].isalpha()
+    )
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -292,7 +323,11 @@ def render_sarif(
         result: dict[str, object] = {
             "ruleId": d.code,
             "level": levels[d.severity],
-            "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+            "message": {
+                "text": d.message
+                + "".join(f"\nnote: {note}" for note in d.notes)
+                + (f"\nhelp: {d.help}" if d.help else "")
+            },
             "locations": [_sarif_location(d.span)],
             "relatedLocations": [
                 {**_sarif_location(lb.span), "message": {"text": lb.message}} for lb in d.labels

@@ -1005,6 +1005,10 @@ class Element(_Node):
     span: Span = _span_field(kw_only=True)
     #: the dosing regimen given during the element (`regimen NAME`)
     regimen: str | None = attrs.field(default=None, kw_only=True)
+    #: where `lasts D` is written: the line to edit when the durations disagree
+    duration_span: Span | None = attrs.field(
+        default=None, eq=False, repr=False, order=False, kw_only=True
+    )
 
 
 @node

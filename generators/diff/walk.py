@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 
 N = TypeVar("N")
 
-#: fields never compared: where a node is written, and its notes (compared as annotations)
-_UNCOMPARED = ("span", "marks")
+#: fields never compared: where a node (or one of its clauses) is written, and its notes
+#: (compared as annotations)
+_UNCOMPARED = ("span", "duration_span", "marks")
 
 
 @attrs.frozen

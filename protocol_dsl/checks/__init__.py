@@ -61,7 +61,9 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         change_entries,
         collection,
         completeness,
+        dlt_agreement,
         dosing,
+        element_lengths,
         estimands,
         header_population,
         informal,
@@ -78,6 +80,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         regimens,
         sample_size,
         schedule,
+        step_up_visits,
         terminology,
         timeline,
         trial_dates,
@@ -102,6 +105,9 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         timeline.check,
         schedule.check,
         dosing.check,
+        step_up_visits.check,
+        dlt_agreement.check,
+        element_lengths.check,
         randomisation.check,
         regimens.check,
         regimen_doses.check,
@@ -155,6 +161,7 @@ def run_checks_allowing(
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(active findings, findings an `allow` mark silences, each with its reason)."""
     from protocol_dsl.checks.allows import split_allowed
+    from protocol_dsl.checks.grouping import grouped
 
     diagnostics: list[Diagnostic] = []
     for check in checks if checks is not None else all_checks(thorough=thorough):
@@ -170,7 +177,8 @@ def run_checks_allowing(
             diagnostics.append(internal_error(spec, check, error))
     # only a run of every check can tell that an `allow` silences nothing (N0905):
     # a subset (`protocol screen`, `protocol diff`) may just not report its code
-    return split_allowed(spec, diagnostics, report_unused=checks is None)
+    active, allowed = split_allowed(spec, diagnostics, report_unused=checks is None)
+    return grouped(active), grouped(allowed)
 
 
 def check_name(check: Check) -> str:

@@ -658,7 +658,8 @@ def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnos
                 "error",
                 f"'{node.dotted}' is not defined",
                 node.span,
-                suggestion=did_you_mean(node.dotted, owner.names_in_scope(scope)),
+                suggestion=did_you_mean(node.dotted, owner.names_in_scope(scope))
+                or _with_its_form(owner, node),
                 help=_ref_help(node, scope),
             )
     elif isinstance(node, m.VisitQuantifier):
@@ -753,6 +754,14 @@ def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnos
                     )
     elif isinstance(node, m.MemberOf) and node.codelist is not None:
         yield from _expect(owner, node.codelist, "codelist", "a code list")
+
+
+def _with_its_form(owner: Spec, node: m.Ref) -> str | None:
+    """`proteinuria` written for `screening_labs.proteinuria`: the one form that has it."""
+    if len(node.parts) != 1:
+        return None
+    forms = [use.key for use in owner.form_uses if use.form.item(node.parts[0]) is not None]
+    return f"{forms[0]}.{node.parts[0]}" if len(set(forms)) == 1 else None
 
 
 def _ref_help(node: m.Ref, scope: Scope) -> str | None:

@@ -113,8 +113,104 @@ def _literals(
             yield from _literals(spec, inner, owner_scope, seen)
 
 
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+_WORDS = {"<": "below", "<=": "at most", ">": "above", ">=": "at least"}
+
+
+def rule_directions(spec: Spec, rule: m.Expr) -> dict[tuple[Kind, Fraction], dict[str, m.Span]]:
+    """How a rule compares with each of its numbers, following the definitions it reads:
+    `x <= 40 mg/d` gives `<=` for 40 mg/d (the number on the right; `40 >= x` reads the
+    same), `between a and b` gives `>=` for a and `<=` for b; nothing under a `not`."""
+    directions: dict[tuple[Kind, Fraction], dict[str, m.Span]] = {}
+    for node in _comparisons(spec, rule, Scope(spec), set()):
+        if isinstance(node, m.Compare):
+            right, left = _base(node.right), _base(node.left)
+            if right is not None:
+                directions.setdefault(right, {}).setdefault(node.op, node.span)
+            elif left is not None:
+                directions.setdefault(left, {}).setdefault(_FLIPPED[node.op], node.span)
+        elif isinstance(node, m.Between):
+            for end, relation in ((node.low, ">="), (node.high, "<=")):
+                base = _base(end)
+                if base is not None:
+                    directions.setdefault(base, {}).setdefault(relation, node.span)
+    return directions
+
+
+def _comparisons(
+    spec: Spec, expr: m.Expr, scope: Scope, seen: set[int]
+) -> Iterator[m.Compare | m.Between]:
+    """The comparisons a rule makes, definitions followed; none under a `not`, which
+    turns every direction under it."""
+    nodes = list(walk_scoped(expr, scope))
+    negated = {
+        id(inner)
+        for node, here in nodes
+        if isinstance(node, m.Not)
+        for inner, _where in walk_scoped(node.expr, here)
+    }
+    for node, here in nodes:
+        if id(node) in negated:
+            continue
+        if isinstance(node, m.Between) or (isinstance(node, m.Compare) and node.op in _FLIPPED):
+            yield node
+        elif isinstance(node, m.Ref):
+            symbol = spec.resolve(node.parts, here)
+            decl = symbol.decl if symbol is not None else None
+            inner = getattr(decl, "expr", None)
+            if symbol is None or symbol.kind not in ("define", "derive") or inner is None:
+                continue
+            if id(decl) in seen:
+                continue
+            seen.add(id(decl))
+            owner_scope = (
+                Scope(symbol.owner, symbol.form) if symbol.kind == "derive" else Scope(symbol.owner)
+            )
+            yield from _comparisons(spec, inner, owner_scope, seen)
+
+
+def _base(literal: m.Expr) -> tuple[Kind, Fraction] | None:
+    if isinstance(literal, m.QuantityLit):
+        return in_base(Fraction(literal.quantity.value), literal.quantity.unit)
+    if isinstance(literal, m.NumberLit):
+        return (None, Fraction(literal.value))
+    return None
+
+
+def _direction(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
+    """W0413 for a number text and rule both state, compared in opposite directions or
+    one strictly and the other not ("more than 3 g/day" over `>= 3 g/d`)."""
+    assert criterion.rule is not None
+    directions = rule_directions(spec, criterion.rule)
+    for number in stated(criterion.text):
+        base = in_base(number.value, number.unit)
+        if base is None or number.relation not in _FLIPPED:
+            continue
+        written = directions.get(base)
+        if not written or number.relation in written:
+            continue
+        relation, where = sorted(written.items())[0]
+        return Diagnostic(
+            "W0413",
+            "warning",
+            f"{criterion.kind} {criterion.id}: the text states {_WORDS[number.relation]} "
+            f"{number.written} ({number.relation} {number.written}), but the rule compares "
+            f"with {relation} {number.written}",
+            criterion.rule.span,
+            labels=(
+                Label(_text_span(criterion), f"the text states {number.relation}"),
+                Label(where, f"the rule compares with {relation}"),
+            ),
+            notes=(f'the text: "{_excerpt(criterion.text, number)}"',),
+            help="make the text and the rule compare in the same direction, and both include "
+            "the limit or both leave it out",
+        )
+    return None
+
+
 def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
-    """W0413 for the first number of the text that the rule does not state, if any."""
+    """W0413 for the first number of the text that the rule does not state, if any; else
+    for a number both state in different directions."""
     assert criterion.rule is not None
     values = rule_values(spec, criterion.rule)
     unmatched: list[tuple[Stated, Kind]] = []
@@ -127,7 +223,7 @@ def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
             continue
         unmatched.append((number, kind))
     if not unmatched:
-        return None
+        return _direction(spec, criterion)
     number, kind = unmatched[0]
     others = sorted(values[kind].items())
     shown = ", ".join(_show(literal) for _value, literal in others)

@@ -209,7 +209,7 @@ def planned_administrations(
     term = regimen.field("frequency")
     found = frequency(str(term.value.value)) if term is not None else None
     per_day = found.per_day if found is not None else 1
-    hosts = _hosts(spec)
+    hosts = visit_hosts(spec)
     planned: list[PlannedDose] = []
     for day, cycle, cycle_day, repeated in dosing_days(spec, days):
         if len(planned) >= cap:
@@ -231,7 +231,7 @@ def planned_administrations(
     return planned
 
 
-def _hosts(spec: Spec) -> Callable[[int], m.Visit | None]:
+def visit_hosts(spec: Spec) -> Callable[[int], m.Visit | None]:
     """A finder of the scheduled visit whose planned day (or day range) holds a study day."""
     by_day: dict[int, m.Visit] = {}
     ranges: list[m.Visit] = []
@@ -332,7 +332,7 @@ def level_administrations(
     if not steps:
         return planned
     last_step = max(step.day for step in steps)
-    hosts = _hosts(spec)
+    hosts = visit_hosts(spec)
     stepped: list[PlannedDose] = []
     for step in sorted(steps, key=lambda s: s.day):
         visit = hosts(step.day)

@@ -1022,7 +1022,10 @@ class ModelBuilder(Transformer):
 
     element_start = _text_option("start")
     element_end = _text_option("end")
-    element_duration = _quantity_option("duration")
+
+    def element_duration(self, children: list[Any]) -> tuple[str, m.QuantityLit]:
+        return ("duration", children[0])  # the literal: its span places W0417/W0418
+
     element_dose = _quantity_option("dose")
     element_regimen = _name_option("regimen")
 
@@ -1030,16 +1033,18 @@ class ModelBuilder(Transformer):
     def element_decl(self, meta: Any, children: list[Any]) -> m.Element:
         name = str(children[0])
         label, options = self._label_and_options(children[1:])
+        lasts: m.QuantityLit | None = options.get("duration")
         return m.Element(
             name,
             label,
             options.get("start"),
             options.get("end"),
-            options.get("duration"),
+            lasts.quantity if lasts is not None else None,
             options.get("dose"),
             self._marks(children),
             span=self.span(meta),
             regimen=options.get("regimen"),
+            duration_span=lasts.span if lasts is not None else None,
         )
 
     arm_type = _name_option("type")

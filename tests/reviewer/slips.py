@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 QLS = "qls4131_sle_phase1b.trial"
 CDISC = "cdiscpilot01.trial"
 GC = "lib/glucocorticoids.trial"
+MGC = "mgc018_first_in_human.trial"
+BLISS = "bliss52_belimumab_sle.trial"
 
 
 @attrs.frozen
@@ -248,25 +250,108 @@ PLANTED: list[Slip] = [
         "W0520",
         "table prednisone_factor",
     ),
-    # ---- slips of issue #15 that no check catches yet (kept to keep the figure honest)
+    # ---- an alternative made dead by a mistyped threshold (W0415)
     _s(
         QLS,
         "  = sle.sledai_2k at SCR >= 8\n    or (sle.sledai_2k at SCR >= 6",
         "  = sle.sledai_2k at SCR >= 6\n    or (sle.sledai_2k at SCR >= 6",
         "W0415",
     ),
-    _s(QLS, "    day 4: 30 %", "    day 5: 30 %", "E0620"),
+    # ---- text versus rule: the direction of a comparison (W0413)
     _s(
         QLS,
-        "  start_level DL1 provisional\n  design boin provisional {\n    target       0.3\n",
-        "  start_level DL3 provisional\n  design three_plus_three provisional {\n",
-        "E0732",
+        "prednisone_equivalent_dose <= 40 mg/d)",
+        "prednisone_equivalent_dose >= 40 mg/d)",
+        "W0413",
+        "    and (not ongoing_corticosteroid",
     ),
+    _s(QLS, "  = sle.sledai_2k at SCR >= 8", "  = sle.sledai_2k at SCR > 8", "W0413"),
+    _s(BLISS, "  = selena_sledai at SCR >= 6", "  = selena_sledai at SCR > 6", "W0413"),
+    _s(
+        CDISC,
+        "  = eligibility_assessments.hachinski <= 4",
+        "  = eligibility_assessments.hachinski < 4",
+        "W0413",
+    ),
+    _s(MGC, "  = screening_assessments.ecog <= 2", "  = screening_assessments.ecog < 2", "W0413"),
+    _s(
+        MGC,
+        "  = (in_escalation and screening_assessments.life_expectancy >= 12 weeks)",
+        "  = (in_escalation and screening_assessments.life_expectancy > 12 weeks)",
+        "W0413",
+    ),
+    # ---- schedule arithmetic across declarations (E0620, E0621, W0416-W0418)
+    _s(QLS, "    day 4: 30 %", "    day 5: 30 %", "E0620"),
+    _s(QLS, "    day 8: 100 %", "    day 9: 100 %", "E0620"),
+    _s(QLS, "    day 4: 30 %", "    day 2: 30 %", "E0621"),
     _s(
         QLS,
         "  dlt_window 28 days from target_dose provisional",
         "  dlt_window 21 days from target_dose provisional",
-        "E0621",
+        "W0416",
+    ),
+    _s(
+        QLS,
+        'visit D36 "Day 36 (end of DLT window)" day 36 window -2 +2',
+        'visit D36 "Day 36 (end of DLT window)" day 38 window -2 +2',
+        "W0416",
+    ),
+    _s(
+        QLS,
+        'ends "First dose of QLS4131" lasts 28 days',
+        'ends "First dose of QLS4131" lasts 14 days',
+        "W0418",
+    ),
+    _s(
+        QLS,
+        'visit SCR "Screening"                  day -28 .. -1',
+        'visit SCR "Screening"                  day -35 .. -1',
+        "W0418",
+    ),
+    _s(
+        MGC,
+        '    timeframe "Cycle 1 (21 days)"\n    until 21 days after first_dose',
+        '    timeframe "Cycle 1 (21 days)"\n    until 28 days after first_dose',
+        "W0416",
+        "  endpoint DLT ",
+    ),
+    _s(
+        MGC,
+        'dlt "Any of the following in cycle 1, at least',
+        'dlt "Any of the following within 28 days of the first dose, at least',
+        "W0416",
+    ),
+    _s(MGC, 'visit SCR "Screening" day -28 .. -1', 'visit SCR "Screening" day -21 .. -1', "W0418"),
+    _s(
+        MGC,
+        'ends "First dose" lasts 28 days provisional',
+        'ends "First dose" lasts 21 days provisional',
+        "W0418",
+    ),
+    _s(CDISC, "  lasts 22 weeks dose 81 mg", "  lasts 24 weeks dose 81 mg", "W0417"),
+    _s(
+        CDISC,
+        'starts "Administration of first dose" lasts 2 weeks dose 54 mg',
+        'starts "Administration of first dose" lasts 4 weeks dose 54 mg',
+        "W0417",
+    ),
+    _s(
+        CDISC,
+        'starts "Administration of first dose" lasts 26 weeks dose 54 mg',
+        'starts "Administration of first dose" lasts 24 weeks dose 54 mg',
+        "W0417",
+    ),
+    _s(
+        BLISS,
+        'starts "First infusion (day 0)" lasts 52 weeks dosing bel1_q4w',
+        'starts "First infusion (day 0)" lasts 48 weeks dosing bel1_q4w',
+        "W0417",
+    ),
+    _s(
+        BLISS,
+        'starts "First infusion (day 0)" lasts 52 weeks dosing placebo_q4w',
+        'starts "First infusion (day 0)" lasts 56 weeks dosing placebo_q4w',
+        "W0417",
     ),
     # ---- arms against interventions (E0730, E0731)
     _s(
