@@ -66,8 +66,11 @@ def pair(
     says: (its rule, its text), either None when the kind has none."""
     candidates: list[tuple[int, int, int]] = []
     claims = previous_names(olds, news, name)
+    old_names = {name(o) for o in olds}
     for j, n in enumerate(news):
-        claimed = claims[j]
+        # a `was` naming nothing of the old version pairs nothing (E0127 says so): the
+        # declaration is then paired as if unmarked, the same way in both directions
+        claimed = claims[j] & old_names
         n_rule, n_text = content(n)
         for i, o in enumerate(olds):
             if claimed:
