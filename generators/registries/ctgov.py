@@ -150,11 +150,23 @@ def eligibility_text(spec: Spec) -> str:
     return "\n\n".join(sections)
 
 
+#: the section headers of the registry's eligibility text
+SECTION_HEADERS = ("inclusion criteria:", "exclusion criteria:")
+
+
 def _bullet(text: str) -> str:
-    """One criterion as a bullet; its further lines indented beneath it, so that no line
-    of a criterion's text can read as a section header of its own."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    """One criterion as a bullet; its further lines indented beneath it.  A line of the
+    criterion that reads as a section header ("Exclusion Criteria:") is joined to the
+    line before it, so that the text has one header of each kind, however it is read."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if lines and line.lower() in SECTION_HEADERS:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
     if not lines:
         return "*"
     return "\n".join([f"* {lines[0]}"] + [f"    {line}" for line in lines[1:]])

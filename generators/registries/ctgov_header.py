@@ -56,6 +56,13 @@ class Header:
     def values(self, key: str) -> list[str]:
         return [text(v) for f in self.fields(key) for v in f.values]
 
+    def detail(self, f: m.Field, key: str) -> str | None:
+        """One detail of a structured field (a site's city), as text."""
+        found = f.detail(key)
+        if found is None or not self.keeps(found.marks, f"{key} of “{text(f.value)}”"):
+            return None
+        return text(found.value)
+
     def yes_no(self, key: str) -> bool | None:
         """A `yes`/`no` field as true or false; None (unknown) when not given."""
         stated = self.value(key)
@@ -70,10 +77,6 @@ def text(value: m.Value) -> str:
     return str(value.value)
 
 
-def detail(f: m.Field, key: str) -> str | None:
-    """One detail of a structured field (a site's city), as text."""
-    found = f.detail(key)
-    return None if found is None else text(found.value)
 
 
 def compact(module: dict[str, Any]) -> dict[str, Any]:

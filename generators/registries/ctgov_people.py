@@ -24,7 +24,7 @@ from typing import Any
 
 from protocol_dsl import model as m
 
-from generators.registries.ctgov_header import Header, compact, detail, text
+from generators.registries.ctgov_header import Header, compact, text
 
 #: recruitment statuses once the first participant has enrolled: the start date is actual
 STARTED = frozenset(
@@ -116,9 +116,9 @@ def _responsible_party(h: Header) -> dict[str, Any] | None:
     return compact(
         {
             "type": kind,
-            "investigatorFullName": detail(party, "name"),
-            "investigatorTitle": detail(party, "title"),
-            "investigatorAffiliation": detail(party, "affiliation"),
+            "investigatorFullName": h.detail(party, "name"),
+            "investigatorTitle": h.detail(party, "title"),
+            "investigatorAffiliation": h.detail(party, "affiliation"),
         }
     )
 
@@ -137,15 +137,15 @@ def contacts_locations_module(h: Header) -> dict[str, Any]:
     central: list[dict[str, Any]] = []
     officials: list[dict[str, Any]] = []
     for contact in h.fields("contact"):
-        role = detail(contact, "role") or "central"
+        role = h.detail(contact, "role") or "central"
         name = text(contact.value)
         if role == "official":
-            official_role = OFFICIAL_ROLES.get(detail(contact, "official_role") or "")
+            official_role = OFFICIAL_ROLES.get(h.detail(contact, "official_role") or "")
             officials.append(
                 compact(
                     {
                         "name": name,
-                        "affiliation": detail(contact, "affiliation"),
+                        "affiliation": h.detail(contact, "affiliation"),
                         "role": official_role,
                     }
                 )
@@ -156,8 +156,8 @@ def contacts_locations_module(h: Header) -> dict[str, Any]:
                     {
                         "name": name,
                         "role": "CONTACT",
-                        "phone": detail(contact, "phone"),
-                        "email": detail(contact, "email"),
+                        "phone": h.detail(contact, "phone"),
+                        "email": h.detail(contact, "email"),
                     }
                 )
             )
@@ -165,22 +165,22 @@ def contacts_locations_module(h: Header) -> dict[str, Any]:
         {
             "centralContacts": central,
             "overallOfficials": officials,
-            "locations": [_location(site) for site in h.fields("site")],
+            "locations": [_location(h, site) for site in h.fields("site")],
         }
     )
 
 
-def _location(site: m.Field) -> dict[str, Any]:
-    status = detail(site, "status")
-    investigator = detail(site, "investigator")
+def _location(h: Header, site: m.Field) -> dict[str, Any]:
+    status = h.detail(site, "status")
+    investigator = h.detail(site, "investigator")
     return compact(
         {
             "facility": text(site.value),
             "status": status.upper() if status else None,
-            "city": detail(site, "city"),
-            "state": detail(site, "state"),
-            "zip": detail(site, "zip"),
-            "country": detail(site, "country"),
+            "city": h.detail(site, "city"),
+            "state": h.detail(site, "state"),
+            "zip": h.detail(site, "zip"),
+            "country": h.detail(site, "country"),
             "contacts": (
                 [{"name": investigator, "role": "PRINCIPAL_INVESTIGATOR"}] if investigator else []
             ),

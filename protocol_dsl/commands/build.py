@@ -39,9 +39,24 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Start the REDCap CSV files with a UTF-8 byte-order mark, so Excel shows ≥ and ± right.",
 )
+@click.option(
+    "--registry-provisional",
+    "registry_provisional",
+    type=click.Choice(["flag", "exclude"]),
+    default="flag",
+    show_default=True,
+    help="Values marked provisional in the registry record: kept and flagged as not final, "
+    "or left out.",
+)
 @no_color_option
 def command(
-    spec: str, output: str, only: str, list_only: bool, redcap_bom: bool, no_color: bool
+    spec: str,
+    output: str,
+    only: str,
+    list_only: bool,
+    redcap_bom: bool,
+    registry_provisional: str,
+    no_color: bool,
 ) -> None:
     """Build the documents, CRFs, checks, SQL, registry record and SDTM datasets of SPEC."""
     from generators import registry
@@ -74,7 +89,11 @@ def command(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        options = {"redcap": {"bom": True}} if redcap_bom else {}
+        options: dict[str, dict[str, object]] = {
+            "registry": {"provisional": registry_provisional}
+        }
+        if redcap_bom:
+            options["redcap"] = {"bom": True}
         written, failed, internal = _build(result.spec, out, wanted, artefacts, options)
     finally:
         gc.unfreeze()
@@ -90,7 +109,7 @@ def _build(
     out: Path,
     wanted: list[str],
     artefacts: dict,
-    options: dict[str, dict[str, bool]] | None = None,
+    options: dict[str, dict[str, object]] | None = None,
 ) -> tuple[list[Path], bool, bool]:
     """Write the wanted artefacts: the files written, whether any could not be built
     (an optional dependency missing), and whether any failed with an internal error.
