@@ -30,13 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from protocol_dsl import allocation as allocation_words
-from protocol_dsl import model as m
-from protocol_dsl.model import is_provisional
-from protocol_dsl.inert_text import printable, printable_data
-from protocol_dsl.schedule.words import schedule_words
-from protocol_dsl.spec import Spec
-
 from generators.registries.ctgov_header import Header, Provisional, compact
 from generators.registries.ctgov_people import (
     contacts_locations_module,
@@ -44,6 +37,12 @@ from generators.registries.ctgov_people import (
     sponsor_module,
     status_module,
 )
+from protocol_dsl import allocation as allocation_words
+from protocol_dsl import model as m
+from protocol_dsl.inert_text import printable, printable_data
+from protocol_dsl.model import is_provisional
+from protocol_dsl.schedule.words import schedule_words
+from protocol_dsl.spec import Spec
 
 PHASES: dict[str, list[str]] = {
     "0": ["EARLY_PHASE1"],
@@ -207,9 +206,7 @@ def _description(h: Header) -> dict[str, Any]:
 
 
 def _conditions(h: Header) -> dict[str, Any]:
-    return compact(
-        {"conditions": h.values("condition"), "keywords": h.values("keyword")}
-    )
+    return compact({"conditions": h.values("condition"), "keywords": h.values("keyword")})
 
 
 def phases(phase: str | None) -> list[str]:
@@ -396,7 +393,9 @@ def _outcomes(h: Header) -> dict[str, Any]:
             what = f"{_LEVEL_WORDS[objective.level]} outcome “{endpoint.text}”"
             if not h.keeps(marks, what):
                 continue
-            provisional = "Provisional: not final in the protocol." if is_provisional(marks) else None
+            provisional = (
+                "Provisional: not final in the protocol." if is_provisional(marks) else None
+            )
             lists[objective.level].append(
                 compact(
                     {

@@ -77,8 +77,6 @@ def text(value: m.Value) -> str:
     return str(value.value)
 
 
-
-
 def compact(module: dict[str, Any]) -> dict[str, Any]:
     """The module without the entries the spec leaves empty."""
     return {k: v for k, v in module.items() if v not in (None, [], {}, "")}

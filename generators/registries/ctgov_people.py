@@ -22,9 +22,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from protocol_dsl import model as m
-
 from generators.registries.ctgov_header import Header, compact, text
+from protocol_dsl import model as m
 
 #: recruitment statuses once the first participant has enrolled: the start date is actual
 STARTED = frozenset(

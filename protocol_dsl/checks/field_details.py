@@ -11,6 +11,7 @@ details, stays valid.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import attrs
 
@@ -53,7 +54,7 @@ def _fields_in(node: object) -> Iterator[m.Field]:
         for item in node:
             yield from _fields_in(item)
     elif attrs.has(type(node)):
-        for attribute in attrs.fields(type(node)):
+        for attribute in attrs.fields(cast("type[attrs.AttrsInstance]", type(node))):
             value = getattr(node, attribute.name)
             if isinstance(value, (tuple, m.Field)) or attrs.has(type(value)):
                 yield from _fields_in(value)

@@ -51,16 +51,15 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
     trial = spec.trial
     if trial is None or not _registered(trial):
         return
-    missing = [
-        key for key in REQUIRED_KEYS if trial.field(key) is None and _required(trial, key)
-    ]
+    missing = [key for key in REQUIRED_KEYS if trial.field(key) is None and _required(trial, key)]
     if missing:
         yield Diagnostic(
             "W0807",
             "warning",
-            "the ClinicalTrials.gov record lacks fields the registry requires: " + ", ".join(missing),
+            "the ClinicalTrials.gov record lacks fields the registry requires: "
+            + ", ".join(missing),
             trial.span,
-            help="state them in the trial header (docs/reference.md, \"Registry fields\"); "
+            help='state them in the trial header (docs/reference.md, "Registry fields"); '
             "mark a value not yet decided `provisional`",
         )
     status = trial.field("status")

@@ -89,9 +89,7 @@ def command(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        options: dict[str, dict[str, object]] = {
-            "registry": {"provisional": registry_provisional}
-        }
+        options: dict[str, dict[str, object]] = {"registry": {"provisional": registry_provisional}}
         if redcap_bom:
             options["redcap"] = {"bom": True}
         written, failed, internal = _build(result.spec, out, wanted, artefacts, options)

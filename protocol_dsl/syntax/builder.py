@@ -344,9 +344,7 @@ class ModelBuilder(Transformer):
         key = str(children[0])
         details = next((c for c in children if isinstance(c, _Details)), _Details())
         values = tuple(
-            self._value(c)
-            for c in children[1:]
-            if not isinstance(c, (m.Code, m.Mark, _Details))
+            self._value(c) for c in children[1:] if not isinstance(c, (m.Code, m.Mark, _Details))
         )
         return m.Field(
             key,
