@@ -68,6 +68,9 @@ CODES: dict[str, CodeInfo] = {
     "E0134": CodeInfo("classification override without a reason", "error"),
     "E0135": CodeInfo("classification override with an unknown regulation or verdict", "error"),
     "E0136": CodeInfo("conflicting classification overrides", "error"),
+    "E0137": CodeInfo("details in braces after a field that takes none", "error"),
+    "E0138": CodeInfo("unknown detail of a site, contact or responsible party", "error"),
+    "E0139": CodeInfo("detail given twice or with a value of the wrong kind", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -190,6 +193,11 @@ CODES: dict[str, CodeInfo] = {
     "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
     "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
     "W0806": CodeInfo("trial dates out of order", "warning"),
+    "W0807": CodeInfo("registered trial lacks fields ClinicalTrials.gov requires", "warning"),
+    "W0808": CodeInfo("stopped trial without the reason it stopped", "warning"),
+    "W0809": CodeInfo("responsible investigator without name, title or affiliation", "warning"),
+    "W0810": CodeInfo("site without the city or country a registry location needs", "warning"),
+    "W0811": CodeInfo("central contact with neither telephone nor e-mail", "warning"),
     # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

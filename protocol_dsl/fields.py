@@ -58,6 +58,7 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
     "condition": _f("string", "condition studied, with codes", repeatable=True),
     "keyword": _f("string", "registry keyword", repeatable=True),
     "enrolment": _f("number", "planned number of subjects"),
+    "enrolled": _f("number", "number of subjects enrolled, once enrolment has closed"),
     "sex": _f("name", "sex of participants", "all female male"),
     "healthy_volunteers": _f("name", "accepts healthy volunteers", "yes no"),
     "minimum_age": _f("quantity", "planned minimum age"),
@@ -75,6 +76,26 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
         "date", "primary completion date: last participant's primary endpoint"
     ),
     "completion_date": _f("date", "study completion date: last participant's last visit"),
+    "verification_date": _f(
+        "date", "the date the registry record was last verified (default: the version date)"
+    ),
+    "why_stopped": _f("string", "why the trial was suspended, terminated or withdrawn"),
+    "sponsor_class": _f(
+        "name",
+        "the lead sponsor's agency class in ClinicalTrials.gov",
+        "industry nih fed other_gov indiv network other",
+    ),
+    "responsible_party": _f(
+        "name",
+        "who registers and reports the trial; an investigator's name, title and affiliation "
+        "in its details",
+        "sponsor principal_investigator sponsor_investigator",
+    ),
+    "fda_regulated_drug": _f("name", "studies a drug product regulated by the US FDA", "yes no"),
+    "fda_regulated_device": _f(
+        "name", "studies a device product regulated by the US FDA", "yes no"
+    ),
+    "data_monitoring_committee": _f("name", "has a data monitoring committee", "yes no"),
     "version": _f("string", "protocol version"),
     "version_date": _f("date", "protocol version date"),
     "eligibility_visit": _f("name", "the visit eligibility is judged at"),
@@ -96,9 +117,17 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
     "comparator": _f("string", "comparative treatment"),
     "add_on": _f("name", "added on to existing treatments", "yes no"),
     "country": _f("string name", "country", repeatable=True),
-    "site": _f("string", "a trial site and its principal investigator", repeatable=True),
+    "site": _f(
+        "string",
+        "a trial site and its principal investigator; its city, country and recruitment status "
+        "in its details",
+        repeatable=True,
+    ),
     "contact": _f(
-        "string", "a contact for subjects or sites (name, telephone, e-mail)", repeatable=True
+        "string",
+        "a contact for subjects or sites (name, telephone, e-mail); its role, telephone and "
+        "e-mail in its details",
+        repeatable=True,
     ),
     "paper": _f("name", "paper of the Word and printed documents", "a4 letter"),
 }
@@ -147,4 +176,51 @@ REGIMEN_FIELDS: dict[str, FieldSpec] = {
         "which recorded weight or BSA a per-kg or per-m2 dose is computed from: latest, "
         "baseline, or a change in % past which the baseline is updated",
     ),
+}
+
+
+#: The statuses a site's recruitment takes (ClinicalTrials.gov, Facility Information).
+SITE_STATUSES = (
+    "not_yet_recruiting recruiting enrolling_by_invitation active_not_recruiting "
+    "suspended terminated completed withdrawn"
+)
+
+#: The details of a `site "Facility" { … }` of the trial header.
+SITE_FIELDS: dict[str, FieldSpec] = {
+    "city": _f("string", "the site's city"),
+    "state": _f("string", "the site's state, province or region"),
+    "zip": _f("string name", "the site's postal code"),
+    "country": _f("string name", "the site's country"),
+    "status": _f("name", "the site's recruitment status", SITE_STATUSES),
+    "investigator": _f("string", "the site's principal investigator"),
+}
+
+#: The details of a `contact "Name" { … }` of the trial header.
+CONTACT_FIELDS: dict[str, FieldSpec] = {
+    "role": _f(
+        "name",
+        "central (the contact for the trial), backup (the second central contact) or "
+        "official (the overall official, who oversees the trial)",
+        "central backup official",
+    ),
+    "phone": _f("string", "telephone number"),
+    "email": _f("string", "e-mail address"),
+    "affiliation": _f("string", "the organisation the contact belongs to"),
+    "official_role": _f(
+        "name", "an overall official's role", "study_chair study_director principal_investigator"
+    ),
+}
+
+#: The details of `responsible_party principal_investigator { … }` (an investigator).
+RESPONSIBLE_PARTY_FIELDS: dict[str, FieldSpec] = {
+    "name": _f("string", "the investigator's name"),
+    "title": _f("string", "the investigator's official title"),
+    "affiliation": _f("string", "the investigator's organisation"),
+}
+
+#: The trial header fields that take details, and the keys of their details.
+DETAIL_FIELDS: dict[str, dict[str, FieldSpec]] = {
+    "site": SITE_FIELDS,
+    "contact": CONTACT_FIELDS,
+    "responsible_party": RESPONSIBLE_PARTY_FIELDS,
 }

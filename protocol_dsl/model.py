@@ -177,13 +177,18 @@ class Value(_Node):
 
 @node
 class Field(_Node):
-    """A `key value, value [CODE] marks` line of a header-like block."""
+    """A `key value, value [CODE] marks` line of a header-like block, with the
+    `{ key value … }` details of a structured field (a site, a contact)."""
 
     key: str
     values: tuple[Value, ...]
     codes: tuple[Code, ...] = ()
     marks: Marks = ()
+    details: tuple[Field, ...] = ()
     span: Span = _span_field(kw_only=True)
+
+    def detail(self, key: str) -> Field | None:
+        return next((d for d in self.details if d.key == key), None)
 
     @property
     def value(self) -> Value:

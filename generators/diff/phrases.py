@@ -24,13 +24,20 @@ def value_words(value: m.Value) -> str:
 
 
 def field_text(field: m.Field) -> str:
-    """The canonical source of a field's values and codes (marks excluded)."""
+    """The canonical source of a field's values, codes and details (marks excluded)."""
     text = ", ".join(printer.value(v) for v in field.values)
-    return " ".join([text, *(printer.code(c) for c in field.codes)])
+    text = " ".join([text, *(printer.code(c) for c in field.codes)])
+    if field.details:
+        text += " { " + " ".join(f"{d.key} {field_text(d)}" for d in field.details) + " }"
+    return text
 
 
 def field_words(field: m.Field) -> str:
-    return ", ".join(value_words(v) for v in field.values)
+    """The values in words, then the details in brackets (a site's city, a contact's role)."""
+    words = ", ".join(value_words(v) for v in field.values)
+    if field.details:
+        words += " (" + "; ".join(f"{d.key} {field_words(d)}" for d in field.details) + ")"
+    return words
 
 
 def quantity_words(q: m.Quantity | None) -> str:

@@ -316,6 +316,16 @@ class _Builder:
             "maximum_age": "Maximum age",
             "healthy_volunteers": "Healthy volunteers",
             "length": "Length of participation",
+            # the registration facts (the registry record reads them)
+            "start_date": "Study start date",
+            "primary_completion_date": "Primary completion date",
+            "completion_date": "Study completion date",
+            "why_stopped": "Why the trial stopped",
+            "responsible_party": "Responsible party",
+            "data_monitoring_committee": "Data monitoring committee",
+            "fda_regulated_drug": "Studies a drug regulated by the US FDA",
+            "fda_regulated_device": "Studies a device regulated by the US FDA",
+            "contact": "Contact",
         }
         rows = self.field_rows(labels, labels)
         for intervention in self.spec.interventions.values():

@@ -17,9 +17,10 @@ What the spec does not say is left out rather than guessed: no
 healthyVolunteers without a `healthy_volunteers` field, no overallStatus
 without `status`.  The milestone dates (start, primary completion, completion)
 are ACTUAL or ESTIMATED as the status says (the start once the trial recruits,
-the completions once it has completed or terminated); without a status their
-type is unknown and left out.  The enrolment count is ESTIMATED (the planned number) while
-enrolment is open or yet to start, and ACTUAL once it has closed: when the
+the completions once it has completed or terminated).  The enrolment count is
+ESTIMATED (the planned number) while
+enrolment is open or yet to start, and ACTUAL (`enrolled` when given, else the
+planned number) once it has closed: when the
 recruitment status is active_not_recruiting, completed or terminated, as the
 registry's data element definitions ask.  A withdrawn trial enrolled no one: its
 count is 0, ACTUAL.
@@ -33,9 +34,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from generators.registries.ctgov_header import Header, Provisional, compact
+from generators.registries.ctgov_people import (
+    contacts_locations_module,
+    oversight_module,
+    sponsor_module,
+    status_module,
+)
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl import model as m
 from protocol_dsl.inert_text import printable, printable_data
+from protocol_dsl.model import is_provisional
 from protocol_dsl.schedule.words import schedule_words
 from protocol_dsl.spec import Spec
 
@@ -99,30 +108,35 @@ _UNIT_WORDS = {
 }  # fmt: skip
 
 
-def build(spec: Spec, out_dir: Path) -> list[Path]:
+def build(spec: Spec, out_dir: Path, *, provisional: Provisional = "flag") -> list[Path]:
     folder = out_dir / "registry"
     folder.mkdir(parents=True, exist_ok=True)
     record_path = folder / "ctgov.json"
     text_path = folder / "eligibility.txt"
-    body = json.dumps(printable_data(record(spec)), indent=2, ensure_ascii=False) + "\n"
+    study = printable_data(record(spec, provisional))
+    body = json.dumps(study, indent=2, ensure_ascii=False) + "\n"
     record_path.write_bytes(body.encode("utf-8"))
     text_path.write_bytes((printable(eligibility_text(spec)) + "\n").encode("utf-8"))
     return [record_path, text_path]
 
 
-def record(spec: Spec) -> dict[str, Any]:
-    """The study record: `{"protocolSection": {…modules…}}`."""
+def record(spec: Spec, provisional: Provisional = "flag") -> dict[str, Any]:
+    """The study record: `{"protocolSection": {…modules…}}`, in the registry's module order."""
+    h = Header(spec, provisional)
     modules = {
-        "identificationModule": _identification(spec),
-        "statusModule": _status(spec),
-        "sponsorCollaboratorsModule": _sponsors(spec),
-        "descriptionModule": _description(spec),
-        "conditionsModule": _conditions(spec),
-        "designModule": _design(spec),
-        "armsInterventionsModule": _arms_interventions(spec),
-        "outcomesModule": _outcomes(spec),
-        "eligibilityModule": _eligibility(spec),
+        "identificationModule": _identification(h),
+        "statusModule": status_module(h),
+        "sponsorCollaboratorsModule": sponsor_module(h),
+        "oversightModule": oversight_module(h),
+        "descriptionModule": {},  # written last: it lists what was flagged provisional
+        "conditionsModule": _conditions(h),
+        "designModule": _design(h),
+        "armsInterventionsModule": _arms_interventions(h),
+        "outcomesModule": _outcomes(h),
+        "eligibilityModule": _eligibility(h),
+        "contactsLocationsModule": contacts_locations_module(h),
     }
+    modules["descriptionModule"] = _description(h)
     return {"protocolSection": {name: module for name, module in modules.items() if module}}
 
 
@@ -153,122 +167,68 @@ def escape_markup(text: str) -> str:
     return _ESCAPING_BACKSLASH.sub(r"\\\\", text)
 
 
+#: the section headers of the registry's eligibility text
+SECTION_HEADERS = ("inclusion criteria:", "exclusion criteria:")
+
+
 def _bullet(text: str) -> str:
+    """One criterion as a bullet; its further lines indented beneath it.  A line of the
+    criterion that reads as a section header ("Exclusion Criteria:") is joined to the
+    line before it, so that the text has one header of each kind, however it is read."""
     text = escape_markup(text)
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = [line for line in lines if line]
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if lines and line.lower() in SECTION_HEADERS:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
     if not lines:
         return "*"
     return "\n".join([f"* {lines[0]}"] + [f"    {line}" for line in lines[1:]])
 
 
-# ---------------------------------------------------------------- header fields
-
-
-def _value(spec: Spec, key: str) -> str | None:
-    found = spec.trial_field(key)
-    return None if found is None else _text(found.value)
-
-
-def _values(spec: Spec, key: str) -> list[str]:
-    trial = spec.trial
-    if trial is None:
-        return []
-    return [_text(v) for f in trial.all(key) for v in f.values]
-
-
-def _text(value: m.Value) -> str:
-    if value.kind == "string":
-        return str(value.value)
-    if value.kind in ("quantity", "number"):
-        return value.text or str(value.value)
-    return str(value.value)
-
-
-def _compact(module: dict[str, Any]) -> dict[str, Any]:
-    """The module without the entries the spec leaves empty."""
-    return {k: v for k, v in module.items() if v not in (None, [], {}, "")}
-
-
 # ---------------------------------------------------------------- modules
 
 
-def _identification(spec: Spec) -> dict[str, Any]:
-    registry_ids = _values(spec, "registry")
+def _identification(h: Header) -> dict[str, Any]:
+    registry_ids = h.values("registry")
     nct = next((r for r in registry_ids if r.upper().startswith("NCT")), None)
     others = [r for r in registry_ids if r != nct]
-    org_id = _value(spec, "sponsor_protocol_id") or (spec.trial.name if spec.trial else None)
-    sponsor = _value(spec, "sponsor")
-    return _compact(
+    trial = h.spec.trial
+    org_id = h.value("sponsor_protocol_id") or (trial.name if trial else None)
+    sponsor = h.value("sponsor")
+    return compact(
         {
             "nctId": nct,
             "orgStudyIdInfo": {"id": org_id} if org_id else None,
             "secondaryIdInfos": [{"id": r, "type": "REGISTRY"} for r in others],
             "organization": {"fullName": sponsor} if sponsor else None,
-            "briefTitle": _value(spec, "short_title") or _value(spec, "title"),
-            "officialTitle": _value(spec, "title"),
-            "acronym": _value(spec, "acronym"),
+            "briefTitle": h.value("short_title") or h.value("title"),
+            "officialTitle": h.value("title"),
+            "acronym": h.value("acronym"),
         }
     )
 
 
-#: recruitment statuses once the first participant is enrolled: the start date is actual
-STARTED = frozenset(
-    {"recruiting", "enrolling_by_invitation", "active_not_recruiting", "suspended"}
-    | {"terminated", "completed"}
-)
-#: statuses after the last participant's last visit: the completion dates are actual
-FINISHED = frozenset({"terminated", "completed"})
-#: the header's milestone dates, the registry's date structure for each, and the
-#: statuses under which the date is ACTUAL rather than ESTIMATED
-DATES = (
-    ("start_date", "startDateStruct", STARTED),
-    ("primary_completion_date", "primaryCompletionDateStruct", FINISHED),
-    ("completion_date", "completionDateStruct", FINISHED),
-)
+def _description(h: Header) -> dict[str, Any]:
+    """The summary and description (markup fields: see `escape_markup`); flagged
+    provisional entries listed at the end, so that a reader of the record knows which of
+    its values are not final."""
+    summary = h.value("summary")
+    description = h.value("description")
+    summary = escape_markup(summary) if summary is not None else None
+    description = escape_markup(description) if description is not None else None
+    if h.flagged:
+        note = "Provisional (not final in the protocol): " + "; ".join(h.flagged) + "."
+        description = f"{description}\n\n{note}" if description else note
+    return compact({"briefSummary": summary, "detailedDescription": description})
 
 
-def _status(spec: Spec) -> dict[str, Any]:
-    status = _value(spec, "status")
-    module: dict[str, Any] = {"overallStatus": status.upper() if status else None}
-    for key, struct, actual in DATES:
-        found = spec.trial_field(key)
-        if found is None or found.value.kind != "date":
-            continue
-        date: dict[str, str] = {"date": str(found.value.value)}
-        if status is not None:  # without a status, whether the date is actual is unknown
-            date["type"] = "ACTUAL" if status in actual else "ESTIMATED"
-        module[struct] = date
-    return _compact(module)
-
-
-def _sponsors(spec: Spec) -> dict[str, Any]:
-    sponsor = _value(spec, "sponsor")
-    return _compact(
-        {
-            "leadSponsor": {"name": sponsor} if sponsor else None,
-            "collaborators": [{"name": c} for c in _values(spec, "collaborator")],
-        }
-    )
-
-
-def _description(spec: Spec) -> dict[str, Any]:
-    return _compact(
-        {
-            "briefSummary": _markup(_value(spec, "summary")),
-            "detailedDescription": _markup(_value(spec, "description")),
-        }
-    )
-
-
-def _markup(text: str | None) -> str | None:
-    return None if text is None else escape_markup(text)
-
-
-def _conditions(spec: Spec) -> dict[str, Any]:
-    return _compact(
-        {"conditions": _values(spec, "condition"), "keywords": _values(spec, "keyword")}
-    )
+def _conditions(h: Header) -> dict[str, Any]:
+    return compact({"conditions": h.values("condition"), "keywords": h.values("keyword")})
 
 
 def phases(phase: str | None) -> list[str]:
@@ -278,16 +238,15 @@ def phases(phase: str | None) -> list[str]:
     return list(PHASES.get(phase.strip().lower().replace(" ", ""), []))
 
 
-def _design(spec: Spec) -> dict[str, Any]:
-    study_type = _value(spec, "study_type")
-    allocation = _value(spec, "allocation")
-    if allocation is None and spec.randomisation is not None:
-        allocation = "randomized"
-    model = _value(spec, "model")
-    purpose = _value(spec, "purpose")
-    masking = allocation_words.effective_masking(spec.masking, _value(spec, "masking"))
-    enrolment = spec.trial_field("enrolment")
-    design_info = _compact(
+def _design(h: Header) -> dict[str, Any]:
+    spec = h.spec
+    study_type = h.value("study_type")
+    model = h.value("model")
+    allocation = _allocation(h.value("allocation"), model, spec)
+    purpose = h.value("purpose")
+    masking = allocation_words.effective_masking(spec.masking, h.value("masking"))
+    enrolment = h.field("enrolment")
+    design_info = compact(
         {
             "allocation": allocation.upper() if allocation else None,
             "interventionModel": model.upper() if model else None,
@@ -296,16 +255,31 @@ def _design(spec: Spec) -> dict[str, Any]:
         }
     )
     enrollment = None
+    enrolled = h.field("enrolled")
+    status = h.value("status")
+    if status in ENROLMENT_CLOSED and enrolled is not None:
+        enrolment = enrolled  # the number enrolled, where the header states it
     if enrolment is not None and isinstance(enrolment.value.value, Decimal):
-        enrollment = _enrollment(int(enrolment.value.value), _value(spec, "status"))
-    return _compact(
+        enrollment = _enrollment(int(enrolment.value.value), status)
+    return compact(
         {
             "studyType": study_type.upper() if study_type else None,
-            "phases": phases(_value(spec, "phase")),
+            "phases": phases(h.value("phase")),
             "designInfo": design_info,
             "enrollmentInfo": enrollment,
         }
     )
+
+
+def _allocation(stated: str | None, model: str | None, spec: Spec) -> str | None:
+    """The allocation: N/A for a single-group study (one arm: no one is allocated between
+    groups, whatever the header says short of randomised), else the header's, else
+    randomised when the spec randomises."""
+    if model == "single_group" and stated != "randomized":
+        return "na"
+    if stated is None and spec.randomisation is not None:
+        return "randomized"
+    return stated
 
 
 #: recruitment statuses after enrolment has closed: the count is the number enrolled
@@ -385,7 +359,8 @@ def _intervention_regimens(spec: Spec, intervention: m.Intervention) -> list[str
     return sentences
 
 
-def _arms_interventions(spec: Spec) -> dict[str, Any]:
+def _arms_interventions(h: Header) -> dict[str, Any]:
+    spec = h.spec
     groups = []
     received: dict[str, list[str]] = {}
     for arm in spec.arms.values():
@@ -397,7 +372,7 @@ def _arms_interventions(spec: Spec) -> dict[str, Any]:
                 names.append(_intervention_reference(intervention))
                 received.setdefault(name, []).append(label)
         groups.append(
-            _compact(
+            compact(
                 {
                     "label": label,
                     "type": ARM_TYPES.get(arm.type or "", "OTHER"),
@@ -410,7 +385,7 @@ def _arms_interventions(spec: Spec) -> dict[str, Any]:
     for intervention in spec.interventions.values():
         description = intervention.field("description") or intervention.field("administration")
         interventions.append(
-            _compact(
+            compact(
                 {
                     "type": _intervention_type(intervention),
                     "name": _intervention_name(intervention),
@@ -422,19 +397,37 @@ def _arms_interventions(spec: Spec) -> dict[str, Any]:
                 }
             )
         )
-    return _compact({"armGroups": groups, "interventions": interventions})
+    return compact({"armGroups": groups, "interventions": interventions})
 
 
-def _outcomes(spec: Spec) -> dict[str, Any]:
+_LEVEL_WORDS = {"primary": "primary", "secondary": "secondary", "exploratory": "other"}
+
+
+def _outcomes(h: Header) -> dict[str, Any]:
+    spec = h.spec
+    length = h.field("length")
     lists: dict[str, list[dict[str, str]]] = {"primary": [], "secondary": [], "exploratory": []}
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
             if endpoint.kind in ("flag", "record_flag"):
                 continue  # an analysis flag (completers, treatment-emergent) is no outcome measure
-            lists[objective.level].append(
-                _compact({"measure": endpoint.text, "timeFrame": _time_frame(endpoint)})
+            marks = (*objective.marks, *endpoint.marks)
+            what = f"{_LEVEL_WORDS[objective.level]} outcome “{endpoint.text}”"
+            if not h.keeps(marks, what):
+                continue
+            provisional = (
+                "Provisional: not final in the protocol." if is_provisional(marks) else None
             )
-    return _compact(
+            lists[objective.level].append(
+                compact(
+                    {
+                        "measure": endpoint.text,
+                        "description": provisional,
+                        "timeFrame": _time_frame(endpoint, length),
+                    }
+                )
+            )
+    return compact(
         {
             "primaryOutcomes": lists["primary"],
             "secondaryOutcomes": lists["secondary"],
@@ -443,27 +436,32 @@ def _outcomes(spec: Spec) -> dict[str, Any]:
     )
 
 
-def _time_frame(endpoint: m.Endpoint) -> str | None:
+def _time_frame(endpoint: m.Endpoint, length: m.Field | None) -> str | None:
+    """The endpoint's time frame; else up to its `until`; else up to the planned length of
+    participation, the longest any measure can run (the registry requires a time frame)."""
     if endpoint.timeframe:
         return endpoint.timeframe
     if endpoint.until is not None:
         return f"Up to {_age(endpoint.until).lower()}"
+    if length is not None and isinstance(length.value.value, m.Quantity):
+        return f"Up to {_age(length.value.value).lower()}"
     return None
 
 
-def _eligibility(spec: Spec) -> dict[str, Any]:
-    sex = _value(spec, "sex")
-    healthy = _value(spec, "healthy_volunteers")
-    minimum = spec.trial_field("minimum_age")
-    maximum = spec.trial_field("maximum_age")
-    return _compact(
+def _eligibility(h: Header) -> dict[str, Any]:
+    spec = h.spec
+    sex = h.value("sex")
+    healthy = h.value("healthy_volunteers")
+    minimum = h.field("minimum_age")
+    maximum = h.field("maximum_age")
+    return compact(
         {
             "eligibilityCriteria": eligibility_text(spec),
             "healthyVolunteers": None if healthy is None else healthy == "yes",
             "sex": sex.upper() if sex else None,
             "minimumAge": _age_field(minimum),
             "maximumAge": _age_field(maximum),
-            "stdAges": _std_ages(spec, minimum, maximum),
+            "stdAges": _std_ages(h, minimum, maximum),
         }
     )
 
@@ -493,9 +491,9 @@ def _in_years(found: m.Field | None) -> Decimal | None:
     return quantity.value / _AGE_UNITS[unit][1]
 
 
-def _std_ages(spec: Spec, minimum: m.Field | None, maximum: m.Field | None) -> list[str]:
+def _std_ages(h: Header, minimum: m.Field | None, maximum: m.Field | None) -> list[str]:
     """Age groups: the spec's `age_group`, else the registry's groups the age range overlaps."""
-    stated = [_AGE_GROUPS[g] for g in _values(spec, "age_group") if g in _AGE_GROUPS]
+    stated = [_AGE_GROUPS[g] for g in h.values("age_group") if g in _AGE_GROUPS]
     if stated:
         return stated
     if minimum is None and maximum is None:

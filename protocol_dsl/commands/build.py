@@ -54,6 +54,15 @@ if TYPE_CHECKING:
     default=None,
     help="Paper of the printed documents (default: the spec's `paper`, else A4).",
 )
+@click.option(
+    "--registry-provisional",
+    "registry_provisional",
+    type=click.Choice(["flag", "exclude"]),
+    default="flag",
+    show_default=True,
+    help="Values marked provisional in the registry record: kept and flagged as not final, "
+    "or left out.",
+)
 @no_color_option
 def command(
     spec: str,
@@ -63,6 +72,7 @@ def command(
     redcap_bom: bool,
     reference_docx: str | None,
     paper: str | None,
+    registry_provisional: str,
     no_color: bool,
 ) -> None:
     """Build the documents, CRFs, checks, SQL, registry record and SDTM datasets of SPEC."""
@@ -97,7 +107,9 @@ def command(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        options: dict[str, dict[str, object]] = {"redcap": {"bom": True}} if redcap_bom else {}
+        options: dict[str, dict[str, object]] = {"registry": {"provisional": registry_provisional}}
+        if redcap_bom:
+            options["redcap"] = {"bom": True}
         if template is not None or paper is not None:
             documents: dict[str, object] = {"reference_docx": template, "paper_name": paper}
             options["protocol"] = options["soa"] = documents

@@ -154,6 +154,10 @@ def _word(word: str) -> Clause:
     return clause
 
 
+class _Details(tuple[m.Field, ...]):
+    """The `{ … }` details of a field, told apart from its values while it is built."""
+
+
 class ModelBuilder(Transformer):
     """Turns the Lark tree into model nodes, with a span on every node."""
 
@@ -340,10 +344,21 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def field(self, meta: Any, children: list[Any]) -> m.Field:
         key = str(children[0])
-        values = tuple(self._value(c) for c in children[1:] if not isinstance(c, (m.Code, m.Mark)))
-        return m.Field(
-            key, values, self._codes(children), self._marks(children), span=self.span(meta)
+        details = next((c for c in children if isinstance(c, _Details)), _Details())
+        values = tuple(
+            self._value(c) for c in children[1:] if not isinstance(c, (m.Code, m.Mark, _Details))
         )
+        return m.Field(
+            key,
+            values,
+            self._codes(children),
+            self._marks(children),
+            tuple(details),
+            span=self.span(meta),
+        )
+
+    def field_details(self, children: list[Any]) -> _Details:
+        return _Details(children)
 
     #: a regimen's `key value` settings are fields (their own rule: `dose` is a clause there)
     regimen_setting = field

@@ -510,7 +510,19 @@ class _Formatter:
 
     def fields(self, fields: Iterable[m.Field], indent: int) -> list[tuple[object, list[_Line]]]:
         group = next(self._groups)
-        return [(f, [self.row(indent, self.field_cells(f), f, group)]) for f in fields]
+        return [(f, self.field_lines(f, indent, group)) for f in fields]
+
+    def field_lines(self, f: m.Field, indent: int, group: int) -> list[_Line]:
+        """A field's row; with details, the row opens a block of their own aligned rows."""
+        cells = self.field_cells(f)
+        if not f.details:
+            return [self.row(indent, cells, f, group)]
+        cells[-1] = _join([cells[-1], "{"])
+        lines = [self.row(indent, cells, f, group)]
+        for _detail, detail_lines in self.fields(f.details, indent + INDENT):
+            lines += detail_lines
+        lines.append(self.closing(indent, f))
+        return lines
 
     def row(self, indent: int, cells: list[str], node: object, group: int) -> _Line:
         line = _anchored(indent, "", node)

@@ -150,7 +150,7 @@ CASES = (
     Case(
         "a new phase",
         "A trial of another phase is a new study: a new protocol under 312.30(a).",
-        ((r"^  phase             1b", "  phase             2"),),
+        ((r"^  phase( +)1b", r"  phase\g<1>2"),),
         True,
         (ar.PART_I,),
         ar.FDA_NEW_PROTOCOL,

@@ -152,12 +152,14 @@ def test_qls4131_record() -> None:
         "identificationModule",
         "statusModule",
         "sponsorCollaboratorsModule",
+        "oversightModule",
         "descriptionModule",
         "conditionsModule",
         "designModule",
         "armsInterventionsModule",
         "outcomesModule",
         "eligibilityModule",
+        "contactsLocationsModule",
     ]
     assert section["identificationModule"]["nctId"] == "NCT07001839"
     assert section["statusModule"]["overallStatus"] == "NOT_YET_RECRUITING"
@@ -176,7 +178,7 @@ def test_qls4131_record() -> None:
     eligibility = section["eligibilityModule"]
     assert (eligibility["minimumAge"], eligibility["maximumAge"]) == ("18 Years", "70 Years")
     assert eligibility["stdAges"] == ["ADULT", "OLDER_ADULT"]
-    assert "healthyVolunteers" not in eligibility  # the spec does not say
+    assert eligibility["healthyVolunteers"] is False
 
 
 def test_pilot_record() -> None:

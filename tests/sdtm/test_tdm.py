@@ -39,8 +39,12 @@ KNOWN_TSSEQ_DIFFERENCES = {("TTYPE", "PHARMACOKINETIC"): (4.0, 3.0)}
 # Parameters the generated TS carries and the pilot's does not: the randomisation
 # quotient of its 1:1:1 ratio and its (provisional) stratification factor, which the
 # spec states; the study start date, study type, intervention model and number of
-# arms, which a submission's TS needs today (the start date from the pilot's SV).
-NOT_IN_PILOT_TS = ("RANDQT", "STRATFCT", "SSTDTC", "STYPE", "INTMODEL", "NARMS")
+# arms, which a submission's TS needs today (the start date from the pilot's SV);
+# the end date and healthy subjects indicator, from the header facts the registry
+# record needs (the study completed; its patients are not healthy volunteers).
+NOT_IN_PILOT_TS = (
+    "RANDQT", "STRATFCT", "SSTDTC", "STYPE", "INTMODEL", "NARMS", "SENDTC", "HLTSUBJI",
+)  # fmt: skip
 # The pilot's TS predates the current controlled terminology (SDTM CT 2025-03-28):
 # AGESPAN is no longer a TS parameter; two parameter names changed; ages and
 # lengths are ISO 8601 durations, "no maximum" the null flavour PINF; values of
@@ -344,8 +348,8 @@ def test_qls4131_design() -> None:
         "Systemic Lupus Erythematosus", "55464009", "SNOMED"
     )  # the condition's SNOMED code
     assert ts[("INTMODEL", 1)].text == "SINGLE GROUP" and ts[("NARMS", 1)].text == "1"
-    # no start date in the public record: SSTDTC is kept, its value unknown
-    assert ts[("SSTDTC", 1)] == tdm.TsValue("", null_flavour="UNK")
+    # the public record has no start date yet: the spec's planned (provisional) one
+    assert ts[("SSTDTC", 1)] == tdm.TsValue("2025-09-01", reference="ISO 8601")
 
 
 def test_long_criteria_are_cut_to_200_characters() -> None:
