@@ -29,6 +29,7 @@ import attrs
 from generators.importers import page
 from generators.importers.criteria import split_criteria, unescape_markup
 from generators.registries import ctgov as registry
+from generators.registries.ctgov_people import DATES
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl.errors import UserError
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
@@ -372,7 +373,7 @@ class _Writer:
         if overall and word is None:
             self.losses.append(f"overall status {overall}")
         add("status", word)
-        for field, key, actual in registry.DATES:
+        for field, key, actual in DATES:
             date = _str(status, key, "date")
             if date is None:
                 continue

@@ -38,6 +38,13 @@ STARTED = frozenset(
 )
 #: recruitment statuses once the trial has ended: the completion dates are actual
 ENDED = frozenset({"completed", "terminated"})
+#: the header's milestone dates, the record's date structure for each, and the statuses
+#: under which the date is ACTUAL rather than ESTIMATED (the importer reads them back)
+DATES = (
+    ("start_date", "startDateStruct", STARTED),
+    ("primary_completion_date", "primaryCompletionDateStruct", ENDED),
+    ("completion_date", "completionDateStruct", ENDED),
+)
 
 SPONSOR_CLASSES = {
     "industry": "INDUSTRY",
