@@ -64,6 +64,8 @@ CODES: dict[str, CodeInfo] = {
     "E0134": CodeInfo("classification override without a reason", "error"),
     "E0135": CodeInfo("classification override with an unknown regulation or verdict", "error"),
     "E0136": CodeInfo("conflicting classification overrides", "error"),
+    "E0140": CodeInfo("unknown narrative section", "error"),
+    "E0141": CodeInfo("narrative section written twice", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -181,6 +183,7 @@ CODES: dict[str, CodeInfo] = {
     "W0804": CodeInfo("two code-list values with the same terminology code", "warning"),
     "W0805": CodeInfo("header's age limits or sex disagree with the eligibility rules", "warning"),
     "W0806": CodeInfo("trial dates out of order", "warning"),
+    "W0813": CodeInfo("narrative section without text", "warning"),
     # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

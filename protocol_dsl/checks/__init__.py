@@ -66,6 +66,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         logic,
         logs,
         lookups,
+        narratives,
         notes,
         ongoing,
         populations,
@@ -106,6 +107,7 @@ def all_checks(*, thorough: bool = False) -> list[Check]:
         estimands.check,
         populations.check,
         sample_size.check,
+        narratives.check,
         notes.check,
         amendments.check,
     ]
