@@ -29,7 +29,9 @@ NARRATIVE_SECTIONS: dict[str, NarrativeSection] = {
     "design_rationale": NarrativeSection(4, "Rationale for the trial design", True),
     "dose_rationale": NarrativeSection(4, "Justification of the dose", True),
     "end_of_trial": NarrativeSection(4, "Start and end of the trial", True),
-    "post_trial_access": NarrativeSection(4, "Access to the trial intervention after the trial", False),
+    "post_trial_access": NarrativeSection(
+        4, "Access to the trial intervention after the trial", False
+    ),
     "lifestyle": NarrativeSection(5, "Lifestyle considerations", False),
     "contraception": NarrativeSection(5, "Contraception and pregnancy testing", False),
     "screen_failures": NarrativeSection(5, "Screen failures", True),

@@ -311,7 +311,6 @@ def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
     )
 
 
-
 def block_text(token: str) -> str:
     """The text of a `\"\"\"…\"\"\"` block as the writer meant it (the inverse of `text_block`).
 
