@@ -60,8 +60,12 @@ class Prose:
             *self.marks.badges(narrative.marks),
             *self.marks.citations(narrative.marks),
         )
-        if marks:
-            blocks.append(Paragraph((Text("Text of this section:"), *marks), style="small"))
+        # the badges and sources close the text's last paragraph, as they close a value
+        last = blocks[-1] if blocks else None
+        if marks and isinstance(last, Paragraph):
+            blocks[-1] = attrs.evolve(last, inlines=(*last.inlines, *marks))
+        elif marks:
+            blocks.append(Paragraph(marks, style="small"))
         blocks += self.marks.annotations(narrative.marks)
         return blocks
 
