@@ -1341,7 +1341,7 @@ class _Builder:
             )
         )
         return Section(
-            "assessments", "8", "Assessments and procedures", (), tuple(subsections), True
+            "assessments", "8", "Trial assessments and procedures", (), tuple(subsections), True
         )
 
     # ------------------------------------------------------------ 9 adverse events
