@@ -59,6 +59,14 @@ class DataDictionary:
             for score in owner.scores.values():
                 yield owner, score
 
+    def form_label(self, ref: m.Ref) -> str:
+        """A form's label, for a reference to it from the trial or from its library."""
+        for owner in self.spec.all_specs():
+            form = owner.forms.get(ref.parts[-1])
+            if form is not None:
+                return form.label or form.name
+        return ref.dotted
+
     def reproductive_items(self) -> list[str]:
         """ "Pregnancy test (Screening laboratory tests)": the items that record pregnancy,
         childbearing potential or contraception, by their labels."""
@@ -187,7 +195,7 @@ class DataDictionary:
             return [Paragraph(tuple(parts)), *self.marks.annotations(score.marks)]
         facts = []
         if score.form is not None:
-            facts.append(f"recorded on the form {score.form.dotted}")
+            facts.append(f"recorded on the form “{self.form_label(score.form)}”")
         if score.lookback is not None:
             facts.append(
                 f"descriptors count if present at the visit or in the preceding "

@@ -95,10 +95,18 @@ class Prose:
 
     def open_items_table(self) -> Block:
         rows = tuple(
-            (cell(item.number), cell(item.title), cell(item.needs)) for item in self.open_items
+            (cell(item.number), cell(item.title), cell(item.needs))
+            for item in sorted(self.open_items, key=_in_document_order)
         )
         return Table(
             (cell("Section"), cell("Part"), cell("What it needs")),
             rows,
             "Parts of the protocol to be completed",
         )
+
+
+def _in_document_order(item: OpenItem) -> tuple[int, ...]:
+    """ "Title page" first, then by section number (4.10 after 4.9)."""
+    if not item.number[:1].isdigit():
+        return (0,)
+    return (1, *(int(part) for part in item.number.split(".")))
