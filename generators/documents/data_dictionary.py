@@ -10,7 +10,6 @@ source, and each lookup table with its source and version.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Iterator
 
 from generators.documents.document import (
@@ -35,7 +34,6 @@ from protocol_dsl.semantics.words import (
     unit_in_words,
 )
 from protocol_dsl.spec import FormUse, Scope, Spec
-
 
 # Words of an item that records pregnancy, childbearing potential or contraception.
 _REPRODUCTIVE = re.compile(r"pregnan|childbearing|contracept|lactat|postmenopaus", re.I)

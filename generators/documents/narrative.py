@@ -132,9 +132,8 @@ def _inlines(inline: Token) -> tuple[Inline, ...]:
             out.append(LineBreak())
         elif child.type in ("strong_open", "em_open"):
             style.append(child.type)
-        elif child.type in ("strong_close", "em_close"):
-            if style:
-                style.pop()
+        elif child.type in ("strong_close", "em_close") and style:
+            style.pop()
     return tuple(_merged(out))
 
 
@@ -152,7 +151,7 @@ def _merged(inlines: list[Inline]) -> list[Inline]:
     for inline in inlines:
         previous = out[-1] if out else None
         if isinstance(inline, Text | Strong | Emphasis) and type(previous) is type(inline):
-            out[-1] = type(inline)(previous.text + inline.text)  # type: ignore[union-attr]
+            out[-1] = type(inline)(previous.text + inline.text)
         else:
             out.append(inline)
     return out

@@ -74,7 +74,11 @@ class Prose:
         self.open_items.append(OpenItem(number, title, needs))
         parts: list[Inline] = [Strong("To be completed: "), Text(f"{needs}.")]
         if key is not None:
-            parts += [Text(" Written in the specification as "), Code(f"narrative {key}"), Text(".")]
+            parts += [
+                Text(" Written in the specification as "),
+                Code(f"narrative {key}"),
+                Text("."),
+            ]
         return Paragraph(tuple(parts), style="question")
 
     def section(

@@ -115,7 +115,7 @@ def _narrative(source: str) -> m.Narrative:
 def test_text_block_loses_its_indentation_and_the_blank_lines_around_it() -> None:
     narrative = _narrative(
         'narrative background """\r\n'
-        "      First paragraph, with \"quotes\" and a \\ backslash.   \r\n"
+        '      First paragraph, with "quotes" and a \\ backslash.   \r\n'
         "\r\n"
         "      - a list item\r\n"
         "        continued\r\n"
@@ -167,9 +167,7 @@ def _text_of(section: Section) -> str:
 
 def test_no_section_is_silently_empty(real_document: tuple[Path, Document]) -> None:
     _, document = real_document
-    empty = [
-        s.heading for s in document.all_sections() if not s.blocks and not s.subsections
-    ]
+    empty = [s.heading for s in document.all_sections() if not s.blocks and not s.subsections]
     assert empty == []
 
 
@@ -178,9 +176,7 @@ def test_every_part_to_be_completed_is_listed_at_the_front(
 ) -> None:
     _, document = real_document
     in_place = [
-        s.number
-        for s in document.all_sections()
-        if s.number and "To be completed:" in _text_of(s)
+        s.number for s in document.all_sections() if s.number and "To be completed:" in _text_of(s)
     ]
     front = next(s for s in document.sections if s.id == "open-questions")
     [table] = [
@@ -251,9 +247,7 @@ def test_prose_names_forms_by_their_labels(real_document: tuple[Path, Document])
         decl.name
         for owner in spec.all_specs()
         for decl in owner.module.declarations
-        if isinstance(decl, m.Form | m.Define | m.Score)
-        and decl.label
-        and "_" in decl.name
+        if isinstance(decl, m.Form | m.Define | m.Score) and decl.label and "_" in decl.name
     }
     words: set[str] = set()
     for section in document.all_sections():
