@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from generators.documents.document import (
     Block,
@@ -33,6 +31,10 @@ from generators.documents.document import (
 )
 from protocol_dsl.inert_text import printable
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 _RULES = [
     "heading",
     "list",
@@ -48,6 +50,9 @@ _RULES = [
 
 @cache
 def _reader() -> MarkdownIt:
+    # imported on the first narrative: a spec without one builds without it
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("zero").enable(_RULES)
 
 

@@ -271,3 +271,44 @@ def _paragraphs(block: object) -> list[Paragraph]:
     if isinstance(block, Table):
         return [p for row in block.rows for cell in row for p in cell]
     return []
+
+
+# ---------------------------------------------------------------- title page
+
+
+def _title_rows(source: str) -> dict[str, str]:
+    from generators.documents.document import plain
+
+    spec = compile_clean(SPECS / "_title.trial", source)
+    document = build_protocol(spec)
+    rows: dict[str, str] = {}
+    for block in document.title_blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                rows.setdefault(
+                    plain(row[0][0].inlines), " ".join(plain(p.inlines) for p in row[1])
+                )
+    return rows
+
+
+def test_title_page_names_each_identifier_and_the_signatory() -> None:
+    source = (SPECS / "qls4131_sle_phase1b.trial").read_text(encoding="utf-8")
+    source = source.replace(
+        "  registry          NCT07001839\n",
+        "  registry          NCT07001839\n"
+        '  registry          "2025-512345-12-00"\n'
+        '  ind               "123456"\n'
+        '  sponsor_address   "No. 8888 Lvyou Road, Jinan, China"\n'
+        '  sponsor_signatory "Dr Jane Roe, Chief Medical Officer"\n',
+    )
+    rows = _title_rows(source)
+    assert rows["ClinicalTrials.gov identifier"] == "NCT07001839"
+    assert rows["EU CT number"] == "2025-512345-12-00"
+    assert rows["US IND number"] == "123456"
+    assert rows["Sponsor address"] == "No. 8888 Lvyou Road, Jinan, China"
+    assert rows["Name and title"] == "Dr Jane Roe, Chief Medical Officer"
+
+
+def test_without_a_signatory_the_signature_block_is_to_be_completed() -> None:
+    rows = _title_rows((SPECS / "qls4131_sle_phase1b.trial").read_text(encoding="utf-8"))
+    assert rows["Name and title"].startswith("To be completed:")
