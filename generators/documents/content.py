@@ -1220,9 +1220,7 @@ class _Builder:
             done = [row.label for row in self.schedule.rows if row.at[column_index]]
             kind = "early-termination" if visit.early_termination else "unscheduled"
             parts: list[Inline] = [
-                Text(f"At the {kind} visit "),
-                Code(visit.name),
-                Text(f" ({visit.label or visit.name}): "),
+                Text(f"At the {kind} visit “{visit.label or visit.name}”: "),
                 Text("; ".join(done) if done else "nothing is scheduled"),
                 Text("."),
                 *self.marks.badges(visit.marks),
@@ -1242,10 +1240,8 @@ class _Builder:
         if self.finding is not None and self.finding.dlt_definition is not None:
             stopping.append(
                 para(
-                    "A participant who has a dose-limiting toxicity (section "
-                    f"{self.numbers.get('dlt', '4')}) is assessed for stopping the trial "
-                    "intervention by the rules of section "
-                    f"{self.numbers.get('escalation', '4')}."
+                    "Dose-limiting toxicities, which the decisions on further dosing rest "
+                    f"on, are defined in section {self.numbers.get('dlt', '4')}."
                 )
             )
         subsections = (
