@@ -1238,7 +1238,17 @@ class _Formatter:
             return [_anchored(0, one_line, decl)]
         lines = [_anchored(0, f"narrative {decl.name} {block[0]}", decl)]
         lines += [_Line(0, line) for line in block[1:-1]]
-        lines.append(_Line(0, _join([block[-1], *marks])))
+        closing = _Line(0, _join([block[-1], *marks]))
+        # the closing quotes anchor the line that ends the text: a comment after them stays
+        # there (on the opening line it would be read back as the text's first words)
+        if self.source is not None and decl.span.end > 0:
+            opening = self.source.find('"""', decl.span.start, decl.span.end)
+            if opening >= 0:
+                closing.anchor = self.source.find('"""', opening + 3, decl.span.end)
+                closing.anchor_line = decl.span.line + self.source.count(
+                    "\n", decl.span.start, closing.anchor
+                )
+        lines.append(closing)
         return lines
 
     def statistics(self, decl: m.Statistics) -> list[_Line]:

@@ -312,3 +312,24 @@ def test_title_page_names_each_identifier_and_the_signatory() -> None:
 def test_without_a_signatory_the_signature_block_is_to_be_completed() -> None:
     rows = _title_rows((SPECS / "qls4131_sle_phase1b.trial").read_text(encoding="utf-8"))
     assert rows["Name and title"].startswith("To be completed:")
+
+
+def test_fmt_keeps_comments_around_a_text_block_out_of_the_text() -> None:
+    source = (
+        "# before\n"
+        'narrative purpose """\n'
+        "  The goal.\n\n  - a # is text here\n"
+        '""" source "registry" # after the quotes\n'
+        "  # between\n"
+        'narrative background """\n  One.\n  Two.\n"""\n'
+    )
+    formatted = format_source(source)
+    assert formatted == (
+        "# before\n"
+        'narrative purpose """\n'
+        "  The goal.\n\n  - a # is text here\n"
+        '""" source "registry"  # after the quotes\n'
+        "# between\n"
+        'narrative background """\n  One.\n  Two.\n"""\n'
+    )
+    assert _narrative(formatted.split("# between\n")[0]).text == ("The goal.\n\n- a # is text here")
