@@ -71,6 +71,8 @@ CODES: dict[str, CodeInfo] = {
     "E0137": CodeInfo("details in braces after a field that takes none", "error"),
     "E0138": CodeInfo("unknown detail of a site, contact or responsible party", "error"),
     "E0139": CodeInfo("detail given twice or with a value of the wrong kind", "error"),
+    "E0140": CodeInfo("unknown narrative section", "error"),
+    "E0141": CodeInfo("narrative section written twice", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -198,6 +200,7 @@ CODES: dict[str, CodeInfo] = {
     "W0809": CodeInfo("responsible investigator without name, title or affiliation", "warning"),
     "W0810": CodeInfo("site without the city or country a registry location needs", "warning"),
     "W0811": CodeInfo("central contact with neither telephone nor e-mail", "warning"),
+    "W0813": CodeInfo("narrative section without text", "warning"),
     # ---- E10xx randomised design: allocation, analysis sets, estimands, sample size, endpoints
     "E1001": CodeInfo("allocation ratio names an unknown arm", "error"),
     "E1002": CodeInfo("allocation ratio weight that is not a positive whole number", "error"),

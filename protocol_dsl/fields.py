@@ -130,6 +130,10 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
         repeatable=True,
     ),
     "paper": _f("name", "paper of the Word and printed documents", "a4 letter"),
+    # the title page and the sponsor's signature block of the protocol
+    "sponsor_address": _f("string", "the sponsor's legal address"),
+    "sponsor_signatory": _f("string", "who signs the protocol for the sponsor (name, title)"),
+    "ind": _f("string name", "US IND number", repeatable=True),
 }
 
 INTERVENTION_FIELDS: dict[str, FieldSpec] = {

@@ -1385,6 +1385,21 @@ class Statistics(_Node):
 
 
 @node
+class Narrative(_Node):
+    """The prose of an ICH M11 section, in Markdown: `narrative background \"\"\"…\"\"\"`.
+
+    `name` is the section's key (`narratives.NARRATIVE_SECTIONS`); `text` is
+    the text as written, with the indentation common to its lines and the
+    blank lines around it taken away (`syntax.builder.text_block`).
+    """
+
+    name: str
+    text: str
+    marks: Marks = ()
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class ClassificationOverride(_Node):
     """`override [eu|fda] substantial|not_substantial "reason"`: a reviewer's verdict.
 
@@ -1596,6 +1611,7 @@ Declaration: TypeAlias = (
     | Masking
     | Population
     | Statistics
+    | Narrative
 )
 
 

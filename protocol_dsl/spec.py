@@ -173,6 +173,8 @@ class Spec:
     elements = _ByName(m.Element)
     arms = _ByName(m.Arm)
     interventions = _ByName(m.Intervention)
+    #: the prose of the protocol's sections, by section key (`narratives.NARRATIVE_SECTIONS`)
+    narratives = _ByName(m.Narrative)
     regimens = _ByName(m.Regimen)
 
     @cached_property

@@ -38,6 +38,7 @@ from generators.diff import (
     dictionary,
     eligibility,
     header,
+    narrative,
     objectives,
     randomisation,
     reading,
@@ -138,4 +139,5 @@ def module(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
     objectives.objectives(d, old, new)
     analysis.populations(d, old, new)
     analysis.statistics(d, old, new)
+    narrative.narratives(d, old, new)
     dictionary.mappings(d, old, new, prefix)

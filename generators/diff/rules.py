@@ -92,11 +92,12 @@ ASSESSMENTS = "8 Assessments and procedures"
 STATISTICS = "10 Statistics"
 OVERSIGHT = "11 Oversight"
 APPENDIX = "12 Appendix"
+INTRODUCTION = "2 Introduction"
 
 SECTIONS: tuple[str, ...] = (
     TITLE_PAGE,
     SUMMARY,
-    "2 Introduction",
+    INTRODUCTION,
     OBJECTIVES,
     DESIGN,
     POPULATION,
@@ -393,6 +394,38 @@ def _rule(
 def _both(verdict: Verdict, *directions: str) -> dict[str, Verdict]:
     return dict.fromkeys(directions, verdict)
 
+
+# The prose of the protocol's sections (background, rationale, benefit–risk, …)
+_NARRATIVE = _v(
+    "administrative",
+    False,
+    False,
+    False,
+    "narrative text explains the protocol; what is done to subjects and which data are "
+    "collected are declared elsewhere and their changes classified on their own (a "
+    "benefit–risk text rewritten after a new finding is recorded with an `override`)",
+    "not a change to what subjects undergo or to the investigation",
+)
+_rule(
+    "NARRATIVE_ADDED",
+    INTRODUCTION,
+    "the text of a protocol section (background, rationale, benefit–risk, …) added",
+    {"added": _NARRATIVE},
+    inverse="NARRATIVE_REMOVED",
+)
+_rule(
+    "NARRATIVE_REMOVED",
+    INTRODUCTION,
+    "the text of a protocol section removed",
+    {"removed": _NARRATIVE},
+    inverse="NARRATIVE_ADDED",
+)
+_rule(
+    "NARRATIVE_CHANGED",
+    INTRODUCTION,
+    "the text of a protocol section rewritten",
+    _both(_NARRATIVE, "reworded"),
+)
 
 # Title page
 _rule("TITLE_CHANGED", TITLE_PAGE, "title, short title or acronym", _both(_ADMIN, "reworded"))

@@ -40,6 +40,7 @@ from generators.documents.document import (
 )
 from generators.documents.estimands import EstimandContent
 from generators.documents.marks import MarkEntry, MarkIndex, quantity_as_written
+from generators.documents.prose import Prose
 from generators.documents.schedule import build_schedule, visit_rows
 from generators.documents.soa_groups import group_schedule, soa_blocks
 from protocol_dsl import allocation
@@ -88,6 +89,7 @@ class _Builder:
         self.numbers: dict[str, str] = {}  # section id -> number, for cross-references
         self.dictionary = DataDictionary(spec, self.marks)
         self.estimands = EstimandContent(spec, self.marks)
+        self.prose = Prose(spec, self.marks)
 
     # ------------------------------------------------------------ helpers
 
@@ -122,9 +124,10 @@ class _Builder:
         trial = self.spec.trial
         title = self.text_field("title") or (trial.name if trial else Path(self.spec.path).stem)
         subtitle = self.text_field("short_title") or ""
-        sections = [
-            self.open_questions(),
-            self.amendments(),
+        title_blocks = self.title_page()
+        # the numbered sections first: the parts they leave to be completed are listed
+        # at the front, with the open questions
+        numbered = [
             self.summary(),
             self.introduction(),
             self.objectives(),
@@ -138,16 +141,18 @@ class _Builder:
             self.oversight(),
             self.appendix(),
         ]
-        draft = Document(title, subtitle, self.title_page(), tuple(sections))
+        sections = [self.open_questions(), self.amendments(), *numbered]
+        draft = Document(title, subtitle, title_blocks, tuple(sections))
         sections += [self.glossary(draft), self.references()]
-        return Document(title, subtitle, self.title_page(), tuple(sections))
+        return Document(title, subtitle, title_blocks, tuple(sections))
 
     def title_page(self) -> tuple[Block, ...]:
         labels = {
             "acronym": "Acronym",
             "sponsor_protocol_id": "Sponsor protocol identifier",
-            "registry": "Registry identifier",
+            "ind": "US IND number",
             "sponsor": "Sponsor",
+            "sponsor_address": "Sponsor address",
             "collaborator": "Collaborator",
             "site": "Trial site",
             "contact": "Contact",
@@ -161,10 +166,20 @@ class _Builder:
         if self.spec.trial is not None:
             rows.append((cell("Protocol identifier"), (para(Code(self.spec.trial.name)),)))
         rows += self.field_rows(labels, labels)
+        registries = self.spec.trial.all("registry") if self.spec.trial else ()
+        for at, field in enumerate(registries, start=min(2, len(rows))):
+            rows.insert(
+                at,
+                (
+                    cell(_registry_label(self.field_value(field))),
+                    (Paragraph(self.field_inlines(field)),),
+                ),
+            )
         if self.spec.amendments:
             latest = self.spec.amendments[-1]
             rows.append((cell("Amendment"), cell(m.format_decimal(latest.number))))
         blocks: list[Block] = [self.fields_table(rows, "Identifiers")]
+        blocks += self.signatures()
         if self.marks.provisional or self.marks.questions:
             blocks.append(
                 Paragraph(
@@ -191,6 +206,48 @@ class _Builder:
         )
         return tuple(blocks)
 
+    def signatures(self) -> list[Block]:
+        """The sponsor's signature block (M11 title page) and the investigator's agreement."""
+        signatory = self.spec.trial_field("sponsor_signatory")
+        sponsor = self.spec.trial_field("sponsor")
+        who: Cell = (
+            (Paragraph(self.field_inlines(signatory)),)
+            if signatory is not None
+            else (
+                self.prose.todo(
+                    "Title page",
+                    "Sponsor signatory",
+                    "The name and title of the person who signs the protocol for the sponsor "
+                    "(the header field sponsor_signatory)",
+                ),
+            )
+        )
+        sponsor_rows = (
+            (cell("Sponsor"), (Paragraph(self.field_inlines(sponsor)),) if sponsor else cell("")),
+            (cell("Name and title"), who),
+            (cell("Signature"), cell("")),
+            (cell("Date"), cell("")),
+        )
+        investigator_rows = (
+            (cell("Name"), cell("")),
+            (cell("Site"), cell("")),
+            (cell("Signature"), cell("")),
+            (cell("Date"), cell("")),
+        )
+        return [
+            para(
+                "Signed for the sponsor, who approves this protocol and undertakes to conduct "
+                "the trial as it describes:"
+            ),
+            self.fields_table(sponsor_rows, "Sponsor signatory"),
+            para(
+                "Investigator's agreement: I have read this protocol and agree to conduct the "
+                "trial as it describes, in accordance with ICH E6 and the applicable "
+                "regulations."
+            ),
+            self.fields_table(investigator_rows, "Investigator"),
+        ]
+
     # ------------------------------------------------------------ front matter
 
     def open_questions(self) -> Section:
@@ -199,6 +256,7 @@ class _Builder:
                 para(
                     "This version of the protocol has no provisional values and no open questions."
                 ),
+                *self.open_items(),
                 *self.allowed_findings(),
             ]
             return Section(
@@ -222,9 +280,23 @@ class _Builder:
                 lambda e: e.value,
                 "There are no provisional values.",
             ),
+            *self.open_items(),
             *self.allowed_findings(),
         ]
         return Section("open-questions", "", "Open questions and provisional values", tuple(blocks))
+
+    def open_items(self) -> tuple[Block, ...]:
+        """The parts of the protocol the specification does not say yet, section by section."""
+        if not self.prose.open_items:
+            return ()
+        return (
+            para(
+                f"{counted(len(self.prose.open_items), 'part')} of the protocol "
+                "cannot be written from the specification yet; each reads "
+                "“To be completed” in its section:"
+            ),
+            self.prose.open_items_table(),
+        )
 
     def allowed_findings(self) -> tuple[Block, ...]:
         """The checker's findings the writers reviewed and allowed, with their reasons.
@@ -479,12 +551,21 @@ class _Builder:
     # ------------------------------------------------------------ 2 introduction
 
     def introduction(self) -> Section:
-        blocks: list[Block] = []
-        for key in ("summary", "description"):
-            field = self.spec.trial_field(key)
-            if field is not None:
-                blocks.append(Paragraph(self.field_inlines(field)))
+        registry: list[Block] = []
+        if self.prose.written("purpose") is None:
+            # the registry summary says why the trial is done until the writer does
+            for key in ("summary", "description"):
+                field = self.spec.trial_field(key)
+                if field is not None:
+                    registry.append(Paragraph(self.field_inlines(field)))
+        purpose = self.prose.section(
+            "purpose",
+            "2.1",
+            registry,
+            "why the trial is done: the question it answers and the decision it informs",
+        )
         conditions = self.spec.trial.all("condition") if self.spec.trial else ()
+        facts: list[Block] = []
         if conditions:
             parts: list[Inline] = [Text("Condition studied: ")]
             for index, field in enumerate(conditions):
@@ -492,10 +573,41 @@ class _Builder:
                     parts.append(Text("; "))
                 parts += self.field_inlines(field)
             parts.append(Text("."))
-            blocks.append(Paragraph(tuple(parts)))
-        if not blocks:
-            blocks.append(para("The specification gives no background for this trial."))
-        return Section("introduction", "2", "Introduction", tuple(blocks), (), True)
+            facts.append(Paragraph(tuple(parts)))
+        background = self.prose.section(
+            "background",
+            "2.2",
+            facts,
+            "the disease, the current treatments and what is known of the trial intervention "
+            "(nonclinical and clinical findings)",
+        )
+        benefit_risk = Section(
+            "benefit-risk",
+            "2.3",
+            "Benefit–risk assessment",
+            (),
+            (
+                self.prose.section(
+                    "benefits", "2.3.1", None, "the benefits participants may expect"
+                ),
+                self.prose.section(
+                    "risks",
+                    "2.3.2",
+                    None,
+                    "the known and potential risks of the trial intervention and procedures, "
+                    "and how each is mitigated",
+                ),
+                self.prose.section(
+                    "benefit_risk",
+                    "2.3.3",
+                    None,
+                    "the conclusion that the expected benefits justify the risks",
+                ),
+            ),
+        )
+        return Section(
+            "introduction", "2", "Introduction", (), (purpose, background, benefit_risk), True
+        )
 
     # ------------------------------------------------------------ 3 objectives
 
@@ -594,7 +706,48 @@ class _Builder:
         )
         if self.finding is not None:
             subsections += self.dose_finding_sections("4.4")
+        subsections += self.design_narratives(len(subsections) + 1)
         return Section("trial-design", "4", "Trial design", (), tuple(subsections), True)
+
+    def design_narratives(self, first: int) -> list[Section]:
+        """Rationale, justification of the dose, start and end of the trial (M11 4.2–4.4)."""
+        number = iter(f"4.{index}" for index in range(first, first + 5))
+        sections = [
+            self.prose.section(
+                "design_rationale",
+                next(number),
+                None,
+                "why this design: the choice of control, masking, duration and endpoints",
+            ),
+            self.prose.section(
+                "dose_rationale",
+                next(number),
+                None,
+                "why these doses and this regimen (nonclinical data, exposure, earlier trials)",
+            ),
+        ]
+        dates = [
+            (label, self.spec.trial_field(key))
+            for key, label in (
+                ("start_date", "Start of the trial (first participant enrolled)"),
+                ("primary_completion_date", "Primary completion"),
+                ("completion_date", "End of the trial (last participant's last visit)"),
+            )
+        ]
+        rows = [(cell(label), (Paragraph(self.field_inlines(f)),)) for label, f in dates if f]
+        facts: list[Block] = [self.fields_table(rows, "Trial dates")] if rows else []
+        sections.append(
+            self.prose.section(
+                "end_of_trial",
+                next(number),
+                facts,
+                "the definition of the start and of the end of the trial (for example the "
+                "last visit of the last participant)",
+            )
+        )
+        if self.prose.written("post_trial_access") is not None:
+            sections.append(self.prose.section("post_trial_access", next(number)))
+        return sections
 
     def arm_blocks(self) -> list[Block]:
         blocks: list[Block] = []
@@ -738,12 +891,65 @@ class _Builder:
             subsections.append(
                 Section("demography", "5.4", "Sex and age", (self.fields_table(rows),))
             )
+        if self.prose.written("lifestyle") is not None:
+            subsections.append(self.prose.section("lifestyle", f"5.{len(subsections) + 1}"))
+        subsections.append(self.contraception(f"5.{len(subsections) + 1}"))
+        subsections.append(
+            self.prose.section(
+                "screen_failures",
+                f"5.{len(subsections) + 1}",
+                None,
+                "what is recorded for a person who is screened but not enrolled, and whether "
+                "rescreening is allowed",
+            )
+        )
         intro = para(
             "Each criterion is quoted verbatim. Beneath it, the rule the screening checks "
             "apply, in plain words; a criterion that needs a person's judgement says who "
             "confirms it. Missing data leave a criterion undecided, never met or not met."
         )
         return Section("population", "5", "Trial population", (intro,), tuple(subsections), True)
+
+    def contraception(self, number: str) -> Section:
+        """Contraception and pregnancy testing: the criteria that speak of them, then the text.
+
+        Women of childbearing potential may enrol unless the header says only men do; then
+        the section is required, and without criteria or text it is an open item.
+        """
+        sex = self.spec.trial_field("sex")
+        women_enrol = sex is None or str(sex.value.value) != "male"
+        criteria = [c for c in self.spec.criteria if _REPRODUCTIVE.search(c.text)]
+        facts: list[Block] = []
+        if not women_enrol:
+            facts.append(para("Only men enrol in this trial."))
+        elif sex is None:
+            facts.append(
+                para(
+                    "The trial header does not say which sexes enrol: women of childbearing "
+                    "potential are assumed to enrol."
+                )
+            )
+        else:
+            facts.append(para("Women of childbearing potential may enrol in this trial."))
+        if criteria:
+            facts.append(para("These eligibility criteria concern pregnancy and contraception:"))
+            facts.append(ListBlock(tuple(self.criterion_item(c) for c in criteria), labelled=True))
+        items = self.dictionary.reproductive_items()
+        if items:
+            facts.append(para("Collected on the case report forms: ", "; ".join(items), "."))
+        heading = "Contraception and pregnancy testing"
+        blocks = [*facts, *self.prose.blocks("contraception")]
+        if self.prose.written("contraception") is None and (women_enrol or criteria):
+            blocks.append(
+                self.prose.todo(
+                    number,
+                    heading,
+                    "The methods of contraception accepted, for how long before, during and "
+                    "after dosing, and the schedule of pregnancy tests",
+                    "contraception",
+                )
+            )
+        return Section("narrative-contraception", number, heading, tuple(blocks))
 
     def criteria_list(self, criteria: Iterable[m.Criterion], kind: str) -> Block:
         items = [self.criterion_item(c) for c in criteria]
@@ -849,6 +1055,17 @@ class _Builder:
                     tuple(self.randomisation_blocks()),
                 )
             )
+        subsections.append(self.dose_modification(f"6.{len(subsections) + 1}"))
+        subsections.append(
+            self.prose.section(
+                "preparation",
+                f"6.{len(subsections) + 1}",
+                None,
+                "how the trial intervention is supplied, prepared, stored and accounted for",
+            )
+        )
+        if self.prose.written("compliance") is not None:
+            subsections.append(self.prose.section("compliance", f"6.{len(subsections) + 1}"))
         concomitant = [c for c in self.spec.criteria if self.reads_medication(c)]
         number = f"6.{len(subsections) + 1}"
         if concomitant:
@@ -872,6 +1089,48 @@ class _Builder:
             tuple(subsections),
             True,
         )
+
+    def dose_modification(self, number: str) -> Section:
+        """Dose reductions, withholding and resuming, from the regimens (`reduce`, `hold`,
+        `resume`); the regimens' own sections give the full tables."""
+        blocks: list[Block] = []
+        for regimen in self.spec.regimens.values():
+            name = regimen.label or regimen.name
+            if regimen.reductions:
+                steps = "; ".join(
+                    f"{level.label or level.name}: {quantity_in_words(level.dose)}"
+                    for level in regimen.reductions
+                )
+                blocks.append(para(Strong(f"{name}. "), f"Dose reductions: {steps}."))
+            for key, words in (("hold", "Withholding a dose"), ("resume", "Resuming dosing")):
+                f = regimen.field(key)
+                if f is not None:
+                    blocks.append(
+                        Paragraph(
+                            (
+                                Strong(f"{name}. "),
+                                Text(f"{words}: {f.value.value}"),
+                                *self.marks.badges(f.marks),
+                            )
+                        )
+                    )
+        if self.finding is not None and self.finding.levels:
+            blocks.append(
+                para(
+                    "Between cohorts the dose changes by the escalation rules of section "
+                    f"{self.numbers.get('escalation', '4')}."
+                )
+            )
+        if not any(r.reductions or r.field("hold") for r in self.spec.regimens.values()):
+            blocks.append(
+                self.prose.todo(
+                    number,
+                    "Dose modification",
+                    "When a participant's dose is reduced, withheld or stopped, and when "
+                    "dosing resumes (the regimen's reduce, hold and resume clauses)",
+                )
+            )
+        return Section("dose-modification", number, "Dose modification", tuple(blocks))
 
     def randomisation_blocks(self) -> list[Block]:
         """Ratio, method, strata, roles blinded and unblinding.  Never the block sizes: a
@@ -984,9 +1243,7 @@ class _Builder:
             done = [row.label for row in self.schedule.rows if row.at[column_index]]
             kind = "early-termination" if visit.early_termination else "unscheduled"
             parts: list[Inline] = [
-                Text(f"At the {kind} visit "),
-                Code(visit.name),
-                Text(f" ({visit.label or visit.name}): "),
+                Text(f"At the {kind} visit “{visit.label or visit.name}”: "),
                 Text("; ".join(done) if done else "nothing is scheduled"),
                 Text("."),
                 *self.marks.badges(visit.marks),
@@ -1002,7 +1259,45 @@ class _Builder:
                     "data already collected are kept."
                 ),
             )
-        return Section("discontinuation", "7", "Discontinuation", tuple(blocks), (), True)
+        stopping: list[Block] = []
+        if self.finding is not None and self.finding.dlt_definition is not None:
+            stopping.append(
+                para(
+                    "Dose-limiting toxicities, which the decisions on further dosing rest "
+                    f"on, are defined in section {self.numbers.get('dlt', '4')}."
+                )
+            )
+        subsections = (
+            self.prose.section(
+                "intervention_discontinuation",
+                "7.1",
+                stopping,
+                "when a participant stops the trial intervention for good or for a time, "
+                "and what follows (assessments continued, rechallenge)",
+            ),
+            self.prose.section(
+                "withdrawal",
+                "7.2",
+                blocks,
+                "how a participant withdraws from the trial and what happens to the data "
+                "and samples already collected",
+            ),
+            self.prose.section(
+                "lost_to_follow_up",
+                "7.3",
+                None,
+                "the steps taken before a participant who misses visits is declared lost "
+                "to follow-up",
+            ),
+        )
+        return Section(
+            "discontinuation",
+            "7",
+            "Participant discontinuation of the trial intervention and withdrawal",
+            (),
+            subsections,
+            True,
+        )
 
     # ------------------------------------------------------------ 8 assessments
 
@@ -1065,7 +1360,7 @@ class _Builder:
             )
         )
         return Section(
-            "assessments", "8", "Assessments and procedures", (), tuple(subsections), True
+            "assessments", "8", "Trial assessments and procedures", (), tuple(subsections), True
         )
 
     # ------------------------------------------------------------ 9 adverse events
@@ -1076,20 +1371,92 @@ class _Builder:
             for use in self.spec.form_uses
             if re.search(r"adverse", f"{use.form.name} {use.form.label or ''}", re.IGNORECASE)
         ]
-        blocks: list[Block] = []
+        definitions = Section(
+            "ae-definitions",
+            "9.1",
+            "Definitions",
+            (
+                para(
+                    "Adverse events, serious adverse events and adverse drug reactions are "
+                    "defined as in ICH E2A; their severity is graded as the adverse event "
+                    "form says."
+                ),
+            ),
+        )
+        period: list[Block] = []
         for use in uses:
-            blocks += self.dictionary.form_blocks(use)
-        if not blocks:
-            blocks.append(para("The spec declares no adverse event form."))
+            visits = [v for v in use.visits if v in self.spec.visits]
+            scheduled = [
+                v
+                for v in visits
+                if not (self.spec.visits[v].early_termination or self.spec.visits[v].unscheduled)
+            ]
+            if scheduled:
+                first, last = self.spec.visits[scheduled[0]], self.spec.visits[scheduled[-1]]
+                period.append(
+                    para(
+                        f"Adverse events are recorded on the form “{use.form.label or use.form.name}” "
+                        f"from {first.label or first.name} to {last.label or last.name}, "
+                        "and at every early-termination or unscheduled visit."
+                    )
+                )
+        if not period:
+            period.append(
+                self.prose.todo(
+                    "9.2",
+                    "Period of collection of adverse events",
+                    "When collection of adverse events starts and ends (a form whose label "
+                    "names adverse events, collected at the trial's visits)",
+                )
+            )
+        collection = Section("ae-period", "9.2", "Period of collection", tuple(period))
+        recording: list[Block] = []
+        for use in uses:
+            recording += self.dictionary.form_blocks(use)
+        if not recording:
+            recording.append(para("The spec declares no adverse event form."))
         if self.finding is not None and self.finding.dlt_definition is not None:
-            blocks.append(
+            recording.append(
                 para(
                     "Dose-limiting toxicities are defined in section ",
                     self.section_reference("dlt", "4"),
                     ".",
                 )
             )
-        return Section("adverse-events", "9", "Adverse events", tuple(blocks), (), True)
+        subsections = [
+            definitions,
+            collection,
+            Section("ae-recording", "9.3", "Adverse event form", tuple(recording)),
+            self.prose.section(
+                "safety_reporting",
+                "9.4",
+                None,
+                "the timelines for reporting serious adverse events to the sponsor "
+                "(for example within 24 hours) and to the authorities, and their follow-up",
+            ),
+        ]
+        sex = self.spec.trial_field("sex")
+        women_enrol = sex is None or str(sex.value.value) != "male"
+        if women_enrol or self.prose.written("pregnancy") is not None:
+            subsections.append(
+                self.prose.section(
+                    "pregnancy",
+                    f"9.{len(subsections) + 1}",
+                    None,
+                    "how a pregnancy of a participant (or of a participant's partner) is "
+                    "reported and followed up to its outcome",
+                )
+            )
+        if self.prose.written("special_safety") is not None:
+            subsections.append(self.prose.section("special_safety", f"9.{len(subsections) + 1}"))
+        return Section(
+            "adverse-events",
+            "9",
+            "Adverse events, serious adverse events and pregnancy",
+            (),
+            tuple(subsections),
+            True,
+        )
 
     # ------------------------------------------------------------ 10 statistics
 
@@ -1156,10 +1523,31 @@ class _Builder:
         analysis_sets = self.estimands.analysis_sets_section(f"10.{len(subsections) + 1}")
         if analysis_sets is not None:
             subsections.append(analysis_sets)
+        else:
+            subsections.append(
+                Section(
+                    "analysis-sets",
+                    f"10.{len(subsections) + 1}",
+                    "Analysis sets",
+                    (
+                        self.prose.todo(
+                            f"10.{len(subsections) + 1}",
+                            "Analysis sets",
+                            "The analysis sets (population declarations) and the estimands "
+                            "of the primary objectives",
+                        ),
+                    ),
+                )
+            )
         analysis = self.estimands.analysis_section(f"10.{len(subsections) + 1}")
         if analysis is not None:
             subsections.append(analysis)
-        return Section("statistics", "10", "Statistics", (), tuple(subsections), True)
+        for key in ("statistical_hypotheses", "interim_analysis"):
+            if self.prose.written(key) is not None:
+                subsections.append(self.prose.section(key, f"10.{len(subsections) + 1}"))
+        return Section(
+            "statistics", "10", "Statistical considerations", (), tuple(subsections), True
+        )
 
     def derivation(self, endpoint: m.Endpoint) -> list[Paragraph]:
         """An endpoint's derivation in words, then each definition it reads, down to the items."""
@@ -1173,10 +1561,10 @@ class _Builder:
     # ------------------------------------------------------------ 11 oversight
 
     def oversight(self) -> Section:
-        blocks: list[Block] = []
+        committees: list[Block] = []
         decided = self.finding.field("decided_by") if self.finding else None
         if decided is not None:
-            blocks.append(
+            committees.append(
                 Paragraph(
                     (
                         Text(
@@ -1188,12 +1576,68 @@ class _Builder:
                     )
                 )
             )
-        else:
-            blocks.append(para("The spec does not name a committee that takes trial decisions."))
         sponsor = self.spec.trial_field("sponsor")
         if sponsor is not None:
-            blocks.append(Paragraph((Text("Sponsor: "), *self.field_inlines(sponsor))))
-        return Section("oversight", "11", "Oversight", tuple(blocks), (), True)
+            committees.append(Paragraph((Text("Sponsor: "), *self.field_inlines(sponsor))))
+        address = self.spec.trial_field("sponsor_address")
+        if address is not None:
+            committees.append(Paragraph((Text("Address: "), *self.field_inlines(address))))
+        committees += self.prose.blocks("committees")
+        if decided is None and self.prose.written("committees") is None:
+            committees.append(
+                self.prose.todo(
+                    "11.2",
+                    "Committees",
+                    "The committees that oversee the trial (steering committee, data "
+                    "monitoring committee, dose-escalation committee) and what each decides",
+                    "committees",
+                )
+            )
+        subsections = (
+            self.prose.section(
+                "regulatory_ethical",
+                "11.1",
+                None,
+                "the regulations and guidelines the trial follows (ICH E6, the Declaration of "
+                "Helsinki) and the ethics committee approvals",
+            ),
+            Section("committees", "11.2", "Trial oversight and committees", tuple(committees)),
+            self.prose.section(
+                "informed_consent",
+                "11.3",
+                None,
+                "how and by whom informed consent is obtained and documented",
+            ),
+            self.prose.section(
+                "data_protection", "11.4", None, "how participants' personal data are protected"
+            ),
+            self.prose.section(
+                "data_quality",
+                "11.5",
+                None,
+                "monitoring, source data and how the quality of the data is assured",
+            ),
+            self.prose.section(
+                "early_termination",
+                "11.6",
+                None,
+                "when the sponsor may stop the trial or close a site early",
+            ),
+            self.prose.section(
+                "publication",
+                "11.7",
+                None,
+                "how the results are registered, disseminated and published",
+            ),
+        )
+        return Section(
+            "oversight",
+            "11",
+            "Trial oversight and other general considerations",
+            (),
+            subsections,
+            True,
+        )
 
     # ------------------------------------------------------------ 12 appendix
 
@@ -1384,6 +1828,25 @@ def _field_label(key: str, table: dict | None = None) -> str:
     spec = (table or TRIAL_FIELDS).get(key)
     text = spec.description if spec is not None else key.replace("_", " ")
     return text[0].upper() + text[1:]
+
+
+# Words of a criterion's verbatim text that concern pregnancy or contraception.
+_REPRODUCTIVE = re.compile(
+    r"pregnan|childbearing|contracept|breast-?feed|lactat|postmenopaus|sterili[sz]", re.I
+)
+
+
+def _registry_label(identifier: str) -> str:
+    """What a registry identifier is, from its shape: ClinicalTrials.gov, EU CT, EudraCT, ISRCTN."""
+    if re.fullmatch(r"NCT\d{8}", identifier):
+        return "ClinicalTrials.gov identifier"
+    if re.fullmatch(r"\d{4}-5\d{5}-\d{2}-\d{2}", identifier):
+        return "EU CT number"
+    if re.fullmatch(r"\d{4}-\d{6}-\d{2}", identifier):
+        return "EudraCT number"
+    if re.fullmatch(r"ISRCTN\d+", identifier):
+        return "ISRCTN"
+    return "Registry identifier"
 
 
 def _value_words(value: m.Value) -> str:

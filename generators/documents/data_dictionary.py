@@ -9,6 +9,7 @@ source, and each lookup table with its source and version.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from generators.documents.document import (
@@ -34,6 +35,9 @@ from protocol_dsl.semantics.words import (
 )
 from protocol_dsl.spec import FormUse, Scope, Spec
 
+# Words of an item that records pregnancy, childbearing potential or contraception.
+_REPRODUCTIVE = re.compile(r"pregnan|childbearing|contracept|lactat|postmenopaus", re.I)
+
 
 class DataDictionary:
     """Document blocks for the forms, scores and tables of one spec."""
@@ -53,6 +57,25 @@ class DataDictionary:
             for score in owner.scores.values():
                 yield owner, score
 
+    def form_label(self, ref: m.Ref) -> str:
+        """A form's label, for a reference to it from the trial or from its library."""
+        for owner in self.spec.all_specs():
+            form = owner.forms.get(ref.parts[-1])
+            if form is not None:
+                return form.label or form.name
+        return ref.dotted
+
+    def reproductive_items(self) -> list[str]:
+        """ "Pregnancy test (Screening laboratory tests)": the items that record pregnancy,
+        childbearing potential or contraception, by their labels."""
+        found: list[str] = []
+        for use in self.spec.form_uses:
+            for item in use.form.items:
+                label = item.label or item.name
+                if _REPRODUCTIVE.search(f"{item.name} {label}"):
+                    found.append(f"{label} ({use.form.label or use.form.name})")
+        return found
+
     def all_tables(self) -> Iterator[tuple[Spec, m.Table]]:
         for owner in self.spec.all_specs():
             for table in owner.tables.values():
@@ -61,9 +84,10 @@ class DataDictionary:
     def form_blocks(self, use: FormUse) -> list[Block]:
         form = use.form
         parts: list[Inline] = [
-            Text("Form "),
-            Code(use.storage_name),
-            Text(f"; collected at {self.visit_words(use.visits) or 'no scheduled visit'}."),
+            Text(
+                f"The form “{form.label or form.name}” is collected at "
+                f"{self.visit_words(use.visits) or 'no scheduled visit'}."
+            ),
         ]
         if form.repeating:
             parts.append(Text(" A log form: one record per entry, added whenever needed."))
@@ -169,7 +193,7 @@ class DataDictionary:
             return [Paragraph(tuple(parts)), *self.marks.annotations(score.marks)]
         facts = []
         if score.form is not None:
-            facts.append(f"recorded on the form {score.form.dotted}")
+            facts.append(f"recorded on the form “{self.form_label(score.form)}”")
         if score.lookback is not None:
             facts.append(
                 f"descriptors count if present at the visit or in the preceding "

@@ -102,5 +102,8 @@ def _candidates(declaration: m.Declaration) -> list[str | re.Pattern[str]]:
         candidates.append(re.compile(rf"{prefix}-(?:[a-z0-9-]+-)?{re.escape(name)}"))
     if isinstance(declaration, m.Criterion):
         candidates += [declaration.kind, "population"]
+    if isinstance(declaration, m.Narrative):
+        # the section's heading anchor (`prose.Prose.section`), else the open items
+        candidates += [f"narrative-{declaration.name.replace('_', '-')}", "open-questions"]
     candidates += _SECTIONS.get(type(declaration), ())
     return candidates

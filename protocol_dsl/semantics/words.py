@@ -262,7 +262,8 @@ _AGGREGATES: dict[str, str] = {
 
 class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
     """Renders one expression tree; one method per node type, each giving the text and its
-    precedence level (`filt`: the expression is a `where` filter on records, worded shorter).
+    precedence level (`filt`: the expression is a `where` filter on records, worded as a
+    condition on each record: "records where serious is yes").
     """
 
     def __init__(self, spec: Spec) -> None:
@@ -410,14 +411,17 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         right = self.operand(node.right, scope, left_list)
         if node.op in ("=", "!=") and _is_bool(node.right):
             verb = "recorded as" if node.op == "=" else "not recorded as"
-            return (f"{left} {verb} {right}" if filt else f"{left} is {verb} {right}"), _COMPARE
+            if filt:
+                # a condition on each record: "records where serious is yes"
+                return f"{left} {'is' if node.op == '=' else 'is not'} {right}", _COMPARE
+            return f"{left} is {verb} {right}", _COMPARE
         if (
             filt
             and node.op == "="
             and _is_literal(node.right)
             and self.is_record_item(node.left, scope)
         ):
-            return f"{left} {right}", _COMPARE
+            return f"{left} is {right}", _COMPARE
         dates = self.is_date(node.left, scope) or self.is_date(node.right, scope)
         verb = (_DATE_COMPARISONS if dates else _COMPARISONS)[node.op]
         return f"{left} {verb} {right}", _COMPARE
@@ -495,7 +499,7 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         records = _value_phrase(form.label if form else None, node.form) + " record"
         where = ""
         if node.where is not None:
-            where = " with " + self.render(node.where, inner, _IMPLIES, filt=True)
+            where = " where " + self.render(node.where, inner, _IMPLIES, filt=True)
         if node.kind == "any":
             return f"any {records}{where}", _LOWEST
         if node.kind == "none":
@@ -509,7 +513,7 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         symbol = self.spec.resolve(node.target.parts, scope)
         where = ""
         if node.where is not None:
-            where = " with " + self.render(node.where, inner, _IMPLIES, filt=True)
+            where = " where " + self.render(node.where, inner, _IMPLIES, filt=True)
         if node.kind == "count":
             form = symbol.form if symbol is not None and symbol.kind == "form" else None
             records = _value_phrase(form.label if form else None, node.target.parts[-1])

@@ -1482,6 +1482,14 @@ class ModelBuilder(Transformer):
             span=self.span(meta),
         )
 
+    # -- narrative sections
+
+    @v_args(meta=True)
+    def narrative_decl(self, meta: Any, children: list[Any]) -> m.Narrative:
+        body = children[1]
+        text = printer.block_text(body) if body.type == "TEXT_BLOCK" else unquote(body)
+        return m.Narrative(str(children[0]), text, self._marks(children), span=self.span(meta))
+
     # -- amendments
 
     def amendment_date(self, children: list[Any]) -> tuple[str, Any]:

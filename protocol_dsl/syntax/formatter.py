@@ -191,6 +191,7 @@ class _Formatter:
             m.Masking: self.masking,
             m.Population: self.population,
             m.Statistics: self.statistics,
+            m.Narrative: self.narrative,
         }
 
     # ------------------------------------------------------------ module
@@ -1239,6 +1240,29 @@ class _Formatter:
         if codes:
             lines.append(_anchored(INDENT, _join(codes), decl.codes[0]))
         lines += self.mark_lines(INDENT, decl.marks)
+        return lines
+
+    def narrative(self, decl: m.Narrative) -> list[_Line]:
+        """`narrative KEY \"\"\"` with the text below, indented, and the closing quotes
+        with the marks; a short text, or one a block cannot hold as it is, quoted."""
+        marks = self.marks(decl.marks)
+        block = printer.text_block(decl.text, " " * INDENT)
+        one_line = _join(["narrative", decl.name, self.string(decl.text), *marks])
+        if block is None or ("\n" not in decl.text and len(one_line) <= WIDTH):
+            return [_anchored(0, one_line, decl)]
+        lines = [_anchored(0, f"narrative {decl.name} {block[0]}", decl)]
+        lines += [_Line(0, line) for line in block[1:-1]]
+        closing = _Line(0, _join([block[-1], *marks]))
+        # the closing quotes anchor the line that ends the text: a comment after them stays
+        # there (on the opening line it would be read back as the text's first words)
+        if self.source is not None and decl.span.end > 0:
+            opening = self.source.find('"""', decl.span.start, decl.span.end)
+            if opening >= 0:
+                closing.anchor = self.source.find('"""', opening + 3, decl.span.end)
+                closing.anchor_line = decl.span.line + self.source.count(
+                    "\n", decl.span.start, closing.anchor
+                )
+        lines.append(closing)
         return lines
 
     def statistics(self, decl: m.Statistics) -> list[_Line]:

@@ -8,6 +8,7 @@ needs them.
 
 from __future__ import annotations
 
+import inspect
 import re
 from decimal import Decimal
 
@@ -308,3 +309,27 @@ def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
         first,
         f"censored_at {_expr(event.censor, _SUM)}",
     )
+
+
+def block_text(token: str) -> str:
+    """The text of a `\"\"\"…\"\"\"` block as the writer meant it (the inverse of `text_block`).
+
+    Taken as written, without escapes; the line breaks right inside the quotes,
+    the indentation common to the lines (the block sits indented in the file)
+    and the spaces at the ends of lines are not part of the text.
+    """
+    body = inspect.cleandoc(token[3:-3].replace("\r\n", "\n"))
+    return "\n".join(line.rstrip() for line in body.split("\n")).strip("\n")
+
+
+def text_block(text: str, indent: str) -> list[str] | None:
+    """The lines of `text` as a `\"\"\"…\"\"\"` block, its lines indented by `indent`.
+
+    None when the block would not read back as the same text (`block_text` drops
+    leading indentation and spaces at line ends, and three quotes end the
+    block): such a text is written as a quoted string instead.
+    """
+    lines = ['"""', *(f"{indent}{line}" if line else "" for line in text.split("\n")), '"""']
+    if '"""' in text or block_text("\n".join(lines)) != text:
+        return None
+    return lines

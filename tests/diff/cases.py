@@ -252,6 +252,12 @@ _POPULATION = after(
 )
 
 
+_NARRATIVE = after(
+    'exclusion E4 "Unsuitable in the opinion of the investigator"\n',
+    '\nnarrative background """\n  Lupus is a chronic autoimmune disease.\n\n  - one\n"""\n',
+)
+
+
 def _estimand(anchor: str, endpoint: str) -> Edit:
     return after(
         anchor,
@@ -1431,6 +1437,18 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('"ALT above 120 IU/L" =', '"ALT above 120 IU/L at day 29" ='),
+    ),
+    # ------------------------------------------------------------ narrative sections
+    row("NARRATIVE_ADDED", "added", ADM, False, False, _NARRATIVE),
+    removed("NARRATIVE_REMOVED", ADM, False, False, _NARRATIVE),
+    Row(
+        "NARRATIVE_CHANGED",
+        "reworded",
+        ADM,
+        False,
+        False,
+        new=(_NARRATIVE, sub("a chronic autoimmune disease", "a chronic, relapsing disease")),
+        old=(_NARRATIVE,),
     ),
     # ------------------------------------------------------------ analysis sets, estimands, statistics
     row("ANALYSIS_SET_ADDED", "added", ROB, True, False, _POPULATION),

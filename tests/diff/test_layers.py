@@ -27,7 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "recorder",
         "walk",
         "schedule reading header eligibility",
-        "design dictionary objectives randomisation analysis",
+        "design dictionary objectives randomisation analysis narrative",
         "compare",
         "rationale subjects conclusion amended_protocol",
         "render",

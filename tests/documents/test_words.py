@@ -78,19 +78,19 @@ EXPECTED = {
     "w_at_least_after": "visit date is on or after 1 week after the first dose of study drug",
     # records
     "w_any": (
-        "any medical history record with category Malignancy and onset date is within "
+        "any medical history record where category is Malignancy and onset date is within "
         "5 years before the screening visit (inclusive)"
     ),
     "w_any_bare": "any medical history record",
-    "w_none": "no medical history record with category “Infection, opportunistic”",
+    "w_none": "no medical history record where category is “Infection, opportunistic”",
     "w_all": (
-        "for every medical history record with ongoing recorded as yes: onset date is on or "
+        "for every medical history record where ongoing is yes: onset date is on or "
         "before 4 weeks before the first dose of study drug"
     ),
-    "w_count": "the number of medical history records with ongoing recorded as yes is at most 1",
+    "w_count": "the number of medical history records where ongoing is yes is at most 1",
     "w_sum": (
-        "the sum of prednisone-equivalent dose over medical history records with ongoing "
-        "recorded as yes is at most 40 mg/day"
+        "the sum of prednisone-equivalent dose over medical history records where ongoing "
+        "is yes is at most 40 mg/day"
     ),
     "w_min": "the lowest onset date over medical history records is on or after 2020-01-01",
     "w_max": "the highest daily dose over medical history records is less than 100 mg/day",
@@ -102,7 +102,7 @@ EXPECTED = {
         "number)) is greater than 0.5 rounded up to a whole number"
     ),
     "w_average": (
-        "the mean of daily dose over medical history records with ongoing recorded as yes is "
+        "the mean of daily dose over medical history records where ongoing is yes is "
         "less than the median of daily dose over medical history records"
     ),
     "w_calls": (
@@ -184,8 +184,8 @@ def test_real_spec_criteria(qls4131) -> None:
         "Rule: age at screening is between 18 and 70 (inclusive)"
     )
     assert criterion_in_words(by_id["E6"], qls4131) == (
-        "Rule: any medical history record with category Malignancy and (onset date is within "
-        "5 years before the screening visit (inclusive) or ongoing recorded as yes)"
+        "Rule: any medical history record where category is Malignancy and (onset date is "
+        "within 5 years before the screening visit (inclusive) or ongoing is yes)"
     )
     assert criterion_in_words(by_id["I2"], qls4131).endswith(
         "is on or before 12 weeks before the screening visit"
