@@ -84,7 +84,7 @@ class Differ:
     ) -> None:
         if direction not in rules.RULES[rule_id].verdicts:
             direction = "changed"  # e.g. two values of a field that cannot be ordered
-        if rule_id != "CRITERION_RENUMBERED" and only_editorial(old_node, new_node):
+        if not rule_id.endswith(("_RENUMBERED", "_RENAMED")) and only_editorial(old_node, new_node):
             # whatever the declaration, a change of typesetting is editorial; it stays in
             # the section of the declaration it edits
             section = section or rules.RULES[rule_id].section

@@ -1130,6 +1130,28 @@ _rule(
         )
     },
 )
+for _kind, _section, _what in (
+    ("VISIT", SUMMARY, "a visit given another name, its day, window and epoch the same"),
+    ("ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"),
+    ("ENDPOINT", OBJECTIVES, "an endpoint given another name, its definition the same"),
+):
+    _rule(
+        f"{_kind}_RENAMED",
+        _section,
+        _what,
+        {
+            "changed": _v(
+                "administrative",
+                False,
+                False,
+                False,
+                "the same declaration under another name: nothing done to the subjects or "
+                "collected from them changes, an editorial change",
+                "the same declaration under another name: no effect on safety, scope or "
+                "scientific quality",
+            )
+        },
+    )
 _rule(
     "CRITERION_TEXT_NUMBERS_CHANGED",
     POPULATION,
