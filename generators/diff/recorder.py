@@ -17,6 +17,7 @@ from typing import Any, TypedDict
 from generators.diff import rules
 from generators.diff.changes import Change, make
 from generators.diff.depends import Dependencies
+from generators.diff import redefined
 from generators.diff.directions import unranked
 from generators.diff.editorial import only_editorial
 from generators.diff.phrases import mark_words, quoted
@@ -133,8 +134,13 @@ class Differ:
         if criteria:
             rule_id = "ELIGIBILITY_DEPENDENCY_CHANGED"
             direction = eligibility or unranked(direction, rule_id)
-            if unknown_effect and direction not in ("widened", "narrowed"):
-                summary += f"; {unknown_effect}"
+            if direction not in ("widened", "narrowed"):
+                decided = redefined.eligibility_moved(criteria, self.old, self.new)
+                if decided is not None:
+                    direction = decided
+                    summary += f" (eligibility {decided}, {redefined.DECIDED_BY})"
+                elif unknown_effect:
+                    summary += f"; {unknown_effect}"
             summary += f"; affects {', '.join(ordered)}"
         elif ordered:
             rule_id = "ENDPOINT_DEPENDENCY_CHANGED"

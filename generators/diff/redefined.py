@@ -1,0 +1,162 @@
+"""Which way a criterion moved when something it reads changed: the solver decides.
+
+A changed lookup value (dexamethasone's prednisone factor), a threshold inside
+a definition, a code list a rule tests as a whole: the criterion's own words
+are the same, what they mean is not.  The tree comparison cannot say which
+way such a change moves eligibility; the solver can.  The criterion is
+encoded twice, each time with the definitions of its own version (the old
+version's tables, definitions and code lists for the old criterion, the new
+version's for the new one), and both encodings are put over the same subject:
+the data items of the two versions share their solver names, what each
+encoding invents for itself (its `!`-numbered helper variables) is kept apart.
+
+A lookup value reaches a criterion through sums and counts over a log's
+records, which the solver's check mode leaves free; so the encoding used is
+the exact one (the solver's witness mode, which computes aggregates over the
+records), and an answer holds for every subject with up to `RECORDS` records
+in each log (the summary says so).  An encoding that is not exact somewhere
+(`Encoder.approximations`) gives no answer.
+
+As in `proof`, a question is answered only when it is *unsatisfiable* — no
+subject meets one version and not the other — which holds for every real
+subject; a satisfiable answer, a time-out or an approximated encoding gives no
+answer, and the cautious verdict stands.  Without the solver extra there is no
+answer either.
+
+The comparison is of the whole criterion under each version: when several
+things it reads changed in one amendment, the direction is their joint effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from generators.diff.proof import Outcome
+from protocol_dsl import model as m
+from protocol_dsl.spec import Spec
+
+#: the same budget the contradiction checks give one question
+_RLIMIT = 5_000_000
+
+#: the records of each log the exact encoding lays out
+RECORDS = 12
+
+#: how the evidence is named in a change's summary
+DECIDED_BY = (
+    "decided by the SMT solver on the criteria read with the old and the new definitions, "
+    f"for subjects with up to {RECORDS} records in each log"
+)
+
+
+def criterion_moved(old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec: Spec) -> Outcome | None:
+    """Whether the new criterion is met by the same subjects as the old one, by more, or by
+    fewer, each read with its own version's definitions; None when not proved."""
+    try:
+        import z3
+
+        from protocol_dsl.solver.encode import Encoder
+        from protocol_dsl.solver.terms import as_formula
+    except ModuleNotFoundError:  # the solver extra is not installed: no answer
+        return None
+    try:
+        before_enc = Encoder(old_spec, "witness", max_records=RECORDS)
+        before = before_enc.criterion(old)
+        before_enc.finalize()
+        after_enc = Encoder(new_spec, "witness", max_records=RECORDS)
+        after = after_enc.criterion(new)
+        after_enc.finalize()
+    except (LookupError, ValueError, TypeError, AttributeError, z3.Z3Exception):
+        return None
+    if before_enc.approximations or after_enc.approximations:
+        return None  # not exact: what is proved of the encoding may not hold of subjects
+    ctx = after_enc.ctx
+    moved = _Mover(ctx)
+    old_t = moved(as_formula(before.t, before_enc.ctx))
+    old_f = moved(as_formula(before.f, before_enc.ctx))
+    old_constraints = [moved(c) for c in before_enc.constraints]
+    new_t, new_f = as_formula(after.t, ctx), as_formula(after.f, ctx)
+
+    def never(*formulas: Any) -> bool:
+        solver = z3.Solver(ctx=ctx)
+        solver.set("rlimit", _RLIMIT)
+        solver.add(*after_enc.constraints, *old_constraints)
+        solver.add(*formulas)
+        return bool(solver.check() == z3.unsat)
+
+    if never():  # the two versions' constraints on one subject contradict: no common ground
+        return None
+    gains_nobody = never(new_t, z3.Not(old_t)) and never(old_f, z3.Not(new_f))
+    loses_nobody = never(old_t, z3.Not(new_t)) and never(new_f, z3.Not(old_f))
+    if gains_nobody and loses_nobody:
+        return "equivalent"
+    if loses_nobody:
+        return "wider"
+    if gains_nobody:
+        return "narrower"
+    return None
+
+
+class _Mover:
+    """Carries formulas of the old encoding into the new one's context: the subject's
+    variables keep their names (so they are the same variables), the encoding's own helper
+    variables are renamed apart."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.renamed: dict[str, Any] = {}
+
+    def __call__(self, formula: Any) -> Any:
+        import z3
+
+        carried = formula.translate(self.ctx)
+        pairs = []
+        for const in _constants(carried):
+            name = const.decl().name()
+            if "!" not in name:
+                continue
+            if name not in self.renamed:
+                self.renamed[name] = z3.Const(f"previous:{name}", const.sort())
+            pairs.append((const, self.renamed[name]))
+        return z3.substitute(carried, *pairs) if pairs else carried
+
+
+def _constants(formula: Any) -> Iterable[Any]:
+    import z3
+
+    seen: set[int] = set()
+    found: dict[str, Any] = {}
+    stack = [formula]
+    while stack:
+        e = stack.pop()
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            found[e.decl().name()] = e
+        stack.extend(e.children())
+    return [found[name] for name in sorted(found)]
+
+
+def eligibility_moved(
+    criteria: Sequence[str], old_spec: Spec, new_spec: Spec
+) -> str | None:
+    """"widened" or "narrowed" when the solver decides every criterion in `criteria` moved
+    the same way (or not at all) and at least one moved; None otherwise."""
+    olds = {c.id: c for c in old_spec.criteria}
+    news = {c.id: c for c in new_spec.criteria}
+    effects: set[int] = set()
+    for cid in criteria:
+        o, n = olds.get(cid), news.get(cid)
+        if o is None or n is None or o.kind != n.kind:
+            return None
+        outcome = criterion_moved(o, n, old_spec, new_spec)
+        if outcome is None:
+            return None
+        met = {"equivalent": 0, "wider": 1, "narrower": -1}[outcome]
+        # met by more subjects widens an inclusion and narrows an exclusion
+        effects.add(met if n.kind == "inclusion" else -met)
+    moved = effects - {0}
+    if len(moved) != 1:
+        return None
+    return "widened" if moved == {1} else "narrowed"
