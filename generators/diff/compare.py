@@ -38,6 +38,7 @@ from generators.diff import (
     dictionary,
     eligibility,
     header,
+    moves,
     objectives,
     randomisation,
     reading,
@@ -59,6 +60,8 @@ __all__ = ["diff", "phase_of"]
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
     old, new = plain(old, new)
+    # a definition moved between the trial and its libraries is read where it now is
+    old = moves.apply(old, moves.find(old, new))
     renamed = renames.find(old, new)
     differ = Differ(renames.apply(old, renamed), new)
     renaming(differ, renamed)

@@ -445,7 +445,7 @@ AMENDMENTS: tuple[Amendment, ...] = (
     case(
         "define-threshold-widening",
         "an antimalarial needs to be stable for 2 weeks instead of 4 before the first dose "
-        "(the define I6 reads, its label and rule): subjects on a recently adjusted dose may "
+        "(the define I5 reads, its label and rule): subjects on a recently adjusted dose may "
         "now enter, eligibility widened, substantial",
         {"definition antimalarial_rule": True},
         4,
