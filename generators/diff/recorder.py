@@ -137,8 +137,8 @@ class Differ:
             if direction not in ("widened", "narrowed"):
                 decided = redefined.eligibility_moved(criteria, self.old, self.new)
                 if decided is not None:
-                    direction = decided
-                    summary += f" (eligibility {decided}, {redefined.DECIDED_BY})"
+                    direction, records = decided
+                    summary += f" (eligibility {direction}, {redefined.decided_by(records)})"
                 elif unknown_effect:
                     summary += f"; {unknown_effect}"
             summary += f"; affects {', '.join(ordered)}"

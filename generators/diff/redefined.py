@@ -13,9 +13,12 @@ encoding invents for itself (its `!`-numbered helper variables) is kept apart.
 A lookup value reaches a criterion through sums and counts over a log's
 records, which the solver's check mode leaves free; so the encoding used is
 the exact one (the solver's witness mode, which computes aggregates over the
-records), and an answer holds for every subject with up to `RECORDS` records
-in each log (the summary says so).  An encoding that is not exact somewhere
-(`Encoder.approximations`) gives no answer.
+records, over as many record slots as the criterion needs, at most
+`RECORDS`; when that is more than the solver's budget allows, again over at
+most `FEWER_RECORDS`), and an answer holds for every subject with up to that
+many records in each log the criterion reads: the summary says how many.  An
+encoding that is not exact somewhere (`Encoder.approximations`) gives no
+answer.
 
 As in `proof`, a question is answered only when it is *unsatisfiable* — no
 subject meets one version and not the other — which holds for every real
@@ -32,6 +35,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
+
 from generators.diff.proof import Outcome
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
@@ -39,19 +44,42 @@ from protocol_dsl.spec import Spec
 #: the same budget the contradiction checks give one question
 _RLIMIT = 5_000_000
 
-#: the records of each log the exact encoding lays out
+#: the most record slots of one log the exact encoding lays out, then the fewer it falls
+#: back on when the first question is beyond the budget
 RECORDS = 12
-
-#: how the evidence is named in a change's summary
-DECIDED_BY = (
-    "decided by the SMT solver on the criteria read with the old and the new definitions, "
-    f"for subjects with up to {RECORDS} records in each log"
-)
+FEWER_RECORDS = 4
 
 
-def criterion_moved(old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec: Spec) -> Outcome | None:
+def decided_by(records: int | None) -> str:
+    """How the evidence is named in a change's summary."""
+    bound = f", for subjects with up to {records} records in each log" if records else ""
+    return f"decided by the SMT solver on the criteria read with each version's definitions{bound}"
+
+
+@attrs.frozen
+class Moved:
+    """A criterion met by the same subjects, more or fewer; `records` the bound it holds
+    within (None: no log read)."""
+
+    outcome: Outcome
+    records: int | None
+
+
+def criterion_moved(
+    old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec: Spec
+) -> Moved | None:
     """Whether the new criterion is met by the same subjects as the old one, by more, or by
     fewer, each read with its own version's definitions; None when not proved."""
+    for records in (RECORDS, FEWER_RECORDS):
+        moved = _moved(old, new, old_spec, new_spec, records)
+        if moved is not None:
+            return moved
+    return None
+
+
+def _moved(
+    old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec: Spec, records: int
+) -> Moved | None:
     try:
         import z3
 
@@ -60,10 +88,10 @@ def criterion_moved(old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec
     except ModuleNotFoundError:  # the solver extra is not installed: no answer
         return None
     try:
-        before_enc = Encoder(old_spec, "witness", max_records=RECORDS)
+        before_enc = Encoder(old_spec, "witness", max_records=records)
         before = before_enc.criterion(old)
         before_enc.finalize()
-        after_enc = Encoder(new_spec, "witness", max_records=RECORDS)
+        after_enc = Encoder(new_spec, "witness", max_records=records)
         after = after_enc.criterion(new)
         after_enc.finalize()
     except (LookupError, ValueError, TypeError, AttributeError, z3.Z3Exception):
@@ -88,12 +116,14 @@ def criterion_moved(old: m.Criterion, new: m.Criterion, old_spec: Spec, new_spec
         return None
     gains_nobody = never(new_t, z3.Not(old_t)) and never(old_f, z3.Not(new_f))
     loses_nobody = never(old_t, z3.Not(new_t)) and never(new_f, z3.Not(old_f))
+    laid_out = [len(slots) for enc in (before_enc, after_enc) for slots in enc.slots.values()]
+    bound = min(laid_out) if laid_out else None
     if gains_nobody and loses_nobody:
-        return "equivalent"
+        return Moved("equivalent", bound)
     if loses_nobody:
-        return "wider"
+        return Moved("wider", bound)
     if gains_nobody:
-        return "narrower"
+        return Moved("narrower", bound)
     return None
 
 
@@ -140,23 +170,27 @@ def _constants(formula: Any) -> Iterable[Any]:
 
 def eligibility_moved(
     criteria: Sequence[str], old_spec: Spec, new_spec: Spec
-) -> str | None:
-    """"widened" or "narrowed" when the solver decides every criterion in `criteria` moved
-    the same way (or not at all) and at least one moved; None otherwise."""
+) -> tuple[str, int | None] | None:
+    """("widened" or "narrowed", the bound on records it holds within) when the solver
+    decides every criterion in `criteria` moved the same way (or not at all) and at least
+    one moved; None otherwise."""
     olds = {c.id: c for c in old_spec.criteria}
     news = {c.id: c for c in new_spec.criteria}
     effects: set[int] = set()
+    bounds: list[int] = []
     for cid in criteria:
         o, n = olds.get(cid), news.get(cid)
         if o is None or n is None or o.kind != n.kind:
             return None
-        outcome = criterion_moved(o, n, old_spec, new_spec)
-        if outcome is None:
+        moved = criterion_moved(o, n, old_spec, new_spec)
+        if moved is None:
             return None
-        met = {"equivalent": 0, "wider": 1, "narrower": -1}[outcome]
+        if moved.records is not None:
+            bounds.append(moved.records)
+        met = {"equivalent": 0, "wider": 1, "narrower": -1}[moved.outcome]
         # met by more subjects widens an inclusion and narrows an exclusion
         effects.add(met if n.kind == "inclusion" else -met)
     moved = effects - {0}
     if len(moved) != 1:
         return None
-    return "widened" if moved == {1} else "narrowed"
+    return ("widened" if moved == {1} else "narrowed"), min(bounds) if bounds else None

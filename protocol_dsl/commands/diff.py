@@ -270,12 +270,13 @@ def _report(
     changes, stray = apply_overrides(diff(old, new), amendments)
     rescreened = None
     if subjects:
-        from generators.diff.subjects import SubjectDataError, rescreen
+        from generators.diff.subjects import SubjectDataError, rescreen, with_evidence
 
         try:
             rescreened = rescreen(old, new, subjects)
         except SubjectDataError as error:
             raise _UserError(f"cannot read the subject data: {error}") from None
+        changes = with_evidence(changes, rescreened)
     report = Report(
         old_name=old_name,
         new_name=new_name,
