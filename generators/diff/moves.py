@@ -94,7 +94,8 @@ def _absolute(define: m.Define, prefix: str, spec: Spec) -> object:
     if any(r.parts[0] not in local for r in refs):
         return None
     qualified = _rewrite(define.expr, lambda ref: (*parts, *ref), {})
-    return attrs.evolve(define, name="", marks=(), expr=qualified)
+    node: Any = define
+    return attrs.evolve(node, name="", marks=(), expr=qualified)
 
 
 def _collect_refs(value: Any, refs: list[m.Ref]) -> None:
@@ -132,7 +133,8 @@ def _rewrite(value: Any, parts_of: Any, nodes: dict[int, Any]) -> Any:
         parts = tuple(parts_of(value.parts))
         if parts != value.parts:
             changes["parts"] = parts
-    result = attrs.evolve(value, **changes) if changes else value
+    node: Any = value
+    result = attrs.evolve(node, **changes) if changes else value
     nodes[id(value)] = result
     return result
 
@@ -154,13 +156,12 @@ def apply(old: Spec, moves: Sequence[Move]) -> Spec:
             if isinstance(d, m.Define) and (*here, d.name) in by_old:
                 continue  # it lives elsewhere in the new version
             declarations.append(_rewrite(d, follow, {}))
-        declarations += [
-            mv.declaration for mv in moves if mv.new.rsplit(".", 1)[0] + "." == prefix
-        ]
+        declarations += [mv.declaration for mv in moves if mv.new.rsplit(".", 1)[0] + "." == prefix]
         declarations += [mv.declaration for mv in moves if not prefix and "." not in mv.new]
         if follow.stranded:
             return old
-        rebuilt[prefix] = attrs.evolve(spec.module, declarations=tuple(declarations))
+        module: Any = spec.module
+        rebuilt[prefix] = attrs.evolve(module, declarations=tuple(declarations))
     return _respec(old, "", rebuilt, {})
 
 
@@ -184,7 +185,9 @@ class _Follow:
         return parts
 
 
-def _respec(spec: Spec, prefix: str, modules_: Mapping[str, m.Module], done: dict[str, Spec]) -> Spec:
+def _respec(
+    spec: Spec, prefix: str, modules_: Mapping[str, m.Module], done: dict[str, Spec]
+) -> Spec:
     if prefix in done:
         return done[prefix]
     libraries = {
@@ -193,4 +196,3 @@ def _respec(spec: Spec, prefix: str, modules_: Mapping[str, m.Module], done: dic
     }
     done[prefix] = Spec(spec.path, modules_.get(prefix, spec.module), libraries)
     return done[prefix]
-

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from generators.diff import rules
+from generators.diff import redefined, rules
 from generators.diff.changes import Change, make
 from generators.diff.depends import Dependencies
-from generators.diff import redefined
 from generators.diff.directions import unranked
 from generators.diff.editorial import only_editorial
 from generators.diff.phrases import mark_words, quoted

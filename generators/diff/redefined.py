@@ -190,7 +190,7 @@ def eligibility_moved(
         met = {"equivalent": 0, "wider": 1, "narrower": -1}[moved.outcome]
         # met by more subjects widens an inclusion and narrows an exclusion
         effects.add(met if n.kind == "inclusion" else -met)
-    moved = effects - {0}
-    if len(moved) != 1:
+    ways = effects - {0}
+    if len(ways) != 1:
         return None
-    return ("widened" if moved == {1} else "narrowed"), min(bounds) if bounds else None
+    return ("widened" if ways == {1} else "narrowed"), min(bounds) if bounds else None

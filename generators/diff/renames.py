@@ -74,11 +74,13 @@ def _endpoints(spec: Spec) -> dict[str, m.Endpoint]:
     return {e.name: e for ob in spec.objectives for e in ob.endpoints}
 
 
-def _visit_content(v: m.Visit) -> m.Visit:
-    return attrs.evolve(v, name="", label=None, number=None, marks=())
+def _visit_content(v: m.Visit) -> object:
+    node: Any = v
+    return attrs.evolve(node, name="", label=None, number=None, marks=())
 
 
-def _plain_content(node: N) -> N:
+def _plain_content(declaration: m.Visit | m.Item | m.Endpoint) -> object:
+    node: Any = declaration
     return attrs.evolve(node, name="", marks=())
 
 
@@ -119,7 +121,7 @@ def unknown_previous_names(old: Spec, new: Spec) -> list[Diagnostic]:
     ]
     for form in new.module.of_type(m.Form):
         before = old_forms.get(form.name)
-        olds = {i.name: i for i in before.items} if before is not None else {}
+        olds: Mapping[str, Any] = {i.name: i for i in before.items} if before else {}
         groups.append((f"item of form {form.name}", olds, {i.name: i for i in form.items}))
     for what, olds, news in groups:
         for name, n in news.items():
@@ -178,7 +180,9 @@ def apply(old: Spec, renames: Sequence[Rename]) -> Spec:
     return Spec(old.path, module, old.libraries)
 
 
-def _node(value: Any, names: _Names, form: str | None, nodes: dict[tuple[int, str | None], Any]) -> Any:
+def _node(
+    value: Any, names: _Names, form: str | None, nodes: dict[tuple[int, str | None], Any]
+) -> Any:
     if isinstance(value, tuple):
         items = tuple(_node(v, names, form, nodes) for v in value)
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
@@ -203,7 +207,8 @@ def _node(value: Any, names: _Names, form: str | None, nodes: dict[tuple[int, st
         parts = _ref_parts(value.parts, names, form)
         if parts != value.parts:
             changes["parts"] = parts
-    result = attrs.evolve(value, **changes) if changes else value
+    node: Any = value
+    result = attrs.evolve(node, **changes) if changes else value
     nodes[memo] = result
     return result
 

@@ -394,6 +394,27 @@ def _both(verdict: Verdict, *directions: str) -> dict[str, Verdict]:
     return dict.fromkeys(directions, verdict)
 
 
+def _renamed(kind: str, section: str, title: str) -> None:
+    """A declaration given another name, nothing else about it changed."""
+    _rule(
+        f"{kind}_RENAMED",
+        section,
+        title,
+        {
+            "changed": _v(
+                "administrative",
+                False,
+                False,
+                False,
+                "the same declaration under another name: nothing done to the subjects or "
+                "collected from them changes, an editorial change",
+                "the same declaration under another name: no effect on safety, scope or "
+                "scientific quality",
+            )
+        },
+    )
+
+
 # Title page
 _rule("TITLE_CHANGED", TITLE_PAGE, "title, short title or acronym", _both(_ADMIN, "reworded"))
 _rule(
@@ -502,6 +523,7 @@ _rule(
     },
     inverse="VISIT_ADDED",
 )
+_renamed("VISIT", SUMMARY, "a visit given another name, its day, window and epoch the same")
 _rule(
     "VISIT_MOVED",
     SUMMARY,
@@ -703,6 +725,7 @@ for _level in ("primary", "secondary", "exploratory"):
         "variable, intercurrent events and strategies, or summary measure",
         _both(_verdict, "reworded", "changed"),
     )
+_renamed("ENDPOINT", OBJECTIVES, "an endpoint given another name, its definition the same")
 _rule(
     "SAFETY_FOLLOW_UP_CHANGED",
     OBJECTIVES,
@@ -1130,28 +1153,6 @@ _rule(
         )
     },
 )
-for _kind, _section, _what in (
-    ("VISIT", SUMMARY, "a visit given another name, its day, window and epoch the same"),
-    ("ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"),
-    ("ENDPOINT", OBJECTIVES, "an endpoint given another name, its definition the same"),
-):
-    _rule(
-        f"{_kind}_RENAMED",
-        _section,
-        _what,
-        {
-            "changed": _v(
-                "administrative",
-                False,
-                False,
-                False,
-                "the same declaration under another name: nothing done to the subjects or "
-                "collected from them changes, an editorial change",
-                "the same declaration under another name: no effect on safety, scope or "
-                "scientific quality",
-            )
-        },
-    )
 _rule(
     "CRITERION_TEXT_NUMBERS_CHANGED",
     POPULATION,
@@ -1475,6 +1476,9 @@ _rule(
     ASSESSMENTS,
     "an item's type, unit, range, label, condition, visits or codes",
     _both(_DATA_ONLY, "changed"),
+)
+_renamed(
+    "ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"
 )
 _rule(
     "DERIVED_VALUE_ADDED",

@@ -14,12 +14,12 @@ which alone sees both versions.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from protocol_dsl import model as m
 from protocol_dsl.checks.allows import declared_nodes
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
-
 
 #: the declarations `protocol diff` pairs by a `was` mark, and what each is called
 _READ: dict[type, str] = {
@@ -32,6 +32,7 @@ _READ: dict[type, str] = {
 
 def check(spec: Spec) -> Iterable[Diagnostic]:
     claimed: dict[tuple[str, str], tuple[str, m.Span]] = {}
+    node: Any
     for node, scope in _with_scope(spec):
         marks = [mk for mk in getattr(node, "marks", ()) or () if mk.kind == "was"]
         if not marks:
@@ -51,8 +52,7 @@ def check(spec: Spec) -> Iterable[Diagnostic]:
             yield Diagnostic(
                 "E0129",
                 "error",
-                f"{name} gives more than one previous name "
-                f"({', '.join(mk.text for mk in marks)})",
+                f"{name} gives more than one previous name ({', '.join(mk.text for mk in marks)})",
                 marks[1].span,
                 help=f"a {kind} was one {kind} of the previous version: keep one `was`",
             )
