@@ -63,7 +63,7 @@ def diff(old: Spec, new: Spec) -> list[Change]:
     # a definition moved between the trial and its libraries is read where it now is
     old = moves.apply(old, moves.find(old, new))
     renamed = renames.find(old, new)
-    differ = Differ(renames.apply(old, renamed), new)
+    differ = Differ(renames.apply(old, renamed), renames.unmarked(new))
     renaming(differ, renamed)
     run(differ)
     order = {section: index for index, section in enumerate(rules.SECTIONS)}

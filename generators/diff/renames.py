@@ -162,10 +162,8 @@ _VISIT_FIELDS = frozenset({"visit", "visits", "start", "end"})
 
 
 def apply(old: Spec, renames: Sequence[Rename]) -> Spec:
-    """`old` with every renamed declaration, and every reference to it, under its new name
-    (the same object when nothing was renamed)."""
-    if not renames:
-        return old
+    """`old` with every renamed declaration, and every reference to it, under its new name,
+    and without `was` marks on visits, items and endpoints (see `unmarked`)."""
     items: dict[str, dict[str, str]] = {}
     for r in renames:
         if r.kind == "item":
@@ -177,7 +175,14 @@ def apply(old: Spec, renames: Sequence[Rename]) -> Spec:
         endpoints={r.old: r.new for r in renames if r.kind == "endpoint"},
     )
     module = _node(old.module, names, None, {})
-    return Spec(old.path, module, old.libraries)
+    return old if module is old.module else Spec(old.path, module, old.libraries)
+
+
+def unmarked(spec: Spec) -> Spec:
+    """`spec` without `was` marks on visits, items and endpoints: once read by `find`, they
+    say nothing more, and the comparison of the declarations must not see them (a mark
+    added is not a change of the visit)."""
+    return apply(spec, ())
 
 
 def _node(
@@ -222,7 +227,10 @@ def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
     return value
 
 
-def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, str]:
+def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
+    if isinstance(value, m.Visit | m.Item | m.Endpoint) and was_names(value):
+        marks = tuple(mk for mk in value.marks if mk.kind != "was")
+        return {"marks": marks, **_own_name(attrs.evolve(value, marks=marks), names, form)}
     if isinstance(value, m.Visit) and value.name in names.visits:
         return {"name": names.visits[value.name]}
     if isinstance(value, m.Endpoint) and value.name in names.endpoints:

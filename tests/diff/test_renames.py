@@ -289,3 +289,29 @@ def test_the_re_screen_is_shown_as_evidence(tmp_path: Path) -> None:
     line = next(x for x in result.output.splitlines() if "prednisone_factor" in x)
     assert "eligibility narrowed" in line
     assert re.search(r"re-screen of \d+ subjects: \d+ no longer eligible \(S\d+", line), line
+
+
+def test_was_on_an_item_and_an_endpoint_is_read_and_is_no_change_itself(
+    tmp_path: Path, original: Spec
+) -> None:
+    """The item's label changed as well: reported on its own, under the new name."""
+    folder = _amended(tmp_path, SPEC, ("vital_signs.diastolic_bp", "vital_signs.dbp"))
+    target = folder / SPEC
+    text = target.read_text(encoding="utf-8")
+    text = text.replace(
+        '  diastolic_bp quantity mm[Hg] "Diastolic blood pressure" range 30 .. 150 required '
+        "[LOINC 8462-4]",
+        '  dbp quantity mm[Hg] "Diastolic BP" range 30 .. 150 required [LOINC 8462-4] '
+        "was diastolic_bp",
+    )
+    text = text.replace('  endpoint EP5 "Change', '  endpoint EP6 "Change').replace(
+        "sle.sledai_2k at SCR\n    provisional\n",
+        "sle.sledai_2k at SCR\n    provisional\n    was EP5\n",
+    )
+    target.write_text(text, encoding="utf-8")
+    view = [(c.target, c.rule_id, c.substantial_eu) for c in diff(original, _compile(folder))]
+    assert view == [
+        ("endpoint EP6", "ENDPOINT_RENAMED", False),
+        ("item vital_signs.dbp", "ITEM_RENAMED", False),
+        ("vital_signs.dbp", "ITEM_CHANGED", False),
+    ]
