@@ -230,7 +230,8 @@ def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
 def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
     if isinstance(value, m.Visit | m.Item | m.Endpoint) and was_names(value):
         marks = tuple(mk for mk in value.marks if mk.kind != "was")
-        return {"marks": marks, **_own_name(attrs.evolve(value, marks=marks), names, form)}
+        node: Any = value
+        return {"marks": marks, **_own_name(attrs.evolve(node, marks=marks), names, form)}
     if isinstance(value, m.Visit) and value.name in names.visits:
         return {"name": names.visits[value.name]}
     if isinstance(value, m.Endpoint) and value.name in names.endpoints:
