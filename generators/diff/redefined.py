@@ -32,7 +32,8 @@ things it reads changed in one amendment, the direction is their joint effect.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -99,18 +100,31 @@ def _moved(
     if before_enc.approximations or after_enc.approximations:
         return None  # not exact: what is proved of the encoding may not hold of subjects
     ctx = after_enc.ctx
-    moved = _Mover(ctx)
-    old_t = moved(as_formula(before.t, before_enc.ctx))
-    old_f = moved(as_formula(before.f, before_enc.ctx))
-    old_constraints = [moved(c) for c in before_enc.constraints]
+    try:
+        old_t, old_f, *old_constraints = _carried(
+            [
+                as_formula(before.t, before_enc.ctx),
+                as_formula(before.f, before_enc.ctx),
+                *before_enc.constraints,
+            ],
+            before_enc.ctx,
+            ctx,
+        )
+    except (ValueError, z3.Z3Exception):
+        return None
     new_t, new_f = as_formula(after.t, ctx), as_formula(after.f, ctx)
+    # one solver holds what every question shares; each question is pushed and popped
+    solver = z3.Solver(ctx=ctx)
+    solver.set("rlimit", _RLIMIT)
+    solver.add(*after_enc.constraints, *old_constraints)
 
     def never(*formulas: Any) -> bool:
-        solver = z3.Solver(ctx=ctx)
-        solver.set("rlimit", _RLIMIT)
-        solver.add(*after_enc.constraints, *old_constraints)
-        solver.add(*formulas)
-        return bool(solver.check() == z3.unsat)
+        solver.push()
+        try:
+            solver.add(*formulas)
+            return bool(solver.check() == z3.unsat)
+        finally:
+            solver.pop()
 
     if never():  # the two versions' constraints on one subject contradict: no common ground
         return None
@@ -127,45 +141,25 @@ def _moved(
     return None
 
 
-class _Mover:
-    """Carries formulas of the old encoding into the new one's context: the subject's
+#: a helper variable's number, as the encoder writes it after its stem (`sum:medications!5`)
+_HELPER = re.compile(r"(?<=[^\s(|])!(\d+)")
+
+
+def _carried(formulas: Sequence[Any], source: Any, ctx: Any) -> list[Any]:
+    """Formulas of the old encoding carried into the new one's context: the subject's
     variables keep their names (so they are the same variables), the encoding's own helper
-    variables are renamed apart."""
-
-    def __init__(self, ctx: Any) -> None:
-        self.ctx = ctx
-        self.renamed: dict[str, Any] = {}
-
-    def __call__(self, formula: Any) -> Any:
-        import z3
-
-        carried = formula.translate(self.ctx)
-        pairs = []
-        for const in _constants(carried):
-            name = const.decl().name()
-            if "!" not in name:
-                continue
-            if name not in self.renamed:
-                self.renamed[name] = z3.Const(f"previous:{name}", const.sort())
-            pairs.append((const, self.renamed[name]))
-        return z3.substitute(carried, *pairs) if pairs else carried
-
-
-def _constants(formula: Any) -> Iterable[Any]:
+    variables (numbered after a `!`) are renamed apart.  Carried as SMT-LIB text, which z3
+    prints and parses itself: walking the formulas node by node from Python costs more than
+    the questions."""
     import z3
 
-    seen: set[int] = set()
-    found: dict[str, Any] = {}
-    stack = [formula]
-    while stack:
-        e = stack.pop()
-        if e.get_id() in seen:
-            continue
-        seen.add(e.get_id())
-        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            found[e.decl().name()] = e
-        stack.extend(e.children())
-    return [found[name] for name in sorted(found)]
+    holder = z3.Solver(ctx=source)
+    holder.add(*formulas)
+    text = _HELPER.sub(r"!previous\1", holder.sexpr())
+    carried = list(z3.parse_smt2_string(text, ctx=ctx))
+    if len(carried) != len(formulas):  # merged or dropped on the way: not the same formulas
+        raise ValueError("the old encoding did not carry over formula by formula")
+    return carried
 
 
 def eligibility_moved(
