@@ -12,7 +12,12 @@ versions are written to a temporary copy of `specs/`: one whose criterion
 I3 lists its three ways of being met in another order (the tree comparison
 has no direction, so the SMT solver proves the two rules equivalent: z3 is
 imported and asked), and one that inserts an exclusion E9 and renumbers
-E9, E10 to E10, E11 (criteria paired by content).  `protocol check` of the
+E9, E10 to E10, E11 (criteria paired by content).  Two more: one renaming
+the visit W12, the item diastolic_bp and the endpoint EP5 everywhere (visits,
+items and endpoints paired by content, the old version read under the new
+names), and one changing dexamethasone's prednisone factor in the library
+(the solver decides the direction of eligibility on I5 read with each
+version's table).  `protocol check` of the
 same spec, solver included, runs in the same session as the baseline: the
 diff must stay within 1.5 times it.  Target: ≤ 0.5 s for the plain diff.
 Results are printed as Markdown.
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -64,17 +70,32 @@ RENUMBERED = (
 )
 
 
-def amended(folder: Path, name: str, edits: tuple[tuple[str, str], ...]) -> str:
-    """A copy of specs/ with the edits applied to the QLS4131 spec; its path."""
+RENAMED = (("W12", "V9"), ("diastolic_bp", "dbp"), ("EP5", "EP6"))
+FACTOR = (("  dexamethasone      6.67\n", "  dexamethasone      8.33\n"),)
+
+
+def amended(
+    folder: Path,
+    name: str,
+    edits: tuple[tuple[str, str], ...],
+    *,
+    file: str = Path(OLD).name,
+    words: bool = False,
+) -> str:
+    """A copy of specs/ with the edits applied to `file` (each once, or as whole words
+    everywhere); the path of its QLS4131 spec."""
     copy = folder / name
     shutil.copytree(ROOT / "specs", copy)
-    spec = copy / Path(OLD).name
-    text = spec.read_text(encoding="utf-8")
+    target = copy / file
+    text = target.read_text(encoding="utf-8")
     for find, replace in edits:
-        assert text.count(find) == 1, find
-        text = text.replace(find, replace)
-    spec.write_text(text, encoding="utf-8")
-    return str(spec)
+        if words:
+            text = re.sub(rf"\b{find}\b", replace, text)
+        else:
+            assert text.count(find) == 1, find
+            text = text.replace(find, replace)
+    target.write_text(text, encoding="utf-8")
+    return str(copy / Path(OLD).name)
 
 
 def main() -> None:
@@ -85,12 +106,19 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-diff-"))
     reordered = amended(folder, "reordered", (REORDERED,))
     renumbered = amended(folder, "renumbered", RENUMBERED)
+    renamed = amended(folder, "renamed", RENAMED, words=True)
+    factor = amended(folder, "factor", FACTOR, file="lib/glucocorticoids.trial")
     commands = [
         ("two files, text", [protocol, "diff", OLD, NEW]),
         ("two files, markdown", [protocol, "diff", OLD, NEW, "--format", "markdown"]),
         ("--against HEAD", [protocol, "diff", OLD, "--against", "HEAD"]),
         ("I3 reordered (proved equivalent by the solver)", [protocol, "diff", OLD, reordered]),
         ("E9 inserted, E10, E11 renumbered", [protocol, "diff", OLD, renumbered]),
+        ("visit, item and endpoint renamed", [protocol, "diff", OLD, renamed]),
+        (
+            "lookup factor changed (direction decided by the solver)",
+            [protocol, "diff", OLD, factor],
+        ),
         ("protocol check (one version)", [protocol, "check", OLD]),
     ]
     print(

@@ -143,6 +143,9 @@ _BURDEN_RULES = _ids(
     "ASSESSMENT_ADDED",
 )
 _COLLECTION_RULES = _ids(
+    # a renamed visit or item is a renamed event or field of the EDC build
+    "VISIT_RENAMED",
+    "ITEM_RENAMED",
     "VISIT_ADDED",
     "VISIT_REMOVED",
     "VISIT_MOVED",

@@ -39,9 +39,11 @@ from generators.diff import (
     eligibility,
     header,
     narrative,
+    moves,
     objectives,
     randomisation,
     reading,
+    renames,
     rules,
     schedule,
 )
@@ -58,10 +60,36 @@ __all__ = ["diff", "phase_of"]
 
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
-    differ = Differ(*plain(old, new))
+    old, new = plain(old, new)
+    # a definition moved between the trial and its libraries is read where it now is
+    old = moves.apply(old, moves.find(old, new))
+    renamed = renames.find(old, new)
+    differ = Differ(renames.apply(old, renamed), renames.unmarked(new))
+    renaming(differ, renamed)
     run(differ)
     order = {section: index for index, section in enumerate(rules.SECTIONS)}
     return sorted(differ.changes, key=lambda c: order.get(c.section, len(order)))
+
+
+_RENAMED = {"visit": "VISIT_RENAMED", "item": "ITEM_RENAMED", "endpoint": "ENDPOINT_RENAMED"}
+
+
+def renaming(d: Differ, renamed: list[renames.Rename]) -> None:
+    """One change per renamed visit, item or endpoint: its new name said, and how it is known
+    to be the same (the rest of the diff compares it under its new name)."""
+    for r in renamed:
+        how = "stated by `was`" if r.stated else "the same content"
+        d.emit(
+            _RENAMED[r.kind],
+            "changed",
+            f"{r.kind} {r.new}",
+            f"renamed {r.old} → {r.new} ({how})",
+            old=r.old,
+            new=r.new,
+            old_node=r.old_node,
+            new_node=r.new_node,
+            keys=(r.new, r.old),
+        )
 
 
 def run(d: Differ) -> None:

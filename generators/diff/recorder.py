@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from generators.diff import rules
+from generators.diff import redefined, rules
 from generators.diff.changes import Change, make
 from generators.diff.depends import Dependencies
 from generators.diff.directions import unranked
@@ -84,7 +84,7 @@ class Differ:
     ) -> None:
         if direction not in rules.RULES[rule_id].verdicts:
             direction = "changed"  # e.g. two values of a field that cannot be ordered
-        if rule_id != "CRITERION_RENUMBERED" and only_editorial(old_node, new_node):
+        if not rule_id.endswith(("_RENUMBERED", "_RENAMED")) and only_editorial(old_node, new_node):
             # whatever the declaration, a change of typesetting is editorial; it stays in
             # the section of the declaration it edits
             section = section or rules.RULES[rule_id].section
@@ -133,8 +133,13 @@ class Differ:
         if criteria:
             rule_id = "ELIGIBILITY_DEPENDENCY_CHANGED"
             direction = eligibility or unranked(direction, rule_id)
-            if unknown_effect and direction not in ("widened", "narrowed"):
-                summary += f"; {unknown_effect}"
+            if direction not in ("widened", "narrowed"):
+                decided = redefined.eligibility_moved(criteria, self.old, self.new)
+                if decided is not None:
+                    direction, records = decided
+                    summary += f" (eligibility {direction}, {redefined.decided_by(records)})"
+                elif unknown_effect:
+                    summary += f"; {unknown_effect}"
             summary += f"; affects {', '.join(ordered)}"
         elif ordered:
             rule_id = "ENDPOINT_DEPENDENCY_CHANGED"

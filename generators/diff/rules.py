@@ -426,6 +426,26 @@ _rule(
     "the text of a protocol section rewritten",
     _both(_NARRATIVE, "reworded"),
 )
+def _renamed(kind: str, section: str, title: str) -> None:
+    """A declaration given another name, nothing else about it changed."""
+    _rule(
+        f"{kind}_RENAMED",
+        section,
+        title,
+        {
+            "changed": _v(
+                "administrative",
+                False,
+                False,
+                False,
+                "the same declaration under another name: nothing done to the subjects or "
+                "collected from them changes, an editorial change",
+                "the same declaration under another name: no effect on safety, scope or "
+                "scientific quality",
+            )
+        },
+    )
+
 
 # Title page
 _rule("TITLE_CHANGED", TITLE_PAGE, "title, short title or acronym", _both(_ADMIN, "reworded"))
@@ -535,6 +555,7 @@ _rule(
     },
     inverse="VISIT_ADDED",
 )
+_renamed("VISIT", SUMMARY, "a visit given another name, its day, window and epoch the same")
 _rule(
     "VISIT_MOVED",
     SUMMARY,
@@ -736,6 +757,7 @@ for _level in ("primary", "secondary", "exploratory"):
         "variable, intercurrent events and strategies, or summary measure",
         _both(_verdict, "reworded", "changed"),
     )
+_renamed("ENDPOINT", OBJECTIVES, "an endpoint given another name, its definition the same")
 _rule(
     "SAFETY_FOLLOW_UP_CHANGED",
     OBJECTIVES,
@@ -1486,6 +1508,9 @@ _rule(
     ASSESSMENTS,
     "an item's type, unit, range, label, condition, visits or codes",
     _both(_DATA_ONLY, "changed"),
+)
+_renamed(
+    "ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"
 )
 _rule(
     "DERIVED_VALUE_ADDED",

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from generators.diff.changes import Change
 from protocol_dsl.errors import UserError
 from protocol_dsl.spec import Spec
 
@@ -100,6 +101,45 @@ def rescreen(old: Spec, new: Spec, paths: Sequence[str]) -> Rescreen:
         )
     unmatched = tuple(sorted(set(before) ^ set(after), key=_natural))
     return Rescreen(len(set(before) | set(after)), tuple(changed), unmatched)
+
+
+#: the changes whose direction of eligibility the re-screen gives evidence for
+_EVIDENCED = frozenset({"ELIGIBILITY_DEPENDENCY_CHANGED"})
+
+
+def with_evidence(changes: Sequence[Change], rescreened: Rescreen) -> list[Change]:
+    """Each change of something criteria read (a lookup value, a definition, a code list)
+    with what the re-screen saw through those criteria: who is no longer eligible, who
+    newly is.  It is evidence beside the direction, never the direction itself: a sample of
+    subjects can show that eligibility moved one way for them, not that it cannot move the
+    other way for someone else."""
+    out = []
+    for change in changes:
+        if change.rule_id not in _EVIDENCED or not change.affects:
+            out.append(change)
+            continue
+        reached = set(change.affects)
+        moved = [c for c in rescreened.changed if any(s.id in reached for s in c.criteria)]
+        words = _evidence_words(moved, rescreened.screened)
+        out.append(attrs.evolve(change, summary=f"{change.summary}; {words}"))
+    return out
+
+
+def _evidence_words(moved: Sequence[StatusChange], screened: int) -> str:
+    lost = [c.subject_id for c in moved if c.old_status == "eligible"]
+    gained = [c.subject_id for c in moved if c.new_status == "eligible"]
+    other = [c.subject_id for c in moved if c.subject_id not in lost + gained]
+    parts = [
+        f"{len(ids)} {what} ({', '.join(ids)})"
+        for ids, what in (
+            (lost, "no longer eligible"),
+            (gained, "newly eligible"),
+            (other, "with another status"),
+        )
+        if ids
+    ]
+    found = ", ".join(parts) if parts else "no subject's eligibility changes through it"
+    return f"re-screen of {screened} subject{'s' if screened != 1 else ''}: {found}"
 
 
 def _shifts(old: dict[str, Any], new: dict[str, Any]) -> tuple[CriterionShift, ...]:

@@ -150,9 +150,12 @@ def command(
         # a check that failed (E0999) is a bug, not the spec's: the internal-error status
         return 2 if any(result.internal for _name, result in failed) else 1
     assert old_result.spec is not None and new_result.spec is not None
+    from generators.diff import renames
     from generators.diff.identity import unknown_previous_names
 
-    if wrong := unknown_previous_names(old_result.spec, new_result.spec):
+    wrong = unknown_previous_names(old_result.spec, new_result.spec)
+    wrong += renames.unknown_previous_names(old_result.spec, new_result.spec)
+    if wrong:
         colour = use_colour(sys.stderr, no_color)
         click.echo(render_text(wrong, new_result.sources, colour), err=True, nl=False)
         click.echo("nothing compared: fix the errors above first", err=True)
@@ -267,12 +270,13 @@ def _report(
     changes, stray = apply_overrides(diff(old, new), amendments)
     rescreened = None
     if subjects:
-        from generators.diff.subjects import SubjectDataError, rescreen
+        from generators.diff.subjects import SubjectDataError, rescreen, with_evidence
 
         try:
             rescreened = rescreen(old, new, subjects)
         except SubjectDataError as error:
             raise _UserError(f"cannot read the subject data: {error}") from None
+        changes = with_evidence(changes, rescreened)
     report = Report(
         old_name=old_name,
         new_name=new_name,

@@ -983,6 +983,41 @@ ROWS: tuple[Row, ...] = (
         False,
         sub("steroid_dose > 20 mg/d", "steroid_dose > 0.02 g/d"),
     ),
+    # the week 12 visit renamed V9 everywhere, its day and window unchanged
+    row(
+        "VISIT_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('visit W12 "Week 12"   day 85', 'visit V9 "Week 12"    day 85'),
+        sub("at SCR, W12 {", "at SCR, V9 {"),
+        sub("at D1, D8, D29, W12 {", "at D1, D8, D29, V9 {"),
+        sub("disease_score at W12 -", "disease_score at V9 -"),
+    ),
+    # the haemoglobin item renamed hgb (type, unit, label, range unchanged), stated by `was`
+    row(
+        "ITEM_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub(
+            '  hb  quantity g/L "Haemoglobin" range 0 .. 300',
+            '  hgb quantity g/L "Haemoglobin" range 0 .. 300 was hb',
+        ),
+        sub("= labs.hb at SCR", "= labs.hgb at SCR"),
+        sub("  labs.hb from LB", "  labs.hgb from LB"),
+    ),
+    # EP2 renumbered EP4, its definition unchanged
+    row(
+        "ENDPOINT_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('  endpoint EP2 "Change in disease score"', '  endpoint EP4 "Change in disease score"'),
+    ),
     # E2 renumbered E5 (its rule and text unchanged): not "E5 added" and "E2 removed"
     row(
         "CRITERION_RENUMBERED",

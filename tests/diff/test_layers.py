@@ -23,7 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "rules tracked",
         "changes conditions spelling",
         "matching phrases directions depends amendment_rules overrides wording "
-        "editorial identity proof",
+        "editorial identity proof renames moves redefined",
         "recorder",
         "walk",
         "schedule reading header eligibility",

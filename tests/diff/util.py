@@ -26,9 +26,11 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
     """What the diff read backwards must report: inverse rule and direction, old and new swapped;
     a renumbered criterion's changes are named by its id in the version compared with."""
     renamed = {c.keys[0]: c.keys[1] for c in changes if c.rule_id == "CRITERION_RENUMBERED"}
+    # a renamed visit, item or endpoint: named by its old name read backwards
+    names = {c.new: c.old for c in changes if c.rule_id.endswith("_RENAMED")}
     return Counter(
         (
-            renamed[c.target] if renamed.get(c.target) in c.keys else c.target,
+            renamed[c.target] if renamed.get(c.target) in c.keys else _old_name(c.target, names),
             rules.RULES[c.rule_id].inverse,
             rules.INVERSE_DIRECTION[c.direction],
             c.new,
@@ -36,6 +38,11 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
         )
         for c in changes
     )
+
+
+def _old_name(target: str, names: dict[str, str]) -> str:
+    *kind, name = target.split(" ")
+    return " ".join([*kind, names[name]]) if name in names else target
 
 
 def view(changes) -> Counter:  # type: ignore[no-untyped-def]

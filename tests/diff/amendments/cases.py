@@ -39,6 +39,10 @@ class Amendment:
     file: str = SPEC
     #: the whole file converted to CRLF line endings (no other edit)
     crlf: bool = False
+    #: whole words replaced everywhere in `file`, as a search-and-replace renaming does
+    words: tuple[Edit, ...] = ()
+    #: edits of another file under specs/ (a library), each (file, (find, replace))
+    elsewhere: tuple[tuple[str, Edit], ...] = ()
 
 
 def case(
@@ -372,6 +376,88 @@ AMENDMENTS: tuple[Amendment, ...] = (
             "    = count(adverse_events",
             '    timeframe "Up to 12 weeks"\n    until 12 weeks after first_dose\n'
             "    = count(adverse_events",
+        ),
+    ),
+    # ------------------------------------------------------------ identity beyond criteria
+    case(
+        "item-rename",
+        "the diastolic blood pressure item renamed dbp in the CRF (type, unit, label, range "
+        "and LOINC code unchanged) and in E4 that reads it: the same datum is collected and "
+        "the same subjects are excluded; an update of the EDC build, not substantial",
+        {"item vital_signs.dbp": False},
+        3,
+        words=(("diastolic_bp", "dbp"),),
+    ),
+    case(
+        "visit-renumber",
+        "the week 12 visit renumbered V9 (the sponsor numbers visits in sequence), its day, "
+        "window and assessments unchanged: the same visit under another name, not substantial",
+        {"visit V9": False},
+        3,
+        words=(("W12", "V9"),),
+    ),
+    case(
+        "endpoint-rename",
+        "the exploratory endpoint EP5 renumbered EP6, its definition unchanged: the same "
+        "endpoint, an editorial change",
+        {"endpoint EP6": False},
+        3,
+        words=(("EP5", "EP6"),),
+    ),
+    case(
+        "move-define-into-spec",
+        "the EULAR/ACR classification rule moved from the SLE library into the protocol, "
+        "word for word: the same rule decides I2, nothing in the protocol's meaning changes",
+        {},
+        0,
+        ("  = sle.eular_acr_2019_classified\n", "  = eular_acr_2019_classified\n"),
+        (
+            "# ------------------------------------------------------------------ eligibility\n",
+            'define eular_acr_2019_classified "Classified as SLE by the 2019 EULAR/ACR '
+            'criteria"\n'
+            "  = sle.eular_acr_2019_entry and sle.eular_acr_2019 >= 10\n"
+            "    and sle.eular_acr_2019.clinical > 0\n\n"
+            "# ------------------------------------------------------------------ eligibility\n",
+        ),
+        elsewhere=(
+            (
+                "lib/sle.trial",
+                (
+                    'define eular_acr_2019_classified "Classified as SLE by the 2019 EULAR/ACR '
+                    'criteria"\n'
+                    "  = eular_acr_2019_entry and eular_acr_2019 >= 10 and "
+                    "eular_acr_2019.clinical > 0\n",
+                    "",
+                ),
+            ),
+        ),
+    ),
+    case(
+        "lookup-factor-narrowing",
+        "prednisolone's prednisone factor 1 → 1.25 in the library I5 reads: the same "
+        "prednisolone dose counts as more prednisone, so fewer subjects stay under the 40 mg "
+        "cap: eligibility narrowed, substantial in the EU",
+        {"table gc.prednisone_factor, prednisolone": True},
+        4,
+        ("  prednisolone       1\n", "  prednisolone       1.25\n"),
+        file="lib/glucocorticoids.trial",
+    ),
+    case(
+        "define-threshold-widening",
+        "an antimalarial needs to be stable for 2 weeks instead of 4 before the first dose "
+        "(the define I5 reads, its label and rule): subjects on a recently adjusted dose may "
+        "now enter, eligibility widened, substantial",
+        {"definition antimalarial_rule": True},
+        4,
+        (
+            'define antimalarial_rule "Antimalarial at a stable dose for at least 4 weeks '
+            'before the first dose"\n'
+            "  = all medications where class = antimalarial and ongoing = yes\n"
+            "      satisfy dose_start at least 4 weeks before first_dose",
+            'define antimalarial_rule "Antimalarial at a stable dose for at least 2 weeks '
+            'before the first dose"\n'
+            "  = all medications where class = antimalarial and ongoing = yes\n"
+            "      satisfy dose_start at least 2 weeks before first_dose",
         ),
     ),
 )

@@ -12,6 +12,7 @@ amendment.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -27,11 +28,19 @@ SPECS = ROOT / "specs"
 
 
 def _apply(text: str, amendment: Amendment) -> str:
-    for find, replace in amendment.edits:
-        assert text.count(find) == 1, f"{amendment.id}: edit anchor must occur once: {find!r}"
-        text = text.replace(find, replace)
+    text = _edited(text, amendment.edits, amendment.id)
+    for word, replacement in amendment.words:
+        assert re.search(rf"\b{word}\b", text), f"{amendment.id}: {word!r} is not in the file"
+        text = re.sub(rf"\b{word}\b", replacement, text)
     if amendment.crlf:
         text = text.replace("\n", "\r\n")
+    return text
+
+
+def _edited(text: str, edits: tuple[tuple[str, str], ...], case_id: str) -> str:
+    for find, replace in edits:
+        assert text.count(find) == 1, f"{case_id}: edit anchor must occur once: {find!r}"
+        text = text.replace(find, replace)
     return text
 
 
@@ -43,6 +52,9 @@ def _outcome(case_id: str, folder: str) -> tuple[int, tuple[dict[str, object], .
     target = copy / amendment.file
     # bytes, so that a CRLF file is written as such
     target.write_bytes(_apply(target.read_text(encoding="utf-8"), amendment).encode("utf-8"))
+    for name, edit in amendment.elsewhere:
+        other = copy / name
+        other.write_text(_edited(other.read_text(encoding="utf-8"), (edit,), amendment.id))
     result = CliRunner().invoke(
         cli, ["diff", str(SPECS / SPEC), str(copy / SPEC), "--format", "json"]
     )

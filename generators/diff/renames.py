@@ -1,0 +1,257 @@
+"""Visits, items and endpoints renamed between two versions: found by content, then read
+under their new names.
+
+An amendment that renames a visit (W12 → V7, the day and window kept), an item
+(`hba1c` → `glycated_hb`, its type, unit, label and codes kept) or an endpoint
+(EP5 → EP6, its definition kept) has not removed one and added another: the
+schedule, the CRF and the analysis are what they were.  Matched by name
+alone, every form scheduled at the visit and every rule reading the item
+would change as well.
+
+`find(old, new)` pairs what only one version names:
+
+- a `was NAME` mark on the new declaration pairs it with the old NAME;
+- otherwise a declaration only the old version names and one only the new
+  version names are the same when everything but the name (and a visit's
+  label and number, which are how a visit is named in words) is equal, and
+  no other declaration of the kind is equal to either.
+
+`apply(old, renames)` gives the old version with those declarations and
+every reference to them under their new names, so that the rest of the diff
+compares them as the same declaration and reports only what else changed;
+the renaming itself is one change of its own (not substantial).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.spec import Spec
+
+Kind = Literal["visit", "item", "endpoint"]
+N = TypeVar("N", m.Visit, m.Item, m.Endpoint)
+
+
+@attrs.frozen
+class Rename:
+    """One declaration renamed: `old` and `new` are its names (an item's with its form)."""
+
+    kind: Kind
+    old: str
+    new: str
+    #: the new declaration says so with `was`
+    stated: bool
+    old_node: Any
+    new_node: Any
+
+
+def was_names(node: object) -> tuple[str, ...]:
+    return tuple(mk.text for mk in getattr(node, "marks", ()) or () if mk.kind == "was")
+
+
+def find(old: Spec, new: Spec) -> list[Rename]:
+    """Every visit, item (of a form of the trial) and endpoint renamed from `old` to `new`."""
+    found = _kind("visit", old.declared_visits, new.declared_visits, _visit_content)
+    old_forms = {f.name: f for f in old.module.of_type(m.Form)}
+    for form in new.module.of_type(m.Form):
+        before = old_forms.get(form.name)
+        if before is None:
+            continue
+        olds = {i.name: i for i in before.items}
+        news = {i.name: i for i in form.items}
+        for r in _kind("item", olds, news, _plain_content):
+            found.append(attrs.evolve(r, old=f"{form.name}.{r.old}", new=f"{form.name}.{r.new}"))
+    found += _kind("endpoint", _endpoints(old), _endpoints(new), _plain_content)
+    return found
+
+
+def _endpoints(spec: Spec) -> dict[str, m.Endpoint]:
+    return {e.name: e for ob in spec.objectives for e in ob.endpoints}
+
+
+def _visit_content(v: m.Visit) -> object:
+    node: Any = v
+    return attrs.evolve(node, name="", label=None, number=None, marks=())
+
+
+def _plain_content(declaration: m.Visit | m.Item | m.Endpoint) -> object:
+    node: Any = declaration
+    return attrs.evolve(node, name="", marks=())
+
+
+def _kind(
+    kind: Kind,
+    olds: Mapping[str, N],
+    news: Mapping[str, N],
+    content: Callable[[N], object],
+) -> list[Rename]:
+    gone = {name: o for name, o in olds.items() if name not in news}
+    came = {name: n for name, n in news.items() if name not in olds}
+    found: list[Rename] = []
+    for name, n in came.items():
+        claimed = [w for w in was_names(n) if w in gone]
+        if claimed:
+            found.append(Rename(kind, claimed[0], name, True, gone.pop(claimed[0]), n))
+    paired_new = {r.new for r in found}
+    came = {name: n for name, n in came.items() if name not in paired_new}
+    old_content = {name: content(o) for name, o in gone.items()}
+    new_content = {name: content(n) for name, n in came.items()}
+    for name, said in new_content.items():
+        same_old = [o for o, c in old_content.items() if c == said]
+        same_new = [x for x, c in new_content.items() if c == said]
+        if len(same_old) == 1 and len(same_new) == 1:
+            found.append(Rename(kind, same_old[0], name, False, gone[same_old[0]], came[name]))
+    return found
+
+
+def unknown_previous_names(old: Spec, new: Spec) -> list[Diagnostic]:
+    """E0127 for a visit, item or endpoint whose `was` names nothing of that kind in the
+    version compared with (a `was` the old version already had is about an earlier amendment
+    and is not read)."""
+    found: list[Diagnostic] = []
+    old_forms = {f.name: f for f in old.module.of_type(m.Form)}
+    groups: list[tuple[str, Mapping[str, Any], Mapping[str, Any]]] = [
+        ("visit", old.declared_visits, new.declared_visits),
+        ("endpoint", _endpoints(old), _endpoints(new)),
+    ]
+    for form in new.module.of_type(m.Form):
+        before = old_forms.get(form.name)
+        olds: Mapping[str, Any] = {i.name: i for i in before.items} if before else {}
+        groups.append((f"item of form {form.name}", olds, {i.name: i for i in form.items}))
+    for what, olds, news in groups:
+        for name, n in news.items():
+            earlier = set(was_names(olds[name])) if name in olds else set()
+            for mark in getattr(n, "marks", ()) or ():
+                if mark.kind != "was" or mark.text in earlier or mark.text in olds:
+                    continue
+                known = ", ".join(sorted(olds)) or "none"
+                found.append(
+                    Diagnostic(
+                        "E0127",
+                        "error",
+                        f"{name} says it was {mark.text}, but the version it is compared with "
+                        f"has no {what} {mark.text}",
+                        mark.span,
+                        notes=(f"the names in that version: {known}",),
+                        help=f"name the {what} {name} had in that version, or remove "
+                        f"`was {mark.text}`",
+                    )
+                )
+    return found
+
+
+# ---------------------------------------------------------------- reading the old version
+# under the new names
+
+
+@attrs.frozen
+class _Names:
+    visits: Mapping[str, str]
+    #: form → (old item name → new item name)
+    items: Mapping[str, Mapping[str, str]]
+    endpoints: Mapping[str, str]
+
+
+#: the fields that hold a visit's name, whatever node has them
+_VISIT_FIELDS = frozenset({"visit", "visits", "start", "end"})
+
+
+def apply(old: Spec, renames: Sequence[Rename]) -> Spec:
+    """`old` with every renamed declaration, and every reference to it, under its new name,
+    and without `was` marks on visits, items and endpoints (see `unmarked`)."""
+    items: dict[str, dict[str, str]] = {}
+    for r in renames:
+        if r.kind == "item":
+            form, old_item = r.old.split(".", 1)
+            items.setdefault(form, {})[old_item] = r.new.split(".", 1)[1]
+    names = _Names(
+        visits={r.old: r.new for r in renames if r.kind == "visit"},
+        items=items,
+        endpoints={r.old: r.new for r in renames if r.kind == "endpoint"},
+    )
+    module = _node(old.module, names, None, {})
+    return old if module is old.module else Spec(old.path, module, old.libraries)
+
+
+def unmarked(spec: Spec) -> Spec:
+    """`spec` without `was` marks on visits, items and endpoints: once read by `find`, they
+    say nothing more, and the comparison of the declarations must not see them (a mark
+    added is not a change of the visit)."""
+    return apply(spec, ())
+
+
+def _node(
+    value: Any, names: _Names, form: str | None, nodes: dict[tuple[int, str | None], Any]
+) -> Any:
+    if isinstance(value, tuple):
+        items = tuple(_node(v, names, form, nodes) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if not isinstance(value, m._Node) or isinstance(value, m.Span):
+        return value
+    memo = (id(value), form)
+    if memo in nodes:
+        return nodes[memo]
+    inner = value.name if isinstance(value, m.Form) else form
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(value)):
+        if field.name == "span":
+            continue
+        current = getattr(value, field.name)
+        rebuilt = _node(current, names, inner, nodes)
+        if field.name in _VISIT_FIELDS:
+            rebuilt = _visit_names(rebuilt, names.visits)
+        if rebuilt is not current:
+            changes[field.name] = rebuilt
+    changes.update(_own_name(value, names, form))
+    if isinstance(value, m.Ref):
+        parts = _ref_parts(value.parts, names, form)
+        if parts != value.parts:
+            changes["parts"] = parts
+    node: Any = value
+    result = attrs.evolve(node, **changes) if changes else value
+    nodes[memo] = result
+    return result
+
+
+def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return visits.get(value, value)
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        renamed = tuple(visits.get(v, v) for v in value)
+        return value if renamed == value else renamed
+    return value
+
+
+def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
+    if isinstance(value, m.Visit | m.Item | m.Endpoint) and was_names(value):
+        marks = tuple(mk for mk in value.marks if mk.kind != "was")
+        node: Any = value
+        return {"marks": marks, **_own_name(attrs.evolve(node, marks=marks), names, form)}
+    if isinstance(value, m.Visit) and value.name in names.visits:
+        return {"name": names.visits[value.name]}
+    if isinstance(value, m.Endpoint) and value.name in names.endpoints:
+        return {"name": names.endpoints[value.name]}
+    if isinstance(value, m.Item) and form is not None:
+        renamed = names.items.get(form, {}).get(value.name)
+        if renamed is not None:
+            return {"name": renamed}
+    return {}
+
+
+def _ref_parts(parts: tuple[str, ...], names: _Names, form: str | None) -> tuple[str, ...]:
+    """`form.item` anywhere, and a bare `item` inside its own form (a `when`, a derive)."""
+    if form is not None and len(parts) == 1 and parts[0] in names.items.get(form, {}):
+        return (names.items[form][parts[0]],)
+    out = list(parts)
+    for i in range(len(out) - 1):
+        renamed = names.items.get(out[i], {}).get(out[i + 1])
+        if renamed is not None:
+            out[i + 1] = renamed
+    if len(out) == 1 and out[0] in names.endpoints:
+        out[0] = names.endpoints[out[0]]
+    return tuple(out)
