@@ -227,6 +227,10 @@ CODES: dict[str, CodeInfo] = {
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
+    # parameterised definitions (docs/endpoints.md, "Rules written once")
+    "E1059": CodeInfo("parameterised definition applied with the wrong arguments", "error"),
+    "E1060": CodeInfo("parameterised definition given an expression where it needs a name", "error"),
+    "E1061": CodeInfo("parameterised definition that applies itself", "error"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

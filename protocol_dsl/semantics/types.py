@@ -947,6 +947,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
     # ------------------------------------------------------------ functions
 
     def visit_call(self, expr: m.Call, scope: Scope) -> Type:
+        applied = scope.owner.application(expr)
+        if applied is not None:  # a parameterised definition: the type of its rule, applied
+            return UNKNOWN if applied.expansion is None else self.infer(applied.expansion, scope)
         name = expr.function
         if name == "lookup" and len(expr.args) == 2:
             return self._lookup(expr, scope)

@@ -601,13 +601,18 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def define_decl(self, meta: Any, children: list[Any]) -> m.Define:
         expr = next(c for c in children[1:] if _is_expr(c))
+        params = children[1] if isinstance(children[1], tuple) else ()
         return m.Define(
             str(children[0]),
-            self._label(children),
+            self._label(children, 2 if params else 1),
             expr,
             self._marks(children),
+            params,
             span=self.span(meta),
         )
+
+    def parameters(self, children: list[Any]) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
 
     @v_args(meta=True)
     def conversion_decl(self, meta: Any, children: list[Any]) -> m.Conversion:

@@ -785,7 +785,8 @@ class _Formatter:
         return [self.one_liner(f"collect {decl.form.dotted}", None, rest, decl)]
 
     def define(self, decl: m.Define) -> list[_Line]:
-        head = _join(["define", decl.name, self.label(decl.label)])
+        name = f"{decl.name}({', '.join(decl.params)})" if decl.params else decl.name
+        head = _join(["define", name, self.label(decl.label)])
         return self.definition(0, head, decl.expr, decl.marks, decl)
 
     def conversion(self, decl: m.Conversion) -> list[_Line]:
