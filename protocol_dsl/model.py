@@ -1305,6 +1305,9 @@ class IntercurrentEvent(_Node):
     strategy: str
     detail: str | None = None
     marks: Marks = ()
+    #: `when RULE`: which subjects had the event; under the composite strategy
+    #: `protocol endpoints` counts them as non-responders
+    occurs: Expr | None = None
     span: Span = _span_field(kw_only=True)
 
 

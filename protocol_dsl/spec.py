@@ -583,6 +583,11 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
             yield from endpoint_expressions(owner, endpoint)
+        for estimand in decl.estimands:
+            for event in estimand.intercurrent:
+                if event.occurs is not None:
+                    where = f"intercurrent event of estimand {estimand.name}"
+                    yield Scope(owner, None, where), event.occurs
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:

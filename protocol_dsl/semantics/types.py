@@ -1355,7 +1355,8 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         typer.condition(
             decl.rule, Scope(owner, None, f"criterion {decl.id}"), f"the rule of {decl.id}"
         )
-    elif isinstance(decl, m.Define):
+    elif isinstance(decl, m.Define) and not decl.params:
+        # a parameterised rule is typed where it is applied, with its arguments in place
         typer.define_type(owner, decl)
     elif isinstance(decl, m.Anchor) and decl.expr is not None:
         t = typer.infer(decl.expr, Scope(owner, None, f"anchor {decl.name}"))
@@ -1383,6 +1384,11 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for endpoint in decl.endpoints:
             for scope, expr in endpoint_expressions(owner, endpoint):
                 typer.infer(expr, scope)
+        for estimand in decl.estimands:
+            for event in estimand.intercurrent:
+                if event.occurs is not None:  # a condition: E1062 (checks/estimands)
+                    where = f"intercurrent event of estimand {estimand.name}"
+                    typer.infer(event.occurs, Scope(owner, None, where))
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:

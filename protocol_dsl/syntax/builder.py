@@ -1418,6 +1418,7 @@ class ModelBuilder(Transformer):
             str(children[1]),
             strings[1] if len(strings) > 1 else None,
             self._marks(children),
+            next((c for c in children if _is_expr(c)), None),
             span=self.span(meta),
         )
 

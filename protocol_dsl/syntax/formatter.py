@@ -1206,7 +1206,10 @@ class _Formatter:
             members.append((None, [_Line(indent, "intercurrent none")]))
         for event in estimand.intercurrent:
             head = ["intercurrent", self.string(event.text), event.strategy]
-            parts = [self.label(event.detail), *self.marks(event.marks)]
+            parts = [self.label(event.detail)]
+            if event.occurs is not None:
+                parts.append(f"when {printer.expr(event.occurs)}")
+            parts += self.marks(event.marks)
             members.append((event, self.filled(indent, head, parts, "", event)))
         if estimand.summary is not None:
             members.append((None, [_Line(indent, f"summary {self.string(estimand.summary)}")]))
