@@ -229,11 +229,15 @@ CODES: dict[str, CodeInfo] = {
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
     # parameterised definitions (docs/endpoints.md, "Rules written once")
     "E1059": CodeInfo("parameterised definition applied with the wrong arguments", "error"),
-    "E1060": CodeInfo("parameterised definition given an expression where it needs a name", "error"),
+    "E1060": CodeInfo(
+        "parameterised definition given an expression where it needs a name", "error"
+    ),
     "E1061": CodeInfo("parameterised definition that applies itself", "error"),
     # intercurrent events stated as rules (docs/endpoints.md, "Composite strategy")
     "E1062": CodeInfo("intercurrent event rule that is not a condition", "error"),
-    "E1063": CodeInfo("composite strategy with a rule on a variable that is not a response", "error"),
+    "E1063": CodeInfo(
+        "composite strategy with a rule on a variable that is not a response", "error"
+    ),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Generic, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 import attrs
 
@@ -741,7 +741,7 @@ def _apply(definition: m.Define, call: m.Call, recursive: frozenset[str]) -> App
         )
         return Application(definition, call, None, ("E1060", message, problem.arg.span))
     assert isinstance(expansion, m.EXPR_TYPES)
-    return Application(definition, call, expansion)
+    return Application(definition, call, cast("m.Expr", expansion))
 
 
 def _name_of(param: str, arg: m.Expr) -> tuple[str, m.Span]:
@@ -770,7 +770,7 @@ def _substitute(value: object, bindings: dict[str, m.Expr]) -> object:
             if part in bindings:
                 part, span = _name_of(part, bindings[part])
             parts.append(part)
-        return attrs.evolve(value, parts=tuple(parts), span=span)
+        return m.Ref(tuple(parts), span=span)
     if isinstance(value, tuple):
         items = tuple(_substitute(item, bindings) for item in value)
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
@@ -779,7 +779,7 @@ def _substitute(value: object, bindings: dict[str, m.Expr]) -> object:
     if not attrs.has(type(value)):
         return value
     changes: dict[str, object] = {}
-    for field in attrs.fields(type(value)):
+    for field in attrs.fields(cast(Any, type(value))):
         if field.name == "span":
             continue
         old = getattr(value, field.name)

@@ -63,9 +63,9 @@ from generators.diff.walk import (
     rows,
 )
 from protocol_dsl import model as m
-from protocol_dsl.syntax import printer
 from protocol_dsl.semantics.words import label_phrase
 from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ, Nodes

@@ -144,9 +144,7 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
     return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))
 
 
-def _composite_responses(
-    spec: Spec, computed: list[SubjectEndpoint]
-) -> list[SubjectEndpoint]:
+def _composite_responses(spec: Spec, computed: list[SubjectEndpoint]) -> list[SubjectEndpoint]:
     """The variable of each estimand whose intercurrent events are handled by the
     composite strategy with a rule (`… composite "counted as non-response" when RULE`):
     a response parameter named after the estimand, `response and not event` for each

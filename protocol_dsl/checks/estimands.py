@@ -222,10 +222,12 @@ def _occurrence_rules(spec: Spec, estimand: m.Estimand) -> Iterator[Diagnostic]:
                 f"it is {t.describe(found)}",
                 event.occurs.span,
                 help="write when the event happened as a condition, e.g. "
-                "`when any disposition where decod = \"ADVERSE EVENT\"`",
+                '`when any disposition where decod = "ADVERSE EVENT"`',
             )
-        if event.strategy == "composite" and variable is not None and not _is_response(
-            spec, variable
+        if (
+            event.strategy == "composite"
+            and variable is not None
+            and not _is_response(spec, variable)
         ):
             yield Diagnostic(
                 "E1063",

@@ -176,8 +176,11 @@ def test_fmt_keeps_the_parameters() -> None:
 )
 def test_a_wrong_application_is_refused(rule: str, code: str, where: str) -> None:
     looping = 'define looping(visit) "Loops" = improved(visit, -4) and looping(visit)\n'
-    source = HEAD + DEFINITIONS + looping + (
-        f'objective O primary "O" {{\n  endpoint R "R" responder = {rule}\n}}\n'
+    source = (
+        HEAD
+        + DEFINITIONS
+        + looping
+        + (f'objective O primary "O" {{\n  endpoint R "R" responder = {rule}\n}}\n')
     )
     diagnostics = compile_spec("wrong.trial", source).diagnostics
     found = [d for d in diagnostics if d.code == code]

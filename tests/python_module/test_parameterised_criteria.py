@@ -42,7 +42,7 @@ VALUES = {
 
 
 def _subjects() -> list[dict[str, object]]:
-    subjects = []
+    subjects: list[dict[str, object]] = []
     for number, (hb, plt) in enumerate(itertools.product(*VALUES.values())):
         recorded = {k: v for k, v in (("hemoglobin", hb), ("platelets", plt)) if v is not None}
         subjects.append(
@@ -81,7 +81,9 @@ def test_sql_agrees_with_the_interpreter(tmp_path: Path) -> None:
     assert result.spec is not None
     data = tmp_path / "subjects.json"
     data.write_text(json.dumps(_subjects()), encoding="utf-8")
-    by_sql = {row["subject_id"]: row["criteria"] for row in screen_with_duckdb(result.spec, str(data))}
+    by_sql = {
+        row["subject_id"]: row["criteria"] for row in screen_with_duckdb(result.spec, str(data))
+    }
     for subject in _subjects():
         interpreted = evaluate_subject(result.spec, subject)
         for criterion in ("I1", "E1"):
