@@ -321,9 +321,10 @@ def define_pair(d: Differ, pair: Pair[m.Define]) -> None:
         # a rule for each organ domain or visit has no meaning of its own to compare: its
         # applications are compared where they are used
         if (o.params, o.expr) != (n.params, n.expr):
-            d.emit(
+            d.emit_dependency(
                 "DEFINITION_CHANGED",
                 "changed",
+                key("define", pair.qualified),
                 target,
                 "rule changed",
                 old=_applied_rule(o),

@@ -190,3 +190,23 @@ def test_a_wrong_application_is_refused(rule: str, code: str, where: str) -> Non
     assert source.splitlines()[span.line - 1][span.column - 1 :].startswith(where)
     # one problem, one diagnostic: the arguments are not reported again as unknown names
     assert not [d for d in diagnostics if d.code == "E0101"], [str(d) for d in diagnostics]
+
+
+def test_a_changed_rule_is_a_change_of_every_endpoint_that_applies_it(tmp_path: Path) -> None:
+    """`protocol diff`: the definition's change reaches the endpoints through its applications."""
+    from click.testing import CliRunner
+
+    from protocol_dsl.cli import cli
+
+    old = tmp_path / "old.trial"
+    new = tmp_path / "new.trial"
+    old.write_text(HEAD + DEFINITIONS + APPLIED, encoding="utf-8")
+    changed = DEFINITIONS.replace(
+        "= scores.total at visit - scores.total at D1 <= by",
+        "= scores.total at visit - scores.total at D1 < by",
+    )
+    assert changed != DEFINITIONS
+    new.write_text(HEAD + changed + APPLIED, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert "definition improved: rule changed; affects RESP, SUST" in result.output, result.output
+    assert "ENDPOINT_DEPENDENCY_CHANGED" in result.output
