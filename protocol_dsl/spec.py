@@ -17,6 +17,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import timeline as tl
+from protocol_dsl.errors import ControlFlow
 
 SymbolKind = Literal[
     "item",
@@ -700,8 +701,9 @@ def walk_scoped(expr: m.Expr, scope: Scope) -> Iterator[tuple[m.Expr, Scope]]:
 # ---------------------------------------------------------------- applying a definition
 
 
-class _NotAName(Exception):
-    """An argument that stands where a name is needed (a visit, a part of a dotted name)."""
+class _NotAName(ControlFlow):
+    """An argument that stands where a name is needed (a visit, a part of a dotted name):
+    caught by `_apply`, which reports it as E1060."""
 
     def __init__(self, param: str, arg: m.Expr) -> None:
         super().__init__(param)
