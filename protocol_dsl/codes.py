@@ -253,6 +253,17 @@ CODES: dict[str, CodeInfo] = {
     "E1103": CodeInfo("draft spec that would replace an existing file", "error"),
     # standards exchange: drafts imported from a registry record (docs/tutorial.md)
     "N1110": CodeInfo("criterion without a rule", "note"),
+    # parameterised definitions (docs/endpoints.md, "Rules written once")
+    "E1059": CodeInfo("parameterised definition applied with the wrong arguments", "error"),
+    "E1060": CodeInfo(
+        "parameterised definition given an expression where it needs a name", "error"
+    ),
+    "E1061": CodeInfo("parameterised definition that applies itself", "error"),
+    # intercurrent events stated as rules (docs/endpoints.md, "Composite strategy")
+    "E1062": CodeInfo("intercurrent event rule that is not a condition", "error"),
+    "E1063": CodeInfo(
+        "composite strategy with a rule on a variable that is not a response", "error"
+    ),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),

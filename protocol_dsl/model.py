@@ -437,7 +437,7 @@ class Aggregate(_Node):
 
 @node
 class Call(_Node):
-    """A call of a built-in function (the language has no user functions)."""
+    """A call of a built-in function, or the application of a parameterised definition."""
 
     function: str
     args: tuple[Expr, ...]
@@ -707,10 +707,14 @@ class Collect(_Node):
 
 @node
 class Define(_Node):
+    """`define NAME "label" = expr`; with `params`, a rule written once and applied
+    by name to each organ domain or visit (`define improved(visit) = …`)."""
+
     name: str
     label: str | None
     expr: Expr
     marks: Marks = ()
+    params: tuple[str, ...] = ()
     span: Span = _span_field(kw_only=True)
 
 
@@ -1303,6 +1307,9 @@ class IntercurrentEvent(_Node):
     strategy: str
     detail: str | None = None
     marks: Marks = ()
+    #: `when RULE`: which subjects had the event; under the composite strategy
+    #: `protocol endpoints` counts them as non-responders
+    occurs: Expr | None = None
     span: Span = _span_field(kw_only=True)
 
 

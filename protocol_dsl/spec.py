@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Generic, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, cast, overload
 
 import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl import timeline as tl
+from protocol_dsl.errors import ControlFlow
 
 SymbolKind = Literal[
     "item",
@@ -70,6 +71,17 @@ class FormUse:
         if item.visits is None:
             return None
         return (self.trial or self.owner).at(item.visits)
+
+
+@attrs.frozen(eq=False)
+class Application:
+    """A parameterised definition applied to its arguments: the rule with each
+    parameter replaced, or the problem that prevents it (a code and a message)."""
+
+    definition: m.Define
+    call: m.Call
+    expansion: m.Expr | None
+    problem: tuple[str, str, m.Span] | None = None
 
 
 @attrs.frozen
@@ -427,6 +439,60 @@ class Spec:
                     return Symbol("value", spec, entry, codelist=codelist)
         return None
 
+    # ------------------------------------------------------------ parameterised definitions
+
+    def application(self, call: m.Call) -> Application | None:
+        """What `name(arg, …)` applies when `name` is a parameterised definition of
+        this module: the definition, and its rule with the arguments put in place of
+        the parameters (None when the call is of a built-in function).
+
+        Every walker (types, words, the interpreter, SQL, the solver) reads the
+        expansion, so a definition applied to the renal domain is checked, worded and
+        evaluated exactly as if written out for it.  Cached per call node: the
+        expansion's nodes keep one identity, as the evaluators' caches need.
+        """
+        definition = self.defines.get(call.function)
+        if definition is None or not definition.params:
+            return None
+        cached = self._applications.get(id(call))
+        if cached is not None and cached[0] is call:
+            return cached[1]
+        applied = _apply(definition, call, self._recursive_definitions)
+        self._applications[id(call)] = (call, applied)
+        return applied
+
+    @cached_property
+    def _applications(self) -> dict[int, tuple[m.Call, Application]]:
+        return {}
+
+    @cached_property
+    def _recursive_definitions(self) -> frozenset[str]:
+        """Parameterised definitions that apply themselves, directly or through
+        others: never expanded (E1061), since the expansion would not end."""
+        calls: dict[str, set[str]] = {}
+        for define in self.defines.values():
+            if define.params:
+                calls[define.name] = {
+                    node.function
+                    for node in _nodes(define.expr)
+                    if isinstance(node, m.Call)
+                    and node.function in self.defines
+                    and self.defines[node.function].params
+                }
+        recursive: set[str] = set()
+        for start in calls:
+            seen: set[str] = set()
+            stack = list(calls[start])
+            while stack:
+                name = stack.pop()
+                if name == start:
+                    recursive.add(start)
+                    break
+                if name not in seen:
+                    seen.add(name)
+                    stack.extend(calls.get(name, ()))
+        return frozenset(recursive)
+
     def score_parts(self, score: m.Score | m.ScoreVariant) -> set[str]:
         """Sub-scores of a score: its domain names and domain tags."""
         base = self.base_score(score)
@@ -500,7 +566,8 @@ def expressions(spec: Spec) -> Iterator[tuple[Scope, m.Expr]]:
 def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr]]:
     if isinstance(decl, m.Criterion) and decl.rule is not None:
         yield Scope(owner, None, f"criterion {decl.id}"), decl.rule
-    elif isinstance(decl, m.Define):
+    elif isinstance(decl, m.Define) and not decl.params:
+        # a parameterised rule is checked where it is applied, with its arguments in place
         yield Scope(owner, None, f"definition {decl.name}"), decl.expr
     elif isinstance(decl, m.Anchor) and decl.expr is not None:
         yield Scope(owner, None, f"anchor {decl.name}"), decl.expr
@@ -519,6 +586,11 @@ def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr
     elif isinstance(decl, m.Objective):
         for endpoint in decl.endpoints:
             yield from endpoint_expressions(owner, endpoint)
+        for estimand in decl.estimands:
+            for event in estimand.intercurrent:
+                if event.occurs is not None:
+                    where = f"intercurrent event of estimand {estimand.name}"
+                    yield Scope(owner, None, where), event.occurs
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:
@@ -619,6 +691,107 @@ def walk_scoped(expr: m.Expr, scope: Scope) -> Iterator[tuple[m.Expr, Scope]]:
             below = [(node.where, inner_scope(node, here) or here)]
         elif isinstance(node, m.MemberOf):
             below = [(node.expr, here)]
+        elif isinstance(node, m.Call) and (applied := here.owner.application(node)) is not None:
+            # the rule as applied to these arguments, with the arguments in it (an
+            # application that cannot be expanded is reported as such, E1059–E1061)
+            below = [(applied.expansion, here)] if applied.expansion is not None else []
         else:
             below = [(child, here) for child in m.children(node)]
         stack.extend(reversed(below))
+
+
+# ---------------------------------------------------------------- applying a definition
+
+
+class _NotAName(ControlFlow):
+    """An argument that stands where a name is needed (a visit, a part of a dotted name):
+    caught by `_apply`, which reports it as E1060."""
+
+    def __init__(self, param: str, arg: m.Expr) -> None:
+        super().__init__(param)
+        self.param = param
+        self.arg = arg
+
+
+def _nodes(expr: m.Expr) -> Iterator[m.Expr]:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(m.children(node))
+
+
+def _apply(definition: m.Define, call: m.Call, recursive: frozenset[str]) -> Application:
+    name = definition.name
+    params = definition.params
+    if name in recursive:
+        message = f"{name}(…) applies itself, so its rule never ends"
+        return Application(definition, call, None, ("E1061", message, call.span))
+    if len(call.args) != len(params):
+        wanted = f"{len(params)} argument{'s' if len(params) != 1 else ''}"
+        message = (
+            f"{name}({', '.join(params)}) takes {wanted}, not {len(call.args)}: "
+            f"one for each of {', '.join(params)}"
+        )
+        return Application(definition, call, None, ("E1059", message, call.span))
+    bindings = dict(zip(params, call.args, strict=True))
+    try:
+        expansion = _substitute(definition.expr, bindings)
+    except _NotAName as problem:
+        message = (
+            f"{name}(…) uses its parameter '{problem.param}' as a name (a visit, a form, "
+            f"a domain or an item), so its argument must be a plain name, not "
+            f"an expression"
+        )
+        return Application(definition, call, None, ("E1060", message, problem.arg.span))
+    assert isinstance(expansion, m.EXPR_TYPES)
+    return Application(definition, call, cast("m.Expr", expansion))
+
+
+def _name_of(param: str, arg: m.Expr) -> tuple[str, m.Span]:
+    if isinstance(arg, m.Ref) and len(arg.parts) == 1:
+        return arg.parts[0], arg.span
+    raise _NotAName(param, arg)
+
+
+#: fields of expression nodes that hold words of the language or literal text, never a
+#: name a parameter could stand for
+_NOT_NAMES = frozenset({"op", "kind", "function", "value", "direction"})
+
+
+def _substitute(value: object, bindings: dict[str, m.Expr]) -> object:
+    """`value` with every parameter replaced: a whole name by its argument, a part of
+    a dotted name or a name field (a visit, a form) by the argument's name.  A
+    replaced name takes the argument's span, so that a problem with it (an unknown
+    domain, say) points at the application, not at the definition."""
+    if isinstance(value, m.Ref):
+        if len(value.parts) == 1 and value.parts[0] in bindings:
+            return bindings[value.parts[0]]
+        if not any(part in bindings for part in value.parts):
+            return value
+        parts, span = [], value.span
+        for part in value.parts:
+            if part in bindings:
+                part, span = _name_of(part, bindings[part])
+            parts.append(part)
+        return m.Ref(tuple(parts), span=span)
+    if isinstance(value, tuple):
+        items = tuple(_substitute(item, bindings) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, str):
+        return _name_of(value, bindings[value])[0] if value in bindings else value
+    if not attrs.has(type(value)):
+        return value
+    changes: dict[str, object] = {}
+    for field in attrs.fields(cast(Any, type(value))):
+        if field.name == "span":
+            continue
+        old = getattr(value, field.name)
+        if isinstance(old, str) and field.name in _NOT_NAMES:
+            continue  # operators and built-in words, never names a parameter stands for
+        new = _substitute(old, bindings)
+        if new is not old:
+            changes[field.name] = new
+            if isinstance(old, str):  # a visit or form named by the argument: point at it
+                changes["span"] = bindings[old].span
+    return attrs.evolve(value, **changes) if changes else value  # type: ignore[misc]

@@ -123,6 +123,19 @@ def render_plan(
         functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s, r"})
         where = literal((question.table, question.item)).flat()
         asked.append(attrs.evolve(Code(function), prefix=f"{where}: "))
+    # the strata's rules, by factor in the order declared: an eligible subject's stratum is
+    # decided from them as every engine decides it (`allocation.decide_stratum`)
+    factors: dict[str, list[Code]] = {}
+    for number, stratum in enumerate(plan.strata, start=1):
+        function = f"_stratum_{number}"
+        body = attrs.evolve(compiler.scalar(stratum.rule), prefix="return ")
+        functions.append({"name": function, "body": body.render("    ", WIDTH), "arg": "s"})
+        member = (literal(stratum.stratum), Code(function), literal(_reads(stratum.rule)))
+        factors.setdefault(stratum.factor, []).append(Code("", member))
+    strata = tuple(
+        Code("", (literal(factor), Code("", tuple(entries), tuple_of_one=len(entries) == 1)))
+        for factor, entries in factors.items()
+    )
     attested = tuple(c.id for c in plan.criteria if c.attested)
     used = _used(plan)
     source = _template().render(
@@ -140,6 +153,7 @@ def render_plan(
         ucum="\n".join(_assign(name, literal(value)) for name, value in ucum.tables().items()),
         functions=functions,
         criteria=_assign("CRITERIA", Code("", tuple(table), tuple_of_one=len(table) == 1)),
+        strata=_assign("STRATA", Code("", strata, tuple_of_one=len(strata) == 1)) if strata else "",
         edit_checks=edit_checks,
     )
     return source.rstrip("\n") + "\n"
@@ -150,6 +164,7 @@ def _used(plan: Plan) -> set[Any]:
     is read (an item of that kind, or a read that imputes one)."""
     used: set[Any] = set()
     roots = [c.condition for c in plan.criteria] + [q.condition for q in plan.asked]
+    roots += [s.rule for s in plan.strata]
     for root in roots:
         for node in n.walk(root):
             used.add(type(node))

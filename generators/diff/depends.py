@@ -99,6 +99,14 @@ class Dependencies:
                 symbol = self.spec.resolve(node.codelist.parts, node_scope)
                 if symbol is not None:
                     reached |= self._symbol(symbol, seen)
+            elif isinstance(node, m.Call):
+                applied = node_scope.owner.application(node)
+                if applied is not None:
+                    # a parameterised definition: it, and what its rule reads once applied
+                    prefix = self.prefix.get(id(node_scope.owner), "")
+                    reached.add(key("define", prefix + applied.definition.name))
+                    if applied.expansion is not None:
+                        reached |= self._expr(applied.expansion, node_scope, seen)
         return frozenset(reached)
 
     def _symbol(self, symbol: Symbol, seen: set[int]) -> frozenset[str]:

@@ -65,6 +65,7 @@ from generators.diff.walk import (
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import label_phrase
 from protocol_dsl.spec import Scope, Spec
+from protocol_dsl.syntax import printer
 
 if TYPE_CHECKING:
     from generators.diff.recorder import Differ, Nodes
@@ -316,6 +317,22 @@ def tables(d: Differ, old: Spec, new: Spec, prefix: str) -> None:
 def define_pair(d: Differ, pair: Pair[m.Define]) -> None:
     o, n, target, old, new = pair.old, pair.new, pair.target, pair.old_spec, pair.new_spec
     fields: Nodes = {"old_node": o, "new_node": n, "keys": (n.name,)}
+    if o.params or n.params:
+        # a rule for each organ domain or visit has no meaning of its own to compare: its
+        # applications are compared where they are used
+        if (o.params, o.expr) != (n.params, n.expr):
+            d.emit_dependency(
+                "DEFINITION_CHANGED",
+                "changed",
+                key("define", pair.qualified),
+                target,
+                "rule changed",
+                old=_applied_rule(o),
+                new=_applied_rule(n),
+                **fields,
+            )
+        compare(d, DEFINE, pair)
+        return
     change = compare_conditions(o.expr, n.expr, old, new)
     if o.expr != n.expr and change.equivalent:
         how = f" ({change.describe()})" if change.describe() else ""
@@ -353,14 +370,21 @@ def define_pair(d: Differ, pair: Pair[m.Define]) -> None:
 
 
 def _expression(declaration: m.Define, spec: Spec) -> str:
+    if declaration.params:
+        return _applied_rule(declaration)
     return rule_words(declaration.expr, spec)
+
+
+def _applied_rule(declaration: m.Define) -> str:
+    """A parameterised rule as written: its words need the arguments of an application."""
+    return f"{declaration.name}({', '.join(declaration.params)}) = {printer.expr(declaration.expr)}"
 
 
 #: a definition's expression is compared as a condition (`define_pair`): the rest is a table
 DEFINE = Table(
     m.Define,
     (Row(("label",), "DEFINITION_CHANGED", "reworded", relabelled),),
-    by_hand=("expr",),
+    by_hand=("expr", "params"),
 )
 
 

@@ -180,6 +180,8 @@ def intercurrent_words(estimand: m.Estimand, spec: Spec | None = None) -> str:
         words = f"{quoted(event.text)}: {event.strategy.replace('_', ' ')}"
         if event.detail:
             words += f" ({event.detail})"
+        if event.occurs is not None:
+            words += f" when {printer.expr(event.occurs)}"
         events.append(words)
     return "; ".join(events) or "(none)"
 

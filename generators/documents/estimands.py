@@ -146,6 +146,11 @@ class EstimandContent:
             inlines: list[Inline] = [Text(f"{event.text}: "), Strong(strategy)]
             if event.detail:
                 inlines.append(Text(f" ({event.detail})"))
+            if event.occurs is not None:
+                occurs = rule_in_words(event.occurs, self.spec)
+                inlines.append(Text(f"; a subject has the event when {occurs}"))
+                if event.strategy == "composite":
+                    inlines.append(Text(", and is then counted as a non-responder"))
             inlines += self.marks.badges(event.marks)
             out.append(Paragraph(tuple(inlines)))
             out += self.marks.annotations(event.marks)

@@ -136,11 +136,39 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
                 )
             else:
                 skipped.append(endpoint.name)
+    subject += _composite_responses(spec, subject)
     # each analysis set and subgroup is a subject-level flag of ADSL (ITT → ITTFL)
     for population in spec.populations.values():
         text = population.label or population.name
         subject.append(SubjectEndpoint(population_flag(population), text, "flag", population.rule))
     return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))
+
+
+def _composite_responses(spec: Spec, computed: list[SubjectEndpoint]) -> list[SubjectEndpoint]:
+    """The variable of each estimand whose intercurrent events are handled by the
+    composite strategy with a rule (`… composite "counted as non-response" when RULE`):
+    a response parameter named after the estimand, `response and not event` for each
+    such event.  Three-valued as everything else: a subject with the event is a
+    non-responder whatever the response; one whose event is unknown is unknown
+    unless the response alone says no.  The endpoint itself stays as it is, the
+    variable before the strategy (E9(R1): the strategy belongs to the estimand)."""
+    by_name = {e.name: e for e in computed if e.kind == "responder"}
+    out: list[SubjectEndpoint] = []
+    for _objective, estimand in spec.estimands:
+        variable = by_name.get(estimand.variable.dotted) if estimand.variable else None
+        events = [
+            e.occurs
+            for e in estimand.intercurrent
+            if e.strategy == "composite" and e.occurs is not None
+        ]
+        if variable is None or not events:
+            continue
+        rule = variable.rule
+        for occurs in events:
+            rule = m.Logic("and", rule, m.Not(occurs, span=occurs.span), span=occurs.span)
+        text = estimand.label or estimand.name
+        out.append(SubjectEndpoint(estimand.name, text, "responder", rule, variable.visits))
+    return out
 
 
 def population_flag(population: m.Population) -> str:

@@ -14,7 +14,10 @@ events with their strategies, and the population-level summary.  Reported:
 * W1040 a primary objective without an estimand, in a randomised trial or
   one that states estimands elsewhere (a single-group study describes its
   primary objectives without a comparison);
-* E0102 two estimands, or two analysis sets or subgroups, of one name.
+* E0102 two estimands, or two analysis sets or subgroups, of one name;
+* E1062 an intercurrent event's `when` rule that is not a condition; E1063 a
+  composite strategy with a rule on a variable that is not a response (only
+  a response can count the event as non-response).
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from collections.abc import Iterable, Iterator
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
-from protocol_dsl.spec import Spec
+from protocol_dsl.semantics import types as t
+from protocol_dsl.spec import Scope, Spec
 
 _STRATEGIES_IN_WORDS = ", ".join(m.INTERCURRENT_STRATEGIES)
 
@@ -49,6 +53,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             "the variable is an endpoint declared in an objective",
         )
         yield from _intercurrent(estimand)
+        yield from _occurrence_rules(spec, estimand)
     yield from _primary_without_estimand(spec)
 
 
@@ -194,3 +199,49 @@ def _primary_without_estimand(spec: Spec) -> Iterator[Diagnostic]:
                 help='state what is estimated: add `estimand NAME "…" { treatment …  '
                 "population …  variable …  intercurrent …  summary … }` to the objective",
             )
+
+
+def _occurrence_rules(spec: Spec, estimand: m.Estimand) -> Iterator[Diagnostic]:
+    """`intercurrent "…" STRATEGY "…" when RULE`: a condition; under the composite
+    strategy, on a variable that is a response."""
+    variable = None
+    if estimand.variable is not None:
+        for objective in spec.objectives:
+            for endpoint in objective.endpoints:
+                if endpoint.name == estimand.variable.dotted:
+                    variable = endpoint
+    for event in estimand.intercurrent:
+        if event.occurs is None:
+            continue
+        found = t.infer(event.occurs, Scope(spec), spec)
+        if not isinstance(found, t.Boolean | t.Unknown):
+            yield Diagnostic(
+                "E1062",
+                "error",
+                f'the rule of the intercurrent event "{event.text}" is not a condition: '
+                f"it is {t.describe(found)}",
+                event.occurs.span,
+                help="write when the event happened as a condition, e.g. "
+                '`when any disposition where decod = "ADVERSE EVENT"`',
+            )
+        if (
+            event.strategy == "composite"
+            and variable is not None
+            and not _is_response(spec, variable)
+        ):
+            yield Diagnostic(
+                "E1063",
+                "error",
+                f'the composite strategy counts "{event.text}" as non-response, but the '
+                f"variable {variable.name} is not a response",
+                event.span,
+                labels=(Label(variable.span, "the variable"),),
+                help="a composite strategy with a rule applies to a `responder` endpoint with "
+                "its rule; for a value, state the strategy in words (no `when`)",
+            )
+
+
+def _is_response(spec: Spec, endpoint: m.Endpoint) -> bool:
+    if endpoint.rule is None or endpoint.kind not in (None, "responder"):
+        return False
+    return isinstance(t.infer(endpoint.rule, Scope(spec), spec), t.Boolean | t.Unknown)

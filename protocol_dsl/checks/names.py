@@ -652,7 +652,18 @@ def _value_suggestion(name: str, values: list[str]) -> str | None:
 def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
     owner = scope.owner
     if isinstance(node, m.Ref):
-        if owner.resolve(node.parts, scope) is None:
+        symbol = owner.resolve(node.parts, scope)
+        if symbol is not None and isinstance(symbol.decl, m.Define) and symbol.decl.params:
+            params = ", ".join(symbol.decl.params)
+            yield Diagnostic(
+                "E1059",
+                "error",
+                f"'{node.dotted}' is a rule for each {params}: apply it to one, "
+                f"e.g. {node.dotted}({params})",
+                node.span,
+                help=f"write {node.parts[-1]}(…) with one argument for each of {params}",
+            )
+        if symbol is None:
             yield Diagnostic(
                 "E0101",
                 "error",
@@ -720,6 +731,10 @@ def _expression_node(root: Spec, node: m.Expr, scope: Scope) -> Iterator[Diagnos
                 f"{node.kind}(…) needs an item, e.g. {node.kind}({node.target.dotted}.ITEM)",
                 node.target.span,
             )
+    elif isinstance(node, m.Call) and (applied := owner.application(node)) is not None:
+        if applied.problem is not None:
+            code, message, span = applied.problem
+            yield Diagnostic(code, "error", message, span)
     elif isinstance(node, m.Call):
         arity = FUNCTION_ARITY.get(node.function)
         if arity is None:

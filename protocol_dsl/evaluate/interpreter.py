@@ -895,6 +895,11 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         return arith, Info("number", unit, lo, hi, li.interval or ri.interval)
 
     def visit_call(self, e: m.Call, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        applied = scope.owner.application(e)
+        if applied is not None:
+            # `check` refuses an application it cannot expand (E1059–E1061)
+            assert applied.expansion is not None, applied.problem
+            return self.compile(applied.expansion, scope, visit)
         name = e.function
         if name == "lookup":
             return self.lookup(e, scope, visit)

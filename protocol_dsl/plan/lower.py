@@ -778,6 +778,11 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
     # ------------------------------------------------------------ functions
 
     def visit_call(self, expr: m.Call, context: _Context) -> _Lowered:
+        applied = context.owner.application(expr)
+        if applied is not None:
+            # `check` refuses an application it cannot expand (E1059–E1061)
+            assert applied.expansion is not None, applied.problem
+            return self.lower(applied.expansion, context)
         name = expr.function
         result = self._type(expr, context)
         if name in ("years_between", "months_between", "days_between"):

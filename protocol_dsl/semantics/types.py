@@ -947,6 +947,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
     # ------------------------------------------------------------ functions
 
     def visit_call(self, expr: m.Call, scope: Scope) -> Type:
+        applied = scope.owner.application(expr)
+        if applied is not None:  # a parameterised definition: the type of its rule, applied
+            return UNKNOWN if applied.expansion is None else self.infer(applied.expansion, scope)
         name = expr.function
         if name == "lookup" and len(expr.args) == 2:
             return self._lookup(expr, scope)
@@ -1352,7 +1355,8 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         typer.condition(
             decl.rule, Scope(owner, None, f"criterion {decl.id}"), f"the rule of {decl.id}"
         )
-    elif isinstance(decl, m.Define):
+    elif isinstance(decl, m.Define) and not decl.params:
+        # a parameterised rule is typed where it is applied, with its arguments in place
         typer.define_type(owner, decl)
     elif isinstance(decl, m.Anchor) and decl.expr is not None:
         t = typer.infer(decl.expr, Scope(owner, None, f"anchor {decl.name}"))
@@ -1380,6 +1384,11 @@ def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
         for endpoint in decl.endpoints:
             for scope, expr in endpoint_expressions(owner, endpoint):
                 typer.infer(expr, scope)
+        for estimand in decl.estimands:
+            for event in estimand.intercurrent:
+                if event.occurs is not None:  # a condition: E1062 (checks/estimands)
+                    where = f"intercurrent event of estimand {estimand.name}"
+                    typer.infer(event.occurs, Scope(owner, None, where))
     elif isinstance(decl, m.Randomisation):
         for factor in decl.factors:
             for stratum in factor.strata:

@@ -524,6 +524,10 @@ class _Words(ExprVisitor[tuple[str, int], [Scope, bool]]):
         return f"{_AGGREGATES[node.kind]} {value} over {records} records{where}", _ATOM
 
     def visit_call(self, node: m.Call, scope: Scope, filt: bool) -> tuple[str, int]:
+        applied = scope.owner.application(node)
+        if applied is not None and applied.expansion is not None:
+            # the rule as applied, down to its items: a document defines what it uses
+            return self.visit(applied.expansion, scope, filt)
         if node.function == "lookup" and len(node.args) == 2:
             table, key = node.args
             table_text = self.render(table, scope, _ATOM)

@@ -1246,6 +1246,11 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
     # ------------------------------------------------------------ functions
 
     def visit_call(self, node: m.Call, ctx: Ctx) -> Term:
+        applied = ctx.owner.application(node)
+        if applied is not None:
+            if applied.expansion is None:
+                return Opaque(f"{node.function}(…) cannot be applied")
+            return self.encode(applied.expansion, ctx)
         name = node.function
         if name == "lookup" and len(node.args) == 2:
             return self._lookup(node, ctx)

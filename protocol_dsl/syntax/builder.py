@@ -618,13 +618,18 @@ class ModelBuilder(Transformer):
     @v_args(meta=True)
     def define_decl(self, meta: Any, children: list[Any]) -> m.Define:
         expr = next(c for c in children[1:] if _is_expr(c))
+        params = children[1] if isinstance(children[1], tuple) else ()
         return m.Define(
             str(children[0]),
-            self._label(children),
+            self._label(children, 2 if params else 1),
             expr,
             self._marks(children),
+            params,
             span=self.span(meta),
         )
+
+    def parameters(self, children: list[Any]) -> tuple[str, ...]:
+        return tuple(str(c) for c in children)
 
     @v_args(meta=True)
     def conversion_decl(self, meta: Any, children: list[Any]) -> m.Conversion:
@@ -1435,6 +1440,7 @@ class ModelBuilder(Transformer):
             str(children[1]),
             strings[1] if len(strings) > 1 else None,
             self._marks(children),
+            next((c for c in children if _is_expr(c)), None),
             span=self.span(meta),
         )
 

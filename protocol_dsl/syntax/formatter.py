@@ -800,7 +800,8 @@ class _Formatter:
         return [self.one_liner(f"collect {decl.form.dotted}", None, rest, decl)]
 
     def define(self, decl: m.Define) -> list[_Line]:
-        head = _join(["define", decl.name, self.label(decl.label)])
+        name = f"{decl.name}({', '.join(decl.params)})" if decl.params else decl.name
+        head = _join(["define", name, self.label(decl.label)])
         return self.definition(0, head, decl.expr, decl.marks, decl)
 
     def conversion(self, decl: m.Conversion) -> list[_Line]:
@@ -1220,7 +1221,10 @@ class _Formatter:
             members.append((None, [_Line(indent, "intercurrent none")]))
         for event in estimand.intercurrent:
             head = ["intercurrent", self.string(event.text), event.strategy]
-            parts = [self.label(event.detail), *self.marks(event.marks)]
+            parts = [self.label(event.detail)]
+            if event.occurs is not None:
+                parts.append(f"when {printer.expr(event.occurs)}")
+            parts += self.marks(event.marks)
             members.append((event, self.filled(indent, head, parts, "", event)))
         if estimand.summary is not None:
             members.append((None, [_Line(indent, f"summary {self.string(estimand.summary)}")]))

@@ -180,3 +180,35 @@ def test_invalid_values_are_refused() -> None:
         )
     with pytest.raises(ValueError, match="unknown"):
         compute("three_means", {})
+
+
+@pytest.mark.parametrize(
+    ("ratio", "published", "n1", "n2"), [("1", 127.2343, 128, 128), ("3", 83.1527, 84, 250)]
+)
+def test_zar_example_24_26_with_continuity_correction(
+    ratio: str, published: float, n1: int, n2: int
+) -> None:
+    """Zar, J. H. (1999), *Biostatistical Analysis*, 4th ed., Prentice Hall, Example 24.26,
+    p. 561: the sample size to detect proportions 0.45 and 0.25 with 90% power at
+    α = 0.05 two-sided, by the normal approximation with the continuity correction of
+    Casagrande, Pike and Smith as approximated by Fleiss, Tytun and Ury (1980).
+    Published to four decimals: n1 = 127.2343 for equal groups, and n1 = 83.1527 with
+    n2/n1 = 3 (n2 = 3 × 83.1527 = 249.4581), as the UNISTAT guide reproduces the example
+    ("Sample Size and Power: Two Proportions")."""
+    result = compute(
+        "two_proportions",
+        {
+            "alpha": D("0.05"),
+            "power": D("0.9"),
+            "p1": D("0.45"),
+            "p2": D("0.25"),
+            "ratio": D(ratio),
+            "continuity_correction": True,
+        },
+    )
+    assert round(result.exact, 4) == published
+    assert (result.control, result.experimental) == (n1, n2)
+    assert result.formula == (
+        "normal approximation for two independent proportions with the continuity "
+        "correction (Casagrande, Pike and Smith 1978, as approximated by Fleiss, Tytun and Ury 1980)"
+    )
