@@ -247,12 +247,6 @@ CODES: dict[str, CodeInfo] = {
     "E1056": CodeInfo("endpoint computed by visit at a visit the schedule lacks", "error"),
     "E1057": CodeInfo("endpoint computed by visit that has one value per subject", "error"),
     "E1058": CodeInfo("flag named like a column its table already has", "error"),
-    # ---- E11xx standards exchange: reading other standards' files (docs/usdm.md)
-    "E1101": CodeInfo("USDM file that cannot be read as JSON", "error"),
-    "E1102": CodeInfo("JSON file that is not a USDM v4 study", "error"),
-    "E1103": CodeInfo("draft spec that would replace an existing file", "error"),
-    # standards exchange: drafts imported from a registry record (docs/tutorial.md)
-    "N1110": CodeInfo("criterion without a rule", "note"),
     # parameterised definitions (docs/endpoints.md, "Rules written once")
     "E1059": CodeInfo("parameterised definition applied with the wrong arguments", "error"),
     "E1060": CodeInfo(
@@ -264,6 +258,12 @@ CODES: dict[str, CodeInfo] = {
     "E1063": CodeInfo(
         "composite strategy with a rule on a variable that is not a response", "error"
     ),
+    # ---- E11xx standards exchange: reading other standards' files (docs/usdm.md)
+    "E1101": CodeInfo("USDM file that cannot be read as JSON", "error"),
+    "E1102": CodeInfo("JSON file that is not a USDM v4 study", "error"),
+    "E1103": CodeInfo("draft spec that would replace an existing file", "error"),
+    # standards exchange: drafts imported from a registry record (docs/tutorial.md)
+    "N1110": CodeInfo("criterion without a rule", "note"),
     # ---- N09xx notes
     "N0901": CodeInfo("provisional value", "note"),
     "N0902": CodeInfo("open question", "note"),
