@@ -426,6 +426,8 @@ _rule(
     "the text of a protocol section rewritten",
     _both(_NARRATIVE, "reworded"),
 )
+
+
 def _renamed(kind: str, section: str, title: str) -> None:
     """A declaration given another name, nothing else about it changed."""
     _rule(
