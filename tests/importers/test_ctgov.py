@@ -46,8 +46,15 @@ FIELDS_READ = (
     "statusModule.startDateStruct",  # date, type
     "statusModule.primaryCompletionDateStruct",
     "statusModule.completionDateStruct",
+    "statusModule.statusVerifiedDate",
+    "statusModule.whyStopped",
+    "sponsorCollaboratorsModule.responsibleParty",  # type, investigator's name, title, affiliation
     "sponsorCollaboratorsModule.leadSponsor.name",
+    "sponsorCollaboratorsModule.leadSponsor.class",
     "sponsorCollaboratorsModule.collaborators",
+    "oversightModule.oversightHasDmc",
+    "oversightModule.isFdaRegulatedDrug",
+    "oversightModule.isFdaRegulatedDevice",
     "descriptionModule.briefSummary",
     "descriptionModule.detailedDescription",
     "conditionsModule.conditions",
@@ -64,7 +71,7 @@ FIELDS_READ = (
     "designModule.enrollmentInfo.type",
     "armsInterventionsModule.armGroups",  # label, type, description, interventionNames
     "armsInterventionsModule.interventions",  # type, name, description, armGroupLabels
-    "outcomesModule.primaryOutcomes",  # measure, timeFrame
+    "outcomesModule.primaryOutcomes",  # measure, timeFrame, the provisional note as description
     "outcomesModule.secondaryOutcomes",
     "outcomesModule.otherOutcomes",
     "eligibilityModule.eligibilityCriteria",
@@ -73,6 +80,9 @@ FIELDS_READ = (
     "eligibilityModule.minimumAge",
     "eligibilityModule.maximumAge",
     "eligibilityModule.stdAges",
+    "contactsLocationsModule.centralContacts",  # name, phone, email
+    "contactsLocationsModule.overallOfficials",  # name, affiliation, role
+    "contactsLocationsModule.locations",  # facility, status, city, state, zip, country, investigator
 )
 
 
@@ -422,10 +432,7 @@ def test_full_api_record_gives_a_draft_that_checks(tmp_path: Path) -> None:
         "other name 'EX-001' of intervention Drug X",
         "description of outcome measure 'Annualized rate of severe asthma exacerbations'",
         "statusModule.expandedAccessInfo",
-        "sponsorCollaboratorsModule.responsibleParty",
-        "oversightModule (the whole module)",
         "designModule.designInfo.interventionModelDescription",
-        "contactsLocationsModule (the whole module)",
         "ipdSharingStatementModule (the whole module)",
     )
 
@@ -442,6 +449,8 @@ def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path:
         "statusModule.completionDateStruct",
         # the same criteria, in the registry layout the spec writes (sub-items indented by 4)
         "eligibilityModule.eligibilityCriteria",
+        # those dates, now provisional, are listed at the end of the description
+        "descriptionModule.detailedDescription",
     }
     # an intervention's other names and an outcome's description are in the loss report
     section = original["protocolSection"]
@@ -462,6 +471,10 @@ def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path:
         "date": "2027-03-01",
         "type": "ESTIMATED",
     }
+    assert _at(again, "descriptionModule.detailedDescription") == (
+        f"{_at(original, 'descriptionModule.detailedDescription')}\n\n"
+        "Provisional (not final in the protocol): primary completion date; completion date."
+    )
     assert split_criteria(str(_at(again, "eligibilityModule.eligibilityCriteria"))) == (
         split_criteria(str(_at(original, "eligibilityModule.eligibilityCriteria")))
     )
