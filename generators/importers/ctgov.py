@@ -35,6 +35,7 @@ from generators.registries.ctgov_people import DATES
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl.errors import UserError
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
+from protocol_dsl.inert_text import printable
 from protocol_dsl.syntax.formatter import format_source
 from protocol_dsl.syntax.keywords import keywords
 from protocol_dsl.syntax.printer import quote
@@ -258,7 +259,8 @@ class _Writer:
         ]
         self.losses.extend(unread(self.section))
         self.losses.extend(
-            f"provisional mark on {label} (not placed on the draft)" for label in self.labels.pending
+            f"provisional mark on {label} (not placed on the draft)"
+            for label in self.labels.pending
         )
         lines = ["# Draft imported from a ClinicalTrials.gov registry record."]
         if self.losses:
@@ -659,5 +661,7 @@ def _question(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """One comment line: line breaks folded so that a record's text cannot end the comment."""
-    return " ".join(text.split())
+    """One comment line: line breaks folded so that a record's text cannot end the comment,
+    and the characters that act rather than show (a NUL, which no spec file may hold) left
+    out."""
+    return " ".join(printable(text).split())
