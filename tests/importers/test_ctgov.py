@@ -478,3 +478,81 @@ def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path:
     assert split_criteria(str(_at(again, "eligibilityModule.eligibilityCriteria"))) == (
         split_criteria(str(_at(original, "eligibilityModule.eligibilityCriteria")))
     )
+
+
+# ---------------------------------------------------------------- people, places, provisional notes
+
+#: a header with every people, place and oversight field the record carries, some provisional
+_REGISTERED = """\
+trial PEOPLE {
+  title                     "A registered trial"
+  sponsor                   "Example Pharma"
+  sponsor_class             industry
+  responsible_party         principal_investigator provisional {
+    name        "Prof. Li Wei"
+    title       "Director of Rheumatology" provisional
+    affiliation "Jinan Central Hospital"
+  }
+  fda_regulated_drug        no
+  fda_regulated_device      no
+  data_monitoring_committee yes provisional
+  status                    terminated
+  why_stopped               "Sponsor decision"
+  verification_date         2025-03-15
+  enrolment                 60
+  enrolled                  41 provisional
+  condition                 "Lupus" provisional
+  contact                   "Trial office" {
+    role  central
+    phone "+86 531 0000 0000"
+    email "trials@example.org" provisional
+  }
+  contact                   "Dr Anna Meier" provisional {
+    role          official
+    affiliation   "Example Pharma"
+    official_role study_director
+  }
+  site                      "Jinan Central Hospital" {
+    city         "Jinan"
+    country      "China"
+    status       completed
+    investigator "Prof. Li Wei"
+  }
+  description               "What the trial does."
+}
+"""
+
+
+def test_people_places_and_provisional_notes_come_back(tmp_path: Path) -> None:
+    original = registry.record(_load(_REGISTERED, tmp_path, "registered.trial"))
+    section = original["protocolSection"]
+    # the record carries what the test is about
+    assert section["descriptionModule"]["detailedDescription"].startswith(
+        "What the trial does.\n\nProvisional (not final in the protocol): "
+    )
+    assert section["contactsLocationsModule"]["overallOfficials"]
+    draft = import_record(json.dumps(original))
+    assert draft.losses == ()
+    drafted = _load(draft.text, tmp_path)
+    # the closing list of provisional entries is not description text
+    assert drafted.trial_field("description").value.value == "What the trial does."
+    assert registry.record(drafted) == original
+
+
+def test_a_provisional_entry_the_draft_cannot_place_is_reported(tmp_path: Path) -> None:
+    record = {
+        "protocolSection": {
+            "identificationModule": {"briefTitle": "T"},
+            "descriptionModule": {
+                "detailedDescription": "Text.\n\nProvisional (not final in the protocol): "
+                "start date; an entry of another tool."
+            },
+        }
+    }
+    draft = import_record(json.dumps(record))
+    spec = _load(draft.text, tmp_path)
+    assert spec.trial_field("description").value.value == "Text."
+    assert draft.losses == (
+        "provisional mark on start date (not placed on the draft)",
+        "provisional mark on an entry of another tool (not placed on the draft)",
+    )
