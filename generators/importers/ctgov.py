@@ -462,8 +462,9 @@ class _Writer:
             "version_date" if from_version else "verification_date",
             verified if _FULL_DATE.fullmatch(verified) else f"{verified}-01",
             _question(
-                f"The record gives the month the record was verified ({verified[:7]}); "
-                "the day is a placeholder."
+                f"The record was verified in {verified[:7]}"
+                + (", the month of the protocol version" if from_version else "")
+                + "; the day is a placeholder."
             ),
         )
 
