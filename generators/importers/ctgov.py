@@ -5,8 +5,9 @@ The record is the data API v2 JSON of one study (`{"protocolSection": …}`, as
 one study), or the text of a registry page (see `page`).  The draft carries
 what the registry states: the header (identifiers, titles, sponsor, status and
 dates, phase, design, enrolment, sex and ages, conditions), arms and
-interventions, outcome measures as endpoints with their time frames, and the
-eligibility criteria, numbered in their order, each with its exact text and no
+interventions, outcome measures as endpoints with their time frames, the
+people and places (responsible party, contacts, sites, see `ctgov_people`),
+the oversight answers, and the eligibility criteria, numbered in their order, each with its exact text and no
 rule (`protocol check` lists them: N1110) until the writer formalises it.
 
 It is written as source text and put in the canonical layout by the formatter,
@@ -14,7 +15,8 @@ so the draft is what `protocol fmt` would leave.  Where the importer guessed
 (a date given to the month, a criterion without heading, outcome measures
 standing for objectives) the draft says so with `provisional` and `question`;
 what the language cannot carry is listed in the loss report, at the top of the
-draft as comments and returned to the caller.
+draft as comments and returned to the caller.  What the record marks as not
+final (see `provisional`) comes back marked `provisional`.
 """
 
 from __future__ import annotations

@@ -22,6 +22,13 @@ _PARTY_WORDS = {v: k for k, v in RESPONSIBLE_PARTIES.items()}
 _OFFICIAL_WORDS = {v: k for k, v in OFFICIAL_ROLES.items()}
 _SITE_STATUSES = SITE_FIELDS["status"].choices
 
+#: what the draft reads of each contact, official and location (a location's contacts:
+#: its principal investigator); other keys are reported as not carried
+_ITEM_KEYS = {
+    "centralContacts": frozenset({"name", "role", "phone", "email"}),
+    "overallOfficials": frozenset({"name", "affiliation", "role"}),
+    "locations": frozenset({"facility", "status", "city", "state", "zip", "country", "contacts"}),
+}
 #: a header line's adder: key, value as source, marks, provisional label
 Add = Callable[..., None]
 
@@ -91,6 +98,9 @@ class People:
 
     def contacts_and_sites(self, add: Add) -> None:
         module = self.section.get("contactsLocationsModule")
+        for key, known in _ITEM_KEYS.items():
+            unread = sorted({k for item in _items(module, key) for k in item} - known)
+            self.losses.extend(f"contactsLocationsModule.{key}[].{k}" for k in unread)
         for contact in _items(module, "centralContacts"):
             name = _text(contact, "name")
             if name is None:

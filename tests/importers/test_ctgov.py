@@ -556,3 +556,37 @@ def test_a_provisional_entry_the_draft_cannot_place_is_reported(tmp_path: Path) 
         "provisional mark on start date (not placed on the draft)",
         "provisional mark on an entry of another tool (not placed on the draft)",
     )
+
+
+def test_a_contact_or_location_key_the_draft_does_not_read_is_reported(tmp_path: Path) -> None:
+    record = {
+        "protocolSection": {
+            "identificationModule": {"briefTitle": "T"},
+            "contactsLocationsModule": {
+                "centralContacts": [{"name": "Desk", "role": "CONTACT", "phoneExt": "12"}],
+                "locations": [
+                    {
+                        "facility": "Clinic",
+                        "city": "Lyon",
+                        "geoPoint": {"lat": 45.75, "lon": 4.85},
+                        "contacts": [
+                            {"name": "Dr A", "role": "PRINCIPAL_INVESTIGATOR"},
+                            {"name": "Ms B", "role": "CONTACT"},
+                        ],
+                    }
+                ],
+            },
+        }
+    }
+    draft = import_record(json.dumps(record))
+    spec = _load(draft.text, tmp_path)
+    assert spec.trial is not None
+    (site,) = spec.trial.all("site")
+    assert site.value.value == "Clinic"
+    investigator = site.detail("investigator")
+    assert investigator is not None and investigator.value.value == "Dr A"
+    assert draft.losses == (
+        "contactsLocationsModule.centralContacts[].phoneExt",
+        "contactsLocationsModule.locations[].geoPoint",
+        "contact Ms B of site Clinic",
+    )
