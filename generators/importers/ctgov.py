@@ -208,7 +208,7 @@ READ: dict[str, frozenset[str]] = {
 #: the registry's own bookkeeping (when the record was submitted, checked, posted):
 #: about the record, not the protocol, so not worth a line of the loss report
 BOOKKEEPING = frozenset(
-    {"statusVerifiedDate", "lastKnownStatus", "studyFirstSubmitDate", "studyFirstSubmitQcDate"}
+    {"lastKnownStatus", "studyFirstSubmitDate", "studyFirstSubmitQcDate"}
     | {"studyFirstPostDateStruct", "lastUpdateSubmitDate", "lastUpdatePostDateStruct"}
     | {"resultsFirstSubmitDate", "resultsFirstSubmitQcDate", "resultsFirstPostDateStruct"}
     | {"dispFirstSubmitDate", "dispFirstSubmitQcDate", "dispFirstPostDateStruct"}
