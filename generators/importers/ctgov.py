@@ -5,8 +5,9 @@ The record is the data API v2 JSON of one study (`{"protocolSection": …}`, as
 one study), or the text of a registry page (see `page`).  The draft carries
 what the registry states: the header (identifiers, titles, sponsor, status and
 dates, phase, design, enrolment, sex and ages, conditions), arms and
-interventions, outcome measures as endpoints with their time frames, and the
-eligibility criteria, numbered in their order, each with its exact text and no
+interventions, outcome measures as endpoints with their time frames, the
+people and places (responsible party, contacts, sites, see `ctgov_people`),
+the oversight answers, and the eligibility criteria, numbered in their order, each with its exact text and no
 rule (`protocol check` lists them: N1110) until the writer formalises it.
 
 It is written as source text and put in the canonical layout by the formatter,
@@ -14,7 +15,8 @@ so the draft is what `protocol fmt` would leave.  Where the importer guessed
 (a date given to the month, a criterion without heading, outcome measures
 standing for objectives) the draft says so with `provisional` and `question`;
 what the language cannot carry is listed in the loss report, at the top of the
-draft as comments and returned to the caller.
+draft as comments and returned to the caller.  What the record marks as not
+final (see `provisional`) comes back marked `provisional`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ import attrs
 
 from generators.importers import page
 from generators.importers.criteria import split_criteria, unescape_markup
+from generators.importers.ctgov_people import People
+from generators.importers.provisional import OUTCOME_NOTE, Labels, split_note
 from generators.registries import ctgov as registry
 from generators.registries.ctgov_people import DATES
 from protocol_dsl import allocation as allocation_words
 from protocol_dsl.errors import UserError
 from protocol_dsl.fields import INTERVENTION_FIELDS, TRIAL_FIELDS
+from protocol_dsl.inert_text import printable
 from protocol_dsl.syntax.formatter import format_source
 from protocol_dsl.syntax.keywords import keywords
 from protocol_dsl.syntax.printer import quote
@@ -184,8 +189,10 @@ READ: dict[str, frozenset[str]] = {
     ),
     "statusModule": frozenset(
         {"overallStatus", "startDateStruct", "primaryCompletionDateStruct", "completionDateStruct"}
+        | {"statusVerifiedDate", "whyStopped"}
     ),
-    "sponsorCollaboratorsModule": frozenset({"leadSponsor", "collaborators"}),
+    "sponsorCollaboratorsModule": frozenset({"responsibleParty", "leadSponsor", "collaborators"}),
+    "oversightModule": frozenset({"oversightHasDmc", "isFdaRegulatedDrug", "isFdaRegulatedDevice"}),
     "descriptionModule": frozenset({"briefSummary", "detailedDescription"}),
     "conditionsModule": frozenset({"conditions", "keywords"}),
     "designModule": frozenset({"studyType", "phases", "designInfo", "enrollmentInfo"}),
@@ -196,11 +203,12 @@ READ: dict[str, frozenset[str]] = {
         {"eligibilityCriteria", "healthyVolunteers", "sex", "minimumAge", "maximumAge"}
         | {"stdAges"}
     ),
+    "contactsLocationsModule": frozenset({"centralContacts", "overallOfficials", "locations"}),
 }
 #: the registry's own bookkeeping (when the record was submitted, checked, posted):
 #: about the record, not the protocol, so not worth a line of the loss report
 BOOKKEEPING = frozenset(
-    {"statusVerifiedDate", "lastKnownStatus", "studyFirstSubmitDate", "studyFirstSubmitQcDate"}
+    {"lastKnownStatus", "studyFirstSubmitDate", "studyFirstSubmitQcDate"}
     | {"studyFirstPostDateStruct", "lastUpdateSubmitDate", "lastUpdatePostDateStruct"}
     | {"resultsFirstSubmitDate", "resultsFirstSubmitQcDate", "resultsFirstPostDateStruct"}
     | {"dispFirstSubmitDate", "dispFirstSubmitQcDate", "dispFirstPostDateStruct"}
@@ -239,6 +247,10 @@ class _Writer:
         self.arm_names: set[str] = set()
         self.intervention_names: set[str] = set()
         self.masking_roles: list[str] = []
+        # the closing paragraph of provisional entries is not description text
+        description, flagged = split_note(_str(section, "descriptionModule", "detailedDescription"))
+        self.description = description
+        self.labels = Labels(flagged)
 
     def source(self) -> str:
         header = self._header()
@@ -248,6 +260,10 @@ class _Writer:
             *self._objectives(),
         ]
         self.losses.extend(unread(self.section))
+        self.losses.extend(
+            f"provisional mark on {label} (not placed on the draft)"
+            for label in self.labels.pending
+        )
         lines = ["# Draft imported from a ClinicalTrials.gov registry record."]
         if self.losses:
             lines.append("# Not carried over (the language has no place for it):")
@@ -261,9 +277,15 @@ class _Writer:
         ident = _get(s, "identificationModule") or {}
         fields: list[str] = []
 
-        def add(key: str, value: str | None, marks: str = "") -> None:
-            if value is not None:
-                fields.append(f"  {key} {value}{marks}")
+        def add(key: str, value: str | None, marks: str = "", label: str | None = None) -> None:
+            """One header line; marked provisional where the record lists it (by `label`,
+            by default the field's name in words; "" when the caller marked it)."""
+            if value is None:
+                return
+            flagged = self.labels.mark(key.replace("_", " ") if label is None else label)
+            if marks.startswith(" provisional"):
+                flagged = ""
+            fields.append(f"  {key} {value}{flagged}{marks}")
 
         nct = _str(ident, "nctId")
         official = _str(ident, "officialTitle")
@@ -286,7 +308,11 @@ class _Writer:
             _str(i, "id") for i in _list(ident, "secondaryIdInfos") if _str(i, "type") == "REGISTRY"
         ]:
             if registry_id:
-                add("registry", registry_id if _WORD.fullmatch(registry_id) else _q(registry_id))
+                add(
+                    "registry",
+                    registry_id if _WORD.fullmatch(registry_id) else _q(registry_id),
+                    label=f"registry {registry_id}",
+                )
         for other in _list(ident, "secondaryIdInfos"):
             if _str(other, "type") != "REGISTRY" and _str(other, "id"):
                 self.losses.append(f"secondary identifier {_str(other, 'id')}")
@@ -295,17 +321,26 @@ class _Writer:
             ident, "organization", "fullName"
         )
         add("sponsor", _q(sponsor))
+        sponsor_class = _str(s, "sponsorCollaboratorsModule", "leadSponsor", "class")
+        add("sponsor_class", _choice("sponsor_class", sponsor_class))
         for collaborator in _list(s, "sponsorCollaboratorsModule", "collaborators"):
-            add("collaborator", _q(_str(collaborator, "name")))
+            name = _str(collaborator, "name")
+            add("collaborator", _q(name), label=f"collaborator {name}")
+        people = People(s, self.labels, self.losses)
+        people.responsible_party(add)
+        people.oversight(add)
         self._design(add)
         for condition in _list(s, "conditionsModule", "conditions"):
-            add("condition", _q(condition if isinstance(condition, str) else None))
+            text = condition if isinstance(condition, str) else None
+            add("condition", _q(text), label=f"condition {text}")
         for keyword in _list(s, "conditionsModule", "keywords"):
-            add("keyword", _q(keyword if isinstance(keyword, str) else None))
+            text = keyword if isinstance(keyword, str) else None
+            add("keyword", _q(text), label=f"keyword {text}")
         self._eligibility_header(add)
         self._status(add)
+        people.contacts_and_sites(add)
         add("summary", _q(_markup(_str(s, "descriptionModule", "briefSummary"))))
-        add("description", _q(_markup(_str(s, "descriptionModule", "detailedDescription"))))
+        add("description", _q(_markup(self.description)))
         name = identifier(acronym or org_id or nct or "IMPORTED", "TRIAL", set())
         return f"trial {name} {{\n" + "\n".join(fields) + "\n}"
 
@@ -327,7 +362,12 @@ class _Writer:
         self._masking_block(_get(design, "designInfo", "maskingInfo") or {})
         count = _get(design, "enrollmentInfo", "count")
         if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
-            add("enrolment", str(count))
+            # once enrolment has closed, an ACTUAL count is the number enrolled
+            status = _choice("status", _str(self.section, "statusModule", "overallStatus"))
+            actual = _str(design, "enrollmentInfo", "type") == "ACTUAL"
+            planned = "enrolment" in self.labels.pending and "enrolled" not in self.labels.pending
+            closed = status in registry.ENROLMENT_CLOSED
+            add("enrolled" if closed and actual and not planned else "enrolment", str(count))
 
     def _masking_block(self, info: dict[str, Any]) -> None:
         roles = [_ROLE_WORDS[r] for r in _list(info, "whoMasked") if r in _ROLE_WORDS]
@@ -373,6 +413,8 @@ class _Writer:
         if overall and word is None:
             self.losses.append(f"overall status {overall}")
         add("status", word)
+        add("why_stopped", _q(_str(status, "whyStopped")))
+        self._verified(add, _str(status, "statusVerifiedDate"))
         for field, key, actual in DATES:
             date = _str(status, key, "date")
             if date is None:
@@ -407,6 +449,26 @@ class _Writer:
                 self.losses.append(
                     f"enrolment type {enrolment} (the spec derives {expected} from the status)"
                 )
+
+    def _verified(self, add: Any, verified: str | None) -> None:
+        """The record verification date (a month) as `verification_date`, or as the version
+        date where the record flags that the month came from it."""
+        if verified is None:
+            return
+        if not (_MONTH.fullmatch(verified) or _FULL_DATE.fullmatch(verified)):
+            self.losses.append(f"statusVerifiedDate '{verified}'")
+            return
+        pending = self.labels.pending
+        from_version = "version date" in pending and "verification date" not in pending
+        add(
+            "version_date" if from_version else "verification_date",
+            verified if _FULL_DATE.fullmatch(verified) else f"{verified}-01",
+            _question(
+                f"The record was verified in {verified[:7]}"
+                + (", the month of the protocol version" if from_version else "")
+                + "; the day is a placeholder."
+            ),
+        )
 
     # ---- arms and interventions
 
@@ -509,13 +571,19 @@ class _Writer:
                 frame = _str(outcome, "timeFrame")
                 if frame:
                     clause = f" timeframe {_q(frame)}"
+                measure = _str(outcome, "measure")
+                description = _str(outcome, "description")
+                if description == OUTCOME_NOTE:  # the record's note: not final in the protocol
+                    self.labels.take(f"{_LEVEL_LABELS[level]} outcome “{measure}”")
+                    clause += " provisional"  # marks come last, provisional before question
+                    description = None
                 if outcome.get(page.GUESSED):
                     clause += _question(
                         "The page ran the table's cells together: the split between measure "
                         "and time frame is a guess."
                     )
-                endpoints.append(f"  endpoint EP{number} {_q(_str(outcome, 'measure'))}{clause}")
-                if _str(outcome, "description"):
+                endpoints.append(f"  endpoint EP{number} {_q(measure)}{clause}")
+                if description:
                     self.losses.append(
                         f"description of outcome measure '{_str(outcome, 'measure')}'"
                     )
@@ -534,6 +602,8 @@ class _Writer:
 
 
 TRIAL_TYPE_WORDS = INTERVENTION_FIELDS["type"].choices
+#: an outcome level as the record's list of provisional entries names it
+_LEVEL_LABELS = {"primary": "primary", "secondary": "secondary", "exploratory": "other"}
 
 
 def _implied_groups(minimum: str | None, maximum: str | None) -> list[str]:
@@ -594,5 +664,7 @@ def _question(text: str) -> str:
 
 
 def _comment(text: str) -> str:
-    """One comment line: line breaks folded so that a record's text cannot end the comment."""
-    return " ".join(text.split())
+    """One comment line: line breaks folded so that a record's text cannot end the comment,
+    and the characters that act rather than show (a NUL, which no spec file may hold) left
+    out."""
+    return " ".join(printable(text).split())

@@ -5,7 +5,9 @@ element definitions ask: the start date is ACTUAL once the trial has enrolled
 (recruiting, enrolling by invitation, active, suspended, completed,
 terminated), ESTIMATED before; the primary completion and completion dates
 are ACTUAL once the trial has completed or terminated.  A withdrawn trial
-enrolled no one: its dates stay ESTIMATED.  The record verification date is
+enrolled no one: its dates stay ESTIMATED.  Without a status, actual or
+anticipated is unknown: the type is left out (the PRS rules then report it as
+missing) rather than guessed.  The record verification date is
 the month of `verification_date`, else of the protocol's `version_date`.
 
 The people and places come from the header's structured fields: the
@@ -75,11 +77,11 @@ def status_module(h: Header) -> dict[str, Any]:
             "statusVerifiedDate": verified.strftime("%Y-%m") if verified else None,
             "overallStatus": status.upper() if status else None,
             "whyStopped": h.value("why_stopped"),
-            "startDateStruct": _dated(h.field("start_date"), status in STARTED),
+            "startDateStruct": _dated(h.field("start_date"), status, STARTED),
             "primaryCompletionDateStruct": _dated(
-                h.field("primary_completion_date"), status in ENDED
+                h.field("primary_completion_date"), status, ENDED
             ),
-            "completionDateStruct": _dated(h.field("completion_date"), status in ENDED),
+            "completionDateStruct": _dated(h.field("completion_date"), status, ENDED),
         }
     )
 
@@ -90,11 +92,17 @@ def _date(found: m.Field | None) -> datetime.date | None:
     return found.value.value
 
 
-def _dated(found: m.Field | None, actual: bool) -> dict[str, str] | None:
+def _dated(
+    found: m.Field | None, status: str | None, actual: frozenset[str]
+) -> dict[str, str] | None:
+    """The date and its type: ACTUAL under the `actual` statuses, else ESTIMATED; no type
+    without a status (whether the date has passed is then unknown)."""
     date = _date(found)
     if date is None:
         return None
-    return {"date": date.isoformat(), "type": "ACTUAL" if actual else "ESTIMATED"}
+    if status is None:
+        return {"date": date.isoformat()}
+    return {"date": date.isoformat(), "type": "ACTUAL" if status in actual else "ESTIMATED"}
 
 
 def sponsor_module(h: Header) -> dict[str, Any]:

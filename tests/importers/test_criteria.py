@@ -208,11 +208,15 @@ _JSON = st.recursive(
 )
 _MODULES = {
     "identificationModule": ["nctId", "briefTitle", "officialTitle", "acronym", "orgStudyIdInfo"],
-    "statusModule": ["overallStatus", "startDateStruct"],
+    "statusModule": ["overallStatus", "startDateStruct", "statusVerifiedDate", "whyStopped"],
+    "sponsorCollaboratorsModule": ["responsibleParty", "leadSponsor", "collaborators"],
+    "oversightModule": ["oversightHasDmc", "isFdaRegulatedDrug"],
+    "descriptionModule": ["detailedDescription"],
     "designModule": ["phases", "designInfo", "enrollmentInfo", "studyType"],
     "armsInterventionsModule": ["armGroups", "interventions"],
     "outcomesModule": ["primaryOutcomes"],
     "eligibilityModule": ["eligibilityCriteria", "minimumAge", "sex", "stdAges"],
+    "contactsLocationsModule": ["centralContacts", "overallOfficials", "locations"],
 }
 
 
@@ -232,3 +236,47 @@ def test_a_record_with_values_of_any_type_still_gives_a_draft_that_parses(record
     draft = import_record(json.dumps(record))
     module, diagnostics = parse_module(draft.text, "draft.trial")
     assert module is not None, [d.message for d in diagnostics]
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=_FREE, detail=_FREE, facility=_FREE, why=_FREE)
+def test_any_text_of_people_and_places_survives_record_to_draft_to_parse(
+    name: str, detail: str, facility: str, why: str
+) -> None:
+    record = {
+        "protocolSection": {
+            "statusModule": {"overallStatus": "TERMINATED", "whyStopped": why},
+            "sponsorCollaboratorsModule": {
+                "responsibleParty": {
+                    "type": "PRINCIPAL_INVESTIGATOR",
+                    "investigatorFullName": name,
+                    "investigatorAffiliation": detail,
+                }
+            },
+            "contactsLocationsModule": {
+                "centralContacts": [{"name": name, "role": "CONTACT", "email": detail}],
+                "locations": [
+                    {
+                        "facility": facility,
+                        "city": detail,
+                        "contacts": [{"name": name, "role": "PRINCIPAL_INVESTIGATOR"}],
+                    }
+                ],
+            },
+        }
+    }
+    module, diagnostics = parse_module(import_record(json.dumps(record)).text, "draft.trial")
+    assert module is not None, [d.message for d in diagnostics]
+    trial = next(d for d in module.declarations if type(d).__name__ == "Trial")
+    fields = {f.key: f for f in trial.fields}
+    party, contact, site = fields["responsible_party"], fields["contact"], fields["site"]
+
+    def detail_of(f: object, key: str) -> object:
+        found = f.detail(key)  # type: ignore[attr-defined]
+        return None if found is None else found.value.value
+
+    assert fields["why_stopped"].values[0].value == why
+    assert (detail_of(party, "name"), detail_of(party, "affiliation")) == (name, detail)
+    assert (contact.values[0].value, detail_of(contact, "email")) == (name, detail)
+    assert (site.values[0].value, detail_of(site, "city")) == (facility, detail)
+    assert detail_of(site, "investigator") == name

@@ -46,8 +46,15 @@ FIELDS_READ = (
     "statusModule.startDateStruct",  # date, type
     "statusModule.primaryCompletionDateStruct",
     "statusModule.completionDateStruct",
+    "statusModule.statusVerifiedDate",
+    "statusModule.whyStopped",
+    "sponsorCollaboratorsModule.responsibleParty",  # type, investigator's name, title, affiliation
     "sponsorCollaboratorsModule.leadSponsor.name",
+    "sponsorCollaboratorsModule.leadSponsor.class",
     "sponsorCollaboratorsModule.collaborators",
+    "oversightModule.oversightHasDmc",
+    "oversightModule.isFdaRegulatedDrug",
+    "oversightModule.isFdaRegulatedDevice",
     "descriptionModule.briefSummary",
     "descriptionModule.detailedDescription",
     "conditionsModule.conditions",
@@ -64,7 +71,7 @@ FIELDS_READ = (
     "designModule.enrollmentInfo.type",
     "armsInterventionsModule.armGroups",  # label, type, description, interventionNames
     "armsInterventionsModule.interventions",  # type, name, description, armGroupLabels
-    "outcomesModule.primaryOutcomes",  # measure, timeFrame
+    "outcomesModule.primaryOutcomes",  # measure, timeFrame, the provisional note as description
     "outcomesModule.secondaryOutcomes",
     "outcomesModule.otherOutcomes",
     "eligibilityModule.eligibilityCriteria",
@@ -73,6 +80,9 @@ FIELDS_READ = (
     "eligibilityModule.minimumAge",
     "eligibilityModule.maximumAge",
     "eligibilityModule.stdAges",
+    "contactsLocationsModule.centralContacts",  # name, phone, email
+    "contactsLocationsModule.overallOfficials",  # name, affiliation, role
+    "contactsLocationsModule.locations",  # facility, status, city, state, zip, country, investigator
 )
 
 
@@ -422,10 +432,7 @@ def test_full_api_record_gives_a_draft_that_checks(tmp_path: Path) -> None:
         "other name 'EX-001' of intervention Drug X",
         "description of outcome measure 'Annualized rate of severe asthma exacerbations'",
         "statusModule.expandedAccessInfo",
-        "sponsorCollaboratorsModule.responsibleParty",
-        "oversightModule (the whole module)",
         "designModule.designInfo.interventionModelDescription",
-        "contactsLocationsModule (the whole module)",
         "ipdSharingStatementModule (the whole module)",
     )
 
@@ -442,6 +449,8 @@ def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path:
         "statusModule.completionDateStruct",
         # the same criteria, in the registry layout the spec writes (sub-items indented by 4)
         "eligibilityModule.eligibilityCriteria",
+        # those dates, now provisional, are listed at the end of the description
+        "descriptionModule.detailedDescription",
     }
     # an intervention's other names and an outcome's description are in the loss report
     section = original["protocolSection"]
@@ -462,6 +471,122 @@ def test_full_api_record_comes_back_but_for_what_the_draft_cannot_hold(tmp_path:
         "date": "2027-03-01",
         "type": "ESTIMATED",
     }
+    assert _at(again, "descriptionModule.detailedDescription") == (
+        f"{_at(original, 'descriptionModule.detailedDescription')}\n\n"
+        "Provisional (not final in the protocol): primary completion date; completion date."
+    )
     assert split_criteria(str(_at(again, "eligibilityModule.eligibilityCriteria"))) == (
         split_criteria(str(_at(original, "eligibilityModule.eligibilityCriteria")))
+    )
+
+
+# ---------------------------------------------------------------- people, places, provisional notes
+
+#: a header with every people, place and oversight field the record carries, some provisional
+_REGISTERED = """\
+trial PEOPLE {
+  title                     "A registered trial"
+  sponsor                   "Example Pharma"
+  sponsor_class             industry
+  responsible_party         principal_investigator provisional {
+    name        "Prof. Li Wei"
+    title       "Director of Rheumatology" provisional
+    affiliation "Jinan Central Hospital"
+  }
+  fda_regulated_drug        no
+  fda_regulated_device      no
+  data_monitoring_committee yes provisional
+  status                    terminated
+  why_stopped               "Sponsor decision"
+  verification_date         2025-03-15
+  enrolment                 60
+  enrolled                  41 provisional
+  condition                 "Lupus" provisional
+  contact                   "Trial office" {
+    role  central
+    phone "+86 531 0000 0000"
+    email "trials@example.org" provisional
+  }
+  contact                   "Dr Anna Meier" provisional {
+    role          official
+    affiliation   "Example Pharma"
+    official_role study_director
+  }
+  site                      "Jinan Central Hospital" {
+    city         "Jinan"
+    country      "China"
+    status       completed
+    investigator "Prof. Li Wei"
+  }
+  description               "What the trial does."
+}
+"""
+
+
+def test_people_places_and_provisional_notes_come_back(tmp_path: Path) -> None:
+    original = registry.record(_load(_REGISTERED, tmp_path, "registered.trial"))
+    section = original["protocolSection"]
+    # the record carries what the test is about
+    assert section["descriptionModule"]["detailedDescription"].startswith(
+        "What the trial does.\n\nProvisional (not final in the protocol): "
+    )
+    assert section["contactsLocationsModule"]["overallOfficials"]
+    draft = import_record(json.dumps(original))
+    assert draft.losses == ()
+    drafted = _load(draft.text, tmp_path)
+    # the closing list of provisional entries is not description text
+    assert drafted.trial_field("description").value.value == "What the trial does."
+    assert registry.record(drafted) == original
+
+
+def test_a_provisional_entry_the_draft_cannot_place_is_reported(tmp_path: Path) -> None:
+    record = {
+        "protocolSection": {
+            "identificationModule": {"briefTitle": "T"},
+            "descriptionModule": {
+                "detailedDescription": "Text.\n\nProvisional (not final in the protocol): "
+                "start date; an entry of another tool."
+            },
+        }
+    }
+    draft = import_record(json.dumps(record))
+    spec = _load(draft.text, tmp_path)
+    assert spec.trial_field("description").value.value == "Text."
+    assert draft.losses == (
+        "provisional mark on start date (not placed on the draft)",
+        "provisional mark on an entry of another tool (not placed on the draft)",
+    )
+
+
+def test_a_contact_or_location_key_the_draft_does_not_read_is_reported(tmp_path: Path) -> None:
+    record = {
+        "protocolSection": {
+            "identificationModule": {"briefTitle": "T"},
+            "contactsLocationsModule": {
+                "centralContacts": [{"name": "Desk", "role": "CONTACT", "phoneExt": "12"}],
+                "locations": [
+                    {
+                        "facility": "Clinic",
+                        "city": "Lyon",
+                        "geoPoint": {"lat": 45.75, "lon": 4.85},
+                        "contacts": [
+                            {"name": "Dr A", "role": "PRINCIPAL_INVESTIGATOR"},
+                            {"name": "Ms B", "role": "CONTACT"},
+                        ],
+                    }
+                ],
+            },
+        }
+    }
+    draft = import_record(json.dumps(record))
+    spec = _load(draft.text, tmp_path)
+    assert spec.trial is not None
+    (site,) = spec.trial.all("site")
+    assert site.value.value == "Clinic"
+    investigator = site.detail("investigator")
+    assert investigator is not None and investigator.value.value == "Dr A"
+    assert draft.losses == (
+        "contactsLocationsModule.centralContacts[].phoneExt",
+        "contactsLocationsModule.locations[].geoPoint",
+        "contact Ms B of site Clinic",
     )
