@@ -293,12 +293,13 @@ def _title_rows(source: str) -> dict[str, str]:
 
 def test_title_page_names_each_identifier_and_the_signatory() -> None:
     source = (SPECS / "qls4131_sle_phase1b.trial").read_text(encoding="utf-8")
+    registry = re.search(r"^  registry +NCT07001839\n", source, re.M)
+    assert registry is not None
     source = source.replace(
-        "  registry          NCT07001839\n",
-        "  registry          NCT07001839\n"
-        '  registry          "2025-512345-12-00"\n'
-        '  ind               "123456"\n'
-        '  sponsor_address   "No. 8888 Lvyou Road, Jinan, China"\n'
+        registry[0],
+        registry[0] + '  registry "2025-512345-12-00"\n'
+        '  ind "123456"\n'
+        '  sponsor_address "No. 8888 Lvyou Road, Jinan, China"\n'
         '  sponsor_signatory "Dr Jane Roe, Chief Medical Officer"\n',
     )
     rows = _title_rows(source)

@@ -39,7 +39,13 @@ KEYS = [f"spec:{stem}" for stem in ALL_SPECS]
 
 def _checked(source: str, name: str = "draft.trial"):
     result = compile_spec(name, source)
-    problems = [f"{d.code} {d.message}" for d in result.diagnostics if d.severity != "note"]
+    # W0807: the registry record's required fields (dates, oversight, responsible party)
+    # are not in a USDM study: the draft says so rather than invent them
+    problems = [
+        f"{d.code} {d.message}"
+        for d in result.diagnostics
+        if d.severity != "note" and d.code != "W0807"
+    ]
     assert result.spec is not None and not problems, problems
     return result.spec
 
