@@ -15,7 +15,9 @@ import re
 from hypothesis import strategies as st
 
 _TOKENS = re.compile(
-    r"""(?P<string>"(?:[^"\\]|\\.)*")"""
+    # a text block takes its content as written (no escapes): kept whole
+    r'(?P<block>"""(?:(?!""").)*""")'
+    r"""|(?P<string>"(?:[^"\\]|\\.)*")"""
     r"|(?P<unit>'[^'\n]+')"
     r"|(?P<comment>\#[^\n]*)"
     r"|(?P<space>[ \t\r\n\f]+)"

@@ -218,8 +218,9 @@ def _same_as_plain(run: SpecRun, folder: Path, plain: str) -> Outcome:
 
 
 def same_meaning(a: Any, b: Any) -> bool:
-    """Equal models, but for spans (already outside equality) and the spelling a field
-    value was written with (`Value.text`: kept so that fmt writes it back as written)."""
+    """Equal models, but for spans and every other field outside equality (where a
+    part of a declaration is written) and the spelling a field value was written with
+    (`Value.text`: kept so that fmt writes it back as written)."""
     if isinstance(a, m.Value) and isinstance(b, m.Value):
         return a.kind == b.kind and a.value == b.value
     if type(a) is not type(b):
@@ -230,7 +231,7 @@ def same_meaning(a: Any, b: Any) -> bool:
         return all(
             same_meaning(getattr(a, f.name), getattr(b, f.name))
             for f in attrs.fields(type(a))
-            if f.name != "span"
+            if f.eq
         )
     return bool(a == b)
 

@@ -184,8 +184,8 @@ AMENDMENTS: tuple[Amendment, ...] = (
         "the protocol's version and date updated for the amendment: administrative",
         {"version": False, "version date": False},
         3,
-        ('version           "1.0" provisional', 'version           "2.0" provisional'),
-        ("version_date      2025-06-01", "version_date      2025-09-15"),
+        ('version                   "1.0" provisional', 'version                   "2.0" provisional'),
+        ("version_date              2025-06-01", "version_date              2025-09-15"),
     ),
     case(
         "note-added",
@@ -247,7 +247,7 @@ AMENDMENTS: tuple[Amendment, ...] = (
         4,
         ('"Aged 18 to 70 (inclusive);"', '"Aged 18 to 75 (inclusive);"'),
         ("  = age between 18 and 70", "  = age between 18 and 75"),
-        ("maximum_age       70 years", "maximum_age       75 years"),
+        ("maximum_age               70 years", "maximum_age               75 years"),
     ),
     case(
         "blood-pressure-threshold-narrowed",
@@ -351,7 +351,7 @@ AMENDMENTS: tuple[Amendment, ...] = (
         "sample size is a typical substantial modification",
         {"enrolment": True, "expansion": True},
         4,
-        ("enrolment         108", "enrolment         150"),
+        ("enrolment                 108", "enrolment                 150"),
         ("  expansion   72 provisional", "  expansion   114 provisional"),
     ),
     case(
