@@ -67,7 +67,24 @@ def find(old: Spec, new: Spec) -> list[Rename]:
         for r in _kind("item", olds, news, _plain_content):
             found.append(attrs.evolve(r, old=f"{form.name}.{r.old}", new=f"{form.name}.{r.new}"))
     found += _kind("endpoint", _endpoints(old), _endpoints(new), _plain_content)
-    return found
+    # a rename read from content alone is not made when either name stands for another
+    # declaration in the other version (a visit renamed to the name an intervention had):
+    # the pairing would be uncertain, and it would read differently in each direction
+    taken_old, taken_new = _top_names(old), _top_names(new)
+    return [
+        r
+        for r in found
+        if r.stated or r.kind == "item" or (r.new not in taken_old and r.old not in taken_new)
+    ]
+
+
+def _top_names(spec: Spec) -> set[str]:
+    """The names of the declarations of a spec (of every kind)."""
+    return {
+        name
+        for declaration in spec.module.declarations
+        if isinstance(name := getattr(declaration, "name", None), str)
+    }
 
 
 def _endpoints(spec: Spec) -> dict[str, m.Endpoint]:
