@@ -184,7 +184,10 @@ AMENDMENTS: tuple[Amendment, ...] = (
         "the protocol's version and date updated for the amendment: administrative",
         {"version": False, "version date": False},
         3,
-        ('version                   "1.0" provisional', 'version                   "2.0" provisional'),
+        (
+            'version                   "1.0" provisional',
+            'version                   "2.0" provisional',
+        ),
         ("version_date              2025-06-01", "version_date              2025-09-15"),
     ),
     case(
