@@ -795,7 +795,11 @@ def _score_info(score: m.Score) -> ScoreInfo:
 
 
 def _dose_finding(
-    draw: st.DrawFn, used: set[str], intervention: str, last_day: int
+    draw: st.DrawFn,
+    used: set[str],
+    intervention: str,
+    last_day: int,
+    visit_days: tuple[int, ...] = (),
 ) -> tuple[m.DoseFinding, int]:
     """A dose-finding block whose numbers add up; returns it and its sample size."""
     unit = draw(st.sampled_from(["mg", "ug", "mg/kg"]))
@@ -830,9 +834,11 @@ def _dose_finding(
         m.Quantity(Decimal(window_days), "days"), "first_dose", _marks(draw, 1), span=SPAN
     )
     step_ups: tuple[m.StepUp, ...] = ()
-    if window_days > 2 and draw(st.booleans()):
+    # a step-up dose falls on a scheduled visit, where it is given and recorded (E0620)
+    step_days = [d for d in visit_days if 2 <= d < window_days]
+    if step_days and draw(st.booleans()):
         top = levels[-1].name
-        days = sorted(set(draw(st.lists(st.integers(2, window_days - 1), min_size=1, max_size=3))))
+        days = sorted(set(draw(st.lists(st.sampled_from(step_days), min_size=1, max_size=3))))
         percents = sorted(
             set(draw(st.lists(st.integers(1, 99), min_size=len(days), max_size=len(days))))
         )
@@ -958,7 +964,8 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
     dose_finding = None
     enrolment: int | None = draw(st.none() | st.integers(10, 500))
     if draw(st.booleans()):
-        dose_finding, enrolment = _dose_finding(draw, used, intervention.name, last_day)
+        visit_days = tuple(v.day for v in visits if v.day is not None and v.day_end is None)
+        dose_finding, enrolment = _dose_finding(draw, used, intervention.name, last_day, visit_days)
     trial = _trial(draw, used, scr, enrolment)
     activities = [
         m.Activity(

@@ -409,7 +409,9 @@ async def test_semantic_tokens_say_what_a_name_is(client: LanguageClient) -> Non
         line += delta_line
         column = column + delta_column if delta_line == 0 else delta_column
         kinds[(line, column)] = names[kind]
-    scr = position(text, text.index("eligibility_visit SCR") + len("eligibility_visit "))
+    at = re.search(r"eligibility_visit +SCR", text)
+    assert at is not None
+    scr = position(text, at.end() - len("SCR"))
     assert kinds[(scr.line, scr.character)] == "event"
     inclusion = position(text, text.index("inclusion I1"))
     assert kinds[(inclusion.line, inclusion.character)] == "keyword"

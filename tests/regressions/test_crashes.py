@@ -407,7 +407,7 @@ def test_a_failing_artefact_does_not_stop_the_others(
     assert (out / "sdtm" / "ta.csv").exists()
     assert (out / "registry" / "ctgov.json").exists()
     assert not (out / "subject.schema.json").exists()
-    assert result.output.splitlines()[-1] == f"built 12 files into {out}"
+    assert result.output.splitlines()[-1] == f"built 13 files into {out}"
     assert "Traceback" not in result.output
 
 

@@ -66,4 +66,4 @@ def test_the_collect_line_labels_every_rule_that_reads_the_form(tmp_path: Path) 
     path, _line = _planted(tmp_path, COLLECT, "collect sle.sledai_2k_form      at D1")
     (found,) = [d for d in compile_spec(str(path)).diagnostics if d.severity == "error"]
     assert "I4, E2 and endpoint EP5" in found.message
-    assert {label.span.line for label in found.labels} == {261, 284, 395}
+    assert {label.span.line for label in found.labels} == {275, 298, 409}
