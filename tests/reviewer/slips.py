@@ -375,10 +375,19 @@ PLANTED: list[Slip] = [
         "element HIM",
     ),
     # ---- header against the rules (W0805)
-    _s(QLS, "  minimum_age               18 years", "  minimum_age               16 years", "W0805"),
-    _s(QLS, "  maximum_age               70 years", "  maximum_age               75 years", "W0805"),
+    _s(
+        QLS, "  minimum_age               18 years", "  minimum_age               16 years", "W0805"
+    ),
+    _s(
+        QLS, "  maximum_age               70 years", "  maximum_age               75 years", "W0805"
+    ),
     _s(QLS, "  sex                       all", "  sex                       female", "W0805"),
-    _s(CDISC, "  minimum_age               50 years", "  minimum_age               18 years", "W0805"),
+    _s(
+        CDISC,
+        "  minimum_age               50 years",
+        "  minimum_age               18 years",
+        "W0805",
+    ),
     _s(CDISC, "  sex                       all", "  sex                       male", "W0805"),
     # ---- the earlier slips: contradictions, ranges, names, types, units
     _s(QLS, "  = age between 18 and 70", "  = age between 70 and 18", "E0401"),
