@@ -21,6 +21,7 @@ import attrs
 from lxml import etree
 
 from generators.documents.docx_fields import field, text_run, w
+from protocol_dsl.errors import UserError
 from protocol_dsl.inert_text import printable
 
 # Characters XML 1.0 cannot carry (the spec's text is dropped of them, not the file broken)
@@ -44,8 +45,8 @@ class RunningHead:
         return printable(_NOT_XML.sub("", " · ".join(p for p in parts if p)))
 
 
-class NotAWordTemplate(ValueError):
-    """The reference template is not a Word document python-docx can open."""
+class NotAWordTemplate(UserError, ValueError):
+    """The reference template is not a Word document python-docx can open: the user's file."""
 
 
 def open_document(reference: bytes | None) -> Any:
