@@ -6,7 +6,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.chromium import CHROMIUM, flags
 
 
 def print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
@@ -14,14 +14,7 @@ def print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
     result = subprocess.run(
         [
             str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
+            *flags(profile),
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",
             page.as_uri(),
