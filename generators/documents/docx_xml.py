@@ -39,33 +39,21 @@ def paragraph_element(paragraph: Paragraph) -> CT_P:
     """The `w:p` element of a paragraph, through its public paragraph format."""
     from docx.oxml.text.paragraph import CT_P
 
-    element = paragraph.paragraph_format.element
-    if not isinstance(element, CT_P):
-        raise DocxChanged(
-            "python-docx's paragraph format no longer wraps the paragraph's own element "
-            f"(it holds {type(element).__name__}); the Word writers need updating"
-        )
-    return element
+    return _checked(paragraph.paragraph_format.element, CT_P, "a paragraph's format")
 
 
 def run_element(run: Run) -> CT_R:
     """The `w:r` element of a run, through its public font."""
     from docx.oxml.text.run import CT_R
 
-    element = run.font.element
-    if not isinstance(element, CT_R):
-        raise DocxChanged(
-            "python-docx's font no longer wraps the run's own element "
-            f"(it holds {type(element).__name__}); the Word writers need updating"
-        )
-    return element
+    return _checked(run.font.element, CT_R, "a run's font")
 
 
 def table_element(table: Table) -> CT_Tbl:
     """The `w:tbl` element of a table: python-docx has no public way to it."""
     from docx.oxml.table import CT_Tbl
 
-    return _wrapped(table, "_tbl", CT_Tbl)
+    return _checked(getattr(table, "_tbl", None), CT_Tbl, "a table")
 
 
 def row_element(row: Any) -> CT_Row:
@@ -73,14 +61,14 @@ def row_element(row: Any) -> CT_Row:
     keeps private, hence `Any`): python-docx has no public way to it."""
     from docx.oxml.table import CT_Row
 
-    return _wrapped(row, "_tr", CT_Row)
+    return _checked(getattr(row, "_tr", None), CT_Row, "a table row")
 
 
-def _wrapped(proxy: Any, name: str, expected: type[_Element]) -> _Element:
-    element = getattr(proxy, name, None)
+def _checked(element: object, expected: type[_Element], where: str) -> _Element:
     if not isinstance(element, expected):
         raise DocxChanged(
-            f"python-docx's {type(proxy).__name__} no longer keeps its {expected.__name__} "
-            f"element where this version of protocol-dsl reads it; the Word writers need updating"
+            f"python-docx no longer gives the {expected.__name__} element of {where} where "
+            f"this version of protocol-dsl reads it (it found {type(element).__name__}); "
+            "the Word writers need updating"
         )
     return element
