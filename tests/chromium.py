@@ -46,25 +46,32 @@ def flags(profile: Path) -> list[str]:
     ]
 
 
+def run(
+    page: Path, profile: Path, *arguments: str, timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """One headless run of Chromium on `page`, with the flags of every run and `arguments`."""
+    return subprocess.run(
+        [str(CHROMIUM), *flags(profile), *arguments, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def screenshot(page: Path, png: Path, profile: Path, height: int = 2400) -> list[str]:
     """Take a screenshot of `page` 1280 pixels wide; the console messages it caused.
 
     Chromium prints console messages on stderr with `--enable-logging=stderr`.
     """
-    result = subprocess.run(
-        [
-            str(CHROMIUM),
-            *flags(profile),
-            "--enable-logging=stderr",
-            "--v=0",
-            f"--screenshot={png}",
-            f"--window-size=1280,{height}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
+    result = run(
+        page,
+        profile,
+        "--enable-logging=stderr",
+        "--v=0",
+        f"--screenshot={png}",
+        f"--window-size=1280,{height}",
         timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return [line for line in result.stderr.splitlines() if _CONSOLE.search(line)]
