@@ -61,14 +61,45 @@ __all__ = ["diff", "phase_of"]
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
     old, new = plain(old, new)
-    # a definition moved between the trial and its libraries is read where it now is
-    old = moves.apply(old, moves.find(old, new))
+    # a declaration moved between the trial and its libraries is read where it now is
+    moved = moves.find(old, new)
+    old = moves.apply(old, moved)
     renamed = renames.find(old, new)
     differ = Differ(renames.apply(old, renamed), renames.unmarked(new))
+    relocating(differ, moved)
     renaming(differ, renamed)
     run(differ)
     order = {section: index for index, section in enumerate(rules.SECTIONS)}
     return sorted(differ.changes, key=lambda c: order.get(c.section, len(order)))
+
+
+_RELOCATED = {
+    "definition": "DEFINITION_RELOCATED",
+    "code list": "CODELIST_RELOCATED",
+    "criterion": "CRITERION_RELOCATED",
+}
+
+
+def relocating(d: Differ, moved: list[moves.Move]) -> None:
+    """One change per declaration moved between modules, named at both places (the rest of
+    the diff reads it where it now is, and reports whatever else changed)."""
+    for mv in moved:
+        d.emit(
+            _RELOCATED[mv.kind],
+            "changed",
+            f"{mv.kind} {mv.new}",
+            f"moved from {_place(mv.old)} to {_place(mv.new)}, word for word ({mv.old} → {mv.new})",
+            old=mv.old,
+            new=mv.new,
+            old_node=mv.old_declaration,
+            new_node=mv.declaration,
+            keys=(mv.new, mv.old),
+        )
+
+
+def _place(qualified: str) -> str:
+    """Where a qualified name is declared: the trial, or the library by its alias."""
+    return f"library {qualified.rsplit('.', 1)[0]}" if "." in qualified else "the trial"
 
 
 _RENAMED = {"visit": "VISIT_RENAMED", "item": "ITEM_RENAMED", "endpoint": "ENDPOINT_RENAMED"}

@@ -43,8 +43,16 @@ VALUE = "code list sex, value intersex"
 @pytest.mark.parametrize(
     ("criterion", "added", "removed"),
     [
-        ((_CONSENT, 'inclusion I3 "Sex recorded"\n  = demographics.sex in sex'), "widened", "narrowed"),
-        ((_ANAEMIA, 'exclusion E1 "Sex recorded"\n  = demographics.sex in sex'), "narrowed", "widened"),
+        (
+            (_CONSENT, 'inclusion I3 "Sex recorded"\n  = demographics.sex in sex'),
+            "widened",
+            "narrowed",
+        ),
+        (
+            (_ANAEMIA, 'exclusion E1 "Sex recorded"\n  = demographics.sex in sex'),
+            "narrowed",
+            "widened",
+        ),
         (
             (_CONSENT, 'inclusion I3 "Sex not recorded"\n  = not (demographics.sex in sex)'),
             "narrowed",

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generators.diff import renames
 from generators.diff.compare import diff
 from protocol_dsl.commands.diff import compile_for_diff
 from protocol_dsl.syntax.formatter import format_module, format_source
@@ -98,11 +97,6 @@ def test_generated_specs_reverse(a: str, b: str) -> None:
     path = ROOT / "specs" / "generated.trial"
     first, second = _compiled(path, a), _compiled(path, b)
     assume(first is not None and second is not None)
-    # A rename read from content alone (a visit, an item, an endpoint: generators/diff/
-    # renames.py) can still read differently in each direction on generated specs that
-    # reuse one name for declarations of several kinds; such pairs are left to the rename
-    # tests (tests/diff/test_renames.py) until the pairing is symmetric there too.
-    assume(not renames.find(first, second) and not renames.find(second, first))
     assert view(diff(second, first)) == reversed_view(diff(first, second))
 
 

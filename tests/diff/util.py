@@ -26,8 +26,9 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
     """What the diff read backwards must report: inverse rule and direction, old and new swapped;
     a renumbered criterion's changes are named by its id in the version compared with."""
     renamed = {c.keys[0]: c.keys[1] for c in changes if c.rule_id == "CRITERION_RENUMBERED"}
-    # a renamed visit, item or endpoint: named by its old name read backwards
-    names = {c.new: c.old for c in changes if c.rule_id.endswith("_RENAMED")}
+    # a renamed visit, item or endpoint, a declaration moved between modules: named by its
+    # old name read backwards
+    names = {c.new: c.old for c in changes if c.rule_id.endswith(("_RENAMED", "_RELOCATED"))}
     return Counter(
         (
             renamed[c.target] if renamed.get(c.target) in c.keys else _old_name(c.target, names),
