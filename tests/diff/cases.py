@@ -73,6 +73,19 @@ def removed(rule: str, category: str, eu: bool, fda: bool, *old: Edit, **kw) -> 
 
 S, R, REL, ROB, ADM = "safety", "rights", "data_reliability", "data_robustness", "administrative"
 
+
+_GC = 'use "../../../specs/lib/glucocorticoids.trial" as gc\n'
+
+
+def _uses(*libraries: tuple[str, str]) -> Edit:
+    """Libraries of cases/lib used beside glucocorticoids: (file name, alias) each."""
+    return after(_GC, "".join(f'use "lib/{name}.trial" as {alias}\n' for name, alias in libraries))
+
+
+def _library_part(name: str) -> str:
+    """The declaration a library of cases/lib has beyond the plain one (its last paragraph)."""
+    return (CASES / "lib" / f"{name}.trial").read_text(encoding="utf-8").split("\n\n")[-1].strip()
+
 _SITE_101 = after('"Sponsor A"\n', '  site "Site 101, Jinan — Prof. Li Wei"\n')
 _SITE_102 = '  site "Site 102, Shanghai — Prof. Chen Hua"\n'
 _CONTACT = '  contact "Trial hotline +86 531 0000 0000"\n'
@@ -1017,6 +1030,38 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('  endpoint EP2 "Change in disease score"', '  endpoint EP4 "Change in disease score"'),
+    ),
+    # a code list moved word for word out of the sponsor's library of standard terms into
+    # the protocol (the library file without it): one move, not a list removed and added
+    Row(
+        "CODELIST_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std")), after(_GC, "\n" + _library_part("with_codelist") + "\n")),
+        (_uses(("with_codelist", "std")),),
+    ),
+    # a definition moved the same way; the library no longer needs glucocorticoids
+    Row(
+        "DEFINITION_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std")), after(_GC, "\n" + _library_part("with_define") + "\n")),
+        (_uses(("with_define", "std")),),
+        also=frozenset({"LIBRARY_REMOVED"}),
+    ),
+    # a standard criterion moved from one library to another (the trial applies neither)
+    Row(
+        "CRITERION_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std_a"), ("with_criterion", "std_b")),),
+        (_uses(("with_criterion", "std_a"), ("plain", "std_b")),),
     ),
     # E2 renumbered E5 (its rule and text unchanged): not "E5 added" and "E2 removed"
     row(

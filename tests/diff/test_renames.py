@@ -2,7 +2,7 @@
 
 On the real QLS4131 spec and its libraries: a visit, an item or an endpoint
 renamed (by content or by `was`) is one non-substantial rename and nothing
-else; a definition moved out of a library is no change; a changed lookup
+else; a definition moved out of a library is one move (see also test_moves); a changed lookup
 value or definition threshold gets the direction of eligibility the solver
 decides on the criteria read with each version's definitions, and the
 re-screen of subject data is shown beside it.
@@ -214,12 +214,16 @@ def _moved(tmp_path: Path, points: int) -> Path:
     return folder
 
 
-def test_a_definition_moved_out_of_its_library_word_for_word_is_no_change(
+def test_a_definition_moved_out_of_its_library_word_for_word_is_one_move(
     tmp_path: Path, original: Spec
 ) -> None:
-    assert diff(original, _compile(_moved(tmp_path, 0))) == []
+    assert _view(diff(original, _compile(_moved(tmp_path, 0)))) == [
+        ("definition eular_acr_2019_classified", "DEFINITION_RELOCATED", "changed", False)
+    ]
     # and back again
-    assert diff(_compile(_moved(tmp_path / "back", 0)), original) == []
+    assert _view(diff(_compile(_moved(tmp_path / "back", 0)), original)) == [
+        ("definition sle.eular_acr_2019_classified", "DEFINITION_RELOCATED", "changed", False)
+    ]
 
 
 def test_a_definition_moved_and_changed_is_reported(tmp_path: Path, original: Spec) -> None:

@@ -51,6 +51,16 @@ def case(
     return Amendment(id, why, tuple(edits), expected, exit_code, **kw)  # type: ignore[arg-type]
 
 
+HISTORY_CATEGORY = (
+    'codelist history_category "Medical history category" {\n'
+    '  opportunistic_infection "Opportunistic infection"\n'
+    '  malignancy              "Malignancy"\n'
+    '  organ_transplant        "Vital organ transplantation"\n'
+    '  autoimmune_disease      "Other autoimmune disease"\n'
+    '  other                   "Other"\n'
+    "}\n"
+)
+
 _FEVER = (
     'exclusion E9 "Fever (body temperature of 38.5 °C or more) at screening;"\n'
     "  = vital_signs.temperature at SCR >= 38.5 Cel\n\n"
@@ -410,9 +420,10 @@ AMENDMENTS: tuple[Amendment, ...] = (
     case(
         "move-define-into-spec",
         "the EULAR/ACR classification rule moved from the SLE library into the protocol, "
-        "word for word: the same rule decides I2, nothing in the protocol's meaning changes",
-        {},
-        0,
+        "word for word: the same rule decides I2; the move is shown at both places (the "
+        "library and the protocol text change), an administrative change, not substantial",
+        {"definition eular_acr_2019_classified": False},
+        3,
         ("  = sle.eular_acr_2019_classified\n", "  = eular_acr_2019_classified\n"),
         (
             "# ------------------------------------------------------------------ eligibility\n",
@@ -461,6 +472,67 @@ AMENDMENTS: tuple[Amendment, ...] = (
             'before the first dose"\n'
             "  = all medications where class = antimalarial and ongoing = yes\n"
             "      satisfy dose_start at least 2 weeks before first_dose",
+        ),
+    ),
+    case(
+        "move-codelist-into-library",
+        "the route-of-administration code list moved from the protocol into the "
+        "glucocorticoids library the medications form already reads, word for word, the "
+        "item now `choice gc.route`: the same values are recorded on the same CRF field, "
+        "where the terminology is kept is administrative (EU CTR: no impact on safety, "
+        "rights or data), not substantial",
+        {"code list gc.route": False},
+        3,
+        (
+            'codelist route "Route of administration" {\n'
+            '  oral         "Oral"         [CDISC C38288]\n'
+            '  subcutaneous "Subcutaneous" [CDISC C38299]\n'
+            '  intravenous  "Intravenous"  [CDISC C38276]\n'
+            "}\n\n",
+            "",
+        ),
+        ("choice route             ", "choice gc.route          "),
+        elsewhere=(
+            (
+                "lib/glucocorticoids.trial",
+                (
+                    "\n# Factor that",
+                    '\ncodelist route "Route of administration" {\n'
+                    '  oral         "Oral"         [CDISC C38288]\n'
+                    '  subcutaneous "Subcutaneous" [CDISC C38299]\n'
+                    '  intravenous  "Intravenous"  [CDISC C38276]\n'
+                    "}\n\n# Factor that",
+                ),
+            ),
+        ),
+    ),
+    case(
+        "move-codelist-into-library-with-a-value",
+        "the medical-history categories moved into the SLE library, where the sponsor keeps "
+        "them for its SLE trials, with a category for lupus nephritis added: the move is "
+        "administrative; the new category changes how history is recorded, and E6, E7 and "
+        "E8 name their categories, so no subject's eligibility moves (EU CTR: a data "
+        "collection detail, not likely to have a substantial impact on the data)",
+        {
+            "code list sle.history_category": False,
+            "code list sle.history_category, value lupus_nephritis": False,
+        },
+        3,
+        (HISTORY_CATEGORY + "\n", ""),
+        ("choice history_category", "choice sle.history_category"),
+        elsewhere=(
+            (
+                "lib/sle.trial",
+                (
+                    'codelist positive_negative "',
+                    HISTORY_CATEGORY.replace(
+                        '  other                   "Other"\n',
+                        '  lupus_nephritis         "Lupus nephritis"\n'
+                        '  other                   "Other"\n',
+                    )
+                    + '\ncodelist positive_negative "',
+                ),
+            ),
         ),
     ),
 )
