@@ -225,6 +225,10 @@ def _node(
         if rebuilt is not current:
             changes[field.name] = rebuilt
     changes.update(_own_name(value, names, form))
+    if isinstance(value, m.Field) and value.key in _VISIT_KEYS:
+        values = tuple(_visit_value(v, names.visits) for v in value.values)
+        if any(a is not b for a, b in zip(values, value.values, strict=True)):
+            changes["values"] = values
     if isinstance(value, m.Ref):
         parts = _ref_parts(value.parts, names, form)
         if parts != value.parts:
@@ -233,6 +237,17 @@ def _node(
     result = attrs.evolve(node, **changes) if changes else value
     nodes[memo] = result
     return result
+
+
+#: the header fields whose value names a visit
+_VISIT_KEYS = frozenset({"eligibility_visit"})
+
+
+def _visit_value(value: m.Value, visits: Mapping[str, str]) -> m.Value:
+    if not isinstance(value.value, str) or value.value not in visits:
+        return value
+    renamed = visits[value.value]
+    return attrs.evolve(value, value=renamed, text=renamed)
 
 
 def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
