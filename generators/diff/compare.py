@@ -102,7 +102,13 @@ def _place(qualified: str) -> str:
     return f"library {qualified.rsplit('.', 1)[0]}" if "." in qualified else "the trial"
 
 
-_RENAMED = {"visit": "VISIT_RENAMED", "item": "ITEM_RENAMED", "endpoint": "ENDPOINT_RENAMED"}
+_RENAMED = {
+    "visit": "VISIT_RENAMED",
+    "item": "ITEM_RENAMED",
+    "endpoint": "ENDPOINT_RENAMED",
+    "form": "FORM_RENAMED",
+    "value": "CODELIST_VALUE_RENAMED",
+}
 
 
 def renaming(d: Differ, renamed: list[renames.Rename]) -> None:
@@ -110,16 +116,22 @@ def renaming(d: Differ, renamed: list[renames.Rename]) -> None:
     to be the same (the rest of the diff compares it under its new name)."""
     for r in renamed:
         how = "stated by `was`" if r.stated else "the same content"
+        target, old, new = f"{r.kind} {r.new}", r.old, r.new
+        if r.kind == "value":  # a value is named bare, in its list
+            codelist, new = r.new.split(".", 1)
+            old = r.old.split(".", 1)[1]
+            target = f"code list {codelist}, value {new}"
+            how = "the same label and codes"
         d.emit(
             _RENAMED[r.kind],
             "changed",
-            f"{r.kind} {r.new}",
-            f"renamed {r.old} → {r.new} ({how})",
-            old=r.old,
-            new=r.new,
+            target,
+            f"renamed {old} → {new} ({how})",
+            old=old,
+            new=new,
             old_node=r.old_node,
             new_node=r.new_node,
-            keys=(r.new, r.old),
+            keys=(new, old),
         )
 
 

@@ -33,8 +33,8 @@ from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
 
-Kind = Literal["visit", "item", "endpoint"]
-N = TypeVar("N", m.Visit, m.Item, m.Endpoint)
+Kind = Literal["visit", "item", "endpoint", "form", "value"]
+N = TypeVar("N", m.Visit, m.Item, m.Endpoint, m.Form, m.CodeListEntry)
 
 
 @attrs.frozen
@@ -67,6 +67,8 @@ def find(old: Spec, new: Spec) -> list[Rename]:
         for r in _kind("item", olds, news, _plain_content):
             found.append(attrs.evolve(r, old=f"{form.name}.{r.old}", new=f"{form.name}.{r.new}"))
     found += _kind("endpoint", _endpoints(old), _endpoints(new), _plain_content)
+    found += _kind("form", old.forms, new.forms, _plain_content)
+    found += _values(old, new)
     # a rename read from content alone is not made when either name stands for another
     # declaration in the other version (a visit renamed to the name an intervention had):
     # the pairing would be uncertain, and it would read differently in each direction
@@ -74,8 +76,62 @@ def find(old: Spec, new: Spec) -> list[Rename]:
     return [
         r
         for r in found
-        if r.stated or r.kind == "item" or (r.new not in taken_old and r.old not in taken_new)
+        if r.stated
+        or r.kind in ("item", "value")
+        or (r.new not in taken_old and r.old not in taken_new)
     ]
+
+
+def _values(old: Spec, new: Spec) -> list[Rename]:
+    """Code-list values of the trial renamed with the same label and codes.  A value is named
+    bare wherever a rule, a set or a table row reads it, so both names must name nothing
+    else in either version (no other value, declaration, item or derived value): then
+    every bare use of the old name is this value."""
+    found: list[Rename] = []
+    elsewhere = _bare_names(old) | _bare_names(new)
+    for name, after in new.codelists.items():
+        before = old.codelists.get(name)
+        if before is None:
+            continue
+        olds = {e.name: e for e in before.entries}
+        news = {e.name: e for e in after.entries}
+        for r in _kind("value", olds, news, _plain_content):
+            if r.old in elsewhere[name] or r.new in elsewhere[name]:
+                continue
+            found.append(attrs.evolve(r, old=f"{name}.{r.old}", new=f"{name}.{r.new}"))
+    return found
+
+
+class _Elsewhere(dict[str, set[str]]):
+    """For each code list, the bare names that stand for something other than its values."""
+
+    def __or__(self, other: object) -> _Elsewhere:
+        assert isinstance(other, _Elsewhere)
+        merged = _Elsewhere({k: set(v) for k, v in self.items()})
+        for k, v in other.items():
+            merged.setdefault(k, set()).update(v)
+        return merged
+
+    def __missing__(self, key: str) -> set[str]:
+        return self.get("", set())
+
+
+def _bare_names(spec: Spec) -> _Elsewhere:
+    names: set[str] = set()
+    values: dict[str, set[str]] = {}
+    for owner in spec.all_specs():
+        names |= _top_names(owner) | set(owner.libraries)
+        for form in owner.forms.values():
+            names |= {i.name for i in form.items} | {dv.name for dv in form.derives}
+        for codelist in owner.codelists.values():
+            own = codelist.name if owner is spec else None
+            for entry in codelist.entries:
+                values.setdefault(entry.name, set()).add(own or "")
+    found = _Elsewhere({"": set(names)})
+    for codelist in spec.codelists:
+        # a value of another list (or of a library's) under the same name
+        found[codelist] = names | {v for v, lists in values.items() if lists - {codelist}}
+    return found
 
 
 def _top_names(spec: Spec) -> set[str]:
@@ -96,7 +152,9 @@ def _visit_content(v: m.Visit) -> object:
     return attrs.evolve(node, name="", label=None, number=None, marks=())
 
 
-def _plain_content(declaration: m.Visit | m.Item | m.Endpoint) -> object:
+def _plain_content(
+    declaration: m.Visit | m.Item | m.Endpoint | m.Form | m.CodeListEntry,
+) -> object:
     node: Any = declaration
     return attrs.evolve(node, name="", marks=())
 
@@ -172,6 +230,14 @@ class _Names:
     #: form → (old item name → new item name)
     items: Mapping[str, Mapping[str, str]]
     endpoints: Mapping[str, str]
+    forms: Mapping[str, str]
+    #: code list → (old value → new value)
+    values: Mapping[str, Mapping[str, str]]
+
+    @property
+    def bare_values(self) -> Mapping[str, str]:
+        """Every renamed value by its old name (unique: see `_values`)."""
+        return {o: n for renamed in self.values.values() for o, n in renamed.items()}
 
 
 #: the fields that hold a visit's name, whatever node has them
@@ -186,10 +252,17 @@ def apply(old: Spec, renames: Sequence[Rename]) -> Spec:
         if r.kind == "item":
             form, old_item = r.old.split(".", 1)
             items.setdefault(form, {})[old_item] = r.new.split(".", 1)[1]
+    values: dict[str, dict[str, str]] = {}
+    for r in renames:
+        if r.kind == "value":
+            codelist, old_value = r.old.split(".", 1)
+            values.setdefault(codelist, {})[old_value] = r.new.split(".", 1)[1]
     names = _Names(
         visits={r.old: r.new for r in renames if r.kind == "visit"},
         items=items,
         endpoints={r.old: r.new for r in renames if r.kind == "endpoint"},
+        forms={r.old: r.new for r in renames if r.kind == "form"},
+        values=values,
     )
     module = _node(old.module, names, None, {})
     return old if module is old.module else Spec(old.path, module, old.libraries)
@@ -225,6 +298,7 @@ def _node(
         if rebuilt is not current:
             changes[field.name] = rebuilt
     changes.update(_own_name(value, names, form))
+    changes.update(_form_and_value_names(value, names))
     if isinstance(value, m.Field) and value.key in _VISIT_KEYS:
         values = tuple(_visit_value(v, names.visits) for v in value.values)
         if any(a is not b for a, b in zip(values, value.values, strict=True)):
@@ -259,6 +333,32 @@ def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
     return value
 
 
+#: the fields that hold a form's name as text (a quantifier's, an endpoint's log)
+_FORM_FIELDS = frozenset({(m.Quantifier, "form"), (m.TimeToEvent, "log"), (m.Endpoint, "per")})
+
+
+def _form_and_value_names(value: Any, names: _Names) -> dict[str, Any]:
+    """A renamed form where its name is text, a renamed value in a set or a table's rows."""
+    changes: dict[str, Any] = {}
+    for cls, field in _FORM_FIELDS:
+        current = getattr(value, field, None) if isinstance(value, cls) else None
+        if isinstance(current, str) and current in names.forms:
+            changes[field] = names.forms[current]
+    if isinstance(value, m.MemberOf) and value.values:
+        bare = names.bare_values
+        renamed = tuple(bare.get(v, v) for v in value.values)
+        if renamed != value.values:
+            changes["values"] = renamed
+    if isinstance(value, m.Table) and value.keys is not None:
+        by_list = names.values.get(value.keys.parts[-1], {}) if len(value.keys.parts) == 1 else {}
+        if any(row.key in by_list for row in value.rows):
+            changes["rows"] = tuple(
+                attrs.evolve(row, key=by_list[row.key]) if row.key in by_list else row
+                for row in value.rows
+            )
+    return changes
+
+
 def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
     if isinstance(value, m.Visit | m.Item | m.Endpoint) and was_names(value):
         marks = tuple(mk for mk in value.marks if mk.kind != "was")
@@ -268,6 +368,14 @@ def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
         return {"name": names.visits[value.name]}
     if isinstance(value, m.Endpoint) and value.name in names.endpoints:
         return {"name": names.endpoints[value.name]}
+    if isinstance(value, m.Form) and value.name in names.forms:
+        return {"name": names.forms[value.name]}
+    if isinstance(value, m.CodeList) and value.name in names.values:
+        renamed = names.values[value.name]
+        entries = tuple(
+            attrs.evolve(e, name=renamed[e.name]) if e.name in renamed else e for e in value.entries
+        )
+        return {"entries": entries}
     if isinstance(value, m.Item) and form is not None:
         renamed = names.items.get(form, {}).get(value.name)
         if renamed is not None:
@@ -286,4 +394,10 @@ def _ref_parts(parts: tuple[str, ...], names: _Names, form: str | None) -> tuple
             out[i + 1] = renamed
     if len(out) == 1 and out[0] in names.endpoints:
         out[0] = names.endpoints[out[0]]
+    # a form is the first part of what reads it (`demographics.sex`, `count(adverse_events)`);
+    # a bare name inside a form is one of its items
+    if out[0] in names.forms and (form is None or len(out) > 1):
+        out[0] = names.forms[out[0]]
+    if len(out) == 1 and out[0] in names.bare_values:
+        out[0] = names.bare_values[out[0]]
     return tuple(out)

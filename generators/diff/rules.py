@@ -1535,6 +1535,11 @@ _rule(
 _renamed(
     "ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"
 )
+_renamed(
+    "FORM",
+    ASSESSMENTS,
+    "a form given another name, its label, items, visits and codes the same",
+)
 _rule(
     "DERIVED_VALUE_ADDED",
     ASSESSMENTS,
@@ -1722,6 +1727,12 @@ _rule(
 )
 
 # 12 Appendix: terminology, tables, definitions, mappings, libraries
+_renamed(
+    "CODELIST_VALUE",
+    APPENDIX,
+    "a code-list value given another name, its label and codes the same (every rule reading "
+    "it follows)",
+)
 _relocated(
     "CODELIST",
     APPENDIX,

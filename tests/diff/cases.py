@@ -86,6 +86,7 @@ def _library_part(name: str) -> str:
     """The declaration a library of cases/lib has beyond the plain one (its last paragraph)."""
     return (CASES / "lib" / f"{name}.trial").read_text(encoding="utf-8").split("\n\n")[-1].strip()
 
+
 _SITE_101 = after('"Sponsor A"\n', '  site "Site 101, Jinan — Prof. Li Wei"\n')
 _SITE_102 = '  site "Site 102, Shanghai — Prof. Chen Hua"\n'
 _CONTACT = '  contact "Trial hotline +86 531 0000 0000"\n'
@@ -1030,6 +1031,37 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('  endpoint EP2 "Change in disease score"', '  endpoint EP4 "Change in disease score"'),
+    ),
+    # the laboratory form renamed `laboratory` everywhere, its items and visits unchanged
+    row(
+        "FORM_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('form labs "Laboratory tests"', 'form laboratory "Laboratory tests"'),
+        sub("= labs.hb at SCR", "= laboratory.hb at SCR"),
+        sub("= labs.alt at D29", "= laboratory.alt at D29"),
+        sub("  labs.hb from LB", "  laboratory.hb from LB"),
+    ),
+    # the value `tb` of the serious infections spelled `tuberculosis`, its label unchanged,
+    # in the list, the table keyed by it and every rule reading it
+    row(
+        "CODELIST_VALUE_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('  tb  "Tuberculosis"', '  tuberculosis "Tuberculosis"'),
+        sub("  tb  2\n", "  tuberculosis 2\n"),
+        sub(
+            "sum(history.risk where infection in {tb, hiv})",
+            "sum(history.risk where infection in {tuberculosis, hiv})",
+        ),
+        sub(
+            "any history where infection in {tb, hiv}",
+            "any history where infection in {tuberculosis, hiv}",
+        ),
     ),
     # a code list moved word for word out of the sponsor's library of standard terms into
     # the protocol (the library file without it): one move, not a list removed and added

@@ -535,4 +535,23 @@ AMENDMENTS: tuple[Amendment, ...] = (
             ),
         ),
     ),
+    case(
+        "form-rename",
+        "the screening laboratory form renamed `labs_at_screening` everywhere (the EDC "
+        "naming convention), its items, ranges and visit unchanged: the same tests on the "
+        "same samples, a renamed CRF page, not substantial",
+        {"form labs_at_screening": False},
+        3,
+        words=(("screening_labs", "labs_at_screening"),),
+    ),
+    case(
+        "codelist-value-rename",
+        "the medical-history category `organ_transplant` spelled `transplant`, its label "
+        "'Vital organ transplantation' unchanged, and E7 reading it under its new name: the "
+        "same history excludes the same subjects, a coded value renamed in the EDC, not "
+        "substantial",
+        {"code list history_category, value transplant": False},
+        3,
+        words=(("organ_transplant", "transplant"),),
+    ),
 )
