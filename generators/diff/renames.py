@@ -87,8 +87,17 @@ def _values(old: Spec, new: Spec) -> list[Rename]:
     bare wherever a rule, a set or a table row reads it, so both names must name nothing
     else in either version (no other value, declaration, item or derived value): then
     every bare use of the old name is this value."""
+    names: set[str] = set()
+    lists: dict[str, set[str]] = {}
+    for spec in (old, new):
+        names |= _bare_names(spec)
+        for value, owners in _value_lists(spec).items():
+            lists.setdefault(value, set()).update(owners)
+
+    def taken(value: str, codelist: str) -> bool:
+        return value in names or bool(lists.get(value, set()) - {codelist})
+
     found: list[Rename] = []
-    elsewhere = _bare_names(old) | _bare_names(new)
     for name, after in new.codelists.items():
         before = old.codelists.get(name)
         if before is None:
@@ -96,41 +105,29 @@ def _values(old: Spec, new: Spec) -> list[Rename]:
         olds = {e.name: e for e in before.entries}
         news = {e.name: e for e in after.entries}
         for r in _kind("value", olds, news, _plain_content):
-            if r.old in elsewhere[name] or r.new in elsewhere[name]:
-                continue
-            found.append(attrs.evolve(r, old=f"{name}.{r.old}", new=f"{name}.{r.new}"))
+            if not taken(r.old, name) and not taken(r.new, name):
+                found.append(attrs.evolve(r, old=f"{name}.{r.old}", new=f"{name}.{r.new}"))
     return found
 
 
-class _Elsewhere(dict[str, set[str]]):
-    """For each code list, the bare names that stand for something other than its values."""
-
-    def __or__(self, other: object) -> _Elsewhere:
-        assert isinstance(other, _Elsewhere)
-        merged = _Elsewhere({k: set(v) for k, v in self.items()})
-        for k, v in other.items():
-            merged.setdefault(k, set()).update(v)
-        return merged
-
-    def __missing__(self, key: str) -> set[str]:
-        return self.get("", set())
-
-
-def _bare_names(spec: Spec) -> _Elsewhere:
+def _bare_names(spec: Spec) -> set[str]:
+    """Every name a bare reference could read besides a value: declarations, libraries,
+    items and derived values, in the spec and its libraries."""
     names: set[str] = set()
-    values: dict[str, set[str]] = {}
     for owner in spec.all_specs():
         names |= _top_names(owner) | set(owner.libraries)
         for form in owner.forms.values():
             names |= {i.name for i in form.items} | {dv.name for dv in form.derives}
+    return names
+
+
+def _value_lists(spec: Spec) -> dict[str, set[str]]:
+    """Each value name with the lists that have it (a library's list as "")."""
+    found: dict[str, set[str]] = {}
+    for owner in spec.all_specs():
         for codelist in owner.codelists.values():
-            own = codelist.name if owner is spec else None
             for entry in codelist.entries:
-                values.setdefault(entry.name, set()).add(own or "")
-    found = _Elsewhere({"": set(names)})
-    for codelist in spec.codelists:
-        # a value of another list (or of a library's) under the same name
-        found[codelist] = names | {v for v, lists in values.items() if lists - {codelist}}
+                found.setdefault(entry.name, set()).add(codelist.name if owner is spec else "")
     return found
 
 
@@ -321,7 +318,8 @@ def _visit_value(value: m.Value, visits: Mapping[str, str]) -> m.Value:
     if not isinstance(value.value, str) or value.value not in visits:
         return value
     renamed = visits[value.value]
-    return attrs.evolve(value, value=renamed, text=renamed)
+    node: Any = value
+    return attrs.evolve(node, value=renamed, text=renamed)
 
 
 def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
@@ -352,9 +350,10 @@ def _form_and_value_names(value: Any, names: _Names) -> dict[str, Any]:
     if isinstance(value, m.Table) and value.keys is not None:
         by_list = names.values.get(value.keys.parts[-1], {}) if len(value.keys.parts) == 1 else {}
         if any(row.key in by_list for row in value.rows):
+            rows: tuple[Any, ...] = value.rows
             changes["rows"] = tuple(
                 attrs.evolve(row, key=by_list[row.key]) if row.key in by_list else row
-                for row in value.rows
+                for row in rows
             )
     return changes
 
@@ -371,9 +370,10 @@ def _own_name(value: Any, names: _Names, form: str | None) -> dict[str, Any]:
     if isinstance(value, m.Form) and value.name in names.forms:
         return {"name": names.forms[value.name]}
     if isinstance(value, m.CodeList) and value.name in names.values:
-        renamed = names.values[value.name]
+        new_names = names.values[value.name]
+        listed: tuple[Any, ...] = value.entries
         entries = tuple(
-            attrs.evolve(e, name=renamed[e.name]) if e.name in renamed else e for e in value.entries
+            attrs.evolve(e, name=new_names[e.name]) if e.name in new_names else e for e in listed
         )
         return {"entries": entries}
     if isinstance(value, m.Item) and form is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generators.diff import moves
+from generators.diff.changes import Change
 from generators.diff.compare import diff
 from protocol_dsl.commands.diff import compile_for_diff
 from protocol_dsl.spec import Spec
@@ -63,7 +64,7 @@ def _route_moved(tmp_path: Path, extra: str = "") -> Path:
     return copy / SPEC
 
 
-def _view(changes: list) -> list[tuple[str, str, str, bool]]:  # type: ignore[type-arg]
+def _view(changes: list[Change]) -> list[tuple[str, str, str, bool]]:
     return [(c.target, c.rule_id, c.direction, c.substantial_eu) for c in changes]
 
 
