@@ -144,10 +144,11 @@ _BURDEN_RULES = _ids(
 )
 _COLLECTION_RULES = _ids(
     # a renamed visit, form, item or value is a renamed event, form, field or coded value of
-    # the EDC build
+    # the EDC build; a form moved into a library is stored under its qualified name
     "VISIT_RENAMED",
     "ITEM_RENAMED",
     "FORM_RENAMED",
+    "FORM_RELOCATED",
     "CODELIST_VALUE_RENAMED",
     "VISIT_ADDED",
     "VISIT_REMOVED",

@@ -77,6 +77,7 @@ _RELOCATED = {
     "definition": "DEFINITION_RELOCATED",
     "code list": "CODELIST_RELOCATED",
     "criterion": "CRITERION_RELOCATED",
+    "form": "FORM_RELOCATED",
 }
 
 

@@ -41,8 +41,8 @@ import attrs
 from protocol_dsl import model as m
 from protocol_dsl.spec import Spec
 
-Kind = Literal["definition", "code list", "criterion"]
-Declaration = m.Define | m.CodeList | m.Criterion
+Kind = Literal["definition", "code list", "criterion", "form"]
+Declaration = m.Define | m.CodeList | m.Criterion | m.Form
 
 #: where a reference sits: the class of the node holding it and the field (None at the top)
 Field = tuple[type, str] | None
@@ -90,6 +90,8 @@ def _name(declaration: Declaration) -> str:
 def _kind(declaration: Declaration) -> Kind:
     if isinstance(declaration, m.Define):
         return "definition"
+    if isinstance(declaration, m.Form):
+        return "form"
     return "code list" if isinstance(declaration, m.CodeList) else "criterion"
 
 
@@ -97,7 +99,11 @@ _CLASSES: dict[Kind, type[Declaration]] = {
     "definition": m.Define,
     "code list": m.CodeList,
     "criterion": m.Criterion,
+    "form": m.Form,
 }
+
+#: the fields that name a form as text (a quantifier's, an endpoint's log)
+_FORM_TEXT = frozenset({(m.Quantifier, "form"), (m.TimeToEvent, "log"), (m.Endpoint, "per")})
 
 
 def _declared(spec: Spec, kind: Kind) -> dict[str, tuple[str, Declaration]]:
@@ -122,7 +128,7 @@ def find(old: Spec, new: Spec) -> list[Move]:
             gone = {q: v for q, v in gone.items() if v[0]}
             came = {q: v for q, v in came.items() if v[0]}
         old_said: dict[str, object] = {
-            q: (_name(d), _absolute(d, p, old)) for q, (p, d) in gone.items()
+            q: (_name(d), _remapped(_absolute(d, p, old), found)) for q, (p, d) in gone.items()
         }
         new_said: dict[str, object] = {
             q: (_name(d), _absolute(d, p, new)) for q, (p, d) in came.items()
@@ -142,6 +148,22 @@ def find(old: Spec, new: Spec) -> list[Move]:
                 {q: (_name(d), getattr(d, "label", None)) for q, (_p, d) in came.items()},
             )
     return found
+
+
+def _remapped(absolute: object, found: Sequence[Move]) -> object:
+    """An old declaration's content with the names of what has moved already (a form's code
+    lists, found before the forms) read where they now are."""
+    if absolute is None or not found:
+        return absolute
+    moved = {tuple(mv.old.split(".")): tuple(mv.new.split(".")) for mv in found}
+
+    def follow(parts: tuple[str, ...], _field: Field) -> tuple[str, ...]:
+        for old_q, new_q in moved.items():
+            if parts[: len(old_q)] == old_q:
+                return (*new_q, *parts[len(old_q) :])
+        return parts
+
+    return _rewrite(absolute, follow, {}, None)
 
 
 def _paired(
@@ -179,17 +201,22 @@ def _absolute(declaration: Declaration, prefix: str, spec: Spec) -> object:
         for codelist in owner.codelists.values()
         for entry in codelist.entries
     } - local
+    # inside a form, a bare name is one of its items or derived values
+    own: set[str] = set()
+    if isinstance(declaration, m.Form):
+        own = {i.name for i in declaration.items} | {dv.name for dv in declaration.derives}
+    bare = {(name,) for name in values | own}
     parts = tuple(prefix.split(".")[:-1]) if prefix else ()
     refs: list[m.Ref] = []
     _collect_refs(declaration, refs)
-    if any(r.parts[0] not in local and r.parts not in {(v,) for v in values} for r in refs):
+    if any(r.parts[0] not in local and r.parts not in bare for r in refs):
         return None
 
     # a library reached through another library is one module: named by its first prefix
     canonical = {id(owner): p for p, owner in modules(spec).items()}
 
     def qualify(ref: tuple[str, ...], _field: Field) -> tuple[str, ...]:
-        if ref[0] in values:
+        if ref in bare:
             return ref
         library = module.libraries.get(ref[0])
         if library is not None and len(ref) > 1:
@@ -200,6 +227,9 @@ def _absolute(declaration: Declaration, prefix: str, spec: Spec) -> object:
     node: Any = qualified
     if isinstance(declaration, m.Criterion):
         return attrs.evolve(node, id="", marks=())
+    if isinstance(declaration, m.Form):
+        # where a form is collected is the trial's schedule, compared as such
+        return attrs.evolve(node, name="", marks=(), visits=())
     return attrs.evolve(node, name="", marks=())
 
 
@@ -236,7 +266,13 @@ def _rewrite(value: Any, parts_of: PartsOf, nodes: dict[int, Any], field: Field)
         if attribute.name == "span":
             continue
         current = getattr(value, attribute.name)
-        rebuilt = _rewrite(current, parts_of, nodes, (type(value), attribute.name))
+        where = (type(value), attribute.name)
+        if where in _FORM_TEXT and isinstance(current, str):
+            rebuilt: Any = ".".join(parts_of(tuple(current.split(".")), where))
+            if rebuilt != current:
+                changes[attribute.name] = rebuilt
+            continue
+        rebuilt = _rewrite(current, parts_of, nodes, where)
         if rebuilt is not current:
             changes[attribute.name] = rebuilt
     node = value
@@ -256,40 +292,76 @@ def apply(old: Spec, moves: Sequence[Move]) -> Spec:
     codelists = {
         tuple(mv.old.split(".")): tuple(mv.new.split(".")) for mv in moves if mv.kind == "code list"
     }
+    # a definition and a form are both read where an expression names them
     defines = {
         tuple(mv.old.split(".")): tuple(mv.new.split("."))
         for mv in moves
-        if mv.kind == "definition"
+        if mv.kind in ("definition", "form")
     }
+    collected = _collected(old, moves)
     rebuilt: dict[str, m.Module] = {}
     for prefix, spec in prefixes.items():
         here = tuple(prefix.split(".")[:-1]) if prefix else ()
         follow = _Follow(here, codelists, defines)
         declarations = []
         for d in spec.module.declarations:
-            if (
-                isinstance(d, m.Define | m.CodeList | m.Criterion)
-                and (
-                    _kind(d),
-                    (*here, _name(d)),
-                )
-                in moved
+            if isinstance(d, m.Define | m.CodeList | m.Criterion | m.Form) and (
+                (_kind(d), (*here, _name(d))) in moved
             ):
                 continue  # it lives elsewhere in the new version
+            if not prefix and isinstance(d, m.Collect) and d.form.parts in collected:
+                continue  # a library form moved into the trial: its visits go with it
             declarations.append(_rewrite(d, follow, {}, None))
         # a code list names nothing: the old one goes where the new one is, so that what else
         # changed in it is compared; a definition or criterion moved is its new self word for
         # word, its names already read from where it now is
-        declarations += [
-            mv.old_declaration if mv.kind == "code list" else mv.declaration
-            for mv in moves
-            if _module_of(mv.new) == prefix
-        ]
+        declarations += [_placed(mv, collected) for mv in moves if _module_of(mv.new) == prefix]
+        if not prefix:
+            declarations += _collects(moves)
         if follow.stranded:
             return old
         module: Any = spec.module
         rebuilt[prefix] = attrs.evolve(module, declarations=tuple(declarations))
     return _respec(old, "", rebuilt, {})
+
+
+def _collected(old: Spec, moves: Sequence[Move]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The visits the old trial collected each library form at that moved into the trial."""
+    into_trial = {
+        tuple(mv.old.split(".")) for mv in moves if mv.kind == "form" and not _module_of(mv.new)
+    }
+    return {
+        collect.form.parts: collect.visits
+        for collect in old.module.of_type(m.Collect)
+        if collect.form.parts in into_trial
+    }
+
+
+def _placed(mv: Move, collected: Mapping[tuple[str, ...], tuple[str, ...]]) -> Any:
+    """The declaration the old version has where the new one put it.  A code list names
+    nothing: the old list goes there, so that what else changed in it is compared.  A
+    definition, criterion or form moved is its new self word for word, its names already
+    read from where it now is; a form moved into the trial is scheduled at the visits the
+    old trial collected it at."""
+    if mv.kind == "code list":
+        return mv.old_declaration
+    node: Any = mv.declaration
+    if mv.kind == "form" and not _module_of(mv.new):
+        return attrs.evolve(node, visits=collected.get(tuple(mv.old.split(".")), ()))
+    return node
+
+
+def _collects(moves: Sequence[Move]) -> list[m.Collect]:
+    """A trial form moved into a library, collected by the old trial where it was scheduled."""
+    found = []
+    for mv in moves:
+        before = mv.old_declaration
+        if mv.kind == "form" and not _module_of(mv.old) and _module_of(mv.new):
+            assert isinstance(before, m.Form)
+            if before.visits:
+                form = m.Ref(tuple(mv.new.split(".")), span=before.span)
+                found.append(m.Collect(form, before.visits, span=before.span))
+    return found
 
 
 def _module_of(qualified: str) -> str:

@@ -1535,6 +1535,12 @@ _rule(
 _renamed(
     "ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"
 )
+_relocated(
+    "FORM",
+    ASSESSMENTS,
+    "a form moved between the trial and a library, or between libraries, word for word (a "
+    "library form is collected by `collect`; its data keep their items under the new name)",
+)
 _renamed(
     "FORM",
     ASSESSMENTS,

@@ -1085,6 +1085,20 @@ ROWS: tuple[Row, ...] = (
         (_uses(("with_define", "std")),),
         also=frozenset({"LIBRARY_REMOVED"}),
     ),
+    # a form the trial collected from the library moved into the protocol, scheduled at the
+    # visit it was collected at
+    Row(
+        "FORM_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (
+            _uses(("plain", "std")),
+            after(_GC, "\n" + _library_part("with_form").replace(" {", " at SCR {", 1) + "\n"),
+        ),
+        (_uses(("with_form", "std")), after(_GC, "\ncollect std.body_size at SCR\n")),
+    ),
     # a standard criterion moved from one library to another (the trial applies neither)
     Row(
         "CRITERION_RELOCATED",

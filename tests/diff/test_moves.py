@@ -1,7 +1,7 @@
 """Declarations moved between the trial and its libraries, read from real files on disk.
 
-A code list or a definition moved word for word from the trial into a library
-it uses (or back), and a criterion moved from one library to another, is one
+A code list, a definition or a form moved word for word from the trial into a
+library it uses (or back), and a criterion moved from one library to another, is one
 move reported at both places, not substantial, whichever way the diff is read;
 what else changed in the same amendment is still reported.  A criterion moved
 between the trial and a library leaves or joins the trial's eligibility (a
@@ -10,6 +10,7 @@ trial applies its own criteria only), and is reported as such.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -157,3 +158,45 @@ def test_a_criterion_moved_out_of_the_trial_leaves_its_eligibility(
     changes = _view(diff(original, amended))
     assert ("I6", "CRITERION_REMOVED", "removed", True) in changes
     assert not [c for c in changes if c[1].endswith("_RELOCATED")]
+
+
+_VITAL_SIGNS_AT = 'form vital_signs "Vital signs" at SCR, D1, D2, D4, D8, D15, D29, W12, W24 {'
+
+
+def _vital_signs_moved(tmp_path: Path, visits: str) -> Path:
+    """The vital signs form moved into the SLE library, the trial collecting it at `visits`
+    and reading it as sle.vital_signs."""
+    copy = tmp_path / "amended"
+    shutil.copytree(SPECS, copy)
+    text = (copy / SPEC).read_text(encoding="utf-8")
+    start = text.index(_VITAL_SIGNS_AT)
+    end = text.index("}\n", start) + 2
+    form = text[start:end].replace(_VITAL_SIGNS_AT, 'form vital_signs "Vital signs" {')
+    text = text[:start] + f"collect sle.vital_signs at {visits}\n" + text[end:]
+    text = re.sub(r"(?<![\w.])vital_signs\.", "sle.vital_signs.", text)
+    (copy / SPEC).write_text(text, encoding="utf-8")
+    library = copy / "lib" / "sle.trial"
+    library.write_text(library.read_text(encoding="utf-8") + "\n" + form, encoding="utf-8")
+    return copy / SPEC
+
+
+def test_a_form_moved_into_a_library_and_collected_is_one_move(
+    tmp_path: Path, original: Spec
+) -> None:
+    amended = _compile(_vital_signs_moved(tmp_path, "SCR, D1, D2, D4, D8, D15, D29, W12, W24"))
+    assert _view(diff(original, amended)) == [
+        ("form sle.vital_signs", "FORM_RELOCATED", "changed", False)
+    ]
+    assert _view(diff(amended, original)) == [
+        ("form vital_signs", "FORM_RELOCATED", "changed", False)
+    ]
+
+
+def test_a_form_moved_and_collected_at_fewer_visits_reports_both(
+    tmp_path: Path, original: Spec
+) -> None:
+    amended = _compile(_vital_signs_moved(tmp_path, "SCR, D1, D29, W12, W24"))
+    assert _view(diff(original, amended)) == [
+        ("form sle.vital_signs", "FORM_RELOCATED", "changed", False),
+        ("form sle.vital_signs", "SAFETY_ASSESSMENT_VISITS_CHANGED", "removed", True),
+    ]

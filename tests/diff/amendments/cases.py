@@ -61,6 +61,13 @@ HISTORY_CATEGORY = (
     "}\n"
 )
 
+VITAL_SIGNS_ITEMS = (
+    '  systolic_bp  quantity mm[Hg] "Systolic blood pressure"  range 50 .. 250 required [LOINC 8480-6]\n'
+    '  diastolic_bp quantity mm[Hg] "Diastolic blood pressure" range 30 .. 150 required [LOINC 8462-4]\n'
+    '  temperature  quantity Cel    "Body temperature"         range 34 .. 43 for_reporting [LOINC 8310-5]\n'
+    "}\n"
+)
+
 _FEVER = (
     'exclusion E9 "Fever (body temperature of 38.5 °C or more) at screening;"\n'
     "  = vital_signs.temperature at SCR >= 38.5 Cel\n\n"
@@ -553,5 +560,32 @@ AMENDMENTS: tuple[Amendment, ...] = (
         {"code list history_category, value transplant": False},
         3,
         words=(("organ_transplant", "transplant"),),
+    ),
+    case(
+        "move-form-into-library",
+        "the vital signs form moved word for word into the SLE library (the sponsor's "
+        "standard CRF pages), the protocol collecting it at the same visits and E4 reading "
+        "it as sle.vital_signs: the same measurements at the same visits; where the page is "
+        "declared is administrative, not substantial",
+        {"form sle.vital_signs": False},
+        3,
+        (
+            'form vital_signs "Vital signs" at SCR, D1, D2, D4, D8, D15, D29, W12, W24 {\n'
+            + VITAL_SIGNS_ITEMS,
+            "collect sle.vital_signs at SCR, D1, D2, D4, D8, D15, D29, W12, W24\n",
+        ),
+        ("= vital_signs.systolic_bp at SCR", "= sle.vital_signs.systolic_bp at SCR"),
+        ("or vital_signs.diastolic_bp at SCR", "or sle.vital_signs.diastolic_bp at SCR"),
+        elsewhere=(
+            (
+                "lib/sle.trial",
+                (
+                    "define eular_acr_2019_entry ",
+                    'form vital_signs "Vital signs" {\n'
+                    + VITAL_SIGNS_ITEMS
+                    + "\ndefine eular_acr_2019_entry ",
+                ),
+            ),
+        ),
     ),
 )
