@@ -1,34 +1,39 @@
 """Declarations moved between the trial and its libraries: the same content, read where it now is.
 
-A sponsor tidying an amendment may move a definition or a code list out of a
-library into the protocol (or into a library, or from one library to
+A sponsor tidying an amendment may move a definition, a code list or a form out
+of a library into the protocol (or into a library, or from one library to
 another), word for word, or move a criterion from one library to another.
 Matched by qualified name, that reads as one declaration removed, another
 added and everything using it changed; it is one move, reported once at both
-places (`DEFINITION_RELOCATED`, `CODELIST_RELOCATED`, `CRITERION_RELOCATED`:
-not substantial): the same rule decides the same criteria, the same values
-are recorded.
+places (`DEFINITION_RELOCATED`, `CODELIST_RELOCATED`, `FORM_RELOCATED`,
+`CRITERION_RELOCATED`: not substantial): the same rule decides the same
+criteria, the same values are recorded.
 
 A declaration is taken to have moved when the old version has it only under
 one qualified name (`sle.eular_acr_2019_classified`) and the new version only
 under another of the same name (`eular_acr_2019_classified`), and the two say
 the same once every name in them is read from the trial (`eular_acr_2019` in
-the library is `sle.eular_acr_2019` in the trial), and no other declaration
-of the kind says the same (so that the pairing reads the same both ways).  A
-declaration whose names cannot all be read that way (one that reads a log
-record's items by their bare names) is not taken to have moved, and is
-reported as before.
+the library is `sle.eular_acr_2019` in the trial; inside a form, a bare name
+is one of its items), and no other declaration of the kind says the same (so
+that the pairing reads the same both ways).  Forms are paired last, with the
+code lists and definitions already found to have moved read where they went.
+A declaration whose names cannot all be read that way is not taken to have
+moved, and is reported as before.  A code list of the same name and label is
+the same list even when its values changed (they are then compared as usual).
 
-A criterion moves only between two libraries: a trial applies its own
-criteria, never a library's, so a criterion moved between the trial and a
-library leaves or joins the trial's eligibility, and is reported as the
+A form's schedule belongs to the trial: a trial form's `at` visits and the
+`collect` of the library form that replaced it are compared as the same
+assessment.  A criterion moves only between two libraries: a trial applies
+its own criteria, never a library's, so a criterion moved between the trial
+and a library leaves or joins the trial's eligibility, and is reported as the
 removal or addition it is.
 
 `apply(old, moves)` gives the old version with each moved declaration where
 the new version has it, and every reference to it following it (a code list
 is named where an item's type, a whole-list test or a table's keys name one;
-a definition, in expressions), so that the rest of the diff reports only what
-else changed.
+a definition or a form, in expressions, `collect` lines and the fields that
+name a form as text), so that the rest of the diff reports only what else
+changed.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
-"""Visits, items and endpoints renamed between two versions: found by content, then read
-under their new names.
+"""Visits, forms, items, endpoints and code-list values renamed between two versions: found by
+content, then read under their new names.
 
-An amendment that renames a visit (W12 → V7, the day and window kept), an item
-(`hba1c` → `glycated_hb`, its type, unit, label and codes kept) or an endpoint
-(EP5 → EP6, its definition kept) has not removed one and added another: the
-schedule, the CRF and the analysis are what they were.  Matched by name
-alone, every form scheduled at the visit and every rule reading the item
-would change as well.
+An amendment that renames a visit (W12 → V7, the day and window kept), a form
+(`screening_labs` → `labs_at_screening`, its items and visits kept), an item
+(`hba1c` → `glycated_hb`, its type, unit, label and codes kept), an endpoint
+(EP5 → EP6, its definition kept) or a code-list value (`organ_transplant` →
+`transplant`, its label and codes kept) has not removed one and added
+another: the schedule, the CRF and the analysis are what they were.  Matched
+by name alone, every form scheduled at the visit and every rule reading the
+form, item or value would change as well.
 
 `find(old, new)` pairs what only one version names:
 
@@ -14,12 +16,16 @@ would change as well.
 - otherwise a declaration only the old version names and one only the new
   version names are the same when everything but the name (and a visit's
   label and number, which are how a visit is named in words) is equal, and
-  no other declaration of the kind is equal to either.
+  no other declaration of the kind is equal to either.  A value is named bare
+  wherever it is read, so it is paired only when neither of its names names
+  anything else in either version.
 
 `apply(old, renames)` gives the old version with those declarations and
 every reference to them under their new names, so that the rest of the diff
 compares them as the same declaration and reports only what else changed;
-the renaming itself is one change of its own (not substantial).
+the renaming itself is one change of its own (not substantial).  The values
+other changes show therefore name a renamed declaration as the new version
+does.
 """
 
 from __future__ import annotations

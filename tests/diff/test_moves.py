@@ -200,3 +200,31 @@ def test_a_form_moved_and_collected_at_fewer_visits_reports_both(
         ("form sle.vital_signs", "FORM_RELOCATED", "changed", False),
         ("form sle.vital_signs", "SAFETY_ASSESSMENT_VISITS_CHANGED", "removed", True),
     ]
+
+
+def test_a_form_moved_with_its_code_list_is_two_moves(tmp_path: Path, original: Spec) -> None:
+    """The study drug administration form and the dose-step list its `step` item reads, both
+    moved into the SLE library: the form is the same once its list is read where it went."""
+    copy = tmp_path / "amended"
+    shutil.copytree(SPECS, copy)
+    text = (copy / SPEC).read_text(encoding="utf-8")
+    start = text.index('form exposure "Study drug administration" repeating at D1, D4, D8 {')
+    form = text[start : text.index("}\n", start) + 2]
+    start = text.index('codelist dose_step "Dose step" {')
+    codelist = text[start : text.index("}\n", start) + 2]
+    text = text.replace(form, "collect sle.exposure at D1, D4, D8\n").replace(codelist, "")
+    (copy / SPEC).write_text(text, encoding="utf-8")
+    library = copy / "lib" / "sle.trial"
+    moved = form.replace(" at D1, D4, D8 {", " {")
+    library.write_text(
+        library.read_text(encoding="utf-8") + "\n" + codelist + "\n" + moved, encoding="utf-8"
+    )
+    amended = _compile(copy / SPEC)
+    assert sorted(_view(diff(original, amended))) == [
+        ("code list sle.dose_step", "CODELIST_RELOCATED", "changed", False),
+        ("form sle.exposure", "FORM_RELOCATED", "changed", False),
+    ]
+    assert sorted(_view(diff(amended, original))) == [
+        ("code list dose_step", "CODELIST_RELOCATED", "changed", False),
+        ("form exposure", "FORM_RELOCATED", "changed", False),
+    ]
