@@ -295,7 +295,7 @@ def _node(
         if field.name == "span":
             continue
         current = getattr(value, field.name)
-        rebuilt = _node(current, names, inner, nodes)
+        rebuilt = _node(current, names, _record(value, field.name) or inner, nodes)
         if field.name in _VISIT_FIELDS:
             rebuilt = _visit_names(rebuilt, names.visits)
         if rebuilt is not current:
@@ -328,6 +328,20 @@ def _visit_value(value: m.Value, visits: Mapping[str, str]) -> m.Value:
     return attrs.evolve(node, value=renamed, text=renamed)
 
 
+def _record(node: Any, field: str) -> str | None:
+    """The form whose records a field of a quantifier or an aggregate reads, where a bare name
+    is one of that form's items (`any medications where class = biologic`)."""
+    if isinstance(node, m.Quantifier) and field in ("where", "satisfy"):
+        return node.form
+    if isinstance(node, m.Aggregate) and field == "where":
+        return node.target.parts[0]
+    if isinstance(node, m.TimeToEvent) and field == "where":
+        return node.log
+    if isinstance(node, m.Endpoint) and field == "rule" and node.per is not None:
+        return node.per  # a flag computed record by record
+    return None
+
+
 def _visit_names(value: Any, visits: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         return visits.get(value, value)
@@ -342,12 +356,15 @@ _FORM_FIELDS = frozenset({(m.Quantifier, "form"), (m.TimeToEvent, "log"), (m.End
 
 
 def _form_and_value_names(value: Any, names: _Names) -> dict[str, Any]:
-    """A renamed form where its name is text, a renamed value in a set or a table's rows."""
+    """A renamed form where its name is text, a renamed item where a log's date is named as
+    text, a renamed value in a set or a table's rows."""
     changes: dict[str, Any] = {}
     for cls, field in _FORM_FIELDS:
         current = getattr(value, field, None) if isinstance(value, cls) else None
         if isinstance(current, str) and current in names.forms:
             changes[field] = names.forms[current]
+    if isinstance(value, m.TimeToEvent) and value.date in names.items.get(value.log, {}):
+        changes["date"] = names.items[value.log][value.date]
     if isinstance(value, m.MemberOf) and value.values:
         bare = names.bare_values
         renamed = tuple(bare.get(v, v) for v in value.values)
