@@ -319,3 +319,23 @@ def test_was_on_an_item_and_an_endpoint_is_read_and_is_no_change_itself(
         ("item vital_signs.dbp", "ITEM_RENAMED", False),
         ("vital_signs.dbp", "ITEM_CHANGED", False),
     ]
+
+
+def test_an_item_renamed_is_followed_into_the_records_rules_read(original: Spec) -> None:
+    """`ongoing` renamed `ongoing_v2` in both logs that have it: E6 and E8 read it by its bare
+    name inside `any medical_history where …`, I5's definitions inside `all medications
+    where …` and `sum(… where …)`; all of them follow the rename, none shows as changed."""
+    from protocol_dsl.syntax.formatter import format_module
+    from protocol_dsl.syntax.parser import parse_module
+    from tests.diff.mutations import _renamed
+
+    path = SPECS / SPEC
+    module, _ = parse_module(path.read_text(encoding="utf-8"), str(path))
+    assert module is not None
+    text = format_module(_renamed(module, "ongoing"))
+    result = compile_for_diff(str(path.with_name("renamed.trial")), text)
+    assert result.spec is not None and not [d for d in result.diagnostics if d.is_error]
+    assert sorted(_view(diff(original, result.spec))) == [
+        ("item medical_history.ongoing_v2", "ITEM_RENAMED", "changed", False),
+        ("item medications.ongoing_v2", "ITEM_RENAMED", "changed", False),
+    ]
