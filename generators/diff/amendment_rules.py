@@ -143,9 +143,13 @@ _BURDEN_RULES = _ids(
     "ASSESSMENT_ADDED",
 )
 _COLLECTION_RULES = _ids(
-    # a renamed visit or item is a renamed event or field of the EDC build
+    # a renamed visit, form, item or value is a renamed event, form, field or coded value of
+    # the EDC build; a form moved into a library is stored under its qualified name
     "VISIT_RENAMED",
     "ITEM_RENAMED",
+    "FORM_RENAMED",
+    "FORM_RELOCATED",
+    "CODELIST_VALUE_RENAMED",
     "VISIT_ADDED",
     "VISIT_REMOVED",
     "VISIT_MOVED",

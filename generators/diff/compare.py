@@ -61,17 +61,55 @@ __all__ = ["diff", "phase_of"]
 def diff(old: Spec, new: Spec) -> list[Change]:
     """Every classified change from `old` to `new`, by ICH M11 section then source order."""
     old, new = plain(old, new)
-    # a definition moved between the trial and its libraries is read where it now is
-    old = moves.apply(old, moves.find(old, new))
+    # a declaration moved between the trial and its libraries is read where it now is
+    moved = moves.find(old, new)
+    old = moves.apply(old, moved)
     renamed = renames.find(old, new)
     differ = Differ(renames.apply(old, renamed), renames.unmarked(new))
+    relocating(differ, moved)
     renaming(differ, renamed)
     run(differ)
     order = {section: index for index, section in enumerate(rules.SECTIONS)}
     return sorted(differ.changes, key=lambda c: order.get(c.section, len(order)))
 
 
-_RENAMED = {"visit": "VISIT_RENAMED", "item": "ITEM_RENAMED", "endpoint": "ENDPOINT_RENAMED"}
+_RELOCATED = {
+    "definition": "DEFINITION_RELOCATED",
+    "code list": "CODELIST_RELOCATED",
+    "criterion": "CRITERION_RELOCATED",
+    "form": "FORM_RELOCATED",
+}
+
+
+def relocating(d: Differ, moved: list[moves.Move]) -> None:
+    """One change per declaration moved between modules, named at both places (the rest of
+    the diff reads it where it now is, and reports whatever else changed)."""
+    for mv in moved:
+        d.emit(
+            _RELOCATED[mv.kind],
+            "changed",
+            f"{mv.kind} {mv.new}",
+            f"moved from {_place(mv.old)} to {_place(mv.new)}, word for word ({mv.old} → {mv.new})",
+            old=mv.old,
+            new=mv.new,
+            old_node=mv.old_declaration,
+            new_node=mv.declaration,
+            keys=(mv.new, mv.old),
+        )
+
+
+def _place(qualified: str) -> str:
+    """Where a qualified name is declared: the trial, or the library by its alias."""
+    return f"library {qualified.rsplit('.', 1)[0]}" if "." in qualified else "the trial"
+
+
+_RENAMED = {
+    "visit": "VISIT_RENAMED",
+    "item": "ITEM_RENAMED",
+    "endpoint": "ENDPOINT_RENAMED",
+    "form": "FORM_RENAMED",
+    "value": "CODELIST_VALUE_RENAMED",
+}
 
 
 def renaming(d: Differ, renamed: list[renames.Rename]) -> None:
@@ -79,16 +117,22 @@ def renaming(d: Differ, renamed: list[renames.Rename]) -> None:
     to be the same (the rest of the diff compares it under its new name)."""
     for r in renamed:
         how = "stated by `was`" if r.stated else "the same content"
+        target, old, new = f"{r.kind} {r.new}", r.old, r.new
+        if r.kind == "value":  # a value is named bare, in its list
+            codelist, new = r.new.split(".", 1)
+            old = r.old.split(".", 1)[1]
+            target = f"code list {codelist}, value {new}"
+            how = "the same label and codes"
         d.emit(
             _RENAMED[r.kind],
             "changed",
-            f"{r.kind} {r.new}",
-            f"renamed {r.old} → {r.new} ({how})",
-            old=r.old,
-            new=r.new,
+            target,
+            f"renamed {old} → {new} ({how})",
+            old=old,
+            new=new,
             old_node=r.old_node,
             new_node=r.new_node,
-            keys=(r.new, r.old),
+            keys=(new, old),
         )
 
 

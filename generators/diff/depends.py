@@ -18,7 +18,7 @@ effect is unknown; the diff uses it to turn "definition widened" into
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from protocol_dsl import model as m
 from protocol_dsl.spec import Scope, Spec, Symbol, endpoint_expressions, inner_scope
@@ -175,7 +175,35 @@ def _walk(expr: m.Expr, scope: Scope) -> Iterator[tuple[m.Expr, Scope]]:
 def polarities(spec: Spec, expr: m.Expr, target: m.Define, scope: Scope | None = None) -> set[int]:
     """How `target` occurs in `expr` (through other definitions too): +1, -1 or 0 each time."""
     found: set[int] = set()
-    _polar(spec, expr, scope or Scope(spec), 1, target, found, set())
+
+    def is_target(node: m.Expr, node_scope: Scope) -> bool:
+        if not isinstance(node, m.Ref):
+            return False
+        symbol = spec.resolve(node.parts, node_scope)
+        return symbol is not None and symbol.decl is target
+
+    _polar(spec, expr, scope or Scope(spec), 1, is_target, found, set())
+    return found
+
+
+def membership_polarities(
+    deps: Dependencies, expr: m.Expr, codelist: str, scope: Scope | None = None
+) -> set[int]:
+    """How `expr` tests the code list keyed `codelist` as a whole (`x in list`, through
+    definitions too): +1 where one more value in the list can only make the rule true, -1
+    where it can only make it false, 0 where either; empty when it never does.  A test that
+    names its values (`x = a`, `x in {a, b}`) reads no other value of the list, so a value
+    added to or removed from the list does not move it."""
+    spec = deps.spec
+    found: set[int] = set()
+
+    def is_target(node: m.Expr, node_scope: Scope) -> bool:
+        if not isinstance(node, m.MemberOf) or node.codelist is None:
+            return False
+        symbol = spec.resolve(node.codelist.parts, node_scope)
+        return symbol is not None and deps.symbol_key(symbol) == codelist
+
+    _polar(spec, expr, scope or Scope(spec), 1, is_target, found, set())
     return found
 
 
@@ -184,41 +212,41 @@ def _polar(
     expr: m.Expr,
     scope: Scope,
     sign: int,
-    target: m.Define,
+    is_target: Callable[[m.Expr, Scope], bool],
     found: set[int],
     seen: set[int],
 ) -> None:
+    if is_target(expr, scope):
+        found.add(sign)
+        return
     if isinstance(expr, m.Ref):
         symbol = spec.resolve(expr.parts, scope)
-        if symbol is None or symbol.kind != "define":
+        if symbol is None or symbol.kind != "define" or id(symbol.decl) in seen:
             return
-        if symbol.decl is target:
-            found.add(sign)
-        elif id(symbol.decl) not in seen:
-            define = symbol.decl
-            assert isinstance(define, m.Define)
-            _polar(spec, define.expr, Scope(symbol.owner), sign, target, found, seen | {id(define)})
+        define = symbol.decl
+        assert isinstance(define, m.Define)
+        _polar(spec, define.expr, Scope(symbol.owner), sign, is_target, found, seen | {id(define)})
         return
     if isinstance(expr, m.Not):
-        _polar(spec, expr.expr, scope, -sign, target, found, seen)
+        _polar(spec, expr.expr, scope, -sign, is_target, found, seen)
     elif isinstance(expr, m.Logic):
         left_sign = -sign if expr.op == "implies" else sign
-        _polar(spec, expr.left, scope, left_sign, target, found, seen)
-        _polar(spec, expr.right, scope, sign, target, found, seen)
+        _polar(spec, expr.left, scope, left_sign, is_target, found, seen)
+        _polar(spec, expr.right, scope, sign, is_target, found, seen)
     elif isinstance(expr, m.Quantifier):
         inner = inner_scope(expr, scope) or scope
         if expr.where is not None:
             where_sign = sign if expr.kind == "any" else -sign
-            _polar(spec, expr.where, inner, where_sign, target, found, seen)
+            _polar(spec, expr.where, inner, where_sign, is_target, found, seen)
         if expr.satisfy is not None:
-            _polar(spec, expr.satisfy, inner, sign, target, found, seen)
+            _polar(spec, expr.satisfy, inner, sign, is_target, found, seen)
     elif isinstance(expr, m.Conditional):
-        _polar(spec, expr.condition, scope, 0, target, found, seen)
-        _polar(spec, expr.then, scope, sign, target, found, seen)
-        _polar(spec, expr.otherwise, scope, sign, target, found, seen)
+        _polar(spec, expr.condition, scope, 0, is_target, found, seen)
+        _polar(spec, expr.then, scope, sign, is_target, found, seen)
+        _polar(spec, expr.otherwise, scope, sign, is_target, found, seen)
     elif isinstance(expr, m.AtVisit):
-        _polar(spec, expr.expr, scope, sign, target, found, seen)
+        _polar(spec, expr.expr, scope, sign, is_target, found, seen)
     else:
         inner = inner_scope(expr, scope) or scope
         for child in m.children(expr):
-            _polar(spec, child, inner, 0, target, found, seen)
+            _polar(spec, child, inner, 0, is_target, found, seen)

@@ -26,7 +26,7 @@ import attrs
 
 from generators.diff import reading
 from generators.diff.conditions import compare as compare_conditions
-from generators.diff.depends import key, polarities
+from generators.diff.depends import key, membership_polarities, polarities
 from generators.diff.directions import (
     effect_word,
     magnitude_of,
@@ -205,23 +205,27 @@ def codelist_pair(d: Differ, pair: Pair[m.CodeList]) -> None:
         value_target = f"{target}, value {value}"
         if oe is None:
             assert ne is not None  # `match` pairs at least one side
+            eligibility = membership_eligibility(d, dependency, +1)
             d.emit_dependency(
                 "CODELIST_VALUE_ADDED",
                 "added",
                 dependency,
                 value_target,
-                f"added ({quoted(ne.label)})",
+                f"added ({quoted(ne.label)}){_through_list(eligibility)}",
+                eligibility=eligibility,
                 new=ne.label or value,
                 new_node=ne,
                 keys=keys,
             )
         elif ne is None:
+            eligibility = membership_eligibility(d, dependency, -1)
             d.emit_dependency(
                 "CODELIST_VALUE_REMOVED",
                 "removed",
                 dependency,
                 value_target,
-                f"removed (was {quoted(oe.label)})",
+                f"removed (was {quoted(oe.label)}){_through_list(eligibility)}",
+                eligibility=eligibility,
                 old=oe.label or value,
                 old_node=oe,
                 keys=keys,
@@ -230,6 +234,33 @@ def codelist_pair(d: Differ, pair: Pair[m.CodeList]) -> None:
             entry = Pair(oe, ne, pair.old_spec, pair.new_spec, value_target, value, keys)
             compare(d, CODELIST_VALUE, entry)
     d.annotations(target, o, n, (n.name,))
+
+
+def membership_eligibility(d: Differ, codelist: str, effect: int) -> str | None:
+    """Widened or narrowed eligibility when a value is added to (`effect` +1) or removed from
+    (-1) a code list that criteria test as a whole (`x in list`): such a test is true for one
+    more (or one fewer) recorded value, and every criterion affected must agree on which way
+    that moves it.  None when no criterion tests the list as a whole, or they disagree."""
+    seen: set[int] = set()
+    for deps, spec in ((d.old_deps, d.old), (d.new_deps, d.new)):
+        for criterion in spec.criteria:
+            if criterion.rule is None or criterion.id not in deps.users(codelist):
+                continue
+            signs = membership_polarities(deps, criterion.rule, codelist)
+            if not signs:
+                continue
+            if len(signs) != 1 or 0 in signs:
+                return None
+            seen.add(signs.pop() * effect * (1 if criterion.kind == "inclusion" else -1))
+    if len(seen) != 1:
+        return None
+    return "widened" if seen == {1} else "narrowed"
+
+
+def _through_list(eligibility: str | None) -> str:
+    if eligibility is None:
+        return ""
+    return f" (eligibility {eligibility}: a rule tests the whole list)"
 
 
 CODELIST_VALUE = Table(m.CodeListEntry, (Row(("label", "codes"), "CODELIST_CHANGED"),))

@@ -449,6 +449,27 @@ def _renamed(kind: str, section: str, title: str) -> None:
     )
 
 
+def _relocated(kind: str, section: str, title: str) -> None:
+    """A declaration moved between the trial and a library, or between two libraries."""
+    _rule(
+        f"{kind}_RELOCATED",
+        section,
+        title,
+        {
+            "changed": _v(
+                "administrative",
+                False,
+                False,
+                False,
+                "the same declaration declared in another file of the protocol: what it "
+                "says, and what is done to the subjects or collected from them, is the same",
+                "the same declaration in another file: no effect on safety, scope or "
+                "scientific quality",
+            )
+        },
+    )
+
+
 # Title page
 _rule("TITLE_CHANGED", TITLE_PAGE, "title, short title or acronym", _both(_ADMIN, "reworded"))
 _rule(
@@ -1514,6 +1535,17 @@ _rule(
 _renamed(
     "ITEM", ASSESSMENTS, "an item given another name, its type, unit, label and codes the same"
 )
+_relocated(
+    "FORM",
+    ASSESSMENTS,
+    "a form moved between the trial and a library, or between libraries, word for word (a "
+    "library form is collected by `collect`; its data keep their items under the new name)",
+)
+_renamed(
+    "FORM",
+    ASSESSMENTS,
+    "a form given another name, its label, items, visits and codes the same",
+)
 _rule(
     "DERIVED_VALUE_ADDED",
     ASSESSMENTS,
@@ -1701,6 +1733,28 @@ _rule(
 )
 
 # 12 Appendix: terminology, tables, definitions, mappings, libraries
+_renamed(
+    "CODELIST_VALUE",
+    APPENDIX,
+    "a code-list value given another name, its label and codes the same (every rule reading "
+    "it follows)",
+)
+_relocated(
+    "CODELIST",
+    APPENDIX,
+    "a code list moved between the trial and a library, or between libraries, word for word",
+)
+_relocated(
+    "DEFINITION",
+    APPENDIX,
+    "a definition moved between the trial and a library, or between libraries, word for word",
+)
+_relocated(
+    "CRITERION",
+    APPENDIX,
+    "a criterion moved from one library to another, word for word (a trial applies its own "
+    "criteria only)",
+)
 _rule(
     "CODELIST_ADDED",
     APPENDIX,

@@ -73,6 +73,20 @@ def removed(rule: str, category: str, eu: bool, fda: bool, *old: Edit, **kw) -> 
 
 S, R, REL, ROB, ADM = "safety", "rights", "data_reliability", "data_robustness", "administrative"
 
+
+_GC = 'use "../../../specs/lib/glucocorticoids.trial" as gc\n'
+
+
+def _uses(*libraries: tuple[str, str]) -> Edit:
+    """Libraries of cases/lib used beside glucocorticoids: (file name, alias) each."""
+    return after(_GC, "".join(f'use "lib/{name}.trial" as {alias}\n' for name, alias in libraries))
+
+
+def _library_part(name: str) -> str:
+    """The declaration a library of cases/lib has beyond the plain one (its last paragraph)."""
+    return (CASES / "lib" / f"{name}.trial").read_text(encoding="utf-8").split("\n\n")[-1].strip()
+
+
 _SITE_101 = after('"Sponsor A"\n', '  site "Site 101, Jinan — Prof. Li Wei"\n')
 _SITE_102 = '  site "Site 102, Shanghai — Prof. Chen Hua"\n'
 _CONTACT = '  contact "Trial hotline +86 531 0000 0000"\n'
@@ -1017,6 +1031,83 @@ ROWS: tuple[Row, ...] = (
         False,
         False,
         sub('  endpoint EP2 "Change in disease score"', '  endpoint EP4 "Change in disease score"'),
+    ),
+    # the laboratory form renamed `laboratory` everywhere, its items and visits unchanged
+    row(
+        "FORM_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('form labs "Laboratory tests"', 'form laboratory "Laboratory tests"'),
+        sub("= labs.hb at SCR", "= laboratory.hb at SCR"),
+        sub("= labs.alt at D29", "= laboratory.alt at D29"),
+        sub("  labs.hb from LB", "  laboratory.hb from LB"),
+    ),
+    # the value `tb` of the serious infections spelled `tuberculosis`, its label unchanged,
+    # in the list, the table keyed by it and every rule reading it
+    row(
+        "CODELIST_VALUE_RENAMED",
+        "changed",
+        ADM,
+        False,
+        False,
+        sub('  tb  "Tuberculosis"', '  tuberculosis "Tuberculosis"'),
+        sub("  tb  2\n", "  tuberculosis 2\n"),
+        sub(
+            "sum(history.risk where infection in {tb, hiv})",
+            "sum(history.risk where infection in {tuberculosis, hiv})",
+        ),
+        sub(
+            "any history where infection in {tb, hiv}",
+            "any history where infection in {tuberculosis, hiv}",
+        ),
+    ),
+    # a code list moved word for word out of the sponsor's library of standard terms into
+    # the protocol (the library file without it): one move, not a list removed and added
+    Row(
+        "CODELIST_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std")), after(_GC, "\n" + _library_part("with_codelist") + "\n")),
+        (_uses(("with_codelist", "std")),),
+    ),
+    # a definition moved the same way; the library no longer needs glucocorticoids
+    Row(
+        "DEFINITION_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std")), after(_GC, "\n" + _library_part("with_define") + "\n")),
+        (_uses(("with_define", "std")),),
+        also=frozenset({"LIBRARY_REMOVED"}),
+    ),
+    # a form the trial collected from the library moved into the protocol, scheduled at the
+    # visit it was collected at
+    Row(
+        "FORM_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (
+            _uses(("plain", "std")),
+            after(_GC, "\n" + _library_part("with_form").replace(" {", " at SCR {", 1) + "\n"),
+        ),
+        (_uses(("with_form", "std")), after(_GC, "\ncollect std.body_size at SCR\n")),
+    ),
+    # a standard criterion moved from one library to another (the trial applies neither)
+    Row(
+        "CRITERION_RELOCATED",
+        "changed",
+        ADM,
+        False,
+        False,
+        (_uses(("plain", "std_a"), ("with_criterion", "std_b")),),
+        (_uses(("with_criterion", "std_a"), ("plain", "std_b")),),
     ),
     # E2 renumbered E5 (its rule and text unchanged): not "E5 added" and "E2 removed"
     row(

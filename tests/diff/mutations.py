@@ -4,8 +4,9 @@
 (a criterion threshold moved, a visit day or window moved, a criterion added
 or removed, a criterion reworded, a dose level, the enrolment or the maximum
 age changed, an activity dropped from a visit, a log's none question or a
-mapping's `complete` line dropped, a `between` spelled as a comparison chain)
-and returns the edited model; the test prints it with the formatter and
+mapping's `complete` line dropped, a `between` spelled as a comparison chain,
+a visit, form, item or code-list value renamed everywhere, as a search and
+replace of the whole word does) and returns the edited model; the test prints it with the formatter and
 compiles it, discarding edits that make the spec invalid.  `relaid(text)` draws the same spec with another
 layout: other indentation, trailing and whole-line comments, blank lines; it
 never touches the inside of a string or joins two lines.
@@ -13,6 +14,7 @@ never touches the inside of a string or joins two lines.
 
 from __future__ import annotations
 
+import re
 import typing
 from decimal import Decimal
 
@@ -20,6 +22,8 @@ import attrs
 from hypothesis import strategies as st
 
 from protocol_dsl import model as m
+from protocol_dsl.syntax.formatter import format_module
+from protocol_dsl.syntax.parser import parse_module
 
 _EXPR_TYPES = typing.get_args(m.Expr)
 
@@ -105,7 +109,11 @@ def _edit(draw: st.DrawFn, module: m.Module) -> m.Module:
     kinds += ["none_question"] if logs else []
     kinds += ["complete"] if complete else []
     kinds += ["chain"] if spans else []
+    names = _renameable(module)
+    kinds += ["rename"] if names else []
     kind = draw(st.sampled_from(kinds))
+    if kind == "rename":
+        return _renamed(module, draw(st.sampled_from(names)))
     if kind == "none_question":
         log = draw(st.sampled_from(logs))
         return _replace_decl(module, log, attrs.evolve(log, none_recorded_by=None))
@@ -180,6 +188,48 @@ def _edit(draw: st.DrawFn, module: m.Module) -> m.Module:
             field = attrs.evolve(field, values=(value,))
         fields.append(field)
     return _replace_decl(module, trial, attrs.evolve(trial, fields=tuple(fields)))
+
+
+def _renameable(module: m.Module) -> list[str]:
+    """The names of the spec's visits, forms, items and code-list values, except a value
+    spelled like a word of a field's vocabulary (`route subcutaneous`): renaming that word
+    everywhere would change the field as well."""
+    names: set[str] = set()
+    for d in module.declarations:
+        if isinstance(d, m.Visit | m.Form):
+            names.add(d.name)
+        if isinstance(d, m.Form):
+            names |= {i.name for i in d.items}
+        if isinstance(d, m.CodeList):
+            names |= {e.name for e in d.entries}
+    return sorted(names - _words(module))
+
+
+def _words(value: object) -> set[str]:
+    """Every word a field of the spec states (a `Value` of kind name)."""
+    if isinstance(value, tuple):
+        return set().union(*(_words(v) for v in value)) if value else set()
+    if not isinstance(value, m._Node) or isinstance(value, m.Span):
+        return set()
+    if isinstance(value, m.Value):
+        return {value.value} if isinstance(value.value, str) else set()
+    return set().union(
+        *(_words(getattr(value, f.name)) for f in attrs.fields(type(value)) if f.name != "span")
+    )
+
+
+def _renamed(module: m.Module, name: str) -> m.Module:
+    """`name` spelled `name_v2` wherever it stands as a whole word outside a string, as a
+    search and replace of the spec's names does; the module unchanged when the result does
+    not parse."""
+    text = format_module(module)
+    pieces = re.split(r'("(?:[^"\\]|\\.)*")', text)
+    word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    text = "".join(
+        piece if index % 2 else word.sub(f"{name}_v2", piece) for index, piece in enumerate(pieces)
+    )
+    renamed, _ = parse_module(text, "renamed.trial")
+    return renamed if renamed is not None else module
 
 
 @st.composite

@@ -2,7 +2,10 @@
 
 * diff(A, A) is empty, and so is diff(A, A laid out differently) and diff(A, fmt(A));
 * diff(A, B) and diff(B, A) report the same changes reversed (inverse rule and
-  direction, old and new swapped);
+  direction, old and new swapped), renames and moves included: the one way a diff
+  read backwards reads differently is that the values it shows name a renamed
+  visit, form, item, endpoint or value as the version read towards does
+  (`tests.diff.util.in_old_names` says exactly how, and a test below shows it);
 * diff(A, B) is empty exactly when the two models are equal.
 """
 
@@ -14,7 +17,6 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generators.diff import renames
 from generators.diff.compare import diff
 from protocol_dsl.commands.diff import compile_for_diff
 from protocol_dsl.syntax.formatter import format_module, format_source
@@ -98,12 +100,44 @@ def test_generated_specs_reverse(a: str, b: str) -> None:
     path = ROOT / "specs" / "generated.trial"
     first, second = _compiled(path, a), _compiled(path, b)
     assume(first is not None and second is not None)
-    # A rename read from content alone (a visit, an item, an endpoint: generators/diff/
-    # renames.py) can still read differently in each direction on generated specs that
-    # reuse one name for declarations of several kinds; such pairs are left to the rename
-    # tests (tests/diff/test_renames.py) until the pairing is symmetric there too.
-    assume(not renames.find(first, second) and not renames.find(second, first))
     assert view(diff(second, first)) == reversed_view(diff(first, second))
+
+
+def test_a_rename_read_backwards_names_the_visit_as_the_other_version_does() -> None:
+    """The week 12 visit renamed V9 while a form collected at it is dropped: forward, the
+    form "was at D29, V9" (the diff compares under the new names); backwards, it is added
+    "at D29, W12".  The same change, each side in the names of the version read towards."""
+    from tests.diff.cases import BASE, apply, sub
+    from tests.diff.util import compile_text
+
+    renamed = apply(
+        BASE,
+        (
+            sub('visit W12 "Week 12"   day 85', 'visit V9 "Week 12"    day 85'),
+            sub("at SCR, W12 {", "at SCR, V9 {"),
+            sub("at D1, D8, D29, W12 {", "at D1, D8, D29, V9 {"),
+            sub("disease_score at W12 -", "disease_score at V9 -"),
+        ),
+    )
+    quality_of_life = BASE.replace(
+        'form adverse_events "Adverse events"',
+        'form quality_of_life "Quality of life" at D29, W12 {\n'
+        '  qol_score integer "Score" range 0 .. 100\n'
+        "}\n\n"
+        'form adverse_events "Adverse events"',
+    )
+    old, new = compile_text(quality_of_life), compile_text(renamed)
+    forward, backward = diff(old, new), diff(new, old)
+    shown = [(c.target, c.rule_id, c.old, c.new) for c in forward]
+    assert shown == [
+        ("visit V9", "VISIT_RENAMED", "W12", "V9"),
+        ("form quality_of_life", "ASSESSMENT_REMOVED", "D29, V9", None),
+    ]
+    assert [(c.target, c.rule_id, c.old, c.new) for c in backward] == [
+        ("visit W12", "VISIT_RENAMED", "V9", "W12"),
+        ("form quality_of_life", "ASSESSMENT_ADDED", None, "D29, W12"),
+    ]
+    assert view(backward) == reversed_view(forward)
 
 
 @SETTINGS

@@ -2,7 +2,7 @@
 
 On the real QLS4131 spec and its libraries: a visit, an item or an endpoint
 renamed (by content or by `was`) is one non-substantial rename and nothing
-else; a definition moved out of a library is no change; a changed lookup
+else; a definition moved out of a library is one move (see also test_moves); a changed lookup
 value or definition threshold gets the direction of eligibility the solver
 decides on the criteria read with each version's definitions, and the
 re-screen of subject data is shown beside it.
@@ -214,12 +214,16 @@ def _moved(tmp_path: Path, points: int) -> Path:
     return folder
 
 
-def test_a_definition_moved_out_of_its_library_word_for_word_is_no_change(
+def test_a_definition_moved_out_of_its_library_word_for_word_is_one_move(
     tmp_path: Path, original: Spec
 ) -> None:
-    assert diff(original, _compile(_moved(tmp_path, 0))) == []
+    assert _view(diff(original, _compile(_moved(tmp_path, 0)))) == [
+        ("definition eular_acr_2019_classified", "DEFINITION_RELOCATED", "changed", False)
+    ]
     # and back again
-    assert diff(_compile(_moved(tmp_path / "back", 0)), original) == []
+    assert _view(diff(_compile(_moved(tmp_path / "back", 0)), original)) == [
+        ("definition sle.eular_acr_2019_classified", "DEFINITION_RELOCATED", "changed", False)
+    ]
 
 
 def test_a_definition_moved_and_changed_is_reported(tmp_path: Path, original: Spec) -> None:
@@ -314,4 +318,24 @@ def test_was_on_an_item_and_an_endpoint_is_read_and_is_no_change_itself(
         ("endpoint EP6", "ENDPOINT_RENAMED", False),
         ("item vital_signs.dbp", "ITEM_RENAMED", False),
         ("vital_signs.dbp", "ITEM_CHANGED", False),
+    ]
+
+
+def test_an_item_renamed_is_followed_into_the_records_rules_read(original: Spec) -> None:
+    """`ongoing` renamed `ongoing_v2` in both logs that have it: E6 and E8 read it by its bare
+    name inside `any medical_history where …`, I5's definitions inside `all medications
+    where …` and `sum(… where …)`; all of them follow the rename, none shows as changed."""
+    from protocol_dsl.syntax.formatter import format_module
+    from protocol_dsl.syntax.parser import parse_module
+    from tests.diff.mutations import _renamed
+
+    path = SPECS / SPEC
+    module, _ = parse_module(path.read_text(encoding="utf-8"), str(path))
+    assert module is not None
+    text = format_module(_renamed(module, "ongoing"))
+    result = compile_for_diff(str(path.with_name("renamed.trial")), text)
+    assert result.spec is not None and not [d for d in result.diagnostics if d.is_error]
+    assert sorted(_view(diff(original, result.spec))) == [
+        ("item medical_history.ongoing_v2", "ITEM_RENAMED", "changed", False),
+        ("item medications.ongoing_v2", "ITEM_RENAMED", "changed", False),
     ]

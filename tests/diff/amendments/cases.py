@@ -51,6 +51,23 @@ def case(
     return Amendment(id, why, tuple(edits), expected, exit_code, **kw)  # type: ignore[arg-type]
 
 
+HISTORY_CATEGORY = (
+    'codelist history_category "Medical history category" {\n'
+    '  opportunistic_infection "Opportunistic infection"\n'
+    '  malignancy              "Malignancy"\n'
+    '  organ_transplant        "Vital organ transplantation"\n'
+    '  autoimmune_disease      "Other autoimmune disease"\n'
+    '  other                   "Other"\n'
+    "}\n"
+)
+
+VITAL_SIGNS_ITEMS = (
+    '  systolic_bp  quantity mm[Hg] "Systolic blood pressure"  range 50 .. 250 required [LOINC 8480-6]\n'
+    '  diastolic_bp quantity mm[Hg] "Diastolic blood pressure" range 30 .. 150 required [LOINC 8462-4]\n'
+    '  temperature  quantity Cel    "Body temperature"         range 34 .. 43 for_reporting [LOINC 8310-5]\n'
+    "}\n"
+)
+
 _FEVER = (
     'exclusion E9 "Fever (body temperature of 38.5 °C or more) at screening;"\n'
     "  = vital_signs.temperature at SCR >= 38.5 Cel\n\n"
@@ -410,9 +427,10 @@ AMENDMENTS: tuple[Amendment, ...] = (
     case(
         "move-define-into-spec",
         "the EULAR/ACR classification rule moved from the SLE library into the protocol, "
-        "word for word: the same rule decides I2, nothing in the protocol's meaning changes",
-        {},
-        0,
+        "word for word: the same rule decides I2; the move is shown at both places (the "
+        "library and the protocol text change), an administrative change, not substantial",
+        {"definition eular_acr_2019_classified": False},
+        3,
         ("  = sle.eular_acr_2019_classified\n", "  = eular_acr_2019_classified\n"),
         (
             "# ------------------------------------------------------------------ eligibility\n",
@@ -461,6 +479,113 @@ AMENDMENTS: tuple[Amendment, ...] = (
             'before the first dose"\n'
             "  = all medications where class = antimalarial and ongoing = yes\n"
             "      satisfy dose_start at least 2 weeks before first_dose",
+        ),
+    ),
+    case(
+        "move-codelist-into-library",
+        "the route-of-administration code list moved from the protocol into the "
+        "glucocorticoids library the medications form already reads, word for word, the "
+        "item now `choice gc.route`: the same values are recorded on the same CRF field, "
+        "where the terminology is kept is administrative (EU CTR: no impact on safety, "
+        "rights or data), not substantial",
+        {"code list gc.route": False},
+        3,
+        (
+            'codelist route "Route of administration" {\n'
+            '  oral         "Oral"         [CDISC C38288]\n'
+            '  subcutaneous "Subcutaneous" [CDISC C38299]\n'
+            '  intravenous  "Intravenous"  [CDISC C38276]\n'
+            "}\n\n",
+            "",
+        ),
+        ("choice route             ", "choice gc.route          "),
+        elsewhere=(
+            (
+                "lib/glucocorticoids.trial",
+                (
+                    "\n# Factor that",
+                    '\ncodelist route "Route of administration" {\n'
+                    '  oral         "Oral"         [CDISC C38288]\n'
+                    '  subcutaneous "Subcutaneous" [CDISC C38299]\n'
+                    '  intravenous  "Intravenous"  [CDISC C38276]\n'
+                    "}\n\n# Factor that",
+                ),
+            ),
+        ),
+    ),
+    case(
+        "move-codelist-into-library-with-a-value",
+        "the medical-history categories moved into the SLE library, where the sponsor keeps "
+        "them for its SLE trials, with a category for lupus nephritis added: the move is "
+        "administrative; the new category changes how history is recorded, and E6, E7 and "
+        "E8 name their categories, so no subject's eligibility moves (EU CTR: a data "
+        "collection detail, not likely to have a substantial impact on the data)",
+        {
+            "code list sle.history_category": False,
+            "code list sle.history_category, value lupus_nephritis": False,
+        },
+        3,
+        (HISTORY_CATEGORY + "\n", ""),
+        ("choice history_category", "choice sle.history_category"),
+        elsewhere=(
+            (
+                "lib/sle.trial",
+                (
+                    'codelist positive_negative "',
+                    HISTORY_CATEGORY.replace(
+                        '  other                   "Other"\n',
+                        '  lupus_nephritis         "Lupus nephritis"\n'
+                        '  other                   "Other"\n',
+                    )
+                    + '\ncodelist positive_negative "',
+                ),
+            ),
+        ),
+    ),
+    case(
+        "form-rename",
+        "the screening laboratory form renamed `labs_at_screening` everywhere (the EDC "
+        "naming convention), its items, ranges and visit unchanged: the same tests on the "
+        "same samples, a renamed CRF page, not substantial",
+        {"form labs_at_screening": False},
+        3,
+        words=(("screening_labs", "labs_at_screening"),),
+    ),
+    case(
+        "codelist-value-rename",
+        "the medical-history category `organ_transplant` spelled `transplant`, its label "
+        "'Vital organ transplantation' unchanged, and E7 reading it under its new name: the "
+        "same history excludes the same subjects, a coded value renamed in the EDC, not "
+        "substantial",
+        {"code list history_category, value transplant": False},
+        3,
+        words=(("organ_transplant", "transplant"),),
+    ),
+    case(
+        "move-form-into-library",
+        "the vital signs form moved word for word into the SLE library (the sponsor's "
+        "standard CRF pages), the protocol collecting it at the same visits and E4 reading "
+        "it as sle.vital_signs: the same measurements at the same visits; where the page is "
+        "declared is administrative, not substantial",
+        {"form sle.vital_signs": False},
+        3,
+        (
+            'form vital_signs "Vital signs" at SCR, D1, D2, D4, D8, D15, D29, W12, W24 {\n'
+            + VITAL_SIGNS_ITEMS,
+            "collect sle.vital_signs at SCR, D1, D2, D4, D8, D15, D29, W12, W24\n",
+        ),
+        ("= vital_signs.systolic_bp at SCR", "= sle.vital_signs.systolic_bp at SCR"),
+        ("or vital_signs.diastolic_bp at SCR", "or sle.vital_signs.diastolic_bp at SCR"),
+        elsewhere=(
+            (
+                "lib/sle.trial",
+                (
+                    "define eular_acr_2019_entry ",
+                    'form vital_signs "Vital signs" {\n'
+                    + VITAL_SIGNS_ITEMS
+                    + "\ndefine eular_acr_2019_entry ",
+                ),
+            ),
         ),
     ),
 )
