@@ -9,8 +9,6 @@ and SARIF 2.1.0.
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
@@ -58,6 +56,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     the same name in other capitals (`Scr`), or two neighbouring letters swapped
     (`SRC`), is a match when it is the only one; swapped digits are not.
     """
+    import difflib  # only a misspelt name needs it: not paid by a clean check
+
     names = list(candidates)
     matches = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
     if matches:
@@ -248,6 +248,8 @@ def to_json_data(
 
 
 def render_json(diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnostic] = ()) -> str:
+    import json  # the machine formats only: the text report does not pay for it
+
     return json.dumps(to_json_data(diagnostics, allowed), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -356,6 +358,8 @@ def render_sarif(
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
