@@ -182,13 +182,12 @@ def _direction(spec: Spec, criterion: m.Criterion, numbers: list[Stated]) -> Dia
     opposite directions or one strictly and the other not ("more than 3 g/day" over
     `>= 3 g/d`)."""
     assert criterion.rule is not None
-    compared = [number for number in numbers if number.relation in _FLIPPED]
-    if not compared:  # a text that compares with nothing: the rule's directions are moot
-        return None
+    if not any(number.relation in _FLIPPED for number in numbers):
+        return None  # a text that compares with nothing: the rule's directions are moot
     directions = rule_directions(spec, criterion.rule)
-    for number in compared:
+    for number in numbers:
         base = in_base(number.value, number.unit)
-        if base is None:
+        if base is None or number.relation not in _FLIPPED:
             continue
         written = directions.get(base)
         if not written or number.relation in written:

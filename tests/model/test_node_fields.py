@@ -11,6 +11,7 @@ import inspect
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 
 import attrs
 import pytest
@@ -47,7 +48,7 @@ def _nodes_through_attrs(node: object) -> Iterator[object]:
     if not attrs.has(type(node)):
         return
     yield node
-    for field in attrs.fields(type(node)):
+    for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(node))):
         if field.name not in {"span", "marks"}:
             yield from _nodes_through_attrs(getattr(node, field.name))
 
@@ -61,7 +62,7 @@ def _fields_through_attrs(node: object) -> Iterator[m.Field]:
         for item in node:
             yield from _fields_through_attrs(item)
     elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(node))):
             yield from _fields_through_attrs(getattr(node, field.name))
 
 
