@@ -1,7 +1,7 @@
 """`model.node_fields`: the fields of a model class, read once per class.
 
-The walkers over whole declarations (the allow marks, old names, field
-details) ask it of every value they meet instead of asking attrs; these tests
+The walks over whole declarations (`model.nodes_under`, the field details)
+ask it of every value they meet instead of asking attrs; these tests
 hold it to what attrs says, and the walkers to what a walk through attrs finds.
 """
 
@@ -18,7 +18,6 @@ import pytest
 
 from protocol_dsl import model as m
 from protocol_dsl.checks import field_details
-from protocol_dsl.checks.allows import declared_nodes
 from protocol_dsl.syntax.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +69,7 @@ def _fields_through_attrs(node: object) -> Iterator[m.Field]:
 def test_the_walkers_find_the_nodes_a_walk_through_attrs_finds(path: Path) -> None:
     spec, diagnostics, _sources = load(str(path))
     assert spec is not None, diagnostics
-    found = list(declared_nodes(spec.module))
+    found = list(m.nodes_under(spec.module))
     expected = list(_nodes_through_attrs(spec.module))
     # the same nodes, each once (the walk's order is its own: a stack)
     assert sorted(map(id, found)) == sorted(map(id, expected))
