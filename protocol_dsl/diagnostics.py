@@ -9,8 +9,6 @@ and SARIF 2.1.0.
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
@@ -58,6 +56,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     the same name in other capitals (`Scr`), or two neighbouring letters swapped
     (`SRC`), is a match when it is the only one; swapped digits are not.
     """
+    import difflib  # only a misspelt name needs it: not paid by a clean check
+
     names = list(candidates)
     matches = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
     if matches:
@@ -127,11 +127,12 @@ def render_text(
     `allowed` are findings an `allow` mark silences, shown (with the reason) after
     the active ones when the caller asks for them; the summary counts them.
     """
+    lines = _SourceLines(sources)
     out: list[str] = []
     for d in diagnostics:
-        out.append(_render_one(d, sources, colour))
+        out.append(_render_one(d, lines, colour))
     for d in allowed:
-        out.append(_render_one(d, sources, colour))
+        out.append(_render_one(d, lines, colour))
     if diagnostics:
         out.append(_summary(diagnostics))
     return "\n".join(out) + ("\n" if out else "")
@@ -146,7 +147,25 @@ def _paint(text: str, style: str, colour: bool) -> str:
     return f"{style}{text}{_RESET}" if colour else text
 
 
-def _render_one(d: Diagnostic, sources: Mapping[str, str], colour: bool) -> str:
+class _SourceLines:
+    """The lines of each source file, split once per report: a report of many findings
+    in a long file would otherwise split the whole file again for every finding."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self.split: dict[str, list[str]] = {}
+
+    def get(self, file: str) -> list[str] | None:
+        found = self.split.get(file)
+        if found is None:
+            source = self.sources.get(file)
+            if source is None:
+                return None
+            found = self.split[file] = source.splitlines()
+        return found
+
+
+def _render_one(d: Diagnostic, sources: _SourceLines, colour: bool) -> str:
     header = f"{d.severity}[{d.code}]" if d.allowed is None else f"allowed {d.severity}[{d.code}]"
     lines = [
         _paint(header, _COLOURS[d.severity], colour) + _paint(f": {d.message}", _BOLD, colour),
@@ -174,11 +193,10 @@ def _render_one(d: Diagnostic, sources: Mapping[str, str], colour: bool) -> str:
 
 
 def _snippet(
-    span: Span, source: str | None, label: str, severity: Severity, colour: bool
+    span: Span, source_lines: list[str] | None, label: str, severity: Severity, colour: bool
 ) -> list[str]:
-    if source is None:
+    if source_lines is None:
         return []
-    source_lines = source.splitlines()
     if not 1 <= span.line <= len(source_lines):
         return []
     text = source_lines[span.line - 1].expandtabs(1)
@@ -248,6 +266,8 @@ def to_json_data(
 
 
 def render_json(diagnostics: Sequence[Diagnostic], allowed: Sequence[Diagnostic] = ()) -> str:
+    import json  # the machine formats only: the text report does not pay for it
+
     return json.dumps(to_json_data(diagnostics, allowed), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -356,6 +376,8 @@ def render_sarif(
             }
         ],
     }
+    import json
+
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -508,6 +508,25 @@ def children(expr: Expr) -> Iterator[Expr]:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def node_fields(cls: type) -> tuple[str, ...] | None:
+    """The field names of a model class (spans and marks too), in declaration order;
+    None for a type that is not an attrs class (a text, a number, a tuple).
+
+    The walks over whole declarations (`nodes_under`, the field details) ask this of
+    every value they meet: once per type, instead of `attrs.has` and `attrs.fields`
+    on each value.
+    """
+    try:
+        return _NODE_FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
+        _NODE_FIELDS[cls] = names
+        return names
+
+
+_NODE_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression tree, parents before children."""
     return preorder(expr, children)
@@ -545,16 +564,20 @@ def nodes_under(root: object) -> Iterator[attrs.AttrsInstance]:
         if isinstance(current, tuple | list):
             stack.extend(reversed(current))
             continue
-        if not attrs.has(type(current)):
+        names = node_fields(type(current))
+        if names is None:
             continue
-        node_ = cast(attrs.AttrsInstance, current)
-        yield node_
-        for field in attrs.fields(type(node_)):
-            if field.name in {"span", "marks"}:
+        yield cast(attrs.AttrsInstance, current)
+        for name in names:
+            if name in _NOT_UNDER:
                 continue
-            value = getattr(current, field.name)
-            if attrs.has(type(value)) or isinstance(value, tuple | list):
+            value = getattr(current, name)
+            if isinstance(value, tuple | list) or node_fields(type(value)) is not None:
                 stack.append(value)
+
+
+#: The fields `nodes_under` does not walk into (see there).
+_NOT_UNDER = frozenset({"span", "marks"})
 
 
 # ---------------------------------------------------------------- declarations

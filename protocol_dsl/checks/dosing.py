@@ -26,7 +26,6 @@ engine's numerical rules are restated here because the engine loads numpy and
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -318,6 +317,8 @@ def _design(dose_finding: m.DoseFinding, design: m.EscalationDesign) -> Iterator
 
 
 def _close(word: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only a misspelt word needs it: not paid by a clean check
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -11,9 +11,6 @@ details, stays valid.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import cast
-
-import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.checks.field_values import value_problems
@@ -37,19 +34,21 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
 
 
 def _fields_in(node: object) -> Iterator[m.Field]:
-    """The `key value` fields of a declaration, at any depth (an escalation design's)."""
-    if isinstance(node, m.Field):
-        yield node
-    elif isinstance(node, m.EXPR_TYPES):
-        return  # expressions hold no fields
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _fields_in(item)
-    elif attrs.has(type(node)):
-        for attribute in attrs.fields(cast("type[attrs.AttrsInstance]", type(node))):
-            value = getattr(node, attribute.name)
-            if isinstance(value, (tuple, m.Field)) or attrs.has(type(value)):
-                yield from _fields_in(value)
+    """The `key value` fields of a declaration, at any depth (an escalation design's),
+    in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, m.Field):
+            yield current
+        elif isinstance(current, tuple):
+            stack.extend(reversed(current))
+        elif not isinstance(current, m.EXPR_TYPES):  # expressions hold no fields
+            names = m.node_fields(type(current)) or ()
+            for name in reversed(names):
+                value = getattr(current, name)
+                if isinstance(value, (tuple, m.Field)) or m.node_fields(type(value)) is not None:
+                    stack.append(value)
 
 
 def _no_details(f: m.Field) -> Diagnostic:

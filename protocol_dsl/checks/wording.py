@@ -177,12 +177,15 @@ def _base(literal: m.Expr) -> tuple[Kind, Fraction] | None:
     return None
 
 
-def _direction(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
-    """W0413 for a number text and rule both state, compared in opposite directions or
-    one strictly and the other not ("more than 3 g/day" over `>= 3 g/d`)."""
+def _direction(spec: Spec, criterion: m.Criterion, numbers: list[Stated]) -> Diagnostic | None:
+    """W0413 for a number text and rule both state (`numbers`, the text's), compared in
+    opposite directions or one strictly and the other not ("more than 3 g/day" over
+    `>= 3 g/d`)."""
     assert criterion.rule is not None
+    if not any(number.relation in _FLIPPED for number in numbers):
+        return None  # a text that compares with nothing: the rule's directions are moot
     directions = rule_directions(spec, criterion.rule)
-    for number in stated(criterion.text):
+    for number in numbers:
         base = in_base(number.value, number.unit)
         if base is None or number.relation not in _FLIPPED:
             continue
@@ -212,9 +215,12 @@ def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
     """W0413 for the first number of the text that the rule does not state, if any; else
     for a number both state in different directions."""
     assert criterion.rule is not None
+    numbers = stated(criterion.text)
+    if not numbers:  # a text that states no number disagrees with no rule
+        return None
     values = rule_values(spec, criterion.rule)
     unmatched: list[tuple[Stated, Kind]] = []
-    for number in stated(criterion.text):
+    for number in numbers:
         base = in_base(number.value, number.unit)
         if base is None:
             continue
@@ -223,7 +229,7 @@ def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
             continue
         unmatched.append((number, kind))
     if not unmatched:
-        return _direction(spec, criterion)
+        return _direction(spec, criterion, numbers)
     number, kind = unmatched[0]
     others = sorted(values[kind].items())
     shown = ", ".join(_show(literal) for _value, literal in others)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import sys
 
@@ -71,7 +72,11 @@ def command(
     sources: dict[str, str] = {}
     internal = False
     paths = list(expand_spec_paths(specs))
-    for path in paths:
+    for index, path in enumerate(paths):
+        if index == 1:
+            # `protocol` runs the first spec without the cycle collector (see
+            # cli.main); with more specs to come, memory must stay bounded
+            gc.enable()
         if path == "-":
             from protocol_dsl.commands.options import read_stdin
 

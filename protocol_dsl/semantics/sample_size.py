@@ -38,7 +38,6 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from statistics import NormalDist
 from typing import Literal
 
 import attrs
@@ -214,6 +213,8 @@ def compute(
     k = float(given["ratio"])
     dropout = Fraction(str(given["dropout"]))
     groups = int(given.get("groups", max(default_groups, 2)))
+    from statistics import NormalDist  # only a sample size to compute needs it
+
     normal = NormalDist()
     z_alpha = normal.inv_cdf(1 - alpha / sided)
     z_beta = normal.inv_cdf(power)

@@ -1,0 +1,84 @@
+"""`protocol check` runs its first spec without the cycle collector, and no more than that.
+
+One spec leaves almost no reference cycles behind, so the collector's passes
+over the freshly built model are pure cost there (`cli.main` turns it off for
+`check`); a run over many specs must still keep its memory bounded, so the
+command turns the collector back on before its second spec.
+"""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from protocol_dsl.commands import check
+
+ROOT = Path(__file__).resolve().parents[2]
+QLS = ROOT / "specs" / "qls4131_sle_phase1b.trial"
+PILOT = ROOT / "specs" / "cdiscpilot01.trial"
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    """The state `cli.main` leaves for `check`; the test process's own state restored after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check(*paths: Path) -> int:
+    with pytest.raises(SystemExit) as done:
+        check.command.main([str(p) for p in paths], standalone_mode=False)
+    return int(done.value.code or 0)
+
+
+#: Runs the `protocol` command as a user does and reports, at its quick exit,
+#: whether the cycle collector was on.
+_REPORTING = """
+import gc, os, sys
+from protocol_dsl import cli
+exit_now = os._exit
+def report(code):
+    sys.stderr.write("collector " + ("on" if gc.isenabled() else "off") + "\\n")
+    sys.stderr.flush()
+    exit_now(code)
+os._exit = report
+sys.argv = ["protocol", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "state"),
+    [(["check", str(QLS)], "off"), (["fmt", "--check", str(QLS)], "on")],
+    ids=["check", "fmt"],
+)
+def test_only_check_runs_without_the_collector(args: list[str], state: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _REPORTING, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"collector {state}" in done.stderr.splitlines()
+
+
+def test_one_spec_is_checked_without_the_collector(collector_off: None) -> None:
+    assert _check(QLS) == 0
+    assert not gc.isenabled()
+
+
+def test_the_collector_is_back_for_a_second_spec(collector_off: None) -> None:
+    assert _check(QLS, PILOT) == 0
+    assert gc.isenabled()
