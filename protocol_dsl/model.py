@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from fractions import Fraction
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -170,7 +171,9 @@ class Value(_Node):
     """
 
     kind: ValueKind
-    value: str | Decimal | Quantity | _dt.date | int
+    # a number is a Decimal, or a Fraction when written as a ratio (`20/3`):
+    # exact either way, never a float
+    value: str | Decimal | Fraction | Quantity | _dt.date | int
     text: str
     span: Span = _span_field(kw_only=True)
 

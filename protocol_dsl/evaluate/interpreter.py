@@ -26,6 +26,7 @@ import math
 import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, cast
 
 import attrs
@@ -1017,6 +1018,11 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
             elif isinstance(value, Decimal):
                 rows[row.key] = value
                 numbers.append(float(value))
+            elif isinstance(value, Fraction):
+                # a ratio stays exact until arithmetic settles it (`values.arithmetic`)
+                exact = v.settle(value)
+                rows[row.key] = value if Fraction(exact) != value else exact
+                numbers.append(float(value))
             else:
                 rows[row.key] = value
         key_fn, _ = self.compile(key_expr, scope, visit)
@@ -1536,7 +1542,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     elif x.__class__ is v.Interval:
                         x0, x1 = v.exact(x.lo), v.exact(x.hi)
                     else:
-                        x0 = x1 = x
+                        x0 = x1 = v.exact(x)  # a ratio read as is (20/3) is summed as a decimal
                     if t is True:
                         lo += x0
                         hi += x1

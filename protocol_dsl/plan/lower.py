@@ -977,7 +977,7 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
 
 def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:
     if value.kind == "number":
-        assert isinstance(value.value, Decimal)
+        assert isinstance(value.value, (Decimal, Fraction))
         return n.Const("number", Fraction(value.value))
     if value.kind == "quantity":
         assert isinstance(value.value, m.Quantity)
