@@ -770,7 +770,9 @@ def describe(value: Any, unit: str | None = None) -> str:
         return f"between {value.lo.isoformat()} and {value.hi.isoformat()}"
     if isinstance(value, Interval):
         text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
-    elif isinstance(value, (float, Decimal, Fraction)):
+    elif isinstance(value, Fraction):
+        text = f"{value.numerator}/{value.denominator}"  # a ratio as exact as it is: 20/3
+    elif isinstance(value, (float, Decimal)):
         text = format_number(value)
     elif isinstance(value, _dt.date):
         return value.isoformat()
