@@ -7,10 +7,11 @@ the result off the threshold it should meet exactly: 6 mg dexamethasone is
 
 A table value or a number in a rule is reported when it is a repeating
 fraction with a small denominator, rounded, and its digits show the
-repetition: 0.33 (1/3), 6.67 (20/3), 0.833 (5/6), 0.1818 (2/11).  Never
-reported: a decimal that is exact (0.25, 2.5, 1.25), one with fewer than two
-decimals, and one whose digits do not yet repeat (0.83 and 0.45 are as
-likely meant as written as 5/6 and 5/11).
+repetition: 0.33 (1/3), 6.67 (20/3), 0.833 (5/6), 0.556 (5/9), 0.1818
+(2/11).  Never reported: an exact decimal of a simple fraction (0.25, 2.5,
+1.25), one with fewer than two decimals, and one whose digits do not yet
+repeat (0.83, 0.56 and 0.45 are as likely meant as written as 5/6, 5/9 and
+5/11).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ DENOMINATORS = (3, 6, 7, 9, 11, 12)
 _LARGEST_NUMERATOR = 1000
 
 #: A long period (sevenths: 142857) is recognised after this many of its digits.
-_PERIOD_SHOWN = 3
+_LONGEST_SHOWN = 4
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -113,19 +114,26 @@ def _rounded(ratio: Fraction, places: int) -> Decimal:
 
 
 def _digits_to_show(ratio: Fraction) -> int:
-    """Decimals needed before a rounded fraction shows its repetition: the digits
-    before the period, the period (at most three of its digits), and one more."""
-    # the digits before the period: the larger power of 2 or 5 in the denominator
-    twos = fives = 0
+    """Decimals a rounded fraction needs before its digits show the repetition.
+
+    Thirds (and sixths, twelfths: thirds with halves) are rounded to two
+    digits of their period: 0.33, 6.67, 0.833, 0.0833.  Other periods must
+    show twice (0.556 for 5/9, 0.1818 for 2/11; 0.56 and 0.18 may be meant as
+    written), at least three digits, and at most four of a long period
+    (0.1429 for 1/7).
+    """
     rest = ratio.denominator
+    twos = fives = 0
     while rest % 2 == 0:
         rest //= 2
         twos += 1
     while rest % 5 == 0:
         rest //= 5
         fives += 1
-    before = max(twos, fives)
+    before = max(twos, fives)  # the digits before the period
     period = 1
     while pow(10, period, rest) != 1:
         period += 1
-    return before + min(period, _PERIOD_SHOWN) + 1
+    if rest == 3:
+        return before + 2
+    return before + min(max(2 * period, 3), _LONGEST_SHOWN)
