@@ -17,7 +17,6 @@ from generators.diff.conditions import ConditionChange
 from protocol_dsl import model as m
 from protocol_dsl.semantics import units
 
-
 #: a number of a field or table: a Decimal, or a Fraction when written as a ratio
 Number = Decimal | Fraction
 

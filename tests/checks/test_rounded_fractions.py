@@ -70,8 +70,20 @@ def test_the_usual_roundings(written: str, ratio: Fraction) -> None:
     "written",
     # exact; one decimal; digits that do not repeat yet; truncated; far from simple
     [
-        "0.25", "2.5", "1.25", "0.125", "6.7", "0.83", "0.45", "0.18", "0.56", "17.44",
-        "0.143", "0.417", "6.66", "1234.33",
+        "0.25",
+        "2.5",
+        "1.25",
+        "0.125",
+        "6.7",
+        "0.83",
+        "0.45",
+        "0.18",
+        "0.56",
+        "17.44",
+        "0.143",
+        "0.417",
+        "6.66",
+        "1234.33",
     ],
 )
 def test_values_meant_as_written(written: str) -> None:

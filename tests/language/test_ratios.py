@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from generators.diff.compare import diff
 from protocol_dsl import model as m
 from protocol_dsl.compiler import compile_spec
+from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.formatter import format_source
 from protocol_dsl.syntax.parser import parse_module
 
@@ -33,7 +34,7 @@ codelist glucocorticoid "Glucocorticoid" {
 def _table(methylprednisolone: str, dexamethasone: str) -> str:
     return (
         _HEADER
-        + "\ntable prednisone_factor \"Factor\" {\n"
+        + '\ntable prednisone_factor "Factor" {\n'
         + "  keys glucocorticoid\n"
         + "  prednisone         1\n"
         + f"  methylprednisolone {methylprednisolone}\n"
@@ -91,7 +92,7 @@ def test_a_zero_denominator_is_e0142(tmp_path: Path) -> None:
     assert problem.span.line == 15
 
 
-def _spec(tmp_path: Path, name: str, source: str):  # noqa: ANN202 - a compiled Spec
+def _spec(tmp_path: Path, name: str, source: str) -> Spec:
     path = tmp_path / f"{name}.trial"
     path.write_text('trial RATIOS {\n  title "Ratios"\n}\n\n' + source, encoding="utf-8")
     result = compile_spec(str(path))

@@ -19,10 +19,13 @@ import pytest
 
 from generators.sql.run import screen_with_duckdb
 from protocol_dsl.evaluate import evaluate_subject
+from protocol_dsl.spec import Spec
 from tests.sql.cases import BASELINES, QLS4131
 from tests.sql.test_differential import SPECS, generated_module
 
-SPEC = SPECS[QLS4131.name]
+_COMPILED = SPECS[QLS4131.name]
+assert _COMPILED is not None
+SPEC: Spec = _COMPILED
 CAP = Fraction(40)
 
 
@@ -38,8 +41,8 @@ def _factors() -> dict[str, Fraction]:
 FACTORS = _factors()
 
 
-def _subject(name: str, *doses: tuple[str, Fraction | Decimal]) -> dict[str, Any]:
-    subject = copy.deepcopy(BASELINES[QLS4131.name])
+def _subject(name: str, *doses: tuple[str, Fraction | Decimal | int]) -> dict[str, Any]:
+    subject: dict[str, Any] = copy.deepcopy(BASELINES[QLS4131.name])
     subject["subject_id"] = name
     medications = subject["forms"]["medications"]
     steroid = medications[0]
@@ -50,7 +53,7 @@ def _subject(name: str, *doses: tuple[str, Fraction | Decimal]) -> dict[str, Any
     return subject
 
 
-def _number(dose: Fraction | Decimal) -> int | float:
+def _number(dose: Fraction | Decimal | int) -> int | float:
     exact = Fraction(dose)
     return int(exact) if exact.denominator == 1 else float(Decimal(str(float(exact))))
 
