@@ -489,6 +489,19 @@ EXPR_TYPES: tuple[type, ...] = get_args(Expr)
 _EXPR_TYPES = EXPR_TYPES  # the parser's name for it
 
 
+def literal_ratio(expr: Expr) -> Fraction | None:
+    """The exact value of a ratio of two numbers written in a rule (`20/3`), if `expr` is one."""
+    if (
+        isinstance(expr, Arith)
+        and expr.op == "/"
+        and isinstance(expr.left, NumberLit)
+        and isinstance(expr.right, NumberLit)
+        and expr.right.value != 0
+    ):
+        return Fraction(expr.left.value) / Fraction(expr.right.value)
+    return None
+
+
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of an expression, in source order."""
     names = _FIELD_NAMES.get(type(expr))

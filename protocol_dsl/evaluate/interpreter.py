@@ -831,6 +831,12 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         return negate, Info(info.kind, info.unit, -info.hi, -info.lo, info.interval)
 
     def visit_arith(self, e: m.Arith, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        ratio = m.literal_ratio(e)
+        if ratio is not None:
+            # a ratio written in a rule (1/3) is exact, as one in a table (`plan.lower` too)
+            exact = v.settle(ratio)
+            value = ratio if Fraction(exact) != ratio else exact
+            return _const(value), Info("number", None, float(ratio), float(ratio))
         left, li = self.compile(e.left, scope, visit)
         right, ri = self.compile(e.right, scope, visit)
         op = e.op

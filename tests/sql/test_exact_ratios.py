@@ -13,11 +13,13 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generators.sql.run import screen_with_duckdb
+from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate import evaluate_subject
 from protocol_dsl.spec import Spec
 from tests.sql.cases import BASELINES, QLS4131
@@ -113,3 +115,41 @@ def test_six_mg_dexamethasone_is_exactly_forty() -> None:
     assert "gc.prednisone_factor[dexamethasone] = 20/3" in texts
     assert "6 mg/d × 20/3 = 40 mg/d" in texts
     assert result.criteria["I5"].status == "met"
+
+
+_LITERAL = """\
+trial LITERAL {
+  title "A ratio written in a rule"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -14 .. -1
+
+form meds "Medication" at SCR {
+  dexamethasone quantity mg/d "Dexamethasone daily dose" range 0 .. 100
+}
+
+inclusion I1 "At most 40 mg/d prednisone equivalent" = meds.dexamethasone * (5/0.75) <= 40 mg/d
+"""
+
+
+def test_a_ratio_written_in_a_rule_is_exact_in_every_engine(tmp_path: Path) -> None:
+    path = tmp_path / "literal.trial"
+    path.write_text(_LITERAL, encoding="utf-8")
+    spec = compile_spec(str(path)).spec
+    assert spec is not None
+    doses = {6: "met", 6.01: "not_met", 4.5: "met", 0.75: "met"}
+    subjects = [
+        {
+            "subject_id": f"dose-{dose}",
+            "visits": {"SCR": "2025-01-06"},
+            "forms": {"meds": {"SCR": {"dexamethasone": dose}}},
+        }
+        for dose in doses
+    ]
+    by_sql = {row["subject_id"]: row for row in screen_with_duckdb(spec, subjects)}
+    module = generated_module(spec)
+    for subject, expected in zip(subjects, doses.values(), strict=True):
+        assert evaluate_subject(spec, subject).criteria["I1"].status == expected, subject
+        assert by_sql[subject["subject_id"]]["criteria"]["I1"] == expected, subject
+        assert module.screen(subject)["criteria"]["I1"] == expected, subject
