@@ -71,7 +71,7 @@ RENUMBERED = (
 
 
 RENAMED = (("W12", "V9"), ("diastolic_bp", "dbp"), ("EP5", "EP6"))
-FACTOR = (("  dexamethasone      6.67\n", "  dexamethasone      8.33\n"),)
+FACTOR = (("  dexamethasone      5/0.75\n", "  dexamethasone      5/0.6\n"),)
 
 
 def amended(

@@ -366,8 +366,8 @@ med AS (
           ongoing AND class IN ('oral_corticosteroid', 'antimalarial', 'immunosuppressant') AS std,
           class = 'oral_corticosteroid' AND ongoing AS cs,
           daily_dose * CASE glucocorticoid WHEN 'prednisone' THEN 1 WHEN 'prednisolone' THEN 1 WHEN 'methylprednisolone' THEN 1.25
-              WHEN 'triamcinolone' THEN 1.25 WHEN 'hydrocortisone' THEN 0.25 WHEN 'cortisone' THEN 0.2 WHEN 'dexamethasone' THEN 6.67
-              WHEN 'betamethasone' THEN 6.67 WHEN 'deflazacort' THEN 0.833 END AS pred,
+              WHEN 'triamcinolone' THEN 1.25 WHEN 'hydrocortisone' THEN 0.25 WHEN 'cortisone' THEN 0.2 WHEN 'dexamethasone' THEN 20 / 3
+              WHEN 'betamethasone' THEN 20 / 3 WHEN 'deflazacort' THEN 5 / 6 END AS pred,
           NOT (class = 'oral_corticosteroid' AND ongoing) OR dose_start <= v.d1 - 28 AS cs_ok,
           NOT (class = 'antimalarial' AND ongoing) OR dose_start <= v.d1 - 28 AS am_ok,
           class = 'immunosuppressant' AND ongoing AS isp,

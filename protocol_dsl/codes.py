@@ -73,6 +73,7 @@ CODES: dict[str, CodeInfo] = {
     "E0139": CodeInfo("detail given twice or with a value of the wrong kind", "error"),
     "E0140": CodeInfo("unknown narrative section", "error"),
     "E0141": CodeInfo("narrative section written twice", "error"),
+    "E0142": CodeInfo("ratio with a zero denominator", "error"),
     # ---- E02xx types (consistency checks)
     "E0201": CodeInfo("values of different types compared", "error"),
     "E0202": CodeInfo("value not in the code list", "error"),
@@ -125,6 +126,7 @@ CODES: dict[str, CodeInfo] = {
     "W0416": CodeInfo("DLT window that disagrees with the DLT endpoint or definition", "warning"),
     "W0417": CodeInfo("elements of an arm that do not add up to the trial's length", "warning"),
     "W0418": CodeInfo("screening element longer or shorter than the screening window", "warning"),
+    "W0419": CodeInfo("decimal that is a rounded simple fraction", "warning"),
     # ---- E05xx data availability
     "E0501": CodeInfo("eligibility data not collected in time", "error"),
     "E0502": CodeInfo("endpoint data not collected in its time frame", "error"),

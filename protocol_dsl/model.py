@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from fractions import Fraction
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -171,7 +172,9 @@ class Value(_Node):
     """
 
     kind: ValueKind
-    value: str | Decimal | Quantity | _dt.date | int
+    # a number is a Decimal, or a Fraction when written as a ratio (`20/3`):
+    # exact either way, never a float
+    value: str | Decimal | Fraction | Quantity | _dt.date | int
     text: str
     span: Span = _span_field(kw_only=True)
 
@@ -485,6 +488,19 @@ Expr: TypeAlias = (
 #: (the visitor's methods, the model walkers and the checks all derive from it).
 EXPR_TYPES: tuple[type, ...] = get_args(Expr)
 _EXPR_TYPES = EXPR_TYPES  # the parser's name for it
+
+
+def literal_ratio(expr: Expr) -> Fraction | None:
+    """The exact value of a ratio of two numbers written in a rule (`20/3`), if `expr` is one."""
+    if (
+        isinstance(expr, Arith)
+        and expr.op == "/"
+        and isinstance(expr.left, NumberLit)
+        and isinstance(expr.right, NumberLit)
+        and expr.right.value != 0
+    ):
+        return Fraction(expr.left.value) / Fraction(expr.right.value)
+    return None
 
 
 def children(expr: Expr) -> Iterator[Expr]:

@@ -291,7 +291,7 @@ def table_pair(d: Differ, pair: Pair[m.Table]) -> None:
     for row_key, orow, nrow in match(old_rows, new_rows):
         row_target = f"{target}, {row_key}"
         keys = (row_key, n.name)
-        if orow is None or nrow is None or orow.value != nrow.value:
+        if orow is None or nrow is None or not same_value(orow.value, nrow.value):
             old_value = value_words(orow.value) if orow else None
             new_value = value_words(nrow.value) if nrow else None
             direction = presence(orow, nrow)
@@ -638,3 +638,11 @@ def _score_label_differences(old: m.Score, new: m.Score) -> list[str]:
         ]:
             parts.append(f"order of descriptors in domain {od.name} changed")
     return parts
+
+
+def same_value(old: m.Value, new: m.Value) -> bool:
+    """Whether two table values say the same: numbers by their exact value (5/4 is
+    1.25, 20/3 is not 6.67), anything else as written."""
+    if old.kind == new.kind == "number":
+        return old.value == new.value
+    return old == new

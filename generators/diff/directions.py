@@ -10,36 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 from generators.diff import rules
 from generators.diff.conditions import ConditionChange
 from protocol_dsl import model as m
 from protocol_dsl.semantics import units
 
+#: a number of a field or table: a Decimal, or a Fraction when written as a ratio
+Number = Decimal | Fraction
 
-def magnitude_of(value: m.Value) -> Decimal | tuple[Decimal, str] | None:
-    if value.kind == "number" and isinstance(value.value, Decimal):
+
+def magnitude_of(value: m.Value) -> Number | tuple[Decimal, str] | None:
+    if value.kind == "number" and isinstance(value.value, (Decimal, Fraction)):
         return value.value
     if value.kind == "quantity" and isinstance(value.value, m.Quantity):
         return (value.value.value, value.value.unit)
     return None
 
 
-def field_magnitude(fields: Sequence[m.Field]) -> Decimal | tuple[Decimal, str] | None:
+def field_magnitude(fields: Sequence[m.Field]) -> Number | tuple[Decimal, str] | None:
     if len(fields) != 1 or len(fields[0].values) != 1:
         return None
     return magnitude_of(fields[0].value)
 
 
-def max_magnitude(fields: Sequence[m.Field]) -> tuple[Decimal, str] | Decimal | None:
+def max_magnitude(fields: Sequence[m.Field]) -> tuple[Decimal, str] | Number | None:
     quantities = [v.value for f in fields for v in f.values if isinstance(v.value, m.Quantity)]
     top = max_quantity(quantities)
     return (top.value, top.unit) if top is not None else None
 
 
 def ranked(
-    old: Decimal | tuple[Decimal, str] | None,
-    new: Decimal | tuple[Decimal, str] | None,
+    old: Number | tuple[Decimal, str] | None,
+    new: Number | tuple[Decimal, str] | None,
     presence: str,
 ) -> str:
     """raised / lowered when both values can be ordered, else the presence word."""
@@ -49,8 +53,8 @@ def ranked(
     return {1: "raised", -1: "lowered"}.get(order, "changed")  # type: ignore[arg-type]
 
 
-def order_of(old: Decimal | tuple[Decimal, str], new: Decimal | tuple[Decimal, str]) -> int | None:
-    if isinstance(old, Decimal) and isinstance(new, Decimal):
+def order_of(old: Number | tuple[Decimal, str], new: Number | tuple[Decimal, str]) -> int | None:
+    if isinstance(old, (Decimal, Fraction)) and isinstance(new, (Decimal, Fraction)):
         return (new > old) - (new < old)
     if isinstance(old, tuple) and isinstance(new, tuple):
         return compare_quantities(m.Quantity(*new), m.Quantity(*old))

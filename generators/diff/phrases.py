@@ -18,6 +18,8 @@ def value_words(value: m.Value) -> str:
         return quantity_in_words(value.value)
     if value.kind == "number" and isinstance(value.value, Decimal):
         return m.format_decimal(value.value)
+    if value.kind == "number":
+        return value.text  # a ratio as written: 20/3
     if value.kind == "titer":
         return f"1:{value.value}"
     return str(value.value)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 
 from generators.documents.document import (
     Block,
@@ -286,7 +288,19 @@ class DataDictionary:
 def _table_value(value: m.Value) -> str:
     if isinstance(value.value, m.Quantity):
         return quantity_in_words(value.value)
+    if isinstance(value.value, Fraction):
+        return ratio_in_words(value.text, value.value)
     return value.text.strip('"') if value.kind == "string" else value.text
+
+
+def ratio_in_words(text: str, ratio: Fraction) -> str:
+    """A ratio as the protocol states it, with its decimal: "5/4 (1.25)", and
+    "5/0.75 (≈ 6.667)" when the decimal is rounded."""
+    exact = Decimal(ratio.numerator) / Decimal(ratio.denominator)
+    rounded = exact.quantize(Decimal("0.001"), rounding=ROUND_HALF_EVEN)
+    if rounded == exact:
+        return f"{text} ({m.format_decimal(exact)})"
+    return f"{text} (≈ {m.format_decimal(rounded)})"
 
 
 def _range_words(item: m.Item) -> str:

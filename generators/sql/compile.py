@@ -124,11 +124,30 @@ def _int(value: int) -> exp.Expression:
 
 
 def _number(value: Fraction | int) -> exp.Expression:
-    """A numeric literal: exact decimal when the value has one, else its nearest double."""
+    """A numeric literal: exact decimal when the value has one, else the quotient of
+    two integers (20 / 3), a division every dialect computes in double precision
+    (integer operands: never a decimal division rounded to a few places)."""
     fraction = Fraction(value)
+    if not _terminates(fraction):
+        # not an atom: an operand of arithmetic is put in parentheses (`_paren`)
+        quotient = exp.Div(
+            this=exp.Literal.number(abs(fraction.numerator)),
+            expression=exp.Literal.number(fraction.denominator),
+        )
+        return exp.Neg(this=quotient) if fraction < 0 else quotient
     text = _decimal_text(fraction)
     literal = exp.Literal.number(text.lstrip("-"))
     return exp.Neg(this=literal) if fraction < 0 else literal
+
+
+def _terminates(value: Fraction) -> bool:
+    """Whether the value has an exact decimal (its denominator has only factors 2 and 5)."""
+    den = value.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    return den == 1
 
 
 def _decimal_text(value: Fraction) -> str:

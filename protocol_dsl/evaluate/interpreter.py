@@ -26,6 +26,7 @@ import math
 import weakref
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, cast
 
 import attrs
@@ -830,6 +831,12 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
         return negate, Info(info.kind, info.unit, -info.hi, -info.lo, info.interval)
 
     def visit_arith(self, e: m.Arith, scope: Scope, visit: str | None) -> tuple[Fn, Info]:
+        ratio = m.literal_ratio(e)
+        if ratio is not None:
+            # a ratio written in a rule (1/3) is exact, as one in a table (`plan.lower` too)
+            exact = v.settle(ratio)
+            value = ratio if Fraction(exact) != ratio else exact
+            return _const(value), Info("number", None, float(ratio), float(ratio))
         left, li = self.compile(e.left, scope, visit)
         right, ri = self.compile(e.right, scope, visit)
         op = e.op
@@ -1016,6 +1023,11 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                 numbers.append(float(value.value))
             elif isinstance(value, Decimal):
                 rows[row.key] = value
+                numbers.append(float(value))
+            elif isinstance(value, Fraction):
+                # a ratio stays exact until arithmetic settles it (`values.arithmetic`)
+                exact = v.settle(value)
+                rows[row.key] = value if Fraction(exact) != value else exact
                 numbers.append(float(value))
             else:
                 rows[row.key] = value
@@ -1536,7 +1548,7 @@ class _Compiler(ExprVisitor[tuple[Fn, Info], [Scope, str | None]]):
                     elif x.__class__ is v.Interval:
                         x0, x1 = v.exact(x.lo), v.exact(x.hi)
                     else:
-                        x0 = x1 = x
+                        x0 = x1 = v.exact(x)  # a ratio read as is (20/3) is summed as a decimal
                     if t is True:
                         lo += x0
                         hi += x1

@@ -8,7 +8,10 @@ values, independent of any spec:
 * numbers are exact decimals (`decimal.Decimal`, or `int` for counts): data
   and literals are read as the decimal they are written as, so that
   20 + 20 mg/d is exactly 40 and 2 - 1.1 is exactly 0.9; a quotient is rounded
-  to 28 significant digits (the default decimal context).  A quantity is a
+  to 28 significant digits (the default decimal context).  A ratio a table
+  states (20/3) is a `fractions.Fraction`: arithmetic with it is exact, and
+  its result is the decimal it equals (6 × 20/3 is exactly 40), or the
+  quotient rounded as every quotient is when it has no exact decimal.  A quantity is a
   number in a unit the compiler knows statically (so no unit travels at run
   time), `Quantity` is its public form (a float, the nearest to the exact value);
 * `Interval` is a partly known number ``[lo, hi]`` (a score, count or sum with
@@ -35,6 +38,7 @@ import operator
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any, cast
 
 import attrs
@@ -127,9 +131,17 @@ def exact(value: Any) -> Any:
     cls = value.__class__
     if cls is float:
         return Decimal(repr(value)) if math.isfinite(value) else Decimal(value)
+    if cls is Fraction:
+        return settle(value)
     if cls is Interval:
         return Interval(exact(value.lo), exact(value.hi))
     return value
+
+
+def settle(value: Fraction) -> Decimal:
+    """A ratio as a decimal: exact when it has one (5/4 is 1.25), else the
+    quotient rounded to 28 significant digits, as every quotient is."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def public_number(value: Any) -> Any:
@@ -260,6 +272,14 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
     """``a op b`` for numbers and intervals; unknown if either side is unknown."""
     if a is None or b is None:
         return None
+    if a.__class__ is Fraction or b.__class__ is Fraction:
+        a, b = _rational(a), _rational(b)
+        if a.__class__ is not Interval and b.__class__ is not Interval:
+            # exact: a dose times 20/3 that equals a threshold is that threshold
+            if op == "/" and b == 0:
+                return None
+            return settle(_RATIONAL_OPS[op](a, b))
+        a, b = exact(a), exact(b)
     if a.__class__ is not Interval and b.__class__ is not Interval:
         try:
             return _plain_arithmetic(op, a, b)
@@ -269,6 +289,21 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
         return _interval_arithmetic(op, exact(a), exact(b))
     except InvalidOperation:  # ∞ / ∞: the quotient of unbounded parts is unknown
         return None
+
+
+_RATIONAL_OPS: dict[str, Callable[[Fraction, Fraction], Fraction]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
+
+
+def _rational(value: Any) -> Any:
+    """A number as an exact fraction for arithmetic with a ratio (intervals as they are)."""
+    if value.__class__ is Interval or value.__class__ is Fraction:
+        return value
+    return Fraction(exact(value))
 
 
 def _plain_arithmetic(op: str, a: Any, b: Any) -> Any:
@@ -421,6 +456,8 @@ def format_number(value: float | Decimal) -> str:
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, Fraction):
+        value = settle(value)
     number: float = public_number(value) if isinstance(value, Decimal) else value
     if math.isinf(number):
         return "∞" if number > 0 else "-∞"
@@ -700,6 +737,8 @@ def to_json(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return value
+    if value.__class__ is Fraction:
+        value = settle(value)
     if value.__class__ is Decimal:
         value = public_number(value)
     if isinstance(value, float):
@@ -731,6 +770,8 @@ def describe(value: Any, unit: str | None = None) -> str:
         return f"between {value.lo.isoformat()} and {value.hi.isoformat()}"
     if isinstance(value, Interval):
         text = f"between {format_number(value.lo)} and {format_number(value.hi)}"
+    elif isinstance(value, Fraction):
+        text = f"{value.numerator}/{value.denominator}"  # a ratio as exact as it is: 20/3
     elif isinstance(value, (float, Decimal)):
         text = format_number(value)
     elif isinstance(value, _dt.date):

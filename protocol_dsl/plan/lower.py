@@ -430,6 +430,9 @@ class _Lowerer(ExprVisitor[_Lowered, [_Context]]):
 
     def visit_arith(self, expr: m.Arith, context: _Context) -> _Lowered:
         result = self._type(expr, context)
+        ratio = m.literal_ratio(expr)
+        if ratio is not None:  # exact, as the interpreter reads it: 20/3, never 6.67
+            return _Lowered(n.Const("number", ratio), result)
         left = self.lower(expr.left, context)
         right = self.lower(expr.right, context)
         if isinstance(left.type, t.Date) or isinstance(right.type, t.Date):
@@ -977,7 +980,7 @@ def duration_shift(amount: Fraction, unit: str, sign: int) -> tuple[int, int]:
 
 def _table_value(value: m.Value, unit: str | None, span: m.Span) -> n.Const:
     if value.kind == "number":
-        assert isinstance(value.value, Decimal)
+        assert isinstance(value.value, (Decimal, Fraction))
         return n.Const("number", Fraction(value.value))
     if value.kind == "quantity":
         assert isinstance(value.value, m.Quantity)

@@ -61,6 +61,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 import attrs
@@ -1147,7 +1148,8 @@ class Typer(ExprVisitor[Type, [Scope]]):
         kinds = {row.value.kind for row in table.rows}
         if kinds == {"number"}:
             whole = all(
-                isinstance(r.value.value, Decimal) and r.value.value == int(r.value.value)
+                isinstance(r.value.value, (Decimal, Fraction))
+                and r.value.value == int(r.value.value)
                 for r in table.rows
             )
             return Number(integer=whole)

@@ -1732,7 +1732,7 @@ def _expr_non_negative(spec: Spec, expr: m.Expr, scope: Scope, seen: set[int]) -
             value = row.value.value
             if isinstance(value, m.Quantity):
                 value = value.value
-            if not isinstance(value, Decimal):
+            if not isinstance(value, (Decimal, Fraction)):
                 return False
             values.append(value)
         return all(v >= 0 for v in values)

@@ -18,6 +18,7 @@ import datetime as _dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -306,6 +307,30 @@ class ModelBuilder(Transformer):
     positive = unsigned
 
     @v_args(meta=True)
+    def ratio(self, meta: Any, children: list[Any]) -> m.Value:
+        return self._ratio(meta, children, 1)
+
+    @v_args(meta=True)
+    def negative_ratio(self, meta: Any, children: list[Any]) -> m.Value:
+        return self._ratio(meta, children, -1)
+
+    def _ratio(self, meta: Any, children: list[Any], sign: int) -> m.Value:
+        numerator, denominator = children
+        top = _decimal(str(numerator), self.tspan(numerator))
+        bottom = _decimal(str(denominator), self.tspan(denominator))
+        if bottom == 0:
+            raise SyntaxProblem(
+                "E0142",
+                f"the ratio {numerator}/{denominator} divides by zero",
+                self.span(meta),
+                help="write the ratio as the protocol states it, e.g. 20/3 or 5/0.75",
+            )
+        # kept exact: 20/3 is not 6.67, and the difference decides at a threshold
+        value = sign * Fraction(top) / Fraction(bottom)
+        text = f"{'-' if sign < 0 else ''}{numerator}/{denominator}"
+        return m.Value("number", value, text, span=self.span(meta))
+
+    @v_args(meta=True)
     def quantity(self, meta: Any, children: list[Any]) -> m.QuantityLit:
         if len(children) == 1:
             q = self._quantity(children[0])
@@ -316,6 +341,8 @@ class ModelBuilder(Transformer):
         return m.QuantityLit(q, span=self.span(meta))
 
     def _value(self, child: Any) -> m.Value:
+        if isinstance(child, m.Value):  # a ratio, built whole
+            return child
         if isinstance(child, m.QuantityLit):
             # as written, but one space however it was spaced: layout is not meaning
             # (inside a quoted unit the spaces are the unit's own)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 from protocol_dsl import model as m
 from protocol_dsl.syntax.keywords import KEYWORD_UNITS, keywords, unit_word
@@ -93,6 +94,8 @@ def value(v: m.Value) -> str:
     if v.kind == "string":
         return quote(str(v.value))
     if v.kind == "number":
+        if isinstance(v.value, Fraction):
+            return v.text  # a ratio as the protocol states it: 20/3, 5/0.75
         assert isinstance(v.value, Decimal)
         return signed(v.value)
     if v.kind == "quantity":

@@ -346,7 +346,7 @@ def test_against_head_finds_the_working_copy_changes(repo: Path) -> None:
 
 def test_against_reads_the_libraries_from_git_too(repo: Path) -> None:
     library = repo / "specs" / "lib" / "glucocorticoids.trial"
-    text = amend(library.read_text(encoding="utf-8"), r"(dexamethasone\s+)6\.67", r"\g<1>8.33")
+    text = amend(library.read_text(encoding="utf-8"), r"(dexamethasone\s+)5/0\.75", r"\g<1>5/0.6")
     library.write_text(text, encoding="utf-8")
     result = run("specs/trial.trial", "--against", "HEAD", "--format", "json")
     assert result.exit_code == 4, result.output

@@ -238,7 +238,9 @@ def test_a_definition_moved_and_changed_is_reported(tmp_path: Path, original: Sp
     ("glucocorticoid", "old", "new", "direction"),
     [
         ("prednisolone", "1", "1.25", "narrowed"),
-        ("methylprednisolone", "1.25", "1", "widened"),
+        ("methylprednisolone", "5/4", "1", "widened"),
+        # an exact ratio against another: 0.6 mg dexamethasone for 5 mg prednisone
+        ("dexamethasone", "5/0.75", "5/0.6", "narrowed"),
     ],
 )
 def test_a_lookup_factor_moves_eligibility_the_way_the_solver_decides(

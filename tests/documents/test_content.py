@@ -265,7 +265,8 @@ def test_scores_and_lookup_tables_with_sources(document: Document) -> None:
     assert sum(int(cell_text(r[2])) for r in sledai.rows) == 105
     (glucocorticoids,) = tables(section(document, "lookup-tables"))
     rows = {cell_text(r[0]): cell_text(r[2]) for r in glucocorticoids.rows}
-    assert rows["Methylprednisolone"] == "1.25" and rows["Dexamethasone"] == "6.67"
+    assert rows["Methylprednisolone"] == "5/4 (1.25)"
+    assert rows["Dexamethasone"] == "5/0.75 (≈ 6.667)"
     references = paragraphs(section(document, "references"))
     assert any(r.startswith("Gladman DD et al.") for r in references)
     assert any(r.startswith("Meikle AW, Tyler FH.") for r in references)

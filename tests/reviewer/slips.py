@@ -240,8 +240,8 @@ PLANTED: list[Slip] = [
         '  negative "Negative" [CDISC C38758]',
         "W0804",
     ),
-    _s(GC, "  deflazacort        0.833\n", "", "W0520", "table prednisone_factor"),
-    _s(GC, "  cortisone          0.2\n", "", "W0520", "table prednisone_factor"),
+    _s(GC, "  deflazacort        5/6\n", "", "W0520", "table prednisone_factor"),
+    _s(GC, "  cortisone          5/25\n", "", "W0520", "table prednisone_factor"),
     _s(
         GC,
         '  deflazacort        "Deflazacort"        [ATC H02AB13]',

@@ -293,12 +293,12 @@ AMENDMENTS: tuple[Amendment, ...] = (
     ),
     case(
         "lookup-value",
-        "dexamethasone's prednisone factor 6.67 → 8.33 in the library I5 reads: the same "
+        "dexamethasone's prednisone factor 5/0.75 → 5/0.6 in the library I5 reads: the same "
         "dexamethasone dose counts as more prednisone, so fewer subjects meet the 40 mg cap: "
         "eligibility narrowed, substantial in the EU",
         {"table gc.prednisone_factor, dexamethasone": True},
         4,
-        ("  dexamethasone      6.67\n", "  dexamethasone      8.33\n"),
+        ("  dexamethasone      5/0.75\n", "  dexamethasone      5/0.6\n"),
         file="lib/glucocorticoids.trial",
     ),
     # ------------------------------------------------------------ schedule and safety

@@ -902,10 +902,14 @@ WITH "demographics_by_visit" AS (
     CAST(SUM(
       TRY_CAST(CASE
         WHEN "condition_3"
-        THEN COALESCE("value_4", 13340)
+        THEN COALESCE("value_4", 13333.333333333334)
         WHEN NOT "condition_3"
         THEN 0
-        ELSE CASE WHEN COALESCE("value_4", 13340) > 0 THEN COALESCE("value_4", 13340) ELSE 0 END
+        ELSE CASE
+          WHEN COALESCE("value_4", 13333.333333333334) > 0
+          THEN COALESCE("value_4", 13333.333333333334)
+          ELSE 0
+        END
       END AS DECIMAL(38, 12))
     ) AS DOUBLE) AS "total_4_hi",
     MIN(CASE WHEN "condition_5" THEN 2 WHEN NOT "condition_5" THEN 0 ELSE 1 END) AS "all_6",
@@ -935,11 +939,11 @@ WITH "demographics_by_visit" AS (
         WHEN "record"."glucocorticoid" = 'cortisone'
         THEN 0.2
         WHEN "record"."glucocorticoid" = 'dexamethasone'
-        THEN 6.67
+        THEN 20 / 3
         WHEN "record"."glucocorticoid" = 'betamethasone'
-        THEN 6.67
+        THEN 20 / 3
         WHEN "record"."glucocorticoid" = 'deflazacort'
-        THEN 0.833
+        THEN 5 / 6
       END AS "value_4",
       NOT (
         "record"."class" = 'oral_corticosteroid' AND "record"."ongoing"
