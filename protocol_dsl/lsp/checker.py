@@ -36,7 +36,7 @@ from protocol_dsl.checks import Check, all_checks, logic, run_checks_allowing
 from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import Diagnostic, Label, has_errors, sorted_diagnostics
 from protocol_dsl.lsp import reuse
-from protocol_dsl.lsp.reparse import reparse
+from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
@@ -257,15 +257,7 @@ class _Move:
     def __init__(self, before: str, after: str) -> None:
         self.after = after
         self.same = before == after
-        limit = min(len(before), len(after))
-        prefix = 0
-        while prefix < limit and before[prefix] == after[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
-            suffix += 1
-        self.edit_start = prefix
-        self.edit_end = len(before) - suffix
+        self.edit_start, self.edit_end = edited_region(before, after)
         self.delta = len(after) - len(before)
 
     def offset(self, offset: int) -> int | None:

@@ -19,6 +19,7 @@ import attrs
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Fix, Label
+from protocol_dsl.lsp.reparse import edited_region
 
 
 class Edit:
@@ -26,15 +27,7 @@ class Edit:
 
     def __init__(self, before: str, after: str) -> None:
         self.after = after
-        limit = min(len(before), len(after))
-        prefix = 0
-        while prefix < limit and before[prefix] == after[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
-            suffix += 1
-        self.start = prefix
-        self.end = len(before) - suffix
+        self.start, self.end = edited_region(before, after)
         self.delta = len(after) - len(before)
         #: the line the edit is on (one line: see `keeps_lines`)
         self.line = before.count("\n", 0, self.start) + 1
