@@ -105,8 +105,7 @@ def _moved(node: Any, delta: int, lines: int) -> Any:
     """A copy of `node` with every span `delta` characters and `lines` lines further on.
 
     Every declaration after an edit goes through here on every keystroke, so the
-    copy is shallow per node (the fields that cannot hold a span are shared), and
-    which fields to follow is worked out once per class.
+    copy is shallow per node (the fields that cannot hold a span are shared).
     """
     kind = type(node)
     if kind is m.Span:
@@ -120,17 +119,15 @@ def _moved(node: Any, delta: int, lines: int) -> Any:
             node.end + delta,
         )
     if kind is tuple:
-        return tuple(_moved(element, delta, lines) for element in node) if node else node
-    names = _FOLLOWED.get(kind)
-    if names is None:
-        names = _FOLLOWED[kind] = (
-            tuple(f.name for f in attrs.fields(kind)) if attrs.has(kind) else ()
-        )
-    if not names:
+        return tuple([_moved(element, delta, lines) for element in node]) if node else node
+    is_node = _NODES.get(kind)
+    if is_node is None:
+        is_node = _NODES[kind] = attrs.has(kind) and hasattr(node, "__dict__")
+    if not is_node:
         return node
     changes = {}
-    for name in names:
-        value = getattr(node, name)
+    # a model node's fields are its plain attributes (see `model.node`)
+    for name, value in node.__dict__.items():
         if value is None or type(value) in _LEAVES:
             continue
         moved = _moved(value, delta, lines)
@@ -149,7 +146,7 @@ def _moved(node: Any, delta: int, lines: int) -> Any:
 
 _NOT_A_LINE_BREAK = re.compile(r"[^\n]")
 
-#: The fields to follow of each model class (all of them: a span can be anywhere).
-_FOLLOWED: dict[type, tuple[str, ...]] = {}
+#: Whether a class is a model node, whose fields are followed (a span can be in any).
+_NODES: dict[type, bool] = {}
 #: Values that never hold a span.
 _LEAVES = frozenset({str, int, bool, float, Decimal})
