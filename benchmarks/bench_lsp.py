@@ -1,13 +1,16 @@
 """Time the language server as an editor sees it: `protocol lsp` over stdio, warm.
 
 Usage:  python benchmarks/bench_lsp.py [--edits 40] [--requests 60] [--lines 10000]
+                                       [--edit space|digit]
 
 For QLS4131 and a synthetic spec of --lines lines (`synthetic.py`), the script
 starts `protocol lsp` (the `protocol` beside the running interpreter, bytecode
 caching on), opens the spec, waits for its diagnostics, and then:
 
 - makes --edits one-character edits (a space typed inside a criterion's rule,
-  a different criterion each time, sent as an incremental change) and times,
+  or with `--edit digit` the last digit of a number the rule compares with
+  changed, so that the rule means something else; a different criterion each
+  time, sent as an incremental change) and times,
   from the client, the change until the quick diagnostics arrive (every check
   but the solver) and until the full ones (the solver's findings included).
   The server is told to check at once (`diagnosticsDelay` 0), so the figure is
@@ -28,6 +31,7 @@ import argparse
 import asyncio
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -67,17 +71,39 @@ def position(text: str, offset: int) -> types.Position:
     )
 
 
-def edit_points(spec: Spec, text: str) -> list[int]:
-    """For each criterion with a rule, an offset inside the rule where a space can be typed."""
+def edit_points(spec: Spec, text: str, edit: str = "space") -> list[int]:
+    """For each criterion with a rule, an offset inside the rule where a space can be typed
+    (`space`), or of the last digit of a number the rule compares with (`digit`)."""
     points = []
     for criterion in spec.criteria:
         if criterion.rule is None or criterion.span.file != spec.path:
             continue
         span = criterion.rule.span
+        if edit == "digit":
+            numbers = [
+                node.span
+                for node, _scope in walk_scoped(criterion.rule, Scope(spec))
+                if isinstance(node, m.NumberLit | m.QuantityLit)
+            ]
+            digits = [
+                max(i for i in range(n.start, n.end) if text[i].isdigit())
+                for n in numbers
+                if any(text[i].isdigit() for i in range(n.start, n.end))
+            ]
+            points.extend(digits[:1])
+            continue
         space = text.find(" ", span.start, span.end)
         if space > 0:
             points.append(space)
     return points
+
+
+def typed(text: str, offset: int, edit: str) -> tuple[int, str]:
+    """What the edit replaces at `offset` (0 or 1 character) and with what."""
+    if edit == "digit":
+        digit = int(text[offset])
+        return 1, str(digit + 1 if digit < 9 else digit - 1)  # a number stays a number
+    return 0, " "
 
 
 def item_references(spec: Spec) -> list[tuple[int, str]]:
@@ -94,7 +120,9 @@ def item_references(spec: Spec) -> list[tuple[int, str]]:
     return found
 
 
-async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float]]:
+async def measure(
+    path: Path, edits: int, requests: int, edit: str = "space"
+) -> dict[str, list[float]]:
     client = LanguageClient("bench-lsp", "1")
     published: asyncio.Queue[float] = asyncio.Queue()
 
@@ -102,6 +130,7 @@ async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float
     def diagnostics(params: types.PublishDiagnosticsParams) -> None:
         published.put_nowait(time.perf_counter())
 
+    cpu_before = _children_cpu()
     await client.start_io(protocol_script(), "lsp", env=ENV)
     await client.initialize_async(
         types.InitializeParams(
@@ -114,7 +143,7 @@ async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float
     uri = path.resolve().as_uri()
     result = compile_spec(str(path.resolve()))
     assert result.spec is not None
-    points = edit_points(result.spec, text)
+    points = edit_points(result.spec, text, edit)
     references = item_references(result.spec)
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
@@ -127,20 +156,24 @@ async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float
     for number in range(edits):
         # a different criterion each time, spread over the spec
         point = points[(number * 7919) % len(points)]
-        offset = point + _typed_before(point, points, number)  # earlier spaces move it
+        offset = point
+        if edit == "space":
+            offset += _typed_before(point, points, number)  # earlier spaces move it
+        length, new = typed(text, offset, edit)
         where = position(text, offset)
+        until = position(text, offset + length)
         started = time.perf_counter()
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=number + 2),
                 content_changes=[
                     types.TextDocumentContentChangePartial(
-                        range=types.Range(start=where, end=where), text=" "
+                        range=types.Range(start=where, end=until), text=new
                     )
                 ],
             )
         )
-        text = text[:offset] + " " + text[offset:]
+        text = text[:offset] + new + text[offset + length :]
         times["quick"].append(await published.get() - started)
         times["full"].append(await published.get() - started)
     fresh = compile_spec(str(path.resolve()), text)
@@ -178,7 +211,16 @@ async def measure(path: Path, edits: int, requests: int) -> dict[str, list[float
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
+    # the server's own CPU time, whole session (start, open, edits, requests): unlike
+    # the wall-clock figures, it hardly grows with other processes on the machine
+    times["server_cpu"] = [_children_cpu() - cpu_before]
     return times
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's children that have ended."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _typed_before(point: int, points: list[int], edits_so_far: int) -> int:
@@ -216,6 +258,13 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=40)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument(
+        "--edit",
+        choices=("space", "digit"),
+        default="space",
+        help="type a space in each rule (the rule means the same), or change the last "
+        "digit of a number it compares with (the rule changes)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-lsp-"))
     try:
@@ -227,7 +276,7 @@ def main() -> None:
         rows = []
         for name, path in specs:
             cold_check(path, 1)  # bytecode and the per-user cache, as on a user's machine
-            times = asyncio.run(measure(path, args.edits, args.requests))
+            times = asyncio.run(measure(path, args.edits, args.requests, args.edit))
             rows.append((name, path, times, cold_check(path, 5), warm_uncached(path, 5)))
         after = load()
     finally:
@@ -243,6 +292,10 @@ def main() -> None:
         print(f"| {name} | {len(quick)} | {statistics.median(quick) * 1000:.0f} / "
               f"{p95(quick) * 1000:.0f} | {statistics.median(full) * 1000:.0f} / "
               f"{p95(full) * 1000:.0f} | {cold * 1000:.0f} | {warm * 1000:.0f} |")  # fmt: skip
+    print()
+    for name, _path, times, _cold, _warm in rows:
+        print(f"- {name}: the server's CPU time for the whole session (start, open, "
+              f"{len(times['quick'])} edits, requests): {times['server_cpu'][0]:.1f} s")  # fmt: skip
     print("\n| spec | requests | hover p50 / p95 ms | completion after `form.` p50 / p95 ms |")
     print("|---|---:|---:|---:|")
     for name, _path, times, _cold, _warm in rows:

@@ -29,6 +29,19 @@ class Label:
 
 
 @attrs.frozen
+class Fix:
+    """A change of the source that resolves a finding: `span`'s text becomes `replacement`.
+
+    Shown by `protocol check` as a help line and applied by the editor's quick fix.
+    """
+
+    span: Span
+    replacement: str
+    #: What the change does, in plain words ("guard the reading of labs.pregnancy_test").
+    title: str
+
+
+@attrs.frozen
 class Diagnostic:
     code: str
     severity: Severity
@@ -38,6 +51,8 @@ class Diagnostic:
     notes: tuple[str, ...] = ()
     help: str | None = None
     suggestion: str | None = None
+    #: A concrete change of the source that resolves the finding, when one is certain.
+    fix: Fix | None = None
     #: The reason of the `allow` mark that silences this finding; None when active.
     allowed: str | None = None
 
@@ -185,11 +200,18 @@ def _render_one(d: Diagnostic, sources: _SourceLines, colour: bool) -> str:
         lines.append(_paint("   = ", _BLUE, colour) + f"note: {note}")
     if d.suggestion:
         lines.append(_paint("   = ", _BLUE, colour) + f"help: did you mean '{d.suggestion}'?")
+    if d.fix is not None:
+        lines.append(_paint("   = ", _BLUE, colour) + f"help: {fix_line(d.fix)}")
     if d.help:
         lines.append(_paint("   = ", _BLUE, colour) + f"help: {d.help}")
     if d.allowed is not None:
         lines.append(_paint("   = ", _BLUE, colour) + f"allowed: {d.allowed}")
     return "\n".join(lines) + "\n"
+
+
+def fix_line(fix: Fix) -> str:
+    """A fix as one line of help: what it does, and the text to write at its place."""
+    return f"{fix.title}: write `{fix.replacement}` instead (line {fix.span.line})"
 
 
 def _snippet(
@@ -245,7 +267,12 @@ def _diagnostic_json(d: Diagnostic) -> dict[str, object]:
         "notes": list(d.notes),
         "help": d.help,
         "suggestion": d.suggestion,
+        **({"fix": _fix_json(d.fix)} if d.fix is not None else {}),
     }
+
+
+def _fix_json(fix: Fix) -> dict[str, object]:
+    return {"title": fix.title, "replacement": fix.replacement, "span": _span_json(fix.span)}
 
 
 def to_json_data(

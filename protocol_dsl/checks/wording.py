@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.diagnostics import Diagnostic, Fix, Label
 from protocol_dsl.semantics.stated import Stated, in_base, stated
 from protocol_dsl.spec import Scope, Spec, walk_scoped
+from protocol_dsl.syntax import printer
 
 Kind = tuple[int, ...] | None
 
@@ -247,7 +248,56 @@ def disagreement(spec: Spec, criterion: m.Criterion) -> Diagnostic | None:
         notes=(f'the text: "{_excerpt(criterion.text, number)}"',),
         help="make the text and the rule state the same thresholds: correct whichever "
         "an edit left behind",
+        fix=_missing_unit(spec, criterion.rule, number, kind),
     )
+
+
+def _missing_unit(spec: Spec, rule: m.Expr, number: Stated, kind: Kind) -> Fix | None:
+    """The unit to write after a plain number of the rule that stands for the text's number.
+
+    A plain number compared with an item that has a unit is read in the item's unit, and
+    is no value of `kind` to compare the text with.  When that number, read in the item's
+    unit, is the text's number, writing the item's unit keeps its meaning and says it;
+    when the number is the text's number in the text's unit (`c3 >= 90` for "90 mg/dL" on
+    an item recorded in g/L), the text's unit is the one the writer left out.
+    """
+    stated_base = in_base(number.value, number.unit)
+    if kind is None or stated_base is None:
+        return None
+    for node, here in walk_scoped(rule, Scope(spec)):
+        if isinstance(node, m.Compare):
+            pairs = [(node.left, node.right), (node.right, node.left)]
+        elif isinstance(node, m.Between):
+            pairs = [(node.expr, node.low), (node.expr, node.high)]
+        else:
+            continue
+        for item_side, literal in pairs:
+            unit = _item_unit(spec, item_side, here)
+            if not isinstance(literal, m.NumberLit) or unit is None:
+                continue
+            for candidate in (unit, number.unit):
+                base = in_base(Fraction(literal.value), candidate) if candidate else None
+                if candidate is None or base != stated_base:
+                    continue
+                written = printer.number(literal.value)
+                return Fix(
+                    literal.span,
+                    f"{written} {printer.unit(candidate)}",
+                    f"add the unit to {written}",
+                )
+    return None
+
+
+def _item_unit(spec: Spec, node: m.Expr, scope: Scope) -> str | None:
+    """The unit of the item `node` reads (through `at VISIT`), if it has one."""
+    while isinstance(node, (m.AtVisit, m.AtPrevious)):
+        node = node.expr
+    if not isinstance(node, m.Ref):
+        return None
+    symbol = spec.resolve(node.parts, scope)
+    if symbol is None or symbol.kind != "item" or not isinstance(symbol.decl, m.Item):
+        return None
+    return symbol.decl.type.unit
 
 
 def _show(literal: m.Expr) -> str:

@@ -13,12 +13,18 @@ the command prints.  What a warm process adds is memory:
 - a check first runs without the solver (`quick`), which is what most edits
   need to see at once; the solver's findings of the previous text are carried
   over to the new one (moved with the edit, dropped where it touched them)
-  until its own run has finished.
+  until its own run has finished;
+- each module parsed has a content number, shared by the module of the next
+  text when the declaration the edit re-parsed is equal to what it was (spans
+  aside: a space typed, a line re-indented).  When every module of the spec
+  has the content number of the last check, the checks' findings are those of
+  the last check moved with the edit (`reuse`), not found again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -26,12 +32,13 @@ from collections.abc import Iterable
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import Check, all_checks, logic
-from protocol_dsl.compiler import CompileResult, compile_spec
-from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.lsp.reparse import reparse
+from protocol_dsl.checks import Check, all_checks, logic, run_checks_allowing
+from protocol_dsl.compiler import CompileResult
+from protocol_dsl.diagnostics import Diagnostic, Label, has_errors, sorted_diagnostics
+from protocol_dsl.lsp import reuse
+from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.spec import Spec
-from protocol_dsl.syntax.loader import Reader
+from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
 
 ParseResult = tuple[m.Module | None, list[Diagnostic]]
@@ -54,6 +61,13 @@ class Checker:
         self._texts: dict[int, tuple[m.Module, str]] = {}
         self.parses = 0
         self.solver_runs = 0
+        #: The content number of each kept module, by the module's id (see the docstring).
+        self._contents: dict[int, tuple[m.Module, int]] = {}
+        self._numbers = itertools.count()
+        #: The last findings of each spec and kind of check, with what they were found on:
+        #: (content numbers, texts, active findings, allowed findings).
+        self._findings: dict[tuple[str, str], _Findings] = {}
+        self.reused = 0
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -75,6 +89,7 @@ class Checker:
             if len(self._parsed) > PARSED_KEPT:
                 _, (old, _problems) = self._parsed.popitem(last=False)
                 self._texts.pop(id(old), None)
+                self._contents.pop(id(old), None)
         else:
             self._parsed.move_to_end(key)
         module, diagnostics = found
@@ -84,25 +99,68 @@ class Checker:
         """Parse `source`, re-parsing only the edited declaration of the file's last text."""
         last = self._last.get(path)
         found = reparse(last[0], last[1], source, parse_module) if last is not None else None
+        kept = None
         if found is None:
             self.parses += 1
             found = parse_module(source, path)
         else:
             self.reparses += 1
-        if found[0] is not None:
-            self._last[path] = (source, found[0])
+            assert last is not None
+            if found[0] is not None and _same_content(last[1], found[0]):
+                kept = self._contents.get(id(last[1]))
+                kept = kept if kept is not None and kept[0] is last[1] else None
+        module = found[0]
+        if module is not None:
+            number = kept[1] if kept is not None else next(self._numbers)
+            self._contents[id(module)] = (module, number)
+            self._last[path] = (source, module)
         return found
 
     def quick(self, path: str, source: str, reader: Reader) -> CompileResult:
         """Every check but the solver's."""
         checks = [check for check in all_checks() if check is not logic.check]
-        return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
+        return self._compile(path, source, reader, checks, "quick")
 
     def full(self, path: str, source: str, reader: Reader) -> CompileResult:
         """What `protocol check` reports, the solver's findings reused when the texts match."""
         checks = [self._solver_check(check) for check in all_checks()]
         with self.solving:
-            return compile_spec(path, source, reader=reader, parse=self.parse, checks=checks)
+            return self._compile(path, source, reader, checks, "full")
+
+    def _compile(
+        self, path: str, source: str, reader: Reader, checks: list[Check], kind: str
+    ) -> CompileResult:
+        """`compile_spec` with these checks, their findings moved from the last check of
+        the same content when there is one (the tests compare the two)."""
+        spec, diagnostics, sources = load(path, source, reader, self.parse)
+        if spec is None or has_errors(diagnostics):
+            return CompileResult(spec, sorted_diagnostics(diagnostics), sources)
+        contents = self._content_key(spec)
+        last = self._findings.get((path, kind))
+        found: tuple[list[Diagnostic], list[Diagnostic]] | None = None
+        if last is not None and contents is not None and last.contents == contents:
+            active = reuse.moved(last.active, last.sources, sources)
+            allowed = reuse.moved(last.allowed, last.sources, sources)
+            if active is not None and allowed is not None:
+                self.reused += 1
+                found = active, allowed
+        if found is None:
+            found = run_checks_allowing(spec, checks)
+        if contents is not None:
+            self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
+        return CompileResult(
+            spec, sorted_diagnostics(diagnostics + found[0]), sources, sorted_diagnostics(found[1])
+        )
+
+    def _content_key(self, spec: Spec) -> tuple[tuple[str, int], ...] | None:
+        """The content numbers of the spec's modules; None when one is not known."""
+        numbers = []
+        for owner in spec.all_specs():
+            kept = self._contents.get(id(owner.module))
+            if kept is None or kept[0] is not owner.module:
+                return None
+            numbers.append((owner.path, kept[1]))
+        return tuple(sorted(numbers))
 
     def _solver_check(self, check: Check) -> Check:
         if check is not logic.check:
@@ -134,6 +192,28 @@ class Checker:
                 return None
             digests.append(f"{owner.path}\0{kept[1]}")
         return _digest("\0".join(sorted(digests)))
+
+
+@attrs.frozen
+class _Findings:
+    contents: tuple[tuple[str, int], ...]
+    sources: dict[str, str]
+    active: list[Diagnostic]
+    allowed: list[Diagnostic]
+
+
+def _same_content(before: m.Module, after: m.Module) -> bool:
+    """Whether `after`, re-parsed from `before` (one declaration parsed again, the others
+    kept or moved), means the same: the one re-parsed declaration is equal."""
+    if before is after:
+        return True
+    old, new = before.declarations, after.declarations
+    if len(old) != len(new):
+        return False
+    for first, second in zip(old, new, strict=True):
+        if first is not second:
+            return first == second  # the re-parsed one; those after it are moved copies
+    return True
 
 
 def solver_findings(full: CompileResult, quick: CompileResult) -> list[Diagnostic]:
@@ -177,15 +257,7 @@ class _Move:
     def __init__(self, before: str, after: str) -> None:
         self.after = after
         self.same = before == after
-        limit = min(len(before), len(after))
-        prefix = 0
-        while prefix < limit and before[prefix] == after[prefix]:
-            prefix += 1
-        suffix = 0
-        while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
-            suffix += 1
-        self.edit_start = prefix
-        self.edit_end = len(before) - suffix
+        self.edit_start, self.edit_end = edited_region(before, after)
         self.delta = len(after) - len(before)
 
     def offset(self, offset: int) -> int | None:

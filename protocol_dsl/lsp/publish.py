@@ -72,12 +72,28 @@ def to_lsp(
                 ),
                 source=SOURCE,
                 related_information=related or None,
-                data={"suggestion": d.suggestion, "start": start, "end": end}
-                if d.suggestion
-                else None,
+                data=_data(d, start, end, own),
             )
         )
     return found
+
+
+def _data(d: Diagnostic, start: int, end: int, own: LineIndex) -> dict[str, object] | None:
+    """What the quick fixes need: the suggestion, and the diagnostic's own fix (offsets in
+    the file, as the check saw it)."""
+    data: dict[str, object] = {}
+    if d.suggestion:
+        data.update(suggestion=d.suggestion, start=start, end=end)
+    if d.fix is not None and d.fix.span.file == d.span.file:
+        fix_start, fix_end = span_offsets(d.fix.span, own)
+        data["fix"] = {
+            "title": d.fix.title,
+            "start": fix_start,
+            "end": fix_end,
+            "text": d.fix.replacement,
+            "was": own.text[fix_start:fix_end],
+        }
+    return data or None
 
 
 def _message(d: Diagnostic) -> str:

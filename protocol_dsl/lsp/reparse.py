@@ -16,6 +16,8 @@ spans included).
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -30,14 +32,7 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
     """The module of `after`, from `module` (the parse of `before`); None: parse it all."""
     if before == after:
         return module, []
-    prefix = 0
-    limit = min(len(before), len(after))
-    while prefix < limit and before[prefix] == after[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
-        suffix += 1
-    edit_start, edit_end = prefix, len(before) - suffix
+    edit_start, edit_end = edited_region(before, after)
     delta = len(after) - len(before)
     declarations = module.declarations
     inside = [
@@ -55,7 +50,7 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
     )
     if following is not None and "\n" not in after[edit_end + delta : following]:
         return None  # the next declaration starts on the edited line: its columns move
-    blank = "".join("\n" if char == "\n" else " " for char in after[:start])
+    blank = _NOT_A_LINE_BREAK.sub(" ", after[:start])
     alone, problems = parse(blank + after[start:end], module.path)
     if alone is None or problems or len(alone.declarations) != 1:
         return None
@@ -81,9 +76,39 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
     return rebuilt, []
 
 
+def edited_region(before: str, after: str) -> tuple[int, int]:
+    """Where `before` and `after` differ: the longest common prefix and suffix left out,
+    as (start, end) offsets in `before` (the edit replaced `before[start:end]`)."""
+    limit = min(len(before), len(after))
+    prefix = _common(before, after, limit, lambda n: before[:n] == after[:n])
+    rest = limit - prefix
+    suffix = _common(
+        before, after, rest, lambda n: before[len(before) - n :] == after[len(after) - n :]
+    )
+    return prefix, len(before) - suffix
+
+
+def _common(before: str, after: str, limit: int, same: Any) -> int:
+    """The largest n <= limit with same(n), by halving (slices compare at C speed; a
+    character-by-character loop over a long spec costs tens of milliseconds)."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _moved(node: Any, delta: int, lines: int) -> Any:
-    """A copy of `node` with every span `delta` characters and `lines` lines further on."""
-    if isinstance(node, m.Span):
+    """A copy of `node` with every span `delta` characters and `lines` lines further on.
+
+    Every declaration after an edit goes through here on every keystroke, so the
+    copy is shallow per node (the fields that cannot hold a span are shared).
+    """
+    kind = type(node)
+    if kind is m.Span:
         return m.Span(
             node.file,
             node.line + lines,
@@ -93,15 +118,35 @@ def _moved(node: Any, delta: int, lines: int) -> Any:
             node.start + delta,
             node.end + delta,
         )
-    if isinstance(node, tuple):
-        return tuple(_moved(element, delta, lines) for element in node)
-    if not attrs.has(type(node)):
+    if kind is tuple:
+        return tuple([_moved(element, delta, lines) for element in node]) if node else node
+    is_node = _NODES.get(kind)
+    if is_node is None:
+        is_node = _NODES[kind] = attrs.has(kind) and hasattr(node, "__dict__")
+    if not is_node:
         return node
     changes = {}
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, tuple | m.Span) or attrs.has(type(value)):
-            moved = _moved(value, delta, lines)
-            if moved is not value:
-                changes[field.name] = moved
-    return attrs.evolve(node, **changes) if changes else node
+    # a model node's fields are its plain attributes (see `model.node`)
+    for name, value in node.__dict__.items():
+        if value is None or type(value) in _LEAVES:
+            continue
+        moved = _moved(value, delta, lines)
+        if moved is not value:
+            changes[name] = moved
+    if not changes:
+        return node
+    # a frozen model node, copied field for field (they are plain attributes, see
+    # `model.node`), with its moved fields replaced: what `attrs.evolve` makes, without
+    # running `__init__` again on values it has already accepted
+    copy = object.__new__(kind)
+    copy.__dict__.update(node.__dict__)
+    copy.__dict__.update(changes)
+    return copy
+
+
+_NOT_A_LINE_BREAK = re.compile(r"[^\n]")
+
+#: Whether a class is a model node, whose fields are followed (a span can be in any).
+_NODES: dict[type, bool] = {}
+#: Values that never hold a span.
+_LEAVES = frozenset({str, int, bool, float, Decimal})

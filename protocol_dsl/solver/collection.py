@@ -33,9 +33,10 @@ import weakref
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl.diagnostics import Diagnostic, Label
+from protocol_dsl.diagnostics import Diagnostic, Fix, Label
 from protocol_dsl.solver import make
 from protocol_dsl.solver.encode import Ctx, Encoder, Field, Position, formal_criteria
+from protocol_dsl.solver.guards import guard_fix
 from protocol_dsl.solver.terms import B, all_of, any_of, as_formula, negation
 from protocol_dsl.spec import FormUse, Spec
 from protocol_dsl.syntax import printer
@@ -165,7 +166,7 @@ def analyse(spec: Spec, criteria: list[m.Criterion] | None = None) -> list[Diagn
         if exact:
             undecided = all_of(on, negation(t), negation(f))
             if solver.check(as_formula(undecided, encoder.ctx)) == z3.sat:
-                found.append(_unknown(criterion, solver.model(), fields))
+                found.append(_unknown(spec, criterion, solver.model(), fields))
     return found
 
 
@@ -245,7 +246,9 @@ def _never_diagnostic(
     )
 
 
-def _unknown(criterion: m.Criterion, model: z3.ModelRef, fields: list[Field]) -> Diagnostic:
+def _unknown(
+    spec: Spec, criterion: m.Criterion, model: z3.ModelRef, fields: list[Field]
+) -> Diagnostic:
     assert criterion.rule is not None
     missing = [x for x in fields if x.item.when is not None and not _true(model, x.known)]
     shown = []
@@ -271,7 +274,18 @@ def _unknown(criterion: m.Criterion, model: z3.ModelRef, fields: list[Field]) ->
         help="guard the part that reads the item with the condition it is collected under "
         "(for example `… and (condition and item = value)`), so that the rule is decided "
         "for the others",
+        fix=_guard(spec, criterion, missing),
     )
+
+
+def _guard(spec: Spec, criterion: m.Criterion, missing: list[Field]) -> Fix | None:
+    """The guard of the one item the rule reads outside its condition (none for several:
+    guarding one of them would not settle the finding)."""
+    items = {id(field.item): field for field in missing}
+    if len(items) != 1:
+        return None
+    field = missing[0]
+    return guard_fix(spec, criterion, field.form, field.item)
 
 
 def _true(model: z3.ModelRef, term: B) -> bool:
