@@ -65,6 +65,8 @@ CDISC_UNITS = {
     "mL/min/1.73m2": "mL/min/{1.73_m2}",
     "in": "[in_i]",
     "LB": "[lb_av]",
+    "mg/day": "mg/d",
+    "g/day": "g/d",
     "HOURS": "h",
     "DAYS": "d",
     "YEARS": "a",
