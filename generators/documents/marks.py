@@ -356,6 +356,10 @@ def _value_of(node: object) -> str:
             return node.text
         case m.IntercurrentEvent():
             return f"{node.text}: {node.strategy.replace('_', ' ')}"
+        case m.MapRule():
+            # the source the item is read from, as the annotated CRF names it
+            where = f" where {node.where[0]} = {node.where[1]}" if node.where else ""
+            return f"{node.source.dotted}{where}"
         case m.SampleSize():
             return ", ".join(
                 f"{p.key} {', '.join(_field_value(v) for v in p.values)}" for p in node.parameters
