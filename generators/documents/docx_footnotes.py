@@ -123,7 +123,11 @@ def add_styles(document: Any, existing: set[str]) -> tuple[str, str]:
         reference.style_id = "FootnoteReference"  # the id Word gives its built-in style
         reference.font.size = Pt(8)
         properties = reference.element.get_or_add_rPr()
-        etree.SubElement(properties, w("position"), {w("val"): "6"})
+        # the schema puts w:position before w:sz (which the font size wrote)
+        properties.find(w("sz")).addprevious(etree.Element(w("position"), {w("val"): "6"}))
+        # explicitly not superscript: LibreOffice's own footnote anchor style is, and
+        # would shrink the 8 pt mark to under 5 pt
+        etree.SubElement(properties, w("vertAlign"), {w("val"): "baseline"})
     if TEXT_STYLE not in existing:
         text = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         text.style_id = "FootnoteText"
