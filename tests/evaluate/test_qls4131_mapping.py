@@ -39,8 +39,8 @@ def spec() -> Spec:
 def run(spec: Spec, tmp_path_factory: pytest.TempPathFactory) -> ScreenRun:
     folder = tmp_path_factory.mktemp("qls4131_sdtm")
     _write(folder, "dm", [
-        {"USUBJID": "Q1", "BRTHDTC": "1980-05-01", "SEX": ""},
-        {"USUBJID": "Q2", "BRTHDTC": "2010-02-01", "SEX": ""},
+        {"USUBJID": "Q1", "BRTHDTC": "1980-05-01", "SEX": "F"},
+        {"USUBJID": "Q2", "BRTHDTC": "2010-02-01", "SEX": "M"},
     ])  # fmt: skip
     _write(folder, "sv", [
         {"USUBJID": "Q1", "VISITNUM": 1.0, "SVSTDTC": "2025-10-01"},
@@ -99,3 +99,9 @@ def test_the_mapped_values_decide_the_criteria_that_read_them(run: ScreenRun) ->
     # a malignancy (MHCAT) starting within 5 years before screening (MHSTDTC)
     assert q1["E6"].status == "met"
     assert q2["E6"].status != "met"
+    # DM.SEX holds the CDISC submission values: M is the entry male [CDISC C20197], so
+    # the exclusion of pregnant or lactating women is not met; F is female, and the
+    # exclusion waits for the pregnancy test and lactation, which DM does not give
+    assert q2["E10"].status == "not_met"
+    assert q1["E10"].status == "unknown"
+    assert "demographics.sex at SCR" not in q1["E10"].missing
