@@ -23,6 +23,7 @@ from typing import (
     Literal,
     TypeAlias,
     TypeVar,
+    cast,
     dataclass_transform,
     get_args,
 )
@@ -527,6 +528,33 @@ def preorder(root: _T, children: Callable[[_T], Iterable[_T]]) -> Iterator[_T]:
 
 def _is_expr(value: object) -> bool:
     return isinstance(value, EXPR_TYPES)
+
+
+def nodes_under(root: object) -> Iterator[attrs.AttrsInstance]:
+    """Every model node under `root` (itself included), depth first: the one walk over
+    declarations that the checks and the back ends share.
+
+    A declaration's `marks` are not walked into: a mark is read from the declaration it
+    sits on (an `allow` silences findings inside that declaration, not inside a mark).
+    The marks of a dose-finding's levels (`levels_marks`) are yielded as nodes.  A node's
+    own `span` is not walked into.
+    """
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, tuple | list):
+            stack.extend(reversed(current))
+            continue
+        if not attrs.has(type(current)):
+            continue
+        node_ = cast(attrs.AttrsInstance, current)
+        yield node_
+        for field in attrs.fields(type(node_)):
+            if field.name in {"span", "marks"}:
+                continue
+            value = getattr(current, field.name)
+            if attrs.has(type(value)) or isinstance(value, tuple | list):
+                stack.append(value)
 
 
 # ---------------------------------------------------------------- declarations

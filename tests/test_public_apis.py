@@ -5,6 +5,12 @@ function or attribute, a function's code object, a plug-in hook the library
 keeps for itself) breaks silently on the library's next release.  This test
 reads every module of the package and refuses such a use of a module that is
 not the package's own.
+
+python-docx keeps the XML element of each of its proxy objects in an underscored
+attribute of the proxy (a paragraph's `_p`, a table's `_tbl`, …).  Those names are
+read in one module alone, `generators/documents/docx_xml.py`, which checks what it
+finds and refuses clearly when a release has moved it; every other module of the
+package, the tests and the benchmarks go through its accessors.
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ DOCUMENTED = {
 MACHINERY = {"__code__", "__defaults__", "__kwdefaults__", "__closure__", "__globals__"}
 #: Option names that a library keeps for itself (Lark's plug-in hook).
 PRIVATE_OPTIONS = {"_plugins"}
+
+
+#: The attributes python-docx keeps its proxies' XML elements in.
+DOCX_ELEMENTS = {"_p", "_r", "_tbl", "_tr", "_tc", "_element", "_body", "_parent"}
+#: The one module that reads them.
+DOCX_FENCE = ROOT / "generators" / "documents" / "docx_xml.py"
 
 
 def modules() -> list[Path]:
@@ -77,6 +89,47 @@ def private_uses(source: str) -> list[str]:
         elif isinstance(node, ast.keyword) and node.arg in PRIVATE_OPTIONS:
             found.append(f"line {node.lineno}: {node.arg}=")
     return found
+
+
+def docx_element_uses(source: str) -> list[str]:
+    """Each read of a python-docx proxy's element attribute, by name or by a string."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in DOCX_ELEMENTS:
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Constant) and node.value in DOCX_ELEMENTS:
+            found.append(f"line {node.lineno}: {node.value!r}")
+    return found
+
+
+def _outside_the_fence() -> list[Path]:
+    tested = [*modules(), *(ROOT / "tests").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    return sorted(p for p in tested if p not in (DOCX_FENCE, Path(__file__).resolve()))
+
+
+@pytest.mark.parametrize("path", _outside_the_fence(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_python_docx_elements_only_through_docx_xml(path: Path) -> None:
+    assert docx_element_uses(path.read_text("utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "paragraph._p.append(link)",
+        "table._tbl.tblPr",
+        "cell._tc",
+        "row._tr.get_or_add_trPr()",
+        "run._r",
+        "proxy._element",
+        "getattr(table, '_tbl')",
+    ],
+)
+def test_what_counts_as_a_python_docx_element(source: str) -> None:
+    assert docx_element_uses(source)
+
+
+def test_the_fence_reads_the_elements() -> None:
+    assert docx_element_uses(DOCX_FENCE.read_text("utf-8"))
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: p.relative_to(ROOT).as_posix())

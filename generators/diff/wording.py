@@ -10,8 +10,7 @@ in each version's source.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import cast
+from collections.abc import Sequence
 
 import attrs
 
@@ -44,7 +43,8 @@ _Place = tuple[str, int, int]
 def _texts(spec: Spec) -> dict[_Place, str]:
     """The verbatim text of every declaration that has one, by its place in the source."""
     found: dict[_Place, str] = {}
-    for node in _nodes(spec.module):
+    # a mark has no wording of its own: the walk that skips marks finds every text
+    for node in m.nodes_under(spec.module):
         span = getattr(node, "span", None)
         text = _verbatim(node)
         if isinstance(span, m.Span) and text is not None:
@@ -65,23 +65,3 @@ def _verbatim(node: object) -> str | None:
     if isinstance(node, m.Field):
         return "; ".join(str(v.value) for v in node.values)
     return None
-
-
-def _nodes(node: object) -> Iterator[object]:
-    """Every model node under `node`, depth first."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, tuple | list):
-            stack.extend(reversed(current))
-            continue
-        if not attrs.has(type(current)):
-            continue
-        yield current
-        instance = cast(attrs.AttrsInstance, current)
-        for field in attrs.fields(type(instance)):
-            if field.name == "span":
-                continue
-            value = getattr(current, field.name)
-            if attrs.has(type(value)) or isinstance(value, tuple | list):
-                stack.append(value)

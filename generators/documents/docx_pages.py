@@ -21,6 +21,7 @@ import attrs
 from lxml import etree
 
 from generators.documents.docx_fields import field, text_run, w
+from generators.documents.docx_xml import paragraph_element
 from protocol_dsl.errors import UserError
 from protocol_dsl.inert_text import printable
 
@@ -91,13 +92,14 @@ def running_head_and_foot(section: Any, head: RunningHead | None, font_pt: float
 
 def _has_text(part: Any) -> bool:
     return not part.is_linked_to_previous and any(
-        p.text.strip() or p._p.xpath(".//w:fldSimple|.//w:instrText") for p in part.paragraphs
+        p.text.strip() or paragraph_element(p).xpath(".//w:fldSimple|.//w:instrText")
+        for p in part.paragraphs
     )
 
 
 def _first_paragraph(part: Any) -> Any:
     part.is_linked_to_previous = False
-    return part.paragraphs[0]._p
+    return paragraph_element(part.paragraphs[0])
 
 
 def _run_properties(font_pt: float) -> Any:

@@ -53,6 +53,7 @@ from generators.documents.docx_fields import (
 from generators.documents.docx_footnotes import Footnotes, add_styles
 from generators.documents.docx_numbering import link_headings, unnumbered
 from generators.documents.docx_pages import RunningHead, open_document, running_head_and_foot
+from generators.documents.docx_xml import paragraph_element, table_element
 from generators.documents.soa_layout import (
     A4,
     SOA_FONT_PT,
@@ -197,12 +198,13 @@ class _Writer:
         p_element.insert(0, properties)
 
     def add_paragraph(self, style: str | None = None, text: str = "") -> Any:
-        para = self.doc.add_paragraph()
+        """A new paragraph of the document body: its `w:p` element."""
+        p_element = paragraph_element(self.doc.add_paragraph())
         if style is not None:
-            self.style_new(para._p, style)
+            self.style_new(p_element, style)
         if text:
-            self.add_text(para._p, text)
-        return para
+            self.add_text(p_element, text)
+        return p_element
 
     # ------------------------------------------------------------ inline text
 
@@ -224,9 +226,6 @@ class _Writer:
                     if part != part.strip():
                         t.set(tag["xml:space"], "preserve")
         return run
-
-    def runs(self, paragraph: Any, items: tuple[Inline, ...]) -> None:
-        self.element_runs(paragraph._p, items)
 
     def element_runs(self, p_element: Any, items: tuple[Inline, ...]) -> None:
         """The inline items as runs of the paragraph element `p_element`."""
@@ -311,13 +310,13 @@ class _Writer:
 
     def paragraph(self, p: Paragraph, first: Any = None) -> Any:
         style = _PARAGRAPH_STYLES.get(p.style)
-        para = first if first is not None else self.add_paragraph(style)
+        p_element = first if first is not None else self.add_paragraph(style)
         if first is not None and style is not None:
-            self.set_style(para._p, style)
-        self.runs(para, p.inlines)
+            self.set_style(p_element, style)
+        self.element_runs(p_element, p.inlines)
         if p.anchor:
-            self.bookmarks.wrap(para._p, p.anchor)
-        return para
+            self.bookmarks.wrap(p_element, p.anchor)
+        return p_element
 
     # ------------------------------------------------------------ blocks
 
@@ -332,7 +331,7 @@ class _Writer:
         elif isinstance(b, ListBlock):
             self.list_block(b)
         elif isinstance(b, Preformatted):
-            self.runs(self.add_paragraph(), (Code(b.text),))
+            self.element_runs(self.add_paragraph(), (Code(b.text),))
         else:
             raise TypeError(f"no Word rendering for {type(b).__name__}")
 
@@ -351,9 +350,9 @@ class _Writer:
         columns = len(t.header)
         group_rows = [groups for groups in (t.groups, t.subgroups) if groups]
         extra = len(group_rows)
-        table = self.doc.add_table(rows=1 + extra + len(t.rows), cols=columns)
-        table._tbl.tblPr.style = self.style_ids["Table Grid"]
-        rows = table._tbl.tr_lst
+        tbl = table_element(self.doc.add_table(rows=1 + extra + len(t.rows), cols=columns))
+        tbl.tblPr.style = self.style_ids["Table Grid"]
+        rows = tbl.tr_lst
         for header_row in rows[: 1 + extra]:
             repeat = self.element("w:tblHeader")
             repeat.set(self.qn("w:val"), "true")
@@ -366,16 +365,16 @@ class _Writer:
         heading = "SoA Heading" if soa else "Table Heading"
         body = "SoA Text" if soa else "Table Text"
         for index, groups in enumerate(group_rows):
-            self.group_row(table, table.rows[index], groups, heading)
+            self.group_row(rows[index], groups, heading)
         rows = rows[extra:]
         for tc, content in zip(rows[0].tc_lst, t.header, strict=False):
-            self.cell(table, tc, content, heading)
+            self.cell(tc, content, heading)
         for tr, row in zip(rows[1:], t.rows, strict=True):
             for tc, content in zip(tr.tc_lst, row[:columns], strict=False):
-                self.cell(table, tc, content, body)
+                self.cell(tc, content, body)
         if widths is None:
             widths = content_widths(t, self.text_width_pt())
-        self.fix_widths(table._tbl, widths)
+        self.fix_widths(tbl, widths)
         self.table_notes = {}
         if linked:
             return
@@ -408,19 +407,18 @@ class _Writer:
                 tc_width.set(w_w, str(sum(twips[column : column + span])))
                 column += span
 
-    def group_row(
-        self, table: Any, row: Any, groups: tuple[tuple[str, int], ...], style: str
-    ) -> None:
-        cells = list(row.cells)
+    def group_row(self, tr: Any, groups: tuple[tuple[str, int], ...], style: str) -> None:
+        """A row of column groups: each label in one cell merged across its columns."""
+        cells = list(tr.tc_lst)
         start = 0
         for label, span in groups:
             first = cells[start]
             if span > 1:
                 first = first.merge(cells[start + span - 1])
-            self.cell(table, first._tc, (Paragraph((Text(label),)),), style)
+            self.cell(first, (Paragraph((Text(label),)),), style)
             start += span
 
-    def cell(self, table: Any, tc: Any, content: tuple[Paragraph, ...], style: str) -> None:
+    def cell(self, tc: Any, content: tuple[Paragraph, ...], style: str) -> None:
         """Fill a table cell (which holds one empty paragraph), built directly on the XML."""
         first = tc.find(self.tag["w:p"])
         for index, p in enumerate(content):
@@ -436,19 +434,25 @@ class _Writer:
                 continue
             if item.label:
                 first = self.add_paragraph()
-                first.paragraph_format.left_indent = self.Pt(36)
-                first.paragraph_format.first_line_indent = self.Pt(-36)
-                self.runs(first, (Strong(item.label + "\t"),))
+                self.indent(first, self.Pt(36), hanging=self.Pt(36))
+                self.element_runs(first, (Strong(item.label + "\t"),))
                 self.paragraph(item.blocks[0], first=first)
                 for p in item.blocks[1:]:
-                    para = self.paragraph(p)
-                    para.paragraph_format.left_indent = self.Pt(36)
+                    self.indent(self.paragraph(p), self.Pt(36))
             else:
                 first = self.add_paragraph("List Bullet")
                 self.paragraph(item.blocks[0], first=first)
                 for p in item.blocks[1:]:
-                    para = self.paragraph(p)
-                    para.paragraph_format.left_indent = self.Pt(36)
+                    self.indent(self.paragraph(p), self.Pt(36))
+
+    def indent(self, p_element: Any, left: Any, hanging: Any = None) -> None:
+        """Indent a paragraph; a hanging first line starts `hanging` to the left of the rest."""
+        from docx.text.paragraph import Paragraph as WordParagraph
+
+        paragraph_format = WordParagraph(p_element, self.doc).paragraph_format
+        paragraph_format.left_indent = left
+        if hanging is not None:
+            paragraph_format.first_line_indent = -hanging
 
     def orientation(self, landscape: bool, margin_mm: float | None = None) -> None:
         """A new section on a new page, turned; its side margins `margin_mm`, or those
@@ -481,11 +485,11 @@ class _Writer:
         from docx.oxml.ns import qn
 
         # Word's TOC Heading is based on Heading 1, whose numbering it would inherit
-        unnumbered(self.add_paragraph("TOC Heading", "Contents")._p)
+        unnumbered(self.add_paragraph("TOC Heading", "Contents"))
         entries = [s for top in sections for s in top.walk() if s.depth <= 3]
-        paragraphs = [self.add_paragraph(f"toc {s.depth}")._p for s in entries]
+        paragraphs = [self.add_paragraph(f"toc {s.depth}") for s in entries]
         if not paragraphs:
-            paragraphs = [self.add_paragraph()._p]
+            paragraphs = [self.add_paragraph()]
         field_open(paragraphs[0], _TOC_INSTRUCTION)
         for p_element, entry in zip(paragraphs, entries, strict=False):
             link = hyperlink(p_element, self.bookmarks.name(entry.id))
@@ -505,7 +509,7 @@ class _Writer:
             self.doc.add_page_break()
         level = min(section.depth, 9)
         # Word numbers the headings (docx_numbering): the number is not typed in
-        heading = self.add_paragraph(f"Heading {level}", _clean(section.title))._p
+        heading = self.add_paragraph(f"Heading {level}", _clean(section.title))
         if not section.number:
             unnumbered(heading)
         self.bookmarks.wrap(heading, section.id)

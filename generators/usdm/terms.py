@@ -4,11 +4,22 @@ Each term is the NCI concept code with a decode from its USDM value set
 (CDISC Controlled Terminology, DDF and Protocol packages): the codelist CDISC's
 USDM rules check the attribute against is named beside each table.  A spec
 word with no term here is left out rather than mapped to a near miss.
+
+Where the codelist is one the SDTM trial design datasets use too (trial phase,
+blinding, intervention model, trial and study type, intent, epoch, route, unit),
+the term is not typed here: each spec word names the term's submission value, and
+the code and decode are read from the pinned CT file the SDTM datasets read
+(`generators/sdtm/terminology`), so the two exports cannot disagree on a code.
+The spec words of the trial phase and the intervention model are the SDTM
+datasets' own tables (`generators/sdtm/tdm`).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from generators.sdtm import terminology
+from generators.sdtm.tdm import INTERVENTION_MODEL, TRIAL_PHASES
 
 CDISC = "http://www.cdisc.org"
 #: the CT release the codes are taken from
@@ -20,19 +31,39 @@ class Term(NamedTuple):
     decode: str
 
 
-# Epoch (C99079): the epoch's type, guessed from its name where the name says it
-EPOCH_TYPES: dict[str, Term] = {
-    "screening": Term("C202487", "Screening Epoch"),
-    "run_in": Term("C98779", "Run-in Period"),
-    "baseline": Term("C125938", "Baseline Epoch"),
-    "treatment": Term("C101526", "Treatment Epoch"),
-    "follow_up": Term("C202578", "Follow-Up Epoch"),
-    "followup": Term("C202578", "Follow-Up Epoch"),
-    "long_term_follow_up": Term("C202577", "Long-term Follow-up Epoch"),
-    "washout": Term("C42872", "Washout Period"),
-    "observation": Term("C165873", "Observation Study Epoch"),
-    "extension": Term("C123452", "Continuation Therapy Epoch"),
+#: The decode a USDM value set gives where the CT file's preferred term differs.
+_USDM_DECODES = {
+    "C54721": "Early Phase 1 Trial",  # the CT file: "Phase 0 Trial"
 }
+
+
+def _words(*as_written: str, **spelled: str) -> dict[str, str]:
+    """Spec words and the codelist text each names: a word written as the codelist
+    writes the term (the look-up ignores case, spaces, hyphens and underscores), or
+    one `word="TEXT"` that is spelled otherwise."""
+    return {word: word for word in as_written} | spelled
+
+
+def _coded(codelist: str, words: dict[str, str]) -> dict[str, Term]:
+    """Each spec word's term of `codelist`, found by the submission value (or preferred
+    term) it names; a word whose text the codelist does not hold is left out (a test
+    checks that none is)."""
+    table: dict[str, Term] = {}
+    for word, text in words.items():
+        found = terminology.term(codelist, text)
+        if found is not None:
+            table[word] = Term(found.code, _USDM_DECODES.get(found.code, found.preferred))
+    return table
+
+
+# Epoch (C99079): the epoch's type, guessed from its name where the name says it
+EPOCH_WORDS = _words(
+    *("screening", "run_in", "baseline", "treatment", "follow_up", "long_term_follow_up"),
+    *("washout", "observation"),
+    followup="FOLLOW-UP",
+    extension="CONTINUATION TREATMENT",
+)
+EPOCH_TYPES = _coded("EPOCH", EPOCH_WORDS)
 #: an epoch whose name says nothing of its type: the generic intervention epoch
 EPOCH_DEFAULT = Term("C209541", "Investigational Intervention Epoch")
 
@@ -74,74 +105,42 @@ INCLUSION = Term("C25532", "Inclusion Criteria")
 EXCLUSION = Term("C25370", "Exclusion Criteria")
 
 # Study Type (C99077)
-STUDY_TYPES: dict[str, Term] = {
-    "interventional": Term("C98388", "Interventional Study"),
-    "observational": Term("C16084", "Observational Study"),
-    "expanded_access": Term("C98722", "Expanded Access Study"),
-}
+STUDY_TYPE_WORDS = _words("interventional", "observational", "expanded_access")
+STUDY_TYPES = _coded("STYPE", STUDY_TYPE_WORDS)
 
 # Trial Phase (C66737), by the spec's phase as written
-PHASES: dict[str, Term] = {
-    "0": Term("C54721", "Early Phase 1 Trial"),
-    "1": Term("C15600", "Phase I Trial"),
-    "1a": Term("C199990", "Phase Ia Trial"),
-    "1b": Term("C199989", "Phase Ib Trial"),
-    "1/2": Term("C15693", "Phase I/II Trial"),
-    "2": Term("C15601", "Phase II Trial"),
-    "2a": Term("C49686", "Phase IIa Trial"),
-    "2b": Term("C49688", "Phase IIb Trial"),
-    "2/3": Term("C15694", "Phase II/III Trial"),
-    "3": Term("C15602", "Phase III Trial"),
-    "3a": Term("C49687", "Phase IIIa Trial"),
-    "3b": Term("C49689", "Phase IIIb Trial"),
-    "4": Term("C15603", "Phase IV Trial"),
-    "na": Term("C48660", "Not Applicable"),
-}
+PHASES = _coded("TPHASE", TRIAL_PHASES)
 
-# Trial Blinding Schema (C66735)
-BLINDING: dict[str, Term] = {
-    "open_label": Term("C49659", "Open Label Study"),
-    "single": Term("C28233", "Single Blind Study"),
-    "double": Term("C15228", "Double Blind Study"),
-    "triple": Term("C15228", "Double Blind Study"),
-    "quadruple": Term("C15228", "Double Blind Study"),
-}
+# Trial Blinding Schema (C66735): the schema has no triple or quadruple blinding
+BLINDING_WORDS = _words(
+    "open_label",
+    single="SINGLE BLIND",
+    double="DOUBLE BLIND",
+    triple="DOUBLE BLIND",
+    quadruple="DOUBLE BLIND",
+)
+BLINDING = _coded("TBLIND", BLINDING_WORDS)
 
 # Intervention Model (C99076)
-MODELS: dict[str, Term] = {
-    "parallel": Term("C82639", "Parallel Study"),
-    "crossover": Term("C82637", "Crossover Study"),
-    "factorial": Term("C82638", "Factorial Study"),
-    "sequential": Term("C142568", "Group Sequential Design"),
-    "single_group": Term("C82640", "Single Group Study"),
-}
+MODELS = _coded("INTMODEL", INTERVENTION_MODEL)
 MODEL_DEFAULT = MODELS["parallel"]
 
 # Trial Intent Type (C66736), by the spec's purpose
-INTENTS: dict[str, Term] = {
-    "treatment": Term("C49656", "Treatment Study"),
-    "prevention": Term("C49657", "Prevention Study"),
-    "diagnostic": Term("C49653", "Diagnosis Study"),
-    "supportive_care": Term("C71486", "Supportive Care Study"),
-    "screening": Term("C71485", "Screening Study"),
-    "health_services_research": Term("C15245", "Health Services Research"),
-    "basic_science": Term("C15714", "Basic Research"),
-    "device_feasibility": Term("C139174", "Device Feasibility Study"),
-}
+INTENT_WORDS = _words(
+    *("treatment", "prevention", "supportive_care", "screening", "health_services_research"),
+    *("basic_science", "device_feasibility"),
+    diagnostic="DIAGNOSIS",
+)
+INTENTS = _coded("TINDTP", INTENT_WORDS)
 
 # Trial Type (C66739), by the spec's trial_type
-TRIAL_TYPES: dict[str, Term] = {
-    "safety": Term("C49667", "Safety Study"),
-    "efficacy": Term("C49666", "Efficacy Study"),
-    "pharmacokinetic": Term("C49663", "Pharmacokinetic Study"),
-    "pharmacodynamic": Term("C49662", "Pharmacodynamic Study"),
-    "immunogenicity": Term("C120842", "Immunogenicity Study"),
-    "tolerability": Term("C98791", "Tolerability Study"),
-    "dose_finding": Term("C158289", "Dose Finding Study"),
-    "dose_response": Term("C127803", "Dose Response Study"),
-    "bioavailability": Term("C49664", "Bioavailability Study"),
-    "bioequivalence": Term("C49665", "Therapeutic Equivalency Study"),
-}
+TRIAL_TYPE_WORDS = _words(
+    *("safety", "efficacy", "pharmacokinetic", "pharmacodynamic", "immunogenicity"),
+    *("tolerability", "dose_finding", "dose_response"),
+    bioavailability="BIO-AVAILABILITY",
+    bioequivalence="BIO-EQUIVALENCE",
+)
+TRIAL_TYPES = _coded("TTYPE", TRIAL_TYPE_WORDS)
 
 # Study Design Characteristics (C207416)
 RANDOMISED = Term("C46079", "Randomized Controlled Clinical Trial")
@@ -198,16 +197,11 @@ INTERVENTION_TYPE_DEFAULT = Term("C1909", "Pharmacologic Substance")
 IMP = Term("C202579", "Investigational Medicinal Product")
 
 # Route of Administration (C66729)
-ROUTES: dict[str, Term] = {
-    "oral": Term("C38288", "Oral Route of Administration"),
-    "intravenous": Term("C38276", "Intravenous Route of Administration"),
-    "subcutaneous": Term("C38299", "Subcutaneous Route of Administration"),
-    "intramuscular": Term("C28161", "Intramuscular Route of Administration"),
-    "transdermal": Term("C38305", "Transdermal Route of Administration"),
-    "topical": Term("C38304", "Topical Route of Administration"),
-    "cutaneous": Term("C38675", "Cutaneous Route of Administration"),
-    "nasal": Term("C38284", "Nasal Route of Administration"),
-}
+ROUTE_WORDS = _words(
+    *("oral", "intravenous", "subcutaneous", "intramuscular"),
+    *("transdermal", "topical", "cutaneous", "nasal"),
+)
+ROUTES = _coded("ROUTE", ROUTE_WORDS)
 
 # Dosage Form (C66726): the first word of the spec's dosage form (or, without one,
 # of its route) that names a form
@@ -232,27 +226,12 @@ AFTER = Term("C201356", "After")
 START_TO_START = Term("C201355", "Start to Start")
 
 # Unit (C71620) for the units of time and of dose a spec writes most
-UNITS: dict[str, Term] = {
-    "mg": Term("C28253", "Milligram"),
-    "g": Term("C48155", "Gram"),
-    "ug": Term("C48152", "Microgram"),
-    "mg/kg": Term("C67401", "Milligram per Kilogram"),
-    "mg/m2": Term("C67402", "Milligram per Square Meter"),
-    "kg": Term("C28252", "Kilogram"),
-    "mL": Term("C28254", "Milliliter"),
-    "year": Term("C29848", "Year"),
-    "years": Term("C29848", "Year"),
-    "a": Term("C29848", "Year"),
-    "month": Term("C29846", "Month"),
-    "months": Term("C29846", "Month"),
-    "mo": Term("C29846", "Month"),
-    "week": Term("C29844", "Week"),
-    "weeks": Term("C29844", "Week"),
-    "wk": Term("C29844", "Week"),
-    "day": Term("C25301", "Day"),
-    "days": Term("C25301", "Day"),
-    "d": Term("C25301", "Day"),
-    "hour": Term("C25529", "Hour"),
-    "hours": Term("C25529", "Hour"),
-    "h": Term("C25529", "Hour"),
+UNIT_WORDS = {
+    **_words("mg", "g", "ug", "mg/kg", "mg/m2", "kg", "mL"),
+    **dict.fromkeys(("year", "years", "a"), "YEARS"),
+    **dict.fromkeys(("month", "months", "mo"), "MONTHS"),
+    **dict.fromkeys(("week", "weeks", "wk"), "WEEKS"),
+    **dict.fromkeys(("day", "days", "d"), "DAYS"),
+    **dict.fromkeys(("hour", "hours", "h"), "HOURS"),
 }
+UNITS = _coded("UNIT", UNIT_WORDS)

@@ -12,14 +12,11 @@ thing a reviewer cannot audit.  An `allow` that silences nothing is a note
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import cast
-
 import attrs
 
 from protocol_dsl.codes import CODES
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.model import Mark, Span
+from protocol_dsl.model import Mark, Span, nodes_under
 from protocol_dsl.spec import Spec
 
 
@@ -38,7 +35,7 @@ def allowances(spec: Spec) -> list[Allowance]:
     and a library is reviewed by checking it on its own.
     """
     found: list[Allowance] = []
-    for node in declared_nodes(spec.module):
+    for node in nodes_under(spec.module):
         marks = getattr(node, "marks", None)
         span = getattr(node, "span", None)
         if not isinstance(marks, tuple) or not isinstance(span, Span):
@@ -47,26 +44,6 @@ def allowances(spec: Spec) -> list[Allowance]:
             if isinstance(mark, Mark) and mark.kind == "allow":
                 found.append(Allowance(mark, span))
     return found
-
-
-def declared_nodes(node: object) -> Iterator[attrs.AttrsInstance]:
-    """Every model node under `node`, depth first (marks on nested items count)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, tuple | list):
-            stack.extend(reversed(current))
-            continue
-        if not attrs.has(type(current)):
-            continue
-        node_ = cast(attrs.AttrsInstance, current)
-        yield node_
-        for field in attrs.fields(type(node_)):
-            if field.name in {"span", "marks"}:
-                continue
-            value = getattr(current, field.name)
-            if attrs.has(type(value)) or isinstance(value, tuple | list):
-                stack.append(value)
 
 
 def _inside(inner: Span, outer: Span) -> bool:

@@ -16,18 +16,10 @@ from typing import cast
 import attrs
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.field_values import value_problems
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import DETAIL_FIELDS, FieldSpec
 from protocol_dsl.spec import Spec
-
-_KIND_WORDS = {
-    "string": 'a quoted text ("…")',
-    "number": "a number",
-    "quantity": "a number with a unit",
-    "date": "a date (YYYY-MM-DD)",
-    "name": "a word",
-    "titer": "a titer",
-}
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
@@ -98,22 +90,11 @@ def _details(f: m.Field, known: dict[str, FieldSpec]) -> Iterator[Diagnostic]:
         if d.details:
             yield _no_details(d)
         if len(d.values) > 1:
-            yield _wrong(d, d.values[1], f"'{d.key}' takes one value, not {len(d.values)}", spec)
-        value = d.values[0]
-        if value.kind not in spec.kinds:
-            expected = " or ".join(sorted(_KIND_WORDS[k] for k in spec.kinds))
-            message = f"'{d.key}' takes {expected}, not {_KIND_WORDS[value.kind]}"
-            yield _wrong(d, value, message, spec)
-        elif value.kind == "name" and spec.choices and value.value not in spec.choices:
             yield Diagnostic(
                 "E0139",
                 "error",
-                f"'{value.value}' is not a value of '{d.key}'",
-                value.span,
-                suggestion=did_you_mean(str(value.value), spec.choices),
-                help=f"{d.key} is one of: {', '.join(sorted(spec.choices))}",
+                f"'{d.key}' takes one value, not {len(d.values)}",
+                d.values[1].span,
+                help=f"{d.key}: {spec.description}",
             )
-
-
-def _wrong(d: m.Field, value: m.Value, message: str, spec: FieldSpec) -> Diagnostic:
-    return Diagnostic("E0139", "error", message, value.span, help=f"{d.key}: {spec.description}")
+        yield from value_problems("E0139", d, d.values[0], spec)

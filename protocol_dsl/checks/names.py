@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.field_values import value_problems
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import (
     DOSE_FINDING_FIELDS,
@@ -226,41 +227,9 @@ def _check_fields(
                 help=f"{f.key}: {spec.description}",
             )
         for value in f.values:
-            yield from _check_value(f, value, spec)
+            yield from value_problems("E0110", f, value, spec)
         if known is INTERVENTION_FIELDS and f.key == "code":
             yield from _product_code(f)
-
-
-_KIND_WORDS = {
-    "string": 'a quoted text ("…")',
-    "number": "a number",
-    "quantity": "a number with a unit",
-    "date": "a date (YYYY-MM-DD)",
-    "name": "a word",
-    "titer": "a titer",
-}
-
-
-def _check_value(f: m.Field, value: m.Value, spec: FieldSpec) -> Iterator[Diagnostic]:
-    if value.kind not in spec.kinds:
-        expected = " or ".join(sorted(_KIND_WORDS[k] for k in spec.kinds))
-        yield Diagnostic(
-            "E0110",
-            "error",
-            f"'{f.key}' takes {expected}, not {_KIND_WORDS[value.kind]}",
-            value.span,
-            help=f"{f.key}: {spec.description}",
-        )
-        return
-    if value.kind == "name" and spec.choices and value.value not in spec.choices:
-        yield Diagnostic(
-            "E0110",
-            "error",
-            f"'{value.value}' is not a value of '{f.key}'",
-            value.span,
-            suggestion=did_you_mean(str(value.value), spec.choices),
-            help=f"{f.key} is one of: {', '.join(sorted(spec.choices))}",
-        )
 
 
 #: A sponsor's product code: groups of letters and digits joined by single hyphens

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from protocol_dsl import model as m
-from protocol_dsl.checks.allows import declared_nodes
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Spec
 
@@ -79,7 +78,7 @@ def _with_scope(spec: Spec) -> Iterable[tuple[object, str]]:
     """Every declaration with the scope its old names are unique in: its kind, and an
     item's form (two forms may each have had an item of one name)."""
     item_form = {id(i): f.name for f in spec.module.of_type(m.Form) for i in f.items}
-    for node in declared_nodes(spec.module):
+    for node in m.nodes_under(spec.module):
         if isinstance(node, m.Item):
             yield node, f"item of {item_form.get(id(node), '')}"
         else:

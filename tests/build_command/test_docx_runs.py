@@ -22,6 +22,7 @@ from generators.documents.document import (
     Strong,
     Text,
 )
+from generators.documents.docx_xml import paragraph_element, run_element, table_element
 from generators.documents.render_docx import _inline_text, _Writer
 
 pytest.importorskip("docx", reason="python-docx writes the Word files")
@@ -61,22 +62,22 @@ def _python_docx_runs(writer: _Writer, items: tuple[Inline, ...]) -> bytes:
             run.font.size = Pt(8)
             raised = OxmlElement("w:position")
             raised.set(qn("w:val"), "6")
-            run._r.rPr.find(qn("w:sz")).addprevious(raised)
+            run_element(run).rPr.find(qn("w:sz")).addprevious(raised)
         elif isinstance(item, Link):
             run.underline = True
         if isinstance(item, Link):
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), writer.bookmarks.name(item.target))
             link.set(qn("w:history"), "1")
-            paragraph._p.append(link)
-            link.append(run._r)
-    return etree.tostring(paragraph._p)
+            paragraph_element(paragraph).append(link)
+            link.append(run_element(run))
+    return etree.tostring(paragraph_element(paragraph))
 
 
 def _direct_runs(writer: _Writer, items: tuple[Inline, ...]) -> bytes:
-    paragraph = writer.add_paragraph()
-    writer.runs(paragraph, items)
-    return etree.tostring(paragraph._p)
+    p_element = writer.add_paragraph()
+    writer.element_runs(p_element, items)
+    return etree.tostring(p_element)
 
 
 INLINES: list[Inline] = [
@@ -111,12 +112,12 @@ def test_cell_paragraphs_as_python_docx_writes_them() -> None:
 
     writer = _Writer(landscape_soa=False)
     table = writer.doc.add_table(rows=1, cols=2)
-    direct, reference = table._tbl.tr_lst[0].tc_lst
+    direct, reference = table_element(table).tr_lst[0].tc_lst
     content = (Paragraph((Strong("Visit"), Text(" day 1"))), Paragraph((Text("note"),), "small"))
-    writer.cell(table, direct, content, "Table Text")
+    writer.cell(direct, content, "Table Text")
     cell = _Cell(reference, table)
     for index, p in enumerate(content):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.style = writer.doc.styles["Table Small" if p.style == "small" else "Table Text"]
-        writer.runs(paragraph, p.inlines)
+        writer.element_runs(paragraph_element(paragraph), p.inlines)
     assert etree.tostring(direct) == etree.tostring(reference)

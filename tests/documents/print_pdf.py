@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 import unicodedata
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.chromium import run
 
 
 def print_to_pdf(page: Path, pdf: Path, profile: Path) -> None:
     """Print `page` as the browser's print dialogue would, without header or footer."""
-    result = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = run(page, profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", timeout=180)
     assert result.returncode == 0 and pdf.exists(), result.stderr[-2000:]
 
 

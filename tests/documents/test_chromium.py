@@ -8,55 +8,14 @@ error checks that they are seen.
 
 from __future__ import annotations
 
-import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.chromium import needs_chromium, screenshot
 from tests.documents.helpers import REAL_SPECS, build_documents, compile_clean
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.chromium,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="headless Chromium is not installed (/usr/bin/chromium; apt-get install chromium)",
-    ),
-]
-
-_CONSOLE = re.compile(r":CONSOLE[:(]")
-
-
-def render(page: Path, screenshot: Path, profile: Path, height: int = 2400) -> list[str]:
-    """Take a screenshot of `page`; the console messages Chromium reported."""
-    result = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            "--enable-logging=stderr",
-            "--v=0",
-            f"--screenshot={screenshot}",
-            f"--window-size=1280,{height}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return [line for line in result.stderr.splitlines() if _CONSOLE.search(line)]
+pytestmark = needs_chromium
 
 
 def _is_png(path: Path) -> bool:
@@ -70,7 +29,7 @@ def test_a_console_error_is_noticed(tmp_path: Path) -> None:
         "<script>console.error('boom'); throw new Error('kaput');</script></body></html>",
         encoding="utf-8",
     )
-    messages = render(page, tmp_path / "faulty.png", tmp_path / "profile")
+    messages = screenshot(page, tmp_path / "faulty.png", tmp_path / "profile")
     assert any("boom" in m for m in messages) and any("kaput" in m for m in messages)
 
 
@@ -83,7 +42,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.mark.parametrize("name", ["protocol.html", "soa.html"])
 def test_renders_without_console_messages(built: Path, tmp_path: Path, name: str) -> None:
-    screenshot = tmp_path / f"{name}.png"
-    messages = render(built / name, screenshot, tmp_path / "profile")
+    png = tmp_path / f"{name}.png"
+    messages = screenshot(built / name, png, tmp_path / "profile")
     assert messages == []
-    assert _is_png(screenshot) and screenshot.stat().st_size > 20_000
+    assert _is_png(png) and png.stat().st_size > 20_000

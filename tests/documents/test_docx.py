@@ -10,6 +10,7 @@ import docx
 
 from generators.documents.content import build_protocol
 from generators.documents.document import Table
+from generators.documents.docx_xml import row_element
 from generators.documents.soa_layout import A4, SoaPart, landscape_text_width, soa_parts
 from protocol_dsl.spec import Spec
 from tests.documents.test_content import ICH_M11_ORDER
@@ -82,7 +83,7 @@ def test_protocol_tables_are_real_tables_with_header_rows(
     for table, block in zip(document.tables, expected, strict=True):
         header_rows = 2 if block.groups else 1
         assert len(table.rows) == header_rows + len(block.rows)
-        first = table.rows[0]._tr
+        first = row_element(table.rows[0])
         assert first.trPr is not None and first.trPr.xpath("./w:tblHeader")
     criteria = next(t for t in document.tables if t.rows[0].cells[0].text == "Level")
     assert criteria.rows[1].cells[0].text == "Primary"

@@ -16,14 +16,12 @@ import pytest
 
 from generators.documents.schedule import build_schedule
 from generators.documents.soa_groups import group_schedule
+from tests.chromium import needs_chromium
 from tests.documents.helpers import FIXTURES, REAL_SPECS, build_documents, compile_clean
-from tests.documents.print_pdf import CHROMIUM, pdf_pages, print_to_pdf
+from tests.documents.print_pdf import pdf_pages, print_to_pdf
 
 pytest.importorskip("pypdf", reason="pypdf reads the printed PDF")
-pytestmark = [
-    pytest.mark.chromium,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed"),
-]
+pytestmark = needs_chromium
 
 A4_LANDSCAPE = (842, 595)
 A4_PORTRAIT = (595, 842)

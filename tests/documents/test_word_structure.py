@@ -20,6 +20,7 @@ from generators.documents import protocol, soa
 from generators.documents.content import build_protocol
 from generators.documents.document import Paragraph, Table, Text
 from generators.documents.docx_pages import NotAWordTemplate
+from generators.documents.docx_xml import table_element
 from generators.documents.table_widths import content_widths
 from protocol_dsl.cli import cli
 from protocol_dsl.spec import Spec
@@ -133,8 +134,9 @@ def test_tables_get_widths_from_their_content(built_qls4131: Path) -> None:
     text_width = (section.page_width - section.left_margin - section.right_margin) / 12700
     unequal = 0
     for table in document.tables:
-        widths = [int(c.get(f"{W}w")) / 20 for c in table._tbl.tblGrid.iterfind("w:gridCol", NS)]
-        assert table._tbl.tblPr.find("w:tblLayout", NS).get(f"{W}type") == "fixed"
+        tbl = table_element(table)
+        widths = [int(c.get(f"{W}w")) / 20 for c in tbl.tblGrid.iterfind("w:gridCol", NS)]
+        assert tbl.tblPr.find("w:tblLayout", NS).get(f"{W}type") == "fixed"
         assert sum(widths) <= max(text_width, 800) + 1
         unequal += len(set(widths)) > 1
     assert unequal >= len(document.tables) * 0.9

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.chromium import CHROMIUM, flags
 
 
 class DevToolsError(RuntimeError):
@@ -45,17 +45,8 @@ class Browser:
             _above_four(from_browser_write),
         )
         arguments = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
+            *flags(profile),
             "--remote-debugging-pipe",
-            f"--user-data-dir={profile}",
             f"--window-size={width},{height}",
         ]
         # bash (dash takes no descriptor above 9) puts the two pipes where Chromium expects them (descriptors 3 and 4)

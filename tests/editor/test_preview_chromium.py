@@ -15,16 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.editor.devtools import CHROMIUM, Browser
+from tests.chromium import needs_chromium
+from tests.editor.devtools import Browser
 from tests.editor.helpers import CRITERION, copy_spec, goto, preview_command, replace_in
 
-pytestmark = [
-    pytest.mark.chromium,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="headless Chromium is not installed (/usr/bin/chromium; apt-get install chromium)",
-    ),
-]
+pytestmark = needs_chromium
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
