@@ -33,6 +33,11 @@ ARTEFACTS: dict[str, Artefact] = {
     "registry": Artefact(
         "generators.registries.ctgov", "ClinicalTrials.gov record (JSON, text)", ""
     ),
+    "prs": Artefact(
+        "generators.registries.prs_xml",
+        "ClinicalTrials.gov PRS upload record (XML; needs prs_organization)",
+        "",
+    ),
     "usdm": Artefact("generators.usdm.build", "CDISC USDM v4 study definition (JSON)", ""),
     "sdtm": Artefact("generators.sdtm.tdm", "SDTM trial design datasets TA TE TV TI TS", ""),
     "schema": Artefact("generators.schema.schema", "JSON Schema of a subject record", ""),

@@ -85,6 +85,11 @@ TRIAL_FIELDS: dict[str, FieldSpec] = {
         "the lead sponsor's agency class in ClinicalTrials.gov",
         "industry nih fed other_gov indiv network other",
     ),
+    "prs_organization": _f(
+        "string name",
+        "the organisation's short name in the ClinicalTrials.gov Protocol Registration "
+        "System (PRS), which the PRS upload file needs",
+    ),
     "responsible_party": _f(
         "name",
         "who registers and reports the trial; an investigator's name, title and affiliation "

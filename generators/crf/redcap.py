@@ -414,7 +414,11 @@ class Project:
         if field.criterion is not None:
             notes.append(criterion_rule_in_words(field, self.spec) or "")
         notes += [code_text(code) for code in field.codes]
-        notes += [f"SDTM {t}" for t in self.targets.get((form.key, field.name), ())]
+        # an analysis dataset (ADSL, ADAE …) is ADaM, as the ODM's Alias says
+        notes += [
+            f"{'ADaM' if t.startswith('AD') else 'SDTM'} {t}"
+            for t in self.targets.get((form.key, field.name), ())
+        ]
         if field.provisional:
             notes.append("Provisional: illustrative, not from the source document")
         return [n for n in notes if n]

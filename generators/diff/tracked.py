@@ -284,9 +284,19 @@ def _mark_row(row: Any, kind: str, marker: _Marker) -> None:
 
 
 def _deleted_row(old_row: Any, marker: _Marker) -> Any:
-    row = copy.deepcopy(old_row)
+    row = _old_copy(old_row)
     _mark_row(row, "del", marker)
     return row
+
+
+def _old_copy(element: Any) -> Any:
+    """A copy of old content for the new document, without its footnote references: their
+    ids number the old document's footnotes, not the new one's.  The mark stays, deleted
+    with the rest (a custom mark is the text of its run)."""
+    copied = copy.deepcopy(element)
+    for reference in list(copied.iter(w("footnoteReference"))):
+        reference.getparent().remove(reference)
+    return copied
 
 
 # ---------------------------------------------------------------- whole blocks in or out
@@ -301,7 +311,7 @@ def _mark_inserted_block(block: Any, marker: _Marker) -> None:
 
 
 def _deleted_block(old_block: Any, marker: _Marker) -> Any:
-    block = copy.deepcopy(old_block)
+    block = _old_copy(old_block)
     if block.tag == w("tbl"):
         for row in block.findall(w("tr")):
             _mark_row(row, "del", marker)

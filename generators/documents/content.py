@@ -1337,6 +1337,7 @@ class _Builder:
                     para(
                         "The case report forms, with their items and the visits they are collected at."
                     ),
+                    *self.dictionary.other_sources(),
                 ),
                 tuple(forms),
             )

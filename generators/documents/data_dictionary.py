@@ -27,7 +27,7 @@ from generators.documents.document import (
     cell,
     para,
 )
-from generators.documents.marks import MarkIndex
+from generators.documents.marks import MarkIndex, rule_source
 from protocol_dsl import model as m
 from protocol_dsl.semantics.words import (
     label_phrase,
@@ -47,6 +47,25 @@ class DataDictionary:
     def __init__(self, spec: Spec, marks: MarkIndex) -> None:
         self.spec = spec
         self.marks = marks
+        # the mapping rules of each form item, by (form key, item): its source data
+        self.sources: dict[tuple[str, str], list[m.MapRule]] = {}
+        for mapping in spec.mappings:
+            for rule in mapping.rules:
+                parts = rule.target.parts
+                if len(parts) >= 2 and parts[0] not in ("visits", "subject"):
+                    key = (".".join(parts[:-1]), parts[-1])
+                    self.sources.setdefault(key, []).append(rule)
+
+    def other_sources(self) -> list[Block]:
+        """The mapping rules that fill no form item (visit dates, the arm), as a sentence."""
+        parts: list[Inline] = []
+        for mapping in self.spec.mappings:
+            for rule in mapping.rules:
+                if rule.target.parts[0] in ("visits", "subject"):
+                    parts.append(Text("; " if parts else "Also read from source data: "))
+                    parts.append(Text(f"{rule.target.dotted} from {rule_source(rule)}"))
+                    parts += self.marks.badges(rule.marks)
+        return [Paragraph((*parts, Text(".")))] if parts else []
 
     def visit_words(self, names: Iterable[str]) -> str:
         """Visit labels, in the order given."""
@@ -151,7 +170,7 @@ class DataDictionary:
                     cell(self.type_words(use.owner, item.type)),
                     cell(_range_words(item)),
                     cell("; ".join(collection)),
-                    cell(", ".join(f"{c.system} {c.value}" for c in item.codes)),
+                    self.codes_cell(use, item),
                 )
             )
         header = (
@@ -163,6 +182,17 @@ class DataDictionary:
             cell("Codes"),
         )
         return Table(header, tuple(rows), f"Items of {form.label or form.name}")
+
+    def codes_cell(self, use: FormUse, item: m.Item) -> tuple[Paragraph, ...]:
+        """The item's terminology codes, then the source data it is read from (its
+        mapping, e.g. `SDTM DM.BRTHDTC`), each rule with its marks; empty when neither."""
+        codes = ", ".join(f"{c.system} {c.value}" for c in item.codes)
+        parts: list[Inline] = [Text(codes)] if codes else []
+        for rule in self.sources.get((use.key, item.name), []):
+            standard = "ADaM" if rule.source.dotted.upper().startswith("AD") else "SDTM"
+            parts.append(Text(f"{'; ' if parts else ''}{standard} {rule_source(rule)}"))
+            parts += self.marks.badges(rule.marks)
+        return (Paragraph(tuple(parts)),) if parts else ()
 
     def type_words(self, owner: Spec, item_type: m.ItemType) -> str:
         kind = item_type.kind

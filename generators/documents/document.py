@@ -90,6 +90,15 @@ Cell: TypeAlias = tuple[Paragraph, ...]
 
 
 @attrs.frozen
+class TableNote:
+    """A note of a table with the mark its cells carry ("a"): a renderer that has real
+    footnotes (Word) links each mark to its note instead of printing the notes below."""
+
+    key: str
+    inlines: tuple[Inline, ...]
+
+
+@attrs.frozen
 class Table:
     """A table with one header row; `kind` lets renderers style e.g. the SoA grid."""
 
@@ -101,6 +110,8 @@ class Table:
     anchors: tuple[str | None, ...] = ()  # an anchor per row, or empty
     groups: tuple[tuple[str, int], ...] = ()  # a row above the header: (label, columns spanned)
     subgroups: tuple[tuple[str, int], ...] = ()  # a second such row, under `groups`
+    # the footnotes again, by the mark a `Note` in a cell shows ("a", or "a, c" for two)
+    notes: tuple[TableNote, ...] = ()
 
 
 @attrs.frozen

@@ -356,12 +356,21 @@ def _value_of(node: object) -> str:
             return node.text
         case m.IntercurrentEvent():
             return f"{node.text}: {node.strategy.replace('_', ' ')}"
+        case m.MapRule():
+            return rule_source(node)
         case m.SampleSize():
             return ", ".join(
                 f"{p.key} {', '.join(_field_value(v) for v in p.values)}" for p in node.parameters
             )
     label = getattr(node, "label", None)
     return label or ""
+
+
+def rule_source(rule: m.MapRule) -> str:
+    """The source a mapping rule reads, as the annotated CRF names it:
+    `VS.VSSTRESN where VSTESTCD = SYSBP`."""
+    where = f" where {rule.where[0]} = {rule.where[1]}" if rule.where else ""
+    return f"{rule.source.dotted}{where}"
 
 
 def quantity_as_written(value: m.Value, quantity: m.Quantity) -> str:

@@ -38,6 +38,7 @@ from generators.documents.document import (
     Section,
     Strong,
     Table,
+    TableNote,
     Text,
 )
 from generators.documents.docx_fields import (
@@ -49,6 +50,7 @@ from generators.documents.docx_fields import (
     text_run,
     w,
 )
+from generators.documents.docx_footnotes import Footnotes, add_styles
 from generators.documents.docx_numbering import link_headings, unnumbered
 from generators.documents.docx_pages import RunningHead, open_document, running_head_and_foot
 from generators.documents.docx_xml import paragraph_element, table_element
@@ -158,6 +160,15 @@ class _Writer:
             grid = self.doc.styles.add_style("Table Grid", WD_STYLE_TYPE.TABLE)
             grid.base_style = None
         self.numbered_headings = link_headings(self.doc)
+        self.footnote_styles = add_styles(self.doc, existing)
+        # the footnotes part, made with the first table that has notes; None when the
+        # template has its own (the notes are then printed after the table)
+        self.footnotes: Footnotes | None = None
+        self.footnotes_opened = False
+        # while a table with notes is written: its notes by mark, and the marks that
+        # already have their footnote in this table
+        self.table_notes: dict[str, TableNote] = {}
+        self.noted: set[str] = set()
         # Looking a style up by name walks every style each time; look each up once.
         self.style_ids = {style.name: style.style_id for style in self.doc.styles}
         # Elements built in place with lxml (python-docx's element classes still apply),
@@ -225,6 +236,8 @@ class _Writer:
             # A badge stays a plain run: a paragraph of plain runs is what the tracked
             # changes of an amendment compare word by word (generators/diff).
             parent = p_element
+            if isinstance(item, Note) and self.footnote_marks(p_element, item):
+                continue
             if isinstance(item, Link):
                 if self.cross_reference(p_element, item):
                     continue
@@ -232,6 +245,31 @@ class _Writer:
             run = self.add_text(parent, _inline_text(item))
             if not isinstance(item, Text):
                 self.format_run(run, item)
+
+    def footnote_marks(self, p_element: Any, note: Note) -> bool:
+        """The marks of a note of the table being written ("a", "a, c") as references to
+        real footnotes: the first mark of each note in the table gets the footnote, a
+        repeated one shows the same letter.  False when the note is not the table's."""
+        keys = note.text.split(", ")
+        if self.footnotes is None or not all(key in self.table_notes for key in keys):
+            return False
+        for index, key in enumerate(keys):
+            if index:
+                self.footnotes.separator_run(p_element, ", ")
+            if key in self.noted:
+                self.footnotes.mark_run(p_element, key)
+                continue
+            self.noted.add(key)
+            number, paragraph = self.footnotes.add()
+            self.footnotes.reference(p_element, number, key)
+            self.element_runs(paragraph, self.table_notes[key].inlines)
+        return True
+
+    def open_footnotes(self) -> Footnotes | None:
+        if not self.footnotes_opened:
+            self.footnotes_opened = True
+            self.footnotes = Footnotes.open(self.doc, *self.footnote_styles)
+        return self.footnotes
 
     def cross_reference(self, p_element: Any, link: Link) -> bool:
         """A link whose text is the number of a section is a REF field to the heading's
@@ -319,6 +357,10 @@ class _Writer:
             repeat = self.element("w:tblHeader")
             repeat.set(self.qn("w:val"), "true")
             header_row.get_or_add_trPr().append(repeat)
+        # the notes become footnotes of the page each part of the table is printed on
+        linked = bool(t.notes) and self.open_footnotes() is not None
+        self.table_notes = {note.key: note for note in t.notes} if linked else {}
+        self.noted = set()
         soa = t.kind == "soa"
         heading = "SoA Heading" if soa else "Table Heading"
         body = "SoA Text" if soa else "Table Text"
@@ -333,6 +375,9 @@ class _Writer:
         if widths is None:
             widths = content_widths(t, self.text_width_pt())
         self.fix_widths(tbl, widths)
+        self.table_notes = {}
+        if linked:
+            return
         for note in t.footnotes:
             self.paragraph(Paragraph(note.inlines, "small"))
 

@@ -25,6 +25,7 @@ from generators.documents.document import (
     Note,
     Paragraph,
     Table,
+    TableNote,
     Text,
     cell,
     header_cells,
@@ -282,6 +283,7 @@ def soa_table(schedule: Schedule, marks: MarkIndex) -> Table:
         kind="soa",
         groups=(("Epoch", 1), *_epoch_groups(schedule)),
         subgroups=_cycle_groups(schedule),
+        notes=tuple(TableNote(note.key, (Text(note.text),)) for note in schedule.footnotes),
     )
 
 

@@ -107,7 +107,11 @@ def command(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        options: dict[str, dict[str, object]] = {"registry": {"provisional": registry_provisional}}
+        registry_options: dict[str, object] = {"provisional": registry_provisional}
+        options: dict[str, dict[str, object]] = {
+            "registry": registry_options,
+            "prs": registry_options,
+        }
         if redcap_bom:
             options["redcap"] = {"bom": True}
         if template is not None or paper is not None:

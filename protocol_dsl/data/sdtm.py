@@ -65,10 +65,19 @@ CDISC_UNITS = {
     "mL/min/1.73m2": "mL/min/{1.73_m2}",
     "in": "[in_i]",
     "LB": "[lb_av]",
+    "mg/day": "mg/d",
+    "g/day": "g/d",
     "HOURS": "h",
     "DAYS": "d",
     "YEARS": "a",
 }
+
+
+#: CDISC submission values of the terms a code-list entry may be coded with
+#: (`female "Female" [CDISC C16576]`): SDTM holds the submission value (DM.SEX = F),
+#: which is neither the entry's name nor its label.  The sex terms, as in the CDISC
+#: SEX and SEXPOP codelists.
+CDISC_SUBMISSION_VALUES = {"C16576": "F", "C20197": "M"}
 
 
 @attrs.frozen
@@ -425,6 +434,10 @@ def _labels(spec: Spec, item: ItemInfo) -> dict[str, str]:
             for entry in symbol.codelist.entries:
                 if entry.label:
                     labels[entry.label.lower()] = entry.name
+                for code in entry.codes:
+                    value = CDISC_SUBMISSION_VALUES.get(code.value)
+                    if code.system.upper() == "CDISC" and value is not None:
+                        labels.setdefault(value.lower(), entry.name)
             break
     return labels
 

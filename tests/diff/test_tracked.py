@@ -308,3 +308,23 @@ def test_accept_gives_the_new_and_reject_the_old_document(  # type: ignore[no-un
     )
     assert paragraphs(accept_all(tracked)) == paragraphs(document_root(new))
     assert paragraphs(reject_all(tracked)) == paragraphs(document_root(old))
+
+
+def test_deleted_rows_keep_no_reference_to_the_old_footnotes() -> None:
+    """A deleted SoA row carried a footnote of the old protocol: its copy in the tracked
+    file keeps the mark as deleted text, and every footnote reference left points at a
+    footnote of the file."""
+    old = compile_spec(str(OLD)).spec
+    assert old is not None
+    new = _edited(OLD, (r"^activity crs_monitoring .*?\n.*?\n", ""))
+    for first, second in ((old, new), (new, old)):
+        data = tracked_protocol(first, second, ())
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            from lxml import etree
+
+            notes = etree.fromstring(package.read("word/footnotes.xml"))
+        ids = {n.get(w("id")) for n in notes.iter(w("footnote"))}
+        root = document_root(data)
+        references = [r.get(w("id")) for r in root.iter(w("footnoteReference"))]
+        assert references and set(references) <= ids
+        assert paragraphs(accept_all(root)) == paragraphs(document_root(protocol_docx(second)))

@@ -56,9 +56,11 @@ def test_infusions_fall_on_days_0_14_28_then_every_28_days_through_week_48() -> 
 
 def test_every_artefact_builds(tmp_path: Path) -> None:
     listed = support.build(SPEC, tmp_path)
-    # A randomised trial without a dose-finding design has no escalation tables.
+    # A randomised trial without a dose-finding design has no escalation tables, and
+    # without its PRS account (`prs_organization`) no PRS upload file.
     assert [a for a, files in listed.items() if files == "nothing to write for this spec"] == [
-        "escalation"
+        "prs",
+        "escalation",
     ]
     assert (tmp_path / "protocol.html").stat().st_size > 0
     record = json.loads((tmp_path / "registry" / "ctgov.json").read_text(encoding="utf-8"))
