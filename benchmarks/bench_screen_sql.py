@@ -196,18 +196,27 @@ def generate(folder: Path, n: int) -> None:
             ),
         },
     )
-    write(
-        "screening_assessments",
-        {
-            **base,
-            "study_drug_allergy": booleans(0.02),
-            "active_severe_npsle": booleans(0.02),
-            "diabetes": booleans(0.1),
-            "lactating": pa.array(rng.random(n) < 0.02, mask=~female),
-        },
-    )
+    assessments = {
+        **base,
+        "study_drug_allergy": booleans(0.02),
+        "active_severe_npsle": booleans(0.02),
+        "diabetes": booleans(0.1),
+        "lactating": pa.array(rng.random(n) < 0.02, mask=~female),
+    }
     # medical history: 0 to 3 records per subject
     counts = np.minimum(rng.poisson(1.0, n), 3)
+    # "any medical history?" / "any medications?": yes where there are records; of the
+    # subjects without medical history, 60 % answered no (none) and the rest not
+    # answered (not recorded); 2 % of answers missing.  Drawn from a second generator so
+    # that every other table is the same as before these questions were generated.
+    answers = np.random.default_rng(SEED + 1)
+    unanswered = answers.random(n) < 0.02
+    none_said = (counts == 0) & (answers.random(n) < 0.6)
+    assessments["any_medical_history"] = pa.array(
+        counts > 0, mask=unanswered | ((counts == 0) & ~none_said)
+    )
+    assessments["any_medications"] = pa.array(np.full(n, True), mask=answers.random(n) < 0.02)
+    write("screening_assessments", assessments)
     owner = np.repeat(np.arange(n), counts)
     m = len(owner)
     categories = ["opportunistic_infection", "malignancy", "organ_transplant", "autoimmune_disease", "other"]  # fmt: skip
@@ -388,7 +397,7 @@ mh AS (
           category = 'autoimmune_disease' AND affects_efficacy_assessment AS ai,
           category = 'malignancy' AND ((onset >= v.scr - INTERVAL 5 YEAR AND onset <= v.scr) OR ongoing) AS mal,
           category = 'organ_transplant' AS tx,
-          category = 'opportunistic_infection' AND onset >= v.d1 - 84 AND onset <= v.d1 AS oi
+          category = 'opportunistic_infection' AND ((onset >= v.d1 - 84 AND onset <= v.d1) OR ongoing) AS oi
         FROM '{d}/medical_history.parquet' h LEFT JOIN v USING (subject_id)
     ) h
     GROUP BY h.subject_id
@@ -408,23 +417,32 @@ criteria AS (
       CASE WHEN sd.cns_lo + sd.rest_lo >= 8 THEN TRUE WHEN sd.cns_hi + sd.rest_hi < 8 THEN FALSE END
         OR (CASE WHEN sd.cns_lo + sd.rest_lo >= 6 THEN TRUE WHEN sd.cns_hi + sd.rest_hi < 6 THEN FALSE END
             AND (sero.c3 < sero.c3_lln OR sero.c4 < sero.c4_lln OR sero.anti_dsdna = 'positive')) AS i4,
-      -- a subject without medication records: any is false, all is true, sums are 0
-      if(med.subject_id IS NULL, FALSE, med.on_standard)
-        AND (NOT if(med.subject_id IS NULL, FALSE, med.ongoing_cs)
-             OR CASE WHEN if(med.subject_id IS NULL, 0, med.pred_hi) <= 40 THEN TRUE
-                     WHEN if(med.subject_id IS NULL, 0, med.pred_lo) > 40 THEN FALSE END)
-        AND if(med.subject_id IS NULL, TRUE, med.cs_rule) AND if(med.subject_id IS NULL, TRUE, med.am_rule)
-        AND CASE WHEN coalesce(med.isp_hi, 0) <= 1 THEN TRUE WHEN coalesce(med.isp_lo, 0) > 1 THEN FALSE END
-        AND if(med.subject_id IS NULL, TRUE, med.isp_rule) AS i5,
+      -- a subject without medication records: recorded as none when "any medications?"
+      -- is answered no (any is false, all is true, sums are 0); else not recorded (any
+      -- and all unknown, counts and sums of non-negative values from 0 to unbounded)
+      CASE WHEN med.subject_id IS NOT NULL THEN med.on_standard WHEN NOT sa.any_medications THEN FALSE END
+        AND (NOT CASE WHEN med.subject_id IS NOT NULL THEN med.ongoing_cs WHEN NOT sa.any_medications THEN FALSE END
+             OR CASE WHEN CASE WHEN med.subject_id IS NOT NULL THEN med.pred_hi WHEN NOT sa.any_medications THEN 0 END <= 40 THEN TRUE
+                     WHEN coalesce(med.pred_lo, 0) > 40 THEN FALSE END)
+        AND CASE WHEN med.subject_id IS NOT NULL THEN med.cs_rule WHEN NOT sa.any_medications THEN TRUE END
+        AND CASE WHEN med.subject_id IS NOT NULL THEN med.am_rule WHEN NOT sa.any_medications THEN TRUE END
+        AND CASE WHEN CASE WHEN med.subject_id IS NOT NULL THEN med.isp_hi WHEN NOT sa.any_medications THEN 0 END <= 1 THEN TRUE
+                 WHEN coalesce(med.isp_lo, 0) > 1 THEN FALSE END
+        AND CASE WHEN med.subject_id IS NOT NULL THEN med.isp_rule WHEN NOT sa.any_medications THEN TRUE END AS i5,
       att.i6,
       sa.study_drug_allergy AS e1,
       sa.active_severe_npsle OR CASE WHEN sd.cns_lo > 0 THEN TRUE WHEN sd.cns_hi <= 0 THEN FALSE END AS e2,
-      if(mh.subject_id IS NULL, FALSE, mh.e3) AS e3,
+      -- a subject without medical-history records: none when "any medical history?" is
+      -- answered no, else not recorded, hence unknown
+      CASE WHEN mh.subject_id IS NOT NULL THEN mh.e3 WHEN NOT sa.any_medical_history THEN FALSE END AS e3,
       vs.systolic_bp >= 160 OR vs.diastolic_bp >= 100 OR (sa.diabetes AND lab.hba1c > 8) AS e4,
       lab.proteinuria > 3 OR lab.egfr < 30 AS e5,
-      if(mh.subject_id IS NULL, FALSE, mh.e6) AS e6, if(mh.subject_id IS NULL, FALSE, mh.e7) AS e7,
-      if(mh.subject_id IS NULL, FALSE, mh.e8) AS e8, if(med.subject_id IS NULL, FALSE, med.cell_therapy) AS e9,
-      dm.sex = 'female' AND (lab.pregnancy_test = 'positive' OR sa.lactating) AS e10
+      CASE WHEN mh.subject_id IS NOT NULL THEN mh.e6 WHEN NOT sa.any_medical_history THEN FALSE END AS e6,
+      CASE WHEN mh.subject_id IS NOT NULL THEN mh.e7 WHEN NOT sa.any_medical_history THEN FALSE END AS e7,
+      CASE WHEN mh.subject_id IS NOT NULL THEN mh.e8 WHEN NOT sa.any_medical_history THEN FALSE END AS e8,
+      CASE WHEN med.subject_id IS NOT NULL THEN med.cell_therapy WHEN NOT sa.any_medications THEN FALSE END AS e9,
+      -- a pregnancy test is asked of women of childbearing potential only
+      dm.sex = 'female' AND ((dm.childbearing_potential AND lab.pregnancy_test = 'positive') OR sa.lactating) AS e10
     FROM subjects s
     LEFT JOIN v USING (subject_id) LEFT JOIN dm USING (subject_id) LEFT JOIN sero USING (subject_id)
     LEFT JOIN sd USING (subject_id) LEFT JOIN eu USING (subject_id) LEFT JOIN vs USING (subject_id)

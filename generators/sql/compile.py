@@ -9,10 +9,14 @@ Shape of the query (every part a CTE with one row per subject, all set-based):
 * ``visit_dates`` and ``attested``: visit dates and attestations per subject;
 * per repeating form, its records aggregated once (GROUP BY subject) into
   every quantifier, count and sum the criteria use;
-* the subject ids of tables no criterion reads;
-* the final SELECT over all of them joined by FULL OUTER JOIN, so that every
-  subject of every input table comes out: one status column per criterion
-  and the overall status.
+* the final SELECT over the list of every subject of every input table (a
+  UNION of their subject ids, tables no criterion reads included), each CTE
+  joined to it by LEFT JOIN on the subject id: one status column per
+  criterion and the overall status.  One LEFT JOIN per CTE from one subject
+  list, rather than a chain of FULL OUTER JOINs on ever longer COALESCEs of
+  ids, keeps every operator among those an engine can spill to disk (hash
+  aggregates and hash joins on a plain key), so that ten million subjects
+  are screened under a memory limit of a few GiB.
 
 Unknown is SQL NULL throughout, and conditions use SQL's own three-valued
 AND / OR / NOT, which is Kleene logic in every supported dialect (DuckDB,
@@ -325,9 +329,12 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         # record aggregates and scores may read sources no criterion reads directly
         ctes = self._ctes()
         sources = list(self._all_sources())
-        criteria = exp.select(_subject_id(sources).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        subjects = self.names.take("subject_list")
+        criteria = exp.select(_col(SUBJECT_ID, subjects).as_(_id(SUBJECT_ID), copy=False))
         criteria = criteria.select(*compiled, copy=False)
-        criteria = _full_join(criteria, sources)
+        tables = [s.table for s in sources if s.table is not None]
+        read = [s for s in sources if s not in self.presence.values()]
+        criteria = _joined_to_subjects(criteria, tables, read, subjects)
         # each criterion's (large) condition is read once, as a 1 / 0 / NULL flag; the
         # overall status is then worked out from the flags (some engines would copy
         # a condition into every expression that reads it)
@@ -757,14 +764,6 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         )
         return select.group_by(_col(SUBJECT_ID), copy=False)
 
-    def _presence_cte(self, source: _Source) -> exp.Expression:
-        """The subject ids of a table no criterion reads (its subjects still come out)."""
-        assert source.table is not None
-        not_null = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
-        select = exp.select(_col(SUBJECT_ID), copy=False).distinct(copy=False)
-        select = select.from_(_table(source.table), copy=False)
-        return select.where(not_null, copy=False)
-
     def _ctes(self) -> list[tuple[str, exp.Expression]]:
         # later parts first: record conditions and scores may read pivot columns,
         # visit dates or attestations that no criterion reads directly
@@ -787,8 +786,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             if table not in covered:
                 source = _Source(self.names.take(f"ids_from_{table}"), table)
                 self.presence[table] = source
-        presence = [(s.name, self._presence_cte(s)) for s in self.presence.values()]
-        return ctes + records + derived + presence
+        # tables no criterion reads are only in the subject list (`_joined_to_subjects`)
+        return ctes + records + derived
 
     # ------------------------------------------------------------ leaves
 
@@ -803,13 +802,13 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
 
     def _visit_date(self, node: n.VisitDate) -> exp.Expression:
         if self.visit_dates is None:
-            self.visit_dates = _Source(self.names.take("visit_dates"))
+            self.visit_dates = _Source(self.names.take("visit_dates"), VISITS_TABLE)
         column = self.visit_dates.column(node.visit, f"date_{node.visit}")
         return _col(column, self.visit_dates.name)
 
     def _attested(self, node: n.Attested) -> exp.Expression:
         if self.attested is None:
-            self.attested = _Source(self.names.take("attested"))
+            self.attested = _Source(self.names.take("attested"), ATTESTATIONS_TABLE)
         column = self.attested.column(node.criterion, node.criterion)
         return _col(column, self.attested.name)
 
@@ -1318,6 +1317,29 @@ def _subject_id(sources: list[_Source]) -> exp.Expression:
     if len(ids) == 1:
         return ids[0]
     return exp.Coalesce(this=ids[0], expressions=ids[1:])
+
+
+def _joined_to_subjects(
+    select: exp.Select, tables: list[str], sources: list[_Source], alias: str
+) -> exp.Select:
+    """`select` FROM the list of every subject of `tables`, each of `sources` joined to it
+    (a table's subjects are exactly those of the CTEs that read it: all skip NULL ids)."""
+    not_null = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
+    listed: exp.Query | None = None
+    for table in dict.fromkeys(tables):
+        ids = exp.select(_col(SUBJECT_ID), copy=False).from_(_table(table), copy=False)
+        ids = ids.where(not_null.copy(), copy=False)
+        listed = ids if listed is None else exp.union(listed, ids, distinct=True, copy=False)
+    assert listed is not None, "every query reads at least the layout tables"
+    select = select.from_(listed.subquery(_id(alias), copy=False), copy=False)
+    for source in sources:
+        select = select.join(
+            _table(source.name),
+            on=exp.EQ(this=_col(SUBJECT_ID, source.name), expression=_col(SUBJECT_ID, alias)),
+            join_type="LEFT",
+            copy=False,
+        )
+    return select
 
 
 def _full_join(select: exp.Select, sources: list[_Source]) -> exp.Select:

@@ -190,6 +190,44 @@ def test_auto_chooses_by_size_and_the_boundary_changes_nothing(
     assert len(rows_at) == 1 + len(records)
 
 
+@pytest.mark.parametrize("name", sorted(SPECS))
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)  # fmt: skip
+@given(data=st.data())
+def test_csv_tables_around_the_boundary_give_one_report(
+    name: str,
+    data: st.DataObject,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CSV tables with the boundary just above, at and just below their size: `auto` takes
+    the interpreter, then DuckDB, and its report is the interpreter's and DuckDB's."""
+    spec = SPECS[name]
+    records = data.draw(subject_batches(spec, BASELINES[name], max_size=6))
+    if data.draw(st.booleans()):
+        _logs_varied(records)
+    tables = tmp_path_factory.mktemp("boundary") / "tables"
+    write_csv_folder(subjects_to_tables(DataDictionary(spec), records), tables)
+    size = engine_choice.estimated_subjects(sorted(tables.iterdir()))
+    reports = []
+    for boundary, expected in (
+        (size + 1, "python"),
+        (size, "duckdb"),
+        (max(size - 1, 1), "duckdb"),
+    ):
+        if size == 0 and expected == "duckdb":
+            expected = "python"  # an empty input is below any boundary of at least 1
+        monkeypatch.setattr(engine_choice, "SQL_FROM_SUBJECTS", boundary)
+        assert engine_choice.choose([str(tables)], "statuses").engine == expected
+        reports.append(_all_engines_agree(PATHS[name], tables, "csv"))
+        _, named = _engine_free(_screen(PATHS[name], tables, "--format", "csv")[0], "csv")
+        assert set(named) <= {expected}
+    assert reports[0] == reports[1] == reports[2]
+
+
 def test_json_records_stay_with_the_interpreter(tmp_path: Path) -> None:
     subjects = tmp_path / "s.jsonl"
     subjects.write_text(json.dumps(BASELINES[QLS4131.name]) + "\n", encoding="utf-8")

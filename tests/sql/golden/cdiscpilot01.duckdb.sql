@@ -540,42 +540,6 @@ WITH "demographics_by_visit" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
-), "ids_from_exposure" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "exposure"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_adverse_events" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "adverse_events"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_disposition" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "disposition"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_study_participation" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "study_participation"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_efficacy" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "efficacy"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_subjects" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "subjects"
-  WHERE
-    NOT "subject_id" IS NULL
 )
 SELECT
   "subject_id",
@@ -749,21 +713,7 @@ FROM (
     CAST(CAST("stratum__severity__mild" AS INT) AS SMALLINT) AS "stratum__severity__mild"
   FROM (
     SELECT
-      COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id",
-        "ids_from_disposition"."subject_id",
-        "ids_from_study_participation"."subject_id",
-        "ids_from_efficacy"."subject_id",
-        "ids_from_subjects"."subject_id"
-      ) AS "subject_id",
+      "subject_list"."subject_id" AS "subject_id",
       "demographics_by_visit"."age__SCRN1" >= 50
       AND (
         "demographics_by_visit"."sex__SCRN1" = 'M'
@@ -1522,119 +1472,99 @@ FROM (
       END AS "EXCL31",
       "eligibility_assessments_by_visit"."mmse_total__SCRN1" <= 17 AS "stratum__severity__moderate",
       "eligibility_assessments_by_visit"."mmse_total__SCRN1" >= 18 AS "stratum__severity__mild"
-    FROM "demographics_by_visit"
-    FULL JOIN "eligibility_assessments_by_visit"
-      ON "eligibility_assessments_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
-    FULL JOIN "screening_labs_by_visit"
-      ON "screening_labs_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id"
-      )
-    FULL JOIN "visit_dates"
-      ON "visit_dates"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id"
-      )
-    FULL JOIN "attested"
-      ON "attested"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id"
-      )
-    FULL JOIN "concomitant_medications_records"
-      ON "concomitant_medications_records"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id"
-      )
-    FULL JOIN "medical_history_records"
-      ON "medical_history_records"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id"
-      )
-    FULL JOIN "ids_from_exposure"
-      ON "ids_from_exposure"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id"
-      )
-    FULL JOIN "ids_from_adverse_events"
-      ON "ids_from_adverse_events"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id"
-      )
-    FULL JOIN "ids_from_disposition"
-      ON "ids_from_disposition"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id"
-      )
-    FULL JOIN "ids_from_study_participation"
-      ON "ids_from_study_participation"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id",
-        "ids_from_disposition"."subject_id"
-      )
-    FULL JOIN "ids_from_efficacy"
-      ON "ids_from_efficacy"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id",
-        "ids_from_disposition"."subject_id",
-        "ids_from_study_participation"."subject_id"
-      )
-    FULL JOIN "ids_from_subjects"
-      ON "ids_from_subjects"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "eligibility_assessments_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "concomitant_medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id",
-        "ids_from_disposition"."subject_id",
-        "ids_from_study_participation"."subject_id",
-        "ids_from_efficacy"."subject_id"
-      )
+    FROM (
+      SELECT
+        "subject_id"
+      FROM "demographics"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "eligibility_assessments"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "screening_labs"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "visits"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "attestations"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "concomitant_medications"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "medical_history"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "exposure"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "adverse_events"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "disposition"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "study_participation"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "efficacy"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "subjects"
+      WHERE
+        NOT "subject_id" IS NULL
+    ) AS "subject_list"
+    LEFT JOIN "demographics_by_visit"
+      ON "demographics_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "eligibility_assessments_by_visit"
+      ON "eligibility_assessments_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "screening_labs_by_visit"
+      ON "screening_labs_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "attested"
+      ON "attested"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "concomitant_medications_records"
+      ON "concomitant_medications_records"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "medical_history_records"
+      ON "medical_history_records"."subject_id" = "subject_list"."subject_id"
   ) AS "criteria"
 ) AS "flags"
 ORDER BY

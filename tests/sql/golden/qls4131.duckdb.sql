@@ -1083,24 +1083,6 @@ WITH "demographics_by_visit" AS (
   ) AS "medical_history_each"
   GROUP BY
     "subject_id"
-), "ids_from_exposure" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "exposure"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_adverse_events" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "adverse_events"
-  WHERE
-    NOT "subject_id" IS NULL
-), "ids_from_subjects" AS (
-  SELECT DISTINCT
-    "subject_id"
-  FROM "subjects"
-  WHERE
-    NOT "subject_id" IS NULL
 )
 SELECT
   "subject_id",
@@ -1188,22 +1170,7 @@ FROM (
     CAST(CAST("E10" AS INT) AS SMALLINT) AS "E10"
   FROM (
     SELECT
-      COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id",
-        "ids_from_subjects"."subject_id"
-      ) AS "subject_id",
+      "subject_list"."subject_id" AS "subject_id",
       CASE
         WHEN "visit_dates"."date_SCR" >= "demographics_by_visit"."birth_date__SCR"
         THEN YEAR("visit_dates"."date_SCR") - YEAR("demographics_by_visit"."birth_date__SCR") - CASE
@@ -1911,135 +1878,113 @@ FROM (
         )
         OR "screening_assessments_by_visit"."lactating__SCR"
       ) AS "E10"
-    FROM "demographics_by_visit"
-    FULL JOIN "sle__eular_acr_2019_form_by_visit"
-      ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "demographics_by_visit"."subject_id"
-    FULL JOIN "serology_by_visit"
-      ON "serology_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id"
-      )
-    FULL JOIN "sle__sledai_2k_form_by_visit"
-      ON "sle__sledai_2k_form_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id"
-      )
-    FULL JOIN "screening_assessments_by_visit"
-      ON "screening_assessments_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id"
-      )
-    FULL JOIN "vital_signs_by_visit"
-      ON "vital_signs_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id"
-      )
-    FULL JOIN "screening_labs_by_visit"
-      ON "screening_labs_by_visit"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id"
-      )
-    FULL JOIN "visit_dates"
-      ON "visit_dates"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id"
-      )
-    FULL JOIN "attested"
-      ON "attested"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id"
-      )
-    FULL JOIN "medications_records"
-      ON "medications_records"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id"
-      )
-    FULL JOIN "medical_history_records"
-      ON "medical_history_records"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "medications_records"."subject_id"
-      )
-    FULL JOIN "ids_from_exposure"
-      ON "ids_from_exposure"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "medications_records"."subject_id",
-        "medical_history_records"."subject_id"
-      )
-    FULL JOIN "ids_from_adverse_events"
-      ON "ids_from_adverse_events"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id"
-      )
-    FULL JOIN "ids_from_subjects"
-      ON "ids_from_subjects"."subject_id" = COALESCE(
-        "demographics_by_visit"."subject_id",
-        "sle__eular_acr_2019_form_by_visit"."subject_id",
-        "serology_by_visit"."subject_id",
-        "sle__sledai_2k_form_by_visit"."subject_id",
-        "screening_assessments_by_visit"."subject_id",
-        "vital_signs_by_visit"."subject_id",
-        "screening_labs_by_visit"."subject_id",
-        "visit_dates"."subject_id",
-        "attested"."subject_id",
-        "medications_records"."subject_id",
-        "medical_history_records"."subject_id",
-        "ids_from_exposure"."subject_id",
-        "ids_from_adverse_events"."subject_id"
-      )
+    FROM (
+      SELECT
+        "subject_id"
+      FROM "demographics"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "sle__eular_acr_2019_form"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "serology"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "sle__sledai_2k_form"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "screening_assessments"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "vital_signs"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "screening_labs"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "visits"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "attestations"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "medications"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "medical_history"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "exposure"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "adverse_events"
+      WHERE
+        NOT "subject_id" IS NULL
+      UNION
+      SELECT
+        "subject_id"
+      FROM "subjects"
+      WHERE
+        NOT "subject_id" IS NULL
+    ) AS "subject_list"
+    LEFT JOIN "demographics_by_visit"
+      ON "demographics_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "sle__eular_acr_2019_form_by_visit"
+      ON "sle__eular_acr_2019_form_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "serology_by_visit"
+      ON "serology_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "sle__sledai_2k_form_by_visit"
+      ON "sle__sledai_2k_form_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "screening_assessments_by_visit"
+      ON "screening_assessments_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "vital_signs_by_visit"
+      ON "vital_signs_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "screening_labs_by_visit"
+      ON "screening_labs_by_visit"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "visit_dates"
+      ON "visit_dates"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "attested"
+      ON "attested"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "medications_records"
+      ON "medications_records"."subject_id" = "subject_list"."subject_id"
+    LEFT JOIN "medical_history_records"
+      ON "medical_history_records"."subject_id" = "subject_list"."subject_id"
   ) AS "criteria"
 ) AS "flags"
 ORDER BY
