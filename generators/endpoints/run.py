@@ -19,7 +19,13 @@ from generators.endpoints.query import COMPLETE_TABLE, ROW, EndpointQuery
 from generators.sql.compile import SUBJECT_ID, render
 from generators.sql.run import DUPLICATE_MARK, connect, units_in_data
 from protocol_dsl.analysis.plan import EndpointPlan
-from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
+from protocol_dsl.analysis.results import (
+    Event,
+    SubjectValues,
+    Value,
+    event_count,
+    time_to_event,
+)
 from protocol_dsl.data.batch import Batch
 from protocol_dsl.plan import Plan
 from protocol_dsl.plan.lower import lower_expressions
@@ -27,6 +33,8 @@ from protocol_dsl.spec import Spec
 
 #: The suffixes of a time to event's four columns.
 _PARTS = ("origin", "happened", "first", "censor")
+#: The columns of a count (the records counted) and of a rate (and its time at risk).
+_COUNT_PARTS = {"count": ("events",), "rate": ("events", "start", "end")}
 
 
 def endpoint_queries(
@@ -47,6 +55,10 @@ def endpoint_queries(
     for tte in plan.events:
         expressions += [(tte.origin, spec, None, None), (tte.happened, spec, None, None),
                         (tte.first, spec, None, None), (tte.censor, spec, None, None)]  # fmt: skip
+    for counted in plan.counts:
+        expressions += [(counted.events, spec, None, None)]
+        if counted.kind == "rate":
+            expressions += [(counted.start, spec, None, None), (counted.end, spec, None, None)]
     dictionary, nodes = lower_expressions(spec, expressions, extra_units)
     names = _column_names(plan)
     trial = spec.trial.name if spec.trial is not None else ""
@@ -118,6 +130,9 @@ def _run(
     sid = columns.index(SUBJECT_ID)
     values_at = [(key, at[key]) for e in plan.subject for key in e.keys]
     events_at = [(t.name, [at[f"{t.name}__{p}"] for p in _PARTS]) for t in plan.events]
+    counts_at = [
+        (c, [at[f"{c.name}__{p}"] for p in _COUNT_PARTS[c.kind]]) for c in plan.counts
+    ]
     for row in relation.fetchall():
         subject_id = _subject(row[sid])
         result = results.get(subject_id)
@@ -129,6 +144,10 @@ def _run(
             origin, happened, first, censor = (row[i] for i in indices)
             date, days, censored = time_to_event(_day(origin), happened, _day(first), _day(censor))
             result.events[name] = Event(_day(origin), date, days, censored)
+        for counted, indices in counts_at:
+            number, *ends = (row[i] for i in indices)
+            first, last = (_day(ends[0]), _day(ends[1])) if ends else (None, None)
+            result.counts[counted.name] = event_count(counted, _plain(number), first, last)
     for log, sql in record_sql.items():
         flags = [f.name for f in plan.records if spec.form_use(f.owner, f.log) is not None
                  and spec.form_use(f.owner, f.log).storage_name == log]  # type: ignore[union-attr]  # fmt: skip
@@ -148,7 +167,8 @@ def _run(
 def _keys(plan: EndpointPlan) -> list[str]:
     """What each column of the subject query holds: a value's key, or a part of a time to event."""
     keys = [key for e in plan.subject for key in e.keys]
-    return keys + [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    keys += [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    return keys + [f"{c.name}__{part}" for c in plan.counts for part in _COUNT_PARTS[c.kind]]
 
 
 def _column_names(plan: EndpointPlan) -> list[str]:
