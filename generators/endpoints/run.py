@@ -10,6 +10,8 @@ fill the same `SubjectValues` as the interpreter's, without evidence.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ def endpoint_queries(
     complete: frozenset[str] = frozenset(),
     extra_units: tuple[str, ...] = (),
     dialect: str = "duckdb",
+    order: str | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The text of the subject query, and of the record query of each log, in `dialect`.
 
@@ -72,7 +75,9 @@ def endpoint_queries(
         use = spec.form_use(flags[0].owner, log)
         assert use is not None, "checked: a log an endpoint reads is collected"
         query = EndpointQuery(empty, complete).record_query(
-            use.storage_name, {f.name: node for f, node in zip(flags, flag_nodes, strict=True)}
+            use.storage_name,
+            {f.name: node for f, node in zip(flags, flag_nodes, strict=True)},
+            order,
         )
         records[use.storage_name] = render(query, dialect)
     return render(subject, dialect), records
@@ -123,7 +128,22 @@ def _run(
     units = units_in_data(connection, spec)
     subject_sql, record_sql = endpoint_queries(spec, plan, complete, units)
     relation = connection.sql(subject_sql)
-    columns = relation.columns
+    records = {}
+    for log, sql in record_sql.items():
+        found = connection.sql(sql)
+        records[log] = (found.columns, found.fetchall())
+    return values_from_rows(spec, plan, relation.columns, relation.fetchall(), records)
+
+
+def values_from_rows(
+    spec: Spec,
+    plan: EndpointPlan,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    records: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]],
+) -> list[SubjectValues]:
+    """Every subject's values from the rows of the subject query and of each log's record
+    query (`records`: log → its columns and rows, in record order), whatever engine ran them."""
     results: dict[str, SubjectValues] = {}
     # positions in a row, found once: 100,000 rows are read in a plain loop
     at = {key: columns.index(c) for key, c in zip(_keys(plan), _column_names(plan), strict=True)}
@@ -133,7 +153,7 @@ def _run(
     counts_at = [
         (c, [at[f"{c.name}__{p}"] for p in _COUNT_PARTS[c.kind]]) for c in plan.counts
     ]
-    for row in relation.fetchall():
+    for row in rows:
         subject_id = _subject(row[sid])
         result = results.get(subject_id)
         if result is None:
@@ -148,13 +168,11 @@ def _run(
             number, *ends = (row[i] for i in indices)
             first, last = (_day(ends[0]), _day(ends[1])) if ends else (None, None)
             result.counts[counted.name] = event_count(counted, _plain(number), first, last)
-    for log, sql in record_sql.items():
+    for log, (names, found) in records.items():
         flags = [f.name for f in plan.records if spec.form_use(f.owner, f.log) is not None
                  and spec.form_use(f.owner, f.log).storage_name == log]  # type: ignore[union-attr]  # fmt: skip
-        relation = connection.sql(sql)
-        columns = relation.columns
-        for row in relation.fetchall():
-            values = dict(zip(columns, row, strict=True))
+        for row in found:
+            values = dict(zip(names, row, strict=True))
             subject_id = _subject(values[SUBJECT_ID])
             result = results.setdefault(subject_id, SubjectValues(subject_id))
             result.records.setdefault(log, []).append(
@@ -183,7 +201,10 @@ def _subject(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """A whole number as an integer, whichever type the engine gave it (Spark: decimals)."""
     if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return value
 
