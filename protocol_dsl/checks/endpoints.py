@@ -273,7 +273,7 @@ def _time_at_risk(owner: Spec, endpoint: m.Endpoint, counted: m.EventCount) -> I
             counted.span,
             help="write the unit of time: `per year`, `per 100 years`, `per 4 weeks`, `per day`",
         )
-    ends = (("start", counted.start), ("end", counted.end), ("end when the end is unknown", counted.fallback))
+    ends = (("start", counted.start), ("end", counted.end), ("end used when the end is unknown (`else`)", counted.fallback))
     for role, expr in ends:
         if expr is None:
             continue
