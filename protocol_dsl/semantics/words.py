@@ -707,8 +707,8 @@ def _event_count_in_words(words: _Words, spec: Spec, kind: str | None, counted: 
     record = Scope(spec, log)
     which = f" where {words.render(counted.where, record)}" if counted.where is not None else ""
     unknown = (
-        "unknown when the log is not recorded (never 0), 0 when it is recorded or "
-        "declared complete with no record"
+        "unknown when the log is not recorded (never 0); 0 when the log is recorded, "
+        "answered none or declared complete and no record counts"
     )
     if kind == "count" or counted.per is None or counted.start is None or counted.end is None:
         return f"the number of records of {log_name}{which}; {unknown}"

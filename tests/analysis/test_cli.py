@@ -56,7 +56,7 @@ def test_writes_one_table_per_structure(inputs: tuple[Path, Path], tmp_path: Pat
     result = _run(str(spec), str(data), "-o", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["adsl.csv", "adtte.csv", "bds.csv", "events.csv", "evidence.csv"]
+    assert names == ["adrate.csv", "adsl.csv", "adtte.csv", "bds.csv", "events.csv", "evidence.csv"]
     events = (out / "events.csv").read_text(encoding="utf-8").splitlines()
     assert events == ["USUBJID,RECORD,TRTEM,RASHTE", "S1,1,N,N", "S1,2,Y,Y"]  # rows in = rows out
     adtte = (out / "adtte.csv").read_text(encoding="utf-8").splitlines()
