@@ -45,8 +45,8 @@ from generators.sql.compile import (
     _table,
 )
 from protocol_dsl.plan import Plan
-from protocol_dsl.plan.dictionary import Column
 from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import Column
 
 #: The run's table of logs declared complete per subject (subject_id, log).
 COMPLETE_TABLE = "endpoint_complete_logs"

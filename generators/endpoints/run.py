@@ -150,9 +150,7 @@ def values_from_rows(
     sid = columns.index(SUBJECT_ID)
     values_at = [(key, at[key]) for e in plan.subject for key in e.keys]
     events_at = [(t.name, [at[f"{t.name}__{p}"] for p in _PARTS]) for t in plan.events]
-    counts_at = [
-        (c, [at[f"{c.name}__{p}"] for p in _COUNT_PARTS[c.kind]]) for c in plan.counts
-    ]
+    counts_at = [(c, [at[f"{c.name}__{p}"] for p in _COUNT_PARTS[c.kind]]) for c in plan.counts]
     for row in rows:
         subject_id = _subject(row[sid])
         result = results.get(subject_id)

@@ -241,7 +241,11 @@ def _positions(count: int) -> Any:
     import pyarrow as pa
 
     return pa.StructArray.from_arrays(
-        [pa.array([""] * count), pa.array([0] * count, pa.int64()), pa.array(range(count), pa.int64())],
+        [
+            pa.array([""] * count),
+            pa.array([0] * count, pa.int64()),
+            pa.array(range(count), pa.int64()),
+        ],
         names=list(_ORDER_FIELDS),
     )
 
@@ -370,9 +374,12 @@ def _typed_select(
         }
     select = exp.select()
     for column, sql_type in columns:
+        value: exp.Expression
         if column == INPUT_ORDER:  # an order, not a value: as it is
-            value = _column(column) if column in present else exp.cast(
-                exp.Null(), exp.DataType.build(sql_type, dialect="spark")
+            value = (
+                _column(column)
+                if column in present
+                else exp.cast(exp.Null(), exp.DataType.build(sql_type, dialect="spark"))
             )
         elif column in present:
             value = _spark_functions(_read_as(_column(column), present[column], sql_type))

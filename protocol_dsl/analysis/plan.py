@@ -257,7 +257,12 @@ def _event_count(spec: Spec, endpoint: m.Endpoint, counted: m.EventCount) -> Eve
         # the end when known, else the spec's rule for a missing end (never a guess)
         known = m.IsKnown(end, span=span)
         end = m.Conditional(known, end, counted.fallback, span=span)
-    if endpoint.kind == "rate" and counted.date is not None and start is not None and end is not None:
+    if (
+        endpoint.kind == "rate"
+        and counted.date is not None
+        and start is not None
+        and end is not None
+    ):
         # a record counts when dated within the time at risk, both days included
         date = m.Ref((counted.date,), span=span)
         within = m.Logic(

@@ -217,13 +217,15 @@ def write_tables(
         for s in subjects:
             for counted in plan.counts:
                 got = s.counts[counted.name]
-                aval = got.events if counted.kind == "count" else got.rate
+                count_or_rate: int | Fraction | None = (
+                    got.events if counted.kind == "count" else got.rate
+                )
                 rows.append(
                     [
                         s.subject_id,
                         counted.name,
                         counted.text,
-                        _number(aval),
+                        _number(count_or_rate),
                         got.events,
                         _date(got.start),
                         _date(got.end),
@@ -259,8 +261,8 @@ def _evidence_rows(plan: EndpointPlan, subjects: Iterable[SubjectValues]) -> Ite
                        "; ".join(value.missing)]  # fmt: skip
         for counted in plan.counts:
             got = s.counts[counted.name]
-            value = got.events if counted.kind == "count" else got.rate
-            yield [s.subject_id, counted.name, None, _shown(value), got.why,
+            result = got.events if counted.kind == "count" else got.rate
+            yield [s.subject_id, counted.name, None, _shown(result), got.why,
                    "; ".join(got.missing)]  # fmt: skip
         for tte in plan.events:
             event = s.events[tte.name]

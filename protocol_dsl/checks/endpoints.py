@@ -145,7 +145,11 @@ def _by_visit(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
             f"{'record' if endpoint.kind == 'record_flag' else 'subject'}, not one per visit",
             endpoint.span,
             help="compute a `responder` or a `value` by visit, or remove `by visit …`"
-            + (" (a count or a rate covers its time at risk)" if endpoint.kind in ("count", "rate") else ""),
+            + (
+                " (a count or a rate covers its time at risk)"
+                if endpoint.kind in ("count", "rate")
+                else ""
+            ),
         )
     for name in endpoint.visits:
         if name not in owner.visits:
@@ -164,7 +168,7 @@ def _by_visit(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
 
 def _time_to_event(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
     event = endpoint.event
-    assert event is not None
+    assert isinstance(event, m.TimeToEvent)
     if endpoint.rule is not None:
         yield Diagnostic(
             "E1050",
@@ -237,9 +241,19 @@ def _event_count(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
                 counted.where.span,
                 help="write a condition on the record's items, such as `where serious = yes`",
             )
-    if endpoint.kind == "rate" and counted.date is not None and not _is_date(owner, log, counted.date):
-        what = "is not an item of it" if log.item(counted.date) is None and log.derive(counted.date) is None else "is not a date"
-        dates = [i.name for i in log.items if isinstance(i.type, m.ItemType) and i.type.kind == "date"]
+    if (
+        endpoint.kind == "rate"
+        and counted.date is not None
+        and not _is_date(owner, log, counted.date)
+    ):
+        what = (
+            "is not an item of it"
+            if log.item(counted.date) is None and log.derive(counted.date) is None
+            else "is not a date"
+        )
+        dates = [
+            i.name for i in log.items if isinstance(i.type, m.ItemType) and i.type.kind == "date"
+        ]
         yield Diagnostic(
             "E1064",
             "error",
@@ -273,7 +287,11 @@ def _time_at_risk(owner: Spec, endpoint: m.Endpoint, counted: m.EventCount) -> I
             counted.span,
             help="write the unit of time: `per year`, `per 100 years`, `per 4 weeks`, `per day`",
         )
-    ends = (("start", counted.start), ("end", counted.end), ("end used when the end is unknown (`else`)", counted.fallback))
+    ends = (
+        ("start", counted.start),
+        ("end", counted.end),
+        ("end used when the end is unknown (`else`)", counted.fallback),
+    )
     for role, expr in ends:
         if expr is None:
             continue

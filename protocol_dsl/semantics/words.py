@@ -700,7 +700,9 @@ _UNIT_LENGTHS = {
 }  # fmt: skip
 
 
-def _event_count_in_words(words: _Words, spec: Spec, kind: str | None, counted: m.EventCount) -> str:
+def _event_count_in_words(
+    words: _Words, spec: Spec, kind: str | None, counted: m.EventCount
+) -> str:
     """A count or a rate as the protocol states its derivation, the conventions included."""
     log = endpoint_log(spec, counted.log)
     log_name = label_phrase(log.label, log.name) if log is not None else counted.log

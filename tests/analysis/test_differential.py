@@ -216,7 +216,7 @@ def test_each_value_is_three_valued(spec: Spec) -> None:
         count = values.counts[name]
         assert (count.events, count.rate) == (None, None)
         assert "events records" in count.missing
-    assert "status.end_date at SCR" in values.counts["SERRATE"].missing
+    assert "status at SCR" in values.counts["SERRATE"].missing  # the end of the time at risk
 
 
 def test_counts_and_rates_are_three_valued(spec: Spec, tmp_path: Path) -> None:

@@ -155,6 +155,9 @@ def test_spark_numbers_records_in_input_order(
     spark.conf.set("spark.sql.files.maxPartitionBytes", "512")
     spark.conf.set("spark.sql.files.openCostInBytes", "0")
     try:
+        log = str(folder / f"events.{suffix}")
+        read = spark.read.csv(log, header=True) if suffix == "csv" else spark.read.parquet(log)
+        assert read.rdd.getNumPartitions() > 1  # the log is read in several pieces
         got = _tables(spec, derive_with_spark(spec, plan, folder, session=spark), tmp_path / "s")
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
