@@ -214,16 +214,7 @@ def _time_to_event(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
 
 def _event_count(owner: Spec, endpoint: m.Endpoint) -> Iterator[Diagnostic]:
     counted = endpoint.event
-    assert isinstance(counted, m.EventCount)
-    if endpoint.rule is not None:
-        yield Diagnostic(
-            "E1050",
-            "error",
-            f"endpoint {endpoint.name} is a {_kind_words(endpoint)}: it counts the records of "
-            f"its log that meet its `where` condition and takes no `= …` rule",
-            endpoint.rule.span,
-            help=f"put the condition after `where`: `{endpoint.kind} of {counted.log} where …`",
-        )
+    assert isinstance(counted, m.EventCount)  # without a rule: the grammar takes none
     if endpoint.kind == "rate":
         yield from _time_at_risk(owner, endpoint, counted)
     log = _log(owner, counted.log, endpoint, f"{endpoint.kind} of")
