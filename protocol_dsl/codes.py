@@ -260,6 +260,11 @@ CODES: dict[str, CodeInfo] = {
     "E1063": CodeInfo(
         "composite strategy with a rule on a variable that is not a response", "error"
     ),
+    "E1064": CodeInfo("rate whose records are dated by something that is not a date", "error"),
+    "E1065": CodeInfo("start or end of a rate's time at risk that is not a date", "error"),
+    "E1066": CodeInfo("time at risk that ends before it starts", "error"),
+    "E1067": CodeInfo("rate per something that is not a length of time", "error"),
+    "E1068": CodeInfo("count or rate whose condition is not a condition", "error"),
     # ---- E11xx standards exchange: reading other standards' files (docs/usdm.md)
     "E1101": CodeInfo("USDM file that cannot be read as JSON", "error"),
     "E1102": CodeInfo("JSON file that is not a USDM v4 study", "error"),

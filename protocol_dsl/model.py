@@ -1318,7 +1318,11 @@ ObjectiveLevel = Literal["primary", "secondary", "exploratory"]
 #: ``responder`` and ``value`` one value per subject (BDS), ``flag`` a subject-level
 #: flag (ADSL), ``record_flag`` a flag on every record of a log (e.g. ADAE),
 #: ``time_to_event`` the time to a first event with its censoring (ADTTE).
-EndpointKind = Literal["responder", "value", "flag", "record_flag", "time_to_event"]
+#: ``count`` the number of a log's records (BDS, in ``adrate.csv``), ``rate`` that number
+#: per unit of time at risk, with the time at risk (the same table).
+EndpointKind = Literal[
+    "responder", "value", "flag", "record_flag", "time_to_event", "count", "rate"
+]
 
 
 @node
@@ -1338,6 +1342,28 @@ class TimeToEvent(_Node):
 
 
 @node
+class EventCount(_Node):
+    """`count of LOG [where COND]`, or `rate of LOG.DATE [where COND] per UNIT from START
+    to END [else END2]`.
+
+    A count is the number of the log's records that meet the condition.  A rate
+    counts those dated within the time at risk (START to END, both days included)
+    and divides by its length in `per` (a duration: `1 year`, `100 years`).
+    `fallback` ends the time at risk when END is unknown; without it the rate is
+    unknown then.
+    """
+
+    log: str
+    date: str | None = None
+    where: Expr | None = None
+    per: Quantity | None = None
+    start: Expr | None = None
+    end: Expr | None = None
+    fallback: Expr | None = None
+    span: Span = _span_field(kw_only=True)
+
+
+@node
 class Endpoint(_Node):
     name: str
     text: str
@@ -1348,7 +1374,7 @@ class Endpoint(_Node):
     marks: Marks = ()
     kind: EndpointKind | None = None
     per: str | None = None  # the log a `flag per LOG` is computed on, record by record
-    event: TimeToEvent | None = None
+    event: TimeToEvent | EventCount | None = None
     #: `by visit V1, V2`: the rule computed at each visit (the visit its items are read at)
     visits: tuple[str, ...] = ()
     span: Span = _span_field(kw_only=True)

@@ -615,7 +615,13 @@ def endpoint_expressions(owner: Spec, endpoint: m.Endpoint) -> Iterator[tuple[Sc
         record = endpoint_log(owner, endpoint.per) if endpoint.kind == "record_flag" else None
         yield Scope(owner, record, where), endpoint.rule
     event = endpoint.event
-    if event is not None:
+    if isinstance(event, m.EventCount):
+        if event.where is not None:
+            yield Scope(owner, endpoint_log(owner, event.log), f"{where} (counted)"), event.where
+        for role, expr in (("start", event.start), ("end", event.end), ("end", event.fallback)):
+            if expr is not None:
+                yield Scope(owner, None, f"{where} (time at risk {role})"), expr
+    elif event is not None:
         yield Scope(owner, None, f"{where} (origin)"), event.origin
         if event.where is not None:
             yield Scope(owner, endpoint_log(owner, event.log), f"{where} (event)"), event.where

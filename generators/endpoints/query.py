@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import attrs
 from sqlglot import exp
 
 from generators.sql.compile import (
@@ -45,6 +46,7 @@ from generators.sql.compile import (
 )
 from protocol_dsl.plan import Plan
 from protocol_dsl.plan import nodes as n
+from protocol_dsl.plan.dictionary import Column
 
 #: The run's table of logs declared complete per subject (subject_id, log).
 COMPLETE_TABLE = "endpoint_complete_logs"
@@ -130,8 +132,15 @@ class EndpointQuery(_QueryBuilder):
             outer = outer.with_(_id(name), as_=body, copy=False)
         return outer
 
-    def record_query(self, log: str, columns: dict[str, n.Node]) -> exp.Expression:
-        """One row per record of the table `log`, numbered in input order, a column per node."""
+    def record_query(
+        self, log: str, columns: dict[str, n.Node], order: str | None = None
+    ) -> exp.Expression:
+        """One row per record of the table `log`, numbered in input order, a column per node.
+
+        `order`: a column of the table that orders its records as the input does (an
+        engine that scans in no set order, as Spark, numbers the records by it);
+        without it the records are numbered in the order the engine scans them.
+        """
         self._plan_record_nodes(list(columns.values()))
         table = self.tables[log]
         scope = self.row_scope = _RecordScope(table, self.record_alias)
@@ -145,8 +154,14 @@ class EndpointQuery(_QueryBuilder):
             for field in n.walk(node)
             if isinstance(field, n.Field) and field.table == log
         }
+        window = exp.Window(this=exp.RowNumber())
+        if order is not None:
+            # carried through the rows as a text column would be: as read, never converted
+            table = attrs.evolve(table, columns=(*table.columns, Column(order, "text")))
+            read.add(order)
+            window.set("order", exp.Order(expressions=[exp.Ordered(this=_col(order))]))
         rows = self._rows(table, None, read)
-        rows = rows.select(exp.Window(this=exp.RowNumber()).as_(_id(ROW), copy=False), copy=False)
+        rows = rows.select(window.as_(_id(ROW), copy=False), copy=False)
         select = exp.select(
             _col(SUBJECT_ID, scope.alias).as_(_id(SUBJECT_ID), copy=False),
             _col(ROW, scope.alias).as_(_id(ROW), copy=False),

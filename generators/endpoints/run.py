@@ -10,6 +10,8 @@ fill the same `SubjectValues` as the interpreter's, without evidence.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,13 @@ from generators.endpoints.query import COMPLETE_TABLE, ROW, EndpointQuery
 from generators.sql.compile import SUBJECT_ID, render
 from generators.sql.run import DUPLICATE_MARK, connect, units_in_data
 from protocol_dsl.analysis.plan import EndpointPlan
-from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
+from protocol_dsl.analysis.results import (
+    Event,
+    SubjectValues,
+    Value,
+    event_count,
+    time_to_event,
+)
 from protocol_dsl.data.batch import Batch
 from protocol_dsl.plan import Plan
 from protocol_dsl.plan.lower import lower_expressions
@@ -27,6 +35,8 @@ from protocol_dsl.spec import Spec
 
 #: The suffixes of a time to event's four columns.
 _PARTS = ("origin", "happened", "first", "censor")
+#: The columns of a count (the records counted) and of a rate (and its time at risk).
+_COUNT_PARTS = {"count": ("events",), "rate": ("events", "start", "end")}
 
 
 def endpoint_queries(
@@ -35,6 +45,7 @@ def endpoint_queries(
     complete: frozenset[str] = frozenset(),
     extra_units: tuple[str, ...] = (),
     dialect: str = "duckdb",
+    order: str | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The text of the subject query, and of the record query of each log, in `dialect`.
 
@@ -47,6 +58,10 @@ def endpoint_queries(
     for tte in plan.events:
         expressions += [(tte.origin, spec, None, None), (tte.happened, spec, None, None),
                         (tte.first, spec, None, None), (tte.censor, spec, None, None)]  # fmt: skip
+    for counted in plan.counts:
+        expressions += [(counted.events, spec, None, None)]
+        if counted.kind == "rate":
+            expressions += [(counted.start, spec, None, None), (counted.end, spec, None, None)]
     dictionary, nodes = lower_expressions(spec, expressions, extra_units)
     names = _column_names(plan)
     trial = spec.trial.name if spec.trial is not None else ""
@@ -60,7 +75,9 @@ def endpoint_queries(
         use = spec.form_use(flags[0].owner, log)
         assert use is not None, "checked: a log an endpoint reads is collected"
         query = EndpointQuery(empty, complete).record_query(
-            use.storage_name, {f.name: node for f, node in zip(flags, flag_nodes, strict=True)}
+            use.storage_name,
+            {f.name: node for f, node in zip(flags, flag_nodes, strict=True)},
+            order,
         )
         records[use.storage_name] = render(query, dialect)
     return render(subject, dialect), records
@@ -111,14 +128,30 @@ def _run(
     units = units_in_data(connection, spec)
     subject_sql, record_sql = endpoint_queries(spec, plan, complete, units)
     relation = connection.sql(subject_sql)
-    columns = relation.columns
+    records = {}
+    for log, sql in record_sql.items():
+        found = connection.sql(sql)
+        records[log] = (found.columns, found.fetchall())
+    return values_from_rows(spec, plan, relation.columns, relation.fetchall(), records)
+
+
+def values_from_rows(
+    spec: Spec,
+    plan: EndpointPlan,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    records: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]],
+) -> list[SubjectValues]:
+    """Every subject's values from the rows of the subject query and of each log's record
+    query (`records`: log → its columns and rows, in record order), whatever engine ran them."""
     results: dict[str, SubjectValues] = {}
     # positions in a row, found once: 100,000 rows are read in a plain loop
     at = {key: columns.index(c) for key, c in zip(_keys(plan), _column_names(plan), strict=True)}
     sid = columns.index(SUBJECT_ID)
     values_at = [(key, at[key]) for e in plan.subject for key in e.keys]
     events_at = [(t.name, [at[f"{t.name}__{p}"] for p in _PARTS]) for t in plan.events]
-    for row in relation.fetchall():
+    counts_at = [(c, [at[f"{c.name}__{p}"] for p in _COUNT_PARTS[c.kind]]) for c in plan.counts]
+    for row in rows:
         subject_id = _subject(row[sid])
         result = results.get(subject_id)
         if result is None:
@@ -129,13 +162,15 @@ def _run(
             origin, happened, first, censor = (row[i] for i in indices)
             date, days, censored = time_to_event(_day(origin), happened, _day(first), _day(censor))
             result.events[name] = Event(_day(origin), date, days, censored)
-    for log, sql in record_sql.items():
+        for counted, indices in counts_at:
+            number, *ends = (row[i] for i in indices)
+            first, last = (_day(ends[0]), _day(ends[1])) if ends else (None, None)
+            result.counts[counted.name] = event_count(counted, _plain(number), first, last)
+    for log, (names, found) in records.items():
         flags = [f.name for f in plan.records if spec.form_use(f.owner, f.log) is not None
                  and spec.form_use(f.owner, f.log).storage_name == log]  # type: ignore[union-attr]  # fmt: skip
-        relation = connection.sql(sql)
-        columns = relation.columns
-        for row in relation.fetchall():
-            values = dict(zip(columns, row, strict=True))
+        for row in found:
+            values = dict(zip(names, row, strict=True))
             subject_id = _subject(values[SUBJECT_ID])
             result = results.setdefault(subject_id, SubjectValues(subject_id))
             result.records.setdefault(log, []).append(
@@ -148,7 +183,8 @@ def _run(
 def _keys(plan: EndpointPlan) -> list[str]:
     """What each column of the subject query holds: a value's key, or a part of a time to event."""
     keys = [key for e in plan.subject for key in e.keys]
-    return keys + [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    keys += [f"{tte.name}__{part}" for tte in plan.events for part in _PARTS]
+    return keys + [f"{c.name}__{part}" for c in plan.counts for part in _COUNT_PARTS[c.kind]]
 
 
 def _column_names(plan: EndpointPlan) -> list[str]:
@@ -163,7 +199,10 @@ def _subject(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """A whole number as an integer, whichever type the engine gave it (Spark: decimals)."""
     if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return value
 

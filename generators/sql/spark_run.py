@@ -53,6 +53,12 @@ if TYPE_CHECKING:
 #: The column Spark's CSV reader fills with the text of a row it cannot split.
 CORRUPT_RECORD = "_protocol_corrupt_record"
 
+#: The column that orders a table's rows as the input does (`register_tables`).
+INPUT_ORDER = "__input_order"
+#: Its fields: the file, the start of its block, the row's place in the block's scan.
+_ORDER_FIELDS = ("file", "block", "row")
+_ORDER_TYPE = "STRUCT<file: STRING, block: BIGINT, row: BIGINT>"
+
 #: At most this many malformed rows of a table are reported one by one.
 REPORTED_ROWS = 1000
 
@@ -175,17 +181,31 @@ def _collect(frame: DataFrame) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
 # ---------------------------------------------------------------- the input tables
 
 
-def register_tables(spark: SparkSession, spec: Spec, source: Any, problems: list[str]) -> None:
-    """One typed temporary view per table of the layout, named as the query reads it."""
-    raw = _open(spark, spec, source, problems)
+def register_tables(
+    spark: SparkSession,
+    spec: Spec,
+    source: Any,
+    problems: list[str],
+    *,
+    record_order: bool = False,
+) -> None:
+    """One typed temporary view per table of the layout, named as the query reads it.
+
+    `record_order`: every table also gets the column `INPUT_ORDER`, which orders its
+    rows as the input does (Spark scans in no set order; a record's number within its
+    subject is counted by it).
+    """
+    raw = _open(spark, spec, source, problems, record_order)
     for name, columns in table_columns(build_dictionary(spec)):
         frame = raw.get(name)
+        if record_order:
+            columns = [*columns, (INPUT_ORDER, _ORDER_TYPE)]
         view = _typed_select(name, columns, frame)
         spark.sql(view.sql(dialect="spark"))
 
 
 def _open(
-    spark: SparkSession, spec: Spec, source: Any, problems: list[str]
+    spark: SparkSession, spec: Spec, source: Any, problems: list[str], record_order: bool = False
 ) -> dict[str, DataFrame]:
     """The input tables of `source`, as read (registered under ``raw__<table>``)."""
     if isinstance(source, (str, Path)):
@@ -193,16 +213,20 @@ def _open(
         if path.is_dir() and not path.name.endswith(_TABLE_SUFFIXES):
             kinds = {_suffix(file) for file in path.iterdir()}
             if kinds & set(_TABLE_SUFFIXES):
-                return _table_folder(spark, path, problems)
+                return _table_folder(spark, path, problems, record_order)
         elif not path.exists():
             raise SourceError(f"{path}: no such file or folder")
     # JSON records, a DuckDB database, records in memory: read here, typed as DuckDB types them
     connection = connect(spec, source, problems)
     try:
-        return {
-            name: spark.createDataFrame(connection.table(name).fetch_arrow_table())
-            for name, _columns in table_columns(build_dictionary(spec))
-        }
+        tables = {}
+        for name, _columns in table_columns(build_dictionary(spec)):
+            arrow = connection.table(name).fetch_arrow_table()
+            if record_order:
+                # the rows in the order they were loaded (DuckDB keeps it), numbered here
+                arrow = arrow.append_column(INPUT_ORDER, _positions(arrow.num_rows))
+            tables[name] = spark.createDataFrame(arrow)
+        return tables
     finally:
         connection.close()
 
@@ -212,7 +236,41 @@ def _suffix(path: Path) -> str:
     return next((s for s in _TABLE_SUFFIXES if name.endswith(s)), path.suffix.lower())
 
 
-def _table_folder(spark: SparkSession, folder: Path, problems: list[str]) -> dict[str, DataFrame]:
+def _positions(count: int) -> Any:
+    """An Arrow column of the positions 0 … count − 1, in the struct an input order is."""
+    import pyarrow as pa
+
+    return pa.StructArray.from_arrays(
+        [
+            pa.array([""] * count),
+            pa.array([0] * count, pa.int64()),
+            pa.array(range(count), pa.int64()),
+        ],
+        names=list(_ORDER_FIELDS),
+    )
+
+
+def _with_input_order(frame: DataFrame) -> DataFrame:
+    """`frame` (as read from its files, nothing between) with the column `INPUT_ORDER`:
+    the file, the start of the file's block, and the row's place in the scan of that
+    block.  Public Spark only: the `_metadata` column of a file source, and
+    `monotonically_increasing_id`, which increases with the rows of a partition in the
+    order they are read; a partition reads a block from its start, so within a block
+    the order is the file's.  Files in the order of their paths, as DuckDB reads a
+    folder of part files."""
+    from pyspark.sql import functions as F
+
+    order = F.struct(
+        F.col("_metadata.file_path").alias(_ORDER_FIELDS[0]),
+        F.col("_metadata.file_block_start").alias(_ORDER_FIELDS[1]),
+        F.monotonically_increasing_id().alias(_ORDER_FIELDS[2]),
+    )
+    return frame.withColumn(INPUT_ORDER, order)
+
+
+def _table_folder(
+    spark: SparkSession, folder: Path, problems: list[str], record_order: bool = False
+) -> dict[str, DataFrame]:
     tables: dict[str, DataFrame] = {}
     for path in sorted(folder.iterdir()):
         suffix = _suffix(path)
@@ -222,15 +280,18 @@ def _table_folder(spark: SparkSession, folder: Path, problems: list[str]) -> dic
         if name in tables:
             raise SourceError(f"{folder}: two files for the table '{name}'")
         if suffix == ".parquet":
-            tables[name] = spark.read.parquet(str(path))
+            parquet = spark.read.parquet(str(path))
+            tables[name] = _with_input_order(parquet) if record_order else parquet
         else:
-            frame = _read_csv(spark, path, problems)
+            frame = _read_csv(spark, path, problems, record_order)
             if frame is not None:
                 tables[name] = frame
     return tables
 
 
-def _read_csv(spark: SparkSession, path: Path, problems: list[str]) -> DataFrame | None:
+def _read_csv(
+    spark: SparkSession, path: Path, problems: list[str], record_order: bool = False
+) -> DataFrame | None:
     """Every cell as text; rows that do not split into the header's cells are left out,
     and said in `problems` with their line as the interpreter says it.  An empty file
     (not even a header) is no table."""
@@ -253,6 +314,8 @@ def _read_csv(spark: SparkSession, path: Path, problems: list[str]) -> DataFrame
         mode="PERMISSIVE",
         columnNameOfCorruptRecord=CORRUPT_RECORD,
     )
+    if record_order:
+        frame = _with_input_order(frame)
     # the reader knows a row has too few or too many cells only when it splits all of them
     spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")
     # (Spark refuses a query of the corrupt-record column alone: another column goes along)
@@ -311,7 +374,14 @@ def _typed_select(
         }
     select = exp.select()
     for column, sql_type in columns:
-        if column in present:
+        value: exp.Expression
+        if column == INPUT_ORDER:  # an order, not a value: as it is
+            value = (
+                _column(column)
+                if column in present
+                else exp.cast(exp.Null(), exp.DataType.build(sql_type, dialect="spark"))
+            )
+        elif column in present:
             value = _spark_functions(_read_as(_column(column), present[column], sql_type))
         else:
             value = exp.cast(exp.Null(), sql_type)

@@ -13,8 +13,15 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from protocol_dsl.analysis.plan import EndpointPlan
-from protocol_dsl.analysis.results import Event, SubjectValues, Value, time_to_event
+from protocol_dsl.analysis.plan import EndpointPlan, EventCount
+from protocol_dsl.analysis.results import (
+    Count,
+    Event,
+    SubjectValues,
+    Value,
+    event_count,
+    time_to_event,
+)
 from protocol_dsl.data.batch import Batch
 from protocol_dsl.evaluate import values as v
 from protocol_dsl.evaluate.interpreter import Context, Fn, compile_spec_rules
@@ -57,6 +64,15 @@ class Deriver:
             )
             for e in plan.events
         ]
+        self.counts = [
+            (
+                c,
+                self.screener.compile_in(c.events, scope)[0],
+                None if c.start is None else self.screener.compile_in(c.start, scope)[0],
+                None if c.end is None else self.screener.compile_in(c.end, scope)[0],
+            )
+            for c in plan.counts
+        ]
 
     @property
     def dictionary(self) -> Any:
@@ -75,6 +91,8 @@ class Deriver:
                 flagged[index][name] = _value(ctx, fn, record, text)
         for name, origin, happened, first, censor in self.events:
             result.events[name] = _event(ctx, origin, happened, first, censor)
+        for counted, events, start, end in self.counts:
+            result.counts[counted.name] = _count(ctx, counted, events, start, end)
         return result
 
     def run(self, subjects: Iterable[Mapping[str, Any] | Subject]) -> list[SubjectValues]:
@@ -130,6 +148,32 @@ def _event(ctx: Context, origin: Fn, happened: Fn, first: Fn, censor: Fn) -> Eve
         " | ".join(why),
         tuple(dict.fromkeys(needed)) if unknown else (),
     )
+
+
+def _count(
+    ctx: Context, counted: EventCount, events: Fn, start: Fn | None, end: Fn | None
+) -> Count:
+    """A count or a rate with why: the records counted, then each end of the time at risk."""
+    why: list[str] = []
+    needed: list[str] = []
+    parts: list[Any] = []
+    roles = (("records", events), ("start of the time at risk", start),
+             ("end of the time at risk", end))  # fmt: skip
+    for role, fn in roles:
+        if fn is None:
+            parts.append(None)
+            continue
+        value, texts, missing = _evaluate(ctx, fn, _NO_RECORD)
+        parts.append(value)
+        if value is None:
+            why.append(f"{role}: unknown" + (f" ({'; '.join(texts)})" if texts else ""))
+            needed += missing or [f"the {role}"]
+        elif texts:
+            why.append(f"{role}: " + "; ".join(texts))
+    number, first, last = parts
+    first = first if isinstance(first, _dt.date) else None
+    last = last if isinstance(last, _dt.date) else None
+    return event_count(counted, number, first, last, " | ".join(why), tuple(dict.fromkeys(needed)))
 
 
 def _plain(value: Any) -> Any:

@@ -14,9 +14,12 @@ where COND)` (its date), the origin and the censoring date.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import attrs
 
 from protocol_dsl import model as m
+from protocol_dsl.durations import exact_days, time_code
 from protocol_dsl.semantics import types as t
 from protocol_dsl.spec import Scope, Spec, endpoint_log
 from protocol_dsl.syntax import printer
@@ -92,11 +95,55 @@ class TimeToEvent:
 
 
 @attrs.frozen
+class EventCount:
+    """The number of a log's records that meet a condition; for a rate, those dated
+    within the time at risk, per unit of time at risk.
+
+    Three ordinary expressions again: `count(LOG where COND [and DATE within the
+    time at risk])`, and for a rate the start and the end of the time at risk
+    (`if END is known then END else FALLBACK` where the spec gives a fallback).
+    The engines compute the three; the days at risk and the rate are arithmetic
+    on them, the same for both (`results.rate`).
+    """
+
+    name: str
+    text: str
+    kind: str  # count | rate
+    log: m.Form
+    owner: Spec = attrs.field(eq=False, repr=False)
+    events: m.Aggregate
+    start: m.Expr | None = None
+    end: m.Expr | None = None
+    per: m.Quantity | None = None
+
+    @property
+    def per_days(self) -> Fraction | None:
+        """The unit of time of the rate in days (a year is 365.25 days, a month 30.4375)."""
+        return None if self.per is None else exact_days(self.per)
+
+    @property
+    def duration_unit(self) -> str | None:
+        """ADURU of the time at risk: the rate's unit of time, in capitals (YEARS)."""
+        if self.per is None:
+            return None
+        code = time_code(self.per.unit)
+        return _DURATION_UNITS.get(code or "", self.per.unit.upper())
+
+
+#: ADURU of a time at risk, by the UCUM code of the rate's unit of time.
+_DURATION_UNITS = {
+    "s": "SECONDS", "min": "MINUTES", "h": "HOURS", "d": "DAYS", "wk": "WEEKS",
+    "mo": "MONTHS", "a": "YEARS",
+}  # fmt: skip
+
+
+@attrs.frozen
 class EndpointPlan:
     subject: tuple[SubjectEndpoint, ...]
     records: tuple[RecordFlag, ...]
     events: tuple[TimeToEvent, ...]
     skipped: tuple[str, ...]  # endpoints with nothing to compute
+    counts: tuple[EventCount, ...] = ()
 
     @property
     def logs(self) -> tuple[m.Form, ...]:
@@ -114,11 +161,14 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
     records: list[RecordFlag] = []
     events: list[TimeToEvent] = []
     skipped: list[str] = []
+    counts: list[EventCount] = []
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
             kind = endpoint.kind
-            if kind == "time_to_event" and endpoint.event is not None:
+            if kind == "time_to_event" and isinstance(endpoint.event, m.TimeToEvent):
                 events.append(_time_to_event(spec, endpoint, endpoint.event))
+            elif kind in ("count", "rate") and isinstance(endpoint.event, m.EventCount):
+                counts.append(_event_count(spec, endpoint, endpoint.event))
             elif kind == "record_flag" and endpoint.rule is not None:
                 log = endpoint_log(spec, endpoint.per)
                 assert log is not None, "checked: `flag per` names a log"
@@ -141,7 +191,9 @@ def plan_endpoints(spec: Spec) -> EndpointPlan:
     for population in spec.populations.values():
         text = population.label or population.name
         subject.append(SubjectEndpoint(population_flag(population), text, "flag", population.rule))
-    return EndpointPlan(tuple(subject), tuple(records), tuple(events), tuple(skipped))
+    return EndpointPlan(
+        tuple(subject), tuple(records), tuple(events), tuple(skipped), tuple(counts)
+    )
 
 
 def _composite_responses(spec: Spec, computed: list[SubjectEndpoint]) -> list[SubjectEndpoint]:
@@ -192,4 +244,37 @@ def _time_to_event(spec: Spec, endpoint: m.Endpoint, event: m.TimeToEvent) -> Ti
         happened,
         first,
         event.censor,
+    )
+
+
+def _event_count(spec: Spec, endpoint: m.Endpoint, counted: m.EventCount) -> EventCount:
+    log = endpoint_log(spec, counted.log)
+    assert log is not None, "checked: `count of` and `rate of` name a log"
+    span = counted.span
+    where = counted.where
+    start, end = counted.start, counted.end
+    if endpoint.kind == "rate" and counted.fallback is not None and end is not None:
+        # the end when known, else the spec's rule for a missing end (never a guess)
+        known = m.IsKnown(end, span=span)
+        end = m.Conditional(known, end, counted.fallback, span=span)
+    if (
+        endpoint.kind == "rate"
+        and counted.date is not None
+        and start is not None
+        and end is not None
+    ):
+        # a record counts when dated within the time at risk, both days included
+        date = m.Ref((counted.date,), span=span)
+        within = m.Logic(
+            "and",
+            m.Compare(">=", date, start, span=span),
+            m.Compare("<=", date, end, span=span),
+            span=span,
+        )
+        where = within if where is None else m.Logic("and", where, within, span=span)
+    events = m.Aggregate("count", m.Ref(tuple(counted.log.split(".")), span=span), where, span=span)
+    if endpoint.kind == "count":
+        return EventCount(endpoint.name, endpoint.text, "count", log, spec, events)
+    return EventCount(
+        endpoint.name, endpoint.text, "rate", log, spec, events, start, end, counted.per
     )

@@ -25,12 +25,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from protocol_dsl.analysis.plan import EndpointPlan
+from protocol_dsl.analysis.plan import EndpointPlan, EventCount
 from protocol_dsl.csv_cells import Cell, write_csv
 
 
@@ -55,6 +56,20 @@ class Event:
     missing: tuple[str, ...] = ()
 
 
+@attrs.frozen
+class Count:
+    """A subject's count of records, or rate: the count, the time at risk, the rate
+    (None: unknown)."""
+
+    events: int | None
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+    days: int | None = None
+    rate: Fraction | None = None
+    why: str = ""
+    missing: tuple[str, ...] = ()
+
+
 @attrs.define
 class SubjectValues:
     subject_id: str
@@ -62,6 +77,7 @@ class SubjectValues:
     #: log storage name -> one dict per record (in input order): flag name -> value
     records: dict[str, list[dict[str, Value]]] = attrs.field(factory=dict)
     events: dict[str, Event] = attrs.field(factory=dict)
+    counts: dict[str, Count] = attrs.field(factory=dict)
 
 
 def time_to_event(
@@ -90,6 +106,44 @@ def time_to_event(
     if date is None or origin is None:
         return date, None, censored
     return date, (date - origin).days + 1, censored
+
+
+def event_count(
+    counted: EventCount,
+    events: Any,
+    start: _dt.date | None,
+    end: _dt.date | None,
+    why: str = "",
+    missing: tuple[str, ...] = (),
+) -> Count:
+    """A count, or a rate from its count and time at risk, as both engines report it.
+
+    The time at risk counts both its first and its last day (end − start + 1
+    days, as ADTTE's AVAL); the rate is the count over it, in the rate's unit
+    of time (a year of 365.25 days).  Unknown when the count or either end is
+    unknown, or when the time at risk ends before it starts.
+    """
+    count = events if isinstance(events, int) and not isinstance(events, bool) else None
+    if counted.kind == "count":
+        return Count(count, why=why, missing=missing if count is None else ())
+    days = None if start is None or end is None else (end - start).days + 1
+    per = counted.per_days
+    rate = None
+    if count is not None and days is not None and days > 0 and per is not None:
+        rate = Fraction(count) / days * per
+    if days is not None and days <= 0:
+        why = "; ".join(
+            filter(None, [why, f"the time at risk ends on {end} before it starts on {start}"])
+        )
+    return Count(count, start, end, days, rate, why, missing if rate is None else ())
+
+
+def duration(counted: EventCount, days: int | None) -> Fraction | None:
+    """ADURN: the time at risk in the rate's unit of time (days / days per unit)."""
+    per = counted.per_days
+    if days is None or per is None or counted.per is None:
+        return None
+    return Fraction(days) / (per / Fraction(counted.per.value))
 
 
 # ---------------------------------------------------------------- tables
@@ -158,6 +212,30 @@ def write_tables(
                 )
         header = ["USUBJID", "PARAMCD", "PARAM", "STARTDT", "ADT", "AVAL", "CNSR", "EVNTDESC"]
         written.append(write_csv(out_dir / "adtte.csv", header, rows))
+    if plan.counts:
+        rows = []
+        for s in subjects:
+            for counted in plan.counts:
+                got = s.counts[counted.name]
+                count_or_rate: int | Fraction | None = (
+                    got.events if counted.kind == "count" else got.rate
+                )
+                rows.append(
+                    [
+                        s.subject_id,
+                        counted.name,
+                        counted.text,
+                        _number(count_or_rate),
+                        got.events,
+                        _date(got.start),
+                        _date(got.end),
+                        _number(duration(counted, got.days)),
+                        counted.duration_unit,
+                    ]
+                )
+        header = ["USUBJID", "PARAMCD", "PARAM", "AVAL", "EVCOUNT", "ASTDT", "AENDT", "ADURN",
+                  "ADURU"]  # fmt: skip
+        written.append(write_csv(out_dir / "adrate.csv", header, rows))
     if evidence:
         written.append(
             write_csv(
@@ -181,6 +259,11 @@ def _evidence_rows(plan: EndpointPlan, subjects: Iterable[SubjectValues]) -> Ite
                 value = record[flag.name]
                 yield [s.subject_id, flag.name, number, _shown(value.value), value.why,
                        "; ".join(value.missing)]  # fmt: skip
+        for counted in plan.counts:
+            got = s.counts[counted.name]
+            result = got.events if counted.kind == "count" else got.rate
+            yield [s.subject_id, counted.name, None, _shown(result), got.why,
+                   "; ".join(got.missing)]  # fmt: skip
         for tte in plan.events:
             event = s.events[tte.name]
             shown = (
@@ -234,6 +317,8 @@ def _number(value: Any) -> Cell:
     magnitude = getattr(value, "value", value)  # a quantity: its number
     if isinstance(magnitude, int):
         return magnitude
+    if isinstance(magnitude, Fraction):
+        magnitude = Decimal(magnitude.numerator) / Decimal(magnitude.denominator)
     if isinstance(magnitude, (float, Decimal)):
         if magnitude != magnitude or magnitude in (float("inf"), float("-inf")):
             return None

@@ -31,6 +31,7 @@ from protocol_dsl.spec import (
     Scope,
     Spec,
     endpoint_expressions,
+    endpoint_log,
     inner_scope,
     previous_visit,
     visits_in_range,
@@ -520,6 +521,14 @@ def used_items(spec: Spec) -> set[tuple[int, str]]:
                 question = owner.resolve(form.none_recorded_by.parts, Scope(owner))
                 if question is not None and question.form is not None:
                     used.add((id(question.form), form.none_recorded_by.parts[-1]))
+        for objective in owner.module.of_type(m.Objective):
+            # a rate reads the date of every record of its log (is it in the time at risk?)
+            for endpoint in objective.endpoints:
+                counted = endpoint.event
+                if isinstance(counted, m.EventCount) and counted.date is not None:
+                    log = endpoint_log(owner, counted.log)
+                    if log is not None:
+                        used.add((id(log), counted.date))
         for regimen in owner.module.of_type(m.Regimen):
             # the weight (or BSA) a per-kg dose is converted through is read for every dose
             if regimen.per is not None:

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from protocol_dsl.commands.options import engine_option, mapping_option, no_color_option
 from protocol_dsl.commands.spec_input import load_screening_spec
+
+if TYPE_CHECKING:
+    from protocol_dsl.analysis.plan import EndpointPlan
+    from protocol_dsl.analysis.results import SubjectValues
+    from protocol_dsl.data.batch import Batch
+    from protocol_dsl.spec import Spec
 
 
 @click.command("endpoints")
@@ -31,7 +38,22 @@ from protocol_dsl.commands.spec_input import load_screening_spec
     help="The folder the analysis tables are written to.",
 )
 @engine_option(
-    "python: the interpreter, values with why (evidence.csv); duckdb: the generated SQL, values only."
+    "python: the interpreter, values with why (evidence.csv); duckdb: the generated SQL, "
+    "values only; spark: the generated SQL on Apache Spark, values only.",
+    more=("spark",),
+)
+@click.option(
+    "--master",
+    metavar="URL",
+    help="spark: the cluster to run on (spark://…, yarn, k8s://…); "
+    "default: spark.master of the Spark configuration, else local[*].",
+)
+@click.option(
+    "--conf",
+    "spark_conf",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="spark: a Spark setting (repeatable), as spark-submit --conf.",
 )
 @mapping_option
 @no_color_option
@@ -40,6 +62,8 @@ def command(
     data: tuple[str, ...],
     out_dir: str,
     engine: str,
+    master: str | None,
+    spark_conf: tuple[str, ...],
     mapping: str | None,
     no_color: bool,
 ) -> None:
@@ -58,6 +82,9 @@ def command(
     from protocol_dsl.data import InputError, read_inputs
     from protocol_dsl.evaluate.interpreter import CompileError
 
+    if engine != "spark" and (master or spark_conf):
+        click.echo("error: --master and --conf are settings of --engine spark", err=True)
+        sys.exit(1)
     plan = plan_endpoints(checked)
     try:
         deriver = Deriver(checked, plan)
@@ -68,7 +95,11 @@ def command(
             "in the interpreter: an endpoint of this checked spec cannot be evaluated", error
         )
     stdin_text = sys.stdin.read() if "-" in data else None
-    direct = engine == "duckdb" and len(data) == 1 and _tabular(Path(data[0]))
+    # DuckDB and Spark read a folder of tables (Spark: CSV and Parquet) themselves
+    direct = len(data) == 1 and (
+        (engine == "duckdb" and _tabular(Path(data[0])))
+        or (engine == "spark" and _tabular(Path(data[0])) and Path(data[0]).is_dir())
+    )
     try:
         batch = (
             None
@@ -80,6 +111,7 @@ def command(
     except InputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
+    spark_problems: list[str] = []  # rows Spark could not read (CSV rows of the wrong width)
     if engine == "duckdb":
         try:
             from generators.endpoints.run import derive_with_duckdb
@@ -104,6 +136,9 @@ def command(
             fail_internal(
                 "in the SQL back end: an endpoint of this checked spec cannot be compiled", error
             )
+    elif engine == "spark":
+        source = batch if batch is not None else data[0]
+        values = _spark_values(checked, plan, source, master, spark_conf, spark_problems)
     else:
         assert batch is not None
         values = [deriver.subject(s) for s in subjects_of(deriver, batch)]
@@ -112,7 +147,7 @@ def command(
     except OSError as error:
         click.echo(f"error: cannot write to {out_dir}: {error.strerror or error}", err=True)
         sys.exit(1)
-    problems = (
+    problems = len(spark_problems) + (
         0 if batch is None else len(batch.problems) + sum(len(s.problems) for s in batch.subjects)
     )
     if problems:
@@ -126,6 +161,42 @@ def command(
         click.echo(f"  {path.name}")
     if plan.skipped:
         click.echo(f"not computed (no rule): {', '.join(plan.skipped)}")
+
+
+def _spark_values(
+    spec: Spec,
+    plan: EndpointPlan,
+    source: Batch | str,
+    master: str | None,
+    spark_conf: tuple[str, ...],
+    problems: list[str],
+) -> list[SubjectValues]:
+    """The values from the spark engine; Spark that cannot run here is the user's to fix."""
+    from generators.sql.run import SourceError
+    from generators.sql.spark_session import SparkSettings, SparkUnavailable, parse_conf
+    from protocol_dsl.plan import PlanError
+
+    try:
+        from generators.endpoints.spark_run import derive_with_spark
+
+        settings = SparkSettings(master, parse_conf(spark_conf))
+        return derive_with_spark(spec, plan, source, problems, settings=settings)
+    except ImportError:
+        click.echo(
+            "error: the spark engine is not available in this installation "
+            "(install with: pip install 'protocol-dsl[sql,spark]'); use --engine python",
+            err=True,
+        )
+        sys.exit(1)
+    except (SparkUnavailable, SourceError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    except PlanError as error:
+        from protocol_dsl.commands.internal import fail_internal
+
+        fail_internal(
+            "in the SQL back end: an endpoint of this checked spec cannot be compiled", error
+        )
 
 
 def _tabular(path: Path) -> bool:

@@ -91,6 +91,11 @@ def _endpoint_queries(spec: Spec, dialect: str) -> str:
                 f"{t.name}.{part}"
                 for t in plan.events
                 for part in ("origin", "happened", "first", "censor")
+            ]
+            + [
+                f"{c.name}.{part}"
+                for c in plan.counts
+                for part in (("events",) if c.kind == "count" else ("events", "start", "end"))
             ],
             start=1,
         )

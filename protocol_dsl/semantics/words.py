@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from protocol_dsl import model as m
+from protocol_dsl.durations import time_code
 from protocol_dsl.functions import FUNCTIONS, MATH_FUNCTIONS
 from protocol_dsl.spec import (
     Scope,
@@ -662,7 +663,7 @@ def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]
     """
     words = _Words(spec)
     event = endpoint.event
-    if endpoint.kind == "time_to_event" and event is not None:
+    if endpoint.kind == "time_to_event" and isinstance(event, m.TimeToEvent):
         log = endpoint_log(spec, event.log)
         log_name = label_phrase(log.label, log.name) if log is not None else event.log
         date = log.item(event.date) if log is not None else None
@@ -679,6 +680,8 @@ def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]
             f"record, or whose first one is later, is censored at "
             f"{words.render(event.censor, Scope(spec))}"
         )
+    elif isinstance(event, m.EventCount):
+        text = _event_count_in_words(words, spec, endpoint.kind, event)
     elif endpoint.rule is None:
         return "", []
     elif endpoint.kind == "record_flag":
@@ -688,6 +691,48 @@ def endpoint_in_words(endpoint: m.Endpoint, spec: Spec) -> tuple[str, list[str]]
     else:
         text = rule_in_words(endpoint.rule, spec)
     return text, _reached_in_words(words, spec, endpoint)
+
+
+#: The length of each unit of time a rate may be per, as the protocol states it.
+_UNIT_LENGTHS = {
+    "d": "a day", "wk": "a week of 7 days", "mo": "a month of 30.4375 days",
+    "a": "a year of 365.25 days",
+}  # fmt: skip
+
+
+def _event_count_in_words(
+    words: _Words, spec: Spec, kind: str | None, counted: m.EventCount
+) -> str:
+    """A count or a rate as the protocol states its derivation, the conventions included."""
+    log = endpoint_log(spec, counted.log)
+    log_name = label_phrase(log.label, log.name) if log is not None else counted.log
+    record = Scope(spec, log)
+    which = f" where {words.render(counted.where, record)}" if counted.where is not None else ""
+    unknown = (
+        "unknown when the log is not recorded (never 0); 0 when the log is recorded, "
+        "answered none or declared complete and no record counts"
+    )
+    if kind == "count" or counted.per is None or counted.start is None or counted.end is None:
+        return f"the number of records of {log_name}{which}; {unknown}"
+    date = log.item(counted.date) if log is not None and counted.date else None
+    date_name = label_phrase(date.label, date.name) if date is not None else str(counted.date)
+    start = words.render(counted.start, Scope(spec))
+    end = words.render(counted.end, Scope(spec))
+    if counted.fallback is not None:
+        end += f" (when that is unknown, {words.render(counted.fallback, Scope(spec))})"
+    else:
+        end += " (the rate is unknown when that is unknown)"
+    per = counted.per
+    code = time_code(per.unit) or ""
+    unit = str(per) if per.value != 1 else per.unit
+    length = _UNIT_LENGTHS.get(code)
+    convention = f", {length}" if length else ""
+    return (
+        f"the number of records of {log_name}{which} whose {date_name} falls within the "
+        f"time at risk, per {unit}{convention}; the time at risk runs from {start} to "
+        f"{end}, both days included; {unknown}, and unknown when a record's "
+        f"{date_name} is missing and could fall within it"
+    )
 
 
 def _reached_in_words(words: _Words, spec: Spec, endpoint: m.Endpoint) -> list[str]:

@@ -1390,6 +1390,38 @@ class ModelBuilder(Transformer):
         return ("kind", ("time_to_event", None, event))
 
     @v_args(meta=True)
+    def endpoint_count(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        target, *rest = children
+        where = rest[0] if rest else None
+        counted = m.EventCount(".".join(target.parts), where=where, span=self.span(meta))
+        return ("kind", ("count", None, counted))
+
+    @v_args(meta=True)
+    def endpoint_rate(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        at = next(i for i, c in enumerate(children) if isinstance(c, m.Quantity))
+        target, where = children[0], (children[1] if at == 2 else None)
+        start, end, *fallback = children[at + 1 :]
+        parts = target.parts
+        counted = m.EventCount(
+            ".".join(parts[:-1]),
+            parts[-1],
+            where,
+            children[at],
+            start,
+            end,
+            fallback[0] if fallback else None,
+            span=self.span(meta),
+        )
+        return ("kind", ("rate", None, counted))
+
+    def rate_unit(self, children: list[Any]) -> m.Quantity:
+        """`per year` is one year; `per 100 years` is written as a quantity."""
+        child = children[0]
+        if isinstance(child, m.QuantityLit):
+            return child.quantity
+        return m.Quantity(Decimal(1), str(child))
+
+    @v_args(meta=True)
     def endpoint_decl(self, meta: Any, children: list[Any]) -> m.Endpoint:
         options: dict[str, Any] = {}
         for child in children[2:]:

@@ -301,7 +301,9 @@ def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
         return ()
     if endpoint.kind == "record_flag":
         return (f"flag per {endpoint.per}",)
-    if endpoint.kind != "time_to_event" or endpoint.event is None:
+    if isinstance(endpoint.event, m.EventCount):
+        return _event_count(endpoint.kind, endpoint.event)
+    if endpoint.kind != "time_to_event" or not isinstance(endpoint.event, m.TimeToEvent):
         return (endpoint.kind,)
     event = endpoint.event
     first = f"event first {event.log}.{event.date}"
@@ -311,6 +313,24 @@ def endpoint_kind(endpoint: m.Endpoint) -> tuple[str, ...]:
         f"time_to_event from {_expr(event.origin, _SUM)}",
         first,
         f"censored_at {_expr(event.censor, _SUM)}",
+    )
+
+
+def _event_count(kind: str, counted: m.EventCount) -> tuple[str, ...]:
+    """`count of LOG [where …]`, or a rate's clauses: what is counted, per what, over when."""
+    where = f" where {_expr(counted.where, _IMPLIES)}" if counted.where is not None else ""
+    if kind == "count" or counted.per is None or counted.start is None or counted.end is None:
+        return (f"count of {counted.log}{where}",)
+    per = counted.per
+    unit = per.unit if per.value == 1 else str(per)
+    until = f"to {_expr(counted.end, _SUM)}"
+    if counted.fallback is not None:
+        until += f" else {_expr(counted.fallback, _SUM)}"
+    return (
+        f"rate of {counted.log}.{counted.date}{where}",
+        f"per {unit}",
+        f"from {_expr(counted.start, _SUM)}",
+        until,
     )
 
 

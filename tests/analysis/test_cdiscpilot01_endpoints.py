@@ -7,6 +7,8 @@ value is compared with the pilot's own, record by record:
 
 * ADAE.TRTEMFL of all 1,191 adverse events (`flag per adverse_events`);
 * ADTTE PARAMCD TTDE (AVAL, CNSR, ADT) of all 254 randomised subjects;
+* the number of treatment-emergent dermatologic adverse events of each of the
+  254 (`count of`), against ADAE's records with TRTEMFL Y in the query CQ01NAM;
 * ADSL COMP8FL, COMP16FL, COMP24FL (from SV), DSRAEFL (from DS), ITTFL and
   SAFFL of all 254 (the completers and the analysis sets are the spec's
   populations, each written as the ADSL column NAMEFL).
@@ -129,6 +131,26 @@ def test_time_to_first_dermatologic_event_of_every_randomised_subject(derived: A
     assert _disagreements(found) == {}
     censored = sum(1 for row in adtte.itertuples() if values[row.USUBJID].events["TTDE"].censored)
     assert censored == 102
+
+
+def test_number_of_dermatologic_events_of_every_randomised_subject(derived: Any) -> None:
+    """`count of adverse_events where dermatologic and start >= first_exposure` against the
+    pilot's ADAE: its treatment-emergent records in the dermatologic query (CQ01NAM), per
+    subject; a subject without adverse events has 0 (AE is declared complete for DM)."""
+    values, _sequence = derived
+    adae = _read("adae")
+    emergent = adae[(adae.TRTEMFL.str.strip() == "Y") & (adae.CQ01NAM.str.strip() != "")]
+    pilot = emergent.groupby("USUBJID").size().to_dict()
+    adsl = _read("adsl")
+    found: dict[tuple[str, str], str] = {}
+    for subject_id in adsl.USUBJID:
+        ours = values[subject_id].counts["NDERM"].events
+        if ours != pilot.get(subject_id, 0):
+            found[("ADAE", f"{subject_id} NDERM")] = (
+                f"ours {ours}, pilot {pilot.get(subject_id, 0)}"
+            )
+    assert _disagreements(found) == {}
+    assert sum(pilot.values()) == 476 and len(pilot) == 152  # 102 subjects with none: 0
 
 
 @pytest.mark.parametrize("flag", ["COMP8FL", "COMP16FL", "COMP24FL", "DSRAEFL", "ITTFL", "SAFFL"])

@@ -56,7 +56,7 @@ def test_writes_one_table_per_structure(inputs: tuple[Path, Path], tmp_path: Pat
     result = _run(str(spec), str(data), "-o", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["adsl.csv", "adtte.csv", "bds.csv", "events.csv", "evidence.csv"]
+    assert names == ["adrate.csv", "adsl.csv", "adtte.csv", "bds.csv", "events.csv", "evidence.csv"]
     events = (out / "events.csv").read_text(encoding="utf-8").splitlines()
     assert events == ["USUBJID,RECORD,TRTEM,RASHTE", "S1,1,N,N", "S1,2,Y,Y"]  # rows in = rows out
     adtte = (out / "adtte.csv").read_text(encoding="utf-8").splitlines()
@@ -135,6 +135,32 @@ def test_the_endpoint_queries_are_printed_for_a_dialect(dialect: str) -> None:
     assert f"{quote}adverse_events{quote}" in result.stdout
 
 
+def test_counts_and_rates_with_their_time_at_risk(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    spec, data = inputs
+    result = _run(str(spec), str(data), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    rows = (tmp_path / "out" / "adrate.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "USUBJID,PARAMCD,PARAM,AVAL,EVCOUNT,ASTDT,AENDT,ADURN,ADURU"
+    # one serious event in 91 days (1 to 30 May, both included): 1 / 91 × 36,525 days
+    assert (
+        "S1,SERRATE,Serious adverse events per 100 subject-years,401.373626374,1,"
+        "2024-03-01,2024-05-30,0.249144421629,YEARS"
+    ) in rows
+    # S2 answered "no adverse events": 0, never unknown
+    assert "S2,NAE,Number of adverse events,0,0,,,," in rows
+    assert len(rows) == 1 + 2 * 4  # every subject has a row per count and rate
+
+
+def test_spark_settings_need_the_spark_engine(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    spec, data = inputs
+    result = _run(str(spec), str(data), "-o", str(tmp_path / "out"), "--master", "local[1]")
+    assert result.exit_code == 1
+    assert "--master and --conf are settings of --engine spark" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_endpoints_and_screen_take_the_same_engine_names() -> None:
     """`--engine python|duckdb` on both commands, `interpreter` read as `python`; screen
     also chooses one for the data (`auto`, its default) and runs on Spark."""
@@ -146,6 +172,7 @@ def test_endpoints_and_screen_take_the_same_engine_names() -> None:
         assert engine.process_value(click.Context(command), "interpreter") == "python"
     (engine,) = [p for p in endpoints.command.params if p.name == "engine"]
     assert engine.default == "python"
+    assert list(engine.type.choices) == ["python", "duckdb", "spark", "interpreter"]
     (engine,) = [p for p in screen.command.params if p.name == "engine"]
     assert engine.default == "auto"
     assert list(engine.type.choices) == ["auto", "python", "duckdb", "spark", "interpreter"]

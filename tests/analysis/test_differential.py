@@ -10,6 +10,7 @@ Every analysis table both engines write is compared cell by cell.
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,18 @@ objective O primary "Endpoints of every kind" {
   endpoint SERIOUS "Serious adverse events" value = count(events where serious = yes)
   endpoint RATE "Serious adverse events per 100 days on study" value
     = count(events where serious = yes) / days_between(first_dose, status.end_date) * 100
+  endpoint NSER "Number of serious adverse events" count of events where serious = yes
+  endpoint NAE "Number of adverse events" count of events
+  endpoint SERRATE "Serious adverse events per 100 subject-years"
+    rate of events.start where serious = yes
+    per 100 years
+    from first_dose
+    to status.end_date
+  endpoint AERATE "Adverse events per month on study"
+    rate of events.start
+    per month
+    from first_dose
+    to status.end_date else week8
   endpoint COMPL "Attended week 8" flag = week8 is known
   endpoint LOWALL "At most 40 at every visit from week 4 to week 8" responder
     = all visits from W4 to W8 satisfy scores.total <= 40
@@ -199,6 +212,58 @@ def test_each_value_is_three_valued(spec: Spec) -> None:
     event = values.events["TTR"]
     assert (event.date, event.days, event.censored) == (None, None, None)
     assert "events records" in values.values["ANYRASH"].missing
+    for name in ("NSER", "NAE", "SERRATE", "AERATE"):  # a log not recorded: never 0
+        count = values.counts[name]
+        assert (count.events, count.rate) == (None, None)
+        assert "events records" in count.missing
+    assert "status at SCR" in values.counts["SERRATE"].missing  # the end of the time at risk
+
+
+def test_counts_and_rates_are_three_valued(spec: Spec, tmp_path: Path) -> None:
+    """An empty log answered "none" or declared complete counts 0; a missing end without a
+    rule for it leaves the rate unknown, a missing end with one (`else week8`) uses it; a
+    record whose date is missing might fall within the time at risk, so the rate is
+    unknown, while the count of all records is not."""
+    status = {"SCR": {"any_events": False, "end_date": _day(90)}}
+    records = [
+        {"subject_id": "NONE", "visits": {"D1": _day(0)}, "forms": {"status": status}},
+        {"subject_id": "COMPLETE", "visits": {"D1": _day(0)},
+         "forms": {"status": {"SCR": {"end_date": _day(90)}}}},
+        {"subject_id": "NOEND", "visits": {"D1": _day(0), "W8": _day(56)},
+         "forms": {"status": {"SCR": {"any_events": True}},
+                   "events": [{"term": "RASH", "start": _day(10), "serious": True},
+                              {"term": "RASH", "start": _day(-5), "serious": True}]}},
+        {"subject_id": "UNDATED", "visits": {"D1": _day(0)},
+         "forms": {"status": {"SCR": {"any_events": True, "end_date": _day(90)}},
+                   "events": [{"term": "RASH", "start": None, "serious": True}]}},
+    ]  # fmt: skip
+    batch = Batch()
+    for number, record in enumerate(records, 1):
+        raw = RawSubject(record, str(number))
+        if record["subject_id"] == "COMPLETE":
+            raw.complete_forms.add("events")
+        batch.subjects.append(raw)
+    plan = plan_endpoints(spec)
+    deriver = Deriver(spec, plan)
+    for values in (
+        [deriver.subject(s) for s in subjects_of(deriver, batch)],
+        derive_with_duckdb(spec, plan, batch),
+    ):
+        by_id = {v.subject_id: v.counts for v in values}
+        for subject in ("NONE", "COMPLETE"):
+            assert by_id[subject]["NAE"].events == 0
+            assert by_id[subject]["SERRATE"].rate == 0
+            assert by_id[subject]["SERRATE"].days == 91  # days 0 to 90, both included
+        noend = by_id["NOEND"]
+        assert noend["NSER"].events == 2  # every record, whenever it started
+        assert noend["SERRATE"].rate is None  # no end, no rule for a missing end
+        aerate = noend["AERATE"]  # ends at week 8 (day 56): 57 days, one record within
+        assert (aerate.events, aerate.days) == (1, 57)
+        assert aerate.rate == Fraction(1, 57) * Fraction(30_4375, 10_000)
+        undated = by_id["UNDATED"]
+        assert (undated["NAE"].events, undated["SERRATE"].rate) == (1, None)
+    why = deriver.subject(subjects_of(deriver, batch)[3]).counts["SERRATE"]
+    assert why.missing == ("events[0].start",)
 
 
 TWO_LOGS = """\
