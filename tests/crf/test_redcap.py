@@ -133,7 +133,9 @@ def test_types_validation_units_and_ranges(tmp_path: Path) -> None:
     assert fields["sex"]["Choices, Calculations, OR Slider Labels"] == "1, Female | 2, Male"
     assert fields["serious"]["Field Type"] == "yesno"
     assert fields["birth_date"]["Required Field?"] == "y"
-    assert fields["c3"]["Field Annotation"] == "LOINC 4485-9"
+    assert fields["c3"]["Field Annotation"] == (
+        "LOINC 4485-9; SDTM LB.LBSTRESN where LBTESTCD = C3 (unit LB.LBSTRESU) (visit LB.VISITNUM)"
+    )
 
 
 def test_shared_item_names_are_prefixed_by_their_form(tmp_path: Path) -> None:
