@@ -32,16 +32,15 @@ from generators.sql.compile import (
     _and,
     _case,
     _col,
-    _full_join,
     _id,
     _int,
     _Intervals,
+    _joined_to_subjects,
     _or,
     _paren,
     _QueryBuilder,
     _RecordScope,
     _Source,
-    _subject_id,
     _table,
 )
 from protocol_dsl.plan import Plan
@@ -121,9 +120,16 @@ class EndpointQuery(_QueryBuilder):
         ]
         ctes = self._ctes() + self._complete_ctes()
         sources = list(self._all_sources())
-        select = exp.select(_subject_id(sources).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        # every subject of the tables read (and of the completeness declarations), each
+        # source left-joined to that list, as the screening query does
+        tables = [s.table for s in sources if s.table is not None]
+        if self.complete_sources:
+            tables.append(COMPLETE_TABLE)
+        read = [s for s in sources if s not in self.presence.values()]
+        subjects = self.names.take("subject_list")
+        select = exp.select(_col(SUBJECT_ID, subjects).as_(_id(SUBJECT_ID), copy=False))
         select = select.select(*compiled, copy=False)
-        select = _full_join(select, sources)
+        select = _joined_to_subjects(select, tables, read, subjects)
         outer = exp.select(exp.Star(), copy=False).from_(
             select.subquery(_id(self.names.take("subject_values")), copy=False), copy=False
         )
