@@ -143,10 +143,13 @@ def extra_declarations(draw: st.DrawFn, parts: SpecParts) -> str:
     if choices and _often(draw):
         item = choices[0]
         assert item.codelist is not None
-        rows = "\n".join(
-            f"  {e.name} {draw(st.integers(1, 9))}.{draw(st.integers(0, 9))}"
-            for e in item.codelist.entries
+        # a factor as a decimal or as an exact ratio (a negative one reads as below 2)
+        factors = st.one_of(
+            st.builds(lambda a, b: f"{a}.{b}", st.integers(1, 9), st.integers(0, 9)),
+            st.builds(lambda a, b: f"{a}/{b}", st.integers(1, 40), st.integers(1, 9)),
+            st.builds(lambda a, b: f"-{a}/{b}", st.integers(1, 40), st.integers(1, 9)),
         )
+        rows = "\n".join(f"  {e.name} {draw(factors)}" for e in item.codelist.entries)
         table = names.pop()
         chunks.append(
             f'table {table} "Factors" source "x" {{\n  version "1"\n'

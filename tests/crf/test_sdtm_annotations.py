@@ -115,6 +115,18 @@ def test_qls4131_items_carry_their_sdtm_targets_value_by_value() -> None:
             "LB.LBSTRESN where LBTESTCD = HBA1C (unit LB.LBSTRESU) (visit LB.VISITNUM)",
             "LBSTRESN",
         ),
+        ("screening_labs", "egfr"): (
+            "LB.LBSTRESN where LBTESTCD = GFRBSCRT (unit LB.LBSTRESU) (visit LB.VISITNUM)",
+            "LBSTRESN",
+        ),
+        ("screening_labs", "proteinuria"): (
+            "LB.LBSTRESN where LBTESTCD = PROTEXR (unit LB.LBSTRESU) (visit LB.VISITNUM)",
+            "LBSTRESN",
+        ),
+        ("serology", "c3"): (
+            "LB.LBSTRESN where LBTESTCD = C3 (unit LB.LBSTRESU) (visit LB.VISITNUM)",
+            "LBSTRESN",
+        ),
         ("medical_history", "category"): ("MH.MHCAT", "MHCAT"),
         ("medications", "daily_dose"): ("CM.CMDOSTOT (unit CM.CMDOSU)", "CMDOSTOT"),
         ("medications", "route"): ("CM.CMROUTE", "CMROUTE"),
@@ -135,15 +147,15 @@ def test_qls4131_items_carry_their_sdtm_targets_value_by_value() -> None:
 
 
 def test_qls4131_items_without_a_verified_target_stay_unannotated() -> None:
-    """Serology, eGFR and the pregnancy test have no test code the pinned controlled
-    terminology can confirm: no SDTM annotation is made up for them."""
+    """Items the spec leaves unmapped (results whose terms it does not code, the
+    pregnancy test's POSITIVE / NEGATIVE text, sponsor-defined flags): no SDTM
+    annotation is made up for them."""
     spec = load_spec("qls4131_sle_phase1b")
     page = _acrf_annotations(spec)
     items = _odm_items(spec)
     for form, name in (
-        ("serology", "c3"),
         ("serology", "anti_dsdna"),
-        ("screening_labs", "egfr"),
+        ("serology", "c3_lln"),
         ("screening_labs", "pregnancy_test"),
         ("adverse_events", "dose_limiting"),
     ):

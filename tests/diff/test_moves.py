@@ -213,6 +213,8 @@ def test_a_form_moved_with_its_code_list_is_two_moves(tmp_path: Path, original: 
     start = text.index('codelist dose_step "Dose step" {')
     codelist = text[start : text.index("}\n", start) + 2]
     text = text.replace(form, "collect sle.exposure at D1, D4, D8\n").replace(codelist, "")
+    # the SDTM mapping names the form where it now is
+    text = text.replace("\n  exposure.", "\n  sle.exposure.")
     (copy / SPEC).write_text(text, encoding="utf-8")
     library = copy / "lib" / "sle.trial"
     moved = form.replace(" at D1, D4, D8 {", " {")

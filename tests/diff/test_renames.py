@@ -104,8 +104,8 @@ def test_was_pairs_a_renamed_visit_whatever_else_changed(tmp_path: Path, origina
     folder = _amended(tmp_path, SPEC, ("W12", "V9"), words=True)
     target = folder / SPEC
     text = target.read_text(encoding="utf-8").replace(
-        "day 85 window -7 +7 in follow_up provisional",
-        "day 86 window -7 +7 in follow_up provisional was W12",
+        "day 85 window -7 +7 in follow_up number 11 provisional",
+        "day 86 window -7 +7 in follow_up number 11 provisional was W12",
     )
     target.write_text(text, encoding="utf-8")
     view = _view(diff(original, _compile(folder)))
@@ -137,8 +137,8 @@ def test_was_on_a_visit_naming_nothing_old_is_e0127(tmp_path: Path, original: Sp
         tmp_path,
         SPEC,
         (
-            "day 85 window -7 +7 in follow_up provisional",
-            "day 85 window -7 +7 in follow_up provisional was W13",
+            "day 85 window -7 +7 in follow_up number 11 provisional",
+            "day 85 window -7 +7 in follow_up number 11 provisional was W13",
         ),
     )
     found = renames.unknown_previous_names(original, _compile(folder))
@@ -152,13 +152,13 @@ def test_two_visits_claiming_one_old_name_are_e0128(tmp_path: Path) -> None:
         tmp_path,
         SPEC,
         (
-            'visit W8  "Week 8"                     day 57 window -7 +7 in follow_up provisional',
-            'visit W8  "Week 8"                     day 57 window -7 +7 in follow_up provisional '
+            'visit W8  "Week 8"                     day 57 window -7 +7 in follow_up number 10 provisional',
+            'visit W8  "Week 8"                     day 57 window -7 +7 in follow_up number 10 provisional '
             "was V1",
         ),
         (
-            'visit W16 "Week 16"                    day 113 window -7 +7 in follow_up provisional',
-            'visit W16 "Week 16"                    day 113 window -7 +7 in follow_up provisional '
+            'visit W16 "Week 16"                    day 113 window -7 +7 in follow_up number 12 provisional',
+            'visit W16 "Week 16"                    day 113 window -7 +7 in follow_up number 12 provisional '
             "was V1",
         ),
     )
@@ -301,7 +301,12 @@ def test_was_on_an_item_and_an_endpoint_is_read_and_is_no_change_itself(
     tmp_path: Path, original: Spec
 ) -> None:
     """The item's label changed as well: reported on its own, under the new name."""
-    folder = _amended(tmp_path, SPEC, ("vital_signs.diastolic_bp", "vital_signs.dbp"))
+    folder = _amended(
+        tmp_path,
+        SPEC,
+        ("or vital_signs.diastolic_bp at SCR", "or vital_signs.dbp at SCR"),
+        ("  vital_signs.diastolic_bp   from", "  vital_signs.dbp            from"),
+    )
     target = folder / SPEC
     text = target.read_text(encoding="utf-8")
     text = text.replace(

@@ -18,6 +18,7 @@ from protocol_dsl.data.tables import (
 )
 from protocol_dsl.evaluate import compile_spec_rules
 from protocol_dsl.screening.run import ScreenRun, screen_batch
+from tests.evaluate.conftest import SPECS, compiled
 from protocol_dsl.spec import Spec
 
 from .conftest import SUBJECTS, load_subject
@@ -174,6 +175,12 @@ def test_unreadable_inputs_are_user_errors(qls_spec: Spec, tmp_path: Path) -> No
     other.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="unknown kind of input"):
         read_inputs(qls_spec, screener.dictionary, [str(other)])
-    with pytest.raises(InputError, match="declares no mapping"):
-        (tmp_path / "dm.xpt").write_bytes(b"")
+    (tmp_path / "dm.xpt").write_bytes(b"")
+    with pytest.raises(InputError, match="as a SAS transport file"):
         read_inputs(qls_spec, screener.dictionary, [str(tmp_path / "dm.xpt")])
+    # SDTM datasets need a mapping to say where the spec's items are
+    unmapped = compiled(str(SPECS / "mgc018_first_in_human.trial"))
+    with pytest.raises(InputError, match="declares no mapping"):
+        read_inputs(
+            unmapped, compile_spec_rules(unmapped).dictionary, [str(tmp_path / "dm.xpt")]
+        )

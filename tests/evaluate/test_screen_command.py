@@ -45,8 +45,8 @@ def test_one_subject_as_text(tmp_path: Path) -> None:
 def test_a_batch_as_text_has_findings_and_the_funnel(cases_jsonl: Path) -> None:
     code, out, _ = _invoke("screen", QLS, str(cases_jsonl), "--no-color")
     assert code == 0
-    assert "12 subjects — 6 eligible, 4 ineligible, 2 indeterminate" in out
-    assert "Screen-failure funnel (12 subjects)" in out
+    assert "13 subjects — 7 eligible, 4 ineligible, 2 indeterminate" in out
+    assert "Screen-failure funnel (13 subjects)" in out
     assert "\x1b[" not in out
 
 
@@ -55,7 +55,7 @@ def test_json_output(cases_jsonl: Path) -> None:
     assert code == 0
     data = json.loads(out)
     assert data["format_version"] == 1
-    assert data["summary"]["subjects"] == 12
+    assert data["summary"]["subjects"] == 13
     by_id = {s["subject_id"]: s for s in data["subjects"]}
     mp40 = by_id["QLS-MP40"]["criteria"]["I5"]
     assert mp40["status"] == "not_met"

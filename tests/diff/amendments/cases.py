@@ -576,6 +576,10 @@ AMENDMENTS: tuple[Amendment, ...] = (
         ),
         ("= vital_signs.systolic_bp at SCR", "= sle.vital_signs.systolic_bp at SCR"),
         ("or vital_signs.diastolic_bp at SCR", "or sle.vital_signs.diastolic_bp at SCR"),
+        # the SDTM mapping names the form where it now is
+        ("  vital_signs.systolic_bp  ", "  sle.vital_signs.systolic_bp  "),
+        ("  vital_signs.diastolic_bp ", "  sle.vital_signs.diastolic_bp "),
+        ("  vital_signs.temperature  ", "  sle.vital_signs.temperature  "),
         elsewhere=(
             (
                 "lib/sle.trial",
