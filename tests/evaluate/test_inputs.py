@@ -18,10 +18,9 @@ from protocol_dsl.data.tables import (
 )
 from protocol_dsl.evaluate import compile_spec_rules
 from protocol_dsl.screening.run import ScreenRun, screen_batch
-from tests.evaluate.conftest import SPECS, compiled
 from protocol_dsl.spec import Spec
 
-from .conftest import SUBJECTS, load_subject
+from .conftest import SPECS, SUBJECTS, compiled, load_subject
 
 
 def _subjects() -> list[dict[str, Any]]:
@@ -181,6 +180,4 @@ def test_unreadable_inputs_are_user_errors(qls_spec: Spec, tmp_path: Path) -> No
     # SDTM datasets need a mapping to say where the spec's items are
     unmapped = compiled(str(SPECS / "mgc018_first_in_human.trial"))
     with pytest.raises(InputError, match="declares no mapping"):
-        read_inputs(
-            unmapped, compile_spec_rules(unmapped).dictionary, [str(tmp_path / "dm.xpt")]
-        )
+        read_inputs(unmapped, compile_spec_rules(unmapped).dictionary, [str(tmp_path / "dm.xpt")])
