@@ -83,6 +83,18 @@ def endpoint_queries(
     return render(subject, dialect), records
 
 
+def declared_complete(batch: Batch) -> list[tuple[str, str]]:
+    """(subject id, log) for every log a subject's record declares complete, among the
+    forms the input supplies (a log the input does not supply is not declared by it)."""
+    supplied = batch.forms_supplied
+    return [
+        (str(raw.record.get("subject_id")), log)
+        for raw in batch.subjects
+        for log in sorted(raw.complete_forms)
+        if supplied is None or log in supplied
+    ]
+
+
 def derive_with_duckdb(
     spec: Spec, plan: EndpointPlan, source: Batch | str | Path
 ) -> list[SubjectValues]:
@@ -94,13 +106,7 @@ def derive_with_duckdb(
     """
     declared: list[tuple[str, str]] = []
     if isinstance(source, Batch):
-        supplied = source.forms_supplied
-        declared = [
-            (str(raw.record.get("subject_id")), log)
-            for raw in source.subjects
-            for log in sorted(raw.complete_forms)
-            if supplied is None or log in supplied
-        ]
+        declared = declared_complete(source)
         connection = connect(spec, [raw.record for raw in source.subjects])
     else:
         connection = connect(spec, source)

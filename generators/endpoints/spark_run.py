@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generators.endpoints.query import COMPLETE_TABLE
-from generators.endpoints.run import endpoint_queries, values_from_rows
+from generators.endpoints.run import declared_complete, endpoint_queries, values_from_rows
 from generators.sql.run import SourceError, units_query
 from generators.sql.spark_run import INPUT_ORDER, register_tables
 from generators.sql.spark_session import SparkSettings, SparkUnavailable, spark_session
@@ -65,13 +65,7 @@ def _derive(
     declared: list[tuple[str, str]] = []
     data: Any = source
     if isinstance(source, Batch):
-        supplied = source.forms_supplied
-        declared = [
-            (str(raw.record.get("subject_id")), log)
-            for raw in source.subjects
-            for log in sorted(raw.complete_forms)
-            if supplied is None or log in supplied
-        ]
+        declared = declared_complete(source)
         data = [raw.record for raw in source.subjects]
     where = str(source) if isinstance(source, (str, Path)) else "the subject records"
     with warnings.catch_warnings():

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from protocol_dsl.commands.options import engine_option, mapping_option, no_color_option
+from protocol_dsl.commands.options import (
+    engine_option,
+    mapping_option,
+    no_color_option,
+    spark_options,
+)
 from protocol_dsl.commands.spec_input import load_screening_spec
 
 if TYPE_CHECKING:
@@ -42,19 +47,7 @@ if TYPE_CHECKING:
     "values only; spark: the generated SQL on Apache Spark, values only.",
     more=("spark",),
 )
-@click.option(
-    "--master",
-    metavar="URL",
-    help="spark: the cluster to run on (spark://…, yarn, k8s://…); "
-    "default: spark.master of the Spark configuration, else local[*].",
-)
-@click.option(
-    "--conf",
-    "spark_conf",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="spark: a Spark setting (repeatable), as spark-submit --conf.",
-)
+@spark_options
 @mapping_option
 @no_color_option
 def command(

@@ -52,6 +52,23 @@ def mapping_option(func: F) -> F:
     )(func)
 
 
+def spark_options(func: F) -> F:
+    """`--master URL` and `--conf KEY=VALUE`: where and how the spark engine runs."""
+    func = click.option(
+        "--conf",
+        "spark_conf",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="spark: a Spark setting (repeatable), as spark-submit --conf.",
+    )(func)
+    return click.option(
+        "--master",
+        metavar="URL",
+        help="spark: the cluster to run on (spark://…, yarn, k8s://…); "
+        "default: spark.master of the Spark configuration, else local[*].",
+    )(func)
+
+
 def no_color_option(func: F) -> F:
     return click.option(
         "--no-color", is_flag=True, help="No colour in the output (NO_COLOR is respected too)."

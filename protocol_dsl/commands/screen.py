@@ -20,6 +20,7 @@ from protocol_dsl.commands.options import (
     mapping_option,
     no_color_option,
     output_file_option,
+    spark_options,
 )
 from protocol_dsl.commands.spec_input import load_screening_spec
 from protocol_dsl.diagnostics import use_colour
@@ -82,19 +83,7 @@ PROGRESS_FROM = 500
     type=click.Path(file_okay=False),
     help="Where DuckDB spills beyond its memory limit (default: beside its database).",
 )
-@click.option(
-    "--master",
-    metavar="URL",
-    help="spark: the cluster to run on (spark://…, yarn, k8s://…); "
-    "default: spark.master of the Spark configuration, else local[*].",
-)
-@click.option(
-    "--conf",
-    "spark_conf",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="spark: a Spark setting (repeatable), as spark-submit --conf.",
-)
+@spark_options
 @mapping_option
 @no_color_option
 def command(
