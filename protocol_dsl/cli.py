@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> Any:
     # tree and the model while they are built (a sixth of `protocol check` on a
     # long spec).  Collecting young objects every 50,000 allocations instead of
     # every 700 keeps that cost small; memory stays bounded.
+    thresholds, collecting = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(50_000, 20, 20)
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in WITHOUT_CYCLE_COLLECTOR:
@@ -113,6 +114,12 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(1)
     except Exception as error:  # an internal error (see protocol_dsl.errors): no traceback
         _internal_error(error)
+    finally:
+        # called in a longer-lived process (a test, a script, the language server's
+        # host): the collector as it was before the command
+        gc.set_threshold(*thresholds)
+        if collecting:
+            gc.enable()
 
 
 #: Commands that start with the cycle collector off (see `main`).

@@ -82,3 +82,13 @@ def test_one_spec_is_checked_without_the_collector(collector_off: None) -> None:
 def test_the_collector_is_back_for_a_second_spec(collector_off: None) -> None:
     assert _check(QLS, PILOT) == 0
     assert gc.isenabled()
+
+
+def test_a_command_run_in_process_leaves_the_collector_as_it_found_it() -> None:
+    """A script or test that calls `cli.main` keeps its own collector settings."""
+    from protocol_dsl import cli
+
+    before = gc.get_threshold(), gc.isenabled()
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert (gc.get_threshold(), gc.isenabled()) == before
