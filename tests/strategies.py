@@ -1029,7 +1029,10 @@ def spec_parts(draw: st.DrawFn) -> SpecParts:
                     ),
                     span=SPAN,
                 )
-                for c in draw(st.lists(st.sampled_from(criteria), max_size=2))
+                # one entry per change: two could override its verdict both ways (E0136)
+                for c in draw(
+                    st.lists(st.sampled_from(criteria), max_size=2, unique_by=lambda c: c.id)
+                )
             ),
             span=SPAN,
         )
