@@ -81,7 +81,12 @@ def _finding(number: Decimal, where: str | None, span: m.Span) -> Iterator[Diagn
 
 
 def rounded_fraction(number: Decimal) -> Fraction | None:
-    """The simple repeating fraction `number` is a rounding of, if its digits show it."""
+    """The simple repeating fraction `number` is a rounding of, if its digits show it.
+
+    Trailing zeros say nothing (2.330 is 2.33, however it is spelled), so the digits
+    are counted without them: the finding does not depend on the spelling `fmt` keeps.
+    """
+    number = number.normalize()
     exponent = number.as_tuple().exponent
     if not isinstance(exponent, int) or exponent > -2:
         return None  # fewer than two decimals: 6.7 says too little
