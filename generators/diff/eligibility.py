@@ -113,6 +113,13 @@ def criterion_pair(d: Differ, o: m.Criterion, n: m.Criterion, old: Spec, new: Sp
     d.annotations(cid, o, n, (cid,))
 
 
+def _rule_change(change: ConditionChange) -> tuple[str, str]:
+    """The rule id and the opening words of a changed rule: only thresholds, or its logic."""
+    if change.thresholds_only:
+        return "CRITERION_THRESHOLD_CHANGED", f"threshold changed: {change.describe()}"
+    return "CRITERION_LOGIC_CHANGED", "rule changed"
+
+
 def _numbers(text: str) -> list[str]:
     """The numbers a text states, in order ("18 to 70" → ["18", "70"])."""
     return re.findall(r"\d+(?:[.,]\d+)?", text)
@@ -178,16 +185,7 @@ def _compare_parts(
         elif proved is not None:
             wider = proved == "wider"
             direction = "widened" if wider == (n.kind == "inclusion") else "narrowed"
-            rule_id = (
-                "CRITERION_THRESHOLD_CHANGED"
-                if change.thresholds_only
-                else "CRITERION_LOGIC_CHANGED"
-            )
-            what = (
-                f"threshold changed: {change.describe()}"
-                if change.thresholds_only
-                else "rule changed"
-            )
+            rule_id, what = _rule_change(change)
             d.emit(
                 rule_id,
                 direction,
@@ -214,16 +212,7 @@ def _compare_parts(
             d.emit("CRITERION_REWORDED", "reworded", cid, "; ".join(parts), **fields)
         elif o.rule != n.rule:
             direction = eligibility_direction(change, n.kind)
-            rule_id = (
-                "CRITERION_THRESHOLD_CHANGED"
-                if change.thresholds_only
-                else "CRITERION_LOGIC_CHANGED"
-            )
-            what = (
-                f"threshold changed: {change.describe()}"
-                if change.thresholds_only
-                else "rule changed"
-            )
+            rule_id, what = _rule_change(change)
             d.emit(
                 rule_id,
                 direction,

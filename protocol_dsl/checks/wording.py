@@ -84,6 +84,21 @@ def rule_values(spec: Spec, rule: m.Expr) -> dict[Kind, dict[Fraction, m.Expr]]:
     return values
 
 
+def _definition(spec: Spec, ref: m.Ref, here: Scope, seen: set[int]) -> tuple[m.Expr, Scope] | None:
+    """The rule of the define or derived value `ref` names, with the scope it is read in;
+    None for anything else, or for a definition already followed (each is read once)."""
+    symbol = spec.resolve(ref.parts, here)
+    decl = symbol.decl if symbol is not None else None
+    inner = getattr(decl, "expr", None)
+    if symbol is None or symbol.kind not in ("define", "derive") or inner is None:
+        return None
+    if id(decl) in seen:
+        return None
+    seen.add(id(decl))
+    owner = Scope(symbol.owner, symbol.form) if symbol.kind == "derive" else Scope(symbol.owner)
+    return inner, owner
+
+
 def _literals(
     spec: Spec, expr: m.Expr, scope: Scope, seen: set[int]
 ) -> Iterator[m.QuantityLit | m.NumberLit]:
@@ -99,19 +114,8 @@ def _literals(
                     yield operand
                 elif isinstance(operand, m.Negate) and isinstance(operand.expr, m.NumberLit):
                     yield m.NumberLit(-operand.expr.value, span=operand.span)
-        elif isinstance(node, m.Ref):
-            symbol = spec.resolve(node.parts, here)
-            decl = symbol.decl if symbol is not None else None
-            inner = getattr(decl, "expr", None)
-            if symbol is None or symbol.kind not in ("define", "derive") or inner is None:
-                continue
-            if id(decl) in seen:
-                continue
-            seen.add(id(decl))
-            owner_scope = (
-                Scope(symbol.owner, symbol.form) if symbol.kind == "derive" else Scope(symbol.owner)
-            )
-            yield from _literals(spec, inner, owner_scope, seen)
+        elif isinstance(node, m.Ref) and (followed := _definition(spec, node, here, seen)):
+            yield from _literals(spec, *followed, seen)
 
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -155,19 +159,8 @@ def _comparisons(
             continue
         if isinstance(node, m.Between) or (isinstance(node, m.Compare) and node.op in _FLIPPED):
             yield node
-        elif isinstance(node, m.Ref):
-            symbol = spec.resolve(node.parts, here)
-            decl = symbol.decl if symbol is not None else None
-            inner = getattr(decl, "expr", None)
-            if symbol is None or symbol.kind not in ("define", "derive") or inner is None:
-                continue
-            if id(decl) in seen:
-                continue
-            seen.add(id(decl))
-            owner_scope = (
-                Scope(symbol.owner, symbol.form) if symbol.kind == "derive" else Scope(symbol.owner)
-            )
-            yield from _comparisons(spec, inner, owner_scope, seen)
+        elif isinstance(node, m.Ref) and (followed := _definition(spec, node, here, seen)):
+            yield from _comparisons(spec, *followed, seen)
 
 
 def _base(literal: m.Expr) -> tuple[Kind, Fraction] | None:
