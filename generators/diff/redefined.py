@@ -32,7 +32,6 @@ things it reads changed in one amendment, the direction is their joint effect.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +48,9 @@ _RLIMIT = 5_000_000
 #: back on when the first question is beyond the budget
 RECORDS = 12
 FEWER_RECORDS = 4
+
+#: what the old version's helper variables are numbered after (`sum:medications!previous5`)
+PREVIOUS_HELPERS = "previous"
 
 
 def decided_by(records: int | None) -> str:
@@ -90,43 +92,36 @@ def _moved(
         from protocol_dsl.solver.terms import as_formula
     except ModuleNotFoundError:  # the solver extra is not installed: no answer
         return None
+    # both versions in one context: the subject's variables (items, record slots, visit
+    # dates) are the same variables by name; what each encoding invents for itself is kept
+    # apart by its helpers' names.  The new version is encoded first, as its formulas are
+    # the ones the old ones are read beside.
+    ctx = z3.Context()
     try:
-        before_enc = Encoder(old_spec, "witness", max_records=records)
-        before = before_enc.criterion(old)
-        before_enc.finalize()
-        after_enc = Encoder(new_spec, "witness", max_records=records)
+        after_enc = Encoder(new_spec, "witness", max_records=records, ctx=ctx)
         after = after_enc.criterion(new)
         after_enc.finalize()
+        before_enc = Encoder(
+            old_spec, "witness", max_records=records, ctx=ctx, helpers=PREVIOUS_HELPERS
+        )
+        before = before_enc.criterion(old)
+        before_enc.finalize()
     except (LookupError, ValueError, TypeError, AttributeError, z3.Z3Exception):
         return None
     if before_enc.approximations or after_enc.approximations:
         return None  # not exact: what is proved of the encoding may not hold of subjects
-    ctx = after_enc.ctx
-    try:
-        old_t, old_f, *old_constraints = _carried(
-            [
-                as_formula(before.t, before_enc.ctx),
-                as_formula(before.f, before_enc.ctx),
-                *before_enc.constraints,
-            ],
-            before_enc.ctx,
-            ctx,
-        )
-    except (ValueError, z3.Z3Exception):
-        return None
+    old_t, old_f = as_formula(before.t, ctx), as_formula(before.f, ctx)
     new_t, new_f = as_formula(after.t, ctx), as_formula(after.f, ctx)
-    # one solver holds what every question shares; each question is pushed and popped
+    # one solver holds what every question shares; a question's own formulas are
+    # assumptions of its check, not assertions: they hold for that check alone, and what
+    # the solver learns of the shared part carries over to the next question (which
+    # push and pop would discard)
     solver = z3.Solver(ctx=ctx)
     solver.set("rlimit", _RLIMIT)
-    solver.add(*after_enc.constraints, *old_constraints)
+    solver.add(*after_enc.constraints, *before_enc.constraints)
 
     def never(*formulas: Any) -> bool:
-        solver.push()
-        try:
-            solver.add(*formulas)
-            return bool(solver.check() == z3.unsat)
-        finally:
-            solver.pop()
+        return bool(solver.check(*formulas) == z3.unsat)
 
     if never():  # the two versions' constraints on one subject contradict: no common ground
         return None
@@ -141,27 +136,6 @@ def _moved(
     if gains_nobody:
         return Moved("narrower", bound)
     return None
-
-
-#: a helper variable's number, as the encoder writes it after its stem (`sum:medications!5`)
-_HELPER = re.compile(r"(?<=[^\s(|])!(\d+)")
-
-
-def _carried(formulas: Sequence[Any], source: Any, ctx: Any) -> list[Any]:
-    """Formulas of the old encoding carried into the new one's context: the subject's
-    variables keep their names (so they are the same variables), the encoding's own helper
-    variables (numbered after a `!`) are renamed apart.  Carried as SMT-LIB text, which z3
-    prints and parses itself: walking the formulas node by node from Python costs more than
-    the questions."""
-    import z3
-
-    holder = z3.Solver(ctx=source)
-    holder.add(*formulas)
-    text = _HELPER.sub(r"!previous\1", holder.sexpr())
-    carried = list(z3.parse_smt2_string(text, ctx=ctx))
-    if len(carried) != len(formulas):  # merged or dropped on the way: not the same formulas
-        raise ValueError("the old encoding did not carry over formula by formula")
-    return carried
 
 
 def eligibility_moved(

@@ -337,12 +337,18 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         visit_dates: dict[str, int] | None = None,
         spare_records: int = 2,
         max_records: int = 12,
+        ctx: z3.Context | None = None,
+        helpers: str = "",
     ):
         self.spec = spec
         self.mode: Mode = mode
         #: A context of its own: z3's answers depend on what else a context holds, and
         #: witnesses must be the same bytes however many specs a process has encoded.
-        self.ctx = z3.Context()
+        #: Two encoders given one context (two versions of a criterion over one subject)
+        #: share the subject's variables by name: its items, record slots and visit dates;
+        #: `helpers` keeps each encoder's own helper variables apart (`sum:…!previous5`).
+        self.ctx = z3.Context() if ctx is None else ctx
+        self._helpers = helpers
         self._zero = make.int_val(0, self.ctx)
         self._one = make.int_val(1, self.ctx)
         self.visit_dates = dict(visit_dates or {})
@@ -434,7 +440,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
 
     def _name(self, stem: str) -> str:
         self._fresh += 1
-        return f"{stem}!{self._fresh}"
+        return f"{stem}!{self._helpers}{self._fresh}"
 
     def fresh_cond(self, reason: str) -> Cond:
         self._approximate(reason)

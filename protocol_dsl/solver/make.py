@@ -44,6 +44,14 @@ def int_val(value: int, ctx: z3.Context) -> z3.IntNumRef:
     return z3.IntVal(value, ctx)
 
 
+def rational_val(numerator: int, denominator: int, ctx: z3.Context) -> z3.RatNumRef:
+    """The rational numeral numerator/denominator: `z3.Q(numerator, denominator)`, made from
+    its text ("20/3"), which `RealVal` reads as one numeral.  `Q` divides two numerals and
+    simplifies the quotient twice, at fifteen times the cost, to the same numeral: a real
+    spec makes hundreds of them (a lookup table's factors, once per record slot)."""
+    return z3.RealVal(f"{numerator}/{denominator}", ctx)
+
+
 def conjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """`And(terms)` of two or more formulas of one context."""
     return _connect(terms, z3.Z3_mk_and, z3.And)

@@ -247,7 +247,7 @@ def val(value: Fraction | Decimal | int, ctx: z3.Context) -> z3.ArithRef:
     f = fraction(value)
     if f.denominator == 1:
         return make.int_val(f.numerator, ctx)
-    return z3.Q(f.numerator, f.denominator, ctx)
+    return make.rational_val(f.numerator, f.denominator, ctx)
 
 
 def numeral(term: z3.ExprRef) -> Fraction | None:

@@ -32,7 +32,7 @@ from typing import Any
 import z3
 
 from protocol_dsl import model as m
-from protocol_dsl.solver import calendar
+from protocol_dsl.solver import calendar, make
 from protocol_dsl.solver.encode import EARLIEST, LATEST, Atom, Encoder, Field
 from protocol_dsl.solver.terms import Cond, Num, as_formula, from_base, parse_any_unit
 from protocol_dsl.spec import Scope, Spec
@@ -456,7 +456,7 @@ def _check(
 
 
 def _real(value: Fraction, ctx: z3.Context) -> z3.ArithRef:
-    return z3.Q(value.numerator, value.denominator, ctx)
+    return make.rational_val(value.numerator, value.denominator, ctx)
 
 
 def _smallest(
