@@ -123,10 +123,13 @@ def _moved(
     def never(*formulas: Any) -> bool:
         return bool(solver.check(*formulas) == z3.unsat)
 
-    if never():  # the two versions' constraints on one subject contradict: no common ground
-        return None
     gains_nobody = never(new_t, z3.Not(old_t)) and never(old_f, z3.Not(new_f))
     loses_nobody = never(old_t, z3.Not(new_t)) and never(new_f, z3.Not(old_f))
+    # asked last, when the solver has already taken the shared part in (after a question
+    # with an answer it is immediate): whatever the questions found is void if the two
+    # versions' constraints on one subject contradict, as there is then no common ground
+    if never():
+        return None
     laid_out = [len(slots) for enc in (before_enc, after_enc) for slots in enc.slots.values()]
     bound = min(laid_out) if laid_out else None
     if gains_nobody and loses_nobody:
