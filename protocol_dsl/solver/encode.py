@@ -372,6 +372,11 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         self._cache: dict[tuple, object] = {}
         self._calendar: dict[tuple, z3.ArithRef] = {}
         self._bound_numerals: dict[Fraction, z3.ArithRef] = {}
+        #: A lookup table's values, made once per table (a lookup reads them per record).
+        self._table_values: dict[int, list[tuple[str, Term]]] = {}
+        #: The lookups chained, by the id of the chain: (chain, the rows after the first as
+        #: (condition, value), the first row's value), kept to scale them row by row.
+        self._chains: dict[int, tuple[z3.ArithRef, list[tuple[B, z3.ArithRef]], z3.ArithRef]] = {}
         self._pending: list[Instance] = []
         self._laid_out: set[str] = set()
         self._fresh = 0
@@ -1010,14 +1015,17 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         if isinstance(right, CodeName):
             if right.name not in left.entries:
                 return decided(left.known, False)
-            same = left.value == left.entries.index(right.name)
+            same = make.is_index(left.value, left.entries.index(right.name))
             return decided(left.known, same)
         known = all_of(left.known, right.known)
         if left.entries == right.entries:
             same = left.value == right.value
         else:
             pairs = [
-                all_of(left.value == i, right.value == right.entries.index(name))
+                all_of(
+                    make.is_index(left.value, i),
+                    make.is_index(right.value, right.entries.index(name)),
+                )
                 for i, name in enumerate(left.entries)
                 if name in right.entries
             ]
@@ -1048,7 +1056,9 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             return Cond.const(term.name in names)
         if not isinstance(term, Choice):
             return Opaque("'in' on a value that is not a choice")
-        same = [term.value == term.entries.index(n) for n in names if n in term.entries]
+        same = [
+            make.is_index(term.value, term.entries.index(n)) for n in names if n in term.entries
+        ]
         hit = any_of(*same) if same else False
         return decided(term.known, hit)
 
@@ -1241,13 +1251,26 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             return Opaque("a product of two partly known values")
         result = product_kind(left, right, op)
         if op == "*":
-            return result.like(scale(left.lo, right.lo), None, known)
+            return result.like(self._scaled(left.lo, right.lo), None, known)
         divisor = numeral(right.lo)
         if divisor is not None:
             if divisor == 0:
                 return Opaque("division by zero")
             return result.like(left.lo * val(1 / divisor, self.ctx), None, known)
         return result.like(left.lo / right.lo, None, all_of(known, right.lo != 0))
+
+    def _scaled(self, term: z3.ArithRef, factor: z3.ArithRef) -> z3.ArithRef:
+        """`scale(term, factor)`; a factor looked up in a table is scaled row by row from
+        the rows `_lookup` chained, the same term `scale` builds by reading the chain back
+        out of z3 one node at a time (a dose times its conversion factor, per record)."""
+        chained = self._chains.get(id(factor))
+        if chained is None or chained[0] is not factor:
+            return scale(term, factor)
+        _chain, rows, first = chained
+        scaled = scale(term, first)
+        for condition, value in reversed(rows):
+            scaled = ite(condition, scale(term, value), scaled)
+        return scaled
 
     # ------------------------------------------------------------ functions
 
@@ -1338,13 +1361,16 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         if not isinstance(key, Choice):
             return Opaque("a lookup key that is not a choice")
         cases: list[tuple[B, Num]] = []
-        for row in table.rows:
-            if row.key not in key.entries:
+        values = self._table_values.get(id(table))
+        if values is None:
+            values = [(row.key, self._table_value(row.value)) for row in table.rows]
+            self._table_values[id(table)] = values
+        for row_key, value in values:
+            if row_key not in key.entries:
                 continue
-            value = self._table_value(row.value)
             if not isinstance(value, Num):
                 return Opaque("a lookup table of values that are not numbers")
-            cases.append((key.value == key.entries.index(row.key), value))
+            cases.append((make.is_index(key.value, key.entries.index(row_key)), value))
         if not cases:
             return Opaque("a lookup table without rows for this code list")
         first = cases[0][1]
@@ -1353,6 +1379,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         term: z3.ArithRef = first.lo
         for condition, value in reversed(cases[1:]):
             term = ite(condition, value.lo, term)
+        if len(cases) > 1:
+            self._chains[id(term)] = (term, [(c, v.lo) for c, v in cases[1:]], first.lo)
         hit = any_of(*[c for c, _v in cases])
         return first.like(term, None, all_of(key.known, hit))
 

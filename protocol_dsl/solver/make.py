@@ -52,6 +52,20 @@ def rational_val(numerator: int, denominator: int, ctx: z3.Context) -> z3.RatNum
     return z3.RealVal(f"{numerator}/{denominator}", ctx)
 
 
+def is_index(value: z3.ArithRef, index: int) -> z3.BoolRef:
+    """`value == index` for an integer term (a choice's entry number): through
+    `Z3_mk_eq` when the term is an integer, as `==` itself ends after coercing the Python
+    number to `IntVal(index)`; otherwise `==`."""
+    if type(value) is z3.ArithRef:
+        ctx = value.ctx
+        ref = ctx.ref()
+        ast = value.as_ast()
+        if z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, ast)) == z3.Z3_INT_SORT:
+            number = z3.IntVal(index, ctx)
+            return z3.BoolRef(z3.Z3_mk_eq(ref, ast, number.as_ast()), ctx)
+    return value == index
+
+
 def conjunction(terms: list[z3.BoolRef]) -> z3.BoolRef:
     """`And(terms)` of two or more formulas of one context."""
     return _connect(terms, z3.Z3_mk_and, z3.And)
@@ -81,7 +95,38 @@ def _connect(
 
 
 def negation(term: z3.BoolRef) -> z3.BoolRef:
+    """`Not(term)`: through `Z3_mk_not` for a formula, as `Not` itself ends (after finding
+    the context and casting the operand to a formula: five times the cost of the term)."""
+    if type(term) is z3.BoolRef:
+        ctx = term.ctx
+        return z3.BoolRef(z3.Z3_mk_not(ctx.ref(), term.as_ast()), ctx)
     return z3.Not(term)
+
+
+def if_then_else(
+    condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRef
+) -> z3.ArithRef:
+    """`If(condition, then, otherwise)` of two arithmetic terms: through `Z3_mk_ite` when
+    the branches have one sort, as `If` itself ends; otherwise `If`, which converts an
+    integer branch to a real one (``ToReal``) and raises for what it cannot coerce.
+
+    `If` casts the condition and coerces the branches through z3's Python layer, at
+    three times the cost of the term; the encoder makes one per row of a lookup table and
+    per record slot.
+    """
+    ctx = condition.ctx
+    if (
+        type(condition) is z3.BoolRef
+        and isinstance(then, z3.ArithRef)
+        and isinstance(otherwise, z3.ArithRef)
+        and then.ctx is ctx
+        and otherwise.ctx is ctx
+    ):
+        ref = ctx.ref()
+        a, b = then.as_ast(), otherwise.as_ast()
+        if z3.Z3_is_eq_sort(ref, z3.Z3_get_sort(ref, a), z3.Z3_get_sort(ref, b)):
+            return z3.ArithRef(z3.Z3_mk_ite(ref, condition.as_ast(), a, b), ctx)
+    return z3.If(condition, then, otherwise)
 
 
 def equivalence(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:

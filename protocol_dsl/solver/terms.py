@@ -93,7 +93,7 @@ def iff(a: B, b: B) -> B:
 def ite(condition: B, then: z3.ArithRef, otherwise: z3.ArithRef) -> z3.ArithRef:
     if isinstance(condition, bool):
         return then if condition else otherwise
-    return z3.If(condition, then, otherwise)
+    return make.if_then_else(condition, then, otherwise)
 
 
 def as_formula(term: B, ctx: z3.Context) -> z3.BoolRef:
@@ -293,7 +293,9 @@ def scale(term: z3.ArithRef, factor: z3.ArithRef) -> z3.ArithRef:
     """term × factor, distributing over if-then-else with constant leaves (a lookup)
     so that a dose times a conversion factor stays linear."""
     if z3.is_app_of(factor, z3.Z3_OP_ITE):
-        return z3.If(factor.arg(0), scale(term, factor.arg(1)), scale(term, factor.arg(2)))
+        return make.if_then_else(
+            factor.arg(0), scale(term, factor.arg(1)), scale(term, factor.arg(2))
+        )
     if z3.is_app_of(term, z3.Z3_OP_ITE) and numeral(factor) is None:
         return scale(factor, term)
     return term * factor
