@@ -16,6 +16,7 @@ readers) and `--format docx` (python-docx) import anything heavy.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import subprocess
 import sys
@@ -272,6 +273,9 @@ def _report(
     if subjects:
         from generators.diff.subjects import SubjectDataError, rescreen, with_evidence
 
+        # `protocol` compares the two versions without the cycle collector (see cli.main);
+        # subject data can be any size, so its memory must stay bounded
+        gc.enable()
         try:
             rescreened = rescreen(old, new, subjects)
         except SubjectDataError as error:

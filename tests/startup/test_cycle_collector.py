@@ -3,7 +3,9 @@
 One spec leaves almost no reference cycles behind, so the collector's passes
 over the freshly built model are pure cost there (`cli.main` turns it off for
 `check`); a run over many specs must still keep its memory bounded, so the
-command turns the collector back on before its second spec.
+command turns the collector back on before its second spec.  `protocol diff`
+loads and compares its two versions without it too, and turns it back on
+before it re-screens subject data (of any size).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from protocol_dsl.commands import check
 ROOT = Path(__file__).resolve().parents[2]
 QLS = ROOT / "specs" / "qls4131_sle_phase1b.trial"
 PILOT = ROOT / "specs" / "cdiscpilot01.trial"
+AMENDED = ROOT / "tests" / "diff" / "amendment" / "qls4131_v2.trial"
+SUBJECTS = ROOT / "tests" / "diff" / "subjects" / "qls4131_subjects.jsonl"
 
 
 @pytest.fixture
@@ -59,10 +63,15 @@ cli.main()
 
 @pytest.mark.parametrize(
     ("args", "state"),
-    [(["check", str(QLS)], "off"), (["fmt", "--check", str(QLS)], "on")],
-    ids=["check", "fmt"],
+    [
+        (["check", str(QLS)], "off"),
+        (["fmt", "--check", str(QLS)], "on"),
+        (["diff", str(QLS), str(AMENDED)], "off"),
+        (["diff", str(QLS), str(AMENDED), "--subjects", str(SUBJECTS)], "on"),
+    ],
+    ids=["check", "fmt", "diff", "diff-subjects"],
 )
-def test_only_check_runs_without_the_collector(args: list[str], state: str) -> None:
+def test_only_check_and_diff_run_without_the_collector(args: list[str], state: str) -> None:
     done = subprocess.run(
         [sys.executable, "-c", _REPORTING, *args],
         cwd=ROOT,
@@ -70,7 +79,8 @@ def test_only_check_runs_without_the_collector(args: list[str], state: str) -> N
         text=True,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
+    # diff: 4, substantial changes
+    assert done.returncode == (4 if args[0] == "diff" else 0), done.stderr
     assert f"collector {state}" in done.stderr.splitlines()
 
 

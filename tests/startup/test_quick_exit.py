@@ -1,4 +1,4 @@
-"""`protocol check` and `protocol fmt` end the process once their output is out: nothing is lost.
+"""`check`, `fmt` and `diff` end the process once their output is out: nothing is lost.
 
 They skip the interpreter's shutdown (freeing the model object by object), so
 these tests run the real command in a fresh process and compare what it wrote,
@@ -21,6 +21,7 @@ from protocol_dsl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 QLS = ROOT / "specs" / "qls4131_sle_phase1b.trial"
+AMENDED = ROOT / "tests" / "diff" / "amendment" / "qls4131_v2.trial"
 
 
 def _run(args: list[str], **options) -> subprocess.CompletedProcess:
@@ -78,6 +79,26 @@ def test_fmt_check_reports_and_exits_as_before(broken: Path) -> None:
     done = _run(["fmt", "--check", str(broken)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     expected, code = _in_process(["fmt", "--check", str(broken)])  # stdout and stderr
     assert (done.stdout, done.returncode) == (expected, code) and code != 0
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
+def test_diff_writes_everything_through_a_pipe(output_format: str) -> None:
+    args = ["diff", "--no-color", "--format", output_format, str(QLS), str(AMENDED)]
+    done = _run(args, capture_output=True)
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
+    # 4: substantial changes, the status a CI job gates on
+    assert (done.stdout, done.returncode) == (result.stdout, result.exit_code)
+    assert result.exit_code == 4 and "substantial" in done.stdout
+
+
+def test_diff_writes_its_report_into_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "amendment.md"
+    args = ["diff", "--format", "markdown", str(QLS), str(AMENDED)]
+    done = _run([*args, "-o", str(target)], capture_output=True)
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
+    assert done.returncode == result.exit_code == 4
+    assert target.read_text(encoding="utf-8") == result.stdout
+    assert f"wrote {target}" in done.stderr
 
 
 def test_other_commands_end_normally() -> None:
