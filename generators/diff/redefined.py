@@ -6,9 +6,10 @@ are the same, what they mean is not.  The tree comparison cannot say which
 way such a change moves eligibility; the solver can.  The criterion is
 encoded twice, each time with the definitions of its own version (the old
 version's tables, definitions and code lists for the old criterion, the new
-version's for the new one), and both encodings are put over the same subject:
-the data items of the two versions share their solver names, what each
-encoding invents for itself (its `!`-numbered helper variables) is kept apart.
+version's for the new one), and both encodings are put over the same subject,
+in one z3 context: the data items of the two versions share their solver
+names, what each encoding invents for itself (its `!`-numbered helper
+variables) is kept apart.
 
 A lookup value reaches a criterion through sums and counts over a log's
 records, which the solver's check mode leaves free; so the encoding used is
@@ -94,8 +95,9 @@ def _moved(
         return None
     # both versions in one context: the subject's variables (items, record slots, visit
     # dates) are the same variables by name; what each encoding invents for itself is kept
-    # apart by its helpers' names.  The new version is encoded first, as its formulas are
-    # the ones the old ones are read beside.
+    # apart by its helpers' names.  The new version is encoded first: what z3 finds within
+    # its budget can depend on the order its terms were made in, and the directions the
+    # tests expect were found in this order.
     ctx = z3.Context()
     try:
         after_enc = Encoder(new_spec, "witness", max_records=records, ctx=ctx)

@@ -103,9 +103,7 @@ def negation(term: z3.BoolRef) -> z3.BoolRef:
     return z3.Not(term)
 
 
-def if_then_else(
-    condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRef
-) -> z3.ArithRef:
+def if_then_else(condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRef) -> z3.ArithRef:
     """`If(condition, then, otherwise)` of two arithmetic terms: through `Z3_mk_ite` when
     the branches have one sort, as `If` itself ends; otherwise `If`, which converts an
     integer branch to a real one (``ToReal``) and raises for what it cannot coerce.

@@ -256,6 +256,44 @@ def test_a_lookup_factor_moves_eligibility_the_way_the_solver_decides(
     assert change.substantial_eu
 
 
+def test_the_solver_s_direction_holds_for_as_many_records_as_it_laid_out(
+    tmp_path: Path, original: Spec
+) -> None:
+    """The dexamethasone factor of the benchmark: narrowed, for up to 9 records per log
+    (the slots I5's quantifiers and aggregates need), not a smaller bound."""
+    row = "  dexamethasone      5/0.75\n"
+    amended = _compile(
+        _amended(tmp_path, "lib/glucocorticoids.trial", (row, row.replace("5/0.75", "5/0.6")))
+    )
+    old, new = (next(c for c in s.criteria if c.id == "I5") for s in (original, amended))
+    assert redefined.criterion_moved(old, new, original, amended) == redefined.Moved("narrower", 9)
+    assert redefined.criterion_moved(new, old, amended, original) == redefined.Moved("wider", 9)
+    (change,) = diff(original, amended)
+    assert "for subjects with up to 9 records in each log" in change.summary
+
+
+def test_versions_that_lay_out_different_record_slots_are_compared_on_the_slots_they_share(
+    tmp_path: Path, original: Spec
+) -> None:
+    """The new version counts antimalarials too: its encoding lays out more slots of the
+    medications log than the old one, over the same subject (slot by slot, by name)."""
+    count = "  = count(medications where class = immunosuppressant and ongoing = yes) <= 1\n"
+    folder = _amended(
+        tmp_path,
+        SPEC,
+        (
+            count,
+            count
+            + "    and count(medications where class = antimalarial and ongoing = yes) <= 2\n",
+        ),
+    )
+    amended = _compile(folder)
+    old, new = (next(c for c in s.criteria if c.id == "I5") for s in (original, amended))
+    assert redefined.criterion_moved(old, new, original, amended) == redefined.Moved(
+        "narrower", redefined.FEWER_RECORDS
+    )
+
+
 def test_the_same_criteria_under_both_versions_are_equivalent(original: Spec) -> None:
     i5 = next(c for c in original.criteria if c.id == "I5")
     moved = redefined.criterion_moved(i5, i5, original, original)

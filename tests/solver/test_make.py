@@ -1,0 +1,107 @@
+"""The term constructors of `make` build exactly the terms z3's own functions build.
+
+`negation`, `if_then_else` and `is_index` call z3's C functions directly when
+their operands need no coercion, and `rational_val` reads a rational from its
+text; each must give the very term (`eq`) that `Not`, `If`, `==` and `Q` give,
+and fall back to them where they coerce (an integer branch beside a real one)
+or refuse.  Two encoders given one context (two versions of a criterion over
+one subject) share the subject's variables and keep their helper variables
+apart.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+import z3
+from hypothesis import given
+from hypothesis import strategies as st
+
+from protocol_dsl.commands.diff import compile_for_diff
+from protocol_dsl.solver import make
+from protocol_dsl.solver.encode import Encoder
+from protocol_dsl.spec import Spec
+from tests.solver.support import QLS4131
+
+CTX = z3.Context()
+X, Y = z3.Int("x", CTX), z3.Int("y", CTX)
+R = z3.Real("r", CTX)
+B, C = z3.Bool("b", CTX), z3.Bool("c", CTX)
+
+#: arithmetic terms of both sorts: constants, numerals, compound terms
+ARITHMETIC = [X, Y, R, X + 1, R * 2, z3.IntVal(3, CTX), z3.RealVal("1/3", CTX), z3.ToReal(X)]
+FORMULAS = [B, z3.Not(C), z3.And(B, C), X >= Y, R < 1, z3.BoolVal(True, CTX)]
+
+
+@pytest.mark.parametrize("term", FORMULAS, ids=str)
+def test_negation_is_not(term: z3.BoolRef) -> None:
+    assert make.negation(term).eq(z3.Not(term))
+
+
+@pytest.mark.parametrize("condition", FORMULAS[:4], ids=str)
+@pytest.mark.parametrize("then", ARITHMETIC, ids=str)
+@pytest.mark.parametrize("otherwise", ARITHMETIC, ids=str)
+def test_if_then_else_is_if_even_across_sorts(
+    condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRef
+) -> None:
+    made = make.if_then_else(condition, then, otherwise)
+    assert made.eq(z3.If(condition, then, otherwise))
+    assert type(made) is type(z3.If(condition, then, otherwise))
+
+
+def test_if_then_else_refuses_what_if_refuses() -> None:
+    with pytest.raises(z3.Z3Exception):
+        make.if_then_else(B, X, z3.String("s", CTX))  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=-(10**20), max_value=10**20))
+def test_is_index_is_equality_with_the_number(index: int) -> None:
+    for term in (X, X + 1, R):
+        assert make.is_index(term, index).eq(term == index)
+
+
+@given(st.fractions())
+def test_rational_val_is_q(value: Fraction) -> None:
+    made = make.rational_val(value.numerator, value.denominator, CTX)
+    assert made.eq(z3.Q(value.numerator, value.denominator, CTX))
+
+
+@pytest.fixture(scope="module")
+def qls4131() -> Spec:
+    spec = compile_for_diff(str(QLS4131)).spec
+    assert spec is not None
+    return spec
+
+
+def _declared(encoder: Encoder) -> set[str]:
+    """The names of the variables the encoder's constraints read."""
+    holder = z3.Solver(ctx=encoder.ctx)
+    holder.add(*encoder.constraints)
+    return {
+        name.strip("|")
+        for name in re.findall(r"\(declare-fun (\S+|\|[^|]*\|) \(\)", holder.sexpr())
+    }
+
+
+def test_two_encoders_in_one_context_share_the_subject_and_keep_their_helpers_apart(
+    qls4131: Spec,
+) -> None:
+    i5 = next(c for c in qls4131.criteria if c.id == "I5")
+    ctx = z3.Context()
+    new = Encoder(qls4131, "witness", ctx=ctx)
+    new.criterion(i5)
+    new.finalize()
+    old = Encoder(qls4131, "witness", ctx=ctx, helpers="previous")
+    old.criterion(i5)
+    old.finalize()
+    assert old.ctx is new.ctx is ctx
+    new_names, old_names = _declared(new), _declared(old)
+    subject = {n for n in new_names if "!" not in n}
+    assert "medications[0]:present" in subject
+    assert subject == {n for n in old_names if "!" not in n}
+    new_helpers = {n for n in new_names if "!" in n}
+    old_helpers = {n for n in old_names if "!" in n}
+    assert new_helpers and old_helpers and not new_helpers & old_helpers
+    assert all("!previous" in n for n in old_helpers)
