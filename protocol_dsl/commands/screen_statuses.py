@@ -130,11 +130,14 @@ def _with_duckdb(
         _fail("the duckdb engine reads one input (a file or a folder)")
     try:
         source = _json_records(spec, data[0])
-        connection = connect(spec, data[0] if source is None else source)
+        connection = connect(
+            spec,
+            data[0] if source is None else source,
+            settings=lambda c: sql_statuses.configure(c, memory_limit, temp_directory),
+        )
     except SourceError as error:
         _fail(str(error))
     try:
-        sql_statuses.configure(connection, memory_limit, temp_directory)
         if output is not None and output_format in ("csv", "jsonl") and sql_statuses.can_copy(spec):
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             written = sql_statuses.copy_report(connection, spec, output_format, output)
