@@ -27,7 +27,6 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from generators.sql import edit_checks
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
 from protocol_dsl import allocation
@@ -135,6 +134,9 @@ _EDIT_QUERIES: weakref.WeakKeyDictionary[Spec, str] = weakref.WeakKeyDictionary(
 
 def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
     """The window and dosing edit-check findings over the typed views of `connection`."""
+    # imported here: the statuses report has no findings and needs none of the interpreter's
+    from generators.sql import edit_checks
+
     if spec not in _EDIT_QUERIES:
         _EDIT_QUERIES[spec] = edit_checks.render(spec, "duckdb")
     return findings_from_rows(connection.sql(_EDIT_QUERIES[spec]).fetchall(), spec)
@@ -142,6 +144,8 @@ def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> li
 
 def findings_from_rows(rows: Iterable[Sequence[Any]], spec: Spec) -> list[dict[str, Any]]:
     """Finding dicts from the rows of the edit-check query, run on any engine."""
+    from generators.sql import edit_checks
+
     found = edit_checks.findings(rows, spec)
     for finding in found:
         finding["subject_id"] = str(finding["subject_id"]).split(DUPLICATE_MARK)[0]
