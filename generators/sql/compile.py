@@ -2,10 +2,12 @@
 
 Shape of the query (every part a CTE with one row per subject, all set-based):
 
-* one pivot per non-repeating form: its items at the visits the criteria
-  read (GROUP BY subject), values made valid on the way (unknown codes,
-  values outside the item's range, units the item cannot have become NULL,
-  like invalid values in the interpreter), and the scores computed from them;
+* one pivot per non-repeating form: its rows at the visits the criteria read
+  only (WHERE visit IN …), their items (GROUP BY subject), values made valid
+  on the way after that filter (unknown codes, values outside the item's
+  range, units the item cannot have become NULL, like invalid values in the
+  interpreter), and the scores computed from them; a score that reads more
+  than one form is computed in the final SELECT from the joined CTEs;
 * ``visit_dates`` and ``attested``: visit dates and attestations per subject;
 * per repeating form, its records aggregated once (GROUP BY subject) into
   every quantifier, count and sum the criteria use;
@@ -301,7 +303,6 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         self.attested: _Source | None = None
         self.records: dict[tuple[str, int], _Source] = {}
         self.record_nodes: dict[n.Node, tuple[_Source, tuple[str, ...]]] = {}
-        self.derived: _Source | None = None
         self.presence: dict[str, _Source] = {}
         self._inline_scores = False
         self.record_alias = self.names.take("record")
@@ -408,32 +409,36 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         if self.attested is not None:
             yield self.attested
         yield from self.records.values()
-        if self.derived is not None:
-            yield self.derived
         yield from self.presence.values()
 
     # ------------------------------------------------------------ scores
 
     def _score_bounds(self, node: n.IntervalSum) -> tuple[exp.Expression, exp.Expression]:
-        """A score computed once per subject: in its form's pivot when it reads only that
-        form at its visit (the usual case), else in the `derived` CTE."""
+        """A score computed once per subject in its form's pivot when it reads only that
+        form (the usual case), else where it is read, from the sources joined to the
+        subject list like everything else.
+
+        A subject the pivot has no row of (nothing of the form at the visits read)
+        gets the score computed where it is read too, from the pivot's columns
+        (all unknown for that subject): what the row would have held.
+        """
         self._inline_scores = True
         try:
-            self.bounds(node, None)  # registers the columns it reads
+            inline = self.bounds(node, None)  # also registers the columns it reads
             sources = self._sources_of(node)
         finally:
             self._inline_scores = False
-        if len(sources) == 1 and sources[0] in self.pivots.values():
-            source = sources[0]
-        else:
-            if self.derived is None:
-                self.derived = _Source(self.names.take("derived"))
-            source = self.derived
+        if len(sources) != 1 or sources[0] not in self.pivots.values():
+            return inline
+        source = sources[0]
         if node not in source.scores:
             taken = (source.names.take(f"{node.name}_lo"), source.names.take(f"{node.name}_hi"))
             source.scores[node] = taken
-        lo, hi = source.scores[node]
-        return _col(lo, source.name), _col(hi, source.name)
+        absent = exp.Is(this=_col(SUBJECT_ID, source.name), expression=exp.Null())
+        return tuple(  # type: ignore[return-value]
+            _case((absent.copy(), computed), default=_col(stored, source.name))
+            for computed, stored in zip(inline, source.scores[node], strict=True)
+        )
 
     def _score_columns(self, source: _Source) -> list[exp.Expression]:
         columns: list[exp.Expression] = []
@@ -445,14 +450,6 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         finally:
             self._inline_scores = False
         return columns
-
-    def _derived_cte(self, source: _Source) -> exp.Expression:
-        """Scores that read more than one form or visit, once per subject."""
-        inner = [s for node in source.scores for s in self._sources_of(node)]
-        inner = [s for s in self._all_sources() if s in inner]
-        select = exp.select(_subject_id(inner).as_(_id(SUBJECT_ID), copy=False), copy=False)
-        select = select.select(*self._score_columns(source), copy=False)
-        return _full_join(select, inner)
 
     # ------------------------------------------------------------ record aggregates
 
@@ -720,16 +717,20 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             (key, column) for key, column in source.columns.items() if isinstance(key, n.Item)
         ]
         select = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        visits = tuple(sorted({item.visit for item, _column in items}))
         for item, column in items:
-            at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
-            picked = _case((at_visit, _col(item.item, row)))
+            picked: exp.Expression = _col(item.item, row)
+            if len(visits) > 1:
+                at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
+                picked = _case((at_visit, picked))
             # one row per subject and visit is expected; should there be several, the
             # largest value (yes over no) is read, in every dialect the same way
             pick = exp.LogicalOr if item.kind == "bool" else exp.Max
             select = select.select(pick(this=picked).as_(_id(column), copy=False), copy=False)
         read = {item.item for item, _column in items}
-        # every row, not only the visits read: the pivot also lists the form's subjects
-        rows = self._rows(table, (), read)
+        # only the rows of the visits read (the subject list has every subject); a form
+        # read at one visit needs no visit test per value
+        rows = self._rows(table, visits, read)
         select = select.from_(rows.subquery(_id(row), copy=False), copy=False)
         select = select.group_by(_col(SUBJECT_ID, row), copy=False)
         if not source.scores:
@@ -770,7 +771,6 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         records = [
             (source.name, self._record_cte(key, source)) for key, source in self.records.items()
         ]
-        derived = [(self.derived.name, self._derived_cte(self.derived))] if self.derived else []
         pivots = [(source.name, self._pivot_cte(source)) for source in self.pivots.values()]
         ctes = list(pivots)
         if self.visit_dates is not None:
@@ -787,7 +787,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
                 source = _Source(self.names.take(f"ids_from_{table}"), table)
                 self.presence[table] = source
         # tables no criterion reads are only in the subject list (`_joined_to_subjects`)
-        return ctes + records + derived
+        return ctes + records
 
     # ------------------------------------------------------------ leaves
 
@@ -1311,14 +1311,6 @@ def _is_score(node: n.Node) -> bool:
     return isinstance(node, n.IntervalSum) and bool(node.name)
 
 
-def _subject_id(sources: list[_Source]) -> exp.Expression:
-    """The subject id of a row of sources joined by FULL OUTER JOIN."""
-    ids = [_col(SUBJECT_ID, source.name) for source in sources]
-    if len(ids) == 1:
-        return ids[0]
-    return exp.Coalesce(this=ids[0], expressions=ids[1:])
-
-
 def _joined_to_subjects(
     select: exp.Select, tables: list[str], sources: list[_Source], alias: str
 ) -> exp.Select:
@@ -1337,19 +1329,6 @@ def _joined_to_subjects(
             _table(source.name),
             on=exp.EQ(this=_col(SUBJECT_ID, source.name), expression=_col(SUBJECT_ID, alias)),
             join_type="LEFT",
-            copy=False,
-        )
-    return select
-
-
-def _full_join(select: exp.Select, sources: list[_Source]) -> exp.Select:
-    """`select` FROM the sources joined on the subject id, keeping every subject of each."""
-    select = select.from_(_table(sources[0].name), copy=False)
-    for number, source in enumerate(sources[1:], start=1):
-        select = select.join(
-            _table(source.name),
-            on=exp.EQ(this=_col(SUBJECT_ID, source.name), expression=_subject_id(sources[:number])),
-            join_type="FULL",
             copy=False,
         )
     return select

@@ -19,7 +19,7 @@ import json
 import math
 import re
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from typing import Any
 import duckdb
 from sqlglot import exp
 
-from generators.sql import edit_checks
 from generators.sql.compile import SUBJECT_ID, screening_query
 from generators.sql.schema import table_columns
 from protocol_dsl import allocation
@@ -135,6 +134,9 @@ _EDIT_QUERIES: weakref.WeakKeyDictionary[Spec, str] = weakref.WeakKeyDictionary(
 
 def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> list[dict[str, Any]]:
     """The window and dosing edit-check findings over the typed views of `connection`."""
+    # imported here: the statuses report has no findings and needs none of the interpreter's
+    from generators.sql import edit_checks
+
     if spec not in _EDIT_QUERIES:
         _EDIT_QUERIES[spec] = edit_checks.render(spec, "duckdb")
     return findings_from_rows(connection.sql(_EDIT_QUERIES[spec]).fetchall(), spec)
@@ -142,6 +144,8 @@ def edit_check_findings(connection: duckdb.DuckDBPyConnection, spec: Spec) -> li
 
 def findings_from_rows(rows: Iterable[Sequence[Any]], spec: Spec) -> list[dict[str, Any]]:
     """Finding dicts from the rows of the edit-check query, run on any engine."""
+    from generators.sql import edit_checks
+
     found = edit_checks.findings(rows, spec)
     for finding in found:
         finding["subject_id"] = str(finding["subject_id"]).split(DUPLICATE_MARK)[0]
@@ -191,12 +195,22 @@ def units_query(spec: Spec) -> exp.Expression | None:
 
 
 def connect(
-    spec: Spec, source: Any, problems: list[str] | None = None
+    spec: Spec,
+    source: Any,
+    problems: list[str] | None = None,
+    settings: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with one typed view per table of the layout."""
+    """An in-memory DuckDB connection with one typed view per table of the layout.
+
+    A CSV table is read once, into a temporary table (the query reads most
+    tables twice: for the list of subjects and for their values), so `settings`
+    (a memory limit, a spill folder) are made before any table is read.
+    """
     connection = duckdb.connect()
     dictionary = build_dictionary(spec)
     try:
+        if settings is not None:
+            settings(connection)
         raw = _open(connection, dictionary, source, problems if problems is not None else [])
         for name, columns in table_columns(dictionary):
             expression, types = raw.get(name, (None, None))
@@ -351,11 +365,16 @@ def _typed_view(
     select = select.where(exp.false(), copy=False) if raw is None else select.from_(raw, copy=False)
     return exp.Create(
         this=exp.to_identifier(name, quoted=True),
-        kind="VIEW",
+        kind="TABLE" if _is_text_file(raw) else "VIEW",
         expression=select,
         replace=True,
         properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
     )
+
+
+def _is_text_file(raw: exp.Expression | None) -> bool:
+    """Whether the table is read from a CSV file, parsed again at every read of a view."""
+    return isinstance(raw, exp.Anonymous) and raw.name == "read_csv"
 
 
 def _read_as(value: exp.Expression, actual: str, wanted: str) -> exp.Expression:

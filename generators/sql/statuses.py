@@ -31,6 +31,10 @@ _ACTING = (
     r"\x{fffe}\x{ffff}]"
 )
 
+#: A first character a spreadsheet reads as the start of a formula
+#: (`csv_cells.FORMULA_STARTS`), in RE2's syntax.
+_FORMULA_START = r"^[=+\-@\t\r]"
+
 
 def status_rows(
     spec: Spec, names: Sequence[str], rows: Iterable[Sequence[Any]]
@@ -178,12 +182,19 @@ def _listed(parts: list[str]) -> str:
 
 
 def _csv_text(value: str) -> str:
-    """A text cell as `csv_cells.cell` writes it: printable, never read as a formula."""
+    """A text cell as `csv_cells.cell` writes it: printable, never read as a formula.
+
+    Almost every subject id is plain: one match tells it apart from the others,
+    and only those are cleaned (removing characters makes a new string per row;
+    a list of first characters compared with IN is planned as a join).
+    """
     text = f"regexp_replace({value}, {_literal(_ACTING)}, '', 'g')"
-    starts = ", ".join(_literal(c) for c in ("=", "+", "-", "@", "\t", "\r"))
-    return (
-        f"NULLIF(CASE WHEN left({text}, 1) IN ({starts}) THEN '''' || {text} ELSE {text} END, '')"
+    cleaned = (
+        f"CASE WHEN regexp_matches({text}, {_literal(_FORMULA_START)}) "
+        f"THEN '''' || {text} ELSE {text} END"
     )
+    special = f"regexp_matches({value}, {_literal(_ACTING + '|' + _FORMULA_START)})"
+    return f"NULLIF(CASE WHEN {special} THEN {cleaned} ELSE {value} END, '')"
 
 
 def _neutralise_name(name: str) -> str:

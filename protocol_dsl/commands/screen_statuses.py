@@ -130,11 +130,16 @@ def _with_duckdb(
         _fail("the duckdb engine reads one input (a file or a folder)")
     try:
         source = _json_records(spec, data[0])
-        connection = connect(spec, data[0] if source is None else source)
+        connection = connect(
+            spec,
+            data[0] if source is None else source,
+            settings=lambda c: sql_statuses.configure(c, memory_limit, temp_directory),
+        )
     except SourceError as error:
         _fail(str(error))
+    except duckdb.Error as error:  # a setting refused, or a CSV table read at connection
+        _duckdb_failed(error)
     try:
-        sql_statuses.configure(connection, memory_limit, temp_directory)
         if output is not None and output_format in ("csv", "jsonl") and sql_statuses.can_copy(spec):
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             written = sql_statuses.copy_report(connection, spec, output_format, output)
@@ -148,13 +153,19 @@ def _with_duckdb(
         from protocol_dsl.commands.internal import fail_internal
 
         fail_internal("in the SQL back end: a rule of this checked spec cannot be compiled", error)
-    except duckdb.OutOfMemoryException as error:
-        _fail(f"DuckDB ran out of memory ({error}); raise --memory-limit or free disk space "
-              "for --temp-directory")  # fmt: skip
     except duckdb.Error as error:
-        _fail(f"DuckDB could not screen the data: {error}")
+        _duckdb_failed(error)
     finally:
         connection.close()
+
+
+def _duckdb_failed(error: Exception) -> Any:
+    import duckdb
+
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return _fail(f"DuckDB ran out of memory ({error}); raise --memory-limit or free disk space "
+              "for --temp-directory")  # fmt: skip
+    return _fail(f"DuckDB could not screen the data: {error}")
 
 
 def _json_records(spec: Spec, path_text: str) -> list[dict[str, Any]] | None:

@@ -10,18 +10,19 @@ in input order, even one whose record could not be read at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from protocol_dsl.compiler import CompileResult
-from protocol_dsl.data.batch import Batch, RawSubject
 from protocol_dsl.diagnostics import has_errors, sorted_diagnostics
-from protocol_dsl.evaluate import log_checks
-from protocol_dsl.evaluate.edit_checks import EditChecker, Finding
-from protocol_dsl.evaluate.interpreter import Screener, SubjectResult, compile_spec_rules
-from protocol_dsl.evaluate.subject import DataProblem, subject_id_of
 from protocol_dsl.spec import Spec
+
+if TYPE_CHECKING:  # imported where a batch is screened: loading a spec does not need them
+    from protocol_dsl.data.batch import Batch, RawSubject
+    from protocol_dsl.evaluate.edit_checks import EditChecker, Finding
+    from protocol_dsl.evaluate.interpreter import Screener, SubjectResult
+    from protocol_dsl.evaluate.subject import DataProblem
 
 
 def load_for_screening(path: str, source: str | None = None) -> CompileResult:
@@ -99,6 +100,9 @@ def screen_batch(
     screener: Screener | None = None,
 ) -> ScreenRun:
     """Screen and edit-check every subject of a batch (`screener`: the spec's, if compiled)."""
+    from protocol_dsl.evaluate.edit_checks import EditChecker
+    from protocol_dsl.evaluate.interpreter import compile_spec_rules
+
     if screener is None:
         screener = compile_spec_rules(spec)
     checker = EditChecker(spec, screener) if edit_checks else None
@@ -113,6 +117,8 @@ def screen_batch(
 
 def _report_duplicates(outcomes: list[Outcome]) -> None:
     """Every record of a subject id used more than once gets a finding; none is merged."""
+    from protocol_dsl.evaluate import log_checks
+
     duplicates = log_checks.duplicate_ids(
         [o.subject_id for o in outcomes], [o.source for o in outcomes]
     )
@@ -121,6 +127,8 @@ def _report_duplicates(outcomes: list[Outcome]) -> None:
 
 
 def _duplicate(subject_id: str, message: str) -> Finding:
+    from protocol_dsl.evaluate.edit_checks import Finding
+
     return Finding(
         subject_id,
         "DUPLICATE_SUBJECT_ID",
@@ -144,6 +152,10 @@ def screen_stream(
 ) -> Iterator[Outcome]:
     """The outcomes of `screen_batch`, one subject at a time, in input order: a report
     written as they come holds one subject's outcome at a time, never the batch's."""
+    from protocol_dsl.evaluate import log_checks
+    from protocol_dsl.evaluate.edit_checks import EditChecker
+    from protocol_dsl.evaluate.subject import subject_id_of
+
     checker = EditChecker(spec, screener)
     # the ids every record is screened under, known before screening: a record whose id
     # a later record repeats gets its finding when it is written

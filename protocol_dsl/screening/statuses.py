@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
 from protocol_dsl import allocation
-from protocol_dsl.evaluate.interpreter import SubjectResult
 from protocol_dsl.spec import Spec
+
+if TYPE_CHECKING:  # a type only: the SQL engines' reports never load the interpreter
+    from protocol_dsl.evaluate.interpreter import SubjectResult
 
 #: Status of a criterion in the report.
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"

@@ -61,3 +61,32 @@ def test_no_window_without_a_median(path: Path) -> None:
     windows = list(query.find_all(exp.Window))
     medians = "median" in path.read_text(encoding="utf-8")
     assert medians or not windows
+
+
+@pytest.mark.parametrize("path", REAL_SPECS, ids=lambda p: p.stem)
+def test_no_full_outer_join_anywhere(path: Path) -> None:
+    spec = compile_spec(str(path)).spec
+    assert spec is not None
+    query = screening_query(spec)
+    assert all(join.side != "FULL" for join in query.find_all(exp.Join))
+
+
+@pytest.mark.parametrize("path", REAL_SPECS, ids=lambda p: p.stem)
+def test_each_pivot_reads_the_visits_its_criteria_read(path: Path) -> None:
+    """A form's rows at other visits are never aggregated (the subject list has every
+    subject), and a form read at one visit has no visit test per value."""
+    spec = compile_spec(str(path)).spec
+    assert spec is not None
+    query = screening_query(spec)
+    for cte in query.find_all(exp.CTE):
+        if not cte.alias.endswith("_by_visit"):
+            continue
+        wheres = [w for w in cte.find_all(exp.Where) if list(w.find_all(exp.In))]
+        assert wheres, cte.alias
+        visits = {v.name for w in wheres for i in w.find_all(exp.In) for v in i.expressions}
+        tests = [
+            eq
+            for eq in cte.find_all(exp.EQ)
+            if isinstance(eq.this, exp.Column) and eq.this.name == "visit"
+        ]
+        assert bool(tests) == (len(visits) > 1), cte.alias

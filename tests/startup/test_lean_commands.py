@@ -94,3 +94,34 @@ def test_simulate_still_refuses_a_spec_with_errors(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "DL9" in done.stderr and "fix the errors above first" in done.stderr
+
+
+def test_the_statuses_report_through_duckdb_loads_no_interpreter(tmp_path: Path) -> None:
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "demographics.csv").write_text(
+        "subject_id,visit,sex\nS001,SCR,female\n", encoding="utf-8"
+    )
+    out = tmp_path / "statuses.csv"
+    args = ["screen", QLS, str(tables), "--report", "statuses", "--engine", "duckdb"]
+    modules, status = imported([*args, "--format", "csv", "-o", str(out)])
+    assert status == 0
+    assert "duckdb" in modules and "generators.sql.compile" in modules
+    interpreter = {
+        "protocol_dsl.evaluate.interpreter",
+        "protocol_dsl.evaluate.edit_checks",
+        "generators.sql.edit_checks",
+    }
+    assert modules.isdisjoint(interpreter), sorted(modules & interpreter)
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("S001,")
+
+
+def test_every_name_of_the_evaluation_package_loads_when_asked() -> None:
+    import protocol_dsl.evaluate as evaluate
+    from protocol_dsl.evaluate import interpreter, subject, values
+
+    for name in evaluate.__all__:
+        defined = [getattr(m, name) for m in (interpreter, subject, values) if hasattr(m, name)]
+        assert getattr(evaluate, name) is defined[0], name
+    with pytest.raises(AttributeError):
+        evaluate.no_such_name  # noqa: B018

@@ -1,11 +1,9 @@
 WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."age" END) AS "age__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."sex" END) AS "sex__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."postmenopausal" END AS BOOLEAN)
-    ) AS "postmenopausal__SCRN1"
+    MAX("record"."age") AS "age__SCRN1",
+    MAX("record"."sex") AS "sex__SCRN1",
+    BOOL_OR(CAST("record"."postmenopausal" AS BOOLEAN)) AS "postmenopausal__SCRN1"
   FROM (
     SELECT
       "subject_id",
@@ -22,7 +20,7 @@ WITH "demographics_by_visit" AS (
         "postmenopausal" AS "postmenopausal"
       FROM "demographics"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
     ) AS "demographics_converted"
   ) AS "record"
   GROUP BY
@@ -30,30 +28,16 @@ WITH "demographics_by_visit" AS (
 ), "eligibility_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."probable_ad" END AS BOOLEAN)
-    ) AS "probable_ad__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."mmse_total" END) AS "mmse_total__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."hachinski" END) AS "hachinski__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."imaging_compatible" END AS BOOLEAN)
-    ) AS "imaging_compatible__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."imaging_date" END) AS "imaging_date__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."prior_xanomeline" END AS BOOLEAN)
-    ) AS "prior_xanomeline__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medications" END AS BOOLEAN)
-    ) AS "any_medications__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."any_medical_history" END AS BOOLEAN)
-    ) AS "any_medical_history__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."ecg_listed_condition" END AS BOOLEAN)
-    ) AS "ecg_listed_condition__SCRN1",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."communication_disability" END AS BOOLEAN)
-    ) AS "communication_disability__SCRN1"
+    BOOL_OR(CAST("record"."probable_ad" AS BOOLEAN)) AS "probable_ad__SCRN1",
+    MAX("record"."mmse_total") AS "mmse_total__SCRN1",
+    MAX("record"."hachinski") AS "hachinski__SCRN1",
+    BOOL_OR(CAST("record"."imaging_compatible" AS BOOLEAN)) AS "imaging_compatible__SCRN1",
+    MAX("record"."imaging_date") AS "imaging_date__SCRN1",
+    BOOL_OR(CAST("record"."prior_xanomeline" AS BOOLEAN)) AS "prior_xanomeline__SCRN1",
+    BOOL_OR(CAST("record"."any_medications" AS BOOLEAN)) AS "any_medications__SCRN1",
+    BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN)) AS "any_medical_history__SCRN1",
+    BOOL_OR(CAST("record"."ecg_listed_condition" AS BOOLEAN)) AS "ecg_listed_condition__SCRN1",
+    BOOL_OR(CAST("record"."communication_disability" AS BOOLEAN)) AS "communication_disability__SCRN1"
   FROM (
     SELECT
       "subject_id",
@@ -84,7 +68,7 @@ WITH "demographics_by_visit" AS (
         "any_medications" AS "any_medications"
       FROM "eligibility_assessments"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
     ) AS "eligibility_assessments_converted"
   ) AS "record"
   GROUP BY
@@ -92,19 +76,17 @@ WITH "demographics_by_visit" AS (
 ), "screening_labs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."above_range_iii" END AS BOOLEAN)
-    ) AS "above_range_iii__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."folate" END) AS "folate__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."folate_lln" END) AS "folate_lln__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."vitamin_b12" END) AS "vitamin_b12__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."vitamin_b12_lln" END) AS "vitamin_b12_lln__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."tsh" END) AS "tsh__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."tsh_lln" END) AS "tsh_lln__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."tsh_uln" END) AS "tsh_uln__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."syphilis" END) AS "syphilis__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."hba1c" END) AS "hba1c__SCRN1",
-    MAX(CASE WHEN "record"."visit" = 'SCRN1' THEN "record"."hba1c_uln" END) AS "hba1c_uln__SCRN1"
+    BOOL_OR(CAST("record"."above_range_iii" AS BOOLEAN)) AS "above_range_iii__SCRN1",
+    MAX("record"."folate") AS "folate__SCRN1",
+    MAX("record"."folate_lln") AS "folate_lln__SCRN1",
+    MAX("record"."vitamin_b12") AS "vitamin_b12__SCRN1",
+    MAX("record"."vitamin_b12_lln") AS "vitamin_b12_lln__SCRN1",
+    MAX("record"."tsh") AS "tsh__SCRN1",
+    MAX("record"."tsh_lln") AS "tsh_lln__SCRN1",
+    MAX("record"."tsh_uln") AS "tsh_uln__SCRN1",
+    MAX("record"."syphilis") AS "syphilis__SCRN1",
+    MAX("record"."hba1c") AS "hba1c__SCRN1",
+    MAX("record"."hba1c_uln") AS "hba1c_uln__SCRN1"
   FROM (
     SELECT
       "subject_id",
@@ -306,7 +288,7 @@ WITH "demographics_by_visit" AS (
         END AS "hba1c_uln"
       FROM "screening_labs"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
     ) AS "screening_labs_converted"
   ) AS "record"
   GROUP BY

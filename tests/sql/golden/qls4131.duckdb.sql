@@ -1,11 +1,9 @@
 WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."birth_date" END) AS "birth_date__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."sex" END) AS "sex__SCR",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."childbearing_potential" END AS BOOLEAN)
-    ) AS "childbearing_potential__SCR"
+    MAX("record"."birth_date") AS "birth_date__SCR",
+    MAX("record"."sex") AS "sex__SCR",
+    BOOL_OR(CAST("record"."childbearing_potential" AS BOOLEAN)) AS "childbearing_potential__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -15,7 +13,7 @@ WITH "demographics_by_visit" AS (
       "childbearing_potential" AS "childbearing_potential"
     FROM "demographics"
     WHERE
-      NOT "subject_id" IS NULL
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   GROUP BY
     "record"."subject_id"
@@ -274,59 +272,29 @@ WITH "demographics_by_visit" AS (
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
-      MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END AS BOOLEAN)) AS "fever__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END AS BOOLEAN)
-      ) AS "thrombocytopenia__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."autoimmune_hemolysis" END AS BOOLEAN)
-      ) AS "autoimmune_hemolysis__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END AS BOOLEAN)
-      ) AS "leukopenia__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END AS BOOLEAN)) AS "seizure__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END AS BOOLEAN)
-      ) AS "psychosis__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."delirium" END AS BOOLEAN)) AS "delirium__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_cutaneous" END AS BOOLEAN)
-      ) AS "acute_cutaneous__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."subacute_or_discoid" END AS BOOLEAN)
-      ) AS "subacute_or_discoid__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."non_scarring_alopecia" END AS BOOLEAN)
-      ) AS "non_scarring_alopecia__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."oral_ulcers" END AS BOOLEAN)
-      ) AS "oral_ulcers__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."acute_pericarditis" END AS BOOLEAN)
-      ) AS "acute_pericarditis__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."effusion" END AS BOOLEAN)) AS "effusion__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."joint_involvement" END AS BOOLEAN)
-      ) AS "joint_involvement__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_3_or_4" END AS BOOLEAN)
-      ) AS "nephritis_class_3_or_4__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."nephritis_class_2_or_5" END AS BOOLEAN)
-      ) AS "nephritis_class_2_or_5__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END AS BOOLEAN)
-      ) AS "proteinuria__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."antiphospholipid" END AS BOOLEAN)
-      ) AS "antiphospholipid__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c3" END AS BOOLEAN)) AS "low_c3__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_c4" END AS BOOLEAN)) AS "low_c4__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna_or_sm" END AS BOOLEAN)
-      ) AS "anti_dsdna_or_sm__SCR",
-      MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diagnosis_date" END) AS "diagnosis_date__SCR"
+      MAX("record"."ana_titer") AS "ana_titer__SCR",
+      BOOL_OR(CAST("record"."fever" AS BOOLEAN)) AS "fever__SCR",
+      BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN)) AS "thrombocytopenia__SCR",
+      BOOL_OR(CAST("record"."autoimmune_hemolysis" AS BOOLEAN)) AS "autoimmune_hemolysis__SCR",
+      BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN)) AS "leukopenia__SCR",
+      BOOL_OR(CAST("record"."seizure" AS BOOLEAN)) AS "seizure__SCR",
+      BOOL_OR(CAST("record"."psychosis" AS BOOLEAN)) AS "psychosis__SCR",
+      BOOL_OR(CAST("record"."delirium" AS BOOLEAN)) AS "delirium__SCR",
+      BOOL_OR(CAST("record"."acute_cutaneous" AS BOOLEAN)) AS "acute_cutaneous__SCR",
+      BOOL_OR(CAST("record"."subacute_or_discoid" AS BOOLEAN)) AS "subacute_or_discoid__SCR",
+      BOOL_OR(CAST("record"."non_scarring_alopecia" AS BOOLEAN)) AS "non_scarring_alopecia__SCR",
+      BOOL_OR(CAST("record"."oral_ulcers" AS BOOLEAN)) AS "oral_ulcers__SCR",
+      BOOL_OR(CAST("record"."acute_pericarditis" AS BOOLEAN)) AS "acute_pericarditis__SCR",
+      BOOL_OR(CAST("record"."effusion" AS BOOLEAN)) AS "effusion__SCR",
+      BOOL_OR(CAST("record"."joint_involvement" AS BOOLEAN)) AS "joint_involvement__SCR",
+      BOOL_OR(CAST("record"."nephritis_class_3_or_4" AS BOOLEAN)) AS "nephritis_class_3_or_4__SCR",
+      BOOL_OR(CAST("record"."nephritis_class_2_or_5" AS BOOLEAN)) AS "nephritis_class_2_or_5__SCR",
+      BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN)) AS "proteinuria__SCR",
+      BOOL_OR(CAST("record"."antiphospholipid" AS BOOLEAN)) AS "antiphospholipid__SCR",
+      BOOL_OR(CAST("record"."low_c3" AS BOOLEAN)) AS "low_c3__SCR",
+      BOOL_OR(CAST("record"."low_c4" AS BOOLEAN)) AS "low_c4__SCR",
+      BOOL_OR(CAST("record"."anti_dsdna_or_sm" AS BOOLEAN)) AS "anti_dsdna_or_sm__SCR",
+      MAX("record"."diagnosis_date") AS "diagnosis_date__SCR"
     FROM (
       SELECT
         "subject_id",
@@ -356,7 +324,7 @@ WITH "demographics_by_visit" AS (
         "diagnosis_date" AS "diagnosis_date"
       FROM "sle__eular_acr_2019_form"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     GROUP BY
       "record"."subject_id"
@@ -364,13 +332,13 @@ WITH "demographics_by_visit" AS (
 ), "serology_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."ana_titer" END) AS "ana_titer__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_dsdna" END) AS "anti_dsdna__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."anti_sm" END) AS "anti_sm__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c3" END) AS "c3__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c3_lln" END) AS "c3_lln__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c4" END) AS "c4__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."c4_lln" END) AS "c4_lln__SCR"
+    MAX("record"."ana_titer") AS "ana_titer__SCR",
+    MAX("record"."anti_dsdna") AS "anti_dsdna__SCR",
+    MAX("record"."anti_sm") AS "anti_sm__SCR",
+    MAX("record"."c3") AS "c3__SCR",
+    MAX("record"."c3_lln") AS "c3_lln__SCR",
+    MAX("record"."c4") AS "c4__SCR",
+    MAX("record"."c4_lln") AS "c4_lln__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -511,7 +479,7 @@ WITH "demographics_by_visit" AS (
         END AS "c4_lln"
       FROM "serology"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "serology_converted"
   ) AS "record"
   GROUP BY
@@ -618,64 +586,30 @@ WITH "demographics_by_visit" AS (
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."seizure" END AS BOOLEAN)) AS "seizure__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."psychosis" END AS BOOLEAN)
-      ) AS "psychosis__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."organic_brain_syndrome" END AS BOOLEAN)
-      ) AS "organic_brain_syndrome__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."visual_disturbance" END AS BOOLEAN)
-      ) AS "visual_disturbance__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cranial_nerve_disorder" END AS BOOLEAN)
-      ) AS "cranial_nerve_disorder__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lupus_headache" END AS BOOLEAN)
-      ) AS "lupus_headache__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."cerebrovascular_accident" END AS BOOLEAN)
-      ) AS "cerebrovascular_accident__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."vasculitis" END AS BOOLEAN)
-      ) AS "vasculitis__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."arthritis" END AS BOOLEAN)
-      ) AS "arthritis__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."myositis" END AS BOOLEAN)) AS "myositis__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."urinary_casts" END AS BOOLEAN)
-      ) AS "urinary_casts__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hematuria" END AS BOOLEAN)
-      ) AS "hematuria__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END AS BOOLEAN)
-      ) AS "proteinuria__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pyuria" END AS BOOLEAN)) AS "pyuria__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."rash" END AS BOOLEAN)) AS "rash__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."alopecia" END AS BOOLEAN)) AS "alopecia__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."mucosal_ulcers" END AS BOOLEAN)
-      ) AS "mucosal_ulcers__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pleurisy" END AS BOOLEAN)) AS "pleurisy__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pericarditis" END AS BOOLEAN)
-      ) AS "pericarditis__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."low_complement" END AS BOOLEAN)
-      ) AS "low_complement__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."increased_dna_binding" END AS BOOLEAN)
-      ) AS "increased_dna_binding__SCR",
-      BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."fever" END AS BOOLEAN)) AS "fever__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."thrombocytopenia" END AS BOOLEAN)
-      ) AS "thrombocytopenia__SCR",
-      BOOL_OR(
-        CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."leukopenia" END AS BOOLEAN)
-      ) AS "leukopenia__SCR"
+      BOOL_OR(CAST("record"."seizure" AS BOOLEAN)) AS "seizure__SCR",
+      BOOL_OR(CAST("record"."psychosis" AS BOOLEAN)) AS "psychosis__SCR",
+      BOOL_OR(CAST("record"."organic_brain_syndrome" AS BOOLEAN)) AS "organic_brain_syndrome__SCR",
+      BOOL_OR(CAST("record"."visual_disturbance" AS BOOLEAN)) AS "visual_disturbance__SCR",
+      BOOL_OR(CAST("record"."cranial_nerve_disorder" AS BOOLEAN)) AS "cranial_nerve_disorder__SCR",
+      BOOL_OR(CAST("record"."lupus_headache" AS BOOLEAN)) AS "lupus_headache__SCR",
+      BOOL_OR(CAST("record"."cerebrovascular_accident" AS BOOLEAN)) AS "cerebrovascular_accident__SCR",
+      BOOL_OR(CAST("record"."vasculitis" AS BOOLEAN)) AS "vasculitis__SCR",
+      BOOL_OR(CAST("record"."arthritis" AS BOOLEAN)) AS "arthritis__SCR",
+      BOOL_OR(CAST("record"."myositis" AS BOOLEAN)) AS "myositis__SCR",
+      BOOL_OR(CAST("record"."urinary_casts" AS BOOLEAN)) AS "urinary_casts__SCR",
+      BOOL_OR(CAST("record"."hematuria" AS BOOLEAN)) AS "hematuria__SCR",
+      BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN)) AS "proteinuria__SCR",
+      BOOL_OR(CAST("record"."pyuria" AS BOOLEAN)) AS "pyuria__SCR",
+      BOOL_OR(CAST("record"."rash" AS BOOLEAN)) AS "rash__SCR",
+      BOOL_OR(CAST("record"."alopecia" AS BOOLEAN)) AS "alopecia__SCR",
+      BOOL_OR(CAST("record"."mucosal_ulcers" AS BOOLEAN)) AS "mucosal_ulcers__SCR",
+      BOOL_OR(CAST("record"."pleurisy" AS BOOLEAN)) AS "pleurisy__SCR",
+      BOOL_OR(CAST("record"."pericarditis" AS BOOLEAN)) AS "pericarditis__SCR",
+      BOOL_OR(CAST("record"."low_complement" AS BOOLEAN)) AS "low_complement__SCR",
+      BOOL_OR(CAST("record"."increased_dna_binding" AS BOOLEAN)) AS "increased_dna_binding__SCR",
+      BOOL_OR(CAST("record"."fever" AS BOOLEAN)) AS "fever__SCR",
+      BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN)) AS "thrombocytopenia__SCR",
+      BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN)) AS "leukopenia__SCR"
     FROM (
       SELECT
         "subject_id",
@@ -706,7 +640,7 @@ WITH "demographics_by_visit" AS (
         "leukopenia" AS "leukopenia"
       FROM "sle__sledai_2k_form"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     GROUP BY
       "record"."subject_id"
@@ -714,22 +648,12 @@ WITH "demographics_by_visit" AS (
 ), "screening_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."any_medications" END AS BOOLEAN)
-    ) AS "any_medications__SCR",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."study_drug_allergy" END AS BOOLEAN)
-    ) AS "study_drug_allergy__SCR",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."active_severe_npsle" END AS BOOLEAN)
-    ) AS "active_severe_npsle__SCR",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."any_medical_history" END AS BOOLEAN)
-    ) AS "any_medical_history__SCR",
-    BOOL_OR(CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diabetes" END AS BOOLEAN)) AS "diabetes__SCR",
-    BOOL_OR(
-      CAST(CASE WHEN "record"."visit" = 'SCR' THEN "record"."lactating" END AS BOOLEAN)
-    ) AS "lactating__SCR"
+    BOOL_OR(CAST("record"."any_medications" AS BOOLEAN)) AS "any_medications__SCR",
+    BOOL_OR(CAST("record"."study_drug_allergy" AS BOOLEAN)) AS "study_drug_allergy__SCR",
+    BOOL_OR(CAST("record"."active_severe_npsle" AS BOOLEAN)) AS "active_severe_npsle__SCR",
+    BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN)) AS "any_medical_history__SCR",
+    BOOL_OR(CAST("record"."diabetes" AS BOOLEAN)) AS "diabetes__SCR",
+    BOOL_OR(CAST("record"."lactating" AS BOOLEAN)) AS "lactating__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -742,15 +666,15 @@ WITH "demographics_by_visit" AS (
       "any_medications" AS "any_medications"
     FROM "screening_assessments"
     WHERE
-      NOT "subject_id" IS NULL
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   GROUP BY
     "record"."subject_id"
 ), "vital_signs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."systolic_bp" END) AS "systolic_bp__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."diastolic_bp" END) AS "diastolic_bp__SCR"
+    MAX("record"."systolic_bp") AS "systolic_bp__SCR",
+    MAX("record"."diastolic_bp") AS "diastolic_bp__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -787,7 +711,7 @@ WITH "demographics_by_visit" AS (
         END AS "diastolic_bp"
       FROM "vital_signs"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "vital_signs_converted"
   ) AS "record"
   GROUP BY
@@ -795,10 +719,10 @@ WITH "demographics_by_visit" AS (
 ), "screening_labs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."hba1c" END) AS "hba1c__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."proteinuria" END) AS "proteinuria__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."egfr" END) AS "egfr__SCR",
-    MAX(CASE WHEN "record"."visit" = 'SCR' THEN "record"."pregnancy_test" END) AS "pregnancy_test__SCR"
+    MAX("record"."hba1c") AS "hba1c__SCR",
+    MAX("record"."proteinuria") AS "proteinuria__SCR",
+    MAX("record"."egfr") AS "egfr__SCR",
+    MAX("record"."pregnancy_test") AS "pregnancy_test__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -860,7 +784,7 @@ WITH "demographics_by_visit" AS (
         "pregnancy_test" AS "pregnancy_test"
       FROM "screening_labs"
       WHERE
-        NOT "subject_id" IS NULL
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "screening_labs_converted"
   ) AS "record"
   GROUP BY
@@ -1231,15 +1155,253 @@ FROM (
       END <= 70 AS "I1",
       "sle__eular_acr_2019_form_by_visit"."ana_titer__SCR" >= 80
       AND CASE
-        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_lo" >= 10
+        WHEN CASE
+          WHEN "sle__eular_acr_2019_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" THEN 2 ELSE 0 END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR"
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR"
+            THEN 5
+            WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR"
+            THEN 3
+            WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR"
+            THEN 6
+            WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR"
+            THEN 2
+            WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR"
+            THEN 6
+            WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR"
+            THEN 5
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR"
+            THEN 6
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR"
+            THEN 10
+            WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR"
+            THEN 8
+            WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR"
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+            AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+            OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR"
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR"
+            THEN 6
+            ELSE 0
+          END
+          ELSE "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_lo"
+        END >= 10
         THEN TRUE
-        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_hi" < 10
+        WHEN CASE
+          WHEN "sle__eular_acr_2019_form_by_visit"."subject_id" IS NULL
+          THEN CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR", TRUE)
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR", TRUE)
+            THEN 5
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR", TRUE)
+            THEN 3
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR", TRUE)
+            THEN 6
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR", TRUE)
+            THEN 2
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR", TRUE)
+            THEN 6
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR", TRUE)
+            THEN 5
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR", TRUE)
+            THEN 6
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR", TRUE)
+            THEN 10
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR", TRUE)
+            THEN 8
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR", TRUE)
+            THEN 4
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."antiphospholipid__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE(
+              "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+              AND "sle__eular_acr_2019_form_by_visit"."low_c4__SCR",
+              TRUE
+            )
+            THEN 4
+            WHEN COALESCE(
+              "sle__eular_acr_2019_form_by_visit"."low_c3__SCR"
+              OR "sle__eular_acr_2019_form_by_visit"."low_c4__SCR",
+              TRUE
+            )
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."anti_dsdna_or_sm__SCR", TRUE)
+            THEN 6
+            ELSE 0
+          END
+          ELSE "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_SCR_hi"
+        END < 10
         THEN FALSE
       END
       AND CASE
-        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_lo" > 0
+        WHEN CASE
+          WHEN "sle__eular_acr_2019_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN "sle__eular_acr_2019_form_by_visit"."fever__SCR" THEN 2 ELSE 0 END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."leukopenia__SCR"
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."seizure__SCR"
+            THEN 5
+            WHEN "sle__eular_acr_2019_form_by_visit"."psychosis__SCR"
+            THEN 3
+            WHEN "sle__eular_acr_2019_form_by_visit"."delirium__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR"
+            THEN 6
+            WHEN "sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR"
+            THEN 4
+            WHEN "sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR"
+            THEN 2
+            WHEN "sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR"
+            THEN 6
+            WHEN "sle__eular_acr_2019_form_by_visit"."effusion__SCR"
+            THEN 5
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR"
+            THEN 6
+            ELSE 0
+          END + CASE
+            WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR"
+            THEN 10
+            WHEN "sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR"
+            THEN 8
+            WHEN "sle__eular_acr_2019_form_by_visit"."proteinuria__SCR"
+            THEN 4
+            ELSE 0
+          END
+          ELSE "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_lo"
+        END > 0
         THEN TRUE
-        WHEN "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_hi" <= 0
+        WHEN CASE
+          WHEN "sle__eular_acr_2019_form_by_visit"."subject_id" IS NULL
+          THEN CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."fever__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."thrombocytopenia__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."autoimmune_hemolysis__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."leukopenia__SCR", TRUE)
+            THEN 3
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."seizure__SCR", TRUE)
+            THEN 5
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."psychosis__SCR", TRUE)
+            THEN 3
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."delirium__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_cutaneous__SCR", TRUE)
+            THEN 6
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."subacute_or_discoid__SCR", TRUE)
+            THEN 4
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."non_scarring_alopecia__SCR", TRUE)
+            THEN 2
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."oral_ulcers__SCR", TRUE)
+            THEN 2
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."acute_pericarditis__SCR", TRUE)
+            THEN 6
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."effusion__SCR", TRUE)
+            THEN 5
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."joint_involvement__SCR", TRUE)
+            THEN 6
+            ELSE 0
+          END + CASE
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_3_or_4__SCR", TRUE)
+            THEN 10
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."nephritis_class_2_or_5__SCR", TRUE)
+            THEN 8
+            WHEN COALESCE("sle__eular_acr_2019_form_by_visit"."proteinuria__SCR", TRUE)
+            THEN 4
+            ELSE 0
+          END
+          ELSE "sle__eular_acr_2019_form_by_visit"."eular_acr_2019_clinical_SCR_hi"
+        END <= 0
         THEN FALSE
       END
       AND "sle__eular_acr_2019_form_by_visit"."diagnosis_date__SCR" <= CAST("visit_dates"."date_SCR" + INTERVAL (-84) DAY AS DATE) AS "I2",
@@ -1247,16 +1409,112 @@ FROM (
       OR "serology_by_visit"."anti_dsdna__SCR" = 'positive'
       OR "serology_by_visit"."anti_sm__SCR" = 'positive' AS "I3",
       CASE
-        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo" >= 8
+        WHEN CASE
+          WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+            THEN 8
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+            THEN 8
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+            THEN 8
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 2 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+            THEN 2
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 1 ELSE 0 END
+          ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo"
+        END >= 8
         THEN TRUE
-        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi" < 8
+        WHEN CASE
+          WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 0 ELSE 8 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 0 ELSE 8 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 0 ELSE 2 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+            THEN 0
+            ELSE 2
+          END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 0 ELSE 1 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR"
+            THEN 0
+            ELSE 1
+          END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 0 ELSE 1 END
+          ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi"
+        END < 8
         THEN FALSE
       END
       OR (
         CASE
-          WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo" >= 6
+          WHEN CASE
+            WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+            THEN CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 8 ELSE 0 END + CASE
+              WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+              THEN 8
+              ELSE 0
+            END + CASE WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" THEN 8 ELSE 0 END + CASE
+              WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+              THEN 8
+              ELSE 0
+            END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 8 ELSE 0 END + CASE
+              WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+              THEN 8
+              ELSE 0
+            END + CASE WHEN "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 4 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 2 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 2 ELSE 0 END + CASE
+              WHEN "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+              THEN 2
+              ELSE 0
+            END + CASE WHEN "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR" THEN 1 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 1 ELSE 0 END
+            ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_lo"
+          END >= 6
           THEN TRUE
-          WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi" < 6
+          WHEN CASE
+            WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+            THEN CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 0 ELSE 8 END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+              THEN 0
+              ELSE 8
+            END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR"
+              THEN 0
+              ELSE 8
+            END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+              THEN 0
+              ELSE 8
+            END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 0 ELSE 8 END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+              THEN 0
+              ELSE 8
+            END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."vasculitis__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."arthritis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."myositis__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."urinary_casts__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."hematuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."proteinuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pyuria__SCR" THEN 0 ELSE 4 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."rash__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."alopecia__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."mucosal_ulcers__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pleurisy__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."pericarditis__SCR" THEN 0 ELSE 2 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."low_complement__SCR" THEN 0 ELSE 2 END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."increased_dna_binding__SCR"
+              THEN 0
+              ELSE 2
+            END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."fever__SCR" THEN 0 ELSE 1 END + CASE
+              WHEN NOT "sle__sledai_2k_form_by_visit"."thrombocytopenia__SCR"
+              THEN 0
+              ELSE 1
+            END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."leukopenia__SCR" THEN 0 ELSE 1 END
+            ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_SCR_hi"
+          END < 6
           THEN FALSE
         END
         AND (
@@ -1642,9 +1900,45 @@ FROM (
       "screening_assessments_by_visit"."study_drug_allergy__SCR" AS "E1",
       "screening_assessments_by_visit"."active_severe_npsle__SCR"
       OR CASE
-        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_lo" > 0
+        WHEN CASE
+          WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 8 ELSE 0 END + CASE WHEN "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+            THEN 8
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+            THEN 8
+            ELSE 0
+          END + CASE WHEN "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 8 ELSE 0 END + CASE
+            WHEN "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+            THEN 8
+            ELSE 0
+          END
+          ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_lo"
+        END > 0
         THEN TRUE
-        WHEN "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_hi" <= 0
+        WHEN CASE
+          WHEN "sle__sledai_2k_form_by_visit"."subject_id" IS NULL
+          THEN CASE WHEN NOT "sle__sledai_2k_form_by_visit"."seizure__SCR" THEN 0 ELSE 8 END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."psychosis__SCR" THEN 0 ELSE 8 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."organic_brain_syndrome__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."visual_disturbance__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."cranial_nerve_disorder__SCR"
+            THEN 0
+            ELSE 8
+          END + CASE WHEN NOT "sle__sledai_2k_form_by_visit"."lupus_headache__SCR" THEN 0 ELSE 8 END + CASE
+            WHEN NOT "sle__sledai_2k_form_by_visit"."cerebrovascular_accident__SCR"
+            THEN 0
+            ELSE 8
+          END
+          ELSE "sle__sledai_2k_form_by_visit"."sledai_2k_cns_SCR_hi"
+        END <= 0
         THEN FALSE
       END AS "E2",
       CASE
