@@ -17,7 +17,18 @@ from protocol_dsl.spec import Scope, Spec, walk_scoped
 
 
 def check(spec: Spec) -> list[Diagnostic]:
-    criteria = [
+    criteria = selected(spec)
+    if not criteria:
+        return []
+    from protocol_dsl.solver.alternatives import analyse
+
+    return analyse(spec, criteria)
+
+
+def selected(spec: Spec) -> list[m.Criterion]:
+    """The criteria the solver is asked about: an `or` whose alternatives read something
+    in common."""
+    return [
         c
         for c in spec.criteria
         if c.rule is not None
@@ -25,11 +36,6 @@ def check(spec: Spec) -> list[Diagnostic]:
         and c.rule.op == "or"
         and _alternatives_overlap(spec, c.rule)
     ]
-    if not criteria:
-        return []
-    from protocol_dsl.solver.alternatives import analyse
-
-    return analyse(spec, criteria)
 
 
 def _alternatives_overlap(spec: Spec, rule: m.Expr) -> bool:
