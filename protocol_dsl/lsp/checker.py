@@ -17,6 +17,8 @@ the command prints.  What a warm process adds is memory:
 - the solver checks about single criteria (conditional collection, dead
   alternatives) are asked again only when what they encode changed
   (`criterion_solver`);
+- the full check of a text runs only the solver's check again: every other
+  check's findings on the same texts are those of the quick check (`same_text`);
 - each module parsed has a content number, shared by the module of the next
   text when the declaration the edit re-parsed is equal to what it was (spans
   aside: a space typed, a line re-indented).  When every module of the spec
@@ -41,6 +43,7 @@ from protocol_dsl.diagnostics import Diagnostic, Label, has_errors, sorted_diagn
 from protocol_dsl.lsp import reuse
 from protocol_dsl.lsp.criterion_solver import CriterionSolverChecks
 from protocol_dsl.lsp.reparse import edited_region, reparse
+from protocol_dsl.lsp.same_text import SameTextFindings
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
@@ -75,6 +78,9 @@ class Checker:
         #: The last findings of the solver checks about single criteria (collection,
         #: alternatives), asked again only when what they encode changed.
         self.criterion_solver = CriterionSolverChecks()
+        #: Each check's findings on the texts checked last: the full check of a text
+        #: runs only the solver's check again after the quick one (`same_text`).
+        self.same_text = SameTextFindings()
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -152,7 +158,8 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
-            found = run_checks_allowing(spec, self.criterion_solver.wrap(checks, path, sources))
+            running = self.criterion_solver.wrap(checks, path, sources)
+            found = run_checks_allowing(spec, self.same_text.wrap(checks, running, path, sources))
         if contents is not None:
             self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
         return CompileResult(

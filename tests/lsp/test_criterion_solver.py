@@ -1,5 +1,6 @@
 """The solver checks about single criteria (collection, alternatives) are asked again only
-when what they encode changed, and always say what a check from scratch says."""
+when what they encode changed, the full check of a text after its quick check runs only
+the solver's check again, and both always say what a check from scratch says."""
 
 from __future__ import annotations
 
@@ -82,6 +83,9 @@ def _full_as_from_scratch(path: Path, edits: list[tuple[int, str, int]]) -> None
     checker.full(str(path), text, read)
     for choice, kind, shift in edits:
         text = _edit(text, anchors, choice, kind, shift)
+        # as the server does: the quick check, then the full one of the same text
+        quick = checker.quick(str(path), text, read)
+        assert _report(quick) == _report(compile_spec(str(path), text, checks=_quick_checks()))
         assert _report(checker.full(str(path), text, read)) == _report(
             compile_spec(str(path), text)
         )
@@ -135,3 +139,21 @@ def test_digit_edits_in_each_qls4131_rule_are_checked_as_from_scratch() -> None:
         quick = checker.quick(str(QLS4131), text, read)
         assert _report(quick) == _report(compile_spec(str(QLS4131), text, checks=_quick_checks()))
     assert checker.criterion_solver.reused > 0
+
+
+def test_the_full_check_after_the_quick_one_runs_only_the_solver_again() -> None:
+    text = QLS4131.read_text(encoding="utf-8")
+    anchors = _anchors(QLS4131, text)
+    checker = Checker()
+
+    def read(name: str) -> bytes:
+        return Path(name).read_bytes()
+
+    checker.quick(str(QLS4131), text, read)
+    text = _edit(text, anchors, 5, "digit", 0)
+    checker.quick(str(QLS4131), text, read)
+    before = checker.same_text.reused
+    full = checker.full(str(QLS4131), text, read)
+    # every check but the solver's gave back what the quick check found
+    assert checker.same_text.reused - before == len(_quick_checks())
+    assert _report(full) == _report(compile_spec(str(QLS4131), text))
