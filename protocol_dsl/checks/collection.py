@@ -28,9 +28,13 @@ def check(spec: Spec) -> list[Diagnostic]:
 def selected(spec: Spec) -> list[m.Criterion]:
     """The criteria the solver is asked about: those that read a conditional item."""
     memo: dict[int, bool] = {}
-    return [
-        c for c in spec.criteria if c.rule is not None and _reads_conditional(spec, c.rule, memo)
-    ]
+    return [c for c in spec.criteria if reads_conditional(spec, c, memo)]
+
+
+def reads_conditional(spec: Spec, criterion: m.Criterion, memo: dict[int, bool]) -> bool:
+    """Whether the solver is asked about `criterion`: its rule reads a conditional item.
+    `memo` keeps the answer per declaration read, shared by the criteria of one spec."""
+    return criterion.rule is not None and _reads_conditional(spec, criterion.rule, memo)
 
 
 def _reads_conditional(spec: Spec, rule: m.Expr, memo: dict[int, bool]) -> bool:

@@ -48,6 +48,7 @@ class CriterionSolverChecks:
 
     def __init__(self) -> None:
         self._last: dict[str, _Last] = {}
+        self.selection = _Selection()
         #: How many checks reused the last findings (the tests read it).
         self.reused = 0
 
@@ -84,7 +85,7 @@ class _Run:
         self.reused: tuple[list[Diagnostic], list[Diagnostic]] | None = None
 
     def collection(self, spec: Spec) -> list[Diagnostic]:
-        self.inputs = inputs(spec)
+        self.inputs = self.memory.selection.inputs(spec)
         last = self.memory.last(self.path)
         if last is not None and last.inputs == self.inputs:
             moved_collection = reuse.moved(last.collection, last.sources, self.sources)
@@ -109,14 +110,58 @@ class _Run:
         return list(found)
 
 
-def inputs(spec: Spec) -> Inputs:
-    """Every declaration but the criteria, of the spec and its libraries, and the
-    criteria each check selects, in order."""
-    rest = tuple(
-        (owner.path, tuple(d for d in owner.module.declarations if not isinstance(d, m.Criterion)))
-        for owner in spec.all_specs()
-    )
-    return rest, tuple(collection.selected(spec)), tuple(alternatives.selected(spec))
+class _Selection:
+    """Which criteria each check selects, kept per criterion object while every other
+    declaration is the same object as before: whether a criterion is selected depends
+    on its rule and on the declarations its names resolve to, never on another
+    criterion (a rule cannot name one)."""
+
+    def __init__(self) -> None:
+        self._rest: Any = None
+        self._flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
+
+    def inputs(self, spec: Spec) -> Inputs:
+        """Every declaration but the criteria, of the spec and its libraries, and the
+        criteria each check selects, in order."""
+        rest = tuple(
+            (owner.path, tuple(d for d in owner.module.declarations if not _is_criterion(d)))
+            for owner in spec.all_specs()
+        )
+        kept = self._flags if _identical(self._rest, rest) else {}
+        memo: dict[int, bool] = {}
+        flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
+        for criterion in spec.criteria:
+            found = kept.get(id(criterion))
+            if found is None or found[0] is not criterion:
+                found = (
+                    criterion,
+                    collection.reads_conditional(spec, criterion, memo),
+                    alternatives.alternatives_overlap(spec, criterion),
+                )
+            flags[id(criterion)] = found
+        self._rest, self._flags = rest, flags
+        chosen = list(flags.values())
+        return (
+            rest,
+            tuple(c for c, in_collection, _ in chosen if in_collection),
+            tuple(c for c, _, in_alternatives in chosen if in_alternatives),
+        )
+
+
+def _is_criterion(declaration: object) -> bool:
+    return isinstance(declaration, m.Criterion)
+
+
+def _identical(before: Any, after: Any) -> bool:
+    """Whether two `rest`s hold the same declaration objects (not only equal ones)."""
+    if before is None or len(before) != len(after):
+        return False
+    for (path, old), (same_path, new) in zip(before, after, strict=True):
+        if path != same_path or len(old) != len(new):
+            return False
+        if any(a is not b for a, b in zip(old, new, strict=True)):
+            return False
+    return True
 
 
 def _named(run: Any, check: Check) -> Check:

@@ -139,6 +139,8 @@ def test_digit_edits_in_each_qls4131_rule_are_checked_as_from_scratch() -> None:
         quick = checker.quick(str(QLS4131), text, read)
         assert _report(quick) == _report(compile_spec(str(QLS4131), text, checks=_quick_checks()))
     assert checker.criterion_solver.reused > 0
+    # every declaration but the edited one is kept as it was: its details not checked again
+    assert checker.declarations.reused >= len(digits) * (len(spec.module.declarations) - 1)
 
 
 def test_the_full_check_after_the_quick_one_runs_only_the_solver_again() -> None:
