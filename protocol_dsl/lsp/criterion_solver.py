@@ -166,7 +166,7 @@ def _identical(before: Any, after: Any) -> bool:
 
 def _named(run: Any, check: Check) -> Check:
     def wrapped(spec: Spec) -> Iterable[Diagnostic]:
-        return run(spec)  # type: ignore[no-any-return]
+        return run(spec)
 
     # the family name of a check (E0999, N0903) comes from its module
     wrapped.__module__ = check.__module__
