@@ -1,7 +1,8 @@
 """Checks made of one question per declaration, asked again only for a new declaration.
 
 Some checks find their findings declaration by declaration, each from that
-declaration alone (`field_details`: the `{ … }` details of its fields).  The
+declaration alone (`field_details`: the `{ … }` details of its fields; `notes`:
+its `provisional` and `question` marks).  The
 re-parse of an edit keeps every declaration it did not touch as the same object
 (those after the edit too when the edit replaces a character by one): such a
 declaration, spans included, is what it was, and so are its findings.  They are
@@ -13,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import Check, field_details
+from protocol_dsl.checks import Check, field_details, notes
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
 
 #: The checks that are one question per declaration, and that question.
 PER_DECLARATION: dict[Check, Callable[[m.Declaration], Iterable[Diagnostic]]] = {
     field_details.check: field_details.declaration_findings,
+    notes.check: notes.declaration_findings,
 }
 
 
