@@ -117,8 +117,9 @@ class _Selection:
     criterion (a rule cannot name one)."""
 
     def __init__(self) -> None:
-        self._rest: Any = None
-        self._flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
+        #: (the other declarations, the flags of each criterion by id), replaced as one
+        #: value: the solver's check may run in another thread
+        self._last: tuple[Any, dict[int, tuple[m.Criterion, bool, bool]]] = (None, {})
 
     def inputs(self, spec: Spec) -> Inputs:
         """Every declaration but the criteria, of the spec and its libraries, and the
@@ -127,7 +128,8 @@ class _Selection:
             (owner.path, tuple(d for d in owner.module.declarations if not _is_criterion(d)))
             for owner in spec.all_specs()
         )
-        kept = self._flags if _identical(self._rest, rest) else {}
+        last_rest, last_flags = self._last
+        kept = last_flags if _identical(last_rest, rest) else {}
         memo: dict[int, bool] = {}
         flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
         for criterion in spec.criteria:
@@ -139,7 +141,7 @@ class _Selection:
                     alternatives.alternatives_overlap(spec, criterion),
                 )
             flags[id(criterion)] = found
-        self._rest, self._flags = rest, flags
+        self._last = (rest, flags)
         chosen = list(flags.values())
         return (
             rest,
