@@ -18,6 +18,10 @@ caching on), opens the spec, waits for its diagnostics, and then:
 - times --requests hover requests (on item references in rules) and
   completion requests (after `form.`) from request to answer.
 
+With each edit, the server's CPU time (user and system, all its threads, from
+Linux's /proc in clock ticks of 10 ms) until each publication: it hardly grows
+with other work on the machine, as the wall-clock figures do.
+
 Side by side, in the same run: a cold `protocol check` process on the same
 file (what a writer waits for on save without the server), and a warm
 `compile_spec` in this process with nothing reused (what the server would
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import platform
 import resource
@@ -139,6 +144,7 @@ async def measure(
         )
     )
     client.initialized(types.InitializedParams())
+    server = _server_pid()
     text = path.read_text(encoding="utf-8")
     uri = path.resolve().as_uri()
     result = compile_spec(str(path.resolve()))
@@ -152,7 +158,9 @@ async def measure(
     )
     await published.get()
     await published.get()  # the quick check, then the full one
-    times: dict[str, list[float]] = {"quick": [], "full": [], "hover": [], "completion": []}
+    times: dict[str, list[float]] = {
+        "quick": [], "full": [], "hover": [], "completion": [], "quick_cpu": [], "full_cpu": []
+    }  # fmt: skip
     for number in range(edits):
         # a different criterion each time, spread over the spec
         point = points[(number * 7919) % len(points)]
@@ -162,6 +170,7 @@ async def measure(
         length, new = typed(text, offset, edit)
         where = position(text, offset)
         until = position(text, offset + length)
+        cpu = _process_cpu(server)
         started = time.perf_counter()
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
@@ -175,7 +184,9 @@ async def measure(
         )
         text = text[:offset] + new + text[offset + length :]
         times["quick"].append(await published.get() - started)
+        times["quick_cpu"].append(_process_cpu(server) - cpu)
         times["full"].append(await published.get() - started)
+        times["full_cpu"].append(_process_cpu(server) - cpu)
     fresh = compile_spec(str(path.resolve()), text)
     assert fresh.spec is not None
     references = item_references(fresh.spec)
@@ -215,6 +226,31 @@ async def measure(
     # the wall-clock figures, it hardly grows with other processes on the machine
     times["server_cpu"] = [_children_cpu() - cpu_before]
     return times
+
+
+def _server_pid() -> int | None:
+    """The server: the one child process of this script while it runs (Linux's /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid():
+            children.append(int(stat.parent.name))
+    return children[0] if len(children) == 1 else None
+
+
+def _process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of process `pid` so far (nan where /proc is not there):
+    unlike wall-clock time, it hardly grows with other work on the machine."""
+    if pid is None:
+        return math.nan
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:
@@ -292,6 +328,13 @@ def main() -> None:
         print(f"| {name} | {len(quick)} | {statistics.median(quick) * 1000:.0f} / "
               f"{p95(quick) * 1000:.0f} | {statistics.median(full) * 1000:.0f} / "
               f"{p95(full) * 1000:.0f} | {cold * 1000:.0f} | {warm * 1000:.0f} |")  # fmt: skip
+    print("\n| spec | server CPU per edit until the quick diagnostics, p50 / p95 ms "
+          "| until the full ones, p50 / p95 ms |")  # fmt: skip
+    print("|---|---:|---:|")
+    for name, _path, times, _cold, _warm in rows:
+        quick, full = times["quick_cpu"], times["full_cpu"]
+        print(f"| {name} | {statistics.median(quick) * 1000:.0f} / {p95(quick) * 1000:.0f} | "
+              f"{statistics.median(full) * 1000:.0f} / {p95(full) * 1000:.0f} |")  # fmt: skip
     print()
     for name, _path, times, _cold, _warm in rows:
         print(f"- {name}: the server's CPU time for the whole session (start, open, "

@@ -49,7 +49,14 @@ def synthetic_spec(target_lines: int) -> str:
             f'  done_{block}    date "Date of test" for_reporting',
             "}",
             "",
-            f'form history_{block} "History {block}" repeating at SCR {{',
+            f'form screening_{block} "Screening questions {block}" at SCR {{',
+            f'  any_history_{block} yes_no "Any medical history?"',
+            "}",
+            "",
+            # a log says how "none" is recorded (its "any records?" question), as in a
+            # real protocol: without it a subject with no records stays unknown (W0509)
+            f'form history_{block} "History {block}" repeating at SCR',
+            f"  none_recorded_by screening_{block}.any_history_{block} {{",
             f'  term_{block}  text "Term" for_reporting',
             f'  onset_{block} date "Onset"',
             f'  ongoing_{block} yes_no "Ongoing"',

@@ -17,19 +17,30 @@ from protocol_dsl.spec import Scope, Spec, walk_scoped
 
 
 def check(spec: Spec) -> list[Diagnostic]:
-    criteria = [
-        c
-        for c in spec.criteria
-        if c.rule is not None
-        and isinstance(c.rule, m.Logic)
-        and c.rule.op == "or"
-        and _alternatives_overlap(spec, c.rule)
-    ]
+    criteria = selected(spec)
     if not criteria:
         return []
     from protocol_dsl.solver.alternatives import analyse
 
     return analyse(spec, criteria)
+
+
+def selected(spec: Spec) -> list[m.Criterion]:
+    """The criteria the solver is asked about: an `or` whose alternatives read something
+    in common."""
+    return [c for c in spec.criteria if alternatives_overlap(spec, c)]
+
+
+def alternatives_overlap(spec: Spec, criterion: m.Criterion) -> bool:
+    """Whether the solver is asked about `criterion`: its rule is an `or` whose
+    alternatives read something in common."""
+    rule = criterion.rule
+    return (
+        rule is not None
+        and isinstance(rule, m.Logic)
+        and rule.op == "or"
+        and _alternatives_overlap(spec, rule)
+    )
 
 
 def _alternatives_overlap(spec: Spec, rule: m.Expr) -> bool:

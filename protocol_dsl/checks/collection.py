@@ -17,15 +17,24 @@ from protocol_dsl.spec import Scope, Spec, Symbol, walk_scoped
 
 
 def check(spec: Spec) -> list[Diagnostic]:
-    memo: dict[int, bool] = {}
-    criteria = [
-        c for c in spec.criteria if c.rule is not None and _reads_conditional(spec, c.rule, memo)
-    ]
+    criteria = selected(spec)
     if not criteria:
         return []
     from protocol_dsl.solver.collection import analyse
 
     return analyse(spec, criteria)
+
+
+def selected(spec: Spec) -> list[m.Criterion]:
+    """The criteria the solver is asked about: those that read a conditional item."""
+    memo: dict[int, bool] = {}
+    return [c for c in spec.criteria if reads_conditional(spec, c, memo)]
+
+
+def reads_conditional(spec: Spec, criterion: m.Criterion, memo: dict[int, bool]) -> bool:
+    """Whether the solver is asked about `criterion`: its rule reads a conditional item.
+    `memo` keeps the answer per declaration read, shared by the criteria of one spec."""
+    return criterion.rule is not None and _reads_conditional(spec, criterion.rule, memo)
 
 
 def _reads_conditional(spec: Spec, rule: m.Expr, memo: dict[int, bool]) -> bool:

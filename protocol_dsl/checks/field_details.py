@@ -22,15 +22,21 @@ from protocol_dsl.spec import Spec
 def check(spec: Spec) -> Iterator[Diagnostic]:
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
-            if isinstance(decl, m.Trial):
-                for f in decl.fields:
-                    known = DETAIL_FIELDS.get(f.key)
-                    if f.details and known is None:
-                        yield _no_details(f)
-                    elif f.details and known is not None:
-                        yield from _details(f, known)
-            else:
-                yield from (_no_details(f) for f in _fields_in(decl) if f.details)
+            yield from declaration_findings(decl)
+
+
+def declaration_findings(decl: m.Declaration) -> Iterator[Diagnostic]:
+    """The findings about one declaration: they depend on nothing else (a language
+    server keeps them for a declaration an edit did not touch)."""
+    if isinstance(decl, m.Trial):
+        for f in decl.fields:
+            known = DETAIL_FIELDS.get(f.key)
+            if f.details and known is None:
+                yield _no_details(f)
+            elif f.details and known is not None:
+                yield from _details(f, known)
+    else:
+        yield from (_no_details(f) for f in _fields_in(decl) if f.details)
 
 
 def _fields_in(node: object) -> Iterator[m.Field]:

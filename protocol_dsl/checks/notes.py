@@ -21,24 +21,30 @@ from protocol_dsl.spec import Spec
 def check(spec: Spec) -> Iterator[Diagnostic]:
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
-            for mark, what in _marks(decl, partial(_describe, decl)):
-                if mark.kind == "provisional":
-                    yield Diagnostic(
-                        "N0901",
-                        "note",
-                        f"provisional: {what} (illustrative, not from the source document)",
-                        mark.span,
-                        help="replace it with the value of the source document and remove "
-                        "`provisional` before the protocol is final",
-                    )
-                elif mark.kind == "question":
-                    yield Diagnostic(
-                        "N0902",
-                        "note",
-                        f"open question on {what}: {mark.text}",
-                        mark.span,
-                        help="answer the question and remove it before the protocol is final",
-                    )
+            yield from declaration_findings(decl)
+
+
+def declaration_findings(decl: m.Declaration) -> Iterator[Diagnostic]:
+    """The notes of one declaration's marks: they depend on nothing else (a language
+    server keeps them for a declaration an edit did not touch)."""
+    for mark, what in _marks(decl, partial(_describe, decl)):
+        if mark.kind == "provisional":
+            yield Diagnostic(
+                "N0901",
+                "note",
+                f"provisional: {what} (illustrative, not from the source document)",
+                mark.span,
+                help="replace it with the value of the source document and remove "
+                "`provisional` before the protocol is final",
+            )
+        elif mark.kind == "question":
+            yield Diagnostic(
+                "N0902",
+                "note",
+                f"open question on {what}: {mark.text}",
+                mark.span,
+                help="answer the question and remove it before the protocol is final",
+            )
 
 
 def _marks(node: object, what: Callable[[], str]) -> Iterator[tuple[m.Mark, str]]:

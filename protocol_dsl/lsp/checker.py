@@ -14,6 +14,13 @@ the command prints.  What a warm process adds is memory:
   need to see at once; the solver's findings of the previous text are carried
   over to the new one (moved with the edit, dropped where it touched them)
   until its own run has finished;
+- the solver checks about single criteria (conditional collection, dead
+  alternatives) are asked again only when what they encode changed
+  (`criterion_solver`);
+- the full check of a text runs only the solver's check again: every other
+  check's findings on the same texts are those of the quick check (`same_text`);
+- a check made of one question per declaration asks it only of the declarations
+  the re-parse did not keep (`declaration_findings`);
 - each module parsed has a content number, shared by the module of the next
   text when the declaration the edit re-parsed is equal to what it was (spans
   aside: a space typed, a line re-indented).  When every module of the spec
@@ -36,7 +43,10 @@ from protocol_dsl.checks import Check, all_checks, logic, run_checks_allowing
 from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import Diagnostic, Label, has_errors, sorted_diagnostics
 from protocol_dsl.lsp import reuse
+from protocol_dsl.lsp.criterion_solver import CriterionSolverChecks
+from protocol_dsl.lsp.declaration_findings import DeclarationFindings
 from protocol_dsl.lsp.reparse import edited_region, reparse
+from protocol_dsl.lsp.same_text import SameTextFindings
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
@@ -68,6 +78,15 @@ class Checker:
         #: (content numbers, texts, active findings, allowed findings).
         self._findings: dict[tuple[str, str], _Findings] = {}
         self.reused = 0
+        #: The last findings of the solver checks about single criteria (collection,
+        #: alternatives), asked again only when what they encode changed.
+        self.criterion_solver = CriterionSolverChecks()
+        #: Each check's findings on the texts checked last: the full check of a text
+        #: runs only the solver's check again after the quick one (`same_text`).
+        self.same_text = SameTextFindings()
+        #: The findings of the checks made of one question per declaration, by
+        #: declaration object (`declaration_findings`).
+        self.declarations = DeclarationFindings()
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -145,7 +164,8 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
-            found = run_checks_allowing(spec, checks)
+            running = self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources))
+            found = run_checks_allowing(spec, self.same_text.wrap(checks, running, path, sources))
         if contents is not None:
             self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
         return CompileResult(

@@ -57,7 +57,10 @@ def reparse(before: str, module: m.Module, after: str, parse: Any) -> ParseResul
     lines = after.count("\n", edit_start, edit_end + delta) - before.count(
         "\n", edit_start, edit_end
     )
-    later = tuple(_moved(d, delta, lines) for d in declarations[number + 1 :])
+    if delta == 0 and lines == 0:
+        later = declarations[number + 1 :]  # (a character replaced: nothing after it moves)
+    else:
+        later = tuple(_moved(d, delta, lines) for d in declarations[number + 1 :])
     span = module.span
     whole = m.Span(
         span.file,

@@ -1,0 +1,175 @@
+"""The solver checks about single criteria, asked again only when what they encode changed.
+
+Two checks hand a few criteria to the solver, each question about one criterion
+against the rest of the spec: conditional collection (`checks.collection`, the
+criteria that read an item collected `when` a condition holds) and dead
+alternatives (`checks.alternatives`, the criteria whose `or` has alternatives
+that read something in common).  They share one encoder, so their answers rest
+on exactly three things: every declaration of the spec and its libraries but the
+criteria, the criteria the first selects and those the second selects, in order.
+
+When all three are equal to those of the last check (spans aside: model nodes
+that differ only in where they stand are equal), z3 would be asked the same
+questions in the same order, and its answers are those of the last check: its
+findings are moved with the edit (`reuse.moved`) instead of being found again.
+Typing in a criterion that neither check selects, before and after the edit, is
+such an edit; so is one that changes a rule's layout only.  When an edit adds or
+removes a line break, or a finding stands where the text changed, both checks
+run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from protocol_dsl import model as m
+from protocol_dsl.checks import Check, alternatives, collection
+from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.lsp import reuse
+from protocol_dsl.spec import Spec
+
+#: What the two checks' answers rest on (see the module's docstring).
+Inputs = tuple[Any, ...]
+
+
+@attrs.frozen
+class _Last:
+    inputs: Inputs
+    sources: dict[str, str]
+    collection: list[Diagnostic]
+    alternatives: list[Diagnostic]
+
+
+class CriterionSolverChecks:
+    """The last findings of the two checks, per spec, with what they were found on."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, _Last] = {}
+        self.selection = _Selection()
+        #: How many checks reused the last findings (the tests read it).
+        self.reused = 0
+
+    def wrap(self, checks: list[Check], path: str, sources: dict[str, str]) -> list[Check]:
+        """`checks` with the two replaced by ones that reuse the last findings of `path`."""
+        run = _Run(self, path, sources)
+        wrapped: list[Check] = []
+        for check in checks:
+            if check is collection.check:
+                wrapped.append(_named(run.collection, check))
+            elif check is alternatives.check:
+                wrapped.append(_named(run.alternatives, check))
+            else:
+                wrapped.append(check)
+        return wrapped
+
+    def last(self, path: str) -> _Last | None:
+        return self._last.get(path)
+
+    def keep(self, path: str, last: _Last) -> None:
+        self._last[path] = last
+
+
+class _Run:
+    """One check of one text: collection runs first, then alternatives (their order in
+    `all_checks`, which the shared encoder's answers depend on)."""
+
+    def __init__(self, memory: CriterionSolverChecks, path: str, sources: dict[str, str]):
+        self.memory = memory
+        self.path = path
+        self.sources = sources
+        self.inputs: Inputs | None = None
+        self.found_collection: list[Diagnostic] | None = None
+        self.reused: tuple[list[Diagnostic], list[Diagnostic]] | None = None
+
+    def collection(self, spec: Spec) -> list[Diagnostic]:
+        self.inputs = self.memory.selection.inputs(spec)
+        last = self.memory.last(self.path)
+        if last is not None and last.inputs == self.inputs:
+            moved_collection = reuse.moved(last.collection, last.sources, self.sources)
+            moved_alternatives = reuse.moved(last.alternatives, last.sources, self.sources)
+            if moved_collection is not None and moved_alternatives is not None:
+                self.memory.reused += 1
+                self.reused = moved_collection, moved_alternatives
+                self.memory.keep(self.path, _Last(self.inputs, dict(self.sources), *self.reused))
+                return list(moved_collection)
+        self.found_collection = list(collection.check(spec))
+        return list(self.found_collection)
+
+    def alternatives(self, spec: Spec) -> list[Diagnostic]:
+        if self.reused is not None:
+            return list(self.reused[1])
+        found = list(alternatives.check(spec))
+        # kept only when both ran to the end on this text (a failed check is E0999)
+        if self.found_collection is not None and self.inputs is not None:
+            self.memory.keep(
+                self.path, _Last(self.inputs, dict(self.sources), self.found_collection, found)
+            )
+        return list(found)
+
+
+class _Selection:
+    """Which criteria each check selects, kept per criterion object while every other
+    declaration is the same object as before: whether a criterion is selected depends
+    on its rule and on the declarations its names resolve to, never on another
+    criterion (a rule cannot name one)."""
+
+    def __init__(self) -> None:
+        #: (the other declarations, the flags of each criterion by id), replaced as one
+        #: value: the solver's check may run in another thread
+        self._last: tuple[Any, dict[int, tuple[m.Criterion, bool, bool]]] = (None, {})
+
+    def inputs(self, spec: Spec) -> Inputs:
+        """Every declaration but the criteria, of the spec and its libraries, and the
+        criteria each check selects, in order."""
+        rest = tuple(
+            (owner.path, tuple(d for d in owner.module.declarations if not _is_criterion(d)))
+            for owner in spec.all_specs()
+        )
+        last_rest, last_flags = self._last
+        kept = last_flags if _identical(last_rest, rest) else {}
+        memo: dict[int, bool] = {}
+        flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
+        for criterion in spec.criteria:
+            found = kept.get(id(criterion))
+            if found is None or found[0] is not criterion:
+                found = (
+                    criterion,
+                    collection.reads_conditional(spec, criterion, memo),
+                    alternatives.alternatives_overlap(spec, criterion),
+                )
+            flags[id(criterion)] = found
+        self._last = (rest, flags)
+        chosen = list(flags.values())
+        return (
+            rest,
+            tuple(c for c, in_collection, _ in chosen if in_collection),
+            tuple(c for c, _, in_alternatives in chosen if in_alternatives),
+        )
+
+
+def _is_criterion(declaration: object) -> bool:
+    return isinstance(declaration, m.Criterion)
+
+
+def _identical(before: Any, after: Any) -> bool:
+    """Whether two `rest`s hold the same declaration objects (not only equal ones)."""
+    if before is None or len(before) != len(after):
+        return False
+    for (path, old), (same_path, new) in zip(before, after, strict=True):
+        if path != same_path or len(old) != len(new):
+            return False
+        if any(a is not b for a, b in zip(old, new, strict=True)):
+            return False
+    return True
+
+
+def _named(run: Any, check: Check) -> Check:
+    def wrapped(spec: Spec) -> Iterable[Diagnostic]:
+        return run(spec)
+
+    # the family name of a check (E0999, N0903) comes from its module
+    wrapped.__module__ = check.__module__
+    return wrapped

@@ -1,0 +1,161 @@
+"""The solver checks about single criteria (collection, alternatives) are asked again only
+when what they encode changed, the full check of a text after its quick check runs only
+the solver's check again, and both always say what a check from scratch says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from protocol_dsl.compiler import compile_spec
+from protocol_dsl.lsp.checker import Checker
+from tests.lsp.conftest import QLS4131
+from tests.lsp.test_incremental import EDIT_LISTS, _anchors, _edit, _quick_checks, _report
+
+#: A dead alternative in I1 (W0415), and I2, which neither check selects.
+SPEC = """trial EXAMPLE {
+  title "Dead alternative"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -14 .. -1
+
+form disease "Disease activity" at SCR {
+  sledai         integer "SLEDAI-2K" range 0 .. 105 required
+  low_complement yes_no  "Low complement" required
+  age            integer "Age" range 0 .. 120 required
+}
+
+inclusion I2 "Adult." = disease.age >= 18
+
+inclusion I1 "SLEDAI-2K >= 8, or >= 6 with low complement."
+  = disease.sledai >= 6
+    or (disease.sledai >= 6 and disease.low_complement = yes)
+"""
+
+
+def _checked(tmp_path: Path) -> tuple[Checker, str, str]:
+    path = tmp_path / "dead.trial"
+    path.write_text(SPEC, encoding="utf-8")
+    checker = Checker()
+    first = checker.full(str(path), SPEC, lambda name: Path(name).read_bytes())
+    assert "W0415" in [d.code for d in first.diagnostics]
+    return checker, str(path), SPEC
+
+
+def test_an_edit_to_a_criterion_neither_check_reads_moves_their_findings(tmp_path: Path) -> None:
+    checker, path, text = _checked(tmp_path)
+    # 18 → 180: a rule that now means something else, one character longer, before I1
+    text = text.replace(">= 18", ">= 180")
+    found = checker.full(path, text, lambda name: Path(name).read_bytes())
+    assert checker.criterion_solver.reused == 1
+    assert checker.reused == 0  # the spec means something else: the other checks ran again
+    assert _report(found) == _report(compile_spec(path, text))
+    assert any(d.code == "W0415" for d in found.diagnostics)
+
+
+def test_an_edit_to_a_criterion_they_read_asks_the_solver_again(tmp_path: Path) -> None:
+    checker, path, text = _checked(tmp_path)
+    text = text.replace("disease.sledai >= 6\n", "disease.sledai >= 8\n")  # the fix
+    found = checker.full(path, text, lambda name: Path(name).read_bytes())
+    assert checker.criterion_solver.reused == 0
+    assert _report(found) == _report(compile_spec(path, text))
+    assert not any(d.code == "W0415" for d in found.diagnostics)
+
+
+def test_an_edit_outside_the_criteria_asks_the_solver_again(tmp_path: Path) -> None:
+    checker, path, text = _checked(tmp_path)
+    text = text.replace("range 0 .. 105", "range 0 .. 106")
+    found = checker.full(path, text, lambda name: Path(name).read_bytes())
+    assert checker.criterion_solver.reused == 0
+    assert _report(found) == _report(compile_spec(path, text))
+
+
+def _full_as_from_scratch(path: Path, edits: list[tuple[int, str, int]]) -> None:
+    text = path.read_text(encoding="utf-8")
+    anchors = _anchors(path, text)
+    checker = Checker()
+
+    def read(name: str) -> bytes:
+        return Path(name).read_bytes()
+
+    checker.full(str(path), text, read)
+    for choice, kind, shift in edits:
+        text = _edit(text, anchors, choice, kind, shift)
+        # as the server does: the quick check, then the full one of the same text
+        quick = checker.quick(str(path), text, read)
+        assert _report(quick) == _report(compile_spec(str(path), text, checks=_quick_checks()))
+        assert _report(checker.full(str(path), text, read)) == _report(
+            compile_spec(str(path), text)
+        )
+
+
+FULL_SETTINGS = settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@FULL_SETTINGS
+@given(edits=EDIT_LISTS)
+def test_full_checks_of_edited_qls4131_are_as_from_scratch(
+    edits: list[tuple[int, str, int]],
+) -> None:
+    _full_as_from_scratch(QLS4131, edits)
+
+
+@FULL_SETTINGS
+@given(edits=EDIT_LISTS)
+def test_full_checks_of_the_edited_tutorial_spec_are_as_from_scratch(
+    tutorial_spec: Path, edits: list[tuple[int, str, int]]
+) -> None:
+    _full_as_from_scratch(tutorial_spec, edits)
+
+
+def test_digit_edits_in_each_qls4131_rule_are_checked_as_from_scratch() -> None:
+    """Table-driven: the last digit of each rule changed in turn, a different criterion
+    each time, as a writer correcting thresholds does."""
+    text = QLS4131.read_text(encoding="utf-8")
+    spec = compile_spec(str(QLS4131), text).spec
+    assert spec is not None
+    checker = Checker()
+
+    def read(name: str) -> bytes:
+        return Path(name).read_bytes()
+
+    checker.quick(str(QLS4131), text, read)
+    digits = [
+        max(i for i in range(c.rule.span.start, c.rule.span.end) if text[i].isdigit())
+        for c in spec.criteria
+        if c.rule is not None
+        and c.span.file == str(QLS4131)
+        and any(ch.isdigit() for ch in text[c.rule.span.start : c.rule.span.end])
+    ]
+    assert len(digits) > 5
+    for at in digits:  # one character replaced by one: later points stay where they are
+        text = text[:at] + str((int(text[at]) + 1) % 10) + text[at + 1 :]
+        quick = checker.quick(str(QLS4131), text, read)
+        assert _report(quick) == _report(compile_spec(str(QLS4131), text, checks=_quick_checks()))
+    assert checker.criterion_solver.reused > 0
+    # every declaration but the edited one is kept as it was: its details not checked again
+    assert checker.declarations.reused >= len(digits) * (len(spec.module.declarations) - 1)
+
+
+def test_the_full_check_after_the_quick_one_runs_only_the_solver_again() -> None:
+    text = QLS4131.read_text(encoding="utf-8")
+    anchors = _anchors(QLS4131, text)
+    checker = Checker()
+
+    def read(name: str) -> bytes:
+        return Path(name).read_bytes()
+
+    checker.quick(str(QLS4131), text, read)
+    text = _edit(text, anchors, 5, "digit", 0)
+    checker.quick(str(QLS4131), text, read)
+    before = checker.same_text.reused
+    full = checker.full(str(QLS4131), text, read)
+    # every check but the solver's gave back what the quick check found
+    assert checker.same_text.reused - before == len(_quick_checks())
+    assert _report(full) == _report(compile_spec(str(QLS4131), text))
