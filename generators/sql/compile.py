@@ -723,10 +723,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
             if len(visits) > 1:
                 at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
                 picked = _case((at_visit, picked))
-            # one row per subject and visit is expected; should there be several, the
-            # largest value (yes over no) is read, in every dialect the same way
-            pick = exp.LogicalOr if item.kind == "bool" else exp.Max
-            select = select.select(pick(this=picked).as_(_id(column), copy=False), copy=False)
+            select = select.select(_agreed(picked, item.kind).as_(_id(column), copy=False),
+                                   copy=False)  # fmt: skip
         read = {item.item for item, _column in items}
         # only the rows of the visits read (the subject list has every subject); a form
         # read at one visit needs no visit test per value
@@ -1411,6 +1409,24 @@ def _completed(unit: str, start: exp.Expression, end: exp.Expression) -> exp.Exp
 
 
 # ---------------------------------------------------------------- reading recorded values
+
+
+def _agreed(value: exp.Expression, kind: str) -> exp.Expression:
+    """The value the rows of one subject and visit agree on, NULL when they disagree.
+
+    One row per subject and visit is expected; should there be several, their
+    values as read (converted, valid) are compared, missing ones left out as
+    the aggregates leave out NULL: the same value is read once, different
+    values are unknown, as in the interpreter (`protocol_dsl.data.tables`).
+    Yes/no values are compared by BOOL_AND and BOOL_OR: not every dialect has
+    MIN and MAX of a boolean.
+    """
+    if kind == "bool":
+        low: exp.Expression = exp.LogicalAnd(this=value.copy())
+        high: exp.Expression = exp.LogicalOr(this=value)
+    else:
+        low, high = exp.Min(this=value.copy()), exp.Max(this=value)
+    return _case((exp.EQ(this=low, expression=high.copy()), high))
 
 
 def _converted(column: Column) -> exp.Expression:

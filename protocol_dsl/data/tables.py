@@ -9,8 +9,10 @@ another unit row by row.  Three more tables are optional: ``visits``
 attested``) and ``subjects`` (``subject_id, arm, dose_level``).
 
 Rows become subject records in the JSON format; every row that cannot be used
-(no subject id, no visit, a second row for the same visit) is reported with
-its row number, and so is every table or column the spec does not know.
+(no subject id, no visit) is reported with its row number, and so is every
+table or column the spec does not know.  Several rows of a subject at one
+visit are read as one: an item they give the same value is read once, an item
+they give different values is unknown (`_Assembler._agreed_row`).
 The writers at the end turn subject records back into such tables.
 """
 
@@ -25,7 +27,14 @@ from typing import Any
 import attrs
 
 from protocol_dsl.data.batch import Batch, InputError, RawSubject, blank, subject_record
-from protocol_dsl.evaluate.subject import DataDictionary, DataProblem, FormInfo
+from protocol_dsl.evaluate.subject import (
+    MISSING,
+    BadValue,
+    DataDictionary,
+    DataProblem,
+    FormInfo,
+    ItemInfo,
+)
 
 UNIT_SUFFIX = "__unit"
 EXTRA_TABLES = ("subjects", "visits", "attestations")
@@ -244,6 +253,8 @@ class _Assembler:
         self._unknown_columns(table, known)
         present = [name for name in items if name in table.columns]
         with_unit = {name for name in present if f"{name}{UNIT_SUFFIX}" in table.columns}
+        # several rows of a subject at one visit, in order: compared once all are read
+        same_visit: dict[tuple[int, str], tuple[RawSubject, str, list[tuple[str, Any]]]] = {}
         for row, where in zip(table.rows, table.row_labels, strict=True):
             subject = self.row_subject(table, row, where)
             if subject is None:
@@ -270,16 +281,113 @@ class _Assembler:
                 continue
             by_visit = forms.setdefault(info.storage, {})
             if visit in by_visit:
+                first = subject.provenance[(info.storage, visit)]
                 self.problem(
                     subject,
                     info.storage,
                     visit,
-                    "a second row for this visit; the first is kept",
+                    f"a second row for this visit (the first is {first}); an item given "
+                    "different values by the rows is read as unknown",
                     where,
                 )
+                rows = same_visit.setdefault((id(subject), visit), (subject, visit, []))[2]
+                if not rows:
+                    rows.append((first, by_visit[visit]))
+                rows.append((where, record))
                 continue
             by_visit[visit] = record
             subject.provenance[(info.storage, visit)] = where
+        for subject, visit, rows in same_visit.values():
+            self._agreed_row(info, subject, visit, rows)
+
+    def _agreed_row(
+        self,
+        info: FormInfo,
+        subject: RawSubject,
+        visit: str,
+        rows: Sequence[tuple[str, dict[str, Any]]],
+    ) -> None:
+        """Several rows of one subject at one visit, read as one row.
+
+        For each item, the values the rows give (missing and unreadable ones left
+        out, as SQL's MIN and MAX leave out NULL) are compared as read: in the
+        item's unit, so 5.5 and 5.50 agree.  The value they agree on is read once;
+        when they disagree, the item is unknown at that visit and the values are
+        reported row by row.  The first row, kept in the subject's record, is
+        changed to that outcome.
+        """
+        kept = rows[0][1]
+        names = {name: None for _where, record in rows for name in record}
+        for name in names:
+            item = info.items.get(name)
+            given = [(where, record[name]) for where, record in rows if name in record]
+            if item is None or len(given) < 2 and name in kept:
+                continue
+            read = [(where, value, _read(item, value)) for where, value in given]
+            values = [(where, value, key) for where, value, key in read if key is not _UNREAD]
+            distinct: list[Any] = []
+            for _where, _value, key in values:
+                if key not in distinct:
+                    distinct.append(key)
+            if not distinct:
+                # none can be read: the first is, so that its problem is reported
+                kept[name] = given[0][1]
+            elif len(distinct) == 1:
+                where_read, kept[name], _key = values[0]
+                for where, value, key in read:
+                    if key is _UNREAD:
+                        self.problem(
+                            subject,
+                            info.storage,
+                            visit,
+                            f"the value {_shown(value)} cannot be read (another row for this "
+                            f"visit is read: {where_read})",
+                            where,
+                            name,
+                            value,
+                        )
+            else:
+                kept.pop(name, None)
+                found = ", ".join(f"{where} gives {_shown(value)}" for where, value, _k in values)
+                self.problem(
+                    subject,
+                    info.storage,
+                    visit,
+                    f"{found}: the rows for this visit disagree on {name} at {visit}; "
+                    "it is read as unknown",
+                    rows[-1][0],
+                    name,
+                    None,
+                )
+
+
+#: What `_read` gives for a value the item cannot hold: left out of the comparison.
+_UNREAD = object()
+
+
+def _read(item: ItemInfo, value: Any) -> Any:
+    """A row's value as the comparison of several rows sees it.
+
+    The value as read (converted to the item's unit, valid), which is what the
+    SQL engines compare; a partial date is compared as written, since SQL
+    imputes its day only where it is read.
+    """
+    if item.kind == "date" and item.item.partial:
+        return str(value)
+    try:
+        converted = item.converter(value)
+    except BadValue:
+        return _UNREAD
+    if converted is MISSING:
+        return _UNREAD
+    return converted[0] if isinstance(converted, tuple) else converted
+
+
+def _shown(value: Any) -> str:
+    """A cell as written, with its unit when the row gives one."""
+    if isinstance(value, dict):
+        return f"{value.get('value')} {value.get('unit')}"
+    return _csv_cell(value)
 
 
 def _plain(value: Any) -> Any:
