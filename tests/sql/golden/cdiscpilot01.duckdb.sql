@@ -1,9 +1,12 @@
 WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX("record"."age") AS "age__SCRN1",
-    MAX("record"."sex") AS "sex__SCRN1",
-    BOOL_OR(CAST("record"."postmenopausal" AS BOOLEAN)) AS "postmenopausal__SCRN1"
+    CASE WHEN MIN("record"."age") = MAX("record"."age") THEN MAX("record"."age") END AS "age__SCRN1",
+    CASE WHEN MIN("record"."sex") = MAX("record"."sex") THEN MAX("record"."sex") END AS "sex__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."postmenopausal" AS BOOLEAN)) = BOOL_OR(CAST("record"."postmenopausal" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."postmenopausal" AS BOOLEAN))
+    END AS "postmenopausal__SCRN1"
   FROM (
     SELECT
       "subject_id",
@@ -28,16 +31,46 @@ WITH "demographics_by_visit" AS (
 ), "eligibility_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(CAST("record"."probable_ad" AS BOOLEAN)) AS "probable_ad__SCRN1",
-    MAX("record"."mmse_total") AS "mmse_total__SCRN1",
-    MAX("record"."hachinski") AS "hachinski__SCRN1",
-    BOOL_OR(CAST("record"."imaging_compatible" AS BOOLEAN)) AS "imaging_compatible__SCRN1",
-    MAX("record"."imaging_date") AS "imaging_date__SCRN1",
-    BOOL_OR(CAST("record"."prior_xanomeline" AS BOOLEAN)) AS "prior_xanomeline__SCRN1",
-    BOOL_OR(CAST("record"."any_medications" AS BOOLEAN)) AS "any_medications__SCRN1",
-    BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN)) AS "any_medical_history__SCRN1",
-    BOOL_OR(CAST("record"."ecg_listed_condition" AS BOOLEAN)) AS "ecg_listed_condition__SCRN1",
-    BOOL_OR(CAST("record"."communication_disability" AS BOOLEAN)) AS "communication_disability__SCRN1"
+    CASE
+      WHEN BOOL_AND(CAST("record"."probable_ad" AS BOOLEAN)) = BOOL_OR(CAST("record"."probable_ad" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."probable_ad" AS BOOLEAN))
+    END AS "probable_ad__SCRN1",
+    CASE
+      WHEN MIN("record"."mmse_total") = MAX("record"."mmse_total")
+      THEN MAX("record"."mmse_total")
+    END AS "mmse_total__SCRN1",
+    CASE
+      WHEN MIN("record"."hachinski") = MAX("record"."hachinski")
+      THEN MAX("record"."hachinski")
+    END AS "hachinski__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."imaging_compatible" AS BOOLEAN)) = BOOL_OR(CAST("record"."imaging_compatible" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."imaging_compatible" AS BOOLEAN))
+    END AS "imaging_compatible__SCRN1",
+    CASE
+      WHEN MIN("record"."imaging_date") = MAX("record"."imaging_date")
+      THEN MAX("record"."imaging_date")
+    END AS "imaging_date__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."prior_xanomeline" AS BOOLEAN)) = BOOL_OR(CAST("record"."prior_xanomeline" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."prior_xanomeline" AS BOOLEAN))
+    END AS "prior_xanomeline__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."any_medications" AS BOOLEAN)) = BOOL_OR(CAST("record"."any_medications" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."any_medications" AS BOOLEAN))
+    END AS "any_medications__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."any_medical_history" AS BOOLEAN)) = BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN))
+    END AS "any_medical_history__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."ecg_listed_condition" AS BOOLEAN)) = BOOL_OR(CAST("record"."ecg_listed_condition" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."ecg_listed_condition" AS BOOLEAN))
+    END AS "ecg_listed_condition__SCRN1",
+    CASE
+      WHEN BOOL_AND(CAST("record"."communication_disability" AS BOOLEAN)) = BOOL_OR(CAST("record"."communication_disability" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."communication_disability" AS BOOLEAN))
+    END AS "communication_disability__SCRN1"
   FROM (
     SELECT
       "subject_id",
@@ -76,17 +109,47 @@ WITH "demographics_by_visit" AS (
 ), "screening_labs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(CAST("record"."above_range_iii" AS BOOLEAN)) AS "above_range_iii__SCRN1",
-    MAX("record"."folate") AS "folate__SCRN1",
-    MAX("record"."folate_lln") AS "folate_lln__SCRN1",
-    MAX("record"."vitamin_b12") AS "vitamin_b12__SCRN1",
-    MAX("record"."vitamin_b12_lln") AS "vitamin_b12_lln__SCRN1",
-    MAX("record"."tsh") AS "tsh__SCRN1",
-    MAX("record"."tsh_lln") AS "tsh_lln__SCRN1",
-    MAX("record"."tsh_uln") AS "tsh_uln__SCRN1",
-    MAX("record"."syphilis") AS "syphilis__SCRN1",
-    MAX("record"."hba1c") AS "hba1c__SCRN1",
-    MAX("record"."hba1c_uln") AS "hba1c_uln__SCRN1"
+    CASE
+      WHEN BOOL_AND(CAST("record"."above_range_iii" AS BOOLEAN)) = BOOL_OR(CAST("record"."above_range_iii" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."above_range_iii" AS BOOLEAN))
+    END AS "above_range_iii__SCRN1",
+    CASE
+      WHEN MIN("record"."folate") = MAX("record"."folate")
+      THEN MAX("record"."folate")
+    END AS "folate__SCRN1",
+    CASE
+      WHEN MIN("record"."folate_lln") = MAX("record"."folate_lln")
+      THEN MAX("record"."folate_lln")
+    END AS "folate_lln__SCRN1",
+    CASE
+      WHEN MIN("record"."vitamin_b12") = MAX("record"."vitamin_b12")
+      THEN MAX("record"."vitamin_b12")
+    END AS "vitamin_b12__SCRN1",
+    CASE
+      WHEN MIN("record"."vitamin_b12_lln") = MAX("record"."vitamin_b12_lln")
+      THEN MAX("record"."vitamin_b12_lln")
+    END AS "vitamin_b12_lln__SCRN1",
+    CASE WHEN MIN("record"."tsh") = MAX("record"."tsh") THEN MAX("record"."tsh") END AS "tsh__SCRN1",
+    CASE
+      WHEN MIN("record"."tsh_lln") = MAX("record"."tsh_lln")
+      THEN MAX("record"."tsh_lln")
+    END AS "tsh_lln__SCRN1",
+    CASE
+      WHEN MIN("record"."tsh_uln") = MAX("record"."tsh_uln")
+      THEN MAX("record"."tsh_uln")
+    END AS "tsh_uln__SCRN1",
+    CASE
+      WHEN MIN("record"."syphilis") = MAX("record"."syphilis")
+      THEN MAX("record"."syphilis")
+    END AS "syphilis__SCRN1",
+    CASE
+      WHEN MIN("record"."hba1c") = MAX("record"."hba1c")
+      THEN MAX("record"."hba1c")
+    END AS "hba1c__SCRN1",
+    CASE
+      WHEN MIN("record"."hba1c_uln") = MAX("record"."hba1c_uln")
+      THEN MAX("record"."hba1c_uln")
+    END AS "hba1c_uln__SCRN1"
   FROM (
     SELECT
       "subject_id",

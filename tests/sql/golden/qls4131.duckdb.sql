@@ -1,9 +1,15 @@
 WITH "demographics_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX("record"."birth_date") AS "birth_date__SCR",
-    MAX("record"."sex") AS "sex__SCR",
-    BOOL_OR(CAST("record"."childbearing_potential" AS BOOLEAN)) AS "childbearing_potential__SCR"
+    CASE
+      WHEN MIN("record"."birth_date") = MAX("record"."birth_date")
+      THEN MAX("record"."birth_date")
+    END AS "birth_date__SCR",
+    CASE WHEN MIN("record"."sex") = MAX("record"."sex") THEN MAX("record"."sex") END AS "sex__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."childbearing_potential" AS BOOLEAN)) = BOOL_OR(CAST("record"."childbearing_potential" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."childbearing_potential" AS BOOLEAN))
+    END AS "childbearing_potential__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -272,29 +278,98 @@ WITH "demographics_by_visit" AS (
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
-      MAX("record"."ana_titer") AS "ana_titer__SCR",
-      BOOL_OR(CAST("record"."fever" AS BOOLEAN)) AS "fever__SCR",
-      BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN)) AS "thrombocytopenia__SCR",
-      BOOL_OR(CAST("record"."autoimmune_hemolysis" AS BOOLEAN)) AS "autoimmune_hemolysis__SCR",
-      BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN)) AS "leukopenia__SCR",
-      BOOL_OR(CAST("record"."seizure" AS BOOLEAN)) AS "seizure__SCR",
-      BOOL_OR(CAST("record"."psychosis" AS BOOLEAN)) AS "psychosis__SCR",
-      BOOL_OR(CAST("record"."delirium" AS BOOLEAN)) AS "delirium__SCR",
-      BOOL_OR(CAST("record"."acute_cutaneous" AS BOOLEAN)) AS "acute_cutaneous__SCR",
-      BOOL_OR(CAST("record"."subacute_or_discoid" AS BOOLEAN)) AS "subacute_or_discoid__SCR",
-      BOOL_OR(CAST("record"."non_scarring_alopecia" AS BOOLEAN)) AS "non_scarring_alopecia__SCR",
-      BOOL_OR(CAST("record"."oral_ulcers" AS BOOLEAN)) AS "oral_ulcers__SCR",
-      BOOL_OR(CAST("record"."acute_pericarditis" AS BOOLEAN)) AS "acute_pericarditis__SCR",
-      BOOL_OR(CAST("record"."effusion" AS BOOLEAN)) AS "effusion__SCR",
-      BOOL_OR(CAST("record"."joint_involvement" AS BOOLEAN)) AS "joint_involvement__SCR",
-      BOOL_OR(CAST("record"."nephritis_class_3_or_4" AS BOOLEAN)) AS "nephritis_class_3_or_4__SCR",
-      BOOL_OR(CAST("record"."nephritis_class_2_or_5" AS BOOLEAN)) AS "nephritis_class_2_or_5__SCR",
-      BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN)) AS "proteinuria__SCR",
-      BOOL_OR(CAST("record"."antiphospholipid" AS BOOLEAN)) AS "antiphospholipid__SCR",
-      BOOL_OR(CAST("record"."low_c3" AS BOOLEAN)) AS "low_c3__SCR",
-      BOOL_OR(CAST("record"."low_c4" AS BOOLEAN)) AS "low_c4__SCR",
-      BOOL_OR(CAST("record"."anti_dsdna_or_sm" AS BOOLEAN)) AS "anti_dsdna_or_sm__SCR",
-      MAX("record"."diagnosis_date") AS "diagnosis_date__SCR"
+      CASE
+        WHEN MIN("record"."ana_titer") = MAX("record"."ana_titer")
+        THEN MAX("record"."ana_titer")
+      END AS "ana_titer__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."fever" AS BOOLEAN)) = BOOL_OR(CAST("record"."fever" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."fever" AS BOOLEAN))
+      END AS "fever__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."thrombocytopenia" AS BOOLEAN)) = BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN))
+      END AS "thrombocytopenia__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."autoimmune_hemolysis" AS BOOLEAN)) = BOOL_OR(CAST("record"."autoimmune_hemolysis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."autoimmune_hemolysis" AS BOOLEAN))
+      END AS "autoimmune_hemolysis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."leukopenia" AS BOOLEAN)) = BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN))
+      END AS "leukopenia__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."seizure" AS BOOLEAN)) = BOOL_OR(CAST("record"."seizure" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."seizure" AS BOOLEAN))
+      END AS "seizure__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."psychosis" AS BOOLEAN)) = BOOL_OR(CAST("record"."psychosis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."psychosis" AS BOOLEAN))
+      END AS "psychosis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."delirium" AS BOOLEAN)) = BOOL_OR(CAST("record"."delirium" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."delirium" AS BOOLEAN))
+      END AS "delirium__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."acute_cutaneous" AS BOOLEAN)) = BOOL_OR(CAST("record"."acute_cutaneous" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."acute_cutaneous" AS BOOLEAN))
+      END AS "acute_cutaneous__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."subacute_or_discoid" AS BOOLEAN)) = BOOL_OR(CAST("record"."subacute_or_discoid" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."subacute_or_discoid" AS BOOLEAN))
+      END AS "subacute_or_discoid__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."non_scarring_alopecia" AS BOOLEAN)) = BOOL_OR(CAST("record"."non_scarring_alopecia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."non_scarring_alopecia" AS BOOLEAN))
+      END AS "non_scarring_alopecia__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."oral_ulcers" AS BOOLEAN)) = BOOL_OR(CAST("record"."oral_ulcers" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."oral_ulcers" AS BOOLEAN))
+      END AS "oral_ulcers__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."acute_pericarditis" AS BOOLEAN)) = BOOL_OR(CAST("record"."acute_pericarditis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."acute_pericarditis" AS BOOLEAN))
+      END AS "acute_pericarditis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."effusion" AS BOOLEAN)) = BOOL_OR(CAST("record"."effusion" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."effusion" AS BOOLEAN))
+      END AS "effusion__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."joint_involvement" AS BOOLEAN)) = BOOL_OR(CAST("record"."joint_involvement" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."joint_involvement" AS BOOLEAN))
+      END AS "joint_involvement__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."nephritis_class_3_or_4" AS BOOLEAN)) = BOOL_OR(CAST("record"."nephritis_class_3_or_4" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."nephritis_class_3_or_4" AS BOOLEAN))
+      END AS "nephritis_class_3_or_4__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."nephritis_class_2_or_5" AS BOOLEAN)) = BOOL_OR(CAST("record"."nephritis_class_2_or_5" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."nephritis_class_2_or_5" AS BOOLEAN))
+      END AS "nephritis_class_2_or_5__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."proteinuria" AS BOOLEAN)) = BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN))
+      END AS "proteinuria__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."antiphospholipid" AS BOOLEAN)) = BOOL_OR(CAST("record"."antiphospholipid" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."antiphospholipid" AS BOOLEAN))
+      END AS "antiphospholipid__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."low_c3" AS BOOLEAN)) = BOOL_OR(CAST("record"."low_c3" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."low_c3" AS BOOLEAN))
+      END AS "low_c3__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."low_c4" AS BOOLEAN)) = BOOL_OR(CAST("record"."low_c4" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."low_c4" AS BOOLEAN))
+      END AS "low_c4__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."anti_dsdna_or_sm" AS BOOLEAN)) = BOOL_OR(CAST("record"."anti_dsdna_or_sm" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."anti_dsdna_or_sm" AS BOOLEAN))
+      END AS "anti_dsdna_or_sm__SCR",
+      CASE
+        WHEN MIN("record"."diagnosis_date") = MAX("record"."diagnosis_date")
+        THEN MAX("record"."diagnosis_date")
+      END AS "diagnosis_date__SCR"
     FROM (
       SELECT
         "subject_id",
@@ -332,13 +407,28 @@ WITH "demographics_by_visit" AS (
 ), "serology_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX("record"."ana_titer") AS "ana_titer__SCR",
-    MAX("record"."anti_dsdna") AS "anti_dsdna__SCR",
-    MAX("record"."anti_sm") AS "anti_sm__SCR",
-    MAX("record"."c3") AS "c3__SCR",
-    MAX("record"."c3_lln") AS "c3_lln__SCR",
-    MAX("record"."c4") AS "c4__SCR",
-    MAX("record"."c4_lln") AS "c4_lln__SCR"
+    CASE
+      WHEN MIN("record"."ana_titer") = MAX("record"."ana_titer")
+      THEN MAX("record"."ana_titer")
+    END AS "ana_titer__SCR",
+    CASE
+      WHEN MIN("record"."anti_dsdna") = MAX("record"."anti_dsdna")
+      THEN MAX("record"."anti_dsdna")
+    END AS "anti_dsdna__SCR",
+    CASE
+      WHEN MIN("record"."anti_sm") = MAX("record"."anti_sm")
+      THEN MAX("record"."anti_sm")
+    END AS "anti_sm__SCR",
+    CASE WHEN MIN("record"."c3") = MAX("record"."c3") THEN MAX("record"."c3") END AS "c3__SCR",
+    CASE
+      WHEN MIN("record"."c3_lln") = MAX("record"."c3_lln")
+      THEN MAX("record"."c3_lln")
+    END AS "c3_lln__SCR",
+    CASE WHEN MIN("record"."c4") = MAX("record"."c4") THEN MAX("record"."c4") END AS "c4__SCR",
+    CASE
+      WHEN MIN("record"."c4_lln") = MAX("record"."c4_lln")
+      THEN MAX("record"."c4_lln")
+    END AS "c4_lln__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -586,30 +676,102 @@ WITH "demographics_by_visit" AS (
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
-      BOOL_OR(CAST("record"."seizure" AS BOOLEAN)) AS "seizure__SCR",
-      BOOL_OR(CAST("record"."psychosis" AS BOOLEAN)) AS "psychosis__SCR",
-      BOOL_OR(CAST("record"."organic_brain_syndrome" AS BOOLEAN)) AS "organic_brain_syndrome__SCR",
-      BOOL_OR(CAST("record"."visual_disturbance" AS BOOLEAN)) AS "visual_disturbance__SCR",
-      BOOL_OR(CAST("record"."cranial_nerve_disorder" AS BOOLEAN)) AS "cranial_nerve_disorder__SCR",
-      BOOL_OR(CAST("record"."lupus_headache" AS BOOLEAN)) AS "lupus_headache__SCR",
-      BOOL_OR(CAST("record"."cerebrovascular_accident" AS BOOLEAN)) AS "cerebrovascular_accident__SCR",
-      BOOL_OR(CAST("record"."vasculitis" AS BOOLEAN)) AS "vasculitis__SCR",
-      BOOL_OR(CAST("record"."arthritis" AS BOOLEAN)) AS "arthritis__SCR",
-      BOOL_OR(CAST("record"."myositis" AS BOOLEAN)) AS "myositis__SCR",
-      BOOL_OR(CAST("record"."urinary_casts" AS BOOLEAN)) AS "urinary_casts__SCR",
-      BOOL_OR(CAST("record"."hematuria" AS BOOLEAN)) AS "hematuria__SCR",
-      BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN)) AS "proteinuria__SCR",
-      BOOL_OR(CAST("record"."pyuria" AS BOOLEAN)) AS "pyuria__SCR",
-      BOOL_OR(CAST("record"."rash" AS BOOLEAN)) AS "rash__SCR",
-      BOOL_OR(CAST("record"."alopecia" AS BOOLEAN)) AS "alopecia__SCR",
-      BOOL_OR(CAST("record"."mucosal_ulcers" AS BOOLEAN)) AS "mucosal_ulcers__SCR",
-      BOOL_OR(CAST("record"."pleurisy" AS BOOLEAN)) AS "pleurisy__SCR",
-      BOOL_OR(CAST("record"."pericarditis" AS BOOLEAN)) AS "pericarditis__SCR",
-      BOOL_OR(CAST("record"."low_complement" AS BOOLEAN)) AS "low_complement__SCR",
-      BOOL_OR(CAST("record"."increased_dna_binding" AS BOOLEAN)) AS "increased_dna_binding__SCR",
-      BOOL_OR(CAST("record"."fever" AS BOOLEAN)) AS "fever__SCR",
-      BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN)) AS "thrombocytopenia__SCR",
-      BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN)) AS "leukopenia__SCR"
+      CASE
+        WHEN BOOL_AND(CAST("record"."seizure" AS BOOLEAN)) = BOOL_OR(CAST("record"."seizure" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."seizure" AS BOOLEAN))
+      END AS "seizure__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."psychosis" AS BOOLEAN)) = BOOL_OR(CAST("record"."psychosis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."psychosis" AS BOOLEAN))
+      END AS "psychosis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."organic_brain_syndrome" AS BOOLEAN)) = BOOL_OR(CAST("record"."organic_brain_syndrome" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."organic_brain_syndrome" AS BOOLEAN))
+      END AS "organic_brain_syndrome__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."visual_disturbance" AS BOOLEAN)) = BOOL_OR(CAST("record"."visual_disturbance" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."visual_disturbance" AS BOOLEAN))
+      END AS "visual_disturbance__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."cranial_nerve_disorder" AS BOOLEAN)) = BOOL_OR(CAST("record"."cranial_nerve_disorder" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."cranial_nerve_disorder" AS BOOLEAN))
+      END AS "cranial_nerve_disorder__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."lupus_headache" AS BOOLEAN)) = BOOL_OR(CAST("record"."lupus_headache" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."lupus_headache" AS BOOLEAN))
+      END AS "lupus_headache__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."cerebrovascular_accident" AS BOOLEAN)) = BOOL_OR(CAST("record"."cerebrovascular_accident" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."cerebrovascular_accident" AS BOOLEAN))
+      END AS "cerebrovascular_accident__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."vasculitis" AS BOOLEAN)) = BOOL_OR(CAST("record"."vasculitis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."vasculitis" AS BOOLEAN))
+      END AS "vasculitis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."arthritis" AS BOOLEAN)) = BOOL_OR(CAST("record"."arthritis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."arthritis" AS BOOLEAN))
+      END AS "arthritis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."myositis" AS BOOLEAN)) = BOOL_OR(CAST("record"."myositis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."myositis" AS BOOLEAN))
+      END AS "myositis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."urinary_casts" AS BOOLEAN)) = BOOL_OR(CAST("record"."urinary_casts" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."urinary_casts" AS BOOLEAN))
+      END AS "urinary_casts__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."hematuria" AS BOOLEAN)) = BOOL_OR(CAST("record"."hematuria" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."hematuria" AS BOOLEAN))
+      END AS "hematuria__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."proteinuria" AS BOOLEAN)) = BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."proteinuria" AS BOOLEAN))
+      END AS "proteinuria__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."pyuria" AS BOOLEAN)) = BOOL_OR(CAST("record"."pyuria" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."pyuria" AS BOOLEAN))
+      END AS "pyuria__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."rash" AS BOOLEAN)) = BOOL_OR(CAST("record"."rash" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."rash" AS BOOLEAN))
+      END AS "rash__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."alopecia" AS BOOLEAN)) = BOOL_OR(CAST("record"."alopecia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."alopecia" AS BOOLEAN))
+      END AS "alopecia__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."mucosal_ulcers" AS BOOLEAN)) = BOOL_OR(CAST("record"."mucosal_ulcers" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."mucosal_ulcers" AS BOOLEAN))
+      END AS "mucosal_ulcers__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."pleurisy" AS BOOLEAN)) = BOOL_OR(CAST("record"."pleurisy" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."pleurisy" AS BOOLEAN))
+      END AS "pleurisy__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."pericarditis" AS BOOLEAN)) = BOOL_OR(CAST("record"."pericarditis" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."pericarditis" AS BOOLEAN))
+      END AS "pericarditis__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."low_complement" AS BOOLEAN)) = BOOL_OR(CAST("record"."low_complement" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."low_complement" AS BOOLEAN))
+      END AS "low_complement__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."increased_dna_binding" AS BOOLEAN)) = BOOL_OR(CAST("record"."increased_dna_binding" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."increased_dna_binding" AS BOOLEAN))
+      END AS "increased_dna_binding__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."fever" AS BOOLEAN)) = BOOL_OR(CAST("record"."fever" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."fever" AS BOOLEAN))
+      END AS "fever__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."thrombocytopenia" AS BOOLEAN)) = BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."thrombocytopenia" AS BOOLEAN))
+      END AS "thrombocytopenia__SCR",
+      CASE
+        WHEN BOOL_AND(CAST("record"."leukopenia" AS BOOLEAN)) = BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN))
+        THEN BOOL_OR(CAST("record"."leukopenia" AS BOOLEAN))
+      END AS "leukopenia__SCR"
     FROM (
       SELECT
         "subject_id",
@@ -648,12 +810,30 @@ WITH "demographics_by_visit" AS (
 ), "screening_assessments_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    BOOL_OR(CAST("record"."any_medications" AS BOOLEAN)) AS "any_medications__SCR",
-    BOOL_OR(CAST("record"."study_drug_allergy" AS BOOLEAN)) AS "study_drug_allergy__SCR",
-    BOOL_OR(CAST("record"."active_severe_npsle" AS BOOLEAN)) AS "active_severe_npsle__SCR",
-    BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN)) AS "any_medical_history__SCR",
-    BOOL_OR(CAST("record"."diabetes" AS BOOLEAN)) AS "diabetes__SCR",
-    BOOL_OR(CAST("record"."lactating" AS BOOLEAN)) AS "lactating__SCR"
+    CASE
+      WHEN BOOL_AND(CAST("record"."any_medications" AS BOOLEAN)) = BOOL_OR(CAST("record"."any_medications" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."any_medications" AS BOOLEAN))
+    END AS "any_medications__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."study_drug_allergy" AS BOOLEAN)) = BOOL_OR(CAST("record"."study_drug_allergy" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."study_drug_allergy" AS BOOLEAN))
+    END AS "study_drug_allergy__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."active_severe_npsle" AS BOOLEAN)) = BOOL_OR(CAST("record"."active_severe_npsle" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."active_severe_npsle" AS BOOLEAN))
+    END AS "active_severe_npsle__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."any_medical_history" AS BOOLEAN)) = BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."any_medical_history" AS BOOLEAN))
+    END AS "any_medical_history__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."diabetes" AS BOOLEAN)) = BOOL_OR(CAST("record"."diabetes" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."diabetes" AS BOOLEAN))
+    END AS "diabetes__SCR",
+    CASE
+      WHEN BOOL_AND(CAST("record"."lactating" AS BOOLEAN)) = BOOL_OR(CAST("record"."lactating" AS BOOLEAN))
+      THEN BOOL_OR(CAST("record"."lactating" AS BOOLEAN))
+    END AS "lactating__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -673,8 +853,14 @@ WITH "demographics_by_visit" AS (
 ), "vital_signs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX("record"."systolic_bp") AS "systolic_bp__SCR",
-    MAX("record"."diastolic_bp") AS "diastolic_bp__SCR"
+    CASE
+      WHEN MIN("record"."systolic_bp") = MAX("record"."systolic_bp")
+      THEN MAX("record"."systolic_bp")
+    END AS "systolic_bp__SCR",
+    CASE
+      WHEN MIN("record"."diastolic_bp") = MAX("record"."diastolic_bp")
+      THEN MAX("record"."diastolic_bp")
+    END AS "diastolic_bp__SCR"
   FROM (
     SELECT
       "subject_id",
@@ -719,10 +905,19 @@ WITH "demographics_by_visit" AS (
 ), "screening_labs_by_visit" AS (
   SELECT
     "record"."subject_id" AS "subject_id",
-    MAX("record"."hba1c") AS "hba1c__SCR",
-    MAX("record"."proteinuria") AS "proteinuria__SCR",
-    MAX("record"."egfr") AS "egfr__SCR",
-    MAX("record"."pregnancy_test") AS "pregnancy_test__SCR"
+    CASE
+      WHEN MIN("record"."hba1c") = MAX("record"."hba1c")
+      THEN MAX("record"."hba1c")
+    END AS "hba1c__SCR",
+    CASE
+      WHEN MIN("record"."proteinuria") = MAX("record"."proteinuria")
+      THEN MAX("record"."proteinuria")
+    END AS "proteinuria__SCR",
+    CASE WHEN MIN("record"."egfr") = MAX("record"."egfr") THEN MAX("record"."egfr") END AS "egfr__SCR",
+    CASE
+      WHEN MIN("record"."pregnancy_test") = MAX("record"."pregnancy_test")
+      THEN MAX("record"."pregnancy_test")
+    END AS "pregnancy_test__SCR"
   FROM (
     SELECT
       "subject_id",
