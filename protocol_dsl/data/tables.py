@@ -324,7 +324,7 @@ class _Assembler:
             if item is None or len(given) < 2 and name in kept:
                 continue
             read = [(where, value, _read(item, value)) for where, value in given]
-            values = [(where, value, key) for where, value, key in read if key is not _UNREAD]
+            values = [(w, value, key) for w, value, key in read if not isinstance(key, _Unread)]
             distinct: list[Any] = []
             for _where, _value, key in values:
                 if key not in distinct:
@@ -335,13 +335,13 @@ class _Assembler:
             elif len(distinct) == 1:
                 where_read, kept[name], _key = values[0]
                 for where, value, key in read:
-                    if key is _UNREAD:
+                    if isinstance(key, _Unread):
                         self.problem(
                             subject,
                             info.storage,
                             visit,
-                            f"the value {_shown(value)} cannot be read (another row for this "
-                            f"visit is read: {where_read})",
+                            f"{key.reason}; the value of another row for this visit is read "
+                            f"({where_read})",
                             where,
                             name,
                             value,
@@ -361,8 +361,11 @@ class _Assembler:
                 )
 
 
-#: What `_read` gives for a value the item cannot hold: left out of the comparison.
-_UNREAD = object()
+@attrs.frozen
+class _Unread:
+    """What `_read` gives for a value the item cannot hold: left out of the comparison."""
+
+    reason: str
 
 
 def _read(item: ItemInfo, value: Any) -> Any:
@@ -376,10 +379,10 @@ def _read(item: ItemInfo, value: Any) -> Any:
         return str(value)
     try:
         converted = item.converter(value)
-    except BadValue:
-        return _UNREAD
+    except BadValue as error:
+        return _Unread(str(error))
     if converted is MISSING:
-        return _UNREAD
+        return _Unread("missing")
     return converted[0] if isinstance(converted, tuple) else converted
 
 
