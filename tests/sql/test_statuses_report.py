@@ -25,7 +25,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol_dsl.cli import cli
-from protocol_dsl.data.tables import subjects_to_tables, write_csv_folder, write_parquet_folder
+from protocol_dsl.data.tables import (
+    UNIT_SUFFIX,
+    subjects_to_tables,
+    write_csv_folder,
+    write_parquet_folder,
+)
 from protocol_dsl.evaluate.subject import DataDictionary
 from protocol_dsl.screening import engine_choice
 from tests.sql.cases import BASELINES, CDISCPILOT01, QLS4131
@@ -164,6 +169,61 @@ def test_csv_tables_give_the_same_report(tmp_path: Path) -> None:
         records.append(record)
     write_csv_folder(subjects_to_tables(DataDictionary(spec), records), tmp_path / "tables")
     report = _all_engines_agree(QLS4131, tmp_path / "tables", "csv")
+    assert len(report) == 1 + len(records)
+
+
+def _second_rows(
+    draw: st.DrawFn, tables: dict[str, tuple[list[str], list[list[Any]]]], forms: set[str]
+) -> None:
+    """Second rows for some subjects' visits in the tables of non-repeating forms.
+
+    Each item of a second row (its value with its unit cell) is the first row's
+    (agree), blank (missing), or another row's of the table (mostly disagree);
+    the row goes anywhere in the table, so rows of one visit are found apart.
+    """
+    for name in sorted(forms):
+        columns, rows = tables[name]
+        for row in list(rows):
+            if not draw(st.booleans()):
+                continue
+            second = list(row)
+            donor = draw(st.sampled_from(rows))
+            for index, column in enumerate(columns):
+                if column in ("subject_id", "visit") or column.endswith(UNIT_SUFFIX):
+                    continue
+                cells = [index]
+                if f"{column}{UNIT_SUFFIX}" in columns:
+                    cells.append(columns.index(f"{column}{UNIT_SUFFIX}"))
+                source = draw(st.sampled_from(("same", "blank", "other")))
+                for cell in cells:
+                    if source == "blank":
+                        second[cell] = None
+                    elif source == "other":
+                        second[cell] = donor[cell]
+            rows.insert(draw(st.integers(0, len(rows))), second)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)  # fmt: skip
+@given(data=st.data())
+def test_csv_tables_with_several_rows_of_one_visit_give_the_same_report(
+    name: str, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Generated subjects as CSV tables, some visits with a second row that agrees with the
+    first, leaves values out or gives others: every engine reads them alike."""
+    spec = SPECS[name]
+    dictionary = DataDictionary(spec)
+    records = data.draw(subject_batches(spec, BASELINES[name], max_size=6))
+    tables = subjects_to_tables(dictionary, records)
+    forms = {info.storage for info in dictionary.forms.values() if not info.repeating}
+    data.draw(st.composite(lambda draw: _second_rows(draw, tables, forms))())
+    folder = tmp_path_factory.mktemp("second_rows") / "tables"
+    write_csv_folder(tables, folder)
+    report = _all_engines_agree(PATHS[name], folder, "csv")
     assert len(report) == 1 + len(records)
 
 
