@@ -92,38 +92,50 @@ CASES: dict[str, tuple[str, str, list[Cell], list[tuple[str, str, Any]], str, st
 }  # fmt: skip
 
 
-def _tables(case: str, folder: Path) -> None:
-    """The subject's tables, the rows of the case's form at SCR as the case says.
+def write_cases(cases: list[str], folder: Path) -> dict[str, str]:
+    """The tables of one subject per case (case → subject id), and of one more subject.
 
-    Another subject's rows come between the first row and the others, so that
-    rows of one visit are found apart, as in a file sorted by anything else.
+    The rows of each case's form at SCR are as the case says; the other
+    subjects' rows come between a case's first row and its others, so that rows
+    of one visit are found apart, as in a file sorted by anything else.
     """
-    form, item, cells, others, _criterion, _status = CASES[case]
-    record = copy.deepcopy(BASELINES[QLS4131.name])
-    record["subject_id"] = SUBJECT
-    record["forms"]["screening_assessments"]["SCR"]["diabetes"] = True
-    for other_form, other_item, value in others:
-        record["forms"][other_form]["SCR"][other_item] = value
-    other = {**copy.deepcopy(BASELINES[QLS4131.name]), "subject_id": "QLS-OTHER"}
-    tables = subjects_to_tables(DataDictionary(SPEC), [record, other])
-    columns, rows = tables[form]
-    unit = f"{item}{UNIT_SUFFIX}"
-    if unit not in columns and any(isinstance(cell, tuple) for cell in cells):
-        columns.insert(columns.index(item) + 1, unit)
-        for row in rows:
-            row.insert(columns.index(unit), None)
-    first = next(row for row in rows if row[0] == SUBJECT)
-    written = []
-    for cell in cells:
-        row = list(first)
-        value, unit_cell = cell if isinstance(cell, tuple) else (cell, None)
-        row[columns.index(item)] = value
-        if unit in columns:
-            row[columns.index(unit)] = unit_cell
-        written.append(row)
-    others_rows = [row for row in rows if row[0] != SUBJECT]
-    rows[:] = [written[0], *others_rows, *written[1:]]
+    ids = {case: SUBJECT if len(cases) == 1 else f"ROWS-{n:02d}" for n, case in enumerate(cases)}
+    records = []
+    for case in cases:
+        _form, _item, _cells, others, _criterion, _status = CASES[case]
+        record = copy.deepcopy(BASELINES[QLS4131.name])
+        record["subject_id"] = ids[case]
+        record["forms"]["screening_assessments"]["SCR"]["diabetes"] = True
+        for other_form, other_item, value in others:
+            record["forms"][other_form]["SCR"][other_item] = value
+        records.append(record)
+    records.append({**copy.deepcopy(BASELINES[QLS4131.name]), "subject_id": "QLS-OTHER"})
+    tables = subjects_to_tables(DataDictionary(SPEC), records)
+    for case in cases:
+        form, item, cells, *_rest = CASES[case]
+        columns, rows = tables[form]
+        unit = f"{item}{UNIT_SUFFIX}"
+        if unit not in columns and any(isinstance(cell, tuple) for cell in cells):
+            columns.insert(columns.index(item) + 1, unit)
+            for row in rows:
+                row.insert(columns.index(unit), None)
+        first = next(row for row in rows if row[0] == ids[case])
+        written = []
+        for cell in cells:
+            row = list(first)
+            value, unit_cell = cell if isinstance(cell, tuple) else (cell, None)
+            row[columns.index(item)] = value
+            if unit in columns:
+                row[columns.index(unit)] = unit_cell
+            written.append(row)
+        rows[rows.index(first)] = written[0]
+        rows.extend(written[1:])
     write_csv_folder(tables, folder)
+    return ids
+
+
+def _tables(case: str, folder: Path) -> None:
+    write_cases([case], folder)
 
 
 def _interpreted(folder: Path) -> ScreenRun:
@@ -184,3 +196,17 @@ def test_an_unreadable_value_beside_a_read_one_is_reported(tmp_path: Path) -> No
         "'abc' is not a number; the value of another row for this visit is read "
         "(screening_labs.csv line 4)"
     )
+
+
+def test_every_case_in_one_set_of_tables(tmp_path: Path) -> None:
+    """All cases side by side, each its own subject: the same statuses as alone."""
+    ids = write_cases(sorted(CASES), tmp_path)
+    run = {o.subject_id: o.result for o in _interpreted(tmp_path).outcomes}
+    by_sql = {row["subject_id"]: row for row in screen_with_duckdb(SPEC, tmp_path)}
+    assert set(by_sql) == set(run) == {*ids.values(), "QLS-OTHER"}
+    for case, subject_id in ids.items():
+        *_, criterion, expected = CASES[case]
+        assert run[subject_id].criteria[criterion].status == expected, case
+        assert by_sql[subject_id]["criteria"] == {
+            k: c.status for k, c in run[subject_id].criteria.items()
+        }, case

@@ -5,23 +5,28 @@ indeterminate ones of both real specs, and the hand-computed cases) are
 written as Parquet, registered in Spark, and screened by the `spark` dialect
 output of `protocol sql`; the result must equal DuckDB's, row by row.  Spark
 runs in ANSI mode by default, so the query must also never fail on data
-(division by zero, casts).
+(division by zero, casts).  Tables with several rows of one subject at one
+visit are read alike too.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generators.sql.compile import render, screening_query
 from generators.sql.run import connect
 from protocol_dsl.compiler import compile_spec
+from protocol_dsl.spec import Spec
 from tests.evaluate.test_exact import SPEC as EXACT_SPEC
 from tests.evaluate.test_exact import subject as exact_subject
 from tests.sql.cases import CDISCPILOT01, QLS4131
 from tests.sql.test_golden import SUBJECTS
+from tests.sql.test_rows_of_one_visit import CASES as ROW_CASES
+from tests.sql.test_rows_of_one_visit import write_cases
 from tests.sql.test_semantics import HEADER, RULES, _records
 
 pytestmark = pytest.mark.spark
@@ -142,16 +147,18 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_spark_runs_the_generated_sql_like_duckdb(spark, tmp_path: Path, name: str) -> None:
-    load_spec, subjects = CASES[name]
-    spec = load_spec()
-    duckdb_connection = connect(spec, subjects)
+def _spark_and_duckdb(
+    spark: Any, tmp_path: Path, spec: Spec, source: Any
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The screening query's rows from Spark and from DuckDB, on DuckDB's typed tables
+    (views over records, temporary tables read from CSV files)."""
+    duckdb_connection = connect(spec, source)
     expected = duckdb_connection.sql(render(screening_query(spec, "duckdb"), "duckdb")).fetchall()
     views = [
         row[0]
         for row in duckdb_connection.sql(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
+            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
         ).fetchall()
     ]
     for view in views:
@@ -162,9 +169,24 @@ def test_spark_runs_the_generated_sql_like_duckdb(spark, tmp_path: Path, name: s
 
     text = render(screening_query(spec, "spark"), "spark")
     rows = spark.sql(text.rstrip().rstrip(";")).collect()
-    got = [tuple(row) for row in rows]
+    return [tuple(row) for row in rows], expected
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_spark_runs_the_generated_sql_like_duckdb(spark, tmp_path: Path, name: str) -> None:
+    load_spec, subjects = CASES[name]
+    got, expected = _spark_and_duckdb(spark, tmp_path, load_spec(), subjects)
     assert got == expected
     assert len(got) == len({s.get("subject_id") for s in subjects})
+
+
+def test_spark_reads_several_rows_of_one_visit_like_duckdb(spark, tmp_path: Path) -> None:
+    tables = tmp_path / "tables"
+    ids = write_cases(sorted(ROW_CASES), tables)
+    spec = compile_spec(str(QLS4131)).spec
+    got, expected = _spark_and_duckdb(spark, tmp_path, spec, tables)
+    assert got == expected
+    assert len(got) == len(ids) + 1
 
 
 def test_spark_runs_the_edit_check_query_like_duckdb(spark, tmp_path: Path) -> None:
@@ -185,7 +207,8 @@ def test_spark_runs_the_edit_check_query_like_duckdb(spark, tmp_path: Path) -> N
     views = [
         row[0]
         for row in duckdb_connection.sql(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
+            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
         ).fetchall()
     ]
     for view in views:
