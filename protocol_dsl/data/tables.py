@@ -254,7 +254,7 @@ class _Assembler:
         present = [name for name in items if name in table.columns]
         with_unit = {name for name in present if f"{name}{UNIT_SUFFIX}" in table.columns}
         # several rows of a subject at one visit, in order: compared once all are read
-        same_visit: dict[tuple[int, str], tuple[RawSubject, str, list[tuple[str, Any]]]] = {}
+        same_visit: dict[tuple[str, str], tuple[RawSubject, str, list[tuple[str, Any]]]] = {}
         for row, where in zip(table.rows, table.row_labels, strict=True):
             subject = self.row_subject(table, row, where)
             if subject is None:
@@ -290,7 +290,8 @@ class _Assembler:
                     "different values by the rows is read as unknown",
                     where,
                 )
-                rows = same_visit.setdefault((id(subject), visit), (subject, visit, []))[2]
+                key = (subject.record["subject_id"], visit)
+                rows = same_visit.setdefault(key, (subject, visit, []))[2]
                 if not rows:
                     rows.append((first, by_visit[visit]))
                 rows.append((where, record))
@@ -321,7 +322,7 @@ class _Assembler:
         for name in names:
             item = info.items.get(name)
             given = [(where, record[name]) for where, record in rows if name in record]
-            if item is None or len(given) < 2 and name in kept:
+            if item is None or (len(given) < 2 and name in kept):
                 continue
             read = [(where, value, _read(item, value)) for where, value in given]
             values = [(w, value, key) for w, value, key in read if not isinstance(key, _Unread)]
@@ -348,7 +349,11 @@ class _Assembler:
                         )
             else:
                 kept.pop(name, None)
-                found = ", ".join(f"{where} gives {_shown(value)}" for where, value, _k in values)
+                found = ", ".join(
+                    f"{where} gives {_shown(value)}"
+                    + (f" (not read: {key.reason})" if isinstance(key, _Unread) else "")
+                    for where, value, key in read
+                )
                 self.problem(
                     subject,
                     info.storage,

@@ -48,6 +48,9 @@ CASES: dict[str, tuple[str, str, list[Cell], list[tuple[str, str, Any]], str, st
         "screening_labs", "hba1c", [9.5, 9.5, 5.5], [], "E4", "unknown",
     ),
     "a value that is not a number": ("screening_labs", "hba1c", ["abc", 9.5], [], "E4", "met"),
+    "two values and one not a number": (
+        "screening_labs", "hba1c", ["abc", 5.5, 9.5], [], "E4", "unknown",
+    ),
     "a value outside the range": ("screening_labs", "hba1c", [25, 5.5], [], "E4", "not_met"),
     "the item's own unit and none": (
         "screening_labs", "hba1c", [(9.5, "%"), 9.5], [], "E4", "met",
@@ -210,3 +213,13 @@ def test_every_case_in_one_set_of_tables(tmp_path: Path) -> None:
         assert by_sql[subject_id]["criteria"] == {
             k: c.status for k, c in run[subject_id].criteria.items()
         }, case
+
+
+def test_every_value_of_a_conflict_is_named(tmp_path: Path) -> None:
+    _tables("two values and one not a number", tmp_path)
+    outcome = {o.subject_id: o.result for o in _interpreted(tmp_path).outcomes}[SUBJECT]
+    assert [p.reason for p in outcome.invalid if p.item == "hba1c"] == [
+        "screening_labs.csv line 2 gives abc (not read: 'abc' is not a number), "
+        "screening_labs.csv line 4 gives 5.5, screening_labs.csv line 5 gives 9.5: the rows "
+        "for this visit disagree on hba1c at SCR; it is read as unknown"
+    ]
