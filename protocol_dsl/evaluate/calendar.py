@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -285,14 +286,18 @@ class _DueDates(Mapping[str, Due]):
             self._all = found
         return self._all
 
-    def __getitem__(self, name: str) -> Due:
+    def get(self, name: str, default: Any = None) -> Any:
         if self._all is not None:
-            return self._all[name]
+            return self._all.get(name, default)
         known = self._known.get(name)
         if known is not None:
             return known
         planned = self._plan.by_name.get(name)
         due = self._due(planned) if planned is not None else None
+        return default if due is None else due
+
+    def __getitem__(self, name: str) -> Due:
+        due = self.get(name)
         if due is None:
             raise KeyError(name)
         return due

@@ -318,8 +318,10 @@ class EditChecker:
         day1 = calendar.day1
         for visit in self.spec.visit_order:
             date = data.visits.get(visit.name)
+            if date is None:
+                continue  # not attended: its due date is not needed
             due = calendar.due.get(visit.name)
-            if date is None or due is None or due.earliest <= date <= due.latest:
+            if due is None or due.earliest <= date <= due.latest:
                 continue
             finding = functools.partial(
                 Finding, data.subject_id, form=None, item=None, visit=visit.name, record=None

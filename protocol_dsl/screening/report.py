@@ -104,26 +104,34 @@ def write_csv(spec: Spec, outcomes: Iterable[Outcome], out: IO[bytes]) -> None:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise(h) for h in header])
+    # statuses come from a few words: their cells are made once, not once per criterion
+    statuses = {word: cell(word) for word in _STATUS_WORDS}
     # one write per subject, as `write_jsonl`: no outcome outlives its row
     for outcome in outcomes:
         result = outcome.result
-        row = [
-            result.subject_id,
-            result.status,
-            " ".join(result.failed),
-            " ".join(result.unknown),
-            "; ".join(result.data_needed),
-            len(result.invalid),
-            " ".join(sorted({f.rule for f in outcome.findings})),
-            *(result.criteria[c].status for c in criteria),
-            *_result_strata(factors, result),
-            outcome.source,
-        ]
-        writer.writerow([cell(v) for v in row])
+        verdicts = result.criteria
+        writer.writerow(
+            [
+                cell(result.subject_id),
+                statuses[result.status],
+                cell(" ".join(result.failed)),
+                cell(" ".join(result.unknown)),
+                cell("; ".join(result.data_needed)),
+                cell(len(result.invalid)),
+                cell(" ".join(sorted({f.rule for f in outcome.findings}))),
+                *(statuses[verdicts[c].status] for c in criteria),
+                *(cell(v) for v in _result_strata(factors, result)),
+                cell(outcome.source),
+            ]
+        )
         out.write(text.getvalue().encode("utf-8"))
         text.seek(0)
         text.truncate()
     out.write(text.getvalue().encode("utf-8"))
+
+
+#: what a subject's or a criterion's status cell can say
+_STATUS_WORDS = ("eligible", "ineligible", "indeterminate", "met", "not_met", "unknown")
 
 
 def _spec_factors(spec: Spec) -> list[str]:
