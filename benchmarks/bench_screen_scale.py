@@ -197,7 +197,9 @@ def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
-def _timed_kernel(screener: Any, records: list[dict[str, Any]], explain: bool) -> tuple[float, float]:
+def _timed_kernel(
+    screener: Any, records: list[dict[str, Any]], explain: bool
+) -> tuple[float, float]:
     """CPU and wall seconds of `normalise` + `screen` over `records` (already parsed)."""
     cpu, wall = time.process_time(), time.perf_counter()
     for record in records:
@@ -290,7 +292,10 @@ def interpreter(n: int, repeat: int, parquet: bool) -> None:
           "whole / kernel, CPU | whole / kernel, wall | whole, subjects per CPU s | "
           "peak MiB |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    pairs = [(("JSON Lines", "CSV"), "JSON Lines", False), (("JSON Lines", "JSON Lines"), "JSON Lines", True)]
+    pairs = [
+        (("JSON Lines", "CSV"), "JSON Lines", False),
+        (("JSON Lines", "JSON Lines"), "JSON Lines", True),
+    ]
     if tables is not None:
         pairs.append((("Parquet tables", "CSV"), "Parquet tables", False))
     for (source, fmt), kernel_source, explain in pairs:
