@@ -13,11 +13,12 @@ kernel, on the same subjects in the same run.  The whole command is
 ``protocol screen SPEC DATA.jsonl --engine python --report full`` writing the
 full report (statuses, data needed, evidence, item edit checks) as CSV and as
 JSON Lines, a fresh process each, its CPU seconds (user + system, ``wait4``)
-and wall seconds; the kernel is `Screener.normalise` + `Screener.screen` on the
-same records already parsed (JSON parsing outside the clock, in chunks of
-1,000 so that the kernel never holds the whole file), with reasons
-(``explain=True``: the evidence the JSON Lines report writes) and without (what
-the CSV report needs), timed by this process's CPU clock and wall clock.  The
+and wall seconds; the kernel, measured in a fresh process of its own, is
+`Screener.normalise` + `Screener.screen` on the same records already parsed
+(JSON parsing outside the clock, in chunks of 1,000 so that the kernel never
+holds the whole file), with reasons (``explain=True``: the evidence the JSON
+Lines report writes) and without (what the CSV report needs), timed by that
+process's CPU clock and wall clock.  The
 ratio whole / kernel is printed for both clocks; ``uptime`` before and after.
 A Parquet row (``--parquet``) does the same for the tables reader: the CSV
 full report of the same number of Parquet subjects against the kernel on the
@@ -244,6 +245,22 @@ def kernel_on_tables(folder: Path, explain: bool) -> dict[str, float]:
     return {"cpu_seconds": used, "seconds": took, "subjects": len(records)}
 
 
+def kernel_process(source: Path, explain: bool) -> dict[str, float]:
+    """The kernel measured in a fresh process of its own (``part kernel``), so that this
+    process stays small: a child forked from a large process would inherit its peak
+    resident size, and the whole commands' peaks would be this process's."""
+    command = [sys.executable, str(Path(__file__).resolve()), "kernel", "--source", str(source)]
+    if explain:
+        command.append("--explain")
+    done = subprocess.run(
+        command, cwd=ROOT, env=_environment(), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def interpreter(n: int, repeat: int, parquet: bool) -> None:
     """The interpreter's whole command (full report) against its kernel, same subjects."""
     jsonl = jsonl_subjects(n)
@@ -271,11 +288,11 @@ def interpreter(n: int, repeat: int, parquet: bool) -> None:
             found.setdefault(f"whole {source} {fmt}", []).append(run(command))
         for explain in (False, True):
             found.setdefault(f"kernel JSON Lines {explain}", []).append(
-                kernel_on_file(jsonl, explain)
+                kernel_process(jsonl, explain)
             )
         if tables is not None:
             found.setdefault("kernel Parquet tables False", []).append(
-                kernel_on_tables(tables, False)
+                kernel_process(tables, False)
             )
     after = _uptime()
 
@@ -581,7 +598,11 @@ def out_of_core(n: int, pairs: int, memory_limit: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=["interpreter", "commands", "csv-boundary", "out-of-core"])
+    parser.add_argument(
+        "part", choices=["interpreter", "kernel", "commands", "csv-boundary", "out-of-core"]
+    )
+    parser.add_argument("--source", help="kernel: a JSON Lines file or a folder of tables")
+    parser.add_argument("--explain", action="store_true", help="kernel: with reasons")
     parser.add_argument("--parquet", action="store_true", help="interpreter: also Parquet input")
     parser.add_argument("--sizes", default="1000,5000,10000,50000,100000")
     parser.add_argument("--subjects", type=int, default=100_000)
@@ -591,6 +612,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.part == "interpreter":
         interpreter(args.subjects, args.repeat, args.parquet)
+    elif args.part == "kernel":
+        source = Path(args.source)
+        measure = kernel_on_tables if source.is_dir() else kernel_on_file
+        print(json.dumps(measure(source, args.explain)))
     elif args.part == "commands":
         commands(args.subjects, args.repeat)
     elif args.part == "csv-boundary":
