@@ -173,9 +173,14 @@ def run_checks(
 
 
 def run_checks_allowing(
-    spec: Spec, checks: list[Check] | None = None, *, thorough: bool = False
+    spec: Spec,
+    checks: list[Check] | None = None,
+    *,
+    thorough: bool = False,
+    marked: m.MarkedNodes = m.marked_nodes,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """(active findings, findings an `allow` mark silences, each with its reason)."""
+    """(active findings, findings an `allow` mark silences, each with its reason).
+    `marked`: the marked nodes of a declaration, where the `allow` marks are read."""
     from protocol_dsl.checks.allows import split_allowed
     from protocol_dsl.checks.grouping import grouped
 
@@ -193,7 +198,7 @@ def run_checks_allowing(
             diagnostics.append(internal_error(spec, check, error))
     # only a run of every check can tell that an `allow` silences nothing (N0905):
     # a subset (`protocol screen`, `protocol diff`) may just not report its code
-    active, allowed = split_allowed(spec, diagnostics, report_unused=checks is None)
+    active, allowed = split_allowed(spec, diagnostics, report_unused=checks is None, marked=marked)
     return grouped(active), grouped(allowed)
 
 

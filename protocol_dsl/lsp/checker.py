@@ -20,7 +20,8 @@ the command prints.  What a warm process adds is memory:
 - the full check of a text runs only the solver's check again: every other
   check's findings on the same texts are those of the quick check (`same_text`);
 - a check made of one question per declaration asks it only of the declarations
-  the re-parse did not keep (`declaration_findings`);
+  the re-parse did not keep, and the nodes that carry marks (`allow`, `was`) are
+  looked for only in those (`declaration_findings`);
 - a check that finds its findings criterion by criterion asks again only about
   the criteria the re-parse did not keep, while the other declarations are kept
   (`criterion_findings`);
@@ -171,10 +172,13 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
+            marked = self.declarations.marked_nodes()
             running = self.criteria.wrap(
-                self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources))
+                self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
             )
-            found = run_checks_allowing(spec, self.same_text.wrap(checks, running, path, sources))
+            found = run_checks_allowing(
+                spec, self.same_text.wrap(checks, running, path, sources), marked=marked
+            )
         if contents is not None:
             self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
         return CompileResult(
