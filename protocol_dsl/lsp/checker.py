@@ -177,7 +177,11 @@ class Checker:
                 self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
             )
             found = run_checks_allowing(
-                spec, self.same_text.wrap(checks, running, path, sources), marked=marked
+                spec,
+                self.same_text.wrap(checks, running, path, sources),
+                marked=marked,
+                # the full check is every check: an `allow` that silences nothing is N0905
+                every_check=kind == "full",
             )
         if contents is not None:
             self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
