@@ -4,7 +4,8 @@ Some checks find, for each criterion, findings that rest on that criterion and
 on the declarations that are not criteria, never on another criterion: a rule
 cannot name one (`names`: what a rule's names resolve to; `partial_dates`: a
 partial date read where its period is unknown; `rounded_fractions`: the numbers
-a rule writes; `ongoing`: what its counts of records read).  Each such check
+a rule writes; `ongoing`: what its counts of records read; `logs`: the logs a
+rule reads that cannot record "none", which the check then lists per log).  Each such check
 exposes the question about one criterion (`criterion_findings`) and runs itself
 as `findings(spec, question)`, so the check and a language server ask the same
 questions in the same order.
@@ -21,11 +22,12 @@ later declarations) asks every criterion again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from protocol_dsl import model as m
 from protocol_dsl.checks import (
     Check,
-    CriterionQuestion,
+    logs,
     names,
     ongoing,
     partial_dates,
@@ -34,23 +36,27 @@ from protocol_dsl.checks import (
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
 
+#: A question about one criterion: its findings, or what the check makes them from.
+Question = Callable[[Spec, Spec, m.Criterion], Iterable[Any]]
+
 #: A check run with its question about each criterion given.
-Findings = Callable[[Spec, CriterionQuestion], Iterable[Diagnostic]]
+Findings = Callable[[Spec, Any], Iterable[Diagnostic]]
 
 #: The checks split so, and how each runs and asks about one criterion.
-PER_CRITERION: dict[Check, tuple[Findings, CriterionQuestion]] = {
+PER_CRITERION: dict[Check, tuple[Findings, Question]] = {
     names.check: (names.findings, names.criterion_findings),
     partial_dates.check: (partial_dates.findings, partial_dates.criterion_findings),
     rounded_fractions.check: (rounded_fractions.findings, rounded_fractions.criterion_findings),
     ongoing.check: (ongoing.findings, ongoing.criterion_findings),
+    logs.check: (logs.findings, logs.criterion_logs),
 }
 
 #: The declarations that are not criteria, per spec path, in order: what the findings
 #: about a criterion rest on besides the criterion itself.
 Rest = tuple[tuple[str, tuple[object, ...]], ...]
 
-#: Per criterion (by id): the criterion, the path of its spec, its findings.
-Kept = dict[int, tuple[m.Criterion, str, list[Diagnostic]]]
+#: Per criterion (by id): the criterion, the path of its spec, the question's answer.
+Kept = dict[int, tuple[m.Criterion, str, list[Any]]]
 
 
 class CriterionFindings:
@@ -97,7 +103,7 @@ class _Run:
             before = self.memory.last(rest).get(check, {})
             now: Kept = {}
 
-            def asked(root: Spec, owner: Spec, criterion: m.Criterion) -> list[Diagnostic]:
+            def asked(root: Spec, owner: Spec, criterion: m.Criterion) -> list[Any]:
                 last = before.get(id(criterion))
                 if last is not None and last[0] is criterion and last[1] == owner.path:
                     self.memory.reused += 1
