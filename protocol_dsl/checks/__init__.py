@@ -20,13 +20,6 @@ from protocol_dsl.spec import Spec
 
 Check = Callable[[Spec], Iterable[Diagnostic]]
 
-#: The findings of a check about one criterion: (the spec checked, the spec the criterion
-#: is declared in: that one or a library, the criterion).  A check that exposes one finds
-#: them from that criterion and the declarations that are not criteria only (a rule
-#: cannot name another criterion), so a language server can keep them for a criterion an
-#: edit did not touch.
-CriterionQuestion = Callable[[Spec, Spec, m.Criterion], Iterable[Diagnostic]]
-
 
 def evaluation_checks() -> list[Check]:
     """The checks every engine relies on to evaluate a rule at all: names, mappings,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import CriterionQuestion
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.checks.field_values import value_problems
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import CriterionQuestion
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Scope, Spec, inner_scope, walk_scoped
 from protocol_dsl.syntax import printer

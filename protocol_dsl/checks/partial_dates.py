@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import CriterionQuestion
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, did_you_mean
 from protocol_dsl.spec import Scope, Spec, declaration_expressions, walk_scoped
 

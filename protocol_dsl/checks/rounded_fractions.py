@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import CriterionQuestion
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec, declaration_expressions
 
