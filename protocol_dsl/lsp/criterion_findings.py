@@ -5,10 +5,10 @@ on the declarations that are not criteria, never on another criterion: a rule
 cannot name one (`names`: what a rule's names resolve to; `partial_dates`: a
 partial date read where its period is unknown; `rounded_fractions`: the numbers
 a rule writes; `ongoing`: what its counts of records read; `logs`: the logs a
-rule reads that cannot record "none", which the check then lists per log).  Each such check
-exposes the question about one criterion (`criterion_findings`) and runs itself
-as `findings(spec, question)`, so the check and a language server ask the same
-questions in the same order.
+rule reads that cannot record "none", which the check then lists per log).
+Each such check exposes the question about one criterion (`criterion_findings`,
+`criterion_logs`) and runs itself as `findings(spec, question)`, so the check
+and a language server ask the same questions in the same order.
 
 The re-parse of an edit keeps every declaration it did not touch as the same
 object (those after the edit too when the edit replaces a character by one).
