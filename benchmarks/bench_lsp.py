@@ -1,7 +1,7 @@
 """Time the language server as an editor sees it: `protocol lsp` over stdio, warm.
 
 Usage:  python benchmarks/bench_lsp.py [--edits 40] [--requests 60] [--lines 10000]
-                                       [--edit space|digit]
+                                       [--edit space|digit|insert]
 
 For QLS4131 and a synthetic spec of --lines lines (`synthetic.py`), the script
 starts `protocol lsp` (the `protocol` beside the running interpreter, bytecode
@@ -9,7 +9,9 @@ caching on), opens the spec, waits for its diagnostics, and then:
 
 - makes --edits one-character edits (a space typed inside a criterion's rule,
   or with `--edit digit` the last digit of a number the rule compares with
-  changed, so that the rule means something else; a different criterion each
+  changed, so that the rule means something else, or with `--edit insert` a
+  "1" typed before that digit, so that the rule changes and everything after
+  it moves by one character, as in typing; a different criterion each
   time, sent as an incremental change) and times,
   from the client, the change until the quick diagnostics arrive (every check
   but the solver) and until the full ones (the solver's findings included).
@@ -78,13 +80,13 @@ def position(text: str, offset: int) -> types.Position:
 
 def edit_points(spec: Spec, text: str, edit: str = "space") -> list[int]:
     """For each criterion with a rule, an offset inside the rule where a space can be typed
-    (`space`), or of the last digit of a number the rule compares with (`digit`)."""
+    (`space`), or of the last digit of a number the rule compares with (`digit`, `insert`)."""
     points = []
     for criterion in spec.criteria:
         if criterion.rule is None or criterion.span.file != spec.path:
             continue
         span = criterion.rule.span
-        if edit == "digit":
+        if edit in ("digit", "insert"):
             numbers = [
                 node.span
                 for node, _scope in walk_scoped(criterion.rule, Scope(spec))
@@ -108,6 +110,8 @@ def typed(text: str, offset: int, edit: str) -> tuple[int, str]:
     if edit == "digit":
         digit = int(text[offset])
         return 1, str(digit + 1 if digit < 9 else digit - 1)  # a number stays a number
+    if edit == "insert":
+        return 0, "1"  # typed before the digit: 8 becomes 18, 2.5 becomes 2.15
     return 0, " "
 
 
@@ -165,8 +169,8 @@ async def measure(
         # a different criterion each time, spread over the spec
         point = points[(number * 7919) % len(points)]
         offset = point
-        if edit == "space":
-            offset += _typed_before(point, points, number)  # earlier spaces move it
+        if edit in ("space", "insert"):
+            offset += _typed_before(point, points, number)  # earlier insertions move it
         length, new = typed(text, offset, edit)
         where = position(text, offset)
         until = position(text, offset + length)
@@ -260,7 +264,7 @@ def _children_cpu() -> float:
 
 
 def _typed_before(point: int, points: list[int], edits_so_far: int) -> int:
-    """How many spaces earlier edits typed before `point` (each edit types one)."""
+    """How many characters earlier edits typed before `point` (each edit types one)."""
     return sum(1 for n in range(edits_so_far) if points[(n * 7919) % len(points)] < point)
 
 
@@ -296,10 +300,11 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument(
         "--edit",
-        choices=("space", "digit"),
+        choices=("space", "digit", "insert"),
         default="space",
-        help="type a space in each rule (the rule means the same), or change the last "
-        "digit of a number it compares with (the rule changes)",
+        help="type a space in each rule (the rule means the same), change the last "
+        "digit of a number it compares with (the rule changes), or type a digit "
+        "before it (the rule changes and the text after it moves)",
     )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-lsp-"))

@@ -596,6 +596,18 @@ def nodes_under(root: object) -> Iterator[attrs.AttrsInstance]:
 _NOT_UNDER = frozenset({"span", "marks"})
 
 
+def marked_nodes(declaration: object) -> list[attrs.AttrsInstance]:
+    """The nodes under a declaration (itself included) that carry marks, in the order of
+    `nodes_under`: what the walks for `allow` and `was` marks read.  A module's nodes are
+    the module and those of each declaration in turn, so the marked nodes of a module are
+    those of its declarations, one after the other."""
+    return [node for node in nodes_under(declaration) if getattr(node, "marks", None)]
+
+
+#: The marked nodes of a declaration (`marked_nodes`, or a memory of them).
+MarkedNodes = Callable[[object], Iterable[attrs.AttrsInstance]]
+
+
 # ---------------------------------------------------------------- declarations
 
 

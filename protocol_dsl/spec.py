@@ -560,10 +560,11 @@ def expressions(spec: Spec) -> Iterator[tuple[Scope, m.Expr]]:
     """Every top-level expression of a spec and its libraries, with its scope."""
     for owner in spec.all_specs():
         for decl in owner.module.declarations:
-            yield from _decl_expressions(owner, decl)
+            yield from declaration_expressions(owner, decl)
 
 
-def _decl_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr]]:
+def declaration_expressions(owner: Spec, decl: object) -> Iterator[tuple[Scope, m.Expr]]:
+    """The top-level expressions of one declaration of `owner`, with their scopes."""
     if isinstance(decl, m.Criterion) and decl.rule is not None:
         yield Scope(owner, None, f"criterion {decl.id}"), decl.rule
     elif isinstance(decl, m.Define) and not decl.params:

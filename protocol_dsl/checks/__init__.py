@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.model import Span
 from protocol_dsl.spec import Spec
@@ -165,9 +166,17 @@ def run_checks(
 
 
 def run_checks_allowing(
-    spec: Spec, checks: list[Check] | None = None, *, thorough: bool = False
+    spec: Spec,
+    checks: list[Check] | None = None,
+    *,
+    thorough: bool = False,
+    marked: m.MarkedNodes = m.marked_nodes,
+    every_check: bool | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """(active findings, findings an `allow` mark silences, each with its reason)."""
+    """(active findings, findings an `allow` mark silences, each with its reason).
+    `marked`: the marked nodes of a declaration, where the `allow` marks are read;
+    `every_check`: whether `checks` stand for every check (each wrapped, as a language
+    server does), which is what `checks=None` means."""
     from protocol_dsl.checks.allows import split_allowed
     from protocol_dsl.checks.grouping import grouped
 
@@ -185,7 +194,8 @@ def run_checks_allowing(
             diagnostics.append(internal_error(spec, check, error))
     # only a run of every check can tell that an `allow` silences nothing (N0905):
     # a subset (`protocol screen`, `protocol diff`) may just not report its code
-    active, allowed = split_allowed(spec, diagnostics, report_unused=checks is None)
+    every = checks is None if every_check is None else every_check
+    active, allowed = split_allowed(spec, diagnostics, report_unused=every, marked=marked)
     return grouped(active), grouped(allowed)
 
 

@@ -16,7 +16,7 @@ import attrs
 
 from protocol_dsl.codes import CODES
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.model import Mark, Span, nodes_under
+from protocol_dsl.model import Mark, MarkedNodes, Span, marked_nodes
 from protocol_dsl.spec import Spec
 
 
@@ -28,21 +28,23 @@ class Allowance:
     declaration: Span
 
 
-def allowances(spec: Spec) -> list[Allowance]:
+def allowances(spec: Spec, marked: MarkedNodes = marked_nodes) -> list[Allowance]:
     """Every `allow` mark of the spec's own module, with its declaration's span.
 
     A library's marks are not read: a finding is reported on the spec being checked,
-    and a library is reviewed by checking it on its own.
+    and a library is reviewed by checking it on its own.  `marked`: the marked nodes of
+    a declaration (a language server keeps them for declarations an edit did not touch).
     """
     found: list[Allowance] = []
-    for node in nodes_under(spec.module):
-        marks = getattr(node, "marks", None)
-        span = getattr(node, "span", None)
-        if not isinstance(marks, tuple) or not isinstance(span, Span):
-            continue
-        for mark in marks:
-            if isinstance(mark, Mark) and mark.kind == "allow":
-                found.append(Allowance(mark, span))
+    for declaration in spec.module.declarations:
+        for node in marked(declaration):
+            marks = getattr(node, "marks", None)
+            span = getattr(node, "span", None)
+            if not isinstance(marks, tuple) or not isinstance(span, Span):
+                continue
+            for mark in marks:
+                if isinstance(mark, Mark) and mark.kind == "allow":
+                    found.append(Allowance(mark, span))
     return found
 
 
@@ -51,15 +53,19 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 
 def split_allowed(
-    spec: Spec, diagnostics: list[Diagnostic], *, report_unused: bool = True
+    spec: Spec,
+    diagnostics: list[Diagnostic],
+    *,
+    report_unused: bool = True,
+    marked: MarkedNodes = marked_nodes,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """(active findings plus those about the `allow` marks themselves, allowed findings).
 
     An allowed finding carries its reason in `Diagnostic.allowed`.  `report_unused`:
     whether an `allow` that silences nothing is a note (N0905), which only a run of
-    every check can tell.
+    every check can tell.  `marked`: as for `allowances`.
     """
-    marks = allowances(spec)
+    marks = allowances(spec, marked)
     if not marks:
         return diagnostics, []
     problems: list[Diagnostic] = []

@@ -15,7 +15,8 @@ decided in the subject's favour by an empty log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -29,7 +30,17 @@ _HELP_QUESTION = (
 )
 
 
+#: The logs one criterion reads that cannot record "none", as positions in the trial's
+#: `form_uses` (see `criterion_logs`).
+LogsQuestion = Callable[[Spec, Spec, m.Criterion], Iterable[int]]
+
+
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    return findings(spec, criterion_logs)
+
+
+def findings(spec: Spec, logs_of: LogsQuestion) -> Iterator[Diagnostic]:
+    """The check, with the logs each criterion reads asked of `logs_of`."""
     for owner in spec.all_specs():
         for form in owner.module.of_type(m.Form):
             if form.none_recorded_by is not None:
@@ -37,7 +48,7 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
     for mapping in spec.mappings:
         for complete in mapping.complete:
             yield from _complete(spec, complete)
-    yield from _unrecordable(spec)
+    yield from _unrecordable(spec, logs_of)
 
 
 def _complete(spec: Spec, complete: m.MapComplete) -> Iterator[Diagnostic]:
@@ -110,17 +121,15 @@ def _question(spec: Spec, owner: Spec, form: m.Form, question: m.Ref) -> Iterato
 # ---------------------------------------------------------------- W0509
 
 
-def _unrecordable(spec: Spec) -> Iterator[Diagnostic]:
+def _unrecordable(spec: Spec, logs_of: LogsQuestion) -> Iterator[Diagnostic]:
     """Logs read by eligibility criteria that cannot record "none"."""
     readers: dict[tuple[int, int], tuple[FormUse, list[str]]] = {}
     for criterion in spec.criteria:
-        if criterion.rule is None:
-            continue
-        for use in _logs_read(spec, spec, criterion.rule, set()):
-            if use.form.none_recorded_by is None:
-                entry = readers.setdefault((id(use.owner), id(use.form)), (use, []))
-                if criterion.id not in entry[1]:
-                    entry[1].append(criterion.id)
+        for position in logs_of(spec, spec, criterion):
+            use = spec.form_uses[position]
+            entry = readers.setdefault((id(use.owner), id(use.form)), (use, []))
+            if criterion.id not in entry[1]:
+                entry[1].append(criterion.id)
     declared = {
         complete.form.dotted.replace(".", "__")
         for mapping in spec.mappings
@@ -140,6 +149,31 @@ def _unrecordable(spec: Spec) -> Iterator[Diagnostic]:
             help="add the form's 'any records?' question: `none_recorded_by FORM.ITEM` naming a "
             "yes/no item of a screening form (see docs/screening.md)",
         )
+
+
+def criterion_logs(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[int]:
+    """The logs one criterion's rule reads that cannot record "none", as positions in
+    `spec.form_uses`: they rest on the rule and on the forms, collections and definitions
+    it reads, never on another criterion (a language server keeps them for a criterion an
+    edit did not touch, and the positions hold for the next text's spec)."""
+    if criterion.rule is None:
+        return
+    positions = _positions(spec)
+    for use in _logs_read(spec, owner, criterion.rule, set()):
+        if use.form.none_recorded_by is None:
+            yield positions[id(use)]
+
+
+_POSITIONS: weakref.WeakKeyDictionary[Spec, dict[int, int]] = weakref.WeakKeyDictionary()
+
+
+def _positions(spec: Spec) -> dict[int, int]:
+    """The position of each of the trial's form uses, by the use's id, once per spec."""
+    found = _POSITIONS.get(spec)
+    if found is None:
+        found = {id(use): i for i, use in enumerate(spec.form_uses)}
+        _POSITIONS[spec] = found
+    return found
 
 
 def _logs_read(spec: Spec, owner: Spec, expr: object, seen: set[int]) -> Iterator[FormUse]:

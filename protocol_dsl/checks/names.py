@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol, cast
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.checks.field_values import value_problems
 from protocol_dsl.diagnostics import Diagnostic, Label, did_you_mean
 from protocol_dsl.fields import (
@@ -23,7 +24,13 @@ from protocol_dsl.fields import (
     FieldSpec,
 )
 from protocol_dsl.functions import FUNCTIONS
-from protocol_dsl.spec import Scope, Spec, expressions, visits_in_range, walk_scoped
+from protocol_dsl.spec import (
+    Scope,
+    Spec,
+    declaration_expressions,
+    visits_in_range,
+    walk_scoped,
+)
 from protocol_dsl.syntax import printer
 
 #: Arity of each built-in function.
@@ -34,12 +41,17 @@ DLT_ANCHORS = ("first_dose", "first_step_dose", "target_dose")
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    return findings(spec, criterion_findings)
+
+
+def findings(spec: Spec, about_criterion: CriterionQuestion) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion's rule asked of `about_criterion`."""
     yield from _header(spec)
     for owner in spec.all_specs():
         yield from _duplicates(owner)
         yield from _fields(owner)
         yield from _declaration_references(spec, owner)
-    yield from _expression_references(spec)
+    yield from _expression_references(spec, about_criterion)
 
 
 # ---------------------------------------------------------------- header
@@ -550,8 +562,23 @@ def _undefined(name: str, kind: str, span: m.Span, candidates: Iterable[str]) ->
 # ---------------------------------------------------------------- references in expressions
 
 
-def _expression_references(spec: Spec) -> Iterator[Diagnostic]:
-    for scope, expr in expressions(spec):
+def _expression_references(spec: Spec, about_criterion: CriterionQuestion) -> Iterator[Diagnostic]:
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            if isinstance(decl, m.Criterion):
+                yield from about_criterion(spec, owner, decl)
+            else:
+                yield from _references_in(spec, owner, decl)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """The names of one criterion's rule: each resolves to a declaration that is not a
+    criterion (a rule cannot name one)."""
+    return _references_in(spec, owner, criterion)
+
+
+def _references_in(spec: Spec, owner: Spec, decl: m.Declaration) -> Iterator[Diagnostic]:
+    for scope, expr in declaration_expressions(owner, decl):
         values: dict[int, m.CodeList] = {}
         for node, node_scope in walk_scoped(expr, scope):
             values.update(_compared_with_choice(node, node_scope))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.spec import Scope, Spec, inner_scope, walk_scoped
 from protocol_dsl.syntax import printer
@@ -23,12 +24,22 @@ _START_NAMES = ("onset", "start", "start_date", "onset_date", "started")
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    return findings(spec, criterion_findings)
+
+
+def findings(spec: Spec, about_criterion: CriterionQuestion) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion asked of `about_criterion`."""
     for criterion in spec.criteria:
-        if criterion.rule is None:
-            continue
-        for node, scope in walk_scoped(criterion.rule, Scope(spec)):
-            if isinstance(node, m.Quantifier) and node.kind in ("any", "none"):
-                yield from _quantifier(spec, criterion, node, scope)
+        yield from about_criterion(spec, spec, criterion)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """The counts of one criterion's rule: they read its forms, never another criterion."""
+    if criterion.rule is None:
+        return
+    for node, scope in walk_scoped(criterion.rule, Scope(spec)):
+        if isinstance(node, m.Quantifier) and node.kind in ("any", "none"):
+            yield from _quantifier(spec, criterion, node, scope)
 
 
 def _quantifier(

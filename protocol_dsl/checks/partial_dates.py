@@ -12,17 +12,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, did_you_mean
-from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.spec import Scope, Spec, declaration_expressions, walk_scoped
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    return findings(spec, criterion_findings)
+
+
+def findings(spec: Spec, about_criterion: CriterionQuestion) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion asked of `about_criterion`."""
     for owner in spec.all_specs():
         for form in owner.forms.values():
             for item in form.items:
                 if item.partial:
                     yield from _item(form, item)
-    for scope, expr in expressions(spec):
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            if isinstance(decl, m.Criterion):
+                yield from about_criterion(spec, owner, decl)
+            else:
+                for scope, expr in declaration_expressions(owner, decl):
+                    yield from _unknown_periods(expr, scope)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """W0409 in one criterion's rule: it reads the items its names resolve to, never
+    another criterion."""
+    for scope, expr in declaration_expressions(owner, criterion):
         yield from _unknown_periods(expr, scope)
 
 

@@ -13,7 +13,7 @@ which alone sees both versions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from protocol_dsl import model as m
@@ -30,9 +30,14 @@ _READ: dict[type, str] = {
 
 
 def check(spec: Spec) -> Iterable[Diagnostic]:
+    return findings(spec, m.marked_nodes)
+
+
+def findings(spec: Spec, marked: m.MarkedNodes) -> Iterator[Diagnostic]:
+    """The check, reading the marked nodes of each declaration from `marked`."""
     claimed: dict[tuple[str, str], tuple[str, m.Span]] = {}
     node: Any
-    for node, scope in _with_scope(spec):
+    for node, scope in _with_scope(spec, marked):
         marks = [mk for mk in getattr(node, "marks", ()) or () if mk.kind == "was"]
         if not marks:
             continue
@@ -74,12 +79,13 @@ def _name(node: m.Criterion | m.Visit | m.Item | m.Endpoint) -> str:
     return node.id if isinstance(node, m.Criterion) else node.name
 
 
-def _with_scope(spec: Spec) -> Iterable[tuple[object, str]]:
-    """Every declaration with the scope its old names are unique in: its kind, and an
+def _with_scope(spec: Spec, marked: m.MarkedNodes) -> Iterable[tuple[object, str]]:
+    """Every marked node with the scope its old names are unique in: its kind, and an
     item's form (two forms may each have had an item of one name)."""
     item_form = {id(i): f.name for f in spec.module.of_type(m.Form) for i in f.items}
-    for node in m.nodes_under(spec.module):
-        if isinstance(node, m.Item):
-            yield node, f"item of {item_form.get(id(node), '')}"
-        else:
-            yield node, _READ.get(type(node), "")
+    for declaration in spec.module.declarations:
+        for node in marked(declaration):
+            if isinstance(node, m.Item):
+                yield node, f"item of {item_form.get(id(node), '')}"
+            else:
+                yield node, _READ.get(type(node), "")

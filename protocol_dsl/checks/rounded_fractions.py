@@ -21,8 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.spec import Spec, expressions
+from protocol_dsl.spec import Spec, declaration_expressions
 
 #: The denominators of the simple fractions a protocol states (thirds, sixths,
 #: sevenths, ninths, elevenths, twelfths); the others a decimal writes exactly
@@ -37,6 +38,11 @@ _LONGEST_SHOWN = 4
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    return findings(spec, criterion_findings)
+
+
+def findings(spec: Spec, about_criterion: CriterionQuestion) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion asked of `about_criterion`."""
     for owner in spec.all_specs():
         for table in owner.tables.values():
             for row in table.rows:
@@ -44,7 +50,21 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
                 if number is not None:
                     where = f"row '{row.key}' of table '{table.name}'"
                     yield from _finding(number, where, row.value.span)
-    for _scope, expr in expressions(spec):
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            if isinstance(decl, m.Criterion):
+                yield from about_criterion(spec, owner, decl)
+            else:
+                yield from _numbers(owner, decl)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """The rounded fractions written in one criterion's rule: its own numbers only."""
+    return _numbers(owner, criterion)
+
+
+def _numbers(owner: Spec, decl: m.Declaration) -> Iterator[Diagnostic]:
+    for _scope, expr in declaration_expressions(owner, decl):
         for node in m.walk(expr):
             if isinstance(node, m.NumberLit):
                 yield from _finding(node.value, None, node.span)

@@ -251,8 +251,12 @@ class _Assembler:
         unit_columns = [f"{name}{UNIT_SUFFIX}" for name in items]
         known = items + unit_columns + ([] if info.repeating else ["visit"])
         self._unknown_columns(table, known)
-        present = [name for name in items if name in table.columns]
-        with_unit = {name for name in present if f"{name}{UNIT_SUFFIX}" in table.columns}
+        # each item's column with its unit column, if the table has one
+        present = [
+            (name, f"{name}{UNIT_SUFFIX}" if f"{name}{UNIT_SUFFIX}" in table.columns else None)
+            for name in items
+            if name in table.columns
+        ]
         # several rows of a subject at one visit, in order: compared once all are read
         same_visit: dict[tuple[str, str], tuple[RawSubject, str, list[tuple[str, Any]]]] = {}
         for row, where in zip(table.rows, table.row_labels, strict=True):
@@ -260,13 +264,14 @@ class _Assembler:
             if subject is None:
                 continue
             record: dict[str, Any] = {}
-            for name in present:
+            for name, unit_column in present:
                 value = row.get(name)
-                if blank(value):
+                # `blank`, its commonest answer first: a typed column's empty cell is None
+                if value is None or (isinstance(value, (str, float)) and blank(value)):
                     continue
-                if name in with_unit and not blank(row.get(f"{name}{UNIT_SUFFIX}")):
-                    value = {"value": value, "unit": str(row[f"{name}{UNIT_SUFFIX}"]).strip()}
-                record[name] = _plain(value)
+                if unit_column is not None and not blank(row.get(unit_column)):
+                    value = {"value": value, "unit": str(row[unit_column]).strip()}
+                record[name] = value.isoformat() if isinstance(value, _dt.datetime) else value
             forms = subject.record.setdefault("forms", {})
             if info.repeating:
                 records = forms.setdefault(info.storage, [])
@@ -396,13 +401,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):
         return f"{value.get('value')} {value.get('unit')}"
     return _csv_cell(value)
-
-
-def _plain(value: Any) -> Any:
-    """Engine values as the JSON format has them (dates stay dates: converters read them)."""
-    if isinstance(value, _dt.datetime):
-        return value.isoformat()
-    return value
 
 
 def tables_to_batch(dictionary: DataDictionary, tables: Mapping[str, Table]) -> Batch:

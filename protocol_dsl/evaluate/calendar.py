@@ -32,7 +32,8 @@ how many days (`shift`).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -142,48 +143,175 @@ def build(
     dose_dates: Sequence[_dt.date] = (),
 ) -> Calendar:
     """The calendar of a subject with these recorded visit dates and dose dates."""
-    first = day1_visit(spec)
-    day1 = visits.get(first) if first is not None else None
-    anchors = anchor_dates(spec, visits, dose_dates)
-    due: dict[str, Due] = {}
-    cycles: dict[tuple[str, int], CycleStart] = {}
-    if day1 is not None:
-        for series in spec.timeline.series:
-            decl = series.decl
-            if isinstance(decl, m.Cycle):
-                _cycle(decl, series.visits, day1, visits, due, cycles)
-    for visit in spec.visit_order:
-        if visit.name in due or visit.unscheduled or visit.early_termination:
-            continue
-        if visit.day is not None and visit.cycle is None:
-            if day1 is not None:
-                first_day = _date_of(visit.day, day1)
-                last_day = _date_of(visit.day_end, day1) if visit.day_end else first_day
-                due[visit.name] = Due(
+    return CalendarPlan(spec).build(visits, dose_dates)
+
+
+@attrs.frozen
+class _DayVisit:
+    """A visit planned on a study day outside any cycle: due on day 1 plus `offset`."""
+
+    name: str
+    offset: _dt.timedelta
+    length: int
+    window_before: int
+    window_after: int
+    series: str | None
+
+
+@attrs.frozen
+class _EventVisit:
+    """A visit planned `delta` after an anchor's date (a negative `delta`: before it)."""
+
+    name: str
+    anchor: str
+    delta: _dt.timedelta
+    window_before: int
+    window_after: int
+    series: str | None
+
+
+class CalendarPlan:
+    """What a subject's calendar needs of the spec, read once: every subject's calendar
+    is then date arithmetic on the dates recorded (`build` for each subject of a batch)."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.day1_visit = day1_visit(spec)
+        self.cycles = [
+            (series.decl, series.visits)
+            for series in spec.timeline.series
+            if isinstance(series.decl, m.Cycle)
+        ]
+        self.planned: list[_DayVisit | _EventVisit] = []
+        for visit in spec.visit_order:
+            if visit.unscheduled or visit.early_termination:
+                continue
+            if visit.day is not None and visit.cycle is None:
+                first_day = _day_offset(visit.day)
+                last_day = _day_offset(visit.day_end) if visit.day_end else first_day
+                self.planned.append(
+                    _DayVisit(
+                        visit.name,
+                        _dt.timedelta(days=first_day),
+                        last_day - first_day,
+                        visit.window_before,
+                        visit.window_after,
+                        visit.series,
+                    )
+                )
+                continue
+            position = visit.relative_to
+            if position is None or position.anchor is None or position.offset is None:
+                continue
+            days = duration_days(position.offset)
+            if days is None:
+                continue
+            sign = -1 if position.direction == "before" else 1
+            self.planned.append(
+                _EventVisit(
                     visit.name,
-                    first_day,
+                    position.anchor,
+                    _dt.timedelta(days=sign * days),
                     visit.window_before,
                     visit.window_after,
-                    series=visit.series,
-                    length=(last_day - first_day).days,
+                    visit.series,
                 )
-            continue
-        position = visit.relative_to
-        if position is None or position.anchor is None or position.offset is None:
-            continue
-        at = anchors.get(position.anchor)
-        days = duration_days(position.offset)
-        if at is None or days is None:
-            continue  # the event has not happened (or has no date): not due yet
-        sign = -1 if position.direction == "before" else 1
-        due[visit.name] = Due(
-            visit.name,
-            at + _dt.timedelta(days=sign * days),
-            visit.window_before,
-            visit.window_after,
-            series=visit.series,
+            )
+        self.by_name = {planned.name: planned for planned in self.planned}
+
+    def build(
+        self, visits: Mapping[str, _dt.date], dose_dates: Sequence[_dt.date] = ()
+    ) -> Calendar:
+        """The calendar of a subject with these recorded visit dates and dose dates."""
+        first = self.day1_visit
+        day1 = visits.get(first) if first is not None else None
+        anchors = anchor_dates(self.spec, visits, dose_dates)
+        due: dict[str, Due] = {}
+        cycles: dict[tuple[str, int], CycleStart] = {}
+        if day1 is not None:
+            for decl, yielded in self.cycles:
+                _cycle(decl, yielded, day1, visits, due, cycles)
+        return Calendar(day1, _DueDates(self, day1, anchors, due), cycles)
+
+
+class _DueDates(Mapping[str, Due]):
+    """A calendar's due dates: its cycles' visits worked out at once (each cycle's start
+    depends on the one before), every other visit's only when it is asked for.  The
+    window check of a subject asks only for the visits the subject attended."""
+
+    def __init__(
+        self,
+        plan: CalendarPlan,
+        day1: _dt.date | None,
+        anchors: dict[str, _dt.date],
+        cycle_visits: dict[str, Due],
+    ) -> None:
+        self._plan = plan
+        self._day1 = day1
+        self._anchors = anchors
+        self._known = cycle_visits
+        self._all: dict[str, Due] | None = None
+
+    def _due(self, planned: _DayVisit | _EventVisit) -> Due | None:
+        if isinstance(planned, _DayVisit):
+            if self._day1 is None:
+                return None
+            return Due(
+                planned.name,
+                self._day1 + planned.offset,
+                planned.window_before,
+                planned.window_after,
+                series=planned.series,
+                length=planned.length,
+            )
+        at = self._anchors.get(planned.anchor)
+        if at is None:
+            return None  # the event has not happened (or has no date): not due yet
+        return Due(
+            planned.name,
+            at + planned.delta,
+            planned.window_before,
+            planned.window_after,
+            series=planned.series,
         )
-    return Calendar(day1, due, cycles)
+
+    def _every(self) -> dict[str, Due]:
+        if self._all is None:
+            found = dict(self._known)
+            for planned in self._plan.planned:
+                if planned.name not in found:
+                    due = self._due(planned)
+                    if due is not None:
+                        found[planned.name] = due
+            self._all = found
+        return self._all
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if self._all is not None:
+            return self._all.get(name, default)
+        known = self._known.get(name)
+        if known is not None:
+            return known
+        planned = self._plan.by_name.get(name)
+        due = self._due(planned) if planned is not None else None
+        return default if due is None else due
+
+    def __getitem__(self, name: str) -> Due:
+        due = self.get(name)
+        if due is None:
+            raise KeyError(name)
+        return due
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+
+def _day_offset(day: int) -> int:
+    """Days from day 1 to study day `day` (there is no day 0)."""
+    return day - 1 if day > 0 else day
 
 
 def _date_of(day: int, day1: _dt.date) -> _dt.date:

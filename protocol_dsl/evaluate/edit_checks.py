@@ -177,7 +177,19 @@ class EditChecker:
             info.storage: _field_rules(info, self.conditions)
             for info in self.dictionary.forms.values()
         }
-        self.day1_visit = cal.day1_visit(spec)
+        self._field_forms = [
+            (info, self._field_rules[info.storage])
+            for info in self.dictionary.forms.values()
+            if self._field_rules[info.storage]
+        ]
+        # the forms planned at visits, in the dictionary's order, with their labels
+        self._planned_forms = [
+            (info, info.use.form.label or info.use.form.name)
+            for info in self.dictionary.forms.values()
+            if not info.repeating and info.visits
+        ]
+        self._calendar = cal.CalendarPlan(spec)
+        self.day1_visit = self._calendar.day1_visit
         dosing = DosingPlan(spec, self.dictionary)
         self.exposure = dosing.exposure
         self.arm_periods = {
@@ -242,10 +254,7 @@ class EditChecker:
         rejected = {
             (p.form, p.visit_or_record_index, p.item) for p in data.problems if p.item is not None
         }
-        for info in self.dictionary.forms.values():
-            rules = self._field_rules[info.storage]
-            if not rules:
-                continue
+        for info, rules in self._field_forms:
             records: list[tuple[str | None, dict[str, Any]]]
             if info.repeating:
                 records = [(None, r) for r in data.records.get(info.storage, ())]
@@ -303,14 +312,16 @@ class EditChecker:
 
     def calendar(self, data: Subject) -> cal.Calendar:
         """The subject's calendar: when each visit is due, from the dates recorded."""
-        return cal.build(self.spec, data.visits, self._dose_dates(data))
+        return self._calendar.build(data.visits, self._dose_dates(data))
 
     def _windows(self, data: Subject, calendar: cal.Calendar) -> Iterable[Finding]:
         day1 = calendar.day1
         for visit in self.spec.visit_order:
             date = data.visits.get(visit.name)
+            if date is None:
+                continue  # not attended: its due date is not needed
             due = calendar.due.get(visit.name)
-            if date is None or due is None or due.earliest <= date <= due.latest:
+            if due is None or due.earliest <= date <= due.latest:
                 continue
             finding = functools.partial(
                 Finding, data.subject_id, form=None, item=None, visit=visit.name, record=None
@@ -628,19 +639,19 @@ class EditChecker:
     # ------------------------------------------------------------ assessments
 
     def _assessments(self, data: Subject, forms_supplied: set[str] | None) -> Iterable[Finding]:
-        for info in self.dictionary.forms.values():
-            if info.repeating:
-                continue
+        dates = data.visits
+        if not dates:
+            return
+        for info, label in self._planned_forms:
             if forms_supplied is not None and info.storage not in forms_supplied:
                 continue
             for visit in info.visits:
-                date = data.visits.get(visit)
+                date = dates.get(visit)
                 if date is None:
                     continue
                 record = data.values.get((info.storage, visit))
                 if record is not None and len(record) > 1:
                     continue
-                label = info.use.form.label or info.use.form.name
                 yield Finding(
                     data.subject_id,
                     "MISSING_ASSESSMENT",

@@ -147,6 +147,11 @@ class FormInfo:
     readers: dict[str, tuple[Converter, tuple[str, ...] | None, bool]] = attrs.field(
         init=False, eq=False, repr=False
     )
+    # the form use's names, read once: every subject record reads them for every form
+    storage: str = attrs.field(init=False, eq=False, repr=False)
+    key: str = attrs.field(init=False, eq=False, repr=False)
+    repeating: bool = attrs.field(init=False, eq=False, repr=False)
+    visits: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         readers = {
@@ -158,22 +163,10 @@ class FormInfo:
             for name, info in self.items.items()
         }
         object.__setattr__(self, "readers", readers)
-
-    @property
-    def storage(self) -> str:
-        return self.use.storage_name
-
-    @property
-    def key(self) -> str:
-        return self.use.key
-
-    @property
-    def repeating(self) -> bool:
-        return self.use.repeating
-
-    @property
-    def visits(self) -> tuple[str, ...]:
-        return self.use.visits
+        object.__setattr__(self, "storage", self.use.storage_name)
+        object.__setattr__(self, "key", self.use.key)
+        object.__setattr__(self, "repeating", self.use.repeating)
+        object.__setattr__(self, "visits", self.use.visits)
 
     def item_visits(self, item: ItemInfo) -> tuple[str, ...]:
         """The visits an item is collected at (its own `collected at`, else the form's)."""

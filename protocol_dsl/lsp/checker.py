@@ -20,7 +20,11 @@ the command prints.  What a warm process adds is memory:
 - the full check of a text runs only the solver's check again: every other
   check's findings on the same texts are those of the quick check (`same_text`);
 - a check made of one question per declaration asks it only of the declarations
-  the re-parse did not keep (`declaration_findings`);
+  the re-parse did not keep, and the nodes that carry marks (`allow`, `was`) are
+  looked for only in those (`declaration_findings`);
+- a check that finds its findings criterion by criterion asks again only about
+  the criteria the re-parse did not keep, while the other declarations are kept
+  (`criterion_findings`);
 - each module parsed has a content number, shared by the module of the next
   text when the declaration the edit re-parsed is equal to what it was (spans
   aside: a space typed, a line re-indented).  When every module of the spec
@@ -43,6 +47,7 @@ from protocol_dsl.checks import Check, all_checks, logic, run_checks_allowing
 from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import Diagnostic, Label, has_errors, sorted_diagnostics
 from protocol_dsl.lsp import reuse
+from protocol_dsl.lsp.criterion_findings import CriterionFindings
 from protocol_dsl.lsp.criterion_solver import CriterionSolverChecks
 from protocol_dsl.lsp.declaration_findings import DeclarationFindings
 from protocol_dsl.lsp.reparse import edited_region, reparse
@@ -87,6 +92,9 @@ class Checker:
         #: The findings of the checks made of one question per declaration, by
         #: declaration object (`declaration_findings`).
         self.declarations = DeclarationFindings()
+        #: The findings about each criterion of the checks that find them criterion by
+        #: criterion, by criterion object (`criterion_findings`).
+        self.criteria = CriterionFindings()
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -164,8 +172,17 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
-            running = self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources))
-            found = run_checks_allowing(spec, self.same_text.wrap(checks, running, path, sources))
+            marked = self.declarations.marked_nodes()
+            running = self.criteria.wrap(
+                self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
+            )
+            found = run_checks_allowing(
+                spec,
+                self.same_text.wrap(checks, running, path, sources),
+                marked=marked,
+                # the full check is every check: an `allow` that silences nothing is N0905
+                every_check=kind == "full",
+            )
         if contents is not None:
             self._findings[(path, kind)] = _Findings(contents, dict(sources), *found)
         return CompileResult(

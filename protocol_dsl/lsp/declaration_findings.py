@@ -7,14 +7,19 @@ re-parse of an edit keeps every declaration it did not touch as the same object
 (those after the edit too when the edit replaces a character by one): such a
 declaration, spans included, is what it was, and so are its findings.  They are
 kept by the declaration's identity, for the declarations of the last check only.
+
+So are the nodes of a declaration that carry marks, where the `allow` marks are
+read (`checks.allows`) and the previous names (`previous_names`): walking every
+node of a long spec for its marks is what both would otherwise do at each edit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from protocol_dsl import model as m
-from protocol_dsl.checks import Check, field_details, notes
+from protocol_dsl.checks import Check, field_details, notes, previous_names
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
 
@@ -24,6 +29,14 @@ PER_DECLARATION: dict[Check, Callable[[m.Declaration], Iterable[Diagnostic]]] = 
     notes.check: notes.declaration_findings,
 }
 
+#: The checks that read the marked nodes of each declaration, run with a memory of them.
+READING_MARKS: dict[Check, Callable[[Spec, m.MarkedNodes], Iterable[Diagnostic]]] = {
+    previous_names.check: previous_names.findings,
+}
+
+#: The marked nodes of each declaration, by the declaration's id.
+_Marked = dict[int, tuple[object, list[Any]]]
+
 
 class DeclarationFindings:
     """The last findings of each per-declaration check, by declaration object."""
@@ -32,9 +45,46 @@ class DeclarationFindings:
         self._kept: dict[Check, dict[int, tuple[m.Declaration, list[Diagnostic]]]] = {}
         #: How many declarations' findings were given back (the tests read it).
         self.reused = 0
+        self._marked: _Marked = {}
+        #: How many declarations' marked nodes were given back (the tests read it).
+        self.marks_reused = 0
 
-    def wrap(self, checks: list[Check]) -> list[Check]:
-        return [self._wrapped(check) if check in PER_DECLARATION else check for check in checks]
+    def wrap(self, checks: list[Check], marked: m.MarkedNodes) -> list[Check]:
+        """`checks`, those that read marks reading them from `marked` (`marked_nodes`)."""
+        return [self._one(check, marked) for check in checks]
+
+    def _one(self, check: Check, marked: m.MarkedNodes) -> Check:
+        if check in PER_DECLARATION:
+            return self._wrapped(check)
+        if check in READING_MARKS:
+            findings = READING_MARKS[check]
+
+            def reading(spec: Spec) -> Iterable[Diagnostic]:
+                return findings(spec, marked)
+
+            reading.__module__ = check.__module__
+            return reading
+        return check
+
+    def marked_nodes(self) -> m.MarkedNodes:
+        """The marked nodes of a declaration, for one check of one text: those of a
+        declaration of the last check given back, the others found and kept."""
+        before = self._marked
+        now: _Marked = {}
+        # replaced as one value: the solver's check may run in another thread
+        self._marked = now
+
+        def marked(declaration: object) -> list[Any]:
+            found = now.get(id(declaration)) or before.get(id(declaration))
+            if found is not None and found[0] is declaration:
+                self.marks_reused += 1
+                nodes = found[1]
+            else:
+                nodes = m.marked_nodes(declaration)
+            now[id(declaration)] = (declaration, nodes)
+            return nodes
+
+        return marked
 
     def _wrapped(self, check: Check) -> Check:
         question = PER_DECLARATION[check]

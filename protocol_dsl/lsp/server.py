@@ -5,7 +5,9 @@ Each open spec is checked as its own root, with the open texts of the files it
 edit the check waits for typing to pause (`diagnosticsDelay`, 150 ms unless the
 client says otherwise), publishes the quick checks at once, then the solver's
 findings when they are ready (the solver runs beside the event loop, so hover
-and completion still answer).  An edit re-checks the open specs that use the
+and completion still answer).  The index behind navigation is built once the
+text has stayed unchanged for a moment after that, or by the first request
+that needs it.  An edit re-checks the open specs that use the
 edited file too.
 
 Requests are answered from the last check of the current text; a request that
@@ -40,6 +42,8 @@ from protocol_dsl.syntax.formatter import FormatError, format_source
 from protocol_dsl.syntax.parser import parse_module
 
 DEFAULT_DELAY = 0.15
+#: How long after its full check an unchanged spec's index for navigation is built.
+INDEX_PAUSE = 0.5
 
 
 @attrs.define
@@ -131,9 +135,12 @@ class ProtocolServer(LanguageServer):
         spec.solver_sources = dict(full.sources)
         spec.result = full
         self._publish(spec, full, full.diagnostics)
-        await asyncio.sleep(0)
+        # built once the writer has stopped typing, ready for the next request: it runs
+        # on the event loop, and an edit typed meanwhile would wait behind it (on a
+        # 10,000-line spec it takes longer than the check)
+        await asyncio.sleep(INDEX_PAUSE)
         if generation == spec.generation:
-            _ = spec.index  # built while the writer reads, ready for the next request
+            _ = spec.index
 
     def quick(self, spec: OpenSpec) -> CompileResult:
         """Check the current text without the solver, and remember the result."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,18 +57,28 @@ def render_jsonl(run: ScreenRun) -> str:
     return "".join(jsonl_line(outcome) for outcome in run.outcomes)
 
 
+#: `json.dumps(…, ensure_ascii=False)`'s text, made by one encoder for every line: a report
+#: is a tree of fresh dicts and lists, so the check for circular references finds nothing
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def jsonl_line(outcome: Outcome) -> str:
     """A subject's line of the JSON Lines report."""
     data = outcome.result.to_json()
     data["source"] = outcome.source
     data["findings"] = [f.to_json() for f in outcome.findings]
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return _LINE_ENCODER.encode(data) + "\n"
 
 
 def write_jsonl(outcomes: Iterable[Outcome], out: IO[bytes]) -> None:
-    """The JSON Lines report written as the outcomes come (`render_jsonl`'s bytes)."""
-    for part in _parts(outcomes):
-        out.write("".join(jsonl_line(o) for o in part).encode("utf-8"))
+    """The JSON Lines report written as the outcomes come (`render_jsonl`'s bytes).
+
+    One write per subject: an outcome is dropped as soon as its line is out, so it
+    never outlives the collector's young generations (a batch of outcomes held for
+    a larger write would be promoted, and every full collection would then walk
+    the whole batch of records read)."""
+    for outcome in outcomes:
+        out.write(jsonl_line(outcome).encode("utf-8"))
 
 
 # ---------------------------------------------------------------- CSV
@@ -94,37 +104,34 @@ def write_csv(spec: Spec, outcomes: Iterable[Outcome], out: IO[bytes]) -> None:
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise(h) for h in header])
-    for part in _parts(outcomes):
-        for outcome in part:
-            result = outcome.result
-            row = [
-                result.subject_id,
-                result.status,
-                " ".join(result.failed),
-                " ".join(result.unknown),
-                "; ".join(result.data_needed),
-                len(result.invalid),
-                " ".join(sorted({f.rule for f in outcome.findings})),
-                *(result.criteria[c].status for c in criteria),
-                *_result_strata(factors, result),
-                outcome.source,
+    # statuses come from a few words: their cells are made once, not once per criterion
+    statuses = {word: cell(word) for word in _STATUS_WORDS}
+    # one write per subject, as `write_jsonl`: no outcome outlives its row
+    for outcome in outcomes:
+        result = outcome.result
+        verdicts = result.criteria
+        writer.writerow(
+            [
+                cell(result.subject_id),
+                statuses[result.status],
+                cell(" ".join(result.failed)),
+                cell(" ".join(result.unknown)),
+                cell("; ".join(result.data_needed)),
+                cell(len(result.invalid)),
+                cell(" ".join(sorted({f.rule for f in outcome.findings}))),
+                *(statuses[verdicts[c].status] for c in criteria),
+                *(cell(v) for v in _result_strata(factors, result)),
+                cell(outcome.source),
             ]
-            writer.writerow([cell(v) for v in row])
+        )
         out.write(text.getvalue().encode("utf-8"))
         text.seek(0)
         text.truncate()
     out.write(text.getvalue().encode("utf-8"))
 
 
-def _parts(outcomes: Iterable[Outcome], size: int = 1024) -> Iterator[list[Outcome]]:
-    part: list[Outcome] = []
-    for outcome in outcomes:
-        part.append(outcome)
-        if len(part) == size:
-            yield part
-            part = []
-    if part:
-        yield part
+#: what a subject's or a criterion's status cell can say
+_STATUS_WORDS = ("eligible", "ineligible", "indeterminate", "met", "not_met", "unknown")
 
 
 def _spec_factors(spec: Spec) -> list[str]:

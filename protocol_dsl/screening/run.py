@@ -106,9 +106,10 @@ def screen_batch(
     if screener is None:
         screener = compile_spec_rules(spec)
     checker = EditChecker(spec, screener) if edit_checks else None
+    unknown_forms = _unknown_forms(screener, batch)
     outcomes: list[Outcome] = []
     for subject in batch.subjects:
-        outcomes.append(_one(screener, checker, subject, batch, explain))
+        outcomes.append(_one(screener, checker, subject, batch, explain, unknown_forms))
         if progress is not None:
             progress(1)
     _report_duplicates(outcomes)
@@ -161,13 +162,26 @@ def screen_stream(
     # a later record repeats gets its finding when it is written
     ids = [subject_id_of(raw.record, raw.fallback_id) for raw in batch.subjects]
     duplicates = log_checks.duplicate_ids(ids, [raw.fallback_id for raw in batch.subjects])
+    unknown_forms = _unknown_forms(screener, batch)
     for index, raw in enumerate(batch.subjects):
-        outcome = _one(screener, checker, raw, batch, explain)
+        outcome = _one(screener, checker, raw, batch, explain, unknown_forms)
         if index in duplicates:
             outcome.findings.append(_duplicate(outcome.subject_id, duplicates[index]))
         if progress is not None:
             progress(1)
         yield outcome
+
+
+def _unknown_forms(screener: Screener, batch: Batch) -> frozenset[str] | None:
+    """The repeating forms the inputs cannot supply (None: they can supply any): the
+    same for every subject of the batch."""
+    if batch.forms_supplied is None:
+        return None
+    return frozenset(
+        info.storage
+        for info in screener.dictionary.forms.values()
+        if info.repeating and info.storage not in batch.forms_supplied
+    )
 
 
 def _one(
@@ -176,14 +190,11 @@ def _one(
     raw: RawSubject,
     batch: Batch,
     explain: bool,
+    unknown_forms: frozenset[str] | None,
 ) -> Outcome:
     data = screener.normalise(raw.record, raw.fallback_id)
-    if batch.forms_supplied is not None:
-        data.unknown_forms = frozenset(
-            info.storage
-            for info in screener.dictionary.forms.values()
-            if info.repeating and info.storage not in batch.forms_supplied
-        )
+    if unknown_forms is not None:
+        data.unknown_forms = unknown_forms
     if raw.complete_forms:
         data.none_forms = frozenset(raw.complete_forms) - data.unknown_forms
     problems = [

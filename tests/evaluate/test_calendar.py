@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.evaluate import calendar
@@ -95,3 +97,30 @@ def test_no_first_dose_no_calendar(spec: Spec) -> None:
 def test_a_visit_planned_over_days_keeps_its_range(spec: Spec) -> None:
     due = calendar.build(spec, {"C1D1": DAY1}).due["SCR"]
     assert (due.earliest, due.latest) == (_on(-28), _on(-1))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_due_date_asked_alone_is_the_one_of_the_whole_calendar(
+    spec: Spec, data: st.DataObject
+) -> None:
+    # the window check asks for the visits a subject attended only; the dosing checks
+    # walk the whole calendar: both must see the same due dates, in schedule order
+    names = sorted(spec.visits)
+    recorded = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=8))
+    offsets = st.integers(min_value=-40, max_value=400)
+    visits = {name: _on(data.draw(offsets)) for name in recorded}
+    if data.draw(st.booleans()):
+        visits["C1D1"] = DAY1
+    doses = [_on(d) for d in data.draw(st.lists(offsets, max_size=3))]
+    plan = calendar.CalendarPlan(spec)
+    whole = dict(plan.build(visits, doses).due)
+    for name in names:
+        assert plan.build(visits, doses).due.get(name) == whole.get(name), name
+    # the cycles' visits first, as their starts are worked out; then the schedule's order
+    kinds = [whole[name].cycle is None for name in whole]
+    assert kinds == sorted(kinds)
+    others = [name for name in whole if whole[name].cycle is None]
+    assert others == [v.name for v in spec.visit_order if v.name in set(others)]
