@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from protocol_dsl import model as m
-from protocol_dsl.checks.study_days import duration_days
+from protocol_dsl.checks.study_days import duration_days, event_offset
 from protocol_dsl.evaluate.edit_checks import DosingPlan, Planned
 from protocol_dsl.schedule import amounts, regimens
 from protocol_dsl.spec import Spec
@@ -131,13 +131,10 @@ def calendar_rows(spec: Spec) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
                 )
             )
             continue
-        position = visit.relative_to
-        if position is None or position.anchor is None or position.offset is None:
+        event = event_offset(visit)
+        if event is None:
             continue
-        days = duration_days(position.offset)
-        if days is None:
-            continue
-        sign = -1 if position.direction == "before" else 1
+        anchor, offset = event
         rows.append(
             (
                 visit.name,
@@ -150,8 +147,8 @@ def calendar_rows(spec: Spec) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
                 None,
                 None,
                 False,
-                position.anchor,
-                sign * days,
+                anchor,
+                offset,
             )
         )
     return rows, cycles

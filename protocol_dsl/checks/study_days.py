@@ -39,6 +39,18 @@ def duration_days(quantity: m.Quantity) -> int | None:
     return round(units.convert(float(quantity.value), unit, "d"))
 
 
+def event_offset(visit: m.Visit) -> tuple[str, int] | None:
+    """The anchor a visit set by an event is planned from, and its signed offset in days
+    (negative before the anchor); None for a visit not set so, or whose offset is not a time."""
+    position = visit.relative_to
+    if position is None or position.anchor is None or position.offset is None:
+        return None
+    days = duration_days(position.offset)
+    if days is None:
+        return None
+    return position.anchor, -days if position.direction == "before" else days
+
+
 def earliest(visit: m.Visit) -> int | None:
     """The first study day a visit can take place on, its window included."""
     if visit.day is None:

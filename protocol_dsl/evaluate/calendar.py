@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from protocol_dsl import model as m
-from protocol_dsl.checks.study_days import duration_days
+from protocol_dsl.checks.study_days import duration_days, event_offset
 from protocol_dsl.spec import Spec
 
 #: The anchor whose date is the latest dose record's, when the subject has one.
@@ -200,18 +200,14 @@ class CalendarPlan:
                     )
                 )
                 continue
-            position = visit.relative_to
-            if position is None or position.anchor is None or position.offset is None:
+            event = event_offset(visit)
+            if event is None:
                 continue
-            days = duration_days(position.offset)
-            if days is None:
-                continue
-            sign = -1 if position.direction == "before" else 1
             self.planned.append(
                 _EventVisit(
                     visit.name,
-                    position.anchor,
-                    _dt.timedelta(days=sign * days),
+                    event[0],
+                    _dt.timedelta(days=event[1]),
                     visit.window_before,
                     visit.window_after,
                     visit.series,

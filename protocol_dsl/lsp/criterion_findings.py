@@ -34,6 +34,7 @@ from protocol_dsl.checks import (
     rounded_fractions,
 )
 from protocol_dsl.diagnostics import Diagnostic
+from protocol_dsl.lsp.reuse import Rest, same_objects
 from protocol_dsl.spec import Spec
 
 #: A question about one criterion: its findings, or what the check makes them from.
@@ -50,10 +51,6 @@ PER_CRITERION: dict[Check, tuple[Findings, Question]] = {
     ongoing.check: (ongoing.findings, ongoing.criterion_findings),
     logs.check: (logs.findings, logs.criterion_logs),
 }
-
-#: The declarations that are not criteria, per spec path, in order: what the findings
-#: about a criterion rest on besides the criterion itself.
-Rest = tuple[tuple[str, tuple[object, ...]], ...]
 
 #: Per criterion (by id): the criterion, the path of its spec, the question's answer.
 Kept = dict[int, tuple[m.Criterion, str, list[Any]]]
@@ -77,11 +74,11 @@ class CriterionFindings:
 
     def last(self, rest: Rest) -> dict[Check, Kept]:
         last_rest, kept = self._last
-        return kept if last_rest is not None and _identical(last_rest, rest) else {}
+        return kept if same_objects(last_rest, rest) else {}
 
     def keep(self, rest: Rest, check: Check, found: Kept) -> None:
         last_rest, kept = self._last
-        kept = dict(kept) if last_rest is not None and _identical(last_rest, rest) else {}
+        kept = dict(kept) if same_objects(last_rest, rest) else {}
         kept[check] = found
         self._last = (rest, kept)
 
@@ -128,15 +125,3 @@ def _rest(spec: Spec) -> Rest:
         (owner.path, tuple(d for d in owner.module.declarations if not isinstance(d, m.Criterion)))
         for owner in spec.all_specs()
     )
-
-
-def _identical(before: Rest, after: Rest) -> bool:
-    """Whether two `Rest`s hold the same declaration objects (not only equal ones)."""
-    if len(before) != len(after):
-        return False
-    for (path, old), (same_path, new) in zip(before, after, strict=True):
-        if path != same_path or len(old) != len(new):
-            return False
-        if any(a is not b for a, b in zip(old, new, strict=True)):
-            return False
-    return True

@@ -29,6 +29,7 @@ from protocol_dsl import model as m
 from protocol_dsl.checks import Check, alternatives, collection
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import reuse
+from protocol_dsl.lsp.reuse import same_objects
 from protocol_dsl.spec import Spec
 
 #: What the two checks' answers rest on (see the module's docstring).
@@ -129,7 +130,7 @@ class _Selection:
             for owner in spec.all_specs()
         )
         last_rest, last_flags = self._last
-        kept = last_flags if _identical(last_rest, rest) else {}
+        kept = last_flags if same_objects(last_rest, rest) else {}
         memo: dict[int, bool] = {}
         flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
         for criterion in spec.criteria:
@@ -152,18 +153,6 @@ class _Selection:
 
 def _is_criterion(declaration: object) -> bool:
     return isinstance(declaration, m.Criterion)
-
-
-def _identical(before: Any, after: Any) -> bool:
-    """Whether two `rest`s hold the same declaration objects (not only equal ones)."""
-    if before is None or len(before) != len(after):
-        return False
-    for (path, old), (same_path, new) in zip(before, after, strict=True):
-        if path != same_path or len(old) != len(new):
-            return False
-        if any(a is not b for a, b in zip(old, new, strict=True)):
-            return False
-    return True
 
 
 def _named(run: Any, check: Check) -> Check:
