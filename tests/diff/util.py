@@ -29,9 +29,15 @@ def reversed_view(changes) -> Counter:  # type: ignore[no-untyped-def]
     # a renamed visit, item or endpoint, a declaration moved between modules: named by its
     # old name read backwards
     names = {c.new: c.old for c in changes if c.rule_id.endswith(("_RENAMED", "_RELOCATED"))}
+    # a target names its kind: a renamed visit E0 leaves an endpoint E0 as it is
+    kinded = {
+        (_kind(c.target), c.new): c.old
+        for c in changes
+        if c.rule_id.endswith(("_RENAMED", "_RELOCATED"))
+    }
     return Counter(
         (
-            renamed[c.target] if renamed.get(c.target) in c.keys else _old_name(c.target, names),
+            renamed[c.target] if renamed.get(c.target) in c.keys else _old_name(c.target, kinded),
             rules.RULES[c.rule_id].inverse,
             rules.INVERSE_DIRECTION[c.direction],
             c.new if c.rule_id in _NAMING else in_old_names(c.new, names),
@@ -63,9 +69,14 @@ def in_old_names(value: str | None, names: dict[str, str]) -> str | None:
     return value
 
 
-def _old_name(target: str, names: dict[str, str]) -> str:
-    *kind, name = target.split(" ")
-    return " ".join([*kind, names[name]]) if name in names else target
+def _kind(target: str) -> str:
+    return target.rpartition(" ")[0]
+
+
+def _old_name(target: str, names: dict[tuple[str, str], str]) -> str:
+    kind, _, name = target.rpartition(" ")
+    old = names.get((kind, name))
+    return f"{kind} {old}" if old is not None else target
 
 
 def view(changes) -> Counter:  # type: ignore[no-untyped-def]
