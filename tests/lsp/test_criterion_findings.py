@@ -12,7 +12,6 @@ from protocol_dsl.compiler import compile_spec
 from protocol_dsl.lsp.checker import Checker
 from protocol_dsl.lsp.criterion_findings import PER_CRITERION
 from tests.lsp.conftest import QLS4131
-from tests.lsp.test_criterion_solver import _full_as_from_scratch
 from tests.lsp.test_incremental import (
     EDIT_LISTS,
     _quick_checks,
@@ -184,4 +183,4 @@ def test_full_checks_of_a_spec_with_findings_in_its_criteria_are_as_from_scratch
     (a stale `allow` is N0905 in the full check only)."""
     path = tmp_path / "criteria.trial"
     path.write_text(SPEC, encoding="utf-8")
-    _full_as_from_scratch(path, edits)
+    _same_as_from_scratch(path, edits, full=True)

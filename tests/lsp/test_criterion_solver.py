@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from protocol_dsl.compiler import compile_spec
 from protocol_dsl.lsp.checker import Checker
 from tests.lsp.conftest import QLS4131
-from tests.lsp.test_incremental import EDIT_LISTS, _anchors, _edit, _quick_checks, _report
+from tests.lsp.test_incremental import (
+    EDIT_LISTS,
+    _anchors,
+    _edit,
+    _quick_checks,
+    _report,
+    _same_as_from_scratch,
+)
 
 #: A dead alternative in I1 (W0415), and I2, which neither check selects.
 SPEC = """trial EXAMPLE {
@@ -72,25 +79,6 @@ def test_an_edit_outside_the_criteria_asks_the_solver_again(tmp_path: Path) -> N
     assert _report(found) == _report(compile_spec(path, text))
 
 
-def _full_as_from_scratch(path: Path, edits: list[tuple[int, str, int]]) -> None:
-    text = path.read_text(encoding="utf-8")
-    anchors = _anchors(path, text)
-    checker = Checker()
-
-    def read(name: str) -> bytes:
-        return Path(name).read_bytes()
-
-    checker.full(str(path), text, read)
-    for choice, kind, shift in edits:
-        text = _edit(text, anchors, choice, kind, shift)
-        # as the server does: the quick check, then the full one of the same text
-        quick = checker.quick(str(path), text, read)
-        assert _report(quick) == _report(compile_spec(str(path), text, checks=_quick_checks()))
-        assert _report(checker.full(str(path), text, read)) == _report(
-            compile_spec(str(path), text)
-        )
-
-
 FULL_SETTINGS = settings(
     max_examples=8,
     deadline=None,
@@ -103,7 +91,7 @@ FULL_SETTINGS = settings(
 def test_full_checks_of_edited_qls4131_are_as_from_scratch(
     edits: list[tuple[int, str, int]],
 ) -> None:
-    _full_as_from_scratch(QLS4131, edits)
+    _same_as_from_scratch(QLS4131, edits, full=True)
 
 
 @FULL_SETTINGS
@@ -111,7 +99,7 @@ def test_full_checks_of_edited_qls4131_are_as_from_scratch(
 def test_full_checks_of_the_edited_tutorial_spec_are_as_from_scratch(
     tutorial_spec: Path, edits: list[tuple[int, str, int]]
 ) -> None:
-    _full_as_from_scratch(tutorial_spec, edits)
+    _same_as_from_scratch(tutorial_spec, edits, full=True)
 
 
 def test_digit_edits_in_each_qls4131_rule_are_checked_as_from_scratch() -> None:

@@ -90,7 +90,11 @@ def _anchors(path: Path, text: str) -> list[int]:
     ]
 
 
-def _same_as_from_scratch(path: Path, edits: list[tuple[int, str, int]]) -> None:
+def _same_as_from_scratch(
+    path: Path, edits: list[tuple[int, str, int]], *, full: bool = False
+) -> None:
+    """After each edit the quick check equals a fresh one; with `full`, as the server does,
+    the full check of the same text follows and equals a fresh `compile_spec`."""
     text = path.read_text(encoding="utf-8")
     anchors = _anchors(path, text)
     checker = Checker()
@@ -98,12 +102,15 @@ def _same_as_from_scratch(path: Path, edits: list[tuple[int, str, int]]) -> None
     def read(name: str) -> bytes:
         return Path(name).read_bytes()
 
-    checker.quick(str(path), text, read)
+    (checker.full if full else checker.quick)(str(path), text, read)
     for choice, kind, shift in edits:
         text = _edit(text, anchors, choice, kind, shift)
         incremental = checker.quick(str(path), text, read)
         scratch = compile_spec(str(path), text, checks=_quick_checks())
         assert _report(incremental) == _report(scratch)
+        if full:
+            found = checker.full(str(path), text, read)
+            assert _report(found) == _report(compile_spec(str(path), text))
 
 
 SETTINGS = settings(
