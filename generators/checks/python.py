@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import attrs
 
+from protocol_dsl.decimals import expansion
 from protocol_dsl.plan import nodes as n
 from protocol_dsl.plan.visitor import IntervalVisitor, PlanVisitor
 
@@ -79,16 +80,8 @@ def exact_number(value: Fraction) -> Code:
     """A number as an exact decimal of the runtime: ``_D("0.9")``, or a rounded quotient."""
     if value.denominator == 1:
         return call("_D", Code(repr(value.numerator)))
-    den = value.denominator
-    twos = fives = 0
-    while den % 2 == 0:
-        den //= 2
-        twos += 1
-    while den % 5 == 0:
-        den //= 5
-        fives += 1
-    if den == 1:  # a finite decimal: written as one
-        places = max(twos, fives)
+    places, rest = expansion(value)
+    if rest == 1:  # a finite decimal: written as one
         digits = abs(value.numerator) * 10**places // value.denominator
         text = f"{'-' if value < 0 else ''}{digits // 10**places}.{digits % 10**places:0{places}d}"
         return call("_D", Code(string(text)))

@@ -22,6 +22,7 @@ from fractions import Fraction
 
 from protocol_dsl import model as m
 from protocol_dsl.checks.criterion_question import CriterionQuestion
+from protocol_dsl.decimals import expansion, period
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec, declaration_expressions
 
@@ -126,11 +127,7 @@ def rounded_fraction(number: Decimal) -> Fraction | None:
 
 def _terminates(ratio: Fraction) -> bool:
     """Whether the ratio is an exact decimal (its denominator has only factors 2 and 5)."""
-    denominator = ratio.denominator
-    for factor in (2, 5):
-        while denominator % factor == 0:
-            denominator //= factor
-    return denominator == 1
+    return expansion(ratio)[1] == 1
 
 
 def _rounded(ratio: Fraction, places: int) -> Decimal:
@@ -147,18 +144,7 @@ def _digits_to_show(ratio: Fraction) -> int:
     written), at least three digits, and at most four of a long period
     (0.1429 for 1/7).
     """
-    rest = ratio.denominator
-    twos = fives = 0
-    while rest % 2 == 0:
-        rest //= 2
-        twos += 1
-    while rest % 5 == 0:
-        rest //= 5
-        fives += 1
-    before = max(twos, fives)  # the digits before the period
-    period = 1
-    while pow(10, period, rest) != 1:
-        period += 1
+    before, rest = expansion(ratio)  # the digits before the period, and the period's source
     if rest == 3:
         return before + 2
-    return before + min(max(2 * period, 3), _LONGEST_SHOWN)
+    return before + min(max(2 * period(rest), 3), _LONGEST_SHOWN)
