@@ -9,7 +9,9 @@ and SARIF 2.1.0.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
@@ -359,10 +361,53 @@ def docs_url(page: str) -> str:
     return DOCS_URL + page
 
 
+#: A word or dotted name of a spec, as a did-you-mean replaces it.
+_DOTTED = re.compile(r"[A-Za-z_%\[\]{}][A-Za-z0-9_%.\-/\[\]{}*^']*")
+
+
+def closest_name(text: str, start: int, end: int, suggestion: str) -> tuple[int, int] | None:
+    """Where the name in `text[start:end]` most like `suggestion` is: the text a
+    did-you-mean replaces (the item alone of `form.item` when the suggestion is one name)."""
+    best: tuple[float, int, int] | None = None
+    for match in _DOTTED.finditer(text, start, max(end, start + 1)):
+        whole = match.group().rstrip(".")
+        candidates = [(whole, match.start())]
+        if "." not in suggestion:  # a part of `form.item`: the item alone
+            offset = match.start()
+            for part in whole.split("."):
+                candidates.append((part, offset))
+                offset += len(part) + 1
+        for word, at in candidates:
+            ratio = difflib.SequenceMatcher(None, word, suggestion).ratio()
+            if word != suggestion and (best is None or ratio > best[0]):
+                best = (ratio, at, at + len(word))
+    return (best[1], best[2]) if best is not None and best[0] >= 0.5 else None
+
+
+def suggestion_fix(d: Diagnostic, text: str) -> Fix | None:
+    """A did-you-mean as a fix of `text` (the source `d.span` is in), when its name is found."""
+    if d.suggestion is None:
+        return None
+    found = closest_name(text, d.span.start, d.span.end, d.suggestion)
+    if found is None:
+        return None
+    start, end = found
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    span = Span(d.span.file, line, column, line, column + end - start, start, end)
+    return Fix(span, d.suggestion, f"replace '{text[start:end]}' with '{d.suggestion}'")
+
+
 def render_sarif(
-    diagnostics: Sequence[Diagnostic], tool_version: str, allowed: Sequence[Diagnostic] = ()
+    diagnostics: Sequence[Diagnostic],
+    tool_version: str,
+    allowed: Sequence[Diagnostic] = (),
+    sources: Mapping[str, str] | None = None,
 ) -> str:
-    """SARIF 2.1.0; an allowed finding is a result with an in-source suppression."""
+    """SARIF 2.1.0; an allowed finding is a result with an in-source suppression.
+
+    A finding's fix (its own, or its did-you-mean found in `sources`) is a SARIF
+    fix, which code-scanning services offer as a suggested change."""
     levels = {"error": "error", "warning": "warning", "note": "note"}
     rules = sorted({d.code for d in [*diagnostics, *allowed]})
     results = []
@@ -380,6 +425,11 @@ def render_sarif(
                 {**_sarif_location(lb.span), "message": {"text": lb.message}} for lb in d.labels
             ],
         }
+        fix = d.fix
+        if fix is None and sources is not None and d.span.file in sources:
+            fix = suggestion_fix(d, sources[d.span.file])
+        if fix is not None:
+            result["fixes"] = [_sarif_fix(fix)]
         if d.allowed is not None:
             result["suppressions"] = [{"kind": "inSource", "justification": d.allowed}]
         results.append(result)
@@ -410,13 +460,32 @@ def render_sarif(
 
 def _sarif_location(span: Span) -> dict[str, object]:
     return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": span.file},
-            "region": {
-                "startLine": span.line,
-                "startColumn": span.column,
-                "endLine": span.end_line,
-                "endColumn": span.end_column,
-            },
-        }
+        "physicalLocation": {"artifactLocation": {"uri": span.file}, "region": _sarif_region(span)}
+    }
+
+
+def _sarif_region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    }
+
+
+def _sarif_fix(fix: Fix) -> dict[str, object]:
+    """The editor's quick fix, for code-scanning services that offer SARIF fixes."""
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": fix.span.file},
+                "replacements": [
+                    {
+                        "deletedRegion": _sarif_region(fix.span),
+                        "insertedContent": {"text": fix.replacement},
+                    }
+                ],
+            }
+        ],
     }

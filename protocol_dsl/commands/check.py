@@ -99,7 +99,7 @@ def command(
     elif output_format == "github":
         click.echo(render_github(diagnostics, shown), nl=False)
     elif output_format == "sarif":
-        click.echo(render_sarif(diagnostics, __version__, allowed), nl=False)
+        click.echo(render_sarif(diagnostics, __version__, allowed, sources), nl=False)
     else:
         colour = use_colour(sys.stdout, no_color)
         text = render_text(diagnostics, sources, colour, shown)

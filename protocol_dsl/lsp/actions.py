@@ -12,15 +12,12 @@ text it replaces is still the text the check saw.
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any
 
 from lsprotocol import types
 
+from protocol_dsl.diagnostics import closest_name
 from protocol_dsl.lsp.positions import LineIndex, line_index
-
-_DOTTED = re.compile(r"[A-Za-z_%\[\]{}][A-Za-z0-9_%.\-/\[\]{}*^']*")
 
 
 def fixes(uri: str, text: str, diagnostics: list[types.Diagnostic]) -> list[types.CodeAction]:
@@ -38,7 +35,7 @@ def fixes(uri: str, text: str, diagnostics: list[types.Diagnostic]) -> list[type
         suggestion: str = data["suggestion"]
         start = lines.offset(diagnostic.range.start)
         end = lines.offset(diagnostic.range.end)
-        target = _closest(text, start, end, suggestion)
+        target = closest_name(text, start, end, suggestion)
         if target is None:
             continue
         edit = types.TextEdit(range=lines.range(*target), new_text=suggestion)
@@ -75,21 +72,3 @@ def _own_fix(
         is_preferred=True,
         edit=types.WorkspaceEdit(changes={uri: [edit]}),
     )
-
-
-def _closest(text: str, start: int, end: int, suggestion: str) -> tuple[int, int] | None:
-    """The word or dotted name in `text[start:end]` most like `suggestion`."""
-    best: tuple[float, int, int] | None = None
-    for match in _DOTTED.finditer(text, start, max(end, start + 1)):
-        whole = match.group().rstrip(".")
-        candidates = [(whole, match.start())]
-        if "." not in suggestion:  # a part of `form.item`: the item alone
-            offset = match.start()
-            for part in whole.split("."):
-                candidates.append((part, offset))
-                offset += len(part) + 1
-        for word, at in candidates:
-            ratio = difflib.SequenceMatcher(None, word, suggestion).ratio()
-            if word != suggestion and (best is None or ratio > best[0]):
-                best = (ratio, at, at + len(word))
-    return (best[1], best[2]) if best is not None and best[0] >= 0.5 else None

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from protocol_dsl.cli import cli
 from protocol_dsl.diagnostics import DOCS_URL
+from tests.docs_examples import DOCS, examples
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the test extra")
 
@@ -121,3 +122,54 @@ def test_removed_criterion_points_at_the_old_file(tmp_path: Path) -> None:
     location = found["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == str(ROOT / OLD)
     assert location["region"]["startLine"] == old_text[:removed].count("\n") + 1
+
+
+def test_a_finding_with_a_fix_carries_it_as_a_sarif_fix(tmp_path: Path) -> None:
+    """The did-you-mean the editor offers as a quick fix is a SARIF `fixes` entry, and
+    applying its replacement to its region gives a spec without that finding."""
+    text = BROKEN.replace("demographics.weight > 40", "demographics.aeg > 40")
+    spec = tmp_path / "typo.trial"
+    spec.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--format", "sarif"])
+    log = _check_log(result.output)
+    fixed = [r for r in log["runs"][0]["results"] if "fixes" in r]
+    assert len(fixed) == 1, [r["ruleId"] for r in log["runs"][0]["results"]]
+    ((change,),) = [fix["artifactChanges"] for fix in fixed[0]["fixes"]]
+    assert change["artifactLocation"]["uri"] == str(spec)
+    ((replacement),) = change["replacements"]
+    region = replacement["deletedRegion"]
+    assert region["startLine"] == region["endLine"]
+    lines = text.splitlines(keepends=True)
+    line = lines[region["startLine"] - 1]
+    start, end = region["startColumn"] - 1, region["endColumn"] - 1
+    assert line[start:end].endswith("aeg")
+    lines[region["startLine"] - 1] = (
+        line[:start] + replacement["insertedContent"]["text"] + line[end:]
+    )
+    assert "demographics.age > 40" in "".join(lines)
+    spec.write_text("".join(lines), encoding="utf-8")
+    again = json.loads(CliRunner().invoke(cli, ["check", str(spec), "--format", "sarif"]).output)
+    assert fixed[0]["ruleId"] not in {r["ruleId"] for r in again["runs"][0]["results"]}
+
+
+def test_a_checks_own_fix_is_a_sarif_fix(tmp_path: Path) -> None:
+    """W0411's fix (the guard of an item read outside its condition), on the bad example
+    of its page, is carried as `protocol check` prints it."""
+    (bad,) = [e.text for e in examples(DOCS / "diagnostics" / "W0411.md") if e.section == "Bad"]
+    spec = tmp_path / "guard.trial"
+    spec.write_text(bad, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--format", "sarif"])
+    log = _check_log(result.output)
+    (found,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "W0411"]
+    (fix,) = found["fixes"]
+    assert fix["description"]["text"].startswith("guard ")
+    ((change,),) = [fix["artifactChanges"]]
+    ((replacement),) = change["replacements"]
+    assert replacement["insertedContent"]["text"] == (
+        "(demographics.childbearing_potential = yes and labs.pregnancy_test = positive)"
+    )
+    region = replacement["deletedRegion"]
+    line = bad.splitlines()[region["startLine"] - 1]
+    assert line[region["startColumn"] - 1 : region["endColumn"] - 1] == (
+        "labs.pregnancy_test = positive"
+    )
