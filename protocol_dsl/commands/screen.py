@@ -158,6 +158,11 @@ def command(
     explain = output_format in ("json", "jsonl")
     total = len(batch.subjects)
     if output_format in ("csv", "jsonl") and not funnel_png:
+        from protocol_dsl.commands.screen_statuses import warn_problems
+
+        # one row per subject leaves no place for the rows that are no subject's
+        # (a line that is not JSON): said on standard error, as the statuses report does
+        warn_problems(batch.problems)
         _stream(checked, batch, screener, output_format, output, total)
         return
     if total >= PROGRESS_FROM and sys.stderr.isatty():

@@ -87,7 +87,7 @@ def _spark_rows(
         )
     except (SourceError, SparkUnavailable) as error:
         _fail(str(error))
-    _warn_problems(problems)
+    warn_problems(problems)
     return rows
 
 
@@ -104,7 +104,7 @@ def _interpreter_rows(
         batch = read_inputs(spec, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text)
     except InputError as error:
         _fail(str(error))
-    _warn_problems(batch.problems)
+    warn_problems(batch.problems)
     run = screen_batch(spec, batch, explain=False, edit_checks=False, screener=screener)
     return statuses.in_report_order(statuses.from_result(o.result) for o in run.outcomes)
 
@@ -183,7 +183,7 @@ def _json_records(spec: Spec, path_text: str) -> list[dict[str, Any]] | None:
         batch = read_inputs(spec, DataDictionary(spec), (path_text,))
     except InputError as error:
         _fail(str(error))
-    _warn_problems(batch.problems)
+    warn_problems(batch.problems)
     records = []
     for raw in batch.subjects:
         subject_id = subject_id_of(raw.record, raw.fallback_id)
@@ -245,7 +245,7 @@ def _text(
     return "\n".join([summary, engine, "", *lines]) + "\n"
 
 
-def _warn_problems(problems: Iterable[Any]) -> None:
+def warn_problems(problems: Iterable[Any]) -> None:
     """Rows the reader could not use (`DataProblem`s): said, the batch goes on."""
     for problem in problems:
         # the row's place ("subjects.jsonl line 3"), with the field when there is one

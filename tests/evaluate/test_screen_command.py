@@ -135,6 +135,25 @@ def test_user_errors_exit_1_without_a_traceback(tmp_path: Path) -> None:
     assert code == 1 and "not valid JSON" in err
 
 
+@pytest.mark.parametrize("report", ["full", "statuses"])
+@pytest.mark.parametrize("output_format", ["csv", "jsonl"])
+def test_a_line_that_is_not_json_is_said_in_every_streamed_report(
+    cases_jsonl: Path, tmp_path: Path, report: str, output_format: str
+) -> None:
+    """A CSV or JSON Lines report has one row per subject: the line that is no subject
+    is said on standard error with its place, never dropped without a word."""
+    lines = cases_jsonl.read_text(encoding="utf-8").splitlines()
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n", encoding="utf-8")
+    code, out, err = _invoke(
+        "screen", QLS, str(broken), "--report", report, "--format", output_format
+    )
+    assert code == 0, err
+    assert "warning: broken.jsonl line 2: not valid JSON" in err
+    rows = out.splitlines()[1:] if output_format == "csv" else out.splitlines()
+    assert len(rows) == len(lines)  # every subject line is screened
+
+
 def test_duckdb_engine_agrees_with_the_interpreter(cases_jsonl: Path) -> None:
     pytest.importorskip("duckdb")
     pytest.importorskip("sqlglot")
