@@ -147,17 +147,23 @@ def command(
 
         fail_internal("in the interpreter: a rule of this checked spec cannot be evaluated", error)
     stdin_text = sys.stdin.read() if "-" in data else None
+    streamed = output_format in ("csv", "jsonl") and not funnel_png
     try:
         batch = read_inputs(
-            checked, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text
+            checked,
+            screener.dictionary,
+            data,
+            mapping=mapping,
+            stdin_text=stdin_text,
+            streamed=streamed,
         )
     except InputError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
 
     explain = output_format in ("json", "jsonl")
-    total = len(batch.subjects)
-    if output_format in ("csv", "jsonl") and not funnel_png:
+    total = batch.subject_count()
+    if streamed:
         from protocol_dsl.commands.screen_statuses import warn_problems
 
         # one row per subject leaves no place for the rows that are no subject's
@@ -230,6 +236,7 @@ def _stream(
     """The CSV or JSON Lines report written subject by subject as they are screened."""
     import gc
 
+    from protocol_dsl.data import InputError
     from protocol_dsl.screening import report
     from protocol_dsl.screening.run import screen_stream
 
@@ -250,10 +257,15 @@ def _stream(
         outcomes = screen_stream(
             spec, batch, explain=output_format == "jsonl", screener=screener, progress=progress
         )
-        if output_format == "csv":
-            report.write_csv(spec, outcomes, out)
-        else:
-            report.write_jsonl(outcomes, out)
+        try:
+            if output_format == "csv":
+                report.write_csv(spec, outcomes, out)
+            else:
+                report.write_jsonl(outcomes, out)
+        except InputError as error:  # a streamed file that changed under the report
+            out.flush()
+            click.echo(f"error: {error}; the report above is incomplete", err=True)
+            sys.exit(1)
         out.flush()
 
 

@@ -96,17 +96,23 @@ def _interpreter_rows(
 ) -> list[statuses.StatusRow]:
     from protocol_dsl.data import InputError, read_inputs
     from protocol_dsl.evaluate import compile_spec_rules
-    from protocol_dsl.screening.run import screen_batch
+    from protocol_dsl.screening.run import screen_stream
 
     screener = compile_spec_rules(spec)
     stdin_text = sys.stdin.read() if "-" in data else None
     try:
-        batch = read_inputs(spec, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text)
+        batch = read_inputs(
+            spec, screener.dictionary, data, mapping=mapping, stdin_text=stdin_text, streamed=True
+        )
     except InputError as error:
         _fail(str(error))
     warn_problems(batch.problems)
-    run = screen_batch(spec, batch, explain=False, edit_checks=False, screener=screener)
-    return statuses.in_report_order(statuses.from_result(o.result) for o in run.outcomes)
+    # one subject's record at a time: only the statuses are kept, to be put in order
+    outcomes = screen_stream(spec, batch, explain=False, screener=screener, edit_checks=False)
+    try:
+        return statuses.in_report_order(statuses.from_result(o.result) for o in outcomes)
+    except InputError as error:  # a streamed file that changed while it was screened
+        return _fail(str(error))
 
 
 def _with_duckdb(

@@ -31,10 +31,20 @@ def read_inputs(
     *,
     mapping: str | None = None,
     stdin_text: str | None = None,
+    streamed: bool = False,
 ) -> Batch:
-    """Read every input path into one batch; an unreadable input is an `InputError`."""
+    """Read every input path into one batch; an unreadable input is an `InputError`.
+
+    `streamed`: when every input is a JSON Lines file, its records are not held but
+    read again as the batch is walked (`Batch.each_subject`), for a report written
+    subject by subject in bounded memory."""
     from protocol_dsl.data import jsonfiles
 
+    if streamed and paths and all(_is_json_lines_file(text) for text in paths):
+        batch = Batch()
+        for text in paths:
+            batch.extend(jsonfiles.JsonLinesFile.scan(Path(text)))
+        return batch
     batch = Batch()
     xpt: list[Path] = []
     table_files: list[Path] = []
@@ -93,6 +103,11 @@ def read_inputs(
 
         batch.extend(sdtm.read_sdtm(spec, dictionary, xpt, mapping))
     return batch
+
+
+def _is_json_lines_file(text: str) -> bool:
+    path = Path(text)
+    return text != "-" and path.suffix.lower() in (".jsonl", ".ndjson") and path.is_file()
 
 
 def _json_or_lines(text: str, name: str) -> Batch:

@@ -10,12 +10,13 @@ number and the reason.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 import attrs
 
 from protocol_dsl.errors import UserError
-from protocol_dsl.evaluate.subject import DataProblem
+from protocol_dsl.evaluate.subject import DataProblem, subject_id_of
 
 
 class InputError(UserError):
@@ -68,11 +69,31 @@ def subject_record(subjects: dict[str, RawSubject], subject_id: str, where: str)
     return subject
 
 
+class StreamedSubjects(Protocol):
+    """Subject records read again from their file each time they are walked, so that a
+    report written subject by subject holds one record at a time (JSON Lines)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[RawSubject]: ...
+
+    def subject_ids(self) -> list[str]:
+        """The id each record is screened under, in order (read when the file was scanned)."""
+        ...
+
+    def sources(self) -> Sequence[str]:
+        """Where each record starts ("subjects.jsonl line 3"), in order."""
+        ...
+
+
 @attrs.define
 class Batch:
     """Everything read from the inputs of one `protocol screen` run."""
 
     subjects: list[RawSubject] = attrs.Factory(list)
+    #: subjects read again from their file when walked, after `subjects` (see
+    #: `read_inputs(streamed=True)`); walk `each_subject()` to see both
+    streamed: list[StreamedSubjects] = attrs.Factory(list)
     #: rows or files that belong to no subject (no subject id, unreadable line, unknown table)
     problems: list[DataProblem] = attrs.Factory(list)
     #: (form storage name, item) pairs the input can supply; None: anything
@@ -80,10 +101,49 @@ class Batch:
     #: forms the input can supply; None: any
     forms_supplied: set[str] | None = None
 
+    def each_subject(self) -> Iterator[RawSubject]:
+        """Every subject record, in input order."""
+        yield from self.subjects
+        for part in self.streamed:
+            yield from part
+
+    def subject_count(self) -> int:
+        return len(self.subjects) + sum(len(part) for part in self.streamed)
+
+    def ids_and_sources(self) -> tuple[list[str], Sequence[str]]:
+        """The id each record is screened under and where it starts, in input order,
+        without reading a streamed record again."""
+        ids = [subject_id_of(raw.record, raw.fallback_id) for raw in self.subjects]
+        parts: list[Sequence[str]] = [[raw.fallback_id for raw in self.subjects]]
+        for part in self.streamed:
+            ids += part.subject_ids()
+            parts.append(part.sources())
+        return ids, _Joined(parts)
+
     def extend(self, other: Batch) -> None:
+        # input order is `subjects` then `streamed`: a batch streams only when every
+        # input does (`read_inputs`), so no listed subject follows a streamed one
         self.subjects.extend(other.subjects)
+        self.streamed.extend(other.streamed)
         self.problems.extend(other.problems)
         if other.coverage is not None:
             self.coverage = (self.coverage or set()) | other.coverage
         if other.forms_supplied is not None:
             self.forms_supplied = (self.forms_supplied or set()) | other.forms_supplied
+
+
+class _Joined(Sequence[str]):
+    """Several sequences read as one, without copying them."""
+
+    def __init__(self, parts: list[Sequence[str]]) -> None:
+        self._parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self._parts)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        for part in self._parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError(index)

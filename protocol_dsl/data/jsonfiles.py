@@ -10,11 +10,13 @@ not screened as an empty subject: its output can be screened as it is.
 from __future__ import annotations
 
 import json
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from protocol_dsl.data.batch import Batch, InputError, RawSubject
-from protocol_dsl.evaluate.subject import DataProblem
+from protocol_dsl.evaluate.subject import DataProblem, subject_id_of
 
 
 def read_json_text(text: str, name: str) -> Batch:
@@ -36,27 +38,111 @@ def read_json_text(text: str, name: str) -> Batch:
 def read_jsonl_text(text: str, name: str) -> Batch:
     """JSON Lines: one subject record per non-blank line."""
     batch = Batch()
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = enumerate(text.split("\n"), start=1)
+    for _number, where, record in _records(lines, name, batch):
+        _add(batch, record, where)
+    return batch
+
+
+def _records(
+    lines: Iterable[tuple[int, str]], name: str, batch: Batch
+) -> Iterator[tuple[int, str, Any]]:
+    """(line number, where, record) of each JSON line; a line that is not JSON is a problem of `batch`.
+
+    Lines end at a line feed only, as JSON Lines defines them: a record may hold a
+    line or paragraph separator (U+2028) in a text."""
+    for number, line in lines:
         if not line.strip():
             continue
         where = f"{name} line {number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            batch.problems.append(
-                DataProblem(
-                    None,
-                    None,
-                    None,
-                    None,
-                    _clip(line),
-                    f"not valid JSON ({error.msg} at column {error.colno}); the line is skipped",
-                    where,
-                )
-            )
+            batch.problems.append(_not_json(line, error, where))
             continue
-        _add(batch, record, where)
-    return batch
+        yield number, where, record
+
+
+def _not_json(line: str, error: json.JSONDecodeError, where: str) -> DataProblem:
+    return DataProblem(
+        None,
+        None,
+        None,
+        None,
+        _clip(line.rstrip("\r\n")),
+        f"not valid JSON ({error.msg} at column {error.colno}); the line is skipped",
+        where,
+    )
+
+
+class JsonLinesFile:
+    """The subject records of a JSON Lines file, read line by line each time they are walked.
+
+    A report written subject by subject then holds one record at a time, however
+    large the file.  The file is scanned once first for what is needed before the
+    first subject is written: how many subjects, the id of each (a duplicated id is
+    reported on every record that has it) and the lines that are no subject.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines = array("q")  # the line number of each subject record
+        self._ids: list[str] = []
+
+    @classmethod
+    def scan(cls, path: Path) -> Batch:
+        part = cls(path)
+        batch = Batch()
+        for number, where, record in _records(part._numbered_lines(), path.name, batch):
+            note = witness_note(record)
+            if note is not None:
+                batch.problems.append(_witness_problem(note, where))
+                continue
+            part._lines.append(number)
+            part._ids.append(subject_id_of(record, where))
+        batch.streamed.append(part)
+        return batch
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __iter__(self) -> Iterator[RawSubject]:
+        index = 0
+        for number, line in self._numbered_lines():
+            if index == len(self._lines) or number != self._lines[index]:
+                continue
+            where = f"{self.path.name} line {number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise self._changed() from None
+            if witness_note(record) is not None or subject_id_of(record, where) != self._ids[index]:
+                raise self._changed()
+            yield _subject(record, where)
+            index += 1
+        if index != len(self._lines):
+            raise self._changed()
+
+    def _changed(self) -> InputError:
+        # scanned and read apart: an edit in between would give a report of two files
+        return InputError(f"{self.path} changed while it was being screened; screen it again")
+
+    def subject_ids(self) -> list[str]:
+        return self._ids
+
+    def sources(self) -> Sequence[str]:
+        return _LineSources(self.path.name, self._lines)
+
+    def _numbered_lines(self) -> Iterator[tuple[int, str]]:
+        try:
+            with self.path.open("rb") as handle:
+                for number, data in enumerate(handle, start=1):
+                    line = data.decode("utf-8-sig" if number == 1 else "utf-8")
+                    yield number, line
+        except OSError as error:
+            raise InputError(f"cannot read {self.path}: {error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{self.path} is not UTF-8 text") from None
 
 
 def _add(batch: Batch, record: Any, where: str) -> None:
@@ -64,8 +150,12 @@ def _add(batch: Batch, record: Any, where: str) -> None:
     if note is None:
         batch.subjects.append(_subject(record, where))
         return
+    batch.problems.append(_witness_problem(note, where))
+
+
+def _witness_problem(note: str, where: str) -> DataProblem:
     reason = "a note of protocol witness, not a subject: " + note
-    batch.problems.append(DataProblem(None, None, None, None, None, reason, where))
+    return DataProblem(None, None, None, None, None, reason, where)
 
 
 def witness_note(record: Any) -> str | None:
@@ -112,3 +202,17 @@ def _read(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text") from None
+
+
+class _LineSources(Sequence[str]):
+    """Where each record of a JSON Lines file starts, made when asked (a duplicated id)."""
+
+    def __init__(self, name: str, lines: array[int]) -> None:
+        self._name = name
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return f"{self._name} line {self._lines[index]}"

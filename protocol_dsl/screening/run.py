@@ -108,7 +108,7 @@ def screen_batch(
     checker = EditChecker(spec, screener) if edit_checks else None
     unknown_forms = _unknown_forms(screener, batch)
     outcomes: list[Outcome] = []
-    for subject in batch.subjects:
+    for subject in batch.each_subject():
         outcomes.append(_one(screener, checker, subject, batch, explain, unknown_forms))
         if progress is not None:
             progress(1)
@@ -150,20 +150,22 @@ def screen_stream(
     explain: bool,
     screener: Screener,
     progress: Callable[[int], None] | None = None,
+    edit_checks: bool = True,
 ) -> Iterator[Outcome]:
     """The outcomes of `screen_batch`, one subject at a time, in input order: a report
-    written as they come holds one subject's outcome at a time, never the batch's."""
+    written as they come holds one subject's outcome at a time, never the batch's (nor,
+    for a streamed batch, its records)."""
     from protocol_dsl.evaluate import log_checks
     from protocol_dsl.evaluate.edit_checks import EditChecker
-    from protocol_dsl.evaluate.subject import subject_id_of
 
-    checker = EditChecker(spec, screener)
+    checker = EditChecker(spec, screener) if edit_checks else None
     # the ids every record is screened under, known before screening: a record whose id
     # a later record repeats gets its finding when it is written
-    ids = [subject_id_of(raw.record, raw.fallback_id) for raw in batch.subjects]
-    duplicates = log_checks.duplicate_ids(ids, [raw.fallback_id for raw in batch.subjects])
+    ids, sources = batch.ids_and_sources()
+    duplicates = log_checks.duplicate_ids(ids, sources) if edit_checks else {}
+    del ids
     unknown_forms = _unknown_forms(screener, batch)
-    for index, raw in enumerate(batch.subjects):
+    for index, raw in enumerate(batch.each_subject()):
         outcome = _one(screener, checker, raw, batch, explain, unknown_forms)
         if index in duplicates:
             outcome.findings.append(_duplicate(outcome.subject_id, duplicates[index]))
