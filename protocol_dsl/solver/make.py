@@ -128,15 +128,57 @@ def if_then_else(condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRe
 
 
 def equivalence(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    """`a == b` of two formulas: through `Z3_mk_eq` when both are formulas of one context,
+    as `==` itself ends (its coercion of the operands finds nothing to change)."""
+    if _formulas(a, b):
+        ctx = a.ctx
+        return z3.BoolRef(z3.Z3_mk_eq(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
     return a == b
 
 
 def implication(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    """`Implies(a, b)`: through `Z3_mk_implies` when both are formulas of one context, as
+    `Implies` itself ends after casting both to formulas; the analysis makes two per
+    criterion and one per domain constraint of a shared solver, and the casts cost more
+    than the terms."""
+    if _formulas(a, b):
+        ctx = a.ctx
+        return z3.BoolRef(z3.Z3_mk_implies(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
     return z3.Implies(a, b)
 
 
+def _formulas(a: z3.BoolRef, b: z3.BoolRef) -> bool:
+    return type(a) is z3.BoolRef and type(b) is z3.BoolRef and a.ctx is b.ctx
+
+
+#: The low-level maker of each order comparison (what `>=` … end with).
+_LOW_LEVEL_COMPARISONS: dict[str, Callable[..., object]] = {
+    ">=": z3.Z3_mk_ge,
+    ">": z3.Z3_mk_gt,
+    "<=": z3.Z3_mk_le,
+    "<": z3.Z3_mk_lt,
+}
+
+
+#: The same comparison read from the other side (`a < b` is `b > a`).
+_REFLECTED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
 def compare(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.BoolRef:
-    """`a op b` (>=, >, <=, <) for two arithmetic terms."""
+    """`a op b` (>=, >, <=, <) for two arithmetic terms: through z3's low-level maker when
+    both terms have one sort, as the operator itself ends (its coercion changes nothing
+    then); otherwise the operator, which converts an integer operand to a real one.
+
+    Python asks the right operand first when its class is a subclass of the left one's
+    (a numeral right of a variable: `x < 3` is made as `3 > x`), and so does this."""
+    ctx = a.ctx
+    if isinstance(a, z3.ArithRef) and isinstance(b, z3.ArithRef) and b.ctx is ctx:
+        ref = ctx.ref()
+        x, y = a.as_ast(), b.as_ast()
+        if z3.Z3_is_eq_sort(ref, z3.Z3_get_sort(ref, x), z3.Z3_get_sort(ref, y)):
+            if type(b) is not type(a) and isinstance(b, type(a)):
+                return z3.BoolRef(_LOW_LEVEL_COMPARISONS[_REFLECTED[op]](ref, y, x), ctx)
+            return z3.BoolRef(_LOW_LEVEL_COMPARISONS[op](ref, x, y), ctx)
     return COMPARISONS[op](a, b)
 
 
