@@ -165,21 +165,34 @@ _REFLECTED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
 
 
 def compare(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.BoolRef:
-    """`a op b` (>=, >, <=, <) for two arithmetic terms: through z3's low-level maker when
-    both terms have one sort, as the operator itself ends (its coercion changes nothing
-    then); otherwise the operator, which converts an integer operand to a real one.
+    """`a op b` (>=, >, <=, <) for two arithmetic terms, through z3's low-level makers as
+    the operator itself ends: an integer operand beside a real one converted first
+    (``ToReal``, `Z3_mk_int2real`), the comparison made of the two.
 
     Python asks the right operand first when its class is a subclass of the left one's
-    (a numeral right of a variable: `x < 3` is made as `3 > x`), and so does this."""
+    (a numeral right of a variable: `x < 3` is made as `3 > x`), and so does this.  The
+    operator's coercion asks z3 for every operand's sort in Python: an item's range
+    against its bounds, and every threshold, cost more than the terms made.
+    """
     ctx = a.ctx
-    if isinstance(a, z3.ArithRef) and isinstance(b, z3.ArithRef) and b.ctx is ctx:
-        ref = ctx.ref()
-        x, y = a.as_ast(), b.as_ast()
-        if z3.Z3_is_eq_sort(ref, z3.Z3_get_sort(ref, x), z3.Z3_get_sort(ref, y)):
-            if type(b) is not type(a) and isinstance(b, type(a)):
-                return z3.BoolRef(_LOW_LEVEL_COMPARISONS[_REFLECTED[op]](ref, y, x), ctx)
-            return z3.BoolRef(_LOW_LEVEL_COMPARISONS[op](ref, x, y), ctx)
-    return COMPARISONS[op](a, b)
+    if not (isinstance(a, z3.ArithRef) and isinstance(b, z3.ArithRef) and b.ctx is ctx):
+        return COMPARISONS[op](a, b)
+    if type(b) is not type(a) and isinstance(b, type(a)):
+        a, b, op = b, a, _REFLECTED[op]
+    ref = ctx.ref()
+    x, y = a.as_ast(), b.as_ast()
+    kind_x = z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, x))
+    kind_y = z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, y))
+    if kind_x != kind_y:
+        if kind_x == z3.Z3_INT_SORT and kind_y == z3.Z3_REAL_SORT:
+            a = z3.ArithRef(z3.Z3_mk_int2real(ref, x), ctx)
+            x = a.as_ast()
+        elif kind_x == z3.Z3_REAL_SORT and kind_y == z3.Z3_INT_SORT:
+            b = z3.ArithRef(z3.Z3_mk_int2real(ref, y), ctx)
+            y = b.as_ast()
+        else:
+            return COMPARISONS[op](a, b)
+    return z3.BoolRef(_LOW_LEVEL_COMPARISONS[op](ref, x, y), ctx)
 
 
 def operate(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:

@@ -87,10 +87,31 @@ def test_a_term_made_again_adds_nothing_to_its_context() -> None:
         terms = build(x, y, b)  # type: ignore[operator]
         return [t.get_id() for t in terms] + [z3.Int("fresh", ctx).get_id()]
 
-    low = ids(lambda x, y, b: [make.compare(">=", x, x + 1), make.compare("<", y, y * 2),
-                               make.implication(b, x > 1), make.equivalence(b, y < 0)])  # fmt: skip
-    high = ids(lambda x, y, b: [x >= x + 1, y < y * 2, z3.Implies(b, x > 1), b == (y < 0)])
-    assert low == high
+    def low(x: z3.ArithRef, y: z3.ArithRef, b: z3.BoolRef) -> list[z3.ExprRef]:
+        three, half = z3.IntVal(3, x.ctx), z3.RealVal("1/2", x.ctx)
+        return [
+            make.compare(">=", x, x + 1),
+            make.compare("<", y, y * 2),
+            make.compare("<=", y, three),  # a numeral right of a variable, of another sort
+            make.compare(">", x, half),
+            make.compare(">=", x, y),
+            make.implication(b, x > 1),
+            make.equivalence(b, y < 0),
+        ]
+
+    def high(x: z3.ArithRef, y: z3.ArithRef, b: z3.BoolRef) -> list[z3.ExprRef]:
+        three, half = z3.IntVal(3, x.ctx), z3.RealVal("1/2", x.ctx)
+        return [
+            x >= x + 1,
+            y < y * 2,
+            y <= three,
+            x > half,
+            x >= y,
+            z3.Implies(b, x > 1),
+            b == (y < 0),
+        ]
+
+    assert ids(low) == ids(high)
 
 
 @given(st.integers(min_value=-(10**20), max_value=10**20))
