@@ -19,6 +19,10 @@ the command prints.  What a warm process adds is memory:
   (`criterion_solver`);
 - the full check of a text runs only the solver's check again: every other
   check's findings on the same texts are those of the quick check (`same_text`);
+- the solver's check works in a z3 context made between checks, and the terms
+  of the last check are freed between checks (`tidy`), not on the way from an
+  edit to its findings; each check still has a context of its own, as in a
+  fresh process;
 - a check made of one question per declaration asks it only of the declarations
   the re-parse did not keep, and the nodes that carry marks (`allow`, `was`) are
   looked for only in those (`declaration_findings`);
