@@ -96,9 +96,13 @@ class Workspace:
     findings.  Not safe to share between threads: the caller holds it under its lock.
     """
 
+    #: Analyses kept for `tidy` at most: when checks follow each other without a pause
+    #: (each superseded by the next edit before it was published), the oldest is freed.
+    KEPT = 2
+
     def __init__(self) -> None:
         self._spare: z3.Context | None = None
-        self._done: list[object] = []
+        self._done: list[tuple[object, ...]] = []
 
     def context(self) -> z3.Context:
         """A context no analysis has used: the one made beforehand, or a new one."""
@@ -107,7 +111,14 @@ class Workspace:
 
     def leave(self, *parts: object) -> None:
         """Keep what an analysis made until `tidy`."""
-        self._done.extend(parts)
+        self._done.append(parts)
+        if len(self._done) > self.KEPT:
+            del self._done[0]
+
+    @property
+    def waiting(self) -> int:
+        """How many analyses wait for `tidy` to free what they made."""
+        return len(self._done)
 
     def tidy(self) -> None:
         """Between analyses: free what the last ones made, make the next context."""

@@ -89,3 +89,16 @@ def test_the_context_made_beforehand_is_handed_out_once() -> None:
     assert first is not second
     workspace.tidy()
     assert workspace.context() is not first
+
+
+def test_a_workspace_never_tidied_keeps_the_last_analyses_only() -> None:
+    spec = compile_spec(str(CASES / "w0404_inclusion.trial"), checks=[]).spec
+    assert spec is not None
+    workspace = Workspace()
+    waiting = []
+    for _ in range(Workspace.KEPT + 2):
+        logic.check(spec, workspace=workspace)
+        waiting.append(workspace.waiting)
+    assert waiting == [1, *[Workspace.KEPT] * (len(waiting) - 1)]
+    workspace.tidy()
+    assert workspace.waiting == 0
