@@ -13,14 +13,23 @@ and is left out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
+
+if TYPE_CHECKING:  # the solver (z3) is imported only for a spec with formal criteria
+    from protocol_dsl.solver.logic import Workspace
 
 #: Solver findings about one criterion on its own (no other criterion involved).
 _SINGLE = ("E0401", "W0402", "W0403")
 
 
-def check(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
+def check(
+    spec: Spec, *, thorough: bool = False, workspace: Workspace | None = None
+) -> list[Diagnostic]:
+    """`workspace`: where a long-lived caller has the solver work (`solver.logic.Workspace`);
+    the findings are the same without it."""
     if not any(c.rule is not None for c in spec.criteria):
         return []
     from protocol_dsl.solver import ranges
@@ -28,7 +37,7 @@ def check(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
 
     found = list(ranges.check(spec))
     covered = {(d.span.file, d.span.start, d.span.end) for d in found}
-    for diagnostic in analyse(spec, thorough=thorough):
+    for diagnostic in analyse(spec, thorough=thorough, workspace=workspace):
         span = diagnostic.span
         alone = diagnostic.code in _SINGLE and not diagnostic.labels
         if alone and (span.file, span.start, span.end) in covered:

@@ -19,6 +19,10 @@ the command prints.  What a warm process adds is memory:
   (`criterion_solver`);
 - the full check of a text runs only the solver's check again: every other
   check's findings on the same texts are those of the quick check (`same_text`);
+- the solver's check works in a z3 context made between checks, and the terms
+  of the last check are freed between checks (`tidy`), not on the way from an
+  edit to its findings; each check still has a context of its own, as in a
+  fresh process;
 - a check made of one question per declaration asks it only of the declarations
   the re-parse did not keep, and the nodes that carry marks (`allow`, `was`) are
   looked for only in those (`declaration_findings`);
@@ -39,6 +43,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -55,6 +60,9 @@ from protocol_dsl.lsp.same_text import SameTextFindings
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
+
+if TYPE_CHECKING:  # z3 is imported only for a spec with formal criteria
+    from protocol_dsl.solver.logic import Workspace
 
 ParseResult = tuple[m.Module | None, list[Diagnostic]]
 
@@ -100,6 +108,9 @@ class Checker:
         self.lock = threading.RLock()
         #: Held by a full check: z3's default context is not safe to share between threads.
         self.solving = threading.Lock()
+        #: Where the solver's check of the whole set of criteria runs: a z3 context made
+        #: between checks, the last check's terms freed between checks (`tidy`).
+        self.solver_workspace: Workspace | None = None
 
     def parse(self, source: str, path: str) -> ParseResult:
         with self.lock:
@@ -208,7 +219,7 @@ class Checker:
             found = self._solved.get(key) if key is not None else None
             if found is None:
                 self.solver_runs += 1
-                found = list(logic.check(spec))
+                found = list(logic.check(spec, workspace=self._workspace(spec)))
                 if key is None:
                     return found
                 self._solved[key] = found
@@ -219,6 +230,23 @@ class Checker:
         # the check's family name (`logic`) comes from its module, for E0999 and N0903
         solver.__module__ = logic.check.__module__
         return solver
+
+    def _workspace(self, spec: Spec) -> Workspace | None:
+        """The solver's workspace, made when a spec first has formal criteria (z3 is
+        imported only then, as by the check itself)."""
+        if self.solver_workspace is None and any(c.rule is not None for c in spec.criteria):
+            from protocol_dsl.solver.logic import Workspace
+
+            self.solver_workspace = Workspace()
+        return self.solver_workspace
+
+    def tidy(self) -> None:
+        """Between checks: free what the last solver's check made and make the z3 context
+        of the next one (`solver.logic.Workspace`), off the path from an edit to its
+        findings."""
+        with self.solving:
+            if self.solver_workspace is not None:
+                self.solver_workspace.tidy()
 
     def _family_key(self, spec: Spec) -> str | None:
         """The texts the solver's question is made of: the spec's and its libraries'."""

@@ -135,6 +135,8 @@ class ProtocolServer(LanguageServer):
         spec.solver_sources = dict(full.sources)
         spec.result = full
         self._publish(spec, full, full.diagnostics)
+        # the solver's next z3 context made, its last terms freed: after the publication
+        await asyncio.to_thread(self.checker.tidy)
         # built once the writer has stopped typing, ready for the next request: it runs
         # on the event loop, and an edit typed meanwhile would wait behind it (on a
         # 10,000-line spec it takes longer than the check)

@@ -130,7 +130,7 @@ class Shortcut:
             solver.pop()
 
     def _term(self, variable: int) -> z3.ExprRef:
-        return self.linker.terms[variable]
+        return self.linker.term(variable)
 
     def _value(self, variable: int) -> z3.ExprRef:
         value = self.values.get(variable)

@@ -98,8 +98,11 @@ class Linker:
         #: Per term (its id): the ids of the variables in it.  An id names one term
         #: only while the term lives: the formulas walked must outlive the linker.
         self.variables: dict[int, frozenset[int]] = {}
-        #: Per variable id: the variable.
-        self.terms: dict[int, z3.ExprRef] = {}
+        #: Per variable id: the variable as z3 hands it over, made a term when asked for
+        #: (`term`): most variables are never asked for, and making each one a Python
+        #: term on the way cost a quarter of the walk.
+        self._variables: dict[int, Any] = {}
+        self._terms: dict[int, z3.ExprRef] = {}
 
     def variables_of(self, formula: z3.ExprRef) -> frozenset[int]:
         """The variables of a formula walked by `link_all` (or walked now)."""
@@ -152,7 +155,7 @@ class Linker:
                     decl = z3.Z3_get_app_decl(ref, ast)
                     if z3.Z3_get_decl_kind(ref, decl) == _UNINTERPRETED:
                         variables[key] = frozenset((key,))
-                        self.terms[key] = self._variable(ast, decl)
+                        self._variables[key] = ast
                     else:
                         variables[key] = _NONE
                     continue
@@ -168,9 +171,18 @@ class Linker:
                 if child_key not in variables:
                     push((child, child_key, None))
 
-    def _variable(self, ast: Any, decl: Any) -> z3.ExprRef:
+    def term(self, variable: int) -> z3.ExprRef:
+        """A variable found by a walk (by its id), as a term.  Making it creates no term in
+        the context: z3 gives back the variable the formulas already hold."""
+        found = self._terms.get(variable)
+        if found is None:
+            found = self._terms[variable] = self._variable(self._variables[variable])
+        return found
+
+    def _variable(self, ast: Any) -> z3.ExprRef:
         """The variable as z3 makes it from its name and sort (the same term)."""
         ref = self.ctx.ref()
+        decl = z3.Z3_get_app_decl(ref, ast)
         name = z3.Z3_get_symbol_string(ref, z3.Z3_get_decl_name(ref, decl))
         sort = z3.SortRef(z3.Z3_get_sort(ref, ast), self.ctx)
         return z3.Const(name, sort)

@@ -68,15 +68,63 @@ RLIMIT = 5_000_000
 WORK_LIMIT = 20_000
 
 
-def analyse(spec: Spec, *, thorough: bool = False) -> list[Diagnostic]:
+def analyse(
+    spec: Spec, *, thorough: bool = False, workspace: Workspace | None = None
+) -> list[Diagnostic]:
     criteria = formal_criteria(spec)
     if not criteria:
         return []
-    encoder = Encoder(spec, "check")
+    context = workspace.context() if workspace is not None else None
+    encoder = Encoder(spec, "check", ctx=context)
     conds = {c.id: encoder.criterion(c) for c in criteria}
     encoder.finalize()
     findings = _Findings(spec, encoder, criteria, conds, None if thorough else WORK_LIMIT)
-    return list(findings.run())
+    found = list(findings.run())
+    if workspace is not None:
+        workspace.leave(encoder, findings, conds)
+    return found
+
+
+class Workspace:
+    """Where a long-lived caller (the language server) has the analysis run: a z3 context
+    made before it is needed, and the terms of the last analysis freed after its findings
+    are out.
+
+    Each analysis still works in a context nothing else has used, as in a fresh process
+    (z3's answers depend on everything a context holds): what moves is only the making
+    of the context and the freeing of the terms, off the path from an edit to its
+    findings.  Not safe to share between threads: the caller holds it under its lock.
+    """
+
+    #: Analyses kept for `tidy` at most: when checks follow each other without a pause
+    #: (each superseded by the next edit before it was published), the oldest is freed.
+    KEPT = 2
+
+    def __init__(self) -> None:
+        self._spare: z3.Context | None = None
+        self._done: list[tuple[object, ...]] = []
+
+    def context(self) -> z3.Context:
+        """A context no analysis has used: the one made beforehand, or a new one."""
+        spare, self._spare = self._spare, None
+        return spare if spare is not None else z3.Context()
+
+    def leave(self, *parts: object) -> None:
+        """Keep what an analysis made until `tidy`."""
+        self._done.append(parts)
+        if len(self._done) > self.KEPT:
+            del self._done[0]
+
+    @property
+    def waiting(self) -> int:
+        """How many analyses wait for `tidy` to free what they made."""
+        return len(self._done)
+
+    def tidy(self) -> None:
+        """Between analyses: free what the last ones made, make the next context."""
+        self._done.clear()
+        if self._spare is None:
+            self._spare = z3.Context()
 
 
 #: Small groups share a solver, up to this many criteria per solver.  z3 spends

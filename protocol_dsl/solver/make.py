@@ -128,16 +128,71 @@ def if_then_else(condition: z3.BoolRef, then: z3.ArithRef, otherwise: z3.ArithRe
 
 
 def equivalence(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    """`a == b` of two formulas: through `Z3_mk_eq` when both are formulas of one context,
+    as `==` itself ends (its coercion of the operands finds nothing to change)."""
+    if _formulas(a, b):
+        ctx = a.ctx
+        return z3.BoolRef(z3.Z3_mk_eq(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
     return a == b
 
 
 def implication(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    """`Implies(a, b)`: through `Z3_mk_implies` when both are formulas of one context, as
+    `Implies` itself ends after casting both to formulas; the analysis makes two per
+    criterion and one per domain constraint of a shared solver, and the casts cost more
+    than the terms."""
+    if _formulas(a, b):
+        ctx = a.ctx
+        return z3.BoolRef(z3.Z3_mk_implies(ctx.ref(), a.as_ast(), b.as_ast()), ctx)
     return z3.Implies(a, b)
 
 
+def _formulas(a: z3.BoolRef, b: z3.BoolRef) -> bool:
+    return type(a) is z3.BoolRef and type(b) is z3.BoolRef and a.ctx is b.ctx
+
+
+#: The low-level maker of each order comparison (what `>=` … end with).
+_LOW_LEVEL_COMPARISONS: dict[str, Callable[..., object]] = {
+    ">=": z3.Z3_mk_ge,
+    ">": z3.Z3_mk_gt,
+    "<=": z3.Z3_mk_le,
+    "<": z3.Z3_mk_lt,
+}
+
+
+#: The same comparison read from the other side (`a < b` is `b > a`).
+_REFLECTED = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
 def compare(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.BoolRef:
-    """`a op b` (>=, >, <=, <) for two arithmetic terms."""
-    return COMPARISONS[op](a, b)
+    """`a op b` (>=, >, <=, <) for two arithmetic terms, through z3's low-level makers as
+    the operator itself ends: an integer operand beside a real one converted first
+    (``ToReal``, `Z3_mk_int2real`), the comparison made of the two.
+
+    Python asks the right operand first when its class is a subclass of the left one's
+    (a numeral right of a variable: `x < 3` is made as `3 > x`), and so does this.  The
+    operator's coercion asks z3 for every operand's sort in Python: an item's range
+    against its bounds, and every threshold, cost more than the terms made.
+    """
+    ctx = a.ctx
+    if not (isinstance(a, z3.ArithRef) and isinstance(b, z3.ArithRef) and b.ctx is ctx):
+        return COMPARISONS[op](a, b)
+    if type(b) is not type(a) and isinstance(b, type(a)):
+        a, b, op = b, a, _REFLECTED[op]
+    ref = ctx.ref()
+    x, y = a.as_ast(), b.as_ast()
+    kind_x = z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, x))
+    kind_y = z3.Z3_get_sort_kind(ref, z3.Z3_get_sort(ref, y))
+    if kind_x != kind_y:
+        if kind_x == z3.Z3_INT_SORT and kind_y == z3.Z3_REAL_SORT:
+            a = z3.ArithRef(z3.Z3_mk_int2real(ref, x), ctx)
+            x = a.as_ast()
+        elif kind_x == z3.Z3_REAL_SORT and kind_y == z3.Z3_INT_SORT:
+            b = z3.ArithRef(z3.Z3_mk_int2real(ref, y), ctx)
+            y = b.as_ast()
+        else:
+            return COMPARISONS[op](a, b)
+    return z3.BoolRef(_LOW_LEVEL_COMPARISONS[op](ref, x, y), ctx)
 
 
 def operate(op: str, a: z3.ArithRef, b: z3.ArithRef) -> z3.ArithRef:

@@ -1,10 +1,12 @@
 """The term constructors of `make` build exactly the terms z3's own functions build.
 
-`negation`, `if_then_else` and `is_index` call z3's C functions directly when
-their operands need no coercion, and `rational_val` reads a rational from its
-text; each must give the very term (`eq`) that `Not`, `If`, `==` and `Q` give,
-and fall back to them where they coerce (an integer branch beside a real one)
-or refuse.  Two encoders given one context (two versions of a criterion over
+`negation`, `if_then_else`, `is_index`, `implication`, `equivalence` and
+`compare` call z3's C functions directly when their operands need no
+coercion, and `rational_val` reads a rational from its text; each must give
+the very term (`eq`) that `Not`, `If`, `==`, `Implies`, `>=`… and `Q` give,
+and no other term (a context numbers its terms as they are made), and fall
+back to them where they coerce (an integer branch beside a real one) or
+refuse.  Two encoders given one context (two versions of a criterion over
 one subject) share the subject's variables and keep their helper variables
 apart.
 """
@@ -54,6 +56,62 @@ def test_if_then_else_is_if_even_across_sorts(
 def test_if_then_else_refuses_what_if_refuses() -> None:
     with pytest.raises(z3.Z3Exception):
         make.if_then_else(B, X, z3.String("s", CTX))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("a", FORMULAS, ids=str)
+@pytest.mark.parametrize("b", FORMULAS, ids=str)
+def test_implication_and_equivalence_are_implies_and_eq(a: z3.BoolRef, b: z3.BoolRef) -> None:
+    assert make.implication(a, b).eq(z3.Implies(a, b))
+    assert make.equivalence(a, b).eq(a == b)
+    # a Python bool is cast as `Implies` and `==` cast it
+    assert make.implication(a, True).eq(z3.Implies(a, True))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">="])
+@pytest.mark.parametrize("a", ARITHMETIC, ids=str)
+@pytest.mark.parametrize("b", ARITHMETIC, ids=str)
+def test_compare_is_the_operator_even_across_sorts(op: str, a: z3.ArithRef, b: z3.ArithRef) -> None:
+    made = make.compare(op, a, b)
+    assert made.eq(make.COMPARISONS[op](a, b))
+    assert type(made) is z3.BoolRef
+
+
+def test_a_term_made_again_adds_nothing_to_its_context() -> None:
+    """The low-level makers build no other term than the operators do: a context holds the
+    same terms, with the same ids, whichever made them (z3 numbers terms as it makes them,
+    and its answers may depend on those numbers)."""
+
+    def ids(build: object) -> list[int]:
+        ctx = z3.Context()
+        x, y, b = z3.Int("x", ctx), z3.Real("y", ctx), z3.Bool("b", ctx)
+        terms = build(x, y, b)  # type: ignore[operator]
+        return [t.get_id() for t in terms] + [z3.Int("fresh", ctx).get_id()]
+
+    def low(x: z3.ArithRef, y: z3.ArithRef, b: z3.BoolRef) -> list[z3.ExprRef]:
+        three, half = z3.IntVal(3, x.ctx), z3.RealVal("1/2", x.ctx)
+        return [
+            make.compare(">=", x, x + 1),
+            make.compare("<", y, y * 2),
+            make.compare("<=", y, three),  # a numeral right of a variable, of another sort
+            make.compare(">", x, half),
+            make.compare(">=", x, y),
+            make.implication(b, x > 1),
+            make.equivalence(b, y < 0),
+        ]
+
+    def high(x: z3.ArithRef, y: z3.ArithRef, b: z3.BoolRef) -> list[z3.ExprRef]:
+        three, half = z3.IntVal(3, x.ctx), z3.RealVal("1/2", x.ctx)
+        return [
+            x >= x + 1,
+            y < y * 2,
+            y <= three,
+            x > half,
+            x >= y,
+            z3.Implies(b, x > 1),
+            b == (y < 0),
+        ]
+
+    assert ids(low) == ids(high)
 
 
 @given(st.integers(min_value=-(10**20), max_value=10**20))
