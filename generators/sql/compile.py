@@ -738,7 +738,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
                 at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
                 picked = _case((at_visit, picked))
                 # one row at each visit: the pivot's one value, whichever aggregate picks it
-                value = (exp.LogicalOr if item.kind == "bool" else exp.Max)(this=picked.copy())
+                value: exp.Expression = (exp.LogicalOr if item.kind == "bool" else exp.Max)(
+                    this=picked.copy()
+                )
             else:
                 value = picked.copy()
             single = single.select(_alias(value, column), copy=False)
@@ -746,28 +748,26 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         read = {item.item for item, _column in items}
         # only the rows of the visits read (the subject list has every subject); a form
         # read at one visit needs no visit test per value
-        single = single.from_(self._rows(table, visits, read).subquery(_id(row), copy=False),
-                              copy=False)  # fmt: skip
-        several = several.from_(self._rows(table, visits, read).subquery(_id(row), copy=False),
-                                copy=False)  # fmt: skip
-        is_repeated = exp.Exists(
-            this=exp.select(_int(1), copy=False)
-            .from_(_table(repeated), copy=False)
-            .where(exp.EQ(this=_col(SUBJECT_ID, repeated), expression=_col(SUBJECT_ID, row)),
-                   copy=False)  # fmt: skip
-        )
+        single_rows = self._rows(table, visits, read).subquery(_id(row), copy=False)
+        several_rows = self._rows(table, visits, read).subquery(_id(row), copy=False)
+        single = single.from_(single_rows, copy=False)
+        several = several.from_(several_rows, copy=False)
+        same_subject = exp.EQ(this=_col(SUBJECT_ID, repeated), expression=_col(SUBJECT_ID, row))
+        listed = exp.select(_int(1), copy=False).from_(_table(repeated), copy=False)
+        is_repeated = exp.Exists(this=listed.where(same_subject, copy=False))
         single = single.where(exp.Not(this=is_repeated.copy()), copy=False)
         if len(visits) > 1:
             single = single.group_by(_col(SUBJECT_ID, row), copy=False)
         several = several.where(is_repeated, copy=False).group_by(_col(SUBJECT_ID, row), copy=False)
-        select: exp.Query = exp.union(single, several, distinct=False, copy=False)
+        select = cast(exp.Expression, exp.union(single, several, distinct=False, copy=False))
         ctes = [(repeated, self._repeated_keys(table, visits))]
         if not source.scores:
             return [*ctes, (source.name, select)]
         # scores from the pivoted values, under the pivot's own name
         kept = [_col(name, source.name) for name in (SUBJECT_ID, *source.columns.values())]
         with_scores = exp.select(*kept, copy=False).select(*self._score_columns(source), copy=False)
-        with_scores = with_scores.from_(select.subquery(_id(source.name), copy=False), copy=False)
+        pivot = exp.Subquery(this=select, alias=exp.TableAlias(this=_id(source.name)))
+        with_scores = with_scores.from_(pivot, copy=False)
         return [*ctes, (source.name, with_scores)]
 
     @staticmethod
