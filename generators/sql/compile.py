@@ -752,9 +752,8 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         several_rows = self._rows(table, visits, read).subquery(_id(row), copy=False)
         single = single.from_(single_rows, copy=False)
         several = several.from_(several_rows, copy=False)
-        same_subject = exp.EQ(this=_col(SUBJECT_ID, repeated), expression=_col(SUBJECT_ID, row))
-        listed = exp.select(_int(1), copy=False).from_(_table(repeated), copy=False)
-        is_repeated = exp.Exists(this=listed.where(same_subject, copy=False))
+        listed = exp.select(_col(SUBJECT_ID), copy=False).from_(_table(repeated), copy=False)
+        is_repeated = exp.In(this=_col(SUBJECT_ID, row), query=exp.Subquery(this=listed))
         single = single.where(exp.Not(this=is_repeated.copy()), copy=False)
         if len(visits) > 1:
             single = single.group_by(_col(SUBJECT_ID, row), copy=False)
@@ -777,7 +776,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         visit_in = exp.In(this=_col("visit"), expressions=[_string(v) for v in visits])
         select = exp.select(_col(SUBJECT_ID), copy=False).from_(_table(table.name), copy=False)
         select = select.where(_and(not_null, visit_in), copy=False)
-        select = select.group_by(_col(SUBJECT_ID), _col("visit"), copy=False)
+        # read at one visit, the subject id alone is the key (a narrower hash)
+        keys = [_col(SUBJECT_ID)] + ([_col("visit")] if len(visits) > 1 else [])
+        select = select.group_by(*keys, copy=False)
         more_than_one = exp.GT(this=exp.Count(this=exp.Star()), expression=_int(1))
         return select.having(more_than_one, copy=False)
 

@@ -5,8 +5,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "demographics_by_visit" AS (
@@ -35,12 +34,10 @@ WITH "demographics_repeated" AS (
     ) AS "demographics_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "demographics_repeated"
-      WHERE
-        "demographics_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -71,12 +68,10 @@ WITH "demographics_repeated" AS (
     ) AS "demographics_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "demographics_repeated"
-      WHERE
-        "demographics_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -87,8 +82,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "eligibility_assessments_by_visit" AS (
@@ -138,12 +132,10 @@ WITH "demographics_repeated" AS (
     ) AS "eligibility_assessments_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "eligibility_assessments_repeated"
-      WHERE
-        "eligibility_assessments_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -222,12 +214,10 @@ WITH "demographics_repeated" AS (
     ) AS "eligibility_assessments_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "eligibility_assessments_repeated"
-      WHERE
-        "eligibility_assessments_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -238,8 +228,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "screening_labs_by_visit" AS (
@@ -461,12 +450,10 @@ WITH "demographics_repeated" AS (
     ) AS "screening_labs_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_labs_repeated"
-      WHERE
-        "screening_labs_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -717,12 +704,10 @@ WITH "demographics_repeated" AS (
     ) AS "screening_labs_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_labs_repeated"
-      WHERE
-        "screening_labs_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"

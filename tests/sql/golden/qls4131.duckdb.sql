@@ -5,8 +5,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "demographics_by_visit" AS (
@@ -27,12 +26,10 @@ WITH "demographics_repeated" AS (
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "demographics_repeated"
-      WHERE
-        "demographics_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -58,12 +55,10 @@ WITH "demographics_repeated" AS (
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "demographics_repeated"
-      WHERE
-        "demographics_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -74,8 +69,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "sle__eular_acr_2019_form_by_visit" AS (
@@ -388,12 +382,10 @@ WITH "demographics_repeated" AS (
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     WHERE
-      NOT EXISTS(
+      NOT "record"."subject_id" IN (
         SELECT
-          1
+          "subject_id"
         FROM "sle__eular_acr_2019_form_repeated"
-        WHERE
-          "sle__eular_acr_2019_form_repeated"."subject_id" = "record"."subject_id"
       )
     UNION ALL
     SELECT
@@ -522,12 +514,10 @@ WITH "demographics_repeated" AS (
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     WHERE
-      EXISTS(
+      "record"."subject_id" IN (
         SELECT
-          1
+          "subject_id"
         FROM "sle__eular_acr_2019_form_repeated"
-        WHERE
-          "sle__eular_acr_2019_form_repeated"."subject_id" = "record"."subject_id"
       )
     GROUP BY
       "record"."subject_id"
@@ -539,8 +529,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "serology_by_visit" AS (
@@ -697,12 +686,10 @@ WITH "demographics_repeated" AS (
     ) AS "serology_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "serology_repeated"
-      WHERE
-        "serology_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -873,12 +860,10 @@ WITH "demographics_repeated" AS (
     ) AS "serology_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "serology_repeated"
-      WHERE
-        "serology_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -889,8 +874,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "sle__sledai_2k_form_by_visit" AS (
@@ -1052,12 +1036,10 @@ WITH "demographics_repeated" AS (
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     WHERE
-      NOT EXISTS(
+      NOT "record"."subject_id" IN (
         SELECT
-          1
+          "subject_id"
         FROM "sle__sledai_2k_form_repeated"
-        WHERE
-          "sle__sledai_2k_form_repeated"."subject_id" = "record"."subject_id"
       )
     UNION ALL
     SELECT
@@ -1191,12 +1173,10 @@ WITH "demographics_repeated" AS (
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
     WHERE
-      EXISTS(
+      "record"."subject_id" IN (
         SELECT
-          1
+          "subject_id"
         FROM "sle__sledai_2k_form_repeated"
-        WHERE
-          "sle__sledai_2k_form_repeated"."subject_id" = "record"."subject_id"
       )
     GROUP BY
       "record"."subject_id"
@@ -1208,8 +1188,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "screening_assessments_by_visit" AS (
@@ -1236,12 +1215,10 @@ WITH "demographics_repeated" AS (
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_assessments_repeated"
-      WHERE
-        "screening_assessments_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -1285,12 +1262,10 @@ WITH "demographics_repeated" AS (
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_assessments_repeated"
-      WHERE
-        "screening_assessments_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -1301,8 +1276,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "vital_signs_by_visit" AS (
@@ -1350,12 +1324,10 @@ WITH "demographics_repeated" AS (
     ) AS "vital_signs_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "vital_signs_repeated"
-      WHERE
-        "vital_signs_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -1408,12 +1380,10 @@ WITH "demographics_repeated" AS (
     ) AS "vital_signs_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "vital_signs_repeated"
-      WHERE
-        "vital_signs_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
@@ -1424,8 +1394,7 @@ WITH "demographics_repeated" AS (
   WHERE
     NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   GROUP BY
-    "subject_id",
-    "visit"
+    "subject_id"
   HAVING
     COUNT(*) > 1
 ), "screening_labs_by_visit" AS (
@@ -1500,12 +1469,10 @@ WITH "demographics_repeated" AS (
     ) AS "screening_labs_converted"
   ) AS "record"
   WHERE
-    NOT EXISTS(
+    NOT "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_labs_repeated"
-      WHERE
-        "screening_labs_repeated"."subject_id" = "record"."subject_id"
     )
   UNION ALL
   SELECT
@@ -1588,12 +1555,10 @@ WITH "demographics_repeated" AS (
     ) AS "screening_labs_converted_2"
   ) AS "record"
   WHERE
-    EXISTS(
+    "record"."subject_id" IN (
       SELECT
-        1
+        "subject_id"
       FROM "screening_labs_repeated"
-      WHERE
-        "screening_labs_repeated"."subject_id" = "record"."subject_id"
     )
   GROUP BY
     "record"."subject_id"
