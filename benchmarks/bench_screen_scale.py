@@ -46,8 +46,9 @@ under new ids); then, in alternating pairs of fresh processes, ``protocol
 screen … --report statuses --engine duckdb --format csv -o FILE
 --memory-limit 4GiB`` and the hand-written query of `bench_screen_sql`
 (same memory limit, same report cells, written with the same ``COPY``);
-the ratio of each pair, their median and spread, the peak resident memory of
-each process (``wait4``), the machine's load.
+the ratio of each pair, their median and spread, the CPU seconds of each
+process (user + system, ``wait4``) and their ratios (the steadier figure on a
+shared machine), the peak resident memory of each process, the machine's load.
 """
 
 from __future__ import annotations
@@ -559,7 +560,9 @@ def out_of_core(n: int, pairs: int, memory_limit: str) -> None:
         pair = (first, second) if number % 2 == 0 else (second, first)
         results.append(pair)
         print(f"pair {number + 1}: generated {pair[0]['seconds']:.1f} s, hand {pair[1]['seconds']:.1f} s, "
-              f"ratio {pair[0]['seconds'] / pair[1]['seconds']:.3f}, load {_load():.2f}")  # fmt: skip
+              f"ratio {pair[0]['seconds'] / pair[1]['seconds']:.3f}; CPU generated "
+              f"{pair[0]['cpu_seconds']:.1f} s, hand {pair[1]['cpu_seconds']:.1f} s, ratio "
+              f"{pair[0]['cpu_seconds'] / pair[1]['cpu_seconds']:.3f}; load {_load():.2f}")  # fmt: skip
     load_after = _load()
     ratios = [g["seconds"] / h["seconds"] for g, h in results]
     print(f"\n## {n:,} subjects, memory limit {memory_limit}, {pairs} alternating pairs")
@@ -571,6 +574,11 @@ def out_of_core(n: int, pairs: int, memory_limit: str) -> None:
         peak = max(pair[index]["peak_mib"] for pair in results)
         print(f"| {name} | {statistics.median(seconds):.1f} | {min(seconds):.1f} | "
               f"{max(seconds):.1f} | {peak:.0f} |")  # fmt: skip
+    cpu_ratios = [g["cpu_seconds"] / h["cpu_seconds"] for g, h in results]
+    print(f"CPU seconds (user + system): generated median "
+          f"{statistics.median(g['cpu_seconds'] for g, _h in results):.1f}, hand median "
+          f"{statistics.median(h['cpu_seconds'] for _g, h in results):.1f}; pair ratios "
+          f"{', '.join(f'{r:.3f}' for r in cpu_ratios)}, median {statistics.median(cpu_ratios):.3f}")  # fmt: skip
     quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
     print(f"pair ratios: {', '.join(f'{r:.3f}' for r in ratios)}")
     print(f"median {statistics.median(ratios):.3f}, min {min(ratios):.3f}, max {max(ratios):.3f}, "

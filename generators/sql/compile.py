@@ -709,34 +709,78 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         select = select.from_(source, copy=False)
         return select.where(where, copy=False) if where is not None else select
 
-    def _pivot_cte(self, source: _Source) -> exp.Expression:
+    def _pivot_ctes(self, source: _Source) -> list[tuple[str, exp.Expression]]:
+        """A form's items at the visits read, one row per subject: the key-only CTE of the
+        subjects with several rows at one of those visits, then the pivot itself.
+
+        One row per subject and visit is the rule, several the exception, and the
+        rule for them (`_agreed`: values that agree read once, different values
+        unknown) needs two aggregates per item over every row.  So the pivot is
+        two branches: the subjects without a repeated visit read their rows as
+        they are (grouped only when the form is read at several visits, with one
+        aggregate per item), and only the others go through the agreement rule.
+        The answers are those of the agreement rule for everyone (a value alone
+        agrees with itself); finding the repeated keys reads two columns only.
+        """
         assert source.table is not None
         table = self.tables[source.table]
         row = self.record_alias
         items: list[tuple[n.Item, str]] = [
             (key, column) for key, column in source.columns.items() if isinstance(key, n.Item)
         ]
-        select = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False), copy=False)
         visits = tuple(sorted({item.visit for item, _column in items}))
+        repeated = self.names.take(f"{table.name}_repeated")
+        single = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False), copy=False)
+        several = exp.select(_col(SUBJECT_ID, row).as_(_id(SUBJECT_ID), copy=False), copy=False)
         for item, column in items:
             picked: exp.Expression = _col(item.item, row)
             if len(visits) > 1:
                 at_visit = exp.EQ(this=_col("visit", row), expression=_string(item.visit))
                 picked = _case((at_visit, picked))
-            select = select.select(_agreed(picked, item.kind).as_(_id(column), copy=False),
-                                   copy=False)  # fmt: skip
+                # one row at each visit: the pivot's one value, whichever aggregate picks it
+                value: exp.Expression = (exp.LogicalOr if item.kind == "bool" else exp.Max)(
+                    this=picked.copy()
+                )
+            else:
+                value = picked.copy()
+            single = single.select(_alias(value, column), copy=False)
+            several = several.select(_alias(_agreed(picked, item.kind), column), copy=False)
         read = {item.item for item, _column in items}
         # only the rows of the visits read (the subject list has every subject); a form
         # read at one visit needs no visit test per value
-        rows = self._rows(table, visits, read)
-        select = select.from_(rows.subquery(_id(row), copy=False), copy=False)
-        select = select.group_by(_col(SUBJECT_ID, row), copy=False)
+        single_rows = self._rows(table, visits, read).subquery(_id(row), copy=False)
+        several_rows = self._rows(table, visits, read).subquery(_id(row), copy=False)
+        single = single.from_(single_rows, copy=False)
+        several = several.from_(several_rows, copy=False)
+        listed = exp.select(_col(SUBJECT_ID), copy=False).from_(_table(repeated), copy=False)
+        is_repeated = exp.In(this=_col(SUBJECT_ID, row), query=exp.Subquery(this=listed))
+        single = single.where(exp.Not(this=is_repeated.copy()), copy=False)
+        if len(visits) > 1:
+            single = single.group_by(_col(SUBJECT_ID, row), copy=False)
+        several = several.where(is_repeated, copy=False).group_by(_col(SUBJECT_ID, row), copy=False)
+        select = cast(exp.Expression, exp.union(single, several, distinct=False, copy=False))
+        ctes = [(repeated, self._repeated_keys(table, visits))]
         if not source.scores:
-            return select
+            return [*ctes, (source.name, select)]
         # scores from the pivoted values, under the pivot's own name
         kept = [_col(name, source.name) for name in (SUBJECT_ID, *source.columns.values())]
         with_scores = exp.select(*kept, copy=False).select(*self._score_columns(source), copy=False)
-        return with_scores.from_(select.subquery(_id(source.name), copy=False), copy=False)
+        pivot = exp.Subquery(this=select, alias=exp.TableAlias(this=_id(source.name)))
+        with_scores = with_scores.from_(pivot, copy=False)
+        return [*ctes, (source.name, with_scores)]
+
+    @staticmethod
+    def _repeated_keys(table: Table, visits: tuple[str, ...]) -> exp.Expression:
+        """The subjects with more than one row of `table` at one of `visits` (key columns only)."""
+        not_null = exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null()))
+        visit_in = exp.In(this=_col("visit"), expressions=[_string(v) for v in visits])
+        select = exp.select(_col(SUBJECT_ID), copy=False).from_(_table(table.name), copy=False)
+        select = select.where(_and(not_null, visit_in), copy=False)
+        # read at one visit, the subject id alone is the key (a narrower hash)
+        keys = [_col(SUBJECT_ID)] + ([_col("visit")] if len(visits) > 1 else [])
+        select = select.group_by(*keys, copy=False)
+        more_than_one = exp.GT(this=exp.Count(this=exp.Star()), expression=_int(1))
+        return select.having(more_than_one, copy=False)
 
     def _visits_cte(self, source: _Source) -> exp.Expression:
         select = exp.select(_col(SUBJECT_ID), copy=False)
@@ -769,8 +813,7 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         records = [
             (source.name, self._record_cte(key, source)) for key, source in self.records.items()
         ]
-        pivots = [(source.name, self._pivot_cte(source)) for source in self.pivots.values()]
-        ctes = list(pivots)
+        ctes = [cte for source in self.pivots.values() for cte in self._pivot_ctes(source)]
         if self.visit_dates is not None:
             ctes.append((self.visit_dates.name, self._visits_cte(self.visit_dates)))
         if self.attested is not None:

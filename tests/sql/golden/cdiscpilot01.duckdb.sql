@@ -1,4 +1,45 @@
-WITH "demographics_by_visit" AS (
+WITH "demographics_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "demographics"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
+), "demographics_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."age" AS "age__SCRN1",
+    "record"."sex" AS "sex__SCRN1",
+    "record"."postmenopausal" AS "postmenopausal__SCRN1"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "age" >= 0 AND "age" <= 120 THEN "age" END AS "age",
+      CASE WHEN "sex" IN ('M', 'F') THEN "sex" END AS "sex",
+      "postmenopausal" AS "postmenopausal"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CAST("age" AS DOUBLE) AS "age",
+        "sex" AS "sex",
+        "postmenopausal" AS "postmenopausal"
+      FROM "demographics"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+    ) AS "demographics_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "demographics_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE WHEN MIN("record"."age") = MAX("record"."age") THEN MAX("record"."age") END AS "age__SCRN1",
@@ -24,11 +65,79 @@ WITH "demographics_by_visit" AS (
       FROM "demographics"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
-    ) AS "demographics_converted"
+    ) AS "demographics_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "demographics_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "eligibility_assessments_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "eligibility_assessments"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "eligibility_assessments_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."probable_ad" AS "probable_ad__SCRN1",
+    "record"."mmse_total" AS "mmse_total__SCRN1",
+    "record"."hachinski" AS "hachinski__SCRN1",
+    "record"."imaging_compatible" AS "imaging_compatible__SCRN1",
+    "record"."imaging_date" AS "imaging_date__SCRN1",
+    "record"."prior_xanomeline" AS "prior_xanomeline__SCRN1",
+    "record"."any_medications" AS "any_medications__SCRN1",
+    "record"."any_medical_history" AS "any_medical_history__SCRN1",
+    "record"."ecg_listed_condition" AS "ecg_listed_condition__SCRN1",
+    "record"."communication_disability" AS "communication_disability__SCRN1"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      "probable_ad" AS "probable_ad",
+      CASE WHEN "mmse_total" >= 0 AND "mmse_total" <= 30 THEN "mmse_total" END AS "mmse_total",
+      CASE WHEN "hachinski" >= 0 AND "hachinski" <= 18 THEN "hachinski" END AS "hachinski",
+      "imaging_compatible" AS "imaging_compatible",
+      "imaging_date" AS "imaging_date",
+      "prior_xanomeline" AS "prior_xanomeline",
+      "ecg_listed_condition" AS "ecg_listed_condition",
+      "communication_disability" AS "communication_disability",
+      "any_medical_history" AS "any_medical_history",
+      "any_medications" AS "any_medications"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "probable_ad" AS "probable_ad",
+        CAST("mmse_total" AS DOUBLE) AS "mmse_total",
+        CAST("hachinski" AS DOUBLE) AS "hachinski",
+        "imaging_compatible" AS "imaging_compatible",
+        "imaging_date" AS "imaging_date",
+        "prior_xanomeline" AS "prior_xanomeline",
+        "ecg_listed_condition" AS "ecg_listed_condition",
+        "communication_disability" AS "communication_disability",
+        "any_medical_history" AS "any_medical_history",
+        "any_medications" AS "any_medications"
+      FROM "eligibility_assessments"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+    ) AS "eligibility_assessments_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "eligibility_assessments_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -102,11 +211,251 @@ WITH "demographics_by_visit" AS (
       FROM "eligibility_assessments"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
-    ) AS "eligibility_assessments_converted"
+    ) AS "eligibility_assessments_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "eligibility_assessments_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "screening_labs_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "screening_labs"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "screening_labs_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."above_range_iii" AS "above_range_iii__SCRN1",
+    "record"."folate" AS "folate__SCRN1",
+    "record"."folate_lln" AS "folate_lln__SCRN1",
+    "record"."vitamin_b12" AS "vitamin_b12__SCRN1",
+    "record"."vitamin_b12_lln" AS "vitamin_b12_lln__SCRN1",
+    "record"."tsh" AS "tsh__SCRN1",
+    "record"."tsh_lln" AS "tsh_lln__SCRN1",
+    "record"."tsh_uln" AS "tsh_uln__SCRN1",
+    "record"."syphilis" AS "syphilis__SCRN1",
+    "record"."hba1c" AS "hba1c__SCRN1",
+    "record"."hba1c_uln" AS "hba1c_uln__SCRN1"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      "above_range_iii" AS "above_range_iii",
+      "folate" AS "folate",
+      "folate_lln" AS "folate_lln",
+      "vitamin_b12" AS "vitamin_b12",
+      "vitamin_b12_lln" AS "vitamin_b12_lln",
+      "tsh" AS "tsh",
+      "tsh_lln" AS "tsh_lln",
+      "tsh_uln" AS "tsh_uln",
+      CASE WHEN "syphilis" IN ('positive', 'negative') THEN "syphilis" END AS "syphilis",
+      "hba1c" AS "hba1c",
+      "hba1c_uln" AS "hba1c_uln"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "above_range_iii" AS "above_range_iii",
+        CASE
+          WHEN "folate__unit" IS NULL OR "folate__unit" IN ('', 'ng/mL')
+          THEN "folate"
+          WHEN "folate__unit" = 'g/L'
+          THEN ROUND(CAST("folate" * 1000000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'g/dL'
+          THEN ROUND(CAST("folate" * 10000000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'g/mL'
+          THEN ROUND(CAST("folate" * 1000000000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'mg/L'
+          THEN ROUND(CAST("folate" * 1000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'mg/dL'
+          THEN ROUND(CAST("folate" * 10000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'mg/mL'
+          THEN ROUND(CAST("folate" * 1000000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'ug/L'
+          THEN "folate"
+          WHEN "folate__unit" = 'ug/dL'
+          THEN ROUND(CAST("folate" * 10 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'ug/mL'
+          THEN ROUND(CAST("folate" * 1000 AS DOUBLE), 9)
+          WHEN "folate__unit" = 'ng/L'
+          THEN ROUND(CAST("folate" / 1000 AS DOUBLE), 12)
+          WHEN "folate__unit" = 'ng/dL'
+          THEN ROUND(CAST("folate" / 100 AS DOUBLE), 11)
+          WHEN "folate__unit" = 'pg/mL'
+          THEN ROUND(CAST("folate" / 1000 AS DOUBLE), 12)
+          WHEN "folate__unit" = 'pg/L'
+          THEN ROUND(CAST("folate" / 1000000 AS DOUBLE), 15)
+        END AS "folate",
+        CASE
+          WHEN "folate_lln__unit" IS NULL OR "folate_lln__unit" IN ('', 'ng/mL')
+          THEN "folate_lln"
+          WHEN "folate_lln__unit" = 'g/L'
+          THEN ROUND(CAST("folate_lln" * 1000000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'g/dL'
+          THEN ROUND(CAST("folate_lln" * 10000000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'g/mL'
+          THEN ROUND(CAST("folate_lln" * 1000000000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'mg/L'
+          THEN ROUND(CAST("folate_lln" * 1000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'mg/dL'
+          THEN ROUND(CAST("folate_lln" * 10000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'mg/mL'
+          THEN ROUND(CAST("folate_lln" * 1000000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'ug/L'
+          THEN "folate_lln"
+          WHEN "folate_lln__unit" = 'ug/dL'
+          THEN ROUND(CAST("folate_lln" * 10 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'ug/mL'
+          THEN ROUND(CAST("folate_lln" * 1000 AS DOUBLE), 9)
+          WHEN "folate_lln__unit" = 'ng/L'
+          THEN ROUND(CAST("folate_lln" / 1000 AS DOUBLE), 12)
+          WHEN "folate_lln__unit" = 'ng/dL'
+          THEN ROUND(CAST("folate_lln" / 100 AS DOUBLE), 11)
+          WHEN "folate_lln__unit" = 'pg/mL'
+          THEN ROUND(CAST("folate_lln" / 1000 AS DOUBLE), 12)
+          WHEN "folate_lln__unit" = 'pg/L'
+          THEN ROUND(CAST("folate_lln" / 1000000 AS DOUBLE), 15)
+        END AS "folate_lln",
+        CASE
+          WHEN "vitamin_b12__unit" IS NULL OR "vitamin_b12__unit" IN ('', 'pg/mL')
+          THEN "vitamin_b12"
+          WHEN "vitamin_b12__unit" = 'g/L'
+          THEN ROUND(CAST("vitamin_b12" * 1000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'g/dL'
+          THEN ROUND(CAST("vitamin_b12" * 10000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'g/mL'
+          THEN ROUND(CAST("vitamin_b12" * 1000000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'mg/L'
+          THEN ROUND(CAST("vitamin_b12" * 1000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'mg/dL'
+          THEN ROUND(CAST("vitamin_b12" * 10000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'mg/mL'
+          THEN ROUND(CAST("vitamin_b12" * 1000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'ug/L'
+          THEN ROUND(CAST("vitamin_b12" * 1000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'ug/dL'
+          THEN ROUND(CAST("vitamin_b12" * 10000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'ug/mL'
+          THEN ROUND(CAST("vitamin_b12" * 1000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'ng/L'
+          THEN "vitamin_b12"
+          WHEN "vitamin_b12__unit" = 'ng/dL'
+          THEN ROUND(CAST("vitamin_b12" * 10 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'ng/mL'
+          THEN ROUND(CAST("vitamin_b12" * 1000 AS DOUBLE), 9)
+          WHEN "vitamin_b12__unit" = 'pg/L'
+          THEN ROUND(CAST("vitamin_b12" / 1000 AS DOUBLE), 12)
+        END AS "vitamin_b12",
+        CASE
+          WHEN "vitamin_b12_lln__unit" IS NULL OR "vitamin_b12_lln__unit" IN ('', 'pg/mL')
+          THEN "vitamin_b12_lln"
+          WHEN "vitamin_b12_lln__unit" = 'g/L'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'g/dL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'g/mL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'mg/L'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'mg/dL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'mg/mL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'ug/L'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'ug/dL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 10000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'ug/mL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'ng/L'
+          THEN "vitamin_b12_lln"
+          WHEN "vitamin_b12_lln__unit" = 'ng/dL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 10 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'ng/mL'
+          THEN ROUND(CAST("vitamin_b12_lln" * 1000 AS DOUBLE), 9)
+          WHEN "vitamin_b12_lln__unit" = 'pg/L'
+          THEN ROUND(CAST("vitamin_b12_lln" / 1000 AS DOUBLE), 12)
+        END AS "vitamin_b12_lln",
+        CASE
+          WHEN "tsh__unit" IS NULL OR "tsh__unit" IN ('', 'm[IU]/L')
+          THEN "tsh"
+          WHEN "tsh__unit" = '[IU]/L'
+          THEN ROUND(CAST("tsh" * 1000 AS DOUBLE), 9)
+          WHEN "tsh__unit" = '[IU]/mL'
+          THEN ROUND(CAST("tsh" * 1000000 AS DOUBLE), 9)
+          WHEN "tsh__unit" = 'm[IU]/mL'
+          THEN ROUND(CAST("tsh" * 1000 AS DOUBLE), 9)
+          WHEN "tsh__unit" = 'u[IU]/mL'
+          THEN "tsh"
+          WHEN "tsh__unit" = 'k[IU]/L'
+          THEN ROUND(CAST("tsh" * 1000000 AS DOUBLE), 9)
+        END AS "tsh",
+        CASE
+          WHEN "tsh_lln__unit" IS NULL OR "tsh_lln__unit" IN ('', 'm[IU]/L')
+          THEN "tsh_lln"
+          WHEN "tsh_lln__unit" = '[IU]/L'
+          THEN ROUND(CAST("tsh_lln" * 1000 AS DOUBLE), 9)
+          WHEN "tsh_lln__unit" = '[IU]/mL'
+          THEN ROUND(CAST("tsh_lln" * 1000000 AS DOUBLE), 9)
+          WHEN "tsh_lln__unit" = 'm[IU]/mL'
+          THEN ROUND(CAST("tsh_lln" * 1000 AS DOUBLE), 9)
+          WHEN "tsh_lln__unit" = 'u[IU]/mL'
+          THEN "tsh_lln"
+          WHEN "tsh_lln__unit" = 'k[IU]/L'
+          THEN ROUND(CAST("tsh_lln" * 1000000 AS DOUBLE), 9)
+        END AS "tsh_lln",
+        CASE
+          WHEN "tsh_uln__unit" IS NULL OR "tsh_uln__unit" IN ('', 'm[IU]/L')
+          THEN "tsh_uln"
+          WHEN "tsh_uln__unit" = '[IU]/L'
+          THEN ROUND(CAST("tsh_uln" * 1000 AS DOUBLE), 9)
+          WHEN "tsh_uln__unit" = '[IU]/mL'
+          THEN ROUND(CAST("tsh_uln" * 1000000 AS DOUBLE), 9)
+          WHEN "tsh_uln__unit" = 'm[IU]/mL'
+          THEN ROUND(CAST("tsh_uln" * 1000 AS DOUBLE), 9)
+          WHEN "tsh_uln__unit" = 'u[IU]/mL'
+          THEN "tsh_uln"
+          WHEN "tsh_uln__unit" = 'k[IU]/L'
+          THEN ROUND(CAST("tsh_uln" * 1000000 AS DOUBLE), 9)
+        END AS "tsh_uln",
+        "syphilis" AS "syphilis",
+        CASE
+          WHEN "hba1c__unit" IS NULL OR "hba1c__unit" IN ('', '%')
+          THEN "hba1c"
+          WHEN "hba1c__unit" = '1'
+          THEN ROUND(CAST("hba1c" * 100 AS DOUBLE), 9)
+          WHEN "hba1c__unit" = '10*-2'
+          THEN "hba1c"
+        END AS "hba1c",
+        CASE
+          WHEN "hba1c_uln__unit" IS NULL OR "hba1c_uln__unit" IN ('', '%')
+          THEN "hba1c_uln"
+          WHEN "hba1c_uln__unit" = '1'
+          THEN ROUND(CAST("hba1c_uln" * 100 AS DOUBLE), 9)
+          WHEN "hba1c_uln__unit" = '10*-2'
+          THEN "hba1c_uln"
+        END AS "hba1c_uln"
+      FROM "screening_labs"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
+    ) AS "screening_labs_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_labs_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -352,8 +701,14 @@ WITH "demographics_by_visit" AS (
       FROM "screening_labs"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCRN1')
-    ) AS "screening_labs_converted"
+    ) AS "screening_labs_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_labs_repeated"
+    )
   GROUP BY
     "record"."subject_id"
 ), "visit_dates" AS (

@@ -1,4 +1,37 @@
-WITH "demographics_by_visit" AS (
+WITH "demographics_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "demographics"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
+), "demographics_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."birth_date" AS "birth_date__SCR",
+    "record"."sex" AS "sex__SCR",
+    "record"."childbearing_potential" AS "childbearing_potential__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      "birth_date" AS "birth_date",
+      CASE WHEN "sex" IN ('female', 'male') THEN "sex" END AS "sex",
+      "childbearing_potential" AS "childbearing_potential"
+    FROM "demographics"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "demographics_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -21,8 +54,24 @@ WITH "demographics_by_visit" AS (
     WHERE
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "demographics_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "sle__eular_acr_2019_form_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "sle__eular_acr_2019_form"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "sle__eular_acr_2019_form_by_visit" AS (
   SELECT
     "sle__eular_acr_2019_form_by_visit"."subject_id",
@@ -278,6 +327,69 @@ WITH "demographics_by_visit" AS (
   FROM (
     SELECT
       "record"."subject_id" AS "subject_id",
+      "record"."ana_titer" AS "ana_titer__SCR",
+      "record"."fever" AS "fever__SCR",
+      "record"."thrombocytopenia" AS "thrombocytopenia__SCR",
+      "record"."autoimmune_hemolysis" AS "autoimmune_hemolysis__SCR",
+      "record"."leukopenia" AS "leukopenia__SCR",
+      "record"."seizure" AS "seizure__SCR",
+      "record"."psychosis" AS "psychosis__SCR",
+      "record"."delirium" AS "delirium__SCR",
+      "record"."acute_cutaneous" AS "acute_cutaneous__SCR",
+      "record"."subacute_or_discoid" AS "subacute_or_discoid__SCR",
+      "record"."non_scarring_alopecia" AS "non_scarring_alopecia__SCR",
+      "record"."oral_ulcers" AS "oral_ulcers__SCR",
+      "record"."acute_pericarditis" AS "acute_pericarditis__SCR",
+      "record"."effusion" AS "effusion__SCR",
+      "record"."joint_involvement" AS "joint_involvement__SCR",
+      "record"."nephritis_class_3_or_4" AS "nephritis_class_3_or_4__SCR",
+      "record"."nephritis_class_2_or_5" AS "nephritis_class_2_or_5__SCR",
+      "record"."proteinuria" AS "proteinuria__SCR",
+      "record"."antiphospholipid" AS "antiphospholipid__SCR",
+      "record"."low_c3" AS "low_c3__SCR",
+      "record"."low_c4" AS "low_c4__SCR",
+      "record"."anti_dsdna_or_sm" AS "anti_dsdna_or_sm__SCR",
+      "record"."diagnosis_date" AS "diagnosis_date__SCR"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
+        "fever" AS "fever",
+        "leukopenia" AS "leukopenia",
+        "thrombocytopenia" AS "thrombocytopenia",
+        "autoimmune_hemolysis" AS "autoimmune_hemolysis",
+        "delirium" AS "delirium",
+        "psychosis" AS "psychosis",
+        "seizure" AS "seizure",
+        "non_scarring_alopecia" AS "non_scarring_alopecia",
+        "oral_ulcers" AS "oral_ulcers",
+        "subacute_or_discoid" AS "subacute_or_discoid",
+        "acute_cutaneous" AS "acute_cutaneous",
+        "effusion" AS "effusion",
+        "acute_pericarditis" AS "acute_pericarditis",
+        "joint_involvement" AS "joint_involvement",
+        "proteinuria" AS "proteinuria",
+        "nephritis_class_2_or_5" AS "nephritis_class_2_or_5",
+        "nephritis_class_3_or_4" AS "nephritis_class_3_or_4",
+        "antiphospholipid" AS "antiphospholipid",
+        "low_c3" AS "low_c3",
+        "low_c4" AS "low_c4",
+        "anti_dsdna_or_sm" AS "anti_dsdna_or_sm",
+        "diagnosis_date" AS "diagnosis_date"
+      FROM "sle__eular_acr_2019_form"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "record"
+    WHERE
+      NOT "record"."subject_id" IN (
+        SELECT
+          "subject_id"
+        FROM "sle__eular_acr_2019_form_repeated"
+      )
+    UNION ALL
+    SELECT
+      "record"."subject_id" AS "subject_id",
       CASE
         WHEN MIN("record"."ana_titer") = MAX("record"."ana_titer")
         THEN MAX("record"."ana_titer")
@@ -401,10 +513,185 @@ WITH "demographics_by_visit" AS (
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
+    WHERE
+      "record"."subject_id" IN (
+        SELECT
+          "subject_id"
+        FROM "sle__eular_acr_2019_form_repeated"
+      )
     GROUP BY
       "record"."subject_id"
   ) AS "sle__eular_acr_2019_form_by_visit"
+), "serology_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "serology"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "serology_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."ana_titer" AS "ana_titer__SCR",
+    "record"."anti_dsdna" AS "anti_dsdna__SCR",
+    "record"."anti_sm" AS "anti_sm__SCR",
+    "record"."c3" AS "c3__SCR",
+    "record"."c3_lln" AS "c3_lln__SCR",
+    "record"."c4" AS "c4__SCR",
+    "record"."c4_lln" AS "c4_lln__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "ana_titer" > 0 THEN "ana_titer" END AS "ana_titer",
+      CASE WHEN "anti_dsdna" IN ('positive', 'negative') THEN "anti_dsdna" END AS "anti_dsdna",
+      CASE WHEN "anti_sm" IN ('positive', 'negative') THEN "anti_sm" END AS "anti_sm",
+      CASE WHEN "c3" >= 0 AND "c3" <= 10 THEN "c3" END AS "c3",
+      CASE WHEN "c3_lln" >= 0 AND "c3_lln" <= 10 THEN "c3_lln" END AS "c3_lln",
+      CASE WHEN "c4" >= 0 AND "c4" <= 5 THEN "c4" END AS "c4",
+      CASE WHEN "c4_lln" >= 0 AND "c4_lln" <= 5 THEN "c4_lln" END AS "c4_lln"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "ana_titer" AS "ana_titer",
+        "anti_dsdna" AS "anti_dsdna",
+        "anti_sm" AS "anti_sm",
+        CASE
+          WHEN "c3__unit" IS NULL OR "c3__unit" IN ('', 'g/L')
+          THEN "c3"
+          WHEN "c3__unit" = 'g/dL'
+          THEN ROUND(CAST("c3" * 10 AS DOUBLE), 9)
+          WHEN "c3__unit" = 'g/mL'
+          THEN ROUND(CAST("c3" * 1000 AS DOUBLE), 9)
+          WHEN "c3__unit" = 'mg/L'
+          THEN ROUND(CAST("c3" / 1000 AS DOUBLE), 12)
+          WHEN "c3__unit" = 'mg/dL'
+          THEN ROUND(CAST("c3" / 100 AS DOUBLE), 11)
+          WHEN "c3__unit" = 'mg/mL'
+          THEN "c3"
+          WHEN "c3__unit" = 'ug/L'
+          THEN ROUND(CAST("c3" / 1000000 AS DOUBLE), 15)
+          WHEN "c3__unit" = 'ug/dL'
+          THEN ROUND(CAST("c3" / 100000 AS DOUBLE), 14)
+          WHEN "c3__unit" = 'ug/mL'
+          THEN ROUND(CAST("c3" / 1000 AS DOUBLE), 12)
+          WHEN "c3__unit" = 'ng/L'
+          THEN ROUND(CAST("c3" / 1000000000 AS DOUBLE), 15)
+          WHEN "c3__unit" = 'ng/dL'
+          THEN ROUND(CAST("c3" / 100000000 AS DOUBLE), 15)
+          WHEN "c3__unit" = 'ng/mL'
+          THEN ROUND(CAST("c3" / 1000000 AS DOUBLE), 15)
+          WHEN "c3__unit" = 'pg/mL'
+          THEN ROUND(CAST("c3" / 1000000000 AS DOUBLE), 15)
+          WHEN "c3__unit" = 'pg/L'
+          THEN ROUND(CAST("c3" / 1000000000000 AS DOUBLE), 15)
+        END AS "c3",
+        CASE
+          WHEN "c3_lln__unit" IS NULL OR "c3_lln__unit" IN ('', 'g/L')
+          THEN "c3_lln"
+          WHEN "c3_lln__unit" = 'g/dL'
+          THEN ROUND(CAST("c3_lln" * 10 AS DOUBLE), 9)
+          WHEN "c3_lln__unit" = 'g/mL'
+          THEN ROUND(CAST("c3_lln" * 1000 AS DOUBLE), 9)
+          WHEN "c3_lln__unit" = 'mg/L'
+          THEN ROUND(CAST("c3_lln" / 1000 AS DOUBLE), 12)
+          WHEN "c3_lln__unit" = 'mg/dL'
+          THEN ROUND(CAST("c3_lln" / 100 AS DOUBLE), 11)
+          WHEN "c3_lln__unit" = 'mg/mL'
+          THEN "c3_lln"
+          WHEN "c3_lln__unit" = 'ug/L'
+          THEN ROUND(CAST("c3_lln" / 1000000 AS DOUBLE), 15)
+          WHEN "c3_lln__unit" = 'ug/dL'
+          THEN ROUND(CAST("c3_lln" / 100000 AS DOUBLE), 14)
+          WHEN "c3_lln__unit" = 'ug/mL'
+          THEN ROUND(CAST("c3_lln" / 1000 AS DOUBLE), 12)
+          WHEN "c3_lln__unit" = 'ng/L'
+          THEN ROUND(CAST("c3_lln" / 1000000000 AS DOUBLE), 15)
+          WHEN "c3_lln__unit" = 'ng/dL'
+          THEN ROUND(CAST("c3_lln" / 100000000 AS DOUBLE), 15)
+          WHEN "c3_lln__unit" = 'ng/mL'
+          THEN ROUND(CAST("c3_lln" / 1000000 AS DOUBLE), 15)
+          WHEN "c3_lln__unit" = 'pg/mL'
+          THEN ROUND(CAST("c3_lln" / 1000000000 AS DOUBLE), 15)
+          WHEN "c3_lln__unit" = 'pg/L'
+          THEN ROUND(CAST("c3_lln" / 1000000000000 AS DOUBLE), 15)
+        END AS "c3_lln",
+        CASE
+          WHEN "c4__unit" IS NULL OR "c4__unit" IN ('', 'g/L')
+          THEN "c4"
+          WHEN "c4__unit" = 'g/dL'
+          THEN ROUND(CAST("c4" * 10 AS DOUBLE), 9)
+          WHEN "c4__unit" = 'g/mL'
+          THEN ROUND(CAST("c4" * 1000 AS DOUBLE), 9)
+          WHEN "c4__unit" = 'mg/L'
+          THEN ROUND(CAST("c4" / 1000 AS DOUBLE), 12)
+          WHEN "c4__unit" = 'mg/dL'
+          THEN ROUND(CAST("c4" / 100 AS DOUBLE), 11)
+          WHEN "c4__unit" = 'mg/mL'
+          THEN "c4"
+          WHEN "c4__unit" = 'ug/L'
+          THEN ROUND(CAST("c4" / 1000000 AS DOUBLE), 15)
+          WHEN "c4__unit" = 'ug/dL'
+          THEN ROUND(CAST("c4" / 100000 AS DOUBLE), 14)
+          WHEN "c4__unit" = 'ug/mL'
+          THEN ROUND(CAST("c4" / 1000 AS DOUBLE), 12)
+          WHEN "c4__unit" = 'ng/L'
+          THEN ROUND(CAST("c4" / 1000000000 AS DOUBLE), 15)
+          WHEN "c4__unit" = 'ng/dL'
+          THEN ROUND(CAST("c4" / 100000000 AS DOUBLE), 15)
+          WHEN "c4__unit" = 'ng/mL'
+          THEN ROUND(CAST("c4" / 1000000 AS DOUBLE), 15)
+          WHEN "c4__unit" = 'pg/mL'
+          THEN ROUND(CAST("c4" / 1000000000 AS DOUBLE), 15)
+          WHEN "c4__unit" = 'pg/L'
+          THEN ROUND(CAST("c4" / 1000000000000 AS DOUBLE), 15)
+        END AS "c4",
+        CASE
+          WHEN "c4_lln__unit" IS NULL OR "c4_lln__unit" IN ('', 'g/L')
+          THEN "c4_lln"
+          WHEN "c4_lln__unit" = 'g/dL'
+          THEN ROUND(CAST("c4_lln" * 10 AS DOUBLE), 9)
+          WHEN "c4_lln__unit" = 'g/mL'
+          THEN ROUND(CAST("c4_lln" * 1000 AS DOUBLE), 9)
+          WHEN "c4_lln__unit" = 'mg/L'
+          THEN ROUND(CAST("c4_lln" / 1000 AS DOUBLE), 12)
+          WHEN "c4_lln__unit" = 'mg/dL'
+          THEN ROUND(CAST("c4_lln" / 100 AS DOUBLE), 11)
+          WHEN "c4_lln__unit" = 'mg/mL'
+          THEN "c4_lln"
+          WHEN "c4_lln__unit" = 'ug/L'
+          THEN ROUND(CAST("c4_lln" / 1000000 AS DOUBLE), 15)
+          WHEN "c4_lln__unit" = 'ug/dL'
+          THEN ROUND(CAST("c4_lln" / 100000 AS DOUBLE), 14)
+          WHEN "c4_lln__unit" = 'ug/mL'
+          THEN ROUND(CAST("c4_lln" / 1000 AS DOUBLE), 12)
+          WHEN "c4_lln__unit" = 'ng/L'
+          THEN ROUND(CAST("c4_lln" / 1000000000 AS DOUBLE), 15)
+          WHEN "c4_lln__unit" = 'ng/dL'
+          THEN ROUND(CAST("c4_lln" / 100000000 AS DOUBLE), 15)
+          WHEN "c4_lln__unit" = 'ng/mL'
+          THEN ROUND(CAST("c4_lln" / 1000000 AS DOUBLE), 15)
+          WHEN "c4_lln__unit" = 'pg/mL'
+          THEN ROUND(CAST("c4_lln" / 1000000000 AS DOUBLE), 15)
+          WHEN "c4_lln__unit" = 'pg/L'
+          THEN ROUND(CAST("c4_lln" / 1000000000000 AS DOUBLE), 15)
+        END AS "c4_lln"
+      FROM "serology"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "serology_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "serology_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -570,10 +857,26 @@ WITH "demographics_by_visit" AS (
       FROM "serology"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
-    ) AS "serology_converted"
+    ) AS "serology_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "serology_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "sle__sledai_2k_form_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "sle__sledai_2k_form"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "sle__sledai_2k_form_by_visit" AS (
   SELECT
     "sle__sledai_2k_form_by_visit"."subject_id",
@@ -674,6 +977,71 @@ WITH "demographics_by_visit" AS (
       ELSE 8
     END AS "sledai_2k_cns_SCR_hi"
   FROM (
+    SELECT
+      "record"."subject_id" AS "subject_id",
+      "record"."seizure" AS "seizure__SCR",
+      "record"."psychosis" AS "psychosis__SCR",
+      "record"."organic_brain_syndrome" AS "organic_brain_syndrome__SCR",
+      "record"."visual_disturbance" AS "visual_disturbance__SCR",
+      "record"."cranial_nerve_disorder" AS "cranial_nerve_disorder__SCR",
+      "record"."lupus_headache" AS "lupus_headache__SCR",
+      "record"."cerebrovascular_accident" AS "cerebrovascular_accident__SCR",
+      "record"."vasculitis" AS "vasculitis__SCR",
+      "record"."arthritis" AS "arthritis__SCR",
+      "record"."myositis" AS "myositis__SCR",
+      "record"."urinary_casts" AS "urinary_casts__SCR",
+      "record"."hematuria" AS "hematuria__SCR",
+      "record"."proteinuria" AS "proteinuria__SCR",
+      "record"."pyuria" AS "pyuria__SCR",
+      "record"."rash" AS "rash__SCR",
+      "record"."alopecia" AS "alopecia__SCR",
+      "record"."mucosal_ulcers" AS "mucosal_ulcers__SCR",
+      "record"."pleurisy" AS "pleurisy__SCR",
+      "record"."pericarditis" AS "pericarditis__SCR",
+      "record"."low_complement" AS "low_complement__SCR",
+      "record"."increased_dna_binding" AS "increased_dna_binding__SCR",
+      "record"."fever" AS "fever__SCR",
+      "record"."thrombocytopenia" AS "thrombocytopenia__SCR",
+      "record"."leukopenia" AS "leukopenia__SCR"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        "seizure" AS "seizure",
+        "psychosis" AS "psychosis",
+        "organic_brain_syndrome" AS "organic_brain_syndrome",
+        "visual_disturbance" AS "visual_disturbance",
+        "cranial_nerve_disorder" AS "cranial_nerve_disorder",
+        "lupus_headache" AS "lupus_headache",
+        "cerebrovascular_accident" AS "cerebrovascular_accident",
+        "vasculitis" AS "vasculitis",
+        "arthritis" AS "arthritis",
+        "myositis" AS "myositis",
+        "urinary_casts" AS "urinary_casts",
+        "hematuria" AS "hematuria",
+        "proteinuria" AS "proteinuria",
+        "pyuria" AS "pyuria",
+        "rash" AS "rash",
+        "alopecia" AS "alopecia",
+        "mucosal_ulcers" AS "mucosal_ulcers",
+        "pleurisy" AS "pleurisy",
+        "pericarditis" AS "pericarditis",
+        "low_complement" AS "low_complement",
+        "increased_dna_binding" AS "increased_dna_binding",
+        "fever" AS "fever",
+        "thrombocytopenia" AS "thrombocytopenia",
+        "leukopenia" AS "leukopenia"
+      FROM "sle__sledai_2k_form"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "record"
+    WHERE
+      NOT "record"."subject_id" IN (
+        SELECT
+          "subject_id"
+        FROM "sle__sledai_2k_form_repeated"
+      )
+    UNION ALL
     SELECT
       "record"."subject_id" AS "subject_id",
       CASE
@@ -804,10 +1172,55 @@ WITH "demographics_by_visit" AS (
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
     ) AS "record"
+    WHERE
+      "record"."subject_id" IN (
+        SELECT
+          "subject_id"
+        FROM "sle__sledai_2k_form_repeated"
+      )
     GROUP BY
       "record"."subject_id"
   ) AS "sle__sledai_2k_form_by_visit"
+), "screening_assessments_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "screening_assessments"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "screening_assessments_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."any_medications" AS "any_medications__SCR",
+    "record"."study_drug_allergy" AS "study_drug_allergy__SCR",
+    "record"."active_severe_npsle" AS "active_severe_npsle__SCR",
+    "record"."any_medical_history" AS "any_medical_history__SCR",
+    "record"."diabetes" AS "diabetes__SCR",
+    "record"."lactating" AS "lactating__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      "study_drug_allergy" AS "study_drug_allergy",
+      "active_severe_npsle" AS "active_severe_npsle",
+      "diabetes" AS "diabetes",
+      "lactating" AS "lactating",
+      "any_medical_history" AS "any_medical_history",
+      "any_medications" AS "any_medications"
+    FROM "screening_assessments"
+    WHERE
+      NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_assessments_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -848,9 +1261,75 @@ WITH "demographics_by_visit" AS (
     WHERE
       NOT "subject_id" IS NULL AND "visit" IN ('SCR')
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_assessments_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "vital_signs_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "vital_signs"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "vital_signs_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."systolic_bp" AS "systolic_bp__SCR",
+    "record"."diastolic_bp" AS "diastolic_bp__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "systolic_bp" >= 50 AND "systolic_bp" <= 250 THEN "systolic_bp" END AS "systolic_bp",
+      CASE WHEN "diastolic_bp" >= 30 AND "diastolic_bp" <= 150 THEN "diastolic_bp" END AS "diastolic_bp"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE
+          WHEN "systolic_bp__unit" IS NULL OR "systolic_bp__unit" IN ('', 'mm[Hg]')
+          THEN "systolic_bp"
+          WHEN "systolic_bp__unit" = 'kPa'
+          THEN ROUND(CAST((
+            "systolic_bp" * 500000
+          ) / 66661 AS DOUBLE), 9)
+          WHEN "systolic_bp__unit" = 'cm[H2O]'
+          THEN ROUND(CAST((
+            "systolic_bp" * 28019
+          ) / 38092 AS DOUBLE), 10)
+        END AS "systolic_bp",
+        CASE
+          WHEN "diastolic_bp__unit" IS NULL OR "diastolic_bp__unit" IN ('', 'mm[Hg]')
+          THEN "diastolic_bp"
+          WHEN "diastolic_bp__unit" = 'kPa'
+          THEN ROUND(CAST((
+            "diastolic_bp" * 500000
+          ) / 66661 AS DOUBLE), 9)
+          WHEN "diastolic_bp__unit" = 'cm[H2O]'
+          THEN ROUND(CAST((
+            "diastolic_bp" * 28019
+          ) / 38092 AS DOUBLE), 10)
+        END AS "diastolic_bp"
+      FROM "vital_signs"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "vital_signs_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "vital_signs_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -898,11 +1377,104 @@ WITH "demographics_by_visit" AS (
       FROM "vital_signs"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
-    ) AS "vital_signs_converted"
+    ) AS "vital_signs_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "vital_signs_repeated"
+    )
   GROUP BY
     "record"."subject_id"
+), "screening_labs_repeated" AS (
+  SELECT
+    "subject_id"
+  FROM "screening_labs"
+  WHERE
+    NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+  GROUP BY
+    "subject_id"
+  HAVING
+    COUNT(*) > 1
 ), "screening_labs_by_visit" AS (
+  SELECT
+    "record"."subject_id" AS "subject_id",
+    "record"."hba1c" AS "hba1c__SCR",
+    "record"."proteinuria" AS "proteinuria__SCR",
+    "record"."egfr" AS "egfr__SCR",
+    "record"."pregnancy_test" AS "pregnancy_test__SCR"
+  FROM (
+    SELECT
+      "subject_id",
+      "visit",
+      CASE WHEN "hba1c" >= 3 AND "hba1c" <= 20 THEN "hba1c" END AS "hba1c",
+      CASE WHEN "proteinuria" >= 0 AND "proteinuria" <= 30 THEN "proteinuria" END AS "proteinuria",
+      CASE WHEN "egfr" >= 0 AND "egfr" <= 200 THEN "egfr" END AS "egfr",
+      CASE WHEN "pregnancy_test" IN ('positive', 'negative') THEN "pregnancy_test" END AS "pregnancy_test"
+    FROM (
+      SELECT
+        "subject_id",
+        "visit",
+        CASE
+          WHEN "hba1c__unit" IS NULL OR "hba1c__unit" IN ('', '%')
+          THEN "hba1c"
+          WHEN "hba1c__unit" = '1'
+          THEN ROUND(CAST("hba1c" * 100 AS DOUBLE), 9)
+          WHEN "hba1c__unit" = '10*-2'
+          THEN "hba1c"
+          WHEN "hba1c__unit" = 'mmol/mol'
+          THEN ROUND(CAST((
+            (
+              "hba1c" * 2287
+            ) / 25000
+          ) + 2.152 AS DOUBLE), 11)
+          WHEN "hba1c__unit" = 'umol/mol'
+          THEN ROUND(CAST((
+            (
+              "hba1c" * 2287
+            ) / 25000000
+          ) + 2.152 AS DOUBLE), 14)
+        END AS "hba1c",
+        CASE
+          WHEN "proteinuria__unit" IS NULL OR "proteinuria__unit" IN ('', 'g/d')
+          THEN "proteinuria"
+          WHEN "proteinuria__unit" = 'mg/d'
+          THEN ROUND(CAST("proteinuria" / 1000 AS DOUBLE), 12)
+          WHEN "proteinuria__unit" = 'ug/d'
+          THEN ROUND(CAST("proteinuria" / 1000000 AS DOUBLE), 15)
+          WHEN "proteinuria__unit" = 'mg/h'
+          THEN ROUND(CAST((
+            "proteinuria" * 3
+          ) / 125 AS DOUBLE), 11)
+          WHEN "proteinuria__unit" = 'ug/h'
+          THEN ROUND(CAST((
+            "proteinuria" * 3
+          ) / 125000 AS DOUBLE), 14)
+          WHEN "proteinuria__unit" = 'mg/wk'
+          THEN ROUND(CAST("proteinuria" / 7000 AS DOUBLE), 13)
+          WHEN "proteinuria__unit" = 'g/(24.h)'
+          THEN "proteinuria"
+          WHEN "proteinuria__unit" = 'mg/(24.h)'
+          THEN ROUND(CAST("proteinuria" / 1000 AS DOUBLE), 12)
+        END AS "proteinuria",
+        CASE
+          WHEN "egfr__unit" IS NULL OR "egfr__unit" IN ('', 'mL/min/{1.73_m2}')
+          THEN "egfr"
+        END AS "egfr",
+        "pregnancy_test" AS "pregnancy_test"
+      FROM "screening_labs"
+      WHERE
+        NOT "subject_id" IS NULL AND "visit" IN ('SCR')
+    ) AS "screening_labs_converted"
+  ) AS "record"
+  WHERE
+    NOT "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_labs_repeated"
+    )
+  UNION ALL
   SELECT
     "record"."subject_id" AS "subject_id",
     CASE
@@ -980,8 +1552,14 @@ WITH "demographics_by_visit" AS (
       FROM "screening_labs"
       WHERE
         NOT "subject_id" IS NULL AND "visit" IN ('SCR')
-    ) AS "screening_labs_converted"
+    ) AS "screening_labs_converted_2"
   ) AS "record"
+  WHERE
+    "record"."subject_id" IN (
+      SELECT
+        "subject_id"
+      FROM "screening_labs_repeated"
+    )
   GROUP BY
     "record"."subject_id"
 ), "visit_dates" AS (
