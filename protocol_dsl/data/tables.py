@@ -12,7 +12,9 @@ Rows become subject records in the JSON format; every row that cannot be used
 (no subject id, no visit) is reported with its row number, and so is every
 table or column the spec does not know.  Several rows of a subject at one
 visit are read as one: an item they give the same value is read once, an item
-they give different values is unknown (`_Assembler._agreed_row`).
+they give different values is unknown (`_Assembler._agreed_row`).  The same
+rule holds for the one value of each key of the other tables: a visit's date,
+a criterion's attestation, a subject's arm and dose level (`_Assembler._read_once`).
 The writers at the end turn subject records back into such tables.
 """
 

@@ -268,7 +268,9 @@ def _write_dosing_case(spec: Spec, case: str, folder: Path) -> None:
     write_csv_folder(tables, folder)
 
 
-def _findings(spec: Spec, folder: Path) -> tuple[Counter[tuple[Any, ...]], Counter[tuple[Any, ...]]]:
+def _findings(
+    spec: Spec, folder: Path
+) -> tuple[Counter[tuple[Any, ...]], Counter[tuple[Any, ...]]]:
     """The findings of the rules the SQL reports, by the interpreter and by DuckDB."""
     checker = EditChecker(spec)
     batch = read_inputs(spec, checker.dictionary, [str(folder)])
