@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -196,7 +197,7 @@ class _Assembler:
         for subject, rows in by_subject.values():
             for key in ASSIGNMENTS:
                 given = [(where, row.get(key)) for where, row in rows]
-                value, where = self._read_once(
+                value, source = self._read_once(
                     subject,
                     given,
                     readers[key],
@@ -205,9 +206,9 @@ class _Assembler:
                     key,
                     f"the subject's {ASSIGNMENT_WORDS[key]}",
                 )
-                if value is not None:
+                if value is not None and source is not None:
                     subject.record[key] = str(value).strip()
-                    subject.provenance[(key, None)] = where
+                    subject.provenance[(key, None)] = source
 
     def _visits_table(self, table: Table) -> None:
         self._unknown_columns(table, ("visit", "date"))
@@ -427,7 +428,7 @@ class _Assembler:
             given = [(where, record[name]) for where, record in rows if name in record]
             if item is None or (len(given) < 2 and name in kept):
                 continue
-            agreement = _agreement(given, lambda value, item=item: _read(item, value))
+            agreement = _agreement(given, functools.partial(_read, item))
             if agreement.disagreement is not None:
                 kept.pop(name, None)
                 self.problem(
