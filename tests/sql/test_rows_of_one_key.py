@@ -240,14 +240,18 @@ EDIT_CHECKS: dict[str, tuple[str, str, list[Any], set[str]]] = {
 }  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def dosing_spec() -> Spec:
+def compile_dosing_spec() -> Spec:
     result = compile_spec("oncology_two_arms.trial", DOSING_SPEC_TEXT)
     assert result.spec is not None
     return result.spec
 
 
-def _write_dosing_case(spec: Spec, case: str, folder: Path) -> None:
+@pytest.fixture(scope="module")
+def dosing_spec() -> Spec:
+    return compile_dosing_spec()
+
+
+def write_dosing_case(spec: Spec, case: str, folder: Path) -> None:
     table, key, cells, _rules = EDIT_CHECKS[case]
     other = {**logs.subject(logs.Course("ONC-OTHER", delays=(0, 0), weight=70.0)), "arm": "B"}
     tables = subjects_to_tables(DataDictionary(spec), [logs.subject(COURSE), other])
@@ -294,7 +298,7 @@ def _findings(
 def test_the_rows_of_one_key_give_the_same_edit_checks(
     case: str, dosing_spec: Spec, tmp_path: Path
 ) -> None:
-    _write_dosing_case(dosing_spec, case, tmp_path)
+    write_dosing_case(dosing_spec, case, tmp_path)
     interpreted, by_sql = _findings(dosing_spec, tmp_path)
     assert by_sql == interpreted
     rules = {rule for subject_id, rule, _at in interpreted if subject_id == COURSE.subject_id}
@@ -306,7 +310,7 @@ def test_the_rows_of_one_key_give_the_same_edit_checks(
 def test_two_arms_are_reported_and_leave_the_doses_unchecked(
     dosing_spec: Spec, tmp_path: Path
 ) -> None:
-    _write_dosing_case(dosing_spec, "two arms", tmp_path)
+    write_dosing_case(dosing_spec, "two arms", tmp_path)
     checker = EditChecker(dosing_spec)
     batch = read_inputs(dosing_spec, checker.dictionary, [str(tmp_path)])
     [raw] = [raw for raw in batch.subjects if raw.record["subject_id"] == COURSE.subject_id]
