@@ -160,11 +160,14 @@ def _measures_sql(spec: Spec, checker: DosingPlan) -> str:
                 f"WHERE t.`{name}` IS NOT NULL AND t.`{when}` IS NOT NULL AND {unit_ok}"
             )
         else:
+            # several rows of one visit: the value they agree on, none when they differ
+            value = f"CAST(t.`{name}` AS DOUBLE)"
             selects.append(
                 f"SELECT t.subject_id, {_lit(regimen.name)} AS regimen, v.date AS date, "
-                f"CAST(t.`{name}` AS DOUBLE) AS value FROM `{table.name}` AS t JOIN recorded AS v "
+                f"MIN({value}) AS value FROM `{table.name}` AS t JOIN recorded AS v "
                 f"ON v.subject_id = t.subject_id AND v.visit = t.visit "
-                f"WHERE t.`{name}` IS NOT NULL AND {unit_ok}"
+                f"WHERE t.`{name}` IS NOT NULL AND {unit_ok} "
+                f"GROUP BY t.subject_id, t.visit, v.date HAVING MIN({value}) = MAX({value})"
             )
     if not selects:
         return (

@@ -7,7 +7,7 @@ visit in ``visits``, a subject's criterion in ``attestations``, a subject in
 value they agree on is read once, values that differ are unknown.
 
 Visit dates and attestations are read by the screening (QLS4131: the age at
-SCR, the attested I6); visit dates and arms by the window and dosing edit
+SCR, the attested I6); visit dates, arms and a weight by the window and dosing edit
 checks (an oncology-shaped schedule dosed by arm).  Each case is the cells of
 the rows of one key, with what the interpreter and DuckDB must both give.
 """
@@ -41,7 +41,11 @@ SUBJECT = "QLS-KEYS"
 OTHER = "QLS-OTHER"
 
 #: The key column of each table and the column of its value.
-KEYS = {"visits": ("visit", "date"), "attestations": ("criterion", "attested")}
+KEYS = {
+    "visits": ("visit", "date"),
+    "attestations": ("criterion", "attested"),
+    "vitals": ("visit", "weight"),
+}
 
 #: id → (table, key, cells of the rows in order, criterion, its expected status).
 #: The subject is born on 1980-05-01: screened on 2060-01-01, they are 79.
@@ -237,6 +241,9 @@ EDIT_CHECKS: dict[str, tuple[str, str, list[Any], set[str]]] = {
     # a date in conflict is no date: cycle 2 is then due on its planned day, as when
     # its first visit has no date
     "two first dates of a cycle": ("visits", "C2D1", [LATE, ON_TIME], NO_C2D1),
+    # the weight the doses are computed from, given twice at screening
+    "a weight twice": ("vitals", "SCR", [70.0, 70.0], {"CYCLE_DELAYED", "DOSE_NOT_AS_PLANNED"}),
+    "two weights": ("vitals", "SCR", [70.0, 35.0], {"CYCLE_DELAYED"}),
 }  # fmt: skip
 
 
