@@ -786,7 +786,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         select = exp.select(_col(SUBJECT_ID), copy=False)
         for visit, column in source.columns.items():
             picked = _case((exp.EQ(this=_col("visit"), expression=_string(visit)), _col("date")))
-            select = select.select(exp.Max(this=picked).as_(_id(column), copy=False), copy=False)
+            # several rows of one visit: the date they agree on, NULL when they differ
+            select = select.select(_agreed(picked, "date").as_(_id(column), copy=False),
+                                   copy=False)  # fmt: skip
         select = select.from_(_table(VISITS_TABLE), copy=False)
         select = select.where(
             exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False
@@ -798,9 +800,9 @@ class _QueryBuilder(PlanVisitor[exp.Expression, [_RecordScope | None]]):
         for criterion, column in source.columns.items():
             of_criterion = exp.EQ(this=_col("criterion"), expression=_string(criterion))
             picked = _case((of_criterion, _col("attested")))
-            select = select.select(
-                exp.LogicalOr(this=picked).as_(_id(column), copy=False), copy=False
-            )
+            # several rows of one criterion: the answer they agree on, NULL when they differ
+            select = select.select(_agreed(picked, "bool").as_(_id(column), copy=False),
+                                   copy=False)  # fmt: skip
         select = select.from_(_table(ATTESTATIONS_TABLE), copy=False)
         select = select.where(
             exp.Not(this=exp.Is(this=_col(SUBJECT_ID), expression=exp.Null())), copy=False

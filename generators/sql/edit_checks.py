@@ -102,6 +102,36 @@ def _values(name: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequen
     return f"{name} AS (" + " UNION ALL ".join(f"SELECT {row}" for row in typed) + ")"
 
 
+def _assignment_sql(checker: DosingPlan) -> str:
+    """`assignment(subject_id, arm, dose_level)`: one row per subject of the subjects table.
+
+    An arm or dose level the spec does not declare is read as none (the interpreter
+    reports it); the rows of one subject that give different ones leave it unknown,
+    as in the interpreter (`protocol_dsl.data.tables`).
+    """
+    columns = []
+    for column, names in (
+        ("arm", checker.dictionary.arms),
+        ("dose_level", checker.dictionary.dose_levels),
+    ):
+        valid = (
+            f"CASE WHEN TRIM({column}) IN ({', '.join(_lit(name) for name in names)}) "
+            f"THEN TRIM({column}) END"
+            if names
+            else "CAST(NULL AS STRING)"
+        )
+        columns.append(f"{valid} AS {column}")
+    agreed = ", ".join(
+        f"CASE WHEN MIN({column}) = MAX({column}) THEN MIN({column}) END AS {column}"
+        for column in ("arm", "dose_level")
+    )
+    return (
+        f"assignment AS (SELECT subject_id, {agreed} FROM (SELECT subject_id, "
+        f"{', '.join(columns)} FROM subjects WHERE subject_id IS NOT NULL) AS s "
+        "GROUP BY subject_id)"
+    )
+
+
 def _measures_sql(spec: Spec, checker: DosingPlan) -> str:
     """`measures(subject_id, regimen, date, value)`: each dosing regimen's weight or BSA."""
     selects = []
@@ -130,11 +160,14 @@ def _measures_sql(spec: Spec, checker: DosingPlan) -> str:
                 f"WHERE t.`{name}` IS NOT NULL AND t.`{when}` IS NOT NULL AND {unit_ok}"
             )
         else:
+            # several rows of one visit: the value they agree on, none when they differ
+            value = f"CAST(t.`{name}` AS DOUBLE)"
             selects.append(
                 f"SELECT t.subject_id, {_lit(regimen.name)} AS regimen, v.date AS date, "
-                f"CAST(t.`{name}` AS DOUBLE) AS value FROM `{table.name}` AS t JOIN recorded AS v "
+                f"MIN({value}) AS value FROM `{table.name}` AS t JOIN recorded AS v "
                 f"ON v.subject_id = t.subject_id AND v.visit = t.visit "
-                f"WHERE t.`{name}` IS NOT NULL AND {unit_ok}"
+                f"WHERE t.`{name}` IS NOT NULL AND {unit_ok} "
+                f"GROUP BY t.subject_id, t.visit, v.date HAVING MIN({value}) = MAX({value})"
             )
     if not selects:
         return (
@@ -174,9 +207,11 @@ def _text(spec: Spec) -> str:
         _values("cal_plan", edit_plan.CAL, cal_rows),
         _values("cycle_plan", edit_plan.CYCLES, cycle_rows),
         _values("anchor_plan", edit_plan.ANCHORS, anchor_rows),
+        # a visit's date; rows that give it differently leave it unknown, as no date
         "recorded AS (SELECT subject_id, visit, MIN(CAST(date AS DATE)) AS date FROM visits "
         "WHERE date IS NOT NULL AND subject_id IS NOT NULL AND visit IS NOT NULL "
-        "GROUP BY subject_id, visit)",
+        "GROUP BY subject_id, visit HAVING MIN(CAST(date AS DATE)) = MAX(CAST(date AS DATE)))",
+        _assignment_sql(checker),
         f"day1 AS (SELECT subject_id, date AS day1 FROM recorded WHERE visit = {_lit(first)})",
     ]
     if exposure is not None:
@@ -261,10 +296,10 @@ def _text(spec: Spec) -> str:
         "windows AS (SELECT u.*, DATE_ADD(u.due, -u.before_days) AS earliest, "
         "DATE_ADD(u.due, u.length_days + u.after_days) AS latest FROM due AS u)",
         # the planned doses of each subject: its arm's, else its dose level's
-        "subject_doses AS (SELECT s.subject_id, p.* FROM subjects AS s JOIN dose_plan AS p ON "
+        "subject_doses AS (SELECT s.subject_id, p.* FROM assignment AS s JOIN dose_plan AS p ON "
         "(p.kind = 'arm' AND p.assignment = s.arm) OR (p.kind = 'level' AND p.assignment = "
         "s.dose_level AND NOT EXISTS (SELECT 1 FROM dose_plan AS q WHERE q.kind = 'arm' AND "
-        "q.assignment = s.arm)) WHERE s.subject_id IS NOT NULL)",
+        "q.assignment = s.arm)))",
         "planned AS (SELECT p.*, d.day1, CASE WHEN p.series IS NOT NULL AND c.start IS NOT NULL "
         "THEN DATE_ADD(c.start, p.cycle_day - 1) WHEN h.doses_on IS NOT NULL THEN h.doses_on "
         "ELSE DATE_ADD(d.day1, p.day_offset) END AS due FROM subject_doses AS p JOIN day1 AS d "
@@ -299,7 +334,7 @@ def _text(spec: Spec) -> str:
         "subject_id, maximum FROM planned) AS m ON m.subject_id = o.subject_id WHERE NOT EXISTS "
         "(SELECT 1 FROM given AS g WHERE g.subject_id = o.subject_id AND g.record = o.record))",
         "continued AS (SELECT subject_id, MAX(date) AS date FROM (SELECT subject_id, date FROM "
-        "doses UNION ALL SELECT r.subject_id, r.date FROM recorded AS r JOIN subjects AS s ON "
+        "doses UNION ALL SELECT r.subject_id, r.date FROM recorded AS r JOIN assignment AS s ON "
         "s.subject_id = r.subject_id JOIN dosing_visit_plan AS v ON v.visit = r.visit AND "
         "((v.kind = 'arm' AND v.assignment = s.arm) OR (v.kind = 'level' AND v.assignment = "
         "s.dose_level AND NOT EXISTS (SELECT 1 FROM dose_plan AS q WHERE q.kind = 'arm' AND "

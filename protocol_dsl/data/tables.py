@@ -12,7 +12,9 @@ Rows become subject records in the JSON format; every row that cannot be used
 (no subject id, no visit) is reported with its row number, and so is every
 table or column the spec does not know.  Several rows of a subject at one
 visit are read as one: an item they give the same value is read once, an item
-they give different values is unknown (`_Assembler._agreed_row`).
+they give different values is unknown (`_Assembler._agreed_row`).  The same
+rule holds for the one value of each key of the other tables: a visit's date,
+a criterion's attestation, a subject's arm and dose level (`_Assembler._read_once`).
 The writers at the end turn subject records back into such tables.
 """
 
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +37,15 @@ from protocol_dsl.evaluate.subject import (
     DataProblem,
     FormInfo,
     ItemInfo,
+    read_date,
+    read_yes_no,
 )
 
 UNIT_SUFFIX = "__unit"
 EXTRA_TABLES = ("subjects", "visits", "attestations")
+#: The columns of the subjects table, and how a message names each.
+ASSIGNMENTS = ("arm", "dose_level")
+ASSIGNMENT_WORDS = {"arm": "arm", "dose_level": "dose level"}
 
 
 @attrs.frozen
@@ -165,48 +173,73 @@ class _Assembler:
                 self._column_problem(table, column, reason)
 
     def _subjects_table(self, table: Table) -> None:
-        self._unknown_columns(table, ("arm", "dose_level"))
+        self._unknown_columns(table, ASSIGNMENTS)
+        by_subject: dict[str, tuple[RawSubject, list[tuple[str, Mapping[str, Any]]]]] = {}
         for row, where in zip(table.rows, table.row_labels, strict=True):
             subject = self.row_subject(table, row, where)
             if subject is None:
                 continue
-            for key in ("arm", "dose_level"):
-                value = row.get(key)
-                if blank(value):
-                    continue
-                if key in subject.record:
-                    self.problem(
-                        subject,
-                        "subjects",
-                        None,
-                        f"a second {key} for the subject; the first is kept",
-                        where,
-                        key,
-                        value,
-                    )
-                    continue
-                subject.record[key] = str(value).strip()
-                subject.provenance[(key, None)] = where
+            rows = by_subject.setdefault(subject.record["subject_id"], (subject, []))[1]
+            if rows:
+                self.problem(
+                    subject,
+                    "subjects",
+                    None,
+                    f"a second row for this subject (the first is {rows[0][0]}); an arm or "
+                    "dose level given differently by the rows is read as unknown",
+                    where,
+                )
+            rows.append((where, row))
+        readers = {
+            "arm": _assignment_reader(self.dictionary.arms, "an arm"),
+            "dose_level": _assignment_reader(self.dictionary.dose_levels, "a dose level"),
+        }
+        for subject, rows in by_subject.values():
+            for key in ASSIGNMENTS:
+                given = [(where, row.get(key)) for where, row in rows]
+                value, source = self._read_once(
+                    subject,
+                    given,
+                    readers[key],
+                    "subjects",
+                    None,
+                    key,
+                    f"the subject's {ASSIGNMENT_WORDS[key]}",
+                )
+                if value is not None and source is not None:
+                    subject.record[key] = str(value).strip()
+                    subject.provenance[(key, None)] = source
 
     def _visits_table(self, table: Table) -> None:
         self._unknown_columns(table, ("visit", "date"))
         missing = "the row has no visit; it is skipped"
-        for subject, row, where, visit in self._keyed_rows(table, "visits", "visit", missing):
+        keyed = self._keyed_rows(table, "visits", "visit", missing)
+        for subject, visit, rows in self._rows_by_key(keyed, "date", "visits", True).values():
             visits = subject.record.setdefault("visits", {})
-            if visit in visits:
-                self.problem(
-                    subject,
-                    "visits",
-                    visit,
-                    "a second date for this visit; the first is kept",
-                    where,
-                    None,
-                    row.get("date"),
-                )
-                continue
-            date = row.get("date")
-            visits[visit] = None if blank(date) else date
-            subject.provenance[("visits", visit)] = where
+            date, where = self._read_once(
+                subject, rows, read_date, "visits", visit, "date", f"the date of {visit}"
+            )
+            visits[visit] = date
+            subject.provenance[("visits", visit)] = where or rows[0][0]
+
+    def _attestations_table(self, table: Table) -> None:
+        self._unknown_columns(table, ("criterion", "attested"))
+        missing = "the row has no criterion id"
+        keyed = self._keyed_rows(table, "attestations", "criterion", missing)
+        by_criterion = self._rows_by_key(keyed, "attested", "attestations", False)
+        for subject, criterion, rows in by_criterion.values():
+            attestations = subject.record.setdefault("attestations", {})
+            value, where = self._read_once(
+                subject,
+                rows,
+                read_yes_no,
+                "attestations",
+                None,
+                criterion,
+                f"the attestation of {criterion}",
+            )
+            attestations[criterion] = value
+            subject.provenance[("attestations", None)] = where or rows[0][0]
 
     def _keyed_rows(
         self, table: Table, form: str, column: str, missing: str
@@ -226,25 +259,91 @@ class _Assembler:
                 continue
             yield subject, row, where, key
 
-    def _attestations_table(self, table: Table) -> None:
-        self._unknown_columns(table, ("criterion", "attested"))
-        missing = "the row has no criterion id"
-        rows = self._keyed_rows(table, "attestations", "criterion", missing)
-        for subject, row, where, criterion in rows:
-            attestations = subject.record.setdefault("attestations", {})
-            if criterion in attestations:
-                self.problem(
-                    subject,
-                    "attestations",
-                    None,
-                    "a second attestation of this criterion; the first is kept",
-                    where,
-                    criterion,
-                )
-                continue
-            value = row.get("attested")
-            attestations[criterion] = None if blank(value) else value
-            subject.provenance[("attestations", None)] = where
+    def _rows_by_key(
+        self,
+        keyed: Iterable[tuple[RawSubject, Mapping[str, Any], str, str]],
+        column: str,
+        form: str,
+        by_visit: bool,
+    ) -> dict[tuple[str, str], tuple[RawSubject, str, list[tuple[str, Any]]]]:
+        """The cells of `column` (where, value) of each subject and key, in order of the rows.
+
+        Every row after a key's first is reported, as a visit's (`by_visit`) or a
+        criterion's.
+        """
+        found: dict[tuple[str, str], tuple[RawSubject, str, list[tuple[str, Any]]]] = {}
+        for subject, row, where, key in keyed:
+            cells = found.setdefault((subject.record["subject_id"], key), (subject, key, []))[2]
+            if cells:
+                first = cells[0][0]
+                if by_visit:
+                    self.problem(
+                        subject,
+                        form,
+                        key,
+                        f"a second row for this visit (the first is {first}); dates given "
+                        "differently by the rows are read as unknown",
+                        where,
+                        None,
+                        row.get(column),
+                    )
+                else:
+                    self.problem(
+                        subject,
+                        form,
+                        None,
+                        f"a second row for this criterion (the first is {first}); answers "
+                        "given differently by the rows are read as unknown",
+                        where,
+                        key,
+                        row.get(column),
+                    )
+            cells.append((where, row.get(column)))
+        return found
+
+    def _read_once(
+        self,
+        subject: RawSubject,
+        cells: Sequence[tuple[str, Any]],
+        read: Callable[[Any], Any],
+        form: str,
+        position: str | None,
+        item: str,
+        named: str,
+    ) -> tuple[Any, str | None]:
+        """The one value the rows of one key give (each row's cell, `where` it is), and
+        where it is read from: None when none gives one or when they disagree.
+
+        The rule of a form's rows at one visit (`_agreement`): the values as read
+        are compared; the one they agree on is read once; values that differ are
+        reported row by row, and read as unknown.
+        """
+        given = [(where, value) for where, value in cells if not blank(value)]
+        if not given:
+            return None, None
+        agreement = _agreement(given, lambda value: _read_as(read, value))
+        for where, value, reason in agreement.unread:
+            self.problem(
+                subject,
+                form,
+                position,
+                f"{reason}; the value of another row is read ({agreement.source})",
+                where,
+                item,
+                value,
+            )
+        if agreement.disagreement is not None:
+            self.problem(
+                subject,
+                form,
+                position,
+                f"{agreement.disagreement}: the rows disagree on {named}; it is read as unknown",
+                cells[-1][0],
+                item,
+                None,
+            )
+            return None, None
+        return agreement.kept, agreement.source
 
     def _form_table(self, info: FormInfo, table: Table) -> None:
         items = list(info.items)
@@ -329,46 +428,79 @@ class _Assembler:
             given = [(where, record[name]) for where, record in rows if name in record]
             if item is None or (len(given) < 2 and name in kept):
                 continue
-            read = [(where, value, _read(item, value)) for where, value in given]
-            values = [(w, value, key) for w, value, key in read if not isinstance(key, _Unread)]
-            distinct: list[Any] = []
-            for _where, _value, key in values:
-                if key not in distinct:
-                    distinct.append(key)
-            if not distinct:
-                # none can be read: the first is, so that its problem is reported
-                kept[name] = given[0][1]
-            elif len(distinct) == 1:
-                where_read, kept[name], _key = values[0]
-                for where, value, key in read:
-                    if isinstance(key, _Unread):
-                        self.problem(
-                            subject,
-                            info.storage,
-                            visit,
-                            f"{key.reason}; the value of another row for this visit is read "
-                            f"({where_read})",
-                            where,
-                            name,
-                            value,
-                        )
-            else:
+            agreement = _agreement(given, functools.partial(_read, item))
+            if agreement.disagreement is not None:
                 kept.pop(name, None)
-                found = ", ".join(
-                    f"{where} gives {_shown(value)}"
-                    + (f" (not read: {key.reason})" if isinstance(key, _Unread) else "")
-                    for where, value, key in read
-                )
                 self.problem(
                     subject,
                     info.storage,
                     visit,
-                    f"{found}: the rows for this visit disagree on {name} at {visit}; "
-                    "it is read as unknown",
+                    f"{agreement.disagreement}: the rows for this visit disagree on {name} at "
+                    f"{visit}; it is read as unknown",
                     rows[-1][0],
                     name,
                     None,
                 )
+                continue
+            kept[name] = agreement.kept
+            for where, value, reason in agreement.unread:
+                self.problem(
+                    subject,
+                    info.storage,
+                    visit,
+                    f"{reason}; the value of another row for this visit is read "
+                    f"({agreement.source})",
+                    where,
+                    name,
+                    value,
+                )
+
+
+@attrs.frozen
+class _Agreement:
+    """What several rows give for one value, compared as read (`_agreement`)."""
+
+    #: the value read once, as the first row that gives it writes it (None on a disagreement)
+    kept: Any
+    #: where `kept` comes from
+    source: str | None
+    #: values that cannot be read beside the one read: (where, value, why)
+    unread: tuple[tuple[str, Any, str], ...]
+    #: "line 2 gives 5.5, line 3 gives 9.5" when the rows disagree, else None
+    disagreement: str | None
+
+
+def _agreement(given: Sequence[tuple[str, Any]], read: Callable[[Any], Any]) -> _Agreement:
+    """The rule for several rows of one key: the values they give (`given`, missing ones
+    already left out) are compared as `read` reads them (an `_Unread` is left out, as
+    SQL's MIN and MAX leave out NULL).
+
+    One value as read: the first row that gives it is kept.  None can be read: the
+    first is kept, so that its problem is reported where it is read.  Several
+    values: a disagreement, naming every row's value.
+    """
+    read_values = [(where, value, read(value)) for where, value in given]
+    readable = [(w, value, key) for w, value, key in read_values if not isinstance(key, _Unread)]
+    distinct: list[Any] = []
+    for _where, _value, key in readable:
+        if key not in distinct:
+            distinct.append(key)
+    if not distinct:
+        return _Agreement(given[0][1], given[0][0], (), None)
+    if len(distinct) == 1:
+        source, kept, _key = readable[0]
+        unread = tuple(
+            (where, value, key.reason)
+            for where, value, key in read_values
+            if isinstance(key, _Unread)
+        )
+        return _Agreement(kept, source, unread, None)
+    found = ", ".join(
+        f"{where} gives {_shown(value)}"
+        + (f" (not read: {key.reason})" if isinstance(key, _Unread) else "")
+        for where, value, key in read_values
+    )
+    return _Agreement(None, None, (), found)
 
 
 @attrs.frozen
@@ -387,13 +519,31 @@ def _read(item: ItemInfo, value: Any) -> Any:
     """
     if item.kind == "date" and item.item.partial:
         return str(value)
+    return _read_as(item.converter, value)
+
+
+def _read_as(convert: Callable[[Any], Any], value: Any) -> Any:
+    """`value` as `convert` reads it, or an `_Unread` that says why it cannot be."""
     try:
-        converted = item.converter(value)
+        converted = convert(value)
     except BadValue as error:
         return _Unread(str(error))
     if converted is MISSING:
         return _Unread("missing")
     return converted[0] if isinstance(converted, tuple) else converted
+
+
+def _assignment_reader(names: Sequence[str], word: str) -> Callable[[Any], Any]:
+    """The reader of an arm or a dose level: one of `names`, as the record reader wants it."""
+
+    def read(value: Any) -> Any:
+        text = str(value).strip()
+        if text not in names:
+            known = ", ".join(names) or "none declared"
+            raise BadValue(f"'{text}' is not {word} ({known})")
+        return text
+
+    return read
 
 
 def _shown(value: Any) -> str:

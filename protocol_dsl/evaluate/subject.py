@@ -552,6 +552,18 @@ def _yes_no(value: Any) -> Any:
     raise BadValue(f"'{value}' is not yes or no")
 
 
+def read_date(value: Any) -> Any:
+    """A visit date as a subject record's reader reads it: a `datetime.date`, `MISSING`
+    for an empty cell; `BadValue` when it is not a date."""
+    return _date(value)
+
+
+def read_yes_no(value: Any) -> Any:
+    """An attestation as a subject record's reader reads it: True or False, `MISSING`
+    for an empty cell; `BadValue` when it is not yes or no."""
+    return _yes_no(value)
+
+
 def is_missing(value: Any) -> bool:
     """Absent, null, an empty cell or a NaN from a table."""
     if value is None:

@@ -117,7 +117,7 @@ def test_bad_rows_are_reported_and_every_subject_comes_out(qls_spec: Spec, tmp_p
         "subject_id,visit,date\n"
         "S1,SCR,2025-01-06\n"
         ",SCR,2025-01-07\n"  # no subject id
-        "S1,SCR,2025-01-08\n"  # a second date for the same visit
+        "S1,SCR,2025-01-08\n"  # another date for the same visit: unknown
         "S2,XYZ,2025-01-06\n"  # not a visit of the spec
         "S3,SCR,2025-01-06,extra\n",  # a cell too many
         encoding="utf-8",
@@ -137,7 +137,11 @@ def test_bad_rows_are_reported_and_every_subject_comes_out(qls_spec: Spec, tmp_p
     assert any(s == "lab_results" and "not a form of the spec" in r for s, r in reasons)
     assert any(s == "demographics" and "'shoe_size' is not a column" in r for s, r in reasons)
     s1 = next(o for o in run.outcomes if o.subject_id == "S1").result.invalid
-    assert any(p.source == "visits.csv line 4" and "second date" in p.reason for p in s1)
+    assert any(p.source == "visits.csv line 4" and "second row" in p.reason for p in s1)
+    assert any(
+        p.source == "visits.csv line 4" and "the rows disagree on the date of SCR" in p.reason
+        for p in s1
+    )
     s2 = next(o for o in run.outcomes if o.subject_id == "S2").result.invalid
     assert any(p.source == "visits.csv line 5" and "not a visit" in p.reason for p in s2)
     s4 = next(o for o in run.outcomes if o.subject_id == "S4").result.invalid

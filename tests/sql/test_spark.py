@@ -25,6 +25,13 @@ from tests.evaluate.test_exact import SPEC as EXACT_SPEC
 from tests.evaluate.test_exact import subject as exact_subject
 from tests.sql.cases import CDISCPILOT01, QLS4131
 from tests.sql.test_golden import SUBJECTS
+from tests.sql.test_rows_of_one_key import EDIT_CHECKS as KEY_EDIT_CHECKS
+from tests.sql.test_rows_of_one_key import SCREENING as KEY_CASES
+from tests.sql.test_rows_of_one_key import (
+    compile_dosing_spec,
+    write_dosing_case,
+    write_screening_cases,
+)
 from tests.sql.test_rows_of_one_visit import CASES as ROW_CASES
 from tests.sql.test_rows_of_one_visit import write_cases
 from tests.sql.test_semantics import HEADER, RULES, _records
@@ -187,6 +194,48 @@ def test_spark_reads_several_rows_of_one_visit_like_duckdb(spark, tmp_path: Path
     got, expected = _spark_and_duckdb(spark, tmp_path, spec, tables)
     assert got == expected
     assert len(got) == len(ids) + 1
+
+
+def test_spark_reads_several_rows_of_one_key_like_duckdb(spark, tmp_path: Path) -> None:
+    """Two dates of one visit, two answers of one criterion: Spark reads them as DuckDB."""
+    tables = tmp_path / "tables"
+    ids = write_screening_cases(sorted(KEY_CASES), tables)
+    spec = compile_spec(str(QLS4131)).spec
+    got, expected = _spark_and_duckdb(spark, tmp_path, spec, tables)
+    assert got == expected
+    assert len(got) == len(ids) + 1
+
+
+@pytest.mark.parametrize("case", ["two arms", "two first dates of a cycle", "an arm twice"])
+def test_spark_checks_several_rows_of_one_key_like_duckdb(spark, tmp_path: Path, case: str) -> None:
+    """The edit checks over two arms of a subject, two dates of a cycle's first visit."""
+    from generators.sql import edit_checks
+
+    spec = compile_dosing_spec()
+    tables = tmp_path / "tables"
+    write_dosing_case(spec, case, tables)
+    duckdb_connection = connect(spec, tables)
+    expected = sorted(duckdb_connection.sql(edit_checks.render(spec, "duckdb")).fetchall())
+    _views_to_spark(spark, duckdb_connection, tmp_path)
+    duckdb_connection.close()
+    rows = spark.sql(edit_checks.render(spec, "spark")).collect()
+    assert sorted(tuple(row) for row in rows) == expected
+    assert {r[1] for r in expected} >= KEY_EDIT_CHECKS[case][3]
+
+
+def _views_to_spark(spark: Any, duckdb_connection: Any, folder: Path) -> None:
+    """Every table and view of a DuckDB connection, as Spark temporary views."""
+    views = [
+        row[0]
+        for row in duckdb_connection.sql(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
+            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
+        ).fetchall()
+    ]
+    for view in views:
+        path = folder / f"{view}.parquet"
+        duckdb_connection.view(view).write_parquet(str(path))
+        spark.read.parquet(str(path)).createOrReplaceTempView(view)
 
 
 def test_spark_runs_the_edit_check_query_like_duckdb(spark, tmp_path: Path) -> None:

@@ -203,6 +203,34 @@ def _second_rows(
             rows.insert(draw(st.integers(0, len(rows))), second)
 
 
+#: The tables keyed by more than subject and visit, with the column of their one value.
+KEYED_TABLES = {"visits": "date", "attestations": "attested"}
+
+
+def _second_key_rows(draw: st.DrawFn, tables: dict[str, tuple[list[str], list[list[Any]]]]) -> None:
+    """Second rows for some visit dates and attestations.
+
+    The second row's value is the first row's (agree), blank (missing), or
+    another (disagree: another row's date, or the other answer); the row goes
+    anywhere in the table.
+    """
+    for name, value_column in KEYED_TABLES.items():
+        columns, rows = tables[name]
+        at = columns.index(value_column)
+        for row in list(rows):
+            if not draw(st.booleans()):
+                continue
+            second = list(row)
+            source = draw(st.sampled_from(("same", "blank", "other")))
+            if source == "blank":
+                second[at] = None
+            elif source == "other" and name == "attestations":
+                second[at] = not row[at] if isinstance(row[at], bool) else True
+            elif source == "other":
+                second[at] = draw(st.sampled_from(rows))[at]
+            rows.insert(draw(st.integers(0, len(rows))), second)
+
+
 @pytest.mark.parametrize("name", sorted(SPECS))
 @settings(
     max_examples=8,
@@ -213,14 +241,16 @@ def _second_rows(
 def test_csv_tables_with_several_rows_of_one_visit_give_the_same_report(
     name: str, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Generated subjects as CSV tables, some visits with a second row that agrees with the
-    first, leaves values out or gives others: every engine reads them alike."""
+    """Generated subjects as CSV tables, some visits, visit dates and attestations with a
+    second row that agrees with the first, leaves values out or gives others: every engine
+    reads them alike."""
     spec = SPECS[name]
     dictionary = DataDictionary(spec)
     records = data.draw(subject_batches(spec, BASELINES[name], max_size=6))
     tables = subjects_to_tables(dictionary, records)
     forms = {info.storage for info in dictionary.forms.values() if not info.repeating}
     data.draw(st.composite(lambda draw: _second_rows(draw, tables, forms))())
+    data.draw(st.composite(lambda draw: _second_key_rows(draw, tables))())
     folder = tmp_path_factory.mktemp("second_rows") / "tables"
     write_csv_folder(tables, folder)
     report = _all_engines_agree(PATHS[name], folder, "csv")

@@ -714,8 +714,14 @@ WITH "demographics_repeated" AS (
 ), "visit_dates" AS (
   SELECT
     "subject_id",
-    MAX(CASE WHEN "visit" = 'SCRN1' THEN "date" END) AS "date_SCRN1",
-    MAX(CASE WHEN "visit" = 'BASELINE' THEN "date" END) AS "date_BASELINE"
+    CASE
+      WHEN MIN(CASE WHEN "visit" = 'SCRN1' THEN "date" END) = MAX(CASE WHEN "visit" = 'SCRN1' THEN "date" END)
+      THEN MAX(CASE WHEN "visit" = 'SCRN1' THEN "date" END)
+    END AS "date_SCRN1",
+    CASE
+      WHEN MIN(CASE WHEN "visit" = 'BASELINE' THEN "date" END) = MAX(CASE WHEN "visit" = 'BASELINE' THEN "date" END)
+      THEN MAX(CASE WHEN "visit" = 'BASELINE' THEN "date" END)
+    END AS "date_BASELINE"
   FROM "visits"
   WHERE
     NOT "subject_id" IS NULL
@@ -724,9 +730,18 @@ WITH "demographics_repeated" AS (
 ), "attested" AS (
   SELECT
     "subject_id",
-    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL06' THEN "attested" END AS BOOLEAN)) AS "INCL06",
-    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL07' THEN "attested" END AS BOOLEAN)) AS "INCL07",
-    BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL08' THEN "attested" END AS BOOLEAN)) AS "INCL08"
+    CASE
+      WHEN BOOL_AND(CAST(CASE WHEN "criterion" = 'INCL06' THEN "attested" END AS BOOLEAN)) = BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL06' THEN "attested" END AS BOOLEAN))
+      THEN BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL06' THEN "attested" END AS BOOLEAN))
+    END AS "INCL06",
+    CASE
+      WHEN BOOL_AND(CAST(CASE WHEN "criterion" = 'INCL07' THEN "attested" END AS BOOLEAN)) = BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL07' THEN "attested" END AS BOOLEAN))
+      THEN BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL07' THEN "attested" END AS BOOLEAN))
+    END AS "INCL07",
+    CASE
+      WHEN BOOL_AND(CAST(CASE WHEN "criterion" = 'INCL08' THEN "attested" END AS BOOLEAN)) = BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL08' THEN "attested" END AS BOOLEAN))
+      THEN BOOL_OR(CAST(CASE WHEN "criterion" = 'INCL08' THEN "attested" END AS BOOLEAN))
+    END AS "INCL08"
   FROM "attestations"
   WHERE
     NOT "subject_id" IS NULL

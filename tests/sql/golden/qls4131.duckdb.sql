@@ -1565,8 +1565,14 @@ WITH "demographics_repeated" AS (
 ), "visit_dates" AS (
   SELECT
     "subject_id",
-    MAX(CASE WHEN "visit" = 'SCR' THEN "date" END) AS "date_SCR",
-    MAX(CASE WHEN "visit" = 'D1' THEN "date" END) AS "date_D1"
+    CASE
+      WHEN MIN(CASE WHEN "visit" = 'SCR' THEN "date" END) = MAX(CASE WHEN "visit" = 'SCR' THEN "date" END)
+      THEN MAX(CASE WHEN "visit" = 'SCR' THEN "date" END)
+    END AS "date_SCR",
+    CASE
+      WHEN MIN(CASE WHEN "visit" = 'D1' THEN "date" END) = MAX(CASE WHEN "visit" = 'D1' THEN "date" END)
+      THEN MAX(CASE WHEN "visit" = 'D1' THEN "date" END)
+    END AS "date_D1"
   FROM "visits"
   WHERE
     NOT "subject_id" IS NULL
@@ -1575,7 +1581,10 @@ WITH "demographics_repeated" AS (
 ), "attested" AS (
   SELECT
     "subject_id",
-    BOOL_OR(CAST(CASE WHEN "criterion" = 'I6' THEN "attested" END AS BOOLEAN)) AS "I6"
+    CASE
+      WHEN BOOL_AND(CAST(CASE WHEN "criterion" = 'I6' THEN "attested" END AS BOOLEAN)) = BOOL_OR(CAST(CASE WHEN "criterion" = 'I6' THEN "attested" END AS BOOLEAN))
+      THEN BOOL_OR(CAST(CASE WHEN "criterion" = 'I6' THEN "attested" END AS BOOLEAN))
+    END AS "I6"
   FROM "attestations"
   WHERE
     NOT "subject_id" IS NULL
