@@ -50,6 +50,7 @@ from protocol_dsl.lsp import reuse
 from protocol_dsl.lsp.criterion_findings import CriterionFindings
 from protocol_dsl.lsp.criterion_solver import CriterionSolverChecks
 from protocol_dsl.lsp.declaration_findings import DeclarationFindings
+from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.lsp.same_text import SameTextFindings
 from protocol_dsl.spec import Spec
@@ -72,6 +73,10 @@ class Checker:
         #: The last text parsed of each file and its module, to re-parse one declaration.
         self._last: dict[str, tuple[str, m.Module]] = {}
         self.reparses = 0
+        #: Which declarations of each kept module are those of the module it was re-parsed
+        #: from, moved by the edit (`lineage`): the memories of findings by declaration
+        #: follow them.
+        self.lineage = Lineage()
         #: The digest of the text each kept module was parsed from, by the module's id.
         self._texts: dict[int, tuple[m.Module, str]] = {}
         self.parses = 0
@@ -94,7 +99,7 @@ class Checker:
         self.declarations = DeclarationFindings()
         #: The findings about each criterion of the checks that find them criterion by
         #: criterion, by criterion object (`criterion_findings`).
-        self.criteria = CriterionFindings()
+        self.criteria = CriterionFindings(self.lineage)
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -117,6 +122,8 @@ class Checker:
                 _, (old, _problems) = self._parsed.popitem(last=False)
                 self._texts.pop(id(old), None)
                 self._contents.pop(id(old), None)
+                if old is not None:
+                    self.lineage.forget(old)
         else:
             self._parsed.move_to_end(key)
         module, diagnostics = found
@@ -133,6 +140,8 @@ class Checker:
         else:
             self.reparses += 1
             assert last is not None
+            if found[0] is not None:
+                self.lineage.record(last[1], found[0])
             if found[0] is not None and _same_content(last[1], found[0]):
                 kept = self._contents.get(id(last[1]))
                 kept = kept if kept is not None and kept[0] is last[1] else None

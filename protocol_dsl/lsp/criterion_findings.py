@@ -34,7 +34,7 @@ from protocol_dsl.checks import (
     rounded_fractions,
 )
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.lsp.reuse import Rest, same_objects
+from protocol_dsl.lsp.lineage import Lineage, Moves
 from protocol_dsl.spec import Spec
 
 #: A question about one criterion: its findings, or what the check makes them from.
@@ -52,17 +52,22 @@ PER_CRITERION: dict[Check, tuple[Findings, Question]] = {
     logs.check: (logs.findings, logs.criterion_logs),
 }
 
-#: Per criterion (by id): the criterion, the path of its spec, the question's answer.
-Kept = dict[int, tuple[m.Criterion, str, list[Any]]]
+#: Per criterion (by its spec's path and its number among the declarations of that spec's
+#: module): the criterion, the question's answer.
+Kept = dict[tuple[str, int], tuple[m.Criterion, list[Any]]]
+
+#: The module of each spec path a check ran on.
+Modules = dict[str, m.Module]
 
 
 class CriterionFindings:
     """The last findings about each criterion, per check, with what they rest on."""
 
-    def __init__(self) -> None:
-        #: (the declarations that are not criteria, the findings per check), replaced as
-        #: one value: the solver's check may run in another thread
-        self._last: tuple[Rest | None, dict[Check, Kept]] = (None, {})
+    def __init__(self, lineage: Lineage) -> None:
+        self.lineage = lineage
+        #: per check: (the modules it ran on, its findings per criterion), replaced as one
+        #: value: the solver's check may run in another thread
+        self._last: dict[Check, tuple[Modules, Kept]] = {}
         #: How many criteria's findings were given back (the tests read it).
         self.reused = 0
 
@@ -72,56 +77,91 @@ class CriterionFindings:
         run = _Run(self)
         return [run.wrapped(check) if check in PER_CRITERION else check for check in checks]
 
-    def last(self, rest: Rest) -> dict[Check, Kept]:
-        last_rest, kept = self._last
-        return kept if same_objects(last_rest, rest) else {}
+    def last(self, check: Check) -> tuple[Modules, Kept]:
+        return self._last.get(check, ({}, {}))
 
-    def keep(self, rest: Rest, check: Check, found: Kept) -> None:
-        last_rest, kept = self._last
-        kept = dict(kept) if same_objects(last_rest, rest) else {}
-        kept[check] = found
-        self._last = (rest, kept)
+    def keep(self, check: Check, modules: Modules, found: Kept) -> None:
+        last = dict(self._last)
+        last[check] = (modules, found)
+        self._last = last
 
 
 class _Run:
-    """One check of one text: the declarations that are not criteria are listed once."""
+    """One check of one text: how each module came from the modules of the last check."""
 
     def __init__(self, memory: CriterionFindings) -> None:
         self.memory = memory
-        self.rest: Rest | None = None
+        #: per module of the last check and of this one (by their ids): the moves from
+        #: one to the other, None when a declaration that is not a criterion changed
+        self._moves: dict[tuple[int, int], Moves | None] = {}
+        self._numbers: dict[int, dict[int, int]] = {}
+
+    def moves(self, then: m.Module | None, now: m.Module) -> Moves | None:
+        """The moves from `then` to `now` when every declaration but the criteria is kept."""
+        if then is None:
+            return None
+        key = (id(then), id(now))
+        if key not in self._moves:
+            moves = self.memory.lineage.moves(then, now)
+            if moves is not None and not all(
+                isinstance(then.declarations[n], m.Criterion)
+                and isinstance(now.declarations[n], m.Criterion)
+                for n in moves.edited
+            ):
+                moves = None
+            self._moves[key] = moves
+        return self._moves[key]
+
+    def number(self, module: m.Module, criterion: m.Criterion) -> int | None:
+        """The criterion's number among the module's declarations."""
+        numbers = self._numbers.get(id(module))
+        if numbers is None:
+            numbers = {id(d): n for n, d in enumerate(module.declarations)}
+            self._numbers[id(module)] = numbers
+        return numbers.get(id(criterion))
 
     def wrapped(self, check: Check) -> Check:
         findings, question = PER_CRITERION[check]
 
         def kept(spec: Spec) -> list[Diagnostic]:
-            if self.rest is None:
-                self.rest = _rest(spec)
-            rest = self.rest
-            before = self.memory.last(rest).get(check, {})
+            modules = {owner.path: owner.module for owner in spec.all_specs()}
+            then, before = self.memory.last(check)
+            # the criteria's findings rest on every other declaration, of every module
+            same_modules = then.keys() == modules.keys() and all(
+                self.moves(then[path], module) is not None for path, module in modules.items()
+            )
             now: Kept = {}
 
             def asked(root: Spec, owner: Spec, criterion: m.Criterion) -> list[Any]:
-                last = before.get(id(criterion))
-                if last is not None and last[0] is criterion and last[1] == owner.path:
-                    self.memory.reused += 1
-                    found = last[2]
-                else:
+                number = self.number(owner.module, criterion)
+                found = None
+                if same_modules and number is not None:
+                    found = self._reused(owner.path, then[owner.path], owner.module, number, before)
+                if found is None:
                     found = list(question(root, owner, criterion))
-                now[id(criterion)] = (criterion, owner.path, found)
+                else:
+                    self.memory.reused += 1
+                if number is not None:
+                    now[(owner.path, number)] = (criterion, found)
                 return found
 
             result = list(findings(spec, asked))
             # kept only when the check ran to the end (a failed check is E0999)
-            self.memory.keep(rest, check, now)
+            self.memory.keep(check, modules, now)
             return result
 
         # the family name of a check (E0999, N0903) comes from its module
         kept.__module__ = check.__module__
         return kept
 
-
-def _rest(spec: Spec) -> Rest:
-    return tuple(
-        (owner.path, tuple(d for d in owner.module.declarations if not isinstance(d, m.Criterion)))
-        for owner in spec.all_specs()
-    )
+    def _reused(
+        self, path: str, then: m.Module, now: m.Module, number: int, before: Kept
+    ) -> list[Any] | None:
+        """The findings about criterion `number` of `now` kept from `then`, moved."""
+        moves = self.moves(then, now)
+        last = before.get((path, number))
+        if moves is None or last is None or not moves.kept(number):
+            return None
+        if last[0] is not then.declarations[number]:
+            return None
+        return moves.findings(last[1])
