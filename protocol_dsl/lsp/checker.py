@@ -90,13 +90,13 @@ class Checker:
         self.reused = 0
         #: The last findings of the solver checks about single criteria (collection,
         #: alternatives), asked again only when what they encode changed.
-        self.criterion_solver = CriterionSolverChecks()
+        self.criterion_solver = CriterionSolverChecks(self.lineage)
         #: Each check's findings on the texts checked last: the full check of a text
         #: runs only the solver's check again after the quick one (`same_text`).
         self.same_text = SameTextFindings()
         #: The findings of the checks made of one question per declaration, by
         #: declaration object (`declaration_findings`).
-        self.declarations = DeclarationFindings()
+        self.declarations = DeclarationFindings(self.lineage)
         #: The findings about each criterion of the checks that find them criterion by
         #: criterion, by criterion object (`criterion_findings`).
         self.criteria = CriterionFindings(self.lineage)
@@ -181,7 +181,7 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
-            marked = self.declarations.marked_nodes()
+            marked = self.declarations.marked_nodes(spec)
             running = self.criteria.wrap(
                 self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
             )

@@ -34,6 +34,7 @@ from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import actions, completion, hover, outline, publish, rename, semantic
 from protocol_dsl.lsp.checker import Checker, carried_over, solver_findings
+from protocol_dsl.lsp.collector import Collector
 from protocol_dsl.lsp.index import Index
 from protocol_dsl.lsp.positions import LineIndex, line_index
 from protocol_dsl.lsp.tokens import in_string_or_comment, word_at
@@ -79,6 +80,8 @@ class ProtocolServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("protocol-lsp", __version__)
         self.checker = Checker()
+        #: Python's garbage collector, kept out of the checks (`collector`).
+        self.collector = Collector()
         #: One parse at a time: Lark's comment collection is shared by the process.
         self.parsing = self.checker.lock
         self.specs: dict[str, OpenSpec] = {}
@@ -135,12 +138,15 @@ class ProtocolServer(LanguageServer):
         spec.solver_sources = dict(full.sources)
         spec.result = full
         self._publish(spec, full, full.diagnostics)
+        self.collector.after_check()
+        self.collector.between_checks()
         # built once the writer has stopped typing, ready for the next request: it runs
         # on the event loop, and an edit typed meanwhile would wait behind it (on a
         # 10,000-line spec it takes longer than the check)
         await asyncio.sleep(INDEX_PAUSE)
         if generation == spec.generation:
             _ = spec.index
+            self.collector.in_pause()
 
     def quick(self, spec: OpenSpec) -> CompileResult:
         """Check the current text without the solver, and remember the result."""
@@ -149,6 +155,7 @@ class ProtocolServer(LanguageServer):
         spec.result, spec.checked = result, text
         if result.spec is not None:
             spec.loaded = result
+        self.collector.after_check()
         return result
 
     def current(self, uri: str) -> OpenSpec | None:
