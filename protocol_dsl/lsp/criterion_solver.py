@@ -122,6 +122,8 @@ class _Selection:
         #: (the modules, the flags of each criterion by its path and number), replaced as
         #: one value: the solver's check may run in another thread
         self._last: tuple[dict[str, m.Module], dict[tuple[str, int], _Flags]] = ({}, {})
+        #: How many criteria's flags were given back (the tests read it).
+        self.reused = 0
 
     def inputs(self, spec: Spec) -> Inputs:
         """Every declaration but the criteria, of the spec and its libraries, and the
@@ -154,6 +156,7 @@ class _Selection:
                     and last[0] is then[path].declarations[number]
                 ):
                     found = (criterion, last[1], last[2])
+                    self.reused += 1
             if found is None:
                 found = (
                     criterion,

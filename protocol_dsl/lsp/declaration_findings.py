@@ -16,7 +16,7 @@ node of a long spec for its marks is what both would otherwise do at each edit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from protocol_dsl import model as m
 from protocol_dsl.checks import Check, field_details, notes, previous_names
@@ -128,7 +128,7 @@ class DeclarationFindings:
                 earlier = then.get(owner.path)
                 moves = self.lineage.moves(earlier, module) if earlier is not None else None
                 for number, decl in enumerate(module.declarations):
-                    findings = None
+                    moved = None
                     last = before.get((owner.path, number))
                     if (
                         moves is not None
@@ -137,13 +137,14 @@ class DeclarationFindings:
                         and moves.kept(number)
                         and last[0] is earlier.declarations[number]
                     ):
-                        findings = moves.findings(last[1])
-                    if findings is None:
+                        moved = moves.findings(last[1])
+                    if moved is None:
                         findings = list(question(decl))
                     else:
                         self.reused += 1
-                    now[(owner.path, number)] = (decl, findings)  # type: ignore[assignment]
-                    found.extend(findings)  # type: ignore[arg-type]
+                        findings = cast(list[Diagnostic], moved)
+                    now[(owner.path, number)] = (decl, findings)
+                    found.extend(findings)
             self._kept[check] = (modules, now)
             return found
 

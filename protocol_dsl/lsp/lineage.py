@@ -17,7 +17,7 @@ line 12"), which moving its span would leave wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import attrs
 
@@ -74,12 +74,12 @@ class Moves:
             return None
         if start == span.start:
             return span
-        return m.Span(
-            span.file, span.line, span.column, span.end_line, span.end_column, start, end
-        )
+        return m.Span(span.file, span.line, span.column, span.end_line, span.end_column, start, end)
 
-    def findings(self, found: Iterable[object]) -> list[object] | None:
+    def findings(self, found: Sequence[object]) -> list[object] | None:
         """`found` (findings, or values without a position) moved; None when one cannot be."""
+        if not self.steps or not found:
+            return list(found)
         result: list[object] = []
         for one in found:
             if isinstance(one, Diagnostic):
@@ -89,11 +89,6 @@ class Moves:
                 one = moved
             result.append(one)
         return result
-
-
-#: Moves that move nothing: a module compared with itself.
-def unmoved(module: m.Module) -> Moves:
-    return Moves(module.span.file, ())
 
 
 class Lineage:
@@ -107,11 +102,15 @@ class Lineage:
         old, new = before.declarations, after.declarations
         if len(old) != len(new) or before.span.end_line != after.span.end_line:
             return  # a line added or removed: not followed (see the module's docstring)
-        edited = next((n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b), None)
+        edited = next(
+            (n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b), None
+        )
         if edited is None:
             return
         span = old[edited].span
-        step = Step(before, edited, span.start, span.end, span.end_line, after.span.end - before.span.end)
+        step = Step(
+            before, edited, span.start, span.end, span.end_line, after.span.end - before.span.end
+        )
         self._steps[id(after)] = (after, step)
 
     def forget(self, module: m.Module) -> None:
