@@ -25,6 +25,8 @@ the command prints.  What a warm process adds is memory:
 - a check that finds its findings criterion by criterion asks again only about
   the criteria the re-parse did not keep, while the other declarations are kept
   (`criterion_findings`);
+- a declaration the re-parse moved (it stands after the edit) is kept all the
+  same: the memories above follow it (`lineage`) and move its findings with it;
 - each module parsed has a content number, shared by the module of the next
   text when the declaration the edit re-parsed is equal to what it was (spans
   aside: a space typed, a line re-indented).  When every module of the spec

@@ -10,13 +10,13 @@ Each such check exposes the question about one criterion (`criterion_findings`,
 `criterion_logs`) and runs itself as `findings(spec, question)`, so the check
 and a language server ask the same questions in the same order.
 
-The re-parse of an edit keeps every declaration it did not touch as the same
-object (those after the edit too when the edit replaces a character by one).
-While every declaration but the criteria, of the spec and its libraries, is the
-same object as in the last check, a criterion that is the same object as then
-has the findings it had, spans included; they are given back instead of found
-again.  Any other edit (one to a form, a visit, a definition; one that moves
-later declarations) asks every criterion again.
+The re-parse of an edit keeps every declaration it did not touch: the same
+object before the edit, a copy moved by the edit's length after it (`lineage`).
+While every declaration but the criteria, of the spec and its libraries, is kept
+since the last check, a kept criterion has the findings it had, moved with it;
+they are given back instead of found again.  Any other edit (one to a form, a
+visit, a definition; one that adds or removes a line break) asks every
+criterion again.
 """
 
 from __future__ import annotations

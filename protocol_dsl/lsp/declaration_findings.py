@@ -3,10 +3,11 @@
 Some checks find their findings declaration by declaration, each from that
 declaration alone (`field_details`: the `{ … }` details of its fields; `notes`:
 its `provisional` and `question` marks).  The
-re-parse of an edit keeps every declaration it did not touch as the same object
-(those after the edit too when the edit replaces a character by one): such a
-declaration, spans included, is what it was, and so are its findings.  They are
-kept by the declaration's identity, for the declarations of the last check only.
+re-parse of an edit keeps every declaration it did not touch: the same object
+before the edit, a copy moved by the edit's length after it (`lineage`).  Such a
+declaration means what it meant, and its findings are those it had, moved with
+it.  They are kept by the declaration's place in its module, for the modules of
+the last check only.
 
 So are the nodes of a declaration that carry marks, where the `allow` marks are
 read (`checks.allows`) and the previous names (`previous_names`): walking every

@@ -7,8 +7,9 @@ client says otherwise), publishes the quick checks at once, then the solver's
 findings when they are ready (the solver runs beside the event loop, so hover
 and completion still answer).  The index behind navigation is built once the
 text has stayed unchanged for a moment after that, or by the first request
-that needs it.  An edit re-checks the open specs that use the
-edited file too.
+that needs it, and Python's garbage collector walks the server's memory then
+too, not inside a check (`collector`).  An edit re-checks the open specs that
+use the edited file too.
 
 Requests are answered from the last check of the current text; a request that
 arrives before that check has run makes it run first.  Settings come from the
