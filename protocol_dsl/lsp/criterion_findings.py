@@ -34,7 +34,7 @@ from protocol_dsl.checks import (
     rounded_fractions,
 )
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.lsp.lineage import Lineage, Moves
+from protocol_dsl.lsp.lineage import Lineage, Moves, Shift
 from protocol_dsl.spec import Spec
 
 #: A question about one criterion: its findings, or what the check makes them from.
@@ -127,16 +127,18 @@ class _Run:
             modules = {owner.path: owner.module for owner in spec.all_specs()}
             then, before = self.memory.last(check)
             # the criteria's findings rest on every other declaration, of every module
-            same_modules = then.keys() == modules.keys() and all(
-                self.moves(then[path], module) is not None for path, module in modules.items()
-            )
+            moves = [self.moves(then.get(path), module) for path, module in modules.items()]
+            same_modules = then.keys() == modules.keys() and None not in moves
+            shift = Shift(one for one in moves if one is not None)
             now: Kept = {}
 
             def asked(root: Spec, owner: Spec, criterion: m.Criterion) -> list[Any]:
                 number = self.number(owner.module, criterion)
                 found = None
                 if same_modules and number is not None:
-                    found = self._reused(owner.path, then[owner.path], owner.module, number, before)
+                    found = self._reused(
+                        owner.path, then[owner.path], owner.module, number, before, shift
+                    )
                 if found is None:
                     found = list(question(root, owner, criterion))
                 else:
@@ -155,7 +157,7 @@ class _Run:
         return kept
 
     def _reused(
-        self, path: str, then: m.Module, now: m.Module, number: int, before: Kept
+        self, path: str, then: m.Module, now: m.Module, number: int, before: Kept, shift: Shift
     ) -> list[Any] | None:
         """The findings about criterion `number` of `now` kept from `then`, moved."""
         moves = self.moves(then, now)
@@ -164,4 +166,4 @@ class _Run:
             return None
         if last[0] is not then.declarations[number]:
             return None
-        return moves.findings(last[1])
+        return shift.findings(last[1])

@@ -22,7 +22,7 @@ from typing import Any, cast
 from protocol_dsl import model as m
 from protocol_dsl.checks import Check, field_details, notes, previous_names
 from protocol_dsl.diagnostics import Diagnostic
-from protocol_dsl.lsp.lineage import Lineage
+from protocol_dsl.lsp.lineage import Lineage, Shift
 from protocol_dsl.spec import Spec
 
 #: The checks that are one question per declaration, and that question.
@@ -123,11 +123,16 @@ class DeclarationFindings:
             modules = _modules(spec)
             now: _Kept = {}
             found: list[Diagnostic] = []
+            moves_of = {
+                path: self.lineage.moves(then[path], module) if path in then else None
+                for path, module in modules.items()
+            }
+            shift = Shift(one for one in moves_of.values() if one is not None)
             # in the order of the check itself: the spec and its libraries, each in order
             for owner in spec.all_specs():
                 module = owner.module
                 earlier = then.get(owner.path)
-                moves = self.lineage.moves(earlier, module) if earlier is not None else None
+                moves = moves_of[owner.path]
                 for number, decl in enumerate(module.declarations):
                     moved = None
                     last = before.get((owner.path, number))
@@ -138,7 +143,7 @@ class DeclarationFindings:
                         and moves.kept(number)
                         and last[0] is earlier.declarations[number]
                     ):
-                        moved = moves.findings(last[1])
+                        moved = shift.findings(last[1])
                     if moved is None:
                         findings = list(question(decl))
                     else:

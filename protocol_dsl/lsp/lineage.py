@@ -17,7 +17,7 @@ line 12"), which moving its span would leave wrong.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -76,9 +76,21 @@ class Moves:
             return span
         return m.Span(span.file, span.line, span.column, span.end_line, span.end_column, start, end)
 
+
+class Shift:
+    """The moves of every file of a spec: where a finding about one file's declaration
+    now points, its labels in the other files included."""
+
+    def __init__(self, moves: Iterable[Moves]) -> None:
+        self._by_file = {one.path: one for one in moves if one.steps}
+
+    def span(self, span: m.Span) -> m.Span | None:
+        moves = self._by_file.get(span.file)
+        return span if moves is None else moves.span(span)
+
     def findings(self, found: Sequence[object]) -> list[object] | None:
         """`found` (findings, or values without a position) moved; None when one cannot be."""
-        if not self.steps or not found:
+        if not self._by_file or not found:
             return list(found)
         result: list[object] = []
         for one in found:
