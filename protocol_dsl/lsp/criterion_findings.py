@@ -5,7 +5,9 @@ on the declarations that are not criteria, never on another criterion: a rule
 cannot name one (`names`: what a rule's names resolve to; `partial_dates`: a
 partial date read where its period is unknown; `rounded_fractions`: the numbers
 a rule writes; `ongoing`: what its counts of records read; `logs`: the logs a
-rule reads that cannot record "none", which the check then lists per log).
+rule reads that cannot record "none", which the check then lists per log;
+`wording`: the numbers its quoted text states against those its rule compares
+with).
 Each such check exposes the question about one criterion (`criterion_findings`,
 `criterion_logs`) and runs itself as `findings(spec, question)`, so the check
 and a language server ask the same questions in the same order.
@@ -32,6 +34,7 @@ from protocol_dsl.checks import (
     ongoing,
     partial_dates,
     rounded_fractions,
+    wording,
 )
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp.lineage import Lineage, Moves, Shift
@@ -50,6 +53,7 @@ PER_CRITERION: dict[Check, tuple[Findings, Question]] = {
     rounded_fractions.check: (rounded_fractions.findings, rounded_fractions.criterion_findings),
     ongoing.check: (ongoing.findings, ongoing.criterion_findings),
     logs.check: (logs.findings, logs.criterion_logs),
+    wording.check: (wording.findings, wording.criterion_findings),
 }
 
 #: Per criterion (by its spec's path and its number among the declarations of that spec's

@@ -21,7 +21,8 @@ from tests.lsp.test_incremental import (
 
 #: One finding of each check split per criterion in its own criterion (an unknown name,
 #: a partial date read where its period is unknown, a rounded fraction, an ongoing
-#: condition counted by its onset), criteria without findings, an `allow` that
+#: condition counted by its onset, a text stating another age than its rule), criteria
+#: without findings, an `allow` that
 #: silences a finding and one that silences nothing (N0905, a finding of the full check
 #: only), and previous names (one claimed twice).
 SPEC = """trial EXAMPLE {
@@ -70,7 +71,7 @@ exclusion E1 "Opportunistic infection within 12 weeks prior to the first dose."
       and onset within 12 weeks before first_dose
   was I9
 
-exclusion E2 "Elderly" = demographics.age > 85
+exclusion E2 "Age > 80" = demographics.age > 85
   allow W0406 "stale"
 """
 
@@ -86,7 +87,7 @@ def _checked(tmp_path: Path) -> tuple[Checker, str]:
     first = checker.quick(str(path), SPEC, _read)
     codes = {d.code for d in first.diagnostics} | {d.code for d in first.allowed}
     # every kind of finding the split checks and the marks give is there to be kept
-    assert {"E0101", "W0409", "W0419", "W0414", "E0128"} <= codes
+    assert {"E0101", "W0409", "W0419", "W0414", "E0128", "W0413"} <= codes
     return checker, str(path)
 
 
