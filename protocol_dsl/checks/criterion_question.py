@@ -1,5 +1,6 @@
 """The question a check asks about one criterion, for the checks that judge each
-criterion on its own (`names`, `partial_dates`, `rounded_fractions`, `ongoing`).
+criterion on its own (`names`, `partial_dates`, `rounded_fractions`, `ongoing`,
+`wording`).
 
 Such a check runs as `findings(spec, question)` and `check(spec)` is
 `findings(spec, criterion_findings)`: a language server passes a question that

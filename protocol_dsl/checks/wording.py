@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, Fix, Label
 from protocol_dsl.semantics.stated import Stated, in_base, stated
 from protocol_dsl.spec import Scope, Spec, walk_scoped
@@ -29,19 +30,30 @@ Kind = tuple[int, ...] | None
 
 
 def check(spec: Spec) -> list[Diagnostic]:
+    return findings(spec, criterion_findings)
+
+
+def findings(spec: Spec, about_criterion: CriterionQuestion) -> list[Diagnostic]:
+    """The check, with the finding about each criterion asked of `about_criterion`."""
     found: list[Diagnostic] = []
     for criterion in spec.criteria:
-        if criterion.rule is None or criterion.attested:
-            continue
-        finding = disagreement(spec, criterion)
-        if finding is not None:
-            found.append(finding)
+        found.extend(about_criterion(spec, spec, criterion))
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
             finding = _time_frame(endpoint)
             if finding is not None:
                 found.append(finding)
     return found
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """W0413 for one criterion: its text against its rule, which reads definitions and
+    derived values, never another criterion."""
+    if criterion.rule is None or criterion.attested:
+        return
+    finding = disagreement(spec, criterion)
+    if finding is not None:
+        yield finding
 
 
 def _time_frame(endpoint: m.Endpoint) -> Diagnostic | None:

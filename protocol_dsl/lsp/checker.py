@@ -29,6 +29,8 @@ the command prints.  What a warm process adds is memory:
 - a check that finds its findings criterion by criterion asks again only about
   the criteria the re-parse did not keep, while the other declarations are kept
   (`criterion_findings`);
+- a declaration the re-parse moved (it stands after the edit) is kept all the
+  same: the memories above follow it (`lineage`) and move its findings with it;
 - each module parsed has a content number, shared by the module of the next
   text when the declaration the edit re-parsed is equal to what it was (spans
   aside: a space typed, a line re-indented).  When every module of the spec
@@ -55,6 +57,7 @@ from protocol_dsl.lsp import reuse
 from protocol_dsl.lsp.criterion_findings import CriterionFindings
 from protocol_dsl.lsp.criterion_solver import CriterionSolverChecks
 from protocol_dsl.lsp.declaration_findings import DeclarationFindings
+from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.lsp.same_text import SameTextFindings
 from protocol_dsl.spec import Spec
@@ -80,6 +83,10 @@ class Checker:
         #: The last text parsed of each file and its module, to re-parse one declaration.
         self._last: dict[str, tuple[str, m.Module]] = {}
         self.reparses = 0
+        #: Which declarations of each kept module are those of the module it was re-parsed
+        #: from, moved by the edit (`lineage`): the memories of findings by declaration
+        #: follow them.
+        self.lineage = Lineage()
         #: The digest of the text each kept module was parsed from, by the module's id.
         self._texts: dict[int, tuple[m.Module, str]] = {}
         self.parses = 0
@@ -93,16 +100,16 @@ class Checker:
         self.reused = 0
         #: The last findings of the solver checks about single criteria (collection,
         #: alternatives), asked again only when what they encode changed.
-        self.criterion_solver = CriterionSolverChecks()
+        self.criterion_solver = CriterionSolverChecks(self.lineage)
         #: Each check's findings on the texts checked last: the full check of a text
         #: runs only the solver's check again after the quick one (`same_text`).
         self.same_text = SameTextFindings()
         #: The findings of the checks made of one question per declaration, by
         #: declaration object (`declaration_findings`).
-        self.declarations = DeclarationFindings()
+        self.declarations = DeclarationFindings(self.lineage)
         #: The findings about each criterion of the checks that find them criterion by
         #: criterion, by criterion object (`criterion_findings`).
-        self.criteria = CriterionFindings()
+        self.criteria = CriterionFindings(self.lineage)
         #: Held while Lark parses: its collection of comments is shared by the process,
         #: and the solver's check may run in another thread.
         self.lock = threading.RLock()
@@ -128,6 +135,8 @@ class Checker:
                 _, (old, _problems) = self._parsed.popitem(last=False)
                 self._texts.pop(id(old), None)
                 self._contents.pop(id(old), None)
+                if old is not None:
+                    self.lineage.forget(old)
         else:
             self._parsed.move_to_end(key)
         module, diagnostics = found
@@ -144,6 +153,8 @@ class Checker:
         else:
             self.reparses += 1
             assert last is not None
+            if found[0] is not None:
+                self.lineage.record(last[1], found[0])
             if found[0] is not None and _same_content(last[1], found[0]):
                 kept = self._contents.get(id(last[1]))
                 kept = kept if kept is not None and kept[0] is last[1] else None
@@ -183,7 +194,7 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
-            marked = self.declarations.marked_nodes()
+            marked = self.declarations.marked_nodes(spec)
             running = self.criteria.wrap(
                 self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
             )

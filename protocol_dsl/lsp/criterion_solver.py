@@ -29,7 +29,7 @@ from protocol_dsl import model as m
 from protocol_dsl.checks import Check, alternatives, collection
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import reuse
-from protocol_dsl.lsp.reuse import same_objects
+from protocol_dsl.lsp.lineage import Lineage, Moves
 from protocol_dsl.spec import Spec
 
 #: What the two checks' answers rest on (see the module's docstring).
@@ -47,9 +47,9 @@ class _Last:
 class CriterionSolverChecks:
     """The last findings of the two checks, per spec, with what they were found on."""
 
-    def __init__(self) -> None:
+    def __init__(self, lineage: Lineage) -> None:
         self._last: dict[str, _Last] = {}
-        self.selection = _Selection()
+        self.selection = _Selection(lineage)
         #: How many checks reused the last findings (the tests read it).
         self.reused = 0
 
@@ -112,15 +112,18 @@ class _Run:
 
 
 class _Selection:
-    """Which criteria each check selects, kept per criterion object while every other
-    declaration is the same object as before: whether a criterion is selected depends
-    on its rule and on the declarations its names resolve to, never on another
-    criterion (a rule cannot name one)."""
+    """Which criteria each check selects, kept per criterion while every other declaration
+    is kept (the same object, or a copy an edit moved: `lineage`): whether a criterion is
+    selected depends on its rule and on the declarations its names resolve to, never on
+    another criterion (a rule cannot name one), nor on where anything stands."""
 
-    def __init__(self) -> None:
-        #: (the other declarations, the flags of each criterion by id), replaced as one
-        #: value: the solver's check may run in another thread
-        self._last: tuple[Any, dict[int, tuple[m.Criterion, bool, bool]]] = (None, {})
+    def __init__(self, lineage: Lineage) -> None:
+        self.lineage = lineage
+        #: (the modules, the flags of each criterion by its path and number), replaced as
+        #: one value: the solver's check may run in another thread
+        self._last: tuple[dict[str, m.Module], dict[tuple[str, int], _Flags]] = ({}, {})
+        #: How many criteria's flags were given back (the tests read it).
+        self.reused = 0
 
     def inputs(self, spec: Spec) -> Inputs:
         """Every declaration but the criteria, of the spec and its libraries, and the
@@ -129,26 +132,68 @@ class _Selection:
             (owner.path, tuple(d for d in owner.module.declarations if not _is_criterion(d)))
             for owner in spec.all_specs()
         )
-        last_rest, last_flags = self._last
-        kept = last_flags if same_objects(last_rest, rest) else {}
+        modules = {owner.path: owner.module for owner in spec.all_specs()}
+        then, last_flags = self._last
+        moves = self._moves(then, modules)
+        numbers = {
+            id(d): (path, n)
+            for path, module in modules.items()
+            for n, d in enumerate(module.declarations)
+            if _is_criterion(d)
+        }
         memo: dict[int, bool] = {}
-        flags: dict[int, tuple[m.Criterion, bool, bool]] = {}
+        flags: dict[tuple[str, int], _Flags] = {}
+        chosen: list[_Flags] = []
         for criterion in spec.criteria:
-            found = kept.get(id(criterion))
-            if found is None or found[0] is not criterion:
+            where = numbers.get(id(criterion))
+            found = None
+            if where is not None and moves is not None:
+                path, number = where
+                last = last_flags.get(where)
+                if (
+                    last is not None
+                    and moves[path].kept(number)
+                    and last[0] is then[path].declarations[number]
+                ):
+                    found = (criterion, last[1], last[2])
+                    self.reused += 1
+            if found is None:
                 found = (
                     criterion,
                     collection.reads_conditional(spec, criterion, memo),
                     alternatives.alternatives_overlap(spec, criterion),
                 )
-            flags[id(criterion)] = found
-        self._last = (rest, flags)
-        chosen = list(flags.values())
+            if where is not None:
+                flags[where] = found
+            chosen.append(found)
+        self._last = (modules, flags)
         return (
             rest,
             tuple(c for c, in_collection, _ in chosen if in_collection),
             tuple(c for c, _, in_alternatives in chosen if in_alternatives),
         )
+
+    def _moves(
+        self, then: dict[str, m.Module], now: dict[str, m.Module]
+    ) -> dict[str, Moves] | None:
+        """The moves from the last modules to these, when every declaration but the
+        criteria is kept; None otherwise."""
+        if then.keys() != now.keys():
+            return None
+        found: dict[str, Moves] = {}
+        for path, module in now.items():
+            moves = self.lineage.moves(then[path], module)
+            if moves is None or not all(
+                _is_criterion(then[path].declarations[n]) and _is_criterion(module.declarations[n])
+                for n in moves.edited
+            ):
+                return None
+            found[path] = moves
+        return found
+
+
+#: A criterion, and whether conditional collection and dead alternatives select it.
+_Flags = tuple[m.Criterion, bool, bool]
 
 
 def _is_criterion(declaration: object) -> bool:

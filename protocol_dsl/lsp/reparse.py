@@ -112,15 +112,17 @@ def _moved(node: Any, delta: int, lines: int) -> Any:
     """
     kind = type(node)
     if kind is m.Span:
-        return m.Span(
-            node.file,
-            node.line + lines,
-            node.column,
-            node.end_line + lines,
-            node.end_column,
-            node.start + delta,
-            node.end + delta,
-        )
+        # built as below for the nodes, without `__init__`: a long spec has hundreds of
+        # thousands of spans after an edit near its top
+        span = object.__new__(m.Span)
+        fields = span.__dict__
+        fields.update(node.__dict__)
+        fields["start"] = node.start + delta
+        fields["end"] = node.end + delta
+        if lines:
+            fields["line"] = node.line + lines
+            fields["end_line"] = node.end_line + lines
+        return span
     if kind is tuple:
         return tuple([_moved(element, delta, lines) for element in node]) if node else node
     is_node = _NODES.get(kind)

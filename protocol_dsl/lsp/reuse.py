@@ -15,6 +15,8 @@ starts or ends inside the edited text, is checked again from scratch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from protocol_dsl import model as m
@@ -105,6 +107,14 @@ def _moved_finding(finding: Diagnostic, edits: dict[str, Edit]) -> Diagnostic | 
         edit = edits.get(span.file)
         return span if edit is None else edit.span(span)
 
+    return moved_finding(finding, move)
+
+
+def moved_finding(
+    finding: Diagnostic, move: Callable[[m.Span], m.Span | None]
+) -> Diagnostic | None:
+    """`finding` with every span it holds (its own, its labels', its fix's) moved by
+    `move`; None when one cannot be moved."""
     span = move(finding.span)
     labels = [(move(label.span), label.message) for label in finding.labels]
     fix = None

@@ -7,8 +7,9 @@ client says otherwise), publishes the quick checks at once, then the solver's
 findings when they are ready (the solver runs beside the event loop, so hover
 and completion still answer).  The index behind navigation is built once the
 text has stayed unchanged for a moment after that, or by the first request
-that needs it.  An edit re-checks the open specs that use the
-edited file too.
+that needs it, and Python's garbage collector walks the server's memory then
+too, not inside a check (`collector`).  An edit re-checks the open specs that
+use the edited file too.
 
 Requests are answered from the last check of the current text; a request that
 arrives before that check has run makes it run first.  Settings come from the
@@ -34,6 +35,7 @@ from protocol_dsl.compiler import CompileResult
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import actions, completion, hover, outline, publish, rename, semantic
 from protocol_dsl.lsp.checker import Checker, carried_over, solver_findings
+from protocol_dsl.lsp.collector import Collector
 from protocol_dsl.lsp.index import Index
 from protocol_dsl.lsp.positions import LineIndex, line_index
 from protocol_dsl.lsp.tokens import in_string_or_comment, word_at
@@ -79,6 +81,8 @@ class ProtocolServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("protocol-lsp", __version__)
         self.checker = Checker()
+        #: Python's garbage collector, kept out of the checks (`collector`).
+        self.collector = Collector()
         #: One parse at a time: Lark's comment collection is shared by the process.
         self.parsing = self.checker.lock
         self.specs: dict[str, OpenSpec] = {}
@@ -137,12 +141,15 @@ class ProtocolServer(LanguageServer):
         self._publish(spec, full, full.diagnostics)
         # the solver's next z3 context made, its last terms freed: after the publication
         await asyncio.to_thread(self.checker.tidy)
+        self.collector.after_check()
+        self.collector.between_checks()
         # built once the writer has stopped typing, ready for the next request: it runs
         # on the event loop, and an edit typed meanwhile would wait behind it (on a
         # 10,000-line spec it takes longer than the check)
         await asyncio.sleep(INDEX_PAUSE)
         if generation == spec.generation:
             _ = spec.index
+            self.collector.in_pause()
 
     def quick(self, spec: OpenSpec) -> CompileResult:
         """Check the current text without the solver, and remember the result."""
@@ -151,6 +158,7 @@ class ProtocolServer(LanguageServer):
         spec.result, spec.checked = result, text
         if result.spec is not None:
             spec.loaded = result
+        self.collector.after_check()
         return result
 
     def current(self, uri: str) -> OpenSpec | None:

@@ -21,7 +21,8 @@ from tests.lsp.test_incremental import (
 
 #: One finding of each check split per criterion in its own criterion (an unknown name,
 #: a partial date read where its period is unknown, a rounded fraction, an ongoing
-#: condition counted by its onset), criteria without findings, an `allow` that
+#: condition counted by its onset, a text stating another age than its rule), criteria
+#: without findings, an `allow` that
 #: silences a finding and one that silences nothing (N0905, a finding of the full check
 #: only), and previous names (one claimed twice).
 SPEC = """trial EXAMPLE {
@@ -70,7 +71,7 @@ exclusion E1 "Opportunistic infection within 12 weeks prior to the first dose."
       and onset within 12 weeks before first_dose
   was I9
 
-exclusion E2 "Elderly" = demographics.age > 85
+exclusion E2 "Age > 80" = demographics.age > 85
   allow W0406 "stale"
 """
 
@@ -86,7 +87,7 @@ def _checked(tmp_path: Path) -> tuple[Checker, str]:
     first = checker.quick(str(path), SPEC, _read)
     codes = {d.code for d in first.diagnostics} | {d.code for d in first.allowed}
     # every kind of finding the split checks and the marks give is there to be kept
-    assert {"E0101", "W0409", "W0419", "W0414", "E0128"} <= codes
+    assert {"E0101", "W0409", "W0419", "W0414", "E0128", "W0413"} <= codes
     return checker, str(path)
 
 
@@ -184,3 +185,65 @@ def test_full_checks_of_a_spec_with_findings_in_its_criteria_are_as_from_scratch
     path = tmp_path / "criteria.trial"
     path.write_text(SPEC, encoding="utf-8")
     _same_as_from_scratch(path, edits, full=True)
+
+
+def test_a_digit_typed_in_the_first_criterion_moves_the_findings_of_those_after_it(
+    tmp_path: Path,
+) -> None:
+    """Typed, not replaced: every later declaration stands one character further on, and
+    the findings about the later criteria (an unknown name in I2, a partial date in I3,
+    rounded fractions in I4 and I5 …) move with them instead of being asked again."""
+    checker, path = _checked(tmp_path)
+    text = SPEC.replace("age >= 18", "age >= 118")  # in I1, the first criterion
+    found = checker.quick(path, text, _read)
+    assert _report(found) == _report(compile_spec(path, text, checks=_quick_checks()))
+    assert checker.criteria.reused == len(PER_CRITERION) * 6
+    assert {"E0101", "W0409", "W0419", "W0414"} <= {d.code for d in found.diagnostics}
+
+
+def test_findings_follow_criteria_through_texts_parsed_but_not_checked(tmp_path: Path) -> None:
+    """An editor asks for the outline of each text, which parses it: the next check's
+    modules are then several re-parses away from those its findings were found on."""
+    checker, path = _checked(tmp_path)
+    text = SPEC
+    for old, new in [(">= 18", ">= 118"), ("* 0.33", "* 0.133"), ("> 85", "> 815")]:
+        text = text.replace(old, new, 1)
+        checker.parse(text, path)
+    found = checker.quick(path, text, _read)
+    assert _report(found) == _report(compile_spec(path, text, checks=_quick_checks()))
+    # the three criteria edited are asked again, the four others are not
+    assert checker.criteria.reused == len(PER_CRITERION) * 4
+
+
+def test_a_line_break_typed_before_the_criteria_asks_about_every_one(tmp_path: Path) -> None:
+    """Moving a finding to another line could leave a line it names wrong: not followed."""
+    checker, path = _checked(tmp_path)
+    text = SPEC.replace("age >= 18", "age >=\n    18")
+    found = checker.quick(path, text, _read)
+    assert checker.criteria.reused == 0
+    assert _report(found) == _report(compile_spec(path, text, checks=_quick_checks()))
+
+
+def test_digits_typed_in_qls4131_move_the_findings_of_the_other_criteria() -> None:
+    text = QLS4131.read_text(encoding="utf-8")
+    spec = compile_spec(str(QLS4131), text).spec
+    assert spec is not None
+    criteria = [c for c in spec.criteria if c.span.file == str(QLS4131) and c.rule is not None]
+    checker = Checker()
+    checker.quick(str(QLS4131), text, _read)
+    # from the last criterion up, so that each digit typed leaves the next point where it was
+    points = [
+        next((i for i in range(c.rule.span.start, c.rule.span.end) if text[i].isdigit()), None)
+        for c in reversed(criteria)
+        if c.rule is not None
+    ]
+    typed = [at for at in points if at is not None][:4]
+    assert len(typed) == 4
+    for number, at in enumerate(typed):
+        text = text[:at] + "1" + text[at:]
+        before = checker.criteria.reused
+        found = checker.quick(str(QLS4131), text, _read)
+        assert _report(found) == _report(
+            compile_spec(str(QLS4131), text, checks=_quick_checks())
+        ), number
+        assert checker.criteria.reused - before >= len(PER_CRITERION) * (len(criteria) - 1)

@@ -147,3 +147,36 @@ def test_the_full_check_after_the_quick_one_runs_only_the_solver_again() -> None
     # every check but the solver's gave back what the quick check found
     assert checker.same_text.reused - before == len(_quick_checks())
     assert _report(full) == _report(compile_spec(str(QLS4131), text))
+
+
+def test_digits_typed_in_qls4131_rules_move_what_was_found_about_later_declarations() -> None:
+    """Typed, not replaced: every declaration after the edit stands one character further
+    on; its details, its marks and the solver's choice of criteria are kept all the same."""
+    text = QLS4131.read_text(encoding="utf-8")
+    spec = compile_spec(str(QLS4131), text).spec
+    assert spec is not None
+    checker = Checker()
+
+    def read(name: str) -> bytes:
+        return Path(name).read_bytes()
+
+    checker.full(str(QLS4131), text, read)
+    criteria = [c for c in spec.criteria if c.span.file == str(QLS4131)]
+    digits = [
+        max(i for i in range(c.rule.span.start, c.rule.span.end) if text[i].isdigit())
+        for c in criteria
+        if c.rule is not None
+        and any(ch.isdigit() for ch in text[c.rule.span.start : c.rule.span.end])
+    ]
+    typed = sorted(digits, reverse=True)[::3]  # from the end: earlier points stay put
+    assert len(typed) > 3
+    declarations = len(spec.module.declarations)
+    for at in typed:
+        text = text[:at] + "1" + text[at:]
+        before = (checker.declarations.reused, checker.criterion_solver.selection.reused)
+        quick = checker.quick(str(QLS4131), text, read)
+        assert _report(quick) == _report(compile_spec(str(QLS4131), text, checks=_quick_checks()))
+        assert checker.declarations.reused - before[0] >= declarations - 1
+        assert checker.criterion_solver.selection.reused - before[1] >= len(criteria) - 1
+        full = checker.full(str(QLS4131), text, read)
+        assert _report(full) == _report(compile_spec(str(QLS4131), text))

@@ -25,8 +25,9 @@ from protocol_dsl.lsp.checker import Checker
 from tests.lsp.conftest import QLS4131
 
 #: What is typed: a space most often (it changes no meaning), a line break, a digit
-#: and a letter (they change a rule, or break it), or a character deleted.
-EDITS = st.sampled_from(["space", "space", "delete", "newline", "digit", "letter"])
+#: replaced or typed before another (the rule changes; typed, everything after it moves)
+#: and a letter (it changes a rule, or breaks it), or a character deleted.
+EDITS = st.sampled_from(["space", "space", "delete", "newline", "digit", "insert", "letter"])
 
 
 def _span(span: m.Span) -> tuple:
@@ -70,10 +71,12 @@ def _edit(text: str, anchors: list[int], choice: int, kind: str, shift: int) -> 
         return text[:at] + "\n  " + text[at:]
     if kind == "delete":
         return text[:at] + text[at + 1 :]
-    if kind == "digit":
+    if kind in ("digit", "insert"):
         digit = next((i for i in range(at, min(at + 40, len(text))) if text[i].isdigit()), None)
         if digit is None:
             return text[:at] + "7" + text[at:]
+        if kind == "insert":  # 8 becomes 18, 2.5 becomes 2.15
+            return text[:digit] + "1" + text[digit:]
         return text[:digit] + str((int(text[digit]) + 1) % 10) + text[digit + 1 :]
     return text[:at] + "x" + text[at:]
 
