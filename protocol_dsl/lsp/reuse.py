@@ -23,23 +23,6 @@ from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Fix, Label
 from protocol_dsl.lsp.reparse import edited_region
 
-#: Every declaration but the criteria, per spec path, in order: what the findings
-#: kept about a criterion rest on besides the criterion itself.
-Rest = tuple[tuple[str, tuple[object, ...]], ...]
-
-
-def same_objects(before: Rest | None, after: Rest) -> bool:
-    """Whether two `Rest`s hold the same declaration objects (not only equal ones): the
-    re-parse keeps every declaration an edit did not touch as the same object."""
-    if before is None or len(before) != len(after):
-        return False
-    for (path, old), (same_path, new) in zip(before, after, strict=True):
-        if path != same_path or len(old) != len(new):
-            return False
-        if any(a is not b for a, b in zip(old, new, strict=True)):
-            return False
-    return True
-
 
 class Edit:
     """The one region where two texts differ, and how offsets move across it."""
