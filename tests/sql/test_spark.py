@@ -161,17 +161,7 @@ def _spark_and_duckdb(
     (views over records, temporary tables read from CSV files)."""
     duckdb_connection = connect(spec, source)
     expected = duckdb_connection.sql(render(screening_query(spec, "duckdb"), "duckdb")).fetchall()
-    views = [
-        row[0]
-        for row in duckdb_connection.sql(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
-            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
-        ).fetchall()
-    ]
-    for view in views:
-        path = tmp_path / f"{view}.parquet"
-        duckdb_connection.view(view).write_parquet(str(path))
-        spark.read.parquet(str(path)).createOrReplaceTempView(view)
+    _views_to_spark(spark, duckdb_connection, tmp_path)
     duckdb_connection.close()
 
     text = render(screening_query(spec, "spark"), "spark")
@@ -253,17 +243,7 @@ def test_spark_runs_the_edit_check_query_like_duckdb(spark, tmp_path: Path) -> N
     subjects = [logs.subject(c) for c in courses]
     duckdb_connection = connect(spec, subjects)
     expected = sorted(duckdb_connection.sql(edit_checks.render(spec, "duckdb")).fetchall())
-    views = [
-        row[0]
-        for row in duckdb_connection.sql(
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
-            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
-        ).fetchall()
-    ]
-    for view in views:
-        path = tmp_path / f"{view}.parquet"
-        duckdb_connection.view(view).write_parquet(str(path))
-        spark.read.parquet(str(path)).createOrReplaceTempView(view)
+    _views_to_spark(spark, duckdb_connection, tmp_path)
     duckdb_connection.close()
     rows = spark.sql(edit_checks.render(spec, "spark")).collect()
     assert sorted(tuple(row) for row in rows) == expected
