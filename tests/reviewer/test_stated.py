@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from protocol_dsl.semantics.stated import in_base, stated
@@ -64,6 +64,9 @@ _RELATIONS = {"≤": "<=", "at most": "<=", "at least": ">=", "≥": ">=", "with
 def test_a_threshold_in_any_sentence_is_read_once(
     value: int, word: str, relation: str, before: str, after: str
 ) -> None:
+    # a number of years after the word "age" is an age, which rules state as a plain
+    # number (see test_age_after_the_word_age_is_a_plain_number)
+    assume("age" not in before.lower())
     text = f"{before} {relation} {value} {word} {after}"
     [found] = stated(text)
     assert (found.value, found.unit, found.relation) == (
@@ -72,6 +75,15 @@ def test_a_threshold_in_any_sentence_is_read_once(
         _RELATIONS[relation],
     )
     assert text[found.start : found.end] == str(value)
+
+
+def test_age_after_the_word_age_is_a_plain_number() -> None:
+    [found] = stated("age at least 1 years")
+    assert (found.value, found.unit, found.relation) == (Fraction(1), None, ">=")
+    [found] = stated("Participants aged at least 18 years")
+    assert (found.value, found.unit, found.relation) == (Fraction(18), None, ">=")
+    [found] = stated("at least 12 years since diagnosis")
+    assert (found.value, found.unit, found.relation) == (Fraction(12), "a", ">=")
 
 
 def test_durations_compare_in_base_units() -> None:
