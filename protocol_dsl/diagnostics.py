@@ -9,7 +9,6 @@ and SARIF 2.1.0.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -368,6 +367,8 @@ _DOTTED = re.compile(r"[A-Za-z_%\[\]{}][A-Za-z0-9_%.\-/\[\]{}*^']*")
 def closest_name(text: str, start: int, end: int, suggestion: str) -> tuple[int, int] | None:
     """Where the name in `text[start:end]` most like `suggestion` is: the text a
     did-you-mean replaces (the item alone of `form.item` when the suggestion is one name)."""
+    import difflib  # only a finding with a did-you-mean needs it: not paid by a clean check
+
     best: tuple[float, int, int] | None = None
     for match in _DOTTED.finditer(text, start, max(end, start + 1)):
         whole = match.group().rstrip(".")
