@@ -13,7 +13,7 @@ and is left out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.spec import Spec
@@ -25,19 +25,36 @@ if TYPE_CHECKING:  # the solver (z3) is imported only for a spec with formal cri
 _SINGLE = ("E0401", "W0402", "W0403")
 
 
+class Remembered(Protocol):
+    """The two parts of the check, found by a caller that remembers its last findings."""
+
+    def thresholds(self, spec: Spec) -> list[Diagnostic]: ...
+
+    def analysis(self, spec: Spec) -> list[Diagnostic]: ...
+
+
 def check(
-    spec: Spec, *, thorough: bool = False, workspace: Workspace | None = None
+    spec: Spec,
+    *,
+    thorough: bool = False,
+    workspace: Workspace | None = None,
+    remembered: Remembered | None = None,
 ) -> list[Diagnostic]:
     """`workspace`: where a long-lived caller has the solver work (`solver.logic.Workspace`);
-    the findings are the same without it."""
+    `remembered`: what it has find the findings instead, from what it found before
+    (`lsp.whole_set`).  The findings are the same either way."""
     if not any(c.rule is not None for c in spec.criteria):
         return []
     from protocol_dsl.solver import ranges
     from protocol_dsl.solver.logic import analyse
 
-    found = list(ranges.check(spec))
+    found = list(ranges.check(spec) if remembered is None else remembered.thresholds(spec))
     covered = {(d.span.file, d.span.start, d.span.end) for d in found}
-    for diagnostic in analyse(spec, thorough=thorough, workspace=workspace):
+    if remembered is None:
+        analysed = analyse(spec, thorough=thorough, workspace=workspace)
+    else:
+        analysed = remembered.analysis(spec)
+    for diagnostic in analysed:
         span = diagnostic.span
         alone = diagnostic.code in _SINGLE and not diagnostic.labels
         if alone and (span.file, span.start, span.end) in covered:

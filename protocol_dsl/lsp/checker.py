@@ -19,9 +19,13 @@ the command prints.  What a warm process adds is memory:
   (`criterion_solver`);
 - the full check of a text runs only the solver's check again: every other
   check's findings on the same texts are those of the quick check (`same_text`);
-- the solver's check works in a z3 context made between checks, and the terms
+- the solver's check of the whole set of criteria asks again only about the
+  criteria an edit can have changed the answers for, when the edit changed
+  criteria only: the parts of the spec they are in (`whole_set`); the others
+  keep their findings, moved with the edit;
+- the solver's check works in z3 contexts made between checks, and the terms
   of the last check are freed between checks (`tidy`), not on the way from an
-  edit to its findings; each check still has a context of its own, as in a
+  edit to its findings; each check still has contexts of its own, as in a
   fresh process;
 - a check made of one question per declaration asks it only of the declarations
   the re-parse did not keep, and the nodes that carry marks (`allow`, `was`) are
@@ -60,6 +64,7 @@ from protocol_dsl.lsp.declaration_findings import DeclarationFindings
 from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.lsp.same_text import SameTextFindings
+from protocol_dsl.lsp.whole_set import WholeSetChecks
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
 from protocol_dsl.syntax.parser import parse_module
@@ -118,6 +123,9 @@ class Checker:
         #: Where the solver's check of the whole set of criteria runs: a z3 context made
         #: between checks, the last check's terms freed between checks (`tidy`).
         self.solver_workspace: Workspace | None = None
+        #: The last analysis of each spec's criteria: an edit that changed criteria only
+        #: has only the criteria it touched analysed again (`whole_set`).
+        self.whole_set = WholeSetChecks(self.lineage)
 
     def parse(self, source: str, path: str) -> ParseResult:
         with self.lock:
@@ -172,9 +180,8 @@ class Checker:
 
     def full(self, path: str, source: str, reader: Reader) -> CompileResult:
         """What `protocol check` reports, the solver's findings reused when the texts match."""
-        checks = [self._solver_check(check) for check in all_checks()]
         with self.solving:
-            return self._compile(path, source, reader, checks, "full")
+            return self._compile(path, source, reader, all_checks(), "full")
 
     def _compile(
         self, path: str, source: str, reader: Reader, checks: list[Check], kind: str
@@ -194,6 +201,8 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
+            if kind == "full":
+                checks = [self._solver_check(check, path, sources) for check in checks]
             marked = self.declarations.marked_nodes(spec)
             running = self.criteria.wrap(
                 self.declarations.wrap(self.criterion_solver.wrap(checks, path, sources), marked)
@@ -221,7 +230,7 @@ class Checker:
             numbers.append((owner.path, kept[1]))
         return tuple(sorted(numbers))
 
-    def _solver_check(self, check: Check) -> Check:
+    def _solver_check(self, check: Check, path: str, sources: dict[str, str]) -> Check:
         if check is not logic.check:
             return check
 
@@ -230,7 +239,8 @@ class Checker:
             found = self._solved.get(key) if key is not None else None
             if found is None:
                 self.solver_runs += 1
-                found = list(logic.check(spec, workspace=self._workspace(spec)))
+                remembered = self.whole_set.remembered(path, sources, self._workspace(spec))
+                found = list(logic.check(spec, remembered=remembered))
                 if key is None:
                     return found
                 self._solved[key] = found

@@ -68,7 +68,7 @@ and `witness` then declines rather than emit a subject that might be wrong.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, NamedTuple, cast
@@ -339,6 +339,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         max_records: int = 12,
         ctx: z3.Context | None = None,
         helpers: str = "",
+        knowable: set[tuple[int, str, str]] | None = None,
     ):
         self.spec = spec
         self.mode: Mode = mode
@@ -384,7 +385,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         self._criterion: str | None = None
         self._override: dict[AtomKey, Cond] = {}
         self._in_progress: set[tuple] = set()
-        self._knowable = _items_tested_for_missing(spec)
+        self._knowable = items_tested_for_missing(spec) if knowable is None else knowable
         self._day_one: z3.ArithRef | None = None
 
     # ------------------------------------------------------------ public
@@ -1694,10 +1695,13 @@ def _base_score(spec: Spec, symbol: Symbol) -> tuple[Spec, m.Score, frozenset[st
     return owner, decl, frozenset(without)
 
 
-def _items_tested_for_missing(spec: Spec) -> set[tuple[int, str, str]]:
-    """Items that some rule tests with `is known` / `is missing`: their absence is modelled."""
+def items_tested_for_missing(
+    spec: Spec, among: Iterable[tuple[Scope, m.Expr]] | None = None
+) -> set[tuple[int, str, str]]:
+    """Items that some rule tests with `is known` / `is missing`: their absence is modelled.
+    `among`: only these expressions of the spec."""
     tested: set[tuple[int, str, str]] = set()
-    for scope, expr in expressions(spec):
+    for scope, expr in expressions(spec) if among is None else among:
         if not _mentions_is_known(expr):
             continue  # most expressions: no need to work out the scope of every node
         for node, inner in walk_scoped(expr, scope):

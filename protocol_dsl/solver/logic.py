@@ -7,8 +7,13 @@ out false alarms from the abstractions (aggregates, calendar bounds, missing
 data): they can only hide a problem, never invent one.  The queries:
 
 * E0401 no subject can be eligible: all inclusions met and all exclusions not
-  met is unsatisfiable.  The conflicting criteria are an unsat core, made
-  minimal by deletion (dropping any one of them makes the rest satisfiable).
+  met is unsatisfiable.  The conflicting criteria are a minimal set, found by
+  deletion in the criteria's order (dropping any one of them makes the rest
+  satisfiable).  Which set that is rests only on the solver's answers, never on
+  which unsat core it happened to give (the cores only spare queries whose
+  answer is already known), so the same criteria are named however the terms
+  were numbered: the language server analyses part of a spec in a context of
+  its own (`analyse_criteria`) and gets the findings of the whole.
   A single inclusion that can never be met, or a single exclusion that every
   subject meets, is the one-criterion case.
 * For each criterion, "fails only this one" (every other criterion passes):
@@ -40,15 +45,16 @@ subject's values lie within their items' allowed ranges).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
+import attrs
 import z3
 
 from protocol_dsl import model as m
 from protocol_dsl.diagnostics import Diagnostic, Label
-from protocol_dsl.solver import make
+from protocol_dsl.solver import links, make
 from protocol_dsl.solver.alone import OwnParts, Shortcut
-from protocol_dsl.solver.encode import Encoder, formal_criteria
+from protocol_dsl.solver.encode import Encoder, formal_criteria, items_tested_for_missing
 from protocol_dsl.solver.groups import Linker, connected_groups
 from protocol_dsl.solver.terms import as_formula
 from protocol_dsl.spec import Spec
@@ -71,18 +77,87 @@ WORK_LIMIT = 20_000
 def analyse(
     spec: Spec, *, thorough: bool = False, workspace: Workspace | None = None
 ) -> list[Diagnostic]:
+    return [finding for _, finding in analyse_criteria(spec, None, thorough, workspace).findings]
+
+
+@attrs.frozen
+class Analysis:
+    """The findings of an analysis, each with the criterion it is about (None for E0401,
+    which is about several, and N0904), and what a caller needs to tell whether the
+    findings of part of a spec are those of the whole (`lsp.whole_set`)."""
+
+    findings: list[tuple[str | None, Diagnostic]]
+    #: the criteria (by id) in their groups: no variable links two groups
+    groups: list[list[str]]
+    #: a query ran out of effort (RLIMIT): where it stops depends on what the solver holds
+    gave_up: bool
+    #: criterion queries counted towards WORK_LIMIT, in all and by group (as `groups`)
+    work: int
+    work_of: list[int]
+
+
+def analyse_criteria(
+    spec: Spec,
+    only: Collection[str] | None = None,
+    thorough: bool = False,
+    workspace: Workspace | None = None,
+    part: dict[str, int] | None = None,
+    knowable: set[tuple[int, str, str]] | None = None,
+) -> Analysis:
+    """The analysis of the formal criteria, or of those in `only` (by id) as if the spec
+    had no other.  `only` gives the findings of the whole spec about those criteria when
+    no other criterion shares a variable with them (see `lsp.whole_set`).
+
+    The criteria are encoded part by part (`links`: criteria that read nothing in common
+    never share a variable): each part of BATCH criteria or more in a z3 context of its
+    own, every smaller part in one shared context.  A large group's analysis rests on
+    its solver's models (`alone`), which depend on everything its context holds and the
+    order its terms were made in; in a context of its own, that is the group alone, so
+    it is analysed the same way whatever else the spec holds.  (A small group's findings
+    rest on the solver's answers only.)  `part` and `knowable` (the items tested with
+    `is known`, `encode.items_tested_for_missing`): when the caller has them.
+    """
     criteria = formal_criteria(spec)
+    if only is not None:
+        criteria = [c for c in criteria if c.id in only]
     if not criteria:
-        return []
-    context = workspace.context() if workspace is not None else None
-    encoder = Encoder(spec, "check", ctx=context)
-    conds = {c.id: encoder.criterion(c) for c in criteria}
-    encoder.finalize()
-    findings = _Findings(spec, encoder, criteria, conds, None if thorough else WORK_LIMIT)
+        return Analysis([], [], False, 0, [])
+    if part is None:
+        reads = links.Reads(spec)
+        part = links.parts({c.id: reads.criterion(c) for c in criteria})
+    if knowable is None:
+        knowable = items_tested_for_missing(spec)
+    units = []
+    made = []
+    for unit in _units(criteria, part):
+        context = workspace.context() if workspace is not None else None
+        encoder = Encoder(spec, "check", ctx=context, knowable=knowable)
+        conds = {c.id: encoder.criterion(c) for c in unit}
+        encoder.finalize()
+        units.append((encoder, unit, conds))
+        made.append((encoder, conds))
+    findings = _Findings(spec, criteria, units, None if thorough else WORK_LIMIT)
     found = list(findings.run())
     if workspace is not None:
-        workspace.leave(encoder, findings, conds)
-    return found
+        workspace.leave(findings, made)
+    groups = findings.groups
+    return Analysis(
+        found,
+        [list(g.ids) for g in groups],
+        findings.gave_up,
+        findings.work,
+        [g.work for g in groups],
+    )
+
+
+def _units(criteria: list[m.Criterion], part: dict[str, int]) -> list[list[m.Criterion]]:
+    """The criteria each encoder encodes: the small parts together, then each large part."""
+    members: dict[int, list[m.Criterion]] = {}
+    for c in criteria:
+        members.setdefault(part[c.id], []).append(c)
+    small = [c for c in criteria if len(members[part[c.id]]) < BATCH]
+    large = [unit for unit in members.values() if len(unit) >= BATCH]
+    return ([small] if small else []) + large
 
 
 class Workspace:
@@ -100,14 +175,17 @@ class Workspace:
     #: (each superseded by the next edit before it was published), the oldest is freed.
     KEPT = 2
 
+    #: Contexts made beforehand: an analysis uses one for the small parts of a spec and
+    #: one for each large part (`analyse_criteria`).
+    SPARE = 2
+
     def __init__(self) -> None:
-        self._spare: z3.Context | None = None
+        self._spare: list[z3.Context] = []
         self._done: list[tuple[object, ...]] = []
 
     def context(self) -> z3.Context:
-        """A context no analysis has used: the one made beforehand, or a new one."""
-        spare, self._spare = self._spare, None
-        return spare if spare is not None else z3.Context()
+        """A context no analysis has used: one made beforehand, or a new one."""
+        return self._spare.pop() if self._spare else z3.Context()
 
     def leave(self, *parts: object) -> None:
         """Keep what an analysis made until `tidy`."""
@@ -121,10 +199,10 @@ class Workspace:
         return len(self._done)
 
     def tidy(self) -> None:
-        """Between analyses: free what the last ones made, make the next context."""
+        """Between analyses: free what the last ones made, make the next contexts."""
         self._done.clear()
-        if self._spare is None:
-            self._spare = z3.Context()
+        while len(self._spare) < self.SPARE:
+            self._spare.append(z3.Context())
 
 
 #: Small groups share a solver, up to this many criteria per solver.  z3 spends
@@ -140,10 +218,14 @@ class _Group:
     with other small groups, its domain constraints switched on by its own `guard`
     (an assumption of each of its queries), so no query sees another group's."""
 
-    def __init__(self, ids: list[str], solver: z3.Solver, guard: z3.BoolRef | None):
+    def __init__(self, ids: list[str], solver: z3.Solver, guard: z3.BoolRef | None, linker: Linker):
         self.ids = ids
         self.solver = solver
         self.guard = guard
+        #: what knows the variables of the terms of the group's context
+        self.linker = linker
+        #: the criterion queries asked about the group (towards WORK_LIMIT)
+        self.work = 0
 
 
 def _new_solver(ctx: z3.Context) -> z3.Solver:
@@ -156,23 +238,38 @@ class _Findings:
     def __init__(
         self,
         spec: Spec,
-        encoder: Encoder,
         criteria: list[m.Criterion],
-        conds: dict,
+        units: list[tuple[Encoder, list[m.Criterion], dict]],
         work_limit: int | None,
     ):
         self.spec = spec
         self.criteria = criteria
         self.by_id = {c.id: c for c in criteria}
-        self.ctx = ctx = encoder.ctx
         self.work = 0
         self.work_limit = work_limit
+        self.gave_up = False
         # one switch per criterion and polarity: the queries are assumptions over them
         self.passes: dict[str, z3.BoolRef] = {}
         self.fails: dict[str, z3.BoolRef] = {}
-        rules: dict[str, list[z3.BoolRef]] = {}
         #: criterion → its passing and failing formulas (what the switches turn on)
         self.formulas: dict[str, list[z3.BoolRef]] = {}
+        self.group_of: dict[str, _Group] = {}
+        self.groups: list[_Group] = []
+        #: groups whose domain constraints admit no subject at all, whatever the
+        #: criteria say (a visit window that ends before it starts): the schedule
+        #: checks report the cause, and no finding about their criteria means anything
+        self.void: set[int] = set()
+        #: large group → its domain constraints (for `alone`)
+        self.constraints: dict[int, list[z3.BoolRef]] = {}
+        #: large group → small queries against a subject passing all its criteria
+        self.shortcuts: dict[int, Shortcut] = {}
+        for encoder, unit, conds in units:
+            self._add_unit(encoder, unit, conds)
+
+    def _add_unit(self, encoder: Encoder, criteria: list[m.Criterion], conds: dict) -> None:
+        """The groups of the criteria one encoder encoded, in its context."""
+        ctx = encoder.ctx
+        rules: dict[str, list[z3.BoolRef]] = {}
         for c in criteria:
             on = make.bool_const(f"passes:{c.id}", ctx)
             off = make.bool_const(f"fails:{c.id}", ctx)
@@ -181,30 +278,20 @@ class _Findings:
             self.formulas[c.id] = [passes, fails]
             rules[c.id] = [make.implication(on, passes), make.implication(off, fails)]
             self.passes[c.id], self.fails[c.id] = on, off
-        self.group_of: dict[str, _Group] = {}
-        self.groups: list[_Group] = []
-        #: groups whose domain constraints admit no subject at all, whatever the
-        #: criteria say (a visit window that ends before it starts): the schedule
-        #: checks report the cause, and no finding about their criteria means anything
-        self.void: set[int] = set()
-        self.linker = Linker(ctx)
+        linker = Linker(ctx)
         grouped = connected_groups(
-            ctx, [c.id for c in criteria], rules, encoder.constraints, self.linker
+            ctx, [c.id for c in criteria], rules, encoder.constraints, linker
         )
-        #: large group → its domain constraints (for `alone`)
-        self.constraints: dict[int, list[z3.BoolRef]] = {}
-        #: large group → small queries against a subject passing all its criteria
-        self.shortcuts: dict[int, Shortcut] = {}
         shared, room = None, 0
         for ids, constraints in grouped:
             if len(ids) >= BATCH:
-                group = _Group(ids, _new_solver(ctx), None)
+                group = _Group(ids, _new_solver(ctx), None, linker)
                 self.constraints[id(group)] = constraints
             else:
                 if shared is None or len(ids) > room:
                     shared, room = _new_solver(ctx), BATCH
                 room -= len(ids)
-                group = _Group(ids, shared, make.bool_const(f"group:{ids[0]}", ctx))
+                group = _Group(ids, shared, make.bool_const(f"group:{ids[0]}", ctx), linker)
             guard = group.guard
             group.solver.add(
                 *[c if guard is None else make.implication(guard, c) for c in constraints]
@@ -214,7 +301,7 @@ class _Findings:
                 self.group_of[i] = group
             self.groups.append(group)
 
-    def run(self) -> Iterator[Diagnostic]:
+    def run(self) -> Iterator[tuple[str | None, Diagnostic]]:
         contradictory = False
         for sharing in self._sharing_a_solver(self.groups):
             # independent groups: all of them can be passed at once exactly when each can
@@ -228,20 +315,20 @@ class _Findings:
                     if not core:  # contradictory without any criterion
                         self.void.add(id(group))
                         continue
-                    yield self._nobody_eligible(core)
+                    yield None, self._nobody_eligible(core)
                     contradictory = True
                 elif answer == z3.sat and id(group) in self.constraints:
                     formulas = {i: self.formulas[i] for i in group.ids}
-                    parts = OwnParts(self.linker, formulas, self.constraints[id(group)])
+                    parts = OwnParts(group.linker, formulas, self.constraints[id(group)])
                     self.shortcuts[id(group)] = Shortcut(
-                        self.ctx, self.linker, parts, group.solver.model(), RLIMIT
+                        group.solver.ctx, group.linker, parts, group.solver.model(), RLIMIT
                     )
         if contradictory:
             # with nobody eligible every criterion "never decides alone": only the
             # criteria that are constant by themselves are worth a word
             for c in self.criteria:
                 if id(self.group_of[c.id]) not in self.void:
-                    yield from self._single_findings(c)
+                    yield from ((c.id, d) for d in self._single_findings(c))
             return
         # Criteria of small groups first: their queries are cheap, so a limit reached
         # in a large group leaves as few criteria unanalysed as it can.
@@ -251,7 +338,7 @@ class _Findings:
         while position < len(order):
             c = order[position]
             if self.work_limit is not None and self.work >= self.work_limit:
-                yield self._stopped(c, position, len(order))
+                yield None, self._stopped(c, position, len(order))
                 return
             if position >= alone_until:
                 batch = self._next_batch(order, position)
@@ -262,7 +349,7 @@ class _Findings:
                     position += len(batch)  # no finding for any of them
                     continue
                 alone_until = position + len(batch)
-            yield from self._criterion_findings(c)
+            yield from ((c.id, d) for d in self._criterion_findings(c))
             position += 1
 
     def _query(self, c: m.Criterion) -> list[z3.BoolRef]:
@@ -314,6 +401,8 @@ class _Findings:
         if groups[0].solver.check(*guards, *assumptions) != z3.sat:
             return False
         self.work += len(assumptions)
+        for group, query in zip(groups, queries, strict=True):
+            group.work += len(query)
         return True
 
     def _criterion_findings(self, c: m.Criterion) -> Iterator[Diagnostic]:
@@ -355,22 +444,39 @@ class _Findings:
 
     def _check(self, group: _Group, assumptions: list[z3.BoolRef]) -> z3.CheckSatResult:
         self.work += len(assumptions)
+        group.work += len(assumptions)
         if group.guard is not None:
             assumptions = [group.guard, *assumptions]
-        return group.solver.check(*assumptions)
+        answer = group.solver.check(*assumptions)
+        if answer == z3.unknown:
+            self.gave_up = True
+        return answer
 
     def _minimal(self, group: _Group, candidates: list[str], fixed: list[z3.BoolRef]) -> list[str]:
-        """A minimal subset of `candidates` (passing) that is unsatisfiable with `fixed`."""
+        """A minimal subset of `candidates` (passing) that is unsatisfiable with `fixed`:
+        each candidate in turn, the last first, is dropped when the rest without it is
+        still unsatisfiable (so the criteria named are the earliest that will do).
+
+        The result rests on the answers alone.  An unsat core only spares a query: a
+        candidate outside the last core is dropped without asking, since the core, still
+        all kept, is unsatisfiable without it (which core z3 gives depends on how its
+        terms were numbered; the criteria named must not).
+        """
         if self._check(group, [self.passes[i] for i in candidates] + fixed) != z3.unsat:
             return list(candidates)
-        core_ids = {a.get_id() for a in group.solver.unsat_core()}
-        kept = [i for i in candidates if self.passes[i].get_id() in core_ids]
-        for candidate in list(kept):
+        core = self._core(group)
+        kept = list(candidates)
+        for candidate in reversed(candidates):
             trial = [i for i in kept if i != candidate]
-            if self._check(group, [self.passes[i] for i in trial] + fixed) == z3.unsat:
-                core_ids = {a.get_id() for a in group.solver.unsat_core()}
-                kept = [i for i in trial if self.passes[i].get_id() in core_ids]
+            if self.passes[candidate].get_id() not in core:
+                kept = trial
+            elif self._check(group, [self.passes[i] for i in trial] + fixed) == z3.unsat:
+                kept, core = trial, self._core(group)
         return kept
+
+    @staticmethod
+    def _core(group: _Group) -> set[int]:
+        return {a.get_id() for a in group.solver.unsat_core()}
 
     def _stopped(self, first: m.Criterion, analysed: int, total: int) -> Diagnostic:
         """N0904 at the first criterion left unanalysed."""

@@ -12,7 +12,7 @@ of criteria and the definitions and derived values they use are looked at.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
 
@@ -33,10 +33,17 @@ _FLIP: dict[m.CompareOp, m.CompareOp] = {
 }
 
 
-def check(spec: Spec) -> Iterator[Diagnostic]:
+def check(spec: Spec, criteria: Iterable[m.Criterion] | None = None) -> Iterator[Diagnostic]:
+    """The findings about the criteria's rules and what they read; `criteria`: only these
+    criteria's (each definition's findings are the same whichever criterion reads it)."""
     resolved: dict[int, Symbol | None] = {}
     # the whole walk first: then every operand's name is resolved already
-    tests = [(n, s) for n, s in _reachable(spec, resolved) if isinstance(n, (m.Compare, m.Between))]
+    chosen = spec.criteria if criteria is None else criteria
+    tests = [
+        (n, s)
+        for n, s in _reachable(spec, chosen, resolved)
+        if isinstance(n, (m.Compare, m.Between))
+    ]
     for node, scope in tests:
         if isinstance(node, m.Compare):
             yield from _compare(spec, node, scope, resolved)
@@ -44,7 +51,9 @@ def check(spec: Spec) -> Iterator[Diagnostic]:
             yield from _between(spec, node, scope, resolved)
 
 
-def _reachable(spec: Spec, resolved: dict[int, Symbol | None]) -> Iterator[tuple[m.Expr, Scope]]:
+def _reachable(
+    spec: Spec, criteria: Iterable[m.Criterion], resolved: dict[int, Symbol | None]
+) -> Iterator[tuple[m.Expr, Scope]]:
     """Every node of the criteria, and of the definitions they read (each once).
 
     Each name is resolved once, here, into `resolved` (by node): a node is
@@ -52,7 +61,7 @@ def _reachable(spec: Spec, resolved: dict[int, Symbol | None]) -> Iterator[tuple
     from there.
     """
     work: deque[tuple[Scope, m.Expr]] = deque(
-        (Scope(spec, None, f"criterion {c.id}"), c.rule) for c in spec.criteria if c.rule
+        (Scope(spec, None, f"criterion {c.id}"), c.rule) for c in criteria if c.rule
     )
     seen: set[int] = set()
     while work:

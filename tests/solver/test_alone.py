@@ -114,7 +114,7 @@ def _shortcut(tmp_path: Path, criteria: str, monkeypatch) -> tuple[logic._Findin
     conds = {c.id: encoder.criterion(c) for c in formal}
     encoder.finalize()
     monkeypatch.setattr(logic, "BATCH", 1)
-    findings = logic._Findings(spec, encoder, formal, conds, None)
+    findings = logic._Findings(spec, formal, [(encoder, formal, conds)], None)
     assert list(findings.run()) == []
     [group] = findings.groups
     return findings, findings.shortcuts[id(group)]

@@ -132,7 +132,7 @@ def test_raw_assumption_checks_agree_with_z3s_own(tmp_path: Path) -> None:
     encoder = Encoder(spec, "check")
     conds = {c.id: encoder.criterion(c) for c in criteria}
     encoder.finalize()
-    findings = logic._Findings(spec, encoder, criteria, conds, None)
+    findings = logic._Findings(spec, criteria, [(encoder, criteria, conds)], None)
     group = findings.groups[0]
     for c in criteria:
         query = [findings.passes[i] for i in group.ids if i != c.id] + [findings.fails[c.id]]
