@@ -29,15 +29,28 @@ OPERATIONS: dict[str, Callable[[z3.ArithRef, z3.ArithRef], z3.ArithRef]] = {
 
 
 def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
-    return z3.Bool(name, ctx)
+    """`Bool(name)`: through `Z3_mk_const`, as `Bool` itself ends after wrapping the sort
+    in a Python object; the encoder and the analysis make several per criterion."""
+    ref = ctx.ref()
+    return z3.BoolRef(
+        z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, name), z3.Z3_mk_bool_sort(ref)), ctx
+    )
 
 
 def int_const(name: str, ctx: z3.Context) -> z3.ArithRef:
-    return z3.Int(name, ctx)
+    """`Int(name)`, through `Z3_mk_const` (see `bool_const`)."""
+    ref = ctx.ref()
+    return z3.ArithRef(
+        z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, name), z3.Z3_mk_int_sort(ref)), ctx
+    )
 
 
 def real_const(name: str, ctx: z3.Context) -> z3.ArithRef:
-    return z3.Real(name, ctx)
+    """`Real(name)`, through `Z3_mk_const` (see `bool_const`)."""
+    ref = ctx.ref()
+    return z3.ArithRef(
+        z3.Z3_mk_const(ref, z3.Z3_mk_string_symbol(ref, name), z3.Z3_mk_real_sort(ref)), ctx
+    )
 
 
 def int_val(value: int, ctx: z3.Context) -> z3.IntNumRef:

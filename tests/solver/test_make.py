@@ -1,7 +1,7 @@
 """The term constructors of `make` build exactly the terms z3's own functions build.
 
-`negation`, `if_then_else`, `is_index`, `implication`, `equivalence` and
-`compare` call z3's C functions directly when their operands need no
+The constants, `negation`, `if_then_else`, `is_index`, `implication`,
+`equivalence` and `compare` call z3's C functions directly when their operands need no
 coercion, and `rational_val` reads a rational from its text; each must give
 the very term (`eq`) that `Not`, `If`, `==`, `Implies`, `>=`… and `Q` give,
 and no other term (a context numbers its terms as they are made), and fall
@@ -112,6 +112,24 @@ def test_a_term_made_again_adds_nothing_to_its_context() -> None:
         ]
 
     assert ids(low) == ids(high)
+
+
+def test_constants_are_bool_int_and_real() -> None:
+    """The same constants, with the same ids, as z3's `Bool`, `Int` and `Real` make."""
+
+    def made(bool_const: object, int_const: object, real_const: object) -> list[object]:
+        ctx = z3.Context()
+        terms = [
+            maker(name, ctx)  # type: ignore[operator]
+            for maker in (bool_const, int_const, real_const)
+            for name in ("a", "visit:SCR", "labs[0].c3@SCR", "t!x7")
+        ]
+        again = bool_const("a", ctx)  # type: ignore[operator]
+        return [(str(t), str(t.sort()), t.get_id(), type(t)) for t in [*terms, again]] + [
+            z3.Int("fresh", ctx).get_id()
+        ]
+
+    assert made(make.bool_const, make.int_const, make.real_const) == made(z3.Bool, z3.Int, z3.Real)
 
 
 @given(st.integers(min_value=-(10**20), max_value=10**20))
