@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import NamedTuple, cast
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.semantics.types import analysed
 from protocol_dsl.spec import (
@@ -45,19 +46,66 @@ Uncollected = dict[int, tuple[m.Form, Spec, m.Span, str]]
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
+    reader = Reader(spec)  # one for the whole spec: each definition is followed once
+
+    def about_criterion(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+        return _criterion_findings(spec, reader, criterion)
+
+    return findings(spec, about_criterion, reader)
+
+
+def findings(
+    spec: Spec, about_criterion: CriterionQuestion, reader: Reader | None = None
+) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion asked of `about_criterion`.
+
+    The question gives a criterion's E0501, and an E0503 for each library form it reads
+    that the trial never collects: the trial's E0503 about such a form is the one of the
+    first criterion that reads it (or else of the first endpoint).
+    """
     if spec.trial is None:
         return  # libraries are scheduled by the trials that use them
-    reader = Reader(spec)
+    reader = reader if reader is not None else Reader(spec)
     uncollected: Uncollected = {}
+    first_reads: dict[tuple[str, int], Diagnostic] = {}
     for criterion in spec.criteria:
-        if criterion.rule is not None:
-            yield from _criterion(spec, reader, criterion, uncollected)
+        for diagnostic in about_criterion(spec, spec, criterion):
+            if diagnostic.code == "E0503":
+                first_reads.setdefault(_declared_at(diagnostic), diagnostic)
+            else:
+                yield diagnostic
     for objective in spec.objectives:
         for endpoint in objective.endpoints:
             for scope, expr in endpoint_expressions(spec, endpoint):
                 yield from _endpoint(spec, reader, endpoint, expr, scope, uncollected)
-    yield from _never_collected(spec, uncollected)
+    yield from _never_collected(spec)
+    yield from first_reads.values()
+    for diagnostic in _never_collected_library(spec, uncollected):
+        first_reads.setdefault(_declared_at(diagnostic), diagnostic)
+        if first_reads[_declared_at(diagnostic)] is diagnostic:
+            yield diagnostic
     yield from _unused(spec)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """E0501 about one criterion, and an E0503 for each library form it reads that the
+    trial never collects: they rest on what its names resolve to and on the schedule,
+    never on another criterion."""
+    return _criterion_findings(spec, Reader(spec), criterion)
+
+
+def _criterion_findings(spec: Spec, reader: Reader, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    if criterion.rule is None:
+        return  # nothing read yet
+    uncollected: Uncollected = {}
+    yield from _criterion(spec, reader, criterion, uncollected)
+    yield from _never_collected_library(spec, uncollected)
+
+
+def _declared_at(diagnostic: Diagnostic) -> tuple[str, int]:
+    """The form an E0503 about a library form is about: where it is declared."""
+    span = diagnostic.labels[0].span
+    return span.file, span.start
 
 
 # ---------------------------------------------------------------- what an expression reads
@@ -474,7 +522,8 @@ def _outside(spec: Spec, read: Read, visits: tuple[str, ...], start: int, end: i
 # ---------------------------------------------------------------- E0503 forms never collected
 
 
-def _never_collected(spec: Spec, uncollected: Uncollected) -> Iterator[Diagnostic]:
+def _never_collected(spec: Spec) -> Iterator[Diagnostic]:
+    """The trial's own forms without a visit."""
     for use in spec.form_uses:
         if use.owner is not spec or use.visits:
             continue
@@ -487,6 +536,10 @@ def _never_collected(spec: Spec, uncollected: Uncollected) -> Iterator[Diagnosti
             use.form.span,
             help=f'say where it is collected: `form {use.form.name} "…" at VISIT, VISIT {{ … }}`',
         )
+
+
+def _never_collected_library(spec: Spec, uncollected: Uncollected) -> Iterator[Diagnostic]:
+    """The library forms read that the trial never collects, each at its first read."""
     for form, owner, origin, who in uncollected.values():
         name = _form_name(spec, owner, form)
         yield Diagnostic(

@@ -24,26 +24,58 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from protocol_dsl import model as m
+from protocol_dsl.checks.criterion_question import CriterionQuestion
 from protocol_dsl.diagnostics import Diagnostic, Label
 from protocol_dsl.semantics import types as t
 from protocol_dsl.semantics import units
-from protocol_dsl.spec import Scope, Spec, expressions, walk_scoped
+from protocol_dsl.spec import Scope, Spec, declaration_expressions, walk_scoped
 from protocol_dsl.syntax import printer
 
 
 def check(spec: Spec) -> Iterator[Diagnostic]:
-    typer = t.Typer(spec)
+    typer = t.Typer(spec)  # one for the whole spec: the definitions are typed once
+
+    def about_criterion(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+        return _criterion(typer, owner, criterion)
+
+    return findings(spec, about_criterion, typer)
+
+
+def findings(
+    spec: Spec, about_criterion: CriterionQuestion, typer: t.Typer | None = None
+) -> Iterator[Diagnostic]:
+    """The check, with the findings about each criterion asked of `about_criterion`."""
+    typer = typer if typer is not None else t.Typer(spec)
+    for owner in spec.all_specs():
+        for decl in owner.module.declarations:
+            if isinstance(decl, m.Criterion):
+                yield from about_criterion(spec, owner, decl)
+            else:
+                for scope, top in declaration_expressions(owner, decl):
+                    yield from _expression(typer, top, scope)
+
+
+def criterion_findings(spec: Spec, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    """E0211 and E0212 in one criterion's rule: they rest on the types of what its names
+    resolve to, never on another criterion."""
+    return _criterion(t.Typer(spec), owner, criterion)
+
+
+def _criterion(typer: t.Typer, owner: Spec, criterion: m.Criterion) -> Iterator[Diagnostic]:
+    for scope, top in declaration_expressions(owner, criterion):
+        yield from _expression(typer, top, scope)
+
+
+def _expression(typer: t.Typer, top: m.Expr, scope: Scope) -> Iterator[Diagnostic]:
     seen: set[int] = set()
-    for scope, top in expressions(spec):
-        for node, here in walk_scoped(top, scope):
-            if id(node) in seen:  # an expression shared by two declarations
-                continue
-            seen.add(id(node))
-            for diagnostic in _node(typer, node, here):
-                yield diagnostic
-                if diagnostic.code == "E0211":
-                    # what is inside a refused length is not reported again
-                    seen.update(id(inner) for inner in _inside(top, diagnostic.span))
+    for node, here in walk_scoped(top, scope):
+        if id(node) in seen:  # inside a length already refused
+            continue
+        for diagnostic in _node(typer, node, here):
+            yield diagnostic
+            if diagnostic.code == "E0211":
+                # what is inside a refused length is not reported again
+                seen.update(id(inner) for inner in _inside(top, diagnostic.span))
 
 
 def _node(typer: t.Typer, node: m.Expr, scope: Scope) -> Iterator[Diagnostic]:

@@ -32,7 +32,8 @@ the command prints.  What a warm process adds is memory:
   looked for only in those (`declaration_findings`);
 - a check that finds its findings criterion by criterion asks again only about
   the criteria the re-parse did not keep, while the other declarations are kept
-  (`criterion_findings`);
+  (`criterion_findings`); so does the type pass the type, unit and unused-item
+  checks share (`typed`);
 - a declaration the re-parse moved (it stands after the edit) is kept all the
   same: the memories above follow it (`lineage`) and move its findings with it;
 - each module parsed has a content number, shared by the module of the next
@@ -64,6 +65,7 @@ from protocol_dsl.lsp.declaration_findings import DeclarationFindings
 from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.lsp.reparse import edited_region, reparse
 from protocol_dsl.lsp.same_text import SameTextFindings
+from protocol_dsl.lsp.typed import TypedSpecs
 from protocol_dsl.lsp.whole_set import WholeSetChecks
 from protocol_dsl.spec import Spec
 from protocol_dsl.syntax.loader import Reader, load
@@ -126,6 +128,8 @@ class Checker:
         #: The last analysis of each spec's criteria: an edit that changed criteria only
         #: has only the criteria it touched analysed again (`whole_set`).
         self.whole_set = WholeSetChecks(self.lineage)
+        #: The last type pass of each spec, by criterion (`typed`).
+        self.typed = TypedSpecs(self.lineage)
 
     def parse(self, source: str, path: str) -> ParseResult:
         with self.lock:
@@ -201,6 +205,8 @@ class Checker:
                 self.reused += 1
                 found = active, allowed
         if found is None:
+            # the type pass, from the last one where the edit kept its declarations
+            self.typed.provide(spec, path)
             if kind == "full":
                 checks = [self._solver_check(check, path, sources) for check in checks]
             marked = self.declarations.marked_nodes(spec)

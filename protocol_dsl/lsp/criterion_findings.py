@@ -7,7 +7,9 @@ partial date read where its period is unknown; `rounded_fractions`: the numbers
 a rule writes; `ongoing`: what its counts of records read; `logs`: the logs a
 rule reads that cannot record "none", which the check then lists per log;
 `wording`: the numbers its quoted text states against those its rule compares
-with).
+with; `durations`: the lengths of its time windows and date shifts, by the types
+of what it reads; `availability`: whether what it reads is collected by the visit
+it is judged at, and the library forms it reads that the trial never collects).
 Each such check exposes the question about one criterion (`criterion_findings`,
 `criterion_logs`) and runs itself as `findings(spec, question)`, so the check
 and a language server ask the same questions in the same order.
@@ -29,6 +31,8 @@ from typing import Any
 from protocol_dsl import model as m
 from protocol_dsl.checks import (
     Check,
+    availability,
+    durations,
     logs,
     names,
     ongoing,
@@ -54,6 +58,8 @@ PER_CRITERION: dict[Check, tuple[Findings, Question]] = {
     ongoing.check: (ongoing.findings, ongoing.criterion_findings),
     logs.check: (logs.findings, logs.criterion_logs),
     wording.check: (wording.findings, wording.criterion_findings),
+    durations.check: (durations.findings, durations.criterion_findings),
+    availability.check: (availability.findings, availability.criterion_findings),
 }
 
 #: Per criterion (by its spec's path and its number among the declarations of that spec's

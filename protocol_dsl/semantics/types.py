@@ -312,6 +312,17 @@ def item_type(item: m.Item, codelist: m.CodeList | None = None) -> Type:
 # ---------------------------------------------------------------- inference
 
 
+class Found:
+    """What typing some expressions found and read: problems, and the items read, each by
+    the path of its spec, its form's name and its name."""
+
+    __slots__ = ("items", "problems")
+
+    def __init__(self) -> None:
+        self.problems: list[Diagnostic] = []
+        self.items: set[tuple[str, str, str]] = set()
+
+
 class Typer(ExprVisitor[Type, [Scope]]):
     """Infers types of expressions of one spec, caching definitions and derived values.
 
@@ -326,6 +337,16 @@ class Typer(ExprVisitor[Type, [Scope]]):
         self.items_read: set[tuple[int, str]] = set()
         self._declared: dict[int, Type] = {}
         self._in_progress: set[int] = set()
+        #: What typing each criterion's rule found and read, by the criterion's id (the
+        #: problems and items of the definitions it typed on the way are not its own):
+        #: a long-lived caller keeps them per criterion (`lsp.typed`).
+        self.of_criterion: dict[int, Found] = {}
+        #: What typing everything else found and read.
+        self.of_rest = Found()
+        self._found = self.of_rest
+        #: A definition met again while it was being typed: its type depends on where
+        #: the typing began, so a caller must type the spec whole.
+        self.cyclic = False
 
     # ------------------------------------------------------------ public
 
@@ -349,7 +370,9 @@ class Typer(ExprVisitor[Type, [Scope]]):
         """The type of what a name resolves to."""
         if symbol.kind == "item":
             if symbol.form is not None:
-                self.items_read.add((id(symbol.form), symbol.decl.name))  # type: ignore[attr-defined]
+                name: str = symbol.decl.name  # type: ignore[attr-defined]
+                self.items_read.add((id(symbol.form), name))
+                self._found.items.add((symbol.owner.path, symbol.form.name, name))
             return item_type(symbol.decl, symbol.codelist)  # type: ignore[arg-type]
         if symbol.kind == "derive":
             return self.derive_type(symbol.owner, symbol.form, symbol.decl)  # type: ignore[arg-type]
@@ -380,12 +403,30 @@ class Typer(ExprVisitor[Type, [Scope]]):
         if key in self._declared:
             return self._declared[key]
         if key in self._in_progress:
+            self.cyclic = True
             return UNKNOWN  # a definition that refers to itself
         self._in_progress.add(key)
-        t = self.infer(expr, scope)
+        found, self._found = self._found, self.of_rest  # a definition's, not a rule's
+        try:
+            t = self.infer(expr, scope)
+        finally:
+            self._found = found
         self._in_progress.discard(key)
         self._declared[key] = t
         return t
+
+    def criterion(self, owner: Spec, criterion: m.Criterion) -> None:
+        """Type a criterion's rule, keeping what it finds and reads in `of_criterion`."""
+        assert criterion.rule is not None
+        found, self._found = self._found, self.of_criterion.setdefault(id(criterion), Found())
+        try:
+            self.condition(
+                criterion.rule,
+                Scope(owner, None, f"criterion {criterion.id}"),
+                f"the rule of {criterion.id}",
+            )
+        finally:
+            self._found = found
 
     def _score_type(self, owner: Spec, score: m.Score | m.ScoreVariant) -> Type:
         base = owner.base_score(score)
@@ -404,17 +445,17 @@ class Typer(ExprVisitor[Type, [Scope]]):
         if not self.report:
             return
         severity = CODES[code].severity if code in CODES else "error"
-        self.problems.append(
-            Diagnostic(
-                code,
-                severity,  # type: ignore[arg-type]
-                message,
-                span,
-                labels,
-                help=help,
-                suggestion=suggestion,
-            )
+        problem = Diagnostic(
+            code,
+            severity,  # type: ignore[arg-type]
+            message,
+            span,
+            labels,
+            help=help,
+            suggestion=suggestion,
         )
+        self.problems.append(problem)
+        self._found.problems.append(problem)
 
     # ------------------------------------------------------------ literals
 
@@ -1332,6 +1373,12 @@ def infer(expr: m.Expr, scope: Scope, spec: Spec) -> Type:
 _TYPERS: weakref.WeakKeyDictionary[Spec, Typer] = weakref.WeakKeyDictionary()
 
 
+def remember(spec: Spec, typer: Typer) -> None:
+    """Have `analysed(spec)` give `typer`: what a long-lived caller put together from what
+    it typed before (`lsp.typed`), equal to typing the spec whole."""
+    _TYPERS[spec] = typer
+
+
 def analysed(spec: Spec) -> Typer:
     """The typer that has typed every expression of `spec` and its libraries (built once)."""
     typer = _TYPERS.get(spec)
@@ -1354,9 +1401,7 @@ def analyse(spec: Spec) -> list[Diagnostic]:
 
 def _declaration(typer: Typer, owner: Spec, decl: object) -> None:
     if isinstance(decl, m.Criterion) and decl.rule is not None:
-        typer.condition(
-            decl.rule, Scope(owner, None, f"criterion {decl.id}"), f"the rule of {decl.id}"
-        )
+        typer.criterion(owner, decl)
     elif isinstance(decl, m.Define) and not decl.params:
         # a parameterised rule is typed where it is applied, with its arguments in place
         typer.define_type(owner, decl)
