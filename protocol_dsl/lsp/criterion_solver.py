@@ -29,7 +29,7 @@ from protocol_dsl import model as m
 from protocol_dsl.checks import Check, alternatives, collection
 from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import reuse
-from protocol_dsl.lsp.lineage import Lineage, Moves
+from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.spec import Spec
 
 #: What the two checks' answers rest on (see the module's docstring).
@@ -134,7 +134,7 @@ class _Selection:
         )
         modules = {owner.path: owner.module for owner in spec.all_specs()}
         then, last_flags = self._last
-        moves = self._moves(then, modules)
+        moves = self.lineage.criteria_moves(then, modules)
         numbers = {
             id(d): (path, n)
             for path, module in modules.items()
@@ -172,24 +172,6 @@ class _Selection:
             tuple(c for c, in_collection, _ in chosen if in_collection),
             tuple(c for c, _, in_alternatives in chosen if in_alternatives),
         )
-
-    def _moves(
-        self, then: dict[str, m.Module], now: dict[str, m.Module]
-    ) -> dict[str, Moves] | None:
-        """The moves from the last modules to these, when every declaration but the
-        criteria is kept; None otherwise."""
-        if then.keys() != now.keys():
-            return None
-        found: dict[str, Moves] = {}
-        for path, module in now.items():
-            moves = self.lineage.moves(then[path], module)
-            if moves is None or not all(
-                _is_criterion(then[path].declarations[n]) and _is_criterion(module.declarations[n])
-                for n in moves.edited
-            ):
-                return None
-            found[path] = moves
-        return found
 
 
 #: A criterion, and whether conditional collection and dead alternatives select it.

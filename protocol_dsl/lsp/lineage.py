@@ -128,6 +128,28 @@ class Lineage:
     def forget(self, module: m.Module) -> None:
         self._steps.pop(id(module), None)
 
+    def criteria_moves(
+        self, then: dict[str, m.Module], now: dict[str, m.Module], *, same_ids: bool = False
+    ) -> dict[str, Moves] | None:
+        """The moves from the modules `then` to `now` (by path), when the re-parses changed
+        criteria only (with `same_ids`, keeping their ids); None otherwise."""
+        if then.keys() != now.keys():
+            return None
+        found: dict[str, Moves] = {}
+        for path, module in now.items():
+            moves = self.moves(then[path], module)
+            if moves is None:
+                return None
+            before = then[path].declarations
+            for n in moves.edited:
+                old, new = before[n], module.declarations[n]
+                if not isinstance(old, m.Criterion) or not isinstance(new, m.Criterion):
+                    return None
+                if same_ids and old.id != new.id:
+                    return None
+            found[path] = moves
+        return found
+
     def moves(self, then: m.Module, now: m.Module) -> Moves | None:
         """How `now` came from `then` by re-parses; None when it did not (parsed whole)."""
         steps: list[Step] = []

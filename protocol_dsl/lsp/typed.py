@@ -64,7 +64,7 @@ class TypedSpecs:
             types.remember(spec, self._typer(spec, last.problems, last.read))
             self._last[path] = last
             return
-        moves = self._moves(last, modules) if last is not None else None
+        moves = self.lineage.criteria_moves(last.modules, modules) if last is not None else None
         if last is None or moves is None:
             self._keep(path, modules, types.analysed(spec))
             return
@@ -122,25 +122,6 @@ class TypedSpecs:
         self._last[path] = _Last(
             modules, rest, criteria, list(typer.problems), set(typer.items_read)
         )
-
-    def _moves(self, last: _Last, modules: dict[str, m.Module]) -> dict[str, Moves] | None:
-        """The moves from the last pass's modules to these, when an edit changed criteria
-        only; None otherwise."""
-        if last.modules.keys() != modules.keys():
-            return None
-        found: dict[str, Moves] = {}
-        for path, module in modules.items():
-            moves = self.lineage.moves(last.modules[path], module)
-            if moves is None:
-                return None
-            then = last.modules[path].declarations
-            if not all(
-                isinstance(then[n], m.Criterion) and isinstance(module.declarations[n], m.Criterion)
-                for n in moves.edited
-            ):
-                return None
-            found[path] = moves
-        return found
 
     @staticmethod
     def _kept(

@@ -110,23 +110,7 @@ class WholeSetChecks:
     def kept(self, last: _Last, spec: Spec) -> dict[str, Moves] | None:
         """The moves from the last check's modules to the spec's, when an edit changed
         criteria only (the criteria's places and ids unchanged); None otherwise."""
-        modules = _modules(spec)
-        if last.modules.keys() != modules.keys():
-            return None
-        found: dict[str, Moves] = {}
-        for path, module in modules.items():
-            moves = self.lineage.moves(last.modules[path], module)
-            if moves is None:
-                return None
-            then = last.modules[path].declarations
-            for n in moves.edited:
-                before, now = then[n], module.declarations[n]
-                if not isinstance(before, m.Criterion) or not isinstance(now, m.Criterion):
-                    return None
-                if before.id != now.id:
-                    return None
-            found[path] = moves
-        return found
+        return self.lineage.criteria_moves(last.modules, _modules(spec), same_ids=True)
 
 
 class _Run:
