@@ -50,7 +50,9 @@ def spark():
         SparkSession.builder.master("local[1]")
         .appName("protocol-dsl-tests")
         .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "512m")
+        # the Java process outlives this session: every later Spark test of the run
+        # (the engine's, the command's) works in the heap it starts with
+        .config("spark.driver.memory", "2g")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.session.timeZone", "UTC")
         # tiny inputs: planning and code generation dominate, so keep them cheap
