@@ -262,6 +262,8 @@ class _Run:
         whole set must be (see the module's docstring)."""
         from protocol_dsl.solver.logic import WORK_LIMIT, analyse_criteria
 
+        if {i for group in last.groups for i in group} != set(part):
+            return None  # a criterion gained or lost its rule: its group is not what it was
         if not changed:
             moved = _moved(last.findings, last.sources, self.sources)
             return (moved, last.groups, last.work_of, True) if moved is not None else None

@@ -144,6 +144,21 @@ def test_an_edit_that_changes_what_is_tested_for_absence_analyses_the_whole_set(
     assert checker.whole_set.analysed - before == 22
 
 
+def test_a_rule_removed_analyses_the_whole_set(tmp_path: Path) -> None:
+    """A criterion that loses its rule leaves the analysis: its findings go with it."""
+    spec = SPEC.replace(
+        'inclusion I1 "Adults" = (demographics.age >= 18)\n',
+        ('inclusion I1 "Adults" = (demographics.age >= 18)\n  was I0\n'),
+    )
+    path = tmp_path / "parts.trial"
+    path.write_text(spec, encoding="utf-8")
+    checker = Checker()
+    _full(checker, str(path), spec)
+    found = _full(checker, str(path), spec.replace(" = (demographics.age >= 18)\n  was", "\n  was"))
+    assert "inclusion I1 is redundant" not in " ".join(d.message for d in found.diagnostics)
+    assert checker.whole_set.apart == 0
+
+
 def test_near_the_effort_limit_the_whole_set_is_analysed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
