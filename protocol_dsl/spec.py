@@ -506,17 +506,31 @@ class Spec:
 
     def base_score(self, score: m.Score | m.ScoreVariant) -> m.Score | None:
         """The full score a variant is built on (a score is its own base)."""
-        seen: set[str] = set()
+        found = self.score_base(score)
+        return found[1] if found is not None else None
+
+    def score_base(
+        self, score: m.Score | m.ScoreVariant
+    ) -> tuple[Spec, m.Score, frozenset[str]] | None:
+        """The full score a variant of this spec is built on (a score is its own base), the
+        spec that declares it, and the descriptors the variants leave out; None when a base
+        names no score or the variants go round in a circle."""
+        seen: set[int] = set()
+        without: set[str] = set()
         spec: Spec = self
-        while isinstance(score, m.ScoreVariant):
-            if score.name in seen:
+        decl: object = score
+        while isinstance(decl, m.ScoreVariant):
+            if id(decl) in seen:
                 return None
-            seen.add(score.name)
-            symbol = spec.resolve(score.base.parts, Scope(spec))
+            seen.add(id(decl))
+            without.update(decl.without)
+            symbol = spec.resolve(decl.base.parts, Scope(spec))
             if symbol is None or symbol.kind != "score":
                 return None
-            spec, score = symbol.owner, symbol.decl  # type: ignore[assignment]
-        return score
+            spec, decl = symbol.owner, symbol.decl
+        if not isinstance(decl, m.Score):
+            return None
+        return spec, decl, frozenset(without)
 
     def names_in_scope(self, scope: Scope) -> list[str]:
         """Candidate names for "did you mean"."""

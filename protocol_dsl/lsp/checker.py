@@ -268,12 +268,13 @@ class Checker:
         return self.solver_workspace
 
     def tidy(self) -> None:
-        """Between checks: free what the last solver's check made and make the z3 context
-        of the next one (`solver.logic.Workspace`), off the path from an edit to its
-        findings."""
+        """Between checks: free what the last solver's checks made and make the z3 contexts
+        of the next ones (`solver.logic.Workspace`, `criterion_solver`), off the path from
+        an edit to its findings."""
         with self.solving:
             if self.solver_workspace is not None:
                 self.solver_workspace.tidy()
+            self.criterion_solver.tidy()
 
     def _family_key(self, spec: Spec) -> str | None:
         """The texts the solver's question is made of: the spec's and its libraries'."""

@@ -21,7 +21,7 @@ run again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -31,6 +31,9 @@ from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.lsp import reuse
 from protocol_dsl.lsp.lineage import Lineage
 from protocol_dsl.spec import Spec
+
+if TYPE_CHECKING:  # z3 is imported only for a spec whose criteria the checks select
+    import z3
 
 #: What the two checks' answers rest on (see the module's docstring).
 Inputs = tuple[Any, ...]
@@ -52,6 +55,33 @@ class CriterionSolverChecks:
         self.selection = _Selection(lineage)
         #: How many checks reused the last findings (the tests read it).
         self.reused = 0
+        #: A z3 context made between checks for the next shared encoder; None before the
+        #: first spec that needed one (z3 is not imported until then).
+        self._spare: list[z3.Context] | None = None
+
+    def context(self) -> z3.Context:
+        """A context nothing has used, for the shared encoder: one made between checks."""
+        import z3
+
+        if self._spare is None:
+            self._spare = []
+        try:
+            return self._spare.pop()
+        except IndexError:  # two checks without a pause between them
+            return z3.Context()
+
+    def tidy(self) -> None:
+        """Between checks: free the encoders of texts no longer checked and make the next
+        encoder's context, once a spec has needed one."""
+        if self._spare is None:
+            return
+        import z3
+
+        from protocol_dsl.solver.collection import forget_dead_encoders
+
+        forget_dead_encoders()
+        if not self._spare:
+            self._spare.append(z3.Context())
 
     def wrap(self, checks: list[Check], path: str, sources: dict[str, str]) -> list[Check]:
         """`checks` with the two replaced by ones that reuse the last findings of `path`."""
@@ -96,6 +126,10 @@ class _Run:
                 self.reused = moved_collection, moved_alternatives
                 self.memory.keep(self.path, _Last(self.inputs, dict(self.sources), *self.reused))
                 return list(moved_collection)
+        if self.inputs[1] or self.inputs[2]:  # the checks will encode: in a context made before
+            from protocol_dsl.solver.collection import shared_encoder
+
+            shared_encoder(spec, self.memory.context())
         self.found_collection = list(collection.check(spec))
         return list(self.found_collection)
 

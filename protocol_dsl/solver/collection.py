@@ -28,6 +28,7 @@ both "with complete data" and "with the data the protocol collects".
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 import z3
@@ -49,8 +50,8 @@ class CollectionEncoder(Encoder):
     """The check encoding, with each conditional item known exactly when its condition
     holds while the `collected` switch is on (and always known while it is off)."""
 
-    def __init__(self, spec: Spec):
-        super().__init__(spec, "check")
+    def __init__(self, spec: Spec, ctx: z3.Context | None = None):
+        super().__init__(spec, "check", ctx=ctx)
         # complete collected data: an `is missing` test does not free an item's flag here
         self._knowable = set()
         self.collected = make.bool_const("collected", self.ctx)
@@ -111,17 +112,28 @@ class CollectionEncoder(Encoder):
 #: equality is not its identity), with a weak reference to tell a spec from a later
 #: one at the same address.
 _ENCODERS: dict[int, tuple[weakref.ref[Spec], CollectionEncoder]] = {}
+_SHARING = threading.RLock()
 
 
-def shared_encoder(spec: Spec) -> CollectionEncoder:
-    found = _ENCODERS.get(id(spec))
-    if found is not None and found[0]() is spec:
-        return found[1]
-    for key in [k for k, (ref, _e) in _ENCODERS.items() if ref() is None]:
-        del _ENCODERS[key]
-    encoder = CollectionEncoder(spec)
-    _ENCODERS[id(spec)] = (weakref.ref(spec), encoder)
-    return encoder
+def shared_encoder(spec: Spec, ctx: z3.Context | None = None) -> CollectionEncoder:
+    """The spec's shared encoder, made in `ctx` (a context nothing has used, made
+    beforehand by a long-lived caller) or in a new context when it is made now."""
+    with _SHARING:
+        found = _ENCODERS.get(id(spec))
+        if found is not None and found[0]() is spec:
+            return found[1]
+        forget_dead_encoders()
+        encoder = CollectionEncoder(spec, ctx)
+        _ENCODERS[id(spec)] = (weakref.ref(spec), encoder)
+        return encoder
+
+
+def forget_dead_encoders() -> None:
+    """Free the encoders of specs no longer in use, and their contexts (a few milliseconds
+    each: the language server does it between checks, in another thread)."""
+    with _SHARING:
+        for key in [k for k, (ref, _e) in _ENCODERS.items() if ref() is None]:
+            del _ENCODERS[key]
 
 
 def analyse(spec: Spec, criteria: list[m.Criterion] | None = None) -> list[Diagnostic]:

@@ -785,7 +785,10 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
     # ------------------------------------------------------------ scores
 
     def _score(self, symbol: Symbol, ctx: Ctx) -> Term:
-        resolved = _base_score(self.spec, symbol)
+        decl = symbol.decl
+        resolved = (
+            symbol.owner.score_base(decl) if isinstance(decl, m.Score | m.ScoreVariant) else None
+        )
         if resolved is None:
             return Opaque("a score whose base score cannot be found")
         owner, score, without = resolved
@@ -1674,25 +1677,6 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
 
 def _is_literal(node: m.Expr) -> bool:
     return isinstance(node, (m.NumberLit, m.QuantityLit, m.DateLit, m.TiterLit, m.BoolLit))
-
-
-def _base_score(spec: Spec, symbol: Symbol) -> tuple[Spec, m.Score, frozenset[str]] | None:
-    """The full score behind a score or variant, its spec, and the descriptors left out."""
-    owner, decl = symbol.owner, symbol.decl
-    without: set[str] = set()
-    seen: set[int] = set()
-    while isinstance(decl, m.ScoreVariant):
-        if id(decl) in seen:
-            return None
-        seen.add(id(decl))
-        without.update(decl.without)
-        found = owner.resolve(decl.base.parts, Scope(owner))
-        if found is None or found.kind != "score":
-            return None
-        owner, decl = found.owner, found.decl
-    if not isinstance(decl, m.Score):
-        return None
-    return owner, decl, frozenset(without)
 
 
 def items_tested_for_missing(

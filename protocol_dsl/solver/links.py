@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from protocol_dsl import model as m
-from protocol_dsl.spec import Scope, Spec, declaration_expressions, inner_scope, walk_scoped
+from protocol_dsl.spec import (
+    Scope,
+    Spec,
+    Symbol,
+    declaration_expressions,
+    inner_scope,
+    walk_scoped,
+)
 
 #: What a rule reads that links it with every other rule reading it, by name (so the
 #: reads of a criterion an edit kept stay those of its copy): a declaration by its kind,
@@ -38,7 +45,6 @@ class Reads:
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self._declarations: dict[int, frozenset[Token]] = {}
-        self._score_reads: frozenset[Token] | None = None
 
     def criterion(self, criterion: m.Criterion) -> frozenset[Token]:
         if criterion.rule is None:
@@ -85,9 +91,8 @@ class Reads:
             # form filled once is a variable of its own at each visit
             found.add(("form", form))
         if symbol.kind in ("score", "score_part"):
-            # a score is encoded from its base score, less some items: every score
-            # links with every other, and reads what any of them reads
-            found |= self._scores()
+            # a score is encoded from its base score, less some items
+            found |= self._score(symbol)
         if symbol.kind == "anchor" and getattr(symbol.decl, "visit", None) is not None:
             found.add(_CALENDAR)
         inner = getattr(symbol.decl, "expr", None)
@@ -100,20 +105,33 @@ class Reads:
                 self._declarations[key] = reads
             found |= reads
 
-    def _scores(self) -> frozenset[Token]:
-        if self._score_reads is None:
-            self._score_reads = frozenset()  # a score item that reads a score
-            found: set[Token] = {"scores"}
-            for owner in self.spec.all_specs():
-                for decl in owner.module.declarations:
-                    if isinstance(decl, m.Score):
-                        for scope, expr in declaration_expressions(owner, decl):
-                            found |= self._expr(expr, scope)
-                        form = owner.score_form(decl)
-                        if form is not None:
-                            found.add(("form", form.name))
-            self._score_reads = frozenset(found)
-        return self._score_reads
+    def _score(self, symbol: Symbol) -> frozenset[Token]:
+        """What a score (or a variant, or one of its parts) reads: every descriptor of its
+        base score, an item of the score's form or an expression over them."""
+        decl = symbol.decl
+        base = (
+            symbol.owner.score_base(decl) if isinstance(decl, m.Score | m.ScoreVariant) else None
+        )
+        if base is None:
+            return frozenset()  # the encoder makes nothing of it
+        owner, score, _without = base
+        key = id(score)
+        reads = self._declarations.get(key)
+        if reads is None:
+            self._declarations[key] = frozenset()  # a descriptor that reads its own score
+            found: set[Token] = set()
+            for scope, expr in declaration_expressions(owner, score):
+                found |= self._expr(expr, scope)
+            form = owner.score_form(score)
+            if form is not None:
+                found |= {
+                    ("item", form.name, item.name)
+                    for domain in score.domains
+                    for item in domain.items
+                    if item.expr is None
+                }
+            reads = self._declarations[key] = frozenset(found)
+        return reads
 
 
 def parts(reads: dict[str, frozenset[Token]]) -> dict[str, int]:

@@ -79,6 +79,26 @@ def test_an_edit_outside_the_criteria_asks_the_solver_again(tmp_path: Path) -> N
     assert _report(found) == _report(compile_spec(path, text))
 
 
+def test_the_shared_encoder_works_in_a_context_made_between_checks(tmp_path: Path) -> None:
+    """z3 takes milliseconds to make and free a context: the server does both in `tidy`."""
+    from protocol_dsl.solver import collection
+
+    checker, path, text = _checked(tmp_path)
+    checker.tidy()
+    spare = checker.criterion_solver.context()
+    checker.criterion_solver._spare = [spare]  # the one the next check is to use
+    text = text.replace("disease.sledai >= 6\n", "disease.sledai >= 7\n")
+    found = checker.full(path, text, lambda name: Path(name).read_bytes())
+    assert _report(found) == _report(compile_spec(path, text))
+    assert found.spec is not None
+    assert collection.shared_encoder(found.spec).ctx is spare
+    # the earlier texts' encoders are freed between checks, not in the next check
+    del found
+    checker.tidy()
+    assert all(ref() is not None for ref, _ in collection._ENCODERS.values())
+    assert checker.criterion_solver._spare  # and the next context is made
+
+
 FULL_SETTINGS = settings(
     max_examples=8,
     deadline=None,

@@ -75,10 +75,12 @@ def test_the_groups_lie_within_the_parts_on_generated_specs() -> None:
 
 
 def test_the_parts_are_as_fine_as_the_groups_on_the_real_specs() -> None:
-    """Coarser parts would cost the editor time, not answers: pinned where they are."""
+    """Coarser parts would cost the editor time, not answers: on the real specs each part
+    is one of the solver's groups (two scores, or a score and its variant's base, link
+    only through the items they read)."""
     for name, spec in _specs(_files(SPECS)):
         groups = analyse_criteria(spec).groups
-        assert len(set(_parts(spec).values())) >= len(groups) - 1, name
+        assert len(set(_parts(spec).values())) == len(groups), name
 
 
 def test_the_items_tested_for_absence_are_found_from_the_reads(tmp_path: Path) -> None:
@@ -197,3 +199,69 @@ def test_a_finding_names_the_earliest_criteria_that_will_do(tmp_path: Path) -> N
                 for k in range(1, 4)
             ),
         ]
+
+
+SCORES = """\
+trial SCORES {
+  title "Two scores"
+  eligibility_visit SCR
+}
+
+visit SCR "Screening" day -28 .. -1
+
+form activity "Disease activity" at SCR {
+  rash      yes_no "Rash"
+  arthritis yes_no "Arthritis"
+  fever     quantity Cel "Temperature" range 30 .. 45
+}
+
+form damage "Organ damage" at SCR {
+  cataract yes_no "Cataract"
+  stroke   yes_no "Stroke"
+}
+
+form labs "Laboratory" at SCR {
+  platelets quantity g/L "Platelets" range 0 .. 1000
+}
+
+score activity_score "Activity score" {
+  form activity
+  range 0 .. 7
+  domain skin "Skin" { rash 2 "Rash" }
+  domain joints "Joints" { arthritis 4 "Arthritis" }
+  domain general "General" { high_fever 1 "Fever" = fever > 38.5 Cel }
+}
+
+score activity_without_skin "Activity score without its skin domain"
+  = activity_score without rash
+
+score damage_score "Damage score" {
+  form damage
+  range 0 .. 2
+  domain eyes "Eyes" { cataract 1 "Cataract" }
+  domain brain "Brain" { stroke 1 "Stroke" }
+}
+
+inclusion I1 "Active disease" = activity_score at SCR >= 4
+inclusion I2 "Active disease without the skin" = activity_without_skin at SCR >= 4
+exclusion E1 "Organ damage" = damage_score at SCR >= 1
+exclusion E2 "Fever" = activity.fever at SCR > 40 Cel
+exclusion E3 "Stroke" = damage.stroke at SCR = yes
+exclusion E4 "Low platelets" = labs.platelets at SCR < 50 g/L
+"""
+
+
+def test_scores_link_only_through_the_items_they_read(tmp_path: Path) -> None:
+    """Two scores of two forms are two parts; a variant is in its base score's part, and a
+    descriptor's expression links the item it reads."""
+    path = tmp_path / "scores.trial"
+    path.write_text(SCORES, encoding="utf-8")
+    spec, problems, _ = load(str(path), SCORES)
+    assert spec is not None and not has_errors(problems), problems
+    part = _parts(spec)
+    assert part["I1"] == part["I2"] == part["E2"]  # E2 reads what high_fever reads
+    assert part["E1"] == part["E3"]
+    assert len({part["I1"], part["E1"], part["E4"]}) == 3
+    groups = analyse_criteria(spec).groups
+    assert links.within_parts(groups, part)
+    assert len(groups) == len(set(part.values()))
