@@ -109,9 +109,7 @@ class Reads:
         """What a score (or a variant, or one of its parts) reads: every descriptor of its
         base score, an item of the score's form or an expression over them."""
         decl = symbol.decl
-        base = (
-            symbol.owner.score_base(decl) if isinstance(decl, m.Score | m.ScoreVariant) else None
-        )
+        base = symbol.owner.score_base(decl) if isinstance(decl, m.Score | m.ScoreVariant) else None
         if base is None:
             return frozenset()  # the encoder makes nothing of it
         owner, score, _without = base
