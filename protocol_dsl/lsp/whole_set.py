@@ -17,6 +17,9 @@ declaration (the same object, or a copy the edit moved: `lineage`):
   findings name come from the solver's answers alone, never from its unsat
   cores, and a large group is analysed in a context of its own in every check.
   The other criteria keep their findings, moved with the edit.
+- a part of fewer than `logic.BATCH` criteria keeps its context from one edit
+  to the next: when the edit changed only numbers in its rules (a threshold
+  typed), only the changed criteria are encoded again (`solver.kept`).
 
 The analysis is asked whole again when something ties a criterion to the rest:
 
@@ -36,8 +39,9 @@ reading missed) is always analysed whole.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -49,7 +53,11 @@ from protocol_dsl.solver import links
 from protocol_dsl.spec import Spec, declaration_expressions
 
 if TYPE_CHECKING:  # z3 is imported only for a spec with formal criteria
-    from protocol_dsl.solver.logic import Workspace
+    from protocol_dsl.solver.kept import KeptPart
+    from protocol_dsl.solver.logic import Analysis, Workspace
+
+#: Parts kept in a context of their own per spec (`solver.kept`), at most.
+PARTS_KEPT = 8
 
 #: A declaration's place: its file and its number in the file.
 Place = tuple[str, int]
@@ -96,6 +104,12 @@ class WholeSetChecks:
         #: analyses analysed (the tests read them).
         self.apart = 0
         self.analysed = 0
+        #: Per spec: the parts analysed last in contexts kept between edits (`solver.kept`),
+        #: by their criteria's ids, the most recent last.  Valid while every edit since
+        #: changed criteria only: the whole analysis forgets them.
+        self.parts: dict[str, OrderedDict[tuple[str, ...], KeptPart]] = {}
+        #: How many parts were analysed in a kept context (the tests read it).
+        self.parts_kept = 0
 
     def remembered(self, path: str, sources: dict[str, str], workspace: Workspace | None) -> _Run:
         """The check of the spec at `path` with these texts (`checks.logic.Remembered`)."""
@@ -213,6 +227,7 @@ class _Run:
             ]
             found = self._apart(spec, last, changed, part, knowable)
         if found is None:
+            self._forget_parts()
             analysis = analyse_criteria(
                 spec, workspace=self.workspace, part=part, knowable=knowable
             )
@@ -260,7 +275,7 @@ class _Run:
     ) -> tuple[dict[str, list[Diagnostic]], list[list[str]], list[int], bool] | None:
         """The findings with only the criteria an edit touched analysed again; None when the
         whole set must be (see the module's docstring)."""
-        from protocol_dsl.solver.logic import WORK_LIMIT, analyse_criteria
+        from protocol_dsl.solver.logic import WORK_LIMIT
 
         if {i for group in last.groups for i in group} != set(part):
             return None  # a criterion gained or lost its rule: its group is not what it was
@@ -277,9 +292,7 @@ class _Run:
         region = {i for i in part if part[i] in touched_parts}
         if len(region) == len(part):
             return None  # nothing to keep: the whole set, as in a fresh check
-        analysis = analyse_criteria(
-            spec, region, workspace=self.workspace, part=part, knowable=knowable
-        )
+        analysis = self._region(spec, region, part, knowable)
         if analysis.gave_up or any(c is None for c, _ in analysis.findings):
             return None
         if not links.within_parts(analysis.groups, part):
@@ -301,6 +314,71 @@ class _Run:
         self.memory.apart += 1
         self.memory.analysed += len(region)
         return findings, groups, work_of, True
+
+    def _region(
+        self,
+        spec: Spec,
+        region: set[str],
+        part: dict[str, int],
+        knowable: set[tuple[int, str, str]],
+    ) -> Analysis:
+        """The analysis of the criteria in `region`, part by part: a small part in the
+        context kept from its last analysis when the edit changed only numbers in its
+        rules (`solver.kept`), else in a new one; a large part as a fresh check does."""
+        from protocol_dsl.solver.encode import formal_criteria
+        from protocol_dsl.solver.kept import KeptPart
+        from protocol_dsl.solver.logic import WORK_LIMIT, Analysis, analyse_criteria
+
+        kept = self.memory.parts.setdefault(self.path, OrderedDict())
+        members: dict[int, list[m.Criterion]] = {}
+        for c in formal_criteria(spec):
+            if c.id in region:
+                members.setdefault(part[c.id], []).append(c)
+        found = []
+        for criteria in members.values():
+            if not KeptPart.fits(criteria):
+                only = {c.id for c in criteria}
+                found.append(
+                    analyse_criteria(
+                        spec, only, workspace=self.workspace, part=part, knowable=knowable
+                    )
+                )
+                continue
+            key = tuple(c.id for c in criteria)
+            one = kept.pop(key, None)
+            if one is not None and one.follows(criteria):
+                self.memory.parts_kept += 1
+            else:
+                self._leave(one)
+                one = KeptPart(spec, criteria, knowable, self._context())
+            kept[key] = one
+            while len(kept) > PARTS_KEPT:
+                self._leave(kept.popitem(last=False)[1])
+            found.append(one.analyse(spec, criteria, WORK_LIMIT))
+        return Analysis(
+            [finding for one in found for finding in one.findings],
+            [group for one in found for group in one.groups],
+            any(one.gave_up for one in found),
+            sum(one.work for one in found),
+            [work for one in found for work in one.work_of],
+        )
+
+    def _forget_parts(self) -> None:
+        """The whole set is analysed again: the kept parts may no longer hold."""
+        for one in self.memory.parts.pop(self.path, {}).values():
+            self._leave(one)
+
+    def _context(self) -> Any:
+        if self.workspace is not None:
+            return self.workspace.context()
+        import z3
+
+        return z3.Context()
+
+    def _leave(self, part: KeptPart | None) -> None:
+        """A part no longer kept, freed between checks when there is a workspace."""
+        if part is not None and self.workspace is not None:
+            self.workspace.leave(part)
 
 
 def tested_outside_criteria(spec: Spec) -> frozenset[Tested]:

@@ -387,6 +387,8 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         self._in_progress: set[tuple] = set()
         self._knowable = items_tested_for_missing(spec) if knowable is None else knowable
         self._day_one: z3.ArithRef | None = None
+        #: a criterion encoded again (`criterion_again`): its quantifiers are linked
+        self._again = False
 
     # ------------------------------------------------------------ public
 
@@ -400,6 +402,20 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
         cond = self._encode_rule(criterion, variant, criterion.id, {})
         self.criteria[criterion.id] = cond
         return cond
+
+    def criterion_again(self, criterion: m.Criterion) -> Cond:
+        """The condition of a new version of a criterion encoded before (`kept`): what the
+        earlier version added (its variables' constraints, its quantifiers' links) stays.
+
+        Its quantifiers are linked to the record slots laid out already.  Only for a
+        version that differs from the earlier one in its numbers: it has as many
+        quantifiers over each log, so a fresh encoding lays out as many slots."""
+        self.criteria.pop(criterion.id, None)
+        self._again = True
+        try:
+            return self.criterion(criterion)
+        finally:
+            self._again = False
 
     def with_override(self, criterion: m.Criterion, key: AtomKey, value: bool) -> Cond:
         """The criterion with one comparison replaced by a constant (for boundaries)."""
@@ -1495,7 +1511,7 @@ class Encoder(ExprVisitor[Term, [Ctx]]):
             override=self._override,
         )
         if use.key in self._laid_out:
-            if self.mode == "witness":
+            if self.mode == "witness" or self._again:
                 self._link(instance)
             # check mode: the slots were laid out without this one; a free value is sound
             return

@@ -46,6 +46,7 @@ subject's values lie within their items' allowed ranges).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from typing import Any
 
 import attrs
 import z3
@@ -234,6 +235,50 @@ def _new_solver(ctx: z3.Context) -> z3.Solver:
     return solver
 
 
+@attrs.frozen
+class Switches:
+    """A criterion's two switches (one per polarity: the queries are assumptions over
+    them), the formulas they turn on, and the rules that say so."""
+
+    on: z3.BoolRef
+    off: z3.BoolRef
+    passes: z3.BoolRef
+    fails: z3.BoolRef
+    rules: list[z3.BoolRef]
+
+    @classmethod
+    def of(cls, c: m.Criterion, cond: Any, ctx: z3.Context, version: str = "") -> Switches:
+        """`version` tells a criterion's switches apart from those of its earlier versions
+        in one context (`kept`).  (The terms are made in this order in every analysis: a
+        large group's findings rest on models, which depend on it.)"""
+        on = make.bool_const(f"passes:{c.id}{version}", ctx)
+        off = make.bool_const(f"fails:{c.id}{version}", ctx)
+        passes = as_formula(Encoder.passes(c, cond), ctx)
+        fails = as_formula(Encoder.fails(c, cond), ctx)
+        rules = [make.implication(on, passes), make.implication(off, fails)]
+        return cls(on, off, passes, fails, rules)
+
+
+def solvers_of_groups(
+    ctx: z3.Context, grouped: list[tuple[list[str], list[z3.BoolRef]]], linker: Linker
+) -> Iterator[tuple[_Group, list[z3.BoolRef]]]:
+    """Each group with its solver, its domain constraints added (the criteria's rules are
+    the caller's to add): a solver of its own for a group of BATCH criteria or more, the
+    smaller ones sharing solvers, each one's constraints switched on by its guard."""
+    shared, room = None, 0
+    for ids, constraints in grouped:
+        if len(ids) >= BATCH:
+            group = _Group(ids, _new_solver(ctx), None, linker)
+        else:
+            if shared is None or len(ids) > room:
+                shared, room = _new_solver(ctx), BATCH
+            room -= len(ids)
+            group = _Group(ids, shared, make.bool_const(f"group:{ids[0]}", ctx), linker)
+        guard = group.guard
+        group.solver.add(*[c if guard is None else make.implication(guard, c) for c in constraints])
+        yield group, constraints
+
+
 class _Findings:
     def __init__(
         self,
@@ -266,38 +311,47 @@ class _Findings:
         for encoder, unit, conds in units:
             self._add_unit(encoder, unit, conds)
 
+    @classmethod
+    def of_groups(
+        cls,
+        spec: Spec,
+        criteria: list[m.Criterion],
+        groups: list[_Group],
+        switches: dict[str, Switches],
+        work_limit: int | None,
+    ) -> _Findings:
+        """The analysis of small groups whose solvers hold their criteria's rules already
+        (`kept`): no group of BATCH criteria or more, whose analysis would read models."""
+        findings = cls(spec, criteria, [], work_limit)
+        for c in criteria:
+            one = switches[c.id]
+            findings.passes[c.id], findings.fails[c.id] = one.on, one.off
+            findings.formulas[c.id] = [one.passes, one.fails]
+        for group in groups:
+            assert len(group.ids) < BATCH
+            for i in group.ids:
+                findings.group_of[i] = group
+            findings.groups.append(group)
+        return findings
+
     def _add_unit(self, encoder: Encoder, criteria: list[m.Criterion], conds: dict) -> None:
         """The groups of the criteria one encoder encoded, in its context."""
         ctx = encoder.ctx
-        rules: dict[str, list[z3.BoolRef]] = {}
+        switches = {c.id: Switches.of(c, conds[c.id], ctx) for c in criteria}
         for c in criteria:
-            on = make.bool_const(f"passes:{c.id}", ctx)
-            off = make.bool_const(f"fails:{c.id}", ctx)
-            passes = as_formula(Encoder.passes(c, conds[c.id]), ctx)
-            fails = as_formula(Encoder.fails(c, conds[c.id]), ctx)
-            self.formulas[c.id] = [passes, fails]
-            rules[c.id] = [make.implication(on, passes), make.implication(off, fails)]
-            self.passes[c.id], self.fails[c.id] = on, off
+            one = switches[c.id]
+            self.formulas[c.id] = [one.passes, one.fails]
+            self.passes[c.id], self.fails[c.id] = one.on, one.off
         linker = Linker(ctx)
         grouped = connected_groups(
-            ctx, [c.id for c in criteria], rules, encoder.constraints, linker
-        )
-        shared, room = None, 0
-        for ids, constraints in grouped:
-            if len(ids) >= BATCH:
-                group = _Group(ids, _new_solver(ctx), None, linker)
+            ctx, [c.id for c in criteria], {i: s.rules for i, s in switches.items()},
+            encoder.constraints, linker,
+        )  # fmt: skip
+        for group, constraints in solvers_of_groups(ctx, grouped, linker):
+            if group.guard is None:
                 self.constraints[id(group)] = constraints
-            else:
-                if shared is None or len(ids) > room:
-                    shared, room = _new_solver(ctx), BATCH
-                room -= len(ids)
-                group = _Group(ids, shared, make.bool_const(f"group:{ids[0]}", ctx), linker)
-            guard = group.guard
-            group.solver.add(
-                *[c if guard is None else make.implication(guard, c) for c in constraints]
-            )
-            for i in ids:
-                group.solver.add(*rules[i])
+            for i in group.ids:
+                group.solver.add(*switches[i].rules)
                 self.group_of[i] = group
             self.groups.append(group)
 
@@ -460,7 +514,8 @@ class _Findings:
         The result rests on the answers alone.  An unsat core only spares a query: a
         candidate outside the last core is dropped without asking, since the core, still
         all kept, is unsatisfiable without it (which core z3 gives depends on how its
-        terms were numbered; the criteria named must not).
+        terms were numbered; the criteria named must not).  The query spared still
+        counts towards the effort limit, so the count rests on the answers alone too.
         """
         if self._check(group, [self.passes[i] for i in candidates] + fixed) != z3.unsat:
             return list(candidates)
@@ -469,6 +524,8 @@ class _Findings:
         for candidate in reversed(candidates):
             trial = [i for i in kept if i != candidate]
             if self.passes[candidate].get_id() not in core:
+                self.work += len(trial) + len(fixed)
+                group.work += len(trial) + len(fixed)
                 kept = trial
             elif self._check(group, [self.passes[i] for i in trial] + fixed) == z3.unsat:
                 kept, core = trial, self._core(group)

@@ -99,6 +99,30 @@ def test_a_threshold_changed_analyses_its_part_only(tmp_path: Path) -> None:
     assert "inclusion I2 is redundant" in " ".join(d.message for d in found.diagnostics)
 
 
+def test_thresholds_typed_in_a_part_are_analysed_in_its_kept_context(tmp_path: Path) -> None:
+    """The second and later edits of numbers in a part reuse its context (`solver.kept`);
+    an edit that changes a rule's shape, or the whole set analysed, starts it afresh."""
+    checker, path = _checked(tmp_path)
+    text = SPEC
+    for old, new in [("age >= 21", "age >= 17"), ("age >= 17", "age >= 25"), (">= 18", ">= 30")]:
+        text = text.replace(old, new)
+        _full(checker, path, text)
+    assert checker.whole_set.apart == 3
+    assert checker.whole_set.parts_kept == 2  # the first edit made the part's context
+    text = text.replace("age >= 25", "age > 25")  # another comparison: a new context
+    _full(checker, path, text)
+    assert checker.whole_set.parts_kept == 2
+    text = text.replace("(labs.alt <= 80)", "(labs.alt <= 100 - 1)")  # a new shape too
+    _full(checker, path, text)
+    text = text.replace("100 - 1", "100 - 2")
+    _full(checker, path, text)
+    assert checker.whole_set.parts_kept == 3
+    # an edit outside the criteria: the whole set, and the kept parts are forgotten
+    text = text.replace("range 20 .. 300", "range 20 .. 301")
+    _full(checker, path, text)
+    assert not checker.whole_set.parts.get(path)
+
+
 def test_an_edit_in_the_large_part_analyses_it_in_a_context_of_its_own(tmp_path: Path) -> None:
     checker, path = _checked(tmp_path)
     before = checker.whole_set.analysed
