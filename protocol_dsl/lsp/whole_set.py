@@ -236,7 +236,7 @@ class _Run:
             for criterion, finding in analysis.findings:
                 findings.setdefault(criterion or "", []).append(finding)
             apart = (
-                "" not in findings
+                "" not in findings  # N0904, which depends on every query before it
                 and not analysis.gave_up
                 and links.within_parts(analysis.groups, part)
             )
@@ -292,7 +292,10 @@ class _Run:
         region = {i for i in part if part[i] in touched_parts}
         if len(region) == len(part):
             return None  # nothing to keep: the whole set, as in a fresh check
-        analysis = self._region(spec, region, part, knowable)
+        # with nobody eligible before the edit (an E0401 on record), the region's
+        # criteria are asked what is said of them then, too
+        was_nobody = _nobody_eligible(last.findings)
+        analysis = self._region(spec, region, part, knowable, was_nobody)
         if analysis.gave_up or any(c is None for c, _ in analysis.findings):
             return None
         if not links.within_parts(analysis.groups, part):
@@ -300,13 +303,23 @@ class _Run:
         kept_groups = [n for n, g in enumerate(last.groups) if not region & set(g)]
         groups = [last.groups[n] for n in kept_groups] + analysis.groups
         work_of = [last.work_of[n] for n in kept_groups] + analysis.work_of
-        if sum(work_of) >= WORK_LIMIT:
+        outside = {i: f for i, f in last.findings.items() if i not in region}
+        nobody = _nobody_eligible(outside) or any(d.code == "E0401" for _, d in analysis.findings)
+        if nobody != was_nobody:
+            # nobody eligible now and not before, or the other way round: what is said of
+            # every other criterion changes
+            return None
+        found = analysis.findings
+        if nobody:
+            if analysis.singles is None:
+                return None
+            found = analysis.singles  # what `run` says when nobody is eligible
+        elif sum(work_of) >= WORK_LIMIT:
             return None  # the whole analysis would stop at N0904: ask it whole
         findings: dict[str, list[Diagnostic]] = {}
-        for criterion, finding in analysis.findings:
+        for criterion, finding in found:
             assert criterion is not None
             findings.setdefault(criterion, []).append(finding)
-        outside = {i: f for i, f in last.findings.items() if i not in region}
         moved = _moved(outside, last.sources, self.sources)
         if moved is None:
             return None
@@ -321,10 +334,13 @@ class _Run:
         region: set[str],
         part: dict[str, int],
         knowable: set[tuple[int, str, str]],
+        nobody_eligible: bool,
     ) -> Analysis:
         """The analysis of the criteria in `region`, part by part: a small part in the
         context kept from its last analysis when the edit changed only numbers in its
-        rules (`solver.kept`), else in a new one; a large part as a fresh check does."""
+        rules (`solver.kept`), else in a new one; a large part as a fresh check does.
+        With `nobody_eligible`, also what is said of them when nobody is eligible
+        (`Analysis.singles`: only for the small parts)."""
         from protocol_dsl.solver.encode import formal_criteria
         from protocol_dsl.solver.kept import KeptPart
         from protocol_dsl.solver.logic import WORK_LIMIT, Analysis, analyse_criteria
@@ -354,13 +370,15 @@ class _Run:
             kept[key] = one
             while len(kept) > PARTS_KEPT:
                 self._leave(kept.popitem(last=False)[1])
-            found.append(one.analyse(spec, criteria, WORK_LIMIT))
+            found.append(one.analyse(spec, criteria, WORK_LIMIT, nobody_eligible))
+        singles = [one.singles for one in found]
         return Analysis(
             [finding for one in found for finding in one.findings],
             [group for one in found for group in one.groups],
             any(one.gave_up for one in found),
             sum(one.work for one in found),
             [work for one in found for work in one.work_of],
+            None if None in singles else [s for one in singles if one for s in one],
         )
 
     def _forget_parts(self) -> None:
@@ -379,6 +397,10 @@ class _Run:
         """A part no longer kept, freed between checks when there is a workspace."""
         if part is not None and self.workspace is not None:
             self.workspace.leave(part)
+
+
+def _nobody_eligible(findings: dict[str, list[Diagnostic]]) -> bool:
+    return any(d.code == "E0401" for one in findings.values() for d in one)
 
 
 def tested_outside_criteria(spec: Spec) -> frozenset[Tested]:

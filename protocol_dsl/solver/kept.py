@@ -41,6 +41,7 @@ from typing import Any
 import z3
 
 from protocol_dsl import model as m
+from protocol_dsl.diagnostics import Diagnostic
 from protocol_dsl.solver import make
 from protocol_dsl.solver.encode import Encoder
 from protocol_dsl.solver.groups import Linker, Partition, connected_groups
@@ -94,9 +95,16 @@ class KeptPart:
             c == self.criteria[c.id] or same_but_numbers(c, self.criteria[c.id]) for c in criteria
         )
 
-    def analyse(self, spec: Spec, criteria: list[m.Criterion], work_limit: int | None) -> Analysis:
+    def analyse(
+        self,
+        spec: Spec,
+        criteria: list[m.Criterion],
+        work_limit: int | None,
+        nobody_eligible: bool = False,
+    ) -> Analysis:
         """The findings about `criteria` (`follows` must hold), the changed ones encoded
-        again first."""
+        again first; with `nobody_eligible`, also what is said of them when another part
+        makes nobody eligible (`Analysis.singles`)."""
         ctx = self.encoder.ctx
         changed = [c for c in criteria if c != self.criteria[c.id]]
         if changed:
@@ -131,12 +139,22 @@ class KeptPart:
         self.groups = groups
         findings = _Findings.of_groups(spec, criteria, groups, self.switches, work_limit)
         found = list(findings.run())
+        work, work_of = findings.work, [g.work for g in groups]
+        if any(d.code == "E0401" for _, d in found):  # what `run` said is the singles
+            singles: list[tuple[str | None, Diagnostic]] | None = found
+        elif nobody_eligible:
+            # another part makes nobody eligible: what is said of these criteria then
+            # (its questions count towards no limit: with an E0401 none applies)
+            singles = list(findings.singles())
+        else:
+            singles = None
         return Analysis(
             found,
             [list(g.ids) for g in groups],
             findings.gave_up,
-            findings.work,
-            [g.work for g in groups],
+            work,
+            work_of,
+            singles,
         )
 
     def _add(self, group: _Group, formulas: Iterable[z3.BoolRef], guarded: bool = False) -> None:

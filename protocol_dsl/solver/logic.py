@@ -83,9 +83,9 @@ def analyse(
 
 @attrs.frozen
 class Analysis:
-    """The findings of an analysis, each with the criterion it is about (None for E0401,
-    which is about several, and N0904), and what a caller needs to tell whether the
-    findings of part of a spec are those of the whole (`lsp.whole_set`)."""
+    """The findings of an analysis, each with the criterion it is about (for E0401, which
+    is about several, the first it names; None for N0904), and what a caller needs to
+    tell whether the findings of part of a spec are those of the whole (`lsp.whole_set`)."""
 
     findings: list[tuple[str | None, Diagnostic]]
     #: the criteria (by id) in their groups: no variable links two groups
@@ -95,6 +95,9 @@ class Analysis:
     #: criterion queries counted towards WORK_LIMIT, in all and by group (as `groups`)
     work: int
     work_of: list[int]
+    #: what is said of the criteria when nobody is eligible (E0401 here or in another
+    #: part: `_Findings.singles`, the E0401s included), when the analysis found it (`kept`)
+    singles: list[tuple[str | None, Diagnostic]] | None = None
 
 
 def analyse_criteria(
@@ -369,7 +372,8 @@ class _Findings:
                     if not core:  # contradictory without any criterion
                         self.void.add(id(group))
                         continue
-                    yield None, self._nobody_eligible(core)
+                    # about several criteria: given with the first it names
+                    yield core[0], self._nobody_eligible(core)
                     contradictory = True
                 elif answer == z3.sat and id(group) in self.constraints:
                     formulas = {i: self.formulas[i] for i in group.ids}
@@ -380,9 +384,7 @@ class _Findings:
         if contradictory:
             # with nobody eligible every criterion "never decides alone": only the
             # criteria that are constant by themselves are worth a word
-            for c in self.criteria:
-                if id(self.group_of[c.id]) not in self.void:
-                    yield from ((c.id, d) for d in self._single_findings(c))
+            yield from self.singles()
             return
         # Criteria of small groups first: their queries are cheap, so a limit reached
         # in a large group leaves as few criteria unanalysed as it can.
@@ -484,6 +486,14 @@ class _Findings:
                 yield self._never_excludes(c, self._minimal(group, inclusions, fails))
         else:
             yield self._redundant(c, self._minimal(group, others, fails))
+
+    def singles(self) -> Iterator[tuple[str, Diagnostic]]:
+        """What is said of each criterion when nobody is eligible (here or, for the
+        criteria of one part, in another part: `kept`).  After `run`, which finds the
+        groups whose domain constraints admit no subject."""
+        for c in self.criteria:
+            if id(self.group_of[c.id]) not in self.void:
+                yield from ((c.id, d) for d in self._single_findings(c))
 
     def _single_findings(self, c: m.Criterion) -> Iterator[Diagnostic]:
         """With nobody eligible, still say which criteria are constant on their own."""

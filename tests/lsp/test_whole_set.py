@@ -158,6 +158,27 @@ def test_an_edit_that_makes_nobody_eligible_analyses_the_whole_set(tmp_path: Pat
     assert checker.whole_set.apart == 1
 
 
+def test_with_nobody_eligible_an_edit_is_analysed_apart(tmp_path: Path) -> None:
+    """With an E0401 on record that the edit leaves, every criterion is still only asked
+    whether it is constant on its own: the edited parts are asked that, the others keep
+    what they were told."""
+    checker, path = _checked(tmp_path)
+    text = SPEC.replace("(demographics.age >= 21)", "(demographics.age <= 17)")
+    _full(checker, path, text)  # nobody eligible: the whole set
+    assert checker.whole_set.apart == 0
+    for old, new in [
+        ("weight >= 40", "weight >= 41"),  # another part
+        ("weight >= 41", "weight >= 20"),  # now always met (W0406), said even so
+        ("alt <= 80", "alt <= 90"),
+        ("age <= 17", "age <= 16"),  # the contradictory part itself
+    ]:
+        text = text.replace(old, new)
+        found = _full(checker, path, text)
+        assert "E0401" in [d.code for d in found.diagnostics]
+    assert checker.whole_set.apart == 4
+    assert "W0406" in [d.code for d in found.diagnostics]
+
+
 def test_an_edit_that_changes_what_is_tested_for_absence_analyses_the_whole_set(
     tmp_path: Path,
 ) -> None:
