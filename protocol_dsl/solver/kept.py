@@ -55,6 +55,10 @@ from protocol_dsl.solver.logic import (
 )
 from protocol_dsl.spec import Spec
 
+#: Edits a kept part takes before it is encoded afresh: each leaves its earlier rules in
+#: the solvers (switched off, but the solver still carries them).
+VERSIONS = 50
+
 
 class KeptPart:
     """The criteria of one part, encoded in a context of their own, with their solvers."""
@@ -90,7 +94,10 @@ class KeptPart:
 
     def follows(self, criteria: list[m.Criterion]) -> bool:
         """Whether `criteria` (the part now, in order) are the criteria encoded, each the
-        same or differing only in the numbers of its rule."""
+        same or differing only in the numbers of its rule, and the context has room for
+        their versions (see `VERSIONS`)."""
+        if self.versions >= VERSIONS:
+            return False
         return [c.id for c in criteria] == list(self.criteria) and all(
             c == self.criteria[c.id] or same_but_numbers(c, self.criteria[c.id]) for c in criteria
         )

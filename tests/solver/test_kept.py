@@ -184,3 +184,19 @@ form screening "Screening" at SCR {
 inclusion I1 "Adult" = screening.age >= 18
 exclusion E1 "Low dose" = screening.dose < 2 mg
 """
+
+
+def test_a_part_is_encoded_afresh_after_many_versions() -> None:
+    from protocol_dsl.solver import kept as kept_module
+
+    spec = _load("a.trial", _TWO)
+    assert spec is not None
+    criteria = list(spec.criteria)
+    part = KeptPart(spec, criteria, items_tested_for_missing(spec), z3.Context())
+    part.analyse(spec, criteria, WORK_LIMIT)
+    for value in range(19, 19 + kept_module.VERSIONS):
+        now = _load("a.trial", _TWO.replace(">= 18", f">= {value}"))
+        assert now is not None
+        assert part.follows(list(now.criteria))
+        part.analyse(now, list(now.criteria), WORK_LIMIT)
+    assert not part.follows(list(now.criteria))
