@@ -23,7 +23,10 @@ declaration (the same object, or a copy the edit moved: `lineage`):
 
 The analysis is asked whole again when something ties a criterion to the rest:
 
-- an E0401 (no subject can be eligible) changes what is said of every criterion;
+- an E0401 (no subject can be eligible) changes what is said of every criterion:
+  an edit that makes nobody eligible, or somebody again, is analysed whole (an
+  edit that leaves nobody eligible has the parts it touched asked what is said
+  of their criteria then, `_Findings.singles`);
 - the effort limit (N0904) stops the analysis at a criterion that depends on all
   the queries before it: the criteria are analysed apart only while the queries
   of all the groups, those kept and those asked again, stay below the limit (the
